@@ -1,0 +1,40 @@
+/*
+ * err: the project's one error type and its message.
+ *
+ * Every fallible function in posbon returns 0 on success or one of the
+ * negative ERR_* codes below (or NULL for constructors), after recording a
+ * human-readable message with err_set(). The message is thread-local, so a
+ * caller on the same thread reads it with err_msg() right after the failure;
+ * it names the file, row, field or offset that was wrong wherever one exists.
+ */
+#ifndef POSBON_ERR_H
+#define POSBON_ERR_H
+
+enum err_code {
+	ERR_OK = 0,
+	ERR_NOMEM = -1,       /* allocation failed */
+	ERR_IO = -2,          /* file or socket could not be read or written */
+	ERR_INVALID = -3,     /* outside input is malformed or out of range */
+	ERR_NOTFOUND = -4,    /* the named object does not exist */
+	ERR_DB = -5,          /* SQLite/SpatiaLite failed */
+	ERR_GEOMETRY = -6,    /* a geometry is unusable and could not be repaired */
+	ERR_PROJ = -7,        /* a coordinate reference system or transform failed */
+	ERR_UNSUPPORTED = -8, /* valid request this build cannot serve */
+	ERR_CONFLICT = -9,    /* the operation contradicts stored state */
+};
+
+/* Short stable name of a code ("invalid", "not found"); never NULL. */
+const char *err_name(int code);
+
+/* Records the message for the calling thread and returns code, so that
+ * failures read `return err_set(ERR_INVALID, "row %ld: ...", row);`. */
+int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The calling thread's last message; borrowed, valid until the next err_set()
+ * on this thread. Empty string when nothing failed yet. */
+const char *err_msg(void);
+
+/* The calling thread's last code (0 when nothing failed yet). */
+int err_last(void);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * store: the SpatiaLite database of a district and its typed access.
+ *
+ * Owns the schema (numbered migrations recorded in schema_migrations), the
+ * connection settings (WAL, foreign keys, SpatiaLite), transactions and the
+ * typed upserts of districts, mahallas, categories, services, offences,
+ * patrol zones and patrol tracks. Every upsert is keyed by a stable code or
+ * external id: putting the same record twice changes nothing, putting a
+ * changed record updates it. Geometries arrive as WKB in EPSG:4326 (lon, lat);
+ * polygons that are invalid are repaired with SpatiaLite's MakeValid or
+ * rejected with the reason. Offences get their mahalla by point-in-polygon
+ * against the stored mahallas (see locator.h) at insert.
+ *
+ * Threading: a store (its sqlite3 connection, statements and locator) belongs
+ * to one thread at a time; open one store per thread on the same file.
+ */
+#ifndef POSBON_STORE_H
+#define POSBON_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+typedef struct sqlite3 sqlite3;
+
+enum store_flags {
+	STORE_CREATE = 1,   /* create the file and schema when missing */
+	STORE_READONLY = 2, /* open without writing, even migrations */
+};
+
+/* Latest schema version this build knows. */
+int store_schema_latest(void);
+
+/* Opens (and with STORE_CREATE creates) the database at path and brings its
+ * schema to the latest version. *out is a new store; close with
+ * store_close(). A database newer than this build is refused. */
+int store_open(const char *path, int flags, store **out);
+
+/* Closes the connection and frees the store; accepts NULL. */
+void store_close(store *st);
+
+/* The connection, borrowed for the store's lifetime, for read-only queries of
+ * other core modules. Writes go through the functions below. */
+sqlite3 *store_db(store *st);
+
+/* Schema version recorded in the database. */
+int store_schema_version(store *st);
+
+/* Transactions. store_begin() takes the write lock at once (IMMEDIATE) so that
+ * a long import never fails half-way on a busy database. */
+int store_begin(store *st);
+int store_commit(store *st);
+int store_rollback(store *st);
+
+/* What an upsert did. */
+enum store_change {
+	STORE_INSERTED = 1,
+	STORE_UPDATED = 2,
+	STORE_UNCHANGED = 3,
+};
+
+struct store_put_info {
+	enum store_change change;
+	int repaired;     /* geometry was invalid and MakeValid repaired it */
+	int outside;      /* offence point lies in no mahalla */
+	char reason[200]; /* why the geometry was invalid, when repaired */
+};
+
+/* A district (mahalla_fields unused) or a mahalla. Strings may be NULL. */
+struct store_area {
+	const char *code;
+	const char *name_uz, *name_ru, *name_en;
+	const char *district_code;   /* mahallas: the district it belongs to */
+	long population, households; /* mahallas: < 0 when unknown */
+	const char *inspector;       /* mahallas: prevention inspector */
+	const unsigned char *wkb;    /* Polygon or MultiPolygon, EPSG:4326 */
+	size_t wkb_len;
+};
+
+int store_put_district(store *st, const struct store_area *a, struct store_put_info *info);
+int store_put_mahalla(store *st, const struct store_area *a, struct store_put_info *info);
+
+/* A category or service of offences. */
+struct store_code {
+	const char *code;
+	const char *name_uz, *name_ru, *name_en;
+	const char *colour; /* "#rrggbb" or NULL */
+	double weight;      /* categories: heatmap weight, 0 means 1 */
+};
+
+int store_put_category(store *st, const struct store_code *c);
+int store_put_service(store *st, const struct store_code *c);
+
+/* Adds the code with this English name unless it exists; cheap when it does. */
+int store_ensure_category(store *st, const char *code, const char *name);
+int store_ensure_service(store *st, const char *code, const char *name);
+
+/* How precisely an offence's time is known; occurred_from..occurred_to spans it. */
+enum store_precision {
+	PREC_UNKNOWN = 0,
+	PREC_SECOND,
+	PREC_MINUTE,
+	PREC_HOUR,
+	PREC_DAY,
+	PREC_MONTH,
+	PREC_YEAR,
+	PREC_SPAN, /* known only to lie between two times */
+};
+
+/* Stable name stored in offences.time_precision ("minute", "month"). */
+const char *store_precision_name(enum store_precision p);
+
+#define STORE_NO_TIME INT64_MIN
+
+struct store_offence {
+	const char *external_id;            /* required, unique */
+	int64_t occurred_from, occurred_to; /* UTC seconds, or STORE_NO_TIME */
+	enum store_precision precision;
+	int64_t reported_at;            /* UTC seconds, or STORE_NO_TIME */
+	const char *category, *service; /* codes, must exist (see store_ensure_*) */
+	const char *article, *status, *address;
+	int severity;             /* 0 when unknown */
+	const char *mahalla_code; /* given by the source; used when there is no point */
+	int has_point;
+	double lon, lat;
+};
+
+/* Upserts an offence; with a point, its mahalla is the one containing it
+ * (info->outside when none does). */
+int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info);
+
+/* One planned assignment of a zone: a service's unit on a shift. */
+struct store_assignment {
+	const char *service, *unit;
+	int shift_start, shift_end; /* minutes after midnight; end < start crosses midnight */
+	unsigned weekdays;          /* bit 0 = Monday ... bit 6 = Sunday */
+};
+
+struct store_zone {
+	const char *external_id; /* required, unique */
+	const char *name;
+	const char *valid_from, *valid_to; /* "YYYY-MM-DD" or NULL for open */
+	const char *author;
+	const unsigned char *wkb; /* Polygon or MultiPolygon, EPSG:4326 */
+	size_t wkb_len;
+	const struct store_assignment *assignments;
+	size_t n_assignments;
+};
+
+/* Upserts a zone with its assignments; the replaced version is kept in
+ * patrol_zone_versions and the change is audited as actor. */
+int store_put_zone(store *st, const struct store_zone *z, const char *actor,
+                   struct store_put_info *info);
+
+/* A GPS fix of a patrol track. */
+struct store_fix {
+	double lon, lat;
+	int64_t t; /* UTC seconds */
+};
+
+struct store_track {
+	const char *external_id; /* required, unique */
+	const char *unit, *service;
+	const struct store_fix *fixes; /* at least 2, in time order */
+	size_t n_fixes;
+};
+
+int store_put_track(store *st, const struct store_track *t, struct store_put_info *info);
+
+/* Appends an audit row. */
+int store_audit(store *st, const char *actor, const char *action, const char *entity,
+                const char *entity_id, const char *detail);
+
+/* Figures of the whole database for `posbon info`. */
+struct store_extent {
+	double minx, miny, maxx, maxy;
+	int empty;
+};
+
+struct store_summary {
+	int schema_version;
+	long districts, mahallas, categories, services;
+	long offences, offences_located, offences_outside, offences_no_point;
+	long zones, assignments, tracks, audit;
+	struct store_extent areas_extent, offences_extent;
+	int64_t first_offence, last_offence; /* UTC seconds or STORE_NO_TIME */
+	int srid;
+};
+
+int store_summarize(store *st, struct store_summary *out);
+
+#endif

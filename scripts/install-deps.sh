@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs the Debian packages that posbon needs to build, test and run.
+# Usage: scripts/install-deps.sh [build|test|bench]
+# Only missing packages are installed, so a second run touches no network.
+set -eu
+
+build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
+ libgdal-dev gdal-data libproj-dev proj-data libspatialite-dev libsqlite3-dev
+ libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
+ libpango1.0-dev libjansson-dev libcmocka-dev fonts-noto-core fonts-dejavu-core"
+test_pkgs="poppler-utils"
+bench_pkgs="gdal-bin hyperfine"
+
+want="$build_pkgs"
+case "${1:-build}" in
+build) ;;
+test) want="$want $test_pkgs" ;;
+bench) want="$want $test_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+line="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "posbon: missing Debian packages. As root, run:" >&2
+	echo "  $line" >&2
+	exit 1
+fi
+echo "posbon: installing$missing"
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

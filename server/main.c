@@ -1,0 +1,141 @@
+/*
+ * posbon: the one binary. Each subcommand parses its own option table (see
+ * opts.h) and calls the core library; nothing here knows SQL or geometry.
+ */
+#include "err.h"
+#include "opts.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void print_error(const char *command)
+{
+	fprintf(stderr, "posbon %s: %s\n", command, err_msg());
+}
+
+static void format_time(int64_t t, char *buf, size_t n)
+{
+	if (t == STORE_NO_TIME) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void print_extent(const char *label, const struct store_extent *e)
+{
+	if (e->empty)
+		printf("%-14s -\n", label);
+	else
+		printf("%-14s %.6f,%.6f,%.6f,%.6f (minlon,minlat,maxlon,maxlat)\n", label, e->minx,
+		       e->miny, e->maxx, e->maxy);
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	const struct opt table[] = {{0}};
+	const char *pos[1];
+	int npos, rc;
+	store *st = NULL;
+	rc = opts_parse("init", "DB", "Creates an empty posbon database (or migrates an old one).",
+	                table, argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1)
+		return err_set(ERR_INVALID,
+		               "init needs the database path (see posbon init --help)");
+	if ((rc = store_open(pos[0], STORE_CREATE, &st)) < 0)
+		return rc;
+	printf("%s: schema version %d\n", pos[0], store_schema_version(st));
+	store_close(st);
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	const struct opt table[] = {{0}};
+	const char *pos[1];
+	int npos, rc;
+	store *st = NULL;
+	struct store_summary s;
+	char from[32], to[32];
+
+	rc = opts_parse("info", "DB",
+	                "Prints what a database holds: counts, extents, date range, CRS and "
+	                "schema version.",
+	                table, argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1)
+		return err_set(ERR_INVALID,
+		               "info needs the database path (see posbon info --help)");
+	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+		return rc;
+	if ((rc = store_summarize(st, &s)) < 0)
+		goto out;
+	format_time(s.first_offence, from, sizeof from);
+	format_time(s.last_offence, to, sizeof to);
+	printf("%-14s %s\n", "database", pos[0]);
+	printf("%-14s %d (this posbon: %d)\n", "schema", s.schema_version, store_schema_latest());
+	printf("%-14s EPSG:%d (WGS 84, longitude/latitude)\n", "crs", s.srid);
+	printf("%-14s %ld\n", "districts", s.districts);
+	printf("%-14s %ld\n", "mahallas", s.mahallas);
+	printf("%-14s %ld\n", "categories", s.categories);
+	printf("%-14s %ld\n", "services", s.services);
+	printf("%-14s %ld (%ld in a mahalla, %ld outside every mahalla, %ld without a point)\n",
+	       "offences", s.offences, s.offences_located, s.offences_outside, s.offences_no_point);
+	printf("%-14s %s .. %s (UTC)\n", "offence times", from, to);
+	print_extent("area extent", &s.areas_extent);
+	print_extent("offence extent", &s.offences_extent);
+	printf("%-14s %ld (%ld assignments)\n", "patrol zones", s.zones, s.assignments);
+	printf("%-14s %ld\n", "patrol tracks", s.tracks);
+	printf("%-14s %ld\n", "audit rows", s.audit);
+out:
+	store_close(st);
+	return rc;
+}
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+    {"init", cmd_init, "create or migrate a database"},
+    {"info", cmd_info, "print what a database holds"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: posbon COMMAND [options] (posbon COMMAND --help for each)\n\n"
+	           "commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		int rc = commands[i].run(argc - 2, argv + 2);
+		if (rc < 0) {
+			print_error(argv[1]);
+			return rc == ERR_INVALID ? 2 : 1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "posbon: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,50 @@
+/*
+ * opts: command-line options from one table per command.
+ *
+ * Each command describes its options as an array of struct opt (name, type,
+ * target, bounds, help); the same table drives parsing, validation and the
+ * --help text, so they cannot disagree. Values are written into the targets;
+ * strings point into argv (borrowed for the program's lifetime).
+ */
+#ifndef POSBON_OPTS_H
+#define POSBON_OPTS_H
+
+#include <stdio.h>
+
+enum opt_type {
+	OPT_FLAG,   /* int target set to 1 */
+	OPT_STRING, /* const char * target */
+	OPT_LONG,   /* long target, within [min, max] */
+	OPT_DOUBLE, /* double target, within [min, max] */
+	OPT_LIST,   /* struct opt_list target: repeatable string */
+};
+
+#define OPT_LIST_MAX 64
+
+struct opt_list {
+	const char *items[OPT_LIST_MAX];
+	int n;
+};
+
+struct opt {
+	const char *name; /* long name without the dashes; NULL ends the table */
+	enum opt_type type;
+	void *target;
+	const char *metavar; /* shown in --help: "FILE", "N" */
+	const char *help;
+	double min, max; /* bounds of OPT_LONG and OPT_DOUBLE, when min < max */
+};
+
+/* Parses argv[0..argc) (the words after the command name). Positional words
+ * go to positional[] (at most max_positional, count in *n_positional). Returns
+ * 0, ERR_INVALID with a message naming the option, or 1 when --help was asked
+ * (the help is then already printed to stdout). */
+int opts_parse(const char *command, const char *usage, const char *summary, const struct opt *table,
+               int argc, char **argv, const char **positional, int max_positional,
+               int *n_positional);
+
+/* Prints the usage line, summary and the option table. */
+void opts_help(FILE *f, const char *command, const char *usage, const char *summary,
+               const struct opt *table);
+
+#endif

@@ -1,0 +1,352 @@
+/* store: schema, idempotent upserts, mahalla assignment, repair, versions. */
+#include "testutil.h"
+
+#include "err.h"
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* WKB of a one-ring polygon from n (x, y) pairs. */
+static size_t polygon_wkb(unsigned char *buf, const double *xy, uint32_t n)
+{
+	unsigned char *p = buf;
+	uint32_t type = 3, rings = 1;
+	*p++ = 1;
+	memcpy(p, &type, 4), p += 4;
+	memcpy(p, &rings, 4), p += 4;
+	memcpy(p, &n, 4), p += 4;
+	memcpy(p, xy, n * 16), p += n * 16;
+	return (size_t)(p - buf);
+}
+
+static size_t square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1)
+{
+	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+	return polygon_wkb(buf, xy, 5);
+}
+
+struct fixture {
+	char *dir;
+	char path[600];
+	store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = testutil_tmpdir();
+	testutil_path(f->path, sizeof f->path, f->dir, "t.sqlite");
+	if (store_open(f->path, STORE_CREATE, &f->st) < 0) {
+		fprintf(stderr, "%s\n", err_msg());
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static long count(store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	long v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static void add_two_mahallas(store *st)
+{
+	unsigned char wkb[256];
+	struct store_put_info info;
+	struct store_area a = {
+	    .code = "M1", .name_uz = "Bog‘ishamol", .population = 5000, .households = -1};
+	a.wkb_len = square_wkb(wkb, 69.0, 41.0, 69.1, 41.1);
+	a.wkb = wkb;
+	assert_int_equal(store_put_mahalla(st, &a, &info), 0);
+	assert_int_equal(info.change, STORE_INSERTED);
+	a.code = "M2";
+	a.name_uz = "Oqtepa";
+	a.wkb_len = square_wkb(wkb, 69.1, 41.0, 69.2, 41.1);
+	assert_int_equal(store_put_mahalla(st, &a, &info), 0);
+}
+
+static void test_schema_is_migrated_and_wal(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(store_schema_version(f->st), store_schema_latest());
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st), "PRAGMA journal_mode", -1, &s, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM geometry_columns"), 5);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM schema_migrations"),
+	                 store_schema_latest());
+	/* Reopening does not migrate again. */
+	store_close(f->st);
+	assert_int_equal(store_open(f->path, 0, &f->st), 0);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM schema_migrations"),
+	                 store_schema_latest());
+}
+
+static void test_missing_file_without_create_fails(void **state)
+{
+	struct fixture *f = *state;
+	char path[700];
+	store *st = NULL;
+	testutil_path(path, sizeof path, f->dir, "absent.sqlite");
+	assert_int_equal(store_open(path, 0, &st), ERR_IO);
+	assert_null(st);
+	assert_non_null(strstr(err_msg(), "absent.sqlite"));
+}
+
+static void test_not_a_database_fails_cleanly(void **state)
+{
+	struct fixture *f = *state;
+	char path[700];
+	store *st = NULL;
+	testutil_path(path, sizeof path, f->dir, "junk.sqlite");
+	testutil_write(path, "this is not a database, just text that is long enough\n");
+	assert_true(store_open(path, 0, &st) < 0);
+	assert_null(st);
+}
+
+static void test_offence_gets_mahalla_and_is_idempotent(void **state)
+{
+	struct fixture *f = *state;
+	struct store_put_info info;
+	add_two_mahallas(f->st);
+	assert_int_equal(store_ensure_category(f->st, "theft", "Theft"), 0);
+	struct store_offence o = {.external_id = "A1",
+	                          .occurred_from = 1700000000,
+	                          .occurred_to = 1700000000,
+	                          .precision = PREC_MINUTE,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = "theft",
+	                          .has_point = 1,
+	                          .lon = 69.15,
+	                          .lat = 41.05};
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(info.change, STORE_INSERTED);
+	assert_int_equal(info.outside, 0);
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(info.change, STORE_UNCHANGED);
+	o.category = NULL;
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(info.change, STORE_UPDATED);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 1);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE mahalla_code = 'M2' "
+	                              "AND located = 1 AND category IS NULL"),
+	                 1);
+
+	/* Far outside every mahalla: stored without one. */
+	struct store_offence far = o;
+	far.external_id = "A2";
+	far.lon = 70.5;
+	assert_int_equal(store_put_offence(f->st, &far, &info), 0);
+	assert_int_equal(info.outside, 1);
+	/* No point but a mahalla code: counted in that mahalla. */
+	struct store_offence nopoint = o;
+	nopoint.external_id = "A3";
+	nopoint.has_point = 0;
+	nopoint.mahalla_code = "M1";
+	assert_int_equal(store_put_offence(f->st, &nopoint, &info), 0);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE mahalla_code = 'M1' "
+	                              "AND located IS NULL AND geom IS NULL"),
+	                 1);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE mahalla_code IS NULL "
+	                              "AND located = 0"),
+	                 1);
+	/* A category that does not exist is refused by the foreign key. */
+	struct store_offence bad = o;
+	bad.external_id = "A4";
+	bad.category = "nope";
+	assert_int_equal(store_put_offence(f->st, &bad, &info), ERR_DB);
+	assert_non_null(strstr(err_msg(), "A4"));
+
+	struct store_summary s;
+	assert_int_equal(store_summarize(f->st, &s), 0);
+	assert_int_equal(s.offences, 3);
+	assert_int_equal(s.offences_located, 1);
+	assert_int_equal(s.offences_outside, 1);
+	assert_int_equal(s.offences_no_point, 1);
+	assert_int_equal(s.mahallas, 2);
+	assert_false(s.areas_extent.empty);
+	assert_true(s.areas_extent.minx > 68.99 && s.areas_extent.maxx < 69.21);
+	assert_int_equal(s.first_offence, 1700000000);
+}
+
+static void test_changed_mahalla_reloads_locator(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char wkb[256];
+	struct store_put_info info;
+	add_two_mahallas(f->st);
+	struct store_offence o = {.external_id = "B1",
+	                          .occurred_from = STORE_NO_TIME,
+	                          .occurred_to = STORE_NO_TIME,
+	                          .reported_at = STORE_NO_TIME,
+	                          .has_point = 1,
+	                          .lon = 69.25,
+	                          .lat = 41.05};
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(info.outside, 1);
+	struct store_area a = {.code = "M3", .population = -1, .households = -1};
+	a.wkb_len = square_wkb(wkb, 69.2, 41.0, 69.3, 41.1);
+	a.wkb = wkb;
+	assert_int_equal(store_put_mahalla(f->st, &a, &info), 0);
+	o.external_id = "B2";
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(info.outside, 0);
+}
+
+static void test_bowtie_is_repaired_not_halved(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char wkb[256];
+	struct store_put_info info;
+	/* Two triangles touching at (1,1): a self-intersecting ring. */
+	const double xy[] = {0, 0, 2, 2, 2, 0, 0, 2, 0, 0};
+	struct store_area a = {.code = "D1", .name_en = "Bow"};
+	a.wkb_len = polygon_wkb(wkb, xy, 5);
+	a.wkb = wkb;
+	assert_int_equal(store_put_district(f->st, &a, &info), 0);
+	assert_int_equal(info.repaired, 1);
+	assert_true(strlen(info.reason) > 0);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	                                    "SELECT ST_Area(geom), ST_IsValid(geom), "
+	                                    "ST_NumGeometries(geom) FROM districts",
+	                                    -1, &s, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_float_equal(sqlite3_column_double(s, 0), 2.0, 1e-9);
+	assert_int_equal(sqlite3_column_int(s, 1), 1);
+	assert_int_equal(sqlite3_column_int(s, 2), 2);
+	sqlite3_finalize(s);
+}
+
+static void test_unreadable_geometry_is_rejected(void **state)
+{
+	struct fixture *f = *state;
+	struct store_put_info info;
+	const unsigned char junk[] = {1, 3, 0, 0, 0, 9};
+	struct store_area a = {.code = "D2", .wkb = junk, .wkb_len = sizeof junk};
+	assert_int_equal(store_put_district(f->st, &a, &info), ERR_GEOMETRY);
+	assert_non_null(strstr(err_msg(), "D2"));
+	assert_int_equal(count(f->st, "SELECT count(*) FROM districts"), 0);
+}
+
+static void test_zone_versions_and_audit(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char wkb[256];
+	struct store_put_info info;
+	assert_int_equal(store_ensure_service(f->st, "ppx", "Patrol-post service"), 0);
+	assert_int_equal(store_ensure_service(f->st, "youth", "Youth unit"), 0);
+	struct store_assignment as[] = {
+	    {.service = "ppx",
+	     .unit = "PPX-1",
+	     .shift_start = 18 * 60,
+	     .shift_end = 2 * 60,
+	     .weekdays = 0x70},
+	    {.service = "youth",
+	     .unit = "Y-2",
+	     .shift_start = 18 * 60,
+	     .shift_end = 2 * 60,
+	     .weekdays = 0x70},
+	};
+	struct store_zone z = {.external_id = "Z1",
+	                       .name = "Bazaar",
+	                       .valid_from = "2026-12-01",
+	                       .assignments = as,
+	                       .n_assignments = 2};
+	z.wkb_len = square_wkb(wkb, 69.0, 41.0, 69.01, 41.01);
+	z.wkb = wkb;
+	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
+	assert_int_equal(info.change, STORE_INSERTED);
+	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
+	assert_int_equal(info.change, STORE_UNCHANGED);
+	z.n_assignments = 1;
+	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
+	assert_int_equal(info.change, STORE_UPDATED);
+	assert_int_equal(count(f->st, "SELECT version FROM patrol_zones"), 2);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments"), 1);
+	assert_int_equal(count(f->st, "SELECT json_array_length(assignments) FROM "
+	                              "patrol_zone_versions WHERE version = 1"),
+	                 2);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM audit WHERE entity = 'zone'"), 2);
+
+	z.valid_to = "2026-13-01";
+	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), ERR_INVALID);
+	z.valid_to = NULL;
+	as[0].service = "unknown";
+	assert_true(store_put_zone(f->st, &z, "planner1", &info) < 0);
+}
+
+static void test_track_with_times(void **state)
+{
+	struct fixture *f = *state;
+	struct store_put_info info;
+	const struct store_fix fixes[] = {
+	    {69.0, 41.0, 1700000000}, {69.001, 41.0, 1700000030}, {69.002, 41.001, 1700000060}};
+	struct store_track t = {.external_id = "T1", .unit = "PPX-1", .fixes = fixes, .n_fixes = 3};
+	assert_int_equal(store_put_track(f->st, &t, &info), 0);
+	assert_int_equal(info.change, STORE_INSERTED);
+	assert_int_equal(count(f->st, "SELECT CAST(ST_M(ST_EndPoint(geom)) AS INTEGER) FROM "
+	                              "patrol_tracks"),
+	                 1700000060);
+	assert_int_equal(count(f->st, "SELECT ended_at - started_at FROM patrol_tracks"), 60);
+	const struct store_fix backwards[] = {{69.0, 41.0, 1700000030}, {69.0, 41.0, 1700000000}};
+	t.fixes = backwards;
+	t.n_fixes = 2;
+	assert_int_equal(store_put_track(f->st, &t, &info), ERR_INVALID);
+}
+
+static void test_rollback_leaves_database_as_it_was(void **state)
+{
+	struct fixture *f = *state;
+	struct store_put_info info;
+	struct store_offence o = {.external_id = "R1",
+	                          .occurred_from = STORE_NO_TIME,
+	                          .occurred_to = STORE_NO_TIME,
+	                          .reported_at = STORE_NO_TIME};
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_schema_is_migrated_and_wal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_file_without_create_fails, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_not_a_database_fails_cleanly, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_offence_gets_mahalla_and_is_idempotent, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_changed_mahalla_reloads_locator, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bowtie_is_repaired_not_halved, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unreadable_geometry_is_rejected, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_zone_versions_and_audit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_track_with_times, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rollback_leaves_database_as_it_was, setup,
+	                                    teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
