@@ -2,6 +2,7 @@
  * posbon: the one binary. Each subcommand parses its own option table (see
  * opts.h) and calls the core library; nothing here knows SQL or geometry.
  */
+#include "commands.h"
 #include "err.h"
 #include "opts.h"
 #include "store.h"
@@ -36,7 +37,7 @@ static void print_extent(const char *label, const struct store_extent *e)
 		       e->miny, e->maxx, e->maxy);
 }
 
-static int cmd_init(int argc, char **argv)
+int cmd_init(int argc, char **argv)
 {
 	const struct opt table[] = {{0}};
 	const char *pos[1];
@@ -56,7 +57,7 @@ static int cmd_init(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_info(int argc, char **argv)
+int cmd_info(int argc, char **argv)
 {
 	const struct opt table[] = {{0}};
 	const char *pos[1];

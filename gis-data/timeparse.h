@@ -1,0 +1,60 @@
+/*
+ * timeparse: dates and times as they come in real files, to UTC seconds.
+ *
+ * Owns time-zone conversion (TZif files of the system's tzdata, read once per
+ * zone, no process-global TZ switching, so it is thread-safe after tz_open)
+ * and the parsing of the date/time spellings found in police and open-data
+ * exports: "2021-11-11" with "15:04:00" in another column, "2021-11-11T15:04",
+ * "2021-11-11 15:04:00+05:00", "1/1/2010" (month first), "11.11.2021" (day
+ * first), "2018-01" (month precision), "2018" (year precision). A value
+ * without a UTC offset is local time in the given zone. The result is the span
+ * of UTC seconds the value denotes, so a month stays a month:
+ * "2018-01" in Europe/London is 2018-01-01T00:00:00Z .. 2018-01-31T23:59:59Z.
+ */
+#ifndef POSBON_TIMEPARSE_H
+#define POSBON_TIMEPARSE_H
+
+#include "store.h"
+
+#include <stdint.h>
+
+typedef struct tz tz;
+
+/* Opens the IANA zone name ("Asia/Tashkent", "UTC") from $TZDIR or
+ * /usr/share/zoneinfo. *out is new; free with tz_free(). ERR_INVALID with the
+ * name when the zone does not exist. */
+int tz_open(const char *name, tz **out);
+
+void tz_free(tz *z);
+
+/* The zone's name as opened; borrowed. */
+const char *tz_name(const tz *z);
+
+/* UTC seconds of a local wall-clock time given as seconds since 1970-01-01
+ * 00:00 of the local calendar. In a gap (spring forward) the later offset is
+ * used; in an overlap (fall back) the earlier instant. */
+int64_t tz_local_to_utc(const tz *z, int64_t local);
+
+/* Offset from UTC in seconds at a UTC instant (+18000 in Tashkent). */
+int tz_offset_at(const tz *z, int64_t utc);
+
+/* Which of day and month comes first in slashed or dotted dates. */
+enum date_order {
+	DATE_ORDER_AUTO, /* slashes month first (1/31/2010), dots day first (31.01.2010);
+			    a first number over 12 decides by itself */
+	DATE_ORDER_DMY,
+	DATE_ORDER_MDY,
+};
+
+struct time_span {
+	int64_t from, to; /* UTC seconds, inclusive; equal for an exact time */
+	enum store_precision precision;
+};
+
+/* Parses date (which may also hold a time) and an optional separate time
+ * (NULL or "" when absent). Surrounding spaces are ignored. Returns 0, or
+ * ERR_INVALID with a message quoting the value that could not be read. */
+int timeparse_parse(const tz *z, const char *date, const char *time, enum date_order order,
+		    struct time_span *out);
+
+#endif

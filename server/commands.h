@@ -1,0 +1,14 @@
+/*
+ * commands: the subcommands of the posbon binary. Each takes the words after
+ * its name and returns 0 or a negative ERR_* code with err_msg() set; main()
+ * prints the message. `posbon COMMAND --help` prints the command's options.
+ */
+#ifndef POSBON_COMMANDS_H
+#define POSBON_COMMANDS_H
+
+int cmd_init(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+
+#endif
