@@ -376,6 +376,30 @@ int store_rollback(store *st)
 	return exec_sql(st, "ROLLBACK", "rollback");
 }
 
+/* Runs "VERB name" for a savepoint; name is a fixed identifier of ours. */
+static int savepoint_sql(store *st, const char *verb, const char *name)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "%s %s", verb, name);
+	return exec_sql(st, sql, sql);
+}
+
+int store_savepoint(store *st, const char *name)
+{
+	return savepoint_sql(st, "SAVEPOINT", name);
+}
+
+int store_release(store *st, const char *name)
+{
+	return savepoint_sql(st, "RELEASE", name);
+}
+
+int store_rollback_to(store *st, const char *name)
+{
+	int rc = savepoint_sql(st, "ROLLBACK TO", name);
+	return rc < 0 ? rc : savepoint_sql(st, "RELEASE", name);
+}
+
 /* The cached statement id, reset and unbound, ready for binding. */
 static sqlite3_stmt *stmt(store *st, enum stmt_id id)
 {

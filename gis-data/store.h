@@ -52,6 +52,11 @@ int store_begin(store *st);
 int store_commit(store *st);
 int store_rollback(store *st);
 
+/* Savepoints inside a transaction, named by a fixed identifier (not input). */
+int store_savepoint(store *st, const char *name);
+int store_release(store *st, const char *name);
+int store_rollback_to(store *st, const char *name);
+
 /* What an upsert did. */
 enum store_change {
 	STORE_INSERTED = 1,

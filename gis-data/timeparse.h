@@ -31,8 +31,10 @@ void tz_free(tz *z);
 const char *tz_name(const tz *z);
 
 /* UTC seconds of a local wall-clock time given as seconds since 1970-01-01
- * 00:00 of the local calendar. In a gap (spring forward) the later offset is
- * used; in an overlap (fall back) the earlier instant. */
+ * 00:00 of the local calendar. A time in a gap (spring forward) is read
+ * with the offset before the jump, as a clock not yet set forward would show
+ * it (London 2018-03-25 01:30 -> 01:30Z, i.e. 02:30 BST); a time in an
+ * overlap (fall back) is the earlier instant. */
 int64_t tz_local_to_utc(const tz *z, int64_t local);
 
 /* Offset from UTC in seconds at a UTC instant (+18000 in Tashkent). */
@@ -41,7 +43,7 @@ int tz_offset_at(const tz *z, int64_t utc);
 /* Which of day and month comes first in slashed or dotted dates. */
 enum date_order {
 	DATE_ORDER_AUTO, /* slashes month first (1/31/2010), dots day first (31.01.2010);
-			    a first number over 12 decides by itself */
+	                    a first number over 12 decides by itself */
 	DATE_ORDER_DMY,
 	DATE_ORDER_MDY,
 };
@@ -55,6 +57,6 @@ struct time_span {
  * (NULL or "" when absent). Surrounding spaces are ignored. Returns 0, or
  * ERR_INVALID with a message quoting the value that could not be read. */
 int timeparse_parse(const tz *z, const char *date, const char *time, enum date_order order,
-		    struct time_span *out);
+                    struct time_span *out);
 
 #endif

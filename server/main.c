@@ -110,6 +110,7 @@ struct command {
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
     {"info", cmd_info, "print what a database holds"},
+    {"import", cmd_import, "import a vector file into a layer"},
 };
 
 static void usage(FILE *f)

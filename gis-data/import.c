@@ -1,0 +1,1391 @@
+/*
+ * import: OGR layer -> store records.
+ *
+ * One pass over the features. Per feature the mapped fields are copied out of
+ * OGR (its string getter reuses one buffer for numbers), the geometry is
+ * unwrapped (GeometryCollections around MultiPolygons, single-point
+ * MultiPoints), rings are closed, coordinates reprojected, and the record is
+ * upserted. Polygon validity and repair happen in the store. Bad rows either
+ * abort the file (rollback, error naming file:row and field) or, with
+ * skip_bad, are grouped by reason in the report with their first row numbers.
+ * Rows that are not errors but are not stored as points (no coordinates) are
+ * reported the same way, never dropped silently.
+ */
+#include "import.h"
+
+#include "err.h"
+#include "strmap.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <ctype.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Targets of each layer with the source names guessed for them. Guesses are
+ * compared after folding case and dropping everything but letters and digits
+ * ("OCCUR_DATE" matches "occurdate"). */
+struct target {
+	const char *name;
+	const char *guesses[12];
+};
+
+enum { MAX_TARGETS = 20 };
+
+static const struct target area_targets[] = {
+    {"code", {"code", "pcode", "adm2pcode", "districtcode", "mahallacode", "id", "precinct"}},
+    {"name_uz", {"nameuz", "adm2uz", "adm1uz", "nomi", "name"}},
+    {"name_ru", {"nameru", "adm2ru", "adm1ru", "nazvanie"}},
+    {"name_en", {"nameen", "adm2en", "adm1en", "name"}},
+    {"district", {"district", "districtcode", "tuman", "boro", "borough"}},
+    {"population", {"population", "pop", "aholi"}},
+    {"households", {"households", "xonadonlar", "hh"}},
+    {"inspector", {"inspector", "profilaktikainspektori", "officer"}},
+    {NULL, {NULL}},
+};
+
+static const struct target offence_targets[] = {
+    {"id", {"externalid", "id", "incidentkey", "crimeid", "caseid", "uuid", "cmplntnum"}},
+    {"date",
+     {"date", "occurdate", "occurreddate", "incidentdate", "datetime", "occurredat", "month",
+      "cmplntfrdt", "sana"}},
+    {"time", {"time", "occurtime", "occurredtime", "incidenttime", "cmplntfrtm", "vaqt"}},
+    {"from", {"occurredfrom", "datefrom", "from"}},
+    {"to", {"occurredto", "dateto", "to"}},
+    {"reported", {"reportedat", "reportdate", "rptdt", "reported"}},
+    {"category", {"category", "crimetype", "offence", "offense", "ofnsdesc", "type", "turi"}},
+    {"service", {"service", "reportedby", "xizmat"}},
+    {"article", {"article", "modda", "lawcode"}},
+    {"severity", {"severity", "lawcatcd", "ogirlik"}},
+    {"status", {"status", "lastoutcomecategory", "outcome", "crmatptcptdcd"}},
+    {"address", {"address", "location", "manzil", "street"}},
+    {"mahalla", {"mahalla", "mahallacode", "mahallaid"}},
+    {"x", {"longitude", "lon", "lng", "long", "x"}},
+    {"y", {"latitude", "lat", "y"}},
+    {NULL, {NULL}},
+};
+
+static const struct target zone_targets[] = {
+    {"id", {"externalid", "id", "zoneid", "sector"}},
+    {"name", {"name", "zonename", "nomi", "sector"}},
+    {"valid_from", {"validfrom", "from", "start"}},
+    {"valid_to", {"validto", "to", "end"}},
+    {"service", {"service", "xizmat"}},
+    {"unit", {"unit", "bolinma"}},
+    {"shift_start", {"shiftstart", "shiftfrom"}},
+    {"shift_end", {"shiftend", "shiftto"}},
+    {"weekdays", {"weekdays", "days"}},
+    {"author", {"author", "createdby"}},
+    {NULL, {NULL}},
+};
+
+static const struct target track_targets[] = {
+    {"id", {"trackid", "track", "trksegid", "externalid", "id"}},
+    {"unit", {"unit", "unitid", "vehicle", "callsign", "name"}},
+    {"service", {"service", "xizmat"}},
+    {"time", {"time", "timestamp", "datetime", "fixtime"}},
+    {"started", {"startedat", "started", "start"}},
+    {"ended", {"endedat", "ended", "end"}},
+    {NULL, {NULL}},
+};
+
+static const struct target *const layer_targets[] = {
+    [IMPORT_DISTRICTS] = area_targets,   [IMPORT_MAHALLAS] = area_targets,
+    [IMPORT_OFFENCES] = offence_targets, [IMPORT_ZONES] = zone_targets,
+    [IMPORT_TRACKS] = track_targets,
+};
+
+static const char *const layer_names[] = {
+    [IMPORT_DISTRICTS] = "districts", [IMPORT_MAHALLAS] = "mahallas",
+    [IMPORT_OFFENCES] = "offences",   [IMPORT_ZONES] = "zones",
+    [IMPORT_TRACKS] = "tracks",
+};
+
+#define LAYER_COUNT ((int)(sizeof layer_names / sizeof layer_names[0]))
+
+int import_layer_parse(const char *name, enum import_layer *out)
+{
+	for (int i = 0; i < LAYER_COUNT; i++) {
+		if (strcmp(name, layer_names[i]) == 0) {
+			*out = (enum import_layer)i;
+			return 0;
+		}
+	}
+	return err_set(ERR_INVALID,
+	               "unknown layer '%s': use districts, mahallas, offences, zones or tracks",
+	               name);
+}
+
+const char *import_targets(enum import_layer layer, char *buf, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (const struct target *t = layer_targets[layer]; t->name && used < n; t++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", t->name);
+	return buf;
+}
+
+/* A category or service name as found in files, resolved to a stored code. */
+struct code_resolver {
+	strmap *index; /* value or name -> position in codes */
+	char **codes;
+	size_t n, cap;
+	int services;
+};
+
+struct importer {
+	store *st;
+	const struct import_options *o;
+	struct import_report *rep;
+	GDALDatasetH ds;
+	OGRLayerH layer;
+	OGRFeatureDefnH defn;
+	const struct target *targets;
+	int field_of[MAX_TARGETS]; /* source field index per target, -1 for none */
+	int n_fields;
+	int coords_from_fields; /* x/y columns instead of the feature geometry */
+	OGRSpatialReferenceH src_srs, wgs84;
+	OGRCoordinateTransformationH ct;
+	tz *zone;
+	strmap *ids;           /* id -> times seen in this file */
+	strmap *mahalla_codes; /* known mahallas */
+	struct code_resolver categories, services;
+	long row;                /* current row, in rep->row_word units */
+	char *vals[MAX_TARGETS]; /* copied values of the current feature */
+	size_t val_caps[MAX_TARGETS];
+	const char *reason; /* short reason of the current row's failure */
+	char source[128];
+	/* tracks from points: fixes gathered over the file, grouped at the end */
+	struct track_fix *fixes;
+	size_t n_fixes, cap_fixes;
+};
+
+struct track_fix {
+	char *key; /* track id or unit; owned */
+	char *unit, *service;
+	struct store_fix fix;
+	long row;
+};
+
+static int target_index(const struct importer *im, const char *name)
+{
+	for (int i = 0; im->targets[i].name; i++)
+		if (strcmp(im->targets[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Lower-case letters and digits only, for comparing field names. */
+static void fold_name(const char *in, char *out, size_t n)
+{
+	size_t j = 0;
+	for (; *in && j + 1 < n; in++)
+		if (isalnum((unsigned char)*in))
+			out[j++] = (char)tolower((unsigned char)*in);
+	out[j] = '\0';
+}
+
+/* A code from a free-text value: lower-case ASCII words joined by '_', other
+ * UTF-8 kept, at most n-1 bytes. */
+static void slugify(const char *in, char *out, size_t n)
+{
+	size_t j = 0;
+	int gap = 0;
+	for (; *in && j + 2 < n; in++) {
+		unsigned char c = (unsigned char)*in;
+		if (c >= 0x80 || isalnum(c)) {
+			if (gap && j)
+				out[j++] = '_';
+			gap = 0;
+			out[j++] = (char)(c < 0x80 ? tolower(c) : c);
+		} else {
+			gap = 1;
+		}
+	}
+	out[j] = '\0';
+}
+
+static int is_empty_value(const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	return !*v || strcmp(v, "(null)") == 0 || strcasecmp(v, "null") == 0 ||
+	       strcmp(v, "N/A") == 0 || strcmp(v, "NA") == 0;
+}
+
+/* The current feature's value of target name, or NULL when unmapped/empty. */
+static const char *val(const struct importer *im, const char *name)
+{
+	int t = target_index(im, name);
+	return t >= 0 && im->vals[t] && im->vals[t][0] ? im->vals[t] : NULL;
+}
+
+static int copy_values(struct importer *im, OGRFeatureH f)
+{
+	for (int t = 0; im->targets[t].name; t++) {
+		int fi = im->field_of[t];
+		if (fi < 0 || !OGR_F_IsFieldSetAndNotNull(f, fi)) {
+			if (im->vals[t])
+				im->vals[t][0] = '\0';
+			continue;
+		}
+		const char *v = OGR_F_GetFieldAsString(f, fi);
+		while (*v == ' ' || *v == '\t')
+			v++;
+		size_t len = strlen(v);
+		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r'))
+			len--;
+		if (len + 1 > im->val_caps[t]) {
+			char *b = realloc(im->vals[t], len + 64);
+			if (!b)
+				return err_set(ERR_NOMEM, "import: out of memory");
+			im->vals[t] = b;
+			im->val_caps[t] = len + 64;
+		}
+		memcpy(im->vals[t], v, len);
+		im->vals[t][len] = '\0';
+		if (is_empty_value(im->vals[t]))
+			im->vals[t][0] = '\0';
+	}
+	return 0;
+}
+
+/* Fails the current row: the reason groups rows in the report. */
+static int row_error(struct importer *im, int code, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int row_error(struct importer *im, int code, const char *reason, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	im->reason = reason;
+	return err_set(code, "%s", msg);
+}
+
+/* Adds a row to the report group of reason. */
+static int note_row(struct importer *im, const char *reason, const char *example, int skipped)
+{
+	struct import_report *rep = im->rep;
+	struct import_reason *r = NULL;
+	for (size_t i = 0; i < rep->n_reasons; i++)
+		if (strcmp(rep->reasons[i].text, reason) == 0)
+			r = &rep->reasons[i];
+	if (!r) {
+		struct import_reason *rs = realloc(rep->reasons, (rep->n_reasons + 1) * sizeof *rs);
+		if (!rs)
+			return err_set(ERR_NOMEM, "import: out of memory");
+		rep->reasons = rs;
+		r = &rs[rep->n_reasons];
+		memset(r, 0, sizeof *r);
+		r->text = strdup(reason);
+		r->example = strdup(example ? example : "");
+		r->skipped = skipped;
+		if (!r->text || !r->example) {
+			free(r->text);
+			free(r->example);
+			return err_set(ERR_NOMEM, "import: out of memory");
+		}
+		rep->n_reasons++;
+	}
+	if (r->count < IMPORT_FIRST_ROWS)
+		r->rows[r->count] = im->row;
+	r->count++;
+	return 0;
+}
+
+/* --- fields and coordinates ------------------------------------------- */
+
+static int map_fields(struct importer *im)
+{
+	int n = OGR_FD_GetFieldCount(im->defn);
+	char folded[128], want[128];
+	size_t used = 0;
+	char buf[1024];
+
+	for (int t = 0; t < MAX_TARGETS; t++)
+		im->field_of[t] = -1;
+	for (size_t i = 0; i < im->o->n_fields; i++) {
+		const struct import_field *fm = &im->o->fields[i];
+		int t = target_index(im, fm->target);
+		if (t < 0)
+			return err_set(ERR_INVALID,
+			               "--field %s=%s: %s has no field '%s' (fields: %s)",
+			               fm->target, fm->source, layer_names[im->o->layer],
+			               fm->target, import_targets(im->o->layer, buf, sizeof buf));
+		int fi = OGR_FD_GetFieldIndex(im->defn, fm->source);
+		if (fi < 0)
+			return err_set(ERR_INVALID, "--field %s=%s: %s has no column '%s'",
+			               fm->target, fm->source, im->o->path, fm->source);
+		im->field_of[t] = fi;
+		if (strcmp(fm->target, "x") == 0 || strcmp(fm->target, "y") == 0)
+			im->coords_from_fields = 1;
+	}
+	/* Guess the rest: the first guess that names an unused column wins. */
+	for (int t = 0; im->targets[t].name; t++) {
+		if (im->field_of[t] >= 0)
+			continue;
+		for (int g = 0; im->targets[t].guesses[g] && im->field_of[t] < 0; g++) {
+			fold_name(im->targets[t].guesses[g], want, sizeof want);
+			for (int fi = 0; fi < n; fi++) {
+				fold_name(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(im->defn, fi)),
+				          folded, sizeof folded);
+				int taken = 0;
+				for (int u = 0; im->targets[u].name; u++)
+					taken |= im->field_of[u] == fi &&
+					         strcmp(im->targets[u].name, "name_uz") != 0 &&
+					         strcmp(im->targets[u].name, "name_en") != 0;
+				if (!taken && strcmp(folded, want) == 0) {
+					im->field_of[t] = fi;
+					break;
+				}
+			}
+		}
+	}
+	int xt = target_index(im, "x"), yt = target_index(im, "y");
+	if (xt >= 0 && !im->coords_from_fields && OGR_L_GetGeomType(im->layer) == wkbNone &&
+	    im->field_of[xt] >= 0 && im->field_of[yt] >= 0)
+		im->coords_from_fields = 1;
+	if (xt >= 0 && (im->field_of[xt] >= 0) != (im->field_of[yt] >= 0) && im->coords_from_fields)
+		return err_set(ERR_INVALID,
+		               "%s: both x and y columns are needed (--field x=COL "
+		               "--field y=COL)",
+		               im->o->path);
+	buf[0] = '\0';
+	for (int t = 0; im->targets[t].name && used < sizeof buf; t++) {
+		if (im->field_of[t] < 0)
+			continue;
+		used += (size_t)snprintf(
+		    buf + used, sizeof buf - used, "%s%s=%s", used ? ", " : "", im->targets[t].name,
+		    OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(im->defn, im->field_of[t])));
+	}
+	im->rep->mapping = strdup(buf);
+	return im->rep->mapping ? 0 : err_set(ERR_NOMEM, "import: out of memory");
+}
+
+static int setup_crs(struct importer *im)
+{
+	OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef(im->layer);
+	im->wgs84 = OSRNewSpatialReference(NULL);
+	if (!im->wgs84 || OSRImportFromEPSG(im->wgs84, 4326) != OGRERR_NONE)
+		return err_set(ERR_PROJ, "cannot set up EPSG:4326 (is proj-data installed?)");
+	OSRSetAxisMappingStrategy(im->wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+	if (im->o->srs) {
+		im->src_srs = OSRNewSpatialReference(NULL);
+		if (!im->src_srs || OSRSetFromUserInput(im->src_srs, im->o->srs) != OGRERR_NONE)
+			return err_set(ERR_INVALID, "--srs %s: unknown coordinate reference system",
+			               im->o->srs);
+	} else if (layer_srs && !im->coords_from_fields) {
+		im->src_srs = OSRClone(layer_srs);
+	}
+	if (!im->src_srs) {
+		im->rep->crs = strdup("EPSG:4326 (assumed: the file names no CRS)");
+		return im->rep->crs ? 0 : err_set(ERR_NOMEM, "import: out of memory");
+	}
+	OSRSetAxisMappingStrategy(im->src_srs, OAMS_TRADITIONAL_GIS_ORDER);
+	const char *auth = OSRGetAuthorityName(im->src_srs, NULL);
+	const char *code = OSRGetAuthorityCode(im->src_srs, NULL);
+	const char *name = OSRGetName(im->src_srs);
+	char buf[300];
+	if (auth && code)
+		snprintf(buf, sizeof buf, "%s:%s (%s)", auth, code, name ? name : "");
+	else
+		snprintf(buf, sizeof buf, "%s", name ? name : "unnamed CRS");
+	if (!(im->rep->crs = strdup(buf)))
+		return err_set(ERR_NOMEM, "import: out of memory");
+	if (OSRIsSame(im->src_srs, im->wgs84))
+		return 0;
+	im->ct = OCTNewCoordinateTransformation(im->src_srs, im->wgs84);
+	if (!im->ct)
+		return err_set(ERR_PROJ, "%s: no transformation from %s to EPSG:4326: %s",
+		               im->o->path, buf, CPLGetLastErrorMsg());
+	return 0;
+}
+
+/* Checks and, without a CRS, vets a lon/lat pair. */
+static int check_lonlat(struct importer *im, double x, double y, double ox, double oy)
+{
+	if (isfinite(x) && isfinite(y) && x >= -180 && x <= 180 && y >= -90 && y <= 90)
+		return 0;
+	if (!im->src_srs)
+		return row_error(im, ERR_INVALID, "coordinates are not longitude/latitude",
+		                 "coordinates (%g, %g) are not longitude/latitude and the file "
+		                 "has no CRS: pass --srs EPSG:n",
+		                 ox, oy);
+	return row_error(im, ERR_PROJ, "coordinates outside the CRS",
+	                 "coordinates (%g, %g) could not be transformed to longitude/latitude", ox,
+	                 oy);
+}
+
+static int transform_point(struct importer *im, double *x, double *y)
+{
+	double ox = *x, oy = *y;
+	if (im->ct && !OCTTransform(im->ct, 1, x, y, NULL))
+		return row_error(im, ERR_PROJ, "coordinates outside the CRS",
+		                 "coordinates (%g, %g) could not be transformed", ox, oy);
+	return check_lonlat(im, *x, *y, ox, oy);
+}
+
+static int parse_number(struct importer *im, const char *field, const char *v, double *out)
+{
+	char *end;
+	*out = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	if (end == v || *end || !isfinite(*out))
+		return row_error(im, ERR_INVALID, "field is not a number",
+		                 "field %s: '%s' is not a number", field, v);
+	return 0;
+}
+
+static int parse_long(struct importer *im, const char *field, const char *v, long *out)
+{
+	double d;
+	int rc = parse_number(im, field, v, &d);
+	if (rc < 0)
+		return rc;
+	if (d != floor(d) || d < 0 || d > 1e12)
+		return row_error(im, ERR_INVALID, "field is not a whole number",
+		                 "field %s: '%s' is not a whole number", field, v);
+	*out = (long)d;
+	return 0;
+}
+
+/* The feature's point, *has = 0 when it has none. Exactly (0, 0) counts as
+ * none: geocoders write it for addresses they could not place. */
+static int feature_point(struct importer *im, OGRFeatureH f, int *has, double *x, double *y)
+{
+	*has = 0;
+	if (im->coords_from_fields) {
+		const char *xs = val(im, "x"), *ys = val(im, "y");
+		if (!xs || !ys)
+			return 0;
+		int rc = parse_number(im, "x", xs, x);
+		if (rc == 0)
+			rc = parse_number(im, "y", ys, y);
+		if (rc < 0)
+			return rc;
+	} else {
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		if (!g || OGR_G_IsEmpty(g))
+			return 0;
+		OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
+		if ((type == wkbMultiPoint || type == wkbGeometryCollection) &&
+		    OGR_G_GetGeometryCount(g) == 1) {
+			g = OGR_G_GetGeometryRef(g, 0);
+			type = wkbFlatten(OGR_G_GetGeometryType(g));
+		}
+		if (type != wkbPoint)
+			return row_error(im, ERR_GEOMETRY, "geometry is not a point",
+			                 "geometry is a %s, not a point",
+			                 OGRGeometryTypeToName(type));
+		*x = OGR_G_GetX(g, 0);
+		*y = OGR_G_GetY(g, 0);
+	}
+	if (*x == 0 && *y == 0)
+		return 0;
+	int rc = transform_point(im, x, y);
+	if (rc == 0)
+		*has = 1;
+	return rc;
+}
+
+/* The feature's polygon as a new ISO WKB MultiPolygon in EPSG:4326 (free). */
+static int feature_polygon(struct importer *im, OGRFeatureH f, unsigned char **wkb, size_t *len)
+{
+	OGRGeometryH g = OGR_F_GetGeometryRef(f);
+	int rc = 0;
+	*wkb = NULL;
+	if (!g || OGR_G_IsEmpty(g))
+		return row_error(im, ERR_GEOMETRY, "no geometry", "feature has no geometry");
+	OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
+	g = OGR_G_ForceToMultiPolygon(OGR_G_Clone(g));
+	if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPolygon || OGR_G_IsEmpty(g)) {
+		rc = row_error(im, ERR_GEOMETRY, "geometry is not a polygon",
+		               "geometry is a %s, not a polygon", OGRGeometryTypeToName(type));
+		goto out;
+	}
+	OGR_G_FlattenTo2D(g);
+	OGR_G_CloseRings(g);
+	if (im->ct && OGR_G_Transform(g, im->ct) != OGRERR_NONE) {
+		rc = row_error(im, ERR_PROJ, "coordinates outside the CRS",
+		               "polygon could not be transformed to longitude/latitude");
+		goto out;
+	}
+	OGREnvelope env;
+	OGR_G_GetEnvelope(g, &env);
+	if ((rc = check_lonlat(im, env.MinX, env.MinY, env.MinX, env.MinY)) < 0 ||
+	    (rc = check_lonlat(im, env.MaxX, env.MaxY, env.MaxX, env.MaxY)) < 0)
+		goto out;
+	*len = (size_t)OGR_G_WkbSize(g);
+	if (!(*wkb = malloc(*len))) {
+		rc = err_set(ERR_NOMEM, "import: out of memory");
+		goto out;
+	}
+	OGR_G_ExportToIsoWkb(g, wkbNDR, *wkb);
+out:
+	OGR_G_DestroyGeometry(g);
+	return rc;
+}
+
+/* --- ids ------------------------------------------------------------------ */
+
+/* A stable external id for the current row into buf (see import.h). */
+static int row_external_id(struct importer *im, OGRFeatureH f, char *buf, size_t n)
+{
+	const char *id = val(im, "id");
+	int64_t seen;
+	int rc;
+	if (id) {
+		snprintf(buf, n, "%s", id);
+	} else {
+		/* FNV-1a over every field and the geometry of the row. */
+		uint64_t h = 1469598103934665603ULL;
+		for (int i = 0; i < im->n_fields; i++) {
+			const char *v =
+			    OGR_F_IsFieldSetAndNotNull(f, i) ? OGR_F_GetFieldAsString(f, i) : "";
+			for (; *v; v++)
+				h = (h ^ (unsigned char)*v) * 1099511628211ULL;
+			h = (h ^ 0x1f) * 1099511628211ULL;
+		}
+		OGRGeometryH g = OGR_F_GetGeometryRef(f);
+		if (g) {
+			int len = OGR_G_WkbSize(g);
+			unsigned char *b = malloc((size_t)len);
+			if (!b)
+				return err_set(ERR_NOMEM, "import: out of memory");
+			OGR_G_ExportToIsoWkb(g, wkbNDR, b);
+			for (int i = 0; i < len; i++)
+				h = (h ^ b[i]) * 1099511628211ULL;
+			free(b);
+		}
+		snprintf(buf, n, "%s:%016llx", im->source, (unsigned long long)h);
+	}
+	if ((rc = strmap_add(im->ids, buf, 1, &seen)) < 0)
+		return rc;
+	if (seen > 1) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, "#%lld", (long long)seen);
+		if (id)
+			im->rep->repeated_ids++;
+	}
+	return 0;
+}
+
+/* --- categories and services --------------------------------------------- */
+
+static int resolver_add(struct code_resolver *r, const char *key, const char *code)
+{
+	size_t pos;
+	for (pos = 0; pos < r->n; pos++)
+		if (strcmp(r->codes[pos], code) == 0)
+			break;
+	if (pos == r->n) {
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 16;
+			char **c = realloc(r->codes, cap * sizeof *c);
+			if (!c)
+				return err_set(ERR_NOMEM, "import: out of memory");
+			r->codes = c;
+			r->cap = cap;
+		}
+		if (!(r->codes[r->n] = strdup(code)))
+			return err_set(ERR_NOMEM, "import: out of memory");
+		r->n++;
+	}
+	return strmap_put(r->index, key, (int64_t)pos);
+}
+
+static int resolver_load(struct importer *im, struct code_resolver *r, int services)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	r->services = services;
+	if (!(r->index = strmap_new()))
+		return err_set(ERR_NOMEM, "import: out of memory");
+	const char *sql = services ? "SELECT code, name_uz, name_ru, name_en FROM services"
+	                           : "SELECT code, name_uz, name_ru, name_en FROM categories";
+	if (sqlite3_prepare_v2(store_db(im->st), sql, -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "loading codes: %s", sqlite3_errmsg(store_db(im->st)));
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(s, 0);
+		for (int c = 0; c < 4 && rc == 0; c++) {
+			const char *key = (const char *)sqlite3_column_text(s, c);
+			if (key)
+				rc = resolver_add(r, key, code);
+		}
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static void resolver_free(struct code_resolver *r)
+{
+	strmap_free(r->index);
+	for (size_t i = 0; i < r->n; i++)
+		free(r->codes[i]);
+	free(r->codes);
+}
+
+/* The stored code for a value from the file: an existing code or name, else
+ * a new code made from the value (noted in the report). *code is borrowed
+ * from the resolver. */
+static int resolve(struct importer *im, struct code_resolver *r, const char *value,
+                   const char **code)
+{
+	int64_t pos;
+	char slug[96], note[200];
+	int rc;
+	*code = NULL;
+	if (!value)
+		return 0;
+	if (strmap_get(r->index, value, &pos)) {
+		*code = r->codes[pos];
+		return 0;
+	}
+	slugify(value, slug, sizeof slug);
+	if (!*slug)
+		return row_error(im, ERR_INVALID, "unusable code", "'%s' cannot be a code", value);
+	if (!strmap_get(r->index, slug, &pos)) {
+		rc = r->services ? store_ensure_service(im->st, slug, value)
+		                 : store_ensure_category(im->st, slug, value);
+		if (rc == 0)
+			rc = resolver_add(r, slug, slug);
+		if (rc < 0)
+			return rc;
+		snprintf(note, sizeof note, "new %s '%s' (code %s)",
+		         r->services ? "service" : "category", value, slug);
+		if ((rc = note_row(im, note, NULL, 0)) < 0)
+			return rc;
+		strmap_get(r->index, slug, &pos);
+	}
+	if ((rc = resolver_add(r, value, slug)) < 0)
+		return rc;
+	*code = r->codes[pos];
+	return 0;
+}
+
+/* --- times ---------------------------------------------------------------- */
+
+static int parse_time_fields(struct importer *im, const char *date, const char *time,
+                             const char *what, struct time_span *span)
+{
+	if (timeparse_parse(im->zone, date, time, im->o->date_order, span) < 0)
+		return row_error(im, ERR_INVALID, "unreadable date or time", "field %s: %s", what,
+		                 err_msg());
+	return 0;
+}
+
+/* Minutes after midnight from "HH:MM" ("24:00" allowed as an end). */
+static int parse_clock(struct importer *im, const char *field, const char *v, int *minutes)
+{
+	int h, m, len = 0;
+	if (sscanf(v, "%2d:%2d%n", &h, &m, &len) != 2 || v[len] || h < 0 || h > 24 || m < 0 ||
+	    m > 59 || (h == 24 && m != 0))
+		return row_error(im, ERR_INVALID, "unreadable shift time",
+		                 "field %s: '%s' is not a time of day HH:MM", field, v);
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+/* Weekdays as a bitmask (bit 0 = Monday) from "mon-fri", "fri,sat,sun",
+ * "1-5" (1 = Monday), "daily"; empty means every day. */
+static int parse_weekdays(struct importer *im, const char *v, unsigned *mask)
+{
+	static const char *const names[7][4] = {{"mon", "du", "pn", "1"}, {"tue", "se", "vt", "2"},
+	                                        {"wed", "ch", "sr", "3"}, {"thu", "pa", "cht", "4"},
+	                                        {"fri", "ju", "pt", "5"}, {"sat", "sha", "sb", "6"},
+	                                        {"sun", "ya", "vs", "7"}};
+	char word[16];
+	int prev = -1, range = 0;
+	*mask = 0;
+	if (!v || !*v || strcasecmp(v, "daily") == 0 || strcasecmp(v, "all") == 0) {
+		*mask = 127;
+		return 0;
+	}
+	for (const char *p = v;;) {
+		size_t n = 0;
+		while (*p == ' ')
+			p++;
+		while (isalnum((unsigned char)*p) && n + 1 < sizeof word)
+			word[n++] = (char)tolower((unsigned char)*p++);
+		word[n] = '\0';
+		int day = -1;
+		for (int d = 0; d < 7 && day < 0; d++)
+			for (int k = 0; k < 4; k++)
+				if (n >= strlen(names[d][k]) &&
+				    strncmp(word, names[d][k], strlen(names[d][k])) == 0 &&
+				    (k == 3 ? n == 1 : 1))
+					day = d;
+		if (day < 0)
+			return row_error(im, ERR_INVALID, "unreadable weekdays",
+			                 "field weekdays: '%s' is not a list of weekdays", v);
+		if (range) {
+			for (int d = prev; d != day; d = (d + 1) % 7)
+				*mask |= 1u << d;
+			range = 0;
+		}
+		*mask |= 1u << day;
+		prev = day;
+		while (*p == ' ')
+			p++;
+		if (*p == '-') {
+			range = 1;
+			p++;
+		} else if (*p == ',' || *p == ';') {
+			p++;
+		} else if (!*p) {
+			break;
+		} else {
+			return row_error(im, ERR_INVALID, "unreadable weekdays",
+			                 "field weekdays: '%s' is not a list of weekdays", v);
+		}
+	}
+	return 0;
+}
+
+/* --- rows of each layer --------------------------------------------------- */
+
+static int put_info_note(struct importer *im, const struct store_put_info *info)
+{
+	switch (info->change) {
+	case STORE_INSERTED:
+		im->rep->inserted++;
+		break;
+	case STORE_UPDATED:
+		im->rep->updated++;
+		break;
+	case STORE_UNCHANGED:
+		im->rep->unchanged++;
+		break;
+	}
+	if (info->repaired) {
+		char note[260];
+		im->rep->repaired++;
+		snprintf(note, sizeof note, "invalid polygon repaired with MakeValid (%s)",
+		         info->reason);
+		return note_row(im, "invalid polygon repaired with MakeValid", note, 0);
+	}
+	return 0;
+}
+
+static int import_area(struct importer *im, OGRFeatureH f)
+{
+	unsigned char *wkb = NULL;
+	size_t len = 0;
+	char code[96];
+	long population = -1, households = -1;
+	struct store_put_info info;
+	int rc;
+	int mahalla = im->o->layer == IMPORT_MAHALLAS;
+
+	const char *name_en = val(im, "name_en"), *name_uz = val(im, "name_uz");
+	if (val(im, "code"))
+		snprintf(code, sizeof code, "%s", val(im, "code"));
+	else if (name_en || name_uz)
+		slugify(name_en ? name_en : name_uz, code, sizeof code);
+	else
+		return row_error(im, ERR_INVALID, "no code and no name",
+		                 "neither a code nor a name (--field code=COLUMN)");
+	if (val(im, "population") &&
+	    (rc = parse_long(im, "population", val(im, "population"), &population)) < 0)
+		return rc;
+	if (val(im, "households") &&
+	    (rc = parse_long(im, "households", val(im, "households"), &households)) < 0)
+		return rc;
+	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0)
+		return rc;
+	struct store_area a = {
+	    .code = code,
+	    .name_uz = name_uz,
+	    .name_ru = val(im, "name_ru"),
+	    .name_en = name_en,
+	    .district_code = val(im, "district"),
+	    .population = population,
+	    .households = households,
+	    .inspector = val(im, "inspector"),
+	    .wkb = wkb,
+	    .wkb_len = len,
+	};
+	rc = mahalla ? store_put_mahalla(im->st, &a, &info) : store_put_district(im->st, &a, &info);
+	free(wkb);
+	if (rc < 0) {
+		im->reason = rc == ERR_GEOMETRY ? "polygon cannot be repaired" : "database refused";
+		return rc;
+	}
+	if (mahalla && (rc = strmap_put(im->mahalla_codes, code, 1)) < 0)
+		return rc;
+	return put_info_note(im, &info);
+}
+
+static int import_offence(struct importer *im, OGRFeatureH f)
+{
+	char id[300];
+	struct time_span span = {STORE_NO_TIME, STORE_NO_TIME, PREC_UNKNOWN};
+	struct time_span reported = {STORE_NO_TIME, STORE_NO_TIME, PREC_UNKNOWN};
+	struct store_put_info info;
+	double x = 0, y = 0;
+	int has_point = 0, rc;
+	long severity = 0;
+
+	if ((rc = feature_point(im, f, &has_point, &x, &y)) < 0)
+		return rc;
+	const char *mahalla = val(im, "mahalla");
+	if (!has_point && !mahalla) {
+		if ((rc = note_row(im, "no coordinates and no mahalla code", NULL, 1)) < 0)
+			return rc;
+		im->rep->skipped++;
+		return 0;
+	}
+	if (!has_point) {
+		int64_t known;
+		if (!strmap_get(im->mahalla_codes, mahalla, &known))
+			return row_error(im, ERR_INVALID, "unknown mahalla code",
+			                 "field mahalla: no mahalla has the code '%s'", mahalla);
+	}
+	if (val(im, "from") || val(im, "to")) {
+		struct time_span a, b;
+		if (!val(im, "from") || !val(im, "to"))
+			return row_error(im, ERR_INVALID, "half a time span",
+			                 "fields from and to: both are needed for a span");
+		if ((rc = parse_time_fields(im, val(im, "from"), NULL, "from", &a)) < 0 ||
+		    (rc = parse_time_fields(im, val(im, "to"), NULL, "to", &b)) < 0)
+			return rc;
+		if (b.to < a.from)
+			return row_error(im, ERR_INVALID, "time span ends before it starts",
+			                 "fields from and to: '%s' is before '%s'", val(im, "to"),
+			                 val(im, "from"));
+		span.from = a.from;
+		span.to = b.to;
+		span.precision = a.from == b.to ? a.precision : PREC_SPAN;
+	} else if (val(im, "date")) {
+		if ((rc = parse_time_fields(im, val(im, "date"), val(im, "time"), "date", &span)) <
+		    0)
+			return rc;
+	} else if ((rc = note_row(im, "no date: stored with an unknown time", NULL, 0)) < 0) {
+		return rc;
+	}
+	if (val(im, "reported") &&
+	    (rc = parse_time_fields(im, val(im, "reported"), NULL, "reported", &reported)) < 0)
+		return rc;
+	if (val(im, "severity") &&
+	    (rc = parse_long(im, "severity", val(im, "severity"), &severity)) < 0)
+		return rc;
+	if (severity > 1000000)
+		return row_error(im, ERR_INVALID, "field is out of range",
+		                 "field severity: %ld is out of range", severity);
+	const char *category, *service;
+	if ((rc = resolve(im, &im->categories, val(im, "category"), &category)) < 0 ||
+	    (rc = resolve(im, &im->services, val(im, "service"), &service)) < 0)
+		return rc;
+	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
+		return rc;
+	struct store_offence o = {
+	    .external_id = id,
+	    .occurred_from = span.from,
+	    .occurred_to = span.to,
+	    .precision = span.precision,
+	    .reported_at = reported.from,
+	    .category = category,
+	    .service = service,
+	    .article = val(im, "article"),
+	    .status = val(im, "status"),
+	    .address = val(im, "address"),
+	    .severity = (int)severity,
+	    .mahalla_code = mahalla,
+	    .has_point = has_point,
+	    .lon = x,
+	    .lat = y,
+	};
+	if ((rc = store_put_offence(im->st, &o, &info)) < 0) {
+		im->reason = "database refused";
+		return rc;
+	}
+	if (info.outside)
+		im->rep->outside += strmap_count(im->mahalla_codes) > 0;
+	if (!has_point)
+		im->rep->by_mahalla_code++;
+	return put_info_note(im, &info);
+}
+
+static int import_zone(struct importer *im, OGRFeatureH f)
+{
+	enum { MAX_JOINT = 8 };
+	struct store_assignment as[MAX_JOINT];
+	char *services_copy = NULL, *units_copy = NULL;
+	unsigned char *wkb = NULL;
+	size_t len = 0, n_as = 0;
+	char id[300], name[300];
+	struct store_put_info info;
+	int start = 0, end = 1440, rc;
+	unsigned weekdays;
+
+	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
+		return rc;
+	snprintf(name, sizeof name, "%s", val(im, "name") ? val(im, "name") : id);
+	if (val(im, "shift_start") &&
+	    (rc = parse_clock(im, "shift_start", val(im, "shift_start"), &start)) < 0)
+		return rc;
+	if (val(im, "shift_end") &&
+	    (rc = parse_clock(im, "shift_end", val(im, "shift_end"), &end)) < 0)
+		return rc;
+	if (start == 1440)
+		start = 0;
+	if ((rc = parse_weekdays(im, val(im, "weekdays"), &weekdays)) < 0)
+		return rc;
+	/* "ppx;youth" with units "PPX-1;Y-2" is a joint patrol. */
+	if (val(im, "service")) {
+		services_copy = strdup(val(im, "service"));
+		units_copy = val(im, "unit") ? strdup(val(im, "unit")) : NULL;
+		if (!services_copy || (val(im, "unit") && !units_copy)) {
+			rc = err_set(ERR_NOMEM, "import: out of memory");
+			goto out;
+		}
+		char *sv_save = NULL, *un_save = NULL;
+		char *unit = units_copy ? strtok_r(units_copy, ";", &un_save) : NULL;
+		for (char *sv = strtok_r(services_copy, ";", &sv_save); sv;
+		     sv = strtok_r(NULL, ";", &sv_save)) {
+			if (n_as == MAX_JOINT) {
+				rc = row_error(im, ERR_INVALID, "too many services",
+				               "field service: more than %d services", MAX_JOINT);
+				goto out;
+			}
+			while (*sv == ' ')
+				sv++;
+			const char *code;
+			if ((rc = resolve(im, &im->services, sv, &code)) < 0)
+				goto out;
+			as[n_as++] = (struct store_assignment){.service = code,
+			                                       .unit = unit,
+			                                       .shift_start = start,
+			                                       .shift_end = end,
+			                                       .weekdays = weekdays};
+			if (unit)
+				unit = strtok_r(NULL, ";", &un_save);
+		}
+	}
+	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0)
+		goto out;
+	struct store_zone z = {
+	    .external_id = id,
+	    .name = name,
+	    .valid_from = val(im, "valid_from"),
+	    .valid_to = val(im, "valid_to"),
+	    .author = val(im, "author"),
+	    .wkb = wkb,
+	    .wkb_len = len,
+	    .assignments = as,
+	    .n_assignments = n_as,
+	};
+	if ((rc = store_put_zone(im->st, &z, im->o->actor ? im->o->actor : "import", &info)) < 0) {
+		im->reason = rc == ERR_GEOMETRY ? "polygon cannot be repaired" : "zone refused";
+		goto out;
+	}
+	rc = put_info_note(im, &info);
+out:
+	free(services_copy);
+	free(units_copy);
+	free(wkb);
+	return rc;
+}
+
+/* A track from a line feature: times from M values, else spread evenly
+ * between the started and ended fields. */
+static int import_track_line(struct importer *im, OGRFeatureH f, OGRGeometryH g)
+{
+	struct store_fix *fixes = NULL;
+	struct time_span started, ended;
+	struct store_put_info info;
+	char id[300];
+	int rc = 0;
+
+	g = OGR_G_Clone(g);
+	if (!g)
+		return err_set(ERR_NOMEM, "import: out of memory");
+	if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbMultiLineString)
+		g = OGR_G_ForceToLineString(g);
+	int n = OGR_G_GetPointCount(g);
+	if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbLineString || n < 2) {
+		rc = row_error(im, ERR_GEOMETRY, "track is not a line",
+		               "track geometry is not a line of at least 2 points");
+		goto out;
+	}
+	int measured = OGR_G_IsMeasured(g);
+	if (!measured && !(val(im, "started") && val(im, "ended"))) {
+		rc = row_error(im, ERR_INVALID, "track without times",
+		               "line without M values needs started and ended fields");
+		goto out;
+	}
+	if (!measured &&
+	    ((rc = parse_time_fields(im, val(im, "started"), NULL, "started", &started)) < 0 ||
+	     (rc = parse_time_fields(im, val(im, "ended"), NULL, "ended", &ended)) < 0))
+		goto out;
+	if (!(fixes = malloc((size_t)n * sizeof *fixes))) {
+		rc = err_set(ERR_NOMEM, "import: out of memory");
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		double x, y, z, m;
+		OGR_G_GetPointZM(g, i, &x, &y, &z, &m);
+		if ((rc = transform_point(im, &x, &y)) < 0)
+			goto out;
+		fixes[i].lon = x;
+		fixes[i].lat = y;
+		fixes[i].t = measured ? (int64_t)llround(m)
+		                      : started.from + (ended.from - started.from) * i / (n - 1);
+	}
+	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
+		goto out;
+	const char *service;
+	if ((rc = resolve(im, &im->services, val(im, "service"), &service)) < 0)
+		goto out;
+	struct store_track t = {.external_id = id,
+	                        .unit = val(im, "unit") ? val(im, "unit") : id,
+	                        .service = service,
+	                        .fixes = fixes,
+	                        .n_fixes = (size_t)n};
+	if ((rc = store_put_track(im->st, &t, &info)) < 0) {
+		im->reason = "track refused";
+		goto out;
+	}
+	rc = put_info_note(im, &info);
+out:
+	free(fixes);
+	OGR_G_DestroyGeometry(g);
+	return rc;
+}
+
+/* A fix from a point feature, kept until the whole file is read. */
+static int gather_fix(struct importer *im, OGRFeatureH f)
+{
+	struct time_span when;
+	double x, y;
+	int has, rc;
+	if ((rc = feature_point(im, f, &has, &x, &y)) < 0)
+		return rc;
+	if (!has)
+		return row_error(im, ERR_INVALID, "fix without coordinates", "fix has no point");
+	if (!val(im, "time"))
+		return row_error(im, ERR_INVALID, "fix without a time",
+		                 "field time: a GPS fix needs its time");
+	if ((rc = parse_time_fields(im, val(im, "time"), NULL, "time", &when)) < 0)
+		return rc;
+	const char *key = val(im, "id") ? val(im, "id") : val(im, "unit");
+	if (!key)
+		return row_error(im, ERR_INVALID, "fix without a unit",
+		                 "fields id/unit: a GPS fix needs its track or unit");
+	if (im->n_fixes == im->cap_fixes) {
+		size_t cap = im->cap_fixes ? im->cap_fixes * 2 : 1024;
+		struct track_fix *fx = realloc(im->fixes, cap * sizeof *fx);
+		if (!fx)
+			return err_set(ERR_NOMEM, "import: out of memory");
+		im->fixes = fx;
+		im->cap_fixes = cap;
+	}
+	struct track_fix *tf = &im->fixes[im->n_fixes];
+	tf->key = strdup(key);
+	tf->unit = strdup(val(im, "unit") ? val(im, "unit") : key);
+	tf->service = val(im, "service") ? strdup(val(im, "service")) : NULL;
+	tf->fix = (struct store_fix){x, y, when.from};
+	tf->row = im->row;
+	im->n_fixes++;
+	if (!tf->key || !tf->unit || (val(im, "service") && !tf->service))
+		return err_set(ERR_NOMEM, "import: out of memory");
+	return 0;
+}
+
+static int compare_fix(const void *a, const void *b)
+{
+	const struct track_fix *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->fix.t < y->fix.t ? -1 : x->fix.t > y->fix.t;
+}
+
+/* Splits gathered fixes into tracks: one per key, broken at gaps longer
+ * than half an hour (a new patrol). */
+static int flush_fixes(struct importer *im)
+{
+	const int64_t max_gap = 30 * 60;
+	struct store_fix *run = NULL;
+	int rc = 0;
+	if (!im->n_fixes)
+		return 0;
+	qsort(im->fixes, im->n_fixes, sizeof *im->fixes, compare_fix);
+	if (!(run = malloc(im->n_fixes * sizeof *run)))
+		return err_set(ERR_NOMEM, "import: out of memory");
+	size_t start = 0;
+	for (size_t i = 1; i <= im->n_fixes && rc == 0; i++) {
+		const struct track_fix *a = &im->fixes[i - 1];
+		if (i < im->n_fixes && strcmp(a->key, im->fixes[i].key) == 0 &&
+		    im->fixes[i].fix.t - a->fix.t <= max_gap)
+			continue;
+		size_t n = i - start;
+		im->row = im->fixes[start].row;
+		if (n < 2) {
+			rc = note_row(im, "lone GPS fix (no track of 2 or more)", NULL, 1);
+			im->rep->skipped++;
+			start = i;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++)
+			run[k] = im->fixes[start + k].fix;
+		char id[400];
+		snprintf(id, sizeof id, "%s@%lld", im->fixes[start].key, (long long)run[0].t);
+		const char *service;
+		struct store_put_info info;
+		if ((rc = resolve(im, &im->services, im->fixes[start].service, &service)) < 0)
+			break;
+		struct store_track t = {.external_id = id,
+		                        .unit = im->fixes[start].unit,
+		                        .service = service,
+		                        .fixes = run,
+		                        .n_fixes = n};
+		if ((rc = store_put_track(im->st, &t, &info)) < 0) {
+			im->reason = "track refused";
+			break;
+		}
+		rc = put_info_note(im, &info);
+		start = i;
+	}
+	free(run);
+	return rc;
+}
+
+static int import_track(struct importer *im, OGRFeatureH f)
+{
+	OGRGeometryH g = OGR_F_GetGeometryRef(f);
+	OGRwkbGeometryType type = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbNone;
+	if (type == wkbLineString || type == wkbMultiLineString)
+		return import_track_line(im, f, g);
+	return gather_fix(im, f);
+}
+
+/* --- the run -------------------------------------------------------------- */
+
+static void register_drivers(void)
+{
+	GDALAllRegister();
+}
+
+static int open_layer(struct importer *im)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, register_drivers);
+	im->ds = GDALOpenEx(im->o->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+	if (!im->ds)
+		return err_set(ERR_IO, "%s: cannot read as a vector file: %s", im->o->path,
+		               *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "unknown format");
+	int csv = strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(im->ds)), "CSV") == 0;
+	im->rep->row_word = csv ? "line" : "feature";
+	if (im->o->ogr_layer) {
+		im->layer = GDALDatasetGetLayerByName(im->ds, im->o->ogr_layer);
+		if (!im->layer)
+			return err_set(ERR_INVALID, "%s: no layer named '%s'", im->o->path,
+			               im->o->ogr_layer);
+	} else {
+		/* GPX files hold waypoints, routes and tracks; a patrol is its fixes. */
+		if (im->o->layer == IMPORT_TRACKS)
+			im->layer = GDALDatasetGetLayerByName(im->ds, "track_points");
+		if (!im->layer && GDALDatasetGetLayerCount(im->ds) > 0)
+			im->layer = GDALDatasetGetLayer(im->ds, 0);
+		if (!im->layer)
+			return err_set(ERR_INVALID, "%s: the file has no layers", im->o->path);
+	}
+	im->defn = OGR_L_GetLayerDefn(im->layer);
+	im->n_fields = OGR_FD_GetFieldCount(im->defn);
+	im->rep->layer_name = strdup(OGR_L_GetName(im->layer));
+	return im->rep->layer_name ? 0 : err_set(ERR_NOMEM, "import: out of memory");
+}
+
+static int load_mahalla_codes(struct importer *im)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (!(im->mahalla_codes = strmap_new()))
+		return err_set(ERR_NOMEM, "import: out of memory");
+	if (sqlite3_prepare_v2(store_db(im->st), "SELECT code FROM mahallas", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return err_set(ERR_DB, "loading mahallas: %s", sqlite3_errmsg(store_db(im->st)));
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = strmap_put(im->mahalla_codes, (const char *)sqlite3_column_text(s, 0), 1);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int import_feature(struct importer *im, OGRFeatureH f)
+{
+	int rc = copy_values(im, f);
+	if (rc < 0)
+		return rc;
+	switch (im->o->layer) {
+	case IMPORT_DISTRICTS:
+	case IMPORT_MAHALLAS:
+		return import_area(im, f);
+	case IMPORT_OFFENCES:
+		return import_offence(im, f);
+	case IMPORT_ZONES:
+		return import_zone(im, f);
+	case IMPORT_TRACKS:
+		return import_track(im, f);
+	}
+	return err_set(ERR_INVALID, "unknown layer");
+}
+
+/* The audit row of a finished import, with its figures as JSON. */
+static int audit_import(struct importer *im)
+{
+	char detail[600];
+	const struct import_report *r = im->rep;
+	snprintf(detail, sizeof detail,
+	         "{\"layer\":\"%s\",\"read\":%ld,\"inserted\":%ld,\"updated\":%ld,"
+	         "\"unchanged\":%ld,\"skipped\":%ld}",
+	         layer_names[im->o->layer], r->read, r->inserted, r->updated, r->unchanged,
+	         r->skipped);
+	return store_audit(im->st, im->o->actor ? im->o->actor : "import", "import",
+	                   layer_names[im->o->layer], im->source, detail);
+}
+
+static void importer_cleanup(struct importer *im)
+{
+	for (size_t i = 0; i < im->n_fixes; i++) {
+		free(im->fixes[i].key);
+		free(im->fixes[i].unit);
+		free(im->fixes[i].service);
+	}
+	free(im->fixes);
+	for (int t = 0; t < MAX_TARGETS; t++)
+		free(im->vals[t]);
+	resolver_free(&im->categories);
+	resolver_free(&im->services);
+	strmap_free(im->ids);
+	strmap_free(im->mahalla_codes);
+	tz_free(im->zone);
+	if (im->ct)
+		OCTDestroyCoordinateTransformation(im->ct);
+	if (im->src_srs)
+		OSRDestroySpatialReference(im->src_srs);
+	if (im->wgs84)
+		OSRDestroySpatialReference(im->wgs84);
+	if (im->ds)
+		GDALClose(im->ds);
+}
+
+int import_run(store *st, const struct import_options *o, struct import_report *rep)
+{
+	struct importer im = {.st = st, .o = o, .rep = rep};
+	OGRFeatureH f = NULL;
+	int rc, in_txn = 0;
+
+	memset(rep, 0, sizeof *rep);
+	rep->row_word = "feature";
+	im.targets = layer_targets[o->layer];
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	CPLErrorReset();
+
+	const char *base = strrchr(o->path, '/');
+	snprintf(im.source, sizeof im.source, "%s",
+	         o->source ? o->source
+	         : base    ? base + 1
+	                   : o->path);
+	if ((rc = tz_open(o->timezone ? o->timezone : "Asia/Tashkent", &im.zone)) < 0)
+		goto out;
+	if ((rc = open_layer(&im)) < 0 || (rc = map_fields(&im)) < 0 || (rc = setup_crs(&im)) < 0)
+		goto out;
+	if (!(im.ids = strmap_new())) {
+		rc = err_set(ERR_NOMEM, "import: out of memory");
+		goto out;
+	}
+	if ((rc = store_begin(st)) < 0)
+		goto out;
+	in_txn = 1;
+	if ((rc = load_mahalla_codes(&im)) < 0 ||
+	    (rc = resolver_load(&im, &im.categories, 0)) < 0 ||
+	    (rc = resolver_load(&im, &im.services, 1)) < 0)
+		goto out;
+
+	rep->no_mahallas = o->layer == IMPORT_OFFENCES && strmap_count(im.mahalla_codes) == 0;
+	long total = (long)OGR_L_GetFeatureCount(im.layer, 0);
+	int csv = strcmp(rep->row_word, "line") == 0;
+	OGR_L_ResetReading(im.layer);
+	for (long k = 1; (f = OGR_L_GetNextFeature(im.layer)) != NULL; k++) {
+		im.row = csv ? k + 1 : k;
+		im.reason = NULL;
+		rep->read++;
+		/* With skip_bad a row is all or nothing too: a zone whose second
+		 * assignment fails must not stay half-written. */
+		if (o->skip_bad && (rc = store_savepoint(st, "row")) < 0)
+			goto out;
+		rc = import_feature(&im, f);
+		OGR_F_Destroy(f);
+		f = NULL;
+		if (rc < 0 && im.reason && o->skip_bad) {
+			char saved[1024];
+			snprintf(saved, sizeof saved, "%s", err_msg());
+			if ((rc = store_rollback_to(st, "row")) < 0 ||
+			    (rc = note_row(&im, im.reason, saved, 1)) < 0)
+				goto out;
+			rep->skipped++;
+		} else if (rc < 0) {
+			rc =
+			    err_set(rc, "%s:%s %ld: %s", o->path, rep->row_word, im.row, err_msg());
+			goto out;
+		} else if (o->skip_bad && (rc = store_release(st, "row")) < 0) {
+			goto out;
+		}
+		if (o->progress && rep->read % 2000 == 0)
+			o->progress(o->progress_ctx, rep->read, total);
+	}
+	if (CPLGetLastErrorType() >= CE_Failure) {
+		rc = err_set(ERR_IO, "%s: reading stopped after %s %ld: %s", o->path, rep->row_word,
+		             im.row, CPLGetLastErrorMsg());
+		goto out;
+	}
+	if ((rc = flush_fixes(&im)) < 0) {
+		if (im.reason)
+			rc =
+			    err_set(rc, "%s:%s %ld: %s", o->path, rep->row_word, im.row, err_msg());
+		goto out;
+	}
+	if (o->progress)
+		o->progress(o->progress_ctx, rep->read, rep->read);
+	if ((rc = audit_import(&im)) < 0 || (rc = store_commit(st)) < 0)
+		goto out;
+	in_txn = 0;
+out:
+	if (in_txn) {
+		char saved[1024];
+		snprintf(saved, sizeof saved, "%s", err_msg());
+		store_rollback(st);
+		err_set(rc, "%s", saved);
+	}
+	importer_cleanup(&im);
+	CPLPopErrorHandler();
+	return rc;
+}
+
+void import_report_free(struct import_report *rep)
+{
+	if (!rep)
+		return;
+	for (size_t i = 0; i < rep->n_reasons; i++) {
+		free(rep->reasons[i].text);
+		free(rep->reasons[i].example);
+	}
+	free(rep->reasons);
+	free(rep->layer_name);
+	free(rep->crs);
+	free(rep->mapping);
+	memset(rep, 0, sizeof *rep);
+}

@@ -1,0 +1,47 @@
+# Shared by the integration tests: a temporary folder removed at exit, the
+# real datasets folder, SQL against a database with SpatiaLite loaded, and
+# assertions that print what was expected.
+set -eu
+: "${POSBON:?POSBON must name the posbon binary}"
+: "${POSBON_SOURCE_DIR:?POSBON_SOURCE_DIR must name the source tree}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/posbon-it-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+DATA="$POSBON_SOURCE_DIR/../shared/data"
+FAILS=0
+PASSES=0
+
+need_data() {
+	if [ ! -d "$DATA" ]; then
+		echo "SKIP: $DATA is absent"
+		exit 77
+	fi
+}
+
+sql() {
+	sqlite3 -batch -noheader "$1" "SELECT load_extension('mod_spatialite');" "$2" | tail -n +2
+}
+
+check() { # description, actual, expected
+	if [ "$2" = "$3" ]; then
+		PASSES=$((PASSES + 1))
+		echo "ok - $1"
+	else
+		FAILS=$((FAILS + 1))
+		echo "FAIL - $1: got '$2', expected '$3'"
+	fi
+}
+
+check_true() { # description, shell condition
+	if eval "$2"; then
+		PASSES=$((PASSES + 1))
+		echo "ok - $1"
+	else
+		FAILS=$((FAILS + 1))
+		echo "FAIL - $1: ($2) is false"
+	fi
+}
+
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
