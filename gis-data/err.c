@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char err_buf[1024];
 static _Thread_local int err_code_last;
@@ -40,10 +41,14 @@ const char *err_name(int code)
 
 int err_set(int code, const char *fmt, ...)
 {
+	/* Formatted aside first: callers may pass err_msg() itself as an argument,
+	 * to wrap the previous message with more context. */
+	char buf[sizeof err_buf];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err_buf, sizeof err_buf, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	memcpy(err_buf, buf, sizeof buf);
 	err_code_last = code;
 	return code;
 }

@@ -27,7 +27,8 @@ enum err_code {
 const char *err_name(int code);
 
 /* Records the message for the calling thread and returns code, so that
- * failures read `return err_set(ERR_INVALID, "row %ld: ...", row);`. */
+ * failures read `return err_set(ERR_INVALID, "row %ld: ...", row);`. The
+ * arguments may include err_msg() to add context to the previous message. */
 int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The calling thread's last message; borrowed, valid until the next err_set()

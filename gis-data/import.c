@@ -1368,7 +1368,7 @@ out:
 		char saved[1024];
 		snprintf(saved, sizeof saved, "%s", err_msg());
 		store_rollback(st);
-		err_set(rc, "%s", saved);
+		err_set(rc, "%s", saved); /* the rollback's own message is no news */
 	}
 	importer_cleanup(&im);
 	CPLPopErrorHandler();

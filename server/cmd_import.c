@@ -173,11 +173,8 @@ int cmd_import(int argc, char **argv)
 		print_report(o.path, &rep,
 		             (double)(t1.tv_sec - t0.tv_sec) +
 		                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	else if (rc != ERR_NOMEM) {
-		char msg[1100];
-		snprintf(msg, sizeof msg, "%s", err_msg());
-		err_set(rc, "%s\nnothing of %s was stored", msg, o.path);
-	}
+	else if (rc != ERR_NOMEM)
+		err_set(rc, "%s\nnothing of %s was stored", err_msg(), o.path);
 	import_report_free(&rep);
 	store_close(st);
 	return rc;
