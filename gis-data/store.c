@@ -753,7 +753,7 @@ int store_put_offence(store *st, const struct store_offence *o, struct store_put
 			return err_set(ERR_INVALID,
 			               "offence %s: point (%g, %g) is not a longitude/latitude",
 			               o->external_id, o->lon, o->lat);
-		locator *loc;
+		locator *loc = NULL;
 		if ((rc = mahalla_locator(st, &loc)) < 0)
 			return rc;
 		mahalla = locator_find(loc, o->lon, o->lat);
