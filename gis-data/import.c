@@ -94,6 +94,8 @@ static const struct target track_targets[] = {
     {"time", {"time", "timestamp", "datetime", "fixtime"}},
     {"started", {"startedat", "started", "start"}},
     {"ended", {"endedat", "ended", "end"}},
+    {"x", {"longitude", "lon", "lng", "long", "x"}},
+    {"y", {"latitude", "lat", "y"}},
     {NULL, {NULL}},
 };
 
@@ -637,6 +639,21 @@ static void resolver_free(struct code_resolver *r)
 	free(r->codes);
 }
 
+/* After a skipped row is rolled back, the categories and services it created
+ * are gone from the database: reload both resolvers so that later rows create
+ * them again instead of failing on the foreign key. */
+static int resolvers_reload(struct importer *im)
+{
+	int rc;
+	resolver_free(&im->categories);
+	resolver_free(&im->services);
+	memset(&im->categories, 0, sizeof im->categories);
+	memset(&im->services, 0, sizeof im->services);
+	if ((rc = resolver_load(im, &im->categories, 0)) < 0)
+		return rc;
+	return resolver_load(im, &im->services, 1);
+}
+
 /* The stored code for a value from the file: an existing code or name, else
  * a new code made from the value (noted in the report). *code is borrowed
  * from the resolver. */
@@ -686,12 +703,16 @@ static int parse_time_fields(struct importer *im, const char *date, const char *
 	return 0;
 }
 
-/* Minutes after midnight from "HH:MM" ("24:00" allowed as an end). */
+/* Minutes after midnight from "HH:MM" ("24:00" allowed as an end), or
+ * "HH:MM:00" as OGR writes the values of its Time fields (GeoJSON "18:00"
+ * is read as one). */
 static int parse_clock(struct importer *im, const char *field, const char *v, int *minutes)
 {
 	int h, m, len = 0;
-	if (sscanf(v, "%2d:%2d%n", &h, &m, &len) != 2 || v[len] || h < 0 || h > 24 || m < 0 ||
-	    m > 59 || (h == 24 && m != 0))
+	int ok = sscanf(v, "%2d:%2d%n", &h, &m, &len) == 2;
+	if (ok && strcmp(v + len, ":00") == 0)
+		len += 3;
+	if (!ok || v[len] || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
 		return row_error(im, ERR_INVALID, "unreadable shift time",
 		                 "field %s: '%s' is not a time of day HH:MM", field, v);
 	*minutes = h * 60 + m;
@@ -720,13 +741,19 @@ static int parse_weekdays(struct importer *im, const char *v, unsigned *mask)
 		while (isalnum((unsigned char)*p) && n + 1 < sizeof word)
 			word[n++] = (char)tolower((unsigned char)*p++);
 		word[n] = '\0';
+		/* The longest name that starts the word: "cht" is Thursday even
+		 * though it starts with Wednesday's "ch". */
 		int day = -1;
-		for (int d = 0; d < 7 && day < 0; d++)
-			for (int k = 0; k < 4; k++)
-				if (n >= strlen(names[d][k]) &&
-				    strncmp(word, names[d][k], strlen(names[d][k])) == 0 &&
-				    (k == 3 ? n == 1 : 1))
+		size_t best = 0;
+		for (int d = 0; d < 7; d++)
+			for (int k = 0; k < 4; k++) {
+				size_t len = strlen(names[d][k]);
+				if (n >= len && len > best &&
+				    strncmp(word, names[d][k], len) == 0 && (k == 3 ? n == 1 : 1)) {
 					day = d;
+					best = len;
+				}
+			}
 		if (day < 0)
 			return row_error(im, ERR_INVALID, "unreadable weekdays",
 			                 "field weekdays: '%s' is not a list of weekdays", v);
@@ -918,6 +945,17 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	return put_info_note(im, &info);
 }
 
+/* s without its leading and trailing spaces, cut in place. */
+static char *trim_spaces(char *s)
+{
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
 static int import_zone(struct importer *im, OGRFeatureH f)
 {
 	enum { MAX_JOINT = 8 };
@@ -952,6 +990,7 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 			goto out;
 		}
 		char *sv_save = NULL, *un_save = NULL;
+		/* "PPX-1; Y-2": units are matched with tracks, so no stray spaces. */
 		char *unit = units_copy ? strtok_r(units_copy, ";", &un_save) : NULL;
 		for (char *sv = strtok_r(services_copy, ";", &sv_save); sv;
 		     sv = strtok_r(NULL, ";", &sv_save)) {
@@ -960,16 +999,16 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 				               "field service: more than %d services", MAX_JOINT);
 				goto out;
 			}
-			while (*sv == ' ')
-				sv++;
+			sv = trim_spaces(sv);
 			const char *code;
 			if ((rc = resolve(im, &im->services, sv, &code)) < 0)
 				goto out;
-			as[n_as++] = (struct store_assignment){.service = code,
-			                                       .unit = unit,
-			                                       .shift_start = start,
-			                                       .shift_end = end,
-			                                       .weekdays = weekdays};
+			as[n_as++] =
+			    (struct store_assignment){.service = code,
+			                              .unit = unit ? trim_spaces(unit) : NULL,
+			                              .shift_start = start,
+			                              .shift_end = end,
+			                              .weekdays = weekdays};
 			if (unit)
 				unit = strtok_r(NULL, ";", &un_save);
 		}
@@ -1327,6 +1366,7 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 		 * assignment fails must not stay half-written. */
 		if (o->skip_bad && (rc = store_savepoint(st, "row")) < 0)
 			goto out;
+		size_t n_codes = im.categories.n + im.services.n;
 		rc = import_feature(&im, f);
 		OGR_F_Destroy(f);
 		f = NULL;
@@ -1337,6 +1377,12 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 			    (rc = note_row(&im, im.reason, saved, 1)) < 0)
 				goto out;
 			rep->skipped++;
+			if (im.categories.n + im.services.n != n_codes &&
+			    (rc = resolvers_reload(&im)) < 0)
+				goto out;
+			/* A GDAL error of the skipped row (a failed reprojection)
+			 * is not a read error of the file: see the check below. */
+			CPLErrorReset();
 		} else if (rc < 0) {
 			rc =
 			    err_set(rc, "%s:%s %ld: %s", o->path, rep->row_word, im.row, err_msg());
