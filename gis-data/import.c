@@ -1227,7 +1227,7 @@ static int open_layer(struct importer *im)
 		return err_set(ERR_IO, "%s: cannot read as a vector file: %s", im->o->path,
 		               *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "unknown format");
 	int csv = strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(im->ds)), "CSV") == 0;
-	im->rep->row_word = csv ? "line" : "feature";
+	im->rep->row_word = csv ? "row" : "feature";
 	if (im->o->ogr_layer) {
 		im->layer = GDALDatasetGetLayerByName(im->ds, im->o->ogr_layer);
 		if (!im->layer)
@@ -1356,7 +1356,7 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 
 	rep->no_mahallas = o->layer == IMPORT_OFFENCES && strmap_count(im.mahalla_codes) == 0;
 	long total = (long)OGR_L_GetFeatureCount(im.layer, 0);
-	int csv = strcmp(rep->row_word, "line") == 0;
+	int csv = strcmp(rep->row_word, "row") == 0;
 	OGR_L_ResetReading(im.layer);
 	for (long k = 1; (f = OGR_L_GetNextFeature(im.layer)) != NULL; k++) {
 		im.row = csv ? k + 1 : k;

@@ -79,7 +79,8 @@ struct import_report {
 	long by_mahalla_code; /* offences without a point, counted in their mahalla */
 	long repeated_ids;    /* rows whose id repeated an earlier row's */
 	int no_mahallas;      /* offences imported before any mahalla */
-	const char *row_word; /* "line" for CSV (1 is the header), "feature" otherwise */
+	const char *row_word; /* "row" for CSV, numbered as a spreadsheet shows it (the
+				 header is row 1), "feature" otherwise */
 	char *layer_name;     /* the OGR layer read */
 	char *crs;            /* the CRS the coordinates were read in */
 	char *mapping;        /* "target=SOURCE, ..." as used */

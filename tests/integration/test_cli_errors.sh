@@ -15,13 +15,13 @@ rc=$?
 set -e
 echo "$err"
 check_true "bad file fails" '[ "$rc" -ne 0 ]'
-check_true "message names file and line 4" 'echo "$err" | grep -q "bad.csv:line 4"'
+check_true "message names file and row 4" 'echo "$err" | grep -q "bad.csv:row 4"'
 check_true "message names the field and value" 'echo "$err" | grep -q "field date" && echo "$err" | grep -q "2026-13-45"'
 check "database as it was" "$(sql "$DB" "SELECT count(*) FROM offences")" 2
 
 out=$("$POSBON" import "$DB" --layer offences --quiet --skip-bad "$BAD")
 check_true "--skip-bad stores the rest" 'echo "$out" | grep -q "inserted 2,.*skipped 1"'
-check_true "--skip-bad reports the line" 'echo "$out" | grep -q "skipped 1: unreadable date or time (line 4)"'
+check_true "--skip-bad reports the row" 'echo "$out" | grep -q "skipped 1: unreadable date or time (row 4)"'
 
 set +e
 "$POSBON" import "$DB" --layer nope --quiet "$CSV" 2>"$TMP/err"; rc=$?

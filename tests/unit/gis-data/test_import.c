@@ -324,7 +324,7 @@ static void test_offence_dates_and_zones(void **state)
 	import_ok(f, IMPORT_OFFENCES, path, &rep);
 	assert_int_equal(rep.read, 5);
 	assert_int_equal(rep.inserted, 5);
-	assert_string_equal(rep.row_word, "line");
+	assert_string_equal(rep.row_word, "row");
 	assert_int_equal(rep.no_mahallas, 1);
 	assert_int_equal(rep.outside, 0);
 	import_report_free(&rep);
@@ -398,11 +398,11 @@ static void test_offences_find_their_mahalla(void **state)
 	import_two_mahallas(f);
 	put_file(f, "offences.csv",
 	         "id,date,lon,lat,mahalla\n"
-	         "A1,2021-11-11,69.05,41.05,\n"    /* line 2: inside M1 */
-	         "A2,2021-11-11,70.5,41.5,\n"      /* line 3: in no mahalla */
-	         "A3,2021-11-11,,,M2\n"            /* line 4: counted by its code */
-	         "A4,2021-11-11,,,\n"              /* line 5: neither, skipped */
-	         "A5,2021-11-11,69.15,41.05,M1\n", /* line 6: the point wins */
+	         "A1,2021-11-11,69.05,41.05,\n"    /* row 2: inside M1 */
+	         "A2,2021-11-11,70.5,41.5,\n"      /* row 3: in no mahalla */
+	         "A3,2021-11-11,,,M2\n"            /* row 4: counted by its code */
+	         "A4,2021-11-11,,,\n"              /* row 5: neither, skipped */
+	         "A5,2021-11-11,69.15,41.05,M1\n", /* row 6: the point wins */
 	         path, sizeof path);
 	import_ok(f, IMPORT_OFFENCES, path, &rep);
 	assert_int_equal(rep.read, 5);
@@ -445,7 +445,7 @@ static void test_offences_find_their_mahalla(void **state)
 	struct import_options o = {.layer = IMPORT_OFFENCES, .path = path};
 	assert_int_equal(import_run(f->st, &o, &rep), ERR_INVALID);
 	import_report_free(&rep);
-	assert_non_null(strstr(err_msg(), "unknown.csv:line 4:"));
+	assert_non_null(strstr(err_msg(), "unknown.csv:row 4:"));
 	assert_non_null(strstr(err_msg(), "'M9'"));
 	assert_int_equal(all_rows(f->st), before);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id LIKE 'B%'"),
@@ -614,7 +614,7 @@ static void test_rows_with_id_update_and_repeat(void **state)
 static const char broken_csv[] = "id,date,lon,lat\n"
                                  "C1,2021-11-11,69.25,41.3\n"
                                  "C2,2021-11-12,69.25,41.3\n"
-                                 "C3,2021-13-45,69.25,41.3\n" /* line 4 */
+                                 "C3,2021-13-45,69.25,41.3\n" /* row 4 */
                                  "C4,2021-11-14,69.25,41.3\n";
 
 static void test_bad_date_fails_the_file(void **state)
@@ -628,7 +628,7 @@ static void test_bad_date_fails_the_file(void **state)
 	assert_int_equal(import_run(f->st, &o, &rep), ERR_INVALID);
 	assert_int_equal(rep.read, 3);
 	import_report_free(&rep);
-	assert_non_null(strstr(err_msg(), "broken.csv:line 4:"));
+	assert_non_null(strstr(err_msg(), "broken.csv:row 4:"));
 	assert_non_null(strstr(err_msg(), "field date"));
 	assert_non_null(strstr(err_msg(), "2021-13-45"));
 	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
@@ -675,7 +675,7 @@ static void test_projected_csv_needs_srs(void **state)
 	    .layer = IMPORT_OFFENCES, .path = path, .fields = fields, .n_fields = 2};
 	assert_int_equal(import_run(f->st, &o, &rep), ERR_INVALID);
 	import_report_free(&rep);
-	assert_non_null(strstr(err_msg(), "utm.csv:line 2:"));
+	assert_non_null(strstr(err_msg(), "utm.csv:row 2:"));
 	assert_non_null(strstr(err_msg(), "--srs"));
 	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
 
