@@ -719,65 +719,11 @@ static int parse_clock(struct importer *im, const char *field, const char *v, in
 	return 0;
 }
 
-/* Weekdays as a bitmask (bit 0 = Monday) from "mon-fri", "fri,sat,sun",
- * "1-5" (1 = Monday), "daily"; empty means every day. */
 static int parse_weekdays(struct importer *im, const char *v, unsigned *mask)
 {
-	static const char *const names[7][4] = {{"mon", "du", "pn", "1"}, {"tue", "se", "vt", "2"},
-	                                        {"wed", "ch", "sr", "3"}, {"thu", "pa", "cht", "4"},
-	                                        {"fri", "ju", "pt", "5"}, {"sat", "sha", "sb", "6"},
-	                                        {"sun", "ya", "vs", "7"}};
-	char word[16];
-	int prev = -1, range = 0;
-	*mask = 0;
-	if (!v || !*v || strcasecmp(v, "daily") == 0 || strcasecmp(v, "all") == 0) {
-		*mask = 127;
-		return 0;
-	}
-	for (const char *p = v;;) {
-		size_t n = 0;
-		while (*p == ' ')
-			p++;
-		while (isalnum((unsigned char)*p) && n + 1 < sizeof word)
-			word[n++] = (char)tolower((unsigned char)*p++);
-		word[n] = '\0';
-		/* The longest name that starts the word: "cht" is Thursday even
-		 * though it starts with Wednesday's "ch". */
-		int day = -1;
-		size_t best = 0;
-		for (int d = 0; d < 7; d++)
-			for (int k = 0; k < 4; k++) {
-				size_t len = strlen(names[d][k]);
-				if (n >= len && len > best &&
-				    strncmp(word, names[d][k], len) == 0 && (k == 3 ? n == 1 : 1)) {
-					day = d;
-					best = len;
-				}
-			}
-		if (day < 0)
-			return row_error(im, ERR_INVALID, "unreadable weekdays",
-			                 "field weekdays: '%s' is not a list of weekdays", v);
-		if (range) {
-			for (int d = prev; d != day; d = (d + 1) % 7)
-				*mask |= 1u << d;
-			range = 0;
-		}
-		*mask |= 1u << day;
-		prev = day;
-		while (*p == ' ')
-			p++;
-		if (*p == '-') {
-			range = 1;
-			p++;
-		} else if (*p == ',' || *p == ';') {
-			p++;
-		} else if (!*p) {
-			break;
-		} else {
-			return row_error(im, ERR_INVALID, "unreadable weekdays",
-			                 "field weekdays: '%s' is not a list of weekdays", v);
-		}
-	}
+	if (timeparse_weekdays(v, mask) < 0)
+		return row_error(im, ERR_INVALID, "unreadable weekdays", "field weekdays: %s",
+		                 err_msg());
 	return 0;
 }
 

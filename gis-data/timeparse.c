@@ -24,11 +24,13 @@
 
 #include "err.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define TZ_DEFAULT_DIR "/usr/share/zoneinfo"
@@ -796,4 +798,104 @@ int timeparse_parse(const tz *z, const char *date, const char *time, enum date_o
 	out->to = f.has_offset ? last - f.offset : tz_local_to_utc(z, last);
 	out->precision = f.prec;
 	return 0;
+}
+
+/* ---- weekdays and hours ---- */
+
+int timeparse_weekdays(const char *v, unsigned *mask)
+{
+	static const char *const names[7][4] = {{"mon", "du", "pn", "1"}, {"tue", "se", "vt", "2"},
+	                                        {"wed", "ch", "sr", "3"}, {"thu", "pa", "cht", "4"},
+	                                        {"fri", "ju", "pt", "5"}, {"sat", "sha", "sb", "6"},
+	                                        {"sun", "ya", "vs", "7"}};
+	char word[16];
+	int prev = -1, range = 0;
+	*mask = 0;
+	if (!v || !*v || strcasecmp(v, "daily") == 0 || strcasecmp(v, "all") == 0) {
+		*mask = 127;
+		return 0;
+	}
+	for (const char *p = v;;) {
+		size_t n = 0;
+		while (*p == ' ')
+			p++;
+		while (isalnum((unsigned char)*p) && n + 1 < sizeof word)
+			word[n++] = (char)tolower((unsigned char)*p++);
+		word[n] = '\0';
+		/* The longest name that starts the word: "cht" is Thursday even
+		 * though it starts with Wednesday's "ch". */
+		int day = -1;
+		size_t best = 0;
+		for (int d = 0; d < 7; d++)
+			for (int k = 0; k < 4; k++) {
+				size_t len = strlen(names[d][k]);
+				if (n >= len && len > best &&
+				    strncmp(word, names[d][k], len) == 0 && (k == 3 ? n == 1 : 1)) {
+					day = d;
+					best = len;
+				}
+			}
+		if (day < 0)
+			return err_set(ERR_INVALID,
+			               "'%s' is not a list of weekdays (mon-fri, sat,sun)", v);
+		if (range) {
+			for (int d = prev; d != day; d = (d + 1) % 7)
+				*mask |= 1u << d;
+			range = 0;
+		}
+		*mask |= 1u << day;
+		prev = day;
+		while (*p == ' ')
+			p++;
+		if (*p == '-') {
+			range = 1;
+			p++;
+		} else if (*p == ',' || *p == ';') {
+			p++;
+		} else if (!*p) {
+			break;
+		} else {
+			return err_set(ERR_INVALID,
+			               "'%s' is not a list of weekdays (mon-fri, sat,sun)", v);
+		}
+	}
+	return 0;
+}
+
+int timeparse_hours(const char *v, uint32_t *mask)
+{
+	*mask = 0;
+	if (!v || !*v) {
+		*mask = 0xFFFFFF;
+		return 0;
+	}
+	for (const char *p = v;;) {
+		int a, b = -1, len = 0;
+		if (sscanf(p, " %2d%n", &a, &len) != 1)
+			goto bad;
+		p += len;
+		if (*p == '-') {
+			if (sscanf(p + 1, "%2d%n", &b, &len) != 1)
+				goto bad;
+			p += 1 + len;
+		}
+		if (a < 0 || a > 23 || (b >= 0 && (b > 24 || b == a)))
+			goto bad;
+		/* "20-08" is 20:00 to 08:00: hours 20..23 and 0..7. */
+		int end = b < 0 ? (a + 1) % 24 : b % 24;
+		for (int h = a;; h = (h + 1) % 24) {
+			*mask |= 1u << h;
+			if ((h + 1) % 24 == end)
+				break;
+		}
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return 0;
+		if (*p != ',')
+			goto bad;
+		p++;
+	}
+bad:
+	return err_set(ERR_INVALID, "'%s' is not a list of hours (20-08, 8-20, 22)", v);
 }

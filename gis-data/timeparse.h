@@ -59,4 +59,16 @@ struct time_span {
 int timeparse_parse(const tz *z, const char *date, const char *time, enum date_order order,
                     struct time_span *out);
 
+/* Weekdays as a bitmask (bit 0 = Monday) from "mon-fri", "fri,sat,sun",
+ * "1-5" (1 = Monday), Uzbek Latin ("du", "ju", "sha") and Russian
+ * transliterated ("pn", "pt", "sb") names; "daily", "all", empty or NULL mean
+ * every day. Ranges wrap ("fri-mon"). ERR_INVALID quoting the text. */
+int timeparse_weekdays(const char *text, unsigned *mask);
+
+/* Hours of the day as a bitmask (bit h = the hour starting at h:00) from
+ * "20-08" (20:00 to 08:00, across midnight), "8-20", "22" (one hour) or a
+ * comma list of those; empty or NULL mean every hour. ERR_INVALID quoting
+ * the text. */
+int timeparse_hours(const char *text, uint32_t *mask);
+
 #endif

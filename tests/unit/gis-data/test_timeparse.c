@@ -392,6 +392,44 @@ static void test_invalid_inputs(void **state)
 	tz_free(z);
 }
 
+static void test_weekdays_and_hours(void **state)
+{
+	(void)state;
+	unsigned days;
+	uint32_t hours;
+	assert_int_equal(timeparse_weekdays("mon-fri", &days), 0);
+	assert_int_equal(days, 0x1f);
+	assert_int_equal(timeparse_weekdays("fri,sat, sun", &days), 0);
+	assert_int_equal(days, 0x70);
+	assert_int_equal(timeparse_weekdays("fri-mon", &days), 0);
+	assert_int_equal(days, 0x71);
+	assert_int_equal(timeparse_weekdays("Ju-Ya", &days), 0);
+	assert_int_equal(days, 0x70);
+	assert_int_equal(timeparse_weekdays("cht", &days), 0);
+	assert_int_equal(days, 0x08);
+	assert_int_equal(timeparse_weekdays("", &days), 0);
+	assert_int_equal(days, 0x7f);
+	assert_int_equal(timeparse_weekdays("funday", &days), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "funday"));
+
+	assert_int_equal(timeparse_hours("20-08", &hours), 0);
+	assert_int_equal(hours, 0xF000FFu | 0u);
+	assert_int_equal(timeparse_hours("8-20", &hours), 0);
+	assert_int_equal(hours, 0x0FFF00u);
+	assert_int_equal(timeparse_hours("22", &hours), 0);
+	assert_int_equal(hours, 1u << 22);
+	assert_int_equal(timeparse_hours("0-24", &hours), 0);
+	assert_int_equal(hours, 0xFFFFFFu);
+	assert_int_equal(timeparse_hours("20-02, 12-14", &hours), 0);
+	assert_int_equal(hours, 0xF00003u | (3u << 12));
+	assert_int_equal(timeparse_hours(NULL, &hours), 0);
+	assert_int_equal(hours, 0xFFFFFFu);
+	assert_int_equal(timeparse_hours("25-3", &hours), ERR_INVALID);
+	assert_int_equal(timeparse_hours("8-8", &hours), ERR_INVALID);
+	assert_int_equal(timeparse_hours("8:00-9", &hours), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "8:00-9"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +443,7 @@ int main(void)
 	    cmocka_unit_test(test_date_only_spans),
 	    cmocka_unit_test(test_slashed_and_dotted),
 	    cmocka_unit_test(test_invalid_inputs),
+	    cmocka_unit_test(test_weekdays_and_hours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
