@@ -1,0 +1,312 @@
+/* dataset: loading, grid queries against brute force, filters, live appends. */
+#include "testutil.h"
+
+#include "dataset.h"
+#include "err.h"
+#include "store.h"
+#include "tilemath.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+	char *dir;
+	store *st;
+};
+
+/* A deterministic PRNG so the test is the same every run. */
+static uint64_t rng_state;
+
+static double uniform(void)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (double)(rng_state >> 11) / 9007199254740992.0;
+}
+
+static size_t square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1)
+{
+	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+	uint32_t type = 3, rings = 1, n = 5;
+	unsigned char *p = buf;
+	*p++ = 1;
+	memcpy(p, &type, 4);
+	memcpy(p + 4, &rings, 4);
+	memcpy(p + 8, &n, 4);
+	memcpy(p + 12, xy, sizeof xy);
+	return 13 + sizeof xy;
+}
+
+/* 2026-03-02 (a Monday) 00:00 in Tashkent (UTC+5), in UTC seconds. */
+#define MONDAY_LOCAL_MIDNIGHT (1772409600LL - 5 * 3600)
+
+static void put(store *st, const char *id, double lon, double lat, int64_t from, int64_t to,
+                const char *category)
+{
+	struct store_put_info info;
+	struct store_offence o = {.external_id = id,
+	                          .occurred_from = from,
+	                          .occurred_to = to,
+	                          .precision = from == to ? PREC_MINUTE : PREC_SPAN,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = category,
+	                          .has_point = 1,
+	                          .lon = lon,
+	                          .lat = lat};
+	assert_int_equal(store_put_offence(st, &o, &info), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char path[600];
+	unsigned char wkb[128];
+	struct store_put_info info;
+	f->dir = testutil_tmpdir();
+	testutil_path(path, sizeof path, f->dir, "d.sqlite");
+	assert_int_equal(store_open(path, STORE_CREATE, &f->st), 0);
+	struct store_area a = {.code = "M1", .population = -1, .households = -1};
+	a.wkb_len = square_wkb(wkb, 69.2, 41.25, 69.3, 41.35);
+	a.wkb = wkb;
+	assert_int_equal(store_put_mahalla(f->st, &a, &info), 0);
+	assert_int_equal(store_ensure_category(f->st, "theft", "Theft"), 0);
+	assert_int_equal(store_ensure_category(f->st, "assault", "Assault"), 0);
+	assert_int_equal(store_ensure_category(f->st, "fraud", "Fraud"), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+/* What the test put in, to check queries against by brute force. */
+struct truth {
+	double x, y;
+	int64_t t;
+	int category; /* index into cats */
+};
+
+static const char *const cats[] = {"theft", "assault", "fraud"};
+
+/* Local hour and weekday (0 = Monday) of t in Tashkent (UTC+5). */
+static int local_hour(int64_t t)
+{
+	return (int)(((t + 5 * 3600) % 86400) / 3600);
+}
+
+static int local_weekday(int64_t t)
+{
+	return (int)(((t + 5 * 3600) / 86400 + 3) % 7);
+}
+
+static size_t fill(store *st, struct truth *tr, size_t first, size_t n)
+{
+	char id[32];
+	assert_int_equal(store_begin(st), 0);
+	for (size_t i = first; i < first + n; i++) {
+		double lon = 69.2 + 0.1 * uniform(), lat = 41.25 + 0.1 * uniform();
+		if (i % 3 == 0) { /* a hotspot */
+			lon = 69.25 + 0.003 * (uniform() - 0.5);
+			lat = 41.30 + 0.003 * (uniform() - 0.5);
+		}
+		if (i % 1000 == 7) /* geocoded 250 km away */
+			lon += 3.0;
+		tr[i].t = MONDAY_LOCAL_MIDNIGHT + (int64_t)(uniform() * 14 * 86400);
+		tr[i].category = (int)(i % 3);
+		assert_int_equal(tile_lonlat_to_merc(lon, lat, &tr[i].x, &tr[i].y), 0);
+		snprintf(id, sizeof id, "P%zu", i);
+		put(st, id, lon, lat, tr[i].t, tr[i].t, cats[tr[i].category]);
+	}
+	assert_int_equal(store_commit(st), 0);
+	return first + n;
+}
+
+struct collect {
+	int64_t *ids;
+	size_t n;
+};
+
+static int collect_one(void *ctx, const struct dataset_offence *o)
+{
+	struct collect *c = ctx;
+	c->ids[c->n++] = o->id;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Compares a query with the brute-force answer over the truth (ids are the
+ * insert order + 1 in a fresh database). */
+static void check_query(const dataset *ds, const struct truth *tr, size_t n, const double box[4],
+                        const struct dataset_filter *flt, int64_t t0, int64_t t1, uint32_t hours,
+                        unsigned weekdays, unsigned cat_mask)
+{
+	struct collect got = {calloc(n, sizeof(int64_t)), 0};
+	assert_int_equal(dataset_each(ds, box, flt, collect_one, &got), 0);
+	qsort(got.ids, got.n, sizeof got.ids[0], cmp_id);
+	size_t want = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct truth *p = &tr[i];
+		if (p->x < box[0] || p->x > box[2] || p->y < box[1] || p->y > box[3] || p->t < t0 ||
+		    p->t > t1 || !(hours >> local_hour(p->t) & 1) ||
+		    !(weekdays >> local_weekday(p->t) & 1) || !(cat_mask >> p->category & 1))
+			continue;
+		assert_true(want < got.n);
+		assert_int_equal(got.ids[want], (int64_t)i + 1);
+		want++;
+	}
+	assert_int_equal(got.n, want);
+	struct dataset_points pts = {0};
+	assert_int_equal(dataset_gather(ds, box, flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, want);
+	dataset_points_free(&pts);
+	free(got.ids);
+}
+
+static void random_box(double box[4])
+{
+	double lon0 = 69.19 + 0.1 * uniform(), lat0 = 41.24 + 0.1 * uniform();
+	double size = 0.002 + 0.05 * uniform();
+	assert_int_equal(tile_lonlat_to_merc(lon0, lat0, &box[0], &box[1]), 0);
+	assert_int_equal(tile_lonlat_to_merc(lon0 + size, lat0 + size, &box[2], &box[3]), 0);
+}
+
+static void test_queries_match_brute_force_and_sync_appends(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	size_t cap = 12000;
+	struct truth *tr = calloc(cap, sizeof *tr);
+	rng_state = 42;
+	size_t n = fill(f->st, tr, 0, 6000);
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	assert_int_equal(dataset_count(ds), 6000);
+
+	struct dataset_filter flt;
+	struct dataset_filter_text night = {.hours = "20-08",
+	                                    .weekdays = "fri-sun",
+	                                    .categories = "theft,fraud",
+	                                    .from = "2026-03-03",
+	                                    .to = "2026-03-12"};
+	assert_int_equal(dataset_filter_parse(ds, &night, &flt), 0);
+	const int64_t day = 86400;
+	int64_t t0 = MONDAY_LOCAL_MIDNIGHT + day, t1 = MONDAY_LOCAL_MIDNIGHT + 11 * day - 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int b = 0; b < 25; b++) {
+			double box[4];
+			struct dataset_filter all;
+			random_box(box);
+			dataset_filter_all(&all);
+			check_query(ds, tr, n, box, &all, INT64_MIN, INT64_MAX, 0xFFFFFF, 0x7F, 7);
+			check_query(ds, tr, n, box, &flt, t0, t1, 0xF000FF, 0x70, 5);
+		}
+		double world[4] = {-2e7, -2e7, 2e7, 2e7};
+		struct dataset_filter all;
+		dataset_filter_all(&all);
+		check_query(ds, tr, n, world, &all, INT64_MIN, INT64_MAX, 0xFFFFFF, 0x7F, 7);
+		if (pass == 0) {
+			/* Live appends: more than the tail holds before a re-sort. */
+			n = fill(f->st, tr, n, 6000);
+			size_t added = 0;
+			assert_int_equal(dataset_sync(ds, f->st, &added), 0);
+			assert_int_equal(added, 6000);
+			assert_int_equal(dataset_count(ds), 12000);
+			assert_int_equal(dataset_sync(ds, f->st, &added), 0);
+			assert_int_equal(added, 0);
+		}
+	}
+	double e[4], x0, y0;
+	dataset_extent(ds, e);
+	assert_int_equal(tile_lonlat_to_merc(69.2, 41.25, &x0, &y0), 0);
+	assert_float_equal(e[0], x0, 1e-6);
+	assert_float_equal(e[1], y0, 1e-6);
+	dataset_free(ds);
+	free(tr);
+}
+
+static void test_spans_have_no_hour(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	put(f->st, "exact", 69.25, 41.3, m + 21 * 3600, m + 21 * 3600, "theft");
+	put(f->st, "evening", 69.25, 41.3, m + 18 * 3600, m + 21 * 3600, "theft");
+	put(f->st, "overnight", 69.25, 41.3, m + 22 * 3600, m + 31 * 3600, "theft");
+	put(f->st, "nocat", 69.25, 41.3, m + 21 * 3600, m + 21 * 3600, NULL);
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_filter flt;
+	struct dataset_points pts = {0};
+	struct dataset_filter_text t = {.hours = "21"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 2); /* exact and nocat; spans have no hour */
+	t = (struct dataset_filter_text){.weekdays = "mon"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 3); /* the overnight span has no weekday */
+	t = (struct dataset_filter_text){.categories = "theft"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 3);
+	t = (struct dataset_filter_text){.categories = "none, theft"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 4);
+	/* weights by category */
+	double w[DATASET_MAX_CATEGORIES];
+	for (size_t i = 0; i < DATASET_MAX_CATEGORIES; i++)
+		w[i] = 2.5;
+	dataset_filter_all(&flt);
+	assert_int_equal(dataset_gather(ds, world, &flt, w, &pts), 0);
+	double sum = 0;
+	for (size_t i = 0; i < pts.n; i++)
+		sum += pts.w[i];
+	assert_float_equal(sum, 3 * 2.5 + 1.0, 1e-12);
+	dataset_points_free(&pts);
+	dataset_free(ds);
+}
+
+static void test_filter_errors_name_the_field(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	struct dataset_filter flt;
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	struct dataset_filter_text bad[] = {
+	    {.hours = "25-3"},
+	    {.weekdays = "someday"},
+	    {.categories = "theft,unicorns"},
+	    {.services = "nobody"},
+	    {.from = "2026-13-01"},
+	    {.from = "2026-03-10", .to = "2026-03-01"},
+	};
+	const char *field[] = {"hours", "weekdays", "unicorns", "nobody", "from", "to"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(dataset_filter_parse(ds, &bad[i], &flt), ERR_INVALID);
+		assert_non_null(strstr(err_msg(), field[i]));
+	}
+	dataset_free(ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_queries_match_brute_force_and_sync_appends, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_spans_have_no_hour, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_filter_errors_name_the_field, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,634 @@
+/*
+ * dataset: offences in a sorted uniform grid.
+ *
+ * The grid is sized for about 32 offences a cell over the district's extent,
+ * which keeps a z14 tile query to a few dozen contiguous runs of records and
+ * costs one uint32 per cell. Sorting is a counting sort by cell (two passes),
+ * so a million offences index in tens of milliseconds. Appends go to the
+ * tail; when it holds more than 1/16 of the sorted records the whole set is
+ * re-sorted, which keeps appends amortised O(1) and queries O(run + tail).
+ */
+#include "dataset.h"
+
+#include "err.h"
+#include "strmap.h"
+#include "tilemath.h"
+#include "timeparse.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(sizeof(struct dataset_offence) == 40, "an offence must stay 40 bytes");
+
+enum {
+	TARGET_PER_CELL = 32,
+	MIN_TAIL_REBUILD = 4096,
+};
+
+#define MIN_CELL_M 25.0
+#define MAX_CELLS  (1u << 22)
+#define EXTENT_PAD 2000.0 /* metres around the district still indexed */
+
+/* Codes of one kind (categories, services, mahallas) as small indices. */
+struct dict {
+	strmap *index;
+	char **codes;
+	size_t n, cap, max;
+};
+
+struct offence_array {
+	struct dataset_offence *v;
+	size_t n, cap;
+};
+
+struct dataset {
+	pthread_rwlock_t lock;
+	tz *zone;
+	struct dict categories, services, mahallas;
+	double extent[4];     /* of the district, for the grid */
+	double cell;          /* grid cell size, metres */
+	uint32_t gw, gh;      /* grid cells across and down */
+	uint32_t *cell_start; /* gw * gh + 1 offsets into sorted */
+	struct offence_array sorted, tail, outliers;
+	int64_t max_id;
+};
+
+static int dict_init(struct dict *d, size_t max)
+{
+	d->max = max;
+	d->index = strmap_new();
+	return d->index ? 0 : err_set(ERR_NOMEM, "dataset: out of memory");
+}
+
+static void dict_free(struct dict *d)
+{
+	strmap_free(d->index);
+	for (size_t i = 0; i < d->n; i++)
+		free(d->codes[i]);
+	free(d->codes);
+}
+
+/* Index of code, added when new; none when code is NULL. */
+static int dict_index(struct dict *d, const char *code, uint32_t none, uint32_t *out)
+{
+	int64_t i;
+	if (!code) {
+		*out = none;
+		return 0;
+	}
+	if (strmap_get(d->index, code, &i)) {
+		*out = (uint32_t)i;
+		return 0;
+	}
+	if (d->n == d->max) {
+		*out = none; /* beyond the cap a code renders as "none" */
+		return 0;
+	}
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 32;
+		char **c = realloc(d->codes, cap * sizeof *c);
+		if (!c)
+			return err_set(ERR_NOMEM, "dataset: out of memory");
+		d->codes = c;
+		d->cap = cap;
+	}
+	if (!(d->codes[d->n] = strdup(code)))
+		return err_set(ERR_NOMEM, "dataset: out of memory");
+	if (strmap_put(d->index, code, (int64_t)d->n) < 0)
+		return ERR_NOMEM;
+	*out = (uint32_t)d->n++;
+	return 0;
+}
+
+static int array_push(struct offence_array *a, const struct dataset_offence *o)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 1024;
+		struct dataset_offence *v = realloc(a->v, cap * sizeof *v);
+		if (!v)
+			return err_set(ERR_NOMEM, "dataset: out of memory");
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n++] = *o;
+	return 0;
+}
+
+static enum store_precision precision_from_name(const char *name)
+{
+	for (int p = PREC_UNKNOWN; p <= PREC_SPAN; p++)
+		if (name && strcmp(store_precision_name((enum store_precision)p), name) == 0)
+			return (enum store_precision)p;
+	return PREC_UNKNOWN;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Local hour and weekday of the span from..to, where they are known. */
+static void local_hour_weekday(const tz *zone, int64_t from, int64_t to, uint8_t *hour,
+                               uint8_t *weekday)
+{
+	*hour = *weekday = DATASET_UNKNOWN;
+	if (from == STORE_NO_TIME)
+		return;
+	int64_t mid = from + (to - from) / 2;
+	int64_t local = mid + tz_offset_at(zone, mid);
+	int64_t lfrom = from + tz_offset_at(zone, from), lto = to + tz_offset_at(zone, to);
+	if (to - from < 3600 && floor_div(lfrom, 3600) == floor_div(lto, 3600))
+		*hour = (uint8_t)(floor_div(local, 3600) - floor_div(local, 86400) * 24);
+	if (floor_div(lfrom, 86400) == floor_div(lto, 86400))
+		*weekday =
+		    (uint8_t)((floor_div(local, 86400) % 7 + 7 + 3) % 7); /* 1970-01-01: Thu */
+}
+
+static int in_extent(const dataset *ds, double x, double y)
+{
+	return x >= ds->extent[0] && x <= ds->extent[2] && y >= ds->extent[1] && y <= ds->extent[3];
+}
+
+static uint32_t cell_of(const dataset *ds, double x, double y)
+{
+	uint32_t cx = (uint32_t)((x - ds->extent[0]) / ds->cell);
+	uint32_t cy = (uint32_t)((y - ds->extent[1]) / ds->cell);
+	if (cx >= ds->gw)
+		cx = ds->gw - 1;
+	if (cy >= ds->gh)
+		cy = ds->gh - 1;
+	return cy * ds->gw + cx;
+}
+
+/* Sorts sorted + tail into the grid (counting sort by cell). */
+static int rebuild(dataset *ds)
+{
+	size_t n = ds->sorted.n + ds->tail.n;
+	size_t ncell = (size_t)ds->gw * ds->gh;
+	struct dataset_offence *v = malloc((n ? n : 1) * sizeof *v);
+	uint32_t *start = calloc(ncell + 1, sizeof *start);
+	if (!v || !start) {
+		free(v);
+		free(start);
+		return err_set(ERR_NOMEM, "dataset: out of memory");
+	}
+	const struct offence_array *parts[2] = {&ds->sorted, &ds->tail};
+	for (int p = 0; p < 2; p++)
+		for (size_t i = 0; i < parts[p]->n; i++)
+			start[cell_of(ds, parts[p]->v[i].x, parts[p]->v[i].y) + 1]++;
+	for (size_t c = 0; c < ncell; c++)
+		start[c + 1] += start[c];
+	uint32_t *fill = malloc(ncell * sizeof *fill);
+	if (!fill) {
+		free(v);
+		free(start);
+		return err_set(ERR_NOMEM, "dataset: out of memory");
+	}
+	memcpy(fill, start, ncell * sizeof *fill);
+	for (int p = 0; p < 2; p++)
+		for (size_t i = 0; i < parts[p]->n; i++) {
+			const struct dataset_offence *o = &parts[p]->v[i];
+			v[fill[cell_of(ds, o->x, o->y)]++] = *o;
+		}
+	free(fill);
+	free(ds->sorted.v);
+	free(ds->cell_start);
+	ds->sorted.v = v;
+	ds->sorted.n = ds->sorted.cap = n;
+	ds->cell_start = start;
+	ds->tail.n = 0;
+	return 0;
+}
+
+/* Reads offences with id > ds->max_id into the tail and outliers. */
+static int read_offences(dataset *ds, store *st, size_t *added)
+{
+	sqlite3_stmt *s = NULL;
+	sqlite3 *db = store_db(st);
+	int rc = 0, r;
+	*added = 0;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT id, ST_X(geom), ST_Y(geom), occurred_from, occurred_to, "
+	                       "time_precision, category, service, mahalla_code FROM offences "
+	                       "WHERE geom IS NOT NULL AND id > ?1 ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(s, 1, ds->max_id);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct dataset_offence o = {0};
+		uint32_t cat, svc, mah;
+		o.id = sqlite3_column_int64(s, 0);
+		if (tile_lonlat_to_merc(sqlite3_column_double(s, 1), sqlite3_column_double(s, 2),
+		                        &o.x, &o.y) < 0)
+			continue; /* beyond Web Mercator's latitudes: not drawable */
+		int64_t from = sqlite3_column_type(s, 3) == SQLITE_NULL
+		                   ? STORE_NO_TIME
+		                   : sqlite3_column_int64(s, 3);
+		int64_t to =
+		    sqlite3_column_type(s, 4) == SQLITE_NULL ? from : sqlite3_column_int64(s, 4);
+		o.mid = from == STORE_NO_TIME ? STORE_NO_TIME : from + (to - from) / 2;
+		o.precision = (uint8_t)precision_from_name((const char *)sqlite3_column_text(s, 5));
+		local_hour_weekday(ds->zone, from, to, &o.hour, &o.weekday);
+		if ((rc = dict_index(&ds->categories, (const char *)sqlite3_column_text(s, 6),
+		                     DATASET_NONE, &cat)) < 0 ||
+		    (rc = dict_index(&ds->services, (const char *)sqlite3_column_text(s, 7),
+		                     DATASET_UNKNOWN, &svc)) < 0 ||
+		    (rc = dict_index(&ds->mahallas, (const char *)sqlite3_column_text(s, 8),
+		                     DATASET_NONE, &mah)) < 0)
+			goto out;
+		o.category = (uint16_t)cat;
+		o.service = (uint8_t)svc;
+		o.mahalla = (uint16_t)mah;
+		rc = array_push(in_extent(ds, o.x, o.y) ? &ds->tail : &ds->outliers, &o);
+		if (rc < 0)
+			goto out;
+		ds->max_id = o.id;
+		(*added)++;
+	}
+	if (r != SQLITE_DONE)
+		rc = err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Every code of a table, so that filters know codes no offence has yet. */
+static int preload_codes(struct dict *d, store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	uint32_t unused;
+	int rc = 0;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(store_db(st)));
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
+		rc = dict_index(d, (const char *)sqlite3_column_text(s, 0), 0, &unused);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* The district's extent from its polygons, else from the offences' 1st to
+ * 99th percentiles (so stray geocodes do not stretch it). */
+static int compute_extent(dataset *ds, store *st)
+{
+	sqlite3_stmt *s = NULL;
+	sqlite3 *db = store_db(st);
+	double e[4] = {0, 0, 0, 0};
+	int have = 0;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), "
+	                       "max(MbrMaxY(geom)) FROM (SELECT geom FROM districts UNION ALL "
+	                       "SELECT geom FROM mahallas)",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		for (int i = 0; i < 4; i++)
+			e[i] = sqlite3_column_double(s, i);
+		have = 1;
+	}
+	sqlite3_finalize(s);
+	if (!have) {
+		const char *q[4] = {"ST_X(geom)", "ST_Y(geom)", "ST_X(geom)", "ST_Y(geom)"};
+		for (int i = 0; i < 4; i++) {
+			char sql[300];
+			snprintf(sql, sizeof sql,
+			         "SELECT %s FROM offences WHERE geom IS NOT NULL ORDER BY %s "
+			         "LIMIT 1 OFFSET (SELECT count(*) / 100 FROM offences WHERE geom "
+			         "IS NOT NULL)",
+			         q[i],
+			         i < 2    ? q[i]
+			         : i == 2 ? "ST_X(geom) DESC"
+			                  : "ST_Y(geom) DESC");
+			if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+				return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
+			if (sqlite3_step(s) == SQLITE_ROW) {
+				e[i] = sqlite3_column_double(s, 0);
+				have = 1;
+			}
+			sqlite3_finalize(s);
+		}
+	}
+	if (!have) { /* an empty database: a token extent at the sample district */
+		e[0] = 69.2;
+		e[1] = 41.25;
+		e[2] = 69.3;
+		e[3] = 41.35;
+	}
+	if (tile_lonlat_to_merc(e[0], e[1], &ds->extent[0], &ds->extent[1]) < 0 ||
+	    tile_lonlat_to_merc(e[2], e[3], &ds->extent[2], &ds->extent[3]) < 0)
+		return err_set(ERR_INVALID, "dataset: the district lies beyond Web Mercator");
+	ds->extent[0] -= EXTENT_PAD;
+	ds->extent[1] -= EXTENT_PAD;
+	ds->extent[2] += EXTENT_PAD;
+	ds->extent[3] += EXTENT_PAD;
+	return 0;
+}
+
+static int size_grid(dataset *ds, store *st)
+{
+	sqlite3_stmt *s = NULL;
+	long n = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM offences", -1, &s, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	double w = ds->extent[2] - ds->extent[0], h = ds->extent[3] - ds->extent[1];
+	double cells = n / TARGET_PER_CELL > 1 ? (double)(n / TARGET_PER_CELL) : 1.0;
+	ds->cell = fmax(MIN_CELL_M, sqrt(w * h / cells));
+	while ((w / ds->cell + 1) * (h / ds->cell + 1) > MAX_CELLS)
+		ds->cell *= 2;
+	ds->gw = (uint32_t)(w / ds->cell) + 1;
+	ds->gh = (uint32_t)(h / ds->cell) + 1;
+	return 0;
+}
+
+int dataset_load(store *st, const char *tzname, dataset **out)
+{
+	dataset *ds = calloc(1, sizeof *ds);
+	size_t added;
+	int rc;
+	*out = NULL;
+	if (!ds)
+		return err_set(ERR_NOMEM, "dataset: out of memory");
+	if (pthread_rwlock_init(&ds->lock, NULL) != 0) {
+		free(ds);
+		return err_set(ERR_NOMEM, "dataset: no lock");
+	}
+	if ((rc = tz_open(tzname ? tzname : "Asia/Tashkent", &ds->zone)) < 0 ||
+	    (rc = dict_init(&ds->categories, DATASET_MAX_CATEGORIES)) < 0 ||
+	    (rc = dict_init(&ds->services, DATASET_MAX_SERVICES - 1)) < 0 ||
+	    (rc = dict_init(&ds->mahallas, DATASET_NONE)) < 0 ||
+	    (rc = preload_codes(&ds->categories, st, "SELECT code FROM categories ORDER BY code")) <
+	        0 ||
+	    (rc = preload_codes(&ds->services, st, "SELECT code FROM services ORDER BY code")) <
+	        0 ||
+	    (rc = compute_extent(ds, st)) < 0 || (rc = size_grid(ds, st)) < 0 ||
+	    (rc = read_offences(ds, st, &added)) < 0 || (rc = rebuild(ds)) < 0) {
+		dataset_free(ds);
+		return rc;
+	}
+	*out = ds;
+	return 0;
+}
+
+void dataset_free(dataset *ds)
+{
+	if (!ds)
+		return;
+	dict_free(&ds->categories);
+	dict_free(&ds->services);
+	dict_free(&ds->mahallas);
+	tz_free(ds->zone);
+	free(ds->sorted.v);
+	free(ds->tail.v);
+	free(ds->outliers.v);
+	free(ds->cell_start);
+	pthread_rwlock_destroy(&ds->lock);
+	free(ds);
+}
+
+int dataset_sync(dataset *ds, store *st, size_t *added)
+{
+	size_t n = 0;
+	pthread_rwlock_wrlock(&ds->lock);
+	int rc = read_offences(ds, st, &n);
+	if (rc == 0 && ds->tail.n > MIN_TAIL_REBUILD && ds->tail.n > ds->sorted.n / 16)
+		rc = rebuild(ds);
+	pthread_rwlock_unlock(&ds->lock);
+	if (added)
+		*added = n;
+	return rc;
+}
+
+size_t dataset_count(const dataset *ds)
+{
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	size_t n = ds->sorted.n + ds->tail.n + ds->outliers.n;
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
+	return n;
+}
+
+static const char *dict_code(const struct dict *d, size_t i)
+{
+	return i < d->n ? d->codes[i] : NULL;
+}
+
+const char *dataset_category(const dataset *ds, size_t i)
+{
+	return dict_code(&ds->categories, i);
+}
+
+const char *dataset_service(const dataset *ds, size_t i)
+{
+	return dict_code(&ds->services, i);
+}
+
+const char *dataset_mahalla(const dataset *ds, size_t i)
+{
+	return dict_code(&ds->mahallas, i);
+}
+
+size_t dataset_category_count(const dataset *ds)
+{
+	return ds->categories.n;
+}
+
+int dataset_category_index(const dataset *ds, const char *code)
+{
+	int64_t i;
+	return strmap_get(ds->categories.index, code, &i) ? (int)i : -1;
+}
+
+void dataset_extent(const dataset *ds, double out[4])
+{
+	out[0] = ds->extent[0] + EXTENT_PAD;
+	out[1] = ds->extent[1] + EXTENT_PAD;
+	out[2] = ds->extent[2] - EXTENT_PAD;
+	out[3] = ds->extent[3] - EXTENT_PAD;
+}
+
+void dataset_filter_all(struct dataset_filter *f)
+{
+	memset(f, 0xFF, sizeof *f);
+	f->from = f->to = STORE_NO_TIME;
+	f->hours = 0xFFFFFF;
+	f->weekdays = 0x7F;
+	f->no_category = f->no_service = 1;
+}
+
+/* Sets the bits of a comma list of codes; ERR_INVALID naming an unknown one. */
+static int parse_codes(const struct dict *d, const char *field, const char *text, uint64_t *bits,
+                       size_t words, int *none)
+{
+	/* "none" selects the offences without a code. */
+	char code[128];
+	memset(bits, 0, words * sizeof *bits);
+	*none = 0;
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, ",");
+		while (n && *p == ' ')
+			p++, n--;
+		size_t len = n;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == 0 || len >= sizeof code)
+			return err_set(ERR_INVALID, "%s: '%s' is not a list of codes", field, text);
+		memcpy(code, p, len);
+		code[len] = '\0';
+		int64_t i;
+		if (strcmp(code, "none") == 0)
+			*none = 1;
+		else if (strmap_get(d->index, code, &i))
+			bits[i / 64] |= 1ull << (i % 64);
+		else
+			return err_set(ERR_INVALID, "%s: unknown code '%s'", field, code);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* A local date or date-time as the UTC second it starts (from) or ends (to). */
+static int parse_bound(const dataset *ds, const char *field, const char *text, int end,
+                       int64_t *out)
+{
+	struct time_span span;
+	if (timeparse_parse(ds->zone, text, NULL, DATE_ORDER_AUTO, &span) < 0)
+		return err_set(ERR_INVALID, "%s: %s", field, err_msg());
+	*out = end ? span.to : span.from;
+	return 0;
+}
+
+int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
+                         struct dataset_filter *f)
+{
+	unsigned days;
+	int rc;
+	dataset_filter_all(f);
+	if (t->from && *t->from && (rc = parse_bound(ds, "from", t->from, 0, &f->from)) < 0)
+		return rc;
+	if (t->to && *t->to && (rc = parse_bound(ds, "to", t->to, 1, &f->to)) < 0)
+		return rc;
+	if (f->from != STORE_NO_TIME && f->to != STORE_NO_TIME && f->to < f->from)
+		return err_set(ERR_INVALID, "to: '%s' is before from '%s'", t->to, t->from);
+	if (t->hours && *t->hours && timeparse_hours(t->hours, &f->hours) < 0)
+		return err_set(ERR_INVALID, "hours: %s", err_msg());
+	if (t->weekdays && *t->weekdays) {
+		if (timeparse_weekdays(t->weekdays, &days) < 0)
+			return err_set(ERR_INVALID, "weekdays: %s", err_msg());
+		f->weekdays = (uint8_t)days;
+	}
+	if (t->categories && *t->categories &&
+	    (rc = parse_codes(&ds->categories, "categories", t->categories, f->categories,
+	                      DATASET_MAX_CATEGORIES / 64, &f->no_category)) < 0)
+		return rc;
+	if (t->services && *t->services &&
+	    (rc = parse_codes(&ds->services, "services", t->services, f->services,
+	                      DATASET_MAX_SERVICES / 64, &f->no_service)) < 0)
+		return rc;
+	return 0;
+}
+
+int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o)
+{
+	if (f->from != STORE_NO_TIME && (o->mid == STORE_NO_TIME || o->mid < f->from))
+		return 0;
+	if (f->to != STORE_NO_TIME && (o->mid == STORE_NO_TIME || o->mid > f->to))
+		return 0;
+	if (f->hours != 0xFFFFFF && (o->hour == DATASET_UNKNOWN || !(f->hours >> o->hour & 1)))
+		return 0;
+	if (f->weekdays != 0x7F &&
+	    (o->weekday == DATASET_UNKNOWN || !(f->weekdays >> o->weekday & 1)))
+		return 0;
+	if (o->category == DATASET_NONE
+	        ? !f->no_category
+	        : !(f->categories[o->category / 64] >> (o->category % 64) & 1))
+		return 0;
+	if (o->service == DATASET_UNKNOWN
+	        ? !f->no_service
+	        : !(f->services[o->service / 64] >> (o->service % 64) & 1))
+		return 0;
+	return 1;
+}
+
+static int visit(const struct dataset_offence *o, const double b[4], const struct dataset_filter *f,
+                 int (*fn)(void *, const struct dataset_offence *), void *ctx)
+{
+	if (o->x < b[0] || o->x > b[2] || o->y < b[1] || o->y > b[3] || !dataset_filter_match(f, o))
+		return 0;
+	return fn(ctx, o);
+}
+
+int dataset_each(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
+                 int (*fn)(void *ctx, const struct dataset_offence *o), void *ctx)
+{
+	int rc = 0;
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	double lo_x = fmax(bbox[0], ds->extent[0]), hi_x = fmin(bbox[2], ds->extent[2]);
+	double lo_y = fmax(bbox[1], ds->extent[1]), hi_y = fmin(bbox[3], ds->extent[3]);
+	if (lo_x <= hi_x && lo_y <= hi_y) {
+		uint32_t c0 = cell_of(ds, lo_x, lo_y), c1 = cell_of(ds, hi_x, hi_y);
+		uint32_t x0 = c0 % ds->gw, y0 = c0 / ds->gw, x1 = c1 % ds->gw, y1 = c1 / ds->gw;
+		for (uint32_t cy = y0; cy <= y1 && rc == 0; cy++) {
+			uint32_t a = ds->cell_start[cy * ds->gw + x0];
+			uint32_t b = ds->cell_start[cy * ds->gw + x1 + 1];
+			for (uint32_t i = a; i < b && rc == 0; i++)
+				rc = visit(&ds->sorted.v[i], bbox, f, fn, ctx);
+		}
+	}
+	for (size_t i = 0; i < ds->tail.n && rc == 0; i++)
+		rc = visit(&ds->tail.v[i], bbox, f, fn, ctx);
+	for (size_t i = 0; i < ds->outliers.n && rc == 0; i++)
+		rc = visit(&ds->outliers.v[i], bbox, f, fn, ctx);
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
+	return rc;
+}
+
+struct gather_ctx {
+	struct dataset_points *out;
+	const double *weights;
+};
+
+static int gather_one(void *ctx, const struct dataset_offence *o)
+{
+	struct gather_ctx *g = ctx;
+	struct dataset_points *p = g->out;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4096;
+		struct kde_point *pts = realloc(p->pts, cap * sizeof *pts);
+		if (!pts)
+			return err_set(ERR_NOMEM, "dataset: out of memory");
+		p->pts = pts;
+		double *w = realloc(p->w, cap * sizeof *w);
+		if (!w)
+			return err_set(ERR_NOMEM, "dataset: out of memory");
+		p->w = w;
+		p->cap = cap;
+	}
+	p->pts[p->n] = (struct kde_point){o->x, o->y};
+	p->w[p->n] = g->weights && o->category != DATASET_NONE ? g->weights[o->category] : 1.0;
+	p->n++;
+	return 0;
+}
+
+int dataset_gather(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
+                   const double *weights, struct dataset_points *out)
+{
+	struct gather_ctx g = {out, weights};
+	out->n = 0;
+	return dataset_each(ds, bbox, f, gather_one, &g);
+}
+
+void dataset_points_free(struct dataset_points *p)
+{
+	if (!p)
+		return;
+	free(p->pts);
+	free(p->w);
+	memset(p, 0, sizeof *p);
+}

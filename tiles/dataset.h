@@ -1,0 +1,127 @@
+/*
+ * dataset: the offences that rendering needs, in memory.
+ *
+ * Loaded once from a store: every offence with a point, projected to Web
+ * Mercator metres, with its time span, local hour and weekday (in the
+ * district's time zone), category, service and mahalla as small indices.
+ * 40 bytes an offence. A uniform grid over the district indexes them: the
+ * records are sorted by grid cell, so a tile's query reads a few contiguous
+ * runs. Offences that arrive later (live ingest) are appended to a small
+ * unsorted tail that every query also scans, and folded into the grid when
+ * the tail grows; points far outside the district (geocoding errors) live in
+ * an outlier list of their own so that they never stretch the grid.
+ *
+ * Time filters use the middle of an offence's span; hour and weekday
+ * filters only match offences whose hour (or day) is known: a span longer
+ * than an hour has no hour, one crossing local midnight has no weekday.
+ *
+ * Threading: any number of threads may query at once; dataset_sync() and
+ * dataset_add() take a write lock.
+ */
+#ifndef POSBON_DATASET_H
+#define POSBON_DATASET_H
+
+#include "kde.h"
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct dataset dataset;
+
+#define DATASET_MAX_CATEGORIES 1024
+#define DATASET_MAX_SERVICES   256
+#define DATASET_NONE           0xFFFF /* no category / mahalla */
+#define DATASET_UNKNOWN        0xFF   /* hour or weekday not known */
+
+/* One offence as rendering keeps it. */
+struct dataset_offence {
+	double x, y;       /* EPSG:3857 metres */
+	int64_t id;        /* offences.id in the store */
+	int64_t mid;       /* middle of the occurred span, UTC seconds; STORE_NO_TIME */
+	uint16_t category; /* index of dataset_category(), DATASET_NONE */
+	uint16_t mahalla;  /* index of dataset_mahalla(), DATASET_NONE */
+	uint8_t service;   /* index of dataset_service(), DATASET_UNKNOWN for none */
+	uint8_t hour;      /* local hour 0..23 or DATASET_UNKNOWN */
+	uint8_t weekday;   /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
+	uint8_t precision; /* enum store_precision */
+};
+
+/* Which offences a picture shows. */
+struct dataset_filter {
+	int64_t from, to; /* UTC seconds, inclusive; STORE_NO_TIME for open */
+	uint32_t hours;   /* bit h = local hour h; 0xFFFFFF = any hour */
+	uint8_t weekdays; /* bit 0 = Monday; 0x7F = any day */
+	uint64_t categories[DATASET_MAX_CATEGORIES / 64]; /* bit i = category i */
+	uint64_t services[DATASET_MAX_SERVICES / 64];
+	int no_category, no_service; /* also offences without one */
+};
+
+/* The filter as it comes from a command line or a query string; NULL or ""
+ * fields mean "no restriction". */
+struct dataset_filter_text {
+	const char *from, *to;  /* "2026-01-01", "2026-01-01T08:00", ...: local time */
+	const char *hours;      /* "20-08" */
+	const char *weekdays;   /* "mon-fri" */
+	const char *categories; /* "theft,robbery" */
+	const char *services;   /* "ppx,youth" */
+};
+
+/* Loads every located offence of st, with local hours in the zone tzname
+ * (NULL: Asia/Tashkent). *out is new; free with dataset_free(). */
+int dataset_load(store *st, const char *tzname, dataset **out);
+
+void dataset_free(dataset *ds);
+
+/* Appends offences added to the store since the last load or sync (by id).
+ * *added (may be NULL) receives how many. */
+int dataset_sync(dataset *ds, store *st, size_t *added);
+
+/* Number of offences held (with a point). */
+size_t dataset_count(const dataset *ds);
+
+/* Code of category/service/mahalla index i; NULL when out of range. Borrowed
+ * for the dataset's lifetime. */
+const char *dataset_category(const dataset *ds, size_t i);
+const char *dataset_service(const dataset *ds, size_t i);
+const char *dataset_mahalla(const dataset *ds, size_t i);
+size_t dataset_category_count(const dataset *ds);
+
+/* Index of a category code, or -1. */
+int dataset_category_index(const dataset *ds, const char *code);
+
+/* The extent of the district (districts and mahallas, else the offences
+ * without outliers), EPSG:3857 metres: minx, miny, maxx, maxy. */
+void dataset_extent(const dataset *ds, double out[4]);
+
+/* A filter that passes everything. */
+void dataset_filter_all(struct dataset_filter *f);
+
+/* Parses t into f. ERR_INVALID naming the field ("hours: '25-3' is ..."). */
+int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
+                         struct dataset_filter *f);
+
+/* Whether o passes f. */
+int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o);
+
+/* Calls fn for every offence inside bbox (minx, miny, maxx, maxy, metres)
+ * that passes f; fn returns 0 to go on, anything else stops the walk and is
+ * returned. The record is borrowed for the call. */
+int dataset_each(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
+                 int (*fn)(void *ctx, const struct dataset_offence *o), void *ctx);
+
+/* Points for kernel density: a growable, caller-owned buffer. */
+struct dataset_points {
+	struct kde_point *pts;
+	double *w;
+	size_t n, cap;
+};
+
+/* Replaces out's content with the points inside bbox that pass f, weighted by
+ * weights[category] (NULL: all 1; offences without a category weigh 1). */
+int dataset_gather(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
+                   const double *weights, struct dataset_points *out);
+
+void dataset_points_free(struct dataset_points *p);
+
+#endif
