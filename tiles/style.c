@@ -322,9 +322,8 @@ static const char *const field_names[] = {
     [STYLE_FIELD_NAME] = "name",       NULL};
 
 static const char *const kernel_names[] = {
-    [STYLE_KERNEL_QUARTIC] = "quartic",     [STYLE_KERNEL_TRIANGULAR] = "triangular",
-    [STYLE_KERNEL_UNIFORM] = "uniform",     [STYLE_KERNEL_EPANECHNIKOV] = "epanechnikov",
-    [STYLE_KERNEL_TRIWEIGHT] = "triweight", NULL};
+    [KDE_QUARTIC] = "quartic",     [KDE_TRIANGULAR] = "triangular",     [KDE_UNIFORM] = "uniform",
+    [KDE_TRIWEIGHT] = "triweight", [KDE_EPANECHNIKOV] = "epanechnikov", NULL};
 
 static const char *const metric_names[] = {[STYLE_METRIC_COUNT] = "count",
                                            [STYLE_METRIC_RATE] = "rate",
@@ -353,11 +352,6 @@ static const char *const font_style_names[] = {"normal", "italic", NULL};
 const char *style_field_name(enum style_field f)
 {
 	return (unsigned)f <= STYLE_FIELD_NAME ? field_names[f] : "?";
-}
-
-const char *style_kernel_name(enum style_kernel k)
-{
-	return (unsigned)k <= STYLE_KERNEL_TRIWEIGHT ? kernel_names[k] : "?";
 }
 
 /* ---- the locator ------------------------------------------------------- */
@@ -1205,8 +1199,7 @@ static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
 	struct style_heatmap *h = pool_alloc(c->s, sizeof *h);
 	if (!h)
 		return nomem(c);
-	int kernel = STYLE_KERNEL_QUARTIC, interp = STYLE_INTERP_LINEAR,
-	    breaks = STYLE_BREAKS_FIXED;
+	int kernel = KDE_QUARTIC, interp = STYLE_INTERP_LINEAR, breaks = STYLE_BREAKS_FIXED;
 	h->opacity = 1;
 	int rc = check_keys(c, v, keys);
 	if (rc == 0)
@@ -1223,7 +1216,7 @@ static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
 		rc = get_enum(c, v, "breaks", "kind of breaks", breaks_names, ~0u, &breaks);
 	if (rc < 0)
 		return rc;
-	h->kernel = (enum style_kernel)kernel;
+	h->kernel = (enum kde_kernel)kernel;
 	h->breaks = (enum style_breaks)breaks;
 
 	json_t *a = enter(c, v, "ramp");

@@ -28,6 +28,8 @@
 #ifndef POSBON_STYLE_H
 #define POSBON_STYLE_H
 
+#include "kde.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -219,17 +221,6 @@ struct style_choropleth {
 	const struct style_stroke *outline; /* NULL: no outline */
 };
 
-enum style_kernel {
-	STYLE_KERNEL_QUARTIC,
-	STYLE_KERNEL_TRIANGULAR,
-	STYLE_KERNEL_UNIFORM,
-	STYLE_KERNEL_EPANECHNIKOV,
-	STYLE_KERNEL_TRIWEIGHT,
-};
-
-/* The kernel's name as in the file ("quartic"). */
-const char *style_kernel_name(enum style_kernel k);
-
 enum style_breaks {
 	STYLE_BREAKS_FIXED, /* ramp values: offences per km² per year */
 	STYLE_BREAKS_AUTO,  /* ramp values: multiples of the mean density */
@@ -237,9 +228,9 @@ enum style_breaks {
 
 struct style_heatmap {
 	struct style_zoom zoom;
-	enum style_kernel kernel;
-	double bandwidth; /* metres on the ground */
-	double opacity;   /* of the whole layer */
+	enum kde_kernel kernel; /* named as kde_kernel_name() names it */
+	double bandwidth;       /* metres on the ground */
+	double opacity;         /* of the whole layer */
 	enum style_breaks breaks;
 	const style_ramp *ramp; /* values as breaks says; see style_heatmap_ramp() */
 };

@@ -153,8 +153,8 @@ static void test_default_values(void **state)
 	assert_hex(&d->stroke.colour, "#5c5c5c");
 
 	const struct style_heatmap *h = style_heatmap(s);
-	assert_int_equal(h->kernel, STYLE_KERNEL_QUARTIC);
-	assert_string_equal(style_kernel_name(h->kernel), "quartic");
+	assert_int_equal(h->kernel, KDE_QUARTIC);
+	assert_string_equal(kde_kernel_name(h->kernel), "quartic");
 	assert_float_equal(h->bandwidth, 300, 0);
 	assert_float_equal(h->opacity, 0.8, 1e-12);
 	assert_int_equal(h->breaks, STYLE_BREAKS_FIXED);
@@ -399,7 +399,7 @@ static void test_heatmap_ramp_units(void **state)
 	assert_int_equal(style_parse(text, "auto.json", &s), 0);
 	h = style_heatmap(s);
 	assert_int_equal(h->breaks, STYLE_BREAKS_AUTO);
-	assert_int_equal(h->kernel, STYLE_KERNEL_EPANECHNIKOV);
+	assert_int_equal(h->kernel, KDE_EPANECHNIKOV);
 	assert_float_equal(h->opacity, 1, 0);
 	assert_int_equal(style_heatmap_ramp(h, 400, 0, &r), 0);
 	style_ramp_stop(r, 1, &v, NULL);
@@ -626,7 +626,7 @@ static void test_unknown_kernel(void **state)
 	                  "  }\n"
 	                  "}\n",
 	             "6:17: layers.heatmap.kernel: 'gaussian' is not a kernel; expected one of "
-	             "quartic, triangular, uniform, epanechnikov, triweight");
+	             "quartic, triangular, uniform, triweight, epanechnikov");
 }
 
 static void test_ramp_not_increasing(void **state)
