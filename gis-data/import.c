@@ -1295,6 +1295,8 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	if ((rc = store_begin(st)) < 0)
 		goto out;
 	in_txn = 1;
+	if (o->layer == IMPORT_OFFENCES && (rc = store_bulk_begin(st)) < 0)
+		goto out;
 	if ((rc = load_mahalla_codes(&im)) < 0 ||
 	    (rc = resolver_load(&im, &im.categories, 0)) < 0 ||
 	    (rc = resolver_load(&im, &im.services, 1)) < 0)
@@ -1352,6 +1354,8 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	}
 	if (o->progress)
 		o->progress(o->progress_ctx, rep->read, rep->read);
+	if (o->layer == IMPORT_OFFENCES && (rc = store_bulk_end(st)) < 0)
+		goto out;
 	if ((rc = audit_import(&im)) < 0 || (rc = store_commit(st)) < 0)
 		goto out;
 	in_txn = 0;

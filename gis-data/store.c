@@ -126,7 +126,13 @@ struct store {
 	sqlite3_stmt *stmts[ST_COUNT];
 	locator *mahallas; /* loaded on the first located offence, dropped when mahallas change */
 	int readonly;
+	char *bulk_triggers[3]; /* SQL of the triggers dropped by store_bulk_begin() */
+	int64_t bulk_first_id;  /* rows above this id are indexed by store_bulk_end() */
 };
+
+/* The per-row insert triggers that SpatiaLite puts on offences.geom. */
+static const char *const bulk_trigger_names[3] = {"ggi_offences_geom", "gii_offences_geom",
+                                                  "tmi_offences_geom"};
 
 /* Schema migrations, applied in order inside one transaction each. A migration
  * is never edited once released: later changes get a new number. */
@@ -342,6 +348,8 @@ void store_close(store *st)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
 	locator_free(st->mahallas);
+	for (int i = 0; i < 3; i++)
+		free(st->bulk_triggers[i]);
 	if (st->db)
 		sqlite3_close(st->db);
 	if (st->spatialite_cache)
@@ -373,6 +381,11 @@ int store_commit(store *st)
 
 int store_rollback(store *st)
 {
+	/* The rollback restores any triggers a bulk load dropped. */
+	for (int i = 0; i < 3; i++) {
+		free(st->bulk_triggers[i]);
+		st->bulk_triggers[i] = NULL;
+	}
 	return exec_sql(st, "ROLLBACK", "rollback");
 }
 
@@ -1151,4 +1164,81 @@ int store_summarize(store *st, struct store_summary *out)
 	                    "SELECT min(ST_X(geom)), min(ST_Y(geom)), max(ST_X(geom)), "
 	                    "max(ST_Y(geom)) FROM offences WHERE geom IS NOT NULL",
 	                    &out->offences_extent);
+}
+
+int store_bulk_begin(store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (st->bulk_triggers[0])
+		return err_set(ERR_CONFLICT, "bulk load already started");
+	if (sqlite3_prepare_v2(st->db,
+	                       "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+	                       "AND name = ?1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, "bulk load");
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, bulk_trigger_names[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			rc = err_set(ERR_DB, "bulk load: trigger %s is missing",
+			             bulk_trigger_names[i]);
+			break;
+		}
+		if (!(st->bulk_triggers[i] = strdup((const char *)sqlite3_column_text(s, 0))))
+			rc = err_set(ERR_NOMEM, "store: out of memory");
+	}
+	sqlite3_finalize(s);
+	int64_t max_id = 0;
+	if (rc == 0 && sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM offences", -1,
+	                                  &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			max_id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	st->bulk_first_id = max_id;
+	for (int i = 0; i < 3 && rc == 0; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP TRIGGER \"%s\"", bulk_trigger_names[i]);
+		rc = exec_sql(st, sql, "bulk load");
+	}
+	if (rc < 0)
+		for (int i = 0; i < 3; i++) {
+			free(st->bulk_triggers[i]);
+			st->bulk_triggers[i] = NULL;
+		}
+	return rc;
+}
+
+int store_bulk_end(store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (!st->bulk_triggers[0])
+		return err_set(ERR_CONFLICT, "no bulk load to end");
+	/* Rows in row-major order of ~1 km cells: R*Tree inserts with locality. */
+	if (sqlite3_prepare_v2(st->db,
+	                       "INSERT INTO idx_offences_geom(pkid, xmin, xmax, ymin, ymax) "
+	                       "SELECT id, ST_X(geom), ST_X(geom), ST_Y(geom), ST_Y(geom) "
+	                       "FROM offences WHERE id > ?1 AND geom IS NOT NULL "
+	                       "ORDER BY CAST(ST_Y(geom) * 100 AS INTEGER), "
+	                       "CAST(ST_X(geom) * 100 AS INTEGER)",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return db_error(st, "bulk index");
+	sqlite3_bind_int64(s, 1, st->bulk_first_id);
+	rc = step_done(st, s, "bulk index");
+	sqlite3_finalize(s);
+	if (rc == 0)
+		rc = exec_sql(st,
+		              "UPDATE geometry_columns_time SET last_insert = "
+		              "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE f_table_name = "
+		              "'offences' AND f_geometry_column = 'geom'",
+		              "bulk index");
+	for (int i = 0; i < 3; i++) {
+		if (rc == 0)
+			rc = exec_sql(st, st->bulk_triggers[i], "restoring trigger");
+		free(st->bulk_triggers[i]);
+		st->bulk_triggers[i] = NULL;
+	}
+	return rc;
 }

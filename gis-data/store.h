@@ -57,6 +57,16 @@ int store_savepoint(store *st, const char *name);
 int store_release(store *st, const char *name);
 int store_rollback_to(store *st, const char *name);
 
+/* Bulk loading of offences, inside a transaction. SpatiaLite checks and
+ * indexes a geometry through per-row triggers, which cost three quarters of
+ * a large import; store_bulk_begin() drops the insert triggers of
+ * offences.geom (the store builds every point itself, so the checks cannot
+ * fail), and store_bulk_end() indexes the new rows in one spatially ordered
+ * pass and restores the triggers. Both are part of the caller's transaction:
+ * a rollback restores the triggers too. Not nestable. */
+int store_bulk_begin(store *st);
+int store_bulk_end(store *st);
+
 /* What an upsert did. */
 enum store_change {
 	STORE_INSERTED = 1,

@@ -110,6 +110,7 @@ struct command {
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
     {"info", cmd_info, "print what a database holds"},
+    {"sample", cmd_sample, "generate a realistic sample district"},
     {"import", cmd_import, "import a vector file into a layer"},
 };
 

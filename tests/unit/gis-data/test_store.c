@@ -331,6 +331,60 @@ static void test_rollback_leaves_database_as_it_was(void **state)
 	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
 }
 
+static void test_bulk_load_indexes_and_restores_triggers(void **state)
+{
+	struct fixture *f = *state;
+	struct store_put_info info;
+	char id[32];
+	const char *triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+	                       "tbl_name = 'offences'";
+	long before = count(f->st, triggers);
+	struct store_offence o = {.occurred_from = STORE_NO_TIME,
+	                          .occurred_to = STORE_NO_TIME,
+	                          .reported_at = STORE_NO_TIME,
+	                          .has_point = 1,
+	                          .lat = 41.3};
+	/* one row before the bulk load, indexed by the triggers */
+	o.external_id = "before";
+	o.lon = 69.0;
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_bulk_begin(f->st), 0);
+	assert_int_equal(store_bulk_begin(f->st), ERR_CONFLICT);
+	assert_int_equal(count(f->st, triggers), before - 3);
+	for (int i = 0; i < 100; i++) {
+		snprintf(id, sizeof id, "bulk%d", i);
+		o.external_id = id;
+		o.lon = 69.0 + i * 0.001;
+		assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	}
+	/* an update of an existing point during the load keeps its index entry right */
+	o.external_id = "before";
+	o.lon = 69.5;
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(store_bulk_end(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(count(f->st, triggers), before);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM idx_offences_geom"), 101);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
+	                              "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
+	                              "search_frame = BuildMbr(69.0495, 41.29, 69.4, 41.31))"),
+	                 50);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM idx_offences_geom WHERE xmin > 69.49"),
+	                 1);
+
+	/* a rolled-back bulk load leaves the triggers in place */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_bulk_begin(f->st), 0);
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_int_equal(count(f->st, triggers), before);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_bulk_begin(f->st), 0);
+	assert_int_equal(store_bulk_end(f->st), 0);
+	assert_int_equal(store_commit(f->st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +399,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unreadable_geometry_is_rejected, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_zone_versions_and_audit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_track_with_times, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_load_indexes_and_restores_triggers, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_rollback_leaves_database_as_it_was, setup,
 	                                    teardown),
 	};

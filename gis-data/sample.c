@@ -1,0 +1,1373 @@
+/*
+ * sample: the sample-district generator.
+ *
+ * One pass in a fixed order (codes, district, mahallas, main roads, places,
+ * offences, patrol zones, patrol tracks): the order is part of the
+ * determinism, since every draw comes from the one PRNG (xoshiro256**
+ * seeded through splitmix64). Geometry is built in a local metric frame,
+ * metres east and north of the centre (equirectangular), with GEOS, and
+ * converted to longitude/latitude only when written.
+ *
+ * The offences dominate the cost. They are drawn into memory first (about
+ * 32 bytes each), then sorted by time and written, so that external ids grow
+ * with time as a registry's do and the store's time index is appended to.
+ * Drawing one takes a few random numbers and at most a few prepared
+ * point-in-polygon tests (under a second per million); nearly all the rest
+ * is the store's upsert, mostly SpatiaLite's spatial-index trigger.
+ */
+#include "sample.h"
+
+#include "err.h"
+
+#include <ctype.h>
+#include <geos_c.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PI            3.14159265358979323846
+#define DAY           86400
+#define UTC_OFFSET    (5 * 3600) /* Asia/Tashkent, no DST */
+#define CENTRE_LON    69.25
+#define CENTRE_LAT    41.30
+#define EARTH_RADIUS  6371008.8
+#define DISTRICT_CODE "TSH-SAMPLE"
+#define MAHALLA_ROW   1200.0 /* metres: mahalla codes run in rows, north-west first */
+#define FIX_INTERVAL  30
+#define MAX_FIXES     (DAY / FIX_INTERVAL + 1)
+#define TRACK_DAYS    7
+
+/* Shares of the offences. */
+#define SHARE_NO_POINT      0.01  /* address only, with a mahalla code */
+#define SHARE_REPEAT        0.12  /* near-repeats of an earlier offence */
+#define SHARE_FAR           0.003 /* geocoding errors 20-300 km away */
+#define SHARE_PLACE         0.72  /* of the fresh draws: around places */
+#define SHARE_ROAD          0.08  /* of the fresh draws: on main roads; the rest at home */
+#define SHARE_BURGLARY_SPAN 0.5   /* burglaries found later, known only as a span */
+
+/* Shares of the patrol tracks. */
+#define SHARE_LATE 0.15 /* start 15-90 minutes late */
+#define SHARE_AWAY 0.15 /* leave the zone for 20-60 minutes */
+
+/* ---- random numbers ---------------------------------------------------- */
+
+struct rng {
+	uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** */
+static uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+/* Uniform in [0, 1). */
+static double rng_uniform(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+static double rng_range(struct rng *r, double lo, double hi)
+{
+	return lo + (hi - lo) * rng_uniform(r);
+}
+
+/* Uniform in [0, n), n > 0. */
+static long rng_below(struct rng *r, long n)
+{
+	return (long)(rng_uniform(r) * (double)n);
+}
+
+static int rng_chance(struct rng *r, double p)
+{
+	return rng_uniform(r) < p;
+}
+
+/* Standard normal (Box-Muller). */
+static double rng_gauss(struct rng *r)
+{
+	double u = 1.0 - rng_uniform(r);
+	return sqrt(-2.0 * log(u)) * cos(2 * PI * rng_uniform(r));
+}
+
+static double rng_exponential(struct rng *r, double mean)
+{
+	return -mean * log(1.0 - rng_uniform(r));
+}
+
+/* Index drawn with the weights w[0..n), whose sum is positive. */
+static size_t pick(struct rng *r, const unsigned *w, size_t n)
+{
+	unsigned total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += w[i];
+	unsigned x = (unsigned)rng_below(r, total);
+	size_t i = 0;
+	while (x >= w[i])
+		x -= w[i++];
+	return i;
+}
+
+/* Turns weights into running sums in place. */
+static void cumulate(double *w, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		w[i] += w[i - 1];
+}
+
+/* Index drawn from running sums c[0..n) (see cumulate()). */
+static size_t pick_cumulated(struct rng *r, const double *c, size_t n)
+{
+	double x = rng_uniform(r) * c[n - 1];
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c[mid] > x)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* ---- calendar ------------------------------------------------------------ */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Local (Tashkent) day number of a UTC instant. */
+static int64_t local_day(int64_t utc)
+{
+	int64_t t = utc + UTC_OFFSET;
+	return (t >= 0 ? t : t - (DAY - 1)) / DAY;
+}
+
+/* 0 = Monday ... 6 = Sunday; 1970-01-01 was a Thursday. */
+static int weekday(int64_t day)
+{
+	return (int)(((day + 3) % 7 + 7) % 7);
+}
+
+int sample_end_day(const char *date, int64_t *end_day)
+{
+	int64_t day;
+	if (!date) {
+		day = local_day((int64_t)time(NULL));
+	} else {
+		int y, m, d, yy, mm, dd;
+		for (int i = 0; i < 10; i++)
+			if (i == 4 || i == 7 ? date[i] != '-' : !isdigit((unsigned char)date[i]))
+				return err_set(ERR_INVALID, "'%s' is not a date YYYY-MM-DD", date);
+		if (date[10] || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+			return err_set(ERR_INVALID, "'%s' is not a date YYYY-MM-DD", date);
+		day = days_from_civil(y, m, d);
+		civil_from_days(day, &yy, &mm, &dd);
+		if (y < 1971 || yy != y || mm != m || dd != d)
+			return err_set(ERR_INVALID, "'%s' is not a calendar date after 1970", date);
+	}
+	*end_day = (day + 1) * DAY - UTC_OFFSET;
+	return 0;
+}
+
+void sample_defaults(struct sample_options *o)
+{
+	o->seed = 1;
+	o->offences = 20000;
+	o->mahallas = 40;
+	o->days = 365;
+	sample_end_day(NULL, &o->end_day);
+}
+
+/* ---- what the district is made of -------------------------------------- */
+
+enum cat {
+	C_THEFT,
+	C_BURGLARY,
+	C_ROBBERY,
+	C_FRAUD,
+	C_HOOLIGANISM,
+	C_ASSAULT,
+	C_DRUGS,
+	C_VEHICLE_THEFT,
+	C_ROAD_TRAFFIC,
+	C_DOMESTIC,
+	N_CAT
+};
+
+/* Hour-of-day profiles, local time. */
+enum profile {
+	P_KIND = -1, /* the place kind's profile */
+	P_MARKET,
+	P_COMMUTE,
+	P_EVENING,
+	P_NIGHT,
+	P_SCHOOL,
+	P_DAYTIME,
+	P_TRAFFIC,
+	N_PROFILE
+};
+
+static const unsigned hour_profiles[N_PROFILE][24] = {
+    /* 0h .. 23h */
+    [P_MARKET] = {0, 0, 0, 0, 0, 1, 3, 6, 10, 14, 16, 16, 15, 15, 14, 13, 11, 8, 5, 2, 1, 0, 0, 0},
+    [P_COMMUTE] = {1, 0, 0, 0, 1, 3, 8, 14, 12, 6, 5, 5, 6, 6, 6, 7, 10, 14, 12, 8, 5, 3, 2, 1},
+    [P_EVENING] = {3, 2, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 6, 7, 9, 11, 12, 12, 10, 7, 5},
+    [P_NIGHT] = {14, 11, 8, 5, 2, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 5, 8, 12, 15, 16, 16},
+    [P_SCHOOL] = {0, 0, 0, 0, 0, 0, 1, 6, 10, 9, 8, 9, 12, 12, 10, 8, 5, 3, 2, 1, 0, 0, 0, 0},
+    [P_DAYTIME] = {2, 2, 1, 1, 1, 1, 2, 4, 8, 10, 11, 11, 10, 10, 10, 9, 8, 6, 4, 3, 2, 2, 2, 2},
+    [P_TRAFFIC] = {2, 1, 1, 1, 1, 2, 5, 11, 12, 8, 6, 6, 7, 7, 7, 8, 10, 12, 11, 8, 5, 4, 3, 2},
+};
+
+/* Monday .. Sunday: more on Friday and Saturday. */
+static const double weekday_weight[7] = {1.0, 0.95, 0.95, 1.0, 1.25, 1.35, 1.1};
+
+/* clang-format off */
+static const struct category {
+	struct store_code code;
+	enum profile profile;           /* hours, or P_KIND for those of the place */
+	const char *service, *service2; /* registering services */
+	double share2;                  /* share registered by service2 */
+	const char *article;            /* Criminal Code of Uzbekistan */
+	int severity;                   /* 1 (minor) .. 4 (especially grave) */
+} categories[N_CAT] = {
+    [C_THEFT] = {{"theft", "Oʻgʻrilik", "Кража", "Theft", "#e6a23c", 1.0},
+        P_KIND, "prevention", "jqb", 0.4, "169", 2},
+    [C_BURGLARY] = {{"burglary", "Uyga kirib oʻgʻrilik", "Квартирная кража", "Burglary",
+        "#b5651d", 1.5}, P_DAYTIME, "jqb", "prevention", 0.3, "169", 3},
+    [C_ROBBERY] = {{"robbery", "Talonchilik", "Грабёж", "Robbery", "#d62728", 2.0},
+        P_KIND, "jqb", "ppx", 0.3, "166", 3},
+    [C_FRAUD] = {{"fraud", "Firibgarlik", "Мошенничество", "Fraud", "#9467bd", 1.0},
+        P_KIND, "jqb", "prevention", 0.35, "168", 2},
+    [C_HOOLIGANISM] = {{"hooliganism", "Bezorilik", "Хулиганство", "Hooliganism", "#ff7f0e",
+        1.0}, P_KIND, "ppx", "prevention", 0.4, "277", 2},
+    [C_ASSAULT] = {{"assault", "Tan jarohati yetkazish", "Причинение телесных повреждений",
+        "Assault", "#8c1c13", 2.0}, P_KIND, "ppx", "jqb", 0.4, "105", 3},
+    [C_DRUGS] = {{"drugs", "Giyohvandlik vositalari bilan bogʻliq jinoyat",
+        "Незаконный оборот наркотиков", "Drug offences", "#2ca02c", 1.5},
+        P_KIND, "jqb", "ppx", 0.3, "276", 3},
+    [C_VEHICLE_THEFT] = {{"vehicle_theft", "Transport vositasini olib qochish",
+        "Угон транспортного средства", "Vehicle theft", "#1f77b4", 1.5},
+        P_NIGHT, "jqb", "ypx", 0.25, "267", 3},
+    [C_ROAD_TRAFFIC] = {{"road_traffic", "Yoʻl harakati xavfsizligi qoidalarini buzish",
+        "Нарушение правил дорожного движения", "Road traffic offence", "#7f7f7f", 1.0},
+        P_TRAFFIC, "ypx", NULL, 0, "266", 2},
+    [C_DOMESTIC] = {{"domestic", "Oilaviy zoʻravonlik", "Бытовое насилие", "Domestic violence",
+        "#e377c2", 1.5}, P_EVENING, "prevention", "ppx", 0.2, "126-1", 2},
+};
+/* clang-format on */
+
+static const struct store_code services[] = {
+    {"prevention", "Profilaktika inspektorlari", "Инспекторы профилактики", "Prevention inspectors",
+     "#2a9d8f", 0},
+    {"ppx", "Patrul-post xizmati", "Патрульно-постовая служба", "Patrol-post service", "#264653",
+     0},
+    {"ypx", "Yoʻl patrul xizmati", "Дорожно-патрульная служба", "Road patrol service", "#e9c46a",
+     0},
+    {"jqb", "Jinoyat qidiruv boʻlinmasi", "Уголовный розыск", "Criminal investigation", "#e76f51",
+     0},
+    {"migration", "Migratsiya xizmati", "Миграционная служба", "Migration service", "#8d99ae", 0},
+    {"youth", "Yoshlar bilan ishlash boʻlinmasi", "Отдел по работе с молодёжью",
+     "Juvenile and youth unit", "#6a4c93", 0},
+    {"psychology", "Psixologik xizmat", "Психологическая служба", "Psychological service",
+     "#90be6d", 0},
+};
+
+#define N_SERVICES (sizeof services / sizeof services[0])
+
+/* Where offences happen. The kinds with places come first, markets first
+ * (night venues are placed near them). */
+enum kind { K_MARKET, K_STOP, K_NIGHT, K_SCHOOL, K_PARK, K_HOME, K_ROAD, N_KIND };
+
+enum site {
+	SITE_NONE,        /* no places: drawn per mahalla or along roads */
+	SITE_ROAD,        /* beside a main road */
+	SITE_NEAR_MARKET, /* within a few hundred metres of a market */
+	SITE_ANYWHERE,    /* anywhere in the district */
+};
+
+/* clang-format off */
+static const struct kind_def {
+	int places;
+	enum site site;
+	double spacing; /* metres between places of the kind */
+	double sigma;   /* metres, Gaussian spread of offences around a place */
+	double weight;  /* a place's share of the offences drawn around places */
+	enum profile profile;
+	unsigned mix[N_CAT]; /* categories */
+} kinds[N_KIND] = {
+    [K_MARKET] = {3, SITE_ROAD, 1500, 200, 8, P_MARKET, {[C_THEFT] = 50, [C_FRAUD] = 30,
+        [C_ROBBERY] = 8, [C_HOOLIGANISM] = 7, [C_VEHICLE_THEFT] = 5}},
+    [K_STOP] = {12, SITE_ROAD, 500, 45, 1.5, P_COMMUTE, {[C_THEFT] = 50, [C_ROBBERY] = 25,
+        [C_HOOLIGANISM] = 15, [C_FRAUD] = 10}},
+    [K_NIGHT] = {8, SITE_NEAR_MARKET, 150, 80, 2.5, P_NIGHT, {[C_HOOLIGANISM] = 35,
+        [C_ASSAULT] = 30, [C_DRUGS] = 20, [C_ROBBERY] = 10, [C_VEHICLE_THEFT] = 5}},
+    [K_SCHOOL] = {4, SITE_ANYWHERE, 800, 100, 1, P_SCHOOL, {[C_THEFT] = 35,
+        [C_HOOLIGANISM] = 30, [C_ASSAULT] = 15, [C_DRUGS] = 10, [C_FRAUD] = 10}},
+    [K_PARK] = {3, SITE_ANYWHERE, 800, 140, 1.5, P_EVENING, {[C_HOOLIGANISM] = 30,
+        [C_DRUGS] = 25, [C_ROBBERY] = 20, [C_ASSAULT] = 15, [C_THEFT] = 10}},
+    [K_HOME] = {0, SITE_NONE, 0, 0, 0, P_EVENING, {[C_BURGLARY] = 30, [C_DOMESTIC] = 30,
+        [C_THEFT] = 15, [C_VEHICLE_THEFT] = 10, [C_FRAUD] = 10, [C_HOOLIGANISM] = 5}},
+    [K_ROAD] = {0, SITE_NONE, 0, 0, 0, P_TRAFFIC, {[C_ROAD_TRAFFIC] = 90,
+        [C_VEHICLE_THEFT] = 10}},
+};
+/* clang-format on */
+
+static const char *const statuses[] = {"registered", "investigating", "solved", "closed"};
+
+/* Status weights by age: under 3 days, under 30 days, older. */
+static const unsigned status_by_age[3][4] = {{70, 30, 0, 0}, {10, 60, 20, 10}, {0, 20, 50, 30}};
+
+#define WEEK    0x7fu
+#define MON_FRI 0x1fu
+#define MON_SAT 0x3fu
+#define TUE_SAT 0x1eu
+#define FRI_SUN 0x70u
+
+/* Patrol zones: count zones around the first places of a kind (or along
+ * main roads), each with its shifts; the unit is filled in per zone. */
+/* clang-format off */
+static const struct zone_plan {
+	enum kind kind;
+	int count;
+	const char *name;
+	struct store_assignment shifts[2];
+	size_t n_shifts;
+} zone_plans[] = {
+    {K_MARKET, 3, "Bozor", {{"ppx", NULL, 8 * 60, 20 * 60, WEEK},
+                            {"jqb", NULL, 10 * 60, 18 * 60, TUE_SAT}}, 2},
+    /* A joint patrol across midnight. */
+    {K_NIGHT, 4, "Tungi maskanlar", {{"ppx", NULL, 18 * 60, 2 * 60, FRI_SUN},
+                                     {"youth", NULL, 18 * 60, 2 * 60, FRI_SUN}}, 2},
+    {K_ROAD, 3, "Magistral", {{"ypx", NULL, 7 * 60, 10 * 60, MON_FRI},
+                              {"ypx", NULL, 17 * 60, 20 * 60, MON_FRI}}, 2},
+    {K_STOP, 2, "Bekat", {{"ppx", NULL, 6 * 60, 14 * 60, WEEK}}, 1},
+    {K_SCHOOL, 2, "Maktab", {{"youth", NULL, 7 * 60 + 30, 14 * 60, MON_SAT},
+                             {"prevention", NULL, 14 * 60, 18 * 60, MON_FRI}}, 2},
+    {K_PARK, 1, "Bogʻ", {{"prevention", NULL, 16 * 60, 22 * 60, WEEK}}, 1},
+};
+/* clang-format on */
+
+#define N_ZONE_PLANS (sizeof zone_plans / sizeof zone_plans[0])
+
+/* Mahalla names in Uzbek Latin, oʻ and gʻ with U+02BB. */
+/* clang-format off */
+static const char *const mahalla_names[] = {
+    "Bogʻishamol", "Oʻzbekiston", "Navroʻz", "Yangiobod", "Chilonzor", "Oqtepa", "Mirobod",
+    "Qoraqamish", "Beshyogʻoch", "Koʻkcha", "Shayxontohur", "Qoʻyliq", "Toshariq", "Olmazor",
+    "Yunusobod", "Sebzor", "Chorsu", "Labzak", "Doʻstlik", "Tinchlik", "Istiqlol",
+    "Mustaqillik", "Guliston", "Bunyodkor", "Mehnatobod", "Obod", "Nurafshon", "Bahor",
+    "Gulbahor", "Oydin", "Yulduz", "Shodlik", "Ziyokor", "Hamkorlik", "Uchtepa", "Qatortol",
+    "Kamolon", "Samarqand Darvoza", "Beltepa", "Gʻalaba", "Qoʻrgʻontepa", "Xadra", "Choshtepa",
+    "Sagʻbon", "Qorasuv", "Chuqursoy", "Janggoh", "Eski Joʻva", "Oʻrikzor", "Ittifoq",
+    "Navbahor", "Yakkasaroy",
+};
+/* clang-format on */
+
+#define N_MAHALLA_NAMES (sizeof mahalla_names / sizeof mahalla_names[0])
+
+static const char *const surnames[] = {
+    "Karimov", "Rahimov", "Toshmatov", "Yusupov", "Abdullayev", "Ismoilov",
+    "Qodirov", "Nazarov", "Xolmatov",  "Saidov",  "Ergashev",   "Mirzayev",
+    "Sobirov", "Hasanov", "Usmonov",   "Rasulov", "Joʻrayev",   "Tursunov",
+};
+static const char *const male_names[] = {
+    "Aziz",     "Bekzod", "Dilshod", "Jasur",  "Sherzod", "Otabek", "Farrux",
+    "Ulugʻbek", "Sardor", "Jamshid", "Rustam", "Doniyor", "Akmal",  "Sanjar",
+};
+static const char *const female_names[] = {
+    "Dilnoza", "Gulnora", "Nodira", "Malika", "Shahnoza", "Zarina", "Mohira", "Feruza",
+};
+
+#define COUNT(a) ((long)(sizeof(a) / sizeof(a)[0]))
+
+/* Uzbek Latin to Uzbek Cyrillic. The first row that matches wins: word-initial
+ * e (э) before e, digraphs before their letters. */
+static const struct translit {
+	const char *latin, *lower, *upper;
+	int word_start; /* only at the start of a word */
+} translit[] = {
+    {"e", "э", "Э", 1},  {"oʻ", "ў", "Ў", 0}, {"gʻ", "ғ", "Ғ", 0}, {"sh", "ш", "Ш", 0},
+    {"ch", "ч", "Ч", 0}, {"ya", "я", "Я", 0}, {"yo", "ё", "Ё", 0}, {"yu", "ю", "Ю", 0},
+    {"ye", "е", "Е", 0}, {"ʼ", "ъ", "Ъ", 0},  {"a", "а", "А", 0},  {"b", "б", "Б", 0},
+    {"d", "д", "Д", 0},  {"e", "е", "Е", 0},  {"f", "ф", "Ф", 0},  {"g", "г", "Г", 0},
+    {"h", "ҳ", "Ҳ", 0},  {"i", "и", "И", 0},  {"j", "ж", "Ж", 0},  {"k", "к", "К", 0},
+    {"l", "л", "Л", 0},  {"m", "м", "М", 0},  {"n", "н", "Н", 0},  {"o", "о", "О", 0},
+    {"p", "п", "П", 0},  {"q", "қ", "Қ", 0},  {"r", "р", "Р", 0},  {"s", "с", "С", 0},
+    {"t", "т", "Т", 0},  {"u", "у", "У", 0},  {"v", "в", "В", 0},  {"x", "х", "Х", 0},
+    {"y", "й", "Й", 0},  {"z", "з", "З", 0},
+};
+
+/* Writes the Uzbek Cyrillic spelling of a Latin name into out (cap bytes,
+ * truncated at a whole letter); other characters are copied. */
+static void to_cyrillic(const char *latin, char *out, size_t cap)
+{
+	size_t n = 0;
+	int word_start = 1;
+	while (*latin) {
+		const struct translit *t = NULL;
+		for (size_t i = 0; i < sizeof translit / sizeof translit[0] && !t; i++) {
+			const char *l = translit[i].latin;
+			if ((!translit[i].word_start || word_start) &&
+			    tolower((unsigned char)latin[0]) == (unsigned char)l[0] &&
+			    strncmp(latin + 1, l + 1, strlen(l) - 1) == 0)
+				t = &translit[i];
+		}
+		const char *piece = latin;
+		size_t len = 1, advance = 1;
+		if (t) {
+			piece = isupper((unsigned char)latin[0]) ? t->upper : t->lower;
+			len = strlen(piece);
+			advance = strlen(t->latin);
+		}
+		if (n + len >= cap)
+			break;
+		memcpy(out + n, piece, len);
+		n += len;
+		word_start = *latin == ' ' || *latin == '-';
+		latin += advance;
+	}
+	out[n] = '\0';
+}
+
+/* ---- geometry ------------------------------------------------------------ */
+
+struct pt {
+	double x, y; /* metres east and north of the centre */
+};
+
+static void to_lonlat(struct pt p, double *lon, double *lat)
+{
+	*lat = CENTRE_LAT + p.y / EARTH_RADIUS * 180 / PI;
+	*lon = CENTRE_LON + p.x / (EARTH_RADIUS * cos(CENTRE_LAT * PI / 180)) * 180 / PI;
+}
+
+static int lonlat_xy(double *x, double *y, void *userdata)
+{
+	(void)userdata;
+	to_lonlat((struct pt){*x, *y}, x, y);
+	return 1;
+}
+
+/* A metric polygon prepared for point tests. */
+struct area {
+	GEOSGeometry *geom;
+	const GEOSPreparedGeometry *prep;
+	double minx, miny, maxx, maxy;
+	struct pt inner; /* a point inside */
+};
+
+struct mahalla {
+	struct area area;
+	char code[12];
+	const char *name;
+	long population;
+};
+
+struct place {
+	enum kind kind;
+	double sigma;
+};
+
+#define N_ROADS    3
+#define ROAD_VERTS 8
+
+struct road {
+	struct pt v[ROAD_VERTS];
+	double at[ROAD_VERTS]; /* metres along the road */
+};
+
+struct zone {
+	struct area area;
+	const struct zone_plan *plan;
+	struct store_assignment shifts[2];
+	char id[8], name[48], units[2][24];
+};
+
+/* A drawn offence before it is written. */
+enum where { AT_NONE, AT_POINT, AT_FAR };
+
+struct rec {
+	struct pt at;
+	int64_t t;           /* UTC seconds */
+	uint32_t seq;        /* order of drawing, breaks ties of t */
+	short mahalla;       /* address-only records: the mahalla, else -1 */
+	unsigned char cat;   /* enum cat */
+	unsigned char where; /* enum where: no point, a point, a geocoding error */
+};
+
+struct gen {
+	const struct sample_options *o;
+	store *st;
+	struct sample_report *rep;
+	struct rng rng;
+	GEOSContextHandle_t ctx;
+	GEOSWKBWriter *writer;
+	char geos_msg[256];
+	int64_t start; /* UTC seconds of 00:00 local of the first day */
+	struct area district;
+	struct mahalla *mahallas;
+	double *mahalla_pick; /* running sums of population */
+	struct road roads[N_ROADS];
+	struct pt *place_at;
+	struct place *places;
+	double *place_pick; /* running sums of place weights */
+	int n_places, first_place[N_KIND];
+	double *day_pick; /* running sums of day weights */
+	struct zone *zones;
+	int n_zones;
+	struct store_fix *fixes;
+};
+
+static void geos_message(const char *message, void *userdata)
+{
+	struct gen *g = userdata;
+	snprintf(g->geos_msg, sizeof g->geos_msg, "%s", message);
+}
+
+static int geos_error(struct gen *g, const char *what)
+{
+	return err_set(ERR_GEOMETRY, "sample: %s: %s", what,
+	               g->geos_msg[0] ? g->geos_msg : "GEOS failed");
+}
+
+/* Takes ownership of geom (also on failure: area_free() releases it). */
+static int area_init(struct gen *g, struct area *a, GEOSGeometry *geom, struct pt inner)
+{
+	a->geom = geom;
+	a->inner = inner;
+	if (!geom || !(a->prep = GEOSPrepare_r(g->ctx, geom)) ||
+	    !GEOSGeom_getXMin_r(g->ctx, geom, &a->minx) ||
+	    !GEOSGeom_getYMin_r(g->ctx, geom, &a->miny) ||
+	    !GEOSGeom_getXMax_r(g->ctx, geom, &a->maxx) ||
+	    !GEOSGeom_getYMax_r(g->ctx, geom, &a->maxy))
+		return geos_error(g, "building a polygon");
+	return 0;
+}
+
+static void area_free(struct gen *g, struct area *a)
+{
+	if (a->prep)
+		GEOSPreparedGeom_destroy_r(g->ctx, a->prep);
+	if (a->geom)
+		GEOSGeom_destroy_r(g->ctx, a->geom);
+}
+
+static int area_contains(struct gen *g, const struct area *a, struct pt p)
+{
+	if (p.x < a->minx || p.x > a->maxx || p.y < a->miny || p.y > a->maxy)
+		return 0;
+	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g->ctx, p.x, p.y);
+	if (!pt)
+		return 0;
+	int in = GEOSPreparedContains_r(g->ctx, a->prep, pt) == 1;
+	GEOSGeom_destroy_r(g->ctx, pt);
+	return in;
+}
+
+/* A uniform point inside a (rejection sampling; its inner point if that
+ * keeps failing, as it can only for slivers). */
+static struct pt area_random_point(struct gen *g, const struct area *a)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		struct pt p;
+		p.x = rng_range(&g->rng, a->minx, a->maxx);
+		p.y = rng_range(&g->rng, a->miny, a->maxy);
+		if (area_contains(g, a, p))
+			return p;
+	}
+	return a->inner;
+}
+
+/* p moved by a normal offset of sigma metres on each axis. */
+static struct pt jitter(struct gen *g, struct pt p, double sigma)
+{
+	p.x += sigma * rng_gauss(&g->rng);
+	p.y += sigma * rng_gauss(&g->rng);
+	return p;
+}
+
+/* Whether p is at least d metres from each of pts[0..n). */
+static int spaced(const struct pt *pts, int n, struct pt p, double d)
+{
+	for (int i = 0; i < n; i++)
+		if (hypot(pts[i].x - p.x, pts[i].y - p.y) < d)
+			return 0;
+	return 1;
+}
+
+/* A star-shaped, hence simple, polygon of n vertices (at most 64): an ellipse
+ * with semi-axes a and b around c, turned at random, its radius bent by a few
+ * harmonics and noise of relative size rough. */
+static GEOSGeometry *noisy_ellipse(struct gen *g, struct pt c, double a, double b, int n,
+                                   double rough)
+{
+	double xy[2 * 65];
+	double turn = rng_range(&g->rng, 0, 2 * PI), phase[3];
+	for (int k = 0; k < 3; k++)
+		phase[k] = rng_range(&g->rng, 0, 2 * PI);
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++) {
+		double t = 2 * PI * i / n;
+		double f = 1 + rough * (0.5 * sin(2 * t + phase[0]) + 0.3 * sin(3 * t + phase[1]) +
+		                        0.2 * sin(5 * t + phase[2]) + 0.25 * rng_gauss(&g->rng));
+		double ex = a * cos(t) * fmax(f, 0.5), ey = b * sin(t) * fmax(f, 0.5);
+		xy[2 * i] = c.x + ex * cos(turn) - ey * sin(turn);
+		xy[2 * i + 1] = c.y + ex * sin(turn) + ey * cos(turn);
+	}
+	xy[2 * n] = xy[0];
+	xy[2 * n + 1] = xy[1];
+	GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(g->ctx, xy, (unsigned)n + 1, 0, 0);
+	GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(g->ctx, seq) : NULL;
+	return ring ? GEOSGeom_createPolygon_r(g->ctx, ring, NULL, 0) : NULL;
+}
+
+/* WKB in EPSG:4326 of a metric geometry into *wkb; free with GEOSFree_r. */
+static int geom_wkb(struct gen *g, const GEOSGeometry *metric, unsigned char **wkb, size_t *len)
+{
+	GEOSGeometry *ll = GEOSGeom_transformXY_r(g->ctx, metric, lonlat_xy, NULL);
+	if (!ll)
+		return geos_error(g, "converting to longitude/latitude");
+	*wkb = GEOSWKBWriter_write_r(g->ctx, g->writer, ll, len);
+	GEOSGeom_destroy_r(g->ctx, ll);
+	return *wkb ? 0 : geos_error(g, "writing WKB");
+}
+
+typedef int (*put_area_fn)(store *, const struct store_area *, struct store_put_info *);
+
+static int put_area(struct gen *g, put_area_fn put, struct store_area *a, const GEOSGeometry *geom)
+{
+	unsigned char *wkb;
+	size_t len;
+	struct store_put_info info;
+	int rc = geom_wkb(g, geom, &wkb, &len);
+	if (rc < 0)
+		return rc;
+	a->wkb = wkb;
+	a->wkb_len = len;
+	rc = put(g->st, a, &info);
+	GEOSFree_r(g->ctx, wkb);
+	return rc;
+}
+
+/* ---- the steps ----------------------------------------------------------- */
+
+static int put_codes(struct gen *g)
+{
+	int rc = 0;
+	for (int i = 0; i < N_CAT && rc == 0; i++)
+		rc = store_put_category(g->st, &categories[i].code);
+	for (size_t i = 0; i < N_SERVICES && rc == 0; i++)
+		rc = store_put_service(g->st, &services[i]);
+	g->rep->categories = N_CAT;
+	g->rep->services = (long)N_SERVICES;
+	return rc;
+}
+
+static int make_district(struct gen *g)
+{
+	struct pt centre = {0, 0};
+	int rc = area_init(g, &g->district, noisy_ellipse(g, centre, 4000, 3000, 60, 0.12), centre);
+	if (rc < 0)
+		return rc;
+	struct store_area a = {.code = DISTRICT_CODE,
+	                       .name_uz = "Namuna tumani",
+	                       .name_ru = "Образцовый район",
+	                       .name_en = "Sample district",
+	                       .population = -1,
+	                       .households = -1};
+	if ((rc = put_area(g, store_put_district, &a, g->district.geom)) == 0)
+		g->rep->districts = 1;
+	return rc;
+}
+
+/* Seeds sort in rows of MAHALLA_ROW metres from north to south, then from
+ * west to east, so that codes read like a map. */
+static int north_west_first(const void *a, const void *b)
+{
+	const struct pt *p = a, *q = b;
+	double rp = floor(-p->y / MAHALLA_ROW), rq = floor(-q->y / MAHALLA_ROW);
+	if (rp != rq)
+		return rp < rq ? -1 : 1;
+	return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Mahalla seeds: random points inside the district, kept apart so that
+ * cells are of comparable size (the distance shrinks when they do not fit). */
+static int make_seeds(struct gen *g, struct pt *seeds, int n)
+{
+	double area;
+	if (!GEOSArea_r(g->ctx, g->district.geom, &area))
+		return geos_error(g, "district area");
+	double d = 0.8 * sqrt(area / n);
+	for (int placed = 0, tries = 0; placed < n;) {
+		struct pt p = area_random_point(g, &g->district);
+		if (spaced(seeds, placed, p, d)) {
+			seeds[placed++] = p;
+			tries = 0;
+		} else if (++tries == 500) {
+			d *= 0.9;
+			tries = 0;
+		}
+	}
+	qsort(seeds, (size_t)n, sizeof *seeds, north_west_first);
+	return 0;
+}
+
+/* Clips the Voronoi cells of the seeds to the district: cell i of the
+ * diagram is matched to the seed it contains, since GEOS does not keep the
+ * order of the sites. */
+static int make_cells(struct gen *g, const struct pt *seeds, int n)
+{
+	GEOSGeometry **pts = calloc((size_t)n, sizeof *pts);
+	GEOSGeometry *sites = NULL, *env = NULL, *cells = NULL;
+	int rc = 0;
+	if (!pts)
+		return err_set(ERR_NOMEM, "sample: out of memory");
+	for (int i = 0; i < n; i++)
+		if (!(pts[i] = GEOSGeom_createPointFromXY_r(g->ctx, seeds[i].x, seeds[i].y))) {
+			rc = geos_error(g, "mahalla seeds");
+			goto out;
+		}
+	sites = GEOSGeom_createCollection_r(g->ctx, GEOS_MULTIPOINT, pts, (unsigned)n);
+	if (!sites) {
+		rc = geos_error(g, "mahalla seeds");
+		goto out;
+	}
+	memset(pts, 0, (size_t)n * sizeof *pts); /* owned by sites now */
+	env = GEOSEnvelope_r(g->ctx, g->district.geom);
+	cells = env ? GEOSVoronoiDiagram_r(g->ctx, sites, env, 0, 0) : NULL;
+	if (!cells || GEOSGetNumGeometries_r(g->ctx, cells) != n) {
+		rc = geos_error(g, "Voronoi diagram of the mahalla seeds");
+		goto out;
+	}
+	for (int c = 0; c < n && rc == 0; c++) {
+		const GEOSGeometry *cell = GEOSGetGeometryN_r(g->ctx, cells, c);
+		int i = 0;
+		while (i < n &&
+		       GEOSContains_r(g->ctx, cell, GEOSGetGeometryN_r(g->ctx, sites, i)) != 1)
+			i++;
+		if (i == n || g->mahallas[i].area.geom) {
+			rc = err_set(ERR_GEOMETRY,
+			             "sample: Voronoi cell %d holds no seed of its own", c);
+			break;
+		}
+		GEOSGeometry *clip = GEOSIntersection_r(g->ctx, cell, g->district.geom);
+		int type = clip ? GEOSGeomTypeId_r(g->ctx, clip) : -1;
+		rc = area_init(g, &g->mahallas[i].area, clip, seeds[i]);
+		if (rc == 0 && type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+			rc = err_set(ERR_GEOMETRY, "sample: mahalla %d is not a polygon", i + 1);
+	}
+out:
+	for (int i = 0; i < n; i++)
+		if (pts[i])
+			GEOSGeom_destroy_r(g->ctx, pts[i]);
+	free(pts);
+	if (sites)
+		GEOSGeom_destroy_r(g->ctx, sites);
+	if (env)
+		GEOSGeom_destroy_r(g->ctx, env);
+	if (cells)
+		GEOSGeom_destroy_r(g->ctx, cells);
+	return rc;
+}
+
+static int make_mahallas(struct gen *g)
+{
+	int n = g->o->mahallas, rc;
+	long order[N_MAHALLA_NAMES];
+	struct pt *seeds = calloc((size_t)n, sizeof *seeds);
+	if (!seeds)
+		return err_set(ERR_NOMEM, "sample: out of memory");
+	if ((rc = make_seeds(g, seeds, n)) < 0 || (rc = make_cells(g, seeds, n)) < 0)
+		goto out;
+	for (long i = 0; i < COUNT(order); i++)
+		order[i] = i;
+	for (long i = COUNT(order) - 1; i > 0; i--) {
+		long j = rng_below(&g->rng, i + 1), t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct mahalla *m = &g->mahallas[i];
+		char cyrillic[96], inspector[64];
+		int female = rng_chance(&g->rng, 0.25);
+		const char *surname = surnames[rng_below(&g->rng, COUNT(surnames))];
+		const char *first = female ? female_names[rng_below(&g->rng, COUNT(female_names))]
+		                           : male_names[rng_below(&g->rng, COUNT(male_names))];
+		snprintf(m->code, sizeof m->code, "M%02d", i + 1);
+		m->name = mahalla_names[order[i]];
+		m->population = 2000 + 10 * rng_below(&g->rng, 1001);
+		g->mahalla_pick[i] = (double)m->population;
+		snprintf(inspector, sizeof inspector, "%s%s %s", surname, female ? "a" : "", first);
+		to_cyrillic(m->name, cyrillic, sizeof cyrillic);
+		struct store_area a = {
+		    .code = m->code,
+		    .name_uz = m->name,
+		    .name_ru = cyrillic,
+		    .name_en = m->name,
+		    .district_code = DISTRICT_CODE,
+		    .population = m->population,
+		    .households = lround((double)m->population / rng_range(&g->rng, 4.2, 4.8)),
+		    .inspector = inspector};
+		rc = put_area(g, store_put_mahalla, &a, m->area.geom);
+	}
+	cumulate(g->mahalla_pick, (size_t)n);
+	g->rep->mahallas = n;
+out:
+	free(seeds);
+	return rc;
+}
+
+/* Main roads: gently bent lines through the middle, longer than the district. */
+static void make_roads(struct gen *g)
+{
+	for (int k = 0; k < N_ROADS; k++) {
+		struct road *r = &g->roads[k];
+		double dir = PI * k / N_ROADS + rng_range(&g->rng, -0.25, 0.25);
+		struct pt through = jitter(g, (struct pt){0, 0}, 500);
+		for (int i = 0; i < ROAD_VERTS; i++) {
+			double s = -7000 + 14000.0 * i / (ROAD_VERTS - 1);
+			double side = 150 * rng_gauss(&g->rng);
+			r->v[i] = (struct pt){through.x + s * cos(dir) - side * sin(dir),
+			                      through.y + s * sin(dir) + side * cos(dir)};
+			r->at[i] = i ? r->at[i - 1] + hypot(r->v[i].x - r->v[i - 1].x,
+			                                    r->v[i].y - r->v[i - 1].y)
+			             : 0;
+		}
+	}
+}
+
+static struct pt road_point(const struct road *r, double s)
+{
+	int i = 1;
+	while (i < ROAD_VERTS - 1 && r->at[i] < s)
+		i++;
+	double f = (s - r->at[i - 1]) / (r->at[i] - r->at[i - 1]);
+	return (struct pt){r->v[i - 1].x + f * (r->v[i].x - r->v[i - 1].x),
+	                   r->v[i - 1].y + f * (r->v[i].y - r->v[i - 1].y)};
+}
+
+/* A point of a main road inside the district; *road and *s say where. */
+static struct pt road_point_inside(struct gen *g, int *road, double *s)
+{
+	struct pt p;
+	int tries = 0;
+	do {
+		*road = (int)rng_below(&g->rng, N_ROADS);
+		*s = rng_range(&g->rng, 0, g->roads[*road].at[ROAD_VERTS - 1]);
+		p = road_point(&g->roads[*road], *s);
+	} while (!area_contains(g, &g->district, p) && ++tries < 1000);
+	return p;
+}
+
+static struct pt site_point(struct gen *g, enum site site)
+{
+	int road;
+	double s;
+	if (site == SITE_ROAD)
+		return jitter(g, road_point_inside(g, &road, &s), 25);
+	if (site == SITE_NEAR_MARKET) {
+		for (int tries = 0; tries < 100; tries++) {
+			long m =
+			    g->first_place[K_MARKET] + rng_below(&g->rng, kinds[K_MARKET].places);
+			struct pt p = jitter(g, g->place_at[m], 350);
+			if (area_contains(g, &g->district, p))
+				return p;
+		}
+	}
+	return area_random_point(g, &g->district);
+}
+
+static void make_places(struct gen *g)
+{
+	int n = 0;
+	for (int k = 0; k < N_KIND; k++) {
+		g->first_place[k] = n;
+		for (int j = 0; j < kinds[k].places; j++, n++) {
+			struct pt p;
+			int tries = 0;
+			do
+				p = site_point(g, kinds[k].site);
+			while (!spaced(g->place_at + g->first_place[k], j, p, kinds[k].spacing) &&
+			       ++tries < 200);
+			g->place_at[n] = p;
+			g->places[n].kind = (enum kind)k;
+			g->places[n].sigma = kinds[k].sigma * rng_range(&g->rng, 0.85, 1.2);
+			g->place_pick[n] = kinds[k].weight * rng_range(&g->rng, 0.5, 1.5);
+		}
+	}
+	g->n_places = n;
+	cumulate(g->place_pick, (size_t)n);
+}
+
+/* Day weights: the weekday and a mild seasonal wave peaking in July. */
+static void make_days(struct gen *g)
+{
+	int64_t first = local_day(g->start);
+	for (int d = 0; d < g->o->days; d++) {
+		double doy = fmod((double)(first + d), 365.2425);
+		g->day_pick[d] = weekday_weight[weekday(first + d)] *
+		                 (1 + 0.15 * cos(2 * PI * (doy - 196) / 365.2425));
+	}
+	cumulate(g->day_pick, (size_t)g->o->days);
+}
+
+/* A time in the period: a day by weight, an hour from the profile, a minute. */
+static int64_t draw_time(struct gen *g, enum profile profile)
+{
+	size_t day = pick_cumulated(&g->rng, g->day_pick, (size_t)g->o->days);
+	size_t hour = pick(&g->rng, hour_profiles[profile], 24);
+	return g->start + (int64_t)day * DAY + (int64_t)hour * 3600 + rng_below(&g->rng, 60) * 60;
+}
+
+/* A new offence around a place, on a road or at home; address-only records
+ * are always at home, in a mahalla drawn by population. */
+static void draw_fresh(struct gen *g, struct rec *r, int address_only)
+{
+	double u = address_only ? 1 : rng_uniform(&g->rng);
+	enum kind kind = K_HOME;
+	if (u < SHARE_PLACE) {
+		size_t p = pick_cumulated(&g->rng, g->place_pick, (size_t)g->n_places);
+		kind = g->places[p].kind;
+		r->at = jitter(g, g->place_at[p], g->places[p].sigma);
+	} else if (u < SHARE_PLACE + SHARE_ROAD) {
+		int road;
+		double s;
+		kind = K_ROAD;
+		r->at = jitter(g, road_point_inside(g, &road, &s), 10);
+	} else {
+		int m = (int)pick_cumulated(&g->rng, g->mahalla_pick, (size_t)g->o->mahallas);
+		r->at = area_random_point(g, &g->mahallas[m].area);
+		if (address_only)
+			r->mahalla = m;
+	}
+	r->cat = (unsigned char)pick(&g->rng, kinds[kind].mix, N_CAT);
+	enum profile profile = categories[r->cat].profile;
+	r->t = draw_time(g, profile == P_KIND ? kinds[kind].profile : profile);
+}
+
+/* A near-repeat: one of the n offences drawn before again, up to 200 m away
+ * and 1-14 days later; 0 when that one has no usable point or the repeat
+ * would fall after the period. */
+static int draw_repeat(struct gen *g, const struct rec *before, long n, struct rec *r)
+{
+	if (n == 0)
+		return 0;
+	const struct rec *e = &before[rng_below(&g->rng, n)];
+	int64_t later = 60 * (int64_t)rng_range(&g->rng, 1 * 1440, 14 * 1440);
+	double d = 200 * sqrt(rng_uniform(&g->rng)), dir = rng_range(&g->rng, 0, 2 * PI);
+	if (e->where != AT_POINT || e->t + later >= g->o->end_day)
+		return 0;
+	r->at = e->at;
+	r->cat = e->cat;
+	r->t = e->t + later;
+	r->at.x += d * cos(dir);
+	r->at.y += d * sin(dir);
+	return 1;
+}
+
+/* Draws offence i into all[i]; all[0..i) are drawn. */
+static void draw_offence(struct gen *g, struct rec *all, long i)
+{
+	struct rec *r = &all[i];
+	double u = rng_uniform(&g->rng);
+	r->seq = (uint32_t)i;
+	r->where = AT_POINT;
+	r->mahalla = -1;
+	if (u < SHARE_NO_POINT) {
+		draw_fresh(g, r, 1);
+		r->where = AT_NONE;
+		return;
+	}
+	if (u < SHARE_NO_POINT + SHARE_REPEAT && draw_repeat(g, all, i, r))
+		return;
+	draw_fresh(g, r, 0);
+	if (rng_chance(&g->rng, SHARE_FAR)) {
+		/* A geocoding error: the same record, far away. */
+		double d = rng_range(&g->rng, 20e3, 300e3), dir = rng_range(&g->rng, 0, 2 * PI);
+		r->at.x += d * cos(dir);
+		r->at.y += d * sin(dir);
+		r->where = AT_FAR;
+	}
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct rec *p = a, *q = b;
+	if (p->t != q->t)
+		return p->t < q->t ? -1 : 1;
+	return (p->seq > q->seq) - (p->seq < q->seq);
+}
+
+static int put_offence(struct gen *g, const struct rec *r, long i)
+{
+	const struct category *c = &categories[r->cat];
+	struct store_put_info info;
+	char id[24], address[160];
+	struct store_offence o = {.external_id = id,
+	                          .occurred_from = r->t,
+	                          .occurred_to = r->t,
+	                          .precision = PREC_MINUTE,
+	                          .category = c->code.code,
+	                          .article = c->article,
+	                          .severity = c->severity,
+	                          .has_point = r->where != AT_NONE};
+	snprintf(id, sizeof id, "S-%06ld", i + 1);
+	if (r->cat == C_BURGLARY && rng_chance(&g->rng, SHARE_BURGLARY_SPAN)) {
+		int64_t to = r->t + 60 * (int64_t)rng_range(&g->rng, 60, 480);
+		o.precision = PREC_SPAN;
+		o.occurred_to = to < g->o->end_day ? to : g->o->end_day - 60;
+	}
+	o.reported_at = o.occurred_to + 60 * (5 + (int64_t)rng_exponential(&g->rng, 45));
+	o.service = c->service2 && rng_chance(&g->rng, c->share2) ? c->service2 : c->service;
+	int64_t age = g->o->end_day - r->t;
+	int age_class = age < 3 * DAY ? 0 : age < 30 * DAY ? 1 : 2;
+	o.status = statuses[pick(&g->rng, status_by_age[age_class], 4)];
+	if (o.has_point) {
+		to_lonlat(r->at, &o.lon, &o.lat);
+	} else {
+		const struct mahalla *m = &g->mahallas[r->mahalla];
+		const char *street = mahalla_names[rng_below(&g->rng, COUNT(mahalla_names))];
+		snprintf(address, sizeof address, "%s MFY, %s koʻchasi, %ld-uy", m->name, street,
+		         1 + rng_below(&g->rng, 120));
+		o.mahalla_code = m->code;
+		o.address = address;
+	}
+	return store_put_offence(g->st, &o, &info);
+}
+
+/* Offences are drawn first and written in time order (see the top). */
+static int make_offences(struct gen *g)
+{
+	long n = g->o->offences;
+	int rc = 0;
+	struct rec *all = malloc(((size_t)n + 1) * sizeof *all);
+	if (!all)
+		return err_set(ERR_NOMEM, "sample: out of memory for %ld offences", n);
+	for (long i = 0; i < n; i++)
+		draw_offence(g, all, i);
+	qsort(all, (size_t)n, sizeof *all, by_time);
+	for (long i = 0; i < n && rc == 0; i++)
+		rc = put_offence(g, &all[i], i);
+	free(all);
+	if (rc == 0)
+		g->rep->offences = n;
+	return rc;
+}
+
+/* A corridor of about 1.2 km along a main road inside the district. */
+static GEOSGeometry *road_corridor(struct gen *g, struct pt *centre)
+{
+	int road;
+	double s, xy[2 * 13];
+	*centre = road_point_inside(g, &road, &s);
+	const struct road *r = &g->roads[road];
+	for (int i = 0; i < 13; i++) {
+		double at = fmin(fmax(s + 100.0 * (i - 6), 0), r->at[ROAD_VERTS - 1]);
+		struct pt p = road_point(r, at);
+		xy[2 * i] = p.x;
+		xy[2 * i + 1] = p.y;
+	}
+	GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(g->ctx, xy, 13, 0, 0);
+	GEOSGeometry *line = seq ? GEOSGeom_createLineString_r(g->ctx, seq) : NULL;
+	GEOSGeometry *poly = line ? GEOSBuffer_r(g->ctx, line, 60, 4) : NULL;
+	if (line)
+		GEOSGeom_destroy_r(g->ctx, line);
+	return poly;
+}
+
+static int put_zone(struct gen *g, struct zone *z, const char *valid_from)
+{
+	unsigned char *wkb;
+	size_t len;
+	struct store_put_info info;
+	int rc = geom_wkb(g, z->area.geom, &wkb, &len);
+	if (rc < 0)
+		return rc;
+	struct store_zone sz = {.external_id = z->id,
+	                        .name = z->name,
+	                        .valid_from = valid_from,
+	                        .author = "sample",
+	                        .wkb = wkb,
+	                        .wkb_len = len,
+	                        .assignments = z->shifts,
+	                        .n_assignments = z->plan->n_shifts};
+	rc = store_put_zone(g->st, &sz, "sample", &info);
+	GEOSFree_r(g->ctx, wkb);
+	return rc;
+}
+
+static int make_zones(struct gen *g)
+{
+	char valid_from[16];
+	int y, m, d, rc = 0;
+	civil_from_days(local_day(g->start), &y, &m, &d);
+	snprintf(valid_from, sizeof valid_from, "%04d-%02d-%02d", y, m, d);
+	for (size_t p = 0; p < N_ZONE_PLANS && rc == 0; p++) {
+		const struct zone_plan *plan = &zone_plans[p];
+		for (int j = 0; j < plan->count && rc == 0; j++) {
+			struct zone *z = &g->zones[g->n_zones++];
+			struct pt c;
+			GEOSGeometry *geom;
+			if (plan->kind == K_ROAD) {
+				geom = road_corridor(g, &c);
+			} else {
+				double a = rng_range(&g->rng, 250, 400);
+				c = g->place_at[g->first_place[plan->kind] + j];
+				geom = noisy_ellipse(g, c, a, a * rng_range(&g->rng, 0.6, 1), 16,
+				                     0.15);
+			}
+			if ((rc = area_init(g, &z->area, geom, c)) < 0)
+				break;
+			z->plan = plan;
+			snprintf(z->id, sizeof z->id, "Z-%02d", g->n_zones);
+			snprintf(z->name, sizeof z->name, "%s-%d", plan->name, j + 1);
+			/* Units are named by service and zone: "PPX-04". */
+			for (size_t k = 0; k < plan->n_shifts; k++) {
+				char *unit = z->units[k];
+				snprintf(unit, sizeof z->units[k], "%s-%02d",
+				         plan->shifts[k].service, g->n_zones);
+				for (char *ch = unit; *ch && *ch != '-'; ch++)
+					*ch = (char)toupper((unsigned char)*ch);
+				z->shifts[k] = plan->shifts[k];
+				z->shifts[k].unit = unit;
+			}
+			rc = put_zone(g, z, valid_from);
+		}
+	}
+	g->rep->zones = g->n_zones;
+	return rc;
+}
+
+/* Fixes every FIX_INTERVAL seconds of one unit on one shift: it walks (1-1.6
+ * m/s) or drives (3-5 m/s) between random waypoints of its zone, sometimes
+ * pausing; some units start late, some leave the zone for a while. Returns
+ * the number of fixes in g->fixes. */
+static size_t patrol_walk(struct gen *g, const struct zone *z, const char *service, int64_t from,
+                          int64_t to)
+{
+	struct rng *r = &g->rng;
+	int car =
+	    strcmp(service, "ypx") == 0 || (strcmp(service, "ppx") == 0 && rng_chance(r, 0.5));
+	double speed = car ? rng_range(r, 3, 5) : rng_range(r, 1, 1.6);
+	int64_t away_from = INT64_MAX, away_to = 0, pause_until = 0;
+	struct pt away = z->area.inner;
+	if (rng_chance(r, SHARE_LATE))
+		from += 60 * (int64_t)rng_range(r, 15, 90);
+	if (rng_chance(r, SHARE_AWAY)) {
+		double dir = rng_range(r, 0, 2 * PI), d = rng_range(r, 600, 1500);
+		away_from = from + FIX_INTERVAL * (int64_t)((double)(to - from) / FIX_INTERVAL *
+		                                            rng_range(r, 0.2, 0.7));
+		away_to = away_from + 60 * (int64_t)rng_range(r, 20, 60);
+		away.x += d * cos(dir);
+		away.y += d * sin(dir);
+	}
+	struct pt p = area_random_point(g, &z->area), waypoint = area_random_point(g, &z->area);
+	size_t n = 0;
+	for (int64_t t = from; t <= to && n < MAX_FIXES; t += FIX_INTERVAL) {
+		struct store_fix *f = &g->fixes[n++];
+		to_lonlat(jitter(g, p, 4), &f->lon, &f->lat);
+		f->t = t;
+		if (t < pause_until)
+			continue;
+		int is_away = t >= away_from && t < away_to;
+		struct pt target = is_away ? away : waypoint;
+		double dx = target.x - p.x, dy = target.y - p.y, d = hypot(dx, dy);
+		double step = speed * FIX_INTERVAL * rng_range(r, 0.6, 1.2);
+		if (d > step) {
+			p.x += dx / d * step;
+			p.y += dy / d * step;
+		} else if (!is_away) {
+			p = waypoint;
+			waypoint = area_random_point(g, &z->area);
+			if (rng_chance(r, 0.4))
+				pause_until = t + 60 * (int64_t)rng_range(r, 2, 10);
+		}
+	}
+	return n;
+}
+
+/* One track per zone shift over the last TRACK_DAYS days of the period;
+ * shifts that would end after the period are left out. */
+static int make_tracks(struct gen *g)
+{
+	char id[24];
+	for (int zi = 0; zi < g->n_zones; zi++) {
+		const struct zone *z = &g->zones[zi];
+		for (size_t k = 0; k < z->plan->n_shifts; k++) {
+			const struct store_assignment *a = &z->shifts[k];
+			for (int d = g->o->days - TRACK_DAYS; d < g->o->days; d++) {
+				int64_t midnight = g->start + (int64_t)d * DAY;
+				int64_t from = midnight + 60 * a->shift_start;
+				int64_t to = midnight + 60 * a->shift_end;
+				if (to <= from)
+					to += DAY;
+				if (!(a->weekdays & (1u << weekday(local_day(midnight)))) ||
+				    to > g->o->end_day)
+					continue;
+				size_t n = patrol_walk(g, z, a->service, from, to);
+				struct store_put_info info;
+				snprintf(id, sizeof id, "T-%04ld", g->rep->tracks + 1);
+				struct store_track t = {.external_id = id,
+				                        .unit = a->unit,
+				                        .service = a->service,
+				                        .fixes = g->fixes,
+				                        .n_fixes = n};
+				int rc = store_put_track(g->st, &t, &info);
+				if (rc < 0)
+					return rc;
+				g->rep->tracks++;
+				g->rep->fixes += (long)n;
+			}
+		}
+	}
+	return 0;
+}
+
+static int zone_count(void)
+{
+	int n = 0;
+	for (size_t p = 0; p < N_ZONE_PLANS; p++)
+		n += zone_plans[p].count;
+	return n;
+}
+
+static int check_options(const struct sample_options *o)
+{
+	if (o->offences < 0 || o->offences > SAMPLE_MAX_OFFENCES)
+		return err_set(ERR_INVALID, "sample: %ld offences is outside 0 to %ld", o->offences,
+		               SAMPLE_MAX_OFFENCES);
+	if (o->mahallas < SAMPLE_MIN_MAHALLAS || o->mahallas > SAMPLE_MAX_MAHALLAS)
+		return err_set(ERR_INVALID, "sample: %d mahallas is outside %d to %d", o->mahallas,
+		               SAMPLE_MIN_MAHALLAS, SAMPLE_MAX_MAHALLAS);
+	if (o->days < SAMPLE_MIN_DAYS || o->days > SAMPLE_MAX_DAYS)
+		return err_set(ERR_INVALID, "sample: %d days is outside %d to %d", o->days,
+		               SAMPLE_MIN_DAYS, SAMPLE_MAX_DAYS);
+	if ((o->end_day + UTC_OFFSET) % DAY != 0 || o->end_day - (int64_t)o->days * DAY < 0)
+		return err_set(ERR_INVALID,
+		               "sample: end %lld is not 00:00 Tashkent time of a day after 1970",
+		               (long long)o->end_day);
+	return 0;
+}
+
+static void gen_free(struct gen *g)
+{
+	if (g->mahallas)
+		for (int i = 0; i < g->o->mahallas; i++)
+			area_free(g, &g->mahallas[i].area);
+	if (g->zones)
+		for (int i = 0; i < g->n_zones; i++)
+			area_free(g, &g->zones[i].area);
+	area_free(g, &g->district);
+	free(g->mahallas);
+	free(g->mahalla_pick);
+	free(g->place_at);
+	free(g->places);
+	free(g->place_pick);
+	free(g->day_pick);
+	free(g->zones);
+	free(g->fixes);
+	if (g->writer)
+		GEOSWKBWriter_destroy_r(g->ctx, g->writer);
+	GEOS_finish_r(g->ctx);
+}
+
+int sample_generate(store *st, const struct sample_options *o, struct sample_report *rep)
+{
+	struct gen g = {.o = o, .st = st, .rep = rep};
+	int rc, n_places = 0;
+
+	memset(rep, 0, sizeof *rep);
+	if ((rc = check_options(o)) < 0)
+		return rc;
+	for (int k = 0; k < N_KIND; k++)
+		n_places += kinds[k].places;
+	g.ctx = GEOS_init_r();
+	if (!g.ctx)
+		return err_set(ERR_NOMEM, "sample: out of memory");
+	GEOSContext_setErrorMessageHandler_r(g.ctx, geos_message, &g);
+	g.writer = GEOSWKBWriter_create_r(g.ctx);
+	g.mahallas = calloc((size_t)o->mahallas, sizeof *g.mahallas);
+	g.mahalla_pick = calloc((size_t)o->mahallas, sizeof *g.mahalla_pick);
+	g.place_at = calloc((size_t)n_places, sizeof *g.place_at);
+	g.places = calloc((size_t)n_places, sizeof *g.places);
+	g.place_pick = calloc((size_t)n_places, sizeof *g.place_pick);
+	g.day_pick = calloc((size_t)o->days, sizeof *g.day_pick);
+	g.zones = calloc((size_t)zone_count(), sizeof *g.zones);
+	g.fixes = calloc(MAX_FIXES, sizeof *g.fixes);
+	if (!g.writer || !g.mahallas || !g.mahalla_pick || !g.place_at || !g.places ||
+	    !g.place_pick || !g.day_pick || !g.zones || !g.fixes) {
+		rc = err_set(ERR_NOMEM, "sample: out of memory");
+		goto out;
+	}
+	rng_seed(&g.rng, o->seed);
+	g.start = o->end_day - (int64_t)o->days * DAY;
+
+	if ((rc = store_begin(st)) < 0)
+		goto out;
+	if ((rc = put_codes(&g)) == 0 && (rc = make_district(&g)) == 0 &&
+	    (rc = make_mahallas(&g)) == 0) {
+		make_roads(&g);
+		make_places(&g);
+		make_days(&g);
+		if ((rc = store_bulk_begin(st)) == 0 && (rc = make_offences(&g)) == 0 &&
+		    (rc = store_bulk_end(st)) == 0 && (rc = make_zones(&g)) == 0 &&
+		    (rc = make_tracks(&g)) == 0)
+			rc = store_commit(st);
+	}
+	if (rc < 0)
+		store_rollback(st);
+out:
+	gen_free(&g);
+	return rc;
+}

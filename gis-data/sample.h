@@ -1,0 +1,62 @@
+/*
+ * sample: a deterministic, realistic sample district (the demo data of
+ * `make run` and the test data of everything downstream).
+ *
+ * Writes one district near Tashkent (41.30°N 69.25°E, about 8 × 6 km), its
+ * mahallas (a Voronoi tessellation clipped to the district, names in Uzbek
+ * Latin, their Uzbek Cyrillic form in name_ru), offence categories and
+ * services, a year of offences clustered around markets, transport stops,
+ * night venues, schools, parks and main roads with near-repeats, patrol zones
+ * with their shift assignments and a week of GPS patrol tracks. Everything
+ * comes from one seeded PRNG of this module, so the same options give the
+ * same database content on the same build; only bookkeeping columns such as
+ * updated_at differ.
+ *
+ * Times are generated in local time of Asia/Tashkent (UTC+5 all year, no DST
+ * since 1992) and stored in UTC.
+ *
+ * Threading: sample_generate() uses only the store it is given and a GEOS
+ * context of its own; it may run on any thread that owns that store.
+ */
+#ifndef POSBON_SAMPLE_H
+#define POSBON_SAMPLE_H
+
+#include "store.h"
+
+#include <stdint.h>
+
+/* The bounds that sample_generate() accepts. */
+#define SAMPLE_MAX_OFFENCES 5000000L /* drawn in memory first, 32 bytes each */
+#define SAMPLE_MIN_MAHALLAS 2
+#define SAMPLE_MAX_MAHALLAS 50
+#define SAMPLE_MIN_DAYS     7 /* the patrol tracks cover the last 7 days */
+#define SAMPLE_MAX_DAYS     3660
+
+struct sample_options {
+	uint64_t seed;
+	long offences;   /* number of offence records */
+	int mahallas;    /* number of mahallas */
+	int64_t end_day; /* UTC seconds of 00:00 local of the day after the last day */
+	int days;        /* length of the period in days, ending with the last day */
+};
+
+/* Seed 1, 20,000 offences, 40 mahallas, 365 days ending today (local). */
+void sample_defaults(struct sample_options *o);
+
+/* Sets *end_day to the end of the local day date ("YYYY-MM-DD"), that is
+ * 00:00 Tashkent time of the next day in UTC seconds; date NULL means today.
+ * ERR_INVALID quoting the value when it is not a calendar date. */
+int sample_end_day(const char *date, int64_t *end_day);
+
+/* What sample_generate() wrote. */
+struct sample_report {
+	long districts, mahallas, categories, services, offences, zones, tracks, fixes;
+};
+
+/* Generates the sample into st inside one transaction (rolled back on
+ * failure), through the store's upserts only. st should be empty: existing
+ * records with the same codes are updated. ERR_INVALID when an option is out
+ * of its bounds; rep is filled on success. */
+int sample_generate(store *st, const struct sample_options *o, struct sample_report *rep);
+
+#endif

@@ -1,0 +1,359 @@
+/* sample: the generated district is complete, plausible and deterministic. */
+#include "testutil.h"
+
+#include "err.h"
+#include "sample.h"
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFFENCES 3000
+#define MAHALLAS 20
+#define DAYS     365
+#define END      "2026-11-25"
+
+struct fixture {
+	char *dir;
+	char same[600], other[600]; /* same seed, another seed */
+	store *st;
+	int64_t start, end; /* the period, UTC */
+};
+
+static void generate(const char *path, uint64_t seed, store **out)
+{
+	struct sample_options o;
+	struct sample_report rep;
+	sample_defaults(&o);
+	o.seed = seed;
+	o.offences = OFFENCES;
+	o.mahallas = MAHALLAS;
+	o.days = DAYS;
+	assert_int_equal(sample_end_day(END, &o.end_day), 0);
+	assert_int_equal(store_open(path, STORE_CREATE, out), 0);
+	int rc = sample_generate(*out, &o, &rep);
+	if (rc < 0)
+		fprintf(stderr, "%s\n", err_msg());
+	assert_int_equal(rc, 0);
+	assert_int_equal(rep.districts, 1);
+	assert_int_equal(rep.mahallas, MAHALLAS);
+	assert_int_equal(rep.offences, OFFENCES);
+	assert_true(rep.zones >= 12 && rep.tracks > 0 && rep.fixes > rep.tracks);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char path[600];
+	store *st;
+	f->dir = testutil_tmpdir();
+	testutil_path(path, sizeof path, f->dir, "a.sqlite");
+	testutil_path(f->same, sizeof f->same, f->dir, "b.sqlite");
+	testutil_path(f->other, sizeof f->other, f->dir, "c.sqlite");
+	generate(path, 7, &f->st);
+	generate(f->same, 7, &st);
+	store_close(st);
+	generate(f->other, 8, &st);
+	store_close(st);
+	assert_int_equal(sample_end_day(END, &f->end), 0);
+	f->start = f->end - (int64_t)DAYS * 86400;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+static double num(store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(st)));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	double v = sqlite3_column_double(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static void test_end_day(void **state)
+{
+	(void)state;
+	int64_t end;
+	assert_int_equal(sample_end_day("2026-11-25", &end), 0);
+	assert_int_equal(end, 1795633200); /* 2026-11-26T00:00+05:00 */
+	assert_int_equal(sample_end_day("2024-02-29", &end), 0);
+	assert_int_equal(sample_end_day("2026-02-29", &end), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "2026-02-29"));
+	assert_int_equal(sample_end_day("2026-1-25", &end), ERR_INVALID);
+	assert_int_equal(sample_end_day("2026-11-25x", &end), ERR_INVALID);
+	assert_int_equal(sample_end_day("", &end), ERR_INVALID);
+}
+
+static void test_bad_options_write_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char path[700];
+	store *st;
+	struct sample_options o;
+	struct sample_report rep;
+	sample_defaults(&o);
+	o.mahallas = SAMPLE_MAX_MAHALLAS + 1;
+	testutil_path(path, sizeof path, f->dir, "bad.sqlite");
+	assert_int_equal(store_open(path, STORE_CREATE, &st), 0);
+	assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "mahallas"));
+	o.mahallas = 10;
+	o.end_day += 3600;
+	assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
+	assert_int_equal(num(st, "SELECT count(*) FROM districts"), 0);
+	store_close(st);
+}
+
+static void test_mahallas_tile_the_district(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(num(f->st, "SELECT count(*) FROM districts"), 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE district_code = "
+	                            "(SELECT code FROM districts)"),
+	                 MAHALLAS);
+	assert_int_equal(num(f->st, "SELECT sum(ST_IsValid(geom)) FROM mahallas"), MAHALLAS);
+	assert_int_equal(num(f->st, "SELECT ST_IsValid(geom) FROM districts"), 1);
+	/* No gaps: the areas add up to the district; no overlaps: so does the union. */
+	double sum = num(f->st, "SELECT sum(ST_Area(geom)) FROM mahallas");
+	double district = num(f->st, "SELECT ST_Area(geom) FROM districts");
+	double united = num(f->st, "SELECT ST_Area(ST_Union(geom)) FROM mahallas");
+	assert_float_equal(sum / district, 1.0, 0.001);
+	assert_float_equal(united / sum, 1.0, 0.001);
+	/* Roughly 8 x 6 km near Tashkent. */
+	assert_true(num(f->st, "SELECT ST_Y(ST_Centroid(geom)) FROM districts") > 41.2);
+	assert_true(num(f->st, "SELECT ST_Y(ST_Centroid(geom)) FROM districts") < 41.4);
+	double km2 = district * 111.2 * 111.2 * 0.7509;
+	assert_true(km2 > 25 && km2 < 55);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE population BETWEEN 2000 "
+	                            "AND 12000 AND households BETWEEN population / 5 AND "
+	                            "population / 4 AND length(inspector) > 5"),
+	                 MAHALLAS);
+	assert_int_equal(num(f->st, "SELECT count(DISTINCT name_uz) FROM mahallas"), MAHALLAS);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE code GLOB 'M[0-9][0-9]'"),
+	                 MAHALLAS);
+
+	/* Cyrillic names: no Latin letter left, and no Latin-only name. */
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	                                    "SELECT name_uz, name_ru FROM mahallas", -1, &s, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *uz = sqlite3_column_text(s, 0),
+		                    *ru = sqlite3_column_text(s, 1);
+		assert_non_null(uz);
+		assert_non_null(ru);
+		assert_true(*uz && *ru);
+		for (const unsigned char *c = ru; *c; c++)
+			if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+				fail_msg("Latin letter left in '%s' (from '%s')", ru, uz);
+		assert_true(ru[0] >= 0xd0 && ru[0] <= 0xd3); /* a Cyrillic letter */
+	}
+	sqlite3_finalize(s);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE name_uz LIKE '%ʻ%'") > 0,
+	                 1);
+}
+
+static void test_offences(void **state)
+{
+	struct fixture *f = *state;
+	char sql[300];
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences"), OFFENCES);
+	double located = num(f->st, "SELECT count(*) FROM offences WHERE located = 1");
+	assert_true(located >= 0.95 * OFFENCES);
+	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE located = 0") > 0);
+	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE geom IS NULL") > 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE geom IS NULL AND "
+	                            "(mahalla_code IS NULL OR address IS NULL)"),
+	                 0);
+	/* Geocoding errors lie far outside. */
+	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE abs(ST_X(geom) - 69.25) > "
+	                       "0.2 OR abs(ST_Y(geom) - 41.3) > 0.2") > 0);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM offences WHERE occurred_from < %lld OR occurred_to >= %lld "
+	         "OR occurred_to < occurred_from OR reported_at < occurred_to",
+	         (long long)f->start, (long long)f->end);
+	assert_int_equal(num(f->st, sql), 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE occurred_from % 60 != 0"),
+	                 0);
+	double spans = num(f->st, "SELECT count(*) FROM offences WHERE time_precision = 'span'");
+	assert_true(spans > 0.01 * OFFENCES && spans < 0.06 * OFFENCES);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE time_precision = 'span' "
+	                            "AND category != 'burglary'"),
+	                 0);
+	assert_true(num(f->st, "SELECT count(DISTINCT category) FROM offences") >= 10);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE category = 'road_traffic' "
+	                            "AND service != 'ypx'"),
+	                 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE external_id NOT GLOB "
+	                            "'S-[0-9][0-9][0-9][0-9][0-9][0-9]'"),
+	                 0);
+}
+
+/* Share of a category's offences at local hours 20:00-02:59 (uniform: 7/24). */
+static double night_share(store *st, const char *categories)
+{
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SELECT avg((occurred_from + 18000) / 3600 %% 24 >= 20 OR "
+	         "(occurred_from + 18000) / 3600 %% 24 < 3) FROM offences WHERE category IN (%s)",
+	         categories);
+	return num(st, sql);
+}
+
+static void test_times_follow_the_places(void **state)
+{
+	struct fixture *f = *state;
+	assert_true(night_share(f->st, "'assault', 'drugs'") > 0.45);
+	assert_true(night_share(f->st, "'fraud', 'road_traffic'") < 0.2);
+	/* Friday and Saturday above the weekday mean. */
+	double fri_sat = num(f->st, "SELECT avg((occurred_from + 18000) / 86400 % 7 IN (1, 2)) "
+	                            "FROM offences");
+	assert_true(fri_sat > 2.0 / 7 * 1.1);
+}
+
+static void test_zones(void **state)
+{
+	struct fixture *f = *state;
+	assert_true(num(f->st, "SELECT count(*) FROM patrol_zones") >= 12);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM patrol_zones WHERE NOT ST_IsValid(geom) "
+	                            "OR valid_from IS NULL OR author != 'sample'"),
+	                 0);
+	assert_true(num(f->st, "SELECT count(DISTINCT service) FROM zone_assignments") >= 4);
+	/* A joint patrol: two services on one zone and shift. */
+	assert_true(num(f->st, "SELECT count(*) FROM zone_assignments a JOIN zone_assignments b "
+	                       "ON a.zone_id = b.zone_id AND a.service < b.service AND "
+	                       "a.shift_start = b.shift_start AND a.shift_end = b.shift_end AND "
+	                       "a.weekdays & b.weekdays") > 0);
+	assert_true(num(f->st, "SELECT count(*) FROM zone_assignments WHERE shift_end < "
+	                       "shift_start") > 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM zone_assignments WHERE unit IS NULL"), 0);
+	/* A few hundred metres across. */
+	assert_int_equal(num(f->st, "SELECT count(*) FROM patrol_zones WHERE MbrMaxX(geom) - "
+	                            "MbrMinX(geom) NOT BETWEEN 0.002 AND 0.03"),
+	                 0);
+}
+
+static void test_tracks(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *s;
+	long tracks = 0, inside_zone = 0;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	                                    "SELECT n_fixes, started_at, ended_at, AsBinary(geom) "
+	                                    "FROM patrol_tracks",
+	                                    -1, &s, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		long n = sqlite3_column_int(s, 0);
+		const unsigned char *wkb = sqlite3_column_blob(s, 3);
+		uint32_t type, count;
+		assert_int_equal(sqlite3_column_bytes(s, 3), 9 + 24 * n);
+		memcpy(&type, wkb + 1, 4);
+		memcpy(&count, wkb + 5, 4);
+		assert_int_equal(type, 2002); /* LINESTRING M */
+		assert_int_equal(count, n);
+		double prev = -1;
+		for (long i = 0; i < n; i++) {
+			double m;
+			memcpy(&m, wkb + 9 + 24 * i + 16, 8);
+			assert_true(m > prev);
+			prev = m;
+		}
+		assert_int_equal((int64_t)prev, sqlite3_column_int64(s, 2));
+		assert_true(sqlite3_column_int64(s, 1) >= f->end - 7 * 86400);
+		assert_true(sqlite3_column_int64(s, 2) <= f->end);
+		tracks++;
+	}
+	sqlite3_finalize(s);
+	assert_true(tracks > 20);
+	/* Mostly inside their zone, not always. */
+	inside_zone =
+	    (long)num(f->st, "SELECT count(*) FROM patrol_tracks t JOIN zone_assignments a ON "
+	                     "a.unit = t.unit AND a.service = t.service JOIN patrol_zones z ON "
+	                     "z.id = a.zone_id WHERE ST_Within(ST_StartPoint(t.geom), z.geom)");
+	assert_true(inside_zone > tracks / 2);
+	assert_true(num(f->st, "SELECT count(*) FROM patrol_tracks t JOIN zone_assignments a ON "
+	                       "a.unit = t.unit AND a.service = t.service JOIN patrol_zones z ON "
+	                       "z.id = a.zone_id WHERE NOT ST_Within(t.geom, z.geom)") > 0);
+}
+
+/* Rows of table equal in both databases, by the columns of equal. */
+static double same_rows(store *st, const char *path, const char *table, const char *key,
+                        const char *equal)
+{
+	char sql[1200];
+	sqlite3_stmt *s;
+	assert_int_equal(
+	    sqlite3_prepare_v2(store_db(st), "ATTACH DATABASE ?1 AS other", -1, &s, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+	sqlite3_finalize(s);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM main.%s a JOIN other.%s b USING(%s) WHERE %s", table, table,
+	         key, equal);
+	double n = num(st, sql);
+	assert_int_equal(sqlite3_exec(store_db(st), "DETACH DATABASE other", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	return n;
+}
+
+#define OFFENCE_EQUAL                                                                              \
+	"a.occurred_from IS b.occurred_from AND a.occurred_to IS b.occurred_to AND "               \
+	"a.category IS b.category AND a.service IS b.service AND a.mahalla_code IS "               \
+	"b.mahalla_code AND AsText(a.geom) IS AsText(b.geom)"
+#define MAHALLA_EQUAL                                                                              \
+	"a.name_uz IS b.name_uz AND a.population IS b.population AND "                             \
+	"AsText(a.geom) IS AsText(b.geom)"
+#define TRACK_EQUAL "a.unit IS b.unit AND AsBinary(a.geom) IS AsBinary(b.geom)"
+
+static void test_same_seed_same_data(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(same_rows(f->st, f->same, "offences", "external_id", OFFENCE_EQUAL),
+	                 OFFENCES);
+	assert_int_equal(same_rows(f->st, f->same, "mahallas", "code", MAHALLA_EQUAL), MAHALLAS);
+	assert_int_equal(same_rows(f->st, f->same, "patrol_tracks", "external_id", TRACK_EQUAL),
+	                 num(f->st, "SELECT count(*) FROM patrol_tracks"));
+	assert_int_equal(same_rows(f->st, f->same, "patrol_zones", "external_id",
+	                           "AsText(a.geom) IS AsText(b.geom)"),
+	                 num(f->st, "SELECT count(*) FROM patrol_zones"));
+}
+
+static void test_other_seed_other_data(void **state)
+{
+	struct fixture *f = *state;
+	assert_true(same_rows(f->st, f->other, "offences", "external_id", OFFENCE_EQUAL) <
+	            OFFENCES / 100);
+	assert_int_equal(same_rows(f->st, f->other, "mahallas", "code", MAHALLA_EQUAL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_end_day),
+	    cmocka_unit_test(test_bad_options_write_nothing),
+	    cmocka_unit_test(test_mahallas_tile_the_district),
+	    cmocka_unit_test(test_offences),
+	    cmocka_unit_test(test_times_follow_the_places),
+	    cmocka_unit_test(test_zones),
+	    cmocka_unit_test(test_tracks),
+	    cmocka_unit_test(test_same_seed_same_data),
+	    cmocka_unit_test(test_other_seed_other_data),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
