@@ -33,14 +33,15 @@ int cmd_sample(int argc, char **argv)
 	sample_defaults(&so);
 	long seed = (long)so.seed, offences = so.offences, mahallas = so.mahallas, days = so.days;
 	const struct opt table[] = {
-	    {"seed", OPT_LONG, &seed, "N", "seed of the generator (default 1)", 0, 999999},
+	    {"seed", OPT_LONG, &seed, "N", "seed of the generator (default 1)", 0, 999999, 0},
 	    {"offences", OPT_LONG, &offences, "N", "offence records (default 20000)", 0,
-	     SAMPLE_MAX_OFFENCES},
+	     SAMPLE_MAX_OFFENCES, 0},
 	    {"mahallas", OPT_LONG, &mahallas, "N", "mahallas (default 40)", SAMPLE_MIN_MAHALLAS,
-	     SAMPLE_MAX_MAHALLAS},
-	    {"end", OPT_STRING, &end, "YYYY-MM-DD", "last day of the period (default today)", 0, 0},
+	     SAMPLE_MAX_MAHALLAS, 0},
+	    {"end", OPT_STRING, &end, "YYYY-MM-DD", "last day of the period (default today)", 0, 0,
+	     0},
 	    {"days", OPT_LONG, &days, "N", "length of the period in days (default 365)",
-	     SAMPLE_MIN_DAYS, SAMPLE_MAX_DAYS},
+	     SAMPLE_MIN_DAYS, SAMPLE_MAX_DAYS, 0},
 	    {0}};
 	rc = opts_parse("sample", "DB [options]",
 	                "Generates a realistic sample district into a new database: mahallas, "

@@ -10,5 +10,6 @@ int cmd_init(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 #endif

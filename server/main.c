@@ -111,6 +111,7 @@ static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
     {"info", cmd_info, "print what a database holds"},
     {"sample", cmd_sample, "generate a realistic sample district"},
+    {"render", cmd_render, "draw layers into a PNG"},
     {"import", cmd_import, "import a vector file into a layer"},
 };
 

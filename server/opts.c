@@ -15,8 +15,12 @@ void opts_help(FILE *f, const char *command, const char *usage, const char *summ
 		fprintf(f, "\noptions:\n");
 	for (const struct opt *o = table; o && o->name; o++) {
 		char left[64];
-		snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "",
-		         o->metavar ? o->metavar : "");
+		if (o->short_name)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+			         o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		else
+			snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "",
+			         o->metavar ? o->metavar : "");
 		fprintf(f, "  %-26s %s", left, o->help);
 		if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max)
 			fprintf(f, " (%g to %g)", o->min, o->max);
@@ -80,6 +84,21 @@ int opts_parse(const char *command, const char *usage, const char *summary, cons
 	*n_positional = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
+		const struct opt *short_opt = NULL;
+		if (!only_positional && arg[0] == '-' && arg[1] && arg[1] != '-' && !arg[2])
+			for (const struct opt *o = table; o && o->name && !short_opt; o++)
+				if (o->short_name == arg[1])
+					short_opt = o;
+		if (short_opt) {
+			if (short_opt->type != OPT_FLAG && i + 1 >= argc)
+				return err_set(ERR_INVALID, "-%c needs a value (%s)", arg[1],
+				               short_opt->metavar ? short_opt->metavar : "value");
+			int rc =
+			    set_value(short_opt, short_opt->type == OPT_FLAG ? NULL : argv[++i]);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
 		if (only_positional || arg[0] != '-' || arg[1] != '-' || !arg[2]) {
 			if (!only_positional && strcmp(arg, "--") == 0) {
 				only_positional = 1;

@@ -33,6 +33,7 @@ struct opt {
 	const char *metavar; /* shown in --help: "FILE", "N" */
 	const char *help;
 	double min, max; /* bounds of OPT_LONG and OPT_DOUBLE, when min < max */
+	char short_name; /* "-o" for 'o'; 0 for none */
 };
 
 /* Parses argv[0..argc) (the words after the command name). Positional words

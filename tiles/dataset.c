@@ -55,6 +55,8 @@ struct dataset {
 	uint32_t *cell_start; /* gw * gh + 1 offsets into sorted */
 	struct offence_array sorted, tail, outliers;
 	int64_t max_id;
+	double area_km2;
+	int64_t first_time, last_time;
 };
 
 static int dict_init(struct dict *d, size_t max)
@@ -231,6 +233,12 @@ static int read_offences(dataset *ds, store *st, size_t *added)
 		int64_t to =
 		    sqlite3_column_type(s, 4) == SQLITE_NULL ? from : sqlite3_column_int64(s, 4);
 		o.mid = from == STORE_NO_TIME ? STORE_NO_TIME : from + (to - from) / 2;
+		if (o.mid != STORE_NO_TIME) {
+			if (ds->first_time == STORE_NO_TIME || o.mid < ds->first_time)
+				ds->first_time = o.mid;
+			if (ds->last_time == STORE_NO_TIME || o.mid > ds->last_time)
+				ds->last_time = o.mid;
+		}
 		o.precision = (uint8_t)precision_from_name((const char *)sqlite3_column_text(s, 5));
 		local_hour_weekday(ds->zone, from, to, &o.hour, &o.weekday);
 		if ((rc = dict_index(&ds->categories, (const char *)sqlite3_column_text(s, 6),
@@ -327,6 +335,20 @@ static int compute_extent(dataset *ds, store *st)
 	return 0;
 }
 
+static int read_area(dataset *ds, store *st)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT coalesce((SELECT sum(ST_Area(geom, 1)) FROM districts), "
+	                       "(SELECT sum(ST_Area(geom, 1)) FROM mahallas), 0)",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(store_db(st)));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		ds->area_km2 = sqlite3_column_double(s, 0) / 1e6;
+	sqlite3_finalize(s);
+	return 0;
+}
+
 static int size_grid(dataset *ds, store *st)
 {
 	sqlite3_stmt *s = NULL;
@@ -354,6 +376,7 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	*out = NULL;
 	if (!ds)
 		return err_set(ERR_NOMEM, "dataset: out of memory");
+	ds->first_time = ds->last_time = STORE_NO_TIME;
 	if (pthread_rwlock_init(&ds->lock, NULL) != 0) {
 		free(ds);
 		return err_set(ERR_NOMEM, "dataset: no lock");
@@ -366,8 +389,9 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	        0 ||
 	    (rc = preload_codes(&ds->services, st, "SELECT code FROM services ORDER BY code")) <
 	        0 ||
-	    (rc = compute_extent(ds, st)) < 0 || (rc = size_grid(ds, st)) < 0 ||
-	    (rc = read_offences(ds, st, &added)) < 0 || (rc = rebuild(ds)) < 0) {
+	    (rc = compute_extent(ds, st)) < 0 || (rc = read_area(ds, st)) < 0 ||
+	    (rc = size_grid(ds, st)) < 0 || (rc = read_offences(ds, st, &added)) < 0 ||
+	    (rc = rebuild(ds)) < 0) {
 		dataset_free(ds);
 		return rc;
 	}
@@ -449,6 +473,19 @@ void dataset_extent(const dataset *ds, double out[4])
 	out[1] = ds->extent[1] + EXTENT_PAD;
 	out[2] = ds->extent[2] - EXTENT_PAD;
 	out[3] = ds->extent[3] - EXTENT_PAD;
+}
+
+double dataset_area_km2(const dataset *ds)
+{
+	return ds->area_km2;
+}
+
+void dataset_time_range(const dataset *ds, int64_t *first, int64_t *last)
+{
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	*first = ds->first_time;
+	*last = ds->last_time;
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
 }
 
 void dataset_filter_all(struct dataset_filter *f)
@@ -631,4 +668,25 @@ void dataset_points_free(struct dataset_points *p)
 	free(p->pts);
 	free(p->w);
 	memset(p, 0, sizeof *p);
+}
+
+struct sum_ctx {
+	const double *weights;
+	double sum;
+};
+
+static int sum_one(void *ctx, const struct dataset_offence *o)
+{
+	struct sum_ctx *c = ctx;
+	c->sum += c->weights && o->category != DATASET_NONE ? c->weights[o->category] : 1.0;
+	return 0;
+}
+
+double dataset_weighted_count(const dataset *ds, const struct dataset_filter *f,
+                              const double *weights)
+{
+	const double world[4] = {-1e300, -1e300, 1e300, 1e300};
+	struct sum_ctx c = {weights, 0};
+	dataset_each(ds, world, f, sum_one, &c);
+	return c.sum;
 }

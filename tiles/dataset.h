@@ -94,6 +94,19 @@ int dataset_category_index(const dataset *ds, const char *code);
  * without outliers), EPSG:3857 metres: minx, miny, maxx, maxy. */
 void dataset_extent(const dataset *ds, double out[4]);
 
+/* The district's area in km² (its districts, else its mahallas; 0 when the
+ * store has neither), for densities averaged over the district. */
+double dataset_area_km2(const dataset *ds);
+
+/* The first and last offence time (middles of spans), UTC seconds;
+ * STORE_NO_TIME both when no offence has a time. */
+void dataset_time_range(const dataset *ds, int64_t *first, int64_t *last);
+
+/* Sum of the weights (as dataset_gather() weighs) of every offence passing
+ * f, wherever it lies. */
+double dataset_weighted_count(const dataset *ds, const struct dataset_filter *f,
+                              const double *weights);
+
 /* A filter that passes everything. */
 void dataset_filter_all(struct dataset_filter *f);
 

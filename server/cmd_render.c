@@ -1,0 +1,140 @@
+/*
+ * posbon render: one picture of any layers, for a tile or a box, to a PNG
+ * file; the same rendering the server's tiles go through.
+ */
+#include "commands.h"
+#include "err.h"
+#include "opts.h"
+#include "render.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef POSBON_STYLE_DEFAULT
+#define POSBON_STYLE_DEFAULT "styles/default.json"
+#endif
+
+/* The filter options every rendering command shares. */
+struct filter_opts {
+	struct dataset_filter_text text;
+	const char *tz;
+};
+
+static int write_file(const char *path, const unsigned char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return err_set(ERR_IO, "%s: cannot write", path);
+	size_t n = fwrite(data, 1, len, f);
+	if (fclose(f) != 0 || n != len)
+		return err_set(ERR_IO, "%s: write failed", path);
+	return 0;
+}
+
+static int parse_tile(const char *text, int *z, long *x, long *y)
+{
+	int len = 0;
+	if (sscanf(text, "%d/%ld/%ld%n", z, x, y, &len) != 3 || text[len])
+		return err_set(ERR_INVALID, "--tile '%s': expected Z/X/Y", text);
+	return 0;
+}
+
+static int parse_bbox(const char *text, double b[4])
+{
+	int len = 0;
+	if (sscanf(text, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2], &b[3], &len) != 4 || text[len])
+		return err_set(ERR_INVALID, "--bbox '%s': expected minlon,minlat,maxlon,maxlat",
+		               text);
+	return 0;
+}
+
+static int parse_size(const char *text, int *w, int *h)
+{
+	int len = 0;
+	if (sscanf(text, "%dx%d%n", w, h, &len) != 2 || text[len])
+		return err_set(ERR_INVALID, "--size '%s': expected WIDTHxHEIGHT", text);
+	return 0;
+}
+
+int cmd_render(int argc, char **argv)
+{
+	const char *layers = NULL, *tile = NULL, *bbox = NULL, *size = "1024x768", *out = NULL;
+	const char *style_path = POSBON_STYLE_DEFAULT;
+	struct filter_opts fo = {0};
+	long scale = 1;
+	double bandwidth = 0;
+	const struct opt table[] = {
+	    {"layer", OPT_STRING, &layers, "LAYERS",
+	     "layers joined by + (heatmap, offences; districts, mahallas, zones, tracks soon)", 0,
+	     0, 0},
+	    {"tile", OPT_STRING, &tile, "Z/X/Y", "a 256-px Web Mercator tile", 0, 0, 0},
+	    {"bbox", OPT_STRING, &bbox, "W,S,E,N", "a lon/lat box instead of a tile", 0, 0, 0},
+	    {"size", OPT_STRING, &size, "WxH", "pixels of a --bbox picture (1024x768)", 0, 0, 0},
+	    {"scale", OPT_LONG, &scale, "N", "device pixels per pixel: 2 for retina tiles", 1, 4,
+	     0},
+	    {"output", OPT_STRING, &out, "FILE", "the PNG to write (required)", 0, 0, 'o'},
+	    {"from", OPT_STRING, &fo.text.from, "DATE", "first day or time (local)", 0, 0, 0},
+	    {"to", OPT_STRING, &fo.text.to, "DATE", "last day or time (local)", 0, 0, 0},
+	    {"hours", OPT_STRING, &fo.text.hours, "H-H", "shift hours, e.g. 20-08", 0, 0, 0},
+	    {"weekdays", OPT_STRING, &fo.text.weekdays, "DAYS", "e.g. mon-fri or fri,sat", 0, 0, 0},
+	    {"categories", OPT_STRING, &fo.text.categories, "CODES", "offence categories", 0, 0, 0},
+	    {"services", OPT_STRING, &fo.text.services, "CODES", "registering services", 0, 0, 0},
+	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
+	     20000, 0},
+	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    {"tz", OPT_STRING, &fo.tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0,
+	     0},
+	    {0},
+	};
+	const char *pos[1];
+	int npos, rc;
+	store *st = NULL;
+	renderer *r = NULL;
+	unsigned char *png = NULL;
+	size_t len = 0;
+	struct render_request q = {0};
+
+	rc = opts_parse("render", "DB --layer LAYERS (--tile Z/X/Y | --bbox W,S,E,N) -o FILE",
+	                "Draws layers of DB into a PNG, as the tile server does.", table, argc,
+	                argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1)
+		return err_set(ERR_INVALID,
+		               "render needs the database path (see posbon render --help)");
+	if (!layers || !out)
+		return err_set(ERR_INVALID, "render needs --layer and -o FILE");
+	if (!tile == !bbox)
+		return err_set(ERR_INVALID, "render needs either --tile or --bbox");
+	if ((rc = render_layers_parse(layers, &q.layers)) < 0)
+		return rc;
+	if (tile) {
+		int z;
+		long x, y;
+		if ((rc = parse_tile(tile, &z, &x, &y)) < 0 ||
+		    (rc = view_for_tile(z, x, y, 256 * (int)scale, &q.view)) < 0)
+			return rc;
+	} else {
+		double b[4];
+		int w, h;
+		if ((rc = parse_bbox(bbox, b)) < 0 || (rc = parse_size(size, &w, &h)) < 0 ||
+		    (rc = view_for_bbox(b[0], b[1], b[2], b[3], w * (int)scale, h * (int)scale,
+		                        (double)scale, &q.view)) < 0)
+			return rc;
+	}
+	q.bandwidth = bandwidth;
+	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+		return rc;
+	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
+	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0 ||
+	    (rc = render_png(r, &q, &png, &len)) < 0 || (rc = write_file(out, png, len)) < 0)
+		goto out;
+	printf("%s: %dx%d, %zu bytes\n", out, q.view.width, q.view.height, len);
+out:
+	free(png);
+	renderer_free(r);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,325 @@
+/* render + heatmap + points: real sample database, PNG decoded, pixels
+ * checked against brute-force densities. */
+#include "testutil.h"
+
+#include "err.h"
+#include "heatmap.h"
+#include "render.h"
+#include "sample.h"
+#include "store.h"
+#include "tilemath.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+	char *dir;
+	store *st;
+	renderer *r;
+	char style[1024];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char path[700];
+	struct sample_options o;
+	struct sample_report rep;
+	const char *src = getenv("POSBON_SOURCE_DIR");
+	*state = NULL;
+	if (!src) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->style, sizeof f->style, "%s/styles/default.json", src);
+	f->dir = testutil_tmpdir();
+	testutil_path(path, sizeof path, f->dir, "r.sqlite");
+	sample_defaults(&o);
+	o.offences = 6000;
+	o.mahallas = 12;
+	if (sample_end_day("2026-06-30", &o.end_day) < 0 ||
+	    store_open(path, STORE_CREATE, &f->st) < 0 || sample_generate(f->st, &o, &rep) < 0 ||
+	    renderer_open(f->st, f->style, NULL, &f->r) < 0) {
+		fprintf(stderr, "setup: %s\n", err_msg());
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	if (!f)
+		return 0;
+	renderer_free(f->r);
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+struct reader {
+	const unsigned char *data;
+	size_t len, pos;
+};
+
+static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int length)
+{
+	struct reader *r = closure;
+	if (r->pos + length > r->len)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, r->data + r->pos, length);
+	r->pos += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Renders q to PNG bytes and decodes them again: the real path. */
+static cairo_surface_t *render_decoded(renderer *r, const struct render_request *q)
+{
+	unsigned char *png;
+	size_t len;
+	assert_int_equal(render_png(r, q, &png, &len), 0);
+	assert_true(len > 8 && memcmp(png, "\x89PNG", 4) == 0);
+	struct reader rd = {png, len, 0};
+	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &rd);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	free(png);
+	return s;
+}
+
+static uint32_t pixel(cairo_surface_t *s, int x, int y)
+{
+	cairo_surface_flush(s);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	return *(const uint32_t *)(d + (size_t)y * cairo_image_surface_get_stride(s) + 4 * x);
+}
+
+/* Channels of two premultiplied pixels differ by at most tol. */
+static int close_pixels(uint32_t a, uint32_t b, int tol)
+{
+	for (int sh = 0; sh < 32; sh += 8)
+		if (abs((int)(a >> sh & 255) - (int)(b >> sh & 255)) > tol)
+			return 0;
+	return 1;
+}
+
+/* The densest tile of the sample at zoom z around the district. */
+static void busiest_tile(renderer *r, int z, long *tx, long *ty)
+{
+	const dataset *ds = renderer_dataset(r);
+	double e[4];
+	dataset_extent(ds, e);
+	double cx = (e[0] + e[2]) / 2, cy = (e[1] + e[3]) / 2, lon, lat;
+	tile_merc_to_lonlat(cx, cy, &lon, &lat);
+	struct tile_range tr;
+	double west, south, east, north;
+	tile_merc_to_lonlat(e[0], e[1], &west, &south);
+	tile_merc_to_lonlat(e[2], e[3], &east, &north);
+	assert_int_equal(tile_cover(z, west, south, east, north, &tr), 0);
+	struct dataset_filter all;
+	dataset_filter_all(&all);
+	struct dataset_points pts = {0};
+	size_t best = 0;
+	for (long x = tr.x0; x <= tr.x1; x++)
+		for (long y = tr.y0; y <= tr.y1; y++) {
+			struct tile_bounds b;
+			tile_bounds_merc(z, x, y, &b);
+			double box[4] = {b.minx, b.miny, b.maxx, b.maxy};
+			assert_int_equal(dataset_gather(ds, box, &all, NULL, &pts), 0);
+			if (pts.n > best) {
+				best = pts.n;
+				*tx = x;
+				*ty = y;
+			}
+		}
+	dataset_points_free(&pts);
+	assert_true(best > 50);
+}
+
+/* Brute-force density at pixel (i, j) of view v, as the renderer weighs. */
+static double brute_density(renderer *r, const struct view *v, const struct dataset_filter *f,
+                            int i, int j)
+{
+	const struct style_heatmap *h = style_heatmap(renderer_style(r));
+	const dataset *ds = renderer_dataset(r);
+	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_points pts = {0};
+	double w[DATASET_MAX_CATEGORIES];
+	for (size_t c = 0; c < dataset_category_count(ds); c++)
+		w[c] = style_category_weight(renderer_style(r), dataset_category(ds, c));
+	assert_int_equal(dataset_gather(ds, world, f, w, &pts), 0);
+	double x = v->x0 + (i + 0.5) * v->res, y = v->y0 - (j + 0.5) * v->res, out;
+	struct kde_params p = {.kernel = h->kernel, .bandwidth = h->bandwidth};
+	assert_int_equal(
+	    kde_density_at(&p, pts.pts, pts.w, pts.n, x, y, tile_scale_factor_merc(y), &out), 0);
+	dataset_points_free(&pts);
+	return out;
+}
+
+static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
+{
+	struct fixture *f = *state;
+	const struct style_heatmap *h = style_heatmap(renderer_style(f->r));
+	struct render_request q = {.layers = RENDER_HEATMAP};
+	long x = 0, y = 0;
+	busiest_tile(f->r, 14, &x, &y);
+	assert_int_equal(view_for_tile(14, x, y, 256, &q.view), 0);
+	dataset_filter_all(&q.filter);
+	cairo_surface_t *img = render_decoded(f->r, &q);
+	assert_int_equal(cairo_image_surface_get_width(img), 256);
+	style_ramp *ramp;
+	double weights[DATASET_MAX_CATEGORIES];
+	const dataset *ds = renderer_dataset(f->r);
+	for (size_t c = 0; c < dataset_category_count(ds); c++)
+		weights[c] = style_category_weight(renderer_style(f->r), dataset_category(ds, c));
+	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, &ramp), 0);
+	int coloured = 0, transparent = 0;
+	for (int k = 0; k < 40; k++) {
+		int i = (k * 37) % 256, j = (k * 101 + 13) % 256;
+		double d = brute_density(f->r, &q.view, &q.filter, i, j);
+		struct style_colour c;
+		style_ramp_colour(ramp, d, &c);
+		c.a *= h->opacity;
+		uint32_t want = style_colour_pixel(&c);
+		if (!close_pixels(pixel(img, i, j), want, 2))
+			fail_msg("pixel %d,%d: %08x, density %g wants %08x", i, j, pixel(img, i, j),
+			         d, want);
+		coloured += (want >> 24) != 0;
+		transparent += (want >> 24) == 0;
+	}
+	assert_true(coloured > 5);
+	style_ramp_free(ramp);
+	cairo_surface_destroy(img);
+}
+
+static void test_neighbouring_tiles_are_seamless(void **state)
+{
+	struct fixture *f = *state;
+	struct render_request a = {.layers = RENDER_HEATMAP}, b;
+	long x = 0, y = 0;
+	busiest_tile(f->r, 15, &x, &y);
+	dataset_filter_all(&a.filter);
+	b = a;
+	assert_int_equal(view_for_tile(15, x, y, 256, &a.view), 0);
+	assert_int_equal(view_for_tile(15, x + 1, y, 256, &b.view), 0);
+	/* One wide picture of both tiles: its two halves must be the tiles. */
+	struct render_request wide = a;
+	wide.view.width = 512;
+	cairo_surface_t *ia = render_decoded(f->r, &a), *ib = render_decoded(f->r, &b),
+	                *iw = render_decoded(f->r, &wide);
+	int differ = 0, painted = 0;
+	for (int j = 0; j < 256; j++) {
+		differ += pixel(ia, 255, j) != pixel(iw, 255, j);
+		differ += pixel(ib, 0, j) != pixel(iw, 256, j);
+		painted += pixel(iw, 255, j) != 0;
+	}
+	assert_int_equal(differ, 0);
+	assert_true(painted > 0);
+	cairo_surface_destroy(ia);
+	cairo_surface_destroy(ib);
+	cairo_surface_destroy(iw);
+}
+
+static void test_density_does_not_depend_on_zoom(void **state)
+{
+	struct fixture *f = *state;
+	long x = 0, y = 0;
+	busiest_tile(f->r, 13, &x, &y);
+	const struct style_heatmap *h = style_heatmap(renderer_style(f->r));
+	struct heatmap_opts o = {.kernel = h->kernel, .bandwidth = h->bandwidth, .opacity = 1};
+	struct dataset_filter all;
+	dataset_filter_all(&all);
+	struct dataset_points scratch = {0};
+	struct view z13;
+	assert_int_equal(view_for_tile(13, x, y, 256, &z13), 0);
+	static double grid[256 * 256];
+	assert_int_equal(heatmap_density(&z13, renderer_dataset(f->r), &all, &o, &scratch, grid),
+	                 0);
+	/* The same places through 1-pixel views at the resolution of z15 and z17. */
+	for (int k = 0; k < 20; k++) {
+		int i = (k * 53 + 7) % 256, j = (k * 29 + 100) % 256;
+		for (int z = 15; z <= 17; z += 2) {
+			struct view v = z13;
+			v.res = tile_merc_per_pixel(z, 256);
+			v.zoom = z;
+			v.width = v.height = 1;
+			v.x0 = z13.x0 + (i + 0.5) * z13.res - v.res / 2;
+			v.y0 = z13.y0 - (j + 0.5) * z13.res + v.res / 2;
+			double d;
+			assert_int_equal(
+			    heatmap_density(&v, renderer_dataset(f->r), &all, &o, &scratch, &d), 0);
+			double want = grid[j * 256 + i];
+			assert_true(fabs(d - want) <= 1e-9 * fmax(1.0, fabs(want)));
+		}
+	}
+	dataset_points_free(&scratch);
+}
+
+static void test_filters_change_the_picture_and_bad_layers_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct render_request q = {.layers = RENDER_HEATMAP};
+	long x = 0, y = 0;
+	busiest_tile(f->r, 14, &x, &y);
+	assert_int_equal(view_for_tile(14, x, y, 256, &q.view), 0);
+	dataset_filter_all(&q.filter);
+	cairo_surface_t *all = render_decoded(f->r, &q);
+	struct dataset_filter_text night = {.hours = "22-06", .categories = "assault,hooliganism"};
+	assert_int_equal(dataset_filter_parse(renderer_dataset(f->r), &night, &q.filter), 0);
+	cairo_surface_t *few = render_decoded(f->r, &q);
+	int differ = 0;
+	for (int j = 0; j < 256; j += 4)
+		for (int i = 0; i < 256; i += 4)
+			differ += pixel(all, i, j) != pixel(few, i, j);
+	assert_true(differ > 100);
+	cairo_surface_destroy(all);
+	cairo_surface_destroy(few);
+
+	unsigned mask;
+	assert_int_equal(render_layers_parse("heatmap+offences", &mask), 0);
+	assert_int_equal(mask, RENDER_HEATMAP | RENDER_OFFENCES);
+	assert_int_equal(render_layers_parse("heatmap+unicorns", &mask), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "unicorns"));
+	assert_int_equal(render_layers_parse("", &mask), ERR_INVALID);
+}
+
+static void test_offence_points_at_high_zoom(void **state)
+{
+	struct fixture *f = *state;
+	struct render_request q = {.layers = RENDER_OFFENCES};
+	long x = 0, y = 0;
+	busiest_tile(f->r, 17, &x, &y);
+	assert_int_equal(view_for_tile(17, x, y, 512, &q.view), 0);
+	dataset_filter_all(&q.filter);
+	cairo_surface_t *img = render_decoded(f->r, &q);
+	assert_int_equal(cairo_image_surface_get_width(img), 512);
+	int opaque = 0;
+	for (int j = 0; j < 512; j++)
+		for (int i = 0; i < 512; i++)
+			opaque += (pixel(img, i, j) >> 24) > 200;
+	assert_true(opaque > 50);
+	cairo_surface_destroy(img);
+	/* Below the layer's zoom range nothing is drawn. */
+	assert_int_equal(view_for_tile(9, x >> 8, y >> 8, 256, &q.view), 0);
+	img = render_decoded(f->r, &q);
+	for (int j = 0; j < 256; j += 3)
+		for (int i = 0; i < 256; i += 3)
+			assert_int_equal(pixel(img, i, j), 0);
+	cairo_surface_destroy(img);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_heatmap_pixels_are_the_ramp_of_the_true_density),
+	    cmocka_unit_test(test_neighbouring_tiles_are_seamless),
+	    cmocka_unit_test(test_density_does_not_depend_on_zoom),
+	    cmocka_unit_test(test_filters_change_the_picture_and_bad_layers_are_refused),
+	    cmocka_unit_test(test_offence_points_at_high_zoom),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

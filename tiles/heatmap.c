@@ -1,0 +1,101 @@
+#include "heatmap.h"
+
+#include "err.h"
+#include "tilemath.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double heatmap_period_days(const dataset *ds, const struct dataset_filter *f)
+{
+	int64_t first, last;
+	dataset_time_range(ds, &first, &last);
+	int64_t from = f->from != STORE_NO_TIME ? f->from : first;
+	int64_t to = f->to != STORE_NO_TIME ? f->to : last;
+	if (from == STORE_NO_TIME || to == STORE_NO_TIME || to <= from)
+		return 1.0;
+	return fmax(1.0, (double)(to - from + 1) / 86400.0);
+}
+
+int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct dataset_filter *f,
+                 const double *weights, style_ramp **out)
+{
+	double mean = 0;
+	if (h->breaks == STYLE_BREAKS_AUTO) {
+		double area = dataset_area_km2(ds);
+		double n = dataset_weighted_count(ds, f, weights);
+		/* An empty selection still gets a valid ramp: nothing reaches it. */
+		mean = area > 0 && n > 0 ? n / area : 1.0;
+	}
+	return style_heatmap_ramp(h, mean, heatmap_period_days(ds, f), out);
+}
+
+/* Ground metres per frame metre of each pixel row. */
+static void row_scales(const struct view *v, double *scale)
+{
+	for (int j = 0; j < v->height; j++)
+		scale[j] =
+		    v->mercator ? tile_scale_factor_merc(v->y0 - (j + 0.5) * v->res) : v->ground;
+}
+
+int heatmap_density(const struct view *v, const dataset *ds, const struct dataset_filter *f,
+                    const struct heatmap_opts *o, struct dataset_points *scratch, double *out)
+{
+	double reach[4];
+	double *scale = malloc((size_t)v->height * sizeof *scale);
+	int rc;
+	if (!scale)
+		return err_set(ERR_NOMEM, "heatmap: out of memory");
+	row_scales(v, scale);
+	struct kde_params p = {.kernel = o->kernel, .bandwidth = o->bandwidth};
+	struct kde_grid g = {.x0 = v->x0,
+	                     .y0 = v->y0,
+	                     .cell = v->res,
+	                     .width = v->width,
+	                     .height = v->height,
+	                     .row_scale = scale};
+	if ((rc = kde_grid_reach(&p, &g, reach)) == 0 &&
+	    (rc = dataset_gather(ds, reach, f, o->weights, scratch)) == 0)
+		rc = kde_grid_eval(&p, &g, scratch->pts, scratch->w, scratch->n, out);
+	free(scale);
+	return rc;
+}
+
+int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
+                  const struct dataset_filter *f, const struct heatmap_opts *o,
+                  struct dataset_points *scratch)
+{
+	size_t cells = (size_t)v->width * v->height;
+	double *density = malloc(cells * sizeof *density);
+	cairo_surface_t *img = NULL;
+	int rc;
+	if (!density)
+		return err_set(ERR_NOMEM, "heatmap: out of memory");
+	if ((rc = heatmap_density(v, ds, f, o, scratch, density)) < 0)
+		goto out;
+	img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, v->width, v->height);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		rc = err_set(ERR_NOMEM, "heatmap: no image of %dx%d", v->width, v->height);
+		goto out;
+	}
+	cairo_surface_flush(img);
+	unsigned char *data = cairo_image_surface_get_data(img);
+	int stride = cairo_image_surface_get_stride(img);
+	for (int j = 0; j < v->height; j++) {
+		uint32_t *row = (uint32_t *)(data + (size_t)j * stride);
+		for (int i = 0; i < v->width; i++)
+			row[i] = style_ramp_pixel(o->ramp, density[(size_t)j * v->width + i]);
+	}
+	cairo_surface_mark_dirty(img);
+	cairo_save(cr);
+	cairo_set_source_surface(cr, img, 0, 0);
+	/* One density sample per device pixel: no smoothing between them. */
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+	cairo_paint_with_alpha(cr, o->opacity);
+	cairo_restore(cr);
+out:
+	if (img)
+		cairo_surface_destroy(img);
+	free(density);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * heatmap: the kernel density of the filtered offences as coloured pixels.
+ *
+ * For a view, the density (weighted offences per km² over the filter's
+ * period, see kde.h) is evaluated at every pixel centre from the offences
+ * within one bandwidth of the view, so neighbouring tiles agree on their
+ * shared edges, and coloured through an absolute ramp: the same place and
+ * filter get the same colour at every zoom, on every tile and on paper.
+ * Below the ramp's lowest break pixels stay transparent.
+ *
+ * Threading: re-entrant; the scratch buffer belongs to the calling thread.
+ */
+#ifndef POSBON_HEATMAP_H
+#define POSBON_HEATMAP_H
+
+#include "dataset.h"
+#include "style.h"
+#include "view.h"
+
+#include <cairo.h>
+
+struct heatmap_opts {
+	enum kde_kernel kernel;
+	double bandwidth;       /* ground metres */
+	const double *weights;  /* per dataset category index; NULL weighs 1 */
+	const style_ramp *ramp; /* in the density's units: see heatmap_ramp() */
+	double opacity;         /* of the layer, 0..1 */
+};
+
+/* The ramp of style h for a dataset and filter, in the density's units
+ * (fixed breaks scaled to the filter's period, auto breaks to the mean
+ * density of the district), computed once per dataset and filter, never
+ * per tile. New ramp in *out; free with style_ramp_free(). */
+int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct dataset_filter *f,
+                 const double *weights, style_ramp **out);
+
+/* Length of the filter's period in days: from..to, with open ends taken
+ * from the data's first and last times (1 day at least). */
+double heatmap_period_days(const dataset *ds, const struct dataset_filter *f);
+
+/* The density at the centre of each pixel of v into out (width x height
+ * doubles, row by row from the top). scratch is a reusable point buffer. */
+int heatmap_density(const struct view *v, const dataset *ds, const struct dataset_filter *f,
+                    const struct heatmap_opts *o, struct dataset_points *scratch, double *out);
+
+/* Paints the coloured density over cr, whose user space is v's pixels. */
+int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
+                  const struct dataset_filter *f, const struct heatmap_opts *o,
+                  struct dataset_points *scratch);
+
+#endif

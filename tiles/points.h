@@ -1,0 +1,22 @@
+/*
+ * points: the `offences` layer, one dot per offence coloured by category,
+ * for the zooms where single offences can be told apart.
+ *
+ * Threading: re-entrant.
+ */
+#ifndef POSBON_POINTS_H
+#define POSBON_POINTS_H
+
+#include "dataset.h"
+#include "style.h"
+#include "view.h"
+
+#include <cairo.h>
+
+/* Draws the offences of ds passing f that fall in view v onto cr (user
+ * space = v's pixels), as the style's offences layer says; nothing outside
+ * its zoom range. */
+int points_paint(cairo_t *cr, const struct view *v, const dataset *ds,
+                 const struct dataset_filter *f, const style *s);
+
+#endif

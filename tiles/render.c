@@ -1,0 +1,280 @@
+/*
+ * render: the composition. The ramp cache is a small array searched by the
+ * filter's bytes: a wall screen or a planner uses a handful of filters at a
+ * time, and every tile of one filter must share one colour scale.
+ */
+#include "render.h"
+
+#include "err.h"
+#include "heatmap.h"
+#include "points.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	RAMP_CACHE = 16,
+};
+
+struct ramp_entry {
+	struct dataset_filter filter;
+	style_ramp *ramp;
+	unsigned long used;
+};
+
+struct renderer {
+	dataset *ds;
+	style *style;
+	/* The style's heatmap weight per dataset category: fixed in place, so
+	 * that a sync adding categories never moves what renders read. */
+	double weights[DATASET_MAX_CATEGORIES];
+	size_t n_weights;
+	pthread_mutex_t lock; /* ramps and weights */
+	struct ramp_entry ramps[RAMP_CACHE];
+	unsigned long clock;
+};
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} layer_names[] = {
+    {"districts", RENDER_DISTRICTS},   {"mahallas", RENDER_MAHALLAS},
+    {"choropleth", RENDER_CHOROPLETH}, {"heatmap", RENDER_HEATMAP},
+    {"offences", RENDER_OFFENCES},     {"zones", RENDER_ZONES},
+    {"tracks", RENDER_TRACKS},
+};
+
+/* Layers this build can draw; the others are named but refused. */
+#define RENDER_DRAWN (RENDER_HEATMAP | RENDER_OFFENCES)
+
+int render_layers_parse(const char *text, unsigned *mask)
+{
+	*mask = 0;
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "+, ");
+		unsigned bit = 0;
+		for (size_t i = 0; i < sizeof layer_names / sizeof layer_names[0]; i++)
+			if (strlen(layer_names[i].name) == n &&
+			    strncmp(layer_names[i].name, p, n) == 0)
+				bit = layer_names[i].bit;
+		if (!bit || !(bit & RENDER_DRAWN))
+			return err_set(
+			    ERR_INVALID, "layers: '%.*s' is %s", (int)n, p,
+			    bit ? "not drawn by this build yet"
+			        : "not a layer (districts, mahallas, choropleth, heatmap, "
+			          "offences, zones, tracks)");
+		*mask |= bit;
+		p += n;
+		p += strspn(p, "+, ");
+	}
+	if (!*mask)
+		return err_set(ERR_INVALID, "layers: none named");
+	return 0;
+}
+
+/* Heatmap weights of categories the dataset gained since the last call. */
+static void refresh_weights(renderer *r)
+{
+	size_t n = dataset_category_count(r->ds);
+	for (size_t i = r->n_weights; i < n; i++)
+		r->weights[i] = style_category_weight(r->style, dataset_category(r->ds, i));
+	r->n_weights = n;
+}
+
+int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out)
+{
+	renderer *r = calloc(1, sizeof *r);
+	int rc;
+	*out = NULL;
+	if (!r)
+		return err_set(ERR_NOMEM, "render: out of memory");
+	pthread_mutex_init(&r->lock, NULL);
+	if ((rc = style_load(style_path, &r->style)) < 0 ||
+	    (rc = dataset_load(st, tzname, &r->ds)) < 0) {
+		renderer_free(r);
+		return rc;
+	}
+	refresh_weights(r);
+	*out = r;
+	return 0;
+}
+
+static void drop_ramps(renderer *r)
+{
+	for (int i = 0; i < RAMP_CACHE; i++) {
+		style_ramp_free(r->ramps[i].ramp);
+		r->ramps[i].ramp = NULL;
+	}
+}
+
+void renderer_free(renderer *r)
+{
+	if (!r)
+		return;
+	drop_ramps(r);
+	dataset_free(r->ds);
+	style_free(r->style);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+int renderer_sync(renderer *r, store *st, size_t *added)
+{
+	size_t n = 0;
+	int rc = dataset_sync(r->ds, st, &n);
+	if (added)
+		*added = n;
+	if (rc < 0 || n == 0)
+		return rc;
+	pthread_mutex_lock(&r->lock);
+	refresh_weights(r);
+	/* Auto breaks follow the data: recompute them for the new offences. */
+	drop_ramps(r);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+const dataset *renderer_dataset(const renderer *r)
+{
+	return r->ds;
+}
+
+const style *renderer_style(const renderer *r)
+{
+	return r->style;
+}
+
+/* The cached ramp of a filter (under r->lock), computed on a miss. */
+static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dataset_filter *f,
+                    const style_ramp **out)
+{
+	struct ramp_entry *victim = &r->ramps[0];
+	r->clock++;
+	for (int i = 0; i < RAMP_CACHE; i++) {
+		struct ramp_entry *e = &r->ramps[i];
+		if (e->ramp && memcmp(&e->filter, f, sizeof *f) == 0) {
+			e->used = r->clock;
+			*out = e->ramp;
+			return 0;
+		}
+		if (!e->ramp || e->used < victim->used)
+			victim = e;
+	}
+	style_ramp *ramp;
+	int rc = heatmap_ramp(h, r->ds, f, r->weights, &ramp);
+	if (rc < 0)
+		return rc;
+	style_ramp_free(victim->ramp);
+	victim->ramp = ramp;
+	victim->filter = *f;
+	victim->used = r->clock;
+	*out = ramp;
+	return 0;
+}
+
+static int draw_heatmap(renderer *r, cairo_t *cr, const struct render_request *q)
+{
+	const struct style_heatmap *h = style_heatmap(r->style);
+	struct dataset_points scratch = {0};
+	const style_ramp *cached;
+	style_ramp *ramp = NULL;
+	int rc;
+	if (!h || !style_zoom_contains(&h->zoom, q->view.zoom))
+		return 0;
+	/* A copy of the cached ramp, so that painting needs no lock while a
+	 * sync may drop the cache. */
+	pthread_mutex_lock(&r->lock);
+	rc = ramp_for(r, h, &q->filter, &cached);
+	if (rc == 0)
+		rc = style_ramp_scaled(cached, 1.0, &ramp);
+	pthread_mutex_unlock(&r->lock);
+	if (rc == 0) {
+		struct heatmap_opts o = {.kernel = h->kernel,
+		                         .bandwidth =
+		                             q->bandwidth > 0 ? q->bandwidth : h->bandwidth,
+		                         .weights = r->weights,
+		                         .ramp = ramp,
+		                         .opacity = h->opacity};
+		rc = heatmap_paint(cr, &q->view, r->ds, &q->filter, &o, &scratch);
+	}
+	style_ramp_free(ramp);
+	dataset_points_free(&scratch);
+	return rc;
+}
+
+int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
+{
+	struct style_colour bg;
+	int rc = 0;
+	*out = NULL;
+	cairo_surface_t *surface =
+	    cairo_image_surface_create(CAIRO_FORMAT_ARGB32, q->view.width, q->view.height);
+	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(surface);
+		return err_set(ERR_NOMEM, "render: no image of %dx%d", q->view.width,
+		               q->view.height);
+	}
+	cairo_t *cr = cairo_create(surface);
+	if (style_background(r->style, &bg)) {
+		cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
+		cairo_paint(cr);
+	}
+	if (q->layers & RENDER_HEATMAP)
+		rc = draw_heatmap(r, cr, q);
+	if (rc == 0 && (q->layers & RENDER_OFFENCES))
+		rc = points_paint(cr, &q->view, r->ds, &q->filter, r->style);
+	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+		rc = err_set(ERR_NOMEM, "render: %s", cairo_status_to_string(cairo_status(cr)));
+	cairo_destroy(cr);
+	if (rc < 0) {
+		cairo_surface_destroy(surface);
+		return rc;
+	}
+	cairo_surface_flush(surface);
+	*out = surface;
+	return 0;
+}
+
+struct png_buffer {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int length)
+{
+	struct png_buffer *b = closure;
+	if (b->len + length > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16384;
+		while (cap < b->len + length)
+			cap *= 2;
+		unsigned char *d = realloc(b->data, cap);
+		if (!d)
+			return CAIRO_STATUS_NO_MEMORY;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, length);
+	b->len += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+int render_png(renderer *r, const struct render_request *q, unsigned char **png, size_t *len)
+{
+	cairo_surface_t *surface;
+	struct png_buffer b = {0};
+	*png = NULL;
+	*len = 0;
+	int rc = render_image(r, q, &surface);
+	if (rc < 0)
+		return rc;
+	if (cairo_surface_write_to_png_stream(surface, png_write, &b) != CAIRO_STATUS_SUCCESS) {
+		free(b.data);
+		rc = err_set(ERR_NOMEM, "render: PNG encoding failed");
+	} else {
+		*png = b.data;
+		*len = b.len;
+	}
+	cairo_surface_destroy(surface);
+	return rc;
+}

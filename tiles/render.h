@@ -1,0 +1,69 @@
+/*
+ * render: pictures of the map, composed from layers through one view.
+ *
+ * A renderer holds what drawing needs in memory, loaded once from a store
+ * (the offences as a dataset) and a style, and answers render requests for
+ * tiles or any box: the layers asked for, drawn in a fixed order from fills
+ * to labels whatever order the request names them in, on a transparent
+ * background unless the style sets one. The heatmap's colour ramp is computed
+ * once per filter and cached, so every tile of a filter shares one scale.
+ *
+ * Threading: any number of threads may render at once with one renderer;
+ * renderer_sync() may run concurrently with them.
+ */
+#ifndef POSBON_RENDER_H
+#define POSBON_RENDER_H
+
+#include "dataset.h"
+#include "store.h"
+#include "style.h"
+#include "view.h"
+
+#include <cairo.h>
+#include <stddef.h>
+
+typedef struct renderer renderer;
+
+enum render_layer {
+	RENDER_DISTRICTS = 1 << 0,
+	RENDER_MAHALLAS = 1 << 1,
+	RENDER_CHOROPLETH = 1 << 2,
+	RENDER_HEATMAP = 1 << 3,
+	RENDER_OFFENCES = 1 << 4,
+	RENDER_ZONES = 1 << 5,
+	RENDER_TRACKS = 1 << 6,
+};
+
+/* Layer names joined by '+' or ',' ("heatmap+mahallas") into a mask of the
+ * layers this build draws. ERR_INVALID naming an unknown layer. */
+int render_layers_parse(const char *text, unsigned *mask);
+
+/* Loads the data of st and the style file at style_path; local hours in the
+ * zone tzname (NULL: Asia/Tashkent). *out is new; free with renderer_free().
+ * st is only used during the call and by renderer_sync(). */
+int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out);
+
+void renderer_free(renderer *r);
+
+/* Takes in offences added to st since the last load or sync. */
+int renderer_sync(renderer *r, store *st, size_t *added);
+
+/* The renderer's dataset and style, borrowed for its lifetime. */
+const dataset *renderer_dataset(const renderer *r);
+const style *renderer_style(const renderer *r);
+
+struct render_request {
+	unsigned layers; /* enum render_layer bits */
+	struct view view;
+	struct dataset_filter filter;
+	double bandwidth; /* heatmap bandwidth in metres; 0: the style's */
+};
+
+/* Draws q into a new ARGB32 image surface of the view's size (*out; the
+ * caller destroys it). */
+int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out);
+
+/* Draws q as PNG bytes: *png is a new buffer of *len bytes; free(). */
+int render_png(renderer *r, const struct render_request *q, unsigned char **png, size_t *len);
+
+#endif
