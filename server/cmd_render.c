@@ -1,8 +1,10 @@
 /*
- * posbon render: one picture of any layers, for a tile or a box, to a PNG
- * file; the same rendering the server's tiles go through.
+ * posbon render and export-density: one picture of any layers, for a tile
+ * or a box, to a PNG file (the same rendering the server's tiles go
+ * through), and the density grid as a GeoTIFF.
  */
 #include "commands.h"
+#include "densityexport.h"
 #include "err.h"
 #include "opts.h"
 #include "render.h"
@@ -134,6 +136,80 @@ int cmd_render(int argc, char **argv)
 	printf("%s: %dx%d, %zu bytes\n", out, q.view.width, q.view.height, len);
 out:
 	free(png);
+	renderer_free(r);
+	store_close(st);
+	return rc;
+}
+
+int cmd_export_density(int argc, char **argv)
+{
+	const char *out = NULL, *bbox = NULL, *kernel = "quartic";
+	const char *style_path = POSBON_STYLE_DEFAULT;
+	struct filter_opts fo = {0};
+	double cell = 10, radius = 300;
+	int weighted = 0;
+	const struct opt table[] = {
+	    {"output", OPT_STRING, &out, "FILE", "the GeoTIFF to write (required)", 0, 0, 'o'},
+	    {"cell", OPT_DOUBLE, &cell, "METRES", "cell size (10)", 0.5, 10000, 0},
+	    {"radius", OPT_DOUBLE, &radius, "METRES", "kernel bandwidth (300)", 10, 20000, 0},
+	    {"kernel", OPT_STRING, &kernel, "NAME",
+	     "quartic, triangular, uniform, triweight or epanechnikov", 0, 0, 0},
+	    {"bbox", OPT_STRING, &bbox, "W,S,E,N",
+	     "extent in lon/lat (default: the district plus one radius)", 0, 0, 0},
+	    {"weighted", OPT_FLAG, &weighted, NULL, "weigh categories as the style does", 0, 0, 0},
+	    {"from", OPT_STRING, &fo.text.from, "DATE", "first day or time (local)", 0, 0, 0},
+	    {"to", OPT_STRING, &fo.text.to, "DATE", "last day or time (local)", 0, 0, 0},
+	    {"hours", OPT_STRING, &fo.text.hours, "H-H", "shift hours, e.g. 20-08", 0, 0, 0},
+	    {"weekdays", OPT_STRING, &fo.text.weekdays, "DAYS", "e.g. mon-fri or fri,sat", 0, 0, 0},
+	    {"categories", OPT_STRING, &fo.text.categories, "CODES", "offence categories", 0, 0, 0},
+	    {"services", OPT_STRING, &fo.text.services, "CODES", "registering services", 0, 0, 0},
+	    {"style", OPT_STRING, &style_path, "FILE", "style for --weighted", 0, 0, 0},
+	    {"tz", OPT_STRING, &fo.tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0,
+	     0},
+	    {0},
+	};
+	const char *pos[1];
+	int npos, rc;
+	store *st = NULL;
+	renderer *r = NULL;
+	struct dataset_filter filter;
+	struct density_result res;
+	double box[4];
+	double weights[DATASET_MAX_CATEGORIES];
+
+	rc = opts_parse("export-density", "DB -o FILE [--cell M] [--radius M] [filters]",
+	                "Writes the kernel density of the offences as a GeoTIFF in the "
+	                "district's UTM zone,\nin offences per km2 over the period, for QGIS.",
+	                table, argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1 || !out)
+		return err_set(ERR_INVALID, "export-density needs DB and -o FILE");
+	struct density_export e = {.path = out, .cell = cell, .bandwidth = radius};
+	if ((rc = kde_kernel_parse(kernel, &e.kernel)) < 0)
+		return rc;
+	if (bbox) {
+		if ((rc = parse_bbox(bbox, box)) < 0)
+			return rc;
+		e.bbox = box;
+	}
+	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+		return rc;
+	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
+	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &filter)) < 0)
+		goto out;
+	const dataset *ds = renderer_dataset(r);
+	if (weighted) {
+		for (size_t i = 0; i < dataset_category_count(ds); i++)
+			weights[i] =
+			    style_category_weight(renderer_style(r), dataset_category(ds, i));
+		e.weights = weights;
+	}
+	if ((rc = density_export_write(ds, &filter, &e, &res)) < 0)
+		goto out;
+	printf("%s: %dx%d cells of %g m in EPSG:%d, %zu offences, densest %.1f per km2\n", out,
+	       res.width, res.height, cell, res.epsg, res.points, res.max_density);
+out:
 	renderer_free(r);
 	store_close(st);
 	return rc;

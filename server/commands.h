@@ -11,5 +11,6 @@ int cmd_info(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_export_density(int argc, char **argv);
 
 #endif

@@ -112,6 +112,7 @@ static const struct command commands[] = {
     {"info", cmd_info, "print what a database holds"},
     {"sample", cmd_sample, "generate a realistic sample district"},
     {"render", cmd_render, "draw layers into a PNG"},
+    {"export-density", cmd_export_density, "write the density grid as a GeoTIFF"},
     {"import", cmd_import, "import a vector file into a layer"},
 };
 
