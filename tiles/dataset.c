@@ -54,6 +54,7 @@ struct dataset {
 	uint32_t gw, gh;      /* grid cells across and down */
 	uint32_t *cell_start; /* gw * gh + 1 offsets into sorted */
 	struct offence_array sorted, tail, outliers;
+	struct offence_array unplaced; /* no point, counted in their mahalla only */
 	int64_t max_id;
 	double area_km2;
 	int64_t first_time, last_time;
@@ -216,7 +217,8 @@ static int read_offences(dataset *ds, store *st, size_t *added)
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT id, ST_X(geom), ST_Y(geom), occurred_from, occurred_to, "
 	                       "time_precision, category, service, mahalla_code FROM offences "
-	                       "WHERE geom IS NOT NULL AND id > ?1 ORDER BY id",
+	                       "WHERE id > ?1 AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) "
+	                       "ORDER BY id",
 	                       -1, &s, NULL) != SQLITE_OK)
 		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
 	sqlite3_bind_int64(s, 1, ds->max_id);
@@ -224,8 +226,11 @@ static int read_offences(dataset *ds, store *st, size_t *added)
 		struct dataset_offence o = {0};
 		uint32_t cat, svc, mah;
 		o.id = sqlite3_column_int64(s, 0);
-		if (tile_lonlat_to_merc(sqlite3_column_double(s, 1), sqlite3_column_double(s, 2),
-		                        &o.x, &o.y) < 0)
+		ds->max_id = o.id;
+		int placed = sqlite3_column_type(s, 1) != SQLITE_NULL;
+		o.x = o.y = NAN;
+		if (placed && tile_lonlat_to_merc(sqlite3_column_double(s, 1),
+		                                  sqlite3_column_double(s, 2), &o.x, &o.y) < 0)
 			continue; /* beyond Web Mercator's latitudes: not drawable */
 		int64_t from = sqlite3_column_type(s, 3) == SQLITE_NULL
 		                   ? STORE_NO_TIME
@@ -251,10 +256,12 @@ static int read_offences(dataset *ds, store *st, size_t *added)
 		o.category = (uint16_t)cat;
 		o.service = (uint8_t)svc;
 		o.mahalla = (uint16_t)mah;
-		rc = array_push(in_extent(ds, o.x, o.y) ? &ds->tail : &ds->outliers, &o);
+		rc = array_push(!placed                   ? &ds->unplaced
+		                : in_extent(ds, o.x, o.y) ? &ds->tail
+		                                          : &ds->outliers,
+		                &o);
 		if (rc < 0)
 			goto out;
-		ds->max_id = o.id;
 		(*added)++;
 	}
 	if (r != SQLITE_DONE)
@@ -410,6 +417,7 @@ void dataset_free(dataset *ds)
 	free(ds->sorted.v);
 	free(ds->tail.v);
 	free(ds->outliers.v);
+	free(ds->unplaced.v);
 	free(ds->cell_start);
 	pthread_rwlock_destroy(&ds->lock);
 	free(ds);
@@ -689,4 +697,40 @@ double dataset_weighted_count(const dataset *ds, const struct dataset_filter *f,
 	struct sum_ctx c = {weights, 0};
 	dataset_each(ds, world, f, sum_one, &c);
 	return c.sum;
+}
+
+size_t dataset_mahalla_count(const dataset *ds)
+{
+	return ds->mahallas.n;
+}
+
+int dataset_mahalla_index(const dataset *ds, const char *code)
+{
+	int64_t i;
+	return strmap_get(ds->mahallas.index, code, &i) ? (int)i : -1;
+}
+
+static void count_array(const struct offence_array *a, const struct dataset_filter *f,
+                        const double *weights, double *counts, size_t n)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		const struct dataset_offence *o = &a->v[i];
+		if (o->mahalla >= n || !dataset_filter_match(f, o))
+			continue;
+		counts[o->mahalla] +=
+		    weights && o->category != DATASET_NONE ? weights[o->category] : 1.0;
+	}
+}
+
+void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
+                            const double *weights, double *counts)
+{
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	size_t n = ds->mahallas.n;
+	memset(counts, 0, n * sizeof *counts);
+	count_array(&ds->sorted, f, weights, counts, n);
+	count_array(&ds->tail, f, weights, counts, n);
+	count_array(&ds->outliers, f, weights, counts, n);
+	count_array(&ds->unplaced, f, weights, counts, n);
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
 }

@@ -10,6 +10,8 @@
  * unsorted tail that every query also scans, and folded into the grid when
  * the tail grows; points far outside the district (geocoding errors) live in
  * an outlier list of their own so that they never stretch the grid.
+ * Offences stored without a point but with a mahalla code are kept apart:
+ * they count in their mahalla's figures, never on the map.
  *
  * Time filters use the middle of an offence's span; hour and weekday
  * filters only match offences whose hour (or day) is known: a span longer
@@ -122,6 +124,19 @@ int dataset_filter_match(const struct dataset_filter *f, const struct dataset_of
  * returned. The record is borrowed for the call. */
 int dataset_each(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
                  int (*fn)(void *ctx, const struct dataset_offence *o), void *ctx);
+
+/* Number of mahalla codes known (every stored mahalla, and codes offences
+ * name); counts arrays have this many entries. */
+size_t dataset_mahalla_count(const dataset *ds);
+
+/* Index of a mahalla code, or -1. */
+int dataset_mahalla_index(const dataset *ds, const char *code);
+
+/* Offences passing f per mahalla index (weighted as dataset_gather() does),
+ * including those stored without a point but with a mahalla code: fills
+ * counts[0 .. dataset_mahalla_count() - 1]. */
+void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
+                            const double *weights, double *counts);
 
 /* Points for kernel density: a growable, caller-owned buffer. */
 struct dataset_points {

@@ -300,6 +300,47 @@ static void test_filter_errors_name_the_field(void **state)
 	dataset_free(ds);
 }
 
+static void test_mahalla_counts_include_address_only_records(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	struct store_put_info info;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	put(f->st, "in1", 69.25, 41.3, m + 3600, m + 3600, "theft");
+	put(f->st, "in2", 69.26, 41.31, m + 7200, m + 7200, "assault");
+	put(f->st, "far", 72.0, 41.3, m + 7200, m + 7200, "theft");
+	struct store_offence o = {.external_id = "addr",
+	                          .occurred_from = m + 3600,
+	                          .occurred_to = m + 3600,
+	                          .precision = PREC_MINUTE,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = "theft",
+	                          .mahalla_code = "M1"};
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	assert_int_equal(dataset_count(ds), 3); /* points only */
+	assert_int_equal(dataset_mahalla_count(ds), 1);
+	assert_int_equal(dataset_mahalla_index(ds, "M1"), 0);
+	assert_int_equal(dataset_mahalla_index(ds, "M9"), -1);
+	double counts[1];
+	struct dataset_filter flt;
+	dataset_filter_all(&flt);
+	dataset_mahalla_counts(ds, &flt, NULL, counts);
+	assert_float_equal(counts[0], 3, 0); /* in1, in2 and the address-only record */
+	struct dataset_filter_text t = {.categories = "theft"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	dataset_mahalla_counts(ds, &flt, NULL, counts);
+	assert_float_equal(counts[0], 2, 0);
+	/* and they never show on the map */
+	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_points pts = {0};
+	dataset_filter_all(&flt);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 3);
+	dataset_points_free(&pts);
+	dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +348,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_spans_have_no_hour, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_filter_errors_name_the_field, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mahalla_counts_include_address_only_records, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
