@@ -8,8 +8,8 @@ build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libgdal-dev gdal-data libproj-dev proj-data libspatialite-dev libsqlite3-dev
  libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
  libpango1.0-dev libjansson-dev libcmocka-dev fonts-noto-core fonts-dejavu-core"
-test_pkgs="poppler-utils sqlite3"
-bench_pkgs="gdal-bin sqlite3 time hyperfine"
+test_pkgs="poppler-utils sqlite3 curl python3"
+bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis"
 
 want="$build_pkgs"
 case "${1:-build}" in

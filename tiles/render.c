@@ -10,6 +10,7 @@
 #include "points.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ struct renderer {
 	pthread_mutex_t lock; /* ramps and weights */
 	struct ramp_entry ramps[RAMP_CACHE];
 	unsigned long clock;
+	atomic_ulong version;
 };
 
 static const struct {
@@ -96,6 +98,7 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 		return rc;
 	}
 	refresh_weights(r);
+	atomic_init(&r->version, 1);
 	*out = r;
 	return 0;
 }
@@ -132,7 +135,13 @@ int renderer_sync(renderer *r, store *st, size_t *added)
 	/* Auto breaks follow the data: recompute them for the new offences. */
 	drop_ramps(r);
 	pthread_mutex_unlock(&r->lock);
+	atomic_fetch_add(&r->version, 1);
 	return rc;
+}
+
+unsigned long renderer_version(const renderer *r)
+{
+	return atomic_load(&((renderer *)r)->version);
 }
 
 const dataset *renderer_dataset(const renderer *r)

@@ -48,6 +48,10 @@ void renderer_free(renderer *r);
 /* Takes in offences added to st since the last load or sync. */
 int renderer_sync(renderer *r, store *st, size_t *added);
 
+/* A number that changes whenever a sync brings new offences: part of every
+ * tile's cache key. */
+unsigned long renderer_version(const renderer *r);
+
 /* The renderer's dataset and style, borrowed for its lifetime. */
 const dataset *renderer_dataset(const renderer *r);
 const style *renderer_style(const renderer *r);

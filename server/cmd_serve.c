@@ -1,0 +1,116 @@
+/*
+ * posbon serve: the daemon. Signals are blocked in every thread and taken by
+ * the main thread with sigwait(): SIGTERM and SIGINT stop it gracefully
+ * (no new connections, in-flight requests finish, the database closes
+ * cleanly).
+ */
+#include "commands.h"
+#include "err.h"
+#include "http.h"
+#include "log.h"
+#include "opts.h"
+#include "routes.h"
+#include "store.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef POSBON_STYLE_DEFAULT
+#define POSBON_STYLE_DEFAULT "styles/default.json"
+#endif
+
+static int parse_listen(const char *text, char *host, size_t n, int *port)
+{
+	const char *colon = strrchr(text, ':');
+	char *end;
+	if (!colon || colon == text || (size_t)(colon - text) >= n)
+		return err_set(ERR_INVALID, "--listen '%s': expected HOST:PORT", text);
+	long p = strtol(colon + 1, &end, 10);
+	if (end == colon + 1 || *end || p < 0 || p > 65535)
+		return err_set(ERR_INVALID, "--listen '%s': the port must be 0 to 65535", text);
+	snprintf(host, n, "%.*s", (int)(colon - text), text);
+	*port = (int)p;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
+	long threads = 0, max_body_kb = 1024;
+	int verbose = 0;
+	const struct opt table[] = {
+	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
+	     0, 0},
+	    {"threads", OPT_LONG, &threads, "N", "worker threads (default: the cores)", 0, 256, 0},
+	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
+	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
+	     0},
+	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
+	    {0},
+	};
+	const char *pos[1];
+	int npos, rc, port = 0;
+	char host[128];
+	store *st = NULL;
+	http_server *srv = NULL;
+	struct app app = {0};
+
+	rc = opts_parse("serve", "DB [--listen HOST:PORT]",
+	                "Serves tiles and the API of DB over HTTP until SIGTERM or SIGINT.", table,
+	                argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1)
+		return err_set(ERR_INVALID,
+		               "serve needs the database path (see posbon serve --help)");
+	if ((rc = parse_listen(listen, host, sizeof host, &port)) < 0)
+		return rc;
+	if (verbose)
+		log_set_level(LOG_DEBUG);
+
+	/* Worker threads inherit this mask: only sigwait() below sees signals. */
+	sigset_t signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+
+	app.db_path = pos[0];
+	if ((rc = store_open(pos[0], 0, &st)) < 0 ||
+	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = routes_init(&app)) < 0)
+		goto out;
+	struct http_options ho = {.host = host,
+	                          .port = port,
+	                          .threads = (int)threads,
+	                          .max_body = (size_t)max_body_kb * 1024,
+	                          .routes = routes_table,
+	                          .app = &app};
+	if ((rc = http_start(&ho, &srv)) < 0)
+		goto out;
+	log_msg(LOG_INFO, 0, "serving %s on http://%s:%d/ (%zu offences)", pos[0], host,
+	        http_port(srv), dataset_count(renderer_dataset(app.r)));
+	for (;;) {
+		int sig;
+		if (sigwait(&signals, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_msg(LOG_INFO, 0, "SIGHUP: nothing to reload yet");
+			continue;
+		}
+		log_msg(LOG_INFO, 0, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		break;
+	}
+out:
+	http_stop(srv, 5000);
+	if (app.r)
+		routes_cleanup(&app);
+	renderer_free(app.r);
+	store_close(st);
+	if (rc == 0)
+		log_msg(LOG_INFO, 0, "stopped");
+	return rc;
+}

@@ -1,0 +1,264 @@
+/*
+ * http: libmicrohttpd glue. Bodies are gathered into a per-request buffer
+ * capped at max_body (a larger upload is answered 413 once it ends); the
+ * handler runs when the request is complete, and the completion callback
+ * writes the access line and frees the request.
+ */
+#include "http.h"
+
+#include "err.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_options o;
+	atomic_ulong next_id;
+};
+
+struct req_ctx {
+	struct http_request rq;
+	struct timespec t0;
+	char *body;
+	size_t len, cap;
+	int too_big;
+};
+
+const char *http_arg(struct http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(struct http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+int http_reply(struct http_request *rq, unsigned status, const char *content_type,
+               unsigned char *data, size_t len, ...)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", content_type);
+	va_list ap;
+	va_start(ap, len);
+	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+		const char *value = va_arg(ap, const char *);
+		if (value)
+			MHD_add_response_header(r, name, value);
+	}
+	va_end(ap);
+	rq->status = status;
+	rq->bytes = len;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+int http_reply_json(struct http_request *rq, unsigned status, const char *json)
+{
+	size_t len = strlen(json);
+	unsigned char *copy = malloc(len + 1);
+	if (!copy)
+		return MHD_NO;
+	memcpy(copy, json, len + 1);
+	return http_reply(rq, status, "application/json; charset=utf-8", copy, len, "Cache-Control",
+	                  "no-store", NULL);
+}
+
+int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
+                     ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
+	if (o && field)
+		json_object_set_new(o, "field", json_string(field));
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (status >= 500)
+		log_msg(LOG_ERROR, rq->id, "%s %s: %s", rq->method, rq->path, msg);
+	int rc = http_reply_json(rq, status, text ? text : "{\"error\":\"out of memory\"}");
+	free(text);
+	return rc;
+}
+
+int http_reply_not_modified(struct http_request *rq, const char *etag)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "ETag", etag);
+	rq->status = 304;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, 304, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
+{
+	http_server *s = cls;
+	struct req_ctx *c = *con_cls;
+	(void)version;
+	if (!c) {
+		if (!(c = calloc(1, sizeof *c)))
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		c->rq.conn = conn;
+		c->rq.method = method;
+		c->rq.path = url;
+		c->rq.app = s->o.app;
+		c->rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
+		*con_cls = c;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (c->len + *upload_size > s->o.max_body) {
+			c->too_big = 1;
+		} else {
+			if (c->len + *upload_size + 1 > c->cap) {
+				size_t cap = (c->len + *upload_size + 1) * 2;
+				char *b = realloc(c->body, cap);
+				if (!b)
+					return MHD_NO;
+				c->body = b;
+				c->cap = cap;
+			}
+			memcpy(c->body + c->len, upload_data, *upload_size);
+			c->len += *upload_size;
+			c->body[c->len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (c->too_big)
+		return http_reply_error(&c->rq, 413, "body", "request body over %zu bytes",
+		                        s->o.max_body);
+	c->rq.body = c->body;
+	c->rq.body_len = c->len;
+	int path_known = 0;
+	for (const struct http_route *r = s->o.routes; r->method; r++) {
+		if (strncmp(url, r->prefix, strlen(r->prefix)) != 0)
+			continue;
+		path_known = 1;
+		if (strcmp(method, r->method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+			return r->handler(&c->rq);
+	}
+	if (path_known)
+		return http_reply_error(&c->rq, 405, NULL, "%s is not allowed on %s", method, url);
+	return http_reply_error(&c->rq, 404, NULL, "no such resource: %s", url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct req_ctx *c = *con_cls;
+	(void)cls;
+	(void)toe;
+	if (!c)
+		return;
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	char client[INET6_ADDRSTRLEN] = "-";
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, client,
+			          sizeof client);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, client,
+			          sizeof client);
+	}
+	double ms =
+	    (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
+	log_access(c->rq.id, client, c->rq.method, c->rq.path, c->rq.status, c->rq.bytes, ms);
+	free(c->body);
+	free(c);
+	*con_cls = NULL;
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_msg(LOG_WARN, 0, "http: %s", msg);
+}
+
+int http_start(const struct http_options *o, http_server **out)
+{
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
+	*out = NULL;
+	if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1)
+		return err_set(ERR_INVALID, "listen: '%s' is not an IPv4 address", o->host);
+	http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return err_set(ERR_NOMEM, "http: out of memory");
+	s->o = *o;
+	unsigned threads =
+	    o->threads > 0 ? (unsigned)o->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	/* The logger goes first, or MHD logs the options before it by itself. */
+	s->daemon = MHD_start_daemon(
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL,
+	    on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    MHD_OPTION_END);
+	if (!s->daemon) {
+		free(s);
+		return err_set(ERR_IO,
+		               "cannot listen on %s:%d (in use, or not this host's address)",
+		               o->host, o->port);
+	}
+	*out = s;
+	return 0;
+}
+
+int http_port(const http_server *s)
+{
+	const union MHD_DaemonInfo *i = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	return i ? i->port : -1;
+}
+
+void http_stop(http_server *s, int grace_ms)
+{
+	if (!s)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	for (int waited = 0; waited < grace_ms; waited += 20) {
+		const union MHD_DaemonInfo *i =
+		    MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!i || i->num_connections == 0)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	free(s);
+}

@@ -1,0 +1,87 @@
+/*
+ * http: the daemon's HTTP front on libmicrohttpd.
+ *
+ * Owns the listening daemon (epoll with a pool of worker threads sized to
+ * the cores), the per-request context (an id for the logs, the start time,
+ * a body buffer with a cap), dispatch to the route table, the access log,
+ * graceful shutdown (stop accepting, let in-flight requests finish), and the
+ * reply helpers every handler uses, so that every error is JSON naming what
+ * was wrong.
+ *
+ * Threading: handlers run on the worker threads, several at once; the
+ * http_request they get belongs to that call.
+ */
+#ifndef POSBON_HTTP_H
+#define POSBON_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct http_server http_server;
+struct MHD_Connection;
+
+struct http_request {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path; /* without the query string */
+	unsigned long id;
+	const char *body; /* uploaded body, NUL-terminated; NULL for none */
+	size_t body_len;
+	void *app;       /* what http_start() was given */
+	unsigned status; /* set by the reply helpers, for the access log */
+	size_t bytes;
+};
+
+/* A handler answers with exactly one of the reply helpers below and returns
+ * what that helper returned. */
+typedef int (*http_handler)(struct http_request *rq);
+
+struct http_route {
+	const char *method; /* "GET"; NULL ends the table */
+	const char *prefix; /* the path starts with it */
+	http_handler handler;
+};
+
+struct http_options {
+	const char *host; /* "127.0.0.1" */
+	int port;
+	int threads;     /* worker threads; 0: the number of cores */
+	size_t max_body; /* largest request body accepted */
+	const struct http_route *routes;
+	void *app;
+};
+
+/* Starts listening. *out is new; stop with http_stop(). ERR_IO when the
+ * address cannot be bound. */
+int http_start(const struct http_options *o, http_server **out);
+
+/* The port actually bound (useful with port 0). */
+int http_port(const http_server *s);
+
+/* Stops accepting, waits up to grace_ms for in-flight requests, then closes
+ * everything and frees the server; accepts NULL. */
+void http_stop(http_server *s, int grace_ms);
+
+/* A query-string argument, or NULL. Borrowed for the request. */
+const char *http_arg(struct http_request *rq, const char *name);
+
+/* A request header, or NULL. */
+const char *http_header(struct http_request *rq, const char *name);
+
+/* Replies with data (taken over: freed with free() after sending) and the
+ * content type; extra headers as name/value pairs ending with NULL. */
+int http_reply(struct http_request *rq, unsigned status, const char *content_type,
+               unsigned char *data, size_t len, ...);
+
+/* Replies with a JSON text (copied). */
+int http_reply_json(struct http_request *rq, unsigned status, const char *json);
+
+/* Replies {"error": message, "field": field} with a 4xx/5xx status; field
+ * may be NULL. The message is formatted. */
+int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+
+/* Replies 304 Not Modified with the ETag. */
+int http_reply_not_modified(struct http_request *rq, const char *etag);
+
+#endif
