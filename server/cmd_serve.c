@@ -38,7 +38,8 @@ static int parse_listen(const char *text, char *host, size_t n, int *port)
 int cmd_serve(int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
-	long threads = 0, max_body_kb = 1024;
+	const char *cache_dir = "var/tiles";
+	long threads = 0, max_body_kb = 1024, cache_mb = 256;
 	int verbose = 0;
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
@@ -46,6 +47,9 @@ int cmd_serve(int argc, char **argv)
 	    {"threads", OPT_LONG, &threads, "N", "worker threads (default: the cores)", 0, 256, 0},
 	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
 	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
+	    {"cache-dir", OPT_STRING, &cache_dir, "DIR",
+	     "tile cache folder (var/tiles); \"none\" for memory only", 0, 0, 0},
+	    {"cache-mb", OPT_LONG, &cache_mb, "MB", "memory for cached tiles (256)", 1, 65536, 0},
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
@@ -80,7 +84,9 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
 	app.db_path = pos[0];
-	if ((rc = store_open(pos[0], 0, &st)) < 0 ||
+	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
+	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir};
+	if ((rc = cache_open(&co, &app.cache)) < 0 || (rc = store_open(pos[0], 0, &st)) < 0 ||
 	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = routes_init(&app)) < 0)
 		goto out;
 	struct http_options ho = {.host = host,
@@ -109,6 +115,7 @@ out:
 	if (app.r)
 		routes_cleanup(&app);
 	renderer_free(app.r);
+	cache_free(app.cache);
 	store_close(st);
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");

@@ -134,6 +134,17 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	return rc;
 }
 
+struct tile_job {
+	renderer *r;
+	const struct render_request *q;
+};
+
+static int render_tile(void *ctx, unsigned char **data, size_t *len)
+{
+	struct tile_job *job = ctx;
+	return render_png(job->r, job->q, data, len);
+}
+
 /* GET /tiles/{layers}/{z}/{x}/{y}.png, {y}@2x.png, or /tiles/{layers}.json */
 static int get_tile(struct http_request *rq)
 {
@@ -174,9 +185,10 @@ static int get_tile(struct http_request *rq)
 	const char *inm = http_header(rq, "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0)
 		return http_reply_not_modified(rq, etag);
+	struct tile_job job = {app->r, &q};
 	unsigned char *png;
 	size_t png_len;
-	if (render_png(app->r, &q, &png, &png_len) < 0)
+	if (cache_fetch(app->cache, etag, render_tile, &job, &png, &png_len, NULL) < 0)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
 	/* Layers of offences change with every report; boundaries hardly. */
 	int live = (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH)) != 0;

@@ -7,6 +7,7 @@
 #ifndef POSBON_ROUTES_H
 #define POSBON_ROUTES_H
 
+#include "cache.h"
 #include "http.h"
 #include "render.h"
 
@@ -15,6 +16,7 @@
 struct app {
 	const char *db_path;
 	renderer *r;
+	tile_cache *cache;
 	pthread_key_t store_key; /* per-thread store, closed when the thread ends */
 };
 

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/common.sh"
 DB="$TMP/s.sqlite"
 "$POSBON" sample "$DB" --offences 3000 --mahallas 10 --end 2026-06-30 >/dev/null
-"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 >"$TMP/access.log" 2>"$TMP/error.log" &
+"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" >"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!
 port=""
 for _ in $(seq 1 100); do
@@ -38,6 +38,8 @@ d=open('$TMP/t.png','rb').read()
 print(d[:4]==b'\x89PNG', struct.unpack('>II', d[16:24]))")" "True (256, 256)"
 etag=$(sed -n 's/^ETag: \(.*\)\r$/\1/Ip' "$TMP/h")
 check_true "tile has an ETag" '[ -n "$etag" ]'
+check_true "the tile is in the disk cache" '[ "$(find "$TMP/tiles" -name "*.png" | wc -l)" -ge 1 ]'
+check "a cached tile is the same tile" "$(curl -s "$TILE" | cmp - "$TMP/t.png" && echo same)" same
 check "same ETag gets 304" "$(curl -s -o /dev/null -w "%{http_code}" -H "If-None-Match: $etag" "$TILE")" 304
 check "@2x tile is 512 px" "$(curl -s "$URL/tiles/heatmap/14/$1/$2@2x.png" | python3 -c "
 import struct,sys
