@@ -91,21 +91,6 @@ static int parse_filter(struct http_request *rq, const dataset *ds, struct rende
 	return 0;
 }
 
-/* An ETag from everything a tile depends on. */
-static void tile_etag(const struct render_request *q, int z, long x, long y, unsigned long version,
-                      char *out, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	const unsigned char *parts[2] = {(const unsigned char *)&q->filter,
-	                                 (const unsigned char *)&q->bandwidth};
-	const size_t sizes[2] = {sizeof q->filter, sizeof q->bandwidth};
-	for (int p = 0; p < 2; p++)
-		for (size_t i = 0; i < sizes[p]; i++)
-			h = (h ^ parts[p][i]) * 1099511628211ULL;
-	snprintf(out, n, "\"%x-%d-%ld-%ld-%d-%lu-%016llx\"", q->layers, z, x, y, q->view.width,
-	         version, (unsigned long long)h);
-}
-
 static int get_tilejson(struct http_request *rq, const char *layers)
 {
 	struct app *app = rq->app;
@@ -181,7 +166,8 @@ static int get_tile(struct http_request *rq)
 	if (rc)
 		return rc;
 	char etag[160];
-	tile_etag(&q, z, x, y, renderer_version(app->r), etag, sizeof etag);
+	if (render_etag(app->r, &q, etag, sizeof etag) < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	const char *inm = http_header(rq, "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0)
 		return http_reply_not_modified(rq, etag);

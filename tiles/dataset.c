@@ -56,6 +56,7 @@ struct dataset {
 	struct offence_array sorted, tail, outliers;
 	struct offence_array unplaced; /* no point, counted in their mahalla only */
 	int64_t max_id;
+	size_t gone; /* records with a point marked DATASET_GONE */
 	double area_km2;
 	int64_t first_time, last_time;
 };
@@ -207,26 +208,30 @@ static int rebuild(dataset *ds)
 	return 0;
 }
 
-/* Reads offences with id > ds->max_id into the tail and outliers. */
-static int read_offences(dataset *ds, store *st, size_t *added)
+/* Reads the offences of a where clause (bound to id) into the tail, the
+ * outliers or the unplaced, calling seen (may be NULL) for each one kept. */
+static int read_rows(dataset *ds, store *st, const char *where, int64_t id, dataset_seen_fn seen,
+                     void *ctx, size_t *added)
 {
 	sqlite3_stmt *s = NULL;
 	sqlite3 *db = store_db(st);
+	char sql[512];
 	int rc = 0, r;
 	*added = 0;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT id, ST_X(geom), ST_Y(geom), occurred_from, occurred_to, "
-	                       "time_precision, category, service, mahalla_code FROM offences "
-	                       "WHERE id > ?1 AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) "
-	                       "ORDER BY id",
-	                       -1, &s, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof sql,
+	         "SELECT id, ST_X(geom), ST_Y(geom), occurred_from, occurred_to, "
+	         "time_precision, category, service, mahalla_code FROM offences "
+	         "WHERE %s AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
+	         where);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(s, 1, ds->max_id);
+	sqlite3_bind_int64(s, 1, id);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		struct dataset_offence o = {0};
 		uint32_t cat, svc, mah;
 		o.id = sqlite3_column_int64(s, 0);
-		ds->max_id = o.id;
+		if (o.id > ds->max_id)
+			ds->max_id = o.id;
 		int placed = sqlite3_column_type(s, 1) != SQLITE_NULL;
 		o.x = o.y = NAN;
 		if (placed && tile_lonlat_to_merc(sqlite3_column_double(s, 1),
@@ -262,6 +267,8 @@ static int read_offences(dataset *ds, store *st, size_t *added)
 		                &o);
 		if (rc < 0)
 			goto out;
+		if (seen)
+			seen(ctx, &o);
 		(*added)++;
 	}
 	if (r != SQLITE_DONE)
@@ -397,7 +404,8 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	    (rc = preload_codes(&ds->services, st, "SELECT code FROM services ORDER BY code")) <
 	        0 ||
 	    (rc = compute_extent(ds, st)) < 0 || (rc = read_area(ds, st)) < 0 ||
-	    (rc = size_grid(ds, st)) < 0 || (rc = read_offences(ds, st, &added)) < 0 ||
+	    (rc = size_grid(ds, st)) < 0 ||
+	    (rc = read_rows(ds, st, "id > ?1", 0, NULL, NULL, &added)) < 0 ||
 	    (rc = rebuild(ds)) < 0) {
 		dataset_free(ds);
 		return rc;
@@ -423,11 +431,11 @@ void dataset_free(dataset *ds)
 	free(ds);
 }
 
-int dataset_sync(dataset *ds, store *st, size_t *added)
+int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t *added)
 {
 	size_t n = 0;
 	pthread_rwlock_wrlock(&ds->lock);
-	int rc = read_offences(ds, st, &n);
+	int rc = read_rows(ds, st, "id > ?1", ds->max_id, seen, ctx, &n);
 	if (rc == 0 && ds->tail.n > MIN_TAIL_REBUILD && ds->tail.n > ds->sorted.n / 16)
 		rc = rebuild(ds);
 	pthread_rwlock_unlock(&ds->lock);
@@ -436,10 +444,37 @@ int dataset_sync(dataset *ds, store *st, size_t *added)
 	return rc;
 }
 
+/* Marks the copies of offence id gone, telling seen where they were. */
+static void forget(dataset *ds, struct offence_array *a, int64_t id, dataset_seen_fn seen,
+                   void *ctx)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct dataset_offence *o = &a->v[i];
+		if (o->id != id || (o->precision & DATASET_GONE))
+			continue;
+		o->precision |= DATASET_GONE;
+		ds->gone += a != &ds->unplaced;
+		if (seen)
+			seen(ctx, o);
+	}
+}
+
+int dataset_reload(dataset *ds, store *st, int64_t id, dataset_seen_fn seen, void *ctx)
+{
+	size_t n;
+	pthread_rwlock_wrlock(&ds->lock);
+	struct offence_array *arrays[] = {&ds->sorted, &ds->tail, &ds->outliers, &ds->unplaced};
+	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+		forget(ds, arrays[i], id, seen, ctx);
+	int rc = read_rows(ds, st, "id = ?1", id, seen, ctx, &n);
+	pthread_rwlock_unlock(&ds->lock);
+	return rc;
+}
+
 size_t dataset_count(const dataset *ds)
 {
 	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
-	size_t n = ds->sorted.n + ds->tail.n + ds->outliers.n;
+	size_t n = ds->sorted.n + ds->tail.n + ds->outliers.n - ds->gone;
 	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
 	return n;
 }
@@ -581,6 +616,8 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 
 int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o)
 {
+	if (o->precision & DATASET_GONE)
+		return 0;
 	if (f->from != STORE_NO_TIME && (o->mid == STORE_NO_TIME || o->mid < f->from))
 		return 0;
 	if (f->to != STORE_NO_TIME && (o->mid == STORE_NO_TIME || o->mid > f->to))

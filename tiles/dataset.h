@@ -35,6 +35,7 @@ typedef struct dataset dataset;
 #define DATASET_MAX_SERVICES   256
 #define DATASET_NONE           0xFFFF /* no category / mahalla */
 #define DATASET_UNKNOWN        0xFF   /* hour or weekday not known */
+#define DATASET_GONE           0x80   /* precision flag of a replaced or deleted record */
 
 /* One offence as rendering keeps it. */
 struct dataset_offence {
@@ -46,7 +47,7 @@ struct dataset_offence {
 	uint8_t service;   /* index of dataset_service(), DATASET_UNKNOWN for none */
 	uint8_t hour;      /* local hour 0..23 or DATASET_UNKNOWN */
 	uint8_t weekday;   /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
-	uint8_t precision; /* enum store_precision */
+	uint8_t precision; /* enum store_precision, | DATASET_GONE once deleted */
 };
 
 /* Which offences a picture shows. */
@@ -75,9 +76,20 @@ int dataset_load(store *st, const char *tzname, dataset **out);
 
 void dataset_free(dataset *ds);
 
-/* Appends offences added to the store since the last load or sync (by id).
- * *added (may be NULL) receives how many. */
-int dataset_sync(dataset *ds, store *st, size_t *added);
+/* Called with each offence a sync or reload takes in or lets go of, for
+ * those who track where the data changed. Runs under the dataset's lock:
+ * it must not call back into the dataset. */
+typedef void (*dataset_seen_fn)(void *ctx, const struct dataset_offence *o);
+
+/* Appends offences added to the store since the last load or sync (by id),
+ * calling seen (may be NULL) for each. *added (may be NULL) receives how
+ * many. */
+int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t *added);
+
+/* Brings offence id (a store id) up to date after a correction or a
+ * deletion: its old copy is dropped and, when the store still has it, its
+ * new state read; seen hears of both. */
+int dataset_reload(dataset *ds, store *st, int64_t id, dataset_seen_fn seen, void *ctx);
 
 /* Number of offences held (with a point). */
 size_t dataset_count(const dataset *ds);

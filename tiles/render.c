@@ -5,12 +5,16 @@
  */
 #include "render.h"
 
+#include "changes.h"
 #include "err.h"
 #include "heatmap.h"
 #include "points.h"
+#include "tilemath.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +39,7 @@ struct renderer {
 	struct ramp_entry ramps[RAMP_CACHE];
 	unsigned long clock;
 	atomic_ulong version;
+	changes *changes; /* where offences changed, by version */
 };
 
 static const struct {
@@ -99,6 +104,12 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	}
 	refresh_weights(r);
 	atomic_init(&r->version, 1);
+	double extent[4];
+	dataset_extent(r->ds, extent);
+	if ((rc = changes_new(extent, 1, &r->changes)) < 0) {
+		renderer_free(r);
+		return rc;
+	}
 	*out = r;
 	return 0;
 }
@@ -116,27 +127,58 @@ void renderer_free(renderer *r)
 	if (!r)
 		return;
 	drop_ramps(r);
+	changes_free(r->changes);
 	dataset_free(r->ds);
 	style_free(r->style);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
 
-int renderer_sync(renderer *r, store *st, size_t *added)
+struct mark_ctx {
+	changes *changes;
+	unsigned long version;
+};
+
+static void mark_change(void *ctx, const struct dataset_offence *o)
 {
-	size_t n = 0;
-	int rc = dataset_sync(r->ds, st, &n);
-	if (added)
-		*added = n;
-	if (rc < 0 || n == 0)
-		return rc;
+	struct mark_ctx *m = ctx;
+	changes_mark(m->changes, o->x, o->y, m->version);
+}
+
+/* After the dataset changed: new weights, ramps recomputed, version up. */
+static void after_change(renderer *r)
+{
 	pthread_mutex_lock(&r->lock);
 	refresh_weights(r);
 	/* Auto breaks follow the data: recompute them for the new offences. */
 	drop_ramps(r);
 	pthread_mutex_unlock(&r->lock);
-	atomic_fetch_add(&r->version, 1);
-	return rc;
+}
+
+int renderer_sync(renderer *r, store *st, size_t *added)
+{
+	size_t n = 0;
+	/* Marks carry the next version, published once the data is in. */
+	struct mark_ctx m = {r->changes, atomic_load(&r->version) + 1};
+	int rc = dataset_sync(r->ds, st, mark_change, &m, &n);
+	if (added)
+		*added = n;
+	if (rc < 0 || n == 0)
+		return rc;
+	after_change(r);
+	atomic_store(&r->version, m.version);
+	return 0;
+}
+
+int renderer_reload(renderer *r, store *st, int64_t id)
+{
+	struct mark_ctx m = {r->changes, atomic_load(&r->version) + 1};
+	int rc = dataset_reload(r->ds, st, id, mark_change, &m);
+	if (rc < 0)
+		return rc;
+	after_change(r);
+	atomic_store(&r->version, m.version);
+	return 0;
 }
 
 unsigned long renderer_version(const renderer *r)
@@ -286,4 +328,58 @@ int render_png(renderer *r, const struct render_request *q, unsigned char **png,
 	}
 	cairo_surface_destroy(surface);
 	return rc;
+}
+
+/* FNV-1a over some bytes, continuing from h. */
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
+int render_etag(renderer *r, const struct render_request *q, char *out, size_t n)
+{
+	unsigned long version = 1;
+	uint64_t h = mix(1469598103934665603ULL, &q->filter, sizeof q->filter);
+	h = mix(h, &q->bandwidth, sizeof q->bandwidth);
+	h = mix(h, &q->view, sizeof q->view);
+	h = mix(h, &q->layers, sizeof q->layers);
+	const struct style_heatmap *hm = style_heatmap(r->style);
+	if ((q->layers & RENDER_HEATMAP) && hm) {
+		/* The ramp of the filter, and the changes within one bandwidth. */
+		const style_ramp *cached;
+		pthread_mutex_lock(&r->lock);
+		int rc = ramp_for(r, hm, &q->filter, &cached);
+		for (size_t i = 0; rc == 0 && i < style_ramp_size(cached); i++) {
+			double value;
+			struct style_colour c;
+			style_ramp_stop(cached, i, &value, &c);
+			h = mix(h, &value, sizeof value);
+			h = mix(h, &c, sizeof c);
+		}
+		pthread_mutex_unlock(&r->lock);
+		if (rc < 0)
+			return rc;
+		double reach = (q->bandwidth > 0 ? q->bandwidth : hm->bandwidth) /
+		               fmax(q->view.ground, 1e-6) / q->view.res;
+		double box[4];
+		view_frame_box(&q->view, reach * 1.01 + 1, box);
+		unsigned long v = changes_version(r->changes, box);
+		version = v > version ? v : version;
+	}
+	if (q->layers & RENDER_OFFENCES) {
+		double box[4];
+		view_frame_box(&q->view, 32, box); /* dots and their outlines */
+		unsigned long v = changes_version(r->changes, box);
+		version = v > version ? v : version;
+	}
+	if (q->layers & RENDER_CHOROPLETH) {
+		/* Classes depend on every mahalla's figures. */
+		unsigned long v = atomic_load(&r->version);
+		version = v > version ? v : version;
+	}
+	snprintf(out, n, "\"%lu-%016llx\"", version, (unsigned long long)h);
+	return 0;
 }

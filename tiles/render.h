@@ -48,8 +48,10 @@ void renderer_free(renderer *r);
 /* Takes in offences added to st since the last load or sync. */
 int renderer_sync(renderer *r, store *st, size_t *added);
 
-/* A number that changes whenever a sync brings new offences: part of every
- * tile's cache key. */
+/* Takes in a correction or deletion of offence id (a store id). */
+int renderer_reload(renderer *r, store *st, int64_t id);
+
+/* A number that grows whenever a sync or reload changes the offences. */
 unsigned long renderer_version(const renderer *r);
 
 /* The renderer's dataset and style, borrowed for its lifetime. */
@@ -66,6 +68,12 @@ struct render_request {
 /* Draws q into a new ARGB32 image surface of the view's size (*out; the
  * caller destroys it). */
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out);
+
+/* The entity tag of q's picture into out: it changes when anything the
+ * picture depends on changes (layers, view, filter, the heatmap's colour
+ * ramp, offences within reach of the view) and only then, so tiles far from
+ * a new offence keep theirs. */
+int render_etag(renderer *r, const struct render_request *q, char *out, size_t n);
 
 /* Draws q as PNG bytes: *png is a new buffer of *len bytes; free(). */
 int render_png(renderer *r, const struct render_request *q, unsigned char **png, size_t *len);

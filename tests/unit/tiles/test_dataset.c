@@ -219,10 +219,10 @@ static void test_queries_match_brute_force_and_sync_appends(void **state)
 			/* Live appends: more than the tail holds before a re-sort. */
 			n = fill(f->st, tr, n, 6000);
 			size_t added = 0;
-			assert_int_equal(dataset_sync(ds, f->st, &added), 0);
+			assert_int_equal(dataset_sync(ds, f->st, NULL, NULL, &added), 0);
 			assert_int_equal(added, 6000);
 			assert_int_equal(dataset_count(ds), 12000);
-			assert_int_equal(dataset_sync(ds, f->st, &added), 0);
+			assert_int_equal(dataset_sync(ds, f->st, NULL, NULL, &added), 0);
 			assert_int_equal(added, 0);
 		}
 	}

@@ -312,6 +312,56 @@ static void test_offence_points_at_high_zoom(void **state)
 	cairo_surface_destroy(img);
 }
 
+static void test_new_offence_changes_only_nearby_tiles(void **state)
+{
+	struct fixture *f = *state;
+	struct render_request near = {.layers = RENDER_HEATMAP}, far;
+	long x = 0, y = 0;
+	busiest_tile(f->r, 15, &x, &y);
+	/* bounded period and fixed breaks: the ramp does not move with the data */
+	struct dataset_filter_text period = {.from = "2025-07-01", .to = "2026-06-30"};
+	assert_int_equal(dataset_filter_parse(renderer_dataset(f->r), &period, &near.filter), 0);
+	far = near;
+	assert_int_equal(view_for_tile(15, x, y, 256, &near.view), 0);
+	assert_int_equal(view_for_tile(15, x + 6, y + 6, 256, &far.view), 0);
+	char e_near[160], e_far[160], e2[160];
+	assert_int_equal(render_etag(f->r, &near, e_near, sizeof e_near), 0);
+	assert_int_equal(render_etag(f->r, &far, e_far, sizeof e_far), 0);
+	cairo_surface_t *before = render_decoded(f->r, &near);
+
+	/* a new offence at the centre of the near tile */
+	double lon, lat;
+	tile_merc_to_lonlat(near.view.x0 + 128 * near.view.res, near.view.y0 - 128 * near.view.res,
+	                    &lon, &lat);
+	struct store_put_info info;
+	struct store_offence o = {.external_id = "live-1",
+	                          .occurred_from = 1780000000,
+	                          .occurred_to = 1780000000,
+	                          .precision = PREC_MINUTE,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = "theft",
+	                          .has_point = 1,
+	                          .lon = lon,
+	                          .lat = lat};
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	size_t added;
+	assert_int_equal(renderer_sync(f->r, f->st, &added), 0);
+	assert_int_equal(added, 1);
+
+	assert_int_equal(render_etag(f->r, &near, e2, sizeof e2), 0);
+	assert_string_not_equal(e2, e_near);
+	assert_int_equal(render_etag(f->r, &far, e2, sizeof e2), 0);
+	assert_string_equal(e2, e_far);
+	cairo_surface_t *after = render_decoded(f->r, &near);
+	int differ = 0;
+	for (int j = 96; j < 160; j++)
+		for (int i = 96; i < 160; i++)
+			differ += pixel(before, i, j) != pixel(after, i, j);
+	assert_true(differ > 100);
+	cairo_surface_destroy(before);
+	cairo_surface_destroy(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +370,7 @@ int main(void)
 	    cmocka_unit_test(test_density_does_not_depend_on_zoom),
 	    cmocka_unit_test(test_filters_change_the_picture_and_bad_layers_are_refused),
 	    cmocka_unit_test(test_offence_points_at_high_zoom),
+	    cmocka_unit_test(test_new_offence_changes_only_nearby_tiles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
