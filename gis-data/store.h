@@ -144,6 +144,10 @@ struct store_offence {
  * (info->outside when none does). */
 int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info);
 
+/* Deletes the offence with this external id; *id receives its store id.
+ * ERR_NOTFOUND when there is none. */
+int store_delete_offence(store *st, const char *external_id, int64_t *id);
+
 /* One planned assignment of a zone: a service's unit on a shift. */
 struct store_assignment {
 	const char *service, *unit;

@@ -20,6 +20,12 @@
 #ifndef POSBON_STYLE_DEFAULT
 #define POSBON_STYLE_DEFAULT "styles/default.json"
 #endif
+#ifndef POSBON_WEB_DIR
+#define POSBON_WEB_DIR "web"
+#endif
+#ifndef POSBON_LEAFLET_DIR
+#define POSBON_LEAFLET_DIR "node_modules/leaflet/dist"
+#endif
 
 static int parse_listen(const char *text, char *host, size_t n, int *port)
 {
@@ -38,7 +44,7 @@ static int parse_listen(const char *text, char *host, size_t n, int *port)
 int cmd_serve(int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
-	const char *cache_dir = "var/tiles";
+	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
 	long threads = 0, max_body_kb = 1024, cache_mb = 256;
 	int verbose = 0;
 	const struct opt table[] = {
@@ -50,6 +56,10 @@ int cmd_serve(int argc, char **argv)
 	    {"cache-dir", OPT_STRING, &cache_dir, "DIR",
 	     "tile cache folder (var/tiles); \"none\" for memory only", 0, 0, 0},
 	    {"cache-mb", OPT_LONG, &cache_mb, "MB", "memory for cached tiles (256)", 1, 65536, 0},
+	    {"web", OPT_STRING, &web_dir, "DIR", "the viewer's files (the source tree's web/)", 0,
+	     0, 0},
+	    {"basemap", OPT_STRING, &basemap, "URL",
+	     "basemap tiles for the viewer, e.g. https://host/{z}/{x}/{y}.png (none)", 0, 0, 0},
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
@@ -84,9 +94,15 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
 	app.db_path = pos[0];
+	app.basemap = basemap;
+	app.web.web = web_dir;
+	app.web.leaflet = POSBON_LEAFLET_DIR;
+	atomic_init(&app.ingested, 0);
 	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
 	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir};
-	if ((rc = cache_open(&co, &app.cache)) < 0 || (rc = store_open(pos[0], 0, &st)) < 0 ||
+	if ((rc = cache_open(&co, &app.cache)) < 0 ||
+	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
+	    (rc = events_new(&app.events)) < 0 || (rc = store_open(pos[0], 0, &st)) < 0 ||
 	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = routes_init(&app)) < 0)
 		goto out;
 	struct http_options ho = {.host = host,
@@ -94,9 +110,11 @@ int cmd_serve(int argc, char **argv)
 	                          .threads = (int)threads,
 	                          .max_body = (size_t)max_body_kb * 1024,
 	                          .routes = routes_table,
+	                          .authorize = routes_authorize,
 	                          .app = &app};
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
+	app.server = srv;
 	log_msg(LOG_INFO, 0, "serving %s on http://%s:%d/ (%zu offences)", pos[0], host,
 	        http_port(srv), dataset_count(renderer_dataset(app.r)));
 	for (;;) {
@@ -111,7 +129,10 @@ int cmd_serve(int argc, char **argv)
 		break;
 	}
 out:
+	events_shutdown(app.events);
 	http_stop(srv, 5000);
+	events_free(app.events);
+	tz_free(app.zone);
 	if (app.r)
 		routes_cleanup(&app);
 	renderer_free(app.r);

@@ -13,5 +13,6 @@ int cmd_sample(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_export_density(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 #endif

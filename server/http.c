@@ -10,13 +10,17 @@
 #include "log.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +28,19 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_options o;
 	atomic_ulong next_id;
+	pthread_mutex_t stats_lock;
+	struct http_stats stats;
 };
+
+const double http_latency_bounds[HTTP_LATENCY_BUCKETS] = {5,   10,   25,   50,      100,
+                                                          250, 1000, 5000, INFINITY};
+
+void http_stats(http_server *s, struct http_stats *out)
+{
+	pthread_mutex_lock(&s->stats_lock);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->stats_lock);
+}
 
 struct req_ctx {
 	struct http_request rq;
@@ -37,6 +53,11 @@ struct req_ctx {
 const char *http_arg(struct http_request *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(struct http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 }
 
 const char *http_header(struct http_request *rq, const char *name)
@@ -99,6 +120,31 @@ int http_reply_error(struct http_request *rq, unsigned status, const char *field
 	return rc;
 }
 
+int http_reply_file(struct http_request *rq, const char *path, const char *content_type,
+                    const char *cache_control)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return http_reply_error(rq, 404, "path", "no such file: %s", rq->path);
+	}
+	struct MHD_Response *r = MHD_create_response_from_fd((size_t)sb.st_size, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", content_type);
+	MHD_add_response_header(r, "Cache-Control", cache_control);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	rq->status = 200;
+	rq->bytes = (size_t)sb.st_size;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, 200, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 int http_reply_not_modified(struct http_request *rq, const char *etag)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -109,6 +155,16 @@ int http_reply_not_modified(struct http_request *rq, const char *etag)
 	enum MHD_Result ok = MHD_queue_response(rq->conn, 304, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+/* "/api/mahallas" answers itself and "/api/mahallas/..."; a prefix ending
+ * in '/' answers everything below it. */
+static int route_matches(const char *prefix, const char *path)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(path, prefix, n) != 0)
+		return 0;
+	return prefix[n - 1] == '/' || path[n] == '\0' || path[n] == '/';
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -156,12 +212,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	c->rq.body_len = c->len;
 	int path_known = 0;
 	for (const struct http_route *r = s->o.routes; r->method; r++) {
-		if (strncmp(url, r->prefix, strlen(r->prefix)) != 0)
+		if (!route_matches(r->prefix, url))
 			continue;
 		path_known = 1;
-		if (strcmp(method, r->method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
-			return r->handler(&c->rq);
+		if (strcmp(method, r->method) != 0 &&
+		    !(strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+			continue;
+		unsigned denied = s->o.authorize ? s->o.authorize(&c->rq, r->need) : 0;
+		if (denied == 401)
+			return http_reply_error(&c->rq, 401, "authorization",
+			                        "log in, or send Authorization: Bearer TOKEN");
+		if (denied)
+			return http_reply_error(&c->rq, 403, "authorization", "%s may not %s %s",
+			                        c->rq.who, method, url);
+		return r->handler(&c->rq);
 	}
 	if (path_known)
 		return http_reply_error(&c->rq, 405, NULL, "%s is not allowed on %s", method, url);
@@ -172,7 +236,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	struct req_ctx *c = *con_cls;
-	(void)cls;
 	(void)toe;
 	if (!c)
 		return;
@@ -193,6 +256,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double ms =
 	    (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
 	log_access(c->rq.id, client, c->rq.method, c->rq.path, c->rq.status, c->rq.bytes, ms);
+	http_server *s = cls;
+	pthread_mutex_lock(&s->stats_lock);
+	s->stats.requests++;
+	if (c->rq.status >= 200 && c->rq.status < 600)
+		s->stats.by_class[c->rq.status / 100]++;
+	for (int b = 0; b < HTTP_LATENCY_BUCKETS; b++)
+		if (ms <= http_latency_bounds[b])
+			s->stats.latency[b]++;
+	s->stats.latency_sum_ms += ms;
+	pthread_mutex_unlock(&s->stats_lock);
 	free(c->body);
 	free(c);
 	*con_cls = NULL;
@@ -219,15 +292,16 @@ int http_start(const struct http_options *o, http_server **out)
 	if (!s)
 		return err_set(ERR_NOMEM, "http: out of memory");
 	s->o = *o;
+	pthread_mutex_init(&s->stats_lock, NULL);
 	unsigned threads =
 	    o->threads > 0 ? (unsigned)o->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	/* The logger goes first, or MHD logs the options before it by itself. */
 	s->daemon = MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC, 0, NULL, NULL,
-	    on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1u,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-	    MHD_OPTION_END);
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+	    NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+	    threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);
 		return err_set(ERR_IO,
@@ -260,5 +334,6 @@ void http_stop(http_server *s, int grace_ms)
 	MHD_stop_daemon(s->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	pthread_mutex_destroy(&s->stats_lock);
 	free(s);
 }

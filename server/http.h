@@ -28,6 +28,8 @@ struct http_request {
 	const char *body; /* uploaded body, NUL-terminated; NULL for none */
 	size_t body_len;
 	void *app;       /* what http_start() was given */
+	char who[128];   /* authenticated name, "" for none */
+	int role;        /* authenticated role (the app's numbering), 0 for none */
 	unsigned status; /* set by the reply helpers, for the access log */
 	size_t bytes;
 };
@@ -40,7 +42,13 @@ struct http_route {
 	const char *method; /* "GET"; NULL ends the table */
 	const char *prefix; /* the path starts with it */
 	http_handler handler;
+	int need; /* role the caller must have; 0: anyone */
 };
+
+/* Decides whether rq may use a route that needs role need, filling rq->who
+ * and rq->role: returns 0 to go on, or 401 (no valid credentials) or 403
+ * (a role that may not), which http.c answers as a JSON error. */
+typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 
 struct http_options {
 	const char *host; /* "127.0.0.1" */
@@ -48,6 +56,7 @@ struct http_options {
 	int threads;     /* worker threads; 0: the number of cores */
 	size_t max_body; /* largest request body accepted */
 	const struct http_route *routes;
+	http_authorize authorize; /* NULL: every route is open */
 	void *app;
 };
 
@@ -62,8 +71,26 @@ int http_port(const http_server *s);
  * everything and frees the server; accepts NULL. */
 void http_stop(http_server *s, int grace_ms);
 
+#define HTTP_LATENCY_BUCKETS 9
+
+/* Counters for /metrics. */
+struct http_stats {
+	unsigned long requests;
+	unsigned long by_class[6];                   /* [2] = 2xx ... [5] = 5xx */
+	unsigned long latency[HTTP_LATENCY_BUCKETS]; /* cumulative, see http_latency_bounds */
+	double latency_sum_ms;
+};
+
+/* Upper bounds in milliseconds of the latency buckets (the last is +Inf). */
+extern const double http_latency_bounds[HTTP_LATENCY_BUCKETS];
+
+void http_stats(http_server *s, struct http_stats *out);
+
 /* A query-string argument, or NULL. Borrowed for the request. */
 const char *http_arg(struct http_request *rq, const char *name);
+
+/* A cookie of the request, or NULL. */
+const char *http_cookie(struct http_request *rq, const char *name);
 
 /* A request header, or NULL. */
 const char *http_header(struct http_request *rq, const char *name);
@@ -80,6 +107,11 @@ int http_reply_json(struct http_request *rq, unsigned status, const char *json);
  * may be NULL. The message is formatted. */
 int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
+
+/* Replies with the file at path (opened here; sent with sendfile) and the
+ * content type; 404 JSON when it cannot be opened. */
+int http_reply_file(struct http_request *rq, const char *path, const char *content_type,
+                    const char *cache_control);
 
 /* Replies 304 Not Modified with the ETag. */
 int http_reply_not_modified(struct http_request *rq, const char *etag);

@@ -114,6 +114,7 @@ static const struct command commands[] = {
     {"render", cmd_render, "draw layers into a PNG"},
     {"export-density", cmd_export_density, "write the density grid as a GeoTIFF"},
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
+    {"token", cmd_token, "add or revoke API and viewer tokens"},
     {"import", cmd_import, "import a vector file into a layer"},
 };
 

@@ -4,12 +4,15 @@
  */
 #include "routes.h"
 
+#include "api.h"
+
 #include "err.h"
 #include "log.h"
 #include "store.h"
 #include "tilemath.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +36,7 @@ void routes_cleanup(struct app *app)
 }
 
 /* This worker thread's connection, opened on first use. */
-static store *thread_store(struct app *app)
+store *routes_store(struct app *app)
 {
 	store *st = pthread_getspecific(app->store_key);
 	if (st)
@@ -49,7 +52,7 @@ static store *thread_store(struct app *app)
 static int get_health(struct http_request *rq)
 {
 	struct app *app = rq->app;
-	store *st = thread_store(app);
+	store *st = routes_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	char body[256];
@@ -60,8 +63,7 @@ static int get_health(struct http_request *rq)
 	return http_reply_json(rq, 200, body);
 }
 
-/* The filter and heatmap options of the query string. */
-static int parse_filter(struct http_request *rq, const dataset *ds, struct render_request *q)
+int routes_filter(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply)
 {
 	struct dataset_filter_text t = {
 	    .from = http_arg(rq, "from"),
@@ -76,17 +78,20 @@ static int parse_filter(struct http_request *rq, const dataset *ds, struct rende
 		const char *msg = err_msg();
 		size_t n = strcspn(msg, ":");
 		snprintf(field, sizeof field, "%.*s", (int)n, msg);
-		return http_reply_error(rq, 400, field, "%s", msg);
+		*reply = http_reply_error(rq, 400, field, "%s", msg);
+		return 1;
 	}
 	const char *bw = http_arg(rq, "bandwidth");
 	if (bw) {
 		char *end;
 		q->bandwidth = strtod(bw, &end);
-		if (end == bw || *end || !(q->bandwidth >= 10 && q->bandwidth <= 20000))
-			return http_reply_error(rq, 400, "bandwidth",
-			                        "bandwidth: '%s' is not a number of metres from 10 "
-			                        "to 20000",
-			                        bw);
+		if (end == bw || *end || !(q->bandwidth >= 10 && q->bandwidth <= 20000)) {
+			*reply = http_reply_error(rq, 400, "bandwidth",
+			                          "bandwidth: '%s' is not a number of metres from "
+			                          "10 to 20000",
+			                          bw);
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -162,9 +167,9 @@ static int get_tile(struct http_request *rq)
 		return http_reply_error(rq, 404, "layers", "%s", err_msg());
 	if (view_for_tile(z, x, y, 256 * scale, &q.view) < 0)
 		return http_reply_error(rq, 404, "z/x/y", "%s", err_msg());
-	int rc = parse_filter(rq, renderer_dataset(app->r), &q);
-	if (rc)
-		return rc;
+	int reply;
+	if (routes_filter(rq, renderer_dataset(app->r), &q, &reply))
+		return reply;
 	char etag[160];
 	if (render_etag(app->r, &q, etag, sizeof etag) < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
@@ -183,8 +188,163 @@ static int get_tile(struct http_request *rq)
 	                  "Access-Control-Allow-Origin", "*", NULL);
 }
 
+unsigned routes_authorize(struct http_request *rq, int need)
+{
+	struct app *app = rq->app;
+	struct auth_identity who;
+	const char *auth = http_header(rq, "Authorization");
+	const char *session = http_cookie(rq, "posbon_session");
+	if (need == ROLE_NONE)
+		return 0;
+	store *st = routes_store(app);
+	if (!st)
+		return 401;
+	int rc = ERR_NOTFOUND;
+	if (auth && strncmp(auth, "Bearer ", 7) == 0)
+		rc = auth_check_token(st, auth + 7, &who);
+	else if (session)
+		rc = auth_check_session(st, session, &who);
+	if (rc < 0)
+		return 401;
+	snprintf(rq->who, sizeof rq->who, "%s", who.name);
+	rq->role = who.role;
+	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
+}
+
+static int post_login(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	struct auth_identity who;
+	char session[AUTH_SECRET_LEN], cookie[256], body[256];
+	json_error_t jerr;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	json_t *o = rq->body ? json_loadb(rq->body, rq->body_len, 0, &jerr) : NULL;
+	const char *token = json_string_value(json_object_get(o, "token"));
+	int rc = token ? auth_login(st, token, &who, session) : ERR_NOTFOUND;
+	json_decref(o);
+	if (rc < 0)
+		return http_reply_error(rq, 401, "token", "unknown or revoked token");
+	snprintf(cookie, sizeof cookie,
+	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", session,
+	         AUTH_SESSION_SECONDS);
+	json_t *answer =
+	    json_pack("{s:s, s:s}", "name", who.name, "role", auth_role_name(who.role));
+	char *text = json_dumps(answer, JSON_COMPACT);
+	json_decref(answer);
+	snprintf(body, sizeof body, "%s", text ? text : "{}");
+	free(text);
+	size_t len = strlen(body);
+	unsigned char *copy = malloc(len);
+	if (!copy)
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	memcpy(copy, body, len);
+	return http_reply(rq, 200, "application/json; charset=utf-8", copy, len, "Set-Cookie",
+	                  cookie, "Cache-Control", "no-store", NULL);
+}
+
+static int post_logout(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	if (st)
+		auth_logout(st, http_cookie(rq, "posbon_session"));
+	unsigned char *copy = malloc(2);
+	if (!copy)
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	memcpy(copy, "{}", 2);
+	return http_reply(rq, 200, "application/json", copy, 2, "Set-Cookie",
+	                  "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", NULL);
+}
+
+static int get_me(struct http_request *rq)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"%s\"}", rq->who,
+	         auth_role_name((enum auth_role)rq->role));
+	return http_reply_json(rq, 200, body);
+}
+
+static int get_events(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	return events_subscribe(app->events, rq);
+}
+
+static int get_static(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	return static_serve(rq, &app->web);
+}
+
+/* Prometheus text exposition of the server's counters. */
+static int get_metrics(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	struct http_stats hs;
+	struct cache_stats cs;
+	char *buf = malloc(8192);
+	size_t n = 0, cap = 8192;
+	if (!buf)
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	http_stats(app->server, &hs);
+	cache_stats(app->cache, &cs);
+#define OUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
+	OUT("# HELP posbon_http_requests_total HTTP requests answered, by status class.\n"
+	    "# TYPE posbon_http_requests_total counter\n");
+	for (int c = 2; c <= 5; c++)
+		OUT("posbon_http_requests_total{class=\"%dxx\"} %lu\n", c, hs.by_class[c]);
+	OUT("# HELP posbon_http_request_duration_ms Time to answer a request.\n"
+	    "# TYPE posbon_http_request_duration_ms histogram\n");
+	for (int b = 0; b < HTTP_LATENCY_BUCKETS; b++) {
+		if (isinf(http_latency_bounds[b]))
+			OUT("posbon_http_request_duration_ms_bucket{le=\"+Inf\"} %lu\n",
+			    hs.latency[b]);
+		else
+			OUT("posbon_http_request_duration_ms_bucket{le=\"%g\"} %lu\n",
+			    http_latency_bounds[b], hs.latency[b]);
+	}
+	OUT("posbon_http_request_duration_ms_sum %.3f\nposbon_http_request_duration_ms_count "
+	    "%lu\n",
+	    hs.latency_sum_ms, hs.requests);
+	OUT("# TYPE posbon_tile_cache_hits_total counter\n"
+	    "posbon_tile_cache_hits_total{tier=\"memory\"} %lu\n"
+	    "posbon_tile_cache_hits_total{tier=\"disk\"} %lu\n"
+	    "# TYPE posbon_tiles_rendered_total counter\nposbon_tiles_rendered_total %lu\n"
+	    "# TYPE posbon_tile_cache_bytes gauge\nposbon_tile_cache_bytes %zu\n"
+	    "# TYPE posbon_offences gauge\nposbon_offences %zu\n"
+	    "# TYPE posbon_data_version gauge\nposbon_data_version %lu\n"
+	    "# TYPE posbon_event_subscribers gauge\nposbon_event_subscribers %u\n",
+	    cs.memory_hits, cs.disk_hits, cs.renders, cs.memory_bytes,
+	    dataset_count(renderer_dataset(app->r)), renderer_version(app->r),
+	    events_subscribers(app->events));
+	OUT("# TYPE posbon_ingested_total counter\nposbon_ingested_total %lu\n",
+	    atomic_load(&app->ingested));
+#undef OUT
+	if (n >= cap) {
+		free(buf);
+		return http_reply_error(rq, 500, NULL, "metrics overflow");
+	}
+	return http_reply(rq, 200, "text/plain; version=0.0.4", (unsigned char *)buf, n, NULL);
+}
+
 const struct http_route routes_table[] = {
-    {"GET", "/healthz", get_health},
-    {"GET", "/tiles/", get_tile},
-    {NULL, NULL, NULL},
+    {"GET", "/healthz", get_health, ROLE_NONE},
+    {"POST", "/api/login", post_login, ROLE_NONE},
+    {"POST", "/api/logout", post_logout, ROLE_NONE},
+    {"GET", "/api/me", get_me, ROLE_VIEWER},
+    {"GET", "/api/meta", api_meta, ROLE_VIEWER},
+    {"GET", "/api/legend", api_legend, ROLE_VIEWER},
+    {"GET", "/api/mahallas", api_mahallas, ROLE_VIEWER},
+    {"GET", "/api/summary", api_summary, ROLE_VIEWER},
+    {"GET", "/api/offences", api_offences_get, ROLE_VIEWER},
+    {"POST", "/api/offences", api_offences_post, ROLE_OFFICER},
+    {"PATCH", "/api/offences/", api_offence_patch, ROLE_OFFICER},
+    {"DELETE", "/api/offences/", api_offence_delete, ROLE_OFFICER},
+    {"GET", "/api/events", get_events, ROLE_VIEWER},
+    {"GET", "/metrics", get_metrics, ROLE_VIEWER},
+    {"GET", "/tiles/", get_tile, ROLE_VIEWER},
+    {"GET", "/", get_static, ROLE_NONE},
+    {NULL, NULL, NULL, 0},
 };

@@ -7,21 +7,44 @@
 #ifndef POSBON_ROUTES_H
 #define POSBON_ROUTES_H
 
+#include "auth.h"
 #include "cache.h"
+#include "events.h"
 #include "http.h"
 #include "render.h"
+#include "static.h"
+#include "store.h"
+#include "timeparse.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 struct app {
 	const char *db_path;
 	renderer *r;
 	tile_cache *cache;
+	events *events;
+	tz *zone;                /* the district's time zone, for local times */
+	const char *basemap;     /* optional basemap URL template for the viewer */
+	struct static_dirs web;  /* the viewer's files */
+	http_server *server;     /* for /metrics */
+	atomic_ulong ingested;   /* offences stored through the API */
 	pthread_key_t store_key; /* per-thread store, closed when the thread ends */
 };
 
-/* The route table, ended by a NULL method. */
+/* The route table, ended by a NULL method, and who may use which. */
 extern const struct http_route routes_table[];
+
+/* The http_authorize hook: bearer tokens and session cookies. */
+unsigned routes_authorize(struct http_request *rq, int need);
+
+/* This worker thread's database connection, opened on first use; NULL
+ * (logged) when the database cannot be opened. */
+store *routes_store(struct app *app);
+
+/* Parses the filter and heatmap query arguments of rq into q. Returns 0, or
+ * 1 after answering 400 naming the field (*reply is the answer's result). */
+int routes_filter(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply);
 
 /* Prepares the per-thread connections of app; routes_cleanup() undoes it. */
 int routes_init(struct app *app);

@@ -771,3 +771,42 @@ void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
 	count_array(&ds->unplaced, f, weights, counts, n);
 	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
 }
+
+static double tally_array(const struct offence_array *a, const struct dataset_filter *f,
+                          int mahalla, double *by_category, double *by_service)
+{
+	double total = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct dataset_offence *o = &a->v[i];
+		if ((mahalla >= 0 && o->mahalla != mahalla) || !dataset_filter_match(f, o))
+			continue;
+		total++;
+		if (by_category && o->category != DATASET_NONE)
+			by_category[o->category]++;
+		if (by_service && o->service != DATASET_UNKNOWN)
+			by_service[o->service]++;
+	}
+	return total;
+}
+
+double dataset_tally(const dataset *ds, const struct dataset_filter *f, int mahalla,
+                     double *by_category, double *by_service)
+{
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	if (by_category)
+		memset(by_category, 0, ds->categories.n * sizeof *by_category);
+	if (by_service)
+		memset(by_service, 0, ds->services.n * sizeof *by_service);
+	double total = 0;
+	const struct offence_array *arrays[] = {&ds->sorted, &ds->tail, &ds->outliers,
+	                                        &ds->unplaced};
+	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+		total += tally_array(arrays[i], f, mahalla, by_category, by_service);
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
+	return total;
+}
+
+size_t dataset_service_count(const dataset *ds)
+{
+	return ds->services.n;
+}

@@ -150,6 +150,15 @@ int dataset_mahalla_index(const dataset *ds, const char *code);
 void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
                             const double *weights, double *counts);
 
+/* Offences passing f (in mahalla index `mahalla`, or everywhere when it is
+ * -1), counted, including those without a point; by_category (entries for
+ * dataset_category_count()) and by_service (dataset_service_count()) get
+ * the counts per index when not NULL. Returns the total. */
+double dataset_tally(const dataset *ds, const struct dataset_filter *f, int mahalla,
+                     double *by_category, double *by_service);
+
+size_t dataset_service_count(const dataset *ds);
+
 /* Points for kernel density: a growable, caller-owned buffer. */
 struct dataset_points {
 	struct kde_point *pts;

@@ -224,6 +224,21 @@ static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dat
 	return 0;
 }
 
+int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out)
+{
+	const struct style_heatmap *h = style_heatmap(r->style);
+	const style_ramp *cached;
+	*out = NULL;
+	if (!h)
+		return err_set(ERR_NOTFOUND, "the style has no heatmap layer");
+	pthread_mutex_lock(&r->lock);
+	int rc = ramp_for(r, h, f, &cached);
+	if (rc == 0)
+		rc = style_ramp_scaled(cached, 1.0, out);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
 static int draw_heatmap(renderer *r, cairo_t *cr, const struct render_request *q)
 {
 	const struct style_heatmap *h = style_heatmap(r->style);

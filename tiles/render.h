@@ -75,6 +75,11 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
  * a new offence keep theirs. */
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n);
 
+/* The heatmap's colour ramp for filter f, in density units (see
+ * heatmap_ramp()): a new copy in *out, free with style_ramp_free().
+ * ERR_NOTFOUND when the style has no heatmap layer. */
+int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out);
+
 /* Draws q as PNG bytes: *png is a new buffer of *len bytes; free(). */
 int render_png(renderer *r, const struct render_request *q, unsigned char **png, size_t *len);
 

@@ -1,9 +1,15 @@
-# posbon serve over loopback: health, tiles with ETag and 304, TileJSON, JSON
-# errors naming the field, and a graceful stop on SIGTERM.
+# posbon serve over loopback with a real HTTP client: authentication, tiles
+# with ETags, live ingest that changes only nearby tiles, server-sent
+# events, figures, corrections, bad input, and a graceful stop.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/s.sqlite"
 "$POSBON" sample "$DB" --offences 3000 --mahallas 10 --end 2026-06-30 >/dev/null
-"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" >"$TMP/access.log" 2>"$TMP/error.log" &
+VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall-screen)
+OFFICER=$("$POSBON" token add "$DB" --role officer --name duty-desk)
+check_true "tokens are printed once" 'echo "$VIEWER" | grep -q "^pb_[0-9a-f]\{64\}$"'
+check "only hashes are stored" "$(sql "$DB" "SELECT count(*) FROM tokens WHERE hash = '$VIEWER'")" 0
+"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" \
+	--max-body-kb 64 >"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!
 port=""
 for _ in $(seq 1 100); do
@@ -13,46 +19,113 @@ for _ in $(seq 1 100); do
 done
 check_true "server announced its port" '[ -n "$port" ]'
 URL="http://127.0.0.1:$port"
+V="Authorization: Bearer $VIEWER"
+O="Authorization: Bearer $OFFICER"
+code() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
 
-check "health" "$(curl -s "$URL/healthz" | sed 's/"offences":[0-9]*/"offences":N/')" \
-	'{"status":"ok","schema":1,"offences":N,"data_version":1}'
-# The district's centre tile at z14 and its neighbours; one of them has heat.
+check "health is open" "$(code "$URL/healthz")" 200
+check "tiles need credentials" "$(code "$URL/tiles/heatmap/1/0/0.png")" 401
+check "the API needs credentials" "$(code "$URL/api/meta")" 401
+check "a wrong token is refused" "$(code -H "Authorization: Bearer pb_nothing" "$URL/api/meta")" 401
+if [ -f "$POSBON_SOURCE_DIR/web/index.html" ]; then
+	check "the viewer page is open (it carries no data)" "$(code "$URL/")" 200
+fi
+check "a viewer may not post offences" "$(code -H "$V" -X POST -d '{}' "$URL/api/offences")" 403
+# login: the token once, then an HttpOnly session cookie
+curl -s -c "$TMP/jar" -H "Content-Type: application/json" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login" >/dev/null
+check_true "session cookie is HttpOnly and SameSite=Strict" 'grep -q "#HttpOnly_127.0.0.1.*posbon_session" "$TMP/jar"'
+check "the session works" "$(curl -s -b "$TMP/jar" "$URL/api/me")" '{"name":"wall-screen","role":"viewer"}'
+
+META=$(curl -s -H "$V" "$URL/api/meta")
+check_true "meta names the district and categories" 'echo "$META" | python3 -c "import json,sys; m=json.load(sys.stdin); assert m[\"district\"][\"code\"] and len(m[\"categories\"]) >= 5"'
 read -r W S E N <<EOT
-$(curl -s "$URL/tiles/heatmap.json" | python3 -c 'import json,sys; print(*json.load(sys.stdin)["bounds"])')
+$(echo "$META" | python3 -c 'import json,sys; print(*json.load(sys.stdin)["district"]["bounds"])')
 EOT
-check_true "TileJSON bounds around Tashkent" 'awk -v w="$W" -v n="$N" "BEGIN { exit !(w > 69 && w < 69.5 && n > 41 && n < 41.5) }"'
-xy=$(python3 -c "
+tile_of() { # lon lat zoom -> "x y"
+	python3 -c "
 import math
-lon, lat = ($W + $E) / 2, ($S + $N) / 2
-n = 2 ** 14
-x = int((lon + 180) / 360 * n)
-y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-print(x, y)")
-set -- $xy
-TILE="$URL/tiles/heatmap/14/$1/$2.png"
-code=$(curl -s -o "$TMP/t.png" -D "$TMP/h" -w "%{http_code}" "$TILE")
-check "tile answers 200" "$code" 200
+lon, lat, z = $1, $2, $3
+n = 2 ** z
+print(int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n))"
+}
+# the busiest spot of the sample, where one more offence shows
+set -- $(sql "$DB" "SELECT round(ST_X(geom), 3), round(ST_Y(geom), 3) FROM offences WHERE geom IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1" | tr '|' ' ')
+CLON=$1 CLAT=$2
+set -- $(tile_of "$CLON" "$CLAT" 15)
+TX=$1 TY=$2
+Q="from=2025-07-01&to=2026-06-30&bandwidth=60"
+NEAR="$URL/tiles/heatmap/15/$TX/$TY.png?$Q"
+FAR="$URL/tiles/heatmap/15/$((TX + 40))/$TY.png?$Q"   # about 20 km east
+curl -s -H "$V" -D "$TMP/hn" -o "$TMP/near1.png" "$NEAR"
+curl -s -H "$V" -D "$TMP/hf" -o /dev/null "$FAR"
+etag_near=$(sed -n 's/^ETag: \(.*\)\r$/\1/Ip' "$TMP/hn")
+etag_far=$(sed -n 's/^ETag: \(.*\)\r$/\1/Ip' "$TMP/hf")
 check "tile is a 256 px PNG" "$(python3 -c "
-import struct,sys
-d=open('$TMP/t.png','rb').read()
+import struct
+d=open('$TMP/near1.png','rb').read()
 print(d[:4]==b'\x89PNG', struct.unpack('>II', d[16:24]))")" "True (256, 256)"
-etag=$(sed -n 's/^ETag: \(.*\)\r$/\1/Ip' "$TMP/h")
-check_true "tile has an ETag" '[ -n "$etag" ]'
-check_true "the tile is in the disk cache" '[ "$(find "$TMP/tiles" -name "*.png" | wc -l)" -ge 1 ]'
-check "a cached tile is the same tile" "$(curl -s "$TILE" | cmp - "$TMP/t.png" && echo same)" same
-check "same ETag gets 304" "$(curl -s -o /dev/null -w "%{http_code}" -H "If-None-Match: $etag" "$TILE")" 304
-check "@2x tile is 512 px" "$(curl -s "$URL/tiles/heatmap/14/$1/$2@2x.png" | python3 -c "
+check "same ETag gets 304" "$(code -H "$V" -H "If-None-Match: $etag_near" "$NEAR")" 304
+check "@2x tile is 512 px" "$(curl -s -H "$V" "$URL/tiles/heatmap/15/$TX/$TY@2x.png" | python3 -c "
 import struct,sys
 d=sys.stdin.buffer.read(); print(struct.unpack('>II', d[16:24]))")" "(512, 512)"
-check "a filter changes the ETag" "$(curl -s -D - -o /dev/null "$TILE?hours=20-08" | sed -n 's/^ETag: \(.*\)\r$/\1/Ip' | grep -c -F "$etag")" 0
-body=$(curl -s -w " %{http_code}" "$TILE?hours=25-3")
-check_true "bad filter is a 400 naming the field" 'echo "$body" | grep -q "\"field\":\"hours\".* 400$"'
-body=$(curl -s -w " %{http_code}" "$URL/tiles/heatmap/30/1/1.png")
-check_true "tile outside the zoom range is a 404" 'echo "$body" | grep -q " 404$"'
-body=$(curl -s -w " %{http_code}" "$URL/tiles/unicorns/1/1/1.png")
-check_true "unknown layer is a 404 naming it" 'echo "$body" | grep -q "unicorns.* 404$"'
-check "unknown path 404" "$(curl -s -o /dev/null -w "%{http_code}" "$URL/nothing")" 404
-check "wrong method 405" "$(curl -s -o /dev/null -w "%{http_code}" -X DELETE "$URL/healthz")" 405
+
+# an open viewer listening for events
+curl -s -N --max-time 8 -H "$V" "$URL/api/events" >"$TMP/events" &
+SSE=$!
+sleep 0.5
+FEATURE="{\"type\":\"Feature\",\"properties\":{\"id\":\"live-1\",\"time\":\"2026-06-01T21:30:00\",\"category\":\"theft\",\"service\":\"ppx\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[$CLON,$CLAT]}}"
+body=$(curl -s -w " %{http_code}" -H "$O" -H "Content-Type: application/json" -d "$FEATURE" "$URL/api/offences")
+check "posting an offence answers 201" "$body" '{"inserted":1,"updated":0,"unchanged":0,"ids":["live-1"]} 201'
+check "it is stored" "$(sql "$DB" "SELECT category || ' ' || (mahalla_code IS NOT NULL) FROM offences WHERE external_id = 'live-1'")" "theft 1"
+check "and audited with who" "$(sql "$DB" "SELECT actor FROM audit WHERE action = 'ingest'")" "duty-desk"
+curl -s -H "$V" -D "$TMP/hn2" -o "$TMP/near2.png" "$NEAR"
+etag_near2=$(sed -n 's/^ETag: \(.*\)\r$/\1/Ip' "$TMP/hn2")
+check_true "the tile that holds it has a new ETag" '[ "$etag_near2" != "$etag_near" ]'
+check_true "and other pixels" '! cmp -s "$TMP/near1.png" "$TMP/near2.png"'
+check "a tile 20 km away keeps its ETag" "$(code -H "$V" -H "If-None-Match: $etag_far" "$FAR")" 304
+body=$(curl -s -H "$O" -d "$FEATURE" "$URL/api/offences")
+check "re-posting is idempotent" "$body" '{"inserted":0,"updated":0,"unchanged":1,"ids":["live-1"]}'
+wait "$SSE" || true
+check_true "the event stream told the viewer" 'grep -q "^event: offences" "$TMP/events" && grep -q "\"added\":1" "$TMP/events"'
+
+# corrections
+check "PATCH corrects" "$(curl -s -H "$O" -X PATCH -d '{"properties":{"category":"robbery"}}' "$URL/api/offences/live-1")" '{"id":"live-1","changed":true}'
+check "the correction is stored" "$(sql "$DB" "SELECT category FROM offences WHERE external_id = 'live-1'")" robbery
+check "DELETE removes" "$(code -H "$O" -X DELETE "$URL/api/offences/live-1")" 200
+check "deleting again is a 404" "$(code -H "$O" -X DELETE "$URL/api/offences/live-1")" 404
+check "every write is audited" "$(sql "$DB" "SELECT group_concat(action) FROM (SELECT action FROM audit WHERE actor = 'duty-desk' ORDER BY id)")" "ingest,update,delete"
+
+# figures
+check "mahallas as GeoJSON" "$(curl -s -H "$V" "$URL/api/mahallas" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['features']))")" 10
+FIG=$(curl -s -H "$V" "$URL/api/mahallas/M01?$Q")
+check_true "a mahalla's figures" 'echo "$FIG" | python3 -c "import json,sys; f=json.load(sys.stdin); assert f[\"offences\"] > 0 and f[\"rate_per_1000\"] > 0 and f[\"by_category\"] and \"previous\" in f"'
+check "unknown mahalla 404" "$(code -H "$V" "$URL/api/mahallas/M99")" 404
+check "offence pages are capped" "$(code -H "$V" "$URL/api/offences?limit=100000")" 400
+check "an offence page" "$(curl -s -H "$V" "$URL/api/offences?limit=7&bbox=$W,$S,$E,$N" | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['features']), d['next_offset'])")" "7 7"
+check_true "legend of the heatmap" 'curl -s -H "$V" "$URL/api/legend?layer=heatmap&$Q" | grep -q "\"stops\":\[{\"value\""'
+check_true "metrics in Prometheus text" 'curl -s -H "$V" "$URL/metrics" | grep -q "^posbon_tiles_rendered_total [1-9]"'
+
+# bad input: each a 4xx naming what was wrong, and the daemon goes on
+body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature", "properties": {' "$URL/api/offences")
+check_true "malformed JSON is a 400 with the position" 'echo "$body" | grep -q "line 1, column .* 400$"'
+body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"id":"x","time":"2026-06-01T10:00","category":"unicorn"},"geometry":{"type":"Point","coordinates":[69.25,41.3]}}' "$URL/api/offences")
+check_true "unknown category is a 422 naming the field" 'echo "$body" | grep -q "\"field\":\"features\[0\].properties.category\".* 422$"'
+body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"id":"x","time":"2026-06-01T10:00"},"geometry":{"type":"Point","coordinates":[269.25,41.3]}}' "$URL/api/offences")
+check_true "coordinates out of range are a 422" 'echo "$body" | grep -q "coordinates.* 422$"'
+body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"id":"x","time":"yesterday"},"geometry":null,"mahalla":"M01"}' "$URL/api/offences")
+check_true "an unreadable time is a 422 naming it" 'echo "$body" | grep -q "properties.time.* 422$"'
+head -c 100000 /dev/zero | tr '\0' 'x' >"$TMP/big"
+check "an oversized body is a 413" "$(code -H "$O" --data-binary @"$TMP/big" "$URL/api/offences")" 413
+check "path traversal finds nothing" "$(code --path-as-is "$URL/../../etc/passwd")" 404
+check "hidden files are not served" "$(code "$URL/.git/config")" 404
+check "a tile outside the pyramid is a 404" "$(code -H "$V" "$URL/tiles/heatmap/30/1/1.png")" 404
+body=$(curl -s -w " %{http_code}" -H "$V" "$URL/tiles/heatmap/15/$TX/$TY.png?hours=25-3")
+check_true "a bad filter is a 400 naming the field" 'echo "$body" | grep -q "\"field\":\"hours\".* 400$"'
+check "an absurd bandwidth is a 400" "$(code -H "$V" "$URL/tiles/heatmap/15/$TX/$TY.png?bandwidth=1e9")" 400
+check "unknown path 404" "$(code -H "$V" "$URL/api/nothing")" 404
+check "wrong method 405" "$(code -X DELETE "$URL/healthz")" 405
+check "still serving" "$(code "$URL/healthz")" 200
+check "nothing half-written" "$(sql "$DB" "SELECT count(*) FROM offences WHERE external_id = 'x'")" 0
 
 kill -TERM "$PID"
 wait "$PID"

@@ -1,0 +1,793 @@
+/*
+ * api: the JSON endpoints of docs/api.md: what the viewer and other
+ * systems read (meta, legends, mahallas and their figures, offence lists)
+ * and the live ingest of offences with corrections.
+ *
+ * A write is committed before its answer; then the renderer takes the
+ * change in (only tiles near it change) and open viewers hear of it.
+ */
+#include "api.h"
+
+#include "err.h"
+#include "heatmap.h"
+#include "log.h"
+#include "tilemath.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_FEATURES 10000
+#define PAGE_MAX     5000
+
+/* Answers a jansson value (taken over) as JSON. */
+static int reply_value(struct http_request *rq, unsigned status, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!text)
+		return http_reply_error(rq, 500, NULL, "out of memory");
+	int rc = http_reply_json(rq, status, text);
+	free(text);
+	return rc;
+}
+
+static void iso_time(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	char buf[32];
+	if (t == STORE_NO_TIME)
+		return json_null();
+	iso_time(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+static json_t *text_or_null(sqlite3_stmt *s, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	return t ? json_string(t) : json_null();
+}
+
+static void colour_hex(const struct style_colour *c, char out[10])
+{
+	snprintf(out, 10, "#%02x%02x%02x%02x", (int)lround(c->r * 255), (int)lround(c->g * 255),
+	         (int)lround(c->b * 255), (int)lround(c->a * 255));
+}
+
+/* Codes of a table with names in three languages and the style's colour. */
+static json_t *code_list(store *st, const style *sty, int services)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *a = json_array();
+	const char *sql = services ? "SELECT code, name_uz, name_ru, name_en FROM services "
+	                             "ORDER BY code"
+	                           : "SELECT code, name_uz, name_ru, name_en FROM categories "
+	                             "ORDER BY code";
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return a;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(s, 0);
+		struct style_colour c;
+		char hex[10];
+		if (services)
+			style_service_colour(sty, code, &c);
+		else
+			style_category_colour(sty, code, &c);
+		colour_hex(&c, hex);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:s}", "code", code,
+		                                   "name_uz", text_or_null(s, 1), "name_ru",
+		                                   text_or_null(s, 2), "name_en",
+		                                   text_or_null(s, 3), "colour", hex));
+	}
+	sqlite3_finalize(s);
+	return a;
+}
+
+int api_meta(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	const dataset *ds = renderer_dataset(app->r);
+	const style *sty = renderer_style(app->r);
+	double e[4], w, s, ea, n;
+	dataset_extent(ds, e);
+	tile_merc_to_lonlat(e[0], e[1], &w, &s);
+	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
+	json_t *district = json_pack("{s:[f,f,f,f]}", "bounds", w, s, ea, n);
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT code, name_uz, name_ru, name_en FROM districts ORDER BY id "
+	                       "LIMIT 1",
+	                       -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW) {
+		json_object_set_new(district, "code", text_or_null(q, 0));
+		json_object_set_new(district, "name_uz", text_or_null(q, 1));
+		json_object_set_new(district, "name_ru", text_or_null(q, 2));
+		json_object_set_new(district, "name_en", text_or_null(q, 3));
+	}
+	sqlite3_finalize(q);
+	int64_t first, last;
+	dataset_time_range(ds, &first, &last);
+	json_t *o = json_pack(
+	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
+	    district, "categories", code_list(st, sty, 0), "services", code_list(st, sty, 1),
+	    "time_range", "first", time_or_null(first), "last", time_or_null(last), "layers",
+	    "districts", "mahallas", "choropleth", "heatmap", "offences", "zones", "tracks",
+	    "basemap", app->basemap ? json_string(app->basemap) : json_null(), "data_version",
+	    (json_int_t)renderer_version(app->r), "user", rq->who, "role",
+	    auth_role_name((enum auth_role)rq->role));
+	return reply_value(rq, 200, o);
+}
+
+/* Codes and colours of a layer's legend: categories or services. */
+static json_t *legend_codes(const dataset *ds, const style *sty, int services)
+{
+	json_t *a = json_array();
+	size_t n = services ? dataset_service_count(ds) : dataset_category_count(ds);
+	for (size_t i = 0; i < n; i++) {
+		const char *code = services ? dataset_service(ds, i) : dataset_category(ds, i);
+		struct style_colour c;
+		char hex[10];
+		if (services)
+			style_service_colour(sty, code, &c);
+		else
+			style_category_colour(sty, code, &c);
+		colour_hex(&c, hex);
+		json_array_append_new(a, json_pack("{s:s, s:s}", "code", code, "colour", hex));
+	}
+	return a;
+}
+
+int api_legend(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	const char *layer = http_arg(rq, "layer");
+	struct render_request q = {0};
+	int reply;
+	if (!layer)
+		return http_reply_error(rq, 400, "layer", "layer: which layer's legend?");
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	if (strcmp(layer, "heatmap") == 0) {
+		style_ramp *ramp;
+		if (renderer_heatmap_ramp(app->r, &q.filter, &ramp) < 0)
+			return http_reply_error(rq, 404, "layer", "%s", err_msg());
+		json_t *stops = json_array();
+		for (size_t i = 0; i < style_ramp_size(ramp); i++) {
+			double v;
+			struct style_colour c;
+			char hex[10];
+			style_ramp_stop(ramp, i, &v, &c);
+			colour_hex(&c, hex);
+			json_array_append_new(stops,
+			                      json_pack("{s:f, s:s}", "value", v, "colour", hex));
+		}
+		style_ramp_free(ramp);
+		return reply_value(rq, 200,
+		                   json_pack("{s:s, s:s, s:f, s:o}", "layer", "heatmap", "units",
+		                             "offences per km² over the period", "period_days",
+		                             heatmap_period_days(ds, &q.filter), "stops", stops));
+	}
+	if (strcmp(layer, "offences") == 0 || strcmp(layer, "zones") == 0 ||
+	    strcmp(layer, "tracks") == 0) {
+		int services = strcmp(layer, "offences") != 0;
+		return reply_value(rq, 200,
+		                   json_pack("{s:s, s:o}", "layer", layer,
+		                             services ? "services" : "categories",
+		                             legend_codes(ds, renderer_style(app->r), services)));
+	}
+	return http_reply_error(rq, 404, "layer", "layer: no legend for '%s'", layer);
+}
+
+static int mahalla_list(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	sqlite3_stmt *s = NULL;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
+	                       "inspector, AsGeoJSON(geom, 6) FROM mahallas ORDER BY code",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return http_reply_error(rq, 500, NULL, "%s", sqlite3_errmsg(store_db(st)));
+	json_t *features = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *g = (const char *)sqlite3_column_text(s, 7);
+		json_t *geom = g ? json_loads(g, 0, NULL) : NULL;
+		json_t *props = json_pack(
+		    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", text_or_null(s, 0), "name_uz",
+		    text_or_null(s, 1), "name_ru", text_or_null(s, 2), "name_en",
+		    text_or_null(s, 3), "district", text_or_null(s, 4), "population",
+		    sqlite3_column_type(s, 5) == SQLITE_NULL
+		        ? json_null()
+		        : json_integer(sqlite3_column_int64(s, 5)),
+		    "inspector", text_or_null(s, 6));
+		json_array_append_new(features,
+		                      json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties",
+		                                props, "geometry", geom ? geom : json_null()));
+	}
+	sqlite3_finalize(s);
+	return reply_value(
+	    rq, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features));
+}
+
+/* {"code": count, ...} of the nonzero entries of counts. */
+static json_t *counts_json(const dataset *ds, const double *counts, size_t n, int services)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (counts[i] > 0)
+			json_array_append_new(a, json_pack("{s:s, s:f}", "code",
+			                                   services ? dataset_service(ds, i)
+			                                            : dataset_category(ds, i),
+			                                   "count", counts[i]));
+	return a;
+}
+
+static int mahalla_figures(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *code = rq->path + strlen("/api/mahallas/");
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = routes_store(app);
+	struct render_request q = {0};
+	sqlite3_stmt *s = NULL;
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
+	                       "inspector FROM mahallas WHERE code = ?1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return http_reply_error(rq, 500, NULL, "%s", sqlite3_errmsg(store_db(st)));
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return http_reply_error(rq, 404, "code", "no mahalla has the code '%s'", code);
+	}
+	int64_t population =
+	    sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
+	json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "code", text_or_null(s, 0),
+	                      "name_uz", text_or_null(s, 1), "name_ru", text_or_null(s, 2),
+	                      "name_en", text_or_null(s, 3), "district", text_or_null(s, 4),
+	                      "inspector", text_or_null(s, 6));
+	sqlite3_finalize(s);
+	int m = dataset_mahalla_index(ds, code);
+	size_t nc = dataset_category_count(ds), ns = dataset_service_count(ds);
+	double *by_cat = calloc(nc + 1, sizeof *by_cat), *by_svc = calloc(ns + 1, sizeof *by_svc);
+	double total = m >= 0 ? dataset_tally(ds, &q.filter, m, by_cat, by_svc) : 0;
+	json_object_set_new(o, "population",
+	                    population >= 0 ? json_integer(population) : json_null());
+	json_object_set_new(o, "offences", json_real(total));
+	json_object_set_new(o, "rate_per_1000",
+	                    population > 0 ? json_real(total * 1000.0 / (double)population)
+	                                   : json_null());
+	/* The period of equal length just before, when the period is bounded. */
+	if (q.filter.from != STORE_NO_TIME && q.filter.to != STORE_NO_TIME && m >= 0) {
+		struct dataset_filter prev = q.filter;
+		int64_t len = q.filter.to - q.filter.from + 1;
+		prev.from -= len;
+		prev.to -= len;
+		double before = dataset_tally(ds, &prev, m, NULL, NULL);
+		json_object_set_new(o, "previous", json_real(before));
+		json_object_set_new(
+		    o, "change", before > 0 ? json_real((total - before) / before) : json_null());
+	} else {
+		json_object_set_new(o, "previous", json_null());
+		json_object_set_new(o, "change", json_null());
+	}
+	json_object_set_new(o, "by_category", counts_json(ds, by_cat, nc, 0));
+	json_object_set_new(o, "by_service", counts_json(ds, by_svc, ns, 1));
+	free(by_cat);
+	free(by_svc);
+	return reply_value(rq, 200, o);
+}
+
+int api_summary(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	int reply;
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	size_t nc = dataset_category_count(ds), ns = dataset_service_count(ds),
+	       nm = dataset_mahalla_count(ds);
+	double *by_cat = calloc(nc + 1, sizeof *by_cat), *by_svc = calloc(ns + 1, sizeof *by_svc),
+	       *by_m = calloc(nm + 1, sizeof *by_m);
+	double total = dataset_tally(ds, &q.filter, -1, by_cat, by_svc);
+	dataset_mahalla_counts(ds, &q.filter, NULL, by_m);
+	json_t *mahallas = json_array();
+	for (size_t i = 0; i < nm; i++)
+		if (by_m[i] > 0)
+			json_array_append_new(mahallas,
+			                      json_pack("{s:s, s:f}", "code",
+			                                dataset_mahalla(ds, i), "count", by_m[i]));
+	json_t *o = json_pack("{s:f, s:o, s:o, s:o}", "offences", total, "by_category",
+	                      counts_json(ds, by_cat, nc, 0), "by_service",
+	                      counts_json(ds, by_svc, ns, 1), "by_mahalla", mahallas);
+	free(by_cat);
+	free(by_svc);
+	free(by_m);
+	return reply_value(rq, 200, o);
+}
+
+struct page {
+	long offset, limit, seen;
+	int64_t *ids;
+	size_t n;
+	int more;
+};
+
+int api_mahallas(struct http_request *rq)
+{
+	return strlen(rq->path) > strlen("/api/mahallas/") ? mahalla_figures(rq) : mahalla_list(rq);
+}
+
+static int collect_page(void *ctx, const struct dataset_offence *o)
+{
+	struct page *p = ctx;
+	if (p->seen++ < p->offset)
+		return 0;
+	if ((long)p->n == p->limit) {
+		p->more = 1;
+		return 1; /* stop the walk */
+	}
+	p->ids[p->n++] = o->id;
+	return 0;
+}
+
+static int parse_long_arg(struct http_request *rq, const char *name, long lo, long hi, long dflt,
+                          long *out, int *reply)
+{
+	const char *v = http_arg(rq, name);
+	char *end;
+	*out = dflt;
+	if (!v)
+		return 0;
+	*out = strtol(v, &end, 10);
+	if (end == v || *end || *out < lo || *out > hi) {
+		*reply = http_reply_error(rq, 400, name,
+		                          "%s: '%s' is not a whole number from %ld "
+		                          "to %ld",
+		                          name, v, lo, hi);
+		return 1;
+	}
+	return 0;
+}
+
+int api_offences_get(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = routes_store(app);
+	struct render_request q = {0};
+	struct page p = {0};
+	int reply;
+	double box[4];
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (routes_filter(rq, ds, &q, &reply) ||
+	    parse_long_arg(rq, "limit", 1, PAGE_MAX, 1000, &p.limit, &reply) ||
+	    parse_long_arg(rq, "offset", 0, 100000000, 0, &p.offset, &reply))
+		return reply;
+	const char *bbox = http_arg(rq, "bbox");
+	if (bbox) {
+		double b[4];
+		int len = 0;
+		if (sscanf(bbox, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2], &b[3], &len) != 4 ||
+		    bbox[len] || !(b[0] < b[2] && b[1] < b[3]) ||
+		    tile_lonlat_to_merc(b[0], b[1], &box[0], &box[1]) < 0 ||
+		    tile_lonlat_to_merc(b[2], b[3], &box[2], &box[3]) < 0)
+			return http_reply_error(
+			    rq, 400, "bbox", "bbox: '%s' is not west,south,east,north in degrees",
+			    bbox);
+	} else {
+		box[0] = box[1] = -2e7;
+		box[2] = box[3] = 2e7;
+	}
+	if (!(p.ids = malloc((size_t)p.limit * sizeof *p.ids)))
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	dataset_each(ds, box, &q.filter, collect_page, &p);
+	sqlite3_stmt *s = NULL;
+	json_t *features = json_array();
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT external_id, occurred_from, occurred_to, time_precision, "
+	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom) "
+	                       "FROM offences WHERE id = ?1",
+	                       -1, &s, NULL) == SQLITE_OK) {
+		for (size_t i = 0; i < p.n; i++) {
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, p.ids[i]);
+			if (sqlite3_step(s) != SQLITE_ROW)
+				continue;
+			json_t *props = json_pack(
+			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", text_or_null(s, 0),
+			    "from", time_or_null(sqlite3_column_int64(s, 1)), "to",
+			    time_or_null(sqlite3_column_int64(s, 2)), "precision",
+			    text_or_null(s, 3), "category", text_or_null(s, 4), "service",
+			    text_or_null(s, 5), "mahalla", text_or_null(s, 6), "status",
+			    text_or_null(s, 7));
+			json_array_append_new(
+			    features, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
+			                        "properties", props, "geometry", "type", "Point",
+			                        "coordinates", sqlite3_column_double(s, 8),
+			                        sqlite3_column_double(s, 9)));
+		}
+	}
+	sqlite3_finalize(s);
+	free(p.ids);
+	json_t *o = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
+	json_object_set_new(o, "next_offset",
+	                    p.more ? json_integer(p.offset + p.limit) : json_null());
+	return reply_value(rq, 200, o);
+}
+
+/* ---- writes -------------------------------------------------------------- */
+
+/* A property's string, or NULL; type errors are reported by the caller. */
+static const char *prop_text(json_t *props, const char *name, int *wrong)
+{
+	json_t *v = json_object_get(props, name);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		*wrong = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* Whether a code exists in categories or services. */
+static int code_exists(store *st, int services, const char *code)
+{
+	sqlite3_stmt *s = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       services ? "SELECT 1 FROM services WHERE code = ?1"
+	                                : "SELECT 1 FROM categories WHERE code = ?1",
+	                       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+/* Reads feature f (number i) into o; on a problem sets field and message. */
+static int feature_offence(struct app *app, store *st, json_t *f, size_t i, struct store_offence *o,
+                           char *field, size_t nf, char *msg, size_t nm)
+{
+	json_t *props = json_object_get(f, "properties");
+	json_t *geom = json_object_get(f, "geometry");
+	int wrong = 0;
+	memset(o, 0, sizeof *o);
+	o->occurred_from = o->occurred_to = o->reported_at = STORE_NO_TIME;
+#define FAIL(fieldname, ...)                                                                       \
+	do {                                                                                       \
+		snprintf(field, nf, "features[%zu].%s", i, fieldname);                             \
+		snprintf(msg, nm, __VA_ARGS__);                                                    \
+		return ERR_INVALID;                                                                \
+	} while (0)
+	if (!json_is_object(f) || !json_is_string(json_object_get(f, "type")) ||
+	    strcmp(json_string_value(json_object_get(f, "type")), "Feature") != 0)
+		FAIL("type", "not a GeoJSON Feature");
+	if (!json_is_object(props))
+		FAIL("properties", "properties must be an object");
+	o->external_id = prop_text(props, "id", &wrong);
+	if (wrong || !o->external_id || !*o->external_id || strlen(o->external_id) > 200)
+		FAIL("properties.id", "id: a string of 1 to 200 characters is required");
+	const char *when = prop_text(props, "time", &wrong),
+	           *from = prop_text(props, "from", &wrong), *to = prop_text(props, "to", &wrong);
+	if (wrong)
+		FAIL("properties.time", "time, from and to must be strings");
+	struct time_span a, b;
+	if (when) {
+		if (timeparse_parse(app->zone, when, NULL, DATE_ORDER_AUTO, &a) < 0)
+			FAIL("properties.time", "%s", err_msg());
+		o->occurred_from = a.from;
+		o->occurred_to = a.to;
+		o->precision = a.precision;
+	} else if (from || to) {
+		if (!from || !to)
+			FAIL("properties.from", "from and to come together");
+		if (timeparse_parse(app->zone, from, NULL, DATE_ORDER_AUTO, &a) < 0)
+			FAIL("properties.from", "%s", err_msg());
+		if (timeparse_parse(app->zone, to, NULL, DATE_ORDER_AUTO, &b) < 0)
+			FAIL("properties.to", "%s", err_msg());
+		if (b.to < a.from)
+			FAIL("properties.to", "to is before from");
+		o->occurred_from = a.from;
+		o->occurred_to = b.to;
+		o->precision = PREC_SPAN;
+	} else {
+		FAIL("properties.time", "time (or from and to) is required");
+	}
+	o->category = prop_text(props, "category", &wrong);
+	if (wrong || (o->category && !code_exists(st, 0, o->category)))
+		FAIL("properties.category", "unknown category '%s'",
+		     o->category ? o->category : "");
+	o->service = prop_text(props, "service", &wrong);
+	if (wrong || (o->service && !code_exists(st, 1, o->service)))
+		FAIL("properties.service", "unknown service '%s'", o->service ? o->service : "");
+	o->article = prop_text(props, "article", &wrong);
+	o->status = prop_text(props, "status", &wrong);
+	o->address = prop_text(props, "address", &wrong);
+	o->mahalla_code = prop_text(props, "mahalla", &wrong);
+	if (wrong)
+		FAIL("properties", "article, status, address and mahalla must be strings");
+	if (geom && !json_is_null(geom)) {
+		json_t *c = json_object_get(geom, "coordinates");
+		const char *type = json_string_value(json_object_get(geom, "type"));
+		if (!type || strcmp(type, "Point") != 0 || !json_is_array(c) ||
+		    json_array_size(c) < 2 || !json_is_number(json_array_get(c, 0)) ||
+		    !json_is_number(json_array_get(c, 1)))
+			FAIL("geometry", "geometry must be a Point [longitude, latitude] or null");
+		o->lon = json_number_value(json_array_get(c, 0));
+		o->lat = json_number_value(json_array_get(c, 1));
+		if (!(o->lon >= -180 && o->lon <= 180 && o->lat >= -85 && o->lat <= 85))
+			FAIL("geometry.coordinates", "(%g, %g) is not a longitude and latitude",
+			     o->lon, o->lat);
+		o->has_point = 1;
+	} else if (!o->mahalla_code) {
+		FAIL("geometry", "a point or a mahalla code is required");
+	}
+#undef FAIL
+	return 0;
+}
+
+/* After a committed write: the renderer takes it in and viewers hear. */
+static void announce(struct app *app, store *st, const int64_t *updated, size_t n_updated)
+{
+	size_t added = 0;
+	if (renderer_sync(app->r, st, &added) < 0)
+		log_msg(LOG_ERROR, 0, "renderer sync: %s", err_msg());
+	for (size_t i = 0; i < n_updated; i++)
+		if (renderer_reload(app->r, st, updated[i]) < 0)
+			log_msg(LOG_ERROR, 0, "renderer reload: %s", err_msg());
+	char data[128];
+	snprintf(data, sizeof data, "{\"data_version\":%lu,\"added\":%zu,\"changed\":%zu}",
+	         renderer_version(app->r), added, n_updated);
+	events_publish(app->events, "offences", data);
+}
+
+static int64_t offence_id(store *st, const char *external_id)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t id = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM offences WHERE external_id = ?1", -1,
+	                       &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			id = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return id;
+}
+
+int api_offences_post(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	json_error_t jerr;
+	char field[96], msg[512];
+	long counts[4] = {0};
+	int64_t *updated = NULL;
+	size_t n_updated = 0;
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (!rq->body)
+		return http_reply_error(rq, 400, "body",
+		                        "a GeoJSON Feature or FeatureCollection is "
+		                        "required");
+	json_t *doc = json_loadb(rq->body, rq->body_len, 0, &jerr);
+	if (!doc)
+		return http_reply_error(rq, 400, "body",
+		                        "invalid JSON at line %d, column %d (byte "
+		                        "%d): %s",
+		                        jerr.line, jerr.column, jerr.position, jerr.text);
+	json_t *features = NULL;
+	const char *type = json_string_value(json_object_get(doc, "type"));
+	if (type && strcmp(type, "FeatureCollection") == 0)
+		features = json_incref(json_object_get(doc, "features"));
+	else if (type && strcmp(type, "Feature") == 0)
+		features = json_pack("[O]", doc);
+	if (!json_is_array(features)) {
+		json_decref(features);
+		json_decref(doc);
+		return http_reply_error(rq, 400, "type",
+		                        "expected a Feature or a FeatureCollection");
+	}
+	size_t n = json_array_size(features);
+	if (n == 0 || n > MAX_FEATURES) {
+		reply = http_reply_error(rq, 400, "features", "1 to %d features per request",
+		                         MAX_FEATURES);
+		goto out;
+	}
+	if (!(updated = malloc(n * sizeof *updated))) {
+		reply = http_reply_error(rq, 503, NULL, "out of memory");
+		goto out;
+	}
+	json_t *ids = json_array();
+	if (store_begin(st) < 0) {
+		json_decref(ids);
+		reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct store_offence o;
+		struct store_put_info info;
+		if (feature_offence(app, st, json_array_get(features, i), i, &o, field,
+		                    sizeof field, msg, sizeof msg) < 0) {
+			store_rollback(st);
+			json_decref(ids);
+			reply = http_reply_error(rq, 422, field, "%s: %s", field, msg);
+			goto out;
+		}
+		if (store_put_offence(st, &o, &info) < 0) {
+			snprintf(msg, sizeof msg, "%s", err_msg());
+			store_rollback(st);
+			json_decref(ids);
+			reply = http_reply_error(rq, 422, "features", "feature %zu: %s", i, msg);
+			goto out;
+		}
+		counts[info.change]++;
+		if (info.change == STORE_UPDATED)
+			updated[n_updated++] = offence_id(st, o.external_id);
+		json_array_append_new(ids, json_string(o.external_id));
+	}
+	snprintf(msg, sizeof msg, "{\"inserted\":%ld,\"updated\":%ld,\"unchanged\":%ld}",
+	         counts[STORE_INSERTED], counts[STORE_UPDATED], counts[STORE_UNCHANGED]);
+	/* An unchanged re-post writes nothing, so it is not audited either. */
+	int wrote = counts[STORE_INSERTED] || counts[STORE_UPDATED];
+	if ((wrote && store_audit(st, rq->who, "ingest", "offences", NULL, msg) < 0) ||
+	    store_commit(st) < 0) {
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		json_decref(ids);
+		reply = http_reply_error(rq, 503, NULL, "not stored: %s", msg);
+		goto out;
+	}
+	atomic_fetch_add(&app->ingested,
+	                 (unsigned long)(counts[STORE_INSERTED] + counts[STORE_UPDATED]));
+	if (counts[STORE_INSERTED] || counts[STORE_UPDATED])
+		announce(app, st, updated, n_updated);
+	reply =
+	    reply_value(rq, 201,
+	                json_pack("{s:i, s:i, s:i, s:o}", "inserted", (int)counts[STORE_INSERTED],
+	                          "updated", (int)counts[STORE_UPDATED], "unchanged",
+	                          (int)counts[STORE_UNCHANGED], "ids", ids));
+out:
+	free(updated);
+	json_decref(features);
+	json_decref(doc);
+	return reply;
+}
+
+int api_offence_delete(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	const char *ext = rq->path + strlen("/api/offences/");
+	int64_t id;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (store_begin(st) < 0)
+		return http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+	int rc = store_delete_offence(st, ext, &id);
+	if (rc == 0)
+		rc = store_audit(st, rq->who, "delete", "offence", ext, NULL);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc < 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		return http_reply_error(rq, rc == ERR_NOTFOUND ? 404 : 503, "id", "%s", msg);
+	}
+	announce(app, st, &id, 1);
+	return reply_value(rq, 200, json_pack("{s:s, s:b}", "id", ext, "deleted", 1));
+}
+
+/* PATCH: the stored record with the body's properties over it. */
+int api_offence_patch(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	const char *ext = rq->path + strlen("/api/offences/");
+	json_error_t jerr;
+	sqlite3_stmt *s = NULL;
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	json_t *patch = rq->body ? json_loadb(rq->body, rq->body_len, 0, &jerr) : NULL;
+	if (!json_is_object(patch)) {
+		json_decref(patch);
+		return http_reply_error(rq, 400, "body", "a JSON object of properties is required");
+	}
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT external_id, occurred_from, occurred_to, category, service, "
+	                       "article, status, address, mahalla_code, ST_X(geom), ST_Y(geom) "
+	                       "FROM offences WHERE external_id = ?1",
+	                       -1, &s, NULL) != SQLITE_OK ||
+	    (sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT), sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		json_decref(patch);
+		return http_reply_error(rq, 404, "id", "no offence has the id '%s'", ext);
+	}
+	/* The stored record as a Feature, with the patch over its properties. */
+	char from[32], to[32];
+	iso_time(sqlite3_column_int64(s, 1), from, sizeof from);
+	iso_time(sqlite3_column_int64(s, 2), to, sizeof to);
+	json_t *props = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+	                          text_or_null(s, 0), "from", from, "to", to, "category",
+	                          text_or_null(s, 3), "service", text_or_null(s, 4), "article",
+	                          text_or_null(s, 5), "status", text_or_null(s, 6), "address",
+	                          text_or_null(s, 7), "mahalla", text_or_null(s, 8));
+	json_t *geom = sqlite3_column_type(s, 9) == SQLITE_NULL
+	                   ? json_null()
+	                   : json_pack("{s:s, s:[f,f]}", "type", "Point", "coordinates",
+	                               sqlite3_column_double(s, 9), sqlite3_column_double(s, 10));
+	sqlite3_finalize(s);
+	json_t *g = json_object_get(patch, "geometry");
+	if (g)
+		json_decref(geom), geom = json_incref(g);
+	json_t *p = json_object_get(patch, "properties");
+	if (json_is_object(p)) {
+		if (json_object_get(p, "time"))
+			json_object_del(props, "from"), json_object_del(props, "to");
+		json_object_update(props, p);
+		json_object_set_new(props, "id", json_string(ext));
+	}
+	json_t *feature =
+	    json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties", props, "geometry", geom);
+	struct store_offence o;
+	struct store_put_info info;
+	char field[96], msg[512];
+	if (feature_offence(app, st, feature, 0, &o, field, sizeof field, msg, sizeof msg) < 0) {
+		reply = http_reply_error(rq, 422, field + strlen("features[0]."), "%s", msg);
+		goto out;
+	}
+	if (store_begin(st) < 0) {
+		reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+		goto out;
+	}
+	int rc = store_put_offence(st, &o, &info);
+	if (rc == 0)
+		rc = store_audit(st, rq->who, "update", "offence", ext, rq->body);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc < 0) {
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		reply = http_reply_error(rq, 422, "properties", "%s", msg);
+		goto out;
+	}
+	int64_t id = offence_id(st, ext);
+	if (info.change == STORE_UPDATED)
+		announce(app, st, &id, 1);
+	reply = reply_value(
+	    rq, 200, json_pack("{s:s, s:b}", "id", ext, "changed", info.change == STORE_UPDATED));
+out:
+	json_decref(feature);
+	json_decref(patch);
+	return reply;
+}

@@ -1,0 +1,209 @@
+#include "auth.h"
+
+#include "err.h"
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const role_names[] = {
+    [ROLE_NONE] = "none",       [ROLE_VIEWER] = "viewer", [ROLE_OFFICER] = "officer",
+    [ROLE_PLANNER] = "planner", [ROLE_ADMIN] = "admin",
+};
+
+int auth_role_parse(const char *text, enum auth_role *out)
+{
+	for (int r = ROLE_VIEWER; r <= ROLE_ADMIN; r++)
+		if (text && strcmp(text, role_names[r]) == 0) {
+			*out = (enum auth_role)r;
+			return 0;
+		}
+	return err_set(ERR_INVALID, "role '%s': use viewer, officer, planner or admin",
+	               text ? text : "");
+}
+
+const char *auth_role_name(enum auth_role r)
+{
+	return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "none";
+}
+
+int auth_allows(enum auth_role have, enum auth_role need)
+{
+	if (have == ROLE_ADMIN)
+		return 1;
+	if (need == ROLE_VIEWER)
+		return have != ROLE_NONE;
+	return have == need;
+}
+
+/* "pb_" + 64 hex digits of fresh randomness. */
+static int new_secret(char *out)
+{
+	unsigned char raw[32];
+	if (gnutls_rnd(GNUTLS_RND_KEY, raw, sizeof raw) != 0)
+		return err_set(ERR_IO, "no randomness for a secret");
+	memcpy(out, "pb_", 3);
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(out + 3 + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+/* SHA-256 of a secret as 64 hex digits. */
+static int hash_secret(const char *secret, char out[65])
+{
+	unsigned char d[32];
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, secret, strlen(secret), d) != 0)
+		return err_set(ERR_IO, "hashing failed");
+	for (size_t i = 0; i < sizeof d; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	return 0;
+}
+
+static int db_fail(store *st, const char *what)
+{
+	return err_set(ERR_DB, "%s: %s", what, sqlite3_errmsg(store_db(st)));
+}
+
+int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
+{
+	char hash[65];
+	sqlite3_stmt *s = NULL;
+	int rc;
+	if (!name || !*name || strlen(name) >= sizeof((struct auth_identity *)0)->name)
+		return err_set(ERR_INVALID, "name: 1 to 127 characters");
+	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(
+	        store_db(st),
+	        "INSERT INTO tokens(name, role, hash, created_at) VALUES(?1, ?2, ?3, "
+	        "?4)",
+	        -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, "token");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, auth_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
+	int r = sqlite3_step(s);
+	if (r == SQLITE_CONSTRAINT || (r & 0xff) == SQLITE_CONSTRAINT)
+		rc = err_set(ERR_CONFLICT, "a token named '%s' exists (revoke it first)", name);
+	else if (r != SQLITE_DONE)
+		rc = db_fail(st, "token");
+	sqlite3_finalize(s);
+	if (rc == 0)
+		rc = store_audit(st, "admin", "create", "token", name, auth_role_name(role));
+	if (rc < 0)
+		memset(out, 0, AUTH_SECRET_LEN);
+	return rc;
+}
+
+int auth_token_revoke(store *st, const char *name)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	if (sqlite3_prepare_v2(
+	        store_db(st),
+	        "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS "
+	        "NULL",
+	        -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, "revoke");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, "revoke");
+	else if (sqlite3_changes(store_db(st)) == 0)
+		rc = err_set(ERR_NOTFOUND, "no active token named '%s'", name);
+	sqlite3_finalize(s);
+	if (rc == 0)
+		rc = store_audit(st, "admin", "revoke", "token", name, NULL);
+	return rc;
+}
+
+/* Looks a hashed secret up with sql (?1 = hash, ?2 = now), which selects
+ * the name and role. */
+static int lookup(store *st, const char *sql, const char *secret, struct auth_identity *who)
+{
+	char hash[65];
+	sqlite3_stmt *s = NULL;
+	int rc;
+	memset(who, 0, sizeof *who);
+	if (!secret || strncmp(secret, "pb_", 3) != 0 || strlen(secret) != AUTH_SECRET_LEN - 1)
+		return err_set(ERR_NOTFOUND, "unknown credentials");
+	if ((rc = hash_secret(secret, hash)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, "credentials");
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		snprintf(who->name, sizeof who->name, "%s",
+		         (const char *)sqlite3_column_text(s, 0));
+		rc = auth_role_parse((const char *)sqlite3_column_text(s, 1), &who->role);
+	} else if (r == SQLITE_DONE) {
+		rc = err_set(ERR_NOTFOUND, "unknown or expired credentials");
+	} else {
+		rc = db_fail(st, "credentials");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int auth_check_token(store *st, const char *token, struct auth_identity *who)
+{
+	return lookup(st,
+	              "SELECT name, role FROM tokens WHERE hash = ?1 AND revoked_at IS NULL AND "
+	              "?2 > 0",
+	              token, who);
+}
+
+int auth_check_session(store *st, const char *session, struct auth_identity *who)
+{
+	return lookup(st,
+	              "SELECT t.name, t.role FROM sessions s JOIN tokens t ON t.id = s.token_id "
+	              "WHERE s.hash = ?1 AND s.expires_at > ?2 AND t.revoked_at IS NULL",
+	              session, who);
+}
+
+int auth_login(store *st, const char *token, struct auth_identity *who, char *out)
+{
+	char hash[65];
+	sqlite3_stmt *s = NULL;
+	int rc;
+	if ((rc = auth_check_token(st, token, who)) < 0)
+		return rc;
+	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
+		return rc;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "INSERT INTO sessions(hash, token_id, created_at, expires_at) "
+	                       "SELECT ?1, id, ?2, ?2 + ?3 FROM tokens WHERE name = ?4",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, "session");
+	int64_t now = (int64_t)time(NULL);
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, AUTH_SESSION_SECONDS);
+	sqlite3_bind_text(s, 4, who->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = db_fail(st, "session");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int auth_logout(store *st, const char *session)
+{
+	char hash[65];
+	sqlite3_stmt *s = NULL;
+	int rc;
+	if (!session || (rc = hash_secret(session, hash)) < 0)
+		return 0;
+	if (sqlite3_prepare_v2(store_db(st), "DELETE FROM sessions WHERE hash = ?1", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return db_fail(st, "logout");
+	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_fail(st, "logout");
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * auth: who is asking, and may they.
+ *
+ * Tokens are 32 random bytes shown once as "pb_" + 64 hex digits; only
+ * their SHA-256 is stored (tokens table), so a copied database gives no one
+ * access. A viewer exchanges its token once for a session (a second random
+ * secret, also stored hashed, valid for 12 hours) carried in an HttpOnly
+ * cookie. Roles: viewer reads; officer also ingests and corrects offences;
+ * planner also edits patrol zones; admin may do everything.
+ *
+ * Threading: functions use the store they are given (one per thread).
+ */
+#ifndef POSBON_AUTH_H
+#define POSBON_AUTH_H
+
+#include "store.h"
+
+#include <stddef.h>
+
+enum auth_role {
+	ROLE_NONE = 0,
+	ROLE_VIEWER,
+	ROLE_OFFICER,
+	ROLE_PLANNER,
+	ROLE_ADMIN,
+};
+
+#define AUTH_SECRET_LEN      68 /* "pb_" + 64 hex + NUL */
+#define AUTH_SESSION_SECONDS (12 * 3600)
+
+struct auth_identity {
+	char name[128];
+	enum auth_role role;
+};
+
+/* "officer" -> ROLE_OFFICER; ERR_INVALID naming the roles otherwise. */
+int auth_role_parse(const char *text, enum auth_role *out);
+const char *auth_role_name(enum auth_role r);
+
+/* Whether a holder of role have may do what needs role need. */
+int auth_allows(enum auth_role have, enum auth_role need);
+
+/* Makes a token for name with role, stores its hash and writes the token
+ * (shown once) into out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists. */
+int auth_token_add(store *st, const char *name, enum auth_role role, char *out);
+
+/* Revokes name's token and its sessions. ERR_NOTFOUND when there is none. */
+int auth_token_revoke(store *st, const char *name);
+
+/* Who holds this token or session secret; ERR_NOTFOUND when nobody does
+ * (or it expired or was revoked). */
+int auth_check_token(store *st, const char *token, struct auth_identity *who);
+int auth_check_session(store *st, const char *session, struct auth_identity *who);
+
+/* Opens a session for a valid token: the new secret goes to
+ * out[AUTH_SECRET_LEN]. */
+int auth_login(store *st, const char *token, struct auth_identity *who, char *out);
+
+/* Ends a session (no error when it does not exist). */
+int auth_logout(store *st, const char *session);
+
+#endif

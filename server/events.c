@@ -1,0 +1,224 @@
+/*
+ * events: a ring of the last events and a list of subscribers. Each
+ * subscriber remembers the sequence number of the next event it must send;
+ * the content reader writes what is due, or suspends the connection and
+ * returns 0 (libmicrohttpd's documented pattern for "no data yet").
+ */
+#include "events.h"
+
+#include "err.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+	RING = 256,
+	KEEPALIVE_S = 15,
+};
+
+struct event {
+	unsigned long seq;
+	char *text; /* "event: ...\ndata: ...\n\n" */
+};
+
+struct subscriber {
+	events *ev;
+	struct MHD_Connection *conn;
+	unsigned long next; /* sequence number of the next event to send */
+	int suspended;
+	int closed;
+	time_t last_sent;
+	struct subscriber *prev, *next_sub;
+};
+
+struct events {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct event ring[RING];
+	unsigned long seq; /* sequence number of the next event published */
+	struct subscriber *subs;
+	unsigned n_subs;
+	pthread_t ticker;
+	int stopping;
+};
+
+/* Resumes every suspended subscriber (under lock). */
+static void resume_all(events *ev)
+{
+	for (struct subscriber *s = ev->subs; s; s = s->next_sub)
+		if (s->suspended && !s->closed) {
+			s->suspended = 0;
+			MHD_resume_connection(s->conn);
+		}
+}
+
+/* Wakes subscribers now and then so that they send a keep-alive comment. */
+static void *tick(void *arg)
+{
+	events *ev = arg;
+	pthread_mutex_lock(&ev->lock);
+	while (!ev->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += KEEPALIVE_S;
+		pthread_cond_timedwait(&ev->wake, &ev->lock, &ts);
+		if (!ev->stopping)
+			resume_all(ev);
+	}
+	pthread_mutex_unlock(&ev->lock);
+	return NULL;
+}
+
+int events_new(events **out)
+{
+	events *ev = calloc(1, sizeof *ev);
+	*out = NULL;
+	if (!ev)
+		return err_set(ERR_NOMEM, "events: out of memory");
+	pthread_mutex_init(&ev->lock, NULL);
+	pthread_cond_init(&ev->wake, NULL);
+	if (pthread_create(&ev->ticker, NULL, tick, ev) != 0) {
+		free(ev);
+		return err_set(ERR_NOMEM, "events: no thread");
+	}
+	*out = ev;
+	return 0;
+}
+
+void events_shutdown(events *ev)
+{
+	if (!ev)
+		return;
+	pthread_mutex_lock(&ev->lock);
+	ev->stopping = 1;
+	resume_all(ev);
+	pthread_cond_broadcast(&ev->wake);
+	pthread_mutex_unlock(&ev->lock);
+}
+
+void events_free(events *ev)
+{
+	if (!ev)
+		return;
+	events_shutdown(ev);
+	pthread_join(ev->ticker, NULL);
+	for (int i = 0; i < RING; i++)
+		free(ev->ring[i].text);
+	pthread_cond_destroy(&ev->wake);
+	pthread_mutex_destroy(&ev->lock);
+	free(ev);
+}
+
+void events_publish(events *ev, const char *name, const char *data)
+{
+	size_t n = strlen(name) + strlen(data) + 32;
+	char *text = malloc(n);
+	if (!text)
+		return;
+	pthread_mutex_lock(&ev->lock);
+	snprintf(text, n, "id: %lu\nevent: %s\ndata: %s\n\n", ev->seq, name, data);
+	struct event *slot = &ev->ring[ev->seq % RING];
+	free(slot->text);
+	slot->text = text;
+	slot->seq = ev->seq++;
+	resume_all(ev);
+	pthread_mutex_unlock(&ev->lock);
+}
+
+unsigned events_subscribers(events *ev)
+{
+	pthread_mutex_lock(&ev->lock);
+	unsigned n = ev->n_subs;
+	pthread_mutex_unlock(&ev->lock);
+	return n;
+}
+
+static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct subscriber *s = cls;
+	events *ev = s->ev;
+	size_t used = 0;
+	(void)pos;
+	pthread_mutex_lock(&ev->lock);
+	if (ev->stopping) {
+		pthread_mutex_unlock(&ev->lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	if (ev->seq > s->next + RING) {
+		used = (size_t)snprintf(buf, max, "event: reset\ndata: {}\n\n");
+		s->next = ev->seq;
+	}
+	while (s->next < ev->seq) {
+		const char *text = ev->ring[s->next % RING].text;
+		size_t len = strlen(text);
+		if (used + len > max)
+			break;
+		memcpy(buf + used, text, len);
+		used += len;
+		s->next++;
+	}
+	time_t now = time(NULL);
+	if (!used && now - s->last_sent >= KEEPALIVE_S && max > 16)
+		used = (size_t)snprintf(buf, max, ": keep-alive\n\n");
+	if (used) {
+		s->last_sent = now;
+	} else {
+		s->suspended = 1;
+		MHD_suspend_connection(s->conn);
+	}
+	pthread_mutex_unlock(&ev->lock);
+	return (ssize_t)used;
+}
+
+static void close_subscriber(void *cls)
+{
+	struct subscriber *s = cls;
+	events *ev = s->ev;
+	pthread_mutex_lock(&ev->lock);
+	s->closed = 1;
+	if (s->prev)
+		s->prev->next_sub = s->next_sub;
+	else
+		ev->subs = s->next_sub;
+	if (s->next_sub)
+		s->next_sub->prev = s->prev;
+	ev->n_subs--;
+	pthread_mutex_unlock(&ev->lock);
+	free(s);
+}
+
+int events_subscribe(events *ev, struct http_request *rq)
+{
+	struct subscriber *s = calloc(1, sizeof *s);
+	if (!s)
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	s->ev = ev;
+	s->conn = rq->conn;
+	s->last_sent = time(NULL);
+	/* The retry hint and a first comment open the stream at once. */
+	pthread_mutex_lock(&ev->lock);
+	s->next = ev->seq;
+	s->next_sub = ev->subs;
+	if (ev->subs)
+		ev->subs->prev = s;
+	ev->subs = s;
+	ev->n_subs++;
+	pthread_mutex_unlock(&ev->lock);
+	struct MHD_Response *r = MHD_create_response_from_callback(
+	    MHD_SIZE_UNKNOWN, 4096, read_events, s, close_subscriber);
+	if (!r) {
+		close_subscriber(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "text/event-stream");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Accel-Buffering", "no");
+	rq->status = 200;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, 200, r);
+	MHD_destroy_response(r);
+	return ok;
+}

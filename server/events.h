@@ -1,0 +1,40 @@
+/*
+ * events: server-sent events to open viewers.
+ *
+ * GET /api/events answers text/event-stream and keeps the connection; each
+ * published event is written to every subscriber. A subscriber's
+ * connection is suspended while it has nothing to send (so it holds no
+ * worker thread) and resumed when an event arrives or every 15 seconds for
+ * a keep-alive comment. Events are kept in a short ring, so a subscriber
+ * that was slow gets what it missed, in order, or a "reset" when the ring
+ * moved past it.
+ *
+ * Threading: publish from any thread.
+ */
+#ifndef POSBON_EVENTS_H
+#define POSBON_EVENTS_H
+
+#include "http.h"
+
+typedef struct events events;
+
+/* *out is new; events_shutdown() before the HTTP server stops, then
+ * events_free() after it stopped. */
+int events_new(events **out);
+
+/* Ends every stream (they were suspended connections, which the server
+ * could not otherwise close). */
+void events_shutdown(events *ev);
+
+void events_free(events *ev);
+
+/* Sends `event: name` with data (one line of JSON) to every subscriber. */
+void events_publish(events *ev, const char *name, const char *data);
+
+/* Answers GET /api/events for rq (the daemon needs MHD_ALLOW_SUSPEND_RESUME). */
+int events_subscribe(events *ev, struct http_request *rq);
+
+/* Subscribers now open, for /metrics. */
+unsigned events_subscribers(events *ev);
+
+#endif
