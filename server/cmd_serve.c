@@ -2,7 +2,7 @@
  * posbon serve: the daemon. Signals are blocked in every thread and taken by
  * the main thread with sigwait(): SIGTERM and SIGINT stop it gracefully
  * (no new connections, in-flight requests finish, the database closes
- * cleanly).
+ * cleanly); SIGHUP reloads the style (a bad file keeps the old one).
  */
 #include "commands.h"
 #include "err.h"
@@ -46,7 +46,8 @@ int cmd_serve(int argc, char **argv)
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
 	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
 	long threads = 0, max_body_kb = 1024, cache_mb = 256;
-	int verbose = 0;
+	int verbose = 0, print_config = 0;
+	const char *config = NULL;
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
 	     0, 0},
@@ -63,6 +64,10 @@ int cmd_serve(int argc, char **argv)
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
+	    {"config", OPT_STRING, &config, "FILE",
+	     "read options from FILE first (the command line overrides it)", 0, 0, 'c'},
+	    {"print-config", OPT_FLAG, &print_config, NULL,
+	     "print an annotated config file of the options and stop", 0, 0, 0},
 	    {0},
 	};
 	const char *pos[1];
@@ -72,11 +77,20 @@ int cmd_serve(int argc, char **argv)
 	http_server *srv = NULL;
 	struct app app = {0};
 
+	/* The file first, so that the command line overrides it. */
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0)
+			if ((rc = opts_load_file(argv[i + 1], table)) < 0)
+				return rc;
 	rc = opts_parse("serve", "DB [--listen HOST:PORT]",
 	                "Serves tiles and the API of DB over HTTP until SIGTERM or SIGINT.", table,
 	                argc, argv, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
+	if (print_config) {
+		opts_write_config(stdout, "serve", table);
+		return 0;
+	}
 	if (npos != 1)
 		return err_set(ERR_INVALID,
 		               "serve needs the database path (see posbon serve --help)");
@@ -122,7 +136,10 @@ int cmd_serve(int argc, char **argv)
 		if (sigwait(&signals, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_msg(LOG_INFO, 0, "SIGHUP: nothing to reload yet");
+			if (renderer_reload_style(app.r, style_path) < 0)
+				log_msg(LOG_ERROR, 0, "SIGHUP: style kept: %s", err_msg());
+			else
+				log_msg(LOG_INFO, 0, "SIGHUP: style %s reloaded", style_path);
 			continue;
 		}
 		log_msg(LOG_INFO, 0, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -143,3 +143,111 @@ int opts_parse(const char *command, const char *usage, const char *summary, cons
 	}
 	return 0;
 }
+
+/* Values read from config files live as long as the program, as argv does:
+ * they are copied into this arena. */
+static char file_values[16384];
+static size_t file_values_used;
+
+static char *keep_value(const char *value)
+{
+	size_t n = strlen(value) + 1;
+	if (file_values_used + n > sizeof file_values)
+		return NULL;
+	char *copy = memcpy(file_values + file_values_used, value, n);
+	file_values_used += n;
+	return copy;
+}
+
+int opts_load_file(const char *path, const struct opt *table)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0, rc = 0;
+	if (!f)
+		return err_set(ERR_IO, "%s: cannot read the config file", path);
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *p = line, *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t len = strlen(p);
+		while (len && strchr(" \t\r\n", p[len - 1]))
+			p[--len] = '\0';
+		if (!*p)
+			continue;
+		char *eq = strchr(p, '=');
+		if (!eq) {
+			rc = err_set(ERR_INVALID, "%s:%d: expected name = value", path, lineno);
+			break;
+		}
+		char *name_end = eq;
+		while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+			name_end--;
+		*name_end = '\0';
+		char *value = eq + 1;
+		while (*value == ' ' || *value == '\t')
+			value++;
+		const struct opt *o = table;
+		while (o->name && strcmp(o->name, p) != 0)
+			o++;
+		if (!o->name) {
+			rc = err_set(ERR_INVALID, "%s:%d: unknown option '%s'", path, lineno, p);
+			break;
+		}
+		if (o->type == OPT_FLAG) {
+			if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0) {
+				rc = err_set(ERR_INVALID, "%s:%d: %s takes true or false", path,
+				             lineno, o->name);
+				break;
+			}
+			*(int *)o->target = strcmp(value, "true") == 0;
+			continue;
+		}
+		char *copy = keep_value(value);
+		if (!copy) {
+			rc = err_set(ERR_INVALID, "%s:%d: the config file holds too much text",
+			             path, lineno);
+			break;
+		}
+		if ((rc = set_value(o, copy)) < 0)
+			rc = err_set(rc, "%s:%d: %s", path, lineno, err_msg());
+	}
+	fclose(f);
+	return rc;
+}
+
+void opts_write_config(FILE *f, const char *command, const struct opt *table)
+{
+	fprintf(f,
+	        "# posbon %s configuration: one \"name = value\" a line; the command\n"
+	        "# line overrides the file. Remove the '#' of a line to set it.\n",
+	        command);
+	for (const struct opt *o = table; o->name; o++) {
+		fprintf(f, "\n# %s", o->help);
+		if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max)
+			fprintf(f, " (%g to %g)", o->min, o->max);
+		fputc('\n', f);
+		switch (o->type) {
+		case OPT_FLAG:
+			fprintf(f, "#%s = %s\n", o->name, *(int *)o->target ? "true" : "false");
+			break;
+		case OPT_STRING: {
+			const char *v = *(const char **)o->target;
+			fprintf(f, "#%s = %s\n", o->name, v ? v : "");
+			break;
+		}
+		case OPT_LONG:
+			fprintf(f, "#%s = %ld\n", o->name, *(long *)o->target);
+			break;
+		case OPT_DOUBLE:
+			fprintf(f, "#%s = %g\n", o->name, *(double *)o->target);
+			break;
+		case OPT_LIST:
+			fprintf(f, "#%s = \n", o->name);
+			break;
+		}
+	}
+}

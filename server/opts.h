@@ -44,6 +44,16 @@ int opts_parse(const char *command, const char *usage, const char *summary, cons
                int argc, char **argv, const char **positional, int max_positional,
                int *n_positional);
 
+/* Reads options from a config file into the table's targets: one
+ * "name = value" a line (the long option names; flags take true/false),
+ * '#' starts a comment. Values are kept for the program's lifetime.
+ * ERR_IO when unreadable; ERR_INVALID naming "file:line" otherwise. */
+int opts_load_file(const char *path, const struct opt *table);
+
+/* Writes an annotated config file of the table's options with their
+ * current values (the defaults before parsing), ready to edit. */
+void opts_write_config(FILE *f, const char *command, const struct opt *table);
+
 /* Prints the usage line, summary and the option table. */
 void opts_help(FILE *f, const char *command, const char *usage, const char *summary,
                const struct opt *table);

@@ -39,7 +39,10 @@ struct renderer {
 	struct ramp_entry ramps[RAMP_CACHE];
 	unsigned long clock;
 	atomic_ulong version;
-	changes *changes; /* where offences changed, by version */
+	changes *changes;   /* where offences changed, by version */
+	style *retired[64]; /* styles replaced by reloads, still read by renders */
+	size_t n_retired;
+	unsigned long style_generation;
 };
 
 static const struct {
@@ -130,6 +133,8 @@ void renderer_free(renderer *r)
 	changes_free(r->changes);
 	dataset_free(r->ds);
 	style_free(r->style);
+	for (size_t i = 0; i < r->n_retired; i++)
+		style_free(r->retired[i]);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -181,6 +186,28 @@ int renderer_reload(renderer *r, store *st, int64_t id)
 	return 0;
 }
 
+int renderer_reload_style(renderer *r, const char *style_path)
+{
+	style *fresh;
+	int rc = style_load(style_path, &fresh);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&r->lock);
+	if (r->n_retired == sizeof r->retired / sizeof r->retired[0]) {
+		pthread_mutex_unlock(&r->lock);
+		style_free(fresh);
+		return err_set(ERR_CONFLICT, "too many style reloads; restart the server");
+	}
+	r->retired[r->n_retired++] = r->style;
+	__atomic_store_n(&r->style, fresh, __ATOMIC_RELEASE);
+	r->n_weights = 0;
+	refresh_weights(r);
+	drop_ramps(r);
+	r->style_generation++;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
 unsigned long renderer_version(const renderer *r)
 {
 	return atomic_load(&((renderer *)r)->version);
@@ -193,7 +220,7 @@ const dataset *renderer_dataset(const renderer *r)
 
 const style *renderer_style(const renderer *r)
 {
-	return r->style;
+	return __atomic_load_n(&((renderer *)r)->style, __ATOMIC_ACQUIRE);
 }
 
 /* The cached ramp of a filter (under r->lock), computed on a miss. */
@@ -226,7 +253,7 @@ static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dat
 
 int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out)
 {
-	const struct style_heatmap *h = style_heatmap(r->style);
+	const struct style_heatmap *h = style_heatmap(renderer_style(r));
 	const style_ramp *cached;
 	*out = NULL;
 	if (!h)
@@ -239,9 +266,9 @@ int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ram
 	return rc;
 }
 
-static int draw_heatmap(renderer *r, cairo_t *cr, const struct render_request *q)
+static int draw_heatmap(renderer *r, const style *sty, cairo_t *cr, const struct render_request *q)
 {
-	const struct style_heatmap *h = style_heatmap(r->style);
+	const struct style_heatmap *h = style_heatmap(sty);
 	struct dataset_points scratch = {0};
 	const style_ramp *cached;
 	style_ramp *ramp = NULL;
@@ -274,6 +301,8 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	struct style_colour bg;
 	int rc = 0;
 	*out = NULL;
+	/* One style for the whole picture, even if a reload comes meanwhile. */
+	const style *sty = renderer_style(r);
 	cairo_surface_t *surface =
 	    cairo_image_surface_create(CAIRO_FORMAT_ARGB32, q->view.width, q->view.height);
 	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
@@ -282,14 +311,14 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		               q->view.height);
 	}
 	cairo_t *cr = cairo_create(surface);
-	if (style_background(r->style, &bg)) {
+	if (style_background(sty, &bg)) {
 		cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
 		cairo_paint(cr);
 	}
 	if (q->layers & RENDER_HEATMAP)
-		rc = draw_heatmap(r, cr, q);
+		rc = draw_heatmap(r, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_OFFENCES))
-		rc = points_paint(cr, &q->view, r->ds, &q->filter, r->style);
+		rc = points_paint(cr, &q->view, r->ds, &q->filter, sty);
 	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		rc = err_set(ERR_NOMEM, "render: %s", cairo_status_to_string(cairo_status(cr)));
 	cairo_destroy(cr);
@@ -361,7 +390,10 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	h = mix(h, &q->bandwidth, sizeof q->bandwidth);
 	h = mix(h, &q->view, sizeof q->view);
 	h = mix(h, &q->layers, sizeof q->layers);
-	const struct style_heatmap *hm = style_heatmap(r->style);
+	pthread_mutex_lock(&r->lock);
+	h = mix(h, &r->style_generation, sizeof r->style_generation);
+	pthread_mutex_unlock(&r->lock);
+	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
 	if ((q->layers & RENDER_HEATMAP) && hm) {
 		/* The ramp of the filter, and the changes within one bandwidth. */
 		const style_ramp *cached;

@@ -51,6 +51,11 @@ int renderer_sync(renderer *r, store *st, size_t *added);
 /* Takes in a correction or deletion of offence id (a store id). */
 int renderer_reload(renderer *r, store *st, int64_t id);
 
+/* Replaces the style with the file at style_path, for renders that start
+ * from now on (running ones finish with the old style, which is kept until
+ * renderer_free()). On any error the old style stays. */
+int renderer_reload_style(renderer *r, const char *style_path);
+
 /* A number that grows whenever a sync or reload changes the offences. */
 unsigned long renderer_version(const renderer *r);
 
