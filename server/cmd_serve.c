@@ -27,6 +27,26 @@
 #define POSBON_LEAFLET_DIR "node_modules/leaflet/dist"
 #endif
 
+/* A whole (small) file as a NUL-terminated string in *out; free(). */
+static int read_text(const char *path, char **out)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0;
+	*out = NULL;
+	if (!f)
+		return err_set(ERR_IO, "%s: cannot read", path);
+	if (!(buf = malloc(65537)) || (n = fread(buf, 1, 65536, f)) == 0 || !feof(f)) {
+		fclose(f);
+		free(buf);
+		return err_set(ERR_INVALID, "%s: empty, unreadable or over 64 KiB", path);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
 static int parse_listen(const char *text, char *host, size_t n, int *port)
 {
 	const char *colon = strrchr(text, ':');
@@ -47,6 +67,8 @@ int cmd_serve(int argc, char **argv)
 	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
 	long threads = 0, max_body_kb = 1024, cache_mb = 256;
 	int verbose = 0, print_config = 0;
+	const char *tls_cert = NULL, *tls_key = NULL;
+	char *cert_pem = NULL, *key_pem = NULL;
 	const char *config = NULL;
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
@@ -64,6 +86,9 @@ int cmd_serve(int argc, char **argv)
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
+	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
+	     0, 0},
+	    {"tls-key", OPT_STRING, &tls_key, "FILE", "and this PEM private key", 0, 0, 0},
 	    {"config", OPT_STRING, &config, "FILE",
 	     "read options from FILE first (the command line overrides it)", 0, 0, 'c'},
 	    {"print-config", OPT_FLAG, &print_config, NULL,
@@ -96,6 +121,11 @@ int cmd_serve(int argc, char **argv)
 		               "serve needs the database path (see posbon serve --help)");
 	if ((rc = parse_listen(listen, host, sizeof host, &port)) < 0)
 		return rc;
+	if (!tls_cert != !tls_key)
+		return err_set(ERR_INVALID, "--tls-cert and --tls-key go together");
+	if (tls_cert &&
+	    ((rc = read_text(tls_cert, &cert_pem)) < 0 || (rc = read_text(tls_key, &key_pem)) < 0))
+		goto out_early;
 	if (verbose)
 		log_set_level(LOG_DEBUG);
 
@@ -123,14 +153,17 @@ int cmd_serve(int argc, char **argv)
 	                          .port = port,
 	                          .threads = (int)threads,
 	                          .max_body = (size_t)max_body_kb * 1024,
+	                          .tls_cert = cert_pem,
+	                          .tls_key = key_pem,
 	                          .routes = routes_table,
 	                          .authorize = routes_authorize,
 	                          .app = &app};
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
-	log_msg(LOG_INFO, 0, "serving %s on http://%s:%d/ (%zu offences)", pos[0], host,
-	        http_port(srv), dataset_count(renderer_dataset(app.r)));
+	log_msg(LOG_INFO, 0, "serving %s on %s://%s:%d/ (%zu offences)", pos[0],
+	        cert_pem ? "https" : "http", host, http_port(srv),
+	        dataset_count(renderer_dataset(app.r)));
 	for (;;) {
 		int sig;
 		if (sigwait(&signals, &sig) != 0)
@@ -157,5 +190,8 @@ out:
 	store_close(st);
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");
+out_early:
+	free(cert_pem);
+	free(key_pem);
 	return rc;
 }

@@ -296,12 +296,18 @@ int http_start(const struct http_options *o, http_server **out)
 	unsigned threads =
 	    o->threads > 0 ? (unsigned)o->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	/* The logger goes first, or MHD logs the options before it by itself. */
+	unsigned flags =
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	if (o->tls_cert)
+		flags |= MHD_USE_TLS;
 	s->daemon = MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
-	    NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
 	    threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_TIMEOUT, 60u,
+	    /* the TLS pair last: without TLS this ends the list early */
+	    o->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, o->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, o->tls_key, MHD_OPTION_END);
 	if (!s->daemon) {
 		free(s);
 		return err_set(ERR_IO,

@@ -53,8 +53,9 @@ typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 struct http_options {
 	const char *host; /* "127.0.0.1" */
 	int port;
-	int threads;     /* worker threads; 0: the number of cores */
-	size_t max_body; /* largest request body accepted */
+	int threads;                    /* worker threads; 0: the number of cores */
+	size_t max_body;                /* largest request body accepted */
+	const char *tls_cert, *tls_key; /* PEM text; both NULL: plain HTTP */
 	const struct http_route *routes;
 	http_authorize authorize; /* NULL: every route is open */
 	void *app;

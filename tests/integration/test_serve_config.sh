@@ -49,4 +49,27 @@ check_true "and tiles change their ETag" '[ "$(etag)" != "$e1" ]'
 kill -TERM "$PID"
 wait "$PID"
 check "stops cleanly" "$?" 0
+
+# HTTPS straight from the daemon with a self-signed certificate
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+"$POSBON" serve "$DB" --listen 127.0.0.1:0 --cache-dir none --tls-cert "$TMP/cert.pem" \
+	--tls-key "$TMP/key.pem" >/dev/null 2>"$TMP/tls.log" &
+PID=$!
+port=""
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*on https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/tls.log")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+check "HTTPS answers" "$(curl -s -k -o /dev/null -w "%{http_code}" "https://127.0.0.1:$port/healthz")" 200
+check "with the given certificate" "$(curl -s --cacert "$TMP/cert.pem" -o /dev/null -w "%{http_code}" "https://127.0.0.1:$port/healthz")" 200
+kill -TERM "$PID"
+wait "$PID"
+check "stops cleanly" "$?" 0
+set +e
+"$POSBON" serve "$DB" --tls-cert "$TMP/cert.pem" 2>"$TMP/err"
+rc=$?
+set -e
+check "a certificate without its key is refused" "$rc" 2
 finish
