@@ -71,11 +71,21 @@ int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 {
 	char hash[65];
 	sqlite3_stmt *s = NULL;
-	int rc;
+	int rc, r;
 	if (!name || !*name || strlen(name) >= sizeof((struct auth_identity *)0)->name)
 		return err_set(ERR_INVALID, "name: 1 to 127 characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
+	/* A revoked token's name may be given again; its sessions go with it. */
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "DELETE FROM tokens WHERE name = ?1 AND revoked_at IS NOT NULL", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return db_fail(st, "token");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE)
+		return db_fail(st, "token");
 	if (sqlite3_prepare_v2(
 	        store_db(st),
 	        "INSERT INTO tokens(name, role, hash, created_at) VALUES(?1, ?2, ?3, "
@@ -86,7 +96,7 @@ int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 	sqlite3_bind_text(s, 2, auth_role_name(role), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
-	int r = sqlite3_step(s);
+	r = sqlite3_step(s);
 	if (r == SQLITE_CONSTRAINT || (r & 0xff) == SQLITE_CONSTRAINT)
 		rc = err_set(ERR_CONFLICT, "a token named '%s' exists (revoke it first)", name);
 	else if (r != SQLITE_DONE)
