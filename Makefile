@@ -3,13 +3,19 @@ JOBS    ?= $(shell nproc)
 BUILD   ?= build
 TESTBLD ?= build-test
 DB      ?= var/posbon.sqlite
+# npm ci writes this file last, so it is as new as the installed packages.
+NPM_STAMP = node_modules/.package-lock.json
 
 .PHONY: run test deps deps-test build build-test sample bench clean
 
-run: build $(DB)
+run: build $(NPM_STAMP) $(DB)
 	$(BUILD)/posbon info $(DB)
+	@$(BUILD)/posbon token revoke $(DB) --name make-run 2>/dev/null || true
+	@echo "Viewer: http://127.0.0.1:8080  token (shown once, new each run):"
+	@$(BUILD)/posbon token add $(DB) --role officer --name make-run
+	$(BUILD)/posbon serve $(DB) --listen 127.0.0.1:8080
 
-test: deps-test build-test
+test: deps-test build-test $(NPM_STAMP)
 	cd $(TESTBLD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -28,6 +34,13 @@ build: deps
 build-test:
 	@cmake -S . -B $(TESTBLD) -DCMAKE_BUILD_TYPE=Debug -DPOSBON_SANITIZE=ON >/dev/null
 	@cmake --build $(TESTBLD) -j $(JOBS)
+
+# The viewer's Leaflet (served from node_modules/leaflet/dist) and the browser
+# test's playwright-core, exactly as package-lock.json says; only when
+# node_modules is missing or the lock file is newer.
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 $(DB):
 	@mkdir -p $(dir $(DB))

@@ -7,8 +7,9 @@ set -eu
 build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libgdal-dev gdal-data libproj-dev proj-data libspatialite-dev libsqlite3-dev
  libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
- libpango1.0-dev libjansson-dev libcmocka-dev fonts-noto-core fonts-dejavu-core"
-test_pkgs="poppler-utils sqlite3 curl python3"
+ libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev fonts-noto-core fonts-dejavu-core
+ nodejs npm"
+test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium"
 bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis"
 
 want="$build_pkgs"
@@ -19,10 +20,21 @@ bench) want="$want $test_pkgs $bench_pkgs" ;;
 *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 
+# nodejs and npm: the viewer's Leaflet and the browser test come from npm
+# (package-lock.json). A nodejs from NodeSource bundles npm and conflicts with
+# Debian's npm package, so working node and npm commands count as installed.
+have() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" && return 0
+	case $1 in
+	nodejs) command -v node >/dev/null 2>&1 ;;
+	npm) command -v npm >/dev/null 2>&1 ;;
+	*) return 1 ;;
+	esac
+}
+
 missing=""
 for p in $want; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
+	have "$p" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 

@@ -8,6 +8,7 @@ VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall-screen)
 OFFICER=$("$POSBON" token add "$DB" --role officer --name duty-desk)
 check_true "tokens are printed once" 'echo "$VIEWER" | grep -q "^pb_[0-9a-f]\{64\}$"'
 check "only hashes are stored" "$(sql "$DB" "SELECT count(*) FROM tokens WHERE hash = '$VIEWER'")" 0
+: >"$TMP/error.log"
 "$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" \
 	--max-body-kb 64 >"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!

@@ -24,6 +24,7 @@ threads = 1
 cache-dir = $TMP/tiles
 style = $TMP/style.json
 CONF
+: >"$TMP/log"
 "$POSBON" serve "$DB" --config "$TMP/good.conf" --threads 2 >/dev/null 2>"$TMP/log" &
 PID=$!
 port=""
@@ -53,6 +54,7 @@ check "stops cleanly" "$?" 0
 # HTTPS straight from the daemon with a self-signed certificate
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
 	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+: >"$TMP/tls.log"
 "$POSBON" serve "$DB" --listen 127.0.0.1:0 --cache-dir none --tls-cert "$TMP/cert.pem" \
 	--tls-key "$TMP/key.pem" >/dev/null 2>"$TMP/tls.log" &
 PID=$!

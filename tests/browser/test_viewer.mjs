@@ -1,0 +1,274 @@
+// The viewer in Debian's Chromium, driven by playwright-core, against a
+// running daemon: log in with a token, tiles on the map, the language switch,
+// a live offence that refreshes the heatmap, a mahalla's figures on click.
+//
+//   POSBON_URL=http://127.0.0.1:PORT/ POSBON_TOKEN=... node --test tests/browser/
+//
+// tests/integration/test_browser.sh sets these up (a sample database, a token,
+// the daemon on a free port). POSBON_SCREENSHOT (default /tmp/viewer.png) is
+// where the final screenshot goes. No request may leave the daemon's origin.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { inflateSync } from 'node:zlib';
+
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
+const TOKEN = process.env.POSBON_TOKEN || '';
+const SHOT = process.env.POSBON_SCREENSHOT || '/tmp/viewer.png';
+const CHROMIUM = process.env.POSBON_CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+/* Deadlines for things the viewer does itself; tile rendering (slow under
+ * sanitizers) gets a separate, generous one. */
+const UI_MS = 10000;
+const LIVE_MS = 5000; /* the viewer promises new tile requests within 2 s */
+const RENDER_MS = 60000;
+
+/* Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes) into
+ * { width, height, channels, data }. */
+function decodePng(buf) {
+	assert.equal(buf.subarray(1, 4).toString('latin1'), 'PNG', 'not a PNG');
+	let pos = 8;
+	let width = 0;
+	let height = 0;
+	let channels = 0;
+	const idat = [];
+	while (pos < buf.length) {
+		const len = buf.readUInt32BE(pos);
+		const type = buf.subarray(pos + 4, pos + 8).toString('latin1');
+		const body = buf.subarray(pos + 8, pos + 8 + len);
+		if (type === 'IHDR') {
+			width = body.readUInt32BE(0);
+			height = body.readUInt32BE(4);
+			const [depth, colour, , , interlace] = body.subarray(8, 13);
+			assert.ok(depth === 8 && (colour === 2 || colour === 6) && interlace === 0, 'unexpected PNG format');
+			channels = colour === 6 ? 4 : 3;
+		} else if (type === 'IDAT') idat.push(body);
+		else if (type === 'IEND') break;
+		pos += 12 + len;
+	}
+	const raw = inflateSync(Buffer.concat(idat));
+	const stride = width * channels;
+	const data = Buffer.alloc(stride * height);
+	for (let y = 0; y < height; y++) {
+		const filter = raw[y * (stride + 1)];
+		const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+		const out = data.subarray(y * stride, (y + 1) * stride);
+		const up = y ? data.subarray((y - 1) * stride, y * stride) : Buffer.alloc(stride);
+		for (let i = 0; i < stride; i++) {
+			const a = i >= channels ? out[i - channels] : 0;
+			const b = up[i];
+			const c = i >= channels ? up[i - channels] : 0;
+			let v = line[i];
+			if (filter === 1) v += a;
+			else if (filter === 2) v += b;
+			else if (filter === 3) v += (a + b) >> 1;
+			else if (filter === 4) {
+				const p = a + b - c;
+				const pa = Math.abs(p - a);
+				const pb = Math.abs(p - b);
+				const pc = Math.abs(p - c);
+				v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+			}
+			out[i] = v & 255;
+		}
+	}
+	return { width, height, channels, data };
+}
+
+const hex = (s) => {
+	const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(s.trim());
+	if (m) return [1, 2, 3].map((i) => parseInt(m[i], 16));
+	const r = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(s);
+	assert.ok(r, `colour ${s}`);
+	return [1, 2, 3].map((i) => Number(r[i]));
+};
+
+/* The district's bounds [W, S, E, N] from /api/meta (any of the shapes the
+ * viewer accepts), else from the heatmap's TileJSON. */
+async function districtBounds() {
+	const auth = { Authorization: `Bearer ${TOKEN}` };
+	const meta = await (await fetch(new URL('api/meta', BASE), { headers: auth })).json();
+	let b = meta.bounds ?? meta.district?.bounds ?? meta.bbox;
+	if (b && !Array.isArray(b)) b = [b.west, b.south, b.east, b.north];
+	if (!Array.isArray(b) || b.length !== 4) b = (await (await fetch(new URL('tiles/heatmap.json', BASE), { headers: auth })).json()).bounds;
+	return b.map(Number);
+}
+
+test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, async (t) => {
+	const profile = mkdtempSync(join(tmpdir(), 'posbon-chromium-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ARGS,
+		viewport: { width: 1920, height: 1080 },
+	});
+	const outside = [];
+	const pageErrors = [];
+	const tiles = []; /* { url, status } of every tile answer */
+	context.on('request', (r) => {
+		const u = new URL(r.url());
+		if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== BASE.origin) outside.push(r.url());
+	});
+	const page = context.pages()[0] || (await context.newPage());
+	page.on('pageerror', (e) => pageErrors.push(String(e)));
+	page.on('response', (r) => {
+		if (new URL(r.url()).pathname.startsWith('/tiles/')) tiles.push({ url: r.url(), status: r.status() });
+	});
+	const heatmapVersion = (url) => Number(new URL(url).searchParams.get('v'));
+	const isHeatTile = (url) => /\/tiles\/heatmap\/\d+\/\d+\/\d+(@2x)?\.png/.test(new URL(url).pathname);
+	const tilesSettled = () =>
+		page.waitForFunction(
+			() => {
+				const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
+				return imgs.length > 0 && imgs.every((i) => i.complete) && imgs.some((i) => i.naturalWidth > 0);
+			},
+			null,
+			{ timeout: RENDER_MS },
+		);
+
+	try {
+		await t.test('the login screen takes the token', async () => {
+			await page.goto(BASE.href);
+			await page.locator('#login-token').waitFor({ state: 'visible', timeout: UI_MS });
+			await page.fill('#login-token', 'not-a-token');
+			await page.click('#login-submit');
+			await page.locator('#login-error').waitFor({ state: 'visible', timeout: UI_MS });
+			await page.fill('#login-token', TOKEN);
+			await page.click('#login-submit');
+			await page.waitForSelector('body[data-ready="true"]', { timeout: UI_MS });
+			assert.ok(await page.locator('#app').isVisible());
+			assert.match(await page.textContent('#user'), /test/);
+		});
+
+		await t.test('the map shows tiles, not an empty background', async (t) => {
+			await tilesSettled();
+			await page.waitForTimeout(400); /* Leaflet fades tiles in */
+			const ok = tiles.filter((x) => isHeatTile(x.url) && x.status === 200);
+			assert.ok(ok.length >= 1, `heatmap tiles answered: ${JSON.stringify(tiles.slice(0, 5))}`);
+			/* The map without the status strip (top), the controls (bottom left),
+			 * the card and the legend (right). */
+			const box = await page.locator('#map').boundingBox();
+			const clip = { x: box.x + 70, y: box.y + 70, width: box.width - 70 - 480, height: box.height - 140 };
+			/* Without the district's own fill (drawn by the viewer, not by the
+			 * daemon), whatever differs from the background comes from tiles. */
+			const bg = hex(await page.evaluate(() => getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor));
+			await page.evaluate(() => document.querySelector('.leaflet-districtFill-pane')?.style.setProperty('visibility', 'hidden'));
+			const png = decodePng(await page.screenshot({ clip }));
+			await page.evaluate(() => document.querySelector('.leaflet-districtFill-pane')?.style.removeProperty('visibility'));
+			let drawn = 0;
+			let warm = 0;
+			const n = png.width * png.height;
+			for (let i = 0; i < n; i++) {
+				const [r, g, b] = png.data.subarray(i * png.channels, i * png.channels + 3);
+				if (Math.abs(r - bg[0]) + Math.abs(g - bg[1]) + Math.abs(b - bg[2]) > 24) drawn++;
+				if (r > 200 && r - b > 25 && r >= g) warm++; /* the heat ramp: pale yellow to red */
+			}
+			t.diagnostic(`${drawn} of ${n} pixels drawn by tiles, ${warm} in heat colours`);
+			assert.ok(drawn > n * 0.002, `only ${drawn} of ${n} pixels differ from the background ${bg}`);
+			assert.ok(warm > n * 0.001, `only ${warm} of ${n} pixels have heatmap colours`);
+		});
+
+		await t.test('the language switches to Russian and is remembered', async () => {
+			await page.click('.panel-head [data-lang="ru"]');
+			await page.waitForFunction(() => document.documentElement.lang === 'ru', null, { timeout: UI_MS });
+			const heading = await page.textContent('#h-period');
+			assert.match(heading, /^[\u0400-\u04ff\s]+$/, `period heading '${heading}'`);
+			const panel = await page.textContent('#panel');
+			assert.match(panel, /Слои/);
+			assert.match(await page.textContent('#categories'), /[\u0400-\u04ff]{3,}/, 'category names in Russian');
+			assert.equal(await page.evaluate(() => localStorage.getItem('posbon.lang')), 'ru');
+		});
+
+		await t.test('a new offence refreshes the heatmap', async () => {
+			const before = Math.max(0, ...tiles.filter((x) => isHeatTile(x.url)).map((x) => heatmapVersion(x.url)));
+			const shownBefore = await page.textContent('#last-update');
+			await page.waitForTimeout(1100); /* the "last update" clock has seconds */
+			const [w, s, e, n] = await districtBounds();
+			const feature = {
+				type: 'Feature',
+				geometry: { type: 'Point', coordinates: [(w + e) / 2, (s + n) / 2] },
+				properties: { id: `browser-test-${Date.now()}`, time: new Date().toISOString(), category: 'robbery', service: 'ppx' },
+			};
+			const fresh = page.waitForRequest((r) => isHeatTile(r.url()) && heatmapVersion(r.url()) > before, { timeout: LIVE_MS });
+			const res = await fetch(new URL('api/offences', BASE), {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify(feature),
+			});
+			assert.equal(res.status, 201, `POST /api/offences: ${await res.text()}`);
+			const req = await fresh;
+			const v = heatmapVersion(req.url());
+			const answer = await req.response();
+			assert.ok(answer && answer.status() === 200, `new tile answered ${answer?.status()}`);
+			await page.waitForFunction(
+				(v) =>
+					[...document.querySelectorAll('.tiles-heatmap')].some(
+						(c) => getComputedStyle(c).opacity === '1' &&
+							[...c.querySelectorAll('img.leaflet-tile-loaded')].some((i) => new URL(i.src).searchParams.get('v') === String(v)),
+					),
+				v,
+				{ timeout: RENDER_MS },
+			);
+			const shown = await page.textContent('#last-update');
+			assert.match(shown, /^\d\d:\d\d:\d\d$/);
+			assert.notEqual(shown, shownBefore, 'the last update time moved');
+		});
+
+		await t.test('a click on a mahalla shows its figures', async () => {
+			const box = await page.locator('#map').boundingBox();
+			const figures = page.waitForResponse((r) => /\/api\/mahallas\/[^/?]+/.test(new URL(r.url()).pathname), { timeout: UI_MS });
+			/* fitBounds centres the district: the middle of the map is its middle,
+			 * where the offence above was placed. */
+			await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+			assert.equal((await figures).status(), 200);
+			await page.waitForFunction(() => {
+				const c = document.querySelector('#card');
+				return c && !c.hidden && c.dataset.code && !c.hasAttribute('aria-busy') && document.querySelector('#card [data-field="offences"]');
+			}, null, { timeout: UI_MS });
+			const offences = Number((await page.textContent('#card [data-field="offences"]')).replace(/\D/g, ''));
+			assert.ok(offences >= 1, `offences ${offences}: the one just posted is in this mahalla`);
+			assert.match(await page.textContent('#card [data-field="rate"]'), /\d/);
+			assert.match(await page.textContent('#card-name'), /[\u0400-\u04ff]/, 'the mahalla name in Russian');
+			assert.ok((await page.locator('#card .breakdown li').count()) >= 1, 'counts by category and service');
+		});
+
+		await t.test('back to Uzbek, with oʻ and gʻ', async () => {
+			await page.click('.panel-head [data-lang="uz"]');
+			await page.waitForFunction(() => document.documentElement.lang === 'uz', null, { timeout: UI_MS });
+			assert.match(await page.textContent('#categories'), /[og]\u02bb/);
+			assert.doesNotMatch(await page.textContent('#card-name'), /[\u0400-\u04ff]/);
+			await tilesSettled();
+			await page.waitForTimeout(400); /* tile fade-in */
+			writeFileSync(SHOT, await page.screenshot());
+		});
+
+		await t.test('logging out returns to the login screen', async () => {
+			await page.click('#logout');
+			await page.locator('#login-token').waitFor({ state: 'visible', timeout: UI_MS });
+			assert.ok(!(await page.locator('#app').isVisible()));
+			const me = await page.evaluate(() => fetch('api/me').then((r) => r.status));
+			assert.equal(me, 401, 'the session cookie no longer works');
+		});
+
+		await t.test('nothing was fetched from outside and no script failed', () => {
+			assert.deepEqual(outside, []);
+			assert.deepEqual(pageErrors, []);
+		});
+	} finally {
+		await context.close();
+		rmSync(profile, { recursive: true, force: true });
+	}
+});

@@ -1,0 +1,68 @@
+# The browser viewer in Debian's Chromium (tests/browser/test_viewer.mjs):
+# log in with a token, tiles on the map, the language switch, a live offence
+# refreshing the heatmap, a mahalla's figures. Skipped (77) when the npm
+# packages, Chromium or node are missing. The last screenshot goes to
+# $POSBON_SCREENSHOT (default /tmp/viewer.png).
+. "$(dirname "$0")/common.sh"
+SRC=$POSBON_SOURCE_DIR
+if [ ! -d "$SRC/node_modules/playwright-core" ] || [ ! -d "$SRC/node_modules/leaflet" ]; then
+	echo "SKIP: $SRC/node_modules has no playwright-core or leaflet (make test runs npm ci)"
+	exit 77
+fi
+if [ ! -x /usr/bin/chromium ]; then
+	echo "SKIP: /usr/bin/chromium is missing (scripts/install-deps.sh test installs it)"
+	exit 77
+fi
+if ! command -v node >/dev/null 2>&1; then
+	echo "SKIP: node is missing (scripts/install-deps.sh installs nodejs)"
+	exit 77
+fi
+
+DB="$TMP/v.sqlite"
+# Offences up to today in the district, so "the last 30 days" has data.
+"$POSBON" sample "$DB" --offences 3000 --end "$(TZ=Asia/Tashkent date +%F)" >/dev/null
+if ! token=$("$POSBON" token add "$DB" --role officer --name test 2>"$TMP/token.err"); then
+	if grep -q "unknown command" "$TMP/token.err"; then
+		echo "SKIP: this posbon has no 'token' command yet, so the viewer cannot log in"
+		exit 77
+	fi
+	echo "FAIL - posbon token add: $(cat "$TMP/token.err")"
+	exit 1
+fi
+token=$(printf '%s\n' "$token" | awk 'NF { t = $NF } END { print t }')
+check_true "token add printed a token" '[ -n "$token" ]'
+
+# The daemon finds web/ and node_modules/leaflet/dist from the source tree.
+: >"$TMP/error.log"
+(cd "$SRC" && exec "$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 4 \
+	--cache-dir "$TMP/tiles") >"$TMP/access.log" 2>"$TMP/error.log" &
+PID=$!
+trap 'kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+port=""
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+check_true "server announced its port" '[ -n "$port" ]'
+URL="http://127.0.0.1:$port/"
+check "the viewer's page is served" "$(curl -s -o /dev/null -w "%{http_code}" "$URL")" 200
+check "Leaflet is served from node_modules" \
+	"$(curl -s -o /dev/null -w "%{http_code}" "${URL}vendor/leaflet/leaflet-src.esm.js")" 200
+
+if POSBON_URL="$URL" POSBON_TOKEN="$token" \
+	POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
+	node --test "$SRC/tests/browser/test_viewer.mjs"; then
+	check "browser test" ok ok
+else
+	check "browser test" failed ok
+	echo "--- daemon error log (last 30 lines)"
+	tail -n 30 "$TMP/error.log"
+fi
+
+kill -TERM "$PID"
+rc=0
+wait "$PID" || rc=$?
+trap 'rm -rf "$TMP"' EXIT
+check "SIGTERM stops the daemon cleanly" "$rc" 0
+finish
