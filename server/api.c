@@ -182,6 +182,24 @@ int api_legend(struct http_request *rq)
 		                             "offences per km² over the period", "period_days",
 		                             heatmap_period_days(ds, &q.filter), "stops", stops));
 	}
+	if (strcmp(layer, "choropleth") == 0) {
+		struct choropleth_classes c;
+		if (renderer_choropleth(app->r, &q.filter, q.metric, &c) < 0)
+			return http_reply_error(rq, 404, "layer", "%s", err_msg());
+		static const char *const names[] = {"count", "rate", "change"};
+		json_t *classes = json_array();
+		for (size_t i = 0; i < c.n_classes; i++) {
+			char hex[10];
+			colour_hex(&c.colours[i], hex);
+			json_array_append_new(classes, json_pack("{s:f, s:f, s:s}", "from",
+			                                         i ? c.breaks[i - 1] : c.min, "to",
+			                                         c.breaks[i], "colour", hex));
+		}
+		choropleth_classes_free(&c);
+		return reply_value(rq, 200,
+		                   json_pack("{s:s, s:s, s:o}", "layer", "choropleth", "metric",
+		                             names[c.metric], "classes", classes));
+	}
 	if (strcmp(layer, "offences") == 0 || strcmp(layer, "zones") == 0 ||
 	    strcmp(layer, "tracks") == 0) {
 		int services = strcmp(layer, "offences") != 0;

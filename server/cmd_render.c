@@ -69,8 +69,9 @@ int cmd_render(int argc, char **argv)
 	double bandwidth = 0;
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layers, "LAYERS",
-	     "layers joined by + (heatmap, offences; districts, mahallas, zones, tracks soon)", 0,
-	     0, 0},
+	     "layers joined by +: districts, mahallas, choropleth, heatmap, offences, zones, "
+	     "tracks",
+	     0, 0, 0},
 	    {"tile", OPT_STRING, &tile, "Z/X/Y", "a 256-px Web Mercator tile", 0, 0, 0},
 	    {"bbox", OPT_STRING, &bbox, "W,S,E,N", "a lon/lat box instead of a tile", 0, 0, 0},
 	    {"size", OPT_STRING, &size, "WxH", "pixels of a --bbox picture (1024x768)", 0, 0, 0},
@@ -127,7 +128,7 @@ int cmd_render(int argc, char **argv)
 			return rc;
 	}
 	q.bandwidth = bandwidth;
-	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+	if ((rc = store_open(pos[0], 0, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
 	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0 ||
@@ -193,7 +194,7 @@ int cmd_export_density(int argc, char **argv)
 			return rc;
 		e.bbox = box;
 	}
-	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+	if ((rc = store_open(pos[0], 0, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
 	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &filter)) < 0)

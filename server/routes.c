@@ -81,6 +81,18 @@ int routes_filter(struct http_request *rq, const dataset *ds, struct render_requ
 		*reply = http_reply_error(rq, 400, field, "%s", msg);
 		return 1;
 	}
+	static const char *const metrics[] = {[STYLE_METRIC_COUNT] = "count",
+	                                      [STYLE_METRIC_RATE] = "rate",
+	                                      [STYLE_METRIC_CHANGE] = "change"};
+	const char *metric = http_arg(rq, "metric");
+	for (int m = 0; metric && m < 3; m++)
+		if (strcmp(metric, metrics[m]) == 0)
+			q->metric = m + 1;
+	if (metric && !q->metric) {
+		*reply = http_reply_error(rq, 400, "metric",
+		                          "metric: '%s' is not count, rate or change", metric);
+		return 1;
+	}
 	const char *bw = http_arg(rq, "bandwidth");
 	if (bw) {
 		char *end;

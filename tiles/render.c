@@ -5,11 +5,17 @@
  */
 #include "render.h"
 
+#include "areas.h"
 #include "changes.h"
+#include "choropleth.h"
 #include "err.h"
 #include "heatmap.h"
+#include "labels.h"
 #include "points.h"
+#include "shapes.h"
 #include "tilemath.h"
+#include "tracks.h"
+#include "zones.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -30,6 +36,7 @@ struct ramp_entry {
 
 struct renderer {
 	dataset *ds;
+	shapes *shapes; /* boundaries, zones and tracks in Web Mercator */
 	style *style;
 	/* The style's heatmap weight per dataset category: fixed in place, so
 	 * that a sync adding categories never moves what renders read. */
@@ -55,9 +62,6 @@ static const struct {
     {"tracks", RENDER_TRACKS},
 };
 
-/* Layers this build can draw; the others are named but refused. */
-#define RENDER_DRAWN (RENDER_HEATMAP | RENDER_OFFENCES)
-
 int render_layers_parse(const char *text, unsigned *mask)
 {
 	*mask = 0;
@@ -68,12 +72,11 @@ int render_layers_parse(const char *text, unsigned *mask)
 			if (strlen(layer_names[i].name) == n &&
 			    strncmp(layer_names[i].name, p, n) == 0)
 				bit = layer_names[i].bit;
-		if (!bit || !(bit & RENDER_DRAWN))
-			return err_set(
-			    ERR_INVALID, "layers: '%.*s' is %s", (int)n, p,
-			    bit ? "not drawn by this build yet"
-			        : "not a layer (districts, mahallas, choropleth, heatmap, "
-			          "offences, zones, tracks)");
+		if (!bit)
+			return err_set(ERR_INVALID,
+			               "layers: '%.*s' is not a layer (districts, mahallas, "
+			               "choropleth, heatmap, offences, zones, tracks)",
+			               (int)n, p);
 		*mask |= bit;
 		p += n;
 		p += strspn(p, "+, ");
@@ -100,8 +103,10 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	if (!r)
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
+	struct shapes_options so = {.tracks_from = STORE_NO_TIME, .tracks_to = STORE_NO_TIME};
 	if ((rc = style_load(style_path, &r->style)) < 0 ||
-	    (rc = dataset_load(st, tzname, &r->ds)) < 0) {
+	    (rc = dataset_load(st, tzname, &r->ds)) < 0 ||
+	    (rc = shapes_load(st, &so, &r->shapes)) < 0) {
 		renderer_free(r);
 		return rc;
 	}
@@ -131,6 +136,7 @@ void renderer_free(renderer *r)
 		return;
 	drop_ramps(r);
 	changes_free(r->changes);
+	shapes_free(r->shapes);
 	dataset_free(r->ds);
 	style_free(r->style);
 	for (size_t i = 0; i < r->n_retired; i++)
@@ -296,6 +302,29 @@ static int draw_heatmap(renderer *r, const style *sty, cairo_t *cr, const struct
 	return rc;
 }
 
+int renderer_choropleth(renderer *r, const struct dataset_filter *f, int metric,
+                        struct choropleth_classes *out)
+{
+	const struct style_choropleth *st = style_choropleth(renderer_style(r));
+	if (!st)
+		return err_set(ERR_NOTFOUND, "the style has no choropleth layer");
+	return choropleth_classify(r->ds, r->shapes, st, metric - 1, f, out);
+}
+
+static int draw_choropleth(renderer *r, const style *sty, cairo_t *cr,
+                           const struct render_request *q)
+{
+	const struct style_choropleth *st = style_choropleth(sty);
+	struct choropleth_classes c;
+	if (!st || !style_zoom_contains(&st->zoom, q->view.zoom))
+		return 0;
+	int rc = choropleth_classify(r->ds, r->shapes, st, q->metric - 1, &q->filter, &c);
+	if (rc == 0)
+		rc = choropleth_paint(cr, &q->view, r->shapes, st, &c);
+	choropleth_classes_free(&c);
+	return rc;
+}
+
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
 {
 	struct style_colour bg;
@@ -311,14 +340,31 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		               q->view.height);
 	}
 	cairo_t *cr = cairo_create(surface);
+	labels *lb = NULL;
 	if (style_background(sty, &bg)) {
 		cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
 		cairo_paint(cr);
 	}
-	if (q->layers & RENDER_HEATMAP)
+	/* Fills first, then lines, dots and the labels of every layer on top. */
+	rc = labels_new(&q->view, LABELS_SEAMLESS, &lb);
+	if (rc == 0 && (q->layers & RENDER_CHOROPLETH))
+		rc = draw_choropleth(r, sty, cr, q);
+	if (rc == 0 && (q->layers & RENDER_HEATMAP))
 		rc = draw_heatmap(r, sty, cr, q);
+	if (rc == 0 && (q->layers & RENDER_ZONES))
+		rc = zones_paint(cr, &q->view, r->shapes, sty, NULL, lb);
+	if (rc == 0 && (q->layers & RENDER_TRACKS))
+		rc = tracks_paint(cr, &q->view, r->shapes, sty, q->filter.from, q->filter.to);
+	if (rc == 0 && (q->layers & RENDER_MAHALLAS))
+		rc = areas_paint(cr, &q->view, r->shapes, SHAPES_MAHALLAS, style_mahallas(sty), lb);
+	if (rc == 0 && (q->layers & RENDER_DISTRICTS))
+		rc = areas_paint(cr, &q->view, r->shapes, SHAPES_DISTRICTS, style_districts(sty),
+		                 lb);
 	if (rc == 0 && (q->layers & RENDER_OFFENCES))
 		rc = points_paint(cr, &q->view, r->ds, &q->filter, sty);
+	if (rc == 0)
+		rc = labels_draw(lb, cr);
+	labels_free(lb);
 	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		rc = err_set(ERR_NOMEM, "render: %s", cairo_status_to_string(cairo_status(cr)));
 	cairo_destroy(cr);
@@ -422,6 +468,7 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		unsigned long v = changes_version(r->changes, box);
 		version = v > version ? v : version;
 	}
+	h = mix(h, &q->metric, sizeof q->metric);
 	if (q->layers & RENDER_CHOROPLETH) {
 		/* Classes depend on every mahalla's figures. */
 		unsigned long v = atomic_load(&r->version);

@@ -14,6 +14,7 @@
 #ifndef POSBON_RENDER_H
 #define POSBON_RENDER_H
 
+#include "choropleth.h"
 #include "dataset.h"
 #include "store.h"
 #include "style.h"
@@ -68,6 +69,7 @@ struct render_request {
 	struct view view;
 	struct dataset_filter filter;
 	double bandwidth; /* heatmap bandwidth in metres; 0: the style's */
+	int metric;       /* choropleth figure: 0 the style's, else 1 + enum style_metric */
 };
 
 /* Draws q into a new ARGB32 image surface of the view's size (*out; the
@@ -84,6 +86,12 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
  * heatmap_ramp()): a new copy in *out, free with style_ramp_free().
  * ERR_NOTFOUND when the style has no heatmap layer. */
 int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out);
+
+/* The choropleth's classes for filter f and metric (as in render_request): fills
+ * *out; free with choropleth_classes_free(). ERR_NOTFOUND when the style
+ * has no choropleth layer. */
+int renderer_choropleth(renderer *r, const struct dataset_filter *f, int metric,
+                        struct choropleth_classes *out);
 
 /* Draws q as PNG bytes: *png is a new buffer of *len bytes; free(). */
 int render_png(renderer *r, const struct render_request *q, unsigned char **png, size_t *len);

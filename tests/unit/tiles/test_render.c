@@ -2,10 +2,12 @@
  * checked against brute-force densities. */
 #include "testutil.h"
 
+#include "classify.h"
 #include "err.h"
 #include "heatmap.h"
 #include "render.h"
 #include "sample.h"
+#include "shapes.h"
 #include "store.h"
 #include "tilemath.h"
 
@@ -362,6 +364,72 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	cairo_surface_destroy(after);
 }
 
+static void test_choropleth_classes_and_colours(void **state)
+{
+	struct fixture *f = *state;
+	struct render_request q = {.layers = RENDER_CHOROPLETH};
+	struct choropleth_classes c;
+	const struct style_choropleth *st = style_choropleth(renderer_style(f->r));
+	assert_non_null(st);
+	dataset_filter_all(&q.filter);
+	q.metric = 1 + STYLE_METRIC_COUNT;
+	assert_int_equal(renderer_choropleth(f->r, &q.filter, q.metric, &c), 0);
+	assert_int_equal(c.n_values, 12);
+	assert_true(c.n_classes >= 2 && c.n_classes <= st->classes);
+	/* the values are the mahallas' counts, address-only records included */
+	const dataset *ds = renderer_dataset(f->r);
+	double counts[64], total = 0, sum = 0, top = 0;
+	dataset_mahalla_counts(ds, &q.filter, NULL, counts);
+	for (size_t i = 0; i < dataset_mahalla_count(ds); i++)
+		total += counts[i];
+	for (size_t i = 0; i < c.n_values; i++) {
+		sum += c.values[i];
+		top = fmax(top, c.values[i]);
+	}
+	assert_float_equal(sum, total, 1e-9);
+	assert_float_equal(c.breaks[c.n_classes - 1], top, 0);
+
+	/* each mahalla is filled with its class colour at its label anchor */
+	shapes *sh;
+	struct shapes_options so = {.tracks_from = STORE_NO_TIME, .tracks_to = STORE_NO_TIME};
+	assert_int_equal(shapes_load(f->st, &so, &sh), 0);
+	double e[4], w, s0, ea, n;
+	dataset_extent(ds, e);
+	tile_merc_to_lonlat(e[0], e[1], &w, &s0);
+	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
+	assert_int_equal(view_for_bbox(w, s0, ea, n, 800, 800, 1, &q.view), 0);
+	q.view.zoom = st->zoom.min + 0.5; /* inside the layer's zoom range */
+	cairo_surface_t *img = render_decoded(f->r, &q);
+	for (size_t i = 0; i < shapes_count(sh, SHAPES_MAHALLAS); i++) {
+		const struct shapes_area *a = shapes_area(sh, SHAPES_MAHALLAS, i);
+		double px, py;
+		view_to_px(&q.view, a->anchor.x, a->anchor.y, &px, &py);
+		struct style_colour want =
+		    c.colours[classify_class(c.breaks, c.n_classes, c.values[i])];
+		want.a *= st->opacity;
+		if (!close_pixels(pixel(img, (int)px, (int)py), style_colour_pixel(&want), 2))
+			fail_msg("mahalla %s: %08x, class colour %08x", a->code,
+			         pixel(img, (int)px, (int)py), style_colour_pixel(&want));
+	}
+	cairo_surface_destroy(img);
+	shapes_free(sh);
+	choropleth_classes_free(&c);
+
+	/* the rate per 1,000 residents and the change need what they need */
+	assert_int_equal(renderer_choropleth(f->r, &q.filter, 1 + STYLE_METRIC_RATE, &c), 0);
+	assert_int_equal(c.metric, STYLE_METRIC_RATE);
+	assert_true(c.n_classes >= 2);
+	choropleth_classes_free(&c);
+	assert_int_equal(renderer_choropleth(f->r, &q.filter, 1 + STYLE_METRIC_CHANGE, &c), 0);
+	assert_int_equal(c.n_classes, 0); /* no bounded period: no change to show */
+	choropleth_classes_free(&c);
+	struct dataset_filter_text half = {.from = "2026-01-01", .to = "2026-06-30"};
+	assert_int_equal(dataset_filter_parse(ds, &half, &q.filter), 0);
+	assert_int_equal(renderer_choropleth(f->r, &q.filter, 1 + STYLE_METRIC_CHANGE, &c), 0);
+	assert_true(c.n_classes >= 2);
+	choropleth_classes_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +439,7 @@ int main(void)
 	    cmocka_unit_test(test_filters_change_the_picture_and_bad_layers_are_refused),
 	    cmocka_unit_test(test_offence_points_at_high_zoom),
 	    cmocka_unit_test(test_new_offence_changes_only_nearby_tiles),
+	    cmocka_unit_test(test_choropleth_classes_and_colours),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
