@@ -52,3 +52,25 @@ void testutil_write(const char *path, const char *text)
 	assert_int_equal(fputs(text, f) >= 0, 1);
 	assert_int_equal(fclose(f), 0);
 }
+
+uint32_t testutil_pixel(cairo_surface_t *img, int x, int y)
+{
+	assert_true(x >= 0 && x < cairo_image_surface_get_width(img) && y >= 0 &&
+	            y < cairo_image_surface_get_height(img));
+	cairo_surface_flush(img);
+	const unsigned char *d = cairo_image_surface_get_data(img);
+	return *(const uint32_t *)(d + (size_t)y * cairo_image_surface_get_stride(img) + 4 * x);
+}
+
+int testutil_pixels_close(uint32_t a, uint32_t b, int tol)
+{
+	for (int sh = 0; sh < 32; sh += 8)
+		if (abs((int)(a >> sh & 255) - (int)(b >> sh & 255)) > tol)
+			return 0;
+	return 1;
+}
+
+int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol)
+{
+	return testutil_pixels_close(p, style_colour_pixel(c), tol);
+}

@@ -12,6 +12,11 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
+#include "style.h"
+
+#include <cairo.h>
+#include <stdint.h>
+
 /* A new temporary folder, removed with everything in it by testutil_rmtree().
  * Returns a malloc'd path. */
 char *testutil_tmpdir(void);
@@ -28,5 +33,16 @@ const char *testutil_shared_data(void);
 
 /* Writes text to a file; fails the test on error. */
 void testutil_write(const char *path, const char *text);
+
+/* The premultiplied ARGB32 pixel (x, y) of an image surface (flushed first);
+ * fails the test outside the image. */
+uint32_t testutil_pixel(cairo_surface_t *img, int x, int y);
+
+/* Whether two premultiplied ARGB32 pixels differ by at most tol in every
+ * channel. */
+int testutil_pixels_close(uint32_t a, uint32_t b, int tol);
+
+/* Whether pixel p is colour c (straight alpha) within tol per channel. */
+int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol);
 
 #endif

@@ -186,24 +186,6 @@ static cairo_surface_t *render(struct fixture *f, const style *s, const struct v
 	return img;
 }
 
-static uint32_t pixel(cairo_surface_t *img, int x, int y)
-{
-	assert_true(x >= 0 && x < cairo_image_surface_get_width(img) && y >= 0 &&
-	            y < cairo_image_surface_get_height(img));
-	const unsigned char *d = cairo_image_surface_get_data(img);
-	return *(const uint32_t *)(d + (size_t)y * cairo_image_surface_get_stride(img) + 4 * x);
-}
-
-/* Whether p (premultiplied ARGB32) is colour c within tol per channel. */
-static int pixel_is(uint32_t p, const struct style_colour *c, int tol)
-{
-	uint32_t want = style_colour_pixel(c);
-	for (int sh = 0; sh < 32; sh += 8)
-		if (abs((int)(p >> sh & 0xff) - (int)(want >> sh & 0xff)) > tol)
-			return 0;
-	return 1;
-}
-
 static void test_boundaries_where_they_are_and_nothing_else(void **state)
 {
 	struct fixture *f = *state;
@@ -216,19 +198,19 @@ static void test_boundaries_where_they_are_and_nothing_else(void **state)
 	 * M2|M3 at 366 columns 731 and 732; the district's top edge at row 20
 	 * covers rows 38 .. 41, its bottom at 236 rows 470 .. 473. */
 	for (int y = 60; y < 400; y += 7) {
-		assert_true(pixel_is(pixel(img, 299, y), mc, 3));
-		assert_true(pixel_is(pixel(img, 300, y), mc, 3));
-		assert_true(pixel_is(pixel(img, 731, y), mc, 3));
-		assert_int_equal(pixel(img, 296, y), 0);
-		assert_int_equal(pixel(img, 303, y), 0);
+		assert_true(testutil_pixel_is(testutil_pixel(img, 299, y), mc, 3));
+		assert_true(testutil_pixel_is(testutil_pixel(img, 300, y), mc, 3));
+		assert_true(testutil_pixel_is(testutil_pixel(img, 731, y), mc, 3));
+		assert_int_equal(testutil_pixel(img, 296, y), 0);
+		assert_int_equal(testutil_pixel(img, 303, y), 0);
 	}
 	for (int x = 10; x < 1024; x += 13) {
 		for (int y = 38; y <= 41; y++)
-			assert_true(pixel_is(pixel(img, x, y), dc, 3));
+			assert_true(testutil_pixel_is(testutil_pixel(img, x, y), dc, 3));
 		for (int y = 470; y <= 473; y++)
-			assert_true(pixel_is(pixel(img, x, y), dc, 3));
-		assert_int_equal(pixel(img, x, 34), 0);
-		assert_int_equal(pixel(img, x, 477), 0);
+			assert_true(testutil_pixel_is(testutil_pixel(img, x, y), dc, 3));
+		assert_int_equal(testutil_pixel(img, x, 34), 0);
+		assert_int_equal(testutil_pixel(img, x, 477), 0);
 	}
 	/* Inside the mahallas, away from lines and labels: transparent. */
 	const struct labels_placed *p;
@@ -240,7 +222,7 @@ static void test_boundaries_where_they_are_and_nothing_else(void **state)
 				in_label |= x >= p[i].x0 - 1 && x <= p[i].x1 + 1 &&
 				            y >= p[i].y0 - 1 && y <= p[i].y1 + 1;
 			if (!in_label)
-				assert_int_equal(pixel(img, x, y), 0);
+				assert_int_equal(testutil_pixel(img, x, y), 0);
 		}
 	cairo_surface_destroy(img);
 	labels_free(lb);
@@ -252,10 +234,10 @@ static void test_boundaries_where_they_are_and_nothing_else(void **state)
 	                           "\"#9e9e9e\"");
 	img = render(f, filled, &v, NULL);
 	struct style_colour half = {1, 0.8, 0, 0.5};
-	assert_true(pixel_is(pixel(img, 400, 420), &half, 1));
-	assert_true(pixel_is(pixel(img, 290, 420), &half, 1));
-	assert_true(pixel_is(pixel(img, 310, 420), &half, 1));
-	assert_true(pixel_is(pixel(img, 300, 420), mc, 3));
+	assert_true(testutil_pixel_is(testutil_pixel(img, 400, 420), &half, 1));
+	assert_true(testutil_pixel_is(testutil_pixel(img, 290, 420), &half, 1));
+	assert_true(testutil_pixel_is(testutil_pixel(img, 310, 420), &half, 1));
+	assert_true(testutil_pixel_is(testutil_pixel(img, 300, 420), mc, 3));
 	cairo_surface_destroy(img);
 	style_free(filled);
 }
@@ -284,8 +266,10 @@ static void test_labels_sit_inside_their_mahallas(void **state)
 		int text = 0, halo = 0;
 		for (int y = (int)p[i].y0; y < (int)p[i].y1; y++)
 			for (int x = (int)p[i].x0; x < (int)p[i].x1; x++) {
-				text += pixel_is(pixel(img, x, y), &st->colour, 40);
-				halo += pixel_is(pixel(img, x, y), &st->halo->colour, 8);
+				text +=
+				    testutil_pixel_is(testutil_pixel(img, x, y), &st->colour, 40);
+				halo += testutil_pixel_is(testutil_pixel(img, x, y),
+				                          &st->halo->colour, 8);
 			}
 		assert_true(text > 20 && halo > 20);
 		assert_true(p[i].ax > p[i].x0 && p[i].ax < p[i].x1);
@@ -330,8 +314,8 @@ static void test_zoom_ranges(void **state)
 	int lit = 0;
 	for (int y = 0; y < 256; y++)
 		for (int x = 0; x < 256; x++) {
-			assert_int_equal(pixel(img, x, y), pixel(alone, x, y));
-			lit += pixel(img, x, y) != 0;
+			assert_int_equal(testutil_pixel(img, x, y), testutil_pixel(alone, x, y));
+			lit += testutil_pixel(img, x, y) != 0;
 		}
 	assert_true(lit > 0);
 	cairo_surface_destroy(alone);
@@ -363,8 +347,9 @@ static void test_two_tiles_match_one_wide_picture(void **state)
 		int worst = 0;
 		for (int y = 0; y < px; y++)
 			for (int x = 0; x < 2 * px; x++) {
-				uint32_t a = pixel(iw, x, y);
-				uint32_t b = x < px ? pixel(il, x, y) : pixel(ir, x - px, y);
+				uint32_t a = testutil_pixel(iw, x, y);
+				uint32_t b = x < px ? testutil_pixel(il, x, y)
+				                    : testutil_pixel(ir, x - px, y);
 				for (int sh = 0; sh < 32; sh += 8) {
 					int d = abs((int)(a >> sh & 0xff) - (int)(b >> sh & 0xff));
 					worst = d > worst ? d : worst;

@@ -76,24 +76,6 @@ static void test_uzbek_and_cyrillic_have_glyphs(void **state)
 	style_free(s);
 }
 
-static uint32_t pixel(cairo_surface_t *img, int x, int y)
-{
-	assert_true(x >= 0 && x < cairo_image_surface_get_width(img) && y >= 0 &&
-	            y < cairo_image_surface_get_height(img));
-	const unsigned char *d = cairo_image_surface_get_data(img);
-	return *(const uint32_t *)(d + (size_t)y * cairo_image_surface_get_stride(img) + 4 * x);
-}
-
-/* Whether p (premultiplied ARGB32) is colour c within tol per channel. */
-static int pixel_is(uint32_t p, const struct style_colour *c, int tol)
-{
-	uint32_t want = style_colour_pixel(c);
-	for (int sh = 0; sh < 32; sh += 8)
-		if (abs((int)(p >> sh & 0xff) - (int)(want >> sh & 0xff)) > tol)
-			return 0;
-	return 1;
-}
-
 /* The view of the tiles TX .. TX + ntx - 1 of row TY as one picture. */
 static struct view tiles_view(int ntx)
 {
@@ -171,8 +153,10 @@ static void test_no_two_labels_overlap(void **state)
 		int text = 0, halo = 0;
 		for (int y = (int)p[i].y0; y < (int)p[i].y1; y++)
 			for (int x = (int)p[i].x0; x < (int)p[i].x1; x++) {
-				text += pixel_is(pixel(img, x, y), &st->colour, 40);
-				halo += pixel_is(pixel(img, x, y), &st->halo->colour, 8);
+				text +=
+				    testutil_pixel_is(testutil_pixel(img, x, y), &st->colour, 40);
+				halo += testutil_pixel_is(testutil_pixel(img, x, y),
+				                          &st->halo->colour, 8);
 			}
 		assert_true(text > 10);
 		assert_true(halo > 10);
@@ -187,7 +171,7 @@ static void test_no_two_labels_overlap(void **state)
 				in = x >= p[i].x0 - 1 && x < p[i].x1 + 1 && y >= p[i].y0 - 1 &&
 				     y < p[i].y1 + 1;
 			if (!in)
-				assert_int_equal(pixel(img, x, y), 0);
+				assert_int_equal(testutil_pixel(img, x, y), 0);
 		}
 	cairo_surface_destroy(img);
 	labels_free(lb);
@@ -255,8 +239,9 @@ static void test_tiles_are_seamless(void **state)
 	int worst = 0, lit = 0;
 	for (int y = 0; y < PX; y++)
 		for (int x = 0; x < 2 * PX; x++) {
-			uint32_t a = pixel(iw, x, y),
-			         b = x < PX ? pixel(il, x, y) : pixel(ir, x - PX, y);
+			uint32_t a = testutil_pixel(iw, x, y),
+			         b = x < PX ? testutil_pixel(il, x, y)
+			                    : testutil_pixel(ir, x - PX, y);
 			lit += a != 0;
 			for (int sh = 0; sh < 32; sh += 8) {
 				int d = abs((int)(a >> sh & 0xff) - (int)(b >> sh & 0xff));
@@ -294,7 +279,8 @@ static void test_prints_keep_labels_inside(void **state)
 		assert_true(p[i].y1 <= v.height - LABELS_MARGIN);
 	}
 	for (int x = 0; x < v.width; x++)
-		assert_int_equal(pixel(img, x, 0) | pixel(img, x, v.height - 1), 0);
+		assert_int_equal(testutil_pixel(img, x, 0) | testutil_pixel(img, x, v.height - 1),
+		                 0);
 	cairo_surface_destroy(img);
 	labels_free(lb);
 	style_free(s);

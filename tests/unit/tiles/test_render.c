@@ -93,22 +93,6 @@ static cairo_surface_t *render_decoded(renderer *r, const struct render_request 
 	return s;
 }
 
-static uint32_t pixel(cairo_surface_t *s, int x, int y)
-{
-	cairo_surface_flush(s);
-	const unsigned char *d = cairo_image_surface_get_data(s);
-	return *(const uint32_t *)(d + (size_t)y * cairo_image_surface_get_stride(s) + 4 * x);
-}
-
-/* Channels of two premultiplied pixels differ by at most tol. */
-static int close_pixels(uint32_t a, uint32_t b, int tol)
-{
-	for (int sh = 0; sh < 32; sh += 8)
-		if (abs((int)(a >> sh & 255) - (int)(b >> sh & 255)) > tol)
-			return 0;
-	return 1;
-}
-
 /* The densest tile of the sample at zoom z around the district. */
 static void busiest_tile(renderer *r, int z, long *tx, long *ty)
 {
@@ -187,9 +171,9 @@ static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
 		style_ramp_colour(ramp, d, &c);
 		c.a *= h->opacity;
 		uint32_t want = style_colour_pixel(&c);
-		if (!close_pixels(pixel(img, i, j), want, 2))
-			fail_msg("pixel %d,%d: %08x, density %g wants %08x", i, j, pixel(img, i, j),
-			         d, want);
+		if (!testutil_pixels_close(testutil_pixel(img, i, j), want, 2))
+			fail_msg("pixel %d,%d: %08x, density %g wants %08x", i, j,
+			         testutil_pixel(img, i, j), d, want);
 		coloured += (want >> 24) != 0;
 		transparent += (want >> 24) == 0;
 	}
@@ -215,9 +199,9 @@ static void test_neighbouring_tiles_are_seamless(void **state)
 	                *iw = render_decoded(f->r, &wide);
 	int differ = 0, painted = 0;
 	for (int j = 0; j < 256; j++) {
-		differ += pixel(ia, 255, j) != pixel(iw, 255, j);
-		differ += pixel(ib, 0, j) != pixel(iw, 256, j);
-		painted += pixel(iw, 255, j) != 0;
+		differ += testutil_pixel(ia, 255, j) != testutil_pixel(iw, 255, j);
+		differ += testutil_pixel(ib, 0, j) != testutil_pixel(iw, 256, j);
+		painted += testutil_pixel(iw, 255, j) != 0;
 	}
 	assert_int_equal(differ, 0);
 	assert_true(painted > 0);
@@ -276,7 +260,7 @@ static void test_filters_change_the_picture_and_bad_layers_are_refused(void **st
 	int differ = 0;
 	for (int j = 0; j < 256; j += 4)
 		for (int i = 0; i < 256; i += 4)
-			differ += pixel(all, i, j) != pixel(few, i, j);
+			differ += testutil_pixel(all, i, j) != testutil_pixel(few, i, j);
 	assert_true(differ > 100);
 	cairo_surface_destroy(all);
 	cairo_surface_destroy(few);
@@ -302,7 +286,7 @@ static void test_offence_points_at_high_zoom(void **state)
 	int opaque = 0;
 	for (int j = 0; j < 512; j++)
 		for (int i = 0; i < 512; i++)
-			opaque += (pixel(img, i, j) >> 24) > 200;
+			opaque += (testutil_pixel(img, i, j) >> 24) > 200;
 	assert_true(opaque > 50);
 	cairo_surface_destroy(img);
 	/* Below the layer's zoom range nothing is drawn. */
@@ -310,7 +294,7 @@ static void test_offence_points_at_high_zoom(void **state)
 	img = render_decoded(f->r, &q);
 	for (int j = 0; j < 256; j += 3)
 		for (int i = 0; i < 256; i += 3)
-			assert_int_equal(pixel(img, i, j), 0);
+			assert_int_equal(testutil_pixel(img, i, j), 0);
 	cairo_surface_destroy(img);
 }
 
@@ -358,7 +342,7 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	int differ = 0;
 	for (int j = 96; j < 160; j++)
 		for (int i = 96; i < 160; i++)
-			differ += pixel(before, i, j) != pixel(after, i, j);
+			differ += testutil_pixel(before, i, j) != testutil_pixel(after, i, j);
 	assert_true(differ > 100);
 	cairo_surface_destroy(before);
 	cairo_surface_destroy(after);
@@ -407,9 +391,10 @@ static void test_choropleth_classes_and_colours(void **state)
 		struct style_colour want =
 		    c.colours[classify_class(c.breaks, c.n_classes, c.values[i])];
 		want.a *= st->opacity;
-		if (!close_pixels(pixel(img, (int)px, (int)py), style_colour_pixel(&want), 2))
+		if (!testutil_pixels_close(testutil_pixel(img, (int)px, (int)py),
+		                           style_colour_pixel(&want), 2))
 			fail_msg("mahalla %s: %08x, class colour %08x", a->code,
-			         pixel(img, (int)px, (int)py), style_colour_pixel(&want));
+			         testutil_pixel(img, (int)px, (int)py), style_colour_pixel(&want));
 	}
 	cairo_surface_destroy(img);
 	shapes_free(sh);

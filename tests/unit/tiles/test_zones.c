@@ -168,24 +168,6 @@ static cairo_surface_t *render(struct fixture *f, const style *s, const struct v
 	return img;
 }
 
-static uint32_t pixel(cairo_surface_t *img, int x, int y)
-{
-	assert_true(x >= 0 && x < cairo_image_surface_get_width(img) && y >= 0 &&
-	            y < cairo_image_surface_get_height(img));
-	const unsigned char *d = cairo_image_surface_get_data(img);
-	return *(const uint32_t *)(d + (size_t)y * cairo_image_surface_get_stride(img) + 4 * x);
-}
-
-/* Whether p (premultiplied ARGB32) is colour c within tol per channel. */
-static int pixel_is(uint32_t p, const struct style_colour *c, int tol)
-{
-	uint32_t want = style_colour_pixel(c);
-	for (int sh = 0; sh < 32; sh += 8)
-		if (abs((int)(p >> sh & 0xff) - (int)(want >> sh & 0xff)) > tol)
-			return 0;
-	return 1;
-}
-
 /* Pixels of colour c in the rectangle of tile pixels x0..x1, y0..y1 drawn at
  * scale 2 in a view starting at tile TX. */
 static int count(cairo_surface_t *img, const struct style_colour *c, int tol, int x0, int y0,
@@ -194,7 +176,7 @@ static int count(cairo_surface_t *img, const struct style_colour *c, int tol, in
 	int n = 0, w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
 	for (int y = 2 * y0 > 0 ? 2 * y0 : 0; y < 2 * y1 && y < h; y++)
 		for (int x = 2 * x0 > 0 ? 2 * x0 : 0; x < 2 * x1 && x < w; x++)
-			n += pixel_is(pixel(img, x, y), c, tol);
+			n += testutil_pixel_is(testutil_pixel(img, x, y), c, tol);
 	return n;
 }
 
@@ -226,7 +208,7 @@ static void test_overlap_of_two_services_is_hatched(void **state)
 	labels *lb;
 	cairo_surface_t *img = render(f, f->style, &v, &fri, &lb);
 	/* Z1 alone: its fill; the overlap: stripes of both colours, ~1/4 each. */
-	assert_true(pixel_is(pixel(img, 2 * 100, 2 * 60), &ppx_fill, 2));
+	assert_true(testutil_pixel_is(testutil_pixel(img, 2 * 100, 2 * 60), &ppx_fill, 2));
 	assert_int_equal(count(img, &ppx, 60, 60, 50, 190, 190), 0);
 	int area = 2 * 90 * 2 * 120;
 	int np = count(img, &ppx, 10, 210, 70, 300, 190),
@@ -234,14 +216,14 @@ static void test_overlap_of_two_services_is_hatched(void **state)
 	assert_true(np > area / 16 && np < area / 4);
 	assert_true(ny > area / 16 && ny < area / 4);
 	/* Z4 over Z1, both ppx: no stripes, two fills. */
-	assert_true(pixel_is(pixel(img, 2 * 0, 2 * 140), &twice, 2));
+	assert_true(testutil_pixel_is(testutil_pixel(img, 2 * 0, 2 * 140), &twice, 2));
 	assert_int_equal(count(img, &ppx, 30, 5, 110, 30, 170), 0);
 	/* Z1's outline (5.5 px at z15 @2x) along its top edge at tile row 30. */
 	for (int x = 2 * 10; x < 2 * 190; x += 5)
 		for (int y = 58; y <= 61; y++)
-			assert_true(pixel_is(pixel(img, x, y), &ppx, 2));
+			assert_true(testutil_pixel_is(testutil_pixel(img, x, y), &ppx, 2));
 	/* Z3 is not on duty on Fridays. */
-	assert_int_equal(pixel(img, 2 * 620, 2 * 130), 0);
+	assert_int_equal(testutil_pixel(img, 2 * 620, 2 * 130), 0);
 	/* Zone names as labels inside their zones. */
 	const struct labels_placed *p;
 	size_t n = labels_placed(lb, &p), named = 0;
@@ -256,8 +238,8 @@ static void test_overlap_of_two_services_is_hatched(void **state)
 	struct shapes_shift morning = shift_on("2026-03-06", 600, 720);
 	img = render(f, f->style, &v, &morning, NULL);
 	assert_int_equal(count(img, &youth, 40, -100, 0, 512, 256), 0);
-	assert_int_equal(pixel(img, 2 * 400, 2 * 150), 0);
-	assert_true(pixel_is(pixel(img, 2 * 250, 2 * 130), &ppx_fill, 2));
+	assert_int_equal(testutil_pixel(img, 2 * 400, 2 * 150), 0);
+	assert_true(testutil_pixel_is(testutil_pixel(img, 2 * 250, 2 * 130), &ppx_fill, 2));
 	cairo_surface_destroy(img);
 }
 
@@ -271,17 +253,17 @@ static void test_joint_patrol_is_hatched(void **state)
 	int np = 0, ny = 0;
 	for (int y = 2 * 60; y < 2 * 200; y++)
 		for (int x = 2 * (560 - 256); x < 2 * (680 - 256); x++) {
-			np += pixel_is(pixel(img, x, y), &ppx, 10);
-			ny += pixel_is(pixel(img, x, y), &youth, 10);
+			np += testutil_pixel_is(testutil_pixel(img, x, y), &ppx, 10);
+			ny += testutil_pixel_is(testutil_pixel(img, x, y), &youth, 10);
 		}
 	assert_true(np > 2000 && ny > 2000);
 	/* Z1 and Z2 are off duty on Saturday. */
-	assert_int_equal(pixel(img, 2 * (400 - 256), 2 * 150), 0);
+	assert_int_equal(testutil_pixel(img, 2 * (400 - 256), 2 * 150), 0);
 	cairo_surface_destroy(img);
 
 	/* With no shift, every zone with all its services. */
 	img = render(f, f->style, &v, NULL, NULL);
-	assert_int_not_equal(pixel(img, 2 * (400 - 256), 2 * 150), 0);
+	assert_int_not_equal(testutil_pixel(img, 2 * (400 - 256), 2 * 150), 0);
 	cairo_surface_destroy(img);
 }
 
@@ -327,15 +309,18 @@ static void test_tracks(void **state)
 		cairo_destroy(cr);
 		cairo_surface_flush(img);
 		for (int y = 478; y <= 481; y++) {
-			assert_true(pixel_is(pixel(img, 2 * 400, y), &want, 3));
+			assert_true(testutil_pixel_is(testutil_pixel(img, 2 * 400, y), &want, 3));
 			if (window)
-				assert_int_equal(pixel(img, 2 * 220, y), 0);
+				assert_int_equal(testutil_pixel(img, 2 * 220, y), 0);
 			else
-				assert_true(pixel_is(pixel(img, 2 * 220, y), &want, 3));
+				assert_true(
+				    testutil_pixel_is(testutil_pixel(img, 2 * 220, y), &want, 3));
 		}
-		assert_true(pixel_is(pixel(img, 2 * 400, 476), &st->casing->colour, 2));
-		assert_true(pixel_is(pixel(img, 2 * 400, 483), &st->casing->colour, 2));
-		assert_int_equal(pixel(img, 2 * 400, 486), 0);
+		assert_true(
+		    testutil_pixel_is(testutil_pixel(img, 2 * 400, 476), &st->casing->colour, 2));
+		assert_true(
+		    testutil_pixel_is(testutil_pixel(img, 2 * 400, 483), &st->casing->colour, 2));
+		assert_int_equal(testutil_pixel(img, 2 * 400, 486), 0);
 		cairo_surface_destroy(img);
 	}
 }
@@ -355,8 +340,9 @@ static void test_two_tiles_match_one_wide_picture(void **state)
 		int worst = 0;
 		for (int y = 0; y < px; y++)
 			for (int x = 0; x < 2 * px; x++) {
-				uint32_t a = pixel(iw, x, y);
-				uint32_t b = x < px ? pixel(il, x, y) : pixel(ir, x - px, y);
+				uint32_t a = testutil_pixel(iw, x, y);
+				uint32_t b = x < px ? testutil_pixel(il, x, y)
+				                    : testutil_pixel(ir, x - px, y);
 				for (int sh = 0; sh < 32; sh += 8) {
 					int d = abs((int)(a >> sh & 0xff) - (int)(b >> sh & 0xff));
 					worst = d > worst ? d : worst;
