@@ -571,8 +571,31 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 	return 0;
 }
 
+/* Where a write happened, for the event (lon/lat; empty when unknown). */
+struct where {
+	double w, s, e, n;
+	int any;
+};
+
+static void where_add(struct where *b, const struct store_offence *o)
+{
+	if (!o->has_point)
+		return;
+	if (!b->any) {
+		b->w = b->e = o->lon;
+		b->s = b->n = o->lat;
+		b->any = 1;
+		return;
+	}
+	b->w = fmin(b->w, o->lon);
+	b->e = fmax(b->e, o->lon);
+	b->s = fmin(b->s, o->lat);
+	b->n = fmax(b->n, o->lat);
+}
+
 /* After a committed write: the renderer takes it in and viewers hear. */
-static void announce(struct app *app, store *st, const int64_t *updated, size_t n_updated)
+static void announce(struct app *app, store *st, const int64_t *updated, size_t n_updated,
+                     const struct where *b)
 {
 	size_t added = 0;
 	if (renderer_sync(app->r, st, &added) < 0)
@@ -580,10 +603,16 @@ static void announce(struct app *app, store *st, const int64_t *updated, size_t 
 	for (size_t i = 0; i < n_updated; i++)
 		if (renderer_reload(app->r, st, updated[i]) < 0)
 			log_msg(LOG_ERROR, 0, "renderer reload: %s", err_msg());
-	char data[128];
-	snprintf(data, sizeof data, "{\"data_version\":%lu,\"added\":%zu,\"changed\":%zu}",
-	         renderer_version(app->r), added, n_updated);
-	events_publish(app->events, "offences", data);
+	json_t *o =
+	    json_pack("{s:I, s:I, s:I}", "data_version", (json_int_t)renderer_version(app->r),
+	              "added", (json_int_t)added, "changed", (json_int_t)n_updated);
+	if (o && b && b->any)
+		json_object_set_new(o, "bbox", json_pack("[f,f,f,f]", b->w, b->s, b->e, b->n));
+	char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (data)
+		events_publish(app->events, "offences", data);
+	free(data);
 }
 
 static int64_t offence_id(store *st, const char *external_id)
@@ -608,6 +637,7 @@ int api_offences_post(struct http_request *rq)
 	char field[96], msg[512];
 	long counts[4] = {0};
 	int64_t *updated = NULL;
+	struct where where = {0};
 	size_t n_updated = 0;
 	int reply;
 	if (!st)
@@ -668,6 +698,8 @@ int api_offences_post(struct http_request *rq)
 			goto out;
 		}
 		counts[info.change]++;
+		if (info.change != STORE_UNCHANGED)
+			where_add(&where, &o);
 		if (info.change == STORE_UPDATED)
 			updated[n_updated++] = offence_id(st, o.external_id);
 		json_array_append_new(ids, json_string(o.external_id));
@@ -687,7 +719,7 @@ int api_offences_post(struct http_request *rq)
 	atomic_fetch_add(&app->ingested,
 	                 (unsigned long)(counts[STORE_INSERTED] + counts[STORE_UPDATED]));
 	if (counts[STORE_INSERTED] || counts[STORE_UPDATED])
-		announce(app, st, updated, n_updated);
+		announce(app, st, updated, n_updated, &where);
 	reply =
 	    reply_value(rq, 201,
 	                json_pack("{s:i, s:i, s:i, s:o}", "inserted", (int)counts[STORE_INSERTED],
@@ -721,7 +753,7 @@ int api_offence_delete(struct http_request *rq)
 		store_rollback(st);
 		return http_reply_error(rq, rc == ERR_NOTFOUND ? 404 : 503, "id", "%s", msg);
 	}
-	announce(app, st, &id, 1);
+	announce(app, st, &id, 1, NULL);
 	return reply_value(rq, 200, json_pack("{s:s, s:b}", "id", ext, "deleted", 1));
 }
 
@@ -800,8 +832,10 @@ int api_offence_patch(struct http_request *rq)
 		goto out;
 	}
 	int64_t id = offence_id(st, ext);
+	struct where where = {0};
+	where_add(&where, &o);
 	if (info.change == STORE_UPDATED)
-		announce(app, st, &id, 1);
+		announce(app, st, &id, 1, &where);
 	reply = reply_value(
 	    rq, 200, json_pack("{s:s, s:b}", "id", ext, "changed", info.change == STORE_UPDATED));
 out:

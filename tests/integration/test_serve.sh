@@ -87,7 +87,7 @@ check "a tile 20 km away keeps its ETag" "$(code -H "$V" -H "If-None-Match: $eta
 body=$(curl -s -H "$O" -d "$FEATURE" "$URL/api/offences")
 check "re-posting is idempotent" "$body" '{"inserted":0,"updated":0,"unchanged":1,"ids":["live-1"]}'
 wait "$SSE" || true
-check_true "the event stream told the viewer" 'grep -q "^event: offences" "$TMP/events" && grep -q "\"added\":1" "$TMP/events"'
+check_true "the event stream told the viewer where" 'grep -q "^event: offences" "$TMP/events" && grep -q "\"added\":1,\"changed\":0,\"bbox\":\[" "$TMP/events"'
 
 # corrections
 check "PATCH corrects" "$(curl -s -H "$O" -X PATCH -d '{"properties":{"category":"robbery"}}' "$URL/api/offences/live-1")" '{"id":"live-1","changed":true}'
