@@ -1,6 +1,10 @@
 /*
  * bench_tiles: time of heatmap tiles through the renderer, as the tile
  * server draws them (render_png of RENDER_HEATMAP, 256 px, one thread).
+ * --layers LAYERS (as posbon render's --layer: "mahallas",
+ * "heatmap+mahallas") times other layers the same way; without heatmap the
+ * database needs no offences when the tiles are given with --tile, and the
+ * points columns print "-".
  *
  * Opens a database, loads it into a renderer with the style, and renders
  * heatmap tiles where the data is:
@@ -21,7 +25,7 @@
  *   build/bench_tiles DB [--zooms 12-16] [--tiles N] [--pick weighted|densest]
  *                        [--densest-km K] [--tile Z/X/Y]... [--repeat R]
  *                        [--bandwidth M] [--tz ZONE] [--style FILE] [--seed S]
- *                        [--list]
+ *                        [--layers LAYERS] [--list]
  */
 #include "dataset.h"
 #include "err.h"
@@ -168,8 +172,8 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: bench_tiles DB [--zooms 12-16] [--tiles N] [--pick weighted|densest]\n"
 	        "                      [--densest-km K] [--tile Z/X/Y]... [--repeat R]\n"
-	        "                      [--bandwidth M] [--tz ZONE] [--style FILE] [--seed S] "
-	        "[--list]\n");
+	        "                      [--bandwidth M] [--tz ZONE] [--style FILE] [--seed S]\n"
+	        "                      [--layers LAYERS] [--list]\n");
 }
 
 /* Median of v[0..n), n >= 1 (sorts v). */
@@ -179,27 +183,36 @@ static double median_of(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One table row: the runs' points and their wall and CPU times (sorted in place). */
+/* One table row: the runs' points (npts NULL: "-", no heatmap drawn) and their
+ * wall and CPU times (sorted in place). */
 static void print_row(const char *label, size_t tiles, const double *npts, double *ms, double *cpu,
                       size_t n)
 {
 	double sum = 0, pts = 0, ptsmax = 0;
 	for (size_t i = 0; i < n; i++) {
 		sum += ms[i];
-		pts += npts[i];
-		ptsmax = fmax(ptsmax, npts[i]);
+		if (npts) {
+			pts += npts[i];
+			ptsmax = fmax(ptsmax, npts[i]);
+		}
 	}
 	double median = median_of(ms, n), cpu_median = median_of(cpu, n);
 	size_t p95 = (size_t)ceil(0.95 * (double)n);
-	printf("| %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |\n", label, tiles,
-	       pts / (double)n, ptsmax, sum / (double)n, median, ms[p95 ? p95 - 1 : 0], cpu_median);
+	if (npts)
+		printf("| %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |\n", label, tiles,
+		       pts / (double)n, ptsmax, sum / (double)n, median, ms[p95 ? p95 - 1 : 0],
+		       cpu_median);
+	else
+		printf("| %s | %zu | - | - | %.2f | %.2f | %.2f | %.2f |\n", label, tiles,
+		       sum / (double)n, median, ms[p95 ? p95 - 1 : 0], cpu_median);
 }
 
 int main(int argc, char **argv)
 {
-	const char *db = NULL, *tz = NULL, *pick = "weighted";
+	const char *db = NULL, *tz = NULL, *pick = "weighted", *layers_text = "heatmap";
 	char style_path[4096];
 	int z0 = 12, z1 = 16, list = 0, repeat = 0;
+	unsigned layers = RENDER_HEATMAP;
 	long ntiles = 50;
 	double bandwidth = 0, km = 2.0;
 	struct tile *tiles = malloc(MAX_TILES * sizeof *tiles);
@@ -258,6 +271,13 @@ int main(int argc, char **argv)
 			bandwidth = strtod(v, NULL);
 		} else if (!strcmp(a, "--tz")) {
 			tz = v;
+		} else if (!strcmp(a, "--layers")) {
+			if (render_layers_parse(v, &layers) < 0 || !layers) {
+				fprintf(stderr, "bench_tiles: --layers '%s': %s\n", v,
+				        err_msg()[0] ? err_msg() : "no layer");
+				return 2;
+			}
+			layers_text = v;
 		} else if (!strcmp(a, "--style")) {
 			snprintf(style_path, sizeof style_path, "%s", v);
 		} else if (!strcmp(a, "--seed")) {
@@ -300,11 +320,12 @@ int main(int argc, char **argv)
 	}
 	t_load = now_ms() - t_load;
 	const struct style_heatmap *h = style_heatmap(renderer_style(r));
-	if (!h) {
+	const int heat = (layers & RENDER_HEATMAP) != 0;
+	if (heat && !h) {
 		fprintf(stderr, "bench_tiles: %s has no heatmap layer\n", style_path);
 		goto out;
 	}
-	if (!bandwidth)
+	if (!bandwidth && h)
 		bandwidth = h->bandwidth;
 	struct dataset_filter filter;
 	dataset_filter_all(&filter);
@@ -313,8 +334,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_tiles: %s\n", err_msg());
 		goto out;
 	}
-	if (all.n == 0) {
-		fprintf(stderr, "bench_tiles: %s has no located offences\n", db);
+	if (all.n == 0 && (heat || !explicit_tiles)) {
+		fprintf(stderr, "bench_tiles: %s has no located offences%s\n", db,
+		        heat ? "" : " (give the tiles with --tile)");
 		goto out;
 	}
 
@@ -379,8 +401,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* Untimed: the colour ramp of the filter is computed once and cached. */
-	struct render_request q = {
-	    .layers = RENDER_HEATMAP, .filter = filter, .bandwidth = bandwidth};
+	struct render_request q = {.layers = layers, .filter = filter, .bandwidth = bandwidth};
 	unsigned char *png = NULL;
 	size_t len = 0;
 	if (view_for_tile(tiles[0].z, tiles[0].x, tiles[0].y, TILE_SIZE, &q.view) < 0 ||
@@ -390,9 +411,14 @@ int main(int argc, char **argv)
 	}
 	free(png);
 
-	printf("%zu offences, %s kernel, bandwidth %.0f m, 256 px tiles, one thread; renderer "
-	       "load %.0f ms\n\n",
-	       all.n, kde_kernel_name(h->kernel), bandwidth, t_load);
+	if (heat)
+		printf("%zu offences, %s kernel, bandwidth %.0f m, 256 px tiles, one thread; "
+		       "renderer load %.0f ms\n\n",
+		       all.n, kde_kernel_name(h->kernel), bandwidth, t_load);
+	else
+		printf("layers %s (style %s), %zu offences, 256 px tiles, one thread; renderer "
+		       "load %.0f ms\n\n",
+		       layers_text, style_path, all.n, t_load);
 	if (explicit_tiles)
 		printf("| tile | renders | points gathered | (max) | mean ms | median ms | p95 "
 		       "ms | median CPU ms |\n|---|---|---|---|---|---|---|---|\n");
@@ -402,8 +428,8 @@ int main(int argc, char **argv)
 	/* Time each tile; rows per zoom (or per tile for --tile). */
 	size_t start = 0;
 	for (size_t i = 0; i < nt; i++) {
-		size_t n;
-		if (tile_points(r, &tiles[i], bandwidth, &filter, &scratch, &n) < 0 ||
+		size_t n = 0;
+		if ((heat && tile_points(r, &tiles[i], bandwidth, &filter, &scratch, &n) < 0) ||
 		    view_for_tile(tiles[i].z, tiles[i].x, tiles[i].y, TILE_SIZE, &q.view) < 0) {
 			fprintf(stderr, "bench_tiles: %s\n", err_msg());
 			goto out;
@@ -431,7 +457,7 @@ int main(int argc, char **argv)
 				snprintf(label, sizeof label, "%d", tiles[i].z);
 			size_t from = start * repeat, count = (i + 1 - start) * repeat;
 			print_row(label, explicit_tiles ? (size_t)repeat : i + 1 - start,
-			          npts + from, ms + from, cpu + from, count);
+			          heat ? npts + from : NULL, ms + from, cpu + from, count);
 			fflush(stdout);
 			start = i + 1;
 		}

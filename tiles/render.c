@@ -11,6 +11,7 @@
 #include "err.h"
 #include "heatmap.h"
 #include "labels.h"
+#include "pngenc.h"
 #include "points.h"
 #include "shapes.h"
 #include "tilemath.h"
@@ -377,45 +378,15 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	return 0;
 }
 
-struct png_buffer {
-	unsigned char *data;
-	size_t len, cap;
-};
-
-static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int length)
-{
-	struct png_buffer *b = closure;
-	if (b->len + length > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16384;
-		while (cap < b->len + length)
-			cap *= 2;
-		unsigned char *d = realloc(b->data, cap);
-		if (!d)
-			return CAIRO_STATUS_NO_MEMORY;
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, length);
-	b->len += length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 int render_png(renderer *r, const struct render_request *q, unsigned char **png, size_t *len)
 {
 	cairo_surface_t *surface;
-	struct png_buffer b = {0};
 	*png = NULL;
 	*len = 0;
 	int rc = render_image(r, q, &surface);
 	if (rc < 0)
 		return rc;
-	if (cairo_surface_write_to_png_stream(surface, png_write, &b) != CAIRO_STATUS_SUCCESS) {
-		free(b.data);
-		rc = err_set(ERR_NOMEM, "render: PNG encoding failed");
-	} else {
-		*png = b.data;
-		*len = b.len;
-	}
+	rc = pngenc_encode(surface, png, len);
 	cairo_surface_destroy(surface);
 	return rc;
 }
