@@ -2,13 +2,24 @@
 # Benchmarks of posbon against peers in the same run. Prints Markdown tables
 # for docs/benchmarks.md. Usage: bench/run.sh [BUILD_DIR]  (make bench)
 #
-# Sections (POSBON_BENCH_SECTIONS, default all: "import tiles mapserver qgis"):
+# Sections (POSBON_BENCH_SECTIONS, default all: "import tiles mapserver qgis
+# serve-cached serve-uncached ingest live-latency"):
 #   import     CSV import: posbon import against ogr2ogr
 #   tiles      heatmap tiles (build/bench_tiles) for the NYC shootings and the
 #              generated offences
 #   mapserver  the same z 14 tiles from MapServer's KERNELDENSITY layer (map2img)
 #   qgis       posbon export-density against QGIS's heatmap on the NYC shootings,
 #              time and agreement of values
+#   serve-cached    posbon serve answering cached heatmap+mahallas tiles against
+#                   nginx serving the same files from disk (wrk on loopback)
+#   serve-uncached  posbon serve rendering every heatmap tile, z 13-16, on the
+#                   generated offences (wrk), with a /healthz probe alongside
+#   ingest          offences per second through POST /api/offences: single
+#                   Features (wrk, and one client in sequence), batches of 1000
+#   live-latency    from POST of an offence to its heatmap tile with a new ETag
+# The server sections need wrk, nginx, curl and python3 (scripts/install-deps.sh
+# bench) and talk to 127.0.0.1 only; perf, when present, profiles posbon in
+# serve-cached (POSBON_BENCH_PERF=0 skips it).
 # POSBON_BENCH_OFFENCES sets the number of generated offences (default
 # 1,000,000); POSBON_BENCH_DATA the folder holding nyc/shootings.csv
 # (default ../shared/data next to the source tree).
@@ -18,13 +29,21 @@ POSBON=$BUILD/posbon
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 N=${POSBON_BENCH_OFFENCES:-1000000}
 DATA=${POSBON_BENCH_DATA:-$HERE/../shared/data}
-SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis}
+SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency}
 TILES_NYC=${POSBON_BENCH_TILES:-40}   # tiles per zoom, NYC shootings
 TILES_GEN=${POSBON_BENCH_TILES_GEN:-20} # tiles per zoom, generated offences (up to seconds each)
 MS_DRAWS=${POSBON_BENCH_MS_DRAWS:-40} # map2img -c N
 BW=300                                # heatmap bandwidth, metres (the style's)
 W=$(mktemp -d "${TMPDIR:-/tmp}/posbon-bench-XXXXXX")
-trap 'rm -rf "$W"' EXIT
+SPID="" NPID=""                       # posbon serve and nginx, while they run
+cleanup() {
+	[ -z "$SPID" ] || kill -TERM "$SPID" 2>/dev/null || true
+	[ -z "$NPID" ] || kill -QUIT "$NPID" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 want() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -43,7 +62,7 @@ load() { awk '{ print $1, $2, $3 }' /proc/loadavg; }
 commit=${POSBON_BENCH_COMMIT:-$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 echo "posbon benchmarks: $(date -u +%Y-%m-%d), commit $commit, $(nproc) cores, load average at start $(load)"
 
-if want import || want tiles || want mapserver; then
+if want import || want tiles || want mapserver || want serve-uncached || want ingest || want live-latency; then
 	echo "generating $N offences of the sample district..." >&2
 	"$POSBON" sample "$W/src.sqlite" --offences "$N" --end 2026-11-25 --seed 7 >/dev/null
 fi
@@ -336,6 +355,431 @@ if want qgis; then
 			printf "| %s | %s | %.1f | %s | %s | %s | %s | %s | %s |\n", $1, v["cells"], v["peak"], v["max_abs"],
 				v["rel_median"], v["rel_p99"], v["rel_max"], v["one_zero"], v["mass"] }'
 	done
+fi
+
+# ---------------------------------------------------------------------------
+# The daemon: posbon serve on a free loopback port, driven by wrk
+# (bench/wrk_tiles.lua, bench/wrk_ingest.lua) and by bench/serve_client.py.
+CLIENT="python3 $HERE/bench/serve_client.py"
+WRK_TILES=$HERE/bench/wrk_tiles.lua
+WRK_INGEST=$HERE/bench/wrk_ingest.lua
+CORES=$(nproc)
+
+if want serve-cached || want serve-uncached || want ingest || want live-latency; then
+	for tool in wrk curl python3; do
+		command -v "$tool" >/dev/null 2>&1 || {
+			echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2
+			exit 1
+		}
+	done
+fi
+
+# serve_start DB NAME [posbon serve options...]: starts the daemon on
+# 127.0.0.1 (a port of the kernel's choosing), its access log in $W/NAME.access
+# and its error log in $W/NAME.error; sets SPID and SURL.
+serve_start() {
+	db=$1 name=$2
+	shift 2
+	"$POSBON" serve "$db" --listen 127.0.0.1:0 --threads "$CORES" --web "$HERE/web" "$@" \
+		>"$W/$name.access" 2>"$W/$name.error" &
+	SPID=$!
+	sport=""
+	for _ in $(seq 1 300); do # up to 30 s: the million loads in ~2 s
+		sport=$(sed -n 's|.*serving .* on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$W/$name.error")
+		[ -n "$sport" ] && break
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$sport" ] || {
+		cat "$W/$name.error" >&2
+		echo "bench: posbon serve did not start" >&2
+		exit 1
+	}
+	SURL="http://127.0.0.1:$sport"
+}
+
+serve_stop() {
+	kill -TERM "$SPID"
+	wait "$SPID" || {
+		echo "bench: posbon serve did not stop cleanly" >&2
+		exit 1
+	}
+	SPID=""
+}
+
+# CPU ticks (user + sys) of processes, summed.
+ticks() {
+	for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | awk '{ t += $1 } END { print t + 0 }'
+}
+HZ=$(getconf CLK_TCK)
+
+# The value of key=... in the "WRK ..." line of a file.
+wv() { awk -v k="$1" '/^WRK / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$2"; }
+
+# A metric of posbon's /metrics: metric URL TOKEN NAME{LABELS}
+metric() {
+	curl -s -H "Authorization: Bearer $2" "$1/metrics" | awk -v m="$3" '$1 == m { print $2 }'
+}
+
+# run_wrk OUT PIDS -- WRK ARGS: wrk with its own CPU time, and the CPU time
+# the processes PIDS (the server) used meanwhile; appends
+# "server_cpu_s=... wrk_cpu_s=... wall_s=..." to the WRK line in OUT.
+run_wrk() {
+	out=$1 pids=$2
+	shift 3
+	c0=$(ticks $pids)
+	/usr/bin/time -f "%U %S" -o "$W/wrktime" wrk "$@" >"$out.raw" 2>&1 || {
+		cat "$out.raw" >&2
+		exit 1
+	}
+	c1=$(ticks $pids)
+	grep '^WRK ' "$out.raw" >"$out" || {
+		cat "$out.raw" >&2
+		exit 1
+	}
+	set -- $(tail -n 1 "$W/wrktime")
+	awk -v c="$((c1 - c0))" -v hz="$HZ" -v u="$1" -v s="$2" \
+		'{ printf "%s server_cpu_s=%.2f wrk_cpu_s=%.2f\n", $0, c / hz, u + s }' "$out" >"$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+errors_of() { # connect + read + write + status + timeout of a WRK line
+	awk -v f="$1" 'BEGIN { n = 0 } /^WRK / { for (i = 2; i <= NF; i++) { split($i, kv, "=");
+		if (kv[1] ~ /^(connect|read|write|status|timeout)$/) n += kv[2] } } END { print n }' "$1"
+}
+
+# p50 p99 max of column C (1-based) of a file of numbers
+pcts() {
+	awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 }
+		END { if (!NR) { print "- - -"; exit }
+		      i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999)
+		      printf "%.2f %.2f %.2f\n", v[i50], v[i99], v[NR] }'
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# nginx_start ROOT: nginx in the foreground (daemon off) as a background job
+# of this script, its config, pid file, logs and temp folders in $W/nginx,
+# two workers (as posbon has two threads), serving /tiles/heatmap+mahallas/
+# from ROOT; sets NPID and NURL.
+nginx_start() {
+	NG=$W/nginx
+	mkdir -p "$NG/tmp"
+	for _ in 1 2 3; do
+		nport=$(free_port)
+		{
+			# as root, workers would run as nobody, who cannot read $W
+			[ "$(id -u)" != 0 ] || echo "user root;"
+			cat <<EOF_NGINX
+worker_processes $CORES;
+daemon off;
+pid $NG/nginx.pid;
+error_log $NG/error.log warn;
+events { worker_connections 1024; }
+http {
+    types { image/png png; }
+    default_type application/octet-stream;
+    access_log $NG/access.log;
+    client_body_temp_path $NG/tmp/body;
+    proxy_temp_path $NG/tmp/proxy;
+    fastcgi_temp_path $NG/tmp/fastcgi;
+    uwsgi_temp_path $NG/tmp/uwsgi;
+    scgi_temp_path $NG/tmp/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$nport;
+        root $1;
+        location /tiles/heatmap+mahallas/ { alias $1/; }
+    }
+}
+EOF_NGINX
+		} >"$NG/nginx.conf"
+		nginx -p "$NG/" -e "$NG/error.log" -c "$NG/nginx.conf" 2>>"$NG/error.log" &
+		NPID=$!
+		NURL="http://127.0.0.1:$nport"
+		for _ in $(seq 1 50); do
+			curl -s -o /dev/null "$NURL/" && return 0
+			kill -0 "$NPID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -QUIT "$NPID" 2>/dev/null || true
+		wait "$NPID" 2>/dev/null || true
+		NPID=""
+	done
+	cat "$NG/error.log" >&2
+	echo "bench: nginx did not start" >&2
+	exit 1
+}
+
+nginx_stop() {
+	kill -QUIT "$NPID"
+	wait "$NPID" || true
+	NPID=""
+}
+
+nginx_pids() { # the master and its workers
+	echo "$NPID" $(cat /proc/"$NPID"/task/*/children 2>/dev/null)
+}
+
+# ---------------------------------------------------------------------------
+# serve-cached: the same ~50 tiles, once from posbon's memory cache, once
+# from nginx reading the files posbon gave. Same wrk settings for both.
+WRK_CACHED=${POSBON_BENCH_WRK:--t2 -c32 -d10s}
+if want serve-cached; then
+	command -v nginx >/dev/null 2>&1 || {
+		echo "bench: nginx is missing (scripts/install-deps.sh bench)" >&2
+		exit 1
+	}
+	"$POSBON" sample "$W/district.sqlite" --offences 20000 --end 2026-11-25 --seed 7 >/dev/null
+	VT=$("$POSBON" token add "$W/district.sqlite" --role viewer --name bench)
+	serve_start "$W/district.sqlite" cached --cache-dir "$W/tile-cache"
+	$CLIENT tiles "$SURL" "$VT" heatmap+mahallas 13-15 --max 50 --fill zooms --around centre \
+		>"$W/cached.txt"
+	# Warm the cache, and keep each tile as z/x/y.png for nginx.
+	WWW=$W/www
+	while read -r p; do
+		zxy=${p#/tiles/heatmap+mahallas/}
+		mkdir -p "$WWW/${zxy%/*}"
+		curl -sf -H "Authorization: Bearer $VT" -o "$WWW/$zxy" "$SURL$p"
+	done <"$W/cached.txt"
+	n_tiles=$(find "$WWW" -name '*.png' | wc -l)
+	tile_kib=$(find "$WWW" -name '*.png' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / NR / 1024 }')
+	renders0=$(metric "$SURL" "$VT" posbon_tiles_rendered_total)
+	nginx_start "$WWW"
+	curl -sf -o /dev/null "$NURL$(head -n 1 "$W/cached.txt")" || {
+		echo "bench: nginx does not serve the tiles" >&2
+		exit 1
+	}
+	echo >&2 "serve-cached: $n_tiles tiles, posbon at $SURL, nginx at $NURL"
+	l0=$(load)
+	# Two rounds, alternating, so that a change of the machine's load shows.
+	for round in 1 2; do
+		run_wrk "$W/c_posbon_$round" "$SPID" -- $WRK_CACHED --latency -s "$WRK_TILES" "$SURL" -- \
+			"$W/cached.txt" "$VT" cycle
+		run_wrk "$W/c_nginx_$round" "$(nginx_pids)" -- $WRK_CACHED --latency -s "$WRK_TILES" "$NURL" -- \
+			"$W/cached.txt" "$VT" cycle
+	done
+	renders1=$(metric "$SURL" "$VT" posbon_tiles_rendered_total)
+	row() { # file label round
+		rps=$(wv rps "$1") req=$(wv requests "$1") cpu=$(wv server_cpu_s "$1")
+		echo "| $2 | $3 | $req | $rps | $(wv p50_ms "$1") | $(wv p99_ms "$1") | $(wv max_ms "$1") | $(errors_of "$1") | $cpu ($(awk -v c="$cpu" -v s="$(wv seconds "$1")" 'BEGIN { printf "%.2f", c / s }')) | $(awk -v c="$cpu" -v n="$req" 'BEGIN { printf "%.1f", c * 1e6 / n }') | $(wv wrk_cpu_s "$1") |"
+	}
+	echo
+	echo "Cached tiles: $n_tiles heatmap+mahallas tiles (z 13-15, mean $tile_kib KiB) of the sample district (20 000 offences), $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo "command: wrk $WRK_CACHED --latency -s bench/wrk_tiles.lua URL -- tiles.txt TOKEN cycle (posbon: serve --threads $CORES, tiles in its memory cache; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): $CORES workers, sendfile, the same files from disk, no authorisation)"
+	echo
+	echo "| server | round | requests | requests/s | p50 ms | p99 ms | max ms | errors | server CPU s (cores) | server CPU µs per request | wrk CPU s |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	for round in 1 2; do
+		row "$W/c_posbon_$round" posbon "$round"
+		row "$W/c_nginx_$round" nginx "$round"
+	done
+	echo
+	for round in 1 2; do
+		awk -v p="$(wv rps "$W/c_posbon_$round")" -v n="$(wv rps "$W/c_nginx_$round")" \
+			-v pc="$(wv server_cpu_s "$W/c_posbon_$round")" -v nc="$(wv server_cpu_s "$W/c_nginx_$round")" \
+			-v pr="$(wv requests "$W/c_posbon_$round")" -v nr="$(wv requests "$W/c_nginx_$round")" -v r="$round" \
+			'BEGIN { printf "round %d: requests/s posbon / nginx = %.2f (target >= 1); CPU per request posbon / nginx = %.2f\n", r, p / n, (pc / pr) / (nc / nr) }'
+	done
+	echo "tiles rendered by posbon during the runs: $((renders1 - renders0)) (every request a memory hit)"
+	nginx_stop
+
+	# Where posbon's time goes: perf with DWARF call graphs during a third run.
+	if [ "${POSBON_BENCH_PERF:-1}" != 0 ] && command -v perf >/dev/null 2>&1; then
+		wrk $WRK_CACHED -s "$WRK_TILES" "$SURL" -- "$W/cached.txt" "$VT" cycle >/dev/null 2>&1 &
+		wpid=$!
+		sleep 1
+		if perf record -q -F 499 --call-graph dwarf,16384 -p "$SPID" -o "$W/perf.data" -- sleep 5 \
+			>/dev/null 2>&1; then
+			wait "$wpid" || true
+			perf report -i "$W/perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+				awk '$1 ~ /%$/ && $3 == "[.]" { print $4, $1 }' >"$W/perf.txt"
+			echo
+			echo "Where posbon's CPU goes while it answers cached tiles (perf record -F 499 --call-graph dwarf -p PID, 5 s of the same wrk load; inclusive share of posbon's samples):"
+			echo
+			echo "| function | what | share |"
+			echo "|---|---|---|"
+			while IFS='|' read -r sym what; do
+				share=$(awk -v s="$sym" '$1 == s { print $2; exit }' "$W/perf.txt")
+				echo "| \`$sym\` | $what | ${share:-<0.1%} |"
+			done <<'EOF_SYMS'
+on_request|the request handler, after libmicrohttpd has read the request
+routes_authorize|checking the bearer token: SHA-256, then a SQLite lookup
+sqlite3_prepare_v2|of which compiling the token SELECT, every request
+sqlite3_step|of which running it
+sqlite3_finalize|of which freeing the statement
+get_tile|the tile route: parse, filter, ETag, cache
+render_etag|of which the ETag (changes near the tile)
+cache_fetch|of which the memory cache: lookup and a copy of the PNG
+log_access|the access line: fprintf and fflush, a write(2) per request
+__libc_sendmsg|sending the answer (the kernel's loopback TCP included)
+__libc_recv|reading requests
+epoll_wait|waiting for the next request
+EOF_SYMS
+			echo
+			echo "The same samples by library, own time only (no call graph needed, so exact): kernel = system calls and loopback TCP."
+			echo
+			echo "| library | share of posbon's samples |"
+			echo "|---|---|"
+			perf report -i "$W/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null |
+				awk '$1 ~ /%$/ { sub(/%$/, "", $1); if ($1 + 0 >= 0.5) printf "| %s | %s%% |\n", $2, $1 }'
+		else
+			wait "$wpid" || true
+			echo "(perf record failed: no profile)"
+		fi
+	fi
+	serve_stop
+fi
+
+# ---------------------------------------------------------------------------
+# The generated offences ($N) in a copy of their own: tokens go into it.
+big_db() {
+	[ -f "$W/big.sqlite" ] && return 0
+	cp "$W/src.sqlite" "$W/big.sqlite"
+	VB=$("$POSBON" token add "$W/big.sqlite" --role viewer --name bench)
+	OB=$("$POSBON" token add "$W/big.sqlite" --role officer --name bench-officer)
+}
+
+# serve-uncached: every request renders a heatmap tile of the million: no disk
+# cache, 1 MiB of memory cache, and a list of distinct tiles longer than the
+# run (each thread takes its own share). posbon's cache key is the tile, the
+# filter and the bandwidth, not the URL: v= only defeats caches in between. The
+# 399 tiles of z 13-16 over the district come round 5 times, each round at a
+# bandwidth of its own, 300.000, 300.001, ... m (the style's 300 m; the cost
+# is the same, the key is not). A probe asks /healthz every 100 ms meanwhile,
+# each time on a new connection, to show what a cheap request waits behind a
+# render.
+UNCACHED_SECONDS=${POSBON_BENCH_UNCACHED_SECONDS:-20}
+if want serve-uncached; then
+	big_db
+	serve_start "$W/big.sqlite" uncached --cache-dir none --cache-mb 1
+	$CLIENT tiles "$SURL" "$VB" heatmap 13-16 --rounds 5 --query 'bandwidth=300.{k}&v={n}' \
+		>"$W/uncached.txt"
+	n_list=$(wc -l <"$W/uncached.txt")
+	r0=$(metric "$SURL" "$VB" posbon_tiles_rendered_total)
+	h0=$(metric "$SURL" "$VB" 'posbon_tile_cache_hits_total{tier="memory"}')
+	$CLIENT probe "$SURL" "$VB" /healthz --every 0.1 --seconds "$UNCACHED_SECONDS" >"$W/probe.txt" &
+	probe=$!
+	l0=$(load)
+	run_wrk "$W/u_posbon" "$SPID" -- -t2 -c4 -d"${UNCACHED_SECONDS}s" --timeout 60s --latency \
+		-s "$WRK_TILES" "$SURL" -- "$W/uncached.txt" "$VB" split 2
+	wait "$probe"
+	r1=$(metric "$SURL" "$VB" posbon_tiles_rendered_total)
+	h1=$(metric "$SURL" "$VB" 'posbon_tile_cache_hits_total{tier="memory"}')
+	f=$W/u_posbon
+	req=$(wv requests "$f") cpu=$(wv server_cpu_s "$f") secs=$(wv seconds "$f")
+	echo
+	echo "Uncached heatmap tiles of the $N generated offences (990 043 located), z 13-16 over the district, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo "command: posbon serve big.sqlite --threads $CORES --cache-dir none --cache-mb 1; wrk -t2 -c4 -d${UNCACHED_SECONDS}s --timeout 60s --latency -s bench/wrk_tiles.lua URL -- tiles.txt TOKEN split 2 ($n_list distinct tiles: z 13-16 over the district at bandwidths 300.000 to 300.004 m, each thread its own share)"
+	echo
+	echo "| requests | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors | tiles rendered | memory hits | posbon CPU s (cores busy) | /healthz alongside: probes, p50 / p99 / max ms |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| $req | $(wv rps "$f") | $(wv p50_ms "$f") | $(wv p90_ms "$f") | $(wv p99_ms "$f") | $(wv max_ms "$f") | $(errors_of "$f") | $((r1 - r0)) | $((h1 - h0)) | $cpu ($(awk -v c="$cpu" -v s="$secs" 'BEGIN { printf "%.2f", c / s }')) | $(wc -l <"$W/probe.txt"), $(pcts "$W/probe.txt" 1 | sed 's| | / |g') |"
+	[ "$(wv past_list "$f")" = 0 ] || echo "(the tile list ran out: $(wv past_list "$f") requests went to /healthz; lengthen it)"
+	echo
+	echo "By zoom, from posbon's access log (time inside the server, from the request read to the answer queued):"
+	echo
+	echo "| zoom | tiles | median ms | p90 ms | max ms | mean PNG KiB |"
+	echo "|---|---|---|---|---|---|"
+	awk '/"GET \/tiles\/heatmap\// { split($5, p, "/"); ms = $NF; sub(/ms$/, "", ms); print p[4], ms, $7 }' \
+		"$W/uncached.access" | sort -k1,1n -k2,2g | awk '{ z = $1; n[z]++; v[z, n[z]] = $2; b[z] += $3 }
+		END { for (z = 0; z <= 22; z++) if (n[z]) {
+			k = n[z]; printf "| %d | %d | %.1f | %.1f | %.1f | %.1f |\n", z, k, v[z, int(k * 0.5 + 0.999999)],
+				v[z, int(k * 0.9 + 0.999999)], v[z, k], b[z] / k / 1024 } }'
+	serve_stop
+fi
+
+# ---------------------------------------------------------------------------
+# ingest: new offences through POST /api/offences, into the sample district
+# (20 000 offences) and into the generated million. Every 201 comes after the
+# commit; the rows are counted in the file after the daemon has stopped.
+INGEST_SECONDS=${POSBON_BENCH_INGEST_SECONDS:-10}
+ingest_run() { # DB KEY LABEL TOKEN BATCHES
+	db=$1 key=$2 label=$3 tok=$4 batches=$5
+	before=$(sqlite3 "$db" "SELECT count(*) FROM offences")
+	serve_start "$db" "ingest-$key" --cache-dir none
+	bounds=$(curl -s -H "Authorization: Bearer $tok" "$SURL/api/meta" |
+		python3 -c 'import json, sys; print(*json.load(sys.stdin)["district"]["bounds"])')
+	run_wrk "$W/i_$key" "$SPID" -- -t2 -c4 -d"${INGEST_SECONDS}s" --latency -s "$WRK_INGEST" "$SURL" -- \
+		"$tok" $bounds "wrk-$key"
+	$CLIENT singles "$SURL" "$tok" --count 2000 --prefix "seq-$key" >"$W/i_seq_$key"
+	$CLIENT batches "$SURL" "$tok" --batches "$batches" --size 1000 --prefix "batch-$key" >"$W/i_batch_$key"
+	serve_stop
+	after=$(sqlite3 "$db" "SELECT count(*) FROM offences")
+	f=$W/i_$key
+	echo "| $label | single Features, wrk -t2 -c4 -d${INGEST_SECONDS}s | $(wv requests "$f") | $(wv seconds "$f") | **$(wv rps "$f")** | $(wv p50_ms "$f") | $(wv p99_ms "$f") | $(($(errors_of "$f") + $(wv not_201 "$f"))) | $(wv server_cpu_s "$f") |"
+	set -- $(cat "$W/i_seq_$key")
+	echo "| $label | single Features, one client in sequence | $1 | $2 | **$3** | $4 | $5 | 0 | - |"
+	set -- $(cat "$W/i_batch_$key")
+	echo "| $label | batches of 1000, one client in sequence ($batches) | $1 | $2 | **$3** | $4 | $5 | 0 | - |"
+	acked=$(($(wv requests "$f") + 2000 + batches * 1000))
+	echo "- $label: $((after - before)) rows more in the file after SIGTERM, $acked answers 201 counted (wrk does not count the answers in flight when it stops)" >>"$W/ingest_notes"
+}
+
+if want ingest; then
+	# a copy of its own: live-latency wants the million as generated
+	cp "$W/src.sqlite" "$W/ingest-big.sqlite"
+	OIB=$("$POSBON" token add "$W/ingest-big.sqlite" --role officer --name bench-officer)
+	"$POSBON" sample "$W/ingest.sqlite" --offences 20000 --end 2026-11-25 --seed 7 >/dev/null
+	OI=$("$POSBON" token add "$W/ingest.sqlite" --role officer --name bench-officer)
+	l0=$(load)
+	: >"$W/ingest_notes"
+	{
+		ingest_run "$W/ingest.sqlite" district "district (20 000)" "$OI" 50
+		ingest_run "$W/ingest-big.sqlite" big "generated ($N)" "$OIB" 20
+	} >"$W/ingest_rows"
+	rm -f "$W/ingest-big.sqlite"*
+	echo
+	echo "Ingest through POST /api/offences (201 after the commit), $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo "commands: wrk -t2 -c4 -d${INGEST_SECONDS}s --latency -s bench/wrk_ingest.lua URL -- TOKEN W S E N PREFIX; bench/serve_client.py singles URL TOKEN --count 2000; bench/serve_client.py batches URL TOKEN --batches B --size 1000"
+	echo
+	echo "| database | how | offences | seconds | offences/s | request p50 ms | p99 ms | errors | posbon CPU s |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	cat "$W/ingest_rows"
+	echo
+	cat "$W/ingest_notes"
+fi
+
+# ---------------------------------------------------------------------------
+# live-latency: POST one offence at a point, then GET the z 15 heatmap tile
+# that holds it (If-None-Match: the ETag it had) until it is a 200 with a new
+# ETag. Also: when the server-sent event of the change reached a listener.
+LIVE_TRIALS=${POSBON_BENCH_LIVE_TRIALS:-100}
+LIVE_TRIALS_BIG=${POSBON_BENCH_LIVE_TRIALS_BIG:-20}
+live_run() { # DB KEY LABEL TOKEN TRIALS
+	db=$1 key=$2 label=$3 tok=$4 trials=$5
+	serve_start "$db" "live-$key" --cache-dir "$W/live-tiles-$key"
+	$CLIENT live "$SURL" "$tok" --trials "$trials" --zoom 15 --limit 240 >"$W/live_$key"
+	serve_stop
+	lf=$W/live_$key
+	n=$(wc -l <"$lf")
+	ack=$(pcts "$lf" 1) ev=$(pcts "$lf" 2) tile=$(pcts "$lf" 3)
+	late=$(awk '$2 > $1 + 5 { k++ } END { print k + 0 }' "$lf")
+	polls=$(awk '{ s += $4 } END { printf "%.2f", s / NR }' "$lf")
+	p2() { echo "$1" | awk '{ print $1 " / " $2 }'; }
+	echo "| $label | $n | $(p2 "$ack") | $(p2 "$ev") | **$(p2 "$tile")** | $(echo "$tile" | awk '{ print $3 }') | $polls | $late |"
+}
+
+if want live-latency; then
+	big_db
+	"$POSBON" sample "$W/live.sqlite" --offences 20000 --end 2026-11-25 --seed 7 >/dev/null
+	OL=$("$POSBON" token add "$W/live.sqlite" --role officer --name bench-officer)
+	l0=$(load)
+	{
+		live_run "$W/live.sqlite" district "district (20 000)" "$OL" "$LIVE_TRIALS"
+		live_run "$W/big.sqlite" big "generated ($N)" "$OB" "$LIVE_TRIALS_BIG"
+	} >"$W/live_rows"
+	echo
+	echo "Live latency: POST of one offence to its z 15 heatmap tile served with a new ETag, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo "command: bench/serve_client.py live URL TOKEN --trials N --zoom 15 (one client; an event listener on /api/events alongside)"
+	echo
+	echo "| database | trials | POST → 201, p50 / p99 ms | POST → event, p50 / p99 ms | POST → new tile, p50 / p99 ms | max ms | polls per trial | events later than the 201 + 5 ms |"
+	echo "|---|---|---|---|---|---|---|---|"
+	cat "$W/live_rows"
 fi
 echo
 echo "load average at the end: $(load)"
