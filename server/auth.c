@@ -4,8 +4,10 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,6 +67,63 @@ static int hash_secret(const char *secret, char out[65])
 static int db_fail(store *st, const char *what)
 {
 	return err_set(ERR_DB, "%s: %s", what, sqlite3_errmsg(store_db(st)));
+}
+
+/* Answers of recent look-ups, so that a wall screen's tile requests do not
+ * each cost an SQL query: a revocation or logout elsewhere takes effect
+ * within CACHE_SECONDS. Keyed by the secret's hash and its kind. */
+enum {
+	CACHE_SLOTS = 256,
+	CACHE_SECONDS = 10,
+};
+
+struct cached {
+	char hash[65];
+	int kind; /* 1 token, 2 session */
+	time_t until;
+	struct auth_identity who;
+};
+
+static struct cached cache[CACHE_SLOTS];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned cache_slot(const char *hash, int kind)
+{
+	char head[9];
+	memcpy(head, hash, 8);
+	head[8] = '\0';
+	return (unsigned)((strtoul(head, NULL, 16) + (unsigned long)kind) % CACHE_SLOTS);
+}
+
+static int cache_get(const char *hash, int kind, struct auth_identity *who)
+{
+	int hit = 0;
+	pthread_mutex_lock(&cache_lock);
+	const struct cached *c = &cache[cache_slot(hash, kind)];
+	if (c->kind == kind && c->until > time(NULL) && strcmp(c->hash, hash) == 0) {
+		*who = c->who;
+		hit = 1;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_put(const char *hash, int kind, const struct auth_identity *who)
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cached *c = &cache[cache_slot(hash, kind)];
+	memcpy(c->hash, hash, sizeof c->hash);
+	c->kind = kind;
+	c->until = time(NULL) + CACHE_SECONDS;
+	c->who = *who;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void cache_clear(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	memset(cache, 0, sizeof cache);
+	pthread_mutex_unlock(&cache_lock);
 }
 
 int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
@@ -128,12 +187,14 @@ int auth_token_revoke(store *st, const char *name)
 	sqlite3_finalize(s);
 	if (rc == 0)
 		rc = store_audit(st, "admin", "revoke", "token", name, NULL);
+	cache_clear();
 	return rc;
 }
 
-/* Looks a hashed secret up with sql (?1 = hash, ?2 = now), which selects
- * the name and role. */
-static int lookup(store *st, const char *sql, const char *secret, struct auth_identity *who)
+/* Looks a hashed secret of a kind up with sql (?1 = hash, ?2 = now), which
+ * selects the name and role. */
+static int lookup(store *st, const char *sql, int kind, const char *secret,
+                  struct auth_identity *who)
 {
 	char hash[65];
 	sqlite3_stmt *s = NULL;
@@ -143,6 +204,8 @@ static int lookup(store *st, const char *sql, const char *secret, struct auth_id
 		return err_set(ERR_NOTFOUND, "unknown credentials");
 	if ((rc = hash_secret(secret, hash)) < 0)
 		return rc;
+	if (cache_get(hash, kind, who))
+		return 0;
 	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, "credentials");
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
@@ -152,6 +215,8 @@ static int lookup(store *st, const char *sql, const char *secret, struct auth_id
 		snprintf(who->name, sizeof who->name, "%s",
 		         (const char *)sqlite3_column_text(s, 0));
 		rc = auth_role_parse((const char *)sqlite3_column_text(s, 1), &who->role);
+		if (rc == 0)
+			cache_put(hash, kind, who);
 	} else if (r == SQLITE_DONE) {
 		rc = err_set(ERR_NOTFOUND, "unknown or expired credentials");
 	} else {
@@ -166,7 +231,7 @@ int auth_check_token(store *st, const char *token, struct auth_identity *who)
 	return lookup(st,
 	              "SELECT name, role FROM tokens WHERE hash = ?1 AND revoked_at IS NULL AND "
 	              "?2 > 0",
-	              token, who);
+	              1, token, who);
 }
 
 int auth_check_session(store *st, const char *session, struct auth_identity *who)
@@ -174,7 +239,7 @@ int auth_check_session(store *st, const char *session, struct auth_identity *who
 	return lookup(st,
 	              "SELECT t.name, t.role FROM sessions s JOIN tokens t ON t.id = s.token_id "
 	              "WHERE s.hash = ?1 AND s.expires_at > ?2 AND t.revoked_at IS NULL",
-	              session, who);
+	              2, session, who);
 }
 
 int auth_login(store *st, const char *token, struct auth_identity *who, char *out)
@@ -215,5 +280,7 @@ int auth_logout(store *st, const char *session)
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_fail(st, "logout");
 	sqlite3_finalize(s);
+	/* A logout in this process takes effect at once. */
+	cache_clear();
 	return rc;
 }

@@ -8,7 +8,12 @@
  * cookie. Roles: viewer reads; officer also ingests and corrects offences;
  * planner also edits patrol zones; admin may do everything.
  *
- * Threading: functions use the store they are given (one per thread).
+ * Answers are kept for 10 seconds (a process-wide cache), so that tile
+ * requests do not each cost a query: a revocation made by another process
+ * takes effect within that time, a logout in this one at once.
+ *
+ * Threading: functions use the store they are given (one per thread); the
+ * cache is shared under a lock.
  */
 #ifndef POSBON_AUTH_H
 #define POSBON_AUTH_H

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef POSBON_STYLE_DEFAULT
 #define POSBON_STYLE_DEFAULT "styles/default.json"
@@ -165,9 +166,13 @@ int cmd_serve(int argc, char **argv)
 	        cert_pem ? "https" : "http", host, http_port(srv),
 	        dataset_count(renderer_dataset(app.r)));
 	for (;;) {
-		int sig;
-		if (sigwait(&signals, &sig) != 0)
+		/* Every two seconds without a signal, buffered log lines go out. */
+		struct timespec every = {2, 0};
+		int sig = sigtimedwait(&signals, NULL, &every);
+		if (sig < 0) {
+			log_flush();
 			continue;
+		}
 		if (sig == SIGHUP) {
 			if (renderer_reload_style(app.r, style_path) < 0)
 				log_msg(LOG_ERROR, 0, "SIGHUP: style kept: %s", err_msg());
@@ -190,6 +195,7 @@ out:
 	store_close(st);
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");
+	log_flush();
 out_early:
 	free(cert_pem);
 	free(key_pem);

@@ -29,8 +29,12 @@ void log_set_access(FILE *f);
 void log_msg(enum log_level level, unsigned long reqid, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* An access-log line: client, method, path, status, bytes, milliseconds. */
+/* An access-log line: client, method, path, status, bytes, milliseconds.
+ * Lines are buffered: see log_flush(). */
 void log_access(unsigned long reqid, const char *client, const char *method, const char *url,
                 unsigned status, size_t bytes, double ms);
+
+/* Writes out buffered access lines (at shutdown, or now and then). */
+void log_flush(void);
 
 #endif
