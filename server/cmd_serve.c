@@ -66,7 +66,7 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
 	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
-	long threads = 0, max_body_kb = 1024, cache_mb = 256;
+	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
 	int verbose = 0, print_config = 0;
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
@@ -84,6 +84,8 @@ int cmd_serve(int argc, char **argv)
 	     0, 0},
 	    {"basemap", OPT_STRING, &basemap, "URL",
 	     "basemap tiles for the viewer, e.g. https://host/{z}/{x}/{y}.png (none)", 0, 0, 0},
+	    {"timeout", OPT_LONG, &timeout, "SECONDS",
+	     "close a connection silent this long: slow or stuck clients (60)", 1, 3600, 0},
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
@@ -154,6 +156,7 @@ int cmd_serve(int argc, char **argv)
 	                          .port = port,
 	                          .threads = (int)threads,
 	                          .max_body = (size_t)max_body_kb * 1024,
+	                          .timeout_s = (unsigned)timeout,
 	                          .tls_cert = cert_pem,
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,

@@ -55,6 +55,7 @@ struct http_options {
 	int port;
 	int threads;                    /* worker threads; 0: the number of cores */
 	size_t max_body;                /* largest request body accepted */
+	unsigned timeout_s;             /* idle seconds before a connection is closed */
 	const char *tls_cert, *tls_key; /* PEM text; both NULL: plain HTTP */
 	const struct http_route *routes;
 	http_authorize authorize; /* NULL: every route is open */

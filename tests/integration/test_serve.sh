@@ -10,7 +10,7 @@ check_true "tokens are printed once" 'echo "$VIEWER" | grep -q "^pb_[0-9a-f]\{64
 check "only hashes are stored" "$(sql "$DB" "SELECT count(*) FROM tokens WHERE hash = '$VIEWER'")" 0
 : >"$TMP/error.log"
 "$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" \
-	--max-body-kb 64 >"$TMP/access.log" 2>"$TMP/error.log" &
+	--max-body-kb 64 --timeout 2 >"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!
 port=""
 for _ in $(seq 1 100); do
@@ -125,6 +125,14 @@ check_true "a bad filter is a 400 naming the field" 'echo "$body" | grep -q "\"f
 check "an absurd bandwidth is a 400" "$(code -H "$V" "$URL/tiles/heatmap/15/$TX/$TY.png?bandwidth=1e9")" 400
 check "unknown path 404" "$(code -H "$V" "$URL/api/nothing")" 404
 check "wrong method 405" "$(code -X DELETE "$URL/healthz")" 405
+# a slow client that sends half a request and then nothing is cut off
+check "a stalled client is disconnected" "$(python3 -c "
+import socket, time
+s = socket.create_connection(('127.0.0.1', $port))
+s.sendall(b'GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n')
+s.settimeout(10)
+t = time.time()
+print('closed' if s.recv(100) == b'' and time.time() - t < 8 else 'open')")" closed
 check "still serving" "$(code "$URL/healthz")" 200
 check "nothing half-written" "$(sql "$DB" "SELECT count(*) FROM offences WHERE external_id = 'x'")" 0
 
