@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include "err.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,4 +75,37 @@ int testutil_pixels_close(uint32_t a, uint32_t b, int tol)
 int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol)
 {
 	return testutil_pixels_close(p, style_colour_pixel(c), tol);
+}
+
+int testutil_db_open(void **state)
+{
+	struct testutil_db *f = calloc(1, sizeof *f);
+	f->dir = testutil_tmpdir();
+	testutil_path(f->path, sizeof f->path, f->dir, "t.sqlite");
+	if (store_open(f->path, STORE_CREATE, &f->st) < 0) {
+		fprintf(stderr, "%s\n", err_msg());
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+int testutil_db_close(void **state)
+{
+	struct testutil_db *f = *state;
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+long testutil_count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	long v = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
 }

@@ -12,7 +12,10 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
+#include "store.h"
 #include "style.h"
+
+#include <sqlite3.h>
 
 #include <cairo.h>
 #include <stdint.h>
@@ -33,6 +36,21 @@ const char *testutil_shared_data(void);
 
 /* Writes text to a file; fails the test on error. */
 void testutil_write(const char *path, const char *text);
+
+/* A fresh database in a temporary folder, for cmocka setup/teardown:
+ * *state becomes a struct testutil_db. */
+struct testutil_db {
+	char *dir;
+	char path[600];
+	store *st;
+};
+
+int testutil_db_open(void **state);
+int testutil_db_close(void **state);
+
+/* The first column of the one row sql returns, as an integer; fails the
+ * test on an SQL error. */
+long testutil_count(sqlite3 *db, const char *sql);
 
 /* The premultiplied ARGB32 pixel (x, y) of an image surface (flushed first);
  * fails the test outside the image. */

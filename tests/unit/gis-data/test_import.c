@@ -16,52 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fixture {
-	char *dir;
-	char path[600];
-	store *st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = testutil_tmpdir();
-	testutil_path(f->path, sizeof f->path, f->dir, "t.sqlite");
-	if (store_open(f->path, STORE_CREATE, &f->st) < 0) {
-		fprintf(stderr, "%s\n", err_msg());
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->st);
-	testutil_rmtree(f->dir);
-	free(f);
-	return 0;
-}
-
 /* Writes text to name in the test's folder; returns the path in buf. */
-static const char *put_file(const struct fixture *f, const char *name, const char *text, char *buf,
-                            size_t n)
+static const char *put_file(const struct testutil_db *f, const char *name, const char *text,
+                            char *buf, size_t n)
 {
 	testutil_path(buf, n, f->dir, name);
 	testutil_write(buf, text);
 	return buf;
-}
-
-/* The first column of the one row sql returns, as an integer. */
-static long count(store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
 }
 
 static double real(store *st, const char *sql)
@@ -90,11 +51,12 @@ static const char *text(store *st, const char *sql, char *buf, size_t n)
 /* Rows of every table an import writes to, to see that a failure left none. */
 static long all_rows(store *st)
 {
-	return count(st, "SELECT (SELECT count(*) FROM districts) + (SELECT count(*) FROM "
-	                 "mahallas) + (SELECT count(*) FROM offences) + (SELECT count(*) FROM "
-	                 "patrol_zones) + (SELECT count(*) FROM zone_assignments) + (SELECT "
-	                 "count(*) FROM patrol_tracks) + (SELECT count(*) FROM categories) + "
-	                 "(SELECT count(*) FROM services) + (SELECT count(*) FROM audit)");
+	return testutil_count(store_db(st),
+	                      "SELECT (SELECT count(*) FROM districts) + (SELECT count(*) FROM "
+	                      "mahallas) + (SELECT count(*) FROM offences) + (SELECT count(*) FROM "
+	                      "patrol_zones) + (SELECT count(*) FROM zone_assignments) + (SELECT "
+	                      "count(*) FROM patrol_tracks) + (SELECT count(*) FROM categories) + "
+	                      "(SELECT count(*) FROM services) + (SELECT count(*) FROM audit)");
 }
 
 /* The report group whose reason contains needle, or NULL. */
@@ -119,7 +81,7 @@ static int64_t utc(int y, int mo, int d, int h, int mi, int s)
 }
 
 /* Imports path into layer with default options; asserts success. */
-static void import_ok(struct fixture *f, enum import_layer layer, const char *path,
+static void import_ok(struct testutil_db *f, enum import_layer layer, const char *path,
                       struct import_report *rep)
 {
 	struct import_options o = {.layer = layer, .path = path};
@@ -131,7 +93,7 @@ static void import_ok(struct fixture *f, enum import_layer layer, const char *pa
 }
 
 /* Two mahallas side by side: M1 69.0-69.1 and M2 69.1-69.2, 41.0-41.1. */
-static void import_two_mahallas(struct fixture *f)
+static void import_two_mahallas(struct testutil_db *f)
 {
 	char path[700];
 	struct import_report rep;
@@ -147,14 +109,14 @@ static void import_two_mahallas(struct fixture *f)
 	import_ok(f, IMPORT_MAHALLAS, path, &rep);
 	assert_int_equal(rep.inserted, 2);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM mahallas"), 2);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM mahallas"), 2);
 }
 
 /* --- areas ----------------------------------------------------------------- */
 
 static void test_districts_collection_and_polygon_become_multipolygons(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	/* As OGR reads tashkent/districts.geojson: a GeometryCollection holding one
@@ -178,18 +140,22 @@ static void test_districts_collection_and_polygon_become_multipolygons(void **st
 	assert_non_null(strstr(rep.mapping, "code=code"));
 	import_report_free(&rep);
 
-	assert_int_equal(count(f->st, "SELECT count(*) FROM districts"), 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM districts WHERE "
-	                              "GeometryType(geom) = 'MULTIPOLYGON' AND ST_IsValid(geom)"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 2);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM districts WHERE "
+	                                "GeometryType(geom) = 'MULTIPOLYGON' AND ST_IsValid(geom)"),
 	                 2);
 	assert_int_equal(
-	    count(f->st, "SELECT ST_NumGeometries(geom) FROM districts WHERE code = 'YUN'"), 2);
+	    testutil_count(store_db(f->st),
+	                   "SELECT ST_NumGeometries(geom) FROM districts WHERE code = 'YUN'"),
+	    2);
 	assert_string_equal(
 	    text(f->st, "SELECT name_en FROM districts WHERE code = 'YUN'", buf, sizeof buf),
 	    "Yunusobod");
 	/* No code: slugged from the name. */
-	assert_int_equal(count(f->st, "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
-	                              "'mirzo_ulug_bek'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
+	                                "'mirzo_ulug_bek'"),
 	                 1);
 	assert_float_equal(
 	    real(f->st, "SELECT ST_Area(geom) FROM districts WHERE code = 'mirzo_ulug_bek'"), 0.02,
@@ -200,12 +166,12 @@ static void test_districts_collection_and_polygon_become_multipolygons(void **st
 	assert_int_equal(rep.inserted, 0);
 	assert_int_equal(rep.unchanged, 2);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM districts"), 2);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 2);
 }
 
 static void test_unclosed_ring_is_closed(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	/* Four corners, the first not repeated at the end. */
@@ -219,14 +185,16 @@ static void test_unclosed_ring_is_closed(void **state)
 	assert_int_equal(rep.inserted, 1);
 	assert_int_equal(rep.repaired, 0);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT ST_IsValid(geom) FROM mahallas"), 1);
-	assert_int_equal(count(f->st, "SELECT ST_NPoints(geom) FROM mahallas"), 5);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT ST_IsValid(geom) FROM mahallas"),
+	                 1);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT ST_NPoints(geom) FROM mahallas"),
+	                 5);
 	assert_float_equal(real(f->st, "SELECT ST_Area(geom) FROM mahallas"), 0.01, 1e-9);
 }
 
 static void test_bowtie_is_repaired_and_noted(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	/* Feature 2 is two triangles touching at (1, 1). */
@@ -252,16 +220,19 @@ static void test_bowtie_is_repaired_and_noted(void **state)
 	/* Both triangles kept: area 2, not 1 as ST_Buffer(g, 0) would leave. */
 	assert_float_equal(real(f->st, "SELECT ST_Area(geom) FROM districts WHERE code = 'BOW'"),
 	                   2.0, 1e-9);
-	assert_int_equal(count(f->st, "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
-	                              "'BOW'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
+	                                "'BOW'"),
 	                 2);
-	assert_int_equal(count(f->st, "SELECT ST_IsValid(geom) FROM districts WHERE code = 'BOW'"),
-	                 1);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT ST_IsValid(geom) FROM districts WHERE code = 'BOW'"),
+	    1);
 }
 
 /* A file of two good mahallas and a third with bad_geometry fails as a whole
  * with code, naming feature 3, and leaves the database as it was. */
-static void check_unusable_polygon(struct fixture *f, const char *bad_geometry, int code)
+static void check_unusable_polygon(struct testutil_db *f, const char *bad_geometry, int code)
 {
 	char path[700], file[2000];
 	struct import_report rep;
@@ -285,7 +256,8 @@ static void check_unusable_polygon(struct fixture *f, const char *bad_geometry, 
 	import_report_free(&rep);
 	assert_non_null(strstr(err_msg(), "bad.geojson:feature 3:"));
 	assert_int_equal(all_rows(f->st), before);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM mahallas WHERE code IN ('G1', 'G2')"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM mahallas WHERE code IN ('G1', 'G2')"),
 	                 0);
 }
 
@@ -310,7 +282,7 @@ static void test_point_in_polygon_layer_fails_the_file(void **state)
 
 static void test_offence_dates_and_zones(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	put_file(f, "times.csv",
@@ -331,35 +303,47 @@ static void test_offence_dates_and_zones(void **state)
 
 	/* Asia/Tashkent is UTC+5 all year. */
 	const int64_t h5 = 5 * 3600;
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T1'"),
-	                 utc(2021, 11, 11, 15, 4, 0) - h5);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T1'"),
+	    utc(2021, 11, 11, 15, 4, 0) - h5);
 	assert_string_equal(text(f->st,
 	                         "SELECT time_precision FROM offences WHERE external_id='T1'", buf,
 	                         sizeof buf),
 	                    "second");
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T2'"),
-	                 utc(2021, 11, 11, 15, 4, 0) - h5);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T2'"),
+	    utc(2021, 11, 11, 15, 4, 0) - h5);
 	assert_string_equal(text(f->st,
 	                         "SELECT time_precision FROM offences WHERE external_id='T2'", buf,
 	                         sizeof buf),
 	                    "minute");
 	/* Slashes: month first; a day spans its 86400 seconds. */
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T3'"),
-	                 utc(2010, 1, 1, 0, 0, 0) - h5);
-	assert_int_equal(count(f->st, "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
-	                              "external_id='T3' AND time_precision = 'day'"),
-	                 86400);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T3'"),
+	    utc(2010, 1, 1, 0, 0, 0) - h5);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
+	                   "external_id='T3' AND time_precision = 'day'"),
+	    86400);
 	/* Dots: day first. */
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T4' "
-	                              "AND time_precision = 'day'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT occurred_from FROM offences WHERE external_id='T4' "
+	                                "AND time_precision = 'day'"),
 	                 utc(2010, 1, 31, 0, 0, 0) - h5);
 	/* A month stays a month. */
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T5' "
-	                              "AND time_precision = 'month'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT occurred_from FROM offences WHERE external_id='T5' "
+	                                "AND time_precision = 'month'"),
 	                 utc(2018, 1, 1, 0, 0, 0) - h5);
-	assert_int_equal(count(f->st, "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
-	                              "external_id='T5'"),
-	                 31 * 86400);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
+	                   "external_id='T5'"),
+	    31 * 86400);
 
 	/* The same file read as London times (GMT in November and January):
 	 * every row moves by five hours, so every row is updated. */
@@ -369,16 +353,25 @@ static void test_offence_dates_and_zones(void **state)
 	assert_int_equal(rep.updated, 5);
 	assert_int_equal(rep.inserted, 0);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 5);
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T1'"),
-	                 utc(2021, 11, 11, 15, 4, 0));
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T3'"),
-	                 utc(2010, 1, 1, 0, 0, 0));
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T4'"),
-	                 utc(2010, 1, 31, 0, 0, 0));
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='T5'"),
-	                 utc(2018, 1, 1, 0, 0, 0));
-	assert_int_equal(count(f->st, "SELECT occurred_to FROM offences WHERE external_id='T5'"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 5);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T1'"),
+	    utc(2021, 11, 11, 15, 4, 0));
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T3'"),
+	    utc(2010, 1, 1, 0, 0, 0));
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T4'"),
+	    utc(2010, 1, 31, 0, 0, 0));
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='T5'"),
+	    utc(2018, 1, 1, 0, 0, 0));
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT occurred_to FROM offences WHERE external_id='T5'"),
 	                 utc(2018, 1, 31, 23, 59, 59));
 
 	/* A zone that does not exist is refused before anything is read. */
@@ -392,7 +385,7 @@ static void test_offence_dates_and_zones(void **state)
 
 static void test_offences_find_their_mahalla(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	import_two_mahallas(f);
@@ -418,18 +411,25 @@ static void test_offences_find_their_mahalla(void **state)
 	assert_int_equal(r->skipped, 1);
 	import_report_free(&rep);
 
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
 	assert_string_equal(text(f->st, "SELECT mahalla_code FROM offences WHERE external_id='A1'",
 	                         buf, sizeof buf),
 	                    "M1");
-	assert_int_equal(count(f->st, "SELECT located FROM offences WHERE external_id='A1'"), 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id='A2' AND "
-	                              "mahalla_code IS NULL AND located = 0 AND geom IS NOT NULL"),
+	assert_int_equal(
+	    testutil_count(store_db(f->st), "SELECT located FROM offences WHERE external_id='A1'"),
+	    1);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM offences WHERE external_id='A2' AND "
+	                   "mahalla_code IS NULL AND located = 0 AND geom IS NOT NULL"),
+	    1);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE external_id='A3' AND "
+	                                "mahalla_code = 'M2' AND located IS NULL AND geom IS NULL"),
 	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id='A3' AND "
-	                              "mahalla_code = 'M2' AND located IS NULL AND geom IS NULL"),
-	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id='A4'"), 0);
+	assert_int_equal(
+	    testutil_count(store_db(f->st), "SELECT count(*) FROM offences WHERE external_id='A4'"),
+	    0);
 	assert_string_equal(text(f->st, "SELECT mahalla_code FROM offences WHERE external_id='A5'",
 	                         buf, sizeof buf),
 	                    "M2");
@@ -448,13 +448,15 @@ static void test_offences_find_their_mahalla(void **state)
 	assert_non_null(strstr(err_msg(), "unknown.csv:row 4:"));
 	assert_non_null(strstr(err_msg(), "'M9'"));
 	assert_int_equal(all_rows(f->st), before);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id LIKE 'B%'"),
-	                 0);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM offences WHERE external_id LIKE 'B%'"),
+	    0);
 }
 
 static void test_geojson_offences_with_typed_dates(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	/* OGR reads these values as DateTime and Date fields and hands them out
@@ -475,20 +477,27 @@ static void test_geojson_offences_with_typed_dates(void **state)
 	assert_int_equal(rep.inserted, 2);
 	assert_string_equal(rep.row_word, "feature");
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='G1' "
-	                              "AND time_precision = 'second'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT occurred_from FROM offences WHERE external_id='G1' "
+	                                "AND time_precision = 'second'"),
 	                 utc(2021, 11, 11, 10, 4, 0));
-	assert_int_equal(count(f->st, "SELECT reported_at FROM offences WHERE external_id='G1'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT reported_at FROM offences WHERE external_id='G1'"),
 	                 utc(2021, 11, 11, 19, 0, 0));
 	/* An explicit offset wins over the zone. */
-	assert_int_equal(count(f->st, "SELECT occurred_from FROM offences WHERE external_id='G2'"),
-	                 utc(2021, 11, 11, 12, 4, 0));
-	assert_int_equal(count(f->st, "SELECT reported_at IS NULL FROM offences WHERE "
-	                              "external_id='G2'"),
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT occurred_from FROM offences WHERE external_id='G2'"),
+	    utc(2021, 11, 11, 12, 4, 0));
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT reported_at IS NULL FROM offences WHERE "
+	                                "external_id='G2'"),
 	                 1);
 	/* "Theft" made the category theft, which "theft" then found. */
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE category = 'theft'"), 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM categories"), 1);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE category = 'theft'"),
+	                 2);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM categories"), 1);
 	assert_string_equal(text(f->st,
 	                         "SELECT ST_AsText(geom) FROM offences WHERE external_id='G2'", buf,
 	                         sizeof buf),
@@ -505,14 +514,14 @@ static void test_geojson_offences_with_typed_dates(void **state)
 	assert_int_equal(import_run(f->st, &o, &rep), ERR_GEOMETRY);
 	import_report_free(&rep);
 	assert_non_null(strstr(err_msg(), "line.geojson:feature 1: geometry is a Line String"));
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 2);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 2);
 }
 
 /* --- offences: ids ------------------------------------------------------------ */
 
 static void test_rows_without_id_are_stable(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	const char *v1 = "date,category,lon,lat\n"
@@ -530,14 +539,17 @@ static void test_rows_without_id_are_stable(void **state)
 	assert_int_equal(r->skipped, 0);
 	assert_int_equal(r->rows[0], 3);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 4);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE category = 'robbery'"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE category = 'robbery'"),
 	                 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id LIKE "
-	                              "'offences.csv:%#2'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE external_id LIKE "
+	                                "'offences.csv:%#2'"),
 	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id LIKE "
-	                              "'offences.csv:%'"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE external_id LIKE "
+	                                "'offences.csv:%'"),
 	                 4);
 
 	/* The same file again: nothing new, no duplicates. */
@@ -546,7 +558,7 @@ static void test_rows_without_id_are_stable(void **state)
 	assert_int_equal(rep.updated, 0);
 	assert_int_equal(rep.unchanged, 4);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
 
 	/* A second version with its last row changed: without an id that row is
 	 * another record (its hash changed); the three others stay unchanged and
@@ -563,15 +575,18 @@ static void test_rows_without_id_are_stable(void **state)
 	assert_int_equal(rep.updated, 0);
 	assert_int_equal(rep.unchanged, 3);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 5);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE category = 'fraud'"), 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE category = 'robbery'"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 5);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE category = 'fraud'"),
+	                 1);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE category = 'robbery'"),
 	                 2);
 }
 
 static void test_rows_with_id_update_and_repeat(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	put_file(f, "ids.csv",
@@ -585,8 +600,9 @@ static void test_rows_with_id_update_and_repeat(void **state)
 	assert_int_equal(rep.inserted, 4);
 	assert_int_equal(rep.repeated_ids, 1);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id IN "
-	                              "('X1', 'X2', 'X2#2', 'X3')"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE external_id IN "
+	                                "('X1', 'X2', 'X2#2', 'X3')"),
 	                 4);
 	assert_float_equal(real(f->st, "SELECT ST_Y(geom) FROM offences WHERE external_id='X2#2'"),
 	                   41.31, 1e-9);
@@ -603,7 +619,7 @@ static void test_rows_with_id_update_and_repeat(void **state)
 	assert_int_equal(rep.updated, 1);
 	assert_int_equal(rep.unchanged, 3);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
 	assert_string_equal(
 	    text(f->st, "SELECT category FROM offences WHERE external_id='X3'", buf, sizeof buf),
 	    "fraud");
@@ -619,7 +635,7 @@ static const char broken_csv[] = "id,date,lon,lat\n"
 
 static void test_bad_date_fails_the_file(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	put_file(f, "broken.csv", broken_csv, path, sizeof path);
@@ -631,13 +647,13 @@ static void test_bad_date_fails_the_file(void **state)
 	assert_non_null(strstr(err_msg(), "broken.csv:row 4:"));
 	assert_non_null(strstr(err_msg(), "field date"));
 	assert_non_null(strstr(err_msg(), "2021-13-45"));
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 0);
 	assert_int_equal(all_rows(f->st), before);
 }
 
 static void test_bad_date_skipped_with_skip_bad(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	put_file(f, "broken.csv", broken_csv, path, sizeof path);
@@ -654,15 +670,17 @@ static void test_bad_date_skipped_with_skip_bad(void **state)
 	assert_int_equal(r->skipped, 1);
 	assert_non_null(strstr(r->example, "2021-13-45"));
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 3);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id = 'C3'"), 0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 3);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE external_id = 'C3'"),
+	                 0);
 }
 
 /* --- offences: coordinates -------------------------------------------------------- */
 
 static void test_projected_csv_needs_srs(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	/* (69.2797, 41.3111) in UTM 42N, see stack-notes.md. */
@@ -677,7 +695,7 @@ static void test_projected_csv_needs_srs(void **state)
 	import_report_free(&rep);
 	assert_non_null(strstr(err_msg(), "utm.csv:row 2:"));
 	assert_non_null(strstr(err_msg(), "--srs"));
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 0);
 
 	o.srs = "EPSG:32642";
 	assert_int_equal(import_run(f->st, &o, &rep), 0);
@@ -710,15 +728,17 @@ static void test_projected_csv_needs_srs(void **state)
 	assert_int_equal(r->rows[0], 3);
 	assert_int_equal(r->skipped, 1);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE external_id='U2'"), 0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 2);
+	assert_int_equal(
+	    testutil_count(store_db(f->st), "SELECT count(*) FROM offences WHERE external_id='U2'"),
+	    0);
 }
 
 /* --- zones -------------------------------------------------------------------- */
 
 static void test_joint_zone_with_night_shift(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	put_file(f, "zones.geojson",
@@ -738,38 +758,46 @@ static void test_joint_zone_with_night_shift(void **state)
 	assert_non_null(reason(&rep, "new service 'ppx'"));
 	assert_non_null(reason(&rep, "new service 'youth'"));
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z1' "
-	                              "AND name = 'Bazaar'"),
-	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments"), 4);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
-	                              "z ON z.id = a.zone_id WHERE z.external_id = 'Z1' AND "
-	                              "weekdays = 112 AND shift_start = 1080 AND shift_end = 120"),
-	                 2);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z1' "
+	                   "AND name = 'Bazaar'"),
+	    1);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
+	                 4);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
+	                   "z ON z.id = a.zone_id WHERE z.external_id = 'Z1' AND "
+	                   "weekdays = 112 AND shift_start = 1080 AND shift_end = 120"),
+	    2);
 	assert_string_equal(text(f->st,
 	                         "SELECT group_concat(service || '=' || unit, ',') FROM (SELECT "
 	                         "service, unit FROM zone_assignments ORDER BY id)",
 	                         buf, sizeof buf),
 	                    "ppx=PPX-1,youth=Y-2,youth=Y-3,ppx=PPX-2");
 	/* Z2 has neither shift nor days: all day, every day. */
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
-	                              "z ON z.id = a.zone_id WHERE z.external_id = 'Z2' AND "
-	                              "weekdays = 127 AND shift_start = 0 AND shift_end = 1440"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
+	                                "z ON z.id = a.zone_id WHERE z.external_id = 'Z2' AND "
+	                                "weekdays = 127 AND shift_start = 0 AND shift_end = 1440"),
 	                 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM services"), 2);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM services"), 2);
 
 	/* Again: unchanged, no new version and no duplicate assignments. */
 	import_ok(f, IMPORT_ZONES, path, &rep);
 	assert_int_equal(rep.unchanged, 2);
 	assert_int_equal(rep.n_reasons, 0);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT max(version) FROM patrol_zones"), 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments"), 4);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT max(version) FROM patrol_zones"),
+	                 1);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
+	                 4);
 }
 
 static void test_skipped_zone_keeps_new_service_for_the_next(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	/* Feature 1 creates the service dps, then fails on its geometry; its
@@ -791,17 +819,21 @@ static void test_skipped_zone_keeps_new_service_for_the_next(void **state)
 	assert_int_equal(r->rows[0], 1);
 	assert_null(reason(&rep, "refused"));
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z2'"),
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z2'"),
+	    1);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM zone_assignments WHERE service = "
+	                                "'dps'"),
 	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments WHERE service = "
-	                              "'dps'"),
-	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM services WHERE code = 'dps'"), 1);
+	assert_int_equal(
+	    testutil_count(store_db(f->st), "SELECT count(*) FROM services WHERE code = 'dps'"), 1);
 }
 
 static void test_weekday_spellings(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	/* English, Uzbek (du = dushanba ... ya = yakshanba), Russian (pn, vt, sr,
@@ -835,22 +867,24 @@ static void test_weekday_spellings(void **state)
 		         "SELECT weekdays FROM zone_assignments a JOIN patrol_zones z ON z.id = "
 		         "a.zone_id WHERE z.external_id = 'W%zu'",
 		         i);
-		long got = count(f->st, sql);
+		long got = testutil_count(store_db(f->st), sql);
 		if (got != cases[i].mask)
 			fail_msg("weekdays '%s': got 0x%lx, want 0x%lx", cases[i].days, got,
 			         cases[i].mask);
 	}
 	/* Without times the shift is the whole day. */
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments WHERE shift_start = 0 "
-	                              "AND shift_end = 1440"),
-	                 (long)(sizeof cases / sizeof cases[0]));
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM zone_assignments WHERE shift_start = 0 "
+	                   "AND shift_end = 1440"),
+	    (long)(sizeof cases / sizeof cases[0]));
 }
 
 /* --- tracks ----------------------------------------------------------------- */
 
 static void test_gps_fixes_become_tracks(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	/* PPX-1 patrols 08:00-08:20, pauses two hours, patrols 10:20-10:30;
@@ -881,14 +915,14 @@ static void test_gps_fixes_become_tracks(void **state)
 	    {"PPX-1", utc(2024, 5, 1, 10, 20, 0) - h5, utc(2024, 5, 1, 10, 30, 0) - h5, 2},
 	    {"Y-2", utc(2024, 5, 1, 8, 0, 0) - h5, utc(2024, 5, 1, 8, 10, 0) - h5, 2},
 	};
-	assert_int_equal(count(f->st, "SELECT count(*) FROM patrol_tracks"), 3);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM patrol_tracks"), 3);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(sql, sizeof sql,
 		         "SELECT count(*) FROM patrol_tracks WHERE unit = '%s' AND started_at = "
 		         "%lld AND ended_at = %lld AND n_fixes = %ld AND ST_NumPoints(geom) = %ld",
 		         want[i].unit, (long long)want[i].started, (long long)want[i].ended,
 		         want[i].n, want[i].n);
-		if (count(f->st, sql) != 1)
+		if (testutil_count(store_db(f->st), sql) != 1)
 			fail_msg("no track %s %lld..%lld of %ld fixes", want[i].unit,
 			         (long long)want[i].started, (long long)want[i].ended, want[i].n);
 	}
@@ -901,12 +935,12 @@ static void test_gps_fixes_become_tracks(void **state)
 	assert_int_equal(rep.unchanged, 3);
 	assert_int_equal(rep.inserted, 0);
 	import_report_free(&rep);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM patrol_tracks"), 3);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM patrol_tracks"), 3);
 }
 
 static void test_line_track_gets_even_times(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	put_file(f, "line.geojson",
@@ -920,16 +954,19 @@ static void test_line_track_gets_even_times(void **state)
 	assert_int_equal(rep.inserted, 1);
 	import_report_free(&rep);
 	const int64_t t0 = utc(2024, 5, 1, 3, 0, 0);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-1' "
-	                              "AND n_fixes = 5"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-1' "
+	                                "AND n_fixes = 5"),
 	                 1);
-	assert_int_equal(count(f->st, "SELECT started_at FROM patrol_tracks"), t0);
-	assert_int_equal(count(f->st, "SELECT ended_at FROM patrol_tracks"), t0 + 3600);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT started_at FROM patrol_tracks"),
+	                 t0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT ended_at FROM patrol_tracks"),
+	                 t0 + 3600);
 	for (int i = 1; i <= 5; i++) {
 		char sql[200];
 		snprintf(sql, sizeof sql,
 		         "SELECT CAST(ST_M(ST_PointN(geom, %d)) AS INTEGER) FROM patrol_tracks", i);
-		assert_int_equal(count(f->st, sql), t0 + (i - 1) * 900);
+		assert_int_equal(testutil_count(store_db(f->st), sql), t0 + (i - 1) * 900);
 	}
 }
 
@@ -937,7 +974,7 @@ static void test_line_track_gets_even_times(void **state)
 
 static void test_field_errors_name_the_field(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	struct import_report rep;
 	put_file(f, "offences.csv", "id,date,lon,lat\nF1,2021-11-11,69.25,41.3\n", path,
@@ -1011,7 +1048,7 @@ static void write_gpkg(const char *path)
 
 static void test_geopackage_mahallas_are_reprojected(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700], buf[200];
 	struct import_report rep;
 	testutil_path(path, sizeof path, f->dir, "mahallas.gpkg");
@@ -1024,9 +1061,10 @@ static void test_geopackage_mahallas_are_reprojected(void **state)
 	assert_non_null(strstr(rep.mapping, "population=aholi"));
 	import_report_free(&rep);
 	assert_string_equal(text(f->st, "SELECT code FROM mahallas", buf, sizeof buf), "UTM1");
-	assert_int_equal(count(f->st, "SELECT population FROM mahallas"), 4200);
-	assert_int_equal(count(f->st, "SELECT GeometryType(geom) = 'MULTIPOLYGON' AND "
-	                              "ST_IsValid(geom) FROM mahallas"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT population FROM mahallas"), 4200);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT GeometryType(geom) = 'MULTIPOLYGON' AND "
+	                                "ST_IsValid(geom) FROM mahallas"),
 	                 1);
 	/* The centre came back to (69.2797, 41.3111); 1 km is ~0.012 degrees of
 	 * longitude here. */
@@ -1052,31 +1090,46 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(
-	        test_districts_collection_and_polygon_become_multipolygons, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unclosed_ring_is_closed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bowtie_is_repaired_and_noted, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_degenerate_polygon_fails_the_file, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_point_in_polygon_layer_fails_the_file, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_offence_dates_and_zones, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_offences_find_their_mahalla, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_geojson_offences_with_typed_dates, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_rows_without_id_are_stable, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rows_with_id_update_and_repeat, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_date_fails_the_file, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_date_skipped_with_skip_bad, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_projected_csv_needs_srs, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_joint_zone_with_night_shift, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_skipped_zone_keeps_new_service_for_the_next, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_weekday_spellings, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_gps_fixes_become_tracks, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_line_track_gets_even_times, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_field_errors_name_the_field, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_geopackage_mahallas_are_reprojected, setup,
-	                                    teardown),
+	        test_districts_collection_and_polygon_become_multipolygons, testutil_db_open,
+	        testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_unclosed_ring_is_closed, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_bowtie_is_repaired_and_noted, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_degenerate_polygon_fails_the_file,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_point_in_polygon_layer_fails_the_file,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_offence_dates_and_zones, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_offences_find_their_mahalla, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_geojson_offences_with_typed_dates,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_rows_without_id_are_stable, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_rows_with_id_update_and_repeat, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_bad_date_fails_the_file, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_bad_date_skipped_with_skip_bad, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_projected_csv_needs_srs, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_joint_zone_with_night_shift, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_skipped_zone_keeps_new_service_for_the_next,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_weekday_spellings, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_gps_fixes_become_tracks, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_line_track_gets_even_times, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_field_errors_name_the_field, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_geopackage_mahallas_are_reprojected,
+	                                    testutil_db_open, testutil_db_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,16 +41,6 @@ static void exec(sqlite3 *db, const char *sql)
 		fail_msg("%s: %s", sql, msg);
 }
 
-static long count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static void assert_rtreecheck_ok(sqlite3 *db, const char *name)
 {
 	char sql[200];
@@ -73,7 +63,9 @@ static int setup(void **state)
 	            "CREATE VIRTUAL TABLE ref USING rtree(pkid, xmin, xmax, ymin, ymax)");
 	/* cells per node, from the root's size as SQLite reads it (51 for 4 KiB pages) */
 	f->node_cells =
-	    (int)(count(f->db, "SELECT length(data) FROM idx_x_node WHERE nodeno = 1") - 4) / 24;
+	    (int)(testutil_count(f->db, "SELECT length(data) FROM idx_x_node WHERE nodeno = 1") -
+	          4) /
+	    24;
 	*state = f;
 	return 0;
 }
@@ -213,13 +205,14 @@ static void query_box(const struct rtree_entry *e, size_t n, int i, double q[4])
 static void check_tree(sqlite3 *db, const struct rtree_entry *e, size_t n)
 {
 	assert_rtreecheck_ok(db, "idx_x");
-	assert_int_equal(count(db, "SELECT count(*) FROM idx_x"), (long)n);
-	assert_int_equal(count(db, "SELECT count(*) FROM ref"), (long)n);
+	assert_int_equal(testutil_count(db, "SELECT count(*) FROM idx_x"), (long)n);
+	assert_int_equal(testutil_count(db, "SELECT count(*) FROM ref"), (long)n);
 	/* bit for bit the floats an INSERT stores */
-	assert_int_equal(count(db, "SELECT count(*) FROM idx_x a JOIN ref b ON a.pkid = b.pkid "
-	                           "WHERE a.xmin = b.xmin AND a.xmax = b.xmax "
-	                           "AND a.ymin = b.ymin AND a.ymax = b.ymax"),
-	                 (long)n);
+	assert_int_equal(
+	    testutil_count(db, "SELECT count(*) FROM idx_x a JOIN ref b ON a.pkid = b.pkid "
+	                       "WHERE a.xmin = b.xmin AND a.xmax = b.xmax "
+	                       "AND a.ymin = b.ymin AND a.ymax = b.ymax"),
+	    (long)n);
 	struct rtree_entry *rounded = stored(db, "idx_x", n);
 	int64_t *got = malloc((n + 1) * sizeof *got), *want = malloc((n + 1) * sizeof *want);
 	int64_t *exact = malloc((n + 1) * sizeof *exact);
@@ -268,7 +261,7 @@ static void test_empty(void **state)
 {
 	struct fixture *f = *state;
 	load_and_check(f, 0, 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x_node"), 1);
+	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 1);
 }
 
 static void test_one(void **state)
@@ -281,8 +274,8 @@ static void test_exactly_one_node(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(f->node_cells, 51);
 	load_and_check(f, (size_t)f->node_cells, 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x_node"), 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x_parent"), 0);
+	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 1);
+	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_parent"), 0);
 }
 
 static void test_one_node_and_one(void **state)
@@ -290,8 +283,9 @@ static void test_one_node_and_one(void **state)
 	struct fixture *f = *state;
 	load_and_check(f, (size_t)f->node_cells + 1, 0);
 	/* two half-full leaves under the root */
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x_node"), 3);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x_parent WHERE parentnode = 1"), 2);
+	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 3);
+	assert_int_equal(
+	    testutil_count(f->db, "SELECT count(*) FROM idx_x_parent WHERE parentnode = 1"), 2);
 }
 
 static void test_many_points(void **state)
@@ -299,7 +293,7 @@ static void test_many_points(void **state)
 	struct fixture *f = *state;
 	load_and_check(f, 100000, 0);
 	/* packed: ceil(100000 / 51) leaves, ceil(1961 / 51) nodes above, a root */
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x_node"), 1961 + 39 + 1);
+	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 1961 + 39 + 1);
 }
 
 static void test_boxes(void **state)
@@ -334,7 +328,7 @@ static void test_replaces_content_and_keeps_working(void **state)
 		snprintf(sql, sizeof sql, changes[i], "ref");
 		exec(f->db, sql);
 	}
-	size_t n = (size_t)count(f->db, "SELECT count(*) FROM ref");
+	size_t n = (size_t)testutil_count(f->db, "SELECT count(*) FROM ref");
 	struct rtree_entry *now = stored(f->db, "ref", n);
 	check_tree(f->db, now, n);
 	free(now);
@@ -352,7 +346,7 @@ static void test_rollback_restores_old_tree(void **state)
 	insert_sql(f->db, "ref", old, 500);
 	exec(f->db, "BEGIN");
 	assert_int_equal(rtree_bulk_load(f->db, "idx_x", e, 800), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM idx_x"), 800);
+	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x"), 800);
 	exec(f->db, "ROLLBACK");
 	check_tree(f->db, old, 500);
 	free(old);
@@ -468,26 +462,30 @@ static void check_offences_index(store *st)
 {
 	sqlite3 *db = store_db(st);
 	assert_rtreecheck_ok(db, "idx_offences_geom");
-	long located = count(db, "SELECT count(*) FROM offences WHERE geom IS NOT NULL");
-	assert_int_equal(count(db, "SELECT count(*) FROM idx_offences_geom"), located);
-	assert_int_equal(count(db, "SELECT count(*) FROM offences o JOIN idx_offences_geom i "
-	                           "ON i.pkid = o.id WHERE i.xmin <= ST_X(o.geom) "
-	                           "AND i.xmax >= ST_X(o.geom) AND i.ymin <= ST_Y(o.geom) "
-	                           "AND i.ymax >= ST_Y(o.geom)"),
+	long located = testutil_count(db, "SELECT count(*) FROM offences WHERE geom IS NOT NULL");
+	assert_int_equal(testutil_count(db, "SELECT count(*) FROM idx_offences_geom"), located);
+	assert_int_equal(testutil_count(db,
+	                                "SELECT count(*) FROM offences o JOIN idx_offences_geom i "
+	                                "ON i.pkid = o.id WHERE i.xmin <= ST_X(o.geom) "
+	                                "AND i.xmax >= ST_X(o.geom) AND i.ymin <= ST_Y(o.geom) "
+	                                "AND i.ymax >= ST_Y(o.geom)"),
 	                 located);
-	long scan = count(db, "SELECT count(*) FROM offences WHERE ST_X(geom) BETWEEN 69.1 AND "
-	                      "69.3 AND ST_Y(geom) BETWEEN 41.2 AND 41.3");
+	long scan =
+	    testutil_count(db, "SELECT count(*) FROM offences WHERE ST_X(geom) BETWEEN 69.1 AND "
+	                       "69.3 AND ST_Y(geom) BETWEEN 41.2 AND 41.3");
 	assert_true(scan > 0);
-	assert_int_equal(count(db, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
-	                           "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
-	                           "search_frame = BuildMbr(69.1, 41.2, 69.3, 41.3)) AND "
-	                           "ST_X(geom) BETWEEN 69.1 AND 69.3 AND ST_Y(geom) BETWEEN "
-	                           "41.2 AND 41.3"),
-	                 scan);
-	assert_int_equal(count(db, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
-	                           "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
-	                           "search_frame = BuildMbr(69.69, 41, 69.71, 42))"),
-	                 1);
+	assert_int_equal(
+	    testutil_count(db, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
+	                       "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
+	                       "search_frame = BuildMbr(69.1, 41.2, 69.3, 41.3)) AND "
+	                       "ST_X(geom) BETWEEN 69.1 AND 69.3 AND ST_Y(geom) BETWEEN "
+	                       "41.2 AND 41.3"),
+	    scan);
+	assert_int_equal(
+	    testutil_count(db, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
+	                       "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
+	                       "search_frame = BuildMbr(69.69, 41, 69.71, 42))"),
+	    1);
 }
 
 static void test_store_bulk_end_rebuilds_large_loads(void **state)
@@ -498,13 +496,13 @@ static void test_store_bulk_end_rebuilds_large_loads(void **state)
 	put_offences(f->st, 21, 3000, 1);
 	check_offences_index(f->st);
 	/* packed by the bulk path: ceil(3020 / 51) = 60 leaves, two nodes, a root */
-	assert_int_equal(count(db, "SELECT count(*) FROM idx_offences_geom_node"), 63);
+	assert_int_equal(testutil_count(db, "SELECT count(*) FROM idx_offences_geom_node"), 63);
 
 	/* a small append is indexed one by one, and the triggers work again */
 	put_offences(f->st, 3021, 30, 1);
 	put_offences(f->st, 3051, 30, 0);
 	check_offences_index(f->st);
-	assert_true(count(db, "SELECT count(*) FROM idx_offences_geom_node") > 63);
+	assert_true(testutil_count(db, "SELECT count(*) FROM idx_offences_geom_node") > 63);
 	exec(db, "DELETE FROM offences WHERE id % 3 = 0");
 	check_offences_index(f->st);
 }

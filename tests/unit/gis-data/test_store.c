@@ -29,44 +29,6 @@ static size_t square_wkb(unsigned char *buf, double x0, double y0, double x1, do
 	return polygon_wkb(buf, xy, 5);
 }
 
-struct fixture {
-	char *dir;
-	char path[600];
-	store *st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = testutil_tmpdir();
-	testutil_path(f->path, sizeof f->path, f->dir, "t.sqlite");
-	if (store_open(f->path, STORE_CREATE, &f->st) < 0) {
-		fprintf(stderr, "%s\n", err_msg());
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->st);
-	testutil_rmtree(f->dir);
-	free(f);
-	return 0;
-}
-
-static long count(store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static void add_two_mahallas(store *st)
 {
 	unsigned char wkb[256];
@@ -85,7 +47,7 @@ static void add_two_mahallas(store *st)
 
 static void test_schema_is_migrated_and_wal(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	assert_int_equal(store_schema_version(f->st), store_schema_latest());
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_prepare_v2(store_db(f->st), "PRAGMA journal_mode", -1, &s, NULL),
@@ -93,19 +55,20 @@ static void test_schema_is_migrated_and_wal(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM geometry_columns"), 5);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM geometry_columns"),
+	                 5);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
 	store_close(f->st);
 	assert_int_equal(store_open(f->path, 0, &f->st), 0);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 }
 
 static void test_missing_file_without_create_fails(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	store *st = NULL;
 	testutil_path(path, sizeof path, f->dir, "absent.sqlite");
@@ -116,7 +79,7 @@ static void test_missing_file_without_create_fails(void **state)
 
 static void test_not_a_database_fails_cleanly(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	char path[700];
 	store *st = NULL;
 	testutil_path(path, sizeof path, f->dir, "junk.sqlite");
@@ -127,7 +90,7 @@ static void test_not_a_database_fails_cleanly(void **state)
 
 static void test_offence_gets_mahalla_and_is_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	struct store_put_info info;
 	add_two_mahallas(f->st);
 	assert_int_equal(store_ensure_category(f->st, "theft", "Theft"), 0);
@@ -148,9 +111,10 @@ static void test_offence_gets_mahalla_and_is_idempotent(void **state)
 	o.category = NULL;
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(info.change, STORE_UPDATED);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE mahalla_code = 'M2' "
-	                              "AND located = 1 AND category IS NULL"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 1);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE mahalla_code = 'M2' "
+	                                "AND located = 1 AND category IS NULL"),
 	                 1);
 
 	/* Far outside every mahalla: stored without one. */
@@ -165,11 +129,13 @@ static void test_offence_gets_mahalla_and_is_idempotent(void **state)
 	nopoint.has_point = 0;
 	nopoint.mahalla_code = "M1";
 	assert_int_equal(store_put_offence(f->st, &nopoint, &info), 0);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE mahalla_code = 'M1' "
-	                              "AND located IS NULL AND geom IS NULL"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE mahalla_code = 'M1' "
+	                                "AND located IS NULL AND geom IS NULL"),
 	                 1);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE mahalla_code IS NULL "
-	                              "AND located = 0"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM offences WHERE mahalla_code IS NULL "
+	                                "AND located = 0"),
 	                 1);
 	/* A category that does not exist is refused by the foreign key. */
 	struct store_offence bad = o;
@@ -192,7 +158,7 @@ static void test_offence_gets_mahalla_and_is_idempotent(void **state)
 
 static void test_changed_mahalla_reloads_locator(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	unsigned char wkb[256];
 	struct store_put_info info;
 	add_two_mahallas(f->st);
@@ -216,7 +182,7 @@ static void test_changed_mahalla_reloads_locator(void **state)
 
 static void test_bowtie_is_repaired_not_halved(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	unsigned char wkb[256];
 	struct store_put_info info;
 	/* Two triangles touching at (1,1): a self-intersecting ring. */
@@ -242,18 +208,18 @@ static void test_bowtie_is_repaired_not_halved(void **state)
 
 static void test_unreadable_geometry_is_rejected(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	struct store_put_info info;
 	const unsigned char junk[] = {1, 3, 0, 0, 0, 9};
 	struct store_area a = {.code = "D2", .wkb = junk, .wkb_len = sizeof junk};
 	assert_int_equal(store_put_district(f->st, &a, &info), ERR_GEOMETRY);
 	assert_non_null(strstr(err_msg(), "D2"));
-	assert_int_equal(count(f->st, "SELECT count(*) FROM districts"), 0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 0);
 }
 
 static void test_zone_versions_and_audit(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	unsigned char wkb[256];
 	struct store_put_info info;
 	assert_int_equal(store_ensure_service(f->st, "ppx", "Patrol-post service"), 0);
@@ -284,12 +250,15 @@ static void test_zone_versions_and_audit(void **state)
 	z.n_assignments = 1;
 	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
 	assert_int_equal(info.change, STORE_UPDATED);
-	assert_int_equal(count(f->st, "SELECT version FROM patrol_zones"), 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM zone_assignments"), 1);
-	assert_int_equal(count(f->st, "SELECT json_array_length(assignments) FROM "
-	                              "patrol_zone_versions WHERE version = 1"),
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT version FROM patrol_zones"), 2);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
+	                 1);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT json_array_length(assignments) FROM "
+	                                "patrol_zone_versions WHERE version = 1"),
 	                 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM audit WHERE entity = 'zone'"), 2);
+	assert_int_equal(
+	    testutil_count(store_db(f->st), "SELECT count(*) FROM audit WHERE entity = 'zone'"), 2);
 
 	z.valid_to = "2026-13-01";
 	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), ERR_INVALID);
@@ -300,17 +269,19 @@ static void test_zone_versions_and_audit(void **state)
 
 static void test_track_with_times(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	struct store_put_info info;
 	const struct store_fix fixes[] = {
 	    {69.0, 41.0, 1700000000}, {69.001, 41.0, 1700000030}, {69.002, 41.001, 1700000060}};
 	struct store_track t = {.external_id = "T1", .unit = "PPX-1", .fixes = fixes, .n_fixes = 3};
 	assert_int_equal(store_put_track(f->st, &t, &info), 0);
 	assert_int_equal(info.change, STORE_INSERTED);
-	assert_int_equal(count(f->st, "SELECT CAST(ST_M(ST_EndPoint(geom)) AS INTEGER) FROM "
-	                              "patrol_tracks"),
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT CAST(ST_M(ST_EndPoint(geom)) AS INTEGER) FROM "
+	                                "patrol_tracks"),
 	                 1700000060);
-	assert_int_equal(count(f->st, "SELECT ended_at - started_at FROM patrol_tracks"), 60);
+	assert_int_equal(
+	    testutil_count(store_db(f->st), "SELECT ended_at - started_at FROM patrol_tracks"), 60);
 	const struct store_fix backwards[] = {{69.0, 41.0, 1700000030}, {69.0, 41.0, 1700000000}};
 	t.fixes = backwards;
 	t.n_fixes = 2;
@@ -319,7 +290,7 @@ static void test_track_with_times(void **state)
 
 static void test_rollback_leaves_database_as_it_was(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	struct store_put_info info;
 	struct store_offence o = {.external_id = "R1",
 	                          .occurred_from = STORE_NO_TIME,
@@ -328,17 +299,17 @@ static void test_rollback_leaves_database_as_it_was(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(store_rollback(f->st), 0);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences"), 0);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 0);
 }
 
 static void test_bulk_load_indexes_and_restores_triggers(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_db *f = *state;
 	struct store_put_info info;
 	char id[32];
 	const char *triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
 	                       "tbl_name = 'offences'";
-	long before = count(f->st, triggers);
+	long before = testutil_count(store_db(f->st), triggers);
 	struct store_offence o = {.occurred_from = STORE_NO_TIME,
 	                          .occurred_to = STORE_NO_TIME,
 	                          .reported_at = STORE_NO_TIME,
@@ -352,7 +323,7 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), ERR_CONFLICT);
-	assert_int_equal(count(f->st, triggers), before - 3);
+	assert_int_equal(testutil_count(store_db(f->st), triggers), before - 3);
 	for (int i = 0; i < 100; i++) {
 		snprintf(id, sizeof id, "bulk%d", i);
 		o.external_id = id;
@@ -365,20 +336,25 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(store_bulk_end(f->st), 0);
 	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(count(f->st, triggers), before);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM idx_offences_geom"), 101);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
-	                              "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
-	                              "search_frame = BuildMbr(69.0495, 41.29, 69.4, 41.31))"),
-	                 50);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM idx_offences_geom WHERE xmin > 69.49"),
-	                 1);
+	assert_int_equal(testutil_count(store_db(f->st), triggers), before);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM idx_offences_geom"),
+	                 101);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
+	                   "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
+	                   "search_frame = BuildMbr(69.0495, 41.29, 69.4, 41.31))"),
+	    50);
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT count(*) FROM idx_offences_geom WHERE xmin > 69.49"),
+	    1);
 
 	/* a rolled-back bulk load leaves the triggers in place */
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), 0);
 	assert_int_equal(store_rollback(f->st), 0);
-	assert_int_equal(count(f->st, triggers), before);
+	assert_int_equal(testutil_count(store_db(f->st), triggers), before);
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), 0);
 	assert_int_equal(store_bulk_end(f->st), 0);
@@ -388,21 +364,28 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_schema_is_migrated_and_wal, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_missing_file_without_create_fails, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_not_a_database_fails_cleanly, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_offence_gets_mahalla_and_is_idempotent, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_changed_mahalla_reloads_locator, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bowtie_is_repaired_not_halved, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unreadable_geometry_is_rejected, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_zone_versions_and_audit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_track_with_times, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bulk_load_indexes_and_restores_triggers, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_rollback_leaves_database_as_it_was, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_schema_is_migrated_and_wal, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_missing_file_without_create_fails,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_not_a_database_fails_cleanly, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_offence_gets_mahalla_and_is_idempotent,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_changed_mahalla_reloads_locator, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_bowtie_is_repaired_not_halved, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_unreadable_geometry_is_rejected, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_zone_versions_and_audit, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_track_with_times, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_bulk_load_indexes_and_restores_triggers,
+	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_rollback_leaves_database_as_it_was,
+	                                    testutil_db_open, testutil_db_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
