@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include "err.h"
+#include "sample.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,4 +109,20 @@ long testutil_count(sqlite3 *db, const char *sql)
 	long v = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return v;
+}
+
+int testutil_sample_store(const char *dir, long offences, int mahallas, store **out)
+{
+	char path[700];
+	struct sample_options o;
+	struct sample_report rep;
+	int rc;
+	sample_defaults(&o);
+	o.offences = offences;
+	o.mahallas = mahallas;
+	testutil_path(path, sizeof path, dir, "sample.sqlite");
+	if ((rc = sample_end_day("2026-06-30", &o.end_day)) < 0 ||
+	    (rc = store_open(path, STORE_CREATE, out)) < 0)
+		return rc;
+	return sample_generate(*out, &o, &rep);
 }

@@ -52,6 +52,11 @@ int testutil_db_close(void **state);
  * test on an SQL error. */
 long testutil_count(sqlite3 *db, const char *sql);
 
+/* A sample district (seed 1, a year ending 2026-06-30) of offences and
+ * mahallas in dir/sample.sqlite: *out is the open store. 0, or the error of
+ * the failing step (err_msg() says which), for cmocka setups. */
+int testutil_sample_store(const char *dir, long offences, int mahallas, store **out);
+
 /* The premultiplied ARGB32 pixel (x, y) of an image surface (flushed first);
  * fails the test outside the image. */
 uint32_t testutil_pixel(cairo_surface_t *img, int x, int y);

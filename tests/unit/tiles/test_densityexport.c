@@ -4,7 +4,6 @@
 
 #include "densityexport.h"
 #include "err.h"
-#include "sample.h"
 #include "store.h"
 
 #include <gdal.h>
@@ -25,16 +24,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char path[700];
-	struct sample_options o;
-	struct sample_report rep;
 	f->dir = testutil_tmpdir();
-	testutil_path(path, sizeof path, f->dir, "e.sqlite");
-	sample_defaults(&o);
-	o.offences = 3000;
-	o.mahallas = 8;
-	if (sample_end_day("2026-06-30", &o.end_day) < 0 ||
-	    store_open(path, STORE_CREATE, &f->st) < 0 || sample_generate(f->st, &o, &rep) < 0 ||
+	if (testutil_sample_store(f->dir, 3000, 8, &f->st) < 0 ||
 	    dataset_load(f->st, NULL, &f->ds) < 0) {
 		fprintf(stderr, "setup: %s\n", err_msg());
 		return -1;

@@ -6,7 +6,6 @@
 
 #include "err.h"
 #include "render.h"
-#include "sample.h"
 #include "store.h"
 
 #include <cairo.h>
@@ -46,9 +45,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char path[700], style[1100];
-	struct sample_options o;
-	struct sample_report rep;
+	char style[1100];
 	const char *src = getenv("POSBON_SOURCE_DIR");
 	*state = NULL;
 	if (!src) {
@@ -58,12 +55,7 @@ static int setup(void **state)
 	snprintf(f->src, sizeof f->src, "%s", src);
 	snprintf(style, sizeof style, "%s/styles/default.json", src);
 	f->dir = testutil_tmpdir();
-	testutil_path(path, sizeof path, f->dir, "g.sqlite");
-	sample_defaults(&o);
-	o.offences = 8000;
-	o.mahallas = 12;
-	if (sample_end_day("2026-06-30", &o.end_day) < 0 ||
-	    store_open(path, STORE_CREATE, &f->st) < 0 || sample_generate(f->st, &o, &rep) < 0 ||
+	if (testutil_sample_store(f->dir, 8000, 12, &f->st) < 0 ||
 	    renderer_open(f->st, style, NULL, &f->r) < 0) {
 		fprintf(stderr, "setup: %s\n", err_msg());
 		return -1;

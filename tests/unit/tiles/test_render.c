@@ -6,7 +6,6 @@
 #include "err.h"
 #include "heatmap.h"
 #include "render.h"
-#include "sample.h"
 #include "shapes.h"
 #include "store.h"
 #include "tilemath.h"
@@ -27,9 +26,6 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char path[700];
-	struct sample_options o;
-	struct sample_report rep;
 	const char *src = getenv("POSBON_SOURCE_DIR");
 	*state = NULL;
 	if (!src) {
@@ -38,12 +34,7 @@ static int setup(void **state)
 	}
 	snprintf(f->style, sizeof f->style, "%s/styles/default.json", src);
 	f->dir = testutil_tmpdir();
-	testutil_path(path, sizeof path, f->dir, "r.sqlite");
-	sample_defaults(&o);
-	o.offences = 6000;
-	o.mahallas = 12;
-	if (sample_end_day("2026-06-30", &o.end_day) < 0 ||
-	    store_open(path, STORE_CREATE, &f->st) < 0 || sample_generate(f->st, &o, &rep) < 0 ||
+	if (testutil_sample_store(f->dir, 6000, 12, &f->st) < 0 ||
 	    renderer_open(f->st, f->style, NULL, &f->r) < 0) {
 		fprintf(stderr, "setup: %s\n", err_msg());
 		return -1;
