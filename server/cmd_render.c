@@ -1,18 +1,21 @@
 /*
- * posbon render and export-density: one picture of any layers, for a tile
- * or a box, to a PNG file (the same rendering the server's tiles go
- * through), and the density grid as a GeoTIFF.
+ * posbon render, export-density and print: one picture of any layers, for a
+ * tile or a box, to a PNG file (the same rendering the server's tiles go
+ * through), the density grid as a GeoTIFF, and printed maps.
  */
 #include "commands.h"
 #include "densityexport.h"
 #include "err.h"
 #include "opts.h"
+#include "print.h"
 #include "render.h"
 #include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #ifndef POSBON_STYLE_DEFAULT
 #define POSBON_STYLE_DEFAULT "styles/default.json"
@@ -23,6 +26,22 @@ struct filter_opts {
 	struct dataset_filter_text text;
 	const char *tz;
 };
+
+/* Their rows of an option table. */
+/* clang-format off */
+#define FILTER_OPTIONS(fo)                                                                  \
+	{"from", OPT_STRING, &(fo).text.from, "DATE", "first day or time (local)", 0, 0, 0}, \
+	{"to", OPT_STRING, &(fo).text.to, "DATE", "last day or time (local)", 0, 0, 0},      \
+	{"hours", OPT_STRING, &(fo).text.hours, "H-H", "hours, e.g. 20-08", 0, 0, 0},        \
+	{"weekdays", OPT_STRING, &(fo).text.weekdays, "DAYS", "e.g. mon-fri or fri,sat",     \
+	 0, 0, 0},                                                                           \
+	{"categories", OPT_STRING, &(fo).text.categories, "CODES", "offence categories",     \
+	 0, 0, 0},                                                                           \
+	{"services", OPT_STRING, &(fo).text.services, "CODES", "registering services",       \
+	 0, 0, 0},                                                                           \
+	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of the district (Asia/Tashkent)",    \
+	 0, 0, 0}
+/* clang-format on */
 
 static int write_file(const char *path, const unsigned char *data, size_t len)
 {
@@ -78,17 +97,10 @@ int cmd_render(int argc, char **argv)
 	    {"scale", OPT_LONG, &scale, "N", "device pixels per pixel: 2 for retina tiles", 1, 4,
 	     0},
 	    {"output", OPT_STRING, &out, "FILE", "the PNG to write (required)", 0, 0, 'o'},
-	    {"from", OPT_STRING, &fo.text.from, "DATE", "first day or time (local)", 0, 0, 0},
-	    {"to", OPT_STRING, &fo.text.to, "DATE", "last day or time (local)", 0, 0, 0},
-	    {"hours", OPT_STRING, &fo.text.hours, "H-H", "shift hours, e.g. 20-08", 0, 0, 0},
-	    {"weekdays", OPT_STRING, &fo.text.weekdays, "DAYS", "e.g. mon-fri or fri,sat", 0, 0, 0},
-	    {"categories", OPT_STRING, &fo.text.categories, "CODES", "offence categories", 0, 0, 0},
-	    {"services", OPT_STRING, &fo.text.services, "CODES", "registering services", 0, 0, 0},
+	    FILTER_OPTIONS(fo),
 	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
 	     20000, 0},
 	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
-	    {"tz", OPT_STRING, &fo.tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0,
-	     0},
 	    {0},
 	};
 	const char *pos[1];
@@ -158,15 +170,8 @@ int cmd_export_density(int argc, char **argv)
 	    {"bbox", OPT_STRING, &bbox, "W,S,E,N",
 	     "extent in lon/lat (default: the district plus one radius)", 0, 0, 0},
 	    {"weighted", OPT_FLAG, &weighted, NULL, "weigh categories as the style does", 0, 0, 0},
-	    {"from", OPT_STRING, &fo.text.from, "DATE", "first day or time (local)", 0, 0, 0},
-	    {"to", OPT_STRING, &fo.text.to, "DATE", "last day or time (local)", 0, 0, 0},
-	    {"hours", OPT_STRING, &fo.text.hours, "H-H", "shift hours, e.g. 20-08", 0, 0, 0},
-	    {"weekdays", OPT_STRING, &fo.text.weekdays, "DAYS", "e.g. mon-fri or fri,sat", 0, 0, 0},
-	    {"categories", OPT_STRING, &fo.text.categories, "CODES", "offence categories", 0, 0, 0},
-	    {"services", OPT_STRING, &fo.text.services, "CODES", "registering services", 0, 0, 0},
+	    FILTER_OPTIONS(fo),
 	    {"style", OPT_STRING, &style_path, "FILE", "style for --weighted", 0, 0, 0},
-	    {"tz", OPT_STRING, &fo.tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0,
-	     0},
 	    {0},
 	};
 	const char *pos[1];
@@ -211,6 +216,89 @@ int cmd_export_density(int argc, char **argv)
 	printf("%s: %dx%d cells of %g m in EPSG:%d, %zu offences, densest %.1f per km2\n", out,
 	       res.width, res.height, cell, res.epsg, res.points, res.max_density);
 out:
+	renderer_free(r);
+	store_close(st);
+	return rc;
+}
+
+int cmd_print(int argc, char **argv)
+{
+	const char *out = NULL, *district = NULL, *mahalla = NULL, *paper = "a4", *lang = "uz";
+	const char *format = NULL, *layers = NULL, *style_path = POSBON_STYLE_DEFAULT;
+	struct filter_opts fo = {0};
+	struct print_request q = {0};
+	double scale = 0, dpi = 0, bandwidth = 0;
+	long hotspots = 5;
+	int atlas = 0, landscape = 0;
+	const struct opt table[] = {
+	    {"district", OPT_STRING, &district, "CODE", "print this district", 0, 0, 0},
+	    {"mahalla", OPT_STRING, &mahalla, "CODE", "print this mahalla", 0, 0, 0},
+	    {"atlas", OPT_FLAG, &atlas, NULL, "district overview and one page per mahalla", 0, 0,
+	     0},
+	    {"output", OPT_STRING, &out, "FILE", "the PDF or PNG to write (required)", 0, 0, 'o'},
+	    {"paper", OPT_STRING, &paper, "A4|A3", "paper size (A4)", 0, 0, 0},
+	    {"landscape", OPT_FLAG, &landscape, NULL, "landscape instead of portrait", 0, 0, 0},
+	    {"scale", OPT_DOUBLE, &scale, "N", "print at 1:N (default: the round scale that fits)",
+	     PRINT_MIN_SCALE, PRINT_MAX_SCALE, 0},
+	    {"lang", OPT_STRING, &lang, "uz|ru|en", "language of the page (uz)", 0, 0, 0},
+	    {"layers", OPT_STRING, &layers, "LAYERS",
+	     "layers joined by , or + (heatmap,zones,mahallas,districts)", 0, 0, 0},
+	    {"format", OPT_STRING, &format, "pdf|png",
+	     "output format (from the file name, else pdf)", 0, 0, 0},
+	    {"dpi", OPT_DOUBLE, &dpi, "N", "raster resolution (PDF heatmap 200, PNG 150)",
+	     PRINT_MIN_DPI, PRINT_MAX_DPI, 0},
+	    {"hotspots", OPT_LONG, &hotspots, "N", "hotspots numbered on the map (5; 0 for none)",
+	     0, 20, 0},
+	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
+	     20000, 0},
+	    FILTER_OPTIONS(fo),
+	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    {0},
+	};
+	const char *pos[1];
+	int npos, rc;
+	store *st = NULL;
+	renderer *r = NULL;
+	struct print_result res = {0};
+
+	rc = opts_parse("print", "DB (--district CODE [--atlas] | --mahalla CODE) -o FILE",
+	                "Prints a map of a district or mahalla at a true scale as a PDF (or PNG):\n"
+	                "title, period, legend, scale bar, north arrow, offences by category and\n"
+	                "the top hotspots. Without --from/--to: the 90 days up to the latest "
+	                "offence.",
+	                table, argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1 || !out)
+		return err_set(ERR_INVALID, "print needs DB and -o FILE (see posbon print --help)");
+	if (!format) {
+		size_t n = strlen(out);
+		format = n > 4 && strcasecmp(out + n - 4, ".png") == 0 ? "png" : "pdf";
+	}
+	q = (struct print_request){.district = district,
+	                           .mahalla = mahalla,
+	                           .atlas = atlas,
+	                           .landscape = landscape,
+	                           .scale = scale,
+	                           .dpi = dpi,
+	                           .bandwidth = bandwidth,
+	                           .hotspots = hotspots > 0 ? (int)hotspots : -1,
+	                           .printed_at = (int64_t)time(NULL)};
+	if ((rc = print_paper_parse(paper, &q.paper)) < 0 ||
+	    (rc = print_lang_parse(lang, &q.lang)) < 0 ||
+	    (rc = print_format_parse(format, &q.format)) < 0 ||
+	    (layers && (rc = render_layers_parse(layers, &q.layers)) < 0))
+		return rc;
+	if ((rc = store_open(pos[0], 0, &st)) < 0)
+		return rc;
+	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
+	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0 ||
+	    (rc = print_make(r, st, &q, &res)) < 0 || (rc = write_file(out, res.data, res.len)) < 0)
+		goto out;
+	printf("%s: %d page%s at 1:%.0f, %zu bytes\n", out, res.pages, res.pages == 1 ? "" : "s",
+	       res.scale, res.len);
+out:
+	free(res.data);
 	renderer_free(r);
 	store_close(st);
 	return rc;

@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "print.h"
 #include "store.h"
 #include "tilemath.h"
 
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void close_store(void *p)
 {
@@ -63,6 +65,26 @@ static int get_health(struct http_request *rq)
 	return http_reply_json(rq, 200, body);
 }
 
+/* The number argument name into *out when given (else *out is kept).
+ * Returns 0, or 1 after answering 400 naming the field. */
+static int arg_number(struct http_request *rq, const char *name, const char *unit, double min,
+                      double max, double *out, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	if (!text)
+		return 0;
+	char *end;
+	double v = strtod(text, &end);
+	if (end == text || *end || !(v >= min && v <= max)) {
+		*reply =
+		    http_reply_error(rq, 400, name, "%s: '%s' is not a number of %s from %g to %g",
+		                     name, text, unit, min, max);
+		return 1;
+	}
+	*out = v;
+	return 0;
+}
+
 int routes_filter(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply)
 {
 	struct dataset_filter_text t = {
@@ -93,19 +115,7 @@ int routes_filter(struct http_request *rq, const dataset *ds, struct render_requ
 		                          "metric: '%s' is not count, rate or change", metric);
 		return 1;
 	}
-	const char *bw = http_arg(rq, "bandwidth");
-	if (bw) {
-		char *end;
-		q->bandwidth = strtod(bw, &end);
-		if (end == bw || *end || !(q->bandwidth >= 10 && q->bandwidth <= 20000)) {
-			*reply = http_reply_error(rq, 400, "bandwidth",
-			                          "bandwidth: '%s' is not a number of metres from "
-			                          "10 to 20000",
-			                          bw);
-			return 1;
-		}
-	}
-	return 0;
+	return arg_number(rq, "bandwidth", "metres", 10, 20000, &q->bandwidth, reply);
 }
 
 static int get_tilejson(struct http_request *rq, const char *layers)
@@ -198,6 +208,87 @@ static int get_tile(struct http_request *rq)
 	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
 	                  live ? "public, max-age=10" : "public, max-age=86400",
 	                  "Access-Control-Allow-Origin", "*", NULL);
+}
+
+/* Whether a yes/no argument is set: "1", "true", "yes" or present empty. */
+static int arg_flag(struct http_request *rq, const char *name)
+{
+	const char *v = http_arg(rq, name);
+	return v && (!*v || strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
+}
+
+/* The field an error message names before its colon. */
+static int reply_err(struct http_request *rq, unsigned status)
+{
+	char field[32];
+	const char *msg = err_msg();
+	size_t n = strcspn(msg, ": ");
+	snprintf(field, sizeof field, "%.*s", (int)n, msg);
+	return http_reply_error(rq, status, field, "%s", msg);
+}
+
+/* GET /print/{district|mahalla}/{code}.{pdf|png}?paper=&landscape=&scale=
+ * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=... */
+static int get_print(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *rest = rq->path + strlen("/print/");
+	const char *slash = strchr(rest, '/'), *dot = strrchr(rest, '.');
+	char code[160];
+	struct print_request q = {.printed_at = (int64_t)time(NULL)};
+	struct render_request rr = {0};
+	struct print_result res;
+	double scale = 0, dpi = 0, hotspots = 5;
+	int reply, rc;
+	if (!slash || !dot || dot < slash || dot == slash + 1 ||
+	    (size_t)(dot - slash - 1) >= sizeof code)
+		return http_reply_error(
+		    rq, 404, NULL, "expected /print/district/CODE.pdf or /print/mahalla/CODE.pdf");
+	snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
+	if ((size_t)(slash - rest) == strlen("district") && strncmp(rest, "district", 8) == 0)
+		q.district = code;
+	else if ((size_t)(slash - rest) == strlen("mahalla") && strncmp(rest, "mahalla", 7) == 0)
+		q.mahalla = code;
+	else
+		return http_reply_error(rq, 404, "kind",
+		                        "print a district or a mahalla, not '%.*s'",
+		                        (int)(slash - rest), rest);
+	const char *paper = http_arg(rq, "paper"), *lang = http_arg(rq, "lang");
+	const char *layers = http_arg(rq, "layers");
+	if (print_format_parse(dot + 1, &q.format) < 0)
+		return http_reply_error(rq, 404, "format", "prints are .pdf or .png, not '%s'",
+		                        dot);
+	if ((paper && print_paper_parse(paper, &q.paper) < 0) ||
+	    (lang && print_lang_parse(lang, &q.lang) < 0) ||
+	    (layers && render_layers_parse(layers, &q.layers) < 0))
+		return reply_err(rq, 400);
+	if (arg_number(rq, "scale", "the scale's denominator", PRINT_MIN_SCALE, PRINT_MAX_SCALE,
+	               &scale, &reply) ||
+	    arg_number(rq, "dpi", "dots per inch", PRINT_MIN_DPI, PRINT_MAX_DPI, &dpi, &reply) ||
+	    arg_number(rq, "hotspots", "hotspots", 0, 20, &hotspots, &reply) ||
+	    routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
+		return reply;
+	q.landscape = arg_flag(rq, "landscape");
+	q.atlas = arg_flag(rq, "atlas");
+	q.scale = scale;
+	q.dpi = dpi;
+	q.hotspots = hotspots >= 1 ? (int)hotspots : -1;
+	q.filter = rr.filter;
+	q.bandwidth = rr.bandwidth;
+	store *st = routes_store(app);
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "the database is not available");
+	if ((rc = print_make(app->r, st, &q, &res)) < 0)
+		return rc == ERR_NOTFOUND  ? http_reply_error(rq, 404, "code", "%s", err_msg())
+		       : rc == ERR_INVALID ? reply_err(rq, 400)
+		                           : http_reply_error(rq, 500, NULL, "%s", err_msg());
+	char disposition[200];
+	snprintf(disposition, sizeof disposition, "inline; filename=\"%s%s.%s\"", code,
+	         q.atlas ? "-atlas" : "", q.format == PRINT_PDF ? "pdf" : "png");
+	/* The reply takes the document over. */
+	return http_reply(rq, 200, q.format == PRINT_PDF ? "application/pdf" : "image/png",
+	                  res.data, res.len, "Content-Disposition", disposition, "Cache-Control",
+	                  "no-store", NULL);
 }
 
 unsigned routes_authorize(struct http_request *rq, int need)
@@ -357,6 +448,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},
+    {"GET", "/print/", get_print, ROLE_VIEWER},
     {"GET", "/", get_static, ROLE_NONE},
     {NULL, NULL, NULL, 0},
 };

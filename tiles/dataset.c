@@ -471,6 +471,11 @@ int dataset_reload(dataset *ds, store *st, int64_t id, dataset_seen_fn seen, voi
 	return rc;
 }
 
+const tz *dataset_zone(const dataset *ds)
+{
+	return ds->zone;
+}
+
 size_t dataset_count(const dataset *ds)
 {
 	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);

@@ -25,6 +25,7 @@
 
 #include "kde.h"
 #include "store.h"
+#include "timeparse.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -90,6 +91,10 @@ int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t
  * deletion: its old copy is dropped and, when the store still has it, its
  * new state read; seen hears of both. */
 int dataset_reload(dataset *ds, store *st, int64_t id, dataset_seen_fn seen, void *ctx);
+
+/* The district's time zone that local hours and weekdays are read in;
+ * borrowed for the dataset's lifetime. */
+const tz *dataset_zone(const dataset *ds);
 
 /* Number of offences held (with a point). */
 size_t dataset_count(const dataset *ds);

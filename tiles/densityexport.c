@@ -2,52 +2,20 @@
 
 #include "err.h"
 #include "tilemath.h"
+#include "utm.h"
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_srs_api.h>
-#include <proj.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #define DEFAULT_MAX_CELLS ((size_t)25000000)
 
-/* UTM zone EPSG code of a lon/lat. */
-static int utm_epsg(double lon, double lat)
-{
-	int zone = (int)floor((lon + 180.0) / 6.0) + 1;
-	if (zone < 1)
-		zone = 1;
-	if (zone > 60)
-		zone = 60;
-	return (lat >= 0 ? 32600 : 32700) + zone;
-}
-
-/* Lon/lat arrays to UTM in place through PROJ (longitude first). */
-static int to_utm(PJ_CONTEXT *ctx, int epsg, double *x, double *y, size_t n)
-{
-	char target[32];
-	snprintf(target, sizeof target, "EPSG:%d", epsg);
-	PJ *p = proj_create_crs_to_crs(ctx, "EPSG:4326", target, NULL);
-	PJ *norm = p ? proj_normalize_for_visualization(ctx, p) : NULL;
-	int rc = 0;
-	if (!norm) {
-		rc = err_set(ERR_PROJ, "no transformation from EPSG:4326 to %s: %s", target,
-		             proj_context_errno_string(ctx, proj_context_errno(ctx)));
-	} else if (n && proj_trans_generic(norm, PJ_FWD, x, sizeof *x, n, y, sizeof *y, n, NULL, 0,
-	                                   0, NULL, 0, 0) != n) {
-		rc = err_set(ERR_PROJ, "transforming to %s failed", target);
-	}
-	proj_destroy(norm);
-	proj_destroy(p);
-	return rc;
-}
-
 /* The grid's extent in UTM: the box, else the district plus one bandwidth. */
-static int utm_extent(PJ_CONTEXT *ctx, const dataset *ds, const struct density_export *e, int *epsg,
-                      double ext[4])
+static int utm_extent(const dataset *ds, const struct density_export *e, utm **u, double ext[4])
 {
 	/* Corners, edge midpoints and centre: UTM bends a lon/lat box a little. */
 	double lon[9], lat[9];
@@ -67,9 +35,8 @@ static int utm_extent(PJ_CONTEXT *ctx, const dataset *ds, const struct density_e
 			                    m[1] + (m[3] - m[1]) * ((i / 3) / 2.0), &lon[i],
 			                    &lat[i]);
 	}
-	*epsg = utm_epsg(lon[4], lat[4]);
-	int rc = to_utm(ctx, *epsg, lon, lat, 9);
-	if (rc < 0)
+	int rc = utm_open(utm_zone_epsg(lon[4], lat[4]), u);
+	if (rc < 0 || (rc = utm_forward(*u, lon, lat, 9)) < 0)
 		return rc;
 	ext[0] = ext[2] = lon[0];
 	ext[1] = ext[3] = lat[0];
@@ -136,21 +103,18 @@ out:
 int density_export_write(const dataset *ds, const struct dataset_filter *f,
                          const struct density_export *e, struct density_result *out)
 {
-	PJ_CONTEXT *ctx = proj_context_create();
+	utm *u = NULL;
 	struct dataset_points pts = {0};
-	double *x = NULL, *y = NULL, *grid = NULL, ext[4] = {0, 0, 0, 0};
+	double *grid = NULL, ext[4] = {0, 0, 0, 0};
 	int rc;
 	size_t max = e->max_cells ? e->max_cells : DEFAULT_MAX_CELLS;
 
 	*out = (struct density_result){0};
-	if (!ctx)
-		return err_set(ERR_NOMEM, "export: no PROJ context");
-	if (!(e->cell > 0) || !(e->bandwidth > 0)) {
-		rc = err_set(ERR_INVALID, "cell and radius must be positive");
+	if (!(e->cell > 0) || !(e->bandwidth > 0))
+		return err_set(ERR_INVALID, "cell and radius must be positive");
+	if ((rc = utm_extent(ds, e, &u, ext)) < 0)
 		goto done;
-	}
-	if ((rc = utm_extent(ctx, ds, e, &out->epsg, ext)) < 0)
-		goto done;
+	out->epsg = utm_epsg(u);
 	double w = ceil((ext[2] - ext[0]) / e->cell), h = ceil((ext[3] - ext[1]) / e->cell);
 	if (w * h > (double)max) {
 		rc = err_set(ERR_INVALID,
@@ -164,40 +128,31 @@ int density_export_write(const dataset *ds, const struct dataset_filter *f,
 	out->x0 = ext[0];
 	out->y0 = ext[1] + out->height * e->cell;
 
-	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
-	if ((rc = dataset_gather(ds, world, f, e->weights, &pts)) < 0)
-		goto done;
-	out->points = pts.n;
-	x = malloc((pts.n ? pts.n : 1) * sizeof *x);
-	y = malloc((pts.n ? pts.n : 1) * sizeof *y);
-	grid = malloc((size_t)out->width * out->height * sizeof *grid);
-	if (!x || !y || !grid) {
-		rc = err_set(ERR_NOMEM, "export: out of memory for %dx%d cells", out->width,
-		             out->height);
-		goto done;
-	}
-	for (size_t i = 0; i < pts.n; i++)
-		tile_merc_to_lonlat(pts.pts[i].x, pts.pts[i].y, &x[i], &y[i]);
-	if ((rc = to_utm(ctx, out->epsg, x, y, pts.n)) < 0)
-		goto done;
-	for (size_t i = 0; i < pts.n; i++)
-		pts.pts[i] = (struct kde_point){x[i], y[i]};
 	struct kde_params p = {.kernel = e->kernel, .bandwidth = e->bandwidth, .max_cells = max};
 	struct kde_grid g = {.x0 = out->x0,
 	                     .y0 = out->y0,
 	                     .cell = e->cell,
 	                     .width = out->width,
 	                     .height = out->height};
+	double reach[4];
+	if ((rc = kde_grid_reach(&p, &g, reach)) < 0 ||
+	    (rc = utm_gather(u, ds, reach, f, e->weights, &pts)) < 0)
+		goto done;
+	out->points = pts.n;
+	grid = malloc((size_t)out->width * out->height * sizeof *grid);
+	if (!grid) {
+		rc = err_set(ERR_NOMEM, "export: out of memory for %dx%d cells", out->width,
+		             out->height);
+		goto done;
+	}
 	if ((rc = kde_grid_eval(&p, &g, pts.pts, pts.w, pts.n, grid)) < 0)
 		goto done;
 	for (size_t i = 0; i < (size_t)out->width * out->height; i++)
 		out->max_density = fmax(out->max_density, grid[i]);
 	rc = write_tiff(e, out, grid);
 done:
-	free(x);
-	free(y);
 	free(grid);
 	dataset_points_free(&pts);
-	proj_context_destroy(ctx);
+	utm_free(u);
 	return rc;
 }

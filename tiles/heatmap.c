@@ -61,6 +61,28 @@ int heatmap_density(const struct view *v, const dataset *ds, const struct datase
 	return rc;
 }
 
+int heatmap_image(const double *density, int width, int height, const style_ramp *ramp,
+                  cairo_surface_t **out)
+{
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
+	*out = NULL;
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return err_set(ERR_NOMEM, "heatmap: no image of %dx%d", width, height);
+	}
+	cairo_surface_flush(img);
+	unsigned char *data = cairo_image_surface_get_data(img);
+	int stride = cairo_image_surface_get_stride(img);
+	for (int j = 0; j < height; j++) {
+		uint32_t *row = (uint32_t *)(data + (size_t)j * stride);
+		for (int i = 0; i < width; i++)
+			row[i] = style_ramp_pixel(ramp, density[(size_t)j * width + i]);
+	}
+	cairo_surface_mark_dirty(img);
+	*out = img;
+	return 0;
+}
+
 int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
                   const struct dataset_filter *f, const struct heatmap_opts *o,
                   struct dataset_points *scratch)
@@ -71,22 +93,9 @@ int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
 	int rc;
 	if (!density)
 		return err_set(ERR_NOMEM, "heatmap: out of memory");
-	if ((rc = heatmap_density(v, ds, f, o, scratch, density)) < 0)
+	if ((rc = heatmap_density(v, ds, f, o, scratch, density)) < 0 ||
+	    (rc = heatmap_image(density, v->width, v->height, o->ramp, &img)) < 0)
 		goto out;
-	img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, v->width, v->height);
-	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-		rc = err_set(ERR_NOMEM, "heatmap: no image of %dx%d", v->width, v->height);
-		goto out;
-	}
-	cairo_surface_flush(img);
-	unsigned char *data = cairo_image_surface_get_data(img);
-	int stride = cairo_image_surface_get_stride(img);
-	for (int j = 0; j < v->height; j++) {
-		uint32_t *row = (uint32_t *)(data + (size_t)j * stride);
-		for (int i = 0; i < v->width; i++)
-			row[i] = style_ramp_pixel(o->ramp, density[(size_t)j * v->width + i]);
-	}
-	cairo_surface_mark_dirty(img);
 	cairo_save(cr);
 	cairo_set_source_surface(cr, img, 0, 0);
 	/* One density sample per device pixel: no smoothing between them. */

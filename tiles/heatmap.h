@@ -43,6 +43,11 @@ double heatmap_period_days(const dataset *ds, const struct dataset_filter *f);
 int heatmap_density(const struct view *v, const dataset *ds, const struct dataset_filter *f,
                     const struct heatmap_opts *o, struct dataset_points *scratch, double *out);
 
+/* The density grid (width x height values, row by row from the top)
+ * coloured through ramp: a new ARGB32 image in *out; destroy it. */
+int heatmap_image(const double *density, int width, int height, const style_ramp *ramp,
+                  cairo_surface_t **out);
+
 /* Paints the coloured density over cr, whose user space is v's pixels. */
 int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
                   const struct dataset_filter *f, const struct heatmap_opts *o,

@@ -285,7 +285,8 @@ static int place(labels *lb, cairo_t *cr, struct item *it)
 		lb->taken = t;
 	if (p)
 		lb->placed = p;
-	if (!t || !p) {
+	/* No candidates (all outside a print) need no room: t may be NULL. */
+	if ((n && !t) || !p) {
 		rc = nomem();
 		goto out;
 	}

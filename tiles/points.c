@@ -1,6 +1,7 @@
 #include "points.h"
 
 #include "err.h"
+#include "tilemath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@ struct points_ctx {
 	const dataset *ds;
 	const style *s;
 	const struct style_offences *st;
+	utm *frame;
 	double radius, stroke_width;
 	struct style_colour *colours; /* per dataset category, cached */
 	unsigned char *known;
@@ -31,8 +33,13 @@ static const struct style_colour *category_colour(struct points_ctx *c, uint16_t
 static int draw_one(void *ctx, const struct dataset_offence *o)
 {
 	struct points_ctx *c = ctx;
-	double px, py;
-	view_to_px(c->v, o->x, o->y, &px, &py);
+	double px, py, x = o->x, y = o->y;
+	if (c->frame) {
+		tile_merc_to_lonlat(o->x, o->y, &x, &y);
+		if (utm_forward(c->frame, &x, &y, 1) < 0)
+			return ERR_PROJ;
+	}
+	view_to_px(c->v, x, y, &px, &py);
 	const struct style_colour *col = category_colour(c, o->category);
 	cairo_new_path(c->cr);
 	cairo_arc(c->cr, px, py, c->radius, 0, 2 * 3.14159265358979323846);
@@ -50,7 +57,7 @@ static int draw_one(void *ctx, const struct dataset_offence *o)
 }
 
 int points_paint(cairo_t *cr, const struct view *v, const dataset *ds,
-                 const struct dataset_filter *f, const style *s)
+                 const struct dataset_filter *f, const style *s, utm *frame)
 {
 	const struct style_offences *st = style_offences(s);
 	if (!st || !style_zoom_contains(&st->zoom, v->zoom))
@@ -62,6 +69,7 @@ int points_paint(cairo_t *cr, const struct view *v, const dataset *ds,
 	    .ds = ds,
 	    .s = s,
 	    .st = st,
+	    .frame = frame,
 	    .radius = style_zfunc_eval(&st->radius, v->zoom) * v->scale,
 	    .stroke_width =
 	        st->stroke ? style_zfunc_eval(&st->stroke->width, v->zoom) * v->scale : 0,
@@ -75,6 +83,8 @@ int points_paint(cairo_t *cr, const struct view *v, const dataset *ds,
 	}
 	double box[4];
 	view_frame_box(v, c.radius + c.stroke_width + 1, box);
+	if (frame && (rc = utm_box_merc(frame, box, box)) < 0)
+		goto out;
 	cairo_save(cr);
 	rc = dataset_each(ds, box, f, draw_one, &c);
 	cairo_restore(cr);

@@ -9,14 +9,16 @@
 
 #include "dataset.h"
 #include "style.h"
+#include "utm.h"
 #include "view.h"
 
 #include <cairo.h>
 
 /* Draws the offences of ds passing f that fall in view v onto cr (user
  * space = v's pixels), as the style's offences layer says; nothing outside
- * its zoom range. */
+ * its zoom range. frame is the view's frame when it is not Web Mercator (a
+ * print's UTM zone; each point goes through PROJ), else NULL. */
 int points_paint(cairo_t *cr, const struct view *v, const dataset *ds,
-                 const struct dataset_filter *f, const style *s);
+                 const struct dataset_filter *f, const style *s, utm *frame);
 
 #endif

@@ -362,7 +362,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		rc = areas_paint(cr, &q->view, r->shapes, SHAPES_DISTRICTS, style_districts(sty),
 		                 lb);
 	if (rc == 0 && (q->layers & RENDER_OFFENCES))
-		rc = points_paint(cr, &q->view, r->ds, &q->filter, sty);
+		rc = points_paint(cr, &q->view, r->ds, &q->filter, sty, NULL);
 	if (rc == 0)
 		rc = labels_draw(lb, cr);
 	labels_free(lb);

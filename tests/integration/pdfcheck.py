@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Checks of printed maps through poppler (pdftotext -bbox, pdftoppm).
+
+pdfcheck.py scalebar PDF PAGE   the scale bar's length against its label
+pdfcheck.py overlaps PDF PAGE   words below the map frame that overlap
+pdfcheck.py hotspot PDF PAGE    colour of the page around hotspot 1
+Each prints what it measured and exits 1 when the check fails.
+"""
+import html
+import re
+import subprocess
+import sys
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+
+
+def words(pdf, page):
+    out = subprocess.run(["pdftotext", "-bbox", "-f", page, "-l", page, pdf, "-"],
+                         check=True, capture_output=True, text=True).stdout
+    size = PAGE.search(out)
+    ws = [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in WORD.findall(out)]
+    return ws, (float(size.group(1)), float(size.group(2)))
+
+
+def find(ws, text):
+    return [w for w in ws if w[4] == text]
+
+
+def scale_words(ws):
+    """The scale's label: 'Scale 1:50 000' may come as several words."""
+    for i, w in enumerate(ws):
+        if w[4] in ("Scale", "Masshtab", "Масштаб"):
+            digits, k = "", i + 1
+            while k < len(ws) and abs(ws[k][1] - w[1]) < 0.5:
+                digits += ws[k][4]
+                k += 1
+            m = re.match(r"1:(\d+)$", digits.replace("\u2009", ""))
+            if m:
+                return w, int(m.group(1))
+    sys.exit("no scale label found")
+
+
+def scalebar(pdf, page):
+    ws, _ = words(pdf, page)
+    label, denominator = scale_words(ws)
+    # The numbers under the bar: the first line of words below the label.
+    below = sorted((w for w in ws if w[1] > label[3] and w[1] < label[3] + 30 and w[0] < label[0] + 400),
+                   key=lambda w: (round(w[1], 1), w[0]))
+    line = [w for w in below if abs(w[1] - below[0][1]) < 0.5]
+    unit = line[-1][4]
+    numbers = [w for w in line if re.match(r"^[\d.]+$", w[4])]
+    zero, last = numbers[0], numbers[-1]
+    assert zero[4] == "0", zero
+    metres = float(last[4]) * (1000 if unit in ("km", "км") else 1)
+    expected = metres / denominator / 0.0254 * 72
+    measured = (last[0] + last[2]) / 2 - (zero[0] + zero[2]) / 2
+    print(f"1:{denominator}, {last[4]} {unit}: bar {measured:.3f} pt, expected {expected:.3f} pt")
+    sys.exit(0 if abs(measured - expected) <= 0.5 else 1)
+
+
+def overlaps(pdf, page):
+    ws, _ = words(pdf, page)
+    heads = [w for w in ws if w[4] in ("Legend", "Shartli", "Условные")]
+    top, left = min(w[1] for w in heads) - 1, min(w[0] for w in heads) - 1
+    panel = [w for w in ws if w[1] >= top and w[0] >= left]
+    bad = [(a[4], b[4]) for i, a in enumerate(panel) for b in panel[i + 1:]
+           if a[0] < b[2] - 0.3 and b[0] < a[2] - 0.3 and a[1] < b[3] - 0.3 and b[1] < a[3] - 0.3]
+    print(f"{len(panel)} words in the panel, {len(bad)} overlapping {bad[:5]}")
+    sys.exit(1 if bad else 0)
+
+
+def hotspot(pdf, page):
+    """The mean colour of a ring around the marker of hotspot 1 on the map."""
+    ws, (pw, ph) = words(pdf, page)
+    heads = [w for w in ws if w[4] in ("Legend", "Shartli", "Условные")]
+    marks = [w for w in find(ws, "1") if w[3] < min(h[1] for h in heads) - 20]
+    if not marks:
+        sys.exit("no hotspot marker on the map")
+    m = marks[0]
+    cx, cy = (m[0] + m[2]) / 2, (m[1] + m[3]) / 2
+    dpi = 144
+    ppm = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", page, "-l", page, pdf],
+                         check=True, capture_output=True).stdout
+    header = ppm.split(b"\n", 3)
+    w, h = map(int, header[1].split())
+    data = header[3]
+    coloured = total = 0
+    import math
+    for a in range(0, 360, 10):
+        for r in (14, 18, 22):  # pt from the centre, outside the marker
+            x = int((cx + r * math.cos(math.radians(a))) * dpi / 72)
+            y = int((cy + r * math.sin(math.radians(a))) * dpi / 72)
+            i = 3 * (y * w + x)
+            pr, pg, pb = data[i], data[i + 1], data[i + 2]
+            total += 1
+            coloured += max(pr, pg, pb) - min(pr, pg, pb) > 40
+    print(f"{coloured} of {total} pixels around hotspot 1 are coloured")
+    sys.exit(0 if coloured > total / 2 else 1)
+
+
+if __name__ == "__main__":
+    {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot}[sys.argv[1]](sys.argv[2], sys.argv[3])

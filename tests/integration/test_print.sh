@@ -1,0 +1,126 @@
+# posbon print and GET /print: printed maps checked through poppler: page
+# sizes, texts in three languages (the default period: 90 days up to the
+# latest offence), the scale bar's printed length, the
+# heatmap raster, atlases, layouts that do not overlap, bad requests.
+. "$(dirname "$0")/common.sh"
+PDFCHECK="python3 $POSBON_SOURCE_DIR/tests/integration/pdfcheck.py"
+DB="$TMP/p.sqlite"
+"$POSBON" sample "$DB" --offences 4000 --mahallas 12 --end 2026-06-30 >/dev/null
+DISTRICT=$(sql "$DB" "SELECT code FROM districts LIMIT 1")
+NAME=$(sql "$DB" "SELECT name_uz FROM districts LIMIT 1")
+MAHALLA=$(sql "$DB" "SELECT code FROM mahallas ORDER BY code LIMIT 1")
+MNAME_RU=$(sql "$DB" "SELECT name_ru FROM mahallas ORDER BY code LIMIT 1")
+INSPECTOR=$(sql "$DB" "SELECT inspector FROM mahallas ORDER BY code LIMIT 1")
+N_MAHALLAS=$(sql "$DB" "SELECT count(*) FROM mahallas WHERE district_code = '$DISTRICT'")
+size() { pdfinfo "$1" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1x\2/p'; }
+pages() { pdfinfo "$1" | sed -n 's/^Pages: *//p'; }
+text() { pdftotext -layout "$1" - | tr -s ' '; }
+
+# A4 portrait, Uzbek (the default)
+"$POSBON" print "$DB" --district "$DISTRICT" -o "$TMP/a4.pdf" >"$TMP/out"
+check "A4 portrait page" "$(size "$TMP/a4.pdf")" "595.276x841.89"
+check "one page" "$(pages "$TMP/a4.pdf")" 1
+T=$(text "$TMP/a4.pdf")
+for t in "$NAME" "Shartli belgilar" "Huquqbuzarliklar turlari boʻyicha" "Eng zich joylar" \
+	"Masshtab 1:" "Davr: 2026-04-02 – 2026-06-30" "Chop etilgan:" "Oʻgʻrilik" "Jami"; do
+	check_true "uz page shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+check_true "the scale bar is as long as its label says at the printed scale" \
+	"$PDFCHECK scalebar $TMP/a4.pdf 1"
+check_true "the heatmap is an embedded raster of at least 200 dpi" \
+	'pdfimages -list "$TMP/a4.pdf" | awk "NR > 2 && \$3 == \"image\" && \$13 >= 200 { ok = 1 } END { exit !ok }"'
+check_true "the page around hotspot 1 is coloured by the heatmap" "$PDFCHECK hotspot $TMP/a4.pdf 1"
+"$POSBON" print "$DB" --district "$DISTRICT" --layers mahallas,districts -o "$TMP/plain.pdf" >/dev/null
+check_true "without the heatmap layer it is not" "! $PDFCHECK hotspot $TMP/plain.pdf 1"
+check_true "panel texts do not overlap" "$PDFCHECK overlaps $TMP/a4.pdf 1"
+
+# A3 landscape, Russian, a fixed scale
+"$POSBON" print "$DB" --district "$DISTRICT" --paper A3 --landscape --lang ru --scale 25000 \
+	--from 2026-01-01 --to 2026-03-31 -o "$TMP/a3.pdf" >"$TMP/out"
+check "A3 landscape page" "$(size "$TMP/a3.pdf")" "1190.55x841.89"
+check_true "the CLI reports the scale asked for" 'grep -q "at 1:25000" "$TMP/out"'
+T=$(text "$TMP/a3.pdf")
+for t in "Условные обозначения" "Правонарушения по видам" "Масштаб 1:25" "Кража" \
+	"Период: 2026-01-01 – 2026-03-31"; do
+	check_true "ru page shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+check_true "the A3 scale bar is exact too" "$PDFCHECK scalebar $TMP/a3.pdf 1"
+
+# a mahalla in English, with its inspector and neighbours
+"$POSBON" print "$DB" --mahalla "$MAHALLA" --lang en -o "$TMP/m.pdf" >/dev/null
+T=$(text "$TMP/m.pdf")
+for t in "Legend" "Offences by category" "Prevention inspector: $INSPECTOR" "Theft"; do
+	check_true "en mahalla page shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+"$POSBON" print "$DB" --mahalla "$MAHALLA" --lang ru -o "$TMP/m-ru.pdf" >/dev/null
+check_true "the Russian page names the mahalla in Cyrillic" \
+	'text "$TMP/m-ru.pdf" | grep -qF "$MNAME_RU"'
+check_true "a mahalla page's scale bar is exact" "$PDFCHECK scalebar $TMP/m.pdf 1"
+
+# an atlas: the overview and one page per mahalla
+"$POSBON" print "$DB" --district "$DISTRICT" --atlas -o "$TMP/atlas.pdf" >/dev/null
+check "atlas pages" "$(pages "$TMP/atlas.pdf")" "$((N_MAHALLAS + 1))"
+check_true "every atlas page has its own exact scale bar" \
+	'for p in 1 2 $((N_MAHALLAS + 1)); do $PDFCHECK scalebar $TMP/atlas.pdf $p >/dev/null || exit 1; done'
+
+# PNG for messengers
+"$POSBON" print "$DB" --mahalla "$MAHALLA" --format png --dpi 100 -o "$TMP/m.png" >/dev/null
+check "PNG page of A4 at 100 dpi" "$(python3 -c "
+import struct, sys
+d = open('$TMP/m.png', 'rb').read(24)
+print('%dx%d' % struct.unpack('>II', d[16:24]) if d[:8] == b'\x89PNG\r\n\x1a\n' else 'not a PNG')")" "827x1170"
+
+# long names and many categories
+sqlite3 "$DB" "UPDATE mahallas SET name_uz = 'Juda uzun nomli mahalla fuqarolar yigʻini ' || name_uz || ' va uning atrofidagi koʻchalar' WHERE code = '$MAHALLA'"
+sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30)
+	INSERT INTO categories(code, name_uz, name_ru, name_en) SELECT 'c' || i,
+	'Juda uzun nomli huquqbuzarlik turi raqami ' || i, 'Вид ' || i, 'Category ' || i FROM n;
+	UPDATE offences SET category = 'c' || (1 + id % 30) WHERE id % 3 = 0;"
+"$POSBON" print "$DB" --mahalla "$MAHALLA" -o "$TMP/long.pdf" >/dev/null
+check_true "long names and 40 categories do not overlap" "$PDFCHECK overlaps $TMP/long.pdf 1"
+check_true "the categories that do not fit are summed up" \
+	'text "$TMP/long.pdf" | grep -q "Boshqa turlar ([0-9]*)"'
+"$POSBON" print "$DB" --district "$DISTRICT" --landscape -o "$TMP/long-l.pdf" >/dev/null
+check_true "nor in landscape" "$PDFCHECK overlaps $TMP/long-l.pdf 1"
+
+# bad requests
+if "$POSBON" print "$DB" --mahalla NOPE -o "$TMP/x.pdf" 2>"$TMP/err"; then
+	check "an unknown mahalla fails" ok fails
+else
+	check_true "an unknown mahalla is named" 'grep -q "mahalla .NOPE. does not exist" "$TMP/err"'
+fi
+check_true "nothing is written for it" '[ ! -e "$TMP/x.pdf" ]'
+if "$POSBON" print "$DB" --mahalla "$MAHALLA" --atlas -o "$TMP/x.pdf" 2>"$TMP/err"; then
+	check "an atlas of a mahalla fails" ok fails
+else
+	check_true "an atlas of a mahalla is refused" 'grep -q "atlas" "$TMP/err"'
+fi
+
+# over HTTP
+VIEWER=$("$POSBON" token add "$DB" --role viewer --name meeting)
+: >"$TMP/error.log"
+"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" >"$TMP/access.log" 2>"$TMP/error.log" &
+port=""
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+URL="http://127.0.0.1:$port"
+V="Authorization: Bearer $VIEWER"
+code() { curl -s -o "$TMP/body" -w "%{http_code}" "$@"; }
+check "prints need credentials" "$(code "$URL/print/district/$DISTRICT.pdf")" 401
+check "a district page" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?paper=a3&lang=ru")" 200
+check "it is an A3 PDF" "$(size "$TMP/body")" "841.89x1190.55"
+check_true "in Russian" 'pdftotext "$TMP/body" - | grep -qF "Условные обозначения"'
+check "a mahalla PNG" "$(curl -s -o "$TMP/body" -w "%{content_type}" -H "$V" "$URL/print/mahalla/$MAHALLA.png?dpi=72")" image/png
+check "an atlas" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?atlas=1")" 200
+check "atlas pages over HTTP" "$(pages "$TMP/body")" "$((N_MAHALLAS + 1))"
+check "an unknown mahalla is 404" "$(code -H "$V" "$URL/print/mahalla/NOPE.pdf")" 404
+check "naming the code" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" code
+check "a bad paper is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?paper=A0")" 400
+check "naming the field" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" paper
+check "a bad scale is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?scale=7")" 400
+check "an unknown format is 404" "$(code -H "$V" "$URL/print/district/$DISTRICT.svg")" 404
+check "the daemon is still up" "$(code "$URL/healthz")" 200
+finish

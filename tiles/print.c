@@ -1,0 +1,1676 @@
+/*
+ * print: page layout, the map at a true scale, legend and tables.
+ *
+ * Units: the page is laid out in PDF points (1/72 inch), top-left origin;
+ * the map is drawn by the tile painters in style pixels of 1/96 inch (a
+ * one-pixel line of the style prints 0.26 mm wide, a 12-px label at 9 pt),
+ * through a view in the UTM frame whose resolution is the scale's. Sizes of
+ * texts and gaps are given for A4 and grow with the paper (A3 by sqrt 2).
+ */
+#include "print.h"
+
+#include "areas.h"
+#include "choropleth.h"
+#include "err.h"
+#include "heatmap.h"
+#include "labels.h"
+#include "pngenc.h"
+#include "points.h"
+#include "shapes.h"
+#include "tilemath.h"
+#include "timeparse.h"
+#include "tracks.h"
+#include "utm.h"
+#include "zones.h"
+
+#include <cairo-pdf.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PT_PER_INCH     72.0
+#define METRES_PER_IN   0.0254
+#define STYLE_PX_PER_PT (96.0 / 72.0)
+#define PERIOD_DAYS     90
+#define MAX_HOTSPOTS    20
+#define MAX_RASTER      ((size_t)24 * 1000 * 1000) /* cells of the heatmap raster */
+#define FAMILY          "Noto Sans,DejaVu Sans"
+#define PI              3.14159265358979323846
+
+/* ---- texts -------------------------------------------------------------- */
+
+enum msg {
+	M_DISTRICT,
+	M_MAHALLA,
+	M_PERIOD,
+	M_PRINTED,
+	M_SCALE,
+	M_INSPECTOR,
+	M_LEGEND,
+	M_DENSITY,
+	M_ZONES,
+	M_JOINT,
+	M_MAHALLA_LINE,
+	M_DISTRICT_LINE,
+	M_HOTSPOT,
+	M_BY_CATEGORY,
+	M_CATEGORY,
+	M_THIS,
+	M_PREVIOUS,
+	M_CHANGE,
+	M_TOTAL,
+	M_OTHER,
+	M_HOTSPOTS,
+	M_PLACE,
+	M_OFFENCES,
+	M_PEAK,
+	M_WITHIN,
+	M_OVERVIEW,
+	M_PAGE,
+	M_NO_OFFENCES,
+	M_NO_HOTSPOTS,
+	M_TRACKS,
+	M_DOTS,
+	M_NO_CATEGORY,
+	M_KM,
+	M_M,
+	M_COUNT_METRIC,
+	M_RATE_METRIC,
+	M_CHANGE_METRIC,
+	M_MORE,
+	M_COUNT
+};
+
+/* Uzbek in the Latin script with the modifier letter turned comma (oʻ gʻ). */
+static const char *const texts[M_COUNT][3] = {
+    [M_DISTRICT] = {"Tuman", "Район", "District"},
+    [M_MAHALLA] = {"Mahalla", "Махалля", "Mahalla"},
+    [M_PERIOD] = {"Davr", "Период", "Period"},
+    [M_PRINTED] = {"Chop etilgan", "Напечатано", "Printed"},
+    [M_SCALE] = {"Masshtab", "Масштаб", "Scale"},
+    [M_INSPECTOR] = {"Profilaktika inspektori", "Инспектор профилактики", "Prevention inspector"},
+    [M_LEGEND] = {"Shartli belgilar", "Условные обозначения", "Legend"},
+    [M_DENSITY] = {"Huquqbuzarliklar zichligi, davr uchun 1 km² ga",
+                   "Плотность правонарушений на 1 км² за период",
+                   "Offence density per km² over the period"},
+    [M_ZONES] = {"Patrul hududlari", "Зоны патрулирования", "Patrol zones"},
+    [M_JOINT] = {"Qoʻshma patrul yoki kesishma", "Совместный патруль или наложение",
+                 "Joint patrol or overlap"},
+    [M_MAHALLA_LINE] = {"Mahalla chegarasi", "Граница махалли", "Mahalla boundary"},
+    [M_DISTRICT_LINE] = {"Tuman chegarasi", "Граница района", "District boundary"},
+    [M_HOTSPOT] = {"Eng zich joy (jadvalda)", "Очаг (см. таблицу)", "Hotspot (see table)"},
+    [M_BY_CATEGORY] = {"Huquqbuzarliklar turlari boʻyicha", "Правонарушения по видам",
+                       "Offences by category"},
+    [M_CATEGORY] = {"Turi", "Вид", "Category"},
+    [M_THIS] = {"Davrda", "За период", "Period"},
+    [M_PREVIOUS] = {"Oldingi", "Предыдущий", "Previous"},
+    [M_CHANGE] = {"Oʻzgarish", "Изменение", "Change"},
+    [M_TOTAL] = {"Jami", "Всего", "Total"},
+    [M_OTHER] = {"Boshqa turlar (%zu)", "Прочие виды (%zu)", "Other categories (%zu)"},
+    [M_HOTSPOTS] = {"Eng zich joylar", "Очаги наибольшей плотности", "Top hotspots"},
+    [M_PLACE] = {"Mahalla, koʻcha", "Махалля, улица", "Mahalla, street"},
+    [M_OFFENCES] = {"Huq.", "Прав.", "Offences"},
+    [M_PEAK] = {"1 km² ga", "На 1 км²", "Per km²"},
+    [M_WITHIN] = {"Huquqbuzarliklar: choʻqqidan %.0f m radiusda",
+                  "Правонарушения: в радиусе %.0f м от пика",
+                  "Offences: within %.0f m of the peak"},
+    [M_OVERVIEW] = {"Umumiy xarita", "Обзорная карта", "Overview map"},
+    [M_PAGE] = {"Sahifa %d / %d", "Стр. %d из %d", "Page %d of %d"},
+    [M_NO_OFFENCES] = {"Davrda huquqbuzarliklar yoʻq", "Правонарушений за период нет",
+                       "No offences in the period"},
+    [M_NO_HOTSPOTS] = {"Zich joylar yoʻq", "Очагов нет", "No hotspots"},
+    [M_TRACKS] = {"Patrul yoʻllari", "Маршруты патрулей", "Patrol tracks"},
+    [M_DOTS] = {"Huquqbuzarliklar", "Правонарушения", "Offences"},
+    [M_NO_CATEGORY] = {"Turi koʻrsatilmagan", "Вид не указан", "No category"},
+    [M_KM] = {"km", "км", "km"},
+    [M_M] = {"m", "м", "m"},
+    [M_COUNT_METRIC] = {"Huquqbuzarliklar soni", "Число правонарушений", "Offences"},
+    [M_RATE_METRIC] = {"1000 aholiga", "На 1000 жителей", "Per 1,000 residents"},
+    [M_CHANGE_METRIC] = {"Oʻzgarish, %", "Изменение, %", "Change, %"},
+    [M_MORE] = {"yana %zu ta", "ещё %zu", "%zu more"},
+};
+
+static const char *const lang_codes[3] = {"uz", "ru", "en"};
+
+static int parse_choice(const char *field, const char *text, const char *const *names, int n,
+                        int *out)
+{
+	for (int i = 0; text && i < n; i++)
+		if (strcasecmp(text, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	char list[64] = "";
+	for (int i = 0; i < n; i++) {
+		strncat(list, names[i], sizeof list - strlen(list) - 1);
+		if (i + 1 < n)
+			strncat(list, ", ", sizeof list - strlen(list) - 1);
+	}
+	return err_set(ERR_INVALID, "%s: '%s' is not one of %s", field, text ? text : "", list);
+}
+
+int print_paper_parse(const char *text, enum print_paper *out)
+{
+	static const char *const names[] = {"A4", "A3"};
+	int i = 0, rc = parse_choice("paper", text, names, 2, &i);
+	if (rc == 0)
+		*out = (enum print_paper)i;
+	return rc;
+}
+
+int print_lang_parse(const char *text, enum print_lang *out)
+{
+	int i = 0, rc = parse_choice("lang", text, lang_codes, 3, &i);
+	if (rc == 0)
+		*out = (enum print_lang)i;
+	return rc;
+}
+
+int print_format_parse(const char *text, enum print_format *out)
+{
+	static const char *const names[] = {"pdf", "png"};
+	int i = 0, rc = parse_choice("format", text, names, 2, &i);
+	if (rc == 0)
+		*out = (enum print_format)i;
+	return rc;
+}
+
+/* ---- the job ------------------------------------------------------------ */
+
+/* Names of categories or services in the page's language, from the store. */
+struct names {
+	char **code, **name;
+	size_t n;
+};
+
+struct hotspot {
+	double x, y;    /* UTM */
+	double density; /* per km2 over the period */
+	double offences;
+	char place[160];
+};
+
+struct job {
+	renderer *r;
+	store *st;
+	const struct print_request *q;
+	const dataset *ds;
+	const style *sty;
+	utm *u;
+	shapes *sh;
+	struct dataset_filter filter, previous;
+	int64_t from, to;
+	struct names categories, services;
+	double *weights; /* heatmap weight per dataset category */
+	style_ramp *ramp;
+	const struct style_heatmap *hm;
+	double bandwidth;
+	double dpi;
+	unsigned layers;
+	int n_hotspots;
+	double pw, ph, unit; /* page size (pt), size unit: 1 on A4 */
+	int page_no, pages;
+	cairo_t *cr;
+};
+
+/* One page: which area, where the map goes, at what scale. */
+struct page {
+	enum shapes_kind kind;
+	const struct shapes_area *area;
+	double fx, fy, fw, fh; /* map frame on the page, pt */
+	double scale;          /* denominator */
+	double k;              /* UTM metres per ground metre at the centre */
+	double convergence;    /* radians from grid north to true north */
+	struct view view;      /* style px of the frame */
+	struct hotspot hot[MAX_HOTSPOTS];
+	size_t n_hot;
+	double *density; /* raster of the frame at job->dpi, or NULL */
+	int rw, rh;
+	double cell; /* frame metres per raster cell */
+	struct dataset_points pts;
+};
+
+static const char *T(const struct job *j, enum msg m)
+{
+	return texts[m][j->q->lang];
+}
+
+static const char *area_name(const struct job *j, const struct shapes_area *a)
+{
+	const char *by_lang[3] = {a->name_uz, a->name_ru, a->name_en};
+	const char *name = by_lang[j->q->lang];
+	for (int i = 0; (!name || !*name) && i < 3; i++)
+		name = by_lang[i];
+	return name && *name ? name : a->code;
+}
+
+static void names_free(struct names *n)
+{
+	for (size_t i = 0; i < n->n; i++) {
+		free(n->code[i]);
+		free(n->name[i]);
+	}
+	free(n->code);
+	free(n->name);
+	*n = (struct names){0};
+}
+
+static char *dup_text(const unsigned char *t)
+{
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* Codes and names of table ("categories" or "services", fixed names). */
+static int names_load(store *st, const char *table, enum print_lang lang, struct names *out)
+{
+	static const char *const cols[3] = {"name_uz", "name_ru", "name_en"};
+	char sql[160];
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+	*out = (struct names){0};
+	snprintf(sql, sizeof sql, "SELECT code, coalesce(%s, name_en, name_uz, code) FROM %s",
+	         cols[lang], table);
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "print: reading %s: %s", table,
+		               sqlite3_errmsg(store_db(st)));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char **code = realloc(out->code, (out->n + 1) * sizeof *code);
+		if (code)
+			out->code = code;
+		char **name = code ? realloc(out->name, (out->n + 1) * sizeof *name) : NULL;
+		if (name)
+			out->name = name;
+		if (!code || !name) {
+			rc = err_set(ERR_NOMEM, "print: out of memory");
+			break;
+		}
+		out->code[out->n] = dup_text(sqlite3_column_text(s, 0));
+		out->name[out->n] = dup_text(sqlite3_column_text(s, 1));
+		out->n++;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static const char *names_get(const struct names *n, const char *code)
+{
+	for (size_t i = 0; code && i < n->n; i++)
+		if (n->code[i] && strcmp(n->code[i], code) == 0)
+			return n->name[i] ? n->name[i] : code;
+	return code;
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+struct font {
+	double size; /* pt at A4 */
+	int bold;
+	double r, g, b;
+};
+
+static const struct font F_TITLE = {17, 1, 0.10, 0.12, 0.16};
+static const struct font F_SUB = {8.5, 0, 0.25, 0.27, 0.30};
+static const struct font F_HEAD = {8.5, 1, 0.10, 0.12, 0.16};
+static const struct font F_BODY = {7, 0, 0.15, 0.16, 0.18};
+static const struct font F_BOLD = {7, 1, 0.15, 0.16, 0.18};
+static const struct font F_SMALL = {6, 0, 0.35, 0.36, 0.38};
+static const struct font F_COLUMN = {6.3, 1, 0.15, 0.16, 0.18};
+
+/* A one-paragraph layout of text at most width pt wide (0: unbounded),
+ * on one line ending in an ellipsis when lines is 1. */
+static PangoLayout *layout(struct job *j, const struct font *f, const char *text, double width,
+                           int lines)
+{
+	PangoLayout *l = pango_cairo_create_layout(j->cr);
+	PangoFontDescription *d = pango_font_description_from_string(FAMILY);
+	pango_font_description_set_absolute_size(d, f->size * j->unit * PANGO_SCALE);
+	pango_font_description_set_weight(d, f->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(l, d);
+	pango_font_description_free(d);
+	if (width > 0) {
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+		if (lines == 1)
+			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		else if (lines > 1)
+			pango_layout_set_height(l, -lines);
+	}
+	pango_layout_set_text(l, text, -1);
+	return l;
+}
+
+enum align { LEFT, CENTRE, RIGHT };
+
+/* Draws text with its top at y, aligned at x (left edge, centre or right
+ * edge); returns its height. */
+static double text_at(struct job *j, const struct font *f, const char *text, double x, double y,
+                      double width, int lines, enum align a)
+{
+	PangoLayout *l = layout(j, f, text, width, lines);
+	PangoRectangle ink, logical;
+	pango_layout_get_extents(l, &ink, &logical);
+	double w = logical.width / (double)PANGO_SCALE, h = logical.height / (double)PANGO_SCALE;
+	double left = a == LEFT ? x : a == CENTRE ? x - w / 2 : x - w;
+	cairo_save(j->cr);
+	cairo_set_source_rgb(j->cr, f->r, f->g, f->b);
+	cairo_move_to(j->cr, left - logical.x / (double)PANGO_SCALE, y);
+	pango_cairo_show_layout(j->cr, l);
+	cairo_restore(j->cr);
+	g_object_unref(l);
+	return h;
+}
+
+static double line_height(struct job *j, const struct font *f)
+{
+	PangoLayout *l = layout(j, f, "Ag", 0, 0);
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	g_object_unref(l);
+	return h / (double)PANGO_SCALE;
+}
+
+/* Numbers with a thin group separator: 12 345. */
+static void format_count(double v, char *out, size_t n)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%.0f", fabs(v));
+	size_t len = strlen(digits), k = 0;
+	if (v < -0.5 && k + 1 < n)
+		out[k++] = '-';
+	for (size_t i = 0; i < len && k + 4 < n; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			/* U+2009 THIN SPACE */
+			out[k++] = (char)0xE2;
+			out[k++] = (char)0x80;
+			out[k++] = (char)0x89;
+		}
+		out[k++] = digits[i];
+	}
+	out[k] = 0;
+}
+
+/* Densities and other measures: three significant digits. */
+static void format_value(double v, char *out, size_t n)
+{
+	if (fabs(v) >= 1000)
+		format_count(v, out, n);
+	else if (fabs(v) >= 100)
+		snprintf(out, n, "%.0f", v);
+	else if (fabs(v) >= 10)
+		snprintf(out, n, "%.1f", v);
+	else
+		snprintf(out, n, "%.2g", v);
+}
+
+static void format_date(const struct job *j, int64_t utc, char *out, size_t n)
+{
+	int64_t local = utc + tz_offset_at(dataset_zone(j->ds), utc);
+	time_t t = (time_t)local;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+/* ---- the period --------------------------------------------------------- */
+
+static int64_t local_midnight(const tz *z, int64_t utc, int days_later)
+{
+	int64_t local = utc + tz_offset_at(z, utc);
+	int64_t day = (local >= 0 ? local : local - 86399) / 86400;
+	return tz_local_to_utc(z, (day + days_later) * 86400);
+}
+
+/* The page's period: the filter's, completed to PERIOD_DAYS whole local
+ * days where it is open, and the previous period of equal length. */
+static void set_period(struct job *j)
+{
+	const tz *z = dataset_zone(j->ds);
+	int64_t first, last;
+	dataset_time_range(j->ds, &first, &last);
+	j->filter = j->q->filter;
+	int64_t from = j->filter.from, to = j->filter.to;
+	if (to == STORE_NO_TIME) {
+		int64_t end = from != STORE_NO_TIME   ? from + (int64_t)PERIOD_DAYS * 86400
+		              : last != STORE_NO_TIME ? last
+		                                      : j->q->printed_at;
+		to = local_midnight(z, end, from != STORE_NO_TIME ? 0 : 1) - 1;
+	}
+	if (from == STORE_NO_TIME)
+		from = local_midnight(z, to, 1 - PERIOD_DAYS);
+	if (from > to)
+		from = to;
+	j->from = j->filter.from = from;
+	j->to = j->filter.to = to;
+	j->previous = j->filter;
+	j->previous.to = from - 1;
+	j->previous.from = from - (to - from + 1);
+}
+
+/* ---- geometry ----------------------------------------------------------- */
+
+/* Whether (x, y) lies inside the rings (even-odd). */
+static int rings_contain(const struct shapes_rings *r, double x, double y)
+{
+	int in = 0;
+	for (size_t k = 0; k < r->n_rings; k++) {
+		uint32_t a = r->ring_start[k], b = r->ring_start[k + 1];
+		for (uint32_t i = a, p = b - 1; i < b; p = i++) {
+			double xi = r->xy[2 * i], yi = r->xy[2 * i + 1];
+			double xp = r->xy[2 * p], yp = r->xy[2 * p + 1];
+			if ((yi > y) != (yp > y) && x < (xp - xi) * (y - yi) / (yp - yi) + xi)
+				in = !in;
+		}
+	}
+	return in;
+}
+
+static const struct shapes_rings *full_rings(const struct shapes_geom *g)
+{
+	return &g->band[SHAPES_BANDS - 1];
+}
+
+/* The mahalla holding (x, y), else the one whose label anchor is nearest. */
+static const struct shapes_area *mahalla_at(const shapes *sh, double x, double y)
+{
+	const struct shapes_area *best = NULL;
+	double best_d = INFINITY;
+	for (size_t i = 0; i < shapes_count(sh, SHAPES_MAHALLAS); i++) {
+		const struct shapes_area *a = shapes_area(sh, SHAPES_MAHALLAS, i);
+		const double *b = a->geom.bbox;
+		if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] &&
+		    rings_contain(full_rings(&a->geom), x, y))
+			return a;
+		double d = hypot(a->anchor.x - x, a->anchor.y - y);
+		if (d < best_d) {
+			best_d = d;
+			best = a;
+		}
+	}
+	return best;
+}
+
+/* The round scale (1, 1.5, 2, 2.5, 3, 4, 5, 7.5 x 10^n) at which a box of w x h metres
+ * fits into fw x fh points. */
+static double fit_scale(double w, double h, double fw, double fh)
+{
+	static const double steps[] = {1, 1.5, 2, 2.5, 3, 4, 5, 7.5};
+	double need =
+	    fmax(w / (fw / PT_PER_INCH * METRES_PER_IN), h / (fh / PT_PER_INCH * METRES_PER_IN));
+	for (double p = 100; p <= PRINT_MAX_SCALE; p *= 10)
+		for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+			if (steps[i] * p >= need && steps[i] * p >= PRINT_MIN_SCALE)
+				return steps[i] * p;
+	return PRINT_MAX_SCALE;
+}
+
+/* The view of the frame: centred on the area at the page's scale, in style
+ * px of 1/96 inch. */
+static int frame_view(struct job *j, struct page *p)
+{
+	const double *b = p->area->geom.bbox;
+	double cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2, lon = cx, lat = cy;
+	int rc = utm_inverse(j->u, &lon, &lat, 1);
+	if (rc < 0)
+		return rc;
+	p->k = utm_point_scale(j->u, lon, lat);
+	/* Grid north to true north: the direction of a step north in the frame. */
+	double nx = lon, ny = fmin(lat + 0.01, 89.9);
+	if ((rc = utm_forward(j->u, &nx, &ny, 1)) < 0)
+		return rc;
+	p->convergence = atan2(nx - cx, ny - cy);
+	double margin = 0.04; /* of the frame on each side */
+	if (j->q->scale > 0)
+		p->scale = j->q->scale;
+	else
+		p->scale = fit_scale((b[2] - b[0]) / p->k, (b[3] - b[1]) / p->k,
+		                     p->fw * (1 - 2 * margin), p->fh * (1 - 2 * margin));
+	double ground_per_px = p->scale * METRES_PER_IN / 96.0;
+	struct view *v = &p->view;
+	v->width = (int)ceil(p->fw * STYLE_PX_PER_PT);
+	v->height = (int)ceil(p->fh * STYLE_PX_PER_PT);
+	v->res = ground_per_px * p->k;
+	v->x0 = cx - v->width * v->res / 2;
+	v->y0 = cy + v->height * v->res / 2;
+	v->scale = 1;
+	v->ground = 1 / p->k;
+	v->mercator = 0;
+	/* The Web Mercator zoom whose pixels are this big on the ground here,
+	 * so that the style's zoom ranges and sizes read as on screen. */
+	v->zoom =
+	    log2(2 * PI * TILE_EARTH_RADIUS * cos(lat * PI / 180) / TILE_SIZE / ground_per_px);
+	return 0;
+}
+
+/* ---- the map ------------------------------------------------------------ */
+
+/* The density of the frame at the job's dpi into p->density (and the
+ * gathered points in p->pts, for counting near hotspots). */
+static int frame_density(struct job *j, struct page *p)
+{
+	double per_px = j->dpi / 96.0;
+	p->rw = (int)ceil(p->view.width * per_px);
+	p->rh = (int)ceil(p->view.height * per_px);
+	if ((size_t)p->rw * p->rh > MAX_RASTER)
+		return err_set(ERR_INVALID,
+		               "dpi: %g dpi makes a heatmap of %d x %d pixels on this page "
+		               "(limit %zu); ask for fewer dpi",
+		               j->dpi, p->rw, p->rh, MAX_RASTER);
+	p->cell = p->view.res / per_px;
+	double *scale = malloc((size_t)p->rh * sizeof *scale);
+	p->density = malloc((size_t)p->rw * p->rh * sizeof *p->density);
+	int rc = 0;
+	if (!scale || !p->density) {
+		rc = err_set(ERR_NOMEM, "print: out of memory for a %d x %d heatmap", p->rw, p->rh);
+		goto out;
+	}
+	for (int i = 0; i < p->rh; i++)
+		scale[i] = 1 / p->k;
+	struct kde_params kp = {.kernel = j->hm ? j->hm->kernel : KDE_QUARTIC,
+	                        .bandwidth = j->bandwidth,
+	                        .max_cells = MAX_RASTER};
+	struct kde_grid g = {.x0 = p->view.x0,
+	                     .y0 = p->view.y0,
+	                     .cell = p->cell,
+	                     .width = p->rw,
+	                     .height = p->rh,
+	                     .row_scale = scale};
+	double reach[4];
+	if ((rc = kde_grid_reach(&kp, &g, reach)) == 0 &&
+	    (rc = utm_gather(j->u, j->ds, reach, &j->filter, j->weights, &p->pts)) == 0)
+		rc = kde_grid_eval(&kp, &g, p->pts.pts, p->pts.w, p->pts.n, p->density);
+out:
+	free(scale);
+	return rc;
+}
+
+static int paint_heatmap(struct job *j, struct page *p, cairo_t *cr)
+{
+	cairo_surface_t *img;
+	int rc = heatmap_image(p->density, p->rw, p->rh, j->ramp, &img);
+	if (rc < 0)
+		return rc;
+	cairo_save(cr);
+	cairo_scale(cr, 96.0 / j->dpi, 96.0 / j->dpi);
+	cairo_set_source_surface(cr, img, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_paint_with_alpha(cr, j->hm->opacity);
+	cairo_restore(cr);
+	cairo_surface_destroy(img);
+	return 0;
+}
+
+struct candidate {
+	int i, j;
+	double v;
+};
+
+static int by_density(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	return (x->v < y->v) - (x->v > y->v);
+}
+
+/* The most frequent street named in the addresses of offences within r
+ * metres of lon/lat: the part of "Mahalla MFY, Street, 10-uy" that is
+ * neither the mahalla nor a house number. */
+static int street_near(store *st, double lon, double lat, double r, char *out, size_t n)
+{
+	enum { MAX_STREETS = 64 };
+	char streets[MAX_STREETS][96];
+	int counts[MAX_STREETS], n_streets = 0;
+	sqlite3_stmt *s = NULL;
+	double dlat = r / 111320.0, dlon = r / (111320.0 * fmax(cos(lat * PI / 180), 0.01));
+	*out = 0;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT address FROM offences WHERE address IS NOT NULL AND "
+	                       "ROWID IN (SELECT ROWID FROM SpatialIndex WHERE "
+	                       "f_table_name = 'offences' AND f_geometry_column = 'geom' AND "
+	                       "search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) LIMIT 2000",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "print: reading addresses: %s",
+		               sqlite3_errmsg(store_db(st)));
+	sqlite3_bind_double(s, 1, lon - dlon);
+	sqlite3_bind_double(s, 2, lat - dlat);
+	sqlite3_bind_double(s, 3, lon + dlon);
+	sqlite3_bind_double(s, 4, lat + dlat);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(s, 0);
+		for (const char *part = a; part && *part;) {
+			size_t len = strcspn(part, ",");
+			const char *next = part[len] ? part + len + 1 : part + len;
+			while (len && (*part == ' '))
+				part++, len--;
+			while (len && part[len - 1] == ' ')
+				len--;
+			int digits = 0;
+			for (size_t i = 0; i < len; i++)
+				digits += part[i] >= '0' && part[i] <= '9';
+			int mahalla = len >= 4 && strncmp(part + len - 4, " MFY", 4) == 0;
+			if (len && !digits && !mahalla && len < sizeof streets[0]) {
+				int k = 0;
+				while (k < n_streets && (strlen(streets[k]) != len ||
+				                         strncmp(streets[k], part, len) != 0))
+					k++;
+				if (k == n_streets && n_streets < MAX_STREETS) {
+					memcpy(streets[k], part, len);
+					streets[k][len] = 0;
+					counts[k] = 0;
+					n_streets++;
+				}
+				if (k < n_streets)
+					counts[k]++;
+				break;
+			}
+			part = next;
+		}
+	}
+	sqlite3_finalize(s);
+	int best = -1;
+	for (int k = 0; k < n_streets; k++)
+		if (best < 0 || counts[k] > counts[best])
+			best = k;
+	if (best >= 0)
+		snprintf(out, n, "%s", streets[best]);
+	return 0;
+}
+
+/* The highest peaks of the density inside the page's area, at least one
+ * bandwidth apart and above the ramp's first break. */
+static int find_hotspots(struct job *j, struct page *p)
+{
+	int rc = 0;
+	size_t cap = 1024, n = 0;
+	struct candidate *c = malloc(cap * sizeof *c);
+	cairo_surface_t *mask = cairo_image_surface_create(CAIRO_FORMAT_A8, p->rw, p->rh);
+	if (!c || cairo_surface_status(mask) != CAIRO_STATUS_SUCCESS) {
+		rc = err_set(ERR_NOMEM, "print: out of memory for hotspots");
+		goto out;
+	}
+	/* The area rasterised onto the density's cells. */
+	cairo_t *m = cairo_create(mask);
+	struct view rv = p->view;
+	rv.res = p->cell;
+	rv.width = p->rw;
+	rv.height = p->rh;
+	cairo_set_fill_rule(m, CAIRO_FILL_RULE_EVEN_ODD);
+	shapes_path(j->sh, m, &rv, &p->area->geom);
+	cairo_fill(m);
+	cairo_destroy(m);
+	cairo_surface_flush(mask);
+	const unsigned char *mk = cairo_image_surface_get_data(mask);
+	int stride = cairo_image_surface_get_stride(mask);
+	double floor_value = 0;
+	style_ramp_stop(j->ramp, 0, &floor_value, NULL);
+	const double *d = p->density;
+	for (int y = 1; y + 1 < p->rh; y++)
+		for (int x = 1; x + 1 < p->rw; x++) {
+			double v = d[(size_t)y * p->rw + x];
+			if (v < floor_value || v <= 0 || mk[(size_t)y * stride + x] < 128)
+				continue;
+			int peak = 1;
+			for (int dy = -1; dy <= 1 && peak; dy++)
+				for (int dx = -1; dx <= 1; dx++)
+					if (d[(size_t)(y + dy) * p->rw + x + dx] > v)
+						peak = 0;
+			if (!peak)
+				continue;
+			if (n == cap) {
+				struct candidate *g = realloc(c, 2 * cap * sizeof *c);
+				if (!g) {
+					rc =
+					    err_set(ERR_NOMEM, "print: out of memory for hotspots");
+					goto out;
+				}
+				c = g;
+				cap *= 2;
+			}
+			c[n++] = (struct candidate){x, y, v};
+		}
+	qsort(c, n, sizeof *c, by_density);
+	double apart = j->bandwidth * p->k / p->cell; /* cells */
+	int want = j->n_hotspots;
+	for (size_t i = 0; i < n && (int)p->n_hot < want; i++) {
+		int near = 0;
+		for (size_t h = 0; h < p->n_hot && !near; h++) {
+			double hx = (p->hot[h].x - p->view.x0) / p->cell - 0.5;
+			double hy = (p->view.y0 - p->hot[h].y) / p->cell - 0.5;
+			near = hypot(hx - c[i].i, hy - c[i].j) < apart;
+		}
+		if (near)
+			continue;
+		struct hotspot *h = &p->hot[p->n_hot++];
+		h->x = p->view.x0 + (c[i].i + 0.5) * p->cell;
+		h->y = p->view.y0 - (c[i].j + 0.5) * p->cell;
+		h->density = c[i].v;
+		double r = j->bandwidth * p->k;
+		h->offences = 0;
+		for (size_t k = 0; k < p->pts.n; k++)
+			if (hypot(p->pts.pts[k].x - h->x, p->pts.pts[k].y - h->y) <= r)
+				h->offences += 1;
+		const struct shapes_area *ma = mahalla_at(j->sh, h->x, h->y);
+		double lon = h->x, lat = h->y;
+		char street[96] = "";
+		if ((rc = utm_inverse(j->u, &lon, &lat, 1)) < 0 ||
+		    (rc = street_near(j->st, lon, lat, j->bandwidth, street, sizeof street)) < 0)
+			goto out;
+		const char *mname = ma ? area_name(j, ma) : "";
+		snprintf(h->place, sizeof h->place, "%s%s%s", mname, *mname && *street ? ", " : "",
+		         street);
+	}
+out:
+	free(c);
+	cairo_surface_destroy(mask);
+	return rc;
+}
+
+/* A copy of an area style whose label shows the page's language. */
+struct area_style {
+	struct style_area area;
+	struct style_label label;
+};
+
+static const struct style_area *in_language(const struct job *j, const struct style_area *st,
+                                            struct area_style *out)
+{
+	static const enum style_field fields[3] = {STYLE_FIELD_NAME_UZ, STYLE_FIELD_NAME_RU,
+	                                           STYLE_FIELD_NAME_EN};
+	if (!st)
+		return NULL;
+	out->area = *st;
+	if (st->label && st->label->field != STYLE_FIELD_CODE) {
+		out->label = *st->label;
+		out->label.field = fields[j->q->lang];
+		out->area.label = &out->label;
+	}
+	return &out->area;
+}
+
+static void hotspot_marker(cairo_t *cr, double x, double y, double r)
+{
+	cairo_new_path(cr);
+	cairo_arc(cr, x, y, r, 0, 2 * PI);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_fill_preserve(cr);
+	cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+	cairo_set_line_width(cr, r * 0.18);
+	cairo_stroke(cr);
+}
+
+/* Everything inside the map frame, in style px (user space = p->view). */
+static int paint_map(struct job *j, struct page *p, cairo_t *cr)
+{
+	const struct view *v = &p->view;
+	struct area_style mahallas, districts;
+	labels *lb = NULL;
+	int rc = labels_new(v, LABELS_INSIDE, &lb);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	if (rc == 0 && (j->layers & RENDER_CHOROPLETH) && style_choropleth(j->sty)) {
+		struct choropleth_classes c;
+		rc =
+		    choropleth_classify(j->ds, j->sh, style_choropleth(j->sty), -1, &j->filter, &c);
+		if (rc == 0)
+			rc = choropleth_paint(cr, v, j->sh, style_choropleth(j->sty), &c);
+		choropleth_classes_free(&c);
+	}
+	if (rc == 0 && (j->layers & RENDER_HEATMAP) && p->density)
+		rc = paint_heatmap(j, p, cr);
+	if (rc == 0 && (j->layers & RENDER_ZONES))
+		rc = zones_paint(cr, v, j->sh, j->sty, NULL, lb);
+	if (rc == 0 && (j->layers & RENDER_TRACKS))
+		rc = tracks_paint(cr, v, j->sh, j->sty, j->from, j->to);
+	if (rc == 0 && (j->layers & RENDER_MAHALLAS))
+		rc = areas_paint(cr, v, j->sh, SHAPES_MAHALLAS,
+		                 in_language(j, style_mahallas(j->sty), &mahallas), lb);
+	if (rc == 0 && (j->layers & RENDER_DISTRICTS))
+		rc = areas_paint(cr, v, j->sh, SHAPES_DISTRICTS,
+		                 in_language(j, style_districts(j->sty), &districts), lb);
+	if (rc == 0 && (j->layers & RENDER_OFFENCES))
+		rc = points_paint(cr, v, j->ds, &j->filter, j->sty, j->u);
+	if (rc == 0) {
+		/* Neighbours lighter: a veil over everything outside the area. */
+		cairo_save(cr);
+		cairo_new_path(cr);
+		cairo_rectangle(cr, 0, 0, v->width, v->height);
+		shapes_path(j->sh, cr, v, &p->area->geom);
+		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+		cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
+		cairo_fill(cr);
+		cairo_new_path(cr);
+		shapes_path(j->sh, cr, v, &p->area->geom);
+		cairo_set_source_rgba(cr, 0.10, 0.12, 0.16, 0.9);
+		cairo_set_line_width(cr, 2.4);
+		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke(cr);
+		cairo_restore(cr);
+		rc = labels_draw(lb, cr);
+	}
+	/* Hotspot numbers on top of everything. */
+	for (size_t i = 0; rc == 0 && i < p->n_hot; i++) {
+		double px, py, r = 7.5 * j->unit;
+		char num[24];
+		view_to_px(v, p->hot[i].x, p->hot[i].y, &px, &py);
+		hotspot_marker(cr, px, py, r);
+		snprintf(num, sizeof num, "%zu", i + 1);
+		/* Text sizes are in pt: this user space is style px. */
+		cairo_save(cr);
+		cairo_scale(cr, 1 / STYLE_PX_PER_PT, 1 / STYLE_PX_PER_PT);
+		double lh = line_height(j, &F_BOLD);
+		text_at(j, &F_BOLD, num, px * STYLE_PX_PER_PT, py * STYLE_PX_PER_PT - lh / 2, 0, 0,
+		        CENTRE);
+		cairo_restore(cr);
+	}
+	labels_free(lb);
+	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+		rc = err_set(ERR_NOMEM, "print: %s", cairo_status_to_string(cairo_status(cr)));
+	return rc;
+}
+
+/* ---- around the map ----------------------------------------------------- */
+
+/* The scale bar at the frame's bottom left: a round length of about a
+ * quarter of the frame, in four alternating parts, labelled at its ends and
+ * middle. Its printed length is exactly length / scale. */
+static void scale_bar(struct job *j, const struct page *p)
+{
+	static const double steps[] = {1, 2, 5};
+	cairo_t *cr = j->cr;
+	double pt_per_m = PT_PER_INCH / METRES_PER_IN / p->scale; /* printed pt per ground m */
+	double want = p->fw * 0.25 / pt_per_m, len = 1;
+	for (double e = 1; e <= 1e7; e *= 10)
+		for (size_t i = 0; i < 3; i++)
+			if (steps[i] * e <= want)
+				len = steps[i] * e;
+	double bar = len * pt_per_m, u = j->unit;
+	int km = len >= 1000;
+	double lh = line_height(j, &F_BODY);
+	char ratio[64], num[32];
+	format_count(p->scale, num, sizeof num);
+	snprintf(ratio, sizeof ratio, "%s 1:%s", T(j, M_SCALE), num);
+	double x = p->fx + 8 * u, h = 4 * u;
+	double box_h = h + 2 * lh + 14 * u, box_w = bar + 40 * u;
+	double y = p->fy + p->fh - box_h - 6 * u;
+	cairo_save(cr);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_rectangle(cr, x - 5 * u, y, box_w, box_h);
+	cairo_fill(cr);
+	text_at(j, &F_BOLD, ratio, x, y + 3 * u, 0, 0, LEFT);
+	double by = y + 5 * u + lh;
+	for (int i = 0; i < 4; i++) {
+		cairo_rectangle(cr, x + bar * i / 4, by, bar / 4, h);
+		if (i % 2 == 0)
+			cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+		else
+			cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill(cr);
+	}
+	cairo_rectangle(cr, x, by, bar, h);
+	cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+	cairo_set_line_width(cr, 0.5 * u);
+	cairo_stroke(cr);
+	const double at[3] = {0, 0.5, 1};
+	for (int i = 0; i < 3; i++) {
+		double value = len * at[i] / (km ? 1000 : 1);
+		snprintf(num, sizeof num, "%g", value);
+		text_at(j, &F_BODY, num, x + bar * at[i], by + h + 1.5 * u, 0, 0, CENTRE);
+	}
+	/* The unit after the last number, apart from it so that the numbers
+	 * alone are centred on their ticks. */
+	PangoLayout *l = layout(j, &F_BODY, num, 0, 0);
+	int tw, th;
+	pango_layout_get_size(l, &tw, &th);
+	g_object_unref(l);
+	text_at(j, &F_BODY, T(j, km ? M_KM : M_M), x + bar + tw / (2.0 * PANGO_SCALE) + 2.5 * u,
+	        by + h + 1.5 * u, 0, 0, LEFT);
+	cairo_restore(cr);
+}
+
+/* A north arrow at the frame's top right, turned to true north. */
+static void north_arrow(struct job *j, const struct page *p)
+{
+	cairo_t *cr = j->cr;
+	double u = j->unit, s = 11 * u;
+	double cx = p->fx + p->fw - 16 * u, cy = p->fy + 22 * u;
+	cairo_save(cr);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_arc(cr, cx, cy, s * 1.35, 0, 2 * PI);
+	cairo_fill(cr);
+	cairo_translate(cr, cx, cy);
+	/* Page y grows down; true north is convergence from grid north. */
+	cairo_rotate(cr, -p->convergence);
+	cairo_move_to(cr, 0, -s);
+	cairo_line_to(cr, s * 0.45, s * 0.75);
+	cairo_line_to(cr, 0, s * 0.4);
+	cairo_close_path(cr);
+	cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+	cairo_fill(cr);
+	cairo_move_to(cr, 0, -s);
+	cairo_line_to(cr, -s * 0.45, s * 0.75);
+	cairo_line_to(cr, 0, s * 0.4);
+	cairo_close_path(cr);
+	cairo_set_line_width(cr, 0.6 * u);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+	double lh = line_height(j, &F_BOLD);
+	text_at(j, &F_BOLD, j->q->lang == PRINT_RU ? "С" : "N", cx, cy - s * 1.35 - lh - 1 * u, 0,
+	        0, CENTRE);
+}
+
+/* A column of the panel: blocks stack from top to bottom. */
+struct column {
+	double x, y, w, bottom;
+};
+
+static double row_height(struct job *j)
+{
+	return line_height(j, &F_BODY) + 2.2 * j->unit;
+}
+
+static void heading(struct job *j, struct column *c, const char *text)
+{
+	c->y += text_at(j, &F_HEAD, text, c->x, c->y, c->w, 2, LEFT) + 3 * j->unit;
+}
+
+/* A legend row: a swatch drawn by the caller at (x, y, w, h), then text. */
+static int legend_row(struct job *j, struct column *c, const char *text, double *sx, double *sy,
+                      double *sw, double *sh)
+{
+	double rh = row_height(j), u = j->unit;
+	if (c->y + rh > c->bottom)
+		return 0;
+	*sx = c->x;
+	*sy = c->y + 1.2 * u;
+	*sw = 16 * u;
+	*sh = rh - 2.4 * u;
+	text_at(j, &F_BODY, text, c->x + 21 * u, c->y + 1.1 * u, c->w - 21 * u, 1, LEFT);
+	c->y += rh;
+	return 1;
+}
+
+static void set_colour(cairo_t *cr, const struct style_colour *c, double alpha)
+{
+	cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * alpha);
+}
+
+/* The heatmap's ramp as a bar, its breaks below in density units. */
+static void legend_ramp(struct job *j, struct column *c)
+{
+	cairo_t *cr = j->cr;
+	double u = j->unit, lh = line_height(j, &F_SMALL), h = 7 * u;
+	size_t n = style_ramp_size(j->ramp);
+	if (c->y + h + lh + 4 * u > c->bottom)
+		return;
+	c->y += text_at(j, &F_BODY, T(j, M_DENSITY), c->x, c->y, c->w, 2, LEFT) + 1.5 * u;
+	/* Inset so that the end labels, centred on the bar's ends, stay inside. */
+	double inset = 7 * u, w = c->w - 2 * inset;
+	c->x += inset;
+	/* Stops evenly spaced, the colours between them as the ramp blends. */
+	for (size_t i = 0; i + 1 < n; i++) {
+		double v0, v1;
+		style_ramp_stop(j->ramp, i, &v0, NULL);
+		style_ramp_stop(j->ramp, i + 1, &v1, NULL);
+		int parts = style_ramp_interp(j->ramp) == STYLE_INTERP_LINEAR ? 12 : 1;
+		for (int k = 0; k < parts; k++) {
+			struct style_colour col;
+			style_ramp_colour(j->ramp, v0 + (v1 - v0) * k / parts, &col);
+			double x0 = c->x + w * (i + (double)k / parts) / (n - 1);
+			cairo_rectangle(cr, x0, c->y, w / (n - 1) / parts + 0.3, h);
+			set_colour(cr, &col, j->hm->opacity);
+			cairo_fill(cr);
+		}
+	}
+	cairo_rectangle(cr, c->x, c->y, w, h);
+	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+	cairo_set_line_width(cr, 0.3 * u);
+	cairo_stroke(cr);
+	double spacing = w / (n - 1), last_right = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		double v;
+		char num[32];
+		style_ramp_stop(j->ramp, i, &v, NULL);
+		format_value(v, num, sizeof num);
+		PangoLayout *l = layout(j, &F_SMALL, num, 0, 0);
+		int tw, th;
+		pango_layout_get_size(l, &tw, &th);
+		g_object_unref(l);
+		double x = c->x + spacing * i, half = tw / (2.0 * PANGO_SCALE);
+		if (x - half < last_right + 2 * u)
+			continue; /* too many breaks for the bar: every other one */
+		text_at(j, &F_SMALL, num, x, c->y + h + 1 * u, 0, 0, CENTRE);
+		last_right = x + half;
+	}
+	c->x -= inset;
+	c->y += h + lh + 5 * u;
+}
+
+/* The services of the zones that meet the frame, in first-seen order. */
+static size_t frame_services(const struct job *j, const struct page *p, const char **out,
+                             size_t max, int *joint)
+{
+	double box[4];
+	struct shapes_list found = {0};
+	size_t n = 0;
+	*joint = 0;
+	view_frame_box(&p->view, 0, box);
+	if (shapes_find(j->sh, SHAPES_ZONES, box, &found) < 0)
+		return 0;
+	for (size_t i = 0; i < found.n; i++) {
+		const char *svc[16];
+		size_t k = shapes_zone_services(shapes_zone(j->sh, found.idx[i]), NULL, svc, 16);
+		for (size_t s = 0; s < k && s < 16; s++) {
+			size_t have = 0;
+			while (have < n && strcmp(out[have], svc[s]) != 0)
+				have++;
+			if (have == n && n < max)
+				out[n++] = svc[s];
+		}
+	}
+	*joint = shapes_find(j->sh, SHAPES_OVERLAPS, box, &found) == 0 && found.n > 0;
+	shapes_list_free(&found);
+	return n;
+}
+
+static void legend(struct job *j, const struct page *p, struct column *c)
+{
+	cairo_t *cr = j->cr;
+	double x, y, w, h, u = j->unit;
+	heading(j, c, T(j, M_LEGEND));
+	if ((j->layers & RENDER_HEATMAP) && j->hm)
+		legend_ramp(j, c);
+	if (p->n_hot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
+		hotspot_marker(cr, x + w / 2, y + h / 2, h / 2);
+		text_at(j, &F_SMALL, "1", x + w / 2, y + h / 2 - line_height(j, &F_SMALL) / 2, 0, 0,
+		        CENTRE);
+	}
+	const struct style_zones *zs = style_zones(j->sty);
+	if ((j->layers & RENDER_ZONES) && zs) {
+		const char *svc[32];
+		int joint;
+		size_t n = frame_services(j, p, svc, 32, &joint);
+		for (size_t i = 0; i < n; i++) {
+			struct style_colour col;
+			style_service_colour(j->sty, svc[i], &col);
+			if (!legend_row(j, c, names_get(&j->services, svc[i]), &x, &y, &w, &h))
+				break;
+			cairo_rectangle(cr, x, y, w, h);
+			set_colour(cr, &col, zs->fill_opacity);
+			cairo_fill_preserve(cr);
+			set_colour(cr, &col, 1);
+			cairo_set_line_width(cr, 0.9 * u);
+			cairo_stroke(cr);
+		}
+		if (joint && legend_row(j, c, T(j, M_JOINT), &x, &y, &w, &h)) {
+			cairo_save(cr);
+			cairo_rectangle(cr, x, y, w, h);
+			cairo_clip(cr);
+			cairo_set_line_width(cr, 1.4 * u);
+			for (int k = -4; k < 8; k++) {
+				cairo_move_to(cr, x + k * 3 * u, y + h);
+				cairo_line_to(cr, x + k * 3 * u + h, y);
+				cairo_set_source_rgb(cr, k % 2 ? 0.35 : 0.75, 0.36,
+				                     k % 2 ? 0.55 : 0.3);
+				cairo_stroke(cr);
+			}
+			cairo_restore(cr);
+		}
+	}
+	if ((j->layers & RENDER_TRACKS) && style_tracks(j->sty) &&
+	    legend_row(j, c, T(j, M_TRACKS), &x, &y, &w, &h)) {
+		cairo_move_to(cr, x, y + h / 2);
+		cairo_curve_to(cr, x + w / 3, y, x + 2 * w / 3, y + h, x + w, y + h / 2);
+		cairo_set_source_rgb(cr, 0.15, 0.27, 0.33);
+		cairo_set_line_width(cr, 1.2 * u);
+		cairo_stroke(cr);
+	}
+	const struct style_area *areas[2] = {style_mahallas(j->sty), style_districts(j->sty)};
+	const unsigned bits[2] = {RENDER_MAHALLAS, RENDER_DISTRICTS};
+	const enum msg names[2] = {M_MAHALLA_LINE, M_DISTRICT_LINE};
+	for (int i = 0; i < 2; i++) {
+		if (!(j->layers & bits[i]) || !areas[i] ||
+		    !legend_row(j, c, T(j, names[i]), &x, &y, &w, &h))
+			continue;
+		const struct style_stroke *s = &areas[i]->stroke;
+		cairo_move_to(cr, x, y + h / 2);
+		cairo_line_to(cr, x + w, y + h / 2);
+		set_colour(cr, &s->colour, 1);
+		cairo_set_line_width(cr,
+		                     style_zfunc_eval(&s->width, p->view.zoom) / STYLE_PX_PER_PT);
+		double dash[STYLE_DASH_MAX];
+		for (size_t k = 0; k < s->n_dash; k++)
+			dash[k] = s->dash[k] / STYLE_PX_PER_PT;
+		cairo_set_dash(cr, dash, (int)s->n_dash, 0);
+		cairo_stroke(cr);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+	c->y += 4 * u;
+}
+
+/* Table columns: x offsets from the column's left and alignments. */
+struct table {
+	int n;
+	double x[5], w[5];
+	enum align align[5];
+};
+
+static void table_row(struct job *j, struct column *c, const struct table *t,
+                      const char *const *cells, const struct font *f)
+{
+	for (int i = 0; i < t->n; i++) {
+		double x = c->x + t->x[i] + (t->align[i] == RIGHT ? t->w[i] : 0);
+		text_at(j, f, cells[i] ? cells[i] : "", x, c->y + 1.1 * j->unit,
+		        t->w[i] - 2 * j->unit, 1, t->align[i]);
+	}
+	c->y += row_height(j);
+}
+
+static void rule(struct job *j, const struct column *c)
+{
+	cairo_move_to(j->cr, c->x, c->y - 0.6 * j->unit);
+	cairo_line_to(j->cr, c->x + c->w, c->y - 0.6 * j->unit);
+	cairo_set_source_rgb(j->cr, 0.7, 0.7, 0.7);
+	cairo_set_line_width(j->cr, 0.4 * j->unit);
+	cairo_stroke(j->cr);
+}
+
+struct category_row {
+	size_t index;
+	double now, before;
+};
+
+static int by_count(const void *a, const void *b)
+{
+	const struct category_row *x = a, *y = b;
+	if (x->now != y->now)
+		return (x->now < y->now) - (x->now > y->now);
+	return (x->before < y->before) - (x->before > y->before);
+}
+
+static void format_change(double now, double before, char *out, size_t n)
+{
+	if (before > 0)
+		snprintf(out, n, "%+.0f%%", 100 * (now - before) / before);
+	else if (now > 0)
+		snprintf(out, n, "+%.0f", now);
+	else
+		snprintf(out, n, "0");
+}
+
+/* Offences by category in the period against the previous one. */
+static int figures(struct job *j, const struct page *p, struct column *c)
+{
+	size_t n = dataset_category_count(j->ds);
+	int mahalla = p->kind == SHAPES_MAHALLAS ? dataset_mahalla_index(j->ds, p->area->code) : -1;
+	double *now = calloc(n + 1, sizeof *now), *before = calloc(n + 1, sizeof *before);
+	struct category_row *rows = calloc(n + 1, sizeof *rows);
+	if (!now || !before || !rows) {
+		free(now);
+		free(before);
+		free(rows);
+		return err_set(ERR_NOMEM, "print: out of memory");
+	}
+	double total = 0, total_before = 0;
+	if (p->kind != SHAPES_MAHALLAS || mahalla >= 0) {
+		total = dataset_tally(j->ds, &j->filter, mahalla, now, NULL);
+		total_before = dataset_tally(j->ds, &j->previous, mahalla, before, NULL);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (now[i] > 0 || before[i] > 0)
+			rows[k++] = (struct category_row){i, now[i], before[i]};
+	/* Offences without a category are the rest of the totals. */
+	double sum_now = 0, sum_before = 0;
+	for (size_t i = 0; i < k; i++) {
+		sum_now += rows[i].now;
+		sum_before += rows[i].before;
+	}
+	if (total - sum_now > 0.5 || total_before - sum_before > 0.5)
+		rows[k++] = (struct category_row){n, total - sum_now, total_before - sum_before};
+	qsort(rows, k, sizeof *rows, by_count);
+
+	double u = j->unit;
+	heading(j, c, T(j, M_BY_CATEGORY));
+	struct table t = {4, {0}, {0}, {LEFT, RIGHT, RIGHT, RIGHT}};
+	double num_w = 36 * u;
+	t.w[0] = c->w - 3 * num_w;
+	for (int i = 1; i < 4; i++) {
+		t.x[i] = t.w[0] + (i - 1) * num_w;
+		t.w[i] = num_w;
+	}
+	const char *head[4] = {T(j, M_CATEGORY), T(j, M_THIS), T(j, M_PREVIOUS), T(j, M_CHANGE)};
+	table_row(j, c, &t, head, &F_COLUMN);
+	rule(j, c);
+	double rh = row_height(j);
+	/* Rows that fit, keeping one for the total; the rest are summed. */
+	size_t fit = (size_t)fmax(0, floor((c->bottom - c->y) / rh) - 1);
+	size_t shown = k <= fit ? k : (fit > 0 ? fit - 1 : 0);
+	char a[32], b[32], d[32], other[96];
+	if (k == 0 && fit > 0) {
+		const char *cells[4] = {T(j, M_NO_OFFENCES), "", "", ""};
+		table_row(j, c, &t, cells, &F_BODY);
+	}
+	for (size_t i = 0; i < shown; i++) {
+		const char *name =
+		    rows[i].index < n
+		        ? names_get(&j->categories, dataset_category(j->ds, rows[i].index))
+		        : T(j, M_NO_CATEGORY);
+		format_count(rows[i].now, a, sizeof a);
+		format_count(rows[i].before, b, sizeof b);
+		format_change(rows[i].now, rows[i].before, d, sizeof d);
+		const char *cells[4] = {name, a, b, d};
+		table_row(j, c, &t, cells, &F_BODY);
+	}
+	if (shown < k && fit > 0) {
+		double on = 0, ob = 0;
+		for (size_t i = shown; i < k; i++) {
+			on += rows[i].now;
+			ob += rows[i].before;
+		}
+		snprintf(other, sizeof other, T(j, M_OTHER), k - shown);
+		format_count(on, a, sizeof a);
+		format_count(ob, b, sizeof b);
+		format_change(on, ob, d, sizeof d);
+		const char *cells[4] = {other, a, b, d};
+		table_row(j, c, &t, cells, &F_BODY);
+	}
+	if (c->y + rh <= c->bottom + 0.01) {
+		rule(j, c);
+		format_count(total, a, sizeof a);
+		format_count(total_before, b, sizeof b);
+		format_change(total, total_before, d, sizeof d);
+		const char *cells[4] = {T(j, M_TOTAL), a, b, d};
+		table_row(j, c, &t, cells, &F_BOLD);
+	}
+	c->y += 6 * u;
+	free(now);
+	free(before);
+	free(rows);
+	return 0;
+}
+
+static void hotspot_table(struct job *j, const struct page *p, struct column *c)
+{
+	double u = j->unit;
+	char within[128];
+	heading(j, c, T(j, M_HOTSPOTS));
+	if (p->n_hot == 0) {
+		text_at(j, &F_BODY, T(j, M_NO_HOTSPOTS), c->x, c->y, c->w, 1, LEFT);
+		c->y += row_height(j);
+		return;
+	}
+	struct table t = {4, {0}, {0}, {RIGHT, LEFT, RIGHT, RIGHT}};
+	double num_w = 36 * u;
+	t.w[0] = 10 * u;
+	t.x[1] = 14 * u;
+	t.w[1] = c->w - t.x[1] - 2 * num_w;
+	t.x[2] = c->w - 2 * num_w;
+	t.w[2] = num_w;
+	t.x[3] = c->w - num_w;
+	t.w[3] = num_w;
+	const char *head[4] = {"№", T(j, M_PLACE), T(j, M_OFFENCES), T(j, M_PEAK)};
+	table_row(j, c, &t, head, &F_COLUMN);
+	rule(j, c);
+	double rh = row_height(j), small = line_height(j, &F_SMALL);
+	for (size_t i = 0; i < p->n_hot; i++) {
+		if (c->y + rh + small > c->bottom) {
+			snprintf(within, sizeof within, T(j, M_MORE), p->n_hot - i);
+			const char *cells[4] = {"", within, "", ""};
+			table_row(j, c, &t, cells, &F_BODY);
+			break;
+		}
+		char num[24], count[32], peak[32];
+		snprintf(num, sizeof num, "%zu", i + 1);
+		format_count(p->hot[i].offences, count, sizeof count);
+		format_value(p->hot[i].density, peak, sizeof peak);
+		const char *cells[4] = {num, p->hot[i].place, count, peak};
+		table_row(j, c, &t, cells, &F_BODY);
+	}
+	snprintf(within, sizeof within, T(j, M_WITHIN), j->bandwidth);
+	c->y += text_at(j, &F_SMALL, within, c->x, c->y + 1 * u, c->w, 2, LEFT) + 2 * u;
+}
+
+/* ---- a page ------------------------------------------------------------- */
+
+static double header(struct job *j, const struct page *p, double x, double y, double w)
+{
+	double u = j->unit;
+	char line[512], from[16], to[16], printed[16];
+	format_date(j, j->from, from, sizeof from);
+	format_date(j, j->to, to, sizeof to);
+	format_date(j, j->q->printed_at, printed, sizeof printed);
+	double right_w = w * 0.38;
+	double h = text_at(j, &F_TITLE, area_name(j, p->area), x, y, w - right_w - 6 * u, 2, LEFT);
+	const struct shapes_area *district = NULL;
+	if (p->kind == SHAPES_MAHALLAS && p->area->district_code)
+		for (size_t i = 0; i < shapes_count(j->sh, SHAPES_DISTRICTS); i++)
+			if (strcmp(shapes_area(j->sh, SHAPES_DISTRICTS, i)->code,
+			           p->area->district_code) == 0)
+				district = shapes_area(j->sh, SHAPES_DISTRICTS, i);
+	if (p->kind == SHAPES_MAHALLAS)
+		snprintf(line, sizeof line, "%s%s%s", T(j, M_MAHALLA), district ? " · " : "",
+		         district ? area_name(j, district) : "");
+	else
+		snprintf(line, sizeof line, "%s%s%s", T(j, M_DISTRICT), j->pages > 1 ? " · " : "",
+		         j->pages > 1 ? T(j, M_OVERVIEW) : "");
+	h += 1 * u + text_at(j, &F_SUB, line, x, y + h + 1 * u, w - right_w - 6 * u, 1, LEFT);
+	if (p->kind == SHAPES_MAHALLAS && p->area->inspector && *p->area->inspector) {
+		snprintf(line, sizeof line, "%s: %s", T(j, M_INSPECTOR), p->area->inspector);
+		h += text_at(j, &F_SUB, line, x, y + h, w - right_w - 6 * u, 1, LEFT);
+	}
+	snprintf(line, sizeof line, "%s: %s – %s", T(j, M_PERIOD), from, to);
+	double rh = text_at(j, &F_SUB, line, x + w, y + 2 * u, right_w, 1, RIGHT);
+	snprintf(line, sizeof line, "%s: %s", T(j, M_PRINTED), printed);
+	rh += text_at(j, &F_SUB, line, x + w, y + 2 * u + rh, right_w, 1, RIGHT);
+	return fmax(h, rh + 2 * u);
+}
+
+static void footer(struct job *j, double x, double y, double w)
+{
+	char left[160], right[64];
+	snprintf(left, sizeof left, "posbon · %s (UTM %d%s)", utm_crs(j->u), utm_epsg(j->u) % 100,
+	         utm_epsg(j->u) / 100 == 326 ? "N" : "S");
+	snprintf(right, sizeof right, T(j, M_PAGE), j->page_no, j->pages);
+	text_at(j, &F_SMALL, left, x, y, w / 2, 1, LEFT);
+	text_at(j, &F_SMALL, right, x + w, y, w / 2, 1, RIGHT);
+}
+
+static void free_page(struct page *p)
+{
+	free(p->density);
+	dataset_points_free(&p->pts);
+}
+
+static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_area *area,
+                     double *first_scale)
+{
+	cairo_t *cr = j->cr;
+	struct page p = {.kind = kind, .area = area};
+	double u = j->unit, m = 10 / 25.4 * PT_PER_INCH * u, w = j->pw - 2 * m;
+	int rc;
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	double top = m + header(j, &p, m, m, w) + 6 * u;
+	double foot = line_height(j, &F_SMALL);
+	footer(j, m, j->ph - m - foot, w);
+	double bottom = j->ph - m - foot - 4 * u;
+	struct column cols[3];
+	int n_cols;
+	if (j->q->landscape) {
+		double panel = w * 0.30;
+		p.fx = m;
+		p.fy = top;
+		p.fw = w - panel - 8 * u;
+		p.fh = bottom - top;
+		cols[0] = (struct column){m + w - panel, top, panel, bottom};
+		n_cols = 1;
+	} else {
+		double panel = (bottom - top) * 0.30;
+		p.fx = m;
+		p.fy = top;
+		p.fw = w;
+		p.fh = bottom - top - panel - 8 * u;
+		double cy = p.fy + p.fh + 8 * u, gap = 8 * u, cw = (w - 2 * gap) / 3;
+		for (int i = 0; i < 3; i++)
+			cols[i] = (struct column){m + i * (cw + gap), cy, cw, bottom};
+		n_cols = 3;
+	}
+	if ((rc = frame_view(j, &p)) < 0)
+		goto out;
+	if (first_scale && *first_scale == 0)
+		*first_scale = p.scale;
+	int want_density = (j->layers & RENDER_HEATMAP) || j->n_hotspots > 0;
+	if (j->hm && j->ramp && want_density && (rc = frame_density(j, &p)) < 0)
+		goto out;
+	if (p.density && j->n_hotspots > 0 && (rc = find_hotspots(j, &p)) < 0)
+		goto out;
+
+	cairo_save(cr);
+	cairo_translate(cr, p.fx, p.fy);
+	cairo_rectangle(cr, 0, 0, p.fw, p.fh);
+	cairo_clip(cr);
+	cairo_scale(cr, 1 / STYLE_PX_PER_PT, 1 / STYLE_PX_PER_PT);
+	rc = paint_map(j, &p, cr);
+	cairo_restore(cr);
+	if (rc < 0)
+		goto out;
+	cairo_rectangle(cr, p.fx, p.fy, p.fw, p.fh);
+	cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+	cairo_set_line_width(cr, 0.8 * u);
+	cairo_stroke(cr);
+	scale_bar(j, &p);
+	north_arrow(j, &p);
+
+	/* Landscape: legend, figures and hotspots share one column, each
+	 * block getting what it needs while the others keep a share. */
+	struct column *legend_col = &cols[0];
+	struct column *figures_col = n_cols == 3 ? &cols[1] : &cols[0];
+	struct column *hot_col = n_cols == 3 ? &cols[2] : &cols[0];
+	double bottom_all = cols[0].bottom;
+	if (n_cols == 1)
+		legend_col->bottom = legend_col->y + (bottom_all - legend_col->y) * 0.40;
+	legend(j, &p, legend_col);
+	if (n_cols == 1) {
+		cols[0].y = fmin(cols[0].y, cols[0].bottom);
+		cols[0].bottom = cols[0].y + (bottom_all - cols[0].y) * 0.55;
+	}
+	if ((rc = figures(j, &p, figures_col)) < 0)
+		goto out;
+	if (n_cols == 1) {
+		cols[0].y = fmin(cols[0].y, cols[0].bottom);
+		cols[0].bottom = bottom_all;
+	}
+	hotspot_table(j, &p, hot_col);
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+		rc = err_set(ERR_NOMEM, "print: %s", cairo_status_to_string(cairo_status(cr)));
+out:
+	cairo_restore(cr);
+	free_page(&p);
+	return rc;
+}
+
+/* ---- the document ------------------------------------------------------- */
+
+struct buffer {
+	unsigned char *data;
+	size_t len, cap;
+	int failed;
+};
+
+static cairo_status_t buffer_write(void *closure, const unsigned char *data, unsigned int length)
+{
+	struct buffer *b = closure;
+	if (b->len + length > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		while (cap < b->len + length)
+			cap *= 2;
+		unsigned char *d = realloc(b->data, cap);
+		if (!d) {
+			b->failed = 1;
+			return CAIRO_STATUS_WRITE_ERROR;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, length);
+	b->len += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static const struct shapes_area *find_area(const shapes *sh, enum shapes_kind kind,
+                                           const char *code)
+{
+	for (size_t i = 0; i < shapes_count(sh, kind); i++)
+		if (strcmp(shapes_area(sh, kind, i)->code, code) == 0)
+			return shapes_area(sh, kind, i);
+	return NULL;
+}
+
+static int check_request(const struct print_request *q)
+{
+	if (!q->district == !q->mahalla)
+		return err_set(ERR_INVALID, "print: name either a district or a mahalla");
+	if (q->atlas && !q->district)
+		return err_set(ERR_INVALID, "atlas: an atlas is printed for a district");
+	if (q->atlas && q->format == PRINT_PNG)
+		return err_set(ERR_INVALID, "atlas: an atlas is a PDF; use format pdf");
+	if (q->scale != 0 && !(q->scale >= PRINT_MIN_SCALE && q->scale <= PRINT_MAX_SCALE))
+		return err_set(ERR_INVALID, "scale: 1:%g is outside 1:%d .. 1:%d", q->scale,
+		               PRINT_MIN_SCALE, PRINT_MAX_SCALE);
+	if (q->dpi != 0 && !(q->dpi >= PRINT_MIN_DPI && q->dpi <= PRINT_MAX_DPI))
+		return err_set(ERR_INVALID, "dpi: %g is outside %d .. %d", q->dpi, PRINT_MIN_DPI,
+		               PRINT_MAX_DPI);
+	if (q->hotspots > MAX_HOTSPOTS)
+		return err_set(ERR_INVALID, "hotspots: at most %d", MAX_HOTSPOTS);
+	return 0;
+}
+
+/* The pages: the area, or a district's overview and its mahallas. */
+static int collect_pages(struct job *j, const struct shapes_area ***out, enum shapes_kind *kind,
+                         size_t *n)
+{
+	const struct print_request *q = j->q;
+	*kind = q->district ? SHAPES_DISTRICTS : SHAPES_MAHALLAS;
+	const struct shapes_area *a =
+	    find_area(j->sh, *kind, q->district ? q->district : q->mahalla);
+	if (!a)
+		return err_set(ERR_NOTFOUND, "%s '%s' does not exist",
+		               q->district ? "district" : "mahalla",
+		               q->district ? q->district : q->mahalla);
+	size_t cap = 1 + (q->atlas ? shapes_count(j->sh, SHAPES_MAHALLAS) : 0);
+	*out = malloc(cap * sizeof **out);
+	if (!*out)
+		return err_set(ERR_NOMEM, "print: out of memory");
+	(*out)[0] = a;
+	*n = 1;
+	for (size_t i = 0; q->atlas && i < shapes_count(j->sh, SHAPES_MAHALLAS); i++) {
+		const struct shapes_area *m = shapes_area(j->sh, SHAPES_MAHALLAS, i);
+		int in = m->district_code
+		             ? strcmp(m->district_code, a->code) == 0
+		             : rings_contain(full_rings(&a->geom), m->anchor.x, m->anchor.y);
+		if (in)
+			(*out)[(*n)++] = m;
+	}
+	return 0;
+}
+
+static int open_job(struct job *j)
+{
+	const struct print_request *q = j->q;
+	double ext[4], lon, lat;
+	int rc;
+	j->ds = renderer_dataset(j->r);
+	j->sty = renderer_style(j->r);
+	j->layers = q->layers ? q->layers : PRINT_DEFAULT_LAYERS;
+	j->hm = style_heatmap(j->sty);
+	j->bandwidth = q->bandwidth > 0 ? q->bandwidth : j->hm ? j->hm->bandwidth : 200;
+	j->dpi = q->dpi > 0 ? q->dpi : q->format == PRINT_PNG ? 150 : PRINT_DEFAULT_DPI;
+	j->n_hotspots = q->hotspots < 0 ? 0 : q->hotspots > 0 ? q->hotspots : 5;
+	j->unit = q->paper == PRINT_A3 ? sqrt(2) : 1;
+	/* ISO 216 in points: 210 x 297 mm and 297 x 420 mm. */
+	double mm = PT_PER_INCH / 25.4;
+	double short_side = (q->paper == PRINT_A3 ? 297 : 210) * mm;
+	double long_side = (q->paper == PRINT_A3 ? 420 : 297) * mm;
+	j->pw = q->landscape ? long_side : short_side;
+	j->ph = q->landscape ? short_side : long_side;
+	set_period(j);
+	dataset_extent(j->ds, ext);
+	tile_merc_to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, &lon, &lat);
+	struct shapes_options so = {.tracks_from = j->from, .tracks_to = j->to};
+	size_t n = dataset_category_count(j->ds);
+	j->weights = malloc((n ? n : 1) * sizeof *j->weights);
+	if (!j->weights)
+		return err_set(ERR_NOMEM, "print: out of memory");
+	for (size_t i = 0; i < n; i++)
+		j->weights[i] = style_category_weight(j->sty, dataset_category(j->ds, i));
+	if ((rc = utm_open(utm_zone_epsg(lon, lat), &j->u)) < 0)
+		return rc;
+	so.crs = utm_crs(j->u);
+	if ((rc = shapes_load(j->st, &so, &j->sh)) < 0 ||
+	    (rc = names_load(j->st, "categories", q->lang, &j->categories)) < 0 ||
+	    (rc = names_load(j->st, "services", q->lang, &j->services)) < 0)
+		return rc;
+	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
+		return rc;
+	return 0;
+}
+
+static void close_job(struct job *j)
+{
+	style_ramp_free(j->ramp);
+	names_free(&j->categories);
+	names_free(&j->services);
+	shapes_free(j->sh);
+	utm_free(j->u);
+	free(j->weights);
+}
+
+int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out)
+{
+	struct job j = {.r = r, .st = st, .q = q};
+	struct buffer buf = {0};
+	const struct shapes_area **areas = NULL;
+	cairo_surface_t *surface = NULL;
+	enum shapes_kind kind;
+	size_t n = 0;
+	int rc;
+	*out = (struct print_result){0};
+	if ((rc = check_request(q)) < 0 || (rc = open_job(&j)) < 0 ||
+	    (rc = collect_pages(&j, &areas, &kind, &n)) < 0)
+		goto out;
+	if (q->format == PRINT_PDF) {
+		surface = cairo_pdf_surface_create_for_stream(buffer_write, &buf, j.pw, j.ph);
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+		                               area_name(&j, areas[0]));
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "posbon");
+	} else {
+		int w = (int)ceil(j.pw / PT_PER_INCH * j.dpi),
+		    h = (int)ceil(j.ph / PT_PER_INCH * j.dpi);
+		surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	}
+	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+		rc = err_set(ERR_NOMEM, "print: no %s surface: %s",
+		             q->format == PRINT_PDF ? "PDF" : "PNG",
+		             cairo_status_to_string(cairo_surface_status(surface)));
+		goto out;
+	}
+	j.cr = cairo_create(surface);
+	if (q->format == PRINT_PNG)
+		cairo_scale(j.cr, j.dpi / PT_PER_INCH, j.dpi / PT_PER_INCH);
+	j.pages = (int)n;
+	out->epsg = utm_epsg(j.u);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		j.page_no = (int)i + 1;
+		rc = draw_page(&j, i == 0 ? kind : SHAPES_MAHALLAS, areas[i], &out->scale);
+		if (rc == 0 && q->format == PRINT_PDF)
+			cairo_show_page(j.cr);
+	}
+	cairo_destroy(j.cr);
+	if (rc < 0)
+		goto out;
+	if (q->format == PRINT_PDF) {
+		cairo_surface_finish(surface);
+		if (buf.failed || cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+			rc = err_set(ERR_NOMEM, "print: writing the PDF failed");
+			goto out;
+		}
+		out->data = buf.data;
+		out->len = buf.len;
+		buf.data = NULL;
+	} else if ((rc = pngenc_encode(surface, &out->data, &out->len)) < 0) {
+		goto out;
+	}
+	out->pages = (int)n;
+	out->from = j.from;
+	out->to = j.to;
+out:
+	if (surface)
+		cairo_surface_destroy(surface);
+	free(buf.data);
+	free(areas);
+	close_job(&j);
+	return rc;
+}

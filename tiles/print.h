@@ -1,0 +1,98 @@
+/*
+ * print: printed maps of a district or a mahalla for mahalla meetings and
+ * briefings, laid out as a cartographic product.
+ *
+ * A page is drawn in the district's UTM zone (utm.h) at a true scale: a
+ * round scale (1:2 000, 1:5 000, 1:10 000, 1:25 000 ...) that fits the area
+ * into the map frame unless one is asked for; a printed millimetre is the
+ * scale's number of ground millimetres at the centre of the map (the UTM
+ * point scale factor is taken out). Boundaries, zones, tracks, offence dots,
+ * labels and every text are vector graphics; the heatmap is an embedded
+ * raster at the request's dpi, coloured through the same absolute ramp as
+ * the tiles (renderer_heatmap_ramp()). Around the map: the title (the area's
+ * name), the period, the date of printing, the prevention inspector of a
+ * mahalla, a north arrow turned by the grid convergence, the scale as a ratio
+ * and as a bar, the legend built from the style, and tables of the offences
+ * by category against the previous period of equal length and of the top
+ * hotspots: the highest peaks of the density surface inside the area, at
+ * least one bandwidth apart, numbered on the map, with the offences within
+ * one bandwidth, their mahalla and their most frequent street.
+ *
+ * Neighbouring areas are drawn lighter (a veil outside the printed area) and
+ * keep their names. Table cells are cut to their column with an ellipsis and
+ * rows that do not fit are summed up in a last row, so long names and many
+ * categories never overlap anything.
+ *
+ * An atlas is a district's overview page followed by one page per mahalla
+ * of the district in code order, in one PDF. A PNG is the page rendered at
+ * the dpi.
+ *
+ * Threading: as render.h for the renderer; st, the PDF and the Pango context
+ * belong to the calling thread.
+ */
+#ifndef POSBON_PRINT_H
+#define POSBON_PRINT_H
+
+#include "dataset.h"
+#include "render.h"
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum print_paper { PRINT_A4, PRINT_A3 };
+enum print_format { PRINT_PDF, PRINT_PNG };
+enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
+
+#define PRINT_MIN_DPI     72
+#define PRINT_MAX_DPI     600
+#define PRINT_DEFAULT_DPI 200 /* the heatmap raster in a PDF */
+#define PRINT_MIN_SCALE   500
+#define PRINT_MAX_SCALE   2000000
+
+struct print_request {
+	const char *district; /* code of the district to print, or */
+	const char *mahalla;  /* code of the mahalla */
+	int atlas;            /* a district's overview and one page per mahalla */
+	enum print_paper paper;
+	int landscape;
+	double scale;                 /* denominator; 0: the round scale that fits */
+	struct dataset_filter filter; /* from and to bound the period when set */
+	unsigned layers;              /* enum render_layer bits; 0: print_default_layers */
+	enum print_lang lang;
+	enum print_format format;
+	double dpi;         /* raster resolution; 0: PRINT_DEFAULT_DPI (PDF), 150 (PNG) */
+	int64_t printed_at; /* UTC seconds of the "printed on" date */
+	double bandwidth;   /* heatmap bandwidth in metres; 0: the style's */
+	int hotspots;       /* how many hotspots to number; 0: 5, < 0: none */
+};
+
+/* Layers of a page when the request names none. */
+#define PRINT_DEFAULT_LAYERS (RENDER_HEATMAP | RENDER_ZONES | RENDER_MAHALLAS | RENDER_DISTRICTS)
+
+/* What was printed. */
+struct print_result {
+	unsigned char *data; /* the PDF or PNG; free() */
+	size_t len;
+	int pages;
+	double scale;     /* denominator of the first page */
+	int64_t from, to; /* the period printed, UTC seconds */
+	int epsg;         /* the UTM zone */
+};
+
+/* "a4"/"a3", "uz"/"ru"/"en", "pdf"/"png" (case-insensitive). ERR_INVALID
+ * naming the field and the value. */
+int print_paper_parse(const char *text, enum print_paper *out);
+int print_lang_parse(const char *text, enum print_lang *out);
+int print_format_parse(const char *text, enum print_format *out);
+
+/* Prints q with the data of r and st into *out (free out->data). When the
+ * filter's period is open the last 90 days up to the latest offence are
+ * printed (from or to alone extends 90 days the other way). ERR_NOTFOUND
+ * naming a district or mahalla code that does not exist; ERR_INVALID for a
+ * request that cannot be printed (an atlas of a mahalla or as PNG, a scale
+ * or dpi out of range, a page raster too large); ERR_NOMEM, ERR_PROJ,
+ * ERR_DB. */
+int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out);
+
+#endif
