@@ -10,12 +10,7 @@ PLANNER=$("$POSBON" token add "$DB" --role planner --name planner-1)
 "$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" \
 	>"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+port=$(serve_port "$TMP/error.log")
 check_true "server announced its port" '[ -n "$port" ]'
 URL="http://127.0.0.1:$port"
 V="Authorization: Bearer $VIEWER"
