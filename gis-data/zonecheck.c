@@ -55,8 +55,11 @@ static int fail(struct zonecheck_report *rep, int code, const char *field, const
 
 int zonecheck_clock(const char *text, int *minutes)
 {
-	int h, m, len = 0;
-	int ok = text && sscanf(text, "%2d:%2d%n", &h, &m, &len) == 2 && len == 5;
+	int h, m, colon = 0, len = 0;
+	/* The hour may have one digit ("8:00", as many files write it). */
+	int ok = text && text[0] >= '0' && text[0] <= '9' &&
+	         sscanf(text, "%2d:%n%2d%n", &h, &colon, &m, &len) == 2 && len - colon == 2 &&
+	         text[colon] >= '0' && text[colon] <= '9';
 	if (ok && strcmp(text + len, ":00") == 0)
 		len += 3;
 	if (!ok || text[len] || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))

@@ -37,7 +37,7 @@ struct zonecheck_report {
 	size_t fixed_len;
 };
 
-/* "HH:MM" (optionally ":00" seconds) from 00:00 to 24:00 into minutes after
+/* "HH:MM" (or "H:MM"; optionally ":00" seconds) from 00:00 to 24:00 into minutes after
  * midnight. ERR_INVALID quoting the text. */
 int zonecheck_clock(const char *text, int *minutes);
 

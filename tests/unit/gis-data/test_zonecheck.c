@@ -48,7 +48,10 @@ static void test_clock_and_date(void **state)
 	assert_int_equal(m, 1440);
 	assert_int_equal(zonecheck_clock("02:30:00", &m), 0);
 	assert_int_equal(m, 150);
-	const char *bad[] = {"25:00", "24:01", "18:60", "7:00", "18:00x", "", "18", "-1:00"};
+	assert_int_equal(zonecheck_clock("2:30", &m), 0);
+	assert_int_equal(m, 150);
+	const char *bad[] = {"25:00",  "24:01",  "18:60", "7:0", "+7:00",
+	                     "18: 00", "18:00x", "",      "18",  "-1:00"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(zonecheck_clock(bad[i], &m), ERR_INVALID);
 		assert_non_null(strstr(err_msg(), bad[i]));
