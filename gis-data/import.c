@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "strmap.h"
+#include "zonecheck.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -708,14 +709,9 @@ static int parse_time_fields(struct importer *im, const char *date, const char *
  * is read as one). */
 static int parse_clock(struct importer *im, const char *field, const char *v, int *minutes)
 {
-	int h, m, len = 0;
-	int ok = sscanf(v, "%2d:%2d%n", &h, &m, &len) == 2;
-	if (ok && strcmp(v + len, ":00") == 0)
-		len += 3;
-	if (!ok || v[len] || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
-		return row_error(im, ERR_INVALID, "unreadable shift time",
-		                 "field %s: '%s' is not a time of day HH:MM", field, v);
-	*minutes = h * 60 + m;
+	if (zonecheck_clock(v, minutes) < 0)
+		return row_error(im, ERR_INVALID, "unreadable shift time", "field %s: %s", field,
+		                 err_msg());
 	return 0;
 }
 

@@ -171,6 +171,43 @@ struct store_zone {
 int store_put_zone(store *st, const struct store_zone *z, const char *actor,
                    struct store_put_info *info);
 
+/* The current version of the zone with this external id; ERR_NOTFOUND when
+ * there is none. */
+int store_zone_version(store *st, const char *external_id, int *version);
+
+/* Deletes the zone with this external id and its assignments, keeping its
+ * last version in patrol_zone_versions (marked deleted) and auditing the
+ * deletion as actor; *version receives the deleted version. ERR_NOTFOUND. */
+int store_delete_zone(store *st, const char *external_id, const char *actor, int *version);
+
+/* A version of a zone as read back: zone.wkb is NULL, the geometry comes as
+ * GeoJSON text. Everything is borrowed for the callback only. */
+struct store_zone_record {
+	struct store_zone zone;
+	const char *geojson; /* MultiPolygon, lon/lat */
+	int version;
+	int64_t at;  /* current version: its last change; kept ones: when they ended */
+	int current; /* the zone as it is now, rather than a kept version */
+	int deleted; /* a kept version that a deletion ended */
+};
+
+/* Called once per zone version; a nonzero return stops the walk and is
+ * returned by the walking function. */
+typedef int (*store_zone_fn)(void *ctx, const struct store_zone_record *z);
+
+/* The current zones by external id: those valid on active_day
+ * ("YYYY-MM-DD", NULL: any) that have an assignment of service (NULL: any). */
+int store_list_zones(store *st, const char *active_day, const char *service, store_zone_fn fn,
+                     void *ctx);
+
+/* The current version of one zone; ERR_NOTFOUND when there is none. */
+int store_get_zone(store *st, const char *external_id, store_zone_fn fn, void *ctx);
+
+/* Every version of a zone, newest first: the current one (when the zone
+ * exists), then the kept ones, a deleted zone's included. ERR_NOTFOUND when
+ * the id never named a zone. */
+int store_zone_history(store *st, const char *external_id, store_zone_fn fn, void *ctx);
+
 /* A GPS fix of a patrol track. */
 struct store_fix {
 	double lon, lat;

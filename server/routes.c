@@ -5,6 +5,7 @@
 #include "routes.h"
 
 #include "api.h"
+#include "api_zones.h"
 
 #include "err.h"
 #include "log.h"
@@ -203,8 +204,10 @@ static int get_tile(struct http_request *rq)
 	size_t png_len;
 	if (cache_fetch(app->cache, etag, render_tile, &job, &png, &png_len, NULL) < 0)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
-	/* Layers of offences change with every report; boundaries hardly. */
-	int live = (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH)) != 0;
+	/* Layers of offences change with every report, zones with every plan;
+	 * boundaries hardly. */
+	int live =
+	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES)) != 0;
 	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
 	                  live ? "public, max-age=10" : "public, max-age=86400",
 	                  "Access-Control-Allow-Origin", "*", NULL);
@@ -445,6 +448,10 @@ const struct http_route routes_table[] = {
     {"POST", "/api/offences", api_offences_post, ROLE_OFFICER},
     {"PATCH", "/api/offences/", api_offence_patch, ROLE_OFFICER},
     {"DELETE", "/api/offences/", api_offence_delete, ROLE_OFFICER},
+    {"GET", "/api/zones", api_zones_get, ROLE_VIEWER},
+    {"POST", "/api/zones", api_zones_post, ROLE_PLANNER},
+    {"PUT", "/api/zones/", api_zones_put, ROLE_PLANNER},
+    {"DELETE", "/api/zones/", api_zones_delete, ROLE_PLANNER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

@@ -35,9 +35,18 @@ struct ramp_entry {
 	unsigned long used;
 };
 
+/* Shapes with the renders drawing them: a reload retires the old ones, which
+ * the last of their renders frees. */
+struct held_shapes {
+	shapes *sh; /* boundaries, zones and tracks in Web Mercator */
+	unsigned long users;
+	int retired;
+};
+
 struct renderer {
 	dataset *ds;
-	shapes *shapes; /* boundaries, zones and tracks in Web Mercator */
+	struct held_shapes *shapes;      /* under lock */
+	unsigned long shapes_generation; /* under lock; grows with every reload */
 	style *style;
 	/* The style's heatmap weight per dataset category: fixed in place, so
 	 * that a sync adding categories never moves what renders read. */
@@ -96,6 +105,50 @@ static void refresh_weights(renderer *r)
 	r->n_weights = n;
 }
 
+/* The shapes of st as the renderer draws them: a new held_shapes. */
+static int load_shapes(store *st, struct held_shapes **out)
+{
+	struct shapes_options so = {.tracks_from = STORE_NO_TIME, .tracks_to = STORE_NO_TIME};
+	struct held_shapes *h = calloc(1, sizeof *h);
+	int rc;
+	*out = NULL;
+	if (!h)
+		return err_set(ERR_NOMEM, "render: out of memory");
+	if ((rc = shapes_load(st, &so, &h->sh)) < 0) {
+		free(h);
+		return rc;
+	}
+	*out = h;
+	return 0;
+}
+
+static void held_shapes_free(struct held_shapes *h)
+{
+	if (!h)
+		return;
+	shapes_free(h->sh);
+	free(h);
+}
+
+/* The current shapes, kept alive for the caller until shapes_release(). */
+static struct held_shapes *shapes_acquire(renderer *r)
+{
+	pthread_mutex_lock(&r->lock);
+	struct held_shapes *h = r->shapes;
+	h->users++;
+	pthread_mutex_unlock(&r->lock);
+	return h;
+}
+
+static void shapes_release(renderer *r, struct held_shapes *h)
+{
+	pthread_mutex_lock(&r->lock);
+	int last = --h->users == 0 && h->retired;
+	pthread_mutex_unlock(&r->lock);
+	if (last)
+		held_shapes_free(h);
+}
+
 int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out)
 {
 	renderer *r = calloc(1, sizeof *r);
@@ -104,10 +157,8 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	if (!r)
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
-	struct shapes_options so = {.tracks_from = STORE_NO_TIME, .tracks_to = STORE_NO_TIME};
 	if ((rc = style_load(style_path, &r->style)) < 0 ||
-	    (rc = dataset_load(st, tzname, &r->ds)) < 0 ||
-	    (rc = shapes_load(st, &so, &r->shapes)) < 0) {
+	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0) {
 		renderer_free(r);
 		return rc;
 	}
@@ -137,7 +188,7 @@ void renderer_free(renderer *r)
 		return;
 	drop_ramps(r);
 	changes_free(r->changes);
-	shapes_free(r->shapes);
+	held_shapes_free(r->shapes);
 	dataset_free(r->ds);
 	style_free(r->style);
 	for (size_t i = 0; i < r->n_retired; i++)
@@ -212,6 +263,24 @@ int renderer_reload_style(renderer *r, const char *style_path)
 	drop_ramps(r);
 	r->style_generation++;
 	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+int renderer_reload_shapes(renderer *r, store *st)
+{
+	struct held_shapes *fresh;
+	int rc = load_shapes(st, &fresh);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&r->lock);
+	struct held_shapes *old = r->shapes;
+	r->shapes = fresh;
+	r->shapes_generation++;
+	old->retired = 1;
+	int unused = old->users == 0;
+	pthread_mutex_unlock(&r->lock);
+	if (unused)
+		held_shapes_free(old);
 	return 0;
 }
 
@@ -309,19 +378,22 @@ int renderer_choropleth(renderer *r, const struct dataset_filter *f, int metric,
 	const struct style_choropleth *st = style_choropleth(renderer_style(r));
 	if (!st)
 		return err_set(ERR_NOTFOUND, "the style has no choropleth layer");
-	return choropleth_classify(r->ds, r->shapes, st, metric - 1, f, out);
+	struct held_shapes *h = shapes_acquire(r);
+	int rc = choropleth_classify(r->ds, h->sh, st, metric - 1, f, out);
+	shapes_release(r, h);
+	return rc;
 }
 
-static int draw_choropleth(renderer *r, const style *sty, cairo_t *cr,
+static int draw_choropleth(renderer *r, const shapes *sh, const style *sty, cairo_t *cr,
                            const struct render_request *q)
 {
 	const struct style_choropleth *st = style_choropleth(sty);
 	struct choropleth_classes c;
 	if (!st || !style_zoom_contains(&st->zoom, q->view.zoom))
 		return 0;
-	int rc = choropleth_classify(r->ds, r->shapes, st, q->metric - 1, &q->filter, &c);
+	int rc = choropleth_classify(r->ds, sh, st, q->metric - 1, &q->filter, &c);
 	if (rc == 0)
-		rc = choropleth_paint(cr, &q->view, r->shapes, st, &c);
+		rc = choropleth_paint(cr, &q->view, sh, st, &c);
 	choropleth_classes_free(&c);
 	return rc;
 }
@@ -331,7 +403,8 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	struct style_colour bg;
 	int rc = 0;
 	*out = NULL;
-	/* One style for the whole picture, even if a reload comes meanwhile. */
+	/* One style and one set of shapes for the whole picture, even if a
+	 * reload comes meanwhile. */
 	const style *sty = renderer_style(r);
 	cairo_surface_t *surface =
 	    cairo_image_surface_create(CAIRO_FORMAT_ARGB32, q->view.width, q->view.height);
@@ -342,6 +415,8 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	}
 	cairo_t *cr = cairo_create(surface);
 	labels *lb = NULL;
+	struct held_shapes *held = shapes_acquire(r);
+	const shapes *sh = held->sh;
 	if (style_background(sty, &bg)) {
 		cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
 		cairo_paint(cr);
@@ -349,23 +424,23 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	/* Fills first, then lines, dots and the labels of every layer on top. */
 	rc = labels_new(&q->view, LABELS_SEAMLESS, &lb);
 	if (rc == 0 && (q->layers & RENDER_CHOROPLETH))
-		rc = draw_choropleth(r, sty, cr, q);
+		rc = draw_choropleth(r, sh, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_HEATMAP))
 		rc = draw_heatmap(r, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_ZONES))
-		rc = zones_paint(cr, &q->view, r->shapes, sty, NULL, lb);
+		rc = zones_paint(cr, &q->view, sh, sty, NULL, lb);
 	if (rc == 0 && (q->layers & RENDER_TRACKS))
-		rc = tracks_paint(cr, &q->view, r->shapes, sty, q->filter.from, q->filter.to);
+		rc = tracks_paint(cr, &q->view, sh, sty, q->filter.from, q->filter.to);
 	if (rc == 0 && (q->layers & RENDER_MAHALLAS))
-		rc = areas_paint(cr, &q->view, r->shapes, SHAPES_MAHALLAS, style_mahallas(sty), lb);
+		rc = areas_paint(cr, &q->view, sh, SHAPES_MAHALLAS, style_mahallas(sty), lb);
 	if (rc == 0 && (q->layers & RENDER_DISTRICTS))
-		rc = areas_paint(cr, &q->view, r->shapes, SHAPES_DISTRICTS, style_districts(sty),
-		                 lb);
+		rc = areas_paint(cr, &q->view, sh, SHAPES_DISTRICTS, style_districts(sty), lb);
 	if (rc == 0 && (q->layers & RENDER_OFFENCES))
 		rc = points_paint(cr, &q->view, r->ds, &q->filter, sty, NULL);
 	if (rc == 0)
 		rc = labels_draw(lb, cr);
 	labels_free(lb);
+	shapes_release(r, held);
 	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		rc = err_set(ERR_NOMEM, "render: %s", cairo_status_to_string(cairo_status(cr)));
 	cairo_destroy(cr);
@@ -409,6 +484,9 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	h = mix(h, &q->layers, sizeof q->layers);
 	pthread_mutex_lock(&r->lock);
 	h = mix(h, &r->style_generation, sizeof r->style_generation);
+	/* Zones change only through reloads of the shapes. */
+	if (q->layers & RENDER_ZONES)
+		h = mix(h, &r->shapes_generation, sizeof r->shapes_generation);
 	pthread_mutex_unlock(&r->lock);
 	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
 	if ((q->layers & RENDER_HEATMAP) && hm) {

@@ -57,6 +57,12 @@ int renderer_reload(renderer *r, store *st, int64_t id);
  * renderer_free()). On any error the old style stays. */
 int renderer_reload_style(renderer *r, const char *style_path);
 
+/* Replaces the districts, mahallas, zones and tracks with those of st now,
+ * for renders that start from now on (running ones finish with the old
+ * shapes, which the last of them frees), and changes the ETags of tiles
+ * with zones. On any error the old shapes stay. */
+int renderer_reload_shapes(renderer *r, store *st);
+
 /* A number that grows whenever a sync or reload changes the offences. */
 unsigned long renderer_version(const renderer *r);
 

@@ -46,3 +46,11 @@ finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
+
+serve_port() { # error log of a starting `posbon serve` -> the port it announced
+	for _ in $(seq 1 100); do
+		p=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$1")
+		[ -n "$p" ] && echo "$p" && return 0
+		sleep 0.1
+	done
+}

@@ -217,32 +217,36 @@ static void test_unreadable_geometry_is_rejected(void **state)
 	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 0);
 }
 
+/* Zone Z1 "Bazaar" from 2026-12-01 over a small square, with a joint patrol
+ * of ppx and youth on Friday to Sunday evenings, the services ensured. */
+static struct store_zone bazaar_zone(store *st, unsigned char wkb[256],
+                                     struct store_assignment as[2])
+{
+	assert_int_equal(store_ensure_service(st, "ppx", "Patrol-post service"), 0);
+	assert_int_equal(store_ensure_service(st, "youth", "Youth unit"), 0);
+	for (int i = 0; i < 2; i++)
+		as[i] = (struct store_assignment){.service = i ? "youth" : "ppx",
+		                                  .unit = i ? "Y-2" : "PPX-1",
+		                                  .shift_start = 18 * 60,
+		                                  .shift_end = 2 * 60,
+		                                  .weekdays = 0x70};
+	struct store_zone z = {.external_id = "Z1",
+	                       .name = "Bazaar",
+	                       .valid_from = "2026-12-01",
+	                       .assignments = as,
+	                       .n_assignments = 2,
+	                       .wkb = wkb};
+	z.wkb_len = square_wkb(wkb, 69.0, 41.0, 69.01, 41.01);
+	return z;
+}
+
 static void test_zone_versions_and_audit(void **state)
 {
 	struct testutil_db *f = *state;
 	unsigned char wkb[256];
 	struct store_put_info info;
-	assert_int_equal(store_ensure_service(f->st, "ppx", "Patrol-post service"), 0);
-	assert_int_equal(store_ensure_service(f->st, "youth", "Youth unit"), 0);
-	struct store_assignment as[] = {
-	    {.service = "ppx",
-	     .unit = "PPX-1",
-	     .shift_start = 18 * 60,
-	     .shift_end = 2 * 60,
-	     .weekdays = 0x70},
-	    {.service = "youth",
-	     .unit = "Y-2",
-	     .shift_start = 18 * 60,
-	     .shift_end = 2 * 60,
-	     .weekdays = 0x70},
-	};
-	struct store_zone z = {.external_id = "Z1",
-	                       .name = "Bazaar",
-	                       .valid_from = "2026-12-01",
-	                       .assignments = as,
-	                       .n_assignments = 2};
-	z.wkb_len = square_wkb(wkb, 69.0, 41.0, 69.01, 41.01);
-	z.wkb = wkb;
+	struct store_assignment as[2];
+	struct store_zone z = bazaar_zone(f->st, wkb, as);
 	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
 	assert_int_equal(info.change, STORE_INSERTED);
 	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
@@ -265,6 +269,83 @@ static void test_zone_versions_and_audit(void **state)
 	z.valid_to = NULL;
 	as[0].service = "unknown";
 	assert_true(store_put_zone(f->st, &z, "planner1", &info) < 0);
+}
+
+/* What a zone walk saw: "id:version:flags:assignments" joined by spaces. */
+struct seen {
+	char text[512];
+};
+
+static int see_zone(void *ctx, const struct store_zone_record *z)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->text);
+	snprintf(s->text + n, sizeof s->text - n, "%s%s:%d:%s%s:%zu", n ? " " : "",
+	         z->zone.external_id, z->version, z->current ? "c" : "", z->deleted ? "d" : "",
+	         z->zone.n_assignments);
+	assert_non_null(strstr(z->geojson, "MultiPolygon"));
+	for (size_t i = 0; i < z->zone.n_assignments; i++)
+		assert_non_null(z->zone.assignments[i].service);
+	return 0;
+}
+
+static const char *walk(store *st, int kind, const char *arg, const char *arg2)
+{
+	static struct seen s;
+	s.text[0] = '\0';
+	int rc = kind == 0   ? store_list_zones(st, arg, arg2, see_zone, &s)
+	         : kind == 1 ? store_get_zone(st, arg, see_zone, &s)
+	                     : store_zone_history(st, arg, see_zone, &s);
+	return rc == 0 ? s.text : err_name(rc);
+}
+
+static void test_zone_list_history_and_delete(void **state)
+{
+	struct testutil_db *f = *state;
+	unsigned char wkb[256];
+	struct store_put_info info;
+	struct store_assignment as[2];
+	int version;
+	struct store_zone z = bazaar_zone(f->st, wkb, as);
+	z.valid_to = "2026-12-31";
+	assert_int_equal(store_put_zone(f->st, &z, "p1", &info), 0);
+	struct store_zone z2 = z;
+	z2.external_id = "Z2";
+	z2.valid_from = NULL;
+	z2.valid_to = NULL;
+	z2.n_assignments = 1;
+	assert_int_equal(store_put_zone(f->st, &z2, "p1", &info), 0);
+
+	assert_string_equal(walk(f->st, 0, NULL, NULL), "Z1:1:c:2 Z2:1:c:1");
+	assert_string_equal(walk(f->st, 0, "2027-01-01", NULL), "Z2:1:c:1");
+	assert_string_equal(walk(f->st, 0, "2026-12-15", "youth"), "Z1:1:c:2");
+	assert_string_equal(walk(f->st, 1, "Z1", NULL), "Z1:1:c:2");
+	assert_string_equal(walk(f->st, 1, "Z9", NULL), "not found");
+
+	z.name = "Bazaar east";
+	assert_int_equal(store_put_zone(f->st, &z, "p2", &info), 0);
+	z.n_assignments = 1;
+	assert_int_equal(store_put_zone(f->st, &z, "p2", &info), 0);
+	assert_int_equal(store_zone_version(f->st, "Z1", &version), 0);
+	assert_int_equal(version, 3);
+	assert_string_equal(walk(f->st, 2, "Z1", NULL), "Z1:3:c:1 Z1:2::2 Z1:1::2");
+
+	assert_int_equal(store_delete_zone(f->st, "Z1", "p3", &version), 0);
+	assert_int_equal(version, 3);
+	assert_int_equal(store_delete_zone(f->st, "Z1", "p3", &version), ERR_NOTFOUND);
+	assert_string_equal(walk(f->st, 1, "Z1", NULL), "not found");
+	assert_string_equal(walk(f->st, 0, NULL, NULL), "Z2:1:c:1");
+	assert_string_equal(walk(f->st, 2, "Z1", NULL), "Z1:3:d:1 Z1:2::2 Z1:1::2");
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
+	                 1);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM audit WHERE "
+	                                                 "entity_id = 'Z1' AND action = 'delete' "
+	                                                 "AND actor = 'p3'"),
+	                 1);
+	/* made again, it goes on from its last version */
+	assert_int_equal(store_put_zone(f->st, &z, "p4", &info), 0);
+	assert_string_equal(walk(f->st, 2, "Z1", NULL), "Z1:4:c:1 Z1:3:d:1 Z1:2::2 Z1:1::2");
+	assert_string_equal(walk(f->st, 2, "never", NULL), "not found");
 }
 
 static void test_track_with_times(void **state)
@@ -377,6 +458,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bowtie_is_repaired_not_halved, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_unreadable_geometry_is_rejected, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_zone_list_history_and_delete, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_zone_versions_and_audit, testutil_db_open,
 	                                    testutil_db_close),

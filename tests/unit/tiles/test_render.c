@@ -339,6 +339,57 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	cairo_surface_destroy(after);
 }
 
+/* A stored zone shows after renderer_reload_shapes(), with a new ETag for
+ * zone tiles only. */
+static void test_zone_change_reloads_shapes(void **state)
+{
+	struct fixture *f = *state;
+	struct render_request zq = {.layers = RENDER_ZONES}, mq = {.layers = RENDER_MAHALLAS};
+	long x = 0, y = 0;
+	busiest_tile(f->r, 15, &x, &y);
+	assert_int_equal(view_for_tile(15, x, y, 256, &zq.view), 0);
+	mq.view = zq.view;
+	char ez[160], em[160], e2[160];
+	assert_int_equal(render_etag(f->r, &zq, ez, sizeof ez), 0);
+	assert_int_equal(render_etag(f->r, &mq, em, sizeof em), 0);
+	cairo_surface_t *before = render_decoded(f->r, &zq);
+
+	double lon, lat, h = 0.0005;
+	tile_merc_to_lonlat(zq.view.x0 + 128 * zq.view.res, zq.view.y0 - 128 * zq.view.res, &lon,
+	                    &lat);
+	/* little-endian WKB of one square ring */
+	unsigned char wkb[9 + 4 + 5 * 16];
+	const double xy[10] = {lon - h, lat - h, lon + h, lat - h, lon + h,
+	                       lat + h, lon - h, lat + h, lon - h, lat - h};
+	const uint32_t type = 3, rings = 1, points = 5;
+	wkb[0] = 1;
+	memcpy(wkb + 1, &type, 4);
+	memcpy(wkb + 5, &rings, 4);
+	memcpy(wkb + 9, &points, 4);
+	memcpy(wkb + 13, xy, sizeof xy);
+	struct store_assignment a = {
+	    .service = "ppx", .shift_start = 0, .shift_end = 1440, .weekdays = 127};
+	struct store_zone z = {.external_id = "new-zone",
+	                       .name = "New",
+	                       .wkb = wkb,
+	                       .wkb_len = sizeof wkb,
+	                       .assignments = &a,
+	                       .n_assignments = 1};
+	struct store_put_info info;
+	assert_int_equal(store_put_zone(f->st, &z, "test", &info), 0);
+	assert_int_equal(render_etag(f->r, &zq, e2, sizeof e2), 0);
+	assert_string_equal(e2, ez); /* not seen before the reload */
+	assert_int_equal(renderer_reload_shapes(f->r, f->st), 0);
+	assert_int_equal(render_etag(f->r, &zq, e2, sizeof e2), 0);
+	assert_string_not_equal(e2, ez);
+	assert_int_equal(render_etag(f->r, &mq, e2, sizeof e2), 0);
+	assert_string_equal(e2, em);
+	cairo_surface_t *after = render_decoded(f->r, &zq);
+	assert_int_not_equal(testutil_pixel(before, 128, 128), testutil_pixel(after, 128, 128));
+	cairo_surface_destroy(before);
+	cairo_surface_destroy(after);
+}
+
 static void test_choropleth_classes_and_colours(void **state)
 {
 	struct fixture *f = *state;
@@ -415,6 +466,7 @@ int main(void)
 	    cmocka_unit_test(test_filters_change_the_picture_and_bad_layers_are_refused),
 	    cmocka_unit_test(test_offence_points_at_high_zoom),
 	    cmocka_unit_test(test_new_offence_changes_only_nearby_tiles),
+	    cmocka_unit_test(test_zone_change_reloads_shapes),
 	    cmocka_unit_test(test_choropleth_classes_and_colours),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,525 @@
+/*
+ * api_zones: the zone endpoints. A body is read into a store_zone that
+ * borrows from the parsed JSON, checked by zonecheck_zone() (the same checks
+ * as the importer's), then stored inside one IMMEDIATE transaction together
+ * with the If-Match comparison, so two planners cannot both win.
+ */
+#include "api_zones.h"
+
+#include "err.h"
+#include "log.h"
+#include "routes.h"
+#include "timeparse.h"
+#include "zonecheck.h"
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ZONES_PATH      "/api/zones"
+#define MAX_ASSIGNMENTS 16
+
+/* Answers a jansson value (taken over) as JSON with optional headers. */
+static int reply_zone_json(struct http_request *rq, unsigned status, json_t *v, const char *etag,
+                           const char *location)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!text)
+		return http_reply_error(rq, 500, NULL, "out of memory");
+	return http_reply(rq, status, "application/json; charset=utf-8", (unsigned char *)text,
+	                  strlen(text), "Cache-Control", "no-store", "ETag", etag, "Location",
+	                  location, NULL);
+}
+
+/* Minutes 0..1440 as "HH:MM". */
+static void clock_text(int minutes, char out[8])
+{
+	unsigned m = (unsigned)minutes % 1441;
+	snprintf(out, 8, "%02u:%02u", m / 60, m % 60);
+}
+
+/* A weekday mask as timeparse_weekdays() reads it back: "mon-fri",
+ * "fri-sun", "mon,wed,fri"; runs may wrap past Sunday. */
+static void weekdays_text(unsigned mask, char *out, size_t n)
+{
+	static const char *const names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	size_t len = 0;
+	int start = 0;
+	out[0] = '\0';
+	mask &= 127;
+	if (mask == 127) {
+		snprintf(out, n, "mon-sun");
+		return;
+	}
+	/* Begin at a day that starts a run, so a run over Sunday stays whole. */
+	while (start < 7 && !((mask >> start) & 1 && !((mask >> ((start + 6) % 7)) & 1)))
+		start++;
+	for (int i = 0; i < 7;) {
+		int d = (start + i) % 7, run = 0;
+		while (i + run < 7 && (mask >> ((start + i + run) % 7)) & 1)
+			run++;
+		if (run) {
+			int w = snprintf(out + len, len < n ? n - len : 0, "%s%s%s%s",
+			                 len ? "," : "", names[d], run > 1 ? "-" : "",
+			                 run > 1 ? names[(d + run - 1) % 7] : "");
+			len += w > 0 ? (size_t)w : 0;
+		}
+		i += run ? run : 1;
+	}
+}
+
+static json_t *text_or_null(const char *t)
+{
+	return t ? json_string(t) : json_null();
+}
+
+static json_t *iso_time(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+/* Whether two services share one shift: the same hours on a common day. */
+static int is_joint(const struct store_zone *z)
+{
+	for (size_t i = 0; i < z->n_assignments; i++)
+		for (size_t j = i + 1; j < z->n_assignments; j++) {
+			const struct store_assignment *a = &z->assignments[i],
+			                              *b = &z->assignments[j];
+			if (a->shift_start == b->shift_start && a->shift_end == b->shift_end &&
+			    (a->weekdays & b->weekdays) && strcmp(a->service, b->service) != 0)
+				return 1;
+		}
+	return 0;
+}
+
+/* A zone version as a GeoJSON Feature; history adds current/deleted. */
+static json_t *zone_feature(const struct store_zone_record *r, int history)
+{
+	const struct store_zone *z = &r->zone;
+	json_t *as = json_array();
+	for (size_t i = 0; i < z->n_assignments; i++) {
+		const struct store_assignment *a = &z->assignments[i];
+		char start[8], end[8], days[64];
+		clock_text(a->shift_start, start);
+		clock_text(a->shift_end, end);
+		weekdays_text(a->weekdays, days, sizeof days);
+		json_array_append_new(
+		    as, json_pack("{s:s, s:o, s:s, s:s, s:s, s:i}", "service", a->service, "unit",
+		                  text_or_null(a->unit), "shift_start", start, "shift_end", end,
+		                  "weekdays", days, "weekdays_mask", (int)a->weekdays));
+	}
+	json_t *props =
+	    json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:b}", "id", z->external_id, "name",
+	              text_or_null(z->name), "valid_from", text_or_null(z->valid_from), "valid_to",
+	              text_or_null(z->valid_to), "version", r->version, "author",
+	              text_or_null(z->author), "assignments", as, "joint", is_joint(z));
+	json_object_set_new(props, r->current ? "updated_at" : "replaced_at", iso_time(r->at));
+	if (history) {
+		json_object_set_new(props, "current", json_boolean(r->current));
+		json_object_set_new(props, "deleted", json_boolean(r->deleted));
+	}
+	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
+	return json_pack("{s:s, s:s, s:o, s:o}", "type", "Feature", "id", z->external_id,
+	                 "properties", props, "geometry", geom ? geom : json_null());
+}
+
+struct collect {
+	json_t *features;
+	int history;
+	int version; /* of the last zone seen */
+};
+
+static int collect_zone(void *ctx, const struct store_zone_record *z)
+{
+	struct collect *c = ctx;
+	json_array_append_new(c->features, zone_feature(z, c->history));
+	c->version = z->version;
+	return 0;
+}
+
+static int reply_collection(struct http_request *rq, json_t *features)
+{
+	return reply_zone_json(
+	    rq, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features),
+	    NULL, NULL);
+}
+
+static void etag_of(int version, char out[24])
+{
+	snprintf(out, 24, "\"%d\"", version);
+}
+
+/* The zone id of a path "/api/zones/{id}[/rest]" into out; *rest points
+ * past the id. 0, or 1 when there is none. */
+static int path_id(const char *path, char *out, size_t n, const char **rest)
+{
+	const char *p = path + strlen(ZONES_PATH);
+	if (*p != '/' || !p[1])
+		return 1;
+	p++;
+	size_t len = strcspn(p, "/");
+	if (len == 0 || len >= n)
+		return 1;
+	snprintf(out, n, "%.*s", (int)len, p);
+	*rest = p + len;
+	return 0;
+}
+
+static int list_zones(struct http_request *rq, store *st)
+{
+	const char *active = http_arg(rq, "active"), *service = http_arg(rq, "service");
+	if (active && zonecheck_date(active) < 0)
+		return http_reply_error(rq, 400, "active", "active: %s", err_msg());
+	struct collect c = {json_array(), 0, 0};
+	if (store_list_zones(st, active, service, collect_zone, &c) < 0) {
+		json_decref(c.features);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	}
+	return reply_collection(rq, c.features);
+}
+
+int api_zones_get(struct http_request *rq)
+{
+	store *st = routes_store(rq->app);
+	char id[256], etag[24];
+	const char *rest;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (strcmp(rq->path, ZONES_PATH) == 0)
+		return list_zones(rq, st);
+	if (path_id(rq->path, id, sizeof id, &rest))
+		return http_reply_error(rq, 404, "id", "expected /api/zones/{id}");
+	int history = strcmp(rest, "/history") == 0;
+	if (*rest && !history)
+		return http_reply_error(rq, 404, NULL, "expected /api/zones/{id} or its /history");
+	struct collect c = {json_array(), history, 0};
+	int rc = history ? store_zone_history(st, id, collect_zone, &c)
+	                 : store_get_zone(st, id, collect_zone, &c);
+	if (rc < 0) {
+		json_decref(c.features);
+		return http_reply_error(rq, rc == ERR_NOTFOUND ? 404 : 500, "id", "%s", err_msg());
+	}
+	if (history)
+		return reply_collection(rq, c.features);
+	json_t *feature = json_incref(json_array_get(c.features, 0));
+	json_decref(c.features);
+	etag_of(c.version, etag);
+	return reply_zone_json(rq, 200, feature, etag, NULL);
+}
+
+/* A body read into a zone; the zone borrows from doc and the report. */
+struct zone_input {
+	json_t *doc;
+	struct store_assignment as[MAX_ASSIGNMENTS];
+	struct store_zone z;
+	unsigned char *wkb;
+	struct zonecheck_report rep;
+	char id[64]; /* a generated id */
+};
+
+static void zone_input_free(struct zone_input *in)
+{
+	json_decref(in->doc);
+	free(in->wkb);
+	zonecheck_report_free(&in->rep);
+}
+
+/* A string property (or null when optional); 1 when it is of another type. */
+static int prop_string(json_t *o, const char *name, int required, const char **out)
+{
+	json_t *v = json_object_get(o, name);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return required;
+	if (!json_is_string(v))
+		return 1;
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* Reads assignment i of the properties into a. On a problem writes the
+ * field and message and returns 1. */
+static int read_assignment(json_t *o, size_t i, struct store_assignment *a, char *field, size_t nf,
+                           char *msg, size_t nm)
+{
+	const char *start, *end, *days;
+#define FAIL(name, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(field, nf, "properties.assignments[%zu].%s", i, name);                    \
+		snprintf(msg, nm, __VA_ARGS__);                                                    \
+		return 1;                                                                          \
+	} while (0)
+	if (!json_is_object(o))
+		FAIL("service", "an assignment is an object {service, unit, shift_start, "
+		                "shift_end, weekdays}");
+	if (prop_string(o, "service", 1, &a->service))
+		FAIL("service", "a service code (string) is required");
+	if (prop_string(o, "unit", 0, &a->unit))
+		FAIL("unit", "unit is a string");
+	if (prop_string(o, "shift_start", 1, &start) || zonecheck_clock(start, &a->shift_start) < 0)
+		FAIL("shift_start", "%s", start ? err_msg() : "a time \"HH:MM\" is required");
+	if (prop_string(o, "shift_end", 1, &end) || zonecheck_clock(end, &a->shift_end) < 0)
+		FAIL("shift_end", "%s", end ? err_msg() : "a time \"HH:MM\" is required");
+	json_t *wd = json_object_get(o, "weekdays");
+	a->weekdays = 127;
+	if (json_is_integer(wd)) {
+		json_int_t m = json_integer_value(wd);
+		a->weekdays = m >= 1 && m <= 127 ? (unsigned)m : 0;
+	} else if (json_is_string(wd)) {
+		days = json_string_value(wd);
+		if (timeparse_weekdays(days, &a->weekdays) < 0)
+			FAIL("weekdays", "%s", err_msg());
+	} else if (wd && !json_is_null(wd)) {
+		FAIL("weekdays", "weekdays are text (\"mon-fri\", \"sat,sun\") or a mask 1..127");
+	}
+#undef FAIL
+	return 0;
+}
+
+/* Reads the body of rq as a zone Feature. id_in_path is the id of a PUT
+ * (NULL for a POST). 0, or 1 after answering 400/422 (*reply). */
+static int read_zone(struct http_request *rq, store *st, const char *id_in_path,
+                     struct zone_input *in, int *reply)
+{
+	json_error_t jerr;
+	char field[96] = "", msg[512] = "";
+	memset(in, 0, sizeof *in);
+	if (!rq->body) {
+		*reply = http_reply_error(rq, 400, "body", "a GeoJSON Feature is required");
+		return 1;
+	}
+	if (!(in->doc = json_loadb(rq->body, rq->body_len, 0, &jerr))) {
+		*reply = http_reply_error(rq, 400, "body",
+		                          "invalid JSON at line %d, column %d (byte %d): %s",
+		                          jerr.line, jerr.column, jerr.position, jerr.text);
+		return 1;
+	}
+	json_t *props = json_object_get(in->doc, "properties");
+	json_t *geom = json_object_get(in->doc, "geometry");
+	json_t *as = json_object_get(props, "assignments");
+	const char *type = json_string_value(json_object_get(in->doc, "type"));
+	struct store_zone *z = &in->z;
+#define FAIL(name, ...)                                                                            \
+	do {                                                                                       \
+		snprintf(field, sizeof field, "%s", name);                                         \
+		snprintf(msg, sizeof msg, __VA_ARGS__);                                            \
+		goto fail;                                                                         \
+	} while (0)
+	if (!type || strcmp(type, "Feature") != 0)
+		FAIL("type", "a GeoJSON Feature is required");
+	if (!json_is_object(props))
+		FAIL("properties", "properties must be an object");
+	if (prop_string(props, "id", 0, &z->external_id))
+		FAIL("properties.id", "id is a string");
+	if (id_in_path && z->external_id && strcmp(z->external_id, id_in_path) != 0)
+		FAIL("properties.id", "'%s' is not the id of the path, '%s'", z->external_id,
+		     id_in_path);
+	if (id_in_path)
+		z->external_id = id_in_path;
+	if (!z->external_id) {
+		static atomic_uint counter;
+		snprintf(in->id, sizeof in->id, "zone-%lld-%u", (long long)time(NULL),
+		         atomic_fetch_add(&counter, 1) + 1);
+		z->external_id = in->id;
+	}
+	if (strchr(z->external_id, '/'))
+		FAIL("properties.id", "an id may not contain '/'");
+	if (prop_string(props, "name", 1, &z->name))
+		FAIL("properties.name", "a name (string) is required");
+	if (prop_string(props, "valid_from", 0, &z->valid_from))
+		FAIL("properties.valid_from", "a day \"YYYY-MM-DD\" or null");
+	if (prop_string(props, "valid_to", 0, &z->valid_to))
+		FAIL("properties.valid_to", "a day \"YYYY-MM-DD\" or null");
+	if (!json_is_array(as) || json_array_size(as) < 1 || json_array_size(as) > MAX_ASSIGNMENTS)
+		FAIL("properties.assignments", "an array of 1 to %d assignments is required",
+		     MAX_ASSIGNMENTS);
+	for (size_t i = 0; i < json_array_size(as); i++)
+		if (read_assignment(json_array_get(as, i), i, &in->as[i], field, sizeof field, msg,
+		                    sizeof msg))
+			goto fail;
+	z->assignments = in->as;
+	z->n_assignments = json_array_size(as);
+	z->author = rq->who;
+	if (!json_is_object(geom))
+		FAIL("geometry", "a Polygon or MultiPolygon is required");
+	char *geojson = json_dumps(geom, JSON_COMPACT);
+	int rc = geojson ? zonecheck_geojson(geojson, &in->wkb, &z->wkb_len, &in->rep)
+	                 : err_set(ERR_NOMEM, "out of memory");
+	free(geojson);
+	z->wkb = in->wkb;
+	if (rc < 0 || zonecheck_zone(st, z, &in->rep) < 0) {
+		snprintf(field, sizeof field, "%s", in->rep.field[0] ? in->rep.field : "geometry");
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		goto fail;
+	}
+#undef FAIL
+	return 0;
+fail:
+	*reply = http_reply_error(rq, 422, field, "%s", msg);
+	return 1;
+}
+
+/* The If-Match version of rq: -1 without one or with "*". 0, or 1 after
+ * answering 400. */
+static int if_match(struct http_request *rq, int *version, int *reply)
+{
+	const char *h = http_header(rq, "If-Match");
+	*version = -1;
+	if (!h || strcmp(h, "*") == 0)
+		return 0;
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	char extra;
+	if (sscanf(h, "\"%d\"%c", version, &extra) == 1 || sscanf(h, "%d%c", version, &extra) == 1)
+		return 0;
+	*reply = http_reply_error(rq, 400, "If-Match", "If-Match: '%s' is not a zone version", h);
+	return 1;
+}
+
+/* After a committed change: zones are drawn anew and viewers hear. */
+static void announce_zone(struct app *app, store *st, const char *id, const char *action,
+                          int version)
+{
+	if (renderer_reload_shapes(app->r, st) < 0)
+		log_msg(LOG_ERROR, 0, "reloading zones: %s", err_msg());
+	json_t *o = json_pack("{s:s, s:s, s:i}", "id", id, "action", action, "version", version);
+	char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (data)
+		events_publish(app->events, "zones", data);
+	free(data);
+}
+
+enum write_kind { WRITE_CREATE, WRITE_REPLACE, WRITE_DELETE };
+
+/* One write in one transaction: the existence and If-Match checks, then
+ * the change. Answers everything but success (then returns 0 with
+ * *version the stored version). */
+static int write_zone(struct http_request *rq, store *st, enum write_kind kind, const char *id,
+                      struct zone_input *in, int *version, int *reply)
+{
+	int expected, current = 0, rc, status = 503;
+	const char *field = NULL;
+	struct store_put_info info;
+	if (if_match(rq, &expected, reply))
+		return 1;
+	if (store_begin(st) < 0) {
+		*reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+		return 1;
+	}
+	rc = store_zone_version(st, id, &current);
+	if (rc == ERR_NOTFOUND && kind != WRITE_CREATE) {
+		status = 404, field = "id";
+		goto fail;
+	}
+	if (rc == 0 && kind == WRITE_CREATE) {
+		rc = err_set(ERR_CONFLICT,
+		             "zone '%s' exists (version %d); PUT /api/zones/%s replaces it", id,
+		             current, id);
+		status = 409, field = "properties.id";
+		goto fail;
+	}
+	if (rc < 0 && rc != ERR_NOTFOUND)
+		goto fail;
+	if (expected >= 0 && expected != current) {
+		rc =
+		    err_set(ERR_CONFLICT,
+		            "zone '%s' is at version %d, not %d: someone changed it; read it again",
+		            id, current, expected);
+		status = 412, field = "If-Match";
+		goto fail;
+	}
+	if (kind == WRITE_DELETE)
+		rc = store_delete_zone(st, id, rq->who, version);
+	else if ((rc = store_put_zone(st, &in->z, rq->who, &info)) == 0)
+		rc = store_zone_version(st, id, version);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc == 0)
+		return 0;
+	if (rc == ERR_INVALID || rc == ERR_GEOMETRY)
+		status = 422, field = "geometry";
+fail:;
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", err_msg());
+	store_rollback(st);
+	*reply = http_reply_error(rq, (unsigned)status, field, "%s", msg);
+	return 1;
+}
+
+/* POST and PUT: store the body's zone and answer it as stored. */
+static int put_zone(struct http_request *rq, enum write_kind kind, const char *id_in_path)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	struct zone_input in;
+	int reply, version;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (read_zone(rq, st, id_in_path, &in, &reply) ||
+	    write_zone(rq, st, kind, in.z.external_id, &in, &version, &reply))
+		goto out;
+	announce_zone(app, st, in.z.external_id, kind == WRITE_CREATE ? "create" : "update",
+	              version);
+	struct collect c = {json_array(), 0, 0};
+	if (store_get_zone(st, in.z.external_id, collect_zone, &c) < 0) {
+		json_decref(c.features);
+		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+		goto out;
+	}
+	json_t *feature = json_incref(json_array_get(c.features, 0));
+	json_decref(c.features);
+	if (in.rep.repaired)
+		json_object_set_new(json_object_get(feature, "properties"), "repaired",
+		                    json_string(in.rep.reason));
+	char etag[24], location[300];
+	etag_of(version, etag);
+	snprintf(location, sizeof location, ZONES_PATH "/%s", in.z.external_id);
+	reply = reply_zone_json(rq, kind == WRITE_CREATE ? 201 : 200, feature, etag,
+	                        kind == WRITE_CREATE ? location : NULL);
+out:
+	zone_input_free(&in);
+	return reply;
+}
+
+int api_zones_post(struct http_request *rq)
+{
+	if (strcmp(rq->path, ZONES_PATH) != 0)
+		return http_reply_error(rq, 404, NULL, "POST /api/zones creates a zone");
+	return put_zone(rq, WRITE_CREATE, NULL);
+}
+
+int api_zones_put(struct http_request *rq)
+{
+	char id[256];
+	const char *rest;
+	if (path_id(rq->path, id, sizeof id, &rest) || *rest)
+		return http_reply_error(rq, 404, "id", "expected PUT /api/zones/{id}");
+	return put_zone(rq, WRITE_REPLACE, id);
+}
+
+int api_zones_delete(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	char id[256];
+	const char *rest;
+	int reply, version;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (path_id(rq->path, id, sizeof id, &rest) || *rest)
+		return http_reply_error(rq, 404, "id", "expected DELETE /api/zones/{id}");
+	if (write_zone(rq, st, WRITE_DELETE, id, NULL, &version, &reply))
+		return reply;
+	announce_zone(app, st, id, "delete", version);
+	return http_reply(rq, 204, "application/json", NULL, 0, NULL);
+}
