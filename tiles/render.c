@@ -230,6 +230,11 @@ const style *renderer_style(const renderer *r)
 	return __atomic_load_n(&((renderer *)r)->style, __ATOMIC_ACQUIRE);
 }
 
+const shapes *renderer_shapes(const renderer *r)
+{
+	return r->shapes;
+}
+
 /* The cached ramp of a filter (under r->lock), computed on a miss. */
 static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dataset_filter *f,
                     const style_ramp **out)

@@ -16,6 +16,7 @@
 
 #include "choropleth.h"
 #include "dataset.h"
+#include "shapes.h"
 #include "store.h"
 #include "style.h"
 #include "view.h"
@@ -63,6 +64,10 @@ unsigned long renderer_version(const renderer *r);
 /* The renderer's dataset and style, borrowed for its lifetime. */
 const dataset *renderer_dataset(const renderer *r);
 const style *renderer_style(const renderer *r);
+
+/* The renderer's districts, mahallas, zones and tracks (Web Mercator),
+ * borrowed for its lifetime. */
+const shapes *renderer_shapes(const renderer *r);
 
 struct render_request {
 	unsigned layers; /* enum render_layer bits */
