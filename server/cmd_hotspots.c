@@ -69,7 +69,7 @@ static int write_geojson(const struct hotspot_set *s, const dataset *ds, long to
 	json_t *features = json_object_get(fc, "features");
 	while (top > 0 && json_array_size(features) > (size_t)top)
 		json_array_remove(features, json_array_size(features) - 1);
-	if (json_dump_file(fc, path, JSON_COMPACT | JSON_REAL_PRECISION(10)) < 0)
+	if (json_dump_file(fc, path, JSON_COMPACT) < 0)
 		rc = err_set(ERR_IO, "%s: cannot write", path);
 	else
 		printf("%s: %zu hotspots of %zu, %zu offences\n", path, json_array_size(features),

@@ -354,6 +354,7 @@ const struct http_route routes_table[] = {
     {"POST", "/api/offences", api_offences_post, ROLE_OFFICER},
     {"PATCH", "/api/offences/", api_offence_patch, ROLE_OFFICER},
     {"DELETE", "/api/offences/", api_offence_delete, ROLE_OFFICER},
+    {"GET", "/api/hotspots", api_hotspots, ROLE_VIEWER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},
