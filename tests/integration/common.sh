@@ -46,3 +46,22 @@ finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
+
+# Starts `posbon serve DB` on a free loopback port with the further options
+# given; sets PID and URL (http://127.0.0.1:PORT); logs go to
+# $TMP/access.log and $TMP/error.log.
+serve_start() {
+	db=$1
+	shift
+	: >"$TMP/error.log"
+	"$POSBON" serve "$db" --listen 127.0.0.1:0 "$@" >"$TMP/access.log" 2>"$TMP/error.log" &
+	PID=$!
+	port=""
+	for _ in $(seq 1 100); do
+		port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	check_true "server announced its port" '[ -n "$port" ]'
+	URL="http://127.0.0.1:$port"
+}

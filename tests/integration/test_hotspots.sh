@@ -62,17 +62,8 @@ check "a bad shift exits 2" "$rc" 2
 check_true "and says what is wrong" 'echo "$err" | grep -q "shift: .25:00-03:00. is not"'
 
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name planner-screen)
-: >"$TMP/error.log"
-"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" >"$TMP/access.log" 2>"$TMP/error.log" &
-PID=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-check_true "server announced its port" '[ -n "$port" ]'
-URL="http://127.0.0.1:$port/api/hotspots"
+serve_start "$DB" --threads 2 --cache-dir "$TMP/tiles"
+URL="$URL/api/hotspots"
 V="Authorization: Bearer $VIEWER"
 code() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
 
