@@ -353,7 +353,7 @@ static int check_assignment(store *st, const struct store_assignment *a, size_t 
                             struct zonecheck_report *rep)
 {
 	char field[96];
-	int known, rc;
+	int known = 0, rc;
 #define FIELD(name)                                                                                \
 	(snprintf(field, sizeof field, "properties.assignments[%zu].%s", i, name), field)
 	if (!a->service || !*a->service)

@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "heatmap.h"
+#include "hotspot.h"
 #include "log.h"
 #include "tilemath.h"
 
@@ -842,4 +843,73 @@ out:
 	json_decref(feature);
 	json_decref(patch);
 	return reply;
+}
+
+/* Query argument name as a number in [min, max] into *out (left alone when
+ * absent). Returns 0, or 1 after answering 400 naming it. */
+static int number_arg(struct http_request *rq, const char *name, double min, double max,
+                      const char *what, double *out, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	char *end;
+	if (!text)
+		return 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || !(v >= min && v <= max)) {
+		*reply = http_reply_error(rq, 400, name, "%s: '%s' is not %s from %g to %g", name,
+		                          text, what, min, max);
+		return 1;
+	}
+	*out = v;
+	return 0;
+}
+
+int api_hotspots(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
+	struct render_request q = {0};
+	struct shift sh;
+	struct hotspot_set set;
+	json_t *fc;
+	int reply;
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
+	if (shift_parse(hours, days, &sh) < 0) {
+		const char *msg = err_msg();
+		return http_reply_error(rq, 400, strncmp(msg, "shift", 5) ? "weekdays" : "shift",
+		                        "%s", msg);
+	}
+	/* The shift chooses the times: the weekdays are the days it starts on,
+	 * not the offences' own days. */
+	q.filter.hours = 0xFFFFFF;
+	q.filter.weekdays = 0x7F;
+	struct hotspot_params p = {.filter = q.filter,
+	                           .shift = hours || days ? &sh : NULL,
+	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                           .bandwidth = q.bandwidth ? q.bandwidth
+	                                        : hm        ? hm->bandwidth
+	                                                    : 0};
+	if (number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share,
+	               &reply) ||
+	    number_arg(rq, "cell", 1, 1000, "a cell size in metres", &p.cell, &reply))
+		return reply;
+	hotspot_default_period(ds, &p.filter);
+	struct held_shapes *held;
+	int found = hotspot_find(ds, renderer_shapes_acquire(app->r, &held), &p, &set);
+	renderer_shapes_release(app->r, held);
+	if (found < 0) {
+		const char *msg = err_msg();
+		int bad = err_last() == ERR_INVALID;
+		char field[32];
+		snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
+		return http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
+	}
+	int rc = hotspot_geojson(&set, ds, &fc);
+	hotspot_set_free(&set);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return reply_value(rq, 200, fc);
 }

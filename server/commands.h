@@ -15,5 +15,6 @@ int cmd_export_density(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_hotspots(int argc, char **argv);
 
 #endif

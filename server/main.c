@@ -117,6 +117,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
     {"token", cmd_token, "add or revoke API and viewer tokens"},
     {"import", cmd_import, "import a vector file into a layer"},
+    {"hotspots", cmd_hotspots, "rank the hotspots of a shift"},
 };
 
 static void usage(FILE *f)

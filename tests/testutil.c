@@ -126,3 +126,31 @@ int testutil_sample_store(const char *dir, long offences, int mahallas, store **
 		return rc;
 	return sample_generate(*out, &o, &rep);
 }
+
+size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1)
+{
+	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+	const uint32_t type = 3, rings = 1, n = 5;
+	buf[0] = 1; /* little-endian, as every machine this runs on */
+	memcpy(buf + 1, &type, 4);
+	memcpy(buf + 5, &rings, 4);
+	memcpy(buf + 9, &n, 4);
+	memcpy(buf + 13, xy, sizeof xy);
+	return 13 + sizeof xy;
+}
+
+void testutil_put_offence(store *st, const char *id, double lon, double lat, int64_t from,
+                          int64_t to, const char *category)
+{
+	struct store_put_info info;
+	struct store_offence o = {.external_id = id,
+	                          .occurred_from = from,
+	                          .occurred_to = to,
+	                          .precision = from == to ? PREC_MINUTE : PREC_SPAN,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = category,
+	                          .has_point = 1,
+	                          .lon = lon,
+	                          .lat = lat};
+	assert_int_equal(store_put_offence(st, &o, &info), 0);
+}

@@ -57,6 +57,16 @@ long testutil_count(sqlite3 *db, const char *sql);
  * the failing step (err_msg() says which), for cmocka setups. */
 int testutil_sample_store(const char *dir, long offences, int mahallas, store **out);
 
+/* Little-endian WKB of the lon/lat box x0..x1 by y0..y1 as a Polygon into
+ * buf (at least 93 bytes); returns its length. */
+size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1);
+
+/* Stores a located offence of category (a code that exists) that occurred
+ * from..to (UTC seconds; equal for an exact minute); fails the test on
+ * error. */
+void testutil_put_offence(store *st, const char *id, double lon, double lat, int64_t from,
+                          int64_t to, const char *category);
+
 /* The premultiplied ARGB32 pixel (x, y) of an image surface (flushed first);
  * fails the test outside the image. */
 uint32_t testutil_pixel(cairo_surface_t *img, int x, int y);

@@ -299,6 +299,17 @@ const style *renderer_style(const renderer *r)
 	return __atomic_load_n(&((renderer *)r)->style, __ATOMIC_ACQUIRE);
 }
 
+const shapes *renderer_shapes_acquire(renderer *r, struct held_shapes **held)
+{
+	*held = shapes_acquire(r);
+	return (*held)->sh;
+}
+
+void renderer_shapes_release(renderer *r, struct held_shapes *held)
+{
+	shapes_release(r, held);
+}
+
 /* The cached ramp of a filter (under r->lock), computed on a miss. */
 static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dataset_filter *f,
                     const style_ramp **out)

@@ -16,6 +16,7 @@
 
 #include "choropleth.h"
 #include "dataset.h"
+#include "shapes.h"
 #include "store.h"
 #include "style.h"
 #include "view.h"
@@ -69,6 +70,13 @@ unsigned long renderer_version(const renderer *r);
 /* The renderer's dataset and style, borrowed for its lifetime. */
 const dataset *renderer_dataset(const renderer *r);
 const style *renderer_style(const renderer *r);
+
+/* The renderer's districts, mahallas, zones and tracks (Web Mercator),
+ * kept alive for the caller, even across renderer_reload_shapes(), until
+ * it hands *held back to renderer_shapes_release(). */
+struct held_shapes;
+const shapes *renderer_shapes_acquire(renderer *r, struct held_shapes **held);
+void renderer_shapes_release(renderer *r, struct held_shapes *held);
 
 struct render_request {
 	unsigned layers; /* enum render_layer bits */

@@ -47,10 +47,27 @@ finish() {
 	[ "$FAILS" -eq 0 ]
 }
 
-serve_port() { # error log of a starting `posbon serve` -> the port it announced
+# Sets port to the one a starting `posbon serve` (HTTP or HTTPS) announces in its error log
+# (empty after 10 s without).
+wait_port() {
+	port=""
 	for _ in $(seq 1 100); do
-		p=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$1")
-		[ -n "$p" ] && echo "$p" && return 0
+		port=$(sed -n 's|.*on https\{0,1\}://127.0.0.1:\([0-9]*\)/.*|\1|p' "$1")
+		[ -n "$port" ] && break
 		sleep 0.1
 	done
+}
+
+# Starts `posbon serve DB` on a free loopback port with the further options
+# given; sets PID and URL (http://127.0.0.1:PORT); logs go to
+# $TMP/access.log and $TMP/error.log.
+serve_start() {
+	db=$1
+	shift
+	: >"$TMP/error.log"
+	"$POSBON" serve "$db" --listen 127.0.0.1:0 "$@" >"$TMP/access.log" 2>"$TMP/error.log" &
+	PID=$!
+	wait_port "$TMP/error.log"
+	check_true "server announced its port" '[ -n "$port" ]'
+	URL="http://127.0.0.1:$port"
 }

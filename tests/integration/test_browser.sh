@@ -38,12 +38,7 @@ check_true "token add printed a token" '[ -n "$token" ]'
 	--cache-dir "$TMP/tiles") >"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!
 trap 'kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+wait_port "$TMP/error.log"
 check_true "server announced its port" '[ -n "$port" ]'
 URL="http://127.0.0.1:$port/"
 check "the viewer's page is served" "$(curl -s -o /dev/null -w "%{http_code}" "$URL")" 200

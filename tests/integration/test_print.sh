@@ -98,15 +98,7 @@ fi
 
 # over HTTP
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name meeting)
-: >"$TMP/error.log"
-"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" >"$TMP/access.log" 2>"$TMP/error.log" &
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-URL="http://127.0.0.1:$port"
+serve_start "$DB" --threads 2 --cache-dir "$TMP/tiles"
 V="Authorization: Bearer $VIEWER"
 code() { curl -s -o "$TMP/body" -w "%{http_code}" "$@"; }
 check "prints need credentials" "$(code "$URL/print/district/$DISTRICT.pdf")" 401

@@ -12,12 +12,7 @@ check "only hashes are stored" "$(sql "$DB" "SELECT count(*) FROM tokens WHERE h
 "$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" \
 	--max-body-kb 64 --timeout 2 >"$TMP/access.log" 2>"$TMP/error.log" &
 PID=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/error.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+wait_port "$TMP/error.log"
 check_true "server announced its port" '[ -n "$port" ]'
 URL="http://127.0.0.1:$port"
 V="Authorization: Bearer $VIEWER"

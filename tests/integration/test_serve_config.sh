@@ -27,12 +27,7 @@ CONF
 : >"$TMP/log"
 "$POSBON" serve "$DB" --config "$TMP/good.conf" --threads 2 >/dev/null 2>"$TMP/log" &
 PID=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+wait_port "$TMP/log"
 check_true "the config file's listen address is used" '[ -n "$port" ]'
 TILE="http://127.0.0.1:$port/tiles/heatmap/13/5769/3012.png"
 etag() { curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "$TILE" | sed -n 's/^ETag: \(.*\)\r$/\1/Ip'; }
@@ -58,12 +53,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
 "$POSBON" serve "$DB" --listen 127.0.0.1:0 --cache-dir none --tls-cert "$TMP/cert.pem" \
 	--tls-key "$TMP/key.pem" >/dev/null 2>"$TMP/tls.log" &
 PID=$!
-port=""
-for _ in $(seq 1 100); do
-	port=$(sed -n 's|.*on https://127.0.0.1:\([0-9]*\)/.*|\1|p' "$TMP/tls.log")
-	[ -n "$port" ] && break
-	sleep 0.1
-done
+wait_port "$TMP/tls.log"
 check "HTTPS answers" "$(curl -s -k -o /dev/null -w "%{http_code}" "https://127.0.0.1:$port/healthz")" 200
 check "with the given certificate" "$(curl -s --cacert "$TMP/cert.pem" -o /dev/null -w "%{http_code}" "https://127.0.0.1:$port/healthz")" 200
 kill -TERM "$PID"

@@ -6,13 +6,7 @@ DB="$TMP/z.sqlite"
 "$POSBON" sample "$DB" --offences 500 --mahallas 8 --end 2026-06-30 >/dev/null
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall-screen)
 PLANNER=$("$POSBON" token add "$DB" --role planner --name planner-1)
-: >"$TMP/error.log"
-"$POSBON" serve "$DB" --listen 127.0.0.1:0 --threads 2 --cache-dir "$TMP/tiles" \
-	>"$TMP/access.log" 2>"$TMP/error.log" &
-PID=$!
-port=$(serve_port "$TMP/error.log")
-check_true "server announced its port" '[ -n "$port" ]'
-URL="http://127.0.0.1:$port"
+serve_start "$DB" --threads 2 --cache-dir "$TMP/tiles"
 V="Authorization: Bearer $VIEWER"
 P="Authorization: Bearer $PLANNER"
 code() { curl -s -o /dev/null -w "%{http_code}" "$@"; }

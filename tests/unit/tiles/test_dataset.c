@@ -44,17 +44,7 @@ static size_t square_wkb(unsigned char *buf, double x0, double y0, double x1, do
 static void put(store *st, const char *id, double lon, double lat, int64_t from, int64_t to,
                 const char *category)
 {
-	struct store_put_info info;
-	struct store_offence o = {.external_id = id,
-	                          .occurred_from = from,
-	                          .occurred_to = to,
-	                          .precision = from == to ? PREC_MINUTE : PREC_SPAN,
-	                          .reported_at = STORE_NO_TIME,
-	                          .category = category,
-	                          .has_point = 1,
-	                          .lon = lon,
-	                          .lat = lat};
-	assert_int_equal(store_put_offence(st, &o, &info), 0);
+	testutil_put_offence(st, id, lon, lat, from, to, category);
 }
 
 static int setup(void **state)
