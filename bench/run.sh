@@ -3,7 +3,7 @@
 # for docs/benchmarks.md. Usage: bench/run.sh [BUILD_DIR]  (make bench)
 #
 # Sections (POSBON_BENCH_SECTIONS, default all: "import tiles mapserver qgis
-# serve-cached serve-uncached ingest live-latency"):
+# serve-cached serve-uncached ingest live-latency print"):
 #   import     CSV import: posbon import against ogr2ogr
 #   tiles      heatmap tiles (build/bench_tiles) for the NYC shootings and the
 #              generated offences
@@ -17,6 +17,8 @@
 #   ingest          offences per second through POST /api/offences: single
 #                   Features (wrk, and one client in sequence), batches of 1000
 #   live-latency    from POST of an offence to its heatmap tile with a new ETag
+#   print           posbon print of the sample district: an A3 page, a mahalla
+#                   page and the atlas (overview + 40 mahallas): time and size
 # The server sections need wrk, nginx, curl and python3 (scripts/install-deps.sh
 # bench) and talk to 127.0.0.1 only; perf, when present, profiles posbon in
 # serve-cached (POSBON_BENCH_PERF=0 skips it).
@@ -29,7 +31,7 @@ POSBON=$BUILD/posbon
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 N=${POSBON_BENCH_OFFENCES:-1000000}
 DATA=${POSBON_BENCH_DATA:-$HERE/../shared/data}
-SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency}
+SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency print}
 TILES_NYC=${POSBON_BENCH_TILES:-40}   # tiles per zoom, NYC shootings
 TILES_GEN=${POSBON_BENCH_TILES_GEN:-20} # tiles per zoom, generated offences (up to seconds each)
 MS_DRAWS=${POSBON_BENCH_MS_DRAWS:-40} # map2img -c N
@@ -780,6 +782,39 @@ if want live-latency; then
 	echo "| database | trials | POST → 201, p50 / p99 ms | POST → event, p50 / p99 ms | POST → new tile, p50 / p99 ms | max ms | polls per trial | events later than the 201 + 5 ms |"
 	echo "|---|---|---|---|---|---|---|---|"
 	cat "$W/live_rows"
+fi
+if want print; then
+	PRINT_RUNS=${POSBON_BENCH_PRINT_RUNS:-5}
+	"$POSBON" sample "$W/print.sqlite" --end 2026-11-25 >/dev/null
+	pd=$(sqlite3 "$W/print.sqlite" "SELECT code FROM districts LIMIT 1")
+	pm=$(sqlite3 "$W/print.sqlite" "SELECT code FROM mahallas ORDER BY code LIMIT 1")
+	l0=$(load)
+	print_row() { # label args...
+		label=$1
+		shift
+		for i in $(seq 1 "$PRINT_RUNS"); do
+			measure "$POSBON" print "$W/print.sqlite" "$@" -o "$W/print.out"
+		done >"$W/print_times"
+		pages=$(pdfinfo "$W/print.out" 2>/dev/null | sed -n 's/^Pages: *//p')
+		t=$(sort -n "$W/print_times" | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+		bytes=$(stat -c %s "$W/print.out")
+		echo "| $label | ${pages:-1} | $(echo "$t" | awk '{ print $1 }') | $(echo "$t" | awk '{ print $2 }') | $(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }') |"
+	}
+	{
+		print_row "A3 district page, 200 dpi heatmap" --district "$pd" --paper A3
+		print_row "A3 landscape district page" --district "$pd" --paper A3 --landscape
+		print_row "A4 mahalla page" --mahalla "$pm"
+		print_row "A4 atlas (overview + every mahalla)" --district "$pd" --atlas
+		print_row "A3 atlas" --district "$pd" --atlas --paper A3
+		print_row "A4 mahalla page as PNG, 150 dpi" --mahalla "$pm" --format png
+	} >"$W/print_rows"
+	echo
+	echo "Print: posbon print of the sample district (posbon sample, 20 000 offences, 40 mahallas), median of $PRINT_RUNS runs, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo "command: posbon print DB --district CODE [--paper A3] [--atlas] -o FILE"
+	echo
+	echo "| print | pages | seconds | peak MiB | size MiB |"
+	echo "|---|---|---|---|---|"
+	cat "$W/print_rows"
 fi
 echo
 echo "load average at the end: $(load)"
