@@ -240,6 +240,14 @@ static void test_zones(void **state)
 	                       "a.weekdays & b.weekdays") > 0);
 	assert_true(num(f->st, "SELECT count(*) FROM zone_assignments WHERE shift_end < "
 	                       "shift_start") > 0);
+	/* An overlap nobody planned: zones of different services that meet on
+	 * a common weekday and time. */
+	assert_true(num(f->st, "SELECT count(*) FROM patrol_zones z1 JOIN patrol_zones z2 ON "
+	                       "z1.id < z2.id AND ST_Intersects(z1.geom, z2.geom) JOIN "
+	                       "zone_assignments a ON a.zone_id = z1.id JOIN zone_assignments b "
+	                       "ON b.zone_id = z2.id AND a.service != b.service AND "
+	                       "a.weekdays & b.weekdays AND a.shift_start < b.shift_end AND "
+	                       "b.shift_start < a.shift_end") > 0);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM zone_assignments WHERE unit IS NULL"), 0);
 	/* A few hundred metres across. */
 	assert_int_equal(num(f->st, "SELECT count(*) FROM patrol_zones WHERE MbrMaxX(geom) - "
