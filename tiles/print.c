@@ -1074,6 +1074,86 @@ static size_t frame_services(const struct job *j, const struct page *p, const ch
 	return n;
 }
 
+struct category_tally {
+	double *counts;
+	utm *u;
+	const double *box; /* the frame, UTM */
+};
+
+static int tally_in_frame(void *ctx, const struct dataset_offence *o)
+{
+	struct category_tally *t = ctx;
+	double x, y;
+	tile_merc_to_lonlat(o->x, o->y, &x, &y);
+	if (o->category != DATASET_NONE && utm_forward(t->u, &x, &y, 1) == 0 && x >= t->box[0] &&
+	    x <= t->box[2] && y >= t->box[1] && y <= t->box[3])
+		t->counts[o->category]++;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	return (x->v < y->v) - (x->v > y->v);
+}
+
+/* The categories of the offences on the map, commonest first, as dots. */
+static void legend_categories(struct job *j, const struct page *p, struct column *c)
+{
+	size_t n = dataset_category_count(j->ds);
+	double box[4], merc[4], x, y, w, h;
+	struct category_tally t = {calloc(n ? n : 1, sizeof *t.counts), j->u, box};
+	struct candidate *order = calloc(n ? n : 1, sizeof *order);
+	view_frame_box(&p->view, 0, box);
+	if (t.counts && order && utm_box_merc(j->u, box, merc) == 0 &&
+	    dataset_each(j->ds, merc, &j->filter, tally_in_frame, &t) == 0) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = (struct candidate){(int)i, 0, t.counts[i]};
+		qsort(order, n, sizeof *order, by_value);
+		for (size_t i = 0; i < n && order[i].v > 0; i++) {
+			struct style_colour col;
+			const char *code = dataset_category(j->ds, (size_t)order[i].i);
+			style_category_colour(j->sty, code, &col);
+			if (!legend_row(j, c, names_get(&j->categories, code), &x, &y, &w, &h))
+				break;
+			cairo_new_path(j->cr);
+			cairo_arc(j->cr, x + w / 2, y + h / 2, h / 3, 0, 2 * PI);
+			set_colour(j->cr, &col, 1);
+			cairo_fill(j->cr);
+		}
+	}
+	free(t.counts);
+	free(order);
+}
+
+/* The choropleth's classes: a swatch and the range of each. */
+static void legend_choropleth(struct job *j, struct column *c)
+{
+	static const enum msg titles[3] = {M_COUNT_METRIC, M_RATE_METRIC, M_CHANGE_METRIC};
+	struct choropleth_classes cl;
+	double x, y, w, h;
+	if (choropleth_classify(j->ds, j->sh, style_choropleth(j->sty), -1, &j->filter, &cl) < 0)
+		return;
+	if (cl.n_classes > 0 && c->y + row_height(j) <= c->bottom)
+		c->y += text_at(j, &F_BODY, T(j, titles[cl.metric]), c->x, c->y, c->w, 1, LEFT) +
+		        1 * j->unit;
+	double from = cl.min;
+	for (size_t i = 0; i < cl.n_classes; i++) {
+		char a[32], b[64], label[100];
+		double scale = cl.metric == STYLE_METRIC_CHANGE ? 100 : 1;
+		format_value(from * scale, a, sizeof a);
+		format_value(cl.breaks[i] * scale, b, sizeof b);
+		snprintf(label, sizeof label, "%s – %s", a, b);
+		if (!legend_row(j, c, label, &x, &y, &w, &h))
+			break;
+		cairo_rectangle(j->cr, x, y, w, h);
+		set_colour(j->cr, &cl.colours[i], 1);
+		cairo_fill(j->cr);
+		from = cl.breaks[i];
+	}
+	choropleth_classes_free(&cl);
+}
+
 static void legend(struct job *j, const struct page *p, struct column *c)
 {
 	cairo_t *cr = j->cr;
@@ -1126,6 +1206,10 @@ static void legend(struct job *j, const struct page *p, struct column *c)
 		cairo_set_line_width(cr, 1.2 * u);
 		cairo_stroke(cr);
 	}
+	if ((j->layers & RENDER_CHOROPLETH) && style_choropleth(j->sty))
+		legend_choropleth(j, c);
+	if ((j->layers & RENDER_OFFENCES) && style_offences(j->sty))
+		legend_categories(j, p, c);
 	const struct style_area *areas[2] = {style_mahallas(j->sty), style_districts(j->sty)};
 	const unsigned bits[2] = {RENDER_MAHALLAS, RENDER_DISTRICTS};
 	const enum msg names[2] = {M_MAHALLA_LINE, M_DISTRICT_LINE};
