@@ -156,7 +156,7 @@ out:
 
 int cmd_export_density(int argc, char **argv)
 {
-	const char *out = NULL, *bbox = NULL, *kernel = "quartic";
+	const char *out = NULL, *bbox = NULL, *kernel = "quartic", *compress = "deflate";
 	const char *style_path = POSBON_STYLE_DEFAULT;
 	struct filter_opts fo = {0};
 	double cell = 10, radius = 300;
@@ -170,6 +170,8 @@ int cmd_export_density(int argc, char **argv)
 	    {"bbox", OPT_STRING, &bbox, "W,S,E,N",
 	     "extent in lon/lat (default: the district plus one radius)", 0, 0, 0},
 	    {"weighted", OPT_FLAG, &weighted, NULL, "weigh categories as the style does", 0, 0, 0},
+	    {"compress", OPT_STRING, &compress, "KIND",
+	     "GeoTIFF compression: deflate (default), zstd, lzw or none", 0, 0, 0},
 	    FILTER_OPTIONS(fo),
 	    {"style", OPT_STRING, &style_path, "FILE", "style for --weighted", 0, 0, 0},
 	    {0},
@@ -191,7 +193,12 @@ int cmd_export_density(int argc, char **argv)
 		return rc < 0 ? rc : 0;
 	if (npos != 1 || !out)
 		return err_set(ERR_INVALID, "export-density needs DB and -o FILE");
-	struct density_export e = {.path = out, .cell = cell, .bandwidth = radius};
+	struct density_export e = {
+	    .path = out, .cell = cell, .bandwidth = radius, .compress = compress};
+	if (strcasecmp(compress, "deflate") && strcasecmp(compress, "zstd") &&
+	    strcasecmp(compress, "lzw") && strcasecmp(compress, "none"))
+		return err_set(ERR_INVALID, "--compress '%s': expected deflate, zstd, lzw or none",
+		               compress);
 	if ((rc = kde_kernel_parse(kernel, &e.kernel)) < 0)
 		return rc;
 	if (bbox) {

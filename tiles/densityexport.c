@@ -11,6 +11,8 @@
 #include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #define DEFAULT_MAX_CELLS ((size_t)25000000)
 
@@ -55,22 +57,40 @@ static int utm_extent(const dataset *ds, const struct density_export *e, utm **u
 	return 0;
 }
 
-static int write_tiff(const struct density_export *e, const struct density_result *r,
-                      const double *grid)
+enum { STRIP = 256 }; /* rows evaluated and written at a time: one row of 256-px tiles */
+
+/* A point with its weight, for sorting by northing. */
+struct wpoint {
+	double x, y, w;
+};
+
+static int by_northing(const void *a, const void *b)
+{
+	const struct wpoint *p = a, *q = b;
+	return (p->y < q->y) - (p->y > q->y);
+}
+
+/* Creates the GeoTIFF with its georeferencing and metadata. */
+static int create_tiff(const struct density_export *e, const struct density_result *r,
+                       GDALDatasetH *out)
 {
 	char **options = NULL;
 	char *wkt = NULL;
 	int rc = 0;
+	const char *compress = e->compress ? e->compress : "DEFLATE";
+	*out = NULL;
 	GDALAllRegister();
 	GDALDriverH drv = GDALGetDriverByName("GTiff");
 	if (!drv)
 		return err_set(ERR_UNSUPPORTED, "GDAL has no GeoTIFF driver");
-	options = CSLSetNameValue(options, "COMPRESS", "DEFLATE");
 	options = CSLSetNameValue(options, "TILED", "YES");
-	options = CSLSetNameValue(options, "PREDICTOR", "3");
-	GDALDatasetH out = GDALCreate(drv, e->path, r->width, r->height, 1, GDT_Float32, options);
+	if (strcasecmp(compress, "none") != 0) {
+		options = CSLSetNameValue(options, "COMPRESS", compress);
+		options = CSLSetNameValue(options, "PREDICTOR", "3");
+	}
+	GDALDatasetH ds = GDALCreate(drv, e->path, r->width, r->height, 1, GDT_Float32, options);
 	CSLDestroy(options);
-	if (!out)
+	if (!ds)
 		return err_set(ERR_IO, "%s: cannot create: %s", e->path, CPLGetLastErrorMsg());
 	double gt[6] = {r->x0, e->cell, 0, r->y0, 0, -e->cell};
 	OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
@@ -79,24 +99,82 @@ static int write_tiff(const struct density_export *e, const struct density_resul
 		rc = err_set(ERR_PROJ, "EPSG:%d unknown to GDAL", r->epsg);
 		goto out;
 	}
-	GDALSetGeoTransform(out, gt);
-	GDALSetProjection(out, wkt);
+	GDALSetGeoTransform(ds, gt);
+	GDALSetProjection(ds, wkt);
 	char value[64];
 	snprintf(value, sizeof value, "%g", e->bandwidth);
-	GDALSetMetadataItem(out, "POSBON_BANDWIDTH_M", value, NULL);
-	GDALSetMetadataItem(out, "POSBON_KERNEL", kde_kernel_name(e->kernel), NULL);
-	GDALSetMetadataItem(out, "POSBON_UNITS", "offences per km2 over the period", NULL);
+	GDALSetMetadataItem(ds, "POSBON_BANDWIDTH_M", value, NULL);
+	GDALSetMetadataItem(ds, "POSBON_KERNEL", kde_kernel_name(e->kernel), NULL);
+	GDALSetMetadataItem(ds, "POSBON_UNITS", "offences per km2 over the period", NULL);
 	if (e->filter_text)
-		GDALSetMetadataItem(out, "POSBON_FILTER", e->filter_text, NULL);
-	GDALRasterBandH band = GDALGetRasterBand(out, 1);
-	GDALSetDescription(band, "density (offences per km2)");
-	if (GDALRasterIO(band, GF_Write, 0, 0, r->width, r->height, (void *)grid, r->width,
-	                 r->height, GDT_Float64, 0, 0) != CE_None)
-		rc = err_set(ERR_IO, "%s: write failed: %s", e->path, CPLGetLastErrorMsg());
+		GDALSetMetadataItem(ds, "POSBON_FILTER", e->filter_text, NULL);
+	GDALSetDescription(GDALGetRasterBand(ds, 1), "density (offences per km2)");
 out:
 	CPLFree(wkt);
 	OSRDestroySpatialReference(srs);
-	GDALClose(out);
+	if (rc < 0)
+		GDALClose(ds);
+	else
+		*out = ds;
+	return rc;
+}
+
+/* Evaluates the grid a strip of rows at a time, each from the points within
+ * reach of it (sorted by northing), and writes it as Float32. */
+static int write_strips(GDALDatasetH ds, const struct kde_params *p, const struct kde_grid *g,
+                        const struct wpoint *wp, size_t n, double *max_density)
+{
+	int rows = g->height < STRIP ? g->height : STRIP;
+	double *grid = malloc((size_t)g->width * rows * sizeof *grid);
+	float *f32 = malloc((size_t)g->width * rows * sizeof *f32);
+	struct kde_point *pts = malloc((n ? n : 1) * sizeof *pts);
+	double *w = malloc((n ? n : 1) * sizeof *w);
+	GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+	int rc = 0;
+	if (!grid || !f32 || !pts || !w) {
+		rc = err_set(ERR_NOMEM, "export: out of memory for %d rows of %d cells", rows,
+		             g->width);
+		goto out;
+	}
+	for (int j0 = 0; j0 < g->height && rc == 0; j0 += rows) {
+		struct kde_grid s = *g;
+		s.y0 = g->y0 - j0 * g->cell;
+		s.height = g->height - j0 < rows ? g->height - j0 : rows;
+		double reach[4];
+		if ((rc = kde_grid_reach(p, &s, reach)) < 0)
+			break;
+		/* The points between the strip's reach north and south. */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (wp[i].y > reach[3])
+				continue;
+			if (wp[i].y < reach[1])
+				break;
+			pts[k] = (struct kde_point){wp[i].x, wp[i].y};
+			w[k++] = wp[i].w;
+		}
+		if ((rc = kde_grid_eval(p, &s, pts, w, k, grid)) < 0)
+			break;
+		size_t cells = (size_t)s.width * s.height;
+		double top = *max_density;
+		for (size_t i = 0; i < cells; i++) {
+			f32[i] = (float)grid[i];
+			if (grid[i] > top)
+				top = grid[i];
+		}
+		*max_density = top;
+		/* Flushed strip by strip, so that GDAL's block cache never holds
+		 * the whole grid. */
+		if (GDALRasterIO(band, GF_Write, 0, j0, s.width, s.height, f32, s.width, s.height,
+		                 GDT_Float32, 0, 0) != CE_None)
+			rc = err_set(ERR_IO, "write failed: %s", CPLGetLastErrorMsg());
+		GDALFlushCache(ds);
+	}
+out:
+	free(grid);
+	free(f32);
+	free(pts);
+	free(w);
 	return rc;
 }
 
@@ -105,7 +183,9 @@ int density_export_write(const dataset *ds, const struct dataset_filter *f,
 {
 	utm *u = NULL;
 	struct dataset_points pts = {0};
-	double *grid = NULL, ext[4] = {0, 0, 0, 0};
+	struct wpoint *wp = NULL;
+	GDALDatasetH tiff = NULL;
+	double ext[4] = {0, 0, 0, 0};
 	int rc;
 	size_t max = e->max_cells ? e->max_cells : DEFAULT_MAX_CELLS;
 
@@ -135,23 +215,27 @@ int density_export_write(const dataset *ds, const struct dataset_filter *f,
 	                     .width = out->width,
 	                     .height = out->height};
 	double reach[4];
-	if ((rc = kde_grid_reach(&p, &g, reach)) < 0 ||
+	if ((rc = kde_grid_check(&p, &g)) < 0 || (rc = kde_grid_reach(&p, &g, reach)) < 0 ||
 	    (rc = utm_gather(u, ds, reach, f, e->weights, &pts)) < 0)
 		goto done;
 	out->points = pts.n;
-	grid = malloc((size_t)out->width * out->height * sizeof *grid);
-	if (!grid) {
-		rc = err_set(ERR_NOMEM, "export: out of memory for %dx%d cells", out->width,
-		             out->height);
+	wp = malloc((pts.n ? pts.n : 1) * sizeof *wp);
+	if (!wp) {
+		rc = err_set(ERR_NOMEM, "export: out of memory for %zu points", pts.n);
 		goto done;
 	}
-	if ((rc = kde_grid_eval(&p, &g, pts.pts, pts.w, pts.n, grid)) < 0)
+	for (size_t i = 0; i < pts.n; i++)
+		wp[i] = (struct wpoint){pts.pts[i].x, pts.pts[i].y, pts.w ? pts.w[i] : 1};
+	qsort(wp, pts.n, sizeof *wp, by_northing);
+	if ((rc = create_tiff(e, out, &tiff)) < 0 ||
+	    (rc = write_strips(tiff, &p, &g, wp, pts.n, &out->max_density)) < 0)
 		goto done;
-	for (size_t i = 0; i < (size_t)out->width * out->height; i++)
-		out->max_density = fmax(out->max_density, grid[i]);
-	rc = write_tiff(e, out, grid);
 done:
-	free(grid);
+	if (tiff)
+		GDALClose(tiff);
+	if (rc < 0 && tiff)
+		VSIUnlink(e->path);
+	free(wp);
 	dataset_points_free(&pts);
 	utm_free(u);
 	return rc;

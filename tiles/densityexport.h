@@ -6,7 +6,9 @@
  * centre of its extent) through PROJ, cell centres on a regular lattice
  * starting at the extent's west and north edges; values are offences (or
  * weighted offences) per km² over the filter's period, as Float32 with the
- * kernel, bandwidth, cell size and filter in the file's metadata. UTM metres
+ * kernel, bandwidth, cell size and filter in the file's metadata, computed
+ * and written 256 rows at a time (memory stays at a strip, not the grid).
+ * UTM metres
  * are taken as ground metres: within a zone they differ by at most 0.04%.
  *
  * Threading: one export per store at a time.
@@ -28,6 +30,7 @@ struct density_export {
 	const double *weights;   /* per dataset category; NULL weighs every offence 1 */
 	size_t max_cells;        /* refuse larger grids; 0: 25,000,000 */
 	const char *filter_text; /* recorded in the metadata */
+	const char *compress;    /* GeoTIFF COMPRESS: NULL "DEFLATE", "ZSTD", "LZW", "NONE" */
 };
 
 /* What was written. */
