@@ -460,7 +460,7 @@ out:
 	return rc;
 }
 
-static void day_text(long day, char *buf, size_t n)
+void dosage_day_text(long day, char *buf, size_t n)
 {
 	time_t t = (time_t)day * 86400;
 	struct tm tm;
@@ -493,8 +493,8 @@ int dosage_geojson(const struct dosage_result *r, const struct hotspot_set *set,
 		return rc;
 	if (set->has_shift)
 		shift_format(&set->shift, shift, sizeof shift);
-	day_text(r->from_day, from, sizeof from);
-	day_text(r->to_day, to, sizeof to);
+	dosage_day_text(r->from_day, from, sizeof from);
+	dosage_day_text(r->to_day, to, sizeof to);
 	fc = json_pack("{s:s, s:[], s:s, s:s, s:s?, s:i, s:f, s:i, s:i, s:I, s:i, s:f}", "type",
 	               "FeatureCollection", "features", "from", from, "to", to, "shift",
 	               *shift ? shift : NULL, "occurrences", (int)r->occurrences, "target_minutes",

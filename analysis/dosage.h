@@ -122,6 +122,9 @@ int dosage_from_store(store *st, const struct hotspot_set *set, const struct dos
  * zone when text is NULL. ERR_INVALID naming field ("date: ..."). */
 int dosage_day(const tz *zone, const char *field, const char *text, long *day);
 
+/* Local day (days since 1970-01-01) as "YYYY-MM-DD" into buf of n bytes. */
+void dosage_day_text(long day, char *buf, size_t n);
+
 /* "unvisited", "short", "met". */
 const char *dosage_status_name(enum dosage_status s);
 
