@@ -374,8 +374,8 @@ int dosage_compute(const struct hotspot_set *set, const struct shapes_track *con
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int32_t unit;
-		int used;
+		int32_t unit = 0;
+		int used = 0;
 		if ((rc = unit_index(index, out, tracks[i], &unit)) < 0 ||
 		    (rc = walk_track(&k, tracks[i], unit, &used)) < 0)
 			goto out;
