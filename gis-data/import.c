@@ -169,6 +169,11 @@ struct importer {
 	/* tracks from points: fixes gathered over the file, grouped at the end */
 	struct track_fix *fixes;
 	size_t n_fixes, cap_fixes;
+	/* GPX track points: the fields naming their track and segment, and
+	 * the tracks' names by track_fid (NULL when unnamed) */
+	int gpx_track_field, gpx_segment_field;
+	char **gpx_names;
+	size_t n_gpx_names;
 };
 
 struct track_fix {
@@ -1031,7 +1036,9 @@ static int import_track_line(struct importer *im, OGRFeatureH f, OGRGeometryH g)
 	if ((rc = resolve(im, &im->services, val(im, "service"), &service)) < 0)
 		goto out;
 	struct store_track t = {.external_id = id,
-	                        .unit = val(im, "unit") ? val(im, "unit") : id,
+	                        .unit = im->o->unit       ? im->o->unit
+	                                : val(im, "unit") ? val(im, "unit")
+	                                                  : id,
 	                        .service = service,
 	                        .fixes = fixes,
 	                        .n_fixes = (size_t)n};
@@ -1061,7 +1068,21 @@ static int gather_fix(struct importer *im, OGRFeatureH f)
 		                 "field time: a GPS fix needs its time");
 	if ((rc = parse_time_fields(im, val(im, "time"), NULL, "time", &when)) < 0)
 		return rc;
-	const char *key = val(im, "id") ? val(im, "id") : val(im, "unit");
+	const char *unit = im->o->unit ? im->o->unit : val(im, "unit");
+	char gpx_key[320];
+	const char *key = val(im, "id") ? val(im, "id") : unit;
+	if (im->gpx_track_field >= 0) {
+		int track = OGR_F_GetFieldAsInteger(f, im->gpx_track_field);
+		int segment = OGR_F_GetFieldAsInteger(f, im->gpx_segment_field);
+		if (!im->o->unit && track >= 0 && (size_t)track < im->n_gpx_names &&
+		    im->gpx_names[track])
+			unit = im->gpx_names[track];
+		if (!unit)
+			return row_error(im, ERR_INVALID, "fix without a unit",
+			                 "GPX track %d has no name: give the unit (--unit)", track);
+		snprintf(gpx_key, sizeof gpx_key, "%s/%d.%d", unit, track, segment);
+		key = gpx_key;
+	}
 	if (!key)
 		return row_error(im, ERR_INVALID, "fix without a unit",
 		                 "fields id/unit: a GPS fix needs its track or unit");
@@ -1075,7 +1096,7 @@ static int gather_fix(struct importer *im, OGRFeatureH f)
 	}
 	struct track_fix *tf = &im->fixes[im->n_fixes];
 	tf->key = strdup(key);
-	tf->unit = strdup(val(im, "unit") ? val(im, "unit") : key);
+	tf->unit = strdup(unit ? unit : key);
 	tf->service = val(im, "service") ? strdup(val(im, "service")) : NULL;
 	tf->fix = (struct store_fix){x, y, when.from};
 	tf->row = im->row;
@@ -1160,6 +1181,47 @@ static void register_drivers(void)
 	GDALAllRegister();
 }
 
+/* The names of a GPX file's tracks by FID, which its track points refer to
+ * (track_fid, track_seg_id): a track's name is the patrol's unit. */
+static int gpx_track_names(struct importer *im)
+{
+	OGRLayerH tracks = GDALDatasetGetLayerByName(im->ds, "tracks");
+	im->gpx_track_field = OGR_FD_GetFieldIndex(im->defn, "track_fid");
+	im->gpx_segment_field = OGR_FD_GetFieldIndex(im->defn, "track_seg_id");
+	if (!tracks || im->gpx_track_field < 0 || im->gpx_segment_field < 0) {
+		im->gpx_track_field = -1;
+		return 0;
+	}
+	int name_field = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(tracks), "name");
+	OGRFeatureH f;
+	OGR_L_ResetReading(tracks);
+	while ((f = OGR_L_GetNextFeature(tracks)) != NULL) {
+		GIntBig fid = OGR_F_GetFID(f);
+		const char *name = name_field >= 0 && OGR_F_IsFieldSetAndNotNull(f, name_field)
+		                       ? OGR_F_GetFieldAsString(f, name_field)
+		                       : NULL;
+		int rc = 0;
+		if (fid >= 0 && fid < 1000000 && (size_t)fid >= im->n_gpx_names) {
+			char **v = realloc(im->gpx_names, ((size_t)fid + 1) * sizeof *v);
+			if (v) {
+				memset(v + im->n_gpx_names, 0,
+				       ((size_t)fid + 1 - im->n_gpx_names) * sizeof *v);
+				im->gpx_names = v;
+				im->n_gpx_names = (size_t)fid + 1;
+			} else {
+				rc = err_set(ERR_NOMEM, "import: out of memory");
+			}
+		}
+		if (rc == 0 && name && *name && fid >= 0 && (size_t)fid < im->n_gpx_names &&
+		    !(im->gpx_names[fid] = strdup(name)))
+			rc = err_set(ERR_NOMEM, "import: out of memory");
+		OGR_F_Destroy(f);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int open_layer(struct importer *im)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -1168,7 +1230,8 @@ static int open_layer(struct importer *im)
 	if (!im->ds)
 		return err_set(ERR_IO, "%s: cannot read as a vector file: %s", im->o->path,
 		               *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "unknown format");
-	int csv = strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(im->ds)), "CSV") == 0;
+	const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(im->ds));
+	int csv = strcmp(driver, "CSV") == 0, gpx = strcmp(driver, "GPX") == 0;
 	im->rep->row_word = csv ? "row" : "feature";
 	if (im->o->ogr_layer) {
 		im->layer = GDALDatasetGetLayerByName(im->ds, im->o->ogr_layer);
@@ -1177,7 +1240,7 @@ static int open_layer(struct importer *im)
 			               im->o->ogr_layer);
 	} else {
 		/* GPX files hold waypoints, routes and tracks; a patrol is its fixes. */
-		if (im->o->layer == IMPORT_TRACKS)
+		if (im->o->layer == IMPORT_TRACKS && gpx)
 			im->layer = GDALDatasetGetLayerByName(im->ds, "track_points");
 		if (!im->layer && GDALDatasetGetLayerCount(im->ds) > 0)
 			im->layer = GDALDatasetGetLayer(im->ds, 0);
@@ -1186,6 +1249,12 @@ static int open_layer(struct importer *im)
 	}
 	im->defn = OGR_L_GetLayerDefn(im->layer);
 	im->n_fields = OGR_FD_GetFieldCount(im->defn);
+	if (gpx && im->o->layer == IMPORT_TRACKS &&
+	    strcmp(OGR_L_GetName(im->layer), "track_points") == 0) {
+		int rc = gpx_track_names(im);
+		if (rc < 0)
+			return rc;
+	}
 	im->rep->layer_name = strdup(OGR_L_GetName(im->layer));
 	return im->rep->layer_name ? 0 : err_set(ERR_NOMEM, "import: out of memory");
 }
@@ -1246,6 +1315,9 @@ static void importer_cleanup(struct importer *im)
 		free(im->fixes[i].service);
 	}
 	free(im->fixes);
+	for (size_t i = 0; i < im->n_gpx_names; i++)
+		free(im->gpx_names[i]);
+	free(im->gpx_names);
 	for (int t = 0; t < MAX_TARGETS; t++)
 		free(im->vals[t]);
 	resolver_free(&im->categories);
@@ -1265,7 +1337,7 @@ static void importer_cleanup(struct importer *im)
 
 int import_run(store *st, const struct import_options *o, struct import_report *rep)
 {
-	struct importer im = {.st = st, .o = o, .rep = rep};
+	struct importer im = {.st = st, .o = o, .rep = rep, .gpx_track_field = -1};
 	OGRFeatureH f = NULL;
 	int rc, in_txn = 0;
 

@@ -56,6 +56,7 @@ struct import_options {
 	const char *source; /* id namespace for rows without an id; NULL: file name */
 	const char *actor;  /* who imports, for the audit row; NULL: "import" */
 	int skip_bad;       /* skip bad rows instead of rolling the file back */
+	const char *unit;   /* tracks: the unit of every fix and line, overriding the file */
 	/* Called now and then with rows read and the total (-1 when unknown). */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
@@ -80,7 +81,7 @@ struct import_report {
 	long repeated_ids;    /* rows whose id repeated an earlier row's */
 	int no_mahallas;      /* offences imported before any mahalla */
 	const char *row_word; /* "row" for CSV, numbered as a spreadsheet shows it (the
-				 header is row 1), "feature" otherwise */
+	                         header is row 1), "feature" otherwise */
 	char *layer_name;     /* the OGR layer read */
 	char *crs;            /* the CRS the coordinates were read in */
 	char *mapping;        /* "target=SOURCE, ..." as used */

@@ -51,6 +51,8 @@ enum stmt_id {
 	ST_TRACK_GET,
 	ST_TRACK_INS,
 	ST_TRACK_UPD,
+	ST_TRACK_FIXES,
+	ST_UNITS,
 	ST_AUDIT,
 	ST_COUNT
 };
@@ -149,6 +151,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_TRACK_UPD] = "UPDATE patrol_tracks SET unit = ?2, service = ?3, started_at = ?4, "
                      "ended_at = ?5, n_fixes = ?6, row_hash = ?7, updated_at = ?8, "
                      "geom = GeomFromWKB(?9, 4326) WHERE id = ?1",
+    [ST_TRACK_FIXES] = "SELECT AsBinary(geom) FROM patrol_tracks WHERE external_id = ?1",
+    /* Each unit's latest track (the last by id on ties) and its last fix. */
+    [ST_UNITS] = "SELECT unit, service, ended_at, ST_X(EndPoint(geom)), ST_Y(EndPoint(geom)) "
+                 "FROM patrol_tracks t WHERE id = (SELECT id FROM patrol_tracks u WHERE "
+                 "u.unit = t.unit ORDER BY ended_at DESC, id DESC LIMIT 1) AND "
+                 "(?1 IS NULL OR ended_at >= ?1) ORDER BY unit",
     [ST_AUDIT] = "INSERT INTO audit(at, actor, action, entity, entity_id, detail) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
@@ -258,6 +266,8 @@ static const struct migration migrations[] = {
      " v.replaced_at FROM patrol_zone_versions v LEFT JOIN patrol_zones z ON z.id = v.zone_id;"
      "DROP TABLE patrol_zone_versions;"
      "ALTER TABLE zone_history RENAME TO patrol_zone_versions;"},
+    /* Live positions: each unit's latest track without a scan. */
+    {"tracks by unit", "CREATE INDEX patrol_tracks_unit ON patrol_tracks(unit, ended_at);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1335,6 +1345,122 @@ int store_put_track(store *st, const struct store_track *t, struct store_put_inf
 	rc = bump_data_version(st);
 out:
 	free(wkb);
+	return rc;
+}
+
+/* The fixes of a LINESTRING M as ISO WKB (type 2002, little-endian, as
+ * track_wkb() writes it and SpatiaLite's AsBinary() returns it) appended to
+ * *v; ERR_GEOMETRY for anything else. */
+static int read_fixes(const char *what, const unsigned char *b, size_t len, struct store_fix *v,
+                      size_t *n)
+{
+	uint32_t type, count;
+	if (!b || len < 9 || b[0] != 1)
+		return err_set(ERR_GEOMETRY, "%s: unreadable WKB", what);
+	memcpy(&type, b + 1, 4);
+	memcpy(&count, b + 5, 4);
+	if ((type != 2002 && type != 0x40000002) || (len - 9) != (size_t)count * 24)
+		return err_set(ERR_GEOMETRY, "%s: not a LINESTRING M", what);
+	for (uint32_t i = 0; i < count; i++) {
+		double m;
+		const unsigned char *p = b + 9 + 24 * (size_t)i;
+		memcpy(&v[*n].lon, p, 8);
+		memcpy(&v[*n].lat, p + 8, 8);
+		memcpy(&m, p + 16, 8);
+		v[(*n)++].t = (int64_t)m;
+	}
+	return 0;
+}
+
+/* Fixes with their order of arrival, so that a later fix of the same time
+ * wins. */
+struct fix_order {
+	struct store_fix fix;
+	size_t seq;
+};
+
+static int compare_fix_order(const void *a, const void *b)
+{
+	const struct fix_order *x = a, *y = b;
+	if (x->fix.t != y->fix.t)
+		return x->fix.t < y->fix.t ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int store_append_fixes(store *st, const struct store_track *t, struct store_put_info *info)
+{
+	sqlite3_stmt *s = stmt(st, ST_TRACK_FIXES);
+	struct store_fix *old = NULL, *merged = NULL;
+	struct fix_order *order = NULL;
+	size_t n_old = 0, n = 0;
+	int rc = 0;
+	memset(info, 0, sizeof *info);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_text(s, 1, t->external_id, -1, SQLITE_STATIC);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(s, 0);
+		if (!(old = malloc((len / 24 + 1) * sizeof *old)))
+			rc = err_set(ERR_NOMEM, "store: out of memory");
+		else
+			rc =
+			    read_fixes(t->external_id, sqlite3_column_blob(s, 0), len, old, &n_old);
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(st, "reading a track");
+	}
+	sqlite3_reset(s);
+	if (rc < 0)
+		goto out;
+	size_t total = n_old + t->n_fixes;
+	if (!(order = malloc((total + 1) * sizeof *order)) ||
+	    !(merged = malloc((total + 1) * sizeof *merged))) {
+		rc = err_set(ERR_NOMEM, "store: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < total; i++)
+		order[i] = (struct fix_order){i < n_old ? old[i] : t->fixes[i - n_old], i};
+	qsort(order, total, sizeof *order, compare_fix_order);
+	for (size_t i = 0; i < total; i++) {
+		if (n && merged[n - 1].t == order[i].fix.t)
+			n--;
+		merged[n++] = order[i].fix;
+	}
+	/* A line needs two points: a lone fix is kept as itself twice. */
+	if (n == 1)
+		merged[n++] = merged[0];
+	struct store_track whole = *t;
+	whole.fixes = merged;
+	whole.n_fixes = n;
+	rc = store_put_track(st, &whole, info);
+out:
+	free(order);
+	free(merged);
+	free(old);
+	return rc;
+}
+
+int store_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, ST_UNITS);
+	int rc = 0, r;
+	if (!s)
+		return ERR_DB;
+	if (since == STORE_NO_TIME)
+		sqlite3_bind_null(s, 1);
+	else
+		sqlite3_bind_int64(s, 1, since);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_unit u = {.unit = (const char *)sqlite3_column_text(s, 0),
+		                       .service = (const char *)sqlite3_column_text(s, 1),
+		                       .last = {sqlite3_column_double(s, 3),
+		                                sqlite3_column_double(s, 4),
+		                                sqlite3_column_int64(s, 2)}};
+		rc = fn(ctx, &u);
+	}
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = db_error(st, "listing units");
+	sqlite3_reset(s);
 	return rc;
 }
 

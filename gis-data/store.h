@@ -223,6 +223,27 @@ struct store_track {
 
 int store_put_track(store *st, const struct store_track *t, struct store_put_info *info);
 
+/* Adds the fixes of t (any order) to the stored track with t's external id,
+ * creating it with t's unit and service when there is none: a live unit's
+ * track of the day. A fix at a time the track already holds replaces it. A
+ * track of one fix is stored as that fix twice (a line needs two points).
+ * Errors as store_put_track(), ERR_GEOMETRY for an unreadable stored track. */
+int store_append_fixes(store *st, const struct store_track *t, struct store_put_info *info);
+
+/* A unit's last known position: the last fix of its latest track. Strings
+ * are borrowed for the callback only; service may be NULL. */
+struct store_unit {
+	const char *unit, *service;
+	struct store_fix last;
+};
+
+/* Called once per unit; a nonzero return stops the walk and is returned. */
+typedef int (*store_unit_fn)(void *ctx, const struct store_unit *u);
+
+/* Every unit whose latest track ends at or after since (STORE_NO_TIME: all),
+ * by unit. */
+int store_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
+
 /* Appends an audit row. */
 int store_audit(store *st, const char *actor, const char *action, const char *entity,
                 const char *entity_id, const char *detail);

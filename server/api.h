@@ -17,6 +17,9 @@ int api_offences_get(struct http_request *rq);
 int api_offences_post(struct http_request *rq);
 int api_offence_patch(struct http_request *rq);
 int api_offence_delete(struct http_request *rq);
-int api_hotspots(struct http_request *rq); /* GeoJSON of a shift's hotspots */
+int api_hotspots(struct http_request *rq);    /* GeoJSON of a shift's hotspots */
+int api_dosage(struct http_request *rq);      /* GeoJSON of the hotspots' dosage */
+int api_tracks_post(struct http_request *rq); /* live fixes of a unit */
+int api_units(struct http_request *rq);       /* each unit's last position */
 
 #endif

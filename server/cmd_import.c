@@ -81,7 +81,7 @@ static void print_report(const char *path, const struct import_report *r, double
 int cmd_import(int argc, char **argv)
 {
 	const char *layer = NULL, *srs = NULL, *tzname = NULL, *order = NULL, *source = NULL;
-	const char *ogr_layer = NULL;
+	const char *ogr_layer = NULL, *unit = NULL;
 	struct opt_list fields = {0};
 	int skip_bad = 0, quiet = 0;
 	char targets[5][256];
@@ -112,6 +112,9 @@ int cmd_import(int argc, char **argv)
 	    {"source", OPT_STRING, &source, "NAME",
 	     "id namespace for rows without an id column (default: the file name)", 0, 0, 0},
 	    {"ogr-layer", OPT_STRING, &ogr_layer, "NAME", "layer of a multi-layer file", 0, 0, 0},
+	    {"unit", OPT_STRING, &unit, "UNIT",
+	     "tracks: the unit of every fix (default: the GPX track's name or the unit field)", 0,
+	     0, 0},
 	    {"skip-bad", OPT_FLAG, &skip_bad, NULL, "skip bad rows (reported) instead of failing",
 	     0, 0, 0},
 	    {"quiet", OPT_FLAG, &quiet, NULL, "no progress bar", 0, 0, 0},
@@ -137,6 +140,7 @@ int cmd_import(int argc, char **argv)
 	                           .source = source,
 	                           .ogr_layer = ogr_layer,
 	                           .skip_bad = skip_bad,
+	                           .unit = unit,
 	                           .fields = maps,
 	                           .n_fields = (size_t)fields.n};
 	if ((rc = import_layer_parse(layer, &o.layer)) < 0)

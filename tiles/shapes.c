@@ -1043,6 +1043,14 @@ int shapes_load(store *st, const struct shapes_options *opt, shapes **out)
 		rc = nomem();
 		goto out;
 	}
+	if (opt && opt->tracks_only) {
+		if ((rc = open_frame(&L, opt->crs)) == 0 &&
+		    (rc = load_tracks(&L, opt->tracks_from, opt->tracks_to)) == 0) {
+			*out = L.sh;
+			L.sh = NULL;
+		}
+		goto out;
+	}
 	if ((rc = open_frame(&L, opt ? opt->crs : NULL)) < 0 ||
 	    (rc = load_areas(&L, SHAPES_DISTRICTS)) < 0 ||
 	    (rc = load_areas(&L, SHAPES_MAHALLAS)) < 0 || (rc = load_zones(&L)) < 0 ||

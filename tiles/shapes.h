@@ -125,7 +125,8 @@ struct shapes_track {
 struct shapes_options {
 	const char *crs; /* NULL: Web Mercator; else "EPSG:32642", a PROJ string */
 	int64_t tracks_from,
-	    tracks_to; /* only tracks meeting this UTC window; STORE_NO_TIME open */
+	    tracks_to;   /* only tracks meeting this UTC window; STORE_NO_TIME open */
+	int tracks_only; /* no districts, mahallas or zones: the tracks alone, cheaply */
 };
 
 /* Loads every district, mahalla and zone of st and the tracks of the window,

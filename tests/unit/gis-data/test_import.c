@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Writes text to name in the test's folder; returns the path in buf. */
 static const char *put_file(const struct testutil_db *f, const char *name, const char *text,
@@ -970,6 +971,108 @@ static void test_line_track_gets_even_times(void **state)
 	}
 }
 
+/* A GPX track for the generator below: its name (NULL: none), and per
+ * segment the number of fixes, one every 10 s eastwards from lon0 at 41.3
+ * from the UTC time t0. */
+struct gpx_track {
+	const char *name;
+	int n_segments;
+	int fixes[3];
+	double lon0[3];
+	int64_t t0[3];
+};
+
+/* Writes a GPX 1.1 file of the tracks to path (times in UTC, "Z"). */
+static void write_gpx(const char *path, const struct gpx_track *tracks, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" "
+	            "creator=\"posbon tests\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(fp, "<trk>");
+		if (tracks[i].name)
+			fprintf(fp, "<name>%s</name>", tracks[i].name);
+		for (int s = 0; s < tracks[i].n_segments; s++) {
+			fprintf(fp, "<trkseg>\n");
+			for (int k = 0; k < tracks[i].fixes[s]; k++) {
+				time_t t = (time_t)(tracks[i].t0[s] + 10 * k);
+				struct tm tm;
+				char when[32];
+				gmtime_r(&t, &tm);
+				strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+				fprintf(fp,
+				        "<trkpt lat=\"41.3\" lon=\"%.5f\"><ele>450</ele>"
+				        "<time>%s</time></trkpt>\n",
+				        tracks[i].lon0[s] + 0.0001 * k, when);
+			}
+			fprintf(fp, "</trkseg>");
+		}
+		fprintf(fp, "</trk>\n");
+	}
+	fprintf(fp, "</gpx>\n");
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* One track per GPX track and segment, the unit from the track's name or
+ * --unit; a track without a name and no --unit is refused naming --unit. */
+static void test_gpx_tracks(void **state)
+{
+	struct testutil_db *f = *state;
+	char path[700], buf[64];
+	struct import_report rep;
+	const int64_t t0 = utc(2024, 5, 1, 8, 0, 0);
+	const struct gpx_track named[] = {
+	    {"PPX-7", 2, {30, 12}, {69.200, 69.210}, {t0, t0 + 600}},
+	    {"Y-2", 1, {5}, {69.220}, {t0 + 60}},
+	};
+	testutil_path(path, sizeof path, f->dir, "patrol.gpx");
+	write_gpx(path, named, 2);
+	import_ok(f, IMPORT_TRACKS, path, &rep);
+	assert_string_equal(rep.layer_name, "track_points");
+	assert_int_equal(rep.read, 47);
+	assert_int_equal(rep.inserted, 3);
+	import_report_free(&rep);
+	/* The second segment starts 10 minutes later: a track of its own. */
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-7'"),
+	                 2);
+	char sql[300];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-7' AND started_at = %lld "
+	         "AND ended_at = %lld AND n_fixes = 30",
+	         (long long)t0, (long long)(t0 + 290));
+	assert_int_equal(testutil_count(store_db(f->st), sql), 1);
+	snprintf(sql, sizeof sql,
+	         "SELECT CAST(ST_M(ST_PointN(geom, 5)) AS INTEGER) - %lld FROM patrol_tracks "
+	         "WHERE unit = 'Y-2'",
+	         (long long)t0);
+	assert_int_equal(testutil_count(store_db(f->st), sql), 60 + 40);
+	assert_string_equal(text(f->st,
+	                         "SELECT round(ST_X(ST_PointN(geom, 3)), 5) FROM "
+	                         "patrol_tracks WHERE unit = 'Y-2'",
+	                         buf, sizeof buf),
+	                    "69.2202");
+	import_ok(f, IMPORT_TRACKS, path, &rep);
+	assert_int_equal(rep.unchanged, 3);
+	import_report_free(&rep);
+
+	const struct gpx_track unnamed[] = {{NULL, 1, {4}, {69.230}, {t0}}};
+	testutil_path(path, sizeof path, f->dir, "unnamed.gpx");
+	write_gpx(path, unnamed, 1);
+	struct import_options o = {.layer = IMPORT_TRACKS, .path = path};
+	assert_int_equal(import_run(f->st, &o, &rep), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "--unit"));
+	import_report_free(&rep);
+	o.unit = "PPX-9";
+	assert_int_equal(import_run(f->st, &o, &rep), 0);
+	assert_int_equal(rep.inserted, 1);
+	import_report_free(&rep);
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM patrol_tracks WHERE "
+	                                                 "unit = 'PPX-9' AND n_fixes = 4"),
+	                 1);
+}
+
 /* --- field mapping --------------------------------------------------------------- */
 
 static void test_field_errors_name_the_field(void **state)
@@ -1124,6 +1227,7 @@ int main(void)
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_gps_fixes_become_tracks, testutil_db_open,
 	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_gpx_tracks, testutil_db_open, testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_line_track_gets_even_times, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_field_errors_name_the_field, testutil_db_open,
