@@ -8,6 +8,7 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
+import { bboxOf, geometryContains } from './geometry.js';
 import {
 	LANGS,
 	fmtNumber,
@@ -446,45 +447,6 @@ function onTileError() {
 }
 
 /* ---------- mahallas: fill, point-in-polygon, selection ---------- */
-
-function ringContains(ring, x, y) {
-	let inside = false;
-	for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-		const [xi, yi] = ring[i];
-		const [xj, yj] = ring[j];
-		if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-	}
-	return inside;
-}
-
-function polygonContains(rings, x, y) {
-	if (!rings.length || !ringContains(rings[0], x, y)) return false;
-	for (let k = 1; k < rings.length; k++) if (ringContains(rings[k], x, y)) return false;
-	return true;
-}
-
-function geometryContains(g, x, y) {
-	if (!g) return false;
-	if (g.type === 'Polygon') return polygonContains(g.coordinates, x, y);
-	if (g.type === 'MultiPolygon') return g.coordinates.some((p) => polygonContains(p, x, y));
-	if (g.type === 'GeometryCollection') return g.geometries.some((c) => geometryContains(c, x, y));
-	return false;
-}
-
-function bboxOf(g) {
-	const b = [Infinity, Infinity, -Infinity, -Infinity];
-	const walk = (c) => {
-		if (typeof c[0] === 'number') {
-			b[0] = Math.min(b[0], c[0]);
-			b[1] = Math.min(b[1], c[1]);
-			b[2] = Math.max(b[2], c[0]);
-			b[3] = Math.max(b[3], c[1]);
-		} else c.forEach(walk);
-	};
-	if (g?.type === 'GeometryCollection') g.geometries.forEach((x) => walk(x.coordinates));
-	else if (g?.coordinates) walk(g.coordinates);
-	return b;
-}
 
 /* The mahalla feature under lon, lat, or null. */
 function mahallaAt(lon, lat) {

@@ -44,6 +44,10 @@ URL="http://127.0.0.1:$port/"
 check "the viewer's page is served" "$(curl -s -o /dev/null -w "%{http_code}" "$URL")" 200
 check "Leaflet is served from node_modules" \
 	"$(curl -s -o /dev/null -w "%{http_code}" "${URL}vendor/leaflet/leaflet-src.esm.js")" 200
+check "Geoman is served from node_modules" \
+	"$(curl -s -o /dev/null -w "%{http_code}" "${URL}vendor/geoman/leaflet-geoman.min.js")" 200
+check "Geoman's folder does not lead outside it" \
+	"$(curl -s --path-as-is -o /dev/null -w "%{http_code}" "${URL}vendor/geoman/../../../../package.json")" 404
 
 if POSBON_URL="$URL" POSBON_TOKEN="$token" \
 	POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
