@@ -9,6 +9,7 @@
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
 import { bboxOf, geometryContains } from './geometry.js';
+import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
 	fmtNumber,
@@ -294,6 +295,7 @@ function filterParams() {
 		const sel = selectedCodes(kind);
 		if (sel) p.set(kind, sel.join(','));
 	}
+	planningFilter(p);
 	return p;
 }
 
@@ -335,6 +337,7 @@ function initMap() {
 		zoomSnap: 0.25,
 		zoomDelta: 1,
 		wheelPxPerZoomLevel: 90,
+		pmIgnore: false, /* Geoman (planners only) works on this map */
 	});
 	state.map = map;
 	map.createPane('districtFill').style.zIndex = 150;
@@ -404,7 +407,8 @@ function makeTileLayer(id, url) {
  * invisibly above the old one and takes its place once its tiles are in. */
 function syncLayer(id) {
 	const map = state.map;
-	const want = !!state.view.layers[id] && state.meta.layers.includes(id);
+	/* The planning mode draws the zones itself, editable. */
+	const want = !!state.view.layers[id] && state.meta.layers.includes(id) && !(id === 'zones' && planningActive());
 	const cur = state.tiles[id];
 	const pend = state.pending[id];
 	if (!want) {
@@ -490,6 +494,7 @@ async function loadMahallas() {
 }
 
 function onMapClick(e) {
+	if (plannerBusy()) return;
 	const f = mahallaAt(e.latlng.lng, e.latlng.lat);
 	if (!f) {
 		if (state.mahallas.length) showOutside();
@@ -1245,6 +1250,15 @@ async function start(me) {
 		/* storage disabled: the panel starts open */
 	}
 	buildPanel();
+	let planner = canPlan(me);
+	if (planner) {
+		try {
+			await plannerLoad(L);
+		} catch (e) {
+			planner = false;
+			showError(e);
+		}
+	}
 	initMap();
 	state.filterKey = filterParams().toString();
 	state.lastUpdate = Date.now();
@@ -1253,6 +1267,22 @@ async function start(me) {
 	loadLegend();
 	loadMahallas();
 	startEvents();
+	if (planner) {
+		plannerStart({
+			L: globalThis.L,
+			map: state.map,
+			api,
+			el,
+			meta: state.meta,
+			colourOf,
+			mahallas: () => state.mahallas,
+			isoDate,
+			flash,
+			toast,
+			showError,
+			filtersChanged,
+		});
+	}
 	setInterval(tick, TICK_MS);
 	document.body.dataset.ready = 'true';
 }
