@@ -10,18 +10,12 @@
 //
 // tests/integration/test_browser.sh sets these up.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const TOKEN = process.env.POSBON_PLANNER_TOKEN || '';
-const CHROMIUM = process.env.POSBON_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const UI_MS = 15000;
 const NAME = 'Bozor kechki';
 
@@ -34,15 +28,8 @@ async function zones() {
 const zoneClass = (id) => `.zone-${String(id).replace(/[^\w-]/g, '_')}`;
 
 test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
-	const profile = mkdtempSync(join(tmpdir(), 'posbon-chromium-'));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: ARGS,
-		viewport: { width: 1920, height: 1080 },
-	});
+	const { page, close } = await launch();
 	const pageErrors = [];
-	const page = context.pages()[0] || (await context.newPage());
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	let box;
 	let zoneId;
@@ -188,7 +175,6 @@ test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN
 			assert.deepEqual(pageErrors, []);
 		});
 	} finally {
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 });
