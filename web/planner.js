@@ -52,6 +52,7 @@ const plan = {
 	draft: null, /* a just drawn polygon, before its first save */
 	form: null, /* { feature (stored, or null for a new zone), layer } */
 	undo: [], /* changes, newest last: lists of operations that revert them */
+	latest: new Map(), /* id -> version of this viewer's last write: an undo goes on from it */
 	seq: 0,
 	listeners: new Set(),
 };
@@ -456,18 +457,20 @@ function write(method, feature, version, id = feature?.properties?.id) {
 }
 
 /* Does op (of the kinds written by the functions below) and returns the op
- * that reverts it. */
+ * that reverts it. A version this viewer wrote since op was recorded (by
+ * undoing a later change) stands for op's; anyone else's gives a 412. */
 async function apply(op) {
-	if (op.kind === 'create') {
-		const stored = await write('POST', op.feature);
-		return { kind: 'delete', id: stored.properties.id, version: stored.properties.version, feature: stored };
+	const id = op.id ?? op.feature?.properties?.id;
+	const version = plan.latest.get(id) ?? op.version;
+	if (op.kind === 'delete') {
+		await write('DELETE', null, version, id);
+		return { kind: 'create', feature: body(op.feature) };
 	}
-	if (op.kind === 'update') {
-		const stored = await write('PUT', op.feature, op.version);
-		return { kind: 'update', feature: body(op.before), version: stored.properties.version, before: stored };
-	}
-	await write('DELETE', null, op.version, op.id);
-	return { kind: 'create', feature: body(op.feature) };
+	const stored = op.kind === 'create' ? await write('POST', op.feature) : await write('PUT', op.feature, version);
+	const p = stored.properties;
+	plan.latest.set(p.id, p.version);
+	if (op.kind === 'create') return { kind: 'delete', id: p.id, version: p.version, feature: stored };
+	return { kind: 'update', feature: body(op.before), version: p.version, before: stored };
 }
 
 /* Runs the operations of one change, remembering how to revert them. */
