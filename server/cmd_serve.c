@@ -27,6 +27,9 @@
 #ifndef POSBON_LEAFLET_DIR
 #define POSBON_LEAFLET_DIR "node_modules/leaflet/dist"
 #endif
+#ifndef POSBON_GEOMAN_DIR
+#define POSBON_GEOMAN_DIR "node_modules/@geoman-io/leaflet-geoman-free/dist"
+#endif
 
 /* A whole (small) file as a NUL-terminated string in *out; free(). */
 static int read_text(const char *path, char **out)
@@ -144,6 +147,7 @@ int cmd_serve(int argc, char **argv)
 	app.basemap = basemap;
 	app.web.web = web_dir;
 	app.web.leaflet = POSBON_LEAFLET_DIR;
+	app.web.geoman = POSBON_GEOMAN_DIR;
 	atomic_init(&app.ingested, 0);
 	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
 	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir};

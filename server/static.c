@@ -42,15 +42,19 @@ static int safe_path(const char *p)
 
 int static_serve(struct http_request *rq, const struct static_dirs *dirs)
 {
-	const char *path = rq->path, *root = dirs->web, *rel;
+	const char *path = rq->path, *root = dirs->web, *rel = path + 1;
 	char full[PATH_MAX], real[PATH_MAX], real_root[PATH_MAX];
+	const struct {
+		const char *prefix, *root;
+	} vendors[] = {{"/vendor/leaflet/", dirs->leaflet}, {"/vendor/geoman/", dirs->geoman}};
 	if (strcmp(path, "/") == 0)
 		rel = "index.html";
-	else if (strncmp(path, "/vendor/leaflet/", 16) == 0) {
-		root = dirs->leaflet;
-		rel = path + 16;
-	} else {
-		rel = path + 1;
+	for (size_t i = 0; i < sizeof vendors / sizeof vendors[0]; i++) {
+		size_t n = strlen(vendors[i].prefix);
+		if (strncmp(path, vendors[i].prefix, n) == 0) {
+			root = vendors[i].root;
+			rel = path + n;
+		}
 	}
 	const char *type = content_type(rel);
 	if (!safe_path(rel) || !type)
@@ -59,7 +63,7 @@ int static_serve(struct http_request *rq, const struct static_dirs *dirs)
 	    !realpath(full, real) || !realpath(root, real_root) ||
 	    strncmp(real, real_root, strlen(real_root)) != 0 || real[strlen(real_root)] != '/')
 		return http_reply_error(rq, 404, "path", "no such file: %s", path);
-	/* The viewer changes with the build; Leaflet only with its version. */
+	/* The viewer changes with the build; the npm packages only with their versions. */
 	return http_reply_file(rq, real, type,
 	                       root == dirs->web ? "no-cache" : "public, max-age=86400");
 }

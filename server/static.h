@@ -1,8 +1,9 @@
 /*
  * static: the viewer's files. `/` is web/index.html, `/vendor/leaflet/...`
- * comes from the npm package in node_modules, every other path from web/.
+ * and `/vendor/geoman/...` (the planners' drawing plugin) come from the npm
+ * packages in node_modules, every other path from web/.
  * Paths are checked before any file is opened: no "..", no hidden files, no
- * backslashes, nothing outside the two folders even through a symlink.
+ * backslashes, nothing outside those folders even through a symlink.
  * These files carry no data, so the login screen can load without
  * credentials.
  */
@@ -14,6 +15,7 @@
 struct static_dirs {
 	const char *web;     /* the viewer's folder */
 	const char *leaflet; /* node_modules/leaflet/dist */
+	const char *geoman;  /* node_modules/@geoman-io/leaflet-geoman-free/dist */
 };
 
 /* Answers GET of a viewer file under dirs. */

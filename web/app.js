@@ -8,6 +8,8 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
+import { bboxOf, geometryContains } from './geometry.js';
+import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
 	fmtNumber,
@@ -293,6 +295,7 @@ function filterParams() {
 		const sel = selectedCodes(kind);
 		if (sel) p.set(kind, sel.join(','));
 	}
+	planningFilter(p);
 	return p;
 }
 
@@ -334,6 +337,7 @@ function initMap() {
 		zoomSnap: 0.25,
 		zoomDelta: 1,
 		wheelPxPerZoomLevel: 90,
+		pmIgnore: false, /* Geoman (planners only) works on this map */
 	});
 	state.map = map;
 	map.createPane('districtFill').style.zIndex = 150;
@@ -403,7 +407,8 @@ function makeTileLayer(id, url) {
  * invisibly above the old one and takes its place once its tiles are in. */
 function syncLayer(id) {
 	const map = state.map;
-	const want = !!state.view.layers[id] && state.meta.layers.includes(id);
+	/* The planning mode draws the zones itself, editable. */
+	const want = !!state.view.layers[id] && state.meta.layers.includes(id) && !(id === 'zones' && planningActive());
 	const cur = state.tiles[id];
 	const pend = state.pending[id];
 	if (!want) {
@@ -447,45 +452,6 @@ function onTileError() {
 
 /* ---------- mahallas: fill, point-in-polygon, selection ---------- */
 
-function ringContains(ring, x, y) {
-	let inside = false;
-	for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-		const [xi, yi] = ring[i];
-		const [xj, yj] = ring[j];
-		if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-	}
-	return inside;
-}
-
-function polygonContains(rings, x, y) {
-	if (!rings.length || !ringContains(rings[0], x, y)) return false;
-	for (let k = 1; k < rings.length; k++) if (ringContains(rings[k], x, y)) return false;
-	return true;
-}
-
-function geometryContains(g, x, y) {
-	if (!g) return false;
-	if (g.type === 'Polygon') return polygonContains(g.coordinates, x, y);
-	if (g.type === 'MultiPolygon') return g.coordinates.some((p) => polygonContains(p, x, y));
-	if (g.type === 'GeometryCollection') return g.geometries.some((c) => geometryContains(c, x, y));
-	return false;
-}
-
-function bboxOf(g) {
-	const b = [Infinity, Infinity, -Infinity, -Infinity];
-	const walk = (c) => {
-		if (typeof c[0] === 'number') {
-			b[0] = Math.min(b[0], c[0]);
-			b[1] = Math.min(b[1], c[1]);
-			b[2] = Math.max(b[2], c[0]);
-			b[3] = Math.max(b[3], c[1]);
-		} else c.forEach(walk);
-	};
-	if (g?.type === 'GeometryCollection') g.geometries.forEach((x) => walk(x.coordinates));
-	else if (g?.coordinates) walk(g.coordinates);
-	return b;
-}
-
 /* The mahalla feature under lon, lat, or null. */
 function mahallaAt(lon, lat) {
 	for (const f of state.mahallas) {
@@ -528,6 +494,7 @@ async function loadMahallas() {
 }
 
 function onMapClick(e) {
+	if (plannerBusy()) return;
 	const f = mahallaAt(e.latlng.lng, e.latlng.lat);
 	if (!f) {
 		if (state.mahallas.length) showOutside();
@@ -1283,6 +1250,15 @@ async function start(me) {
 		/* storage disabled: the panel starts open */
 	}
 	buildPanel();
+	let planner = canPlan(me);
+	if (planner) {
+		try {
+			await plannerLoad(L);
+		} catch (e) {
+			planner = false;
+			showError(e);
+		}
+	}
 	initMap();
 	state.filterKey = filterParams().toString();
 	state.lastUpdate = Date.now();
@@ -1291,6 +1267,22 @@ async function start(me) {
 	loadLegend();
 	loadMahallas();
 	startEvents();
+	if (planner) {
+		plannerStart({
+			L: globalThis.L,
+			map: state.map,
+			api,
+			el,
+			meta: state.meta,
+			colourOf,
+			mahallas: () => state.mahallas,
+			isoDate,
+			flash,
+			toast,
+			showError,
+			filtersChanged,
+		});
+	}
 	setInterval(tick, TICK_MS);
 	document.body.dataset.ready = 'true';
 }

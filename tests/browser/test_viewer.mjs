@@ -8,28 +8,15 @@
 // the daemon on a free port). POSBON_SCREENSHOT (default /tmp/viewer.png) is
 // where the final screenshot goes. No request may leave the daemon's origin.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
 
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const TOKEN = process.env.POSBON_TOKEN || '';
 const SHOT = process.env.POSBON_SCREENSHOT || '/tmp/viewer.png';
-const CHROMIUM = process.env.POSBON_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 /* Deadlines for things the viewer does itself; tile rendering (slow under
  * sanitizers) gets a separate, generous one. */
 const UI_MS = 10000;
@@ -108,13 +95,7 @@ async function districtBounds() {
 }
 
 test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, async (t) => {
-	const profile = mkdtempSync(join(tmpdir(), 'posbon-chromium-'));
-	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: ARGS,
-		viewport: { width: 1920, height: 1080 },
-	});
+	const { context, page, close } = await launch();
 	const outside = [];
 	const pageErrors = [];
 	const tiles = []; /* { url, status } of every tile answer */
@@ -122,7 +103,6 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 		const u = new URL(r.url());
 		if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== BASE.origin) outside.push(r.url());
 	});
-	const page = context.pages()[0] || (await context.newPage());
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	page.on('response', (r) => {
 		if (new URL(r.url()).pathname.startsWith('/tiles/')) tiles.push({ url: r.url(), status: r.status() });
@@ -268,7 +248,6 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			assert.deepEqual(pageErrors, []);
 		});
 	} finally {
-		await context.close();
-		rmSync(profile, { recursive: true, force: true });
+		await close();
 	}
 });

@@ -1,6 +1,7 @@
 # The browser viewer in Debian's Chromium (tests/browser/test_viewer.mjs):
 # log in with a token, tiles on the map, the language switch, a live offence
-# refreshing the heatmap, a mahalla's figures. Skipped (77) when the npm
+# refreshing the heatmap, a mahalla's figures; and the planning mode
+# (tests/browser/test_planner.mjs): draw, assign, save, warn, hide, undo. Skipped (77) when the npm
 # packages, Chromium or node are missing. The last screenshot goes to
 # $POSBON_SCREENSHOT (default /tmp/viewer.png).
 . "$(dirname "$0")/common.sh"
@@ -31,6 +32,8 @@ if ! token=$("$POSBON" token add "$DB" --role officer --name test 2>"$TMP/token.
 fi
 token=$(printf '%s\n' "$token" | awk 'NF { t = $NF } END { print t }')
 check_true "token add printed a token" '[ -n "$token" ]'
+planner=$("$POSBON" token add "$DB" --role planner --name planner-test | awk 'NF { t = $NF } END { print t }')
+check_true "a planner's token too" '[ -n "$planner" ]'
 
 # The daemon finds web/ and node_modules/leaflet/dist from the source tree.
 : >"$TMP/error.log"
@@ -44,10 +47,14 @@ URL="http://127.0.0.1:$port/"
 check "the viewer's page is served" "$(curl -s -o /dev/null -w "%{http_code}" "$URL")" 200
 check "Leaflet is served from node_modules" \
 	"$(curl -s -o /dev/null -w "%{http_code}" "${URL}vendor/leaflet/leaflet-src.esm.js")" 200
+check "Geoman is served from node_modules" \
+	"$(curl -s -o /dev/null -w "%{http_code}" "${URL}vendor/geoman/leaflet-geoman.min.js")" 200
+check "Geoman's folder does not lead outside it" \
+	"$(curl -s --path-as-is -o /dev/null -w "%{http_code}" "${URL}vendor/geoman/../../../../package.json")" 404
 
-if POSBON_URL="$URL" POSBON_TOKEN="$token" \
+if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
 	POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
-	node --test "$SRC/tests/browser/test_viewer.mjs"; then
+	node --test --test-concurrency=1 "$SRC/tests/browser/test_viewer.mjs" "$SRC/tests/browser/test_planner.mjs"; then
 	check "browser test" ok ok
 else
 	check "browser test" failed ok

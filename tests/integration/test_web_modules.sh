@@ -1,0 +1,13 @@
+# The viewer's pure modules (web/geometry.js, web/shift.js) under node's test
+# runner: tests/web/test_*.mjs. Skipped (77) when node is missing.
+. "$(dirname "$0")/common.sh"
+if ! command -v node >/dev/null 2>&1; then
+	echo "SKIP: node is missing (scripts/install-deps.sh installs nodejs)"
+	exit 77
+fi
+if node --test "$POSBON_SOURCE_DIR"/tests/web/test_*.mjs; then
+	check "web module tests" ok ok
+else
+	check "web module tests" failed ok
+fi
+finish
