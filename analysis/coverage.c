@@ -441,7 +441,8 @@ static int count_in_zone(struct work *w, size_t z, int hotspot)
 static int take_offence(void *ctx, const struct dataset_offence *o)
 {
 	struct work *w = ctx;
-	if (!shift_match(w->shift, o->hour, o->weekday))
+	/* Without a shift the hotspots took every offence, its hour known or not. */
+	if (w->set->has_shift && !shift_match(w->shift, o->hour, o->weekday))
 		return 0;
 	w->c->offences++;
 	w->seq++;
