@@ -956,13 +956,18 @@ int api_coverage(struct http_request *rq)
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
-		int rc = f ? coverage_csv(&cov, f) : err_set(ERR_NOMEM, "out of memory");
+		int rc =
+		    f ? coverage_csv(&cov, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
 		if (f && fclose(f) != 0 && rc == 0)
 			rc = err_set(ERR_NOMEM, "out of memory for the CSV");
-		reply = rc < 0
-		            ? (free(text), http_reply_error(rq, 500, NULL, "%s", err_msg()))
-		            : http_reply(rq, 200, "text/csv; charset=utf-8", (unsigned char *)text,
-		                         len, "Cache-Control", "no-store", NULL);
+		if (rc < 0) {
+			free(text);
+			reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+		} else {
+			reply =
+			    http_reply(rq, 200, "text/csv; charset=utf-8", (unsigned char *)text,
+			               len, "Cache-Control", "no-store", NULL);
+		}
 	} else {
 		json_t *o;
 		reply = coverage_json(&cov, &o) < 0
