@@ -740,3 +740,8 @@ int hotspot_geojson(const struct hotspot_set *set, const dataset *ds, json_t **o
 		return err_set(ERR_NOMEM, "hotspots: out of memory for the GeoJSON");
 	return 0;
 }
+
+json_t *hotspot_time_json(int64_t t)
+{
+	return time_json(t);
+}

@@ -144,4 +144,8 @@ int hotspot_top_category(const struct hotspot_set *set, const struct hotspot *h)
  * reference. ERR_NOMEM. */
 int hotspot_geojson(const struct hotspot_set *set, const dataset *ds, json_t **out);
 
+/* UTC seconds as "YYYY-MM-DDTHH:MM:SSZ" (the period's ends in the JSON of
+ * hotspots and coverage), JSON null for STORE_NO_TIME; a new reference. */
+json_t *hotspot_time_json(int64_t t);
+
 #endif

@@ -9,6 +9,7 @@
 #include "api.h"
 
 #include "dosage.h"
+#include "coverage.h"
 #include "err.h"
 #include "heatmap.h"
 #include "hotspot.h"
@@ -865,50 +866,71 @@ static int number_arg(struct http_request *rq, const char *name, double min, dou
 	return 0;
 }
 
-int api_hotspots(struct http_request *rq)
+/* Answers the core's last error: 400 naming the field its message starts
+ * with ("share: ...") when it is bad input, else 500. */
+static int reply_core_error(struct http_request *rq)
+{
+	const char *msg = err_msg();
+	int bad = err_last() == ERR_INVALID;
+	char field[32];
+	snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
+	return http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
+}
+
+/* The hotspots that rq's query chooses (shift, weekdays, period, filters,
+ * share, cell, bandwidth) on the district of sh, into *set (free with
+ * hotspot_set_free()). Returns 0, or 1 after answering 400 naming the
+ * field or 500 (*reply is the answer's result). */
+static int query_hotspots(struct http_request *rq, const shapes *sh, struct hotspot_set *set,
+                          int *reply)
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
 	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
 	struct render_request q = {0};
-	struct shift sh;
-	struct hotspot_set set;
-	json_t *fc;
-	int reply;
-	if (routes_filter(rq, ds, &q, &reply))
-		return reply;
+	struct shift shift;
+	if (routes_filter(rq, ds, &q, reply))
+		return 1;
 	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
-	if (shift_parse(hours, days, &sh) < 0) {
+	if (shift_parse(hours, days, &shift) < 0) {
 		const char *msg = err_msg();
-		return http_reply_error(rq, 400, strncmp(msg, "shift", 5) ? "weekdays" : "shift",
-		                        "%s", msg);
+		*reply = http_reply_error(rq, 400, strncmp(msg, "shift", 5) ? "weekdays" : "shift",
+		                          "%s", msg);
+		return 1;
 	}
 	/* The shift chooses the times: the weekdays are the days it starts on,
 	 * not the offences' own days. */
 	q.filter.hours = 0xFFFFFF;
 	q.filter.weekdays = 0x7F;
 	struct hotspot_params p = {.filter = q.filter,
-	                           .shift = hours || days ? &sh : NULL,
+	                           .shift = hours || days ? &shift : NULL,
 	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
 	                           .bandwidth = q.bandwidth ? q.bandwidth
 	                                        : hm        ? hm->bandwidth
 	                                                    : 0};
-	if (number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share,
-	               &reply) ||
-	    number_arg(rq, "cell", 1, 1000, "a cell size in metres", &p.cell, &reply))
-		return reply;
+	if (number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share, reply) ||
+	    number_arg(rq, "cell", 1, 1000, "a cell size in metres", &p.cell, reply))
+		return 1;
 	hotspot_default_period(ds, &p.filter);
-	struct held_shapes *held;
-	int found = hotspot_find(ds, renderer_shapes_acquire(app->r, &held), &p, &set);
-	renderer_shapes_release(app->r, held);
-	if (found < 0) {
-		const char *msg = err_msg();
-		int bad = err_last() == ERR_INVALID;
-		char field[32];
-		snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
-		return http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
+	if (hotspot_find(ds, sh, &p, set) < 0) {
+		*reply = reply_core_error(rq);
+		return 1;
 	}
-	int rc = hotspot_geojson(&set, ds, &fc);
+	return 0;
+}
+
+int api_hotspots(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	struct hotspot_set set;
+	struct held_shapes *held;
+	json_t *fc;
+	int reply;
+	int failed = query_hotspots(rq, renderer_shapes_acquire(app->r, &held), &set, &reply);
+	renderer_shapes_release(app->r, held);
+	if (failed)
+		return reply;
+	int rc = hotspot_geojson(&set, renderer_dataset(app->r), &fc);
 	hotspot_set_free(&set);
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
@@ -1189,4 +1211,48 @@ int api_units(struct http_request *rq)
 	return reply_value(rq, 200,
 	                   json_pack("{s:s, s:s, s:o}", "type", "FeatureCollection", "now",
 	                             now_text, "features", w.features));
+}
+
+int api_coverage(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	struct hotspot_set set;
+	struct coverage cov;
+	struct held_shapes *held;
+	const shapes *sh = renderer_shapes_acquire(app->r, &held);
+	const char *accept = http_header(rq, "Accept");
+	int reply;
+	if (query_hotspots(rq, sh, &set, &reply)) {
+		renderer_shapes_release(app->r, held);
+		return reply;
+	}
+	struct coverage_params p = {.date = http_arg(rq, "date")};
+	if (coverage_compute(renderer_dataset(app->r), sh, &set, &p, &cov) < 0) {
+		reply = reply_core_error(rq);
+	} else if (accept && strstr(accept, "text/csv")) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		int rc =
+		    f ? coverage_csv(&cov, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
+		if (f && fclose(f) != 0 && rc == 0)
+			rc = err_set(ERR_NOMEM, "out of memory for the CSV");
+		if (rc < 0) {
+			free(text);
+			reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+		} else {
+			reply =
+			    http_reply(rq, 200, "text/csv; charset=utf-8", (unsigned char *)text,
+			               len, "Cache-Control", "no-store", NULL);
+		}
+	} else {
+		json_t *o;
+		reply = coverage_json(&cov, &o) < 0
+		            ? http_reply_error(rq, 500, NULL, "%s", err_msg())
+		            : reply_value(rq, 200, o);
+	}
+	coverage_free(&cov);
+	hotspot_set_free(&set);
+	renderer_shapes_release(app->r, held);
+	return reply;
 }

@@ -21,5 +21,7 @@ int api_hotspots(struct http_request *rq);    /* GeoJSON of a shift's hotspots *
 int api_dosage(struct http_request *rq);      /* GeoJSON of the hotspots' dosage */
 int api_tracks_post(struct http_request *rq); /* live fixes of a unit */
 int api_units(struct http_request *rq);       /* each unit's last position */
+int api_hotspots(struct http_request *rq); /* GeoJSON of a shift's hotspots */
+int api_coverage(struct http_request *rq); /* JSON or CSV of a shift's coverage */
 
 #endif

@@ -7,14 +7,11 @@
 #include "hotspot.h"
 #include "opts.h"
 #include "render.h"
+#include "shiftopts.h"
 #include "store.h"
 
 #include <stdio.h>
 #include <time.h>
-
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
 
 static void utc_day(int64_t t, char *buf, size_t n)
 {
@@ -80,38 +77,20 @@ static int write_geojson(const struct hotspot_set *s, const dataset *ds, long to
 
 int cmd_hotspots(int argc, char **argv)
 {
-	const char *hours = NULL, *days = NULL, *out = NULL, *tz = NULL;
-	const char *style_path = POSBON_STYLE_DEFAULT;
-	struct dataset_filter_text ft = {0};
-	double share = HOTSPOT_DEFAULT_SHARE, cell = HOTSPOT_DEFAULT_CELL, bandwidth = 0;
+	const char *out = NULL;
+	struct shiftopts so;
 	long top = 0;
+	shiftopts_defaults(&so);
 	const struct opt table[] = {
-	    {"shift", OPT_STRING, &hours, "H-H",
-	     "shift hours, e.g. 18:00-02:00 or 18-02 (default: the whole day)", 0, 0, 0},
-	    {"weekdays", OPT_STRING, &days, "DAYS",
-	     "days the shift starts on, e.g. fri or fri-sun (default: every day)", 0, 0, 0},
-	    {"from", OPT_STRING, &ft.from, "DATE",
-	     "first day or time (local; default: 8 weeks before --to)", 0, 0, 0},
-	    {"to", OPT_STRING, &ft.to, "DATE",
-	     "last day or time (local; default: the latest offence)", 0, 0, 0},
-	    {"categories", OPT_STRING, &ft.categories, "CODES", "offence categories", 0, 0, 0},
-	    {"services", OPT_STRING, &ft.services, "CODES", "registering services", 0, 0, 0},
-	    {"share", OPT_DOUBLE, &share, "S", "share of the district's area (0.03)", 0.0001, 1, 0},
-	    {"cell", OPT_DOUBLE, &cell, "METRES", "grid cell size (25)", 1, 1000, 0},
-	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES",
-	     "density bandwidth (the style's heatmap)", 10, 20000, 0},
+	    SHIFTOPTS_TABLE(&so),
 	    {"top", OPT_LONG, &top, "N", "only the first N hotspots", 1, 100000, 0},
 	    {"output", OPT_STRING, &out, "FILE", "write GeoJSON instead of the table", 0, 0, 'o'},
-	    {"style", OPT_STRING, &style_path, "FILE", "style for the kernel and bandwidth", 0, 0,
-	     0},
-	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
 	    {0},
 	};
 	const char *pos[1];
 	int npos, rc;
 	store *st = NULL;
 	renderer *r = NULL;
-	struct shift sh;
 	struct hotspot_set set = {0};
 
 	rc = opts_parse("hotspots", "DB [--shift 18:00-02:00] [--weekdays fri-sun] [options]",
@@ -125,33 +104,12 @@ int cmd_hotspots(int argc, char **argv)
 	if (npos != 1)
 		return err_set(ERR_INVALID,
 		               "hotspots needs the database path (see posbon hotspots --help)");
-	if ((rc = shift_parse(hours, days, &sh)) < 0)
-		return rc;
-	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
-		return rc;
-	if ((rc = renderer_open(st, style_path, tz, &r)) < 0)
-		goto out;
-	const dataset *ds = renderer_dataset(r);
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
-	struct hotspot_params p = {.shift = hours || days ? &sh : NULL,
-	                           .share = share,
-	                           .cell = cell,
-	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                           .bandwidth = bandwidth ? bandwidth
-	                                        : hm      ? hm->bandwidth
-	                                                  : 0};
-	if ((rc = dataset_filter_parse(ds, &ft, &p.filter)) < 0)
-		goto out;
-	hotspot_default_period(ds, &p.filter);
-	struct held_shapes *held;
-	rc = hotspot_find(ds, renderer_shapes_acquire(r, &held), &p, &set);
-	renderer_shapes_release(r, held);
-	if (rc < 0)
+	if ((rc = shiftopts_find(&so, pos[0], &st, &r, &set)) < 0)
 		goto out;
 	if (out)
-		rc = write_geojson(&set, ds, top, out);
+		rc = write_geojson(&set, renderer_dataset(r), top, out);
 	else
-		print_table(&set, ds, top);
+		print_table(&set, renderer_dataset(r), top);
 out:
 	hotspot_set_free(&set);
 	renderer_free(r);

@@ -17,5 +17,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
 int cmd_dosage(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 #endif

@@ -119,6 +119,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import a vector file into a layer"},
     {"hotspots", cmd_hotspots, "rank the hotspots of a shift"},
     {"dosage", cmd_dosage, "patrol minutes and visits in a shift's hotspots"},
+    {"coverage", cmd_coverage, "hotspots covered by the services' zones of a shift"},
 };
 
 static void usage(FILE *f)

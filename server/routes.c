@@ -456,6 +456,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/dosage", api_dosage, ROLE_VIEWER},
     {"POST", "/api/tracks", api_tracks_post, ROLE_OFFICER},
     {"GET", "/api/units", api_units, ROLE_VIEWER},
+    {"GET", "/api/coverage", api_coverage, ROLE_VIEWER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

@@ -452,22 +452,6 @@ static void set_period(struct job *j)
 
 /* ---- geometry ----------------------------------------------------------- */
 
-/* Whether (x, y) lies inside the rings (even-odd). */
-static int rings_contain(const struct shapes_rings *r, double x, double y)
-{
-	int in = 0;
-	for (size_t k = 0; k < r->n_rings; k++) {
-		uint32_t a = r->ring_start[k], b = r->ring_start[k + 1];
-		for (uint32_t i = a, p = b - 1; i < b; p = i++) {
-			double xi = r->xy[2 * i], yi = r->xy[2 * i + 1];
-			double xp = r->xy[2 * p], yp = r->xy[2 * p + 1];
-			if ((yi > y) != (yp > y) && x < (xp - xi) * (y - yi) / (yp - yi) + xi)
-				in = !in;
-		}
-	}
-	return in;
-}
-
 static const struct shapes_rings *full_rings(const struct shapes_geom *g)
 {
 	return &g->band[SHAPES_BANDS - 1];
@@ -482,7 +466,7 @@ static const struct shapes_area *mahalla_at(const shapes *sh, double x, double y
 		const struct shapes_area *a = shapes_area(sh, SHAPES_MAHALLAS, i);
 		const double *b = a->geom.bbox;
 		if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] &&
-		    rings_contain(full_rings(&a->geom), x, y))
+		    shapes_rings_contain(full_rings(&a->geom), x, y))
 			return a;
 		double d = hypot(a->anchor.x - x, a->anchor.y - y);
 		if (d < best_d) {
@@ -1634,7 +1618,7 @@ static int collect_pages(struct job *j, const struct shapes_area ***out, enum sh
 		const struct shapes_area *m = shapes_area(j->sh, SHAPES_MAHALLAS, i);
 		int in = m->district_code
 		             ? strcmp(m->district_code, a->code) == 0
-		             : rings_contain(full_rings(&a->geom), m->anchor.x, m->anchor.y);
+		             : shapes_rings_contain(full_rings(&a->geom), m->anchor.x, m->anchor.y);
 		if (in)
 			(*out)[(*n)++] = m;
 	}

@@ -1279,3 +1279,23 @@ int shapes_zone_active(const struct shapes_zone *z, const struct shapes_shift *s
 {
 	return !shift || shapes_zone_services(z, shift, NULL, 0) > 0;
 }
+
+int shapes_assignment_on_duty(const struct shapes_assignment *a, const struct shapes_shift *shift)
+{
+	return on_duty(a, shift);
+}
+
+int shapes_rings_contain(const struct shapes_rings *r, double x, double y)
+{
+	int inside = 0;
+	for (size_t i = 0; i < r->n_rings; i++) {
+		uint32_t a = r->ring_start[i], b = r->ring_start[i + 1];
+		for (uint32_t k = a, j = b - 1; k < b; j = k++) {
+			double xk = r->xy[2 * k], yk = r->xy[2 * k + 1];
+			double xj = r->xy[2 * j], yj = r->xy[2 * j + 1];
+			if ((yk > y) != (yj > y) && x < (xj - xk) * (y - yk) / (yj - yk) + xk)
+				inside = !inside;
+		}
+	}
+	return inside;
+}

@@ -167,6 +167,11 @@ void shapes_list_free(struct shapes_list *l);
 int shapes_band(const shapes *sh, double res);
 double shapes_band_tolerance(const shapes *sh, int band);
 
+/* Whether (x, y) lies inside an odd number of the rings, as the even-odd
+ * fill draws them: point-in-polygon by crossing number, so a point on an
+ * edge shared by two neighbours is inside exactly one of them. */
+int shapes_rings_contain(const struct shapes_rings *r, double x, double y);
+
 /* Appends the rings of g, in the band for v->res, to cr's path in device
  * pixels of v (new sub-paths, closed). */
 void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const struct shapes_geom *g);
@@ -200,5 +205,9 @@ size_t shapes_zone_services(const struct shapes_zone *z, const struct shapes_shi
 /* Whether zone z is shown for shift: valid on its day and with a service on
  * duty; with shift NULL every zone is. */
 int shapes_zone_active(const struct shapes_zone *z, const struct shapes_shift *shift);
+
+/* Whether assignment a is on duty during any part of shift, by its hours
+ * and weekdays only (its zone's validity is the caller's to check). */
+int shapes_assignment_on_duty(const struct shapes_assignment *a, const struct shapes_shift *shift);
 
 #endif

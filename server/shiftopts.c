@@ -1,0 +1,43 @@
+#include "shiftopts.h"
+
+#include "err.h"
+
+#ifndef POSBON_STYLE_DEFAULT
+#define POSBON_STYLE_DEFAULT "styles/default.json"
+#endif
+
+void shiftopts_defaults(struct shiftopts *o)
+{
+	*o = (struct shiftopts){.style_path = POSBON_STYLE_DEFAULT,
+	                        .share = HOTSPOT_DEFAULT_SHARE,
+	                        .cell = HOTSPOT_DEFAULT_CELL};
+}
+
+int shiftopts_find(const struct shiftopts *o, const char *db, store **st, renderer **r,
+                   struct hotspot_set *set)
+{
+	struct shift sh;
+	int rc;
+	*st = NULL;
+	*r = NULL;
+	if ((rc = shift_parse(o->hours, o->days, &sh)) < 0 ||
+	    (rc = store_open(db, STORE_READONLY, st)) < 0 ||
+	    (rc = renderer_open(*st, o->style_path, o->tz, r)) < 0)
+		return rc;
+	const dataset *ds = renderer_dataset(*r);
+	const struct style_heatmap *hm = style_heatmap(renderer_style(*r));
+	struct hotspot_params p = {.shift = o->hours || o->days ? &sh : NULL,
+	                           .share = o->share,
+	                           .cell = o->cell,
+	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                           .bandwidth = o->bandwidth ? o->bandwidth
+	                                        : hm         ? hm->bandwidth
+	                                                     : 0};
+	if ((rc = dataset_filter_parse(ds, &o->ft, &p.filter)) < 0)
+		return rc;
+	hotspot_default_period(ds, &p.filter);
+	struct held_shapes *held;
+	rc = hotspot_find(ds, renderer_shapes_acquire(*r, &held), &p, set);
+	renderer_shapes_release(*r, held);
+	return rc;
+}
