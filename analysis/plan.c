@@ -261,7 +261,8 @@ static int relocate(struct solver *s)
 		for (size_t i = 0; i < s->t[u].n; i++) {
 			size_t c = s->t[u].c[i];
 			for (size_t w = 0; w < s->m; w++) {
-				if (w == u || s->in[c * s->m + w] || val(s, c, w) <= val(s, c, u) + EPS)
+				if (w == u || s->in[c * s->m + w] ||
+				    val(s, c, w) <= val(s, c, u) + EPS)
 					continue;
 				take(s, u, i);
 				if (try_put(s, w, c)) {
@@ -289,14 +290,16 @@ static int swap(struct solver *s)
 					size_t a = s->t[u].c[i], b = s->t[w].c[j];
 					double gain = val(s, a, w) + val(s, b, u) - val(s, a, u) -
 					              val(s, b, w);
-					if (gain <= EPS || s->in[a * s->m + w] || s->in[b * s->m + u])
+					if (gain <= EPS || s->in[a * s->m + w] ||
+					    s->in[b * s->m + u])
 						continue;
 					take(s, u, i);
 					take(s, w, j);
 					if (try_put(s, u, b)) {
 						if (try_put(s, w, a)) {
 							moved = 1;
-							i = 0, j = (size_t)-1; /* start the pair over */
+							i = 0,
+							j = (size_t)-1; /* start the pair over */
 							continue;
 						}
 						size_t k = 0;
@@ -341,7 +344,6 @@ static int replace(struct solver *s)
 			size_t a = take(s, u, i), c;
 			if (put_best_free(s, u, val(s, a, u), a, &c)) {
 				moved = 1;
-				i = (size_t)-1; /* the tour changed: from the start */
 				continue;
 			}
 			put_at(s, u, a, i);
@@ -364,7 +366,8 @@ static int eject(struct solver *s)
 					top = val(s, r[k], u);
 					break;
 				}
-			for (size_t w = 0; w < s->m && !moved; w++) {
+			int done = 0;
+			for (size_t w = 0; w < s->m && !done; w++) {
 				if (w == u || s->in[a * s->m + w])
 					continue;
 				for (size_t j = 0; j < s->t[w].n; j++) {
@@ -376,7 +379,7 @@ static int eject(struct solver *s)
 					take(s, w, j);
 					if (try_put(s, w, a)) {
 						if (put_best_free(s, u, -net, b, &c)) {
-							moved = 1;
+							moved = done = 1;
 							break;
 						}
 						size_t k = 0;
@@ -388,10 +391,8 @@ static int eject(struct solver *s)
 					put_at(s, u, a, i);
 				}
 			}
-			if (moved)
-				return 1;
 		}
-	return 0;
+	return moved;
 }
 
 /* Greedy insertion into u alone, by value per marginal minute, of the
@@ -444,7 +445,6 @@ static int drop(struct solver *s)
 					s->pool[k++] = s->near[b * NEAR + j];
 				if (refill(s, u, s->pool, k, a, b) > lost + EPS) {
 					moved = 1;
-					i = (size_t)-1;
 					break;
 				}
 				for (size_t j = 0; j < t->n; j++)
@@ -475,8 +475,7 @@ static void improve(struct solver *s)
 		relocate(s);
 		swap(s);
 		replace(s);
-		while (!out_of_time(s) && eject(s))
-			;
+		eject(s);
 		drop(s);
 		fill(s);
 		double after = total_value(s);
@@ -519,8 +518,8 @@ static int check(const struct plan_problem *p)
 			               "above 0 and up to 1440",
 			               u, x->minutes);
 		if (x->service < 0 || (size_t)x->service >= p->n_services)
-			return err_set(ERR_INVALID, "units[%zu].service: %d is not a service index", u,
-			               x->service);
+			return err_set(ERR_INVALID, "units[%zu].service: %d is not a service index",
+			               u, x->service);
 		if (!isfinite(x->x) || !isfinite(x->y))
 			return err_set(ERR_INVALID, "units[%zu]: the start point is not finite", u);
 	}
@@ -530,8 +529,8 @@ static int check(const struct plan_problem *p)
 		for (size_t k = 0; k < p->n_services; k++) {
 			double v = p->value[c * p->n_services + k];
 			if (!(v >= 0 && isfinite(v)))
-				return err_set(ERR_INVALID, "value[%zu]: %g is not a value of 0 or more",
-				               c, v);
+				return err_set(ERR_INVALID,
+				               "value[%zu]: %g is not a value of 0 or more", c, v);
 		}
 	}
 	return 0;
@@ -588,34 +587,29 @@ static int by_dist_asc(const void *a, const void *b)
 	return (x->c > y->c) - (x->c < y->c);
 }
 
-/* The NEAR nearest places of every place (quadratic: the instances are
- * thousands of places). */
+/* The NEAR nearest places of every place, kept sorted while scanning the
+ * others (quadratic: instances are thousands of places). */
 static int make_near(struct solver *s)
 {
-	struct by_dist *tmp = malloc((s->n ? s->n : 1) * sizeof *tmp);
+	struct by_dist list[NEAR];
 	s->near = malloc((s->n ? s->n : 1) * NEAR * sizeof *s->near);
 	s->n_near = s->n > NEAR ? NEAR : s->n ? s->n - 1 : 0;
-	if (!tmp || !s->near) {
-		free(tmp);
+	if (!s->near)
 		return err_set(ERR_NOMEM, "plan: out of memory");
-	}
 	for (size_t c = 0; c < s->n; c++) {
 		size_t k = 0;
-		for (size_t o = 0; o < s->n; o++)
-			if (o != c)
-				tmp[k++] = (struct by_dist){dist(&s->p->xy[2 * c], &s->p->xy[2 * o]), o};
-		/* Only the first NEAR need order: select them, then sort those. */
-		for (size_t j = 0; j < s->n_near; j++) {
-			size_t best = j;
-			for (size_t x = j + 1; x < k; x++)
-				if (by_dist_asc(&tmp[x], &tmp[best]) < 0)
-					best = x;
-			struct by_dist t = tmp[j];
-			tmp[j] = tmp[best], tmp[best] = t;
-			s->near[c * NEAR + j] = tmp[j].c;
+		for (size_t o = 0; o < s->n; o++) {
+			struct by_dist x = {dist(&s->p->xy[2 * c], &s->p->xy[2 * o]), o};
+			if (o == c || (k == s->n_near && by_dist_asc(&x, &list[k - 1]) >= 0))
+				continue;
+			size_t j = k < s->n_near ? k++ : k - 1;
+			for (; j > 0 && by_dist_asc(&x, &list[j - 1]) < 0; j--)
+				list[j] = list[j - 1];
+			list[j] = x;
 		}
+		for (size_t j = 0; j < k; j++)
+			s->near[c * NEAR + j] = list[j].c;
 	}
-	free(tmp);
 	return 0;
 }
 

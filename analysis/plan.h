@@ -33,12 +33,12 @@
 
 #include <stddef.h>
 
-#define PLAN_DEFAULT_VISIT    15.0  /* minutes per visit (Koper's 11-15) */
-#define PLAN_DEFAULT_EVERY    120.0 /* minutes between visits to one place */
-#define PLAN_DEFAULT_SPEED    5.0   /* km/h: on foot */
-#define PLAN_DEFAULT_SECONDS  1.5   /* time limit of the local improvement */
-#define PLAN_MAX_PLACES       20000
-#define PLAN_MAX_UNITS        500
+#define PLAN_DEFAULT_VISIT   15.0  /* minutes per visit (Koper's 11-15) */
+#define PLAN_DEFAULT_EVERY   120.0 /* minutes between visits to one place */
+#define PLAN_DEFAULT_SPEED   5.0   /* km/h: on foot */
+#define PLAN_DEFAULT_SECONDS 1.5   /* time limit of the local improvement */
+#define PLAN_MAX_PLACES      20000
+#define PLAN_MAX_UNITS       500
 
 struct plan_unit {
 	int service;    /* index into the value columns, 0 .. n_services - 1 */
@@ -51,11 +51,11 @@ struct plan_problem {
 	const double *xy;    /* 2 per place: metres in a planar frame */
 	const double *value; /* value[c * n_services + s] >= 0 */
 	const struct plan_unit *units;
-	double visit;     /* L, minutes per visit, > 0 */
-	int rounds;       /* k >= 1 */
-	double speed;     /* metres per minute; 0 ignores travel */
-	int max_units;    /* units per place, >= 1 (1: no place shared) */
-	double seconds;   /* time limit of the improvement; 0: PLAN_DEFAULT_SECONDS */
+	double visit;   /* L, minutes per visit, > 0 */
+	int rounds;     /* k >= 1 */
+	double speed;   /* metres per minute; 0 ignores travel */
+	int max_units;  /* units per place, >= 1 (1: no place shared) */
+	double seconds; /* time limit of the improvement; 0: PLAN_DEFAULT_SECONDS */
 };
 
 struct plan_result {

@@ -80,13 +80,15 @@ static double shortest_tour(const struct instance *in, size_t u, unsigned mask)
 			}
 			for (size_t k = 0; k < in->n; k++)
 				if (k != l && m >> k & 1)
-					dp[m][l] = fmin(dp[m][l], dp[m & ~(1u << l)][k] +
-					                              hypot(x[0] - in->xy[2 * k],
-					                                    x[1] - in->xy[2 * k + 1]));
+					dp[m][l] =
+					    fmin(dp[m][l], dp[m & ~(1u << l)][k] +
+					                       hypot(x[0] - in->xy[2 * k],
+					                             x[1] - in->xy[2 * k + 1]));
 		}
 	for (size_t l = 0; l < in->n && mask; l++)
 		if (mask >> l & 1)
-			best = fmin(best, dp[mask][l] + hypot(in->xy[2 * l] - *s, in->xy[2 * l + 1] - sy));
+			best = fmin(best, dp[mask][l] +
+			                      hypot(in->xy[2 * l] - *s, in->xy[2 * l + 1] - sy));
 	return best;
 }
 
@@ -100,8 +102,8 @@ static double brute_force(const struct instance *in)
 		for (unsigned mask = 0; mask <= full; mask++) {
 			double len = in->p.speed > 0 ? shortest_tour(in, u, mask) : 0, v = 0;
 			int n = __builtin_popcount(mask);
-			double minutes =
-			    in->p.rounds * (in->p.visit * n + (in->p.speed > 0 ? len / in->p.speed : 0));
+			double minutes = in->p.rounds * (in->p.visit * n +
+			                                 (in->p.speed > 0 ? len / in->p.speed : 0));
 			for (size_t c = 0; c < in->n; c++)
 				if (mask >> c & 1)
 					v += in->value[c * in->ns + (size_t)in->units[u].service];
