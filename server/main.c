@@ -118,6 +118,7 @@ static const struct command commands[] = {
     {"token", cmd_token, "add or revoke API and viewer tokens"},
     {"import", cmd_import, "import a vector file into a layer"},
     {"hotspots", cmd_hotspots, "rank the hotspots of a shift"},
+    {"plan", cmd_plan, "suggest a patrol plan for a shift under the units' hours"},
 };
 
 static void usage(FILE *f)
