@@ -17,6 +17,8 @@ int api_offences_get(struct http_request *rq);
 int api_offences_post(struct http_request *rq);
 int api_offence_patch(struct http_request *rq);
 int api_offence_delete(struct http_request *rq);
-int api_hotspots(struct http_request *rq); /* GeoJSON of a shift's hotspots */
+int api_hotspots(struct http_request *rq);  /* GeoJSON of a shift's hotspots */
+int api_plan(struct http_request *rq);      /* GeoJSON of a shift's suggested plan */
+int api_plan_save(struct http_request *rq); /* its zones stored (planner) */
 
 #endif
