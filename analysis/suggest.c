@@ -407,14 +407,13 @@ out:
 	return out;
 }
 
-static json_t *time_json(int64_t t)
+/* UTC seconds as ISO 8601 into buf (the period's ends are never open here). */
+static const char *utc_text(int64_t t, char buf[32])
 {
-	char buf[32];
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	return buf;
 }
 
 /* The plan as GeoJSON. cand[c].cell is the grid cell of place c. */
@@ -468,18 +467,18 @@ static int plan_json(const struct work *w, const struct plan_problem *pp,
 		json_array_append_new(features, json_pack("{s:s, s:o, s:o}", "type", "Feature",
 		                                          "properties", props, "geometry", geom));
 	}
-	char shift[64];
+	char shift[64], from[32], to[32];
 	shift_format(&w->p->shift, shift, sizeof shift);
 	double total = w->n_pts / w->shifts;
-	*out = json_pack("{s:s, s:o, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:b, s:o, "
-	                 "s:o, s:s, s:o}",
+	*out = json_pack("{s:s, s:o, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:b, s:s, "
+	                 "s:s, s:s, s:o}",
 	                 "type", "FeatureCollection", "features", features, "offences",
 	                 (json_int_t)w->n_pts, "shifts", w->shifts, "expected_offences", total,
 	                 "covered", covered, "share", total > 0 ? covered / total : 0, "cell_m",
 	                 w->cell, "visit", w->visit, "every", w->every, "speed_kmh", w->speed,
 	                 "candidates", (json_int_t)n_cand, "stopped", r->stopped, "from",
-	                 time_json(w->p->filter.from), "to", time_json(w->p->filter.to), "shift",
-	                 shift, "current", current_json(w, day));
+	                 utc_text(w->p->filter.from, from), "to", utc_text(w->p->filter.to, to),
+	                 "shift", shift, "current", current_json(w, day));
 	features = NULL;
 	if (!*out)
 		rc = err_set(ERR_NOMEM, "plan: out of memory for the GeoJSON");
