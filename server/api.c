@@ -14,7 +14,10 @@
 #include "heatmap.h"
 #include "hotspot.h"
 #include "log.h"
+#include "plan.h"
+#include "suggest.h"
 #include "tilemath.h"
+#include "zonecheck.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -1255,4 +1258,154 @@ int api_coverage(struct http_request *rq)
 	hotspot_set_free(&set);
 	renderer_shapes_release(app->r, held);
 	return reply;
+}
+
+/* The suggested plan of the request's shift into *fc (a new reference).
+ * Returns 0, or 1 after answering 400 naming the parameter (or 500). */
+static int plan_request(struct http_request *rq, struct suggest_params *sp, json_t **fc, int *reply)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	double shared = 1, candidates = SUGGEST_DEFAULT_CANDIDATES;
+	suggest_defaults(sp);
+	if (routes_filter(rq, ds, &q, reply))
+		return 1;
+	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
+	if (shift_parse(hours, days, &sp->shift) < 0) {
+		const char *msg = err_msg();
+		*reply = http_reply_error(rq, 400, strncmp(msg, "shift", 5) ? "weekdays" : "shift",
+		                          "%s", msg);
+		return 1;
+	}
+	/* The shift chooses the times, as for the hotspots. */
+	sp->filter = q.filter;
+	sp->filter.hours = 0xFFFFFF;
+	sp->filter.weekdays = 0x7F;
+	sp->units = http_arg(rq, "units");
+	sp->relevance = http_arg(rq, "relevance");
+	if (number_arg(rq, "visit", -1e9, 1e9, "minutes", &sp->visit, reply) ||
+	    number_arg(rq, "every", -1e9, 1e9, "minutes", &sp->every, reply) ||
+	    number_arg(rq, "speed", -1e9, 1e9, "km/h", &sp->speed, reply) ||
+	    number_arg(rq, "cell", -1e9, 1e9, "metres", &sp->cell, reply) ||
+	    number_arg(rq, "shared", 1, 10, "units per cell", &shared, reply) ||
+	    number_arg(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells", &candidates,
+	               reply))
+		return 1;
+	sp->shared = (int)shared;
+	sp->candidates = (size_t)candidates;
+	hotspot_default_period(ds, &sp->filter);
+	struct held_shapes *held;
+	int rc = suggest_plan(ds, renderer_shapes_acquire(app->r, &held), sp, fc);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0) {
+		const char *msg = err_msg();
+		int bad = err_last() == ERR_INVALID;
+		char field[32];
+		snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
+		*reply = http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
+		return 1;
+	}
+	return 0;
+}
+
+int api_plan(struct http_request *rq)
+{
+	struct suggest_params sp;
+	json_t *fc;
+	int reply;
+	if (plan_request(rq, &sp, &fc, &reply))
+		return reply;
+	return reply_value(rq, 200, fc);
+}
+
+/* Stores the plan's zones (units with cells) in one transaction, each
+ * checked as the zones API checks it. The ids go into ids. */
+static int save_plan(struct http_request *rq, store *st, json_t *fc, const struct shift *sh,
+                     const char *valid_from, json_t *ids, char *field, size_t nf)
+{
+	char shift[64];
+	shift_format(sh, shift, sizeof shift);
+	size_t i;
+	json_t *f;
+	int rc = store_begin(st);
+	json_array_foreach(json_object_get(fc, "features"), i, f)
+	{
+		json_t *props = json_object_get(f, "properties");
+		json_t *geom = json_object_get(f, "geometry");
+		if (rc < 0 || json_is_null(geom))
+			continue;
+		char id[128], name[160], *text = json_dumps(geom, JSON_COMPACT);
+		const char *unit = json_string_value(json_object_get(props, "unit"));
+		snprintf(id, sizeof id, "plan-%s-%s", valid_from, unit);
+		for (char *c = id; *c; c++)
+			*c = *c == '/' ? '-' : *c;
+		snprintf(name, sizeof name, "Plan %s %s", shift, unit);
+		struct store_assignment a = {json_string_value(json_object_get(props, "service")),
+		                             unit, sh->start, sh->end, sh->weekdays};
+		struct store_zone z = {.external_id = id,
+		                       .name = name,
+		                       .valid_from = valid_from,
+		                       .author = rq->who,
+		                       .assignments = &a,
+		                       .n_assignments = 1};
+		struct zonecheck_report rep = {0};
+		unsigned char *wkb = NULL;
+		struct store_put_info info;
+		rc = text ? zonecheck_geojson(text, &wkb, &z.wkb_len, &rep)
+		          : err_set(ERR_NOMEM, "out of memory");
+		z.wkb = wkb;
+		if (rc == 0 && (rc = zonecheck_zone(st, &z, &rep)) < 0)
+			snprintf(field, nf, "features[%zu].%s", i, rep.field);
+		if (rc == 0)
+			rc = store_put_zone(st, &z, rq->who, &info);
+		if (rc == 0)
+			json_array_append_new(ids, json_string(id));
+		zonecheck_report_free(&rep);
+		free(wkb);
+		free(text);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+int api_plan_save(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = routes_store(app);
+	struct suggest_params sp;
+	json_t *fc, *ids = json_array();
+	char field[128] = "";
+	int reply;
+	if (!st) {
+		json_decref(ids);
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	}
+	const char *valid_from = http_arg(rq, "valid_from");
+	if (!valid_from || zonecheck_date(valid_from) < 0) {
+		json_decref(ids);
+		return http_reply_error(rq, 400, "valid_from",
+		                        "valid_from: a day \"YYYY-MM-DD\" from which the plan's "
+		                        "zones are valid is required");
+	}
+	if (plan_request(rq, &sp, &fc, &reply)) {
+		json_decref(ids);
+		return reply;
+	}
+	if (save_plan(rq, st, fc, &sp.shift, valid_from, ids, field, sizeof field) < 0) {
+		json_decref(fc);
+		json_decref(ids);
+		return http_reply_error(rq, 422, field[0] ? field : NULL, "%s", err_msg());
+	}
+	if (renderer_reload_shapes(app->r, st) < 0)
+		log_msg(LOG_ERROR, 0, "reloading zones: %s", err_msg());
+	events_publish(app->events, "zones", "{\"action\":\"plan\"}");
+	json_t *o =
+	    json_pack("{s:o, s:O, s:O}", "zones", ids, "share", json_object_get(fc, "share"),
+	              "current", json_object_get(json_object_get(fc, "current"), "share"));
+	json_decref(fc);
+	return reply_value(rq, 201, o);
 }

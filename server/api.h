@@ -23,5 +23,8 @@ int api_tracks_post(struct http_request *rq); /* live fixes of a unit */
 int api_units(struct http_request *rq);       /* each unit's last position */
 int api_hotspots(struct http_request *rq); /* GeoJSON of a shift's hotspots */
 int api_coverage(struct http_request *rq); /* JSON or CSV of a shift's coverage */
+int api_hotspots(struct http_request *rq);  /* GeoJSON of a shift's hotspots */
+int api_plan(struct http_request *rq);      /* GeoJSON of a shift's suggested plan */
+int api_plan_save(struct http_request *rq); /* its zones stored (planner) */
 
 #endif

@@ -120,6 +120,7 @@ static const struct command commands[] = {
     {"hotspots", cmd_hotspots, "rank the hotspots of a shift"},
     {"dosage", cmd_dosage, "patrol minutes and visits in a shift's hotspots"},
     {"coverage", cmd_coverage, "hotspots covered by the services' zones of a shift"},
+    {"plan", cmd_plan, "suggest a patrol plan for a shift under the units' hours"},
 };
 
 static void usage(FILE *f)

@@ -457,6 +457,8 @@ const struct http_route routes_table[] = {
     {"POST", "/api/tracks", api_tracks_post, ROLE_OFFICER},
     {"GET", "/api/units", api_units, ROLE_VIEWER},
     {"GET", "/api/coverage", api_coverage, ROLE_VIEWER},
+    {"GET", "/api/plan", api_plan, ROLE_VIEWER},
+    {"POST", "/api/plan/save", api_plan_save, ROLE_PLANNER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

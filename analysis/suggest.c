@@ -1,0 +1,619 @@
+/*
+ * suggest: forecast grid, units, plan.h, suggested zones and the current
+ * zones' figures.
+ *
+ * One walk over the offences of the period and shift counts them per cell
+ * and category and keeps their points for the comparison with the current
+ * zones (a point-in-polygon test per zone, after its bounding box). The
+ * optimiser works in ground metres: Web Mercator scaled at the district's
+ * centre, which is exact enough for walking distances inside a district.
+ * A unit's cells are joined by GEOS into its zone; the squares share their
+ * corners exactly (one conversion per grid corner), so the union is clean.
+ */
+#include "suggest.h"
+
+#include "err.h"
+#include "plan.h"
+#include "tilemath.h"
+
+#include <geos_c.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SERVICES 16
+#define MAX_UNITS    200
+
+struct unit_def {
+	char service[32], name[48];
+	int sv;         /* index among the plan's services */
+	double minutes; /* on duty in the shift */
+	double x, y;    /* start, EPSG:3857 */
+};
+
+struct work {
+	const struct suggest_params *p;
+	const dataset *ds;
+	const shapes *sh;
+	double cell, visit, every, speed;
+	int shift_minutes;
+	/* the grid */
+	double x0, y0, cell_merc, scale; /* scale: Mercator metres per ground metre */
+	int width, height;
+	size_t n_cat;
+	double *counts; /* per cell and category */
+	/* the offences of the shift, for the current zones */
+	double *pts;
+	size_t n_pts, cap_pts;
+	/* services and units */
+	char services[MAX_SERVICES][32];
+	size_t n_services;
+	double *relevance; /* [service * n_cat + category] */
+	struct unit_def units[MAX_UNITS];
+	size_t n_units;
+	double shifts; /* shifts in the period */
+};
+
+static int take_offence(void *ctx, const struct dataset_offence *o)
+{
+	struct work *w = ctx;
+	if (!shift_match(&w->p->shift, o->hour, o->weekday))
+		return 0;
+	if (w->n_pts == w->cap_pts) {
+		size_t cap = w->cap_pts ? 2 * w->cap_pts : 4096;
+		double *b = realloc(w->pts, 2 * cap * sizeof *b);
+		if (!b)
+			return err_set(ERR_NOMEM, "plan: out of memory");
+		w->pts = b, w->cap_pts = cap;
+	}
+	w->pts[2 * w->n_pts] = o->x;
+	w->pts[2 * w->n_pts++ + 1] = o->y;
+	double fi = floor((o->x - w->x0) / w->cell_merc), fj = floor((w->y0 - o->y) / w->cell_merc);
+	if (fi >= 0 && fj >= 0 && fi < w->width && fj < w->height && o->category < w->n_cat)
+		w->counts[((size_t)fj * w->width + (size_t)fi) * w->n_cat + o->category]++;
+	return 0;
+}
+
+/* Index of service code among the plan's, added when new; -1 when full. */
+static int service_index(struct work *w, const char *code)
+{
+	for (size_t i = 0; i < w->n_services; i++)
+		if (strcmp(w->services[i], code) == 0)
+			return (int)i;
+	if (w->n_services == MAX_SERVICES)
+		return -1;
+	snprintf(w->services[w->n_services], sizeof w->services[0], "%s", code);
+	return (int)w->n_services++;
+}
+
+static long day_of(const dataset *ds, int64_t t)
+{
+	int64_t local = t + tz_offset_at(dataset_zone(ds), t);
+	return (long)((local - (local % 86400 + 86400) % 86400) / 86400);
+}
+
+/* Minutes of the assignment's hours inside the shift's on a common day. */
+static int overlap_minutes(const struct shift *s, const struct shapes_assignment *a)
+{
+	if (!(a->weekdays & s->weekdays))
+		return 0;
+	int s1 = s->start, s2 = s->end > s->start ? s->end : s->end + 1440;
+	int a1 = a->shift_start, a2 = a->shift_end > a1 ? a->shift_end : a->shift_end + 1440;
+	int best = 0;
+	for (int shift = -1440; shift <= 1440; shift += 1440) {
+		int lo = a1 + shift > s1 ? a1 + shift : s1, hi = a2 + shift < s2 ? a2 + shift : s2;
+		if (hi - lo > best)
+			best = hi - lo;
+	}
+	return best;
+}
+
+/* Whether zone z is current for the plan: valid on day and with an
+ * assignment on duty in the shift. */
+static int zone_current(const struct shapes_zone *z, const struct shift *s, long day)
+{
+	if (day < z->from_day || day > z->to_day)
+		return 0;
+	for (size_t i = 0; i < z->n_assignments; i++)
+		if (overlap_minutes(s, &z->assignments[i]) > 0)
+			return 1;
+	return 0;
+}
+
+static int add_unit(struct work *w, const char *service, const char *name, double minutes, double x,
+                    double y)
+{
+	if (w->n_units == MAX_UNITS)
+		return err_set(ERR_INVALID, "units: more than %d units", MAX_UNITS);
+	int sv = service_index(w, service);
+	if (sv < 0)
+		return err_set(ERR_INVALID, "units: more than %d services", MAX_SERVICES);
+	if (!(minutes > 0))
+		return err_set(ERR_INVALID,
+		               "units: %s has %g minutes on duty; hours must be positive", name,
+		               minutes);
+	if (minutes > w->shift_minutes)
+		return err_set(ERR_INVALID,
+		               "units: %s has %g minutes on duty, more than the shift's %d", name,
+		               minutes, w->shift_minutes);
+	struct unit_def *u = &w->units[w->n_units++];
+	snprintf(u->service, sizeof u->service, "%s", service);
+	snprintf(u->name, sizeof u->name, "%s", name);
+	u->sv = sv, u->minutes = minutes, u->x = x, u->y = y;
+	return 0;
+}
+
+/* The units of the current zones' assignments on duty in the shift. */
+static int units_from_zones(struct work *w, long day)
+{
+	for (size_t i = 0; w->sh && i < shapes_count(w->sh, SHAPES_ZONES); i++) {
+		const struct shapes_zone *z = shapes_zone(w->sh, i);
+		if (!zone_current(z, &w->p->shift, day))
+			continue;
+		for (size_t k = 0; k < z->n_assignments; k++) {
+			const struct shapes_assignment *a = &z->assignments[k];
+			int m = overlap_minutes(&w->p->shift, a);
+			int rc = m > 0 ? add_unit(w, a->service, a->unit ? a->unit : z->name, m,
+			                          z->anchor.x, z->anchor.y)
+			               : 0;
+			if (rc < 0)
+				return rc;
+		}
+	}
+	if (!w->n_units)
+		return err_set(ERR_INVALID,
+		               "units: no current zone has a unit on duty in this shift; "
+		               "give the units (e.g. ppx:4:480)");
+	return 0;
+}
+
+/* "ppx:4:480,youth:2:360". */
+static int units_from_text(struct work *w, const char *text, long day, const double centre[2])
+{
+	const char *p = text;
+	while (*p) {
+		char service[32];
+		int count, used = 0;
+		double minutes;
+		if (sscanf(p, "%31[^:,]:%d:%lf%n", service, &count, &minutes, &used) != 3 ||
+		    (p[used] && p[used] != ','))
+			return err_set(ERR_INVALID,
+			               "units: '%s' is not SERVICE:COUNT:MINUTES[,...] "
+			               "(e.g. ppx:4:480,youth:2:360)",
+			               text);
+		if (count < 1 || count > MAX_UNITS)
+			return err_set(ERR_INVALID, "units: %d units of %s; 1 to %d", count,
+			               service, MAX_UNITS);
+		/* The start: the centre of the service's current zones. */
+		double x = 0, y = 0;
+		int n = 0;
+		for (size_t i = 0; w->sh && i < shapes_count(w->sh, SHAPES_ZONES); i++) {
+			const struct shapes_zone *z = shapes_zone(w->sh, i);
+			int has = 0;
+			for (size_t k = 0; k < z->n_assignments; k++)
+				has |= strcmp(z->assignments[k].service, service) == 0 &&
+				       overlap_minutes(&w->p->shift, &z->assignments[k]) > 0;
+			if (has && zone_current(z, &w->p->shift, day))
+				x += z->anchor.x, y += z->anchor.y, n++;
+		}
+		for (int k = 0; k < count; k++) {
+			char name[48];
+			snprintf(name, sizeof name, "%s-plan-%d", service, k + 1);
+			int rc = add_unit(w, service, name, minutes, n ? x / n : centre[0],
+			                  n ? y / n : centre[1]);
+			if (rc < 0)
+				return rc;
+		}
+		p += used + (p[used] == ',');
+	}
+	if (!w->n_units)
+		return err_set(ERR_INVALID, "units: no unit given");
+	return 0;
+}
+
+/* "ypx:road_traffic=3,ppx:hooliganism=2" over 1 everywhere. */
+static int parse_relevance(struct work *w, const char *text)
+{
+	w->relevance = malloc(MAX_SERVICES * (w->n_cat ? w->n_cat : 1) * sizeof *w->relevance);
+	if (!w->relevance)
+		return err_set(ERR_NOMEM, "plan: out of memory");
+	for (size_t i = 0; i < MAX_SERVICES * w->n_cat; i++)
+		w->relevance[i] = 1;
+	for (const char *p = text ? text : ""; *p;) {
+		char service[32], category[64];
+		double weight;
+		int used = 0;
+		if (sscanf(p, "%31[^:,]:%63[^=,]=%lf%n", service, category, &weight, &used) != 3 ||
+		    (p[used] && p[used] != ',') || !(weight >= 0 && weight <= 100))
+			return err_set(ERR_INVALID,
+			               "relevance: '%s' is not SERVICE:CATEGORY=WEIGHT[,...] with "
+			               "weights 0 to 100 (e.g. ypx:road_traffic=3)",
+			               text);
+		int c = dataset_category_index(w->ds, category);
+		if (c < 0)
+			return err_set(ERR_INVALID, "relevance: no category '%s'", category);
+		int s = service_index(w, service);
+		if (s < 0)
+			return err_set(ERR_INVALID, "relevance: more than %d services",
+			               MAX_SERVICES);
+		w->relevance[(size_t)s * w->n_cat + (size_t)c] = weight;
+		p += used + (p[used] == ',');
+	}
+	return 0;
+}
+
+static int check_params(struct work *w, const struct suggest_params *p)
+{
+	w->cell = p->cell, w->visit = p->visit, w->every = p->every, w->speed = p->speed;
+	w->shift_minutes = p->shift.end > p->shift.start ? p->shift.end - p->shift.start
+	                                                 : p->shift.end + 1440 - p->shift.start;
+	if (!(w->cell >= 25 && w->cell <= 2000))
+		return err_set(ERR_INVALID, "cell: %g is not a cell of 25 to 2000 metres", w->cell);
+	if (!(w->visit > 0 && w->visit <= w->shift_minutes))
+		return err_set(ERR_INVALID,
+		               "visit: %g is not a visit of more than 0 minutes within "
+		               "the shift",
+		               w->visit);
+	if (!(w->every >= w->visit && w->every <= 1440))
+		return err_set(
+		    ERR_INVALID,
+		    "every: %g is not an interval of minutes from the visit's %g to 1440", w->every,
+		    w->visit);
+	if (!(w->speed >= 0 && w->speed <= 200))
+		return err_set(ERR_INVALID, "speed: %g is not a speed of 0 to 200 km/h", p->speed);
+	if (p->shared < 1 || p->shared > 10)
+		return err_set(ERR_INVALID, "shared: %d is not 1 to 10 units per cell", p->shared);
+	if (p->candidates > PLAN_MAX_PLACES)
+		return err_set(ERR_INVALID, "candidates: %zu; at most %d", p->candidates,
+		               PLAN_MAX_PLACES);
+	if (p->filter.from == STORE_NO_TIME || p->filter.to == STORE_NO_TIME ||
+	    p->filter.from > p->filter.to)
+		return err_set(ERR_INVALID, "from: the period is empty or open: give from <= to");
+	return 0;
+}
+
+/* The shifts of the period: its local days that are shift days. */
+static double count_shifts(const dataset *ds, const struct suggest_params *p)
+{
+	long d1 = day_of(ds, p->filter.from), d2 = day_of(ds, p->filter.to);
+	double n = 0;
+	for (long d = d1; d <= d2; d++)
+		n += p->shift.weekdays >> ((d % 7 + 7 + 3) % 7) & 1; /* 1970-01-01 was a Thursday */
+	return n;
+}
+
+struct cand {
+	double offences;
+	size_t cell;
+};
+
+static int by_offences(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	if (x->offences != y->offences)
+		return x->offences < y->offences ? 1 : -1;
+	return (x->cell > y->cell) - (x->cell < y->cell);
+}
+
+/* Even-odd test of (x, y) against the rings of g as stored. */
+static int inside(const struct shapes_geom *g, double x, double y)
+{
+	if (x < g->bbox[0] || x > g->bbox[2] || y < g->bbox[1] || y > g->bbox[3])
+		return 0;
+	const struct shapes_rings *r = &g->band[SHAPES_BANDS - 1];
+	int in = 0;
+	for (size_t k = 0; k < r->n_rings; k++) {
+		uint32_t a = r->ring_start[k], n = r->ring_start[k + 1] - a;
+		for (uint32_t i = 0, j = n - 1; i < n; j = i++) {
+			const double *p = &r->xy[2 * (a + i)], *q = &r->xy[2 * (a + j)];
+			if ((p[1] > y) != (q[1] > y) &&
+			    x < (q[0] - p[0]) * (y - p[1]) / (q[1] - p[1]) + p[0])
+				in = !in;
+		}
+	}
+	return in;
+}
+
+/* The current zones' figures: per assignment on duty and together. */
+static json_t *current_json(const struct work *w, long day)
+{
+	json_t *units = json_array();
+	unsigned char *hit = calloc(w->n_pts ? w->n_pts : 1, 1);
+	size_t covered = 0;
+	for (size_t i = 0; hit && w->sh && i < shapes_count(w->sh, SHAPES_ZONES); i++) {
+		const struct shapes_zone *z = shapes_zone(w->sh, i);
+		if (!zone_current(z, &w->p->shift, day))
+			continue;
+		size_t in = 0;
+		for (size_t k = 0; k < w->n_pts; k++)
+			if (inside(&z->geom, w->pts[2 * k], w->pts[2 * k + 1]))
+				in++, covered += !hit[k], hit[k] = 1;
+		for (size_t k = 0; k < z->n_assignments; k++) {
+			const struct shapes_assignment *a = &z->assignments[k];
+			int m = overlap_minutes(&w->p->shift, a);
+			if (m > 0)
+				json_array_append_new(
+				    units,
+				    json_pack("{s:s, s:s, s:s, s:s?, s:i, s:f, s:f}", "zone",
+				              z->external_id, "name", z->name ? z->name : "",
+				              "service", a->service, "unit", a->unit, "minutes", m,
+				              "expected_offences", in / w->shifts, "share",
+				              w->n_pts ? (double)in / w->n_pts : 0));
+		}
+	}
+	free(hit);
+	return json_pack("{s:f, s:f, s:o}", "expected_offences", covered / w->shifts, "share",
+	                 w->n_pts ? (double)covered / w->n_pts : 0, "units", units);
+}
+
+/* lon/lat of grid corner (i, j). */
+static void corner(const struct work *w, double i, double j, double *lon, double *lat)
+{
+	tile_merc_to_lonlat(w->x0 + i * w->cell_merc, w->y0 - j * w->cell_merc, lon, lat);
+}
+
+/* The union of the cells as a GeoJSON geometry (null for none). */
+static json_t *cells_geometry(GEOSContextHandle_t gh, const struct work *w, const size_t *cells,
+                              size_t n)
+{
+	if (!n)
+		return json_null();
+	GEOSGeometry **sq = calloc(n, sizeof *sq), *all = NULL, *u = NULL;
+	json_t *out = NULL;
+	for (size_t k = 0; sq && k < n; k++) {
+		double i = (double)(cells[k] % (size_t)w->width),
+		       j = (double)(cells[k] / (size_t)w->width);
+		double xy[10];
+		corner(w, i, j, &xy[0], &xy[1]);
+		corner(w, i, j + 1, &xy[2], &xy[3]);
+		corner(w, i + 1, j + 1, &xy[4], &xy[5]);
+		corner(w, i + 1, j, &xy[6], &xy[7]);
+		xy[8] = xy[0], xy[9] = xy[1];
+		GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(gh, xy, 5, 0, 0);
+		GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(gh, seq) : NULL;
+		sq[k] = ring ? GEOSGeom_createPolygon_r(gh, ring, NULL, 0) : NULL;
+		if (!sq[k])
+			goto out;
+	}
+	all = sq ? GEOSGeom_createCollection_r(gh, GEOS_GEOMETRYCOLLECTION, sq, (unsigned)n) : NULL;
+	if (all) {
+		free(sq); /* the collection owns the squares */
+		sq = NULL;
+	}
+	u = all ? GEOSUnaryUnion_r(gh, all) : NULL;
+	GEOSGeometry *multi = u && GEOSGeomTypeId_r(gh, u) == GEOS_POLYGON
+	                          ? GEOSGeom_createCollection_r(gh, GEOS_MULTIPOLYGON, &u, 1)
+	                          : NULL;
+	if (multi)
+		u = multi; /* owns the polygon */
+	GEOSGeoJSONWriter *wr = u ? GEOSGeoJSONWriter_create_r(gh) : NULL;
+	char *text = wr ? GEOSGeoJSONWriter_writeGeometry_r(gh, wr, u, -1) : NULL;
+	out = text ? json_loads(text, 0, NULL) : NULL;
+	if (text)
+		GEOSFree_r(gh, text);
+	if (wr)
+		GEOSGeoJSONWriter_destroy_r(gh, wr);
+out:
+	for (size_t k = 0; sq && k < n; k++)
+		if (sq[k])
+			GEOSGeom_destroy_r(gh, sq[k]);
+	free(sq);
+	if (all)
+		GEOSGeom_destroy_r(gh, all);
+	if (u)
+		GEOSGeom_destroy_r(gh, u);
+	return out;
+}
+
+/* UTC seconds as ISO 8601 into buf (the period's ends are never open here). */
+static const char *utc_text(int64_t t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+	return buf;
+}
+
+/* The plan as GeoJSON. cand[c].cell is the grid cell of place c. */
+static int plan_json(const struct work *w, const struct plan_problem *pp,
+                     const struct plan_result *r, const struct cand *cand, size_t n_cand, long day,
+                     json_t **out)
+{
+	GEOSContextHandle_t gh = GEOS_init_r();
+	json_t *features = json_array();
+	double covered = 0;
+	unsigned char *seen = calloc(n_cand ? n_cand : 1, 1);
+	size_t *cells = malloc((r->first[r->n_units] + 1) * sizeof *cells);
+	int rc = 0;
+	if (!gh || !features || !seen || !cells) {
+		rc = err_set(ERR_NOMEM, "plan: out of memory");
+		goto out;
+	}
+	for (size_t u = 0; u < r->n_units; u++) {
+		const struct unit_def *d = &w->units[u];
+		json_t *list = json_array();
+		double expected = 0;
+		size_t n = r->first[u + 1] - r->first[u];
+		for (size_t i = 0; i < n; i++) {
+			size_t c = r->order[r->first[u] + i];
+			double lon, lat, e = cand[c].offences / w->shifts;
+			cells[i] = cand[c].cell;
+			corner(w, (double)(cand[c].cell % (size_t)w->width) + 0.5,
+			       (double)(cand[c].cell / (size_t)w->width) + 0.5, &lon, &lat);
+			expected += e;
+			if (!seen[c])
+				covered += e, seen[c] = 1;
+			json_array_append_new(
+			    list, json_pack("{s:i, s:f, s:f, s:f, s:f}", "order", (int)i + 1, "lon",
+			                    lon, "lat", lat, "expected_offences", e, "value",
+			                    pp->value[c * pp->n_services + (size_t)d->sv]));
+		}
+		json_t *geom = cells_geometry(gh, w, cells, n);
+		if (!geom) {
+			json_decref(list);
+			rc = err_set(ERR_GEOMETRY, "plan: GEOS could not join the cells of %s",
+			             d->name);
+			goto out;
+		}
+		json_t *props =
+		    json_pack("{s:s, s:s, s:f, s:f, s:f, s:i, s:I, s:f, s:f, s:f, s:o}", "service",
+		              d->service, "unit", d->name, "minutes", d->minutes, "minutes_used",
+		              r->minutes[u], "travel_km", r->travel[u] / 1000, "rounds", pp->rounds,
+		              "visits", (json_int_t)(n * pp->rounds), "expected_offences", expected,
+		              "share", w->n_pts ? expected * w->shifts / w->n_pts : 0, "value",
+		              r->value[u], "cells", list);
+		json_array_append_new(features, json_pack("{s:s, s:o, s:o}", "type", "Feature",
+		                                          "properties", props, "geometry", geom));
+	}
+	char shift[64], from[32], to[32];
+	shift_format(&w->p->shift, shift, sizeof shift);
+	double total = w->n_pts / w->shifts;
+	*out = json_pack("{s:s, s:o, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:b, s:s, "
+	                 "s:s, s:s, s:o}",
+	                 "type", "FeatureCollection", "features", features, "offences",
+	                 (json_int_t)w->n_pts, "shifts", w->shifts, "expected_offences", total,
+	                 "covered", covered, "share", total > 0 ? covered / total : 0, "cell_m",
+	                 w->cell, "visit", w->visit, "every", w->every, "speed_kmh", w->speed,
+	                 "candidates", (json_int_t)n_cand, "stopped", r->stopped, "from",
+	                 utc_text(w->p->filter.from, from), "to", utc_text(w->p->filter.to, to),
+	                 "shift", shift, "current", current_json(w, day));
+	features = NULL;
+	if (!*out)
+		rc = err_set(ERR_NOMEM, "plan: out of memory for the GeoJSON");
+out:
+	json_decref(features);
+	free(seen);
+	free(cells);
+	if (gh)
+		GEOS_finish_r(gh);
+	return rc;
+}
+
+/* Counts the offences, makes the candidates and their values, plans. */
+static int solve(struct work *w, long day, json_t **out)
+{
+	size_t cells = (size_t)w->width * w->height, n = 0;
+	struct cand *cand = malloc((cells ? cells : 1) * sizeof *cand);
+	double *xy = NULL, *value = NULL;
+	struct plan_unit *pu = calloc(w->n_units, sizeof *pu);
+	struct plan_result r = {0};
+	int rc = 0;
+	if (!cand || !pu) {
+		rc = err_set(ERR_NOMEM, "plan: out of memory");
+		goto out;
+	}
+	for (size_t c = 0; c < cells; c++) {
+		double sum = 0;
+		for (size_t k = 0; k < w->n_cat; k++)
+			sum += w->counts[c * w->n_cat + k];
+		if (sum > 0)
+			cand[n++] = (struct cand){sum, c};
+	}
+	qsort(cand, n, sizeof *cand, by_offences);
+	size_t most = w->p->candidates ? w->p->candidates : SUGGEST_DEFAULT_CANDIDATES;
+	n = n < most ? n : most;
+	xy = malloc((n ? n : 1) * 2 * sizeof *xy);
+	value = malloc((n ? n : 1) * w->n_services * sizeof *value);
+	if (!xy || !value) {
+		rc = err_set(ERR_NOMEM, "plan: out of memory");
+		goto out;
+	}
+	/* Ground metres: Mercator metres over the scale at the centre. */
+	for (size_t c = 0; c < n; c++) {
+		size_t i = cand[c].cell % (size_t)w->width, j = cand[c].cell / (size_t)w->width;
+		xy[2 * c] = (w->x0 + (i + 0.5) * w->cell_merc) / w->scale;
+		xy[2 * c + 1] = (w->y0 - (j + 0.5) * w->cell_merc) / w->scale;
+		for (size_t s = 0; s < w->n_services; s++) {
+			double v = 0;
+			for (size_t k = 0; k < w->n_cat; k++)
+				v += w->counts[cand[c].cell * w->n_cat + k] *
+				     w->relevance[s * w->n_cat + k];
+			value[c * w->n_services + s] = v / w->shifts;
+		}
+	}
+	for (size_t u = 0; u < w->n_units; u++)
+		pu[u] = (struct plan_unit){w->units[u].sv, w->units[u].minutes,
+		                           w->units[u].x / w->scale, w->units[u].y / w->scale};
+	struct plan_problem pp = {.n_places = n,
+	                          .n_units = w->n_units,
+	                          .n_services = w->n_services,
+	                          .xy = xy,
+	                          .value = value,
+	                          .units = pu,
+	                          .visit = w->visit,
+	                          .rounds = (int)ceil(w->shift_minutes / w->every - 1e-9),
+	                          .speed = w->speed * 1000 / 60,
+	                          .max_units = w->p->shared,
+	                          .seconds = w->p->seconds};
+	if ((rc = plan_solve(&pp, &r)) == 0)
+		rc = plan_json(w, &pp, &r, cand, n, day, out);
+out:
+	plan_result_free(&r);
+	free(cand);
+	free(xy);
+	free(value);
+	free(pu);
+	return rc;
+}
+
+void suggest_defaults(struct suggest_params *p)
+{
+	*p = (struct suggest_params){.cell = SUGGEST_DEFAULT_CELL,
+	                             .visit = PLAN_DEFAULT_VISIT,
+	                             .every = PLAN_DEFAULT_EVERY,
+	                             .speed = PLAN_DEFAULT_SPEED,
+	                             .shared = 1};
+	dataset_filter_all(&p->filter);
+	p->shift = (struct shift){0, 1440, SHIFT_ALL_DAYS};
+}
+
+int suggest_plan(const dataset *ds, const shapes *sh, const struct suggest_params *p, json_t **out)
+{
+	struct work w = {.p = p, .ds = ds, .sh = sh, .n_cat = dataset_category_count(ds)};
+	double ext[4];
+	int rc;
+	*out = NULL;
+	if ((rc = check_params(&w, p)) < 0)
+		return rc;
+	dataset_extent(ds, ext);
+	const double centre[2] = {(ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2};
+	long day = day_of(ds, p->filter.to);
+	w.scale = tile_scale_factor_merc(centre[1]);
+	w.cell_merc = w.cell * w.scale;
+	w.x0 = ext[0], w.y0 = ext[3];
+	double gw = fmax(1, ceil((ext[2] - ext[0]) / w.cell_merc));
+	double gh = fmax(1, ceil((ext[3] - ext[1]) / w.cell_merc));
+	if (gw * gh * (double)(w.n_cat ? w.n_cat : 1) > 5e7)
+		return err_set(ERR_INVALID,
+		               "cell: a grid of %.0f x %.0f cells of %g m is too large", gw, gh,
+		               w.cell);
+	w.width = (int)gw, w.height = (int)gh;
+	w.shifts = count_shifts(ds, p);
+	if ((rc = p->units && *p->units ? units_from_text(&w, p->units, day, centre)
+	                                : units_from_zones(&w, day)) < 0 ||
+	    (rc = parse_relevance(&w, p->relevance)) < 0)
+		goto out;
+	w.counts = calloc((size_t)w.width * w.height * (w.n_cat ? w.n_cat : 1), sizeof *w.counts);
+	if (!w.counts) {
+		rc = err_set(ERR_NOMEM, "plan: out of memory for the grid");
+		goto out;
+	}
+	struct dataset_filter f = p->filter;
+	f.hours &= shift_hours(&p->shift);
+	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
+	                         TILE_ORIGIN_SHIFT};
+	if ((rc = dataset_each(ds, world, &f, take_offence, &w)) < 0)
+		goto out;
+	if (!w.n_pts || !(w.shifts > 0)) {
+		rc = err_set(ERR_INVALID, "from: the period holds no offence of the shift");
+		goto out;
+	}
+	rc = solve(&w, day, out);
+out:
+	free(w.counts);
+	free(w.pts);
+	free(w.relevance);
+	return rc;
+}
