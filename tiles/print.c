@@ -20,12 +20,12 @@
 #include "tilemath.h"
 #include "timeparse.h"
 #include "tracks.h"
+#include "typeset.h"
 #include "utm.h"
 #include "zones.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +38,6 @@
 #define PERIOD_DAYS     90
 #define MAX_HOTSPOTS    20
 #define MAX_RASTER      ((size_t)24 * 1000 * 1000) /* cells of the heatmap raster */
-#define FAMILY          "Noto Sans,DejaVu Sans"
 #define PI              3.14159265358979323846
 
 /* ---- texts -------------------------------------------------------------- */
@@ -212,9 +211,9 @@ struct job {
 	double dpi;
 	unsigned layers;
 	int n_hotspots;
-	double pw, ph, unit; /* page size (pt), size unit: 1 on A4 */
+	double pw, ph; /* page size, pt */
 	int page_no, pages;
-	cairo_t *cr;
+	struct typeset ts; /* the page being drawn */
 };
 
 /* One page: which area, where the map goes, at what scale. */
@@ -305,106 +304,6 @@ static const char *names_get(const struct names *n, const char *code)
 }
 
 /* ---- text --------------------------------------------------------------- */
-
-struct font {
-	double size; /* pt at A4 */
-	int bold;
-	double r, g, b;
-};
-
-static const struct font F_TITLE = {17, 1, 0.10, 0.12, 0.16};
-static const struct font F_SUB = {8.5, 0, 0.25, 0.27, 0.30};
-static const struct font F_HEAD = {8.5, 1, 0.10, 0.12, 0.16};
-static const struct font F_BODY = {7, 0, 0.15, 0.16, 0.18};
-static const struct font F_BOLD = {7, 1, 0.15, 0.16, 0.18};
-static const struct font F_SMALL = {6, 0, 0.35, 0.36, 0.38};
-static const struct font F_COLUMN = {6.3, 1, 0.15, 0.16, 0.18};
-
-/* A one-paragraph layout of text at most width pt wide (0: unbounded),
- * on one line ending in an ellipsis when lines is 1. */
-static PangoLayout *layout(struct job *j, const struct font *f, const char *text, double width,
-                           int lines)
-{
-	PangoLayout *l = pango_cairo_create_layout(j->cr);
-	PangoFontDescription *d = pango_font_description_from_string(FAMILY);
-	pango_font_description_set_absolute_size(d, f->size * j->unit * PANGO_SCALE);
-	pango_font_description_set_weight(d, f->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(l, d);
-	pango_font_description_free(d);
-	if (width > 0) {
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-		if (lines == 1)
-			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-		else if (lines > 1)
-			pango_layout_set_height(l, -lines);
-	}
-	pango_layout_set_text(l, text, -1);
-	return l;
-}
-
-enum align { LEFT, CENTRE, RIGHT };
-
-/* Draws text with its top at y, aligned at x (left edge, centre or right
- * edge); returns its height. */
-static double text_at(struct job *j, const struct font *f, const char *text, double x, double y,
-                      double width, int lines, enum align a)
-{
-	PangoLayout *l = layout(j, f, text, width, lines);
-	PangoRectangle ink, logical;
-	pango_layout_get_extents(l, &ink, &logical);
-	double w = logical.width / (double)PANGO_SCALE, h = logical.height / (double)PANGO_SCALE;
-	double left = a == LEFT ? x : a == CENTRE ? x - w / 2 : x - w;
-	cairo_save(j->cr);
-	cairo_set_source_rgb(j->cr, f->r, f->g, f->b);
-	cairo_move_to(j->cr, left - logical.x / (double)PANGO_SCALE, y);
-	pango_cairo_show_layout(j->cr, l);
-	cairo_restore(j->cr);
-	g_object_unref(l);
-	return h;
-}
-
-static double line_height(struct job *j, const struct font *f)
-{
-	PangoLayout *l = layout(j, f, "Ag", 0, 0);
-	int w, h;
-	pango_layout_get_size(l, &w, &h);
-	g_object_unref(l);
-	return h / (double)PANGO_SCALE;
-}
-
-/* Numbers with a thin group separator: 12 345. */
-static void format_count(double v, char *out, size_t n)
-{
-	char digits[32];
-	snprintf(digits, sizeof digits, "%.0f", fabs(v));
-	size_t len = strlen(digits), k = 0;
-	if (v < -0.5 && k + 1 < n)
-		out[k++] = '-';
-	for (size_t i = 0; i < len && k + 4 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0) {
-			/* U+2009 THIN SPACE */
-			out[k++] = (char)0xE2;
-			out[k++] = (char)0x80;
-			out[k++] = (char)0x89;
-		}
-		out[k++] = digits[i];
-	}
-	out[k] = 0;
-}
-
-/* Densities and other measures: three significant digits. */
-static void format_value(double v, char *out, size_t n)
-{
-	if (fabs(v) >= 1000)
-		format_count(v, out, n);
-	else if (fabs(v) >= 100)
-		snprintf(out, n, "%.0f", v);
-	else if (fabs(v) >= 10)
-		snprintf(out, n, "%.1f", v);
-	else
-		snprintf(out, n, "%.2g", v);
-}
 
 static void format_date(const struct job *j, int64_t utc, char *out, size_t n)
 {
@@ -835,7 +734,7 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 	}
 	/* Hotspot numbers on top of everything. */
 	for (size_t i = 0; rc == 0 && i < p->n_hot; i++) {
-		double px, py, r = 7.5 * j->unit;
+		double px, py, r = 7.5 * j->ts.unit;
 		char num[24];
 		view_to_px(v, p->hot[i].x, p->hot[i].y, &px, &py);
 		hotspot_marker(cr, px, py, r);
@@ -843,9 +742,9 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 		/* Text sizes are in pt: this user space is style px. */
 		cairo_save(cr);
 		cairo_scale(cr, 1 / STYLE_PX_PER_PT, 1 / STYLE_PX_PER_PT);
-		double lh = line_height(j, &F_BOLD);
-		text_at(j, &F_BOLD, num, px * STYLE_PX_PER_PT, py * STYLE_PX_PER_PT - lh / 2, 0, 0,
-		        CENTRE);
+		double lh = typeset_line_height(&j->ts, &typeset_bold);
+		typeset_text(&j->ts, &typeset_bold, num, px * STYLE_PX_PER_PT,
+		             py * STYLE_PX_PER_PT - lh / 2, 0, 0, TYPESET_CENTRE);
 		cairo_restore(cr);
 	}
 	labels_free(lb);
@@ -862,18 +761,18 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 static void scale_bar(struct job *j, const struct page *p)
 {
 	static const double steps[] = {1, 2, 5};
-	cairo_t *cr = j->cr;
+	cairo_t *cr = j->ts.cr;
 	double pt_per_m = PT_PER_INCH / METRES_PER_IN / p->scale; /* printed pt per ground m */
 	double want = p->fw * 0.25 / pt_per_m, len = 1;
 	for (double e = 1; e <= 1e7; e *= 10)
 		for (size_t i = 0; i < 3; i++)
 			if (steps[i] * e <= want)
 				len = steps[i] * e;
-	double bar = len * pt_per_m, u = j->unit;
+	double bar = len * pt_per_m, u = j->ts.unit;
 	int km = len >= 1000;
-	double lh = line_height(j, &F_BODY);
+	double lh = typeset_line_height(&j->ts, &typeset_body);
 	char ratio[64], num[32];
-	format_count(p->scale, num, sizeof num);
+	typeset_count(p->scale, num, sizeof num);
 	snprintf(ratio, sizeof ratio, "%s 1:%s", T(j, M_SCALE), num);
 	double x = p->fx + 8 * u, h = 4 * u;
 	double box_h = h + 2 * lh + 14 * u, box_w = bar + 40 * u;
@@ -882,7 +781,7 @@ static void scale_bar(struct job *j, const struct page *p)
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
 	cairo_rectangle(cr, x - 5 * u, y, box_w, box_h);
 	cairo_fill(cr);
-	text_at(j, &F_BOLD, ratio, x, y + 3 * u, 0, 0, LEFT);
+	typeset_text(&j->ts, &typeset_bold, ratio, x, y + 3 * u, 0, 0, TYPESET_LEFT);
 	double by = y + 5 * u + lh;
 	for (int i = 0; i < 4; i++) {
 		cairo_rectangle(cr, x + bar * i / 4, by, bar / 4, h);
@@ -900,24 +799,22 @@ static void scale_bar(struct job *j, const struct page *p)
 	for (int i = 0; i < 3; i++) {
 		double value = len * at[i] / (km ? 1000 : 1);
 		snprintf(num, sizeof num, "%g", value);
-		text_at(j, &F_BODY, num, x + bar * at[i], by + h + 1.5 * u, 0, 0, CENTRE);
+		typeset_text(&j->ts, &typeset_body, num, x + bar * at[i], by + h + 1.5 * u, 0, 0,
+		             TYPESET_CENTRE);
 	}
 	/* The unit after the last number, apart from it so that the numbers
 	 * alone are centred on their ticks. */
-	PangoLayout *l = layout(j, &F_BODY, num, 0, 0);
-	int tw, th;
-	pango_layout_get_size(l, &tw, &th);
-	g_object_unref(l);
-	text_at(j, &F_BODY, T(j, km ? M_KM : M_M), x + bar + tw / (2.0 * PANGO_SCALE) + 2.5 * u,
-	        by + h + 1.5 * u, 0, 0, LEFT);
+	double half = typeset_width(&j->ts, &typeset_body, num) / 2;
+	typeset_text(&j->ts, &typeset_body, T(j, km ? M_KM : M_M), x + bar + half + 2.5 * u,
+	             by + h + 1.5 * u, 0, 0, TYPESET_LEFT);
 	cairo_restore(cr);
 }
 
 /* A north arrow at the frame's top right, turned to true north. */
 static void north_arrow(struct job *j, const struct page *p)
 {
-	cairo_t *cr = j->cr;
-	double u = j->unit, s = 11 * u;
+	cairo_t *cr = j->ts.cr;
+	double u = j->ts.unit, s = 11 * u;
 	double cx = p->fx + p->fw - 16 * u, cy = p->fy + 22 * u;
 	cairo_save(cr);
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
@@ -939,38 +836,24 @@ static void north_arrow(struct job *j, const struct page *p)
 	cairo_set_line_width(cr, 0.6 * u);
 	cairo_stroke(cr);
 	cairo_restore(cr);
-	double lh = line_height(j, &F_BOLD);
-	text_at(j, &F_BOLD, j->q->lang == PRINT_RU ? "С" : "N", cx, cy - s * 1.35 - lh - 1 * u, 0,
-	        0, CENTRE);
-}
-
-/* A column of the panel: blocks stack from top to bottom. */
-struct column {
-	double x, y, w, bottom;
-};
-
-static double row_height(struct job *j)
-{
-	return line_height(j, &F_BODY) + 2.2 * j->unit;
-}
-
-static void heading(struct job *j, struct column *c, const char *text)
-{
-	c->y += text_at(j, &F_HEAD, text, c->x, c->y, c->w, 2, LEFT) + 3 * j->unit;
+	double lh = typeset_line_height(&j->ts, &typeset_bold);
+	typeset_text(&j->ts, &typeset_bold, j->q->lang == PRINT_RU ? "С" : "N", cx,
+	             cy - s * 1.35 - lh - 1 * u, 0, 0, TYPESET_CENTRE);
 }
 
 /* A legend row: a swatch drawn by the caller at (x, y, w, h), then text. */
-static int legend_row(struct job *j, struct column *c, const char *text, double *sx, double *sy,
-                      double *sw, double *sh)
+static int legend_row(struct job *j, struct typeset_column *c, const char *text, double *sx,
+                      double *sy, double *sw, double *sh)
 {
-	double rh = row_height(j), u = j->unit;
+	double rh = typeset_row_height(&j->ts), u = j->ts.unit;
 	if (c->y + rh > c->bottom)
 		return 0;
 	*sx = c->x;
 	*sy = c->y + 1.2 * u;
 	*sw = 16 * u;
 	*sh = rh - 2.4 * u;
-	text_at(j, &F_BODY, text, c->x + 21 * u, c->y + 1.1 * u, c->w - 21 * u, 1, LEFT);
+	typeset_text(&j->ts, &typeset_body, text, c->x + 21 * u, c->y + 1.1 * u, c->w - 21 * u, 1,
+	             TYPESET_LEFT);
 	c->y += rh;
 	return 1;
 }
@@ -981,14 +864,16 @@ static void set_colour(cairo_t *cr, const struct style_colour *c, double alpha)
 }
 
 /* The heatmap's ramp as a bar, its breaks below in density units. */
-static void legend_ramp(struct job *j, struct column *c)
+static void legend_ramp(struct job *j, struct typeset_column *c)
 {
-	cairo_t *cr = j->cr;
-	double u = j->unit, lh = line_height(j, &F_SMALL), h = 7 * u;
+	cairo_t *cr = j->ts.cr;
+	double u = j->ts.unit, lh = typeset_line_height(&j->ts, &typeset_small), h = 7 * u;
 	size_t n = style_ramp_size(j->ramp);
 	if (c->y + h + lh + 4 * u > c->bottom)
 		return;
-	c->y += text_at(j, &F_BODY, T(j, M_DENSITY), c->x, c->y, c->w, 2, LEFT) + 1.5 * u;
+	c->y += typeset_text(&j->ts, &typeset_body, T(j, M_DENSITY), c->x, c->y, c->w, 2,
+	                     TYPESET_LEFT) +
+	        1.5 * u;
 	/* Inset so that the end labels, centred on the bar's ends, stay inside. */
 	double inset = 7 * u, w = c->w - 2 * inset;
 	c->x += inset;
@@ -1016,15 +901,13 @@ static void legend_ramp(struct job *j, struct column *c)
 		double v;
 		char num[32];
 		style_ramp_stop(j->ramp, i, &v, NULL);
-		format_value(v, num, sizeof num);
-		PangoLayout *l = layout(j, &F_SMALL, num, 0, 0);
-		int tw, th;
-		pango_layout_get_size(l, &tw, &th);
-		g_object_unref(l);
-		double x = c->x + spacing * i, half = tw / (2.0 * PANGO_SCALE);
+		typeset_value(v, num, sizeof num);
+		double x = c->x + spacing * i,
+		       half = typeset_width(&j->ts, &typeset_small, num) / 2;
 		if (x - half < last_right + 2 * u)
 			continue; /* too many breaks for the bar: every other one */
-		text_at(j, &F_SMALL, num, x, c->y + h + 1 * u, 0, 0, CENTRE);
+		typeset_text(&j->ts, &typeset_small, num, x, c->y + h + 1 * u, 0, 0,
+		             TYPESET_CENTRE);
 		last_right = x + half;
 	}
 	c->x -= inset;
@@ -1082,7 +965,7 @@ static int by_value(const void *a, const void *b)
 }
 
 /* The categories of the offences on the map, commonest first, as dots. */
-static void legend_categories(struct job *j, const struct page *p, struct column *c)
+static void legend_categories(struct job *j, const struct page *p, struct typeset_column *c)
 {
 	size_t n = dataset_category_count(j->ds);
 	double box[4], merc[4], x, y, w, h;
@@ -1100,10 +983,10 @@ static void legend_categories(struct job *j, const struct page *p, struct column
 			style_category_colour(j->sty, code, &col);
 			if (!legend_row(j, c, names_get(&j->categories, code), &x, &y, &w, &h))
 				break;
-			cairo_new_path(j->cr);
-			cairo_arc(j->cr, x + w / 2, y + h / 2, h / 3, 0, 2 * PI);
-			set_colour(j->cr, &col, 1);
-			cairo_fill(j->cr);
+			cairo_new_path(j->ts.cr);
+			cairo_arc(j->ts.cr, x + w / 2, y + h / 2, h / 3, 0, 2 * PI);
+			set_colour(j->ts.cr, &col, 1);
+			cairo_fill(j->ts.cr);
 		}
 	}
 	free(t.counts);
@@ -1111,44 +994,46 @@ static void legend_categories(struct job *j, const struct page *p, struct column
 }
 
 /* The choropleth's classes: a swatch and the range of each. */
-static void legend_choropleth(struct job *j, struct column *c)
+static void legend_choropleth(struct job *j, struct typeset_column *c)
 {
 	static const enum msg titles[3] = {M_COUNT_METRIC, M_RATE_METRIC, M_CHANGE_METRIC};
 	struct choropleth_classes cl;
 	double x, y, w, h;
 	if (choropleth_classify(j->ds, j->sh, style_choropleth(j->sty), -1, &j->filter, &cl) < 0)
 		return;
-	if (cl.n_classes > 0 && c->y + row_height(j) <= c->bottom)
-		c->y += text_at(j, &F_BODY, T(j, titles[cl.metric]), c->x, c->y, c->w, 1, LEFT) +
-		        1 * j->unit;
+	if (cl.n_classes > 0 && c->y + typeset_row_height(&j->ts) <= c->bottom)
+		c->y += typeset_text(&j->ts, &typeset_body, T(j, titles[cl.metric]), c->x, c->y,
+		                     c->w, 1, TYPESET_LEFT) +
+		        1 * j->ts.unit;
 	double from = cl.min;
 	for (size_t i = 0; i < cl.n_classes; i++) {
 		char a[32], b[64], label[100];
 		double scale = cl.metric == STYLE_METRIC_CHANGE ? 100 : 1;
-		format_value(from * scale, a, sizeof a);
-		format_value(cl.breaks[i] * scale, b, sizeof b);
+		typeset_value(from * scale, a, sizeof a);
+		typeset_value(cl.breaks[i] * scale, b, sizeof b);
 		snprintf(label, sizeof label, "%s – %s", a, b);
 		if (!legend_row(j, c, label, &x, &y, &w, &h))
 			break;
-		cairo_rectangle(j->cr, x, y, w, h);
-		set_colour(j->cr, &cl.colours[i], 1);
-		cairo_fill(j->cr);
+		cairo_rectangle(j->ts.cr, x, y, w, h);
+		set_colour(j->ts.cr, &cl.colours[i], 1);
+		cairo_fill(j->ts.cr);
 		from = cl.breaks[i];
 	}
 	choropleth_classes_free(&cl);
 }
 
-static void legend(struct job *j, const struct page *p, struct column *c)
+static void legend(struct job *j, const struct page *p, struct typeset_column *c)
 {
-	cairo_t *cr = j->cr;
-	double x, y, w, h, u = j->unit;
-	heading(j, c, T(j, M_LEGEND));
+	cairo_t *cr = j->ts.cr;
+	double x, y, w, h, u = j->ts.unit;
+	typeset_heading(&j->ts, c, T(j, M_LEGEND));
 	if ((j->layers & RENDER_HEATMAP) && j->hm)
 		legend_ramp(j, c);
 	if (p->n_hot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
 		hotspot_marker(cr, x + w / 2, y + h / 2, h / 2);
-		text_at(j, &F_SMALL, "1", x + w / 2, y + h / 2 - line_height(j, &F_SMALL) / 2, 0, 0,
-		        CENTRE);
+		typeset_text(&j->ts, &typeset_small, "1", x + w / 2,
+		             y + h / 2 - typeset_line_height(&j->ts, &typeset_small) / 2, 0, 0,
+		             TYPESET_CENTRE);
 	}
 	const struct style_zones *zs = style_zones(j->sty);
 	if ((j->layers & RENDER_ZONES) && zs) {
@@ -1217,33 +1102,6 @@ static void legend(struct job *j, const struct page *p, struct column *c)
 	c->y += 4 * u;
 }
 
-/* Table columns: x offsets from the column's left and alignments. */
-struct table {
-	int n;
-	double x[5], w[5];
-	enum align align[5];
-};
-
-static void table_row(struct job *j, struct column *c, const struct table *t,
-                      const char *const *cells, const struct font *f)
-{
-	for (int i = 0; i < t->n; i++) {
-		double x = c->x + t->x[i] + (t->align[i] == RIGHT ? t->w[i] : 0);
-		text_at(j, f, cells[i] ? cells[i] : "", x, c->y + 1.1 * j->unit,
-		        t->w[i] - 2 * j->unit, 1, t->align[i]);
-	}
-	c->y += row_height(j);
-}
-
-static void rule(struct job *j, const struct column *c)
-{
-	cairo_move_to(j->cr, c->x, c->y - 0.6 * j->unit);
-	cairo_line_to(j->cr, c->x + c->w, c->y - 0.6 * j->unit);
-	cairo_set_source_rgb(j->cr, 0.7, 0.7, 0.7);
-	cairo_set_line_width(j->cr, 0.4 * j->unit);
-	cairo_stroke(j->cr);
-}
-
 struct category_row {
 	size_t index;
 	double now, before;
@@ -1268,7 +1126,7 @@ static void format_change(double now, double before, char *out, size_t n)
 }
 
 /* Offences by category in the period against the previous one. */
-static int figures(struct job *j, const struct page *p, struct column *c)
+static int figures(struct job *j, const struct page *p, struct typeset_column *c)
 {
 	size_t n = dataset_category_count(j->ds);
 	int mahalla = p->kind == SHAPES_MAHALLAS ? dataset_mahalla_index(j->ds, p->area->code) : -1;
@@ -1299,9 +1157,10 @@ static int figures(struct job *j, const struct page *p, struct column *c)
 		rows[k++] = (struct category_row){n, total - sum_now, total_before - sum_before};
 	qsort(rows, k, sizeof *rows, by_count);
 
-	double u = j->unit;
-	heading(j, c, T(j, M_BY_CATEGORY));
-	struct table t = {4, {0}, {0}, {LEFT, RIGHT, RIGHT, RIGHT}};
+	double u = j->ts.unit;
+	typeset_heading(&j->ts, c, T(j, M_BY_CATEGORY));
+	struct typeset_table t = {
+	    4, {0}, {0}, {TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT, TYPESET_RIGHT}};
 	double num_w = 36 * u;
 	t.w[0] = c->w - 3 * num_w;
 	for (int i = 1; i < 4; i++) {
@@ -1309,27 +1168,27 @@ static int figures(struct job *j, const struct page *p, struct column *c)
 		t.w[i] = num_w;
 	}
 	const char *head[4] = {T(j, M_CATEGORY), T(j, M_THIS), T(j, M_PREVIOUS), T(j, M_CHANGE)};
-	table_row(j, c, &t, head, &F_COLUMN);
-	rule(j, c);
-	double rh = row_height(j);
+	typeset_row(&j->ts, c, &t, head, &typeset_column);
+	typeset_rule(&j->ts, c);
+	double rh = typeset_row_height(&j->ts);
 	/* Rows that fit, keeping one for the total; the rest are summed. */
 	size_t fit = (size_t)fmax(0, floor((c->bottom - c->y) / rh) - 1);
 	size_t shown = k <= fit ? k : (fit > 0 ? fit - 1 : 0);
 	char a[32], b[32], d[32], other[96];
 	if (k == 0 && fit > 0) {
 		const char *cells[4] = {T(j, M_NO_OFFENCES), "", "", ""};
-		table_row(j, c, &t, cells, &F_BODY);
+		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
 	for (size_t i = 0; i < shown; i++) {
 		const char *name =
 		    rows[i].index < n
 		        ? names_get(&j->categories, dataset_category(j->ds, rows[i].index))
 		        : T(j, M_NO_CATEGORY);
-		format_count(rows[i].now, a, sizeof a);
-		format_count(rows[i].before, b, sizeof b);
+		typeset_count(rows[i].now, a, sizeof a);
+		typeset_count(rows[i].before, b, sizeof b);
 		format_change(rows[i].now, rows[i].before, d, sizeof d);
 		const char *cells[4] = {name, a, b, d};
-		table_row(j, c, &t, cells, &F_BODY);
+		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
 	if (shown < k && fit > 0) {
 		double on = 0, ob = 0;
@@ -1338,19 +1197,19 @@ static int figures(struct job *j, const struct page *p, struct column *c)
 			ob += rows[i].before;
 		}
 		snprintf(other, sizeof other, T(j, M_OTHER), k - shown);
-		format_count(on, a, sizeof a);
-		format_count(ob, b, sizeof b);
+		typeset_count(on, a, sizeof a);
+		typeset_count(ob, b, sizeof b);
 		format_change(on, ob, d, sizeof d);
 		const char *cells[4] = {other, a, b, d};
-		table_row(j, c, &t, cells, &F_BODY);
+		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
 	if (c->y + rh <= c->bottom + 0.01) {
-		rule(j, c);
-		format_count(total, a, sizeof a);
-		format_count(total_before, b, sizeof b);
+		typeset_rule(&j->ts, c);
+		typeset_count(total, a, sizeof a);
+		typeset_count(total_before, b, sizeof b);
 		format_change(total, total_before, d, sizeof d);
 		const char *cells[4] = {T(j, M_TOTAL), a, b, d};
-		table_row(j, c, &t, cells, &F_BOLD);
+		typeset_row(&j->ts, c, &t, cells, &typeset_bold);
 	}
 	c->y += 6 * u;
 	free(now);
@@ -1359,17 +1218,19 @@ static int figures(struct job *j, const struct page *p, struct column *c)
 	return 0;
 }
 
-static void hotspot_table(struct job *j, const struct page *p, struct column *c)
+static void hotspot_table(struct job *j, const struct page *p, struct typeset_column *c)
 {
-	double u = j->unit;
+	double u = j->ts.unit;
 	char within[128];
-	heading(j, c, T(j, M_HOTSPOTS));
+	typeset_heading(&j->ts, c, T(j, M_HOTSPOTS));
 	if (p->n_hot == 0) {
-		text_at(j, &F_BODY, T(j, M_NO_HOTSPOTS), c->x, c->y, c->w, 1, LEFT);
-		c->y += row_height(j);
+		typeset_text(&j->ts, &typeset_body, T(j, M_NO_HOTSPOTS), c->x, c->y, c->w, 1,
+		             TYPESET_LEFT);
+		c->y += typeset_row_height(&j->ts);
 		return;
 	}
-	struct table t = {4, {0}, {0}, {RIGHT, LEFT, RIGHT, RIGHT}};
+	struct typeset_table t = {
+	    4, {0}, {0}, {TYPESET_RIGHT, TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT}};
 	double num_w = 36 * u;
 	t.w[0] = 10 * u;
 	t.x[1] = 14 * u;
@@ -1379,38 +1240,41 @@ static void hotspot_table(struct job *j, const struct page *p, struct column *c)
 	t.x[3] = c->w - num_w;
 	t.w[3] = num_w;
 	const char *head[4] = {"№", T(j, M_PLACE), T(j, M_OFFENCES), T(j, M_PEAK)};
-	table_row(j, c, &t, head, &F_COLUMN);
-	rule(j, c);
-	double rh = row_height(j), small = line_height(j, &F_SMALL);
+	typeset_row(&j->ts, c, &t, head, &typeset_column);
+	typeset_rule(&j->ts, c);
+	double rh = typeset_row_height(&j->ts), small = typeset_line_height(&j->ts, &typeset_small);
 	for (size_t i = 0; i < p->n_hot; i++) {
 		if (c->y + rh + small > c->bottom) {
 			snprintf(within, sizeof within, T(j, M_MORE), p->n_hot - i);
 			const char *cells[4] = {"", within, "", ""};
-			table_row(j, c, &t, cells, &F_BODY);
+			typeset_row(&j->ts, c, &t, cells, &typeset_body);
 			break;
 		}
 		char num[24], count[32], peak[32];
 		snprintf(num, sizeof num, "%zu", i + 1);
-		format_count(p->hot[i].offences, count, sizeof count);
-		format_value(p->hot[i].density, peak, sizeof peak);
+		typeset_count(p->hot[i].offences, count, sizeof count);
+		typeset_value(p->hot[i].density, peak, sizeof peak);
 		const char *cells[4] = {num, p->hot[i].place, count, peak};
-		table_row(j, c, &t, cells, &F_BODY);
+		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
 	snprintf(within, sizeof within, T(j, M_WITHIN), j->bandwidth);
-	c->y += text_at(j, &F_SMALL, within, c->x, c->y + 1 * u, c->w, 2, LEFT) + 2 * u;
+	c->y += typeset_text(&j->ts, &typeset_small, within, c->x, c->y + 1 * u, c->w, 2,
+	                     TYPESET_LEFT) +
+	        2 * u;
 }
 
 /* ---- a page ------------------------------------------------------------- */
 
 static double header(struct job *j, const struct page *p, double x, double y, double w)
 {
-	double u = j->unit;
+	double u = j->ts.unit;
 	char line[512], from[16], to[16], printed[16];
 	format_date(j, j->from, from, sizeof from);
 	format_date(j, j->to, to, sizeof to);
 	format_date(j, j->q->printed_at, printed, sizeof printed);
 	double right_w = w * 0.38;
-	double h = text_at(j, &F_TITLE, area_name(j, p->area), x, y, w - right_w - 6 * u, 2, LEFT);
+	double h = typeset_text(&j->ts, &typeset_title, area_name(j, p->area), x, y,
+	                        w - right_w - 6 * u, 2, TYPESET_LEFT);
 	const struct shapes_area *district = NULL;
 	if (p->kind == SHAPES_MAHALLAS && p->area->district_code)
 		for (size_t i = 0; i < shapes_count(j->sh, SHAPES_DISTRICTS); i++)
@@ -1423,15 +1287,19 @@ static double header(struct job *j, const struct page *p, double x, double y, do
 	else
 		snprintf(line, sizeof line, "%s%s%s", T(j, M_DISTRICT), j->pages > 1 ? " · " : "",
 		         j->pages > 1 ? T(j, M_OVERVIEW) : "");
-	h += 1 * u + text_at(j, &F_SUB, line, x, y + h + 1 * u, w - right_w - 6 * u, 1, LEFT);
+	h += 1 * u + typeset_text(&j->ts, &typeset_sub, line, x, y + h + 1 * u, w - right_w - 6 * u,
+	                          1, TYPESET_LEFT);
 	if (p->kind == SHAPES_MAHALLAS && p->area->inspector && *p->area->inspector) {
 		snprintf(line, sizeof line, "%s: %s", T(j, M_INSPECTOR), p->area->inspector);
-		h += text_at(j, &F_SUB, line, x, y + h, w - right_w - 6 * u, 1, LEFT);
+		h += typeset_text(&j->ts, &typeset_sub, line, x, y + h, w - right_w - 6 * u, 1,
+		                  TYPESET_LEFT);
 	}
 	snprintf(line, sizeof line, "%s: %s – %s", T(j, M_PERIOD), from, to);
-	double rh = text_at(j, &F_SUB, line, x + w, y + 2 * u, right_w, 1, RIGHT);
+	double rh =
+	    typeset_text(&j->ts, &typeset_sub, line, x + w, y + 2 * u, right_w, 1, TYPESET_RIGHT);
 	snprintf(line, sizeof line, "%s: %s", T(j, M_PRINTED), printed);
-	rh += text_at(j, &F_SUB, line, x + w, y + 2 * u + rh, right_w, 1, RIGHT);
+	rh += typeset_text(&j->ts, &typeset_sub, line, x + w, y + 2 * u + rh, right_w, 1,
+	                   TYPESET_RIGHT);
 	return fmax(h, rh + 2 * u);
 }
 
@@ -1441,8 +1309,8 @@ static void footer(struct job *j, double x, double y, double w)
 	snprintf(left, sizeof left, "posbon · %s (UTM %d%s)", utm_crs(j->u), utm_epsg(j->u) % 100,
 	         utm_epsg(j->u) / 100 == 326 ? "N" : "S");
 	snprintf(right, sizeof right, T(j, M_PAGE), j->page_no, j->pages);
-	text_at(j, &F_SMALL, left, x, y, w / 2, 1, LEFT);
-	text_at(j, &F_SMALL, right, x + w, y, w / 2, 1, RIGHT);
+	typeset_text(&j->ts, &typeset_small, left, x, y, w / 2, 1, TYPESET_LEFT);
+	typeset_text(&j->ts, &typeset_small, right, x + w, y, w / 2, 1, TYPESET_RIGHT);
 }
 
 static void free_page(struct page *p)
@@ -1454,18 +1322,18 @@ static void free_page(struct page *p)
 static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_area *area,
                      double *first_scale)
 {
-	cairo_t *cr = j->cr;
+	cairo_t *cr = j->ts.cr;
 	struct page p = {.kind = kind, .area = area};
-	double u = j->unit, m = 10 / 25.4 * PT_PER_INCH * u, w = j->pw - 2 * m;
+	double u = j->ts.unit, m = 10 / 25.4 * PT_PER_INCH * u, w = j->pw - 2 * m;
 	int rc;
 	cairo_save(cr);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	double top = m + header(j, &p, m, m, w) + 6 * u;
-	double foot = line_height(j, &F_SMALL);
+	double foot = typeset_line_height(&j->ts, &typeset_small);
 	footer(j, m, j->ph - m - foot, w);
 	double bottom = j->ph - m - foot - 4 * u;
-	struct column cols[3];
+	struct typeset_column cols[3];
 	int n_cols;
 	if (j->q->landscape) {
 		double panel = w * 0.30;
@@ -1473,7 +1341,7 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 		p.fy = top;
 		p.fw = w - panel - 8 * u;
 		p.fh = bottom - top;
-		cols[0] = (struct column){m + w - panel, top, panel, bottom};
+		cols[0] = (struct typeset_column){m + w - panel, top, panel, bottom};
 		n_cols = 1;
 	} else {
 		double panel = (bottom - top) * 0.30;
@@ -1483,7 +1351,7 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 		p.fh = bottom - top - panel - 8 * u;
 		double cy = p.fy + p.fh + 8 * u, gap = 8 * u, cw = (w - 2 * gap) / 3;
 		for (int i = 0; i < 3; i++)
-			cols[i] = (struct column){m + i * (cw + gap), cy, cw, bottom};
+			cols[i] = (struct typeset_column){m + i * (cw + gap), cy, cw, bottom};
 		n_cols = 3;
 	}
 	if ((rc = frame_view(j, &p)) < 0)
@@ -1514,9 +1382,9 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 
 	/* Landscape: legend, figures and hotspots share one column, each
 	 * block getting what it needs while the others keep a share. */
-	struct column *legend_col = &cols[0];
-	struct column *figures_col = n_cols == 3 ? &cols[1] : &cols[0];
-	struct column *hot_col = n_cols == 3 ? &cols[2] : &cols[0];
+	struct typeset_column *legend_col = &cols[0];
+	struct typeset_column *figures_col = n_cols == 3 ? &cols[1] : &cols[0];
+	struct typeset_column *hot_col = n_cols == 3 ? &cols[2] : &cols[0];
 	double bottom_all = cols[0].bottom;
 	if (n_cols == 1)
 		legend_col->bottom = legend_col->y + (bottom_all - legend_col->y) * 0.40;
@@ -1637,7 +1505,7 @@ static int open_job(struct job *j)
 	j->bandwidth = q->bandwidth > 0 ? q->bandwidth : j->hm ? j->hm->bandwidth : 200;
 	j->dpi = q->dpi > 0 ? q->dpi : q->format == PRINT_PNG ? 150 : PRINT_DEFAULT_DPI;
 	j->n_hotspots = q->hotspots < 0 ? 0 : q->hotspots > 0 ? q->hotspots : 5;
-	j->unit = q->paper == PRINT_A3 ? sqrt(2) : 1;
+	j->ts.unit = q->paper == PRINT_A3 ? sqrt(2) : 1;
 	/* ISO 216 in points: 210 x 297 mm and 297 x 420 mm. */
 	double mm = PT_PER_INCH / 25.4;
 	double short_side = (q->paper == PRINT_A3 ? 297 : 210) * mm;
@@ -1705,18 +1573,18 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 		             cairo_status_to_string(cairo_surface_status(surface)));
 		goto out;
 	}
-	j.cr = cairo_create(surface);
+	j.ts.cr = cairo_create(surface);
 	if (q->format == PRINT_PNG)
-		cairo_scale(j.cr, j.dpi / PT_PER_INCH, j.dpi / PT_PER_INCH);
+		cairo_scale(j.ts.cr, j.dpi / PT_PER_INCH, j.dpi / PT_PER_INCH);
 	j.pages = (int)n;
 	out->epsg = utm_epsg(j.u);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		j.page_no = (int)i + 1;
 		rc = draw_page(&j, i == 0 ? kind : SHAPES_MAHALLAS, areas[i], &out->scale);
 		if (rc == 0 && q->format == PRINT_PDF)
-			cairo_show_page(j.cr);
+			cairo_show_page(j.ts.cr);
 	}
-	cairo_destroy(j.cr);
+	cairo_destroy(j.ts.cr);
 	if (rc < 0)
 		goto out;
 	if (q->format == PRINT_PDF) {
