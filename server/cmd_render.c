@@ -234,11 +234,24 @@ int cmd_print(int argc, char **argv)
 	const char *format = NULL, *layers = NULL, *style_path = POSBON_STYLE_DEFAULT;
 	struct filter_opts fo = {0};
 	struct print_request q = {0};
-	double scale = 0, dpi = 0, bandwidth = 0;
+	const char *shift_hours = NULL, *date = NULL;
+	double scale = 0, dpi = 0, bandwidth = 0, visit = 15, every = 120;
 	long hotspots = 5;
-	int atlas = 0, landscape = 0;
+	int atlas = 0, landscape = 0, coverage = 0, roster = 0;
+	struct shift shift;
 	const struct opt table[] = {
 	    {"district", OPT_STRING, &district, "CODE", "print this district", 0, 0, 0},
+	    {"coverage", OPT_FLAG, &coverage, NULL,
+	     "the coverage of a shift's hotspots by the services' zones", 0, 0, 0},
+	    {"roster", OPT_FLAG, &roster, NULL, "the roster of a shift (PDF, or CSV for .csv)", 0,
+	     0, 0},
+	    {"shift", OPT_STRING, &shift_hours, "HH:MM-HH:MM",
+	     "coverage, roster: the shift's hours; --weekdays are the days it starts on", 0, 0, 0},
+	    {"date", OPT_STRING, &date, "YYYY-MM-DD",
+	     "coverage, roster: the zones valid on this day", 0, 0, 0},
+	    {"visit", OPT_DOUBLE, &visit, "MINUTES", "roster: minutes of a visit (15)", 1, 600, 0},
+	    {"every", OPT_DOUBLE, &every, "MINUTES", "roster: minutes between visits (120)", 10,
+	     1440, 0},
 	    {"mahalla", OPT_STRING, &mahalla, "CODE", "print this mahalla", 0, 0, 0},
 	    {"atlas", OPT_FLAG, &atlas, NULL, "district overview and one page per mahalla", 0, 0,
 	     0},
@@ -268,21 +281,46 @@ int cmd_print(int argc, char **argv)
 	renderer *r = NULL;
 	struct print_result res = {0};
 
-	rc = opts_parse("print", "DB (--district CODE [--atlas] | --mahalla CODE) -o FILE",
-	                "Prints a map of a district or mahalla at a true scale as a PDF (or PNG):\n"
-	                "title, period, legend, scale bar, north arrow, offences by category and\n"
-	                "the top hotspots. Without --from/--to: the 90 days up to the latest "
-	                "offence.",
-	                table, argc, argv, pos, 1, &npos);
+	rc = opts_parse(
+	    "print",
+	    "DB (--district CODE [--atlas] | --mahalla CODE | --coverage | --roster) -o FILE",
+	    "Prints a map of a district or mahalla at a true scale as a PDF (or PNG):\n"
+	    "title, period, legend, scale bar, north arrow, offences by category and\n"
+	    "the top hotspots. Without --from/--to: the 90 days up to the latest "
+	    "offence.\n--coverage prints a shift's hotspots by the services covering them, with "
+	    "the tables;\n--roster the units on duty with their zones, hotspots and target "
+	    "minutes (their\nhotspots from the 8 weeks up to the latest offence without "
+	    "--from/--to).",
+	    table, argc, argv, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
 	if (npos != 1 || !out)
 		return err_set(ERR_INVALID, "print needs DB and -o FILE (see posbon print --help)");
 	if (!format) {
 		size_t n = strlen(out);
-		format = n > 4 && strcasecmp(out + n - 4, ".png") == 0 ? "png" : "pdf";
+		format = n > 4 && strcasecmp(out + n - 4, ".png") == 0   ? "png"
+		         : n > 4 && strcasecmp(out + n - 4, ".csv") == 0 ? "csv"
+		                                                         : "pdf";
 	}
-	q = (struct print_request){.district = district,
+	if (coverage && roster)
+		return err_set(ERR_INVALID, "print: --coverage or --roster, not both");
+	if (coverage || roster) {
+		/* The weekdays are the shift's, as in posbon hotspots and coverage. */
+		if ((rc = shift_parse(shift_hours, fo.text.weekdays, &shift)) < 0)
+			return rc;
+		fo.text.weekdays = NULL;
+	} else if (shift_hours || date) {
+		return err_set(ERR_INVALID,
+		               "print: --shift and --date go with --coverage or --roster");
+	}
+	q = (struct print_request){.kind = coverage ? PRINT_COVERAGE
+	                                   : roster ? PRINT_ROSTER
+	                                            : PRINT_AREA,
+	                           .shift = coverage || roster ? &shift : NULL,
+	                           .date = date,
+	                           .visit = visit,
+	                           .every = every,
+	                           .district = district,
 	                           .mahalla = mahalla,
 	                           .atlas = atlas,
 	                           .landscape = landscape,
@@ -302,8 +340,11 @@ int cmd_print(int argc, char **argv)
 	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0 ||
 	    (rc = print_make(r, st, &q, &res)) < 0 || (rc = write_file(out, res.data, res.len)) < 0)
 		goto out;
-	printf("%s: %d page%s at 1:%.0f, %zu bytes\n", out, res.pages, res.pages == 1 ? "" : "s",
-	       res.scale, res.len);
+	if (q.format == PRINT_CSV)
+		printf("%s: %zu bytes\n", out, res.len);
+	else
+		printf("%s: %d page%s at 1:%.0f, %zu bytes\n", out, res.pages,
+		       res.pages == 1 ? "" : "s", res.scale, res.len);
 out:
 	free(res.data);
 	renderer_free(r);

@@ -231,7 +231,9 @@ static int reply_err(struct http_request *rq, unsigned status)
 }
 
 /* GET /print/{district|mahalla}/{code}.{pdf|png}?paper=&landscape=&scale=
- * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=... */
+ * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=..., and
+ * /print/coverage.{pdf|png} and /print/roster.{pdf|csv} with shift=&weekdays=
+ * (the days the shift starts on)&date=&district=&visit=&every= */
 static int get_print(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -241,26 +243,48 @@ static int get_print(struct http_request *rq)
 	struct print_request q = {.printed_at = (int64_t)time(NULL)};
 	struct render_request rr = {0};
 	struct print_result res;
-	double scale = 0, dpi = 0, hotspots = 5;
+	struct shift shift;
+	double scale = 0, dpi = 0, hotspots = 5, visit = 0, every = 0;
 	int reply, rc;
-	if (!slash || !dot || dot < slash || dot == slash + 1 ||
-	    (size_t)(dot - slash - 1) >= sizeof code)
+	size_t stem = dot ? (size_t)(dot - rest) : 0;
+	if (dot && !slash && stem == strlen("coverage") && strncmp(rest, "coverage", stem) == 0) {
+		q.kind = PRINT_COVERAGE;
+	} else if (dot && !slash && stem == strlen("roster") &&
+	           strncmp(rest, "roster", stem) == 0) {
+		q.kind = PRINT_ROSTER;
+	} else if (!slash || !dot || dot < slash || dot == slash + 1 ||
+	           (size_t)(dot - slash - 1) >= sizeof code) {
 		return http_reply_error(
-		    rq, 404, NULL, "expected /print/district/CODE.pdf or /print/mahalla/CODE.pdf");
-	snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
-	if ((size_t)(slash - rest) == strlen("district") && strncmp(rest, "district", 8) == 0)
+		    rq, 404, NULL,
+		    "expected /print/district/CODE.pdf, /print/mahalla/CODE.pdf, "
+		    "/print/coverage.pdf or /print/roster.pdf");
+	} else if ((size_t)(slash - rest) == strlen("district") &&
+	           strncmp(rest, "district", 8) == 0) {
+		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
 		q.district = code;
-	else if ((size_t)(slash - rest) == strlen("mahalla") && strncmp(rest, "mahalla", 7) == 0)
+	} else if ((size_t)(slash - rest) == strlen("mahalla") &&
+	           strncmp(rest, "mahalla", 7) == 0) {
+		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
 		q.mahalla = code;
-	else
+	} else {
 		return http_reply_error(rq, 404, "kind",
 		                        "print a district or a mahalla, not '%.*s'",
 		                        (int)(slash - rest), rest);
+	}
+	if (q.kind != PRINT_AREA) {
+		/* The district is an argument; the weekdays are the shift's. */
+		q.district = http_arg(rq, "district");
+		snprintf(code, sizeof code, "%s", q.kind == PRINT_ROSTER ? "roster" : "coverage");
+		if (shift_parse(http_arg(rq, "shift"), http_arg(rq, "weekdays"), &shift) < 0)
+			return reply_err(rq, 400);
+		q.shift = &shift;
+		q.date = http_arg(rq, "date");
+	}
 	const char *paper = http_arg(rq, "paper"), *lang = http_arg(rq, "lang");
 	const char *layers = http_arg(rq, "layers");
 	if (print_format_parse(dot + 1, &q.format) < 0)
-		return http_reply_error(rq, 404, "format", "prints are .pdf or .png, not '%s'",
-		                        dot);
+		return http_reply_error(rq, 404, "format",
+		                        "prints are .pdf, .png or .csv, not '%s'", dot);
 	if ((paper && print_paper_parse(paper, &q.paper) < 0) ||
 	    (lang && print_lang_parse(lang, &q.lang) < 0) ||
 	    (layers && render_layers_parse(layers, &q.layers) < 0))
@@ -269,12 +293,20 @@ static int get_print(struct http_request *rq)
 	               &scale, &reply) ||
 	    arg_number(rq, "dpi", "dots per inch", PRINT_MIN_DPI, PRINT_MAX_DPI, &dpi, &reply) ||
 	    arg_number(rq, "hotspots", "hotspots", 0, 20, &hotspots, &reply) ||
+	    arg_number(rq, "visit", "minutes", 1, 600, &visit, &reply) ||
+	    arg_number(rq, "every", "minutes", 10, 1440, &every, &reply) ||
 	    routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
 		return reply;
+	if (q.kind != PRINT_AREA) {
+		rr.filter.hours = 0xFFFFFF;
+		rr.filter.weekdays = 0x7F;
+	}
 	q.landscape = arg_flag(rq, "landscape");
 	q.atlas = arg_flag(rq, "atlas");
 	q.scale = scale;
 	q.dpi = dpi;
+	q.visit = visit;
+	q.every = every;
 	q.hotspots = hotspots >= 1 ? (int)hotspots : -1;
 	q.filter = rr.filter;
 	q.bandwidth = rr.bandwidth;
@@ -282,16 +314,23 @@ static int get_print(struct http_request *rq)
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "the database is not available");
 	if ((rc = print_make(app->r, st, &q, &res)) < 0)
-		return rc == ERR_NOTFOUND  ? http_reply_error(rq, 404, "code", "%s", err_msg())
+		return rc == ERR_NOTFOUND
+		           ? http_reply_error(rq, 404, q.kind == PRINT_AREA ? "code" : "district",
+		                              "%s", err_msg())
 		       : rc == ERR_INVALID ? reply_err(rq, 400)
 		                           : http_reply_error(rq, 500, NULL, "%s", err_msg());
+	static const char *const types[] = {[PRINT_PDF] = "application/pdf",
+	                                    [PRINT_PNG] = "image/png",
+	                                    [PRINT_CSV] = "text/csv; charset=utf-8"};
+	static const char *const extensions[] = {
+	    [PRINT_PDF] = "pdf", [PRINT_PNG] = "png", [PRINT_CSV] = "csv"};
 	char disposition[200];
-	snprintf(disposition, sizeof disposition, "inline; filename=\"%s%s.%s\"", code,
-	         q.atlas ? "-atlas" : "", q.format == PRINT_PDF ? "pdf" : "png");
+	snprintf(disposition, sizeof disposition, "%s; filename=\"%s%s.%s\"",
+	         q.format == PRINT_CSV ? "attachment" : "inline", code, q.atlas ? "-atlas" : "",
+	         extensions[q.format]);
 	/* The reply takes the document over. */
-	return http_reply(rq, 200, q.format == PRINT_PDF ? "application/pdf" : "image/png",
-	                  res.data, res.len, "Content-Disposition", disposition, "Cache-Control",
-	                  "no-store", NULL);
+	return http_reply(rq, 200, types[q.format], res.data, res.len, "Content-Disposition",
+	                  disposition, "Cache-Control", "no-store", NULL);
 }
 
 unsigned routes_authorize(struct http_request *rq, int need)

@@ -11,8 +11,10 @@
 
 #include "areas.h"
 #include "choropleth.h"
+#include "coverage.h"
 #include "err.h"
 #include "heatmap.h"
+#include "hotspot.h"
 #include "labels.h"
 #include "pngenc.h"
 #include "points.h"
@@ -25,8 +27,10 @@
 #include "zones.h"
 
 #include <cairo-pdf.h>
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +85,32 @@ enum msg {
 	M_RATE_METRIC,
 	M_CHANGE_METRIC,
 	M_MORE,
+	M_COVERAGE,
+	M_ROSTER,
+	M_SHIFT,
+	M_ANALYSIS,
+	M_DATE,
+	M_GAP,
+	M_COVERED,
+	M_JOINT_PATROL,
+	M_OVERLAP,
+	M_STATUS,
+	M_SERVICES,
+	M_UNIT,
+	M_SERVICE,
+	M_ZONE,
+	M_SHARE_OFFENCES,
+	M_SHARE_HOTSPOTS,
+	M_AREA,
+	M_BY_UNIT,
+	M_RESPONSIBILITY,
+	M_NOBODY,
+	M_HOURS,
+	M_HOTSPOT_LIST,
+	M_TARGET,
+	M_VISITS,
+	M_SHIFT_HOTSPOTS,
+	M_ANY_DATE,
 	M_COUNT
 };
 
@@ -131,6 +161,41 @@ static const char *const texts[M_COUNT][3] = {
     [M_RATE_METRIC] = {"1000 aholiga", "На 1000 жителей", "Per 1,000 residents"},
     [M_CHANGE_METRIC] = {"Oʻzgarish, %", "Изменение, %", "Change, %"},
     [M_MORE] = {"yana %zu ta", "ещё %zu", "%zu more"},
+    [M_COVERAGE] = {"Oʻchoqlarning qamrovi", "Охват очагов", "Coverage of hotspots"},
+    [M_ROSTER] = {"Patrul navbatchiligi roʻyxati", "Расстановка нарядов", "Patrol roster"},
+    [M_SHIFT] = {"Smena", "Смена", "Shift"},
+    [M_ANALYSIS] = {"Tahlil davri", "Период анализа", "Analysis period"},
+    [M_DATE] = {"Reja sanasi", "Дата плана", "Plan date"},
+    [M_GAP] = {"Qamrovsiz", "Не охвачен", "Gap"},
+    [M_COVERED] = {"Qamrab olingan", "Охвачен", "Covered"},
+    [M_JOINT_PATROL] = {"Qoʻshma patrul", "Совместный патруль", "Joint patrol"},
+    [M_OVERLAP] = {"Kelishilmagan kesishma", "Несогласованное наложение", "Overlap"},
+    [M_STATUS] = {"Holat", "Статус", "Status"},
+    [M_SERVICES] = {"Xizmatlar", "Службы", "Services"},
+    [M_UNIT] = {"Boʻlinma", "Наряд", "Unit"},
+    [M_SERVICE] = {"Xizmat", "Служба", "Service"},
+    [M_ZONE] = {"Hudud", "Зона", "Zone"},
+    [M_SHARE_OFFENCES] = {"Huq., %", "Прав., %", "Offences, %"},
+    [M_SHARE_HOTSPOTS] = {"Oʻchoqda, %", "В очагах, %", "In hotspots, %"},
+    [M_AREA] = {"km²", "км²", "km²"},
+    [M_BY_UNIT] = {"Boʻlinmalar boʻyicha", "По нарядам", "By unit"},
+    [M_RESPONSIBILITY] = {"Mahallalar boʻyicha masʼuliyat", "Ответственность по махаллям",
+                          "Responsibility by mahalla"},
+    [M_NOBODY] = {"hech kim", "никто", "nobody"},
+    [M_HOURS] = {"Vaqt", "Время", "Hours"},
+    [M_HOTSPOT_LIST] = {"Oʻchoqlar", "Очаги", "Hotspots"},
+    [M_TARGET] = {"Maqsad, daq.", "Цель, мин", "Target, min"},
+    [M_VISITS] = {"Har bir oʻchoqqa smenada %d marta %.0f daqiqadan",
+                  "В каждый очаг %d раз за смену по %.0f мин",
+                  "Each hotspot: %d visits of %.0f min a shift"},
+    [M_SHIFT_HOTSPOTS] = {"Smena oʻchoqlari", "Очаги смены", "Hotspots of the shift"},
+    [M_ANY_DATE] = {"har qanday", "любая", "any"},
+};
+
+static const char *const day_names[3][7] = {
+    {"Du", "Se", "Ch", "Pa", "Ju", "Sh", "Ya"},
+    {"Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"},
+    {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"},
 };
 
 static const char *const lang_codes[3] = {"uz", "ru", "en"};
@@ -171,8 +236,8 @@ int print_lang_parse(const char *text, enum print_lang *out)
 
 int print_format_parse(const char *text, enum print_format *out)
 {
-	static const char *const names[] = {"pdf", "png"};
-	int i = 0, rc = parse_choice("format", text, names, 2, &i);
+	static const char *const names[] = {"pdf", "png", "csv"};
+	int i = 0, rc = parse_choice("format", text, names, 3, &i);
 	if (rc == 0)
 		*out = (enum print_format)i;
 	return rc;
@@ -186,7 +251,7 @@ struct names {
 	size_t n;
 };
 
-struct hotspot {
+struct peak {
 	double x, y;    /* UTM */
 	double density; /* per km2 over the period */
 	double offences;
@@ -214,6 +279,13 @@ struct job {
 	double pw, ph; /* page size, pt */
 	int page_no, pages;
 	struct typeset ts; /* the page being drawn */
+	/* Coverage and roster: the shift's hotspots and their coverage, found
+	 * on the renderer's shapes (held until the job closes). */
+	int has_set, has_cov;
+	struct held_shapes *held;
+	struct hotspot_set set;
+	struct coverage cov;
+	struct shift shift;
 };
 
 /* One page: which area, where the map goes, at what scale. */
@@ -225,7 +297,7 @@ struct page {
 	double k;              /* UTM metres per ground metre at the centre */
 	double convergence;    /* radians from grid north to true north */
 	struct view view;      /* style px of the frame */
-	struct hotspot hot[MAX_HOTSPOTS];
+	struct peak hot[MAX_HOTSPOTS];
 	size_t n_hot;
 	double *density; /* raster of the frame at job->dpi, or NULL */
 	int rw, rh;
@@ -625,7 +697,7 @@ static int find_hotspots(struct job *j, struct page *p)
 		}
 		if (near)
 			continue;
-		struct hotspot *h = &p->hot[p->n_hot++];
+		struct peak *h = &p->hot[p->n_hot++];
 		h->x = p->view.x0 + (c[i].i + 0.5) * p->cell;
 		h->y = p->view.y0 - (c[i].j + 0.5) * p->cell;
 		h->density = c[i].v;
@@ -649,6 +721,11 @@ out:
 	cairo_surface_destroy(mask);
 	return rc;
 }
+
+/* Coverage pages draw the shift's hotspots by status and list the statuses
+ * in the legend (see "coverage and roster" below). */
+static int paint_coverage(struct job *j, const struct view *v, cairo_t *cr);
+static void coverage_legend(struct job *j, struct typeset_column *c);
 
 /* A copy of an area style whose label shows the page's language. */
 struct area_style {
@@ -702,8 +779,18 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 	}
 	if (rc == 0 && (j->layers & RENDER_HEATMAP) && p->density)
 		rc = paint_heatmap(j, p, cr);
-	if (rc == 0 && (j->layers & RENDER_ZONES))
-		rc = zones_paint(cr, v, j->sh, j->sty, NULL, lb);
+	if (rc == 0 && (j->layers & RENDER_ZONES)) {
+		/* A coverage page shows the zones of its shift (on its first day). */
+		struct shapes_shift on;
+		int day = 0;
+		while (day < 6 && !(j->shift.weekdays >> day & 1))
+			day++;
+		int shifted =
+		    j->has_cov && shapes_shift_weekly(day, j->shift.start, j->shift.end, &on) == 0;
+		rc = zones_paint(cr, v, j->sh, j->sty, shifted ? &on : NULL, lb);
+	}
+	if (rc == 0 && j->has_cov)
+		rc = paint_coverage(j, v, cr);
 	if (rc == 0 && (j->layers & RENDER_TRACKS))
 		rc = tracks_paint(cr, v, j->sh, j->sty, j->from, j->to);
 	if (rc == 0 && (j->layers & RENDER_MAHALLAS))
@@ -1027,6 +1114,8 @@ static void legend(struct job *j, const struct page *p, struct typeset_column *c
 	cairo_t *cr = j->ts.cr;
 	double x, y, w, h, u = j->ts.unit;
 	typeset_heading(&j->ts, c, T(j, M_LEGEND));
+	if (j->has_cov)
+		coverage_legend(j, c);
 	if ((j->layers & RENDER_HEATMAP) && j->hm)
 		legend_ramp(j, c);
 	if (p->n_hot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
@@ -1263,6 +1352,534 @@ static void hotspot_table(struct job *j, const struct page *p, struct typeset_co
 	        2 * u;
 }
 
+static void footer(struct job *j, double x, double y, double w)
+{
+	char left[160], right[64];
+	snprintf(left, sizeof left, "posbon · %s (UTM %d%s)", utm_crs(j->u), utm_epsg(j->u) % 100,
+	         utm_epsg(j->u) / 100 == 326 ? "N" : "S");
+	snprintf(right, sizeof right, T(j, M_PAGE), j->page_no, j->pages);
+	typeset_text(&j->ts, &typeset_small, left, x, y, w / 2, 1, TYPESET_LEFT);
+	typeset_text(&j->ts, &typeset_small, right, x + w, y, w / 2, 1, TYPESET_RIGHT);
+}
+
+/* ---- coverage and roster ------------------------------------------------ */
+
+static const struct style_colour status_colours[4] = {
+    [COVERAGE_GAP] = {0.84, 0.15, 0.16, 1},
+    [COVERAGE_COVERED] = {0.16, 0.47, 0.71, 1},
+    [COVERAGE_JOINT] = {0.17, 0.63, 0.17, 1},
+    [COVERAGE_OVERLAP] = {0.58, 0.40, 0.74, 1},
+};
+static const enum msg status_names[4] = {
+    [COVERAGE_GAP] = M_GAP,
+    [COVERAGE_COVERED] = M_COVERED,
+    [COVERAGE_JOINT] = M_JOINT_PATROL,
+    [COVERAGE_OVERLAP] = M_OVERLAP,
+};
+
+/* Appends to out (n bytes, holding len) what fmt makes, cut at the end. */
+static size_t append(char *out, size_t n, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static size_t append(char *out, size_t n, size_t len, const char *fmt, ...)
+{
+	if (len >= n)
+		return len;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(out + len, n - len, fmt, ap);
+	va_end(ap);
+	return k < 0 ? len : len + (size_t)k >= n ? n - 1 : len + (size_t)k;
+}
+
+/* The days of a weekday mask as runs in the page's language ("Pt–Ya"). */
+static size_t days_text(const struct job *j, unsigned days, char *out, size_t n)
+{
+	const char *const *names = day_names[j->q->lang];
+	size_t len = 0;
+	*out = 0;
+	for (int d = 0; d < 7; d++) {
+		if (!(days >> d & 1) || (d > 0 && (days >> (d - 1) & 1)))
+			continue;
+		int e = d;
+		while (e + 1 < 7 && (days >> (e + 1) & 1))
+			e++;
+		len = append(out, n, len, "%s%s", len ? ", " : "", names[d]);
+		if (e > d)
+			len = append(out, n, len, "%s%s", e > d + 1 ? "–" : ", ", names[e]);
+	}
+	return len;
+}
+
+/* "Ju–Ya 18:00–02:00": days, then the hours. */
+static void shift_text(const struct job *j, unsigned days, int start, int end, char *out, size_t n)
+{
+	size_t len = days_text(j, days, out, n);
+	append(out, n, len, "%s%02d:%02d–%02d:%02d", len ? " " : "", start / 60, start % 60,
+	       end / 60, end % 60);
+}
+
+static int shift_minutes(int start, int end)
+{
+	return end > start ? end - start : end + 1440 - start;
+}
+
+/* The rings of a lon/lat hotspot polygon as a path in v's pixels. */
+static int hotspot_path(struct job *j, cairo_t *cr, const struct view *v,
+                        const struct hotspot_polygon *poly)
+{
+	for (size_t r = 0; r < poly->n_rings; r++) {
+		uint32_t a = poly->ring_start[r], b = poly->ring_start[r + 1];
+		size_t n = b - a;
+		double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+		int rc = x && y ? 0 : err_set(ERR_NOMEM, "print: out of memory");
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			x[i] = poly->xy[2 * (a + i)];
+			y[i] = poly->xy[2 * (a + i) + 1];
+		}
+		if (rc == 0 && (rc = utm_forward(j->u, x, y, n)) == 0) {
+			for (size_t i = 0; i < n; i++) {
+				double px, py;
+				view_to_px(v, x[i], y[i], &px, &py);
+				if (i == 0)
+					cairo_move_to(cr, px, py);
+				else
+					cairo_line_to(cr, px, py);
+			}
+			cairo_close_path(cr);
+		}
+		free(x);
+		free(y);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The shift's hotspots filled by coverage status, under the labels. */
+static int paint_coverage(struct job *j, const struct view *v, cairo_t *cr)
+{
+	int rc = 0;
+	cairo_save(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	for (size_t i = 0; rc == 0 && i < j->cov.n_hotspots; i++) {
+		const struct coverage_hotspot *h = &j->cov.hotspots[i];
+		const struct style_colour *c = &status_colours[h->status];
+		cairo_new_path(cr);
+		if ((rc = hotspot_path(j, cr, v, &h->h->poly)) < 0)
+			break;
+		set_colour(cr, c, h->status == COVERAGE_GAP ? 0.55 : 0.35);
+		cairo_fill_preserve(cr);
+		set_colour(cr, c, 1);
+		cairo_set_line_width(cr, 2);
+		cairo_stroke(cr);
+	}
+	cairo_restore(cr);
+	return rc;
+}
+
+/* The page positions of the coverage's hotspots (their peaks). */
+static int coverage_marks(struct job *j, struct page *p)
+{
+	for (size_t i = 0; i < j->cov.n_hotspots && p->n_hot < MAX_HOTSPOTS; i++) {
+		const struct hotspot *h = j->cov.hotspots[i].h;
+		double x = h->peak_lon, y = h->peak_lat;
+		int rc = utm_forward(j->u, &x, &y, 1);
+		if (rc < 0)
+			return rc;
+		p->hot[p->n_hot++] = (struct peak){.x = x, .y = y, .offences = (double)h->offences};
+	}
+	return 0;
+}
+
+/* The services of a hotspot's covering assignments, by name. */
+static void covering_services(const struct job *j, const struct coverage_hotspot *h, char *out,
+                              size_t n)
+{
+	size_t len = 0;
+	*out = 0;
+	for (size_t k = 0; k < h->n_covered_by; k++) {
+		const char *svc = j->cov.assignments[h->covered_by[k]].a->service;
+		int seen = 0;
+		for (size_t m = 0; m < k && !seen; m++)
+			seen = strcmp(j->cov.assignments[h->covered_by[m]].a->service, svc) == 0;
+		if (!seen)
+			len = append(out, n, len, "%s%s", len ? ", " : "",
+			             names_get(&j->services, svc));
+	}
+	if (!len)
+		append(out, n, 0, "%s", T(j, M_NOBODY));
+}
+
+static void coverage_legend(struct job *j, struct typeset_column *c)
+{
+	double x, y, w, h;
+	for (int st = 0; st < 4; st++) {
+		char label[96];
+		snprintf(label, sizeof label, "%s (%zu)", T(j, status_names[st]),
+		         j->cov.counts[st]);
+		if (!legend_row(j, c, label, &x, &y, &w, &h))
+			return;
+		cairo_rectangle(j->ts.cr, x, y, w, h);
+		set_colour(j->ts.cr, &status_colours[st], st == COVERAGE_GAP ? 0.55 : 0.35);
+		cairo_fill_preserve(j->ts.cr);
+		set_colour(j->ts.cr, &status_colours[st], 1);
+		cairo_set_line_width(j->ts.cr, 1 * j->ts.unit);
+		cairo_stroke(j->ts.cr);
+	}
+}
+
+/* Rows that fit in c with one kept for "N more" when they do not all. */
+static size_t rows_shown(const struct job *j, const struct typeset_column *c, size_t rows)
+{
+	size_t fit = typeset_rows_left(&j->ts, c);
+	return rows <= fit ? rows : fit > 0 ? fit - 1 : 0;
+}
+
+static void more_row(struct job *j, struct typeset_column *c, size_t more)
+{
+	char text[64];
+	if (!more || typeset_rows_left(&j->ts, c) == 0)
+		return;
+	snprintf(text, sizeof text, T(j, M_MORE), more);
+	typeset_text(&j->ts, &typeset_small, text, c->x, c->y + 1.1 * j->ts.unit, c->w, 1,
+	             TYPESET_LEFT);
+	c->y += typeset_row_height(&j->ts);
+}
+
+static void coverage_hotspot_table(struct job *j, struct typeset_column *c)
+{
+	double u = j->ts.unit;
+	typeset_heading(&j->ts, c, T(j, M_SHIFT_HOTSPOTS));
+	struct typeset_table t = {4,
+	                          {0, 16 * u, 16 * u + c->w * 0.30, c->w - 26 * u},
+	                          {12 * u, c->w * 0.30, c->w * 0.70 - 42 * u, 26 * u},
+	                          {TYPESET_RIGHT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT}};
+	const char *head[4] = {"№", T(j, M_STATUS), T(j, M_SERVICES), T(j, M_OFFENCES)};
+	typeset_row(&j->ts, c, &t, head, &typeset_column);
+	typeset_rule(&j->ts, c);
+	size_t shown = rows_shown(j, c, j->cov.n_hotspots);
+	for (size_t i = 0; i < shown; i++) {
+		const struct coverage_hotspot *h = &j->cov.hotspots[i];
+		char num[24], services[256], count[32];
+		snprintf(num, sizeof num, "%d", h->h->rank);
+		covering_services(j, h, services, sizeof services);
+		typeset_count((double)h->h->offences, count, sizeof count);
+		const char *cells[4] = {num, T(j, status_names[h->status]), services, count};
+		typeset_row(&j->ts, c, &t, cells, &typeset_body);
+	}
+	more_row(j, c, j->cov.n_hotspots - shown);
+	c->y += 5 * u;
+}
+
+static void coverage_unit_table(struct job *j, struct typeset_column *c)
+{
+	double u = j->ts.unit, num = 27 * u;
+	typeset_heading(&j->ts, c, T(j, M_BY_UNIT));
+	double name = (c->w - 4 * num) / 2;
+	struct typeset_table t = {
+	    6,
+	    {0, name, 2 * name, 2 * name + num, 2 * name + 2 * num, 2 * name + 3 * num},
+	    {name, name, num, num, num, num},
+	    {TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT, TYPESET_RIGHT,
+	     TYPESET_RIGHT}};
+	const char *head[6] = {T(j, M_UNIT),           T(j, M_SERVICE), T(j, M_SHARE_OFFENCES),
+	                       T(j, M_SHARE_HOTSPOTS), T(j, M_AREA),    "PAI"};
+	typeset_row(&j->ts, c, &t, head, &typeset_column);
+	typeset_rule(&j->ts, c);
+	size_t shown = rows_shown(j, c, j->cov.n_units);
+	for (size_t i = 0; i < shown; i++) {
+		const struct coverage_group *g = &j->cov.units[i];
+		char a[32], b[32], area[32], pai[32];
+		snprintf(a, sizeof a, "%.1f", 100 * g->offence_share);
+		snprintf(b, sizeof b, "%.1f", 100 * g->hotspot_offence_share);
+		typeset_value(g->zone_area_m2 / 1e6, area, sizeof area);
+		if (isnan(g->pai))
+			snprintf(pai, sizeof pai, "–");
+		else
+			snprintf(pai, sizeof pai, "%.1f", g->pai);
+		const char *cells[6] = {
+		    g->unit ? g->unit : "–", names_get(&j->services, g->service), a, b, area, pai};
+		typeset_row(&j->ts, c, &t, cells, &typeset_body);
+	}
+	more_row(j, c, j->cov.n_units - shown);
+}
+
+/* One row of a table page: the cells of row i. */
+typedef void (*table_cells_fn)(struct job *j, size_t i, char cells[][320]);
+
+/* A document part of full-width table pages: the heading and header row on
+ * every page, rows flowing from page to page. */
+struct table_part {
+	const char *title;
+	const struct shapes_area *area; /* named under the title */
+	const struct typeset_table *t;
+	const char *const *head;
+	size_t rows;
+	table_cells_fn cells;
+	const char *note; /* under the last row, or NULL */
+};
+
+static double table_page_top(struct job *j)
+{
+	double m = 10 / 25.4 * PT_PER_INCH * j->ts.unit;
+	return m + typeset_line_height(&j->ts, &typeset_title) +
+	       2 * typeset_line_height(&j->ts, &typeset_sub) + 10 * j->ts.unit;
+}
+
+static double table_page_bottom(struct job *j)
+{
+	double m = 10 / 25.4 * PT_PER_INCH * j->ts.unit;
+	return j->ph - m - typeset_line_height(&j->ts, &typeset_small) - 4 * j->ts.unit;
+}
+
+/* Rows of a table page: what is left under the heading and header row. */
+static size_t table_page_rows(struct job *j)
+{
+	double m = 10 / 25.4 * PT_PER_INCH * j->ts.unit;
+	struct typeset_column c = {m, table_page_top(j), j->pw - 2 * m, table_page_bottom(j)};
+	c.y += typeset_line_height(&j->ts, &typeset_head) + 3 * j->ts.unit +
+	       typeset_row_height(&j->ts) + 2 * typeset_line_height(&j->ts, &typeset_small);
+	size_t n = typeset_rows_left(&j->ts, &c);
+	return n ? n : 1;
+}
+
+static int table_part_pages(struct job *j, size_t rows)
+{
+	size_t per = table_page_rows(j);
+	return rows > per ? (int)((rows + per - 1) / per) : 1;
+}
+
+/* The title and subtitle lines of a table page or a coverage page. */
+static double plan_header(struct job *j, const char *title, const char *area, double x, double y,
+                          double w)
+{
+	char line[256], shift[96], from[16], to[16], printed[16];
+	format_date(j, j->from, from, sizeof from);
+	format_date(j, j->to, to, sizeof to);
+	format_date(j, j->q->printed_at, printed, sizeof printed);
+	shift_text(j, j->shift.weekdays, j->shift.start, j->shift.end, shift, sizeof shift);
+	double h = typeset_text(&j->ts, &typeset_title, title, x, y, w * 0.6, 1, TYPESET_LEFT);
+	snprintf(line, sizeof line, "%s · %s: %s · %s: %s", area, T(j, M_SHIFT), shift,
+	         T(j, M_DATE), j->q->date ? j->q->date : T(j, M_ANY_DATE));
+	h += typeset_text(&j->ts, &typeset_sub, line, x, y + h, w * 0.6, 1, TYPESET_LEFT);
+	snprintf(line, sizeof line, "%s: %s – %s", T(j, M_ANALYSIS), from, to);
+	double r = typeset_text(&j->ts, &typeset_sub, line, x + w, y + 2 * j->ts.unit, w * 0.38, 1,
+	                        TYPESET_RIGHT);
+	snprintf(line, sizeof line, "%s: %s", T(j, M_PRINTED), printed);
+	r += typeset_text(&j->ts, &typeset_sub, line, x + w, y + 2 * j->ts.unit + r, w * 0.38, 1,
+	                  TYPESET_RIGHT);
+	return fmax(h, r);
+}
+
+static int draw_table_part(struct job *j, const struct table_part *tp)
+{
+	double m = 10 / 25.4 * PT_PER_INCH * j->ts.unit, w = j->pw - 2 * m;
+	size_t per = table_page_rows(j), row = 0;
+	char(*cells)[320] = calloc(TYPESET_MAX_CELLS, sizeof *cells);
+	const char *ptrs[TYPESET_MAX_CELLS];
+	if (!cells)
+		return err_set(ERR_NOMEM, "print: out of memory");
+	do {
+		cairo_set_source_rgb(j->ts.cr, 1, 1, 1);
+		cairo_paint(j->ts.cr);
+		plan_header(j, tp->title, area_name(j, tp->area), m, m, w);
+		footer(j, m, j->ph - m - typeset_line_height(&j->ts, &typeset_small), w);
+		struct typeset_column c = {m, table_page_top(j), w, table_page_bottom(j)};
+		typeset_heading(&j->ts, &c, tp->title);
+		typeset_row(&j->ts, &c, tp->t, tp->head, &typeset_column);
+		typeset_rule(&j->ts, &c);
+		for (size_t k = 0; k < per && row < tp->rows; k++, row++) {
+			for (int i = 0; i < TYPESET_MAX_CELLS; i++) {
+				cells[i][0] = 0;
+				ptrs[i] = cells[i];
+			}
+			tp->cells(j, row, cells);
+			typeset_row(&j->ts, &c, tp->t, ptrs, &typeset_body);
+		}
+		if (row == tp->rows && tp->note)
+			typeset_text(&j->ts, &typeset_small, tp->note, c.x, c.y + 2 * j->ts.unit,
+			             c.w, 2, TYPESET_LEFT);
+		cairo_show_page(j->ts.cr);
+		j->page_no++;
+	} while (row < tp->rows);
+	free(cells);
+	return cairo_status(j->ts.cr) == CAIRO_STATUS_SUCCESS
+	           ? 0
+	           : err_set(ERR_NOMEM, "print: %s",
+	                     cairo_status_to_string(cairo_status(j->ts.cr)));
+}
+
+static void responsibility_cells(struct job *j, size_t i, char cells[][320])
+{
+	const struct coverage_mahalla *mh = &j->cov.mahallas[i];
+	size_t len = 0;
+	snprintf(cells[0], 320, "%s", area_name(j, mh->area));
+	for (size_t k = 0; k < mh->n; k++) {
+		const struct coverage_assignment *a = &j->cov.assignments[mh->assignments[k]];
+		len = append(cells[1], 320, len, "%s%s (%s, %s)", len ? "; " : "",
+		             a->a->unit ? a->a->unit : "–", names_get(&j->services, a->a->service),
+		             a->z->name ? a->z->name : a->z->external_id);
+	}
+	if (!len)
+		snprintf(cells[1], 320, "%s", T(j, M_NOBODY));
+}
+
+/* Visits a hotspot is to get in a shift of these minutes: one every
+ * q->every minutes, whichever unit's hours the shift spans. */
+static int visits_per_shift(const struct job *j, int minutes)
+{
+	double every = j->q->every > 0 ? j->q->every : 120;
+	return (int)fmax(1, ceil(minutes / every));
+}
+
+static double visit_minutes(const struct job *j)
+{
+	return j->q->visit > 0 ? j->q->visit : 15;
+}
+
+/* The ranks of the hotspots assignment k covers into out; returns how many. */
+static size_t roster_hotspots(const struct job *j, size_t k, char *out, size_t n)
+{
+	size_t count = 0, len = 0;
+	*out = 0;
+	for (size_t i = 0; i < j->cov.n_hotspots; i++) {
+		const struct coverage_hotspot *h = &j->cov.hotspots[i];
+		for (size_t m = 0; m < h->n_covered_by; m++)
+			if (h->covered_by[m] == k) {
+				len = append(out, n, len, "%s%d", len ? ", " : "", h->h->rank);
+				count++;
+				break;
+			}
+	}
+	return count;
+}
+
+static void roster_cells(struct job *j, size_t i, char cells[][320])
+{
+	const struct coverage_assignment *a = &j->cov.assignments[i];
+	int minutes = shift_minutes(j->shift.start, j->shift.end);
+	snprintf(cells[0], 320, "%s", a->a->unit ? a->a->unit : "–");
+	snprintf(cells[1], 320, "%s", names_get(&j->services, a->a->service));
+	snprintf(cells[2], 320, "%s", a->z->name ? a->z->name : a->z->external_id);
+	shift_text(j, a->a->weekdays, a->a->shift_start, a->a->shift_end, cells[3], 320);
+	size_t n = roster_hotspots(j, i, cells[4], 320);
+	if (!n)
+		snprintf(cells[4], 320, "–");
+	typeset_count(n * visits_per_shift(j, minutes) * visit_minutes(j), cells[5], 320);
+}
+
+static int draw_roster(struct job *j, const struct shapes_area *area)
+{
+	double m = 10 / 25.4 * PT_PER_INCH * j->ts.unit, w = j->pw - 2 * m;
+	double col[6] = {0.14, 0.20, 0.18, 0.20, 0.18, 0.10};
+	struct typeset_table t = {
+	    6,
+	    {0},
+	    {0},
+	    {TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT}};
+	for (int i = 0; i < 6; i++) {
+		t.x[i] = i ? t.x[i - 1] + t.w[i - 1] : 0;
+		t.w[i] = col[i] * w;
+	}
+	const char *head[6] = {T(j, M_UNIT),  T(j, M_SERVICE),      T(j, M_ZONE),
+	                       T(j, M_HOURS), T(j, M_HOTSPOT_LIST), T(j, M_TARGET)};
+	char note[160];
+	int minutes = shift_minutes(j->shift.start, j->shift.end);
+	snprintf(note, sizeof note, T(j, M_VISITS), visits_per_shift(j, minutes), visit_minutes(j));
+	struct table_part tp = {T(j, M_ROSTER),       area,         &t,  head,
+	                        j->cov.n_assignments, roster_cells, note};
+	return draw_table_part(j, &tp);
+}
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *text, int last)
+{
+	if (strpbrk(text, ",\"\n\r")) {
+		fputc('"', f);
+		for (const char *c = text; *c; c++) {
+			if (*c == '"')
+				fputc('"', f);
+			fputc(*c, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(text, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+/* The roster as CSV: one row per unit on duty in the shift (an assignment
+ * of a zone in play), with the codes rather than the names. */
+static int roster_csv(struct job *j, unsigned char **out, size_t *len)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	if (!f)
+		return err_set(ERR_NOMEM, "print: out of memory for the CSV");
+	fputs("unit,service,zone,zone_name,weekdays,start,end,hotspots,visits_per_hotspot,"
+	      "visit_minutes,target_minutes\n",
+	      f);
+	for (size_t i = 0; i < j->cov.n_assignments; i++) {
+		const struct coverage_assignment *a = &j->cov.assignments[i];
+		struct shift s = {a->a->shift_start, a->a->shift_end, a->a->weekdays};
+		char days[64], hot[320], num[64];
+		int visits = visits_per_shift(j, shift_minutes(j->shift.start, j->shift.end));
+		size_t n = roster_hotspots(j, i, hot, sizeof hot);
+		static const char *const codes[7] = {"mon", "tue", "wed", "thu",
+		                                     "fri", "sat", "sun"};
+		size_t dl = 0;
+		days[0] = 0;
+		for (int d = 0; d < 7; d++)
+			if (s.weekdays >> d & 1)
+				dl = append(days, sizeof days, dl, "%s%s", dl ? "," : "", codes[d]);
+		csv_field(f, a->a->unit ? a->a->unit : "", 0);
+		csv_field(f, a->a->service, 0);
+		csv_field(f, a->z->external_id, 0);
+		csv_field(f, a->z->name ? a->z->name : "", 0);
+		csv_field(f, days, 0);
+		snprintf(num, sizeof num, "%02d:%02d", s.start / 60, s.start % 60);
+		csv_field(f, num, 0);
+		snprintf(num, sizeof num, "%02d:%02d", s.end / 60, s.end % 60);
+		csv_field(f, num, 0);
+		csv_field(f, hot, 0);
+		fprintf(f, "%d,%g,%g\n", visits, visit_minutes(j), n * visits * visit_minutes(j));
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return err_set(ERR_NOMEM, "print: out of memory for the CSV");
+	}
+	*out = (unsigned char *)text;
+	*len = size;
+	return 0;
+}
+
+/* Hotspots and coverage of the request's shift, on the renderer's shapes. */
+static int open_coverage(struct job *j)
+{
+	const struct print_request *q = j->q;
+	const struct style_heatmap *hm = j->hm;
+	j->shift = q->shift ? *q->shift : (struct shift){0, 1440, 0x7F};
+	struct hotspot_params hp = {.filter = q->filter,
+	                            .shift = &j->shift,
+	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                            .bandwidth = j->bandwidth};
+	hotspot_default_period(j->ds, &hp.filter);
+	const shapes *sh = renderer_shapes_acquire(j->r, &j->held);
+	struct coverage_params cp = {.date = q->date};
+	int rc = hotspot_find(j->ds, sh, &hp, &j->set);
+	if (rc < 0)
+		return rc;
+	j->has_set = 1;
+	if ((rc = coverage_compute(j->ds, sh, &j->set, &cp, &j->cov)) < 0)
+		return rc;
+	j->has_cov = 1;
+	j->from = j->filter.from = hp.filter.from;
+	j->to = j->filter.to = hp.filter.to;
+	return 0;
+}
+
 /* ---- a page ------------------------------------------------------------- */
 
 static double header(struct job *j, const struct page *p, double x, double y, double w)
@@ -1303,16 +1920,6 @@ static double header(struct job *j, const struct page *p, double x, double y, do
 	return fmax(h, rh + 2 * u);
 }
 
-static void footer(struct job *j, double x, double y, double w)
-{
-	char left[160], right[64];
-	snprintf(left, sizeof left, "posbon · %s (UTM %d%s)", utm_crs(j->u), utm_epsg(j->u) % 100,
-	         utm_epsg(j->u) / 100 == 326 ? "N" : "S");
-	snprintf(right, sizeof right, T(j, M_PAGE), j->page_no, j->pages);
-	typeset_text(&j->ts, &typeset_small, left, x, y, w / 2, 1, TYPESET_LEFT);
-	typeset_text(&j->ts, &typeset_small, right, x + w, y, w / 2, 1, TYPESET_RIGHT);
-}
-
 static void free_page(struct page *p)
 {
 	free(p->density);
@@ -1329,7 +1936,10 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 	cairo_save(cr);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
-	double top = m + header(j, &p, m, m, w) + 6 * u;
+	double top = m +
+	             (j->has_cov ? plan_header(j, T(j, M_COVERAGE), area_name(j, area), m, m, w)
+	                         : header(j, &p, m, m, w)) +
+	             6 * u;
 	double foot = typeset_line_height(&j->ts, &typeset_small);
 	footer(j, m, j->ph - m - foot, w);
 	double bottom = j->ph - m - foot - 4 * u;
@@ -1358,10 +1968,12 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 		goto out;
 	if (first_scale && *first_scale == 0)
 		*first_scale = p.scale;
-	int want_density = (j->layers & RENDER_HEATMAP) || j->n_hotspots > 0;
+	int want_density = !j->has_cov && ((j->layers & RENDER_HEATMAP) || j->n_hotspots > 0);
 	if (j->hm && j->ramp && want_density && (rc = frame_density(j, &p)) < 0)
 		goto out;
 	if (p.density && j->n_hotspots > 0 && (rc = find_hotspots(j, &p)) < 0)
+		goto out;
+	if (j->has_cov && (rc = coverage_marks(j, &p)) < 0)
 		goto out;
 
 	cairo_save(cr);
@@ -1393,13 +2005,18 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 		cols[0].y = fmin(cols[0].y, cols[0].bottom);
 		cols[0].bottom = cols[0].y + (bottom_all - cols[0].y) * 0.55;
 	}
-	if ((rc = figures(j, &p, figures_col)) < 0)
+	if (j->has_cov)
+		coverage_hotspot_table(j, figures_col);
+	else if ((rc = figures(j, &p, figures_col)) < 0)
 		goto out;
 	if (n_cols == 1) {
 		cols[0].y = fmin(cols[0].y, cols[0].bottom);
 		cols[0].bottom = bottom_all;
 	}
-	hotspot_table(j, &p, hot_col);
+	if (j->has_cov)
+		coverage_unit_table(j, hot_col);
+	else
+		hotspot_table(j, &p, hot_col);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		rc = err_set(ERR_NOMEM, "print: %s", cairo_status_to_string(cairo_status(cr)));
 out:
@@ -1447,8 +2064,15 @@ static const struct shapes_area *find_area(const shapes *sh, enum shapes_kind ki
 
 static int check_request(const struct print_request *q)
 {
-	if (!q->district == !q->mahalla)
+	if (q->kind == PRINT_AREA && !q->district == !q->mahalla)
 		return err_set(ERR_INVALID, "print: name either a district or a mahalla");
+	if (q->kind != PRINT_AREA && (q->mahalla || q->atlas))
+		return err_set(ERR_INVALID, "%s: printed for a district, without an atlas",
+		               q->kind == PRINT_ROSTER ? "roster" : "coverage");
+	if (q->format == PRINT_CSV && q->kind != PRINT_ROSTER)
+		return err_set(ERR_INVALID, "format: only a roster is written as CSV");
+	if (q->format == PRINT_PNG && q->kind == PRINT_ROSTER)
+		return err_set(ERR_INVALID, "format: a roster is a PDF or a CSV");
 	if (q->atlas && !q->district)
 		return err_set(ERR_INVALID, "atlas: an atlas is printed for a district");
 	if (q->atlas && q->format == PRINT_PNG)
@@ -1469,9 +2093,14 @@ static int collect_pages(struct job *j, const struct shapes_area ***out, enum sh
                          size_t *n)
 {
 	const struct print_request *q = j->q;
-	*kind = q->district ? SHAPES_DISTRICTS : SHAPES_MAHALLAS;
+	*kind = q->district || q->kind != PRINT_AREA ? SHAPES_DISTRICTS : SHAPES_MAHALLAS;
 	const struct shapes_area *a =
-	    find_area(j->sh, *kind, q->district ? q->district : q->mahalla);
+	    q->district || q->mahalla
+	        ? find_area(j->sh, *kind, q->district ? q->district : q->mahalla)
+	    : shapes_count(j->sh, SHAPES_DISTRICTS) ? shapes_area(j->sh, SHAPES_DISTRICTS, 0)
+	                                            : NULL;
+	if (!a && !q->district && !q->mahalla)
+		return err_set(ERR_NOTFOUND, "district: the database has no district to print");
 	if (!a)
 		return err_set(ERR_NOTFOUND, "%s '%s' does not exist",
 		               q->district ? "district" : "mahalla",
@@ -1501,6 +2130,10 @@ static int open_job(struct job *j)
 	j->ds = renderer_dataset(j->r);
 	j->sty = renderer_style(j->r);
 	j->layers = q->layers ? q->layers : PRINT_DEFAULT_LAYERS;
+	/* A coverage page's density is its hotspots; the period's heatmap would
+	 * not be the shift's. */
+	if (q->kind != PRINT_AREA)
+		j->layers &= ~(unsigned)RENDER_HEATMAP;
 	j->hm = style_heatmap(j->sty);
 	j->bandwidth = q->bandwidth > 0 ? q->bandwidth : j->hm ? j->hm->bandwidth : 200;
 	j->dpi = q->dpi > 0 ? q->dpi : q->format == PRINT_PNG ? 150 : PRINT_DEFAULT_DPI;
@@ -1536,12 +2169,59 @@ static int open_job(struct job *j)
 
 static void close_job(struct job *j)
 {
+	if (j->has_cov)
+		coverage_free(&j->cov);
+	if (j->has_set)
+		hotspot_set_free(&j->set);
+	if (j->held)
+		renderer_shapes_release(j->r, j->held);
 	style_ramp_free(j->ramp);
 	names_free(&j->categories);
 	names_free(&j->services);
 	shapes_free(j->sh);
 	utm_free(j->u);
 	free(j->weights);
+}
+
+/* The document: area pages, or a coverage page and its responsibility
+ * table, or a roster, onto the job's context. */
+static int draw_document(struct job *j, const struct shapes_area **areas, size_t n,
+                         enum shapes_kind kind, struct print_result *out)
+{
+	const struct print_request *q = j->q;
+	int pdf = q->format == PRINT_PDF, rc = 0;
+	if (q->kind == PRINT_ROSTER) {
+		j->pages = table_part_pages(j, j->cov.n_assignments);
+		j->page_no = 1;
+		return draw_roster(j, areas[0]);
+	}
+	if (q->kind == PRINT_COVERAGE) {
+		static const double widths[2] = {0.25, 0.75};
+		const char *head[2] = {T(j, M_MAHALLA), T(j, M_SERVICES)};
+		struct typeset_table t = {2, {0}, {0}, {TYPESET_LEFT, TYPESET_LEFT}};
+		double w = j->pw - 2 * 10 / 25.4 * PT_PER_INCH * j->ts.unit;
+		t.w[0] = widths[0] * w;
+		t.x[1] = t.w[0];
+		t.w[1] = widths[1] * w;
+		struct table_part tp = {
+		    T(j, M_RESPONSIBILITY), areas[0], &t, head, j->cov.n_mahallas,
+		    responsibility_cells,   NULL};
+		j->pages = 1 + (pdf ? table_part_pages(j, tp.rows) : 0);
+		j->page_no = 1;
+		if ((rc = draw_page(j, kind, areas[0], &out->scale)) < 0 || !pdf)
+			return rc;
+		cairo_show_page(j->ts.cr);
+		j->page_no = 2;
+		return draw_table_part(j, &tp);
+	}
+	j->pages = (int)n;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		j->page_no = (int)i + 1;
+		rc = draw_page(j, i == 0 ? kind : SHAPES_MAHALLAS, areas[i], &out->scale);
+		if (rc == 0 && pdf)
+			cairo_show_page(j->ts.cr);
+	}
+	return rc;
 }
 
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out)
@@ -1555,8 +2235,16 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	int rc;
 	*out = (struct print_result){0};
 	if ((rc = check_request(q)) < 0 || (rc = open_job(&j)) < 0 ||
-	    (rc = collect_pages(&j, &areas, &kind, &n)) < 0)
+	    (rc = collect_pages(&j, &areas, &kind, &n)) < 0 ||
+	    (q->kind != PRINT_AREA && (rc = open_coverage(&j)) < 0))
 		goto out;
+	out->epsg = utm_epsg(j.u);
+	out->from = j.from;
+	out->to = j.to;
+	if (q->format == PRINT_CSV) {
+		rc = roster_csv(&j, &out->data, &out->len);
+		goto out;
+	}
 	if (q->format == PRINT_PDF) {
 		surface = cairo_pdf_surface_create_for_stream(buffer_write, &buf, j.pw, j.ph);
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
@@ -1576,14 +2264,7 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	j.ts.cr = cairo_create(surface);
 	if (q->format == PRINT_PNG)
 		cairo_scale(j.ts.cr, j.dpi / PT_PER_INCH, j.dpi / PT_PER_INCH);
-	j.pages = (int)n;
-	out->epsg = utm_epsg(j.u);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		j.page_no = (int)i + 1;
-		rc = draw_page(&j, i == 0 ? kind : SHAPES_MAHALLAS, areas[i], &out->scale);
-		if (rc == 0 && q->format == PRINT_PDF)
-			cairo_show_page(j.ts.cr);
-	}
+	rc = draw_document(&j, areas, n, kind, out);
 	cairo_destroy(j.ts.cr);
 	if (rc < 0)
 		goto out;
@@ -1599,9 +2280,7 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	} else if ((rc = pngenc_encode(surface, &out->data, &out->len)) < 0) {
 		goto out;
 	}
-	out->pages = (int)n;
-	out->from = j.from;
-	out->to = j.to;
+	out->pages = q->format == PRINT_PDF ? j.pages : 1;
 out:
 	if (surface)
 		cairo_surface_destroy(surface);

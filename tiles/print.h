@@ -35,13 +35,21 @@
 
 #include "dataset.h"
 #include "render.h"
+#include "shift.h"
 #include "store.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
 enum print_paper { PRINT_A4, PRINT_A3 };
-enum print_format { PRINT_PDF, PRINT_PNG };
+enum print_format { PRINT_PDF, PRINT_PNG, PRINT_CSV };
+
+/* What is printed: the map of an area; the coverage of a shift's hotspots
+ * by the services' zones (a map page with the hotspots by status and the
+ * tables, then the mahallas' responsibility table); the roster of a shift
+ * (every unit on duty with its zone, the hotspots its zone covers and the
+ * minutes to spend in them), as PDF or CSV. */
+enum print_kind { PRINT_AREA, PRINT_COVERAGE, PRINT_ROSTER };
 enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
 
 #define PRINT_MIN_DPI     72
@@ -51,7 +59,9 @@ enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
 #define PRINT_MAX_SCALE   2000000
 
 struct print_request {
-	const char *district; /* code of the district to print, or */
+	enum print_kind kind;
+	const char *district; /* code of the district to print (coverage, roster: the
+	                         first district when NULL), or */
 	const char *mahalla;  /* code of the mahalla */
 	int atlas;            /* a district's overview and one page per mahalla */
 	enum print_paper paper;
@@ -65,6 +75,13 @@ struct print_request {
 	int64_t printed_at; /* UTC seconds of the "printed on" date */
 	double bandwidth;   /* heatmap bandwidth in metres; 0: the style's */
 	int hotspots;       /* how many hotspots to number; 0: 5, < 0: none */
+	/* Coverage and roster: the shift (NULL: every hour of every day), the
+	 * planning date zones must be valid on (NULL: any), the minutes of a
+	 * visit (0: 15) and between visits (0: 120). Without from and to the
+	 * hotspots come from the 8 weeks up to the latest offence. */
+	const struct shift *shift;
+	const char *date;
+	double visit, every;
 };
 
 /* Layers of a page when the request names none. */
@@ -80,7 +97,7 @@ struct print_result {
 	int epsg;         /* the UTM zone */
 };
 
-/* "a4"/"a3", "uz"/"ru"/"en", "pdf"/"png" (case-insensitive). ERR_INVALID
+/* "a4"/"a3", "uz"/"ru"/"en", "pdf"/"png"/"csv" (case-insensitive). ERR_INVALID
  * naming the field and the value. */
 int print_paper_parse(const char *text, enum print_paper *out);
 int print_lang_parse(const char *text, enum print_lang *out);
@@ -90,9 +107,9 @@ int print_format_parse(const char *text, enum print_format *out);
  * filter's period is open the last 90 days up to the latest offence are
  * printed (from or to alone extends 90 days the other way). ERR_NOTFOUND
  * naming a district or mahalla code that does not exist; ERR_INVALID for a
- * request that cannot be printed (an atlas of a mahalla or as PNG, a scale
- * or dpi out of range, a page raster too large); ERR_NOMEM, ERR_PROJ,
- * ERR_DB. */
+ * request that cannot be printed (an atlas of a mahalla or as PNG, a CSV of
+ * anything but a roster, a scale or dpi out of range, a page raster too
+ * large, a bad planning date); ERR_NOMEM, ERR_PROJ, ERR_DB. */
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out);
 
 #endif

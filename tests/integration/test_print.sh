@@ -1,7 +1,8 @@
 # posbon print and GET /print: printed maps checked through poppler: page
 # sizes, texts in three languages (the default period: 90 days up to the
-# latest offence), the scale bar's printed length, the
-# heatmap raster, atlases, layouts that do not overlap, bad requests.
+# latest offence), the scale bar's printed length, the heatmap raster,
+# atlases, layouts that do not overlap, the coverage page and the roster
+# against posbon coverage, bad requests.
 . "$(dirname "$0")/common.sh"
 PDFCHECK="python3 $POSBON_SOURCE_DIR/tests/integration/pdfcheck.py"
 DB="$TMP/p.sqlite"
@@ -83,6 +84,49 @@ check_true "the categories that do not fit are summed up" \
 "$POSBON" print "$DB" --district "$DISTRICT" --landscape -o "$TMP/long-l.pdf" >/dev/null
 check_true "nor in landscape" "$PDFCHECK overlaps $TMP/long-l.pdf 1"
 
+# the coverage of a shift's hotspots and the roster
+"$POSBON" coverage "$DB" --shift 18:00-02:00 --weekdays fri --format json >"$TMP/cov.json"
+GAPS=$(python3 -c "import json; print(json.load(open('$TMP/cov.json'))['gaps'])")
+"$POSBON" print "$DB" --coverage --shift 18:00-02:00 --weekdays fri -o "$TMP/cov.pdf" >/dev/null
+check_true "a coverage page and its responsibility table" '[ "$(pages "$TMP/cov.pdf")" -ge 2 ]'
+T=$(text "$TMP/cov.pdf")
+for t in "Oʻchoqlarning qamrovi" "Smena: Ju 18:00–02:00" "Smena oʻchoqlari" "Boʻlinmalar boʻyicha" \
+	"Mahallalar boʻyicha masʼuliyat" "Qamrovsiz ($GAPS)"; do
+	check_true "coverage shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+check_true "the coverage page's scale bar is exact" "$PDFCHECK scalebar $TMP/cov.pdf 1"
+"$POSBON" print "$DB" --coverage --shift 18:00-02:00 --weekdays fri --lang en --landscape \
+	-o "$TMP/cov-en.pdf" >/dev/null
+check_true "in English, its panel does not overlap" "$PDFCHECK overlaps $TMP/cov-en.pdf 1"
+check_true "with the statuses named" 'pdftotext "$TMP/cov-en.pdf" - | grep -q "^Gap ($GAPS)"'
+"$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays fri -o "$TMP/roster.csv" >/dev/null
+check "the roster CSV's columns" "$(head -1 "$TMP/roster.csv")" \
+	"unit,service,zone,zone_name,weekdays,start,end,hotspots,visits_per_hotspot,visit_minutes,target_minutes"
+check_true "every roster row's hotspots are the ones coverage says the unit covers, at 4 x 15 min" "python3 -c \"
+import csv, json
+cov = json.load(open('$TMP/cov.json'))
+by_unit = {}
+for h in cov['hotspots']:
+    for c in h['covered_by']:
+        by_unit.setdefault(c['unit'], set()).add(h['rank'])
+rows = list(csv.DictReader(open('$TMP/roster.csv')))
+assert rows
+for r in rows:
+    ranks = {int(x) for x in r['hotspots'].replace(' ', '').split(',') if x}
+    assert ranks == by_unit.get(r['unit'], set()), (r, by_unit.get(r['unit']))
+    assert float(r['target_minutes']) == len(ranks) * 4 * 15, r
+assert any(r['hotspots'] for r in rows)
+\""
+"$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays fri --lang ru -o "$TMP/roster.pdf" >/dev/null
+check_true "the roster PDF in Russian" 'text "$TMP/roster.pdf" | grep -qF "Расстановка нарядов"'
+check "one roster row per unit on duty" \
+	"$(text "$TMP/roster.pdf" | grep -cE '^ ?[A-Z]+-[0-9]+ ')" "$(($(wc -l <"$TMP/roster.csv") - 1))"
+if "$POSBON" print "$DB" --roster --mahalla "$MAHALLA" -o "$TMP/x.csv" 2>"$TMP/err"; then
+	check "a roster of a mahalla fails" ok fails
+else
+	check_true "a roster is printed for a district" 'grep -q "roster" "$TMP/err"'
+fi
+
 # bad requests
 if "$POSBON" print "$DB" --mahalla NOPE -o "$TMP/x.pdf" 2>"$TMP/err"; then
 	check "an unknown mahalla fails" ok fails
@@ -114,5 +158,13 @@ check "a bad paper is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?pa
 check "naming the field" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" paper
 check "a bad scale is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?scale=7")" 400
 check "an unknown format is 404" "$(code -H "$V" "$URL/print/district/$DISTRICT.svg")" 404
+check "a coverage page over HTTP" "$(code -H "$V" "$URL/print/coverage.pdf?shift=18:00-02:00&weekdays=fri&lang=en")" 200
+check_true "is a PDF with its tables" 'pdftotext "$TMP/body" - | grep -q "Responsibility by mahalla"'
+check "the roster as CSV over HTTP" "$(curl -s -o "$TMP/body" -w "%{content_type}" -H "$V" "$URL/print/roster.csv?shift=18:00-02:00&weekdays=fri")" "text/csv; charset=utf-8"
+check "the same roster as the CLI's" "$(cmp -s "$TMP/body" "$TMP/roster.csv" && echo same)" same
+check "a bad shift is 400" "$(code -H "$V" "$URL/print/coverage.pdf?shift=25:00-03:00")" 400
+check "naming the shift" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" shift
+check "a roster is no PNG" "$(code -H "$V" "$URL/print/roster.png?shift=18:00-02:00")" 400
+check "an unknown district is 404" "$(code -H "$V" "$URL/print/coverage.pdf?district=NOPE")" 404
 check "the daemon is still up" "$(code "$URL/healthz")" 200
 finish
