@@ -16,5 +16,6 @@ int cmd_print(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
+int cmd_gistar(int argc, char **argv);
 
 #endif

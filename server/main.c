@@ -118,6 +118,7 @@ static const struct command commands[] = {
     {"token", cmd_token, "add or revoke API and viewer tokens"},
     {"import", cmd_import, "import a vector file into a layer"},
     {"hotspots", cmd_hotspots, "rank the hotspots of a shift"},
+    {"gistar", cmd_gistar, "Getis-Ord Gi* hot and cold spots on a grid"},
 };
 
 static void usage(FILE *f)
