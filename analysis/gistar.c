@@ -195,6 +195,7 @@ int gistar_moran(const double *x, const unsigned char *mask, int width, int heig
 	struct sums s;
 	double *sx = NULL, *wn = NULL;
 	long double num = 0, m2 = 0, m4 = 0, s0 = 0, s2 = 0;
+	size_t isolated = 0;
 	int rc = sums_make(x, mask, width, height, band, 4, &s);
 	if (rc < 0)
 		return rc;
@@ -213,6 +214,7 @@ int gistar_moran(const double *x, const unsigned char *mask, int width, int heig
 			m4 += d * d * d * d;
 			s0 += k;
 			s2 += 4 * k * k;
+			isolated += k == 0;
 		}
 	}
 	if (!(s0 > 0)) {
@@ -220,9 +222,10 @@ int gistar_moran(const double *x, const unsigned char *mask, int width, int heig
 		goto out;
 	}
 	/* Cliff and Ord's moments under randomisation, symmetric 0/1 weights:
-	 * S1 = 2 S0, S2 = sum (2 k_i)^2. */
-	long double n = (long double)s.n, s1 = 2 * s0, e = -1 / (n - 1);
-	long double b2 = n * m4 / (m2 * m2);
+	 * S1 = 2 S0, S2 = sum (2 k_i)^2. Cells without a neighbour leave n
+	 * but not the mean nor the kurtosis, as spdep's moran.test (adjust.n). */
+	long double n = (long double)(s.n - isolated), s1 = 2 * s0, e = -1 / (n - 1);
+	long double b2 = (long double)s.n * m4 / (m2 * m2);
 	long double var = (n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0) -
 	                   b2 * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)) /
 	                      ((n - 1) * (n - 2) * (n - 3) * s0 * s0) -
@@ -319,6 +322,7 @@ static int district_mask(const shapes *sh, utm *u, struct gistar_result *r)
 	    sh && shapes_count(sh, SHAPES_DISTRICTS) ? SHAPES_DISTRICTS : SHAPES_MAHALLAS;
 	if (r->whole_grid || !sh || !shapes_count(sh, kind)) {
 		memset(r->mask, 1, cells);
+		r->whole_grid = 1;
 		return 0;
 	}
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A8, r->width, r->height);

@@ -65,8 +65,9 @@ int gistar_zscores(const double *x, const unsigned char *mask, int width, int he
 
 /* Global Moran's I of x with binary weights within band cells (the cell
  * itself excluded), and its z-score under randomisation (Cliff and Ord, as
- * spdep::moran.test and ArcGIS compute it). ERR_INVALID as gistar_zscores()
- * and when no cell has a neighbour. */
+ * spdep::moran.test computes it: cells without a neighbour drop out of n,
+ * not out of the mean). ERR_INVALID as gistar_zscores() and when no cell
+ * has a neighbour. */
 int gistar_moran(const double *x, const unsigned char *mask, int width, int height, double band,
                  double *moran_i, double *zscore);
 
@@ -92,7 +93,8 @@ struct gistar_result {
 	int width, height;            /* cell (i, j): x0 + i cell .. , y0 - j cell .. */
 	double band;                  /* metres */
 	enum gistar_band_source band_source;
-	int fdr, whole_grid;
+	int fdr;
+	int whole_grid; /* every cell analysed: asked for, or no district polygons */
 	/* Incremental spatial autocorrelation, when the band was not given:
 	 * n_steps bands (metres) with Moran's I and its z-score. */
 	size_t n_steps;
