@@ -9,6 +9,7 @@
 #include "api.h"
 
 #include "err.h"
+#include "gistar.h"
 #include "heatmap.h"
 #include "hotspot.h"
 #include "log.h"
@@ -909,6 +910,65 @@ int api_hotspots(struct http_request *rq)
 	}
 	int rc = hotspot_geojson(&set, ds, &fc);
 	hotspot_set_free(&set);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return reply_value(rq, 200, fc);
+}
+
+/* The API's grids are smaller than the command line's: every significant
+ * cell goes out as a polygon. */
+#define API_GISTAR_MAX_CELLS ((size_t)250000)
+
+/* Answers the last error: 400 naming the field its message starts with
+ * for invalid input, else 500. */
+static int reply_error_field(struct http_request *rq)
+{
+	const char *msg = err_msg();
+	int bad = err_last() == ERR_INVALID;
+	char field[32];
+	snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
+	return http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
+}
+
+/* Query argument name as true or false into *out (left alone when
+ * absent). Returns 0, or 1 after answering 400 naming it. */
+static int bool_arg(struct http_request *rq, const char *name, int *out, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	if (!text)
+		return 0;
+	if (strcmp(text, "true") && strcmp(text, "false")) {
+		*reply =
+		    http_reply_error(rq, 400, name, "%s: '%s' is not true or false", name, text);
+		return 1;
+	}
+	*out = !strcmp(text, "true");
+	return 0;
+}
+
+int api_gistar(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	struct gistar_result res;
+	json_t *fc;
+	int reply;
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	struct gistar_params p = {.filter = q.filter, .max_cells = API_GISTAR_MAX_CELLS};
+	if (bool_arg(rq, "fdr", &p.fdr, &reply) ||
+	    bool_arg(rq, "whole_grid", &p.whole_grid, &reply) ||
+	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
+	    number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply))
+		return reply;
+	struct held_shapes *held;
+	int rc = gistar_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0)
+		return reply_error_field(rq);
+	rc = gistar_geojson(&res, &fc);
+	gistar_result_free(&res);
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	return reply_value(rq, 200, fc);

@@ -18,5 +18,6 @@ int api_offences_post(struct http_request *rq);
 int api_offence_patch(struct http_request *rq);
 int api_offence_delete(struct http_request *rq);
 int api_hotspots(struct http_request *rq); /* GeoJSON of a shift's hotspots */
+int api_gistar(struct http_request *rq);   /* Gi* hot and cold cells as GeoJSON */
 
 #endif

@@ -453,6 +453,7 @@ const struct http_route routes_table[] = {
     {"PUT", "/api/zones/", api_zones_put, ROLE_PLANNER},
     {"DELETE", "/api/zones/", api_zones_delete, ROLE_PLANNER},
     {"GET", "/api/hotspots", api_hotspots, ROLE_VIEWER},
+    {"GET", "/api/gistar", api_gistar, ROLE_VIEWER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

@@ -10,6 +10,7 @@
 #include "shapes.h"
 #include "store.h"
 
+#include <gdal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,6 +307,35 @@ static void test_run(void **state)
 	char path[700];
 	testutil_path(path, sizeof path, f->dir, "z.tif");
 	assert_int_equal(gistar_write_tiff(&r, path, "all"), 0);
+	GDALAllRegister();
+	GDALDatasetH tif = GDALOpen(path, GA_ReadOnly);
+	assert_non_null(tif);
+	assert_int_equal(GDALGetRasterCount(tif), 3);
+	double gt[6];
+	assert_int_equal(GDALGetGeoTransform(tif, gt), CE_None);
+	assert_float_equal(gt[0], r.x0, 1e-6);
+	assert_float_equal(gt[3], r.y0, 1e-6);
+	assert_float_equal(gt[1], r.cell, 0);
+	assert_string_equal(GDALGetMetadataItem(tif, "POSBON_FILTER", NULL), "all");
+	/* The hottest cell's z, bin and count, and a cell outside: NaN. */
+	size_t outside = 0;
+	while (r.mask[outside])
+		outside++;
+	const size_t at[2] = {top, outside};
+	for (int k = 0; k < 2; k++)
+		for (int b = 1; b <= 3; b++) {
+			float v;
+			int i = (int)(at[k] % r.width), j = (int)(at[k] / r.width);
+			assert_int_equal(GDALRasterIO(GDALGetRasterBand(tif, b), GF_Read, i, j, 1,
+			                              1, &v, 1, 1, GDT_Float32, 0, 0),
+			                 CE_None);
+			double want = b == 1 ? r.z[top] : b == 2 ? r.bin[top] : r.count[top];
+			if (k)
+				assert_true(isnan(v));
+			else
+				assert_float_equal(v, want, 1e-5 * fabs(want));
+		}
+	GDALClose(tif);
 	gistar_result_free(&r);
 
 	/* A given band and the whole rectangle. */
