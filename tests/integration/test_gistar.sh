@@ -95,6 +95,22 @@ a, b, c, d = (json.load(open(p)) for p in sys.argv[1:])
 print(a == b, c == d, len(a["features"]) > 0)' "$TMP/g.json" "$TMP/http.json" "$TMP/f.json" "$TMP/http-f.json")" \
 	"True True True"
 
+# The gistar tile layer over the hottest cell: a PNG that changes with the data.
+tile=$(python3 -c '
+import json, math, sys
+lon, lat = json.load(open(sys.argv[1]))["features"][0]["geometry"]["coordinates"][0][0]
+n = 2 ** 14
+x = int((lon + 180) / 360 * n)
+y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+print("14/%d/%d" % (x, y))' "$TMP/g.json")
+curl -s -D "$TMP/tile.h" -o "$TMP/tile.png" -H "$V" "${URL%/api/gistar}/tiles/gistar/$tile.png"
+check_true "a gistar tile is a PNG that may change with the data" \
+	'grep -q "^HTTP/1.1 200" "$TMP/tile.h" && grep -qi "^cache-control: public, max-age=10" "$TMP/tile.h" &&
+	 [ "$(head -c 8 "$TMP/tile.png" | od -An -tx1 | tr -d " ")" = 89504e470d0a1a0a ]'
+curl -s -o "$TMP/empty.png" -H "$V" "${URL%/api/gistar}/tiles/gistar/$tile.png?from=2020-01-01&to=2020-01-31"
+check_true "with no offence in the period the tile is empty (smaller)" \
+	'[ "$(stat -c %s "$TMP/empty.png")" -lt "$(stat -c %s "$TMP/tile.png")" ]'
+
 kill -TERM "$PID"
 wait "$PID"
 check "the daemon stops cleanly" "$?" 0
