@@ -31,8 +31,9 @@ void gistarlayer_free(gistarlayer *g);
 
 /* Fills the significant cells of ds under f (sh: the district's polygons
  * in Web Mercator) that the view shows into cr. version and generation
- * name the state of the data and the shapes, for the cache. No offence
- * under f draws nothing. ERR_PROJ, ERR_NOMEM. */
+ * name the state of the data and the shapes, for the cache. An analysis
+ * refused as invalid (no offence under f, a grid too large) draws nothing
+ * and is no error. ERR_PROJ, ERR_NOMEM. */
 int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const dataset *ds,
                       const shapes *sh, const struct dataset_filter *f, unsigned long version,
                       unsigned long generation);
