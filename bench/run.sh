@@ -19,6 +19,8 @@
 #   live-latency    from POST of an offence to its heatmap tile with a new ETag
 #   print           posbon print of the sample district: an A3 page, a mahalla
 #                   page and the atlas (overview + 40 mahallas): time and size
+#   gistar          Gi* on a 2,000 x 2,000 grid (build/bench_gistar, one thread)
+#                   against spdep::localG on the same grid in R (r-cran-spdep)
 # The server sections need wrk, nginx, curl and python3 (scripts/install-deps.sh
 # bench) and talk to 127.0.0.1 only; perf, when present, profiles posbon in
 # serve-cached (POSBON_BENCH_PERF=0 skips it).
@@ -31,7 +33,7 @@ POSBON=$BUILD/posbon
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 N=${POSBON_BENCH_OFFENCES:-1000000}
 DATA=${POSBON_BENCH_DATA:-$HERE/../shared/data}
-SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency print}
+SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency print gistar}
 TILES_NYC=${POSBON_BENCH_TILES:-40}   # tiles per zoom, NYC shootings
 TILES_GEN=${POSBON_BENCH_TILES_GEN:-20} # tiles per zoom, generated offences (up to seconds each)
 MS_DRAWS=${POSBON_BENCH_MS_DRAWS:-40} # map2img -c N
@@ -820,6 +822,38 @@ if want print; then
 	echo "| print | pages | seconds | peak MiB | size MiB |"
 	echo "|---|---|---|---|---|"
 	cat "$W/print_rows"
+fi
+
+# ---------------------------------------------------------------------------
+# Gi* on the same 2,000 x 2,000 grid of synthetic counts in posbon and in R:
+# bench_gistar times the z-scores, the bins and the FDR bins and writes the
+# counts and its z-scores; R times nb2listw and localG on them (the 8
+# touching cells and the cell itself, binary weights) and reports the
+# largest difference of the z-scores.
+if want gistar; then
+	l0=$(load)
+	"$BUILD/bench_gistar" --write "$W/gistar.bin" >"$W/gistar_c"
+	cat "$W/gistar_c" >&2
+	ms() { sed -n "s/^$1 over .*: median \([0-9.]*\) ms.*/\1/p" "$W/gistar_c"; }
+	z_ms=$(ms gistar_zscores)
+	echo
+	echo "Gi*: a 2 000 x 2 000 grid (4 million cells), band sqrt(2) cells, median of 11 runs, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0"
+	echo
+	echo "| implementation | step | time | ratio to posbon's z-scores |"
+	echo "|---|---|---|---|"
+	echo "| posbon (C, one thread) | z-scores (gistar_zscores) | **$z_ms ms** | 1 |"
+	echo "| posbon | p-values and bins | $(ms gistar_classify) ms | |"
+	echo "| posbon | p-values and FDR bins | $(ms 'gistar_classify --fdr') ms | |"
+	if command -v Rscript >/dev/null && Rscript -e 'suppressMessages(library(spdep))' 2>/dev/null; then
+		r=$(Rscript "$HERE/bench/gistar_spdep_bench.R" "$W/gistar.bin" 2000)
+		echo "$r" >&2
+		echo "$r" | awk -v z="$z_ms" '{
+			printf "| R spdep 1.2 | nb2listw (weights of the neighbour list) | %.1f s | |\n", $3
+			printf "| R spdep 1.2 | localG | **%.2f s** | **%.0f** |\n", $4, $4 * 1000 / z
+			printf "\nlargest |z(posbon) - z(spdep)| over the 4 million cells: %s\n", $5 }'
+	else
+		echo "| R spdep | (not installed: scripts/install-deps.sh bench) | | |"
+	fi
 fi
 echo
 echo "load average at the end: $(load)"

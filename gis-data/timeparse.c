@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define TZ_DEFAULT_DIR "/usr/share/zoneinfo"
 #define TZ_FILE_MAX    (1 << 20) /* real zone files are under 10 KiB */
@@ -898,4 +899,13 @@ int timeparse_hours(const char *v, uint32_t *mask)
 	}
 bad:
 	return err_set(ERR_INVALID, "'%s' is not a list of hours (20-08, 8-20, 22)", v);
+}
+
+char *timeparse_utc_text(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
 }

@@ -71,4 +71,8 @@ int timeparse_weekdays(const char *text, unsigned *mask);
  * the text. */
 int timeparse_hours(const char *text, uint32_t *mask);
 
+/* UTC seconds as "2026-06-30T19:00:00Z" into buf (at least 21 bytes);
+ * returns buf. */
+char *timeparse_utc_text(int64_t t, char *buf, size_t n);
+
 #endif

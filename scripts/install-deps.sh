@@ -10,7 +10,7 @@ build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev fonts-noto-core fonts-dejavu-core
  nodejs npm"
 test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium"
-bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils"
+bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils r-cran-spdep"
 
 want="$build_pkgs"
 case "${1:-build}" in

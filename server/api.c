@@ -11,6 +11,7 @@
 #include "dosage.h"
 #include "coverage.h"
 #include "err.h"
+#include "gistar.h"
 #include "heatmap.h"
 #include "hotspot.h"
 #include "log.h"
@@ -1408,4 +1409,52 @@ int api_plan_save(struct http_request *rq)
 	              "current", json_object_get(json_object_get(fc, "current"), "share"));
 	json_decref(fc);
 	return reply_value(rq, 201, o);
+}
+
+/* The API's grids are smaller than the command line's: every significant
+ * cell goes out as a polygon. */
+#define API_GISTAR_MAX_CELLS ((size_t)250000)
+
+/* Query argument name as true or false into *out (left alone when
+ * absent). Returns 0, or 1 after answering 400 naming it. */
+static int bool_arg(struct http_request *rq, const char *name, int *out, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	if (!text)
+		return 0;
+	if (strcmp(text, "true") && strcmp(text, "false")) {
+		*reply =
+		    http_reply_error(rq, 400, name, "%s: '%s' is not true or false", name, text);
+		return 1;
+	}
+	*out = !strcmp(text, "true");
+	return 0;
+}
+
+int api_gistar(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	struct gistar_result res;
+	json_t *fc;
+	int reply;
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	struct gistar_params p = {.filter = q.filter, .max_cells = API_GISTAR_MAX_CELLS};
+	if (bool_arg(rq, "fdr", &p.fdr, &reply) ||
+	    bool_arg(rq, "whole_grid", &p.whole_grid, &reply) ||
+	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
+	    number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply))
+		return reply;
+	struct held_shapes *held;
+	int rc = gistar_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0)
+		return reply_core_error(rq);
+	rc = gistar_geojson(&res, &fc);
+	gistar_result_free(&res);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return reply_value(rq, 200, fc);
 }

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "densityexport.h"
 #include "err.h"
+#include "filteropts.h"
 #include "opts.h"
 #include "print.h"
 #include "render.h"
@@ -20,28 +21,6 @@
 #ifndef POSBON_STYLE_DEFAULT
 #define POSBON_STYLE_DEFAULT "styles/default.json"
 #endif
-
-/* The filter options every rendering command shares. */
-struct filter_opts {
-	struct dataset_filter_text text;
-	const char *tz;
-};
-
-/* Their rows of an option table. */
-/* clang-format off */
-#define FILTER_OPTIONS(fo)                                                                  \
-	{"from", OPT_STRING, &(fo).text.from, "DATE", "first day or time (local)", 0, 0, 0}, \
-	{"to", OPT_STRING, &(fo).text.to, "DATE", "last day or time (local)", 0, 0, 0},      \
-	{"hours", OPT_STRING, &(fo).text.hours, "H-H", "hours, e.g. 20-08", 0, 0, 0},        \
-	{"weekdays", OPT_STRING, &(fo).text.weekdays, "DAYS", "e.g. mon-fri or fri,sat",     \
-	 0, 0, 0},                                                                           \
-	{"categories", OPT_STRING, &(fo).text.categories, "CODES", "offence categories",     \
-	 0, 0, 0},                                                                           \
-	{"services", OPT_STRING, &(fo).text.services, "CODES", "registering services",       \
-	 0, 0, 0},                                                                           \
-	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of the district (Asia/Tashkent)",    \
-	 0, 0, 0}
-/* clang-format on */
 
 static int write_file(const char *path, const unsigned char *data, size_t len)
 {

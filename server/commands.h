@@ -19,5 +19,6 @@ int cmd_hotspots(int argc, char **argv);
 int cmd_dosage(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_gistar(int argc, char **argv);
 
 #endif

@@ -121,6 +121,7 @@ static const struct command commands[] = {
     {"dosage", cmd_dosage, "patrol minutes and visits in a shift's hotspots"},
     {"coverage", cmd_coverage, "hotspots covered by the services' zones of a shift"},
     {"plan", cmd_plan, "suggest a patrol plan for a shift under the units' hours"},
+    {"gistar", cmd_gistar, "Getis-Ord Gi* hot and cold spots on a grid"},
 };
 
 static void usage(FILE *f)

@@ -206,8 +206,8 @@ static int get_tile(struct http_request *rq)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
 	/* Layers of offences change with every report, zones with every plan;
 	 * boundaries hardly. */
-	int live =
-	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES)) != 0;
+	int live = (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH |
+	                        RENDER_ZONES | RENDER_GISTAR)) != 0;
 	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
 	                  live ? "public, max-age=10" : "public, max-age=86400",
 	                  "Access-Control-Allow-Origin", "*", NULL);
@@ -498,6 +498,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/coverage", api_coverage, ROLE_VIEWER},
     {"GET", "/api/plan", api_plan, ROLE_VIEWER},
     {"POST", "/api/plan/save", api_plan_save, ROLE_PLANNER},
+    {"GET", "/api/gistar", api_gistar, ROLE_VIEWER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

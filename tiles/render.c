@@ -9,6 +9,7 @@
 #include "changes.h"
 #include "choropleth.h"
 #include "err.h"
+#include "gistarlayer.h"
 #include "heatmap.h"
 #include "labels.h"
 #include "pngenc.h"
@@ -56,8 +57,9 @@ struct renderer {
 	struct ramp_entry ramps[RAMP_CACHE];
 	unsigned long clock;
 	atomic_ulong version;
-	changes *changes;   /* where offences changed, by version */
-	style *retired[64]; /* styles replaced by reloads, still read by renders */
+	changes *changes;    /* where offences changed, by version */
+	style *retired[64];  /* styles replaced by reloads, still read by renders */
+	gistarlayer *gistar; /* the Gi* layer's last grid */
 	size_t n_retired;
 	unsigned long style_generation;
 };
@@ -69,7 +71,7 @@ static const struct {
     {"districts", RENDER_DISTRICTS},   {"mahallas", RENDER_MAHALLAS},
     {"choropleth", RENDER_CHOROPLETH}, {"heatmap", RENDER_HEATMAP},
     {"offences", RENDER_OFFENCES},     {"zones", RENDER_ZONES},
-    {"tracks", RENDER_TRACKS},
+    {"tracks", RENDER_TRACKS},         {"gistar", RENDER_GISTAR},
 };
 
 int render_layers_parse(const char *text, unsigned *mask)
@@ -85,7 +87,7 @@ int render_layers_parse(const char *text, unsigned *mask)
 		if (!bit)
 			return err_set(ERR_INVALID,
 			               "layers: '%.*s' is not a layer (districts, mahallas, "
-			               "choropleth, heatmap, offences, zones, tracks)",
+			               "choropleth, heatmap, offences, zones, tracks, gistar)",
 			               (int)n, p);
 		*mask |= bit;
 		p += n;
@@ -158,7 +160,8 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
 	if ((rc = style_load(style_path, &r->style)) < 0 ||
-	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0) {
+	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
+	    (rc = gistarlayer_new(&r->gistar)) < 0) {
 		renderer_free(r);
 		return rc;
 	}
@@ -187,6 +190,7 @@ void renderer_free(renderer *r)
 	if (!r)
 		return;
 	drop_ramps(r);
+	gistarlayer_free(r->gistar);
 	changes_free(r->changes);
 	held_shapes_free(r->shapes);
 	dataset_free(r->ds);
@@ -409,6 +413,15 @@ static int draw_choropleth(renderer *r, const shapes *sh, const style *sty, cair
 	return rc;
 }
 
+/* The generation of the shapes now, for caches of what depends on them. */
+static unsigned long shapes_generation(renderer *r)
+{
+	pthread_mutex_lock(&r->lock);
+	unsigned long g = r->shapes_generation;
+	pthread_mutex_unlock(&r->lock);
+	return g;
+}
+
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
 {
 	struct style_colour bg;
@@ -438,6 +451,9 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		rc = draw_choropleth(r, sh, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_HEATMAP))
 		rc = draw_heatmap(r, sty, cr, q);
+	if (rc == 0 && (q->layers & RENDER_GISTAR))
+		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter,
+		                       atomic_load(&r->version), shapes_generation(r));
 	if (rc == 0 && (q->layers & RENDER_ZONES))
 		rc = zones_paint(cr, &q->view, sh, sty, NULL, lb);
 	if (rc == 0 && (q->layers & RENDER_TRACKS))
@@ -495,8 +511,9 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	h = mix(h, &q->layers, sizeof q->layers);
 	pthread_mutex_lock(&r->lock);
 	h = mix(h, &r->style_generation, sizeof r->style_generation);
-	/* Zones change only through reloads of the shapes. */
-	if (q->layers & RENDER_ZONES)
+	/* Zones (and the district Gi* analyses) change only through reloads of
+	 * the shapes. */
+	if (q->layers & (RENDER_ZONES | RENDER_GISTAR))
 		h = mix(h, &r->shapes_generation, sizeof r->shapes_generation);
 	pthread_mutex_unlock(&r->lock);
 	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
@@ -529,8 +546,8 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		version = v > version ? v : version;
 	}
 	h = mix(h, &q->metric, sizeof q->metric);
-	if (q->layers & RENDER_CHOROPLETH) {
-		/* Classes depend on every mahalla's figures. */
+	if (q->layers & (RENDER_CHOROPLETH | RENDER_GISTAR)) {
+		/* Classes depend on every mahalla's figures, Gi* on every cell's. */
 		unsigned long v = atomic_load(&r->version);
 		version = v > version ? v : version;
 	}

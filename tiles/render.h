@@ -34,6 +34,7 @@ enum render_layer {
 	RENDER_OFFENCES = 1 << 4,
 	RENDER_ZONES = 1 << 5,
 	RENDER_TRACKS = 1 << 6,
+	RENDER_GISTAR = 1 << 7, /* Gi* hot and cold cells (gistarlayer.h) */
 };
 
 /* Layer names joined by '+' or ',' ("heatmap+mahallas") into a mask of the

@@ -187,3 +187,27 @@ out:
 	free(y);
 	return rc;
 }
+
+int utm_box_from_merc(utm *u, const double merc[4], double out[4])
+{
+	/* Eight points along each edge, ends included: UTM bends the edges. */
+	enum { PER_EDGE = 8, N = 4 * PER_EDGE };
+	double x[N], y[N];
+	for (int k = 0; k < N; k++) {
+		int edge = k / PER_EDGE;
+		double t = (k % PER_EDGE) / (double)(PER_EDGE - 1);
+		double mx = edge < 2 ? merc[0] + t * (merc[2] - merc[0]) : merc[edge == 2 ? 0 : 2];
+		double my = edge < 2 ? merc[edge == 0 ? 1 : 3] : merc[1] + t * (merc[3] - merc[1]);
+		tile_merc_to_lonlat(mx, my, &x[k], &y[k]);
+	}
+	int rc = utm_forward(u, x, y, N);
+	if (rc < 0)
+		return rc;
+	out[0] = out[1] = INFINITY;
+	out[2] = out[3] = -INFINITY;
+	for (int k = 0; k < N; k++) {
+		out[0] = fmin(out[0], x[k]), out[2] = fmax(out[2], x[k]);
+		out[1] = fmin(out[1], y[k]), out[3] = fmax(out[3], y[k]);
+	}
+	return 0;
+}

@@ -48,6 +48,10 @@ int utm_box_lonlat(utm *u, const double box[4], double out[4]);
 /* The Web Mercator box (metres) holding the frame box, for dataset queries. */
 int utm_box_merc(utm *u, const double box[4], double out[4]);
 
+/* The frame box (minx, miny, maxx, maxy) holding the Web Mercator box
+ * merc (metres): a grid in the frame over what a Mercator extent covers. */
+int utm_box_from_merc(utm *u, const double merc[4], double out[4]);
+
 /* Replaces out's content with the offences of ds passing f that lie inside
  * the frame box, in frame metres, weighted as dataset_gather() weighs. */
 int utm_gather(utm *u, const dataset *ds, const double box[4], const struct dataset_filter *f,

@@ -1,0 +1,41 @@
+/*
+ * gistarlayer: the `gistar` map layer: the cells of Getis-Ord Gi* (gistar.h,
+ * the defaults: cell, band and the district's cells) that are significant,
+ * filled red for hot and blue for cold, deeper for 95% and 99%, as ArcGIS
+ * colours its Hot Spot Analysis bins.
+ *
+ * Every tile needs the whole grid (the mean and deviation are the
+ * district's), so the layer keeps the result of the last filter, data
+ * version and shapes generation and computes it again only when one
+ * changes: the tiles of one view share one computation.
+ *
+ * Threading: one object serves every render thread; painting holds its
+ * lock (the result and its PROJ context are shared).
+ */
+#ifndef POSBON_GISTARLAYER_H
+#define POSBON_GISTARLAYER_H
+
+#include "dataset.h"
+#include "shapes.h"
+#include "view.h"
+
+#include <cairo.h>
+
+typedef struct gistarlayer gistarlayer;
+
+/* *out is new; free with gistarlayer_free(). ERR_NOMEM. */
+int gistarlayer_new(gistarlayer **out);
+
+/* Frees g; accepts NULL. */
+void gistarlayer_free(gistarlayer *g);
+
+/* Fills the significant cells of ds under f (sh: the district's polygons
+ * in Web Mercator) that the view shows into cr. version and generation
+ * name the state of the data and the shapes, for the cache. An analysis
+ * refused as invalid (no offence under f, a grid too large) draws nothing
+ * and is no error. ERR_PROJ, ERR_NOMEM. */
+int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const dataset *ds,
+                      const shapes *sh, const struct dataset_filter *f, unsigned long version,
+                      unsigned long generation);
+
+#endif
