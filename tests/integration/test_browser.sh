@@ -54,7 +54,8 @@ check "Geoman's folder does not lead outside it" \
 
 if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
 	POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
-	node --test --test-concurrency=1 "$SRC/tests/browser/test_viewer.mjs" "$SRC/tests/browser/test_planner.mjs"; then
+	node --test --test-concurrency=1 "$SRC/tests/browser/test_viewer.mjs" "$SRC/tests/browser/test_planner.mjs" \
+		"$SRC/tests/browser/test_coverage.mjs"; then
 	check "browser test" ok ok
 else
 	check "browser test" failed ok
