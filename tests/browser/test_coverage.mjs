@@ -134,7 +134,7 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.match(res.headers()['content-type'], /^text\/csv/);
 			const d = await download;
 			assert.equal(d.suggestedFilename(), 'coverage-1800-0200-fri.csv');
-			const lines = readFileSync(await d.path(), 'utf8').trim().split('\n');
+			const lines = readFileSync(await d.path(), 'utf8').trim().split(/\r?\n/);
 			assert.equal(lines[0], 'rank,status,offences,area_m2,zone,service,unit');
 			const mine = lines.filter((l) => l.startsWith(`${rank},joint,`));
 			assert.deepEqual(mine.map((l) => l.split(',').slice(4).join(',')).sort(), [`${zoneId},ppx,PPX-BT`, `${zoneId},youth,YOSH-BT`]);
