@@ -8,6 +8,7 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
+import { coverageStart } from './coverage.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
@@ -23,6 +24,8 @@ import {
 	tn,
 	translate,
 } from './i18n.js';
+import { printUrl } from './print.js';
+import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 
 /* The daemon's tile layers, bottom to top; `data` layers depend on the
  * offences and are reloaded when they change, `filtered` ones take the
@@ -96,8 +99,9 @@ class ApiError extends Error {
 	}
 }
 
-/* fetch() of a same-origin API path; JSON in and out. A 401 sends the user to
- * the login screen. Throws ApiError with the server's message. */
+/* fetch() of a same-origin API path; JSON in and out (options.blob: the
+ * body of a successful answer as a Blob). A 401 sends the user to the login
+ * screen. Throws ApiError with the server's message. */
 async function api(path, options = {}) {
 	const init = { credentials: 'same-origin', headers: { Accept: 'application/json' }, ...options };
 	if (init.json !== undefined) {
@@ -112,6 +116,7 @@ async function api(path, options = {}) {
 	} catch (e) {
 		throw new ApiError(e.message || 'network', 0);
 	}
+	if (res.ok && options.blob) return res.blob();
 	let body = null;
 	if ((res.headers.get('Content-Type') || '').includes('json')) {
 		try {
@@ -629,6 +634,33 @@ function renderCard() {
 	);
 	body.append(breakdown(t('card.by_category'), d.by_category, 'categories'));
 	body.append(breakdown(t('card.by_service'), d.by_service, 'services'));
+	body.append(printLink(el('a', { class: 'print-link' }, t('print.mahalla')), 'mahalla', d.code));
+}
+
+/* ---------- printed maps ---------- */
+
+/* The path of the printed map of an area in the viewer's language, with its
+ * filters, its layers and the panel's paper (the atlas for a district). */
+function printPath(kind, code) {
+	return printUrl(kind, code, filterParams(), {
+		lang: lang(),
+		layers: LAYERS.filter((l) => state.view.layers[l.id] && state.meta.layers.includes(l.id)).map((l) => l.id),
+		paper: $('print-paper').value,
+		landscape: $('print-landscape').value === '1',
+		atlas: kind === 'district' && $('print-atlas').checked,
+	});
+}
+
+/* Makes anchor a a link to the printed map, in a new tab, brought up to
+ * date just before it is followed (rolling periods move, layers change). */
+function printLink(a, kind, code) {
+	const sync = () => (a.href = printPath(kind, code));
+	a.target = '_blank';
+	a.rel = 'noopener';
+	a.addEventListener('click', sync);
+	a.addEventListener('pointerenter', sync);
+	sync();
+	return a;
 }
 
 function breakdown(title, rows, kind) {
@@ -848,6 +880,7 @@ function buildPanel() {
 	$('panel-toggle').addEventListener('click', () => setPanel(!document.body.classList.contains('panel-collapsed')));
 	$('logout').addEventListener('click', logout);
 	$('card-close').addEventListener('click', closeCard);
+	printLink($('print-district'), 'district', state.meta.district.code ?? '');
 	document.addEventListener('keydown', (e) => {
 		if (e.key === 'Escape' && !$('card').hidden) closeCard();
 	});
@@ -1045,6 +1078,7 @@ function renderAll() {
 	renderFooter();
 	renderLegend();
 	renderCard();
+	unitsRelabel();
 	if (toastText && !$('toast').hidden) $('toast').textContent = toastText();
 }
 
@@ -1118,6 +1152,13 @@ function startEvents() {
 	};
 	/* The server's ring of events moved past this viewer: ask for the state. */
 	es.addEventListener('reset', () => catchUp());
+	es.addEventListener('units', (ev) => {
+		try {
+			unitsEvent(JSON.parse(ev.data));
+		} catch {
+			/* the next reload of the units shows it */
+		}
+	});
 	es.addEventListener('offences', (ev) => {
 		let d = {};
 		try {
@@ -1266,8 +1307,10 @@ async function start(me) {
 	onLangChange(() => renderAll());
 	loadLegend();
 	loadMahallas();
+	unitsStart({ L, map: state.map, api, el, colourOf, showError });
 	startEvents();
 	if (planner) {
+		coverageStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, showError });
 		plannerStart({
 			L: globalThis.L,
 			map: state.map,

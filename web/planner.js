@@ -48,6 +48,8 @@ const plan = {
 	hotspots: [], /* GeoJSON features of /api/hotspots */
 	zoneLayers: null, /* L.LayerGroup of the zones shown */
 	hotspotLayers: null,
+	hotspotShapes: new Map(), /* rank -> its polygon, restyled by plan.hotspotStyle */
+	hotspotStyle: null, /* rank -> a path style or null, from plannerHotspotStyle() */
 	mahallaLines: null, /* snapping targets, while snapping is on */
 	draft: null, /* a just drawn polygon, before its first save */
 	form: null, /* { feature (stored, or null for a new zone), layer } */
@@ -74,16 +76,26 @@ export async function plannerLoad(Leaflet) {
 
 /* The coverage panel (GET /api/coverage, issue 7 part 4) plugs in here: fn
  * is called with { shift, weekdays, from, to, zones } whenever the planning
- * mode, the shift, the period or the zones change. */
+ * mode, the shift, the period or the zones change, and with null when the
+ * planning mode ends. */
 export function plannerOnChange(fn) {
 	plan.listeners.add(fn);
 }
 
 function notify() {
-	if (!plan.active) return;
-	const p = periodArgs();
-	const arg = { shift: shiftArg(), weekdays: weekdaysText(plan.shift.mask), from: p.from, to: p.to, zones: plan.zones };
+	const p = plan.active ? periodArgs() : null;
+	const arg = p && { shift: shiftArg(), weekdays: weekdaysText(plan.shift.mask), from: p.from, to: p.to, zones: plan.zones };
 	for (const fn of plan.listeners) fn(arg);
+}
+
+const HOTSPOT_STYLE = { color: '#7a0019', weight: 2, dashArray: '4 3', fillColor: '#bd0026', fillOpacity: 0.08 };
+
+/* fn(rank) gives the path style of the hotspot of that rank drawn by the
+ * planner (the coverage panel colours them by status), or null for the
+ * plain one; fn itself null restores them all. */
+export function plannerHotspotStyle(fn) {
+	plan.hotspotStyle = fn;
+	for (const [rank, layer] of plan.hotspotShapes) layer.setStyle({ ...HOTSPOT_STYLE, ...fn?.(rank) });
 }
 
 /* ---------- shift and period ---------- */
@@ -274,10 +286,12 @@ function setActive(on) {
 			plan[k]?.remove();
 			plan[k] = null;
 		}
+		plan.hotspotShapes.clear();
 	}
 	renderPanel();
 	ctx.filtersChanged();
 	if (on) refresh();
+	else notify();
 }
 
 /* Everything that follows the shift and the period. */
@@ -303,9 +317,11 @@ async function loadHotspots() {
 	plan.hotspotLayers?.remove();
 	plan.hotspots = fc?.features || [];
 	plan.hotspotLayers = L.layerGroup().addTo(ctx.map);
+	plan.hotspotShapes.clear();
 	for (const f of plan.hotspots) {
 		const p = f.properties || {};
-		L.geoJSON(f, { pane: 'hotspots', interactive: false, style: { color: '#7a0019', weight: 2, dashArray: '4 3', fillColor: '#bd0026', fillOpacity: 0.08 } }).addTo(plan.hotspotLayers);
+		const style = { ...HOTSPOT_STYLE, ...plan.hotspotStyle?.(p.rank), className: `hotspot-shape hotspot-${p.rank}` };
+		plan.hotspotShapes.set(p.rank, L.geoJSON(f, { pane: 'hotspots', interactive: false, style }).addTo(plan.hotspotLayers));
 		const at = Array.isArray(p.peak) ? [p.peak[1], p.peak[0]] : L.geoJSON(f).getBounds().getCenter();
 		L.marker(at, {
 			interactive: false,

@@ -38,3 +38,37 @@ export async function launch() {
 		},
 	};
 }
+
+/* Opens the viewer at base, logs in with token in English and waits until
+ * the viewer is ready. */
+export async function login(page, base, token, timeout) {
+	await page.goto(base.href);
+	await page.locator('#login-token').waitFor({ state: 'visible', timeout });
+	await page.click('.login [data-lang="en"]');
+	await page.fill('#login-token', token);
+	await page.click('#login-submit');
+	await page.waitForSelector('body[data-ready="true"]', { timeout });
+}
+
+/* Draws a polygon through the page points corners ([x, y], the last one
+ * the first again, which closes it) with Geoman's polygon tool, and waits
+ * for the zone form. */
+export async function drawPolygon(page, corners, timeout) {
+	await page.click('.leaflet-pm-toolbar .leaflet-pm-icon-polygon');
+	for (const [x, y] of corners) {
+		await page.mouse.move(x, y);
+		await page.mouse.click(x, y);
+		await page.waitForTimeout(150);
+	}
+	await page.locator('#zone-form').waitFor({ state: 'visible', timeout });
+}
+
+/* Fills the zone form's name and one assignment row per [service, unit]. */
+export async function fillZone(page, name, rows) {
+	await page.fill('#zone-name', name);
+	for (const [i, [service, unit]] of rows.entries()) {
+		if (i) await page.click('#zone-add-row');
+		await page.selectOption(`#zone-rows .as-row:nth-child(${i + 1}) .as-service`, service);
+		await page.fill(`#zone-rows .as-row:nth-child(${i + 1}) .as-unit`, unit);
+	}
+}

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launch } from './chromium.mjs';
+import { drawPolygon, fillZone, launch, login } from './chromium.mjs';
 
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const TOKEN = process.env.POSBON_PLANNER_TOKEN || '';
@@ -35,26 +35,13 @@ test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN
 	let zoneId;
 	/* A square of side 2d pixels around the map's point (x, y), drawn with
 	 * Geoman's polygon tool and closed on its first corner. */
-	const drawSquare = async (x, y, d) => {
-		await page.click('.leaflet-pm-toolbar .leaflet-pm-icon-polygon');
-		const corners = [[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]];
-		for (const [cx, cy] of corners) {
-			await page.mouse.move(cx, cy);
-			await page.mouse.click(cx, cy);
-			await page.waitForTimeout(150);
-		}
-		await page.locator('#zone-form').waitFor({ state: 'visible', timeout: UI_MS });
-	};
+	const drawSquare = (x, y, d) =>
+		drawPolygon(page, [[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]], UI_MS);
 	const shown = (id) => page.locator(zoneClass(id)).count();
 
 	try {
 		await t.test('a planner logs in and turns the planning mode on', async () => {
-			await page.goto(BASE.href);
-			await page.locator('#login-token').waitFor({ state: 'visible', timeout: UI_MS });
-			await page.click('.login [data-lang="en"]');
-			await page.fill('#login-token', TOKEN);
-			await page.click('#login-submit');
-			await page.waitForSelector('body[data-ready="true"]', { timeout: UI_MS });
+			await login(page, BASE, TOKEN, UI_MS);
 			await page.locator('#plan-block').waitFor({ state: 'visible', timeout: UI_MS });
 			await page.click('#plan-active');
 			await page.locator('.leaflet-pm-toolbar .leaflet-pm-icon-polygon').waitFor({ state: 'visible', timeout: UI_MS });
@@ -93,12 +80,7 @@ test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN
 			if (await overlap.isVisible()) await page.click('#overlap-save');
 			await err.waitFor({ timeout: UI_MS });
 			assert.match(await err.textContent(), /name/);
-			await page.fill('#zone-name', NAME);
-			await page.selectOption('#zone-rows .as-row:nth-child(1) .as-service', 'ppx');
-			await page.fill('#zone-rows .as-row:nth-child(1) .as-unit', 'PPX-7');
-			await page.click('#zone-add-row');
-			await page.selectOption('#zone-rows .as-row:nth-child(2) .as-service', 'youth');
-			await page.fill('#zone-rows .as-row:nth-child(2) .as-unit', 'YOSH-2');
+			await fillZone(page, NAME, [['ppx', 'PPX-7'], ['youth', 'YOSH-2']]);
 			assert.equal(await page.inputValue('#zone-rows .as-row:nth-child(2) .as-start'), '18:00', 'the shift is the default');
 			const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/zones' && r.request().method() === 'POST', { timeout: UI_MS });
 			await page.click('#zone-save');

@@ -1,0 +1,42 @@
+// web/coverage.js under node: the queries of the coverage panel and the
+// dosage view.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { coverageQuery, dosageQuery, lastTrackDay, weekdayOf } from '../../web/coverage.js';
+
+const ARG = { shift: '18:00-02:00', weekdays: 'fri,sat,sun', from: '2026-09-01', to: '2026-10-26' };
+
+test('coverage of the planner\'s shift and period, on a date when given', () => {
+	assert.equal(coverageQuery(ARG, '').toString(), 'shift=18%3A00-02%3A00&weekdays=fri%2Csat%2Csun&from=2026-09-01&to=2026-10-26');
+	assert.equal(coverageQuery(ARG, '2026-11-02').get('date'), '2026-11-02');
+});
+
+test('weekdays of local dates', () => {
+	assert.equal(weekdayOf('2026-11-25'), 'wed');
+	assert.equal(weekdayOf('2026-11-29'), 'sun');
+	assert.equal(weekdayOf('2026-11-30'), 'mon');
+	assert.equal(weekdayOf('2024-02-29'), 'thu');
+});
+
+test('dosage of the shift as it started on the date', () => {
+	const q = dosageQuery(ARG, '2026-11-25', 12.5);
+	assert.equal(q.get('shift'), '18:00-02:00');
+	assert.equal(q.get('weekdays'), 'wed', 'the day\'s own weekday, not the plan\'s');
+	assert.equal(q.get('date'), '2026-11-25');
+	assert.equal(q.get('target'), '12.5');
+	assert.equal(dosageQuery(ARG, '2026-11-25', NaN).has('target'), false, 'an empty target: the server\'s default');
+	assert.equal(dosageQuery(ARG, '2026-11-25', 0).has('target'), false);
+});
+
+test('the last day with tracks, in the district\'s day', () => {
+	const tashkent = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tashkent' }).format(new Date(ms));
+	const fc = { features: [
+		{ properties: { unit: 'A', time: '2026-11-24T10:00:00Z' } },
+		{ properties: { unit: 'B', time: '2026-11-24T20:30:00Z' } }, /* 01:30 on the 25th in Tashkent */
+		{ properties: { unit: 'C', time: 'never' } },
+	] };
+	assert.equal(lastTrackDay(fc, tashkent), '2026-11-25');
+	assert.equal(lastTrackDay({ features: [] }, tashkent), null);
+	assert.equal(lastTrackDay(null, tashkent), null);
+});

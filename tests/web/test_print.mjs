@@ -1,0 +1,31 @@
+// web/print.js under node: links to printed maps.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { printUrl } from '../../web/print.js';
+
+test('a mahalla with the viewer\'s language, filters and layers', () => {
+	const filter = new URLSearchParams({ from: '2026-10-27T13:00', to: '2026-11-25T12:59', hours: '18-02' });
+	const u = new URL(printUrl('mahalla', 'M01', filter, { lang: 'ru', layers: ['mahallas', 'heatmap', 'districts'] }), 'http://x/');
+	assert.equal(u.pathname, '/print/mahalla/M01.pdf');
+	assert.equal(u.searchParams.get('lang'), 'ru');
+	assert.equal(u.searchParams.get('from'), '2026-10-27T13:00');
+	assert.equal(u.searchParams.get('hours'), '18-02');
+	assert.equal(u.searchParams.get('layers'), 'districts,mahallas,heatmap', 'in drawing order');
+	for (const k of ['paper', 'landscape', 'atlas']) assert.equal(u.searchParams.has(k), false, k);
+	assert.equal(filter.has('lang'), false, 'the filter is not changed');
+});
+
+test('a district on A3 landscape as an atlas; layers a page cannot draw are left out', () => {
+	const u = new URL(printUrl('district', 'TSH 1/2', new URLSearchParams(), { lang: 'uz', layers: ['units', 'zones'], paper: 'a3', landscape: true, atlas: true }), 'http://x/');
+	assert.equal(u.pathname, '/print/district/TSH%201%2F2.pdf');
+	assert.equal(u.searchParams.get('layers'), 'zones');
+	assert.equal(u.searchParams.get('paper'), 'a3');
+	assert.equal(u.searchParams.get('landscape'), '1');
+	assert.equal(u.searchParams.get('atlas'), '1');
+});
+
+test('no layers shown: the page\'s own default', () => {
+	const u = new URL(printUrl('mahalla', 'M02', new URLSearchParams(), { lang: 'en', layers: [] }), 'http://x/');
+	assert.equal(u.searchParams.has('layers'), false);
+});
