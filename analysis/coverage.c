@@ -478,7 +478,7 @@ static int select_duty(struct work *w, const shapes *sh, long day)
 			int duty = 0;
 			for (int d = 0; d < 7 && !duty; d++) {
 				struct shapes_shift s = {SHAPES_ANY_DAY, d, w->shift->start,
-				                         w->shift->end};
+				                         w->shift->end, 0};
 				duty = (w->shift->weekdays >> d & 1) &&
 				       shapes_assignment_on_duty(&sz->assignments[i], &s);
 			}
