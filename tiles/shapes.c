@@ -1207,7 +1207,7 @@ int shapes_shift_on(const char *date, int start, int end, struct shapes_shift *o
 	int rc = check_minutes(start, end);
 	if (rc < 0)
 		return rc;
-	*out = (struct shapes_shift){day, (int)(((day + 3) % 7 + 7) % 7), start, end};
+	*out = (struct shapes_shift){day, (int)(((day + 3) % 7 + 7) % 7), start, end, 0};
 	return 0;
 }
 
@@ -1219,7 +1219,7 @@ int shapes_shift_weekly(int weekday, int start, int end, struct shapes_shift *ou
 	int rc = check_minutes(start, end);
 	if (rc < 0)
 		return rc;
-	*out = (struct shapes_shift){SHAPES_ANY_DAY, weekday, start, end};
+	*out = (struct shapes_shift){SHAPES_ANY_DAY, weekday, start, end, 0};
 	return 0;
 }
 
