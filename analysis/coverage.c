@@ -634,7 +634,8 @@ static int hotspot_statuses(struct work *w)
 {
 	struct coverage *c = w->c;
 	int rc = 0;
-	qsort(w->hits, w->n_hits, sizeof *w->hits, by_hit);
+	if (w->n_hits) /* hits is NULL when no zone holds an offence */
+		qsort(w->hits, w->n_hits, sizeof *w->hits, by_hit);
 	size_t *zones = malloc((w->ix->n_zones ? w->ix->n_zones : 1) * sizeof *zones);
 	if (!zones)
 		return nomem();

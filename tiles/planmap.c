@@ -21,6 +21,7 @@ struct item {
 	size_t n_rings;
 	double bbox[4];
 	double ax, ay; /* label point */
+	double px, py; /* density peak */
 };
 
 struct planmap {
@@ -53,6 +54,8 @@ static int project(const struct hotspot *h, struct item *it)
 	it->n_rings = p->n_rings;
 	it->bbox[0] = it->bbox[1] = INFINITY;
 	it->bbox[2] = it->bbox[3] = -INFINITY;
+	if (tile_lonlat_to_merc(h->peak_lon, h->peak_lat, &it->px, &it->py) < 0)
+		return err_set(ERR_PROJ, "planmap: hotspot %d lies outside Web Mercator", h->rank);
 	for (size_t k = 0; k < n_pts; k++) {
 		double x, y;
 		if (tile_lonlat_to_merc(p->xy[2 * k], p->xy[2 * k + 1], &x, &y) < 0)
@@ -69,7 +72,8 @@ static int project(const struct hotspot *h, struct item *it)
 }
 
 /* Label points: each hotspot's cell farthest (in cells, 8-connected) from
- * any cell outside it, the first in row order on ties. Distinct hotspots
+ * any cell outside it, the one nearest the density peak on ties (then the
+ * first in row order). Distinct hotspots
  * never touch (they are 8-connected components), so "outside" is simply a
  * cell of no hotspot or beyond the grid. */
 static int anchors(planmap *pm)
@@ -83,7 +87,10 @@ static int anchors(planmap *pm)
 		free(best);
 		return err_set(ERR_NOMEM, "planmap: out of memory");
 	}
-#define AT(i, j) ((i) < 0 || (j) < 0 || (size_t)(i) >= w || (size_t)(j) >= h ? 0u : d[(size_t)(j) * w + (size_t)(i)])
+#define AT(i, j)                                                                                   \
+	((i) < 0 || (j) < 0 || (size_t)(i) >= w || (size_t)(j) >= h                                \
+	     ? 0u                                                                                  \
+	     : d[(size_t)(j)*w + (size_t)(i)])
 	for (long j = 0; j < (long)h; j++)
 		for (long i = 0; i < (long)w; i++) {
 			unsigned m = AT(i - 1, j - 1);
@@ -107,11 +114,17 @@ static int anchors(planmap *pm)
 	for (size_t j = 0; j < h; j++)
 		for (size_t i = 0; i < w; i++) {
 			int32_t k = s->label[j * w + i];
-			if (k < 0 || (size_t)k >= pm->n || d[j * w + i] <= best[k])
+			if (k < 0 || (size_t)k >= pm->n || d[j * w + i] < best[k])
+				continue;
+			struct item *it = &pm->items[k];
+			double x = s->x0 + ((double)i + 0.5) * s->cell_merc,
+			       y = s->y0 - ((double)j + 0.5) * s->cell_merc;
+			if (d[j * w + i] == best[k] && hypot(x - it->px, y - it->py) >=
+			                                   hypot(it->ax - it->px, it->ay - it->py))
 				continue;
 			best[k] = d[j * w + i];
-			pm->items[k].ax = s->x0 + ((double)i + 0.5) * s->cell_merc;
-			pm->items[k].ay = s->y0 - ((double)j + 0.5) * s->cell_merc;
+			it->ax = x;
+			it->ay = y;
 		}
 	free(d);
 	free(best);
@@ -182,8 +195,8 @@ static enum style_hotspot_look dosage_look(const struct dosage_result *r, size_t
 
 /* The covering services' colours, distinct, in the order of the
  * assignments; a gap gets the gap colour. */
-static void coverage_look(const style *s, const struct style_hotspots *st,
-                          const struct coverage *c, size_t i, struct look *lk)
+static void coverage_look(const style *s, const struct style_hotspots *st, const struct coverage *c,
+                          size_t i, struct look *lk)
 {
 	const struct coverage_hotspot *ch = &c->hotspots[i];
 	const char *codes[ZONES_MAX_SERVICES];
@@ -235,8 +248,7 @@ static int paint_one(cairo_t *cr, const struct view *v, const struct style_hotsp
 	return rc;
 }
 
-static int add_label(labels *lb, const struct style_hotspots *st, const struct item *it,
-                     int rank)
+static int add_label(labels *lb, const struct style_hotspots *st, const struct item *it, int rank)
 {
 	char text[16];
 	snprintf(text, sizeof text, "%d", rank);
@@ -278,8 +290,9 @@ int planmap_paint(cairo_t *cr, const struct view *v, const style *s, enum planma
 		if (layer == PLANMAP_COVERAGE) {
 			coverage_look(s, st, d->coverage, i, &lk);
 		} else {
-			lk.col[0] = st->colours[layer == PLANMAP_HOTSPOTS ? STYLE_HOTSPOT
-			                                                  : dosage_look(d->dose, i)];
+			lk.col[0] =
+			    st->colours[layer == PLANMAP_HOTSPOTS ? STYLE_HOTSPOT
+			                                          : dosage_look(d->dose, i)];
 			lk.fill = &lk.col[0];
 		}
 		rc = paint_one(cr, v, st, it, &lk, width, dash);
@@ -290,7 +303,8 @@ int planmap_paint(cairo_t *cr, const struct view *v, const style *s, enum planma
 	labels_frame_box(lb, lbox);
 	for (size_t i = 0; rc == 0 && i < pm->n; i++) {
 		const struct item *it = &pm->items[i];
-		if (it->ax >= lbox[0] && it->ax <= lbox[2] && it->ay >= lbox[1] && it->ay <= lbox[3])
+		if (it->ax >= lbox[0] && it->ax <= lbox[2] && it->ay >= lbox[1] &&
+		    it->ay <= lbox[3])
 			rc = add_label(lb, st, it, pm->set->items[i].rank);
 	}
 	return rc;

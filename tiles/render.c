@@ -21,10 +21,10 @@
 #include "dosage.h"
 #include "err.h"
 #include "heatmap.h"
-#include "labels.h"
 #include "hotspot.h"
-#include "pngenc.h"
+#include "labels.h"
 #include "planmap.h"
+#include "pngenc.h"
 #include "points.h"
 #include "shapes.h"
 #include "tilemath.h"
@@ -79,7 +79,7 @@ struct plan {
 	int has_coverage;
 	struct dosage_result dose;
 	int has_dose;
-	char date[16]; /* the planning date, which the coverage borrows */
+	char date[16];       /* the planning date, which the coverage borrows */
 	unsigned long users; /* renders, and 1 for the cache while cached */
 	unsigned long used;
 };
@@ -603,11 +603,11 @@ static const struct shapes_shift *zones_shift(const struct render_plan *pl,
 {
 	if (!pl->has_shift && !pl->has_day)
 		return NULL;
-	*buf = (struct shapes_shift){.day = pl->has_day ? pl->day : SHAPES_ANY_DAY,
-	                             .start = pl->has_shift ? pl->shift.start : 0,
-	                             .end = pl->has_shift ? pl->shift.end : 1440,
-	                             .weekdays =
-	                                 pl->has_shift ? pl->shift.weekdays : SHIFT_ALL_DAYS};
+	*buf =
+	    (struct shapes_shift){.day = pl->has_day ? pl->day : SHAPES_ANY_DAY,
+	                          .start = pl->has_shift ? pl->shift.start : 0,
+	                          .end = pl->has_shift ? pl->shift.end : 1440,
+	                          .weekdays = pl->has_shift ? pl->shift.weekdays : SHIFT_ALL_DAYS};
 	return buf;
 }
 

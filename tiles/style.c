@@ -317,11 +317,13 @@ int style_heatmap_ramp(const struct style_heatmap *h, double mean_density, doubl
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const field_names[] = {
-    [STYLE_FIELD_NAME_UZ] = "name_uz", [STYLE_FIELD_NAME_RU] = "name_ru",
-    [STYLE_FIELD_NAME_EN] = "name_en", [STYLE_FIELD_CODE] = "code",
-    [STYLE_FIELD_NAME] = "name",       [STYLE_FIELD_RANK] = "rank",
-    NULL};
+static const char *const field_names[] = {[STYLE_FIELD_NAME_UZ] = "name_uz",
+                                          [STYLE_FIELD_NAME_RU] = "name_ru",
+                                          [STYLE_FIELD_NAME_EN] = "name_en",
+                                          [STYLE_FIELD_CODE] = "code",
+                                          [STYLE_FIELD_NAME] = "name",
+                                          [STYLE_FIELD_RANK] = "rank",
+                                          NULL};
 
 static const char *const kernel_names[] = {
     [KDE_QUARTIC] = "quartic",     [KDE_TRIANGULAR] = "triangular",     [KDE_UNIFORM] = "uniform",
@@ -1353,11 +1355,14 @@ static int rd_tracks(struct ctx *c, json_t *v, struct style_tracks **out)
 	return rc;
 }
 
-static const char *const hotspot_look_names[] = {
-    [STYLE_HOTSPOT] = "hotspot",           [STYLE_HOTSPOT_GAP] = "gap",
-    [STYLE_HOTSPOT_JOINT] = "joint",       [STYLE_HOTSPOT_OVERLAP] = "overlap",
-    [STYLE_HOTSPOT_UNVISITED] = "unvisited", [STYLE_HOTSPOT_SHORT] = "short",
-    [STYLE_HOTSPOT_MET] = "met",           NULL};
+static const char *const hotspot_look_names[] = {[STYLE_HOTSPOT] = "hotspot",
+                                                 [STYLE_HOTSPOT_GAP] = "gap",
+                                                 [STYLE_HOTSPOT_JOINT] = "joint",
+                                                 [STYLE_HOTSPOT_OVERLAP] = "overlap",
+                                                 [STYLE_HOTSPOT_UNVISITED] = "unvisited",
+                                                 [STYLE_HOTSPOT_SHORT] = "short",
+                                                 [STYLE_HOTSPOT_MET] = "met",
+                                                 NULL};
 
 const char *style_hotspot_look_name(enum style_hotspot_look look)
 {
@@ -1419,9 +1424,9 @@ static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
 
 static int rd_layers(struct ctx *c, json_t *v)
 {
-	static const char *const keys[] = {"districts", "mahallas", "choropleth", "heatmap",
-	                                   "offences",  "zones",    "tracks",     "hotspots",
-	                                   NULL};
+	static const char *const keys[] = {"districts", "mahallas", "choropleth",
+	                                   "heatmap",   "offences", "zones",
+	                                   "tracks",    "hotspots", NULL};
 	style *s = c->s;
 	int rc = expect_object(c, v);
 	if (rc == 0)

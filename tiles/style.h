@@ -284,10 +284,10 @@ struct style_tracks {
 /* The looks of the planner's layers (hotspots, coverage, dosage), which
  * draw one shift's hotspots: the colour of each kind of hotspot. */
 enum style_hotspot_look {
-	STYLE_HOTSPOT,       /* hotspots layer: every hotspot */
-	STYLE_HOTSPOT_GAP,   /* coverage: covered by no zone in play */
-	STYLE_HOTSPOT_JOINT, /* coverage: a joint patrol; fill under its dashed outline */
-	STYLE_HOTSPOT_OVERLAP, /* coverage: several services unplanned; outline over the hatch */
+	STYLE_HOTSPOT,           /* hotspots layer: every hotspot */
+	STYLE_HOTSPOT_GAP,       /* coverage: covered by no zone in play */
+	STYLE_HOTSPOT_JOINT,     /* coverage: a joint patrol; fill under its dashed outline */
+	STYLE_HOTSPOT_OVERLAP,   /* coverage: several services unplanned; outline over the hatch */
 	STYLE_HOTSPOT_UNVISITED, /* dosage: nobody present */
 	STYLE_HOTSPOT_SHORT,     /* dosage: present, short of the target */
 	STYLE_HOTSPOT_MET,       /* dosage: the target met */

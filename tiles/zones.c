@@ -57,7 +57,7 @@ static void colours_of(const style *s, const struct services *sv, struct style_c
  * copies the very same pixels; stroking long lines instead would round
  * differently at each tile's edges. */
 int zones_hatch(cairo_t *cr, const struct view *v, const struct style_colour *c, size_t n,
-                 double spacing, double width)
+                double spacing, double width)
 {
 	int s = spacing < 2 ? 2 : (int)lround(spacing), p = s * (int)n;
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, p, p);
@@ -96,7 +96,7 @@ int zones_hatch(cairo_t *cr, const struct view *v, const struct style_colour *c,
 }
 
 void zones_stroke_services(cairo_t *cr, const struct style_colour *c, size_t n, double width,
-                            const double *dash, size_t n_dash)
+                           const double *dash, size_t n_dash)
 {
 	double seg = 4 * width, pattern[2] = {seg, (double)(n - 1) * seg};
 	cairo_set_line_width(cr, width);

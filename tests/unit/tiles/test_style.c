@@ -612,7 +612,7 @@ static void test_unknown_key(void **state)
 	    "got 1");
 	expect_error(*state, HEAD "  \"layers\": {\"roads\": {}}\n}\n",
 	             "4:14: layers.roads: unknown key; expected one of districts, mahallas, "
-	             "choropleth, heatmap, offences, zones, tracks");
+	             "choropleth, heatmap, offences, zones, tracks, hotspots");
 }
 
 static void test_unknown_kernel(void **state)
