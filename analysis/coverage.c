@@ -478,7 +478,7 @@ static int select_duty(struct work *w, const shapes *sh, long day)
 			int duty = 0;
 			for (int d = 0; d < 7 && !duty; d++) {
 				struct shapes_shift s = {SHAPES_ANY_DAY, d, w->shift->start,
-				                         w->shift->end};
+				                         w->shift->end, 0};
 				duty = (w->shift->weekdays >> d & 1) &&
 				       shapes_assignment_on_duty(&sz->assignments[i], &s);
 			}
@@ -634,7 +634,8 @@ static int hotspot_statuses(struct work *w)
 {
 	struct coverage *c = w->c;
 	int rc = 0;
-	qsort(w->hits, w->n_hits, sizeof *w->hits, by_hit);
+	if (w->n_hits) /* hits is NULL when no zone holds an offence */
+		qsort(w->hits, w->n_hits, sizeof *w->hits, by_hit);
 	size_t *zones = malloc((w->ix->n_zones ? w->ix->n_zones : 1) * sizeof *zones);
 	if (!zones)
 		return nomem();

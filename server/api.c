@@ -8,8 +8,8 @@
  */
 #include "api.h"
 
-#include "dosage.h"
 #include "coverage.h"
+#include "dosage.h"
 #include "err.h"
 #include "gistar.h"
 #include "heatmap.h"
@@ -158,6 +158,35 @@ static json_t *legend_codes(const dataset *ds, const style *sty, int services)
 	return a;
 }
 
+/* The planner's layers: the colour of each status, as the style gives it;
+ * a covered hotspot and an overlap's hatching take the services' colours. */
+static int hotspots_legend(struct http_request *rq, const char *layer)
+{
+	struct app *app = rq->app;
+	const style *sty = renderer_style(app->r);
+	const struct style_hotspots *hs = style_hotspots(sty);
+	static const enum style_hotspot_look looks[][4] = {
+	    {STYLE_HOTSPOT, STYLE_HOTSPOT_LOOKS},
+	    {STYLE_HOTSPOT_GAP, STYLE_HOTSPOT_JOINT, STYLE_HOTSPOT_OVERLAP, STYLE_HOTSPOT_LOOKS},
+	    {STYLE_HOTSPOT_UNVISITED, STYLE_HOTSPOT_SHORT, STYLE_HOTSPOT_MET, STYLE_HOTSPOT_LOOKS}};
+	int which = layer[0] == 'h' ? 0 : layer[0] == 'c' ? 1 : 2;
+	if (!hs)
+		return http_reply_error(rq, 404, "layer", "layer: the style has no hotspots layer");
+	json_t *statuses = json_array();
+	for (size_t i = 0; looks[which][i] != STYLE_HOTSPOT_LOOKS; i++) {
+		char hex[10];
+		colour_hex(&hs->colours[looks[which][i]], hex);
+		json_array_append_new(statuses, json_pack("{s:s, s:s}", "status",
+		                                          style_hotspot_look_name(looks[which][i]),
+		                                          "colour", hex));
+	}
+	json_t *o = json_pack("{s:s, s:o, s:f}", "layer", layer, "statuses", statuses,
+	                      "fill_opacity", hs->fill_opacity);
+	if (which == 1)
+		json_object_set_new(o, "services", legend_codes(renderer_dataset(app->r), sty, 1));
+	return reply_value(rq, 200, o);
+}
+
 int api_legend(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -215,6 +244,9 @@ int api_legend(struct http_request *rq)
 		                             services ? "services" : "categories",
 		                             legend_codes(ds, renderer_style(app->r), services)));
 	}
+	if (strcmp(layer, "hotspots") == 0 || strcmp(layer, "coverage") == 0 ||
+	    strcmp(layer, "dosage") == 0)
+		return hotspots_legend(rq, layer);
 	return http_reply_error(rq, 404, "layer", "layer: no legend for '%s'", layer);
 }
 
@@ -1156,6 +1188,7 @@ int api_tracks_post(struct http_request *rq)
 		reply = http_reply_error(rq, 503, NULL, "not stored: %s", msg);
 		goto out;
 	}
+	renderer_tracks_changed(app->r);
 	const struct store_fix *last = &fixes[n - 1];
 	char when[32];
 	iso_time(last->t, when, sizeof when);

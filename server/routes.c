@@ -7,9 +7,11 @@
 #include "api.h"
 #include "api_zones.h"
 
+#include "dosage.h"
 #include "err.h"
 #include "log.h"
 #include "print.h"
+#include "shift.h"
 #include "store.h"
 #include "tilemath.h"
 
@@ -119,6 +121,49 @@ int routes_filter(struct http_request *rq, const dataset *ds, struct render_requ
 	return arg_number(rq, "bandwidth", "metres", 10, 20000, &q->bandwidth, reply);
 }
 
+int routes_plan(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply)
+{
+	struct render_plan *pl = &q->plan;
+	const char *hours = http_arg(rq, "shift"), *date = http_arg(rq, "date");
+	double visits = 0;
+	if (hours && http_arg(rq, "hours")) {
+		*reply = http_reply_error(rq, 400, "hours",
+		                          "hours: give either hours or a shift, not both");
+		return 1;
+	}
+	if (hours) {
+		if (shift_parse(hours, http_arg(rq, "weekdays"), &pl->shift) < 0) {
+			const char *msg = err_msg();
+			*reply = http_reply_error(
+			    rq, 400, strncmp(msg, "shift", 5) ? "weekdays" : "shift", "%s", msg);
+			return 1;
+		}
+		pl->has_shift = 1;
+		/* Layers filtered by the offences' own times (the heatmap) take
+		 * the shift's hours on its days: the hours after midnight count on
+		 * the day the shift started, an approximation of the map only. */
+		q->filter.hours = shift_hours(&pl->shift);
+		q->filter.weekdays = pl->shift.weekdays;
+	}
+	if (date || (q->layers & RENDER_DOSAGE)) {
+		if (dosage_day(dataset_zone(ds), "date", date, &pl->day) < 0) {
+			*reply = http_reply_error(rq, 400, "date", "%s", err_msg());
+			return 1;
+		}
+		pl->has_day = 1;
+	}
+	if (arg_number(rq, "share", "a share of the district's area", 0.0001, 1, &pl->share,
+	               reply) ||
+	    arg_number(rq, "cell", "metres", 1, 1000, &pl->cell, reply) ||
+	    arg_number(rq, "target", "minutes", 0.1, 600, &pl->target, reply) ||
+	    arg_number(rq, "visits", "visits", 1, 100, &visits, reply))
+		return 1;
+	pl->visits = (int)visits;
+	if (q->layers & RENDER_DOSAGE)
+		q->st = routes_store(rq->app);
+	return 0;
+}
+
 static int get_tilejson(struct http_request *rq, const char *layers)
 {
 	struct app *app = rq->app;
@@ -191,7 +236,8 @@ static int get_tile(struct http_request *rq)
 	if (view_for_tile(z, x, y, 256 * scale, &q.view) < 0)
 		return http_reply_error(rq, 404, "z/x/y", "%s", err_msg());
 	int reply;
-	if (routes_filter(rq, renderer_dataset(app->r), &q, &reply))
+	if (routes_filter(rq, renderer_dataset(app->r), &q, &reply) ||
+	    routes_plan(rq, renderer_dataset(app->r), &q, &reply))
 		return reply;
 	char etag[160];
 	if (render_etag(app->r, &q, etag, sizeof etag) < 0)
@@ -207,7 +253,7 @@ static int get_tile(struct http_request *rq)
 	/* Layers of offences change with every report, zones with every plan;
 	 * boundaries hardly. */
 	int live = (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH |
-	                        RENDER_ZONES | RENDER_GISTAR)) != 0;
+	                        RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING)) != 0;
 	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
 	                  live ? "public, max-age=10" : "public, max-age=86400",
 	                  "Access-Control-Allow-Origin", "*", NULL);

@@ -46,6 +46,13 @@ store *routes_store(struct app *app);
  * 1 after answering 400 naming the field (*reply is the answer's result). */
 int routes_filter(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply);
 
+/* Parses the plan of the planner's layers and the zones layer into q (after
+ * routes_filter()): shift (then weekdays are the days it starts on, and
+ * the filter's hours and weekdays the shift's), date (for dosage, today by
+ * default), share, cell, target, visits. Returns 0, or 1 after answering
+ * 400 naming the field. */
+int routes_plan(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply);
+
 /* Prepares the per-thread connections of app; routes_cleanup() undoes it. */
 int routes_init(struct app *app);
 void routes_cleanup(struct app *app);

@@ -52,6 +52,7 @@ enum labels_edges {
 
 /* Which layer's labels win: a lower rank is placed first. */
 enum labels_rank {
+	LABELS_RANK_HOTSPOT, /* a hotspot's number: the planner's first concern */
 	LABELS_RANK_DISTRICT,
 	LABELS_RANK_ZONE,
 	LABELS_RANK_MAHALLA,

@@ -2,16 +2,29 @@
  * render: the composition. The ramp cache is a small array searched by the
  * filter's bytes: a wall screen or a planner uses a handful of filters at a
  * time, and every tile of one filter must share one colour scale.
+ *
+ * The planner's layers share a plan cache alike: finding a shift's
+ * hotspots costs ~15 ms, too much per tile, so a plan (the hotspot set, its
+ * drawable form, and the coverage and dosage once a tile asks for them) is
+ * made once per key (filter, plan, bandwidth, tracks version) under
+ * plan_lock, which also makes the tiles of one new plan wait for the first
+ * rather than each computing it. Plans are counted references: a render
+ * keeps its plan (and the plan its shapes) alive while a sync or a reload
+ * drops the cache.
  */
 #include "render.h"
 
 #include "areas.h"
 #include "changes.h"
 #include "choropleth.h"
+#include "coverage.h"
+#include "dosage.h"
 #include "err.h"
 #include "gistarlayer.h"
 #include "heatmap.h"
+#include "hotspot.h"
 #include "labels.h"
+#include "planmap.h"
 #include "pngenc.h"
 #include "points.h"
 #include "shapes.h"
@@ -28,6 +41,7 @@
 
 enum {
 	RAMP_CACHE = 16,
+	PLAN_CACHE = 8,
 };
 
 struct ramp_entry {
@@ -42,6 +56,33 @@ struct held_shapes {
 	shapes *sh; /* boundaries, zones and tracks in Web Mercator */
 	unsigned long users;
 	int retired;
+	coverage_index *coverage; /* made by the first coverage tile, under plan_lock */
+};
+
+/* What makes a plan: compared as bytes, so built on zeroed memory. */
+struct plan_key {
+	struct dataset_filter filter; /* hours and weekdays all when a shift is given */
+	struct render_plan plan;      /* target, visits and day only for dosage */
+	double bandwidth;             /* as used */
+	unsigned long tracks;         /* tracks version, for dosage */
+	int dosage;
+};
+
+/* A shift's hotspots with what the planner's layers draw of them. Immutable
+ * once a render holds it, except that coverage and dose are filled in
+ * (once) under plan_lock. */
+struct plan {
+	struct plan_key key;
+	struct held_shapes *held; /* the shapes it was found on, held */
+	struct hotspot_set set;
+	planmap *pm;
+	struct coverage coverage;
+	int has_coverage;
+	struct dosage_result dose;
+	int has_dose;
+	char date[16];       /* the planning date, which the coverage borrows */
+	unsigned long users; /* renders, and 1 for the cache while cached */
+	unsigned long used;
 };
 
 struct renderer {
@@ -62,6 +103,10 @@ struct renderer {
 	gistarlayer *gistar; /* the Gi* layer's last grid */
 	size_t n_retired;
 	unsigned long style_generation;
+	pthread_mutex_t plan_lock; /* plans, and plans' users; taken before lock */
+	struct plan *plans[PLAN_CACHE];
+	unsigned long plan_clock;
+	atomic_ulong tracks_version;
 };
 
 static const struct {
@@ -72,6 +117,8 @@ static const struct {
     {"choropleth", RENDER_CHOROPLETH}, {"heatmap", RENDER_HEATMAP},
     {"offences", RENDER_OFFENCES},     {"zones", RENDER_ZONES},
     {"tracks", RENDER_TRACKS},         {"gistar", RENDER_GISTAR},
+    {"hotspots", RENDER_HOTSPOTS},     {"coverage", RENDER_COVERAGE},
+    {"dosage", RENDER_DOSAGE},
 };
 
 int render_layers_parse(const char *text, unsigned *mask)
@@ -87,7 +134,8 @@ int render_layers_parse(const char *text, unsigned *mask)
 		if (!bit)
 			return err_set(ERR_INVALID,
 			               "layers: '%.*s' is not a layer (districts, mahallas, "
-			               "choropleth, heatmap, offences, zones, tracks, gistar)",
+			               "choropleth, heatmap, offences, zones, tracks, gistar, "
+			               "hotspots, coverage, dosage)",
 			               (int)n, p);
 		*mask |= bit;
 		p += n;
@@ -128,6 +176,7 @@ static void held_shapes_free(struct held_shapes *h)
 {
 	if (!h)
 		return;
+	coverage_index_free(h->coverage);
 	shapes_free(h->sh);
 	free(h);
 }
@@ -151,6 +200,40 @@ static void shapes_release(renderer *r, struct held_shapes *h)
 		held_shapes_free(h);
 }
 
+/* Under plan_lock: one user fewer; the last frees the plan. */
+static void plan_release_locked(renderer *r, struct plan *p)
+{
+	if (--p->users > 0)
+		return;
+	dosage_result_free(&p->dose);
+	coverage_free(&p->coverage);
+	planmap_free(p->pm);
+	hotspot_set_free(&p->set);
+	shapes_release(r, p->held);
+	free(p);
+}
+
+static void plan_release(renderer *r, struct plan *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&r->plan_lock);
+	plan_release_locked(r, p);
+	pthread_mutex_unlock(&r->plan_lock);
+}
+
+/* Empties the plan cache: what the offences, shapes or style changed. */
+static void drop_plans(renderer *r)
+{
+	pthread_mutex_lock(&r->plan_lock);
+	for (int i = 0; i < PLAN_CACHE; i++) {
+		if (r->plans[i])
+			plan_release_locked(r, r->plans[i]);
+		r->plans[i] = NULL;
+	}
+	pthread_mutex_unlock(&r->plan_lock);
+}
+
 int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out)
 {
 	renderer *r = calloc(1, sizeof *r);
@@ -159,6 +242,7 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	if (!r)
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->plan_lock, NULL);
 	if ((rc = style_load(style_path, &r->style)) < 0 ||
 	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
 	    (rc = gistarlayer_new(&r->gistar)) < 0) {
@@ -191,6 +275,7 @@ void renderer_free(renderer *r)
 		return;
 	drop_ramps(r);
 	gistarlayer_free(r->gistar);
+	drop_plans(r);
 	changes_free(r->changes);
 	held_shapes_free(r->shapes);
 	dataset_free(r->ds);
@@ -198,6 +283,7 @@ void renderer_free(renderer *r)
 	for (size_t i = 0; i < r->n_retired; i++)
 		style_free(r->retired[i]);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->plan_lock);
 	free(r);
 }
 
@@ -220,6 +306,7 @@ static void after_change(renderer *r)
 	/* Auto breaks follow the data: recompute them for the new offences. */
 	drop_ramps(r);
 	pthread_mutex_unlock(&r->lock);
+	drop_plans(r);
 }
 
 int renderer_sync(renderer *r, store *st, size_t *added)
@@ -267,6 +354,7 @@ int renderer_reload_style(renderer *r, const char *style_path)
 	drop_ramps(r);
 	r->style_generation++;
 	pthread_mutex_unlock(&r->lock);
+	drop_plans(r); /* the kernel and bandwidth of hotspots are the style's */
 	return 0;
 }
 
@@ -285,7 +373,13 @@ int renderer_reload_shapes(renderer *r, store *st)
 	pthread_mutex_unlock(&r->lock);
 	if (unused)
 		held_shapes_free(old);
+	drop_plans(r);
 	return 0;
+}
+
+void renderer_tracks_changed(renderer *r)
+{
+	atomic_fetch_add(&r->tracks_version, 1);
 }
 
 unsigned long renderer_version(const renderer *r)
@@ -355,6 +449,171 @@ int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ram
 		rc = style_ramp_scaled(cached, 1.0, out);
 	pthread_mutex_unlock(&r->lock);
 	return rc;
+}
+
+/* The key of q's plan; dosage keys carry the dosage's own parameters and
+ * the tracks version, the others share one plan per shift. */
+static void plan_key_of(renderer *r, const struct render_request *q, struct plan_key *k)
+{
+	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
+	memset(k, 0, sizeof *k);
+	k->filter = q->filter;
+	if (q->plan.has_shift) {
+		/* As GET /api/hotspots: the shift chooses the times. */
+		k->filter.hours = 0xFFFFFF;
+		k->filter.weekdays = SHIFT_ALL_DAYS;
+	}
+	k->plan = q->plan;
+	k->bandwidth = q->bandwidth > 0 ? q->bandwidth : hm ? hm->bandwidth : 0;
+	k->dosage = (q->layers & RENDER_DOSAGE) != 0;
+	if (k->dosage) {
+		k->tracks = atomic_load(&r->tracks_version);
+	} else {
+		k->plan.target = 0;
+		k->plan.visits = 0;
+	}
+}
+
+/* A new plan of key k (one user: the cache), under plan_lock. */
+static int plan_make(renderer *r, const struct plan_key *k, struct plan **out)
+{
+	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
+	struct plan *p = calloc(1, sizeof *p);
+	*out = NULL;
+	if (!p)
+		return err_set(ERR_NOMEM, "render: out of memory for a plan");
+	p->key = *k;
+	p->users = 1;
+	p->held = shapes_acquire(r);
+	struct hotspot_params hp = {.filter = k->filter,
+	                            .shift = k->plan.has_shift ? &p->key.plan.shift : NULL,
+	                            .share = k->plan.share,
+	                            .cell = k->plan.cell,
+	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                            .bandwidth = k->bandwidth};
+	hotspot_default_period(r->ds, &hp.filter);
+	int rc = hotspot_find(r->ds, p->held->sh, &hp, &p->set);
+	if (rc == 0)
+		rc = planmap_new(&p->set, &p->pm);
+	if (rc < 0) {
+		plan_release_locked(r, p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Fills in the plan's coverage, under plan_lock. */
+static int plan_coverage(struct plan *p, const dataset *ds)
+{
+	struct held_shapes *h = p->held;
+	int rc = h->coverage ? 0 : coverage_index_new(h->sh, &h->coverage);
+	struct coverage_params cp = {.index = h->coverage};
+	if (p->key.plan.has_day) {
+		dosage_day_text(p->key.plan.day, p->date, sizeof p->date);
+		cp.date = p->date;
+	}
+	if (rc == 0)
+		rc = coverage_compute(ds, h->sh, &p->set, &cp, &p->coverage);
+	p->has_coverage = rc == 0;
+	return rc;
+}
+
+/* Fills in the plan's dosage from the tracks of st, under plan_lock. */
+static int plan_dose(struct plan *p, const dataset *ds, store *st)
+{
+	const struct render_plan *pl = &p->key.plan;
+	if (!pl->has_day)
+		return err_set(ERR_INVALID, "date: the dosage layer doses one day; give its date");
+	if (!st)
+		return err_set(ERR_INVALID, "dosage: no store to read the tracks from");
+	struct dosage_params dp = {.shift = pl->has_shift ? &pl->shift : NULL,
+	                           .from_day = pl->day,
+	                           .to_day = pl->day,
+	                           .zone = dataset_zone(ds),
+	                           .target_minutes = pl->target,
+	                           .target_visits = pl->visits};
+	int rc = dosage_from_store(st, &p->set, &dp, &p->dose);
+	p->has_dose = rc == 0;
+	if (rc < 0) /* freed by the failing call, not zeroed */
+		p->dose = (struct dosage_result){0};
+	return rc;
+}
+
+/* The plan q's planner layers draw, cached, held for the caller until
+ * plan_release(). */
+static int plan_get(renderer *r, const struct render_request *q, struct plan **out)
+{
+	struct plan_key k;
+	struct plan *p = NULL;
+	int rc = 0, slot = 0;
+	*out = NULL;
+	plan_key_of(r, q, &k);
+	pthread_mutex_lock(&r->plan_lock);
+	r->plan_clock++;
+	for (int i = 0; i < PLAN_CACHE && !p; i++) {
+		struct plan *c = r->plans[i];
+		if (c && memcmp(&c->key, &k, sizeof k) == 0)
+			p = c;
+		else if (!c || (r->plans[slot] && c->used < r->plans[slot]->used))
+			slot = i;
+	}
+	if (!p && (rc = plan_make(r, &k, &p)) == 0) {
+		if (r->plans[slot])
+			plan_release_locked(r, r->plans[slot]);
+		r->plans[slot] = p;
+	}
+	if (rc == 0 && (q->layers & RENDER_COVERAGE) && !p->has_coverage)
+		rc = plan_coverage(p, r->ds);
+	if (rc == 0 && (q->layers & RENDER_DOSAGE) && !p->has_dose)
+		rc = plan_dose(p, r->ds, q->st);
+	if (rc == 0) {
+		p->used = r->plan_clock;
+		p->users++;
+		*out = p;
+	}
+	pthread_mutex_unlock(&r->plan_lock);
+	return rc;
+}
+
+static int draw_plan(renderer *r, const style *sty, cairo_t *cr, const struct render_request *q,
+                     labels *lb)
+{
+	static const struct {
+		unsigned bit;
+		enum planmap_layer layer;
+	} order[] = {{RENDER_HOTSPOTS, PLANMAP_HOTSPOTS},
+	             {RENDER_COVERAGE, PLANMAP_COVERAGE},
+	             {RENDER_DOSAGE, PLANMAP_DOSAGE}};
+	struct plan *p;
+	int rc = plan_get(r, q, &p);
+	if (rc < 0)
+		return rc;
+	struct planmap_data d = {p->pm, p->has_coverage ? &p->coverage : NULL,
+	                         p->has_dose ? &p->dose : NULL};
+	/* Numbers once, however many of the layers are drawn. */
+	for (size_t i = 0; rc == 0 && i < sizeof order / sizeof order[0]; i++)
+		if (q->layers & order[i].bit) {
+			rc = planmap_paint(cr, &q->view, sty, order[i].layer, &d, lb);
+			lb = NULL;
+		}
+	plan_release(r, p);
+	return rc;
+}
+
+/* The zones layer's shift: the plan's shift on its weekdays, zones valid
+ * on its date; NULL (every zone) when it has neither. */
+static const struct shapes_shift *zones_shift(const struct render_plan *pl,
+                                              struct shapes_shift *buf)
+{
+	if (!pl->has_shift && !pl->has_day)
+		return NULL;
+	*buf =
+	    (struct shapes_shift){.day = pl->has_day ? pl->day : SHAPES_ANY_DAY,
+	                          .start = pl->has_shift ? pl->shift.start : 0,
+	                          .end = pl->has_shift ? pl->shift.end : 1440,
+	                          .weekdays = pl->has_shift ? pl->shift.weekdays : SHIFT_ALL_DAYS};
+	return buf;
 }
 
 static int draw_heatmap(renderer *r, const style *sty, cairo_t *cr, const struct render_request *q)
@@ -439,6 +698,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	}
 	cairo_t *cr = cairo_create(surface);
 	labels *lb = NULL;
+	struct shapes_shift zs;
 	struct held_shapes *held = shapes_acquire(r);
 	const shapes *sh = held->sh;
 	if (style_background(sty, &bg)) {
@@ -455,7 +715,9 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter,
 		                       atomic_load(&r->version), shapes_generation(r));
 	if (rc == 0 && (q->layers & RENDER_ZONES))
-		rc = zones_paint(cr, &q->view, sh, sty, NULL, lb);
+		rc = zones_paint(cr, &q->view, sh, sty, zones_shift(&q->plan, &zs), lb);
+	if (rc == 0 && (q->layers & RENDER_PLANNING))
+		rc = draw_plan(r, sty, cr, q, lb);
 	if (rc == 0 && (q->layers & RENDER_TRACKS))
 		rc = tracks_paint(cr, &q->view, sh, sty, q->filter.from, q->filter.to);
 	if (rc == 0 && (q->layers & RENDER_MAHALLAS))
@@ -509,13 +771,18 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	h = mix(h, &q->bandwidth, sizeof q->bandwidth);
 	h = mix(h, &q->view, sizeof q->view);
 	h = mix(h, &q->layers, sizeof q->layers);
+	h = mix(h, &q->plan, sizeof q->plan);
 	pthread_mutex_lock(&r->lock);
 	h = mix(h, &r->style_generation, sizeof r->style_generation);
-	/* Zones (and the district Gi* analyses) change only through reloads of
-	 * the shapes. */
-	if (q->layers & (RENDER_ZONES | RENDER_GISTAR))
+	/* Zones change only through reloads of the shapes; the district's Gi*
+	 * analyses and hotspots also with the district's boundaries. */
+	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING))
 		h = mix(h, &r->shapes_generation, sizeof r->shapes_generation);
 	pthread_mutex_unlock(&r->lock);
+	if (q->layers & RENDER_DOSAGE) {
+		unsigned long t = atomic_load(&r->tracks_version);
+		h = mix(h, &t, sizeof t);
+	}
 	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
 	if ((q->layers & RENDER_HEATMAP) && hm) {
 		/* The ramp of the filter, and the changes within one bandwidth. */
@@ -546,8 +813,9 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		version = v > version ? v : version;
 	}
 	h = mix(h, &q->metric, sizeof q->metric);
-	if (q->layers & (RENDER_CHOROPLETH | RENDER_GISTAR)) {
-		/* Classes depend on every mahalla's figures, Gi* on every cell's. */
+	if (q->layers & (RENDER_CHOROPLETH | RENDER_GISTAR | RENDER_PLANNING)) {
+		/* Classes depend on every mahalla's figures, Gi* on every cell's, the
+		 * hotspots' threshold on every offence of the period. */
 		unsigned long v = atomic_load(&r->version);
 		version = v > version ? v : version;
 	}

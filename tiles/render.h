@@ -17,6 +17,7 @@
 #include "choropleth.h"
 #include "dataset.h"
 #include "shapes.h"
+#include "shift.h"
 #include "store.h"
 #include "style.h"
 #include "view.h"
@@ -34,8 +35,13 @@ enum render_layer {
 	RENDER_OFFENCES = 1 << 4,
 	RENDER_ZONES = 1 << 5,
 	RENDER_TRACKS = 1 << 6,
-	RENDER_GISTAR = 1 << 7, /* Gi* hot and cold cells (gistarlayer.h) */
+	RENDER_GISTAR = 1 << 7,   /* Gi* hot and cold cells (gistarlayer.h) */
+	RENDER_HOTSPOTS = 1 << 8, /* the planner's layers: a shift's hotspots, */
+	RENDER_COVERAGE = 1 << 9, /* their coverage by the zones in play */
+	RENDER_DOSAGE = 1 << 10,  /* and their patrol dosage on a day */
 };
+
+#define RENDER_PLANNING (RENDER_HOTSPOTS | RENDER_COVERAGE | RENDER_DOSAGE)
 
 /* Layer names joined by '+' or ',' ("heatmap+mahallas") into a mask of the
  * layers this build draws. ERR_INVALID naming an unknown layer. */
@@ -65,6 +71,10 @@ int renderer_reload_style(renderer *r, const char *style_path);
  * with zones. On any error the old shapes stay. */
 int renderer_reload_shapes(renderer *r, store *st);
 
+/* Says that tracks changed in the store (live fixes, an import): dosage
+ * tiles get new ETags and their dosage is read again. */
+void renderer_tracks_changed(renderer *r);
+
 /* A number that grows whenever a sync or reload changes the offences. */
 unsigned long renderer_version(const renderer *r);
 
@@ -85,6 +95,25 @@ struct render_request {
 	struct dataset_filter filter;
 	double bandwidth; /* heatmap bandwidth in metres; 0: the style's */
 	int metric;       /* choropleth figure: 0 the style's, else 1 + enum style_metric */
+	struct render_plan {
+		/* The shift of the planner's layers and of the zones layer (zones on
+		 * duty in it); has_shift 0: every hour of every day, every zone.
+		 * The planner's layers take the filter's period, categories and
+		 * services; its hours and weekdays are the shift's to choose.
+		 * Fields are laid out without padding: the plan is hashed and
+		 * compared as bytes. */
+		int has_shift;
+		int has_day; /* a planning date: zones valid on it; the day the
+		                dosage layer doses (which needs one) */
+		struct shift shift;
+		int visits;    /* dosage: full visits per occurrence; 0 the default */
+		long day;      /* days since 1970-01-01 */
+		double share;  /* hotspots: share of the district; 0 the default */
+		double cell;   /* hotspots: grid cell metres; 0 the default */
+		double target; /* dosage: full visit minutes; 0 the default */
+	} plan;
+	store *st; /* the dosage layer reads the tracks from it (borrowed; the
+	              calling thread's connection); NULL: no dosage layer */
 };
 
 /* Draws q into a new ARGB32 image surface of the view's size (*out; the
@@ -93,8 +122,9 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 
 /* The entity tag of q's picture into out: it changes when anything the
  * picture depends on changes (layers, view, filter, the heatmap's colour
- * ramp, offences within reach of the view) and only then, so tiles far from
- * a new offence keep theirs. */
+ * ramp, offences within reach of the view; for the planner's layers the
+ * plan, any offence, the shapes and, for dosage, the tracks) and only then,
+ * so tiles far from a new offence keep theirs. */
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n);
 
 /* The heatmap's colour ramp for filter f, in density units (see

@@ -1207,7 +1207,7 @@ int shapes_shift_on(const char *date, int start, int end, struct shapes_shift *o
 	int rc = check_minutes(start, end);
 	if (rc < 0)
 		return rc;
-	*out = (struct shapes_shift){day, (int)(((day + 3) % 7 + 7) % 7), start, end};
+	*out = (struct shapes_shift){day, (int)(((day + 3) % 7 + 7) % 7), start, end, 0};
 	return 0;
 }
 
@@ -1219,7 +1219,7 @@ int shapes_shift_weekly(int weekday, int start, int end, struct shapes_shift *ou
 	int rc = check_minutes(start, end);
 	if (rc < 0)
 		return rc;
-	*out = (struct shapes_shift){SHAPES_ANY_DAY, weekday, start, end};
+	*out = (struct shapes_shift){SHAPES_ANY_DAY, weekday, start, end, 0};
 	return 0;
 }
 
@@ -1241,13 +1241,16 @@ static int windows_meet(long a0, long a1, long b0, long b1)
 
 static int on_duty(const struct shapes_assignment *a, const struct shapes_shift *s)
 {
-	long q0 = s->weekday * 1440L + s->start,
-	     q1 = s->weekday * 1440L + window_end(s->start, s->end);
-	for (int d = 0; d < 7; d++)
-		if (a->weekdays >> d & 1 &&
-		    windows_meet(d * 1440L + a->shift_start,
-		                 d * 1440L + window_end(a->shift_start, a->shift_end), q0, q1))
-			return 1;
+	unsigned days = s->weekdays ? s->weekdays : 1u << s->weekday;
+	for (int w = 0; w < 7; w++) {
+		long q0 = w * 1440L + s->start, q1 = w * 1440L + window_end(s->start, s->end);
+		for (int d = 0; days >> w & 1 && d < 7; d++)
+			if (a->weekdays >> d & 1 &&
+			    windows_meet(d * 1440L + a->shift_start,
+			                 d * 1440L + window_end(a->shift_start, a->shift_end), q0,
+			                 q1))
+				return 1;
+	}
 	return 0;
 }
 

@@ -181,11 +181,14 @@ void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const stru
 #define SHAPES_ANY_DAY LONG_MIN
 
 /* A shift the zones are shown for: from start to end minutes on a weekday
- * (end <= start runs past midnight into the next day). */
+ * (end <= start runs past midnight into the next day), or on any of several
+ * weekdays (a weekly shift such as Friday to Sunday evenings). */
 struct shapes_shift {
-	long day;       /* days since 1970-01-01 of the start, or SHAPES_ANY_DAY */
-	int weekday;    /* 0 = Monday ... 6 = Sunday */
-	int start, end; /* minutes 0..1439 and 0..1440 */
+	long day;          /* days since 1970-01-01 of the start, or SHAPES_ANY_DAY */
+	int weekday;       /* 0 = Monday ... 6 = Sunday */
+	int start, end;    /* minutes 0..1439 and 0..1440 */
+	unsigned weekdays; /* 0: weekday only; else bit d = on duty when the shift starts
+	                      on day d (0 = Monday), in place of weekday */
 };
 
 /* The shift from start to end on date "YYYY-MM-DD" (its weekday follows),

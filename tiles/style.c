@@ -61,6 +61,7 @@ struct style {
 	struct style_offences *offences;
 	struct style_zones *zones;
 	struct style_tracks *tracks;
+	struct style_hotspots *hotspots;
 };
 
 /* Zeroed memory that lives as long as the style; NULL on no memory. */
@@ -316,10 +317,13 @@ int style_heatmap_ramp(const struct style_heatmap *h, double mean_density, doubl
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const field_names[] = {
-    [STYLE_FIELD_NAME_UZ] = "name_uz", [STYLE_FIELD_NAME_RU] = "name_ru",
-    [STYLE_FIELD_NAME_EN] = "name_en", [STYLE_FIELD_CODE] = "code",
-    [STYLE_FIELD_NAME] = "name",       NULL};
+static const char *const field_names[] = {[STYLE_FIELD_NAME_UZ] = "name_uz",
+                                          [STYLE_FIELD_NAME_RU] = "name_ru",
+                                          [STYLE_FIELD_NAME_EN] = "name_en",
+                                          [STYLE_FIELD_CODE] = "code",
+                                          [STYLE_FIELD_NAME] = "name",
+                                          [STYLE_FIELD_RANK] = "rank",
+                                          NULL};
 
 static const char *const kernel_names[] = {
     [KDE_QUARTIC] = "quartic",     [KDE_TRIANGULAR] = "triangular",     [KDE_UNIFORM] = "uniform",
@@ -1351,10 +1355,78 @@ static int rd_tracks(struct ctx *c, json_t *v, struct style_tracks **out)
 	return rc;
 }
 
+static const char *const hotspot_look_names[] = {[STYLE_HOTSPOT] = "hotspot",
+                                                 [STYLE_HOTSPOT_GAP] = "gap",
+                                                 [STYLE_HOTSPOT_JOINT] = "joint",
+                                                 [STYLE_HOTSPOT_OVERLAP] = "overlap",
+                                                 [STYLE_HOTSPOT_UNVISITED] = "unvisited",
+                                                 [STYLE_HOTSPOT_SHORT] = "short",
+                                                 [STYLE_HOTSPOT_MET] = "met",
+                                                 NULL};
+
+const char *style_hotspot_look_name(enum style_hotspot_look look)
+{
+	return hotspot_look_names[look];
+}
+
+static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
+{
+	static const char *const keys[] = {"minzoom", "maxzoom", "fill_opacity", "stroke",
+	                                   "colours", "hatch",   "label",        NULL};
+	static const char *const hatch_keys[] = {"spacing", "width", NULL};
+	struct style_hotspots *h = pool_alloc(c->s, sizeof *h);
+	if (!h)
+		return nomem(c);
+	h->hatch_spacing = (struct style_zfunc){.n = 1, .value = {6}};
+	h->hatch_width = (struct style_zfunc){.n = 1, .value = {1.5}};
+	int rc = check_keys(c, v, keys);
+	if (rc == 0)
+		rc = get_zoom(c, v, &h->zoom);
+	if (rc == 0)
+		rc = get_number(c, v, "fill_opacity", 0, &R_UNIT, &h->fill_opacity);
+	if (rc < 0)
+		return rc;
+	json_t *m = enter(c, v, "stroke");
+	if (!m)
+		return missing(c, "stroke");
+	if ((rc = rd_stroke(c, m, STROKE_NO_COLOUR, &h->stroke)) < 0)
+		return rc;
+	pop(c);
+	/* Every look is required: a layer with a look left out would draw
+	 * some status invisibly. */
+	if (!(m = enter(c, v, "colours")))
+		return missing(c, "colours");
+	rc = expect_object(c, m);
+	if (rc == 0)
+		rc = check_keys(c, m, hotspot_look_names);
+	for (int i = 0; rc == 0 && i < STYLE_HOTSPOT_LOOKS; i++)
+		rc = get_colour(c, m, hotspot_look_names[i], 1, &h->colours[i]);
+	if (rc < 0)
+		return rc;
+	pop(c);
+	if ((m = enter(c, v, "hatch")) != NULL) {
+		rc = expect_object(c, m);
+		if (rc == 0)
+			rc = check_keys(c, m, hatch_keys);
+		if (rc == 0)
+			rc = get_zfunc(c, m, "spacing", 0, &R_PX, &h->hatch_spacing);
+		if (rc == 0)
+			rc = get_zfunc(c, m, "width", 0, &R_PX, &h->hatch_width);
+		if (rc < 0)
+			return rc;
+		pop(c);
+	}
+	rc = get_label_opt(c, v, 1u << STYLE_FIELD_RANK, &h->label);
+	if (rc == 0)
+		*out = h;
+	return rc;
+}
+
 static int rd_layers(struct ctx *c, json_t *v)
 {
-	static const char *const keys[] = {"districts", "mahallas", "choropleth", "heatmap",
-	                                   "offences",  "zones",    "tracks",     NULL};
+	static const char *const keys[] = {"districts", "mahallas", "choropleth",
+	                                   "heatmap",   "offences", "zones",
+	                                   "tracks",    "hotspots", NULL};
 	style *s = c->s;
 	int rc = expect_object(c, v);
 	if (rc == 0)
@@ -1385,8 +1457,11 @@ static int rd_layers(struct ctx *c, json_t *v)
 		case 5:
 			rc = rd_zones(c, m, &s->zones);
 			break;
-		default:
+		case 6:
 			rc = rd_tracks(c, m, &s->tracks);
+			break;
+		default:
+			rc = rd_hotspots(c, m, &s->hotspots);
 		}
 		if (rc == 0)
 			pop(c);
@@ -1719,6 +1794,11 @@ const struct style_offences *style_offences(const style *s)
 const struct style_zones *style_zones(const style *s)
 {
 	return s->zones;
+}
+
+const struct style_hotspots *style_hotspots(const style *s)
+{
+	return s->hotspots;
 }
 
 const struct style_tracks *style_tracks(const style *s)

@@ -145,13 +145,14 @@ struct style_font {
 };
 
 /* The attribute a label shows. Areas (districts, mahallas) have name_uz,
- * name_ru, name_en and code; zones have name. */
+ * name_ru, name_en and code; zones have name; hotspots their rank. */
 enum style_field {
 	STYLE_FIELD_NAME_UZ,
 	STYLE_FIELD_NAME_RU,
 	STYLE_FIELD_NAME_EN,
 	STYLE_FIELD_CODE,
 	STYLE_FIELD_NAME,
+	STYLE_FIELD_RANK,
 };
 
 /* The field's name as in the file and the database ("name_uz"). */
@@ -280,6 +281,35 @@ struct style_tracks {
 	                                      width px wider on each side */
 };
 
+/* The looks of the planner's layers (hotspots, coverage, dosage), which
+ * draw one shift's hotspots: the colour of each kind of hotspot. */
+enum style_hotspot_look {
+	STYLE_HOTSPOT,           /* hotspots layer: every hotspot */
+	STYLE_HOTSPOT_GAP,       /* coverage: covered by no zone in play */
+	STYLE_HOTSPOT_JOINT,     /* coverage: a joint patrol; fill under its dashed outline */
+	STYLE_HOTSPOT_OVERLAP,   /* coverage: several services unplanned; outline over the hatch */
+	STYLE_HOTSPOT_UNVISITED, /* dosage: nobody present */
+	STYLE_HOTSPOT_SHORT,     /* dosage: present, short of the target */
+	STYLE_HOTSPOT_MET,       /* dosage: the target met */
+	STYLE_HOTSPOT_LOOKS
+};
+
+/* The key of a look in the style's hotspots.colours ("gap"). */
+const char *style_hotspot_look_name(enum style_hotspot_look look);
+
+/* Hotspots in the colour of their look (a covered hotspot in its service's):
+ * filled at fill_opacity and outlined; overlaps hatched in the services'
+ * colours as zones hatch them; labelled with their rank. */
+struct style_hotspots {
+	struct style_zoom zoom;
+	double fill_opacity;
+	struct style_stroke stroke; /* colour unused: the look's */
+	struct style_colour colours[STYLE_HOTSPOT_LOOKS];
+	struct style_zfunc hatch_spacing; /* px between hatch lines */
+	struct style_zfunc hatch_width;   /* px of hatch lines */
+	const struct style_label *label;  /* field rank; NULL: no numbers */
+};
+
 /* ---- categories and services ------------------------------------------- */
 
 struct style_category {
@@ -329,6 +359,7 @@ const struct style_heatmap *style_heatmap(const style *s);
 const struct style_offences *style_offences(const style *s);
 const struct style_zones *style_zones(const style *s);
 const struct style_tracks *style_tracks(const style *s);
+const struct style_hotspots *style_hotspots(const style *s);
 
 /* The colour of a category code. Returns 1 when the style names the code.
  * Otherwise returns 0 with a fallback: a colour of a fixed qualitative

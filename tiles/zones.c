@@ -52,15 +52,12 @@ static void colours_of(const style *s, const struct services *sv, struct style_c
 		style_service_colour(s, sv->code[i], &out[i]);
 }
 
-/* Fills the current path (even-odd) with diagonal stripes in the colours
- * c[0 .. n-1] in turn, spacing px apart (rounded to whole pixels) and width
- * px wide, and clears the path. The stripes are a repeating image anchored
- * at world pixel (0, 0) (stripe k on gx + gy = k * spacing) and moved by
- * whole pixels only, so every tile copies the very same pixels; stroking
- * long lines instead would round differently at each tile's edges.
- * ERR_NOMEM. */
-static int hatch(cairo_t *cr, const struct view *v, const struct style_colour *c, size_t n,
-                 double spacing, double width)
+/* The stripes are a repeating image anchored at world pixel (0, 0) (stripe
+ * k on gx + gy = k * spacing) and moved by whole pixels only, so every tile
+ * copies the very same pixels; stroking long lines instead would round
+ * differently at each tile's edges. */
+int zones_hatch(cairo_t *cr, const struct view *v, const struct style_colour *c, size_t n,
+                double spacing, double width)
 {
 	int s = spacing < 2 ? 2 : (int)lround(spacing), p = s * (int)n;
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, p, p);
@@ -98,10 +95,8 @@ static int hatch(cairo_t *cr, const struct view *v, const struct style_colour *c
 	return rc;
 }
 
-/* Strokes the current path width px wide: solid in c[0] with the given dash
- * when n is 1, else in dashes alternating the n colours. Clears the path. */
-static void stroke_services(cairo_t *cr, const struct style_colour *c, size_t n, double width,
-                            const double *dash, size_t n_dash)
+void zones_stroke_services(cairo_t *cr, const struct style_colour *c, size_t n, double width,
+                           const double *dash, size_t n_dash)
 {
 	double seg = 4 * width, pattern[2] = {seg, (double)(n - 1) * seg};
 	cairo_set_line_width(cr, width);
@@ -150,9 +145,9 @@ static int paint_overlaps(const struct paint *p, const double box[4])
 		colours_of(p->s, &sv, col);
 		shapes_path(p->sh, p->cr, p->v, &o->geom);
 		if (p->st->overlap == STYLE_OVERLAP_HATCH)
-			rc = hatch(p->cr, p->v, col, sv.n, p->spacing, p->hatch_width);
+			rc = zones_hatch(p->cr, p->v, col, sv.n, p->spacing, p->hatch_width);
 		else
-			stroke_services(p->cr, col, sv.n, p->hatch_width, NULL, 0);
+			zones_stroke_services(p->cr, col, sv.n, p->hatch_width, NULL, 0);
 	}
 	shapes_list_free(&found);
 	return rc;
@@ -216,7 +211,7 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 			                      col[0].a * st->fill_opacity);
 			cairo_fill(cr);
 		} else if (st->overlap == STYLE_OVERLAP_HATCH) {
-			rc = hatch(cr, v, col, sv.n, p.spacing, p.hatch_width);
+			rc = zones_hatch(cr, v, col, sv.n, p.spacing, p.hatch_width);
 		} else {
 			cairo_new_path(cr);
 		}
@@ -231,7 +226,7 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 		zone_services(z, shift, &sv);
 		colours_of(s, &sv, col);
 		shapes_path(sh, cr, v, &z->geom);
-		stroke_services(cr, col, sv.n, p.width, p.dash, st->stroke.n_dash);
+		zones_stroke_services(cr, col, sv.n, p.width, p.dash, st->stroke.n_dash);
 	}
 	if (rc == 0 && st->overlap == STYLE_OVERLAP_OUTLINE)
 		rc = paint_overlaps(&p, box);

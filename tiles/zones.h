@@ -39,4 +39,16 @@
 int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style *s,
                 const struct shapes_shift *shift, labels *lb);
 
+/* Fills the current path (even-odd) with diagonal stripes in the colours
+ * c[0 .. n-1] in turn, spacing px apart (rounded to whole pixels) and width
+ * px wide, anchored to world pixels so that they continue across tiles, and
+ * clears the path. The state of cr is kept. ERR_NOMEM. */
+int zones_hatch(cairo_t *cr, const struct view *v, const struct style_colour *c, size_t n,
+                double spacing, double width);
+
+/* Strokes the current path width px wide: solid in c[0] with the given dash
+ * when n is 1, else in dashes alternating the n colours. Clears the path. */
+void zones_stroke_services(cairo_t *cr, const struct style_colour *c, size_t n, double width,
+                           const double *dash, size_t n_dash);
+
 #endif

@@ -548,6 +548,37 @@ static void test_wrong_type(void **state)
 	             "4:13: layers: expected an object, got an array");
 }
 
+/* The hotspots layer: every look's colour is required and checked where
+ * it stands; the label shows the rank only. */
+static void test_hotspots_layer_errors(void **state)
+{
+#define HOTSPOTS(colours, label)                                                                   \
+	HEAD "  \"layers\": {\n"                                                                   \
+	     "    \"hotspots\": {\n"                                                               \
+	     "      \"stroke\": {\"width\": 2},\n"                                                 \
+	     "      \"colours\": {" colours "}" label "\n"                                         \
+	     "    }\n"                                                                             \
+	     "  }\n"                                                                               \
+	     "}\n"
+#define LOOKS                                                                                      \
+	"\"hotspot\": \"#d7301f\", \"gap\": \"#e31a1c\", \"joint\": \"#2b8cbe\", "                 \
+	"\"overlap\": \"#7b3294\", \"unvisited\": \"#d7191c\", \"short\": \"#f39c12\", "
+	expect_error(*state, HOTSPOTS(LOOKS "\"met\": \"green\"", ""),
+	             "7:152: layers.hotspots.colours.met: 'green' is not a colour (#rrggbb or "
+	             "#rrggbbaa)");
+	expect_error(*state, HOTSPOTS(LOOKS "\"mett\": \"#1a9641\"", ""),
+	             "7:145: layers.hotspots.colours.mett: unknown key, did you mean 'met'?");
+	expect_error(
+	    *state,
+	    HOTSPOTS(LOOKS "\"met\": \"#1a9641\"",
+	             ", \"label\": {\"field\": \"name\", \"font\": \"regular\", "
+	             "\"size\": 12, \"colour\": \"#000000\"}"),
+	    "7:183: layers.hotspots.label.field: 'name' is not a label field; expected one of "
+	    "rank");
+#undef LOOKS
+#undef HOTSPOTS
+}
+
 static void test_bad_colour(void **state)
 {
 	expect_error(*state,
@@ -612,7 +643,7 @@ static void test_unknown_key(void **state)
 	    "got 1");
 	expect_error(*state, HEAD "  \"layers\": {\"roads\": {}}\n}\n",
 	             "4:14: layers.roads: unknown key; expected one of districts, mahallas, "
-	             "choropleth, heatmap, offences, zones, tracks");
+	             "choropleth, heatmap, offences, zones, tracks, hotspots");
 }
 
 static void test_unknown_kernel(void **state)
@@ -778,6 +809,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_valid_small_style, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_type, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hotspots_layer_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_colour, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_kernel, setup, teardown),
