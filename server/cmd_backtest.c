@@ -1,0 +1,158 @@
+/*
+ * posbon backtest: rolling backtests of the ways of choosing hotspots (KDE
+ * hotspots, Gi* hot cells, previous-period counts, the patrol zones) as a
+ * table for the planner or JSON, and the hit-rate curves as a PNG or SVG
+ * chart.
+ */
+#include "backtest.h"
+#include "chart.h"
+#include "commands.h"
+#include "err.h"
+#include "opts.h"
+#include "render.h"
+#include "store.h"
+#include "timeparse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef POSBON_STYLE_DEFAULT
+#define POSBON_STYLE_DEFAULT "styles/default.json"
+#endif
+
+#define CHART_W 900
+#define CHART_H 640
+
+static void print_table(const struct backtest *b)
+{
+	char from[32], to[32];
+	timeparse_utc_text(b->folds[0].train_from, from, sizeof from);
+	timeparse_utc_text(b->folds[b->n_folds - 1].test_to, to, sizeof to);
+	printf("%zu folds (train %d weeks, test %d, step %d) from %s to %s; grid %d x %d cells of "
+	       "%g m in EPSG:%d, %zu in the district; Gi* band %.1f m; %zu zones in play\n",
+	       b->n_folds, b->params.train_weeks, b->params.test_weeks, b->params.step_weeks, from,
+	       to, b->width, b->height, b->cell, b->epsg, b->cells, b->band, b->zones);
+	printf("%-8s %17s %17s %17s %17s %8s\n", "method", "hit rate", "PAI", "RRI", "PEI",
+	       "cells");
+	for (int m = 0; m < BACKTEST_METHODS; m++) {
+		const struct backtest_measure *a = &b->mean[m], *s = &b->sd[m];
+		printf("%-8s %8.3f ± %6.3f %8.2f ± %6.2f %8.2f ± %6.2f %8.3f ± %6.3f %8.1f\n",
+		       backtest_method_name(m), a->hit_rate, s->hit_rate, a->pai, s->pai, a->rri,
+		       s->rri, a->pei, s->pei, a->cells);
+	}
+}
+
+static int write_chart(const struct backtest *b, const char *path, const char *lang)
+{
+	size_t n = strlen(path), len;
+	int svg = n > 4 && !strcmp(path + n - 4, ".svg");
+	if (!svg && !(n > 4 && !strcmp(path + n - 4, ".png")))
+		return err_set(ERR_INVALID, "chart: '%s' does not end in .png or .svg", path);
+	unsigned char *data;
+	int rc = chart_render(b, lang, svg ? CHART_SVG : CHART_PNG, CHART_W, CHART_H, &data, &len);
+	if (rc < 0)
+		return rc;
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len)
+		rc = err_set(ERR_IO, "%s: cannot write", path);
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(ERR_IO, "%s: write failed", path);
+	free(data);
+	return rc;
+}
+
+int cmd_backtest(int argc, char **argv)
+{
+	const char *style_path = POSBON_STYLE_DEFAULT, *tz = NULL, *format = "table", *chart = NULL,
+	           *lang = "en";
+	struct backtest_text bt = {0};
+	struct backtest_params p = {0};
+	long train = 8, test = 1, step = 1, folds = 44;
+	const struct opt table[] = {
+	    {"shift", OPT_STRING, &bt.shift, "H-H", "shift hours, e.g. 18:00-02:00 (every hour)", 0,
+	     0, 0},
+	    {"weekdays", OPT_STRING, &bt.weekdays, "DAYS", "days the shift starts on (every day)",
+	     0, 0, 0},
+	    {"train-weeks", OPT_LONG, &train, "N", "training period (8)", -1e6, 1e6, 0},
+	    {"test-weeks", OPT_LONG, &test, "N", "test period (1)", -1e6, 1e6, 0},
+	    {"step-weeks", OPT_LONG, &step, "N", "between folds (1)", -1e6, 1e6, 0},
+	    {"folds", OPT_LONG, &folds, "N", "number of folds (44)", -1e6, 1e6, 0},
+	    {"end", OPT_STRING, &bt.end, "DATE", "last day tested (the latest offence's)", 0, 0, 0},
+	    {"categories", OPT_STRING, &bt.categories, "CODES", "offence categories", 0, 0, 0},
+	    {"services", OPT_STRING, &bt.services, "CODES", "registering services", 0, 0, 0},
+	    {"cell", OPT_DOUBLE, &p.cell, "METRES", "grid cell (as gistar chooses it)", 1, 100000,
+	     0},
+	    {"share", OPT_DOUBLE, &p.share, "S", "area share of KDE hotspots and counts (0.03)",
+	     0.0001, 1, 0},
+	    {"date", OPT_STRING, &p.date, "DATE", "zones valid on this day (any)", 0, 0, 0},
+	    {"format", OPT_STRING, &format, "FMT", "table or json", 0, 0, 0},
+	    {"chart", OPT_STRING, &chart, "FILE", "write the hit-rate curves (.png or .svg)", 0, 0,
+	     0},
+	    {"lang", OPT_STRING, &lang, "LANG", "chart labels: uz, ru or en", 0, 0, 0},
+	    {"style", OPT_STRING, &style_path, "FILE", "style for the KDE kernel and bandwidth", 0,
+	     0, 0},
+	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
+	    {0},
+	};
+	const char *pos[1];
+	int npos, rc;
+	store *st = NULL;
+	renderer *r = NULL;
+	struct backtest b = {0};
+	struct shift shift;
+
+	rc = opts_parse(
+	    "backtest",
+	    "DB [--shift H-H --weekdays DAYS] [--train-weeks 8 --test-weeks 1 --folds 44 "
+	    "--step-weeks 1] [--end DATE] [--format table|json] [--chart out.png|out.svg]",
+	    "Chooses hotspots in each training period four ways and scores them on the "
+	    "test period\nthat follows: hit rate, PAI, RRI and PEI per fold, their mean "
+	    "and spread (docs/analysis.md).",
+	    table, argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1)
+		return err_set(ERR_INVALID,
+		               "backtest needs the database path (see posbon backtest --help)");
+	if (strcmp(format, "table") && strcmp(format, "json"))
+		return err_set(ERR_INVALID, "format: '%s' is not table or json", format);
+	if (!chart_lang_known(lang))
+		return err_set(ERR_INVALID, "lang: '%s' is not uz, ru or en", lang);
+	/* The core checks the counts and names them, as for the API. */
+	p.train_weeks = (int)train;
+	p.test_weeks = (int)test;
+	p.step_weeks = (int)step;
+	p.folds = (int)folds;
+	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+		return rc;
+	if ((rc = renderer_open(st, style_path, tz, &r)) < 0 ||
+	    (rc = backtest_params_text(renderer_dataset(r), &bt, &p, &shift)) < 0)
+		goto out;
+	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
+	p.kernel = hm ? hm->kernel : KDE_QUARTIC;
+	p.bandwidth = hm ? hm->bandwidth : 0;
+	struct held_shapes *held;
+	rc = backtest_run(renderer_dataset(r), renderer_shapes_acquire(r, &held), &p, &b);
+	renderer_shapes_release(r, held);
+	if (rc < 0)
+		goto out;
+	if (!strcmp(format, "json")) {
+		json_t *o;
+		if ((rc = backtest_json(&b, &o)) < 0)
+			goto out;
+		if (json_dumpf(o, stdout, JSON_COMPACT) < 0)
+			rc = err_set(ERR_IO, "stdout: cannot write");
+		putchar('\n');
+		json_decref(o);
+	} else {
+		print_table(&b);
+	}
+	if (rc == 0 && chart)
+		rc = write_chart(&b, chart, lang);
+out:
+	backtest_free(&b);
+	renderer_free(r);
+	store_close(st);
+	return rc;
+}
