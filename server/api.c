@@ -8,6 +8,8 @@
  */
 #include "api.h"
 
+#include "backtest.h"
+#include "chart.h"
 #include "coverage.h"
 #include "dosage.h"
 #include "err.h"
@@ -1490,4 +1492,86 @@ int api_gistar(struct http_request *rq)
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	return reply_value(rq, 200, fc);
+}
+
+/* Runs the backtest rq's query asks for (shift, weekdays, train_weeks,
+ * test_weeks, step_weeks, folds, end, categories, services, cell, share,
+ * date) into *b (free with backtest_free()). Returns 0, or 1 after
+ * answering 400 naming the field or 500. */
+static int query_backtest(struct http_request *rq, struct backtest *b, int *reply)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
+	struct backtest_text t = {http_arg(rq, "shift"), http_arg(rq, "weekdays"),
+	                          http_arg(rq, "end"), http_arg(rq, "categories"),
+	                          http_arg(rq, "services")};
+	struct backtest_params p = {.kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                            .bandwidth = hm ? hm->bandwidth : 0,
+	                            .date = http_arg(rq, "date")};
+	double train = 8, test = 1, step = 1, folds = 44;
+	struct shift shift;
+	if (number_arg(rq, "train_weeks", -1e6, 1e6, "a number of weeks", &train, reply) ||
+	    number_arg(rq, "test_weeks", -1e6, 1e6, "a number of weeks", &test, reply) ||
+	    number_arg(rq, "step_weeks", -1e6, 1e6, "a number of weeks", &step, reply) ||
+	    number_arg(rq, "folds", -1e6, 1e6, "a number of folds", &folds, reply) ||
+	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, reply) ||
+	    number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share, reply))
+		return 1;
+	p.train_weeks = (int)train;
+	p.test_weeks = (int)test;
+	p.step_weeks = (int)step;
+	p.folds = (int)folds;
+	if (p.date && zonecheck_date(p.date) < 0) {
+		*reply =
+		    http_reply_error(rq, 400, "date", "date: '%s' is not a day YYYY-MM-DD", p.date);
+		return 1;
+	}
+	int rc = backtest_params_text(ds, &t, &p, &shift);
+	if (rc == 0) {
+		struct held_shapes *held;
+		rc = backtest_run(ds, renderer_shapes_acquire(app->r, &held), &p, b);
+		renderer_shapes_release(app->r, held);
+	}
+	if (rc < 0) {
+		*reply = reply_core_error(rq);
+		return 1;
+	}
+	return 0;
+}
+
+int api_backtest(struct http_request *rq)
+{
+	struct backtest b;
+	json_t *o;
+	int reply;
+	if (query_backtest(rq, &b, &reply))
+		return reply;
+	int rc = backtest_json(&b, &o);
+	backtest_free(&b);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return reply_value(rq, 200, o);
+}
+
+#define API_CHART_W 900
+#define API_CHART_H 640
+
+int api_backtest_chart(struct http_request *rq)
+{
+	const char *lang = http_arg(rq, "lang");
+	int svg = strstr(rq->path, ".svg") != NULL, reply;
+	struct backtest b;
+	unsigned char *data;
+	size_t len;
+	if (lang && !chart_lang_known(lang))
+		return http_reply_error(rq, 400, "lang", "lang: '%s' is not uz, ru or en", lang);
+	if (query_backtest(rq, &b, &reply))
+		return reply;
+	int rc = chart_render(&b, lang, svg ? CHART_SVG : CHART_PNG, API_CHART_W, API_CHART_H,
+	                      &data, &len);
+	backtest_free(&b);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return http_reply(rq, 200, svg ? "image/svg+xml" : "image/png", data, len, NULL);
 }

@@ -27,5 +27,8 @@ int api_hotspots(struct http_request *rq);  /* GeoJSON of a shift's hotspots */
 int api_plan(struct http_request *rq);      /* GeoJSON of a shift's suggested plan */
 int api_plan_save(struct http_request *rq); /* its zones stored (planner) */
 int api_gistar(struct http_request *rq);   /* Gi* hot and cold cells as GeoJSON */
+/* Rolling backtests of hotspot methods, and their hit-rate curves. */
+int api_backtest(struct http_request *rq);
+int api_backtest_chart(struct http_request *rq);
 
 #endif
