@@ -532,8 +532,16 @@ int backtest_run(const dataset *ds, const shapes *sh, const struct backtest_para
 	gp.filter.to = end - 1;
 	if (p->shift)
 		gp.filter.hours = shift_hours(p->shift);
-	if ((rc = gistar_run(ds, sh, &gp, &w.grid)) < 0)
+	if ((rc = gistar_run(ds, sh, &gp, &w.grid)) < 0) {
+		char a[32], z[32];
+		if (rc == ERR_INVALID && !strncmp(err_msg(), "filter:", 7))
+			rc = err_set(ERR_INVALID,
+			             "period: %s .. %s holds no offence of the shift in "
+			             "the district",
+			             timeparse_utc_text(span_from, a, sizeof a),
+			             timeparse_utc_text(end - 1, z, sizeof z));
 		goto out;
+	}
 	w.n_cells = (size_t)w.grid.width * w.grid.height;
 	w.mask = w.grid.cells == w.n_cells ? NULL : w.grid.mask;
 	b.epsg = w.grid.epsg;

@@ -1545,6 +1545,9 @@ int api_backtest(struct http_request *rq)
 	struct backtest b;
 	json_t *o;
 	int reply;
+	/* The route also answers the paths below it: only the charts are. */
+	if (strcmp(rq->path, "/api/backtest"))
+		return http_reply_error(rq, 404, "path", "no such resource: %s", rq->path);
 	if (query_backtest(rq, &b, &reply))
 		return reply;
 	int rc = backtest_json(&b, &o);
