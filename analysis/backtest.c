@@ -512,7 +512,7 @@ int backtest_run(const dataset *ds, const shapes *sh, const struct backtest_para
 {
 	struct backtest b = {.params = *p};
 	struct work w = {.ds = ds, .sh = sh, .p = p, .b = &b};
-	int64_t end, span_from;
+	int64_t end = 0, span_from = 0;
 	int rc;
 	*out = (struct backtest){0};
 	if (!b.params.share)
