@@ -27,5 +27,6 @@ int api_hotspots(struct http_request *rq);  /* GeoJSON of a shift's hotspots */
 int api_plan(struct http_request *rq);      /* GeoJSON of a shift's suggested plan */
 int api_plan_save(struct http_request *rq); /* its zones stored (planner) */
 int api_gistar(struct http_request *rq);   /* Gi* hot and cold cells as GeoJSON */
+int api_trends(struct http_request *rq);   /* emerging hot spot categories as GeoJSON */
 
 #endif

@@ -20,5 +20,6 @@ int cmd_dosage(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_gistar(int argc, char **argv);
+int cmd_trends(int argc, char **argv);
 
 #endif

@@ -122,6 +122,7 @@ static const struct command commands[] = {
     {"coverage", cmd_coverage, "hotspots covered by the services' zones of a shift"},
     {"plan", cmd_plan, "suggest a patrol plan for a shift under the units' hours"},
     {"gistar", cmd_gistar, "Getis-Ord Gi* hot and cold spots on a grid"},
+    {"trends", cmd_trends, "emerging hot and cold spots from weekly Gi* and their trend"},
 };
 
 static void usage(FILE *f)

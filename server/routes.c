@@ -545,6 +545,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/plan", api_plan, ROLE_VIEWER},
     {"POST", "/api/plan/save", api_plan_save, ROLE_PLANNER},
     {"GET", "/api/gistar", api_gistar, ROLE_VIEWER},
+    {"GET", "/api/trends", api_trends, ROLE_VIEWER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

@@ -137,12 +137,8 @@ static void test_categories(void **state)
 /* An L-shaped district near Tashkent (as test_gistar's) with 12 weeks of
  * offences ending at END: every week 6 thefts at A and 4 frauds scattered,
  * and in the last week 12 thefts at B. */
-#define W   69.20
+#define W   69.20 /* its south-west corner */
 #define S   41.30
-#define MID 41.318
-#define E   69.248
-#define N   41.336
-#define MLN 69.224
 #define END 1782777599LL /* 2026-06-29 23:59:59 UTC */
 
 struct fixture {
@@ -156,19 +152,10 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	char path[700], id[32];
-	unsigned char wkb[128];
-	struct store_put_info info;
 	f->dir = testutil_tmpdir();
 	testutil_path(path, sizeof path, f->dir, "t.sqlite");
 	assert_int_equal(store_open(path, STORE_CREATE, &f->st), 0);
-	struct store_area d = {.code = "D1", .population = -1, .households = -1, .wkb = wkb};
-	d.wkb_len = testutil_square_wkb(wkb, W, S, MLN, N);
-	assert_int_equal(store_put_district(f->st, &d, &info), 0);
-	d.code = "D2";
-	d.wkb_len = testutil_square_wkb(wkb, MLN, S, E, MID);
-	assert_int_equal(store_put_district(f->st, &d, &info), 0);
-	assert_int_equal(store_ensure_category(f->st, "theft", "Theft"), 0);
-	assert_int_equal(store_ensure_category(f->st, "fraud", "Fraud"), 0);
+	testutil_l_district(f->st);
 	for (int w = 0; w < WEEKS; w++) {
 		int64_t t0 = END + 1 - (WEEKS - w) * TRENDS_WEEK + 3600;
 		for (int k = 0; k < 6; k++) {
