@@ -408,24 +408,32 @@ static int lay_grid(const dataset *ds, const struct gistar_params *p, utm **u,
 	return 0;
 }
 
-/* Counts the offences of the filter per cell. */
-static int count_offences(const dataset *ds, utm *u, struct gistar_result *r)
+int gistar_count(const dataset *ds, utm *u, const struct dataset_filter *f,
+                 const struct gistar_result *r, double *count)
 {
 	struct dataset_points pts = {0};
 	const double box[4] = {r->x0, r->y0 - r->height * r->cell, r->x0 + r->width * r->cell,
 	                       r->y0};
-	int rc = utm_gather(u, ds, box, &r->filter, NULL, &pts);
+	int rc = utm_gather(u, ds, box, f, NULL, &pts);
 	for (size_t k = 0; k < pts.n && rc == 0; k++) {
 		/* The east and south edges belong to the last cells. */
 		int i = (int)floor((pts.pts[k].x - r->x0) / r->cell);
 		int j = (int)floor((r->y0 - pts.pts[k].y) / r->cell);
 		i = i < 0 ? 0 : i >= r->width ? r->width - 1 : i;
 		j = j < 0 ? 0 : j >= r->height ? r->height - 1 : j;
-		size_t c = (size_t)j * r->width + i;
-		r->count[c]++;
-		r->offences += r->mask[c];
+		count[(size_t)j * r->width + i]++;
 	}
 	dataset_points_free(&pts);
+	return rc;
+}
+
+/* Counts the offences of the filter per cell. */
+static int count_offences(const dataset *ds, utm *u, struct gistar_result *r)
+{
+	int rc = gistar_count(ds, u, &r->filter, r, r->count);
+	for (size_t c = 0; c < (size_t)r->width * r->height; c++)
+		if (r->mask[c])
+			r->offences += (size_t)r->count[c];
 	return rc;
 }
 
@@ -542,26 +550,37 @@ static int by_strength(const void *a, const void *b)
 	return (p->c > q->c) - (p->c < q->c);
 }
 
-/* Cell c as a GeoJSON Feature with a lon/lat polygon. */
-static json_t *cell_feature(const struct gistar_result *r, utm *u, size_t c, int *rc)
+int gistar_cell_polygon(const struct gistar_result *r, utm *u, size_t c, json_t **out)
 {
 	int i = (int)(c % (size_t)r->width), j = (int)(c / (size_t)r->width);
 	double x[5], y[5];
+	*out = NULL;
 	for (int k = 0; k < 5; k++) {
 		/* Anticlockwise from the south-west corner, as GeoJSON asks. */
 		int di = k == 1 || k == 2, dj = k == 2 || k == 3;
 		x[k] = r->x0 + (i + di) * r->cell;
 		y[k] = r->y0 - (j + 1 - dj) * r->cell;
 	}
-	if ((*rc = utm_inverse(u, x, y, 5)) < 0)
-		return NULL;
+	int rc = utm_inverse(u, x, y, 5);
+	if (rc < 0)
+		return rc;
 	json_t *ring = json_array();
 	for (int k = 0; ring && k < 5; k++)
 		json_array_append_new(ring, json_pack("[f,f]", x[k], y[k]));
-	return json_pack("{s:s, s:{s:i, s:i, s:I, s:f, s:f, s:i}, s:{s:s, s:[o]}}", "type",
-	                 "Feature", "properties", "i", i, "j", j, "count", (json_int_t)r->count[c],
-	                 "z", r->z[c], "p", r->p[c], "bin", r->bin[c], "geometry", "type",
-	                 "Polygon", "coordinates", ring);
+	*out = json_pack("{s:s, s:[o]}", "type", "Polygon", "coordinates", ring);
+	return *out ? 0 : err_set(ERR_NOMEM, "gistar: out of memory for a cell");
+}
+
+/* Cell c as a GeoJSON Feature with a lon/lat polygon. */
+static json_t *cell_feature(const struct gistar_result *r, utm *u, size_t c, int *rc)
+{
+	json_t *geometry;
+	if ((*rc = gistar_cell_polygon(r, u, c, &geometry)) < 0)
+		return NULL;
+	return json_pack("{s:s, s:{s:i, s:i, s:I, s:f, s:f, s:i}, s:o}", "type", "Feature",
+	                 "properties", "i", (int)(c % (size_t)r->width), "j",
+	                 (int)(c / (size_t)r->width), "count", (json_int_t)r->count[c], "z",
+	                 r->z[c], "p", r->p[c], "bin", r->bin[c], "geometry", geometry);
 }
 
 static json_t *steps_json(const struct gistar_result *r)

@@ -29,6 +29,7 @@
 
 #include "dataset.h"
 #include "shapes.h"
+#include "utm.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -132,6 +133,16 @@ const char *gistar_band_source_name(enum gistar_band_source s);
  * cells, offences, mean, sd, bins {"-3".."3"}, from, to). *out is a new
  * reference. ERR_PROJ, ERR_NOMEM. */
 int gistar_geojson(const struct gistar_result *r, json_t **out);
+
+/* Adds the offences of ds passing f to count (r's width x height cells)
+ * on r's grid (u: r's UTM zone), as gistar_run() counts them. ERR_PROJ,
+ * ERR_NOMEM. */
+int gistar_count(const dataset *ds, utm *u, const struct dataset_filter *f,
+                 const struct gistar_result *r, double *count);
+
+/* Cell c of r's grid as a GeoJSON Polygon in lon/lat (u: r's UTM zone),
+ * a new reference in *out. ERR_PROJ, ERR_NOMEM. */
+int gistar_cell_polygon(const struct gistar_result *r, utm *u, size_t c, json_t **out);
 
 /* Writes the grid as a GeoTIFF in its UTM zone: band 1 z-score, band 2 bin,
  * band 3 count (Float32; NaN outside the analysed cells), with the band,

@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "suggest.h"
 #include "tilemath.h"
+#include "trends.h"
 #include "zonecheck.h"
 
 #include <jansson.h>
@@ -1577,4 +1578,39 @@ int api_backtest_chart(struct http_request *rq)
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	return http_reply(rq, 200, svg ? "image/svg+xml" : "image/png", data, len, NULL);
+}
+
+int api_trends(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	struct trends_result res;
+	double weeks = 0;
+	json_t *fc;
+	int reply;
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	struct trends_params p = {.filter = q.filter,
+	                          .max_cells = API_GISTAR_MAX_CELLS / TRENDS_WEEKS};
+	if (number_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks", &weeks,
+	               &reply) ||
+	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
+	    number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply) ||
+	    number_arg(rq, "alpha", 1e-9, 0.5, "a significance level", &p.alpha, &reply))
+		return reply;
+	p.weeks = (int)weeks;
+	if (weeks != p.weeks)
+		return http_reply_error(rq, 400, "weeks",
+		                        "weeks: %g is not a whole number of weeks", weeks);
+	struct held_shapes *held;
+	int rc = trends_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0)
+		return reply_core_error(rq);
+	rc = trends_geojson(&res, &fc);
+	trends_result_free(&res);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return reply_value(rq, 200, fc);
 }

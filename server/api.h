@@ -30,5 +30,6 @@ int api_gistar(struct http_request *rq);   /* Gi* hot and cold cells as GeoJSON 
 /* Rolling backtests of hotspot methods, and their hit-rate curves. */
 int api_backtest(struct http_request *rq);
 int api_backtest_chart(struct http_request *rq);
+int api_trends(struct http_request *rq);   /* emerging hot spot categories as GeoJSON */
 
 #endif

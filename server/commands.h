@@ -21,5 +21,6 @@ int cmd_coverage(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_gistar(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
+int cmd_trends(int argc, char **argv);
 
 #endif

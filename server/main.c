@@ -123,6 +123,7 @@ static const struct command commands[] = {
     {"plan", cmd_plan, "suggest a patrol plan for a shift under the units' hours"},
     {"gistar", cmd_gistar, "Getis-Ord Gi* hot and cold spots on a grid"},
     {"backtest", cmd_backtest, "rolling backtests of the ways of choosing hotspots"},
+    {"trends", cmd_trends, "emerging hot and cold spots from weekly Gi* and their trend"},
 };
 
 static void usage(FILE *f)

@@ -548,6 +548,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/backtest/chart.png", api_backtest_chart, ROLE_VIEWER},
     {"GET", "/api/backtest/chart.svg", api_backtest_chart, ROLE_VIEWER},
     {"GET", "/api/backtest", api_backtest, ROLE_VIEWER},
+    {"GET", "/api/trends", api_trends, ROLE_VIEWER},
     {"GET", "/api/events", get_events, ROLE_VIEWER},
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},

@@ -139,6 +139,20 @@ size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, 
 	return 13 + sizeof xy;
 }
 
+void testutil_l_district(store *st)
+{
+	unsigned char wkb[128];
+	struct store_put_info info;
+	struct store_area d = {.code = "D1", .population = -1, .households = -1, .wkb = wkb};
+	d.wkb_len = testutil_square_wkb(wkb, 69.20, 41.30, 69.224, 41.336);
+	assert_int_equal(store_put_district(st, &d, &info), 0);
+	d.code = "D2";
+	d.wkb_len = testutil_square_wkb(wkb, 69.224, 41.30, 69.248, 41.318);
+	assert_int_equal(store_put_district(st, &d, &info), 0);
+	assert_int_equal(store_ensure_category(st, "theft", "Theft"), 0);
+	assert_int_equal(store_ensure_category(st, "fraud", "Fraud"), 0);
+}
+
 void testutil_put_offence(store *st, const char *id, double lon, double lat, int64_t from,
                           int64_t to, const char *category)
 {

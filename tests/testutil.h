@@ -61,6 +61,12 @@ int testutil_sample_store(const char *dir, long offences, int mahallas, store **
  * buf (at least 93 bytes); returns its length. */
 size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1);
 
+/* The L-shaped district of the Gi* and trends tests near Tashkent: D1
+ * (69.200..69.224 by 41.300..41.336) and D2 (69.224..69.248 by
+ * 41.300..41.318), about 4 x 4 km with the north-east quarter missing, and
+ * the categories theft and fraud; fails the test on error. */
+void testutil_l_district(store *st);
+
 /* Stores a located offence of category (a code that exists) that occurred
  * from..to (UTC seconds; equal for an exact minute); fails the test on
  * error. */

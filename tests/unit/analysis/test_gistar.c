@@ -193,12 +193,8 @@ static void test_classify_fdr(void **state)
 
 /* An L-shaped district near Tashkent (two squares, about 4 x 4 km with the
  * north-east quarter missing) with a dense cluster and a scatter. */
-#define W   69.20
-#define S   41.30
-#define MID 41.318
-#define E   69.248
-#define N   41.336
-#define MLN 69.224
+#define W 69.20 /* its south-west corner */
+#define S 41.30
 
 struct fixture {
 	char *dir;
@@ -211,19 +207,10 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	char path[700], id[32];
-	unsigned char wkb[128];
-	struct store_put_info info;
 	f->dir = testutil_tmpdir();
 	testutil_path(path, sizeof path, f->dir, "g.sqlite");
 	assert_int_equal(store_open(path, STORE_CREATE, &f->st), 0);
-	struct store_area d = {.code = "D1", .population = -1, .households = -1, .wkb = wkb};
-	d.wkb_len = testutil_square_wkb(wkb, W, S, MLN, N);
-	assert_int_equal(store_put_district(f->st, &d, &info), 0);
-	d.code = "D2";
-	d.wkb_len = testutil_square_wkb(wkb, MLN, S, E, MID);
-	assert_int_equal(store_put_district(f->st, &d, &info), 0);
-	assert_int_equal(store_ensure_category(f->st, "theft", "Theft"), 0);
-	assert_int_equal(store_ensure_category(f->st, "fraud", "Fraud"), 0);
+	testutil_l_district(f->st);
 	const int64_t t0 = 1772409600LL;
 	/* 80 thefts within 150 m of one point, 60 frauds spread evenly. */
 	for (int k = 0; k < 80; k++) {
