@@ -8,6 +8,7 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
+import { analysisFiltersChanged, analysisStart } from './analysis.js';
 import { coverageStart } from './coverage.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
@@ -25,6 +26,7 @@ import {
 	translate,
 } from './i18n.js';
 import { printUrl } from './print.js';
+import { suggestStart } from './suggest.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 
 /* The daemon's tile layers, bottom to top; `data` layers depend on the
@@ -1090,6 +1092,7 @@ function filtersChanged() {
 	renderSummary();
 	loadLegend();
 	loadCard();
+	analysisFiltersChanged();
 }
 
 /* ---------- status line ---------- */
@@ -1189,6 +1192,7 @@ function refreshData() {
 	renderStatus();
 	loadLegend();
 	if (state.selected) loadCard();
+	analysisFiltersChanged();
 }
 
 /* A ring where the change happened, for a minute. */
@@ -1308,9 +1312,11 @@ async function start(me) {
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
+	analysisStart({ L, map: state.map, api, el, bounds: () => state.bounds, filterParams, dataVersion: () => state.dataVersion, showError });
 	startEvents();
 	if (planner) {
 		coverageStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, showError });
+		suggestStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, toast, showError });
 		plannerStart({
 			L: globalThis.L,
 			map: state.map,

@@ -88,6 +88,12 @@ function notify() {
 	for (const fn of plan.listeners) fn(arg);
 }
 
+/* Loads the zones again after a write made elsewhere (the suggested plan
+ * saved as zones); the listeners of plannerOnChange() follow. */
+export async function plannerReload() {
+	if (plan.active) await loadZones();
+}
+
 const HOTSPOT_STYLE = { color: '#7a0019', weight: 2, dashArray: '4 3', fillColor: '#bd0026', fillOpacity: 0.08 };
 
 /* fn(rank) gives the path style of the hotspot of that rank drawn by the

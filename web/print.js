@@ -20,3 +20,13 @@ export function printUrl(kind, code, filter, { lang, layers = [], paper = '', la
 	if (atlas) p.set('atlas', '1');
 	return `print/${kind}/${encodeURIComponent(code)}.pdf?${p}`;
 }
+
+/* The path of a planner's print: doc 'coverage' (format 'pdf') or 'roster'
+ * ('pdf' or 'csv') of the planner's arg { shift, weekdays, from, to }, the
+ * zones valid on date (none: every zone) and the page's language. */
+export function planPrintUrl(doc, format, arg, { date = '', lang = '' } = {}) {
+	const p = new URLSearchParams({ shift: arg.shift, weekdays: arg.weekdays, from: arg.from, to: arg.to });
+	if (date) p.set('date', date);
+	if (lang) p.set('lang', lang);
+	return `print/${doc}.${format}?${p}`;
+}

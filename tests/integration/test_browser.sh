@@ -2,7 +2,9 @@
 # log in with a token, tiles on the map, the language switch, a live offence
 # refreshing the heatmap, a mahalla's figures; and the planning mode
 # (tests/browser/test_planner.mjs): draw, assign, save, warn, hide, undo; the coverage panel,
-# dosage view, live units and print links (tests/browser/test_coverage.mjs). Skipped (77) when the npm
+# dosage view, live units and print links (tests/browser/test_coverage.mjs); the analysis panel
+# (Gi*), the suggested plan saved as zones and the planner's prints
+# (tests/browser/test_analysis.mjs). Skipped (77) when the npm
 # packages, Chromium or node are missing. The last screenshot goes to
 # $POSBON_SCREENSHOT (default /tmp/viewer.png).
 . "$(dirname "$0")/common.sh"
@@ -56,7 +58,7 @@ check "Geoman's folder does not lead outside it" \
 if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
 	POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
 	node --test --test-concurrency=1 "$SRC/tests/browser/test_viewer.mjs" "$SRC/tests/browser/test_planner.mjs" \
-		"$SRC/tests/browser/test_coverage.mjs"; then
+		"$SRC/tests/browser/test_coverage.mjs" "$SRC/tests/browser/test_analysis.mjs"; then
 	check "browser test" ok ok
 else
 	check "browser test" failed ok

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { printUrl } from '../../web/print.js';
+import { planPrintUrl, printUrl } from '../../web/print.js';
 
 test('a mahalla with the viewer\'s language, filters and layers', () => {
 	const filter = new URLSearchParams({ from: '2026-10-27T13:00', to: '2026-11-25T12:59', hours: '18-02' });
@@ -28,4 +28,15 @@ test('a district on A3 landscape as an atlas; layers a page cannot draw are left
 test('no layers shown: the page\'s own default', () => {
 	const u = new URL(printUrl('mahalla', 'M02', new URLSearchParams(), { lang: 'en', layers: [] }), 'http://x/');
 	assert.equal(u.searchParams.has('layers'), false);
+});
+
+test('the planner\'s prints: coverage and roster of the shift, period, date and language', () => {
+	const arg = { shift: '18:00-02:00', weekdays: 'fri,sat', from: '2026-10-01', to: '2026-11-25' };
+	const u = new URL(planPrintUrl('roster', 'csv', arg, { date: '2026-11-30', lang: 'uz' }), 'http://x/');
+	assert.equal(u.pathname, '/print/roster.csv');
+	assert.deepEqual(Object.fromEntries(u.searchParams), { shift: '18:00-02:00', weekdays: 'fri,sat', from: '2026-10-01', to: '2026-11-25', date: '2026-11-30', lang: 'uz' });
+	const c = new URL(planPrintUrl('coverage', 'pdf', arg), 'http://x/');
+	assert.equal(c.pathname, '/print/coverage.pdf');
+	assert.equal(c.searchParams.has('date'), false, 'no date: every zone');
+	assert.equal(c.searchParams.has('lang'), false);
 });

@@ -1,0 +1,63 @@
+// web/analysis.js and web/suggest.js under node: the queries of Gi* and the
+// suggested plan, the Gi* legend's rows, next Monday and the comparison
+// of the suggested plan with the current zones.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { GISTAR_BINS, gistarQuery, gistarRows } from '../../web/analysis.js';
+import { nextMonday, planQuery, planRows } from '../../web/suggest.js';
+
+test('the Gi* query is the filter, with fdr=true only when asked', () => {
+	const filter = new URLSearchParams({ from: '2026-10-01', to: '2026-11-25', hours: '18-02' });
+	assert.equal(gistarQuery(filter, false).toString(), 'from=2026-10-01&to=2026-11-25&hours=18-02');
+	assert.equal(gistarQuery(filter, true).get('fdr'), 'true');
+	assert.equal(filter.has('fdr'), false, 'the filter is not changed');
+});
+
+test('the Gi* rows: hot 99% to cold 99% with the answer\'s counts and ArcGIS colours', () => {
+	const rows = gistarRows({ bins: { '-3': 0, '-2': 4, '-1': 524, 0: 2837, 1: 28, 2: 46, 3: 319 } });
+	assert.deepEqual(rows.map((r) => r.bin), GISTAR_BINS);
+	assert.deepEqual(rows.map((r) => r.cells), [319, 46, 28, 524, 4, 0]);
+	assert.deepEqual(rows.map((r) => `${r.kind}${r.confidence}`), ['hot99', 'hot95', 'hot90', 'cold90', 'cold95', 'cold99']);
+	assert.equal(rows[0].colour, '#d62f27');
+	assert.equal(rows[5].colour, '#4575b5');
+	assert.deepEqual(gistarRows({}).map((r) => r.cells), [0, 0, 0, 0, 0, 0], 'missing bins count none');
+});
+
+test('next Monday: strictly after the day, across months and years', () => {
+	assert.equal(nextMonday('2026-11-25'), '2026-11-30'); /* a Wednesday */
+	assert.equal(nextMonday('2026-11-30'), '2026-12-07'); /* a Monday: the week after */
+	assert.equal(nextMonday('2026-12-29'), '2027-01-04');
+	assert.equal(nextMonday('2026-11-29'), '2026-11-30'); /* a Sunday */
+});
+
+test('the plan query carries the shift, its weekdays, the period and valid_from when saving', () => {
+	const arg = { shift: '18:00-02:00', weekdays: 'fri', from: '2026-10-01', to: '2026-11-25' };
+	assert.equal(planQuery(arg).toString(), 'shift=18%3A00-02%3A00&weekdays=fri&from=2026-10-01&to=2026-11-25');
+	assert.equal(planQuery(arg, '2026-11-30').get('valid_from'), '2026-11-30');
+});
+
+test('the comparison joins units by service and unit and sums a unit\'s current zones', () => {
+	const feature = (service, unit, share, visits) => ({ properties: { service, unit, share, minutes: 480, minutes_used: 400, visits } });
+	const fc = {
+		share: 0.8,
+		features: [feature('ppx', 'P1', 0.5, 8), feature('youth', 'Y1', 0.3, 4)],
+		current: {
+			share: 0.45,
+			units: [
+				{ service: 'ppx', unit: 'P1', minutes: 480, share: 0.1 },
+				{ service: 'ppx', unit: 'P1', minutes: 480, share: 0.15 },
+				{ service: 'ypx', unit: 'R1', minutes: 120, share: 0.2 },
+			],
+		},
+	};
+	const c = planRows(fc);
+	assert.equal(c.suggested, 0.8);
+	assert.equal(c.current, 0.45);
+	assert.deepEqual(c.rows.map((r) => [r.unit, r.suggested, r.current, r.visits]), [
+		['P1', 0.5, 0.25, 8],
+		['Y1', 0.3, null, 4],
+		['R1', null, 0.2, null],
+	]);
+	assert.equal(c.rows[2].minutes, 120);
+});
