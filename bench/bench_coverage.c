@@ -197,7 +197,7 @@ int main(int argc, char **argv)
 			rc = coverage_compute(ds, sh, &set, &cp, &c);
 		cov_ms[k] = clock_ms() - t0;
 		if (rc == 0)
-			printf("%s %s: %5zu offences, %3zu zones in play, %3zu hotspots (%zu gaps, "
+			printf("%s %s: %7.1f offences, %3zu zones in play, %3zu hotspots (%zu gaps, "
 			       "%zu "
 			       "covered, %zu joint, %zu overlaps); hotspots %.1f ms, coverage %.1f "
 			       "ms\n",
