@@ -11,6 +11,7 @@
 #include "gistar.h"
 
 #include "err.h"
+#include "hotspot.h"
 #include "tilemath.h"
 #include "timeparse.h"
 #include "utm.h"
@@ -422,8 +423,9 @@ static int count_offences(const dataset *ds, utm *u, struct gistar_result *r)
 		i = i < 0 ? 0 : i >= r->width ? r->width - 1 : i;
 		j = j < 0 ? 0 : j >= r->height ? r->height - 1 : j;
 		size_t c = (size_t)j * r->width + i;
-		r->count[c]++;
-		r->offences += r->mask[c];
+		/* Weights are the offences' aoristic shares of the hours filtered. */
+		r->count[c] += pts.w[k];
+		r->offences += r->mask[c] * pts.w[k];
 	}
 	dataset_points_free(&pts);
 	return rc;
@@ -558,8 +560,8 @@ static json_t *cell_feature(const struct gistar_result *r, utm *u, size_t c, int
 	json_t *ring = json_array();
 	for (int k = 0; ring && k < 5; k++)
 		json_array_append_new(ring, json_pack("[f,f]", x[k], y[k]));
-	return json_pack("{s:s, s:{s:i, s:i, s:I, s:f, s:f, s:i}, s:{s:s, s:[o]}}", "type",
-	                 "Feature", "properties", "i", i, "j", j, "count", (json_int_t)r->count[c],
+	return json_pack("{s:s, s:{s:i, s:i, s:o, s:f, s:f, s:i}, s:{s:s, s:[o]}}", "type",
+	                 "Feature", "properties", "i", i, "j", j, "count", hotspot_count_json(r->count[c]),
 	                 "z", r->z[c], "p", r->p[c], "bin", r->bin[c], "geometry", "type",
 	                 "Polygon", "coordinates", ring);
 }
@@ -601,12 +603,12 @@ int gistar_geojson(const struct gistar_result *r, json_t **out)
 	char crs[24];
 	snprintf(crs, sizeof crs, "EPSG:%d", r->epsg);
 	*out = json_pack("{s:s, s:o, s:s, s:[f,f], s:f, s:i, s:i, s:f, s:s, s:o, s:b, s:b, s:I, "
-	                 "s:I, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
+	                 "s:o, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 	                 "type", "FeatureCollection", "features", features, "crs", crs, "origin",
 	                 r->x0, r->y0, "cell_m", r->cell, "width", r->width, "height", r->height,
 	                 "band_m", r->band, "band_source", gistar_band_source_name(r->band_source),
 	                 "steps", steps_json(r), "fdr", r->fdr, "whole_grid", r->whole_grid,
-	                 "cells", (json_int_t)r->cells, "offences", (json_int_t)r->offences, "mean",
+	                 "cells", (json_int_t)r->cells, "offences", hotspot_count_json(r->offences), "mean",
 	                 r->mean, "sd", r->sd, "bins", "-3", (json_int_t)r->bins[0], "-2",
 	                 (json_int_t)r->bins[1], "-1", (json_int_t)r->bins[2], "0",
 	                 (json_int_t)r->bins[3], "1", (json_int_t)r->bins[4], "2",
