@@ -857,23 +857,24 @@ int coverage_json(const struct coverage *c, json_t **out)
 	}
 	if (c->set->has_shift)
 		shift_format(&c->set->shift, shift, sizeof shift);
-	*out = hotspots && mahallas
-	           ? json_pack("{s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:o, s:o, s:o, "
-	                       "s:o, s:I, s:I, s:I, s:I}",
-	                       "period", "from", hotspot_time_json(c->set->filter.from), "to",
-	                       hotspot_time_json(c->set->filter.to), "shift",
-	                       c->set->has_shift ? json_string(shift) : json_null(), "date",
-	                       text_or_null(c->date), "offences", hotspot_count_json(c->offences),
-	                       "hotspot_offences", hotspot_count_json(c->hotspot_offences),
-	                       "offences_in_zones", hotspot_count_json(c->offences_in_zones), "zones",
-	                       (json_int_t)c->zones, "district_area_m2", c->set->district_area_m2,
-	                       "hotspots", hotspots, "units", groups_json(c->units, c->n_units, 1),
-	                       "services", groups_json(c->services, c->n_services, 0), "mahallas",
-	                       mahallas, "gaps", (json_int_t)c->counts[COVERAGE_GAP], "covered",
-	                       (json_int_t)c->counts[COVERAGE_COVERED], "joint",
-	                       (json_int_t)c->counts[COVERAGE_JOINT], "overlaps",
-	                       (json_int_t)c->counts[COVERAGE_OVERLAP])
-	           : NULL;
+	*out =
+	    hotspots && mahallas
+	        ? json_pack("{s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:o, s:o, s:o, "
+	                    "s:o, s:I, s:I, s:I, s:I}",
+	                    "period", "from", hotspot_time_json(c->set->filter.from), "to",
+	                    hotspot_time_json(c->set->filter.to), "shift",
+	                    c->set->has_shift ? json_string(shift) : json_null(), "date",
+	                    text_or_null(c->date), "offences", hotspot_count_json(c->offences),
+	                    "hotspot_offences", hotspot_count_json(c->hotspot_offences),
+	                    "offences_in_zones", hotspot_count_json(c->offences_in_zones), "zones",
+	                    (json_int_t)c->zones, "district_area_m2", c->set->district_area_m2,
+	                    "hotspots", hotspots, "units", groups_json(c->units, c->n_units, 1),
+	                    "services", groups_json(c->services, c->n_services, 0), "mahallas",
+	                    mahallas, "gaps", (json_int_t)c->counts[COVERAGE_GAP], "covered",
+	                    (json_int_t)c->counts[COVERAGE_COVERED], "joint",
+	                    (json_int_t)c->counts[COVERAGE_JOINT], "overlaps",
+	                    (json_int_t)c->counts[COVERAGE_OVERLAP])
+	        : NULL;
 	if (!*out) {
 		json_decref(hotspots);
 		json_decref(mahallas);
@@ -908,8 +909,8 @@ int coverage_csv(const struct coverage *c, FILE *f)
 		for (size_t j = 0; j < (ch->n_covered_by ? ch->n_covered_by : 1); j++) {
 			const struct coverage_assignment *a =
 			    ch->n_covered_by ? &c->assignments[ch->covered_by[j]] : NULL;
-			fprintf(f, "%d,%s,%.10g,%.1f,", ch->h->rank, coverage_status_name(ch->status),
-			        ch->h->offences, ch->h->area_m2);
+			fprintf(f, "%d,%s,%.10g,%.1f,", ch->h->rank,
+			        coverage_status_name(ch->status), ch->h->offences, ch->h->area_m2);
 			csv_field(f, a ? a->z->external_id : NULL);
 			fputc(',', f);
 			csv_field(f, a ? a->a->service : NULL);

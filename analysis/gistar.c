@@ -561,9 +561,9 @@ static json_t *cell_feature(const struct gistar_result *r, utm *u, size_t c, int
 	for (int k = 0; ring && k < 5; k++)
 		json_array_append_new(ring, json_pack("[f,f]", x[k], y[k]));
 	return json_pack("{s:s, s:{s:i, s:i, s:o, s:f, s:f, s:i}, s:{s:s, s:[o]}}", "type",
-	                 "Feature", "properties", "i", i, "j", j, "count", hotspot_count_json(r->count[c]),
-	                 "z", r->z[c], "p", r->p[c], "bin", r->bin[c], "geometry", "type",
-	                 "Polygon", "coordinates", ring);
+	                 "Feature", "properties", "i", i, "j", j, "count",
+	                 hotspot_count_json(r->count[c]), "z", r->z[c], "p", r->p[c], "bin",
+	                 r->bin[c], "geometry", "type", "Polygon", "coordinates", ring);
 }
 
 static json_t *steps_json(const struct gistar_result *r)
@@ -608,8 +608,8 @@ int gistar_geojson(const struct gistar_result *r, json_t **out)
 	                 r->x0, r->y0, "cell_m", r->cell, "width", r->width, "height", r->height,
 	                 "band_m", r->band, "band_source", gistar_band_source_name(r->band_source),
 	                 "steps", steps_json(r), "fdr", r->fdr, "whole_grid", r->whole_grid,
-	                 "cells", (json_int_t)r->cells, "offences", hotspot_count_json(r->offences), "mean",
-	                 r->mean, "sd", r->sd, "bins", "-3", (json_int_t)r->bins[0], "-2",
+	                 "cells", (json_int_t)r->cells, "offences", hotspot_count_json(r->offences),
+	                 "mean", r->mean, "sd", r->sd, "bins", "-3", (json_int_t)r->bins[0], "-2",
 	                 (json_int_t)r->bins[1], "-1", (json_int_t)r->bins[2], "0",
 	                 (json_int_t)r->bins[3], "1", (json_int_t)r->bins[4], "2",
 	                 (json_int_t)r->bins[5], "3", (json_int_t)r->bins[6], "from",

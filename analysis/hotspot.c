@@ -97,8 +97,8 @@ static int take_offence(void *ctx, const struct dataset_offence *o, double share
 		return 0;
 	if (grow((void **)&k->on, &k->cap_on, k->n_on + 1, sizeof *k->on) < 0)
 		return ERR_NOMEM;
-	k->on[k->n_on++] = (struct onrec){(uint32_t)(fj * s->width + fi), o->category, o->hour,
-	                                  o->weekday, share};
+	k->on[k->n_on++] =
+	    (struct onrec){(uint32_t)(fj * s->width + fi), o->category, o->hour, o->weekday, share};
 	return 0;
 }
 
@@ -705,14 +705,14 @@ static json_t *hotspot_feature(const struct hotspot_set *set, const struct hotsp
                                const dataset *ds)
 {
 	int hour = hotspot_busiest_hour(h), day = hotspot_busiest_weekday(h);
-	json_t *props =
-	    json_pack("{s:i, s:o, s:f, s:f, s:I, s:f, s:[f,f], s:o, s:o, s:o, s:o, s:o}", "rank",
-	              h->rank, "offences", hotspot_count_json(h->offences), "share", h->share, "area_m2",
-	              h->area_m2, "cells", (json_int_t)h->cells, "peak_density", h->peak, "peak",
-	              h->peak_lon, h->peak_lat, "top_categories", top_categories_json(set, h, ds),
-	              "busiest_hour", hour < 0 ? json_null() : json_integer(hour),
-	              "busiest_weekday", day < 0 ? json_null() : json_integer(day), "hours",
-	              counts_json(h->hours, 24), "weekdays", counts_json(h->weekdays, 7));
+	json_t *props = json_pack(
+	    "{s:i, s:o, s:f, s:f, s:I, s:f, s:[f,f], s:o, s:o, s:o, s:o, s:o}", "rank", h->rank,
+	    "offences", hotspot_count_json(h->offences), "share", h->share, "area_m2", h->area_m2,
+	    "cells", (json_int_t)h->cells, "peak_density", h->peak, "peak", h->peak_lon,
+	    h->peak_lat, "top_categories", top_categories_json(set, h, ds), "busiest_hour",
+	    hour < 0 ? json_null() : json_integer(hour), "busiest_weekday",
+	    day < 0 ? json_null() : json_integer(day), "hours", counts_json(h->hours, 24),
+	    "weekdays", counts_json(h->weekdays, 7));
 	return json_pack("{s:s, s:i, s:o, s:o}", "type", "Feature", "id", h->rank, "properties",
 	                 props, "geometry", polygon_json(&h->poly));
 }
@@ -728,18 +728,18 @@ int hotspot_geojson(const struct hotspot_set *set, const dataset *ds, json_t **o
 		}
 	if (set->has_shift)
 		shift_format(&set->shift, shift, sizeof shift);
-	*out = features
-	           ? json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:o, s:o, s:o, "
-	                       "s:o, s:s}",
-	                       "type", "FeatureCollection", "features", features, "threshold",
-	                       set->threshold, "district_area_m2", set->district_area_m2,
-	                       "hotspot_area_m2", set->hotspot_area_m2, "share", set->share,
-	                       "cell_m", set->cell, "bandwidth_m", set->bandwidth, "kernel",
-	                       kde_kernel_name(set->kernel), "offences", hotspot_count_json(set->offences),
-	                       "from", time_json(set->filter.from), "to", time_json(set->filter.to),
-	                       "shift", set->has_shift ? json_string(shift) : json_null(), "units",
-	                       "offences per km2 over the period")
-	           : NULL;
+	*out = features ? json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:o, s:o, s:o, "
+	                            "s:o, s:s}",
+	                            "type", "FeatureCollection", "features", features, "threshold",
+	                            set->threshold, "district_area_m2", set->district_area_m2,
+	                            "hotspot_area_m2", set->hotspot_area_m2, "share", set->share,
+	                            "cell_m", set->cell, "bandwidth_m", set->bandwidth, "kernel",
+	                            kde_kernel_name(set->kernel), "offences",
+	                            hotspot_count_json(set->offences), "from",
+	                            time_json(set->filter.from), "to", time_json(set->filter.to),
+	                            "shift", set->has_shift ? json_string(shift) : json_null(),
+	                            "units", "offences per km2 over the period")
+	                : NULL;
 	if (!*out)
 		return err_set(ERR_NOMEM, "hotspots: out of memory for the GeoJSON");
 	return 0;

@@ -857,7 +857,8 @@ static void count_array(const struct offence_array *a, const struct dataset_filt
 	for (size_t i = 0; i < a->n; i++) {
 		const struct dataset_offence *o = &a->v[i];
 		if (o->mahalla < n)
-			counts[o->mahalla] += category_weight(weights, o) * dataset_filter_weight(f, o);
+			counts[o->mahalla] +=
+			    category_weight(weights, o) * dataset_filter_weight(f, o);
 	}
 }
 

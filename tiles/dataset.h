@@ -38,25 +38,25 @@ typedef struct dataset dataset;
 
 #define DATASET_MAX_CATEGORIES 1024
 #define DATASET_MAX_SERVICES   256
-#define DATASET_NONE           0xFFFF /* no category / mahalla */
-#define DATASET_UNKNOWN        0xFF   /* hour or weekday not known */
-#define DATASET_GONE           0x80   /* precision flag of a replaced or deleted record */
+#define DATASET_NONE           0xFFFF    /* no category / mahalla */
+#define DATASET_UNKNOWN        0xFF      /* hour or weekday not known */
+#define DATASET_GONE           0x80      /* precision flag of a replaced or deleted record */
 #define DATASET_SPAN_LIMIT     (72 * 60) /* minutes: longer spans have no hour */
 #define DATASET_SPAN_CAP       0xFFFF    /* span minutes stored; longer spans keep this */
 #define DATASET_WEEK_HOURS     168
-#define DATASET_WEEK_WORDS     3         /* uint64_t words of an hours-of-week mask */
+#define DATASET_WEEK_WORDS     3 /* uint64_t words of an hours-of-week mask */
 
 /* One offence as rendering keeps it. */
 struct dataset_offence {
-	double x, y;       /* EPSG:3857 metres */
-	int64_t id;        /* offences.id in the store */
-	int64_t mid;       /* middle of the occurred span, UTC seconds; STORE_NO_TIME */
-	uint16_t category; /* index of dataset_category(), DATASET_NONE */
-	uint16_t mahalla;  /* index of dataset_mahalla(), DATASET_NONE */
-	uint8_t service;   /* index of dataset_service(), DATASET_UNKNOWN for none */
-	uint8_t hour;      /* local hour 0..23 or DATASET_UNKNOWN */
-	uint8_t weekday;   /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
-	uint8_t precision; /* enum store_precision, | DATASET_GONE once deleted */
+	double x, y;          /* EPSG:3857 metres */
+	int64_t id;           /* offences.id in the store */
+	int64_t mid;          /* middle of the occurred span, UTC seconds; STORE_NO_TIME */
+	uint16_t category;    /* index of dataset_category(), DATASET_NONE */
+	uint16_t mahalla;     /* index of dataset_mahalla(), DATASET_NONE */
+	uint8_t service;      /* index of dataset_service(), DATASET_UNKNOWN for none */
+	uint8_t hour;         /* local hour 0..23 or DATASET_UNKNOWN */
+	uint8_t weekday;      /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
+	uint8_t precision;    /* enum store_precision, | DATASET_GONE once deleted */
 	uint16_t week_minute; /* local start of the span, minutes after Monday 00:00 */
 	uint16_t span;        /* span length in minutes (0: exact), DATASET_SPAN_CAP at most */
 };
