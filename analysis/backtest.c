@@ -141,10 +141,12 @@ const char *backtest_method_name(enum backtest_method m)
 	return names[m];
 }
 
-/* An offence of the span in the district: its cell and time. */
+/* An offence of the span in the district: its cell, time and aoristic
+ * weight (its share of the shift's hours). */
 struct record {
 	int64_t t;
 	uint32_t cell;
+	float w;
 };
 
 struct work {
@@ -160,6 +162,7 @@ struct work {
 	size_t n_rec, cap_rec;
 	double *xs, *ys; /* offences being projected */
 	int64_t *ts;
+	float *ws;
 	size_t n_pending;
 	utm *u;
 	double *train, *test, *z, *pv, *score[BACKTEST_METHODS];
@@ -190,19 +193,19 @@ static int flush_pending(struct work *w)
 			w->rec = n;
 			w->cap_rec = cap;
 		}
-		w->rec[w->n_rec++] = (struct record){w->ts[k], (uint32_t)c};
+		w->rec[w->n_rec++] = (struct record){w->ts[k], (uint32_t)c, w->ws[k]};
 	}
 	w->n_pending = 0;
 	return rc;
 }
 
-static int take_offence(void *ctx, const struct dataset_offence *o)
+static int take_offence(void *ctx, const struct dataset_offence *o, double weight)
 {
 	struct work *w = ctx;
-	if (o->mid == STORE_NO_TIME ||
-	    (w->b->has_shift && !shift_match(&w->b->shift, o->hour, o->weekday)))
+	if (o->mid == STORE_NO_TIME)
 		return 0;
 	tile_merc_to_lonlat(o->x, o->y, &w->xs[w->n_pending], &w->ys[w->n_pending]);
+	w->ws[w->n_pending] = (float)weight;
 	w->ts[w->n_pending++] = o->mid;
 	return w->n_pending == PENDING ? flush_pending(w) : 0;
 }
@@ -216,14 +219,17 @@ static int gather(struct work *w, int64_t from, int64_t to)
 	       merc[4];
 	f.from = from;
 	f.to = to - 1;
+	if (w->b->has_shift)
+		shift_restrict(&w->b->shift, &f);
+	w->ws = malloc(PENDING * sizeof *w->ws);
 	w->xs = malloc(PENDING * sizeof *w->xs);
 	w->ys = malloc(PENDING * sizeof *w->ys);
 	w->ts = malloc(PENDING * sizeof *w->ts);
-	if (!w->xs || !w->ys || !w->ts)
+	if (!w->xs || !w->ys || !w->ts || !w->ws)
 		return nomem();
 	int rc = utm_box_merc(w->u, box, merc);
 	if (rc == 0)
-		rc = dataset_each(w->ds, merc, &f, take_offence, w);
+		rc = dataset_each_weighted(w->ds, merc, &f, take_offence, w);
 	return rc == 0 ? flush_pending(w) : rc;
 }
 
@@ -344,13 +350,13 @@ static int run_fold(struct work *w, size_t k, int latest)
 	for (size_t r = 0; r < w->n_rec; r++) {
 		int64_t t = w->rec[r].t;
 		if (t >= f->train_from && t < f->test_from)
-			w->train[w->rec[r].cell]++;
+			w->train[w->rec[r].cell] += w->rec[r].w;
 		else if (t >= f->test_from && t < f->test_to)
-			w->test[w->rec[r].cell]++;
+			w->test[w->rec[r].cell] += w->rec[r].w;
 	}
 	for (size_t c = 0; c < w->n_cells; c++) {
-		f->train_offences += (size_t)w->train[c];
-		f->test_offences += (size_t)w->test[c];
+		f->train_offences += w->train[c];
+		f->test_offences += w->test[c];
 	}
 	char period[80];
 	if (!f->train_offences || !f->test_offences) {
@@ -472,6 +478,7 @@ static void work_free(struct work *w)
 	free(w->cx);
 	free(w->cy);
 	free(w->rec);
+	free(w->ws);
 	free(w->xs);
 	free(w->ys);
 	free(w->ts);
@@ -612,11 +619,12 @@ int backtest_json(const struct backtest *b, json_t **out)
 	for (size_t k = 0; ok && k < b->n_folds; k++) {
 		const struct backtest_fold *f = &b->folds[k];
 		ok = json_array_append_new(
-		         folds, json_pack("{s:o, s:o, s:o, s:I, s:I}", "train_from",
+		         folds, json_pack("{s:o, s:o, s:o, s:o, s:o}", "train_from",
 		                          time_json(f->train_from), "test_from",
 		                          time_json(f->test_from), "test_to", time_json(f->test_to),
-		                          "train_offences", (json_int_t)f->train_offences,
-		                          "test_offences", (json_int_t)f->test_offences)) == 0;
+		                          "train_offences", hotspot_count_json(f->train_offences),
+		                          "test_offences", hotspot_count_json(f->test_offences))) ==
+		     0;
 	}
 	for (int m = 0; ok && m < BACKTEST_METHODS; m++) {
 		json_t *per = json_array(), *pts = json_array();

@@ -92,7 +92,7 @@ struct backtest_params {
 
 struct backtest_fold {
 	int64_t train_from, test_from, test_to; /* UTC seconds, test_to exclusive */
-	size_t train_offences, test_offences;   /* in the district's cells */
+	double train_offences, test_offences;   /* in the district's cells */
 	struct backtest_measure m[BACKTEST_METHODS];
 };
 

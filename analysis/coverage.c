@@ -362,6 +362,7 @@ void coverage_index_free(coverage_index *ix)
 /* A hotspot's offence inside a zone in play. */
 struct hit {
 	uint32_t hotspot, zone;
+	double w; /* the offence's aoristic share of the shift */
 };
 
 /* The computation's scratch, freed at the end of coverage_compute(). */
@@ -409,7 +410,7 @@ static size_t zones_at(struct work *w, double x, double y)
 
 /* Counts an offence inside zone z (in hotspot index hotspot, or -1) for
  * the zone's units and services, once per offence each. */
-static int count_in_zone(struct work *w, size_t z, int hotspot)
+static int count_in_zone(struct work *w, size_t z, int hotspot, double share)
 {
 	struct coverage *c = w->c;
 	for (size_t k = w->zone_first[z]; k < w->zone_end[z]; k++) {
@@ -420,8 +421,8 @@ static int count_in_zone(struct work *w, size_t z, int hotspot)
 			if (*stamp[i] == w->seq)
 				continue;
 			*stamp[i] = w->seq;
-			g[i]->offences++;
-			g[i]->hotspot_offences += hotspot >= 0;
+			g[i]->offences += share;
+			g[i]->hotspot_offences += hotspot >= 0 ? share : 0;
 		}
 	}
 	if (hotspot < 0)
@@ -434,24 +435,21 @@ static int count_in_zone(struct work *w, size_t z, int hotspot)
 		w->hits = h;
 		w->cap_hits = cap;
 	}
-	w->hits[w->n_hits++] = (struct hit){(uint32_t)hotspot, (uint32_t)z};
+	w->hits[w->n_hits++] = (struct hit){(uint32_t)hotspot, (uint32_t)z, share};
 	return 0;
 }
 
-static int take_offence(void *ctx, const struct dataset_offence *o)
+static int take_offence(void *ctx, const struct dataset_offence *o, double share)
 {
 	struct work *w = ctx;
-	/* Without a shift the hotspots took every offence, its hour known or not. */
-	if (w->set->has_shift && !shift_match(w->shift, o->hour, o->weekday))
-		return 0;
-	w->c->offences++;
+	w->c->offences += share;
 	w->seq++;
 	int h = hotspot_index_at(w->set, o->x, o->y);
-	w->c->hotspot_offences += h >= 0;
+	w->c->hotspot_offences += h >= 0 ? share : 0;
 	size_t n = zones_at(w, o->x, o->y);
-	w->c->offences_in_zones += n > 0;
+	w->c->offences_in_zones += n > 0 ? share : 0;
 	for (size_t i = 0; i < n; i++) {
-		int rc = count_in_zone(w, w->found[i], h);
+		int rc = count_in_zone(w, w->found[i], h, share);
 		if (rc < 0)
 			return rc;
 	}
@@ -575,7 +573,7 @@ static int group_figures(struct work *w, GEOSContextHandle_t gh, int units)
 			if (u)
 				GEOSGeom_destroy_r(gh, u);
 		}
-		gr->offence_share = c->offences ? (double)gr->offences / (double)c->offences : 0;
+		gr->offence_share = c->offences > 0 ? gr->offences / c->offences : 0;
 		gr->hotspot_offence_share =
 		    c->hotspot_offences ? (double)gr->hotspot_offences / (double)c->hotspot_offences
 		                        : 0;
@@ -652,10 +650,11 @@ static int hotspot_statuses(struct work *w)
 		}
 		while (h0 < w->n_hits && w->hits[h0].hotspot == i) {
 			size_t run = h0;
+			double inside = 0;
 			while (run < w->n_hits && w->hits[run].hotspot == i &&
 			       w->hits[run].zone == w->hits[h0].zone)
-				run++;
-			if (2 * (run - h0) >= h->offences)
+				inside += w->hits[run++].w;
+			if (2 * inside >= h->offences)
 				zones[n++] = w->hits[h0].zone;
 			h0 = run;
 		}
@@ -734,13 +733,14 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
 		rc = nomem();
 		goto out;
 	}
-	/* The offences the hotspots were found from: their filter and shift. */
+	/* The offences the hotspots were found from: their filter and shift
+	 * (without one, every offence, its hour known or not). */
 	struct dataset_filter f = set->filter;
-	f.hours &= shift_hours(w.shift);
+	shift_restrict(w.shift, &f);
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = select_duty(&w, sh, day)) < 0 ||
-	    (rc = dataset_each(ds, world, &f, take_offence, &w)) < 0 ||
+	    (rc = dataset_each_weighted(ds, world, &f, take_offence, &w)) < 0 ||
 	    (rc = hotspot_statuses(&w)) < 0 || (rc = group_figures(&w, gh, 1)) < 0 ||
 	    (rc = group_figures(&w, gh, 0)) < 0 || (rc = mahalla_lists(&w, sh)) < 0)
 		goto out;
@@ -819,9 +819,9 @@ static json_t *groups_json(const struct coverage_group *g, size_t n, int units)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++) {
 		json_t *o = json_pack(
-		    "{s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:o}", "service", g[i].service,
-		    "zones", (json_int_t)g[i].zones, "offences", (json_int_t)g[i].offences,
-		    "hotspot_offences", (json_int_t)g[i].hotspot_offences, "zone_area_m2",
+		    "{s:s, s:I, s:o, s:o, s:f, s:f, s:f, s:f, s:o}", "service", g[i].service,
+		    "zones", (json_int_t)g[i].zones, "offences", hotspot_count_json(g[i].offences),
+		    "hotspot_offences", hotspot_count_json(g[i].hotspot_offences), "zone_area_m2",
 		    g[i].zone_area_m2, "offence_share", g[i].offence_share, "hotspot_offence_share",
 		    g[i].hotspot_offence_share, "area_share", g[i].area_share, "pai",
 		    number_or_null(g[i].pai));
@@ -839,8 +839,8 @@ int coverage_json(const struct coverage *c, json_t **out)
 	for (size_t i = 0; hotspots && i < c->n_hotspots; i++) {
 		const struct coverage_hotspot *ch = &c->hotspots[i];
 		json_array_append_new(
-		    hotspots, json_pack("{s:i, s:I, s:f, s:s, s:I, s:o}", "rank", ch->h->rank,
-		                        "offences", (json_int_t)ch->h->offences, "area_m2",
+		    hotspots, json_pack("{s:i, s:o, s:f, s:s, s:I, s:o}", "rank", ch->h->rank,
+		                        "offences", hotspot_count_json(ch->h->offences), "area_m2",
 		                        ch->h->area_m2, "status", coverage_status_name(ch->status),
 		                        "services", (json_int_t)ch->services, "covered_by",
 		                        assignments_json(c, ch->covered_by, ch->n_covered_by)));
@@ -857,23 +857,24 @@ int coverage_json(const struct coverage *c, json_t **out)
 	}
 	if (c->set->has_shift)
 		shift_format(&c->set->shift, shift, sizeof shift);
-	*out = hotspots && mahallas
-	           ? json_pack("{s:{s:o, s:o}, s:o, s:o, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:o, "
-	                       "s:o, s:I, s:I, s:I, s:I}",
-	                       "period", "from", hotspot_time_json(c->set->filter.from), "to",
-	                       hotspot_time_json(c->set->filter.to), "shift",
-	                       c->set->has_shift ? json_string(shift) : json_null(), "date",
-	                       text_or_null(c->date), "offences", (json_int_t)c->offences,
-	                       "hotspot_offences", (json_int_t)c->hotspot_offences,
-	                       "offences_in_zones", (json_int_t)c->offences_in_zones, "zones",
-	                       (json_int_t)c->zones, "district_area_m2", c->set->district_area_m2,
-	                       "hotspots", hotspots, "units", groups_json(c->units, c->n_units, 1),
-	                       "services", groups_json(c->services, c->n_services, 0), "mahallas",
-	                       mahallas, "gaps", (json_int_t)c->counts[COVERAGE_GAP], "covered",
-	                       (json_int_t)c->counts[COVERAGE_COVERED], "joint",
-	                       (json_int_t)c->counts[COVERAGE_JOINT], "overlaps",
-	                       (json_int_t)c->counts[COVERAGE_OVERLAP])
-	           : NULL;
+	*out =
+	    hotspots && mahallas
+	        ? json_pack("{s:{s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:o, s:o, s:o, "
+	                    "s:o, s:I, s:I, s:I, s:I}",
+	                    "period", "from", hotspot_time_json(c->set->filter.from), "to",
+	                    hotspot_time_json(c->set->filter.to), "shift",
+	                    c->set->has_shift ? json_string(shift) : json_null(), "date",
+	                    text_or_null(c->date), "offences", hotspot_count_json(c->offences),
+	                    "hotspot_offences", hotspot_count_json(c->hotspot_offences),
+	                    "offences_in_zones", hotspot_count_json(c->offences_in_zones), "zones",
+	                    (json_int_t)c->zones, "district_area_m2", c->set->district_area_m2,
+	                    "hotspots", hotspots, "units", groups_json(c->units, c->n_units, 1),
+	                    "services", groups_json(c->services, c->n_services, 0), "mahallas",
+	                    mahallas, "gaps", (json_int_t)c->counts[COVERAGE_GAP], "covered",
+	                    (json_int_t)c->counts[COVERAGE_COVERED], "joint",
+	                    (json_int_t)c->counts[COVERAGE_JOINT], "overlaps",
+	                    (json_int_t)c->counts[COVERAGE_OVERLAP])
+	        : NULL;
 	if (!*out) {
 		json_decref(hotspots);
 		json_decref(mahallas);
@@ -908,8 +909,8 @@ int coverage_csv(const struct coverage *c, FILE *f)
 		for (size_t j = 0; j < (ch->n_covered_by ? ch->n_covered_by : 1); j++) {
 			const struct coverage_assignment *a =
 			    ch->n_covered_by ? &c->assignments[ch->covered_by[j]] : NULL;
-			fprintf(f, "%d,%s,%zu,%.1f,", ch->h->rank, coverage_status_name(ch->status),
-			        ch->h->offences, ch->h->area_m2);
+			fprintf(f, "%d,%s,%.10g,%.1f,", ch->h->rank,
+			        coverage_status_name(ch->status), ch->h->offences, ch->h->area_m2);
 			csv_field(f, a ? a->z->external_id : NULL);
 			fputc(',', f);
 			csv_field(f, a ? a->a->service : NULL);

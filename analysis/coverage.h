@@ -81,8 +81,8 @@ struct coverage_hotspot {
 struct coverage_group {
 	const char *service, *unit; /* unit NULL: an assignment without a unit */
 	size_t zones;               /* zones in play with it */
-	size_t offences;            /* offences of the shift inside its zones */
-	size_t hotspot_offences;    /* of those, in a hotspot */
+	double offences;            /* offences of the shift inside its zones (aoristic) */
+	double hotspot_offences;    /* of those, in a hotspot */
 	double zone_area_m2;        /* ground area of the union of its zones */
 	double offence_share;       /* offences / the shift's offences */
 	double hotspot_offence_share;
@@ -99,9 +99,9 @@ struct coverage_mahalla {
 struct coverage {
 	const struct hotspot_set *set;           /* period, shift, figures of the hotspots */
 	const char *date;                        /* as given (borrowed), NULL */
-	size_t offences;                         /* of the filter and shift, anywhere */
-	size_t hotspot_offences;                 /* in any hotspot */
-	size_t offences_in_zones;                /* inside at least one zone in play */
+	double offences;                         /* of the filter and shift, anywhere (aoristic) */
+	double hotspot_offences;                 /* in any hotspot */
+	double offences_in_zones;                /* inside at least one zone in play */
 	size_t zones;                            /* zones in play */
 	struct coverage_assignment *assignments; /* by zone, then as stored */
 	size_t n_assignments;

@@ -11,6 +11,7 @@
 #include "gistar.h"
 
 #include "err.h"
+#include "hotspot.h"
 #include "tilemath.h"
 #include "timeparse.h"
 #include "utm.h"
@@ -421,7 +422,8 @@ int gistar_count(const dataset *ds, utm *u, const struct dataset_filter *f,
 		int j = (int)floor((r->y0 - pts.pts[k].y) / r->cell);
 		i = i < 0 ? 0 : i >= r->width ? r->width - 1 : i;
 		j = j < 0 ? 0 : j >= r->height ? r->height - 1 : j;
-		count[(size_t)j * r->width + i]++;
+		/* Weights are the offences' aoristic shares of the hours filtered. */
+		count[(size_t)j * r->width + i] += pts.w ? pts.w[k] : 1;
 	}
 	dataset_points_free(&pts);
 	return rc;
@@ -433,7 +435,7 @@ static int count_offences(const dataset *ds, utm *u, struct gistar_result *r)
 	int rc = gistar_count(ds, u, &r->filter, r, r->count);
 	for (size_t c = 0; c < (size_t)r->width * r->height; c++)
 		if (r->mask[c])
-			r->offences += (size_t)r->count[c];
+			r->offences += r->count[c];
 	return rc;
 }
 
@@ -577,9 +579,9 @@ static json_t *cell_feature(const struct gistar_result *r, utm *u, size_t c, int
 	json_t *geometry;
 	if ((*rc = gistar_cell_polygon(r, u, c, &geometry)) < 0)
 		return NULL;
-	return json_pack("{s:s, s:{s:i, s:i, s:I, s:f, s:f, s:i}, s:o}", "type", "Feature",
+	return json_pack("{s:s, s:{s:i, s:i, s:o, s:f, s:f, s:i}, s:o}", "type", "Feature",
 	                 "properties", "i", (int)(c % (size_t)r->width), "j",
-	                 (int)(c / (size_t)r->width), "count", (json_int_t)r->count[c], "z",
+	                 (int)(c / (size_t)r->width), "count", hotspot_count_json(r->count[c]), "z",
 	                 r->z[c], "p", r->p[c], "bin", r->bin[c], "geometry", geometry);
 }
 
@@ -620,13 +622,13 @@ int gistar_geojson(const struct gistar_result *r, json_t **out)
 	char crs[24];
 	snprintf(crs, sizeof crs, "EPSG:%d", r->epsg);
 	*out = json_pack("{s:s, s:o, s:s, s:[f,f], s:f, s:i, s:i, s:f, s:s, s:o, s:b, s:b, s:I, "
-	                 "s:I, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
+	                 "s:o, s:f, s:f, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 	                 "type", "FeatureCollection", "features", features, "crs", crs, "origin",
 	                 r->x0, r->y0, "cell_m", r->cell, "width", r->width, "height", r->height,
 	                 "band_m", r->band, "band_source", gistar_band_source_name(r->band_source),
 	                 "steps", steps_json(r), "fdr", r->fdr, "whole_grid", r->whole_grid,
-	                 "cells", (json_int_t)r->cells, "offences", (json_int_t)r->offences, "mean",
-	                 r->mean, "sd", r->sd, "bins", "-3", (json_int_t)r->bins[0], "-2",
+	                 "cells", (json_int_t)r->cells, "offences", hotspot_count_json(r->offences),
+	                 "mean", r->mean, "sd", r->sd, "bins", "-3", (json_int_t)r->bins[0], "-2",
 	                 (json_int_t)r->bins[1], "-1", (json_int_t)r->bins[2], "0",
 	                 (json_int_t)r->bins[3], "1", (json_int_t)r->bins[4], "2",
 	                 (json_int_t)r->bins[5], "3", (json_int_t)r->bins[6], "from",

@@ -101,10 +101,10 @@ struct gistar_result {
 	size_t n_steps;
 	double step_band[GISTAR_STEPS], step_i[GISTAR_STEPS], step_z[GISTAR_STEPS];
 	size_t cells;        /* analysed (in the district, or all) */
-	size_t offences;     /* counted in the analysed cells */
+	double offences;     /* counted in the analysed cells (aoristic shares) */
 	double mean, sd;     /* of the counts over the analysed cells (sd: divisor n) */
 	size_t bins[7];      /* analysed cells per bin, bins[b + 3] for bin b */
-	double *count;       /* width x height, row 0 north: offences per cell */
+	double *count;       /* width x height, row 0 north: offences per cell (aoristic) */
 	unsigned char *mask; /* 1: analysed */
 	double *z, *p;       /* NAN outside the mask */
 	signed char *bin;    /* -3 .. 3, 0 outside the mask */

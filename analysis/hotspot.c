@@ -30,6 +30,7 @@ struct onrec {
 	uint32_t cell;
 	uint16_t category;
 	uint8_t hour, weekday;
+	double w; /* aoristic share in the shift's hours (dataset.h) */
 };
 
 /* The computation's scratch, freed at the end of hotspot_find(). */
@@ -74,13 +75,11 @@ static int grow(void **buf, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int take_offence(void *ctx, const struct dataset_offence *o)
+static int take_offence(void *ctx, const struct dataset_offence *o, double share)
 {
 	struct work *k = ctx;
 	struct hotspot_set *s = k->set;
-	if (k->p->shift && !shift_match(k->p->shift, o->hour, o->weekday))
-		return 0;
-	s->offences++;
+	s->offences += share;
 	if (o->x >= k->reach[0] && o->x <= k->reach[2] && o->y >= k->reach[1] &&
 	    o->y <= k->reach[3]) {
 		size_t cap = k->cap_pts;
@@ -91,7 +90,7 @@ static int take_offence(void *ctx, const struct dataset_offence *o)
 		int weighed =
 		    k->p->weights && o->category != DATASET_NONE && o->category < s->n_categories;
 		k->pts[k->n_pts] = (struct kde_point){o->x, o->y};
-		k->w[k->n_pts++] = weighed ? k->p->weights[o->category] : 1.0;
+		k->w[k->n_pts++] = (weighed ? k->p->weights[o->category] : 1.0) * share;
 	}
 	double fi = floor((o->x - s->x0) / s->cell_merc), fj = floor((s->y0 - o->y) / s->cell_merc);
 	if (fi < 0 || fj < 0 || fi >= s->width || fj >= s->height)
@@ -99,7 +98,7 @@ static int take_offence(void *ctx, const struct dataset_offence *o)
 	if (grow((void **)&k->on, &k->cap_on, k->n_on + 1, sizeof *k->on) < 0)
 		return ERR_NOMEM;
 	k->on[k->n_on++] =
-	    (struct onrec){(uint32_t)(fj * s->width + fi), o->category, o->hour, o->weekday};
+	    (struct onrec){(uint32_t)(fj * s->width + fi), o->category, o->hour, o->weekday, share};
 	return 0;
 }
 
@@ -200,7 +199,7 @@ struct comp {
 	size_t first, n; /* its cells in the order array */
 	double area, peak;
 	uint32_t peak_cell;
-	size_t offences;
+	double offences;
 };
 
 /* Labels the 8-connected components of the hot cells (in the district, at
@@ -383,8 +382,8 @@ out:
 
 /* A component's sort key. */
 struct rank_key {
-	size_t comp, offences;
-	double peak;
+	size_t comp;
+	double offences, peak;
 };
 
 static int by_rank(const void *a, const void *b)
@@ -413,7 +412,7 @@ static int build_hotspots(struct hotspot_set *s, const struct work *k, const uin
 	for (size_t i = 0; i < k->n_on; i++) {
 		int32_t c = s->label[k->on[i].cell];
 		if (c >= 0)
-			comps[c].offences++;
+			comps[c].offences += k->on[i].w;
 	}
 	for (size_t c = 0; c < n; c++)
 		rank[c] = (struct rank_key){c, comps[c].offences, comps[c].peak};
@@ -432,7 +431,7 @@ static int build_hotspots(struct hotspot_set *s, const struct work *k, const uin
 		h->cells = c->n;
 		h->area_m2 = c->area;
 		h->offences = c->offences;
-		h->share = s->offences ? (double)c->offences / (double)s->offences : 0;
+		h->share = s->offences > 0 ? c->offences / s->offences : 0;
 		h->peak = c->peak;
 		tile_merc_to_lonlat(
 		    s->x0 + (c->peak_cell % (uint32_t)s->width + 0.5) * s->cell_merc,
@@ -459,11 +458,11 @@ static int build_hotspots(struct hotspot_set *s, const struct work *k, const uin
 			continue;
 		struct hotspot *h = &s->items[c];
 		if (o->hour < 24)
-			h->hours[o->hour]++;
+			h->hours[o->hour] += o->w;
 		if (o->weekday < 7)
-			h->weekdays[o->weekday]++;
+			h->weekdays[o->weekday] += o->w;
 		if (o->category < s->n_categories)
-			h->categories[o->category]++;
+			h->categories[o->category] += o->w;
 	}
 out:
 	if (gh)
@@ -548,12 +547,12 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	                     .row_scale = scale};
 	struct dataset_filter f = p->filter;
 	if (p->shift)
-		f.hours &= shift_hours(p->shift);
+		shift_restrict(p->shift, &f);
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = kde_grid_reach(&kp, &g, k.reach)) < 0 ||
 	    (rc = district_mask(sh, &s, scale, mask)) < 0 ||
-	    (rc = dataset_each(ds, world, &f, take_offence, &k)) < 0 ||
+	    (rc = dataset_each_weighted(ds, world, &f, take_offence, &k)) < 0 ||
 	    (rc = kde_grid_eval(&kp, &g, k.pts, k.w, k.n_pts, density)) < 0 ||
 	    (rc = find_threshold(&s, density, mask, scale)) < 0 ||
 	    (rc = label_components(&s, density, mask, scale, order, &comps, &n_comps)) < 0 ||
@@ -599,7 +598,7 @@ int hotspot_index_at(const struct hotspot_set *set, double x, double y)
 }
 
 /* Index of the largest of n counts (the first on ties), -1 when all are 0. */
-static int busiest(const unsigned *counts, size_t n)
+static int busiest(const double *counts, size_t n)
 {
 	int best = -1;
 	for (size_t i = 0; i < n; i++)
@@ -662,7 +661,7 @@ static json_t *top_categories_json(const struct hotspot_set *set, const struct h
 		/* The next in order (count down, then index up) after the last. */
 		int best = -1;
 		for (size_t i = 0; i < set->n_categories; i++) {
-			unsigned c = h->categories[i];
+			double c = h->categories[i];
 			int later = c < after || (c == after && i > last);
 			if (c && later && (best < 0 || c > h->categories[best]))
 				best = (int)i;
@@ -671,17 +670,22 @@ static json_t *top_categories_json(const struct hotspot_set *set, const struct h
 			break;
 		after = h->categories[best];
 		last = (size_t)best;
-		json_array_append_new(a, json_pack("{s:s, s:I}", "code", dataset_category(ds, last),
-		                                   "count", (json_int_t)after));
+		json_array_append_new(a, json_pack("{s:s, s:o}", "code", dataset_category(ds, last),
+		                                   "count", hotspot_count_json(after)));
 	}
 	return a;
 }
 
-static json_t *counts_json(const unsigned *counts, size_t n)
+json_t *hotspot_count_json(double n)
+{
+	return n == floor(n) && fabs(n) < 1e15 ? json_integer((json_int_t)n) : json_real(n);
+}
+
+static json_t *counts_json(const double *counts, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_integer(counts[i]));
+		json_array_append_new(a, hotspot_count_json(counts[i]));
 	return a;
 }
 
@@ -701,14 +705,14 @@ static json_t *hotspot_feature(const struct hotspot_set *set, const struct hotsp
                                const dataset *ds)
 {
 	int hour = hotspot_busiest_hour(h), day = hotspot_busiest_weekday(h);
-	json_t *props =
-	    json_pack("{s:i, s:I, s:f, s:f, s:I, s:f, s:[f,f], s:o, s:o, s:o, s:o, s:o}", "rank",
-	              h->rank, "offences", (json_int_t)h->offences, "share", h->share, "area_m2",
-	              h->area_m2, "cells", (json_int_t)h->cells, "peak_density", h->peak, "peak",
-	              h->peak_lon, h->peak_lat, "top_categories", top_categories_json(set, h, ds),
-	              "busiest_hour", hour < 0 ? json_null() : json_integer(hour),
-	              "busiest_weekday", day < 0 ? json_null() : json_integer(day), "hours",
-	              counts_json(h->hours, 24), "weekdays", counts_json(h->weekdays, 7));
+	json_t *props = json_pack(
+	    "{s:i, s:o, s:f, s:f, s:I, s:f, s:[f,f], s:o, s:o, s:o, s:o, s:o}", "rank", h->rank,
+	    "offences", hotspot_count_json(h->offences), "share", h->share, "area_m2", h->area_m2,
+	    "cells", (json_int_t)h->cells, "peak_density", h->peak, "peak", h->peak_lon,
+	    h->peak_lat, "top_categories", top_categories_json(set, h, ds), "busiest_hour",
+	    hour < 0 ? json_null() : json_integer(hour), "busiest_weekday",
+	    day < 0 ? json_null() : json_integer(day), "hours", counts_json(h->hours, 24),
+	    "weekdays", counts_json(h->weekdays, 7));
 	return json_pack("{s:s, s:i, s:o, s:o}", "type", "Feature", "id", h->rank, "properties",
 	                 props, "geometry", polygon_json(&h->poly));
 }
@@ -724,18 +728,18 @@ int hotspot_geojson(const struct hotspot_set *set, const dataset *ds, json_t **o
 		}
 	if (set->has_shift)
 		shift_format(&set->shift, shift, sizeof shift);
-	*out = features
-	           ? json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:I, s:o, s:o, "
-	                       "s:o, s:s}",
-	                       "type", "FeatureCollection", "features", features, "threshold",
-	                       set->threshold, "district_area_m2", set->district_area_m2,
-	                       "hotspot_area_m2", set->hotspot_area_m2, "share", set->share,
-	                       "cell_m", set->cell, "bandwidth_m", set->bandwidth, "kernel",
-	                       kde_kernel_name(set->kernel), "offences", (json_int_t)set->offences,
-	                       "from", time_json(set->filter.from), "to", time_json(set->filter.to),
-	                       "shift", set->has_shift ? json_string(shift) : json_null(), "units",
-	                       "offences per km2 over the period")
-	           : NULL;
+	*out = features ? json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:s, s:o, s:o, s:o, "
+	                            "s:o, s:s}",
+	                            "type", "FeatureCollection", "features", features, "threshold",
+	                            set->threshold, "district_area_m2", set->district_area_m2,
+	                            "hotspot_area_m2", set->hotspot_area_m2, "share", set->share,
+	                            "cell_m", set->cell, "bandwidth_m", set->bandwidth, "kernel",
+	                            kde_kernel_name(set->kernel), "offences",
+	                            hotspot_count_json(set->offences), "from",
+	                            time_json(set->filter.from), "to", time_json(set->filter.to),
+	                            "shift", set->has_shift ? json_string(shift) : json_null(),
+	                            "units", "offences per km2 over the period")
+	                : NULL;
 	if (!*out)
 		return err_set(ERR_NOMEM, "hotspots: out of memory for the GeoJSON");
 	return 0;

@@ -73,13 +73,13 @@ struct hotspot {
 	struct hotspot_polygon poly; /* the union of its cells, lon/lat */
 	size_t cells;
 	double area_m2;            /* ground square metres */
-	size_t offences;           /* offences of the filter and shift inside */
+	double offences;           /* offences of the filter and shift inside (aoristic) */
 	double share;              /* offences / all the filter's and shift's offences */
 	double peak;               /* highest cell density, offences per km² over the period */
 	double peak_lon, peak_lat; /* centre of that cell */
-	unsigned hours[24];        /* offences inside by local hour */
-	unsigned weekdays[7];      /* by local weekday of the offence, 0 = Monday */
-	unsigned *categories;      /* by dataset category index, n_categories entries */
+	double hours[24];          /* offences inside by local hour, when it is known */
+	double weekdays[7];        /* by local weekday of the offence, when known, 0 = Monday */
+	double *categories;        /* by dataset category index, n_categories entries */
 };
 
 struct hotspot_set {
@@ -94,7 +94,7 @@ struct hotspot_set {
 	double threshold;        /* offences per km² over the period */
 	double district_area_m2; /* ground area of the district's cells */
 	double hotspot_area_m2;  /* of all hotspots */
-	size_t offences;         /* all offences of the filter and shift, anywhere */
+	double offences;         /* all offences of the filter and shift, anywhere */
 	/* The component grid: label[j * width + i] is the index in items of
 	 * the hotspot holding cell (i, j), or -1; cell (i, j) spans x0 + i cell
 	 * .. x0 + (i + 1) cell and y0 - (j + 1) cell .. y0 - j cell, EPSG:3857
@@ -143,6 +143,10 @@ int hotspot_top_category(const struct hotspot_set *set, const struct hotspot *h)
  * offences, from, to, shift). ds names the categories. *out is a new
  * reference. ERR_NOMEM. */
 int hotspot_geojson(const struct hotspot_set *set, const dataset *ds, json_t **out);
+
+/* A count as JSON: an integer when whole, else a real (aoristic counts of
+ * offences known only as spans are fractional). A new reference. */
+json_t *hotspot_count_json(double n);
 
 /* UTC seconds as "YYYY-MM-DDTHH:MM:SSZ" (the period's ends in the JSON of
  * hotspots and coverage), JSON null for STORE_NO_TIME; a new reference. */

@@ -84,6 +84,29 @@ uint32_t shift_hours(const struct shift *s)
 	return mask;
 }
 
+void shift_week(const struct shift *s, uint64_t week[DATASET_WEEK_WORDS])
+{
+	memset(week, 0, DATASET_WEEK_WORDS * sizeof *week);
+	for (int h = 0; h < DATASET_WEEK_HOURS; h++)
+		if (shift_match(s, h % 24, h / 24))
+			week[h / 64] |= 1ull << (h % 64);
+}
+
+void shift_restrict(const struct shift *s, struct dataset_filter *f)
+{
+	uint64_t week[DATASET_WEEK_WORDS];
+	shift_week(s, week);
+	for (int i = 0; i < DATASET_WEEK_WORDS; i++)
+		f->week[i] &= week[i];
+}
+
+double shift_weight(const struct shift *s, const struct dataset_offence *o, int limit)
+{
+	uint64_t week[DATASET_WEEK_WORDS];
+	shift_week(s, week);
+	return dataset_week_share(o, week, limit);
+}
+
 void shift_format(const struct shift *s, char *buf, size_t n)
 {
 	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};

@@ -16,10 +16,17 @@
  * that is exactly half. The day is the one the shift started on: the part
  * after midnight belongs to the previous day's shift.
  *
+ * Offences known only as a span count aoristically (dataset.h): a shift is
+ * also a mask of the hours of the week, hour h of day d being in it when
+ * shift_match(s, h, d), and an offence weighs the share of its span that
+ * falls in those hours. A 24-hour shift on every day restricts nothing.
+ *
  * Plain values; no state, re-entrant.
  */
 #ifndef POSBON_SHIFT_H
 #define POSBON_SHIFT_H
+
+#include "dataset.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +54,18 @@ int shift_match(const struct shift *s, int hour, int weekday);
 /* Hours of the day (bit h = hour h) of which some fall in s, whatever the
  * day: a cheap first filter (struct dataset_filter hours). */
 uint32_t shift_hours(const struct shift *s);
+
+/* The hours of the week in s (bit d * 24 + h, d = 0 Monday) into week. */
+void shift_week(const struct shift *s, uint64_t week[DATASET_WEEK_WORDS]);
+
+/* Narrows f to the hours of the week of s: dataset_filter_weight() then
+ * gives an offence's aoristic share of the shift (and of f's hours). */
+void shift_restrict(const struct shift *s, struct dataset_filter *f);
+
+/* The share of o's span in s (1 or 0 for an exact time, 0 for a span longer
+ * than limit minutes). Builds the mask on each call: walks over many
+ * offences use shift_restrict(). */
+double shift_weight(const struct shift *s, const struct dataset_offence *o, int limit);
 
 /* "18:00-02:00 fri,sat" (no days when every day) into buf of n bytes. */
 void shift_format(const struct shift *s, char *buf, size_t n);

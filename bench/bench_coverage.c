@@ -197,14 +197,15 @@ int main(int argc, char **argv)
 			rc = coverage_compute(ds, sh, &set, &cp, &c);
 		cov_ms[k] = clock_ms() - t0;
 		if (rc == 0)
-			printf("%s %s: %5zu offences, %3zu zones in play, %3zu hotspots (%zu gaps, "
-			       "%zu "
-			       "covered, %zu joint, %zu overlaps); hotspots %.1f ms, coverage %.1f "
-			       "ms\n",
-			       days[k / 3], hours[k % 3], c.offences, c.zones, c.n_hotspots,
-			       c.counts[COVERAGE_GAP], c.counts[COVERAGE_COVERED],
-			       c.counts[COVERAGE_JOINT], c.counts[COVERAGE_OVERLAP], hot_ms[k],
-			       cov_ms[k]);
+			printf(
+			    "%s %s: %7.1f offences, %3zu zones in play, %3zu hotspots (%zu gaps, "
+			    "%zu "
+			    "covered, %zu joint, %zu overlaps); hotspots %.1f ms, coverage %.1f "
+			    "ms\n",
+			    days[k / 3], hours[k % 3], c.offences, c.zones, c.n_hotspots,
+			    c.counts[COVERAGE_GAP], c.counts[COVERAGE_COVERED],
+			    c.counts[COVERAGE_JOINT], c.counts[COVERAGE_OVERLAP], hot_ms[k],
+			    cov_ms[k]);
 		coverage_free(&c);
 		hotspot_set_free(&set);
 	}

@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 	double wall_median = median(wall, runs), cpu_median = median(cpu, runs);
 	char shift_text[64];
 	shift_format(&sh, shift_text, sizeof shift_text);
-	printf("offences held %zu; shift %s over 8 weeks: %zu offences; grid %dx%d cells of %g m; "
+	printf("offences held %zu; shift %s over 8 weeks: %.1f offences; grid %dx%d cells of %g m; "
 	       "bandwidth %g m\n",
 	       dataset_count(ds), shift_text, set.offences, set.width, set.height, set.cell,
 	       set.bandwidth);

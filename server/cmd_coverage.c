@@ -42,7 +42,7 @@ static void print_tables(const struct coverage *c)
 	char shift[64] = "every hour";
 	if (c->set->has_shift)
 		shift_format(&c->set->shift, shift, sizeof shift);
-	printf("shift %s%s%s: %zu offences, %zu in hotspots, %zu inside zones in play (%zu "
+	printf("shift %s%s%s: %.10g offences, %.10g in hotspots, %.10g inside zones in play (%zu "
 	       "zones)\n",
 	       shift, c->date ? " on " : "", c->date ? c->date : "", c->offences,
 	       c->hotspot_offences, c->offences_in_zones, c->zones);
@@ -53,7 +53,7 @@ static void print_tables(const struct coverage *c)
 	       "covered by (zone service/unit)");
 	for (size_t i = 0; i < c->n_hotspots; i++) {
 		const struct coverage_hotspot *h = &c->hotspots[i];
-		printf("%4d %8zu %9.2f  %-8s", h->h->rank, h->h->offences, h->h->area_m2 / 1e4,
+		printf("%4d %8.1f %9.2f  %-8s", h->h->rank, h->h->offences, h->h->area_m2 / 1e4,
 		       coverage_status_name(h->status));
 		for (size_t j = 0; j < h->n_covered_by; j++)
 			print_assignment(c, h->covered_by[j], j ? ", " : " ");

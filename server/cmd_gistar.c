@@ -22,7 +22,7 @@
 
 static void print_summary(const struct gistar_result *r)
 {
-	printf("grid: %d x %d cells of %g m in EPSG:%d, %zu analysed (%s), %zu offences, mean "
+	printf("grid: %d x %d cells of %g m in EPSG:%d, %zu analysed (%s), %.10g offences, mean "
 	       "%.3f, sd %.3f per cell\n",
 	       r->width, r->height, r->cell, r->epsg, r->cells,
 	       r->whole_grid ? "the whole rectangle" : "the district's", r->offences, r->mean,
@@ -53,7 +53,7 @@ static void print_summary(const struct gistar_result *r)
 		if (!n)
 			printf("%4s %5s %5s %12s %12s %6s %8s %9s %4s\n", "rank", "i", "j", "x",
 			       "y", "count", "z", "p", "bin");
-		printf("%4d %5zu %5zu %12.1f %12.1f %6.0f %8.3f %9.2e %4d\n", n + 1,
+		printf("%4d %5zu %5zu %12.1f %12.1f %6.1f %8.3f %9.2e %4d\n", n + 1,
 		       best % (size_t)r->width, best / (size_t)r->width,
 		       r->x0 + (best % (size_t)r->width + 0.5) * r->cell,
 		       r->y0 - (best / (size_t)r->width + 0.5) * r->cell, r->count[best],
@@ -71,7 +71,7 @@ static int write_csv(const struct gistar_result *r, FILE *f)
 		if (!r->mask[c])
 			continue;
 		size_t i = c % (size_t)r->width, j = c / (size_t)r->width;
-		fprintf(f, "%zu,%zu,%.3f,%.3f,%.0f,%.17g,%.17g,%d\n", i, j,
+		fprintf(f, "%zu,%zu,%.3f,%.3f,%.10g,%.17g,%.17g,%d\n", i, j,
 		        r->x0 + (i + 0.5) * r->cell, r->y0 - (j + 0.5) * r->cell, r->count[c],
 		        r->z[c], r->p[c], r->bin[c]);
 	}

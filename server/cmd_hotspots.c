@@ -33,7 +33,7 @@ static void print_table(const struct hotspot_set *s, const dataset *ds, long top
 		shift_format(&s->shift, shift, sizeof shift);
 	utc_day(s->filter.from, from, sizeof from);
 	utc_day(s->filter.to, to, sizeof to);
-	printf("shift %s, %s .. %s: %zu offences\n", shift, from, to, s->offences);
+	printf("shift %s, %s .. %s: %.10g offences\n", shift, from, to, s->offences);
 	printf("the densest %g%% of %.2f km2 (%g m cells, %s kernel of %g m): density >= %.1f "
 	       "offences per km2 over the period\n",
 	       s->share * 100, s->district_area_m2 / 1e6, s->cell, kde_kernel_name(s->kernel),
@@ -47,7 +47,7 @@ static void print_table(const struct hotspot_set *s, const dataset *ds, long top
 		char busiest[16] = "-";
 		if (hour >= 0)
 			snprintf(busiest, sizeof busiest, "%02d:00", hour);
-		printf("%4d %8zu %6.1f%% %9.2f %10.1f  %-16s %-12s %s\n", h->rank, h->offences,
+		printf("%4d %8.1f %6.1f%% %9.2f %10.1f  %-16s %-12s %s\n", h->rank, h->offences,
 		       h->share * 100, h->area_m2 / 1e4, h->peak,
 		       c >= 0 ? dataset_category(ds, (size_t)c) : "-", busiest,
 		       day >= 0 ? days[day] : "-");
@@ -69,7 +69,7 @@ static int write_geojson(const struct hotspot_set *s, const dataset *ds, long to
 	if (json_dump_file(fc, path, JSON_COMPACT) < 0)
 		rc = err_set(ERR_IO, "%s: cannot write", path);
 	else
-		printf("%s: %zu hotspots of %zu, %zu offences\n", path, json_array_size(features),
+		printf("%s: %zu hotspots of %zu, %.10g offences\n", path, json_array_size(features),
 		       s->n, s->offences);
 	json_decref(fc);
 	return rc;

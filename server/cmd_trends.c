@@ -29,7 +29,7 @@ static int print_table(FILE *f, const struct trends_result *r, const json_t *fc)
 	        g->width, g->height, g->cell, g->epsg, g->cells, g->band,
 	        gistar_band_source_name(g->band_source));
 	fprintf(f,
-	        "period: %s .. %s, %d weeks, %zu offences; a week is hot or cold at p <= %g, "
+	        "period: %s .. %s, %d weeks, %.10g offences; a week is hot or cold at p <= %g, "
 	        "a trend significant at p <= %g\n",
 	        json_string_value(json_object_get(fc, "from")),
 	        json_string_value(json_object_get(fc, "to")), r->weeks, g->offences, r->alpha,

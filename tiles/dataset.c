@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(sizeof(struct dataset_offence) == 40, "an offence must stay 40 bytes");
+_Static_assert(sizeof(struct dataset_offence) == 48, "an offence must stay 48 bytes");
 
 enum {
 	TARGET_PER_CELL = 32,
@@ -152,6 +152,19 @@ static void local_hour_weekday(const tz *zone, int64_t from, int64_t to, uint8_t
 		    (uint8_t)((floor_div(local, 86400) % 7 + 7 + 3) % 7); /* 1970-01-01: Thu */
 }
 
+/* The span from..to as its local start in minutes of the week and its
+ * length in minutes (rounded, capped), for aoristic weights. */
+static void local_span(const tz *zone, int64_t from, int64_t to, struct dataset_offence *o)
+{
+	if (from == STORE_NO_TIME)
+		return;
+	int64_t minute = floor_div(from + tz_offset_at(zone, from), 60);
+	/* 1970-01-01 was a Thursday: Monday 00:00 came 3 days earlier. */
+	o->week_minute = (uint16_t)(((minute + 3 * 1440) % 10080 + 10080) % 10080);
+	int64_t span = (to - from + 30) / 60;
+	o->span = (uint16_t)(span < 0 ? 0 : span > DATASET_SPAN_CAP ? DATASET_SPAN_CAP : span);
+}
+
 static int in_extent(const dataset *ds, double x, double y)
 {
 	return x >= ds->extent[0] && x <= ds->extent[2] && y >= ds->extent[1] && y <= ds->extent[3];
@@ -251,6 +264,7 @@ static int read_rows(dataset *ds, store *st, const char *where, int64_t id, data
 		}
 		o.precision = (uint8_t)precision_from_name((const char *)sqlite3_column_text(s, 5));
 		local_hour_weekday(ds->zone, from, to, &o.hour, &o.weekday);
+		local_span(ds->zone, from, to, &o);
 		if ((rc = dict_index(&ds->categories, (const char *)sqlite3_column_text(s, 6),
 		                     DATASET_NONE, &cat)) < 0 ||
 		    (rc = dict_index(&ds->services, (const char *)sqlite3_column_text(s, 7),
@@ -542,6 +556,7 @@ void dataset_filter_all(struct dataset_filter *f)
 	f->from = f->to = STORE_NO_TIME;
 	f->hours = 0xFFFFFF;
 	f->weekdays = 0x7F;
+	f->span_limit = DATASET_SPAN_LIMIT;
 	f->no_category = f->no_service = 1;
 }
 
@@ -608,6 +623,15 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 			return err_set(ERR_INVALID, "weekdays: %s", err_msg());
 		f->weekdays = (uint8_t)days;
 	}
+	if (t->span_limit && *t->span_limit) {
+		char *end;
+		long h = strtol(t->span_limit, &end, 10);
+		if (*end || end == t->span_limit || h < 0 || h * 60 >= DATASET_SPAN_CAP)
+			return err_set(ERR_INVALID,
+			               "span_limit: '%s' is not a whole number of hours, 0 to %d",
+			               t->span_limit, (DATASET_SPAN_CAP - 1) / 60);
+		f->span_limit = (int)h * 60;
+	}
 	if (t->categories && *t->categories &&
 	    (rc = parse_codes(&ds->categories, "categories", t->categories, f->categories,
 	                      DATASET_MAX_CATEGORIES / 64, &f->no_category)) < 0)
@@ -619,18 +643,42 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 	return 0;
 }
 
-int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o)
+static int week_has(const uint64_t *week, int hour)
+{
+	return (int)(week[hour / 64] >> (hour % 64) & 1);
+}
+
+double dataset_week_share(const struct dataset_offence *o, const uint64_t *week, int limit)
+{
+	const uint64_t last = (1ull << (DATASET_WEEK_HOURS - 128)) - 1;
+	if (week[0] == UINT64_MAX && week[1] == UINT64_MAX && (week[2] & last) == last)
+		return 1;
+	if (o->mid == STORE_NO_TIME || o->span > limit)
+		return 0;
+	int m = o->week_minute;
+	if (o->span == 0)
+		return week_has(week, m / 60);
+	/* Walks the span an hour (or what is left of one) at a time: at most
+	 * limit / 60 + 1 steps. */
+	int left = o->span, in = 0;
+	while (left > 0) {
+		int take = 60 - m % 60 < left ? 60 - m % 60 : left;
+		if (week_has(week, m / 60))
+			in += take;
+		left -= take;
+		m = (m + take) % (DATASET_WEEK_HOURS * 60);
+	}
+	return (double)in / o->span;
+}
+
+/* Whether o passes f's period, categories and services. */
+static int match_but_hours(const struct dataset_filter *f, const struct dataset_offence *o)
 {
 	if (o->precision & DATASET_GONE)
 		return 0;
 	if (f->from != STORE_NO_TIME && (o->mid == STORE_NO_TIME || o->mid < f->from))
 		return 0;
 	if (f->to != STORE_NO_TIME && (o->mid == STORE_NO_TIME || o->mid > f->to))
-		return 0;
-	if (f->hours != 0xFFFFFF && (o->hour == DATASET_UNKNOWN || !(f->hours >> o->hour & 1)))
-		return 0;
-	if (f->weekdays != 0x7F &&
-	    (o->weekday == DATASET_UNKNOWN || !(f->weekdays >> o->weekday & 1)))
 		return 0;
 	if (o->category == DATASET_NONE
 	        ? !f->no_category
@@ -643,16 +691,61 @@ int dataset_filter_match(const struct dataset_filter *f, const struct dataset_of
 	return 1;
 }
 
-static int visit(const struct dataset_offence *o, const double b[4], const struct dataset_filter *f,
-                 int (*fn)(void *, const struct dataset_offence *), void *ctx)
+double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o)
 {
-	if (o->x < b[0] || o->x > b[2] || o->y < b[1] || o->y > b[3] || !dataset_filter_match(f, o))
+	if (!match_but_hours(f, o))
 		return 0;
-	return fn(ctx, o);
+	uint64_t week[DATASET_WEEK_WORDS] = {0};
+	const uint64_t hours = f->hours & 0xFFFFFF;
+	for (int d = 0; d < 7; d++) {
+		int b = d * 24;
+		if (!(f->weekdays >> d & 1))
+			continue;
+		week[b / 64] |= hours << (b % 64);
+		if (b % 64 > 40) /* the day straddles two words */
+			week[b / 64 + 1] |= hours >> (64 - b % 64);
+	}
+	for (int i = 0; i < DATASET_WEEK_WORDS; i++)
+		week[i] &= f->week[i];
+	return dataset_week_share(o, week, f->span_limit);
+}
+
+int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o)
+{
+	return dataset_filter_weight(f, o) > 0;
+}
+
+static int visit(const struct dataset_offence *o, const double b[4], const struct dataset_filter *f,
+                 int (*fn)(void *, const struct dataset_offence *, double), void *ctx)
+{
+	if (o->x < b[0] || o->x > b[2] || o->y < b[1] || o->y > b[3])
+		return 0;
+	double w = dataset_filter_weight(f, o);
+	return w > 0 ? fn(ctx, o, w) : 0;
+}
+
+struct each_ctx {
+	int (*fn)(void *ctx, const struct dataset_offence *o);
+	void *ctx;
+};
+
+static int each_unweighted(void *ctx, const struct dataset_offence *o, double w)
+{
+	const struct each_ctx *e = ctx;
+	(void)w;
+	return e->fn(e->ctx, o);
 }
 
 int dataset_each(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
                  int (*fn)(void *ctx, const struct dataset_offence *o), void *ctx)
+{
+	struct each_ctx e = {fn, ctx};
+	return dataset_each_weighted(ds, bbox, f, each_unweighted, &e);
+}
+
+int dataset_each_weighted(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
+                          int (*fn)(void *ctx, const struct dataset_offence *o, double w),
+                          void *ctx)
 {
 	int rc = 0;
 	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
@@ -681,7 +774,13 @@ struct gather_ctx {
 	const double *weights;
 };
 
-static int gather_one(void *ctx, const struct dataset_offence *o)
+/* weights[o's category], 1 without weights or a category. */
+static double category_weight(const double *weights, const struct dataset_offence *o)
+{
+	return weights && o->category != DATASET_NONE ? weights[o->category] : 1.0;
+}
+
+static int gather_one(void *ctx, const struct dataset_offence *o, double w)
 {
 	struct gather_ctx *g = ctx;
 	struct dataset_points *p = g->out;
@@ -698,7 +797,7 @@ static int gather_one(void *ctx, const struct dataset_offence *o)
 		p->cap = cap;
 	}
 	p->pts[p->n] = (struct kde_point){o->x, o->y};
-	p->w[p->n] = g->weights && o->category != DATASET_NONE ? g->weights[o->category] : 1.0;
+	p->w[p->n] = category_weight(g->weights, o) * w;
 	p->n++;
 	return 0;
 }
@@ -708,7 +807,7 @@ int dataset_gather(const dataset *ds, const double bbox[4], const struct dataset
 {
 	struct gather_ctx g = {out, weights};
 	out->n = 0;
-	return dataset_each(ds, bbox, f, gather_one, &g);
+	return dataset_each_weighted(ds, bbox, f, gather_one, &g);
 }
 
 void dataset_points_free(struct dataset_points *p)
@@ -725,10 +824,10 @@ struct sum_ctx {
 	double sum;
 };
 
-static int sum_one(void *ctx, const struct dataset_offence *o)
+static int sum_one(void *ctx, const struct dataset_offence *o, double w)
 {
 	struct sum_ctx *c = ctx;
-	c->sum += c->weights && o->category != DATASET_NONE ? c->weights[o->category] : 1.0;
+	c->sum += category_weight(c->weights, o) * w;
 	return 0;
 }
 
@@ -737,7 +836,7 @@ double dataset_weighted_count(const dataset *ds, const struct dataset_filter *f,
 {
 	const double world[4] = {-1e300, -1e300, 1e300, 1e300};
 	struct sum_ctx c = {weights, 0};
-	dataset_each(ds, world, f, sum_one, &c);
+	dataset_each_weighted(ds, world, f, sum_one, &c);
 	return c.sum;
 }
 
@@ -757,10 +856,9 @@ static void count_array(const struct offence_array *a, const struct dataset_filt
 {
 	for (size_t i = 0; i < a->n; i++) {
 		const struct dataset_offence *o = &a->v[i];
-		if (o->mahalla >= n || !dataset_filter_match(f, o))
-			continue;
-		counts[o->mahalla] +=
-		    weights && o->category != DATASET_NONE ? weights[o->category] : 1.0;
+		if (o->mahalla < n)
+			counts[o->mahalla] +=
+			    category_weight(weights, o) * dataset_filter_weight(f, o);
 	}
 }
 
@@ -783,13 +881,14 @@ static double tally_array(const struct offence_array *a, const struct dataset_fi
 	double total = 0;
 	for (size_t i = 0; i < a->n; i++) {
 		const struct dataset_offence *o = &a->v[i];
-		if ((mahalla >= 0 && o->mahalla != mahalla) || !dataset_filter_match(f, o))
+		double w = mahalla >= 0 && o->mahalla != mahalla ? 0 : dataset_filter_weight(f, o);
+		if (w == 0)
 			continue;
-		total++;
+		total += w;
 		if (by_category && o->category != DATASET_NONE)
-			by_category[o->category]++;
+			by_category[o->category] += w;
 		if (by_service && o->service != DATASET_UNKNOWN)
-			by_service[o->service]++;
+			by_service[o->service] += w;
 	}
 	return total;
 }

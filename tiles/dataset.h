@@ -4,7 +4,7 @@
  * Loaded once from a store: every offence with a point, projected to Web
  * Mercator metres, with its time span, local hour and weekday (in the
  * district's time zone), category, service and mahalla as small indices.
- * 40 bytes an offence. A uniform grid over the district indexes them: the
+ * 48 bytes an offence. A uniform grid over the district indexes them: the
  * records are sorted by grid cell, so a tile's query reads a few contiguous
  * runs. Offences that arrive later (live ingest) are appended to a small
  * unsorted tail that every query also scans, and folded into the grid when
@@ -13,9 +13,13 @@
  * Offences stored without a point but with a mahalla code are kept apart:
  * they count in their mahalla's figures, never on the map.
  *
- * Time filters use the middle of an offence's span; hour and weekday
- * filters only match offences whose hour (or day) is known: a span longer
- * than an hour has no hour, one crossing local midnight has no weekday.
+ * Date filters use the middle of an offence's span. Hour and weekday
+ * filters count aoristically (Ratcliffe 2002; docs/analysis.md, "Uncertain
+ * times"): an offence known only between two times weighs the share of its
+ * span that falls in the filter's hours of the week, an exact one 1 or 0.
+ * Spans longer than the filter's span_limit (default 72 h) and offences
+ * without a time weigh 0 once hours or weekdays are filtered. The span is
+ * read in the zone's offset at its start (no DST change inside a span).
  *
  * Threading: any number of threads may query at once; dataset_sync() and
  * dataset_add() take a write lock.
@@ -34,21 +38,27 @@ typedef struct dataset dataset;
 
 #define DATASET_MAX_CATEGORIES 1024
 #define DATASET_MAX_SERVICES   256
-#define DATASET_NONE           0xFFFF /* no category / mahalla */
-#define DATASET_UNKNOWN        0xFF   /* hour or weekday not known */
-#define DATASET_GONE           0x80   /* precision flag of a replaced or deleted record */
+#define DATASET_NONE           0xFFFF    /* no category / mahalla */
+#define DATASET_UNKNOWN        0xFF      /* hour or weekday not known */
+#define DATASET_GONE           0x80      /* precision flag of a replaced or deleted record */
+#define DATASET_SPAN_LIMIT     (72 * 60) /* minutes: longer spans have no hour */
+#define DATASET_SPAN_CAP       0xFFFF    /* span minutes stored; longer spans keep this */
+#define DATASET_WEEK_HOURS     168
+#define DATASET_WEEK_WORDS     3 /* uint64_t words of an hours-of-week mask */
 
 /* One offence as rendering keeps it. */
 struct dataset_offence {
-	double x, y;       /* EPSG:3857 metres */
-	int64_t id;        /* offences.id in the store */
-	int64_t mid;       /* middle of the occurred span, UTC seconds; STORE_NO_TIME */
-	uint16_t category; /* index of dataset_category(), DATASET_NONE */
-	uint16_t mahalla;  /* index of dataset_mahalla(), DATASET_NONE */
-	uint8_t service;   /* index of dataset_service(), DATASET_UNKNOWN for none */
-	uint8_t hour;      /* local hour 0..23 or DATASET_UNKNOWN */
-	uint8_t weekday;   /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
-	uint8_t precision; /* enum store_precision, | DATASET_GONE once deleted */
+	double x, y;          /* EPSG:3857 metres */
+	int64_t id;           /* offences.id in the store */
+	int64_t mid;          /* middle of the occurred span, UTC seconds; STORE_NO_TIME */
+	uint16_t category;    /* index of dataset_category(), DATASET_NONE */
+	uint16_t mahalla;     /* index of dataset_mahalla(), DATASET_NONE */
+	uint8_t service;      /* index of dataset_service(), DATASET_UNKNOWN for none */
+	uint8_t hour;         /* local hour 0..23 or DATASET_UNKNOWN */
+	uint8_t weekday;      /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
+	uint8_t precision;    /* enum store_precision, | DATASET_GONE once deleted */
+	uint16_t week_minute; /* local start of the span, minutes after Monday 00:00 */
+	uint16_t span;        /* span length in minutes (0: exact), DATASET_SPAN_CAP at most */
 };
 
 /* Which offences a picture shows. */
@@ -56,6 +66,10 @@ struct dataset_filter {
 	int64_t from, to; /* UTC seconds, inclusive; STORE_NO_TIME for open */
 	uint32_t hours;   /* bit h = local hour h; 0xFFFFFF = any hour */
 	uint8_t weekdays; /* bit 0 = Monday; 0x7F = any day */
+	/* Hours of the week (bit d * 24 + h, d = 0 Monday) also required: all
+	 * ones by default; a shift narrows it (shift_restrict()). */
+	uint64_t week[DATASET_WEEK_WORDS];
+	int span_limit; /* minutes; longer spans weigh 0 under hours or weekdays */
 	uint64_t categories[DATASET_MAX_CATEGORIES / 64]; /* bit i = category i */
 	uint64_t services[DATASET_MAX_SERVICES / 64];
 	int no_category, no_service; /* also offences without one */
@@ -69,6 +83,7 @@ struct dataset_filter_text {
 	const char *weekdays;   /* "mon-fri" */
 	const char *categories; /* "theft,robbery" */
 	const char *services;   /* "ppx,youth" */
+	const char *span_limit; /* hours, "72": longest span counted by hour and weekday */
 };
 
 /* Loads every located offence of st, with local hours in the zone tzname
@@ -133,14 +148,29 @@ void dataset_filter_all(struct dataset_filter *f);
 int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
                          struct dataset_filter *f);
 
-/* Whether o passes f. */
+/* How much of o passes f, 0..1: 0 when o fails the period, category or
+ * service; else the share of o's span in f's hours of the week (hours x
+ * weekdays x week), aoristically as the header says. */
+double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o);
+
+/* Whether o passes f at all (dataset_filter_weight() > 0). */
 int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o);
+
+/* The share of o's span (its hour when exact) in the hours-of-week mask
+ * week (DATASET_WEEK_WORDS words), 0 for a span longer than limit minutes
+ * or an offence without a time; 1 when week holds every hour. */
+double dataset_week_share(const struct dataset_offence *o, const uint64_t *week, int limit);
 
 /* Calls fn for every offence inside bbox (minx, miny, maxx, maxy, metres)
  * that passes f; fn returns 0 to go on, anything else stops the walk and is
  * returned. The record is borrowed for the call. */
 int dataset_each(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
                  int (*fn)(void *ctx, const struct dataset_offence *o), void *ctx);
+
+/* dataset_each() that also hands fn the offence's dataset_filter_weight(). */
+int dataset_each_weighted(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
+                          int (*fn)(void *ctx, const struct dataset_offence *o, double w),
+                          void *ctx);
 
 /* Number of mahalla codes known (every stored mahalla, and codes offences
  * name); counts arrays have this many entries. */
@@ -156,7 +186,7 @@ void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
                             const double *weights, double *counts);
 
 /* Offences passing f (in mahalla index `mahalla`, or everywhere when it is
- * -1), counted, including those without a point; by_category (entries for
+ * -1), counted by their filter weight, including those without a point; by_category (entries for
  * dataset_category_count()) and by_service (dataset_service_count()) get
  * the counts per index when not NULL. Returns the total. */
 double dataset_tally(const dataset *ds, const struct dataset_filter *f, int mahalla,
@@ -172,7 +202,8 @@ struct dataset_points {
 };
 
 /* Replaces out's content with the points inside bbox that pass f, weighted by
- * weights[category] (NULL: all 1; offences without a category weigh 1). */
+ * weights[category] (NULL: all 1; offences without a category weigh 1) times
+ * their dataset_filter_weight(). */
 int dataset_gather(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
                    const double *weights, struct dataset_points *out);
 

@@ -323,6 +323,51 @@ static void test_every_hour(void **state)
 	hotspot_set_free(&set);
 }
 
+/* Twenty burglaries at B known only between Friday 22:00 and Saturday
+ * 06:00 (Tuesday's for the ones at D: outside the shift): Friday's 18-02
+ * shift holds half of each, so B, its zones and their units count 10 more
+ * offences, and the shares follow. */
+static void test_spans_count_by_their_share(void **state)
+{
+	struct fixture *f = *state;
+	struct hotspot_set set;
+	struct coverage c;
+	size_t added;
+	for (int k = 0; k < 20; k++) {
+		char id[32];
+		snprintf(id, sizeof id, "span%d", k);
+		testutil_put_offence(f->st, id, B_LON + (k % 5 - 2) * STEP,
+		                     B_LAT + (k / 5 - 1.5) * STEP, FRIDAY + 22 * HOUR,
+		                     FRIDAY + 30 * HOUR, "theft");
+		snprintf(id, sizeof id, "tue%d", k);
+		testutil_put_offence(f->st, id, D_LON + (k % 5 - 2) * STEP,
+		                     D_LAT + (k / 5 - 1.5) * STEP, FRIDAY + 94 * HOUR,
+		                     FRIDAY + 102 * HOUR, "theft");
+	}
+	assert_int_equal(dataset_sync(f->ds, f->st, NULL, NULL, &added), 0);
+	assert_int_equal(added, 40);
+	hotspots(f, "18:00-02:00", "fri", &set);
+	struct coverage_params p = {0};
+	assert_int_equal(coverage_compute(f->ds, f->sh, &set, &p, &c), 0);
+	assert_float_equal(c.offences, 162, 1e-9);
+	assert_float_equal(c.hotspot_offences, 160, 1e-9);
+	assert_float_equal(c.hotspots[1].h->offences, 50, 1e-9);
+	assert_int_equal(c.hotspots[1].status, COVERAGE_OVERLAP);
+	const struct coverage_group *g = group(c.units, c.n_units, "ppx", "p2");
+	assert_float_equal(g->offences, 50, 1e-9);
+	assert_float_equal(g->offence_share, 50.0 / 162, 1e-12);
+	assert_float_equal(g->hotspot_offence_share, 50.0 / 160, 1e-12);
+	g = group(c.units, c.n_units, "ppx", "p1");
+	assert_float_equal(g->offence_share, 61.0 / 162, 1e-12);
+	json_t *j;
+	assert_int_equal(coverage_json(&c, &j), 0);
+	assert_true(json_is_integer(json_object_get(j, "offences")));
+	assert_int_equal(json_integer_value(json_object_get(j, "offences")), 162);
+	json_decref(j);
+	coverage_free(&c);
+	hotspot_set_free(&set);
+}
+
 static void test_json_and_csv(void **state)
 {
 	struct fixture *f = *state;
@@ -379,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_planning_date_and_index),
 	    cmocka_unit_test(test_every_hour),
 	    cmocka_unit_test(test_json_and_csv),
+	    cmocka_unit_test(test_spans_count_by_their_share),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -275,6 +275,109 @@ static void test_shift_hotspots(void **state)
 	hotspot_set_free(&s);
 }
 
+/* Burglaries known only between Friday 22:00 and Saturday 06:00 at A and
+ * exact thefts on Friday 20:30 at B: Friday's 18-02 shift holds half of
+ * each span (22-24 and 00-02 of its 8 hours). */
+static void test_span_hotspots(void **state)
+{
+	(void)state;
+	char *dir = testutil_tmpdir(), path[700], id[32];
+	unsigned char wkb[128];
+	struct store_put_info info;
+	store *st;
+	dataset *ds;
+	shapes *sh;
+	testutil_path(path, sizeof path, dir, "spans.sqlite");
+	assert_int_equal(store_open(path, STORE_CREATE, &st), 0);
+	struct store_area d = {.code = "D1", .population = -1, .households = -1, .wkb = wkb};
+	d.wkb_len = testutil_square_wkb(wkb, W, S, E, N);
+	assert_int_equal(store_put_district(st, &d, &info), 0);
+	assert_int_equal(store_ensure_category(st, "burglary", "Burglary"), 0);
+	assert_int_equal(store_ensure_category(st, "theft", "Theft"), 0);
+	for (int k = 0; k < 40; k++) {
+		snprintf(id, sizeof id, "b%d", k);
+		testutil_put_offence(st, id, A_LON + (k % 8 - 3.5) * 0.00004,
+		                     A_LAT + (k / 8 - 2) * 0.00003, FRIDAY + 22 * HOUR,
+		                     FRIDAY + 30 * HOUR, "burglary");
+	}
+	for (int k = 0; k < 12; k++) {
+		snprintf(id, sizeof id, "t%d", k);
+		testutil_put_offence(st, id, B_LON + (k % 4 - 1.5) * 0.00004,
+		                     B_LAT + (k / 4 - 1) * 0.00003, FRIDAY + 20 * HOUR + 1800,
+		                     FRIDAY + 20 * HOUR + 1800, "theft");
+	}
+	assert_int_equal(dataset_load(st, NULL, &ds), 0);
+	assert_int_equal(shapes_load(st, NULL, &sh), 0);
+
+	struct shift fri, morning;
+	struct hotspot_params p;
+	struct hotspot_set s;
+	assert_int_equal(shift_parse("18:00-02:00", "fri", &fri), 0);
+	params(&p, &fri);
+	assert_int_equal(hotspot_find(ds, sh, &p, &s), 0);
+	assert_float_equal(s.offences, 40 * 0.5 + 12, 1e-9);
+	assert_true(s.n >= 2);
+	/* Ranked by offences inside: A's 20 halves before B's 12. */
+	assert_int_equal(index_at(&s, A_LON, A_LAT), 0);
+	assert_int_equal(index_at(&s, B_LON, B_LAT), 1);
+	assert_float_equal(s.items[0].offences, 20, 1e-9);
+	assert_float_equal(s.items[0].share, 20 / 32.0, 1e-9);
+	assert_float_equal(s.items[1].offences, 12, 1e-9);
+	assert_float_equal(s.items[0].categories[dataset_category_index(ds, "burglary")], 20, 1e-9);
+	assert_int_equal(hotspot_top_category(&s, &s.items[0]),
+	                 dataset_category_index(ds, "burglary"));
+	json_t *fc;
+	assert_int_equal(hotspot_geojson(&s, ds, &fc), 0);
+	assert_float_equal(json_number_value(json_object_get(fc, "offences")), 32, 1e-9);
+	json_decref(fc);
+	hotspot_set_free(&s);
+
+	/* Saturday 02:00-08:00 holds the other 4 of each span's hours. */
+	assert_int_equal(shift_parse("02:00-08:00", "sat", &morning), 0);
+	params(&p, &morning);
+	assert_int_equal(hotspot_find(ds, sh, &p, &s), 0);
+	assert_float_equal(s.offences, 20, 1e-9);
+	assert_int_equal(s.n, 1);
+	assert_float_equal(s.items[0].offences, 20, 1e-9);
+	hotspot_set_free(&s);
+
+	shapes_free(sh);
+	dataset_free(ds);
+	store_close(st);
+	testutil_rmtree(dir);
+}
+
+static int first_record(void *ctx, const struct dataset_offence *o)
+{
+	*(struct dataset_offence *)ctx = *o;
+	return 1;
+}
+
+static void test_shift_weight(void **state)
+{
+	struct fixture *f = *state;
+	struct dataset_offence o;
+	struct dataset_filter all;
+	struct shift fri, sat;
+	double x, y;
+	dataset_filter_all(&all);
+	assert_int_equal(tile_lonlat_to_merc(B_LON, B_LAT, &x, &y), 0);
+	const double box[4] = {x - 50, y - 50, x + 50, y + 50};
+	assert_int_equal(dataset_each(f->ds, box, &all, first_record, &o), 1);
+	assert_int_equal(shift_parse("18:00-02:00", "fri", &fri), 0);
+	assert_int_equal(shift_parse("18:00-02:00", "sat", &sat), 0);
+	/* B is exact, Saturday 21:00: 1 or 0 as shift_match() says. */
+	assert_float_equal(shift_weight(&sat, &o, DATASET_SPAN_LIMIT), 1, 0);
+	assert_float_equal(shift_weight(&fri, &o, DATASET_SPAN_LIMIT), 0, 0);
+	/* The same as a span from Friday 23:00 (Saturday 21:00 less 22 h). */
+	o.week_minute = (uint16_t)(4 * 1440 + 23 * 60);
+	o.span = 22 * 60;
+	assert_float_equal(shift_weight(&fri, &o, DATASET_SPAN_LIMIT), 3.0 / 22, 1e-12);
+	/* Friday's shift has 23:00-02:00 of it, Saturday's 18:00-21:00. */
+	assert_float_equal(shift_weight(&sat, &o, DATASET_SPAN_LIMIT), 3.0 / 22, 1e-12);
+	assert_float_equal(shift_weight(&fri, &o, 21 * 60), 0, 0);
+}
+
 static void test_geojson(void **state)
 {
 	struct fixture *f = *state;
@@ -389,6 +492,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shift_parse),
 	    cmocka_unit_test(test_shift_match),
+	    cmocka_unit_test(test_span_hotspots),
+	    cmocka_unit_test_setup_teardown(test_shift_weight, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_two_clusters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_shift_hotspots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_geojson, setup, teardown),

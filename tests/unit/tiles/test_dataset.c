@@ -225,7 +225,7 @@ static void test_queries_match_brute_force_and_sync_appends(void **state)
 	free(tr);
 }
 
-static void test_spans_have_no_hour(void **state)
+static void test_spans_count_by_their_share(void **state)
 {
 	struct fixture *f = *state;
 	dataset *ds = NULL;
@@ -241,11 +241,15 @@ static void test_spans_have_no_hour(void **state)
 	struct dataset_filter_text t = {.hours = "21"};
 	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
 	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
-	assert_int_equal(pts.n, 2); /* exact and nocat; spans have no hour */
+	assert_int_equal(pts.n, 2); /* exact and nocat; the spans end at or start after 21:00 */
 	t = (struct dataset_filter_text){.weekdays = "mon"};
 	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
 	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
-	assert_int_equal(pts.n, 3); /* the overnight span has no weekday */
+	assert_int_equal(pts.n, 4); /* the overnight span: 2 of its 9 hours on Monday */
+	double mon = 0;
+	for (size_t i = 0; i < pts.n; i++)
+		mon += pts.w[i];
+	assert_float_equal(mon, 3 + 2.0 / 9, 1e-12);
 	t = (struct dataset_filter_text){.categories = "theft"};
 	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
 	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
@@ -265,6 +269,193 @@ static void test_spans_have_no_hour(void **state)
 		sum += pts.w[i];
 	assert_float_equal(sum, 3 * 2.5 + 1.0, 1e-12);
 	dataset_points_free(&pts);
+	dataset_free(ds);
+}
+
+/* The weight of the only offence of ds under f. */
+static double only_weight(const dataset *ds, const struct dataset_filter *f)
+{
+	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_filter all;
+	struct dataset_points pts = {0};
+	dataset_filter_all(&all);
+	assert_int_equal(dataset_gather(ds, world, &all, NULL, &pts), 0);
+	assert_int_equal(pts.n, 1);
+	dataset_points_free(&pts);
+	return dataset_weighted_count(ds, f, NULL);
+}
+
+static void set_week_hour(struct dataset_filter *f, int hour)
+{
+	memset(f->week, 0, sizeof f->week);
+	f->week[hour / 64] |= 1ull << (hour % 64);
+}
+
+static void test_aoristic_weights_sum_to_one(void **state)
+{
+	struct fixture *f = *state;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	char id[32];
+	rng_state = 7;
+	/* Spans of every kind: within an hour, across hours, midnight, the
+	 * week's end (Sunday into Monday), odd minutes, up to the limit. */
+	enum { N = 60 };
+	assert_int_equal(store_begin(f->st), 0);
+	for (int i = 0; i < N; i++) {
+		int64_t from = m + (int64_t)(uniform() * 7 * 86400) / 60 * 60;
+		int64_t len = i == 0 ? 0 : i == 1 ? 72 * 3600 : (int64_t)(uniform() * 72 * 60) * 60;
+		if (i == 2)
+			from = m + 6 * 86400 + 23 * 3600 + 17 * 60; /* Sunday 23:17 */
+		snprintf(id, sizeof id, "s%d", i);
+		put(f->st, id, 69.2 + 0.1 * uniform(), 41.25 + 0.1 * uniform(), from, from + len,
+		    "theft");
+	}
+	assert_int_equal(store_commit(f->st), 0);
+	dataset *ds = NULL;
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_filter all;
+	dataset_filter_all(&all);
+	struct collect got = {calloc(N, sizeof(int64_t)), 0};
+	assert_int_equal(dataset_each(ds, world, &all, collect_one, &got), 0);
+	assert_int_equal(got.n, N);
+	free(got.ids);
+	/* Per offence, over the 168 hours of the week, by hours x weekdays
+	 * filters and by week masks alike; and over a random partition of the
+	 * week's hours into 5 parts. */
+	double by_hour = 0, by_week = 0, parts = 0;
+	struct dataset_filter flt = all;
+	for (int d = 0; d < 7; d++)
+		for (int h = 0; h < 24; h++) {
+			flt = all;
+			flt.hours = 1u << h;
+			flt.weekdays = (uint8_t)(1u << d);
+			by_hour += dataset_weighted_count(ds, &flt, NULL);
+			flt = all;
+			set_week_hour(&flt, d * 24 + h);
+			by_week += dataset_weighted_count(ds, &flt, NULL);
+		}
+	int part_of[DATASET_WEEK_HOURS];
+	for (int h = 0; h < DATASET_WEEK_HOURS; h++)
+		part_of[h] = (int)(uniform() * 5);
+	for (int k = 0; k < 5; k++) {
+		flt = all;
+		memset(flt.week, 0, sizeof flt.week);
+		for (int h = 0; h < DATASET_WEEK_HOURS; h++)
+			if (part_of[h] == k)
+				flt.week[h / 64] |= 1ull << (h % 64);
+		parts += dataset_weighted_count(ds, &flt, NULL);
+	}
+	assert_float_equal(by_hour, N, 1e-9);
+	assert_float_equal(by_week, N, 1e-9);
+	assert_float_equal(parts, N, 1e-9);
+	dataset_free(ds);
+}
+
+static void test_aoristic_weights_sum_to_one_each(void **state)
+{
+	struct fixture *f = *state;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	rng_state = 11;
+	for (int i = 0; i < 12; i++) {
+		char id[32];
+		int64_t from = m + (int64_t)(uniform() * 7 * 86400);
+		int64_t len = (int64_t)(uniform() * 72 * 3600);
+		snprintf(id, sizeof id, "one%d", i);
+		put(f->st, id, 69.25, 41.3, from, from + len, "theft");
+		dataset *ds = NULL;
+		assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+		struct dataset_filter flt;
+		double sum = 0;
+		for (int h = 0; h < DATASET_WEEK_HOURS; h++) {
+			dataset_filter_all(&flt);
+			set_week_hour(&flt, h);
+			double w = only_weight(ds, &flt);
+			assert_true(w >= 0 && w <= 1);
+			sum += w;
+		}
+		assert_float_equal(sum, 1, 1e-12);
+		dataset_free(ds);
+		int64_t gone;
+		assert_int_equal(store_delete_offence(f->st, id, &gone), 0);
+	}
+}
+
+static void test_burglary_overnight(void **state)
+{
+	struct fixture *f = *state;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	/* Found on Tuesday morning: between Monday 22:00 and Tuesday 06:00. */
+	put(f->st, "burglary", 69.25, 41.3, m + 22 * 3600, m + 30 * 3600, "theft");
+	dataset *ds = NULL;
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	struct dataset_filter flt;
+	struct dataset_filter_text t = {.hours = "22-00"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 2.0 / 8, 1e-12);
+	t = (struct dataset_filter_text){.hours = "0-6"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 6.0 / 8, 1e-12);
+	t = (struct dataset_filter_text){.hours = "0-6", .weekdays = "mon"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 0, 0);
+	t = (struct dataset_filter_text){.hours = "23-01", .weekdays = "mon-tue"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 2.0 / 8, 1e-12);
+	t = (struct dataset_filter_text){.hours = "8-20"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 0, 0);
+
+	/* Everywhere the filter applies, the offence weighs its share. */
+	t = (struct dataset_filter_text){.hours = "22-00"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	double w[DATASET_MAX_CATEGORIES], by_cat[DATASET_MAX_CATEGORIES];
+	for (size_t i = 0; i < DATASET_MAX_CATEGORIES; i++)
+		w[i] = 3;
+	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_points pts = {0};
+	assert_int_equal(dataset_gather(ds, world, &flt, w, &pts), 0);
+	assert_int_equal(pts.n, 1);
+	assert_float_equal(pts.w[0], 3 * 0.25, 1e-12); /* the heatmap's point weight */
+	dataset_points_free(&pts);
+	assert_float_equal(dataset_weighted_count(ds, &flt, w), 0.75, 1e-12);
+	assert_float_equal(dataset_tally(ds, &flt, -1, by_cat, NULL), 0.25, 1e-12);
+	assert_float_equal(by_cat[dataset_category_index(ds, "theft")], 0.25, 1e-12);
+	dataset_free(ds);
+}
+
+static void test_span_over_the_limit(void **state)
+{
+	struct fixture *f = *state;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	/* Between Monday 08:00 and Thursday 20:00: 84 hours. */
+	put(f->st, "long", 69.25, 41.3, m + 8 * 3600, m + 3 * 86400 + 20 * 3600, "theft");
+	dataset *ds = NULL;
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	struct dataset_filter flt;
+	struct dataset_filter_text t = {.hours = "8-20"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 0, 0);
+	t = (struct dataset_filter_text){.weekdays = "mon-sun"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 1, 0); /* every day is no restriction */
+	t = (struct dataset_filter_text){.weekdays = "mon-sat"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 0, 0);
+	/* Date filters keep it by the span's middle (Wednesday 02:00). */
+	t = (struct dataset_filter_text){.from = "2026-03-04", .to = "2026-03-04"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 1, 0);
+	t = (struct dataset_filter_text){.from = "2026-03-05"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 0, 0);
+	/* A longer limit counts it: 4 days of 12 hours 08-20 of its 84. */
+	t = (struct dataset_filter_text){.hours = "8-20", .span_limit = "96"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_float_equal(only_weight(ds, &flt), 48.0 / 84, 1e-12);
+	t = (struct dataset_filter_text){.span_limit = "soon"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "span_limit"));
 	dataset_free(ds);
 }
 
@@ -336,7 +527,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_queries_match_brute_force_and_sync_appends, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_spans_have_no_hour, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_spans_count_by_their_share, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_aoristic_weights_sum_to_one, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_aoristic_weights_sum_to_one_each, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_burglary_overnight, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_span_over_the_limit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_filter_errors_name_the_field, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mahalla_counts_include_address_only_records, setup,
 	                                    teardown),
