@@ -5,6 +5,7 @@
 #include "chart.h"
 
 #include "err.h"
+#include "membuf.h"
 #include "pngenc.h"
 #include "typeset.h"
 
@@ -138,33 +139,10 @@ void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struc
 }
 
 /* A growable buffer for Cairo's SVG stream. */
-struct sink {
-	unsigned char *data;
-	size_t len, cap;
-};
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
-{
-	struct sink *s = closure;
-	if (s->len + length > s->cap) {
-		size_t cap = s->cap ? s->cap : 65536;
-		while (cap < s->len + length)
-			cap *= 2;
-		unsigned char *n = realloc(s->data, cap);
-		if (!n)
-			return CAIRO_STATUS_NO_MEMORY;
-		s->data = n;
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, data, length);
-	s->len += length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 int chart_render(const struct backtest *b, const char *lang, enum chart_format f, int w, int h,
                  unsigned char **out, size_t *len)
 {
-	struct sink s = {0};
+	struct membuf s = {0};
 	int rc = 0;
 	*out = NULL;
 	*len = 0;
@@ -173,7 +151,7 @@ int chart_render(const struct backtest *b, const char *lang, enum chart_format f
 		               w, h, CHART_MIN_SIZE, CHART_MAX_SIZE);
 	cairo_surface_t *surf = f == CHART_PNG
 	                            ? cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)
-	                            : cairo_svg_surface_create_for_stream(sink_write, &s, w, h);
+	                            : cairo_svg_surface_create_for_stream(membuf_write, &s, w, h);
 	cairo_t *cr = cairo_create(surf);
 	chart_draw(cr, 0, 0, w, h, b, lang);
 	cairo_destroy(cr);
@@ -190,10 +168,10 @@ int chart_render(const struct backtest *b, const char *lang, enum chart_format f
 	cairo_surface_finish(surf);
 	cairo_status_t st = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
-	if (st != CAIRO_STATUS_SUCCESS) {
+	if (st != CAIRO_STATUS_SUCCESS || s.failed) {
 		free(s.data);
-		return err_set(st == CAIRO_STATUS_NO_MEMORY ? ERR_NOMEM : ERR_IO, "chart: %s",
-		               cairo_status_to_string(st));
+		return err_set(s.failed || st == CAIRO_STATUS_NO_MEMORY ? ERR_NOMEM : ERR_IO,
+		               "chart: %s", cairo_status_to_string(st));
 	}
 	*out = s.data;
 	*len = s.len;

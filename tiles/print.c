@@ -16,6 +16,7 @@
 #include "heatmap.h"
 #include "hotspot.h"
 #include "labels.h"
+#include "membuf.h"
 #include "pngenc.h"
 #include "points.h"
 #include "shapes.h"
@@ -2027,32 +2028,6 @@ out:
 
 /* ---- the document ------------------------------------------------------- */
 
-struct buffer {
-	unsigned char *data;
-	size_t len, cap;
-	int failed;
-};
-
-static cairo_status_t buffer_write(void *closure, const unsigned char *data, unsigned int length)
-{
-	struct buffer *b = closure;
-	if (b->len + length > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		while (cap < b->len + length)
-			cap *= 2;
-		unsigned char *d = realloc(b->data, cap);
-		if (!d) {
-			b->failed = 1;
-			return CAIRO_STATUS_WRITE_ERROR;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, length);
-	b->len += length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 static const struct shapes_area *find_area(const shapes *sh, enum shapes_kind kind,
                                            const char *code)
 {
@@ -2227,7 +2202,7 @@ static int draw_document(struct job *j, const struct shapes_area **areas, size_t
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out)
 {
 	struct job j = {.r = r, .st = st, .q = q};
-	struct buffer buf = {0};
+	struct membuf buf = {0};
 	const struct shapes_area **areas = NULL;
 	cairo_surface_t *surface = NULL;
 	enum shapes_kind kind;
@@ -2246,7 +2221,7 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 		goto out;
 	}
 	if (q->format == PRINT_PDF) {
-		surface = cairo_pdf_surface_create_for_stream(buffer_write, &buf, j.pw, j.ph);
+		surface = cairo_pdf_surface_create_for_stream(membuf_write, &buf, j.pw, j.ph);
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
 		                               area_name(&j, areas[0]));
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "posbon");
