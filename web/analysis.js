@@ -12,6 +12,9 @@
 //
 // Each change of the filters or the data reloads both; an answer overtaken
 // by a later request is dropped.
+//
+// The panel also holds the trends (web/trends.js) and the backtest
+// (web/backtest.js), started here with the same parts.
 
 import { backtestStart } from './backtest.js';
 import { fmtNumber, onLangChange, t, translate } from './i18n.js';
