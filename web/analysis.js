@@ -12,8 +12,13 @@
 //
 // Each change of the filters or the data reloads both; an answer overtaken
 // by a later request is dropped.
+//
+// The panel also holds the trends (web/trends.js) and the backtest
+// (web/backtest.js), started here with the same parts.
 
+import { backtestStart } from './backtest.js';
 import { fmtNumber, onLangChange, t, translate } from './i18n.js';
+import { trendsFiltersChanged, trendsStart } from './trends.js';
 
 /* ArcGIS's Hot Spot Analysis colours, as tiles/gistarlayer.c fills the bins. */
 export const GISTAR_COLOURS = {
@@ -163,6 +168,7 @@ function save() {
 
 /* The panel's filters or the data changed: new tiles and figures. */
 export function analysisFiltersChanged() {
+	trendsFiltersChanged();
 	if (!ctx || !gi.on) return;
 	drawMap();
 	load();
@@ -190,4 +196,6 @@ export function analysisStart(c) {
 	translate($('analysis-block'));
 	onLangChange(() => render());
 	setOn(gi.on);
+	backtestStart(ctx);
+	trendsStart(ctx);
 }

@@ -1,7 +1,10 @@
 // The analysis panel, the suggested plan and the planner's prints in
 // Debian's Chromium, driven by playwright-core, against a running daemon:
 // an officer turns Gi* on and gets gistar tiles and the figures of
-// GET /api/gistar (also with FDR, drawn from the answer); a planner asks
+// GET /api/gistar (also with FDR, drawn from the answer), turns the trends
+// on (a cell per feature of GET /api/trends, the counts per category, a
+// popup) and runs a backtest (refused, then the table of GET
+// /api/backtest's means and the SVG chart); a planner asks
 // for a plan for Friday 18:00-02:00, sees the units' zones drawn dashed and
 // labelled and the comparison with the current zones, saves it as zones
 // (they appear in GET /api/zones and the coverage panel changes), and
@@ -92,6 +95,71 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			await page.click('#gistar-fdr');
 			await page.waitForSelector('.tiles-gistar', { state: 'attached', timeout: UI_MS });
 			assert.equal(await page.locator('path.gistar-cell').count(), 0);
+		});
+
+		await t.test('trends: a cell per feature of /api/trends, counts per category, a popup', async () => {
+			const asked = page.waitForResponse((r) => pathIs(r, '/api/trends'), { timeout: UI_MS });
+			await page.click('#trends-on');
+			const res = await asked;
+			assert.equal(res.status(), 200);
+			const q = new URL(res.url()).searchParams;
+			assert.equal(q.get('weeks'), '12');
+			assert.equal(q.has('from'), false, 'the weeks end at the period\'s end');
+			const answer = await res.json();
+			assert.ok(answer.features.length > 0, 'the sample district has emerging hot spots');
+			await page.waitForFunction((n) => document.querySelectorAll('path.trends-cell').length === n, answer.features.length, { timeout: UI_MS });
+			await page.waitForSelector('#trends-figures:not([hidden])', { timeout: UI_MS });
+			for (const [category, n] of Object.entries(answer.categories)) {
+				if (category === 'no pattern') continue;
+				assert.equal(answer.features.filter((f) => f.properties.category === category).length, n, category);
+				assert.equal(num(await page.textContent(`#trends-rows tr[data-category="${category}"] strong`)), n, category);
+			}
+			const first = answer.features[0].properties;
+			await page.locator('path.trends-cell').first().dispatchEvent('click');
+			await page.waitForSelector('.trends-popup', { timeout: UI_MS });
+			const text = await page.textContent('.trends-popup');
+			assert.match(text, new RegExp(first.category, 'i'));
+			assert.match(text, new RegExp(`Weeks hot: ${first.weeks_hot} of ${answer.weeks}`));
+			assert.match(text, new RegExp(`Z = ${first.mk_z.toFixed(2).replace('-', '-?')}`));
+			await page.click('#trends-on');
+			assert.equal(await page.locator('path.trends-cell').count(), 0);
+		});
+
+		await t.test('backtest: the server\'s refusal, then a row per method with /api/backtest\'s means, and the chart', async () => {
+			await page.fill('#bt-folds', '600');
+			let asked = page.waitForResponse((r) => pathIs(r, '/api/backtest'), { timeout: UI_MS });
+			await page.click('#bt-run');
+			assert.equal((await asked).status(), 400);
+			await page.waitForSelector('#bt-error:not([hidden])', { timeout: UI_MS });
+			assert.match(await page.textContent('#bt-error'), /folds/);
+			await page.fill('#bt-folds', '12');
+			asked = page.waitForResponse((r) => pathIs(r, '/api/backtest'), { timeout: 60000 });
+			const chart = page.waitForResponse((r) => pathIs(r, '/api/backtest/chart.svg'), { timeout: 60000 });
+			await page.click('#bt-run');
+			const res = await asked;
+			assert.equal(res.status(), 200);
+			const q = new URL(res.url()).searchParams;
+			assert.equal(q.get('folds'), '12');
+			assert.match(q.get('end'), /^\d{4}-\d\d-\d\d$/, 'the period\'s end is the last day tested');
+			const answer = await res.json();
+			assert.equal(answer.folds.length, 12);
+			await page.waitForSelector('#bt-body:not([hidden])', { timeout: UI_MS });
+			assert.equal(await page.isVisible('#bt-error'), false);
+			assert.deepEqual(await page.$$eval('#bt-rows tr', (rows) => rows.map((r) => r.dataset.method)), answer.methods.map((m) => m.name));
+			for (const m of answer.methods) {
+				const cell = (f) => page.textContent(`#bt-rows tr[data-method="${m.name}"] [data-field="${f}"] strong`);
+				assert.equal(await cell('hit_rate'), pct(m.mean.hit_rate), `${m.name} hit rate`);
+				for (const f of ['pai', 'rri', 'pei']) assert.equal(await cell(f), m.mean[f] === null ? '—' : m.mean[f].toFixed(2), `${m.name} ${f}`);
+				const scored = m.per_fold.filter((x) => x.hit_rate !== null).length;
+				assert.equal(num(await page.textContent(`#bt-rows tr[data-method="${m.name}"] [data-field="folds"]`)), scored);
+			}
+			const cr = await chart;
+			assert.equal(cr.status(), 200);
+			assert.equal(cr.headers()['content-type'], 'image/svg+xml');
+			const cq = new URL(cr.url()).searchParams;
+			assert.equal(cq.get('lang'), 'en');
+			for (const [k, v] of q) assert.equal(cq.get(k), v, `the chart's ${k}`);
+			await page.waitForFunction(() => document.querySelector('#bt-chart').complete && document.querySelector('#bt-chart').naturalWidth > 0, null, { timeout: UI_MS });
 		});
 
 		await t.test('a planner asks for a plan: drawn dashed, labelled, compared', async () => {
@@ -188,12 +256,15 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 		await t.test('the texts follow the language', async () => {
 			await page.click('.panel-head [data-lang="uz"]');
 			assert.match(await page.textContent('#analysis-block'), /Tahlil/);
+			assert.match(await page.textContent('#trends'), /Paydo boʻlayotgan/);
+			assert.match(await page.textContent('#bt'), /Orqaga sinov/);
 			assert.match(await page.textContent('#sug'), /Reja taklif qilish/);
 			assert.match(await page.textContent('#plan-prints'), /ro\u02bbyxati/);
 			assert.equal(new URL(await page.getAttribute('#plan-print-csv', 'href'), page.url()).searchParams.get('lang'), 'uz');
 			await page.click('.panel-head [data-lang="ru"]');
 			assert.match(await page.textContent('#analysis-block'), /Анализ/);
 			assert.match(await page.textContent('#gistar-bins'), /Горячие, 99/);
+			assert.match(await page.textContent('#bt thead'), /Доля попаданий/);
 			assert.match(await page.textContent('#sug'), /Предложить план/);
 			await page.click('.panel-head [data-lang="en"]');
 		});

@@ -1,11 +1,14 @@
-// web/analysis.js and web/suggest.js under node: the queries of Gi* and the
-// suggested plan, the Gi* legend's rows, next Monday and the comparison
-// of the suggested plan with the current zones.
+// web/analysis.js, web/backtest.js, web/trends.js and web/suggest.js under node:
+// the queries of Gi*, the backtest, the trends and the suggested plan, the
+// backtest's rows, the trends' legend, the Gi* legend's rows, next Monday
+// and the comparison of the suggested plan with the current zones.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { GISTAR_BINS, gistarQuery, gistarRows } from '../../web/analysis.js';
+import { BACKTEST_MEASURES, backtestQuery, backtestRows } from '../../web/backtest.js';
 import { nextMonday, planQuery, planRows } from '../../web/suggest.js';
+import { TRENDS_PATTERNS, trendsColour, trendsQuery, trendsRows } from '../../web/trends.js';
 
 test('the Gi* query is the filter, with fdr=true only when asked', () => {
 	const filter = new URLSearchParams({ from: '2026-10-01', to: '2026-11-25', hours: '18-02' });
@@ -60,4 +63,41 @@ test('the comparison joins units by service and unit and sums a unit\'s current 
 		['R1', null, 0.2, null],
 	]);
 	assert.equal(c.rows[2].minutes, 120);
+});
+
+test('the backtest query: categories, services, the period\'s end, the planner\'s shift or the weekdays, the folds', () => {
+	const filter = new URLSearchParams({ from: '2026-10-01', to: '2026-11-25T23:59', hours: '18-02', weekdays: 'fri', categories: 'theft' });
+	assert.equal(backtestQuery(filter, null, '').toString(), 'categories=theft&end=2026-11-25&weekdays=fri');
+	const q = backtestQuery(filter, { shift: '18:00-02:00', weekdays: 'sat' }, '12');
+	assert.equal(q.toString(), 'categories=theft&end=2026-11-25&shift=18%3A00-02%3A00&weekdays=sat&folds=12');
+});
+
+test('the backtest rows: the means and sds in the table\'s order, the folds with a hit rate', () => {
+	const rows = backtestRows({
+		methods: [{ name: 'kde', mean: { hit_rate: 0.4, pai: 13, rri: null, pei: 0.4 }, sd: { hit_rate: 0.1, pai: 2, rri: null, pei: 0.1 }, per_fold: [{ hit_rate: 0.3 }, { hit_rate: null }, { hit_rate: 0.5 }] }],
+	});
+	assert.equal(rows[0].name, 'kde');
+	assert.equal(rows[0].folds, 2);
+	assert.deepEqual(rows[0].cells.map((c) => c.key), BACKTEST_MEASURES.map((m) => m.key));
+	assert.deepEqual(rows[0].cells.map((c) => c.mean), [0.4, 13, null, 0.4]);
+	assert.deepEqual(backtestRows({}), []);
+});
+
+test('the trends query drops the start: the weeks end at the period\'s end', () => {
+	const filter = new URLSearchParams({ from: '2026-10-01', to: '2026-11-25', services: 'ppx' });
+	assert.equal(trendsQuery(filter, '12').toString(), 'to=2026-11-25&services=ppx&weeks=12');
+	assert.equal(trendsQuery(filter, '').has('weeks'), false);
+});
+
+test('the trends rows: hot then cold by pattern, counted from the features, reds and blues', () => {
+	const f = (category) => ({ properties: { category } });
+	const rows = trendsRows({ features: [f('new hot spot'), f('new hot spot'), f('persistent cold spot')] });
+	assert.equal(rows.length, 2 * TRENDS_PATTERNS.length);
+	assert.equal(rows[0].category, 'new hot spot');
+	assert.equal(rows[0].cells, 2);
+	assert.equal(rows.find((r) => r.category === 'persistent cold spot').cells, 1);
+	assert.equal(rows.find((r) => r.category === 'intensifying hot spot').colour, '#d62f27');
+	assert.equal(rows.find((r) => r.category === 'intensifying cold spot').colour, '#4575b5');
+	assert.equal(trendsColour('no pattern'), null);
+	assert.equal(new Set(rows.map((r) => r.colour)).size, rows.length, 'every category its colour');
 });
