@@ -209,7 +209,7 @@ int api_legend(struct http_request *rq)
 		if (change)
 			changemap_periods(ds, &q.filter, &now, &before);
 		if ((change ? renderer_change_ramp : renderer_heatmap_ramp)(app->r, &q.filter,
-		                                                           &ramp) < 0)
+		                                                            &ramp) < 0)
 			return http_reply_error(rq, 404, "layer", "%s", err_msg());
 		json_t *stops = json_array();
 		for (size_t i = 0; i < style_ramp_size(ramp); i++) {

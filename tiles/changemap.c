@@ -25,8 +25,8 @@ void changemap_periods(const dataset *ds, const struct dataset_filter *f,
 	before->to = now->from - 1;
 }
 
-int changemap_ramp(const struct style_heatmap *c, const dataset *ds,
-                   const struct dataset_filter *f, style_ramp **out)
+int changemap_ramp(const struct style_heatmap *c, const dataset *ds, const struct dataset_filter *f,
+                   style_ramp **out)
 {
 	struct dataset_filter now, before;
 	changemap_periods(ds, f, &now, &before);
@@ -34,8 +34,7 @@ int changemap_ramp(const struct style_heatmap *c, const dataset *ds,
 }
 
 int changemap_density(const struct view *v, const dataset *ds, const struct dataset_filter *f,
-                      const struct heatmap_opts *o, struct dataset_points *scratch,
-                      double *out)
+                      const struct heatmap_opts *o, struct dataset_points *scratch, double *out)
 {
 	size_t cells = (size_t)v->width * v->height;
 	struct dataset_filter now, before;

@@ -37,16 +37,15 @@ void changemap_periods(const dataset *ds, const struct dataset_filter *f,
  * c's values (per km² per year) times the days of f's period (as
  * changemap_periods() completes it) / 365.25. New ramp in *out; free with
  * style_ramp_free(). */
-int changemap_ramp(const struct style_heatmap *c, const dataset *ds,
-                   const struct dataset_filter *f, style_ramp **out);
+int changemap_ramp(const struct style_heatmap *c, const dataset *ds, const struct dataset_filter *f,
+                   style_ramp **out);
 
 /* The change of density at each pixel centre of v into out (width x height
  * doubles, row by row from the top): heatmap_density() of the period now
  * minus that of the period before (changemap_periods() of f). o->ramp is
  * not used. scratch is a reusable point buffer. */
 int changemap_density(const struct view *v, const dataset *ds, const struct dataset_filter *f,
-                      const struct heatmap_opts *o, struct dataset_points *scratch,
-                      double *out);
+                      const struct heatmap_opts *o, struct dataset_points *scratch, double *out);
 
 /* Paints the coloured change over cr, whose user space is v's pixels;
  * o->ramp from changemap_ramp(). Falls beyond the ramp's lowest value take

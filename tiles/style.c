@@ -1248,7 +1248,8 @@ static int rd_heatmap(struct ctx *c, json_t *v, int change, style_ramp **ramp,
 		if (rc == 0)
 			rc = check_keys(c, stop, stop_keys);
 		if (rc == 0)
-			rc = get_number(c, stop, "value", 1, change ? &R_CHANGE : &R_BREAK, &values[i]);
+			rc = get_number(c, stop, "value", 1, change ? &R_CHANGE : &R_BREAK,
+			                &values[i]);
 		if (rc < 0)
 			return rc;
 		if (i > 0 && !(values[i] > values[i - 1])) {
@@ -1439,10 +1440,9 @@ static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
 
 static int rd_layers(struct ctx *c, json_t *v)
 {
-	static const char *const keys[] = {"districts", "mahallas", "choropleth",
-	                                   "heatmap",   "offences", "zones",
-	                                   "tracks",    "hotspots", "change",
-	                                   NULL};
+	static const char *const keys[] = {"districts", "mahallas", "choropleth", "heatmap",
+	                                   "offences",  "zones",    "tracks",     "hotspots",
+	                                   "change",    NULL};
 	style *s = c->s;
 	int rc = expect_object(c, v);
 	if (rc == 0)

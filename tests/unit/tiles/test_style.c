@@ -691,13 +691,13 @@ static void test_change_layer(void **state)
 {
 #define CHANGE(extra, lo, hi)                                                                      \
 	HEAD "  \"layers\": {\n"                                                                   \
-	     "    \"change\": {\"bandwidth\": 300," extra "\n"                                       \
-	     "      \"ramp\": [\n"                                                                  \
+	     "    \"change\": {\"bandwidth\": 300," extra "\n"                                     \
+	     "      \"ramp\": [\n"                                                                 \
 	     "        {\"value\": " lo ", \"colour\": \"#2166ac\"},\n"                             \
 	     "        {\"value\": " hi ", \"colour\": \"#b2182b\"}\n"                              \
-	     "      ]\n"                                                                          \
-	     "    }\n"                                                                            \
-	     "  }\n"                                                                              \
+	     "      ]\n"                                                                           \
+	     "    }\n"                                                                             \
+	     "  }\n"                                                                               \
 	     "}\n"
 	expect_error(*state, CHANGE("", "100", "800"),
 	             "6:15: layers.change.ramp: a change ramp needs a negative value (decreases) "
