@@ -9,6 +9,7 @@
 #include "api.h"
 
 #include "backtest.h"
+#include "changemap.h"
 #include "chart.h"
 #include "coverage.h"
 #include "dosage.h"
@@ -201,9 +202,14 @@ int api_legend(struct http_request *rq)
 		return http_reply_error(rq, 400, "layer", "layer: which layer's legend?");
 	if (routes_filter(rq, ds, &q, &reply))
 		return reply;
-	if (strcmp(layer, "heatmap") == 0) {
+	int change = strcmp(layer, "change") == 0;
+	if (change || strcmp(layer, "heatmap") == 0) {
+		struct dataset_filter now = q.filter, before = q.filter;
 		style_ramp *ramp;
-		if (renderer_heatmap_ramp(app->r, &q.filter, &ramp) < 0)
+		if (change)
+			changemap_periods(ds, &q.filter, &now, &before);
+		if ((change ? renderer_change_ramp : renderer_heatmap_ramp)(app->r, &q.filter,
+		                                                            &ramp) < 0)
 			return http_reply_error(rq, 404, "layer", "%s", err_msg());
 		json_t *stops = json_array();
 		for (size_t i = 0; i < style_ramp_size(ramp); i++) {
@@ -216,10 +222,18 @@ int api_legend(struct http_request *rq)
 			                      json_pack("{s:f, s:s}", "value", v, "colour", hex));
 		}
 		style_ramp_free(ramp);
-		return reply_value(rq, 200,
-		                   json_pack("{s:s, s:s, s:f, s:o}", "layer", "heatmap", "units",
-		                             "offences per km² over the period", "period_days",
-		                             heatmap_period_days(ds, &q.filter), "stops", stops));
+		json_t *o = json_pack("{s:s, s:s, s:f, s:o}", "layer", layer, "units",
+		                      change ? "change in offences per km² over the period, "
+		                               "against the previous period of equal length"
+		                             : "offences per km² over the period",
+		                      "period_days", heatmap_period_days(ds, &now), "stops", stops);
+		if (change) {
+			json_object_set_new(o, "from", time_or_null(now.from));
+			json_object_set_new(o, "to", time_or_null(now.to));
+			json_object_set_new(o, "previous_from", time_or_null(before.from));
+			json_object_set_new(o, "previous_to", time_or_null(before.to));
+		}
+		return reply_value(rq, 200, o);
 	}
 	if (strcmp(layer, "choropleth") == 0) {
 		struct choropleth_classes c;

@@ -252,8 +252,9 @@ static int get_tile(struct http_request *rq)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
 	/* Layers of offences change with every report, zones with every plan;
 	 * boundaries hardly. */
-	int live = (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH |
-	                        RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING)) != 0;
+	int live =
+	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES |
+	                 RENDER_GISTAR | RENDER_PLANNING | RENDER_CHANGE)) != 0;
 	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
 	                  live ? "public, max-age=10" : "public, max-age=86400",
 	                  "Access-Control-Allow-Origin", "*", NULL);

@@ -73,6 +73,30 @@ int testutil_pixels_close(uint32_t a, uint32_t b, int tol)
 	return 1;
 }
 
+int testutil_seam(renderer *r, const struct render_request *q, int z, long x, long y)
+{
+	struct render_request west = *q, east = *q, wide;
+	cairo_surface_t *ia, *ib, *iw;
+	assert_int_equal(view_for_tile(z, x, y, 256, &west.view), 0);
+	assert_int_equal(view_for_tile(z, x + 1, y, 256, &east.view), 0);
+	wide = west;
+	wide.view.width = 512;
+	assert_int_equal(render_image(r, &west, &ia), 0);
+	assert_int_equal(render_image(r, &east, &ib), 0);
+	assert_int_equal(render_image(r, &wide, &iw), 0);
+	int differ = 0, painted = 0;
+	for (int j = 0; j < 256; j++) {
+		differ += testutil_pixel(ia, 255, j) != testutil_pixel(iw, 255, j);
+		differ += testutil_pixel(ib, 0, j) != testutil_pixel(iw, 256, j);
+		painted += testutil_pixel(iw, 255, j) != 0;
+	}
+	assert_int_equal(differ, 0);
+	cairo_surface_destroy(ia);
+	cairo_surface_destroy(ib);
+	cairo_surface_destroy(iw);
+	return painted;
+}
+
 int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol)
 {
 	return testutil_pixels_close(p, style_colour_pixel(c), tol);

@@ -12,6 +12,7 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
+#include "render.h"
 #include "store.h"
 #include "style.h"
 
@@ -80,6 +81,12 @@ uint32_t testutil_pixel(cairo_surface_t *img, int x, int y);
 /* Whether two premultiplied ARGB32 pixels differ by at most tol in every
  * channel. */
 int testutil_pixels_close(uint32_t a, uint32_t b, int tol);
+
+/* Renders q at tile z/x/y, at its east neighbour and as one 512 px wide
+ * picture of both (q's own view unused): fails the test unless both tiles'
+ * pixels along their shared edge equal the wide picture's. Returns how many
+ * of the wide picture's pixels on the western tile's edge are painted. */
+int testutil_seam(renderer *r, const struct render_request *q, int z, long x, long y);
 
 /* Whether pixel p is colour c (straight alpha) within tol per channel. */
 int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol);

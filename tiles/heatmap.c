@@ -83,28 +83,34 @@ int heatmap_image(const double *density, int width, int height, const style_ramp
 	return 0;
 }
 
+int heatmap_paint_grid(cairo_t *cr, const double *grid, int width, int height,
+                       const style_ramp *ramp, double opacity)
+{
+	cairo_surface_t *img;
+	int rc = heatmap_image(grid, width, height, ramp, &img);
+	if (rc < 0)
+		return rc;
+	cairo_save(cr);
+	cairo_set_source_surface(cr, img, 0, 0);
+	/* One density sample per device pixel: no smoothing between them. */
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+	cairo_paint_with_alpha(cr, opacity);
+	cairo_restore(cr);
+	cairo_surface_destroy(img);
+	return 0;
+}
+
 int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
                   const struct dataset_filter *f, const struct heatmap_opts *o,
                   struct dataset_points *scratch)
 {
 	size_t cells = (size_t)v->width * v->height;
 	double *density = malloc(cells * sizeof *density);
-	cairo_surface_t *img = NULL;
 	int rc;
 	if (!density)
 		return err_set(ERR_NOMEM, "heatmap: out of memory");
-	if ((rc = heatmap_density(v, ds, f, o, scratch, density)) < 0 ||
-	    (rc = heatmap_image(density, v->width, v->height, o->ramp, &img)) < 0)
-		goto out;
-	cairo_save(cr);
-	cairo_set_source_surface(cr, img, 0, 0);
-	/* One density sample per device pixel: no smoothing between them. */
-	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-	cairo_paint_with_alpha(cr, o->opacity);
-	cairo_restore(cr);
-out:
-	if (img)
-		cairo_surface_destroy(img);
+	if ((rc = heatmap_density(v, ds, f, o, scratch, density)) == 0)
+		rc = heatmap_paint_grid(cr, density, v->width, v->height, o->ramp, o->opacity);
 	free(density);
 	return rc;
 }

@@ -48,6 +48,11 @@ int heatmap_density(const struct view *v, const dataset *ds, const struct datase
 int heatmap_image(const double *density, int width, int height, const style_ramp *ramp,
                   cairo_surface_t **out);
 
+/* Paints grid (width x height values, one per pixel of cr's user space)
+ * coloured through ramp over cr, at opacity. */
+int heatmap_paint_grid(cairo_t *cr, const double *grid, int width, int height,
+                       const style_ramp *ramp, double opacity);
+
 /* Paints the coloured density over cr, whose user space is v's pixels. */
 int heatmap_paint(cairo_t *cr, const struct view *v, const dataset *ds,
                   const struct dataset_filter *f, const struct heatmap_opts *o,

@@ -15,6 +15,7 @@
 #include "render.h"
 
 #include "areas.h"
+#include "changemap.h"
 #include "changes.h"
 #include "choropleth.h"
 #include "coverage.h"
@@ -118,7 +119,7 @@ static const struct {
     {"offences", RENDER_OFFENCES},     {"zones", RENDER_ZONES},
     {"tracks", RENDER_TRACKS},         {"gistar", RENDER_GISTAR},
     {"hotspots", RENDER_HOTSPOTS},     {"coverage", RENDER_COVERAGE},
-    {"dosage", RENDER_DOSAGE},
+    {"dosage", RENDER_DOSAGE},         {"change", RENDER_CHANGE},
 };
 
 int render_layers_parse(const char *text, unsigned *mask)
@@ -135,7 +136,7 @@ int render_layers_parse(const char *text, unsigned *mask)
 			return err_set(ERR_INVALID,
 			               "layers: '%.*s' is not a layer (districts, mahallas, "
 			               "choropleth, heatmap, offences, zones, tracks, gistar, "
-			               "hotspots, coverage, dosage)",
+			               "hotspots, coverage, dosage, change)",
 			               (int)n, p);
 		*mask |= bit;
 		p += n;
@@ -646,6 +647,39 @@ static int draw_heatmap(renderer *r, const style *sty, cairo_t *cr, const struct
 	return rc;
 }
 
+int renderer_change_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out)
+{
+	const struct style_heatmap *c = style_change(renderer_style(r));
+	*out = NULL;
+	if (!c)
+		return err_set(ERR_NOTFOUND, "the style has no change layer");
+	return changemap_ramp(c, r->ds, f, out);
+}
+
+/* The change ramp costs two time lookups and a scaling: made per tile, no
+ * cache. */
+static int draw_change(renderer *r, const style *sty, cairo_t *cr, const struct render_request *q)
+{
+	const struct style_heatmap *c = style_change(sty);
+	struct dataset_points scratch = {0};
+	style_ramp *ramp = NULL;
+	if (!c || !style_zoom_contains(&c->zoom, q->view.zoom))
+		return 0;
+	int rc = changemap_ramp(c, r->ds, &q->filter, &ramp);
+	if (rc == 0) {
+		struct heatmap_opts o = {.kernel = c->kernel,
+		                         .bandwidth =
+		                             q->bandwidth > 0 ? q->bandwidth : c->bandwidth,
+		                         .weights = r->weights,
+		                         .ramp = ramp,
+		                         .opacity = c->opacity};
+		rc = changemap_paint(cr, &q->view, r->ds, &q->filter, &o, &scratch);
+	}
+	style_ramp_free(ramp);
+	dataset_points_free(&scratch);
+	return rc;
+}
+
 int renderer_choropleth(renderer *r, const struct dataset_filter *f, int metric,
                         struct choropleth_classes *out)
 {
@@ -711,6 +745,8 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		rc = draw_choropleth(r, sh, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_HEATMAP))
 		rc = draw_heatmap(r, sty, cr, q);
+	if (rc == 0 && (q->layers & RENDER_CHANGE))
+		rc = draw_change(r, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_GISTAR))
 		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter,
 		                       atomic_load(&r->version), shapes_generation(r));
@@ -764,6 +800,19 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* The later of version and the last change of offences within reach of
+ * q's view for the density layer d (its bandwidth unless q sets one). */
+static unsigned long reach_version(renderer *r, const struct render_request *q,
+                                   const struct style_heatmap *d, unsigned long version)
+{
+	double reach = (q->bandwidth > 0 ? q->bandwidth : d->bandwidth) /
+	               fmax(q->view.ground, 1e-6) / q->view.res;
+	double box[4];
+	view_frame_box(&q->view, reach * 1.01 + 1, box);
+	unsigned long v = changes_version(r->changes, box);
+	return v > version ? v : version;
+}
+
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n)
 {
 	unsigned long version = 1;
@@ -799,12 +848,17 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		pthread_mutex_unlock(&r->lock);
 		if (rc < 0)
 			return rc;
-		double reach = (q->bandwidth > 0 ? q->bandwidth : hm->bandwidth) /
-		               fmax(q->view.ground, 1e-6) / q->view.res;
-		double box[4];
-		view_frame_box(&q->view, reach * 1.01 + 1, box);
-		unsigned long v = changes_version(r->changes, box);
-		version = v > version ? v : version;
+		version = reach_version(r, q, hm, version);
+	}
+	const struct style_heatmap *cm = style_change(renderer_style(r));
+	if ((q->layers & RENDER_CHANGE) && cm) {
+		/* Both periods (an open one follows the latest offence) and the
+		 * changes within one bandwidth; the ramp follows from the periods. */
+		struct dataset_filter now, before;
+		changemap_periods(r->ds, &q->filter, &now, &before);
+		h = mix(h, &now, sizeof now);
+		h = mix(h, &before, sizeof before);
+		version = reach_version(r, q, cm, version);
 	}
 	if (q->layers & RENDER_OFFENCES) {
 		double box[4];

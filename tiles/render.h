@@ -39,6 +39,7 @@ enum render_layer {
 	RENDER_HOTSPOTS = 1 << 8, /* the planner's layers: a shift's hotspots, */
 	RENDER_COVERAGE = 1 << 9, /* their coverage by the zones in play */
 	RENDER_DOSAGE = 1 << 10,  /* and their patrol dosage on a day */
+	RENDER_CHANGE = 1 << 11,  /* density change from the previous period (changemap.h) */
 };
 
 #define RENDER_PLANNING (RENDER_HOTSPOTS | RENDER_COVERAGE | RENDER_DOSAGE)
@@ -131,6 +132,11 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
  * heatmap_ramp()): a new copy in *out, free with style_ramp_free().
  * ERR_NOTFOUND when the style has no heatmap layer. */
 int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out);
+
+/* The change layer's colour ramp for filter f, in density units of its
+ * period (see changemap_ramp()): a new ramp in *out, free with
+ * style_ramp_free(). ERR_NOTFOUND when the style has no change layer. */
+int renderer_change_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out);
 
 /* The choropleth's classes for filter f and metric (as in render_request): fills
  * *out; free with choropleth_classes_free(). ERR_NOTFOUND when the style

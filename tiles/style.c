@@ -14,8 +14,8 @@
  * bytes), 1-based, as jansson does for its own syntax errors.
  *
  * Everything a style owns (strings, layer structs) lives in a chain of
- * blocks freed together by style_free(); only the heatmap's ramp is a
- * separate object.
+ * blocks freed together by style_free(); only the heatmap's and the change
+ * layer's ramps are separate objects.
  */
 #include "style.h"
 
@@ -58,6 +58,8 @@ struct style {
 	struct style_choropleth *choropleth;
 	struct style_heatmap *heatmap;
 	style_ramp *heatmap_ramp; /* owned; heatmap->ramp points to it */
+	struct style_heatmap *change;
+	style_ramp *change_ramp; /* owned; change->ramp points to it */
 	struct style_offences *offences;
 	struct style_zones *zones;
 	struct style_tracks *tracks;
@@ -750,6 +752,7 @@ static const struct range R_UNIT = {0, 1, 0, 0};
 static const struct range R_PX = {0, 1000, 1, 0};
 static const struct range R_BANDWIDTH = {0, 20000, 1, 0};
 static const struct range R_BREAK = {0, INFINITY, 1, 0};
+static const struct range R_CHANGE = {-INFINITY, INFINITY, 0, 0};
 static const struct range R_WEIGHT = {0, 1000, 0, 0};
 static const struct range R_CLASSES = {2, STYLE_CLASSES_MAX, 0, 1};
 
@@ -1192,11 +1195,17 @@ static int rd_choropleth(struct ctx *c, json_t *v, struct style_choropleth **out
 	return 0;
 }
 
-static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
+/* The heatmap (change 0) or the change layer (change 1): the same entries
+ * but breaks, which a change layer's are always (fixed, per km² per year,
+ * decreases below 0 and increases above). The ramp goes to *ramp. */
+static int rd_heatmap(struct ctx *c, json_t *v, int change, style_ramp **ramp,
+                      struct style_heatmap **out)
 {
 	static const char *const keys[] = {"minzoom",   "maxzoom", "kernel",
 	                                   "bandwidth", "opacity", "interpolation",
 	                                   "breaks",    "ramp",    NULL};
+	static const char *const change_keys[] = {"minzoom", "maxzoom",       "kernel", "bandwidth",
+	                                          "opacity", "interpolation", "ramp",   NULL};
 	static const char *const stop_keys[] = {"value", "colour", NULL};
 	double values[STYLE_STOPS_MAX];
 	struct style_colour colours[STYLE_STOPS_MAX];
@@ -1205,7 +1214,7 @@ static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
 		return nomem(c);
 	int kernel = KDE_QUARTIC, interp = STYLE_INTERP_LINEAR, breaks = STYLE_BREAKS_FIXED;
 	h->opacity = 1;
-	int rc = check_keys(c, v, keys);
+	int rc = check_keys(c, v, change ? change_keys : keys);
 	if (rc == 0)
 		rc = get_zoom(c, v, &h->zoom);
 	if (rc == 0)
@@ -1216,7 +1225,7 @@ static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
 		rc = get_number(c, v, "opacity", 0, &R_UNIT, &h->opacity);
 	if (rc == 0)
 		rc = get_enum(c, v, "interpolation", "interpolation", interp_names, ~0u, &interp);
-	if (rc == 0)
+	if (rc == 0 && !change)
 		rc = get_enum(c, v, "breaks", "kind of breaks", breaks_names, ~0u, &breaks);
 	if (rc < 0)
 		return rc;
@@ -1239,7 +1248,8 @@ static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
 		if (rc == 0)
 			rc = check_keys(c, stop, stop_keys);
 		if (rc == 0)
-			rc = get_number(c, stop, "value", 1, &R_BREAK, &values[i]);
+			rc = get_number(c, stop, "value", 1, change ? &R_CHANGE : &R_BREAK,
+			                &values[i]);
 		if (rc < 0)
 			return rc;
 		if (i > 0 && !(values[i] > values[i - 1])) {
@@ -1254,11 +1264,17 @@ static int rd_heatmap(struct ctx *c, json_t *v, struct style_heatmap **out)
 			return rc;
 		pop(c);
 	}
-	rc = style_ramp_new(values, colours, n, (enum style_interp)interp, &c->s->heatmap_ramp);
+	/* A diverging ramp: one side alone would hide decreases or increases. */
+	if (change && !(values[0] < 0 && values[n - 1] > 0))
+		return fail(c, 0,
+		            "a change ramp needs a negative value (decreases) and a positive "
+		            "one (increases), got %g to %g",
+		            values[0], values[n - 1]);
+	rc = style_ramp_new(values, colours, n, (enum style_interp)interp, ramp);
 	if (rc < 0)
 		return rc;
 	pop(c);
-	h->ramp = c->s->heatmap_ramp;
+	h->ramp = *ramp;
 	*out = h;
 	return 0;
 }
@@ -1424,9 +1440,9 @@ static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
 
 static int rd_layers(struct ctx *c, json_t *v)
 {
-	static const char *const keys[] = {"districts", "mahallas", "choropleth",
-	                                   "heatmap",   "offences", "zones",
-	                                   "tracks",    "hotspots", NULL};
+	static const char *const keys[] = {"districts", "mahallas", "choropleth", "heatmap",
+	                                   "offences",  "zones",    "tracks",     "hotspots",
+	                                   "change",    NULL};
 	style *s = c->s;
 	int rc = expect_object(c, v);
 	if (rc == 0)
@@ -1449,7 +1465,7 @@ static int rd_layers(struct ctx *c, json_t *v)
 			rc = rd_choropleth(c, m, &s->choropleth);
 			break;
 		case 3:
-			rc = rd_heatmap(c, m, &s->heatmap);
+			rc = rd_heatmap(c, m, 0, &s->heatmap_ramp, &s->heatmap);
 			break;
 		case 4:
 			rc = rd_offences(c, m, &s->offences);
@@ -1460,8 +1476,11 @@ static int rd_layers(struct ctx *c, json_t *v)
 		case 6:
 			rc = rd_tracks(c, m, &s->tracks);
 			break;
-		default:
+		case 7:
 			rc = rd_hotspots(c, m, &s->hotspots);
+			break;
+		default:
+			rc = rd_heatmap(c, m, 1, &s->change_ramp, &s->change);
 		}
 		if (rc == 0)
 			pop(c);
@@ -1741,6 +1760,7 @@ void style_free(style *s)
 	if (!s)
 		return;
 	style_ramp_free(s->heatmap_ramp);
+	style_ramp_free(s->change_ramp);
 	for (struct block *b = s->blocks, *next; b; b = next) {
 		next = b->next;
 		free(b);
@@ -1784,6 +1804,11 @@ const struct style_choropleth *style_choropleth(const style *s)
 const struct style_heatmap *style_heatmap(const style *s)
 {
 	return s->heatmap;
+}
+
+const struct style_heatmap *style_change(const style *s)
+{
+	return s->change;
 }
 
 const struct style_offences *style_offences(const style *s)

@@ -247,6 +247,11 @@ struct style_heatmap {
 int style_heatmap_ramp(const struct style_heatmap *h, double mean_density, double period_days,
                        style_ramp **out);
 
+/* The change layer (layers.change in the file) is a struct style_heatmap
+ * whose breaks are always fixed: ramp values in offences per km² per year,
+ * negative for decreases and positive for increases (a loaded change ramp
+ * has both), scaled to a period by style_heatmap_ramp() as the heatmap's. */
+
 /* Offence points: colours come from the categories. */
 struct style_offences {
 	struct style_zoom zoom;
@@ -356,6 +361,7 @@ const struct style_area *style_districts(const style *s);
 const struct style_area *style_mahallas(const style *s);
 const struct style_choropleth *style_choropleth(const style *s);
 const struct style_heatmap *style_heatmap(const style *s);
+const struct style_heatmap *style_change(const style *s);
 const struct style_offences *style_offences(const style *s);
 const struct style_zones *style_zones(const style *s);
 const struct style_tracks *style_tracks(const style *s);

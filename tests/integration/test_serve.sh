@@ -99,6 +99,18 @@ check "unknown mahalla 404" "$(code -H "$V" "$URL/api/mahallas/M99")" 404
 check "offence pages are capped" "$(code -H "$V" "$URL/api/offences?limit=100000")" 400
 check "an offence page" "$(curl -s -H "$V" "$URL/api/offences?limit=7&bbox=$W,$S,$E,$N" | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['features']), d['next_offset'])")" "7 7"
 check_true "legend of the heatmap" 'curl -s -H "$V" "$URL/api/legend?layer=heatmap&$Q" | grep -q "\"stops\":\[{\"value\""'
+# the change layer: this period's density minus the previous one's
+curl -s -H "$V" -o "$TMP/change.png" "$URL/tiles/change/15/$TX/$TY.png?from=2026-05-01&to=2026-06-30"
+check "a change tile is a 256 px PNG" "$(python3 -c "
+import struct
+d=open('$TMP/change.png','rb').read()
+print(d[:4]==b'\x89PNG', struct.unpack('>II', d[16:24]))")" "True (256, 256)"
+check "the change legend has falls and rises in the period's units" "$(curl -s -H "$V" "$URL/api/legend?layer=change&from=2026-05-01&to=2026-06-30" | python3 -c "
+import json,sys
+d=json.load(sys.stdin); v=[s['value'] for s in d['stops']]
+print(d['layer'], round(d['period_days']), v[0] < 0 < v[-1], abs(v[-1] - 8000 * 61 / 365.25) < 1e-6, d['previous_to'] < d['from'])")" "change 61 True True True"
+check "an open period's change legend takes the last 4 weeks" "$(curl -s -H "$V" "$URL/api/legend?layer=change" | python3 -c "
+import json,sys; print(round(json.load(sys.stdin)['period_days']))")" 28
 check_true "metrics in Prometheus text" 'curl -s -H "$V" "$URL/metrics" | grep -q "^posbon_tiles_rendered_total [1-9]"'
 
 # bad input: each a 4xx naming what was wrong, and the daemon goes on

@@ -70,6 +70,7 @@ static void test_default_has_every_layer(void **state)
 	assert_non_null(style_mahallas(s));
 	assert_non_null(style_choropleth(s));
 	assert_non_null(style_heatmap(s));
+	assert_non_null(style_change(s));
 	assert_non_null(style_offences(s));
 	assert_non_null(style_zones(s));
 	assert_non_null(style_tracks(s));
@@ -643,7 +644,7 @@ static void test_unknown_key(void **state)
 	    "got 1");
 	expect_error(*state, HEAD "  \"layers\": {\"roads\": {}}\n}\n",
 	             "4:14: layers.roads: unknown key; expected one of districts, mahallas, "
-	             "choropleth, heatmap, offences, zones, tracks, hotspots");
+	             "choropleth, heatmap, offences, zones, tracks, hotspots, change");
 }
 
 static void test_unknown_kernel(void **state)
@@ -682,6 +683,50 @@ static void test_ramp_not_increasing(void **state)
 	                  "  }\n"
 	                  "}\n",
 	             "6:15: layers.heatmap.ramp: a ramp needs 2 to 16 stops, got 1");
+}
+
+/* The change layer: a diverging ramp (negative and positive values) in
+ * fixed units, no kind of breaks; scaled to a period as the heatmap's. */
+static void test_change_layer(void **state)
+{
+#define CHANGE(extra, lo, hi)                                                                      \
+	HEAD "  \"layers\": {\n"                                                                   \
+	     "    \"change\": {\"bandwidth\": 300," extra "\n"                                     \
+	     "      \"ramp\": [\n"                                                                 \
+	     "        {\"value\": " lo ", \"colour\": \"#2166ac\"},\n"                             \
+	     "        {\"value\": " hi ", \"colour\": \"#b2182b\"}\n"                              \
+	     "      ]\n"                                                                           \
+	     "    }\n"                                                                             \
+	     "  }\n"                                                                               \
+	     "}\n"
+	expect_error(*state, CHANGE("", "100", "800"),
+	             "6:15: layers.change.ramp: a change ramp needs a negative value (decreases) "
+	             "and a positive one (increases), got 100 to 800");
+	expect_error(*state, CHANGE("", "-800", "-100"),
+	             "6:15: layers.change.ramp: a change ramp needs a negative value (decreases) "
+	             "and a positive one (increases), got -800 to -100");
+	expect_error(*state, CHANGE("", "800", "-800"),
+	             "8:19: layers.change.ramp[1].value: -800 is not above the previous stop's "
+	             "800 (ramp values must increase)");
+	expect_error(*state, CHANGE(" \"breaks\": \"auto\",", "-800", "800"),
+	             "5:34: layers.change.breaks: unknown key; expected one of minzoom, maxzoom, "
+	             "kernel, bandwidth, opacity, interpolation, ramp");
+
+	style *s;
+	assert_int_equal(style_parse(CHANGE("", "-730.5", "730.5"), NULL, &s), 0);
+	const struct style_heatmap *c = style_change(s);
+	assert_non_null(c);
+	assert_null(style_heatmap(s));
+	style_ramp *r;
+	double v;
+	assert_int_equal(style_heatmap_ramp(c, 0, 14, &r), 0); /* 730.5 a year: 28 in 14 days */
+	style_ramp_stop(r, 0, &v, NULL);
+	assert_float_equal(v, -28, 1e-12);
+	style_ramp_stop(r, 1, &v, NULL);
+	assert_float_equal(v, 28, 1e-12);
+	style_ramp_free(r);
+	style_free(s);
+#undef CHANGE
 }
 
 static void test_zoom_out_of_range(void **state)
@@ -814,6 +859,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_kernel, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ramp_not_increasing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_change_layer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_zoom_out_of_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_io_errors, setup, teardown),
