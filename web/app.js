@@ -35,6 +35,7 @@ import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 const LAYERS = [
 	{ id: 'choropleth', z: 10, data: true, filtered: true, order: 3 },
 	{ id: 'heatmap', z: 20, data: true, filtered: true, order: 2 },
+	{ id: 'change', z: 25, data: true, filtered: true, order: 2.5 },
 	{ id: 'zones', z: 30, filtered: true, order: 5 },
 	{ id: 'tracks', z: 40, filtered: true, order: 6 },
 	{ id: 'offences', z: 50, data: true, filtered: true, order: 4 },
@@ -716,7 +717,7 @@ function learnColours(kind, entries) {
 
 async function loadLegend() {
 	const seq = ++state.legendSeq;
-	const ids = ['heatmap', 'choropleth', 'offences', 'zones', 'tracks'].filter(
+	const ids = ['heatmap', 'change', 'choropleth', 'offences', 'zones', 'tracks'].filter(
 		(id) => state.view.layers[id] && state.meta.layers.includes(id),
 	);
 	const results = await Promise.all(
@@ -772,18 +773,18 @@ function ramp(stops) {
 function renderLegend() {
 	const body = $('legend-body');
 	body.replaceChildren();
-	const order = ['heatmap', 'choropleth', 'offences', 'zones', 'tracks'];
+	const order = ['heatmap', 'change', 'choropleth', 'offences', 'zones', 'tracks'];
 	for (const id of order) {
 		if (!(id in state.legend) || !state.view.layers[id]) continue;
 		const r = state.legend[id];
 		const box = el('div', { class: 'lg-block', dataset: { layer: id } });
 		if (r instanceof Error || !r) {
 			box.append(el('h3', {}, t(`layer.${id}`)), el('div', { class: 'lg-note' }, t('legend.unavailable')));
-		} else if (id === 'heatmap') {
+		} else if (id === 'heatmap' || id === 'change') {
 			const stops = (r.stops || []).map((s) => ({ value: Number(s.value), colour: s.colour || s.color }));
 			const days = Number(r.period_days);
 			box.append(
-				el('h3', {}, t('legend.heat')),
+				el('h3', {}, t(id === 'change' ? 'legend.change' : 'legend.heat')),
 				Number.isFinite(days) && days > 0 ? el('div', { class: 'lg-note' }, t('legend.heat.period', { days: fmtRound(days) })) : null,
 				ramp(stops),
 			);
@@ -928,6 +929,7 @@ const LAYER_ICONS = {
 	districts: '<svg viewBox="0 0 28 20"><path d="M3 15 L8 4 L20 3 L25 12 L16 17 Z" fill="none" stroke="#4a4a4a" stroke-width="2.4"/></svg>',
 	mahallas: '<svg viewBox="0 0 28 20"><path d="M3 17 L3 3 L25 3 L25 17 Z M14 3 L14 17 M3 10 L25 10" fill="none" stroke="#8c8c8c" stroke-width="1.4"/></svg>',
 	heatmap: '<svg viewBox="0 0 28 20"><defs><radialGradient id="hg"><stop offset="0" stop-color="#bd0026"/><stop offset=".45" stop-color="#fd8d3c"/><stop offset=".8" stop-color="#fed976"/><stop offset="1" stop-color="#ffffb2" stop-opacity="0"/></radialGradient></defs><ellipse cx="14" cy="10" rx="13" ry="9" fill="url(#hg)"/></svg>',
+	change: '<svg viewBox="0 0 28 20"><ellipse cx="9" cy="10" rx="8" ry="7" fill="#2166ac" fill-opacity=".75"/><ellipse cx="19" cy="10" rx="8" ry="7" fill="#b2182b" fill-opacity=".75"/></svg>',
 	choropleth: '<svg viewBox="0 0 28 20"><path d="M2 2h12v8H2z" fill="#fecc5c"/><path d="M14 2h12v8H14z" fill="#f03b20"/><path d="M2 10h12v8H2z" fill="#fd8d3c"/><path d="M14 10h12v8H14z" fill="#ffffb2"/><path d="M2 2h24v16H2z M14 2v16 M2 10h24" fill="none" stroke="#fff" stroke-width="1"/></svg>',
 	offences: '<svg viewBox="0 0 28 20"><circle cx="7" cy="12" r="3.4" fill="#4e79a7" stroke="#fff"/><circle cx="15" cy="6" r="3.4" fill="#e15759" stroke="#fff"/><circle cx="21" cy="13" r="3.4" fill="#f28e2b" stroke="#fff"/></svg>',
 	zones: '<svg viewBox="0 0 28 20"><path d="M3 4h15v12H3z" fill="#009e73" fill-opacity=".15" stroke="#009e73" stroke-width="2"/><path d="M11 7h14v10H11z" fill="#0072b2" fill-opacity=".15" stroke="#0072b2" stroke-width="2"/></svg>',

@@ -22,7 +22,7 @@ import { launch, login } from './chromium.mjs';
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const OFFICER = process.env.POSBON_TOKEN || '';
 const PLANNER = process.env.POSBON_PLANNER_TOKEN || '';
-const UI_MS = 15000;
+const UI_MS = 30000;
 
 async function get(path, token = PLANNER) {
 	const res = await fetch(new URL(path, BASE), { headers: { Authorization: `Bearer ${token}` } });

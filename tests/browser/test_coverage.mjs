@@ -21,7 +21,7 @@ import { drawPolygon, fillZone, launch, login } from './chromium.mjs';
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const OFFICER = process.env.POSBON_TOKEN || '';
 const PLANNER = process.env.POSBON_PLANNER_TOKEN || '';
-const UI_MS = 15000;
+const UI_MS = 30000;
 const LIVE_MS = 5000;
 const NAME = 'Bozor qamrovi';
 const UNIT = 'BT-UNIT-1';

@@ -16,7 +16,7 @@ import { drawPolygon, fillZone, launch, login } from './chromium.mjs';
 
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const TOKEN = process.env.POSBON_PLANNER_TOKEN || '';
-const UI_MS = 15000;
+const UI_MS = 30000;
 const NAME = 'Bozor kechki';
 
 async function zones() {

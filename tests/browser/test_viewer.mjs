@@ -161,6 +161,22 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			assert.ok(warm > n * 0.001, `only ${warm} of ${n} pixels have heatmap colours`);
 		});
 
+		await t.test('the change layer shows tiles and its diverging legend', async () => {
+			await page.click('#layer-change');
+			await page.waitForFunction(
+				() => [...document.querySelectorAll('.tiles-change img')].some((i) => i.complete && i.naturalWidth > 0),
+				null,
+				{ timeout: RENDER_MS },
+			);
+			const ok = tiles.filter((x) => /\/tiles\/change\/\d+\/\d+\/\d+(@2x)?\.png/.test(new URL(x.url).pathname) && x.status === 200);
+			assert.ok(ok.length >= 1, 'change tiles answered 200');
+			const block = page.locator('#legend-body .lg-block[data-layer="change"]');
+			await block.waitFor({ state: 'visible', timeout: UI_MS });
+			const labels = await block.locator('.ramp-labels span').allTextContents();
+			assert.ok(labels.some((l) => l.trim().startsWith('-') || l.trim().startsWith('−')), `negative stops in ${labels}`);
+			await page.click('#layer-change');
+		});
+
 		await t.test('the language switches to Russian and is remembered', async () => {
 			await page.click('.panel-head [data-lang="ru"]');
 			await page.waitForFunction(() => document.documentElement.lang === 'ru', null, { timeout: UI_MS });
