@@ -900,36 +900,6 @@ out:
 	return reply;
 }
 
-/* Query argument name as a number in [min, max] into *out (left alone when
- * absent). Returns 0, or 1 after answering 400 naming it. */
-static int number_arg(struct http_request *rq, const char *name, double min, double max,
-                      const char *what, double *out, int *reply)
-{
-	const char *text = http_arg(rq, name);
-	char *end;
-	if (!text)
-		return 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || !(v >= min && v <= max)) {
-		*reply = http_reply_error(rq, 400, name, "%s: '%s' is not %s from %g to %g", name,
-		                          text, what, min, max);
-		return 1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Answers the core's last error: 400 naming the field its message starts
- * with ("share: ...") when it is bad input, else 500. */
-static int reply_core_error(struct http_request *rq)
-{
-	const char *msg = err_msg();
-	int bad = err_last() == ERR_INVALID;
-	char field[32];
-	snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
-	return http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
-}
-
 /* The hotspots that rq's query chooses (shift, weekdays, period, filters,
  * share, cell, bandwidth) on the district of sh, into *set (free with
  * hotspot_set_free()). Returns 0, or 1 after answering 400 naming the
@@ -961,12 +931,13 @@ static int query_hotspots(struct http_request *rq, const shapes *sh, struct hots
 	                           .bandwidth = q.bandwidth ? q.bandwidth
 	                                        : hm        ? hm->bandwidth
 	                                                    : 0};
-	if (number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share, reply) ||
-	    number_arg(rq, "cell", 1, 1000, "a cell size in metres", &p.cell, reply))
+	if (routes_number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share,
+	                      reply) ||
+	    routes_number_arg(rq, "cell", 1, 1000, "a cell size in metres", &p.cell, reply))
 		return 1;
 	hotspot_default_period(ds, &p.filter);
 	if (hotspot_find(ds, sh, &p, set) < 0) {
-		*reply = reply_core_error(rq);
+		*reply = routes_reply_error(rq);
 		return 1;
 	}
 	return 0;
@@ -990,15 +961,6 @@ int api_hotspots(struct http_request *rq)
 	return reply_value(rq, 200, fc);
 }
 
-/* Answers 400 naming the field that err_msg() starts with ("from: ..."). */
-static int reply_invalid(struct http_request *rq)
-{
-	const char *msg = err_msg();
-	char field[32];
-	snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
-	return http_reply_error(rq, 400, field, "%s", msg);
-}
-
 int api_dosage(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -1019,27 +981,27 @@ int api_dosage(struct http_request *rq)
 	if (shift_parse(hours, days, &sh) < 0 ||
 	    (date && (from || to) &&
 	     err_set(ERR_INVALID, "date: give either date or from and to") < 0))
-		return reply_invalid(rq);
+		return routes_reply_error(rq);
 	struct dosage_params dp = {.shift = hours || days ? &sh : NULL, .zone = dataset_zone(ds)};
 	struct hotspot_params hp = {.shift = dp.shift,
 	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
 	                            .bandwidth = hm ? hm->bandwidth : 0};
-	if (number_arg(rq, "target", 0.1, 600, "minutes", &target, &reply) ||
-	    number_arg(rq, "visits", 1, 100, "a number of visits", &visits, &reply) ||
-	    number_arg(rq, "interpolate", 1, 600, "seconds", &interp, &reply) ||
-	    number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &hp.share,
-	               &reply) ||
-	    number_arg(rq, "cell", 1, 1000, "a cell size in metres", &hp.cell, &reply))
+	if (routes_number_arg(rq, "target", 0.1, 600, "minutes", &target, &reply) ||
+	    routes_number_arg(rq, "visits", 1, 100, "a number of visits", &visits, &reply) ||
+	    routes_number_arg(rq, "interpolate", 1, 600, "seconds", &interp, &reply) ||
+	    routes_number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &hp.share,
+	                      &reply) ||
+	    routes_number_arg(rq, "cell", 1, 1000, "a cell size in metres", &hp.cell, &reply))
 		return reply;
 	dp.target_minutes = target;
 	dp.target_visits = (long)visits;
 	dp.max_interp = (long)interp;
 	if (dosage_day(dp.zone, date ? "date" : "to", date ? date : to, &dp.to_day) < 0)
-		return reply_invalid(rq);
+		return routes_reply_error(rq);
 	dp.from_day = dp.to_day - (date ? 0 : 6);
 	if ((from && dosage_day(dp.zone, "from", from, &dp.from_day) < 0) ||
 	    dataset_filter_parse(ds, &(struct dataset_filter_text){0}, &hp.filter) < 0)
-		return reply_invalid(rq);
+		return routes_reply_error(rq);
 	hotspot_default_period(ds, &hp.filter);
 	struct held_shapes *held;
 	int rc = hotspot_find(ds, renderer_shapes_acquire(app->r, &held), &hp, &set);
@@ -1048,9 +1010,7 @@ int api_dosage(struct http_request *rq)
 		rc = dosage_from_store(st, &set, &dp, &res);
 	if (rc == 0)
 		rc = dosage_geojson(&res, &set, ds, &fc);
-	reply = rc == 0                     ? reply_value(rq, 200, fc)
-	        : err_last() == ERR_INVALID ? reply_invalid(rq)
-	                                    : http_reply_error(rq, 500, NULL, "%s", err_msg());
+	reply = rc == 0 ? reply_value(rq, 200, fc) : routes_reply_error(rq);
 	dosage_result_free(&res);
 	hotspot_set_free(&set);
 	return reply;
@@ -1253,7 +1213,7 @@ int api_units(struct http_request *rq)
 	char now_text[32];
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	if (number_arg(rq, "within", 1, 1e9, "seconds", &within, &reply))
+	if (routes_number_arg(rq, "within", 1, 1e9, "seconds", &within, &reply))
 		return reply;
 	struct units_walk w = {json_array(), (int64_t)time(NULL)};
 	iso_time(w.now, now_text, sizeof now_text);
@@ -1282,7 +1242,7 @@ int api_coverage(struct http_request *rq)
 	}
 	struct coverage_params p = {.date = http_arg(rq, "date")};
 	if (coverage_compute(renderer_dataset(app->r), sh, &set, &p, &cov) < 0) {
-		reply = reply_core_error(rq);
+		reply = routes_reply_error(rq);
 	} else if (accept && strstr(accept, "text/csv")) {
 		char *text = NULL;
 		size_t len = 0;
@@ -1335,13 +1295,13 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 	sp->filter.weekdays = 0x7F;
 	sp->units = http_arg(rq, "units");
 	sp->relevance = http_arg(rq, "relevance");
-	if (number_arg(rq, "visit", -1e9, 1e9, "minutes", &sp->visit, reply) ||
-	    number_arg(rq, "every", -1e9, 1e9, "minutes", &sp->every, reply) ||
-	    number_arg(rq, "speed", -1e9, 1e9, "km/h", &sp->speed, reply) ||
-	    number_arg(rq, "cell", -1e9, 1e9, "metres", &sp->cell, reply) ||
-	    number_arg(rq, "shared", 1, 10, "units per cell", &shared, reply) ||
-	    number_arg(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells", &candidates,
-	               reply))
+	if (routes_number_arg(rq, "visit", -1e9, 1e9, "minutes", &sp->visit, reply) ||
+	    routes_number_arg(rq, "every", -1e9, 1e9, "minutes", &sp->every, reply) ||
+	    routes_number_arg(rq, "speed", -1e9, 1e9, "km/h", &sp->speed, reply) ||
+	    routes_number_arg(rq, "cell", -1e9, 1e9, "metres", &sp->cell, reply) ||
+	    routes_number_arg(rq, "shared", 1, 10, "units per cell", &shared, reply) ||
+	    routes_number_arg(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells",
+	                      &candidates, reply))
 		return 1;
 	sp->shared = (int)shared;
 	sp->candidates = (size_t)candidates;
@@ -1350,11 +1310,7 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 	int rc = suggest_plan(ds, renderer_shapes_acquire(app->r, &held), sp, fc);
 	renderer_shapes_release(app->r, held);
 	if (rc < 0) {
-		const char *msg = err_msg();
-		int bad = err_last() == ERR_INVALID;
-		char field[32];
-		snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
-		*reply = http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
+		*reply = routes_reply_error(rq);
 		return 1;
 	}
 	return 0;
@@ -1494,14 +1450,14 @@ int api_gistar(struct http_request *rq)
 	struct gistar_params p = {.filter = q.filter, .max_cells = API_GISTAR_MAX_CELLS};
 	if (bool_arg(rq, "fdr", &p.fdr, &reply) ||
 	    bool_arg(rq, "whole_grid", &p.whole_grid, &reply) ||
-	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
-	    number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply))
+	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
+	    routes_number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply))
 		return reply;
 	struct held_shapes *held;
 	int rc = gistar_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
 	renderer_shapes_release(app->r, held);
 	if (rc < 0)
-		return reply_core_error(rq);
+		return routes_reply_error(rq);
 	rc = gistar_geojson(&res, &fc);
 	gistar_result_free(&res);
 	if (rc < 0)
@@ -1526,12 +1482,13 @@ static int query_backtest(struct http_request *rq, struct backtest *b, int *repl
 	                            .date = http_arg(rq, "date")};
 	double train = 8, test = 1, step = 1, folds = 44;
 	struct shift shift;
-	if (number_arg(rq, "train_weeks", -1e6, 1e6, "a number of weeks", &train, reply) ||
-	    number_arg(rq, "test_weeks", -1e6, 1e6, "a number of weeks", &test, reply) ||
-	    number_arg(rq, "step_weeks", -1e6, 1e6, "a number of weeks", &step, reply) ||
-	    number_arg(rq, "folds", -1e6, 1e6, "a number of folds", &folds, reply) ||
-	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, reply) ||
-	    number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share, reply))
+	if (routes_number_arg(rq, "train_weeks", -1e6, 1e6, "a number of weeks", &train, reply) ||
+	    routes_number_arg(rq, "test_weeks", -1e6, 1e6, "a number of weeks", &test, reply) ||
+	    routes_number_arg(rq, "step_weeks", -1e6, 1e6, "a number of weeks", &step, reply) ||
+	    routes_number_arg(rq, "folds", -1e6, 1e6, "a number of folds", &folds, reply) ||
+	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, reply) ||
+	    routes_number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share,
+	                      reply))
 		return 1;
 	p.train_weeks = (int)train;
 	p.test_weeks = (int)test;
@@ -1549,7 +1506,7 @@ static int query_backtest(struct http_request *rq, struct backtest *b, int *repl
 		renderer_shapes_release(app->r, held);
 	}
 	if (rc < 0) {
-		*reply = reply_core_error(rq);
+		*reply = routes_reply_error(rq);
 		return 1;
 	}
 	return 0;
@@ -1607,11 +1564,11 @@ int api_trends(struct http_request *rq)
 		return reply;
 	struct trends_params p = {.filter = q.filter,
 	                          .max_cells = API_GISTAR_MAX_CELLS / TRENDS_WEEKS};
-	if (number_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks", &weeks,
-	               &reply) ||
-	    number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
-	    number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply) ||
-	    number_arg(rq, "alpha", 1e-9, 0.5, "a significance level", &p.alpha, &reply))
+	if (routes_number_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks",
+	                      &weeks, &reply) ||
+	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
+	    routes_number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply) ||
+	    routes_number_arg(rq, "alpha", 1e-9, 0.5, "a significance level", &p.alpha, &reply))
 		return reply;
 	p.weeks = (int)weeks;
 	if (weeks != p.weeks)
@@ -1621,7 +1578,7 @@ int api_trends(struct http_request *rq)
 	int rc = trends_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
 	renderer_shapes_release(app->r, held);
 	if (rc < 0)
-		return reply_core_error(rq);
+		return routes_reply_error(rq);
 	rc = trends_geojson(&res, &fc);
 	trends_result_free(&res);
 	if (rc < 0)

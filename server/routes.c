@@ -68,24 +68,30 @@ static int get_health(struct http_request *rq)
 	return http_reply_json(rq, 200, body);
 }
 
-/* The number argument name into *out when given (else *out is kept).
- * Returns 0, or 1 after answering 400 naming the field. */
-static int arg_number(struct http_request *rq, const char *name, const char *unit, double min,
-                      double max, double *out, int *reply)
+int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
+                      const char *what, double *out, int *reply)
 {
 	const char *text = http_arg(rq, name);
+	char *end;
 	if (!text)
 		return 0;
-	char *end;
 	double v = strtod(text, &end);
 	if (end == text || *end || !(v >= min && v <= max)) {
-		*reply =
-		    http_reply_error(rq, 400, name, "%s: '%s' is not a number of %s from %g to %g",
-		                     name, text, unit, min, max);
+		*reply = http_reply_error(rq, 400, name, "%s: '%s' is not %s from %g to %g", name,
+		                          text, what, min, max);
 		return 1;
 	}
 	*out = v;
 	return 0;
+}
+
+int routes_reply_error(struct http_request *rq)
+{
+	const char *msg = err_msg();
+	int bad = err_last() == ERR_INVALID;
+	char field[32];
+	snprintf(field, sizeof field, "%.*s", (int)strcspn(msg, ":"), msg);
+	return http_reply_error(rq, bad ? 400 : 500, bad ? field : NULL, "%s", msg);
 }
 
 int routes_filter(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply)
@@ -99,11 +105,7 @@ int routes_filter(struct http_request *rq, const dataset *ds, struct render_requ
 	    .services = http_arg(rq, "services"),
 	};
 	if (dataset_filter_parse(ds, &t, &q->filter) < 0) {
-		char field[32];
-		const char *msg = err_msg();
-		size_t n = strcspn(msg, ":");
-		snprintf(field, sizeof field, "%.*s", (int)n, msg);
-		*reply = http_reply_error(rq, 400, field, "%s", msg);
+		*reply = routes_reply_error(rq);
 		return 1;
 	}
 	static const char *const metrics[] = {[STYLE_METRIC_COUNT] = "count",
@@ -118,7 +120,8 @@ int routes_filter(struct http_request *rq, const dataset *ds, struct render_requ
 		                          "metric: '%s' is not count, rate or change", metric);
 		return 1;
 	}
-	return arg_number(rq, "bandwidth", "metres", 10, 20000, &q->bandwidth, reply);
+	return routes_number_arg(rq, "bandwidth", 10, 20000, "a number of metres", &q->bandwidth,
+	                         reply);
 }
 
 int routes_plan(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply)
@@ -152,11 +155,11 @@ int routes_plan(struct http_request *rq, const dataset *ds, struct render_reques
 		}
 		pl->has_day = 1;
 	}
-	if (arg_number(rq, "share", "a share of the district's area", 0.0001, 1, &pl->share,
-	               reply) ||
-	    arg_number(rq, "cell", "metres", 1, 1000, &pl->cell, reply) ||
-	    arg_number(rq, "target", "minutes", 0.1, 600, &pl->target, reply) ||
-	    arg_number(rq, "visits", "visits", 1, 100, &visits, reply))
+	if (routes_number_arg(rq, "share", 0.0001, 1, "a number of a share of the district's area",
+	                      &pl->share, reply) ||
+	    routes_number_arg(rq, "cell", 1, 1000, "a number of metres", &pl->cell, reply) ||
+	    routes_number_arg(rq, "target", 0.1, 600, "a number of minutes", &pl->target, reply) ||
+	    routes_number_arg(rq, "visits", 1, 100, "a number of visits", &visits, reply))
 		return 1;
 	pl->visits = (int)visits;
 	if (q->layers & RENDER_DOSAGE)
@@ -267,16 +270,6 @@ static int arg_flag(struct http_request *rq, const char *name)
 	return v && (!*v || strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0);
 }
 
-/* The field an error message names before its colon. */
-static int reply_err(struct http_request *rq, unsigned status)
-{
-	char field[32];
-	const char *msg = err_msg();
-	size_t n = strcspn(msg, ": ");
-	snprintf(field, sizeof field, "%.*s", (int)n, msg);
-	return http_reply_error(rq, status, field, "%s", msg);
-}
-
 /* GET /print/{district|mahalla}/{code}.{pdf|png}?paper=&landscape=&scale=
  * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=..., and
  * /print/coverage.{pdf|png} and /print/roster.{pdf|csv} with shift=&weekdays=
@@ -323,7 +316,7 @@ static int get_print(struct http_request *rq)
 		q.district = http_arg(rq, "district");
 		snprintf(code, sizeof code, "%s", q.kind == PRINT_ROSTER ? "roster" : "coverage");
 		if (shift_parse(http_arg(rq, "shift"), http_arg(rq, "weekdays"), &shift) < 0)
-			return reply_err(rq, 400);
+			return routes_reply_error(rq);
 		q.shift = &shift;
 		q.date = http_arg(rq, "date");
 	}
@@ -335,13 +328,14 @@ static int get_print(struct http_request *rq)
 	if ((paper && print_paper_parse(paper, &q.paper) < 0) ||
 	    (lang && print_lang_parse(lang, &q.lang) < 0) ||
 	    (layers && render_layers_parse(layers, &q.layers) < 0))
-		return reply_err(rq, 400);
-	if (arg_number(rq, "scale", "the scale's denominator", PRINT_MIN_SCALE, PRINT_MAX_SCALE,
-	               &scale, &reply) ||
-	    arg_number(rq, "dpi", "dots per inch", PRINT_MIN_DPI, PRINT_MAX_DPI, &dpi, &reply) ||
-	    arg_number(rq, "hotspots", "hotspots", 0, 20, &hotspots, &reply) ||
-	    arg_number(rq, "visit", "minutes", 1, 600, &visit, &reply) ||
-	    arg_number(rq, "every", "minutes", 10, 1440, &every, &reply) ||
+		return routes_reply_error(rq);
+	if (routes_number_arg(rq, "scale", PRINT_MIN_SCALE, PRINT_MAX_SCALE,
+	                      "a number of the scale's denominator", &scale, &reply) ||
+	    routes_number_arg(rq, "dpi", PRINT_MIN_DPI, PRINT_MAX_DPI, "a number of dots per inch",
+	                      &dpi, &reply) ||
+	    routes_number_arg(rq, "hotspots", 0, 20, "a number of hotspots", &hotspots, &reply) ||
+	    routes_number_arg(rq, "visit", 1, 600, "a number of minutes", &visit, &reply) ||
+	    routes_number_arg(rq, "every", 10, 1440, "a number of minutes", &every, &reply) ||
 	    routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
 		return reply;
 	if (q.kind != PRINT_AREA) {
@@ -364,7 +358,7 @@ static int get_print(struct http_request *rq)
 		return rc == ERR_NOTFOUND
 		           ? http_reply_error(rq, 404, q.kind == PRINT_AREA ? "code" : "district",
 		                              "%s", err_msg())
-		       : rc == ERR_INVALID ? reply_err(rq, 400)
+		       : rc == ERR_INVALID ? routes_reply_error(rq)
 		                           : http_reply_error(rq, 500, NULL, "%s", err_msg());
 	static const char *const types[] = {[PRINT_PDF] = "application/pdf",
 	                                    [PRINT_PNG] = "image/png",

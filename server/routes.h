@@ -42,6 +42,15 @@ unsigned routes_authorize(struct http_request *rq, int need);
  * (logged) when the database cannot be opened. */
 store *routes_store(struct app *app);
 
+/* The number argument name into *out when given (else *out is kept):
+ * 0, or 1 after answering 400 "name: 'text' is not WHAT from MIN to MAX". */
+int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
+                      const char *what, double *out, int *reply);
+
+/* Answers the core's last error: 400 naming the field its message starts
+ * with ("share: ...") when it is bad input (ERR_INVALID), else 500. */
+int routes_reply_error(struct http_request *rq);
+
 /* Parses the filter and heatmap query arguments of rq into q. Returns 0, or
  * 1 after answering 400 naming the field (*reply is the answer's result). */
 int routes_filter(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply);
