@@ -16,9 +16,9 @@
  *                           [--shift H-H] [--weekdays DAYS]
  */
 #include "backtest.h"
+#include "benchutil.h"
 #include "err.h"
 #include "render.h"
-#include "sample.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -26,35 +26,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double clock_s(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static int generate(const char *path, long offences)
-{
-	store *st = NULL;
-	struct sample_options o;
-	struct sample_report rep;
-	int rc;
-	sample_defaults(&o);
-	o.offences = offences;
-	fprintf(stderr, "generating %ld offences into %s ...\n", offences, path);
-	if ((rc = sample_end_day("2026-06-30", &o.end_day)) == 0 &&
-	    (rc = store_open(path, STORE_CREATE, &st)) == 0)
-		rc = sample_generate(st, &o, &rep);
-	store_close(st);
-	return rc;
-}
 
 int main(int argc, char **argv)
 {
@@ -98,8 +69,11 @@ int main(int argc, char **argv)
 	struct backtest b = {0};
 	double *wall = calloc((size_t)runs, sizeof *wall), *cpu = calloc((size_t)runs, sizeof *cpu);
 	int rc = wall && cpu ? 0 : ERR_NOMEM;
-	if (rc == 0 && access(db, F_OK) != 0)
-		rc = generate(db, offences);
+	if (rc == 0 && access(db, F_OK) != 0) {
+		store *fresh;
+		rc = bench_sample(db, offences, &fresh);
+		store_close(fresh);
+	}
 	if (rc == 0 && (rc = shift_parse(hours, days, &sh)) == 0 &&
 	    (rc = store_open(db, STORE_READONLY, &st)) == 0)
 		rc = renderer_open(st, "styles/default.json", NULL, &r);
@@ -120,11 +94,12 @@ int main(int argc, char **argv)
 	const shapes *areas = renderer_shapes_acquire(r, &held);
 	for (long i = -1; i < runs && rc == 0; i++) {
 		backtest_free(&b);
-		double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+		double w0 = bench_clock_ms(CLOCK_MONOTONIC) / 1e3,
+		       c0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) / 1e3;
 		rc = backtest_run(ds, areas, &p, &b);
 		if (i >= 0) {
-			wall[i] = clock_s(CLOCK_MONOTONIC) - w0;
-			cpu[i] = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+			wall[i] = bench_clock_ms(CLOCK_MONOTONIC) / 1e3 - w0;
+			cpu[i] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) / 1e3 - c0;
 		}
 	}
 	renderer_shapes_release(r, held);
@@ -145,8 +120,8 @@ int main(int argc, char **argv)
 	double w_sorted[100], c_sorted[100];
 	memcpy(w_sorted, wall, (size_t)runs * sizeof *wall);
 	memcpy(c_sorted, cpu, (size_t)runs * sizeof *cpu);
-	qsort(w_sorted, (size_t)runs, sizeof *w_sorted, cmp_double);
-	qsort(c_sorted, (size_t)runs, sizeof *c_sorted, cmp_double);
+	qsort(w_sorted, (size_t)runs, sizeof *w_sorted, bench_cmp_double);
+	qsort(c_sorted, (size_t)runs, sizeof *c_sorted, bench_cmp_double);
 	printf(
 	    "backtest_run over %ld runs: median %.2f s (min %.2f, max %.2f), median CPU %.2f s\n",
 	    runs, w_sorted[runs / 2], w_sorted[0], w_sorted[runs - 1], c_sorted[runs / 2]);

@@ -17,11 +17,11 @@
  *
  *   build/bench_coverage DB [--offences N] [--zones Z] [--style styles/default.json]
  */
+#include "benchutil.h"
 #include "coverage.h"
 #include "err.h"
 #include "hotspot.h"
 #include "render.h"
-#include "sample.h"
 #include "store.h"
 
 #include <math.h>
@@ -32,19 +32,6 @@
 #include <unistd.h>
 
 #define DISC_VERTICES 32
-
-static double clock_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static void put_le(unsigned char **p, const void *v, size_t n)
 {
@@ -107,18 +94,12 @@ static int add_zones(store *st, long zones)
 
 static int generate(const char *path, long offences, long zones)
 {
-	store *st = NULL;
-	struct sample_options o;
-	struct sample_report rep;
-	int rc;
-	sample_defaults(&o);
-	o.offences = offences;
-	fprintf(stderr, "generating %ld offences and %ld zones into %s ...\n", offences, zones,
-	        path);
-	if ((rc = sample_end_day("2026-06-30", &o.end_day)) == 0 &&
-	    (rc = store_open(path, STORE_CREATE, &st)) == 0 &&
-	    (rc = sample_generate(st, &o, &rep)) == 0)
+	store *st;
+	int rc = bench_sample(path, offences, &st);
+	if (rc == 0) {
+		fprintf(stderr, "adding %ld zones ...\n", zones);
 		rc = add_zones(st, zones);
+	}
 	store_close(st);
 	return rc;
 }
@@ -169,9 +150,9 @@ int main(int argc, char **argv)
 	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
 	struct held_shapes *held;
 	const shapes *sh = renderer_shapes_acquire(r, &held);
-	double t0 = clock_ms();
+	double t0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 	rc = coverage_index_new(sh, &ix);
-	double index_ms = clock_ms() - t0;
+	double index_ms = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
 	printf("offences held %zu, zones %zu, mahallas %zu; coverage index %.1f ms\n",
 	       dataset_count(ds), shapes_count(sh, SHAPES_ZONES), shapes_count(sh, SHAPES_MAHALLAS),
 	       index_ms);
@@ -188,14 +169,14 @@ int main(int argc, char **argv)
 		                           .bandwidth = hm ? hm->bandwidth : 200};
 		dataset_filter_all(&p.filter);
 		hotspot_default_period(ds, &p.filter);
-		t0 = clock_ms();
+		t0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		rc = hotspot_find(ds, sh, &p, &set);
-		hot_ms[k] = clock_ms() - t0;
+		hot_ms[k] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
 		struct coverage_params cp = {.index = ix};
-		t0 = clock_ms();
+		t0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		if (rc == 0)
 			rc = coverage_compute(ds, sh, &set, &cp, &c);
-		cov_ms[k] = clock_ms() - t0;
+		cov_ms[k] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - t0;
 		if (rc == 0)
 			printf(
 			    "%s %s: %7.1f offences, %3zu zones in play, %3zu hotspots (%zu gaps, "
@@ -211,8 +192,8 @@ int main(int argc, char **argv)
 	}
 	renderer_shapes_release(r, held);
 	if (rc == 0) {
-		qsort(cov_ms, 21, sizeof *cov_ms, cmp_double);
-		qsort(hot_ms, 21, sizeof *hot_ms, cmp_double);
+		qsort(cov_ms, 21, sizeof *cov_ms, bench_cmp_double);
+		qsort(hot_ms, 21, sizeof *hot_ms, bench_cmp_double);
 		printf("21 shifts, CPU ms per shift: coverage median %.1f, max %.1f; hotspots "
 		       "median %.1f, max %.1f\n",
 		       cov_ms[10], cov_ms[20], hot_ms[10], hot_ms[20]);

@@ -16,6 +16,7 @@
  *
  *   build/bench_dosage DB [--units 60] [--days 7] [--step 10] [--runs 7]
  */
+#include "benchutil.h"
 #include "dosage.h"
 #include "err.h"
 #include "hotspot.h"
@@ -30,19 +31,6 @@
 #include <time.h>
 
 #define FIRST_DAY 20634L /* 2026-06-29, a Monday */
-
-static double clock_ms(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* A uniform number in [0, 1) from a 64-bit xorshift state. */
 static double uniform(uint64_t *s)
@@ -160,11 +148,12 @@ int main(int argc, char **argv)
 	    .zone = dataset_zone(ds), .from_day = FIRST_DAY, .to_day = FIRST_DAY + days - 1};
 	for (long i = -1; i < runs && rc == 0; i++) {
 		dosage_result_free(&res);
-		double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+		double w0 = bench_clock_ms(CLOCK_MONOTONIC),
+		       c0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		rc = dosage_compute(&set, ptr, (size_t)units, &p, &res);
 		if (i >= 0) {
-			wall[i] = clock_ms(CLOCK_MONOTONIC) - w0;
-			cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+			wall[i] = bench_clock_ms(CLOCK_MONOTONIC) - w0;
+			cpu[i] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 		}
 	}
 	if (rc < 0)
@@ -175,8 +164,8 @@ int main(int argc, char **argv)
 		minutes += res.items[i].seconds / 60;
 		visits += res.items[i].visits;
 	}
-	qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
-	qsort(cpu, (size_t)runs, sizeof *cpu, cmp_double);
+	qsort(wall, (size_t)runs, sizeof *wall, bench_cmp_double);
+	qsort(cpu, (size_t)runs, sizeof *cpu, bench_cmp_double);
 	printf("%ld units x %ld days, a fix every %ld s: %zu fixes; %zu hotspots (grid %dx%d of "
 	       "%g m)\n",
 	       units, days, step, fixes, set.n, set.width, set.height, set.cell);

@@ -13,6 +13,7 @@
  *
  *   build/bench_gistar [--size N] [--band CELLS] [--runs R] [--write FILE]
  */
+#include "benchutil.h"
 #include "err.h"
 #include "gistar.h"
 
@@ -25,19 +26,6 @@
 
 #define OFFENCES 2000000
 #define CLUSTERS 300
-
-static double clock_ms(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* xorshift64*: a uniform in [0, 1). */
 static double uniform(uint64_t *s)
@@ -108,13 +96,13 @@ int main(int argc, char **argv)
 	/* Three steps timed: z-scores, plain bins, FDR bins; one untimed run. */
 	for (long r = -1; r < runs && rc == 0; r++)
 		for (int step = 0; step < 3 && rc == 0; step++) {
-			double w0 = clock_ms(CLOCK_MONOTONIC),
-			       c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+			double w0 = bench_clock_ms(CLOCK_MONOTONIC),
+			       c0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 			rc = step == 0 ? gistar_zscores(x, NULL, (int)size, (int)size, band, z)
 			               : gistar_classify(z, cells, step == 2, p, bin);
 			if (r >= 0) {
-				wall[step * runs + r] = clock_ms(CLOCK_MONOTONIC) - w0;
-				cpu[step * runs + r] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+				wall[step * runs + r] = bench_clock_ms(CLOCK_MONOTONIC) - w0;
+				cpu[step * runs + r] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 			}
 		}
 	if (rc < 0)
@@ -130,8 +118,8 @@ int main(int argc, char **argv)
 	                                    "gistar_classify --fdr"};
 	for (int step = 0; step < 3; step++) {
 		double *w = wall + step * runs, *c = cpu + step * runs;
-		qsort(w, (size_t)runs, sizeof *w, cmp_double);
-		qsort(c, (size_t)runs, sizeof *c, cmp_double);
+		qsort(w, (size_t)runs, sizeof *w, bench_cmp_double);
+		qsort(c, (size_t)runs, sizeof *c, bench_cmp_double);
 		printf(
 		    "%s over %ld runs: median %.1f ms (min %.1f, max %.1f), median CPU %.1f ms\n",
 		    names[step], runs, w[runs / 2], w[0], w[runs - 1], c[runs / 2]);

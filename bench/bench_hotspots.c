@@ -15,10 +15,10 @@
  *                           [--weekdays fri-sun] [--share 0.03] [--cell 25]
  *                           [--style styles/default.json]
  */
+#include "benchutil.h"
 #include "err.h"
 #include "hotspot.h"
 #include "render.h"
-#include "sample.h"
 #include "store.h"
 
 #include <math.h>
@@ -28,40 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
-static double clock_ms(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Sorts v and returns its median. */
 static double median(double *v, long n)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static int generate(const char *path, long offences)
-{
-	store *st = NULL;
-	struct sample_options o;
-	struct sample_report rep;
-	int rc;
-	sample_defaults(&o);
-	o.offences = offences;
-	fprintf(stderr, "generating %ld offences into %s ...\n", offences, path);
-	if ((rc = sample_end_day("2026-06-30", &o.end_day)) == 0 &&
-	    (rc = store_open(path, STORE_CREATE, &st)) == 0)
-		rc = sample_generate(st, &o, &rep);
-	store_close(st);
-	return rc;
 }
 
 int main(int argc, char **argv)
@@ -112,8 +83,11 @@ int main(int argc, char **argv)
 	struct hotspot_set set = {0};
 	double *wall = calloc((size_t)runs, sizeof *wall), *cpu = calloc((size_t)runs, sizeof *cpu);
 	int rc = wall && cpu ? 0 : ERR_NOMEM;
-	if (rc == 0 && access(db, F_OK) != 0)
-		rc = generate(db, offences);
+	if (rc == 0 && access(db, F_OK) != 0) {
+		store *fresh;
+		rc = bench_sample(db, offences, &fresh);
+		store_close(fresh);
+	}
 	if (rc == 0 && (rc = shift_parse(hours, days, &sh)) == 0 &&
 	    (rc = store_open(db, STORE_READONLY, &st)) == 0)
 		rc = renderer_open(st, style_path, NULL, &r);
@@ -132,11 +106,12 @@ int main(int argc, char **argv)
 	const shapes *areas = renderer_shapes_acquire(r, &held);
 	for (long i = -1; i < runs && rc == 0; i++) {
 		hotspot_set_free(&set);
-		double w0 = clock_ms(CLOCK_MONOTONIC), c0 = clock_ms(CLOCK_THREAD_CPUTIME_ID);
+		double w0 = bench_clock_ms(CLOCK_MONOTONIC),
+		       c0 = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		rc = hotspot_find(ds, areas, &p, &set);
 		if (i >= 0) {
-			wall[i] = clock_ms(CLOCK_MONOTONIC) - w0;
-			cpu[i] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
+			wall[i] = bench_clock_ms(CLOCK_MONOTONIC) - w0;
+			cpu[i] = bench_clock_ms(CLOCK_THREAD_CPUTIME_ID) - c0;
 		}
 	}
 	renderer_shapes_release(r, held);

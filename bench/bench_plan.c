@@ -15,6 +15,7 @@
  *
  *   build/bench_plan [--places N] [--units M] [--runs R] [--every MIN] [--seed S]
  */
+#include "benchutil.h"
 #include "err.h"
 #include "plan.h"
 
@@ -27,23 +28,10 @@
 
 #define SERVICES 4
 
-static double clock_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static double uniform(unsigned long long *s)
 {
 	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 /* Writes the b-matching of p (travel ignored) as MathProg into dir, runs
@@ -90,10 +78,10 @@ static int glpk_optimum(const struct plan_problem *p, const char *dir, double *b
 	fclose(f);
 	snprintf(cmd, sizeof cmd, "glpsol --math '%s' -d '%s' -o '%s' >/dev/null 2>&1", mod, dat,
 	         out);
-	double t0 = clock_ms();
+	double t0 = bench_clock_ms(CLOCK_MONOTONIC);
 	if (system(cmd) != 0 || !(f = fopen(out, "r")))
 		return -1;
-	*seconds = (clock_ms() - t0) / 1e3;
+	*seconds = (bench_clock_ms(CLOCK_MONOTONIC) - t0) / 1e3;
 	char line[512];
 	int found = 0;
 	while (!found && fgets(line, sizeof line, f))
@@ -169,14 +157,14 @@ int main(int argc, char **argv)
 		struct plan_result r = {0};
 		for (long i = 0; i < runs; i++) {
 			plan_result_free(&r);
-			double t0 = clock_ms();
+			double t0 = bench_clock_ms(CLOCK_MONOTONIC);
 			if (plan_solve(&p, &r) < 0) {
 				fprintf(stderr, "bench_plan: %s\n", err_msg());
 				return 1;
 			}
-			ms[i] = clock_ms() - t0;
+			ms[i] = bench_clock_ms(CLOCK_MONOTONIC) - t0;
 		}
-		qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+		qsort(ms, (size_t)runs, sizeof *ms, bench_cmp_double);
 		size_t visits = r.first[m];
 		double used = 0, have = 0;
 		for (size_t k = 0; k < m; k++)

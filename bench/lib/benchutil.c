@@ -1,0 +1,37 @@
+#include "benchutil.h"
+
+#include "sample.h"
+
+#include <stdio.h>
+
+double bench_clock_ms(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int bench_sample(const char *path, long offences, store **out)
+{
+	struct sample_options o;
+	struct sample_report rep;
+	int rc;
+	*out = NULL;
+	sample_defaults(&o);
+	o.offences = offences;
+	fprintf(stderr, "generating %ld offences into %s ...\n", offences, path);
+	if ((rc = sample_end_day("2026-06-30", &o.end_day)) == 0 &&
+	    (rc = store_open(path, STORE_CREATE, out)) == 0)
+		rc = sample_generate(*out, &o, &rep);
+	if (rc < 0) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
