@@ -5,8 +5,9 @@ set -eu
 : "${POSBON:?POSBON must name the posbon binary}"
 : "${POSBON_SOURCE_DIR:?POSBON_SOURCE_DIR must name the source tree}"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/posbon-it-XXXXXX")
-# A failed check must not leave a daemon behind: background jobs end with the test.
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+# A failed check must not leave a daemon behind: background jobs end with the
+# test, and the daemon serve_start() started (sh keeps no job table in a trap).
+trap 'kill $(jobs -p) ${PID:-} 2>/dev/null || true; rm -rf "$TMP"' EXIT
 DATA="$POSBON_SOURCE_DIR/../shared/data"
 FAILS=0
 PASSES=0
