@@ -102,9 +102,42 @@ static struct tile tile_at(int z, double mx, double my)
 	return (struct tile){z, x, y};
 }
 
-/* Offences within the tile's reach, as heatmap_density() gathers them. */
+static double total_weight(const struct dataset_points *p)
+{
+	double sum = 0;
+	for (size_t k = 0; k < p->n; k++)
+		sum += p->w[k];
+	return sum;
+}
+
+/* Turns p->w into running sums, for pick_place(). */
+static int running_weights(struct dataset_points *p)
+{
+	for (size_t k = 1; k < p->n; k++)
+		p->w[k] += p->w[k - 1];
+	return p->n && p->w[p->n - 1] > 0 ? 0 : -1;
+}
+
+/* The place whose running-sum interval holds u x total, u in [0, 1). */
+static size_t pick_place(const struct dataset_points *p, double u)
+{
+	double target = u * p->w[p->n - 1];
+	size_t lo = 0, hi = p->n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->w[mid] > target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Offences within the tile's reach, as heatmap_density() gathers them: how
+ * many (*offences) at how many places (*places, the kernel's points). */
 static int tile_points(const renderer *r, const struct tile *t, double bandwidth,
-                       const struct dataset_filter *f, struct dataset_points *scratch, size_t *n)
+                       const struct dataset_filter *f, struct dataset_points *scratch,
+                       double *offences, double *places)
 {
 	struct view v;
 	double rows[TILE_SIZE], reach[4];
@@ -118,7 +151,8 @@ static int tile_points(const renderer *r, const struct tile *t, double bandwidth
 	if ((rc = kde_grid_reach(&p, &g, reach)) < 0 ||
 	    (rc = dataset_gather(renderer_dataset(r), reach, f, NULL, scratch)) < 0)
 		return rc;
-	*n = scratch->n;
+	*places = (double)scratch->n;
+	*offences = total_weight(scratch);
 	return 0;
 }
 
@@ -138,21 +172,20 @@ static int densest_box(const struct dataset_points *all, double km, double box[4
 	long gw = (long)((maxx - minx) / half) + 2, gh = (long)((maxy - miny) / half) + 2;
 	if (gw * gh > 50000000L)
 		return err_set(ERR_INVALID, "--densest-km %g: too small for the data's extent", km);
-	unsigned *count = calloc((size_t)(gw * gh), sizeof *count);
+	double *count = calloc((size_t)(gw * gh), sizeof *count);
 	if (!count)
 		return err_set(ERR_NOMEM, "out of memory");
 	for (size_t k = 0; k < all->n; k++) {
 		long cx = (long)((all->pts[k].x - minx) / half);
 		long cy = (long)((all->pts[k].y - miny) / half);
-		count[cy * gw + cx]++;
+		count[cy * gw + cx] += all->w[k];
 	}
-	unsigned long best = 0;
+	double best = 0;
 	long bx = 0, by = 0;
 	for (long cy = 0; cy + 1 < gh; cy++)
 		for (long cx = 0; cx + 1 < gw; cx++) {
-			unsigned long s = (unsigned long)count[cy * gw + cx] +
-			                  count[cy * gw + cx + 1] + count[(cy + 1) * gw + cx] +
-			                  count[(cy + 1) * gw + cx + 1];
+			double s = count[cy * gw + cx] + count[cy * gw + cx + 1] +
+			           count[(cy + 1) * gw + cx] + count[(cy + 1) * gw + cx + 1];
 			if (s > best) {
 				best = s;
 				bx = cx;
@@ -183,27 +216,28 @@ static double median_of(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One table row: the runs' points (npts NULL: "-", no heatmap drawn) and their
- * wall and CPU times (sorted in place). */
-static void print_row(const char *label, size_t tiles, const double *npts, double *ms, double *cpu,
-                      size_t n)
+/* One table row: the runs' offences and places in reach (npts NULL: "-", no
+ * heatmap drawn) and their wall and CPU times (sorted in place). */
+static void print_row(const char *label, size_t tiles, const double *npts, const double *nplaces,
+                      double *ms, double *cpu, size_t n)
 {
-	double sum = 0, pts = 0, ptsmax = 0;
+	double sum = 0, pts = 0, ptsmax = 0, places = 0;
 	for (size_t i = 0; i < n; i++) {
 		sum += ms[i];
 		if (npts) {
 			pts += npts[i];
 			ptsmax = fmax(ptsmax, npts[i]);
+			places += nplaces[i];
 		}
 	}
 	double median = median_of(ms, n), cpu_median = median_of(cpu, n);
 	size_t p95 = (size_t)ceil(0.95 * (double)n);
 	if (npts)
-		printf("| %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |\n", label, tiles,
-		       pts / (double)n, ptsmax, sum / (double)n, median, ms[p95 ? p95 - 1 : 0],
-		       cpu_median);
+		printf("| %s | %zu | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |\n", label,
+		       tiles, pts / (double)n, ptsmax, places / (double)n, sum / (double)n, median,
+		       ms[p95 ? p95 - 1 : 0], cpu_median);
 	else
-		printf("| %s | %zu | - | - | %.2f | %.2f | %.2f | %.2f |\n", label, tiles,
+		printf("| %s | %zu | - | - | - | %.2f | %.2f | %.2f | %.2f |\n", label, tiles,
 		       sum / (double)n, median, ms[p95 ? p95 - 1 : 0], cpu_median);
 }
 
@@ -312,7 +346,7 @@ int main(int argc, char **argv)
 	store *st = NULL;
 	renderer *r = NULL;
 	struct dataset_points all = {0}, scratch = {0};
-	double *ms = NULL, *npts = NULL, *cpu = NULL;
+	double *ms = NULL, *npts = NULL, *nplaces = NULL, *cpu = NULL;
 	double t_load = now_ms();
 	if (store_open(db, STORE_READONLY, &st) < 0 || renderer_open(st, style_path, tz, &r) < 0) {
 		fprintf(stderr, "bench_tiles: %s\n", err_msg());
@@ -334,6 +368,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_tiles: %s\n", err_msg());
 		goto out;
 	}
+	const double offences_total = total_weight(&all);
 	if (all.n == 0 && (heat || !explicit_tiles)) {
 		fprintf(stderr, "bench_tiles: %s has no located offences%s\n", db,
 		        heat ? "" : " (give the tiles with --tile)");
@@ -343,10 +378,14 @@ int main(int argc, char **argv)
 	if (!explicit_tiles) {
 		if (!strcmp(pick, "weighted")) {
 			size_t *idx = malloc((size_t)ntiles * sizeof *idx);
-			if (!idx)
+			if (!idx || running_weights(&all) < 0) {
+				free(idx);
 				goto out;
+			}
+			/* Offences drawn at random: a place as often as it has offences. */
 			for (long k = 0; k < ntiles; k++)
-				idx[k] = (size_t)(rng_next() % all.n);
+				idx[k] = pick_place(&all, (double)(rng_next() >> 11) /
+				                              9007199254740992.0);
 			for (int z = z0; z <= z1; z++)
 				for (long k = 0; k < ntiles && nt < MAX_TILES; k++)
 					tiles[nt++] =
@@ -395,8 +434,9 @@ int main(int argc, char **argv)
 	size_t nrun = nt * (size_t)repeat;
 	ms = malloc(nrun * sizeof *ms);
 	npts = malloc(nrun * sizeof *npts);
+	nplaces = malloc(nrun * sizeof *nplaces);
 	cpu = malloc(nrun * sizeof *cpu);
-	if (!ms || !npts || !cpu) {
+	if (!ms || !npts || !nplaces || !cpu) {
 		fprintf(stderr, "bench_tiles: out of memory\n");
 		goto out;
 	}
@@ -412,24 +452,28 @@ int main(int argc, char **argv)
 	free(png);
 
 	if (heat)
-		printf("%zu offences, %s kernel, bandwidth %.0f m, 256 px tiles, one thread; "
-		       "renderer load %.0f ms\n\n",
-		       all.n, kde_kernel_name(h->kernel), bandwidth, t_load);
+		printf("%.0f offences at %zu places, %s kernel, bandwidth %.0f m, 256 px tiles, "
+		       "one thread; renderer load %.0f ms\n\n",
+		       offences_total, all.n, kde_kernel_name(h->kernel), bandwidth, t_load);
 	else
-		printf("layers %s (style %s), %zu offences, 256 px tiles, one thread; renderer "
-		       "load %.0f ms\n\n",
-		       layers_text, style_path, all.n, t_load);
+		printf("layers %s (style %s), %.0f offences at %zu places, 256 px tiles, one "
+		       "thread; renderer load %.0f ms\n\n",
+		       layers_text, style_path, offences_total, all.n, t_load);
 	if (explicit_tiles)
-		printf("| tile | renders | points gathered | (max) | mean ms | median ms | p95 "
-		       "ms | median CPU ms |\n|---|---|---|---|---|---|---|---|\n");
+		printf("| tile | renders | offences in reach | (max) | places (kernel points) | "
+		       "mean ms | median ms | p95 ms | median CPU ms |\n"
+		       "|---|---|---|---|---|---|---|---|---|\n");
 	else
-		printf("| zoom | tiles | points per tile (mean) | (max) | mean ms | median ms | "
-		       "p95 ms | median CPU ms |\n|---|---|---|---|---|---|---|---|\n");
+		printf(
+		    "| zoom | tiles | offences in reach (mean) | (max) | places (mean) | mean ms "
+		    "| median ms | p95 ms | median CPU ms "
+		    "|\n|---|---|---|---|---|---|---|---|---|\n");
 	/* Time each tile; rows per zoom (or per tile for --tile). */
 	size_t start = 0;
 	for (size_t i = 0; i < nt; i++) {
-		size_t n = 0;
-		if ((heat && tile_points(r, &tiles[i], bandwidth, &filter, &scratch, &n) < 0) ||
+		double offences = 0, places = 0;
+		if ((heat && tile_points(r, &tiles[i], bandwidth, &filter, &scratch, &offences,
+		                         &places) < 0) ||
 		    view_for_tile(tiles[i].z, tiles[i].x, tiles[i].y, TILE_SIZE, &q.view) < 0) {
 			fprintf(stderr, "bench_tiles: %s\n", err_msg());
 			goto out;
@@ -443,7 +487,8 @@ int main(int argc, char **argv)
 			}
 			ms[i * repeat + k] = now_ms() - t0;
 			cpu[i * repeat + k] = cpu_ms() - c0;
-			npts[i * repeat + k] = (double)n;
+			npts[i * repeat + k] = offences;
+			nplaces[i * repeat + k] = places;
 			free(png);
 		}
 		int last = i + 1 == nt || (!explicit_tiles && tiles[i + 1].z != tiles[i].z) ||
@@ -457,7 +502,8 @@ int main(int argc, char **argv)
 				snprintf(label, sizeof label, "%d", tiles[i].z);
 			size_t from = start * repeat, count = (i + 1 - start) * repeat;
 			print_row(label, explicit_tiles ? (size_t)repeat : i + 1 - start,
-			          heat ? npts + from : NULL, ms + from, cpu + from, count);
+			          heat ? npts + from : NULL, nplaces + from, ms + from, cpu + from,
+			          count);
 			fflush(stdout);
 			start = i + 1;
 		}
@@ -466,6 +512,7 @@ int main(int argc, char **argv)
 out:
 	free(ms);
 	free(npts);
+	free(nplaces);
 	free(cpu);
 	dataset_points_free(&all);
 	dataset_points_free(&scratch);

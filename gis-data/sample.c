@@ -38,6 +38,7 @@
 #define FIX_INTERVAL  30
 #define MAX_FIXES     (DAY / FIX_INTERVAL + 1)
 #define TRACK_DAYS    7
+#define PARCEL        30.0 /* metres: the grain of the address points offences are geocoded to */
 
 /* Shares of the offences. */
 #define SHARE_NO_POINT      0.01  /* address only, with a mahalla code */
@@ -492,6 +493,21 @@ static void to_lonlat(struct pt p, double *lon, double *lat)
 {
 	*lat = CENTRE_LAT + p.y / EARTH_RADIUS * 180 / PI;
 	*lon = CENTRE_LON + p.x / (EARTH_RADIUS * cos(CENTRE_LAT * PI / 180)) * 180 / PI;
+}
+
+/* Where the geocoder puts a record that happened at p: the address point of
+ * p's parcel, as police records name an address rather than a spot. The
+ * parcels are a PARCEL grid; each address point sits somewhere inside its
+ * parcel (a fixed hash of the parcel, not the PRNG, so that the draws stay
+ * the same). Records at one address share their coordinates exactly, as real
+ * ones do (docs/heatmap.md). */
+static struct pt geocode(struct pt p)
+{
+	double i = floor(p.x / PARCEL), j = floor(p.y / PARCEL);
+	uint64_t h = (uint64_t)(int64_t)i * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(int64_t)j;
+	uint64_t r = splitmix64(&h);
+	double u = (double)(r >> 40) / (double)(1 << 24), v = (double)(r & 0xFFFFFF) / (1 << 24);
+	return (struct pt){(i + 0.2 + 0.6 * u) * PARCEL, (j + 0.2 + 0.6 * v) * PARCEL};
 }
 
 static int lonlat_xy(double *x, double *y, void *userdata)
@@ -1078,7 +1094,7 @@ static int put_offence(struct gen *g, const struct rec *r, long i)
 	int age_class = age < 3 * DAY ? 0 : age < 30 * DAY ? 1 : 2;
 	o.status = statuses[pick(&g->rng, status_by_age[age_class], 4)];
 	if (o.has_point) {
-		to_lonlat(r->at, &o.lon, &o.lat);
+		to_lonlat(geocode(r->at), &o.lon, &o.lat);
 	} else {
 		const struct mahalla *m = &g->mahallas[r->mahalla];
 		const char *street = mahalla_names[rng_below(&g->rng, COUNT(mahalla_names))];

@@ -6,7 +6,9 @@
  * mahallas (a Voronoi tessellation clipped to the district, names in Uzbek
  * Latin, their Uzbek Cyrillic form in name_ru), offence categories and
  * services, a year of offences clustered around markets, transport stops,
- * night venues, schools, parks and main roads with near-repeats, patrol zones
+ * night venues, schools, parks and main roads with near-repeats (each
+ * geocoded to the address point of its 30 m parcel, so that records share
+ * addresses as real ones do), patrol zones
  * with their shift assignments and a week of GPS patrol tracks. Everything
  * comes from one seeded PRNG of this module, so the same options give the
  * same database content on the same build; only bookkeeping columns such as

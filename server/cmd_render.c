@@ -199,8 +199,10 @@ int cmd_export_density(int argc, char **argv)
 	}
 	if ((rc = density_export_write(ds, &filter, &e, &res)) < 0)
 		goto out;
-	printf("%s: %dx%d cells of %g m in EPSG:%d, %zu offences, densest %.1f per km2\n", out,
-	       res.width, res.height, cell, res.epsg, res.points, res.max_density);
+	printf("%s: %dx%d cells of %g m in EPSG:%d, %.0f offences at %zu places, densest %.1f "
+	       "per km2\n",
+	       out, res.width, res.height, cell, res.epsg, res.offences, res.places,
+	       res.max_density);
 out:
 	renderer_free(r);
 	store_close(st);

@@ -7,6 +7,11 @@
  * so a million offences index in tens of milliseconds. Appends go to the
  * tail; when it holds more than 1/16 of the sorted records the whole set is
  * re-sorted, which keeps appends amortised O(1) and queries O(run + tail).
+ * Within a cell the records are in (x, y) order, so offences geocoded to the
+ * same address come one after the other and dataset_gather() hands the
+ * kernel one point for them: real records repeat addresses (the NYC
+ * shootings hold 12,643 places for 27,312 records, Merseyside's street
+ * crimes 11,415 for 39,274), and a tile's KDE costs per point.
  */
 #include "dataset.h"
 
@@ -181,7 +186,16 @@ static uint32_t cell_of(const dataset *ds, double x, double y)
 	return cy * ds->gw + cx;
 }
 
-/* Sorts sorted + tail into the grid (counting sort by cell). */
+static int by_place(const void *a, const void *b)
+{
+	const struct dataset_offence *p = a, *q = b;
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	return (p->y > q->y) - (p->y < q->y);
+}
+
+/* Sorts sorted + tail into the grid (counting sort by cell), each cell's
+ * records by place. */
 static int rebuild(dataset *ds)
 {
 	size_t n = ds->sorted.n + ds->tail.n;
@@ -212,6 +226,9 @@ static int rebuild(dataset *ds)
 			v[fill[cell_of(ds, o->x, o->y)]++] = *o;
 		}
 	free(fill);
+	for (size_t c = 0; c < ncell; c++)
+		if (start[c + 1] - start[c] > 1)
+			qsort(v + start[c], start[c + 1] - start[c], sizeof *v, by_place);
 	free(ds->sorted.v);
 	free(ds->cell_start);
 	ds->sorted.v = v;
@@ -784,6 +801,11 @@ static int gather_one(void *ctx, const struct dataset_offence *o, double w)
 {
 	struct gather_ctx *g = ctx;
 	struct dataset_points *p = g->out;
+	w *= category_weight(g->weights, o);
+	if (p->n > 0 && p->pts[p->n - 1].x == o->x && p->pts[p->n - 1].y == o->y) {
+		p->w[p->n - 1] += w;
+		return 0;
+	}
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 4096;
 		struct kde_point *pts = realloc(p->pts, cap * sizeof *pts);
@@ -797,7 +819,7 @@ static int gather_one(void *ctx, const struct dataset_offence *o, double w)
 		p->cap = cap;
 	}
 	p->pts[p->n] = (struct kde_point){o->x, o->y};
-	p->w[p->n] = category_weight(g->weights, o) * w;
+	p->w[p->n] = w;
 	p->n++;
 	return 0;
 }

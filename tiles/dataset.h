@@ -203,7 +203,9 @@ struct dataset_points {
 
 /* Replaces out's content with the points inside bbox that pass f, weighted by
  * weights[category] (NULL: all 1; offences without a category weigh 1) times
- * their dataset_filter_weight(). */
+ * their dataset_filter_weight(). Offences at the same place are one point
+ * with the sum of their weights (the kernel's sum is the same, its cost
+ * less); places in the unsorted tail may still come more than once. */
 int dataset_gather(const dataset *ds, const double bbox[4], const struct dataset_filter *f,
                    const double *weights, struct dataset_points *out);
 

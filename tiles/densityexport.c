@@ -218,7 +218,9 @@ int density_export_write(const dataset *ds, const struct dataset_filter *f,
 	if ((rc = kde_grid_check(&p, &g)) < 0 || (rc = kde_grid_reach(&p, &g, reach)) < 0 ||
 	    (rc = utm_gather(u, ds, reach, f, e->weights, &pts)) < 0)
 		goto done;
-	out->points = pts.n;
+	out->places = pts.n;
+	for (size_t k = 0; k < pts.n; k++)
+		out->offences += pts.w[k];
 	wp = malloc((pts.n ? pts.n : 1) * sizeof *wp);
 	if (!wp) {
 		rc = err_set(ERR_NOMEM, "export: out of memory for %zu points", pts.n);

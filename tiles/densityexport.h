@@ -38,7 +38,8 @@ struct density_result {
 	int width, height;
 	int epsg;
 	double x0, y0; /* UTM of the top-left corner */
-	size_t points; /* offences that went into the grid */
+	double offences; /* that went into the grid: the sum of their weights */
+	size_t places;   /* the distinct places they are at: the kernel's points */
 	double max_density;
 };
 

@@ -230,10 +230,11 @@ static void test_spans_count_by_their_share(void **state)
 	struct fixture *f = *state;
 	dataset *ds = NULL;
 	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	/* Four places, so that the points count the offences. */
 	put(f->st, "exact", 69.25, 41.3, m + 21 * 3600, m + 21 * 3600, "theft");
-	put(f->st, "evening", 69.25, 41.3, m + 18 * 3600, m + 21 * 3600, "theft");
-	put(f->st, "overnight", 69.25, 41.3, m + 22 * 3600, m + 31 * 3600, "theft");
-	put(f->st, "nocat", 69.25, 41.3, m + 21 * 3600, m + 21 * 3600, NULL);
+	put(f->st, "evening", 69.2501, 41.3, m + 18 * 3600, m + 21 * 3600, "theft");
+	put(f->st, "overnight", 69.2502, 41.3, m + 22 * 3600, m + 31 * 3600, "theft");
+	put(f->st, "nocat", 69.2503, 41.3, m + 21 * 3600, m + 21 * 3600, NULL);
 	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
 	double world[4] = {-2e7, -2e7, 2e7, 2e7};
 	struct dataset_filter flt;
@@ -268,6 +269,36 @@ static void test_spans_count_by_their_share(void **state)
 	for (size_t i = 0; i < pts.n; i++)
 		sum += pts.w[i];
 	assert_float_equal(sum, 3 * 2.5 + 1.0, 1e-12);
+	dataset_points_free(&pts);
+	dataset_free(ds);
+}
+
+/* Offences at one address are one kernel point weighing them all, whatever
+ * order they were stored in; the filter still weighs each. */
+static void test_one_place_is_one_point(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	put(f->st, "a1", 69.25, 41.3, m + 21 * 3600, m + 21 * 3600, "theft");
+	put(f->st, "b1", 69.26, 41.31, m + 21 * 3600, m + 21 * 3600, "theft");
+	put(f->st, "a2", 69.25, 41.3, m + 9 * 3600, m + 9 * 3600, "theft");
+	put(f->st, "a3", 69.25, 41.3, m + 18 * 3600, m + 22 * 3600, "theft");
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
+	struct dataset_filter flt;
+	struct dataset_points pts = {0};
+	dataset_filter_all(&flt);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 2);
+	double a = pts.w[0] > pts.w[1] ? pts.w[0] : pts.w[1];
+	assert_float_equal(a, 3, 1e-12);
+	struct dataset_filter_text t = {.hours = "21"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_int_equal(dataset_gather(ds, world, &flt, NULL, &pts), 0);
+	assert_int_equal(pts.n, 2);
+	double sum = pts.w[0] + pts.w[1];
+	assert_float_equal(sum, 1 + 1 + 0.25, 1e-12); /* a1, b1 and a3's hour of four */
 	dataset_points_free(&pts);
 	dataset_free(ds);
 }
@@ -528,6 +559,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_queries_match_brute_force_and_sync_appends, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_spans_count_by_their_share, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_place_is_one_point, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aoristic_weights_sum_to_one, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aoristic_weights_sum_to_one_each, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_burglary_overnight, setup, teardown),
