@@ -158,7 +158,8 @@ int cmd_export_density(int argc, char **argv)
 	const char *pos[1];
 	int npos, rc;
 	store *st = NULL;
-	renderer *r = NULL;
+	dataset *ds = NULL;
+	style *sty = NULL;
 	struct dataset_filter filter;
 	struct density_result res;
 	double box[4];
@@ -187,14 +188,14 @@ int cmd_export_density(int argc, char **argv)
 	}
 	if ((rc = store_open(pos[0], 0, &st)) < 0)
 		return rc;
-	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
-	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &filter)) < 0)
+	/* The offences only: no shapes, and the style only for its weights. */
+	if ((rc = dataset_load(st, fo.tz, &ds)) < 0 ||
+	    (rc = dataset_filter_parse(ds, &fo.text, &filter)) < 0 ||
+	    (weighted && (rc = style_load(style_path, &sty)) < 0))
 		goto out;
-	const dataset *ds = renderer_dataset(r);
 	if (weighted) {
 		for (size_t i = 0; i < dataset_category_count(ds); i++)
-			weights[i] =
-			    style_category_weight(renderer_style(r), dataset_category(ds, i));
+			weights[i] = style_category_weight(sty, dataset_category(ds, i));
 		e.weights = weights;
 	}
 	if ((rc = density_export_write(ds, &filter, &e, &res)) < 0)
@@ -204,7 +205,8 @@ int cmd_export_density(int argc, char **argv)
 	       out, res.width, res.height, cell, res.epsg, res.offences, res.places,
 	       res.max_density);
 out:
-	renderer_free(r);
+	style_free(sty);
+	dataset_free(ds);
 	store_close(st);
 	return rc;
 }

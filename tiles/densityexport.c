@@ -57,8 +57,6 @@ static int utm_extent(const dataset *ds, const struct density_export *e, utm **u
 	return 0;
 }
 
-enum { STRIP = 256 }; /* rows evaluated and written at a time: one row of 256-px tiles */
-
 /* A point with its weight, for sorting by northing. */
 struct wpoint {
 	double x, y, w;
@@ -120,23 +118,27 @@ out:
 }
 
 /* Evaluates the grid a strip of rows at a time, each from the points within
- * reach of it (sorted by northing), and writes it as Float32. */
+ * reach of it (sorted by northing), and writes the strip's Float32 blocks
+ * straight to the file: GDALWriteBlock() passes GDAL's block cache by, which
+ * would copy every block once more and fault in fresh memory for it. */
 static int write_strips(GDALDatasetH ds, const struct kde_params *p, const struct kde_grid *g,
                         const struct wpoint *wp, size_t n, double *max_density)
 {
-	int rows = g->height < STRIP ? g->height : STRIP;
+	GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+	int bw, bh;
+	GDALGetBlockSize(band, &bw, &bh);
+	int rows = g->height < bh ? g->height : bh;
 	double *grid = malloc((size_t)g->width * rows * sizeof *grid);
-	float *f32 = malloc((size_t)g->width * rows * sizeof *f32);
+	float *block = malloc((size_t)bw * bh * sizeof *block);
 	struct kde_point *pts = malloc((n ? n : 1) * sizeof *pts);
 	double *w = malloc((n ? n : 1) * sizeof *w);
-	GDALRasterBandH band = GDALGetRasterBand(ds, 1);
 	int rc = 0;
-	if (!grid || !f32 || !pts || !w) {
+	if (!grid || !block || !pts || !w) {
 		rc = err_set(ERR_NOMEM, "export: out of memory for %d rows of %d cells", rows,
 		             g->width);
 		goto out;
 	}
-	for (int j0 = 0; j0 < g->height && rc == 0; j0 += rows) {
+	for (int j0 = 0; j0 < g->height && rc == 0; j0 += bh) {
 		struct kde_grid s = *g;
 		s.y0 = g->y0 - j0 * g->cell;
 		s.height = g->height - j0 < rows ? g->height - j0 : rows;
@@ -155,24 +157,28 @@ static int write_strips(GDALDatasetH ds, const struct kde_params *p, const struc
 		}
 		if ((rc = kde_grid_eval(p, &s, pts, w, k, grid)) < 0)
 			break;
-		size_t cells = (size_t)s.width * s.height;
 		double top = *max_density;
-		for (size_t i = 0; i < cells; i++) {
-			f32[i] = (float)grid[i];
-			if (grid[i] > top)
-				top = grid[i];
+		for (int i0 = 0; i0 < s.width && rc == 0; i0 += bw) {
+			int cols = s.width - i0 < bw ? s.width - i0 : bw;
+			/* Edge blocks are whole blocks in the file: zeros beyond. */
+			if (cols < bw || s.height < bh)
+				memset(block, 0, (size_t)bw * bh * sizeof *block);
+			for (int r = 0; r < s.height; r++) {
+				const double *src = grid + (size_t)r * s.width + i0;
+				float *dst = block + (size_t)r * bw;
+				for (int c = 0; c < cols; c++) {
+					dst[c] = (float)src[c];
+					top = src[c] > top ? src[c] : top;
+				}
+			}
+			if (GDALWriteBlock(band, i0 / bw, j0 / bh, block) != CE_None)
+				rc = err_set(ERR_IO, "write failed: %s", CPLGetLastErrorMsg());
 		}
 		*max_density = top;
-		/* Flushed strip by strip, so that GDAL's block cache never holds
-		 * the whole grid. */
-		if (GDALRasterIO(band, GF_Write, 0, j0, s.width, s.height, f32, s.width, s.height,
-		                 GDT_Float32, 0, 0) != CE_None)
-			rc = err_set(ERR_IO, "write failed: %s", CPLGetLastErrorMsg());
-		GDALFlushCache(ds);
 	}
 out:
 	free(grid);
-	free(f32);
+	free(block);
 	free(pts);
 	free(w);
 	return rc;
