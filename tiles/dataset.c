@@ -323,6 +323,81 @@ static int preload_codes(struct dict *d, store *st, const char *sql)
 	return rc;
 }
 
+/* The k-th smallest of v[0 .. n) (Hoare's selection, expected O(n));
+ * reorders v. */
+static double kth_smallest(double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i++] = v[j];
+				v[j] = t;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/* The offences' 1st and 99th percentiles of longitude and latitude (minx,
+ * miny, maxx, maxy) in one scan; *have stays 0 without offences. */
+static int offence_percentiles(sqlite3 *db, double e[4], int *have)
+{
+	sqlite3_stmt *s = NULL;
+	double *x = NULL, *y = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT ST_X(geom), ST_Y(geom) FROM offences WHERE geom IS NOT NULL",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			double *nx = realloc(x, cap * sizeof *x),
+			       *ny = nx ? realloc(y, cap * sizeof *y) : NULL;
+			if (nx)
+				x = nx;
+			if (!nx || !ny) {
+				rc = err_set(ERR_NOMEM, "dataset: out of memory");
+				goto out;
+			}
+			y = ny;
+		}
+		x[n] = sqlite3_column_double(s, 0);
+		y[n++] = sqlite3_column_double(s, 1);
+	}
+	if (n > 0) {
+		size_t k = n / 100;
+		e[0] = kth_smallest(x, n, k);
+		e[1] = kth_smallest(y, n, k);
+		e[2] = kth_smallest(x, n, n - 1 - k);
+		e[3] = kth_smallest(y, n, n - 1 - k);
+		*have = 1;
+	}
+out:
+	sqlite3_finalize(s);
+	free(x);
+	free(y);
+	return rc;
+}
+
 /* The district's extent from its polygons, else from the offences' 1st to
  * 99th percentiles (so stray geocodes do not stretch it). */
 static int compute_extent(dataset *ds, store *st)
@@ -330,7 +405,7 @@ static int compute_extent(dataset *ds, store *st)
 	sqlite3_stmt *s = NULL;
 	sqlite3 *db = store_db(st);
 	double e[4] = {0, 0, 0, 0};
-	int have = 0;
+	int have = 0, rc;
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), "
 	                       "max(MbrMaxY(geom)) FROM (SELECT geom FROM districts UNION ALL "
@@ -343,27 +418,8 @@ static int compute_extent(dataset *ds, store *st)
 		have = 1;
 	}
 	sqlite3_finalize(s);
-	if (!have) {
-		const char *q[4] = {"ST_X(geom)", "ST_Y(geom)", "ST_X(geom)", "ST_Y(geom)"};
-		for (int i = 0; i < 4; i++) {
-			char sql[300];
-			snprintf(sql, sizeof sql,
-			         "SELECT %s FROM offences WHERE geom IS NOT NULL ORDER BY %s "
-			         "LIMIT 1 OFFSET (SELECT count(*) / 100 FROM offences WHERE geom "
-			         "IS NOT NULL)",
-			         q[i],
-			         i < 2    ? q[i]
-			         : i == 2 ? "ST_X(geom) DESC"
-			                  : "ST_Y(geom) DESC");
-			if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-				return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
-			if (sqlite3_step(s) == SQLITE_ROW) {
-				e[i] = sqlite3_column_double(s, 0);
-				have = 1;
-			}
-			sqlite3_finalize(s);
-		}
-	}
+	if (!have && (rc = offence_percentiles(db, e, &have)) < 0)
+		return rc;
 	if (!have) { /* an empty database: a token extent at the sample district */
 		e[0] = 69.2;
 		e[1] = 41.25;
