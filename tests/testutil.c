@@ -56,6 +56,40 @@ void testutil_write(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+struct png_reader {
+	const unsigned char *data;
+	size_t len, pos;
+};
+
+static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int length)
+{
+	struct png_reader *r = closure;
+	if (r->pos + length > r->len)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, r->data + r->pos, length);
+	r->pos += length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *testutil_png_decode(const unsigned char *png, size_t len)
+{
+	assert_true(len > 8 && memcmp(png, "\x89PNG", 4) == 0);
+	struct png_reader rd = {png, len, 0};
+	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &rd);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	return s;
+}
+
+cairo_surface_t *testutil_render_decoded(renderer *r, const struct render_request *q)
+{
+	unsigned char *png;
+	size_t len;
+	assert_int_equal(render_png(r, q, &png, &len), 0);
+	cairo_surface_t *s = testutil_png_decode(png, len);
+	free(png);
+	return s;
+}
+
 uint32_t testutil_pixel(cairo_surface_t *img, int x, int y)
 {
 	assert_true(x >= 0 && x < cairo_image_surface_get_width(img) && y >= 0 &&

@@ -74,6 +74,13 @@ void testutil_l_district(store *st);
 void testutil_put_offence(store *st, const char *id, double lon, double lat, int64_t from,
                           int64_t to, const char *category);
 
+/* PNG bytes decoded by Cairo's own reader (an image surface; destroy it);
+ * fails the test on bytes that are not a PNG. */
+cairo_surface_t *testutil_png_decode(const unsigned char *png, size_t len);
+
+/* Renders q to PNG bytes and decodes them again: the real path. */
+cairo_surface_t *testutil_render_decoded(renderer *r, const struct render_request *q);
+
 /* The premultiplied ARGB32 pixel (x, y) of an image surface (flushed first);
  * fails the test outside the image. */
 uint32_t testutil_pixel(cairo_surface_t *img, int x, int y);

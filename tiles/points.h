@@ -1,6 +1,8 @@
 /*
  * points: the `offences` layer, one dot per offence coloured by category,
- * for the zooms where single offences can be told apart.
+ * for the zooms where single offences can be told apart. Offences at one
+ * address are displaced onto a ring around it (up to 8), or drawn as one
+ * larger dot of their commonest category with their count on it.
  *
  * Threading: re-entrant.
  */

@@ -8,21 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct reader {
-	const unsigned char *data;
-	size_t len, pos;
-};
-
-static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int length)
-{
-	struct reader *r = closure;
-	if (r->pos + length > r->len)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(data, r->data + r->pos, length);
-	r->pos += length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 static void test_round_trip(void **state)
 {
 	(void)state;
@@ -42,8 +27,7 @@ static void test_round_trip(void **state)
 	size_t len;
 	assert_int_equal(pngenc_encode(img, &png, &len), 0);
 	assert_memory_equal(png, "\x89PNG\r\n\x1a\n", 8);
-	struct reader rd = {png, len, 0};
-	cairo_surface_t *back = cairo_image_surface_create_from_png_stream(read_png, &rd);
+	cairo_surface_t *back = testutil_png_decode(png, len);
 	assert_int_equal(cairo_surface_status(back), CAIRO_STATUS_SUCCESS);
 	assert_int_equal(cairo_image_surface_get_width(back), 300);
 	assert_int_equal(cairo_image_surface_get_height(back), 200);

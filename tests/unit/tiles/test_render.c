@@ -55,35 +55,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-struct reader {
-	const unsigned char *data;
-	size_t len, pos;
-};
-
-static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int length)
-{
-	struct reader *r = closure;
-	if (r->pos + length > r->len)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(data, r->data + r->pos, length);
-	r->pos += length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/* Renders q to PNG bytes and decodes them again: the real path. */
-static cairo_surface_t *render_decoded(renderer *r, const struct render_request *q)
-{
-	unsigned char *png;
-	size_t len;
-	assert_int_equal(render_png(r, q, &png, &len), 0);
-	assert_true(len > 8 && memcmp(png, "\x89PNG", 4) == 0);
-	struct reader rd = {png, len, 0};
-	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &rd);
-	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-	free(png);
-	return s;
-}
-
 /* The densest tile of the sample at zoom z around the district. */
 static void busiest_tile(renderer *r, int z, long *tx, long *ty)
 {
@@ -146,7 +117,7 @@ static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
 	busiest_tile(f->r, 14, &x, &y);
 	assert_int_equal(view_for_tile(14, x, y, 256, &q.view), 0);
 	dataset_filter_all(&q.filter);
-	cairo_surface_t *img = render_decoded(f->r, &q);
+	cairo_surface_t *img = testutil_render_decoded(f->r, &q);
 	assert_int_equal(cairo_image_surface_get_width(img), 256);
 	style_ramp *ramp;
 	double weights[DATASET_MAX_CATEGORIES];
@@ -227,10 +198,10 @@ static void test_filters_change_the_picture_and_bad_layers_are_refused(void **st
 	busiest_tile(f->r, 14, &x, &y);
 	assert_int_equal(view_for_tile(14, x, y, 256, &q.view), 0);
 	dataset_filter_all(&q.filter);
-	cairo_surface_t *all = render_decoded(f->r, &q);
+	cairo_surface_t *all = testutil_render_decoded(f->r, &q);
 	struct dataset_filter_text night = {.hours = "22-06", .categories = "assault,hooliganism"};
 	assert_int_equal(dataset_filter_parse(renderer_dataset(f->r), &night, &q.filter), 0);
-	cairo_surface_t *few = render_decoded(f->r, &q);
+	cairo_surface_t *few = testutil_render_decoded(f->r, &q);
 	int differ = 0;
 	for (int j = 0; j < 256; j += 4)
 		for (int i = 0; i < 256; i += 4)
@@ -255,7 +226,7 @@ static void test_offence_points_at_high_zoom(void **state)
 	busiest_tile(f->r, 17, &x, &y);
 	assert_int_equal(view_for_tile(17, x, y, 512, &q.view), 0);
 	dataset_filter_all(&q.filter);
-	cairo_surface_t *img = render_decoded(f->r, &q);
+	cairo_surface_t *img = testutil_render_decoded(f->r, &q);
 	assert_int_equal(cairo_image_surface_get_width(img), 512);
 	int opaque = 0;
 	for (int j = 0; j < 512; j++)
@@ -265,7 +236,7 @@ static void test_offence_points_at_high_zoom(void **state)
 	cairo_surface_destroy(img);
 	/* Below the layer's zoom range nothing is drawn. */
 	assert_int_equal(view_for_tile(9, x >> 8, y >> 8, 256, &q.view), 0);
-	img = render_decoded(f->r, &q);
+	img = testutil_render_decoded(f->r, &q);
 	for (int j = 0; j < 256; j += 3)
 		for (int i = 0; i < 256; i += 3)
 			assert_int_equal(testutil_pixel(img, i, j), 0);
@@ -287,7 +258,7 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	char e_near[160], e_far[160], e2[160];
 	assert_int_equal(render_etag(f->r, &near, e_near, sizeof e_near), 0);
 	assert_int_equal(render_etag(f->r, &far, e_far, sizeof e_far), 0);
-	cairo_surface_t *before = render_decoded(f->r, &near);
+	cairo_surface_t *before = testutil_render_decoded(f->r, &near);
 
 	/* a new offence at the centre of the near tile */
 	double lon, lat;
@@ -312,7 +283,7 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	assert_string_not_equal(e2, e_near);
 	assert_int_equal(render_etag(f->r, &far, e2, sizeof e2), 0);
 	assert_string_equal(e2, e_far);
-	cairo_surface_t *after = render_decoded(f->r, &near);
+	cairo_surface_t *after = testutil_render_decoded(f->r, &near);
 	int differ = 0;
 	for (int j = 96; j < 160; j++)
 		for (int i = 96; i < 160; i++)
@@ -335,7 +306,7 @@ static void test_zone_change_reloads_shapes(void **state)
 	char ez[160], em[160], e2[160];
 	assert_int_equal(render_etag(f->r, &zq, ez, sizeof ez), 0);
 	assert_int_equal(render_etag(f->r, &mq, em, sizeof em), 0);
-	cairo_surface_t *before = render_decoded(f->r, &zq);
+	cairo_surface_t *before = testutil_render_decoded(f->r, &zq);
 
 	double lon, lat, h = 0.0005;
 	tile_merc_to_lonlat(zq.view.x0 + 128 * zq.view.res, zq.view.y0 - 128 * zq.view.res, &lon,
@@ -367,7 +338,7 @@ static void test_zone_change_reloads_shapes(void **state)
 	assert_string_not_equal(e2, ez);
 	assert_int_equal(render_etag(f->r, &mq, e2, sizeof e2), 0);
 	assert_string_equal(e2, em);
-	cairo_surface_t *after = render_decoded(f->r, &zq);
+	cairo_surface_t *after = testutil_render_decoded(f->r, &zq);
 	assert_int_not_equal(testutil_pixel(before, 128, 128), testutil_pixel(after, 128, 128));
 	cairo_surface_destroy(before);
 	cairo_surface_destroy(after);
@@ -408,7 +379,7 @@ static void test_choropleth_classes_and_colours(void **state)
 	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
 	assert_int_equal(view_for_bbox(w, s0, ea, n, 800, 800, 1, &q.view), 0);
 	q.view.zoom = st->zoom.min + 0.5; /* inside the layer's zoom range */
-	cairo_surface_t *img = render_decoded(f->r, &q);
+	cairo_surface_t *img = testutil_render_decoded(f->r, &q);
 	for (size_t i = 0; i < shapes_count(sh, SHAPES_MAHALLAS); i++) {
 		const struct shapes_area *a = shapes_area(sh, SHAPES_MAHALLAS, i);
 		double px, py;
