@@ -207,8 +207,8 @@ static int trends_legend(struct http_request *rq)
 			colour_hex(&st->colours[sign * k + TRENDS_PATTERNS - 1], hex);
 			json_array_append_new(categories,
 			                      json_pack("{s:s, s:i, s:b, s:s}", "category",
-			                                trends_category_name(sign * k), "pattern", k,
-			                                "hot", sign > 0, "colour", hex));
+			                                trends_category_name(sign * k), "pattern",
+			                                k, "hot", sign > 0, "colour", hex));
 		}
 	return reply_value(rq, 200,
 	                   json_pack("{s:s, s:f, s:o}", "layer", "trends", "opacity", st->opacity,

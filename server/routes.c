@@ -182,8 +182,8 @@ int routes_trends(struct http_request *rq, struct render_request *q, int *reply)
 		return 1;
 	q->trends.weeks = (int)weeks;
 	if (weeks != q->trends.weeks) {
-		*reply = http_reply_error(rq, 400, "weeks", "weeks: %g is not a whole number of weeks",
-		                          weeks);
+		*reply = http_reply_error(rq, 400, "weeks",
+		                          "weeks: %g is not a whole number of weeks", weeks);
 		return 1;
 	}
 	/* Checked here, not only by trends_run(): a tile draws a refused

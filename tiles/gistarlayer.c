@@ -20,7 +20,10 @@ struct gistarlayer {
 };
 
 /* ArcGIS's Hot Spot Analysis colours, cold 99% .. hot 99% (bin + 3). */
-#define RGB(r, g, b) {(r) / 255.0, (g) / 255.0, (b) / 255.0, 1}
+#define RGB(r, g, b)                                                                               \
+	{                                                                                          \
+		(r) / 255.0, (g) / 255.0, (b) / 255.0, 1                                           \
+	}
 static const struct style_colour colours[7] = {
     RGB(69, 117, 181),  RGB(132, 158, 186), RGB(192, 204, 190), RGB(0, 0, 0),
     RGB(250, 185, 132), RGB(237, 117, 81),  RGB(214, 47, 39),
@@ -107,8 +110,8 @@ static int fill_cell(cairo_t *cr, const struct view *v, utm *u, const struct gis
 }
 
 int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
-                             const struct gistar_result *g, const signed char *cls, int lo,
-                             int hi, const struct style_colour *colours, double opacity)
+                             const struct gistar_result *g, const signed char *cls, int lo, int hi,
+                             const struct style_colour *colours, double opacity)
 {
 	double merc[4], box[4];
 	view_frame_box(v, 1, merc);

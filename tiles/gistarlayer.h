@@ -47,7 +47,7 @@ int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const d
  * one fill per class: the Gi* bins here, the trends categories
  * (trendslayer.h). ERR_PROJ. */
 int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
-                             const struct gistar_result *g, const signed char *cls, int lo,
-                             int hi, const struct style_colour *colours, double opacity);
+                             const struct gistar_result *g, const signed char *cls, int lo, int hi,
+                             const struct style_colour *colours, double opacity);
 
 #endif

@@ -30,8 +30,8 @@
 #include "points.h"
 #include "shapes.h"
 #include "tilemath.h"
-#include "trendslayer.h"
 #include "tracks.h"
+#include "trendslayer.h"
 #include "zones.h"
 
 #include <math.h>

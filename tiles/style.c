@@ -1440,8 +1440,7 @@ static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
 	return rc;
 }
 
-static_assert(STYLE_TREND_CATEGORIES == 2 * TRENDS_PATTERNS - 1,
-              "a colour per trends category");
+static_assert(STYLE_TREND_CATEGORIES == 2 * TRENDS_PATTERNS - 1, "a colour per trends category");
 
 /* Every category is required, as the hotspots' looks are: one left out
  * would draw its cells invisibly. */

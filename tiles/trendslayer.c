@@ -63,8 +63,8 @@ static int refresh(trendslayer *t, const dataset *ds, const shapes *sh,
 	if (same_key(t, p, version, generation))
 		return 0;
 	forget(t);
-	struct trends_params q = {.filter = p->filter, .weeks = p->weeks, .cell = p->cell,
-	                          .band = p->band};
+	struct trends_params q = {
+	    .filter = p->filter, .weeks = p->weeks, .cell = p->cell, .band = p->band};
 	int rc = trends_run(ds, sh, &q, &t->res);
 	if (rc == ERR_INVALID)
 		rc = 0; /* nothing to classify under these parameters */
@@ -85,9 +85,8 @@ static int refresh(trendslayer *t, const dataset *ds, const shapes *sh,
 }
 
 int trendslayer_paint(trendslayer *t, cairo_t *cr, const struct view *v, const dataset *ds,
-                      const shapes *sh, const struct trends_params *p,
-                      const struct style_trends *s, unsigned long version,
-                      unsigned long generation)
+                      const shapes *sh, const struct trends_params *p, const struct style_trends *s,
+                      unsigned long version, unsigned long generation)
 {
 	pthread_mutex_lock(&t->lock);
 	int rc = refresh(t, ds, sh, p, version, generation);

@@ -40,8 +40,7 @@ void trendslayer_free(trendslayer *t);
  * the filter, a grid too large, a period of too few weeks) draws nothing
  * and is no error. ERR_PROJ, ERR_NOMEM. */
 int trendslayer_paint(trendslayer *t, cairo_t *cr, const struct view *v, const dataset *ds,
-                      const shapes *sh, const struct trends_params *p,
-                      const struct style_trends *s, unsigned long version,
-                      unsigned long generation);
+                      const shapes *sh, const struct trends_params *p, const struct style_trends *s,
+                      unsigned long version, unsigned long generation);
 
 #endif

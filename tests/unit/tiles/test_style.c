@@ -742,12 +742,12 @@ static void test_trends_layer(void **state)
 	     "  }\n"                                                                               \
 	     "}\n"
 #define HOT                                                                                        \
-	"\"new hot spot\": \"#fcbba1\", \"consecutive hot spot\": \"#fc9272\", "                    \
+	"\"new hot spot\": \"#fcbba1\", \"consecutive hot spot\": \"#fc9272\", "                   \
 	"\"intensifying hot spot\": \"#d62f27\", \"persistent hot spot\": \"#ed7551\", "           \
 	"\"diminishing hot spot\": \"#fab984\", \"sporadic hot spot\": \"#fdd49e\", "              \
 	"\"oscillating hot spot\": \"#99000d\", \"historical hot spot\": \"#c9a397\", "
 #define COLD                                                                                       \
-	"\"new cold spot\": \"#c6dbef\", \"consecutive cold spot\": \"#9ecae1\", "                  \
+	"\"new cold spot\": \"#c6dbef\", \"consecutive cold spot\": \"#9ecae1\", "                 \
 	"\"intensifying cold spot\": \"#4575b5\", \"persistent cold spot\": \"#849eba\", "         \
 	"\"diminishing cold spot\": \"#c0ccbe\", \"sporadic cold spot\": \"#deebf7\", "            \
 	"\"oscillating cold spot\": \"#08306b\", "
@@ -759,20 +759,20 @@ static void test_trends_layer(void **state)
 	expect_error(*state, TRENDS(HOT COLD "\"historic cold spot\": \"#a3adbd\""),
 	             "6:528: layers.trends.colours.historic cold spot: unknown key, did you mean "
 	             "'historical cold spot'?");
-	expect_error(*state,
-	             TRENDS(HOT COLD "\"historical cold spot\": \"#a3adbd\", "
-	                             "\"no pattern\": \"#ffffff\""),
-	             "6:563: layers.trends.colours.no pattern: unknown key; expected one of new hot "
-	             "spot, consecutive hot spot, intensifying hot spot, persistent hot spot, "
-	             "diminishing hot spot, sporadic hot spot, oscillating hot spot, historical hot "
-	             "spot, new cold spot, consecutive cold spot, intensifying cold spot, persistent "
-	             "cold spot, diminishing cold spot, sporadic cold spot, oscillating cold spot, "
-	             "historical cold spot");
+	expect_error(
+	    *state,
+	    TRENDS(HOT COLD "\"historical cold spot\": \"#a3adbd\", "
+	                    "\"no pattern\": \"#ffffff\""),
+	    "6:563: layers.trends.colours.no pattern: unknown key; expected one of new hot "
+	    "spot, consecutive hot spot, intensifying hot spot, persistent hot spot, "
+	    "diminishing hot spot, sporadic hot spot, oscillating hot spot, historical hot "
+	    "spot, new cold spot, consecutive cold spot, intensifying cold spot, persistent "
+	    "cold spot, diminishing cold spot, sporadic cold spot, oscillating cold spot, "
+	    "historical cold spot");
 
 	style *s;
-	assert_int_equal(style_parse(TRENDS(HOT COLD "\"historical cold spot\": \"#a3adbd\""),
-	                             NULL, &s),
-	                 0);
+	assert_int_equal(
+	    style_parse(TRENDS(HOT COLD "\"historical cold spot\": \"#a3adbd\""), NULL, &s), 0);
 	const struct style_trends *t = style_trends(s);
 	assert_non_null(t);
 	assert_float_equal(t->opacity, 0.5, 0);
