@@ -133,11 +133,11 @@ int api_meta(struct http_request *rq)
 	int64_t first, last;
 	dataset_time_range(ds, &first, &last);
 	json_t *o = json_pack(
-	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
+	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
 	    district, "categories", code_list(st, sty, 0), "services", code_list(st, sty, 1),
 	    "time_range", "first", time_or_null(first), "last", time_or_null(last), "layers",
-	    "districts", "mahallas", "choropleth", "heatmap", "change", "offences", "zones",
-	    "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
+	    "districts", "mahallas", "choropleth", "heatmap", "change", "trends", "offences",
+	    "zones", "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
 	    "data_version", (json_int_t)renderer_version(app->r), "user", rq->who, "role",
 	    auth_role_name((enum auth_role)rq->role));
 	return reply_value(rq, 200, o);

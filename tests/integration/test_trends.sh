@@ -120,6 +120,8 @@ print(a == b, c == d)' "$TMP/t.json" "$TMP/http.json" "$TMP/w.json" "$TMP/http-w
 # every category /api/trends counts but no pattern.
 BASE="${URL%/api/trends}"
 curl -s -H "$V" "$BASE/api/legend?layer=trends" >"$TMP/legend.json"
+check "the viewer's meta lists the trends layer" "$(curl -s -H "$V" "$BASE/api/meta" |
+	python3 -c 'import json,sys; print("trends" in json.load(sys.stdin)["layers"])')" True
 check "the trends legend: 16 categories, hot first, each with a colour" \
 	"$(python3 -c '
 import json, re, sys
