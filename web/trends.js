@@ -21,7 +21,7 @@ const DEFAULT_WEEKS = 12;
 
 const $ = (id) => document.getElementById(id);
 
-let ctx = null; /* analysis.js's: { L, map, api, el, filterParams(), showError, setLayer(id, on) } */
+let ctx = null; /* analysis.js's: { L, map, api, el, filterParams(), showError, setLayer(id, on), layerOn(id) } */
 const tr = { on: false, seq: 0, err: null, data: null, legend: null, layer: null };
 
 /* ---------- pure (tests/web/test_analysis.mjs) ---------- */
