@@ -133,11 +133,11 @@ int api_meta(struct http_request *rq)
 	int64_t first, last;
 	dataset_time_range(ds, &first, &last);
 	json_t *o = json_pack(
-	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
+	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
 	    district, "categories", code_list(st, sty, 0), "services", code_list(st, sty, 1),
 	    "time_range", "first", time_or_null(first), "last", time_or_null(last), "layers",
-	    "districts", "mahallas", "choropleth", "heatmap", "change", "offences", "zones",
-	    "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
+	    "districts", "mahallas", "choropleth", "heatmap", "change", "trends", "offences",
+	    "zones", "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
 	    "data_version", (json_int_t)renderer_version(app->r), "user", rq->who, "role",
 	    auth_role_name((enum auth_role)rq->role));
 	return reply_value(rq, 200, o);
@@ -189,6 +189,30 @@ static int hotspots_legend(struct http_request *rq, const char *layer)
 	if (which == 1)
 		json_object_set_new(o, "services", legend_codes(renderer_dataset(app->r), sty, 1));
 	return reply_value(rq, 200, o);
+}
+
+/* The trends layer: each category's colour, hot then cold, as GET
+ * /api/trends names them (category, pattern, hot); no pattern is not
+ * drawn. */
+static int trends_legend(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const struct style_trends *st = style_trends(renderer_style(app->r));
+	if (!st)
+		return http_reply_error(rq, 404, "layer", "layer: the style has no trends layer");
+	json_t *categories = json_array();
+	for (int sign = 1; sign >= -1; sign -= 2)
+		for (int k = 1; k < TRENDS_PATTERNS; k++) {
+			char hex[10];
+			colour_hex(&st->colours[sign * k + TRENDS_PATTERNS - 1], hex);
+			json_array_append_new(categories,
+			                      json_pack("{s:s, s:i, s:b, s:s}", "category",
+			                                trends_category_name(sign * k), "pattern",
+			                                k, "hot", sign > 0, "colour", hex));
+		}
+	return reply_value(rq, 200,
+	                   json_pack("{s:s, s:f, s:o}", "layer", "trends", "opacity", st->opacity,
+	                             "categories", categories));
 }
 
 int api_legend(struct http_request *rq)
@@ -261,6 +285,8 @@ int api_legend(struct http_request *rq)
 		                             services ? "services" : "categories",
 		                             legend_codes(ds, renderer_style(app->r), services)));
 	}
+	if (strcmp(layer, "trends") == 0)
+		return trends_legend(rq);
 	if (strcmp(layer, "hotspots") == 0 || strcmp(layer, "coverage") == 0 ||
 	    strcmp(layer, "dosage") == 0)
 		return hotspots_legend(rq, layer);
@@ -1557,23 +1583,18 @@ int api_trends(struct http_request *rq)
 	const dataset *ds = renderer_dataset(app->r);
 	struct render_request q = {0};
 	struct trends_result res;
-	double weeks = 0;
 	json_t *fc;
 	int reply;
 	if (routes_filter(rq, ds, &q, &reply))
 		return reply;
-	struct trends_params p = {.filter = q.filter,
-	                          .max_cells = API_GISTAR_MAX_CELLS / TRENDS_WEEKS};
-	if (routes_number_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks",
-	                      &weeks, &reply) ||
-	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, &reply) ||
-	    routes_number_arg(rq, "band", 1, 1e7, "a distance band in metres", &p.band, &reply) ||
+	struct trends_params p = {.max_cells = API_GISTAR_MAX_CELLS / TRENDS_WEEKS};
+	if (routes_trends(rq, &q, &reply) ||
 	    routes_number_arg(rq, "alpha", 1e-9, 0.5, "a significance level", &p.alpha, &reply))
 		return reply;
-	p.weeks = (int)weeks;
-	if (weeks != p.weeks)
-		return http_reply_error(rq, 400, "weeks",
-		                        "weeks: %g is not a whole number of weeks", weeks);
+	p.filter = q.filter;
+	p.weeks = q.trends.weeks;
+	p.cell = q.trends.cell;
+	p.band = q.trends.band;
 	struct held_shapes *held;
 	int rc = trends_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
 	renderer_shapes_release(app->r, held);

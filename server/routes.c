@@ -14,6 +14,7 @@
 #include "shift.h"
 #include "store.h"
 #include "tilemath.h"
+#include "trends.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -157,13 +158,42 @@ int routes_plan(struct http_request *rq, const dataset *ds, struct render_reques
 	}
 	if (routes_number_arg(rq, "share", 0.0001, 1, "a number of a share of the district's area",
 	                      &pl->share, reply) ||
-	    routes_number_arg(rq, "cell", 1, 1000, "a number of metres", &pl->cell, reply) ||
+	    /* The trends layer reads its own cell (routes_trends()). */
+	    ((q->layers & RENDER_PLANNING) &&
+	     routes_number_arg(rq, "cell", 1, 1000, "a number of metres", &pl->cell, reply)) ||
 	    routes_number_arg(rq, "target", 0.1, 600, "a number of minutes", &pl->target, reply) ||
 	    routes_number_arg(rq, "visits", 1, 100, "a number of visits", &visits, reply))
 		return 1;
 	pl->visits = (int)visits;
 	if (q->layers & RENDER_DOSAGE)
 		q->st = routes_store(rq->app);
+	return 0;
+}
+
+int routes_trends(struct http_request *rq, struct render_request *q, int *reply)
+{
+	double weeks = 0;
+	if (routes_number_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks",
+	                      &weeks, reply) ||
+	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &q->trends.cell,
+	                      reply) ||
+	    routes_number_arg(rq, "band", 1, 1e7, "a distance band in metres", &q->trends.band,
+	                      reply))
+		return 1;
+	q->trends.weeks = (int)weeks;
+	if (weeks != q->trends.weeks) {
+		*reply = http_reply_error(rq, 400, "weeks",
+		                          "weeks: %g is not a whole number of weeks", weeks);
+		return 1;
+	}
+	/* Checked here, not only by trends_run(): a tile draws a refused
+	 * analysis as empty, and this one is the caller's mistake. */
+	if (q->trends.weeks && q->filter.from != STORE_NO_TIME) {
+		*reply = http_reply_error(rq, 400, "weeks",
+		                          "weeks: give the number of weeks or the period's start "
+		                          "(from), not both");
+		return 1;
+	}
 	return 0;
 }
 
@@ -240,7 +270,8 @@ static int get_tile(struct http_request *rq)
 		return http_reply_error(rq, 404, "z/x/y", "%s", err_msg());
 	int reply;
 	if (routes_filter(rq, renderer_dataset(app->r), &q, &reply) ||
-	    routes_plan(rq, renderer_dataset(app->r), &q, &reply))
+	    routes_plan(rq, renderer_dataset(app->r), &q, &reply) ||
+	    ((q.layers & RENDER_TRENDS) && routes_trends(rq, &q, &reply)))
 		return reply;
 	char etag[160];
 	if (render_etag(app->r, &q, etag, sizeof etag) < 0)
@@ -257,7 +288,7 @@ static int get_tile(struct http_request *rq)
 	 * boundaries hardly. */
 	int live =
 	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES |
-	                 RENDER_GISTAR | RENDER_PLANNING | RENDER_CHANGE)) != 0;
+	                 RENDER_GISTAR | RENDER_PLANNING | RENDER_CHANGE | RENDER_TRENDS)) != 0;
 	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
 	                  live ? "public, max-age=10" : "public, max-age=86400",
 	                  "Access-Control-Allow-Origin", "*", NULL);

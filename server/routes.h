@@ -62,6 +62,12 @@ int routes_filter(struct http_request *rq, const dataset *ds, struct render_requ
  * 400 naming the field. */
 int routes_plan(struct http_request *rq, const dataset *ds, struct render_request *q, int *reply);
 
+/* Parses the trends layer's analysis into q->trends (after
+ * routes_filter()): weeks (a whole number, not with from), cell, band, as
+ * GET /api/trends takes them. Returns 0, or 1 after answering 400 naming
+ * the field. */
+int routes_trends(struct http_request *rq, struct render_request *q, int *reply);
+
 /* Prepares the per-thread connections of app; routes_cleanup() undoes it. */
 int routes_init(struct app *app);
 void routes_cleanup(struct app *app);

@@ -20,10 +20,15 @@ struct gistarlayer {
 };
 
 /* ArcGIS's Hot Spot Analysis colours, cold 99% .. hot 99% (bin + 3). */
-static const unsigned char colours[7][3] = {
-    {69, 117, 181},  {132, 158, 186}, {192, 204, 190}, {0, 0, 0},
-    {250, 185, 132}, {237, 117, 81},  {214, 47, 39},
+#define RGB(r, g, b)                                                                               \
+	{                                                                                          \
+		(r) / 255.0, (g) / 255.0, (b) / 255.0, 1                                           \
+	}
+static const struct style_colour colours[7] = {
+    RGB(69, 117, 181),  RGB(132, 158, 186), RGB(192, 204, 190), RGB(0, 0, 0),
+    RGB(250, 185, 132), RGB(237, 117, 81),  RGB(214, 47, 39),
 };
+#undef RGB
 #define CELL_ALPHA 0.75
 
 int gistarlayer_new(gistarlayer **out)
@@ -104,39 +109,46 @@ static int fill_cell(cairo_t *cr, const struct view *v, utm *u, const struct gis
 	return 0;
 }
 
+int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
+                             const struct gistar_result *g, const signed char *cls, int lo, int hi,
+                             const struct style_colour *colours, double opacity)
+{
+	double merc[4], box[4];
+	view_frame_box(v, 1, merc);
+	int rc = utm_box_from_merc(u, merc, box);
+	if (rc < 0)
+		return rc;
+	/* The cells the view may touch, each class filled in one go. */
+	int i0 = (int)fmax(0, floor((box[0] - g->x0) / g->cell));
+	int i1 = (int)fmin(g->width - 1, floor((box[2] - g->x0) / g->cell));
+	int j0 = (int)fmax(0, floor((g->y0 - box[3]) / g->cell));
+	int j1 = (int)fmin(g->height - 1, floor((g->y0 - box[1]) / g->cell));
+	cairo_save(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+	for (int k = lo; k <= hi && rc == 0; k++) {
+		const struct style_colour *c = &colours[k - lo];
+		if (!k || c->a <= 0)
+			continue;
+		for (int j = j0; j <= j1 && rc == 0; j++)
+			for (int i = i0; i <= i1 && rc == 0; i++)
+				if (cls[(size_t)j * g->width + i] == k)
+					rc = fill_cell(cr, v, u, g, i, j);
+		cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * opacity);
+		cairo_fill(cr);
+	}
+	cairo_restore(cr);
+	return rc;
+}
+
 int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const dataset *ds,
                       const shapes *sh, const struct dataset_filter *f, unsigned long version,
                       unsigned long generation)
 {
 	pthread_mutex_lock(&g->lock);
 	int rc = refresh(g, ds, sh, f, version, generation);
-	const struct gistar_result *r = &g->res;
-	double merc[4], box[4];
-	if (rc < 0 || !r->count)
-		goto out;
-	view_frame_box(v, 1, merc);
-	if ((rc = utm_box_from_merc(g->u, merc, box)) < 0)
-		goto out;
-	/* The cells the view may touch, each bin filled in one go. */
-	int i0 = (int)fmax(0, floor((box[0] - r->x0) / r->cell));
-	int i1 = (int)fmin(r->width - 1, floor((box[2] - r->x0) / r->cell));
-	int j0 = (int)fmax(0, floor((r->y0 - box[3]) / r->cell));
-	int j1 = (int)fmin(r->height - 1, floor((r->y0 - box[1]) / r->cell));
-	cairo_save(cr);
-	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-	for (int b = -3; b <= 3 && rc == 0; b++) {
-		if (!b)
-			continue;
-		for (int j = j0; j <= j1 && rc == 0; j++)
-			for (int i = i0; i <= i1 && rc == 0; i++)
-				if (r->bin[(size_t)j * r->width + i] == b)
-					rc = fill_cell(cr, v, g->u, r, i, j);
-		const unsigned char *c = colours[b + 3];
-		cairo_set_source_rgba(cr, c[0] / 255.0, c[1] / 255.0, c[2] / 255.0, CELL_ALPHA);
-		cairo_fill(cr);
-	}
-	cairo_restore(cr);
-out:
+	if (rc == 0 && g->res.count)
+		rc = gistarlayer_fill_classes(cr, v, g->u, &g->res, g->res.bin, -3, 3, colours,
+		                              CELL_ALPHA);
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }

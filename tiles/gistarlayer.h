@@ -16,7 +16,10 @@
 #define POSBON_GISTARLAYER_H
 
 #include "dataset.h"
+#include "gistar.h"
 #include "shapes.h"
+#include "style.h"
+#include "utm.h"
 #include "view.h"
 
 #include <cairo.h>
@@ -37,5 +40,14 @@ void gistarlayer_free(gistarlayer *g);
 int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const dataset *ds,
                       const shapes *sh, const struct dataset_filter *f, unsigned long version,
                       unsigned long generation);
+
+/* Fills the cells of grid g (its UTM zone opened as u) that v shows whose
+ * class in cls (width x height, row 0 north) is k, for each k in lo .. hi
+ * but 0, in colours[k - lo] (fully transparent ones skipped) times opacity,
+ * one fill per class: the Gi* bins here, the trends categories
+ * (trendslayer.h). ERR_PROJ. */
+int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
+                             const struct gistar_result *g, const signed char *cls, int lo, int hi,
+                             const struct style_colour *colours, double opacity);
 
 #endif

@@ -31,6 +31,7 @@
 #include "shapes.h"
 #include "tilemath.h"
 #include "tracks.h"
+#include "trendslayer.h"
 #include "zones.h"
 
 #include <math.h>
@@ -102,6 +103,7 @@ struct renderer {
 	changes *changes;    /* where offences changed, by version */
 	style *retired[64];  /* styles replaced by reloads, still read by renders */
 	gistarlayer *gistar; /* the Gi* layer's last grid */
+	trendslayer *trends; /* the trends layer's last weeks */
 	size_t n_retired;
 	unsigned long style_generation;
 	pthread_mutex_t plan_lock; /* plans, and plans' users; taken before lock */
@@ -120,6 +122,7 @@ static const struct {
     {"tracks", RENDER_TRACKS},         {"gistar", RENDER_GISTAR},
     {"hotspots", RENDER_HOTSPOTS},     {"coverage", RENDER_COVERAGE},
     {"dosage", RENDER_DOSAGE},         {"change", RENDER_CHANGE},
+    {"trends", RENDER_TRENDS},
 };
 
 int render_layers_parse(const char *text, unsigned *mask)
@@ -136,7 +139,7 @@ int render_layers_parse(const char *text, unsigned *mask)
 			return err_set(ERR_INVALID,
 			               "layers: '%.*s' is not a layer (districts, mahallas, "
 			               "choropleth, heatmap, offences, zones, tracks, gistar, "
-			               "hotspots, coverage, dosage, change)",
+			               "hotspots, coverage, dosage, change, trends)",
 			               (int)n, p);
 		*mask |= bit;
 		p += n;
@@ -246,7 +249,7 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	pthread_mutex_init(&r->plan_lock, NULL);
 	if ((rc = style_load(style_path, &r->style)) < 0 ||
 	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
-	    (rc = gistarlayer_new(&r->gistar)) < 0) {
+	    (rc = gistarlayer_new(&r->gistar)) < 0 || (rc = trendslayer_new(&r->trends)) < 0) {
 		renderer_free(r);
 		return rc;
 	}
@@ -276,6 +279,7 @@ void renderer_free(renderer *r)
 		return;
 	drop_ramps(r);
 	gistarlayer_free(r->gistar);
+	trendslayer_free(r->trends);
 	drop_plans(r);
 	changes_free(r->changes);
 	held_shapes_free(r->shapes);
@@ -715,6 +719,20 @@ static unsigned long shapes_generation(renderer *r)
 	return g;
 }
 
+static int draw_trends(renderer *r, const shapes *sh, const style *sty, cairo_t *cr,
+                       const struct render_request *q)
+{
+	const struct style_trends *st = style_trends(sty);
+	if (!st || !style_zoom_contains(&st->zoom, q->view.zoom))
+		return 0;
+	struct trends_params p = {.filter = q->filter,
+	                          .weeks = q->trends.weeks,
+	                          .cell = q->trends.cell,
+	                          .band = q->trends.band};
+	return trendslayer_paint(r->trends, cr, &q->view, r->ds, sh, &p, st,
+	                         atomic_load(&r->version), shapes_generation(r));
+}
+
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
 {
 	struct style_colour bg;
@@ -750,6 +768,8 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	if (rc == 0 && (q->layers & RENDER_GISTAR))
 		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter,
 		                       atomic_load(&r->version), shapes_generation(r));
+	if (rc == 0 && (q->layers & RENDER_TRENDS))
+		rc = draw_trends(r, sh, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_ZONES))
 		rc = zones_paint(cr, &q->view, sh, sty, zones_shift(&q->plan, &zs), lb);
 	if (rc == 0 && (q->layers & RENDER_PLANNING))
@@ -821,11 +841,16 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	h = mix(h, &q->view, sizeof q->view);
 	h = mix(h, &q->layers, sizeof q->layers);
 	h = mix(h, &q->plan, sizeof q->plan);
+	if (q->layers & RENDER_TRENDS) {
+		h = mix(h, &q->trends.weeks, sizeof q->trends.weeks);
+		h = mix(h, &q->trends.cell, sizeof q->trends.cell);
+		h = mix(h, &q->trends.band, sizeof q->trends.band);
+	}
 	pthread_mutex_lock(&r->lock);
 	h = mix(h, &r->style_generation, sizeof r->style_generation);
 	/* Zones change only through reloads of the shapes; the district's Gi*
 	 * analyses and hotspots also with the district's boundaries. */
-	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING))
+	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING | RENDER_TRENDS))
 		h = mix(h, &r->shapes_generation, sizeof r->shapes_generation);
 	pthread_mutex_unlock(&r->lock);
 	if (q->layers & RENDER_DOSAGE) {
@@ -867,7 +892,7 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		version = v > version ? v : version;
 	}
 	h = mix(h, &q->metric, sizeof q->metric);
-	if (q->layers & (RENDER_CHOROPLETH | RENDER_GISTAR | RENDER_PLANNING)) {
+	if (q->layers & (RENDER_CHOROPLETH | RENDER_GISTAR | RENDER_PLANNING | RENDER_TRENDS)) {
 		/* Classes depend on every mahalla's figures, Gi* on every cell's, the
 		 * hotspots' threshold on every offence of the period. */
 		unsigned long v = atomic_load(&r->version);

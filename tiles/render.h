@@ -40,6 +40,7 @@ enum render_layer {
 	RENDER_COVERAGE = 1 << 9, /* their coverage by the zones in play */
 	RENDER_DOSAGE = 1 << 10,  /* and their patrol dosage on a day */
 	RENDER_CHANGE = 1 << 11,  /* density change from the previous period (changemap.h) */
+	RENDER_TRENDS = 1 << 12,  /* emerging hot and cold spot categories (trendslayer.h) */
 };
 
 #define RENDER_PLANNING (RENDER_HOTSPOTS | RENDER_COVERAGE | RENDER_DOSAGE)
@@ -113,6 +114,12 @@ struct render_request {
 		double cell;   /* hotspots: grid cell metres; 0 the default */
 		double target; /* dosage: full visit minutes; 0 the default */
 	} plan;
+	struct render_trends {
+		/* The trends layer's analysis (trends.h): 0 for trends_run()'s
+		 * defaults; weeks needs the filter's start open. */
+		int weeks;
+		double cell, band; /* metres */
+	} trends;
 	store *st; /* the dosage layer reads the tracks from it (borrowed; the
 	              calling thread's connection); NULL: no dosage layer */
 };
@@ -124,7 +131,8 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 /* The entity tag of q's picture into out: it changes when anything the
  * picture depends on changes (layers, view, filter, the heatmap's colour
  * ramp, offences within reach of the view; for the planner's layers the
- * plan, any offence, the shapes and, for dosage, the tracks) and only then,
+ * plan, any offence, the shapes and, for dosage, the tracks; for trends its
+ * analysis, any offence and the shapes) and only then,
  * so tiles far from a new offence keep theirs. */
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n);
 

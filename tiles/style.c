@@ -20,6 +20,7 @@
 #include "style.h"
 
 #include "err.h"
+#include "trends.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -64,6 +65,7 @@ struct style {
 	struct style_zones *zones;
 	struct style_tracks *tracks;
 	struct style_hotspots *hotspots;
+	struct style_trends *trends;
 };
 
 /* Zeroed memory that lives as long as the style; NULL on no memory. */
@@ -1438,11 +1440,53 @@ static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
 	return rc;
 }
 
+static_assert(STYLE_TREND_CATEGORIES == 2 * TRENDS_PATTERNS - 1, "a colour per trends category");
+
+/* Every category is required, as the hotspots' looks are: one left out
+ * would draw its cells invisibly. */
+static int rd_trends(struct ctx *c, json_t *v, struct style_trends **out)
+{
+	static const char *const keys[] = {"minzoom", "maxzoom", "opacity", "colours", NULL};
+	const char *names[STYLE_TREND_CATEGORIES];
+	int order[STYLE_TREND_CATEGORIES - 1], n = 0;
+	struct style_trends *t = pool_alloc(c->s, sizeof *t);
+	if (!t)
+		return nomem(c);
+	/* Hot then cold, each in the patterns' order, as messages list them. */
+	for (int sign = 1; sign >= -1; sign -= 2)
+		for (int k = 1; k < TRENDS_PATTERNS; k++) {
+			order[n] = sign * k;
+			names[n++] = trends_category_name(sign * k);
+		}
+	names[n] = NULL;
+	t->opacity = 1;
+	int rc = check_keys(c, v, keys);
+	if (rc == 0)
+		rc = get_zoom(c, v, &t->zoom);
+	if (rc == 0)
+		rc = get_number(c, v, "opacity", 0, &R_UNIT, &t->opacity);
+	if (rc < 0)
+		return rc;
+	json_t *m = enter(c, v, "colours");
+	if (!m)
+		return missing(c, "colours");
+	rc = expect_object(c, m);
+	if (rc == 0)
+		rc = check_keys(c, m, names);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = get_colour(c, m, names[i], 1, &t->colours[order[i] + TRENDS_PATTERNS - 1]);
+	if (rc < 0)
+		return rc;
+	pop(c);
+	*out = t;
+	return 0;
+}
+
 static int rd_layers(struct ctx *c, json_t *v)
 {
 	static const char *const keys[] = {"districts", "mahallas", "choropleth", "heatmap",
 	                                   "offences",  "zones",    "tracks",     "hotspots",
-	                                   "change",    NULL};
+	                                   "change",    "trends",   NULL};
 	style *s = c->s;
 	int rc = expect_object(c, v);
 	if (rc == 0)
@@ -1479,8 +1523,11 @@ static int rd_layers(struct ctx *c, json_t *v)
 		case 7:
 			rc = rd_hotspots(c, m, &s->hotspots);
 			break;
-		default:
+		case 8:
 			rc = rd_heatmap(c, m, 1, &s->change_ramp, &s->change);
+			break;
+		default:
+			rc = rd_trends(c, m, &s->trends);
 		}
 		if (rc == 0)
 			pop(c);
@@ -1824,6 +1871,11 @@ const struct style_zones *style_zones(const style *s)
 const struct style_hotspots *style_hotspots(const style *s)
 {
 	return s->hotspots;
+}
+
+const struct style_trends *style_trends(const style *s)
+{
+	return s->trends;
 }
 
 const struct style_tracks *style_tracks(const style *s)

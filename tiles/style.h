@@ -315,6 +315,18 @@ struct style_hotspots {
 	const struct style_label *label;  /* field rank; NULL: no numbers */
 };
 
+/* The trends layer: the emerging hot and cold spot categories of
+ * trends.h, each cell filled in its category's colour (layers.trends.colours
+ * keyed by trends_category_name(), every category but "no pattern", which
+ * stays transparent), at opacity. */
+#define STYLE_TREND_CATEGORIES 17 /* category c (-8 .. 8) at c + 8, as trends.h counts */
+
+struct style_trends {
+	struct style_zoom zoom;
+	double opacity;
+	struct style_colour colours[STYLE_TREND_CATEGORIES]; /* [8], no pattern: transparent */
+};
+
 /* ---- categories and services ------------------------------------------- */
 
 struct style_category {
@@ -366,6 +378,7 @@ const struct style_offences *style_offences(const style *s);
 const struct style_zones *style_zones(const style *s);
 const struct style_tracks *style_tracks(const style *s);
 const struct style_hotspots *style_hotspots(const style *s);
+const struct style_trends *style_trends(const style *s);
 
 /* The colour of a category code. Returns 1 when the style names the code.
  * Otherwise returns 0 with a fallback: a colour of a fixed qualitative

@@ -27,6 +27,7 @@ import {
 } from './i18n.js';
 import { printUrl } from './print.js';
 import { suggestStart } from './suggest.js';
+import { TRENDS_PATTERNS, trendsLabel, trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 
 /* The daemon's tile layers, bottom to top; `data` layers depend on the
@@ -36,6 +37,7 @@ const LAYERS = [
 	{ id: 'choropleth', z: 10, data: true, filtered: true, order: 3 },
 	{ id: 'heatmap', z: 20, data: true, filtered: true, order: 2 },
 	{ id: 'change', z: 25, data: true, filtered: true, order: 2.5 },
+	{ id: 'trends', z: 27, data: true, filtered: true, order: 2.7 },
 	{ id: 'zones', z: 30, filtered: true, order: 5 },
 	{ id: 'tracks', z: 40, filtered: true, order: 6 },
 	{ id: 'offences', z: 50, data: true, filtered: true, order: 4 },
@@ -318,10 +320,23 @@ function selectedCodes(kind) {
 
 function layerParams(id) {
 	const def = LAYER[id];
-	const p = def.filtered ? filterParams() : new URLSearchParams();
+	let p = def.filtered ? filterParams() : new URLSearchParams();
+	/* The trends' weeks end at the period's end, as the panel asks them. */
+	if (id === 'trends') p = trendsQuery(p, trendsWeeks());
 	if (id === 'choropleth') p.set('metric', state.view.metric);
 	if (def.data) p.set('v', String(state.dataVersion));
 	return p;
+}
+
+/* Turns tile layer id on or off from elsewhere than the layer list (the
+ * analysis panel), the list's checkbox in step. */
+function setLayer(id, on) {
+	state.view.layers[id] = on;
+	const input = $(`layer-${id}`);
+	if (input) input.checked = on;
+	saveView();
+	syncLayer(id);
+	loadLegend();
 }
 
 function tileUrl(id) {
@@ -717,7 +732,7 @@ function learnColours(kind, entries) {
 
 async function loadLegend() {
 	const seq = ++state.legendSeq;
-	const ids = ['heatmap', 'change', 'choropleth', 'offences', 'zones', 'tracks'].filter(
+	const ids = ['heatmap', 'change', 'trends', 'choropleth', 'offences', 'zones', 'tracks'].filter(
 		(id) => state.view.layers[id] && state.meta.layers.includes(id),
 	);
 	const results = await Promise.all(
@@ -773,7 +788,7 @@ function ramp(stops) {
 function renderLegend() {
 	const body = $('legend-body');
 	body.replaceChildren();
-	const order = ['heatmap', 'change', 'choropleth', 'offences', 'zones', 'tracks'];
+	const order = ['heatmap', 'change', 'trends', 'choropleth', 'offences', 'zones', 'tracks'];
 	for (const id of order) {
 		if (!(id in state.legend) || !state.view.layers[id]) continue;
 		const r = state.legend[id];
@@ -788,6 +803,14 @@ function renderLegend() {
 				Number.isFinite(days) && days > 0 ? el('div', { class: 'lg-note' }, t('legend.heat.period', { days: fmtRound(days) })) : null,
 				ramp(stops),
 			);
+		} else if (id === 'trends') {
+			/* Each category in the style's colour; no pattern is not drawn. */
+			box.append(el('h3', {}, t('legend.trends')));
+			const ul = el('ul', { class: 'lg-items lg-trends' });
+			for (const c of r.categories || [])
+				if (c.pattern >= 1 && c.pattern <= TRENDS_PATTERNS.length)
+					ul.append(el('li', { dataset: { category: c.category } }, el('i', { class: 'sw', style: `--c:${c.colour}` }), t(trendsLabel(c))));
+			box.append(ul);
 		} else if (id === 'choropleth') {
 			const metric = r.metric || state.view.metric;
 			const pct = metric === 'change';
@@ -929,6 +952,7 @@ const LAYER_ICONS = {
 	districts: '<svg viewBox="0 0 28 20"><path d="M3 15 L8 4 L20 3 L25 12 L16 17 Z" fill="none" stroke="#4a4a4a" stroke-width="2.4"/></svg>',
 	mahallas: '<svg viewBox="0 0 28 20"><path d="M3 17 L3 3 L25 3 L25 17 Z M14 3 L14 17 M3 10 L25 10" fill="none" stroke="#8c8c8c" stroke-width="1.4"/></svg>',
 	heatmap: '<svg viewBox="0 0 28 20"><defs><radialGradient id="hg"><stop offset="0" stop-color="#bd0026"/><stop offset=".45" stop-color="#fd8d3c"/><stop offset=".8" stop-color="#fed976"/><stop offset="1" stop-color="#ffffb2" stop-opacity="0"/></radialGradient></defs><ellipse cx="14" cy="10" rx="13" ry="9" fill="url(#hg)"/></svg>',
+	trends: '<svg viewBox="0 0 28 20"><path d="M2 3h8v7H2z" fill="#fcbba1"/><path d="M10 3h8v7h-8z" fill="#d62f27"/><path d="M18 3h8v7h-8z" fill="#99000d"/><path d="M2 10h8v7H2z" fill="#c6dbef"/><path d="M10 10h8v7h-8z" fill="#4575b5"/><path d="M18 10h8v7h-8z" fill-opacity="0"/></svg>',
 	change: '<svg viewBox="0 0 28 20"><ellipse cx="9" cy="10" rx="8" ry="7" fill="#2166ac" fill-opacity=".75"/><ellipse cx="19" cy="10" rx="8" ry="7" fill="#b2182b" fill-opacity=".75"/></svg>',
 	choropleth: '<svg viewBox="0 0 28 20"><path d="M2 2h12v8H2z" fill="#fecc5c"/><path d="M14 2h12v8H14z" fill="#f03b20"/><path d="M2 10h12v8H2z" fill="#fd8d3c"/><path d="M14 10h12v8H14z" fill="#ffffb2"/><path d="M2 2h24v16H2z M14 2v16 M2 10h24" fill="none" stroke="#fff" stroke-width="1"/></svg>',
 	offences: '<svg viewBox="0 0 28 20"><circle cx="7" cy="12" r="3.4" fill="#4e79a7" stroke="#fff"/><circle cx="15" cy="6" r="3.4" fill="#e15759" stroke="#fff"/><circle cx="21" cy="13" r="3.4" fill="#f28e2b" stroke="#fff"/></svg>',
@@ -950,6 +974,7 @@ function renderLayerList() {
 			saveView();
 			syncLayer(id);
 			if (metric) metric.disabled = !input.checked;
+			if (id === 'trends') trendsLayerToggled(input.checked);
 			loadLegend();
 			renderLegend();
 		});
@@ -1314,7 +1339,7 @@ async function start(me) {
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
-	analysisStart({ L, map: state.map, api, el, bounds: () => state.bounds, filterParams, dataVersion: () => state.dataVersion, showError });
+	analysisStart({ L, map: state.map, api, el, bounds: () => state.bounds, filterParams, dataVersion: () => state.dataVersion, showError, setLayer, layerOn: (id) => !!state.view.layers[id] });
 	startEvents();
 	if (planner) {
 		coverageStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, showError });

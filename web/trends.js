@@ -1,11 +1,13 @@
 // posbon viewer: the analysis panel's trends (docs/analysis.md, "Trends":
 // emerging hot and cold spots from weekly Gi* and Mann-Kendall). A toggle
-// draws the categorised cells of GET /api/trends, for the weeks asked
-// ending at the end of the panel's period and with its other filters,
-// coloured by category (hot in reds, cold in blues, as Gi*'s bins), a
-// legend with the cells per category, and a popup per cell: its category,
-// weeks hot and the trend's Mann-Kendall Z and p. The server's 400 message
-// shows next to the toggle.
+// shows the `trends` tile layer (the server draws each cell in its
+// category's colour from the style; the same layer as in the layer list,
+// kept in step with it) for the weeks asked ending at the end of the
+// panel's period and with its other filters, a legend with the colours of
+// GET /api/legend?layer=trends and the cells per category of GET
+// /api/trends, and a popup per cell (clear shapes over the tiles): its
+// category, weeks hot and the trend's Mann-Kendall Z and p. The server's
+// 400 message shows next to the toggle.
 //
 // Each change of the filters or the data reloads it; an answer overtaken by
 // a later request is dropped.
@@ -15,17 +17,12 @@ import { fmtNumber, onLangChange, t, translate } from './i18n.js';
 /* The patterns in the order of docs/analysis.md (1 new … 8 historical);
  * a category is "<pattern> hot spot" or "<pattern> cold spot". */
 export const TRENDS_PATTERNS = ['new', 'consecutive', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'oscillating', 'historical'];
-/* Reds and blues, the lasting and growing patterns in the Gi* 99% colours. */
-export const TRENDS_COLOURS = {
-	hot: ['#fcbba1', '#fc9272', '#d62f27', '#ed7551', '#fab984', '#fdd49e', '#99000d', '#c9a397'],
-	cold: ['#c6dbef', '#9ecae1', '#4575b5', '#849eba', '#c0ccbe', '#deebf7', '#08306b', '#a3adbd'],
-};
 const DEFAULT_WEEKS = 12;
 
 const $ = (id) => document.getElementById(id);
 
-let ctx = null; /* analysis.js's: { L, map, api, el, filterParams(), showError } */
-const tr = { on: false, seq: 0, err: null, data: null, layer: null };
+let ctx = null; /* analysis.js's: { L, map, api, el, filterParams(), showError, setLayer(id, on), layerOn(id) } */
+const tr = { on: false, seq: 0, err: null, data: null, legend: null, layer: null };
 
 /* ---------- pure (tests/web/test_analysis.mjs) ---------- */
 
@@ -39,23 +36,33 @@ export function trendsQuery(filter, weeks) {
 	return p;
 }
 
-/* The colour of a category name ("new hot spot"); null for no pattern. */
-export function trendsColour(category) {
-	const m = /^(\w+) (hot|cold) spot$/.exec(category || '');
-	const i = m ? TRENDS_PATTERNS.indexOf(m[1]) : -1;
-	return i < 0 ? null : TRENDS_COLOURS[m[2]][i];
+/* The colour of a category name ("new hot spot") in a legend of GET
+ * /api/legend?layer=trends; null for no pattern or without a legend. */
+export function trendsColour(category, legend) {
+	return legend?.categories?.find((c) => c.category === category)?.colour ?? null;
 }
 
-/* The legend's rows of an answer: [{ category, pattern, kind, colour,
- * cells (its features) }], hot then cold, each in the patterns' order. */
-export function trendsRows(fc) {
+/* The legend's rows of an answer and a legend: [{ category, pattern, kind,
+ * colour, cells (its features) }], hot then cold, each in the patterns'
+ * order. */
+export function trendsRows(fc, legend) {
 	const cells = new Map();
 	for (const f of fc?.features || []) cells.set(f.properties.category, (cells.get(f.properties.category) ?? 0) + 1);
 	return ['hot', 'cold'].flatMap((kind) =>
 		TRENDS_PATTERNS.map((pattern) => {
 			const category = `${pattern} ${kind} spot`;
-			return { category, pattern, kind, colour: trendsColour(category), cells: cells.get(category) ?? 0 };
+			return { category, pattern, kind, colour: trendsColour(category, legend), cells: cells.get(category) ?? 0 };
 		}));
+}
+
+/* The label key of a legend entry ({ pattern 1..8, hot }). */
+export function trendsLabel(entry) {
+	return `trends.${entry.hot ? 'hot' : 'cold'}.${TRENDS_PATTERNS[entry.pattern - 1]}`;
+}
+
+/* The weeks asked in the panel ('' for the server's default). */
+export function trendsWeeks() {
+	return $('trends-weeks')?.value.trim() ?? '';
 }
 
 /* ---------- map and panel ---------- */
@@ -72,9 +79,10 @@ function drawMap() {
 	tr.layer?.remove();
 	tr.layer = null;
 	if (!tr.on || !tr.data) return;
+	/* The colour is the tiles'; the shapes only answer clicks. */
 	tr.layer = ctx.L.geoJSON(tr.data, {
 		pane: 'trends',
-		style: (f) => ({ stroke: false, fillColor: trendsColour(f.properties.category), fillOpacity: 0.75, className: 'trends-cell' }),
+		style: () => ({ stroke: false, fillOpacity: 0, className: 'trends-cell' }),
 		onEachFeature: (f, layer) => layer.bindPopup(() => popup(f.properties)),
 	}).addTo(ctx.map);
 }
@@ -89,7 +97,7 @@ function render(err = tr.err) {
 	$('trends-figures').hidden = !d;
 	if (!d) return;
 	$('trends-rows').replaceChildren(
-		...trendsRows(d).map((r) =>
+		...trendsRows(d, tr.legend).map((r) =>
 			el('tr', { dataset: { category: r.category } },
 				el('td', {}, el('i', { class: 'sw', style: `--c:${r.colour}` }), t(`trends.${r.kind}.${r.pattern}`)),
 				el('td', { class: 'num' }, el('strong', {}, fmtNumber(r.cells))))),
@@ -107,26 +115,40 @@ async function load() {
 	const seq = ++tr.seq;
 	if (!tr.on) return;
 	let fc = null;
+	let legend = null;
 	let err = null;
 	try {
-		fc = await ctx.api(`api/trends?${trendsQuery(ctx.filterParams(), $('trends-weeks').value.trim())}`);
+		[fc, legend] = await Promise.all([
+			ctx.api(`api/trends?${trendsQuery(ctx.filterParams(), trendsWeeks())}`),
+			tr.legend ?? ctx.api('api/legend?layer=trends'),
+		]);
 	} catch (e) {
 		err = e;
 	}
 	if (seq !== tr.seq || !tr.on) return;
 	tr.data = fc;
+	tr.legend = legend ?? tr.legend;
 	tr.err = err;
 	render(err);
 	drawMap();
 	if (err && err.status !== 400) ctx.showError(err);
 }
 
-function setOn(on) {
+/* Shows or hides the panel's figures and cells; the tiles follow through
+ * the layer list unless it asked (from 1). */
+function setOn(on, fromList = false) {
 	tr.on = on;
 	tr.data = tr.err = null;
+	$('trends-on').checked = on;
+	if (!fromList) ctx.setLayer('trends', on);
 	render();
 	drawMap();
 	load();
+}
+
+/* The layer list turned the trends tile layer on or off. */
+export function trendsLayerToggled(on) {
+	if (ctx && on !== tr.on) setOn(on, true);
 }
 
 /* The panel's filters or the data changed. */
@@ -140,8 +162,11 @@ export function trendsStart(c) {
 	ctx.map.createPane('trends').style.zIndex = 255;
 	$('trends-weeks').value = String(DEFAULT_WEEKS);
 	$('trends-on').addEventListener('change', (e) => setOn(e.target.checked));
-	$('trends-weeks').addEventListener('change', load);
+	$('trends-weeks').addEventListener('change', () => {
+		ctx.setLayer('trends', tr.on); /* new tiles for the weeks */
+		load();
+	});
 	translate($('trends'));
 	onLangChange(() => render());
-	setOn($('trends-on').checked);
+	setOn(!!ctx.layerOn('trends'), true);
 }

@@ -47,36 +47,10 @@ check "JSON: hit rate, PAI, PEI bounds, mean and sd, curves per method" \
 # The chart: a PNG whose pixels carry each method's colour (chart.h), and an
 # SVG that parses.
 PNG='
-import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n"
-pos, idat = 8, b""
-while pos < len(data):
-    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if kind == b"IHDR":
-        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-    elif kind == b"IDAT":
-        idat += body
-    pos += 12 + n
-assert depth == 8 and ctype in (2, 6)
-bpp = 4 if ctype == 6 else 3
-raw, stride = zlib.decompress(idat), w * bpp
-rows, prev = [], bytearray(stride)
-for y in range(h):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    rows.append(line)
-    prev = line
+import sys
+from pngread import read
+w, h, bpp, rows = read(sys.argv[1])
+stride = w * bpp
 count = {}
 for line in rows:
     for i in range(0, stride, bpp):
@@ -86,7 +60,7 @@ colours = [b"\xe4\x1a\x1c", b"\x37\x7e\xb8", b"\x4d\xaf\x4a", b"\x98\x4e\xa3"]
 print(w, h, all(count.get(c, 0) > 300 for c in colours))
 '
 check "the PNG chart decodes and draws each method's colour" \
-	"$(python3 -c "$PNG" "$TMP/c.png")" "900 640 True"
+	"$(PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration" python3 -c "$PNG" "$TMP/c.png")" "900 640 True"
 check "the SVG chart parses, with its Uzbek labels as glyphs" \
 	"$(python3 -c '
 import sys, xml.etree.ElementTree as ET
@@ -129,7 +103,7 @@ a, b = (json.load(open(p)) for p in sys.argv[1:])
 print(a["methods"] == b["methods"] and a["curve"] == b["curve"])' "$TMP/b.json" "$TMP/http.json")" True
 curl -s -D "$TMP/png.h" -o "$TMP/h.png" -H "$V" "$API/chart.png?folds=6"
 check_true "chart.png is image/png" 'grep -qi "^content-type: image/png" "$TMP/png.h"'
-check "the served PNG decodes with each method's colour" "$(python3 -c "$PNG" "$TMP/h.png")" "900 640 True"
+check "the served PNG decodes with each method's colour" "$(PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration" python3 -c "$PNG" "$TMP/h.png")" "900 640 True"
 curl -s -D "$TMP/svg.h" -o "$TMP/h.svg" -H "$V" "$API/chart.svg?folds=6&lang=ru"
 check "chart.svg is an SVG" \
 	"$(grep -ci "^content-type: image/svg+xml" "$TMP/svg.h")$(python3 -c '

@@ -1,7 +1,8 @@
 # posbon trends and GET /api/trends on a generated sample district: the
 # table and the GeoJSON telling the same story, every feature's category
 # following the written rules from its weekly z-scores, the period from
-# --weeks or --from, bad periods named, and the CLI and the daemon agreeing.
+# --weeks or --from, bad periods named, the CLI and the daemon agreeing, and
+# the trends tile layer and its legend over HTTP.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/t.sqlite"
 "$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
@@ -113,6 +114,71 @@ import json, sys
 a, b, c, d = (json.load(open(p)) for p in sys.argv[1:])
 print(a == b, c == d)' "$TMP/t.json" "$TMP/http.json" "$TMP/w.json" "$TMP/http-w.json")" \
 	"True True"
+
+# The trends tile layer over the strongest categorised cell: a PNG that
+# decodes with that category's colour from the legend; the legend names
+# every category /api/trends counts but no pattern.
+BASE="${URL%/api/trends}"
+curl -s -H "$V" "$BASE/api/legend?layer=trends" >"$TMP/legend.json"
+check "the viewer's meta lists the trends layer" "$(curl -s -H "$V" "$BASE/api/meta" |
+	python3 -c 'import json,sys; print("trends" in json.load(sys.stdin)["layers"])')" True
+check "the trends legend: 16 categories, hot first, each with a colour" \
+	"$(python3 -c '
+import json, re, sys
+lg, fc = (json.load(open(p)) for p in sys.argv[1:3])
+c = lg["categories"]
+names = [x["category"] for x in c]
+ok = lg["layer"] == "trends" and 0 < lg["opacity"] <= 1 and len(c) == 16
+ok &= all(re.fullmatch("#[0-9a-f]{6}([0-9a-f]{2})?", x["colour"]) for x in c)
+ok &= [x["hot"] for x in c] == [True] * 8 + [False] * 8
+ok &= [x["pattern"] for x in c] == list(range(1, 9)) * 2
+ok &= sorted(names + ["no pattern"]) == sorted(fc["categories"])
+print(ok, names[0], names[8])' "$TMP/legend.json" "$TMP/http.json")" \
+	"True new hot spot new cold spot"
+tile=$(python3 -c '
+import json, math, sys
+ring = json.load(open(sys.argv[1]))["features"][0]["geometry"]["coordinates"][0][:4]
+lon, lat = (sum(p[k] for p in ring) / 4 for k in (0, 1))
+n = 2 ** 15
+x = int((lon + 180) / 360 * n)
+y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+print("15/%d/%d" % (x, y))' "$TMP/http.json")
+curl -s -D "$TMP/tile.h" -o "$TMP/tile.png" -H "$V" "$BASE/tiles/trends/$tile.png"
+check_true "a trends tile is a PNG that may change with the data" \
+	'grep -q "^HTTP/1.1 200" "$TMP/tile.h" && grep -qi "^cache-control: public, max-age=10" "$TMP/tile.h"'
+check "the tile decodes, painted in the strongest cell's category colour" \
+	"$(PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration" python3 -c '
+import json, sys
+from pngread import read
+w, h, bpp, rows = read(sys.argv[1])
+lg, fc = (json.load(open(p)) for p in sys.argv[2:4])
+cat = fc["features"][0]["properties"]["category"]
+hexc = next(x["colour"] for x in lg["categories"] if x["category"] == cat)
+want = bytes.fromhex(hexc[1:7])
+painted = seen = 0
+for line in rows:
+    for i in range(0, w * bpp, bpp):
+        if line[i + 3]:
+            painted += 1
+            seen += all(abs(line[i + k] - want[k]) <= 2 for k in range(3)) and \
+                abs(line[i + 3] - round(255 * lg["opacity"])) <= 2
+print(w, h, painted > 0, seen > 0)' "$TMP/tile.png" "$TMP/legend.json" "$TMP/http.json")" \
+	"256 256 True True"
+curl -s -o "$TMP/empty.png" -H "$V" "$BASE/tiles/trends/$tile.png?to=2020-01-31"
+check "with no offence in the period the tile is clear" \
+	"$(PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration" python3 -c '
+import sys
+from pngread import read
+w, h, bpp, rows = read(sys.argv[1])
+print(sum(line[i + 3] > 0 for line in rows for i in range(0, w * bpp, bpp)))' "$TMP/empty.png")" 0
+curl -s -o "$TMP/weeks6.png" -H "$V" "$BASE/tiles/trends/$tile.png?weeks=6"
+check_true "other weeks, another tile" '! cmp -s "$TMP/tile.png" "$TMP/weeks6.png"'
+tfield() { curl -s -H "$V" "$BASE/tiles/trends/$tile.png?$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["field"])'; }
+check "a tile of 2 weeks is 400 naming weeks" "$(tfield "weeks=2")" weeks
+check "a tile of half a week is 400 naming weeks" "$(tfield "weeks=4.5")" weeks
+check "a tile of weeks and from is 400 naming weeks" "$(tfield "weeks=8&from=2026-01-01")" weeks
+check "a tile with a bad band is 400 naming band" "$(tfield "band=0")" band
+check "a tile with a 2 km cell is drawn" "$(code -H "$V" "$BASE/tiles/trends/$tile.png?cell=2000")" 200
 
 kill -TERM "$PID"
 wait "$PID"

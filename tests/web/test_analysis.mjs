@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { GISTAR_BINS, gistarQuery, gistarRows } from '../../web/analysis.js';
 import { BACKTEST_MEASURES, backtestQuery, backtestRows } from '../../web/backtest.js';
 import { nextMonday, planQuery, planRows } from '../../web/suggest.js';
-import { TRENDS_PATTERNS, trendsColour, trendsQuery, trendsRows } from '../../web/trends.js';
+import { TRENDS_PATTERNS, trendsColour, trendsLabel, trendsQuery, trendsRows } from '../../web/trends.js';
 
 test('the Gi* query is the filter, with fdr=true only when asked', () => {
 	const filter = new URLSearchParams({ from: '2026-10-01', to: '2026-11-25', hours: '18-02' });
@@ -89,15 +89,20 @@ test('the trends query drops the start: the weeks end at the period\'s end', () 
 	assert.equal(trendsQuery(filter, '').has('weeks'), false);
 });
 
-test('the trends rows: hot then cold by pattern, counted from the features, reds and blues', () => {
+test('the trends rows: hot then cold by pattern, counted from the features, in the legend\'s colours', () => {
 	const f = (category) => ({ properties: { category } });
-	const rows = trendsRows({ features: [f('new hot spot'), f('new hot spot'), f('persistent cold spot')] });
+	const legend = {
+		categories: ['hot', 'cold'].flatMap((kind, k) =>
+			TRENDS_PATTERNS.map((p, i) => ({ category: `${p} ${kind} spot`, pattern: i + 1, hot: !k, colour: `#${k}${i}0000` }))),
+	};
+	const rows = trendsRows({ features: [f('new hot spot'), f('new hot spot'), f('persistent cold spot')] }, legend);
 	assert.equal(rows.length, 2 * TRENDS_PATTERNS.length);
 	assert.equal(rows[0].category, 'new hot spot');
 	assert.equal(rows[0].cells, 2);
 	assert.equal(rows.find((r) => r.category === 'persistent cold spot').cells, 1);
-	assert.equal(rows.find((r) => r.category === 'intensifying hot spot').colour, '#d62f27');
-	assert.equal(rows.find((r) => r.category === 'intensifying cold spot').colour, '#4575b5');
-	assert.equal(trendsColour('no pattern'), null);
-	assert.equal(new Set(rows.map((r) => r.colour)).size, rows.length, 'every category its colour');
+	assert.equal(rows.find((r) => r.category === 'intensifying hot spot').colour, '#020000');
+	assert.equal(rows.find((r) => r.category === 'intensifying cold spot').colour, '#120000');
+	assert.equal(trendsColour('no pattern', legend), null);
+	assert.equal(trendsRows({ features: [] })[0].colour, null, 'no legend, no colour');
+	assert.equal(trendsLabel(legend.categories[11]), 'trends.cold.persistent');
 });

@@ -74,6 +74,7 @@ static void test_default_has_every_layer(void **state)
 	assert_non_null(style_offences(s));
 	assert_non_null(style_zones(s));
 	assert_non_null(style_tracks(s));
+	assert_non_null(style_trends(s));
 	assert_non_null(style_districts(s)->label);
 	assert_non_null(style_mahallas(s)->label);
 	assert_non_null(style_zones(s)->label);
@@ -644,7 +645,7 @@ static void test_unknown_key(void **state)
 	    "got 1");
 	expect_error(*state, HEAD "  \"layers\": {\"roads\": {}}\n}\n",
 	             "4:14: layers.roads: unknown key; expected one of districts, mahallas, "
-	             "choropleth, heatmap, offences, zones, tracks, hotspots, change");
+	             "choropleth, heatmap, offences, zones, tracks, hotspots, change, trends");
 }
 
 static void test_unknown_kernel(void **state)
@@ -727,6 +728,61 @@ static void test_change_layer(void **state)
 	style_ramp_free(r);
 	style_free(s);
 #undef CHANGE
+}
+
+/* The trends layer: a colour for every category but no pattern, checked
+ * where it stands; no pattern stays transparent. */
+static void test_trends_layer(void **state)
+{
+#define TRENDS(colours)                                                                            \
+	HEAD "  \"layers\": {\n"                                                                   \
+	     "    \"trends\": {\"opacity\": 0.5,\n"                                                \
+	     "      \"colours\": {" colours "}\n"                                                  \
+	     "    }\n"                                                                             \
+	     "  }\n"                                                                               \
+	     "}\n"
+#define HOT                                                                                        \
+	"\"new hot spot\": \"#fcbba1\", \"consecutive hot spot\": \"#fc9272\", "                   \
+	"\"intensifying hot spot\": \"#d62f27\", \"persistent hot spot\": \"#ed7551\", "           \
+	"\"diminishing hot spot\": \"#fab984\", \"sporadic hot spot\": \"#fdd49e\", "              \
+	"\"oscillating hot spot\": \"#99000d\", \"historical hot spot\": \"#c9a397\", "
+#define COLD                                                                                       \
+	"\"new cold spot\": \"#c6dbef\", \"consecutive cold spot\": \"#9ecae1\", "                 \
+	"\"intensifying cold spot\": \"#4575b5\", \"persistent cold spot\": \"#849eba\", "         \
+	"\"diminishing cold spot\": \"#c0ccbe\", \"sporadic cold spot\": \"#deebf7\", "            \
+	"\"oscillating cold spot\": \"#08306b\", "
+	expect_error(*state, TRENDS(HOT COLD "\"historical cold spot\": \"grey\""),
+	             "6:552: layers.trends.colours.historical cold spot: 'grey' is not a colour "
+	             "(#rrggbb or #rrggbbaa)");
+	expect_error(*state, TRENDS(HOT "\"new cold spot\": \"#c6dbef\""),
+	             "6:18: layers.trends.colours: missing key 'consecutive cold spot'");
+	expect_error(*state, TRENDS(HOT COLD "\"historic cold spot\": \"#a3adbd\""),
+	             "6:528: layers.trends.colours.historic cold spot: unknown key, did you mean "
+	             "'historical cold spot'?");
+	expect_error(
+	    *state,
+	    TRENDS(HOT COLD "\"historical cold spot\": \"#a3adbd\", "
+	                    "\"no pattern\": \"#ffffff\""),
+	    "6:563: layers.trends.colours.no pattern: unknown key; expected one of new hot "
+	    "spot, consecutive hot spot, intensifying hot spot, persistent hot spot, "
+	    "diminishing hot spot, sporadic hot spot, oscillating hot spot, historical hot "
+	    "spot, new cold spot, consecutive cold spot, intensifying cold spot, persistent "
+	    "cold spot, diminishing cold spot, sporadic cold spot, oscillating cold spot, "
+	    "historical cold spot");
+
+	style *s;
+	assert_int_equal(
+	    style_parse(TRENDS(HOT COLD "\"historical cold spot\": \"#a3adbd\""), NULL, &s), 0);
+	const struct style_trends *t = style_trends(s);
+	assert_non_null(t);
+	assert_float_equal(t->opacity, 0.5, 0);
+	assert_hex(&t->colours[8 + 3], "#d62f27"); /* intensifying hot */
+	assert_hex(&t->colours[8 - 8], "#a3adbd"); /* historical cold */
+	assert_colour(&t->colours[8], 0, 0, 0, 0); /* no pattern */
+	style_free(s);
+#undef COLD
+#undef HOT
+#undef TRENDS
 }
 
 static void test_zoom_out_of_range(void **state)
@@ -860,6 +916,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unknown_kernel, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ramp_not_increasing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_change_layer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trends_layer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_zoom_out_of_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_other_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_io_errors, setup, teardown),

@@ -1,0 +1,46 @@
+/*
+ * trendslayer: the `trends` map layer: the emerging hot and cold spot
+ * category of each cell (trends.h: weekly Gi* and the Mann-Kendall trend,
+ * ArcGIS's categories) filled in the style's colour for it (style.h,
+ * struct style_trends); cells of no pattern stay transparent.
+ *
+ * The categories come from the whole district's weeks, never from a tile's
+ * offences, so neighbouring tiles agree. The layer keeps the result of the
+ * last parameters (filter, weeks, cell, band), data version and shapes
+ * generation and computes the weeks again only when one changes: the tiles
+ * of one view share one analysis.
+ *
+ * Threading: one object serves every render thread; painting holds its
+ * lock (the result and its PROJ context are shared).
+ */
+#ifndef POSBON_TRENDSLAYER_H
+#define POSBON_TRENDSLAYER_H
+
+#include "dataset.h"
+#include "shapes.h"
+#include "style.h"
+#include "trends.h"
+#include "view.h"
+
+#include <cairo.h>
+
+typedef struct trendslayer trendslayer;
+
+/* *out is new; free with trendslayer_free(). ERR_NOMEM. */
+int trendslayer_new(trendslayer **out);
+
+/* Frees t; accepts NULL. */
+void trendslayer_free(trendslayer *t);
+
+/* Fills the categorised cells of ds under p (its filter, weeks, cell and
+ * band; alpha and max_cells as trends_run() defaults them) that the view
+ * shows into cr in the colours of s. sh: the district's polygons in Web
+ * Mercator; version and generation name the state of the data and the
+ * shapes, for the cache. An analysis refused as invalid (no offence under
+ * the filter, a grid too large, a period of too few weeks) draws nothing
+ * and is no error. ERR_PROJ, ERR_NOMEM. */
+int trendslayer_paint(trendslayer *t, cairo_t *cr, const struct view *v, const dataset *ds,
+                      const shapes *sh, const struct trends_params *p, const struct style_trends *s,
+                      unsigned long version, unsigned long generation);
+
+#endif
