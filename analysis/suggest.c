@@ -608,7 +608,7 @@ static int solve(struct work *w, long day, json_t **out)
 		rc = err_set(ERR_NOMEM, "plan: out of memory");
 		goto out;
 	}
-	/* Ground metres: Mercator metres over the scale at the centre. */
+	/* Ground metres: the frame's metres over its scale at the centre. */
 	for (size_t c = 0; c < n; c++) {
 		size_t i = cand[c].cell % (size_t)w->width, j = cand[c].cell / (size_t)w->width;
 		xy[2 * c] = (w->x0 + (i + 0.5) * w->cell_frame) / w->scale;
