@@ -681,7 +681,8 @@ const char *suggest_forecast_name(enum suggest_forecast f)
 /* The counts forecast's grid: Web Mercator over the district's extent. */
 static int mercator_grid(struct work *w, const double ext[4], double centre_y)
 {
-	w->scale = tile_scale_factor_merc(centre_y);
+	/* tilemath's factor is ground metres per Mercator metre. */
+	w->scale = 1 / tile_scale_factor_merc(centre_y);
 	w->cell_frame = w->cell * w->scale;
 	w->x0 = ext[0], w->y0 = ext[3];
 	double gw = fmax(1, ceil((ext[2] - ext[0]) / w->cell_frame));

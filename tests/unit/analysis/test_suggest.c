@@ -11,6 +11,7 @@
 #include "shift.h"
 #include "store.h"
 #include "suggest.h"
+#include "tilemath.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -184,6 +185,72 @@ static void test_forecasts(void **state)
 	json_decref(hot);
 }
 
+/* Ground metres between two lon/lat points (equirectangular: a district
+ * is small). */
+static double ground(double lon1, double lat1, double lon2, double lat2)
+{
+	double k = M_PI / 180 * 6371008.8;
+	double dx = (lon2 - lon1) * k * cos((lat1 + lat2) / 2 * M_PI / 180), dy = (lat2 - lat1) * k;
+	return sqrt(dx * dx + dy * dy);
+}
+
+/* Both grids have cells of the plan's metres on the ground, and a unit's
+ * tour is measured in ground metres: at least out to its farthest cell and
+ * back, at most out and back to every cell in turn. */
+static void test_ground_metres(void **state)
+{
+	struct fixture *f = *state;
+	double ext[4], lon0, lat0;
+	dataset_extent(f->ds, ext);
+	tile_merc_to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, &lon0, &lat0);
+	for (int fc = SUGGEST_FORECAST_COUNTS; fc <= SUGGEST_FORECAST_GISTAR; fc++) {
+		struct suggest_params p;
+		json_t *plan, *a, *b;
+		size_t k, l, pairs = 0;
+		whole_day(&p, fc);
+		assert_int_equal(suggest_plan(f->ds, f->sh, &p, &plan), 0);
+		json_t *cells = plan_cells(plan);
+		/* Cells of one row lie whole cells apart. */
+		json_array_foreach(cells, k, a) json_array_foreach(cells, l, b)
+		{
+			if (json_integer_value(json_object_get(a, "j")) !=
+			        json_integer_value(json_object_get(b, "j")) ||
+			    k == l)
+				continue;
+			double d = ground(json_number_value(json_object_get(a, "lon")),
+			                  json_number_value(json_object_get(a, "lat")),
+			                  json_number_value(json_object_get(b, "lon")),
+			                  json_number_value(json_object_get(b, "lat")));
+			double apart = labs(json_integer_value(json_object_get(a, "i")) -
+			                    json_integer_value(json_object_get(b, "i")));
+			assert_float_equal(d / apart, p.cell, p.cell * 0.01);
+			pairs++;
+		}
+		assert_true(pairs > 0);
+		json_decref(plan);
+
+		/* A unit of an hour on foot, the district's centre its start. */
+		p.units = "ppx:1:60";
+		p.speed = 5;
+		assert_int_equal(suggest_plan(f->ds, f->sh, &p, &plan), 0);
+		json_t *unit = json_object_get(json_array_get(json_object_get(plan, "features"), 0),
+		                               "properties");
+		double far = 0, star = 0,
+		       tour = json_number_value(json_object_get(unit, "travel_km"));
+		json_array_foreach(json_object_get(unit, "cells"), k, a)
+		{
+			double d = ground(lon0, lat0, json_number_value(json_object_get(a, "lon")),
+			                  json_number_value(json_object_get(a, "lat")));
+			far = fmax(far, d);
+			star += 2 * d;
+		}
+		assert_true(far > 0);
+		assert_true(tour * 1000 >= 2 * far * 0.995);
+		assert_true(tour * 1000 <= star * 1.005);
+		json_decref(plan);
+	}
+}
+
 /* Plans the shift hours over the first four days; *offences gets the
  * plan's weighted offences, *cell the expected offences of the cell of
  * the span (at 69.21, 41.31). Returns suggest_plan()'s code. */
@@ -260,6 +327,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_forecasts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ground_metres, setup, teardown),
 	    cmocka_unit_test(test_aoristic),
 	    cmocka_unit_test(test_forecast_names),
 	};
