@@ -2,19 +2,26 @@
  * suggest: forecast grid, units, plan.h, suggested zones and the current
  * zones' figures.
  *
- * One walk over the offences of the period and shift counts them per cell
- * and category and keeps their points for the comparison with the current
- * zones (a point-in-polygon test per zone, after its bounding box). The
- * optimiser works in ground metres: Web Mercator scaled at the district's
- * centre, which is exact enough for walking distances inside a district.
- * A unit's cells are joined by GEOS into its zone; the squares share their
- * corners exactly (one conversion per grid corner), so the union is clean.
+ * One walk over the offences of the period keeps the points of those in
+ * the shift with their aoristic weights: they are counted per cell and
+ * category on the grid, and tested against the current zones (a
+ * point-in-polygon test per zone, after its bounding box). The grid lives
+ * in a frame: Web Mercator for the counts forecast, the Gi* run's UTM zone
+ * for gistar (the points are projected there in one batch, so that the
+ * counts are Gi*'s own). The optimiser works in ground metres: the frame's
+ * metres over its scale at the district's centre, which is exact enough
+ * for walking distances inside a district. A unit's cells are joined by
+ * GEOS into its zone; the squares share their corners exactly (one
+ * conversion per grid corner), so the union is clean.
  */
 #include "suggest.h"
 
 #include "err.h"
+#include "gistar.h"
+#include "hotspot.h"
 #include "plan.h"
 #include "tilemath.h"
+#include "utm.h"
 
 #include <geos_c.h>
 #include <math.h>
@@ -26,11 +33,20 @@
 #define MAX_SERVICES 16
 #define MAX_UNITS    200
 
+/* Cells x categories of the forecast's counts. */
+#define MAX_GRID_VALUES 5e7
+
 struct unit_def {
 	char service[32], name[48];
 	int sv;         /* index among the plan's services */
 	double minutes; /* on duty in the shift */
 	double x, y;    /* start, EPSG:3857 */
+};
+
+/* An offence of the shift: Web Mercator point, aoristic weight. */
+struct point {
+	double x, y, w;
+	uint16_t category;
 };
 
 struct work {
@@ -39,14 +55,17 @@ struct work {
 	const shapes *sh;
 	double cell, visit, every, speed;
 	int shift_minutes;
-	/* the grid */
-	double x0, y0, cell_merc, scale; /* scale: Mercator metres per ground metre */
+	/* the grid, in its frame: Web Mercator (u NULL) or the UTM zone of u */
+	utm *u;
+	double x0, y0, cell_frame, scale; /* scale: frame metres per ground metre */
 	int width, height;
+	struct gistar_result gi; /* the gistar forecast's run; its bins choose */
 	size_t n_cat;
 	double *counts; /* per cell and category */
-	/* the offences of the shift, for the current zones */
-	double *pts;
+	/* the offences of the shift */
+	struct point *pts;
 	size_t n_pts, cap_pts;
+	double offences; /* their weights' sum */
 	/* services and units */
 	char services[MAX_SERVICES][32];
 	size_t n_services;
@@ -56,24 +75,63 @@ struct work {
 	double shifts; /* shifts in the period */
 };
 
-static int take_offence(void *ctx, const struct dataset_offence *o)
+/* weight: the offence's share of the shift (the filter is restricted to
+ * it), 0 < weight <= 1. */
+static int take_offence(void *ctx, const struct dataset_offence *o, double weight)
 {
 	struct work *w = ctx;
-	if (!shift_match(&w->p->shift, o->hour, o->weekday))
-		return 0;
 	if (w->n_pts == w->cap_pts) {
 		size_t cap = w->cap_pts ? 2 * w->cap_pts : 4096;
-		double *b = realloc(w->pts, 2 * cap * sizeof *b);
+		struct point *b = realloc(w->pts, cap * sizeof *b);
 		if (!b)
 			return err_set(ERR_NOMEM, "plan: out of memory");
 		w->pts = b, w->cap_pts = cap;
 	}
-	w->pts[2 * w->n_pts] = o->x;
-	w->pts[2 * w->n_pts++ + 1] = o->y;
-	double fi = floor((o->x - w->x0) / w->cell_merc), fj = floor((w->y0 - o->y) / w->cell_merc);
-	if (fi >= 0 && fj >= 0 && fi < w->width && fj < w->height && o->category < w->n_cat)
-		w->counts[((size_t)fj * w->width + (size_t)fi) * w->n_cat + o->category]++;
+	w->pts[w->n_pts++] = (struct point){o->x, o->y, weight, o->category};
+	w->offences += weight;
 	return 0;
+}
+
+/* Web Mercator points to the grid's frame, in place. */
+static int to_frame(const struct work *w, double *x, double *y, size_t n)
+{
+	if (!w->u)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		tile_merc_to_lonlat(x[k], y[k], &x[k], &y[k]);
+	return utm_forward(w->u, x, y, n);
+}
+
+/* Counts the points per cell and category; those on the grid's east or
+ * south edge go to the last cells, as gistar_count() puts them. */
+static int bin_points(struct work *w)
+{
+	double *x = malloc((w->n_pts + 1) * sizeof *x), *y = malloc((w->n_pts + 1) * sizeof *y);
+	w->counts =
+	    calloc((size_t)w->width * w->height * (w->n_cat ? w->n_cat : 1), sizeof *w->counts);
+	int rc = 0;
+	if (!x || !y || !w->counts) {
+		rc = err_set(ERR_NOMEM, "plan: out of memory for the grid");
+		goto out;
+	}
+	for (size_t k = 0; k < w->n_pts; k++)
+		x[k] = w->pts[k].x, y[k] = w->pts[k].y;
+	if ((rc = to_frame(w, x, y, w->n_pts)) < 0)
+		goto out;
+	for (size_t k = 0; k < w->n_pts; k++) {
+		double fi = floor((x[k] - w->x0) / w->cell_frame),
+		       fj = floor((w->y0 - y[k]) / w->cell_frame);
+		if (!(fi >= 0 && fj >= 0 && fi <= w->width && fj <= w->height) ||
+		    w->pts[k].category >= w->n_cat)
+			continue;
+		size_t i = fi < w->width ? (size_t)fi : (size_t)w->width - 1,
+		       j = fj < w->height ? (size_t)fj : (size_t)w->height - 1;
+		w->counts[(j * w->width + i) * w->n_cat + w->pts[k].category] += w->pts[k].w;
+	}
+out:
+	free(x);
+	free(y);
+	return rc;
 }
 
 /* Index of service code among the plan's, added when new; -1 when full. */
@@ -321,15 +379,18 @@ static json_t *current_json(const struct work *w, long day)
 {
 	json_t *units = json_array();
 	unsigned char *hit = calloc(w->n_pts ? w->n_pts : 1, 1);
-	size_t covered = 0;
+	double covered = 0;
 	for (size_t i = 0; hit && w->sh && i < shapes_count(w->sh, SHAPES_ZONES); i++) {
 		const struct shapes_zone *z = shapes_zone(w->sh, i);
 		if (!zone_current(z, &w->p->shift, day))
 			continue;
-		size_t in = 0;
+		double in = 0;
 		for (size_t k = 0; k < w->n_pts; k++)
-			if (inside(&z->geom, w->pts[2 * k], w->pts[2 * k + 1]))
-				in++, covered += !hit[k], hit[k] = 1;
+			if (inside(&z->geom, w->pts[k].x, w->pts[k].y)) {
+				in += w->pts[k].w;
+				covered += hit[k] ? 0 : w->pts[k].w;
+				hit[k] = 1;
+			}
 		for (size_t k = 0; k < z->n_assignments; k++) {
 			const struct shapes_assignment *a = &z->assignments[k];
 			int m = overlap_minutes(&w->p->shift, a);
@@ -340,18 +401,25 @@ static json_t *current_json(const struct work *w, long day)
 				              z->external_id, "name", z->name ? z->name : "",
 				              "service", a->service, "unit", a->unit, "minutes", m,
 				              "expected_offences", in / w->shifts, "share",
-				              w->n_pts ? (double)in / w->n_pts : 0));
+				              w->offences > 0 ? in / w->offences : 0));
 		}
 	}
 	free(hit);
 	return json_pack("{s:f, s:f, s:o}", "expected_offences", covered / w->shifts, "share",
-	                 w->n_pts ? (double)covered / w->n_pts : 0, "units", units);
+	                 w->offences > 0 ? covered / w->offences : 0, "units", units);
 }
 
-/* lon/lat of grid corner (i, j). */
-static void corner(const struct work *w, double i, double j, double *lon, double *lat)
+/* lon/lat of grid corner (i, j). ERR_PROJ. */
+static int corner(const struct work *w, double i, double j, double *lon, double *lat)
 {
-	tile_merc_to_lonlat(w->x0 + i * w->cell_merc, w->y0 - j * w->cell_merc, lon, lat);
+	double x = w->x0 + i * w->cell_frame, y = w->y0 - j * w->cell_frame;
+	if (!w->u) {
+		tile_merc_to_lonlat(x, y, lon, lat);
+		return 0;
+	}
+	int rc = utm_inverse(w->u, &x, &y, 1);
+	*lon = x, *lat = y;
+	return rc;
 }
 
 /* The union of the cells as a GeoJSON geometry (null for none). */
@@ -366,10 +434,11 @@ static json_t *cells_geometry(GEOSContextHandle_t gh, const struct work *w, cons
 		double i = (double)(cells[k] % (size_t)w->width),
 		       j = (double)(cells[k] / (size_t)w->width);
 		double xy[10];
-		corner(w, i, j, &xy[0], &xy[1]);
-		corner(w, i, j + 1, &xy[2], &xy[3]);
-		corner(w, i + 1, j + 1, &xy[4], &xy[5]);
-		corner(w, i + 1, j, &xy[6], &xy[7]);
+		if (corner(w, i, j, &xy[0], &xy[1]) < 0 ||
+		    corner(w, i, j + 1, &xy[2], &xy[3]) < 0 ||
+		    corner(w, i + 1, j + 1, &xy[4], &xy[5]) < 0 ||
+		    corner(w, i + 1, j, &xy[6], &xy[7]) < 0)
+			goto out;
 		xy[8] = xy[0], xy[9] = xy[1];
 		GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(gh, xy, 5, 0, 0);
 		GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(gh, seq) : NULL;
@@ -416,6 +485,16 @@ static const char *utc_text(int64_t t, char buf[32])
 	return buf;
 }
 
+/* The Gi* run behind the gistar forecast. */
+static json_t *gistar_json(const struct work *w)
+{
+	char crs[24];
+	snprintf(crs, sizeof crs, "EPSG:%d", w->gi.epsg);
+	return json_pack("{s:s, s:f, s:s, s:I}", "crs", crs, "band_m", w->gi.band, "band_source",
+	                 gistar_band_source_name(w->gi.band_source), "hot_cells",
+	                 (json_int_t)(w->gi.bins[5] + w->gi.bins[6]));
+}
+
 /* The plan as GeoJSON. cand[c].cell is the grid cell of place c. */
 static int plan_json(const struct work *w, const struct plan_problem *pp,
                      const struct plan_result *r, const struct cand *cand, size_t n_cand, long day,
@@ -438,17 +517,22 @@ static int plan_json(const struct work *w, const struct plan_problem *pp,
 		size_t n = r->first[u + 1] - r->first[u];
 		for (size_t i = 0; i < n; i++) {
 			size_t c = r->order[r->first[u] + i];
+			int ci = (int)(cand[c].cell % (size_t)w->width),
+			    cj = (int)(cand[c].cell / (size_t)w->width);
 			double lon, lat, e = cand[c].offences / w->shifts;
 			cells[i] = cand[c].cell;
-			corner(w, (double)(cand[c].cell % (size_t)w->width) + 0.5,
-			       (double)(cand[c].cell / (size_t)w->width) + 0.5, &lon, &lat);
+			if ((rc = corner(w, ci + 0.5, cj + 0.5, &lon, &lat)) < 0) {
+				json_decref(list);
+				goto out;
+			}
 			expected += e;
 			if (!seen[c])
 				covered += e, seen[c] = 1;
 			json_array_append_new(
-			    list, json_pack("{s:i, s:f, s:f, s:f, s:f}", "order", (int)i + 1, "lon",
-			                    lon, "lat", lat, "expected_offences", e, "value",
-			                    pp->value[c * pp->n_services + (size_t)d->sv]));
+			    list,
+			    json_pack("{s:i, s:i, s:i, s:f, s:f, s:f, s:f}", "order", (int)i + 1,
+			              "i", ci, "j", cj, "lon", lon, "lat", lat, "expected_offences",
+			              e, "value", pp->value[c * pp->n_services + (size_t)d->sv]));
 		}
 		json_t *geom = cells_geometry(gh, w, cells, n);
 		if (!geom) {
@@ -462,24 +546,27 @@ static int plan_json(const struct work *w, const struct plan_problem *pp,
 		              d->service, "unit", d->name, "minutes", d->minutes, "minutes_used",
 		              r->minutes[u], "travel_km", r->travel[u] / 1000, "rounds", pp->rounds,
 		              "visits", (json_int_t)(n * pp->rounds), "expected_offences", expected,
-		              "share", w->n_pts ? expected * w->shifts / w->n_pts : 0, "value",
-		              r->value[u], "cells", list);
+		              "share", w->offences > 0 ? expected * w->shifts / w->offences : 0,
+		              "value", r->value[u], "cells", list);
 		json_array_append_new(features, json_pack("{s:s, s:o, s:o}", "type", "Feature",
 		                                          "properties", props, "geometry", geom));
 	}
 	char shift[64], from[32], to[32];
 	shift_format(&w->p->shift, shift, sizeof shift);
-	double total = w->n_pts / w->shifts;
-	*out = json_pack("{s:s, s:o, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:b, s:s, "
-	                 "s:s, s:s, s:o}",
-	                 "type", "FeatureCollection", "features", features, "offences",
-	                 (json_int_t)w->n_pts, "shifts", w->shifts, "expected_offences", total,
-	                 "covered", covered, "share", total > 0 ? covered / total : 0, "cell_m",
-	                 w->cell, "visit", w->visit, "every", w->every, "speed_kmh", w->speed,
-	                 "candidates", (json_int_t)n_cand, "stopped", r->stopped, "from",
+	double total = w->offences / w->shifts;
+	*out = json_pack("{s:s, s:o, s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:I, s:b, "
+	                 "s:s, s:s, s:s, s:o}",
+	                 "type", "FeatureCollection", "features", features, "forecast",
+	                 suggest_forecast_name(w->p->forecast), "offences",
+	                 hotspot_count_json(w->offences), "shifts", w->shifts, "expected_offences",
+	                 total, "covered", covered, "share", total > 0 ? covered / total : 0,
+	                 "cell_m", w->cell, "visit", w->visit, "every", w->every, "speed_kmh",
+	                 w->speed, "candidates", (json_int_t)n_cand, "stopped", r->stopped, "from",
 	                 utc_text(w->p->filter.from, from), "to", utc_text(w->p->filter.to, to),
 	                 "shift", shift, "current", current_json(w, day));
 	features = NULL;
+	if (*out && w->u && json_object_set_new(*out, "gistar", gistar_json(w)) < 0)
+		json_decref(*out), *out = NULL;
 	if (!*out)
 		rc = err_set(ERR_NOMEM, "plan: out of memory for the GeoJSON");
 out:
@@ -508,7 +595,8 @@ static int solve(struct work *w, long day, json_t **out)
 		double sum = 0;
 		for (size_t k = 0; k < w->n_cat; k++)
 			sum += w->counts[c * w->n_cat + k];
-		if (sum > 0)
+		/* A hot cell without offences has nothing to cover. */
+		if (sum > 0 && (!w->u || w->gi.bin[c] >= 2))
 			cand[n++] = (struct cand){sum, c};
 	}
 	qsort(cand, n, sizeof *cand, by_offences);
@@ -520,11 +608,11 @@ static int solve(struct work *w, long day, json_t **out)
 		rc = err_set(ERR_NOMEM, "plan: out of memory");
 		goto out;
 	}
-	/* Ground metres: Mercator metres over the scale at the centre. */
+	/* Ground metres: the frame's metres over its scale at the centre. */
 	for (size_t c = 0; c < n; c++) {
 		size_t i = cand[c].cell % (size_t)w->width, j = cand[c].cell / (size_t)w->width;
-		xy[2 * c] = (w->x0 + (i + 0.5) * w->cell_merc) / w->scale;
-		xy[2 * c + 1] = (w->y0 - (j + 0.5) * w->cell_merc) / w->scale;
+		xy[2 * c] = (w->x0 + (i + 0.5) * w->cell_frame) / w->scale;
+		xy[2 * c + 1] = (w->y0 - (j + 0.5) * w->cell_frame) / w->scale;
 		for (size_t s = 0; s < w->n_services; s++) {
 			double v = 0;
 			for (size_t k = 0; k < w->n_cat; k++)
@@ -533,9 +621,14 @@ static int solve(struct work *w, long day, json_t **out)
 			value[c * w->n_services + s] = v / w->shifts;
 		}
 	}
-	for (size_t u = 0; u < w->n_units; u++)
-		pu[u] = (struct plan_unit){w->units[u].sv, w->units[u].minutes,
-		                           w->units[u].x / w->scale, w->units[u].y / w->scale};
+	for (size_t u = 0; u < w->n_units && rc == 0; u++) {
+		double x = w->units[u].x, y = w->units[u].y;
+		rc = to_frame(w, &x, &y, 1);
+		pu[u] = (struct plan_unit){w->units[u].sv, w->units[u].minutes, x / w->scale,
+		                           y / w->scale};
+	}
+	if (rc < 0)
+		goto out;
 	struct plan_problem pp = {.n_places = n,
 	                          .n_units = w->n_units,
 	                          .n_services = w->n_services,
@@ -569,6 +662,62 @@ void suggest_defaults(struct suggest_params *p)
 	p->shift = (struct shift){0, 1440, SHIFT_ALL_DAYS};
 }
 
+int suggest_forecast_parse(const char *text, enum suggest_forecast *out)
+{
+	if (!text || !*text || strcmp(text, "counts") == 0)
+		*out = SUGGEST_FORECAST_COUNTS;
+	else if (strcmp(text, "gistar") == 0)
+		*out = SUGGEST_FORECAST_GISTAR;
+	else
+		return err_set(ERR_INVALID, "forecast: '%s' is not counts or gistar", text);
+	return 0;
+}
+
+const char *suggest_forecast_name(enum suggest_forecast f)
+{
+	return f == SUGGEST_FORECAST_GISTAR ? "gistar" : "counts";
+}
+
+/* The counts forecast's grid: Web Mercator over the district's extent. */
+static int mercator_grid(struct work *w, const double ext[4], double centre_y)
+{
+	/* tilemath's factor is ground metres per Mercator metre. */
+	w->scale = 1 / tile_scale_factor_merc(centre_y);
+	w->cell_frame = w->cell * w->scale;
+	w->x0 = ext[0], w->y0 = ext[3];
+	double gw = fmax(1, ceil((ext[2] - ext[0]) / w->cell_frame));
+	double gh = fmax(1, ceil((ext[3] - ext[1]) / w->cell_frame));
+	if (gw * gh * (double)(w->n_cat ? w->n_cat : 1) > MAX_GRID_VALUES)
+		return err_set(ERR_INVALID,
+		               "cell: a grid of %.0f x %.0f cells of %g m is too large", gw, gh,
+		               w->cell);
+	w->width = (int)gw, w->height = (int)gh;
+	return 0;
+}
+
+/* The gistar forecast's grid and bins: Gi* of the offences f passes (the
+ * plan's, weighted alike) on gistar.h's UTM grid of the plan's cell, with
+ * its default band. */
+static int gistar_grid(struct work *w, const struct dataset_filter *f, const double centre[2])
+{
+	struct gistar_params gp = {
+	    .filter = *f,
+	    .cell = w->cell,
+	    .max_cells = (size_t)(MAX_GRID_VALUES / (double)(w->n_cat ? w->n_cat : 1))};
+	int rc = gistar_run(w->ds, w->sh, &gp, &w->gi);
+	if (rc == ERR_INVALID && strncmp(err_msg(), "cell:", 5) != 0)
+		return err_set(ERR_INVALID, "forecast: Gi* cannot test the shift's offences: %s",
+		               err_msg());
+	if (rc < 0 || (rc = utm_open(w->gi.epsg, &w->u)) < 0)
+		return rc;
+	double lon, lat;
+	tile_merc_to_lonlat(centre[0], centre[1], &lon, &lat);
+	w->scale = utm_point_scale(w->u, lon, lat);
+	w->x0 = w->gi.x0, w->y0 = w->gi.y0, w->cell_frame = w->gi.cell;
+	w->width = w->gi.width, w->height = w->gi.height;
+	return 0;
+}
+
 int suggest_plan(const dataset *ds, const shapes *sh, const struct suggest_params *p, json_t **out)
 {
 	struct work w = {.p = p, .ds = ds, .sh = sh, .n_cat = dataset_category_count(ds)};
@@ -580,40 +729,33 @@ int suggest_plan(const dataset *ds, const shapes *sh, const struct suggest_param
 	dataset_extent(ds, ext);
 	const double centre[2] = {(ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2};
 	long day = day_of(ds, p->filter.to);
-	w.scale = tile_scale_factor_merc(centre[1]);
-	w.cell_merc = w.cell * w.scale;
-	w.x0 = ext[0], w.y0 = ext[3];
-	double gw = fmax(1, ceil((ext[2] - ext[0]) / w.cell_merc));
-	double gh = fmax(1, ceil((ext[3] - ext[1]) / w.cell_merc));
-	if (gw * gh * (double)(w.n_cat ? w.n_cat : 1) > 5e7)
-		return err_set(ERR_INVALID,
-		               "cell: a grid of %.0f x %.0f cells of %g m is too large", gw, gh,
-		               w.cell);
-	w.width = (int)gw, w.height = (int)gh;
+	if (p->forecast == SUGGEST_FORECAST_COUNTS && (rc = mercator_grid(&w, ext, centre[1])) < 0)
+		return rc;
 	w.shifts = count_shifts(ds, p);
 	if ((rc = p->units && *p->units ? units_from_text(&w, p->units, day, centre)
 	                                : units_from_zones(&w, day)) < 0 ||
 	    (rc = parse_relevance(&w, p->relevance)) < 0)
 		goto out;
-	w.counts = calloc((size_t)w.width * w.height * (w.n_cat ? w.n_cat : 1), sizeof *w.counts);
-	if (!w.counts) {
-		rc = err_set(ERR_NOMEM, "plan: out of memory for the grid");
-		goto out;
-	}
+	/* Each offence weighs its share of the shift, as everywhere. */
 	struct dataset_filter f = p->filter;
-	f.hours &= shift_hours(&p->shift);
+	shift_restrict(&p->shift, &f);
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
-	if ((rc = dataset_each(ds, world, &f, take_offence, &w)) < 0)
+	if ((rc = dataset_each_weighted(ds, world, &f, take_offence, &w)) < 0)
 		goto out;
-	if (!w.n_pts || !(w.shifts > 0)) {
+	if (!(w.offences > 0) || !(w.shifts > 0)) {
 		rc = err_set(ERR_INVALID, "from: the period holds no offence of the shift");
 		goto out;
 	}
+	if ((p->forecast == SUGGEST_FORECAST_GISTAR && (rc = gistar_grid(&w, &f, centre)) < 0) ||
+	    (rc = bin_points(&w)) < 0)
+		goto out;
 	rc = solve(&w, day, out);
 out:
 	free(w.counts);
 	free(w.pts);
 	free(w.relevance);
+	gistar_result_free(&w.gi);
+	utm_free(w.u);
 	return rc;
 }

@@ -1321,6 +1321,10 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 	sp->filter.weekdays = 0x7F;
 	sp->units = http_arg(rq, "units");
 	sp->relevance = http_arg(rq, "relevance");
+	if (suggest_forecast_parse(http_arg(rq, "forecast"), &sp->forecast) < 0) {
+		*reply = routes_reply_error(rq);
+		return 1;
+	}
 	if (routes_number_arg(rq, "visit", -1e9, 1e9, "minutes", &sp->visit, reply) ||
 	    routes_number_arg(rq, "every", -1e9, 1e9, "minutes", &sp->every, reply) ||
 	    routes_number_arg(rq, "speed", -1e9, 1e9, "km/h", &sp->speed, reply) ||

@@ -32,9 +32,10 @@ static void print_table(json_t *fc)
 	       json_string_value(json_object_get(fc, "from")),
 	       json_string_value(json_object_get(fc, "to")), number(fc, "offences"),
 	       number(fc, "shifts"), number(fc, "expected_offences"));
-	printf("visits of %g min every %g min, %g km/h, %g m cells, %.0f candidates%s\n",
+	printf("visits of %g min every %g min, %g km/h, %g m cells, %.0f candidates (%s)%s\n",
 	       number(fc, "visit"), number(fc, "every"), number(fc, "speed_kmh"),
 	       number(fc, "cell_m"), number(fc, "candidates"),
+	       json_string_value(json_object_get(fc, "forecast")),
 	       json_is_true(json_object_get(fc, "stopped")) ? " (stopped by the time limit)" : "");
 	printf("%-20s %-11s %7s %7s %6s %6s %9s %7s\n", "unit", "service", "minutes", "used",
 	       "cells", "visits", "expected", "share");
@@ -59,6 +60,7 @@ static void print_table(json_t *fc)
 int cmd_plan(int argc, char **argv)
 {
 	const char *hours = NULL, *days = NULL, *out = NULL, *tz = NULL, *format = "table";
+	const char *forecast = NULL;
 	const char *style_path = POSBON_STYLE_DEFAULT;
 	struct dataset_filter_text ft = {0};
 	struct suggest_params sp;
@@ -79,6 +81,8 @@ int cmd_plan(int argc, char **argv)
 	    {"shared", OPT_LONG, &shared, "N", "units that may share a cell (1)", 1, 10, 0},
 	    {"candidates", OPT_LONG, &candidates, "N", "cells planned over, most offences first", 1,
 	     PLAN_MAX_PLACES, 0},
+	    {"forecast", OPT_STRING, &forecast, "counts|gistar",
+	     "candidates: cells with offences, or only the Gi* hot cells at 95% (counts)", 0, 0, 0},
 	    {"relevance", OPT_STRING, &sp.relevance, "LIST",
 	     "SERVICE:CATEGORY=WEIGHT,... (default 1 everywhere)", 0, 0, 0},
 	    {"from", OPT_STRING, &ft.from, "DATE", "first day (default: 8 weeks before --to)", 0, 0,
@@ -114,7 +118,8 @@ int cmd_plan(int argc, char **argv)
 		return err_set(ERR_INVALID, "format: '%s' is not table or geojson", format);
 	sp.shared = (int)shared;
 	sp.candidates = (size_t)candidates;
-	if ((rc = shift_parse(hours, days, &sp.shift)) < 0)
+	if ((rc = suggest_forecast_parse(forecast, &sp.forecast)) < 0 ||
+	    (rc = shift_parse(hours, days, &sp.shift)) < 0)
 		return rc;
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;

@@ -2,7 +2,8 @@
 //
 // "Suggest a plan" asks GET /api/plan for the planner's shift and training
 // period (docs/planning.md, "Suggested plan": the current zones' units on
-// duty, their minutes) and draws each unit's suggested zone dashed in its
+// duty, their minutes), with the forecast chosen (the period's counts, or
+// only the Gi* hot cells at 95%), and draws each unit's suggested zone dashed in its
 // service's colour, labelled with the unit, beside the current zones; a
 // table compares the suggested and the current expected share of the
 // shift's offences covered, in all and per unit, with each unit's minutes
@@ -13,8 +14,8 @@
 // The prints: links to the coverage page and the roster (PDF and CSV) of
 // the same shift, period and planning date, in the page's language.
 //
-// A change of shift or period drops the suggestion, which was made for
-// the old one.
+// A change of shift, period or forecast drops the suggestion, which was
+// made for the old one.
 
 import { fmtNumber, lang, nameOf, onLangChange, t, tn, translate } from './i18n.js';
 import { plannerOnChange, plannerReload } from './planner.js';
@@ -29,9 +30,11 @@ const sug = { arg: null, seq: 0, data: null, layer: null };
 
 /* ---------- pure (tests/web/test_suggest.mjs) ---------- */
 
-/* The query of /api/plan (and /api/plan/save) for the planner's arg. */
-export function planQuery(arg, validFrom) {
+/* The query of /api/plan (and /api/plan/save) for the planner's arg, with
+ * the forecast ("counts", the server's default, or "gistar") when given. */
+export function planQuery(arg, validFrom, forecast) {
 	const p = new URLSearchParams({ shift: arg.shift, weekdays: arg.weekdays, from: arg.from, to: arg.to });
+	if (forecast) p.set('forecast', forecast);
 	if (validFrom) p.set('valid_from', validFrom);
 	return p;
 }
@@ -91,7 +94,7 @@ async function suggest() {
 	$('sug-run').disabled = true;
 	let fc;
 	try {
-		fc = await ctx.api(`api/plan?${planQuery(arg)}`);
+		fc = await ctx.api(`api/plan?${planQuery(arg, null, $('sug-forecast').value)}`);
 	} catch (e) {
 		if (seq === sug.seq) ctx.showError(e);
 		return;
@@ -138,7 +141,7 @@ function render() {
 		offences: fmtNumber(d.expected_offences, 2),
 		covered: fmtNumber(d.covered, 2),
 		units: fmtNumber((d.features || []).length),
-	});
+	}) + ' · ' + t('suggest.candidates', { n: fmtNumber(d.candidates), forecast: t(`suggest.forecast.${d.forecast}`) });
 	const service = (code) => nameOf(ctx.meta.services.find((s) => s.code === code) || { code });
 	$('sug-rows').replaceChildren(
 		...cmp.rows.map((r) =>
@@ -158,7 +161,7 @@ async function saveAsZones() {
 	btn.disabled = true;
 	let res;
 	try {
-		res = await ctx.api(`api/plan/save?${planQuery(sug.arg, validFrom)}`, { method: 'POST' });
+		res = await ctx.api(`api/plan/save?${planQuery(sug.arg, validFrom, sug.data.forecast)}`, { method: 'POST' });
 	} catch (e) {
 		ctx.showError(e);
 		return;
@@ -197,6 +200,7 @@ export function suggestStart(c) {
 	ctx.map.createPane('suggested').style.zIndex = 385;
 	$('sug-valid-from').value = nextMonday(ctx.isoDate(Date.now()));
 	$('sug-run').addEventListener('click', suggest);
+	$('sug-forecast').addEventListener('change', clear);
 	$('sug-save').addEventListener('click', saveAsZones);
 	$('cov-date').addEventListener('change', syncPrints);
 	for (const [id] of PRINTS) {

@@ -177,6 +177,7 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.equal(u.get('shift'), '18:00-02:00');
 			assert.equal(u.get('weekdays'), 'fri');
 			assert.ok(u.get('from') && u.get('to'), 'the training period');
+			assert.equal(u.get('forecast'), 'counts', 'the forecast select starts on counts');
 			plan = await res.json();
 			const drawn = plan.features.filter((f) => f.geometry);
 			assert.ok(drawn.length > 0, 'units with suggested zones');

@@ -68,6 +68,7 @@ bad "an empty period" from --from 2020-01-01 --to 2020-01-31 --units ppx:1:480
 bad "a negative speed" speed --speed -5 --units ppx:1:480
 bad "visits longer than their interval" every --visit 30 --every 20 --units ppx:1:480
 bad "an unknown category's relevance" relevance --relevance ppx:nothing=2 --units ppx:1:480
+bad "an unknown forecast" forecast --forecast bogus --units ppx:1:480
 
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall)
 PLANNER=$("$POSBON" token add "$DB" --role planner --name planner)
@@ -92,6 +93,37 @@ check "a bad speed is 400 naming it" "$(curl -s -H "$V" "$URL/api/plan?$Q&speed=
 check "an empty period is 400 naming from" \
 	"$(curl -s -H "$V" "$URL/api/plan?$Q&from=2020-01-01&to=2020-01-31" | field)" from
 check "a bad shift is 400 naming it" "$(curl -s -H "$V" "$URL/api/plan?shift=25-03" | field)" shift
+check "an unknown forecast is 400 naming it" \
+	"$(curl -s -H "$V" "$URL/api/plan?$Q&forecast=bogus" | field)" forecast
+
+# The gistar forecast against GET /api/gistar on the same offences: a day
+# shift within one day is the filter hours=08-20 on the same weekdays.
+PERIOD="from=2026-04-01&to=2026-06-30&categories=&services="
+curl -s -H "$V" "$URL/api/plan?shift=08:00-20:00&weekdays=mon-fri&units=ppx:4:480&forecast=gistar&$PERIOD" \
+	>"$TMP/gistar-plan.geojson"
+curl -s -H "$V" "$URL/api/gistar?hours=08-20&weekdays=mon-fri&cell=200&$PERIOD" >"$TMP/gistar.geojson"
+check "forecast=gistar: every cell planned is Gi* hot at 95%, with Gi*'s offences" \
+	"$(python3 -c '
+import json, sys
+plan, gi = (json.load(open(p)) for p in sys.argv[1:])
+assert plan["forecast"] == "gistar" and plan["cell_m"] == gi["cell_m"] == 200
+hot = {(f["properties"]["i"], f["properties"]["j"]): f["properties"]["count"]
+       for f in gi["features"] if f["properties"]["bin"] >= 2}
+assert plan["gistar"]["hot_cells"] == len(hot) and plan["gistar"]["band_m"] == gi["band_m"]
+assert plan["candidates"] == min(2000, sum(1 for n in hot.values() if n > 0))
+cells = [c for f in plan["features"] for c in f["properties"]["cells"]]
+assert len(cells) > 0, "no cell planned"
+for c in cells:
+    assert (c["i"], c["j"]) in hot, "cell %d,%d is not hot" % (c["i"], c["j"])
+    assert abs(c["expected_offences"] * plan["shifts"] - hot[(c["i"], c["j"])]) < 1e-6
+print("ok")' "$TMP/gistar-plan.geojson" "$TMP/gistar.geojson")" ok
+"$POSBON" plan "$DB" --shift 08:00-20:00 --weekdays mon-fri --units ppx:4:480 --forecast gistar \
+	--from 2026-04-01 --to 2026-06-30 --format geojson -o "$TMP/gistar-cli.geojson"
+check "forecast=gistar: the daemon and the command line plan the same" \
+	"$(python3 -c '
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+print(a["features"] == b["features"] and a["gistar"] == b["gistar"])' "$TMP/gistar-plan.geojson" "$TMP/gistar-cli.geojson")" True
 
 S="$URL/api/plan/save?$Q&valid_from=2026-07-06"
 check "a viewer may not save a plan" "$(code -X POST -H "$V" "$S")" 403

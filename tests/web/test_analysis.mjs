@@ -38,6 +38,8 @@ test('the plan query carries the shift, its weekdays, the period and valid_from 
 	const arg = { shift: '18:00-02:00', weekdays: 'fri', from: '2026-10-01', to: '2026-11-25' };
 	assert.equal(planQuery(arg).toString(), 'shift=18%3A00-02%3A00&weekdays=fri&from=2026-10-01&to=2026-11-25');
 	assert.equal(planQuery(arg, '2026-11-30').get('valid_from'), '2026-11-30');
+	assert.equal(planQuery(arg, null, 'gistar').get('forecast'), 'gistar');
+	assert.equal(planQuery(arg, '2026-11-30', 'gistar').toString(), 'shift=18%3A00-02%3A00&weekdays=fri&from=2026-10-01&to=2026-11-25&forecast=gistar&valid_from=2026-11-30');
 });
 
 test('the comparison joins units by service and unit and sums a unit\'s current zones', () => {
