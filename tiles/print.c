@@ -2052,6 +2052,8 @@ static int check_request(const struct print_request *q)
 		               kinds[q->kind]);
 	if (q->kind == PRINT_BACKTEST && !q->backtest)
 		return err_set(ERR_INVALID, "backtest: no backtest to print");
+	if (q->kind == PRINT_AREA && q->backtest && q->format == PRINT_PNG)
+		return err_set(ERR_INVALID, "format: a map and the backtest's page make a PDF");
 	if (q->format == PRINT_CSV && q->kind != PRINT_ROSTER)
 		return err_set(ERR_INVALID, "format: only a roster is written as CSV");
 	if (q->format == PRINT_PNG && q->kind == PRINT_ROSTER)
@@ -2228,14 +2230,9 @@ static int draw_document(struct job *j, const struct shapes_area **areas, size_t
 		j->page_no = 2;
 		return draw_table_part(j, &tp);
 	}
-	if (q->kind == PRINT_BACKTEST) {
-		j->pages = j->page_no = 1;
-		if ((rc = draw_backtest(j, areas[0])) == 0 && pdf)
-			cairo_show_page(j->ts.cr);
-		return rc;
-	}
-	j->pages = (int)n + (q->backtest ? 1 : 0);
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	size_t maps = q->kind == PRINT_BACKTEST ? 0 : n;
+	j->pages = (int)maps + (q->backtest ? 1 : 0);
+	for (size_t i = 0; i < maps && rc == 0; i++) {
 		j->page_no = (int)i + 1;
 		rc = draw_page(j, i == 0 ? kind : SHAPES_MAHALLAS, areas[i], &out->scale);
 		if (rc == 0 && pdf)

@@ -90,8 +90,8 @@ struct print_request {
 	const char *date;
 	double visit, every;
 	/* The backtest of the hotspot-methods page (borrowed): the page of
-	 * PRINT_BACKTEST, or the last page of an atlas when set. date names the
-	 * zones' day it used. */
+	 * PRINT_BACKTEST, or a PDF's page after the maps (an atlas's last)
+	 * when set with PRINT_AREA. date names the zones' day it used. */
 	const struct backtest *backtest;
 };
 
