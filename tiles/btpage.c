@@ -27,9 +27,9 @@ enum bt_msg {
 static const char *const texts[B_COUNT][3] = {
     [B_FOLDS] = {"%zu ta sinov; haftalar: oʻrganish %d, sinov %d, qadam %d · %g m li kataklar, "
                  "tumanda %s ta · amaldagi patrul hududlari: %zu",
-                 "%zu проверок; недель: обучение %d, тест %d, шаг %d · ячейки %g м, в районе %s "
+                 "Проверок: %zu; недель: обучение %d, тест %d, шаг %d · ячейки %g м, в районе %s "
                  "· действующих зон патрулирования: %zu",
-                 "%zu folds; weeks: training %d, test %d, step %d · cells of %g m, %s in the "
+                 "Folds: %zu; weeks: training %d, test %d, step %d · cells of %g m, %s in the "
                  "district · patrol zones in play: %zu"},
     [B_TABLE] = {"Sinovlar boʻyicha oʻrtacha ± tarqoqlik (standart ogʻish)",
                  "Среднее ± разброс (стандартное отклонение) по проверкам",

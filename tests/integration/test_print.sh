@@ -135,7 +135,7 @@ BT="--folds 3 --train-weeks 4 --shift 08:00-20:00"
 check "a backtest page is one A4 portrait page" "$(pages "$TMP/bt.pdf") $(size "$TMP/bt.pdf")" \
 	"1 595.276x841.89"
 T=$(text "$TMP/bt.pdf")
-for t in "Hotspot methods" "Shift: Mon–Sun 08:00–20:00" "Analysis period:" "3 folds; weeks: training 4" \
+for t in "Hotspot methods" "Shift: Mon–Sun 08:00–20:00" "Analysis period:" "Folds: 3; weeks: training 4" \
 	"KDE hotspots" "Gi* hot cells (95%)" "Previous-period counts" "Patrol zones" "PAI" "RRI" "PEI"; do
 	check_true "the backtest page shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
