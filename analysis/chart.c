@@ -50,6 +50,11 @@ static const char *const *lang_labels(const char *lang)
 	return labels[lang && !strcmp(lang, "uz") ? 0 : lang && !strcmp(lang, "ru") ? 1 : 2];
 }
 
+const char *chart_method_label(enum backtest_method m, const char *lang)
+{
+	return lang_labels(lang)[L_METHODS + m];
+}
+
 void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struct backtest *b,
                 const char *lang)
 {

@@ -27,6 +27,10 @@ extern const double chart_colour[BACKTEST_METHODS][3];
 /* Whether lang is one of "uz", "ru", "en". */
 int chart_lang_known(const char *lang);
 
+/* The name of method m in lang as the chart's legend gives it ("KDE
+ * hotspots"); anything but "uz" or "ru" is English. Static text. */
+const char *chart_method_label(enum backtest_method m, const char *lang);
+
 /* Draws the curves of b into the box (x, y, w, h) of cr, in user units,
  * with labels in lang ("uz", "ru", "en"; anything else: English). */
 void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struct backtest *b,

@@ -814,6 +814,7 @@ if want print; then
 		print_row "A4 atlas (overview + every mahalla)" --district "$pd" --atlas
 		print_row "A3 atlas" --district "$pd" --atlas --paper A3
 		print_row "A4 mahalla page as PNG, 150 dpi" --mahalla "$pm" --format png
+		print_row "A4 hotspot-methods page, 44 folds" --backtest
 	} >"$W/print_rows"
 	echo
 	echo "Print: posbon print of the sample district (posbon sample, 20 000 offences, 40 mahallas), median of $PRINT_RUNS runs, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"

@@ -1495,11 +1495,7 @@ int api_gistar(struct http_request *rq)
 	return reply_value(rq, 200, fc);
 }
 
-/* Runs the backtest rq's query asks for (shift, weekdays, train_weeks,
- * test_weeks, step_weeks, folds, end, categories, services, cell, share,
- * date) into *b (free with backtest_free()). Returns 0, or 1 after
- * answering 400 naming the field or 500. */
-static int query_backtest(struct http_request *rq, struct backtest *b, int *reply)
+int api_backtest_query(struct http_request *rq, struct backtest *b, int *reply)
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
@@ -1550,7 +1546,7 @@ int api_backtest(struct http_request *rq)
 	/* The route also answers the paths below it: only the charts are. */
 	if (strcmp(rq->path, "/api/backtest"))
 		return http_reply_error(rq, 404, "path", "no such resource: %s", rq->path);
-	if (query_backtest(rq, &b, &reply))
+	if (api_backtest_query(rq, &b, &reply))
 		return reply;
 	int rc = backtest_json(&b, &o);
 	backtest_free(&b);
@@ -1571,7 +1567,7 @@ int api_backtest_chart(struct http_request *rq)
 	size_t len;
 	if (lang && !chart_lang_known(lang))
 		return http_reply_error(rq, 400, "lang", "lang: '%s' is not uz, ru or en", lang);
-	if (query_backtest(rq, &b, &reply))
+	if (api_backtest_query(rq, &b, &reply))
 		return reply;
 	int rc = chart_render(&b, lang, svg ? CHART_SVG : CHART_PNG, API_CHART_W, API_CHART_H,
 	                      &data, &len);

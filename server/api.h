@@ -6,6 +6,7 @@
 #ifndef POSBON_API_H
 #define POSBON_API_H
 
+#include "backtest.h"
 #include "http.h"
 #include "routes.h"
 
@@ -21,15 +22,21 @@ int api_hotspots(struct http_request *rq);    /* GeoJSON of a shift's hotspots *
 int api_dosage(struct http_request *rq);      /* GeoJSON of the hotspots' dosage */
 int api_tracks_post(struct http_request *rq); /* live fixes of a unit */
 int api_units(struct http_request *rq);       /* each unit's last position */
-int api_hotspots(struct http_request *rq); /* GeoJSON of a shift's hotspots */
-int api_coverage(struct http_request *rq); /* JSON or CSV of a shift's coverage */
-int api_hotspots(struct http_request *rq);  /* GeoJSON of a shift's hotspots */
-int api_plan(struct http_request *rq);      /* GeoJSON of a shift's suggested plan */
-int api_plan_save(struct http_request *rq); /* its zones stored (planner) */
-int api_gistar(struct http_request *rq);   /* Gi* hot and cold cells as GeoJSON */
+int api_hotspots(struct http_request *rq);    /* GeoJSON of a shift's hotspots */
+int api_coverage(struct http_request *rq);    /* JSON or CSV of a shift's coverage */
+int api_hotspots(struct http_request *rq);    /* GeoJSON of a shift's hotspots */
+int api_plan(struct http_request *rq);        /* GeoJSON of a shift's suggested plan */
+int api_plan_save(struct http_request *rq);   /* its zones stored (planner) */
+int api_gistar(struct http_request *rq);      /* Gi* hot and cold cells as GeoJSON */
 /* Rolling backtests of hotspot methods, and their hit-rate curves. */
 int api_backtest(struct http_request *rq);
 int api_backtest_chart(struct http_request *rq);
-int api_trends(struct http_request *rq);   /* emerging hot spot categories as GeoJSON */
+/* Runs the backtest rq's query asks for (shift, weekdays, train_weeks,
+ * test_weeks, step_weeks, folds, end, categories, services, cell, share,
+ * date) into *b (free with backtest_free()), for the API and the printed
+ * page. Returns 0, or 1 after answering 400 naming the field or 500 into
+ * *reply. */
+int api_backtest_query(struct http_request *rq, struct backtest *b, int *reply);
+int api_trends(struct http_request *rq); /* emerging hot spot categories as GeoJSON */
 
 #endif

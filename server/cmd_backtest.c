@@ -5,6 +5,7 @@
  * chart.
  */
 #include "backtest.h"
+#include "backtestopts.h"
 #include "chart.h"
 #include "commands.h"
 #include "err.h"
@@ -65,27 +66,18 @@ static int write_chart(const struct backtest *b, const char *path, const char *l
 int cmd_backtest(int argc, char **argv)
 {
 	const char *style_path = POSBON_STYLE_DEFAULT, *tz = NULL, *format = "table", *chart = NULL,
-	           *lang = "en";
-	struct backtest_text bt = {0};
-	struct backtest_params p = {0};
-	long train = 8, test = 1, step = 1, folds = 44;
+	           *lang = "en", *date = NULL;
+	struct backtestopts bo;
+	backtestopts_defaults(&bo);
 	const struct opt table[] = {
-	    {"shift", OPT_STRING, &bt.shift, "H-H", "shift hours, e.g. 18:00-02:00 (every hour)", 0,
-	     0, 0},
-	    {"weekdays", OPT_STRING, &bt.weekdays, "DAYS", "days the shift starts on (every day)",
-	     0, 0, 0},
-	    {"train-weeks", OPT_LONG, &train, "N", "training period (8)", -1e6, 1e6, 0},
-	    {"test-weeks", OPT_LONG, &test, "N", "test period (1)", -1e6, 1e6, 0},
-	    {"step-weeks", OPT_LONG, &step, "N", "between folds (1)", -1e6, 1e6, 0},
-	    {"folds", OPT_LONG, &folds, "N", "number of folds (44)", -1e6, 1e6, 0},
-	    {"end", OPT_STRING, &bt.end, "DATE", "last day tested (the latest offence's)", 0, 0, 0},
-	    {"categories", OPT_STRING, &bt.categories, "CODES", "offence categories", 0, 0, 0},
-	    {"services", OPT_STRING, &bt.services, "CODES", "registering services", 0, 0, 0},
-	    {"cell", OPT_DOUBLE, &p.cell, "METRES", "grid cell (as gistar chooses it)", 1, 100000,
-	     0},
-	    {"share", OPT_DOUBLE, &p.share, "S", "area share of KDE hotspots and counts (0.03)",
-	     0.0001, 1, 0},
-	    {"date", OPT_STRING, &p.date, "DATE", "zones valid on this day (any)", 0, 0, 0},
+	    {"shift", OPT_STRING, &bo.text.shift, "H-H",
+	     "shift hours, e.g. 18:00-02:00 (every hour)", 0, 0, 0},
+	    {"weekdays", OPT_STRING, &bo.text.weekdays, "DAYS",
+	     "days the shift starts on (every day)", 0, 0, 0},
+	    BACKTESTOPTS_TABLE(&bo),
+	    {"categories", OPT_STRING, &bo.text.categories, "CODES", "offence categories", 0, 0, 0},
+	    {"services", OPT_STRING, &bo.text.services, "CODES", "registering services", 0, 0, 0},
+	    {"date", OPT_STRING, &date, "DATE", "zones valid on this day (any)", 0, 0, 0},
 	    {"format", OPT_STRING, &format, "FMT", "table or json", 0, 0, 0},
 	    {"chart", OPT_STRING, &chart, "FILE", "write the hit-rate curves (.png or .svg)", 0, 0,
 	     0},
@@ -100,7 +92,6 @@ int cmd_backtest(int argc, char **argv)
 	store *st = NULL;
 	renderer *r = NULL;
 	struct backtest b = {0};
-	struct shift shift;
 
 	rc = opts_parse(
 	    "backtest",
@@ -119,23 +110,10 @@ int cmd_backtest(int argc, char **argv)
 		return err_set(ERR_INVALID, "format: '%s' is not table or json", format);
 	if (!chart_lang_known(lang))
 		return err_set(ERR_INVALID, "lang: '%s' is not uz, ru or en", lang);
-	/* The core checks the counts and names them, as for the API. */
-	p.train_weeks = (int)train;
-	p.test_weeks = (int)test;
-	p.step_weeks = (int)step;
-	p.folds = (int)folds;
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, tz, &r)) < 0 ||
-	    (rc = backtest_params_text(renderer_dataset(r), &bt, &p, &shift)) < 0)
-		goto out;
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
-	p.kernel = hm ? hm->kernel : KDE_QUARTIC;
-	p.bandwidth = hm ? hm->bandwidth : 0;
-	struct held_shapes *held;
-	rc = backtest_run(renderer_dataset(r), renderer_shapes_acquire(r, &held), &p, &b);
-	renderer_shapes_release(r, held);
-	if (rc < 0)
+	    (rc = backtestopts_run(&bo, r, date, &b)) < 0)
 		goto out;
 	if (!strcmp(format, "json")) {
 		json_t *o;

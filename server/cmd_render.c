@@ -3,6 +3,7 @@
  * tile or a box, to a PNG file (the same rendering the server's tiles go
  * through), the density grid as a GeoTIFF, and printed maps.
  */
+#include "backtestopts.h"
 #include "commands.h"
 #include "densityexport.h"
 #include "err.h"
@@ -220,18 +221,25 @@ int cmd_print(int argc, char **argv)
 	const char *shift_hours = NULL, *date = NULL;
 	double scale = 0, dpi = 0, bandwidth = 0, visit = 15, every = 120;
 	long hotspots = 5;
-	int atlas = 0, landscape = 0, coverage = 0, roster = 0;
+	int atlas = 0, landscape = 0, coverage = 0, roster = 0, backtest = 0;
 	struct shift shift;
+	struct backtestopts bo;
+	backtestopts_defaults(&bo);
 	const struct opt table[] = {
 	    {"district", OPT_STRING, &district, "CODE", "print this district", 0, 0, 0},
 	    {"coverage", OPT_FLAG, &coverage, NULL,
 	     "the coverage of a shift's hotspots by the services' zones", 0, 0, 0},
 	    {"roster", OPT_FLAG, &roster, NULL, "the roster of a shift (PDF, or CSV for .csv)", 0,
 	     0, 0},
+	    {"backtest", OPT_FLAG, &backtest, NULL,
+	     "the hotspot methods of a rolling backtest (an atlas's last page with --atlas)", 0, 0,
+	     0},
 	    {"shift", OPT_STRING, &shift_hours, "HH:MM-HH:MM",
-	     "coverage, roster: the shift's hours; --weekdays are the days it starts on", 0, 0, 0},
+	     "coverage, roster, backtest: the shift's hours; --weekdays are the days it starts on",
+	     0, 0, 0},
 	    {"date", OPT_STRING, &date, "YYYY-MM-DD",
-	     "coverage, roster: the zones valid on this day", 0, 0, 0},
+	     "coverage, roster, backtest: the zones valid on this day", 0, 0, 0},
+	    BACKTESTOPTS_TABLE(&bo),
 	    {"visit", OPT_DOUBLE, &visit, "MINUTES", "roster: minutes of a visit (15)", 1, 600, 0},
 	    {"every", OPT_DOUBLE, &every, "MINUTES", "roster: minutes between visits (120)", 10,
 	     1440, 0},
@@ -263,17 +271,20 @@ int cmd_print(int argc, char **argv)
 	store *st = NULL;
 	renderer *r = NULL;
 	struct print_result res = {0};
+	struct backtest bt = {0};
 
 	rc = opts_parse(
 	    "print",
-	    "DB (--district CODE [--atlas] | --mahalla CODE | --coverage | --roster) -o FILE",
+	    "DB (--district CODE [--atlas] | --mahalla CODE | --coverage | --roster | --backtest) "
+	    "-o FILE",
 	    "Prints a map of a district or mahalla at a true scale as a PDF (or PNG):\n"
 	    "title, period, legend, scale bar, north arrow, offences by category and\n"
 	    "the top hotspots. Without --from/--to: the 90 days up to the latest "
 	    "offence.\n--coverage prints a shift's hotspots by the services covering them, with "
 	    "the tables;\n--roster the units on duty with their zones, hotspots and target "
 	    "minutes (their\nhotspots from the 8 weeks up to the latest offence without "
-	    "--from/--to).",
+	    "--from/--to);\n--backtest the hit-rate curves and measures of the hotspot methods "
+	    "(posbon backtest).",
 	    table, argc, argv, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -285,20 +296,34 @@ int cmd_print(int argc, char **argv)
 		         : n > 4 && strcasecmp(out + n - 4, ".csv") == 0 ? "csv"
 		                                                         : "pdf";
 	}
-	if (coverage && roster)
-		return err_set(ERR_INVALID, "print: --coverage or --roster, not both");
-	if (coverage || roster) {
+	if (coverage + roster + backtest > 1)
+		return err_set(ERR_INVALID, "print: one of --coverage, --roster and --backtest");
+	if (backtest && !atlas && (fo.text.from || fo.text.to))
+		return err_set(ERR_INVALID, "print: a backtest spans --folds and the weeks up to "
+		                            "--end, not --from/--to");
+	if (backtest && fo.text.hours)
+		return err_set(ERR_INVALID, "print: a backtest takes --shift, not --hours");
+	if (backtest) {
+		/* The weekdays are the shift's, as in posbon backtest. */
+		bo.text.shift = shift_hours;
+		bo.text.weekdays = fo.text.weekdays;
+		bo.text.categories = fo.text.categories;
+		bo.text.services = fo.text.services;
+		fo.text.weekdays = NULL;
+	} else if (coverage || roster) {
 		/* The weekdays are the shift's, as in posbon hotspots and coverage. */
 		if ((rc = shift_parse(shift_hours, fo.text.weekdays, &shift)) < 0)
 			return rc;
 		fo.text.weekdays = NULL;
 	} else if (shift_hours || date) {
 		return err_set(ERR_INVALID,
-		               "print: --shift and --date go with --coverage or --roster");
+		               "print: --shift and --date go with --coverage, --roster "
+		               "or --backtest");
 	}
-	q = (struct print_request){.kind = coverage ? PRINT_COVERAGE
-	                                   : roster ? PRINT_ROSTER
-	                                            : PRINT_AREA,
+	q = (struct print_request){.kind = coverage             ? PRINT_COVERAGE
+	                                   : roster             ? PRINT_ROSTER
+	                                   : backtest && !atlas ? PRINT_BACKTEST
+	                                                        : PRINT_AREA,
 	                           .shift = coverage || roster ? &shift : NULL,
 	                           .date = date,
 	                           .visit = visit,
@@ -321,15 +346,20 @@ int cmd_print(int argc, char **argv)
 		return rc;
 	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
 	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0 ||
-	    (rc = print_make(r, st, &q, &res)) < 0 || (rc = write_file(out, res.data, res.len)) < 0)
+	    (backtest && (rc = backtestopts_run(&bo, r, date, &bt)) < 0))
 		goto out;
-	if (q.format == PRINT_CSV)
-		printf("%s: %zu bytes\n", out, res.len);
+	q.backtest = backtest ? &bt : NULL;
+	if ((rc = print_make(r, st, &q, &res)) < 0 || (rc = write_file(out, res.data, res.len)) < 0)
+		goto out;
+	if (q.format == PRINT_CSV || q.kind == PRINT_BACKTEST)
+		printf("%s: %d page%s, %zu bytes\n", out, res.pages, res.pages == 1 ? "" : "s",
+		       res.len);
 	else
 		printf("%s: %d page%s at 1:%.0f, %zu bytes\n", out, res.pages,
 		       res.pages == 1 ? "" : "s", res.scale, res.len);
 out:
 	free(res.data);
+	backtest_free(&bt);
 	renderer_free(r);
 	store_close(st);
 	return rc;

@@ -304,7 +304,9 @@ static int arg_flag(struct http_request *rq, const char *name)
 /* GET /print/{district|mahalla}/{code}.{pdf|png}?paper=&landscape=&scale=
  * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=..., and
  * /print/coverage.{pdf|png} and /print/roster.{pdf|csv} with shift=&weekdays=
- * (the days the shift starts on)&date=&district=&visit=&every= */
+ * (the days the shift starts on)&date=&district=&visit=&every=, and
+ * /print/backtest.{pdf|png} with the arguments of /api/backtest (an atlas's
+ * last page with backtest=1) */
 static int get_print(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -314,6 +316,7 @@ static int get_print(struct http_request *rq)
 	struct print_request q = {.printed_at = (int64_t)time(NULL)};
 	struct render_request rr = {0};
 	struct print_result res;
+	struct backtest bt = {0};
 	struct shift shift;
 	double scale = 0, dpi = 0, hotspots = 5, visit = 0, every = 0;
 	int reply, rc;
@@ -323,12 +326,15 @@ static int get_print(struct http_request *rq)
 	} else if (dot && !slash && stem == strlen("roster") &&
 	           strncmp(rest, "roster", stem) == 0) {
 		q.kind = PRINT_ROSTER;
+	} else if (dot && !slash && stem == strlen("backtest") &&
+	           strncmp(rest, "backtest", stem) == 0) {
+		q.kind = PRINT_BACKTEST;
 	} else if (!slash || !dot || dot < slash || dot == slash + 1 ||
 	           (size_t)(dot - slash - 1) >= sizeof code) {
 		return http_reply_error(
 		    rq, 404, NULL,
 		    "expected /print/district/CODE.pdf, /print/mahalla/CODE.pdf, "
-		    "/print/coverage.pdf or /print/roster.pdf");
+		    "/print/coverage.pdf, /print/roster.pdf or /print/backtest.pdf");
 	} else if ((size_t)(slash - rest) == strlen("district") &&
 	           strncmp(rest, "district", 8) == 0) {
 		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
@@ -345,7 +351,7 @@ static int get_print(struct http_request *rq)
 	if (q.kind != PRINT_AREA) {
 		/* The district is an argument; the weekdays are the shift's. */
 		q.district = http_arg(rq, "district");
-		snprintf(code, sizeof code, "%s", q.kind == PRINT_ROSTER ? "roster" : "coverage");
+		snprintf(code, sizeof code, "%.*s", (int)stem, rest);
 		if (shift_parse(http_arg(rq, "shift"), http_arg(rq, "weekdays"), &shift) < 0)
 			return routes_reply_error(rq);
 		q.shift = &shift;
@@ -382,10 +388,25 @@ static int get_print(struct http_request *rq)
 	q.hotspots = hotspots >= 1 ? (int)hotspots : -1;
 	q.filter = rr.filter;
 	q.bandwidth = rr.bandwidth;
+	static const char *const not_backtest[] = {"from", "to", "hours"};
+	for (int i = 0; q.kind == PRINT_BACKTEST && i < 3; i++)
+		if (http_arg(rq, not_backtest[i]))
+			return http_reply_error(rq, 400, not_backtest[i],
+			                        "%s: a backtest spans folds of weeks up to end, "
+			                        "with a shift",
+			                        not_backtest[i]);
 	store *st = routes_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "the database is not available");
-	if ((rc = print_make(app->r, st, &q, &res)) < 0)
+	/* The backtest runs last, once every other argument is known good. */
+	if (q.kind == PRINT_BACKTEST || (q.atlas && arg_flag(rq, "backtest"))) {
+		if (api_backtest_query(rq, &bt, &reply))
+			return reply;
+		q.backtest = &bt;
+	}
+	rc = print_make(app->r, st, &q, &res);
+	backtest_free(&bt);
+	if (rc < 0)
 		return rc == ERR_NOTFOUND
 		           ? http_reply_error(rq, 404, q.kind == PRINT_AREA ? "code" : "district",
 		                              "%s", err_msg())

@@ -10,6 +10,7 @@
 #include "print.h"
 
 #include "areas.h"
+#include "btpage.h"
 #include "choropleth.h"
 #include "coverage.h"
 #include "err.h"
@@ -112,6 +113,7 @@ enum msg {
 	M_VISITS,
 	M_SHIFT_HOTSPOTS,
 	M_ANY_DATE,
+	M_METHODS,
 	M_COUNT
 };
 
@@ -191,6 +193,7 @@ static const char *const texts[M_COUNT][3] = {
                   "Each hotspot: %d visits of %.0f min a shift"},
     [M_SHIFT_HOTSPOTS] = {"Smena oʻchoqlari", "Очаги смены", "Hotspots of the shift"},
     [M_ANY_DATE] = {"har qanday", "любая", "any"},
+    [M_METHODS] = {"Oʻchoqlarni tanlash usullari", "Методы выбора очагов", "Hotspot methods"},
 };
 
 static const char *const day_names[3][7] = {
@@ -2041,9 +2044,16 @@ static int check_request(const struct print_request *q)
 {
 	if (q->kind == PRINT_AREA && !q->district == !q->mahalla)
 		return err_set(ERR_INVALID, "print: name either a district or a mahalla");
+	static const char *const kinds[] = {[PRINT_COVERAGE] = "coverage",
+	                                    [PRINT_ROSTER] = "roster",
+	                                    [PRINT_BACKTEST] = "backtest"};
 	if (q->kind != PRINT_AREA && (q->mahalla || q->atlas))
 		return err_set(ERR_INVALID, "%s: printed for a district, without an atlas",
-		               q->kind == PRINT_ROSTER ? "roster" : "coverage");
+		               kinds[q->kind]);
+	if (q->kind == PRINT_BACKTEST && !q->backtest)
+		return err_set(ERR_INVALID, "backtest: no backtest to print");
+	if (q->kind == PRINT_AREA && q->backtest && q->format == PRINT_PNG)
+		return err_set(ERR_INVALID, "format: a map and the backtest's page make a PDF");
 	if (q->format == PRINT_CSV && q->kind != PRINT_ROSTER)
 		return err_set(ERR_INVALID, "format: only a roster is written as CSV");
 	if (q->format == PRINT_PNG && q->kind == PRINT_ROSTER)
@@ -2158,8 +2168,39 @@ static void close_job(struct job *j)
 	free(j->weights);
 }
 
-/* The document: area pages, or a coverage page and its responsibility
- * table, or a roster, onto the job's context. */
+/* The job's period becomes the backtest's span: the first training day
+ * to the last tested one. */
+static void backtest_period(struct job *j)
+{
+	const struct backtest *b = j->q->backtest;
+	j->from = b->folds[0].train_from;
+	j->to = b->folds[b->n_folds - 1].test_to - 1;
+}
+
+/* The hotspot-methods page of q->backtest: its span and shift in the
+ * header (the job's period and shift become the backtest's). */
+static int draw_backtest(struct job *j, const struct shapes_area *area)
+{
+	const struct backtest *b = j->q->backtest;
+	double u = j->ts.unit, m = 10 / 25.4 * PT_PER_INCH * u, w = j->pw - 2 * m;
+	backtest_period(j);
+	j->shift = b->has_shift ? b->shift : (struct shift){0, 1440, 0x7F};
+	cairo_set_source_rgb(j->ts.cr, 1, 1, 1);
+	cairo_paint(j->ts.cr);
+	double top = m + plan_header(j, T(j, M_METHODS), area_name(j, area), m, m, w) + 6 * u;
+	double foot = typeset_line_height(&j->ts, &typeset_small);
+	footer(j, m, j->ph - m - foot, w);
+	btpage_draw(&j->ts, m, top, w, j->ph - m - foot - 4 * u - top, j->q->landscape, b,
+	            lang_codes[j->q->lang]);
+	return cairo_status(j->ts.cr) == CAIRO_STATUS_SUCCESS
+	           ? 0
+	           : err_set(ERR_NOMEM, "print: %s",
+	                     cairo_status_to_string(cairo_status(j->ts.cr)));
+}
+
+/* The document: area pages (an atlas ending with the hotspot-methods page
+ * when it has a backtest), or a coverage page and its responsibility
+ * table, or a roster, or the hotspot-methods page, onto the job's context. */
 static int draw_document(struct job *j, const struct shapes_area **areas, size_t n,
                          enum shapes_kind kind, struct print_result *out)
 {
@@ -2189,11 +2230,17 @@ static int draw_document(struct job *j, const struct shapes_area **areas, size_t
 		j->page_no = 2;
 		return draw_table_part(j, &tp);
 	}
-	j->pages = (int)n;
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	size_t maps = q->kind == PRINT_BACKTEST ? 0 : n;
+	j->pages = (int)maps + (q->backtest ? 1 : 0);
+	for (size_t i = 0; i < maps && rc == 0; i++) {
 		j->page_no = (int)i + 1;
 		rc = draw_page(j, i == 0 ? kind : SHAPES_MAHALLAS, areas[i], &out->scale);
 		if (rc == 0 && pdf)
+			cairo_show_page(j->ts.cr);
+	}
+	if (rc == 0 && q->backtest) {
+		j->page_no = j->pages;
+		if ((rc = draw_backtest(j, areas[0])) == 0 && pdf)
 			cairo_show_page(j->ts.cr);
 	}
 	return rc;
@@ -2211,8 +2258,11 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	*out = (struct print_result){0};
 	if ((rc = check_request(q)) < 0 || (rc = open_job(&j)) < 0 ||
 	    (rc = collect_pages(&j, &areas, &kind, &n)) < 0 ||
-	    (q->kind != PRINT_AREA && (rc = open_coverage(&j)) < 0))
+	    ((q->kind == PRINT_COVERAGE || q->kind == PRINT_ROSTER) &&
+	     (rc = open_coverage(&j)) < 0))
 		goto out;
+	if (q->kind == PRINT_BACKTEST)
+		backtest_period(&j);
 	out->epsg = utm_epsg(j.u);
 	out->from = j.from;
 	out->to = j.to;

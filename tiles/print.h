@@ -24,8 +24,13 @@
  * categories never overlap anything.
  *
  * An atlas is a district's overview page followed by one page per mahalla
- * of the district in code order, in one PDF. A PNG is the page rendered at
- * the dpi.
+ * of the district in code order, in one PDF, and the hotspot-methods page
+ * when a backtest is given. A PNG is the page rendered at the dpi.
+ *
+ * The hotspot-methods page prints a rolling backtest (backtest.h) that the
+ * caller ran: the district, the backtest's span and shift, the hit-rate
+ * curves as vector drawing (chart.h) and the table of each method's
+ * measures (btpage.h).
  *
  * Threading: as render.h for the renderer; st, the PDF and the Pango context
  * belong to the calling thread.
@@ -33,6 +38,7 @@
 #ifndef POSBON_PRINT_H
 #define POSBON_PRINT_H
 
+#include "backtest.h"
 #include "dataset.h"
 #include "render.h"
 #include "shift.h"
@@ -48,8 +54,9 @@ enum print_format { PRINT_PDF, PRINT_PNG, PRINT_CSV };
  * by the services' zones (a map page with the hotspots by status and the
  * tables, then the mahallas' responsibility table); the roster of a shift
  * (every unit on duty with its zone, the hotspots its zone covers and the
- * minutes to spend in them), as PDF or CSV. */
-enum print_kind { PRINT_AREA, PRINT_COVERAGE, PRINT_ROSTER };
+ * minutes to spend in them), as PDF or CSV; the hotspot methods of a
+ * backtest. */
+enum print_kind { PRINT_AREA, PRINT_COVERAGE, PRINT_ROSTER, PRINT_BACKTEST };
 enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
 
 #define PRINT_MIN_DPI     72
@@ -82,6 +89,10 @@ struct print_request {
 	const struct shift *shift;
 	const char *date;
 	double visit, every;
+	/* The backtest of the hotspot-methods page (borrowed): the page of
+	 * PRINT_BACKTEST, or a PDF's page after the maps (an atlas's last)
+	 * when set with PRINT_AREA. date names the zones' day it used. */
+	const struct backtest *backtest;
 };
 
 /* Layers of a page when the request names none. */
@@ -109,7 +120,7 @@ int print_format_parse(const char *text, enum print_format *out);
  * naming a district or mahalla code that does not exist; ERR_INVALID for a
  * request that cannot be printed (an atlas of a mahalla or as PNG, a CSV of
  * anything but a roster, a scale or dpi out of range, a page raster too
- * large, a bad planning date); ERR_NOMEM, ERR_PROJ, ERR_DB. */
+ * large, a bad planning date, a backtest page without a backtest); ERR_NOMEM, ERR_PROJ, ERR_DB. */
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out);
 
 #endif

@@ -2,8 +2,11 @@
 """Checks of printed maps through poppler (pdftotext -bbox, pdftoppm).
 
 pdfcheck.py scalebar PDF PAGE   the scale bar's length against its label
-pdfcheck.py overlaps PDF PAGE   words below the map frame that overlap
+pdfcheck.py overlaps PDF PAGE [WORD]  words of the panel (from the legend's heading,
+                                or from WORD) that overlap
 pdfcheck.py hotspot PDF PAGE    colour of the page around hotspot 1
+pdfcheck.py vector PDF PAGE RRGGBB...  a stroked vector line of two segments or more in
+                                each colour, and no raster image on the page
 Each prints what it measured and exits 1 when the check fails.
 """
 import html
@@ -59,9 +62,9 @@ def scalebar(pdf, page):
     sys.exit(0 if abs(measured - expected) <= 0.5 else 1)
 
 
-def overlaps(pdf, page):
+def overlaps(pdf, page, start=None):
     ws, _ = words(pdf, page)
-    heads = [w for w in ws if w[4] in ("Legend", "Shartli", "Условные")]
+    heads = [w for w in ws if w[4] in ((start,) if start else ("Legend", "Shartli", "Условные"))]
     top, left = min(w[1] for w in heads) - 1, min(w[0] for w in heads) - 1
     panel = [w for w in ws if w[1] >= top and w[0] >= left]
     bad = [(a[4], b[4]) for i, a in enumerate(panel) for b in panel[i + 1:]
@@ -99,5 +102,28 @@ def hotspot(pdf, page):
     sys.exit(0 if coloured > total / 2 else 1)
 
 
+def vector(pdf, page, *colours):
+    """The page as SVG (pdftocairo): its stroked paths by colour, its images."""
+    svg = subprocess.run(["pdftocairo", "-svg", "-f", page, "-l", page, pdf, "-"],
+                         check=True, capture_output=True, text=True).stdout
+    strokes = []
+    for attrs in re.findall(r"<path ([^>]*)/?>", svg):
+        m = re.search(r"stroke:rgb\(([\d.]+)%,([\d.]+)%,([\d.]+)%\)", attrs)
+        d = re.search(r' d="([^"]*)"', attrs)
+        if m and d:
+            strokes.append(([float(v) * 2.55 for v in m.groups()], d.group(1).count("L")))
+    images = svg.count("<image")
+    ok = images == 0
+    for hexa in colours:
+        want = [int(hexa[i:i + 2], 16) for i in (0, 2, 4)]
+        segments = max((n for rgb, n in strokes if all(abs(a - b) < 1 for a, b in zip(rgb, want))),
+                       default=0)
+        print(f"#{hexa}: a stroked line of {segments} segments")
+        ok = ok and segments >= 2
+    print(f"{len(strokes)} stroked paths, {images} images")
+    sys.exit(0 if ok else 1)
+
+
 if __name__ == "__main__":
-    {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
+     "vector": vector}[sys.argv[1]](*sys.argv[2:])

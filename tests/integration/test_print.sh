@@ -2,7 +2,8 @@
 # sizes, texts in three languages (the default period: 90 days up to the
 # latest offence), the scale bar's printed length, the heatmap raster,
 # atlases, layouts that do not overlap, the coverage page and the roster
-# against posbon coverage, bad requests.
+# against posbon coverage, the hotspot-methods page against posbon backtest
+# (its chart vector), bad requests.
 . "$(dirname "$0")/common.sh"
 PDFCHECK="python3 $POSBON_SOURCE_DIR/tests/integration/pdfcheck.py"
 DB="$TMP/p.sqlite"
@@ -127,6 +128,77 @@ else
 	check_true "a roster is printed for a district" 'grep -q "roster" "$TMP/err"'
 fi
 
+# the hotspot methods of a short rolling backtest, against posbon backtest
+BT="--folds 3 --train-weeks 4 --shift 08:00-20:00"
+"$POSBON" backtest "$DB" $BT --format json >"$TMP/bt.json"
+"$POSBON" print "$DB" --backtest $BT --lang en -o "$TMP/bt.pdf" >"$TMP/out"
+check "a backtest page is one A4 portrait page" "$(pages "$TMP/bt.pdf") $(size "$TMP/bt.pdf")" \
+	"1 595.276x841.89"
+T=$(text "$TMP/bt.pdf")
+for t in "Hotspot methods" "Shift: Mon–Sun 08:00–20:00" "Analysis period:" "Folds: 3; weeks: training 4" \
+	"KDE hotspots" "Gi* hot cells (95%)" "Previous-period counts" "Patrol zones" "PAI" "RRI" "PEI"; do
+	check_true "the backtest page shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+check_true "each method's row holds posbon backtest's mean ± spread and its folds" "echo \"\$T\" | python3 -c \"
+import json, sys
+d = json.load(open('$TMP/bt.json'))
+lines = sys.stdin.read().splitlines()
+labels = {'kde': 'KDE hotspots', 'gistar': 'Gi* hot cells (95%)', 'counts': 'Previous-period counts',
+          'zones': 'Patrol zones'}
+for m in d['methods']:
+    row = [l for l in lines if l.startswith(labels[m['name']] + ' ') and '±' in l]
+    assert len(row) == 1, (m['name'], row)
+    mean, sd = m['mean'], m['sd']
+    for want in ('%.1f ± %.1f' % (100 * mean['hit_rate'], 100 * sd['hit_rate']),
+                 '%.1f ± %.1f' % (mean['pai'], sd['pai']), '%.2f ± %.2f' % (mean['pei'], sd['pei'])):
+        assert want in row[0], (m['name'], want, row[0])
+    assert row[0].rstrip().endswith(' %d' % sum(f['pai'] is not None for f in m['per_fold'])), row[0]
+best = max((m for m in d['methods'] if m['mean']['pai'] is not None), key=lambda m: m['mean']['pai'])
+assert any(l.startswith(labels[best['name']] + ' captured the most offences per area') for l in lines), best
+\""
+check_true "the curves are vector lines in the methods' colours, with no raster on the page" \
+	"$PDFCHECK vector $TMP/bt.pdf 1 e41a1c 377eb8 4daf4a 984ea3"
+check_true "a map page is not (its heatmap is a raster)" "! $PDFCHECK vector $TMP/a4.pdf 1 e41a1c"
+check_true "the table does not overlap itself" "$PDFCHECK overlaps $TMP/bt.pdf 1 Mean"
+"$POSBON" print "$DB" --backtest $BT --paper A3 --landscape --lang ru -o "$TMP/bt-ru.pdf" >/dev/null
+check "an A3 landscape backtest page" "$(size "$TMP/bt-ru.pdf")" "1190.55x841.89"
+T=$(text "$TMP/bt-ru.pdf")
+for t in "Методы выбора очагов" "Горячие точки KDE" "Зоны патрулирования" "PAI"; do
+	check_true "in Russian it shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+check_true "its chart is vector too" "$PDFCHECK vector $TMP/bt-ru.pdf 1 e41a1c 377eb8 4daf4a 984ea3"
+check_true "its table does not overlap itself" "$PDFCHECK overlaps $TMP/bt-ru.pdf 1 Среднее"
+"$POSBON" print "$DB" --backtest $BT --dpi 100 -o "$TMP/bt.png" >/dev/null
+PNGSIZE="
+import struct, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+assert d[:8] == b'\\x89PNG\\r\\n\\x1a\\n'
+w, h, depth, kind = struct.unpack('>IIBB', d[16:26])
+idat, i = b'', 8
+while i < len(d):
+    n, t = struct.unpack('>I4s', d[i:i + 8])
+    idat += d[i + 8:i + 8 + n] if t == b'IDAT' else b''
+    i += 12 + n
+channels = {2: 3, 6: 4}[kind]
+assert depth == 8 and len(zlib.decompress(idat)) == h * (1 + w * channels)
+print('%dx%d' % (w, h))"
+check "the backtest PNG decodes at A4 and 100 dpi" "$(python3 -c "$PNGSIZE" "$TMP/bt.png")" "827x1170"
+"$POSBON" print "$DB" --district "$DISTRICT" --atlas --backtest $BT -o "$TMP/atlas-bt.pdf" >/dev/null
+check "an atlas with the backtest ends with its page" "$(pages "$TMP/atlas-bt.pdf")" "$((N_MAHALLAS + 2))"
+check_true "in Uzbek, with its vector chart" \
+	'pdftotext -f $((N_MAHALLAS + 2)) "$TMP/atlas-bt.pdf" - | grep -qF "Oʻchoqlarni tanlash usullari" &&
+	 $PDFCHECK vector $TMP/atlas-bt.pdf $((N_MAHALLAS + 2)) e41a1c >/dev/null'
+if "$POSBON" print "$DB" --backtest --folds 0 -o "$TMP/x.pdf" 2>"$TMP/err"; then
+	check "a backtest of no folds fails" ok fails
+else
+	check_true "a backtest of no folds names the field" 'grep -q "folds" "$TMP/err"'
+fi
+if "$POSBON" print "$DB" --backtest --from 2026-01-01 -o "$TMP/x.pdf" 2>"$TMP/err"; then
+	check "a backtest page with --from fails" ok fails
+else
+	check_true "a backtest page takes --end, not --from" 'grep -q "end, not --from" "$TMP/err"'
+fi
+
 # bad requests
 if "$POSBON" print "$DB" --mahalla NOPE -o "$TMP/x.pdf" 2>"$TMP/err"; then
 	check "an unknown mahalla fails" ok fails
@@ -166,5 +238,24 @@ check "a bad shift is 400" "$(code -H "$V" "$URL/print/coverage.pdf?shift=25:00-
 check "naming the shift" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" shift
 check "a roster is no PNG" "$(code -H "$V" "$URL/print/roster.png?shift=18:00-02:00")" 400
 check "an unknown district is 404" "$(code -H "$V" "$URL/print/coverage.pdf?district=NOPE")" 404
+check "a backtest page over HTTP" \
+	"$(code -H "$V" "$URL/print/backtest.pdf?folds=3&train_weeks=4&shift=08:00-20:00&lang=en&paper=a3")" 200
+check "is one A3 portrait page" "$(pages "$TMP/body") $(size "$TMP/body")" "1 841.89x1190.55"
+check_true "with the CLI's figures" \
+	'pdftotext -layout "$TMP/body" - | tr -s " " | grep "^KDE hotspots " | grep -qF "$(python3 -c "
+import json
+m = json.load(open(\"$TMP/bt.json\"))[\"methods\"][0]
+print(\"%.1f ± %.1f\" % (m[\"mean\"][\"pai\"], m[\"sd\"][\"pai\"]))")"'
+check "a backtest PNG over HTTP" "$(code -H "$V" "$URL/print/backtest.png?folds=3&train_weeks=4&dpi=72")" 200
+check "decodes at A4 and 72 dpi" "$(python3 -c "$PNGSIZE" "$TMP/body")" "596x842"
+check "an atlas with the backtest over HTTP" \
+	"$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?atlas=1&backtest=1&folds=3&train_weeks=4")" 200
+check "has the page at its end" "$(pages "$TMP/body")" "$((N_MAHALLAS + 2))"
+check "a backtest of no folds is 400" "$(code -H "$V" "$URL/print/backtest.pdf?folds=0")" 400
+check "naming folds" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" folds
+check "weeks that are no number are 400" "$(code -H "$V" "$URL/print/backtest.pdf?train_weeks=x")" 400
+check "naming train_weeks" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" train_weeks
+check "a backtest page's period is 400" "$(code -H "$V" "$URL/print/backtest.pdf?from=2026-01-01")" 400
+check "naming from" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" from
 check "the daemon is still up" "$(code "$URL/healthz")" 200
 finish

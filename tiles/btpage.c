@@ -1,0 +1,176 @@
+/*
+ * btpage: layout of the hotspot-methods page body. Sizes are for A4 and
+ * grow with t->unit, as everywhere in print.
+ */
+#include "btpage.h"
+
+#include "chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum bt_msg {
+	B_FOLDS,
+	B_TABLE,
+	B_METHOD,
+	B_AREA,
+	B_HIT,
+	B_FOLD_COUNT,
+	B_MEANING,
+	B_BEST,
+	B_NONE,
+	B_COUNT
+};
+
+/* Uzbek in the Latin script with the modifier letter turned comma (oʻ gʻ). */
+static const char *const texts[B_COUNT][3] = {
+    [B_FOLDS] = {"%zu ta sinov; haftalar: oʻrganish %d, sinov %d, qadam %d · %g m li kataklar, "
+                 "tumanda %s ta · amaldagi patrul hududlari: %zu",
+                 "Проверок: %zu; недель: обучение %d, тест %d, шаг %d · ячейки %g м, в районе %s "
+                 "· действующих зон патрулирования: %zu",
+                 "Folds: %zu; weeks: training %d, test %d, step %d · cells of %g m, %s in the "
+                 "district · patrol zones in play: %zu"},
+    [B_TABLE] = {"Sinovlar boʻyicha oʻrtacha ± tarqoqlik (standart ogʻish)",
+                 "Среднее ± разброс (стандартное отклонение) по проверкам",
+                 "Mean ± spread (standard deviation) over the folds"},
+    [B_METHOD] = {"Usul", "Метод", "Method"},
+    [B_AREA] = {"Maydon, %", "Площадь, %", "Area, %"},
+    [B_HIT] = {"Tushish, %", "Попадания, %", "Hit rate, %"},
+    [B_FOLD_COUNT] = {"Sinovlar", "Проверок", "Folds"},
+    [B_MEANING] = {"Tushish: belgilangan kataklardagi sinov huquqbuzarliklari ulushi. PAI: "
+                   "huquqbuzarliklar ulushi ÷ maydon ulushi. RRI: sinovdagi PAI ÷ oʻrganish "
+                   "davridagi PAI. PEI: tutilgan huquqbuzarliklar ÷ shu maydon tuta oladigan "
+                   "eng koʻpi. Sinovlar: usul katak belgilagan sinovlar.",
+                   "Попадания: доля правонарушений тестового периода в отмеченных ячейках. "
+                   "PAI: доля правонарушений ÷ доля площади. RRI: PAI на тесте ÷ PAI на "
+                   "обучении. PEI: охваченные правонарушения ÷ наибольшее число, которое "
+                   "могла охватить та же площадь. Проверок: где метод отметил ячейки.",
+                   "Hit rate: share of the test period's offences in the marked cells. PAI: "
+                   "share of offences ÷ share of area. RRI: PAI of the test ÷ PAI of the "
+                   "training period. PEI: offences caught ÷ the most the same area could catch. "
+                   "Folds: those in which the method marked cells."},
+    [B_BEST] = {"Maydon birligiga eng koʻp huquqbuzarlikni «%s» qamradi: PAI %.1f, sinov "
+                "huquqbuzarliklarining %.0f%% i maydonning %.1f%% ida.",
+                "Больше всего правонарушений на единицу площади охватил метод «%s»: PAI "
+                "%.1f, %.0f%% правонарушений тестового периода на %.1f%% площади.",
+                "%s captured the most offences per area: PAI %.1f, %.0f%% of the test "
+                "offences on %.1f%% of the area."},
+    [B_NONE] = {"Hech bir usul katak belgilamadi.", "Ни один метод не отметил ячеек.",
+                "No method marked any cell."},
+};
+
+static const char *text(const char *lang, enum bt_msg m)
+{
+	int i = lang && !strcmp(lang, "uz") ? 0 : lang && !strcmp(lang, "ru") ? 1 : 2;
+	return texts[m][i];
+}
+
+int btpage_best(const struct backtest *b)
+{
+	int best = -1;
+	for (int m = 0; m < BACKTEST_METHODS; m++)
+		if (!isnan(b->mean[m].pai) && (best < 0 || b->mean[m].pai > b->mean[best].pai))
+			best = m;
+	return best;
+}
+
+/* "mean ± sd" with digits decimals, times k; "–" without a mean, the mean
+ * alone without a spread (a single fold). */
+static void mean_sd(double mean, double sd, double k, int digits, char *out, size_t n)
+{
+	if (isnan(mean))
+		snprintf(out, n, "–");
+	else if (isnan(sd))
+		snprintf(out, n, "%.*f", digits, k * mean);
+	else
+		snprintf(out, n, "%.*f ± %.*f", digits, k * mean, digits, k * sd);
+}
+
+static size_t folds_scored(const struct backtest *b, int m)
+{
+	size_t n = 0;
+	for (size_t f = 0; f < b->n_folds; f++)
+		n += !isnan(b->folds[f].m[m].pai);
+	return n;
+}
+
+static void table(const struct typeset *t, struct typeset_column *c, const struct backtest *b,
+                  const char *lang)
+{
+	static const double widths[7] = {0.28, 0.09, 0.15, 0.13, 0.12, 0.12, 0.11};
+	struct typeset_table tb = {7, {0}, {0}, {TYPESET_LEFT}};
+	for (int i = 0; i < 7; i++) {
+		tb.x[i] = i ? tb.x[i - 1] + tb.w[i - 1] : 0;
+		tb.w[i] = widths[i] * c->w;
+		tb.align[i] = i ? TYPESET_RIGHT : TYPESET_LEFT;
+	}
+	const char *head[7] = {
+	    text(lang, B_METHOD),    text(lang, B_AREA), text(lang, B_HIT), "PAI", "RRI", "PEI",
+	    text(lang, B_FOLD_COUNT)};
+	typeset_heading(t, c, text(lang, B_TABLE));
+	typeset_row(t, c, &tb, head, &typeset_column);
+	typeset_rule(t, c);
+	for (int m = 0; m < BACKTEST_METHODS; m++) {
+		const struct backtest_measure *a = &b->mean[m], *s = &b->sd[m];
+		char area[32], hit[48], pai[48], rri[48], pei[48], folds[32];
+		snprintf(area, sizeof area, "%.1f",
+		         b->cells ? 100 * a->cells / (double)b->cells : 0);
+		mean_sd(a->hit_rate, s->hit_rate, 100, 1, hit, sizeof hit);
+		mean_sd(a->pai, s->pai, 1, 1, pai, sizeof pai);
+		mean_sd(a->rri, s->rri, 1, 2, rri, sizeof rri);
+		mean_sd(a->pei, s->pei, 1, 2, pei, sizeof pei);
+		snprintf(folds, sizeof folds, "%zu", folds_scored(b, m));
+		const char *cells[7] = {
+		    chart_method_label(m, lang), area, hit, pai, rri, pei, folds};
+		/* The method's colour ties the row to its curve. */
+		cairo_set_source_rgb(t->cr, chart_colour[m][0], chart_colour[m][1],
+		                     chart_colour[m][2]);
+		cairo_rectangle(t->cr, c->x - 4 * t->unit, c->y + 2 * t->unit, 2.5 * t->unit,
+		                typeset_row_height(t) - 4 * t->unit);
+		cairo_fill(t->cr);
+		typeset_row(t, c, &tb, cells, &typeset_body);
+	}
+	c->y += 2 * t->unit;
+	c->y += typeset_text(t, &typeset_small, text(lang, B_MEANING), c->x, c->y, c->w, 4,
+	                     TYPESET_LEFT) +
+	        6 * t->unit;
+}
+
+static void reading(const struct typeset *t, struct typeset_column *c, const struct backtest *b,
+                    const char *lang)
+{
+	char line[512];
+	int m = btpage_best(b);
+	if (m < 0)
+		snprintf(line, sizeof line, "%s", text(lang, B_NONE));
+	else
+		snprintf(line, sizeof line, text(lang, B_BEST), chart_method_label(m, lang),
+		         b->mean[m].pai, 100 * b->mean[m].hit_rate,
+		         b->cells ? 100 * b->mean[m].cells / (double)b->cells : 0);
+	c->y += typeset_text(t, &typeset_bold, line, c->x, c->y, c->w, 3, TYPESET_LEFT);
+}
+
+void btpage_draw(const struct typeset *t, double x, double y, double w, double h, int landscape,
+                 const struct backtest *b, const char *lang)
+{
+	double u = t->unit, gap = 8 * u, bottom = y + h;
+	char line[512], cells[32];
+	typeset_count((double)b->cells, cells, sizeof cells);
+	snprintf(line, sizeof line, text(lang, B_FOLDS), b->n_folds, b->params.train_weeks,
+	         b->params.test_weeks, b->params.step_weeks, b->cell, cells, b->zones);
+	y += typeset_text(t, &typeset_sub, line, x, y, w, 2, TYPESET_LEFT) + gap;
+	struct typeset_column c;
+	if (landscape) {
+		double ch = bottom - y, cw = fmin(w * 0.55, ch / 0.72);
+		ch = fmin(ch, cw * 0.8);
+		chart_draw(t->cr, x, y, cw, ch, b, lang);
+		c = (struct typeset_column){x + cw + gap, y, w - cw - gap, bottom};
+	} else {
+		double ch = fmin(w * 0.72, (bottom - y) * 0.6);
+		chart_draw(t->cr, x, y, w, ch, b, lang);
+		c = (struct typeset_column){x, y + ch + gap, w, bottom};
+	}
+	table(t, &c, b, lang);
+	reading(t, &c, b, lang);
+}
