@@ -64,6 +64,14 @@ static json_t *time_or_null(int64_t t)
 	return json_string(buf);
 }
 
+/* A time column: NULL (an offence whose time is unknown) stays null. */
+static json_t *column_time(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+	           ? json_null()
+	           : time_or_null(sqlite3_column_int64(s, col));
+}
+
 static json_t *text_or_null(sqlite3_stmt *s, int col)
 {
 	const char *t = (const char *)sqlite3_column_text(s, col);
@@ -160,6 +168,28 @@ static json_t *legend_codes(const dataset *ds, const style *sty, int services)
 		json_array_append_new(a, json_pack("{s:s, s:s}", "code", code, "colour", hex));
 	}
 	return a;
+}
+
+/* The offences layer: each category's colour, and the zooms and dot radius
+ * ([[zoom, px], ...], interpolated as style_zfunc_eval() does) at which the
+ * dots are drawn, so that the viewer knows how far a click reaches them. */
+static int offences_legend(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const style *sty = renderer_style(app->r);
+	const struct style_offences *st = style_offences(sty);
+	json_t *o = json_pack("{s:s, s:o}", "layer", "offences", "categories",
+	                      legend_codes(renderer_dataset(app->r), sty, 0));
+	if (st) {
+		json_t *radius = json_array();
+		for (size_t i = 0; i < st->radius.n; i++)
+			json_array_append_new(
+			    radius, json_pack("[f,f]", st->radius.zoom[i], st->radius.value[i]));
+		json_object_set_new(o, "minzoom", json_real(st->zoom.min));
+		json_object_set_new(o, "maxzoom", json_real(st->zoom.max));
+		json_object_set_new(o, "radius", radius);
+	}
+	return reply_value(rq, 200, o);
 }
 
 /* The planner's layers: the colour of each status, as the style gives it;
@@ -277,13 +307,12 @@ int api_legend(struct http_request *rq)
 		                   json_pack("{s:s, s:s, s:o}", "layer", "choropleth", "metric",
 		                             names[c.metric], "classes", classes));
 	}
-	if (strcmp(layer, "offences") == 0 || strcmp(layer, "zones") == 0 ||
-	    strcmp(layer, "tracks") == 0) {
-		int services = strcmp(layer, "offences") != 0;
+	if (strcmp(layer, "offences") == 0)
+		return offences_legend(rq);
+	if (strcmp(layer, "zones") == 0 || strcmp(layer, "tracks") == 0) {
 		return reply_value(rq, 200,
-		                   json_pack("{s:s, s:o}", "layer", layer,
-		                             services ? "services" : "categories",
-		                             legend_codes(ds, renderer_style(app->r), services)));
+		                   json_pack("{s:s, s:o}", "layer", layer, "services",
+		                             legend_codes(ds, renderer_style(app->r), 1)));
 	}
 	if (strcmp(layer, "trends") == 0)
 		return trends_legend(rq);
@@ -430,10 +459,9 @@ int api_summary(struct http_request *rq)
 }
 
 struct page {
-	long offset, limit, seen;
+	long offset, limit, seen; /* seen: every offence of the walk, so the matched count */
 	int64_t *ids;
 	size_t n;
-	int more;
 };
 
 int api_mahallas(struct http_request *rq)
@@ -441,16 +469,13 @@ int api_mahallas(struct http_request *rq)
 	return strlen(rq->path) > strlen("/api/mahallas/") ? mahalla_figures(rq) : mahalla_list(rq);
 }
 
+/* Keeps the page's ids and counts on past it: a client showing one page
+ * (the viewer's popup) says how many more there are. */
 static int collect_page(void *ctx, const struct dataset_offence *o)
 {
 	struct page *p = ctx;
-	if (p->seen++ < p->offset)
-		return 0;
-	if ((long)p->n == p->limit) {
-		p->more = 1;
-		return 1; /* stop the walk */
-	}
-	p->ids[p->n++] = o->id;
+	if (p->seen++ >= p->offset && (long)p->n < p->limit)
+		p->ids[p->n++] = o->id;
 	return 0;
 }
 
@@ -510,8 +535,8 @@ int api_offences_get(struct http_request *rq)
 	json_t *features = json_array();
 	if (sqlite3_prepare_v2(store_db(st),
 	                       "SELECT external_id, occurred_from, occurred_to, time_precision, "
-	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom) "
-	                       "FROM offences WHERE id = ?1",
+	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom), "
+	                       "address FROM offences WHERE id = ?1",
 	                       -1, &s, NULL) == SQLITE_OK) {
 		for (size_t i = 0; i < p.n; i++) {
 			sqlite3_reset(s);
@@ -519,12 +544,11 @@ int api_offences_get(struct http_request *rq)
 			if (sqlite3_step(s) != SQLITE_ROW)
 				continue;
 			json_t *props = json_pack(
-			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", text_or_null(s, 0),
-			    "from", time_or_null(sqlite3_column_int64(s, 1)), "to",
-			    time_or_null(sqlite3_column_int64(s, 2)), "precision",
-			    text_or_null(s, 3), "category", text_or_null(s, 4), "service",
-			    text_or_null(s, 5), "mahalla", text_or_null(s, 6), "status",
-			    text_or_null(s, 7));
+			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+			    text_or_null(s, 0), "from", column_time(s, 1), "to", column_time(s, 2),
+			    "precision", text_or_null(s, 3), "category", text_or_null(s, 4),
+			    "service", text_or_null(s, 5), "mahalla", text_or_null(s, 6), "status",
+			    text_or_null(s, 7), "address", text_or_null(s, 10));
 			json_array_append_new(
 			    features, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
 			                        "properties", props, "geometry", "type", "Point",
@@ -536,7 +560,9 @@ int api_offences_get(struct http_request *rq)
 	free(p.ids);
 	json_t *o = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
 	json_object_set_new(o, "next_offset",
-	                    p.more ? json_integer(p.offset + p.limit) : json_null());
+	                    p.seen > p.offset + p.limit ? json_integer(p.offset + p.limit)
+	                                                : json_null());
+	json_object_set_new(o, "matched", json_integer(p.seen));
 	return reply_value(rq, 200, o);
 }
 

@@ -531,14 +531,20 @@ int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t
 	return rc;
 }
 
-/* Marks the copies of offence id gone, telling seen where they were. */
+/* Marks the copies of offence id gone, telling seen where they were; raises
+ * *live_max to the largest id still held. */
 static void forget(dataset *ds, struct offence_array *a, int64_t id, dataset_seen_fn seen,
-                   void *ctx)
+                   void *ctx, int64_t *live_max)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		struct dataset_offence *o = &a->v[i];
-		if (o->id != id || (o->precision & DATASET_GONE))
+		if (o->precision & DATASET_GONE)
 			continue;
+		if (o->id != id) {
+			if (o->id > *live_max)
+				*live_max = o->id;
+			continue;
+		}
 		o->precision |= DATASET_GONE;
 		ds->gone += a != &ds->unplaced;
 		if (seen)
@@ -551,9 +557,14 @@ int dataset_reload(dataset *ds, store *st, int64_t id, dataset_seen_fn seen, voi
 	size_t n;
 	pthread_rwlock_wrlock(&ds->lock);
 	struct offence_array *arrays[] = {&ds->sorted, &ds->tail, &ds->outliers, &ds->unplaced};
+	int64_t live_max = 0;
 	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
-		forget(ds, arrays[i], id, seen, ctx);
+		forget(ds, arrays[i], id, seen, ctx, &live_max);
 	int rc = read_rows(ds, st, "id = ?1", id, seen, ctx, &n);
+	/* SQLite gives the next row the largest id in the table plus one, so a
+	 * deleted newest offence's id comes back: the next sync must read it. */
+	if (rc == 0 && n == 0)
+		ds->max_id = live_max;
 	pthread_rwlock_unlock(&ds->lock);
 	return rc;
 }

@@ -98,6 +98,22 @@ check_true "a mahalla's figures" 'echo "$FIG" | python3 -c "import json,sys; f=j
 check "unknown mahalla 404" "$(code -H "$V" "$URL/api/mahallas/M99")" 404
 check "offence pages are capped" "$(code -H "$V" "$URL/api/offences?limit=100000")" 400
 check "an offence page" "$(curl -s -H "$V" "$URL/api/offences?limit=7&bbox=$W,$S,$E,$N" | python3 -c "import json,sys; d=json.load(sys.stdin); print(len(d['features']), d['next_offset'])")" "7 7"
+# what the viewer's popup shows of the offences under a click: the span of
+# one known only as a span, its address, and how many the page left out
+SPAN="{\"type\":\"Feature\",\"properties\":{\"id\":\"span-1\",\"from\":\"2026-06-02T22:00\",\"to\":\"2026-06-03T06:30\",\"category\":\"burglary\",\"service\":\"prevention\",\"status\":\"registered\",\"address\":\"Navoiy koʻchasi, 5-uy\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[$CLON,$CLAT]}}"
+check "an offence known as a span is posted" "$(code -H "$O" -d "$SPAN" "$URL/api/offences")" 201
+NEARBOX=$(python3 -c "print(f'{$CLON - 1e-4},{$CLAT - 1e-4},{$CLON + 1e-4},{$CLAT + 1e-4}')")
+check "its page has the span, the address and the status" "$(curl -s -H "$V" "$URL/api/offences?bbox=$NEARBOX&from=2026-06-02&to=2026-06-03&limit=50" | python3 -c "
+import json,sys
+d=json.load(sys.stdin); p=[f['properties'] for f in d['features'] if f['properties']['id'] == 'span-1'][0]
+print(p['from'], p['to'], p['precision'], p['address'], p['status'], d['matched'] == len(d['features']), d['next_offset'])")" \
+	"2026-06-02T17:00:00Z 2026-06-03T01:30:59Z span Navoiy koʻchasi, 5-uy registered True None"
+HERE=$(sql "$DB" "SELECT count(*) FROM offences WHERE ST_X(geom) BETWEEN $CLON - 1e-4 AND $CLON + 1e-4 AND ST_Y(geom) BETWEEN $CLAT - 1e-4 AND $CLAT + 1e-4")
+check "a full page counts what it left out" "$(curl -s -H "$V" "$URL/api/offences?bbox=$NEARBOX&limit=2" | python3 -c "
+import json,sys; d=json.load(sys.stdin); print(len(d['features']), d['next_offset'], d['matched'])")" "2 2 $HERE"
+check_true "the busiest address holds more than a page of 2" '[ "$HERE" -gt 2 ]'
+check "the offences legend says where the dots are drawn and how big" "$(curl -s -H "$V" "$URL/api/legend?layer=offences" | python3 -c "
+import json,sys; d=json.load(sys.stdin); print(d['minzoom'], d['radius'], len(d['categories']) >= 5)")" "14.0 [[14.0, 2.5], [18.0, 5.0]] True"
 check_true "legend of the heatmap" 'curl -s -H "$V" "$URL/api/legend?layer=heatmap&$Q" | grep -q "\"stops\":\[{\"value\""'
 # the change layer: this period's density minus the previous one's
 curl -s -H "$V" -o "$TMP/change.png" "$URL/tiles/change/15/$TX/$TY.png?from=2026-05-01&to=2026-06-30"

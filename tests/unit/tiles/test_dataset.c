@@ -553,6 +553,29 @@ static void test_mahalla_counts_include_address_only_records(void **state)
 	dataset_free(ds);
 }
 
+/* SQLite gives a deleted newest row's id to the next one: the dataset must
+ * still take that one in. */
+static void test_sync_after_deleting_the_newest(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT, gone_id = 0;
+	size_t added = 0;
+	put(f->st, "old", 69.25, 41.3, m, m, "theft");
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	put(f->st, "newest", 69.26, 41.3, m, m, "theft");
+	assert_int_equal(dataset_sync(ds, f->st, NULL, NULL, &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(store_delete_offence(f->st, "newest", &gone_id), 0);
+	assert_int_equal(dataset_reload(ds, f->st, gone_id, NULL, NULL), 0);
+	assert_int_equal(dataset_count(ds), 1);
+	put(f->st, "next", 69.27, 41.3, m, m, "assault");
+	assert_int_equal(dataset_sync(ds, f->st, NULL, NULL, &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(dataset_count(ds), 2);
+	dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +590,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_filter_errors_name_the_field, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mahalla_counts_include_address_only_records, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_sync_after_deleting_the_newest, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
