@@ -11,6 +11,7 @@ import * as L from './vendor/leaflet/leaflet-src.esm.js';
 import { analysisFiltersChanged, analysisStart } from './analysis.js';
 import { coverageStart } from './coverage.js';
 import { bboxOf, geometryContains } from './geometry.js';
+import { identifyClick, identifyRelabel, identifyStart } from './identify.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
@@ -516,14 +517,21 @@ async function loadMahallas() {
 	if (state.selected) highlight(state.mahallas.find((f) => f.properties?.code === state.selected));
 }
 
-function onMapClick(e) {
+async function onMapClick(e) {
 	if (plannerBusy()) return;
+	/* The offence dots under the click first, where they are drawn. */
+	if ((await identifyClick(e)) !== false) return;
 	const f = mahallaAt(e.latlng.lng, e.latlng.lat);
 	if (!f) {
 		if (state.mahallas.length) showOutside();
 		return;
 	}
 	selectMahalla(f);
+}
+
+/* The name of mahalla code in the interface language, else the code. */
+function mahallaName(code) {
+	return nameOf(state.mahallas.find((f) => f.properties?.code === code)?.properties || { code });
 }
 
 function highlight(f) {
@@ -1108,6 +1116,7 @@ function renderAll() {
 	renderLegend();
 	renderCard();
 	unitsRelabel();
+	identifyRelabel();
 	if (toastText && !$('toast').hidden) $('toast').textContent = toastText();
 }
 
@@ -1339,6 +1348,19 @@ async function start(me) {
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
+	identifyStart({
+		L,
+		map: state.map,
+		api,
+		el,
+		meta: state.meta,
+		colourOf,
+		zoned,
+		filterParams,
+		layerOn: () => !!state.view.layers.offences && state.meta.layers.includes('offences'),
+		legend: () => state.legend.offences,
+		mahallaName,
+	});
 	analysisStart({ L, map: state.map, api, el, bounds: () => state.bounds, filterParams, dataVersion: () => state.dataVersion, showError, setLayer, layerOn: (id) => !!state.view.layers[id] });
 	startEvents();
 	if (planner) {
