@@ -1,6 +1,7 @@
 // The viewer in Debian's Chromium, driven by playwright-core, against a
 // running daemon: log in with a token, tiles on the map, the language switch,
-// a live offence that refreshes the heatmap, a mahalla's figures on click.
+// a live offence that refreshes the heatmap, a mahalla's figures on click,
+// an offence's details on a click on its dot.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_TOKEN=... node --test tests/browser/
 //
@@ -239,6 +240,135 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			assert.match(await page.textContent('#card [data-field="rate"]'), /\d/);
 			assert.match(await page.textContent('#card-name'), /[\u0400-\u04ff]/, 'the mahalla name in Russian');
 			assert.ok((await page.locator('#card .breakdown li').count()) >= 1, 'counts by category and service');
+		});
+
+		await t.test('a click on an offence lists it; Escape closes the list; empty ground is the mahalla card', async (t) => {
+			const auth = { Authorization: `Bearer ${TOKEN}` };
+			const get = async (path) => (await fetch(new URL(path, BASE), { headers: auth })).json();
+			/* An offence of last week (inside the viewer's 30 days), known to the minute. */
+			const day = (d) => new Date(Date.now() + d * 86400e3).toISOString().slice(0, 10);
+			const page1 = await get(`api/offences?from=${day(-8)}&to=${day(-2)}&limit=200`);
+			const known = page1.features.find((f) => f.geometry && f.properties.precision === 'minute' && f.properties.category);
+			assert.ok(known, `an offence of last week among ${page1.features.length}`);
+			const [lon, lat] = known.geometry.coordinates;
+			const meta = await get('api/meta');
+			const category = meta.categories.find((c) => c.code === known.properties.category);
+			if (!(await page.isChecked('#layer-offences'))) await page.click('#layer-offences');
+
+			/* Where lon, lat is on the screen, from a tile of the districts layer
+			 * at the map's current zoom: Leaflet keeps the current level on top. */
+			const screenOf = (lon, lat) =>
+				page.evaluate(([lon, lat]) => {
+					const levels = [...document.querySelectorAll('.tiles-districts .leaflet-tile-container')];
+					levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex));
+					const img = [...(levels[0]?.querySelectorAll('img.leaflet-tile-loaded') || [])][0];
+					if (!img) return null;
+					const [z, x, y] = /\/(\d+)\/(\d+)\/(\d+)(?:@2x)?\.png$/.exec(new URL(img.src).pathname).slice(1).map(Number);
+					const n = 2 ** z;
+					const tx = ((lon + 180) / 360) * n;
+					const ty = ((1 - Math.asinh(Math.tan((lat * Math.PI) / 180)) / Math.PI) / 2) * n;
+					const r = img.getBoundingClientRect();
+					return { x: r.left + (tx - x) * r.width, y: r.top + (ty - y) * r.height, z, px: r.width / 256 };
+				}, [lon, lat]);
+			const settled = () =>
+				page.waitForFunction(
+					() => {
+						if (document.querySelector('.leaflet-zoom-anim')) return false;
+						const levels = [...document.querySelectorAll('.tiles-districts .leaflet-tile-container')];
+						levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex));
+						return !!levels[0]?.querySelector('img.leaflet-tile-loaded');
+					},
+					null,
+					{ timeout: RENDER_MS },
+				);
+			/* Zoom in around the offence with the wheel until the dots are drawn
+			 * and apart (tile zoom 16 or more; the style's dots start at 14). */
+			let at;
+			for (let i = 0; i < 6; i++) {
+				await settled();
+				at = await screenOf(lon, lat);
+				assert.ok(at, 'a districts tile on the map');
+				if (at.z >= 16) break;
+				await page.mouse.move(at.x, at.y);
+				await page.mouse.wheel(0, -360);
+				await page.waitForTimeout(600);
+			}
+			t.diagnostic(`offence ${known.properties.id} at tile zoom ${at.z}`);
+			assert.ok(at.z >= 16, `zoomed to ${at.z}`);
+			await page.waitForFunction(() => [...document.querySelectorAll('.tiles-offences img')].some((i) => i.complete && i.naturalWidth > 0), null, { timeout: RENDER_MS });
+
+			const asked = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/api/offences'), { timeout: UI_MS });
+			await page.mouse.click(at.x, at.y);
+			const answer = await asked;
+			const q = new URL(answer.url()).searchParams;
+			assert.equal(q.get('limit'), '50');
+			assert.ok(q.get('from') && q.get('bbox'), 'with the filters and a bbox');
+			const item = page.locator(`.idf-popup li[data-id="${known.properties.id}"]`);
+			await item.waitFor({ state: 'visible', timeout: UI_MS });
+			assert.equal((await item.locator('.idf-category').textContent()).trim(), category.name_ru, 'its category in Russian');
+			assert.match(await item.textContent(), new RegExp(known.properties.id));
+			assert.match(await item.locator('.idf-when').textContent(), /^\d\d\.\d\d\.\d{4} \d\d:\d\d$/);
+			await page.keyboard.press('Escape');
+			await page.locator('.idf-popup').waitFor({ state: 'detached', timeout: UI_MS });
+
+			/* Empty ground: a point in a mahalla with no offence of the period
+			 * (a day more than the viewer's 30) within 40 px. */
+			const mahallas = (await get('api/mahallas')).features;
+			const inside = (ring, x, y) => {
+				let c = false;
+				for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+					const [xi, yi] = ring[i];
+					const [xj, yj] = ring[j];
+					if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+				}
+				return c;
+			};
+			const mahallaAt = (x, y) =>
+				mahallas.find((f) => {
+					const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+					return polys.some((p) => inside(p[0], x, y) && !p.slice(1).some((h) => inside(h, x, y)));
+				});
+			const box = await page.locator('#map').boundingBox();
+			const degPerPx = 360 / 2 ** at.z / 256 / at.px;
+			let empty = null;
+			const tries = [];
+			for (const r of [120, 200, 280]) for (let k = 0; k < 12; k++) tries.push([Math.round(r * Math.cos((k * Math.PI) / 6)), Math.round(r * Math.sin((k * Math.PI) / 6))]);
+			for (const [dx, dy] of tries) {
+				const x = at.x + dx;
+				const y = at.y + dy;
+				if (x < box.x + 80 || y < box.y + 80 || y > box.y + box.height - 80) continue;
+				const free = await page.evaluate(([x, y]) => {
+					const e = document.elementFromPoint(x, y);
+					return !!e?.closest('#map') && !e.closest('.leaflet-control, .leaflet-popup, #card, #legend');
+				}, [x, y]);
+				if (!free) continue;
+				const plon = lon + dx * degPerPx;
+				const plat = lat - dy * degPerPx * Math.cos((lat * Math.PI) / 180);
+				const d = 40 * degPerPx;
+				const near = await get(`api/offences?bbox=${plon - d},${plat - d},${plon + d},${plat + d}&from=${day(-31)}&limit=1`);
+				const m = mahallaAt(plon, plat);
+				if (near.features.length === 0 && m) {
+					empty = { x, y, code: m.properties.code };
+					break;
+				}
+			}
+			assert.ok(empty, 'a point in a mahalla without offences nearby');
+
+			/* A slow answer for the click on the offence arrives after the
+			 * click on empty ground: it is dropped, the card stays. */
+			await page.route('**/api/offences?*', async (route) => {
+				await new Promise((r) => setTimeout(r, 1500));
+				await route.continue();
+			});
+			const card = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith(`/api/mahallas/${empty.code}`), { timeout: UI_MS });
+			await page.mouse.click(at.x, at.y);
+			await page.waitForTimeout(200);
+			await page.mouse.click(empty.x, empty.y);
+			assert.equal((await card).status(), 200);
+			await page.waitForFunction((code) => document.querySelector('#card')?.dataset.code === code, empty.code, { timeout: UI_MS });
+			await page.waitForTimeout(2000); /* both slow answers are in */
+			await page.unroute('**/api/offences?*');
+			assert.equal(await page.locator('.idf-popup').count(), 0, 'no popup from the older click');
 		});
 
 		await t.test('back to Uzbek, with oʻ and gʻ', async () => {
