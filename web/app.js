@@ -11,7 +11,7 @@ import * as L from './vendor/leaflet/leaflet-src.esm.js';
 import { analysisFiltersChanged, analysisStart } from './analysis.js';
 import { coverageStart } from './coverage.js';
 import { bboxOf, geometryContains } from './geometry.js';
-import { identifyClick, identifyRelabel, identifyStart } from './identify.js';
+import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './identify.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
@@ -1125,6 +1125,7 @@ function filtersChanged() {
 	saveView();
 	state.filterKey = filterParams().toString();
 	for (const l of LAYERS) if (l.filtered) syncLayer(l.id);
+	identifyClose();
 	renderSummary();
 	loadLegend();
 	loadCard();

@@ -201,6 +201,12 @@ export function identifyRelabel() {
 	if (idf.popup && idf.shown) idf.popup.setContent(content(idf.shown));
 }
 
+/* Closes the popup: its list was of other filters. */
+export function identifyClose() {
+	idf.seq++;
+	if (idf.popup) ctx.map.closePopup(idf.popup);
+}
+
 /* Escape closes the popup, before anything else it would close (the card). */
 function onKey(ev) {
 	if (ev.key !== 'Escape' || !idf.popup) return;
