@@ -1,6 +1,7 @@
 # The browser viewer in Debian's Chromium (tests/browser/test_viewer.mjs):
 # log in with a token, tiles on the map, the language switch, a live offence
-# refreshing the heatmap, a mahalla's figures; and the planning mode
+# refreshing the heatmap, a mahalla's figures, an offence's details in a popup
+# on a click on its dot; and the planning mode
 # (tests/browser/test_planner.mjs): draw, assign, save, warn, hide, undo; the coverage panel,
 # dosage view, live units and print links (tests/browser/test_coverage.mjs); the analysis panel
 # (Gi*), the suggested plan saved as zones and the planner's prints
