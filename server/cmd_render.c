@@ -1,7 +1,8 @@
 /*
- * posbon render, export-density and print: one picture of any layers, for a
- * tile or a box, to a PNG file (the same rendering the server's tiles go
- * through), the density grid as a GeoTIFF, and printed maps.
+ * posbon render, export-density, export-tiles and print: one picture of any
+ * layers, for a tile or a box, to a PNG file (the same rendering the
+ * server's tiles go through), the density grid as a GeoTIFF, the tiles of
+ * the district as one MBTiles file, and printed maps.
  */
 #include "backtestopts.h"
 #include "commands.h"
