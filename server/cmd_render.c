@@ -27,6 +27,17 @@
 #define POSBON_STYLE_DEFAULT "styles/default.json"
 #endif
 
+/* The rows of the commands that draw layers as the tile server does: the
+ * filters, the heatmap's bandwidth and the style. */
+/* clang-format off */
+#define PICTURE_OPTIONS(fo, bandwidth, style_path)                                           \
+	FILTER_OPTIONS(fo),                                                                   \
+	{"bandwidth", OPT_DOUBLE, &(bandwidth), "METRES", "heatmap bandwidth (style default)", \
+	 10, 20000, 0},                                                                       \
+	{"style", OPT_STRING, &(style_path), "FILE", "style file (styles/default.json)",       \
+	 0, 0, 0}
+/* clang-format on */
+
 static int write_file(const char *path, const unsigned char *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
@@ -81,10 +92,7 @@ int cmd_render(int argc, char **argv)
 	    {"scale", OPT_LONG, &scale, "N", "device pixels per pixel: 2 for retina tiles", 1, 4,
 	     0},
 	    {"output", OPT_STRING, &out, "FILE", "the PNG to write (required)", 0, 0, 'o'},
-	    FILTER_OPTIONS(fo),
-	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
-	     20000, 0},
-	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    PICTURE_OPTIONS(fo, bandwidth, style_path),
 	    {0},
 	};
 	const char *pos[1];
@@ -457,10 +465,7 @@ int cmd_export_tiles(int argc, char **argv)
 	    {"threads", OPT_LONG, &threads, "N", "rendering threads (default: the cores)", 1, 256,
 	     0},
 	    {"name", OPT_STRING, &name, "TEXT", "the tile set's name (posbon LAYERS)", 0, 0, 0},
-	    FILTER_OPTIONS(fo),
-	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
-	     20000, 0},
-	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    PICTURE_OPTIONS(fo, bandwidth, style_path),
 	    {0},
 	};
 	const char *pos[1];
