@@ -16,6 +16,8 @@
 #include "store.h"
 #include "tilemath.h"
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +434,15 @@ static void describe_export(const dataset *ds, const char *layers, const struct 
 	         layers, used ? filter : "none", from, to, tz_name(dataset_zone(ds)), now);
 }
 
+/* Set by SIGINT and SIGTERM during an export: it stops, leaving no file. */
+static atomic_int export_stop;
+
+static void stop_export(int sig)
+{
+	(void)sig;
+	atomic_store(&export_stop, 1);
+}
+
 /* Progress on stderr, a line rewritten at each whole percent. */
 static void show_progress(void *ctx, long long done, long long total)
 {
@@ -534,11 +545,20 @@ int cmd_export_tiles(int argc, char **argv)
 	                            .bounds = {e.bounds[0], e.bounds[1], e.bounds[2], e.bounds[3]},
 	                            .minzoom = e.minzoom,
 	                            .maxzoom = e.maxzoom};
+	struct sigaction stop = {.sa_handler = stop_export}, old_int, old_term;
+	sigemptyset(&stop.sa_mask);
+	sigaction(SIGINT, &stop, &old_int);
+	sigaction(SIGTERM, &stop, &old_term);
+	e.stop = &export_stop;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = mbtiles_export(r, &q, &e, mb, &stats)) < 0)
+	if ((rc = mbtiles_export(r, &q, &e, mb, &stats)) < 0) {
 		mbtiles_discard(mb);
-	else
+		if (shown >= 0)
+			fputc('\n', stderr); /* end the progress line before the message */
+	} else
 		rc = mbtiles_finish(mb, &meta);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	if (rc < 0)
 		goto out;
 	clock_gettime(CLOCK_MONOTONIC, &t1);

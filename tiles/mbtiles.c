@@ -284,6 +284,11 @@ static void *work(void *arg)
 	struct job *j = arg;
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
+		if (j->rc == 0 && j->e->stop && atomic_load(j->e->stop)) {
+			j->rc = ERR_IO;
+			snprintf(j->msg, sizeof j->msg, "interrupted after %lld of %lld tiles",
+			         j->done, j->total);
+		}
 		long long i = j->rc < 0 ? j->total : j->next++;
 		pthread_mutex_unlock(&j->lock);
 		if (i >= j->total)

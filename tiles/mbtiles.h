@@ -11,8 +11,9 @@
  *
  * The writer builds the file under a temporary name beside the target, in
  * one transaction, and renames it over the target only when it is
- * complete: an export that fails or is abandoned leaves no file behind
- * (a crash may leave the temporary "PATH.tmp-PID-N", never a partial PATH).
+ * complete: an export that fails, is stopped or is abandoned leaves no file
+ * behind (a crash may leave the temporary "PATH.tmp-PID-N", never a partial
+ * PATH).
  * mbtiles_export() renders the tiles through render_image(), the renderer
  * the tile server uses, on several threads.
  *
@@ -24,6 +25,7 @@
 
 #include "render.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 typedef struct mbtiles mbtiles;
@@ -67,6 +69,9 @@ struct mbtiles_export {
 	 * be NULL); one call at a time, from any of the threads. */
 	void (*progress)(void *ctx, long long done, long long total);
 	void *progress_ctx;
+	/* When it becomes nonzero (a signal handler may set it) the export
+	 * stops with ERR_IO; may be NULL. */
+	const atomic_int *stop;
 };
 
 /* What an export did. */
@@ -82,8 +87,8 @@ int mbtiles_count(const struct mbtiles_export *e, long long *n);
 
 /* Renders q (its view replaced by each tile's) at every tile of e into mb,
  * leaving fully transparent tiles out, and fills *stats. The first error
- * stops every thread and is returned naming the tile; mb should then be
- * discarded. */
+ * (or e->stop) stops every thread and is returned naming the tile; mb
+ * should then be discarded. */
 int mbtiles_export(renderer *r, const struct render_request *q, const struct mbtiles_export *e,
                    mbtiles *mb, struct mbtiles_stats *stats);
 

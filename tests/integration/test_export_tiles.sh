@@ -115,6 +115,21 @@ code=0
 check "unwritable output: exit 2" "$code" 2
 check_true "unwritable output: the message names --output" 'grep -q -- "--output: .*no/such/d.mbtiles" "$TMP/err"'
 
+# Interrupted (Ctrl-C): no file, no temporary file. z 11-19 would take minutes.
+"$POSBON" export-tiles "$DB" -o "$TMP/int.mbtiles" --layers heatmap+mahallas --zooms 11-19 \
+	--max-tiles 1000000 >/dev/null 2>"$TMP/err" &
+EPID=$!
+for _ in $(seq 1 200); do
+	ls "$TMP" | grep -q "int.mbtiles.tmp-" && grep -q "tiles (" "$TMP/err" && break
+	sleep 0.05
+done
+kill -INT "$EPID"
+code=0
+wait "$EPID" || code=$?
+check "an interrupted export fails" "$code" 1
+check_true "it says so" 'grep -q "interrupted after [0-9]* of [0-9]* tiles" "$TMP/err"'
+check "it leaves no file" "$(ls "$TMP" | grep -c "^int.mbtiles")" 0
+
 if command -v gdalinfo >/dev/null; then
 	check_true "GDAL's MBTiles driver reads the export" \
 		'gdalinfo "$TMP/district.mbtiles" | grep -q "Driver: MBTiles"'

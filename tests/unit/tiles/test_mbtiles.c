@@ -269,6 +269,30 @@ static void test_export_stores_the_renderers_tiles_and_skips_empty_ones(void **s
 	sqlite3_close(db);
 }
 
+static void test_a_stopped_export_is_refused_and_discarded(void **state)
+{
+	struct testutil_rendered *f = *state;
+	char path[700];
+	mbtiles *mb;
+	struct mbtiles_stats stats;
+	atomic_int stop = 1;
+	struct render_request q = {.layers = RENDER_MAHALLAS};
+	struct mbtiles_export e = {.minzoom = 12,
+	                           .maxzoom = 13,
+	                           .bounds = {69.2, 41.25, 69.3, 41.35},
+	                           .tile_px = TILE_SIZE,
+	                           .threads = 2,
+	                           .stop = &stop};
+	dataset_filter_all(&q.filter);
+	testutil_path(path, sizeof path, f->dir, "stopped.mbtiles");
+	assert_int_equal(mbtiles_create(path, &mb), 0);
+	assert_int_equal(mbtiles_export(f->r, &q, &e, mb, &stats), ERR_IO);
+	assert_non_null(strstr(err_msg(), "interrupted after 0 of"));
+	assert_int_equal(stats.written + stats.empty, 0);
+	mbtiles_discard(mb);
+	assert_int_equal(files_starting(f->dir, "stopped.mbtiles"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +300,7 @@ int main(void)
 	    cmocka_unit_test(test_failures_leave_no_file_and_keep_the_old_one),
 	    cmocka_unit_test(test_bad_zooms_are_refused),
 	    cmocka_unit_test(test_export_stores_the_renderers_tiles_and_skips_empty_ones),
+	    cmocka_unit_test(test_a_stopped_export_is_refused_and_discarded),
 	};
 	return cmocka_run_group_tests(tests, setup, testutil_rendered_close);
 }
