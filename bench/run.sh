@@ -21,6 +21,8 @@
 #                   page and the atlas (overview + 40 mahallas): time and size
 #   gistar          Gi* on a 2,000 x 2,000 grid (build/bench_gistar, one thread)
 #                   against spdep::localG on the same grid in R (r-cran-spdep)
+#   mbtiles         posbon export-tiles of the sample district's heatmap+mahallas,
+#                   z 11-17, on 1 and 2 threads and @2x: tiles per second
 # The server sections need wrk, nginx, curl and python3 (scripts/install-deps.sh
 # bench) and talk to 127.0.0.1 only; perf, when present, profiles posbon in
 # serve-cached (POSBON_BENCH_PERF=0 skips it).
@@ -33,7 +35,7 @@ POSBON=$BUILD/posbon
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 N=${POSBON_BENCH_OFFENCES:-1000000}
 DATA=${POSBON_BENCH_DATA:-$HERE/../shared/data}
-SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency print gistar}
+SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency print gistar mbtiles}
 TILES_NYC=${POSBON_BENCH_TILES:-40}   # tiles per zoom, NYC shootings
 TILES_GEN=${POSBON_BENCH_TILES_GEN:-20} # tiles per zoom, generated offences (up to seconds each)
 MS_DRAWS=${POSBON_BENCH_MS_DRAWS:-40} # map2img -c N
@@ -855,6 +857,39 @@ if want gistar; then
 	else
 		echo "| R spdep | (not installed: scripts/install-deps.sh bench) | | |"
 	fi
+fi
+
+# ---------------------------------------------------------------------------
+# posbon export-tiles: every tile of the sample district at z 11-17 into one
+# MBTiles file, the median of 3 runs per row; tiles/s counts the rendered
+# tiles (written and empty) over the export alone, seconds the whole process.
+if want mbtiles; then
+	"$POSBON" sample "$W/mbt.sqlite" --end 2026-11-25 >/dev/null
+	l0=$(load)
+	mbtiles_row() { # label args...
+		label=$1
+		shift
+		for i in 1 2 3; do
+			measure "$POSBON" export-tiles "$W/mbt.sqlite" -o "$W/mbt.mbtiles" \
+				--layers heatmap+mahallas --zooms 11-17 "$@" >"$W/mbt_time"
+			echo "$(sed -n 's/.*(\([0-9]*\) tiles\/s.*/\1/p' "$W/out") $(cat "$W/mbt_time")"
+		done | sort -n | sed -n 2p >"$W/mbt_row"
+		tiles=$(sed -n 's/.*: \([0-9]*\) tiles written, \([0-9]*\) empty.*/\1 + \2/p' "$W/out")
+		bytes=$(stat -c %s "$W/mbt.mbtiles")
+		awk -v l="$label" -v t="$tiles" -v b="$bytes" '{
+			printf "| %s | %s | **%s** | %s | %s | %.1f |\n", l, t, $1, $2, $3, b / 1048576 }' "$W/mbt_row"
+	}
+	{
+		mbtiles_row "256 px, 1 thread" --threads 1
+		mbtiles_row "256 px, 2 threads" --threads 2
+		mbtiles_row "512 px (--scale 2), 2 threads" --threads 2 --scale 2
+	} >"$W/mbt_rows"
+	echo
+	echo "MBTiles: posbon export-tiles of the sample district (posbon sample, 20 000 offences, 40 mahallas), heatmap+mahallas, z 11-17, median of 3 runs, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo
+	echo "| export | tiles (written + empty) | tiles/s | seconds | peak MiB | size MiB |"
+	echo "|---|---|---|---|---|---|"
+	cat "$W/mbt_rows"
 fi
 echo
 echo "load average at the end: $(load)"

@@ -1,27 +1,44 @@
 /*
- * posbon render, export-density and print: one picture of any layers, for a
- * tile or a box, to a PNG file (the same rendering the server's tiles go
- * through), the density grid as a GeoTIFF, and printed maps.
+ * posbon render, export-density, export-tiles and print: one picture of any
+ * layers, for a tile or a box, to a PNG file (the same rendering the
+ * server's tiles go through), the density grid as a GeoTIFF, the tiles of
+ * the district as one MBTiles file, and printed maps.
  */
 #include "backtestopts.h"
 #include "commands.h"
 #include "densityexport.h"
 #include "err.h"
 #include "filteropts.h"
+#include "mbtiles.h"
 #include "opts.h"
 #include "print.h"
 #include "render.h"
 #include "store.h"
+#include "tilemath.h"
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef POSBON_STYLE_DEFAULT
 #define POSBON_STYLE_DEFAULT "styles/default.json"
 #endif
+
+/* The rows of the commands that draw layers as the tile server does: the
+ * filters, the heatmap's bandwidth and the style. */
+/* clang-format off */
+#define PICTURE_OPTIONS(fo, bandwidth, style_path)                                           \
+	FILTER_OPTIONS(fo),                                                                   \
+	{"bandwidth", OPT_DOUBLE, &(bandwidth), "METRES", "heatmap bandwidth (style default)", \
+	 10, 20000, 0},                                                                       \
+	{"style", OPT_STRING, &(style_path), "FILE", "style file (styles/default.json)",       \
+	 0, 0, 0}
+/* clang-format on */
 
 static int write_file(const char *path, const unsigned char *data, size_t len)
 {
@@ -77,10 +94,7 @@ int cmd_render(int argc, char **argv)
 	    {"scale", OPT_LONG, &scale, "N", "device pixels per pixel: 2 for retina tiles", 1, 4,
 	     0},
 	    {"output", OPT_STRING, &out, "FILE", "the PNG to write (required)", 0, 0, 'o'},
-	    FILTER_OPTIONS(fo),
-	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
-	     20000, 0},
-	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    PICTURE_OPTIONS(fo, bandwidth, style_path),
 	    {0},
 	};
 	const char *pos[1];
@@ -360,6 +374,201 @@ int cmd_print(int argc, char **argv)
 out:
 	free(res.data);
 	backtest_free(&bt);
+	renderer_free(r);
+	store_close(st);
+	return rc;
+}
+
+/* "11-16" or "14" into the zooms of an export. */
+static int parse_zooms(const char *text, int *minzoom, int *maxzoom)
+{
+	int len = 0;
+	if (sscanf(text, "%d-%d%n", minzoom, maxzoom, &len) != 2 || text[len]) {
+		len = 0;
+		if (sscanf(text, "%d%n", minzoom, &len) != 1 || text[len])
+			return err_set(ERR_INVALID, "--zooms '%s': expected Z-Z, e.g. 11-16", text);
+		*maxzoom = *minzoom;
+	}
+	if (*minzoom < 0 || *maxzoom > TILE_MAX_ZOOM)
+		return err_set(ERR_INVALID, "--zooms '%s': zooms are 0 to %d", text, TILE_MAX_ZOOM);
+	if (*minzoom > *maxzoom)
+		return err_set(ERR_INVALID, "--zooms '%s': the first zoom is above the last", text);
+	return 0;
+}
+
+/* A day in the district's time zone, "-" for no time. */
+static void local_day(const dataset *ds, int64_t utc, char *out, size_t n)
+{
+	if (utc == STORE_NO_TIME) {
+		snprintf(out, n, "-");
+		return;
+	}
+	time_t t = (time_t)(utc + tz_offset_at(dataset_zone(ds), utc));
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+/* The description of an export's metadata: layers, filter, period and when. */
+static void describe_export(const dataset *ds, const char *layers, const struct filter_opts *fo,
+                            const struct dataset_filter *f, char *out, size_t n)
+{
+	const char *names[] = {"from", "to", "hours", "weekdays", "categories", "services"};
+	const char *values[] = {fo->text.from,     fo->text.to,         fo->text.hours,
+	                        fo->text.weekdays, fo->text.categories, fo->text.services};
+	char filter[1024] = "", from[16], to[16], now[32];
+	size_t used = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (values[i] && *values[i] && used < sizeof filter)
+			used += (size_t)snprintf(filter + used, sizeof filter - used, "%s%s %s",
+			                         used ? ", " : "", names[i], values[i]);
+	int64_t first, last;
+	dataset_time_range(ds, &first, &last);
+	local_day(ds, f->from != STORE_NO_TIME ? f->from : first, from, sizeof from);
+	local_day(ds, f->to != STORE_NO_TIME ? f->to : last, to, sizeof to);
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(out, n, "layers %s; filter: %s; period %s to %s (%s); generated %s by posbon",
+	         layers, used ? filter : "none", from, to, tz_name(dataset_zone(ds)), now);
+}
+
+/* Set by SIGINT and SIGTERM during an export: it stops, leaving no file. */
+static atomic_int export_stop;
+
+static void stop_export(int sig)
+{
+	(void)sig;
+	atomic_store(&export_stop, 1);
+}
+
+/* Progress on stderr, a line rewritten at each whole percent. */
+static void show_progress(void *ctx, long long done, long long total)
+{
+	int *shown = ctx, percent = (int)(100 * done / total);
+	if (percent == *shown && done < total)
+		return;
+	*shown = percent;
+	fprintf(stderr, "\rexport-tiles: %lld of %lld tiles (%d%%)%s", done, total, percent,
+	        done == total ? "\n" : "");
+}
+
+int cmd_export_tiles(int argc, char **argv)
+{
+	const char *out = NULL, *layers = NULL, *zooms = "11-16", *bbox = NULL, *name = NULL;
+	const char *style_path = POSBON_STYLE_DEFAULT;
+	struct filter_opts fo = {0};
+	long scale = 1, max_tiles = 100000, threads = 0;
+	double bandwidth = 0;
+	const struct opt table[] = {
+	    {"output", OPT_STRING, &out, "FILE", "the MBTiles file to write (required)", 0, 0, 'o'},
+	    {"layers", OPT_STRING, &layers, "LAYERS",
+	     "layers joined by +, as posbon render draws them (required)", 0, 0, 0},
+	    {"zooms", OPT_STRING, &zooms, "Z-Z", "zoom levels, e.g. 11-16 (the default) or 14", 0,
+	     0, 0},
+	    {"bbox", OPT_STRING, &bbox, "W,S,E,N", "lon/lat box (default: the district's extent)",
+	     0, 0, 0},
+	    {"scale", OPT_LONG, &scale, "N", "device pixels per pixel: 2 for 512-px tiles", 1, 4,
+	     0},
+	    {"max-tiles", OPT_LONG, &max_tiles, "N", "refuse exports of more tiles (100000)", 1,
+	     1e9, 0},
+	    {"threads", OPT_LONG, &threads, "N", "rendering threads (default: the cores)", 1, 256,
+	     0},
+	    {"name", OPT_STRING, &name, "TEXT", "the tile set's name (posbon LAYERS)", 0, 0, 0},
+	    PICTURE_OPTIONS(fo, bandwidth, style_path),
+	    {0},
+	};
+	const char *pos[1];
+	int npos, rc, shown = -1;
+	store *st = NULL;
+	renderer *r = NULL;
+	mbtiles *mb = NULL;
+	struct render_request q = {0};
+	struct mbtiles_export e = {.progress = show_progress, .progress_ctx = &shown};
+	struct mbtiles_stats stats;
+	long long total;
+	char description[2048], default_name[256];
+	struct timespec t0, t1;
+
+	rc = opts_parse("export-tiles",
+	                "DB -o FILE --layers LAYERS [--zooms Z-Z] [--bbox W,S,E,N] [filters]",
+	                "Renders every tile of the district at the zooms into one MBTiles 1.3 "
+	                "file for\nQGIS, GDAL and offline viewers; fully transparent tiles are "
+	                "left out.",
+	                table, argc, argv, pos, 1, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (npos != 1 || !out || !layers)
+		return err_set(ERR_INVALID, "export-tiles needs DB, --layers and -o FILE (see "
+		                            "posbon export-tiles --help)");
+	if ((rc = render_layers_parse(layers, &q.layers)) < 0 ||
+	    (rc = parse_zooms(zooms, &e.minzoom, &e.maxzoom)) < 0 ||
+	    (bbox && (rc = parse_bbox(bbox, e.bounds)) < 0))
+		return rc;
+	e.tile_px = TILE_SIZE * (int)scale;
+	e.threads = threads ? (int)threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	e.threads = e.threads < 1 ? 1 : e.threads;
+	q.bandwidth = bandwidth;
+	if ((rc = store_open(pos[0], 0, &st)) < 0)
+		return rc;
+	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
+	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0)
+		goto out;
+	if (!bbox) {
+		double m[4];
+		dataset_extent(renderer_dataset(r), m);
+		tile_merc_to_lonlat(m[0], m[1], &e.bounds[0], &e.bounds[1]);
+		tile_merc_to_lonlat(m[2], m[3], &e.bounds[2], &e.bounds[3]);
+	}
+	if ((rc = mbtiles_count(&e, &total)) < 0) {
+		rc = err_set(rc, "--bbox: %s", err_msg());
+		goto out;
+	}
+	if (total > max_tiles) {
+		rc = err_set(ERR_INVALID,
+		             "--max-tiles: zooms %d-%d of this box make %lld tiles, more than %ld; "
+		             "ask for fewer --zooms or a smaller --bbox",
+		             e.minzoom, e.maxzoom, total, max_tiles);
+		goto out;
+	}
+	if ((rc = mbtiles_create(out, &mb)) < 0) {
+		rc = err_set(ERR_INVALID, "--output: %s", err_msg());
+		goto out;
+	}
+	describe_export(renderer_dataset(r), layers, &fo, &q.filter, description,
+	                sizeof description);
+	snprintf(default_name, sizeof default_name, "posbon %s", layers);
+	struct mbtiles_meta meta = {.name = name ? name : default_name,
+	                            .description = description,
+	                            .attribution = "posbon",
+	                            .bounds = {e.bounds[0], e.bounds[1], e.bounds[2], e.bounds[3]},
+	                            .minzoom = e.minzoom,
+	                            .maxzoom = e.maxzoom};
+	struct sigaction stop = {.sa_handler = stop_export}, old_int, old_term;
+	sigemptyset(&stop.sa_mask);
+	sigaction(SIGINT, &stop, &old_int);
+	sigaction(SIGTERM, &stop, &old_term);
+	e.stop = &export_stop;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = mbtiles_export(r, &q, &e, mb, &stats)) < 0) {
+		mbtiles_discard(mb);
+		if (shown >= 0)
+			fputc('\n', stderr); /* end the progress line before the message */
+	} else
+		rc = mbtiles_finish(mb, &meta);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (rc < 0)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%s: %lld tiles written, %lld empty skipped, %zu bytes, zooms %d-%d, %.1f s (%.0f "
+	       "tiles/s on %d thread%s)\n",
+	       out, stats.written, stats.empty, stats.bytes, e.minzoom, e.maxzoom, seconds,
+	       (double)(stats.written + stats.empty) / seconds, e.threads,
+	       e.threads == 1 ? "" : "s");
+out:
 	renderer_free(r);
 	store_close(st);
 	return rc;

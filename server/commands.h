@@ -12,6 +12,7 @@ int cmd_import(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_export_density(int argc, char **argv);
+int cmd_export_tiles(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);

@@ -113,6 +113,7 @@ static const struct command commands[] = {
     {"sample", cmd_sample, "generate a realistic sample district"},
     {"render", cmd_render, "draw layers into a PNG"},
     {"export-density", cmd_export_density, "write the density grid as a GeoTIFF"},
+    {"export-tiles", cmd_export_tiles, "write the map's tiles as one MBTiles file"},
     {"print", cmd_print, "print a district or mahalla map as a PDF"},
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
     {"token", cmd_token, "add or revoke API and viewer tokens"},

@@ -58,6 +58,18 @@ long testutil_count(sqlite3 *db, const char *sql);
  * the failing step (err_msg() says which), for cmocka setups. */
 int testutil_sample_store(const char *dir, long offences, int mahallas, store **out);
 
+/* testutil_sample_store() with a renderer of the default style of
+ * $POSBON_SOURCE_DIR, for cmocka group setup/teardown: *state becomes a
+ * struct testutil_rendered (NULL when the setup fails, err_msg() printed). */
+struct testutil_rendered {
+	char *dir;
+	store *st;
+	renderer *r;
+};
+
+int testutil_rendered_open(void **state, long offences, int mahallas);
+int testutil_rendered_close(void **state);
+
 /* Little-endian WKB of the lon/lat box x0..x1 by y0..y1 as a Polygon into
  * buf (at least 93 bytes); returns its length. */
 size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1);
