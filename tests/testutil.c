@@ -185,6 +185,36 @@ int testutil_sample_store(const char *dir, long offences, int mahallas, store **
 	return sample_generate(*out, &o, &rep);
 }
 
+int testutil_renderer_open(void **state, long offences, int mahallas)
+{
+	struct testutil_renderer *f = calloc(1, sizeof *f);
+	const char *src = getenv("POSBON_SOURCE_DIR");
+	char style[1024];
+	*state = f;
+	if (!f || !src)
+		return -1;
+	snprintf(style, sizeof style, "%s/styles/default.json", src);
+	f->dir = testutil_tmpdir();
+	if (testutil_sample_store(f->dir, offences, mahallas, &f->st) < 0 ||
+	    renderer_open(f->st, style, NULL, &f->r) < 0) {
+		fprintf(stderr, "setup: %s\n", err_msg());
+		return -1;
+	}
+	return 0;
+}
+
+int testutil_renderer_close(void **state)
+{
+	struct testutil_renderer *f = *state;
+	if (!f)
+		return 0;
+	renderer_free(f->r);
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
 size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1)
 {
 	const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};

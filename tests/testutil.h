@@ -74,6 +74,18 @@ void testutil_l_district(store *st);
 void testutil_put_offence(store *st, const char *id, double lon, double lat, int64_t from,
                           int64_t to, const char *category);
 
+/* The fixture of rendering tests: a sample store of offences and mahallas
+ * in a temporary folder, and a renderer on it in styles/default.json. As a
+ * cmocka group setup, *state becomes a struct testutil_renderer (setup
+ * fails without POSBON_SOURCE_DIR); the teardown frees it all. */
+struct testutil_renderer {
+	char *dir;
+	store *st;
+	renderer *r;
+};
+int testutil_renderer_open(void **state, long offences, int mahallas);
+int testutil_renderer_close(void **state);
+
 /* PNG bytes decoded by Cairo's own reader (an image surface; destroy it);
  * fails the test on bytes that are not a PNG. */
 cairo_surface_t *testutil_png_decode(const unsigned char *png, size_t len);
