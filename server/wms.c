@@ -594,7 +594,43 @@ static void put_operation(FILE *f, const char *op, const char *const *formats, c
 	fprintf(f, "        <DCPType><HTTP><Get><OnlineResource xlink:type=\"simple\" "
 	           "xlink:href=\"");
 	put_escaped(f, url);
-	fprintf(f, "?\"/></Get></HTTP></DCPType>\n      </%s>\n", op);
+	fprintf(f, "\"/></Get></HTTP></DCPType>\n      </%s>\n", op);
+}
+
+/* The operations' URL: the service's, "?", and the vendor parameters the
+ * capabilities were asked with, percent-encoded, each followed by '&'. A
+ * client that connects with filters in its URL (QGIS keeps what the
+ * connection's URL holds only for GetCapabilities) thus keeps them for
+ * every map it asks for. */
+static char *operations_url(struct http_request *rq, const char *base)
+{
+	static const char *const vendor[] = {
+	    "from",  "to",   "hours", "weekdays", "categories", "services", "bandwidth", "metric",
+	    "shift", "date", "share", "cell",     "target",     "visits",   "weeks",     "band"};
+	char *url = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&url, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "%s?", base);
+	for (size_t i = 0; i < sizeof vendor / sizeof vendor[0]; i++) {
+		const char *v = http_arg(rq, vendor[i]);
+		if (!v)
+			continue;
+		fprintf(f, "%s=", vendor[i]);
+		for (; *v; v++)
+			if (strchr("-_.~,:", *v) || (*v >= '0' && *v <= '9') ||
+			    ((*v | 0x20) >= 'a' && (*v | 0x20) <= 'z'))
+				fputc(*v, f);
+			else
+				fprintf(f, "%%%02X", (unsigned char)*v);
+		fputc('&', f);
+	}
+	if (fclose(f) != 0) {
+		free(url);
+		return NULL;
+	}
+	return url;
 }
 
 static int get_capabilities(struct http_request *rq, int v111)
@@ -617,12 +653,17 @@ static int get_capabilities(struct http_request *rq, int v111)
 	         proto && strcmp(proto, "https") == 0 ? "https" : "http",
 	         host ? host : "localhost");
 	snprintf(crs_utm, sizeof crs_utm, "EPSG:%d", utm_epsg);
+	char *op_url = operations_url(rq, url);
+	if (!op_url)
+		return http_reply_error(rq, 500, NULL, "wms: out of memory for the capabilities");
 	const char *crs_tag = v111 ? "SRS" : "CRS";
 	char *data = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&data, &len);
-	if (!f)
+	if (!f) {
+		free(op_url);
 		return http_reply_error(rq, 500, NULL, "wms: out of memory for the capabilities");
+	}
 	if (v111)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<WMT_MS_Capabilities "
 		      "version=\"1.1.1\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n",
@@ -655,9 +696,10 @@ static int get_capabilities(struct http_request *rq, int v111)
 	const char *caps[] = {v111 ? "application/vnd.ogc.wms_xml" : "text/xml", NULL};
 	const char *maps[] = {"image/png", NULL};
 	const char *infos[] = {"application/json", "text/plain", NULL};
-	put_operation(f, "GetCapabilities", caps, url);
-	put_operation(f, "GetMap", maps, url);
-	put_operation(f, "GetFeatureInfo", infos, url);
+	put_operation(f, "GetCapabilities", caps, op_url);
+	put_operation(f, "GetMap", maps, op_url);
+	put_operation(f, "GetFeatureInfo", infos, op_url);
+	free(op_url);
 	fprintf(f, "    </Request>\n    <Exception><Format>%s</Format></Exception>\n",
 	        v111 ? "application/vnd.ogc.se_xml" : "XML");
 	fprintf(f, "    <Layer>\n      <Title>posbon</Title>\n");

@@ -71,6 +71,13 @@ assert \"EPSG:4326\" in srs and \"$UTM\" in srs
 assert r.find(\"Capability/Layer/LatLonBoundingBox\") is not None
 "'
 
+check "filters in the connection's URL stay in the operations' URLs" "$(curl -s -u "$B" "$W?SERVICE=WMS&REQUEST=GetCapabilities&from=2026-01-01&categories=theft,robbery&hours=20-08" | python3 -c "
+import sys, xml.etree.ElementTree as ET
+ns = {'w': 'http://www.opengis.net/wms', 'x': 'http://www.w3.org/1999/xlink'}
+r = ET.fromstring(sys.stdin.buffer.read())
+print(r.find('w:Capability/w:Request/w:GetMap/w:DCPType/w:HTTP/w:Get/w:OnlineResource', ns).get('{http://www.w3.org/1999/xlink}href'))")" \
+	"$W?from=2026-01-01&hours=20-08&categories=theft,robbery&"
+
 # the busiest spot and its z15 tile
 set -- $(sql "$DB" "SELECT round(ST_X(geom), 4), round(ST_Y(geom), 4) FROM offences WHERE geom IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1" | tr '|' ' ')
 CLON=$1 CLAT=$2
