@@ -80,8 +80,10 @@ static int exception_reply(struct http_request *rq, unsigned status, const char 
 	char *data = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&data, &len);
-	if (!f)
+	if (!f) {
+		rq->error_reply = NULL; /* the JSON answer, not this one again */
 		return http_reply_error(rq, 500, NULL, "wms: out of memory for an exception");
+	}
 	fprintf(f,
 	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ServiceExceptionReport "
 	        "version=\"%s\"%s>\n  <ServiceException",
