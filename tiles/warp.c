@@ -16,9 +16,10 @@
 #include <stdlib.h>
 
 /* Pixels of Mercator picture around the target's reach, for the bilinear
- * reads at its edge, and the largest side of that picture. */
-#define PAD     2
-#define MAX_SRC 6144
+ * reads at its edge, and the most pixels of that picture: the kernel
+ * density's grid limit (kde.h), the pixels of a 4096 x 4096 target. */
+#define PAD            2
+#define MAX_SRC_PIXELS (4096.0 * 4096.0)
 
 int warp_to_merc(const struct warp_target *t, double *x, double *y, size_t n)
 {
@@ -94,7 +95,7 @@ static void resample(cairo_surface_t *src, const struct view *v, const struct wa
 }
 
 /* The Mercator view over the nodes' box at no coarser a resolution than
- * the target's (and no larger than MAX_SRC a side). */
+ * the target's, unless that takes more than MAX_SRC_PIXELS. */
 static int source_view(const struct warp_target *t, const double *nx, const double *ny, size_t n,
                        struct view *v)
 {
@@ -106,9 +107,9 @@ static int source_view(const struct warp_target *t, const double *nx, const doub
 		b[3] = fmax(b[3], ny[k]);
 	}
 	double res = fmin((b[2] - b[0]) / t->width, (b[3] - b[1]) / t->height);
-	double side = fmax(b[2] - b[0], b[3] - b[1]) / res + 2 * PAD;
-	if (side > MAX_SRC)
-		res *= side / MAX_SRC;
+	double area = ((b[2] - b[0]) / res + 2 * PAD + 1) * ((b[3] - b[1]) / res + 2 * PAD + 1);
+	if (area > MAX_SRC_PIXELS)
+		res *= sqrt(area / MAX_SRC_PIXELS) * 1.01; /* the padding does not shrink */
 	int w = (int)ceil((b[2] - b[0]) / res) + 2 * PAD,
 	    h = (int)ceil((b[3] - b[1]) / res) + 2 * PAD;
 	return view_for_merc(b[0] - PAD * res, b[3] - h * res + PAD * res, b[0] + (w - PAD) * res,

@@ -4,12 +4,11 @@
  * The renderer draws in Web Mercator only: its shapes, densities and
  * symbols live there. A picture asked for in longitude/latitude (plate
  * carrée, EPSG:4326 / CRS:84) or in a UTM zone is drawn in Web Mercator over
- * the area the target covers, at no coarser a resolution than the target's,
- * and resampled: each target pixel's centre is mapped to Mercator (exactly
- * at nodes WARP_STEP pixels apart, bilinearly between them) and read from
- * the Mercator picture bilinearly. A Mercator target with square pixels is
- * drawn directly, as a tile is, so its pixels are the tiles' pixels.
- * docs/api.md ("WMS") states what the resampling costs in accuracy.
+ * the area the target covers, at no coarser a resolution than the target's
+ * (up to a 4096 x 4096 picture), and resampled: each target pixel's centre is mapped to Mercator
+ * (exactly at nodes WARP_STEP pixels apart, bilinearly between them) and read from the Mercator
+ * picture bilinearly. A Mercator target with square pixels is drawn directly, as a tile is, so its
+ * pixels are the tiles' pixels. docs/api.md ("WMS") states what the resampling costs in accuracy.
  *
  * Threading: re-entrant with one renderer (render.h); a UTM target opens
  * its own PROJ context for the call.
