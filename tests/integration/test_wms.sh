@@ -180,6 +180,11 @@ check "BGCOLOR under an opaque map" "$(corner "$TMP/bg.png")" "16 32 48 255"
 curl -s -u "$B" -o "$TMP/bgw.png" "$W?$MAP&VERSION=1.3.0&LAYERS=mahallas&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=64"
 check "white by default (TRANSPARENT is FALSE by default)" "$(corner "$TMP/bgw.png")" "255 255 255 255"
 
+# the largest map in a resampled frame stays within the density's grid limit
+check "a 4096 x 4096 heatmap in CRS:84" "$(curl -s -u "$B" "$W?$MAP&VERSION=1.3.0&LAYERS=heatmap&CRS=CRS:84&BBOX=$BOX84&WIDTH=4096&HEIGHT=4096&TRANSPARENT=TRUE" | python3 -c "
+import struct, sys
+d = sys.stdin.buffer.read(); print(d[:4] == b'\x89PNG' and struct.unpack('>II', d[16:24]))")" "(4096, 4096)"
+
 # GetFeatureInfo on an offence's point, through the same filter
 set -- $(sql "$DB" "SELECT external_id, ST_X(geom), ST_Y(geom), category, mahalla_code FROM offences WHERE geom IS NOT NULL AND occurred_from >= strftime('%s', '2025-08-01') ORDER BY id LIMIT 1" | tr '|' ' ')
 OID=$1 OLON=$2 OLAT=$3 OCAT=$4 OMAH=$5
