@@ -368,28 +368,22 @@ static json_t *counts_json(const dataset *ds, const double *counts, size_t n, in
 	return a;
 }
 
-static int mahalla_figures(struct http_request *rq)
+json_t *api_mahalla_figures(store *st, const dataset *ds, const char *code,
+                            const struct dataset_filter *f)
 {
-	struct app *app = rq->app;
-	const char *code = rq->path + strlen("/api/mahallas/");
-	const dataset *ds = renderer_dataset(app->r);
-	store *st = routes_store(app);
-	struct render_request q = {0};
 	sqlite3_stmt *s = NULL;
-	int reply;
-	if (!st)
-		return http_reply_error(rq, 503, NULL, "database unavailable");
-	if (routes_filter(rq, ds, &q, &reply))
-		return reply;
 	if (sqlite3_prepare_v2(store_db(st),
 	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
 	                       "inspector FROM mahallas WHERE code = ?1",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return http_reply_error(rq, 500, NULL, "%s", sqlite3_errmsg(store_db(st)));
+	                       -1, &s, NULL) != SQLITE_OK) {
+		err_set(ERR_DB, "%s", sqlite3_errmsg(store_db(st)));
+		return NULL;
+	}
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return http_reply_error(rq, 404, "code", "no mahalla has the code '%s'", code);
+		err_set(ERR_NOTFOUND, "no mahalla has the code '%s'", code);
+		return NULL;
 	}
 	int64_t population =
 	    sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
@@ -401,7 +395,7 @@ static int mahalla_figures(struct http_request *rq)
 	int m = dataset_mahalla_index(ds, code);
 	size_t nc = dataset_category_count(ds), ns = dataset_service_count(ds);
 	double *by_cat = calloc(nc + 1, sizeof *by_cat), *by_svc = calloc(ns + 1, sizeof *by_svc);
-	double total = m >= 0 ? dataset_tally(ds, &q.filter, m, by_cat, by_svc) : 0;
+	double total = m >= 0 ? dataset_tally(ds, f, m, by_cat, by_svc) : 0;
 	json_object_set_new(o, "population",
 	                    population >= 0 ? json_integer(population) : json_null());
 	json_object_set_new(o, "offences", json_real(total));
@@ -409,9 +403,9 @@ static int mahalla_figures(struct http_request *rq)
 	                    population > 0 ? json_real(total * 1000.0 / (double)population)
 	                                   : json_null());
 	/* The period of equal length just before, when the period is bounded. */
-	if (q.filter.from != STORE_NO_TIME && q.filter.to != STORE_NO_TIME && m >= 0) {
-		struct dataset_filter prev = q.filter;
-		int64_t len = q.filter.to - q.filter.from + 1;
+	if (f->from != STORE_NO_TIME && f->to != STORE_NO_TIME && m >= 0) {
+		struct dataset_filter prev = *f;
+		int64_t len = f->to - f->from + 1;
 		prev.from -= len;
 		prev.to -= len;
 		double before = dataset_tally(ds, &prev, m, NULL, NULL);
@@ -426,6 +420,25 @@ static int mahalla_figures(struct http_request *rq)
 	json_object_set_new(o, "by_service", counts_json(ds, by_svc, ns, 1));
 	free(by_cat);
 	free(by_svc);
+	return o;
+}
+
+static int mahalla_figures(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *code = rq->path + strlen("/api/mahallas/");
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = routes_store(app);
+	struct render_request q = {0};
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (routes_filter(rq, ds, &q, &reply))
+		return reply;
+	json_t *o = api_mahalla_figures(st, ds, code, &q.filter);
+	if (!o)
+		return http_reply_error(rq, err_last() == ERR_NOTFOUND ? 404 : 500, "code", "%s",
+		                        err_msg());
 	return reply_value(rq, 200, o);
 }
 
@@ -498,6 +511,37 @@ static int parse_long_arg(struct http_request *rq, const char *name, long lo, lo
 	return 0;
 }
 
+json_t *api_offence_features(store *st, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *features = json_array();
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT external_id, occurred_from, occurred_to, time_precision, "
+	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom), "
+	                       "address FROM offences WHERE id = ?1",
+	                       -1, &s, NULL) == SQLITE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, ids[i]);
+			if (sqlite3_step(s) != SQLITE_ROW)
+				continue;
+			json_t *props = json_pack(
+			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+			    text_or_null(s, 0), "from", column_time(s, 1), "to", column_time(s, 2),
+			    "precision", text_or_null(s, 3), "category", text_or_null(s, 4),
+			    "service", text_or_null(s, 5), "mahalla", text_or_null(s, 6), "status",
+			    text_or_null(s, 7), "address", text_or_null(s, 10));
+			json_array_append_new(
+			    features, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
+			                        "properties", props, "geometry", "type", "Point",
+			                        "coordinates", sqlite3_column_double(s, 8),
+			                        sqlite3_column_double(s, 9)));
+		}
+	}
+	sqlite3_finalize(s);
+	return features;
+}
+
 int api_offences_get(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -531,32 +575,7 @@ int api_offences_get(struct http_request *rq)
 	if (!(p.ids = malloc((size_t)p.limit * sizeof *p.ids)))
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	dataset_each(ds, box, &q.filter, collect_page, &p);
-	sqlite3_stmt *s = NULL;
-	json_t *features = json_array();
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT external_id, occurred_from, occurred_to, time_precision, "
-	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom), "
-	                       "address FROM offences WHERE id = ?1",
-	                       -1, &s, NULL) == SQLITE_OK) {
-		for (size_t i = 0; i < p.n; i++) {
-			sqlite3_reset(s);
-			sqlite3_bind_int64(s, 1, p.ids[i]);
-			if (sqlite3_step(s) != SQLITE_ROW)
-				continue;
-			json_t *props = json_pack(
-			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-			    text_or_null(s, 0), "from", column_time(s, 1), "to", column_time(s, 2),
-			    "precision", text_or_null(s, 3), "category", text_or_null(s, 4),
-			    "service", text_or_null(s, 5), "mahalla", text_or_null(s, 6), "status",
-			    text_or_null(s, 7), "address", text_or_null(s, 10));
-			json_array_append_new(
-			    features, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
-			                        "properties", props, "geometry", "type", "Point",
-			                        "coordinates", sqlite3_column_double(s, 8),
-			                        sqlite3_column_double(s, 9)));
-		}
-	}
-	sqlite3_finalize(s);
+	json_t *features = api_offence_features(st, p.ids, p.n);
 	free(p.ids);
 	json_t *o = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
 	json_object_set_new(o, "next_offset",

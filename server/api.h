@@ -10,6 +10,8 @@
 #include "http.h"
 #include "routes.h"
 
+#include <jansson.h>
+
 int api_meta(struct http_request *rq);
 int api_legend(struct http_request *rq);
 int api_mahallas(struct http_request *rq); /* the list, or /api/mahallas/{code} */
@@ -37,6 +39,13 @@ int api_backtest_chart(struct http_request *rq);
  * page. Returns 0, or 1 after answering 400 naming the field or 500 into
  * *reply. */
 int api_backtest_query(struct http_request *rq, struct backtest *b, int *reply);
+/* The figures of mahalla code under filter f (what GET /api/mahallas/{code}
+ * answers): a new object, or NULL with ERR_NOTFOUND or ERR_DB set. */
+json_t *api_mahalla_figures(store *st, const dataset *ds, const char *code,
+                            const struct dataset_filter *f);
+/* The offences of store ids as GeoJSON Features (what GET /api/offences
+ * lists): a new array; ids not found are left out. */
+json_t *api_offence_features(store *st, const int64_t *ids, size_t n);
 int api_trends(struct http_request *rq); /* emerging hot spot categories as GeoJSON */
 
 #endif

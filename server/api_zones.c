@@ -187,6 +187,16 @@ static int list_zones(struct http_request *rq, store *st)
 	return reply_collection(rq, c.features);
 }
 
+json_t *api_zone_feature(store *st, const char *id)
+{
+	struct collect c = {json_array(), 0, 0};
+	json_t *feature = NULL;
+	if (store_get_zone(st, id, collect_zone, &c) == 0)
+		feature = json_incref(json_array_get(c.features, 0));
+	json_decref(c.features);
+	return feature;
+}
+
 int api_zones_get(struct http_request *rq)
 {
 	store *st = routes_store(rq->app);

@@ -234,6 +234,25 @@ int auth_check_token(store *st, const char *token, struct auth_identity *who)
 	              1, token, who);
 }
 
+int auth_check_basic(store *st, const char *b64, struct auth_identity *who)
+{
+	gnutls_datum_t in = {(unsigned char *)b64, (unsigned)strlen(b64)}, plain = {NULL, 0};
+	/* A token is 67 characters; a longer user name is no reason to decode
+	 * megabytes. */
+	if (in.size > 1024 || gnutls_base64_decode2(&in, &plain) < 0)
+		return err_set(ERR_INVALID, "authorization: Basic credentials are not base64");
+	char text[1024];
+	snprintf(text, sizeof text, "%.*s", (int)plain.size, (const char *)plain.data);
+	gnutls_free(plain.data);
+	const char *colon = strchr(text, ':');
+	if (!colon || strlen(text) != plain.size)
+		return err_set(ERR_INVALID, "authorization: Basic credentials are not user:token");
+	int rc = auth_check_token(st, colon + 1, who);
+	if (rc == 0 && who->role > ROLE_VIEWER)
+		who->role = ROLE_VIEWER;
+	return rc;
+}
+
 int auth_check_session(store *st, const char *session, struct auth_identity *who)
 {
 	return lookup(st,

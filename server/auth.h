@@ -57,6 +57,14 @@ int auth_token_revoke(store *st, const char *name);
 int auth_check_token(store *st, const char *token, struct auth_identity *who);
 int auth_check_session(store *st, const char *session, struct auth_identity *who);
 
+/* Who sends the HTTP Basic credentials b64 (the text after "Basic "):
+ * base64 of "anything:TOKEN", as GIS clients (QGIS, GDAL_HTTP_USERPWD) send
+ * a user and password. The holder gets at most the viewer role: browsers
+ * resend Basic credentials by themselves, so writes keep needing a Bearer
+ * token or a session. ERR_INVALID for bad base64 or no ':', ERR_NOTFOUND
+ * for an unknown token. */
+int auth_check_basic(store *st, const char *b64, struct auth_identity *who);
+
 /* Opens a session for a valid token: the new secret goes to
  * out[AUTH_SECRET_LEN]. */
 int auth_login(store *st, const char *token, struct auth_identity *who, char *out);

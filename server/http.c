@@ -108,13 +108,15 @@ int http_reply_error(struct http_request *rq, unsigned status, const char *field
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (status >= 500)
+		log_msg(LOG_ERROR, rq->id, "%s %s: %s", rq->method, rq->path, msg);
+	if (rq->error_reply)
+		return rq->error_reply(rq, status, field, msg);
 	json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
 	if (o && field)
 		json_object_set_new(o, "field", json_string(field));
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
-	if (status >= 500)
-		log_msg(LOG_ERROR, rq->id, "%s %s: %s", rq->method, rq->path, msg);
 	int rc = http_reply_json(rq, status, text ? text : "{\"error\":\"out of memory\"}");
 	free(text);
 	return rc;

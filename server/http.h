@@ -32,6 +32,10 @@ struct http_request {
 	int role;        /* authenticated role (the app's numbering), 0 for none */
 	unsigned status; /* set by the reply helpers, for the access log */
 	size_t bytes;
+	/* When set, http_reply_error() answers through it with the formatted
+	 * message instead of JSON (the WMS answers errors in XML). */
+	int (*error_reply)(struct http_request *rq, unsigned status, const char *field,
+	                   const char *msg);
 };
 
 /* A handler answers with exactly one of the reply helpers below and returns

@@ -15,6 +15,7 @@
 #include "store.h"
 #include "tilemath.h"
 #include "trends.h"
+#include "wms.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -440,6 +441,8 @@ unsigned routes_authorize(struct http_request *rq, int need)
 	int rc = ERR_NOTFOUND;
 	if (auth && strncmp(auth, "Bearer ", 7) == 0)
 		rc = auth_check_token(st, auth + 7, &who);
+	else if (auth && strncmp(auth, "Basic ", 6) == 0)
+		rc = auth_check_basic(st, auth + 6, &who);
 	else if (session)
 		rc = auth_check_session(st, session, &who);
 	if (rc < 0)
@@ -600,6 +603,8 @@ const struct http_route routes_table[] = {
     {"GET", "/metrics", get_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", get_tile, ROLE_VIEWER},
     {"GET", "/print/", get_print, ROLE_VIEWER},
+    /* The handler authorizes, to send WMS clients a Basic challenge. */
+    {"GET", "/wms", wms_get, ROLE_NONE},
     {"GET", "/", get_static, ROLE_NONE},
     {NULL, NULL, NULL, 0},
 };

@@ -150,6 +150,15 @@ int render_layers_parse(const char *text, unsigned *mask)
 	return 0;
 }
 
+const char *render_layer_name(size_t i, unsigned *bit)
+{
+	if (i >= sizeof layer_names / sizeof layer_names[0])
+		return NULL;
+	if (bit)
+		*bit = layer_names[i].bit;
+	return layer_names[i].name;
+}
+
 /* Heatmap weights of categories the dataset gained since the last call. */
 static void refresh_weights(renderer *r)
 {

@@ -49,6 +49,10 @@ enum render_layer {
  * layers this build draws. ERR_INVALID naming an unknown layer. */
 int render_layers_parse(const char *text, unsigned *mask);
 
+/* The name of layer i, 0 up, and its bit into *bit (may be NULL); NULL
+ * past the last layer. For listing them (WMS capabilities). */
+const char *render_layer_name(size_t i, unsigned *bit);
+
 /* Loads the data of st and the style file at style_path; local hours in the
  * zone tzname (NULL: Asia/Tashkent). *out is new; free with renderer_free().
  * st is only used during the call and by renderer_sync(). */

@@ -33,32 +33,44 @@ int view_for_tile(int z, long x, long y, int tile_px, struct view *out)
 }
 
 int view_for_bbox(double west, double south, double east, double north, int width, int height,
-		  double scale, struct view *out)
+                  double scale, struct view *out)
 {
 	double x0, y0, x1, y1;
-	if (width < 1 || height < 1 || width > 16384 || height > 16384)
-		return err_set(ERR_INVALID, "size %dx%d: width and height must be 1 to 16384",
-			       width, height);
-	if (!(scale > 0 && scale <= 16))
-		return err_set(ERR_INVALID, "scale %g: must be above 0 and at most 16", scale);
 	if (!(west < east && south < north))
-		return err_set(ERR_INVALID, "bbox %g,%g,%g,%g: west must be below east and "
-					    "south below north",
-			       west, south, east, north);
+		return err_set(ERR_INVALID,
+		               "bbox %g,%g,%g,%g: west must be below east and "
+		               "south below north",
+		               west, south, east, north);
 	int rc = tile_lonlat_to_merc(west, south, &x0, &y0);
 	if (rc == 0)
 		rc = tile_lonlat_to_merc(east, north, &x1, &y1);
 	if (rc < 0)
 		return rc;
-	double res = fmax((x1 - x0) / width, (y1 - y0) / height);
+	return view_for_merc(x0, y0, x1, y1, width, height, scale, out);
+}
+
+int view_for_merc(double minx, double miny, double maxx, double maxy, int width, int height,
+                  double scale, struct view *out)
+{
+	if (width < 1 || height < 1 || width > 16384 || height > 16384)
+		return err_set(ERR_INVALID, "size %dx%d: width and height must be 1 to 16384",
+		               width, height);
+	if (!(scale > 0 && scale <= 16))
+		return err_set(ERR_INVALID, "scale %g: must be above 0 and at most 16", scale);
+	if (!(minx < maxx && miny < maxy))
+		return err_set(ERR_INVALID,
+		               "bbox %g,%g,%g,%g: the minimum must be below the "
+		               "maximum on each axis",
+		               minx, miny, maxx, maxy);
+	double res = fmax((maxx - minx) / width, (maxy - miny) / height);
 	out->res = res;
-	out->x0 = (x0 + x1) / 2 - res * width / 2;
-	out->y0 = (y0 + y1) / 2 + res * height / 2;
+	out->x0 = (minx + maxx) / 2 - res * width / 2;
+	out->y0 = (miny + maxy) / 2 + res * height / 2;
 	out->width = width;
 	out->height = height;
 	out->scale = scale;
 	out->zoom = zoom_of(res * scale);
-	out->ground = tile_scale_factor_merc((y0 + y1) / 2);
+	out->ground = tile_scale_factor_merc((miny + maxy) / 2);
 	out->mercator = 1;
 	return 0;
 }

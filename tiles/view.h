@@ -32,7 +32,11 @@ int view_for_tile(int z, long x, long y, int tile_px, struct view *out);
  * Mercator; the box is widened in one direction to keep pixels square) at
  * the given scale. ERR_INVALID for an empty or out-of-range box or size. */
 int view_for_bbox(double west, double south, double east, double north, int width, int height,
-		  double scale, struct view *out);
+                  double scale, struct view *out);
+
+/* The same for a Web Mercator box (metres), widened alike. */
+int view_for_merc(double minx, double miny, double maxx, double maxy, int width, int height,
+                  double scale, struct view *out);
 
 /* Device pixel of a frame position. */
 static inline void view_to_px(const struct view *v, double fx, double fy, double *px, double *py)

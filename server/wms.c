@@ -1,0 +1,778 @@
+/*
+ * wms: parameters by the OGC 06-042 (1.3.0) and 01-068r3 (1.1.1) rules:
+ * names are case-insensitive (libmicrohttpd compares argument names
+ * without case), values are not, except the words TRUE/FALSE. Documents
+ * are written with open_memstream and handed to the reply.
+ */
+#include "wms.h"
+
+#include "api.h"
+#include "api_zones.h"
+#include "err.h"
+#include "routes.h"
+#include "tilemath.h"
+#include "utm.h"
+#include "warp.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_SIZE     4096 /* pixels a side of a GetMap */
+#define TOLERANCE    5    /* pixels around a GetFeatureInfo point */
+#define MAX_FEATURES 100  /* FEATURE_COUNT */
+#define MAX_NEAR     4096 /* offences looked at around a point */
+#define QUERYABLE                                                                                  \
+	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_OFFENCES | RENDER_ZONES)
+
+/* A request's version: 1.3.0 unless the client asks for 1.1.x. */
+static int is_111(struct http_request *rq)
+{
+	const char *v = http_arg(rq, "VERSION");
+	if (!v)
+		v = http_arg(rq, "WMTVER");
+	return v && strncmp(v, "1.1", 3) == 0;
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+}
+
+/* Answers the document written to f (opened on *data, *len) with type. */
+static int reply_stream(struct http_request *rq, unsigned status, const char *type, FILE *f,
+                        char **data, size_t *len, const char *header, const char *value)
+{
+	if (fclose(f) != 0 || !*data) {
+		free(*data);
+		rq->error_reply = NULL;
+		return http_reply_error(rq, 500, NULL, "wms: out of memory for the answer");
+	}
+	return http_reply(rq, status, type, (unsigned char *)*data, *len, "Cache-Control",
+	                  "no-store", header, value, NULL);
+}
+
+/* A ServiceExceptionReport with the exception code (NULL: none). */
+static int exception_reply(struct http_request *rq, unsigned status, const char *code,
+                           const char *msg, const char *header, const char *value)
+{
+	int v111 = is_111(rq);
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	if (!f) {
+		rq->error_reply = NULL; /* the JSON answer, not this one again */
+		return http_reply_error(rq, 500, NULL, "wms: out of memory for an exception");
+	}
+	fprintf(f,
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ServiceExceptionReport "
+	        "version=\"%s\"%s>\n  <ServiceException",
+	        v111 ? "1.1.1" : "1.3.0", v111 ? "" : " xmlns=\"http://www.opengis.net/ogc\"");
+	if (code)
+		fprintf(f, " code=\"%s\"", code);
+	fputs(">", f);
+	put_escaped(f, msg);
+	fputs("</ServiceException>\n</ServiceExceptionReport>\n", f);
+	return reply_stream(rq, status,
+	                    v111 ? "application/vnd.ogc.se_xml" : "text/xml; charset=utf-8", f,
+	                    &data, &len, header, value);
+}
+
+static int exception(struct http_request *rq, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int exception(struct http_request *rq, const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return exception_reply(rq, 400, code, msg, NULL, NULL);
+}
+
+/* The http_request error_reply hook: the vendor parameters' errors (and
+ * any other) as exceptions. */
+static int error_as_exception(struct http_request *rq, unsigned status, const char *field,
+                              const char *msg)
+{
+	return exception_reply(rq, status, status < 500 && field ? "InvalidParameterValue" : NULL,
+	                       msg, NULL, NULL);
+}
+
+/* ---- what every request shares ----------------------------------------- */
+
+/* The district's box in Web Mercator metres: its districts' boundaries, or
+ * where its offences are when it has none; and its UTM zone, picked as
+ * print and the density export pick it. */
+static void district_extent(renderer *r, double merc[4], int *utm_epsg)
+{
+	struct held_shapes *held;
+	const shapes *sh = renderer_shapes_acquire(r, &held);
+	double e[4], lon, lat;
+	dataset_extent(renderer_dataset(r), e);
+	tile_merc_to_lonlat((e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &lon, &lat);
+	*utm_epsg = utm_zone_epsg(lon, lat);
+	size_t n = shapes_count(sh, SHAPES_DISTRICTS);
+	for (size_t i = 0; i < n; i++) {
+		const double *b = shapes_area(sh, SHAPES_DISTRICTS, i)->geom.bbox;
+		for (int k = 0; k < 4; k++)
+			e[k] = i == 0 ? b[k] : k < 2 ? fmin(e[k], b[k]) : fmax(e[k], b[k]);
+	}
+	renderer_shapes_release(r, held);
+	memcpy(merc, e, sizeof e);
+}
+
+struct crs {
+	enum warp_frame frame;
+	int epsg;
+	int lat_first; /* EPSG:4326 in 1.3.0: BBOX is minlat,minlon,maxlat,maxlon */
+};
+
+/* The CRS (SRS in 1.1.1) argument. 0, or 1 after answering. */
+static int parse_crs(struct http_request *rq, int v111, int utm_epsg, struct crs *out, int *reply)
+{
+	const char *name = v111 ? "SRS" : "CRS", *text = http_arg(rq, name);
+	int epsg = 0, len = 0;
+	if (!text || !*text) {
+		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
+		return 1;
+	}
+	*out = (struct crs){WARP_MERCATOR, 3857, 0};
+	if (strcasecmp(text, "CRS:84") == 0) {
+		out->frame = WARP_LONLAT;
+		return 0;
+	}
+	if (sscanf(text, "EPSG:%d%n", &epsg, &len) == 1 && !text[len] &&
+	    (epsg == 3857 || epsg == 4326 || epsg == utm_epsg)) {
+		out->epsg = epsg;
+		out->frame = epsg == 3857 ? WARP_MERCATOR : epsg == 4326 ? WARP_LONLAT : WARP_UTM;
+		out->lat_first = epsg == 4326 && !v111;
+		return 0;
+	}
+	*reply = exception(rq, v111 ? "InvalidSRS" : "InvalidCRS",
+	                   "%s: '%s' is not served (EPSG:3857, EPSG:4326, CRS:84, EPSG:%d)", name,
+	                   text, utm_epsg);
+	return 1;
+}
+
+/* A whole number argument from min to max; missing gives
+ * MissingParameterValue unless *out has a default (>= min). */
+static int int_arg(struct http_request *rq, const char *name, const char *code, int min, int max,
+                   int *out, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	char *end;
+	if (!text && *out >= min)
+		return 0;
+	if (!text || !*text) {
+		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
+		return 1;
+	}
+	long v = strtol(text, &end, 10);
+	if (*end || end == text || v < min || v > max) {
+		*reply = exception(rq, code, "%s: '%s' is not a whole number from %d to %d", name,
+		                   text, min, max);
+		return 1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* The layer list of argument name into *mask. */
+static int layers_arg(struct http_request *rq, const char *name, unsigned *mask, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	if (!text || !*text) {
+		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
+		return 1;
+	}
+	if (render_layers_parse(text, mask) < 0) {
+		*reply = exception(rq, "LayerNotDefined", "%s: %s", name,
+		                   err_msg() + strlen("layers: "));
+		return 1;
+	}
+	return 0;
+}
+
+/* What GetMap and GetFeatureInfo share: the layers, styles, frame, box,
+ * size and posbon's filters. 0, or 1 after answering. */
+static int map_request(struct http_request *rq, int v111, struct render_request *q,
+                       struct warp_target *t, int *reply)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	const char *styles = http_arg(rq, "STYLES"), *bbox = http_arg(rq, "BBOX");
+	double merc[4], b[4];
+	int utm_epsg, len = 0;
+	struct crs crs;
+	district_extent(app->r, merc, &utm_epsg);
+	if (layers_arg(rq, "LAYERS", &q->layers, reply))
+		return 1;
+	/* Each layer has its default style only: STYLES= or "default"s. */
+	for (const char *p = styles; p && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n && !(n == 7 && strncasecmp(p, "default", 7) == 0)) {
+			*reply = exception(rq, "StyleNotDefined",
+			                   "STYLES: '%.*s' is not a style; leave STYLES empty",
+			                   (int)n, p);
+			return 1;
+		}
+		p += n + (p[n] == ',');
+	}
+	if (parse_crs(rq, v111, utm_epsg, &crs, reply))
+		return 1;
+	if (!bbox || !*bbox) {
+		*reply = exception(rq, "MissingParameterValue", "BBOX: missing");
+		return 1;
+	}
+	if (sscanf(bbox, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2], &b[3], &len) != 4 || bbox[len] ||
+	    !(b[0] < b[2] && b[1] < b[3])) {
+		*reply = exception(rq, "InvalidParameterValue",
+		                   "BBOX: '%s' is not minx,miny,maxx,maxy with each minimum below "
+		                   "its maximum",
+		                   bbox);
+		return 1;
+	}
+	int swap = crs.lat_first;
+	*t = (struct warp_target){.frame = crs.frame,
+	                          .epsg = crs.epsg,
+	                          .box = {b[swap], b[!swap], b[2 + swap], b[2 + !swap]}};
+	if (crs.frame == WARP_LONLAT &&
+	    !(t->box[0] >= -180 && t->box[2] <= 180 && t->box[1] >= -90 && t->box[3] <= 90)) {
+		*reply =
+		    exception(rq, "InvalidParameterValue",
+		              "BBOX: '%s' lies beyond the longitudes and latitudes there are%s",
+		              bbox, swap ? " (EPSG:4326 in WMS 1.3.0 is latitude first)" : "");
+		return 1;
+	}
+	if (int_arg(rq, "WIDTH", "InvalidParameterValue", 1, MAX_SIZE, &t->width, reply) ||
+	    int_arg(rq, "HEIGHT", "InvalidParameterValue", 1, MAX_SIZE, &t->height, reply))
+		return 1;
+	const char *exc = http_arg(rq, "EXCEPTIONS");
+	if (exc && strcasecmp(exc, "XML") != 0 && strcmp(exc, "application/vnd.ogc.se_xml") != 0 &&
+	    strcmp(exc, "text/xml") != 0) {
+		*reply = exception(rq, "InvalidParameterValue",
+		                   "EXCEPTIONS: '%s' is not served; exceptions are XML", exc);
+		return 1;
+	}
+	return routes_filter(rq, ds, q, reply) || routes_plan(rq, ds, q, reply) ||
+	       ((q->layers & RENDER_TRENDS) && routes_trends(rq, q, reply));
+}
+
+/* ---- GetMap --------------------------------------------------------------- */
+
+static int get_map(struct http_request *rq, int v111)
+{
+	struct app *app = rq->app;
+	struct render_request q = {0};
+	struct warp_target t;
+	const char *format = http_arg(rq, "FORMAT"), *tr = http_arg(rq, "TRANSPARENT");
+	const char *bg = http_arg(rq, "BGCOLOR");
+	int reply, len = 0;
+	if (map_request(rq, v111, &q, &t, &reply))
+		return reply;
+	if (!format || !*format)
+		return exception(rq, "MissingParameterValue", "FORMAT: missing");
+	/* "image/png; mode=8bit" and the like are PNGs too. */
+	if (strncmp(format, "image/png", 9) != 0 || (format[9] && format[9] != ';'))
+		return exception(rq, "InvalidFormat",
+		                 "FORMAT: '%s' is not served; ask for image/png", format);
+	if (tr && strcasecmp(tr, "TRUE") != 0 && strcasecmp(tr, "FALSE") != 0)
+		return exception(rq, "InvalidParameterValue",
+		                 "TRANSPARENT: '%s' is not TRUE or FALSE", tr);
+	t.opaque = !tr || strcasecmp(tr, "FALSE") == 0;
+	t.background = 0xFFFFFF;
+	if (bg && (sscanf(bg, "0%*[xX]%6x%n", &t.background, &len) != 1 || len != 8 || bg[len]))
+		return exception(rq, "InvalidParameterValue", "BGCOLOR: '%s' is not 0xRRGGBB", bg);
+	unsigned char *png;
+	size_t png_len;
+	if (warp_png(app->r, &q, &t, &png, &png_len) < 0)
+		return err_last() == ERR_INVALID || err_last() == ERR_PROJ
+		           ? exception(rq, "InvalidParameterValue", "BBOX: %s", err_msg())
+		           : http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
+	return http_reply(rq, 200, "image/png", png, png_len, "Cache-Control",
+	                  "private, max-age=10", NULL);
+}
+
+/* ---- GetFeatureInfo ------------------------------------------------------ */
+
+struct near {
+	double x, y; /* the point, Mercator metres */
+	double box[4];
+	struct near_hit {
+		double d;
+		int64_t id;
+	} * hits;
+	size_t n;
+};
+
+static int collect_near(void *ctx, const struct dataset_offence *o)
+{
+	struct near *nr = ctx;
+	if (nr->n < MAX_NEAR)
+		nr->hits[nr->n++] = (struct near_hit){hypot(o->x - nr->x, o->y - nr->y), o->id};
+	return 0;
+}
+
+static int by_distance(const void *a, const void *b)
+{
+	double da = ((const struct near_hit *)a)->d, db = ((const struct near_hit *)b)->d;
+	return (da > db) - (da < db);
+}
+
+/* Appends f to features with its layer's name among its properties. */
+static void add_feature(json_t *features, json_t *f, const char *layer)
+{
+	if (!f)
+		return;
+	json_object_set_new(json_object_get(f, "properties"), "layer", json_string(layer));
+	json_array_append_new(features, f);
+}
+
+static int offences_near(store *st, const dataset *ds, const struct dataset_filter *f,
+                         struct near *nr, int count, json_t *features)
+{
+	nr->n = 0;
+	if (!(nr->hits = malloc(MAX_NEAR * sizeof *nr->hits)))
+		return err_set(ERR_NOMEM, "wms: out of memory for offences");
+	dataset_each(ds, nr->box, f, collect_near, nr);
+	qsort(nr->hits, nr->n, sizeof *nr->hits, by_distance);
+	size_t n = nr->n < (size_t)count ? nr->n : (size_t)count;
+	int64_t ids[MAX_FEATURES];
+	for (size_t i = 0; i < n; i++)
+		ids[i] = nr->hits[i].id;
+	free(nr->hits);
+	json_t *found = api_offence_features(st, ids, n);
+	size_t i;
+	json_t *o;
+	json_array_foreach(found, i, o) add_feature(features, json_incref(o), "offences");
+	json_decref(found);
+	return 0;
+}
+
+/* The areas of kind under the point: a district with its mahallas'
+ * figures summed, a mahalla with its figures. */
+static int areas_under(store *st, const dataset *ds, const shapes *sh, enum shapes_kind kind,
+                       const struct near *nr, const struct dataset_filter *f, const char *layer,
+                       json_t *features)
+{
+	struct shapes_list l = {0};
+	double at[4] = {nr->x, nr->y, nr->x, nr->y};
+	int rc = shapes_find(sh, kind, at, &l);
+	for (size_t k = 0; rc == 0 && k < l.n; k++) {
+		const struct shapes_area *a = shapes_area(sh, kind, l.idx[k]);
+		if (!shapes_rings_contain(&a->geom.band[SHAPES_BANDS - 1], nr->x, nr->y))
+			continue;
+		json_t *props;
+		if (kind == SHAPES_MAHALLAS) {
+			props = api_mahalla_figures(st, ds, a->code, f);
+		} else {
+			double total = 0;
+			for (size_t m = 0; m < shapes_count(sh, SHAPES_MAHALLAS); m++) {
+				const struct shapes_area *ma = shapes_area(sh, SHAPES_MAHALLAS, m);
+				int mi = dataset_mahalla_index(ds, ma->code);
+				if (mi >= 0 && ma->district_code &&
+				    strcmp(ma->district_code, a->code) == 0)
+					total += dataset_tally(ds, f, mi, NULL, NULL);
+			}
+			props = json_pack("{s:s, s:s?, s:s?, s:s?, s:f}", "code", a->code,
+			                  "name_uz", a->name_uz, "name_ru", a->name_ru, "name_en",
+			                  a->name_en, "offences", total);
+		}
+		if (props)
+			add_feature(features,
+			            json_pack("{s:s, s:s, s:o, s:n}", "type", "Feature", "id",
+			                      a->code, "properties", props, "geometry"),
+			            layer);
+	}
+	shapes_list_free(&l);
+	return rc;
+}
+
+static int zones_under(store *st, const shapes *sh, const struct near *nr, int count,
+                       json_t *features)
+{
+	struct shapes_list l = {0};
+	double at[4] = {nr->x, nr->y, nr->x, nr->y};
+	int rc = shapes_find(sh, SHAPES_ZONES, at, &l), n = 0;
+	for (size_t k = 0; rc == 0 && k < l.n && n < count; k++) {
+		const struct shapes_zone *z = shapes_zone(sh, l.idx[k]);
+		if (shapes_rings_contain(&z->geom.band[SHAPES_BANDS - 1], nr->x, nr->y)) {
+			add_feature(features, api_zone_feature(st, z->external_id), "zones");
+			n++;
+		}
+	}
+	shapes_list_free(&l);
+	return rc;
+}
+
+/* The features of the queried layers at the point, in layer order. */
+static int features_at(struct http_request *rq, const struct render_request *q, unsigned query,
+                       struct near *nr, int count, json_t *features)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = routes_store(app);
+	struct held_shapes *held;
+	unsigned bit;
+	const char *name;
+	int rc = 0;
+	if (!st)
+		return err_set(ERR_DB, "the database is not available");
+	const shapes *sh = renderer_shapes_acquire(app->r, &held);
+	for (size_t i = 0; rc == 0 && (name = render_layer_name(i, &bit)); i++) {
+		if (!(query & bit))
+			continue;
+		if (bit == RENDER_OFFENCES)
+			rc = offences_near(st, ds, &q->filter, nr, count, features);
+		else if (bit == RENDER_ZONES)
+			rc = zones_under(st, sh, nr, count, features);
+		else if (bit & (RENDER_MAHALLAS | RENDER_CHOROPLETH))
+			rc = areas_under(st, ds, sh, SHAPES_MAHALLAS, nr, &q->filter, name,
+			                 features);
+		else if (bit == RENDER_DISTRICTS)
+			rc = areas_under(st, ds, sh, SHAPES_DISTRICTS, nr, &q->filter, name,
+			                 features);
+	}
+	renderer_shapes_release(app->r, held);
+	return rc;
+}
+
+/* The features as text: a block per feature, a line per property. */
+static void put_text(FILE *f, json_t *features)
+{
+	size_t i;
+	json_t *feature;
+	if (json_array_size(features) == 0)
+		fputs("no features found\n", f);
+	json_array_foreach(features, i, feature)
+	{
+		json_t *props = json_object_get(feature, "properties"), *v;
+		const char *key;
+		fprintf(f, "%sLayer '%s'\n", i ? "\n" : "",
+		        json_string_value(json_object_get(props, "layer")));
+		json_object_foreach(props, key, v)
+		{
+			if (strcmp(key, "layer") == 0)
+				continue;
+			char *text = json_is_string(v)
+			                 ? NULL
+			                 : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+			fprintf(f, "  %s = %s\n", key, text ? text : json_string_value(v));
+			free(text);
+		}
+	}
+}
+
+static int get_feature_info(struct http_request *rq, int v111)
+{
+	struct render_request q = {0};
+	struct warp_target t;
+	unsigned query;
+	int reply, i = -1, j = -1, count = 1;
+	const char *format = http_arg(rq, "INFO_FORMAT");
+	if (map_request(rq, v111, &q, &t, &reply) || layers_arg(rq, "QUERY_LAYERS", &query, &reply))
+		return reply;
+	if (query & ~q.layers)
+		return exception(rq, "LayerNotDefined",
+		                 "QUERY_LAYERS: '%s' names a layer LAYERS does not",
+		                 http_arg(rq, "QUERY_LAYERS"));
+	if (query & ~(unsigned)QUERYABLE)
+		return exception(rq, "LayerNotQueryable",
+		                 "QUERY_LAYERS: only districts, mahallas, choropleth, offences and "
+		                 "zones answer GetFeatureInfo");
+	int json = !format || strcmp(format, "application/json") == 0 ||
+	           strcmp(format, "application/geo+json") == 0;
+	if (!json && strcmp(format, "text/plain") != 0)
+		return exception(rq, "InvalidFormat",
+		                 "INFO_FORMAT: '%s' is not served; ask for application/json or "
+		                 "text/plain",
+		                 format);
+	if (int_arg(rq, v111 ? "X" : "I", "InvalidPoint", 0, t.width - 1, &i, &reply) ||
+	    int_arg(rq, v111 ? "Y" : "J", "InvalidPoint", 0, t.height - 1, &j, &reply) ||
+	    int_arg(rq, "FEATURE_COUNT", "InvalidParameterValue", 1, MAX_FEATURES, &count, &reply))
+		return reply;
+	/* The point and the corners of the pixels around it, in Mercator. */
+	double px[5] = {i + 0.5, i + 0.5 - TOLERANCE, i + 0.5 + TOLERANCE, i + 0.5 - TOLERANCE,
+	                i + 0.5 + TOLERANCE};
+	double py[5] = {j + 0.5, j + 0.5 - TOLERANCE, j + 0.5 - TOLERANCE, j + 0.5 + TOLERANCE,
+	                j + 0.5 + TOLERANCE};
+	if (warp_to_merc(&t, px, py, 5) < 0)
+		return exception(rq, "InvalidParameterValue", "BBOX: %s", err_msg());
+	struct near nr = {.x = px[0],
+	                  .y = py[0],
+	                  .box = {fmin(px[1], px[3]), fmin(py[3], py[4]), fmax(px[2], px[4]),
+	                          fmax(py[1], py[2])}};
+	json_t *features = json_array();
+	if (features_at(rq, &q, query, &nr, count, features) < 0) {
+		json_decref(features);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	}
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	if (!f) {
+		json_decref(features);
+		return http_reply_error(rq, 500, NULL, "wms: out of memory for the answer");
+	}
+	if (json) {
+		json_t *fc =
+		    json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
+		json_dumpf(fc, f, JSON_COMPACT);
+		json_decref(fc);
+	} else {
+		put_text(f, features);
+		json_decref(features);
+	}
+	return reply_stream(rq, 200,
+	                    json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+	                    f, &data, &len, NULL, NULL);
+}
+
+/* ---- GetCapabilities ------------------------------------------------------ */
+
+static const struct {
+	const char *name, *title;
+} titles[] = {
+    {"districts", "District boundaries"},
+    {"mahallas", "Mahalla boundaries with names"},
+    {"choropleth", "Offences per mahalla (choropleth)"},
+    {"heatmap", "Offence density (heatmap)"},
+    {"offences", "Offences by category"},
+    {"zones", "Patrol zones"},
+    {"tracks", "Patrol GPS tracks"},
+    {"gistar", "Gi* hot and cold spots"},
+    {"hotspots", "Hotspots of a shift"},
+    {"coverage", "Hotspots coloured by patrol coverage"},
+    {"dosage", "Hotspots coloured by patrol dosage"},
+    {"change", "Density change from the previous period"},
+    {"trends", "Emerging hot and cold spots"},
+};
+
+static const char *title_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (strcmp(titles[i].name, name) == 0)
+			return titles[i].title;
+	return name;
+}
+
+/* A BoundingBox element of crs with x and y as that CRS orders its axes. */
+static void put_bbox(FILE *f, int v111, const char *crs, double minx, double miny, double maxx,
+                     double maxy, int digits)
+{
+	fprintf(f,
+	        "      <BoundingBox %s=\"%s\" minx=\"%.*f\" miny=\"%.*f\" maxx=\"%.*f\" "
+	        "maxy=\"%.*f\"/>\n",
+	        v111 ? "SRS" : "CRS", crs, digits, minx, digits, miny, digits, maxx, digits, maxy);
+}
+
+static void put_operation(FILE *f, const char *op, const char *const *formats, const char *url)
+{
+	fprintf(f, "      <%s>\n", op);
+	for (; *formats; formats++)
+		fprintf(f, "        <Format>%s</Format>\n", *formats);
+	fprintf(f, "        <DCPType><HTTP><Get><OnlineResource xlink:type=\"simple\" "
+	           "xlink:href=\"");
+	put_escaped(f, url);
+	fprintf(f, "\"/></Get></HTTP></DCPType>\n      </%s>\n", op);
+}
+
+/* The operations' URL: the service's, "?", and the vendor parameters the
+ * capabilities were asked with, percent-encoded, each followed by '&'. A
+ * client that connects with filters in its URL (QGIS keeps what the
+ * connection's URL holds only for GetCapabilities) thus keeps them for
+ * every map it asks for. */
+static char *operations_url(struct http_request *rq, const char *base)
+{
+	static const char *const vendor[] = {
+	    "from",  "to",   "hours", "weekdays", "categories", "services", "bandwidth", "metric",
+	    "shift", "date", "share", "cell",     "target",     "visits",   "weeks",     "band"};
+	char *url = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&url, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "%s?", base);
+	for (size_t i = 0; i < sizeof vendor / sizeof vendor[0]; i++) {
+		const char *v = http_arg(rq, vendor[i]);
+		if (!v)
+			continue;
+		fprintf(f, "%s=", vendor[i]);
+		for (; *v; v++)
+			if (strchr("-_.~,:", *v) || (*v >= '0' && *v <= '9') ||
+			    ((*v | 0x20) >= 'a' && (*v | 0x20) <= 'z'))
+				fputc(*v, f);
+			else
+				fprintf(f, "%%%02X", (unsigned char)*v);
+		fputc('&', f);
+	}
+	if (fclose(f) != 0) {
+		free(url);
+		return NULL;
+	}
+	return url;
+}
+
+static int get_capabilities(struct http_request *rq, int v111)
+{
+	struct app *app = rq->app;
+	double merc[4], ll[4], um[4];
+	int utm_epsg;
+	utm *u = NULL;
+	district_extent(app->r, merc, &utm_epsg);
+	tile_merc_to_lonlat(merc[0], merc[1], &ll[0], &ll[1]);
+	tile_merc_to_lonlat(merc[2], merc[3], &ll[2], &ll[3]);
+	if (utm_open(utm_epsg, &u) < 0 || utm_box_from_merc(u, merc, um) < 0) {
+		utm_free(u);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	}
+	utm_free(u);
+	const char *host = http_header(rq, "Host"), *proto = http_header(rq, "X-Forwarded-Proto");
+	char url[600], crs_utm[16];
+	snprintf(url, sizeof url, "%s://%s/wms",
+	         proto && strcmp(proto, "https") == 0 ? "https" : "http",
+	         host ? host : "localhost");
+	snprintf(crs_utm, sizeof crs_utm, "EPSG:%d", utm_epsg);
+	char *op_url = operations_url(rq, url);
+	if (!op_url)
+		return http_reply_error(rq, 500, NULL, "wms: out of memory for the capabilities");
+	const char *crs_tag = v111 ? "SRS" : "CRS";
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	if (!f) {
+		free(op_url);
+		return http_reply_error(rq, 500, NULL, "wms: out of memory for the capabilities");
+	}
+	if (v111)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<WMT_MS_Capabilities "
+		      "version=\"1.1.1\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">\n",
+		      f);
+	else
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<WMS_Capabilities "
+		      "version=\"1.3.0\" "
+		      "xmlns=\"http://www.opengis.net/wms\" "
+		      "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+		      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+		      "xsi:schemaLocation=\"http://www.opengis.net/wms "
+		      "http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd\">\n",
+		      f);
+	fprintf(f, "  <Service>\n    <Name>%s</Name>\n    <Title>posbon</Title>\n",
+	        v111 ? "OGC:WMS" : "WMS");
+	fputs("    <Abstract>Offences, mahallas, patrol zones and tracks of the district, with "
+	      "posbon's filters as vendor parameters (from, to, hours, weekdays, categories, "
+	      "services, bandwidth, shift)</Abstract>\n    <OnlineResource xlink:type=\"simple\" "
+	      "xlink:href=\"",
+	      f);
+	put_escaped(f, url);
+	fputs(
+	    "\"/>\n    <Fees>none</Fees>\n    <AccessConstraints>HTTP Basic authentication with a "
+	    "posbon token as the password</AccessConstraints>\n",
+	    f);
+	if (!v111)
+		fprintf(f, "    <MaxWidth>%d</MaxWidth>\n    <MaxHeight>%d</MaxHeight>\n", MAX_SIZE,
+		        MAX_SIZE);
+	fputs("  </Service>\n  <Capability>\n    <Request>\n", f);
+	const char *caps[] = {v111 ? "application/vnd.ogc.wms_xml" : "text/xml", NULL};
+	const char *maps[] = {"image/png", NULL};
+	const char *infos[] = {"application/json", "text/plain", NULL};
+	put_operation(f, "GetCapabilities", caps, op_url);
+	put_operation(f, "GetMap", maps, op_url);
+	put_operation(f, "GetFeatureInfo", infos, op_url);
+	free(op_url);
+	fprintf(f, "    </Request>\n    <Exception><Format>%s</Format></Exception>\n",
+	        v111 ? "application/vnd.ogc.se_xml" : "XML");
+	fprintf(f, "    <Layer>\n      <Title>posbon</Title>\n");
+	const char *crss[] = {"EPSG:3857", "EPSG:4326", "CRS:84", crs_utm};
+	for (int k = 0; k < 4; k++)
+		if (!(v111 && k == 2)) /* CRS:84 is 1.3.0's */
+			fprintf(f, "      <%s>%s</%s>\n", crs_tag, crss[k], crs_tag);
+	if (v111)
+		fprintf(f,
+		        "      <LatLonBoundingBox minx=\"%.6f\" miny=\"%.6f\" maxx=\"%.6f\" "
+		        "maxy=\"%.6f\"/>\n",
+		        ll[0], ll[1], ll[2], ll[3]);
+	else
+		fprintf(f,
+		        "      <EX_GeographicBoundingBox>\n        "
+		        "<westBoundLongitude>%.6f</westBoundLongitude>\n        "
+		        "<eastBoundLongitude>%.6f</eastBoundLongitude>\n        "
+		        "<southBoundLatitude>%.6f</southBoundLatitude>\n        "
+		        "<northBoundLatitude>%.6f</northBoundLatitude>\n      "
+		        "</EX_GeographicBoundingBox>\n",
+		        ll[0], ll[2], ll[1], ll[3]);
+	put_bbox(f, v111, "EPSG:3857", merc[0], merc[1], merc[2], merc[3], 2);
+	if (v111) {
+		put_bbox(f, v111, "EPSG:4326", ll[0], ll[1], ll[2], ll[3], 6);
+	} else {
+		put_bbox(f, v111, "EPSG:4326", ll[1], ll[0], ll[3], ll[2], 6);
+		put_bbox(f, v111, "CRS:84", ll[0], ll[1], ll[2], ll[3], 6);
+	}
+	put_bbox(f, v111, crs_utm, um[0], um[1], um[2], um[3], 2);
+	unsigned bit;
+	const char *name;
+	for (size_t i = 0; (name = render_layer_name(i, &bit)); i++)
+		fprintf(
+		    f,
+		    "      <Layer queryable=\"%d\" opaque=\"0\">\n        <Name>%s</Name>\n        "
+		    "<Title>%s</Title>\n      </Layer>\n",
+		    (bit & QUERYABLE) != 0, name, title_of(name));
+	fprintf(f, "    </Layer>\n  </Capability>\n</%s>\n",
+	        v111 ? "WMT_MS_Capabilities" : "WMS_Capabilities");
+	return reply_stream(rq, 200,
+	                    v111 ? "application/vnd.ogc.wms_xml" : "text/xml; charset=utf-8", f,
+	                    &data, &len, NULL, NULL);
+}
+
+/* ---- the endpoint --------------------------------------------------------- */
+
+int wms_get(struct http_request *rq)
+{
+	rq->error_reply = error_as_exception;
+	unsigned denied = routes_authorize(rq, ROLE_VIEWER);
+	if (denied == 401)
+		return exception_reply(
+		    rq, 401, NULL,
+		    "log in: HTTP Basic authentication with a posbon token as "
+		    "the password (any user name), or Authorization: Bearer TOKEN",
+		    "WWW-Authenticate", "Basic realm=\"posbon\"");
+	if (denied)
+		return exception_reply(rq, denied, NULL, "this token may not read the map", NULL,
+		                       NULL);
+	const char *service = http_arg(rq, "SERVICE"), *request = http_arg(rq, "REQUEST");
+	int v111 = is_111(rq);
+	if (service && strcasecmp(service, "WMS") != 0)
+		return exception(rq, "InvalidParameterValue", "SERVICE: '%s' is not WMS", service);
+	if (!request || !*request)
+		return exception(rq, "MissingParameterValue", "REQUEST: missing");
+	if (strcasecmp(request, "GetCapabilities") == 0 || strcasecmp(request, "capabilities") == 0)
+		return get_capabilities(rq, v111);
+	if (strcasecmp(request, "GetMap") == 0 || strcasecmp(request, "map") == 0)
+		return get_map(rq, v111);
+	if (strcasecmp(request, "GetFeatureInfo") == 0)
+		return get_feature_info(rq, v111);
+	return exception(rq, "OperationNotSupported",
+	                 "REQUEST: '%s' is not GetCapabilities, GetMap or GetFeatureInfo", request);
+}

@@ -1,0 +1,52 @@
+/*
+ * warp: pictures of the map in the frames WMS clients ask for.
+ *
+ * The renderer draws in Web Mercator only: its shapes, densities and
+ * symbols live there. A picture asked for in longitude/latitude (plate
+ * carrée, EPSG:4326 / CRS:84) or in a UTM zone is drawn in Web Mercator over
+ * the area the target covers, at no coarser a resolution than the target's
+ * (up to a 4096 x 4096 picture), and resampled: each target pixel's centre is mapped to Mercator
+ * (exactly at nodes WARP_STEP pixels apart, bilinearly between them) and read from the Mercator
+ * picture bilinearly. A Mercator target with square pixels is drawn directly, as a tile is, so its
+ * pixels are the tiles' pixels. docs/api.md ("WMS") states what the resampling costs in accuracy.
+ *
+ * Threading: re-entrant with one renderer (render.h); a UTM target opens
+ * its own PROJ context for the call.
+ */
+#ifndef POSBON_WARP_H
+#define POSBON_WARP_H
+
+#include "render.h"
+
+#include <stddef.h>
+
+/* Target pixels between two exactly projected nodes. */
+#define WARP_STEP 8
+
+enum warp_frame {
+	WARP_MERCATOR, /* EPSG:3857 metres */
+	WARP_LONLAT,   /* degrees, x = longitude: plate carrée */
+	WARP_UTM,      /* metres of a UTM zone (epsg) */
+};
+
+struct warp_target {
+	enum warp_frame frame;
+	int epsg;            /* WARP_UTM: the zone's EPSG code */
+	double box[4];       /* minx, miny, maxx, maxy in the frame (x east) */
+	int width, height;   /* pixels; pixels need not be square */
+	int opaque;          /* paint background under the picture */
+	unsigned background; /* 0xRRGGBB */
+};
+
+/* Maps n target pixel positions (x right, y down from the top-left corner;
+ * i + 0.5 is the centre of column i) in place to Web Mercator metres.
+ * ERR_PROJ when a UTM position has no lon/lat, ERR_INVALID when a position
+ * lies beyond the longitudes and latitudes there are. */
+int warp_to_merc(const struct warp_target *t, double *x, double *y, size_t n);
+
+/* Draws the layers of q (its view is replaced by t's) as a PNG of t's size:
+ * *png is a new buffer of *len bytes; free(). */
+int warp_png(renderer *r, const struct render_request *q, const struct warp_target *t,
+             unsigned char **png, size_t *len);
+
+#endif
