@@ -239,8 +239,11 @@ int auth_check_basic(store *st, const char *b64, struct auth_identity *who)
 	gnutls_datum_t in = {(unsigned char *)b64, (unsigned)strlen(b64)}, plain = {NULL, 0};
 	/* A token is 67 characters; a longer user name is no reason to decode
 	 * megabytes. */
-	if (in.size > 1024 || gnutls_base64_decode2(&in, &plain) < 0)
+	if (in.size == 0 || in.size > 1024 || gnutls_base64_decode2(&in, &plain) < 0 ||
+	    !plain.data) {
+		gnutls_free(plain.data);
 		return err_set(ERR_INVALID, "authorization: Basic credentials are not base64");
+	}
 	char text[1024];
 	snprintf(text, sizeof text, "%.*s", (int)plain.size, (const char *)plain.data);
 	gnutls_free(plain.data);

@@ -22,6 +22,7 @@ check "no credentials: 401" "$(sed -n '1s/^HTTP[^ ]* \([0-9]*\).*/\1/p' "$TMP/h4
 check_true "with a Basic challenge" 'grep -qi "^WWW-Authenticate: Basic realm=\"posbon\"" "$TMP/h401"'
 check_true "and an exception report" 'grep -q "<ServiceExceptionReport" "$TMP/b401"'
 check "bad base64 is a 401" "$(code -H "Authorization: Basic %%%not-base64%%%" "$W?REQUEST=GetCapabilities")" 401
+check "empty Basic credentials are a 401" "$(code -H "Authorization: Basic " "$W?REQUEST=GetCapabilities")" 401
 check "base64 without a colon is a 401" "$(code -H "Authorization: Basic $(printf '%s' "$VIEWER" | base64 -w0)" "$W?REQUEST=GetCapabilities")" 401
 check "a wrong token is a 401" "$(code -u "x:pb_nothing" "$W?REQUEST=GetCapabilities")" 401
 check "the token as Basic password works" "$(code -u "$B" "$W?SERVICE=WMS&REQUEST=GetCapabilities")" 200
