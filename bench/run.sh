@@ -659,16 +659,17 @@ big_db() {
 # cache, 1 MiB of memory cache, and a list of distinct tiles longer than the
 # run (each thread takes its own share). posbon's cache key is the tile, the
 # filter and the bandwidth, not the URL: v= only defeats caches in between. The
-# 399 tiles of z 13-16 over the district come round 5 times, each round at a
-# bandwidth of its own, 300.000, 300.001, ... m (the style's 300 m; the cost
-# is the same, the key is not). A probe asks /healthz every 100 ms meanwhile,
+# 399 tiles of z 13-16 over the district come round POSBON_BENCH_UNCACHED_ROUNDS
+# times (40), each round at a bandwidth of its own, 300.000, 300.001, ... m (the
+# style's 300 m; the cost is the same, the key is not). A probe asks /healthz every 100 ms meanwhile,
 # each time on a new connection, to show what a cheap request waits behind a
 # render.
 UNCACHED_SECONDS=${POSBON_BENCH_UNCACHED_SECONDS:-20}
+UNCACHED_ROUNDS=${POSBON_BENCH_UNCACHED_ROUNDS:-40}
 if want serve-uncached; then
 	big_db
 	serve_start "$W/big.sqlite" uncached --cache-dir none --cache-mb 1
-	$CLIENT tiles "$SURL" "$VB" heatmap 13-16 --rounds 5 --query 'bandwidth=300.{k}&v={n}' \
+	$CLIENT tiles "$SURL" "$VB" heatmap 13-16 --rounds "$UNCACHED_ROUNDS" --query 'bandwidth=300.{k}&v={n}' \
 		>"$W/uncached.txt"
 	n_list=$(wc -l <"$W/uncached.txt")
 	r0=$(metric "$SURL" "$VB" posbon_tiles_rendered_total)
@@ -685,7 +686,7 @@ if want serve-uncached; then
 	req=$(wv requests "$f") cpu=$(wv server_cpu_s "$f") secs=$(wv seconds "$f")
 	echo
 	echo "Uncached heatmap tiles of the $N generated offences (990 043 located), z 13-16 over the district, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
-	echo "command: posbon serve big.sqlite --threads $CORES --cache-dir none --cache-mb 1; wrk -t2 -c4 -d${UNCACHED_SECONDS}s --timeout 60s --latency -s bench/wrk_tiles.lua URL -- tiles.txt TOKEN split 2 ($n_list distinct tiles: z 13-16 over the district at bandwidths 300.000 to 300.004 m, each thread its own share)"
+	echo "command: posbon serve big.sqlite --threads $CORES --cache-dir none --cache-mb 1; wrk -t2 -c4 -d${UNCACHED_SECONDS}s --timeout 60s --latency -s bench/wrk_tiles.lua URL -- tiles.txt TOKEN split 2 ($n_list distinct tiles: z 13-16 over the district at bandwidths 300.000 to 300.$(printf %03d $((UNCACHED_ROUNDS - 1))) m, each thread its own share)"
 	echo
 	echo "| requests | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors | tiles rendered | memory hits | posbon CPU s (cores busy) | /healthz alongside: probes, p50 / p99 / max ms |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|"
