@@ -38,7 +38,34 @@
 	 10, 20000, 0},                                                                       \
 	{"style", OPT_STRING, &(style_path), "FILE", "style file (styles/default.json)",       \
 	 0, 0, 0}
+
+/* The trends layer's analysis, as GET /tiles/trends takes it (0: the
+ * defaults of trends_run()). */
+#define TRENDS_OPTIONS(t)                                                                   \
+	{"weeks", OPT_LONG, &(t).weeks, "N",                                                  \
+	 "trends: weeks up to --to or the latest offence (12)", 4, 104, 0},                    \
+	{"cell", OPT_DOUBLE, &(t).cell, "METRES", "trends: cell size (as posbon trends)",     \
+	 1, 100000, 0},                                                                        \
+	{"band", OPT_DOUBLE, &(t).band, "METRES", "trends: distance band (as posbon trends)", \
+	 1, 1e7, 0}
 /* clang-format on */
+
+struct trends_opts {
+	long weeks;
+	double cell, band;
+};
+
+static int trends_opts_set(const struct trends_opts *t, const struct filter_opts *fo,
+                           struct render_request *q)
+{
+	if (t->weeks && fo->text.from)
+		return err_set(ERR_INVALID,
+		               "--weeks: give the number of weeks or --from, not both");
+	q->trends.weeks = (int)t->weeks;
+	q->trends.cell = t->cell;
+	q->trends.band = t->band;
+	return 0;
+}
 
 static int write_file(const char *path, const unsigned char *data, size_t len)
 {
@@ -83,11 +110,13 @@ int cmd_render(int argc, char **argv)
 	struct filter_opts fo = {0};
 	long scale = 1;
 	double bandwidth = 0;
+	struct trends_opts to = {0};
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layers, "LAYERS",
 	     "layers joined by +: districts, mahallas, choropleth, heatmap, offences, zones, "
-	     "tracks",
+	     "tracks, gistar, change, trends",
 	     0, 0, 0},
+	    TRENDS_OPTIONS(to),
 	    {"tile", OPT_STRING, &tile, "Z/X/Y", "a 256-px Web Mercator tile", 0, 0, 0},
 	    {"bbox", OPT_STRING, &bbox, "W,S,E,N", "a lon/lat box instead of a tile", 0, 0, 0},
 	    {"size", OPT_STRING, &size, "WxH", "pixels of a --bbox picture (1024x768)", 0, 0, 0},
@@ -134,6 +163,8 @@ int cmd_render(int argc, char **argv)
 			return rc;
 	}
 	q.bandwidth = bandwidth;
+	if ((rc = trends_opts_set(&to, &fo, &q)) < 0)
+		return rc;
 	if ((rc = store_open(pos[0], 0, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
@@ -461,6 +492,7 @@ int cmd_export_tiles(int argc, char **argv)
 	struct filter_opts fo = {0};
 	long scale = 1, max_tiles = 100000, threads = 0;
 	double bandwidth = 0;
+	struct trends_opts to = {0};
 	const struct opt table[] = {
 	    {"output", OPT_STRING, &out, "FILE", "the MBTiles file to write (required)", 0, 0, 'o'},
 	    {"layers", OPT_STRING, &layers, "LAYERS",
@@ -477,6 +509,7 @@ int cmd_export_tiles(int argc, char **argv)
 	     0},
 	    {"name", OPT_STRING, &name, "TEXT", "the tile set's name (posbon LAYERS)", 0, 0, 0},
 	    PICTURE_OPTIONS(fo, bandwidth, style_path),
+	    TRENDS_OPTIONS(to),
 	    {0},
 	};
 	const char *pos[1];
@@ -510,6 +543,8 @@ int cmd_export_tiles(int argc, char **argv)
 	e.threads = threads ? (int)threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	e.threads = e.threads < 1 ? 1 : e.threads;
 	q.bandwidth = bandwidth;
+	if ((rc = trends_opts_set(&to, &fo, &q)) < 0)
+		return rc;
 	if ((rc = store_open(pos[0], 0, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||

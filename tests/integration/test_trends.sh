@@ -74,6 +74,21 @@ print(w["weeks"], f["weeks"], w["to"] == f["to"], w["from"] == f["from"], w == f
 	"8 8 True True True"
 check "every category still follows the rules" "$(python3 -c "$CHECK" "$TMP/w.json")" "ok 8 200.0"
 
+# posbon render draws the layer with the same arguments (over the sample
+# district, 8 x 6 km around 41.30 N 69.25 E).
+bbox=69.20,41.27,69.30,41.33
+"$POSBON" render "$DB" --layer trends --bbox "$bbox" --size 400x300 -o "$TMP/r12.png" >/dev/null
+"$POSBON" render "$DB" --layer trends --bbox "$bbox" --size 400x300 --weeks 8 --to 2026-05-31 \
+	--cell 200 -o "$TMP/r8.png" >/dev/null
+check "posbon render --weeks --cell draws another trends picture" \
+	"$(cmp -s "$TMP/r12.png" "$TMP/r8.png" && echo same || echo different)" different
+set +e
+msg=$("$POSBON" render "$DB" --layer trends --bbox "$bbox" --weeks 8 --from 2026-01-01 \
+	-o "$TMP/x.png" 2>&1)
+check "posbon render --weeks with --from exits 2" "$?" 2
+set -e
+check_true "and names --weeks" 'printf "%s" "$msg" | grep -q -- "--weeks"'
+
 bad() { # expected exit 2 and message for the options given
 	want=$1
 	shift
