@@ -1231,7 +1231,10 @@ function startEvents() {
 	/* The server's ping every 15 s of quiet: the stream is alive. */
 	es.addEventListener('ping', () => wallAlive(true));
 	/* The server's ring of events moved past this viewer: ask for the state. */
-	es.addEventListener('reset', () => catchUp());
+	es.addEventListener('reset', () => {
+		wallAlive(true);
+		catchUp();
+	});
 	es.addEventListener('units', (ev) => {
 		wallAlive(true);
 		try {
@@ -1241,6 +1244,7 @@ function startEvents() {
 		}
 	});
 	es.addEventListener('offences', (ev) => {
+		wallAlive(true);
 		let d = {};
 		try {
 			d = JSON.parse(ev.data) || {};

@@ -183,14 +183,16 @@ export function wallAlive(connected) {
 }
 
 /* An `offences` event d: the new offences in its bbox since the newest one
- * seen pulse and join the feed; today's count follows. */
+ * seen pulse and join the feed; today's count follows. Without a bbox (the
+ * catch-up after a dropped stream) the whole district is asked. */
 export async function wallOffences(d) {
 	if (!ctx) return;
-	wallAlive(true);
 	loadCounts();
-	if (!Array.isArray(d.bbox) || d.bbox.length !== 4) return;
+	const b = ctx.meta.bounds;
+	const box = Array.isArray(d.bbox) && d.bbox.length === 4 ? d.bbox.map(Number) : b && [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+	if (!box || !box.every(Number.isFinite)) return;
 	/* A point's bbox is empty; the API wants west < east. */
-	const [w, s, e, n] = d.bbox.map(Number);
+	const [w, s, e, n] = box;
 	const pad = 1e-5;
 	const q = ctx.filterParams();
 	q.set('bbox', [w - pad, s - pad, e + pad, n + pad].join(','));

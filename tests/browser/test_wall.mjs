@@ -156,10 +156,24 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			await page.waitForSelector('#wall-live[data-level="red"]', { timeout: UI_MS });
 		});
 
-		await t.test('the stream reconnects when the network is back', async () => {
+		await t.test('the stream reconnects when the network is back, with what it missed', async () => {
+			const [w, s, e, n] = meta.district.bounds;
+			const missed = `wall-missed-${Date.now()}`;
+			const res = await fetch(new URL('api/offences', BASE), {
+				method: 'POST',
+				headers: { ...auth, 'Content-Type': 'application/json' },
+				body: JSON.stringify({
+					type: 'Feature',
+					geometry: { type: 'Point', coordinates: [w + (e - w) * 0.6, s + (n - s) * 0.45] },
+					properties: { id: missed, time: new Date().toISOString(), category: 'theft', service: 'ppx' },
+				}),
+			});
+			assert.equal(res.status, 201, await res.text());
 			net.restore();
 			await page.waitForSelector('#wall-live[data-level="ok"]', { timeout: 20000 });
 			assert.equal(await page.textContent('#wall-reason'), '');
+			await page.waitForSelector(`#wall-feed-rows li:first-child[data-id="${missed}"]`, { timeout: UI_MS });
+			await page.waitForSelector('.wall-pulse[data-category="theft"]', { timeout: UI_MS });
 		});
 
 		await t.test('an ended session is a full-screen message', async () => {
