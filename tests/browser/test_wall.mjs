@@ -142,6 +142,12 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			}, posted);
 			assert.ok(expected, 'a heatmap tile holds the offence');
 			assert.ok(Math.hypot(expected[0] - got[0], expected[1] - got[1]) < 3, `pulse at ${got}, offence at ${expected}`);
+			/* It moves, unless the screen asks for no motion. */
+			const animation = () => page.evaluate(() => getComputedStyle(document.querySelector('.wall-pulse span')).animationName);
+			assert.equal(await animation(), 'wall-pulse');
+			await page.emulateMedia({ reducedMotion: 'reduce' });
+			assert.equal(await animation(), 'none');
+			await page.emulateMedia({ reducedMotion: 'no-preference' });
 		});
 
 		await t.test('a cut connection turns the status amber, then red; the pulses end', async () => {
