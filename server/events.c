@@ -162,8 +162,10 @@ static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
 		s->next++;
 	}
 	time_t now = time(NULL);
-	if (!used && now - s->last_sent >= KEEPALIVE_S && max > 16)
-		used = (size_t)snprintf(buf, max, ": keep-alive\n\n");
+	/* A named event rather than a comment: browsers hide comments, and a
+	 * wall screen tells a quiet district from a dead stream by these. */
+	if (!used && now - s->last_sent >= KEEPALIVE_S && max > 32)
+		used = (size_t)snprintf(buf, max, "event: ping\ndata: {}\n\n");
 	if (used) {
 		s->last_sent = now;
 	} else {

@@ -5,7 +5,7 @@
  * published event is written to every subscriber. A subscriber's
  * connection is suspended while it has nothing to send (so it holds no
  * worker thread) and resumed when an event arrives or every 15 seconds for
- * a keep-alive comment. Events are kept in a short ring, so a subscriber
+ * a keep-alive "ping" event. Events are kept in a short ring, so a subscriber
  * that was slow gets what it missed, in order, or a "reset" when the ring
  * moved past it.
  *

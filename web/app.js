@@ -30,6 +30,7 @@ import { printUrl } from './print.js';
 import { suggestStart } from './suggest.js';
 import { TRENDS_PATTERNS, trendsLabel, trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
+import { WEEKDAY_CODES, backoffMs, queryOfView, viewFromQuery, wallAlive, wallOffences, wallRelabel, wallSessionLost, wallStart } from './wall.js';
 
 /* The daemon's tile layers, bottom to top; `data` layers depend on the
  * offences and are reloaded when they change, `filtered` ones take the
@@ -46,13 +47,14 @@ const LAYERS = [
 	{ id: 'districts', z: 70, order: 0 },
 ];
 const LAYER = Object.fromEntries(LAYERS.map((l) => [l.id, l]));
-const WEEKDAY_CODES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const METRICS = ['rate', 'count', 'change'];
 const VIEW_KEY = 'posbon.view';
 const PANEL_KEY = 'posbon.panel';
 const REFRESH_DEBOUNCE_MS = 250; /* coalesces bursts of events, well inside 2 s */
 const SWAP_TIMEOUT_MS = 8000; /* show new tiles even if some never load */
 const TICK_MS = 60000; /* rolling periods and a health check */
+/* The wall screen (web/wall.js): the map alone, for a shift unattended. */
+const WALL = new URLSearchParams(window.location.search).get('wall') === '1';
 
 const DEFAULT_VIEW = {
 	period: '30d',
@@ -88,6 +90,7 @@ const state = {
 	legend: {}, /* layer -> answer of /api/legend (or an Error) */
 	colours: { categories: new Map(), services: new Map() },
 	events: null,
+	eventFailures: 0, /* connection failures in a row, for the backoff */
 	live: 'connecting',
 	lastUpdate: null,
 	refreshTimer: 0,
@@ -157,7 +160,20 @@ function el(tag, attrs = {}, ...children) {
 	return e;
 }
 
+/* The stored view with the filters the URL names on top; the wall screen
+ * starts from the last 24 hours of the heatmap and mahallas instead, plus
+ * the URL's layers, and remembers nothing. */
 function loadView() {
+	const url = viewFromQuery(window.location.search);
+	if (WALL) {
+		const view = { ...structuredClone(DEFAULT_VIEW), period: '24h', ...url };
+		view.layers = { ...DEFAULT_VIEW.layers, ...(url.layers || {}) };
+		return view;
+	}
+	return { ...storedView(), ...url };
+}
+
+function storedView() {
 	try {
 		const v = JSON.parse(localStorage.getItem(VIEW_KEY) || 'null');
 		if (v && typeof v === 'object') {
@@ -176,6 +192,7 @@ function loadView() {
 }
 
 function saveView() {
+	if (WALL) return;
 	try {
 		localStorage.setItem(VIEW_KEY, JSON.stringify(state.view));
 	} catch {
@@ -368,25 +385,7 @@ function initMap() {
 	map.createPane('selection').style.zIndex = 450;
 	map.createPane('pulse').style.zIndex = 620;
 
-	L.control.zoom({ position: 'bottomleft', zoomInTitle: '+', zoomOutTitle: '−' }).addTo(map);
-	const Fit = L.Control.extend({
-		options: { position: 'bottomleft' },
-		onAdd() {
-			const b = el('button', {
-				type: 'button',
-				class: 'fit-btn',
-				'data-i18n-title': 'map.fit',
-				title: t('map.fit'),
-				'aria-label': t('map.fit'),
-			});
-			b.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>';
-			L.DomEvent.disableClickPropagation(b);
-			b.addEventListener('click', () => fitDistrict());
-			return el('div', { class: 'leaflet-bar' }, b);
-		},
-	});
-	new Fit().addTo(map);
-	L.control.scale({ position: 'bottomleft', imperial: false, maxWidth: 160 }).addTo(map);
+	if (!WALL) addControls(map);
 	const attribution = L.control.attribution({ position: 'bottomright', prefix: 'posbon · Leaflet' });
 	attribution.addTo(map);
 
@@ -409,8 +408,44 @@ function initMap() {
 	for (const l of LAYERS) syncLayer(l.id);
 }
 
+/* The address of this page with the view's filters, as the wall screen
+ * (wall) or the desk viewer. */
+function viewUrl(wall) {
+	const q = queryOfView(state.view, wall, { lang: lang() });
+	return `${window.location.pathname}${q ? `?${q}` : ''}`;
+}
+
+/* A bar of icon buttons at the bottom left: fn on a click. */
+function iconButton(map, key, cls, svg, fn) {
+	const Ctl = L.Control.extend({
+		options: { position: 'bottomleft' },
+		onAdd() {
+			const b = el('button', { type: 'button', class: cls, 'data-i18n-title': key, title: t(key), 'aria-label': t(key) });
+			b.innerHTML = svg;
+			L.DomEvent.disableClickPropagation(b);
+			b.addEventListener('click', fn);
+			return el('div', { class: 'leaflet-bar' }, b);
+		},
+	});
+	new Ctl().addTo(map);
+}
+
+/* The desk viewer's zoom, fit, wall-screen and scale controls. */
+function addControls(map) {
+	L.control.zoom({ position: 'bottomleft', zoomInTitle: '+', zoomOutTitle: '−' }).addTo(map);
+	iconButton(map, 'map.fit', 'fit-btn',
+		'<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>',
+		() => fitDistrict());
+	iconButton(map, 'wall.enter', 'wall-btn',
+		'<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="4" width="18" height="12" rx="1.5" fill="none" stroke="currentColor" stroke-width="2"/><path d="M8 20h8M12 16v4" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>',
+		() => window.location.assign(viewUrl(true)));
+	L.control.scale({ position: 'bottomleft', imperial: false, maxWidth: 160 }).addTo(map);
+}
+
 function fitDistrict(animate = true) {
-	state.map.fitBounds(state.bounds, { padding: [24, 24], animate });
+	/* On the wall screen the feed covers the right of the map. */
+	const right = WALL ? $('wall-feed')?.offsetWidth || 0 : 0;
+	state.map.fitBounds(state.bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24 + right, 24], animate });
 }
 
 function makeTileLayer(id, url) {
@@ -1175,6 +1210,8 @@ function startEvents() {
 	let dropped = false;
 	es.onopen = () => {
 		state.live = 'live';
+		state.eventFailures = 0;
+		wallAlive(true);
 		renderStatus();
 		if (dropped) catchUp();
 		dropped = false;
@@ -1182,17 +1219,24 @@ function startEvents() {
 	es.onerror = () => {
 		dropped = true;
 		state.live = es.readyState === EventSource.CLOSED ? 'offline' : 'connecting';
+		wallAlive(false);
 		renderStatus();
 		if (es.readyState === EventSource.CLOSED) {
-			/* The browser gave up (an HTTP error such as 401): ask why, then retry. */
-			api('api/me')
-				.then(() => setTimeout(() => state.events === es && startEvents(), 5000))
-				.catch(() => {});
+			/* The browser gave up (an HTTP error such as 401 or a proxy's
+			 * 502): ask why, then retry, waiting longer after each failure. */
+			const retry = () => setTimeout(() => state.events === es && startEvents(), backoffMs(state.eventFailures++));
+			api('api/me').then(retry, (e) => e.status !== 401 && retry());
 		}
 	};
+	/* The server's ping every 15 s of quiet: the stream is alive. */
+	es.addEventListener('ping', () => wallAlive(true));
 	/* The server's ring of events moved past this viewer: ask for the state. */
-	es.addEventListener('reset', () => catchUp());
+	es.addEventListener('reset', () => {
+		wallAlive(true);
+		catchUp();
+	});
 	es.addEventListener('units', (ev) => {
+		wallAlive(true);
 		try {
 			unitsEvent(JSON.parse(ev.data));
 		} catch {
@@ -1200,6 +1244,7 @@ function startEvents() {
 		}
 	});
 	es.addEventListener('offences', (ev) => {
+		wallAlive(true);
 		let d = {};
 		try {
 			d = JSON.parse(ev.data) || {};
@@ -1217,8 +1262,11 @@ function onOffences(d) {
 	if (Number.isFinite(v) && v <= state.dataVersion && d.data_version !== undefined) return;
 	state.dataVersion = Number.isFinite(v) ? v : state.dataVersion + 1;
 	const added = Number(d.added);
-	if (added > 0) toast(() => tn('status.new', added));
-	if (Array.isArray(d.bbox) && d.bbox.length === 4) pulse(d.bbox);
+	if (WALL) wallOffences(d);
+	else {
+		if (added > 0) toast(() => tn('status.new', added));
+		if (Array.isArray(d.bbox) && d.bbox.length === 4) pulse(d.bbox);
+	}
 	clearTimeout(state.refreshTimer);
 	state.refreshTimer = setTimeout(refreshData, REFRESH_DEBOUNCE_MS);
 }
@@ -1262,8 +1310,11 @@ function tick() {
 /* ---------- session ---------- */
 
 function sessionLost() {
-	/* Start again from a clean page: the login screen, then everything. */
-	window.location.reload();
+	/* Start again from a clean page: the login screen, then everything;
+	 * the wall screen, which nobody types on, says so and waits. */
+	if (!WALL) return window.location.reload();
+	state.events?.close();
+	wallSessionLost(el);
 }
 
 async function logout() {
@@ -1332,7 +1383,8 @@ async function start(me) {
 		/* storage disabled: the panel starts open */
 	}
 	buildPanel();
-	let planner = canPlan(me);
+	if (WALL) document.body.classList.add('wall');
+	let planner = canPlan(me) && !WALL;
 	if (planner) {
 		try {
 			await plannerLoad(L);
@@ -1346,6 +1398,12 @@ async function start(me) {
 	state.lastUpdate = Date.now();
 	renderAll();
 	onLangChange(() => renderAll());
+	if (WALL) {
+		wallStart({ L, map: state.map, api, el, meta: state.meta, zoned, colourOf, mahallaName, filterParams, exitUrl: () => viewUrl(false) });
+		onLangChange(() => wallRelabel());
+		state.map.invalidateSize({ animate: false });
+		fitDistrict(false);
+	}
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
@@ -1386,7 +1444,21 @@ async function start(me) {
 	document.body.dataset.ready = 'true';
 }
 
+/* A token in the URL's fragment (#token=pb_…, for a wall PC's kiosk
+ * browser) logs in once; it leaves the address bar (and the history)
+ * before it is even tried. The fragment never reaches the server's logs. */
+async function fragmentLogin() {
+	const frag = new URLSearchParams(window.location.hash.slice(1));
+	const token = frag.get('token');
+	if (!token) return;
+	frag.delete('token');
+	const rest = frag.toString();
+	window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
+	await api('api/login', { json: { token }, noAuthRedirect: true });
+}
+
 async function boot() {
+	setLang(new URLSearchParams(window.location.search).get('lang') || lang());
 	document.documentElement.lang = lang();
 	translate();
 	renderLangSwitches();
@@ -1399,8 +1471,10 @@ async function boot() {
 	$('login-form').addEventListener('submit', submitLogin);
 	let me;
 	try {
+		await fragmentLogin();
 		me = await api('api/me', { noAuthRedirect: true });
 	} catch (e) {
+		if (WALL && e.status === 401) return wallSessionLost(el);
 		if (e.status === 401 || e.status === 403) return showLogin();
 		$('boot').textContent = `${t('login.offline')} (${e.message})`;
 		setTimeout(() => window.location.reload(), 15000);

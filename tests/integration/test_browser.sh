@@ -5,7 +5,8 @@
 # (tests/browser/test_planner.mjs): draw, assign, save, warn, hide, undo; the coverage panel,
 # dosage view, live units and print links (tests/browser/test_coverage.mjs); the analysis panel
 # (Gi*), the suggested plan saved as zones and the planner's prints
-# (tests/browser/test_analysis.mjs). Skipped (77) when the npm
+# (tests/browser/test_analysis.mjs); the wall screen
+# (tests/browser/test_wall.mjs). Skipped (77) when the npm
 # packages, Chromium or node are missing. The last screenshot goes to
 # $POSBON_SCREENSHOT (default /tmp/viewer.png).
 . "$(dirname "$0")/common.sh"
@@ -59,7 +60,7 @@ check "Geoman's folder does not lead outside it" \
 # One file at a time and in this order: they share the daemon's database,
 # and the analysis test's saved plan must not change the coverage test's
 # gaps (node's runner would order several files by name).
-for file in test_viewer test_planner test_coverage test_analysis; do
+for file in test_viewer test_planner test_coverage test_analysis test_wall; do
 	if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
 		POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
 		node --test "$SRC/tests/browser/$file.mjs"; then
