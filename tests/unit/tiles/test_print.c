@@ -48,27 +48,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-struct png_read {
-	const unsigned char *data;
-	size_t len, at;
-};
-
-static cairo_status_t read_png(void *closure, unsigned char *out, unsigned int n)
-{
-	struct png_read *p = closure;
-	if (p->at + n > p->len)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(out, p->data + p->at, n);
-	p->at += n;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 /* Decodes a legend, checks its size is the one reported, and counts the
  * pixels drawn; *corner is the top-left pixel (ARGB). */
 static long decode(const struct print_legend *l, uint32_t *corner)
 {
-	struct png_read p = {l->png, l->len, 0};
-	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &p);
+	cairo_surface_t *s = testutil_png_decode(l->png, l->len);
 	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
 	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
 	assert_int_equal(w, l->width);
