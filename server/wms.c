@@ -9,6 +9,7 @@
 #include "api.h"
 #include "api_zones.h"
 #include "err.h"
+#include "print.h"
 #include "routes.h"
 #include "tilemath.h"
 #include "utm.h"
@@ -215,6 +216,23 @@ static int layers_arg(struct http_request *rq, const char *name, unsigned *mask,
 	return 0;
 }
 
+/* Each layer has its default style only: the argument name (STYLES, or
+ * GetLegendGraphic's STYLE) is empty or "default"s. */
+static int styles_arg(struct http_request *rq, const char *name, int *reply)
+{
+	for (const char *p = http_arg(rq, name); p && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n && !(n == 7 && strncasecmp(p, "default", 7) == 0)) {
+			*reply = exception(rq, "StyleNotDefined",
+			                   "%s: '%.*s' is not a style; leave %s empty", name,
+			                   (int)n, p, name);
+			return 1;
+		}
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 /* What GetMap and GetFeatureInfo share: the layers, styles, frame, box,
  * size and posbon's filters. 0, or 1 after answering. */
 static int map_request(struct http_request *rq, int v111, struct render_request *q,
@@ -222,24 +240,13 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
-	const char *styles = http_arg(rq, "STYLES"), *bbox = http_arg(rq, "BBOX");
+	const char *bbox = http_arg(rq, "BBOX");
 	double merc[4], b[4];
 	int utm_epsg, len = 0;
 	struct crs crs;
 	district_extent(app->r, merc, &utm_epsg);
-	if (layers_arg(rq, "LAYERS", &q->layers, reply))
+	if (layers_arg(rq, "LAYERS", &q->layers, reply) || styles_arg(rq, "STYLES", reply))
 		return 1;
-	/* Each layer has its default style only: STYLES= or "default"s. */
-	for (const char *p = styles; p && *p;) {
-		size_t n = strcspn(p, ",");
-		if (n && !(n == 7 && strncasecmp(p, "default", 7) == 0)) {
-			*reply = exception(rq, "StyleNotDefined",
-			                   "STYLES: '%.*s' is not a style; leave STYLES empty",
-			                   (int)n, p);
-			return 1;
-		}
-		p += n + (p[n] == ',');
-	}
 	if (parse_crs(rq, v111, utm_epsg, &crs, reply))
 		return 1;
 	if (!bbox || !*bbox) {
@@ -280,6 +287,34 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	       ((q->layers & RENDER_TRENDS) && routes_trends(rq, q, reply));
 }
 
+/* "image/png; mode=8bit" and the like are PNGs too. */
+static int is_png(const char *format)
+{
+	return strncmp(format, "image/png", 9) == 0 && (!format[9] || format[9] == ';');
+}
+
+/* TRANSPARENT (TRUE or FALSE; transparent is the default when asked) and
+ * BGCOLOR (0xRRGGBB, white by default). 0, or 1 after answering. */
+static int background_args(struct http_request *rq, int transparent, int *opaque,
+                           unsigned *background, int *reply)
+{
+	const char *tr = http_arg(rq, "TRANSPARENT"), *bg = http_arg(rq, "BGCOLOR");
+	int len = 0;
+	if (tr && strcasecmp(tr, "TRUE") != 0 && strcasecmp(tr, "FALSE") != 0) {
+		*reply = exception(rq, "InvalidParameterValue",
+		                   "TRANSPARENT: '%s' is not TRUE or FALSE", tr);
+		return 1;
+	}
+	*opaque = tr ? strcasecmp(tr, "FALSE") == 0 : !transparent;
+	*background = 0xFFFFFF;
+	if (bg && (sscanf(bg, "0%*[xX]%6x%n", background, &len) != 1 || len != 8 || bg[len])) {
+		*reply =
+		    exception(rq, "InvalidParameterValue", "BGCOLOR: '%s' is not 0xRRGGBB", bg);
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- GetMap --------------------------------------------------------------- */
 
 static int get_map(struct http_request *rq, int v111)
@@ -287,24 +322,17 @@ static int get_map(struct http_request *rq, int v111)
 	struct app *app = rq->app;
 	struct render_request q = {0};
 	struct warp_target t;
-	const char *format = http_arg(rq, "FORMAT"), *tr = http_arg(rq, "TRANSPARENT");
-	const char *bg = http_arg(rq, "BGCOLOR");
-	int reply, len = 0;
+	const char *format = http_arg(rq, "FORMAT");
+	int reply;
 	if (map_request(rq, v111, &q, &t, &reply))
 		return reply;
 	if (!format || !*format)
 		return exception(rq, "MissingParameterValue", "FORMAT: missing");
-	/* "image/png; mode=8bit" and the like are PNGs too. */
-	if (strncmp(format, "image/png", 9) != 0 || (format[9] && format[9] != ';'))
+	if (!is_png(format))
 		return exception(rq, "InvalidFormat",
 		                 "FORMAT: '%s' is not served; ask for image/png", format);
-	if (tr && strcasecmp(tr, "TRUE") != 0 && strcasecmp(tr, "FALSE") != 0)
-		return exception(rq, "InvalidParameterValue",
-		                 "TRANSPARENT: '%s' is not TRUE or FALSE", tr);
-	t.opaque = !tr || strcasecmp(tr, "FALSE") == 0;
-	t.background = 0xFFFFFF;
-	if (bg && (sscanf(bg, "0%*[xX]%6x%n", &t.background, &len) != 1 || len != 8 || bg[len]))
-		return exception(rq, "InvalidParameterValue", "BGCOLOR: '%s' is not 0xRRGGBB", bg);
+	if (background_args(rq, 0, &t.opaque, &t.background, &reply))
+		return reply;
 	unsigned char *png;
 	size_t png_len;
 	if (warp_png(app->r, &q, &t, &png, &png_len) < 0)
@@ -550,6 +578,83 @@ static int get_feature_info(struct http_request *rq, int v111)
 	                    f, &data, &len, NULL, NULL);
 }
 
+/* ---- GetLegendGraphic ---------------------------------------------------- */
+
+/* LANGUAGE (uz, ru or en; uz when absent) of the legends. 0, or 1 after
+ * answering. */
+static int language_arg(struct http_request *rq, enum print_lang *lang, int *reply)
+{
+	const char *text = http_arg(rq, "LANGUAGE");
+	if (text && print_lang_parse(text, lang) < 0) {
+		*reply = exception(rq, "InvalidParameterValue",
+		                   "LANGUAGE: '%s' is not uz, ru or en", text);
+		return 1;
+	}
+	return 0;
+}
+
+/* The legend of one layer (SLD 1.1's GetLegendGraphic, which every WMS
+ * client reads): the print legend's block of the layer as a PNG, in
+ * LANGUAGE (uz, ru, en; uz by default, as print), with posbon's filters as
+ * vendor parameters (the heatmap's ramp follows the period, as its tiles
+ * do); FORMAT=application/json answers what GET /api/legend does. */
+static int get_legend_graphic(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *layer = http_arg(rq, "LAYER"), *format = http_arg(rq, "FORMAT");
+	const char *scale = http_arg(rq, "SCALE");
+	struct print_legend_request q = {0};
+	struct render_request rr = {0};
+	struct print_legend out;
+	char *end;
+	int reply;
+	if (layers_arg(rq, "LAYER", &q.layer, &reply) || styles_arg(rq, "STYLE", &reply))
+		return reply;
+	if (q.layer & (q.layer - 1))
+		return exception(rq, "LayerNotDefined", "LAYER: '%s' names more than one layer",
+		                 layer);
+	if (!format || !*format)
+		return exception(rq, "MissingParameterValue", "FORMAT: missing");
+	if (strcmp(format, "application/json") == 0)
+		return api_legend(rq); /* it reads LAYER as layer: names ignore case */
+	if (!is_png(format))
+		return exception(
+		    rq, "InvalidFormat",
+		    "FORMAT: '%s' is not served; ask for image/png or application/json", format);
+	if (!(q.layer & PRINT_LEGEND_LAYERS))
+		return exception(rq, "LayerNotDefined",
+		                 "LAYER: '%s' has no legend picture; ask FORMAT=application/json",
+		                 layer);
+	if (language_arg(rq, &q.lang, &reply))
+		return reply;
+	/* SCALE is the map's denominator: the boundaries are drawn as wide as
+	 * at the Web Mercator zoom of that scale (0.28 mm pixels). */
+	if (scale) {
+		double d = strtod(scale, &end);
+		if (*end || end == scale || !(d >= 1 && d <= 1e9))
+			return exception(rq, "InvalidParameterValue",
+			                 "SCALE: '%s' is not a scale denominator from 1 to 1e9",
+			                 scale);
+		q.zoom = fmax(1, log2(559082264.028 / d));
+	}
+	if ((http_arg(rq, "WIDTH") &&
+	     int_arg(rq, "WIDTH", "InvalidParameterValue", 16, MAX_SIZE, &q.width, &reply)) ||
+	    (http_arg(rq, "HEIGHT") &&
+	     int_arg(rq, "HEIGHT", "InvalidParameterValue", 16, MAX_SIZE, &q.height, &reply)) ||
+	    background_args(rq, 1, &q.opaque, &q.background, &reply) ||
+	    routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
+		return reply;
+	q.filter = rr.filter;
+	q.metric = rr.metric;
+	store *st = routes_store(app);
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "the database is not available");
+	if (print_legend(app->r, st, &q, &out) < 0)
+		return http_reply_error(rq, 500, NULL, "legend: %s", err_msg());
+	return http_reply(rq, 200, "image/png", out.png, out.len, "Cache-Control",
+	                  "private, max-age=10", NULL);
+}
+
 /* ---- GetCapabilities ------------------------------------------------------ */
 
 static const struct {
@@ -607,8 +712,9 @@ static void put_operation(FILE *f, const char *op, const char *const *formats, c
 static char *operations_url(struct http_request *rq, const char *base)
 {
 	static const char *const vendor[] = {
-	    "from",  "to",   "hours", "weekdays", "categories", "services", "bandwidth", "metric",
-	    "shift", "date", "share", "cell",     "target",     "visits",   "weeks",     "band"};
+	    "from",      "to",     "hours", "weekdays", "categories", "services",
+	    "bandwidth", "metric", "shift", "date",     "share",      "cell",
+	    "target",    "visits", "weeks", "band",     "language"};
 	char *url = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&url, &len);
@@ -635,12 +741,51 @@ static char *operations_url(struct http_request *rq, const char *base)
 	return url;
 }
 
+/* A layer's only style, with the URL of its legend picture (a layer with
+ * one) and the picture's size as q, the legend the capabilities' vendor
+ * parameters ask for, draws it. */
+static int put_style(struct app *app, FILE *f, int v111, unsigned bit, const char *name,
+                     const char *op_url, struct print_legend_request q)
+{
+	struct print_legend out;
+	store *st = routes_store(app);
+	int rc;
+	fprintf(f, "        <Style>\n          <Name>default</Name>\n          "
+	           "<Title>default</Title>\n");
+	if ((bit & PRINT_LEGEND_LAYERS) && st) {
+		q.layer = bit;
+		if ((rc = print_legend(app->r, st, &q, &out)) < 0)
+			return rc;
+		free(out.png);
+		fprintf(f,
+		        "          <LegendURL width=\"%d\" height=\"%d\">\n            "
+		        "<Format>image/png</Format>\n            <OnlineResource "
+		        "xlink:type=\"simple\" xlink:href=\"",
+		        out.width, out.height);
+		put_escaped(f, op_url);
+		fprintf(f,
+		        "SERVICE=WMS&amp;VERSION=%s&amp;REQUEST=GetLegendGraphic&amp;LAYER=%s&amp;"
+		        "STYLE=default&amp;FORMAT=image/png\"/>\n          </LegendURL>\n",
+		        v111 ? "1.1.1" : "1.3.0", name);
+	}
+	fputs("        </Style>\n", f);
+	return 0;
+}
+
 static int get_capabilities(struct http_request *rq, int v111)
 {
 	struct app *app = rq->app;
+	struct print_legend_request legend = {0};
+	struct render_request rr = {0};
 	double merc[4], ll[4], um[4];
-	int utm_epsg;
+	int utm_epsg, reply;
 	utm *u = NULL;
+	if (routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
+		return reply;
+	if (language_arg(rq, &legend.lang, &reply))
+		return reply;
+	legend.filter = rr.filter;
+	legend.metric = rr.metric;
 	district_extent(app->r, merc, &utm_epsg);
 	tile_merc_to_lonlat(merc[0], merc[1], &ll[0], &ll[1]);
 	tile_merc_to_lonlat(merc[2], merc[3], &ll[2], &ll[3]);
@@ -675,9 +820,12 @@ static int get_capabilities(struct http_request *rq, int v111)
 		      "version=\"1.3.0\" "
 		      "xmlns=\"http://www.opengis.net/wms\" "
 		      "xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+		      "xmlns:sld=\"http://www.opengis.net/sld\" "
 		      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
 		      "xsi:schemaLocation=\"http://www.opengis.net/wms "
-		      "http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd\">\n",
+		      "http://schemas.opengis.net/wms/1.3.0/capabilities_1_3_0.xsd "
+		      "http://www.opengis.net/sld "
+		      "http://schemas.opengis.net/sld/1.1.0/sld_capabilities.xsd\">\n",
 		      f);
 	fprintf(f, "  <Service>\n    <Name>%s</Name>\n    <Title>posbon</Title>\n",
 	        v111 ? "OGC:WMS" : "WMS");
@@ -701,7 +849,9 @@ static int get_capabilities(struct http_request *rq, int v111)
 	put_operation(f, "GetCapabilities", caps, op_url);
 	put_operation(f, "GetMap", maps, op_url);
 	put_operation(f, "GetFeatureInfo", infos, op_url);
-	free(op_url);
+	/* SLD's extension, named as QGIS Server and MapServer name it. */
+	const char *legends[] = {"image/png", "application/json", NULL};
+	put_operation(f, v111 ? "GetLegendGraphic" : "sld:GetLegendGraphic", legends, op_url);
 	fprintf(f, "    </Request>\n    <Exception><Format>%s</Format></Exception>\n",
 	        v111 ? "application/vnd.ogc.se_xml" : "XML");
 	fprintf(f, "    <Layer>\n      <Title>posbon</Title>\n");
@@ -733,12 +883,22 @@ static int get_capabilities(struct http_request *rq, int v111)
 	put_bbox(f, v111, crs_utm, um[0], um[1], um[2], um[3], 2);
 	unsigned bit;
 	const char *name;
-	for (size_t i = 0; (name = render_layer_name(i, &bit)); i++)
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && (name = render_layer_name(i, &bit)); i++) {
 		fprintf(
 		    f,
 		    "      <Layer queryable=\"%d\" opaque=\"0\">\n        <Name>%s</Name>\n        "
-		    "<Title>%s</Title>\n      </Layer>\n",
+		    "<Title>%s</Title>\n",
 		    (bit & QUERYABLE) != 0, name, title_of(name));
+		rc = put_style(app, f, v111, bit, name, op_url, legend);
+		fputs("      </Layer>\n", f);
+	}
+	free(op_url);
+	if (rc < 0) {
+		fclose(f);
+		free(data);
+		return http_reply_error(rq, 500, NULL, "legend: %s", err_msg());
+	}
 	fprintf(f, "    </Layer>\n  </Capability>\n</%s>\n",
 	        v111 ? "WMT_MS_Capabilities" : "WMS_Capabilities");
 	return reply_stream(rq, 200,
@@ -773,6 +933,10 @@ int wms_get(struct http_request *rq)
 		return get_map(rq, v111);
 	if (strcasecmp(request, "GetFeatureInfo") == 0)
 		return get_feature_info(rq, v111);
+	if (strcasecmp(request, "GetLegendGraphic") == 0)
+		return get_legend_graphic(rq);
 	return exception(rq, "OperationNotSupported",
-	                 "REQUEST: '%s' is not GetCapabilities, GetMap or GetFeatureInfo", request);
+	                 "REQUEST: '%s' is not GetCapabilities, GetMap, GetFeatureInfo or "
+	                 "GetLegendGraphic",
+	                 request);
 }

@@ -2,8 +2,9 @@
  * wms: the OGC Web Map Service (1.3.0, and 1.1.1 for older clients) at
  * GET /wms, for QGIS, GDAL and other GIS clients: GetCapabilities,
  * GetMap (PNG of posbon's layers in EPSG:3857, EPSG:4326, CRS:84 or the
- * district's UTM zone, drawn through warp.h) and GetFeatureInfo (GeoJSON
- * or text). posbon's filters ride along as vendor parameters, parsed as
+ * district's UTM zone, drawn through warp.h), GetFeatureInfo (GeoJSON
+ * or text) and SLD's GetLegendGraphic (a layer's legend as print draws it,
+ * print_legend(), or /api/legend's JSON). posbon's filters ride along as vendor parameters, parsed as
  * tiles parse them (routes_filter(), routes_plan()). Every error is a
  * ServiceExceptionReport in XML with HTTP 400 naming the parameter; a
  * client without credentials gets 401 with a Basic challenge, the token

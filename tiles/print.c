@@ -114,6 +114,10 @@ enum msg {
 	M_SHIFT_HOTSPOTS,
 	M_ANY_DATE,
 	M_METHODS,
+	M_CHANGE_DENSITY,
+	M_HEATMAP,
+	M_CHANGE_MAP,
+	M_CHOROPLETH,
 	M_COUNT
 };
 
@@ -194,6 +198,14 @@ static const char *const texts[M_COUNT][3] = {
     [M_SHIFT_HOTSPOTS] = {"Smena oʻchoqlari", "Очаги смены", "Hotspots of the shift"},
     [M_ANY_DATE] = {"har qanday", "любая", "any"},
     [M_METHODS] = {"Oʻchoqlarni tanlash usullari", "Методы выбора очагов", "Hotspot methods"},
+    [M_CHANGE_DENSITY] = {"Zichlik oʻzgarishi, davr uchun 1 km² ga, oldingi davrga nisbatan",
+                          "Изменение плотности на 1 км² за период к предыдущему периоду",
+                          "Change in density per km² over the period, against the previous "
+                          "period"},
+    [M_HEATMAP] = {"Issiqlik xaritasi", "Тепловая карта", "Heatmap"},
+    [M_CHANGE_MAP] = {"Zichlik oʻzgarishi", "Изменение плотности", "Density change"},
+    [M_CHOROPLETH] = {"Mahallalar boʻyicha huquqbuzarliklar", "Правонарушения по махаллям",
+                      "Offences by mahalla"},
 };
 
 static const char *const day_names[3][7] = {
@@ -273,9 +285,10 @@ struct job {
 	struct dataset_filter filter, previous;
 	int64_t from, to;
 	struct names categories, services;
-	double *weights; /* heatmap weight per dataset category */
-	style_ramp *ramp;
-	const struct style_heatmap *hm;
+	double *weights;  /* heatmap weight per dataset category */
+	style_ramp *ramp; /* the heatmap's, or the change's in a change legend */
+	const struct style_heatmap *hm, *change;
+	int metric; /* the choropleth's, as render_request's */
 	double bandwidth;
 	double dpi;
 	unsigned layers;
@@ -954,32 +967,33 @@ static void set_colour(cairo_t *cr, const struct style_colour *c, double alpha)
 	cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * alpha);
 }
 
-/* The heatmap's ramp as a bar, its breaks below in density units. */
-static void legend_ramp(struct job *j, struct typeset_column *c)
+/* A density ramp (the heatmap's or the change's) as a bar under its title,
+ * its breaks below in density units, at the layer's opacity. */
+static void legend_ramp(struct job *j, struct typeset_column *c, const style_ramp *ramp,
+                        const char *title, double opacity)
 {
 	cairo_t *cr = j->ts.cr;
 	double u = j->ts.unit, lh = typeset_line_height(&j->ts, &typeset_small), h = 7 * u;
-	size_t n = style_ramp_size(j->ramp);
-	if (c->y + h + lh + 4 * u > c->bottom)
+	size_t n = style_ramp_size(ramp);
+	if (n < 2 || c->y + h + lh + 4 * u > c->bottom)
 		return;
-	c->y += typeset_text(&j->ts, &typeset_body, T(j, M_DENSITY), c->x, c->y, c->w, 2,
-	                     TYPESET_LEFT) +
-	        1.5 * u;
+	c->y +=
+	    typeset_text(&j->ts, &typeset_body, title, c->x, c->y, c->w, 2, TYPESET_LEFT) + 1.5 * u;
 	/* Inset so that the end labels, centred on the bar's ends, stay inside. */
 	double inset = 7 * u, w = c->w - 2 * inset;
 	c->x += inset;
 	/* Stops evenly spaced, the colours between them as the ramp blends. */
 	for (size_t i = 0; i + 1 < n; i++) {
 		double v0, v1;
-		style_ramp_stop(j->ramp, i, &v0, NULL);
-		style_ramp_stop(j->ramp, i + 1, &v1, NULL);
-		int parts = style_ramp_interp(j->ramp) == STYLE_INTERP_LINEAR ? 12 : 1;
+		style_ramp_stop(ramp, i, &v0, NULL);
+		style_ramp_stop(ramp, i + 1, &v1, NULL);
+		int parts = style_ramp_interp(ramp) == STYLE_INTERP_LINEAR ? 12 : 1;
 		for (int k = 0; k < parts; k++) {
 			struct style_colour col;
-			style_ramp_colour(j->ramp, v0 + (v1 - v0) * k / parts, &col);
+			style_ramp_colour(ramp, v0 + (v1 - v0) * k / parts, &col);
 			double x0 = c->x + w * (i + (double)k / parts) / (n - 1);
 			cairo_rectangle(cr, x0, c->y, w / (n - 1) / parts + 0.3, h);
-			set_colour(cr, &col, j->hm->opacity);
+			set_colour(cr, &col, opacity);
 			cairo_fill(cr);
 		}
 	}
@@ -991,7 +1005,7 @@ static void legend_ramp(struct job *j, struct typeset_column *c)
 	for (size_t i = 0; i < n; i++) {
 		double v;
 		char num[32];
-		style_ramp_stop(j->ramp, i, &v, NULL);
+		style_ramp_stop(ramp, i, &v, NULL);
 		typeset_value(v, num, sizeof num);
 		double x = c->x + spacing * i,
 		       half = typeset_width(&j->ts, &typeset_small, num) / 2;
@@ -1055,11 +1069,13 @@ static int by_value(const void *a, const void *b)
 	return (x->v < y->v) - (x->v > y->v);
 }
 
-/* The categories of the offences on the map, commonest first, as dots. */
-static void legend_categories(struct job *j, const struct page *p, struct typeset_column *c)
+/* The categories of the offences on the map, commonest first, into out (at
+ * most max); returns how many. */
+static size_t frame_categories(const struct job *j, const struct page *p, const char **out,
+                               size_t max)
 {
-	size_t n = dataset_category_count(j->ds);
-	double box[4], merc[4], x, y, w, h;
+	size_t n = dataset_category_count(j->ds), k = 0;
+	double box[4], merc[4];
 	struct category_tally t = {calloc(n ? n : 1, sizeof *t.counts), j->u, box};
 	struct candidate *order = calloc(n ? n : 1, sizeof *order);
 	view_frame_box(&p->view, 0, box);
@@ -1068,20 +1084,12 @@ static void legend_categories(struct job *j, const struct page *p, struct typese
 		for (size_t i = 0; i < n; i++)
 			order[i] = (struct candidate){(int)i, 0, t.counts[i]};
 		qsort(order, n, sizeof *order, by_value);
-		for (size_t i = 0; i < n && order[i].v > 0; i++) {
-			struct style_colour col;
-			const char *code = dataset_category(j->ds, (size_t)order[i].i);
-			style_category_colour(j->sty, code, &col);
-			if (!legend_row(j, c, names_get(&j->categories, code), &x, &y, &w, &h))
-				break;
-			cairo_new_path(j->ts.cr);
-			cairo_arc(j->ts.cr, x + w / 2, y + h / 2, h / 3, 0, 2 * PI);
-			set_colour(j->ts.cr, &col, 1);
-			cairo_fill(j->ts.cr);
-		}
+		for (; k < n && k < max && order[k].v > 0; k++)
+			out[k] = dataset_category(j->ds, (size_t)order[k].i);
 	}
 	free(t.counts);
 	free(order);
+	return k;
 }
 
 /* The choropleth's classes: a swatch and the range of each. */
@@ -1090,7 +1098,7 @@ static void legend_choropleth(struct job *j, struct typeset_column *c)
 	static const enum msg titles[3] = {M_COUNT_METRIC, M_RATE_METRIC, M_CHANGE_METRIC};
 	struct choropleth_classes cl;
 	double x, y, w, h;
-	if (choropleth_classify(j->ds, j->sh, style_choropleth(j->sty), -1, &j->filter, &cl) < 0)
+	if (renderer_choropleth(j->r, &j->filter, j->metric, &cl) < 0)
 		return;
 	if (cl.n_classes > 0 && c->y + typeset_row_height(&j->ts) <= c->bottom)
 		c->y += typeset_text(&j->ts, &typeset_body, T(j, titles[cl.metric]), c->x, c->y,
@@ -1113,30 +1121,43 @@ static void legend_choropleth(struct job *j, struct typeset_column *c)
 	choropleth_classes_free(&cl);
 }
 
-static void legend(struct job *j, const struct page *p, struct typeset_column *c)
+/* What a legend lists besides the style's swatches: the numbered hotspot
+ * marker, the zones' services and whether any overlap, the offences'
+ * categories (codes, in the order listed) and the zoom the boundaries'
+ * widths are read at. A page lists what its frame shows. */
+struct legend_items {
+	int hotspot;
+	const char *const *services;
+	size_t n_services;
+	int joint;
+	const char *const *categories;
+	size_t n_categories;
+	double zoom;
+};
+
+/* The legend blocks of layers, one under another, in the column. */
+static void legend_blocks(struct job *j, struct typeset_column *c, unsigned layers,
+                          const struct legend_items *it)
 {
 	cairo_t *cr = j->ts.cr;
 	double x, y, w, h, u = j->ts.unit;
-	typeset_heading(&j->ts, c, T(j, M_LEGEND));
-	if (j->has_cov)
-		coverage_legend(j, c);
-	if ((j->layers & RENDER_HEATMAP) && j->hm)
-		legend_ramp(j, c);
-	if (p->n_hot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
+	if ((layers & RENDER_HEATMAP) && j->hm && j->ramp)
+		legend_ramp(j, c, j->ramp, T(j, M_DENSITY), j->hm->opacity);
+	if ((layers & RENDER_CHANGE) && j->change && j->ramp)
+		legend_ramp(j, c, j->ramp, T(j, M_CHANGE_DENSITY), j->change->opacity);
+	if (it->hotspot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
 		hotspot_marker(cr, x + w / 2, y + h / 2, h / 2);
 		typeset_text(&j->ts, &typeset_small, "1", x + w / 2,
 		             y + h / 2 - typeset_line_height(&j->ts, &typeset_small) / 2, 0, 0,
 		             TYPESET_CENTRE);
 	}
 	const struct style_zones *zs = style_zones(j->sty);
-	if ((j->layers & RENDER_ZONES) && zs) {
-		const char *svc[32];
-		int joint;
-		size_t n = frame_services(j, p, svc, 32, &joint);
-		for (size_t i = 0; i < n; i++) {
+	if ((layers & RENDER_ZONES) && zs) {
+		for (size_t i = 0; i < it->n_services; i++) {
 			struct style_colour col;
-			style_service_colour(j->sty, svc[i], &col);
-			if (!legend_row(j, c, names_get(&j->services, svc[i]), &x, &y, &w, &h))
+			style_service_colour(j->sty, it->services[i], &col);
+			if (!legend_row(j, c, names_get(&j->services, it->services[i]), &x, &y, &w,
+			                &h))
 				break;
 			cairo_rectangle(cr, x, y, w, h);
 			set_colour(cr, &col, zs->fill_opacity);
@@ -1145,7 +1166,7 @@ static void legend(struct job *j, const struct page *p, struct typeset_column *c
 			cairo_set_line_width(cr, 0.9 * u);
 			cairo_stroke(cr);
 		}
-		if (joint && legend_row(j, c, T(j, M_JOINT), &x, &y, &w, &h)) {
+		if (it->joint && legend_row(j, c, T(j, M_JOINT), &x, &y, &w, &h)) {
 			cairo_save(cr);
 			cairo_rectangle(cr, x, y, w, h);
 			cairo_clip(cr);
@@ -1160,7 +1181,7 @@ static void legend(struct job *j, const struct page *p, struct typeset_column *c
 			cairo_restore(cr);
 		}
 	}
-	if ((j->layers & RENDER_TRACKS) && style_tracks(j->sty) &&
+	if ((layers & RENDER_TRACKS) && style_tracks(j->sty) &&
 	    legend_row(j, c, T(j, M_TRACKS), &x, &y, &w, &h)) {
 		cairo_move_to(cr, x, y + h / 2);
 		cairo_curve_to(cr, x + w / 3, y, x + 2 * w / 3, y + h, x + w, y + h / 2);
@@ -1168,23 +1189,30 @@ static void legend(struct job *j, const struct page *p, struct typeset_column *c
 		cairo_set_line_width(cr, 1.2 * u);
 		cairo_stroke(cr);
 	}
-	if ((j->layers & RENDER_CHOROPLETH) && style_choropleth(j->sty))
+	if ((layers & RENDER_CHOROPLETH) && style_choropleth(j->sty))
 		legend_choropleth(j, c);
-	if ((j->layers & RENDER_OFFENCES) && style_offences(j->sty))
-		legend_categories(j, p, c);
+	for (size_t i = 0; (layers & RENDER_OFFENCES) && i < it->n_categories; i++) {
+		struct style_colour col;
+		style_category_colour(j->sty, it->categories[i], &col);
+		if (!legend_row(j, c, names_get(&j->categories, it->categories[i]), &x, &y, &w, &h))
+			break;
+		cairo_new_path(cr);
+		cairo_arc(cr, x + w / 2, y + h / 2, h / 3, 0, 2 * PI);
+		set_colour(cr, &col, 1);
+		cairo_fill(cr);
+	}
 	const struct style_area *areas[2] = {style_mahallas(j->sty), style_districts(j->sty)};
 	const unsigned bits[2] = {RENDER_MAHALLAS, RENDER_DISTRICTS};
 	const enum msg names[2] = {M_MAHALLA_LINE, M_DISTRICT_LINE};
 	for (int i = 0; i < 2; i++) {
-		if (!(j->layers & bits[i]) || !areas[i] ||
+		if (!(layers & bits[i]) || !areas[i] ||
 		    !legend_row(j, c, T(j, names[i]), &x, &y, &w, &h))
 			continue;
 		const struct style_stroke *s = &areas[i]->stroke;
 		cairo_move_to(cr, x, y + h / 2);
 		cairo_line_to(cr, x + w, y + h / 2);
 		set_colour(cr, &s->colour, 1);
-		cairo_set_line_width(cr,
-		                     style_zfunc_eval(&s->width, p->view.zoom) / STYLE_PX_PER_PT);
+		cairo_set_line_width(cr, style_zfunc_eval(&s->width, it->zoom) / STYLE_PX_PER_PT);
 		double dash[STYLE_DASH_MAX];
 		for (size_t k = 0; k < s->n_dash; k++)
 			dash[k] = s->dash[k] / STYLE_PX_PER_PT;
@@ -1192,7 +1220,25 @@ static void legend(struct job *j, const struct page *p, struct typeset_column *c
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
 	}
-	c->y += 4 * u;
+}
+
+static void legend(struct job *j, const struct page *p, struct typeset_column *c)
+{
+	const char *svc[32], **cats = NULL;
+	struct legend_items it = {.hotspot = p->n_hot > 0, .services = svc, .zoom = p->view.zoom};
+	typeset_heading(&j->ts, c, T(j, M_LEGEND));
+	if (j->has_cov)
+		coverage_legend(j, c);
+	if (j->layers & RENDER_ZONES)
+		it.n_services = frame_services(j, p, svc, 32, &it.joint);
+	size_t n = dataset_category_count(j->ds);
+	if ((j->layers & RENDER_OFFENCES) && style_offences(j->sty) &&
+	    (cats = malloc((n ? n : 1) * sizeof *cats)))
+		it.n_categories = frame_categories(j, p, cats, n);
+	it.categories = cats;
+	legend_blocks(j, c, j->layers, &it);
+	free(cats);
+	c->y += 4 * j->ts.unit;
 }
 
 struct category_row {
@@ -2312,5 +2358,102 @@ out:
 	free(buf.data);
 	free(areas);
 	close_job(&j);
+	return rc;
+}
+
+/* ---- a layer's legend alone ------------------------------------------- */
+
+#define LEGEND_WIDTH 190 /* pt of a fitted legend's column */
+#define LEGEND_PAD   5   /* pt around it */
+
+int print_legend(renderer *r, store *st, const struct print_legend_request *q,
+                 struct print_legend *out)
+{
+	static const struct {
+		unsigned layer;
+		enum msg title;
+	} titles[] = {{RENDER_DISTRICTS, M_DISTRICT},    {RENDER_MAHALLAS, M_MAHALLA},
+	              {RENDER_CHOROPLETH, M_CHOROPLETH}, {RENDER_HEATMAP, M_HEATMAP},
+	              {RENDER_CHANGE, M_CHANGE_MAP},     {RENDER_OFFENCES, M_DOTS},
+	              {RENDER_ZONES, M_ZONES},           {RENDER_TRACKS, M_TRACKS}};
+	struct print_request pq = {.lang = q->lang, .filter = q->filter};
+	struct job j = {.r = r, .st = st, .q = &pq, .filter = q->filter, .metric = q->metric};
+	const char **codes = NULL;
+	cairo_surface_t *rec = NULL, *img = NULL;
+	cairo_t *cr = NULL;
+	size_t t = 0;
+	int rc = 0;
+	*out = (struct print_legend){0};
+	while (t < sizeof titles / sizeof titles[0] && titles[t].layer != q->layer)
+		t++;
+	if (t == sizeof titles / sizeof titles[0])
+		return err_set(ERR_INVALID, "layer: not a layer with a legend picture");
+	j.ds = renderer_dataset(r);
+	j.sty = renderer_style(r);
+	j.hm = style_heatmap(j.sty);
+	j.change = style_change(j.sty);
+	j.ts.unit = 1;
+	if ((rc = names_load(st, "categories", q->lang, &j.categories)) < 0 ||
+	    (rc = names_load(st, "services", q->lang, &j.services)) < 0 ||
+	    (q->layer == RENDER_HEATMAP && j.hm &&
+	     (rc = renderer_heatmap_ramp(r, &j.filter, &j.ramp)) < 0) ||
+	    (q->layer == RENDER_CHANGE && j.change &&
+	     (rc = renderer_change_ramp(r, &j.filter, &j.ramp)) < 0))
+		goto out;
+	/* Not a frame's: every service and category the district has. */
+	size_t n_svc = dataset_service_count(j.ds), n_cat = dataset_category_count(j.ds);
+	if (!(codes = malloc((n_svc + n_cat + 1) * sizeof *codes))) {
+		rc = err_set(ERR_NOMEM, "print: out of memory for a legend");
+		goto out;
+	}
+	for (size_t i = 0; i < n_svc; i++)
+		codes[i] = dataset_service(j.ds, i);
+	for (size_t i = 0; i < n_cat; i++)
+		codes[n_svc + i] = dataset_category(j.ds, i);
+	struct legend_items it = {.services = codes,
+	                          .n_services = n_svc,
+	                          .categories = codes + n_svc,
+	                          .n_categories = n_cat,
+	                          .zoom = q->zoom > 0 ? q->zoom : 14};
+	double k = STYLE_PX_PER_PT * (q->scale > 0 ? q->scale : 1);
+	double w = q->width ? q->width / k : LEGEND_WIDTH + 2 * LEGEND_PAD;
+	struct typeset_column c = {LEGEND_PAD, LEGEND_PAD, w - 2 * LEGEND_PAD,
+	                           q->height ? q->height / k - LEGEND_PAD : INFINITY};
+	/* Drawn once into a recording, which then gives the fitted height. */
+	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	j.ts.cr = cairo_create(rec);
+	typeset_heading(&j.ts, &c, T(&j, titles[t].title));
+	legend_blocks(&j, &c, q->layer, &it);
+	rc = cairo_status(j.ts.cr) == CAIRO_STATUS_SUCCESS
+	         ? 0
+	         : err_set(ERR_NOMEM, "print: legend: %s",
+	                   cairo_status_to_string(cairo_status(j.ts.cr)));
+	cairo_destroy(j.ts.cr);
+	if (rc < 0)
+		goto out;
+	out->width = q->width ? q->width : (int)ceil(w * k);
+	out->height = q->height ? q->height : (int)ceil((c.y + LEGEND_PAD) * k);
+	img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, out->width, out->height);
+	cr = cairo_create(img);
+	if (q->opaque) {
+		cairo_set_source_rgb(cr, (q->background >> 16 & 0xFF) / 255.0,
+		                     (q->background >> 8 & 0xFF) / 255.0,
+		                     (q->background & 0xFF) / 255.0);
+		cairo_paint(cr);
+	}
+	cairo_scale(cr, k, k);
+	cairo_set_source_surface(cr, rec, 0, 0);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	rc = pngenc_encode(img, &out->png, &out->len);
+out:
+	if (img)
+		cairo_surface_destroy(img);
+	if (rec)
+		cairo_surface_destroy(rec);
+	free(codes);
+	style_ramp_free(j.ramp);
+	names_free(&j.categories);
+	names_free(&j.services);
 	return rc;
 }

@@ -123,4 +123,38 @@ int print_format_parse(const char *text, enum print_format *out);
  * large, a bad planning date, a backtest page without a backtest); ERR_NOMEM, ERR_PROJ, ERR_DB. */
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out);
 
+/* The layers print_legend() draws. */
+#define PRINT_LEGEND_LAYERS                                                                        \
+	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_CHANGE | \
+	 RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
+
+/* One layer's legend alone, as a picture for GIS clients (WMS
+ * GetLegendGraphic): the layer's title, then the page legend's block of
+ * that layer (legend_blocks() in print.c), listing every service and
+ * category of the district rather than a frame's. */
+struct print_legend_request {
+	unsigned layer;               /* one bit of PRINT_LEGEND_LAYERS */
+	struct dataset_filter filter; /* as the tiles': the ramps depend on the period */
+	int metric;                   /* the choropleth's, as render_request's (0: the style's) */
+	enum print_lang lang;
+	int width, height;   /* pixels; 0: fitted to the content (190 pt wide) */
+	double zoom;         /* the boundaries' widths are the style's at it; 0: 14 */
+	double scale;        /* pixels per 1/96 inch; 0: 1 */
+	int opaque;          /* else a transparent background */
+	unsigned background; /* 0xRRGGBB when opaque */
+};
+
+/* A legend picture. */
+struct print_legend {
+	unsigned char *png; /* free() */
+	size_t len;
+	int width, height; /* pixels */
+};
+
+/* Draws q's legend into *out. ERR_INVALID for a layer without a legend
+ * picture; ERR_NOTFOUND when the style lacks the ramp's layer; ERR_DB,
+ * ERR_NOMEM. */
+int print_legend(renderer *r, store *st, const struct print_legend_request *q,
+                 struct print_legend *out);
+
 #endif

@@ -1,8 +1,10 @@
 # The WMS at /wms over loopback, as QGIS and GDAL use it: capabilities that
 # parse and list every layer and CRS, GetMap in each CRS (the heatmap's
 # pixels equal to the XYZ tiles' where they meet), the 1.3.0 axis order of
-# EPSG:4326, GetFeatureInfo on an offence, an exception with the right
-# code for every bad parameter, and Basic authentication with the token.
+# EPSG:4326, GetFeatureInfo on an offence, GetLegendGraphic (pictures in the
+# style's colours and the language asked for, /api/legend's JSON, the
+# capabilities' LegendURLs), an exception with the right code for every bad
+# parameter, and Basic authentication with the token.
 . "$(dirname "$0")/common.sh"
 export PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration"
 DB="$TMP/s.sqlite"
@@ -220,7 +222,7 @@ x = [c for c in e.iter() if c.tag.endswith('ServiceException')][0]
 print(x.get('code'), '$3' in x.text)")" "400 $2 True"
 }
 bad "no REQUEST" MissingParameterValue REQUEST "SERVICE=WMS"
-bad "an operation not served" OperationNotSupported REQUEST "SERVICE=WMS&REQUEST=GetLegendGraphic"
+bad "an operation not served" OperationNotSupported REQUEST "SERVICE=WMS&REQUEST=DescribeLayer"
 bad "another SERVICE" InvalidParameterValue SERVICE "SERVICE=WFS&REQUEST=GetCapabilities"
 bad "no LAYERS" MissingParameterValue LAYERS "$MAP&VERSION=1.3.0&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=64"
 bad "an unknown layer" LayerNotDefined unicorns "$MAP&VERSION=1.3.0&LAYERS=heatmap,unicorns&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=64"
@@ -252,6 +254,115 @@ bad "an INFO_FORMAT not served" InvalidFormat INFO_FORMAT "$FI&LAYERS=offences&Q
 bad "I outside the map" InvalidPoint I "$(echo "$FI" | sed 's/I=50/I=101/')&LAYERS=offences&QUERY_LAYERS=offences"
 bad "no J" MissingParameterValue J "$(echo "$FI" | sed 's/&J=50//')&LAYERS=offences&QUERY_LAYERS=offences"
 bad "FEATURE_COUNT of 0" InvalidParameterValue FEATURE_COUNT "$FI&LAYERS=offences&QUERY_LAYERS=offences&FEATURE_COUNT=0"
+
+# GetLegendGraphic
+LG="SERVICE=WMS&REQUEST=GetLegendGraphic&FORMAT=image/png"
+# pixels PNG: the size, the pixels drawn (alpha > 0) and the corner's alpha
+pixels() {
+	python3 -c "
+from pngread import read
+w, h, bpp, rows = read('$1')
+print(w, h, sum(r[i + 3] > 0 for r in rows for i in range(0, len(r), 4)) if bpp == 4 else w * h, rows[0][3] if bpp == 4 else 255)"
+}
+# has_colour PNG #rrggbb...: a pixel drawn (alpha >= 20) in that colour, within 10 a channel
+has_colour() {
+	python3 -c "
+from pngread import read
+w, h, bpp, rows = read('$1')
+c = [int('$2'[k:k + 2], 16) for k in (1, 3, 5)]
+print(any(r[i + 3] >= 20 and all(abs(r[i + k] - c[k]) <= 10 for k in range(3))
+          for r in rows for i in range(0, len(r), 4)))"
+}
+curl -s -u "$B" -D "$TMP/lh" -o "$TMP/lg_heat.png" "$W?$LG&VERSION=1.3.0&LAYER=heatmap&STYLE=&$Q"
+check "a heatmap legend is a PNG" "$(sed -n 's/^Content-Type: \([^;[:space:]]*\).*/\1/ip' "$TMP/lh")" "image/png"
+read -r LW LH LDRAWN LCORNER <<EOT
+$(pixels "$TMP/lg_heat.png")
+EOT
+check_true "sized to its content, not empty ($LW x $LH, $LDRAWN pixels drawn)" '[ "$LW" -ge 150 ] && [ "$LH" -ge 40 ] && [ "$LH" -le 200 ] && [ "$LDRAWN" -gt 500 ]'
+check "on a transparent background" "$LCORNER" 0
+# the ramp's stops in density units over the period, as the tiles take them;
+# the bar shows each stop's colour at its start (the last stop only at its end)
+STOP=$(curl -s -u "$B" "$URL/api/legend?layer=heatmap&$Q" | python3 -c "
+import json, sys
+s = json.load(sys.stdin)['stops']
+print([x['colour'] for x in s[:-1] if int(x['colour'][7:9], 16) > 128][-1][:7])")
+check "the heatmap legend shows a ramp stop's colour ($STOP)" "$(has_colour "$TMP/lg_heat.png" "$STOP")" True
+check "and no colour it lacks" "$(has_colour "$TMP/lg_heat.png" "#00ff00")" False
+curl -s -u "$B" -o "$TMP/lg_zones.png" "$W?$LG&LAYER=zones"
+SVC=$(curl -s -u "$B" "$URL/api/legend?layer=zones" | python3 -c "
+import json, sys; print(json.load(sys.stdin)['services'][0]['colour'][:7])")
+check "the zones legend shows a service's colour ($SVC)" "$(has_colour "$TMP/lg_zones.png" "$SVC")" True
+curl -s -u "$B" -o "$TMP/lg_off.png" "$W?$LG&LAYER=offences&$Q"
+CAT=$(curl -s -u "$B" "$URL/api/legend?layer=offences" | python3 -c "
+import json, sys; print(json.load(sys.stdin)['categories'][0]['colour'][:7])")
+read -r OW OH ODRAWN OCORNER <<EOT
+$(pixels "$TMP/lg_off.png")
+EOT
+check_true "the offences legend decodes, not empty ($OW x $OH)" '[ "$OH" -gt "$LH" ] && [ "$ODRAWN" -gt 500 ]'
+check "and shows a category's colour ($CAT)" "$(has_colour "$TMP/lg_off.png" "$CAT")" True
+for l in heatmap zones offences choropleth trends; do
+	check "FORMAT=application/json is /api/legend's ($l)" \
+		"$(curl -s -u "$B" "$W?SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=$l&FORMAT=application/json&$Q" | python3 -m json.tool --sort-keys)" \
+		"$(curl -s -u "$B" "$URL/api/legend?layer=$l&$Q" | python3 -m json.tool --sort-keys)"
+done
+curl -s -u "$B" -o "$TMP/lg_uz.png" "$W?$LG&LAYER=heatmap&$Q&LANGUAGE=uz"
+curl -s -u "$B" -o "$TMP/lg_ru.png" "$W?$LG&LAYER=heatmap&$Q&LANGUAGE=ru"
+check_true "uz is the default language" 'cmp -s "$TMP/lg_uz.png" "$TMP/lg_heat.png"'
+check "LANGUAGE=ru draws another picture" "$(python3 -c "
+from pngread import read
+print(read('$TMP/lg_uz.png')[3] != read('$TMP/lg_ru.png')[3])")" True
+curl -s -u "$B" -o "$TMP/lg_fixed.png" "$W?$LG&LAYER=zones&WIDTH=120&HEIGHT=60&TRANSPARENT=FALSE&BGCOLOR=0x102030"
+check "WIDTH and HEIGHT size it, TRANSPARENT=FALSE paints BGCOLOR" "$(python3 -c "
+from pngread import read
+w, h, bpp, rows = read('$TMP/lg_fixed.png')
+print(w, h, list(rows[h - 1][-bpp:][:3]), bpp == 3 or rows[h - 1][-1] == 255)")" "120 60 [16, 32, 48] True"
+curl -s -u "$B" -o "$TMP/lg_older.png" "$W?$LG&LAYER=heatmap&from=2025-07-01&to=2025-12-31&bandwidth=60"
+check "the heatmap's ramp follows the period (vendor parameters)" "$(python3 -c "
+from pngread import read
+print(read('$TMP/lg_older.png')[3] != read('$TMP/lg_heat.png')[3])")" True
+# every LegendURL of the capabilities answers a PNG of the size it gives,
+# with the credentials and the vendor parameters of the capabilities
+curl -s -u "$B" "$W?SERVICE=WMS&REQUEST=GetCapabilities&$Q&LANGUAGE=ru" >"$TMP/lcaps.xml"
+python3 - "$TMP/lcaps.xml" >"$TMP/legends" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"w": "http://www.opengis.net/wms", "x": "http://www.w3.org/1999/xlink"}
+root = ET.parse(sys.argv[1]).getroot()
+op = root.find("w:Capability/w:Request/{http://www.opengis.net/sld}GetLegendGraphic", ns)
+assert op is not None and "image/png" in [f.text for f in op.findall("w:Format", ns)]
+for l in root.findall("w:Capability/w:Layer/w:Layer", ns):
+    style = l.find("w:Style", ns)
+    assert style.findtext("w:Name", namespaces=ns) == "default"
+    u = style.find("w:LegendURL", ns)
+    if u is not None:
+        href = u.find("w:OnlineResource", ns).get("{http://www.w3.org/1999/xlink}href")
+        print(l.findtext("w:Name", namespaces=ns), u.get("width"), u.get("height"), href)
+PY
+check "the layers with a legend picture have a LegendURL" "$(cut -d' ' -f1 "$TMP/legends" | tr '\n' ' ')" \
+	"districts mahallas choropleth heatmap offences zones tracks change "
+check_true "carrying the capabilities' vendor parameters" 'grep -q "LAYER=heatmap&STYLE=default&FORMAT=image/png" "$TMP/legends" && ! grep -v "from=2025-07-01&to=2026-06-30&bandwidth=60&language=ru&" "$TMP/legends"'
+while read -r name lw lh href; do
+	curl -s -u "$B" -o "$TMP/lu.png" -w "%{http_code} %{content_type}" "$href" >"$TMP/lu.code"
+	check "$name's LegendURL answers a PNG of its size" "$(cat "$TMP/lu.code") $(pixels "$TMP/lu.png" | cut -d' ' -f1,2)" "200 image/png $lw $lh"
+done <"$TMP/legends"
+curl -s -u "$B" -o "$TMP/lu.png" "$(sed -n 's/^heatmap [0-9]* [0-9]* //p' "$TMP/legends")"
+check_true "its heatmap legend is the one of the period in Russian" 'cmp -s "$TMP/lu.png" "$TMP/lg_ru.png"'
+check_true "1.1.1 capabilities list GetLegendGraphic" 'curl -s -u "$B" "$W?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.1.1" | python3 -c "
+import sys, xml.etree.ElementTree as ET
+r = ET.fromstring(sys.stdin.buffer.read())
+assert r.find(\"Capability/Request/GetLegendGraphic\") is not None
+assert all(l.find(\"Style/LegendURL\") is not None for l in r.findall(\"Capability/Layer/Layer\")[:7])
+"'
+bad "a legend of an unknown layer" LayerNotDefined unicorns "$LG&LAYER=unicorns"
+bad "a legend of two layers" LayerNotDefined LAYER "$LG&LAYER=heatmap,zones"
+bad "a legend without LAYER" MissingParameterValue LAYER "$LG"
+bad "a legend in a FORMAT not served" InvalidFormat FORMAT "SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=heatmap&FORMAT=image/gif"
+bad "a legend without FORMAT" MissingParameterValue FORMAT "SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=heatmap"
+bad "a legend of another STYLE" StyleNotDefined STYLE "$LG&LAYER=heatmap&STYLE=fancy"
+bad "a legend in another LANGUAGE" InvalidParameterValue LANGUAGE "$LG&LAYER=heatmap&LANGUAGE=de"
+bad "a legend picture of a layer without one" LayerNotDefined gistar "$LG&LAYER=gistar"
+bad "a legend too wide" InvalidParameterValue WIDTH "$LG&LAYER=heatmap&WIDTH=5000"
+bad "a legend's bad SCALE" InvalidParameterValue SCALE "$LG&LAYER=mahallas&SCALE=big"
+bad "a legend's bad filter (vendor)" InvalidParameterValue from "$LG&LAYER=heatmap&from=yesterday"
 
 # GDAL's own WMS client, as QGIS's data sources use it
 if command -v gdalinfo >/dev/null && command -v gdal_translate >/dev/null; then

@@ -1,0 +1,145 @@
+/* print: a layer's legend alone (print_legend(), WMS GetLegendGraphic) on
+ * a generated district: fitted to its content or to the size asked, on a
+ * transparent or painted background, scaled, in each language, and
+ * refused for a layer without one. The printed pages themselves are
+ * checked end to end by tests/integration/test_print.sh. */
+#include "testutil.h"
+
+#include "err.h"
+#include "print.h"
+#include "render.h"
+#include "store.h"
+
+#include <cairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+	char *dir;
+	store *st;
+	renderer *r;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char style[1200];
+	if (!f)
+		return -1;
+	*state = f;
+	f->dir = testutil_tmpdir();
+	snprintf(style, sizeof style, "%s/styles/default.json", getenv("POSBON_SOURCE_DIR"));
+	if (testutil_sample_store(f->dir, 2000, 8, &f->st) < 0 ||
+	    renderer_open(f->st, style, NULL, &f->r) < 0) {
+		fprintf(stderr, "setup: %s\n", err_msg());
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	renderer_free(f->r);
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Decodes a legend, checks its size is the one reported, and counts the
+ * pixels drawn; *corner is the top-left pixel (ARGB). */
+static long decode(const struct print_legend *l, uint32_t *corner)
+{
+	cairo_surface_t *s = testutil_png_decode(l->png, l->len);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	assert_int_equal(w, l->width);
+	assert_int_equal(h, l->height);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	long n = 0;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			n += ((const uint32_t *)(d + (size_t)y * stride))[x] >> 24 > 0;
+	*corner = *(const uint32_t *)d;
+	cairo_surface_destroy(s);
+	return n;
+}
+
+static void test_fitted_and_sized(void **state)
+{
+	struct fixture *f = *state;
+	struct print_legend_request q = {.layer = RENDER_HEATMAP};
+	struct print_legend a, b, c;
+	uint32_t corner;
+	dataset_filter_all(&q.filter);
+	assert_int_equal(print_legend(f->r, f->st, &q, &a), 0);
+	assert_true(decode(&a, &corner) > 500);
+	assert_int_equal(a.width, 267); /* 190 pt and the margins at 96 dpi */
+	assert_true(a.height > 40 && a.height < 200);
+	assert_int_equal(corner, 0); /* transparent */
+	q.scale = 2;
+	assert_int_equal(print_legend(f->r, f->st, &q, &b), 0);
+	assert_true(abs(b.width - 2 * a.width) <= 1 && abs(b.height - 2 * a.height) <= 1);
+	assert_true(decode(&b, &corner) > 3 * decode(&a, &corner));
+	q = (struct print_legend_request){
+	    .layer = RENDER_ZONES, .width = 150, .height = 30, .opaque = 1, .background = 0x102030};
+	dataset_filter_all(&q.filter);
+	assert_int_equal(print_legend(f->r, f->st, &q, &c), 0);
+	decode(&c, &corner);
+	assert_int_equal(c.width, 150);
+	assert_int_equal(c.height, 30);
+	assert_int_equal(corner, 0xFF102030);
+	free(a.png);
+	free(b.png);
+	free(c.png);
+}
+
+static void test_rows_follow_the_data_and_language(void **state)
+{
+	struct fixture *f = *state;
+	struct print_legend_request q = {.layer = RENDER_ZONES};
+	struct print_legend zones, tracks, ru;
+	uint32_t corner;
+	dataset_filter_all(&q.filter);
+	assert_int_equal(print_legend(f->r, f->st, &q, &zones), 0);
+	q.layer = RENDER_TRACKS;
+	assert_int_equal(print_legend(f->r, f->st, &q, &tracks), 0);
+	/* A row per service against one for the tracks. */
+	size_t services = dataset_service_count(renderer_dataset(f->r));
+	assert_true(services > 2);
+	assert_true(zones.height > tracks.height + (int)(services - 1) * 10);
+	q.layer = RENDER_ZONES;
+	q.lang = PRINT_RU;
+	assert_int_equal(print_legend(f->r, f->st, &q, &ru), 0);
+	decode(&ru, &corner);
+	assert_true(ru.len != zones.len || memcmp(ru.png, zones.png, ru.len) != 0);
+	free(zones.png);
+	free(tracks.png);
+	free(ru.png);
+}
+
+static void test_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct print_legend_request q = {.layer = RENDER_GISTAR};
+	struct print_legend out;
+	dataset_filter_all(&q.filter);
+	assert_int_equal(print_legend(f->r, f->st, &q, &out), ERR_INVALID);
+	assert_null(out.png);
+	q.layer = RENDER_HEATMAP | RENDER_ZONES;
+	assert_int_equal(print_legend(f->r, f->st, &q, &out), ERR_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_fitted_and_sized, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_follow_the_data_and_language, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
