@@ -37,7 +37,7 @@ struct density_export {
 struct density_result {
 	int width, height;
 	int epsg;
-	double x0, y0; /* UTM of the top-left corner */
+	double x0, y0;   /* UTM of the top-left corner */
 	double offences; /* that went into the grid: the sum of their weights */
 	size_t places;   /* the distinct places they are at: the kernel's points */
 	double max_density;

@@ -189,7 +189,8 @@ static void test_new_york_and_utc(void **state)
 	expect_at(ny, "2021-01-04T12:00:00", NULL, 1609779600, PREC_SECOND);
 	/* 2050-07-04 12:00 EDT, by the footer rule */
 	expect_at(ny, "2050-07-04 12:00:00", NULL, 2540563200, PREC_SECOND);
-	/* gap 2021-03-14 02:30 → offset before the jump (-5): 07:30Z; overlap 2021-11-07 01:30 → EDT */
+	/* gap 2021-03-14 02:30 → offset before the jump (-5): 07:30Z; overlap 2021-11-07 01:30 →
+	 * EDT */
 	expect_at(ny, "2021-03-14 02:30:00", NULL, 1615707000, PREC_SECOND);
 	expect_at(ny, "2021-11-07 01:30:00", NULL, 1636263000, PREC_SECOND);
 	expect_at(utc, "2021-11-11 15:04:05", NULL, 1636643045, PREC_SECOND);
