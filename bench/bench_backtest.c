@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 int main(int argc, char **argv)
 {
@@ -69,14 +68,8 @@ int main(int argc, char **argv)
 	struct backtest b = {0};
 	double *wall = calloc((size_t)runs, sizeof *wall), *cpu = calloc((size_t)runs, sizeof *cpu);
 	int rc = wall && cpu ? 0 : ERR_NOMEM;
-	if (rc == 0 && access(db, F_OK) != 0) {
-		store *fresh;
-		rc = bench_sample(db, offences, &fresh);
-		store_close(fresh);
-	}
-	if (rc == 0 && (rc = shift_parse(hours, days, &sh)) == 0 &&
-	    (rc = store_open(db, STORE_READONLY, &st)) == 0)
-		rc = renderer_open(st, "styles/default.json", NULL, &r);
+	if (rc == 0 && (rc = shift_parse(hours, days, &sh)) == 0)
+		rc = bench_open(db, offences, "styles/default.json", &st, &r);
 	if (rc < 0)
 		goto out;
 	const dataset *ds = renderer_dataset(r);

@@ -142,8 +142,8 @@ int main(int argc, char **argv)
 	int rc = 0;
 	if (access(db, F_OK) != 0)
 		rc = generate(db, offences, zones);
-	if (rc == 0 && (rc = store_open(db, STORE_READONLY, &st)) == 0)
-		rc = renderer_open(st, style_path, NULL, &r);
+	if (rc == 0)
+		rc = bench_open(db, offences, style_path, &st, &r);
 	if (rc < 0)
 		goto out;
 	const dataset *ds = renderer_dataset(r);

@@ -55,16 +55,26 @@ struct trends_opts {
 	double cell, band;
 };
 
-static int trends_opts_set(const struct trends_opts *t, const struct filter_opts *fo,
-                           struct render_request *q)
+/* What render and export-tiles share once their options are read: q's
+ * bandwidth and trends arguments, the store db (*st) and a renderer of
+ * style_path on it (*r), and q's filter. On failure *st and *r are what was
+ * opened (the caller closes them). */
+static int picture_open(const char *db, const char *style_path, const struct filter_opts *fo,
+                        double bandwidth, const struct trends_opts *t, store **st, renderer **r,
+                        struct render_request *q)
 {
+	int rc;
 	if (t->weeks && fo->text.from)
 		return err_set(ERR_INVALID,
 		               "--weeks: give the number of weeks or --from, not both");
+	q->bandwidth = bandwidth;
 	q->trends.weeks = (int)t->weeks;
 	q->trends.cell = t->cell;
 	q->trends.band = t->band;
-	return 0;
+	if ((rc = store_open(db, 0, st)) < 0 ||
+	    (rc = renderer_open(*st, style_path, fo->tz, r)) < 0)
+		return rc;
+	return dataset_filter_parse(renderer_dataset(*r), &fo->text, &q->filter);
 }
 
 static int write_file(const char *path, const unsigned char *data, size_t len)
@@ -162,13 +172,7 @@ int cmd_render(int argc, char **argv)
 		                        (double)scale, &q.view)) < 0)
 			return rc;
 	}
-	q.bandwidth = bandwidth;
-	if ((rc = trends_opts_set(&to, &fo, &q)) < 0)
-		return rc;
-	if ((rc = store_open(pos[0], 0, &st)) < 0)
-		return rc;
-	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
-	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0 ||
+	if ((rc = picture_open(pos[0], style_path, &fo, bandwidth, &to, &st, &r, &q)) < 0 ||
 	    (rc = render_png(r, &q, &png, &len)) < 0 || (rc = write_file(out, png, len)) < 0)
 		goto out;
 	printf("%s: %dx%d, %zu bytes\n", out, q.view.width, q.view.height, len);
@@ -542,13 +546,7 @@ int cmd_export_tiles(int argc, char **argv)
 	e.tile_px = TILE_SIZE * (int)scale;
 	e.threads = threads ? (int)threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	e.threads = e.threads < 1 ? 1 : e.threads;
-	q.bandwidth = bandwidth;
-	if ((rc = trends_opts_set(&to, &fo, &q)) < 0)
-		return rc;
-	if ((rc = store_open(pos[0], 0, &st)) < 0)
-		return rc;
-	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||
-	    (rc = dataset_filter_parse(renderer_dataset(r), &fo.text, &q.filter)) < 0)
+	if ((rc = picture_open(pos[0], style_path, &fo, bandwidth, &to, &st, &r, &q)) < 0)
 		goto out;
 	if (!bbox) {
 		double m[4];

@@ -3,6 +3,7 @@
 #include "sample.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 double bench_clock_ms(clockid_t id)
 {
@@ -32,6 +33,24 @@ int bench_sample(const char *path, long offences, store **out)
 	if (rc < 0) {
 		store_close(*out);
 		*out = NULL;
+	}
+	return rc;
+}
+
+int bench_open(const char *path, long offences, const char *style_path, store **st, renderer **r)
+{
+	int rc = 0;
+	*st = NULL;
+	*r = NULL;
+	if (access(path, F_OK) != 0) {
+		store *fresh;
+		rc = bench_sample(path, offences, &fresh);
+		store_close(fresh);
+	}
+	if (rc == 0 && (rc = store_open(path, STORE_READONLY, st)) == 0 &&
+	    (rc = renderer_open(*st, style_path, NULL, r)) < 0) {
+		store_close(*st);
+		*st = NULL;
 	}
 	return rc;
 }

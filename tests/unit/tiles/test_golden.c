@@ -35,45 +35,9 @@ static const struct golden goldens[] = {
      "20-06"},
 };
 
-struct fixture {
-	char *dir;
-	store *st;
-	renderer *r;
-	char src[1024];
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	char style[1100];
-	const char *src = getenv("POSBON_SOURCE_DIR");
-	*state = NULL;
-	if (!src) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->src, sizeof f->src, "%s", src);
-	snprintf(style, sizeof style, "%s/styles/default.json", src);
-	f->dir = testutil_tmpdir();
-	if (testutil_sample_store(f->dir, 8000, 12, &f->st) < 0 ||
-	    renderer_open(f->st, style, NULL, &f->r) < 0) {
-		fprintf(stderr, "setup: %s\n", err_msg());
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	if (!f)
-		return 0;
-	renderer_free(f->r);
-	store_close(f->st);
-	testutil_rmtree(f->dir);
-	free(f);
-	return 0;
+	return testutil_rendered_open(state, 8000, 12);
 }
 
 /* Counts pixels whose channels differ by more than tol. */
@@ -90,7 +54,7 @@ static long differing(cairo_surface_t *a, cairo_surface_t *b, int tol)
 
 static void test_goldens(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	int update = getenv("POSBON_UPDATE_GOLDEN") != NULL;
 	for (size_t i = 0; i < sizeof goldens / sizeof goldens[0]; i++) {
 		const struct golden *g = &goldens[i];
@@ -101,7 +65,8 @@ static void test_goldens(void **state)
 		struct dataset_filter_text t = {.hours = g->hours};
 		assert_int_equal(dataset_filter_parse(renderer_dataset(f->r), &t, &q.filter), 0);
 		assert_int_equal(render_image(f->r, &q, &img), 0);
-		snprintf(path, sizeof path, "%s/tests/golden/%s.png", f->src, g->name);
+		snprintf(path, sizeof path, "%s/tests/golden/%s.png", getenv("POSBON_SOURCE_DIR"),
+		         g->name);
 		if (update) {
 			assert_int_equal(cairo_surface_write_to_png(img, path),
 			                 CAIRO_STATUS_SUCCESS);
@@ -135,5 +100,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_goldens),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, testutil_rendered_close);
 }

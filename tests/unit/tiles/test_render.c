@@ -16,43 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct fixture {
-	char *dir;
-	store *st;
-	renderer *r;
-	char style[1024];
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	const char *src = getenv("POSBON_SOURCE_DIR");
-	*state = NULL;
-	if (!src) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->style, sizeof f->style, "%s/styles/default.json", src);
-	f->dir = testutil_tmpdir();
-	if (testutil_sample_store(f->dir, 6000, 12, &f->st) < 0 ||
-	    renderer_open(f->st, f->style, NULL, &f->r) < 0) {
-		fprintf(stderr, "setup: %s\n", err_msg());
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	if (!f)
-		return 0;
-	renderer_free(f->r);
-	store_close(f->st);
-	testutil_rmtree(f->dir);
-	free(f);
-	return 0;
+	return testutil_rendered_open(state, 6000, 12);
 }
 
 /* The densest tile of the sample at zoom z around the district. */
@@ -110,7 +76,7 @@ static double brute_density(renderer *r, const struct view *v, const struct data
 
 static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	const struct style_heatmap *h = style_heatmap(renderer_style(f->r));
 	struct render_request q = {.layers = RENDER_HEATMAP};
 	long x = 0, y = 0;
@@ -146,7 +112,7 @@ static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
 
 static void test_neighbouring_tiles_are_seamless(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct render_request q = {.layers = RENDER_HEATMAP};
 	long x = 0, y = 0;
 	busiest_tile(f->r, 15, &x, &y);
@@ -157,7 +123,7 @@ static void test_neighbouring_tiles_are_seamless(void **state)
 
 static void test_density_does_not_depend_on_zoom(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	long x = 0, y = 0;
 	busiest_tile(f->r, 13, &x, &y);
 	const struct style_heatmap *h = style_heatmap(renderer_style(f->r));
@@ -192,7 +158,7 @@ static void test_density_does_not_depend_on_zoom(void **state)
 
 static void test_filters_change_the_picture_and_bad_layers_are_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct render_request q = {.layers = RENDER_HEATMAP};
 	long x = 0, y = 0;
 	busiest_tile(f->r, 14, &x, &y);
@@ -220,7 +186,7 @@ static void test_filters_change_the_picture_and_bad_layers_are_refused(void **st
 
 static void test_offence_points_at_high_zoom(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct render_request q = {.layers = RENDER_OFFENCES};
 	long x = 0, y = 0;
 	busiest_tile(f->r, 17, &x, &y);
@@ -245,7 +211,7 @@ static void test_offence_points_at_high_zoom(void **state)
 
 static void test_new_offence_changes_only_nearby_tiles(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct render_request near = {.layers = RENDER_HEATMAP}, far;
 	long x = 0, y = 0;
 	busiest_tile(f->r, 15, &x, &y);
@@ -297,7 +263,7 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
  * zone tiles only. */
 static void test_zone_change_reloads_shapes(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct render_request zq = {.layers = RENDER_ZONES}, mq = {.layers = RENDER_MAHALLAS};
 	long x = 0, y = 0;
 	busiest_tile(f->r, 15, &x, &y);
@@ -346,7 +312,7 @@ static void test_zone_change_reloads_shapes(void **state)
 
 static void test_choropleth_classes_and_colours(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct render_request q = {.layers = RENDER_CHOROPLETH};
 	struct choropleth_classes c;
 	const struct style_choropleth *st = style_choropleth(renderer_style(f->r));
@@ -423,5 +389,5 @@ int main(void)
 	    cmocka_unit_test(test_zone_change_reloads_shapes),
 	    cmocka_unit_test(test_choropleth_classes_and_colours),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, testutil_rendered_close);
 }
