@@ -93,9 +93,10 @@ export function liveStatus(now, lastAlive, connected) {
 /* The feed with items added: one row per id (the newer copy wins), newest
  * first by time (ms), at most max rows. Returns a new array. */
 export function feedMerge(feed, items, max = FEED_MAX) {
-	const byId = new Map(feed.map((r) => [r.id, r]));
-	for (const r of items) byId.set(r.id, r);
-	return [...byId.values()].sort((a, b) => b.time - a.time || String(b.id).localeCompare(String(a.id))).slice(0, max);
+	/* Times are to the second or the minute: of equal times the one heard
+	 * of last goes first (the sort is stable; the new items lead). */
+	const ids = new Set(items.map((r) => r.id));
+	return [...items, ...feed.filter((r) => !ids.has(r.id))].sort((a, b) => b.time - a.time).slice(0, max);
 }
 
 /* Today's count against yesterday's over the same hours: the difference,

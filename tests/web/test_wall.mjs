@@ -51,6 +51,9 @@ test('the feed: newest first, one row per offence, at most ten', () => {
 	assert.equal(feed.filter((r) => r.id === 'o11').length, 1);
 	assert.equal(feed[0].category, 'theft');
 	assert.deepEqual(feedMerge([], [], 3), []);
+	/* Of two offences in the same second, the one heard of last leads. */
+	feed = feedMerge(feedMerge([], [{ id: 'zz-first', time: 5000 }]), [{ id: 'aa-then', time: 5000 }]);
+	assert.deepEqual(feed.map((r) => r.id), ['aa-then', 'zz-first']);
 });
 
 test('today against the same hours yesterday', () => {
