@@ -88,8 +88,10 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			});
 			const day = page.waitForResponse(isCoverage('08:00-20:00'), { timeout: UI_MS });
 			const evening = page.waitForResponse(isCoverage('18:00-02:00'), { timeout: UI_MS });
+			/* asked for before the click: the request may go out before click() returns */
+			const dayAsked = page.waitForRequest((q) => asksCoverage(q, '08:00-20:00'), { timeout: UI_MS });
 			await page.click('#plan-presets [data-preset="day"]');
-			await page.waitForRequest((q) => asksCoverage(q, '08:00-20:00'), { timeout: UI_MS });
+			await dayAsked;
 			await page.click('#plan-presets [data-preset="evening"]');
 			await evening;
 			await day;
