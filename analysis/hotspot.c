@@ -136,7 +136,7 @@ static int district_mask(const shapes *sh, const struct hotspot_set *s, const do
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 	cairo_set_source_rgba(cr, 0, 0, 0, 1);
 	for (size_t a = 0; a < shapes_count(sh, kind); a++) {
-		shapes_path(sh, cr, &v, &shapes_area(sh, kind, a)->geom);
+		shapes_path(sh, cr, &v, &shapes_area(sh, kind, a)->geom, NULL);
 		cairo_fill(cr);
 	}
 	cairo_surface_flush(img);

@@ -63,8 +63,10 @@ int areas_paint(cairo_t *cr, const struct view *v, const shapes *sh, enum shapes
 
 	cairo_save(cr);
 	cairo_new_path(cr);
+	/* a fill needs whole rings, and leaving out edges would move the dashes */
+	const double *cull = st->fill || st->stroke.n_dash ? NULL : box;
 	for (size_t i = 0; i < found.n; i++)
-		shapes_path(sh, cr, v, &shapes_area(sh, kind, found.idx[i])->geom);
+		shapes_path(sh, cr, v, &shapes_area(sh, kind, found.idx[i])->geom, cull);
 	if (st->fill) {
 		const struct style_colour *c = &st->fill->colour;
 		cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * st->fill->opacity);

@@ -109,7 +109,7 @@ int choropleth_paint(cairo_t *cr, const struct view *v, const shapes *sh,
 		const struct style_colour *col =
 		    &c->colours[classify_class(c->breaks, c->n_classes, c->values[i])];
 		cairo_new_path(cr);
-		shapes_path(sh, cr, v, &shapes_area(sh, SHAPES_MAHALLAS, i)->geom);
+		shapes_path(sh, cr, v, &shapes_area(sh, SHAPES_MAHALLAS, i)->geom, NULL);
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 		cairo_set_source_rgba(cr, col->r, col->g, col->b, col->a * st->opacity);
 		if (st->outline) {

@@ -39,9 +39,30 @@ static void sink_flush(png_structp png)
 	(void)png;
 }
 
-/* One premultiplied ARGB32 row as straight RGBA bytes. */
-static void unpremultiply(const uint32_t *in, unsigned char *out, int width)
+/* The smallest PNG colour type that holds every pixel exactly: grey when
+ * every pixel is grey (boundary and label tiles are drawn in greys, and grey
+ * with alpha is half the bytes to compress), without alpha when every pixel
+ * is opaque. Premultiplying keeps a grey pixel grey and a colour a colour. */
+static int colour_type(const unsigned char *data, int w, int h, int stride)
 {
+	uint32_t colour = 0, translucent = 0;
+	for (int y = 0; y < h && !(colour && translucent); y++) {
+		const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
+		for (int x = 0; x < w; x++) {
+			uint32_t p = row[x];
+			colour |= ((p >> 16) ^ p) & 255;
+			colour |= ((p >> 8) ^ p) & 255;
+			translucent |= ~p >> 24;
+		}
+	}
+	return (colour ? PNG_COLOR_MASK_COLOR : 0) | (translucent ? PNG_COLOR_MASK_ALPHA : 0);
+}
+
+/* One premultiplied ARGB32 row as straight bytes of the colour type: grey
+ * or R, G, B, then alpha if the type has it. */
+static void unpremultiply(const uint32_t *in, unsigned char *out, int width, int type)
+{
+	int colour = type & PNG_COLOR_MASK_COLOR, alpha = type & PNG_COLOR_MASK_ALPHA;
 	for (int i = 0; i < width; i++) {
 		uint32_t p = in[i];
 		unsigned a = p >> 24;
@@ -51,10 +72,13 @@ static void unpremultiply(const uint32_t *in, unsigned char *out, int width)
 			g = (g * 255 + a / 2) / a;
 			b = (b * 255 + a / 2) / a;
 		}
-		out[4 * i] = (unsigned char)r;
-		out[4 * i + 1] = (unsigned char)g;
-		out[4 * i + 2] = (unsigned char)b;
-		out[4 * i + 3] = (unsigned char)a;
+		if (colour) {
+			*out++ = (unsigned char)r;
+			*out++ = (unsigned char)g;
+		}
+		*out++ = (unsigned char)b;
+		if (alpha)
+			*out++ = (unsigned char)a;
 	}
 }
 
@@ -71,11 +95,12 @@ static int write_rows(png_structp png, png_infop info, struct sink *s, cairo_sur
 	png_set_write_fn(png, s, sink_write, sink_flush);
 	png_set_compression_level(png, 1);
 	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGBA,
-	             PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+	int type = colour_type(data, w, h, stride);
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, type, PNG_INTERLACE_NONE,
+	             PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
 	png_write_info(png, info);
 	for (int y = 0; y < h; y++) {
-		unpremultiply((const uint32_t *)(data + (size_t)y * stride), row, w);
+		unpremultiply((const uint32_t *)(data + (size_t)y * stride), row, w, type);
 		png_write_row(png, row);
 	}
 	png_write_end(png, info);

@@ -6,7 +6,9 @@
  * served from a cache, so this writer trades a few percent of size for a
  * several times faster encode: zlib level 1 and the Sub filter, through
  * libpng (the library Cairo itself writes PNGs with). Premultiplied ARGB32
- * becomes straight RGBA, as the PNG format requires.
+ * becomes straight colour, as the PNG format requires, in the smallest
+ * colour type that holds it exactly: grey for grey images (boundary tiles:
+ * half the bytes of RGBA to compress), no alpha channel for opaque ones.
  *
  * Threading: re-entrant.
  */

@@ -669,7 +669,7 @@ static int find_hotspots(struct job *j, struct page *p)
 	rv.width = p->rw;
 	rv.height = p->rh;
 	cairo_set_fill_rule(m, CAIRO_FILL_RULE_EVEN_ODD);
-	shapes_path(j->sh, m, &rv, &p->area->geom);
+	shapes_path(j->sh, m, &rv, &p->area->geom, NULL);
 	cairo_fill(m);
 	cairo_destroy(m);
 	cairo_surface_flush(mask);
@@ -823,12 +823,12 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 		cairo_save(cr);
 		cairo_new_path(cr);
 		cairo_rectangle(cr, 0, 0, v->width, v->height);
-		shapes_path(j->sh, cr, v, &p->area->geom);
+		shapes_path(j->sh, cr, v, &p->area->geom, NULL);
 		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 		cairo_set_source_rgba(cr, 1, 1, 1, 0.55);
 		cairo_fill(cr);
 		cairo_new_path(cr);
-		shapes_path(j->sh, cr, v, &p->area->geom);
+		shapes_path(j->sh, cr, v, &p->area->geom, NULL);
 		cairo_set_source_rgba(cr, 0.10, 0.12, 0.16, 0.9);
 		cairo_set_line_width(cr, 2.4);
 		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);

@@ -1172,19 +1172,42 @@ double shapes_band_tolerance(const shapes *sh, int band)
 	return band >= 0 && band < SHAPES_BANDS ? sh->tol[band] : 0;
 }
 
-void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const struct shapes_geom *g)
+/* Whether the edge from a to b (x, y pairs) may reach box: it does not when
+ * both ends are beyond the same side. */
+static int edge_may_reach(const double *a, const double *b, const double *box)
+{
+	return !((a[0] < box[0] && b[0] < box[0]) || (a[0] > box[2] && b[0] > box[2]) ||
+	         (a[1] < box[1] && b[1] < box[1]) || (a[1] > box[3] && b[1] > box[3]));
+}
+
+void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const struct shapes_geom *g,
+                 const double *box)
 {
 	const struct shapes_rings *r = &g->band[shapes_band(sh, v->res)];
 	for (size_t k = 0; k < r->n_rings; k++) {
-		for (uint32_t i = r->ring_start[k]; i < r->ring_start[k + 1]; i++) {
+		uint32_t first = r->ring_start[k], end = r->ring_start[k + 1];
+		int pen_down = 0, broken = 0;
+		for (uint32_t i = first; i < end; i++) {
+			uint32_t j = i + 1 < end ? i + 1 : first;
+			const double *a = &r->xy[2 * i], *b = &r->xy[2 * j];
 			double px, py;
-			view_to_px(v, r->xy[2 * i], r->xy[2 * i + 1], &px, &py);
-			if (i == r->ring_start[k])
+			if (box && !edge_may_reach(a, b, box)) {
+				pen_down = 0;
+				broken = 1;
+				continue;
+			}
+			if (!pen_down) {
+				view_to_px(v, a[0], a[1], &px, &py);
 				cairo_move_to(cr, px, py);
-			else
-				cairo_line_to(cr, px, py);
+				pen_down = 1;
+			}
+			if (j == first && !broken)
+				break; /* the closing edge: close_path joins it */
+			view_to_px(v, b[0], b[1], &px, &py);
+			cairo_line_to(cr, px, py);
 		}
-		cairo_close_path(cr);
+		if (!broken)
+			cairo_close_path(cr);
 	}
 }
 

@@ -173,8 +173,13 @@ double shapes_band_tolerance(const shapes *sh, int band);
 int shapes_rings_contain(const struct shapes_rings *r, double x, double y);
 
 /* Appends the rings of g, in the band for v->res, to cr's path in device
- * pixels of v (new sub-paths, closed). */
-void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const struct shapes_geom *g);
+ * pixels of v (new sub-paths, closed). With a box (frame units: minx, miny,
+ * maxx, maxy), for strokes without dashes: the edges that do not reach it
+ * are left out, and a ring broken by that becomes open lines. Cairo strokes
+ * every edge it is given, and at street zooms most of a boundary's edges are
+ * outside the tile. NULL: every edge. */
+void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const struct shapes_geom *g,
+                 const double *box);
 
 /* ---- shifts ------------------------------------------------------------ */
 

@@ -143,7 +143,7 @@ static int paint_overlaps(const struct paint *p, const double box[4])
 		if (sv.n < 2)
 			continue;
 		colours_of(p->s, &sv, col);
-		shapes_path(p->sh, p->cr, p->v, &o->geom);
+		shapes_path(p->sh, p->cr, p->v, &o->geom, NULL);
 		if (p->st->overlap == STYLE_OVERLAP_HATCH)
 			rc = zones_hatch(p->cr, p->v, col, sv.n, p->spacing, p->hatch_width);
 		else
@@ -205,7 +205,7 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 			continue;
 		zone_services(z, shift, &sv);
 		colours_of(s, &sv, col);
-		shapes_path(sh, cr, v, &z->geom);
+		shapes_path(sh, cr, v, &z->geom, NULL);
 		if (sv.n == 1) {
 			cairo_set_source_rgba(cr, col[0].r, col[0].g, col[0].b,
 			                      col[0].a * st->fill_opacity);
@@ -225,7 +225,7 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 			continue;
 		zone_services(z, shift, &sv);
 		colours_of(s, &sv, col);
-		shapes_path(sh, cr, v, &z->geom);
+		shapes_path(sh, cr, v, &z->geom, NULL);
 		zones_stroke_services(cr, col, sv.n, p.width, p.dash, st->stroke.n_dash);
 	}
 	if (rc == 0 && st->overlap == STYLE_OVERLAP_OUTLINE)

@@ -7,6 +7,7 @@
 #include "shapes.h"
 #include "store.h"
 #include "tilemath.h"
+#include "view.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -574,12 +575,69 @@ static void test_tashkent_districts(void **state)
 	shapes_free(sh);
 }
 
+/* M1's outline in view v stroked 1.5 px wide, its path built with box (or
+ * without); *lines counts the path's edges. */
+static cairo_surface_t *stroked(const shapes *sh, const struct view *v, const double *box,
+                                int *lines)
+{
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 256, 256);
+	cairo_t *cr = cairo_create(img);
+	shapes_path(sh, cr, v, &shapes_area(sh, SHAPES_MAHALLAS, 0)->geom, box);
+	cairo_path_t *path = cairo_copy_path(cr);
+	*lines = 0;
+	for (int i = 0; i < path->num_data; i += path->data[i].header.length)
+		*lines += path->data[i].header.type == CAIRO_PATH_LINE_TO;
+	cairo_path_destroy(path);
+	cairo_set_line_width(cr, 1.5);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	cairo_stroke(cr);
+	cairo_destroy(cr);
+	return img;
+}
+
+static void test_path_leaves_out_edges_outside_the_box(void **state)
+{
+	struct fixture *f = *state;
+	shapes *sh = NULL;
+	assert_int_equal(shapes_load(f->st, NULL, &sh), 0);
+	double x, y, box[4];
+	merc(f->edge[0][0][0], f->edge[0][0][1], &x, &y); /* its north-west corner */
+	struct view v;
+	assert_int_equal(view_for_merc(x - 300, y - 300, x + 300, y + 300, 256, 256, 1, &v), 0);
+	view_frame_box(&v, 1.5, box);
+	int all, kept;
+	cairo_surface_t *whole = stroked(sh, &v, NULL, &all);
+	cairo_surface_t *culled = stroked(sh, &v, box, &kept);
+	/* the view holds a few of the ring's 2 x 240 edges */
+	assert_true(kept > 0);
+	assert_true(kept * 10 < all);
+	int drawn = 0;
+	for (int py = 0; py < 256; py++)
+		for (int px = 0; px < 256; px++) {
+			uint32_t a = testutil_pixel(whole, px, py),
+			         b = testutil_pixel(culled, px, py);
+			/* Cairo's rasteriser steps rows by other means when other edges
+			 * are about: a few levels of antialiasing */
+			if (!testutil_pixels_close(a, b, 24))
+				fail_msg("pixel %d,%d: %08x without the box, %08x with it", px, py,
+				         a, b);
+			drawn += (a >> 24) > 128;
+		}
+	assert_true(drawn > 200);
+	cairo_surface_destroy(whole);
+	cairo_surface_destroy(culled);
+	shapes_free(sh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_loads_areas_with_anchors_inside, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find_overlaps_and_tracks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_utm_frame, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_path_leaves_out_edges_outside_the_box, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_zones_on_shifts, setup, teardown),
 	    cmocka_unit_test(test_shift_windows_match_brute_force),
 	    cmocka_unit_test_setup_teardown(test_tashkent_districts, setup, teardown),
