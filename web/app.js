@@ -1203,11 +1203,13 @@ function toast(text) {
 
 /* ---------- live updates ---------- */
 
-function startEvents() {
+/* afterDrop: a stream that replaces one the browser gave up on, which
+ * missed what happened meanwhile. */
+function startEvents(afterDrop = false) {
 	if (state.events) state.events.close();
 	const es = new EventSource('api/events');
 	state.events = es;
-	let dropped = false;
+	let dropped = afterDrop;
 	es.onopen = () => {
 		state.live = 'live';
 		state.eventFailures = 0;
@@ -1224,7 +1226,7 @@ function startEvents() {
 		if (es.readyState === EventSource.CLOSED) {
 			/* The browser gave up (an HTTP error such as 401 or a proxy's
 			 * 502): ask why, then retry, waiting longer after each failure. */
-			const retry = () => setTimeout(() => state.events === es && startEvents(), backoffMs(state.eventFailures++));
+			const retry = () => setTimeout(() => state.events === es && startEvents(true), backoffMs(state.eventFailures++));
 			api('api/me').then(retry, (e) => e.status !== 401 && retry());
 		}
 	};

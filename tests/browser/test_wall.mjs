@@ -4,8 +4,9 @@
 // update, today's count); an offence posted through the API pulses at its
 // place and heads the feed; the status turns amber, then red, when the
 // connection is cut (a fake clock skips the minutes), the stream comes back
-// when the network does, old pulses are removed, and an ended session is a
-// full-screen message.
+// when the network does, old pulses are removed, a stream closed by a proxy's
+// 502 is opened again and catches up, and an ended session is a full-screen
+// message.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_TOKEN=... node --test tests/browser/test_wall.mjs
 import assert from 'node:assert/strict';
@@ -30,8 +31,19 @@ const get = async (path) => (await fetch(new URL(path, BASE), { headers: auth })
 async function relay() {
 	const sockets = new Set();
 	let blocked = false;
+	let badGateway = false;
+	let refused = 0;
 	const server = createServer((c) => {
 		if (blocked) return c.destroy();
+		if (badGateway) {
+			/* a proxy whose daemon is gone: every request a 502 */
+			c.once('data', () => {
+				refused++;
+				c.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+			});
+			c.on('error', () => {});
+			return;
+		}
 		const u = connect(Number(BASE.port), BASE.hostname);
 		const end = () => {
 			c.destroy();
@@ -57,9 +69,26 @@ async function relay() {
 		},
 		restore() {
 			blocked = false;
+			badGateway = false;
 		},
+		/* Cuts every connection and answers new ones with a 502. */
+		badGateway() {
+			badGateway = true;
+			refused = 0;
+			for (const x of sockets) x.destroy();
+		},
+		refused: () => refused,
 		close: () => new Promise((r) => server.close(r)),
 	};
+}
+
+/* Polls cond() every 50 ms until it holds, or fails after ms. */
+async function waitUntil(cond, ms, what) {
+	const end = Date.now() + ms;
+	while (!cond()) {
+		if (Date.now() > end) assert.fail(`timed out waiting: ${what}`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
 }
 
 test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 }, async (t) => {
@@ -180,6 +209,30 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			assert.equal(await page.textContent('#wall-reason'), '');
 			await page.waitForSelector(`#wall-feed-rows li:first-child[data-id="${missed}"]`, { timeout: UI_MS });
 			await page.waitForSelector('.wall-pulse[data-category="theft"]', { timeout: UI_MS });
+		});
+
+		await t.test('after a proxy\'s 502 closed the stream, the stream asked again catches up', async () => {
+			/* A 502 makes the browser give up on the stream (an EventSource
+			 * retries a dropped connection by itself, not an HTTP error); the
+			 * page asks /api/me why and opens a new stream after a backoff of a
+			 * second. */
+			net.badGateway();
+			await waitUntil(() => net.refused() >= 2, 15000, 'the stream and /api/me met the 502');
+			const [w, s, e, n] = meta.district.bounds;
+			const missed = `wall-502-${Date.now()}`;
+			const res = await fetch(new URL('api/offences', BASE), {
+				method: 'POST',
+				headers: { ...auth, 'Content-Type': 'application/json' },
+				body: JSON.stringify({
+					type: 'Feature',
+					geometry: { type: 'Point', coordinates: [w + (e - w) * 0.35, s + (n - s) * 0.6] },
+					properties: { id: missed, time: new Date().toISOString(), category: 'theft', service: 'ppx' },
+				}),
+			});
+			assert.equal(res.status, 201, await res.text());
+			net.restore();
+			await page.waitForSelector(`#wall-feed-rows li:first-child[data-id="${missed}"]`, { timeout: UI_MS });
+			assert.equal(await page.getAttribute('#wall-live', 'data-level'), 'ok');
 		});
 
 		await t.test('an ended session is a full-screen message', async () => {
