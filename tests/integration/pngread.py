@@ -1,8 +1,9 @@
-"""A PNG reader for the integration tests (8-bit RGB or RGBA, no
-interlace: what Cairo writes), in the standard library only.
+"""A PNG reader for the integration tests (8-bit grey, grey + alpha, RGB or
+RGBA, no interlace: what posbon, Cairo and GDAL write), in the standard
+library only. Every picture comes back as RGBA.
 
     from pngread import read
-    w, h, bpp, rows = read("t.png")   # rows: one bytearray per row, bpp bytes a pixel
+    w, h, bpp, rows = read("t.png")   # rows: one bytearray per row, bpp (4) bytes a pixel
 
 Import it with PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration".
 """
@@ -22,8 +23,8 @@ def read(path):
         elif kind == b"IDAT":
             idat += body
         pos += 12 + n
-    assert depth == 8 and ctype in (2, 6)
-    bpp = 4 if ctype == 6 else 3
+    assert depth == 8 and ctype in CHANNELS, "8-bit grey, grey + alpha, RGB or RGBA"
+    bpp = CHANNELS[ctype]
     raw, stride = zlib.decompress(idat), w * bpp
     rows, prev = [], bytearray(stride)
     for y in range(h):
@@ -42,6 +43,25 @@ def read(path):
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(line)
+        rows.append(rgba(line, ctype))
         prev = line
-    return w, h, bpp, rows
+    return w, h, 4, rows
+
+
+# colour type: bytes a pixel
+CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
+
+
+def rgba(line, ctype):
+    """One unfiltered row of the colour type as RGBA bytes."""
+    if ctype == 6:
+        return line
+    out = bytearray()
+    n = CHANNELS[ctype]
+    for i in range(0, len(line), n):
+        px = line[i:i + n]
+        if ctype in (0, 4):
+            out += bytes((px[0], px[0], px[0], px[1] if ctype == 4 else 255))
+        else:
+            out += px + b"\xff"
+    return out
