@@ -19,17 +19,15 @@ struct gistarlayer {
 	utm *u;
 };
 
-/* ArcGIS's Hot Spot Analysis colours, cold 99% .. hot 99% (bin + 3). */
 #define RGB(r, g, b)                                                                               \
 	{                                                                                          \
 		(r) / 255.0, (g) / 255.0, (b) / 255.0, 1                                           \
 	}
-static const struct style_colour colours[7] = {
+const struct style_colour gistarlayer_colours[7] = {
     RGB(69, 117, 181),  RGB(132, 158, 186), RGB(192, 204, 190), RGB(0, 0, 0),
     RGB(250, 185, 132), RGB(237, 117, 81),  RGB(214, 47, 39),
 };
 #undef RGB
-#define CELL_ALPHA 0.75
 
 int gistarlayer_new(gistarlayer **out)
 {
@@ -84,23 +82,30 @@ static int refresh(gistarlayer *g, const dataset *ds, const shapes *sh,
 	return 0;
 }
 
-/* Fills cell (i, j) of r: its corners from UTM to the view's pixels. */
-static int fill_cell(cairo_t *cr, const struct view *v, utm *u, const struct gistar_result *r,
-                     int i, int j)
+/* Fills cell (i, j) of r: its corners from r's UTM zone u to the pixels of
+ * v, whose frame is Web Mercator (frame NULL) or the UTM zone frame. */
+static int fill_cell(cairo_t *cr, const struct view *v, utm *frame, utm *u,
+                     const struct gistar_result *r, int i, int j)
 {
 	double x[4], y[4];
 	for (int k = 0; k < 4; k++) {
 		x[k] = r->x0 + (i + (k == 1 || k == 2)) * r->cell;
 		y[k] = r->y0 - (j + (k >= 2)) * r->cell;
 	}
-	int rc = utm_inverse(u, x, y, 4);
-	if (rc < 0)
-		return rc;
-	for (int k = 0; k < 4; k++) {
-		double mx, my;
-		tile_lonlat_to_merc(x[k], y[k], &mx, &my);
-		view_to_px(v, mx, my, &x[k], &y[k]);
+	int rc = 0;
+	if (!frame || utm_epsg(frame) != r->epsg) {
+		if ((rc = utm_inverse(u, x, y, 4)) < 0)
+			return rc;
+		if (frame)
+			rc = utm_forward(frame, x, y, 4);
+		else
+			for (int k = 0; k < 4; k++)
+				tile_lonlat_to_merc(x[k], y[k], &x[k], &y[k]);
+		if (rc < 0)
+			return rc;
 	}
+	for (int k = 0; k < 4; k++)
+		view_to_px(v, x[k], y[k], &x[k], &y[k]);
 	cairo_move_to(cr, x[0], y[0]);
 	cairo_line_to(cr, x[1], y[1]);
 	cairo_line_to(cr, x[2], y[2]);
@@ -109,13 +114,29 @@ static int fill_cell(cairo_t *cr, const struct view *v, utm *u, const struct gis
 	return 0;
 }
 
-int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
+/* The box of r's UTM zone u (minx, miny, maxx, maxy) that holds what v
+ * shows (frame as in fill_cell()). */
+static int grid_box(const struct view *v, utm *frame, utm *u, const struct gistar_result *r,
+                    double box[4])
+{
+	double fb[4], merc[4];
+	view_frame_box(v, 1, fb);
+	if (frame && utm_epsg(frame) == r->epsg) {
+		memcpy(box, fb, sizeof fb);
+		return 0;
+	}
+	if (!frame)
+		return utm_box_from_merc(u, fb, box);
+	int rc = utm_box_merc(frame, fb, merc);
+	return rc < 0 ? rc : utm_box_from_merc(u, merc, box);
+}
+
+int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *frame, utm *u,
                              const struct gistar_result *g, const signed char *cls, int lo, int hi,
                              const struct style_colour *colours, double opacity)
 {
-	double merc[4], box[4];
-	view_frame_box(v, 1, merc);
-	int rc = utm_box_from_merc(u, merc, box);
+	double box[4];
+	int rc = grid_box(v, frame, u, g, box);
 	if (rc < 0)
 		return rc;
 	/* The cells the view may touch, each class filled in one go. */
@@ -132,7 +153,7 @@ int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
 		for (int j = j0; j <= j1 && rc == 0; j++)
 			for (int i = i0; i <= i1 && rc == 0; i++)
 				if (cls[(size_t)j * g->width + i] == k)
-					rc = fill_cell(cr, v, u, g, i, j);
+					rc = fill_cell(cr, v, frame, u, g, i, j);
 		cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * opacity);
 		cairo_fill(cr);
 	}
@@ -147,8 +168,8 @@ int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const d
 	pthread_mutex_lock(&g->lock);
 	int rc = refresh(g, ds, sh, f, version, generation);
 	if (rc == 0 && g->res.count)
-		rc = gistarlayer_fill_classes(cr, v, g->u, &g->res, g->res.bin, -3, 3, colours,
-		                              CELL_ALPHA);
+		rc = gistarlayer_fill_classes(cr, v, NULL, g->u, &g->res, g->res.bin, -3, 3,
+		                              gistarlayer_colours, GISTARLAYER_ALPHA);
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }

@@ -41,12 +41,18 @@ int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const d
                       const shapes *sh, const struct dataset_filter *f, unsigned long version,
                       unsigned long generation);
 
+/* ArcGIS's Hot Spot Analysis colours, cold 99% .. hot 99% (bin + 3), and
+ * the opacity the layer fills them with: for legends. */
+extern const struct style_colour gistarlayer_colours[7];
+#define GISTARLAYER_ALPHA 0.75
+
 /* Fills the cells of grid g (its UTM zone opened as u) that v shows whose
  * class in cls (width x height, row 0 north) is k, for each k in lo .. hi
  * but 0, in colours[k - lo] (fully transparent ones skipped) times opacity,
  * one fill per class: the Gi* bins here, the trends categories
- * (trendslayer.h). ERR_PROJ. */
-int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *u,
+ * (trendslayer.h). v's frame is Web Mercator (frame NULL), or the UTM zone
+ * frame (a printed page's). ERR_PROJ. */
+int gistarlayer_fill_classes(cairo_t *cr, const struct view *v, utm *frame, utm *u,
                              const struct gistar_result *g, const signed char *cls, int lo, int hi,
                              const struct style_colour *colours, double opacity);
 

@@ -14,6 +14,8 @@
 #include "choropleth.h"
 #include "coverage.h"
 #include "err.h"
+#include "gistar.h"
+#include "gistarlayer.h"
 #include "heatmap.h"
 #include "hotspot.h"
 #include "labels.h"
@@ -79,6 +81,9 @@ enum msg {
 	M_NO_OFFENCES,
 	M_NO_HOTSPOTS,
 	M_TRACKS,
+	M_GISTAR,
+	M_GISTAR_HOT,
+	M_GISTAR_COLD,
 	M_DOTS,
 	M_NO_CATEGORY,
 	M_KM,
@@ -160,6 +165,13 @@ static const char *const texts[M_COUNT][3] = {
                        "No offences in the period"},
     [M_NO_HOTSPOTS] = {"Zich joylar yoʻq", "Очагов нет", "No hotspots"},
     [M_TRACKS] = {"Patrul yoʻllari", "Маршруты патрулей", "Patrol tracks"},
+    [M_GISTAR] = {"Gi*: issiq va sovuq nuqtalar", "Gi*: горячие и холодные точки",
+                  "Gi* hot and cold spots"},
+    /* a format: the confidence in percent */
+    [M_GISTAR_HOT] = {"Issiq nuqta, ishonchlilik %d%%", "Горячая точка, достоверность %d%%",
+                      "Hot spot, %d%% confidence"},
+    [M_GISTAR_COLD] = {"Sovuq nuqta, ishonchlilik %d%%", "Холодная точка, достоверность %d%%",
+                       "Cold spot, %d%% confidence"},
     [M_DOTS] = {"Huquqbuzarliklar", "Правонарушения", "Offences"},
     [M_NO_CATEGORY] = {"Turi koʻrsatilmagan", "Вид не указан", "No category"},
     [M_KM] = {"km", "км", "km"},
@@ -300,6 +312,12 @@ struct job {
 	 * on the renderer's shapes (held until the job closes). */
 	int has_set, has_cov;
 	struct held_shapes *held;
+	const shapes *merc; /* the renderer's shapes, once acquired (held) */
+	/* The gistar layer: Gi* of the job's filter on the district, its grid's
+	 * UTM zone opened; has_gi is 0 when there was nothing to test. */
+	int has_gi;
+	struct gistar_result gi;
+	utm *gi_u;
 	struct hotspot_set set;
 	struct coverage cov;
 	struct shift shift;
@@ -794,6 +812,9 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 			rc = choropleth_paint(cr, v, j->sh, style_choropleth(j->sty), &c);
 		choropleth_classes_free(&c);
 	}
+	if (rc == 0 && j->has_gi)
+		rc = gistarlayer_fill_classes(cr, v, j->u, j->gi_u, &j->gi, j->gi.bin, -3, 3,
+		                              gistarlayer_colours, GISTARLAYER_ALPHA);
 	if (rc == 0 && (j->layers & RENDER_HEATMAP) && p->density)
 		rc = paint_heatmap(j, p, cr);
 	if (rc == 0 && (j->layers & RENDER_ZONES)) {
@@ -1135,6 +1156,25 @@ struct legend_items {
 	double zoom;
 };
 
+/* The Gi* bins, hot 99% to cold 99%, as the gistar layer fills them. */
+static void legend_gistar(struct job *j, struct typeset_column *c)
+{
+	static const int confidence[3] = {90, 95, 99};
+	double x, y, w, h;
+	for (int bin = 3; bin >= -3; bin--) {
+		if (!bin)
+			continue;
+		char text[160];
+		snprintf(text, sizeof text, T(j, bin > 0 ? M_GISTAR_HOT : M_GISTAR_COLD),
+		         confidence[abs(bin) - 1]);
+		if (!legend_row(j, c, text, &x, &y, &w, &h))
+			return;
+		cairo_rectangle(j->ts.cr, x, y, w, h);
+		set_colour(j->ts.cr, &gistarlayer_colours[bin + 3], GISTARLAYER_ALPHA);
+		cairo_fill(j->ts.cr);
+	}
+}
+
 /* The legend blocks of layers, one under another, in the column. */
 static void legend_blocks(struct job *j, struct typeset_column *c, unsigned layers,
                           const struct legend_items *it)
@@ -1145,6 +1185,8 @@ static void legend_blocks(struct job *j, struct typeset_column *c, unsigned laye
 		legend_ramp(j, c, j->ramp, T(j, M_DENSITY), j->hm->opacity);
 	if ((layers & RENDER_CHANGE) && j->change && j->ramp)
 		legend_ramp(j, c, j->ramp, T(j, M_CHANGE_DENSITY), j->change->opacity);
+	if (layers & RENDER_GISTAR)
+		legend_gistar(j, c);
 	if (it->hotspot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
 		hotspot_marker(cr, x + w / 2, y + h / 2, h / 2);
 		typeset_text(&j->ts, &typeset_small, "1", x + w / 2,
@@ -1905,6 +1947,30 @@ static int roster_csv(struct job *j, unsigned char **out, size_t *len)
 	return 0;
 }
 
+/* The renderer's shapes, in Web Mercator, as the analyses take them: held
+ * from the first call until the job closes. */
+static const shapes *merc_shapes(struct job *j)
+{
+	if (!j->merc)
+		j->merc = renderer_shapes_acquire(j->r, &j->held);
+	return j->merc;
+}
+
+/* The gistar layer's analysis: Gi* of the job's filter with the defaults
+ * (cell, band, the district's cells), as the tile layer draws it. A filter
+ * with nothing to test leaves the layer empty, as on the map. */
+static int job_gistar(struct job *j)
+{
+	struct gistar_params p = {.filter = j->filter};
+	int rc = gistar_run(j->ds, merc_shapes(j), &p, &j->gi);
+	if (rc == ERR_INVALID)
+		return 0;
+	if (rc < 0)
+		return rc;
+	j->has_gi = 1;
+	return utm_open(j->gi.epsg, &j->gi_u);
+}
+
 /* Hotspots and coverage of the request's shift, on the renderer's shapes. */
 static int open_coverage(struct job *j)
 {
@@ -1916,7 +1982,7 @@ static int open_coverage(struct job *j)
 	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
 	                            .bandwidth = j->bandwidth};
 	hotspot_default_period(j->ds, &hp.filter);
-	const shapes *sh = renderer_shapes_acquire(j->r, &j->held);
+	const shapes *sh = merc_shapes(j);
 	struct coverage_params cp = {.date = q->date};
 	int rc = hotspot_find(j->ds, sh, &hp, &j->set);
 	if (rc < 0)
@@ -2088,6 +2154,18 @@ static const struct shapes_area *find_area(const shapes *sh, enum shapes_kind ki
 
 static int check_request(const struct print_request *q)
 {
+	unsigned unprintable = q->layers & ~(unsigned)PRINT_MAP_LAYERS;
+	for (size_t i = 0; unprintable; i++) {
+		unsigned bit;
+		const char *name = render_layer_name(i, &bit);
+		if (name && (unprintable & bit))
+			return err_set(
+			    ERR_INVALID,
+			    "layers: '%s' is not drawn on paper (a printed map draws "
+			    "districts, mahallas, choropleth, heatmap, gistar, offences, "
+			    "zones and tracks)",
+			    name);
+	}
 	if (q->kind == PRINT_AREA && !q->district == !q->mahalla)
 		return err_set(ERR_INVALID, "print: name either a district or a mahalla");
 	static const char *const kinds[] = {[PRINT_COVERAGE] = "coverage",
@@ -2195,6 +2273,8 @@ static int open_job(struct job *j)
 		return rc;
 	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
 		return rc;
+	if (q->kind == PRINT_AREA && (j->layers & RENDER_GISTAR))
+		return job_gistar(j);
 	return 0;
 }
 
@@ -2204,6 +2284,9 @@ static void close_job(struct job *j)
 		coverage_free(&j->cov);
 	if (j->has_set)
 		hotspot_set_free(&j->set);
+	if (j->has_gi)
+		gistar_result_free(&j->gi);
+	utm_free(j->gi_u);
 	if (j->held)
 		renderer_shapes_release(j->r, j->held);
 	style_ramp_free(j->ramp);
@@ -2375,7 +2458,8 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	} titles[] = {{RENDER_DISTRICTS, M_DISTRICT},    {RENDER_MAHALLAS, M_MAHALLA},
 	              {RENDER_CHOROPLETH, M_CHOROPLETH}, {RENDER_HEATMAP, M_HEATMAP},
 	              {RENDER_CHANGE, M_CHANGE_MAP},     {RENDER_OFFENCES, M_DOTS},
-	              {RENDER_ZONES, M_ZONES},           {RENDER_TRACKS, M_TRACKS}};
+	              {RENDER_ZONES, M_ZONES},           {RENDER_TRACKS, M_TRACKS},
+	              {RENDER_GISTAR, M_GISTAR}};
 	struct print_request pq = {.lang = q->lang, .filter = q->filter};
 	struct job j = {.r = r, .st = st, .q = &pq, .filter = q->filter, .metric = q->metric};
 	const char **codes = NULL;

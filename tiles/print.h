@@ -123,10 +123,13 @@ int print_format_parse(const char *text, enum print_format *out);
  * large, a bad planning date, a backtest page without a backtest); ERR_NOMEM, ERR_PROJ, ERR_DB. */
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out);
 
-/* The layers print_legend() draws. */
-#define PRINT_LEGEND_LAYERS                                                                        \
-	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_CHANGE | \
+/* The layers a printed map draws (print_request's layers may name no other). */
+#define PRINT_MAP_LAYERS                                                                           \
+	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_GISTAR | \
 	 RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
+
+/* The layers print_legend() draws. */
+#define PRINT_LEGEND_LAYERS (PRINT_MAP_LAYERS | RENDER_CHANGE)
 
 /* One layer's legend alone, as a picture for GIS clients (WMS
  * GetLegendGraphic): the layer's title, then the page legend's block of

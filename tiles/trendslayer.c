@@ -91,7 +91,7 @@ int trendslayer_paint(trendslayer *t, cairo_t *cr, const struct view *v, const d
 	pthread_mutex_lock(&t->lock);
 	int rc = refresh(t, ds, sh, p, version, generation);
 	if (rc == 0 && t->u)
-		rc = gistarlayer_fill_classes(cr, v, t->u, &t->res.grid, t->res.category,
+		rc = gistarlayer_fill_classes(cr, v, NULL, t->u, &t->res.grid, t->res.category,
 		                              1 - TRENDS_PATTERNS, TRENDS_PATTERNS - 1, s->colours,
 		                              s->opacity);
 	pthread_mutex_unlock(&t->lock);

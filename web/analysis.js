@@ -167,6 +167,11 @@ function save() {
 }
 
 /* The panel's filters or the data changed: new tiles and figures. */
+/* The analysis layers on the map, by their tile layer names (for prints). */
+export function analysisLayers() {
+	return gi.on ? ['gistar'] : [];
+}
+
 export function analysisFiltersChanged() {
 	trendsFiltersChanged();
 	if (!ctx || !gi.on) return;

@@ -8,7 +8,7 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
-import { analysisFiltersChanged, analysisStart } from './analysis.js';
+import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysis.js';
 import { coverageStart } from './coverage.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './identify.js';
@@ -705,7 +705,7 @@ function renderCard() {
 function printPath(kind, code) {
 	return printUrl(kind, code, filterParams(), {
 		lang: lang(),
-		layers: LAYERS.filter((l) => state.view.layers[l.id] && state.meta.layers.includes(l.id)).map((l) => l.id),
+		layers: [...LAYERS.filter((l) => state.view.layers[l.id] && state.meta.layers.includes(l.id)).map((l) => l.id), ...analysisLayers()],
 		paper: $('print-paper').value,
 		landscape: $('print-landscape').value === '1',
 		atlas: kind === 'district' && $('print-atlas').checked,

@@ -81,6 +81,13 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			await sameFigures(answer);
 			assert.match(await page.textContent('#gistar-bins'), /Hot, 99 %.*Cold, 99 %/s);
 			assert.ok(await page.locator('.tiles-gistar img').count(), 'gistar tiles on the map');
+			/* the district's printed map shows what the screen shows, Gi* too */
+			await page.hover('#print-district');
+			const printed = new URL(await page.getAttribute('#print-district', 'href'), page.url());
+			assert.ok(printed.searchParams.get('layers').split(',').includes('gistar'), printed.href);
+			const pdf = await page.request.get(printed.href);
+			assert.equal(pdf.status(), 200);
+			assert.equal(pdf.headers()['content-type'], 'application/pdf');
 		});
 
 		await t.test('FDR: the corrected answer, its cells drawn from it', async () => {

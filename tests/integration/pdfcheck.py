@@ -124,6 +124,21 @@ def vector(pdf, page, *colours):
     sys.exit(0 if ok else 1)
 
 
+def filled(pdf, page, hexa, least):
+    """The sub-paths of the page filled (as vectors) in colour hexa; at least least of them."""
+    svg = subprocess.run(["pdftocairo", "-svg", "-f", page, "-l", page, pdf, "-"],
+                         check=True, capture_output=True, text=True).stdout
+    want = [int(hexa[i:i + 2], 16) for i in (0, 2, 4)]
+    n = 0
+    for attrs in re.findall(r"<path ([^>]*)/?>", svg):
+        m = re.search(r"fill:rgb\(([\d.]+)%,([\d.]+)%,([\d.]+)%\)", attrs)
+        d = re.search(r' d="([^"]*)"', attrs)
+        if m and d and all(abs(float(v) * 2.55 - w) < 1 for v, w in zip(m.groups(), want)):
+            n += d.group(1).count("M")
+    print(f"#{hexa}: {n} filled sub-paths")
+    sys.exit(0 if n >= int(least) else 1)
+
+
 if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
-     "vector": vector}[sys.argv[1]](*sys.argv[2:])
+     "vector": vector, "filled": filled}[sys.argv[1]](*sys.argv[2:])

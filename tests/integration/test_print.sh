@@ -36,6 +36,27 @@ check_true "the page around hotspot 1 is coloured by the heatmap" "$PDFCHECK hot
 check_true "without the heatmap layer it is not" "! $PDFCHECK hotspot $TMP/plain.pdf 1"
 check_true "panel texts do not overlap" "$PDFCHECK overlaps $TMP/a4.pdf 1"
 
+# Gi* hot and cold spots on paper: the cells as vector fills in the layer's
+# colours (hot 99% #d62f27, cold 99% #4575b5), and the six bins in the legend
+"$POSBON" print "$DB" --district "$DISTRICT" --layers gistar,mahallas,districts --lang en \
+	-o "$TMP/gi.pdf" >/dev/null
+T=$(text "$TMP/gi.pdf")
+for t in "Hot spot, 99% confidence" "Hot spot, 90% confidence" "Cold spot, 95% confidence"; do
+	check_true "the Gi* legend shows '$t'" 'echo "$T" | grep -qF "$t"'
+done
+check_true "hot cells at 99% are drawn (more than the legend's swatch)" \
+	"$PDFCHECK filled $TMP/gi.pdf 1 d62f27 2"
+check_true "cold cells at 99% too" "$PDFCHECK filled $TMP/gi.pdf 1 4575b5 2"
+check_true "without the layer neither cells nor legend" \
+	"! $PDFCHECK filled $TMP/a4.pdf 1 d62f27 1 && ! text $TMP/a4.pdf | grep -q 'Issiq nuqta'"
+"$POSBON" print "$DB" --district "$DISTRICT" --layers gistar --lang uz -o "$TMP/gi-uz.pdf" >/dev/null
+check_true "in Uzbek" 'text "$TMP/gi-uz.pdf" | grep -qF "Issiq nuqta, ishonchlilik 99%"'
+if "$POSBON" print "$DB" --district "$DISTRICT" --layers trends,mahallas -o "$TMP/t.pdf" 2>"$TMP/err"; then
+	check "a layer not drawn on paper fails" ok fails
+else
+	check_true "a layer not drawn on paper fails, naming it" "grep -qF \"layers: 'trends' is not drawn on paper\" $TMP/err"
+fi
+
 # A3 landscape, Russian, a fixed scale
 "$POSBON" print "$DB" --district "$DISTRICT" --paper A3 --landscape --lang ru --scale 25000 \
 	--from 2026-01-01 --to 2026-03-31 -o "$TMP/a3.pdf" >"$TMP/out"
@@ -257,5 +278,9 @@ check "weeks that are no number are 400" "$(code -H "$V" "$URL/print/backtest.pd
 check "naming train_weeks" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" train_weeks
 check "a backtest page's period is 400" "$(code -H "$V" "$URL/print/backtest.pdf?from=2026-01-01")" 400
 check "naming from" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" from
+check "a Gi* page over HTTP" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?layers=gistar,mahallas&lang=en")" 200
+check_true "with its cells" "$PDFCHECK filled $TMP/body 1 d62f27 2"
+check "a layer not drawn on paper is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?layers=change")" 400
+check "naming layers" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" layers
 check "the daemon is still up" "$(code "$URL/healthz")" 200
 finish

@@ -1,7 +1,7 @@
 /* print: a layer's legend alone (print_legend(), WMS GetLegendGraphic) on
  * a generated district: fitted to its content or to the size asked, on a
- * transparent or painted background, scaled, in each language, and
- * refused for a layer without one. The printed pages themselves are
+ * transparent or painted background, scaled, in each language, the Gi*
+ * bins, and refused for a layer without one. The printed pages themselves are
  * checked end to end by tests/integration/test_print.sh. */
 #include "testutil.h"
 
@@ -121,10 +121,44 @@ static void test_rows_follow_the_data_and_language(void **state)
 	free(ru.png);
 }
 
-static void test_refused(void **state)
+/* Whether the legend has a swatch pixel of (r, g, b) at the gistar
+ * layer's opacity (premultiplied in the decoded surface). */
+static int has_swatch(const struct print_legend *l, int r, int g, int b)
+{
+	cairo_surface_t *s = testutil_png_decode(l->png, l->len);
+	uint32_t want = (uint32_t)191 << 24 | (uint32_t)(r * 191 / 255) << 16 |
+	                (uint32_t)(g * 191 / 255) << 8 | (uint32_t)(b * 191 / 255);
+	int found = 0;
+	for (int y = 0; y < l->height && !found; y++)
+		for (int x = 0; x < l->width && !found; x++)
+			found = testutil_pixels_close(testutil_pixel(s, x, y), want, 2);
+	cairo_surface_destroy(s);
+	return found;
+}
+
+static void test_gistar_bins(void **state)
 {
 	struct fixture *f = *state;
 	struct print_legend_request q = {.layer = RENDER_GISTAR};
+	struct print_legend gistar, tracks;
+	dataset_filter_all(&q.filter);
+	assert_int_equal(print_legend(f->r, f->st, &q, &gistar), 0);
+	q.layer = RENDER_TRACKS;
+	assert_int_equal(print_legend(f->r, f->st, &q, &tracks), 0);
+	/* six rows, hot 99% to cold 99%, against the tracks' one */
+	assert_true(gistar.height > tracks.height + 5 * 10);
+	assert_true(has_swatch(&gistar, 214, 47, 39));   /* hot, 99% */
+	assert_true(has_swatch(&gistar, 250, 185, 132)); /* hot, 90% */
+	assert_true(has_swatch(&gistar, 69, 117, 181));  /* cold, 99% */
+	assert_false(has_swatch(&tracks, 214, 47, 39));
+	free(gistar.png);
+	free(tracks.png);
+}
+
+static void test_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct print_legend_request q = {.layer = RENDER_TRENDS};
 	struct print_legend out;
 	dataset_filter_all(&q.filter);
 	assert_int_equal(print_legend(f->r, f->st, &q, &out), ERR_INVALID);
@@ -139,6 +173,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fitted_and_sized, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rows_follow_the_data_and_language, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_gistar_bins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
