@@ -26,6 +26,7 @@
 #include "tilemath.h"
 #include "timeparse.h"
 #include "tracks.h"
+#include "trends.h"
 #include "typeset.h"
 #include "utm.h"
 #include "zones.h"
@@ -84,6 +85,9 @@ enum msg {
 	M_GISTAR,
 	M_GISTAR_HOT,
 	M_GISTAR_COLD,
+	M_TRENDS,
+	M_TREND_HOT,
+	M_TREND_COLD,
 	M_DOTS,
 	M_NO_CATEGORY,
 	M_KM,
@@ -165,13 +169,18 @@ static const char *const texts[M_COUNT][3] = {
                        "No offences in the period"},
     [M_NO_HOTSPOTS] = {"Zich joylar yoʻq", "Очагов нет", "No hotspots"},
     [M_TRACKS] = {"Patrul yoʻllari", "Маршруты патрулей", "Patrol tracks"},
-    [M_GISTAR] = {"Gi*: issiq va sovuq nuqtalar", "Gi*: горячие и холодные точки",
+    [M_GISTAR] = {"Gi*: qaynoq va sovuq nuqtalar", "Gi*: горячие и холодные точки",
                   "Gi* hot and cold spots"},
     /* a format: the confidence in percent */
-    [M_GISTAR_HOT] = {"Issiq nuqta, ishonchlilik %d%%", "Горячая точка, достоверность %d%%",
+    [M_GISTAR_HOT] = {"Qaynoq nuqta, ishonchlilik %d%%", "Горячая точка, достоверность %d%%",
                       "Hot spot, %d%% confidence"},
     [M_GISTAR_COLD] = {"Sovuq nuqta, ishonchlilik %d%%", "Холодная точка, достоверность %d%%",
                        "Cold spot, %d%% confidence"},
+    [M_TRENDS] = {"Paydo boʻlayotgan qaynoq va sovuq nuqtalar",
+                  "Возникающие горячие и холодные точки", "Emerging hot and cold spots"},
+    /* formats: the pattern (trend_patterns) */
+    [M_TREND_HOT] = {"%s qaynoq nuqta", "%s горячая точка", "%s hot spot"},
+    [M_TREND_COLD] = {"%s sovuq nuqta", "%s холодная точка", "%s cold spot"},
     [M_DOTS] = {"Huquqbuzarliklar", "Правонарушения", "Offences"},
     [M_NO_CATEGORY] = {"Turi koʻrsatilmagan", "Вид не указан", "No category"},
     [M_KM] = {"km", "км", "km"},
@@ -318,6 +327,11 @@ struct job {
 	int has_gi;
 	struct gistar_result gi;
 	utm *gi_u;
+	/* The trends layer alike: the emerging hot and cold spots of the
+	 * filter's weeks. */
+	int has_tr;
+	struct trends_result tr;
+	utm *tr_u;
 	struct hotspot_set set;
 	struct coverage cov;
 	struct shift shift;
@@ -338,6 +352,19 @@ struct page {
 	int rw, rh;
 	double cell; /* frame metres per raster cell */
 	struct dataset_points pts;
+};
+
+/* The trends patterns (trends.h, TRENDS_NEW ..) as the words before "hot
+ * spot" and "cold spot", as the viewer names them. */
+static const char *const trend_patterns[TRENDS_PATTERNS][3] = {
+    [TRENDS_NEW] = {"Yangi", "Новая", "New"},
+    [TRENDS_CONSECUTIVE] = {"Ketma-ket", "Последовательная", "Consecutive"},
+    [TRENDS_INTENSIFYING] = {"Kuchayayotgan", "Усиливающаяся", "Intensifying"},
+    [TRENDS_PERSISTENT] = {"Doimiy", "Устойчивая", "Persistent"},
+    [TRENDS_DIMINISHING] = {"Susayayotgan", "Ослабевающая", "Diminishing"},
+    [TRENDS_SPORADIC] = {"Vaqti-vaqti bilan", "Спорадическая", "Sporadic"},
+    [TRENDS_OSCILLATING] = {"Tebranuvchi", "Колеблющаяся", "Oscillating"},
+    [TRENDS_HISTORICAL] = {"Tarixiy", "Историческая", "Historical"},
 };
 
 static const char *T(const struct job *j, enum msg m)
@@ -815,6 +842,11 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 	if (rc == 0 && j->has_gi)
 		rc = gistarlayer_fill_classes(cr, v, j->u, j->gi_u, &j->gi, j->gi.bin, -3, 3,
 		                              gistarlayer_colours, GISTARLAYER_ALPHA);
+	const struct style_trends *tr = style_trends(j->sty);
+	if (rc == 0 && j->has_tr)
+		rc = gistarlayer_fill_classes(cr, v, j->u, j->tr_u, &j->tr.grid, j->tr.category,
+		                              1 - TRENDS_PATTERNS, TRENDS_PATTERNS - 1, tr->colours,
+		                              tr->opacity);
 	if (rc == 0 && (j->layers & RENDER_HEATMAP) && p->density)
 		rc = paint_heatmap(j, p, cr);
 	if (rc == 0 && (j->layers & RENDER_ZONES)) {
@@ -1175,6 +1207,32 @@ static void legend_gistar(struct job *j, struct typeset_column *c)
 	}
 }
 
+/* The trends categories in the style's colours, hot then cold, strongest
+ * pattern first: those on the map when the job has the analysis (a page),
+ * every one otherwise (a legend picture). */
+static void legend_trends(struct job *j, struct typeset_column *c)
+{
+	const struct style_trends *s = style_trends(j->sty);
+	double x, y, w, h;
+	for (int hot = 1; hot >= 0; hot--)
+		for (int k = TRENDS_NEW; k < TRENDS_PATTERNS; k++) {
+			int category = hot ? k : -k;
+			const struct style_colour *col =
+			    &s->colours[category + TRENDS_PATTERNS - 1];
+			if (col->a <= 0 ||
+			    (j->has_tr && !j->tr.categories[category + TRENDS_PATTERNS - 1]))
+				continue;
+			char text[160];
+			snprintf(text, sizeof text, T(j, hot ? M_TREND_HOT : M_TREND_COLD),
+			         trend_patterns[k][j->q->lang]);
+			if (!legend_row(j, c, text, &x, &y, &w, &h))
+				return;
+			cairo_rectangle(j->ts.cr, x, y, w, h);
+			set_colour(j->ts.cr, col, s->opacity);
+			cairo_fill(j->ts.cr);
+		}
+}
+
 /* The legend blocks of layers, one under another, in the column. */
 static void legend_blocks(struct job *j, struct typeset_column *c, unsigned layers,
                           const struct legend_items *it)
@@ -1187,6 +1245,8 @@ static void legend_blocks(struct job *j, struct typeset_column *c, unsigned laye
 		legend_ramp(j, c, j->ramp, T(j, M_CHANGE_DENSITY), j->change->opacity);
 	if (layers & RENDER_GISTAR)
 		legend_gistar(j, c);
+	if ((layers & RENDER_TRENDS) && style_trends(j->sty))
+		legend_trends(j, c);
 	if (it->hotspot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
 		hotspot_marker(cr, x + w / 2, y + h / 2, h / 2);
 		typeset_text(&j->ts, &typeset_small, "1", x + w / 2,
@@ -1971,6 +2031,21 @@ static int job_gistar(struct job *j)
 	return utm_open(j->gi.epsg, &j->gi_u);
 }
 
+/* The trends layer's analysis: the weeks of the job's period (its filter's
+ * from), cell and band as gistar_run() chooses them, as the tile layer
+ * draws it. Too few weeks or nothing to test leaves the layer empty. */
+static int job_trends(struct job *j)
+{
+	struct trends_params p = {.filter = j->filter};
+	int rc = trends_run(j->ds, merc_shapes(j), &p, &j->tr);
+	if (rc == ERR_INVALID)
+		return 0;
+	if (rc < 0)
+		return rc;
+	j->has_tr = 1;
+	return utm_open(j->tr.grid.epsg, &j->tr_u);
+}
+
 /* Hotspots and coverage of the request's shift, on the renderer's shapes. */
 static int open_coverage(struct job *j)
 {
@@ -2273,8 +2348,10 @@ static int open_job(struct job *j)
 		return rc;
 	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
 		return rc;
-	if (q->kind == PRINT_AREA && (j->layers & RENDER_GISTAR))
-		return job_gistar(j);
+	if (q->kind == PRINT_AREA && (j->layers & RENDER_GISTAR) && (rc = job_gistar(j)) < 0)
+		return rc;
+	if (q->kind == PRINT_AREA && (j->layers & RENDER_TRENDS) && style_trends(j->sty))
+		return job_trends(j);
 	return 0;
 }
 
@@ -2287,6 +2364,9 @@ static void close_job(struct job *j)
 	if (j->has_gi)
 		gistar_result_free(&j->gi);
 	utm_free(j->gi_u);
+	if (j->has_tr)
+		trends_result_free(&j->tr);
+	utm_free(j->tr_u);
 	if (j->held)
 		renderer_shapes_release(j->r, j->held);
 	style_ramp_free(j->ramp);
@@ -2459,7 +2539,7 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	              {RENDER_CHOROPLETH, M_CHOROPLETH}, {RENDER_HEATMAP, M_HEATMAP},
 	              {RENDER_CHANGE, M_CHANGE_MAP},     {RENDER_OFFENCES, M_DOTS},
 	              {RENDER_ZONES, M_ZONES},           {RENDER_TRACKS, M_TRACKS},
-	              {RENDER_GISTAR, M_GISTAR}};
+	              {RENDER_GISTAR, M_GISTAR},         {RENDER_TRENDS, M_TRENDS}};
 	struct print_request pq = {.lang = q->lang, .filter = q->filter};
 	struct job j = {.r = r, .st = st, .q = &pq, .filter = q->filter, .metric = q->metric};
 	const char **codes = NULL;

@@ -126,7 +126,7 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 /* The layers a printed map draws (print_request's layers may name no other). */
 #define PRINT_MAP_LAYERS                                                                           \
 	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_GISTAR | \
-	 RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
+	 RENDER_TRENDS | RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
 
 /* The layers print_legend() draws. */
 #define PRINT_LEGEND_LAYERS (PRINT_MAP_LAYERS | RENDER_CHANGE)

@@ -48,13 +48,30 @@ check_true "hot cells at 99% are drawn (more than the legend's swatch)" \
 	"$PDFCHECK filled $TMP/gi.pdf 1 d62f27 2"
 check_true "cold cells at 99% too" "$PDFCHECK filled $TMP/gi.pdf 1 4575b5 2"
 check_true "without the layer neither cells nor legend" \
-	"! $PDFCHECK filled $TMP/a4.pdf 1 d62f27 1 && ! text $TMP/a4.pdf | grep -q 'Issiq nuqta'"
+	"! $PDFCHECK filled $TMP/a4.pdf 1 d62f27 1 && ! text $TMP/a4.pdf | grep -q 'Qaynoq nuqta'"
 "$POSBON" print "$DB" --district "$DISTRICT" --layers gistar --lang uz -o "$TMP/gi-uz.pdf" >/dev/null
-check_true "in Uzbek" 'text "$TMP/gi-uz.pdf" | grep -qF "Issiq nuqta, ishonchlilik 99%"'
-if "$POSBON" print "$DB" --district "$DISTRICT" --layers trends,mahallas -o "$TMP/t.pdf" 2>"$TMP/err"; then
+check_true "in Uzbek" 'text "$TMP/gi-uz.pdf" | grep -qF "Qaynoq nuqta, ishonchlilik 99%"'
+# Emerging hot and cold spots on paper: the legend lists the categories the
+# map has, and each is filled on the map in the style's colour for it
+"$POSBON" print "$DB" --district "$DISTRICT" --layers trends,mahallas --lang en \
+	-o "$TMP/tr.pdf" >/dev/null
+text "$TMP/tr.pdf" >"$TMP/tr.txt"
+check_true "the trends legend names categories, each filled on the map in its colour" "python3 - <<PY
+import json, subprocess, sys
+colours = json.load(open('$POSBON_SOURCE_DIR/styles/default.json'))['layers']['trends']['colours']
+text = open('$TMP/tr.txt').read().lower()
+shown = [c for c in colours if c in text]
+print('categories in the legend:', shown)
+ok = bool(shown) and all(subprocess.run(['python3', '$POSBON_SOURCE_DIR/tests/integration/pdfcheck.py',
+    'filled', '$TMP/tr.pdf', '1', colours[c][1:7], '2']).returncode == 0 for c in shown)
+sys.exit(0 if ok else 1)
+PY"
+"$POSBON" print "$DB" --district "$DISTRICT" --layers trends --lang ru -o "$TMP/tr-ru.pdf" >/dev/null
+check_true "in Russian" 'text "$TMP/tr-ru.pdf" | grep -qE "(Новая|Устойчивая|Последовательная|Усиливающаяся|Спорадическая|Ослабевающая|Колеблющаяся|Историческая) (горячая|холодная) точка"'
+if "$POSBON" print "$DB" --district "$DISTRICT" --layers change,mahallas -o "$TMP/t.pdf" 2>"$TMP/err"; then
 	check "a layer not drawn on paper fails" ok fails
 else
-	check_true "a layer not drawn on paper fails, naming it" "grep -qF \"layers: 'trends' is not drawn on paper\" $TMP/err"
+	check_true "a layer not drawn on paper fails, naming it" "grep -qF \"layers: 'change' is not drawn on paper\" $TMP/err"
 fi
 
 # A3 landscape, Russian, a fixed scale

@@ -19,7 +19,7 @@ test('a mahalla with the viewer\'s language, filters and layers', () => {
 test('a district on A3 landscape as an atlas; layers a page cannot draw are left out', () => {
 	const u = new URL(printUrl('district', 'TSH 1/2', new URLSearchParams(), { lang: 'uz', layers: ['units', 'zones', 'trends', 'gistar'], paper: 'a3', landscape: true, atlas: true }), 'http://x/');
 	assert.equal(u.pathname, '/print/district/TSH%201%2F2.pdf');
-	assert.equal(u.searchParams.get('layers'), 'gistar,zones');
+	assert.equal(u.searchParams.get('layers'), 'gistar,trends,zones');
 	assert.equal(u.searchParams.get('paper'), 'a3');
 	assert.equal(u.searchParams.get('landscape'), '1');
 	assert.equal(u.searchParams.get('atlas'), '1');

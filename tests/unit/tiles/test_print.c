@@ -1,8 +1,8 @@
 /* print: a layer's legend alone (print_legend(), WMS GetLegendGraphic) on
  * a generated district: fitted to its content or to the size asked, on a
  * transparent or painted background, scaled, in each language, the Gi*
- * bins, and refused for a layer without one. The printed pages themselves are
- * checked end to end by tests/integration/test_print.sh. */
+ * bins and the trends categories, and refused for a layer without one. The printed pages themselves
+ * are checked end to end by tests/integration/test_print.sh. */
 #include "testutil.h"
 
 #include "err.h"
@@ -136,7 +136,7 @@ static int has_swatch(const struct print_legend *l, int r, int g, int b)
 	return found;
 }
 
-static void test_gistar_bins(void **state)
+static void test_gistar_and_trends(void **state)
 {
 	struct fixture *f = *state;
 	struct print_legend_request q = {.layer = RENDER_GISTAR};
@@ -151,14 +151,21 @@ static void test_gistar_bins(void **state)
 	assert_true(has_swatch(&gistar, 250, 185, 132)); /* hot, 90% */
 	assert_true(has_swatch(&gistar, 69, 117, 181));  /* cold, 99% */
 	assert_false(has_swatch(&tracks, 214, 47, 39));
+	/* every trends category of the style: sixteen rows */
+	struct print_legend trends;
+	q.layer = RENDER_TRENDS;
+	assert_int_equal(print_legend(f->r, f->st, &q, &trends), 0);
+	assert_true(trends.height > gistar.height + 9 * 10);
+	assert_true(has_swatch(&trends, 153, 0, 13)); /* oscillating hot */
 	free(gistar.png);
 	free(tracks.png);
+	free(trends.png);
 }
 
 static void test_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct print_legend_request q = {.layer = RENDER_TRENDS};
+	struct print_legend_request q = {.layer = RENDER_HOTSPOTS};
 	struct print_legend out;
 	dataset_filter_all(&q.filter);
 	assert_int_equal(print_legend(f->r, f->st, &q, &out), ERR_INVALID);
@@ -173,7 +180,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fitted_and_sized, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rows_follow_the_data_and_language, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_gistar_bins, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gistar_and_trends, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
