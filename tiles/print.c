@@ -2016,34 +2016,36 @@ static const shapes *merc_shapes(struct job *j)
 	return j->merc;
 }
 
-/* The gistar layer's analysis: Gi* of the job's filter with the defaults
- * (cell, band, the district's cells), as the tile layer draws it. A filter
- * with nothing to test leaves the layer empty, as on the map. */
-static int job_gistar(struct job *j)
+/* The end of a layer's analysis that returned rc with its grid in UTM zone
+ * epsg: *has set and the zone opened as *u; nothing to test (ERR_INVALID:
+ * no offence, too few weeks) leaves the layer empty, as on the map. */
+static int analysed(int rc, int epsg, int *has, utm **u)
 {
-	struct gistar_params p = {.filter = j->filter};
-	int rc = gistar_run(j->ds, merc_shapes(j), &p, &j->gi);
 	if (rc == ERR_INVALID)
 		return 0;
 	if (rc < 0)
 		return rc;
-	j->has_gi = 1;
-	return utm_open(j->gi.epsg, &j->gi_u);
+	*has = 1;
+	return utm_open(epsg, u);
 }
 
-/* The trends layer's analysis: the weeks of the job's period (its filter's
- * from), cell and band as gistar_run() chooses them, as the tile layer
- * draws it. Too few weeks or nothing to test leaves the layer empty. */
-static int job_trends(struct job *j)
+/* The gistar and trends layers' analyses of the job's filter, as the tile
+ * layers draw them: Gi* with its defaults (cell, band, the district's
+ * cells); the trends of the weeks of the period (its filter's from). */
+static int job_analyses(struct job *j)
 {
-	struct trends_params p = {.filter = j->filter};
-	int rc = trends_run(j->ds, merc_shapes(j), &p, &j->tr);
-	if (rc == ERR_INVALID)
-		return 0;
-	if (rc < 0)
-		return rc;
-	j->has_tr = 1;
-	return utm_open(j->tr.grid.epsg, &j->tr_u);
+	int rc = 0;
+	if (j->layers & RENDER_GISTAR) {
+		struct gistar_params p = {.filter = j->filter};
+		rc = gistar_run(j->ds, merc_shapes(j), &p, &j->gi);
+		rc = analysed(rc, j->gi.epsg, &j->has_gi, &j->gi_u);
+	}
+	if (rc == 0 && (j->layers & RENDER_TRENDS) && style_trends(j->sty)) {
+		struct trends_params p = {.filter = j->filter};
+		rc = trends_run(j->ds, merc_shapes(j), &p, &j->tr);
+		rc = analysed(rc, j->tr.grid.epsg, &j->has_tr, &j->tr_u);
+	}
+	return rc;
 }
 
 /* Hotspots and coverage of the request's shift, on the renderer's shapes. */
@@ -2348,11 +2350,7 @@ static int open_job(struct job *j)
 		return rc;
 	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
 		return rc;
-	if (q->kind == PRINT_AREA && (j->layers & RENDER_GISTAR) && (rc = job_gistar(j)) < 0)
-		return rc;
-	if (q->kind == PRINT_AREA && (j->layers & RENDER_TRENDS) && style_trends(j->sty))
-		return job_trends(j);
-	return 0;
+	return q->kind == PRINT_AREA ? job_analyses(j) : 0;
 }
 
 static void close_job(struct job *j)
