@@ -306,8 +306,9 @@ struct job {
 	struct dataset_filter filter, previous;
 	int64_t from, to;
 	struct names categories, services;
-	double *weights;  /* heatmap weight per dataset category */
-	style_ramp *ramp; /* the heatmap's, or the change's in a change legend */
+	double *weights;         /* heatmap weight per dataset category */
+	style_ramp *ramp;        /* the heatmap's */
+	style_ramp *change_ramp; /* the change layer's, when it is drawn */
 	const struct style_heatmap *hm, *change;
 	int metric; /* the choropleth's, as render_request's */
 	double bandwidth;
@@ -349,6 +350,7 @@ struct page {
 	struct peak hot[MAX_HOTSPOTS];
 	size_t n_hot;
 	double *density; /* raster of the frame at job->dpi, or NULL */
+	double *change;  /* the change layer's, the same cells, or NULL */
 	int rw, rh;
 	double cell; /* frame metres per raster cell */
 	struct dataset_points pts;
@@ -564,9 +566,8 @@ static int frame_view(struct job *j, struct page *p)
 
 /* ---- the map ------------------------------------------------------------ */
 
-/* The density of the frame at the job's dpi into p->density (and the
- * gathered points in p->pts, for counting near hotspots). */
-static int frame_density(struct job *j, struct page *p)
+/* The frame's raster at the job's dpi: its size and cell into p. */
+static int frame_raster(struct job *j, struct page *p)
 {
 	double per_px = j->dpi / 96.0;
 	p->rw = (int)ceil(p->view.width * per_px);
@@ -577,18 +578,21 @@ static int frame_density(struct job *j, struct page *p)
 		               "(limit %zu); ask for fewer dpi",
 		               j->dpi, p->rw, p->rh, MAX_RASTER);
 	p->cell = p->view.res / per_px;
+	return 0;
+}
+
+/* The kernel density of the offences passing f at the cells of the frame's
+ * raster (frame_raster()) into out, with the points gathered in pts. */
+static int frame_kde(struct job *j, struct page *p, enum kde_kernel kernel, double bandwidth,
+                     const struct dataset_filter *f, struct dataset_points *pts, double *out)
+{
 	double *scale = malloc((size_t)p->rh * sizeof *scale);
-	p->density = malloc((size_t)p->rw * p->rh * sizeof *p->density);
-	int rc = 0;
-	if (!scale || !p->density) {
-		rc = err_set(ERR_NOMEM, "print: out of memory for a %d x %d heatmap", p->rw, p->rh);
-		goto out;
-	}
+	if (!scale)
+		return err_set(ERR_NOMEM, "print: out of memory for a %d x %d heatmap", p->rw,
+		               p->rh);
 	for (int i = 0; i < p->rh; i++)
 		scale[i] = 1 / p->k;
-	struct kde_params kp = {.kernel = j->hm ? j->hm->kernel : KDE_QUARTIC,
-	                        .bandwidth = j->bandwidth,
-	                        .max_cells = MAX_RASTER};
+	struct kde_params kp = {.kernel = kernel, .bandwidth = bandwidth, .max_cells = MAX_RASTER};
 	struct kde_grid g = {.x0 = p->view.x0,
 	                     .y0 = p->view.y0,
 	                     .cell = p->cell,
@@ -596,25 +600,69 @@ static int frame_density(struct job *j, struct page *p)
 	                     .height = p->rh,
 	                     .row_scale = scale};
 	double reach[4];
+	int rc;
 	if ((rc = kde_grid_reach(&kp, &g, reach)) == 0 &&
-	    (rc = utm_gather(j->u, j->ds, reach, &j->filter, j->weights, &p->pts)) == 0)
-		rc = kde_grid_eval(&kp, &g, p->pts.pts, p->pts.w, p->pts.n, p->density);
-out:
+	    (rc = utm_gather(j->u, j->ds, reach, f, j->weights, pts)) == 0)
+		rc = kde_grid_eval(&kp, &g, pts->pts, pts->w, pts->n, out);
 	free(scale);
 	return rc;
 }
 
-static int paint_heatmap(struct job *j, struct page *p, cairo_t *cr)
+/* The density of the frame at the job's dpi into p->density (and the
+ * gathered points in p->pts, for counting near hotspots). */
+static int frame_density(struct job *j, struct page *p)
+{
+	int rc = frame_raster(j, p);
+	if (rc < 0)
+		return rc;
+	if (!(p->density = malloc((size_t)p->rw * p->rh * sizeof *p->density)))
+		return err_set(ERR_NOMEM, "print: out of memory for a %d x %d heatmap", p->rw,
+		               p->rh);
+	return frame_kde(j, p, j->hm ? j->hm->kernel : KDE_QUARTIC, j->bandwidth, &j->filter,
+	                 &p->pts, p->density);
+}
+
+/* The change layer's raster into p->change: the density of the job's
+ * period minus that of the previous one of equal length, with the change
+ * style's kernel and bandwidth (the request's, if given), as the tiles. */
+static int frame_change(struct job *j, struct page *p)
+{
+	struct dataset_points pts = {0};
+	double *before = NULL;
+	double bandwidth = j->q->bandwidth > 0 ? j->q->bandwidth : j->change->bandwidth;
+	size_t n = (size_t)p->rw * p->rh;
+	int rc = p->density ? 0 : frame_raster(j, p);
+	if (rc < 0)
+		return rc;
+	if (!(p->change = malloc(n * sizeof *p->change)) ||
+	    !(before = malloc(n * sizeof *before))) {
+		rc = err_set(ERR_NOMEM, "print: out of memory for a %d x %d change", p->rw, p->rh);
+		goto out;
+	}
+	if ((rc = frame_kde(j, p, j->change->kernel, bandwidth, &j->filter, &pts, p->change)) < 0 ||
+	    (rc = frame_kde(j, p, j->change->kernel, bandwidth, &j->previous, &pts, before)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		p->change[i] -= before[i];
+out:
+	free(before);
+	dataset_points_free(&pts);
+	return rc;
+}
+
+/* A raster of the frame coloured through ramp over the map at opacity. */
+static int paint_raster(struct job *j, struct page *p, cairo_t *cr, const double *values,
+                        const style_ramp *ramp, double opacity)
 {
 	cairo_surface_t *img;
-	int rc = heatmap_image(p->density, p->rw, p->rh, j->ramp, &img);
+	int rc = heatmap_image(values, p->rw, p->rh, ramp, &img);
 	if (rc < 0)
 		return rc;
 	cairo_save(cr);
 	cairo_scale(cr, 96.0 / j->dpi, 96.0 / j->dpi);
 	cairo_set_source_surface(cr, img, 0, 0);
 	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-	cairo_paint_with_alpha(cr, j->hm->opacity);
+	cairo_paint_with_alpha(cr, opacity);
 	cairo_restore(cr);
 	cairo_surface_destroy(img);
 	return 0;
@@ -847,8 +895,10 @@ static int paint_map(struct job *j, struct page *p, cairo_t *cr)
 		rc = gistarlayer_fill_classes(cr, v, j->u, j->tr_u, &j->tr.grid, j->tr.category,
 		                              1 - TRENDS_PATTERNS, TRENDS_PATTERNS - 1, tr->colours,
 		                              tr->opacity);
+	if (rc == 0 && p->change)
+		rc = paint_raster(j, p, cr, p->change, j->change_ramp, j->change->opacity);
 	if (rc == 0 && (j->layers & RENDER_HEATMAP) && p->density)
-		rc = paint_heatmap(j, p, cr);
+		rc = paint_raster(j, p, cr, p->density, j->ramp, j->hm->opacity);
 	if (rc == 0 && (j->layers & RENDER_ZONES)) {
 		/* A coverage page shows the zones of its shift (on its first day). */
 		struct shapes_shift on;
@@ -1241,8 +1291,8 @@ static void legend_blocks(struct job *j, struct typeset_column *c, unsigned laye
 	double x, y, w, h, u = j->ts.unit;
 	if ((layers & RENDER_HEATMAP) && j->hm && j->ramp)
 		legend_ramp(j, c, j->ramp, T(j, M_DENSITY), j->hm->opacity);
-	if ((layers & RENDER_CHANGE) && j->change && j->ramp)
-		legend_ramp(j, c, j->ramp, T(j, M_CHANGE_DENSITY), j->change->opacity);
+	if ((layers & RENDER_CHANGE) && j->change && j->change_ramp)
+		legend_ramp(j, c, j->change_ramp, T(j, M_CHANGE_DENSITY), j->change->opacity);
 	if (layers & RENDER_GISTAR)
 		legend_gistar(j, c);
 	if ((layers & RENDER_TRENDS) && style_trends(j->sty))
@@ -2116,6 +2166,7 @@ static double header(struct job *j, const struct page *p, double x, double y, do
 static void free_page(struct page *p)
 {
 	free(p->density);
+	free(p->change);
 	dataset_points_free(&p->pts);
 }
 
@@ -2165,6 +2216,8 @@ static int draw_page(struct job *j, enum shapes_kind kind, const struct shapes_a
 	if (j->hm && j->ramp && want_density && (rc = frame_density(j, &p)) < 0)
 		goto out;
 	if (p.density && j->n_hotspots > 0 && (rc = find_hotspots(j, &p)) < 0)
+		goto out;
+	if (j->change_ramp && (rc = frame_change(j, &p)) < 0)
 		goto out;
 	if (j->has_cov && (rc = coverage_marks(j, &p)) < 0)
 		goto out;
@@ -2350,6 +2403,10 @@ static int open_job(struct job *j)
 		return rc;
 	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
 		return rc;
+	j->change = style_change(j->sty);
+	if (q->kind == PRINT_AREA && (j->layers & RENDER_CHANGE) && j->change &&
+	    (rc = renderer_change_ramp(j->r, &j->filter, &j->change_ramp)) < 0)
+		return rc;
 	return q->kind == PRINT_AREA ? job_analyses(j) : 0;
 }
 
@@ -2368,6 +2425,7 @@ static void close_job(struct job *j)
 	if (j->held)
 		renderer_shapes_release(j->r, j->held);
 	style_ramp_free(j->ramp);
+	style_ramp_free(j->change_ramp);
 	names_free(&j->categories);
 	names_free(&j->services);
 	shapes_free(j->sh);
@@ -2560,7 +2618,7 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	    (q->layer == RENDER_HEATMAP && j.hm &&
 	     (rc = renderer_heatmap_ramp(r, &j.filter, &j.ramp)) < 0) ||
 	    (q->layer == RENDER_CHANGE && j.change &&
-	     (rc = renderer_change_ramp(r, &j.filter, &j.ramp)) < 0))
+	     (rc = renderer_change_ramp(r, &j.filter, &j.change_ramp)) < 0))
 		goto out;
 	/* Not a frame's: every service and category the district has. */
 	size_t n_svc = dataset_service_count(j.ds), n_cat = dataset_category_count(j.ds);
@@ -2615,6 +2673,7 @@ out:
 		cairo_surface_destroy(rec);
 	free(codes);
 	style_ramp_free(j.ramp);
+	style_ramp_free(j.change_ramp);
 	names_free(&j.categories);
 	names_free(&j.services);
 	return rc;

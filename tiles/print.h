@@ -125,11 +125,11 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 
 /* The layers a printed map draws (print_request's layers may name no other). */
 #define PRINT_MAP_LAYERS                                                                           \
-	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_GISTAR | \
-	 RENDER_TRENDS | RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
+	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_CHANGE | \
+	 RENDER_GISTAR | RENDER_TRENDS | RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
 
 /* The layers print_legend() draws. */
-#define PRINT_LEGEND_LAYERS (PRINT_MAP_LAYERS | RENDER_CHANGE)
+#define PRINT_LEGEND_LAYERS PRINT_MAP_LAYERS
 
 /* One layer's legend alone, as a picture for GIS clients (WMS
  * GetLegendGraphic): the layer's title, then the page legend's block of

@@ -68,10 +68,16 @@ sys.exit(0 if ok else 1)
 PY"
 "$POSBON" print "$DB" --district "$DISTRICT" --layers trends --lang ru -o "$TMP/tr-ru.pdf" >/dev/null
 check_true "in Russian" 'text "$TMP/tr-ru.pdf" | grep -qE "(Новая|Устойчивая|Последовательная|Усиливающаяся|Спорадическая|Ослабевающая|Колеблющаяся|Историческая) (горячая|холодная) точка"'
-if "$POSBON" print "$DB" --district "$DISTRICT" --layers change,mahallas -o "$TMP/t.pdf" 2>"$TMP/err"; then
+# The change against the previous period: a raster like the heatmap's, its
+# diverging ramp in the legend
+"$POSBON" print "$DB" --district "$DISTRICT" --layers change,mahallas --lang en -o "$TMP/ch.pdf" >/dev/null
+check_true "the change legend is there" 'text "$TMP/ch.pdf" | grep -qF "Change in density per km²"'
+check "the change is one embedded raster" "$(pdfimages -list "$TMP/ch.pdf" | awk 'NR > 2 && $3 == "image"' | wc -l)" 1
+check "where the plain page has none" "$(pdfimages -list "$TMP/plain.pdf" | awk 'NR > 2 && $3 == "image"' | wc -l)" 0
+if "$POSBON" print "$DB" --district "$DISTRICT" --layers hotspots,mahallas -o "$TMP/t.pdf" 2>"$TMP/err"; then
 	check "a layer not drawn on paper fails" ok fails
 else
-	check_true "a layer not drawn on paper fails, naming it" "grep -qF \"layers: 'change' is not drawn on paper\" $TMP/err"
+	check_true "a layer not drawn on paper fails, naming it" "grep -qF \"layers: 'hotspots' is not drawn on paper\" $TMP/err"
 fi
 
 # A3 landscape, Russian, a fixed scale
@@ -297,7 +303,7 @@ check "a backtest page's period is 400" "$(code -H "$V" "$URL/print/backtest.pdf
 check "naming from" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" from
 check "a Gi* page over HTTP" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?layers=gistar,mahallas&lang=en")" 200
 check_true "with its cells" "$PDFCHECK filled $TMP/body 1 d62f27 2"
-check "a layer not drawn on paper is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?layers=change")" 400
+check "a layer not drawn on paper is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?layers=dosage")" 400
 check "naming layers" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" layers
 check "the daemon is still up" "$(code "$URL/healthz")" 200
 finish
