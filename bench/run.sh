@@ -18,7 +18,8 @@
 #                   Features (wrk, and one client in sequence), batches of 1000
 #   live-latency    from POST of an offence to its heatmap tile with a new ETag
 #   print           posbon print of the sample district: an A3 page, a mahalla
-#                   page and the atlas (overview + 40 mahallas): time and size
+#                   page, the atlas (overview + 40 mahallas) and the analysis layers
+#                   (gistar, trends, change) on paper: time and size
 #   gistar          Gi* on a 2,000 x 2,000 grid (build/bench_gistar, one thread)
 #                   against spdep::localG on the same grid in R (r-cran-spdep)
 #   mbtiles         posbon export-tiles of the sample district's heatmap+mahallas,
@@ -818,6 +819,10 @@ if want print; then
 		print_row "A3 atlas" --district "$pd" --atlas --paper A3
 		print_row "A4 mahalla page as PNG, 150 dpi" --mahalla "$pm" --format png
 		print_row "A4 hotspot-methods page, 44 folds" --backtest
+		print_row "A4 district page, Gi* cells" --district "$pd" --layers gistar,mahallas,districts
+		print_row "A4 district page, emerging hot spots" --district "$pd" --layers trends,mahallas,districts
+		print_row "A4 district page, change against the previous period" --district "$pd" --layers change,mahallas,districts
+		print_row "A4 atlas with Gi* cells" --district "$pd" --atlas --layers gistar,mahallas,districts
 	} >"$W/print_rows"
 	echo
 	echo "Print: posbon print of the sample district (posbon sample, 20 000 offences, 40 mahallas), median of $PRINT_RUNS runs, $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
