@@ -629,11 +629,11 @@ static int frame_change(struct job *j, struct page *p)
 {
 	struct dataset_points pts = {0};
 	double *before = NULL;
-	double bandwidth = j->q->bandwidth > 0 ? j->q->bandwidth : j->change->bandwidth;
-	size_t n = (size_t)p->rw * p->rh;
+	double bandwidth = j->q->bandwidth > 0 ? j->q->bandwidth : j->change->bandwidth, lowest;
 	int rc = p->density ? 0 : frame_raster(j, p);
 	if (rc < 0)
 		return rc;
+	size_t n = (size_t)p->rw * p->rh;
 	if (!(p->change = malloc(n * sizeof *p->change)) ||
 	    !(before = malloc(n * sizeof *before))) {
 		rc = err_set(ERR_NOMEM, "print: out of memory for a %d x %d change", p->rw, p->rh);
@@ -642,8 +642,11 @@ static int frame_change(struct job *j, struct page *p)
 	if ((rc = frame_kde(j, p, j->change->kernel, bandwidth, &j->filter, &pts, p->change)) < 0 ||
 	    (rc = frame_kde(j, p, j->change->kernel, bandwidth, &j->previous, &pts, before)) < 0)
 		goto out;
+	/* Falls beyond the diverging ramp's lowest stop take its colour, as on
+	 * the tiles (changemap_paint()): a ramp has nothing below for them. */
+	style_ramp_stop(j->change_ramp, 0, &lowest, NULL);
 	for (size_t i = 0; i < n; i++)
-		p->change[i] -= before[i];
+		p->change[i] = fmax(p->change[i] - before[i], lowest);
 out:
 	free(before);
 	dataset_points_free(&pts);
@@ -1388,7 +1391,14 @@ static void legend(struct job *j, const struct page *p, struct typeset_column *c
 	    (cats = malloc((n ? n : 1) * sizeof *cats)))
 		it.n_categories = frame_categories(j, p, cats, n);
 	it.categories = cats;
-	legend_blocks(j, c, j->layers, &it);
+	/* the analyses' blocks only with their cells on the map (an empty
+	 * analysis, or a page that draws none) */
+	unsigned drawn = j->layers;
+	if (!j->has_gi)
+		drawn &= ~(unsigned)RENDER_GISTAR;
+	if (!j->has_tr)
+		drawn &= ~(unsigned)RENDER_TRENDS;
+	legend_blocks(j, c, drawn, &it);
 	free(cats);
 	c->y += 4 * j->ts.unit;
 }
@@ -2284,18 +2294,15 @@ static const struct shapes_area *find_area(const shapes *sh, enum shapes_kind ki
 
 static int check_request(const struct print_request *q)
 {
-	unsigned unprintable = q->layers & ~(unsigned)PRINT_MAP_LAYERS;
-	for (size_t i = 0; unprintable; i++) {
-		unsigned bit;
-		const char *name = render_layer_name(i, &bit);
-		if (name && (unprintable & bit))
-			return err_set(
-			    ERR_INVALID,
-			    "layers: '%s' is not drawn on paper (a printed map draws "
-			    "districts, mahallas, choropleth, heatmap, gistar, offences, "
-			    "zones and tracks)",
-			    name);
-	}
+	unsigned unprintable = q->layers & ~(unsigned)PRINT_MAP_LAYERS, bit;
+	const char *name;
+	for (size_t i = 0; (name = render_layer_name(i, &bit)) != NULL; i++)
+		if (unprintable & bit)
+			return err_set(ERR_INVALID,
+			               "layers: '%s' is not drawn on paper (a printed map draws "
+			               "districts, mahallas, choropleth, heatmap, change, gistar, "
+			               "trends, offences, zones and tracks)",
+			               name);
 	if (q->kind == PRINT_AREA && !q->district == !q->mahalla)
 		return err_set(ERR_INVALID, "print: name either a district or a mahalla");
 	static const char *const kinds[] = {[PRINT_COVERAGE] = "coverage",

@@ -74,6 +74,15 @@ check_true "in Russian" 'text "$TMP/tr-ru.pdf" | grep -qE "(Новая|Усто�
 check_true "the change legend is there" 'text "$TMP/ch.pdf" | grep -qF "Change in density per km²"'
 check "the change is one embedded raster" "$(pdfimages -list "$TMP/ch.pdf" | awk 'NR > 2 && $3 == "image"' | wc -l)" 1
 check "where the plain page has none" "$(pdfimages -list "$TMP/plain.pdf" | awk 'NR > 2 && $3 == "image"' | wc -l)" 0
+"$POSBON" print "$DB" --district "$DISTRICT" --layers change,mahallas --hotspots 0 -o "$TMP/ch0.pdf" >/dev/null
+check "without hotspots (so without a heatmap raster to size it) too" \
+	"$(pdfimages -list "$TMP/ch0.pdf" | awk 'NR > 2 && $3 == "image"' | wc -l)" 1
+# an analysis with nothing to test draws nothing, and its legend is left out
+"$POSBON" print "$DB" --district "$DISTRICT" --layers gistar,trends,mahallas --lang en \
+	--from 2020-01-01 --to 2020-01-31 -o "$TMP/empty.pdf" >/dev/null
+check_true "a period without offences: no Gi* or trends rows in the legend" \
+	'! text "$TMP/empty.pdf" | grep -qE "(Hot|Cold) spot"'
+check_true "and no cells" "! $PDFCHECK filled $TMP/empty.pdf 1 d62f27 1"
 if "$POSBON" print "$DB" --district "$DISTRICT" --layers hotspots,mahallas -o "$TMP/t.pdf" 2>"$TMP/err"; then
 	check "a layer not drawn on paper fails" ok fails
 else
