@@ -192,16 +192,19 @@ static int offences_legend(struct http_request *rq)
 	return reply_value(rq, 200, o);
 }
 
-/* The planner's layers: the colour of each status, as the style gives it;
- * a covered hotspot and an overlap's hatching take the services' colours. */
+/* The planner's layers: the colour of each status, as the style gives it
+ * (the viewer's panel and the printed pages take them from here and the
+ * style); on the map a covered hotspot and an overlap's hatching take the
+ * services' colours. */
 static int hotspots_legend(struct http_request *rq, const char *layer)
 {
 	struct app *app = rq->app;
 	const style *sty = renderer_style(app->r);
 	const struct style_hotspots *hs = style_hotspots(sty);
-	static const enum style_hotspot_look looks[][4] = {
+	static const enum style_hotspot_look looks[][5] = {
 	    {STYLE_HOTSPOT, STYLE_HOTSPOT_LOOKS},
-	    {STYLE_HOTSPOT_GAP, STYLE_HOTSPOT_JOINT, STYLE_HOTSPOT_OVERLAP, STYLE_HOTSPOT_LOOKS},
+	    {STYLE_HOTSPOT_GAP, STYLE_HOTSPOT_COVERED, STYLE_HOTSPOT_JOINT, STYLE_HOTSPOT_OVERLAP,
+	     STYLE_HOTSPOT_LOOKS},
 	    {STYLE_HOTSPOT_UNVISITED, STYLE_HOTSPOT_SHORT, STYLE_HOTSPOT_MET, STYLE_HOTSPOT_LOOKS}};
 	int which = layer[0] == 'h' ? 0 : layer[0] == 'c' ? 1 : 2;
 	if (!hs)

@@ -1576,12 +1576,27 @@ static void footer(struct job *j, double x, double y, double w)
 
 /* ---- coverage and roster ------------------------------------------------ */
 
-static const struct style_colour status_colours[4] = {
-    [COVERAGE_GAP] = {0.84, 0.15, 0.16, 1},
-    [COVERAGE_COVERED] = {0.16, 0.47, 0.71, 1},
-    [COVERAGE_JOINT] = {0.17, 0.63, 0.17, 1},
-    [COVERAGE_OVERLAP] = {0.58, 0.40, 0.74, 1},
-};
+/* The colour of a coverage status: the style's hotspots colours, which the
+ * tiles and the viewer's panel use too; these only for a style without a
+ * hotspots layer. */
+static const struct style_colour *status_colour(const struct job *j, int status)
+{
+	static const enum style_hotspot_look looks[4] = {
+	    [COVERAGE_GAP] = STYLE_HOTSPOT_GAP,
+	    [COVERAGE_COVERED] = STYLE_HOTSPOT_COVERED,
+	    [COVERAGE_JOINT] = STYLE_HOTSPOT_JOINT,
+	    [COVERAGE_OVERLAP] = STYLE_HOTSPOT_OVERLAP,
+	};
+	/* styles/default.json's */
+	static const struct style_colour unstyled[4] = {
+	    [COVERAGE_GAP] = {0xe3 / 255.0, 0x1a / 255.0, 0x1c / 255.0, 1},
+	    [COVERAGE_COVERED] = {0x1a / 255.0, 0x96 / 255.0, 0x41 / 255.0, 1},
+	    [COVERAGE_JOINT] = {0x2b / 255.0, 0x8c / 255.0, 0xbe / 255.0, 1},
+	    [COVERAGE_OVERLAP] = {0x7b / 255.0, 0x32 / 255.0, 0x94 / 255.0, 1},
+	};
+	const struct style_hotspots *hs = style_hotspots(j->sty);
+	return hs ? &hs->colours[looks[status]] : &unstyled[status];
+}
 static const enum msg status_names[4] = {
     [COVERAGE_GAP] = M_GAP,
     [COVERAGE_COVERED] = M_COVERED,
@@ -1676,7 +1691,7 @@ static int paint_coverage(struct job *j, const struct view *v, cairo_t *cr)
 	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 	for (size_t i = 0; rc == 0 && i < j->cov.n_hotspots; i++) {
 		const struct coverage_hotspot *h = &j->cov.hotspots[i];
-		const struct style_colour *c = &status_colours[h->status];
+		const struct style_colour *c = status_colour(j, h->status);
 		cairo_new_path(cr);
 		if ((rc = hotspot_path(j, cr, v, &h->h->poly)) < 0)
 			break;
@@ -1733,9 +1748,9 @@ static void coverage_legend(struct job *j, struct typeset_column *c)
 		if (!legend_row(j, c, label, &x, &y, &w, &h))
 			return;
 		cairo_rectangle(j->ts.cr, x, y, w, h);
-		set_colour(j->ts.cr, &status_colours[st], st == COVERAGE_GAP ? 0.55 : 0.35);
+		set_colour(j->ts.cr, status_colour(j, st), st == COVERAGE_GAP ? 0.55 : 0.35);
 		cairo_fill_preserve(j->ts.cr);
-		set_colour(j->ts.cr, &status_colours[st], 1);
+		set_colour(j->ts.cr, status_colour(j, st), 1);
 		cairo_set_line_width(j->ts.cr, 1 * j->ts.unit);
 		cairo_stroke(j->ts.cr);
 	}

@@ -1380,6 +1380,7 @@ static const char *const hotspot_look_names[] = {[STYLE_HOTSPOT] = "hotspot",
                                                  [STYLE_HOTSPOT_UNVISITED] = "unvisited",
                                                  [STYLE_HOTSPOT_SHORT] = "short",
                                                  [STYLE_HOTSPOT_MET] = "met",
+                                                 [STYLE_HOTSPOT_COVERED] = "covered",
                                                  NULL};
 
 const char *style_hotspot_look_name(enum style_hotspot_look look)
@@ -1410,15 +1411,19 @@ static int rd_hotspots(struct ctx *c, json_t *v, struct style_hotspots **out)
 	if ((rc = rd_stroke(c, m, STROKE_NO_COLOUR, &h->stroke)) < 0)
 		return rc;
 	pop(c);
-	/* Every look is required: a layer with a look left out would draw
-	 * some status invisibly. */
+	/* Every look the map draws is required: a layer with one left out
+	 * would draw some status invisibly. Covered hotspots are drawn in
+	 * their services' colours; "covered" only names the status apart. */
 	if (!(m = enter(c, v, "colours")))
 		return missing(c, "colours");
 	rc = expect_object(c, m);
 	if (rc == 0)
 		rc = check_keys(c, m, hotspot_look_names);
+	h->colours[STYLE_HOTSPOT_COVERED] =
+	    (struct style_colour){0x1a / 255.0, 0x96 / 255.0, 0x41 / 255.0, 1};
 	for (int i = 0; rc == 0 && i < STYLE_HOTSPOT_LOOKS; i++)
-		rc = get_colour(c, m, hotspot_look_names[i], 1, &h->colours[i]);
+		rc = get_colour(c, m, hotspot_look_names[i], i != STYLE_HOTSPOT_COVERED,
+		                &h->colours[i]);
 	if (rc < 0)
 		return rc;
 	pop(c);

@@ -296,6 +296,9 @@ enum style_hotspot_look {
 	STYLE_HOTSPOT_UNVISITED, /* dosage: nobody present */
 	STYLE_HOTSPOT_SHORT,     /* dosage: present, short of the target */
 	STYLE_HOTSPOT_MET,       /* dosage: the target met */
+	STYLE_HOTSPOT_COVERED,   /* coverage: by one service; its colour on the map, this
+	                            one in legends, tables and the viewer's panel
+	                            (optional, green by default) */
 	STYLE_HOTSPOT_LOOKS
 };
 

@@ -21,8 +21,11 @@ import { fmtNumber, nameOf, onLangChange, t, translate } from './i18n.js';
 import { plannerHotspotStyle, plannerOnChange } from './planner.js';
 import { WEEKDAY_CODES } from './shift.js';
 
-export const COVERAGE_COLOURS = { gap: '#d7191c', overlap: '#e66101', joint: '#7b3294', covered: '#1a9641' };
-export const DOSAGE_COLOURS = { unvisited: '#d7191c', short: '#e66101', met: '#1a9641' };
+/* The status colours: the style's, from GET /api/legend?layer=coverage and
+ * ?layer=dosage (statusColours()), as the tiles and the printed pages draw
+ * them; styles/default.json's until the legends arrive. */
+export const COVERAGE_COLOURS = { gap: '#e31a1c', overlap: '#7b3294', joint: '#2b8cbe', covered: '#1a9641' };
+export const DOSAGE_COLOURS = { unvisited: '#d7191c', short: '#f39c12', met: '#1a9641' };
 const COUNTS = [['gaps', 'gap'], ['overlaps', 'overlap'], ['joint', 'joint'], ['covered', 'covered']];
 const DEFAULT_TARGET = 15;
 
@@ -64,6 +67,30 @@ export function dosageQuery(arg, date, target) {
 export function lastTrackDay(units, isoDate) {
 	const times = (units?.features || []).map((f) => Date.parse(f.properties?.time)).filter(Number.isFinite);
 	return times.length ? isoDate(Math.max(...times)) : null;
+}
+
+/* Sets into (status -> colour) from the statuses of a /api/legend answer,
+ * the ones it knows, as #rrggbb. */
+export function statusColours(into, legend) {
+	for (const st of legend?.statuses || []) {
+		if (Object.hasOwn(into, st.status) && /^#[0-9a-f]{6}/i.test(st.colour || '')) into[st.status] = st.colour.slice(0, 7).toLowerCase();
+	}
+	return into;
+}
+
+async function loadStatusColours() {
+	for (const [layer, into] of [
+		['coverage', COVERAGE_COLOURS],
+		['dosage', DOSAGE_COLOURS],
+	]) {
+		try {
+			statusColours(into, await ctx.api(`api/legend?layer=${layer}`));
+		} catch {
+			/* the defaults stay */
+		}
+	}
+	renderCoverage();
+	renderDosage();
 }
 
 /* ---------- coverage ---------- */
@@ -275,4 +302,5 @@ export function coverageStart(c) {
 		renderDosage();
 	});
 	plannerOnChange(onPlanChange);
+	loadStatusColours();
 }

@@ -32,6 +32,10 @@ async function get(path, token = PLANNER) {
 	return res.json();
 }
 
+/* The style's colour of a coverage status, as /api/legend gives it. */
+const statusColour = async (status) =>
+	(await get('api/legend?layer=coverage')).statuses.find((x) => x.status === status).colour.slice(0, 7).toLowerCase();
+
 /* Whether request q asks for the coverage of shift on Fridays as JSON. */
 const asksCoverage = (q, shift) => {
 	const u = new URL(q.url());
@@ -73,8 +77,8 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.equal(await statusOf(rank), 'gap');
 			assert.equal(await page.locator('#cov-services tr.cov-service').count(), answer.services.length);
 			assert.equal(await page.locator('#cov-mahallas tr').count(), answer.mahallas.length);
-			/* the gap is red on the map */
-			await page.waitForFunction((r) => document.querySelector(`path.hotspot-${r}`)?.getAttribute('stroke') === '#d7191c', rank, { timeout: UI_MS });
+			/* the gap in the style's colour for it, as the tiles and the printed page draw it */
+			await page.waitForFunction(([r, c]) => document.querySelector(`path.hotspot-${r}`)?.getAttribute('stroke') === c, [rank, await statusColour('gap')], { timeout: UI_MS });
 		});
 
 		await t.test('a late answer for an older shift does not replace the newer one', async () => {
@@ -124,7 +128,7 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.match(await page.textContent(`#cov-hotspots tr[data-rank="${rank}"]`), /Patrol-post service \(PPX-BT\)/);
 			assert.match(await page.textContent(`#cov-hotspots tr[data-rank="${rank}"]`), /YOSH-BT/);
 			assert.ok(await page.locator('#cov-services tr.cov-unit[data-unit="YOSH-BT"]').count(), 'the new unit has its shares');
-			await page.waitForFunction((r) => document.querySelector(`path.hotspot-${r}`)?.getAttribute('stroke') === '#7b3294', rank, { timeout: UI_MS });
+			await page.waitForFunction(([r, c]) => document.querySelector(`path.hotspot-${r}`)?.getAttribute('stroke') === c, [rank, await statusColour('joint')], { timeout: UI_MS });
 		});
 
 		await t.test('the CSV link saves the coverage as CSV', async () => {

@@ -61,7 +61,7 @@ check "an unknown layer is 404" "$(code "$URL/tiles/hotspot/$TILE.png")" 404
 L="$URL/api/legend?layer="
 check "the coverage legend names its statuses" \
 	"$(curl -s -H "$V" "${L}coverage" | python3 -c 'import json,sys; o=json.load(sys.stdin); print([s["status"] for s in o["statuses"]], len(o["services"]) > 0)')" \
-	"['gap', 'joint', 'overlap'] True"
+	"['gap', 'covered', 'joint', 'overlap'] True"
 check "the dosage legend too" \
 	"$(curl -s -H "$V" "${L}dosage" | python3 -c 'import json,sys; print([s["status"] for s in json.load(sys.stdin)["statuses"]])')" \
 	"['unvisited', 'short', 'met']"

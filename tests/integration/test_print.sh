@@ -149,6 +149,9 @@ for t in "Oʻchoqlarning qamrovi" "Smena: Ju 18:00–02:00" "Smena oʻchoqlari" 
 	check_true "coverage shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
 check_true "the coverage page's scale bar is exact" "$PDFCHECK scalebar $TMP/cov.pdf 1"
+GAPC=$(python3 -c "import json; print(json.load(open('$POSBON_SOURCE_DIR/styles/default.json'))['layers']['hotspots']['colours']['gap'][1:7])")
+check_true "the gaps in the style's gap colour (#$GAPC), as on the tiles and in the viewer" \
+	"[ $GAPS -eq 0 ] || $PDFCHECK filled $TMP/cov.pdf 1 $GAPC 2"
 "$POSBON" print "$DB" --coverage --shift 18:00-02:00 --weekdays fri --lang en --landscape \
 	-o "$TMP/cov-en.pdf" >/dev/null
 check_true "in English, its panel does not overlap" "$PDFCHECK overlaps $TMP/cov-en.pdf 1"

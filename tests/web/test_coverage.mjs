@@ -1,9 +1,9 @@
 // web/coverage.js under node: the queries of the coverage panel and the
-// dosage view.
+// dosage view, and the status colours taken from the style's legend.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { coverageQuery, dosageQuery, lastTrackDay, weekdayOf } from '../../web/coverage.js';
+import { coverageQuery, dosageQuery, lastTrackDay, statusColours, weekdayOf } from '../../web/coverage.js';
 
 const ARG = { shift: '18:00-02:00', weekdays: 'fri,sat,sun', from: '2026-09-01', to: '2026-10-26' };
 
@@ -39,4 +39,11 @@ test('the last day with tracks, in the district\'s day', () => {
 	assert.equal(lastTrackDay(fc, tashkent), '2026-11-25');
 	assert.equal(lastTrackDay({ features: [] }, tashkent), null);
 	assert.equal(lastTrackDay(null, tashkent), null);
+});
+
+test('status colours come from the legend: known statuses only, as #rrggbb', () => {
+	const into = { gap: '#000000', joint: '#000000' };
+	const legend = { statuses: [{ status: 'gap', colour: '#E31A1CFF' }, { status: 'joint', colour: 'blue' }, { status: 'other', colour: '#123456' }] };
+	assert.deepEqual(statusColours(into, legend), { gap: '#e31a1c', joint: '#000000' });
+	assert.deepEqual(statusColours(into, null), { gap: '#e31a1c', joint: '#000000' });
 });

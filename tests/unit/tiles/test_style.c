@@ -550,9 +550,9 @@ static void test_wrong_type(void **state)
 	             "4:13: layers: expected an object, got an array");
 }
 
-/* The hotspots layer: every look's colour is required and checked where
- * it stands; the label shows the rank only. */
-static void test_hotspots_layer_errors(void **state)
+/* The hotspots layer: every look's colour but covered's is required and
+ * checked where it stands; the label shows the rank only. */
+static void test_hotspots_layer(void **state)
 {
 #define HOTSPOTS(colours, label)                                                                   \
 	HEAD "  \"layers\": {\n"                                                                   \
@@ -577,6 +577,21 @@ static void test_hotspots_layer_errors(void **state)
 	             "\"size\": 12, \"colour\": \"#000000\"}"),
 	    "7:183: layers.hotspots.label.field: 'name' is not a label field; expected one of "
 	    "rank");
+	/* "covered" is optional: green unless the style gives it */
+	const char *texts[2] = {
+	    HOTSPOTS(LOOKS "\"met\": \"#1a9641\"", ""),
+	    HOTSPOTS(LOOKS "\"met\": \"#1a9641\", \"covered\": \"#112233\"", "")};
+	const char *want[2] = {"#1a9641", "#112233"};
+	for (int i = 0; i < 2; i++) {
+		struct fixture *f = *state;
+		char path[700];
+		style *st = NULL;
+		testutil_path(path, sizeof path, f->dir, "covered.json");
+		testutil_write(path, texts[i]);
+		assert_int_equal(style_load(path, &st), 0);
+		assert_hex(&style_hotspots(st)->colours[STYLE_HOTSPOT_COVERED], want[i]);
+		style_free(st);
+	}
 #undef LOOKS
 #undef HOTSPOTS
 }
@@ -910,7 +925,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_valid_small_style, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_type, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_hotspots_layer_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hotspots_layer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_colour, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_kernel, setup, teardown),
