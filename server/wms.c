@@ -621,10 +621,6 @@ static int get_legend_graphic(struct http_request *rq)
 		return exception(
 		    rq, "InvalidFormat",
 		    "FORMAT: '%s' is not served; ask for image/png or application/json", format);
-	if (!(q.layer & PRINT_LEGEND_LAYERS))
-		return exception(rq, "LayerNotDefined",
-		                 "LAYER: '%s' has no legend picture; ask FORMAT=application/json",
-		                 layer);
 	if (language_arg(rq, &q.lang, &reply))
 		return reply;
 	/* SCALE is the map's denominator: the boundaries are drawn as wide as
@@ -741,9 +737,9 @@ static char *operations_url(struct http_request *rq, const char *base)
 	return url;
 }
 
-/* A layer's only style, with the URL of its legend picture (a layer with
- * one) and the picture's size as q, the legend the capabilities' vendor
- * parameters ask for, draws it. */
+/* A layer's only style, with the URL of its legend picture and the
+ * picture's size as q, the legend the capabilities' vendor parameters ask
+ * for, draws it. */
 static int put_style(struct app *app, FILE *f, int v111, unsigned bit, const char *name,
                      const char *op_url, struct print_legend_request q)
 {
@@ -752,7 +748,7 @@ static int put_style(struct app *app, FILE *f, int v111, unsigned bit, const cha
 	int rc;
 	fprintf(f, "        <Style>\n          <Name>default</Name>\n          "
 	           "<Title>default</Title>\n");
-	if ((bit & PRINT_LEGEND_LAYERS) && st) {
+	if (st) {
 		q.layer = bit;
 		if ((rc = print_legend(app->r, st, &q, &out)) < 0)
 			return rc;

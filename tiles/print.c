@@ -88,6 +88,11 @@ enum msg {
 	M_TRENDS,
 	M_TREND_HOT,
 	M_TREND_COLD,
+	M_SHIFT_HOTSPOT,
+	M_DOSAGE,
+	M_UNVISITED,
+	M_SHORT,
+	M_MET,
 	M_DOTS,
 	M_NO_CATEGORY,
 	M_KM,
@@ -181,6 +186,12 @@ static const char *const texts[M_COUNT][3] = {
     /* formats: the pattern (trend_patterns) */
     [M_TREND_HOT] = {"%s qaynoq nuqta", "%s горячая точка", "%s hot spot"},
     [M_TREND_COLD] = {"%s sovuq nuqta", "%s холодная точка", "%s cold spot"},
+    [M_SHIFT_HOTSPOT] = {"Smena oʻchogʻi", "Очаг смены", "Hotspot of the shift"},
+    [M_DOSAGE] = {"Patrul dozasi (GPS izlari boʻyicha)", "Дозировка патрулирования (по GPS-трекам)",
+                  "Patrol dosage (from GPS tracks)"},
+    [M_UNVISITED] = {"Borilmagan", "Не посещён", "Unvisited"},
+    [M_SHORT] = {"Yetarli emas", "Недостаточно", "Short of the target"},
+    [M_MET] = {"Bajarilgan", "Выполнено", "Target met"},
     [M_DOTS] = {"Huquqbuzarliklar", "Правонарушения", "Offences"},
     [M_NO_CATEGORY] = {"Turi koʻrsatilmagan", "Вид не указан", "No category"},
     [M_KM] = {"km", "км", "km"},
@@ -1286,6 +1297,40 @@ static void legend_trends(struct job *j, struct typeset_column *c)
 		}
 }
 
+/* The planner's layers: each look of a shift's hotspots in the style's
+ * colour, filled and outlined as the tiles draw them. */
+static void legend_planner(struct job *j, struct typeset_column *c, unsigned layers)
+{
+	static const struct {
+		unsigned layer;
+		enum style_hotspot_look look;
+		enum msg text;
+	} rows[] = {
+	    {RENDER_HOTSPOTS, STYLE_HOTSPOT, M_SHIFT_HOTSPOT},
+	    {RENDER_COVERAGE, STYLE_HOTSPOT_GAP, M_GAP},
+	    {RENDER_COVERAGE, STYLE_HOTSPOT_COVERED, M_COVERED},
+	    {RENDER_COVERAGE, STYLE_HOTSPOT_JOINT, M_JOINT_PATROL},
+	    {RENDER_COVERAGE, STYLE_HOTSPOT_OVERLAP, M_OVERLAP},
+	    {RENDER_DOSAGE, STYLE_HOTSPOT_UNVISITED, M_UNVISITED},
+	    {RENDER_DOSAGE, STYLE_HOTSPOT_SHORT, M_SHORT},
+	    {RENDER_DOSAGE, STYLE_HOTSPOT_MET, M_MET},
+	};
+	const struct style_hotspots *hs = style_hotspots(j->sty);
+	double x, y, w, h;
+	for (size_t i = 0; hs && i < sizeof rows / sizeof rows[0]; i++) {
+		if (!(layers & rows[i].layer))
+			continue;
+		if (!legend_row(j, c, T(j, rows[i].text), &x, &y, &w, &h))
+			return;
+		cairo_rectangle(j->ts.cr, x, y, w, h);
+		set_colour(j->ts.cr, &hs->colours[rows[i].look], hs->fill_opacity);
+		cairo_fill_preserve(j->ts.cr);
+		set_colour(j->ts.cr, &hs->colours[rows[i].look], 1);
+		cairo_set_line_width(j->ts.cr, 1 * j->ts.unit);
+		cairo_stroke(j->ts.cr);
+	}
+}
+
 /* The legend blocks of layers, one under another, in the column. */
 static void legend_blocks(struct job *j, struct typeset_column *c, unsigned layers,
                           const struct legend_items *it)
@@ -1300,6 +1345,8 @@ static void legend_blocks(struct job *j, struct typeset_column *c, unsigned laye
 		legend_gistar(j, c);
 	if ((layers & RENDER_TRENDS) && style_trends(j->sty))
 		legend_trends(j, c);
+	if (layers & RENDER_PLANNING)
+		legend_planner(j, c, layers);
 	if (it->hotspot && legend_row(j, c, T(j, M_HOTSPOT), &x, &y, &w, &h)) {
 		hotspot_marker(cr, x + w / 2, y + h / 2, h / 2);
 		typeset_text(&j->ts, &typeset_small, "1", x + w / 2,
@@ -2613,11 +2660,19 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	static const struct {
 		unsigned layer;
 		enum msg title;
-	} titles[] = {{RENDER_DISTRICTS, M_DISTRICT},    {RENDER_MAHALLAS, M_MAHALLA},
-	              {RENDER_CHOROPLETH, M_CHOROPLETH}, {RENDER_HEATMAP, M_HEATMAP},
-	              {RENDER_CHANGE, M_CHANGE_MAP},     {RENDER_OFFENCES, M_DOTS},
-	              {RENDER_ZONES, M_ZONES},           {RENDER_TRACKS, M_TRACKS},
-	              {RENDER_GISTAR, M_GISTAR},         {RENDER_TRENDS, M_TRENDS}};
+	} titles[] = {{RENDER_DISTRICTS, M_DISTRICT},
+	              {RENDER_MAHALLAS, M_MAHALLA},
+	              {RENDER_CHOROPLETH, M_CHOROPLETH},
+	              {RENDER_HEATMAP, M_HEATMAP},
+	              {RENDER_CHANGE, M_CHANGE_MAP},
+	              {RENDER_OFFENCES, M_DOTS},
+	              {RENDER_ZONES, M_ZONES},
+	              {RENDER_TRACKS, M_TRACKS},
+	              {RENDER_GISTAR, M_GISTAR},
+	              {RENDER_TRENDS, M_TRENDS},
+	              {RENDER_HOTSPOTS, M_SHIFT_HOTSPOTS},
+	              {RENDER_COVERAGE, M_COVERAGE},
+	              {RENDER_DOSAGE, M_DOSAGE}};
 	struct print_request pq = {.lang = q->lang, .filter = q->filter};
 	struct job j = {.r = r, .st = st, .q = &pq, .filter = q->filter, .metric = q->metric};
 	const char **codes = NULL;

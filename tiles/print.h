@@ -128,15 +128,12 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_CHANGE | \
 	 RENDER_GISTAR | RENDER_TRENDS | RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
 
-/* The layers print_legend() draws. */
-#define PRINT_LEGEND_LAYERS PRINT_MAP_LAYERS
-
 /* One layer's legend alone, as a picture for GIS clients (WMS
  * GetLegendGraphic): the layer's title, then the page legend's block of
  * that layer (legend_blocks() in print.c), listing every service and
  * category of the district rather than a frame's. */
 struct print_legend_request {
-	unsigned layer;               /* one bit of PRINT_LEGEND_LAYERS */
+	unsigned layer;               /* one layer (enum render_layer), any */
 	struct dataset_filter filter; /* as the tiles': the ramps depend on the period */
 	int metric;                   /* the choropleth's, as render_request's (0: the style's) */
 	enum print_lang lang;
@@ -154,8 +151,8 @@ struct print_legend {
 	int width, height; /* pixels */
 };
 
-/* Draws q's legend into *out. ERR_INVALID for a layer without a legend
- * picture; ERR_NOTFOUND when the style lacks the ramp's layer; ERR_DB,
+/* Draws q's legend into *out. ERR_INVALID unless q names exactly one
+ * layer; ERR_NOTFOUND when the style lacks the ramp's layer; ERR_DB,
  * ERR_NOMEM. */
 int print_legend(renderer *r, store *st, const struct print_legend_request *q,
                  struct print_legend *out);

@@ -303,6 +303,10 @@ check "and shows a category's colour ($CAT)" "$(has_colour "$TMP/lg_off.png" "$C
 curl -s -u "$B" -o "$TMP/lg_gi.png" "$W?$LG&LAYER=gistar"
 check "the Gi* legend shows the hot and cold bins" \
 	"$(has_colour "$TMP/lg_gi.png" "#d62f27") $(has_colour "$TMP/lg_gi.png" "#4575b5")" "True True"
+curl -s -u "$B" -o "$TMP/lg_cov.png" "$W?$LG&LAYER=coverage"
+GAPC=$(curl -s -u "$B" "$URL/api/legend?layer=coverage" | python3 -c "
+import json, sys; print(next(s['colour'][:7] for s in json.load(sys.stdin)['statuses'] if s['status'] == 'gap'))")
+check "the coverage legend shows the gap's colour ($GAPC)" "$(has_colour "$TMP/lg_cov.png" "$GAPC")" True
 curl -s -u "$B" -o "$TMP/lg_tr.png" "$W?$LG&LAYER=trends"
 check "the trends legend shows the style's categories (oscillating hot, intensifying cold)" \
 	"$(has_colour "$TMP/lg_tr.png" "#99000d") $(has_colour "$TMP/lg_tr.png" "#4575b5")" "True True"
@@ -343,8 +347,8 @@ for l in root.findall("w:Capability/w:Layer/w:Layer", ns):
         href = u.find("w:OnlineResource", ns).get("{http://www.w3.org/1999/xlink}href")
         print(l.findtext("w:Name", namespaces=ns), u.get("width"), u.get("height"), href)
 PY
-check "the layers with a legend picture have a LegendURL" "$(cut -d' ' -f1 "$TMP/legends" | tr '\n' ' ')" \
-	"districts mahallas choropleth heatmap offences zones tracks gistar change trends "
+check "every layer has a LegendURL" "$(cut -d' ' -f1 "$TMP/legends" | tr '\n' ' ')" \
+	"districts mahallas choropleth heatmap offences zones tracks gistar hotspots coverage dosage change trends "
 check_true "carrying the capabilities' vendor parameters" 'grep -q "LAYER=heatmap&STYLE=default&FORMAT=image/png" "$TMP/legends" && ! grep -v "from=2025-07-01&to=2026-06-30&bandwidth=60&language=ru&" "$TMP/legends"'
 while read -r name lw lh href; do
 	curl -s -u "$B" -o "$TMP/lu.png" -w "%{http_code} %{content_type}" "$href" >"$TMP/lu.code"
@@ -365,7 +369,6 @@ bad "a legend in a FORMAT not served" InvalidFormat FORMAT "SERVICE=WMS&REQUEST=
 bad "a legend without FORMAT" MissingParameterValue FORMAT "SERVICE=WMS&REQUEST=GetLegendGraphic&LAYER=heatmap"
 bad "a legend of another STYLE" StyleNotDefined STYLE "$LG&LAYER=heatmap&STYLE=fancy"
 bad "a legend in another LANGUAGE" InvalidParameterValue LANGUAGE "$LG&LAYER=heatmap&LANGUAGE=de"
-bad "a legend picture of a layer without one" LayerNotDefined hotspots "$LG&LAYER=hotspots"
 bad "a legend too wide" InvalidParameterValue WIDTH "$LG&LAYER=heatmap&WIDTH=5000"
 bad "a legend's bad SCALE" InvalidParameterValue SCALE "$LG&LAYER=mahallas&SCALE=big"
 bad "a legend's bad filter (vendor)" InvalidParameterValue from "$LG&LAYER=heatmap&from=yesterday"

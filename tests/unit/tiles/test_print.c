@@ -1,7 +1,8 @@
 /* print: a layer's legend alone (print_legend(), WMS GetLegendGraphic) on
  * a generated district: fitted to its content or to the size asked, on a
  * transparent or painted background, scaled, in each language, the Gi*
- * bins and the trends categories, and refused for a layer without one. The printed pages themselves
+ * bins, the trends categories and the planner's statuses, and refused
+ * unless one layer is named. The printed pages themselves
  * are checked end to end by tests/integration/test_print.sh. */
 #include "testutil.h"
 
@@ -121,13 +122,13 @@ static void test_rows_follow_the_data_and_language(void **state)
 	free(ru.png);
 }
 
-/* Whether the legend has a swatch pixel of (r, g, b) at the gistar
- * layer's opacity (premultiplied in the decoded surface). */
-static int has_swatch(const struct print_legend *l, int r, int g, int b)
+/* Whether the legend has a swatch pixel of (r, g, b) at alpha a (0-255;
+ * premultiplied in the decoded surface). */
+static int has_swatch(const struct print_legend *l, int r, int g, int b, int a)
 {
 	cairo_surface_t *s = testutil_png_decode(l->png, l->len);
-	uint32_t want = (uint32_t)191 << 24 | (uint32_t)(r * 191 / 255) << 16 |
-	                (uint32_t)(g * 191 / 255) << 8 | (uint32_t)(b * 191 / 255);
+	uint32_t want = (uint32_t)a << 24 | (uint32_t)(r * a / 255) << 16 |
+	                (uint32_t)(g * a / 255) << 8 | (uint32_t)(b * a / 255);
 	int found = 0;
 	for (int y = 0; y < l->height && !found; y++)
 		for (int x = 0; x < l->width && !found; x++)
@@ -147,30 +148,44 @@ static void test_gistar_and_trends(void **state)
 	assert_int_equal(print_legend(f->r, f->st, &q, &tracks), 0);
 	/* six rows, hot 99% to cold 99%, against the tracks' one */
 	assert_true(gistar.height > tracks.height + 5 * 10);
-	assert_true(has_swatch(&gistar, 214, 47, 39));   /* hot, 99% */
-	assert_true(has_swatch(&gistar, 250, 185, 132)); /* hot, 90% */
-	assert_true(has_swatch(&gistar, 69, 117, 181));  /* cold, 99% */
-	assert_false(has_swatch(&tracks, 214, 47, 39));
+	assert_true(has_swatch(&gistar, 214, 47, 39, 191));   /* hot, 99% */
+	assert_true(has_swatch(&gistar, 250, 185, 132, 191)); /* hot, 90% */
+	assert_true(has_swatch(&gistar, 69, 117, 181, 191));  /* cold, 99% */
+	assert_false(has_swatch(&tracks, 214, 47, 39, 191));
 	/* every trends category of the style: sixteen rows */
 	struct print_legend trends;
 	q.layer = RENDER_TRENDS;
 	assert_int_equal(print_legend(f->r, f->st, &q, &trends), 0);
 	assert_true(trends.height > gistar.height + 9 * 10);
-	assert_true(has_swatch(&trends, 153, 0, 13)); /* oscillating hot */
+	assert_true(has_swatch(&trends, 153, 0, 13, 191)); /* oscillating hot */
+	/* the planner's: coverage's four statuses, dosage's three, in the
+	 * style's colours (gap #e31a1c; met #1a9641) */
+	struct print_legend coverage, dosage;
+	q.layer = RENDER_COVERAGE;
+	assert_int_equal(print_legend(f->r, f->st, &q, &coverage), 0);
+	q.layer = RENDER_DOSAGE;
+	assert_int_equal(print_legend(f->r, f->st, &q, &dosage), 0);
+	assert_true(coverage.height > dosage.height);
+	assert_true(has_swatch(&coverage, 0xe3, 0x1a, 0x1c, 89)); /* at fill_opacity 0.35 */
+	assert_true(has_swatch(&dosage, 0x1a, 0x96, 0x41, 89));
+	assert_false(has_swatch(&dosage, 0xe3, 0x1a, 0x1c, 89));
+	assert_true(dosage.height > tracks.height + 2 * 10);
 	free(gistar.png);
 	free(tracks.png);
 	free(trends.png);
+	free(coverage.png);
+	free(dosage.png);
 }
 
 static void test_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct print_legend_request q = {.layer = RENDER_HOTSPOTS};
+	struct print_legend_request q = {.layer = RENDER_HEATMAP | RENDER_ZONES};
 	struct print_legend out;
 	dataset_filter_all(&q.filter);
 	assert_int_equal(print_legend(f->r, f->st, &q, &out), ERR_INVALID);
 	assert_null(out.png);
-	q.layer = RENDER_HEATMAP | RENDER_ZONES;
+	q.layer = 0;
 	assert_int_equal(print_legend(f->r, f->st, &q, &out), ERR_INVALID);
 }
 
