@@ -302,7 +302,9 @@ int cmd_print(int argc, char **argv)
 	     PRINT_MIN_SCALE, PRINT_MAX_SCALE, 0},
 	    {"lang", OPT_STRING, &lang, "uz|ru|en", "language of the page (uz)", 0, 0, 0},
 	    {"layers", OPT_STRING, &layers, "LAYERS",
-	     "layers joined by , or + (heatmap,zones,mahallas,districts)", 0, 0, 0},
+	     "layers joined by , or +: districts, mahallas, choropleth, heatmap, change, gistar, "
+	     "trends, offences, zones, tracks (heatmap,zones,mahallas,districts)",
+	     0, 0, 0},
 	    {"format", OPT_STRING, &format, "pdf|png",
 	     "output format (from the file name, else pdf)", 0, 0, 0},
 	    {"dpi", OPT_DOUBLE, &dpi, "N", "raster resolution (PDF heatmap 200, PNG 150)",
