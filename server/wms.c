@@ -28,7 +28,8 @@
 #define MAX_FEATURES 100  /* FEATURE_COUNT */
 #define MAX_NEAR     4096 /* offences looked at around a point */
 #define QUERYABLE                                                                                  \
-	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_OFFENCES | RENDER_ZONES)
+	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_OFFENCES | RENDER_ZONES | \
+	 RENDER_GISTAR)
 
 /* A request's version: 1.3.0 unless the client asks for 1.1.x. */
 static int is_111(struct http_request *rq)
@@ -455,6 +456,27 @@ static int zones_under(store *st, const shapes *sh, const struct near *nr, int c
 	return rc;
 }
 
+/* The Gi* cell under the point: its grid position, count, z-score, p-value
+ * and bin, the properties GET /api/gistar gives a cell (no geometry). */
+static int gistar_under(renderer *r, const struct near *nr, const struct dataset_filter *f,
+                        json_t *features)
+{
+	struct gistarlayer_cell c;
+	double lon, lat;
+	tile_merc_to_lonlat(nr->x, nr->y, &lon, &lat);
+	int rc = renderer_gistar_at(r, f, lon, lat, &c);
+	if (rc <= 0)
+		return rc;
+	json_t *props =
+	    json_pack("{s:i, s:i, s:f, s:f, s:f, s:i, s:f}", "i", c.i, "j", c.j, "count", c.count,
+	              "z", c.z, "p", c.p, "bin", c.bin, "cell_m", c.cell_m);
+	add_feature(
+	    features,
+	    json_pack("{s:s, s:o, s:n}", "type", "Feature", "properties", props, "geometry"),
+	    "gistar");
+	return 0;
+}
+
 /* The features of the queried layers at the point, in layer order. */
 static int features_at(struct http_request *rq, const struct render_request *q, unsigned query,
                        struct near *nr, int count, json_t *features)
@@ -482,6 +504,8 @@ static int features_at(struct http_request *rq, const struct render_request *q, 
 		else if (bit == RENDER_DISTRICTS)
 			rc = areas_under(st, ds, sh, SHAPES_DISTRICTS, nr, &q->filter, name,
 			                 features);
+		else if (bit == RENDER_GISTAR)
+			rc = gistar_under(app->r, nr, &q->filter, features);
 	}
 	renderer_shapes_release(app->r, held);
 	return rc;
@@ -528,8 +552,8 @@ static int get_feature_info(struct http_request *rq, int v111)
 		                 http_arg(rq, "QUERY_LAYERS"));
 	if (query & ~(unsigned)QUERYABLE)
 		return exception(rq, "LayerNotQueryable",
-		                 "QUERY_LAYERS: only districts, mahallas, choropleth, offences and "
-		                 "zones answer GetFeatureInfo");
+		                 "QUERY_LAYERS: only districts, mahallas, choropleth, offences, "
+		                 "zones and gistar answer GetFeatureInfo");
 	int json = !format || strcmp(format, "application/json") == 0 ||
 	           strcmp(format, "application/geo+json") == 0;
 	if (!json && strcmp(format, "text/plain") != 0)

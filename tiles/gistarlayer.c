@@ -173,3 +173,26 @@ int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const d
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }
+
+int gistarlayer_cell_at(gistarlayer *g, const dataset *ds, const shapes *sh,
+                        const struct dataset_filter *f, unsigned long version,
+                        unsigned long generation, double lon, double lat,
+                        struct gistarlayer_cell *out)
+{
+	pthread_mutex_lock(&g->lock);
+	int rc = refresh(g, ds, sh, f, version, generation), found = 0;
+	double x = lon, y = lat;
+	if (rc == 0 && g->res.count && (rc = utm_forward(g->u, &x, &y, 1)) == 0) {
+		const struct gistar_result *r = &g->res;
+		double fi = floor((x - r->x0) / r->cell), fj = floor((r->y0 - y) / r->cell);
+		if (fi >= 0 && fi < r->width && fj >= 0 && fj < r->height) {
+			size_t c = (size_t)fj * r->width + (size_t)fi;
+			if ((found = r->mask[c] != 0))
+				*out = (struct gistarlayer_cell){(int)fi, (int)fj, r->count[c],
+				                                 r->z[c], r->p[c], r->bin[c],
+				                                 r->cell};
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc < 0 ? rc : found;
+}

@@ -41,6 +41,23 @@ int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const d
                       const shapes *sh, const struct dataset_filter *f, unsigned long version,
                       unsigned long generation);
 
+/* One analysed cell of the layer's grid. */
+struct gistarlayer_cell {
+	int i, j;      /* column from the west, row from the north */
+	double count;  /* offences (aoristic shares) */
+	double z, p;   /* Gi* z-score and its two-sided p-value */
+	int bin;       /* -3 .. 3: cold 99% .. hot 99%, 0 not significant */
+	double cell_m; /* the grid's cell, metres */
+};
+
+/* The analysed cell under lon/lat of the same analysis gistarlayer_paint()
+ * draws (the same arguments but the view), into *out: 1, or 0 outside the
+ * analysed cells (or nothing to test). ERR_PROJ, ERR_NOMEM. */
+int gistarlayer_cell_at(gistarlayer *g, const dataset *ds, const shapes *sh,
+                        const struct dataset_filter *f, unsigned long version,
+                        unsigned long generation, double lon, double lat,
+                        struct gistarlayer_cell *out);
+
 /* ArcGIS's Hot Spot Analysis colours, cold 99% .. hot 99% (bin + 3), and
  * the opacity the layer fills them with: for legends. */
 extern const struct style_colour gistarlayer_colours[7];

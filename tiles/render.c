@@ -742,6 +742,17 @@ static int draw_trends(renderer *r, const shapes *sh, const style *sty, cairo_t 
 	                         atomic_load(&r->version), shapes_generation(r));
 }
 
+int renderer_gistar_at(renderer *r, const struct dataset_filter *f, double lon, double lat,
+                       struct gistarlayer_cell *out)
+{
+	struct held_shapes *held;
+	const shapes *sh = renderer_shapes_acquire(r, &held);
+	int rc = gistarlayer_cell_at(r->gistar, r->ds, sh, f, atomic_load(&r->version),
+	                             shapes_generation(r), lon, lat, out);
+	renderer_shapes_release(r, held);
+	return rc;
+}
+
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
 {
 	struct style_colour bg;

@@ -16,6 +16,7 @@
 
 #include "choropleth.h"
 #include "dataset.h"
+#include "gistarlayer.h"
 #include "shapes.h"
 #include "shift.h"
 #include "store.h"
@@ -144,6 +145,11 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
  * heatmap_ramp()): a new copy in *out, free with style_ramp_free().
  * ERR_NOTFOUND when the style has no heatmap layer. */
 int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out);
+
+/* The Gi* cell under lon/lat as the gistar layer draws it for filter f
+ * (gistarlayer_cell_at()): 1 and *out, or 0 where no cell was analysed. */
+int renderer_gistar_at(renderer *r, const struct dataset_filter *f, double lon, double lat,
+                       struct gistarlayer_cell *out);
 
 /* The change layer's colour ramp for filter f, in density units of its
  * period (see changemap_ramp()): a new ramp in *out, free with

@@ -56,7 +56,7 @@ w, e, s, n = (float(g.findtext("w:" + k, namespaces=ns)) for k in
               ("westBoundLongitude", "eastBoundLongitude", "southBoundLatitude", "northBoundLatitude"))
 b4326 = boxes["EPSG:4326"]
 assert abs(float(b4326.get("minx")) - s) < 1e-6 and abs(float(b4326.get("miny")) - w) < 1e-6, "4326 is lat/lon"
-assert [l.get("queryable") for l in top.findall("w:Layer", ns)][:6] == ["1", "1", "1", "0", "1", "1"]
+assert [l.get("queryable") for l in top.findall("w:Layer", ns)][:9] == ["1", "1", "1", "0", "1", "1", "0", "1", "0"]
 for op in ("GetCapabilities", "GetMap", "GetFeatureInfo"):
     assert root.find("w:Capability/w:Request/w:" + op, ns) is not None, op
 print(utm[0], w, s, e, n)
@@ -210,6 +210,23 @@ check_true "text/plain names the layer and the offence" 'curl -s -u "$B" "$W?$FI
 check "1.1.1 takes X and Y" "$(curl -s -u "$B" "${W}?$(echo "$FI" | sed 's/VERSION=1.3.0/VERSION=1.1.1/; s/CRS=CRS:84/SRS=EPSG:4326/; s/&I=50&J=50/\&X=50\&Y=50/')&LAYERS=mahallas&QUERY_LAYERS=mahallas" | python3 -c "
 import json,sys; print([f['id'] for f in json.load(sys.stdin)['features']])")" "['$OMAH']"
 check "far from everything: an empty collection" "$(curl -s -u "$B" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&STYLES=&CRS=CRS:84&BBOX=10,10,10.01,10.01&WIDTH=10&HEIGHT=10&I=5&J=5&LAYERS=offences,mahallas&QUERY_LAYERS=offences,mahallas")" '{"type":"FeatureCollection","features":[]}'
+
+# GetFeatureInfo on a hot Gi* cell: the cell of GET /api/gistar (the same
+# analysis as the layer draws), its z-score and bin
+curl -s -u "$B" "$URL/api/gistar" >"$TMP/gi.json"
+set -- $(python3 -c "
+import json
+fc = json.load(open('$TMP/gi.json'))
+f = next(f for f in fc['features'] if f['properties']['bin'] == 3)
+ring = f['geometry']['coordinates'][0][:-1]
+p = f['properties']
+print(sum(x for x, y in ring) / len(ring), sum(y for x, y in ring) / len(ring), p['i'], p['j'], p['z'])")
+GBOX=$(python3 -c "print('%.7f,%.7f,%.7f,%.7f' % ($1 - 0.0005, $2 - 0.0005, $1 + 0.0005, $2 + 0.0005))")
+check "GetFeatureInfo on a hot Gi* cell gives its grid position, bin and z-score" "$(curl -s -u "$B" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&STYLES=&CRS=CRS:84&BBOX=$GBOX&WIDTH=11&HEIGHT=11&I=5&J=5&LAYERS=gistar&QUERY_LAYERS=gistar&INFO_FORMAT=application/json" | python3 -c "
+import json, sys
+f = json.load(sys.stdin)['features']
+p = f[0]['properties']
+print(len(f), p['layer'], p['i'], p['j'], p['bin'], abs(p['z'] - $5) < 1e-9)")" "1 gistar $3 $4 3 True"
 
 # every bad parameter: HTTP 400 and an exception with its code naming it
 GOOD="LAYERS=heatmap&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=64"
