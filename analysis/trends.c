@@ -284,7 +284,7 @@ static json_t *time_json(int64_t t)
 	return json_string(timeparse_utc_text(t, buf, sizeof buf));
 }
 
-static json_t *cell_feature(const struct trends_result *r, utm *u, size_t c, int *rc)
+int trends_cell_feature(const struct trends_result *r, utm *u, size_t c, json_t **out)
 {
 	size_t n = (size_t)r->weeks, hot = 0, cold = 0;
 	double total = 0;
@@ -296,13 +296,15 @@ static json_t *cell_feature(const struct trends_result *r, utm *u, size_t c, int
 		total += r->count[c * n + k];
 		json_array_append_new(zs, json_real(r->z[c * n + k]));
 	}
-	if ((*rc = gistar_cell_polygon(&r->grid, u, c, &geometry)) < 0) {
+	int rc = gistar_cell_polygon(&r->grid, u, c, &geometry);
+	*out = NULL;
+	if (rc < 0) {
 		json_decref(zs);
-		return NULL;
+		return rc;
 	}
 	int cat = r->category[c];
 	const struct trends_mk *m = &r->mk_z[c], *cm = &r->mk_n[c];
-	return json_pack("{s:s, s:{s:i, s:i, s:s, s:i, s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, "
+	*out = json_pack("{s:s, s:{s:i, s:i, s:s, s:i, s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, "
 	                 "s:f, s:f, s:f, s:f, s:o}, s:o}",
 	                 "type", "Feature", "properties", "i", (int)(c % (size_t)r->grid.width),
 	                 "j", (int)(c / (size_t)r->grid.width), "category",
@@ -311,6 +313,7 @@ static json_t *cell_feature(const struct trends_result *r, utm *u, size_t c, int
 	                 (json_int_t)total, "mk_s", m->s, "mk_var", m->var, "mk_z", m->z, "mk_p",
 	                 m->p, "tau", m->tau, "count_mk_s", cm->s, "count_mk_z", cm->z,
 	                 "count_mk_p", cm->p, "z", zs, "geometry", geometry);
+	return *out ? 0 : err_set(ERR_NOMEM, "trends: out of memory for a cell");
 }
 
 int trends_geojson(const struct trends_result *r, json_t **out)
@@ -333,7 +336,8 @@ int trends_geojson(const struct trends_result *r, json_t **out)
 			rk[n++] = (struct ranked){r, c};
 	qsort(rk, n, sizeof *rk, by_category);
 	for (size_t k = 0; k < n && rc == 0; k++) {
-		json_t *f = cell_feature(r, u, rk[k].c, &rc);
+		json_t *f;
+		rc = trends_cell_feature(r, u, rk[k].c, &f);
 		if (rc == 0 && json_array_append_new(features, f) < 0)
 			rc = err_set(ERR_NOMEM, "trends: out of memory for the GeoJSON");
 	}

@@ -112,4 +112,8 @@ void trends_result_free(struct trends_result *r);
  * members. *out is a new reference. ERR_PROJ, ERR_NOMEM. */
 int trends_geojson(const struct trends_result *r, json_t **out);
 
+/* Cell c of r as one Feature of trends_geojson() (u: the grid's UTM zone),
+ * a new reference in *out. ERR_PROJ, ERR_NOMEM. */
+int trends_cell_feature(const struct trends_result *r, utm *u, size_t c, json_t **out);
+
 #endif

@@ -29,7 +29,7 @@
 #define MAX_NEAR     4096 /* offences looked at around a point */
 #define QUERYABLE                                                                                  \
 	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_OFFENCES | RENDER_ZONES | \
-	 RENDER_GISTAR)
+	 RENDER_GISTAR | RENDER_TRENDS)
 
 /* A request's version: 1.3.0 unless the client asks for 1.1.x. */
 static int is_111(struct http_request *rq)
@@ -477,6 +477,19 @@ static int gistar_under(renderer *r, const struct near *nr, const struct dataset
 	return 0;
 }
 
+/* The trends cell under the point, as a Feature of GET /api/trends. */
+static int trends_under(renderer *r, const struct near *nr, const struct render_request *q,
+                        json_t *features)
+{
+	json_t *f;
+	double lon, lat;
+	tile_merc_to_lonlat(nr->x, nr->y, &lon, &lat);
+	int rc = renderer_trends_at(r, q, lon, lat, &f);
+	if (rc > 0)
+		add_feature(features, f, "trends");
+	return rc < 0 ? rc : 0;
+}
+
 /* The features of the queried layers at the point, in layer order. */
 static int features_at(struct http_request *rq, const struct render_request *q, unsigned query,
                        struct near *nr, int count, json_t *features)
@@ -506,6 +519,8 @@ static int features_at(struct http_request *rq, const struct render_request *q, 
 			                 features);
 		else if (bit == RENDER_GISTAR)
 			rc = gistar_under(app->r, nr, &q->filter, features);
+		else if (bit == RENDER_TRENDS)
+			rc = trends_under(app->r, nr, q, features);
 	}
 	renderer_shapes_release(app->r, held);
 	return rc;
@@ -553,7 +568,7 @@ static int get_feature_info(struct http_request *rq, int v111)
 	if (query & ~(unsigned)QUERYABLE)
 		return exception(rq, "LayerNotQueryable",
 		                 "QUERY_LAYERS: only districts, mahallas, choropleth, offences, "
-		                 "zones and gistar answer GetFeatureInfo");
+		                 "zones, gistar and trends answer GetFeatureInfo");
 	int json = !format || strcmp(format, "application/json") == 0 ||
 	           strcmp(format, "application/geo+json") == 0;
 	if (!json && strcmp(format, "text/plain") != 0)

@@ -728,18 +728,36 @@ static unsigned long shapes_generation(renderer *r)
 	return g;
 }
 
+/* The trends analysis a request asks for: its filter, weeks, cell, band. */
+static struct trends_params trends_of(const struct render_request *q)
+{
+	return (struct trends_params){.filter = q->filter,
+	                              .weeks = q->trends.weeks,
+	                              .cell = q->trends.cell,
+	                              .band = q->trends.band};
+}
+
 static int draw_trends(renderer *r, const shapes *sh, const style *sty, cairo_t *cr,
                        const struct render_request *q)
 {
 	const struct style_trends *st = style_trends(sty);
 	if (!st || !style_zoom_contains(&st->zoom, q->view.zoom))
 		return 0;
-	struct trends_params p = {.filter = q->filter,
-	                          .weeks = q->trends.weeks,
-	                          .cell = q->trends.cell,
-	                          .band = q->trends.band};
+	struct trends_params p = trends_of(q);
 	return trendslayer_paint(r->trends, cr, &q->view, r->ds, sh, &p, st,
 	                         atomic_load(&r->version), shapes_generation(r));
+}
+
+int renderer_trends_at(renderer *r, const struct render_request *q, double lon, double lat,
+                       json_t **out)
+{
+	struct held_shapes *held;
+	const shapes *sh = renderer_shapes_acquire(r, &held);
+	struct trends_params p = trends_of(q);
+	int rc = trendslayer_feature_at(r->trends, r->ds, sh, &p, atomic_load(&r->version),
+	                                shapes_generation(r), lon, lat, out);
+	renderer_shapes_release(r, held);
+	return rc;
 }
 
 int renderer_gistar_at(renderer *r, const struct dataset_filter *f, double lon, double lat,

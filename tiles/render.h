@@ -151,6 +151,12 @@ int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ram
 int renderer_gistar_at(renderer *r, const struct dataset_filter *f, double lon, double lat,
                        struct gistarlayer_cell *out);
 
+/* The trends cell under lon/lat as the trends layer draws it for q (its
+ * filter, weeks, cell, band; trendslayer_feature_at()): 1 and a new
+ * GeoJSON Feature in *out, or 0 where no cell was analysed. */
+int renderer_trends_at(renderer *r, const struct render_request *q, double lon, double lat,
+                       json_t **out);
+
 /* The change layer's colour ramp for filter f, in density units of its
  * period (see changemap_ramp()): a new ramp in *out, free with
  * style_ramp_free(). ERR_NOTFOUND when the style has no change layer. */

@@ -4,6 +4,7 @@
 #include "gistarlayer.h"
 #include "utm.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +97,24 @@ int trendslayer_paint(trendslayer *t, cairo_t *cr, const struct view *v, const d
 		                              s->opacity);
 	pthread_mutex_unlock(&t->lock);
 	return rc;
+}
+
+int trendslayer_feature_at(trendslayer *t, const dataset *ds, const shapes *sh,
+                           const struct trends_params *p, unsigned long version,
+                           unsigned long generation, double lon, double lat, json_t **out)
+{
+	*out = NULL;
+	pthread_mutex_lock(&t->lock);
+	int rc = refresh(t, ds, sh, p, version, generation), found = 0;
+	double x = lon, y = lat;
+	if (rc == 0 && t->u && (rc = utm_forward(t->u, &x, &y, 1)) == 0) {
+		const struct gistar_result *g = &t->res.grid;
+		double fi = floor((x - g->x0) / g->cell), fj = floor((g->y0 - y) / g->cell);
+		size_t c = (size_t)fj * (size_t)g->width + (size_t)fi;
+		if (fi >= 0 && fi < g->width && fj >= 0 && fj < g->height && g->mask[c] &&
+		    (rc = trends_cell_feature(&t->res, t->u, c, out)) == 0)
+			found = 1;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return rc < 0 ? rc : found;
 }

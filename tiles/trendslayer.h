@@ -23,6 +23,7 @@
 #include "view.h"
 
 #include <cairo.h>
+#include <jansson.h>
 
 typedef struct trendslayer trendslayer;
 
@@ -42,5 +43,14 @@ void trendslayer_free(trendslayer *t);
 int trendslayer_paint(trendslayer *t, cairo_t *cr, const struct view *v, const dataset *ds,
                       const shapes *sh, const struct trends_params *p, const struct style_trends *s,
                       unsigned long version, unsigned long generation);
+
+/* The analysed cell under lon/lat of the analysis trendslayer_paint()
+ * draws (the same arguments but the view and colours) as a Feature of
+ * trends_geojson() ("no pattern" included), a new reference in *out: 1, or
+ * 0 outside the analysed cells (or nothing to analyse). ERR_PROJ,
+ * ERR_NOMEM. */
+int trendslayer_feature_at(trendslayer *t, const dataset *ds, const shapes *sh,
+                           const struct trends_params *p, unsigned long version,
+                           unsigned long generation, double lon, double lat, json_t **out);
 
 #endif

@@ -56,7 +56,7 @@ w, e, s, n = (float(g.findtext("w:" + k, namespaces=ns)) for k in
               ("westBoundLongitude", "eastBoundLongitude", "southBoundLatitude", "northBoundLatitude"))
 b4326 = boxes["EPSG:4326"]
 assert abs(float(b4326.get("minx")) - s) < 1e-6 and abs(float(b4326.get("miny")) - w) < 1e-6, "4326 is lat/lon"
-assert [l.get("queryable") for l in top.findall("w:Layer", ns)][:9] == ["1", "1", "1", "0", "1", "1", "0", "1", "0"]
+assert [l.get("queryable") for l in top.findall("w:Layer", ns)] == ["1", "1", "1", "0", "1", "1", "0", "1", "0", "0", "0", "0", "1"]
 for op in ("GetCapabilities", "GetMap", "GetFeatureInfo"):
     assert root.find("w:Capability/w:Request/w:" + op, ns) is not None, op
 print(utm[0], w, s, e, n)
@@ -227,6 +227,21 @@ import json, sys
 f = json.load(sys.stdin)['features']
 p = f[0]['properties']
 print(len(f), p['layer'], p['i'], p['j'], p['bin'], abs(p['z'] - $5) < 1e-9)")" "1 gistar $3 $4 3 True"
+
+# and on the strongest trends cell of GET /api/trends: its Feature
+curl -s -u "$B" "$URL/api/trends" >"$TMP/tr.json"
+set -- $(python3 -c "
+import json
+f = json.load(open('$TMP/tr.json'))['features'][0]
+ring = f['geometry']['coordinates'][0][:-1]
+p = f['properties']
+print(sum(x for x, y in ring) / len(ring), sum(y for x, y in ring) / len(ring), p['i'], p['j'], p['category'].replace(' ', '_'))")
+TBOX=$(python3 -c "print('%.7f,%.7f,%.7f,%.7f' % ($1 - 0.0005, $2 - 0.0005, $1 + 0.0005, $2 + 0.0005))")
+check "GetFeatureInfo on a trends cell gives its category, as GET /api/trends" "$(curl -s -u "$B" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&STYLES=&CRS=CRS:84&BBOX=$TBOX&WIDTH=11&HEIGHT=11&I=5&J=5&LAYERS=trends&QUERY_LAYERS=trends&INFO_FORMAT=application/json" | python3 -c "
+import json, sys
+f = json.load(sys.stdin)['features']
+p = f[0]['properties']
+print(len(f), p['layer'], p['i'], p['j'], p['category'].replace(' ', '_'), f[0]['geometry']['type'])")" "1 trends $3 $4 $5 Polygon"
 
 # every bad parameter: HTTP 400 and an exception with its code naming it
 GOOD="LAYERS=heatmap&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=64"
