@@ -329,19 +329,21 @@ static int get_map(struct http_request *rq, int v111)
 		return reply;
 	if (!format || !*format)
 		return exception(rq, "MissingParameterValue", "FORMAT: missing");
-	if (!is_png(format))
+	int jpeg = strcmp(format, "image/jpeg") == 0;
+	if (!is_png(format) && !jpeg)
 		return exception(rq, "InvalidFormat",
-		                 "FORMAT: '%s' is not served; ask for image/png", format);
+		                 "FORMAT: '%s' is not served; ask for image/png or image/jpeg",
+		                 format);
 	if (background_args(rq, 0, &t.opaque, &t.background, &reply))
 		return reply;
-	unsigned char *png;
-	size_t png_len;
-	if (warp_png(app->r, &q, &t, &png, &png_len) < 0)
+	unsigned char *picture;
+	size_t picture_len;
+	if (warp_picture(app->r, &q, &t, jpeg ? WARP_JPEG : WARP_PNG, &picture, &picture_len) < 0)
 		return err_last() == ERR_INVALID || err_last() == ERR_PROJ
 		           ? exception(rq, "InvalidParameterValue", "BBOX: %s", err_msg())
 		           : http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
-	return http_reply(rq, 200, "image/png", png, png_len, "Cache-Control",
-	                  "private, max-age=10", NULL);
+	return http_reply(rq, 200, jpeg ? "image/jpeg" : "image/png", picture, picture_len,
+	                  "Cache-Control", "private, max-age=10", NULL);
 }
 
 /* ---- GetFeatureInfo ------------------------------------------------------ */
@@ -879,7 +881,7 @@ static int get_capabilities(struct http_request *rq, int v111)
 		        MAX_SIZE);
 	fputs("  </Service>\n  <Capability>\n    <Request>\n", f);
 	const char *caps[] = {v111 ? "application/vnd.ogc.wms_xml" : "text/xml", NULL};
-	const char *maps[] = {"image/png", NULL};
+	const char *maps[] = {"image/png", "image/jpeg", NULL};
 	const char *infos[] = {"application/json", "text/plain", NULL};
 	put_operation(f, "GetCapabilities", caps, op_url);
 	put_operation(f, "GetMap", maps, op_url);

@@ -7,6 +7,7 @@
 #include "warp.h"
 
 #include "err.h"
+#include "jpegenc.h"
 #include "pngenc.h"
 #include "tilemath.h"
 #include "utm.h"
@@ -161,8 +162,8 @@ out:
 	return rc;
 }
 
-int warp_png(renderer *r, const struct render_request *q, const struct warp_target *t,
-             unsigned char **png, size_t *len)
+int warp_picture(renderer *r, const struct render_request *q, const struct warp_target *t,
+                 enum warp_format format, unsigned char **out, size_t *len)
 {
 	struct render_request rq = *q;
 	cairo_surface_t *img = NULL;
@@ -174,7 +175,7 @@ int warp_png(renderer *r, const struct render_request *q, const struct warp_targ
 		rc = render_image(r, &rq, &img);
 	if (rc < 0)
 		goto out;
-	if (t->opaque) {
+	if (t->opaque || format == WARP_JPEG) {
 		cairo_t *cr = cairo_create(img);
 		cairo_set_operator(cr, CAIRO_OPERATOR_DEST_OVER);
 		cairo_set_source_rgb(cr, (t->background >> 16 & 0xFF) / 255.0,
@@ -183,7 +184,8 @@ int warp_png(renderer *r, const struct render_request *q, const struct warp_targ
 		cairo_paint(cr);
 		cairo_destroy(cr);
 	}
-	rc = pngenc_encode(img, png, len);
+	/* JPEG at libjpeg's usual 75 grows blotches around thin lines and labels */
+	rc = format == WARP_JPEG ? jpegenc_encode(img, 90, out, len) : pngenc_encode(img, out, len);
 out:
 	cairo_surface_destroy(img);
 	return rc;

@@ -44,9 +44,12 @@ struct warp_target {
  * lies beyond the longitudes and latitudes there are. */
 int warp_to_merc(const struct warp_target *t, double *x, double *y, size_t n);
 
-/* Draws the layers of q (its view is replaced by t's) as a PNG of t's size:
- * *png is a new buffer of *len bytes; free(). */
-int warp_png(renderer *r, const struct render_request *q, const struct warp_target *t,
-             unsigned char **png, size_t *len);
+enum warp_format { WARP_PNG, WARP_JPEG };
+
+/* Draws the layers of q (its view is replaced by t's) as a picture of t's
+ * size in format (JPEG: on t's background, opaque or not, as JPEG has no
+ * alpha): *out is a new buffer of *len bytes; free(). */
+int warp_picture(renderer *r, const struct render_request *q, const struct warp_target *t,
+                 enum warp_format format, unsigned char **out, size_t *len);
 
 #endif

@@ -243,6 +243,14 @@ f = json.load(sys.stdin)['features']
 p = f[0]['properties']
 print(len(f), p['layer'], p['i'], p['j'], p['category'].replace(' ', '_'), f[0]['geometry']['type'])")" "1 trends $3 $4 $5 Polygon"
 
+# JPEG for opaque maps: on white unless BGCOLOR says otherwise
+curl -s -u "$B" -D "$TMP/jh" -o "$TMP/map.jpg" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&FORMAT=image/jpeg&LAYERS=heatmap,mahallas&CRS=CRS:84&BBOX=$BOX84&WIDTH=300&HEIGHT=200"
+check "FORMAT=image/jpeg is a JPEG" "$(sed -n 's/^Content-Type: \([^;[:space:]]*\).*/\1/ip' "$TMP/jh") $(head -c 3 "$TMP/map.jpg" | od -An -tx1 | tr -d ' \n')" "image/jpeg ffd8ff"
+if command -v gdalinfo >/dev/null; then
+	check "of the size asked, three bands" "$(gdalinfo "$TMP/map.jpg" | sed -n 's/^Size is //p') $(gdalinfo "$TMP/map.jpg" | grep -c '^Band ')" "300, 200 3"
+fi
+check_true "listed among GetMap's formats" 'grep -q "<Format>image/jpeg</Format>" "$TMP/caps.xml"'
+
 # every bad parameter: HTTP 400 and an exception with its code naming it
 GOOD="LAYERS=heatmap&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=64"
 bad() { # description, code, parameter named, query
@@ -270,7 +278,7 @@ bad "no WIDTH" MissingParameterValue WIDTH "$MAP&VERSION=1.3.0&LAYERS=heatmap&CR
 bad "a WIDTH over 4096" InvalidParameterValue WIDTH "$MAP&VERSION=1.3.0&LAYERS=heatmap&CRS=CRS:84&BBOX=$BOX84&WIDTH=5000&HEIGHT=64"
 bad "a HEIGHT not a number" InvalidParameterValue HEIGHT "$MAP&VERSION=1.3.0&LAYERS=heatmap&CRS=CRS:84&BBOX=$BOX84&WIDTH=64&HEIGHT=tall"
 bad "no FORMAT" MissingParameterValue FORMAT "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&$GOOD"
-bad "a FORMAT not served" InvalidFormat FORMAT "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&FORMAT=image/jpeg&$GOOD"
+bad "a FORMAT not served" InvalidFormat FORMAT "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&FORMAT=image/gif&$GOOD"
 bad "TRANSPARENT neither TRUE nor FALSE" InvalidParameterValue TRANSPARENT "$MAP&VERSION=1.3.0&$GOOD&TRANSPARENT=maybe"
 bad "a BGCOLOR not 0xRRGGBB" InvalidParameterValue BGCOLOR "$MAP&VERSION=1.3.0&$GOOD&BGCOLOR=red"
 bad "EXCEPTIONS other than XML" InvalidParameterValue EXCEPTIONS "$MAP&VERSION=1.3.0&$GOOD&EXCEPTIONS=INIMAGE"
@@ -419,6 +427,10 @@ w, h, bpp, rows = read('$TMP/gdal.png'); print(w, h)" 2>&1)" "200 200"
 from pngread import read
 w, h, bpp, rows = read(\"$TMP/gdal.png\")
 print(sum(r[i + 2] < 240 for r in rows for i in range(0, len(r), bpp)))")" -gt 50 ]'
+	# GDAL asks for JPEG when the URL names no format: served too, opaque
+	gdal_translate -q -of GTiff -outsize 200 200 "$SUB" "$TMP/gdal-jpeg.tif" >/dev/null 2>"$TMP/gdal-jpeg.err" || true
+	check "without FORMAT GDAL's JPEG GetMap works" \
+		"$(gdalinfo "$TMP/gdal-jpeg.tif" 2>/dev/null | sed -n 's/^Size is //p')" "200, 200"
 	unset GDAL_HTTP_USERPWD
 else
 	echo "# gdal-bin absent: GDAL's WMS client not tried"

@@ -66,7 +66,7 @@ static cairo_surface_t *warped(renderer *r, const struct render_request *q,
 {
 	unsigned char *png;
 	size_t len;
-	assert_int_equal(warp_png(r, q, t, &png, &len), 0);
+	assert_int_equal(warp_picture(r, q, t, WARP_PNG, &png, &len), 0);
 	cairo_surface_t *img = testutil_png_decode(png, len);
 	free(png);
 	assert_non_null(img);
