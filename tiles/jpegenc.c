@@ -69,6 +69,7 @@ int jpegenc_encode(cairo_surface_t *surface, int quality, unsigned char **out, s
 	char *options[] = {q, NULL};
 	if (!(jpeg = GDALCreateCopy(jpeg_driver, path, mem, FALSE, options, NULL, NULL))) {
 		rc = err_set(ERR_IO, "jpegenc: %s", CPLGetLastErrorMsg());
+		VSIUnlink(path); /* what a failed copy may have left */
 		goto out;
 	}
 	GDALClose(jpeg);

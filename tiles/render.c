@@ -751,6 +751,9 @@ static int draw_trends(renderer *r, const shapes *sh, const style *sty, cairo_t 
 int renderer_trends_at(renderer *r, const struct render_request *q, double lon, double lat,
                        json_t **out)
 {
+	*out = NULL;
+	if (!style_trends(renderer_style(r)))
+		return 0; /* no layer is drawn, so nothing answers */
 	struct held_shapes *held;
 	const shapes *sh = renderer_shapes_acquire(r, &held);
 	struct trends_params p = trends_of(q);

@@ -110,10 +110,11 @@ int trendslayer_feature_at(trendslayer *t, const dataset *ds, const shapes *sh,
 	if (rc == 0 && t->u && (rc = utm_forward(t->u, &x, &y, 1)) == 0) {
 		const struct gistar_result *g = &t->res.grid;
 		double fi = floor((x - g->x0) / g->cell), fj = floor((g->y0 - y) / g->cell);
-		size_t c = (size_t)fj * (size_t)g->width + (size_t)fi;
-		if (fi >= 0 && fi < g->width && fj >= 0 && fj < g->height && g->mask[c] &&
-		    (rc = trends_cell_feature(&t->res, t->u, c, out)) == 0)
-			found = 1;
+		if (fi >= 0 && fi < g->width && fj >= 0 && fj < g->height) {
+			size_t c = (size_t)fj * (size_t)g->width + (size_t)fi;
+			if (g->mask[c] && (rc = trends_cell_feature(&t->res, t->u, c, out)) == 0)
+				found = 1;
+		}
 	}
 	pthread_mutex_unlock(&t->lock);
 	return rc < 0 ? rc : found;

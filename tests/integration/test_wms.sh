@@ -209,7 +209,7 @@ import json,sys; print(sum(f['properties']['id'] == '$OID' for f in json.load(sy
 check_true "text/plain names the layer and the offence" 'curl -s -u "$B" "$W?$FI&LAYERS=offences&QUERY_LAYERS=offences&INFO_FORMAT=text/plain&FEATURE_COUNT=100" | grep -q "^  id = $OID$"'
 check "1.1.1 takes X and Y" "$(curl -s -u "$B" "${W}?$(echo "$FI" | sed 's/VERSION=1.3.0/VERSION=1.1.1/; s/CRS=CRS:84/SRS=EPSG:4326/; s/&I=50&J=50/\&X=50\&Y=50/')&LAYERS=mahallas&QUERY_LAYERS=mahallas" | python3 -c "
 import json,sys; print([f['id'] for f in json.load(sys.stdin)['features']])")" "['$OMAH']"
-check "far from everything: an empty collection" "$(curl -s -u "$B" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&STYLES=&CRS=CRS:84&BBOX=10,10,10.01,10.01&WIDTH=10&HEIGHT=10&I=5&J=5&LAYERS=offences,mahallas&QUERY_LAYERS=offences,mahallas")" '{"type":"FeatureCollection","features":[]}'
+check "far from everything: an empty collection" "$(curl -s -u "$B" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&STYLES=&CRS=CRS:84&BBOX=10,10,10.01,10.01&WIDTH=10&HEIGHT=10&I=5&J=5&LAYERS=offences,mahallas,gistar,trends&QUERY_LAYERS=offences,mahallas,gistar,trends")" '{"type":"FeatureCollection","features":[]}'
 
 # GetFeatureInfo on a hot Gi* cell: the cell of GET /api/gistar (the same
 # analysis as the layer draws), its z-score and bin
