@@ -1084,6 +1084,23 @@ static void set_colour(cairo_t *cr, const struct style_colour *c, double alpha)
 	cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a * alpha);
 }
 
+/* A legend row's swatch at (x, y, w, h): filled in c at alpha fill, and
+ * outlined in c when outlined (as hotspots are drawn). */
+static void swatch(struct job *j, double x, double y, double w, double h,
+                   const struct style_colour *c, double fill, int outlined)
+{
+	cairo_rectangle(j->ts.cr, x, y, w, h);
+	set_colour(j->ts.cr, c, fill);
+	if (!outlined) {
+		cairo_fill(j->ts.cr);
+		return;
+	}
+	cairo_fill_preserve(j->ts.cr);
+	set_colour(j->ts.cr, c, 1);
+	cairo_set_line_width(j->ts.cr, 1 * j->ts.unit);
+	cairo_stroke(j->ts.cr);
+}
+
 /* A density ramp (the heatmap's or the change's) as a bar under its title,
  * its breaks below in density units, at the layer's opacity. */
 static void legend_ramp(struct job *j, struct typeset_column *c, const style_ramp *ramp,
@@ -1230,9 +1247,7 @@ static void legend_choropleth(struct job *j, struct typeset_column *c)
 		snprintf(label, sizeof label, "%s – %s", a, b);
 		if (!legend_row(j, c, label, &x, &y, &w, &h))
 			break;
-		cairo_rectangle(j->ts.cr, x, y, w, h);
-		set_colour(j->ts.cr, &cl.colours[i], 1);
-		cairo_fill(j->ts.cr);
+		swatch(j, x, y, w, h, &cl.colours[i], 1, 0);
 		from = cl.breaks[i];
 	}
 	choropleth_classes_free(&cl);
@@ -1265,9 +1280,7 @@ static void legend_gistar(struct job *j, struct typeset_column *c)
 		         confidence[abs(bin) - 1]);
 		if (!legend_row(j, c, text, &x, &y, &w, &h))
 			return;
-		cairo_rectangle(j->ts.cr, x, y, w, h);
-		set_colour(j->ts.cr, &gistarlayer_colours[bin + 3], GISTARLAYER_ALPHA);
-		cairo_fill(j->ts.cr);
+		swatch(j, x, y, w, h, &gistarlayer_colours[bin + 3], GISTARLAYER_ALPHA, 0);
 	}
 }
 
@@ -1291,9 +1304,7 @@ static void legend_trends(struct job *j, struct typeset_column *c)
 			         trend_patterns[k][j->q->lang]);
 			if (!legend_row(j, c, text, &x, &y, &w, &h))
 				return;
-			cairo_rectangle(j->ts.cr, x, y, w, h);
-			set_colour(j->ts.cr, col, s->opacity);
-			cairo_fill(j->ts.cr);
+			swatch(j, x, y, w, h, col, s->opacity, 0);
 		}
 }
 
@@ -1322,12 +1333,7 @@ static void legend_planner(struct job *j, struct typeset_column *c, unsigned lay
 			continue;
 		if (!legend_row(j, c, T(j, rows[i].text), &x, &y, &w, &h))
 			return;
-		cairo_rectangle(j->ts.cr, x, y, w, h);
-		set_colour(j->ts.cr, &hs->colours[rows[i].look], hs->fill_opacity);
-		cairo_fill_preserve(j->ts.cr);
-		set_colour(j->ts.cr, &hs->colours[rows[i].look], 1);
-		cairo_set_line_width(j->ts.cr, 1 * j->ts.unit);
-		cairo_stroke(j->ts.cr);
+		swatch(j, x, y, w, h, &hs->colours[rows[i].look], hs->fill_opacity, 1);
 	}
 }
 
@@ -1794,12 +1800,7 @@ static void coverage_legend(struct job *j, struct typeset_column *c)
 		         j->cov.counts[st]);
 		if (!legend_row(j, c, label, &x, &y, &w, &h))
 			return;
-		cairo_rectangle(j->ts.cr, x, y, w, h);
-		set_colour(j->ts.cr, status_colour(j, st), st == COVERAGE_GAP ? 0.55 : 0.35);
-		cairo_fill_preserve(j->ts.cr);
-		set_colour(j->ts.cr, status_colour(j, st), 1);
-		cairo_set_line_width(j->ts.cr, 1 * j->ts.unit);
-		cairo_stroke(j->ts.cr);
+		swatch(j, x, y, w, h, status_colour(j, st), st == COVERAGE_GAP ? 0.55 : 0.35, 1);
 	}
 }
 

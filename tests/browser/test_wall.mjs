@@ -25,6 +25,21 @@ const RENDER_MS = 60000;
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const get = async (path) => (await fetch(new URL(path, BASE), { headers: auth })).json();
 
+/* Posts an offence of the patrol-post service at lon/lat, now, as a
+ * dispatcher's system would; fails the test unless it is stored. */
+async function postOffence(id, lon, lat, category) {
+	const res = await fetch(new URL('api/offences', BASE), {
+		method: 'POST',
+		headers: { ...auth, 'Content-Type': 'application/json' },
+		body: JSON.stringify({
+			type: 'Feature',
+			geometry: { type: 'Point', coordinates: [lon, lat] },
+			properties: { id, time: new Date().toISOString(), category, service: 'ppx' },
+		}),
+	});
+	assert.equal(res.status, 201, await res.text());
+}
+
 /* A TCP relay to the daemon that the page goes through, so that the test
  * can cut every connection (the event stream's too) and refuse new ones
  * for a while, as a restarted daemon or a dropped network would. */
@@ -134,16 +149,7 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			const lon = w + (e - w) * 0.4;
 			const lat = s + (n - s) * 0.55;
 			posted = { id: `wall-test-${Date.now()}`, lon, lat };
-			const res = await fetch(new URL('api/offences', BASE), {
-				method: 'POST',
-				headers: { ...auth, 'Content-Type': 'application/json' },
-				body: JSON.stringify({
-					type: 'Feature',
-					geometry: { type: 'Point', coordinates: [lon, lat] },
-					properties: { id: posted.id, time: new Date().toISOString(), category: 'robbery', service: 'ppx' },
-				}),
-			});
-			assert.equal(res.status, 201, await res.text());
+			await postOffence(posted.id, lon, lat, 'robbery');
 			await page.waitForSelector('.wall-pulse[data-category="robbery"]', { timeout: LIVE_MS });
 			await page.waitForSelector(`#wall-feed-rows li:first-child[data-id="${posted.id}"]`, { timeout: LIVE_MS });
 			const robbery = meta.categories.find((c) => c.code === 'robbery');
@@ -194,16 +200,7 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 		await t.test('the stream reconnects when the network is back, with what it missed', async () => {
 			const [w, s, e, n] = meta.district.bounds;
 			const missed = `wall-missed-${Date.now()}`;
-			const res = await fetch(new URL('api/offences', BASE), {
-				method: 'POST',
-				headers: { ...auth, 'Content-Type': 'application/json' },
-				body: JSON.stringify({
-					type: 'Feature',
-					geometry: { type: 'Point', coordinates: [w + (e - w) * 0.6, s + (n - s) * 0.45] },
-					properties: { id: missed, time: new Date().toISOString(), category: 'theft', service: 'ppx' },
-				}),
-			});
-			assert.equal(res.status, 201, await res.text());
+			await postOffence(missed, w + (e - w) * 0.6, s + (n - s) * 0.45, 'theft');
 			net.restore();
 			await page.waitForSelector('#wall-live[data-level="ok"]', { timeout: 20000 });
 			assert.equal(await page.textContent('#wall-reason'), '');
@@ -220,16 +217,7 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			await waitUntil(() => net.refused() >= 2, 15000, 'the stream and /api/me met the 502');
 			const [w, s, e, n] = meta.district.bounds;
 			const missed = `wall-502-${Date.now()}`;
-			const res = await fetch(new URL('api/offences', BASE), {
-				method: 'POST',
-				headers: { ...auth, 'Content-Type': 'application/json' },
-				body: JSON.stringify({
-					type: 'Feature',
-					geometry: { type: 'Point', coordinates: [w + (e - w) * 0.35, s + (n - s) * 0.6] },
-					properties: { id: missed, time: new Date().toISOString(), category: 'theft', service: 'ppx' },
-				}),
-			});
-			assert.equal(res.status, 201, await res.text());
+			await postOffence(missed, w + (e - w) * 0.35, s + (n - s) * 0.6, 'theft');
 			net.restore();
 			await page.waitForSelector(`#wall-feed-rows li:first-child[data-id="${missed}"]`, { timeout: UI_MS });
 			assert.equal(await page.getAttribute('#wall-live', 'data-level'), 'ok');

@@ -102,10 +102,15 @@ def hotspot(pdf, page):
     sys.exit(0 if coloured > total / 2 else 1)
 
 
+def page_svg(pdf, page):
+    """One page of the PDF as SVG (pdftocairo): paths with their colours, images."""
+    return subprocess.run(["pdftocairo", "-svg", "-f", page, "-l", page, pdf, "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
 def vector(pdf, page, *colours):
-    """The page as SVG (pdftocairo): its stroked paths by colour, its images."""
-    svg = subprocess.run(["pdftocairo", "-svg", "-f", page, "-l", page, pdf, "-"],
-                         check=True, capture_output=True, text=True).stdout
+    """The page's stroked paths by colour, and its images."""
+    svg = page_svg(pdf, page)
     strokes = []
     for attrs in re.findall(r"<path ([^>]*)/?>", svg):
         m = re.search(r"stroke:rgb\(([\d.]+)%,([\d.]+)%,([\d.]+)%\)", attrs)
@@ -126,8 +131,7 @@ def vector(pdf, page, *colours):
 
 def filled(pdf, page, hexa, least):
     """The sub-paths of the page filled (as vectors) in colour hexa; at least least of them."""
-    svg = subprocess.run(["pdftocairo", "-svg", "-f", page, "-l", page, pdf, "-"],
-                         check=True, capture_output=True, text=True).stdout
+    svg = page_svg(pdf, page)
     want = [int(hexa[i:i + 2], 16) for i in (0, 2, 4)]
     n = 0
     for attrs in re.findall(r"<path ([^>]*)/?>", svg):

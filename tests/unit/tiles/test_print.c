@@ -9,44 +9,14 @@
 #include "err.h"
 #include "print.h"
 #include "render.h"
-#include "store.h"
 
 #include <cairo.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct fixture {
-	char *dir;
-	store *st;
-	renderer *r;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	char style[1200];
-	if (!f)
-		return -1;
-	*state = f;
-	f->dir = testutil_tmpdir();
-	snprintf(style, sizeof style, "%s/styles/default.json", getenv("POSBON_SOURCE_DIR"));
-	if (testutil_sample_store(f->dir, 2000, 8, &f->st) < 0 ||
-	    renderer_open(f->st, style, NULL, &f->r) < 0) {
-		fprintf(stderr, "setup: %s\n", err_msg());
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	renderer_free(f->r);
-	store_close(f->st);
-	testutil_rmtree(f->dir);
-	free(f);
-	return 0;
+	return testutil_rendered_open(state, 2000, 8);
 }
 
 /* Decodes a legend, checks its size is the one reported, and counts the
@@ -71,7 +41,7 @@ static long decode(const struct print_legend *l, uint32_t *corner)
 
 static void test_fitted_and_sized(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct print_legend_request q = {.layer = RENDER_HEATMAP};
 	struct print_legend a, b, c;
 	uint32_t corner;
@@ -100,7 +70,7 @@ static void test_fitted_and_sized(void **state)
 
 static void test_rows_follow_the_data_and_language(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct print_legend_request q = {.layer = RENDER_ZONES};
 	struct print_legend zones, tracks, ru;
 	uint32_t corner;
@@ -139,7 +109,7 @@ static int has_swatch(const struct print_legend *l, int r, int g, int b, int a)
 
 static void test_gistar_and_trends(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct print_legend_request q = {.layer = RENDER_GISTAR};
 	struct print_legend gistar, tracks;
 	dataset_filter_all(&q.filter);
@@ -179,7 +149,7 @@ static void test_gistar_and_trends(void **state)
 
 static void test_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct testutil_rendered *f = *state;
 	struct print_legend_request q = {.layer = RENDER_HEATMAP | RENDER_ZONES};
 	struct print_legend out;
 	dataset_filter_all(&q.filter);
@@ -191,12 +161,12 @@ static void test_refused(void **state)
 
 int main(void)
 {
+	/* the legends only read the district: one for every test */
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_fitted_and_sized, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rows_follow_the_data_and_language, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_gistar_and_trends, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+	    cmocka_unit_test(test_fitted_and_sized),
+	    cmocka_unit_test(test_rows_follow_the_data_and_language),
+	    cmocka_unit_test(test_gistar_and_trends),
+	    cmocka_unit_test(test_refused),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, testutil_rendered_close);
 }
