@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages that posbon needs to build, test and run.
-# Usage: scripts/install-deps.sh [build|test|bench]
+# Usage: scripts/install-deps.sh [build|test|hours|bench]
 # Only missing packages are installed, so a second run touches no network.
 set -eu
 
@@ -16,8 +16,9 @@ want="$build_pkgs"
 case "${1:-build}" in
 build) ;;
 test) want="$want $test_pkgs" ;;
+hours) want="$want $test_pkgs faketime" ;; # tests/at-any-hour.sh
 bench) want="$want $test_pkgs $bench_pkgs" ;;
-*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|test|hours|bench]" >&2; exit 2 ;;
 esac
 
 # nodejs and npm: the viewer's Leaflet and the browser test come from npm
