@@ -469,7 +469,7 @@ static int close_lines(struct importer *im, OGRGeometryH *g)
 {
 	OGRGeometryH poly;
 	double gap;
-	char note[300];
+	char reason[100], note[100];
 	int rc = ringfix_close(*g, RINGFIX_TOLERANCE_M, &poly, &gap);
 	OGR_G_DestroyGeometry(*g);
 	*g = poly;
@@ -480,11 +480,14 @@ static int close_lines(struct importer *im, OGRGeometryH *g)
 	if (rc < 0)
 		return rc;
 	im->rep->closed_lines++;
-	if (gap > 0)
-		snprintf(note, sizeof note, "the line's ends were %.2f m apart", gap);
-	else
-		snprintf(note, sizeof note, "the line's ends met");
-	return note_row(im, "repaired: boundary line closed into a polygon", note, 0);
+	if (gap == 0)
+		return note_row(im, "repaired: boundary line (its ends met) made a polygon", NULL,
+		                0);
+	snprintf(reason, sizeof reason,
+	         "repaired: boundary line closed across a gap of at most %g m",
+	         RINGFIX_TOLERANCE_M);
+	snprintf(note, sizeof note, "the ends were %.2f m apart", gap);
+	return note_row(im, reason, note, 0);
 }
 
 /* The feature's polygon as a new ISO WKB MultiPolygon in EPSG:4326 (free).
