@@ -475,7 +475,7 @@ static int close_lines(struct importer *im, OGRGeometryH *g)
 	*g = poly;
 	if (rc == ERR_GEOMETRY) {
 		im->rep->skipped++;
-		return note_row(im, "boundary line not closed: skipped", err_msg(), 1);
+		return note_row(im, "boundary line not closed", err_msg(), 1);
 	}
 	if (rc < 0)
 		return rc;

@@ -13,11 +13,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct import_reason *reason(const struct import_report *rep, const char *needle)
+/* The report group whose reason contains needle, checked: stored or
+ * skipped, its count and its first row. */
+static const struct import_reason *reason(const struct import_report *rep, const char *needle,
+                                          int skipped, long count, long first_row)
 {
-	for (size_t i = 0; i < rep->n_reasons; i++)
-		if (strstr(rep->reasons[i].text, needle))
-			return &rep->reasons[i];
+	for (size_t i = 0; i < rep->n_reasons; i++) {
+		const struct import_reason *r = &rep->reasons[i];
+		if (!strstr(r->text, needle))
+			continue;
+		assert_int_equal(r->skipped, skipped);
+		assert_int_equal(r->count, count);
+		assert_int_equal(r->rows[0], first_row);
+		return r;
+	}
+	fail_msg("no reason '%s' in the report", needle);
 	return NULL;
 }
 
@@ -120,22 +130,10 @@ static void test_boundary_lines_closed_or_skipped(void **state)
 	assert_int_equal(rep.closed_lines, 3);
 	assert_int_equal(rep.skipped, 2);
 	assert_int_equal(rep.repaired, 0);
-	const struct import_reason *r = reason(&rep, "its ends met");
-	assert_non_null(r);
-	assert_int_equal(r->count, 2);
-	assert_int_equal(r->rows[0], 1);
-	assert_int_equal(r->rows[1], 4);
-	assert_int_equal(r->skipped, 0);
-	r = reason(&rep, "closed across a gap of at most 1 m");
-	assert_non_null(r);
-	assert_int_equal(r->count, 1);
-	assert_int_equal(r->rows[0], 2);
-	assert_string_equal(r->example, "the ends were 0.56 m apart");
-	r = reason(&rep, "boundary line not closed: skipped");
-	assert_non_null(r);
-	assert_int_equal(r->skipped, 1);
-	assert_int_equal(r->count, 2);
-	assert_int_equal(r->rows[0], 3);
+	assert_int_equal(reason(&rep, "its ends met", 0, 2, 1)->rows[1], 4);
+	assert_string_equal(reason(&rep, "closed across a gap of at most 1 m", 0, 1, 2)->example,
+	                    "the ends were 0.56 m apart");
+	const struct import_reason *r = reason(&rep, "boundary line not closed", 1, 2, 3);
 	assert_int_equal(r->rows[1], 5);
 	assert_non_null(strstr(r->example, "ends are 556.0 m apart, more than the 1 m"));
 	import_report_free(&rep);
