@@ -248,9 +248,7 @@ static int get_tile(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	const char *rest = rq->path + strlen("/tiles/");
-	char layers[128], tail[64];
-	int z, len = 0;
-	long x, y;
+	char layers[128];
 	size_t n = strcspn(rest, "/");
 	if (n == 0 || n >= sizeof layers)
 		return http_reply_error(rq, 404, "layers", "no layers in %s", rq->path);
@@ -262,14 +260,26 @@ static int get_tile(struct http_request *rq)
 		}
 		return http_reply_error(rq, 404, NULL, "expected /tiles/LAYERS/Z/X/Y.png");
 	}
-	snprintf(layers, sizeof layers, "%.*s", (int)n, rest);
-	if (sscanf(rest + n, "/%d/%ld/%ld%n", &z, &x, &y, &len) != 3)
+	/* Parsed by hand: with libquadmath's printf hooks loaded, every
+	 * printf-family call takes glibc's slow path, and this is the hot one. */
+	memcpy(layers, rest, n);
+	layers[n] = '\0';
+	long zxy[3];
+	const char *tail = rest + n;
+	for (int i = 0; i < 3 && tail; i++) {
+		char *end = NULL;
+		if (*tail == '/')
+			zxy[i] = strtol(tail + 1, &end, 10);
+		tail = end && end != tail + 1 ? end : NULL;
+	}
+	if (!tail || zxy[0] < 0 || zxy[0] > 99)
 		return http_reply_error(rq, 404, "z/x/y", "expected /tiles/%s/Z/X/Y.png", layers);
-	snprintf(tail, sizeof tail, "%s", rest + n + len);
 	int scale = strcmp(tail, "@2x.png") == 0 ? 2 : strcmp(tail, ".png") == 0 ? 1 : 0;
 	if (!scale)
-		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%s'",
+		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%.63s'",
 		                        tail);
+	int z = (int)zxy[0];
+	long x = zxy[1], y = zxy[2];
 	struct render_request q = {0};
 	if (render_layers_parse(layers, &q.layers) < 0)
 		return http_reply_error(rq, 404, "layers", "%s", err_msg());
