@@ -629,7 +629,7 @@ sqlite3_step|of which running it
 sqlite3_finalize|of which freeing the statement
 get_tile|the tile route: parse, filter, ETag, cache
 render_etag|of which the ETag (changes near the tile)
-cache_fetch|of which the memory cache: lookup and a copy of the PNG
+cache_fetch|of which the memory cache: lookup and a reference to the PNG (no copy)
 log_access|the access line: fprintf and fflush, a write(2) per request
 __libc_sendmsg|sending the answer (the kernel's loopback TCP included)
 __libc_recv|reading requests
