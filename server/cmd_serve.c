@@ -70,6 +70,7 @@ int cmd_serve(int argc, char **argv)
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
 	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
 	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
+	long cache_disk_mb = 1024, cache_days = 30;
 	int verbose = 0, print_config = 0;
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
@@ -83,6 +84,10 @@ int cmd_serve(int argc, char **argv)
 	    {"cache-dir", OPT_STRING, &cache_dir, "DIR",
 	     "tile cache folder (var/tiles); \"none\" for memory only", 0, 0, 0},
 	    {"cache-mb", OPT_LONG, &cache_mb, "MB", "memory for cached tiles (256)", 1, 65536, 0},
+	    {"cache-disk-mb", OPT_LONG, &cache_disk_mb, "MB",
+	     "disk for cached tiles; the least recently used go first (1024)", 1, 16777216, 0},
+	    {"cache-disk-days", OPT_LONG, &cache_days, "DAYS",
+	     "delete cached tile files unused this long (30)", 1, 36500, 0},
 	    {"web", OPT_STRING, &web_dir, "DIR", "the viewer's files (the source tree's web/)", 0,
 	     0, 0},
 	    {"basemap", OPT_STRING, &basemap, "URL",
@@ -150,7 +155,9 @@ int cmd_serve(int argc, char **argv)
 	app.web.geoman = POSBON_GEOMAN_DIR;
 	atomic_init(&app.ingested, 0);
 	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
-	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir};
+	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir,
+	                           .disk_bytes = (size_t)cache_disk_mb << 20,
+	                           .disk_max_age = (unsigned)(cache_days * 86400)};
 	if ((rc = cache_open(&co, &app.cache)) < 0 ||
 	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
 	    (rc = events_new(&app.events)) < 0 || (rc = store_open(pos[0], 0, &st)) < 0 ||

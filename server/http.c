@@ -65,6 +65,24 @@ const char *http_header(struct http_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+/* Adds the content type and the name/value pairs of ap to r, queues it and
+ * lets it go (MHD keeps it until sent). */
+static int queue(struct http_request *rq, unsigned status, struct MHD_Response *r,
+                 const char *content_type, size_t len, va_list ap)
+{
+	MHD_add_response_header(r, "Content-Type", content_type);
+	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+		const char *value = va_arg(ap, const char *);
+		if (value)
+			MHD_add_response_header(r, name, value);
+	}
+	rq->status = status;
+	rq->bytes = len;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...)
 {
@@ -73,19 +91,26 @@ int http_reply(struct http_request *rq, unsigned status, const char *content_typ
 		free(data);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", content_type);
 	va_list ap;
 	va_start(ap, len);
-	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
-		const char *value = va_arg(ap, const char *);
-		if (value)
-			MHD_add_response_header(r, name, value);
-	}
+	int ok = queue(rq, status, r, content_type, len, ap);
 	va_end(ap);
-	rq->status = status;
-	rq->bytes = len;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
-	MHD_destroy_response(r);
+	return ok;
+}
+
+int http_reply_shared(struct http_request *rq, unsigned status, const char *content_type,
+                      const void *data, size_t len, void (*release)(void *cls), void *cls, ...)
+{
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, release, cls);
+	if (!r) {
+		release(cls);
+		return MHD_NO;
+	}
+	va_list ap;
+	va_start(ap, cls);
+	int ok = queue(rq, status, r, content_type, len, ap);
+	va_end(ap);
 	return ok;
 }
 

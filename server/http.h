@@ -106,6 +106,13 @@ const char *http_header(struct http_request *rq, const char *name);
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...);
 
+/* Replies with len bytes at data without copying them: they must stay
+ * valid until release(cls), which is called exactly once, when the answer
+ * has been sent or dropped (or at once if it cannot be made), possibly on
+ * another thread. Content type and extra headers as http_reply(). */
+int http_reply_shared(struct http_request *rq, unsigned status, const char *content_type,
+                      const void *data, size_t len, void (*release)(void *cls), void *cls, ...);
+
 /* Replies with a JSON text (copied). */
 int http_reply_json(struct http_request *rq, unsigned status, const char *json);
 

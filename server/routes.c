@@ -237,14 +237,18 @@ static int render_tile(void *ctx, unsigned char **data, size_t *len)
 	return render_png(job->r, job->q, data, len);
 }
 
+/* The answer's hold on a cached tile, let go once it is sent. */
+static void release_tile(void *tile)
+{
+	cache_tile_release(tile);
+}
+
 /* GET /tiles/{layers}/{z}/{x}/{y}.png, {y}@2x.png, or /tiles/{layers}.json */
 static int get_tile(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	const char *rest = rq->path + strlen("/tiles/");
-	char layers[128], tail[64];
-	int z, len = 0;
-	long x, y;
+	char layers[128];
 	size_t n = strcspn(rest, "/");
 	if (n == 0 || n >= sizeof layers)
 		return http_reply_error(rq, 404, "layers", "no layers in %s", rq->path);
@@ -256,14 +260,26 @@ static int get_tile(struct http_request *rq)
 		}
 		return http_reply_error(rq, 404, NULL, "expected /tiles/LAYERS/Z/X/Y.png");
 	}
-	snprintf(layers, sizeof layers, "%.*s", (int)n, rest);
-	if (sscanf(rest + n, "/%d/%ld/%ld%n", &z, &x, &y, &len) != 3)
+	/* Parsed by hand: with libquadmath's printf hooks loaded, every
+	 * printf-family call takes glibc's slow path, and this is the hot one. */
+	memcpy(layers, rest, n);
+	layers[n] = '\0';
+	long zxy[3];
+	const char *tail = rest + n;
+	for (int i = 0; i < 3 && tail; i++) {
+		char *end = NULL;
+		if (*tail == '/')
+			zxy[i] = strtol(tail + 1, &end, 10);
+		tail = end && end != tail + 1 ? end : NULL;
+	}
+	if (!tail || zxy[0] < 0 || zxy[0] > 99)
 		return http_reply_error(rq, 404, "z/x/y", "expected /tiles/%s/Z/X/Y.png", layers);
-	snprintf(tail, sizeof tail, "%s", rest + n + len);
 	int scale = strcmp(tail, "@2x.png") == 0 ? 2 : strcmp(tail, ".png") == 0 ? 1 : 0;
 	if (!scale)
-		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%s'",
+		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%.63s'",
 		                        tail);
+	int z = (int)zxy[0];
+	long x = zxy[1], y = zxy[2];
 	struct render_request q = {0};
 	if (render_layers_parse(layers, &q.layers) < 0)
 		return http_reply_error(rq, 404, "layers", "%s", err_msg());
@@ -281,18 +297,20 @@ static int get_tile(struct http_request *rq)
 	if (inm && strcmp(inm, etag) == 0)
 		return http_reply_not_modified(rq, etag);
 	struct tile_job job = {app->r, &q};
-	unsigned char *png;
-	size_t png_len;
-	if (cache_fetch(app->cache, etag, render_tile, &job, &png, &png_len, NULL) < 0)
+	cache_tile *tile;
+	if (cache_fetch(app->cache, etag, render_tile, &job, &tile, NULL) < 0)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
+	size_t png_len;
+	const unsigned char *png = cache_tile_data(tile, &png_len);
 	/* Layers of offences change with every report, zones with every plan;
 	 * boundaries hardly. */
 	int live =
 	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES |
 	                 RENDER_GISTAR | RENDER_PLANNING | RENDER_CHANGE | RENDER_TRENDS)) != 0;
-	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
-	                  live ? "public, max-age=10" : "public, max-age=86400",
-	                  "Access-Control-Allow-Origin", "*", NULL);
+	return http_reply_shared(rq, 200, "image/png", png, png_len, release_tile, tile, "ETag",
+	                         etag, "Cache-Control",
+	                         live ? "public, max-age=10" : "public, max-age=86400",
+	                         "Access-Control-Allow-Origin", "*", NULL);
 }
 
 /* Whether a yes/no argument is set: "1", "true", "yes" or present empty. */
@@ -553,11 +571,20 @@ static int get_metrics(struct http_request *rq)
 	    "posbon_tile_cache_hits_total{tier=\"memory\"} %lu\n"
 	    "posbon_tile_cache_hits_total{tier=\"disk\"} %lu\n"
 	    "# TYPE posbon_tiles_rendered_total counter\nposbon_tiles_rendered_total %lu\n"
-	    "# TYPE posbon_tile_cache_bytes gauge\nposbon_tile_cache_bytes %zu\n"
+	    "# HELP posbon_tile_cache_bytes Bytes the tile cache holds, by tier (disk: in 4 KiB "
+	    "blocks).\n"
+	    "# TYPE posbon_tile_cache_bytes gauge\nposbon_tile_cache_bytes{tier=\"memory\"} %zu\n"
+	    "posbon_tile_cache_bytes{tier=\"disk\"} %zu\n"
+	    "# TYPE posbon_tile_cache_tiles gauge\nposbon_tile_cache_tiles{tier=\"memory\"} %zu\n"
+	    "posbon_tile_cache_tiles{tier=\"disk\"} %zu\n"
+	    "# TYPE posbon_tile_cache_evictions_total counter\n"
+	    "posbon_tile_cache_evictions_total{tier=\"memory\"} %lu\n"
+	    "posbon_tile_cache_evictions_total{tier=\"disk\"} %lu\n"
 	    "# TYPE posbon_offences gauge\nposbon_offences %zu\n"
 	    "# TYPE posbon_data_version gauge\nposbon_data_version %lu\n"
 	    "# TYPE posbon_event_subscribers gauge\nposbon_event_subscribers %u\n",
-	    cs.memory_hits, cs.disk_hits, cs.renders, cs.memory_bytes,
+	    cs.memory_hits, cs.disk_hits, cs.renders, cs.memory_bytes, cs.disk_bytes,
+	    cs.memory_entries, cs.disk_files, cs.evictions, cs.disk_evictions,
 	    dataset_count(renderer_dataset(app->r)), renderer_version(app->r),
 	    events_subscribers(app->events));
 	OUT("# TYPE posbon_ingested_total counter\nposbon_ingested_total %lu\n",
