@@ -29,7 +29,7 @@ test: deps-test build-test $(NPM_STAMP)
 # without clang and libFuzzer.
 fuzz: deps-test
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(FUZZBLD) JOBS=$(JOBS) FUZZ_REQUIRED=1 \
-		tests/fuzz/run.sh
+		FUZZ_KEEP=1 tests/fuzz/run.sh
 
 deps:
 	@scripts/install-deps.sh build

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Builds the libFuzzer targets of tests/fuzz with clang in $FUZZ_BUILD
 # (build-fuzz) and runs each for $FUZZ_SECONDS seconds (20), $JOBS at a
-# time (2), from its committed seeds (corpus/NAME) and what earlier runs
-# found ($FUZZ_BUILD/corpus/NAME).
+# time (2), from its committed seeds (corpus/NAME). With FUZZ_KEEP=1 (make
+# fuzz) what a run finds is kept in $FUZZ_BUILD/corpus/NAME for the next
+# run; without, it goes to a temporary folder, since libFuzzer replays the
+# whole corpus before its clock starts.
 #
-# Exits 1 when a target crashes, leaks, hangs past 25 s on one input or
+# Exits 1 when a target crashes, leaks, hangs past 60 s on one input or
 # runs out of memory: its log ends the output and the input that did it is
 # kept in $FUZZ_BUILD/artifacts/NAME/ (run the target on that file to
 # reproduce). Without clang and its libFuzzer it says so and exits 0, or 1
@@ -21,15 +23,20 @@ case $build in /*) ;; *) build=$src/$build ;; esac
 
 if [ "${1:-}" = --one ]; then
 	name=$2
-	mkdir -p "$build/corpus/$name" "$build/artifacts/$name"
+	found=$build/corpus/$name
+	if [ "${FUZZ_KEEP:-0}" != 1 ]; then
+		found=$(mktemp -d)
+		trap 'rm -rf "$found"' EXIT
+	fi
+	mkdir -p "$found" "$build/artifacts/$name"
 	log=$build/artifacts/$name.log
 	if ASAN_OPTIONS=detect_leaks=1 \
 		LSAN_OPTIONS=suppressions=$src/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		POSBON_SOURCE_DIR=$src \
-		"$build/$name" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \
+		"$build/$name" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$build/artifacts/$name/" \
-		"$build/corpus/$name" "$src/tests/fuzz/corpus/$name" >"$log" 2>&1; then
+		"$found" "$src/tests/fuzz/corpus/$name" >"$log" 2>&1; then
 		echo "fuzz: $name: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" |
 			sed 's/.*: //') runs, no crash"
 		exit 0
