@@ -9,7 +9,7 @@ build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
  libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev fonts-noto-core fonts-dejavu-core
  nodejs npm"
-test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin"
+test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin clang libclang-rt-14-dev"
 bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils r-cran-spdep"
 
 want="$build_pkgs"
