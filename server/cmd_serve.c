@@ -70,6 +70,7 @@ int cmd_serve(int argc, char **argv)
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
 	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
 	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
+	long max_connections = 512, max_per_address = 64, max_streams = 128;
 	int verbose = 0, print_config = 0;
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
@@ -91,6 +92,14 @@ int cmd_serve(int argc, char **argv)
 	     "close a connection silent this long: slow or stuck clients (60)", 1, 3600, 0},
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
+	    {"max-connections", OPT_LONG, &max_connections, "N",
+	     "connections open at once; more wait in the listen queue (512)", 1, 100000, 0},
+	    {"max-connections-per-ip", OPT_LONG, &max_per_address, "N",
+	     "connections open at once from one address, more are closed at once; 0: no limit, "
+	     "e.g. behind a reverse proxy (64)",
+	     0, 100000, 0},
+	    {"max-event-streams", OPT_LONG, &max_streams, "N",
+	     "open /api/events streams; more are answered 503 (128)", 1, 100000, 0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
 	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
 	     0, 0},
@@ -153,7 +162,8 @@ int cmd_serve(int argc, char **argv)
 	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir};
 	if ((rc = cache_open(&co, &app.cache)) < 0 ||
 	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
-	    (rc = events_new(&app.events)) < 0 || (rc = store_open(pos[0], 0, &st)) < 0 ||
+	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||
+	    (rc = store_open(pos[0], 0, &st)) < 0 ||
 	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = routes_init(&app)) < 0)
 		goto out;
 	struct http_options ho = {.host = host,
@@ -161,6 +171,8 @@ int cmd_serve(int argc, char **argv)
 	                          .threads = (int)threads,
 	                          .max_body = (size_t)max_body_kb * 1024,
 	                          .timeout_s = (unsigned)timeout,
+	                          .max_connections = (unsigned)max_connections,
+	                          .max_per_address = (unsigned)max_per_address,
 	                          .tls_cert = cert_pem,
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,

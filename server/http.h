@@ -2,8 +2,10 @@
  * http: the daemon's HTTP front on libmicrohttpd.
  *
  * Owns the listening daemon (epoll with a pool of worker threads sized to
- * the cores), the per-request context (an id for the logs, the start time,
- * a body buffer with a cap), dispatch to the route table, the access log,
+ * the cores, connections capped in all and per address), the per-request
+ * context (an id for the logs, the start time, a body buffer with a cap),
+ * dispatch to the route table with authorization at the headers (refusals
+ * are answered before any of the body is read), the access log,
  * graceful shutdown (stop accepting, let in-flight requests finish), and the
  * reply helpers every handler uses, so that every error is JSON naming what
  * was wrong.
@@ -50,16 +52,22 @@ struct http_route {
 };
 
 /* Decides whether rq may use a route that needs role need, filling rq->who
- * and rq->role: returns 0 to go on, or 401 (no valid credentials) or 403
+ * and rq->role. Called when the headers are in, before any of the body is
+ * read (rq->body is NULL): returns 0 to go on, or 401 (no valid credentials) or 403
  * (a role that may not), which http.c answers as a JSON error. */
 typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 
 struct http_options {
 	const char *host; /* "127.0.0.1" */
 	int port;
-	int threads;                    /* worker threads; 0: the number of cores */
-	size_t max_body;                /* largest request body accepted */
-	unsigned timeout_s;             /* idle seconds before a connection is closed */
+	int threads;        /* worker threads; 0: the number of cores */
+	size_t max_body;    /* largest request body accepted */
+	unsigned timeout_s; /* idle seconds before a connection is closed */
+	/* Connections open at once, in all (0: 512; at least the threads,
+	 * each of which takes its share), and from one address (0: no
+	 * limit). Past them a new connection waits in the listen queue (in
+	 * all) or is closed at once (one address). */
+	unsigned max_connections, max_per_address;
 	const char *tls_cert, *tls_key; /* PEM text; both NULL: plain HTTP */
 	const struct http_route *routes;
 	http_authorize authorize; /* NULL: every route is open */

@@ -1,0 +1,85 @@
+# posbon serve under hostile clients: refusals answered from the headers
+# before any of a body is read, connection and event-stream limits.
+. "$(dirname "$0")/common.sh"
+DB="$TMP/h.sqlite"
+"$POSBON" sample "$DB" --offences 300 --mahallas 3 --end 2026-06-30 >/dev/null
+VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall)
+OFFICER=$("$POSBON" token add "$DB" --role officer --name desk)
+V="Authorization: Bearer $VIEWER"
+O="Authorization: Bearer $OFFICER"
+CLIENT="python3 $(dirname "$0")/hardening_client.py"
+code() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
+
+serve_start "$DB" --threads 2 --cache-dir none --max-body-kb 64 --timeout 30 \
+	--max-connections-per-ip 6 --max-event-streams 2
+
+# Refusals come from the headers alone: the client sends none of the body
+# and still gets the JSON answer (the server would otherwise wait for it).
+check "no credentials: 401 before the body" \
+	"$($CLIENT headers "$port" POST /api/offences "Content-Type: application/json" "Content-Length: 1048576")" \
+	"401 authorization"
+check "a role that may not: 403 before the body" \
+	"$($CLIENT headers "$port" POST /api/offences "$V" "Content-Type: application/json" "Content-Length: 1048576")" \
+	"403 authorization"
+check "a body announced over the limit: 413 before it" \
+	"$($CLIENT headers "$port" PATCH /api/offences/x "$O" "Content-Type: application/json" "Content-Length: 1073741824")" \
+	"413 body"
+check "a method the path does not take: 405 before the body" \
+	"$($CLIENT headers "$port" PUT /api/nothing "Content-Length: 1048576")" "405 None"
+head -c 2097152 /dev/zero | tr '\0' 'x' >"$TMP/big"
+check "curl sending 2 MB without credentials gets the 401" \
+	"$(curl -s -w " %{http_code}" -H "Content-Type: application/json" --data-binary @"$TMP/big" "$URL/api/offences" | sed 's/.*"field":"\([a-z]*\)".* \([0-9]*\)$/\1 \2/')" \
+	"authorization 401"
+check "an officer's body within the limit is still read" \
+	"$(code -H "$O" -H "Content-Type: application/json" -d '{"type":"Feature","properties":{"id":"h-1","time":"2026-06-01T10:00","category":"theft","mahalla":"M01"},"geometry":null}' "$URL/api/offences")" 201
+
+# One address may hold 6 connections; a seventh is closed unanswered.
+check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" "closed, then served"
+
+# Event streams: two may be open, a third is told the limit, and the
+# places of streams whose clients went are given again.
+curl -s -N -H "$V" "$URL/api/events" >/dev/null &
+S1=$!
+curl -s -N -H "$V" "$URL/api/events" >/dev/null &
+S2=$!
+subscribers() { curl -s -H "$V" "$URL/metrics" | sed -n 's/^posbon_event_subscribers //p'; }
+for _ in $(seq 1 100); do
+	[ "$(subscribers)" = 2 ] && break
+	sleep 0.1
+done
+check "two event streams are open" "$(subscribers)" 2
+body=$(curl -s -w " %{http_code}" -H "$V" "$URL/api/events")
+check_true "a third is a 503 naming the limit" \
+	'echo "$body" | grep -q "\"error\":\"2 event streams are open.*--max-event-streams.*\"field\":\"events\".* 503$"'
+# Opens a stream, prints its status once the headers are in, and closes it.
+stream_status() {
+	: >"$TMP/sse.h"
+	curl -s -N -D "$TMP/sse.h" -H "$V" "$URL/api/events" >/dev/null &
+	c=$!
+	for _ in $(seq 1 100); do
+		grep -q "^HTTP/" "$TMP/sse.h" && break
+		sleep 0.1
+	done
+	kill "$c" 2>/dev/null || true
+	wait "$c" 2>/dev/null || true
+	sed -n 's|^HTTP/1.1 \([0-9]*\).*|\1|p' "$TMP/sse.h"
+}
+kill "$S1" "$S2"
+for _ in $(seq 1 100); do
+	status=$(stream_status)
+	[ "$status" = 200 ] && break
+	sleep 0.1
+done
+check "once their clients close, a new stream opens" "$status" 200
+kill -TERM "$PID"
+wait "$PID"
+check "stops cleanly" "$?" 0
+
+# In all: past 2 connections a new one waits until one closes.
+serve_start "$DB" --threads 1 --cache-dir none --timeout 30 --max-connections 2 \
+	--max-connections-per-ip 0
+check "connections in all are capped" "$($CLIENT total "$port" 2)" "waits, then served"
+kill -TERM "$PID"
+wait "$PID"
+check "stops cleanly" "$?" 0
+finish
