@@ -187,9 +187,10 @@ static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
 		pthread_mutex_unlock(&ev->lock);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
+	/* The end of the stream, not an error: nobody is left to tell. */
 	if (s->gone || client_gone(s->conn)) {
 		pthread_mutex_unlock(&ev->lock);
-		return MHD_CONTENT_READER_END_WITH_ERROR;
+		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
 	if (ev->seq > s->next + RING) {
 		used = (size_t)snprintf(buf, max, "event: reset\ndata: {}\n\n");
