@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -182,6 +183,56 @@ static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
 	                        s->o.max_body);
 }
 
+/* Whether origin ("https://host:port") is this server as the request
+ * reached it: the scheme and the Host header. Behind a proxy that ends TLS
+ * the daemon speaks plain HTTP to pages served over HTTPS, so plain HTTP
+ * takes either scheme; a daemon serving TLS itself takes only https. */
+static int same_origin(const http_server *s, struct http_request *rq, const char *origin)
+{
+	const char *host = http_header(rq, "Host");
+	const char *rest = NULL;
+	if (!host || !*host)
+		return 0;
+	if (strncmp(origin, "https://", 8) == 0)
+		rest = origin + 8;
+	else if (!s->o.tls_cert && strncmp(origin, "http://", 7) == 0)
+		rest = origin + 7;
+	return rest && strcasecmp(rest, host) == 0;
+}
+
+/* Refuses a write authorized by a cookie that another site's page may have
+ * made (see http_authorize): answers 403 and returns 1, or returns 0. */
+static int cross_site(const http_server *s, struct http_request *rq, enum MHD_Result *reply)
+{
+	if (!rq->by_cookie || strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)
+		return 0;
+	const char *origin = http_header(rq, "Origin");
+	const char *fetch_site = http_header(rq, "Sec-Fetch-Site");
+	if (origin ? !same_origin(s, rq, origin)
+	           : !(fetch_site && strcmp(fetch_site, "same-origin") == 0)) {
+		*reply = http_reply_error(rq, 403, "origin",
+		                          "a write with the session cookie must come from this "
+		                          "server's pages (Origin %s)",
+		                          origin ? origin : "absent");
+		return 1;
+	}
+	/* Forms send text/plain, urlencoded or multipart bodies without asking;
+	 * JSON takes a CORS preflight that this server never grants. */
+	const char *type = http_header(rq, "Content-Type");
+	const char *length = http_header(rq, "Content-Length");
+	int has_body = (length && strtoull(length, NULL, 10) > 0) ||
+	               http_header(rq, "Transfer-Encoding") != NULL;
+	if ((type || has_body) && !(type && strncasecmp(type, "application/json", 16) == 0 &&
+	                            (type[16] == '\0' || type[16] == ';' || type[16] == ' '))) {
+		*reply = http_reply_error(rq, 403, "content-type",
+		                          "a write with the session cookie must send "
+		                          "Content-Type: application/json (not %s)",
+		                          type ? type : "none");
+		return 1;
+	}
+	return 0;
+}
+
 /* The route for method and url, or NULL with *status 404 (no such path)
  * or 405 (the path, but not the method). */
 static const struct http_route *find_route(const http_server *s, const char *method,
@@ -217,6 +268,9 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 	if (denied)
 		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
 		                        rq->method, rq->path);
+	enum MHD_Result reply;
+	if (cross_site(s, rq, &reply))
+		return reply;
 	const char *length = http_header(rq, "Content-Length");
 	if (length && strtoull(length, NULL, 10) > s->o.max_body)
 		return reply_too_big(s, rq);

@@ -32,6 +32,7 @@ struct http_request {
 	void *app;       /* what http_start() was given */
 	char who[128];   /* authenticated name, "" for none */
 	int role;        /* authenticated role (the app's numbering), 0 for none */
+	int by_cookie;   /* set by the authorize hook: the credentials were a cookie */
 	unsigned status; /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted
@@ -51,10 +52,15 @@ struct http_route {
 	int need; /* role the caller must have; 0: anyone */
 };
 
-/* Decides whether rq may use a route that needs role need, filling rq->who
- * and rq->role. Called when the headers are in, before any of the body is
- * read (rq->body is NULL): returns 0 to go on, or 401 (no valid credentials) or 403
- * (a role that may not), which http.c answers as a JSON error. */
+/* Decides whether rq may use a route that needs role need, filling rq->who,
+ * rq->role and rq->by_cookie. Called when the headers are in, before any of
+ * the body is read (rq->body is NULL): returns 0 to go on, or 401 (no valid
+ * credentials) or 403 (a role that may not), which http.c answers as a
+ * JSON error. A write (any method but GET and HEAD) authorized by a cookie
+ * must then also come from the server's own pages (a same-origin Origin,
+ * or Sec-Fetch-Site: same-origin without one) and carry no body but JSON,
+ * else 403 naming "origin" or "content-type": a browser sends cookies with
+ * requests that other sites' pages make. */
 typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 
 struct http_options {

@@ -443,8 +443,8 @@ unsigned routes_authorize(struct http_request *rq, int need)
 		rc = auth_check_token(st, auth + 7, &who);
 	else if (auth && strncmp(auth, "Basic ", 6) == 0)
 		rc = auth_check_basic(st, auth + 6, &who);
-	else if (session)
-		rc = auth_check_session(st, session, &who);
+	else if (session && (rc = auth_check_session(st, session, &who)) == 0)
+		rq->by_cookie = 1;
 	if (rc < 0)
 		return 401;
 	snprintf(rq->who, sizeof rq->who, "%s", who.name);

@@ -33,6 +33,27 @@ check "curl sending 2 MB without credentials gets the 401" \
 check "an officer's body within the limit is still read" \
 	"$(code -H "$O" -H "Content-Type: application/json" -d '{"type":"Feature","properties":{"id":"h-1","time":"2026-06-01T10:00","category":"theft","mahalla":"M01"},"geometry":null}' "$URL/api/offences")" 201
 
+# Writes authorized by the session cookie come only from the server's own
+# pages, with JSON; a Bearer token is no browser's ambient credential.
+curl -s -c "$TMP/jar" -H "Content-Type: application/json" -d "{\"token\":\"$OFFICER\"}" "$URL/api/login" >/dev/null
+J="Content-Type: application/json"
+feature() { echo "{\"type\":\"Feature\",\"properties\":{\"id\":\"$1\",\"time\":\"2026-06-01T10:00\",\"category\":\"theft\",\"mahalla\":\"M01\"},\"geometry\":null}"; }
+refusal() { curl -s -w " %{http_code}" -b "$TMP/jar" "$@" | sed 's/.*"field":"\([a-z-]*\)".* \([0-9]*\)$/\1 \2/'; }
+check "a cookie write without Origin is refused" "$(refusal -H "$J" -d "$(feature c-1)" "$URL/api/offences")" "origin 403"
+check "from another site" "$(refusal -H "Origin: https://evil.example" -H "$J" -d "$(feature c-1)" "$URL/api/offences")" "origin 403"
+check "from another port of the host" "$(refusal -H "Origin: http://127.0.0.1:$((port + 1))" -H "$J" -d "$(feature c-1)" "$URL/api/offences")" "origin 403"
+check "from a sibling subdomain (Sec-Fetch-Site)" "$(refusal -H "Sec-Fetch-Site: same-site" -H "$J" -d "$(feature c-1)" "$URL/api/offences")" "origin 403"
+check "a form's body is refused" "$(refusal -H "Origin: $URL" -d "$(feature c-1)" "$URL/api/offences")" "content-type 403"
+check "text/plain too" "$(refusal -H "Origin: $URL" -H "Content-Type: text/plain" -d "$(feature c-1)" "$URL/api/offences")" "content-type 403"
+check "an empty form too" "$(refusal -X DELETE -H "Origin: $URL" -H "Content-Type: application/x-www-form-urlencoded" "$URL/api/offences/h-1")" "content-type 403"
+check "nothing of them was stored" "$(sql "$DB" "SELECT count(*) FROM offences WHERE external_id = 'c-1'")" 0
+check "the viewer's own JSON write is taken" "$(code -b "$TMP/jar" -H "Origin: $URL" -H "$J" -d "$(feature c-1)" "$URL/api/offences")" 201
+check "so is one with Sec-Fetch-Site: same-origin and no Origin" \
+	"$(code -b "$TMP/jar" -H "Sec-Fetch-Site: same-origin" -H "$J;charset=utf-8" -d "$(feature c-2)" "$URL/api/offences")" 201
+check "and a bodiless DELETE from the viewer" "$(code -b "$TMP/jar" -X DELETE -H "Origin: $URL" "$URL/api/offences/c-2")" 200
+check "reads with the cookie are not concerned" "$(code -b "$TMP/jar" -H "Origin: https://evil.example" "$URL/api/me")" 200
+check "a Bearer token writes from anywhere" "$(code -H "$O" -H "Origin: https://evil.example" -d "$(feature c-3)" "$URL/api/offences")" 201
+
 # One address may hold 6 connections; a seventh is closed unanswered.
 check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" "closed, then served"
 
