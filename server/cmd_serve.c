@@ -4,6 +4,7 @@
  * (no new connections, in-flight requests finish, the database closes
  * cleanly); SIGHUP reloads the style (a bad file keeps the old one).
  */
+#include "auth.h"
 #include "commands.h"
 #include "err.h"
 #include "http.h"
@@ -178,6 +179,9 @@ int cmd_serve(int argc, char **argv)
 	                          .routes = routes_table,
 	                          .authorize = routes_authorize,
 	                          .app = &app};
+	if (auth_watch(st) < 0)
+		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
+		        err_msg());
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
@@ -206,6 +210,7 @@ out:
 	events_shutdown(app.events);
 	http_stop(srv, 5000);
 	events_free(app.events);
+	auth_unwatch();
 	tz_free(app.zone);
 	if (app.r)
 		routes_cleanup(&app);

@@ -54,6 +54,35 @@ check "and a bodiless DELETE from the viewer" "$(code -b "$TMP/jar" -X DELETE -H
 check "reads with the cookie are not concerned" "$(code -b "$TMP/jar" -H "Origin: https://evil.example" "$URL/api/me")" 200
 check "a Bearer token writes from anywhere" "$(code -H "$O" -H "Origin: https://evil.example" -d "$(feature c-3)" "$URL/api/offences")" 201
 
+# Revocation and expiry take effect at the very next request, though the
+# credentials were just used (no cache of answers).
+GONE=$("$POSBON" token add "$DB" --role officer --name leaving)
+curl -s -c "$TMP/gone.jar" -H "$J" -d "{\"token\":\"$GONE\"}" "$URL/api/login" >/dev/null
+check "the token works" "$(code -H "Authorization: Bearer $GONE" "$URL/api/me")" 200
+check "its session works" "$(code -b "$TMP/gone.jar" "$URL/api/me")" 200
+"$POSBON" token revoke "$DB" --name leaving
+check "the next request with the revoked token is a 401" "$(code -H "Authorization: Bearer $GONE" "$URL/api/me")" 401
+check "so is its session's" "$(code -b "$TMP/gone.jar" "$URL/api/me")" 401
+check "and a write" "$(code -H "Authorization: Bearer $GONE" -H "$J" -d "$(feature r-1)" "$URL/api/offences")" 401
+check "the others' credentials still work" "$(code -b "$TMP/jar" "$URL/api/me")" 200
+# A session a few seconds from its end, used once (so that its answer is
+# cached): the first request once the clock has passed its end is a 401.
+curl -s -c "$TMP/wall.jar" -H "$J" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login" >/dev/null
+END=$(($(date +%s) + 3))
+sql "$DB" "UPDATE sessions SET expires_at = $END WHERE token_id = (SELECT id FROM tokens WHERE name = 'wall')" >/dev/null
+check "the session works before its end" "$(code -b "$TMP/wall.jar" "$URL/api/me")" 200
+after=""
+for _ in $(seq 1 100); do
+	before=$(date +%s)
+	answer=$(code -b "$TMP/wall.jar" "$URL/api/me")
+	if [ "$before" -ge "$END" ]; then
+		after=$answer
+		break
+	fi
+	sleep 0.1
+done
+check "the first request after it is a 401" "$after" 401
+
 # One address may hold 6 connections; a seventh is closed unanswered.
 check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" "closed, then served"
 
