@@ -114,6 +114,8 @@ stream_status() {
 	wait "$c" 2>/dev/null || true
 	sed -n 's|^HTTP/1.1 \([0-9]*\).*|\1|p' "$TMP/sse.h"
 }
+# The 503's error line names the path: a decoded newline stays in it.
+code -H "$V" "$URL/api/events/x%0A2026-01-01T00:00:00.000Z%20error%20fake%22%5C" >/dev/null
 kill "$S1" "$S2"
 for _ in $(seq 1 100); do
 	status=$(stream_status)
@@ -121,9 +123,19 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 check "once their clients close, a new stream opens" "$status" 200
+
+# Logs: one line per event, whatever the path holds once decoded.
+code -H "$V" "$URL/api/me/x%0A2026-01-01T00:00:00.000Z%20req=1%20127.0.0.1%20%22GET%20/forged%22%20200%0D%09%01%5C%22" >/dev/null
 kill -TERM "$PID"
 wait "$PID"
 check "stops cleanly" "$?" 0
+check "no forged access line" "$(grep -c "^2026-01-01T" "$TMP/access.log" || true)" 0
+check "the path's controls, backslash and quotes are escaped" \
+	"$(grep "forged" "$TMP/access.log" | sed 's/^[^"]*"GET \(.*\)" 200 .*/\1/')" \
+	'/api/me/x\n2026-01-01T00:00:00.000Z req=1 127.0.0.1 \"GET /forged\" 200\r\t\x01\\\"'
+check "no forged error line" "$(grep -c "^2026-01-01T" "$TMP/error.log" || true)" 0
+WANT='GET /api/events/x\n2026-01-01T00:00:00.000Z error fake\"\\: 2 event streams'
+check_true "the error line has it escaped" 'grep -qF -- "$WANT" "$TMP/error.log"'
 
 # In all: past 2 connections a new one waits until one closes.
 serve_start "$DB" --threads 1 --cache-dir none --timeout 30 --max-connections 2 \
