@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -216,13 +217,27 @@ static void cache_clear(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+/* A name goes into JSON answers and logs: text, short, one line. */
+static int valid_name(const char *name)
+{
+	if (!name || !*name || strlen(name) >= sizeof((struct auth_identity *)0)->name)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	json_t *utf8 = json_string(name); /* NULL unless valid UTF-8 */
+	json_decref(utf8);
+	return utf8 != NULL;
+}
+
 int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 {
 	char hash[65];
 	sqlite3_stmt *s = NULL;
 	int rc, r;
-	if (!name || !*name || strlen(name) >= sizeof((struct auth_identity *)0)->name)
-		return err_set(ERR_INVALID, "name: 1 to 127 characters");
+	if (!valid_name(name))
+		return err_set(ERR_INVALID,
+		               "name: 1 to 127 bytes of UTF-8 without control characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
 	/* A revoked token's name may be given again; its sessions go with it. */

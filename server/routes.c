@@ -452,12 +452,27 @@ unsigned routes_authorize(struct http_request *rq, int need)
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
 }
 
+/* Answers {"name","role"} of an identity, with the extra header pair. */
+static int reply_identity(struct http_request *rq, const char *name, int role, const char *header,
+                          const char *value)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role));
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return http_reply_error(rq, 500, "name", "the name cannot be written as JSON");
+	/* The reply takes the text over. */
+	return http_reply(rq, 200, "application/json; charset=utf-8", (unsigned char *)text,
+	                  strlen(text), "Cache-Control", "no-store", header, value, NULL);
+}
+
 static int post_login(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = routes_store(app);
 	struct auth_identity who;
-	char session[AUTH_SECRET_LEN], cookie[256], body[256];
+	char session[AUTH_SECRET_LEN], cookie[256];
 	json_error_t jerr;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
@@ -470,19 +485,7 @@ static int post_login(struct http_request *rq)
 	snprintf(cookie, sizeof cookie,
 	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", session,
 	         AUTH_SESSION_SECONDS);
-	json_t *answer =
-	    json_pack("{s:s, s:s}", "name", who.name, "role", auth_role_name(who.role));
-	char *text = json_dumps(answer, JSON_COMPACT);
-	json_decref(answer);
-	snprintf(body, sizeof body, "%s", text ? text : "{}");
-	free(text);
-	size_t len = strlen(body);
-	unsigned char *copy = malloc(len);
-	if (!copy)
-		return http_reply_error(rq, 503, NULL, "out of memory");
-	memcpy(copy, body, len);
-	return http_reply(rq, 200, "application/json; charset=utf-8", copy, len, "Set-Cookie",
-	                  cookie, "Cache-Control", "no-store", NULL);
+	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
 }
 
 static int post_logout(struct http_request *rq)
@@ -501,10 +504,7 @@ static int post_logout(struct http_request *rq)
 
 static int get_me(struct http_request *rq)
 {
-	char body[256];
-	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"%s\"}", rq->who,
-	         auth_role_name((enum auth_role)rq->role));
-	return http_reply_json(rq, 200, body);
+	return reply_identity(rq, rq->who, rq->role, NULL, NULL);
 }
 
 static int get_events(struct http_request *rq)

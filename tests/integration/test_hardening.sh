@@ -83,6 +83,24 @@ for _ in $(seq 1 100); do
 done
 check "the first request after it is a 401" "$after" 401
 
+# Names are written as JSON by jansson, whatever they hold.
+ODD=$("$POSBON" token add "$DB" --role viewer --name 'ops "night" \desk')
+check "/api/me of a name with quotes and a backslash is JSON" \
+	"$(curl -s -H "Authorization: Bearer $ODD" "$URL/api/me" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["name"], d["role"])')" \
+	'ops "night" \desk viewer'
+check "so is the login's answer" \
+	"$(curl -s -H "$J" -d "{\"token\":\"$ODD\"}" "$URL/api/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["name"])')" \
+	'ops "night" \desk'
+LONG=$(python3 -c 'print("\"" * 127)')
+LONGTOKEN=$("$POSBON" token add "$DB" --role viewer --name "$LONG")
+check "a name of 127 quotes too" \
+	"$(curl -s -H "Authorization: Bearer $LONGTOKEN" "$URL/api/me" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["name"]))')" 127
+set +e
+"$POSBON" token add "$DB" --role viewer --name "$(printf 'two\nlines')" >/dev/null 2>"$TMP/err"
+rc=$?
+set -e
+check_true "a name with a control character is refused" '[ "$rc" -ne 0 ] && grep -q "name: .*without control characters" "$TMP/err"'
+
 # One address may hold 6 connections; a seventh is closed unanswered.
 check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" "closed, then served"
 
