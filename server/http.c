@@ -292,6 +292,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->rq.method = method;
 		c->rq.path = url;
 		c->rq.app = s->o.app;
+		c->rq.secure = s->o.tls_cert != NULL;
 		c->rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
 		*con_cls = c;
 		return on_headers(s, c);

@@ -33,6 +33,7 @@ struct http_request {
 	char who[128];   /* authenticated name, "" for none */
 	int role;        /* authenticated role (the app's numbering), 0 for none */
 	int by_cookie;   /* set by the authorize hook: the credentials were a cookie */
+	int secure;      /* the request came over TLS */
 	unsigned status; /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted

@@ -56,18 +56,29 @@ store *routes_store(struct app *app)
 	return st;
 }
 
+/* Status and schema for anyone (a load balancer's probe); the figures and
+ * data_version (the viewer's catching up) only with valid credentials. */
 static int get_health(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = routes_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	char body[256];
-	snprintf(body, sizeof body,
-	         "{\"status\":\"ok\",\"schema\":%d,\"offences\":%zu,\"data_version\":%lu}",
-	         store_schema_version(st), dataset_count(renderer_dataset(app->r)),
-	         renderer_version(app->r));
-	return http_reply_json(rq, 200, body);
+	json_t *o = json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(st));
+	if (o && routes_authorize(rq, ROLE_VIEWER) == 0) {
+		json_object_set_new(
+		    o, "offences",
+		    json_integer((json_int_t)dataset_count(renderer_dataset(app->r))));
+		json_object_set_new(o, "data_version",
+		                    json_integer((json_int_t)renderer_version(app->r)));
+	}
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	int rc = http_reply_json(rq, 200, text);
+	free(text);
+	return rc;
 }
 
 int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
@@ -482,9 +493,10 @@ static int post_login(struct http_request *rq)
 	json_decref(o);
 	if (rc < 0)
 		return http_reply_error(rq, 401, "token", "unknown or revoked token");
+	/* Secure under TLS, so that the browser never sends it in clear. */
 	snprintf(cookie, sizeof cookie,
-	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", session,
-	         AUTH_SESSION_SECONDS);
+	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", session,
+	         AUTH_SESSION_SECONDS, rq->secure ? "; Secure" : "");
 	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
 }
 
@@ -498,8 +510,11 @@ static int post_logout(struct http_request *rq)
 	if (!copy)
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	memcpy(copy, "{}", 2);
-	return http_reply(rq, 200, "application/json", copy, 2, "Set-Cookie",
-	                  "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", NULL);
+	return http_reply(
+	    rq, 200, "application/json", copy, 2, "Set-Cookie",
+	    rq->secure ? "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+	               : "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+	    NULL);
 }
 
 static int get_me(struct http_request *rq)

@@ -101,6 +101,17 @@ rc=$?
 set -e
 check_true "a name with a control character is refused" '[ "$rc" -ne 0 ] && grep -q "name: .*without control characters" "$TMP/err"'
 
+# /healthz tells anyone the status and schema only; figures with credentials.
+check "/healthz without credentials" "$(curl -s "$URL/healthz" | sed 's/"schema":[0-9]*/"schema":N/')" '{"status":"ok","schema":N}'
+health_keys() { curl -s "$@" "$URL/healthz" | python3 -c 'import json,sys; print(*sorted(json.load(sys.stdin)))'; }
+check "/healthz with a token has the figures" "$(health_keys -H "$V")" "data_version offences schema status"
+curl -s -c "$TMP/v.jar" -H "$J" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login" >/dev/null
+check "/healthz with a live session has them" "$(health_keys -b "$TMP/v.jar")" "data_version offences schema status"
+check "a wrong token gets the open answer" "$(health_keys -H "Authorization: Bearer pb_nothing")" "schema status"
+check "so does an ended session" "$(health_keys -b "$TMP/wall.jar")" "schema status"
+curl -s -D "$TMP/login.h" -o /dev/null -H "$J" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login"
+check_true "over plain HTTP the cookie is not Secure" 'grep -i "^Set-Cookie: posbon_session=" "$TMP/login.h" | grep -qv "Secure"'
+
 # One address may hold 6 connections; a seventh is closed unanswered.
 check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" "closed, then served"
 
@@ -159,6 +170,24 @@ check_true "the error line has it escaped" 'grep -qF -- "$WANT" "$TMP/error.log"
 serve_start "$DB" --threads 1 --cache-dir none --timeout 30 --max-connections 2 \
 	--max-connections-per-ip 0
 check "connections in all are capped" "$($CLIENT total "$port" 2)" "waits, then served"
+kill -TERM "$PID"
+wait "$PID"
+check "stops cleanly" "$?" 0
+
+# Under TLS the session cookie is Secure, and only an https Origin is this
+# server's.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+serve_start "$DB" --cache-dir none --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem"
+URL="https://127.0.0.1:$port"
+curl -s --cacert "$TMP/cert.pem" -c "$TMP/tls.jar" -D "$TMP/login.h" -o /dev/null -H "$J" \
+	-d "{\"token\":\"$OFFICER\"}" "$URL/api/login"
+check_true "over TLS the session cookie is Secure" 'grep -qi "^Set-Cookie: posbon_session=.*; Secure" "$TMP/login.h"'
+tls_write() { curl -s -o /dev/null -w "%{http_code}" --cacert "$TMP/cert.pem" -b "$TMP/tls.jar" -H "$J" "$@" "$URL/api/offences"; }
+check "an http Origin is another site's" "$(tls_write -H "Origin: http://127.0.0.1:$port" -d "$(feature t-1)")" 403
+check "the https one is this server's" "$(tls_write -H "Origin: $URL" -d "$(feature t-1)")" 201
+curl -s --cacert "$TMP/cert.pem" -b "$TMP/tls.jar" -D "$TMP/logout.h" -o /dev/null -X POST "$URL/api/logout"
+check_true "logging out clears it as Secure" 'grep -qi "^Set-Cookie: posbon_session=;.*Max-Age=0; Secure" "$TMP/logout.h"'
 kill -TERM "$PID"
 wait "$PID"
 check "stops cleanly" "$?" 0
