@@ -108,6 +108,17 @@ int http_reply_json(struct http_request *rq, unsigned status, const char *json)
 	                  "no-store", NULL);
 }
 
+int http_reply_value(struct http_request *rq, unsigned status, json_t *v)
+{
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!text)
+		return http_reply_error(rq, 500, NULL, "out of memory");
+	int rc = http_reply_json(rq, status, text);
+	free(text);
+	return rc;
+}
+
 int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
                      ...)
 {

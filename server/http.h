@@ -124,6 +124,11 @@ int http_reply(struct http_request *rq, unsigned status, const char *content_typ
 /* Replies with a JSON text (copied). */
 int http_reply_json(struct http_request *rq, unsigned status, const char *json);
 
+/* Replies with a jansson value (taken over: released here) as JSON; 500
+ * when it is NULL or cannot be written. */
+typedef struct json_t json_t;
+int http_reply_value(struct http_request *rq, unsigned status, json_t *v);
+
 /* Replies {"error": message, "field": field} with a 4xx/5xx status; field
  * may be NULL. The message is formatted. */
 int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,

@@ -72,13 +72,7 @@ static int get_health(struct http_request *rq)
 		json_object_set_new(o, "data_version",
 		                    json_integer((json_int_t)renderer_version(app->r)));
 	}
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!text)
-		return http_reply_error(rq, 503, NULL, "out of memory");
-	int rc = http_reply_json(rq, 200, text);
-	free(text);
-	return rc;
+	return http_reply_value(rq, 200, o);
 }
 
 int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
@@ -228,13 +222,7 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	                      "tilejson", "3.0.0", "name", layers, "tiles", url, "minzoom", 0,
 	                      "maxzoom", 22, "bounds", w, s, ea, n, "center", (w + ea) / 2,
 	                      (s + n) / 2, 13, "attribution", "posbon");
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!text)
-		return http_reply_error(rq, 500, NULL, "out of memory");
-	int rc = http_reply_json(rq, 200, text);
-	free(text);
-	return rc;
+	return http_reply_value(rq, 200, o);
 }
 
 struct tile_job {
