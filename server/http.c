@@ -198,7 +198,7 @@ static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
  * reached it: the scheme and the Host header. Behind a proxy that ends TLS
  * the daemon speaks plain HTTP to pages served over HTTPS, so plain HTTP
  * takes either scheme; a daemon serving TLS itself takes only https. */
-static int same_origin(const http_server *s, struct http_request *rq, const char *origin)
+static int same_origin(struct http_request *rq, const char *origin)
 {
 	const char *host = http_header(rq, "Host");
 	const char *rest = NULL;
@@ -206,20 +206,20 @@ static int same_origin(const http_server *s, struct http_request *rq, const char
 		return 0;
 	if (strncmp(origin, "https://", 8) == 0)
 		rest = origin + 8;
-	else if (!s->o.tls_cert && strncmp(origin, "http://", 7) == 0)
+	else if (!rq->secure && strncmp(origin, "http://", 7) == 0)
 		rest = origin + 7;
 	return rest && strcasecmp(rest, host) == 0;
 }
 
 /* Refuses a write authorized by a cookie that another site's page may have
  * made (see http_authorize): answers 403 and returns 1, or returns 0. */
-static int cross_site(const http_server *s, struct http_request *rq, enum MHD_Result *reply)
+static int cross_site(struct http_request *rq, enum MHD_Result *reply)
 {
 	if (!rq->by_cookie || strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)
 		return 0;
 	const char *origin = http_header(rq, "Origin");
 	const char *fetch_site = http_header(rq, "Sec-Fetch-Site");
-	if (origin ? !same_origin(s, rq, origin)
+	if (origin ? !same_origin(rq, origin)
 	           : !(fetch_site && strcmp(fetch_site, "same-origin") == 0)) {
 		*reply = http_reply_error(rq, 403, "origin",
 		                          "a write with the session cookie must come from this "
@@ -280,7 +280,7 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
 		                        rq->method, rq->path);
 	enum MHD_Result reply;
-	if (cross_site(s, rq, &reply))
+	if (cross_site(rq, &reply))
 		return reply;
 	const char *length = http_header(rq, "Content-Length");
 	if (length && strtoull(length, NULL, 10) > s->o.max_body)
