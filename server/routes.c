@@ -56,18 +56,23 @@ store *routes_store(struct app *app)
 	return st;
 }
 
+/* Status and schema for anyone (a load balancer's probe); the figures and
+ * data_version (the viewer's catching up) only with valid credentials. */
 static int get_health(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = routes_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	char body[256];
-	snprintf(body, sizeof body,
-	         "{\"status\":\"ok\",\"schema\":%d,\"offences\":%zu,\"data_version\":%lu}",
-	         store_schema_version(st), dataset_count(renderer_dataset(app->r)),
-	         renderer_version(app->r));
-	return http_reply_json(rq, 200, body);
+	json_t *o = json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(st));
+	if (o && routes_authorize(rq, ROLE_VIEWER) == 0) {
+		json_object_set_new(
+		    o, "offences",
+		    json_integer((json_int_t)dataset_count(renderer_dataset(app->r))));
+		json_object_set_new(o, "data_version",
+		                    json_integer((json_int_t)renderer_version(app->r)));
+	}
+	return http_reply_value(rq, 200, o);
 }
 
 int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
@@ -217,13 +222,7 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	                      "tilejson", "3.0.0", "name", layers, "tiles", url, "minzoom", 0,
 	                      "maxzoom", 22, "bounds", w, s, ea, n, "center", (w + ea) / 2,
 	                      (s + n) / 2, 13, "attribution", "posbon");
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!text)
-		return http_reply_error(rq, 500, NULL, "out of memory");
-	int rc = http_reply_json(rq, 200, text);
-	free(text);
-	return rc;
+	return http_reply_value(rq, 200, o);
 }
 
 struct tile_job {
@@ -461,8 +460,8 @@ unsigned routes_authorize(struct http_request *rq, int need)
 		rc = auth_check_token(st, auth + 7, &who);
 	else if (auth && strncmp(auth, "Basic ", 6) == 0)
 		rc = auth_check_basic(st, auth + 6, &who);
-	else if (session)
-		rc = auth_check_session(st, session, &who);
+	else if (session && (rc = auth_check_session(st, session, &who)) == 0)
+		rq->by_cookie = 1;
 	if (rc < 0)
 		return 401;
 	snprintf(rq->who, sizeof rq->who, "%s", who.name);
@@ -470,12 +469,27 @@ unsigned routes_authorize(struct http_request *rq, int need)
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
 }
 
+/* Answers {"name","role"} of an identity, with the extra header pair. */
+static int reply_identity(struct http_request *rq, const char *name, int role, const char *header,
+                          const char *value)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role));
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return http_reply_error(rq, 500, "name", "the name cannot be written as JSON");
+	/* The reply takes the text over. */
+	return http_reply(rq, 200, "application/json; charset=utf-8", (unsigned char *)text,
+	                  strlen(text), "Cache-Control", "no-store", header, value, NULL);
+}
+
 static int post_login(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = routes_store(app);
 	struct auth_identity who;
-	char session[AUTH_SECRET_LEN], cookie[256], body[256];
+	char session[AUTH_SECRET_LEN], cookie[256];
 	json_error_t jerr;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
@@ -485,22 +499,11 @@ static int post_login(struct http_request *rq)
 	json_decref(o);
 	if (rc < 0)
 		return http_reply_error(rq, 401, "token", "unknown or revoked token");
+	/* Secure under TLS, so that the browser never sends it in clear. */
 	snprintf(cookie, sizeof cookie,
-	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", session,
-	         AUTH_SESSION_SECONDS);
-	json_t *answer =
-	    json_pack("{s:s, s:s}", "name", who.name, "role", auth_role_name(who.role));
-	char *text = json_dumps(answer, JSON_COMPACT);
-	json_decref(answer);
-	snprintf(body, sizeof body, "%s", text ? text : "{}");
-	free(text);
-	size_t len = strlen(body);
-	unsigned char *copy = malloc(len);
-	if (!copy)
-		return http_reply_error(rq, 503, NULL, "out of memory");
-	memcpy(copy, body, len);
-	return http_reply(rq, 200, "application/json; charset=utf-8", copy, len, "Set-Cookie",
-	                  cookie, "Cache-Control", "no-store", NULL);
+	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", session,
+	         AUTH_SESSION_SECONDS, rq->secure ? "; Secure" : "");
+	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
 }
 
 static int post_logout(struct http_request *rq)
@@ -513,16 +516,16 @@ static int post_logout(struct http_request *rq)
 	if (!copy)
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	memcpy(copy, "{}", 2);
-	return http_reply(rq, 200, "application/json", copy, 2, "Set-Cookie",
-	                  "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", NULL);
+	return http_reply(
+	    rq, 200, "application/json", copy, 2, "Set-Cookie",
+	    rq->secure ? "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+	               : "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+	    NULL);
 }
 
 static int get_me(struct http_request *rq)
 {
-	char body[256];
-	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"%s\"}", rq->who,
-	         auth_role_name((enum auth_role)rq->role));
-	return http_reply_json(rq, 200, body);
+	return reply_identity(rq, rq->who, rq->role, NULL, NULL);
 }
 
 static int get_events(struct http_request *rq)
