@@ -47,6 +47,19 @@ int auth_allows(enum auth_role have, enum auth_role need)
 	return have == need;
 }
 
+/* 32 bytes as 64 lower-case hex digits and a NUL. By hand: every request
+ * hashes its credentials, and with libquadmath's printf hooks loaded (GDAL
+ * brings them) each snprintf takes glibc's slow path. */
+static void hex32(const unsigned char in[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < 32; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 /* "pb_" + 64 hex digits of fresh randomness. */
 static int new_secret(char *out)
 {
@@ -54,8 +67,7 @@ static int new_secret(char *out)
 	if (gnutls_rnd(GNUTLS_RND_KEY, raw, sizeof raw) != 0)
 		return err_set(ERR_IO, "no randomness for a secret");
 	memcpy(out, "pb_", 3);
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(out + 3 + 2 * i, 3, "%02x", raw[i]);
+	hex32(raw, out + 3);
 	return 0;
 }
 
@@ -65,8 +77,7 @@ static int hash_secret(const char *secret, char out[65])
 	unsigned char d[32];
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, secret, strlen(secret), d) != 0)
 		return err_set(ERR_IO, "hashing failed");
-	for (size_t i = 0; i < sizeof d; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	hex32(d, out);
 	return 0;
 }
 

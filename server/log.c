@@ -48,14 +48,49 @@ static void escape(char *out, size_t n, const char *text)
 	out[o] = '\0';
 }
 
+/* Decimal digits of v at out (room for 20), returning how many. */
+static size_t put_unsigned(char *out, unsigned long long v)
+{
+	char rev[20];
+	size_t n = 0;
+	do {
+		rev[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = rev[n - 1 - i];
+	return n;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" into buf[n >= 25]. The part to the second is
+ * made once a second per thread: the access line is written for every
+ * request, and printf's family is slow here (see log_access()). */
 static void stamp(char *buf, size_t n)
 {
+	static _Thread_local time_t second = (time_t)-1;
+	static _Thread_local char prefix[24];
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t len = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, n - len, ".%03ldZ", ts.tv_nsec / 1000000);
+	if (ts.tv_sec != second) {
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		if (!strftime(prefix, sizeof prefix, "%Y-%m-%dT%H:%M:%S", &tm))
+			prefix[0] = '\0';
+		second = ts.tv_sec;
+	}
+	size_t len = strlen(prefix);
+	if (n < len + 6) {
+		buf[0] = '\0';
+		return;
+	}
+	memcpy(buf, prefix, len);
+	unsigned ms = (unsigned)(ts.tv_nsec / 1000000);
+	buf[len] = '.';
+	buf[len + 1] = (char)('0' + ms / 100);
+	buf[len + 2] = (char)('0' + ms / 10 % 10);
+	buf[len + 3] = (char)('0' + ms % 10);
+	buf[len + 4] = 'Z';
+	buf[len + 5] = '\0';
 }
 
 void log_msg(enum log_level level, unsigned long reqid, const char *fmt, ...)
@@ -85,14 +120,39 @@ void log_msg(enum log_level level, unsigned long reqid, const char *fmt, ...)
 void log_access(unsigned long reqid, const char *client, const char *method, const char *url,
                 unsigned status, size_t bytes, double ms)
 {
-	char when[40], m[64], u[4096];
-	stamp(when, sizeof when);
+	/* Built by hand and written with one fputs: GDAL loads libquadmath,
+	 * whose printf hooks send every printf-family call down glibc's slow
+	 * path, and this line is written for every cached tile. */
+	char line[4096 + 256], m[64], u[4096];
+	size_t o;
+	stamp(line, 40);
+	o = strlen(line);
 	escape(m, sizeof m, method);
 	escape(u, sizeof u, url);
-	FILE *f = access_stream ? access_stream : stdout;
+	const char *parts[] = {" req=", NULL, " ", client, " \"", m, " ", u, "\" "};
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		if (!parts[i]) {
+			o += put_unsigned(line + o, reqid);
+			continue;
+		}
+		size_t len = strlen(parts[i]);
+		if (o + len + 80 > sizeof line)
+			break;
+		memcpy(line + o, parts[i], len);
+		o += len;
+	}
+	/* room was kept for the numbers: three of 20 digits and their marks */
+	o += put_unsigned(line + o, status);
+	line[o++] = ' ';
+	o += put_unsigned(line + o, bytes);
+	line[o++] = ' ';
+	unsigned long long tenths = ms > 0 && ms < 1e15 ? (unsigned long long)(ms * 10 + 0.5) : 0;
+	o += put_unsigned(line + o, tenths / 10);
+	line[o++] = '.';
+	line[o++] = (char)('0' + tenths % 10);
+	memcpy(line + o, "ms\n", 4);
 	/* Buffered: one write(2) a line would cost a tenth of a cached tile. */
-	fprintf(f, "%s req=%lu %s \"%s %s\" %u %zu %.1fms\n", when, reqid, client, m, u, status,
-	        bytes, ms);
+	fputs(line, access_stream ? access_stream : stdout);
 }
 
 void log_flush(void)
