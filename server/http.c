@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <jansson.h>
 #include <math.h>
 #include <microhttpd.h>
@@ -65,6 +66,29 @@ const char *http_header(struct http_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+static enum MHD_Result find_non_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	const char **bad = cls;
+	(void)kind;
+	if (g_utf8_validate(key, -1, NULL) && (!value || g_utf8_validate(value, -1, NULL)))
+		return MHD_YES;
+	*bad = key;
+	return MHD_NO;
+}
+
+/* The path, or the first query argument, that is not UTF-8; NULL when all
+ * are. Handlers repeat them in JSON, which must be UTF-8 (jansson refuses
+ * anything else), so they are refused once for every route here. */
+static const char *non_utf8(struct http_request *rq)
+{
+	const char *bad = NULL;
+	if (!g_utf8_validate(rq->path, -1, NULL))
+		return "path";
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, find_non_utf8, &bad);
+	return bad;
+}
+
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...)
 {
@@ -103,20 +127,30 @@ int http_reply_json(struct http_request *rq, unsigned status, const char *json)
 int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
                      ...)
 {
-	char msg[1024];
+	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	/* Outside text in a message need not be UTF-8 (or is cut inside a
+	 * character): U+FFFD stands for what is not. */
+	char *msg = g_utf8_make_valid(buf, -1);
+	char *name = field ? g_utf8_make_valid(field, -1) : NULL;
 	if (status >= 500)
 		log_msg(LOG_ERROR, rq->id, "%s %s: %s", rq->method, rq->path, msg);
-	if (rq->error_reply)
-		return rq->error_reply(rq, status, field, msg);
+	if (rq->error_reply) {
+		int rc = rq->error_reply(rq, status, name, msg);
+		g_free(msg);
+		g_free(name);
+		return rc;
+	}
 	json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
-	if (o && field)
-		json_object_set_new(o, "field", json_string(field));
+	if (o && name)
+		json_object_set_new(o, "field", json_string(name));
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
+	g_free(msg);
+	g_free(name);
 	int rc = http_reply_json(rq, status, text ? text : "{\"error\":\"out of memory\"}");
 	free(text);
 	return rc;
@@ -212,6 +246,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		                        s->o.max_body);
 	c->rq.body = c->body;
 	c->rq.body_len = c->len;
+	const char *bad = non_utf8(&c->rq);
+	if (bad)
+		return http_reply_error(&c->rq, 400, bad, "%s: not UTF-8 text", bad);
 	int path_known = 0;
 	for (const struct http_route *r = s->o.routes; r->method; r++) {
 		if (!route_matches(r->prefix, url))
