@@ -432,8 +432,7 @@ static int parse_zooms(const char *text, int *minzoom, int *maxzoom)
 		z[1] = z[0];
 	}
 	if (!(z[0] >= 0 && z[1] <= TILE_MAX_ZOOM) || z[0] != floor(z[0]) || z[1] != floor(z[1]))
-		return err_set(ERR_INVALID, "--zooms '%s': zooms are whole numbers 0 to %d", text,
-		               TILE_MAX_ZOOM);
+		return err_set(ERR_INVALID, "--zooms '%s': zooms are 0 to %d", text, TILE_MAX_ZOOM);
 	*minzoom = (int)z[0];
 	*maxzoom = (int)z[1];
 	if (*minzoom > *maxzoom)

@@ -137,6 +137,57 @@ try "$URL/wms?SERVICE=WMS&REQUEST=GetMap&LAYERS=%C3%28" LAYERS
 try "$URL/api/summary?%C3%28=1" "$(printf '\357\277\275(')"
 check "strings that are not UTF-8: 400 naming them" "$REFUSED" "$TRIED"
 
+# The CLI: bad numbers to each numeric option, exit 2 and a message naming
+# the option (or, where the core judges the value, its name). A line: the
+# values (all of bad_numbers.txt for one option of each parser, a few for
+# the rest, as each process costs a sanitized start) | the command and its
+# own words | the options tried.
+cat >"$TMP/options" <<EOF
+all | hotspots $DB | --share --top
+all | render $DB --layer heatmap -o $TMP/r.png | --tile --bbox
+all | render $DB --layer heatmap -o $TMP/r.png --bbox 69.2,41.2,69.3,41.3 | --size
+all | export-tiles $DB -o $TMP/t.mbtiles --layers heatmap | --zooms
+all | serve $DB | --listen
+some | hotspots $DB | --cell --bandwidth
+some | plan $DB --shift 18-02 --units ppx:1:480 | --visit --every --speed --cell --shared --candidates
+some | dosage $DB | --target --visits --interpolate --share --cell
+some | gistar $DB | --cell --band --max-cells
+some | trends $DB | --weeks --cell --band --alpha
+some | backtest $DB --shift 18-02 | --train-weeks --test-weeks --step-weeks --folds --cell --share
+some | render $DB --layer heatmap -o $TMP/r.png --bbox 69.2,41.2,69.3,41.3 | --scale --bandwidth --weeks --cell --band
+some | print $DB -o $TMP/p.pdf | --scale --dpi --hotspots --bandwidth --visit --every
+some | export-density $DB -o $TMP/d.tif | --cell --radius
+some | export-tiles $DB -o $TMP/t.mbtiles --layers heatmap | --scale --max-tiles --threads
+some | sample $TMP/never.sqlite | --seed --offences --mahallas --days
+some | serve $DB | --threads --cache-mb --timeout --max-body-kb
+EOF
+python3 -c "
+import sys
+from urllib.parse import unquote_to_bytes
+for v in open(sys.argv[1]):
+    sys.stdout.buffer.write(unquote_to_bytes(v.rstrip('\n')) + b'\n')" "$TMP/values" >"$TMP/all"
+printf '%s\n' inf nan 1e309 99999999999999999999 1e-300 '' >"$TMP/some"
+REFUSED=0 TRIED=0
+while IFS='|' read -r values fixed tried; do
+	for opt in $tried; do
+		while IFS= read -r v; do
+			TRIED=$((TRIED + 1))
+			set +e
+			# shellcheck disable=SC2086
+			timeout 60 "$POSBON" $fixed "$opt" "$v" >/dev/null 2>"$TMP/cli_err"
+			rc=$?
+			set -e
+			if [ "$rc" -eq 2 ] && grep -q -- "${opt#--}" "$TMP/cli_err"; then
+				REFUSED=$((REFUSED + 1))
+			else
+				echo "FAIL - posbon $fixed $opt '$v': exit $rc, $(head -c 300 "$TMP/cli_err")"
+			fi
+		done <"$TMP/${values% }"
+	done
+done <"$TMP/options"
+check "every bad number to every numeric option: exit 2 naming it" "$REFUSED" "$TRIED"
+check_true "the sample command made nothing" '[ ! -e "$TMP/never.sqlite" ]'
+
 check "the daemon lives on" "$(curl -s -o /dev/null -w "%{http_code}" "$URL/healthz")" 200
 check_true "and reported no undefined behaviour" '! grep -q "runtime error\|AddressSanitizer" "$TMP/error.log"'
 
