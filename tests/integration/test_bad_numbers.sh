@@ -137,6 +137,24 @@ try "$URL/wms?SERVICE=WMS&REQUEST=GetMap&LAYERS=%C3%28" LAYERS
 try "$URL/api/summary?%C3%28=1" "$(printf '\357\277\275(')"
 check "strings that are not UTF-8: 400 naming them" "$REFUSED" "$TRIED"
 
+# A zone's version in If-Match is a number from outside too.
+PLANNER=$("$POSBON" token add "$DB" --role planner --name planner)
+REFUSED=0 TRIED=0
+while IFS= read -r v; do
+	for h in "$v" "\"$v\""; do
+		[ -n "$h" ] || continue # curl sends no empty header
+		TRIED=$((TRIED + 1))
+		status=$(curl -s -X DELETE -H "Authorization: Bearer $PLANNER" -H "If-Match: $h" \
+			-o "$TMP/body" -w "%{http_code}" "$URL/api/zones/nowhere")
+		if [ "$status" = 400 ] && grep -q '"field":"If-Match"' "$TMP/body"; then
+			REFUSED=$((REFUSED + 1))
+		else
+			echo "FAIL - If-Match: $h: $status $(head -c 300 "$TMP/body")"
+		fi
+	done
+done <"$TMP/values"
+check "bad numbers in If-Match: 400 naming it" "$REFUSED" "$TRIED"
+
 # The CLI: bad numbers to each numeric option, exit 2 and a message naming
 # the option (or, where the core judges the value, its name). A line: the
 # values (all of bad_numbers.txt for one option of each parser, a few for
