@@ -18,6 +18,7 @@
 #include "trends.h"
 #include "wms.h"
 
+#include <glib.h>
 #include <jansson.h>
 #include <math.h>
 #include <microhttpd.h>
@@ -213,6 +214,9 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
 	const char *host = http_header(rq, "Host");
 	char url[512];
+	/* It goes into JSON, which must be UTF-8. */
+	if (host && !g_utf8_validate(host, -1, NULL))
+		return http_reply_error(rq, 400, "Host", "Host: not UTF-8 text");
 	const char *query = "";
 	snprintf(url, sizeof url, "http://%s/tiles/%s/{z}/{x}/{y}.png%s", host ? host : "localhost",
 	         layers, query);

@@ -266,8 +266,8 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	}
 	if (numtext_list(bbox, ',', b, 4) < 0 || !(b[0] < b[2] && b[1] < b[3])) {
 		*reply = exception(rq, "InvalidParameterValue",
-		                   "BBOX: '%s' is not minx,miny,maxx,maxy with each minimum below "
-		                   "its maximum",
+		                   "BBOX: '%s' is not minx,miny,maxx,maxy, four finite numbers "
+		                   "with each minimum below its maximum",
 		                   bbox);
 		return 1;
 	}

@@ -67,8 +67,10 @@ int view_for_merc(double minx, double miny, double maxx, double maxy, int width,
 	 * position as far out as the world's other side must stay an int. */
 	if (!(res >= VIEW_MIN_RES && res <= VIEW_MAX_RES))
 		return err_set(ERR_INVALID,
-		               "bbox %g,%g,%g,%g: %g metres a pixel is outside %g to %g", minx,
-		               miny, maxx, maxy, res, VIEW_MIN_RES, VIEW_MAX_RES);
+		               "bbox: %.17g,%.17g,%.17g,%.17g at %d x %d pixels is %.3g metres a "
+		               "pixel, not %g to %g",
+		               minx, miny, maxx, maxy, width, height, res, VIEW_MIN_RES,
+		               VIEW_MAX_RES);
 	out->res = res;
 	out->x0 = (minx + maxx) / 2 - res * width / 2;
 	out->y0 = (miny + maxy) / 2 + res * height / 2;

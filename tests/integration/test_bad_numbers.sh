@@ -136,6 +136,8 @@ try "$URL/print/district/%C3%28.png" path
 try "$URL/wms?SERVICE=WMS&REQUEST=GetMap&LAYERS=%C3%28" LAYERS
 try "$URL/api/summary?%C3%28=1" "$(printf '\357\277\275(')"
 check "strings that are not UTF-8: 400 naming them" "$REFUSED" "$TRIED"
+check "a Host that is not UTF-8, which TileJSON repeats: 400 naming it" \
+	"$(curl -s -H "$AUTH" -H "$(printf 'Host: h\377')" "$URL/tiles/heatmap.json" | grep -o '"field":"Host"')" '"field":"Host"'
 
 # A zone's version in If-Match is a number from outside too.
 PLANNER=$("$POSBON" token add "$DB" --role planner --name planner)
