@@ -19,6 +19,7 @@
 #include "err.h"
 #include "gistar.h"
 #include "hotspot.h"
+#include "numtext.h"
 #include "plan.h"
 #include "tilemath.h"
 #include "utm.h"
@@ -232,17 +233,20 @@ static int units_from_text(struct work *w, const char *text, long day, const dou
 {
 	const char *p = text;
 	while (*p) {
+		const char *q = p;
 		char service[32];
-		int count, used = 0;
-		double minutes;
-		if (sscanf(p, "%31[^:,]:%d:%lf%n", service, &count, &minutes, &used) != 3 ||
-		    (p[used] && p[used] != ','))
+		int used = 0;
+		double count, minutes;
+		if (sscanf(p, "%31[^:,]:%n", service, &used) == 1 && used)
+			q = p + used;
+		if (q == p || numtext_next(&q, &count) < 0 || *q++ != ':' ||
+		    numtext_next(&q, &minutes) < 0 || (*q && *q != ','))
 			return err_set(ERR_INVALID,
 			               "units: '%s' is not SERVICE:COUNT:MINUTES[,...] "
 			               "(e.g. ppx:4:480,youth:2:360)",
 			               text);
-		if (count < 1 || count > MAX_UNITS)
-			return err_set(ERR_INVALID, "units: %d units of %s; 1 to %d", count,
+		if (!(count >= 1 && count <= MAX_UNITS) || count != floor(count))
+			return err_set(ERR_INVALID, "units: %g units of %s; 1 to %d", count,
 			               service, MAX_UNITS);
 		/* The start: the centre of the service's current zones. */
 		double x = 0, y = 0;
@@ -256,7 +260,7 @@ static int units_from_text(struct work *w, const char *text, long day, const dou
 			if (has && zone_current(z, &w->p->shift, day))
 				x += z->anchor.x, y += z->anchor.y, n++;
 		}
-		for (int k = 0; k < count; k++) {
+		for (int k = 0; k < (int)count; k++) {
 			char name[48];
 			snprintf(name, sizeof name, "%s-plan-%d", service, k + 1);
 			int rc = add_unit(w, service, name, minutes, n ? x / n : centre[0],
@@ -264,7 +268,7 @@ static int units_from_text(struct work *w, const char *text, long day, const dou
 			if (rc < 0)
 				return rc;
 		}
-		p += used + (p[used] == ',');
+		p = q + (*q == ',');
 	}
 	if (!w->n_units)
 		return err_set(ERR_INVALID, "units: no unit given");
@@ -309,18 +313,20 @@ static int check_params(struct work *w, const struct suggest_params *p)
 	                                                 : p->shift.end + 1440 - p->shift.start;
 	if (!(w->cell >= 25 && w->cell <= 2000))
 		return err_set(ERR_INVALID, "cell: %g is not a cell of 25 to 2000 metres", w->cell);
-	if (!(w->visit > 0 && w->visit <= w->shift_minutes))
+	if (!(w->visit >= 1 && w->visit <= w->shift_minutes))
 		return err_set(ERR_INVALID,
-		               "visit: %g is not a visit of more than 0 minutes within "
-		               "the shift",
+		               "visit: %g is not a visit of at least a minute within the shift",
 		               w->visit);
-	if (!(w->every >= w->visit && w->every <= 1440))
-		return err_set(
-		    ERR_INVALID,
-		    "every: %g is not an interval of minutes from the visit's %g to 1440", w->every,
-		    w->visit);
-	if (!(w->speed >= 0 && w->speed <= 200))
-		return err_set(ERR_INVALID, "speed: %g is not a speed of 0 to 200 km/h", p->speed);
+	/* At least a minute: the rounds of a shift are counted in an int. */
+	if (!(w->every >= w->visit && w->every >= 1 && w->every <= 1440))
+		return err_set(ERR_INVALID,
+		               "every: %g is not an interval of minutes from the visit's %g (and "
+		               "1) to 1440",
+		               w->every, w->visit);
+	/* 0 ignores travel; a crawl would make every walk endless. */
+	if (!(w->speed == 0 || (w->speed >= 0.1 && w->speed <= 200)))
+		return err_set(ERR_INVALID, "speed: %g is not 0 or a speed of 0.1 to 200 km/h",
+		               p->speed);
 	if (p->shared < 1 || p->shared > 10)
 		return err_set(ERR_INVALID, "shared: %d is not 1 to 10 units per cell", p->shared);
 	if (p->candidates > PLAN_MAX_PLACES)

@@ -18,6 +18,7 @@
 #include "heatmap.h"
 #include "hotspot.h"
 #include "log.h"
+#include "numtext.h"
 #include "plan.h"
 #include "suggest.h"
 #include "tilemath.h"
@@ -489,25 +490,6 @@ static int collect_page(void *ctx, const struct dataset_offence *o)
 	return 0;
 }
 
-static int parse_long_arg(struct http_request *rq, const char *name, long lo, long hi, long dflt,
-                          long *out, int *reply)
-{
-	const char *v = http_arg(rq, name);
-	char *end;
-	*out = dflt;
-	if (!v)
-		return 0;
-	*out = strtol(v, &end, 10);
-	if (end == v || *end || *out < lo || *out > hi) {
-		*reply = http_reply_error(rq, 400, name,
-		                          "%s: '%s' is not a whole number from %ld "
-		                          "to %ld",
-		                          name, v, lo, hi);
-		return 1;
-	}
-	return 0;
-}
-
 json_t *api_offence_features(store *st, const int64_t *ids, size_t n)
 {
 	sqlite3_stmt *s = NULL;
@@ -545,21 +527,19 @@ int api_offences_get(struct http_request *rq)
 	const dataset *ds = renderer_dataset(app->r);
 	store *st = routes_store(app);
 	struct render_request q = {0};
-	struct page p = {0};
+	struct page p = {.limit = 1000};
 	int reply;
 	double box[4];
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (routes_filter(rq, ds, &q, &reply) ||
-	    parse_long_arg(rq, "limit", 1, PAGE_MAX, 1000, &p.limit, &reply) ||
-	    parse_long_arg(rq, "offset", 0, 100000000, 0, &p.offset, &reply))
+	    routes_whole_arg(rq, "limit", 1, PAGE_MAX, "a whole number", &p.limit, &reply) ||
+	    routes_whole_arg(rq, "offset", 0, 100000000, "a whole number", &p.offset, &reply))
 		return reply;
 	const char *bbox = http_arg(rq, "bbox");
 	if (bbox) {
 		double b[4];
-		int len = 0;
-		if (sscanf(bbox, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2], &b[3], &len) != 4 ||
-		    bbox[len] || !(b[0] < b[2] && b[1] < b[3]) ||
+		if (numtext_list(bbox, ',', b, 4) < 0 || !(b[0] < b[2] && b[1] < b[3]) ||
 		    tile_lonlat_to_merc(b[0], b[1], &box[0], &box[1]) < 0 ||
 		    tile_lonlat_to_merc(b[2], b[3], &box[2], &box[3]) < 0)
 			return http_reply_error(
@@ -1041,7 +1021,8 @@ int api_dosage(struct http_request *rq)
 	struct hotspot_set set = {0};
 	struct dosage_result res = {0};
 	struct shift sh;
-	double target = 0, visits = 0, interp = 0;
+	double target = 0, interp = 0;
+	long visits = 0;
 	json_t *fc = NULL;
 	int reply;
 	if (!st)
@@ -1055,14 +1036,14 @@ int api_dosage(struct http_request *rq)
 	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
 	                            .bandwidth = hm ? hm->bandwidth : 0};
 	if (routes_number_arg(rq, "target", 0.1, 600, "minutes", &target, &reply) ||
-	    routes_number_arg(rq, "visits", 1, 100, "a number of visits", &visits, &reply) ||
+	    routes_whole_arg(rq, "visits", 1, 100, "a number of visits", &visits, &reply) ||
 	    routes_number_arg(rq, "interpolate", 1, 600, "seconds", &interp, &reply) ||
 	    routes_number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &hp.share,
 	                      &reply) ||
 	    routes_number_arg(rq, "cell", 1, 1000, "a cell size in metres", &hp.cell, &reply))
 		return reply;
 	dp.target_minutes = target;
-	dp.target_visits = (long)visits;
+	dp.target_visits = visits;
 	dp.max_interp = (long)interp;
 	if (dosage_day(dp.zone, date ? "date" : "to", date ? date : to, &dp.to_day) < 0)
 		return routes_reply_error(rq);
@@ -1346,7 +1327,7 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
 	struct render_request q = {0};
-	double shared = 1, candidates = SUGGEST_DEFAULT_CANDIDATES;
+	long shared = 1, candidates = SUGGEST_DEFAULT_CANDIDATES;
 	suggest_defaults(sp);
 	if (routes_filter(rq, ds, &q, reply))
 		return 1;
@@ -1371,9 +1352,9 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 	    routes_number_arg(rq, "every", -1e9, 1e9, "minutes", &sp->every, reply) ||
 	    routes_number_arg(rq, "speed", -1e9, 1e9, "km/h", &sp->speed, reply) ||
 	    routes_number_arg(rq, "cell", -1e9, 1e9, "metres", &sp->cell, reply) ||
-	    routes_number_arg(rq, "shared", 1, 10, "units per cell", &shared, reply) ||
-	    routes_number_arg(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells",
-	                      &candidates, reply))
+	    routes_whole_arg(rq, "shared", 1, 10, "units per cell", &shared, reply) ||
+	    routes_whole_arg(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells", &candidates,
+	                     reply))
 		return 1;
 	sp->shared = (int)shared;
 	sp->candidates = (size_t)candidates;
@@ -1548,12 +1529,16 @@ int api_backtest_query(struct http_request *rq, struct backtest *b, int *reply)
 	struct backtest_params p = {.kernel = hm ? hm->kernel : KDE_QUARTIC,
 	                            .bandwidth = hm ? hm->bandwidth : 0,
 	                            .date = http_arg(rq, "date")};
-	double train = 8, test = 1, step = 1, folds = 44;
+	long train = 8, test = 1, step = 1, folds = 44;
 	struct shift shift;
-	if (routes_number_arg(rq, "train_weeks", -1e6, 1e6, "a number of weeks", &train, reply) ||
-	    routes_number_arg(rq, "test_weeks", -1e6, 1e6, "a number of weeks", &test, reply) ||
-	    routes_number_arg(rq, "step_weeks", -1e6, 1e6, "a number of weeks", &step, reply) ||
-	    routes_number_arg(rq, "folds", -1e6, 1e6, "a number of folds", &folds, reply) ||
+	/* The core names the bounds; these only keep the numbers ints. */
+	if (routes_whole_arg(rq, "train_weeks", -1000000, 1000000, "a number of weeks", &train,
+	                     reply) ||
+	    routes_whole_arg(rq, "test_weeks", -1000000, 1000000, "a number of weeks", &test,
+	                     reply) ||
+	    routes_whole_arg(rq, "step_weeks", -1000000, 1000000, "a number of weeks", &step,
+	                     reply) ||
+	    routes_whole_arg(rq, "folds", -1000000, 1000000, "a number of folds", &folds, reply) ||
 	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &p.cell, reply) ||
 	    routes_number_arg(rq, "share", 0.0001, 1, "a share of the district's area", &p.share,
 	                      reply))

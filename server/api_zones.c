@@ -8,11 +8,13 @@
 
 #include "err.h"
 #include "log.h"
+#include "numtext.h"
 #include "routes.h"
 #include "timeparse.h"
 #include "zonecheck.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,9 +390,17 @@ static int if_match(struct http_request *rq, int *version, int *reply)
 		return 0;
 	if (strncmp(h, "W/", 2) == 0)
 		h += 2;
-	char extra;
-	if (sscanf(h, "\"%d\"%c", version, &extra) == 1 || sscanf(h, "%d%c", version, &extra) == 1)
-		return 0;
+	/* The ETag's number, quoted or not */
+	char text[32];
+	size_t n = strlen(h), quoted = n >= 2 && h[0] == '"' && h[n - 1] == '"';
+	long v;
+	if (n - 2 * quoted < sizeof text) {
+		snprintf(text, sizeof text, "%.*s", (int)(n - 2 * quoted), h + quoted);
+		if (numtext_whole("If-Match", text, 0, INT_MAX, "a zone version", &v) == 0) {
+			*version = (int)v;
+			return 0;
+		}
+	}
 	*reply = http_reply_error(rq, 400, "If-Match", "If-Match: '%s' is not a zone version", h);
 	return 1;
 }

@@ -10,12 +10,14 @@
 #include "err.h"
 #include "filteropts.h"
 #include "mbtiles.h"
+#include "numtext.h"
 #include "opts.h"
 #include "print.h"
 #include "render.h"
 #include "store.h"
 #include "tilemath.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -90,26 +92,29 @@ static int write_file(const char *path, const unsigned char *data, size_t len)
 
 static int parse_tile(const char *text, int *z, long *x, long *y)
 {
-	int len = 0;
-	if (sscanf(text, "%d/%ld/%ld%n", z, x, y, &len) != 3 || text[len])
-		return err_set(ERR_INVALID, "--tile '%s': expected Z/X/Y", text);
+	if (tile_parse(text, z, x, y) < 0)
+		return err_set(ERR_INVALID, "--tile %s", err_msg());
 	return 0;
 }
 
 static int parse_bbox(const char *text, double b[4])
 {
-	int len = 0;
-	if (sscanf(text, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2], &b[3], &len) != 4 || text[len])
+	if (numtext_list(text, ',', b, 4) < 0)
 		return err_set(ERR_INVALID, "--bbox '%s': expected minlon,minlat,maxlon,maxlat",
 		               text);
 	return 0;
 }
 
+/* The bounds keep w and h times --scale an int; the view refuses more. */
 static int parse_size(const char *text, int *w, int *h)
 {
-	int len = 0;
-	if (sscanf(text, "%dx%d%n", w, h, &len) != 2 || text[len])
-		return err_set(ERR_INVALID, "--size '%s': expected WIDTHxHEIGHT", text);
+	double v[2];
+	if (numtext_list(text, 'x', v, 2) < 0 || !(v[0] >= 1 && v[0] <= 16384) ||
+	    !(v[1] >= 1 && v[1] <= 16384) || v[0] != floor(v[0]) || v[1] != floor(v[1]))
+		return err_set(ERR_INVALID, "--size '%s': expected WIDTHxHEIGHT, 1 to 16384 each",
+		               text);
+	*w = (int)v[0];
+	*h = (int)v[1];
 	return 0;
 }
 
@@ -289,9 +294,10 @@ int cmd_print(int argc, char **argv)
 	    {"date", OPT_STRING, &date, "YYYY-MM-DD",
 	     "coverage, roster, backtest: the zones valid on this day", 0, 0, 0},
 	    BACKTESTOPTS_TABLE(&bo),
-	    {"visit", OPT_DOUBLE, &visit, "MINUTES", "roster: minutes of a visit (15)", 1, 600, 0},
-	    {"every", OPT_DOUBLE, &every, "MINUTES", "roster: minutes between visits (120)", 10,
-	     1440, 0},
+	    {"visit", OPT_DOUBLE, &visit, "MINUTES", "roster: minutes of a visit (15)",
+	     PRINT_MIN_VISIT, PRINT_MAX_VISIT, 0},
+	    {"every", OPT_DOUBLE, &every, "MINUTES", "roster: minutes between visits (120)",
+	     PRINT_MIN_EVERY, PRINT_MAX_EVERY, 0},
 	    {"mahalla", OPT_STRING, &mahalla, "CODE", "print this mahalla", 0, 0, 0},
 	    {"atlas", OPT_FLAG, &atlas, NULL, "district overview and one page per mahalla", 0, 0,
 	     0},
@@ -419,15 +425,16 @@ out:
 /* "11-16" or "14" into the zooms of an export. */
 static int parse_zooms(const char *text, int *minzoom, int *maxzoom)
 {
-	int len = 0;
-	if (sscanf(text, "%d-%d%n", minzoom, maxzoom, &len) != 2 || text[len]) {
-		len = 0;
-		if (sscanf(text, "%d%n", minzoom, &len) != 1 || text[len])
+	double z[2];
+	if (numtext_list(text, '-', z, 2) < 0) {
+		if (numtext_list(text, '-', z, 1) < 0)
 			return err_set(ERR_INVALID, "--zooms '%s': expected Z-Z, e.g. 11-16", text);
-		*maxzoom = *minzoom;
+		z[1] = z[0];
 	}
-	if (*minzoom < 0 || *maxzoom > TILE_MAX_ZOOM)
+	if (!(z[0] >= 0 && z[1] <= TILE_MAX_ZOOM) || z[0] != floor(z[0]) || z[1] != floor(z[1]))
 		return err_set(ERR_INVALID, "--zooms '%s': zooms are 0 to %d", text, TILE_MAX_ZOOM);
+	*minzoom = (int)z[0];
+	*maxzoom = (int)z[1];
 	if (*minzoom > *maxzoom)
 		return err_set(ERR_INVALID, "--zooms '%s': the first zoom is above the last", text);
 	return 0;

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "numtext.h"
 #include "opts.h"
 #include "routes.h"
 #include "store.h"
@@ -55,11 +56,10 @@ static int read_text(const char *path, char **out)
 static int parse_listen(const char *text, char *host, size_t n, int *port)
 {
 	const char *colon = strrchr(text, ':');
-	char *end;
+	long p;
 	if (!colon || colon == text || (size_t)(colon - text) >= n)
 		return err_set(ERR_INVALID, "--listen '%s': expected HOST:PORT", text);
-	long p = strtol(colon + 1, &end, 10);
-	if (end == colon + 1 || *end || p < 0 || p > 65535)
+	if (numtext_whole("--listen", colon + 1, 0, 65535, "a port", &p) < 0)
 		return err_set(ERR_INVALID, "--listen '%s': the port must be 0 to 65535", text);
 	snprintf(host, n, "%.*s", (int)(colon - text), text);
 	*port = (int)p;

@@ -64,9 +64,9 @@ int cmd_trends(int argc, char **argv)
 	const char *out = NULL, *format = "table", *style_path = POSBON_STYLE_DEFAULT;
 	struct filter_opts fo = {0};
 	struct trends_params p = {0};
-	double weeks = 0;
+	long weeks = 0;
 	const struct opt table[] = {
-	    {"weeks", OPT_DOUBLE, &weeks, "N",
+	    {"weeks", OPT_LONG, &weeks, "N",
 	     "weeks ending at --to or the latest offence (12; or the whole weeks from --from)",
 	     TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, 0},
 	    {"cell", OPT_DOUBLE, &p.cell, "METRES",
@@ -106,8 +106,6 @@ int cmd_trends(int argc, char **argv)
 	if (strcmp(format, "table") && strcmp(format, "json"))
 		return err_set(ERR_INVALID, "format: '%s' is not table or json", format);
 	p.weeks = (int)weeks;
-	if (weeks != p.weeks)
-		return err_set(ERR_INVALID, "weeks: %g is not a whole number of weeks", weeks);
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, fo.tz, &r)) < 0 ||

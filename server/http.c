@@ -17,6 +17,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <jansson.h>
 #include <math.h>
 #include <microhttpd.h>
@@ -91,6 +92,29 @@ static int queue(struct http_request *rq, unsigned status, struct MHD_Response *
 	return ok;
 }
 
+static enum MHD_Result find_non_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	const char **bad = cls;
+	(void)kind;
+	if (g_utf8_validate(key, -1, NULL) && (!value || g_utf8_validate(value, -1, NULL)))
+		return MHD_YES;
+	*bad = key;
+	return MHD_NO;
+}
+
+/* The path, or the first query argument, that is not UTF-8; NULL when all
+ * are. Handlers repeat them in JSON, which must be UTF-8 (jansson refuses
+ * anything else), so they are refused once for every route here. */
+static const char *non_utf8(struct http_request *rq)
+{
+	const char *bad = NULL;
+	if (!g_utf8_validate(rq->path, -1, NULL))
+		return "path";
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, find_non_utf8, &bad);
+	return bad;
+}
+
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...)
 {
@@ -120,50 +144,6 @@ int http_reply_shared(struct http_request *rq, unsigned status, const char *cont
 	int ok = queue(rq, status, r, content_type, len, ap);
 	va_end(ap);
 	return ok;
-}
-
-int http_reply_json(struct http_request *rq, unsigned status, const char *json)
-{
-	size_t len = strlen(json);
-	unsigned char *copy = malloc(len + 1);
-	if (!copy)
-		return MHD_NO;
-	memcpy(copy, json, len + 1);
-	return http_reply(rq, status, "application/json; charset=utf-8", copy, len, "Cache-Control",
-	                  "no-store", NULL);
-}
-
-int http_reply_value(struct http_request *rq, unsigned status, json_t *v)
-{
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-	json_decref(v);
-	if (!text)
-		return http_reply_error(rq, 500, NULL, "out of memory");
-	int rc = http_reply_json(rq, status, text);
-	free(text);
-	return rc;
-}
-
-int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
-                     ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (status >= 500)
-		log_msg(LOG_ERROR, rq->id, "%s %s: %s", rq->method, rq->path, msg);
-	if (rq->error_reply)
-		return rq->error_reply(rq, status, field, msg);
-	json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
-	if (o && field)
-		json_object_set_new(o, "field", json_string(field));
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	int rc = http_reply_json(rq, status, text ? text : "{\"error\":\"out of memory\"}");
-	free(text);
-	return rc;
 }
 
 int http_reply_file(struct http_request *rq, const char *path, const char *content_type,
@@ -356,6 +336,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return reply_too_big(s, &c->rq);
 	c->rq.body = c->body;
 	c->rq.body_len = c->len;
+	const char *bad = non_utf8(&c->rq);
+	if (bad)
+		return http_reply_error(&c->rq, 400, bad, "%s: not UTF-8 text", bad);
 	return c->route->handler(&c->rq);
 }
 

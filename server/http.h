@@ -12,6 +12,11 @@
  *
  * Threading: handlers run on the worker threads, several at once; the
  * http_request they get belongs to that call.
+ *
+ * http.c holds everything that touches libmicrohttpd; the JSON answers
+ * (http_reply_json, http_reply_value, http_reply_error) are in httpjson.c,
+ * written on http_reply() only, so that the fuzz targets' stand-in for
+ * http.c shares them.
  */
 #ifndef POSBON_HTTP_H
 #define POSBON_HTTP_H

@@ -1,9 +1,10 @@
 #include "opts.h"
 
 #include "err.h"
+#include "numtext.h"
 
-#include <errno.h>
-#include <math.h>
+#include <float.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,8 @@ void opts_help(FILE *f, const char *command, const char *usage, const char *summ
 
 static int set_value(const struct opt *o, const char *value)
 {
-	char *end;
+	char name[64];
+	snprintf(name, sizeof name, "--%s", o->name);
 	switch (o->type) {
 	case OPT_FLAG:
 		*(int *)o->target = 1;
@@ -42,25 +44,19 @@ static int set_value(const struct opt *o, const char *value)
 		*(const char **)o->target = value;
 		return 0;
 	case OPT_LONG: {
-		errno = 0;
-		long v = strtol(value, &end, 10);
-		if (errno || end == value || *end)
-			return err_set(ERR_INVALID, "--%s: '%s' is not a whole number", o->name,
-			               value);
-		if (o->min < o->max && (v < o->min || v > o->max))
-			return err_set(ERR_INVALID, "--%s: %ld is outside %g to %g", o->name, v,
-			               o->min, o->max);
+		long v;
+		if (numtext_whole(name, value, o->min < o->max ? (long)o->min : LONG_MIN,
+		                  o->min < o->max ? (long)o->max : LONG_MAX, "a whole number",
+		                  &v) < 0)
+			return ERR_INVALID;
 		*(long *)o->target = v;
 		return 0;
 	}
 	case OPT_DOUBLE: {
-		errno = 0;
-		double v = strtod(value, &end);
-		if (errno || end == value || *end || !isfinite(v))
-			return err_set(ERR_INVALID, "--%s: '%s' is not a number", o->name, value);
-		if (o->min < o->max && (v < o->min || v > o->max))
-			return err_set(ERR_INVALID, "--%s: %g is outside %g to %g", o->name, v,
-			               o->min, o->max);
+		double v;
+		if (numtext_parse(name, value, o->min < o->max ? o->min : -DBL_MAX,
+		                  o->min < o->max ? o->max : DBL_MAX, "a number", &v) < 0)
+			return ERR_INVALID;
 		*(double *)o->target = v;
 		return 0;
 	}

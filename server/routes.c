@@ -10,6 +10,7 @@
 #include "dosage.h"
 #include "err.h"
 #include "log.h"
+#include "numtext.h"
 #include "print.h"
 #include "shift.h"
 #include "store.h"
@@ -17,6 +18,7 @@
 #include "trends.h"
 #include "wms.h"
 
+#include <glib.h>
 #include <jansson.h>
 #include <math.h>
 #include <microhttpd.h>
@@ -75,21 +77,28 @@ static int get_health(struct http_request *rq)
 	return http_reply_value(rq, 200, o);
 }
 
+/* 0 when rc is, or 1 after answering 400 naming the argument with the
+ * message of the parse that failed. */
+static int refused_arg(struct http_request *rq, const char *name, int rc, int *reply)
+{
+	if (rc == 0)
+		return 0;
+	*reply = http_reply_error(rq, 400, name, "%s", err_msg());
+	return 1;
+}
+
 int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
                       const char *what, double *out, int *reply)
 {
 	const char *text = http_arg(rq, name);
-	char *end;
-	if (!text)
-		return 0;
-	double v = strtod(text, &end);
-	if (end == text || *end || !(v >= min && v <= max)) {
-		*reply = http_reply_error(rq, 400, name, "%s: '%s' is not %s from %g to %g", name,
-		                          text, what, min, max);
-		return 1;
-	}
-	*out = v;
-	return 0;
+	return text && refused_arg(rq, name, numtext_parse(name, text, min, max, what, out), reply);
+}
+
+int routes_whole_arg(struct http_request *rq, const char *name, long min, long max,
+                     const char *what, long *out, int *reply)
+{
+	const char *text = http_arg(rq, name);
+	return text && refused_arg(rq, name, numtext_whole(name, text, min, max, what, out), reply);
 }
 
 int routes_reply_error(struct http_request *rq)
@@ -135,7 +144,7 @@ int routes_plan(struct http_request *rq, const dataset *ds, struct render_reques
 {
 	struct render_plan *pl = &q->plan;
 	const char *hours = http_arg(rq, "shift"), *date = http_arg(rq, "date");
-	double visits = 0;
+	long visits = 0;
 	if (hours && http_arg(rq, "hours")) {
 		*reply = http_reply_error(rq, 400, "hours",
 		                          "hours: give either hours or a shift, not both");
@@ -168,7 +177,7 @@ int routes_plan(struct http_request *rq, const dataset *ds, struct render_reques
 	    ((q->layers & RENDER_PLANNING) &&
 	     routes_number_arg(rq, "cell", 1, 1000, "a number of metres", &pl->cell, reply)) ||
 	    routes_number_arg(rq, "target", 0.1, 600, "a number of minutes", &pl->target, reply) ||
-	    routes_number_arg(rq, "visits", 1, 100, "a number of visits", &visits, reply))
+	    routes_whole_arg(rq, "visits", 1, 100, "a number of visits", &visits, reply))
 		return 1;
 	pl->visits = (int)visits;
 	if (q->layers & RENDER_DOSAGE)
@@ -178,20 +187,15 @@ int routes_plan(struct http_request *rq, const dataset *ds, struct render_reques
 
 int routes_trends(struct http_request *rq, struct render_request *q, int *reply)
 {
-	double weeks = 0;
-	if (routes_number_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks",
-	                      &weeks, reply) ||
+	long weeks = 0;
+	if (routes_whole_arg(rq, "weeks", TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, "a number of weeks",
+	                     &weeks, reply) ||
 	    routes_number_arg(rq, "cell", 1, 100000, "a cell size in metres", &q->trends.cell,
 	                      reply) ||
 	    routes_number_arg(rq, "band", 1, 1e7, "a distance band in metres", &q->trends.band,
 	                      reply))
 		return 1;
 	q->trends.weeks = (int)weeks;
-	if (weeks != q->trends.weeks) {
-		*reply = http_reply_error(rq, 400, "weeks",
-		                          "weeks: %g is not a whole number of weeks", weeks);
-		return 1;
-	}
 	/* Checked here, not only by trends_run(): a tile draws a refused
 	 * analysis as empty, and this one is the caller's mistake. */
 	if (q->trends.weeks && q->filter.from != STORE_NO_TIME) {
@@ -215,6 +219,9 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
 	const char *host = http_header(rq, "Host");
 	char url[512];
+	/* It goes into JSON, which must be UTF-8. */
+	if (host && !g_utf8_validate(host, -1, NULL))
+		return http_reply_error(rq, 400, "Host", "Host: not UTF-8 text");
 	const char *query = "";
 	snprintf(url, sizeof url, "http://%s/tiles/%s/{z}/{x}/{y}.png%s", host ? host : "localhost",
 	         layers, query);
@@ -247,7 +254,9 @@ static int get_tile(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	const char *rest = rq->path + strlen("/tiles/");
-	char layers[128];
+	char layers[128], zxy[64];
+	int z;
+	long x, y;
 	size_t n = strcspn(rest, "/");
 	if (n == 0 || n >= sizeof layers)
 		return http_reply_error(rq, 404, "layers", "no layers in %s", rq->path);
@@ -259,30 +268,25 @@ static int get_tile(struct http_request *rq)
 		}
 		return http_reply_error(rq, 404, NULL, "expected /tiles/LAYERS/Z/X/Y.png");
 	}
-	/* Parsed by hand: with libquadmath's printf hooks loaded, every
+	/* Copied by hand: with libquadmath's printf hooks loaded, every
 	 * printf-family call takes glibc's slow path, and this is the hot one. */
 	memcpy(layers, rest, n);
 	layers[n] = '\0';
-	long zxy[3];
-	const char *tail = rest + n;
-	for (int i = 0; i < 3 && tail; i++) {
-		char *end = NULL;
-		if (*tail == '/')
-			zxy[i] = strtol(tail + 1, &end, 10);
-		tail = end && end != tail + 1 ? end : NULL;
-	}
-	if (!tail || zxy[0] < 0 || zxy[0] > 99)
+	/* Z/X/Y, then the format */
+	const char *tail = rest + n + 1 + strcspn(rest + n + 1, ".@");
+	size_t zn = (size_t)(tail - rest - n - 1);
+	if (zn >= sizeof zxy)
 		return http_reply_error(rq, 404, "z/x/y", "expected /tiles/%s/Z/X/Y.png", layers);
+	memcpy(zxy, rest + n + 1, zn);
+	zxy[zn] = '\0';
 	int scale = strcmp(tail, "@2x.png") == 0 ? 2 : strcmp(tail, ".png") == 0 ? 1 : 0;
 	if (!scale)
 		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%.63s'",
 		                        tail);
-	int z = (int)zxy[0];
-	long x = zxy[1], y = zxy[2];
 	struct render_request q = {0};
 	if (render_layers_parse(layers, &q.layers) < 0)
 		return http_reply_error(rq, 404, "layers", "%s", err_msg());
-	if (view_for_tile(z, x, y, 256 * scale, &q.view) < 0)
+	if (tile_parse(zxy, &z, &x, &y) < 0 || view_for_tile(z, x, y, 256 * scale, &q.view) < 0)
 		return http_reply_error(rq, 404, "z/x/y", "%s", err_msg());
 	int reply;
 	if (routes_filter(rq, renderer_dataset(app->r), &q, &reply) ||
@@ -336,7 +340,8 @@ static int get_print(struct http_request *rq)
 	struct print_result res;
 	struct backtest bt = {0};
 	struct shift shift;
-	double scale = 0, dpi = 0, hotspots = 5, visit = 0, every = 0;
+	double scale = 0, dpi = 0, visit = 0, every = 0;
+	long hotspots = 5;
 	int reply, rc;
 	size_t stem = dot ? (size_t)(dot - rest) : 0;
 	if (dot && !slash && stem == strlen("coverage") && strncmp(rest, "coverage", stem) == 0) {
@@ -388,9 +393,11 @@ static int get_print(struct http_request *rq)
 	                      "a number of the scale's denominator", &scale, &reply) ||
 	    routes_number_arg(rq, "dpi", PRINT_MIN_DPI, PRINT_MAX_DPI, "a number of dots per inch",
 	                      &dpi, &reply) ||
-	    routes_number_arg(rq, "hotspots", 0, 20, "a number of hotspots", &hotspots, &reply) ||
-	    routes_number_arg(rq, "visit", 1, 600, "a number of minutes", &visit, &reply) ||
-	    routes_number_arg(rq, "every", 10, 1440, "a number of minutes", &every, &reply) ||
+	    routes_whole_arg(rq, "hotspots", 0, 20, "a number of hotspots", &hotspots, &reply) ||
+	    routes_number_arg(rq, "visit", PRINT_MIN_VISIT, PRINT_MAX_VISIT, "a number of minutes",
+	                      &visit, &reply) ||
+	    routes_number_arg(rq, "every", PRINT_MIN_EVERY, PRINT_MAX_EVERY, "a number of minutes",
+	                      &every, &reply) ||
 	    routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
 		return reply;
 	if (q.kind != PRINT_AREA) {

@@ -47,6 +47,10 @@ store *routes_store(struct app *app);
 int routes_number_arg(struct http_request *rq, const char *name, double min, double max,
                       const char *what, double *out, int *reply);
 
+/* The same for a whole number from min to max. */
+int routes_whole_arg(struct http_request *rq, const char *name, long min, long max,
+                     const char *what, long *out, int *reply);
+
 /* Answers the core's last error: 400 naming the field its message starts
  * with ("share: ...") when it is bad input (ERR_INVALID), else 500. */
 int routes_reply_error(struct http_request *rq);

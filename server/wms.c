@@ -9,6 +9,7 @@
 #include "api.h"
 #include "api_zones.h"
 #include "err.h"
+#include "numtext.h"
 #include "print.h"
 #include "routes.h"
 #include "tilemath.h"
@@ -184,17 +185,15 @@ static int int_arg(struct http_request *rq, const char *name, const char *code, 
                    int *out, int *reply)
 {
 	const char *text = http_arg(rq, name);
-	char *end;
+	long v;
 	if (!text && *out >= min)
 		return 0;
 	if (!text || !*text) {
 		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
 		return 1;
 	}
-	long v = strtol(text, &end, 10);
-	if (*end || end == text || v < min || v > max) {
-		*reply = exception(rq, code, "%s: '%s' is not a whole number from %d to %d", name,
-		                   text, min, max);
+	if (numtext_whole(name, text, min, max, "a whole number", &v) < 0) {
+		*reply = exception(rq, code, "%s", err_msg());
 		return 1;
 	}
 	*out = (int)v;
@@ -234,6 +233,17 @@ static int styles_arg(struct http_request *rq, const char *name, int *reply)
 	return 0;
 }
 
+/* The core's refusal of a box ("bbox: ...", or a projection's) as an
+ * exception naming BBOX. */
+static int bbox_exception(struct http_request *rq, int lat_first)
+{
+	const char *msg = err_msg();
+	if (strncmp(msg, "bbox: ", 6) == 0)
+		msg += 6;
+	return exception(rq, "InvalidParameterValue", "BBOX: %s%s", msg,
+	                 lat_first ? " (EPSG:4326 in WMS 1.3.0 is latitude first)" : "");
+}
+
 /* What GetMap and GetFeatureInfo share: the layers, styles, frame, box,
  * size and posbon's filters. 0, or 1 after answering. */
 static int map_request(struct http_request *rq, int v111, struct render_request *q,
@@ -243,7 +253,7 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	const dataset *ds = renderer_dataset(app->r);
 	const char *bbox = http_arg(rq, "BBOX");
 	double merc[4], b[4];
-	int utm_epsg, len = 0;
+	int utm_epsg;
 	struct crs crs;
 	district_extent(app->r, merc, &utm_epsg);
 	if (layers_arg(rq, "LAYERS", &q->layers, reply) || styles_arg(rq, "STYLES", reply))
@@ -254,11 +264,10 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 		*reply = exception(rq, "MissingParameterValue", "BBOX: missing");
 		return 1;
 	}
-	if (sscanf(bbox, "%lf,%lf,%lf,%lf%n", &b[0], &b[1], &b[2], &b[3], &len) != 4 || bbox[len] ||
-	    !(b[0] < b[2] && b[1] < b[3])) {
+	if (numtext_list(bbox, ',', b, 4) < 0 || !(b[0] < b[2] && b[1] < b[3])) {
 		*reply = exception(rq, "InvalidParameterValue",
-		                   "BBOX: '%s' is not minx,miny,maxx,maxy with each minimum below "
-		                   "its maximum",
+		                   "BBOX: '%s' is not minx,miny,maxx,maxy, four finite numbers "
+		                   "with each minimum below its maximum",
 		                   bbox);
 		return 1;
 	}
@@ -266,17 +275,13 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	*t = (struct warp_target){.frame = crs.frame,
 	                          .epsg = crs.epsg,
 	                          .box = {b[swap], b[!swap], b[2 + swap], b[2 + !swap]}};
-	if (crs.frame == WARP_LONLAT &&
-	    !(t->box[0] >= -180 && t->box[2] <= 180 && t->box[1] >= -90 && t->box[3] <= 90)) {
-		*reply =
-		    exception(rq, "InvalidParameterValue",
-		              "BBOX: '%s' lies beyond the longitudes and latitudes there are%s",
-		              bbox, swap ? " (EPSG:4326 in WMS 1.3.0 is latitude first)" : "");
-		return 1;
-	}
 	if (int_arg(rq, "WIDTH", "InvalidParameterValue", 1, MAX_SIZE, &t->width, reply) ||
 	    int_arg(rq, "HEIGHT", "InvalidParameterValue", 1, MAX_SIZE, &t->height, reply))
 		return 1;
+	if (warp_check(t) < 0) {
+		*reply = bbox_exception(rq, swap);
+		return 1;
+	}
 	const char *exc = http_arg(rq, "EXCEPTIONS");
 	if (exc && strcasecmp(exc, "XML") != 0 && strcmp(exc, "application/vnd.ogc.se_xml") != 0 &&
 	    strcmp(exc, "text/xml") != 0) {
@@ -340,7 +345,7 @@ static int get_map(struct http_request *rq, int v111)
 	size_t picture_len;
 	if (warp_picture(app->r, &q, &t, jpeg ? WARP_JPEG : WARP_PNG, &picture, &picture_len) < 0)
 		return err_last() == ERR_INVALID || err_last() == ERR_PROJ
-		           ? exception(rq, "InvalidParameterValue", "BBOX: %s", err_msg())
+		           ? bbox_exception(rq, 0)
 		           : http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
 	return http_reply(rq, 200, jpeg ? "image/jpeg" : "image/png", picture, picture_len,
 	                  "Cache-Control", "private, max-age=10", NULL);
@@ -588,7 +593,7 @@ static int get_feature_info(struct http_request *rq, int v111)
 	double py[5] = {j + 0.5, j + 0.5 - TOLERANCE, j + 0.5 - TOLERANCE, j + 0.5 + TOLERANCE,
 	                j + 0.5 + TOLERANCE};
 	if (warp_to_merc(&t, px, py, 5) < 0)
-		return exception(rq, "InvalidParameterValue", "BBOX: %s", err_msg());
+		return bbox_exception(rq, 0);
 	struct near nr = {.x = px[0],
 	                  .y = py[0],
 	                  .box = {fmin(px[1], px[3]), fmin(py[3], py[4]), fmax(px[2], px[4]),
@@ -647,7 +652,6 @@ static int get_legend_graphic(struct http_request *rq)
 	struct print_legend_request q = {0};
 	struct render_request rr = {0};
 	struct print_legend out;
-	char *end;
 	int reply;
 	if (layers_arg(rq, "LAYER", &q.layer, &reply) || styles_arg(rq, "STYLE", &reply))
 		return reply;
@@ -667,11 +671,9 @@ static int get_legend_graphic(struct http_request *rq)
 	/* SCALE is the map's denominator: the boundaries are drawn as wide as
 	 * at the Web Mercator zoom of that scale (0.28 mm pixels). */
 	if (scale) {
-		double d = strtod(scale, &end);
-		if (*end || end == scale || !(d >= 1 && d <= 1e9))
-			return exception(rq, "InvalidParameterValue",
-			                 "SCALE: '%s' is not a scale denominator from 1 to 1e9",
-			                 scale);
+		double d;
+		if (numtext_parse("SCALE", scale, 1, 1e9, "a scale denominator", &d) < 0)
+			return exception(rq, "InvalidParameterValue", "%s", err_msg());
 		q.zoom = fmax(1, log2(559082264.028 / d));
 	}
 	if ((http_arg(rq, "WIDTH") &&

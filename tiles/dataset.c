@@ -16,6 +16,7 @@
 #include "dataset.h"
 
 #include "err.h"
+#include "numtext.h"
 #include "strmap.h"
 #include "tilemath.h"
 #include "timeparse.h"
@@ -708,12 +709,10 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 		f->weekdays = (uint8_t)days;
 	}
 	if (t->span_limit && *t->span_limit) {
-		char *end;
-		long h = strtol(t->span_limit, &end, 10);
-		if (*end || end == t->span_limit || h < 0 || h * 60 >= DATASET_SPAN_CAP)
-			return err_set(ERR_INVALID,
-			               "span_limit: '%s' is not a whole number of hours, 0 to %d",
-			               t->span_limit, (DATASET_SPAN_CAP - 1) / 60);
+		long h;
+		if ((rc = numtext_whole("span_limit", t->span_limit, 0, (DATASET_SPAN_CAP - 1) / 60,
+		                        "a whole number of hours", &h)) < 0)
+			return rc;
 		f->span_limit = (int)h * 60;
 	}
 	if (t->categories && *t->categories &&

@@ -2394,6 +2394,12 @@ static int check_request(const struct print_request *q)
 		               PRINT_MAX_DPI);
 	if (q->hotspots > MAX_HOTSPOTS)
 		return err_set(ERR_INVALID, "hotspots: at most %d", MAX_HOTSPOTS);
+	if (q->visit != 0 && !(q->visit >= PRINT_MIN_VISIT && q->visit <= PRINT_MAX_VISIT))
+		return err_set(ERR_INVALID, "visit: %g minutes is outside %d .. %d", q->visit,
+		               PRINT_MIN_VISIT, PRINT_MAX_VISIT);
+	if (q->every != 0 && !(q->every >= PRINT_MIN_EVERY && q->every <= PRINT_MAX_EVERY))
+		return err_set(ERR_INVALID, "every: %g minutes is outside %d .. %d", q->every,
+		               PRINT_MIN_EVERY, PRINT_MAX_EVERY);
 	return 0;
 }
 

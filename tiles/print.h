@@ -64,6 +64,10 @@ enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
 #define PRINT_DEFAULT_DPI 200 /* the heatmap raster in a PDF */
 #define PRINT_MIN_SCALE   500
 #define PRINT_MAX_SCALE   2000000
+#define PRINT_MIN_VISIT   1 /* minutes of a roster's visit */
+#define PRINT_MAX_VISIT   600
+#define PRINT_MIN_EVERY   10 /* minutes between a roster's visits */
+#define PRINT_MAX_EVERY   1440
 
 struct print_request {
 	enum print_kind kind;

@@ -7,6 +7,7 @@
 #include "tilemath.h"
 
 #include "err.h"
+#include "numtext.h"
 
 #include <math.h>
 
@@ -32,6 +33,23 @@ int tile_check(int z, long x, long y)
 		return err_set(ERR_INVALID, "tile: y %ld is outside 0..%ld at zoom %d", y, n - 1,
 		               z);
 	return 0;
+}
+
+int tile_parse(const char *text, int *z, long *x, long *y)
+{
+	double v[3];
+	if (numtext_list(text, '/', v, 3) < 0)
+		return err_set(ERR_INVALID, "tile: '%s' is not Z/X/Y", text);
+	/* Whole and in range before they are converted. */
+	for (int k = 0; k < 3; k++)
+		if (!(v[k] >= 0 && v[k] < 1L << TILE_MAX_ZOOM) || v[k] != floor(v[k]))
+			return err_set(ERR_INVALID,
+			               "tile: '%s' is not Z/X/Y in whole numbers 0 to %ld", text,
+			               (1L << TILE_MAX_ZOOM) - 1);
+	*z = (int)v[0];
+	*x = (long)v[1];
+	*y = (long)v[2];
+	return tile_check(*z, *x, *y);
 }
 
 int tile_check_size(int tile_px)

@@ -49,6 +49,10 @@ struct tile_range {
  * message naming the bad value and its allowed range. */
 int tile_check(int z, long x, long y);
 
+/* Reads text, the whole of it, as a tile's address "Z/X/Y" that
+ * tile_check() accepts. 0, or ERR_INVALID naming the tile. */
+int tile_parse(const char *text, int *z, long *x, long *y);
+
 /* 0 when tile_px is 1..TILE_MAX_SIZE, otherwise ERR_INVALID naming it. */
 int tile_check_size(int tile_px);
 

@@ -14,6 +14,11 @@
 #ifndef POSBON_VIEW_H
 #define POSBON_VIEW_H
 
+/* Frame units per device pixel of a view_for_merc() view: a position as
+ * far out as the world's other side stays in an int's pixels. */
+#define VIEW_MIN_RES 1e-2
+#define VIEW_MAX_RES 1e7
+
 struct view {
 	double x0, y0;     /* frame coordinates of the image's top-left corner */
 	double res;        /* frame units per device pixel */

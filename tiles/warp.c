@@ -21,11 +21,43 @@
  * density's grid limit (kde.h), the pixels of a 4096 x 4096 target. */
 #define PAD            2
 #define MAX_SRC_PIXELS (4096.0 * 4096.0)
+#define MAX_METRES     1e8  /* of the origin, in Web Mercator or UTM: five worlds */
+#define MIN_EXTENT     1e-9 /* of a box's coordinates' size, for the pixels' sake */
+
+int warp_check(const struct warp_target *t)
+{
+	const double *b = t->box;
+	double reach = t->frame == WARP_LONLAT ? 180 : MAX_METRES;
+	if (t->width < 1 || t->width > WARP_MAX_SIZE)
+		return err_set(ERR_INVALID, "width: %d is not 1 to %d pixels", t->width,
+		               WARP_MAX_SIZE);
+	if (t->height < 1 || t->height > WARP_MAX_SIZE)
+		return err_set(ERR_INVALID, "height: %d is not 1 to %d pixels", t->height,
+		               WARP_MAX_SIZE);
+	for (int k = 0; k < 4; k++)
+		if (!(fabs(b[k]) <= (t->frame == WARP_LONLAT && k % 2 ? 90 : reach)))
+			return err_set(
+			    ERR_INVALID, "bbox: %g,%g,%g,%g lies beyond %s", b[0], b[1], b[2], b[3],
+			    t->frame == WARP_LONLAT ? "the longitudes and latitudes there are"
+			                            : "1e8 metres of the origin");
+	for (int k = 0; k < 2; k++) {
+		double size = fmax(1, fmax(fabs(b[k]), fabs(b[k + 2])));
+		if (!(b[k + 2] - b[k] >= MIN_EXTENT * size))
+			return err_set(ERR_INVALID,
+			               "bbox: %.17g,%.17g,%.17g,%.17g has no extent %s; each "
+			               "minimum must be below its maximum",
+			               b[0], b[1], b[2], b[3],
+			               k ? "north to south" : "west to east");
+	}
+	return 0;
+}
 
 int warp_to_merc(const struct warp_target *t, double *x, double *y, size_t n)
 {
 	double sx = (t->box[2] - t->box[0]) / t->width, sy = (t->box[3] - t->box[1]) / t->height;
-	int rc = 0;
+	int rc = warp_check(t);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		x[i] = t->box[0] + x[i] * sx;
 		y[i] = t->box[3] - y[i] * sy;
@@ -108,11 +140,20 @@ static int source_view(const struct warp_target *t, const double *nx, const doub
 		b[3] = fmax(b[3], ny[k]);
 	}
 	double res = fmin((b[2] - b[0]) / t->width, (b[3] - b[1]) / t->height);
+	/* A box beyond Web Mercator's latitudes is a line there. */
+	if (!(res > 0))
+		return err_set(ERR_INVALID, "bbox: no extent in Web Mercator, which ends at "
+		                            "latitude 85.05 north and south");
 	double area = ((b[2] - b[0]) / res + 2 * PAD + 1) * ((b[3] - b[1]) / res + 2 * PAD + 1);
 	if (area > MAX_SRC_PIXELS)
 		res *= sqrt(area / MAX_SRC_PIXELS) * 1.01; /* the padding does not shrink */
-	int w = (int)ceil((b[2] - b[0]) / res) + 2 * PAD,
-	    h = (int)ceil((b[3] - b[1]) / res) + 2 * PAD;
+	double fw = ceil((b[2] - b[0]) / res) + 2 * PAD, fh = ceil((b[3] - b[1]) / res) + 2 * PAD;
+	if (!(fw <= WARP_MAX_SIZE && fh <= WARP_MAX_SIZE))
+		return err_set(ERR_INVALID,
+		               "bbox: a box this much wider than high (or higher than wide) "
+		               "takes a picture of %.0f x %.0f pixels in Web Mercator",
+		               fw, fh);
+	int w = (int)fw, h = (int)fh;
 	return view_for_merc(b[0] - PAD * res, b[3] - h * res + PAD * res, b[0] + (w - PAD) * res,
 	                     b[3] + PAD * res, w, h, 1, v);
 }
@@ -167,7 +208,9 @@ int warp_picture(renderer *r, const struct render_request *q, const struct warp_
 {
 	struct render_request rq = *q;
 	cairo_surface_t *img = NULL;
-	int rc;
+	int rc = warp_check(t);
+	if (rc < 0)
+		return rc;
 	if (!square_merc(t))
 		rc = warped_image(r, &rq, t, &img);
 	else if ((rc = view_for_merc(t->box[0], t->box[1], t->box[2], t->box[3], t->width,

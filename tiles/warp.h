@@ -38,17 +38,30 @@ struct warp_target {
 	unsigned background; /* 0xRRGGBB */
 };
 
+/* The most pixels a side of a target (as view.h's views). */
+#define WARP_MAX_SIZE 16384
+
+/* Whether t can be drawn: a size of 1 to WARP_MAX_SIZE pixels a side, and a
+ * box of finite numbers, each minimum below its maximum by at least a
+ * billionth of the coordinates' size, within the longitudes and latitudes
+ * there are (WARP_LONLAT) or 1e8 metres of the origin. 0, or ERR_INVALID
+ * with a message naming "bbox", "width" or "height". */
+int warp_check(const struct warp_target *t);
+
 /* Maps n target pixel positions (x right, y down from the top-left corner;
  * i + 0.5 is the centre of column i) in place to Web Mercator metres.
- * ERR_PROJ when a UTM position has no lon/lat, ERR_INVALID when a position
- * lies beyond the longitudes and latitudes there are. */
+ * ERR_PROJ when a UTM position has no lon/lat, ERR_INVALID when t is
+ * refused by warp_check() or a position lies beyond the longitudes and
+ * latitudes there are. */
 int warp_to_merc(const struct warp_target *t, double *x, double *y, size_t n);
 
 enum warp_format { WARP_PNG, WARP_JPEG };
 
 /* Draws the layers of q (its view is replaced by t's) as a picture of t's
  * size in format (JPEG: on t's background, opaque or not, as JPEG has no
- * alpha): *out is a new buffer of *len bytes; free(). */
+ * alpha): *out is a new buffer of *len bytes; free(). ERR_INVALID for a
+ * target warp_check() refuses, or a box with no extent in Web Mercator
+ * (beyond its latitudes). */
 int warp_picture(renderer *r, const struct render_request *q, const struct warp_target *t,
                  enum warp_format format, unsigned char **out, size_t *len);
 

@@ -2,7 +2,7 @@
  * fakehttp: the request side keeps what libmicrohttpd would have parsed;
  * the reply side checks what http.c's callers promise (one answer, a
  * status, data the reply takes over, JSON that is JSON) and frees it.
- * Error messages are not checked: encoding them is http.c's part.
+ * The JSON answers and errors are server/httpjson.c's own, on top of these.
  */
 #include "fakehttp.h"
 
@@ -130,43 +130,42 @@ static int answered(struct http_request *rq, unsigned status, size_t len)
 	return 1; /* MHD_YES */
 }
 
-int http_reply(struct http_request *rq, unsigned status, const char *content_type,
-               unsigned char *data, size_t len, ...)
+/* Aborts with what was wrong: an assert would not print the text. */
+static void refuse(const char *what, const unsigned char *text, size_t len)
+{
+	fprintf(stderr, "fakehttp: %s: %.*s\n", what, (int)len, (const char *)text);
+	abort();
+}
+
+/* The JSON answers (server/httpjson.c) come here too: what says it is JSON
+ * must parse. */
+static void check_body(const char *content_type, const unsigned char *data, size_t len)
 {
 	assert(content_type);
 	assert(data || len == 0);
+	if (strncmp(content_type, "application/json", 16) != 0)
+		return;
+	json_error_t e;
+	json_t *v = json_loadb((const char *)data, len, JSON_DECODE_ANY, &e);
+	if (!v)
+		refuse("the answer is not JSON", data, len);
+	json_decref(v);
+}
+
+int http_reply(struct http_request *rq, unsigned status, const char *content_type,
+               unsigned char *data, size_t len, ...)
+{
+	check_body(content_type, data, len);
 	free(data);
 	return answered(rq, status, len);
 }
 
-/* Aborts with what was wrong: an assert would not print the text. */
-static void refuse(const char *what, const char *text)
+int http_reply_shared(struct http_request *rq, unsigned status, const char *content_type,
+                      const void *data, size_t len, void (*release)(void *cls), void *cls, ...)
 {
-	fprintf(stderr, "fakehttp: %s: %s\n", what, text);
-	abort();
-}
-
-int http_reply_json(struct http_request *rq, unsigned status, const char *json)
-{
-	json_error_t e;
-	json_t *v = json_loads(json, JSON_DECODE_ANY, &e);
-	if (!v)
-		refuse("the answer is not JSON", json);
-	json_decref(v);
-	return answered(rq, status, strlen(json));
-}
-
-int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
-                     ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (rq->error_reply)
-		return rq->error_reply(rq, status, field, msg);
-	return answered(rq, status, strlen(msg));
+	check_body(content_type, data, len);
+	release(cls);
+	return answered(rq, status, len);
 }
 
 int http_reply_file(struct http_request *rq, const char *path, const char *content_type,

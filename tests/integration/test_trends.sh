@@ -98,7 +98,7 @@ bad() { # expected exit 2 and message for the options given
 	set -e
 	check_true "trends $* exits 2: $want" '[ "$rc" -eq 2 ] && echo "$err" | grep -q "$want"'
 }
-bad "weeks: .* outside 4 to 104" --weeks 2
+bad "weeks: .* from 4 to 104" --weeks 2
 bad "weeks: give the number of weeks or the period's start" --weeks 8 --from 2026-01-01
 bad "from: the period holds 1 whole weeks" --from 2026-06-20 --to 2026-06-30
 bad "to: .2026-06-01. is before from" --from 2026-06-20 --to 2026-06-01

@@ -136,12 +136,48 @@ static void test_background(void **state)
 	cairo_surface_destroy(img);
 }
 
+/* Targets no picture can be drawn for are refused before any pixel
+ * arithmetic: infinite, inside-out, thinner than doubles resolve, beyond
+ * the world or Web Mercator's latitudes, or sized out of range. */
+static void test_degenerate_targets(void **state)
+{
+	struct testutil_rendered *f = *state;
+	struct render_request q = {.layers = RENDER_HEATMAP | RENDER_MAHALLAS};
+	dataset_filter_all(&q.filter);
+	/* Refused by warp_check(), so by warp_to_merc() too. */
+	static const struct warp_target bad[] = {
+	    {WARP_MERCATOR, 3857, {-INFINITY, -INFINITY, INFINITY, INFINITY}, 64, 64, 0, 0},
+	    {WARP_MERCATOR, 3857, {NAN, 0, 1, 1}, 64, 64, 0, 0},
+	    {WARP_MERCATOR, 3857, {-1e300, -1e300, 1e300, 1e300}, 64, 64, 0, 0},
+	    {WARP_MERCATOR, 3857, {7712180, 5058337, 7712180 + 1e-6, 5058338}, 64, 64, 0, 0},
+	    {WARP_LONLAT, 4326, {69.2, 41.2, 69.3, 41.20000000000001}, 64, 64, 0, 0},
+	    {WARP_LONLAT, 4326, {69.3, 41.2, 69.2, 41.3}, 64, 64, 0, 0},
+	    {WARP_UTM, 32642, {300000, 4000000, 301000, 4001000}, 0, 30, 0, 0},
+	    {WARP_UTM, 32642, {300000, 4000000, 301000, 4001000}, 40, WARP_MAX_SIZE + 1, 0, 0},
+	    /* Only a picture cannot be drawn: beyond Web Mercator's latitudes,
+	     * and finer than a centimetre a pixel. */
+	    {WARP_LONLAT, 4326, {69.2, 86, 69.3, 90}, 64, 64, 0, 0},
+	    {WARP_MERCATOR, 3857, {7712180, 5058337, 7712180.5, 5058337.5}, 64, 64, 0, 0},
+	};
+	size_t n_checked = sizeof bad / sizeof *bad - 2;
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+		unsigned char *png = NULL;
+		size_t len = 0;
+		double x = 0, y = 0;
+		assert_int_equal(warp_picture(f->r, &q, &bad[k], WARP_PNG, &png, &len),
+		                 ERR_INVALID);
+		assert_null(png);
+		assert_int_equal(warp_to_merc(&bad[k], &x, &y, 1), k < n_checked ? ERR_INVALID : 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_to_merc),
 	    cmocka_unit_test(test_mercator),
 	    cmocka_unit_test(test_background),
+	    cmocka_unit_test(test_degenerate_targets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
