@@ -95,7 +95,7 @@ struct app *fuzzutil_app(void)
 	app.db_path = db_path;
 	atomic_init(&app.ingested, 0);
 	if (cache_open(&co, &app.cache) < 0 || tz_open("Asia/Tashkent", &app.zone) < 0 ||
-	    events_new(&app.events) < 0 ||
+	    events_new(16, &app.events) < 0 ||
 	    renderer_open(owner, POSBON_FUZZ_STYLE, NULL, &app.r) < 0 || routes_init(&app) < 0)
 		die("app");
 	return &app;
