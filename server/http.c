@@ -246,9 +246,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		                        s->o.max_body);
 	c->rq.body = c->body;
 	c->rq.body_len = c->len;
-	const char *bad = non_utf8(&c->rq);
-	if (bad)
-		return http_reply_error(&c->rq, 400, bad, "%s: not UTF-8 text", bad);
 	int path_known = 0;
 	for (const struct http_route *r = s->o.routes; r->method; r++) {
 		if (!route_matches(r->prefix, url))
@@ -264,6 +261,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (denied)
 			return http_reply_error(&c->rq, 403, "authorization", "%s may not %s %s",
 			                        c->rq.who, method, url);
+		const char *bad = non_utf8(&c->rq);
+		if (bad)
+			return http_reply_error(&c->rq, 400, bad, "%s: not UTF-8 text", bad);
 		return r->handler(&c->rq);
 	}
 	if (path_known)

@@ -265,8 +265,11 @@ static int get_tile(struct http_request *rq)
 	}
 	snprintf(layers, sizeof layers, "%.*s", (int)n, rest);
 	/* Z/X/Y, then the format */
-	const char *tail = rest + n + 1 + strcspn(rest + n + 1, ".@");
-	snprintf(zxy, sizeof zxy, "%.*s", (int)(tail - rest - n - 1), rest + n + 1);
+	size_t k = strcspn(rest + n + 1, ".@");
+	const char *tail = rest + n + 1 + k;
+	if (k >= sizeof zxy)
+		return http_reply_error(rq, 404, "z/x/y", "expected /tiles/%s/Z/X/Y.png", layers);
+	snprintf(zxy, sizeof zxy, "%.*s", (int)k, rest + n + 1);
 	int scale = strcmp(tail, "@2x.png") == 0 ? 2 : strcmp(tail, ".png") == 0 ? 1 : 0;
 	if (!scale)
 		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%s'",
