@@ -2,11 +2,14 @@
 JOBS    ?= $(shell nproc)
 BUILD   ?= build
 TESTBLD ?= build-test
+FUZZBLD ?= build-fuzz
+# Seconds each fuzz target runs in `make fuzz` (`make test` gives each 20).
+FUZZ_SECONDS ?= 300
 DB      ?= var/posbon.sqlite
 # npm ci writes this file last, so it is as new as the installed packages.
 NPM_STAMP = node_modules/.package-lock.json
 
-.PHONY: run test deps deps-test build build-test sample bench clean
+.PHONY: run test fuzz deps deps-test build build-test sample bench clean
 
 run: build $(NPM_STAMP) $(DB)
 	$(BUILD)/posbon info $(DB)
@@ -20,6 +23,13 @@ test: deps-test build-test $(NPM_STAMP)
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
+	FUZZ_SECONDS=20 FUZZ_BUILD=$(FUZZBLD) JOBS=$(JOBS) tests/fuzz/run.sh
+
+# The fuzz targets of tests/fuzz for longer (FUZZ_SECONDS each); fails
+# without clang and libFuzzer.
+fuzz: deps-test
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD=$(FUZZBLD) JOBS=$(JOBS) FUZZ_REQUIRED=1 \
+		FUZZ_KEEP=1 tests/fuzz/run.sh
 
 deps:
 	@scripts/install-deps.sh build
@@ -55,4 +65,4 @@ bench: build
 	bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(TESTBLD)
+	rm -rf $(BUILD) $(TESTBLD) $(FUZZBLD)

@@ -14,6 +14,9 @@
 #                   nginx serving the same files from disk (wrk on loopback)
 #   serve-uncached  posbon serve rendering every heatmap tile, z 13-16, on the
 #                   generated offences (wrk), with a /healthz probe alongside
+#   soak            60 s at 256 connections of cached tiles, then of tiles never
+#                   asked before (varying bandwidth and period): errors, p99,
+#                   posbon's RSS every second against its cache budgets
 #   ingest          offences per second through POST /api/offences: single
 #                   Features (wrk, and one client in sequence), batches of 1000
 #   live-latency    from POST of an offence to its heatmap tile with a new ETag
@@ -36,7 +39,7 @@ POSBON=$BUILD/posbon
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 N=${POSBON_BENCH_OFFENCES:-1000000}
 DATA=${POSBON_BENCH_DATA:-$HERE/../shared/data}
-SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached ingest live-latency print gistar mbtiles}
+SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached soak ingest live-latency print gistar mbtiles}
 TILES_NYC=${POSBON_BENCH_TILES:-40}   # tiles per zoom, NYC shootings
 TILES_GEN=${POSBON_BENCH_TILES_GEN:-20} # tiles per zoom, generated offences (up to seconds each)
 MS_DRAWS=${POSBON_BENCH_MS_DRAWS:-40} # map2img -c N
@@ -377,7 +380,7 @@ WRK_TILES=$HERE/bench/wrk_tiles.lua
 WRK_INGEST=$HERE/bench/wrk_ingest.lua
 CORES=$(nproc)
 
-if want serve-cached || want serve-uncached || want ingest || want live-latency; then
+if want serve-cached || want serve-uncached || want soak || want ingest || want live-latency; then
 	for tool in wrk curl python3; do
 		command -v "$tool" >/dev/null 2>&1 || {
 			echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2
@@ -626,7 +629,7 @@ sqlite3_step|of which running it
 sqlite3_finalize|of which freeing the statement
 get_tile|the tile route: parse, filter, ETag, cache
 render_etag|of which the ETag (changes near the tile)
-cache_fetch|of which the memory cache: lookup and a copy of the PNG
+cache_fetch|of which the memory cache: lookup and a reference to the PNG (no copy)
 log_access|the access line: fprintf and fflush, a write(2) per request
 __libc_sendmsg|sending the answer (the kernel's loopback TCP included)
 __libc_recv|reading requests
@@ -703,6 +706,75 @@ if want serve-uncached; then
 		END { for (z = 0; z <= 22; z++) if (n[z]) {
 			k = n[z]; printf "| %d | %d | %.1f | %.1f | %.1f | %.1f |\n", z, k, v[z, int(k * 0.5 + 0.999999)],
 				v[z, int(k * 0.9 + 0.999999)], v[z, k], b[z] / k / 1024 } }'
+	serve_stop
+fi
+
+# ---------------------------------------------------------------------------
+# soak: one daemon with both cache tiers on small budgets, asked for
+# POSBON_BENCH_SOAK_SECONDS (60) at POSBON_BENCH_SOAK_CONNECTIONS (256) for
+# the same 50 cached tiles, then as long for heatmap tiles never asked
+# before (z 13-16 over the district, each round of the 399 at a bandwidth
+# and a first day of its own, so each tile is rendered, kept in memory and
+# written to disk, and the tiers evict all along). posbon's resident memory
+# (VmRSS) is sampled every second; the goal is RSS under the start's plus
+# the memory budget plus the fixed overhead docs/benchmarks.md states.
+SOAK_SECONDS=${POSBON_BENCH_SOAK_SECONDS:-60}
+SOAK_CONNECTIONS=${POSBON_BENCH_SOAK_CONNECTIONS:-256}
+SOAK_CACHE_MB=${POSBON_BENCH_SOAK_CACHE_MB:-64}
+SOAK_DISK_MB=${POSBON_BENCH_SOAK_DISK_MB:-64}
+if want soak; then
+	"$POSBON" sample "$W/soak.sqlite" --offences 20000 --end 2026-11-25 --seed 7 >/dev/null
+	VS=$("$POSBON" token add "$W/soak.sqlite" --role viewer --name bench)
+	serve_start "$W/soak.sqlite" soak --cache-dir "$W/soak-tiles" --cache-mb "$SOAK_CACHE_MB" \
+		--cache-disk-mb "$SOAK_DISK_MB"
+	$CLIENT tiles "$SURL" "$VS" heatmap+mahallas 13-15 --max 50 --fill zooms --around centre \
+		>"$W/soak-cached.txt"
+	$CLIENT tiles "$SURL" "$VS" heatmap 13-16 --rounds 999 \
+		--query 'bandwidth=150.{k}&from=2025-{n}' | awk -F'from=2025-' '{
+			printf "%sfrom=2025-%02d-%02d\n", $1, int($2 / 28) % 12 + 1, $2 % 28 + 1 }' >"$W/soak-uncached.txt"
+	while read -r p; do curl -sf -o /dev/null -H "Authorization: Bearer $VS" "$SURL$p"; done <"$W/soak-cached.txt"
+	rss() { awk '/^VmRSS/ { print $2 }' "/proc/$SPID/status"; }
+	rss0=$(rss)
+	(
+		t=0
+		while kill -0 "$SPID" 2>/dev/null; do
+			echo "$t $(rss)"
+			t=$((t + 1))
+			sleep 1
+		done
+	) >"$W/soak-rss.txt" 2>/dev/null &
+	sampler=$!
+	l0=$(load)
+	run_wrk "$W/soak_cached" "$SPID" -- -t2 -c"$SOAK_CONNECTIONS" -d"${SOAK_SECONDS}s" --timeout 10s --latency \
+		-s "$WRK_TILES" "$SURL" -- "$W/soak-cached.txt" "$VS" cycle
+	mid=$(wc -l <"$W/soak-rss.txt")
+	run_wrk "$W/soak_uncached" "$SPID" -- -t2 -c"$SOAK_CONNECTIONS" -d"${SOAK_SECONDS}s" --timeout 10s --latency \
+		-s "$WRK_TILES" "$SURL" -- "$W/soak-uncached.txt" "$VS" split 2
+	curl -s -H "Authorization: Bearer $VS" "$SURL/metrics" >"$W/soak-metrics.txt"
+	kill "$sampler" 2>/dev/null || true
+	wait "$sampler" 2>/dev/null || true
+	mval() { awk -v m="$1" '$1 == m { print $2 }' "$W/soak-metrics.txt"; }
+	du_mib=$(du -sm "$W/soak-tiles" | cut -f1)
+	echo
+	echo "Soak: $SOAK_SECONDS s of cached tiles, then $SOAK_SECONDS s of tiles never asked before, $SOAK_CONNECTIONS connections, the sample district (20 000 offences), $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo "command: posbon serve soak.sqlite --threads $CORES --cache-mb $SOAK_CACHE_MB --cache-disk-mb $SOAK_DISK_MB; wrk -t2 -c$SOAK_CONNECTIONS -d${SOAK_SECONDS}s --timeout 10s --latency -s bench/wrk_tiles.lua URL -- tiles.txt TOKEN cycle (50 cached heatmap+mahallas tiles) | split 2 (heatmap z 13-16, bandwidth 150.000 to 150.998 m each round, and a first day in 2025 of its own each tile)"
+	echo
+	echo "| phase | requests | requests/s | p50 ms | p99 ms | max ms | errors | non-2xx | RSS MiB at end of phase |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for ph in cached uncached; do
+		f=$W/soak_$ph
+		[ "$ph" = cached ] && at=$mid || at=$(wc -l <"$W/soak-rss.txt")
+		echo "| $ph | $(wv requests "$f") | $(wv rps "$f") | $(wv p50_ms "$f") | $(wv p99_ms "$f") | $(wv max_ms "$f") | $(($(wv connect "$f") + $(wv read "$f") + $(wv write "$f") + $(wv timeout "$f"))) | $(wv status "$f") | $(awk -v n="$at" 'NR == n { printf "%.0f", $2 / 1024 }' "$W/soak-rss.txt") |"
+	done
+	echo
+	awk -v r0="$rss0" -v b="$SOAK_CACHE_MB" '{ if ($2 > max) { max = $2; at = $1 } }
+		END { printf "RSS: %.0f MiB after start and warm-up, at most %.0f MiB (second %d), %.0f MiB at the end: %.0f MiB over the start with a memory budget of %d MiB\n",
+			r0 / 1024, max / 1024, at, $2 / 1024, (max - r0) / 1024, b }' "$W/soak-rss.txt"
+	echo "cache at the end: memory $(mval 'posbon_tile_cache_bytes{tier="memory"}') bytes in $(mval 'posbon_tile_cache_tiles{tier="memory"}') tiles (budget $((SOAK_CACHE_MB << 20))), disk $(mval 'posbon_tile_cache_bytes{tier="disk"}') bytes in $(mval 'posbon_tile_cache_tiles{tier="disk"}') files (budget $((SOAK_DISK_MB << 20)); du -sm of the folder: $du_mib MiB), evicted $(mval 'posbon_tile_cache_evictions_total{tier="memory"}') from memory and $(mval 'posbon_tile_cache_evictions_total{tier="disk"}') from disk, $(mval posbon_tiles_rendered_total) tiles rendered"
+	echo
+	echo "RSS every 10 s (MiB; the uncached phase starts at second $mid):"
+	echo
+	awk 'NR % 10 == 1 { printf "%s%d s %.0f", sep, $1, $2 / 1024; sep = " · " } END { print "" }' "$W/soak-rss.txt"
 	serve_stop
 fi
 

@@ -14,6 +14,8 @@
 #include "import.h"
 
 #include "err.h"
+#include "fieldguess.h"
+#include "ringfix.h"
 #include "strmap.h"
 #include "zonecheck.h"
 
@@ -31,17 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Targets of each layer with the source names guessed for them. Guesses are
- * compared after folding case and dropping everything but letters and digits
- * ("OCCUR_DATE" matches "occurdate"). */
-struct target {
-	const char *name;
-	const char *guesses[12];
-};
+/* Targets of each layer with the source names guessed for them. */
+enum { MAX_TARGETS = FIELDGUESS_MAX_TARGETS };
 
-enum { MAX_TARGETS = 20 };
-
-static const struct target area_targets[] = {
+static const struct fieldguess_target area_targets[] = {
     {"code", {"code", "pcode", "adm2pcode", "districtcode", "mahallacode", "id", "precinct"}},
     {"name_uz", {"nameuz", "adm2uz", "adm1uz", "nomi", "name"}},
     {"name_ru", {"nameru", "adm2ru", "adm1ru", "nazvanie"}},
@@ -53,12 +48,14 @@ static const struct target area_targets[] = {
     {NULL, {NULL}},
 };
 
-static const struct target offence_targets[] = {
+static const struct fieldguess_target offence_targets[] = {
     {"id", {"externalid", "id", "incidentkey", "crimeid", "caseid", "uuid", "cmplntnum"}},
     {"date",
      {"date", "occurdate", "occurreddate", "incidentdate", "datetime", "occurredat", "month",
       "cmplntfrdt", "sana"}},
-    {"time", {"time", "occurtime", "occurredtime", "incidenttime", "cmplntfrtm", "vaqt"}},
+    {"time",
+     {"time", "occurtime", "occurredtime", "incidenttime", "cmplntfrtm", "vaqt", "datetime",
+      "timestamp", "hour", "soat"}},
     {"from", {"occurredfrom", "datefrom", "from"}},
     {"to", {"occurredto", "dateto", "to"}},
     {"reported", {"reportedat", "reportdate", "rptdt", "reported"}},
@@ -74,7 +71,7 @@ static const struct target offence_targets[] = {
     {NULL, {NULL}},
 };
 
-static const struct target zone_targets[] = {
+static const struct fieldguess_target zone_targets[] = {
     {"id", {"externalid", "id", "zoneid", "sector"}},
     {"name", {"name", "zonename", "nomi", "sector"}},
     {"valid_from", {"validfrom", "from", "start"}},
@@ -88,7 +85,7 @@ static const struct target zone_targets[] = {
     {NULL, {NULL}},
 };
 
-static const struct target track_targets[] = {
+static const struct fieldguess_target track_targets[] = {
     {"id", {"trackid", "track", "trksegid", "externalid", "id"}},
     {"unit", {"unit", "unitid", "vehicle", "callsign", "name"}},
     {"service", {"service", "xizmat"}},
@@ -100,7 +97,7 @@ static const struct target track_targets[] = {
     {NULL, {NULL}},
 };
 
-static const struct target *const layer_targets[] = {
+static const struct fieldguess_target *const layer_targets[] = {
     [IMPORT_DISTRICTS] = area_targets,   [IMPORT_MAHALLAS] = area_targets,
     [IMPORT_OFFENCES] = offence_targets, [IMPORT_ZONES] = zone_targets,
     [IMPORT_TRACKS] = track_targets,
@@ -131,7 +128,7 @@ const char *import_targets(enum import_layer layer, char *buf, size_t n)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (const struct target *t = layer_targets[layer]; t->name && used < n; t++)
+	for (const struct fieldguess_target *t = layer_targets[layer]; t->name && used < n; t++)
 		used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", t->name);
 	return buf;
 }
@@ -151,10 +148,12 @@ struct importer {
 	GDALDatasetH ds;
 	OGRLayerH layer;
 	OGRFeatureDefnH defn;
-	const struct target *targets;
-	int field_of[MAX_TARGETS]; /* source field index per target, -1 for none */
+	const struct fieldguess_target *targets;
+	struct fieldguess_map map; /* source field index per target, -1 for none */
 	int n_fields;
-	int coords_from_fields; /* x/y columns instead of the feature geometry */
+	int coords_from_fields;          /* x/y columns instead of the feature geometry */
+	struct fieldguess_sample sample; /* the first rows */
+	long no_time, no_place;          /* offences that would lose either */
 	OGRSpatialReferenceH src_srs, wgs84;
 	OGRCoordinateTransformationH ct;
 	tz *zone;
@@ -185,20 +184,7 @@ struct track_fix {
 
 static int target_index(const struct importer *im, const char *name)
 {
-	for (int i = 0; im->targets[i].name; i++)
-		if (strcmp(im->targets[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-/* Lower-case letters and digits only, for comparing field names. */
-static void fold_name(const char *in, char *out, size_t n)
-{
-	size_t j = 0;
-	for (; *in && j + 1 < n; in++)
-		if (isalnum((unsigned char)*in))
-			out[j++] = (char)tolower((unsigned char)*in);
-	out[j] = '\0';
+	return fieldguess_target(im->targets, name);
 }
 
 /* A code from a free-text value: lower-case ASCII words joined by '_', other
@@ -221,14 +207,6 @@ static void slugify(const char *in, char *out, size_t n)
 	out[j] = '\0';
 }
 
-static int is_empty_value(const char *v)
-{
-	while (*v == ' ' || *v == '\t')
-		v++;
-	return !*v || strcmp(v, "(null)") == 0 || strcasecmp(v, "null") == 0 ||
-	       strcmp(v, "N/A") == 0 || strcmp(v, "NA") == 0;
-}
-
 /* The current feature's value of target name, or NULL when unmapped/empty. */
 static const char *val(const struct importer *im, const char *name)
 {
@@ -239,18 +217,14 @@ static const char *val(const struct importer *im, const char *name)
 static int copy_values(struct importer *im, OGRFeatureH f)
 {
 	for (int t = 0; im->targets[t].name; t++) {
-		int fi = im->field_of[t];
+		int fi = im->map.col[t];
 		if (fi < 0 || !OGR_F_IsFieldSetAndNotNull(f, fi)) {
 			if (im->vals[t])
 				im->vals[t][0] = '\0';
 			continue;
 		}
-		const char *v = OGR_F_GetFieldAsString(f, fi);
-		while (*v == ' ' || *v == '\t')
-			v++;
-		size_t len = strlen(v);
-		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r'))
-			len--;
+		size_t len;
+		const char *v = fieldguess_trim(OGR_F_GetFieldAsString(f, fi), &len);
 		if (len + 1 > im->val_caps[t]) {
 			char *b = realloc(im->vals[t], len + 64);
 			if (!b)
@@ -260,7 +234,7 @@ static int copy_values(struct importer *im, OGRFeatureH f)
 		}
 		memcpy(im->vals[t], v, len);
 		im->vals[t][len] = '\0';
-		if (is_empty_value(im->vals[t]))
+		if (fieldguess_is_empty(im->vals[t]))
 			im->vals[t][0] = '\0';
 	}
 	return 0;
@@ -316,13 +290,10 @@ static int note_row(struct importer *im, const char *reason, const char *example
 
 static int map_fields(struct importer *im)
 {
-	int n = OGR_FD_GetFieldCount(im->defn);
-	char folded[128], want[128];
-	size_t used = 0;
 	char buf[1024];
 
 	for (int t = 0; t < MAX_TARGETS; t++)
-		im->field_of[t] = -1;
+		im->map.col[t] = -1;
 	for (size_t i = 0; i < im->o->n_fields; i++) {
 		const struct import_field *fm = &im->o->fields[i];
 		int t = target_index(im, fm->target);
@@ -335,48 +306,32 @@ static int map_fields(struct importer *im)
 		if (fi < 0)
 			return err_set(ERR_INVALID, "--field %s=%s: %s has no column '%s'",
 			               fm->target, fm->source, im->o->path, fm->source);
-		im->field_of[t] = fi;
+		im->map.col[t] = fi;
+		im->map.how[t] = "--field";
 		if (strcmp(fm->target, "x") == 0 || strcmp(fm->target, "y") == 0)
 			im->coords_from_fields = 1;
 	}
-	/* Guess the rest: the first guess that names an unused column wins. */
-	for (int t = 0; im->targets[t].name; t++) {
-		if (im->field_of[t] >= 0)
-			continue;
-		for (int g = 0; im->targets[t].guesses[g] && im->field_of[t] < 0; g++) {
-			fold_name(im->targets[t].guesses[g], want, sizeof want);
-			for (int fi = 0; fi < n; fi++) {
-				fold_name(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(im->defn, fi)),
-				          folded, sizeof folded);
-				int taken = 0;
-				for (int u = 0; im->targets[u].name; u++)
-					taken |= im->field_of[u] == fi &&
-					         strcmp(im->targets[u].name, "name_uz") != 0 &&
-					         strcmp(im->targets[u].name, "name_en") != 0;
-				if (!taken && strcmp(folded, want) == 0) {
-					im->field_of[t] = fi;
-					break;
-				}
-			}
-		}
-	}
+	fieldguess_by_name(im->targets, im->defn, &im->map);
 	int xt = target_index(im, "x"), yt = target_index(im, "y");
 	if (xt >= 0 && !im->coords_from_fields && OGR_L_GetGeomType(im->layer) == wkbNone &&
-	    im->field_of[xt] >= 0 && im->field_of[yt] >= 0)
+	    im->map.col[xt] >= 0 && im->map.col[yt] >= 0)
 		im->coords_from_fields = 1;
-	if (xt >= 0 && (im->field_of[xt] >= 0) != (im->field_of[yt] >= 0) && im->coords_from_fields)
+	if (xt >= 0 && (im->map.col[xt] >= 0) != (im->map.col[yt] >= 0) && im->coords_from_fields)
 		return err_set(ERR_INVALID,
 		               "%s: both x and y columns are needed (--field x=COL "
 		               "--field y=COL)",
 		               im->o->path);
-	buf[0] = '\0';
-	for (int t = 0; im->targets[t].name && used < sizeof buf; t++) {
-		if (im->field_of[t] < 0)
-			continue;
-		used += (size_t)snprintf(
-		    buf + used, sizeof buf - used, "%s%s=%s", used ? ", " : "", im->targets[t].name,
-		    OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(im->defn, im->field_of[t])));
-	}
+	int rc = fieldguess_sample_read(im->layer, FIELDGUESS_ROWS, &im->sample);
+	if (rc == 0 && im->o->layer == IMPORT_OFFENCES)
+		rc = fieldguess_when(&im->sample, im->zone, im->o->date_order, im->targets,
+		                     &im->map);
+	if (rc == 0)
+		rc = fieldguess_previews(&im->sample, im->zone, im->o->date_order, im->targets,
+		                         &im->map, im->defn, &im->rep->previews,
+		                         &im->rep->n_previews);
+	if (rc < 0)
+		return rc;
+	fieldguess_mapping_text(im->rep->previews, im->rep->n_previews, buf, sizeof buf);
 	im->rep->mapping = strdup(buf);
 	return im->rep->mapping ? 0 : err_set(ERR_NOMEM, "import: out of memory");
 }
@@ -508,7 +463,35 @@ static int feature_point(struct importer *im, OGRFeatureH f, int *has, double *x
 	return rc;
 }
 
-/* The feature's polygon as a new ISO WKB MultiPolygon in EPSG:4326 (free). */
+/* A boundary drawn as lines (in longitude/latitude) as a MultiPolygon in *g,
+ * reported; lines that do not close are skipped and reported (*g NULL). */
+static int close_lines(struct importer *im, OGRGeometryH *g)
+{
+	OGRGeometryH poly;
+	double gap;
+	char reason[100], note[100];
+	int rc = ringfix_close(*g, RINGFIX_TOLERANCE_M, &poly, &gap);
+	OGR_G_DestroyGeometry(*g);
+	*g = poly;
+	if (rc == ERR_GEOMETRY) {
+		im->rep->skipped++;
+		return note_row(im, "boundary line not closed", err_msg(), 1);
+	}
+	if (rc < 0)
+		return rc;
+	im->rep->closed_lines++;
+	if (gap == 0)
+		return note_row(im, "repaired: boundary line (its ends met) made a polygon", NULL,
+		                0);
+	snprintf(reason, sizeof reason,
+	         "repaired: boundary line closed across a gap of at most %g m",
+	         RINGFIX_TOLERANCE_M);
+	snprintf(note, sizeof note, "the ends were %.2f m apart", gap);
+	return note_row(im, reason, note, 0);
+}
+
+/* The feature's polygon as a new ISO WKB MultiPolygon in EPSG:4326 (free).
+ * *wkb stays NULL for a feature skipped and reported. */
 static int feature_polygon(struct importer *im, OGRFeatureH f, unsigned char **wkb, size_t *len)
 {
 	OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -517,14 +500,9 @@ static int feature_polygon(struct importer *im, OGRFeatureH f, unsigned char **w
 	if (!g || OGR_G_IsEmpty(g))
 		return row_error(im, ERR_GEOMETRY, "no geometry", "feature has no geometry");
 	OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
-	g = OGR_G_ForceToMultiPolygon(OGR_G_Clone(g));
-	if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPolygon || OGR_G_IsEmpty(g)) {
-		rc = row_error(im, ERR_GEOMETRY, "geometry is not a polygon",
-		               "geometry is a %s, not a polygon", OGRGeometryTypeToName(type));
-		goto out;
-	}
+	if (!(g = OGR_G_Clone(g)))
+		return err_set(ERR_NOMEM, "import: out of memory");
 	OGR_G_FlattenTo2D(g);
-	OGR_G_CloseRings(g);
 	if (im->ct && OGR_G_Transform(g, im->ct) != OGRERR_NONE) {
 		rc = row_error(im, ERR_PROJ, "coordinates outside the CRS",
 		               "polygon could not be transformed to longitude/latitude");
@@ -535,6 +513,18 @@ static int feature_polygon(struct importer *im, OGRFeatureH f, unsigned char **w
 	if ((rc = check_lonlat(im, env.MinX, env.MinY, env.MinX, env.MinY)) < 0 ||
 	    (rc = check_lonlat(im, env.MaxX, env.MaxY, env.MaxX, env.MaxY)) < 0)
 		goto out;
+	if (type == wkbLineString || type == wkbMultiLineString) {
+		if ((rc = close_lines(im, &g)) < 0 || !g)
+			goto out;
+	} else {
+		g = OGR_G_ForceToMultiPolygon(g);
+	}
+	if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPolygon || OGR_G_IsEmpty(g)) {
+		rc = row_error(im, ERR_GEOMETRY, "geometry is not a polygon",
+		               "geometry is a %s, not a polygon", OGRGeometryTypeToName(type));
+		goto out;
+	}
+	OGR_G_CloseRings(g);
 	*len = (size_t)OGR_G_WkbSize(g);
 	if (!(*wkb = malloc(*len))) {
 		rc = err_set(ERR_NOMEM, "import: out of memory");
@@ -777,7 +767,7 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	if (val(im, "households") &&
 	    (rc = parse_long(im, "households", val(im, "households"), &households)) < 0)
 		return rc;
-	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0)
+	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0 || !wkb)
 		return rc;
 	struct store_area a = {
 	    .code = code,
@@ -819,6 +809,7 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		if ((rc = note_row(im, "no coordinates and no mahalla code", NULL, 1)) < 0)
 			return rc;
 		im->rep->skipped++;
+		im->no_place++;
 		return 0;
 	}
 	if (!has_point) {
@@ -848,6 +839,8 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 			return rc;
 	} else if ((rc = note_row(im, "no date: stored with an unknown time", NULL, 0)) < 0) {
 		return rc;
+	} else {
+		im->no_time++;
 	}
 	if (val(im, "reported") &&
 	    (rc = parse_time_fields(im, val(im, "reported"), NULL, "reported", &reported)) < 0)
@@ -928,6 +921,9 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 		start = 0;
 	if ((rc = parse_weekdays(im, val(im, "weekdays"), &weekdays)) < 0)
 		return rc;
+	/* Before the services: a skipped zone must not create any. */
+	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0 || !wkb)
+		return rc;
 	/* "ppx;youth" with units "PPX-1;Y-2" is a joint patrol. */
 	if (val(im, "service")) {
 		services_copy = strdup(val(im, "service"));
@@ -960,8 +956,6 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 				unit = strtok_r(NULL, ";", &un_save);
 		}
 	}
-	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0)
-		goto out;
 	struct store_zone z = {
 	    .external_id = id,
 	    .name = name,
@@ -1293,6 +1287,34 @@ static int import_feature(struct importer *im, OGRFeatureH f)
 	return err_set(ERR_INVALID, "unknown layer");
 }
 
+/* Refuses offences whose mapping loses most rows' time or place (import.h). */
+static int check_losses(struct importer *im)
+{
+	const struct import_report *r = im->rep;
+	char columns[700];
+	fieldguess_columns(im->defn, columns, sizeof columns);
+	if (2 * im->no_time > r->read)
+		return err_set(ERR_INVALID,
+		               "%s: %ld of %ld %ss have no date, so they would be stored with an "
+		               "unknown time (fields: %s; the file's columns: %s). Map the column "
+		               "of dates (or of dates with times) with --field date=COLUMN, and a "
+		               "separate time of day with --field time=COLUMN; --dry-run shows the "
+		               "mapping with sample values",
+		               im->o->path, im->no_time, r->read, r->row_word,
+		               *r->mapping ? r->mapping : "none", columns);
+	if (2 * im->no_place > r->read)
+		return err_set(
+		    ERR_INVALID,
+		    "%s: %ld of %ld %ss have no coordinates and no mahalla code, so they "
+		    "would be skipped (fields: %s; the file's columns: %s). Map the "
+		    "coordinate columns with --field x=COLUMN --field y=COLUMN (and --srs "
+		    "for projected ones), or the mahalla code with --field "
+		    "mahalla=COLUMN; --dry-run shows the mapping with sample values",
+		    im->o->path, im->no_place, r->read, r->row_word,
+		    *r->mapping ? r->mapping : "none", columns);
+	return 0;
+}
+
 /* The audit row of a finished import, with its figures as JSON. */
 static int audit_import(struct importer *im)
 {
@@ -1320,6 +1342,7 @@ static void importer_cleanup(struct importer *im)
 	free(im->gpx_names);
 	for (int t = 0; t < MAX_TARGETS; t++)
 		free(im->vals[t]);
+	fieldguess_sample_free(&im->sample);
 	resolver_free(&im->categories);
 	resolver_free(&im->services);
 	strmap_free(im->ids);
@@ -1422,8 +1445,14 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	}
 	if (o->progress)
 		o->progress(o->progress_ctx, rep->read, rep->read);
-	if (o->layer == IMPORT_OFFENCES && (rc = store_bulk_end(st)) < 0)
+	if (o->layer == IMPORT_OFFENCES &&
+	    ((rc = check_losses(&im)) < 0 || (rc = store_bulk_end(st)) < 0))
 		goto out;
+	if (o->dry_run) {
+		store_rollback(st);
+		in_txn = 0;
+		goto out;
+	}
 	if ((rc = audit_import(&im)) < 0 || (rc = store_commit(st)) < 0)
 		goto out;
 	in_txn = 0;
@@ -1448,6 +1477,7 @@ void import_report_free(struct import_report *rep)
 		free(rep->reasons[i].example);
 	}
 	free(rep->reasons);
+	fieldguess_previews_free(rep->previews, rep->n_previews);
 	free(rep->layer_name);
 	free(rep->crs);
 	free(rep->mapping);

@@ -19,6 +19,7 @@
 #ifndef POSBON_IMPORT_H
 #define POSBON_IMPORT_H
 
+#include "fieldguess.h"
 #include "store.h"
 #include "timeparse.h"
 
@@ -56,6 +57,7 @@ struct import_options {
 	const char *source; /* id namespace for rows without an id; NULL: file name */
 	const char *actor;  /* who imports, for the audit row; NULL: "import" */
 	int skip_bad;       /* skip bad rows instead of rolling the file back */
+	int dry_run;        /* read and check everything, fill the report, store nothing */
 	const char *unit;   /* tracks: the unit of every fix and line, overriding the file */
 	/* Called now and then with rows read and the total (-1 when unknown). */
 	void (*progress)(void *ctx, long done, long total);
@@ -76,6 +78,7 @@ struct import_reason {
 struct import_report {
 	long read, inserted, updated, unchanged, skipped;
 	long repaired;        /* invalid polygons repaired by MakeValid */
+	long closed_lines;    /* boundaries drawn as lines, closed into polygons */
 	long outside;         /* offence points in no mahalla */
 	long by_mahalla_code; /* offences without a point, counted in their mahalla */
 	long repeated_ids;    /* rows whose id repeated an earlier row's */
@@ -85,13 +88,23 @@ struct import_report {
 	char *layer_name;     /* the OGR layer read */
 	char *crs;            /* the CRS the coordinates were read in */
 	char *mapping;        /* "target=SOURCE, ..." as used */
+	struct fieldguess_preview *previews; /* per mapped field with sample values */
+	size_t n_previews;
 	struct import_reason *reasons;
 	size_t n_reasons;
 };
 
 /* Imports o->path into st. Fills rep (free with import_report_free(), also
  * after a failure: it tells how far the import came). On failure nothing of
- * the file is stored and err_msg() names the file, row and field. */
+ * the file is stored and err_msg() names the file, row and field.
+ *
+ * Offences: when more than half of the rows read would be stored without a
+ * time (no date) or skipped without a place (no coordinates and no mahalla
+ * code), the mapping is wrong far more often than the file: the import fails
+ * with ERR_INVALID naming the file, the count, the mapping and the columns.
+ * With o->dry_run the whole file is read and checked in a transaction that
+ * is rolled back: the report and the return code are those of the import,
+ * and nothing is written. */
 int import_run(store *st, const struct import_options *o, struct import_report *rep);
 
 void import_report_free(struct import_report *rep);

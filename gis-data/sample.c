@@ -226,6 +226,7 @@ void sample_defaults(struct sample_options *o)
 	o->offences = 20000;
 	o->mahallas = 40;
 	o->days = 365;
+	o->now = (int64_t)time(NULL);
 	sample_end_day(NULL, &o->end_day);
 }
 
@@ -573,6 +574,7 @@ struct gen {
 	GEOSWKBWriter *writer;
 	char geos_msg[256];
 	int64_t start; /* UTC seconds of 00:00 local of the first day */
+	int64_t end;   /* nothing lies at or after it: see period_end() */
 	struct area district;
 	struct mahalla *mahallas;
 	double *mahalla_pick; /* running sums of population */
@@ -982,12 +984,20 @@ static void make_days(struct gen *g)
 	cumulate(g->day_pick, (size_t)g->o->days);
 }
 
-/* A time in the period: a day by weight, an hour from the profile, a minute. */
+/* A time in the period: a day by weight, an hour from the profile, a minute.
+ * A time not yet come on the last day is drawn again: the day's past hours
+ * keep their share and nothing lies in the future (check_options() leaves
+ * at least a day before the end, so the loop ends). */
 static int64_t draw_time(struct gen *g, enum profile profile)
 {
-	size_t day = pick_cumulated(&g->rng, g->day_pick, (size_t)g->o->days);
-	size_t hour = pick(&g->rng, hour_profiles[profile], 24);
-	return g->start + (int64_t)day * DAY + (int64_t)hour * 3600 + rng_below(&g->rng, 60) * 60;
+	int64_t t;
+	do {
+		size_t day = pick_cumulated(&g->rng, g->day_pick, (size_t)g->o->days);
+		size_t hour = pick(&g->rng, hour_profiles[profile], 24);
+		t = g->start + (int64_t)day * DAY + (int64_t)hour * 3600 +
+		    rng_below(&g->rng, 60) * 60;
+	} while (t >= g->end);
+	return t;
 }
 
 /* A new offence around a place, on a road or at home; address-only records
@@ -1026,7 +1036,7 @@ static int draw_repeat(struct gen *g, const struct rec *before, long n, struct r
 	const struct rec *e = &before[rng_below(&g->rng, n)];
 	int64_t later = 60 * (int64_t)rng_range(&g->rng, 1 * 1440, 14 * 1440);
 	double d = 200 * sqrt(rng_uniform(&g->rng)), dir = rng_range(&g->rng, 0, 2 * PI);
-	if (e->where != AT_POINT || e->t + later >= g->o->end_day)
+	if (e->where != AT_POINT || e->t + later >= g->end)
 		return 0;
 	r->at = e->at;
 	r->cat = e->cat;
@@ -1086,11 +1096,13 @@ static int put_offence(struct gen *g, const struct rec *r, long i)
 	if (r->cat == C_BURGLARY && rng_chance(&g->rng, SHARE_BURGLARY_SPAN)) {
 		int64_t to = r->t + 60 * (int64_t)rng_range(&g->rng, 60, 480);
 		o.precision = PREC_SPAN;
-		o.occurred_to = to < g->o->end_day ? to : g->o->end_day - 60;
+		o.occurred_to = to < g->end ? to : g->end - 60;
 	}
 	o.reported_at = o.occurred_to + 60 * (5 + (int64_t)rng_exponential(&g->rng, 45));
+	if (o.reported_at > g->end)
+		o.reported_at = g->end;
 	o.service = c->service2 && rng_chance(&g->rng, c->share2) ? c->service2 : c->service;
-	int64_t age = g->o->end_day - r->t;
+	int64_t age = g->end - r->t;
 	int age_class = age < 3 * DAY ? 0 : age < 30 * DAY ? 1 : 2;
 	o.status = statuses[pick(&g->rng, status_by_age[age_class], 4)];
 	if (o.has_point) {
@@ -1277,7 +1289,7 @@ static int make_tracks(struct gen *g)
 				if (to <= from)
 					to += DAY;
 				if (!(a->weekdays & (1u << weekday(local_day(midnight)))) ||
-				    to > g->o->end_day)
+				    to > g->end)
 					continue;
 				size_t n = patrol_walk(g, z, a->service, from, to);
 				struct store_put_info info;
@@ -1306,6 +1318,14 @@ static int zone_count(void)
 	return n;
 }
 
+/* The end of the generated period: the end of its last day, or the present
+ * minute when that day has not ended yet. */
+static int64_t period_end(const struct sample_options *o)
+{
+	int64_t now = o->now - o->now % 60;
+	return now < o->end_day ? now : o->end_day;
+}
+
 static int check_options(const struct sample_options *o)
 {
 	if (o->offences < 0 || o->offences > SAMPLE_MAX_OFFENCES)
@@ -1321,6 +1341,11 @@ static int check_options(const struct sample_options *o)
 		return err_set(ERR_INVALID,
 		               "sample: end %lld is not 00:00 Tashkent time of a day after 1970",
 		               (long long)o->end_day);
+	if (period_end(o) - (o->end_day - (int64_t)o->days * DAY) < DAY)
+		return err_set(ERR_INVALID,
+		               "sample: a period of %d days ending %lld has less than a day before "
+		               "the present (%lld): nothing may lie in the future",
+		               o->days, (long long)o->end_day, (long long)o->now);
 	return 0;
 }
 
@@ -1376,6 +1401,7 @@ int sample_generate(store *st, const struct sample_options *o, struct sample_rep
 	}
 	rng_seed(&g.rng, o->seed);
 	g.start = o->end_day - (int64_t)o->days * DAY;
+	g.end = period_end(o);
 
 	if ((rc = store_begin(st)) < 0)
 		goto out;

@@ -40,9 +40,12 @@ struct sample_options {
 	int mahallas;    /* number of mahallas */
 	int64_t end_day; /* UTC seconds of 00:00 local of the day after the last day */
 	int days;        /* length of the period in days, ending with the last day */
+	int64_t now;     /* the present, UTC seconds: nothing generated lies after it */
 };
 
-/* Seed 1, 20,000 offences, 40 mahallas, 365 days ending today (local). */
+/* Seed 1, 20,000 offences, 40 mahallas, 365 days ending today (local),
+ * now from the clock. A period whose last day has not ended stops at the
+ * present minute: no offence, report or track lies after it. */
 void sample_defaults(struct sample_options *o);
 
 /* Sets *end_day to the end of the local day date ("YYYY-MM-DD"), that is

@@ -9,6 +9,7 @@
 #include "err.h"
 
 #include <geos_c.h>
+#include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -98,6 +99,57 @@ static int write_wkb(struct geos *g, const GEOSGeometry *geom, unsigned char **o
 	return rc;
 }
 
+/* Whether every array depth levels down in a (a GeoJSON coordinates
+ * member) holds two numbers or more; what is not an array at all is left
+ * for the reader to refuse. */
+static int positions_at(const json_t *a, int depth)
+{
+	const json_t *v;
+	size_t i;
+	if (!json_is_array(a))
+		return 1;
+	if (depth == 0)
+		return json_array_size(a) >= 2;
+	json_array_foreach(a, i, v)
+	{
+		if (!positions_at(v, depth - 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether every position of a parsed GeoJSON object has two numbers or
+ * more: GEOS 3.11's reader takes the first two of each without counting
+ * them, and crashes on an empty one ("coordinates":[[[69,41],[],...]]). */
+static int positions_whole(const json_t *o)
+{
+	static const char *const types[] = {"Point",           "MultiPoint", "LineString",
+	                                    "MultiLineString", "Polygon",    "MultiPolygon"};
+	static const int depths[] = {0, 1, 1, 2, 2, 3};
+	const char *type = json_string_value(json_object_get(o, "type"));
+	const json_t *v;
+	size_t i;
+	if (!type)
+		return 1;
+	if (strcmp(type, "Feature") == 0)
+		return positions_whole(json_object_get(o, "geometry"));
+	const char *members = strcmp(type, "FeatureCollection") == 0    ? "features"
+	                      : strcmp(type, "GeometryCollection") == 0 ? "geometries"
+	                                                                : NULL;
+	if (members) {
+		json_array_foreach(json_object_get(o, members), i, v)
+		{
+			if (!positions_whole(v))
+				return 0;
+		}
+		return 1;
+	}
+	for (size_t t = 0; t < sizeof types / sizeof *types; t++)
+		if (strcmp(type, types[t]) == 0)
+			return positions_at(json_object_get(o, "coordinates"), depths[t]);
+	return 1;
+}
+
 int zonecheck_geojson(const char *geojson, unsigned char **wkb, size_t *len,
                       struct zonecheck_report *rep)
 {
@@ -105,6 +157,12 @@ int zonecheck_geojson(const char *geojson, unsigned char **wkb, size_t *len,
 	int rc;
 	*wkb = NULL;
 	*len = 0;
+	json_t *doc = json_loads(geojson, 0, NULL);
+	int whole = !doc || positions_whole(doc);
+	json_decref(doc);
+	if (!whole)
+		return fail(rep, ERR_GEOMETRY, "geometry.coordinates",
+		            "a position without a longitude and a latitude");
 	if ((rc = geos_open(&g)) < 0)
 		return rc;
 	GEOSGeoJSONReader *r = GEOSGeoJSONReader_create_r(g.ctx);

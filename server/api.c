@@ -39,13 +39,7 @@
 /* Answers a jansson value (taken over) as JSON. */
 static int reply_value(struct http_request *rq, unsigned status, json_t *v)
 {
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-	json_decref(v);
-	if (!text)
-		return http_reply_error(rq, 500, NULL, "out of memory");
-	int rc = http_reply_json(rq, status, text);
-	free(text);
-	return rc;
+	return http_reply_value(rq, status, v);
 }
 
 static void iso_time(int64_t t, char *buf, size_t n)

@@ -1,15 +1,21 @@
 #include "auth.h"
 
 #include "err.h"
+#include "log.h"
 
+#include <fcntl.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const role_names[] = {
     [ROLE_NONE] = "none",       [ROLE_VIEWER] = "viewer", [ROLE_OFFICER] = "officer",
@@ -41,6 +47,19 @@ int auth_allows(enum auth_role have, enum auth_role need)
 	return have == need;
 }
 
+/* 32 bytes as 64 lower-case hex digits and a NUL. By hand: every request
+ * hashes its credentials, and with libquadmath's printf hooks loaded (GDAL
+ * brings them) each snprintf takes glibc's slow path. */
+static void hex32(const unsigned char in[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < 32; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 /* "pb_" + 64 hex digits of fresh randomness. */
 static int new_secret(char *out)
 {
@@ -48,8 +67,7 @@ static int new_secret(char *out)
 	if (gnutls_rnd(GNUTLS_RND_KEY, raw, sizeof raw) != 0)
 		return err_set(ERR_IO, "no randomness for a secret");
 	memcpy(out, "pb_", 3);
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(out + 3 + 2 * i, 3, "%02x", raw[i]);
+	hex32(raw, out + 3);
 	return 0;
 }
 
@@ -59,8 +77,7 @@ static int hash_secret(const char *secret, char out[65])
 	unsigned char d[32];
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, secret, strlen(secret), d) != 0)
 		return err_set(ERR_IO, "hashing failed");
-	for (size_t i = 0; i < sizeof d; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	hex32(d, out);
 	return 0;
 }
 
@@ -70,8 +87,18 @@ static int db_fail(store *st, const char *what)
 }
 
 /* Answers of recent look-ups, so that a wall screen's tile requests do not
- * each cost an SQL query: a revocation or logout elsewhere takes effect
- * within CACHE_SECONDS. Keyed by the secret's hash and its kind. */
+ * each cost an SQL query (about 35 µs, and contention between the worker
+ * threads on SQLite's allocator): a hit costs the hash and a read(2).
+ *
+ * An answer holds while the database file's times did not change
+ * (inotify: auth_watch()), up to a session's expiry, and at most
+ * CACHE_SECONDS for changes made around this module. A revocation
+ * touches the file after its commit (mark_changed()), and the kernel
+ * queues the report before that call returns, so a check that reads the
+ * reports first sees every revocation committed before it began. The
+ * reports are read under the cache's lock, with the cache, so that no
+ * thread can consume one while another still trusts an older answer.
+ * Keyed by the secret's hash and its kind. */
 enum {
 	CACHE_SLOTS = 256,
 	CACHE_SECONDS = 10,
@@ -80,12 +107,79 @@ enum {
 struct cached {
 	char hash[65];
 	int kind; /* 1 token, 2 session */
+	unsigned long generation;
 	time_t until;
 	struct auth_identity who;
 };
 
 static struct cached cache[CACHE_SLOTS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static int watch_fd = -1;        /* inotify on the database file; -1: no cache */
+static unsigned long generation; /* reports read so far */
+
+/* Reads the pending reports (under lock). A file replaced or removed can
+ * no longer be watched, and caching stops. */
+static void read_reports(void)
+{
+	union {
+		struct inotify_event e;
+		char buf[4096];
+	} u;
+	ssize_t n;
+	while (watch_fd >= 0 && (n = read(watch_fd, &u, sizeof u)) > 0) {
+		generation++;
+		for (char *p = u.buf; p < u.buf + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+			if (e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
+				log_msg(LOG_WARN, 0,
+				        "auth: the database file was moved or "
+				        "replaced; credentials are now checked "
+				        "without a cache");
+				close(watch_fd);
+				watch_fd = -1;
+				break;
+			}
+			p += sizeof *e + e->len;
+		}
+	}
+}
+
+int auth_watch(store *st)
+{
+	const char *path = sqlite3_db_filename(store_db(st), "main");
+	pthread_mutex_lock(&cache_lock);
+	if (watch_fd < 0 && path && *path &&
+	    (watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) >= 0 &&
+	    inotify_add_watch(watch_fd, path, IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF) < 0) {
+		close(watch_fd);
+		watch_fd = -1;
+	}
+	int watching = watch_fd >= 0;
+	pthread_mutex_unlock(&cache_lock);
+	return watching ? 0 : err_set(ERR_IO, "%s: cannot watch the file for revocations", path);
+}
+
+void auth_unwatch(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	if (watch_fd >= 0)
+		close(watch_fd);
+	watch_fd = -1;
+	memset(cache, 0, sizeof cache);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Tells serving processes that credentials changed: the file's times
+ * change, which their watch reports. */
+static void mark_changed(store *st)
+{
+	const char *path = sqlite3_db_filename(store_db(st), "main");
+	if (path && *path && utimensat(AT_FDCWD, path, NULL, 0) != 0)
+		log_msg(LOG_WARN, 0,
+		        "%s: cannot touch the file; a running posbon serve takes up to %d s "
+		        "to notice",
+		        path, CACHE_SECONDS);
+}
 
 static unsigned cache_slot(const char *hash, int kind)
 {
@@ -95,26 +189,34 @@ static unsigned cache_slot(const char *hash, int kind)
 	return (unsigned)((strtoul(head, NULL, 16) + (unsigned long)kind) % CACHE_SLOTS);
 }
 
-static int cache_get(const char *hash, int kind, struct auth_identity *who)
+/* A valid cached answer into *who: 1, or 0 with *gen the generation an
+ * answer looked up now may be cached under. */
+static int cache_get(const char *hash, int kind, struct auth_identity *who, unsigned long *gen)
 {
 	int hit = 0;
 	pthread_mutex_lock(&cache_lock);
+	read_reports();
 	const struct cached *c = &cache[cache_slot(hash, kind)];
-	if (c->kind == kind && c->until > time(NULL) && strcmp(c->hash, hash) == 0) {
+	if (watch_fd >= 0 && c->kind == kind && c->generation == generation &&
+	    c->until > time(NULL) && strcmp(c->hash, hash) == 0) {
 		*who = c->who;
 		hit = 1;
 	}
+	*gen = generation;
 	pthread_mutex_unlock(&cache_lock);
 	return hit;
 }
 
-static void cache_put(const char *hash, int kind, const struct auth_identity *who)
+/* Keeps an answer looked up in generation gen until until. */
+static void cache_put(const char *hash, int kind, const struct auth_identity *who,
+                      unsigned long gen, time_t until)
 {
 	pthread_mutex_lock(&cache_lock);
 	struct cached *c = &cache[cache_slot(hash, kind)];
 	memcpy(c->hash, hash, sizeof c->hash);
 	c->kind = kind;
-	c->until = time(NULL) + CACHE_SECONDS;
+	c->generation = gen;
+	c->until = until;
 	c->who = *who;
 	pthread_mutex_unlock(&cache_lock);
 }
@@ -126,13 +228,27 @@ static void cache_clear(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+/* A name goes into JSON answers and logs: text, short, one line. */
+static int valid_name(const char *name)
+{
+	if (!name || !*name || strlen(name) >= sizeof((struct auth_identity *)0)->name)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	json_t *utf8 = json_string(name); /* NULL unless valid UTF-8 */
+	json_decref(utf8);
+	return utf8 != NULL;
+}
+
 int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 {
 	char hash[65];
 	sqlite3_stmt *s = NULL;
 	int rc, r;
-	if (!name || !*name || strlen(name) >= sizeof((struct auth_identity *)0)->name)
-		return err_set(ERR_INVALID, "name: 1 to 127 characters");
+	if (!valid_name(name))
+		return err_set(ERR_INVALID,
+		               "name: 1 to 127 bytes of UTF-8 without control characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
 	/* A revoked token's name may be given again; its sessions go with it. */
@@ -187,12 +303,13 @@ int auth_token_revoke(store *st, const char *name)
 	sqlite3_finalize(s);
 	if (rc == 0)
 		rc = store_audit(st, "admin", "revoke", "token", name, NULL);
+	mark_changed(st);
 	cache_clear();
 	return rc;
 }
 
 /* Looks a hashed secret of a kind up with sql (?1 = hash, ?2 = now), which
- * selects the name and role. */
+ * selects the name, the role and when the answer expires (NULL: never). */
 static int lookup(store *st, const char *sql, int kind, const char *secret,
                   struct auth_identity *who)
 {
@@ -204,19 +321,24 @@ static int lookup(store *st, const char *sql, int kind, const char *secret,
 		return err_set(ERR_NOTFOUND, "unknown credentials");
 	if ((rc = hash_secret(secret, hash)) < 0)
 		return rc;
-	if (cache_get(hash, kind, who))
+	unsigned long gen;
+	if (cache_get(hash, kind, who, &gen))
 		return 0;
 	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, "credentials");
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+	time_t now = time(NULL), until = now + CACHE_SECONDS;
+	sqlite3_bind_int64(s, 2, (int64_t)now);
 	int r = sqlite3_step(s);
 	if (r == SQLITE_ROW) {
 		snprintf(who->name, sizeof who->name, "%s",
 		         (const char *)sqlite3_column_text(s, 0));
 		rc = auth_role_parse((const char *)sqlite3_column_text(s, 1), &who->role);
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
+		    sqlite3_column_int64(s, 2) < (int64_t)until)
+			until = (time_t)sqlite3_column_int64(s, 2);
 		if (rc == 0)
-			cache_put(hash, kind, who);
+			cache_put(hash, kind, who, gen, until);
 	} else if (r == SQLITE_DONE) {
 		rc = err_set(ERR_NOTFOUND, "unknown or expired credentials");
 	} else {
@@ -229,8 +351,8 @@ static int lookup(store *st, const char *sql, int kind, const char *secret,
 int auth_check_token(store *st, const char *token, struct auth_identity *who)
 {
 	return lookup(st,
-	              "SELECT name, role FROM tokens WHERE hash = ?1 AND revoked_at IS NULL AND "
-	              "?2 > 0",
+	              "SELECT name, role, NULL FROM tokens WHERE hash = ?1 AND revoked_at IS NULL "
+	              "AND ?2 > 0",
 	              1, token, who);
 }
 
@@ -259,7 +381,8 @@ int auth_check_basic(store *st, const char *b64, struct auth_identity *who)
 int auth_check_session(store *st, const char *session, struct auth_identity *who)
 {
 	return lookup(st,
-	              "SELECT t.name, t.role FROM sessions s JOIN tokens t ON t.id = s.token_id "
+	              "SELECT t.name, t.role, s.expires_at FROM sessions s JOIN tokens t ON t.id = "
+	              "s.token_id "
 	              "WHERE s.hash = ?1 AND s.expires_at > ?2 AND t.revoked_at IS NULL",
 	              2, session, who);
 }
@@ -302,7 +425,7 @@ int auth_logout(store *st, const char *session)
 	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_fail(st, "logout");
 	sqlite3_finalize(s);
-	/* A logout in this process takes effect at once. */
+	mark_changed(st);
 	cache_clear();
 	return rc;
 }

@@ -8,9 +8,12 @@
  * cookie. Roles: viewer reads; officer also ingests and corrects offences;
  * planner also edits patrol zones; admin may do everything.
  *
- * Answers are kept for 10 seconds (a process-wide cache), so that tile
- * requests do not each cost a query: a revocation made by another process
- * takes effect within that time, a logout in this one at once.
+ * A serving process keeps answers in a process-wide cache, so that tile
+ * requests do not each cost a query, and watches the database file
+ * (auth_watch()): a revocation or logout, by `posbon token revoke` in
+ * another process too, touches the file, and takes effect at the next
+ * request, as does a session's expiry. A change made around this module
+ * (SQL by hand) takes at most 10 seconds.
  *
  * Threading: functions use the store they are given (one per thread); the
  * cache is shared under a lock.
@@ -51,6 +54,12 @@ int auth_token_add(store *st, const char *name, enum auth_role role, char *out);
 
 /* Revokes name's token and its sessions. ERR_NOTFOUND when there is none. */
 int auth_token_revoke(store *st, const char *name);
+
+/* Starts caching answers, for as long as st's database file can be
+ * watched for revocations (Linux inotify); ERR_IO when it cannot (then
+ * every check asks the database). auth_unwatch() stops and forgets. */
+int auth_watch(store *st);
+void auth_unwatch(void);
 
 /* Who holds this token or session secret; ERR_NOTFOUND when nobody does
  * (or it expired or was revoked). */

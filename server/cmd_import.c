@@ -1,11 +1,14 @@
 /*
  * posbon import: one file into one layer of a database, with a progress bar
- * on a terminal and a report of what was read, stored and skipped.
+ * on a terminal and a report of what was read, stored and skipped. With
+ * --dry-run, the mapping with sample values and what the import would do,
+ * writing nothing (a database that does not exist yet is not created).
  */
 #include "commands.h"
 #include "err.h"
 #include "import.h"
 #include "opts.h"
+#include "ringfix.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -44,15 +47,38 @@ static void show_progress(void *ctx, long done, long total)
 	fflush(stderr);
 }
 
-static void print_report(const char *path, const struct import_report *r, double seconds)
+/* Each mapped field with how it was chosen and its first values as read. */
+static void print_previews(const struct import_report *r)
+{
+	printf("fields (FIELD <- COLUMN, how it was chosen: first values -> as read):\n");
+	if (!r->n_previews)
+		printf("  (none)\n");
+	for (size_t i = 0; i < r->n_previews; i++) {
+		const struct fieldguess_preview *p = &r->previews[i];
+		printf("  %s <- %s (%s)%s\n", p->target, p->source, p->how ? p->how : "-",
+		       p->n ? "" : ": no values in the first rows");
+		for (int k = 0; k < p->n; k++)
+			printf("      '%s' -> %s\n", p->values[k], p->read_as[k]);
+	}
+}
+
+static void print_report(const char *path, const struct import_report *r, double seconds,
+                         int dry_run)
 {
 	printf("%s: layer %s, coordinates in %s\n", path, r->layer_name ? r->layer_name : "-",
 	       r->crs ? r->crs : "-");
-	printf("fields: %s\n", r->mapping && *r->mapping ? r->mapping : "(none)");
-	printf("read %ld, inserted %ld, updated %ld, unchanged %ld, skipped %ld (%.1f s, %.0f "
-	       "rows/s)\n",
-	       r->read, r->inserted, r->updated, r->unchanged, r->skipped, seconds,
-	       seconds > 0 ? (double)r->read / seconds : 0.0);
+	if (dry_run) {
+		print_previews(r);
+		printf("dry run, nothing written: of %ld read, would insert %ld, update %ld, leave "
+		       "%ld unchanged, skip %ld\n",
+		       r->read, r->inserted, r->updated, r->unchanged, r->skipped);
+	} else {
+		printf("fields: %s\n", r->mapping && *r->mapping ? r->mapping : "(none)");
+		printf("read %ld, inserted %ld, updated %ld, unchanged %ld, skipped %ld (%.1f s, "
+		       "%.0f rows/s)\n",
+		       r->read, r->inserted, r->updated, r->unchanged, r->skipped, seconds,
+		       seconds > 0 ? (double)r->read / seconds : 0.0);
+	}
 	if (r->outside)
 		printf("points outside every mahalla (stored without one): %ld\n", r->outside);
 	if (r->no_mahallas)
@@ -65,6 +91,10 @@ static void print_report(const char *path, const struct import_report *r, double
 		       r->repeated_ids);
 	if (r->repaired)
 		printf("invalid polygons repaired with MakeValid: %ld\n", r->repaired);
+	if (r->closed_lines)
+		printf("boundary lines closed into polygons (repaired; ends at most %g m apart): "
+		       "%ld\n",
+		       RINGFIX_TOLERANCE_M, r->closed_lines);
 	for (size_t i = 0; i < r->n_reasons; i++) {
 		const struct import_reason *g = &r->reasons[i];
 		printf("%s %ld: %s (%s", g->skipped ? "skipped" : "note", g->count, g->text,
@@ -83,7 +113,7 @@ int cmd_import(int argc, char **argv)
 	const char *layer = NULL, *srs = NULL, *tzname = NULL, *order = NULL, *source = NULL;
 	const char *ogr_layer = NULL, *unit = NULL;
 	struct opt_list fields = {0};
-	int skip_bad = 0, quiet = 0;
+	int skip_bad = 0, quiet = 0, dry_run = 0;
 	char targets[5][256];
 	char help[1600];
 	for (int l = IMPORT_DISTRICTS; l <= IMPORT_TRACKS; l++)
@@ -117,6 +147,9 @@ int cmd_import(int argc, char **argv)
 	     0, 0},
 	    {"skip-bad", OPT_FLAG, &skip_bad, NULL, "skip bad rows (reported) instead of failing",
 	     0, 0, 0},
+	    {"dry-run", OPT_FLAG, &dry_run, NULL,
+	     "show the fields with sample values and what the import would do; write nothing", 0, 0,
+	     0},
 	    {"quiet", OPT_FLAG, &quiet, NULL, "no progress bar", 0, 0, 0},
 	    {0},
 	};
@@ -140,6 +173,7 @@ int cmd_import(int argc, char **argv)
 	                           .source = source,
 	                           .ogr_layer = ogr_layer,
 	                           .skip_bad = skip_bad,
+	                           .dry_run = dry_run,
 	                           .unit = unit,
 	                           .fields = maps,
 	                           .n_fields = (size_t)fields.n};
@@ -167,7 +201,13 @@ int cmd_import(int argc, char **argv)
 		o.progress = show_progress;
 		o.progress_ctx = &progress;
 	}
-	if ((rc = store_open(pos[0], STORE_CREATE, &st)) < 0)
+	/* A dry run against a database that is not there yet reads the file
+	 * into an empty one in memory, so that it creates no file. */
+	if (dry_run && access(pos[0], F_OK) != 0)
+		rc = store_open(":memory:", STORE_CREATE, &st);
+	else
+		rc = store_open(pos[0], dry_run ? 0 : STORE_CREATE, &st);
+	if (rc < 0)
 		return rc;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -176,8 +216,11 @@ int cmd_import(int argc, char **argv)
 	if (rc == 0)
 		print_report(o.path, &rep,
 		             (double)(t1.tv_sec - t0.tv_sec) +
-		                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	else if (rc != ERR_NOMEM)
+		                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		             dry_run);
+	else if (dry_run && rep.mapping)
+		print_previews(&rep);
+	if (rc < 0 && rc != ERR_NOMEM)
 		err_set(rc, "%s\nnothing of %s was stored", err_msg(), o.path);
 	import_report_free(&rep);
 	store_close(st);

@@ -1,8 +1,9 @@
 /*
  * posbon sample: writes the sample district of gis-data/sample.h into a new
- * database (the demo data of `make run`). With an explicit --end the result
- * is fully deterministic; without it the period ends today, so that the demo
- * looks live.
+ * database (the demo data of `make run`). With an explicit --end of a day
+ * that is over the result is fully deterministic; without it the period ends
+ * at the present minute of today, so that the demo looks live and nothing in
+ * it lies in the future.
  */
 #include "commands.h"
 #include "err.h"
@@ -38,8 +39,8 @@ int cmd_sample(int argc, char **argv)
 	     SAMPLE_MAX_OFFENCES, 0},
 	    {"mahallas", OPT_LONG, &mahallas, "N", "mahallas (default 40)", SAMPLE_MIN_MAHALLAS,
 	     SAMPLE_MAX_MAHALLAS, 0},
-	    {"end", OPT_STRING, &end, "YYYY-MM-DD", "last day of the period (default today)", 0, 0,
-	     0},
+	    {"end", OPT_STRING, &end, "YYYY-MM-DD",
+	     "last day of the period (default today; a day not over yet ends now)", 0, 0, 0},
 	    {"days", OPT_LONG, &days, "N", "length of the period in days (default 365)",
 	     SAMPLE_MIN_DAYS, SAMPLE_MAX_DAYS, 0},
 	    {0}};

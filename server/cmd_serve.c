@@ -4,6 +4,7 @@
  * (no new connections, in-flight requests finish, the database closes
  * cleanly); SIGHUP reloads the style (a bad file keeps the old one).
  */
+#include "auth.h"
 #include "commands.h"
 #include "err.h"
 #include "http.h"
@@ -70,6 +71,8 @@ int cmd_serve(int argc, char **argv)
 	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
 	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
 	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
+	long cache_disk_mb = 1024, cache_days = 30;
+	long max_connections = 512, max_per_address = 64, max_streams = 128;
 	int verbose = 0, print_config = 0;
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
@@ -83,6 +86,10 @@ int cmd_serve(int argc, char **argv)
 	    {"cache-dir", OPT_STRING, &cache_dir, "DIR",
 	     "tile cache folder (var/tiles); \"none\" for memory only", 0, 0, 0},
 	    {"cache-mb", OPT_LONG, &cache_mb, "MB", "memory for cached tiles (256)", 1, 65536, 0},
+	    {"cache-disk-mb", OPT_LONG, &cache_disk_mb, "MB",
+	     "disk for cached tiles; the least recently used go first (1024)", 1, 16777216, 0},
+	    {"cache-disk-days", OPT_LONG, &cache_days, "DAYS",
+	     "delete cached tile files unused this long (30)", 1, 36500, 0},
 	    {"web", OPT_STRING, &web_dir, "DIR", "the viewer's files (the source tree's web/)", 0,
 	     0, 0},
 	    {"basemap", OPT_STRING, &basemap, "URL",
@@ -91,6 +98,14 @@ int cmd_serve(int argc, char **argv)
 	     "close a connection silent this long: slow or stuck clients (60)", 1, 3600, 0},
 	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
 	     0},
+	    {"max-connections", OPT_LONG, &max_connections, "N",
+	     "connections open at once; more wait in the listen queue (512)", 1, 100000, 0},
+	    {"max-connections-per-ip", OPT_LONG, &max_per_address, "N",
+	     "connections open at once from one address, more are closed at once; 0: no limit, "
+	     "e.g. behind a reverse proxy (64)",
+	     0, 100000, 0},
+	    {"max-event-streams", OPT_LONG, &max_streams, "N",
+	     "open /api/events streams; more are answered 503 (128)", 1, 100000, 0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
 	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
 	     0, 0},
@@ -150,10 +165,13 @@ int cmd_serve(int argc, char **argv)
 	app.web.geoman = POSBON_GEOMAN_DIR;
 	atomic_init(&app.ingested, 0);
 	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
-	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir};
+	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir,
+	                           .disk_bytes = (size_t)cache_disk_mb << 20,
+	                           .disk_max_age = (unsigned)(cache_days * 86400)};
 	if ((rc = cache_open(&co, &app.cache)) < 0 ||
 	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
-	    (rc = events_new(&app.events)) < 0 || (rc = store_open(pos[0], 0, &st)) < 0 ||
+	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||
+	    (rc = store_open(pos[0], 0, &st)) < 0 ||
 	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = routes_init(&app)) < 0)
 		goto out;
 	struct http_options ho = {.host = host,
@@ -161,11 +179,16 @@ int cmd_serve(int argc, char **argv)
 	                          .threads = (int)threads,
 	                          .max_body = (size_t)max_body_kb * 1024,
 	                          .timeout_s = (unsigned)timeout,
+	                          .max_connections = (unsigned)max_connections,
+	                          .max_per_address = (unsigned)max_per_address,
 	                          .tls_cert = cert_pem,
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,
 	                          .authorize = routes_authorize,
 	                          .app = &app};
+	if (auth_watch(st) < 0)
+		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
+		        err_msg());
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
@@ -194,6 +217,7 @@ out:
 	events_shutdown(app.events);
 	http_stop(srv, 5000);
 	events_free(app.events);
+	auth_unwatch();
 	tz_free(app.zone);
 	if (app.r)
 		routes_cleanup(&app);

@@ -8,11 +8,13 @@
 
 #include "err.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 enum {
@@ -31,6 +33,7 @@ struct subscriber {
 	unsigned long next; /* sequence number of the next event to send */
 	int suspended;
 	int closed;
+	int gone; /* the client closed; its connection is ending */
 	time_t last_sent;
 	struct subscriber *prev, *next_sub;
 };
@@ -41,19 +44,54 @@ struct events {
 	struct event ring[RING];
 	unsigned long seq; /* sequence number of the next event published */
 	struct subscriber *subs;
-	unsigned n_subs;
+	unsigned n_subs, max_subs;
 	pthread_t ticker;
 	int stopping;
 };
 
-/* Resumes every suspended subscriber (under lock). */
+/* Resumes a suspended subscriber (under lock). */
+static void resume(struct subscriber *s)
+{
+	if (s->suspended && !s->closed) {
+		s->suspended = 0;
+		MHD_resume_connection(s->conn);
+	}
+}
+
 static void resume_all(events *ev)
 {
 	for (struct subscriber *s = ev->subs; s; s = s->next_sub)
-		if (s->suspended && !s->closed) {
-			s->suspended = 0;
-			MHD_resume_connection(s->conn);
+		resume(s);
+}
+
+/* Whether the client of a stream has closed its end. A stream's client
+ * sends nothing after its request, so end of file (or an error) on the
+ * socket means it is gone; libmicrohttpd would only notice at a failed
+ * write, which for a quiet stream is two keep-alives later. */
+static int client_gone(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	char b;
+	if (!ci)
+		return 0;
+	ssize_t n = recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+/* Streams open and not gone (under lock); those found gone are resumed,
+ * so that their reader ends them. */
+static unsigned live_subscribers(events *ev)
+{
+	unsigned live = 0;
+	for (struct subscriber *s = ev->subs; s; s = s->next_sub) {
+		if (!s->gone && !s->closed && client_gone(s->conn)) {
+			s->gone = 1;
+			resume(s);
 		}
+		live += !s->gone;
+	}
+	return live;
 }
 
 /* Wakes subscribers now and then so that they send a keep-alive comment. */
@@ -73,12 +111,13 @@ static void *tick(void *arg)
 	return NULL;
 }
 
-int events_new(events **out)
+int events_new(unsigned max_subscribers, events **out)
 {
 	events *ev = calloc(1, sizeof *ev);
 	*out = NULL;
 	if (!ev)
 		return err_set(ERR_NOMEM, "events: out of memory");
+	ev->max_subs = max_subscribers;
 	pthread_mutex_init(&ev->lock, NULL);
 	pthread_cond_init(&ev->wake, NULL);
 	if (pthread_create(&ev->ticker, NULL, tick, ev) != 0) {
@@ -148,6 +187,11 @@ static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
 		pthread_mutex_unlock(&ev->lock);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
+	/* The end of the stream, not an error: nobody is left to tell. */
+	if (s->gone || client_gone(s->conn)) {
+		pthread_mutex_unlock(&ev->lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
 	if (ev->seq > s->next + RING) {
 		used = (size_t)snprintf(buf, max, "event: reset\ndata: {}\n\n");
 		s->next = ev->seq;
@@ -203,6 +247,15 @@ int events_subscribe(events *ev, struct http_request *rq)
 	s->last_sent = time(NULL);
 	/* The retry hint and a first comment open the stream at once. */
 	pthread_mutex_lock(&ev->lock);
+	if (ev->n_subs >= ev->max_subs && live_subscribers(ev) >= ev->max_subs) {
+		unsigned max = ev->max_subs;
+		pthread_mutex_unlock(&ev->lock);
+		free(s);
+		return http_reply_error(rq, 503, "events",
+		                        "%u event streams are open, the most this server takes "
+		                        "(--max-event-streams); try again later",
+		                        max);
+	}
 	s->next = ev->seq;
 	s->next_sub = ev->subs;
 	if (ev->subs)

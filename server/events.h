@@ -7,7 +7,8 @@
  * worker thread) and resumed when an event arrives or every 15 seconds for
  * a keep-alive "ping" event. Events are kept in a short ring, so a subscriber
  * that was slow gets what it missed, in order, or a "reset" when the ring
- * moved past it.
+ * moved past it. Streams are capped; a stream whose client closed is ended
+ * at its next wake-up, or at once when the cap is reached.
  *
  * Threading: publish from any thread.
  */
@@ -18,9 +19,10 @@
 
 typedef struct events events;
 
-/* *out is new; events_shutdown() before the HTTP server stops, then
+/* *out is new, for at most max_subscribers streams at once (each holds a
+ * connection); events_shutdown() before the HTTP server stops, then
  * events_free() after it stopped. */
-int events_new(events **out);
+int events_new(unsigned max_subscribers, events **out);
 
 /* Ends every stream (they were suspended connections, which the server
  * could not otherwise close). */
@@ -31,7 +33,8 @@ void events_free(events *ev);
 /* Sends `event: name` with data (one line of JSON) to every subscriber. */
 void events_publish(events *ev, const char *name, const char *data);
 
-/* Answers GET /api/events for rq (the daemon needs MHD_ALLOW_SUSPEND_RESUME). */
+/* Answers GET /api/events for rq (the daemon needs MHD_ALLOW_SUSPEND_RESUME),
+ * or 503 naming the limit when max_subscribers streams are open. */
 int events_subscribe(events *ev, struct http_request *rq);
 
 /* Subscribers now open, for /metrics. */

@@ -1,8 +1,14 @@
 /*
- * http: libmicrohttpd glue. Bodies are gathered into a per-request buffer
- * capped at max_body (a larger upload is answered 413 once it ends); the
- * handler runs when the request is complete, and the completion callback
- * writes the access line and frees the request.
+ * http: libmicrohttpd glue. The first call for a request has its headers
+ * and no body yet: the route is found and the caller authorized there, and
+ * a refusal (no route, no credentials, a role that may not, a body
+ * announced over max_body) is answered at once. libmicrohttpd then closes
+ * the connection without reading the body, so an unauthorized client
+ * cannot make the server read or hold one. Bodies of admitted requests are
+ * gathered into a per-request buffer capped at max_body (a chunked upload
+ * that grows past it is answered 413 once it ends); the handler runs when
+ * the request is complete, and the completion callback writes the access
+ * line and frees the request.
  */
 #include "http.h"
 
@@ -21,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +53,7 @@ void http_stats(http_server *s, struct http_stats *out)
 struct req_ctx {
 	struct http_request rq;
 	struct timespec t0;
+	const struct http_route *route; /* chosen at the headers */
 	char *body;
 	size_t len, cap;
 	int too_big;
@@ -64,6 +72,24 @@ const char *http_cookie(struct http_request *rq, const char *name)
 const char *http_header(struct http_request *rq, const char *name)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+/* Adds the content type and the name/value pairs of ap to r, queues it and
+ * lets it go (MHD keeps it until sent). */
+static int queue(struct http_request *rq, unsigned status, struct MHD_Response *r,
+                 const char *content_type, size_t len, va_list ap)
+{
+	MHD_add_response_header(r, "Content-Type", content_type);
+	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+		const char *value = va_arg(ap, const char *);
+		if (value)
+			MHD_add_response_header(r, name, value);
+	}
+	rq->status = status;
+	rq->bytes = len;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+	MHD_destroy_response(r);
+	return ok;
 }
 
 static enum MHD_Result find_non_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -97,63 +123,27 @@ int http_reply(struct http_request *rq, unsigned status, const char *content_typ
 		free(data);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", content_type);
 	va_list ap;
 	va_start(ap, len);
-	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
-		const char *value = va_arg(ap, const char *);
-		if (value)
-			MHD_add_response_header(r, name, value);
-	}
+	int ok = queue(rq, status, r, content_type, len, ap);
 	va_end(ap);
-	rq->status = status;
-	rq->bytes = len;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
-	MHD_destroy_response(r);
 	return ok;
 }
 
-int http_reply_json(struct http_request *rq, unsigned status, const char *json)
+int http_reply_shared(struct http_request *rq, unsigned status, const char *content_type,
+                      const void *data, size_t len, void (*release)(void *cls), void *cls, ...)
 {
-	size_t len = strlen(json);
-	unsigned char *copy = malloc(len + 1);
-	if (!copy)
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, release, cls);
+	if (!r) {
+		release(cls);
 		return MHD_NO;
-	memcpy(copy, json, len + 1);
-	return http_reply(rq, status, "application/json; charset=utf-8", copy, len, "Cache-Control",
-	                  "no-store", NULL);
-}
-
-int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,
-                     ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	/* Outside text in a message need not be UTF-8 (or is cut inside a
-	 * character): U+FFFD stands for what is not. */
-	char *msg = g_utf8_make_valid(buf, -1);
-	char *name = field ? g_utf8_make_valid(field, -1) : NULL;
-	if (status >= 500)
-		log_msg(LOG_ERROR, rq->id, "%s %s: %s", rq->method, rq->path, msg);
-	if (rq->error_reply) {
-		int rc = rq->error_reply(rq, status, name, msg);
-		g_free(msg);
-		g_free(name);
-		return rc;
 	}
-	json_t *o = json_pack("{s:s, s:i}", "error", msg, "status", (int)status);
-	if (o && name)
-		json_object_set_new(o, "field", json_string(name));
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	g_free(msg);
-	g_free(name);
-	int rc = http_reply_json(rq, status, text ? text : "{\"error\":\"out of memory\"}");
-	free(text);
-	return rc;
+	va_list ap;
+	va_start(ap, cls);
+	int ok = queue(rq, status, r, content_type, len, ap);
+	va_end(ap);
+	return ok;
 }
 
 int http_reply_file(struct http_request *rq, const char *path, const char *content_type,
@@ -203,6 +193,106 @@ static int route_matches(const char *prefix, const char *path)
 	return prefix[n - 1] == '/' || path[n] == '\0' || path[n] == '/';
 }
 
+static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
+{
+	return http_reply_error(rq, 413, "body", "request body over %zu bytes (--max-body-kb)",
+	                        s->o.max_body);
+}
+
+/* Whether origin ("https://host:port") is this server as the request
+ * reached it: the scheme and the Host header. Behind a proxy that ends TLS
+ * the daemon speaks plain HTTP to pages served over HTTPS, so plain HTTP
+ * takes either scheme; a daemon serving TLS itself takes only https. */
+static int same_origin(struct http_request *rq, const char *origin)
+{
+	const char *host = http_header(rq, "Host");
+	const char *rest = NULL;
+	if (!host || !*host)
+		return 0;
+	if (strncmp(origin, "https://", 8) == 0)
+		rest = origin + 8;
+	else if (!rq->secure && strncmp(origin, "http://", 7) == 0)
+		rest = origin + 7;
+	return rest && strcasecmp(rest, host) == 0;
+}
+
+/* Refuses a write authorized by a cookie that another site's page may have
+ * made (see http_authorize): answers 403 and returns 1, or returns 0. */
+static int cross_site(struct http_request *rq, enum MHD_Result *reply)
+{
+	if (!rq->by_cookie || strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)
+		return 0;
+	const char *origin = http_header(rq, "Origin");
+	const char *fetch_site = http_header(rq, "Sec-Fetch-Site");
+	if (origin ? !same_origin(rq, origin)
+	           : !(fetch_site && strcmp(fetch_site, "same-origin") == 0)) {
+		*reply = http_reply_error(rq, 403, "origin",
+		                          "a write with the session cookie must come from this "
+		                          "server's pages (Origin %s)",
+		                          origin ? origin : "absent");
+		return 1;
+	}
+	/* Forms send text/plain, urlencoded or multipart bodies without asking;
+	 * JSON takes a CORS preflight that this server never grants. */
+	const char *type = http_header(rq, "Content-Type");
+	const char *length = http_header(rq, "Content-Length");
+	int has_body = (length && strtoull(length, NULL, 10) > 0) ||
+	               http_header(rq, "Transfer-Encoding") != NULL;
+	if ((type || has_body) && !(type && strncasecmp(type, "application/json", 16) == 0 &&
+	                            (type[16] == '\0' || type[16] == ';' || type[16] == ' '))) {
+		*reply = http_reply_error(rq, 403, "content-type",
+		                          "a write with the session cookie must send "
+		                          "Content-Type: application/json (not %s)",
+		                          type ? type : "none");
+		return 1;
+	}
+	return 0;
+}
+
+/* The route for method and url, or NULL with *status 404 (no such path)
+ * or 405 (the path, but not the method). */
+static const struct http_route *find_route(const http_server *s, const char *method,
+                                           const char *url, unsigned *status)
+{
+	*status = 404;
+	for (const struct http_route *r = s->o.routes; r->method; r++) {
+		if (!route_matches(r->prefix, url))
+			continue;
+		*status = 405;
+		if (strcmp(method, r->method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+			return r;
+	}
+	return NULL;
+}
+
+/* The first call of a request, with its headers and none of its body:
+ * answers every refusal now, or returns MHD_YES to go on reading. */
+static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
+{
+	struct http_request *rq = &c->rq;
+	unsigned status;
+	if (!(c->route = find_route(s, rq->method, rq->path, &status)))
+		return status == 405
+		           ? http_reply_error(rq, 405, NULL, "%s is not allowed on %s", rq->method,
+		                              rq->path)
+		           : http_reply_error(rq, 404, NULL, "no such resource: %s", rq->path);
+	unsigned denied = s->o.authorize ? s->o.authorize(rq, c->route->need) : 0;
+	if (denied == 401)
+		return http_reply_error(rq, 401, "authorization",
+		                        "log in, or send Authorization: Bearer TOKEN");
+	if (denied)
+		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
+		                        rq->method, rq->path);
+	enum MHD_Result reply;
+	if (cross_site(rq, &reply))
+		return reply;
+	const char *length = http_header(rq, "Content-Length");
+	if (length && strtoull(length, NULL, 10) > s->o.max_body)
+		return reply_too_big(s, rq);
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -218,9 +308,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->rq.method = method;
 		c->rq.path = url;
 		c->rq.app = s->o.app;
+		c->rq.secure = s->o.tls_cert != NULL;
 		c->rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
 		*con_cls = c;
-		return MHD_YES;
+		return on_headers(s, c);
 	}
 	if (*upload_size) {
 		if (c->len + *upload_size > s->o.max_body) {
@@ -242,33 +333,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (c->too_big)
-		return http_reply_error(&c->rq, 413, "body", "request body over %zu bytes",
-		                        s->o.max_body);
+		return reply_too_big(s, &c->rq);
 	c->rq.body = c->body;
 	c->rq.body_len = c->len;
-	int path_known = 0;
-	for (const struct http_route *r = s->o.routes; r->method; r++) {
-		if (!route_matches(r->prefix, url))
-			continue;
-		path_known = 1;
-		if (strcmp(method, r->method) != 0 &&
-		    !(strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
-			continue;
-		unsigned denied = s->o.authorize ? s->o.authorize(&c->rq, r->need) : 0;
-		if (denied == 401)
-			return http_reply_error(&c->rq, 401, "authorization",
-			                        "log in, or send Authorization: Bearer TOKEN");
-		if (denied)
-			return http_reply_error(&c->rq, 403, "authorization", "%s may not %s %s",
-			                        c->rq.who, method, url);
-		const char *bad = non_utf8(&c->rq);
-		if (bad)
-			return http_reply_error(&c->rq, 400, bad, "%s: not UTF-8 text", bad);
-		return r->handler(&c->rq);
-	}
-	if (path_known)
-		return http_reply_error(&c->rq, 405, NULL, "%s is not allowed on %s", method, url);
-	return http_reply_error(&c->rq, 404, NULL, "no such resource: %s", url);
+	const char *bad = non_utf8(&c->rq);
+	if (bad)
+		return http_reply_error(&c->rq, 400, bad, "%s: not UTF-8 text", bad);
+	return c->route->handler(&c->rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -334,6 +405,11 @@ int http_start(const struct http_options *o, http_server **out)
 	pthread_mutex_init(&s->stats_lock, NULL);
 	unsigned threads =
 	    o->threads > 0 ? (unsigned)o->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	threads = threads ? threads : 1u;
+	/* Each worker takes an equal share of the connections. */
+	unsigned max_conns = o->max_connections ? o->max_connections : 512u;
+	if (max_conns < threads)
+		max_conns = threads;
 	/* The logger goes first, or MHD logs the options before it by itself. */
 	unsigned flags =
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
@@ -341,9 +417,10 @@ int http_start(const struct http_options *o, http_server **out)
 		flags |= MHD_USE_TLS;
 	s->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-	    threads ? threads : 1u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s ? o->timeout_s : 60u,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+	    o->timeout_s ? o->timeout_s : 60u, MHD_OPTION_CONNECTION_LIMIT, max_conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_address,
 	    /* the TLS pair last: without TLS this ends the list early */
 	    o->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, o->tls_cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, o->tls_key, MHD_OPTION_END);

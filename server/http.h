@@ -2,14 +2,21 @@
  * http: the daemon's HTTP front on libmicrohttpd.
  *
  * Owns the listening daemon (epoll with a pool of worker threads sized to
- * the cores), the per-request context (an id for the logs, the start time,
- * a body buffer with a cap), dispatch to the route table, the access log,
+ * the cores, connections capped in all and per address), the per-request
+ * context (an id for the logs, the start time, a body buffer with a cap),
+ * dispatch to the route table with authorization at the headers (refusals
+ * are answered before any of the body is read), the access log,
  * graceful shutdown (stop accepting, let in-flight requests finish), and the
  * reply helpers every handler uses, so that every error is JSON naming what
  * was wrong.
  *
  * Threading: handlers run on the worker threads, several at once; the
  * http_request they get belongs to that call.
+ *
+ * http.c holds everything that touches libmicrohttpd; the JSON answers
+ * (http_reply_json, http_reply_value, http_reply_error) are in httpjson.c,
+ * written on http_reply() only, so that the fuzz targets' stand-in for
+ * http.c shares them.
  */
 #ifndef POSBON_HTTP_H
 #define POSBON_HTTP_H
@@ -30,6 +37,8 @@ struct http_request {
 	void *app;       /* what http_start() was given */
 	char who[128];   /* authenticated name, "" for none */
 	int role;        /* authenticated role (the app's numbering), 0 for none */
+	int by_cookie;   /* set by the authorize hook: the credentials were a cookie */
+	int secure;      /* the request came over TLS */
 	unsigned status; /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted
@@ -49,17 +58,28 @@ struct http_route {
 	int need; /* role the caller must have; 0: anyone */
 };
 
-/* Decides whether rq may use a route that needs role need, filling rq->who
- * and rq->role: returns 0 to go on, or 401 (no valid credentials) or 403
- * (a role that may not), which http.c answers as a JSON error. */
+/* Decides whether rq may use a route that needs role need, filling rq->who,
+ * rq->role and rq->by_cookie. Called when the headers are in, before any of
+ * the body is read (rq->body is NULL): returns 0 to go on, or 401 (no valid
+ * credentials) or 403 (a role that may not), which http.c answers as a
+ * JSON error. A write (any method but GET and HEAD) authorized by a cookie
+ * must then also come from the server's own pages (a same-origin Origin,
+ * or Sec-Fetch-Site: same-origin without one) and carry no body but JSON,
+ * else 403 naming "origin" or "content-type": a browser sends cookies with
+ * requests that other sites' pages make. */
 typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 
 struct http_options {
 	const char *host; /* "127.0.0.1" */
 	int port;
-	int threads;                    /* worker threads; 0: the number of cores */
-	size_t max_body;                /* largest request body accepted */
-	unsigned timeout_s;             /* idle seconds before a connection is closed */
+	int threads;        /* worker threads; 0: the number of cores */
+	size_t max_body;    /* largest request body accepted */
+	unsigned timeout_s; /* idle seconds before a connection is closed */
+	/* Connections open at once, in all (0: 512; at least the threads,
+	 * each of which takes its share), and from one address (0: no
+	 * limit). Past them a new connection waits in the listen queue (in
+	 * all) or is closed at once (one address). */
+	unsigned max_connections, max_per_address;
 	const char *tls_cert, *tls_key; /* PEM text; both NULL: plain HTTP */
 	const struct http_route *routes;
 	http_authorize authorize; /* NULL: every route is open */
@@ -106,8 +126,20 @@ const char *http_header(struct http_request *rq, const char *name);
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...);
 
+/* Replies with len bytes at data without copying them: they must stay
+ * valid until release(cls), which is called exactly once, when the answer
+ * has been sent or dropped (or at once if it cannot be made), possibly on
+ * another thread. Content type and extra headers as http_reply(). */
+int http_reply_shared(struct http_request *rq, unsigned status, const char *content_type,
+                      const void *data, size_t len, void (*release)(void *cls), void *cls, ...);
+
 /* Replies with a JSON text (copied). */
 int http_reply_json(struct http_request *rq, unsigned status, const char *json);
+
+/* Replies with a jansson value (taken over: released here) as JSON; 500
+ * when it is NULL or cannot be written. */
+typedef struct json_t json_t;
+int http_reply_value(struct http_request *rq, unsigned status, json_t *v);
 
 /* Replies {"error": message, "field": field} with a 4xx/5xx status; field
  * may be NULL. The message is formatted. */

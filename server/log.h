@@ -3,7 +3,9 @@
  *
  * One line per event on stderr (error log) or on the access log stream:
  * an ISO time, the level, the request id when there is one, and the
- * message. Outside text is only ever an argument, never the format.
+ * message. Outside text is only ever an argument, never the format, and is
+ * written with control characters, backslash and double quote escaped
+ * (\n, \xNN, \\, \"): a line in the log is one event.
  *
  * Threading: lines from many threads never interleave (one write each).
  */

@@ -58,18 +58,23 @@ store *routes_store(struct app *app)
 	return st;
 }
 
+/* Status and schema for anyone (a load balancer's probe); the figures and
+ * data_version (the viewer's catching up) only with valid credentials. */
 static int get_health(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = routes_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	char body[256];
-	snprintf(body, sizeof body,
-	         "{\"status\":\"ok\",\"schema\":%d,\"offences\":%zu,\"data_version\":%lu}",
-	         store_schema_version(st), dataset_count(renderer_dataset(app->r)),
-	         renderer_version(app->r));
-	return http_reply_json(rq, 200, body);
+	json_t *o = json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(st));
+	if (o && routes_authorize(rq, ROLE_VIEWER) == 0) {
+		json_object_set_new(
+		    o, "offences",
+		    json_integer((json_int_t)dataset_count(renderer_dataset(app->r))));
+		json_object_set_new(o, "data_version",
+		                    json_integer((json_int_t)renderer_version(app->r)));
+	}
+	return http_reply_value(rq, 200, o);
 }
 
 /* 0 when rc is, or 1 after answering 400 naming the argument with the
@@ -224,13 +229,7 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	                      "tilejson", "3.0.0", "name", layers, "tiles", url, "minzoom", 0,
 	                      "maxzoom", 22, "bounds", w, s, ea, n, "center", (w + ea) / 2,
 	                      (s + n) / 2, 13, "attribution", "posbon");
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!text)
-		return http_reply_error(rq, 500, NULL, "out of memory");
-	int rc = http_reply_json(rq, 200, text);
-	free(text);
-	return rc;
+	return http_reply_value(rq, 200, o);
 }
 
 struct tile_job {
@@ -242,6 +241,12 @@ static int render_tile(void *ctx, unsigned char **data, size_t *len)
 {
 	struct tile_job *job = ctx;
 	return render_png(job->r, job->q, data, len);
+}
+
+/* The answer's hold on a cached tile, let go once it is sent. */
+static void release_tile(void *tile)
+{
+	cache_tile_release(tile);
 }
 
 /* GET /tiles/{layers}/{z}/{x}/{y}.png, {y}@2x.png, or /tiles/{layers}.json */
@@ -263,16 +268,20 @@ static int get_tile(struct http_request *rq)
 		}
 		return http_reply_error(rq, 404, NULL, "expected /tiles/LAYERS/Z/X/Y.png");
 	}
-	snprintf(layers, sizeof layers, "%.*s", (int)n, rest);
+	/* Copied by hand: with libquadmath's printf hooks loaded, every
+	 * printf-family call takes glibc's slow path, and this is the hot one. */
+	memcpy(layers, rest, n);
+	layers[n] = '\0';
 	/* Z/X/Y, then the format */
-	size_t k = strcspn(rest + n + 1, ".@");
-	const char *tail = rest + n + 1 + k;
-	if (k >= sizeof zxy)
+	const char *tail = rest + n + 1 + strcspn(rest + n + 1, ".@");
+	size_t zn = (size_t)(tail - rest - n - 1);
+	if (zn >= sizeof zxy)
 		return http_reply_error(rq, 404, "z/x/y", "expected /tiles/%s/Z/X/Y.png", layers);
-	snprintf(zxy, sizeof zxy, "%.*s", (int)k, rest + n + 1);
+	memcpy(zxy, rest + n + 1, zn);
+	zxy[zn] = '\0';
 	int scale = strcmp(tail, "@2x.png") == 0 ? 2 : strcmp(tail, ".png") == 0 ? 1 : 0;
 	if (!scale)
-		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%s'",
+		return http_reply_error(rq, 404, "format", "tiles are .png or @2x.png, not '%.63s'",
 		                        tail);
 	struct render_request q = {0};
 	if (render_layers_parse(layers, &q.layers) < 0)
@@ -291,18 +300,20 @@ static int get_tile(struct http_request *rq)
 	if (inm && strcmp(inm, etag) == 0)
 		return http_reply_not_modified(rq, etag);
 	struct tile_job job = {app->r, &q};
-	unsigned char *png;
-	size_t png_len;
-	if (cache_fetch(app->cache, etag, render_tile, &job, &png, &png_len, NULL) < 0)
+	cache_tile *tile;
+	if (cache_fetch(app->cache, etag, render_tile, &job, &tile, NULL) < 0)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
+	size_t png_len;
+	const unsigned char *png = cache_tile_data(tile, &png_len);
 	/* Layers of offences change with every report, zones with every plan;
 	 * boundaries hardly. */
 	int live =
 	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES |
 	                 RENDER_GISTAR | RENDER_PLANNING | RENDER_CHANGE | RENDER_TRENDS)) != 0;
-	return http_reply(rq, 200, "image/png", png, png_len, "ETag", etag, "Cache-Control",
-	                  live ? "public, max-age=10" : "public, max-age=86400",
-	                  "Access-Control-Allow-Origin", "*", NULL);
+	return http_reply_shared(rq, 200, "image/png", png, png_len, release_tile, tile, "ETag",
+	                         etag, "Cache-Control",
+	                         live ? "public, max-age=10" : "public, max-age=86400",
+	                         "Access-Control-Allow-Origin", "*", NULL);
 }
 
 /* Whether a yes/no argument is set: "1", "true", "yes" or present empty. */
@@ -456,8 +467,8 @@ unsigned routes_authorize(struct http_request *rq, int need)
 		rc = auth_check_token(st, auth + 7, &who);
 	else if (auth && strncmp(auth, "Basic ", 6) == 0)
 		rc = auth_check_basic(st, auth + 6, &who);
-	else if (session)
-		rc = auth_check_session(st, session, &who);
+	else if (session && (rc = auth_check_session(st, session, &who)) == 0)
+		rq->by_cookie = 1;
 	if (rc < 0)
 		return 401;
 	snprintf(rq->who, sizeof rq->who, "%s", who.name);
@@ -465,12 +476,27 @@ unsigned routes_authorize(struct http_request *rq, int need)
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
 }
 
+/* Answers {"name","role"} of an identity, with the extra header pair. */
+static int reply_identity(struct http_request *rq, const char *name, int role, const char *header,
+                          const char *value)
+{
+	json_t *o =
+	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role));
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text)
+		return http_reply_error(rq, 500, "name", "the name cannot be written as JSON");
+	/* The reply takes the text over. */
+	return http_reply(rq, 200, "application/json; charset=utf-8", (unsigned char *)text,
+	                  strlen(text), "Cache-Control", "no-store", header, value, NULL);
+}
+
 static int post_login(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = routes_store(app);
 	struct auth_identity who;
-	char session[AUTH_SECRET_LEN], cookie[256], body[256];
+	char session[AUTH_SECRET_LEN], cookie[256];
 	json_error_t jerr;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
@@ -480,22 +506,11 @@ static int post_login(struct http_request *rq)
 	json_decref(o);
 	if (rc < 0)
 		return http_reply_error(rq, 401, "token", "unknown or revoked token");
+	/* Secure under TLS, so that the browser never sends it in clear. */
 	snprintf(cookie, sizeof cookie,
-	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", session,
-	         AUTH_SESSION_SECONDS);
-	json_t *answer =
-	    json_pack("{s:s, s:s}", "name", who.name, "role", auth_role_name(who.role));
-	char *text = json_dumps(answer, JSON_COMPACT);
-	json_decref(answer);
-	snprintf(body, sizeof body, "%s", text ? text : "{}");
-	free(text);
-	size_t len = strlen(body);
-	unsigned char *copy = malloc(len);
-	if (!copy)
-		return http_reply_error(rq, 503, NULL, "out of memory");
-	memcpy(copy, body, len);
-	return http_reply(rq, 200, "application/json; charset=utf-8", copy, len, "Set-Cookie",
-	                  cookie, "Cache-Control", "no-store", NULL);
+	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", session,
+	         AUTH_SESSION_SECONDS, rq->secure ? "; Secure" : "");
+	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
 }
 
 static int post_logout(struct http_request *rq)
@@ -508,16 +523,16 @@ static int post_logout(struct http_request *rq)
 	if (!copy)
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	memcpy(copy, "{}", 2);
-	return http_reply(rq, 200, "application/json", copy, 2, "Set-Cookie",
-	                  "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", NULL);
+	return http_reply(
+	    rq, 200, "application/json", copy, 2, "Set-Cookie",
+	    rq->secure ? "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+	               : "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+	    NULL);
 }
 
 static int get_me(struct http_request *rq)
 {
-	char body[256];
-	snprintf(body, sizeof body, "{\"name\":\"%s\",\"role\":\"%s\"}", rq->who,
-	         auth_role_name((enum auth_role)rq->role));
-	return http_reply_json(rq, 200, body);
+	return reply_identity(rq, rq->who, rq->role, NULL, NULL);
 }
 
 static int get_events(struct http_request *rq)
@@ -566,11 +581,20 @@ static int get_metrics(struct http_request *rq)
 	    "posbon_tile_cache_hits_total{tier=\"memory\"} %lu\n"
 	    "posbon_tile_cache_hits_total{tier=\"disk\"} %lu\n"
 	    "# TYPE posbon_tiles_rendered_total counter\nposbon_tiles_rendered_total %lu\n"
-	    "# TYPE posbon_tile_cache_bytes gauge\nposbon_tile_cache_bytes %zu\n"
+	    "# HELP posbon_tile_cache_bytes Bytes the tile cache holds, by tier (disk: in 4 KiB "
+	    "blocks).\n"
+	    "# TYPE posbon_tile_cache_bytes gauge\nposbon_tile_cache_bytes{tier=\"memory\"} %zu\n"
+	    "posbon_tile_cache_bytes{tier=\"disk\"} %zu\n"
+	    "# TYPE posbon_tile_cache_tiles gauge\nposbon_tile_cache_tiles{tier=\"memory\"} %zu\n"
+	    "posbon_tile_cache_tiles{tier=\"disk\"} %zu\n"
+	    "# TYPE posbon_tile_cache_evictions_total counter\n"
+	    "posbon_tile_cache_evictions_total{tier=\"memory\"} %lu\n"
+	    "posbon_tile_cache_evictions_total{tier=\"disk\"} %lu\n"
 	    "# TYPE posbon_offences gauge\nposbon_offences %zu\n"
 	    "# TYPE posbon_data_version gauge\nposbon_data_version %lu\n"
 	    "# TYPE posbon_event_subscribers gauge\nposbon_event_subscribers %u\n",
-	    cs.memory_hits, cs.disk_hits, cs.renders, cs.memory_bytes,
+	    cs.memory_hits, cs.disk_hits, cs.renders, cs.memory_bytes, cs.disk_bytes,
+	    cs.memory_entries, cs.disk_files, cs.evictions, cs.disk_evictions,
 	    dataset_count(renderer_dataset(app->r)), renderer_version(app->r),
 	    events_subscribers(app->events));
 	OUT("# TYPE posbon_ingested_total counter\nposbon_ingested_total %lu\n",

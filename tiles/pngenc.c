@@ -132,7 +132,10 @@ int pngenc_encode(cairo_surface_t *surface, unsigned char **out, size_t *len)
 		free(s.data);
 		return rc;
 	}
-	*out = s.data;
+	/* The buffer doubled as it grew: give back what the PNG did not use,
+	 * as callers keep it (cached tiles, documents in memory). */
+	unsigned char *fit = s.len < s.cap ? realloc(s.data, s.len ? s.len : 1) : NULL;
+	*out = fit ? fit : s.data;
 	*len = s.len;
 	return 0;
 }

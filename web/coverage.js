@@ -8,7 +8,8 @@
 // hotspot polygons coloured by status (plannerHotspotStyle). "CSV" fetches
 // the same with Accept: text/csv and saves it.
 //
-// Dosage: for a day (by default the last day a unit was heard of, from
+// Dosage: for a day (by default the day of the last shift the units were heard
+// of to its end, from
 // GET /api/units), GET /api/dosage for the planner's shift hours starting on
 // that day's weekday: minutes, visits and full visits per hotspot against a
 // target, the least dosed first, drawn as the dosage polygons in their own
@@ -63,10 +64,18 @@ export function dosageQuery(arg, date, target) {
 	return p;
 }
 
-/* The local day of the latest fix among /api/units' features, or null. */
-export function lastTrackDay(units, isoDate) {
+/* The local day on which the last shift (hours "HH:MM-HH:MM") that had
+ * ended by the latest fix among /api/units' features began, or null: the
+ * last shift the units can have patrolled whole. The day of the latest fix
+ * itself would name a shift not over yet, often not begun. */
+export function lastTrackDay(units, isoDate, shift) {
 	const times = (units?.features || []).map((f) => Date.parse(f.properties?.time)).filter(Number.isFinite);
-	return times.length ? isoDate(Math.max(...times)) : null;
+	if (!times.length) return null;
+	const m = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(shift || '');
+	const start = m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+	const end = m ? Number(m[3]) * 60 + Number(m[4]) : 1440;
+	const ends = start + ((end - start + 1440) % 1440 || 1440); /* minutes after its day's 00:00 */
+	return isoDate(Math.max(...times) - ends * 60000);
 }
 
 /* Sets into (status -> colour) from the statuses of a /api/legend answer,
@@ -200,7 +209,7 @@ async function loadDosage() {
 	let date = $('dose-date').value;
 	if (!date) {
 		try {
-			date = lastTrackDay(await ctx.api('api/units'), ctx.isoDate) || ctx.isoDate(Date.now());
+			date = lastTrackDay(await ctx.api('api/units'), ctx.isoDate, cov.arg.shift) || ctx.isoDate(Date.now());
 		} catch (e) {
 			if (seq === dz.seq) ctx.showError(e);
 			return;

@@ -55,10 +55,15 @@ export async function login(page, base, token, timeout) {
  * for the zone form. */
 export async function drawPolygon(page, corners, timeout) {
 	await page.click('.leaflet-pm-toolbar .leaflet-pm-icon-polygon');
-	for (const [x, y] of corners) {
+	/* Geoman's markers of the vertices placed so far (not its cursor's) */
+	const VERTICES = '.leaflet-marker-pane .marker-icon:not(.cursor-marker)';
+	for (const [i, [x, y]] of corners.entries()) {
+		const before = await page.locator(VERTICES).count();
 		await page.mouse.move(x, y);
 		await page.mouse.click(x, y);
-		await page.waitForTimeout(150);
+		/* the click was taken: a vertex more (the last one closes the ring instead) */
+		if (i < corners.length - 1)
+			await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [VERTICES, before], { timeout });
 	}
 	await page.locator('#zone-form').waitFor({ state: 'visible', timeout });
 }

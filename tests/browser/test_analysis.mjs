@@ -171,6 +171,8 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 
 		await t.test('a planner asks for a plan: drawn dashed, labelled, compared', async () => {
 			await page.click('#logout');
+			/* logging out reloads the page: a navigation before that one ends would be aborted by it */
+			await page.locator('#login-token').waitFor({ state: 'visible', timeout: UI_MS });
 			await login(page, BASE, PLANNER, UI_MS);
 			await page.click('#plan-active');
 			await page.click('#plan-presets [data-preset="evening"]');

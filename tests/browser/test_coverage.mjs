@@ -95,11 +95,14 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			/* asked for before the click: the request may go out before click() returns */
 			const dayAsked = page.waitForRequest((q) => asksCoverage(q, '08:00-20:00'), { timeout: UI_MS });
 			await page.click('#plan-presets [data-preset="day"]');
-			await dayAsked;
+			const dayRequest = await dayAsked;
+			const dayDone = page.waitForEvent('requestfinished', { predicate: (r) => r === dayRequest, timeout: UI_MS });
 			await page.click('#plan-presets [data-preset="evening"]');
 			await evening;
 			await day;
-			await page.waitForTimeout(300);
+			/* the late answer is in, and the page had frames to act on it */
+			await dayDone;
+			await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 			assert.equal(delayed, 1);
 			assert.equal(await page.getAttribute('#cov-body', 'data-shift'), '18:00-02:00 fri');
 			await page.unroute('**/api/coverage?*');
@@ -146,10 +149,11 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.deepEqual(mine.map((l) => l.split(',').slice(4).join(',')).sort(), [`${zoneId},ppx,PPX-BT`, `${zoneId},youth,YOSH-BT`]);
 		});
 
-		await t.test('the dosage view lists the hotspots of the last day with tracks', async () => {
+		await t.test('the dosage view lists the hotspots of the last shift with tracks', async () => {
 			const units = await get('api/units');
 			const last = Math.max(...units.features.map((f) => Date.parse(f.properties.time)));
-			const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tashkent' }).format(new Date(last));
+			/* the last evening shift (18:00-02:00) over by then: 26 hours after its day began */
+			const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tashkent' }).format(new Date(last - 26 * 3600e3));
 			const dosage = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/dosage', { timeout: UI_MS });
 			await page.click('#dose-on');
 			const res = await dosage;

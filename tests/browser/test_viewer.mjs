@@ -114,7 +114,9 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 		page.waitForFunction(
 			() => {
 				const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
-				return imgs.length > 0 && imgs.every((i) => i.complete) && imgs.some((i) => i.naturalWidth > 0);
+				/* Leaflet fades a loaded tile in, ending at opacity 1 */
+				const faded = [...document.querySelectorAll('img.leaflet-tile-loaded')].every((i) => i.style.opacity === '' || i.style.opacity === '1');
+				return imgs.length > 0 && imgs.every((i) => i.complete) && imgs.some((i) => i.naturalWidth > 0) && faded;
 			},
 			null,
 			{ timeout: RENDER_MS },
@@ -136,7 +138,6 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 
 		await t.test('the map shows tiles, not an empty background', async (t) => {
 			await tilesSettled();
-			await page.waitForTimeout(400); /* Leaflet fades tiles in */
 			const ok = tiles.filter((x) => isHeatTile(x.url) && x.status === 200);
 			assert.ok(ok.length >= 1, `heatmap tiles answered: ${JSON.stringify(tiles.slice(0, 5))}`);
 			/* The map without the status strip (top), the controls (bottom left),
@@ -192,7 +193,9 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 		await t.test('a new offence refreshes the heatmap', async () => {
 			const before = Math.max(0, ...tiles.filter((x) => isHeatTile(x.url)).map((x) => heatmapVersion(x.url)));
 			const shownBefore = await page.textContent('#last-update');
-			await page.waitForTimeout(1100); /* the "last update" clock has seconds */
+			/* The "last update" clock shows seconds: post in the next one. */
+			const nextSecond = Math.floor(Date.now() / 1000) * 1000 + 1000;
+			await page.waitForFunction((t) => Date.now() >= t, nextSecond, { timeout: UI_MS });
 			const [w, s, e, n] = await districtBounds();
 			const feature = {
 				type: 'Feature',
@@ -291,7 +294,18 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 				if (at.z >= 16) break;
 				await page.mouse.move(at.x, at.y);
 				await page.mouse.wheel(0, -360);
-				await page.waitForTimeout(600);
+				/* the wheel's zoom has begun: another level is on top */
+				await page.waitForFunction(
+					(z) => {
+						const levels = [...document.querySelectorAll('.tiles-districts .leaflet-tile-container')];
+						levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex));
+						const img = levels[0]?.querySelector('img');
+						const m = img && /\/(\d+)\/\d+\/\d+(?:@2x)?\.png$/.exec(new URL(img.src).pathname);
+						return !!document.querySelector('.leaflet-zoom-anim') || (m && Number(m[1]) !== z);
+					},
+					at.z,
+					{ timeout: RENDER_MS },
+				);
 			}
 			t.diagnostic(`offence ${known.properties.id} at tile zoom ${at.z}`);
 			assert.ok(at.z >= 16, `zoomed to ${at.z}`);
@@ -367,12 +381,16 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 				await route.continue();
 			});
 			const card = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith(`/api/mahallas/${empty.code}`), { timeout: UI_MS });
+			const slow = page.waitForRequest((r) => new URL(r.url()).pathname.endsWith('/api/offences'), { timeout: UI_MS });
 			await page.mouse.click(at.x, at.y);
-			await page.waitForTimeout(200);
+			const slowAsked = await slow;
+			const slowDone = page.waitForEvent('requestfinished', { predicate: (r) => r === slowAsked, timeout: UI_MS });
 			await page.mouse.click(empty.x, empty.y);
 			assert.equal((await card).status(), 200);
 			await page.waitForFunction((code) => document.querySelector('#card')?.dataset.code === code, empty.code, { timeout: UI_MS });
-			await page.waitForTimeout(2000); /* both slow answers are in */
+			/* the slow answer is in, and the page had frames to act on it */
+			await slowDone;
+			await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 			await page.unroute('**/api/offences?*');
 			assert.equal(await page.locator('.idf-popup').count(), 0, 'no popup from the older click');
 		});
@@ -383,7 +401,6 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			assert.match(await page.textContent('#categories'), /[og]\u02bb/);
 			assert.doesNotMatch(await page.textContent('#card-name'), /[\u0400-\u04ff]/);
 			await tilesSettled();
-			await page.waitForTimeout(400); /* tile fade-in */
 			writeFileSync(SHOT, await page.screenshot());
 		});
 

@@ -187,7 +187,8 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 
 		await t.test('a cut connection turns the status amber, then red; the pulses end', async () => {
 			net.cut();
-			await page.waitForTimeout(500); /* the stream notices */
+			/* the stream notices */
+			await page.waitForFunction(() => !document.querySelector('#live-dot')?.classList.contains('live'), null, { timeout: UI_MS });
 			await page.clock.fastForward(61000);
 			await page.waitForSelector('#wall-live[data-level="amber"]', { timeout: UI_MS });
 			assert.match(await page.textContent('#wall-reason'), /no connection to the server/);

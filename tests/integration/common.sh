@@ -48,6 +48,37 @@ finish() {
 	[ "$FAILS" -eq 0 ]
 }
 
+# Polls a shell condition every 0.1 s until it holds; returns 1 when it still
+# does not after the seconds given (default 30). Never a fixed sleep: a busy
+# machine only makes it take longer.
+wait_until() { # shell condition, [seconds]
+	tries=$((${2:-30} * 10))
+	while ! eval "$1"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# Waits (as wait_until) until a file holds a fixed string.
+wait_file() { # string, file, [seconds]
+	wf_string=$1
+	wf_file=$2
+	wait_until 'grep -qF -- "$wf_string" "$wf_file"' "${3:-30}"
+}
+
+# Opens the event stream of the daemon at $URL with the header given (a
+# token) into $TMP/events in the background, sets SSE to its pid, and returns
+# once the daemon counts it among its subscribers.
+events_open() { # authorization header
+	eo_auth=$1
+	eo_subscribers() { curl -s -H "$eo_auth" "$URL/metrics" | sed -n 's/^posbon_event_subscribers //p'; }
+	eo_before=$(eo_subscribers)
+	curl -s -N --max-time 60 -H "$eo_auth" "$URL/api/events" >"$TMP/events" &
+	SSE=$!
+	wait_until '[ "$(eo_subscribers)" -gt "${eo_before:-0}" ] 2>/dev/null'
+}
+
 # Sets port to the one a starting `posbon serve` (HTTP or HTTPS) announces in its error log
 # (empty after 10 s without).
 wait_port() {

@@ -77,4 +77,8 @@ rc=0
 wait "$PID" || rc=$?
 trap 'rm -rf "$TMP"' EXIT
 check "SIGTERM stops the daemon cleanly" "$rc" 0
+if [ "$rc" -ne 0 ]; then
+	echo "--- daemon error log (last 60 lines)"
+	tail -n 60 "$TMP/error.log"
+fi
 finish

@@ -66,9 +66,7 @@ import struct,sys
 d=sys.stdin.buffer.read(); print(struct.unpack('>II', d[16:24]))")" "(512, 512)"
 
 # an open viewer listening for events
-curl -s -N --max-time 8 -H "$V" "$URL/api/events" >"$TMP/events" &
-SSE=$!
-sleep 0.5
+events_open "$V"
 FEATURE="{\"type\":\"Feature\",\"properties\":{\"id\":\"live-1\",\"time\":\"2026-06-01T21:30:00\",\"category\":\"theft\",\"service\":\"ppx\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[$CLON,$CLAT]}}"
 body=$(curl -s -w " %{http_code}" -H "$O" -H "Content-Type: application/json" -d "$FEATURE" "$URL/api/offences")
 check "posting an offence answers 201" "$body" '{"inserted":1,"updated":0,"unchanged":0,"ids":["live-1"]} 201'
@@ -81,8 +79,8 @@ check_true "and other pixels" '! cmp -s "$TMP/near1.png" "$TMP/near2.png"'
 check "a tile 20 km away keeps its ETag" "$(code -H "$V" -H "If-None-Match: $etag_far" "$FAR")" 304
 body=$(curl -s -H "$O" -d "$FEATURE" "$URL/api/offences")
 check "re-posting is idempotent" "$body" '{"inserted":0,"updated":0,"unchanged":1,"ids":["live-1"]}'
-wait "$SSE" || true
-check_true "the event stream told the viewer where" 'grep -q "^event: offences" "$TMP/events" && grep -q "\"added\":1,\"changed\":0,\"bbox\":\[" "$TMP/events"'
+check_true "the event stream told the viewer where" 'wait_file "\"added\":1,\"changed\":0,\"bbox\":[" "$TMP/events" && grep -q "^event: offences" "$TMP/events"'
+kill "$SSE" 2>/dev/null || true
 
 # corrections
 check "PATCH corrects" "$(curl -s -H "$O" -X PATCH -d '{"properties":{"category":"robbery"}}' "$URL/api/offences/live-1")" '{"id":"live-1","changed":true}'

@@ -34,13 +34,11 @@ etag() { curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "$TILE" | s
 e1=$(etag)
 echo '{"version": 1, "layers": {' >"$TMP/style.json"
 kill -HUP "$PID"
-sleep 0.5
-check_true "a broken style is refused on SIGHUP" 'grep -q "SIGHUP: style kept" "$TMP/log"'
+check_true "a broken style is refused on SIGHUP" 'wait_file "SIGHUP: style kept" "$TMP/log"'
 check "and the old one still serves" "$(etag)" "$e1"
 sed 's/"bandwidth": 300/"bandwidth": 250/' "$POSBON_SOURCE_DIR/styles/default.json" >"$TMP/style.json"
 kill -HUP "$PID"
-sleep 0.5
-check_true "a good style is taken" 'grep -q "SIGHUP: style .* reloaded" "$TMP/log"'
+check_true "a good style is taken" 'wait_until "grep -q \"SIGHUP: style .* reloaded\" \"\$TMP/log\""'
 check_true "and tiles change their ETag" '[ "$(etag)" != "$e1" ]'
 kill -TERM "$PID"
 wait "$PID"

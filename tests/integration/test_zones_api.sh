@@ -126,9 +126,7 @@ check "nothing of the refused zones was stored" "$(sql "$DB" "SELECT count(*) FR
 
 # delete, with If-Match, and the history that stays
 check "a stale If-Match on delete: 412" "$(code -H "$P" -H 'If-Match: "2"' -X DELETE "$URL/api/zones/bazaar")" 412
-curl -s -N --max-time 4 -H "$V" "$URL/api/events" >"$TMP/events" &
-SSE=$!
-sleep 0.5
+events_open "$V"
 check "a planner deletes it: 204" "$(code -H "$P" -H 'If-Match: "3"' -X DELETE "$URL/api/zones/bazaar")" 204
 check "then it is gone" "$(code -H "$V" "$URL/api/zones/bazaar")" 404
 check "deleting it again: 404" "$(code -H "$P" -X DELETE "$URL/api/zones/bazaar")" 404
@@ -137,8 +135,8 @@ check "its history stays, the last version marked deleted" \
 	"$(jget "$TMP/hist" "[(f['properties']['version'], f['properties']['deleted'], f['properties']['current']) for f in d['features']]")" \
 	"[(3, True, False), (2, False, False), (1, False, False)]"
 check "the deletion is audited" "$(sql "$DB" "SELECT group_concat(action, ',') FROM (SELECT action FROM audit WHERE entity = 'zone' AND entity_id = 'bazaar' ORDER BY id)")" "create,update,update,delete"
-wait "$SSE" || true
-check_true "open viewers heard of the deletion" 'grep -q "^event: zones" "$TMP/events" && grep -q "\"action\":\"delete\"" "$TMP/events"'
+check_true "open viewers heard of the deletion" 'wait_file "\"action\":\"delete\"" "$TMP/events" && grep -q "^event: zones" "$TMP/events"'
+kill "$SSE" 2>/dev/null || true
 curl -s -H "$V" -o "$TMP/t3.png" "$TILE"
 check_true "the zone tile follows the deletion" '! cmp -s "$TMP/t2.png" "$TMP/t3.png"'
 check "a made-again zone goes on from its last version" "$(post --data-binary @"$TMP/z1.json" "$URL/api/zones") $(jget "$TMP/body" "d['properties']['version']")" "201 4"

@@ -29,16 +29,22 @@ test('dosage of the shift as it started on the date', () => {
 	assert.equal(dosageQuery(ARG, '2026-11-25', 0).has('target'), false);
 });
 
-test('the last day with tracks, in the district\'s day', () => {
+test('the day of the last shift over by the last fix, in the district\'s day', () => {
 	const tashkent = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tashkent' }).format(new Date(ms));
 	const fc = { features: [
 		{ properties: { unit: 'A', time: '2026-11-24T10:00:00Z' } },
 		{ properties: { unit: 'B', time: '2026-11-24T20:30:00Z' } }, /* 01:30 on the 25th in Tashkent */
 		{ properties: { unit: 'C', time: 'never' } },
 	] };
-	assert.equal(lastTrackDay(fc, tashkent), '2026-11-25');
-	assert.equal(lastTrackDay({ features: [] }, tashkent), null);
-	assert.equal(lastTrackDay(null, tashkent), null);
+	/* the last fix at 01:30 on the 25th: the night shift that began on the
+	 * 24th ends at 02:00, the one of the 23rd had ended; the day shift of
+	 * the 24th had too */
+	assert.equal(lastTrackDay(fc, tashkent, '18:00-02:00'), '2026-11-23');
+	assert.equal(lastTrackDay(fc, tashkent, '08:00-20:00'), '2026-11-24');
+	assert.equal(lastTrackDay(fc, tashkent, '00:00-01:00'), '2026-11-25');
+	assert.equal(lastTrackDay(fc, tashkent, '00:00-02:00'), '2026-11-24');
+	assert.equal(lastTrackDay({ features: [] }, tashkent, '18:00-02:00'), null);
+	assert.equal(lastTrackDay(null, tashkent, '18:00-02:00'), null);
 });
 
 test('status colours come from the legend: known statuses only, as #rrggbb', () => {

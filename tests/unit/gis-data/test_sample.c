@@ -33,6 +33,7 @@ static void generate(const char *path, uint64_t seed, store **out)
 	o.mahallas = MAHALLAS;
 	o.days = DAYS;
 	assert_int_equal(sample_end_day(END, &o.end_day), 0);
+	o.now = o.end_day; /* the period is over, whatever the clock says */
 	assert_int_equal(store_open(path, STORE_CREATE, out), 0);
 	int rc = sample_generate(*out, &o, &rep);
 	if (rc < 0)
@@ -115,6 +116,49 @@ static void test_bad_options_write_nothing(void **state)
 	o.end_day += 3600;
 	assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
 	assert_int_equal(num(st, "SELECT count(*) FROM districts"), 0);
+	store_close(st);
+}
+
+/* Generated on the morning of its last day (as `posbon sample --end today`
+ * at 06:31), the sample stops at the present minute: nothing occurs, is
+ * reported or is patrolled later, and the morning is not empty. */
+static void test_nothing_in_the_future(void **state)
+{
+	struct fixture *f = *state;
+	char path[700], sql[300];
+	store *st;
+	struct sample_options o;
+	struct sample_report rep;
+	sample_defaults(&o);
+	o.offences = 20000;
+	o.mahallas = 4;
+	o.days = 30;
+	assert_int_equal(sample_end_day(END, &o.end_day), 0);
+	int64_t midnight = o.end_day - 86400;
+	o.now = midnight + 6 * 3600 + 31 * 60 + 17;
+	testutil_path(path, sizeof path, f->dir, "morning.sqlite");
+	assert_int_equal(store_open(path, STORE_CREATE, &st), 0);
+	assert_int_equal(sample_generate(st, &o, &rep), 0);
+	assert_int_equal(rep.offences, o.offences);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM offences WHERE occurred_from >= %lld OR occurred_to >= %lld "
+	         "OR reported_at > %lld",
+	         (long long)o.now, (long long)o.now, (long long)o.now);
+	assert_int_equal(num(st, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM patrol_tracks WHERE ended_at > %lld",
+	         (long long)o.now);
+	assert_int_equal(num(st, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM offences WHERE occurred_from >= %lld",
+	         (long long)midnight);
+	assert_true(num(st, sql) > 0);
+	store_close(st);
+
+	/* Less than a day before the present: refused, not drawn for ever. */
+	o.now = midnight - 29 * 86400 + 3600;
+	testutil_path(path, sizeof path, f->dir, "early.sqlite");
+	assert_int_equal(store_open(path, STORE_CREATE, &st), 0);
+	assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "future"));
 	store_close(st);
 }
 
@@ -355,6 +399,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_end_day),
 	    cmocka_unit_test(test_bad_options_write_nothing),
+	    cmocka_unit_test(test_nothing_in_the_future),
 	    cmocka_unit_test(test_mahallas_tile_the_district),
 	    cmocka_unit_test(test_offences),
 	    cmocka_unit_test(test_times_follow_the_places),

@@ -165,6 +165,20 @@ static void test_polygons(void **state)
 	                 ERR_GEOMETRY);
 	assert_string_equal(conv.field, "geometry");
 	assert_null(wkb);
+
+	/* An empty position, which GEOS 3.11's reader would read past, in a
+	 * polygon, a multipolygon and a Feature's polygon. */
+	static const char *const empty_positions[] = {
+	    "{\"type\":\"Polygon\",\"coordinates\":[[[69,41.31],[],[69.26,41.29],[69,41.31]]]}",
+	    "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[69,41.31],[69.1,41.3],[69.26,41.29],"
+	    "[69.24]]]]}",
+	    "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[]]]}}"};
+	for (size_t i = 0; i < sizeof empty_positions / sizeof *empty_positions; i++) {
+		assert_int_equal(zonecheck_geojson(empty_positions[i], &wkb, &len, &conv),
+		                 ERR_GEOMETRY);
+		assert_string_equal(conv.field, "geometry.coordinates");
+		assert_null(wkb);
+	}
 }
 
 static void test_fields(void **state)

@@ -1,0 +1,166 @@
+/* ringfix: boundaries drawn as lines, closed into polygons, on their own and
+ * through import_run() on a GeoJSON file of mahallas written into the test's
+ * temporary folder. */
+#include "testutil.h"
+
+#include "err.h"
+#include "import.h"
+#include "ringfix.h"
+#include "store.h"
+
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The report group whose reason contains needle, checked: stored or
+ * skipped, its count and its first row. */
+static const struct import_reason *reason(const struct import_report *rep, const char *needle,
+                                          int skipped, long count, long first_row)
+{
+	for (size_t i = 0; i < rep->n_reasons; i++) {
+		const struct import_reason *r = &rep->reasons[i];
+		if (!strstr(r->text, needle))
+			continue;
+		assert_int_equal(r->skipped, skipped);
+		assert_int_equal(r->count, count);
+		assert_int_equal(r->rows[0], first_row);
+		return r;
+	}
+	fail_msg("no reason '%s' in the report", needle);
+	return NULL;
+}
+
+static double area(store *st, const char *code)
+{
+	char sql[200];
+	sqlite3_stmt *s;
+	snprintf(sql, sizeof sql, "SELECT ST_Area(geom) FROM mahallas WHERE code = '%s'", code);
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	double a = sqlite3_column_double(s, 0);
+	sqlite3_finalize(s);
+	return a;
+}
+
+static void test_distance(void **state)
+{
+	(void)state;
+	/* A degree of latitude on the mean sphere; a degree of longitude
+	 * shrinks with the cosine of the latitude. */
+	assert_float_equal(ringfix_distance_m(69, 41, 69, 42), 111195.08, 0.01);
+	assert_float_equal(ringfix_distance_m(69, 41, 70, 41), 111195.08 * cos(41 * M_PI / 180),
+	                   50);
+	assert_float_equal(ringfix_distance_m(69, 41, 69, 41.000005), 0.556, 0.001);
+}
+
+/* ringfix_close() on the WKT of lines: its code, *gap_m and the rings. */
+static int close_wkt(const char *wkt, double *gap, int *polygons)
+{
+	OGRGeometryH g = NULL, out = NULL;
+	char *text = (char *)wkt;
+	assert_int_equal(OGR_G_CreateFromWkt(&text, NULL, &g), OGRERR_NONE);
+	int rc = ringfix_close(g, RINGFIX_TOLERANCE_M, &out, gap);
+	*polygons = out ? OGR_G_GetGeometryCount(out) : 0;
+	if (out)
+		assert_int_equal(OGR_G_IsValid(out), 1);
+	OGR_G_DestroyGeometry(out);
+	OGR_G_DestroyGeometry(g);
+	return rc;
+}
+
+static void test_pieces_are_chained(void **state)
+{
+	(void)state;
+	double gap;
+	int n;
+	/* Two halves of a square, the second drawn the other way round. */
+	assert_int_equal(close_wkt("MULTILINESTRING ((0 0, 1 0, 1 1), (0 0, 0 1, 1 1))", &gap, &n),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_true(gap == 0);
+	/* Two squares, each closed by itself, and one in three pieces with a
+	 * gap of half a metre at a joint. */
+	assert_int_equal(close_wkt("MULTILINESTRING ((0 0, 1 0, 1 1, 0 1, 0 0), "
+	                           "(5 0, 6 0, 6 1, 5 1, 5 0), "
+	                           "(10 0, 11 0), (11 1, 10 1, 10 0), (11 0.0000045, 11 1))",
+	                           &gap, &n),
+	                 0);
+	assert_int_equal(n, 3);
+	assert_float_equal(gap, 0.5, 0.01);
+	/* Pieces that do not meet: the message says how far the chain stays open. */
+	assert_int_equal(
+	    close_wkt("MULTILINESTRING ((0 0, 1 0), (1 0, 1 1), (0 0.5, 0 1))", &gap, &n),
+	    ERR_GEOMETRY);
+	assert_int_equal(n, 0);
+	assert_float_equal(gap, 111195.08 * sqrt(2), 100);
+	assert_non_null(strstr(err_msg(), "m apart, more than the 1 m"));
+}
+
+static void test_boundary_lines_closed_or_skipped(void **state)
+{
+	struct testutil_db *f = *state;
+	char path[700];
+	struct import_report rep;
+	/* 1: closed exactly; 2: ends 0.56 m apart (5e-6 degrees of latitude);
+	 * 3: ends 556 m apart; 4: two pieces; 5: ends 1.22 m apart, just over. */
+	testutil_path(path, sizeof path, f->dir, "lines.geojson");
+	testutil_write(path,
+	               "{\"type\":\"FeatureCollection\",\"features\":["
+	               "{\"type\":\"Feature\",\"properties\":{\"code\":\"EXACT\"},"
+	               "\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+	               "[[69.0,41.0],[69.1,41.0],[69.1,41.1],[69.0,41.1],[69.0,41.0]]}},"
+	               "{\"type\":\"Feature\",\"properties\":{\"code\":\"NEAR\"},"
+	               "\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+	               "[[69.2,41.0],[69.3,41.0],[69.3,41.1],[69.2,41.1],[69.2,41.000005]]}},"
+	               "{\"type\":\"Feature\",\"properties\":{\"code\":\"FAR\"},"
+	               "\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+	               "[[69.4,41.0],[69.5,41.0],[69.5,41.1],[69.4,41.1],[69.4,41.005]]}},"
+	               "{\"type\":\"Feature\",\"properties\":{\"code\":\"PIECES\"},"
+	               "\"geometry\":{\"type\":\"MultiLineString\",\"coordinates\":["
+	               "[[69.6,41.0],[69.7,41.0],[69.7,41.1]],"
+	               "[[69.6,41.0],[69.6,41.1],[69.7,41.1]]]}},"
+	               "{\"type\":\"Feature\",\"properties\":{\"code\":\"OVER\"},"
+	               "\"geometry\":{\"type\":\"LineString\",\"coordinates\":"
+	               "[[69.8,41.0],[69.9,41.0],[69.9,41.1],[69.8,41.1],[69.8,41.000011]]}}]}");
+	struct import_options o = {.layer = IMPORT_MAHALLAS, .path = path};
+	assert_int_equal(import_run(f->st, &o, &rep), 0);
+	assert_int_equal(rep.read, 5);
+	assert_int_equal(rep.inserted, 3);
+	assert_int_equal(rep.closed_lines, 3);
+	assert_int_equal(rep.skipped, 2);
+	assert_int_equal(rep.repaired, 0);
+	assert_int_equal(reason(&rep, "its ends met", 0, 2, 1)->rows[1], 4);
+	assert_string_equal(reason(&rep, "closed across a gap of at most 1 m", 0, 1, 2)->example,
+	                    "the ends were 0.56 m apart");
+	const struct import_reason *r = reason(&rep, "boundary line not closed", 1, 2, 3);
+	assert_int_equal(r->rows[1], 5);
+	assert_non_null(strstr(r->example, "ends are 556.0 m apart, more than the 1 m"));
+	import_report_free(&rep);
+
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM mahallas"), 3);
+	assert_int_equal(testutil_count(store_db(f->st),
+	                                "SELECT count(*) FROM mahallas WHERE ST_IsValid(geom) AND "
+	                                "GeometryType(geom) = 'MULTIPOLYGON'"),
+	                 3);
+	assert_float_equal(area(f->st, "EXACT"), 0.01, 1e-9);
+	assert_float_equal(area(f->st, "NEAR"), 0.01, 1e-6);
+	assert_float_equal(area(f->st, "PIECES"), 0.01, 1e-9);
+	/* The gap is bridged, no vertex moved: the near one keeps all five. */
+	assert_int_equal(
+	    testutil_count(store_db(f->st),
+	                   "SELECT ST_NPoints(geom) FROM mahallas WHERE code = 'NEAR'"),
+	    6);
+}
+
+int main(void)
+{
+	OGRRegisterAll();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_distance),
+	    cmocka_unit_test(test_pieces_are_chained),
+	    cmocka_unit_test_setup_teardown(test_boundary_lines_closed_or_skipped, testutil_db_open,
+	                                    testutil_db_close),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
