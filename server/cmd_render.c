@@ -171,7 +171,7 @@ int cmd_render(int argc, char **argv)
 			return rc;
 	} else {
 		double b[4];
-		int w, h;
+		int w = 0, h = 0;
 		if ((rc = parse_bbox(bbox, b)) < 0 || (rc = parse_size(size, &w, &h)) < 0 ||
 		    (rc = view_for_bbox(b[0], b[1], b[2], b[3], w * (int)scale, h * (int)scale,
 		                        (double)scale, &q.view)) < 0)
