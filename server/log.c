@@ -25,25 +25,41 @@ static void escape(char *out, size_t n, const char *text)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		char e[5] = {*p, 0};
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		/* A run that needs nothing goes over in one copy: the access
+		 * line's path, for every request. */
+		size_t run = 0;
+		while (p[run] >= 0x20 && p[run] != 0x7f && p[run] != '\\' && p[run] != '"')
+			run++;
+		if (run) {
+			if (o + run >= n)
+				run = n - 1 - o;
+			memcpy(out + o, p, run);
+			o += run;
+			p += run;
+			if (o + 1 >= n)
+				break;
+			continue;
+		}
+		char e[4];
+		size_t len = 2;
+		e[0] = '\\';
 		if (*p == '\\' || *p == '"') {
-			e[0] = '\\';
 			e[1] = (char)*p;
 		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
-			e[0] = '\\';
 			e[1] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
-		} else if (*p < 0x20 || *p == 0x7f) {
-			e[0] = '\\';
+		} else {
 			e[1] = 'x';
 			e[2] = hex[*p >> 4];
 			e[3] = hex[*p & 15];
+			len = 4;
 		}
-		size_t len = strlen(e);
 		if (o + len >= n)
 			break;
 		memcpy(out + o, e, len);
 		o += len;
+		p++;
 	}
 	out[o] = '\0';
 }
