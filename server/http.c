@@ -342,6 +342,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return c->route->handler(&c->rq);
 }
 
+/* a.b.c.d into out[16]. Not inet_ntop(): it formats with sprintf, which
+ * is slow here (see log_access()), for every request. */
+static void ipv4_text(const struct in_addr *a, char out[16])
+{
+	const unsigned char *b = (const unsigned char *)&a->s_addr;
+	size_t o = 0;
+	for (int i = 0; i < 4; i++) {
+		if (b[i] >= 100)
+			out[o++] = (char)('0' + b[i] / 100);
+		if (b[i] >= 10)
+			out[o++] = (char)('0' + b[i] / 10 % 10);
+		out[o++] = (char)('0' + b[i] % 10);
+		out[o++] = i < 3 ? '.' : '\0';
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -357,8 +373,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, client,
-			          sizeof client);
+			ipv4_text(&((const struct sockaddr_in *)sa)->sin_addr, client);
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, client,
 			          sizeof client);
@@ -421,6 +436,10 @@ int http_start(const struct http_options *o, http_server **out)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
 	    o->timeout_s ? o->timeout_s : 60u, MHD_OPTION_CONNECTION_LIMIT, max_conns,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_address,
+	    /* 16 KiB of headers a connection (libmicrohttpd's default is 32):
+	     * the pool is zeroed for every request, a cached tile's largest
+	     * cost of its own */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 	    /* the TLS pair last: without TLS this ends the list early */
 	    o->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, o->tls_cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, o->tls_key, MHD_OPTION_END);
