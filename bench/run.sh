@@ -544,6 +544,8 @@ nginx_pids() { # the master and its workers
 # serve-cached: the same ~50 tiles, once from posbon's memory cache, once
 # from nginx reading the files posbon gave. Same wrk settings for both.
 WRK_CACHED=${POSBON_BENCH_WRK:--t2 -c32 -d10s}
+# how many tiles (1: the same tile over and over)
+CACHED_TILES=${POSBON_BENCH_CACHED_TILES:-50}
 if want serve-cached; then
 	command -v nginx >/dev/null 2>&1 || {
 		echo "bench: nginx is missing (scripts/install-deps.sh bench)" >&2
@@ -552,8 +554,8 @@ if want serve-cached; then
 	"$POSBON" sample "$W/district.sqlite" --offences 20000 --end 2026-11-25 --seed 7 >/dev/null
 	VT=$("$POSBON" token add "$W/district.sqlite" --role viewer --name bench)
 	serve_start "$W/district.sqlite" cached --cache-dir "$W/tile-cache"
-	$CLIENT tiles "$SURL" "$VT" heatmap+mahallas 13-15 --max 50 --fill zooms --around centre \
-		>"$W/cached.txt"
+	$CLIENT tiles "$SURL" "$VT" heatmap+mahallas 13-15 --max "$CACHED_TILES" --fill zooms \
+		--around centre >"$W/cached.txt"
 	# Warm the cache, and keep each tile as z/x/y.png for nginx.
 	WWW=$W/www
 	while read -r p; do
