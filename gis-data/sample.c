@@ -17,6 +17,7 @@
  */
 #include "sample.h"
 
+#include "civil.h"
 #include "err.h"
 
 #include <ctype.h>
@@ -163,29 +164,6 @@ static size_t pick_cumulated(struct rng *r, const double *c, size_t n)
 
 /* ---- calendar ------------------------------------------------------------ */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* Local (Tashkent) day number of a UTC instant. */
 static int64_t local_day(int64_t utc)
 {
@@ -205,16 +183,15 @@ int sample_end_day(const char *date, int64_t *end_day)
 	if (!date) {
 		day = local_day((int64_t)time(NULL));
 	} else {
-		int y, m, d, yy, mm, dd;
+		int y, m, d;
 		for (int i = 0; i < 10; i++)
 			if (i == 4 || i == 7 ? date[i] != '-' : !isdigit((unsigned char)date[i]))
 				return err_set(ERR_INVALID, "'%s' is not a date YYYY-MM-DD", date);
 		if (date[10] || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
 			return err_set(ERR_INVALID, "'%s' is not a date YYYY-MM-DD", date);
-		day = days_from_civil(y, m, d);
-		civil_from_days(day, &yy, &mm, &dd);
-		if (y < 1971 || yy != y || mm != m || dd != d)
+		if (y < 1971 || m < 1 || m > 12 || d < 1 || d > civil_days_in_month(y, m))
 			return err_set(ERR_INVALID, "'%s' is not a calendar date after 1970", date);
+		day = civil_days_from_date(y, m, d);
 	}
 	*end_day = (day + 1) * DAY - UTC_OFFSET;
 	return 0;
@@ -1182,9 +1159,10 @@ static int put_zone(struct gen *g, struct zone *z, const char *valid_from)
 static int make_zones(struct gen *g)
 {
 	char valid_from[16];
-	int y, m, d, rc = 0;
-	civil_from_days(local_day(g->start), &y, &m, &d);
-	snprintf(valid_from, sizeof valid_from, "%04d-%02d-%02d", y, m, d);
+	int64_t y;
+	int m, d, rc = 0;
+	civil_date_from_days(local_day(g->start), &y, &m, &d);
+	snprintf(valid_from, sizeof valid_from, "%04d-%02d-%02d", (int)y, m, d);
 	for (size_t p = 0; p < N_ZONE_PLANS && rc == 0; p++) {
 		const struct zone_plan *plan = &zone_plans[p];
 		for (int j = 0; j < plan->count && rc == 0; j++) {

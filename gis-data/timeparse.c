@@ -10,7 +10,7 @@
  *
  * Parsing is a hand-written scanner over a cursor ("struct cur"), so that
  * every error can quote the value it could not read. Calendar arithmetic is
- * the proleptic Gregorian one of days_from_civil() below; parsed years are
+ * the proleptic Gregorian one of civil.h; parsed years are
  * limited to 1900-2100.
  *
  * Choices the header leaves open: "24:00" (and "24:00:00") is accepted as the
@@ -21,6 +21,8 @@
  * ("31-01-2010") read like dotted ones, day first.
  */
 #include "timeparse.h"
+
+#include "civil.h"
 
 #include "err.h"
 
@@ -66,38 +68,13 @@ struct tz {
 
 /* ---- calendar ---- */
 
-static int is_leap(int64_t y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	return days[m - 1] + (m == 2 && is_leap(y));
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The year of a day counted since 1970-01-01 (inverse of the above). */
+/* The year of a day counted since 1970-01-01. */
 static int64_t year_of_day(int64_t day)
 {
-	int64_t z = day + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	return yoe + era * 400 + (mp >= 10);
+	int64_t y;
+	int m, d;
+	civil_date_from_days(day, &y, &m, &d);
+	return y;
 }
 
 /* 0 = Sunday; 1970-01-01 was a Thursday. */
@@ -273,9 +250,9 @@ static int rule_parse(struct cur *c, struct tz_rule *r)
 /* UTC seconds at which r fires in year y while the clock shows offset off. */
 static int64_t rule_fires(const struct tz_mrule *r, int64_t y, int32_t off)
 {
-	int64_t first = days_from_civil(y, r->month, 1);
+	int64_t first = civil_days_from_date(y, r->month, 1);
 	int64_t day = (r->wday - weekday(first) + 7) % 7 + (r->week - 1) * 7;
-	if (day >= days_in_month(y, r->month))
+	if (day >= civil_days_in_month(y, r->month))
 		day -= 7;
 	return (first + day) * 86400 + r->time - off;
 }
@@ -613,7 +590,7 @@ static int check_date(const struct cur *c, const struct fields *f)
 		return cur_fail(c, "year %d out of range %d-%d", f->year, YEAR_MIN, YEAR_MAX);
 	if (f->month < 1 || f->month > 12)
 		return cur_fail(c, "month %d out of range", f->month);
-	int dim = days_in_month(f->year, f->month);
+	int dim = civil_days_in_month(f->year, f->month);
 	if (f->day < 1 || f->day > dim)
 		return cur_fail(c, "day %d out of range, %04d-%02d has %d days", f->day, f->year,
 		                f->month, dim);
@@ -767,9 +744,9 @@ static int64_t unit_seconds(const struct fields *f)
 	case PREC_DAY:
 		return 86400;
 	case PREC_MONTH:
-		return days_in_month(f->year, f->month) * (int64_t)86400;
+		return civil_days_in_month(f->year, f->month) * (int64_t)86400;
 	case PREC_YEAR:
-		return (365 + is_leap(f->year)) * (int64_t)86400;
+		return (365 + civil_leap(f->year)) * (int64_t)86400;
 	default:
 		return 1;
 	}
@@ -792,8 +769,8 @@ int timeparse_parse(const tz *z, const char *date, const char *time, enum date_o
 		if (rc < 0)
 			return rc;
 	}
-	int64_t local =
-	    days_from_civil(f.year, f.month, f.day) * 86400 + f.hour * 3600 + f.min * 60 + f.sec;
+	int64_t local = civil_days_from_date(f.year, f.month, f.day) * 86400 + f.hour * 3600 +
+	                f.min * 60 + f.sec;
 	int64_t last = local + unit_seconds(&f) - 1;
 	out->from = f.has_offset ? local - f.offset : tz_local_to_utc(z, local);
 	out->to = f.has_offset ? last - f.offset : tz_local_to_utc(z, last);

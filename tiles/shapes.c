@@ -22,6 +22,7 @@
  */
 #include "shapes.h"
 
+#include "civil.h"
 #include "err.h"
 #include "tilemath.h"
 
@@ -451,32 +452,15 @@ out:
 	return rc;
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return days[m - 1] + (m == 2 && leap);
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* "YYYY-MM-DD" to days since 1970-01-01; -1 when malformed. */
 static int parse_day(const char *text, long *day)
 {
 	int y, m, d;
 	char extra;
 	if (!text || strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 ||
-	    m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+	    m < 1 || m > 12 || d < 1 || d > civil_days_in_month(y, m))
 		return -1;
-	*day = days_from_civil(y, m, d);
+	*day = civil_days_from_date(y, m, d);
 	return 0;
 }
 
