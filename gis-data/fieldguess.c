@@ -6,6 +6,7 @@
 #include "fieldguess.h"
 
 #include "err.h"
+#include "numtext.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -141,13 +142,16 @@ const char *fieldguess_kind_name(enum fieldguess_kind k)
 	return names[k];
 }
 
+/* Whether v is a number and at most spaces after it, as the numbers of
+ * every other outside text are read. */
 static int is_number(const char *v)
 {
-	char *end;
-	double d = strtod(v, &end);
-	while (*end == ' ')
-		end++;
-	return end != v && !*end && isfinite(d);
+	double d;
+	if (numtext_next(&v, &d) < 0)
+		return 0;
+	while (*v == ' ')
+		v++;
+	return !*v;
 }
 
 enum fieldguess_kind fieldguess_value(const tz *z, enum date_order order, const char *v)

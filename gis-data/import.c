@@ -839,8 +839,6 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 			return rc;
 	} else if ((rc = note_row(im, "no date: stored with an unknown time", NULL, 0)) < 0) {
 		return rc;
-	} else {
-		im->no_time++;
 	}
 	if (val(im, "reported") &&
 	    (rc = parse_time_fields(im, val(im, "reported"), NULL, "reported", &reported)) < 0)
@@ -882,6 +880,9 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		im->rep->outside += strmap_count(im->mahalla_codes) > 0;
 	if (!has_point)
 		im->rep->by_mahalla_code++;
+	/* counted once stored: a row refused later (--skip-bad) loses nothing */
+	if (!val(im, "from") && !val(im, "to") && !val(im, "date"))
+		im->no_time++;
 	return put_info_note(im, &info);
 }
 

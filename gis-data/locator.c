@@ -140,8 +140,3 @@ const char *locator_find(const locator *loc, double lon, double lat)
 		GEOSGeom_destroy_r(loc->ctx, pt);
 	return found;
 }
-
-size_t locator_count(const locator *loc)
-{
-	return loc->n;
-}

@@ -28,7 +28,5 @@ int locator_add(locator *loc, const char *code, const unsigned char *wkb, size_t
  * lifetime, or NULL when none does. */
 const char *locator_find(const locator *loc, double lon, double lat);
 
-/* Number of polygons added. */
-size_t locator_count(const locator *loc);
 
 #endif

@@ -117,6 +117,14 @@ int ringfix_close(OGRGeometryH lines, double tol_m, OGRGeometryH *out, double *g
 			used[best] = 1;
 			append(ring, OGR_G_GetGeometryRef(lines, best), best_rev);
 		}
+		/* A ring is three corners and the first again: a line of one or
+		 * two points whose ends meet encloses nothing. */
+		if (OGR_G_GetPointCount(ring) < 4) {
+			rc = err_set(ERR_GEOMETRY,
+			             "boundary line not closed: %d points enclose nothing",
+			             OGR_G_GetPointCount(ring));
+			goto out;
+		}
 		OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
 		if (!poly || OGR_G_AddGeometryDirectly(poly, ring) != OGRERR_NONE) {
 			OGR_G_DestroyGeometry(poly);

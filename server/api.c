@@ -39,7 +39,7 @@
 /* Answers a jansson value (taken over) as JSON. */
 static int reply_value(struct http_request *rq, unsigned status, json_t *v)
 {
-	return http_reply_value(rq, status, v);
+	return http_reply_value(rq, status, v, NULL, NULL);
 }
 
 static void iso_time(int64_t t, char *buf, size_t n)

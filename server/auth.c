@@ -156,7 +156,9 @@ int auth_watch(store *st)
 	}
 	int watching = watch_fd >= 0;
 	pthread_mutex_unlock(&cache_lock);
-	return watching ? 0 : err_set(ERR_IO, "%s: cannot watch the file for revocations", path);
+	return watching ? 0
+	                : err_set(ERR_IO, "%s: cannot watch the file for revocations",
+	                          path && *path ? path : "the database");
 }
 
 void auth_unwatch(void)

@@ -216,14 +216,18 @@ static int same_origin(struct http_request *rq, const char *origin)
 	return rest && strcasecmp(rest, host) == 0;
 }
 
-/* Refuses a write authorized by a cookie that another site's page may have
- * made (see http_authorize): answers 403 and returns 1, or returns 0. */
-static int cross_site(struct http_request *rq, enum MHD_Result *reply)
+/* Refuses a write that another site's page may have made: one authorized
+ * by the cookie (see http_authorize), or a browser's write to a route open
+ * to anyone (the login: a cross-site form could log the victim in as the
+ * attacker). Answers 403 and returns 1, or returns 0. */
+static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 {
-	if (!rq->by_cookie || strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0)
-		return 0;
 	const char *origin = http_header(rq, "Origin");
 	const char *fetch_site = http_header(rq, "Sec-Fetch-Site");
+	int browser_anonymous = need == 0 && (origin || fetch_site);
+	if (!(rq->by_cookie || browser_anonymous) || strcmp(rq->method, "GET") == 0 ||
+	    strcmp(rq->method, "HEAD") == 0)
+		return 0;
 	if (origin ? !same_origin(rq, origin)
 	           : !(fetch_site && strcmp(fetch_site, "same-origin") == 0)) {
 		*reply = http_reply_error(rq, 403, "origin",
@@ -285,7 +289,7 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
 		                        rq->method, rq->path);
 	enum MHD_Result reply;
-	if (cross_site(rq, &reply))
+	if (cross_site(rq, c->route->need, &reply))
 		return reply;
 	const char *length = http_header(rq, "Content-Length");
 	if (length && strtoull(length, NULL, 10) > s->o.max_body)

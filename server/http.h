@@ -136,10 +136,12 @@ int http_reply_shared(struct http_request *rq, unsigned status, const char *cont
 /* Replies with a JSON text (copied). */
 int http_reply_json(struct http_request *rq, unsigned status, const char *json);
 
-/* Replies with a jansson value (taken over: released here) as JSON; 500
- * when it is NULL or cannot be written. */
+/* Replies with a jansson value (taken over: released here) as JSON, with
+ * the header pair given (both NULL: none); 500 when it is NULL or cannot
+ * be written. */
 typedef struct json_t json_t;
-int http_reply_value(struct http_request *rq, unsigned status, json_t *v);
+int http_reply_value(struct http_request *rq, unsigned status, json_t *v, const char *header,
+                     const char *value);
 
 /* Replies {"error": message, "field": field} with a 4xx/5xx status; field
  * may be NULL. The message is formatted. */

@@ -16,26 +16,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-int http_reply_json(struct http_request *rq, unsigned status, const char *json)
+/* Answers text (taken over) as JSON that no cache keeps. */
+static int reply_text(struct http_request *rq, unsigned status, char *text, const char *header,
+                      const char *value)
 {
-	size_t len = strlen(json);
-	unsigned char *copy = malloc(len + 1);
-	if (!copy)
-		return 0; /* MHD_NO: the connection is closed */
-	memcpy(copy, json, len + 1);
-	return http_reply(rq, status, "application/json; charset=utf-8", copy, len, "Cache-Control",
-	                  "no-store", NULL);
+	return http_reply(rq, status, "application/json; charset=utf-8", (unsigned char *)text,
+	                  strlen(text), "Cache-Control", "no-store", header, value, NULL);
 }
 
-int http_reply_value(struct http_request *rq, unsigned status, json_t *v)
+int http_reply_json(struct http_request *rq, unsigned status, const char *json)
+{
+	char *copy = strdup(json);
+	if (!copy)
+		return 0; /* MHD_NO: the connection is closed */
+	return reply_text(rq, status, copy, NULL, NULL);
+}
+
+int http_reply_value(struct http_request *rq, unsigned status, json_t *v, const char *header,
+                     const char *value)
 {
 	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
 	json_decref(v);
 	if (!text)
 		return http_reply_error(rq, 500, NULL, "out of memory");
-	int rc = http_reply_json(rq, status, text);
-	free(text);
-	return rc;
+	return reply_text(rq, status, text, header, value);
 }
 
 int http_reply_error(struct http_request *rq, unsigned status, const char *field, const char *fmt,

@@ -5,16 +5,10 @@
 #include <time.h>
 
 static enum log_level level_max = LOG_INFO;
-static FILE *access_stream;
 
 void log_set_level(enum log_level level)
 {
 	level_max = level;
-}
-
-void log_set_access(FILE *f)
-{
-	access_stream = f;
 }
 
 /* Copies text into out[n] (cut to fit) with control characters, backslash
@@ -168,11 +162,11 @@ void log_access(unsigned long reqid, const char *client, const char *method, con
 	line[o++] = (char)('0' + tenths % 10);
 	memcpy(line + o, "ms\n", 4);
 	/* Buffered: one write(2) a line would cost a tenth of a cached tile. */
-	fputs(line, access_stream ? access_stream : stdout);
+	fputs(line, stdout);
 }
 
 void log_flush(void)
 {
-	fflush(access_stream ? access_stream : stdout);
+	fflush(stdout);
 	fflush(stderr);
 }

@@ -24,8 +24,6 @@ enum log_level {
 /* Lines above this level are skipped before formatting. Default LOG_INFO. */
 void log_set_level(enum log_level level);
 
-/* Where access lines go (NULL: stdout). Borrowed; stays open. */
-void log_set_access(FILE *f);
 
 /* An error-log line; reqid 0 when no request is concerned. */
 void log_msg(enum log_level level, unsigned long reqid, const char *fmt, ...)

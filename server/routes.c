@@ -74,7 +74,7 @@ static int get_health(struct http_request *rq)
 		json_object_set_new(o, "data_version",
 		                    json_integer((json_int_t)renderer_version(app->r)));
 	}
-	return http_reply_value(rq, 200, o);
+	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 
 /* 0 when rc is, or 1 after answering 400 naming the argument with the
@@ -229,7 +229,7 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	                      "tilejson", "3.0.0", "name", layers, "tiles", url, "minzoom", 0,
 	                      "maxzoom", 22, "bounds", w, s, ea, n, "center", (w + ea) / 2,
 	                      (s + n) / 2, 13, "attribution", "posbon");
-	return http_reply_value(rq, 200, o);
+	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 
 struct tile_job {
@@ -484,15 +484,18 @@ unsigned routes_authorize(struct http_request *rq, int need)
 static int reply_identity(struct http_request *rq, const char *name, int role, const char *header,
                           const char *value)
 {
-	json_t *o =
-	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role));
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!text)
-		return http_reply_error(rq, 500, "name", "the name cannot be written as JSON");
-	/* The reply takes the text over. */
-	return http_reply(rq, 200, "application/json; charset=utf-8", (unsigned char *)text,
-	                  strlen(text), "Cache-Control", "no-store", header, value, NULL);
+	return http_reply_value(
+	    rq, 200,
+	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role)),
+	    header, value);
+}
+
+/* The session cookie's header: value for max_age seconds (0: ended);
+ * Secure under TLS, so that the browser never sends it in clear. */
+static void session_cookie(struct http_request *rq, const char *value, int max_age, char out[256])
+{
+	snprintf(out, 256, "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
+	         value, max_age, rq->secure ? "; Secure" : "");
 }
 
 static int post_login(struct http_request *rq)
@@ -510,10 +513,7 @@ static int post_login(struct http_request *rq)
 	json_decref(o);
 	if (rc < 0)
 		return http_reply_error(rq, 401, "token", "unknown or revoked token");
-	/* Secure under TLS, so that the browser never sends it in clear. */
-	snprintf(cookie, sizeof cookie,
-	         "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", session,
-	         AUTH_SESSION_SECONDS, rq->secure ? "; Secure" : "");
+	session_cookie(rq, session, AUTH_SESSION_SECONDS, cookie);
 	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
 }
 
@@ -523,15 +523,9 @@ static int post_logout(struct http_request *rq)
 	store *st = routes_store(app);
 	if (st)
 		auth_logout(st, http_cookie(rq, "posbon_session"));
-	unsigned char *copy = malloc(2);
-	if (!copy)
-		return http_reply_error(rq, 503, NULL, "out of memory");
-	memcpy(copy, "{}", 2);
-	return http_reply(
-	    rq, 200, "application/json", copy, 2, "Set-Cookie",
-	    rq->secure ? "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
-	               : "posbon_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
-	    NULL);
+	char cookie[256];
+	session_cookie(rq, "", 0, cookie);
+	return http_reply_value(rq, 200, json_object(), "Set-Cookie", cookie);
 }
 
 static int get_me(struct http_request *rq)

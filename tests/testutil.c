@@ -182,6 +182,7 @@ int testutil_sample_store(const char *dir, long offences, int mahallas, store **
 	if ((rc = sample_end_day("2026-06-30", &o.end_day)) < 0 ||
 	    (rc = store_open(path, STORE_CREATE, out)) < 0)
 		return rc;
+	o.now = o.end_day; /* the period is over, whatever the clock says */
 	return sample_generate(*out, &o, &rep);
 }
 

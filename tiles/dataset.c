@@ -793,11 +793,6 @@ double dataset_filter_weight(const struct dataset_filter *f, const struct datase
 	return dataset_week_share(o, week, f->span_limit);
 }
 
-int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o)
-{
-	return dataset_filter_weight(f, o) > 0;
-}
-
 static int visit(const struct dataset_offence *o, const double b[4], const struct dataset_filter *f,
                  int (*fn)(void *, const struct dataset_offence *, double), void *ctx)
 {

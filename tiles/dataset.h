@@ -153,8 +153,6 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
  * weekdays x week), aoristically as the header says. */
 double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o);
 
-/* Whether o passes f at all (dataset_filter_weight() > 0). */
-int dataset_filter_match(const struct dataset_filter *f, const struct dataset_offence *o);
 
 /* The share of o's span (its hour when exact) in the hours-of-week mask
  * week (DATASET_WEEK_WORDS words), 0 for a span longer than limit minutes

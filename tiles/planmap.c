@@ -153,12 +153,6 @@ int planmap_new(const struct hotspot_set *set, planmap **out)
 	return 0;
 }
 
-void planmap_anchor(const planmap *pm, size_t i, double *x, double *y)
-{
-	*x = pm->items[i].ax;
-	*y = pm->items[i].ay;
-}
-
 static void path(cairo_t *cr, const struct view *v, const struct item *it)
 {
 	for (size_t r = 0; r < it->n_rings; r++) {

@@ -54,8 +54,6 @@ int planmap_new(const struct hotspot_set *set, planmap **out);
 /* Frees a planmap; accepts NULL. */
 void planmap_free(planmap *pm);
 
-/* The label point of hotspot i (an index in the set's items), EPSG:3857. */
-void planmap_anchor(const planmap *pm, size_t i, double *x, double *y);
 
 /* Paints layer of d into cr (user space = v's device pixels, Web Mercator
  * frame) as s's hotspots layer says, and adds the rank numbers to lb (NULL:

@@ -852,7 +852,6 @@ int render_png(renderer *r, const struct render_request *q, unsigned char **png,
 	return rc;
 }
 
-/* FNV-1a over some bytes, continuing from h. */
 /* Folds n bytes at p into h, eight at a time: the filter, view and plan
  * of a request are hundreds of bytes, hashed on every tile request, cached
  * or not. */

@@ -46,7 +46,7 @@ struct block {
 
 struct style {
 	struct block *blocks;
-	const char *name, *description;
+	const char *name;
 	int has_background;
 	struct style_colour background;
 	struct style_font *fonts;
@@ -356,11 +356,6 @@ static const char *const weight_names[] = {"regular", "medium", "semibold", "bol
 static const int weight_values[] = {400, 500, 600, 700};
 
 static const char *const font_style_names[] = {"normal", "italic", NULL};
-
-const char *style_field_name(enum style_field f)
-{
-	return (unsigned)f <= STYLE_FIELD_NAME ? field_names[f] : "?";
-}
 
 /* ---- the locator ------------------------------------------------------- */
 
@@ -1719,10 +1714,12 @@ static int rd_style(struct ctx *c, json_t *root)
 		return fail(c, 0, "version %g is not supported (this build reads version 1)",
 		            version);
 	}
-	s->name = s->description = "";
+	/* the description is for people reading the file: checked, not kept */
+	const char *description = NULL;
+	s->name = "";
 	rc = get_string(c, root, "name", &s->name);
 	if (rc == 0)
-		rc = get_string(c, root, "description", &s->description);
+		rc = get_string(c, root, "description", &description);
 	if (rc == 0 && json_object_get(root, "background")) {
 		s->has_background = 1;
 		rc = get_colour(c, root, "background", 1, &s->background);
@@ -1825,11 +1822,6 @@ void style_free(style *s)
 const char *style_name(const style *s)
 {
 	return s->name;
-}
-
-const char *style_description(const style *s)
-{
-	return s->description;
 }
 
 int style_background(const style *s, struct style_colour *out)

@@ -155,8 +155,6 @@ enum style_field {
 	STYLE_FIELD_RANK,
 };
 
-/* The field's name as in the file and the database ("name_uz"). */
-const char *style_field_name(enum style_field f);
 
 struct style_halo {
 	struct style_colour colour;
@@ -360,9 +358,8 @@ void style_free(style *s);
 
 /* ---- getters ----------------------------------------------------------- */
 
-/* The style's name and description ("" when the file gives none). */
+/* The style's name ("" when the file gives none). */
 const char *style_name(const style *s);
-const char *style_description(const style *s);
 
 /* 1 and the colour when the style has a background; 0 and transparent black
  * when it has none (tiles then overlay any basemap). */

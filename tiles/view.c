@@ -90,8 +90,3 @@ void view_frame_box(const struct view *v, double pad_px, double out[4])
 	out[2] = v->x0 + (v->width + pad_px) * v->res;
 	out[3] = v->y0 + pad_px * v->res;
 }
-
-double view_ground_per_px(const struct view *v)
-{
-	return v->res * v->ground;
-}

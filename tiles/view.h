@@ -54,7 +54,5 @@ static inline void view_to_px(const struct view *v, double fx, double fy, double
  * device pixels on every side. */
 void view_frame_box(const struct view *v, double pad_px, double out[4]);
 
-/* Ground metres per device pixel at the view's centre. */
-double view_ground_per_px(const struct view *v);
 
 #endif

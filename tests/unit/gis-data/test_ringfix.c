@@ -95,6 +95,11 @@ static void test_pieces_are_chained(void **state)
 	assert_int_equal(n, 0);
 	assert_float_equal(gap, 111195.08 * sqrt(2), 100);
 	assert_non_null(strstr(err_msg(), "m apart, more than the 1 m"));
+	/* Ends that meet but enclose nothing: one point, a there-and-back. */
+	assert_int_equal(close_wkt("LINESTRING (0 0, 0 0)", &gap, &n), ERR_GEOMETRY);
+	assert_non_null(strstr(err_msg(), "enclose nothing"));
+	assert_int_equal(close_wkt("LINESTRING (0 0, 0 0.000001, 0 0)", &gap, &n), ERR_GEOMETRY);
+	assert_int_equal(n, 0);
 }
 
 static void test_boundary_lines_closed_or_skipped(void **state)
