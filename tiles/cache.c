@@ -8,6 +8,11 @@
  * Lock order: lock before disk_lock; the disk tier's calls are made with
  * neither held except disk_lock around the index and the renames and
  * unlinks that must agree with it.
+ *
+ * A file's modification time is its last use, set by the cache to the
+ * nanosecond and strictly later than every earlier use of the run: it is
+ * all the next run has to rebuild the LRU order from, and the kernel's own
+ * times are coarser than the uses of one busy second.
  */
 #include "cache.h"
 
@@ -67,7 +72,7 @@ struct dfile {
 	struct lru_link lru;
 	uint64_t hash;
 	size_t bytes; /* on disk, in whole blocks */
-	int64_t used; /* time() of the last write or read */
+	int64_t used; /* the last write or read, in ns since the epoch */
 	struct dfile *next_in_bucket;
 };
 
@@ -88,6 +93,7 @@ struct tile_cache {
 	size_t disk_budget, disk_bytes, disk_files;
 	unsigned max_age;
 	unsigned long disk_evictions;
+	_Atomic int64_t last_use; /* the latest time of use handed out, ns */
 };
 
 static uint64_t hash_key(const char *s)
@@ -162,6 +168,31 @@ void cache_tile_release(cache_tile *t)
 
 /* ---- disk tier ---------------------------------------------------------- */
 
+static int64_t ns_of(struct timespec ts)
+{
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A time of use: now, or just after the latest one handed out when the
+ * clock has not moved on (or went back), so no two uses tie. */
+static struct timespec disk_stamp(tile_cache *c)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t t = ns_of(now), last = atomic_load(&c->last_use);
+	do {
+		if (t <= last)
+			t = last + 1;
+	} while (!atomic_compare_exchange_weak(&c->last_use, &last, t));
+	return (struct timespec){t / 1000000000, t % 1000000000};
+}
+
+/* Gives the file open as fd the time of use ts. */
+static void disk_touch(int fd, struct timespec ts)
+{
+	futimens(fd, (struct timespec[2]){ts, ts});
+}
+
 static void disk_path(const tile_cache *c, uint64_t h, char *out, size_t n)
 {
 	snprintf(out, n, "%s/%02x/%016llx.png", c->dir, (unsigned)(h >> 56), (unsigned long long)h);
@@ -208,14 +239,17 @@ static int dfile_put(tile_cache *c, uint64_t h, size_t bytes, int64_t used)
 
 /* Under disk_lock: deletes the least recently used files while the tier
  * is over its budget, and every file unused for longer than max_age; the
- * file of spare (just written) stays even when it alone is over. */
+ * file of spare (just written) stays even when it alone is over. Stops at
+ * the first file that may stay, so it costs O(1) a call amortised. */
 static void disk_trim(tile_cache *c, const struct dfile *spare)
 {
-	int64_t now = (int64_t)time(NULL);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = ns_of(ts), max_age = (int64_t)c->max_age * 1000000000;
 	char path[4096];
 	while (c->disk_lru.oldest) {
 		struct dfile *f = LRU_OWNER(c->disk_lru.oldest, struct dfile);
-		int expired = c->max_age && now - f->used > (int64_t)c->max_age;
+		int expired = max_age && now - f->used > max_age;
 		if (f == spare || (c->disk_bytes <= c->disk_budget && !expired))
 			break;
 		disk_path(c, f->hash, path, sizeof path);
@@ -228,13 +262,17 @@ static void disk_trim(tile_cache *c, const struct dfile *spare)
 struct found_file {
 	uint64_t hash;
 	size_t bytes;
-	int64_t mtime;
+	int64_t used; /* the modification time, ns */
 };
 
-static int by_mtime(const void *a, const void *b)
+/* Oldest use first; the hash orders the ties a file system with coarse
+ * times leaves, so that every start sees the same order. */
+static int by_use(const void *a, const void *b)
 {
 	const struct found_file *x = a, *y = b;
-	return (x->mtime > y->mtime) - (x->mtime < y->mtime);
+	if (x->used != y->used)
+		return (x->used > y->used) - (x->used < y->used);
+	return (x->hash > y->hash) - (x->hash < y->hash);
 }
 
 /* The files of one subfolder into *files; temporary files a crash left
@@ -269,14 +307,14 @@ static int scan_folder(const char *folder, struct found_file **files, size_t *n,
 			*files = g;
 			*cap = ncap;
 		}
-		(*files)[(*n)++] = (struct found_file){h, (size_t)sb.st_size, (int64_t)sb.st_mtime};
+		(*files)[(*n)++] = (struct found_file){h, (size_t)sb.st_size, ns_of(sb.st_mtim)};
 	}
 	closedir(d);
 	return rc;
 }
 
-/* The index of the files earlier runs left, oldest first by modification
- * time (a read touches its file), then trimmed to the budget and age. */
+/* The index of the files earlier runs left, oldest first by time of use,
+ * then trimmed to the budget and age. */
 static int disk_scan(tile_cache *c)
 {
 	struct found_file *files = NULL;
@@ -287,10 +325,14 @@ static int disk_scan(tile_cache *c)
 		snprintf(folder, sizeof folder, "%s/%02x", c->dir, (unsigned)i);
 		rc = scan_folder(folder, &files, &n, &cap);
 	}
-	if (n)
-		qsort(files, n, sizeof *files, by_mtime);
+	if (n) {
+		qsort(files, n, sizeof *files, by_use);
+		/* This run's uses come after the earlier runs' even if the clock
+		 * went back. */
+		atomic_store(&c->last_use, files[n - 1].used);
+	}
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = dfile_put(c, files[i].hash, files[i].bytes, files[i].mtime);
+		rc = dfile_put(c, files[i].hash, files[i].bytes, files[i].used);
 	free(files);
 	if (rc == 0)
 		disk_trim(c, NULL);
@@ -305,35 +347,34 @@ static int disk_read(tile_cache *c, const char *key, uint64_t h, cache_tile **ou
 	char path[4096], head[MAX_KEY + 1];
 	size_t klen = strlen(key);
 	struct stat sb;
+	struct timespec used = {0, 0};
 	cache_tile *t = NULL;
 	disk_path(c, h, path, sizeof path);
 	int fd = klen < MAX_KEY ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0) {
-		if (klen < MAX_KEY && errno == ENOENT) {
-			/* deleted behind the index's back */
-			pthread_mutex_lock(&c->disk_lock);
-			if (*dfind(c, h))
-				dfile_remove(c, dfind(c, h));
-			pthread_mutex_unlock(&c->disk_lock);
+	/* deleted behind the index's back */
+	int gone = fd < 0 && klen < MAX_KEY && errno == ENOENT;
+	if (fd >= 0) {
+		int ours = fstat(fd, &sb) == 0 && (size_t)sb.st_size > klen + 1 &&
+		           pread(fd, head, klen + 1, 0) == (ssize_t)(klen + 1) &&
+		           memcmp(head, key, klen) == 0 && head[klen] == '\n';
+		if (ours && (t = tile_new((size_t)sb.st_size - klen - 1)) &&
+		    pread(fd, t->data, t->len, (off_t)klen + 1) != (ssize_t)t->len) {
+			cache_tile_release(t);
+			t = NULL;
 		}
-		return 0;
+		if (t) /* its use, for the order of eviction in this run and the next */
+			disk_touch(fd, used = disk_stamp(c));
+		close(fd);
 	}
-	int ours = fstat(fd, &sb) == 0 && (size_t)sb.st_size > klen + 1 &&
-	           pread(fd, head, klen + 1, 0) == (ssize_t)(klen + 1) &&
-	           memcmp(head, key, klen) == 0 && head[klen] == '\n';
-	if (ours && (t = tile_new((size_t)sb.st_size - klen - 1)) &&
-	    pread(fd, t->data, t->len, (off_t)klen + 1) != (ssize_t)t->len) {
-		cache_tile_release(t);
-		t = NULL;
-	}
-	if (t) {
-		/* Its use, for the order of eviction, in this run and the next. */
-		futimens(fd, NULL);
-		pthread_mutex_lock(&c->disk_lock);
-		dfile_put(c, h, (size_t)sb.st_size, (int64_t)time(NULL));
-		pthread_mutex_unlock(&c->disk_lock);
-	}
-	close(fd);
+	pthread_mutex_lock(&c->disk_lock);
+	if (t)
+		dfile_put(c, h, (size_t)sb.st_size, ns_of(used));
+	else if (gone && *dfind(c, h))
+		dfile_remove(c, dfind(c, h));
+	/* The age limit holds on reads too: a server that only serves cached
+	 * tiles never writes. */
+	disk_trim(c, NULL);
+	pthread_mutex_unlock(&c->disk_lock);
 	*out = t;
 	return t != NULL;
 }
@@ -354,13 +395,15 @@ static void disk_write(tile_cache *c, const char *key, uint64_t h, const cache_t
 	struct iovec iov[3] = {{(void *)key, klen}, {"\n", 1}, {(void *)t->data, t->len}};
 	size_t total = klen + 1 + t->len;
 	int ok = writev(fd, iov, 3) == (ssize_t)total;
+	struct timespec used = disk_stamp(c);
+	disk_touch(fd, used);
 	ok = close(fd) == 0 && ok;
 	/* The rename under the lock: a trim in between would delete the new
 	 * file and keep counting it. */
 	pthread_mutex_lock(&c->disk_lock);
 	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp);
-	else if (dfile_put(c, h, total, (int64_t)time(NULL)) < 0)
+	else if (dfile_put(c, h, total, ns_of(used)) < 0)
 		unlink(path); /* untracked, it would escape the budget */
 	else
 		disk_trim(c, *dfind(c, h));
@@ -379,6 +422,7 @@ int cache_open(const struct cache_options *o, tile_cache **out)
 	c->budget = o->memory_bytes ? o->memory_bytes : (size_t)16 << 20;
 	c->disk_budget = o->disk_bytes ? o->disk_bytes : (size_t)1 << 30;
 	c->max_age = o->disk_max_age;
+	atomic_init(&c->last_use, 0);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->done, NULL);
 	pthread_mutex_init(&c->disk_lock, NULL);

@@ -13,7 +13,9 @@
  * sized buffer, its entry and its key as the allocator sizes them; on disk
  * each file rounded up to a 4 KiB block. The disk tier's index (a hash,
  * size and time a file, ~48 bytes) is built at cache_open() by scanning the
- * folder, so files of earlier runs count and age out too.
+ * folder, so files of earlier runs count and age out too. The tier's reads
+ * and writes delete the files past the age limit (no timer): the least
+ * recently used first, stopping at the first one that may stay.
  *
  * Tiles are shared, not copied: cache_fetch() hands out a counted
  * reference to the cached bytes, which stay valid until the caller

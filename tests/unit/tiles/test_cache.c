@@ -1,5 +1,6 @@
 /* cache: memory LRU under a budget that counts what is held, disk tier
- * across restarts under a budget and an age limit, shared tiles that
+ * across restarts under a budget and an age limit (the LRU order kept to
+ * the use, the limit enforced by reads too), shared tiles that
  * outlive eviction, one render for concurrent requests, failures not
  * cached. */
 #include "testutil.h"
@@ -58,6 +59,16 @@ static void fetch_expect(tile_cache *tc, const char *key, struct counter *c, con
 	assert_memory_equal(d, want, strlen(want));
 	assert_int_equal(hit, want_hit);
 	cache_tile_release(t);
+}
+
+/* Fetches tile i of a numbered series: key "prefix/i", text "tile i". */
+static void fetch_numbered(tile_cache *tc, struct counter *c, const char *prefix, int i,
+                           int want_hit)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%s/%d", prefix, i);
+	snprintf(c->text, sizeof c->text, "tile %d", i);
+	fetch_expect(tc, key, c, c->text, want_hit);
 }
 
 /* What the memory tier counts for one tile of key "a/1" and 9 bytes. */
@@ -189,7 +200,7 @@ static void folder_usage(const char *dir, size_t *files, size_t *bytes, time_t m
 static void test_disk_budget_keeps_the_newest(void **state)
 {
 	(void)state;
-	char *dir = testutil_tmpdir(), sub[700], key[32];
+	char *dir = testutil_tmpdir(), sub[700];
 	testutil_path(sub, sizeof sub, dir, "tiles");
 	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .pad = 1000};
 	/* 16 files of one block each; the memory tier holds none for long */
@@ -197,9 +208,7 @@ static void test_disk_budget_keeps_the_newest(void **state)
 	tile_cache *tc;
 	assert_int_equal(cache_open(&o, &tc), 0);
 	for (int i = 0; i < 60; i++) {
-		snprintf(key, sizeof key, "d/%d", i);
-		snprintf(c.text, sizeof c.text, "tile %d", i);
-		fetch_expect(tc, key, &c, c.text, 0);
+		fetch_numbered(tc, &c, "d", i, 0);
 		size_t files, bytes;
 		folder_usage(sub, &files, &bytes, -1);
 		assert_true(bytes <= o.disk_bytes);
@@ -213,11 +222,8 @@ static void test_disk_budget_keeps_the_newest(void **state)
 	/* After a restart the newest are served from disk, not rendered. */
 	assert_int_equal(cache_open(&o, &tc), 0);
 	int renders = c.renders;
-	for (int i = 60 - 16; i < 60; i++) {
-		snprintf(key, sizeof key, "d/%d", i);
-		snprintf(c.text, sizeof c.text, "tile %d", i);
-		fetch_expect(tc, key, &c, c.text, 1);
-	}
+	for (int i = 60 - 16; i < 60; i++)
+		fetch_numbered(tc, &c, "d", i, 1);
 	assert_int_equal(c.renders, renders);
 	fetch_expect(tc, "d/0", &c, "tile 59", 0);
 	cache_free(tc);
@@ -238,6 +244,111 @@ static void test_disk_budget_keeps_the_newest(void **state)
 	cache_free(tc);
 	folder_usage(sub, &files, &bytes, -1);
 	assert_int_equal(files, 0);
+	testutil_rmtree(dir);
+}
+
+/* After a restart the budget keeps exactly the tiles used last, however
+ * many uses fell in the same second. */
+static void test_restart_keeps_the_most_recently_used(void **state)
+{
+	(void)state;
+	char *dir = testutil_tmpdir(), sub[700];
+	testutil_path(sub, sizeof sub, dir, "tiles");
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .pad = 1000};
+	/* one block a tile; the memory tier keeps none, so reads go to disk */
+	struct cache_options o = {.memory_bytes = 1, .dir = sub, .disk_bytes = 12 * 4096};
+	tile_cache *tc;
+	assert_int_equal(cache_open(&o, &tc), 0);
+	for (int i = 0; i < 12; i++)
+		fetch_numbered(tc, &c, "r", i, 0);
+	/* three old ones read again, now the most recent in this order */
+	const int used[] = {2, 7, 0};
+	for (int i = 0; i < 3; i++)
+		fetch_numbered(tc, &c, "r", used[i], 1);
+	cache_free(tc);
+	int renders = c.renders;
+	size_t files, bytes;
+	/* Each smaller budget keeps the last ones used, and only them. */
+	for (size_t keep = 3; keep >= 1; keep--) {
+		o.disk_bytes = keep * 4096;
+		assert_int_equal(cache_open(&o, &tc), 0);
+		cache_free(tc);
+		folder_usage(sub, &files, &bytes, -1);
+		assert_int_equal(files, keep);
+		/* served from disk, read in their order of use, which stays */
+		assert_int_equal(cache_open(&o, &tc), 0);
+		for (size_t i = 3 - keep; i < 3; i++)
+			fetch_numbered(tc, &c, "r", used[i], 1);
+		cache_free(tc);
+		assert_int_equal(c.renders, renders);
+	}
+	testutil_rmtree(dir);
+}
+
+/* Fetches key with a renderer that fails, so nothing is written, until the
+ * disk tier holds want files or 10 s have passed; returns whether it did. */
+static int read_until_files(tile_cache *tc, const char *key, size_t want)
+{
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .fail = 1};
+	struct timespec start, now, pause = {0, 10 * 1000000L};
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		cache_tile *t;
+		struct cache_stats s;
+		cache_fetch(tc, key, render_text, &c, &t, NULL);
+		cache_tile_release(t);
+		cache_stats(tc, &s);
+		if (s.disk_files == want)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 10)
+			return 0;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Tiles "old/a" and "old/b" on disk, last used a few seconds short of the
+ * age limit o->disk_max_age; then the cache opened on them. */
+static tile_cache *open_near_the_age_limit(struct cache_options *o)
+{
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .pad = 1000};
+	tile_cache *tc;
+	size_t files, bytes;
+	struct cache_stats s;
+	assert_int_equal(cache_open(o, &tc), 0);
+	fetch_expect(tc, "old/a", &c, "", 0);
+	fetch_expect(tc, "old/b", &c, "", 0);
+	cache_free(tc);
+	folder_usage(o->dir, &files, &bytes, time(NULL) - (time_t)o->disk_max_age + 3);
+	assert_int_equal(files, 2);
+	assert_int_equal(cache_open(o, &tc), 0);
+	cache_stats(tc, &s);
+	assert_int_equal(s.disk_files, 2);
+	return tc;
+}
+
+/* A server that only reads still deletes the files past the age limit. */
+static void test_reads_enforce_the_age_limit(void **state)
+{
+	(void)state;
+	char *dir = testutil_tmpdir(), sub[700];
+	testutil_path(sub, sizeof sub, dir, "tiles");
+	struct cache_options o = {.memory_bytes = 1, .dir = sub, .disk_max_age = 3600};
+	size_t files, bytes;
+	/* on misses: both go */
+	tile_cache *tc = open_near_the_age_limit(&o);
+	assert_true(read_until_files(tc, "missing", 0));
+	cache_free(tc);
+	folder_usage(sub, &files, &bytes, -1);
+	assert_int_equal(files, 0);
+	/* on hits: the tile read stays, the other goes */
+	tc = open_near_the_age_limit(&o);
+	assert_true(read_until_files(tc, "old/a", 1));
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .fail = 1, .pad = 1000};
+	fetch_expect(tc, "old/a", &c, "", 1);
+	cache_free(tc);
+	folder_usage(sub, &files, &bytes, -1);
+	assert_int_equal(files, 1);
 	testutil_rmtree(dir);
 }
 
@@ -288,6 +399,8 @@ int main(void)
 	    cmocka_unit_test(test_memory_lru_and_disk),
 	    cmocka_unit_test(test_tile_outlives_eviction_and_cache),
 	    cmocka_unit_test(test_disk_budget_keeps_the_newest),
+	    cmocka_unit_test(test_restart_keeps_the_most_recently_used),
+	    cmocka_unit_test(test_reads_enforce_the_age_limit),
 	    cmocka_unit_test(test_concurrent_requests_render_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
