@@ -5,14 +5,13 @@ headers PORT METHOD PATH [HEADER ...]
     not a byte of the body; prints the answer's status and JSON "field", or
     "no answer" when the server keeps waiting for the body.
 per-address PORT N
-    holds N connections with half a request each, then opens one more:
-    prints "closed" when the server closed it without an answer, then
-    whether a new connection is served once the held ones are gone.
+    opens N + 2 connections with half a request each: prints how many the
+    server closed unanswered and how many of the others are served once
+    they finish their requests, then whether a new connection is served.
 total PORT N
-    holds N connections, then sends a whole request on one more: prints
-    "answered" if it was answered while the others were held (waiting a
-    second, which can only make a broken limit look right, never a working
-    one wrong), then whether it is served once one held connection closes.
+    holds N answered keep-alive connections, then sends a whole request on
+    one more: prints "waits" if it stays unaccepted while the held ones are
+    answered again, then whether it is served once one held one closes.
 """
 import json
 import select
@@ -68,37 +67,114 @@ def served(port, deadline):
     return "refused"
 
 
-def hold(port, n):
-    held = []
-    for _ in range(n):
-        s = socket.create_connection(("127.0.0.1", port))
-        s.sendall(HALF)
-        held.append(s)
-    return held
-
-
-def per_address(port, n):
-    held = hold(port, n)
-    extra = socket.create_connection(("127.0.0.1", port))
+def closed(s):
+    """Whether the server has closed s without an answer (s has nothing
+    else to read: it was only sent half a request)."""
     try:
-        extra.sendall(WHOLE)
-        data = read_all(extra, 30)
+        return s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
     except OSError:
-        data = b""
-    first = "closed" if data == b"" else f"answered {status_of(data)}"
-    for s in held:
+        return True
+
+
+def per_address(port, n, more=2):
+    """Opens n + more connections with half a request each; the server may
+    accept them in any order (several threads take from one listen socket),
+    so what is counted is how many of them it closed: exactly `more`, once
+    the rest finish their requests and are all served."""
+    conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(n + more)]
+    for s in conns:
+        s.sendall(HALF)
+    deadline = time.time() + 30
+    while sum(map(closed, conns)) < more and time.time() < deadline:
+        time.sleep(0.05)
+    gone = [s for s in conns if closed(s)]
+    kept = [s for s in conns if s not in gone]
+    answers = []
+    for s in kept:
+        try:
+            s.sendall(b"Connection: close\r\n\r\n")
+            answers.append(status_of(read_all(s, 30)))
+        except OSError:
+            answers.append("")
+    for s in conns:
         s.close()
-    return f"{first}, then {served(port, time.time() + 20)}"
+    return (f"{len(gone)} closed, {answers.count('200')} served, "
+            f"then {served(port, time.time() + 20)}")
+
+
+def read_answer(s, deadline):
+    """Reads one keep-alive answer (headers and Content-Length bytes) from
+    s; returns its status, "" when the connection ended first."""
+    data = b""
+    while b"\r\n\r\n" not in data or len(data) < body_end(data):
+        s.settimeout(max(deadline - time.time(), 0.01))
+        try:
+            chunk = s.recv(65536)
+        except (socket.timeout, OSError):
+            return ""
+        if not chunk:
+            return ""
+        data += chunk
+    return status_of(data)
+
+
+def body_end(data):
+    head, _ = data.split(b"\r\n\r\n", 1)
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return len(head) + 4 + length
+
+
+def answered(s):
+    return bool(select.select([s], [], [], 0)[0])
+
+
+def queued(port):
+    """Connections waiting in the kernel's accept queue of the listen socket
+    on 127.0.0.1:port (a listening socket's rx_queue in /proc/net/tcp)."""
+    local = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == local and fields[3] == "0A":
+                return int(fields[4].split(":")[1], 16)
+    return -1
 
 
 def total(port, n):
-    held = hold(port, n)
+    """Holds n keep-alive connections, each answered once (so all n are
+    surely accepted), then sends a whole request on one more. Working, the
+    daemon leaves that one in the listen queue: the kernel shows it there,
+    and it stays there, unanswered, while every held connection is answered
+    again three times (rounds of the daemon's loop that would have accepted
+    it); closing one held connection lets it through."""
+    keep = b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+    deadline = time.time() + 60
+    held = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
+    for s in held:
+        s.sendall(keep)
+        if read_answer(s, deadline) != "200":
+            return "a held connection was not served"
     extra = socket.create_connection(("127.0.0.1", port))
     extra.sendall(WHOLE)
-    ready, _, _ = select.select([extra], [], [], 1)
-    first = "answered" if ready else "waits"
+    while queued(port) != 1 and not answered(extra) and time.time() < deadline:
+        time.sleep(0.05)
+    for _ in range(3):
+        for s in held:
+            s.sendall(keep)
+            if read_answer(s, deadline) != "200":
+                return "a held connection was not served again"
+    waiting = queued(port) == 1 and not answered(extra)
+    first = "waits" if waiting else "answered"
     held.pop().close()
-    data = read_all(extra, 20)
+    data = read_all(extra, 30)
+    for s in held:
+        s.close()
     return f"{first}, then {'served' if status_of(data) == '200' else 'refused'}"
 
 

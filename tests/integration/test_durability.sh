@@ -11,14 +11,6 @@ O="Authorization: Bearer $OFFICER"
 BATCH=20
 KILLS=4
 
-# Polls a condition (a shell expression) every 50 ms for up to $2 seconds.
-wait_for() {
-	for _ in $(seq 1 $(($2 * 20))); do
-		eval "$1" && return 0
-		sleep 0.05
-	done
-	return 1
-}
 lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 acked_past() { [ "$(lines "$TMP/acked")" -ge "$1" ]; }
 
@@ -57,8 +49,9 @@ for round in $(seq 1 "$KILLS"); do
 	feed "$round" &
 	FEEDER=$!
 	# A few batches in, with the client still posting: no clean moment.
+	WANT=$((before + 3 * BATCH))
 	check_true "round $round: batches acknowledged before the kill" \
-		"wait_for 'acked_past $((before + 3 * BATCH))' 120"
+		'wait_until "acked_past \$WANT" 120'
 	kill -KILL "$PID"
 	wait "$PID" 2>/dev/null || true
 	wait "$FEEDER" || true
@@ -105,7 +98,7 @@ IMPORT=$!
 wal_past() {
 	[ "$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)" -ge "$1" ]
 }
-check_true "the import is writing" 'wait_for "wal_past 4000000" 300'
+check_true "the import is writing" 'wait_until "wal_past 4000000" 300'
 kill -KILL "$IMPORT"
 wait "$IMPORT" 2>/dev/null || true
 check "the killed import stored nothing (offences, audit, triggers, index, last id)" "$(state)" "$BEFORE"

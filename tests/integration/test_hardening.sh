@@ -65,23 +65,36 @@ check "the next request with the revoked token is a 401" "$(code -H "Authorizati
 check "so is its session's" "$(code -b "$TMP/gone.jar" "$URL/api/me")" 401
 check "and a write" "$(code -H "Authorization: Bearer $GONE" -H "$J" -d "$(feature r-1)" "$URL/api/offences")" 401
 check "the others' credentials still work" "$(code -b "$TMP/jar" "$URL/api/me")" 200
-# A session a few seconds from its end, used once (so that its answer is
-# cached): the first request once the clock has passed its end is a 401.
+# A session ended in the database, which is then touched (as posbon's own
+# commands do), is refused at the very next request, though it was just used
+# (so that its answer is cached).
 curl -s -c "$TMP/wall.jar" -H "$J" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login" >/dev/null
-END=$(($(date +%s) + 3))
-sql "$DB" "UPDATE sessions SET expires_at = $END WHERE token_id = (SELECT id FROM tokens WHERE name = 'wall')" >/dev/null
-check "the session works before its end" "$(code -b "$TMP/wall.jar" "$URL/api/me")" 200
-after=""
-for _ in $(seq 1 100); do
-	before=$(date +%s)
-	answer=$(code -b "$TMP/wall.jar" "$URL/api/me")
-	if [ "$before" -ge "$END" ]; then
-		after=$answer
-		break
-	fi
-	sleep 0.1
+check "a session works" "$(code -b "$TMP/wall.jar" "$URL/api/me")" 200
+sql "$DB" "UPDATE sessions SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 1
+	WHERE token_id = (SELECT id FROM tokens WHERE name = 'wall')" >/dev/null
+touch "$DB"
+check "the next request once it has ended is a 401" "$(code -b "$TMP/wall.jar" "$URL/api/me")" 401
+# With the file untouched, a cached answer holds no longer than its session:
+# one used before its end is refused at the first request after it. Which
+# second it ends on is chosen again, further off, until a request is seen to
+# finish before it, so a slow machine only takes longer.
+CLOCK=$("$POSBON" token add "$DB" --role viewer --name clock)
+curl -s -c "$TMP/clock.jar" -H "$J" -d "{\"token\":\"$CLOCK\"}" "$URL/api/login" >/dev/null
+margin=1
+while :; do
+	END=$(($(date +%s) + margin))
+	sql "$DB" "UPDATE sessions SET expires_at = $END
+		WHERE token_id = (SELECT id FROM tokens WHERE name = 'clock')" >/dev/null
+	answer=$(code -b "$TMP/clock.jar" "$URL/api/me")
+	[ "$(date +%s)" -lt "$END" ] || [ "$margin" -ge 64 ] || {
+		margin=$((margin * 2))
+		continue
+	}
+	break
 done
-check "the first request after it is a 401" "$after" 401
+check "a session works before its end" "$answer" 200
+check_true "its end comes" 'wait_until "[ \$(date +%s) -ge $END ]" $((margin + 10))'
+check "the first request after it is a 401" "$(code -b "$TMP/clock.jar" "$URL/api/me")" 401
 
 # Names are written as JSON by jansson, whatever they hold.
 ODD=$("$POSBON" token add "$DB" --role viewer --name 'ops "night" \desk')
@@ -112,8 +125,10 @@ check "so does an ended session" "$(health_keys -b "$TMP/wall.jar")" "schema sta
 curl -s -D "$TMP/login.h" -o /dev/null -H "$J" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login"
 check_true "over plain HTTP the cookie is not Secure" 'grep -i "^Set-Cookie: posbon_session=" "$TMP/login.h" | grep -qv "Secure"'
 
-# One address may hold 6 connections; a seventh is closed unanswered.
-check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" "closed, then served"
+# One address may hold 6 connections; of 8 opened at once, whichever two the
+# daemon's threads take last are closed unanswered.
+check "connections from one address are capped" "$($CLIENT per-address "$port" 6)" \
+	"2 closed, 6 served, then served"
 
 # Event streams: two may be open, a third is told the limit, and the
 # places of streams whose clients went are given again.
