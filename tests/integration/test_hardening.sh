@@ -53,6 +53,14 @@ check "so is one with Sec-Fetch-Site: same-origin and no Origin" \
 check "and a bodiless DELETE from the viewer" "$(code -b "$TMP/jar" -X DELETE -H "Origin: $URL" "$URL/api/offences/c-2")" 200
 check "reads with the cookie are not concerned" "$(code -b "$TMP/jar" -H "Origin: https://evil.example" "$URL/api/me")" 200
 check "a Bearer token writes from anywhere" "$(code -H "$O" -H "Origin: https://evil.example" -d "$(feature c-3)" "$URL/api/offences")" 201
+# A cross-site form could log the victim in as someone else: a browser's
+# login comes from the server's pages with JSON; a script's (no Origin) is
+# taken as before.
+check "a login from another site is refused" \
+	"$(curl -s -w " %{http_code}" -H "Origin: https://evil.example" -H "$J" -d "{\"token\":\"$OFFICER\"}" "$URL/api/login" | sed 's/.*"field":"\([a-z-]*\)".* \([0-9]*\)$/\1 \2/')" "origin 403"
+check "a form's login from this server's page too" \
+	"$(curl -s -w " %{http_code}" -H "Origin: $URL" -H "Content-Type: text/plain" -d "{\"token\":\"$OFFICER\"}" "$URL/api/login" | sed 's/.*"field":"\([a-z-]*\)".* \([0-9]*\)$/\1 \2/')" "content-type 403"
+check "the viewer's login is taken" "$(code -H "Origin: $URL" -H "$J" -d "{\"token\":\"$OFFICER\"}" "$URL/api/login")" 200
 
 # Revocation and expiry take effect at the very next request, though the
 # credentials were just used (no cache of answers).
