@@ -103,3 +103,17 @@ serve_start() {
 	check_true "server announced its port" '[ -n "$port" ]'
 	URL="http://127.0.0.1:$port"
 }
+
+# Stops the daemon serve_start() started and checks that it stopped cleanly
+# (the check's description may be given); when not, shows the end of its
+# error log, where a sanitizer's report is.
+serve_stop() {
+	kill -TERM "$PID"
+	ss_rc=0
+	wait "$PID" || ss_rc=$?
+	check "${1:-stops cleanly}" "$ss_rc" 0
+	if [ "$ss_rc" -ne 0 ]; then
+		echo "--- daemon error log (last 40 lines)"
+		tail -n 40 "$TMP/error.log"
+	fi
+}

@@ -110,7 +110,5 @@ check "chart.svg is an SVG" \
 import sys, xml.etree.ElementTree as ET
 print(ET.parse(sys.argv[1]).getroot().tag.endswith("svg"))' "$TMP/h.svg")" 1True
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

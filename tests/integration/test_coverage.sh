@@ -114,7 +114,5 @@ check "a period, categories and a date: the same on both" \
 	"$(python3 -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:]); print(a == b, a["date"], a["period"]["from"])' "$TMP/q1.json" "$TMP/q1-http.json")" \
 	"True 2026-02-02 2025-12-31T19:00:00Z"
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

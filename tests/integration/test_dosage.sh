@@ -116,7 +116,5 @@ p = held[0]
 print(fc["shift"], len(held), p["status"], round(p["minutes"], 3), p["visits"], p["full_visits"])' <"$TMP/morning.json")" \
 	"10:05-11:10 1 short 15.0 2 2"
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

@@ -111,7 +111,5 @@ curl -s -o "$TMP/empty.png" -H "$V" "${URL%/api/gistar}/tiles/gistar/$tile.png?f
 check_true "with no offence in the period the tile is empty (smaller)" \
 	'[ "$(stat -c %s "$TMP/empty.png")" -lt "$(stat -c %s "$TMP/tile.png")" ]'
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

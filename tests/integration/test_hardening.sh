@@ -178,9 +178,7 @@ check "once their clients close, a new stream opens" "$status" 200
 
 # Logs: one line per event, whatever the path holds once decoded.
 code -H "$V" "$URL/api/me/x%0A2026-01-01T00:00:00.000Z%20req=1%20127.0.0.1%20%22GET%20/forged%22%20200%0D%09%01%5C%22" >/dev/null
-kill -TERM "$PID"
-wait "$PID"
-check "stops cleanly" "$?" 0
+serve_stop
 check "no forged access line" "$(grep -c "^2026-01-01T" "$TMP/access.log" || true)" 0
 check "the path's controls, backslash and quotes are escaped" \
 	"$(grep "forged" "$TMP/access.log" | sed 's/^[^"]*"GET \(.*\)" 200 .*/\1/')" \
@@ -193,9 +191,7 @@ check_true "the error line has it escaped" 'grep -qF -- "$WANT" "$TMP/error.log"
 serve_start "$DB" --threads 1 --cache-dir none --timeout 30 --max-connections 2 \
 	--max-connections-per-ip 0
 check "connections in all are capped" "$($CLIENT total "$port" 2)" "waits, then served"
-kill -TERM "$PID"
-wait "$PID"
-check "stops cleanly" "$?" 0
+serve_stop
 
 # Under TLS the session cookie is Secure, and only an https Origin is this
 # server's.
@@ -211,7 +207,5 @@ check "an http Origin is another site's" "$(tls_write -H "Origin: http://127.0.0
 check "the https one is this server's" "$(tls_write -H "Origin: $URL" -d "$(feature t-1)")" 201
 curl -s --cacert "$TMP/cert.pem" -b "$TMP/tls.jar" -D "$TMP/logout.h" -o /dev/null -X POST "$URL/api/logout"
 check_true "logging out clears it as Secure" 'grep -qi "^Set-Cookie: posbon_session=;.*Max-Age=0; Secure" "$TMP/logout.h"'
-kill -TERM "$PID"
-wait "$PID"
-check "stops cleanly" "$?" 0
+serve_stop
 finish

@@ -99,7 +99,5 @@ codes = {c["code"] for x in a["features"] for c in x["properties"]["top_categori
 print(a["features"] == b["features"], a["from"], len(n) > 0, codes <= {"theft", "robbery"})' "$TMP/q1.geojson" "$TMP/q1-http.geojson")" \
 	"True 2025-12-31T19:00:00Z True True"
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

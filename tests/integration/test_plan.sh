@@ -151,7 +151,5 @@ a = z[0]["properties"]["assignments"][0]
 print(len(z), z[0]["properties"]["valid_from"], a["shift_start"], a["shift_end"], a["weekdays"], z[0]["properties"]["name"].startswith("Plan 18:00-02:00 fri"))' <"$TMP/zones.json")" \
 	"${n%% *} 2026-07-06 18:00 02:00 fri True"
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

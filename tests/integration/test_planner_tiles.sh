@@ -66,7 +66,5 @@ check "the dosage legend too" \
 	"$(curl -s -H "$V" "${L}dosage" | python3 -c 'import json,sys; print([s["status"] for s in json.load(sys.stdin)["statuses"]])')" \
 	"['unvisited', 'short', 'met']"
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

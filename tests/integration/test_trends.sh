@@ -195,7 +195,5 @@ check "a tile of weeks and from is 400 naming weeks" "$(tfield "weeks=8&from=202
 check "a tile with a bad band is 400 naming band" "$(tfield "band=0")" band
 check "a tile with a 2 km cell is drawn" "$(code -H "$V" "$BASE/tiles/trends/$tile.png?cell=2000")" 200
 
-kill -TERM "$PID"
-wait "$PID"
-check "the daemon stops cleanly" "$?" 0
+serve_stop "the daemon stops cleanly"
 finish

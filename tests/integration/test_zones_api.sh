@@ -142,7 +142,5 @@ check_true "the zone tile follows the deletion" '! cmp -s "$TMP/t2.png" "$TMP/t3
 check "a made-again zone goes on from its last version" "$(post --data-binary @"$TMP/z1.json" "$URL/api/zones") $(jget "$TMP/body" "d['properties']['version']")" "201 4"
 check "history of an id never used: 404" "$(code -H "$V" "$URL/api/zones/never/history")" 404
 
-kill -TERM "$PID"
-wait "$PID"
-check "SIGTERM stops it cleanly" "$?" 0
+serve_stop "SIGTERM stops it cleanly"
 finish
