@@ -214,7 +214,7 @@ int cmd_serve(int argc, char **argv)
 		break;
 	}
 out:
-	events_shutdown(app.events);
+	events_shutdown(app.events, 5000);
 	http_stop(srv, 5000);
 	events_free(app.events);
 	auth_unwatch();

@@ -128,22 +128,32 @@ int events_new(unsigned max_subscribers, events **out)
 	return 0;
 }
 
-void events_shutdown(events *ev)
+void events_shutdown(events *ev, int grace_ms)
 {
 	if (!ev)
 		return;
-	pthread_mutex_lock(&ev->lock);
-	ev->stopping = 1;
-	resume_all(ev);
-	pthread_cond_broadcast(&ev->wake);
-	pthread_mutex_unlock(&ev->lock);
+	/* Resumed again and again, not once: a resume that meets a reader
+	 * suspending its connection at that moment can be lost (in normal
+	 * running the ticker makes up for it; here the ticker stops). */
+	for (int waited = 0;; waited += 20) {
+		pthread_mutex_lock(&ev->lock);
+		ev->stopping = 1;
+		resume_all(ev);
+		pthread_cond_broadcast(&ev->wake);
+		unsigned left = ev->n_subs;
+		pthread_mutex_unlock(&ev->lock);
+		if (!left || waited >= grace_ms)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 }
 
 void events_free(events *ev)
 {
 	if (!ev)
 		return;
-	events_shutdown(ev);
+	events_shutdown(ev, 0);
 	pthread_join(ev->ticker, NULL);
 	for (int i = 0; i < RING; i++)
 		free(ev->ring[i].text);

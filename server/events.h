@@ -25,8 +25,10 @@ typedef struct events events;
 int events_new(unsigned max_subscribers, events **out);
 
 /* Ends every stream (they were suspended connections, which the server
- * could not otherwise close). */
-void events_shutdown(events *ev);
+ * could not otherwise close) and waits up to grace_ms until libmicrohttpd
+ * has let go of them all: it aborts the process if it is stopped while a
+ * connection is still suspended. */
+void events_shutdown(events *ev, int grace_ms);
 
 void events_free(events *ev);
 
