@@ -415,7 +415,7 @@ int gistar_count(const dataset *ds, utm *u, const struct dataset_filter *f,
 	struct dataset_points pts = {0};
 	const double box[4] = {r->x0, r->y0 - r->height * r->cell, r->x0 + r->width * r->cell,
 	                       r->y0};
-	int rc = utm_gather(u, ds, box, f, NULL, &pts);
+	int rc = dataset_gather_utm(ds, u, box, f, NULL, &pts);
 	for (size_t k = 0; k < pts.n && rc == 0; k++) {
 		/* The east and south edges belong to the last cells. */
 		int i = (int)floor((pts.pts[k].x - r->x0) / r->cell);

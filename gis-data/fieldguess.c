@@ -269,16 +269,16 @@ static const char *describe(const tz *z, enum date_order order, const char *targ
 		    span.from == span.to)
 			snprintf(buf, n, "%s (to the %s)",
 			         timeparse_utc_text(span.from, a, sizeof a),
-			         store_precision_name(span.precision));
+			         time_precision_name(span.precision));
 		else if (timeparse_parse(z, value, time_of_day, order, &span) == 0)
 			snprintf(buf, n, "%s .. %s (%s precision)",
 			         timeparse_utc_text(span.from, a, sizeof a),
 			         timeparse_utc_text(span.to, b, sizeof b),
-			         store_precision_name(span.precision));
+			         time_precision_name(span.precision));
 		else if (strcmp(target, "time") == 0 &&
 		         timeparse_parse(z, "2000-01-01", value, order, &span) == 0)
 			snprintf(buf, n, "a time of day, to the %s",
-			         store_precision_name(span.precision));
+			         time_precision_name(span.precision));
 		else
 			snprintf(buf, n, "unreadable: %s", err_msg());
 	} else if (is_one_of(target, numbers)) {

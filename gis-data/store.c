@@ -769,18 +769,6 @@ int store_ensure_service(store *st, const char *code, const char *name)
 	return ensure_code(st, ST_SERVICE_ENSURE, code, name);
 }
 
-const char *store_precision_name(enum store_precision p)
-{
-	static const char *const names[] = {
-	    [PREC_UNKNOWN] = "unknown", [PREC_SECOND] = "second", [PREC_MINUTE] = "minute",
-	    [PREC_HOUR] = "hour",       [PREC_DAY] = "day",       [PREC_MONTH] = "month",
-	    [PREC_YEAR] = "year",       [PREC_SPAN] = "span",
-	};
-	if ((unsigned)p >= sizeof names / sizeof names[0])
-		return "unknown";
-	return names[p];
-}
-
 /* The mahalla locator, loaded from the mahallas table on first use. */
 static int mahalla_locator(store *st, locator **out)
 {
@@ -876,7 +864,7 @@ int store_put_offence(store *st, const struct store_offence *o, struct store_put
 		sqlite3_bind_text(s, 1, o->external_id, -1, SQLITE_STATIC);
 	bind_time(s, 2, o->occurred_from);
 	bind_time(s, 3, o->occurred_to);
-	sqlite3_bind_text(s, 4, store_precision_name(o->precision), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, time_precision_name(o->precision), -1, SQLITE_STATIC);
 	bind_time(s, 5, o->reported_at);
 	bind_text(s, 6, o->category);
 	bind_text(s, 7, o->service);

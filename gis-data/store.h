@@ -17,6 +17,8 @@
 #ifndef POSBON_STORE_H
 #define POSBON_STORE_H
 
+#include "timeparse.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -110,27 +112,12 @@ int store_put_service(store *st, const struct store_code *c);
 int store_ensure_category(store *st, const char *code, const char *name);
 int store_ensure_service(store *st, const char *code, const char *name);
 
-/* How precisely an offence's time is known; occurred_from..occurred_to spans it. */
-enum store_precision {
-	PREC_UNKNOWN = 0,
-	PREC_SECOND,
-	PREC_MINUTE,
-	PREC_HOUR,
-	PREC_DAY,
-	PREC_MONTH,
-	PREC_YEAR,
-	PREC_SPAN, /* known only to lie between two times */
-};
-
-/* Stable name stored in offences.time_precision ("minute", "month"). */
-const char *store_precision_name(enum store_precision p);
-
 #define STORE_NO_TIME INT64_MIN
 
 struct store_offence {
 	const char *external_id;            /* required, unique */
 	int64_t occurred_from, occurred_to; /* UTC seconds, or STORE_NO_TIME */
-	enum store_precision precision;
+	enum time_precision precision;
 	int64_t reported_at;            /* UTC seconds, or STORE_NO_TIME */
 	const char *category, *service; /* codes, must exist (see store_ensure_*) */
 	const char *article, *status, *address;

@@ -1,6 +1,6 @@
 // Patrol shifts as the zones API writes them ("18:00"-"02:00" on a weekday
 // mask, bit 0 = Monday, an end at or before the start running past midnight
-// into the next day, as analysis/shift.h defines them), and whether two of
+// into the next day, as model/shift.h defines them), and whether two of
 // them share some minute of the week. Pure functions; node tests them.
 
 export const WEEKDAY_CODES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -613,7 +613,7 @@ static int frame_kde(struct job *j, struct page *p, enum kde_kernel kernel, doub
 	double reach[4];
 	int rc;
 	if ((rc = kde_grid_reach(&kp, &g, reach)) == 0 &&
-	    (rc = utm_gather(j->u, j->ds, reach, f, j->weights, pts)) == 0)
+	    (rc = dataset_gather_utm(j->ds, j->u, reach, f, j->weights, pts)) == 0)
 		rc = kde_grid_eval(&kp, &g, pts->pts, pts->w, pts->n, out);
 	free(scale);
 	return rc;

@@ -522,7 +522,7 @@ struct fields {
 	char meridiem;  /* 'a', 'p' or 0 */
 	int has_offset; /* offset east of UTC given: no zone conversion */
 	int offset;
-	enum store_precision prec;
+	enum time_precision prec;
 };
 
 static int is_date_sep(char ch)
@@ -885,4 +885,16 @@ char *timeparse_utc_text(int64_t t, char *buf, size_t n)
 	gmtime_r(&tt, &tm);
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
+}
+
+const char *time_precision_name(enum time_precision p)
+{
+	static const char *const names[] = {
+	    [PREC_UNKNOWN] = "unknown", [PREC_SECOND] = "second", [PREC_MINUTE] = "minute",
+	    [PREC_HOUR] = "hour",       [PREC_DAY] = "day",       [PREC_MONTH] = "month",
+	    [PREC_YEAR] = "year",       [PREC_SPAN] = "span",
+	};
+	if ((unsigned)p >= sizeof names / sizeof names[0])
+		return "unknown";
+	return names[p];
 }

@@ -14,8 +14,7 @@
 #ifndef POSBON_TIMEPARSE_H
 #define POSBON_TIMEPARSE_H
 
-#include "store.h"
-
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct tz tz;
@@ -40,6 +39,21 @@ int64_t tz_local_to_utc(const tz *z, int64_t local);
 /* Offset from UTC in seconds at a UTC instant (+18000 in Tashkent). */
 int tz_offset_at(const tz *z, int64_t utc);
 
+/* How precisely a time is known: a parsed value spans from..to. */
+enum time_precision {
+	PREC_UNKNOWN = 0,
+	PREC_SECOND,
+	PREC_MINUTE,
+	PREC_HOUR,
+	PREC_DAY,
+	PREC_MONTH,
+	PREC_YEAR,
+	PREC_SPAN, /* known only to lie between two times */
+};
+
+/* Stable name, as stored in offences.time_precision ("minute", "month"). */
+const char *time_precision_name(enum time_precision p);
+
 /* Which of day and month comes first in slashed or dotted dates. */
 enum date_order {
 	DATE_ORDER_AUTO, /* slashes month first (1/31/2010), dots day first (31.01.2010);
@@ -50,7 +64,7 @@ enum date_order {
 
 struct time_span {
 	int64_t from, to; /* UTC seconds, inclusive; equal for an exact time */
-	enum store_precision precision;
+	enum time_precision precision;
 };
 
 /* Parses date (which may also hold a time) and an optional separate time

@@ -154,40 +154,6 @@ int utm_box_merc(utm *u, const double box[4], double out[4])
 	return 0;
 }
 
-int utm_gather(utm *u, const dataset *ds, const double box[4], const struct dataset_filter *f,
-               const double *weights, struct dataset_points *out)
-{
-	double merc[4];
-	int rc = utm_box_merc(u, box, merc);
-	if (rc < 0 || (rc = dataset_gather(ds, merc, f, weights, out)) < 0)
-		return rc;
-	double *x = malloc((out->n ? out->n : 1) * sizeof *x);
-	double *y = malloc((out->n ? out->n : 1) * sizeof *y);
-	if (!x || !y) {
-		rc = err_set(ERR_NOMEM, "utm: out of memory for %zu points", out->n);
-		goto out;
-	}
-	for (size_t i = 0; i < out->n; i++)
-		tile_merc_to_lonlat(out->pts[i].x, out->pts[i].y, &x[i], &y[i]);
-	if ((rc = utm_forward(u, x, y, out->n)) < 0)
-		goto out;
-	/* Keep those inside the frame box: the lon/lat box holds more. */
-	size_t k = 0;
-	for (size_t i = 0; i < out->n; i++) {
-		if (x[i] < box[0] || x[i] > box[2] || y[i] < box[1] || y[i] > box[3])
-			continue;
-		out->pts[k] = (struct kde_point){x[i], y[i]};
-		if (out->w)
-			out->w[k] = out->w[i];
-		k++;
-	}
-	out->n = k;
-out:
-	free(x);
-	free(y);
-	return rc;
-}
-
 int utm_box_from_merc(utm *u, const double merc[4], double out[4])
 {
 	/* Eight points along each edge, ends included: UTM bends the edges. */

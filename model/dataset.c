@@ -128,11 +128,11 @@ static int array_push(struct offence_array *a, const struct dataset_offence *o)
 	return 0;
 }
 
-static enum store_precision precision_from_name(const char *name)
+static enum time_precision precision_from_name(const char *name)
 {
 	for (int p = PREC_UNKNOWN; p <= PREC_SPAN; p++)
-		if (name && strcmp(store_precision_name((enum store_precision)p), name) == 0)
-			return (enum store_precision)p;
+		if (name && strcmp(time_precision_name((enum time_precision)p), name) == 0)
+			return (enum time_precision)p;
 	return PREC_UNKNOWN;
 }
 
@@ -996,4 +996,39 @@ double dataset_tally(const dataset *ds, const struct dataset_filter *f, int maha
 size_t dataset_service_count(const dataset *ds)
 {
 	return ds->services.n;
+}
+
+int dataset_gather_utm(const dataset *ds, utm *u, const double box[4],
+                       const struct dataset_filter *f, const double *weights,
+                       struct dataset_points *out)
+{
+	double merc[4];
+	int rc = utm_box_merc(u, box, merc);
+	if (rc < 0 || (rc = dataset_gather(ds, merc, f, weights, out)) < 0)
+		return rc;
+	double *x = malloc((out->n ? out->n : 1) * sizeof *x);
+	double *y = malloc((out->n ? out->n : 1) * sizeof *y);
+	if (!x || !y) {
+		rc = err_set(ERR_NOMEM, "dataset: out of memory for %zu points", out->n);
+		goto out;
+	}
+	for (size_t i = 0; i < out->n; i++)
+		tile_merc_to_lonlat(out->pts[i].x, out->pts[i].y, &x[i], &y[i]);
+	if ((rc = utm_forward(u, x, y, out->n)) < 0)
+		goto out;
+	/* Keep those inside the frame box: the lon/lat box holds more. */
+	size_t k = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		if (x[i] < box[0] || x[i] > box[2] || y[i] < box[1] || y[i] > box[3])
+			continue;
+		out->pts[k] = (struct kde_point){x[i], y[i]};
+		if (out->w)
+			out->w[k] = out->w[i];
+		k++;
+	}
+	out->n = k;
+out:
+	free(x);
+	free(y);
+	return rc;
 }

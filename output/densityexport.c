@@ -224,7 +224,7 @@ int density_export_write(const dataset *ds, const struct dataset_filter *f,
 	                     .height = out->height};
 	double reach[4];
 	if ((rc = kde_grid_check(&p, &g)) < 0 || (rc = kde_grid_reach(&p, &g, reach)) < 0 ||
-	    (rc = utm_gather(u, ds, reach, f, e->weights, &pts)) < 0)
+	    (rc = dataset_gather_utm(ds, u, reach, f, e->weights, &pts)) < 0)
 		goto done;
 	out->places = pts.n;
 	for (size_t k = 0; k < pts.n; k++)

@@ -30,6 +30,7 @@
 #include "kde.h"
 #include "store.h"
 #include "timeparse.h"
+#include "utm.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -56,7 +57,7 @@ struct dataset_offence {
 	uint8_t service;      /* index of dataset_service(), DATASET_UNKNOWN for none */
 	uint8_t hour;         /* local hour 0..23 or DATASET_UNKNOWN */
 	uint8_t weekday;      /* local weekday, 0 = Monday, or DATASET_UNKNOWN */
-	uint8_t precision;    /* enum store_precision, | DATASET_GONE once deleted */
+	uint8_t precision;    /* enum time_precision, | DATASET_GONE once deleted */
 	uint16_t week_minute; /* local start of the span, minutes after Monday 00:00 */
 	uint16_t span;        /* span length in minutes (0: exact), DATASET_SPAN_CAP at most */
 };
@@ -153,7 +154,6 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
  * weekdays x week), aoristically as the header says. */
 double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o);
 
-
 /* The share of o's span (its hour when exact) in the hours-of-week mask
  * week (DATASET_WEEK_WORDS words), 0 for a span longer than limit minutes
  * or an offence without a time; 1 when week holds every hour. */
@@ -208,5 +208,11 @@ int dataset_gather(const dataset *ds, const double bbox[4], const struct dataset
                    const double *weights, struct dataset_points *out);
 
 void dataset_points_free(struct dataset_points *p);
+
+/* Replaces out's content with the offences of ds passing f that lie inside
+ * the box of u's frame, in frame metres, weighted as dataset_gather() weighs. */
+int dataset_gather_utm(const dataset *ds, utm *u, const double box[4],
+                       const struct dataset_filter *f, const double *weights,
+                       struct dataset_points *out);
 
 #endif

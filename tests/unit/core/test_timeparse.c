@@ -22,7 +22,7 @@ static tz *open_zone(const char *name)
 
 /* Parses date and time and checks the span and precision. */
 static void expect_span(const tz *z, const char *date, const char *time, enum date_order order,
-                        int64_t from, int64_t to, enum store_precision prec)
+                        int64_t from, int64_t to, enum time_precision prec)
 {
 	struct time_span s;
 	if (timeparse_parse(z, date, time, order, &s) < 0)
@@ -34,7 +34,7 @@ static void expect_span(const tz *z, const char *date, const char *time, enum da
 }
 
 static void expect_at(const tz *z, const char *date, const char *time, int64_t at,
-                      enum store_precision prec)
+                      enum time_precision prec)
 {
 	expect_span(z, date, time, DATE_ORDER_AUTO, at, at, prec);
 }

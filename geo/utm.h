@@ -2,7 +2,7 @@
  * utm: a district's local metric frame, the UTM zone it lies in, through
  * PROJ: lon/lat to and from UTM metres (always east, north), the point scale
  * factor k (UTM metres per ground metre, 0.9996 on the central meridian),
- * and the offences of a dataset gathered in UTM for kernel density.
+ * and the boxes that carry a frame's extent to Web Mercator and back.
  *
  * Prints are drawn in this frame at a true scale, and the density export
  * writes its grid in it.
@@ -11,8 +11,6 @@
  */
 #ifndef POSBON_UTM_H
 #define POSBON_UTM_H
-
-#include "dataset.h"
 
 #include <stddef.h>
 
@@ -51,10 +49,5 @@ int utm_box_merc(utm *u, const double box[4], double out[4]);
 /* The frame box (minx, miny, maxx, maxy) holding the Web Mercator box
  * merc (metres): a grid in the frame over what a Mercator extent covers. */
 int utm_box_from_merc(utm *u, const double merc[4], double out[4]);
-
-/* Replaces out's content with the offences of ds passing f that lie inside
- * the frame box, in frame metres, weighted as dataset_gather() weighs. */
-int utm_gather(utm *u, const dataset *ds, const double box[4], const struct dataset_filter *f,
-               const double *weights, struct dataset_points *out);
 
 #endif
