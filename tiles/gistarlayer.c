@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "gistar.h"
+#include "results.h"
 #include "tilemath.h"
 #include "utm.h"
 
@@ -11,12 +12,9 @@
 #include <string.h>
 
 struct gistarlayer {
-	pthread_mutex_t lock;
-	int valid; /* res, u and the key below describe the last computation */
-	struct dataset_filter filter;
-	unsigned long version, generation;
-	struct gistar_result res;
-	utm *u;
+	results *cache;       /* borrowed: where the analyses are kept */
+	pthread_mutex_t lock; /* u, which every painter shares */
+	utm *u;               /* the UTM zone of the last result drawn */
 };
 
 #define RGB(r, g, b)                                                                               \
@@ -29,57 +27,63 @@ const struct style_colour gistarlayer_colours[7] = {
 };
 #undef RGB
 
-int gistarlayer_new(gistarlayer **out)
+int gistarlayer_new(results *cache, gistarlayer **out)
 {
 	gistarlayer *g = calloc(1, sizeof *g);
 	*out = g;
 	if (!g)
 		return err_set(ERR_NOMEM, "gistar layer: out of memory");
+	g->cache = cache;
 	pthread_mutex_init(&g->lock, NULL);
 	return 0;
-}
-
-static void forget(gistarlayer *g)
-{
-	gistar_result_free(&g->res);
-	utm_free(g->u);
-	g->u = NULL;
-	g->valid = 0;
 }
 
 void gistarlayer_free(gistarlayer *g)
 {
 	if (!g)
 		return;
-	forget(g);
+	utm_free(g->u);
 	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
 
-/* Brings the cached result up to f, version and generation. An empty
- * filter leaves no result and is no error: the layer is then empty. */
-static int refresh(gistarlayer *g, const dataset *ds, const shapes *sh,
-                   const struct dataset_filter *f, unsigned long version, unsigned long generation)
+/* The analysis of the layer's defaults under f, held in *hold, with g->u
+ * opened in its zone: the lock is taken on success. An empty filter gives
+ * *out NULL and no error: the layer is then empty. */
+static int acquire(gistarlayer *g, const dataset *ds, const shapes *sh,
+                   const struct dataset_filter *f, unsigned long version, unsigned long generation,
+                   const struct gistar_result **out, results_hold **hold)
 {
-	if (g->valid && g->version == version && g->generation == generation &&
-	    !memcmp(&g->filter, f, sizeof *f))
-		return 0;
-	forget(g);
 	struct gistar_params p = {.filter = *f};
-	int rc = gistar_run(ds, sh, &p, &g->res);
-	if (rc == ERR_INVALID)
-		rc = 0; /* nothing to test under this filter: an empty layer */
-	if (rc == 0 && g->res.count)
-		rc = utm_open(g->res.epsg, &g->u);
-	if (rc < 0) {
-		forget(g);
-		return rc;
+	int rc = results_gistar(g->cache, ds, sh, &p, version, generation, out, hold);
+	if (rc == ERR_INVALID || (rc == 0 && !(*out)->count)) {
+		results_release(*hold);
+		*hold = NULL;
+		*out = NULL;
+		return 0; /* nothing to test under this filter: an empty layer */
 	}
-	g->filter = *f;
-	g->version = version;
-	g->generation = generation;
-	g->valid = 1;
-	return 0;
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&g->lock);
+	if (!g->u || utm_epsg(g->u) != (*out)->epsg) {
+		utm_free(g->u);
+		g->u = NULL;
+		if ((rc = utm_open((*out)->epsg, &g->u)) < 0) {
+			pthread_mutex_unlock(&g->lock);
+			results_release(*hold);
+			*hold = NULL;
+			*out = NULL;
+		}
+	}
+	return rc;
+}
+
+static void let_go(gistarlayer *g, results_hold *hold)
+{
+	if (!hold)
+		return;
+	pthread_mutex_unlock(&g->lock);
+	results_release(hold);
 }
 
 /* Fills cell (i, j) of r: its corners from r's UTM zone u to the pixels of
@@ -165,12 +169,13 @@ int gistarlayer_paint(gistarlayer *g, cairo_t *cr, const struct view *v, const d
                       const shapes *sh, const struct dataset_filter *f, unsigned long version,
                       unsigned long generation)
 {
-	pthread_mutex_lock(&g->lock);
-	int rc = refresh(g, ds, sh, f, version, generation);
-	if (rc == 0 && g->res.count)
-		rc = gistarlayer_fill_classes(cr, v, NULL, g->u, &g->res, g->res.bin, -3, 3,
+	const struct gistar_result *res;
+	results_hold *hold;
+	int rc = acquire(g, ds, sh, f, version, generation, &res, &hold);
+	if (rc == 0 && res)
+		rc = gistarlayer_fill_classes(cr, v, NULL, g->u, res, res->bin, -3, 3,
 		                              gistarlayer_colours, GISTARLAYER_ALPHA);
-	pthread_mutex_unlock(&g->lock);
+	let_go(g, hold);
 	return rc;
 }
 
@@ -179,11 +184,11 @@ int gistarlayer_cell_at(gistarlayer *g, const dataset *ds, const shapes *sh,
                         unsigned long generation, double lon, double lat,
                         struct gistarlayer_cell *out)
 {
-	pthread_mutex_lock(&g->lock);
-	int rc = refresh(g, ds, sh, f, version, generation), found = 0;
+	const struct gistar_result *r;
+	results_hold *hold;
+	int rc = acquire(g, ds, sh, f, version, generation, &r, &hold), found = 0;
 	double x = lon, y = lat;
-	if (rc == 0 && g->res.count && (rc = utm_forward(g->u, &x, &y, 1)) == 0) {
-		const struct gistar_result *r = &g->res;
+	if (rc == 0 && r && (rc = utm_forward(g->u, &x, &y, 1)) == 0) {
 		double fi = floor((x - r->x0) / r->cell), fj = floor((r->y0 - y) / r->cell);
 		if (fi >= 0 && fi < r->width && fj >= 0 && fj < r->height) {
 			size_t c = (size_t)fj * r->width + (size_t)fi;
@@ -193,6 +198,6 @@ int gistarlayer_cell_at(gistarlayer *g, const dataset *ds, const shapes *sh,
 				                                 r->cell};
 		}
 	}
-	pthread_mutex_unlock(&g->lock);
+	let_go(g, hold);
 	return rc < 0 ? rc : found;
 }

@@ -5,18 +5,19 @@
  * colours its Hot Spot Analysis bins.
  *
  * Every tile needs the whole grid (the mean and deviation are the
- * district's), so the layer keeps the result of the last filter, data
- * version and shapes generation and computes it again only when one
- * changes: the tiles of one view share one computation.
+ * district's), so the analysis comes from the results cache (results.h),
+ * keyed by the filter, data version and shapes generation: the tiles of one
+ * view, and the API's answer for the same filter, share one computation.
  *
  * Threading: one object serves every render thread; painting holds its
- * lock (the result and its PROJ context are shared).
+ * lock (the UTM zone's PROJ context is shared).
  */
 #ifndef POSBON_GISTARLAYER_H
 #define POSBON_GISTARLAYER_H
 
 #include "dataset.h"
 #include "gistar.h"
+#include "results.h"
 #include "shapes.h"
 #include "style.h"
 #include "utm.h"
@@ -26,8 +27,9 @@
 
 typedef struct gistarlayer gistarlayer;
 
-/* *out is new; free with gistarlayer_free(). ERR_NOMEM. */
-int gistarlayer_new(gistarlayer **out);
+/* A layer keeping its analyses in cache (borrowed; it must outlive the
+ * layer). *out is new; free with gistarlayer_free(). ERR_NOMEM. */
+int gistarlayer_new(results *cache, gistarlayer **out);
 
 /* Frees g; accepts NULL. */
 void gistarlayer_free(gistarlayer *g);

@@ -46,6 +46,10 @@ enum {
 	PLAN_CACHE = 8,
 };
 
+/* Gi* grids and trends weeks kept for the tiles and the API: a district's
+ * grids are a few MiB; a city's, asked in several cell sizes, tens. */
+#define RESULTS_BUDGET ((size_t)128 << 20)
+
 struct ramp_entry {
 	struct dataset_filter filter;
 	style_ramp *ramp;
@@ -55,7 +59,8 @@ struct ramp_entry {
 /* Shapes with the renders drawing them: a reload retires the old ones, which
  * the last of their renders frees. */
 struct held_shapes {
-	shapes *sh; /* boundaries, zones and tracks in Web Mercator */
+	shapes *sh;               /* boundaries, zones and tracks in Web Mercator */
+	unsigned long generation; /* the renderer's shapes_generation when installed */
 	unsigned long users;
 	int retired;
 	coverage_index *coverage; /* made by the first coverage tile, under plan_lock */
@@ -102,8 +107,9 @@ struct renderer {
 	atomic_ulong version;
 	changes *changes;    /* where offences changed, by version */
 	style *retired[64];  /* styles replaced by reloads, still read by renders */
-	gistarlayer *gistar; /* the Gi* layer's last grid */
-	trendslayer *trends; /* the trends layer's last weeks */
+	results *results;    /* Gi* grids and trends, for the layers and the API */
+	gistarlayer *gistar; /* the Gi* layer, its analyses in results */
+	trendslayer *trends; /* the trends layer, its analyses in results */
 	size_t n_retired;
 	unsigned long style_generation;
 	pthread_mutex_t plan_lock; /* plans, and plans' users; taken before lock */
@@ -258,7 +264,9 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	pthread_mutex_init(&r->plan_lock, NULL);
 	if ((rc = style_load(style_path, &r->style)) < 0 ||
 	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
-	    (rc = gistarlayer_new(&r->gistar)) < 0 || (rc = trendslayer_new(&r->trends)) < 0) {
+	    (rc = results_new(RESULTS_BUDGET, &r->results)) < 0 ||
+	    (rc = gistarlayer_new(r->results, &r->gistar)) < 0 ||
+	    (rc = trendslayer_new(r->results, &r->trends)) < 0) {
 		renderer_free(r);
 		return rc;
 	}
@@ -289,6 +297,7 @@ void renderer_free(renderer *r)
 	drop_ramps(r);
 	gistarlayer_free(r->gistar);
 	trendslayer_free(r->trends);
+	results_free(r->results);
 	drop_plans(r);
 	changes_free(r->changes);
 	held_shapes_free(r->shapes);
@@ -381,7 +390,7 @@ int renderer_reload_shapes(renderer *r, store *st)
 	pthread_mutex_lock(&r->lock);
 	struct held_shapes *old = r->shapes;
 	r->shapes = fresh;
-	r->shapes_generation++;
+	fresh->generation = ++r->shapes_generation;
 	old->retired = 1;
 	int unused = old->users == 0;
 	pthread_mutex_unlock(&r->lock);
@@ -719,15 +728,6 @@ static int draw_choropleth(renderer *r, const shapes *sh, const style *sty, cair
 	return rc;
 }
 
-/* The generation of the shapes now, for caches of what depends on them. */
-static unsigned long shapes_generation(renderer *r)
-{
-	pthread_mutex_lock(&r->lock);
-	unsigned long g = r->shapes_generation;
-	pthread_mutex_unlock(&r->lock);
-	return g;
-}
-
 /* The trends analysis a request asks for: its filter, weeks, cell, band. */
 static struct trends_params trends_of(const struct render_request *q)
 {
@@ -737,15 +737,15 @@ static struct trends_params trends_of(const struct render_request *q)
 	                              .band = q->trends.band};
 }
 
-static int draw_trends(renderer *r, const shapes *sh, const style *sty, cairo_t *cr,
-                       const struct render_request *q)
+static int draw_trends(renderer *r, const struct held_shapes *held, unsigned long version,
+                       const style *sty, cairo_t *cr, const struct render_request *q)
 {
 	const struct style_trends *st = style_trends(sty);
 	if (!st || !style_zoom_contains(&st->zoom, q->view.zoom))
 		return 0;
 	struct trends_params p = trends_of(q);
-	return trendslayer_paint(r->trends, cr, &q->view, r->ds, sh, &p, st,
-	                         atomic_load(&r->version), shapes_generation(r));
+	return trendslayer_paint(r->trends, cr, &q->view, r->ds, held->sh, &p, st, version,
+	                         held->generation);
 }
 
 int renderer_trends_at(renderer *r, const struct render_request *q, double lon, double lat,
@@ -754,23 +754,41 @@ int renderer_trends_at(renderer *r, const struct render_request *q, double lon, 
 	*out = NULL;
 	if (!style_trends(renderer_style(r)))
 		return 0; /* no layer is drawn, so nothing answers */
-	struct held_shapes *held;
-	const shapes *sh = renderer_shapes_acquire(r, &held);
+	struct held_shapes *held = shapes_acquire(r);
 	struct trends_params p = trends_of(q);
-	int rc = trendslayer_feature_at(r->trends, r->ds, sh, &p, atomic_load(&r->version),
-	                                shapes_generation(r), lon, lat, out);
-	renderer_shapes_release(r, held);
+	int rc = trendslayer_feature_at(r->trends, r->ds, held->sh, &p, atomic_load(&r->version),
+	                                held->generation, lon, lat, out);
+	shapes_release(r, held);
 	return rc;
 }
 
 int renderer_gistar_at(renderer *r, const struct dataset_filter *f, double lon, double lat,
                        struct gistarlayer_cell *out)
 {
-	struct held_shapes *held;
-	const shapes *sh = renderer_shapes_acquire(r, &held);
-	int rc = gistarlayer_cell_at(r->gistar, r->ds, sh, f, atomic_load(&r->version),
-	                             shapes_generation(r), lon, lat, out);
-	renderer_shapes_release(r, held);
+	struct held_shapes *held = shapes_acquire(r);
+	int rc = gistarlayer_cell_at(r->gistar, r->ds, held->sh, f, atomic_load(&r->version),
+	                             held->generation, lon, lat, out);
+	shapes_release(r, held);
+	return rc;
+}
+
+int renderer_gistar(renderer *r, const struct gistar_params *p, const struct gistar_result **out,
+                    results_hold **hold)
+{
+	struct held_shapes *held = shapes_acquire(r);
+	int rc = results_gistar(r->results, r->ds, held->sh, p, atomic_load(&r->version),
+	                        held->generation, out, hold);
+	shapes_release(r, held);
+	return rc;
+}
+
+int renderer_trends(renderer *r, const struct trends_params *p, const struct trends_result **out,
+                    results_hold **hold)
+{
+	struct held_shapes *held = shapes_acquire(r);
+	int rc = results_trends(r->results, r->ds, held->sh, p, atomic_load(&r->version),
+	                        held->generation, out, hold);
+	shapes_release(r, held);
 	return rc;
 }
 
@@ -794,6 +812,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	struct shapes_shift zs;
 	struct held_shapes *held = shapes_acquire(r);
 	const shapes *sh = held->sh;
+	unsigned long version = atomic_load(&r->version);
 	if (style_background(sty, &bg)) {
 		cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
 		cairo_paint(cr);
@@ -807,10 +826,10 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	if (rc == 0 && (q->layers & RENDER_CHANGE))
 		rc = draw_change(r, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_GISTAR))
-		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter,
-		                       atomic_load(&r->version), shapes_generation(r));
+		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter, version,
+		                       held->generation);
 	if (rc == 0 && (q->layers & RENDER_TRENDS))
-		rc = draw_trends(r, sh, sty, cr, q);
+		rc = draw_trends(r, held, version, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_ZONES))
 		rc = zones_paint(cr, &q->view, sh, sty, zones_shift(&q->plan, &zs), lb);
 	if (rc == 0 && (q->layers & RENDER_PLANNING))

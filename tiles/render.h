@@ -17,6 +17,7 @@
 #include "choropleth.h"
 #include "dataset.h"
 #include "gistarlayer.h"
+#include "results.h"
 #include "shapes.h"
 #include "shift.h"
 #include "store.h"
@@ -84,6 +85,15 @@ void renderer_tracks_changed(renderer *r);
 
 /* A number that grows whenever a sync or reload changes the offences. */
 unsigned long renderer_version(const renderer *r);
+
+/* The Gi* analysis and the trends of p on the offences and shapes now,
+ * from the results cache the map layers draw from: the API's answer and
+ * the tiles of the same parameters share one computation. *out borrowed
+ * until results_release(*hold). Errors as gistar_run(), trends_run(). */
+int renderer_gistar(renderer *r, const struct gistar_params *p, const struct gistar_result **out,
+                    results_hold **hold);
+int renderer_trends(renderer *r, const struct trends_params *p, const struct trends_result **out,
+                    results_hold **hold);
 
 /* The renderer's dataset and style, borrowed for its lifetime. */
 const dataset *renderer_dataset(const renderer *r);

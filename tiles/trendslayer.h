@@ -5,18 +5,19 @@
  * struct style_trends); cells of no pattern stay transparent.
  *
  * The categories come from the whole district's weeks, never from a tile's
- * offences, so neighbouring tiles agree. The layer keeps the result of the
- * last parameters (filter, weeks, cell, band), data version and shapes
- * generation and computes the weeks again only when one changes: the tiles
- * of one view share one analysis.
+ * offences, so neighbouring tiles agree. The analysis comes from the
+ * results cache (results.h), keyed by the parameters (filter, weeks, cell,
+ * band), data version and shapes generation: the tiles of one view, and the
+ * API's answer for the same parameters, share one analysis.
  *
  * Threading: one object serves every render thread; painting holds its
- * lock (the result and its PROJ context are shared).
+ * lock (the UTM zone's PROJ context is shared).
  */
 #ifndef POSBON_TRENDSLAYER_H
 #define POSBON_TRENDSLAYER_H
 
 #include "dataset.h"
+#include "results.h"
 #include "shapes.h"
 #include "style.h"
 #include "trends.h"
@@ -27,8 +28,9 @@
 
 typedef struct trendslayer trendslayer;
 
-/* *out is new; free with trendslayer_free(). ERR_NOMEM. */
-int trendslayer_new(trendslayer **out);
+/* A layer keeping its analyses in cache (borrowed; it must outlive the
+ * layer). *out is new; free with trendslayer_free(). ERR_NOMEM. */
+int trendslayer_new(results *cache, trendslayer **out);
 
 /* Frees t; accepts NULL. */
 void trendslayer_free(trendslayer *t);

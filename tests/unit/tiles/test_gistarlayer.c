@@ -24,10 +24,12 @@ static void test_paint(void **state)
 	dataset *ds;
 	shapes *sh;
 	gistarlayer *g;
+	results *cache;
 	assert_int_equal(testutil_sample_store(dir, 5000, 12, &st), 0);
 	assert_int_equal(dataset_load(st, NULL, &ds), 0);
 	assert_int_equal(shapes_load(st, NULL, &sh), 0);
-	assert_int_equal(gistarlayer_new(&g), 0);
+	assert_int_equal(results_new(64 << 20, &cache), 0);
+	assert_int_equal(gistarlayer_new(cache, &g), 0);
 
 	/* The same analysis the layer makes, to know where its cells are. */
 	struct gistar_params p = {0};
@@ -43,8 +45,12 @@ static void test_paint(void **state)
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 600, 600);
 	cairo_t *cr = cairo_create(img);
 	assert_int_equal(gistarlayer_paint(g, cr, &v, ds, sh, &p.filter, 1, 1), 0);
-	/* Again from the cache. */
+	/* Again from the cache: one analysis for both. */
 	assert_int_equal(gistarlayer_paint(g, cr, &v, ds, sh, &p.filter, 1, 1), 0);
+	struct results_stats rs;
+	results_stats(cache, &rs);
+	assert_int_equal(rs.computed, 1);
+	assert_int_equal(rs.hits, 1);
 
 	/* ArcGIS's colours, cold 99% .. hot 99%, painted twice: alpha 0.75 over
 	 * 0.75 gives 0.9375. */
@@ -98,6 +104,7 @@ static void test_paint(void **state)
 	cairo_surface_destroy(img);
 	gistar_result_free(&r);
 	gistarlayer_free(g);
+	results_free(cache);
 	shapes_free(sh);
 	dataset_free(ds);
 	store_close(st);
