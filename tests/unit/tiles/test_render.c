@@ -348,6 +348,16 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	assert_int_equal(render_etag(f->r, &near, e_near, sizeof e_near), 0);
 	assert_int_equal(render_etag(f->r, &far, e_far, sizeof e_far), 0);
 	cairo_surface_t *before = testutil_render_decoded(f->r, &near);
+	const dataset *ds = renderer_dataset(f->r);
+	const struct style_heatmap *h = style_heatmap(renderer_style(f->r));
+	double weights[DATASET_MAX_CATEGORIES];
+	for (size_t c = 0; c < dataset_category_count(ds); c++)
+		weights[c] = style_category_weight(renderer_style(f->r), dataset_category(ds, c));
+	struct heatmap_opts ho = {
+	    .kernel = h->kernel, .bandwidth = h->bandwidth, .weights = weights, .opacity = 1};
+	struct dataset_points scratch = {0};
+	static double d_before[256 * 256], d_after[256 * 256];
+	assert_int_equal(heatmap_density(&near.view, ds, &near.filter, &ho, &scratch, d_before), 0);
 
 	/* a new offence at the centre of the near tile */
 	double lon, lat;
@@ -372,11 +382,33 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	assert_string_not_equal(e2, e_near);
 	assert_int_equal(render_etag(f->r, &far, e2, sizeof e2), 0);
 	assert_string_equal(e2, e_far);
+	/* The density grows by one theft's kernel around it, nothing else
+	 * (within the sweep's accuracy, ~1e-11 of the grid's peak). */
+	assert_int_equal(heatmap_density(&near.view, ds, &near.filter, &ho, &scratch, d_after), 0);
+	dataset_points_free(&scratch);
+	double ox, oy, peak = 1;
+	tile_lonlat_to_merc(lon, lat, &ox, &oy);
+	for (int k = 0; k < 256 * 256; k++)
+		peak = fmax(peak, d_after[k]);
+	const double theft = style_category_weight(renderer_style(f->r), "theft");
 	cairo_surface_t *after = testutil_render_decoded(f->r, &near);
 	int differ = 0;
-	for (int j = 96; j < 160; j++)
-		for (int i = 96; i < 160; i++)
-			differ += testutil_pixel(before, i, j) != testutil_pixel(after, i, j);
+	for (int j = 0; j < 256; j++)
+		for (int i = 0; i < 256; i++) {
+			double x = near.view.x0 + (i + 0.5) * near.view.res;
+			double y = near.view.y0 - (j + 0.5) * near.view.res;
+			double d = hypot(x - ox, y - oy) * tile_scale_factor_merc(y);
+			double grew = theft * kde_kernel_density(h->kernel, h->bandwidth, d);
+			if (fabs(d_after[j * 256 + i] - d_before[j * 256 + i] - grew) > 1e-9 * peak)
+				fail_msg(
+				    "pixel %d,%d: density %.12g, was %.12g, one theft adds %.12g",
+				    i, j, d_after[j * 256 + i], d_before[j * 256 + i], grew);
+			/* Pixels out of the new kernel's reach are the same bytes. */
+			int same = testutil_pixel(before, i, j) == testutil_pixel(after, i, j);
+			if (grew == 0)
+				assert_true(same);
+			differ += !same;
+		}
 	assert_true(differ > 100);
 	cairo_surface_destroy(before);
 	cairo_surface_destroy(after);
@@ -428,7 +460,24 @@ static void test_zone_change_reloads_shapes(void **state)
 	assert_int_equal(render_etag(f->r, &mq, e2, sizeof e2), 0);
 	assert_string_equal(e2, em);
 	cairo_surface_t *after = testutil_render_decoded(f->r, &zq);
-	assert_int_not_equal(testutil_pixel(before, 128, 128), testutil_pixel(after, 128, 128));
+	/* Inside the square, clear of its outline and of its label below the
+	 * centre: the ppx fill over what was there (nothing); a little outside:
+	 * what was there. */
+	double px, py, ex, ey;
+	tile_lonlat_to_merc(lon + h / 4, lat - 3 * h / 4, &ex, &ey);
+	view_to_px(&zq.view, ex, ey, &px, &py);
+	struct style_colour fill;
+	assert_int_equal(style_service_colour(renderer_style(f->r), "ppx", &fill), 1);
+	fill.a *= style_zones(renderer_style(f->r))->fill_opacity;
+	assert_int_equal(testutil_pixel(before, (int)px, (int)py), 0);
+	uint32_t inside = testutil_pixel(after, (int)px, (int)py);
+	if (!testutil_pixel_is(inside, &fill, 2))
+		fail_msg("pixel %d,%d of the new zone: %08x, not the ppx fill %08x", (int)px,
+		         (int)py, inside, style_colour_pixel(&fill));
+	tile_lonlat_to_merc(lon + 2 * h, lat - 2 * h, &ex, &ey);
+	view_to_px(&zq.view, ex, ey, &px, &py);
+	assert_int_equal(testutil_pixel(before, (int)px, (int)py),
+	                 testutil_pixel(after, (int)px, (int)py));
 	cairo_surface_destroy(before);
 	cairo_surface_destroy(after);
 }
