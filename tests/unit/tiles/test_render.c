@@ -54,6 +54,15 @@ static void busiest_tile(renderer *r, int z, long *tx, long *ty)
 	assert_true(best > 50);
 }
 
+/* The style's weight of each of the dataset's categories, as the renderer
+ * weighs them, into w (DATASET_MAX_CATEGORIES entries). */
+static void category_weights(renderer *r, double *w)
+{
+	const dataset *ds = renderer_dataset(r);
+	for (size_t c = 0; c < dataset_category_count(ds); c++)
+		w[c] = style_category_weight(renderer_style(r), dataset_category(ds, c));
+}
+
 /* Density of n points at the centre of pixel (i, j) of view v, one by one
  * with the style's kernel and bandwidth. */
 static double points_density(renderer *r, const struct kde_point *pts, const double *w, size_t n,
@@ -72,8 +81,7 @@ static void gather_all(renderer *r, const struct dataset_filter *f, struct datas
 	const dataset *ds = renderer_dataset(r);
 	const double world[4] = {-2e7, -2e7, 2e7, 2e7};
 	double w[DATASET_MAX_CATEGORIES];
-	for (size_t c = 0; c < dataset_category_count(ds); c++)
-		w[c] = style_category_weight(renderer_style(r), dataset_category(ds, c));
+	category_weights(r, w);
 	assert_int_equal(dataset_gather(ds, world, f, w, pts), 0);
 }
 
@@ -102,8 +110,7 @@ static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
 	style_ramp *ramp;
 	double weights[DATASET_MAX_CATEGORIES];
 	const dataset *ds = renderer_dataset(f->r);
-	for (size_t c = 0; c < dataset_category_count(ds); c++)
-		weights[c] = style_category_weight(renderer_style(f->r), dataset_category(ds, c));
+	category_weights(f->r, weights);
 	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, &ramp), 0);
 	int coloured = 0, transparent = 0;
 	for (int k = 0; k < 40; k++) {
@@ -246,8 +253,7 @@ static void test_a_filter_shows_only_what_it_keeps_and_bad_layers_are_refused(vo
 	assert_int_equal(dataset_filter_parse(ds, &night, &q.filter), 0);
 	cairo_surface_t *few = testutil_render_decoded(f->r, &q);
 	double weights[DATASET_MAX_CATEGORIES];
-	for (size_t c = 0; c < dataset_category_count(ds); c++)
-		weights[c] = style_category_weight(renderer_style(f->r), dataset_category(ds, c));
+	category_weights(f->r, weights);
 	struct heatmap_opts o = {
 	    .kernel = h->kernel, .bandwidth = h->bandwidth, .weights = weights, .opacity = 1};
 	struct dataset_points scratch = {0};
@@ -351,8 +357,7 @@ static void test_new_offence_changes_only_nearby_tiles(void **state)
 	const dataset *ds = renderer_dataset(f->r);
 	const struct style_heatmap *h = style_heatmap(renderer_style(f->r));
 	double weights[DATASET_MAX_CATEGORIES];
-	for (size_t c = 0; c < dataset_category_count(ds); c++)
-		weights[c] = style_category_weight(renderer_style(f->r), dataset_category(ds, c));
+	category_weights(f->r, weights);
 	struct heatmap_opts ho = {
 	    .kernel = h->kernel, .bandwidth = h->bandwidth, .weights = weights, .opacity = 1};
 	struct dataset_points scratch = {0};
