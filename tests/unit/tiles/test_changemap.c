@@ -251,11 +251,40 @@ static void test_etag_follows_offences_of_either_period(void **state)
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(render_etag(f->r, qs[k], tags[k], sizeof tags[k]), 0);
 	assert_string_not_equal(tags[0], tags[2]);
-	testutil_put_offence(f->st, "new", places[0].lon + 0.001, LAT, FEB1 + 86400 * 3,
-	                     FEB1 + 86400 * 3, "theft");
+	const dataset *ds = renderer_dataset(f->r);
+	struct heatmap_opts o = opts_of(f->r);
+	struct dataset_points pts = {0};
+	static double was[256 * 256], is[256 * 256];
+	assert_int_equal(changemap_density(&near.view, ds, &near.filter, &o, &pts, was), 0);
+	const double at[2] = {places[0].lon + 0.001, LAT};
+	testutil_put_offence(f->st, "new", at[0], at[1], FEB1 + 86400 * 3, FEB1 + 86400 * 3,
+	                     "theft");
 	size_t added;
 	assert_int_equal(renderer_sync(f->r, f->st, &added), 0);
 	assert_int_equal(added, 1);
+	/* One more offence in February, the period March is compared with:
+	 * the change falls by its kernel around it, and nowhere else. */
+	assert_int_equal(changemap_density(&near.view, ds, &near.filter, &o, &pts, is), 0);
+	dataset_points_free(&pts);
+	double ox, oy, top = 1;
+	tile_lonlat_to_merc(at[0], at[1], &ox, &oy);
+	for (int k = 0; k < 256 * 256; k++)
+		top = fmax(top, fabs(was[k]));
+	int fell = 0;
+	for (int j = 0; j < 256; j++)
+		for (int i = 0; i < 256; i++) {
+			double x = near.view.x0 + (i + 0.5) * near.view.res;
+			double y = near.view.y0 - (j + 0.5) * near.view.res;
+			double k =
+			    kde_kernel_density(o.kernel, o.bandwidth,
+			                       hypot(x - ox, y - oy) * tile_scale_factor_merc(y));
+			if (fabs(is[j * 256 + i] - (was[j * 256 + i] - k)) > 1e-9 * top)
+				fail_msg("pixel %d,%d: change %.12g, was %.12g, one February theft "
+				         "%.12g",
+				         i, j, is[j * 256 + i], was[j * 256 + i], k);
+			fell += k > 0;
+		}
+	assert_true(fell > 100);
 	/* Changed: the near tile's tag only. */
 	for (int k = 0; k < 2; k++) {
 		assert_int_equal(render_etag(f->r, qs[k], after, sizeof after), 0);

@@ -250,22 +250,31 @@ static void test_dosage_met_and_unvisited(void **state)
 	cairo_surface_destroy(id);
 }
 
-/* A zone drawn over D makes it covered after renderer_reload_shapes(), with
- * a new ETag; a new offence changes the ETag too. */
+/* A zone drawn over D turns it from a gap into a covered hotspot after
+ * renderer_reload_shapes(), with a new ETag; a new offence changes the
+ * ETag too. */
 static void test_etag_follows_zones_and_offences(void **state)
 {
 	struct fixture *f = *state;
 	char e0[64], e1[64], e2[64];
 	int dx, dy;
+	struct style_colour c;
 	struct render_request q = request(f, RENDER_COVERAGE, D_LON, D_LAT, &dx, &dy);
 	assert_int_equal(render_etag(f->r, &q, e0, sizeof e0), 0);
+	cairo_surface_t *id = render(f->r, &q);
+	assert_true(
+	    testutil_pixel_is(testutil_pixel(id, dx + 25, dy), look(f, STYLE_HOTSPOT_GAP, &c), 3));
+	cairo_surface_destroy(id);
 	const struct store_assignment fri = {"ppx", "p2", 18 * 60, 2 * 60, 1u << 4};
 	box_zone(f->st, "ZD", D_LON - 0.004, D_LAT - 0.004, D_LON + 0.004, D_LAT + 0.004, &fri);
 	assert_int_equal(renderer_reload_shapes(f->r, f->st), 0);
 	assert_int_equal(render_etag(f->r, &q, e1, sizeof e1), 0);
 	assert_string_not_equal(e0, e1);
-	cairo_surface_t *id = render(f->r, &q);
+	/* D was a gap; now covered: no fill, still numbered (the hotspot
+	 * stays, only its coverage changed). */
+	id = render(f->r, &q);
 	assert_int_equal(testutil_pixel(id, dx + 25, dy) >> 24, 0);
+	assert_true(number_near(id, dx, dy));
 	cairo_surface_destroy(id);
 
 	testutil_put_offence(f->st, "late", D_LON, D_LAT, EVENING, EVENING, "theft");

@@ -454,15 +454,27 @@ static void test_fallback_colours(void **state)
 	assert_float_equal(style_category_weight(s, "arson"), 1, 0);
 	assert_float_equal(style_category_weight(s, NULL), 1, 0);
 	assert_float_equal(style_category_weight(s, "robbery"), 2, 0);
-	/* Different codes spread over the palette. */
-	int differ = 0;
-	const char *codes[] = {"a", "b", "c", "d", "e", "f"};
-	for (size_t i = 1; i < 6; i++) {
-		style_category_colour(s, codes[i], &b);
-		style_category_colour(s, codes[0], &a);
-		differ += a.r != b.r || a.g != b.g || a.b != b.b;
+	/* Codes the style does not name take the colours of one fixed
+	 * qualitative palette (ColorBrewer Dark2, opaque) and spread over all
+	 * of it: 256 codes give each of its 8 colours at least 8 times. */
+	static const char *const dark2[8] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
+	                                     "#66a61e", "#e6ab02", "#a6761d", "#666666"};
+	int uses[8] = {0};
+	for (int i = 0; i < 256; i++) {
+		char code[16];
+		snprintf(code, sizeof code, "code-%d", i);
+		assert_int_equal(style_category_colour(s, code, &a), 0);
+		int k = 0;
+		while (k < 8 && !(style_colour_parse(dark2[k], &b) == 0 && fabs(a.r - b.r) < 1e-9 &&
+		                  fabs(a.g - b.g) < 1e-9 && fabs(a.b - b.b) < 1e-9 && a.a == 1))
+			k++;
+		if (k == 8)
+			fail_msg("%s: %g,%g,%g,%g is not a Dark2 colour", code, a.r, a.g, a.b, a.a);
+		uses[k]++;
 	}
-	assert_true(differ >= 3);
+	for (int k = 0; k < 8; k++)
+		if (uses[k] < 8)
+			fail_msg("Dark2 %s: %d of 256 codes", dark2[k], uses[k]);
 	style_free(s);
 }
 

@@ -94,10 +94,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The grid cell of lon/lat at. */
-static size_t cell_of(const struct fixture *f, const double *at)
+/* The cell of lon/lat at in r's grid. */
+static size_t cell_of(const struct fixture *f, const struct trends_result *r, const double *at)
 {
-	const struct gistar_result *g = &f->res.grid;
+	const struct gistar_result *g = &r->grid;
 	double x = at[0], y = at[1];
 	assert_int_equal(utm_forward(f->u, &x, &y, 1), 0);
 	int i = (int)floor((x - g->x0) / g->cell), j = (int)floor((g->y0 - y) / g->cell);
@@ -105,11 +105,11 @@ static size_t cell_of(const struct fixture *f, const double *at)
 	return (size_t)j * g->width + i;
 }
 
-/* The pixel of cell c's centre in v. */
-static uint32_t cell_pixel(const struct fixture *f, cairo_surface_t *img, const struct view *v,
-                           size_t c)
+/* The pixel of the centre of r's cell c in v. */
+static uint32_t cell_pixel(const struct fixture *f, const struct trends_result *r,
+                           cairo_surface_t *img, const struct view *v, size_t c)
 {
-	const struct gistar_result *g = &f->res.grid;
+	const struct gistar_result *g = &r->grid;
 	double x = g->x0 + (c % g->width + 0.5) * g->cell;
 	double y = g->y0 - (c / g->width + 0.5) * g->cell, mx, my, px, py;
 	assert_int_equal(utm_inverse(f->u, &x, &y, 1), 0);
@@ -130,7 +130,7 @@ static struct style_colour category_colour(const struct fixture *f, int cat)
 static void test_categories_in_their_colours(void **state)
 {
 	struct fixture *f = *state;
-	size_t a = cell_of(f, rise), b = cell_of(f, steady);
+	size_t a = cell_of(f, &f->res, rise), b = cell_of(f, &f->res, steady);
 	assert_int_equal(f->res.category[a], TRENDS_INTENSIFYING);
 	/* As the growing place takes over the district's variance, the steady
 	 * one's z-scores fall: some other hot category. */
@@ -143,12 +143,12 @@ static void test_categories_in_their_colours(void **state)
 	cairo_surface_t *img;
 	assert_int_equal(render_image(f->r, &q, &img), 0);
 	struct style_colour want = category_colour(f, TRENDS_INTENSIFYING);
-	assert_true(testutil_pixel_is(cell_pixel(f, img, &q.view, a), &want, 2));
+	assert_true(testutil_pixel_is(cell_pixel(f, &f->res, img, &q.view, a), &want, 2));
 	want = category_colour(f, cat_b);
-	assert_true(testutil_pixel_is(cell_pixel(f, img, &q.view, b), &want, 2));
+	assert_true(testutil_pixel_is(cell_pixel(f, &f->res, img, &q.view, b), &want, 2));
 	/* The two colours differ: the pixel tells the category. */
-	assert_false(
-	    testutil_pixels_close(style_colour_pixel(&want), cell_pixel(f, img, &q.view, a), 8));
+	assert_false(testutil_pixels_close(style_colour_pixel(&want),
+	                                   cell_pixel(f, &f->res, img, &q.view, a), 8));
 
 	/* Every cell of no pattern, and the missing north-east quarter, stay
 	 * clear. */
@@ -156,7 +156,7 @@ static void test_categories_in_their_colours(void **state)
 	const struct gistar_result *g = &f->res.grid;
 	for (size_t c = 0; c < (size_t)g->width * g->height; c++)
 		if (!f->res.category[c]) {
-			uint32_t p = cell_pixel(f, img, &q.view, c);
+			uint32_t p = cell_pixel(f, &f->res, img, &q.view, c);
 			/* A categorised neighbour's antialiased edge may reach a
 			 * small cell's centre only when cells are under 2 px. */
 			assert_int_equal(p, 0);
@@ -197,7 +197,8 @@ static void test_seamless(void **state)
 }
 
 /* Other weeks, cell or band: another picture, another ETag; the same
- * parameters: the same one. Another number of weeks changes the category. */
+ * parameters: the same one. Over 4 weeks the growing place is persistent,
+ * over 12 intensifying. */
 static void test_parameters(void **state)
 {
 	struct fixture *f = *state;
@@ -217,17 +218,37 @@ static void test_parameters(void **state)
 	assert_int_equal(render_etag(f->r, &q, again, sizeof again), 0);
 	assert_string_equal(tags[0], again);
 
-	/* The last 4 weeks of the steady place: no trend, but hot every week
-	 * is still persistent; the growing one is hot in each. Drawn from a
-	 * new analysis, then the 12 weeks' again from the cache's new fill. */
+	/* The last 4 weeks: no trend can be significant at 0.01 in 4 values
+	 * (Mann-Kendall's largest |Z| is (6 - 1) / sqrt(4 x 3 x 13 / 18) =
+	 * 1.70, p = 0.09), so each place hot in every one of them is a
+	 * persistent hot spot, the growing one no longer intensifying. Drawn
+	 * from a new analysis, then the 12 weeks' again from the cache's new
+	 * fill, where the growing place is intensifying again. */
 	cairo_surface_t *img4, *img12;
 	assert_int_equal(render_image(f->r, &qs[1], &img4), 0);
 	assert_int_equal(render_image(f->r, &q, &img12), 0);
-	int differ = 0;
-	for (int y = 0; y < 230; y += 2)
-		for (int x = 0; x < 300; x += 2)
-			differ += testutil_pixel(img4, x, y) != testutil_pixel(img12, x, y);
-	assert_true(differ > 0);
+	struct trends_params p4 = {.weeks = 4};
+	dataset_filter_all(&p4.filter);
+	struct trends_result r4;
+	struct held_shapes *held;
+	assert_int_equal(
+	    trends_run(renderer_dataset(f->r), renderer_shapes_acquire(f->r, &held), &p4, &r4), 0);
+	renderer_shapes_release(f->r, held);
+	const struct style_colour persistent = category_colour(f, TRENDS_PERSISTENT);
+	const double *places[2] = {rise, steady};
+	for (int k = 0; k < 2; k++) {
+		size_t c = cell_of(f, &r4, places[k]);
+		for (int w = 0; w < 4; w++)
+			assert_true(r4.z[c * 4 + w] > 0 && r4.p[c * 4 + w] <= r4.alpha);
+		uint32_t px = cell_pixel(f, &r4, img4, &qs[1].view, c);
+		if (!testutil_pixel_is(px, &persistent, 2))
+			fail_msg("place %d in 4 weeks: %08x, not persistent %08x", k, px,
+			         style_colour_pixel(&persistent));
+	}
+	trends_result_free(&r4);
+	const struct style_colour intensifying = category_colour(f, TRENDS_INTENSIFYING);
+	assert_true(testutil_pixel_is(
+	    cell_pixel(f, &f->res, img12, &q.view, cell_of(f, &f->res, rise)), &intensifying, 2));
 	cairo_surface_destroy(img4);
 	cairo_surface_destroy(img12);
 }
