@@ -1,18 +1,35 @@
 /*
- * store: the SpatiaLite database of a district and its typed access.
+ * store: the database of a district and its typed access.
  *
- * Owns the schema (numbered migrations recorded in schema_migrations), the
- * connection settings (WAL, foreign keys, SpatiaLite), transactions and the
- * typed upserts of districts, mahallas, categories, services, offences,
- * patrol zones and patrol tracks. Every upsert is keyed by a stable code or
+ * Nothing outside gis-data talks to a database: every read and write the
+ * other layers need is a typed function below. A store is a connection to
+ * one backend, chosen by the database URL given to store_open(); each
+ * public function dispatches through the backend's table of operations
+ * (storebackend.h). The only backend of this build is SpatiaLite (spl.c),
+ * which owns the schema (numbered migrations recorded in
+ * schema_migrations), the connection settings (WAL, foreign keys), and
+ * keeps every statement it runs per row prepared once per connection.
+ *
+ * Writes: typed upserts of districts, mahallas, categories, services,
+ * offences, patrol zones and patrol tracks, keyed by a stable code or
  * external id: putting the same record twice changes nothing, putting a
- * changed record updates it. Geometries arrive as WKB in EPSG:4326 (lon, lat);
- * polygons that are invalid are repaired with SpatiaLite's MakeValid or
- * rejected with the reason. Offences get their mahalla by point-in-polygon
- * against the stored mahallas (see locator.h) at insert.
+ * changed record updates it. Geometries arrive as WKB in EPSG:4326 (lon,
+ * lat); polygons that are invalid are repaired with MakeValid or rejected
+ * with the reason. Offences get their mahalla by point-in-polygon against
+ * the stored mahallas (see locator.h) at insert. Credentials are kept as
+ * hashes only (auth.h makes and checks them).
  *
- * Threading: a store (its sqlite3 connection, statements and locator) belongs
- * to one thread at a time; open one store per thread on the same file.
+ * Reads: walks that call a function once per record (store_*_fn), in a
+ * stated order; a nonzero return from the function stops the walk and is
+ * what the walk returns.
+ *
+ * Ownership: records handed to a walk's function, and every string, array
+ * and geometry in them, are borrowed for that one call: copy what must
+ * outlive it. Records given to a put are borrowed for the call only.
+ *
+ * Threading: a store (its connection, prepared statements and mahalla
+ * locator) belongs to one thread at a time, and a walk's function must not
+ * call the store it walks; open one store per thread on the same database.
  */
 #ifndef POSBON_STORE_H
 #define POSBON_STORE_H
@@ -33,16 +50,28 @@ enum store_flags {
 /* Latest schema version this build knows. */
 int store_schema_latest(void);
 
-/* Opens (and with STORE_CREATE creates) the database at path and brings its
- * schema to the latest version. *out is a new store; close with
- * store_close(). A database newer than this build is refused. */
-int store_open(const char *path, int flags, store **out);
+/* Opens (and with STORE_CREATE creates) the database that url names and
+ * brings its schema to the latest version. url is a plain path, or
+ * "sqlite:PATH" (also "sqlite:///abs/path"), or an SQLite "file:" URI: all
+ * SpatiaLite. "postgresql://..." is ERR_UNSUPPORTED (this build has no
+ * PostgreSQL backend), as is any other "scheme://". *out is a new store;
+ * close with store_close(). A database newer than this build is refused. */
+int store_open(const char *url, int flags, store **out);
 
 /* Closes the connection and frees the store; accepts NULL. */
 void store_close(store *st);
 
-/* The connection, borrowed for the store's lifetime, for read-only queries of
- * other core modules. Writes go through the functions below. */
+/* The backend's name ("SpatiaLite"), static. */
+const char *store_backend_name(const store *st);
+
+/* The database file, borrowed for the store's lifetime; NULL when the
+ * backend has none (or the database is in memory). */
+const char *store_path(store *st);
+
+/* TEMPORARY, until server/api.c and output/print.c read through typed
+ * functions: the SpatiaLite connection, borrowed for the store's lifetime,
+ * for their read-only queries and for tests that inspect the file. NULL
+ * for other backends. Nothing else may use it. */
 sqlite3 *store_db(store *st);
 
 /* Schema version recorded in the database. */
@@ -69,6 +98,12 @@ int store_rollback_to(store *st, const char *name);
 int store_bulk_begin(store *st);
 int store_bulk_end(store *st);
 
+/* A box in lon/lat. */
+struct store_extent {
+	double minx, miny, maxx, maxy;
+	int empty;
+};
+
 /* What an upsert did. */
 enum store_change {
 	STORE_INSERTED = 1,
@@ -84,6 +119,11 @@ struct store_put_info {
 };
 
 /* A district (mahalla_fields unused) or a mahalla. Strings may be NULL. */
+enum store_area_kind {
+	STORE_DISTRICTS,
+	STORE_MAHALLAS,
+};
+
 struct store_area {
 	const char *code;
 	const char *name_uz, *name_ru, *name_en;
@@ -97,7 +137,35 @@ struct store_area {
 int store_put_district(store *st, const struct store_area *a, struct store_put_info *info);
 int store_put_mahalla(store *st, const struct store_area *a, struct store_put_info *info);
 
+/* An area as read back: area.wkb holds its geometry, or geojson (then
+ * area.wkb is NULL) when the walk asked for GeoJSON. population and
+ * households are -1 when unknown (always for districts). */
+struct store_area_record {
+	struct store_area area;
+	const char *geojson; /* MultiPolygon, lon/lat, 6 decimals */
+};
+
+typedef int (*store_area_fn)(void *ctx, const struct store_area_record *a);
+
+/* The areas of a kind by code (code NULL), or the one with this code (no
+ * call when there is none); with geojson the geometry as GeoJSON, else as
+ * WKB. */
+int store_list_areas(store *st, enum store_area_kind kind, const char *code, int geojson,
+                     store_area_fn fn, void *ctx);
+
+/* The box of every district and mahalla, lon/lat (e->empty without any). */
+int store_area_extent(store *st, struct store_extent *e);
+
+/* The area of the districts in m² on the ellipsoid, else of the mahallas,
+ * 0 without either. */
+int store_area_m2(store *st, double *m2);
+
 /* A category or service of offences. */
+enum store_code_kind {
+	STORE_CATEGORIES,
+	STORE_SERVICES,
+};
+
 struct store_code {
 	const char *code;
 	const char *name_uz, *name_ru, *name_en;
@@ -111,6 +179,14 @@ int store_put_service(store *st, const struct store_code *c);
 /* Adds the code with this English name unless it exists; cheap when it does. */
 int store_ensure_category(store *st, const char *code, const char *name);
 int store_ensure_service(store *st, const char *code, const char *name);
+
+/* The categories or services by code; a code read back has weight 1 when
+ * none was given. */
+typedef int (*store_code_fn)(void *ctx, const struct store_code *c);
+int store_list_codes(store *st, enum store_code_kind kind, store_code_fn fn, void *ctx);
+
+/* 1 when the category or service code exists, 0 when not, or an error. */
+int store_code_exists(store *st, enum store_code_kind kind, const char *code);
 
 #define STORE_NO_TIME INT64_MIN
 
@@ -134,6 +210,37 @@ int store_put_offence(store *st, const struct store_offence *o, struct store_put
 /* Deletes the offence with this external id; *id receives its store id.
  * ERR_NOTFOUND when there is none. */
 int store_delete_offence(store *st, const char *external_id, int64_t *id);
+
+/* The store id of the offence with this external id; ERR_NOTFOUND. */
+int store_offence_id(store *st, const char *external_id, int64_t *id);
+
+/* An offence as read back, with its store id (ids grow: a new offence has
+ * a larger id than every offence before it, save one deleted last). */
+struct store_offence_row {
+	int64_t id;
+	struct store_offence o; /* precision PREC_UNKNOWN for a name this build does not know */
+};
+
+typedef int (*store_offence_fn)(void *ctx, const struct store_offence_row *r);
+
+/* The offence with store id id (when id > 0) or else with external_id:
+ * one call with every field; ERR_NOTFOUND when there is none. */
+int store_get_offence(store *st, int64_t id, const char *external_id, store_offence_fn fn,
+                      void *ctx);
+
+/* The offences with first_id <= id <= last_id that have a point or a
+ * mahalla code, by id: what an in-memory copy of the map needs. Only id,
+ * the occurred times, precision, category, service, mahalla_code and the
+ * point are read; the other fields are NULL, 0 or STORE_NO_TIME. */
+int store_scan_offences(store *st, int64_t first_id, int64_t last_id, store_offence_fn fn,
+                        void *ctx);
+
+/* The point of every offence that has one, in no order. */
+typedef int (*store_point_fn)(void *ctx, double lon, double lat);
+int store_each_point(store *st, store_point_fn fn, void *ctx);
+
+/* The number of offences, with a point or not. */
+int store_offence_count(store *st, long *n);
 
 /* One planned assignment of a zone: a service's unit on a shift. */
 struct store_assignment {
@@ -167,7 +274,7 @@ int store_zone_version(store *st, const char *external_id, int *version);
  * deletion as actor; *version receives the deleted version. ERR_NOTFOUND. */
 int store_delete_zone(store *st, const char *external_id, const char *actor, int *version);
 
-/* A version of a zone as read back: zone.wkb is NULL, the geometry comes as
+/* A version of a zone as read back, its geometry both as zone.wkb and as
  * GeoJSON text. Everything is borrowed for the callback only. */
 struct store_zone_record {
 	struct store_zone zone;
@@ -217,6 +324,14 @@ int store_put_track(store *st, const struct store_track *t, struct store_put_inf
  * Errors as store_put_track(), ERR_GEOMETRY for an unreadable stored track. */
 int store_append_fixes(store *st, const struct store_track *t, struct store_put_info *info);
 
+/* A stored track: track.fixes in time order. */
+typedef int (*store_track_fn)(void *ctx, const struct store_track *t);
+
+/* The tracks that end at or after from and start at or before to (either
+ * STORE_NO_TIME: open), by start and id. ERR_GEOMETRY for an unreadable
+ * stored track. */
+int store_list_tracks(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
+
 /* A unit's last known position: the last fix of its latest track. Strings
  * are borrowed for the callback only; service may be NULL. */
 struct store_unit {
@@ -235,11 +350,42 @@ int store_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
 int store_audit(store *st, const char *actor, const char *action, const char *entity,
                 const char *entity_id, const char *detail);
 
-/* Figures of the whole database for `posbon info`. */
-struct store_extent {
-	double minx, miny, maxx, maxy;
-	int empty;
+/* Credentials: tokens and sessions kept as the SHA-256 of their secret
+ * (64 hex digits; auth.h makes and hashes the secrets). */
+enum store_secret {
+	STORE_TOKEN = 1,
+	STORE_SESSION = 2,
 };
+
+/* Stores a token's hash for name with role ("viewer" ... "admin"), made at
+ * now; a revoked token of that name goes, with its sessions. ERR_CONFLICT
+ * when name has a token that is not revoked. */
+int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now);
+
+/* Revokes name's token at now. ERR_NOTFOUND when it has none active. */
+int store_token_revoke(store *st, const char *name, int64_t now);
+
+/* Who holds a secret. */
+struct store_credential {
+	char name[128];
+	char role[16];
+	int64_t expires; /* sessions: when it ends; tokens: STORE_NO_TIME */
+};
+
+/* The holder of the token or session with this hash, valid at now (not
+ * revoked, not expired); ERR_NOTFOUND when none. */
+int store_credential(store *st, enum store_secret kind, const char *hash, int64_t now,
+                     struct store_credential *out);
+
+/* Opens a session with this hash for token_name's token, from now until
+ * expires. ERR_NOTFOUND when the name has no active token. */
+int store_session_add(store *st, const char *hash, const char *token_name, int64_t now,
+                      int64_t expires);
+
+/* Ends the session with this hash (no error when there is none). */
+int store_session_delete(store *st, const char *hash);
+
+/* Figures of the whole database for `posbon info`. */
 
 struct store_summary {
 	int schema_version;

@@ -23,7 +23,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,14 +125,6 @@ static int array_push(struct offence_array *a, const struct dataset_offence *o)
 	}
 	a->v[a->n++] = *o;
 	return 0;
-}
-
-static enum time_precision precision_from_name(const char *name)
-{
-	for (int p = PREC_UNKNOWN; p <= PREC_SPAN; p++)
-		if (name && strcmp(time_precision_name((enum time_precision)p), name) == 0)
-			return (enum time_precision)p;
-	return PREC_UNKNOWN;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -239,89 +230,75 @@ static int rebuild(dataset *ds)
 	return 0;
 }
 
-/* Reads the offences of a where clause (bound to id) into the tail, the
- * outliers or the unplaced, calling seen (may be NULL) for each one kept. */
-static int read_rows(dataset *ds, store *st, const char *where, int64_t id, dataset_seen_fn seen,
+/* Where read_row() puts what the store hands it. */
+struct reader {
+	dataset *ds;
+	dataset_seen_fn seen;
+	void *ctx;
+	size_t added;
+};
+
+/* Takes one offence into the tail, the outliers or the unplaced, calling
+ * seen (may be NULL) when it is kept. */
+static int read_row(void *arg, const struct store_offence_row *r)
+{
+	struct reader *rd = arg;
+	dataset *ds = rd->ds;
+	const struct store_offence *so = &r->o;
+	struct dataset_offence o = {0};
+	uint32_t cat, svc, mah;
+	int rc;
+	o.id = r->id;
+	if (o.id > ds->max_id)
+		ds->max_id = o.id;
+	o.x = o.y = NAN;
+	if (so->has_point && tile_lonlat_to_merc(so->lon, so->lat, &o.x, &o.y) < 0)
+		return 0; /* beyond Web Mercator's latitudes: not drawable */
+	int64_t from = so->occurred_from;
+	int64_t to = so->occurred_to == STORE_NO_TIME ? from : so->occurred_to;
+	o.mid = from == STORE_NO_TIME ? STORE_NO_TIME : from + (to - from) / 2;
+	if (o.mid != STORE_NO_TIME) {
+		if (ds->first_time == STORE_NO_TIME || o.mid < ds->first_time)
+			ds->first_time = o.mid;
+		if (ds->last_time == STORE_NO_TIME || o.mid > ds->last_time)
+			ds->last_time = o.mid;
+	}
+	o.precision = (uint8_t)so->precision;
+	local_hour_weekday(ds->zone, from, to, &o.hour, &o.weekday);
+	local_span(ds->zone, from, to, &o);
+	if ((rc = dict_index(&ds->categories, so->category, DATASET_NONE, &cat)) < 0 ||
+	    (rc = dict_index(&ds->services, so->service, DATASET_UNKNOWN, &svc)) < 0 ||
+	    (rc = dict_index(&ds->mahallas, so->mahalla_code, DATASET_NONE, &mah)) < 0)
+		return rc;
+	o.category = (uint16_t)cat;
+	o.service = (uint8_t)svc;
+	o.mahalla = (uint16_t)mah;
+	rc = array_push(!so->has_point            ? &ds->unplaced
+	                : in_extent(ds, o.x, o.y) ? &ds->tail
+	                                          : &ds->outliers,
+	                &o);
+	if (rc < 0)
+		return rc;
+	if (rd->seen)
+		rd->seen(rd->ctx, &o);
+	rd->added++;
+	return 0;
+}
+
+/* Reads the offences with ids first..last (see store_scan_offences()). */
+static int read_rows(dataset *ds, store *st, int64_t first, int64_t last, dataset_seen_fn seen,
                      void *ctx, size_t *added)
 {
-	sqlite3_stmt *s = NULL;
-	sqlite3 *db = store_db(st);
-	char sql[512];
-	int rc = 0, r;
-	*added = 0;
-	snprintf(sql, sizeof sql,
-	         "SELECT id, ST_X(geom), ST_Y(geom), occurred_from, occurred_to, "
-	         "time_precision, category, service, mahalla_code FROM offences "
-	         "WHERE %s AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
-	         where);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(s, 1, id);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		struct dataset_offence o = {0};
-		uint32_t cat, svc, mah;
-		o.id = sqlite3_column_int64(s, 0);
-		if (o.id > ds->max_id)
-			ds->max_id = o.id;
-		int placed = sqlite3_column_type(s, 1) != SQLITE_NULL;
-		o.x = o.y = NAN;
-		if (placed && tile_lonlat_to_merc(sqlite3_column_double(s, 1),
-		                                  sqlite3_column_double(s, 2), &o.x, &o.y) < 0)
-			continue; /* beyond Web Mercator's latitudes: not drawable */
-		int64_t from = sqlite3_column_type(s, 3) == SQLITE_NULL
-		                   ? STORE_NO_TIME
-		                   : sqlite3_column_int64(s, 3);
-		int64_t to =
-		    sqlite3_column_type(s, 4) == SQLITE_NULL ? from : sqlite3_column_int64(s, 4);
-		o.mid = from == STORE_NO_TIME ? STORE_NO_TIME : from + (to - from) / 2;
-		if (o.mid != STORE_NO_TIME) {
-			if (ds->first_time == STORE_NO_TIME || o.mid < ds->first_time)
-				ds->first_time = o.mid;
-			if (ds->last_time == STORE_NO_TIME || o.mid > ds->last_time)
-				ds->last_time = o.mid;
-		}
-		o.precision = (uint8_t)precision_from_name((const char *)sqlite3_column_text(s, 5));
-		local_hour_weekday(ds->zone, from, to, &o.hour, &o.weekday);
-		local_span(ds->zone, from, to, &o);
-		if ((rc = dict_index(&ds->categories, (const char *)sqlite3_column_text(s, 6),
-		                     DATASET_NONE, &cat)) < 0 ||
-		    (rc = dict_index(&ds->services, (const char *)sqlite3_column_text(s, 7),
-		                     DATASET_UNKNOWN, &svc)) < 0 ||
-		    (rc = dict_index(&ds->mahallas, (const char *)sqlite3_column_text(s, 8),
-		                     DATASET_NONE, &mah)) < 0)
-			goto out;
-		o.category = (uint16_t)cat;
-		o.service = (uint8_t)svc;
-		o.mahalla = (uint16_t)mah;
-		rc = array_push(!placed                   ? &ds->unplaced
-		                : in_extent(ds, o.x, o.y) ? &ds->tail
-		                                          : &ds->outliers,
-		                &o);
-		if (rc < 0)
-			goto out;
-		if (seen)
-			seen(ctx, &o);
-		(*added)++;
-	}
-	if (r != SQLITE_DONE)
-		rc = err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
-out:
-	sqlite3_finalize(s);
+	struct reader rd = {ds, seen, ctx, 0};
+	int rc = store_scan_offences(st, first, last, read_row, &rd);
+	*added = rd.added;
 	return rc;
 }
 
-/* Every code of a table, so that filters know codes no offence has yet. */
-static int preload_codes(struct dict *d, store *st, const char *sql)
+static int preload_code(void *d, const struct store_code *c)
 {
-	sqlite3_stmt *s = NULL;
 	uint32_t unused;
-	int rc = 0;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(store_db(st)));
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = dict_index(d, (const char *)sqlite3_column_text(s, 0), 0, &unused);
-	sqlite3_finalize(s);
-	return rc;
+	return dict_index(d, c->code, 0, &unused);
 }
 
 /* The k-th smallest of v[0 .. n) (Hoare's selection, expected O(n));
@@ -356,46 +333,47 @@ static double kth_smallest(double *v, size_t n, size_t k)
 	return v[k];
 }
 
+/* Longitudes and latitudes of offences, growing. */
+struct lonlats {
+	double *x, *y;
+	size_t n, cap;
+};
+
+static int add_lonlat(void *arg, double lon, double lat)
+{
+	struct lonlats *p = arg;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 4096;
+		double *nx = realloc(p->x, cap * sizeof *nx);
+		if (nx)
+			p->x = nx;
+		double *ny = nx ? realloc(p->y, cap * sizeof *ny) : NULL;
+		if (!ny)
+			return err_set(ERR_NOMEM, "dataset: out of memory");
+		p->y = ny;
+		p->cap = cap;
+	}
+	p->x[p->n] = lon;
+	p->y[p->n++] = lat;
+	return 0;
+}
+
 /* The offences' 1st and 99th percentiles of longitude and latitude (minx,
  * miny, maxx, maxy) in one scan; *have stays 0 without offences. */
-static int offence_percentiles(sqlite3 *db, double e[4], int *have)
+static int offence_percentiles(store *st, double e[4], int *have)
 {
-	sqlite3_stmt *s = NULL;
-	double *x = NULL, *y = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT ST_X(geom), ST_Y(geom) FROM offences WHERE geom IS NOT NULL",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 4096;
-			double *nx = realloc(x, cap * sizeof *x),
-			       *ny = nx ? realloc(y, cap * sizeof *y) : NULL;
-			if (nx)
-				x = nx;
-			if (!nx || !ny) {
-				rc = err_set(ERR_NOMEM, "dataset: out of memory");
-				goto out;
-			}
-			y = ny;
-		}
-		x[n] = sqlite3_column_double(s, 0);
-		y[n++] = sqlite3_column_double(s, 1);
-	}
-	if (n > 0) {
-		size_t k = n / 100;
-		e[0] = kth_smallest(x, n, k);
-		e[1] = kth_smallest(y, n, k);
-		e[2] = kth_smallest(x, n, n - 1 - k);
-		e[3] = kth_smallest(y, n, n - 1 - k);
+	struct lonlats p = {0};
+	int rc = store_each_point(st, add_lonlat, &p);
+	if (rc == 0 && p.n > 0) {
+		size_t k = p.n / 100;
+		e[0] = kth_smallest(p.x, p.n, k);
+		e[1] = kth_smallest(p.y, p.n, k);
+		e[2] = kth_smallest(p.x, p.n, p.n - 1 - k);
+		e[3] = kth_smallest(p.y, p.n, p.n - 1 - k);
 		*have = 1;
 	}
-out:
-	sqlite3_finalize(s);
-	free(x);
-	free(y);
+	free(p.x);
+	free(p.y);
 	return rc;
 }
 
@@ -403,23 +381,19 @@ out:
  * 99th percentiles (so stray geocodes do not stretch it). */
 static int compute_extent(dataset *ds, store *st)
 {
-	sqlite3_stmt *s = NULL;
-	sqlite3 *db = store_db(st);
+	struct store_extent box;
 	double e[4] = {0, 0, 0, 0};
 	int have = 0, rc;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), "
-	                       "max(MbrMaxY(geom)) FROM (SELECT geom FROM districts UNION ALL "
-	                       "SELECT geom FROM mahallas)",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(db));
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		for (int i = 0; i < 4; i++)
-			e[i] = sqlite3_column_double(s, i);
+	if ((rc = store_area_extent(st, &box)) < 0)
+		return rc;
+	if (!box.empty) {
+		e[0] = box.minx;
+		e[1] = box.miny;
+		e[2] = box.maxx;
+		e[3] = box.maxy;
 		have = 1;
 	}
-	sqlite3_finalize(s);
-	if (!have && (rc = offence_percentiles(db, e, &have)) < 0)
+	if (!have && (rc = offence_percentiles(st, e, &have)) < 0)
 		return rc;
 	if (!have) { /* an empty database: a token extent at the sample district */
 		e[0] = 69.2;
@@ -439,27 +413,18 @@ static int compute_extent(dataset *ds, store *st)
 
 static int read_area(dataset *ds, store *st)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT coalesce((SELECT sum(ST_Area(geom, 1)) FROM districts), "
-	                       "(SELECT sum(ST_Area(geom, 1)) FROM mahallas), 0)",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "dataset: %s", sqlite3_errmsg(store_db(st)));
-	if (sqlite3_step(s) == SQLITE_ROW)
-		ds->area_km2 = sqlite3_column_double(s, 0) / 1e6;
-	sqlite3_finalize(s);
-	return 0;
+	double m2;
+	int rc = store_area_m2(st, &m2);
+	ds->area_km2 = rc == 0 ? m2 / 1e6 : 0;
+	return rc;
 }
 
 static int size_grid(dataset *ds, store *st)
 {
-	sqlite3_stmt *s = NULL;
 	long n = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM offences", -1, &s, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	int rc = store_offence_count(st, &n);
+	if (rc < 0)
+		return rc;
 	double w = ds->extent[2] - ds->extent[0], h = ds->extent[3] - ds->extent[1];
 	double cells = n / TARGET_PER_CELL > 1 ? (double)(n / TARGET_PER_CELL) : 1.0;
 	ds->cell = fmax(MIN_CELL_M, sqrt(w * h / cells));
@@ -487,13 +452,11 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	    (rc = dict_init(&ds->categories, DATASET_MAX_CATEGORIES)) < 0 ||
 	    (rc = dict_init(&ds->services, DATASET_MAX_SERVICES - 1)) < 0 ||
 	    (rc = dict_init(&ds->mahallas, DATASET_NONE)) < 0 ||
-	    (rc = preload_codes(&ds->categories, st, "SELECT code FROM categories ORDER BY code")) <
-	        0 ||
-	    (rc = preload_codes(&ds->services, st, "SELECT code FROM services ORDER BY code")) <
-	        0 ||
+	    (rc = store_list_codes(st, STORE_CATEGORIES, preload_code, &ds->categories)) < 0 ||
+	    (rc = store_list_codes(st, STORE_SERVICES, preload_code, &ds->services)) < 0 ||
 	    (rc = compute_extent(ds, st)) < 0 || (rc = read_area(ds, st)) < 0 ||
 	    (rc = size_grid(ds, st)) < 0 ||
-	    (rc = read_rows(ds, st, "id > ?1", 0, NULL, NULL, &added)) < 0 ||
+	    (rc = read_rows(ds, st, 1, INT64_MAX, NULL, NULL, &added)) < 0 ||
 	    (rc = rebuild(ds)) < 0) {
 		dataset_free(ds);
 		return rc;
@@ -523,7 +486,7 @@ int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t
 {
 	size_t n = 0;
 	pthread_rwlock_wrlock(&ds->lock);
-	int rc = read_rows(ds, st, "id > ?1", ds->max_id, seen, ctx, &n);
+	int rc = read_rows(ds, st, ds->max_id + 1, INT64_MAX, seen, ctx, &n);
 	if (rc == 0 && ds->tail.n > MIN_TAIL_REBUILD && ds->tail.n > ds->sorted.n / 16)
 		rc = rebuild(ds);
 	pthread_rwlock_unlock(&ds->lock);
@@ -561,7 +524,7 @@ int dataset_reload(dataset *ds, store *st, int64_t id, dataset_seen_fn seen, voi
 	int64_t live_max = 0;
 	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
 		forget(ds, arrays[i], id, seen, ctx, &live_max);
-	int rc = read_rows(ds, st, "id = ?1", id, seen, ctx, &n);
+	int rc = read_rows(ds, st, id, id, seen, ctx, &n);
 	/* SQLite gives the next row the largest id in the table plus one, so a
 	 * deleted newest offence's id comes back: the next sync must read it. */
 	if (rc == 0 && n == 0)

@@ -29,7 +29,6 @@
 #include <geos_c.h>
 #include <math.h>
 #include <proj.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +109,7 @@ struct scratch {
 
 struct loader {
 	shapes *sh;
-	sqlite3 *db;
+	store *st;
 	GEOSContextHandle_t geos;
 	GEOSWKBReader *wkb;
 	char geos_msg[256];
@@ -144,9 +143,9 @@ static void *reserve(void *v, size_t *cap, size_t need, size_t size)
 	return p;
 }
 
-static const char *dup_text(struct loader *L, sqlite3_stmt *s, int col, int *rc)
+/* A copy of t (may be NULL) in the shapes' arena; on failure *rc is set. */
+static const char *dup_text(struct loader *L, const char *t, int *rc)
 {
-	const char *t = (const char *)sqlite3_column_text(s, col);
 	if (!t)
 		return NULL;
 	size_t n = strlen(t) + 1;
@@ -174,11 +173,6 @@ static int geos_error(struct loader *L, const char *what, const char *doing)
 {
 	return err_set(ERR_GEOMETRY, "%s: %s%s%s", what, doing, L->geos_msg[0] ? ": " : "",
 	               L->geos_msg);
-}
-
-static int db_error(struct loader *L, const char *what)
-{
-	return err_set(ERR_DB, "shapes: %s: %s", what, sqlite3_errmsg(L->db));
 }
 
 /* ---- projection -------------------------------------------------------- */
@@ -362,15 +356,15 @@ static int inscribed_circle(struct loader *L, const char *what, const GEOSGeomet
 
 /* Reads polygonal WKB of the row named what into out and its anchor; with
  * keep, *keep receives the projected GEOS geometry (the caller frees it). */
-static int read_polygon(struct loader *L, const char *what, const void *blob, int len,
+static int read_polygon(struct loader *L, const char *what, const void *blob, size_t len,
                         struct shapes_geom *out, struct shapes_anchor *anchor, GEOSGeometry **keep)
 {
 	GEOSGeometry *ll = NULL, *g = NULL;
 	int rc = 0, found;
 	L->geos_msg[0] = 0;
-	if (!blob || len <= 0)
+	if (!blob || len == 0)
 		return err_set(ERR_GEOMETRY, "%s: no geometry", what);
-	if (!(ll = GEOSWKBReader_read_r(L->geos, L->wkb, blob, (size_t)len))) {
+	if (!(ll = GEOSWKBReader_read_r(L->geos, L->wkb, blob, len))) {
 		rc = geos_error(L, what, "unreadable WKB");
 		goto out;
 	}
@@ -402,54 +396,49 @@ out:
 
 /* ---- tables ------------------------------------------------------------ */
 
+/* What a walk of the store loads into. */
+struct loading {
+	struct loader *L;
+	enum shapes_kind kind;
+};
+
+static int load_area(void *arg, const struct store_area_record *r)
+{
+	struct loading *g = arg;
+	struct loader *L = g->L;
+	shapes *sh = L->sh;
+	enum shapes_kind kind = g->kind;
+	char what[160];
+	int rc = 0;
+	struct shapes_area *v = reserve(sh->areas[kind], &L->cap[kind], sh->n[kind] + 1, sizeof *v);
+	if (!v)
+		return nomem();
+	sh->areas[kind] = v;
+	struct shapes_area *a = &sh->areas[kind][sh->n[kind]];
+	memset(a, 0, sizeof *a);
+	a->code = dup_text(L, r->area.code, &rc);
+	a->name_uz = dup_text(L, r->area.name_uz, &rc);
+	a->name_ru = dup_text(L, r->area.name_ru, &rc);
+	a->name_en = dup_text(L, r->area.name_en, &rc);
+	a->district_code = dup_text(L, r->area.district_code, &rc);
+	a->population = r->area.population;
+	a->households = r->area.households;
+	a->inspector = dup_text(L, r->area.inspector, &rc);
+	if (rc < 0)
+		return rc;
+	snprintf(what, sizeof what, "%s %s", kind == SHAPES_DISTRICTS ? "district" : "mahalla",
+	         a->code);
+	rc = read_polygon(L, what, r->area.wkb, r->area.wkb_len, &a->geom, &a->anchor, NULL);
+	if (rc == 0)
+		sh->n[kind]++;
+	return rc;
+}
+
 static int load_areas(struct loader *L, enum shapes_kind kind)
 {
-	static const char *const sql[2] = {
-	    [SHAPES_DISTRICTS] = "SELECT code, name_uz, name_ru, name_en, NULL, -1, -1, NULL, "
-	                         "AsBinary(geom) FROM districts ORDER BY code",
-	    [SHAPES_MAHALLAS] = "SELECT code, name_uz, name_ru, name_en, district_code, "
-	                        "coalesce(population, -1), coalesce(households, -1), inspector, "
-	                        "AsBinary(geom) FROM mahallas ORDER BY code",
-	};
-	shapes *sh = L->sh;
-	sqlite3_stmt *s = NULL;
-	char what[160];
-	int rc = 0, r;
-	if (sqlite3_prepare_v2(L->db, sql[kind], -1, &s, NULL) != SQLITE_OK)
-		return db_error(L, "reading areas");
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		struct shapes_area *v =
-		    reserve(sh->areas[kind], &L->cap[kind], sh->n[kind] + 1, sizeof *v);
-		if (!v) {
-			rc = nomem();
-			goto out;
-		}
-		sh->areas[kind] = v;
-		struct shapes_area *a = &sh->areas[kind][sh->n[kind]];
-		memset(a, 0, sizeof *a);
-		a->code = dup_text(L, s, 0, &rc);
-		a->name_uz = dup_text(L, s, 1, &rc);
-		a->name_ru = dup_text(L, s, 2, &rc);
-		a->name_en = dup_text(L, s, 3, &rc);
-		a->district_code = dup_text(L, s, 4, &rc);
-		a->population = (long)sqlite3_column_int64(s, 5);
-		a->households = (long)sqlite3_column_int64(s, 6);
-		a->inspector = dup_text(L, s, 7, &rc);
-		if (rc < 0)
-			goto out;
-		snprintf(what, sizeof what, "%s %s",
-		         kind == SHAPES_DISTRICTS ? "district" : "mahalla", a->code);
-		rc = read_polygon(L, what, sqlite3_column_blob(s, 8), sqlite3_column_bytes(s, 8),
-		                  &a->geom, &a->anchor, NULL);
-		if (rc < 0)
-			goto out;
-		sh->n[kind]++;
-	}
-	if (r != SQLITE_DONE)
-		rc = db_error(L, "reading areas");
-out:
-	sqlite3_finalize(s);
-	return rc;
+	struct loading g = {L, kind};
+	return store_list_areas(L->st, kind == SHAPES_DISTRICTS ? STORE_DISTRICTS : STORE_MAHALLAS,
+	                        NULL, 0, load_area, &g);
 }
 
 /* "YYYY-MM-DD" to days since 1970-01-01; -1 when malformed. */
@@ -464,221 +453,117 @@ static int parse_day(const char *text, long *day)
 	return 0;
 }
 
-static int load_assignments(struct loader *L, sqlite3_stmt *s, int64_t zone_id,
-                            struct shapes_zone *z)
+static int load_assignments(struct loader *L, const struct store_zone *in, struct shapes_zone *z)
 {
-	struct shapes_assignment *v = NULL;
-	size_t cap = 0;
-	int rc = 0, r;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, zone_id);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		struct shapes_assignment *g = reserve(v, &cap, z->n_assignments + 1, sizeof *g);
-		if (!g) {
-			rc = nomem();
-			goto out;
-		}
-		v = g;
-		struct shapes_assignment *a = &v[z->n_assignments++];
-		a->service = dup_text(L, s, 0, &rc);
-		a->unit = dup_text(L, s, 1, &rc);
-		a->shift_start = sqlite3_column_int(s, 2);
-		a->shift_end = sqlite3_column_int(s, 3);
-		a->weekdays = (unsigned)sqlite3_column_int(s, 4);
-		if (rc < 0)
-			goto out;
+	int rc = 0;
+	if (!in->n_assignments)
+		return 0;
+	struct shapes_assignment *v = arena_alloc(&L->sh->arena, in->n_assignments * sizeof *v);
+	if (!v)
+		return nomem();
+	for (size_t i = 0; i < in->n_assignments; i++) {
+		const struct store_assignment *a = &in->assignments[i];
+		v[i] = (struct shapes_assignment){.service = dup_text(L, a->service, &rc),
+		                                  .unit = dup_text(L, a->unit, &rc),
+		                                  .shift_start = a->shift_start,
+		                                  .shift_end = a->shift_end,
+		                                  .weekdays = a->weekdays};
 	}
-	if (r != SQLITE_DONE) {
-		rc = db_error(L, "reading zone assignments");
-		goto out;
-	}
-	if (z->n_assignments) {
-		struct shapes_assignment *p =
-		    arena_alloc(&L->sh->arena, z->n_assignments * sizeof *p);
-		if (!p) {
-			rc = nomem();
-			goto out;
-		}
-		z->assignments = memcpy(p, v, z->n_assignments * sizeof *p);
-	}
-out:
-	free(v);
+	z->assignments = v;
+	z->n_assignments = in->n_assignments;
 	return rc;
+}
+
+static int load_zone(void *arg, const struct store_zone_record *r)
+{
+	struct loader *L = arg;
+	shapes *sh = L->sh;
+	char what[160];
+	int rc = 0;
+	size_t n = sh->n[SHAPES_ZONES];
+	struct shapes_zone *zv = reserve(sh->zones, &L->cap[SHAPES_ZONES], n + 1, sizeof *zv);
+	if (zv)
+		sh->zones = zv;
+	GEOSGeometry **gv = reserve(L->zone_geoms, &L->cap_zone_geoms, n + 1, sizeof *gv);
+	if (gv)
+		L->zone_geoms = gv;
+	if (!zv || !gv)
+		return nomem();
+	struct shapes_zone *z = &sh->zones[n];
+	memset(z, 0, sizeof *z);
+	z->external_id = dup_text(L, r->zone.external_id, &rc);
+	z->name = dup_text(L, r->zone.name, &rc);
+	z->valid_from = dup_text(L, r->zone.valid_from, &rc);
+	z->valid_to = dup_text(L, r->zone.valid_to, &rc);
+	if (rc < 0)
+		return rc;
+	snprintf(what, sizeof what, "zone %s", z->external_id);
+	z->from_day = LONG_MIN;
+	z->to_day = LONG_MAX;
+	if ((z->valid_from && *z->valid_from && parse_day(z->valid_from, &z->from_day) < 0) ||
+	    (z->valid_to && *z->valid_to && parse_day(z->valid_to, &z->to_day) < 0))
+		return err_set(ERR_INVALID, "%s: validity dates must be YYYY-MM-DD", what);
+	if ((rc = load_assignments(L, &r->zone, z)) < 0)
+		return rc;
+	GEOSGeometry *g = NULL;
+	rc = read_polygon(L, what, r->zone.wkb, r->zone.wkb_len, &z->geom, &z->anchor, &g);
+	if (rc < 0)
+		return rc;
+	L->zone_geoms[L->n_zone_geoms++] = g;
+	sh->n[SHAPES_ZONES]++;
+	return 0;
 }
 
 static int load_zones(struct loader *L)
 {
+	return store_list_zones(L->st, NULL, NULL, load_zone, L);
+}
+
+/* A track with its fixes projected and their times. */
+static int load_track(void *arg, const struct store_track *in)
+{
+	struct loader *L = arg;
 	shapes *sh = L->sh;
-	sqlite3_stmt *s = NULL, *sa = NULL;
 	char what[160];
-	int rc = 0, r;
-	if (sqlite3_prepare_v2(L->db,
-	                       "SELECT id, external_id, name, valid_from, valid_to, AsBinary(geom) "
-	                       "FROM patrol_zones ORDER BY external_id",
-	                       -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(L->db,
-	                       "SELECT service, unit, shift_start, shift_end, weekdays FROM "
-	                       "zone_assignments WHERE zone_id = ?1 ORDER BY id",
-	                       -1, &sa, NULL) != SQLITE_OK) {
-		rc = db_error(L, "reading zones");
-		goto out;
-	}
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t n = sh->n[SHAPES_ZONES];
-		struct shapes_zone *zv =
-		    reserve(sh->zones, &L->cap[SHAPES_ZONES], n + 1, sizeof *zv);
-		if (zv)
-			sh->zones = zv;
-		GEOSGeometry **gv = reserve(L->zone_geoms, &L->cap_zone_geoms, n + 1, sizeof *gv);
-		if (gv)
-			L->zone_geoms = gv;
-		if (!zv || !gv) {
-			rc = nomem();
-			goto out;
-		}
-		struct shapes_zone *z = &sh->zones[n];
-		memset(z, 0, sizeof *z);
-		z->external_id = dup_text(L, s, 1, &rc);
-		z->name = dup_text(L, s, 2, &rc);
-		z->valid_from = dup_text(L, s, 3, &rc);
-		z->valid_to = dup_text(L, s, 4, &rc);
-		if (rc < 0)
-			goto out;
-		snprintf(what, sizeof what, "zone %s", z->external_id);
-		z->from_day = LONG_MIN;
-		z->to_day = LONG_MAX;
-		if ((z->valid_from && *z->valid_from &&
-		     parse_day(z->valid_from, &z->from_day) < 0) ||
-		    (z->valid_to && *z->valid_to && parse_day(z->valid_to, &z->to_day) < 0)) {
-			rc = err_set(ERR_INVALID, "%s: validity dates must be YYYY-MM-DD", what);
-			goto out;
-		}
-		if ((rc = load_assignments(L, sa, sqlite3_column_int64(s, 0), z)) < 0)
-			goto out;
-		GEOSGeometry *g = NULL;
-		rc = read_polygon(L, what, sqlite3_column_blob(s, 5), sqlite3_column_bytes(s, 5),
-		                  &z->geom, &z->anchor, &g);
-		if (rc < 0)
-			goto out;
-		L->zone_geoms[L->n_zone_geoms++] = g;
-		sh->n[SHAPES_ZONES]++;
-	}
-	if (r != SQLITE_DONE)
-		rc = db_error(L, "reading zones");
-out:
-	sqlite3_finalize(s);
-	sqlite3_finalize(sa);
-	return rc;
-}
-
-static uint32_t wkb_u32(const unsigned char *p, int le)
-{
-	return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	                (uint32_t)p[3] << 24
-	          : (uint32_t)p[3] | (uint32_t)p[2] << 8 | (uint32_t)p[1] << 16 |
-	                (uint32_t)p[0] << 24;
-}
-
-static double wkb_f64(const unsigned char *p, int le)
-{
-	uint64_t u = 0;
-	double d;
-	for (int i = 0; i < 8; i++)
-		u |= (uint64_t)p[le ? i : 7 - i] << (8 * i);
-	memcpy(&d, &u, sizeof d);
-	return d;
-}
-
-/* A track's LINESTRING M (ISO WKB type 2002, or the 0x40000000 flag), with
- * the fix times as M. */
-static int read_track(struct loader *L, const char *what, const unsigned char *b, size_t len,
-                      struct shapes_track *t)
-{
-	if (!b || len < 9 || b[0] > 1)
-		return err_set(ERR_GEOMETRY, "%s: unreadable WKB", what);
-	int le = b[0] == 1;
-	uint32_t type = wkb_u32(b + 1, le), n = wkb_u32(b + 5, le);
-	if (type != 2002 && type != 0x40000002)
-		return err_set(ERR_GEOMETRY, "%s: WKB type %u is not a LINESTRING M", what,
-		               (unsigned)type);
-	if (n < 2 || (len - 9) / 24 != n || (len - 9) % 24)
-		return err_set(ERR_GEOMETRY, "%s: WKB of %zu bytes for %u points", what, len,
-		               (unsigned)n);
-	double *xy = arena_alloc(&L->sh->arena, 2 * (size_t)n * sizeof *xy);
-	int64_t *times = arena_alloc(&L->sh->arena, (size_t)n * sizeof *times);
+	int rc = 0;
+	size_t n = sh->n[SHAPES_TRACKS], k = in->n_fixes;
+	struct shapes_track *v = reserve(sh->tracks, &L->cap[SHAPES_TRACKS], n + 1, sizeof *v);
+	if (!v)
+		return nomem();
+	sh->tracks = v;
+	struct shapes_track *t = &sh->tracks[n];
+	memset(t, 0, sizeof *t);
+	t->external_id = dup_text(L, in->external_id, &rc);
+	t->unit = dup_text(L, in->unit, &rc);
+	t->service = dup_text(L, in->service, &rc);
+	if (rc < 0)
+		return rc;
+	snprintf(what, sizeof what, "track %s", t->external_id);
+	if (k < 2)
+		return err_set(ERR_GEOMETRY, "%s: %zu fixes", what, k);
+	double *xy = arena_alloc(&L->sh->arena, 2 * k * sizeof *xy);
+	int64_t *times = arena_alloc(&L->sh->arena, k * sizeof *times);
 	if (!xy || !times)
 		return nomem();
-	for (uint32_t i = 0; i < n; i++) {
-		const unsigned char *p = b + 9 + 24 * (size_t)i;
-		double m = wkb_f64(p + 16, le);
-		int rc = project(L, wkb_f64(p, le), wkb_f64(p + 8, le), &xy[2 * i], &xy[2 * i + 1]);
-		if (rc < 0)
-			return err_set(rc, "%s: fix %u: %s", what, (unsigned)i + 1, err_msg());
-		if (!isfinite(m))
-			return err_set(ERR_GEOMETRY, "%s: fix %u has no time", what,
-			               (unsigned)i + 1);
-		times[i] = (int64_t)m;
+	for (size_t i = 0; i < k; i++) {
+		const struct store_fix *f = &in->fixes[i];
+		if ((rc = project(L, f->lon, f->lat, &xy[2 * i], &xy[2 * i + 1])) < 0)
+			return err_set(rc, "%s: fix %zu: %s", what, i + 1, err_msg());
+		times[i] = f->t;
 	}
 	t->xy = xy;
 	t->t = times;
-	t->n_fixes = n;
-	bbox_of_points(xy, n, t->bbox);
+	t->n_fixes = k;
+	t->started = times[0];
+	t->ended = times[k - 1];
+	bbox_of_points(xy, k, t->bbox);
+	sh->n[SHAPES_TRACKS]++;
 	return 0;
-}
-
-static void bind_time(sqlite3_stmt *s, int col, int64_t t)
-{
-	if (t == STORE_NO_TIME)
-		sqlite3_bind_null(s, col);
-	else
-		sqlite3_bind_int64(s, col, t);
 }
 
 static int load_tracks(struct loader *L, int64_t from, int64_t to)
 {
-	shapes *sh = L->sh;
-	sqlite3_stmt *s = NULL;
-	char what[160];
-	int rc = 0, r;
-	if (sqlite3_prepare_v2(
-	        L->db,
-	        "SELECT external_id, unit, service, started_at, ended_at, "
-	        "AsBinary(geom) FROM patrol_tracks WHERE (?1 IS NULL OR ended_at "
-	        ">= ?1) AND (?2 IS NULL OR started_at <= ?2) ORDER BY started_at, id",
-	        -1, &s, NULL) != SQLITE_OK)
-		return db_error(L, "reading tracks");
-	bind_time(s, 1, from);
-	bind_time(s, 2, to);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t n = sh->n[SHAPES_TRACKS];
-		struct shapes_track *v =
-		    reserve(sh->tracks, &L->cap[SHAPES_TRACKS], n + 1, sizeof *v);
-		if (!v) {
-			rc = nomem();
-			goto out;
-		}
-		sh->tracks = v;
-		struct shapes_track *t = &sh->tracks[n];
-		memset(t, 0, sizeof *t);
-		t->external_id = dup_text(L, s, 0, &rc);
-		t->unit = dup_text(L, s, 1, &rc);
-		t->service = dup_text(L, s, 2, &rc);
-		t->started = sqlite3_column_int64(s, 3);
-		t->ended = sqlite3_column_int64(s, 4);
-		if (rc < 0)
-			goto out;
-		snprintf(what, sizeof what, "track %s", t->external_id);
-		rc = read_track(L, what, sqlite3_column_blob(s, 5),
-		                (size_t)sqlite3_column_bytes(s, 5), t);
-		if (rc < 0)
-			goto out;
-		sh->n[SHAPES_TRACKS]++;
-	}
-	if (r != SQLITE_DONE)
-		rc = db_error(L, "reading tracks");
-out:
-	sqlite3_finalize(s);
-	return rc;
+	return store_list_tracks(L->st, from, to, load_track, L);
 }
 
 static int boxes_meet(const double a[4], const double b[4])
@@ -1008,7 +893,7 @@ out:
 
 int shapes_load(store *st, const struct shapes_options *opt, shapes **out)
 {
-	struct loader L = {.db = store_db(st),
+	struct loader L = {.st = st,
 	                   .lon_min = INFINITY,
 	                   .lat_min = INFINITY,
 	                   .lon_max = -INFINITY,

@@ -1,150 +1,55 @@
 /*
- * mbtiles: the writer and the threaded export. The file is private until
- * the rename, so it is written without a journal and without syncs (a
- * failure discards it whole) and made durable once, before the rename.
- * Rendering dominates; the workers take turns at the one connection.
+ * mbtiles: the threaded export into an MBTiles file (gis-data/mbtfile.h
+ * writes the file). Rendering dominates; the workers take turns at the one
+ * file.
  */
 #include "mbtiles.h"
 
 #include "err.h"
+#include "mbtfile.h"
 #include "pngenc.h"
 #include "tilemath.h"
 
-#include <sqlite3.h>
-
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct mbtiles {
-	sqlite3 *db;
-	sqlite3_stmt *put;
-	char *path, *tmp;
+	mbtfile *file;
 };
 
-/* The layout of MBTiles 1.3, its application id ("MPBX") included. */
-static const char schema[] =
-    "PRAGMA application_id = 1297105496;"
-    "PRAGMA journal_mode = OFF;"
-    "PRAGMA synchronous = OFF;"
-    "CREATE TABLE metadata (name text, value text);"
-    "CREATE UNIQUE INDEX name ON metadata (name);"
-    "CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer, "
-    "tile_data blob);"
-    "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);"
-    "BEGIN;";
-
-static int db_error(const mbtiles *mb, const char *what)
+int mbtiles_create(const char *path, mbtiles **out)
 {
-	return err_set(ERR_DB, "%s: %s: %s", mb->path, what, sqlite3_errmsg(mb->db));
+	mbtiles *mb = calloc(1, sizeof *mb);
+	int rc;
+	*out = NULL;
+	if (!mb)
+		return err_set(ERR_NOMEM, "mbtiles: out of memory");
+	if ((rc = mbtfile_create(path, &mb->file)) < 0) {
+		free(mb);
+		return rc;
+	}
+	*out = mb;
+	return 0;
 }
 
-static void release(mbtiles *mb)
+int mbtiles_put(mbtiles *mb, int z, long x, long y, const void *png, size_t len)
 {
-	sqlite3_finalize(mb->put);
-	sqlite3_close(mb->db);
-	free(mb->path);
-	free(mb->tmp);
-	free(mb);
+	return mbtfile_put_tile(mb->file, z, x, y, png, len);
 }
 
 void mbtiles_discard(mbtiles *mb)
 {
 	if (!mb)
 		return;
-	sqlite3_finalize(mb->put);
-	mb->put = NULL;
-	sqlite3_close(mb->db);
-	mb->db = NULL;
-	if (mb->tmp)
-		unlink(mb->tmp);
-	release(mb);
+	mbtfile_discard(mb->file);
+	free(mb);
 }
 
-int mbtiles_create(const char *path, mbtiles **out)
-{
-	/* Unique within the process too: tests write several at once. */
-	static atomic_uint serial;
-	mbtiles *mb = calloc(1, sizeof *mb);
-	size_t n = strlen(path) + 64;
-	int rc = 0;
-	*out = NULL;
-	if (!mb || !(mb->path = strdup(path)) || !(mb->tmp = malloc(n))) {
-		rc = err_set(ERR_NOMEM, "mbtiles: out of memory");
-		goto fail;
-	}
-	snprintf(mb->tmp, n, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&serial, 1));
-	if (sqlite3_open_v2(mb->tmp, &mb->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	        SQLITE_OK ||
-	    sqlite3_exec(mb->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-		rc = err_set(ERR_IO, "%s: cannot write (%s)", path,
-		             mb->db ? sqlite3_errmsg(mb->db) : "out of memory");
-		goto fail;
-	}
-	if (sqlite3_prepare_v2(mb->db,
-	                       "INSERT INTO tiles (zoom_level, tile_column, tile_row, tile_data) "
-	                       "VALUES (?, ?, ?, ?)",
-	                       -1, &mb->put, NULL) != SQLITE_OK) {
-		rc = db_error(mb, "preparing the tiles");
-		goto fail;
-	}
-	*out = mb;
-	return 0;
-fail:
-	mbtiles_discard(mb);
-	return rc;
-}
-
-int mbtiles_put(mbtiles *mb, int z, long x, long y, const void *png, size_t len)
-{
-	int rc = tile_check(z, x, y);
-	if (rc < 0)
-		return rc;
-	sqlite3_bind_int(mb->put, 1, z);
-	sqlite3_bind_int64(mb->put, 2, x);
-	sqlite3_bind_int64(mb->put, 3, ((int64_t)1 << z) - 1 - y);
-	sqlite3_bind_blob64(mb->put, 4, png, len, SQLITE_STATIC);
-	if (sqlite3_step(mb->put) != SQLITE_DONE)
-		rc = err_set(ERR_DB, "%s: tile %d/%ld/%ld: %s", mb->path, z, x, y,
-		             sqlite3_errmsg(mb->db));
-	sqlite3_reset(mb->put);
-	sqlite3_clear_bindings(mb->put);
-	return rc;
-}
-
-/* fsync of a file or folder: what a rename needs to survive a power cut. */
-static int sync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return err_set(ERR_IO, "%s: cannot open to sync", path);
-	int rc = fsync(fd) == 0 ? 0 : err_set(ERR_IO, "%s: fsync failed", path);
-	close(fd);
-	return rc;
-}
-
-/* The folder holding path: "." for a bare name. */
-static int sync_folder(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return sync_path(".");
-	if (slash == path)
-		return sync_path("/");
-	char *dir = strndup(path, (size_t)(slash - path));
-	if (!dir)
-		return err_set(ERR_NOMEM, "mbtiles: out of memory");
-	int rc = sync_path(dir);
-	free(dir);
-	return rc;
-}
-
-static int write_metadata(mbtiles *mb, const struct mbtiles_meta *m)
+int mbtiles_finish(mbtiles *mb, const struct mbtiles_meta *m)
 {
 	char bounds[128], center[128], minzoom[16], maxzoom[16];
 	const double *b = m->bounds;
@@ -165,49 +70,15 @@ static int write_metadata(mbtiles *mb, const struct mbtiles_meta *m)
 	    {"description", m->description},
 	    {"attribution", m->attribution},
 	};
-	sqlite3_stmt *s = NULL;
 	int rc = 0;
-	if (sqlite3_prepare_v2(mb->db, "INSERT INTO metadata (name, value) VALUES (?, ?)", -1, &s,
-	                       NULL) != SQLITE_OK)
-		return db_error(mb, "preparing the metadata");
-	for (size_t i = 0; rc == 0 && i < sizeof rows / sizeof rows[0]; i++) {
-		if (!rows[i][1])
-			continue;
-		sqlite3_bind_text(s, 1, rows[i][0], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, rows[i][1], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			rc = db_error(mb, "writing the metadata");
-		sqlite3_reset(s);
+	for (size_t i = 0; rc == 0 && i < sizeof rows / sizeof rows[0]; i++)
+		rc = mbtfile_put_meta(mb->file, rows[i][0], rows[i][1]);
+	if (rc < 0) {
+		mbtiles_discard(mb);
+		return rc;
 	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
-int mbtiles_finish(mbtiles *mb, const struct mbtiles_meta *meta)
-{
-	int rc = write_metadata(mb, meta);
-	if (rc == 0 && sqlite3_exec(mb->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = db_error(mb, "committing");
-	if (rc < 0)
-		goto fail;
-	sqlite3_finalize(mb->put);
-	mb->put = NULL;
-	if (sqlite3_close(mb->db) != SQLITE_OK) {
-		rc = db_error(mb, "closing");
-		goto fail;
-	}
-	mb->db = NULL;
-	if ((rc = sync_path(mb->tmp)) < 0)
-		goto fail;
-	if (rename(mb->tmp, mb->path) != 0) {
-		rc = err_set(ERR_IO, "%s: cannot rename %s over it", mb->path, mb->tmp);
-		goto fail;
-	}
-	rc = sync_folder(mb->path);
-	release(mb);
-	return rc;
-fail:
-	mbtiles_discard(mb);
+	rc = mbtfile_finish(mb->file);
+	free(mb);
 	return rc;
 }
 

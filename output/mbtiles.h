@@ -1,16 +1,11 @@
 /*
  * mbtiles: the map as one file for devices without the network.
  *
- * MBTiles 1.3 is an SQLite file of two tables: metadata (name, value rows:
- * name, format, bounds, center, zooms, ...) and tiles (zoom_level,
- * tile_column, tile_row, tile_data) with a unique index on the tile's
- * address; rows count from the south (TMS), not from the north as the XYZ
- * tiles of the server do. QGIS, GDAL's MBTiles driver and the MapLibre and
- * Leaflet plugins read it; they draw a missing tile as empty, so tiles
- * that are fully transparent are left out.
- *
- * The writer builds the file under a temporary name beside the target, in
- * one transaction, and renames it over the target only when it is
+ * An MBTiles 1.3 file (written by gis-data/mbtfile.h: metadata rows and
+ * PNG tiles, rows counted from the south as TMS) of the server's XYZ
+ * tiles. QGIS, GDAL's MBTiles driver and the MapLibre and Leaflet plugins
+ * read it; they draw a missing tile as empty, so tiles that are fully
+ * transparent are left out. The file appears at its path only when it is
  * complete: an export that fails, is stopped or is abandoned leaves no file
  * behind (a crash may leave the temporary "PATH.tmp-PID-N", never a partial
  * PATH).

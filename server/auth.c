@@ -8,7 +8,6 @@
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +80,6 @@ static int hash_secret(const char *secret, char out[65])
 	return 0;
 }
 
-static int db_fail(store *st, const char *what)
-{
-	return err_set(ERR_DB, "%s: %s", what, sqlite3_errmsg(store_db(st)));
-}
-
 /* Answers of recent look-ups, so that a wall screen's tile requests do not
  * each cost an SQL query (about 35 µs, and contention between the worker
  * threads on SQLite's allocator): a hit costs the hash and a read(2).
@@ -106,7 +100,7 @@ enum {
 
 struct cached {
 	char hash[65];
-	int kind; /* 1 token, 2 session */
+	int kind; /* enum store_secret */
 	unsigned long generation;
 	time_t until;
 	struct auth_identity who;
@@ -146,10 +140,9 @@ static void read_reports(void)
 
 int auth_watch(store *st)
 {
-	const char *path = sqlite3_db_filename(store_db(st), "main");
+	const char *path = store_path(st);
 	pthread_mutex_lock(&cache_lock);
-	if (watch_fd < 0 && path && *path &&
-	    (watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) >= 0 &&
+	if (watch_fd < 0 && path && (watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) >= 0 &&
 	    inotify_add_watch(watch_fd, path, IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF) < 0) {
 		close(watch_fd);
 		watch_fd = -1;
@@ -158,7 +151,7 @@ int auth_watch(store *st)
 	pthread_mutex_unlock(&cache_lock);
 	return watching ? 0
 	                : err_set(ERR_IO, "%s: cannot watch the file for revocations",
-	                          path && *path ? path : "the database");
+	                          path ? path : "the database");
 }
 
 void auth_unwatch(void)
@@ -175,8 +168,8 @@ void auth_unwatch(void)
  * change, which their watch reports. */
 static void mark_changed(store *st)
 {
-	const char *path = sqlite3_db_filename(store_db(st), "main");
-	if (path && *path && utimensat(AT_FDCWD, path, NULL, 0) != 0)
+	const char *path = store_path(st);
+	if (path && utimensat(AT_FDCWD, path, NULL, 0) != 0)
 		log_msg(LOG_WARN, 0,
 		        "%s: cannot touch the file; a running posbon serve takes up to %d s "
 		        "to notice",
@@ -246,39 +239,13 @@ static int valid_name(const char *name)
 int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 {
 	char hash[65];
-	sqlite3_stmt *s = NULL;
-	int rc, r;
+	int rc;
 	if (!valid_name(name))
 		return err_set(ERR_INVALID,
 		               "name: 1 to 127 bytes of UTF-8 without control characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
-	/* A revoked token's name may be given again; its sessions go with it. */
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "DELETE FROM tokens WHERE name = ?1 AND revoked_at IS NOT NULL", -1,
-	                       &s, NULL) != SQLITE_OK)
-		return db_fail(st, "token");
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	r = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (r != SQLITE_DONE)
-		return db_fail(st, "token");
-	if (sqlite3_prepare_v2(
-	        store_db(st),
-	        "INSERT INTO tokens(name, role, hash, created_at) VALUES(?1, ?2, ?3, "
-	        "?4)",
-	        -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, "token");
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, auth_role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
-	r = sqlite3_step(s);
-	if (r == SQLITE_CONSTRAINT || (r & 0xff) == SQLITE_CONSTRAINT)
-		rc = err_set(ERR_CONFLICT, "a token named '%s' exists (revoke it first)", name);
-	else if (r != SQLITE_DONE)
-		rc = db_fail(st, "token");
-	sqlite3_finalize(s);
+	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL));
 	if (rc == 0)
 		rc = store_audit(st, "admin", "create", "token", name, auth_role_name(role));
 	if (rc < 0)
@@ -288,21 +255,7 @@ int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 
 int auth_token_revoke(store *st, const char *name)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(
-	        store_db(st),
-	        "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS "
-	        "NULL",
-	        -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, "revoke");
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = db_fail(st, "revoke");
-	else if (sqlite3_changes(store_db(st)) == 0)
-		rc = err_set(ERR_NOTFOUND, "no active token named '%s'", name);
-	sqlite3_finalize(s);
+	int rc = store_token_revoke(st, name, (int64_t)time(NULL));
 	if (rc == 0)
 		rc = store_audit(st, "admin", "revoke", "token", name, NULL);
 	mark_changed(st);
@@ -310,13 +263,11 @@ int auth_token_revoke(store *st, const char *name)
 	return rc;
 }
 
-/* Looks a hashed secret of a kind up with sql (?1 = hash, ?2 = now), which
- * selects the name, the role and when the answer expires (NULL: never). */
-static int lookup(store *st, const char *sql, int kind, const char *secret,
-                  struct auth_identity *who)
+/* Who holds a secret of a kind (a token or a session). */
+static int lookup(store *st, enum store_secret kind, const char *secret, struct auth_identity *who)
 {
 	char hash[65];
-	sqlite3_stmt *s = NULL;
+	struct store_credential c;
 	int rc;
 	memset(who, 0, sizeof *who);
 	if (!secret || strncmp(secret, "pb_", 3) != 0 || strlen(secret) != AUTH_SECRET_LEN - 1)
@@ -326,36 +277,21 @@ static int lookup(store *st, const char *sql, int kind, const char *secret,
 	unsigned long gen;
 	if (cache_get(hash, kind, who, &gen))
 		return 0;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, "credentials");
-	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
 	time_t now = time(NULL), until = now + CACHE_SECONDS;
-	sqlite3_bind_int64(s, 2, (int64_t)now);
-	int r = sqlite3_step(s);
-	if (r == SQLITE_ROW) {
-		snprintf(who->name, sizeof who->name, "%s",
-		         (const char *)sqlite3_column_text(s, 0));
-		rc = auth_role_parse((const char *)sqlite3_column_text(s, 1), &who->role);
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
-		    sqlite3_column_int64(s, 2) < (int64_t)until)
-			until = (time_t)sqlite3_column_int64(s, 2);
-		if (rc == 0)
-			cache_put(hash, kind, who, gen, until);
-	} else if (r == SQLITE_DONE) {
-		rc = err_set(ERR_NOTFOUND, "unknown or expired credentials");
-	} else {
-		rc = db_fail(st, "credentials");
-	}
-	sqlite3_finalize(s);
-	return rc;
+	if ((rc = store_credential(st, kind, hash, (int64_t)now, &c)) < 0)
+		return rc;
+	snprintf(who->name, sizeof who->name, "%s", c.name);
+	if ((rc = auth_role_parse(c.role, &who->role)) < 0)
+		return rc;
+	if (c.expires != STORE_NO_TIME && c.expires < (int64_t)until)
+		until = (time_t)c.expires;
+	cache_put(hash, kind, who, gen, until);
+	return 0;
 }
 
 int auth_check_token(store *st, const char *token, struct auth_identity *who)
 {
-	return lookup(st,
-	              "SELECT name, role, NULL FROM tokens WHERE hash = ?1 AND revoked_at IS NULL "
-	              "AND ?2 > 0",
-	              1, token, who);
+	return lookup(st, STORE_TOKEN, token, who);
 }
 
 int auth_check_basic(store *st, const char *b64, struct auth_identity *who)
@@ -382,51 +318,28 @@ int auth_check_basic(store *st, const char *b64, struct auth_identity *who)
 
 int auth_check_session(store *st, const char *session, struct auth_identity *who)
 {
-	return lookup(st,
-	              "SELECT t.name, t.role, s.expires_at FROM sessions s JOIN tokens t ON t.id = "
-	              "s.token_id "
-	              "WHERE s.hash = ?1 AND s.expires_at > ?2 AND t.revoked_at IS NULL",
-	              2, session, who);
+	return lookup(st, STORE_SESSION, session, who);
 }
 
 int auth_login(store *st, const char *token, struct auth_identity *who, char *out)
 {
 	char hash[65];
-	sqlite3_stmt *s = NULL;
 	int rc;
 	if ((rc = auth_check_token(st, token, who)) < 0)
 		return rc;
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "INSERT INTO sessions(hash, token_id, created_at, expires_at) "
-	                       "SELECT ?1, id, ?2, ?2 + ?3 FROM tokens WHERE name = ?4",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, "session");
 	int64_t now = (int64_t)time(NULL);
-	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_int64(s, 3, AUTH_SESSION_SECONDS);
-	sqlite3_bind_text(s, 4, who->name, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = db_fail(st, "session");
-	sqlite3_finalize(s);
-	return rc;
+	return store_session_add(st, hash, who->name, now, now + AUTH_SESSION_SECONDS);
 }
 
 int auth_logout(store *st, const char *session)
 {
 	char hash[65];
-	sqlite3_stmt *s = NULL;
 	int rc;
 	if (!session || (rc = hash_secret(session, hash)) < 0)
 		return 0;
-	if (sqlite3_prepare_v2(store_db(st), "DELETE FROM sessions WHERE hash = ?1", -1, &s,
-	                       NULL) != SQLITE_OK)
-		return db_fail(st, "logout");
-	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_fail(st, "logout");
-	sqlite3_finalize(s);
+	rc = store_session_delete(st, hash);
 	mark_changed(st);
 	cache_clear();
 	return rc;

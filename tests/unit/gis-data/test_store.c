@@ -1,10 +1,13 @@
-/* store: schema, idempotent upserts, mahalla assignment, repair, versions. */
+/* store: the URL's backend, schema, idempotent upserts, mahalla assignment,
+ * repair, versions, typed reads, credentials. */
 #include "testutil.h"
 
 #include "err.h"
 #include "store.h"
 
+#include <math.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +287,8 @@ static int see_zone(void *ctx, const struct store_zone_record *z)
 	         z->zone.external_id, z->version, z->current ? "c" : "", z->deleted ? "d" : "",
 	         z->zone.n_assignments);
 	assert_non_null(strstr(z->geojson, "MultiPolygon"));
+	/* WKB too, MultiPolygon (6), for those that read geometries */
+	assert_true(z->zone.wkb && z->zone.wkb_len > 9 && z->zone.wkb[1] == 6);
 	for (size_t i = 0; i < z->zone.n_assignments; i++)
 		assert_non_null(z->zone.assignments[i].service);
 	return 0;
@@ -442,6 +447,254 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	assert_int_equal(store_commit(f->st), 0);
 }
 
+static void test_url_chooses_the_backend(void **state)
+{
+	struct testutil_db *f = *state;
+	char path[700], url[800];
+	store *st = NULL;
+	/* sqlite:PATH, sqlite:///PATH and a file: URI reach the same file. */
+	const char *forms[] = {"sqlite:%s", "sqlite://%s", "file:%s"};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		snprintf(url, sizeof url, forms[i], f->path);
+		assert_int_equal(store_open(url, 0, &st), 0);
+		assert_string_equal(store_backend_name(st), "SpatiaLite");
+		assert_string_equal(store_path(st), f->path);
+		assert_int_equal(store_schema_version(st), store_schema_latest());
+		store_close(st);
+	}
+	testutil_path(path, sizeof path, f->dir, "made.sqlite");
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	assert_int_equal(store_open(url, STORE_CREATE, &st), 0);
+	assert_string_equal(store_path(st), path);
+	store_close(st);
+
+	st = NULL;
+	assert_int_equal(store_open("postgresql://posbon@localhost/district", 0, &st),
+	                 ERR_UNSUPPORTED);
+	assert_null(st);
+	assert_non_null(strstr(err_msg(), "this build has no PostgreSQL backend"));
+	assert_int_equal(store_open("postgres://localhost/d", 0, &st), ERR_UNSUPPORTED);
+	assert_int_equal(store_open("mysql://localhost/d", 0, &st), ERR_UNSUPPORTED);
+	assert_non_null(strstr(err_msg(), "mysql"));
+	assert_int_equal(store_open("sqlite:", 0, &st), ERR_INVALID);
+	assert_int_equal(store_open("", 0, &st), ERR_INVALID);
+	assert_null(st);
+}
+
+/* Collects what a walk hands over, as text. */
+struct collected {
+	char text[512];
+};
+
+static void add_text(struct collected *c, const char *fmt, ...)
+{
+	size_t n = strlen(c->text);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->text + n, sizeof c->text - n, fmt, ap);
+	va_end(ap);
+}
+
+static int collect_area(void *ctx, const struct store_area_record *r)
+{
+	add_text(ctx, "%s:%s:%ld:%s ", r->area.code, r->area.name_uz ? r->area.name_uz : "-",
+	         r->area.population,
+	         r->geojson ? (strstr(r->geojson, "MultiPolygon") ? "json" : "?")
+	         : r->area.wkb_len > 9 && r->area.wkb ? "wkb"
+	                                              : "none");
+	return 0;
+}
+
+static int collect_code(void *ctx, const struct store_code *c)
+{
+	add_text(ctx, "%s:%g ", c->code, c->weight);
+	return 0;
+}
+
+static int stop_at_first(void *ctx, const struct store_code *c)
+{
+	(void)c;
+	(void)ctx;
+	return 7;
+}
+
+static void test_areas_and_codes_read_back(void **state)
+{
+	struct testutil_db *f = *state;
+	struct collected c = {""};
+	add_two_mahallas(f->st);
+	assert_int_equal(store_list_areas(f->st, STORE_MAHALLAS, NULL, 0, collect_area, &c), 0);
+	assert_string_equal(c.text, "M1:Bog‘ishamol:5000:wkb M2:Oqtepa:5000:wkb ");
+	c.text[0] = 0;
+	assert_int_equal(store_list_areas(f->st, STORE_MAHALLAS, "M2", 1, collect_area, &c), 0);
+	assert_string_equal(c.text, "M2:Oqtepa:5000:json ");
+	c.text[0] = 0;
+	assert_int_equal(store_list_areas(f->st, STORE_DISTRICTS, NULL, 0, collect_area, &c), 0);
+	assert_string_equal(c.text, "");
+
+	struct store_extent e;
+	double m2;
+	assert_int_equal(store_area_extent(f->st, &e), 0);
+	assert_false(e.empty);
+	assert_true(fabs(e.minx - 69.0) < 1e-9 && fabs(e.maxx - 69.2) < 1e-9);
+	assert_true(fabs(e.miny - 41.0) < 1e-9 && fabs(e.maxy - 41.1) < 1e-9);
+	/* no districts: the mahallas' area, 0.2 x 0.1 degrees at 41 N */
+	assert_int_equal(store_area_m2(f->st, &m2), 0);
+	assert_true(m2 > 1.6e8 && m2 < 1.9e8);
+
+	struct store_code theft = {.code = "theft", .name_en = "Theft", .weight = 2};
+	assert_int_equal(store_put_category(f->st, &theft), 0);
+	assert_int_equal(store_ensure_category(f->st, "fraud", NULL), 0);
+	assert_int_equal(store_ensure_service(f->st, "ppx", "Patrol"), 0);
+	c.text[0] = 0;
+	assert_int_equal(store_list_codes(f->st, STORE_CATEGORIES, collect_code, &c), 0);
+	assert_string_equal(c.text, "fraud:1 theft:2 ");
+	assert_int_equal(store_list_codes(f->st, STORE_CATEGORIES, stop_at_first, NULL), 7);
+	assert_int_equal(store_code_exists(f->st, STORE_SERVICES, "ppx"), 1);
+	assert_int_equal(store_code_exists(f->st, STORE_CATEGORIES, "ppx"), 0);
+	assert_int_equal(store_code_exists(f->st, STORE_SERVICES, ""), 0);
+}
+
+static int collect_offence(void *ctx, const struct store_offence_row *r)
+{
+	const struct store_offence *o = &r->o;
+	add_text(ctx, "%lld:%s:%s:%s:%s:%s:%d ", (long long)r->id,
+	         o->external_id ? o->external_id : "-", o->mahalla_code ? o->mahalla_code : "-",
+	         o->category ? o->category : "-", time_precision_name(o->precision),
+	         o->status ? o->status : "-", o->has_point);
+	return 0;
+}
+
+static int count_point(void *ctx, double lon, double lat)
+{
+	assert_true(lon > 69 && lat > 41);
+	++*(int *)ctx;
+	return 0;
+}
+
+static void test_offences_read_back(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_put_info info;
+	struct collected c = {""};
+	add_two_mahallas(f->st);
+	assert_int_equal(store_ensure_category(f->st, "theft", NULL), 0);
+	struct store_offence o = {.external_id = "A1",
+	                          .occurred_from = 1700000000,
+	                          .occurred_to = 1700000000,
+	                          .precision = PREC_MINUTE,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = "theft",
+	                          .status = "open",
+	                          .has_point = 1,
+	                          .lon = 69.15,
+	                          .lat = 41.05};
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	o.external_id = "A2";
+	o.has_point = 0;
+	o.mahalla_code = "M1";
+	o.precision = PREC_DAY;
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	o.external_id = "A3";
+	o.mahalla_code = NULL; /* neither point nor mahalla: not on any map */
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+
+	int64_t id;
+	assert_int_equal(store_offence_id(f->st, "A2", &id), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(store_offence_id(f->st, "nope", &id), ERR_NOTFOUND);
+	assert_int_equal(store_get_offence(f->st, 0, "A1", collect_offence, &c), 0);
+	assert_string_equal(c.text, "1:A1:M2:theft:minute:open:1 ");
+	c.text[0] = 0;
+	assert_int_equal(store_get_offence(f->st, 3, NULL, collect_offence, &c), 0);
+	assert_string_equal(c.text, "3:A3:-:theft:day:open:0 ");
+	assert_int_equal(store_get_offence(f->st, 9, NULL, collect_offence, &c), ERR_NOTFOUND);
+	/* the scan reads only what a map needs, and skips A3 */
+	c.text[0] = 0;
+	assert_int_equal(store_scan_offences(f->st, 1, INT64_MAX, collect_offence, &c), 0);
+	assert_string_equal(c.text, "1:-:M2:theft:minute:-:1 2:-:M1:theft:day:-:0 ");
+	c.text[0] = 0;
+	assert_int_equal(store_scan_offences(f->st, 2, 2, collect_offence, &c), 0);
+	assert_string_equal(c.text, "2:-:M1:theft:day:-:0 ");
+
+	int points = 0;
+	long n;
+	assert_int_equal(store_each_point(f->st, count_point, &points), 0);
+	assert_int_equal(points, 1);
+	assert_int_equal(store_offence_count(f->st, &n), 0);
+	assert_int_equal(n, 3);
+}
+
+static int collect_track(void *ctx, const struct store_track *t)
+{
+	add_text(ctx, "%s:%s:%zu:%lld-%lld ", t->external_id, t->unit, t->n_fixes,
+	         (long long)t->fixes[0].t, (long long)t->fixes[t->n_fixes - 1].t);
+	return 0;
+}
+
+static void test_tracks_read_back(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_put_info info;
+	struct collected c = {""};
+	const struct store_fix early[] = {{69.0, 41.0, 1000}, {69.1, 41.0, 2000}};
+	const struct store_fix late[] = {
+	    {69.0, 41.0, 5000}, {69.1, 41.1, 5100}, {69.2, 41.2, 6000}};
+	struct store_track t = {.external_id = "T1", .unit = "PPX-1", .fixes = early, .n_fixes = 2};
+	assert_int_equal(store_put_track(f->st, &t, &info), 0);
+	t = (struct store_track){.external_id = "T2", .unit = "PPX-2", .fixes = late, .n_fixes = 3};
+	assert_int_equal(store_put_track(f->st, &t, &info), 0);
+	assert_int_equal(store_list_tracks(f->st, STORE_NO_TIME, STORE_NO_TIME, collect_track, &c),
+	                 0);
+	assert_string_equal(c.text, "T1:PPX-1:2:1000-2000 T2:PPX-2:3:5000-6000 ");
+	c.text[0] = 0;
+	assert_int_equal(store_list_tracks(f->st, 3000, STORE_NO_TIME, collect_track, &c), 0);
+	assert_string_equal(c.text, "T2:PPX-2:3:5000-6000 ");
+	c.text[0] = 0;
+	assert_int_equal(store_list_tracks(f->st, STORE_NO_TIME, 1500, collect_track, &c), 0);
+	assert_string_equal(c.text, "T1:PPX-1:2:1000-2000 ");
+}
+
+static void test_tokens_and_sessions(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_credential who;
+	const char *tok = "1111111111111111111111111111111111111111111111111111111111111111";
+	const char *tok2 = "2222222222222222222222222222222222222222222222222222222222222222";
+	const char *ses = "3333333333333333333333333333333333333333333333333333333333333333";
+	assert_int_equal(store_token_add(f->st, "wall", "viewer", tok, 100), 0);
+	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 101), ERR_CONFLICT);
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 200, &who), 0);
+	assert_string_equal(who.name, "wall");
+	assert_string_equal(who.role, "viewer");
+	assert_int_equal(who.expires, STORE_NO_TIME);
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok2, 200, &who), ERR_NOTFOUND);
+
+	assert_int_equal(store_session_add(f->st, ses, "wall", 200, 300), 0);
+	assert_int_equal(store_session_add(f->st, tok2, "nobody", 200, 300), ERR_NOTFOUND);
+	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 250, &who), 0);
+	assert_string_equal(who.name, "wall");
+	assert_int_equal(who.expires, 300);
+	/* a session is no token, and ends at its expiry */
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, ses, 250, &who), ERR_NOTFOUND);
+	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 300, &who), ERR_NOTFOUND);
+
+	/* revoking ends the token and its sessions; the name may be given again */
+	assert_int_equal(store_token_revoke(f->st, "wall", 260), 0);
+	assert_int_equal(store_token_revoke(f->st, "wall", 261), ERR_NOTFOUND);
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 270, &who), ERR_NOTFOUND);
+	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 270, &who), ERR_NOTFOUND);
+	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280), 0);
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok2, 290, &who), 0);
+	assert_string_equal(who.role, "admin");
+	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM sessions"), 0);
+
+	assert_int_equal(store_session_add(f->st, ses, "wall", 300, 400), 0);
+	assert_int_equal(store_session_delete(f->st, ses), 0);
+	assert_int_equal(store_session_delete(f->st, ses), 0);
+	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 310, &who), ERR_NOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +722,16 @@ int main(void)
 	                                    testutil_db_open, testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_rollback_leaves_database_as_it_was,
 	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_url_chooses_the_backend, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_areas_and_codes_read_back, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_offences_read_back, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_tracks_read_back, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_tokens_and_sessions, testutil_db_open,
+	                                    testutil_db_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

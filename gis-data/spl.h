@@ -1,0 +1,179 @@
+/*
+ * spl: the SpatiaLite backend of the store (storebackend.h), internal to
+ * gis-data.
+ *
+ * One struct spl is one connection. Its files: spl.c (opening, schema
+ * migrations, transactions, the statement cache, the bulk load, the
+ * summary and the table of operations), spl_put.c (districts, mahallas,
+ * codes, offences), spl_read.c (the typed reads of areas, codes and
+ * offences), spl_zone.c (patrol zones and their versions), spl_track.c
+ * (tracks, units, audit) and spl_auth.c (tokens and sessions).
+ *
+ * Every statement run per record is prepared once per connection and kept
+ * in stmts[] under its enum spl_stmt (spl_stmt() below), so a hot read costs
+ * a reset and a step; one-off statements (the summary, migrations) are
+ * prepared and finalized where they run.
+ *
+ * Threading: a struct spl belongs to one thread at a time, as its store.
+ */
+#ifndef POSBON_SPL_H
+#define POSBON_SPL_H
+
+#include "locator.h"
+#include "storebackend.h"
+
+/* sqlite3.h first: spatialite.h uses its types. */
+#include <sqlite3.h>
+
+#include <stdint.h>
+
+enum spl_stmt {
+	ST_AREA_GET,
+	ST_AREA_INS = ST_AREA_GET + 2, /* one per enum store_area_kind */
+	ST_AREA_UPD = ST_AREA_INS + 2,
+	ST_AREA_LIST = ST_AREA_UPD + 2, /* kind * 2 + geojson */
+	ST_POLY_CHECK = ST_AREA_LIST + 4,
+	ST_CODE_PUT,
+	ST_CODE_ENSURE = ST_CODE_PUT + 2, /* one per enum store_code_kind */
+	ST_CODE_LIST = ST_CODE_ENSURE + 2,
+	ST_CODE_EXISTS = ST_CODE_LIST + 2,
+	ST_OFFENCE_GET = ST_CODE_EXISTS + 2,
+	ST_OFFENCE_INS,
+	ST_OFFENCE_UPD,
+	ST_OFFENCE_DEL,
+	ST_OFFENCE_ONE,
+	ST_OFFENCE_SCAN,
+	ST_ZONE_GET,
+	ST_ZONE_INS,
+	ST_ZONE_UPD,
+	ST_ZONE_KEEP_VERSION,
+	ST_ZONE_DEL_ASSIGN,
+	ST_ZONE_INS_ASSIGN,
+	ST_ZONE_DEL,
+	ST_ZONE_ASSIGNMENTS,
+	ST_ZONE_LIST,
+	ST_ZONE_HISTORY,
+	ST_TRACK_GET,
+	ST_TRACK_INS,
+	ST_TRACK_UPD,
+	ST_TRACK_FIXES,
+	ST_TRACK_LIST,
+	ST_UNITS,
+	ST_AUDIT,
+	ST_DATA_VERSION,
+	ST_TOKEN_DROP_REVOKED,
+	ST_TOKEN_INS,
+	ST_TOKEN_REVOKE,
+	ST_TOKEN_WHO,
+	ST_SESSION_WHO,
+	ST_SESSION_INS,
+	ST_SESSION_DEL,
+	ST_COUNT
+};
+
+struct spl {
+	struct store base; /* first: a store * of this backend is a struct spl * */
+	sqlite3 *db;
+	void *spatialite_cache;
+	sqlite3_stmt *stmts[ST_COUNT];
+	locator *mahallas; /* loaded on the first located offence, dropped when mahallas change */
+	int readonly;
+	char *bulk_triggers[3]; /* SQL of the triggers dropped by bulk_begin */
+	int64_t bulk_first_id;  /* rows above this id are indexed by bulk_end */
+};
+
+static inline struct spl *spl_of(store *st)
+{
+	return (struct spl *)st;
+}
+
+/* The statement id, prepared from sql on first use and kept; reset and
+ * unbound, ready for binding. NULL (error set) when it does not prepare. */
+sqlite3_stmt *spl_stmt(struct spl *sp, enum spl_stmt id, const char *sql);
+
+/* ERR_DB naming what and SQLite's message. */
+int spl_error(struct spl *sp, const char *what);
+
+/* Runs SQL without outside values. */
+int spl_exec(struct spl *sp, const char *sql, const char *what);
+
+/* Steps a statement that returns no rows, and resets it. */
+int spl_step_done(struct spl *sp, sqlite3_stmt *s, const char *what);
+
+/* NULL for NULL or "", else the text (copied by SQLite). */
+void spl_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* NULL for STORE_NO_TIME. */
+void spl_bind_time(sqlite3_stmt *s, int i, int64_t t);
+
+/* A column's integer, STORE_NO_TIME when NULL. */
+int64_t spl_column_time(sqlite3_stmt *s, int i);
+
+/* Counts a change for readers that poll meta.data_version. */
+int spl_bump_data_version(struct spl *sp);
+
+/* Finds a row of a (id, row_hash) lookup by key: *id = 0 when absent. */
+int spl_lookup(struct spl *sp, sqlite3_stmt *s, const char *key, int64_t *id, int64_t *hash);
+
+/* FNV-1a over the fields of a record, to tell a changed record from an
+ * unchanged one; a separator between fields, so that ("ab","c") and
+ * ("a","bc") differ. */
+struct spl_hash {
+	uint64_t h;
+};
+
+void spl_hash_init(struct spl_hash *hs);
+void spl_hash_bytes(struct spl_hash *hs, const void *p, size_t n);
+void spl_hash_str(struct spl_hash *hs, const char *s);
+void spl_hash_num(struct spl_hash *hs, int64_t v);
+
+/* Checks a polygon; when invalid, repairs it into a new WKB (*repaired,
+ * freed by the caller with sqlite3_free) and records the reason in info. */
+int spl_check_polygon(struct spl *sp, const char *what, const unsigned char *wkb, size_t len,
+                      unsigned char **repaired, size_t *repaired_len, struct store_put_info *info);
+
+/* The operations, by file. */
+int spl_put_area(store *st, enum store_area_kind kind, const struct store_area *a,
+                 struct store_put_info *info);
+int spl_put_code(store *st, enum store_code_kind kind, const struct store_code *c);
+int spl_ensure_code(store *st, enum store_code_kind kind, const char *code, const char *name);
+int spl_put_offence(store *st, const struct store_offence *o, struct store_put_info *info);
+int spl_delete_offence(store *st, const char *external_id, int64_t *id);
+
+int spl_list_areas(store *st, enum store_area_kind kind, const char *code, int geojson,
+                   store_area_fn fn, void *ctx);
+int spl_area_extent(store *st, struct store_extent *e);
+int spl_area_m2(store *st, double *m2);
+int spl_list_codes(store *st, enum store_code_kind kind, store_code_fn fn, void *ctx);
+int spl_code_exists(store *st, enum store_code_kind kind, const char *code);
+int spl_offence_id(store *st, const char *external_id, int64_t *id);
+int spl_get_offence(store *st, int64_t id, const char *external_id, store_offence_fn fn, void *ctx);
+int spl_scan_offences(store *st, int64_t first_id, int64_t last_id, store_offence_fn fn, void *ctx);
+int spl_each_point(store *st, store_point_fn fn, void *ctx);
+int spl_offence_count(store *st, long *n);
+
+int spl_put_zone(store *st, const struct store_zone *z, const char *actor,
+                 struct store_put_info *info);
+int spl_zone_version(store *st, const char *external_id, int *version);
+int spl_delete_zone(store *st, const char *external_id, const char *actor, int *version);
+int spl_list_zones(store *st, const char *active_day, const char *service, const char *id,
+                   store_zone_fn fn, void *ctx, size_t *rows);
+int spl_zone_versions(store *st, const char *external_id, store_zone_fn fn, void *ctx,
+                      size_t *rows);
+
+int spl_put_track(store *st, const struct store_track *t, struct store_put_info *info);
+int spl_track_fixes(store *st, const char *external_id, struct store_fix **fixes, size_t *n);
+int spl_list_tracks(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
+int spl_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
+int spl_audit(store *st, const char *actor, const char *action, const char *entity,
+              const char *entity_id, const char *detail);
+
+int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now);
+int spl_token_revoke(store *st, const char *name, int64_t now);
+int spl_credential(store *st, enum store_secret kind, const char *hash, int64_t now,
+                   struct store_credential *out);
+int spl_session_add(store *st, const char *hash, const char *token_name, int64_t now,
+                    int64_t expires);
+int spl_session_delete(store *st, const char *hash);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * storebackend: the table of operations a store backend implements.
+ *
+ * A store is a backend's connection whose first member is struct store, so
+ * that store.c dispatches every public store_* call through st->ops, as
+ * SQLite's VFS dispatches through sqlite3_file.pMethods and mod_tile's
+ * storage backends through struct storage_backend. store.c checks the
+ * arguments that do not depend on the backend (ids, names, ranges, the
+ * order of fixes) before it calls an operation; an operation checks what
+ * only the database can tell, and reports errors with err_set().
+ *
+ * The operations take the same arguments, return the same codes and follow
+ * the same ownership rules as the public functions of store.h of the same
+ * name. Only gis-data includes this header: a new backend is a new file
+ * there with a table of its own, listed in store.c's table of URL schemes.
+ */
+#ifndef POSBON_STOREBACKEND_H
+#define POSBON_STOREBACKEND_H
+
+#include "store.h"
+
+struct store {
+	const struct store_backend *ops;
+};
+
+struct store_backend {
+	const char *name; /* "SpatiaLite" */
+
+	/* target is what follows the URL scheme (a path for SpatiaLite). */
+	int (*open)(const char *target, int flags, store **out);
+	void (*close)(store *st);
+	sqlite3 *(*db)(store *st);      /* NULL: the backend has no SQLite connection */
+	const char *(*path)(store *st); /* NULL: no file */
+	int (*schema_version)(store *st);
+
+	int (*begin)(store *st);
+	int (*commit)(store *st);
+	int (*rollback)(store *st);
+	int (*savepoint)(store *st, const char *name);
+	int (*release)(store *st, const char *name);
+	int (*rollback_to)(store *st, const char *name);
+	int (*bulk_begin)(store *st);
+	int (*bulk_end)(store *st);
+
+	int (*put_area)(store *st, enum store_area_kind kind, const struct store_area *a,
+	                struct store_put_info *info);
+	int (*list_areas)(store *st, enum store_area_kind kind, const char *code, int geojson,
+	                  store_area_fn fn, void *ctx);
+	int (*area_extent)(store *st, struct store_extent *e);
+	int (*area_m2)(store *st, double *m2);
+
+	int (*put_code)(store *st, enum store_code_kind kind, const struct store_code *c);
+	int (*ensure_code)(store *st, enum store_code_kind kind, const char *code,
+	                   const char *name);
+	int (*list_codes)(store *st, enum store_code_kind kind, store_code_fn fn, void *ctx);
+	int (*code_exists)(store *st, enum store_code_kind kind, const char *code);
+
+	int (*put_offence)(store *st, const struct store_offence *o, struct store_put_info *info);
+	int (*delete_offence)(store *st, const char *external_id, int64_t *id);
+	int (*offence_id)(store *st, const char *external_id, int64_t *id);
+	int (*get_offence)(store *st, int64_t id, const char *external_id, store_offence_fn fn,
+	                   void *ctx);
+	int (*scan_offences)(store *st, int64_t first_id, int64_t last_id, store_offence_fn fn,
+	                     void *ctx);
+	int (*each_point)(store *st, store_point_fn fn, void *ctx);
+	int (*offence_count)(store *st, long *n);
+
+	int (*put_zone)(store *st, const struct store_zone *z, const char *actor,
+	                struct store_put_info *info);
+	int (*zone_version)(store *st, const char *external_id, int *version);
+	int (*delete_zone)(store *st, const char *external_id, const char *actor, int *version);
+	int (*list_zones)(store *st, const char *active_day, const char *service, const char *id,
+	                  store_zone_fn fn, void *ctx, size_t *rows);
+	int (*zone_versions)(store *st, const char *external_id, store_zone_fn fn, void *ctx,
+	                     size_t *rows);
+
+	int (*put_track)(store *st, const struct store_track *t, struct store_put_info *info);
+	int (*track_fixes)(store *st, const char *external_id, struct store_fix **fixes, size_t *n);
+	int (*list_tracks)(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
+	int (*list_units)(store *st, int64_t since, store_unit_fn fn, void *ctx);
+
+	int (*audit)(store *st, const char *actor, const char *action, const char *entity,
+	             const char *entity_id, const char *detail);
+	int (*summarize)(store *st, struct store_summary *out);
+
+	int (*token_add)(store *st, const char *name, const char *role, const char *hash,
+	                 int64_t now);
+	int (*token_revoke)(store *st, const char *name, int64_t now);
+	int (*credential)(store *st, enum store_secret kind, const char *hash, int64_t now,
+	                  struct store_credential *out);
+	int (*session_add)(store *st, const char *hash, const char *token_name, int64_t now,
+	                   int64_t expires);
+	int (*session_delete)(store *st, const char *hash);
+};
+
+/* The SpatiaLite backend (spl.c). */
+extern const struct store_backend spl_backend;
+
+#endif
