@@ -23,6 +23,7 @@
 #include "pngenc.h"
 #include "points.h"
 #include "shapes.h"
+#include "storeprint.h"
 #include "tilemath.h"
 #include "timeparse.h"
 #include "tracks.h"
@@ -34,7 +35,6 @@
 #include <cairo-pdf.h>
 #include <limits.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,12 +293,6 @@ int print_format_parse(const char *text, enum print_format *out)
 
 /* ---- the job ------------------------------------------------------------ */
 
-/* Names of categories or services in the page's language, from the store. */
-struct names {
-	char **code, **name;
-	size_t n;
-};
-
 struct peak {
 	double x, y;    /* UTM */
 	double density; /* per km2 over the period */
@@ -316,7 +310,7 @@ struct job {
 	shapes *sh;
 	struct dataset_filter filter, previous;
 	int64_t from, to;
-	struct names categories, services;
+	struct storeprint_names categories, services;
 	double *weights;         /* heatmap weight per dataset category */
 	style_ramp *ramp;        /* the heatmap's */
 	style_ramp *change_ramp; /* the change layer's, when it is drawn */
@@ -392,62 +386,6 @@ static const char *area_name(const struct job *j, const struct shapes_area *a)
 	for (int i = 0; (!name || !*name) && i < 3; i++)
 		name = by_lang[i];
 	return name && *name ? name : a->code;
-}
-
-static void names_free(struct names *n)
-{
-	for (size_t i = 0; i < n->n; i++) {
-		free(n->code[i]);
-		free(n->name[i]);
-	}
-	free(n->code);
-	free(n->name);
-	*n = (struct names){0};
-}
-
-static char *dup_text(const unsigned char *t)
-{
-	return t ? strdup((const char *)t) : NULL;
-}
-
-/* Codes and names of table ("categories" or "services", fixed names). */
-static int names_load(store *st, const char *table, enum print_lang lang, struct names *out)
-{
-	static const char *const cols[3] = {"name_uz", "name_ru", "name_en"};
-	char sql[160];
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-	*out = (struct names){0};
-	snprintf(sql, sizeof sql, "SELECT code, coalesce(%s, name_en, name_uz, code) FROM %s",
-	         cols[lang], table);
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "print: reading %s: %s", table,
-		               sqlite3_errmsg(store_db(st)));
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char **code = realloc(out->code, (out->n + 1) * sizeof *code);
-		if (code)
-			out->code = code;
-		char **name = code ? realloc(out->name, (out->n + 1) * sizeof *name) : NULL;
-		if (name)
-			out->name = name;
-		if (!code || !name) {
-			rc = err_set(ERR_NOMEM, "print: out of memory");
-			break;
-		}
-		out->code[out->n] = dup_text(sqlite3_column_text(s, 0));
-		out->name[out->n] = dup_text(sqlite3_column_text(s, 1));
-		out->n++;
-	}
-	sqlite3_finalize(s);
-	return rc;
-}
-
-static const char *names_get(const struct names *n, const char *code)
-{
-	for (size_t i = 0; code && i < n->n; i++)
-		if (n->code[i] && strcmp(n->code[i], code) == 0)
-			return n->name[i] ? n->name[i] : code;
-	return code;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -693,67 +631,66 @@ static int by_density(const void *a, const void *b)
 	return (x->v < y->v) - (x->v > y->v);
 }
 
+/* The streets named in addresses and how often: the part of "Mahalla MFY,
+ * Street, 10-uy" that is neither the mahalla nor a house number. */
+enum { MAX_STREETS = 64 };
+struct street_tally {
+	char streets[MAX_STREETS][96];
+	int counts[MAX_STREETS], n;
+};
+
+static int tally_street(void *ctx, const char *address)
+{
+	struct street_tally *t = ctx;
+	for (const char *part = address; part && *part;) {
+		size_t len = strcspn(part, ",");
+		const char *next = part[len] ? part + len + 1 : part + len;
+		while (len && (*part == ' '))
+			part++, len--;
+		while (len && part[len - 1] == ' ')
+			len--;
+		int digits = 0;
+		for (size_t i = 0; i < len; i++)
+			digits += part[i] >= '0' && part[i] <= '9';
+		int mahalla = len >= 4 && strncmp(part + len - 4, " MFY", 4) == 0;
+		if (len && !digits && !mahalla && len < sizeof t->streets[0]) {
+			int k = 0;
+			while (k < t->n && (strlen(t->streets[k]) != len ||
+			                    strncmp(t->streets[k], part, len) != 0))
+				k++;
+			if (k == t->n && t->n < MAX_STREETS) {
+				memcpy(t->streets[k], part, len);
+				t->streets[k][len] = 0;
+				t->counts[k] = 0;
+				t->n++;
+			}
+			if (k < t->n)
+				t->counts[k]++;
+			break;
+		}
+		part = next;
+	}
+	return 0;
+}
+
 /* The most frequent street named in the addresses of offences within r
- * metres of lon/lat: the part of "Mahalla MFY, Street, 10-uy" that is
- * neither the mahalla nor a house number. */
+ * metres of lon/lat. */
 static int street_near(store *st, double lon, double lat, double r, char *out, size_t n)
 {
-	enum { MAX_STREETS = 64 };
-	char streets[MAX_STREETS][96];
-	int counts[MAX_STREETS], n_streets = 0;
-	sqlite3_stmt *s = NULL;
+	struct street_tally t;
 	double dlat = r / 111320.0, dlon = r / (111320.0 * fmax(cos(lat * PI / 180), 0.01));
+	double box[4] = {lon - dlon, lat - dlat, lon + dlon, lat + dlat};
+	t.n = 0;
 	*out = 0;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT address FROM offences WHERE address IS NOT NULL AND "
-	                       "ROWID IN (SELECT ROWID FROM SpatialIndex WHERE "
-	                       "f_table_name = 'offences' AND f_geometry_column = 'geom' AND "
-	                       "search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) LIMIT 2000",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "print: reading addresses: %s",
-		               sqlite3_errmsg(store_db(st)));
-	sqlite3_bind_double(s, 1, lon - dlon);
-	sqlite3_bind_double(s, 2, lat - dlat);
-	sqlite3_bind_double(s, 3, lon + dlon);
-	sqlite3_bind_double(s, 4, lat + dlat);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(s, 0);
-		for (const char *part = a; part && *part;) {
-			size_t len = strcspn(part, ",");
-			const char *next = part[len] ? part + len + 1 : part + len;
-			while (len && (*part == ' '))
-				part++, len--;
-			while (len && part[len - 1] == ' ')
-				len--;
-			int digits = 0;
-			for (size_t i = 0; i < len; i++)
-				digits += part[i] >= '0' && part[i] <= '9';
-			int mahalla = len >= 4 && strncmp(part + len - 4, " MFY", 4) == 0;
-			if (len && !digits && !mahalla && len < sizeof streets[0]) {
-				int k = 0;
-				while (k < n_streets && (strlen(streets[k]) != len ||
-				                         strncmp(streets[k], part, len) != 0))
-					k++;
-				if (k == n_streets && n_streets < MAX_STREETS) {
-					memcpy(streets[k], part, len);
-					streets[k][len] = 0;
-					counts[k] = 0;
-					n_streets++;
-				}
-				if (k < n_streets)
-					counts[k]++;
-				break;
-			}
-			part = next;
-		}
-	}
-	sqlite3_finalize(s);
+	int rc = storeprint_addresses(st, box, 2000, tally_street, &t);
+	if (rc < 0)
+		return rc;
 	int best = -1;
-	for (int k = 0; k < n_streets; k++)
-		if (best < 0 || counts[k] > counts[best])
+	for (int k = 0; k < t.n; k++)
+		if (best < 0 || t.counts[k] > t.counts[best])
 			best = k;
 	if (best >= 0)
-		snprintf(out, n, "%s", streets[best]);
+		snprintf(out, n, "%s", t.streets[best]);
 	return 0;
 }
 
@@ -1364,8 +1301,8 @@ static void legend_blocks(struct job *j, struct typeset_column *c, unsigned laye
 		for (size_t i = 0; i < it->n_services; i++) {
 			struct style_colour col;
 			style_service_colour(j->sty, it->services[i], &col);
-			if (!legend_row(j, c, names_get(&j->services, it->services[i]), &x, &y, &w,
-			                &h))
+			if (!legend_row(j, c, storeprint_name(&j->services, it->services[i]), &x,
+			                &y, &w, &h))
 				break;
 			cairo_rectangle(cr, x, y, w, h);
 			set_colour(cr, &col, zs->fill_opacity);
@@ -1402,7 +1339,8 @@ static void legend_blocks(struct job *j, struct typeset_column *c, unsigned laye
 	for (size_t i = 0; (layers & RENDER_OFFENCES) && i < it->n_categories; i++) {
 		struct style_colour col;
 		style_category_colour(j->sty, it->categories[i], &col);
-		if (!legend_row(j, c, names_get(&j->categories, it->categories[i]), &x, &y, &w, &h))
+		if (!legend_row(j, c, storeprint_name(&j->categories, it->categories[i]), &x, &y,
+		                &w, &h))
 			break;
 		cairo_new_path(cr);
 		cairo_arc(cr, x + w / 2, y + h / 2, h / 3, 0, 2 * PI);
@@ -1536,7 +1474,7 @@ static int figures(struct job *j, const struct page *p, struct typeset_column *c
 	for (size_t i = 0; i < shown; i++) {
 		const char *name =
 		    rows[i].index < n
-		        ? names_get(&j->categories, dataset_category(j->ds, rows[i].index))
+		        ? storeprint_name(&j->categories, dataset_category(j->ds, rows[i].index))
 		        : T(j, M_NO_CATEGORY);
 		typeset_count(rows[i].now, a, sizeof a);
 		typeset_count(rows[i].before, b, sizeof b);
@@ -1785,7 +1723,7 @@ static void covering_services(const struct job *j, const struct coverage_hotspot
 			seen = strcmp(j->cov.assignments[h->covered_by[m]].a->service, svc) == 0;
 		if (!seen)
 			len = append(out, n, len, "%s%s", len ? ", " : "",
-			             names_get(&j->services, svc));
+			             storeprint_name(&j->services, svc));
 	}
 	if (!len)
 		append(out, n, 0, "%s", T(j, M_NOBODY));
@@ -1873,8 +1811,12 @@ static void coverage_unit_table(struct job *j, struct typeset_column *c)
 			snprintf(pai, sizeof pai, "–");
 		else
 			snprintf(pai, sizeof pai, "%.1f", g->pai);
-		const char *cells[6] = {
-		    g->unit ? g->unit : "–", names_get(&j->services, g->service), a, b, area, pai};
+		const char *cells[6] = {g->unit ? g->unit : "–",
+		                        storeprint_name(&j->services, g->service),
+		                        a,
+		                        b,
+		                        area,
+		                        pai};
 		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
 	more_row(j, c, j->cov.n_units - shown);
@@ -1993,7 +1935,8 @@ static void responsibility_cells(struct job *j, size_t i, char cells[][320])
 	for (size_t k = 0; k < mh->n; k++) {
 		const struct coverage_assignment *a = &j->cov.assignments[mh->assignments[k]];
 		len = append(cells[1], 320, len, "%s%s (%s, %s)", len ? "; " : "",
-		             a->a->unit ? a->a->unit : "–", names_get(&j->services, a->a->service),
+		             a->a->unit ? a->a->unit : "–",
+		             storeprint_name(&j->services, a->a->service),
 		             a->z->name ? a->z->name : a->z->external_id);
 	}
 	if (!len)
@@ -2035,7 +1978,7 @@ static void roster_cells(struct job *j, size_t i, char cells[][320])
 	const struct coverage_assignment *a = &j->cov.assignments[i];
 	int minutes = shift_minutes(j->shift.start, j->shift.end);
 	snprintf(cells[0], 320, "%s", a->a->unit ? a->a->unit : "–");
-	snprintf(cells[1], 320, "%s", names_get(&j->services, a->a->service));
+	snprintf(cells[1], 320, "%s", storeprint_name(&j->services, a->a->service));
 	snprintf(cells[2], 320, "%s", a->z->name ? a->z->name : a->z->external_id);
 	shift_text(j, a->a->weekdays, a->a->shift_start, a->a->shift_end, cells[3], 320);
 	size_t n = roster_hotspots(j, i, cells[4], 320);
@@ -2474,8 +2417,10 @@ static int open_job(struct job *j)
 		return rc;
 	so.crs = utm_crs(j->u);
 	if ((rc = shapes_load(j->st, &so, &j->sh)) < 0 ||
-	    (rc = names_load(j->st, "categories", q->lang, &j->categories)) < 0 ||
-	    (rc = names_load(j->st, "services", q->lang, &j->services)) < 0)
+	    (rc = storeprint_names(j->st, STOREPRINT_CATEGORIES, lang_codes[q->lang],
+	                           &j->categories)) < 0 ||
+	    (rc = storeprint_names(j->st, STOREPRINT_SERVICES, lang_codes[q->lang], &j->services)) <
+	        0)
 		return rc;
 	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
 		return rc;
@@ -2502,8 +2447,8 @@ static void close_job(struct job *j)
 		renderer_shapes_release(j->r, j->held);
 	style_ramp_free(j->ramp);
 	style_ramp_free(j->change_ramp);
-	names_free(&j->categories);
-	names_free(&j->services);
+	storeprint_names_free(&j->categories);
+	storeprint_names_free(&j->services);
 	shapes_free(j->sh);
 	utm_free(j->u);
 	free(j->weights);
@@ -2697,8 +2642,10 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	j.hm = style_heatmap(j.sty);
 	j.change = style_change(j.sty);
 	j.ts.unit = 1;
-	if ((rc = names_load(st, "categories", q->lang, &j.categories)) < 0 ||
-	    (rc = names_load(st, "services", q->lang, &j.services)) < 0 ||
+	if ((rc = storeprint_names(st, STOREPRINT_CATEGORIES, lang_codes[q->lang], &j.categories)) <
+	        0 ||
+	    (rc = storeprint_names(st, STOREPRINT_SERVICES, lang_codes[q->lang], &j.services)) <
+	        0 ||
 	    (q->layer == RENDER_HEATMAP && j.hm &&
 	     (rc = renderer_heatmap_ramp(r, &j.filter, &j.ramp)) < 0) ||
 	    (q->layer == RENDER_CHANGE && j.change &&
@@ -2758,7 +2705,7 @@ out:
 	free(codes);
 	style_ramp_free(j.ramp);
 	style_ramp_free(j.change_ramp);
-	names_free(&j.categories);
-	names_free(&j.services);
+	storeprint_names_free(&j.categories);
+	storeprint_names_free(&j.services);
 	return rc;
 }
