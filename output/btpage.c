@@ -5,65 +5,14 @@
 #include "btpage.h"
 
 #include "chart.h"
+#include "msg.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
-enum bt_msg {
-	B_FOLDS,
-	B_TABLE,
-	B_METHOD,
-	B_AREA,
-	B_HIT,
-	B_FOLD_COUNT,
-	B_MEANING,
-	B_BEST,
-	B_NONE,
-	B_COUNT
-};
-
-/* Uzbek in the Latin script with the modifier letter turned comma (oʻ gʻ). */
-static const char *const texts[B_COUNT][3] = {
-    [B_FOLDS] = {"%zu ta sinov; haftalar: oʻrganish %d, sinov %d, qadam %d · %g m li kataklar, "
-                 "tumanda %s ta · amaldagi patrul hududlari: %zu",
-                 "Проверок: %zu; недель: обучение %d, тест %d, шаг %d · ячейки %g м, в районе %s "
-                 "· действующих зон патрулирования: %zu",
-                 "Folds: %zu; weeks: training %d, test %d, step %d · cells of %g m, %s in the "
-                 "district · patrol zones in play: %zu"},
-    [B_TABLE] = {"Sinovlar boʻyicha oʻrtacha ± tarqoqlik (standart ogʻish)",
-                 "Среднее ± разброс (стандартное отклонение) по проверкам",
-                 "Mean ± spread (standard deviation) over the folds"},
-    [B_METHOD] = {"Usul", "Метод", "Method"},
-    [B_AREA] = {"Maydon, %", "Площадь, %", "Area, %"},
-    [B_HIT] = {"Tushish, %", "Попадания, %", "Hit rate, %"},
-    [B_FOLD_COUNT] = {"Sinovlar", "Проверок", "Folds"},
-    [B_MEANING] = {"Tushish: belgilangan kataklardagi sinov huquqbuzarliklari ulushi. PAI: "
-                   "huquqbuzarliklar ulushi ÷ maydon ulushi. RRI: sinovdagi PAI ÷ oʻrganish "
-                   "davridagi PAI. PEI: tutilgan huquqbuzarliklar ÷ shu maydon tuta oladigan "
-                   "eng koʻpi. Sinovlar: usul katak belgilagan sinovlar.",
-                   "Попадания: доля правонарушений тестового периода в отмеченных ячейках. "
-                   "PAI: доля правонарушений ÷ доля площади. RRI: PAI на тесте ÷ PAI на "
-                   "обучении. PEI: охваченные правонарушения ÷ наибольшее число, которое "
-                   "могла охватить та же площадь. Проверок: где метод отметил ячейки.",
-                   "Hit rate: share of the test period's offences in the marked cells. PAI: "
-                   "share of offences ÷ share of area. RRI: PAI of the test ÷ PAI of the "
-                   "training period. PEI: offences caught ÷ the most the same area could catch. "
-                   "Folds: those in which the method marked cells."},
-    [B_BEST] = {"Maydon birligiga eng koʻp huquqbuzarlikni «%s» qamradi: PAI %.1f, sinov "
-                "huquqbuzarliklarining %.0f%% i maydonning %.1f%% ida.",
-                "Больше всего правонарушений на единицу площади охватил метод «%s»: PAI "
-                "%.1f, %.0f%% правонарушений тестового периода на %.1f%% площади.",
-                "%s captured the most offences per area: PAI %.1f, %.0f%% of the test "
-                "offences on %.1f%% of the area."},
-    [B_NONE] = {"Hech bir usul katak belgilamadi.", "Ни один метод не отметил ячеек.",
-                "No method marked any cell."},
-};
-
-static const char *text(const char *lang, enum bt_msg m)
+static const char *text(const char *lang, enum msg m)
 {
-	int i = lang && !strcmp(lang, "uz") ? 0 : lang && !strcmp(lang, "ru") ? 1 : 2;
-	return texts[m][i];
+	return msg_text(m, msg_lang_of(lang));
 }
 
 int btpage_best(const struct backtest *b)
@@ -105,10 +54,14 @@ static void table(const struct typeset *t, struct typeset_column *c, const struc
 		tb.w[i] = widths[i] * c->w;
 		tb.align[i] = i ? TYPESET_RIGHT : TYPESET_LEFT;
 	}
-	const char *head[7] = {
-	    text(lang, B_METHOD),    text(lang, B_AREA), text(lang, B_HIT), "PAI", "RRI", "PEI",
-	    text(lang, B_FOLD_COUNT)};
-	typeset_heading(t, c, text(lang, B_TABLE));
+	const char *head[7] = {text(lang, MSG_BACKTEST_METHOD),
+	                       text(lang, MSG_BTPAGE_AREA),
+	                       text(lang, MSG_BTPAGE_HIT),
+	                       "PAI",
+	                       "RRI",
+	                       "PEI",
+	                       text(lang, MSG_BACKTEST_FOLDS_SCORED)};
+	typeset_heading(t, c, text(lang, MSG_BTPAGE_TABLE));
 	typeset_row(t, c, &tb, head, &typeset_column);
 	typeset_rule(t, c);
 	for (int m = 0; m < BACKTEST_METHODS; m++) {
@@ -132,7 +85,7 @@ static void table(const struct typeset *t, struct typeset_column *c, const struc
 		typeset_row(t, c, &tb, cells, &typeset_body);
 	}
 	c->y += 2 * t->unit;
-	c->y += typeset_text(t, &typeset_small, text(lang, B_MEANING), c->x, c->y, c->w, 4,
+	c->y += typeset_text(t, &typeset_small, text(lang, MSG_BTPAGE_MEANING), c->x, c->y, c->w, 4,
 	                     TYPESET_LEFT) +
 	        6 * t->unit;
 }
@@ -143,10 +96,10 @@ static void reading(const struct typeset *t, struct typeset_column *c, const str
 	char line[512];
 	int m = btpage_best(b);
 	if (m < 0)
-		snprintf(line, sizeof line, "%s", text(lang, B_NONE));
+		snprintf(line, sizeof line, "%s", text(lang, MSG_BTPAGE_NONE));
 	else
-		snprintf(line, sizeof line, text(lang, B_BEST), chart_method_label(m, lang),
-		         b->mean[m].pai, 100 * b->mean[m].hit_rate,
+		snprintf(line, sizeof line, text(lang, MSG_BTPAGE_BEST),
+		         chart_method_label(m, lang), b->mean[m].pai, 100 * b->mean[m].hit_rate,
 		         b->cells ? 100 * b->mean[m].cells / (double)b->cells : 0);
 	c->y += typeset_text(t, &typeset_bold, line, c->x, c->y, c->w, 3, TYPESET_LEFT);
 }
@@ -157,7 +110,7 @@ void btpage_draw(const struct typeset *t, double x, double y, double w, double h
 	double u = t->unit, gap = 8 * u, bottom = y + h;
 	char line[512], cells[32];
 	typeset_count((double)b->cells, cells, sizeof cells);
-	snprintf(line, sizeof line, text(lang, B_FOLDS), b->n_folds, b->params.train_weeks,
+	snprintf(line, sizeof line, text(lang, MSG_BTPAGE_FOLDS), b->n_folds, b->params.train_weeks,
 	         b->params.test_weeks, b->params.step_weeks, b->cell, cells, b->zones);
 	y += typeset_text(t, &typeset_sub, line, x, y, w, 2, TYPESET_LEFT) + gap;
 	struct typeset_column c;

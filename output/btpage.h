@@ -7,7 +7,7 @@
  * measures mean, and a reading line naming the method that captured the
  * most offences per area (the highest mean PAI).
  *
- * The page's frame (title, district, period, footer) is print.c's; this
+ * The page's frame (title, district, period, footer) is printbacktest.c's; this
  * module fills the box it leaves.
  *
  * Threading: as typeset.h: one page on one thread; the backtest is only

@@ -134,7 +134,7 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 
 /* One layer's legend alone, as a picture for GIS clients (WMS
  * GetLegendGraphic): the layer's title, then the page legend's block of
- * that layer (legend_blocks() in print.c), listing every service and
+ * that layer (printlegend.c), listing every service and
  * category of the district rather than a frame's. */
 struct print_legend_request {
 	unsigned layer;               /* one layer (enum render_layer), any */

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "membuf.h"
+#include "msg.h"
 #include "pngenc.h"
 #include "typeset.h"
 
@@ -13,7 +14,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define CHART_MIN_SIZE 200
 #define CHART_MAX_SIZE 4000
@@ -26,39 +26,20 @@ const double chart_colour[BACKTEST_METHODS][3] = {
     {0x98 / 255.0, 0x4e / 255.0, 0xa3 / 255.0},
 };
 
-/* Title, x axis, y axis, the four methods, the diagonal. */
-enum { L_TITLE, L_X, L_Y, L_METHODS, L_RANDOM = L_METHODS + BACKTEST_METHODS, L_COUNT };
-
-static const char *const labels[3][L_COUNT] = {
-    {"Tushish egri chizigʻi (oxirgi sinov davri)", "Tuman maydonining ulushi",
-     "Huquqbuzarliklar ulushi", "KDE qaynoq nuqtalari", "Gi* qaynoq kataklar (95%)",
-     "Oldingi davr soni boʻyicha", "Patrul hududlari", "Tasodifiy"},
-    {"Кривая попаданий (последний тестовый период)", "Доля площади района", "Доля правонарушений",
-     "Горячие точки KDE", "Горячие ячейки Gi* (95%)", "По числу за прошлый период",
-     "Зоны патрулирования", "Случайный выбор"},
-    {"Hit-rate curve (latest test period)", "Share of the district's area", "Share of offences",
-     "KDE hotspots", "Gi* hot cells (95%)", "Previous-period counts", "Patrol zones", "Random"},
-};
-
 int chart_lang_known(const char *lang)
 {
-	return lang && (!strcmp(lang, "uz") || !strcmp(lang, "ru") || !strcmp(lang, "en"));
-}
-
-static const char *const *lang_labels(const char *lang)
-{
-	return labels[lang && !strcmp(lang, "uz") ? 0 : lang && !strcmp(lang, "ru") ? 1 : 2];
+	return msg_lang_known(lang);
 }
 
 const char *chart_method_label(enum backtest_method m, const char *lang)
 {
-	return lang_labels(lang)[L_METHODS + m];
+	return msg_text(MSG_BACKTEST_METHOD_KDE + m, msg_lang_of(lang));
 }
 
 void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struct backtest *b,
                 const char *lang)
 {
-	const char *const *l = lang_labels(lang);
+	enum msg_lang l = msg_lang_of(lang);
 	struct typeset t = {cr, w / 300};
 	double line = typeset_line_height(&t, &typeset_body);
 	double left = x + 3.5 * line, right = x + w - line, top = y + 2.5 * line,
@@ -68,7 +49,8 @@ void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struc
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_rectangle(cr, x, y, w, h);
 	cairo_fill(cr);
-	typeset_text(&t, &typeset_sub, l[L_TITLE], x + w / 2, y + 0.5 * line, w, 1, TYPESET_CENTRE);
+	typeset_text(&t, &typeset_sub, msg_text(MSG_CHART_TITLE, l), x + w / 2, y + 0.5 * line, w,
+	             1, TYPESET_CENTRE);
 	/* Grid lines and tick labels. */
 	cairo_set_line_width(cr, t.unit * 0.5);
 	for (int k = 0; k <= TICKS; k++) {
@@ -86,12 +68,12 @@ void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struc
 		typeset_text(&t, &typeset_small, text, left - 0.3 * line,
 		             bottom - f * ph - 0.5 * line, 0, 1, TYPESET_RIGHT);
 	}
-	typeset_text(&t, &typeset_body, l[L_X], left + pw / 2, bottom + 1.4 * line, pw, 1,
-	             TYPESET_CENTRE);
+	typeset_text(&t, &typeset_body, msg_text(MSG_CHART_X, l), left + pw / 2,
+	             bottom + 1.4 * line, pw, 1, TYPESET_CENTRE);
 	cairo_save(cr);
 	cairo_translate(cr, x + 0.3 * line, top + ph / 2);
 	cairo_rotate(cr, -M_PI / 2);
-	typeset_text(&t, &typeset_body, l[L_Y], 0, 0, ph, 1, TYPESET_CENTRE);
+	typeset_text(&t, &typeset_body, msg_text(MSG_CHART_Y, l), 0, 0, ph, 1, TYPESET_CENTRE);
 	cairo_restore(cr);
 	cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
 	cairo_set_line_width(cr, t.unit);
@@ -137,7 +119,9 @@ void chart_draw(cairo_t *cr, double x, double y, double w, double h, const struc
 		cairo_move_to(cr, lx + 0.4 * line, ry);
 		cairo_line_to(cr, lx + 1.8 * line, ry);
 		cairo_stroke(cr);
-		typeset_text(&t, &typeset_body, l[L_METHODS + m], lx + 2.2 * line, ry - line / 2,
+		const char *name = m < BACKTEST_METHODS ? chart_method_label(m, lang)
+		                                        : msg_text(MSG_CHART_RANDOM, l);
+		typeset_text(&t, &typeset_body, name, lx + 2.2 * line, ry - line / 2,
 		             0.55 * pw - 3 * line, 1, TYPESET_LEFT);
 	}
 	cairo_restore(cr);

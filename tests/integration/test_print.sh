@@ -23,7 +23,7 @@ text() { pdftotext -layout "$1" - | tr -s ' '; }
 check "A4 portrait page" "$(size "$TMP/a4.pdf")" "595.276x841.89"
 check "one page" "$(pages "$TMP/a4.pdf")" 1
 T=$(text "$TMP/a4.pdf")
-for t in "$NAME" "Shartli belgilar" "Huquqbuzarliklar turlari boʻyicha" "Eng zich joylar" \
+for t in "$NAME" "Shartli belgilar" "Huquqbuzarliklar turlari boʻyicha" "Eng qaynoq nuqtalar" \
 	"Masshtab 1:" "Davr: 2026-04-02 – 2026-06-30" "Chop etilgan:" "Oʻgʻrilik" "Jami"; do
 	check_true "uz page shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
@@ -48,7 +48,7 @@ check_true "hot cells at 99% are drawn (more than the legend's swatch)" \
 	"$PDFCHECK filled $TMP/gi.pdf 1 d62f27 2"
 check_true "cold cells at 99% too" "$PDFCHECK filled $TMP/gi.pdf 1 4575b5 2"
 check_true "without the layer neither cells nor legend" \
-	"! $PDFCHECK filled $TMP/a4.pdf 1 d62f27 1 && ! text $TMP/a4.pdf | grep -q 'Qaynoq nuqta'"
+	"! $PDFCHECK filled $TMP/a4.pdf 1 d62f27 1 && ! text $TMP/a4.pdf | grep -q 'Qaynoq nuqta, ishonchlilik'"
 "$POSBON" print "$DB" --district "$DISTRICT" --layers gistar --lang uz -o "$TMP/gi-uz.pdf" >/dev/null
 check_true "in Uzbek" 'text "$TMP/gi-uz.pdf" | grep -qF "Qaynoq nuqta, ishonchlilik 99%"'
 # Emerging hot and cold spots on paper: the legend lists the categories the
@@ -144,8 +144,8 @@ GAPS=$(python3 -c "import json; print(json.load(open('$TMP/cov.json'))['gaps'])"
 "$POSBON" print "$DB" --coverage --shift 18:00-02:00 --weekdays fri -o "$TMP/cov.pdf" >/dev/null
 check_true "a coverage page and its responsibility table" '[ "$(pages "$TMP/cov.pdf")" -ge 2 ]'
 T=$(text "$TMP/cov.pdf")
-for t in "Oʻchoqlarning qamrovi" "Smena: Ju 18:00–02:00" "Smena oʻchoqlari" "Boʻlinmalar boʻyicha" \
-	"Mahallalar boʻyicha masʼuliyat" "Qamrovsiz ($GAPS)"; do
+for t in "Qaynoq nuqtalarning qamrovi" "Smena: Ju 18:00–02:00" "Smena qaynoq nuqtalari" "Boʻlinmalar boʻyicha" \
+	"Mahallalar boʻyicha masʼuliyat" "Boʻshliq ($GAPS)"; do
 	check_true "coverage shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
 check_true "the coverage page's scale bar is exact" "$PDFCHECK scalebar $TMP/cov.pdf 1"
@@ -191,8 +191,8 @@ BT="--folds 3 --train-weeks 4 --shift 08:00-20:00"
 check "a backtest page is one A4 portrait page" "$(pages "$TMP/bt.pdf") $(size "$TMP/bt.pdf")" \
 	"1 595.276x841.89"
 T=$(text "$TMP/bt.pdf")
-for t in "Hotspot methods" "Shift: Mon–Sun 08:00–20:00" "Analysis period:" "Folds: 3; weeks: training 4" \
-	"KDE hotspots" "Gi* hot cells (95%)" "Previous-period counts" "Patrol zones" "PAI" "RRI" "PEI"; do
+for t in "Hotspot methods" "Shift: Mo–Su 08:00–20:00" "Analysis period:" "Folds: 3; weeks: training 4" \
+	"KDE hotspots" "Gi* hot cells (95%)" "Previous-period counts" "Current patrol zones" "PAI" "RRI" "PEI"; do
 	check_true "the backtest page shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
 check_true "each method's row holds posbon backtest's mean ± spread and its folds" "echo \"\$T\" | python3 -c \"
@@ -200,7 +200,7 @@ import json, sys
 d = json.load(open('$TMP/bt.json'))
 lines = sys.stdin.read().splitlines()
 labels = {'kde': 'KDE hotspots', 'gistar': 'Gi* hot cells (95%)', 'counts': 'Previous-period counts',
-          'zones': 'Patrol zones'}
+          'zones': 'Current patrol zones'}
 for m in d['methods']:
     row = [l for l in lines if l.startswith(labels[m['name']] + ' ') and '±' in l]
     assert len(row) == 1, (m['name'], row)
@@ -219,7 +219,7 @@ check_true "the table does not overlap itself" "$PDFCHECK overlaps $TMP/bt.pdf 1
 "$POSBON" print "$DB" --backtest $BT --paper A3 --landscape --lang ru -o "$TMP/bt-ru.pdf" >/dev/null
 check "an A3 landscape backtest page" "$(size "$TMP/bt-ru.pdf")" "1190.55x841.89"
 T=$(text "$TMP/bt-ru.pdf")
-for t in "Методы выбора очагов" "Горячие точки KDE" "Зоны патрулирования" "PAI"; do
+for t in "Методы выбора очагов" "Очаги KDE" "Текущие зоны патрулирования" "PAI"; do
 	check_true "in Russian it shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
 check_true "its chart is vector too" "$PDFCHECK vector $TMP/bt-ru.pdf 1 e41a1c 377eb8 4daf4a 984ea3"
@@ -242,7 +242,7 @@ check "the backtest PNG decodes at A4 and 100 dpi" "$(python3 -c "$PNGSIZE" "$TM
 "$POSBON" print "$DB" --district "$DISTRICT" --atlas --backtest $BT -o "$TMP/atlas-bt.pdf" >/dev/null
 check "an atlas with the backtest ends with its page" "$(pages "$TMP/atlas-bt.pdf")" "$((N_MAHALLAS + 2))"
 check_true "in Uzbek, with its vector chart" \
-	'pdftotext -f $((N_MAHALLAS + 2)) "$TMP/atlas-bt.pdf" - | grep -qF "Oʻchoqlarni tanlash usullari" &&
+	'pdftotext -f $((N_MAHALLAS + 2)) "$TMP/atlas-bt.pdf" - | grep -qF "Qaynoq nuqtalarni tanlash usullari" &&
 	 $PDFCHECK vector $TMP/atlas-bt.pdf $((N_MAHALLAS + 2)) e41a1c >/dev/null'
 if "$POSBON" print "$DB" --backtest --folds 0 -o "$TMP/x.pdf" 2>"$TMP/err"; then
 	check "a backtest of no folds fails" ok fails
@@ -287,7 +287,7 @@ check "naming the field" "$(python3 -c "import json; print(json.load(open('$TMP/
 check "a bad scale is 400" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?scale=7")" 400
 check "an unknown format is 404" "$(code -H "$V" "$URL/print/district/$DISTRICT.svg")" 404
 check "a coverage page over HTTP" "$(code -H "$V" "$URL/print/coverage.pdf?shift=18:00-02:00&weekdays=fri&lang=en")" 200
-check_true "is a PDF with its tables" 'pdftotext "$TMP/body" - | grep -q "Responsibility by mahalla"'
+check_true "is a PDF with its tables" 'pdftotext "$TMP/body" - | grep -q "Responsibility per mahalla"'
 check "the roster as CSV over HTTP" "$(curl -s -o "$TMP/body" -w "%{content_type}" -H "$V" "$URL/print/roster.csv?shift=18:00-02:00&weekdays=fri")" "text/csv; charset=utf-8"
 check "the same roster as the CLI's" "$(cmp -s "$TMP/body" "$TMP/roster.csv" && echo same)" same
 check "a bad shift is 400" "$(code -H "$V" "$URL/print/coverage.pdf?shift=25:00-03:00")" 400

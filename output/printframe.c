@@ -1,0 +1,200 @@
+/*
+ * printframe: page furniture in points; sizes are for A4 and grow with the
+ * paper (j->ts.unit).
+ */
+#include "printframe.h"
+
+#include "err.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The scale bar at the frame's bottom left: a round length of about a
+ * quarter of the frame, in four alternating parts, labelled at its ends and
+ * middle. Its printed length is exactly length / scale. */
+void printframe_scale_bar(struct printjob *j, const struct printjob_page *p)
+{
+	static const double steps[] = {1, 2, 5};
+	cairo_t *cr = j->ts.cr;
+	double pt_per_m =
+	    PRINTJOB_PT_PER_INCH / PRINTJOB_M_PER_INCH / p->scale; /* printed pt per ground m */
+	double want = p->fw * 0.25 / pt_per_m, len = 1;
+	for (double e = 1; e <= 1e7; e *= 10)
+		for (size_t i = 0; i < 3; i++)
+			if (steps[i] * e <= want)
+				len = steps[i] * e;
+	double bar = len * pt_per_m, u = j->ts.unit;
+	int km = len >= 1000;
+	double lh = typeset_line_height(&j->ts, &typeset_body);
+	char ratio[64], num[32];
+	typeset_count(p->scale, num, sizeof num);
+	snprintf(ratio, sizeof ratio, "%s 1:%s", printjob_text(j, MSG_PAPER_SCALE), num);
+	double x = p->fx + 8 * u, h = 4 * u;
+	double box_h = h + 2 * lh + 14 * u, box_w = bar + 40 * u;
+	double y = p->fy + p->fh - box_h - 6 * u;
+	cairo_save(cr);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_rectangle(cr, x - 5 * u, y, box_w, box_h);
+	cairo_fill(cr);
+	typeset_text(&j->ts, &typeset_bold, ratio, x, y + 3 * u, 0, 0, TYPESET_LEFT);
+	double by = y + 5 * u + lh;
+	for (int i = 0; i < 4; i++) {
+		cairo_rectangle(cr, x + bar * i / 4, by, bar / 4, h);
+		if (i % 2 == 0)
+			cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+		else
+			cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill(cr);
+	}
+	cairo_rectangle(cr, x, by, bar, h);
+	cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+	cairo_set_line_width(cr, 0.5 * u);
+	cairo_stroke(cr);
+	const double at[3] = {0, 0.5, 1};
+	for (int i = 0; i < 3; i++) {
+		double value = len * at[i] / (km ? 1000 : 1);
+		snprintf(num, sizeof num, "%g", value);
+		typeset_text(&j->ts, &typeset_body, num, x + bar * at[i], by + h + 1.5 * u, 0, 0,
+		             TYPESET_CENTRE);
+	}
+	/* The unit after the last number, apart from it so that the numbers
+	 * alone are centred on their ticks. */
+	double half = typeset_width(&j->ts, &typeset_body, num) / 2;
+	typeset_text(&j->ts, &typeset_body, printjob_text(j, km ? MSG_PAPER_KM : MSG_PAPER_M),
+	             x + bar + half + 2.5 * u, by + h + 1.5 * u, 0, 0, TYPESET_LEFT);
+	cairo_restore(cr);
+}
+
+/* A north arrow at the frame's top right, turned to true north. */
+void printframe_north_arrow(struct printjob *j, const struct printjob_page *p)
+{
+	cairo_t *cr = j->ts.cr;
+	double u = j->ts.unit, s = 11 * u;
+	double cx = p->fx + p->fw - 16 * u, cy = p->fy + 22 * u;
+	cairo_save(cr);
+	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+	cairo_arc(cr, cx, cy, s * 1.35, 0, 2 * PRINTJOB_PI);
+	cairo_fill(cr);
+	cairo_translate(cr, cx, cy);
+	/* Page y grows down; true north is convergence from grid north. */
+	cairo_rotate(cr, -p->convergence);
+	cairo_move_to(cr, 0, -s);
+	cairo_line_to(cr, s * 0.45, s * 0.75);
+	cairo_line_to(cr, 0, s * 0.4);
+	cairo_close_path(cr);
+	cairo_set_source_rgb(cr, 0.10, 0.12, 0.16);
+	cairo_fill(cr);
+	cairo_move_to(cr, 0, -s);
+	cairo_line_to(cr, -s * 0.45, s * 0.75);
+	cairo_line_to(cr, 0, s * 0.4);
+	cairo_close_path(cr);
+	cairo_set_line_width(cr, 0.6 * u);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+	double lh = typeset_line_height(&j->ts, &typeset_bold);
+	typeset_text(&j->ts, &typeset_bold, printjob_text(j, MSG_PAPER_NORTH), cx,
+	             cy - s * 1.35 - lh - 1 * u, 0, 0, TYPESET_CENTRE);
+}
+
+void printframe_footer(struct printjob *j, double x, double y, double w)
+{
+	char left[160], right[64];
+	snprintf(left, sizeof left, "posbon · %s (UTM %d%s)", utm_crs(j->u), utm_epsg(j->u) % 100,
+	         utm_epsg(j->u) / 100 == 326 ? "N" : "S");
+	snprintf(right, sizeof right, printjob_text(j, MSG_PAPER_PAGE), j->page_no, j->pages);
+	typeset_text(&j->ts, &typeset_small, left, x, y, w / 2, 1, TYPESET_LEFT);
+	typeset_text(&j->ts, &typeset_small, right, x + w, y, w / 2, 1, TYPESET_RIGHT);
+}
+
+static double table_page_top(struct printjob *j)
+{
+	double m = printjob_margin(j);
+	return m + typeset_line_height(&j->ts, &typeset_title) +
+	       2 * typeset_line_height(&j->ts, &typeset_sub) + 10 * j->ts.unit;
+}
+
+static double table_page_bottom(struct printjob *j)
+{
+	double m = printjob_margin(j);
+	return j->ph - m - typeset_line_height(&j->ts, &typeset_small) - 4 * j->ts.unit;
+}
+
+/* Rows of a table page: what is left under the heading and header row. */
+static size_t table_page_rows(struct printjob *j)
+{
+	double m = printjob_margin(j);
+	struct typeset_column c = {m, table_page_top(j), j->pw - 2 * m, table_page_bottom(j)};
+	c.y += typeset_line_height(&j->ts, &typeset_head) + 3 * j->ts.unit +
+	       typeset_row_height(&j->ts) + 2 * typeset_line_height(&j->ts, &typeset_small);
+	size_t n = typeset_rows_left(&j->ts, &c);
+	return n ? n : 1;
+}
+
+int printframe_table_pages(struct printjob *j, size_t rows)
+{
+	size_t per = table_page_rows(j);
+	return rows > per ? (int)((rows + per - 1) / per) : 1;
+}
+
+/* The title and subtitle lines of a table page or a coverage page. */
+double printframe_plan_header(struct printjob *j, const char *title, const char *area, double x,
+                              double y, double w)
+{
+	char line[256], shift[96], from[16], to[16], printed[16];
+	printjob_date(j, j->from, from, sizeof from);
+	printjob_date(j, j->to, to, sizeof to);
+	printjob_date(j, j->q->printed_at, printed, sizeof printed);
+	printjob_shift_text(j, j->shift.weekdays, j->shift.start, j->shift.end, shift,
+	                    sizeof shift);
+	double h = typeset_text(&j->ts, &typeset_title, title, x, y, w * 0.6, 1, TYPESET_LEFT);
+	snprintf(line, sizeof line, "%s · %s: %s · %s: %s", area, printjob_text(j, MSG_PAPER_SHIFT),
+	         shift, printjob_text(j, MSG_PAPER_DATE),
+	         j->q->date ? j->q->date : printjob_text(j, MSG_PAPER_ANY_DATE));
+	h += typeset_text(&j->ts, &typeset_sub, line, x, y + h, w * 0.6, 1, TYPESET_LEFT);
+	snprintf(line, sizeof line, "%s: %s – %s", printjob_text(j, MSG_PLAN_TRAINING), from, to);
+	double r = typeset_text(&j->ts, &typeset_sub, line, x + w, y + 2 * j->ts.unit, w * 0.38, 1,
+	                        TYPESET_RIGHT);
+	snprintf(line, sizeof line, "%s: %s", printjob_text(j, MSG_PAPER_PRINTED), printed);
+	r += typeset_text(&j->ts, &typeset_sub, line, x + w, y + 2 * j->ts.unit + r, w * 0.38, 1,
+	                  TYPESET_RIGHT);
+	return fmax(h, r);
+}
+
+int printframe_table_part(struct printjob *j, const struct printframe_table *tp)
+{
+	double m = printjob_margin(j), w = j->pw - 2 * m;
+	size_t per = table_page_rows(j), row = 0;
+	char(*cells)[320] = calloc(TYPESET_MAX_CELLS, sizeof *cells);
+	const char *ptrs[TYPESET_MAX_CELLS];
+	if (!cells)
+		return err_set(ERR_NOMEM, "print: out of memory");
+	do {
+		cairo_set_source_rgb(j->ts.cr, 1, 1, 1);
+		cairo_paint(j->ts.cr);
+		printframe_plan_header(j, tp->title, printjob_area_name(j, tp->area), m, m, w);
+		printframe_footer(j, m, j->ph - m - typeset_line_height(&j->ts, &typeset_small), w);
+		struct typeset_column c = {m, table_page_top(j), w, table_page_bottom(j)};
+		typeset_heading(&j->ts, &c, tp->title);
+		typeset_row(&j->ts, &c, tp->t, tp->head, &typeset_column);
+		typeset_rule(&j->ts, &c);
+		for (size_t k = 0; k < per && row < tp->rows; k++, row++) {
+			for (int i = 0; i < TYPESET_MAX_CELLS; i++) {
+				cells[i][0] = 0;
+				ptrs[i] = cells[i];
+			}
+			tp->cells(j, row, cells);
+			typeset_row(&j->ts, &c, tp->t, ptrs, &typeset_body);
+		}
+		if (row == tp->rows && tp->note)
+			typeset_text(&j->ts, &typeset_small, tp->note, c.x, c.y + 2 * j->ts.unit,
+			             c.w, 2, TYPESET_LEFT);
+		cairo_show_page(j->ts.cr);
+		j->page_no++;
+	} while (row < tp->rows);
+	free(cells);
+	return cairo_status(j->ts.cr) == CAIRO_STATUS_SUCCESS
+	           ? 0
+	           : err_set(ERR_NOMEM, "print: %s",
+	                     cairo_status_to_string(cairo_status(j->ts.cr)));
+}

@@ -1,0 +1,343 @@
+/*
+ * msg: one row per text: the key, then Uzbek, Russian, English. The rows
+ * are read by tests/web/test_msg.mjs as well: keep each row one
+ * designated initializer of string literals.
+ */
+#include "msg.h"
+
+#include <string.h>
+#include <strings.h>
+
+struct row {
+	const char *key;
+	const char *text[MSG_LANGS];
+};
+
+static const struct row rows[MSG_COUNT] = {
+    [MSG_PERIOD] = {"period", {"Davr", "Период", "Period"}},
+    [MSG_LEGEND] = {"legend", {"Shartli belgilar", "Условные обозначения", "Legend"}},
+    [MSG_CARD_INSPECTOR] = {"card.inspector",
+                            {"Profilaktika inspektori", "Инспектор профилактики",
+                             "Prevention inspector"}},
+    [MSG_LAYER_ZONES] = {"layer.zones", {"Patrul zonalari", "Зоны патрулирования", "Patrol zones"}},
+    [MSG_LAYER_TRACKS] = {"layer.tracks",
+                          {"Patrul GPS izlari", "GPS-треки патрулей", "Patrol GPS tracks"}},
+    [MSG_LAYER_HEATMAP] = {"layer.heatmap", {"Issiqlik xaritasi", "Тепловая карта", "Heatmap"}},
+    [MSG_LAYER_OFFENCES] = {"layer.offences", {"Huquqbuzarliklar", "Правонарушения", "Offences"}},
+    [MSG_LAYER_CHOROPLETH] = {"layer.choropleth",
+                              {"Mahalla koʻrsatkichlari", "Показатели махаллей",
+                               "Mahalla figures"}},
+    [MSG_LEGEND_BOUNDARY_DISTRICT] = {"legend.boundary.district",
+                                      {"Tuman chegarasi", "Граница района", "District boundary"}},
+    [MSG_LEGEND_BOUNDARY_MAHALLA] = {"legend.boundary.mahalla",
+                                     {"Mahalla chegarasi", "Граница махалли", "Mahalla boundary"}},
+    [MSG_LEGEND_TRENDS] = {"legend.trends",
+                           {"Paydo boʻlayotgan qaynoq va sovuq nuqtalar",
+                            "Возникающие горячие и холодные точки", "Emerging hot and cold spots"}},
+    [MSG_LEGEND_CHOROPLETH_COUNT] = {"legend.choropleth.count",
+                                     {"Huquqbuzarliklar soni", "Число правонарушений", "Offences"}},
+    [MSG_LEGEND_CHOROPLETH_RATE] = {"legend.choropleth.rate",
+                                    {"1000 aholiga huquqbuzarliklar",
+                                     "Правонарушений на 1000 жителей",
+                                     "Offences per 1,000 residents"}},
+    [MSG_GISTAR_LAYER] = {"gistar.layer",
+                          {"Gi* qaynoq va sovuq nuqtalar (statistik ahamiyatli)",
+                           "Горячие и холодные точки Gi* (статистически значимые)",
+                           "Gi* hot and cold spots (statistically significant)"}},
+    [MSG_TRENDS_HOT_NEW] = {"trends.hot.new",
+                            {"Yangi qaynoq nuqta", "Новая горячая точка", "New hot spot"}},
+    [MSG_TRENDS_HOT_CONSECUTIVE] = {"trends.hot.consecutive",
+                                    {"Ketma-ket qaynoq nuqta", "Последовательная горячая точка",
+                                     "Consecutive hot spot"}},
+    [MSG_TRENDS_HOT_INTENSIFYING] = {"trends.hot.intensifying",
+                                     {"Kuchayayotgan qaynoq nuqta", "Усиливающаяся горячая точка",
+                                      "Intensifying hot spot"}},
+    [MSG_TRENDS_HOT_PERSISTENT] = {"trends.hot.persistent",
+                                   {"Doimiy qaynoq nuqta", "Устойчивая горячая точка",
+                                    "Persistent hot spot"}},
+    [MSG_TRENDS_HOT_DIMINISHING] = {"trends.hot.diminishing",
+                                    {"Susayayotgan qaynoq nuqta", "Ослабевающая горячая точка",
+                                     "Diminishing hot spot"}},
+    [MSG_TRENDS_HOT_SPORADIC] = {"trends.hot.sporadic",
+                                 {"Vaqti-vaqti bilan qaynoq nuqta", "Спорадическая горячая точка",
+                                  "Sporadic hot spot"}},
+    [MSG_TRENDS_HOT_OSCILLATING] = {"trends.hot.oscillating",
+                                    {"Tebranuvchi qaynoq nuqta", "Колеблющаяся горячая точка",
+                                     "Oscillating hot spot"}},
+    [MSG_TRENDS_HOT_HISTORICAL] = {"trends.hot.historical",
+                                   {"Tarixiy qaynoq nuqta", "Историческая горячая точка",
+                                    "Historical hot spot"}},
+    [MSG_TRENDS_COLD_NEW] = {"trends.cold.new",
+                             {"Yangi sovuq nuqta", "Новая холодная точка", "New cold spot"}},
+    [MSG_TRENDS_COLD_CONSECUTIVE] = {"trends.cold.consecutive",
+                                     {"Ketma-ket sovuq nuqta", "Последовательная холодная точка",
+                                      "Consecutive cold spot"}},
+    [MSG_TRENDS_COLD_INTENSIFYING] = {"trends.cold.intensifying",
+                                      {"Kuchayayotgan sovuq nuqta", "Усиливающаяся холодная точка",
+                                       "Intensifying cold spot"}},
+    [MSG_TRENDS_COLD_PERSISTENT] = {"trends.cold.persistent",
+                                    {"Doimiy sovuq nuqta", "Устойчивая холодная точка",
+                                     "Persistent cold spot"}},
+    [MSG_TRENDS_COLD_DIMINISHING] = {"trends.cold.diminishing",
+                                     {"Susayayotgan sovuq nuqta", "Ослабевающая холодная точка",
+                                      "Diminishing cold spot"}},
+    [MSG_TRENDS_COLD_SPORADIC] = {"trends.cold.sporadic",
+                                  {"Vaqti-vaqti bilan sovuq nuqta", "Спорадическая холодная точка",
+                                   "Sporadic cold spot"}},
+    [MSG_TRENDS_COLD_OSCILLATING] = {"trends.cold.oscillating",
+                                     {"Tebranuvchi sovuq nuqta", "Колеблющаяся холодная точка",
+                                      "Oscillating cold spot"}},
+    [MSG_TRENDS_COLD_HISTORICAL] = {"trends.cold.historical",
+                                    {"Tarixiy sovuq nuqta", "Историческая холодная точка",
+                                     "Historical cold spot"}},
+    [MSG_DOSAGE_VIEW] = {"dosage.view",
+                         {"Patrul dozasi (GPS izlari boʻyicha)",
+                          "Дозировка патрулирования (по GPS-трекам)",
+                          "Patrol dosage (from GPS tracks)"}},
+    [MSG_DOSAGE_TARGET] = {"dosage.target", {"Maqsad, daqiqa", "Цель, мин", "Target, minutes"}},
+    [MSG_DOSAGE_STATUS_UNVISITED] = {"dosage.status.unvisited",
+                                     {"borilmagan", "не посещён", "unvisited"}},
+    [MSG_DOSAGE_STATUS_SHORT] = {"dosage.status.short", {"yetarli emas", "недостаточно", "short"}},
+    [MSG_DOSAGE_STATUS_MET] = {"dosage.status.met", {"bajarilgan", "выполнено", "met"}},
+    [MSG_COVERAGE_STATUS_GAP] = {"coverage.status.gap", {"boʻshliq", "без охвата", "gap"}},
+    [MSG_COVERAGE_STATUS_COVERED] = {"coverage.status.covered",
+                                     {"qamrab olingan", "охвачен", "covered"}},
+    [MSG_COVERAGE_STATUS_JOINT] = {"coverage.status.joint",
+                                   {"birgalikdagi patrul", "совместный патруль", "joint patrol"}},
+    [MSG_COVERAGE_STATUS_OVERLAP] = {"coverage.status.overlap",
+                                     {"ustma-ust", "перекрытие", "overlap"}},
+    [MSG_COVERAGE_STATUS] = {"coverage.status", {"Holat", "Статус", "Status"}},
+    [MSG_COVERAGE_MAHALLA] = {"coverage.mahalla", {"Mahalla", "Махалля", "Mahalla"}},
+    [MSG_COVERAGE_MAHALLAS] = {"coverage.mahallas",
+                               {"Mahallalar boʻyicha masʼuliyat", "Ответственность по махаллям",
+                                "Responsibility per mahalla"}},
+    [MSG_SERVICES] = {"services", {"Xizmatlar", "Службы", "Services"}},
+    [MSG_ZONE_TITLE] = {"zone.title", {"Zona", "Зона", "Zone"}},
+    [MSG_ZONE_SERVICE] = {"zone.service", {"Xizmat", "Служба", "Service"}},
+    [MSG_ZONE_UNIT] = {"zone.unit", {"Boʻlinma", "Подразделение", "Unit"}},
+    [MSG_PLAN_TRAINING] = {"plan.training", {"Tahlil davri", "Период анализа", "Analysis period"}},
+    [MSG_BACKTEST_METHOD] = {"backtest.method", {"Usul", "Метод", "Method"}},
+    [MSG_BACKTEST_METHOD_KDE] = {"backtest.method.kde",
+                                 {"KDE qaynoq nuqtalari", "Очаги KDE", "KDE hotspots"}},
+    [MSG_BACKTEST_METHOD_GISTAR] = {"backtest.method.gistar",
+                                    {"Gi* qaynoq kataklari (95%)", "Горячие ячейки Gi* (95%)",
+                                     "Gi* hot cells (95%)"}},
+    [MSG_BACKTEST_METHOD_COUNTS] = {"backtest.method.counts",
+                                    {"Oldingi davr soni", "Счёт прошлого периода",
+                                     "Previous-period counts"}},
+    [MSG_BACKTEST_METHOD_ZONES] = {"backtest.method.zones",
+                                   {"Joriy patrul zonalari", "Текущие зоны патрулирования",
+                                    "Current patrol zones"}},
+    [MSG_BACKTEST_FOLDS_SCORED] = {"backtest.folds_scored", {"Bosqich", "Шагов", "Folds"}},
+
+    [MSG_PAPER_DISTRICT] = {"paper.district", {"Tuman", "Район", "District"}},
+    [MSG_PAPER_PRINTED] = {"paper.printed", {"Chop etilgan", "Напечатано", "Printed"}},
+    [MSG_PAPER_SCALE] = {"paper.scale", {"Masshtab", "Масштаб", "Scale"}},
+    [MSG_PAPER_NORTH] = {"paper.north", {"N", "С", "N"}},
+    [MSG_PAPER_DENSITY] = {"paper.density",
+                           {"Huquqbuzarliklar zichligi, davr uchun 1 km² ga",
+                            "Плотность правонарушений на 1 км² за период",
+                            "Offence density per km² over the period"}},
+    [MSG_PAPER_CHANGE_DENSITY] = {"paper.change_density",
+                                  {"Zichlik oʻzgarishi, davr uchun 1 km² ga, oldingi davrga "
+                                   "nisbatan",
+                                   "Изменение плотности на 1 км² за период к предыдущему "
+                                   "периоду",
+                                   "Change in density per km² over the period, against the "
+                                   "previous period"}},
+    [MSG_PAPER_CHANGE_MAP] = {"paper.change_map",
+                              {"Zichlik oʻzgarishi", "Изменение плотности", "Density change"}},
+    [MSG_PAPER_JOINT] = {"paper.joint",
+                         {"Birgalikdagi patrul yoki ustma-ust", "Совместный патруль или перекрытие",
+                          "Joint patrol or overlap"}},
+    [MSG_PAPER_HOTSPOT] = {"paper.hotspot",
+                           {"Qaynoq nuqta (jadvalda)", "Очаг (см. таблицу)",
+                            "Hotspot (see table)"}},
+    [MSG_PAPER_BY_CATEGORY] = {"paper.by_category",
+                               {"Huquqbuzarliklar turlari boʻyicha", "Правонарушения по видам",
+                                "Offences by category"}},
+    [MSG_PAPER_CATEGORY] = {"paper.category", {"Turi", "Вид", "Category"}},
+    [MSG_PAPER_THIS] = {"paper.this", {"Davrda", "За период", "Period"}},
+    [MSG_PAPER_PREVIOUS] = {"paper.previous", {"Oldingi", "Предыдущий", "Previous"}},
+    [MSG_PAPER_CHANGE] = {"paper.change", {"Oʻzgarish", "Изменение", "Change"}},
+    [MSG_PAPER_TOTAL] = {"paper.total", {"Jami", "Всего", "Total"}},
+    [MSG_PAPER_OTHER] = {"paper.other",
+                         {"Boshqa turlar (%zu)", "Прочие виды (%zu)", "Other categories (%zu)"}},
+    [MSG_PAPER_HOTSPOTS] = {"paper.hotspots",
+                            {"Eng qaynoq nuqtalar", "Очаги наибольшей плотности", "Top hotspots"}},
+    [MSG_PAPER_PLACE] = {"paper.place", {"Mahalla, koʻcha", "Махалля, улица", "Mahalla, street"}},
+    [MSG_PAPER_OFFENCES] = {"paper.offences", {"Huq.", "Прав.", "Offences"}},
+    [MSG_PAPER_PEAK] = {"paper.peak", {"1 km² ga", "На 1 км²", "Per km²"}},
+    [MSG_PAPER_WITHIN] = {"paper.within",
+                          {"Huquqbuzarliklar: choʻqqidan %.0f m radiusda",
+                           "Правонарушения: в радиусе %.0f м от пика",
+                           "Offences: within %.0f m of the peak"}},
+    [MSG_PAPER_OVERVIEW] = {"paper.overview", {"Umumiy xarita", "Обзорная карта", "Overview map"}},
+    [MSG_PAPER_PAGE] = {"paper.page", {"Sahifa %d / %d", "Стр. %d из %d", "Page %d of %d"}},
+    [MSG_PAPER_NO_OFFENCES] = {"paper.no_offences",
+                               {"Davrda huquqbuzarliklar yoʻq", "Правонарушений за период нет",
+                                "No offences in the period"}},
+    [MSG_PAPER_NO_HOTSPOTS] = {"paper.no_hotspots",
+                               {"Qaynoq nuqtalar yoʻq", "Очагов нет", "No hotspots"}},
+    [MSG_PAPER_GISTAR_HOT] = {"paper.gistar.hot",
+                              {"Qaynoq nuqta, ishonchlilik %d%%",
+                               "Горячая точка, достоверность %d%%", "Hot spot, %d%% confidence"}},
+    [MSG_PAPER_GISTAR_COLD] = {"paper.gistar.cold",
+                               {"Sovuq nuqta, ishonchlilik %d%%",
+                                "Холодная точка, достоверность %d%%",
+                                "Cold spot, %d%% confidence"}},
+    [MSG_PAPER_SHIFT_HOTSPOT] = {"paper.shift_hotspot",
+                                 {"Smena qaynoq nuqtasi", "Очаг смены", "Hotspot of the shift"}},
+    [MSG_PAPER_NO_CATEGORY] = {"paper.no_category",
+                               {"Turi koʻrsatilmagan", "Вид не указан", "No category"}},
+    [MSG_PAPER_KM] = {"paper.km", {"km", "км", "km"}},
+    [MSG_PAPER_M] = {"paper.m", {"m", "м", "m"}},
+    [MSG_PAPER_CHANGE_METRIC] = {"paper.change_metric",
+                                 {"Oʻzgarish, %", "Изменение, %", "Change, %"}},
+    [MSG_PAPER_MORE] = {"paper.more", {"yana %zu ta", "ещё %zu", "%zu more"}},
+    [MSG_PAPER_COVERAGE] = {"paper.coverage",
+                            {"Qaynoq nuqtalarning qamrovi", "Охват очагов",
+                             "Coverage of hotspots"}},
+    [MSG_PAPER_ROSTER] = {"paper.roster",
+                          {"Patrul navbatchiligi roʻyxati", "Расстановка нарядов",
+                           "Patrol roster"}},
+    [MSG_PAPER_SHIFT] = {"paper.shift", {"Smena", "Смена", "Shift"}},
+    [MSG_PAPER_DATE] = {"paper.date", {"Reja sanasi", "Дата плана", "Plan date"}},
+    [MSG_PAPER_SHARE_OFFENCES] = {"paper.share_offences", {"Huq., %", "Прав., %", "Offences, %"}},
+    [MSG_PAPER_SHARE_HOTSPOTS] = {"paper.share_hotspots",
+                                  {"Qaynoq nuqtada, %", "В очагах, %", "In hotspots, %"}},
+    [MSG_PAPER_AREA] = {"paper.area", {"km²", "км²", "km²"}},
+    [MSG_PAPER_BY_UNIT] = {"paper.by_unit",
+                           {"Boʻlinmalar boʻyicha", "По подразделениям", "By unit"}},
+    [MSG_PAPER_NOBODY] = {"paper.nobody", {"hech kim", "никто", "nobody"}},
+    [MSG_PAPER_HOURS] = {"paper.hours", {"Vaqt", "Время", "Hours"}},
+    [MSG_PAPER_HOTSPOT_LIST] = {"paper.hotspot_list", {"Qaynoq nuqtalar", "Очаги", "Hotspots"}},
+    [MSG_PAPER_VISITS] = {"paper.visits",
+                          {"Har bir qaynoq nuqtaga smenada %d marta %.0f daqiqadan",
+                           "В каждый очаг %d раз за смену по %.0f мин",
+                           "Each hotspot: %d visits of %.0f min a shift"}},
+    [MSG_PAPER_SHIFT_HOTSPOTS] = {"paper.shift_hotspots",
+                                  {"Smena qaynoq nuqtalari", "Очаги смены",
+                                   "Hotspots of the shift"}},
+    [MSG_PAPER_ANY_DATE] = {"paper.any_date", {"har qanday", "любая", "any"}},
+    [MSG_PAPER_METHODS] = {"paper.methods",
+                           {"Qaynoq nuqtalarni tanlash usullari", "Методы выбора очагов",
+                            "Hotspot methods"}},
+
+    [MSG_CHART_TITLE] = {"chart.title",
+                         {"Tushish egri chizigʻi (oxirgi sinov davri)",
+                          "Кривая попаданий (последний период проверки)",
+                          "Hit-rate curve (latest test period)"}},
+    [MSG_CHART_X] = {"chart.x",
+                     {"Tuman maydonining ulushi", "Доля площади района",
+                      "Share of the district's area"}},
+    [MSG_CHART_Y] = {"chart.y",
+                     {"Huquqbuzarliklar ulushi", "Доля правонарушений", "Share of offences"}},
+    [MSG_CHART_RANDOM] = {"chart.random", {"Tasodifiy", "Случайный выбор", "Random"}},
+
+    [MSG_BTPAGE_FOLDS] = {"btpage.folds",
+                          {"%zu ta bosqich; haftalar: oʻrganish %d, sinov %d, qadam %d · %g m "
+                           "li kataklar, tumanda %s ta · amaldagi patrul zonalari: %zu",
+                           "Шагов: %zu; недель: обучение %d, проверка %d, сдвиг %d · ячейки %g "
+                           "м, в районе %s · действующих зон патрулирования: %zu",
+                           "Folds: %zu; weeks: training %d, test %d, step %d · cells of %g m, "
+                           "%s in the district · patrol zones in play: %zu"}},
+    [MSG_BTPAGE_TABLE] = {"btpage.table",
+                          {"Bosqichlar boʻyicha oʻrtacha ± tarqoqlik (standart ogʻish)",
+                           "Среднее ± разброс (стандартное отклонение) по шагам",
+                           "Mean ± spread (standard deviation) over the folds"}},
+    [MSG_BTPAGE_AREA] = {"btpage.area", {"Maydon, %", "Площадь, %", "Area, %"}},
+    [MSG_BTPAGE_HIT] = {"btpage.hit", {"Tushish, %", "Попадания, %", "Hit rate, %"}},
+    [MSG_BTPAGE_MEANING] =
+        {"btpage.meaning",
+         {"Tushish: belgilangan kataklardagi sinov huquqbuzarliklari ulushi. PAI: "
+          "huquqbuzarliklar ulushi ÷ maydon ulushi. RRI: sinovdagi PAI ÷ oʻrganish "
+          "davridagi PAI. PEI: tutilgan huquqbuzarliklar ÷ shu maydon tuta oladigan "
+          "eng koʻpi. Bosqich: usul katak belgilagan bosqichlar.",
+          "Попадания: доля правонарушений периода проверки в отмеченных ячейках. "
+          "PAI: доля правонарушений ÷ доля площади. RRI: PAI на проверке ÷ PAI на "
+          "обучении. PEI: охваченные правонарушения ÷ наибольшее число, которое "
+          "могла охватить та же площадь. Шагов: где метод отметил ячейки.",
+          "Hit rate: share of the test period's offences in the marked cells. PAI: "
+          "share of offences ÷ share of area. RRI: PAI of the test ÷ PAI of the "
+          "training period. PEI: offences caught ÷ the most the same area could catch. "
+          "Folds: those in which the method marked cells."}},
+    [MSG_BTPAGE_BEST] = {"btpage.best",
+                         {"Maydon birligiga eng koʻp huquqbuzarlikni «%s» qamradi: PAI %.1f, "
+                          "sinov huquqbuzarliklarining %.0f%% i maydonning %.1f%% ida.",
+                          "Больше всего правонарушений на единицу площади охватил метод «%s»: "
+                          "PAI %.1f, %.0f%% правонарушений периода проверки на %.1f%% площади.",
+                          "%s captured the most offences per area: PAI %.1f, %.0f%% of the "
+                          "test offences on %.1f%% of the area."}},
+    [MSG_BTPAGE_NONE] = {"btpage.none",
+                         {"Hech bir usul katak belgilamadi.", "Ни один метод не отметил ячеек.",
+                          "No method marked any cell."}},
+};
+
+/* As the viewer's "weekdays.short". */
+static const char *const weekdays[MSG_LANGS][7] = {
+    {"Du", "Se", "Ch", "Pa", "Ju", "Sh", "Ya"},
+    {"Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"},
+    {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"},
+};
+
+static const char *const codes[MSG_LANGS] = {"uz", "ru", "en"};
+
+enum msg_lang msg_lang_of(const char *code)
+{
+	for (int i = 0; code && i < MSG_LANGS; i++)
+		if (strcasecmp(code, codes[i]) == 0)
+			return (enum msg_lang)i;
+	return MSG_EN;
+}
+
+int msg_lang_known(const char *code)
+{
+	return code && (msg_lang_of(code) != MSG_EN || strcasecmp(code, "en") == 0);
+}
+
+const char *msg_lang_code(enum msg_lang lang)
+{
+	return codes[lang];
+}
+
+const char *msg_text(enum msg m, enum msg_lang lang)
+{
+	return rows[m].text[lang];
+}
+
+const char *msg_key(enum msg m)
+{
+	return rows[m].key;
+}
+
+const char *msg_capital(enum msg m, enum msg_lang lang, char *out, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)msg_text(m, lang);
+	size_t len = strlen((const char *)s);
+	if (n == 0)
+		return out;
+	/* Cut at a character: never before a continuation byte. */
+	if (len >= n) {
+		len = n - 1;
+		while (len > 0 && (s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(out, s, len);
+	out[len] = 0;
+	unsigned char *o = (unsigned char *)out;
+	if (len >= 1 && o[0] >= 'a' && o[0] <= 'z')
+		o[0] -= 'a' - 'A';
+	else if (len >= 2 && o[0] == 0xD0 && o[1] >= 0xB0 && o[1] <= 0xBF)
+		o[1] -= 0x20; /* а..п */
+	else if (len >= 2 && o[0] == 0xD1 && o[1] >= 0x80 && o[1] <= 0x8F)
+		o[0] = 0xD0, o[1] += 0x20; /* р..я */
+	else if (len >= 2 && o[0] == 0xD1 && o[1] == 0x91)
+		o[0] = 0xD0, o[1] = 0x81; /* ё */
+	return out;
+}
+
+const char *msg_weekday(int d, enum msg_lang lang)
+{
+	return weekdays[lang][d];
+}
