@@ -129,31 +129,28 @@ static json_t *ramp_legend(renderer *r, const char *layer, const struct dataset_
 		err_set_field(err_last(), "layer", "%s", err_msg());
 		return NULL;
 	}
-	{
-		json_t *stops = json_array();
-		for (size_t i = 0; i < style_ramp_size(ramp); i++) {
-			double v;
-			struct style_colour c;
-			char hex[10];
-			style_ramp_stop(ramp, i, &v, &c);
-			legendjson_colour(&c, hex);
-			json_array_append_new(stops,
-			                      json_pack("{s:f, s:s}", "value", v, "colour", hex));
-		}
-		style_ramp_free(ramp);
-		json_t *o = json_pack("{s:s, s:s, s:f, s:o}", "layer", layer, "units",
-		                      change ? "change in offences per km² over the period, "
-		                               "against the previous period of equal length"
-		                             : "offences per km² over the period",
-		                      "period_days", heatmap_period_days(ds, &now), "stops", stops);
-		if (change) {
-			json_object_set_new(o, "from", geojson_time(now.from));
-			json_object_set_new(o, "to", geojson_time(now.to));
-			json_object_set_new(o, "previous_from", geojson_time(before.from));
-			json_object_set_new(o, "previous_to", geojson_time(before.to));
-		}
-		return o;
+	json_t *stops = json_array();
+	for (size_t i = 0; i < style_ramp_size(ramp); i++) {
+		double v;
+		struct style_colour c;
+		char hex[10];
+		style_ramp_stop(ramp, i, &v, &c);
+		legendjson_colour(&c, hex);
+		json_array_append_new(stops, json_pack("{s:f, s:s}", "value", v, "colour", hex));
 	}
+	style_ramp_free(ramp);
+	json_t *o = json_pack("{s:s, s:s, s:f, s:o}", "layer", layer, "units",
+	                      change ? "change in offences per km² over the period, "
+	                               "against the previous period of equal length"
+	                             : "offences per km² over the period",
+	                      "period_days", heatmap_period_days(ds, &now), "stops", stops);
+	if (change) {
+		json_object_set_new(o, "from", geojson_time(now.from));
+		json_object_set_new(o, "to", geojson_time(now.to));
+		json_object_set_new(o, "previous_from", geojson_time(before.from));
+		json_object_set_new(o, "previous_to", geojson_time(before.to));
+	}
+	return o;
 }
 
 /* The choropleth's classes of metric under filter f. */
@@ -164,20 +161,18 @@ static json_t *choropleth_legend(renderer *r, const struct dataset_filter *f, in
 		err_set_field(err_last(), "layer", "%s", err_msg());
 		return NULL;
 	}
-	{
-		static const char *const names[] = {"count", "rate", "change"};
-		json_t *classes = json_array();
-		for (size_t i = 0; i < c.n_classes; i++) {
-			char hex[10];
-			legendjson_colour(&c.colours[i], hex);
-			json_array_append_new(classes, json_pack("{s:f, s:f, s:s}", "from",
-			                                         i ? c.breaks[i - 1] : c.min, "to",
-			                                         c.breaks[i], "colour", hex));
-		}
-		choropleth_classes_free(&c);
-		return json_pack("{s:s, s:s, s:o}", "layer", "choropleth", "metric",
-		                 names[c.metric], "classes", classes);
+	static const char *const names[] = {"count", "rate", "change"};
+	json_t *classes = json_array();
+	for (size_t i = 0; i < c.n_classes; i++) {
+		char hex[10];
+		legendjson_colour(&c.colours[i], hex);
+		json_array_append_new(classes, json_pack("{s:f, s:f, s:s}", "from",
+		                                         i ? c.breaks[i - 1] : c.min, "to",
+		                                         c.breaks[i], "colour", hex));
 	}
+	choropleth_classes_free(&c);
+	return json_pack("{s:s, s:s, s:o}", "layer", "choropleth", "metric", names[c.metric],
+	                 "classes", classes);
 }
 
 json_t *legendjson_build(renderer *r, const char *layer, const struct dataset_filter *f, int metric)
