@@ -64,7 +64,8 @@ int dosage_day(const tz *zone, const char *field, const char *text, long *day)
 	}
 	struct shapes_shift s;
 	if (shapes_shift_on(text, 0, 1440, &s) < 0)
-		return err_set(ERR_INVALID, "%s: '%s' is not a date YYYY-MM-DD", field, text);
+		return err_set_field(ERR_INVALID, field, "%s: '%s' is not a date YYYY-MM-DD", field,
+		                     text);
 	*day = s.day;
 	return 0;
 }

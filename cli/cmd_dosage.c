@@ -7,6 +7,7 @@
 #include "err.h"
 #include "hotspot.h"
 #include "opts.h"
+#include "params.h"
 #include "render.h"
 #include "store.h"
 
@@ -58,13 +59,13 @@ int cmd_dosage(int argc, char **argv)
 	    {"from", OPT_STRING, &from, "YYYY-MM-DD", "first day (default: 6 days before --to)", 0,
 	     0, 0},
 	    {"to", OPT_STRING, &to, "YYYY-MM-DD", "last day (default: today)", 0, 0, 0},
-	    {"target", OPT_DOUBLE, &target, "MINUTES", "length of a full visit (15)", 0.1, 600, 0},
-	    {"visits", OPT_LONG, &visits, "N", "full visits per hotspot and shift (1)", 1, 100, 0},
+	    OPT_PARAM(param_dosage_target, &target),
+	    OPT_PARAM(param_dosage_visits, &visits),
 	    {"interpolate", OPT_LONG, &interp, "SECONDS",
 	     "longest silence between fixes still joined (60)", 1, 600, 0},
-	    {"share", OPT_DOUBLE, &share, "S", "hotspots: share of the district's area (0.03)",
-	     0.0001, 1, 0},
-	    {"cell", OPT_DOUBLE, &cell, "METRES", "hotspots: grid cell size (25)", 1, 1000, 0},
+	    OPT_PARAM_HELP(param_hotspot_share, &share,
+	                   "hotspots: share of the district's area (0.03)"),
+	    OPT_PARAM_HELP(param_hotspot_cell, &cell, "hotspots: grid cell size (25)"),
 	    {"output", OPT_STRING, &out, "FILE", "write GeoJSON instead of the table", 0, 0, 'o'},
 	    {"style", OPT_STRING, &style_path, "FILE", "style for the kernel and bandwidth", 0, 0,
 	     0},

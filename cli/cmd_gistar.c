@@ -8,6 +8,7 @@
 #include "filteropts.h"
 #include "gistar.h"
 #include "opts.h"
+#include "params.h"
 #include "render.h"
 #include "store.h"
 
@@ -117,11 +118,8 @@ int cmd_gistar(int argc, char **argv)
 	struct gistar_params p = {0};
 	double max_cells = (double)GISTAR_MAX_CELLS;
 	const struct opt table[] = {
-	    {"cell", OPT_DOUBLE, &p.cell, "METRES",
-	     "cell size (1/50 of the district's shorter side, in whole 100 m)", 1, 100000, 0},
-	    {"band", OPT_DOUBLE, &p.band, "METRES",
-	     "distance band (the first peak of Moran's I over 1..10 cells, else cell x 1.414)", 1,
-	     1e7, 0},
+	    OPT_PARAM(param_grid_cell, &p.cell),
+	    OPT_PARAM(param_grid_band, &p.band),
 	    {"fdr", OPT_FLAG, &p.fdr, NULL, "bins by the False Discovery Rate (Benjamini-Hochberg)",
 	     0, 0, 0},
 	    {"whole-grid", OPT_FLAG, &p.whole_grid, NULL,

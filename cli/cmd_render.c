@@ -12,6 +12,7 @@
 #include "mbtiles.h"
 #include "numtext.h"
 #include "opts.h"
+#include "params.h"
 #include "print.h"
 #include "render.h"
 #include "store.h"
@@ -36,20 +37,17 @@
 /* clang-format off */
 #define PICTURE_OPTIONS(fo, bandwidth, style_path)                                           \
 	FILTER_OPTIONS(fo),                                                                   \
-	{"bandwidth", OPT_DOUBLE, &(bandwidth), "METRES", "heatmap bandwidth (style default)", \
-	 10, 20000, 0},                                                                       \
+	OPT_PARAM(param_bandwidth, &(bandwidth)),                                              \
 	{"style", OPT_STRING, &(style_path), "FILE", "style file (styles/default.json)",       \
 	 0, 0, 0}
 
 /* The trends layer's analysis, as GET /tiles/trends takes it (0: the
  * defaults of trends_run()). */
 #define TRENDS_OPTIONS(t)                                                                   \
-	{"weeks", OPT_LONG, &(t).weeks, "N",                                                  \
-	 "trends: weeks up to --to or the latest offence (12)", 4, 104, 0},                    \
-	{"cell", OPT_DOUBLE, &(t).cell, "METRES", "trends: cell size (as posbon trends)",     \
-	 1, 100000, 0},                                                                        \
-	{"band", OPT_DOUBLE, &(t).band, "METRES", "trends: distance band (as posbon trends)", \
-	 1, 1e7, 0}
+	OPT_PARAM_HELP(param_trends_weeks, &(t).weeks,                                      \
+	               "trends: weeks up to --to or the latest offence (12)"),               \
+	OPT_PARAM_HELP(param_grid_cell, &(t).cell, "trends: cell size (as posbon trends)"),  \
+	OPT_PARAM_HELP(param_grid_band, &(t).band, "trends: distance band (as posbon trends)")
 /* clang-format on */
 
 struct trends_opts {
@@ -273,8 +271,9 @@ int cmd_print(int argc, char **argv)
 	struct filter_opts fo = {0};
 	struct print_request q = {0};
 	const char *shift_hours = NULL, *date = NULL;
-	double scale = 0, dpi = 0, bandwidth = 0, visit = 15, every = 120;
-	long hotspots = 5;
+	double scale = 0, dpi = 0, bandwidth = 0, visit = param_print_visit.def,
+	       every = param_print_every.def;
+	long hotspots = (long)param_print_hotspots.def;
 	int atlas = 0, landscape = 0, coverage = 0, roster = 0, backtest = 0;
 	struct shift shift;
 	struct backtestopts bo;
@@ -294,18 +293,15 @@ int cmd_print(int argc, char **argv)
 	    {"date", OPT_STRING, &date, "YYYY-MM-DD",
 	     "coverage, roster, backtest: the zones valid on this day", 0, 0, 0},
 	    BACKTESTOPTS_TABLE(&bo),
-	    {"visit", OPT_DOUBLE, &visit, "MINUTES", "roster: minutes of a visit (15)",
-	     PRINT_MIN_VISIT, PRINT_MAX_VISIT, 0},
-	    {"every", OPT_DOUBLE, &every, "MINUTES", "roster: minutes between visits (120)",
-	     PRINT_MIN_EVERY, PRINT_MAX_EVERY, 0},
+	    OPT_PARAM(param_print_visit, &visit),
+	    OPT_PARAM(param_print_every, &every),
 	    {"mahalla", OPT_STRING, &mahalla, "CODE", "print this mahalla", 0, 0, 0},
 	    {"atlas", OPT_FLAG, &atlas, NULL, "district overview and one page per mahalla", 0, 0,
 	     0},
 	    {"output", OPT_STRING, &out, "FILE", "the PDF or PNG to write (required)", 0, 0, 'o'},
 	    {"paper", OPT_STRING, &paper, "A4|A3", "paper size (A4)", 0, 0, 0},
 	    {"landscape", OPT_FLAG, &landscape, NULL, "landscape instead of portrait", 0, 0, 0},
-	    {"scale", OPT_DOUBLE, &scale, "N", "print at 1:N (default: the round scale that fits)",
-	     PRINT_MIN_SCALE, PRINT_MAX_SCALE, 0},
+	    OPT_PARAM(param_print_scale, &scale),
 	    {"lang", OPT_STRING, &lang, "uz|ru|en", "language of the page (uz)", 0, 0, 0},
 	    {"layers", OPT_STRING, &layers, "LAYERS",
 	     "layers joined by , or +: districts, mahallas, choropleth, heatmap, change, gistar, "
@@ -313,12 +309,9 @@ int cmd_print(int argc, char **argv)
 	     0, 0, 0},
 	    {"format", OPT_STRING, &format, "pdf|png",
 	     "output format (from the file name, else pdf)", 0, 0, 0},
-	    {"dpi", OPT_DOUBLE, &dpi, "N", "raster resolution (PDF heatmap 200, PNG 150)",
-	     PRINT_MIN_DPI, PRINT_MAX_DPI, 0},
-	    {"hotspots", OPT_LONG, &hotspots, "N", "hotspots numbered on the map (5; 0 for none)",
-	     0, 20, 0},
-	    {"bandwidth", OPT_DOUBLE, &bandwidth, "METRES", "heatmap bandwidth (style default)", 10,
-	     20000, 0},
+	    OPT_PARAM(param_print_dpi, &dpi),
+	    OPT_PARAM(param_print_hotspots, &hotspots),
+	    OPT_PARAM(param_bandwidth, &bandwidth),
 	    FILTER_OPTIONS(fo),
 	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
 	    {0},

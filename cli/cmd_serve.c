@@ -172,7 +172,7 @@ int cmd_serve(int argc, char **argv)
 	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
 	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||
 	    (rc = store_open(pos[0], 0, &st)) < 0 ||
-	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = routes_init(&app)) < 0)
+	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = app_init(&app)) < 0)
 		goto out;
 	struct http_options ho = {.host = host,
 	                          .port = port,
@@ -184,7 +184,7 @@ int cmd_serve(int argc, char **argv)
 	                          .tls_cert = cert_pem,
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,
-	                          .authorize = routes_authorize,
+	                          .authorize = app_authorize,
 	                          .app = &app};
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
@@ -220,7 +220,7 @@ out:
 	auth_unwatch();
 	tz_free(app.zone);
 	if (app.r)
-		routes_cleanup(&app);
+		app_cleanup(&app);
 	renderer_free(app.r);
 	cache_free(app.cache);
 	store_close(st);

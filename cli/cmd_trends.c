@@ -7,6 +7,7 @@
 #include "err.h"
 #include "filteropts.h"
 #include "opts.h"
+#include "params.h"
 #include "render.h"
 #include "store.h"
 #include "trends.h"
@@ -66,15 +67,11 @@ int cmd_trends(int argc, char **argv)
 	struct trends_params p = {0};
 	long weeks = 0;
 	const struct opt table[] = {
-	    {"weeks", OPT_LONG, &weeks, "N",
-	     "weeks ending at --to or the latest offence (12; or the whole weeks from --from)",
-	     TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS, 0},
-	    {"cell", OPT_DOUBLE, &p.cell, "METRES",
-	     "cell size (1/50 of the district's shorter side, in whole 100 m)", 1, 100000, 0},
-	    {"band", OPT_DOUBLE, &p.band, "METRES",
-	     "distance band (as posbon gistar chooses it over the whole period)", 1, 1e7, 0},
-	    {"alpha", OPT_DOUBLE, &p.alpha, "P",
-	     "significance of a hot or cold week and of a trend (0.01, as sfdep)", 1e-9, 0.5, 0},
+	    OPT_PARAM(param_trends_weeks, &weeks),
+	    OPT_PARAM(param_grid_cell, &p.cell),
+	    OPT_PARAM_HELP(param_grid_band, &p.band,
+	                   "distance band (as posbon gistar chooses it over the whole period)"),
+	    OPT_PARAM(param_trends_alpha, &p.alpha),
 	    FILTER_OPTIONS(fo),
 	    {"format", OPT_STRING, &format, "FMT", "table (the default) or json", 0, 0, 0},
 	    {"output", OPT_STRING, &out, "FILE", "write here (stdout without)", 0, 0, 'o'},

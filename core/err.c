@@ -10,6 +10,8 @@
 
 static _Thread_local char err_buf[1024];
 static _Thread_local int err_code_last;
+static _Thread_local char err_field_buf[128];
+static _Thread_local int err_field_given; /* by err_set_field(), else derived */
 
 const char *err_name(int code)
 {
@@ -39,18 +41,48 @@ const char *err_name(int code)
 	}
 }
 
-int err_set(int code, const char *fmt, ...)
+/* Formatted aside first: callers may pass err_msg() or err_field() as
+ * arguments, to wrap the previous message with more context. */
+static int record(int code, const char *field, const char *fmt, va_list ap)
 {
-	/* Formatted aside first: callers may pass err_msg() itself as an argument,
-	 * to wrap the previous message with more context. */
-	char buf[sizeof err_buf];
-	va_list ap;
-	va_start(ap, fmt);
+	char buf[sizeof err_buf], name[sizeof err_field_buf];
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
+	snprintf(name, sizeof name, "%s", field ? field : "");
 	memcpy(err_buf, buf, sizeof buf);
+	memcpy(err_field_buf, name, sizeof name);
+	err_field_given = field != NULL;
 	err_code_last = code;
 	return code;
+}
+
+int err_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(code, NULL, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int err_set_field(int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(code, field, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *err_field(void)
+{
+	if (err_field_given)
+		return err_field_buf[0] ? err_field_buf : NULL;
+	size_t n = strcspn(err_buf, ": ");
+	if (n == 0 || n >= sizeof err_field_buf || err_buf[n] != ':' || err_buf[n + 1] != ' ')
+		return NULL;
+	memcpy(err_field_buf, err_buf, n);
+	err_field_buf[n] = '\0';
+	return err_field_buf;
 }
 
 const char *err_msg(void)

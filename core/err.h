@@ -6,6 +6,9 @@
  * human-readable message with err_set(). The message is thread-local, so a
  * caller on the same thread reads it with err_msg() right after the failure;
  * it names the file, row, field or offset that was wrong wherever one exists.
+ * Where the failing code knows the field (a query argument, an option, a
+ * JSON path) it records it apart with err_set_field(), so that an answer
+ * can name it (the HTTP error's "field") without reading the message.
  */
 #ifndef POSBON_ERR_H
 #define POSBON_ERR_H
@@ -30,6 +33,18 @@ const char *err_name(int code);
  * failures read `return err_set(ERR_INVALID, "row %ld: ...", row);`. The
  * arguments may include err_msg() to add context to the previous message. */
 int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* As err_set(), naming the field that was wrong (NULL: none). The field
+ * may be err_field() itself. */
+int err_set_field(int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The field the calling thread's last error names: the one given to
+ * err_set_field(); after err_set(), the leading name of a message that
+ * follows the "name: what was wrong" convention (one word, no spaces, then
+ * ": "); else NULL. Borrowed, valid until the next err_set*() on this
+ * thread. */
+const char *err_field(void);
 
 /* The calling thread's last message; borrowed, valid until the next err_set()
  * on this thread. Empty string when nothing failed yet. */

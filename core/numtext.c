@@ -50,8 +50,8 @@ int numtext_parse(const char *name, const char *text, double min, double max, co
                   double *out)
 {
 	if (whole_text(text, min, max, out) < 0)
-		return err_set(ERR_INVALID, "%s: '%s' is not %s from %g to %g", name,
-		               text ? text : "", what, min, max);
+		return err_set_field(ERR_INVALID, name, "%s: '%s' is not %s from %g to %g", name,
+		                     text ? text : "", what, min, max);
 	return 0;
 }
 
@@ -63,8 +63,8 @@ int numtext_whole(const char *name, const char *text, long min, long max, const 
 	 * whole number up to 2^53. */
 	if (whole_text(text, fmax((double)min, -WHOLE_MAX), fmin((double)max, WHOLE_MAX), &v) < 0 ||
 	    v != floor(v))
-		return err_set(ERR_INVALID, "%s: '%s' is not %s from %ld to %ld", name,
-		               text ? text : "", what, min, max);
+		return err_set_field(ERR_INVALID, name, "%s: '%s' is not %s from %ld to %ld", name,
+		                     text ? text : "", what, min, max);
 	*out = (long)v;
 	return 0;
 }

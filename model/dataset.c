@@ -624,7 +624,8 @@ static int parse_codes(const struct dict *d, const char *field, const char *text
 		while (len && p[len - 1] == ' ')
 			len--;
 		if (len == 0 || len >= sizeof code)
-			return err_set(ERR_INVALID, "%s: '%s' is not a list of codes", field, text);
+			return err_set_field(ERR_INVALID, field, "%s: '%s' is not a list of codes",
+			                     field, text);
 		memcpy(code, p, len);
 		code[len] = '\0';
 		int64_t i;
@@ -633,7 +634,8 @@ static int parse_codes(const struct dict *d, const char *field, const char *text
 		else if (strmap_get(d->index, code, &i))
 			bits[i / 64] |= 1ull << (i % 64);
 		else
-			return err_set(ERR_INVALID, "%s: unknown code '%s'", field, code);
+			return err_set_field(ERR_INVALID, field, "%s: unknown code '%s'", field,
+			                     code);
 		p += n;
 		if (*p == ',')
 			p++;
@@ -647,7 +649,7 @@ static int parse_bound(const dataset *ds, const char *field, const char *text, i
 {
 	struct time_span span;
 	if (timeparse_parse(ds->zone, text, NULL, DATE_ORDER_AUTO, &span) < 0)
-		return err_set(ERR_INVALID, "%s: %s", field, err_msg());
+		return err_set_field(ERR_INVALID, field, "%s: %s", field, err_msg());
 	*out = end ? span.to : span.from;
 	return 0;
 }
@@ -663,12 +665,13 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 	if (t->to && *t->to && (rc = parse_bound(ds, "to", t->to, 1, &f->to)) < 0)
 		return rc;
 	if (f->from != STORE_NO_TIME && f->to != STORE_NO_TIME && f->to < f->from)
-		return err_set(ERR_INVALID, "to: '%s' is before from '%s'", t->to, t->from);
+		return err_set_field(ERR_INVALID, "to", "to: '%s' is before from '%s'", t->to,
+		                     t->from);
 	if (t->hours && *t->hours && timeparse_hours(t->hours, &f->hours) < 0)
-		return err_set(ERR_INVALID, "hours: %s", err_msg());
+		return err_set_field(ERR_INVALID, "hours", "hours: %s", err_msg());
 	if (t->weekdays && *t->weekdays) {
 		if (timeparse_weekdays(t->weekdays, &days) < 0)
-			return err_set(ERR_INVALID, "weekdays: %s", err_msg());
+			return err_set_field(ERR_INVALID, "weekdays", "weekdays: %s", err_msg());
 		f->weekdays = (uint8_t)days;
 	}
 	if (t->span_limit && *t->span_limit) {

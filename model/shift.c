@@ -37,13 +37,13 @@ int shift_parse(const char *hours, const char *weekdays, struct shift *out)
 		const char *p = hours;
 		if (read_clock(&p, 1439, &s.start) < 0 || *p++ != '-' ||
 		    read_clock(&p, 1440, &s.end) < 0 || *p)
-			return err_set(ERR_INVALID,
-			               "shift: '%s' is not START-END in hours of the day, "
-			               "e.g. 18:00-02:00 or 18-02 (00:00 to 24:00)",
-			               hours);
+			return err_set_field(ERR_INVALID, "shift",
+			                     "shift: '%s' is not START-END in hours of the day, "
+			                     "e.g. 18:00-02:00 or 18-02 (00:00 to 24:00)",
+			                     hours);
 	}
 	if (timeparse_weekdays(weekdays, &s.weekdays) < 0)
-		return err_set(ERR_INVALID, "weekdays: %s", err_msg());
+		return err_set_field(ERR_INVALID, "weekdays", "weekdays: %s", err_msg());
 	*out = s;
 	return 0;
 }

@@ -6,10 +6,11 @@
  */
 #include "api_zones.h"
 
+#include "app.h"
 #include "err.h"
+#include "geojson.h"
 #include "log.h"
 #include "numtext.h"
-#include "routes.h"
 #include "timeparse.h"
 #include "zonecheck.h"
 
@@ -37,103 +38,6 @@ static int reply_zone_json(struct http_request *rq, unsigned status, json_t *v, 
 	                  location, NULL);
 }
 
-/* Minutes 0..1440 as "HH:MM". */
-static void clock_text(int minutes, char out[8])
-{
-	unsigned m = (unsigned)minutes % 1441;
-	snprintf(out, 8, "%02u:%02u", m / 60, m % 60);
-}
-
-/* A weekday mask as timeparse_weekdays() reads it back: "mon-fri",
- * "fri-sun", "mon,wed,fri"; runs may wrap past Sunday. */
-static void weekdays_text(unsigned mask, char *out, size_t n)
-{
-	static const char *const names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-	size_t len = 0;
-	int start = 0;
-	out[0] = '\0';
-	mask &= 127;
-	if (mask == 127) {
-		snprintf(out, n, "mon-sun");
-		return;
-	}
-	/* Begin at a day that starts a run, so a run over Sunday stays whole. */
-	while (start < 7 && !((mask >> start) & 1 && !((mask >> ((start + 6) % 7)) & 1)))
-		start++;
-	for (int i = 0; i < 7;) {
-		int d = (start + i) % 7, run = 0;
-		while (i + run < 7 && (mask >> ((start + i + run) % 7)) & 1)
-			run++;
-		if (run) {
-			int w = snprintf(out + len, len < n ? n - len : 0, "%s%s%s%s",
-			                 len ? "," : "", names[d], run > 1 ? "-" : "",
-			                 run > 1 ? names[(d + run - 1) % 7] : "");
-			len += w > 0 ? (size_t)w : 0;
-		}
-		i += run ? run : 1;
-	}
-}
-
-static json_t *text_or_null(const char *t)
-{
-	return t ? json_string(t) : json_null();
-}
-
-static json_t *iso_time(int64_t t)
-{
-	char buf[32];
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(buf);
-}
-
-/* Whether two services share one shift: the same hours on a common day. */
-static int is_joint(const struct store_zone *z)
-{
-	for (size_t i = 0; i < z->n_assignments; i++)
-		for (size_t j = i + 1; j < z->n_assignments; j++) {
-			const struct store_assignment *a = &z->assignments[i],
-			                              *b = &z->assignments[j];
-			if (a->shift_start == b->shift_start && a->shift_end == b->shift_end &&
-			    (a->weekdays & b->weekdays) && strcmp(a->service, b->service) != 0)
-				return 1;
-		}
-	return 0;
-}
-
-/* A zone version as a GeoJSON Feature; history adds current/deleted. */
-static json_t *zone_feature(const struct store_zone_record *r, int history)
-{
-	const struct store_zone *z = &r->zone;
-	json_t *as = json_array();
-	for (size_t i = 0; i < z->n_assignments; i++) {
-		const struct store_assignment *a = &z->assignments[i];
-		char start[8], end[8], days[64];
-		clock_text(a->shift_start, start);
-		clock_text(a->shift_end, end);
-		weekdays_text(a->weekdays, days, sizeof days);
-		json_array_append_new(
-		    as, json_pack("{s:s, s:o, s:s, s:s, s:s, s:i}", "service", a->service, "unit",
-		                  text_or_null(a->unit), "shift_start", start, "shift_end", end,
-		                  "weekdays", days, "weekdays_mask", (int)a->weekdays));
-	}
-	json_t *props =
-	    json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:b}", "id", z->external_id, "name",
-	              text_or_null(z->name), "valid_from", text_or_null(z->valid_from), "valid_to",
-	              text_or_null(z->valid_to), "version", r->version, "author",
-	              text_or_null(z->author), "assignments", as, "joint", is_joint(z));
-	json_object_set_new(props, r->current ? "updated_at" : "replaced_at", iso_time(r->at));
-	if (history) {
-		json_object_set_new(props, "current", json_boolean(r->current));
-		json_object_set_new(props, "deleted", json_boolean(r->deleted));
-	}
-	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
-	return json_pack("{s:s, s:s, s:o, s:o}", "type", "Feature", "id", z->external_id,
-	                 "properties", props, "geometry", geom ? geom : json_null());
-}
-
 struct collect {
 	json_t *features;
 	int history;
@@ -143,7 +47,7 @@ struct collect {
 static int collect_zone(void *ctx, const struct store_zone_record *z)
 {
 	struct collect *c = ctx;
-	json_array_append_new(c->features, zone_feature(z, c->history));
+	json_array_append_new(c->features, geojson_zone_feature(z, c->history));
 	c->version = z->version;
 	return 0;
 }
@@ -189,19 +93,9 @@ static int list_zones(struct http_request *rq, store *st)
 	return reply_collection(rq, c.features);
 }
 
-json_t *api_zone_feature(store *st, const char *id)
-{
-	struct collect c = {json_array(), 0, 0};
-	json_t *feature = NULL;
-	if (store_get_zone(st, id, collect_zone, &c) == 0)
-		feature = json_incref(json_array_get(c.features, 0));
-	json_decref(c.features);
-	return feature;
-}
-
 int api_zones_get(struct http_request *rq)
 {
-	store *st = routes_store(rq->app);
+	store *st = app_store(rq->app);
 	char id[256], etag[24];
 	const char *rest;
 	if (!st)
@@ -258,17 +152,16 @@ static int prop_string(json_t *o, const char *name, int required, const char **o
 	return 0;
 }
 
-/* Reads assignment i of the properties into a. On a problem writes the
- * field and message and returns 1. */
-static int read_assignment(json_t *o, size_t i, struct store_assignment *a, char *field, size_t nf,
-                           char *msg, size_t nm)
+/* Reads assignment i of the properties into a: 0, or ERR_INVALID naming
+ * "properties.assignments[i].name". */
+static int read_assignment(json_t *o, size_t i, struct store_assignment *a)
 {
 	const char *start, *end, *days;
+	char field[96];
 #define FAIL(name, ...)                                                                            \
 	do {                                                                                       \
-		snprintf(field, nf, "properties.assignments[%zu].%s", i, name);                    \
-		snprintf(msg, nm, __VA_ARGS__);                                                    \
-		return 1;                                                                          \
+		snprintf(field, sizeof field, "properties.assignments[%zu].%s", i, name);          \
+		return err_set_field(ERR_INVALID, field, __VA_ARGS__);                             \
 	} while (0)
 	if (!json_is_object(o))
 		FAIL("service", "an assignment is an object {service, unit, shift_start, "
@@ -298,34 +191,27 @@ static int read_assignment(json_t *o, size_t i, struct store_assignment *a, char
 }
 
 /* Reads the body of rq as a zone Feature. id_in_path is the id of a PUT
- * (NULL for a POST). 0, or 1 after answering 400/422 (*reply). */
+ * (NULL for a POST). 0, or ERR_INVALID naming the field, with *status 400
+ * (no JSON) or 422 (not a valid zone). */
 static int read_zone(struct http_request *rq, store *st, const char *id_in_path,
-                     struct zone_input *in, int *reply)
+                     struct zone_input *in, unsigned *status)
 {
 	json_error_t jerr;
-	char field[96] = "", msg[512] = "";
 	memset(in, 0, sizeof *in);
-	if (!rq->body) {
-		*reply = http_reply_error(rq, 400, "body", "a GeoJSON Feature is required");
-		return 1;
-	}
-	if (!(in->doc = json_loadb(rq->body, rq->body_len, 0, &jerr))) {
-		*reply = http_reply_error(rq, 400, "body",
-		                          "invalid JSON at line %d, column %d (byte %d): %s",
-		                          jerr.line, jerr.column, jerr.position, jerr.text);
-		return 1;
-	}
+	*status = 400;
+	if (!rq->body)
+		return err_set_field(ERR_INVALID, "body", "a GeoJSON Feature is required");
+	if (!(in->doc = json_loadb(rq->body, rq->body_len, 0, &jerr)))
+		return err_set_field(ERR_INVALID, "body",
+		                     "invalid JSON at line %d, column %d (byte %d): %s", jerr.line,
+		                     jerr.column, jerr.position, jerr.text);
+	*status = 422;
 	json_t *props = json_object_get(in->doc, "properties");
 	json_t *geom = json_object_get(in->doc, "geometry");
 	json_t *as = json_object_get(props, "assignments");
 	const char *type = json_string_value(json_object_get(in->doc, "type"));
 	struct store_zone *z = &in->z;
-#define FAIL(name, ...)                                                                            \
-	do {                                                                                       \
-		snprintf(field, sizeof field, "%s", name);                                         \
-		snprintf(msg, sizeof msg, __VA_ARGS__);                                            \
-		goto fail;                                                                         \
-	} while (0)
+#define FAIL(name, ...) return err_set_field(ERR_INVALID, name, __VA_ARGS__)
 	if (!type || strcmp(type, "Feature") != 0)
 		FAIL("type", "a GeoJSON Feature is required");
 	if (!json_is_object(props))
@@ -355,9 +241,8 @@ static int read_zone(struct http_request *rq, store *st, const char *id_in_path,
 		FAIL("properties.assignments", "an array of 1 to %d assignments is required",
 		     MAX_ASSIGNMENTS);
 	for (size_t i = 0; i < json_array_size(as); i++)
-		if (read_assignment(json_array_get(as, i), i, &in->as[i], field, sizeof field, msg,
-		                    sizeof msg))
-			goto fail;
+		if (read_assignment(json_array_get(as, i), i, &in->as[i]) < 0)
+			return ERR_INVALID;
 	z->assignments = in->as;
 	z->n_assignments = json_array_size(as);
 	z->author = rq->who;
@@ -368,21 +253,16 @@ static int read_zone(struct http_request *rq, store *st, const char *id_in_path,
 	                 : err_set(ERR_NOMEM, "out of memory");
 	free(geojson);
 	z->wkb = in->wkb;
-	if (rc < 0 || zonecheck_zone(st, z, &in->rep) < 0) {
-		snprintf(field, sizeof field, "%s", in->rep.field[0] ? in->rep.field : "geometry");
-		snprintf(msg, sizeof msg, "%s", err_msg());
-		goto fail;
-	}
+	if (rc < 0 || zonecheck_zone(st, z, &in->rep) < 0)
+		return err_set_field(ERR_INVALID, in->rep.field[0] ? in->rep.field : "geometry",
+		                     "%s", err_msg());
 #undef FAIL
 	return 0;
-fail:
-	*reply = http_reply_error(rq, 422, field, "%s", msg);
-	return 1;
 }
 
-/* The If-Match version of rq: -1 without one or with "*". 0, or 1 after
- * answering 400. */
-static int if_match(struct http_request *rq, int *version, int *reply)
+/* The If-Match version of rq: -1 without one or with "*". 0, or
+ * ERR_INVALID naming If-Match. */
+static int if_match(struct http_request *rq, int *version)
 {
 	const char *h = http_header(rq, "If-Match");
 	*version = -1;
@@ -401,8 +281,7 @@ static int if_match(struct http_request *rq, int *version, int *reply)
 			return 0;
 		}
 	}
-	*reply = http_reply_error(rq, 400, "If-Match", "If-Match: '%s' is not a zone version", h);
-	return 1;
+	return err_set_field(ERR_INVALID, "If-Match", "If-Match: '%s' is not a zone version", h);
 }
 
 /* After a committed change: zones are drawn anew and viewers hear. */
@@ -422,30 +301,32 @@ static void announce_zone(struct app *app, store *st, const char *id, const char
 enum write_kind { WRITE_CREATE, WRITE_REPLACE, WRITE_DELETE };
 
 /* One write in one transaction: the existence and If-Match checks, then
- * the change. Answers everything but success (then returns 0 with
- * *version the stored version). */
+ * the change. 0 with *version the stored version, or a negative ERR_*
+ * naming the field with the answer's *status (400 a bad If-Match, 404 no
+ * such zone, 409 it exists, 412 a stale If-Match, 422 refused by the
+ * store, 503 the database). */
 static int write_zone(struct http_request *rq, store *st, enum write_kind kind, const char *id,
-                      struct zone_input *in, int *version, int *reply)
+                      struct zone_input *in, int *version, unsigned *status)
 {
-	int expected, current = 0, rc, status = 503;
+	int expected, current = 0, rc;
 	const char *field = NULL;
 	struct store_put_info info;
-	if (if_match(rq, &expected, reply))
-		return 1;
-	if (store_begin(st) < 0) {
-		*reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
-		return 1;
-	}
+	*status = 400;
+	if ((rc = if_match(rq, &expected)) < 0)
+		return rc;
+	*status = 503;
+	if ((rc = store_begin(st)) < 0)
+		return err_set(rc, "database busy: %s", err_msg());
 	rc = store_zone_version(st, id, &current);
 	if (rc == ERR_NOTFOUND && kind != WRITE_CREATE) {
-		status = 404, field = "id";
+		*status = 404, field = "id";
 		goto fail;
 	}
 	if (rc == 0 && kind == WRITE_CREATE) {
 		rc = err_set(ERR_CONFLICT,
 		             "zone '%s' exists (version %d); PUT /api/zones/%s replaces it", id,
 		             current, id);
-		status = 409, field = "properties.id";
+		*status = 409, field = "properties.id";
 		goto fail;
 	}
 	if (rc < 0 && rc != ERR_NOTFOUND)
@@ -455,7 +336,7 @@ static int write_zone(struct http_request *rq, store *st, enum write_kind kind, 
 		    err_set(ERR_CONFLICT,
 		            "zone '%s' is at version %d, not %d: someone changed it; read it again",
 		            id, current, expected);
-		status = 412, field = "If-Match";
+		*status = 412, field = "If-Match";
 		goto fail;
 	}
 	if (kind == WRITE_DELETE)
@@ -467,27 +348,29 @@ static int write_zone(struct http_request *rq, store *st, enum write_kind kind, 
 	if (rc == 0)
 		return 0;
 	if (rc == ERR_INVALID || rc == ERR_GEOMETRY)
-		status = 422, field = "geometry";
+		*status = 422, field = "geometry";
 fail:;
 	char msg[512];
 	snprintf(msg, sizeof msg, "%s", err_msg());
 	store_rollback(st);
-	*reply = http_reply_error(rq, (unsigned)status, field, "%s", msg);
-	return 1;
+	return err_set_field(rc, field, "%s", msg);
 }
 
 /* POST and PUT: store the body's zone and answer it as stored. */
 static int put_zone(struct http_request *rq, enum write_kind kind, const char *id_in_path)
 {
 	struct app *app = rq->app;
-	store *st = routes_store(app);
+	store *st = app_store(app);
 	struct zone_input in;
+	unsigned status;
 	int reply, version;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	if (read_zone(rq, st, id_in_path, &in, &reply) ||
-	    write_zone(rq, st, kind, in.z.external_id, &in, &version, &reply))
+	if (read_zone(rq, st, id_in_path, &in, &status) < 0 ||
+	    write_zone(rq, st, kind, in.z.external_id, &in, &version, &status) < 0) {
+		reply = app_refuse(rq, status);
 		goto out;
+	}
 	announce_zone(app, st, in.z.external_id, kind == WRITE_CREATE ? "create" : "update",
 	              version);
 	struct collect c = {json_array(), 0, 0};
@@ -530,16 +413,17 @@ int api_zones_put(struct http_request *rq)
 int api_zones_delete(struct http_request *rq)
 {
 	struct app *app = rq->app;
-	store *st = routes_store(app);
+	store *st = app_store(app);
 	char id[256];
 	const char *rest;
-	int reply, version;
+	unsigned status;
+	int version;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (path_id(rq->path, id, sizeof id, &rest) || *rest)
 		return http_reply_error(rq, 404, "id", "expected DELETE /api/zones/{id}");
-	if (write_zone(rq, st, WRITE_DELETE, id, NULL, &version, &reply))
-		return reply;
+	if (write_zone(rq, st, WRITE_DELETE, id, NULL, &version, &status) < 0)
+		return app_refuse(rq, status);
 	announce_zone(app, st, id, "delete", version);
 	return http_reply(rq, 204, "application/json", NULL, 0, NULL);
 }

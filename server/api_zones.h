@@ -12,17 +12,10 @@
 #define POSBON_API_ZONES_H
 
 #include "http.h"
-#include "store.h"
-
-#include <jansson.h>
 
 int api_zones_get(struct http_request *rq); /* the list, one zone, or its history */
 int api_zones_post(struct http_request *rq);
 int api_zones_put(struct http_request *rq);
 int api_zones_delete(struct http_request *rq);
-
-/* The current version of zone id as GeoJSON (what GET /api/zones/{id}
- * answers): a new Feature, or NULL when there is none. */
-json_t *api_zone_feature(store *st, const char *id);
 
 #endif

@@ -2,7 +2,10 @@
 
 void backtestopts_defaults(struct backtestopts *o)
 {
-	*o = (struct backtestopts){.train = 8, .test = 1, .step = 1, .folds = 44};
+	*o = (struct backtestopts){.train = (long)param_backtest_train.def,
+	                           .test = (long)param_backtest_test.def,
+	                           .step = (long)param_backtest_step.def,
+	                           .folds = (long)param_backtest_folds.def};
 }
 
 int backtestopts_run(const struct backtestopts *o, renderer *r, const char *date,

@@ -13,6 +13,7 @@
 
 #include "backtest.h"
 #include "opts.h"
+#include "params.h"
 #include "render.h"
 
 struct backtestopts {
@@ -21,22 +22,22 @@ struct backtestopts {
 	struct backtest_text text;
 };
 
-/* The defaults: 8 weeks of training, 1 of test, a step of 1, 44 folds. */
+/* The defaults (params.h): 8 weeks of training, 1 of test, a step of 1,
+ * 44 folds. */
 void backtestopts_defaults(struct backtestopts *o);
 
 /* The rows of an option table (struct opt) for o's own fields. */
 /* clang-format off */
 #define BACKTESTOPTS_TABLE(o)                                                                  \
-	{"train-weeks", OPT_LONG, &(o)->train, "N", "training period (8)", -1e6, 1e6, 0},       \
-	{"test-weeks", OPT_LONG, &(o)->test, "N", "test period (1)", -1e6, 1e6, 0},             \
-	{"step-weeks", OPT_LONG, &(o)->step, "N", "between folds (1)", -1e6, 1e6, 0},           \
-	{"folds", OPT_LONG, &(o)->folds, "N", "number of folds (44)", -1e6, 1e6, 0},            \
+	OPT_PARAM(param_backtest_train, &(o)->train),                                           \
+	OPT_PARAM(param_backtest_test, &(o)->test),                                             \
+	OPT_PARAM(param_backtest_step, &(o)->step),                                             \
+	OPT_PARAM(param_backtest_folds, &(o)->folds),                                           \
 	{"end", OPT_STRING, &(o)->text.end, "DATE", "last day tested (the latest offence's)",   \
 	 0, 0, 0},                                                                              \
-	{"cell", OPT_DOUBLE, &(o)->cell, "METRES", "grid cell (as gistar chooses it)", 1,       \
-	 100000, 0},                                                                            \
-	{"share", OPT_DOUBLE, &(o)->share, "S", "area share of KDE hotspots and counts (0.03)", \
-	 0.0001, 1, 0}
+	OPT_PARAM_HELP(param_grid_cell, &(o)->cell, "grid cell (as gistar chooses it)"),        \
+	OPT_PARAM_HELP(param_hotspot_share, &(o)->share,                                        \
+	               "area share of KDE hotspots and counts (0.03)")
 /* clang-format on */
 
 /* Runs the backtest o asks for on r's data, with the zones valid on date

@@ -183,16 +183,6 @@ int http_reply_not_modified(struct http_request *rq, const char *etag)
 	return ok;
 }
 
-/* "/api/mahallas" answers itself and "/api/mahallas/..."; a prefix ending
- * in '/' answers everything below it. */
-static int route_matches(const char *prefix, const char *path)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(path, prefix, n) != 0)
-		return 0;
-	return prefix[n - 1] == '/' || path[n] == '\0' || path[n] == '/';
-}
-
 static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
 {
 	return http_reply_error(rq, 413, "body", "request body over %zu bytes (--max-body-kb)",
@@ -253,30 +243,13 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 	return 0;
 }
 
-/* The route for method and url, or NULL with *status 404 (no such path)
- * or 405 (the path, but not the method). */
-static const struct http_route *find_route(const http_server *s, const char *method,
-                                           const char *url, unsigned *status)
-{
-	*status = 404;
-	for (const struct http_route *r = s->o.routes; r->method; r++) {
-		if (!route_matches(r->prefix, url))
-			continue;
-		*status = 405;
-		if (strcmp(method, r->method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
-			return r;
-	}
-	return NULL;
-}
-
 /* The first call of a request, with its headers and none of its body:
  * answers every refusal now, or returns MHD_YES to go on reading. */
 static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 {
 	struct http_request *rq = &c->rq;
 	unsigned status;
-	if (!(c->route = find_route(s, rq->method, rq->path, &status)))
+	if (!(c->route = http_route_find(s->o.routes, rq->method, rq->path, &status)))
 		return status == 405
 		           ? http_reply_error(rq, 405, NULL, "%s is not allowed on %s", rq->method,
 		                              rq->path)

@@ -16,7 +16,7 @@
  * http.c holds everything that touches libmicrohttpd; the JSON answers
  * (http_reply_json, http_reply_value, http_reply_error) are in httpjson.c,
  * written on http_reply() only, so that the fuzz targets' stand-in for
- * http.c shares them.
+ * http.c shares them; route matching (http_route_find) is in httproute.c.
  */
 #ifndef POSBON_HTTP_H
 #define POSBON_HTTP_H
@@ -57,6 +57,12 @@ struct http_route {
 	http_handler handler;
 	int need; /* role the caller must have; 0: anyone */
 };
+
+/* The route of table for method and path (HEAD is answered by GET's),
+ * or NULL with *status 404 (no route has the path) or 405 (one has it,
+ * for another method). The first match in table order wins. */
+const struct http_route *http_route_find(const struct http_route *table, const char *method,
+                                         const char *path, unsigned *status);
 
 /* Decides whether rq may use a route that needs role need, filling rq->who,
  * rq->role and rq->by_cookie. Called when the headers are in, before any of

@@ -9,8 +9,8 @@
 void shiftopts_defaults(struct shiftopts *o)
 {
 	*o = (struct shiftopts){.style_path = POSBON_STYLE_DEFAULT,
-	                        .share = HOTSPOT_DEFAULT_SHARE,
-	                        .cell = HOTSPOT_DEFAULT_CELL};
+	                        .share = param_hotspot_share.def,
+	                        .cell = param_hotspot_cell.def};
 }
 
 int shiftopts_find(const struct shiftopts *o, const char *db, store **st, renderer **r,

@@ -12,6 +12,7 @@
 
 #include "hotspot.h"
 #include "opts.h"
+#include "params.h"
 #include "render.h"
 #include "store.h"
 
@@ -60,17 +61,10 @@ void shiftopts_defaults(struct shiftopts *o);
 	     0},                                                                                     \
 	    {"categories", OPT_STRING, &(o)->ft.categories, "CODES", "offence categories", 0, 0, 0}, \
 	    {"services", OPT_STRING, &(o)->ft.services, "CODES", "registering services", 0, 0, 0},   \
-	    {"share", OPT_DOUBLE, &(o)->share, "S", "share of the district's area (0.03)", 0.0001,   \
-	     1,       0},                                                                            \
-	    {"cell", OPT_DOUBLE, &(o)->cell, "METRES", "grid cell size (25)", 1, 1000, 0},           \
-	    {"bandwidth",                                                                            \
-	     OPT_DOUBLE,                                                                             \
-	     &(o)->bandwidth,                                                                        \
-	     "METRES",                                                                               \
-	     "density bandwidth (the style's heatmap)",                                              \
-	     10,                                                                                     \
-	     20000,                                                                                  \
-	     0},                                                                                     \
+	    OPT_PARAM(param_hotspot_share, &(o)->share),                                             \
+	    OPT_PARAM(param_hotspot_cell, &(o)->cell),                                               \
+	    OPT_PARAM_HELP(param_bandwidth, &(o)->bandwidth,                                         \
+	                   "density bandwidth (the style's heatmap)"),                               \
 	    {"style", OPT_STRING, &(o)->style_path, "FILE", "style for the kernel and bandwidth", 0, \
 	     0,       0},                                                                            \
 	{                                                                                            \

@@ -6,12 +6,13 @@
  */
 #include "wms.h"
 
-#include "api.h"
-#include "api_zones.h"
+#include "app.h"
 #include "err.h"
+#include "geojson.h"
+#include "legendjson.h"
 #include "numtext.h"
 #include "print.h"
-#include "routes.h"
+#include "query.h"
 #include "tilemath.h"
 #include "utm.h"
 #include "warp.h"
@@ -114,8 +115,41 @@ static int exception(struct http_request *rq, const char *code, const char *fmt,
 	return exception_reply(rq, 400, code, msg, NULL, NULL);
 }
 
-/* The http_request error_reply hook: the vendor parameters' errors (and
- * any other) as exceptions. */
+/* The exception code of this thread's last refusal by refuse(), until
+ * refused() answers it: the parameter readers below follow app.h's
+ * convention (they record and return, the handler answers), and an OGC
+ * exception needs its code beside the message. */
+static _Thread_local const char *refusal_code;
+
+/* Records a refusal with the exception code (its message names the
+ * parameter: "BBOX: ..."); returns ERR_INVALID. */
+static int refuse(const char *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int refuse(const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	refusal_code = code;
+	return err_set(ERR_INVALID, "%s", msg);
+}
+
+/* Answers the last refusal: refuse()'s, or a vendor parameter's (query.h)
+ * as InvalidParameterValue; any other failure as a 500. */
+static int refused(struct http_request *rq)
+{
+	const char *code = refusal_code;
+	refusal_code = NULL;
+	if (err_last() != ERR_INVALID)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return exception_reply(rq, 400, code ? code : "InvalidParameterValue", err_msg(), NULL,
+	                       NULL);
+}
+
+/* The http_request error_reply hook: errors answered by the handlers
+ * shared with the API (and any other) as exceptions. */
 static int error_as_exception(struct http_request *rq, unsigned status, const char *field,
                               const char *msg)
 {
@@ -153,13 +187,12 @@ struct crs {
 };
 
 /* The CRS (SRS in 1.1.1) argument. 0, or 1 after answering. */
-static int parse_crs(struct http_request *rq, int v111, int utm_epsg, struct crs *out, int *reply)
+static int parse_crs(struct http_request *rq, int v111, int utm_epsg, struct crs *out)
 {
 	const char *name = v111 ? "SRS" : "CRS", *text = http_arg(rq, name);
 	int epsg = 0, len = 0;
 	if (!text || !*text) {
-		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
-		return 1;
+		return refuse("MissingParameterValue", "%s: missing", name);
 	}
 	*out = (struct crs){WARP_MERCATOR, 3857, 0};
 	if (strcasecmp(text, "CRS:84") == 0) {
@@ -173,81 +206,74 @@ static int parse_crs(struct http_request *rq, int v111, int utm_epsg, struct crs
 		out->lat_first = epsg == 4326 && !v111;
 		return 0;
 	}
-	*reply = exception(rq, v111 ? "InvalidSRS" : "InvalidCRS",
-	                   "%s: '%s' is not served (EPSG:3857, EPSG:4326, CRS:84, EPSG:%d)", name,
-	                   text, utm_epsg);
-	return 1;
+	return refuse(v111 ? "InvalidSRS" : "InvalidCRS",
+	              "%s: '%s' is not served (EPSG:3857, EPSG:4326, CRS:84, EPSG:%d)", name, text,
+	              utm_epsg);
 }
 
 /* A whole number argument from min to max; missing gives
  * MissingParameterValue unless *out has a default (>= min). */
 static int int_arg(struct http_request *rq, const char *name, const char *code, int min, int max,
-                   int *out, int *reply)
+                   int *out)
 {
 	const char *text = http_arg(rq, name);
 	long v;
 	if (!text && *out >= min)
 		return 0;
 	if (!text || !*text) {
-		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
-		return 1;
+		return refuse("MissingParameterValue", "%s: missing", name);
 	}
 	if (numtext_whole(name, text, min, max, "a whole number", &v) < 0) {
-		*reply = exception(rq, code, "%s", err_msg());
-		return 1;
+		return refuse(code, "%s", err_msg());
 	}
 	*out = (int)v;
 	return 0;
 }
 
 /* The layer list of argument name into *mask. */
-static int layers_arg(struct http_request *rq, const char *name, unsigned *mask, int *reply)
+static int layers_arg(struct http_request *rq, const char *name, unsigned *mask)
 {
 	const char *text = http_arg(rq, name);
 	if (!text || !*text) {
-		*reply = exception(rq, "MissingParameterValue", "%s: missing", name);
-		return 1;
+		return refuse("MissingParameterValue", "%s: missing", name);
 	}
 	if (render_layers_parse(text, mask) < 0) {
-		*reply = exception(rq, "LayerNotDefined", "%s: %s", name,
-		                   err_msg() + strlen("layers: "));
-		return 1;
+		return refuse("LayerNotDefined", "%s: %s", name, err_msg() + strlen("layers: "));
 	}
 	return 0;
 }
 
 /* Each layer has its default style only: the argument name (STYLES, or
  * GetLegendGraphic's STYLE) is empty or "default"s. */
-static int styles_arg(struct http_request *rq, const char *name, int *reply)
+static int styles_arg(struct http_request *rq, const char *name)
 {
 	for (const char *p = http_arg(rq, name); p && *p;) {
 		size_t n = strcspn(p, ",");
 		if (n && !(n == 7 && strncasecmp(p, "default", 7) == 0)) {
-			*reply = exception(rq, "StyleNotDefined",
-			                   "%s: '%.*s' is not a style; leave %s empty", name,
-			                   (int)n, p, name);
-			return 1;
+			return refuse("StyleNotDefined",
+			              "%s: '%.*s' is not a style; leave %s empty", name, (int)n, p,
+			              name);
 		}
 		p += n + (p[n] == ',');
 	}
 	return 0;
 }
 
-/* The core's refusal of a box ("bbox: ...", or a projection's) as an
- * exception naming BBOX. */
-static int bbox_exception(struct http_request *rq, int lat_first)
+/* The core's refusal of a box ("bbox: ...", or a projection's) as a
+ * refusal naming BBOX. */
+static int bbox_refusal(int lat_first)
 {
 	const char *msg = err_msg();
 	if (strncmp(msg, "bbox: ", 6) == 0)
 		msg += 6;
-	return exception(rq, "InvalidParameterValue", "BBOX: %s%s", msg,
-	                 lat_first ? " (EPSG:4326 in WMS 1.3.0 is latitude first)" : "");
+	return refuse("InvalidParameterValue", "BBOX: %s%s", msg,
+	              lat_first ? " (EPSG:4326 in WMS 1.3.0 is latitude first)" : "");
 }
 
 /* What GetMap and GetFeatureInfo share: the layers, styles, frame, box,
  * size and posbon's filters. 0, or 1 after answering. */
 static int map_request(struct http_request *rq, int v111, struct render_request *q,
-                       struct warp_target *t, int *reply)
+                       struct warp_target *t)
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
@@ -256,41 +282,40 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	int utm_epsg;
 	struct crs crs;
 	district_extent(app->r, merc, &utm_epsg);
-	if (layers_arg(rq, "LAYERS", &q->layers, reply) || styles_arg(rq, "STYLES", reply))
-		return 1;
-	if (parse_crs(rq, v111, utm_epsg, &crs, reply))
-		return 1;
+	if (layers_arg(rq, "LAYERS", &q->layers) || styles_arg(rq, "STYLES"))
+		return ERR_INVALID;
+	if (parse_crs(rq, v111, utm_epsg, &crs))
+		return ERR_INVALID;
 	if (!bbox || !*bbox) {
-		*reply = exception(rq, "MissingParameterValue", "BBOX: missing");
-		return 1;
+		return refuse("MissingParameterValue", "BBOX: missing");
 	}
 	if (numtext_list(bbox, ',', b, 4) < 0 || !(b[0] < b[2] && b[1] < b[3])) {
-		*reply = exception(rq, "InvalidParameterValue",
-		                   "BBOX: '%s' is not minx,miny,maxx,maxy, four finite numbers "
-		                   "with each minimum below its maximum",
-		                   bbox);
-		return 1;
+		return refuse("InvalidParameterValue",
+		              "BBOX: '%s' is not minx,miny,maxx,maxy, four finite numbers "
+		              "with each minimum below its maximum",
+		              bbox);
 	}
 	int swap = crs.lat_first;
 	*t = (struct warp_target){.frame = crs.frame,
 	                          .epsg = crs.epsg,
 	                          .box = {b[swap], b[!swap], b[2 + swap], b[2 + !swap]}};
-	if (int_arg(rq, "WIDTH", "InvalidParameterValue", 1, MAX_SIZE, &t->width, reply) ||
-	    int_arg(rq, "HEIGHT", "InvalidParameterValue", 1, MAX_SIZE, &t->height, reply))
-		return 1;
+	if (int_arg(rq, "WIDTH", "InvalidParameterValue", 1, MAX_SIZE, &t->width) ||
+	    int_arg(rq, "HEIGHT", "InvalidParameterValue", 1, MAX_SIZE, &t->height))
+		return ERR_INVALID;
 	if (warp_check(t) < 0) {
-		*reply = bbox_exception(rq, swap);
-		return 1;
+		return bbox_refusal(swap);
 	}
 	const char *exc = http_arg(rq, "EXCEPTIONS");
 	if (exc && strcasecmp(exc, "XML") != 0 && strcmp(exc, "application/vnd.ogc.se_xml") != 0 &&
 	    strcmp(exc, "text/xml") != 0) {
-		*reply = exception(rq, "InvalidParameterValue",
-		                   "EXCEPTIONS: '%s' is not served; exceptions are XML", exc);
-		return 1;
+		return refuse("InvalidParameterValue",
+		              "EXCEPTIONS: '%s' is not served; exceptions are XML", exc);
 	}
-	return routes_filter(rq, ds, q, reply) || routes_plan(rq, ds, q, reply) ||
-	       ((q->layers & RENDER_TRENDS) && routes_trends(rq, q, reply));
+	int rc;
+	if ((rc = query_filter(rq, ds, q)) < 0 || (rc = query_plan(rq, ds, q)) < 0 ||
+	    ((q->layers & RENDER_TRENDS) && (rc = query_trends(rq, q)) < 0))
+		return rc;
+	return 0;
 }
 
 /* "image/png; mode=8bit" and the like are PNGs too. */
@@ -302,21 +327,18 @@ static int is_png(const char *format)
 /* TRANSPARENT (TRUE or FALSE; transparent is the default when asked) and
  * BGCOLOR (0xRRGGBB, white by default). 0, or 1 after answering. */
 static int background_args(struct http_request *rq, int transparent, int *opaque,
-                           unsigned *background, int *reply)
+                           unsigned *background)
 {
 	const char *tr = http_arg(rq, "TRANSPARENT"), *bg = http_arg(rq, "BGCOLOR");
 	int len = 0;
 	if (tr && strcasecmp(tr, "TRUE") != 0 && strcasecmp(tr, "FALSE") != 0) {
-		*reply = exception(rq, "InvalidParameterValue",
-		                   "TRANSPARENT: '%s' is not TRUE or FALSE", tr);
-		return 1;
+		return refuse("InvalidParameterValue", "TRANSPARENT: '%s' is not TRUE or FALSE",
+		              tr);
 	}
 	*opaque = tr ? strcasecmp(tr, "FALSE") == 0 : !transparent;
 	*background = 0xFFFFFF;
 	if (bg && (sscanf(bg, "0%*[xX]%6x%n", background, &len) != 1 || len != 8 || bg[len])) {
-		*reply =
-		    exception(rq, "InvalidParameterValue", "BGCOLOR: '%s' is not 0xRRGGBB", bg);
-		return 1;
+		return refuse("InvalidParameterValue", "BGCOLOR: '%s' is not 0xRRGGBB", bg);
 	}
 	return 0;
 }
@@ -329,9 +351,8 @@ static int get_map(struct http_request *rq, int v111)
 	struct render_request q = {0};
 	struct warp_target t;
 	const char *format = http_arg(rq, "FORMAT");
-	int reply;
-	if (map_request(rq, v111, &q, &t, &reply))
-		return reply;
+	if (map_request(rq, v111, &q, &t))
+		return refused(rq);
 	if (!format || !*format)
 		return exception(rq, "MissingParameterValue", "FORMAT: missing");
 	int jpeg = strcmp(format, "image/jpeg") == 0;
@@ -339,13 +360,13 @@ static int get_map(struct http_request *rq, int v111)
 		return exception(rq, "InvalidFormat",
 		                 "FORMAT: '%s' is not served; ask for image/png or image/jpeg",
 		                 format);
-	if (background_args(rq, 0, &t.opaque, &t.background, &reply))
-		return reply;
+	if (background_args(rq, 0, &t.opaque, &t.background))
+		return refused(rq);
 	unsigned char *picture;
 	size_t picture_len;
 	if (warp_picture(app->r, &q, &t, jpeg ? WARP_JPEG : WARP_PNG, &picture, &picture_len) < 0)
 		return err_last() == ERR_INVALID || err_last() == ERR_PROJ
-		           ? bbox_exception(rq, 0)
+		           ? (bbox_refusal(0), refused(rq))
 		           : http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
 	return http_reply(rq, 200, jpeg ? "image/jpeg" : "image/png", picture, picture_len,
 	                  "Cache-Control", "private, max-age=10", NULL);
@@ -399,7 +420,7 @@ static int offences_near(store *st, const dataset *ds, const struct dataset_filt
 	for (size_t i = 0; i < n; i++)
 		ids[i] = nr->hits[i].id;
 	free(nr->hits);
-	json_t *found = api_offence_features(st, ids, n);
+	json_t *found = geojson_offences(st, ids, n);
 	size_t i;
 	json_t *o;
 	json_array_foreach(found, i, o) add_feature(features, json_incref(o), "offences");
@@ -422,7 +443,7 @@ static int areas_under(store *st, const dataset *ds, const shapes *sh, enum shap
 			continue;
 		json_t *props;
 		if (kind == SHAPES_MAHALLAS) {
-			props = api_mahalla_figures(st, ds, a->code, f);
+			props = geojson_mahalla_figures(st, ds, a->code, f);
 		} else {
 			double total = 0;
 			for (size_t m = 0; m < shapes_count(sh, SHAPES_MAHALLAS); m++) {
@@ -455,7 +476,7 @@ static int zones_under(store *st, const shapes *sh, const struct near *nr, int c
 	for (size_t k = 0; rc == 0 && k < l.n && n < count; k++) {
 		const struct shapes_zone *z = shapes_zone(sh, l.idx[k]);
 		if (shapes_rings_contain(&z->geom.band[SHAPES_BANDS - 1], nr->x, nr->y)) {
-			add_feature(features, api_zone_feature(st, z->external_id), "zones");
+			add_feature(features, geojson_zone(st, z->external_id), "zones");
 			n++;
 		}
 	}
@@ -503,7 +524,7 @@ static int features_at(struct http_request *rq, const struct render_request *q, 
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
-	store *st = routes_store(app);
+	store *st = app_store(app);
 	struct held_shapes *held;
 	unsigned bit;
 	const char *name;
@@ -564,10 +585,10 @@ static int get_feature_info(struct http_request *rq, int v111)
 	struct render_request q = {0};
 	struct warp_target t;
 	unsigned query;
-	int reply, i = -1, j = -1, count = 1;
+	int i = -1, j = -1, count = 1;
 	const char *format = http_arg(rq, "INFO_FORMAT");
-	if (map_request(rq, v111, &q, &t, &reply) || layers_arg(rq, "QUERY_LAYERS", &query, &reply))
-		return reply;
+	if (map_request(rq, v111, &q, &t) || layers_arg(rq, "QUERY_LAYERS", &query))
+		return refused(rq);
 	if (query & ~q.layers)
 		return exception(rq, "LayerNotDefined",
 		                 "QUERY_LAYERS: '%s' names a layer LAYERS does not",
@@ -583,17 +604,17 @@ static int get_feature_info(struct http_request *rq, int v111)
 		                 "INFO_FORMAT: '%s' is not served; ask for application/json or "
 		                 "text/plain",
 		                 format);
-	if (int_arg(rq, v111 ? "X" : "I", "InvalidPoint", 0, t.width - 1, &i, &reply) ||
-	    int_arg(rq, v111 ? "Y" : "J", "InvalidPoint", 0, t.height - 1, &j, &reply) ||
-	    int_arg(rq, "FEATURE_COUNT", "InvalidParameterValue", 1, MAX_FEATURES, &count, &reply))
-		return reply;
+	if (int_arg(rq, v111 ? "X" : "I", "InvalidPoint", 0, t.width - 1, &i) ||
+	    int_arg(rq, v111 ? "Y" : "J", "InvalidPoint", 0, t.height - 1, &j) ||
+	    int_arg(rq, "FEATURE_COUNT", "InvalidParameterValue", 1, MAX_FEATURES, &count))
+		return refused(rq);
 	/* The point and the corners of the pixels around it, in Mercator. */
 	double px[5] = {i + 0.5, i + 0.5 - TOLERANCE, i + 0.5 + TOLERANCE, i + 0.5 - TOLERANCE,
 	                i + 0.5 + TOLERANCE};
 	double py[5] = {j + 0.5, j + 0.5 - TOLERANCE, j + 0.5 - TOLERANCE, j + 0.5 + TOLERANCE,
 	                j + 0.5 + TOLERANCE};
 	if (warp_to_merc(&t, px, py, 5) < 0)
-		return bbox_exception(rq, 0);
+		return bbox_refusal(0), refused(rq);
 	struct near nr = {.x = px[0],
 	                  .y = py[0],
 	                  .box = {fmin(px[1], px[3]), fmin(py[3], py[4]), fmax(px[2], px[4]),
@@ -628,13 +649,11 @@ static int get_feature_info(struct http_request *rq, int v111)
 
 /* LANGUAGE (uz, ru or en; uz when absent) of the legends. 0, or 1 after
  * answering. */
-static int language_arg(struct http_request *rq, enum print_lang *lang, int *reply)
+static int language_arg(struct http_request *rq, enum print_lang *lang)
 {
 	const char *text = http_arg(rq, "LANGUAGE");
 	if (text && print_lang_parse(text, lang) < 0) {
-		*reply = exception(rq, "InvalidParameterValue",
-		                   "LANGUAGE: '%s' is not uz, ru or en", text);
-		return 1;
+		return refuse("InvalidParameterValue", "LANGUAGE: '%s' is not uz, ru or en", text);
 	}
 	return 0;
 }
@@ -652,22 +671,25 @@ static int get_legend_graphic(struct http_request *rq)
 	struct print_legend_request q = {0};
 	struct render_request rr = {0};
 	struct print_legend out;
-	int reply;
-	if (layers_arg(rq, "LAYER", &q.layer, &reply) || styles_arg(rq, "STYLE", &reply))
-		return reply;
+	if (layers_arg(rq, "LAYER", &q.layer) || styles_arg(rq, "STYLE"))
+		return refused(rq);
 	if (q.layer & (q.layer - 1))
 		return exception(rq, "LayerNotDefined", "LAYER: '%s' names more than one layer",
 		                 layer);
 	if (!format || !*format)
 		return exception(rq, "MissingParameterValue", "FORMAT: missing");
-	if (strcmp(format, "application/json") == 0)
-		return api_legend(rq); /* it reads LAYER as layer: names ignore case */
+	if (strcmp(format, "application/json") == 0) {
+		if (query_filter(rq, renderer_dataset(app->r), &rr) < 0)
+			return refused(rq);
+		json_t *o = legendjson_build(app->r, layer, &rr.filter, rr.metric);
+		return o ? http_reply_value(rq, 200, o, NULL, NULL) : app_refuse(rq, 404);
+	}
 	if (!is_png(format))
 		return exception(
 		    rq, "InvalidFormat",
 		    "FORMAT: '%s' is not served; ask for image/png or application/json", format);
-	if (language_arg(rq, &q.lang, &reply))
-		return reply;
+	if (language_arg(rq, &q.lang))
+		return refused(rq);
 	/* SCALE is the map's denominator: the boundaries are drawn as wide as
 	 * at the Web Mercator zoom of that scale (0.28 mm pixels). */
 	if (scale) {
@@ -677,15 +699,15 @@ static int get_legend_graphic(struct http_request *rq)
 		q.zoom = fmax(1, log2(559082264.028 / d));
 	}
 	if ((http_arg(rq, "WIDTH") &&
-	     int_arg(rq, "WIDTH", "InvalidParameterValue", 16, MAX_SIZE, &q.width, &reply)) ||
+	     int_arg(rq, "WIDTH", "InvalidParameterValue", 16, MAX_SIZE, &q.width)) ||
 	    (http_arg(rq, "HEIGHT") &&
-	     int_arg(rq, "HEIGHT", "InvalidParameterValue", 16, MAX_SIZE, &q.height, &reply)) ||
-	    background_args(rq, 1, &q.opaque, &q.background, &reply) ||
-	    routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
-		return reply;
+	     int_arg(rq, "HEIGHT", "InvalidParameterValue", 16, MAX_SIZE, &q.height)) ||
+	    background_args(rq, 1, &q.opaque, &q.background) ||
+	    query_filter(rq, renderer_dataset(app->r), &rr))
+		return refused(rq);
 	q.filter = rr.filter;
 	q.metric = rr.metric;
-	store *st = routes_store(app);
+	store *st = app_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "the database is not available");
 	if (print_legend(app->r, st, &q, &out) < 0)
@@ -787,7 +809,7 @@ static int put_style(struct app *app, FILE *f, int v111, unsigned bit, const cha
                      const char *op_url, struct print_legend_request q)
 {
 	struct print_legend out;
-	store *st = routes_store(app);
+	store *st = app_store(app);
 	int rc;
 	fprintf(f, "        <Style>\n          <Name>default</Name>\n          "
 	           "<Title>default</Title>\n");
@@ -817,12 +839,12 @@ static int get_capabilities(struct http_request *rq, int v111)
 	struct print_legend_request legend = {0};
 	struct render_request rr = {0};
 	double merc[4], ll[4], um[4];
-	int utm_epsg, reply;
+	int utm_epsg;
 	utm *u = NULL;
-	if (routes_filter(rq, renderer_dataset(app->r), &rr, &reply))
-		return reply;
-	if (language_arg(rq, &legend.lang, &reply))
-		return reply;
+	if (query_filter(rq, renderer_dataset(app->r), &rr))
+		return refused(rq);
+	if (language_arg(rq, &legend.lang))
+		return refused(rq);
 	legend.filter = rr.filter;
 	legend.metric = rr.metric;
 	district_extent(app->r, merc, &utm_epsg);
@@ -950,7 +972,8 @@ static int get_capabilities(struct http_request *rq, int v111)
 int wms_get(struct http_request *rq)
 {
 	rq->error_reply = error_as_exception;
-	unsigned denied = routes_authorize(rq, ROLE_VIEWER);
+	refusal_code = NULL;
+	unsigned denied = app_authorize(rq, ROLE_VIEWER);
 	if (denied == 401)
 		return exception_reply(
 		    rq, 401, NULL,

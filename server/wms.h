@@ -5,7 +5,7 @@
  * district's UTM zone, drawn through warp.h), GetFeatureInfo (GeoJSON
  * or text) and SLD's GetLegendGraphic (a layer's legend as print draws it,
  * print_legend(), or /api/legend's JSON). posbon's filters ride along as vendor parameters, parsed
- * as tiles parse them (routes_filter(), routes_plan()). Every error is a ServiceExceptionReport in
+ * as tiles parse them (query.h). Every error is a ServiceExceptionReport in
  * XML with HTTP 400 naming the parameter; a client without credentials gets 401 with a Basic
  * challenge, the token being the password (docs/api.md, "WMS").
  *

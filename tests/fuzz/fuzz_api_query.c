@@ -1,6 +1,6 @@
 /*
- * The query arguments of the API's GET routes and tiles (routes_filter(),
- * routes_plan(), routes_trends() and each handler's own), answered by the
+ * The query arguments of the API's GET routes and tiles (query_filter(),
+ * query_plan(), query_trends() and each handler's own), answered by the
  * handlers of routes_table on the sample district, without a socket.
  *
  * Input: the path, '?', the query string ("/api/plan?shift=18-02"). Paths

@@ -96,7 +96,7 @@ struct app *fuzzutil_app(void)
 	atomic_init(&app.ingested, 0);
 	if (cache_open(&co, &app.cache) < 0 || tz_open("Asia/Tashkent", &app.zone) < 0 ||
 	    events_new(16, &app.events) < 0 ||
-	    renderer_open(owner, POSBON_FUZZ_STYLE, NULL, &app.r) < 0 || routes_init(&app) < 0)
+	    renderer_open(owner, POSBON_FUZZ_STYLE, NULL, &app.r) < 0 || app_init(&app) < 0)
 		die("app");
 	return &app;
 }
@@ -109,7 +109,7 @@ const char *fuzzutil_viewer(void)
 
 store *fuzzutil_handler_store(void)
 {
-	store *st = routes_store(fuzzutil_app());
+	store *st = app_store(fuzzutil_app());
 	if (!st)
 		die("handler store");
 	no_fsync(st);

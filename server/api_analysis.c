@@ -1,0 +1,406 @@
+/*
+ * api_analysis: the analyses of docs/api.md as JSON and pictures: a
+ * shift's hotspots, their dosage and coverage by patrols, a suggested
+ * plan (and storing its zones), Gi* hot and cold spots, rolling backtests
+ * of hotspot methods and their charts, and emerging hot spot trends.
+ *
+ * Each reads its query, runs its analysis on the renderer's data and
+ * shapes (held for the call) and answers; the analyses name the argument
+ * they refuse (app.h's convention).
+ */
+#include "api_analysis.h"
+
+#include "app.h"
+#include "chart.h"
+#include "coverage.h"
+#include "dosage.h"
+#include "err.h"
+#include "gistar.h"
+#include "hotspot.h"
+#include "log.h"
+#include "plan.h"
+#include "query.h"
+#include "suggest.h"
+#include "trends.h"
+#include "zonecheck.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The hotspots that rq's query chooses (shift, weekdays, period, filters,
+ * share, cell, bandwidth) on the district of sh, into *set (free with
+ * hotspot_set_free() on success). */
+static int query_hotspots(struct http_request *rq, const shapes *sh, struct hotspot_set *set)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
+	struct render_request q = {0};
+	struct shift shift;
+	int rc;
+	if ((rc = query_filter(rq, ds, &q)) < 0 || (rc = query_shift(rq, &shift)) < 0)
+		return rc;
+	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
+	/* The shift chooses the times: the weekdays are the days it starts on,
+	 * not the offences' own days. */
+	q.filter.hours = 0xFFFFFF;
+	q.filter.weekdays = 0x7F;
+	struct hotspot_params p = {.filter = q.filter,
+	                           .shift = hours || days ? &shift : NULL,
+	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                           .bandwidth = q.bandwidth ? q.bandwidth
+	                                        : hm        ? hm->bandwidth
+	                                                    : 0};
+	if ((rc = query_param(rq, &param_hotspot_share, &p.share)) < 0 ||
+	    (rc = query_param(rq, &param_hotspot_cell, &p.cell)) < 0)
+		return rc;
+	hotspot_default_period(ds, &p.filter);
+	return hotspot_find(ds, sh, &p, set);
+}
+
+int api_hotspots(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	struct hotspot_set set;
+	struct held_shapes *held;
+	json_t *fc;
+	int rc = query_hotspots(rq, renderer_shapes_acquire(app->r, &held), &set);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0)
+		return app_reply_error(rq);
+	rc = hotspot_geojson(&set, renderer_dataset(app->r), &fc);
+	hotspot_set_free(&set);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return http_reply_value(rq, 200, fc, NULL, NULL);
+}
+
+int api_dosage(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
+	store *st = app_store(app);
+	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
+	const char *date = http_arg(rq, "date"), *from = http_arg(rq, "from");
+	const char *to = http_arg(rq, "to");
+	struct hotspot_set set = {0};
+	struct dosage_result res = {0};
+	struct shift sh;
+	double target = 0, interp = 0;
+	long visits = 0;
+	json_t *fc = NULL;
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (query_shift(rq, &sh) < 0 ||
+	    (date && (from || to) &&
+	     err_set_field(ERR_INVALID, "date", "date: give either date or from and to") < 0))
+		return app_reply_error(rq);
+	struct dosage_params dp = {.shift = hours || days ? &sh : NULL, .zone = dataset_zone(ds)};
+	struct hotspot_params hp = {.shift = dp.shift,
+	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                            .bandwidth = hm ? hm->bandwidth : 0};
+	if (query_param(rq, &param_dosage_target, &target) < 0 ||
+	    query_param(rq, &param_dosage_visits, &visits) < 0 ||
+	    query_number(rq, "interpolate", 1, 600, "seconds", &interp) < 0 ||
+	    query_param(rq, &param_hotspot_share, &hp.share) < 0 ||
+	    query_param(rq, &param_hotspot_cell, &hp.cell) < 0)
+		return app_reply_error(rq);
+	dp.target_minutes = target;
+	dp.target_visits = visits;
+	dp.max_interp = (long)interp;
+	if (dosage_day(dp.zone, date ? "date" : "to", date ? date : to, &dp.to_day) < 0)
+		return app_reply_error(rq);
+	dp.from_day = dp.to_day - (date ? 0 : 6);
+	if ((from && dosage_day(dp.zone, "from", from, &dp.from_day) < 0) ||
+	    dataset_filter_parse(ds, &(struct dataset_filter_text){0}, &hp.filter) < 0)
+		return app_reply_error(rq);
+	hotspot_default_period(ds, &hp.filter);
+	struct held_shapes *held;
+	int rc = hotspot_find(ds, renderer_shapes_acquire(app->r, &held), &hp, &set);
+	renderer_shapes_release(app->r, held);
+	if (rc == 0)
+		rc = dosage_from_store(st, &set, &dp, &res);
+	if (rc == 0)
+		rc = dosage_geojson(&res, &set, ds, &fc);
+	reply = rc == 0 ? http_reply_value(rq, 200, fc, NULL, NULL) : app_reply_error(rq);
+	dosage_result_free(&res);
+	hotspot_set_free(&set);
+	return reply;
+}
+
+int api_coverage(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	struct hotspot_set set;
+	struct coverage cov;
+	struct held_shapes *held;
+	const shapes *sh = renderer_shapes_acquire(app->r, &held);
+	const char *accept = http_header(rq, "Accept");
+	int reply;
+	if (query_hotspots(rq, sh, &set) < 0) {
+		renderer_shapes_release(app->r, held);
+		return app_reply_error(rq);
+	}
+	struct coverage_params p = {.date = http_arg(rq, "date")};
+	if (coverage_compute(renderer_dataset(app->r), sh, &set, &p, &cov) < 0) {
+		reply = app_reply_error(rq);
+	} else if (accept && strstr(accept, "text/csv")) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		int rc =
+		    f ? coverage_csv(&cov, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
+		if (f && fclose(f) != 0 && rc == 0)
+			rc = err_set(ERR_NOMEM, "out of memory for the CSV");
+		if (rc < 0) {
+			free(text);
+			reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+		} else {
+			reply =
+			    http_reply(rq, 200, "text/csv; charset=utf-8", (unsigned char *)text,
+			               len, "Cache-Control", "no-store", NULL);
+		}
+	} else {
+		json_t *o;
+		reply = coverage_json(&cov, &o) < 0
+		            ? http_reply_error(rq, 500, NULL, "%s", err_msg())
+		            : http_reply_value(rq, 200, o, NULL, NULL);
+	}
+	coverage_free(&cov);
+	hotspot_set_free(&set);
+	renderer_shapes_release(app->r, held);
+	return reply;
+}
+
+/* The suggested plan of the request's shift into *fc (a new reference). */
+static int plan_request(struct http_request *rq, struct suggest_params *sp, json_t **fc)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	long shared = 1, candidates = SUGGEST_DEFAULT_CANDIDATES;
+	int rc;
+	suggest_defaults(sp);
+	if ((rc = query_filter(rq, ds, &q)) < 0 || (rc = query_shift(rq, &sp->shift)) < 0)
+		return rc;
+	/* The shift chooses the times, as for the hotspots. */
+	sp->filter = q.filter;
+	sp->filter.hours = 0xFFFFFF;
+	sp->filter.weekdays = 0x7F;
+	sp->units = http_arg(rq, "units");
+	sp->relevance = http_arg(rq, "relevance");
+	if ((rc = suggest_forecast_parse(http_arg(rq, "forecast"), &sp->forecast)) < 0 ||
+	    (rc = query_number(rq, "visit", -1e9, 1e9, "minutes", &sp->visit)) < 0 ||
+	    (rc = query_number(rq, "every", -1e9, 1e9, "minutes", &sp->every)) < 0 ||
+	    (rc = query_number(rq, "speed", -1e9, 1e9, "km/h", &sp->speed)) < 0 ||
+	    (rc = query_number(rq, "cell", -1e9, 1e9, "metres", &sp->cell)) < 0 ||
+	    (rc = query_whole(rq, "shared", 1, 10, "units per cell", &shared)) < 0 ||
+	    (rc = query_whole(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells",
+	                      &candidates)) < 0)
+		return rc;
+	sp->shared = (int)shared;
+	sp->candidates = (size_t)candidates;
+	hotspot_default_period(ds, &sp->filter);
+	struct held_shapes *held;
+	rc = suggest_plan(ds, renderer_shapes_acquire(app->r, &held), sp, fc);
+	renderer_shapes_release(app->r, held);
+	return rc;
+}
+
+int api_plan(struct http_request *rq)
+{
+	struct suggest_params sp;
+	json_t *fc;
+	if (plan_request(rq, &sp, &fc) < 0)
+		return app_reply_error(rq);
+	return http_reply_value(rq, 200, fc, NULL, NULL);
+}
+
+/* Stores the plan's zones (units with cells) in one transaction, each
+ * checked as the zones API checks it. The ids go into ids. */
+static int save_plan(struct http_request *rq, store *st, json_t *fc, const struct shift *sh,
+                     const char *valid_from, json_t *ids, char *field, size_t nf)
+{
+	char shift[64];
+	shift_format(sh, shift, sizeof shift);
+	size_t i;
+	json_t *f;
+	int rc = store_begin(st);
+	json_array_foreach(json_object_get(fc, "features"), i, f)
+	{
+		json_t *props = json_object_get(f, "properties");
+		json_t *geom = json_object_get(f, "geometry");
+		if (rc < 0 || json_is_null(geom))
+			continue;
+		char id[128], name[160], *text = json_dumps(geom, JSON_COMPACT);
+		const char *unit = json_string_value(json_object_get(props, "unit"));
+		snprintf(id, sizeof id, "plan-%s-%s", valid_from, unit);
+		for (char *c = id; *c; c++)
+			*c = *c == '/' ? '-' : *c;
+		snprintf(name, sizeof name, "Plan %s %s", shift, unit);
+		struct store_assignment a = {json_string_value(json_object_get(props, "service")),
+		                             unit, sh->start, sh->end, sh->weekdays};
+		struct store_zone z = {.external_id = id,
+		                       .name = name,
+		                       .valid_from = valid_from,
+		                       .author = rq->who,
+		                       .assignments = &a,
+		                       .n_assignments = 1};
+		struct zonecheck_report rep = {0};
+		unsigned char *wkb = NULL;
+		struct store_put_info info;
+		rc = text ? zonecheck_geojson(text, &wkb, &z.wkb_len, &rep)
+		          : err_set(ERR_NOMEM, "out of memory");
+		z.wkb = wkb;
+		if (rc == 0 && (rc = zonecheck_zone(st, &z, &rep)) < 0)
+			snprintf(field, nf, "features[%zu].%s", i, rep.field);
+		if (rc == 0)
+			rc = store_put_zone(st, &z, rq->who, &info);
+		if (rc == 0)
+			json_array_append_new(ids, json_string(id));
+		zonecheck_report_free(&rep);
+		free(wkb);
+		free(text);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+int api_plan_save(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	struct suggest_params sp;
+	json_t *fc, *ids = json_array();
+	char field[128] = "";
+	if (!st) {
+		json_decref(ids);
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	}
+	const char *valid_from = http_arg(rq, "valid_from");
+	if (!valid_from || zonecheck_date(valid_from) < 0) {
+		json_decref(ids);
+		return http_reply_error(rq, 400, "valid_from",
+		                        "valid_from: a day \"YYYY-MM-DD\" from which the plan's "
+		                        "zones are valid is required");
+	}
+	if (plan_request(rq, &sp, &fc) < 0) {
+		json_decref(ids);
+		return app_reply_error(rq);
+	}
+	if (save_plan(rq, st, fc, &sp.shift, valid_from, ids, field, sizeof field) < 0) {
+		json_decref(fc);
+		json_decref(ids);
+		return http_reply_error(rq, 422, field[0] ? field : NULL, "%s", err_msg());
+	}
+	if (renderer_reload_shapes(app->r, st) < 0)
+		log_msg(LOG_ERROR, 0, "reloading zones: %s", err_msg());
+	events_publish(app->events, "zones", "{\"action\":\"plan\"}");
+	json_t *o =
+	    json_pack("{s:o, s:O, s:O}", "zones", ids, "share", json_object_get(fc, "share"),
+	              "current", json_object_get(json_object_get(fc, "current"), "share"));
+	json_decref(fc);
+	return http_reply_value(rq, 201, o, NULL, NULL);
+}
+
+/* The API's grids are smaller than the command line's: every significant
+ * cell goes out as a polygon. */
+#define API_GISTAR_MAX_CELLS ((size_t)250000)
+
+int api_gistar(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	struct gistar_result res;
+	json_t *fc;
+	if (query_filter(rq, ds, &q) < 0)
+		return app_reply_error(rq);
+	struct gistar_params p = {.filter = q.filter, .max_cells = API_GISTAR_MAX_CELLS};
+	if (query_bool(rq, "fdr", &p.fdr) < 0 || query_bool(rq, "whole_grid", &p.whole_grid) < 0 ||
+	    query_param(rq, &param_grid_cell, &p.cell) < 0 ||
+	    query_param(rq, &param_grid_band, &p.band) < 0)
+		return app_reply_error(rq);
+	struct held_shapes *held;
+	int rc = gistar_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0)
+		return app_reply_error(rq);
+	rc = gistar_geojson(&res, &fc);
+	gistar_result_free(&res);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return http_reply_value(rq, 200, fc, NULL, NULL);
+}
+
+int api_backtest(struct http_request *rq)
+{
+	struct backtest b;
+	json_t *o;
+	/* The route also answers the paths below it: only the charts are. */
+	if (strcmp(rq->path, "/api/backtest"))
+		return http_reply_error(rq, 404, "path", "no such resource: %s", rq->path);
+	if (query_backtest(rq, &b) < 0)
+		return app_reply_error(rq);
+	int rc = backtest_json(&b, &o);
+	backtest_free(&b);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return http_reply_value(rq, 200, o, NULL, NULL);
+}
+
+#define API_CHART_W 900
+#define API_CHART_H 640
+
+int api_backtest_chart(struct http_request *rq)
+{
+	const char *lang = http_arg(rq, "lang");
+	int svg = strstr(rq->path, ".svg") != NULL;
+	struct backtest b;
+	unsigned char *data;
+	size_t len;
+	if (lang && !chart_lang_known(lang))
+		return http_reply_error(rq, 400, "lang", "lang: '%s' is not uz, ru or en", lang);
+	if (query_backtest(rq, &b) < 0)
+		return app_reply_error(rq);
+	int rc = chart_render(&b, lang, svg ? CHART_SVG : CHART_PNG, API_CHART_W, API_CHART_H,
+	                      &data, &len);
+	backtest_free(&b);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return http_reply(rq, 200, svg ? "image/svg+xml" : "image/png", data, len, NULL);
+}
+
+int api_trends(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	struct trends_result res;
+	json_t *fc;
+	struct trends_params p = {.max_cells = API_GISTAR_MAX_CELLS / TRENDS_WEEKS};
+	if (query_filter(rq, ds, &q) < 0 || query_trends(rq, &q) < 0 ||
+	    query_param(rq, &param_trends_alpha, &p.alpha) < 0)
+		return app_reply_error(rq);
+	p.filter = q.filter;
+	p.weeks = q.trends.weeks;
+	p.cell = q.trends.cell;
+	p.band = q.trends.band;
+	struct held_shapes *held;
+	int rc = trends_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
+	renderer_shapes_release(app->r, held);
+	if (rc < 0)
+		return app_reply_error(rq);
+	rc = trends_geojson(&res, &fc);
+	trends_result_free(&res);
+	if (rc < 0)
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	return http_reply_value(rq, 200, fc, NULL, NULL);
+}

@@ -1,0 +1,184 @@
+/*
+ * api_meta: what a viewer reads first and beside the map: the district,
+ * codes and layers (meta), a layer's legend, the mahallas and their
+ * figures, and a summary of the offences under a filter.
+ */
+#include "api_meta.h"
+
+#include "app.h"
+#include "err.h"
+#include "geojson.h"
+#include "legendjson.h"
+#include "query.h"
+#include "tilemath.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Codes of a table with names in three languages and the style's colour. */
+static json_t *code_list(store *st, const style *sty, int services)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *a = json_array();
+	const char *sql = services ? "SELECT code, name_uz, name_ru, name_en FROM services "
+	                             "ORDER BY code"
+	                           : "SELECT code, name_uz, name_ru, name_en FROM categories "
+	                             "ORDER BY code";
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return a;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(s, 0);
+		struct style_colour c;
+		char hex[10];
+		if (services)
+			style_service_colour(sty, code, &c);
+		else
+			style_category_colour(sty, code, &c);
+		legendjson_colour(&c, hex);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:s}", "code", code,
+		                                   "name_uz", geojson_column_text(s, 1), "name_ru",
+		                                   geojson_column_text(s, 2), "name_en",
+		                                   geojson_column_text(s, 3), "colour", hex));
+	}
+	sqlite3_finalize(s);
+	return a;
+}
+
+int api_meta(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	const dataset *ds = renderer_dataset(app->r);
+	const style *sty = renderer_style(app->r);
+	double e[4], w, s, ea, n;
+	dataset_extent(ds, e);
+	tile_merc_to_lonlat(e[0], e[1], &w, &s);
+	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
+	json_t *district = json_pack("{s:[f,f,f,f]}", "bounds", w, s, ea, n);
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT code, name_uz, name_ru, name_en FROM districts ORDER BY id "
+	                       "LIMIT 1",
+	                       -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW) {
+		json_object_set_new(district, "code", geojson_column_text(q, 0));
+		json_object_set_new(district, "name_uz", geojson_column_text(q, 1));
+		json_object_set_new(district, "name_ru", geojson_column_text(q, 2));
+		json_object_set_new(district, "name_en", geojson_column_text(q, 3));
+	}
+	sqlite3_finalize(q);
+	int64_t first, last;
+	dataset_time_range(ds, &first, &last);
+	json_t *o = json_pack(
+	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
+	    district, "categories", code_list(st, sty, 0), "services", code_list(st, sty, 1),
+	    "time_range", "first", geojson_time(first), "last", geojson_time(last), "layers",
+	    "districts", "mahallas", "choropleth", "heatmap", "change", "trends", "offences",
+	    "zones", "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
+	    "data_version", (json_int_t)renderer_version(app->r), "user", rq->who, "role",
+	    auth_role_name((enum auth_role)rq->role));
+	return http_reply_value(rq, 200, o, NULL, NULL);
+}
+
+static int mahalla_list(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	sqlite3_stmt *s = NULL;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
+	                       "inspector, AsGeoJSON(geom, 6) FROM mahallas ORDER BY code",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return http_reply_error(rq, 500, NULL, "%s", sqlite3_errmsg(store_db(st)));
+	json_t *features = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *g = (const char *)sqlite3_column_text(s, 7);
+		json_t *geom = g ? json_loads(g, 0, NULL) : NULL;
+		json_t *props = json_pack(
+		    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_column_text(s, 0),
+		    "name_uz", geojson_column_text(s, 1), "name_ru", geojson_column_text(s, 2),
+		    "name_en", geojson_column_text(s, 3), "district", geojson_column_text(s, 4),
+		    "population",
+		    sqlite3_column_type(s, 5) == SQLITE_NULL
+		        ? json_null()
+		        : json_integer(sqlite3_column_int64(s, 5)),
+		    "inspector", geojson_column_text(s, 6));
+		json_array_append_new(features,
+		                      json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties",
+		                                props, "geometry", geom ? geom : json_null()));
+	}
+	sqlite3_finalize(s);
+	return http_reply_value(
+	    rq, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features),
+	    NULL, NULL);
+}
+
+static int mahalla_figures(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *code = rq->path + strlen("/api/mahallas/");
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = app_store(app);
+	struct render_request q = {0};
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (query_filter(rq, ds, &q) < 0)
+		return app_reply_error(rq);
+	json_t *o = geojson_mahalla_figures(st, ds, code, &q.filter);
+	if (!o)
+		return http_reply_error(rq, err_last() == ERR_NOTFOUND ? 404 : 500, "code", "%s",
+		                        err_msg());
+	return http_reply_value(rq, 200, o, NULL, NULL);
+}
+
+int api_summary(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	if (query_filter(rq, ds, &q) < 0)
+		return app_reply_error(rq);
+	size_t nc = dataset_category_count(ds), ns = dataset_service_count(ds),
+	       nm = dataset_mahalla_count(ds);
+	double *by_cat = calloc(nc + 1, sizeof *by_cat), *by_svc = calloc(ns + 1, sizeof *by_svc),
+	       *by_m = calloc(nm + 1, sizeof *by_m);
+	double total = dataset_tally(ds, &q.filter, -1, by_cat, by_svc);
+	dataset_mahalla_counts(ds, &q.filter, NULL, by_m);
+	json_t *mahallas = json_array();
+	for (size_t i = 0; i < nm; i++)
+		if (by_m[i] > 0)
+			json_array_append_new(mahallas,
+			                      json_pack("{s:s, s:f}", "code",
+			                                dataset_mahalla(ds, i), "count", by_m[i]));
+	json_t *o = json_pack("{s:f, s:o, s:o, s:o}", "offences", total, "by_category",
+	                      geojson_counts(ds, by_cat, nc, 0), "by_service",
+	                      geojson_counts(ds, by_svc, ns, 1), "by_mahalla", mahallas);
+	free(by_cat);
+	free(by_svc);
+	free(by_m);
+	return http_reply_value(rq, 200, o, NULL, NULL);
+}
+
+int api_mahallas(struct http_request *rq)
+{
+	return strlen(rq->path) > strlen("/api/mahallas/") ? mahalla_figures(rq) : mahalla_list(rq);
+}
+
+int api_legend(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *layer = http_arg(rq, "layer");
+	struct render_request q = {0};
+	if (!layer)
+		return http_reply_error(rq, 400, "layer", "layer: which layer's legend?");
+	if (query_filter(rq, renderer_dataset(app->r), &q) < 0)
+		return app_reply_error(rq);
+	json_t *o = legendjson_build(app->r, layer, &q.filter, q.metric);
+	return o ? http_reply_value(rq, 200, o, NULL, NULL) : app_refuse(rq, 404);
+}

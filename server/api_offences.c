@@ -1,0 +1,476 @@
+/*
+ * api_offences: the offences over HTTP (docs/api.md, "Offences"): pages of
+ * them under a filter for viewers, and the live ingest with corrections
+ * and deletions for officers.
+ *
+ * A write is committed and audited before its answer; then the renderer
+ * takes the change in (only tiles near it change) and open viewers hear
+ * of it.
+ */
+#include "api_offences.h"
+
+#include "app.h"
+#include "err.h"
+#include "geojson.h"
+#include "log.h"
+#include "numtext.h"
+#include "query.h"
+#include "tilemath.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FEATURES 10000
+#define PAGE_MAX     5000
+
+struct page {
+	long offset, limit, seen; /* seen: every offence of the walk, so the matched count */
+	int64_t *ids;
+	size_t n;
+};
+
+/* Keeps the page's ids and counts on past it: a client showing one page
+ * (the viewer's popup) says how many more there are. */
+static int collect_page(void *ctx, const struct dataset_offence *o)
+{
+	struct page *p = ctx;
+	if (p->seen++ >= p->offset && (long)p->n < p->limit)
+		p->ids[p->n++] = o->id;
+	return 0;
+}
+
+int api_offences_get(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = app_store(app);
+	struct render_request q = {0};
+	struct page p = {.limit = 1000};
+	double box[4];
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (query_filter(rq, ds, &q) < 0 ||
+	    query_whole(rq, "limit", 1, PAGE_MAX, "a whole number", &p.limit) < 0 ||
+	    query_whole(rq, "offset", 0, 100000000, "a whole number", &p.offset) < 0)
+		return app_reply_error(rq);
+	const char *bbox = http_arg(rq, "bbox");
+	if (bbox) {
+		double b[4];
+		if (numtext_list(bbox, ',', b, 4) < 0 || !(b[0] < b[2] && b[1] < b[3]) ||
+		    tile_lonlat_to_merc(b[0], b[1], &box[0], &box[1]) < 0 ||
+		    tile_lonlat_to_merc(b[2], b[3], &box[2], &box[3]) < 0)
+			return http_reply_error(
+			    rq, 400, "bbox", "bbox: '%s' is not west,south,east,north in degrees",
+			    bbox);
+	} else {
+		box[0] = box[1] = -2e7;
+		box[2] = box[3] = 2e7;
+	}
+	if (!(p.ids = malloc((size_t)p.limit * sizeof *p.ids)))
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	dataset_each(ds, box, &q.filter, collect_page, &p);
+	json_t *features = geojson_offences(st, p.ids, p.n);
+	free(p.ids);
+	json_t *o = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
+	json_object_set_new(o, "next_offset",
+	                    p.seen > p.offset + p.limit ? json_integer(p.offset + p.limit)
+	                                                : json_null());
+	json_object_set_new(o, "matched", json_integer(p.seen));
+	return http_reply_value(rq, 200, o, NULL, NULL);
+}
+
+/* ---- writes -------------------------------------------------------------- */
+
+/* A property's string, or NULL; type errors are reported by the caller. */
+static const char *prop_text(json_t *props, const char *name, int *wrong)
+{
+	json_t *v = json_object_get(props, name);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		*wrong = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* Whether a code exists in categories or services. */
+static int code_exists(store *st, int services, const char *code)
+{
+	sqlite3_stmt *s = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       services ? "SELECT 1 FROM services WHERE code = ?1"
+	                                : "SELECT 1 FROM categories WHERE code = ?1",
+	                       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+/* Reads feature f (number i) into o: 0, or ERR_INVALID naming the field
+ * ("features[i].properties.time"). */
+static int feature_offence(struct app *app, store *st, json_t *f, size_t i, struct store_offence *o)
+{
+	char field[96];
+	json_t *props = json_object_get(f, "properties");
+	json_t *geom = json_object_get(f, "geometry");
+	int wrong = 0;
+	memset(o, 0, sizeof *o);
+	o->occurred_from = o->occurred_to = o->reported_at = STORE_NO_TIME;
+#define FAIL(fieldname, ...)                                                                       \
+	do {                                                                                       \
+		snprintf(field, sizeof field, "features[%zu].%s", i, fieldname);                   \
+		return err_set_field(ERR_INVALID, field, __VA_ARGS__);                             \
+	} while (0)
+	if (!json_is_object(f) || !json_is_string(json_object_get(f, "type")) ||
+	    strcmp(json_string_value(json_object_get(f, "type")), "Feature") != 0)
+		FAIL("type", "not a GeoJSON Feature");
+	if (!json_is_object(props))
+		FAIL("properties", "properties must be an object");
+	o->external_id = prop_text(props, "id", &wrong);
+	if (wrong || !o->external_id || !*o->external_id || strlen(o->external_id) > 200)
+		FAIL("properties.id", "id: a string of 1 to 200 characters is required");
+	const char *when = prop_text(props, "time", &wrong),
+	           *from = prop_text(props, "from", &wrong), *to = prop_text(props, "to", &wrong);
+	if (wrong)
+		FAIL("properties.time", "time, from and to must be strings");
+	struct time_span a, b;
+	if (when) {
+		if (timeparse_parse(app->zone, when, NULL, DATE_ORDER_AUTO, &a) < 0)
+			FAIL("properties.time", "%s", err_msg());
+		o->occurred_from = a.from;
+		o->occurred_to = a.to;
+		o->precision = a.precision;
+	} else if (from || to) {
+		if (!from || !to)
+			FAIL("properties.from", "from and to come together");
+		if (timeparse_parse(app->zone, from, NULL, DATE_ORDER_AUTO, &a) < 0)
+			FAIL("properties.from", "%s", err_msg());
+		if (timeparse_parse(app->zone, to, NULL, DATE_ORDER_AUTO, &b) < 0)
+			FAIL("properties.to", "%s", err_msg());
+		if (b.to < a.from)
+			FAIL("properties.to", "to is before from");
+		o->occurred_from = a.from;
+		o->occurred_to = b.to;
+		o->precision = PREC_SPAN;
+	} else {
+		FAIL("properties.time", "time (or from and to) is required");
+	}
+	o->category = prop_text(props, "category", &wrong);
+	if (wrong || (o->category && !code_exists(st, 0, o->category)))
+		FAIL("properties.category", "unknown category '%s'",
+		     o->category ? o->category : "");
+	o->service = prop_text(props, "service", &wrong);
+	if (wrong || (o->service && !code_exists(st, 1, o->service)))
+		FAIL("properties.service", "unknown service '%s'", o->service ? o->service : "");
+	o->article = prop_text(props, "article", &wrong);
+	o->status = prop_text(props, "status", &wrong);
+	o->address = prop_text(props, "address", &wrong);
+	o->mahalla_code = prop_text(props, "mahalla", &wrong);
+	if (wrong)
+		FAIL("properties", "article, status, address and mahalla must be strings");
+	if (geom && !json_is_null(geom)) {
+		json_t *c = json_object_get(geom, "coordinates");
+		const char *type = json_string_value(json_object_get(geom, "type"));
+		if (!type || strcmp(type, "Point") != 0 || !json_is_array(c) ||
+		    json_array_size(c) < 2 || !json_is_number(json_array_get(c, 0)) ||
+		    !json_is_number(json_array_get(c, 1)))
+			FAIL("geometry", "geometry must be a Point [longitude, latitude] or null");
+		o->lon = json_number_value(json_array_get(c, 0));
+		o->lat = json_number_value(json_array_get(c, 1));
+		if (!(o->lon >= -180 && o->lon <= 180 && o->lat >= -85 && o->lat <= 85))
+			FAIL("geometry.coordinates", "(%g, %g) is not a longitude and latitude",
+			     o->lon, o->lat);
+		o->has_point = 1;
+	} else if (!o->mahalla_code) {
+		FAIL("geometry", "a point or a mahalla code is required");
+	}
+#undef FAIL
+	return 0;
+}
+
+/* Where a write happened, for the event (lon/lat; empty when unknown). */
+struct where {
+	double w, s, e, n;
+	int any;
+};
+
+static void where_add(struct where *b, const struct store_offence *o)
+{
+	if (!o->has_point)
+		return;
+	if (!b->any) {
+		b->w = b->e = o->lon;
+		b->s = b->n = o->lat;
+		b->any = 1;
+		return;
+	}
+	b->w = fmin(b->w, o->lon);
+	b->e = fmax(b->e, o->lon);
+	b->s = fmin(b->s, o->lat);
+	b->n = fmax(b->n, o->lat);
+}
+
+/* After a committed write: the renderer takes it in and viewers hear. */
+static void announce(struct app *app, store *st, const int64_t *updated, size_t n_updated,
+                     const struct where *b)
+{
+	size_t added = 0;
+	if (renderer_sync(app->r, st, &added) < 0)
+		log_msg(LOG_ERROR, 0, "renderer sync: %s", err_msg());
+	for (size_t i = 0; i < n_updated; i++)
+		if (renderer_reload(app->r, st, updated[i]) < 0)
+			log_msg(LOG_ERROR, 0, "renderer reload: %s", err_msg());
+	json_t *o =
+	    json_pack("{s:I, s:I, s:I}", "data_version", (json_int_t)renderer_version(app->r),
+	              "added", (json_int_t)added, "changed", (json_int_t)n_updated);
+	if (o && b && b->any)
+		json_object_set_new(o, "bbox", json_pack("[f,f,f,f]", b->w, b->s, b->e, b->n));
+	char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (data)
+		events_publish(app->events, "offences", data);
+	free(data);
+}
+
+static int64_t offence_id(store *st, const char *external_id)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t id = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM offences WHERE external_id = ?1", -1,
+	                       &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			id = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	return id;
+}
+
+int api_offences_post(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	json_error_t jerr;
+	char field[96], msg[512];
+	long counts[4] = {0};
+	int64_t *updated = NULL;
+	struct where where = {0};
+	size_t n_updated = 0;
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (!rq->body)
+		return http_reply_error(rq, 400, "body",
+		                        "a GeoJSON Feature or FeatureCollection is "
+		                        "required");
+	json_t *doc = json_loadb(rq->body, rq->body_len, 0, &jerr);
+	if (!doc)
+		return http_reply_error(rq, 400, "body",
+		                        "invalid JSON at line %d, column %d (byte "
+		                        "%d): %s",
+		                        jerr.line, jerr.column, jerr.position, jerr.text);
+	json_t *features = NULL;
+	const char *type = json_string_value(json_object_get(doc, "type"));
+	if (type && strcmp(type, "FeatureCollection") == 0)
+		features = json_incref(json_object_get(doc, "features"));
+	else if (type && strcmp(type, "Feature") == 0)
+		features = json_pack("[O]", doc);
+	if (!json_is_array(features)) {
+		json_decref(features);
+		json_decref(doc);
+		return http_reply_error(rq, 400, "type",
+		                        "expected a Feature or a FeatureCollection");
+	}
+	size_t n = json_array_size(features);
+	if (n == 0 || n > MAX_FEATURES) {
+		reply = http_reply_error(rq, 400, "features", "1 to %d features per request",
+		                         MAX_FEATURES);
+		goto out;
+	}
+	if (!(updated = malloc(n * sizeof *updated))) {
+		reply = http_reply_error(rq, 503, NULL, "out of memory");
+		goto out;
+	}
+	json_t *ids = json_array();
+	if (store_begin(st) < 0) {
+		json_decref(ids);
+		reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct store_offence o;
+		struct store_put_info info;
+		if (feature_offence(app, st, json_array_get(features, i), i, &o) < 0) {
+			snprintf(field, sizeof field, "%s", err_field());
+			snprintf(msg, sizeof msg, "%s", err_msg());
+			store_rollback(st);
+			json_decref(ids);
+			reply = http_reply_error(rq, 422, field, "%s: %s", field, msg);
+			goto out;
+		}
+		if (store_put_offence(st, &o, &info) < 0) {
+			snprintf(msg, sizeof msg, "%s", err_msg());
+			store_rollback(st);
+			json_decref(ids);
+			reply = http_reply_error(rq, 422, "features", "feature %zu: %s", i, msg);
+			goto out;
+		}
+		counts[info.change]++;
+		if (info.change != STORE_UNCHANGED)
+			where_add(&where, &o);
+		if (info.change == STORE_UPDATED)
+			updated[n_updated++] = offence_id(st, o.external_id);
+		json_array_append_new(ids, json_string(o.external_id));
+	}
+	snprintf(msg, sizeof msg, "{\"inserted\":%ld,\"updated\":%ld,\"unchanged\":%ld}",
+	         counts[STORE_INSERTED], counts[STORE_UPDATED], counts[STORE_UNCHANGED]);
+	/* An unchanged re-post writes nothing, so it is not audited either. */
+	int wrote = counts[STORE_INSERTED] || counts[STORE_UPDATED];
+	if ((wrote && store_audit(st, rq->who, "ingest", "offences", NULL, msg) < 0) ||
+	    store_commit(st) < 0) {
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		json_decref(ids);
+		reply = http_reply_error(rq, 503, NULL, "not stored: %s", msg);
+		goto out;
+	}
+	atomic_fetch_add(&app->ingested,
+	                 (unsigned long)(counts[STORE_INSERTED] + counts[STORE_UPDATED]));
+	if (counts[STORE_INSERTED] || counts[STORE_UPDATED])
+		announce(app, st, updated, n_updated, &where);
+	reply = http_reply_value(rq, 201,
+	                         json_pack("{s:i, s:i, s:i, s:o}", "inserted",
+	                                   (int)counts[STORE_INSERTED], "updated",
+	                                   (int)counts[STORE_UPDATED], "unchanged",
+	                                   (int)counts[STORE_UNCHANGED], "ids", ids),
+	                         NULL, NULL);
+out:
+	free(updated);
+	json_decref(features);
+	json_decref(doc);
+	return reply;
+}
+
+int api_offence_delete(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	const char *ext = rq->path + strlen("/api/offences/");
+	int64_t id;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (store_begin(st) < 0)
+		return http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+	int rc = store_delete_offence(st, ext, &id);
+	if (rc == 0)
+		rc = store_audit(st, rq->who, "delete", "offence", ext, NULL);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc < 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		return http_reply_error(rq, rc == ERR_NOTFOUND ? 404 : 503, "id", "%s", msg);
+	}
+	announce(app, st, &id, 1, NULL);
+	return http_reply_value(rq, 200, json_pack("{s:s, s:b}", "id", ext, "deleted", 1), NULL,
+	                        NULL);
+}
+
+/* PATCH: the stored record with the body's properties over it. */
+int api_offence_patch(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	const char *ext = rq->path + strlen("/api/offences/");
+	json_error_t jerr;
+	sqlite3_stmt *s = NULL;
+	int reply;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	json_t *patch = rq->body ? json_loadb(rq->body, rq->body_len, 0, &jerr) : NULL;
+	if (!json_is_object(patch)) {
+		json_decref(patch);
+		return http_reply_error(rq, 400, "body", "a JSON object of properties is required");
+	}
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT external_id, occurred_from, occurred_to, category, service, "
+	                       "article, status, address, mahalla_code, ST_X(geom), ST_Y(geom) "
+	                       "FROM offences WHERE external_id = ?1",
+	                       -1, &s, NULL) != SQLITE_OK ||
+	    (sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT), sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		json_decref(patch);
+		return http_reply_error(rq, 404, "id", "no offence has the id '%s'", ext);
+	}
+	/* The stored record as a Feature, with the patch over its properties. */
+	char from[32], to[32];
+	geojson_iso_time(sqlite3_column_int64(s, 1), from, sizeof from);
+	geojson_iso_time(sqlite3_column_int64(s, 2), to, sizeof to);
+	json_t *props =
+	    json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+	              geojson_column_text(s, 0), "from", from, "to", to, "category",
+	              geojson_column_text(s, 3), "service", geojson_column_text(s, 4), "article",
+	              geojson_column_text(s, 5), "status", geojson_column_text(s, 6), "address",
+	              geojson_column_text(s, 7), "mahalla", geojson_column_text(s, 8));
+	json_t *geom = sqlite3_column_type(s, 9) == SQLITE_NULL
+	                   ? json_null()
+	                   : json_pack("{s:s, s:[f,f]}", "type", "Point", "coordinates",
+	                               sqlite3_column_double(s, 9), sqlite3_column_double(s, 10));
+	sqlite3_finalize(s);
+	json_t *g = json_object_get(patch, "geometry");
+	if (g)
+		json_decref(geom), geom = json_incref(g);
+	json_t *p = json_object_get(patch, "properties");
+	if (json_is_object(p)) {
+		if (json_object_get(p, "time"))
+			json_object_del(props, "from"), json_object_del(props, "to");
+		json_object_update(props, p);
+		json_object_set_new(props, "id", json_string(ext));
+	}
+	json_t *feature =
+	    json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties", props, "geometry", geom);
+	struct store_offence o;
+	struct store_put_info info;
+	char msg[512];
+	if (feature_offence(app, st, feature, 0, &o) < 0) {
+		reply = http_reply_error(rq, 422, err_field() + strlen("features[0]."), "%s",
+		                         err_msg());
+		goto out;
+	}
+	if (store_begin(st) < 0) {
+		reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+		goto out;
+	}
+	int rc = store_put_offence(st, &o, &info);
+	if (rc == 0)
+		rc = store_audit(st, rq->who, "update", "offence", ext, rq->body);
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc < 0) {
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		reply = http_reply_error(rq, 422, "properties", "%s", msg);
+		goto out;
+	}
+	int64_t id = offence_id(st, ext);
+	struct where where = {0};
+	where_add(&where, &o);
+	if (info.change == STORE_UPDATED)
+		announce(app, st, &id, 1, &where);
+	reply = http_reply_value(
+	    rq, 200, json_pack("{s:s, s:b}", "id", ext, "changed", info.change == STORE_UPDATED),
+	    NULL, NULL);
+out:
+	json_decref(feature);
+	json_decref(patch);
+	return reply;
+}

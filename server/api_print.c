@@ -1,0 +1,139 @@
+/*
+ * api_print: printed pages over HTTP: a district's or mahalla's map
+ * (an atlas), a shift's coverage, a roster and a backtest's page, as PDF,
+ * PNG or CSV, with the arguments `posbon print` takes (params.h holds the
+ * bounds both read).
+ */
+#include "api_print.h"
+
+#include "app.h"
+#include "err.h"
+#include "print.h"
+#include "query.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* GET /print/{district|mahalla}/{code}.{pdf|png}?paper=&landscape=&scale=
+ * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=..., and
+ * /print/coverage.{pdf|png} and /print/roster.{pdf|csv} with shift=&weekdays=
+ * (the days the shift starts on)&date=&district=&visit=&every=, and
+ * /print/backtest.{pdf|png} with the arguments of /api/backtest (an atlas's
+ * last page with backtest=1) */
+int api_print(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const char *rest = rq->path + strlen("/print/");
+	const char *slash = strchr(rest, '/'), *dot = strrchr(rest, '.');
+	char code[160];
+	struct print_request q = {.printed_at = (int64_t)time(NULL)};
+	struct render_request rr = {0};
+	struct print_result res;
+	struct backtest bt = {0};
+	struct shift shift;
+	double scale = 0, dpi = 0, visit = 0, every = 0;
+	long hotspots = (long)param_print_hotspots.def;
+	int rc;
+	size_t stem = dot ? (size_t)(dot - rest) : 0;
+	if (dot && !slash && stem == strlen("coverage") && strncmp(rest, "coverage", stem) == 0) {
+		q.kind = PRINT_COVERAGE;
+	} else if (dot && !slash && stem == strlen("roster") &&
+	           strncmp(rest, "roster", stem) == 0) {
+		q.kind = PRINT_ROSTER;
+	} else if (dot && !slash && stem == strlen("backtest") &&
+	           strncmp(rest, "backtest", stem) == 0) {
+		q.kind = PRINT_BACKTEST;
+	} else if (!slash || !dot || dot < slash || dot == slash + 1 ||
+	           (size_t)(dot - slash - 1) >= sizeof code) {
+		return http_reply_error(
+		    rq, 404, NULL,
+		    "expected /print/district/CODE.pdf, /print/mahalla/CODE.pdf, "
+		    "/print/coverage.pdf, /print/roster.pdf or /print/backtest.pdf");
+	} else if ((size_t)(slash - rest) == strlen("district") &&
+	           strncmp(rest, "district", 8) == 0) {
+		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
+		q.district = code;
+	} else if ((size_t)(slash - rest) == strlen("mahalla") &&
+	           strncmp(rest, "mahalla", 7) == 0) {
+		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
+		q.mahalla = code;
+	} else {
+		return http_reply_error(rq, 404, "kind",
+		                        "print a district or a mahalla, not '%.*s'",
+		                        (int)(slash - rest), rest);
+	}
+	if (q.kind != PRINT_AREA) {
+		/* The district is an argument; the weekdays are the shift's. */
+		q.district = http_arg(rq, "district");
+		snprintf(code, sizeof code, "%.*s", (int)stem, rest);
+		if (query_shift(rq, &shift) < 0)
+			return app_reply_error(rq);
+		q.shift = &shift;
+		q.date = http_arg(rq, "date");
+	}
+	const char *paper = http_arg(rq, "paper"), *lang = http_arg(rq, "lang");
+	const char *layers = http_arg(rq, "layers");
+	if (print_format_parse(dot + 1, &q.format) < 0)
+		return http_reply_error(rq, 404, "format",
+		                        "prints are .pdf, .png or .csv, not '%s'", dot);
+	if ((paper && print_paper_parse(paper, &q.paper) < 0) ||
+	    (lang && print_lang_parse(lang, &q.lang) < 0) ||
+	    (layers && render_layers_parse(layers, &q.layers) < 0) ||
+	    query_param(rq, &param_print_scale, &scale) < 0 ||
+	    query_param(rq, &param_print_dpi, &dpi) < 0 ||
+	    query_param(rq, &param_print_hotspots, &hotspots) < 0 ||
+	    query_param(rq, &param_print_visit, &visit) < 0 ||
+	    query_param(rq, &param_print_every, &every) < 0 ||
+	    query_filter(rq, renderer_dataset(app->r), &rr) < 0)
+		return app_reply_error(rq);
+	if (q.kind != PRINT_AREA) {
+		rr.filter.hours = 0xFFFFFF;
+		rr.filter.weekdays = 0x7F;
+	}
+	q.landscape = query_flag(rq, "landscape");
+	q.atlas = query_flag(rq, "atlas");
+	q.scale = scale;
+	q.dpi = dpi;
+	q.visit = visit;
+	q.every = every;
+	q.hotspots = hotspots >= 1 ? (int)hotspots : -1;
+	q.filter = rr.filter;
+	q.bandwidth = rr.bandwidth;
+	static const char *const not_backtest[] = {"from", "to", "hours"};
+	for (int i = 0; q.kind == PRINT_BACKTEST && i < 3; i++)
+		if (http_arg(rq, not_backtest[i]))
+			return http_reply_error(rq, 400, not_backtest[i],
+			                        "%s: a backtest spans folds of weeks up to end, "
+			                        "with a shift",
+			                        not_backtest[i]);
+	store *st = app_store(app);
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "the database is not available");
+	/* The backtest runs last, once every other argument is known good. */
+	if (q.kind == PRINT_BACKTEST || (q.atlas && query_flag(rq, "backtest"))) {
+		if (query_backtest(rq, &bt) < 0)
+			return app_reply_error(rq);
+		q.backtest = &bt;
+	}
+	rc = print_make(app->r, st, &q, &res);
+	backtest_free(&bt);
+	if (rc < 0)
+		return rc == ERR_NOTFOUND
+		           ? http_reply_error(rq, 404, q.kind == PRINT_AREA ? "code" : "district",
+		                              "%s", err_msg())
+		       : rc == ERR_INVALID ? app_reply_error(rq)
+		                           : http_reply_error(rq, 500, NULL, "%s", err_msg());
+	static const char *const types[] = {[PRINT_PDF] = "application/pdf",
+	                                    [PRINT_PNG] = "image/png",
+	                                    [PRINT_CSV] = "text/csv; charset=utf-8"};
+	static const char *const extensions[] = {
+	    [PRINT_PDF] = "pdf", [PRINT_PNG] = "png", [PRINT_CSV] = "csv"};
+	char disposition[200];
+	snprintf(disposition, sizeof disposition, "%s; filename=\"%s%s.%s\"",
+	         q.format == PRINT_CSV ? "attachment" : "inline", code, q.atlas ? "-atlas" : "",
+	         extensions[q.format]);
+	/* The reply takes the document over. */
+	return http_reply(rq, 200, types[q.format], res.data, res.len, "Content-Disposition",
+	                  disposition, "Cache-Control", "no-store", NULL);
+}

@@ -1,0 +1,159 @@
+/*
+ * api_server: the daemon's own routes: health for probes, /metrics for
+ * Prometheus, logging in and out with a session cookie, who the caller
+ * is, the event stream and the viewer's static files.
+ */
+#include "api_server.h"
+
+#include "app.h"
+#include "err.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Status and schema for anyone (a load balancer's probe); the figures and
+ * data_version (the viewer's catching up) only with valid credentials. */
+int api_health(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	json_t *o = json_pack("{s:s, s:i}", "status", "ok", "schema", store_schema_version(st));
+	if (o && app_authorize(rq, ROLE_VIEWER) == 0) {
+		json_object_set_new(
+		    o, "offences",
+		    json_integer((json_int_t)dataset_count(renderer_dataset(app->r))));
+		json_object_set_new(o, "data_version",
+		                    json_integer((json_int_t)renderer_version(app->r)));
+	}
+	return http_reply_value(rq, 200, o, NULL, NULL);
+}
+
+/* Answers {"name","role"} of an identity, with the extra header pair. */
+static int reply_identity(struct http_request *rq, const char *name, int role, const char *header,
+                          const char *value)
+{
+	return http_reply_value(
+	    rq, 200,
+	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role)),
+	    header, value);
+}
+
+/* The session cookie's header: value for max_age seconds (0: ended);
+ * Secure under TLS, so that the browser never sends it in clear. */
+static void session_cookie(struct http_request *rq, const char *value, int max_age, char out[256])
+{
+	snprintf(out, 256, "posbon_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
+	         value, max_age, rq->secure ? "; Secure" : "");
+}
+
+int api_login(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	struct auth_identity who;
+	char session[AUTH_SECRET_LEN], cookie[256];
+	json_error_t jerr;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	json_t *o = rq->body ? json_loadb(rq->body, rq->body_len, 0, &jerr) : NULL;
+	const char *token = json_string_value(json_object_get(o, "token"));
+	int rc = token ? auth_login(st, token, &who, session) : ERR_NOTFOUND;
+	json_decref(o);
+	if (rc < 0)
+		return http_reply_error(rq, 401, "token", "unknown or revoked token");
+	session_cookie(rq, session, AUTH_SESSION_SECONDS, cookie);
+	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
+}
+
+int api_logout(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	if (st)
+		auth_logout(st, http_cookie(rq, "posbon_session"));
+	char cookie[256];
+	session_cookie(rq, "", 0, cookie);
+	return http_reply_value(rq, 200, json_object(), "Set-Cookie", cookie);
+}
+
+int api_me(struct http_request *rq)
+{
+	return reply_identity(rq, rq->who, rq->role, NULL, NULL);
+}
+
+int api_events(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	return events_subscribe(app->events, rq);
+}
+
+int api_static(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	return static_serve(rq, &app->web);
+}
+
+/* Prometheus text exposition of the server's counters. */
+int api_metrics(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	struct http_stats hs;
+	struct cache_stats cs;
+	char *buf = malloc(8192);
+	size_t n = 0, cap = 8192;
+	if (!buf)
+		return http_reply_error(rq, 503, NULL, "out of memory");
+	http_stats(app->server, &hs);
+	cache_stats(app->cache, &cs);
+#define OUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
+	OUT("# HELP posbon_http_requests_total HTTP requests answered, by status class.\n"
+	    "# TYPE posbon_http_requests_total counter\n");
+	for (int c = 2; c <= 5; c++)
+		OUT("posbon_http_requests_total{class=\"%dxx\"} %lu\n", c, hs.by_class[c]);
+	OUT("# HELP posbon_http_request_duration_ms Time to answer a request.\n"
+	    "# TYPE posbon_http_request_duration_ms histogram\n");
+	for (int b = 0; b < HTTP_LATENCY_BUCKETS; b++) {
+		if (isinf(http_latency_bounds[b]))
+			OUT("posbon_http_request_duration_ms_bucket{le=\"+Inf\"} %lu\n",
+			    hs.latency[b]);
+		else
+			OUT("posbon_http_request_duration_ms_bucket{le=\"%g\"} %lu\n",
+			    http_latency_bounds[b], hs.latency[b]);
+	}
+	OUT("posbon_http_request_duration_ms_sum %.3f\nposbon_http_request_duration_ms_count "
+	    "%lu\n",
+	    hs.latency_sum_ms, hs.requests);
+	OUT("# TYPE posbon_tile_cache_hits_total counter\n"
+	    "posbon_tile_cache_hits_total{tier=\"memory\"} %lu\n"
+	    "posbon_tile_cache_hits_total{tier=\"disk\"} %lu\n"
+	    "# TYPE posbon_tiles_rendered_total counter\nposbon_tiles_rendered_total %lu\n"
+	    "# HELP posbon_tile_cache_bytes Bytes the tile cache holds, by tier (disk: in 4 KiB "
+	    "blocks).\n"
+	    "# TYPE posbon_tile_cache_bytes gauge\nposbon_tile_cache_bytes{tier=\"memory\"} %zu\n"
+	    "posbon_tile_cache_bytes{tier=\"disk\"} %zu\n"
+	    "# TYPE posbon_tile_cache_tiles gauge\nposbon_tile_cache_tiles{tier=\"memory\"} %zu\n"
+	    "posbon_tile_cache_tiles{tier=\"disk\"} %zu\n"
+	    "# TYPE posbon_tile_cache_evictions_total counter\n"
+	    "posbon_tile_cache_evictions_total{tier=\"memory\"} %lu\n"
+	    "posbon_tile_cache_evictions_total{tier=\"disk\"} %lu\n"
+	    "# TYPE posbon_offences gauge\nposbon_offences %zu\n"
+	    "# TYPE posbon_data_version gauge\nposbon_data_version %lu\n"
+	    "# TYPE posbon_event_subscribers gauge\nposbon_event_subscribers %u\n",
+	    cs.memory_hits, cs.disk_hits, cs.renders, cs.memory_bytes, cs.disk_bytes,
+	    cs.memory_entries, cs.disk_files, cs.evictions, cs.disk_evictions,
+	    dataset_count(renderer_dataset(app->r)), renderer_version(app->r),
+	    events_subscribers(app->events));
+	OUT("# TYPE posbon_ingested_total counter\nposbon_ingested_total %lu\n",
+	    atomic_load(&app->ingested));
+#undef OUT
+	if (n >= cap) {
+		free(buf);
+		return http_reply_error(rq, 500, NULL, "metrics overflow");
+	}
+	return http_reply(rq, 200, "text/plain; version=0.0.4", (unsigned char *)buf, n, NULL);
+}

@@ -1,0 +1,80 @@
+/*
+ * app: the per-thread store connections, authorization of a request by its
+ * credentials, and the one answer to a recorded error.
+ */
+#include "app.h"
+
+#include "err.h"
+#include "log.h"
+
+#include <string.h>
+
+static void close_store(void *p)
+{
+	store_close(p);
+}
+
+int app_init(struct app *app)
+{
+	if (pthread_key_create(&app->store_key, close_store) != 0)
+		return err_set(ERR_NOMEM, "app: no thread key");
+	return 0;
+}
+
+void app_cleanup(struct app *app)
+{
+	pthread_key_delete(app->store_key);
+}
+
+store *app_store(struct app *app)
+{
+	store *st = pthread_getspecific(app->store_key);
+	if (st)
+		return st;
+	if (store_open(app->db_path, 0, &st) < 0) {
+		log_msg(LOG_ERROR, 0, "opening %s: %s", app->db_path, err_msg());
+		return NULL;
+	}
+	pthread_setspecific(app->store_key, st);
+	return st;
+}
+
+unsigned app_authorize(struct http_request *rq, int need)
+{
+	struct app *app = rq->app;
+	struct auth_identity who;
+	const char *auth = http_header(rq, "Authorization");
+	const char *session = http_cookie(rq, "posbon_session");
+	if (need == ROLE_NONE)
+		return 0;
+	store *st = app_store(app);
+	if (!st)
+		return 401;
+	int rc = ERR_NOTFOUND;
+	if (auth && strncmp(auth, "Bearer ", 7) == 0)
+		rc = auth_check_token(st, auth + 7, &who);
+	else if (auth && strncmp(auth, "Basic ", 6) == 0)
+		rc = auth_check_basic(st, auth + 6, &who);
+	else if (session && (rc = auth_check_session(st, session, &who)) == 0)
+		rq->by_cookie = 1;
+	if (rc < 0)
+		return 401;
+	/* not snprintf: it is slow here (see log_access()), and this runs for
+	 * every request */
+	size_t wn = strnlen(who.name, sizeof rq->who - 1);
+	memcpy(rq->who, who.name, wn);
+	rq->who[wn] = '\0';
+	rq->role = who.role;
+	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
+}
+
+int app_refuse(struct http_request *rq, unsigned status)
+{
+	return http_reply_error(rq, status, status < 500 ? err_field() : NULL, "%s", err_msg());
+}
+
+int app_reply_error(struct http_request *rq)
+{
+	int code = err_last();
+	return app_refuse(rq, code == ERR_INVALID ? 400 : code == ERR_NOTFOUND ? 404 : 500);
+}

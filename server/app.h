@@ -1,0 +1,80 @@
+/*
+ * app: what the daemon's handlers share, and how they answer.
+ *
+ * The app holds the renderer (thread-safe), the tile cache, the event
+ * stream, the district's time zone and one store connection per worker
+ * thread, opened on first use. Handlers find it at rq->app.
+ *
+ * The server's files form layers of their own: routes.c holds the one
+ * route table and is the only file that includes the handler families
+ * (api_*.h, wms.h); a handler family includes this header, http.h, the
+ * shared parsers and builders (query.h, params.h, geojson.h, legendjson.h)
+ * and lower layers, never routes.h or another family.
+ *
+ * The request-result convention:
+ *   - A handler (http_handler) answers exactly once and returns what the
+ *     reply helper it answered with returned (libmicrohttpd's MHD_YES or
+ *     MHD_NO).
+ *   - A helper that reads or checks part of a request (query.h, the
+ *     families' own readers) does not answer: it returns 0, or a negative
+ *     ERR_* code after recording the message and the field that was wrong
+ *     (err_set_field(); err.h).
+ *   - The handler turns that refusal into the answer with one call:
+ *     app_reply_error() (the status follows the code), or app_refuse()
+ *     with the status a reader gave it; the WMS answers the same record
+ *     as a ServiceExceptionReport (wms.c).
+ *
+ * Threading: handlers run on several worker threads at once; each gets
+ * its own store from app_store().
+ */
+#ifndef POSBON_APP_H
+#define POSBON_APP_H
+
+#include "auth.h"
+#include "cache.h"
+#include "events.h"
+#include "http.h"
+#include "render.h"
+#include "static.h"
+#include "store.h"
+#include "timeparse.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct app {
+	const char *db_path;
+	renderer *r;
+	tile_cache *cache;
+	events *events;
+	tz *zone;                /* the district's time zone, for local times */
+	const char *basemap;     /* optional basemap URL template for the viewer */
+	struct static_dirs web;  /* the viewer's files */
+	http_server *server;     /* for /metrics */
+	atomic_ulong ingested;   /* offences stored through the API */
+	pthread_key_t store_key; /* per-thread store, closed when the thread ends */
+};
+
+/* Prepares the per-thread connections of app; app_cleanup() undoes it. */
+int app_init(struct app *app);
+void app_cleanup(struct app *app);
+
+/* This worker thread's database connection, opened on first use; NULL
+ * (logged) when the database cannot be opened. */
+store *app_store(struct app *app);
+
+/* The http_authorize hook: bearer tokens, Basic (a token as the password)
+ * and session cookies. 0, 401 or 403 (http.h). */
+unsigned app_authorize(struct http_request *rq, int need);
+
+/* Answers the calling thread's last error (err.h): 400 for ERR_INVALID
+ * and 404 for ERR_NOTFOUND, naming err_field(); else 500. */
+int app_reply_error(struct http_request *rq);
+
+/* Answers it with status, naming err_field() when it is a 4xx: for a
+ * reader whose refusals differ in status (a body's syntax 400, its
+ * content 422, a stale If-Match 412), which it gives the handler through
+ * an out-parameter. */
+int app_refuse(struct http_request *rq, unsigned status);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * geojson: the features the API and the WMS's GetFeatureInfo both answer,
+ * built in one place so that the two cannot describe one thing apart.
+ */
+#include "geojson.h"
+
+#include "err.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void geojson_iso_time(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *geojson_time(int64_t t)
+{
+	char buf[32];
+	if (t == STORE_NO_TIME)
+		return json_null();
+	geojson_iso_time(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+json_t *geojson_column_time(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+	           ? json_null()
+	           : geojson_time(sqlite3_column_int64(s, col));
+}
+
+json_t *geojson_column_text(sqlite3_stmt *s, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	return t ? json_string(t) : json_null();
+}
+
+static json_t *string_or_null(const char *t)
+{
+	return t ? json_string(t) : json_null();
+}
+
+/* {"code": count, ...} of the nonzero entries of counts. */
+json_t *geojson_counts(const dataset *ds, const double *counts, size_t n, int services)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		if (counts[i] > 0)
+			json_array_append_new(a, json_pack("{s:s, s:f}", "code",
+			                                   services ? dataset_service(ds, i)
+			                                            : dataset_category(ds, i),
+			                                   "count", counts[i]));
+	return a;
+}
+
+json_t *geojson_mahalla_figures(store *st, const dataset *ds, const char *code,
+                                const struct dataset_filter *f)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
+	                       "inspector FROM mahallas WHERE code = ?1",
+	                       -1, &s, NULL) != SQLITE_OK) {
+		err_set(ERR_DB, "%s", sqlite3_errmsg(store_db(st)));
+		return NULL;
+	}
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		err_set(ERR_NOTFOUND, "no mahalla has the code '%s'", code);
+		return NULL;
+	}
+	int64_t population =
+	    sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
+	json_t *o =
+	    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_column_text(s, 0),
+	              "name_uz", geojson_column_text(s, 1), "name_ru", geojson_column_text(s, 2),
+	              "name_en", geojson_column_text(s, 3), "district", geojson_column_text(s, 4),
+	              "inspector", geojson_column_text(s, 6));
+	sqlite3_finalize(s);
+	int m = dataset_mahalla_index(ds, code);
+	size_t nc = dataset_category_count(ds), ns = dataset_service_count(ds);
+	double *by_cat = calloc(nc + 1, sizeof *by_cat), *by_svc = calloc(ns + 1, sizeof *by_svc);
+	double total = m >= 0 ? dataset_tally(ds, f, m, by_cat, by_svc) : 0;
+	json_object_set_new(o, "population",
+	                    population >= 0 ? json_integer(population) : json_null());
+	json_object_set_new(o, "offences", json_real(total));
+	json_object_set_new(o, "rate_per_1000",
+	                    population > 0 ? json_real(total * 1000.0 / (double)population)
+	                                   : json_null());
+	/* The period of equal length just before, when the period is bounded. */
+	if (f->from != STORE_NO_TIME && f->to != STORE_NO_TIME && m >= 0) {
+		struct dataset_filter prev = *f;
+		int64_t len = f->to - f->from + 1;
+		prev.from -= len;
+		prev.to -= len;
+		double before = dataset_tally(ds, &prev, m, NULL, NULL);
+		json_object_set_new(o, "previous", json_real(before));
+		json_object_set_new(
+		    o, "change", before > 0 ? json_real((total - before) / before) : json_null());
+	} else {
+		json_object_set_new(o, "previous", json_null());
+		json_object_set_new(o, "change", json_null());
+	}
+	json_object_set_new(o, "by_category", geojson_counts(ds, by_cat, nc, 0));
+	json_object_set_new(o, "by_service", geojson_counts(ds, by_svc, ns, 1));
+	free(by_cat);
+	free(by_svc);
+	return o;
+}
+
+json_t *geojson_offences(store *st, const int64_t *ids, size_t n)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *features = json_array();
+	if (sqlite3_prepare_v2(store_db(st),
+	                       "SELECT external_id, occurred_from, occurred_to, time_precision, "
+	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom), "
+	                       "address FROM offences WHERE id = ?1",
+	                       -1, &s, NULL) == SQLITE_OK) {
+		for (size_t i = 0; i < n; i++) {
+			sqlite3_reset(s);
+			sqlite3_bind_int64(s, 1, ids[i]);
+			if (sqlite3_step(s) != SQLITE_ROW)
+				continue;
+			json_t *props = json_pack(
+			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+			    geojson_column_text(s, 0), "from", geojson_column_time(s, 1), "to",
+			    geojson_column_time(s, 2), "precision", geojson_column_text(s, 3),
+			    "category", geojson_column_text(s, 4), "service",
+			    geojson_column_text(s, 5), "mahalla", geojson_column_text(s, 6),
+			    "status", geojson_column_text(s, 7), "address",
+			    geojson_column_text(s, 10));
+			json_array_append_new(
+			    features, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
+			                        "properties", props, "geometry", "type", "Point",
+			                        "coordinates", sqlite3_column_double(s, 8),
+			                        sqlite3_column_double(s, 9)));
+		}
+	}
+	sqlite3_finalize(s);
+	return features;
+}
+
+/* Minutes 0..1440 as "HH:MM". */
+static void clock_text(int minutes, char out[8])
+{
+	unsigned m = (unsigned)minutes % 1441;
+	snprintf(out, 8, "%02u:%02u", m / 60, m % 60);
+}
+
+/* A weekday mask as timeparse_weekdays() reads it back: "mon-fri",
+ * "fri-sun", "mon,wed,fri"; runs may wrap past Sunday. */
+static void weekdays_text(unsigned mask, char *out, size_t n)
+{
+	static const char *const names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	size_t len = 0;
+	int start = 0;
+	out[0] = '\0';
+	mask &= 127;
+	if (mask == 127) {
+		snprintf(out, n, "mon-sun");
+		return;
+	}
+	/* Begin at a day that starts a run, so a run over Sunday stays whole. */
+	while (start < 7 && !((mask >> start) & 1 && !((mask >> ((start + 6) % 7)) & 1)))
+		start++;
+	for (int i = 0; i < 7;) {
+		int d = (start + i) % 7, run = 0;
+		while (i + run < 7 && (mask >> ((start + i + run) % 7)) & 1)
+			run++;
+		if (run) {
+			int w = snprintf(out + len, len < n ? n - len : 0, "%s%s%s%s",
+			                 len ? "," : "", names[d], run > 1 ? "-" : "",
+			                 run > 1 ? names[(d + run - 1) % 7] : "");
+			len += w > 0 ? (size_t)w : 0;
+		}
+		i += run ? run : 1;
+	}
+}
+
+/* Whether two services share one shift: the same hours on a common day. */
+static int is_joint(const struct store_zone *z)
+{
+	for (size_t i = 0; i < z->n_assignments; i++)
+		for (size_t j = i + 1; j < z->n_assignments; j++) {
+			const struct store_assignment *a = &z->assignments[i],
+			                              *b = &z->assignments[j];
+			if (a->shift_start == b->shift_start && a->shift_end == b->shift_end &&
+			    (a->weekdays & b->weekdays) && strcmp(a->service, b->service) != 0)
+				return 1;
+		}
+	return 0;
+}
+
+json_t *geojson_zone_feature(const struct store_zone_record *r, int history)
+{
+	const struct store_zone *z = &r->zone;
+	json_t *as = json_array();
+	for (size_t i = 0; i < z->n_assignments; i++) {
+		const struct store_assignment *a = &z->assignments[i];
+		char start[8], end[8], days[64];
+		clock_text(a->shift_start, start);
+		clock_text(a->shift_end, end);
+		weekdays_text(a->weekdays, days, sizeof days);
+		json_array_append_new(
+		    as, json_pack("{s:s, s:o, s:s, s:s, s:s, s:i}", "service", a->service, "unit",
+		                  string_or_null(a->unit), "shift_start", start, "shift_end", end,
+		                  "weekdays", days, "weekdays_mask", (int)a->weekdays));
+	}
+	json_t *props =
+	    json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:b}", "id", z->external_id, "name",
+	              string_or_null(z->name), "valid_from", string_or_null(z->valid_from),
+	              "valid_to", string_or_null(z->valid_to), "version", r->version, "author",
+	              string_or_null(z->author), "assignments", as, "joint", is_joint(z));
+	json_object_set_new(props, r->current ? "updated_at" : "replaced_at", geojson_time(r->at));
+	if (history) {
+		json_object_set_new(props, "current", json_boolean(r->current));
+		json_object_set_new(props, "deleted", json_boolean(r->deleted));
+	}
+	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
+	return json_pack("{s:s, s:s, s:o, s:o}", "type", "Feature", "id", z->external_id,
+	                 "properties", props, "geometry", geom ? geom : json_null());
+}
+
+/* The zone's versions into an array (a store_list_zones() callback). */
+static int collect_version(void *ctx, const struct store_zone_record *z)
+{
+	json_array_append_new(ctx, geojson_zone_feature(z, 0));
+	return 0;
+}
+
+json_t *geojson_zone(store *st, const char *id)
+{
+	json_t *found = json_array(), *feature = NULL;
+	if (store_get_zone(st, id, collect_version, found) == 0)
+		feature = json_incref(json_array_get(found, 0));
+	json_decref(found);
+	return feature;
+}
