@@ -186,13 +186,13 @@ static int job_analyses(struct printjob *j)
 	int rc = 0;
 	if (j->layers & RENDER_GISTAR) {
 		struct gistar_params p = {.filter = j->filter};
-		rc = gistar_run(j->ds, printjob_merc_shapes(j), &p, &j->gi);
-		rc = analysed(rc, j->gi.epsg, &j->has_gi, &j->gi_u);
+		rc = renderer_gistar(j->r, &p, &j->gi, &j->gi_hold);
+		rc = analysed(rc, rc == 0 ? j->gi->epsg : 0, &j->has_gi, &j->gi_u);
 	}
 	if (rc == 0 && (j->layers & RENDER_TRENDS) && style_trends(j->sty)) {
 		struct trends_params p = {.filter = j->filter};
-		rc = trends_run(j->ds, printjob_merc_shapes(j), &p, &j->tr);
-		rc = analysed(rc, j->tr.grid.epsg, &j->has_tr, &j->tr_u);
+		rc = renderer_trends(j->r, &p, &j->tr, &j->tr_hold);
+		rc = analysed(rc, rc == 0 ? j->tr->grid.epsg : 0, &j->has_tr, &j->tr_u);
 	}
 	return rc;
 }
@@ -254,11 +254,9 @@ void printjob_close(struct printjob *j)
 		coverage_free(&j->cov);
 	if (j->has_set)
 		hotspot_set_free(&j->set);
-	if (j->has_gi)
-		gistar_result_free(&j->gi);
+	results_release(j->gi_hold);
 	utm_free(j->gi_u);
-	if (j->has_tr)
-		trends_result_free(&j->tr);
+	results_release(j->tr_hold);
 	utm_free(j->tr_u);
 	if (j->held)
 		renderer_shapes_release(j->r, j->held);

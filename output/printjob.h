@@ -76,15 +76,18 @@ struct printjob {
 	int has_set, has_cov;
 	struct held_shapes *held;
 	const shapes *merc; /* the renderer's shapes, once acquired (held) */
-	/* The gistar layer: Gi* of the job's filter on the district, its grid's
-	 * UTM zone opened; has_gi is 0 when there was nothing to test. */
+	/* The gistar layer: Gi* of the job's filter on the district, held from
+	 * the renderer's results (the tiles' analysis of the same filter), its
+	 * grid's UTM zone opened; has_gi is 0 when there was nothing to test. */
 	int has_gi;
-	struct gistar_result gi;
+	const struct gistar_result *gi;
+	results_hold *gi_hold;
 	utm *gi_u;
 	/* The trends layer alike: the emerging hot and cold spots of the
 	 * filter's weeks. */
 	int has_tr;
-	struct trends_result tr;
+	const struct trends_result *tr;
+	results_hold *tr_hold;
 	utm *tr_u;
 	struct hotspot_set set;
 	struct coverage cov;

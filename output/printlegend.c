@@ -245,7 +245,7 @@ static void legend_trends(struct printjob *j, struct typeset_column *c)
 			const struct style_colour *col =
 			    &s->colours[category + TRENDS_PATTERNS - 1];
 			if (col->a <= 0 ||
-			    (j->has_tr && !j->tr.categories[category + TRENDS_PATTERNS - 1]))
+			    (j->has_tr && !j->tr->categories[category + TRENDS_PATTERNS - 1]))
 				continue;
 			enum msg m =
 			    (hot ? MSG_TRENDS_HOT_NEW : MSG_TRENDS_COLD_NEW) + (k - TRENDS_NEW);

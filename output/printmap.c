@@ -410,11 +410,11 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 		choropleth_classes_free(&c);
 	}
 	if (rc == 0 && j->has_gi)
-		rc = gistarlayer_fill_classes(cr, v, j->u, j->gi_u, &j->gi, j->gi.bin, -3, 3,
+		rc = gistarlayer_fill_classes(cr, v, j->u, j->gi_u, j->gi, j->gi->bin, -3, 3,
 		                              gistarlayer_colours, GISTARLAYER_ALPHA);
 	const struct style_trends *tr = style_trends(j->sty);
 	if (rc == 0 && j->has_tr)
-		rc = gistarlayer_fill_classes(cr, v, j->u, j->tr_u, &j->tr.grid, j->tr.category,
+		rc = gistarlayer_fill_classes(cr, v, j->u, j->tr_u, &j->tr->grid, j->tr->category,
 		                              1 - TRENDS_PATTERNS, TRENDS_PATTERNS - 1, tr->colours,
 		                              tr->opacity);
 	if (rc == 0 && p->change)

@@ -319,7 +319,8 @@ int api_gistar(struct http_request *rq)
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
 	struct render_request q = {0};
-	struct gistar_result res;
+	const struct gistar_result *res;
+	results_hold *hold;
 	json_t *fc;
 	if (query_filter(rq, ds, &q) < 0)
 		return app_reply_error(rq);
@@ -328,13 +329,12 @@ int api_gistar(struct http_request *rq)
 	    query_param(rq, &param_grid_cell, &p.cell) < 0 ||
 	    query_param(rq, &param_grid_band, &p.band) < 0)
 		return app_reply_error(rq);
-	struct held_shapes *held;
-	int rc = gistar_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
-	renderer_shapes_release(app->r, held);
-	if (rc < 0)
+	/* Kept for the next request of the same grid: the viewer asks again
+	 * as the user pans. */
+	if (renderer_gistar(app->r, &p, &res, &hold) < 0)
 		return app_reply_error(rq);
-	rc = gistar_geojson(&res, &fc);
-	gistar_result_free(&res);
+	int rc = gistar_geojson(res, &fc);
+	results_release(hold);
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	return http_reply_value(rq, 200, fc, NULL, NULL);
@@ -383,7 +383,8 @@ int api_trends(struct http_request *rq)
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
 	struct render_request q = {0};
-	struct trends_result res;
+	const struct trends_result *res;
+	results_hold *hold;
 	json_t *fc;
 	struct trends_params p = {.max_cells = API_GISTAR_MAX_CELLS / TRENDS_WEEKS};
 	if (query_filter(rq, ds, &q) < 0 || query_trends(rq, &q) < 0 ||
@@ -393,13 +394,10 @@ int api_trends(struct http_request *rq)
 	p.weeks = q.trends.weeks;
 	p.cell = q.trends.cell;
 	p.band = q.trends.band;
-	struct held_shapes *held;
-	int rc = trends_run(ds, renderer_shapes_acquire(app->r, &held), &p, &res);
-	renderer_shapes_release(app->r, held);
-	if (rc < 0)
+	if (renderer_trends(app->r, &p, &res, &hold) < 0)
 		return app_reply_error(rq);
-	rc = trends_geojson(&res, &fc);
-	trends_result_free(&res);
+	int rc = trends_geojson(res, &fc);
+	results_release(hold);
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	return http_reply_value(rq, 200, fc, NULL, NULL);

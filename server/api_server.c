@@ -150,6 +150,15 @@ int api_metrics(struct http_request *rq)
 	    events_subscribers(app->events));
 	OUT("# TYPE posbon_ingested_total counter\nposbon_ingested_total %lu\n",
 	    atomic_load(&app->ingested));
+	struct results_stats rs;
+	renderer_results_stats(app->r, &rs);
+	OUT("# HELP posbon_analysis_results_total Gi* and trends analyses asked for by tiles, "
+	    "the API and print: computed, or found kept.\n"
+	    "# TYPE posbon_analysis_results_total counter\n"
+	    "posbon_analysis_results_total{outcome=\"computed\"} %lu\n"
+	    "posbon_analysis_results_total{outcome=\"kept\"} %lu\n"
+	    "# TYPE posbon_analysis_results_bytes gauge\nposbon_analysis_results_bytes %zu\n",
+	    rs.computed + rs.failed, rs.hits, rs.bytes);
 #undef OUT
 	if (n >= cap) {
 		free(buf);

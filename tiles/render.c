@@ -792,6 +792,11 @@ int renderer_trends(renderer *r, const struct trends_params *p, const struct tre
 	return rc;
 }
 
+void renderer_results_stats(renderer *r, struct results_stats *out)
+{
+	results_stats(r->results, out);
+}
+
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
 {
 	struct style_colour bg;

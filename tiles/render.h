@@ -95,6 +95,9 @@ int renderer_gistar(renderer *r, const struct gistar_params *p, const struct gis
 int renderer_trends(renderer *r, const struct trends_params *p, const struct trends_result **out,
                     results_hold **hold);
 
+/* The counters of those analyses' cache, for /metrics. */
+void renderer_results_stats(renderer *r, struct results_stats *out);
+
 /* The renderer's dataset and style, borrowed for its lifetime. */
 const dataset *renderer_dataset(const renderer *r);
 const style *renderer_style(const renderer *r);

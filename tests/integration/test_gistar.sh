@@ -87,6 +87,13 @@ check "fdr=maybe is 400 naming it" "$(field "fdr=maybe")" fdr
 check "an empty period is 400" "$(code -H "$V" "$URL?from=2020-01-01&to=2020-01-31")" 400
 check "an unknown category is 400 naming it" "$(field "categories=nothing")" categories
 curl -s -H "$V" "$URL" >"$TMP/http.json"
+# Asked again, the same grid is answered from the analyses kept, not run again.
+results() { curl -s -H "$V" "${URL%/api/gistar}/metrics" | sed -n "s/^posbon_analysis_results_total{outcome=\"$1\"} //p"; }
+computed=$(results computed) kept=$(results kept)
+curl -s -H "$V" "$URL" >"$TMP/http-again.json"
+check_true "the same Gi* asked again is kept, not computed again" \
+	'cmp -s "$TMP/http.json" "$TMP/http-again.json" && [ "$(results computed)" -eq "$computed" ] &&
+	 [ "$(results kept)" -eq $((kept + 1)) ]'
 curl -s -H "$V" "$URL?cell=200&band=500&fdr=true&categories=theft&hours=20-08" >"$TMP/http-f.json"
 check "the daemon and the command line find the same cells" \
 	"$(python3 -c '
