@@ -114,12 +114,8 @@ int cmd_dosage(int argc, char **argv)
 	dp.from_day = dp.to_day - (date ? 0 : 6);
 	if (from && (rc = dosage_day(dp.zone, "from", from, &dp.from_day)) < 0)
 		goto out;
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
-	struct hotspot_params hp = {.shift = dp.shift,
-	                            .share = share,
-	                            .cell = cell,
-	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                            .bandwidth = hm ? hm->bandwidth : 0};
+	struct hotspot_params hp = {.shift = dp.shift, .share = share, .cell = cell};
+	renderer_kernel(r, &hp.kernel, &hp.bandwidth);
 	if ((rc = dataset_filter_parse(ds, &(struct dataset_filter_text){0}, &hp.filter)) < 0)
 		goto out;
 	hotspot_default_period(ds, &hp.filter);

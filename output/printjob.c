@@ -203,7 +203,7 @@ int printjob_open(struct printjob *j)
 	double ext[4], lon, lat;
 	int rc;
 	j->ds = renderer_dataset(j->r);
-	j->sty = renderer_style(j->r);
+	j->sty = renderer_style_acquire(j->r, &j->held_style);
 	j->layers = q->layers ? q->layers : PRINT_DEFAULT_LAYERS;
 	/* A coverage page's density is its hotspots; the period's heatmap would
 	 * not be the shift's. */
@@ -260,6 +260,8 @@ void printjob_close(struct printjob *j)
 	utm_free(j->tr_u);
 	if (j->held)
 		renderer_shapes_release(j->r, j->held);
+	if (j->held_style)
+		renderer_style_release(j->r, j->held_style);
 	style_ramp_free(j->ramp);
 	style_ramp_free(j->change_ramp);
 	storeprint_names_free(&j->categories);

@@ -53,7 +53,8 @@ struct printjob {
 	store *st;
 	const struct print_request *q;
 	const dataset *ds;
-	const style *sty;
+	const style *sty; /* held in held_style until the job closes */
+	struct held_style *held_style;
 	utm *u;
 	shapes *sh;
 	struct dataset_filter filter, previous;

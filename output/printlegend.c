@@ -447,7 +447,7 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	if (t == sizeof titles / sizeof titles[0])
 		return err_set(ERR_INVALID, "layer: not a layer with a legend picture");
 	j.ds = renderer_dataset(r);
-	j.sty = renderer_style(r);
+	j.sty = renderer_style_acquire(r, &j.held_style);
 	j.hm = style_heatmap(j.sty);
 	j.change = style_change(j.sty);
 	j.ts.unit = 1;
@@ -512,6 +512,7 @@ out:
 	if (rec)
 		cairo_surface_destroy(rec);
 	free(codes);
+	renderer_style_release(r, j.held_style);
 	style_ramp_free(j.ramp);
 	style_ramp_free(j.change_ramp);
 	storeprint_names_free(&j.categories);

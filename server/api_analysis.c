@@ -36,7 +36,6 @@ static int query_hotspots(struct http_request *rq, const shapes *sh, struct hots
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
-	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
 	struct render_request q = {0};
 	struct shift shift;
 	int rc;
@@ -47,12 +46,10 @@ static int query_hotspots(struct http_request *rq, const shapes *sh, struct hots
 	 * not the offences' own days. */
 	q.filter.hours = 0xFFFFFF;
 	q.filter.weekdays = 0x7F;
-	struct hotspot_params p = {.filter = q.filter,
-	                           .shift = hours || days ? &shift : NULL,
-	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                           .bandwidth = q.bandwidth ? q.bandwidth
-	                                        : hm        ? hm->bandwidth
-	                                                    : 0};
+	struct hotspot_params p = {.filter = q.filter, .shift = hours || days ? &shift : NULL};
+	renderer_kernel(app->r, &p.kernel, &p.bandwidth);
+	if (q.bandwidth)
+		p.bandwidth = q.bandwidth;
 	if ((rc = query_param(rq, &param_hotspot_share, &p.share)) < 0 ||
 	    (rc = query_param(rq, &param_hotspot_cell, &p.cell)) < 0)
 		return rc;
@@ -81,7 +78,6 @@ int api_dosage(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
-	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
 	store *st = app_store(app);
 	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
 	const char *date = http_arg(rq, "date"), *from = http_arg(rq, "from");
@@ -100,9 +96,8 @@ int api_dosage(struct http_request *rq)
 	     err_set_field(ERR_INVALID, "date", "date: give either date or from and to") < 0))
 		return app_reply_error(rq);
 	struct dosage_params dp = {.shift = hours || days ? &sh : NULL, .zone = dataset_zone(ds)};
-	struct hotspot_params hp = {.shift = dp.shift,
-	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                            .bandwidth = hm ? hm->bandwidth : 0};
+	struct hotspot_params hp = {.shift = dp.shift};
+	renderer_kernel(app->r, &hp.kernel, &hp.bandwidth);
 	if (query_param(rq, &param_dosage_target, &target) < 0 ||
 	    query_param(rq, &param_dosage_visits, &visits) < 0 ||
 	    query_number(rq, "interpolate", 1, 600, "seconds", &interp) < 0 ||

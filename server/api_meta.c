@@ -53,7 +53,6 @@ int api_meta(struct http_request *rq)
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	const dataset *ds = renderer_dataset(app->r);
-	const style *sty = renderer_style(app->r);
 	double e[4], w, s, ea, n;
 	dataset_extent(ds, e);
 	tile_merc_to_lonlat(e[0], e[1], &w, &s);
@@ -73,6 +72,8 @@ int api_meta(struct http_request *rq)
 	sqlite3_finalize(q);
 	int64_t first, last;
 	dataset_time_range(ds, &first, &last);
+	struct held_style *held;
+	const style *sty = renderer_style_acquire(app->r, &held);
 	json_t *o = json_pack(
 	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
 	    district, "categories", code_list(st, sty, 0), "services", code_list(st, sty, 1),
@@ -81,6 +82,7 @@ int api_meta(struct http_request *rq)
 	    "zones", "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
 	    "data_version", (json_int_t)renderer_version(app->r), "user", rq->who, "role",
 	    auth_role_name((enum auth_role)rq->role));
+	renderer_style_release(app->r, held);
 	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 

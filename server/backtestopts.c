@@ -11,7 +11,6 @@ void backtestopts_defaults(struct backtestopts *o)
 int backtestopts_run(const struct backtestopts *o, renderer *r, const char *date,
                      struct backtest *out)
 {
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
 	/* The core checks the counts and names them, as for the API. */
 	struct backtest_params p = {.train_weeks = (int)o->train,
 	                            .test_weeks = (int)o->test,
@@ -19,9 +18,8 @@ int backtestopts_run(const struct backtestopts *o, renderer *r, const char *date
 	                            .folds = (int)o->folds,
 	                            .cell = o->cell,
 	                            .share = o->share,
-	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                            .bandwidth = hm ? hm->bandwidth : 0,
 	                            .date = date};
+	renderer_kernel(r, &p.kernel, &p.bandwidth);
 	struct shift shift;
 	struct held_shapes *held;
 	int rc = backtest_params_text(renderer_dataset(r), &o->text, &p, &shift);

@@ -41,9 +41,8 @@ static json_t *legend_codes(const dataset *ds, const style *sty, int services)
 /* The offences layer: each category's colour, and the zooms and dot radius
  * ([[zoom, px], ...], interpolated as style_zfunc_eval() does) at which the
  * dots are drawn, so that the viewer knows how far a click reaches them. */
-static json_t *offences_legend(renderer *r)
+static json_t *offences_legend(renderer *r, const style *sty)
 {
-	const style *sty = renderer_style(r);
 	const struct style_offences *st = style_offences(sty);
 	json_t *o = json_pack("{s:s, s:o}", "layer", "offences", "categories",
 	                      legend_codes(renderer_dataset(r), sty, 0));
@@ -63,9 +62,8 @@ static json_t *offences_legend(renderer *r)
  * (the viewer's panel and the printed pages take them from here and the
  * style); on the map a covered hotspot and an overlap's hatching take the
  * services' colours. */
-static json_t *hotspots_legend(renderer *r, const char *layer)
+static json_t *hotspots_legend(renderer *r, const style *sty, const char *layer)
 {
-	const style *sty = renderer_style(r);
 	const struct style_hotspots *hs = style_hotspots(sty);
 	static const enum style_hotspot_look looks[][5] = {
 	    {STYLE_HOTSPOT, STYLE_HOTSPOT_LOOKS},
@@ -95,9 +93,9 @@ static json_t *hotspots_legend(renderer *r, const char *layer)
 /* The trends layer: each category's colour, hot then cold, as GET
  * /api/trends names them (category, pattern, hot); no pattern is not
  * drawn. */
-static json_t *trends_legend(renderer *r)
+static json_t *trends_legend(const style *sty)
 {
-	const struct style_trends *st = style_trends(renderer_style(r));
+	const struct style_trends *st = style_trends(sty);
 	if (!st) {
 		err_set_field(ERR_NOTFOUND, "layer", "layer: the style has no trends layer");
 		return NULL;
@@ -178,21 +176,24 @@ static json_t *choropleth_legend(renderer *r, const struct dataset_filter *f, in
 json_t *legendjson_build(renderer *r, const char *layer, const struct dataset_filter *f, int metric)
 {
 	json_t *o = NULL;
+	struct held_style *held;
+	const style *sty = renderer_style_acquire(r, &held);
 	if (strcmp(layer, "change") == 0 || strcmp(layer, "heatmap") == 0)
 		o = ramp_legend(r, layer, f);
 	else if (strcmp(layer, "choropleth") == 0)
 		o = choropleth_legend(r, f, metric);
 	else if (strcmp(layer, "offences") == 0)
-		o = offences_legend(r);
+		o = offences_legend(r, sty);
 	else if (strcmp(layer, "zones") == 0 || strcmp(layer, "tracks") == 0)
 		o = json_pack("{s:s, s:o}", "layer", layer, "services",
-		              legend_codes(renderer_dataset(r), renderer_style(r), 1));
+		              legend_codes(renderer_dataset(r), sty, 1));
 	else if (strcmp(layer, "trends") == 0)
-		o = trends_legend(r);
+		o = trends_legend(sty);
 	else if (strcmp(layer, "hotspots") == 0 || strcmp(layer, "coverage") == 0 ||
 	         strcmp(layer, "dosage") == 0)
-		o = hotspots_legend(r, layer);
+		o = hotspots_legend(r, sty, layer);
 	else
 		err_set_field(ERR_NOTFOUND, "layer", "layer: no legend for '%s'", layer);
+	renderer_style_release(r, held);
 	return o;
 }

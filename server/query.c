@@ -138,13 +138,11 @@ int query_backtest(struct http_request *rq, struct backtest *b)
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
-	const struct style_heatmap *hm = style_heatmap(renderer_style(app->r));
 	struct backtest_text t = {http_arg(rq, "shift"), http_arg(rq, "weekdays"),
 	                          http_arg(rq, "end"), http_arg(rq, "categories"),
 	                          http_arg(rq, "services")};
-	struct backtest_params p = {.kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                            .bandwidth = hm ? hm->bandwidth : 0,
-	                            .date = http_arg(rq, "date")};
+	struct backtest_params p = {.date = http_arg(rq, "date")};
+	renderer_kernel(app->r, &p.kernel, &p.bandwidth);
 	long train = (long)param_backtest_train.def, test = (long)param_backtest_test.def,
 	     step = (long)param_backtest_step.def, folds = (long)param_backtest_folds.def;
 	struct shift shift;

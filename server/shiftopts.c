@@ -25,14 +25,11 @@ int shiftopts_find(const struct shiftopts *o, const char *db, store **st, render
 	    (rc = renderer_open(*st, o->style_path, o->tz, r)) < 0)
 		return rc;
 	const dataset *ds = renderer_dataset(*r);
-	const struct style_heatmap *hm = style_heatmap(renderer_style(*r));
-	struct hotspot_params p = {.shift = o->hours || o->days ? &sh : NULL,
-	                           .share = o->share,
-	                           .cell = o->cell,
-	                           .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                           .bandwidth = o->bandwidth ? o->bandwidth
-	                                        : hm         ? hm->bandwidth
-	                                                     : 0};
+	struct hotspot_params p = {
+	    .shift = o->hours || o->days ? &sh : NULL, .share = o->share, .cell = o->cell};
+	renderer_kernel(*r, &p.kernel, &p.bandwidth);
+	if (o->bandwidth)
+		p.bandwidth = o->bandwidth;
 	if ((rc = dataset_filter_parse(ds, &o->ft, &p.filter)) < 0)
 		return rc;
 	hotspot_default_period(ds, &p.filter);

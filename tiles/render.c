@@ -56,6 +56,14 @@ struct ramp_entry {
 	unsigned long used;
 };
 
+/* A style with the renders and requests reading it: a reload retires the
+ * old one, which the last of them frees. */
+struct held_style {
+	style *sty;
+	unsigned long users; /* under the renderer's lock */
+	int retired;
+};
+
 /* Shapes with the renders drawing them: a reload retires the old ones, which
  * the last of their renders frees. */
 struct held_shapes {
@@ -96,7 +104,7 @@ struct renderer {
 	dataset *ds;
 	struct held_shapes *shapes;      /* under lock */
 	unsigned long shapes_generation; /* under lock; grows with every reload */
-	style *style;
+	struct held_style *style;        /* under lock */
 	/* The style's heatmap weight per dataset category: fixed in place, so
 	 * that a sync adding categories never moves what renders read. */
 	double weights[DATASET_MAX_CATEGORIES];
@@ -106,11 +114,9 @@ struct renderer {
 	unsigned long clock;
 	atomic_ulong version;
 	changes *changes;    /* where offences changed, by version */
-	style *retired[64];  /* styles replaced by reloads, still read by renders */
 	results *results;    /* Gi* grids and trends, for the layers and the API */
 	gistarlayer *gistar; /* the Gi* layer, its analyses in results */
 	trendslayer *trends; /* the trends layer, its analyses in results */
-	size_t n_retired;
 	unsigned long style_generation;
 	pthread_mutex_t plan_lock; /* plans, and plans' users; taken before lock */
 	struct plan *plans[PLAN_CACHE];
@@ -170,7 +176,7 @@ static void refresh_weights(renderer *r)
 {
 	size_t n = dataset_category_count(r->ds);
 	for (size_t i = r->n_weights; i < n; i++)
-		r->weights[i] = style_category_weight(r->style, dataset_category(r->ds, i));
+		r->weights[i] = style_category_weight(r->style->sty, dataset_category(r->ds, i));
 	r->n_weights = n;
 }
 
@@ -198,6 +204,48 @@ static void held_shapes_free(struct held_shapes *h)
 	coverage_index_free(h->coverage);
 	shapes_free(h->sh);
 	free(h);
+}
+
+static int held_style_load(const char *path, struct held_style **out)
+{
+	struct held_style *h = calloc(1, sizeof *h);
+	*out = NULL;
+	if (!h)
+		return err_set(ERR_NOMEM, "render: out of memory for a style");
+	int rc = style_load(path, &h->sty);
+	if (rc < 0) {
+		free(h);
+		return rc;
+	}
+	*out = h;
+	return 0;
+}
+
+static void held_style_free(struct held_style *h)
+{
+	if (!h)
+		return;
+	style_free(h->sty);
+	free(h);
+}
+
+/* The current style, kept alive for the caller until style_release(). */
+static struct held_style *style_acquire(renderer *r)
+{
+	pthread_mutex_lock(&r->lock);
+	struct held_style *h = r->style;
+	h->users++;
+	pthread_mutex_unlock(&r->lock);
+	return h;
+}
+
+static void style_release(renderer *r, struct held_style *h)
+{
+	pthread_mutex_lock(&r->lock);
+	int last = --h->users == 0 && h->retired;
+	pthread_mutex_unlock(&r->lock);
+	if (last)
+		held_style_free(h);
 }
 
 /* The current shapes, kept alive for the caller until shapes_release(). */
@@ -262,7 +310,7 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_mutex_init(&r->plan_lock, NULL);
-	if ((rc = style_load(style_path, &r->style)) < 0 ||
+	if ((rc = held_style_load(style_path, &r->style)) < 0 ||
 	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
 	    (rc = results_new(RESULTS_BUDGET, &r->results)) < 0 ||
 	    (rc = gistarlayer_new(r->results, &r->gistar)) < 0 ||
@@ -302,9 +350,7 @@ void renderer_free(renderer *r)
 	changes_free(r->changes);
 	held_shapes_free(r->shapes);
 	dataset_free(r->ds);
-	style_free(r->style);
-	for (size_t i = 0; i < r->n_retired; i++)
-		style_free(r->retired[i]);
+	held_style_free(r->style);
 	pthread_mutex_destroy(&r->lock);
 	pthread_mutex_destroy(&r->plan_lock);
 	free(r);
@@ -360,23 +406,22 @@ int renderer_reload(renderer *r, store *st, int64_t id)
 
 int renderer_reload_style(renderer *r, const char *style_path)
 {
-	style *fresh;
-	int rc = style_load(style_path, &fresh);
+	struct held_style *fresh;
+	int rc = held_style_load(style_path, &fresh);
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&r->lock);
-	if (r->n_retired == sizeof r->retired / sizeof r->retired[0]) {
-		pthread_mutex_unlock(&r->lock);
-		style_free(fresh);
-		return err_set(ERR_CONFLICT, "too many style reloads; restart the server");
-	}
-	r->retired[r->n_retired++] = r->style;
-	__atomic_store_n(&r->style, fresh, __ATOMIC_RELEASE);
+	struct held_style *old = r->style;
+	r->style = fresh;
+	old->retired = 1;
+	int unused = old->users == 0;
 	r->n_weights = 0;
 	refresh_weights(r);
 	drop_ramps(r);
 	r->style_generation++;
 	pthread_mutex_unlock(&r->lock);
+	if (unused)
+		held_style_free(old);
 	drop_plans(r); /* the kernel and bandwidth of hotspots are the style's */
 	return 0;
 }
@@ -417,7 +462,31 @@ const dataset *renderer_dataset(const renderer *r)
 
 const style *renderer_style(const renderer *r)
 {
-	return __atomic_load_n(&((renderer *)r)->style, __ATOMIC_ACQUIRE);
+	renderer *w = (renderer *)r;
+	pthread_mutex_lock(&w->lock);
+	const style *s = w->style->sty;
+	pthread_mutex_unlock(&w->lock);
+	return s;
+}
+
+void renderer_kernel(renderer *r, enum kde_kernel *kernel, double *bandwidth)
+{
+	pthread_mutex_lock(&r->lock);
+	const struct style_heatmap *hm = style_heatmap(r->style->sty);
+	*kernel = hm ? hm->kernel : KDE_QUARTIC;
+	*bandwidth = hm ? hm->bandwidth : 0;
+	pthread_mutex_unlock(&r->lock);
+}
+
+const style *renderer_style_acquire(renderer *r, struct held_style **held)
+{
+	*held = style_acquire(r);
+	return (*held)->sty;
+}
+
+void renderer_style_release(renderer *r, struct held_style *held)
+{
+	style_release(r, held);
 }
 
 const shapes *renderer_shapes_acquire(renderer *r, struct held_shapes **held)
@@ -461,24 +530,30 @@ static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dat
 
 int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out)
 {
-	const struct style_heatmap *h = style_heatmap(renderer_style(r));
+	struct held_style *hs = style_acquire(r);
+	const struct style_heatmap *h = style_heatmap(hs->sty);
 	const style_ramp *cached;
+	int rc;
 	*out = NULL;
-	if (!h)
-		return err_set(ERR_NOTFOUND, "the style has no heatmap layer");
-	pthread_mutex_lock(&r->lock);
-	int rc = ramp_for(r, h, f, &cached);
-	if (rc == 0)
-		rc = style_ramp_scaled(cached, 1.0, out);
-	pthread_mutex_unlock(&r->lock);
+	if (!h) {
+		rc = err_set(ERR_NOTFOUND, "the style has no heatmap layer");
+	} else {
+		pthread_mutex_lock(&r->lock);
+		rc = ramp_for(r, h, f, &cached);
+		if (rc == 0)
+			rc = style_ramp_scaled(cached, 1.0, out);
+		pthread_mutex_unlock(&r->lock);
+	}
+	style_release(r, hs);
 	return rc;
 }
 
 /* The key of q's plan; dosage keys carry the dosage's own parameters and
  * the tracks version, the others share one plan per shift. */
-static void plan_key_of(renderer *r, const struct render_request *q, struct plan_key *k)
+static void plan_key_of(renderer *r, const style *sty, const struct render_request *q,
+                        struct plan_key *k)
 {
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
+	const struct style_heatmap *hm = style_heatmap(sty);
 	memset(k, 0, sizeof *k);
 	k->filter = q->filter;
 	if (q->plan.has_shift) {
@@ -498,9 +573,9 @@ static void plan_key_of(renderer *r, const struct render_request *q, struct plan
 }
 
 /* A new plan of key k (one user: the cache), under plan_lock. */
-static int plan_make(renderer *r, const struct plan_key *k, struct plan **out)
+static int plan_make(renderer *r, const style *sty, const struct plan_key *k, struct plan **out)
 {
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
+	const struct style_heatmap *hm = style_heatmap(sty);
 	struct plan *p = calloc(1, sizeof *p);
 	*out = NULL;
 	if (!p)
@@ -565,13 +640,14 @@ static int plan_dose(struct plan *p, const dataset *ds, store *st)
 
 /* The plan q's planner layers draw, cached, held for the caller until
  * plan_release(). */
-static int plan_get(renderer *r, const struct render_request *q, struct plan **out)
+static int plan_get(renderer *r, const style *sty, const struct render_request *q,
+                    struct plan **out)
 {
 	struct plan_key k;
 	struct plan *p = NULL;
 	int rc = 0, slot = 0;
 	*out = NULL;
-	plan_key_of(r, q, &k);
+	plan_key_of(r, sty, q, &k);
 	pthread_mutex_lock(&r->plan_lock);
 	r->plan_clock++;
 	for (int i = 0; i < PLAN_CACHE && !p; i++) {
@@ -581,7 +657,7 @@ static int plan_get(renderer *r, const struct render_request *q, struct plan **o
 		else if (!c || (r->plans[slot] && c->used < r->plans[slot]->used))
 			slot = i;
 	}
-	if (!p && (rc = plan_make(r, &k, &p)) == 0) {
+	if (!p && (rc = plan_make(r, sty, &k, &p)) == 0) {
 		if (r->plans[slot])
 			plan_release_locked(r, r->plans[slot]);
 		r->plans[slot] = p;
@@ -609,7 +685,7 @@ static int draw_plan(renderer *r, const style *sty, cairo_t *cr, const struct re
 	             {RENDER_COVERAGE, PLANMAP_COVERAGE},
 	             {RENDER_DOSAGE, PLANMAP_DOSAGE}};
 	struct plan *p;
-	int rc = plan_get(r, q, &p);
+	int rc = plan_get(r, sty, q, &p);
 	if (rc < 0)
 		return rc;
 	struct planmap_data d = {p->pm, p->has_coverage ? &p->coverage : NULL,
@@ -671,11 +747,13 @@ static int draw_heatmap(renderer *r, const style *sty, cairo_t *cr, const struct
 
 int renderer_change_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out)
 {
-	const struct style_heatmap *c = style_change(renderer_style(r));
+	struct held_style *hs = style_acquire(r);
+	const struct style_heatmap *c = style_change(hs->sty);
 	*out = NULL;
-	if (!c)
-		return err_set(ERR_NOTFOUND, "the style has no change layer");
-	return changemap_ramp(c, r->ds, f, out);
+	int rc = c ? changemap_ramp(c, r->ds, f, out)
+	           : err_set(ERR_NOTFOUND, "the style has no change layer");
+	style_release(r, hs);
+	return rc;
 }
 
 /* The change ramp costs two time lookups and a scaling: made per tile, no
@@ -705,12 +783,17 @@ static int draw_change(renderer *r, const style *sty, cairo_t *cr, const struct 
 int renderer_choropleth(renderer *r, const struct dataset_filter *f, int metric,
                         struct choropleth_classes *out)
 {
-	const struct style_choropleth *st = style_choropleth(renderer_style(r));
-	if (!st)
-		return err_set(ERR_NOTFOUND, "the style has no choropleth layer");
-	struct held_shapes *h = shapes_acquire(r);
-	int rc = choropleth_classify(r->ds, h->sh, st, metric - 1, f, out);
-	shapes_release(r, h);
+	struct held_style *hs = style_acquire(r);
+	const struct style_choropleth *st = style_choropleth(hs->sty);
+	int rc;
+	if (!st) {
+		rc = err_set(ERR_NOTFOUND, "the style has no choropleth layer");
+	} else {
+		struct held_shapes *h = shapes_acquire(r);
+		rc = choropleth_classify(r->ds, h->sh, st, metric - 1, f, out);
+		shapes_release(r, h);
+	}
+	style_release(r, hs);
 	return rc;
 }
 
@@ -752,7 +835,10 @@ int renderer_trends_at(renderer *r, const struct render_request *q, double lon, 
                        json_t **out)
 {
 	*out = NULL;
-	if (!style_trends(renderer_style(r)))
+	pthread_mutex_lock(&r->lock);
+	int drawn = style_trends(r->style->sty) != NULL;
+	pthread_mutex_unlock(&r->lock);
+	if (!drawn)
 		return 0; /* no layer is drawn, so nothing answers */
 	struct held_shapes *held = shapes_acquire(r);
 	struct trends_params p = trends_of(q);
@@ -802,9 +888,6 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	struct style_colour bg;
 	int rc = 0;
 	*out = NULL;
-	/* One style and one set of shapes for the whole picture, even if a
-	 * reload comes meanwhile. */
-	const style *sty = renderer_style(r);
 	cairo_surface_t *surface =
 	    cairo_image_surface_create(CAIRO_FORMAT_ARGB32, q->view.width, q->view.height);
 	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
@@ -812,6 +895,10 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		return err_set(ERR_NOMEM, "render: no image of %dx%d", q->view.width,
 		               q->view.height);
 	}
+	/* One style and one set of shapes for the whole picture, even if a
+	 * reload comes meanwhile. */
+	struct held_style *hs = style_acquire(r);
+	const style *sty = hs->sty;
 	cairo_t *cr = cairo_create(surface);
 	labels *lb = NULL;
 	struct shapes_shift zs;
@@ -851,6 +938,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		rc = labels_draw(lb, cr);
 	labels_free(lb);
 	shapes_release(r, held);
+	style_release(r, hs);
 	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		rc = err_set(ERR_NOMEM, "render: %s", cairo_status_to_string(cairo_status(cr)));
 	cairo_destroy(cr);
@@ -920,23 +1008,24 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		h = mix(h, &q->trends.cell, sizeof q->trends.cell);
 		h = mix(h, &q->trends.band, sizeof q->trends.band);
 	}
+	/* One hold of the lock for the generations, the style and the ramp: a
+	 * reload swaps them under it, and frees the old style only after. What
+	 * the rest needs of the style is copied out. */
 	pthread_mutex_lock(&r->lock);
 	h = mix(h, &r->style_generation, sizeof r->style_generation);
 	/* Zones change only through reloads of the shapes; the district's Gi*
 	 * analyses and hotspots also with the district's boundaries. */
 	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING | RENDER_TRENDS))
 		h = mix(h, &r->shapes_generation, sizeof r->shapes_generation);
-	pthread_mutex_unlock(&r->lock);
-	if (q->layers & RENDER_DOSAGE) {
-		unsigned long t = atomic_load(&r->tracks_version);
-		h = mix(h, &t, sizeof t);
-	}
-	const struct style_heatmap *hm = style_heatmap(renderer_style(r));
-	if ((q->layers & RENDER_HEATMAP) && hm) {
-		/* The ramp of the filter, and the changes within one bandwidth. */
+	const struct style_heatmap *hs = style_heatmap(r->style->sty);
+	const struct style_heatmap *cs = style_change(r->style->sty);
+	struct style_heatmap hm = hs ? *hs : (struct style_heatmap){0};
+	struct style_heatmap cm = cs ? *cs : (struct style_heatmap){0};
+	int rc = 0;
+	if ((q->layers & RENDER_HEATMAP) && hs) {
+		/* The ramp of the filter. */
 		const style_ramp *cached;
-		pthread_mutex_lock(&r->lock);
-		int rc = ramp_for(r, hm, &q->filter, &cached);
+		rc = ramp_for(r, hs, &q->filter, &cached);
 		for (size_t i = 0; rc == 0 && i < style_ramp_size(cached); i++) {
 			double value;
 			struct style_colour c;
@@ -944,20 +1033,24 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 			h = mix(h, &value, sizeof value);
 			h = mix(h, &c, sizeof c);
 		}
-		pthread_mutex_unlock(&r->lock);
-		if (rc < 0)
-			return rc;
-		version = reach_version(r, q, hm, version);
 	}
-	const struct style_heatmap *cm = style_change(renderer_style(r));
-	if ((q->layers & RENDER_CHANGE) && cm) {
+	pthread_mutex_unlock(&r->lock);
+	if (rc < 0)
+		return rc;
+	if (q->layers & RENDER_DOSAGE) {
+		unsigned long t = atomic_load(&r->tracks_version);
+		h = mix(h, &t, sizeof t);
+	}
+	if ((q->layers & RENDER_HEATMAP) && hs) /* the changes within one bandwidth */
+		version = reach_version(r, q, &hm, version);
+	if ((q->layers & RENDER_CHANGE) && cs) {
 		/* Both periods (an open one follows the latest offence) and the
 		 * changes within one bandwidth; the ramp follows from the periods. */
 		struct dataset_filter now, before;
 		changemap_periods(r->ds, &q->filter, &now, &before);
 		h = mix(h, &now, sizeof now);
 		h = mix(h, &before, sizeof before);
-		version = reach_version(r, q, cm, version);
+		version = reach_version(r, q, &cm, version);
 	}
 	if (q->layers & RENDER_OFFENCES) {
 		double box[4];

@@ -69,8 +69,8 @@ int renderer_sync(renderer *r, store *st, size_t *added);
 int renderer_reload(renderer *r, store *st, int64_t id);
 
 /* Replaces the style with the file at style_path, for renders that start
- * from now on (running ones finish with the old style, which is kept until
- * renderer_free()). On any error the old style stays. */
+ * from now on (running ones finish with the old style, which the last of
+ * them frees). On any error the old style stays. */
 int renderer_reload_style(renderer *r, const char *style_path);
 
 /* Replaces the districts, mahallas, zones and tracks with those of st now,
@@ -98,8 +98,24 @@ int renderer_trends(renderer *r, const struct trends_params *p, const struct tre
 /* The counters of those analyses' cache, for /metrics. */
 void renderer_results_stats(renderer *r, struct results_stats *out);
 
-/* The renderer's dataset and style, borrowed for its lifetime. */
+/* The renderer's dataset, borrowed for its lifetime. */
 const dataset *renderer_dataset(const renderer *r);
+
+/* The current style, kept alive for the caller, even across
+ * renderer_reload_style(), until it hands *held back to
+ * renderer_style_release(): a retired style is freed by its last holder,
+ * so reloads may come without end. */
+struct held_style;
+const style *renderer_style_acquire(renderer *r, struct held_style **held);
+void renderer_style_release(renderer *r, struct held_style *held);
+
+/* The heatmap style's kernel and bandwidth (quartic and 0 when the style
+ * has no heatmap layer): what hotspots, backtests and dosage smooth with. */
+void renderer_kernel(renderer *r, enum kde_kernel *kernel, double *bandwidth);
+
+/* The current style without a hold: valid until the next
+ * renderer_reload_style(), so only for callers that never reload it (the
+ * commands, tests, benchmarks). The daemon's code holds it. */
 const style *renderer_style(const renderer *r);
 
 /* The renderer's districts, mahallas, zones and tracks (Web Mercator),

@@ -554,6 +554,35 @@ static void test_choropleth_classes_and_colours(void **state)
 	choropleth_classes_free(&c);
 }
 
+/* A style reload never runs out: a held style outlives the reloads that
+ * retire it, and each reload's style is freed by its last holder (LeakSanitizer
+ * checks the hundred between). Tiles take the new style's generation. */
+static void test_style_reloads_without_end(void **state)
+{
+	struct testutil_rendered *f = *state;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/styles/default.json", getenv("POSBON_SOURCE_DIR"));
+	struct render_request q = {.layers = RENDER_HEATMAP};
+	assert_int_equal(view_for_tile(12, 2000, 1500, 256, &q.view), 0);
+	dataset_filter_all(&q.filter);
+	char before[160], after[160];
+	assert_int_equal(render_etag(f->r, &q, before, sizeof before), 0);
+	struct held_style *held;
+	const style *old = renderer_style_acquire(f->r, &held);
+	const double bandwidth = style_heatmap(old)->bandwidth;
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(renderer_reload_style(f->r, path), 0);
+	assert_true(old != renderer_style(f->r));
+	assert_true(style_heatmap(old)->bandwidth == bandwidth);
+	renderer_style_release(f->r, held);
+	assert_int_equal(render_etag(f->r, &q, after, sizeof after), 0);
+	assert_string_not_equal(before, after);
+	unsigned char *png;
+	size_t len;
+	assert_int_equal(render_png(f->r, &q, &png, &len), 0);
+	free(png);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +594,7 @@ int main(void)
 	    cmocka_unit_test(test_new_offence_changes_only_nearby_tiles),
 	    cmocka_unit_test(test_zone_change_reloads_shapes),
 	    cmocka_unit_test(test_choropleth_classes_and_colours),
+	    cmocka_unit_test(test_style_reloads_without_end),
 	};
 	return cmocka_run_group_tests(tests, setup, testutil_rendered_close);
 }
