@@ -27,10 +27,11 @@ test: deps-test build-test $(NPM_STAMP)
 	cd $(TESTBLD) && $(SANITIZERS) ctest --output-on-failure -j $(JOBS)
 	FUZZ_SECONDS=20 FUZZ_BUILD=$(FUZZBLD) JOBS=$(JOBS) tests/fuzz/run.sh
 
-# The unit tests and the integration tests labelled neither slow nor browser
-# (CMakeLists.txt): a few minutes, for while working; `make test` before a merge.
+# The unit tests and the integration tests labelled neither slow, browser
+# nor data (CMakeLists.txt): under 3 minutes, for while working; `make test`
+# before a merge.
 test-quick: deps-test build-test
-	cd $(TESTBLD) && $(SANITIZERS) ctest --output-on-failure -j $(JOBS) -LE 'slow|browser'
+	cd $(TESTBLD) && $(SANITIZERS) ctest --output-on-failure -j $(JOBS) -LE 'slow|browser|data'
 
 # The fuzz targets of tests/fuzz for longer (FUZZ_SECONDS each); fails
 # without clang and libFuzzer.
