@@ -9,7 +9,12 @@ DB      ?= var/posbon.sqlite
 # npm ci writes this file last, so it is as new as the installed packages.
 NPM_STAMP = node_modules/.package-lock.json
 
-.PHONY: run test fuzz deps deps-test build build-test sample bench clean
+# The sanitizers' options for ctest in $(TESTBLD).
+SANITIZERS = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: run test test-quick fuzz deps deps-test build build-test sample bench clean
 
 run: build $(NPM_STAMP) $(DB)
 	$(BUILD)/posbon info $(DB)
@@ -19,11 +24,14 @@ run: build $(NPM_STAMP) $(DB)
 	$(BUILD)/posbon serve $(DB) --listen 127.0.0.1:8080
 
 test: deps-test build-test $(NPM_STAMP)
-	cd $(TESTBLD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS)
+	cd $(TESTBLD) && $(SANITIZERS) ctest --output-on-failure -j $(JOBS)
 	FUZZ_SECONDS=20 FUZZ_BUILD=$(FUZZBLD) JOBS=$(JOBS) tests/fuzz/run.sh
+
+# The unit tests and the integration tests labelled neither slow, browser
+# nor data (CMakeLists.txt): under 3 minutes, for while working; `make test`
+# before a merge.
+test-quick: deps-test build-test
+	cd $(TESTBLD) && $(SANITIZERS) ctest --output-on-failure -j $(JOBS) -LE 'slow|browser|data'
 
 # The fuzz targets of tests/fuzz for longer (FUZZ_SECONDS each); fails
 # without clang and libFuzzer.

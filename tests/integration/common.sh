@@ -12,6 +12,23 @@ DATA="$POSBON_SOURCE_DIR/../shared/data"
 FAILS=0
 PASSES=0
 
+# The sample district the integration tests share: one parameter set, which
+# ctest generates once a run (fixture_sample.sh, into POSBON_SAMPLE_DB) and
+# each test copies, as it writes to its database.
+SAMPLE_ARGS="--offences 20000 --mahallas 12 --end 2026-06-30"
+
+# Puts the shared sample district at DEST: a copy of ctest's fixture, or,
+# run outside ctest (POSBON_SAMPLE_DB unset or its file absent), a new one.
+sample_db() { # dest
+	if [ -n "${POSBON_SAMPLE_DB:-}" ] && [ -f "$POSBON_SAMPLE_DB" ]; then
+		cp "$POSBON_SAMPLE_DB" "$1"
+		chmod u+w "$1" # the fixture is read-only
+	else
+		# shellcheck disable=SC2086 # SAMPLE_ARGS is several options
+		"$POSBON" sample "$1" $SAMPLE_ARGS >/dev/null
+	fi
+}
+
 need_data() {
 	if [ ! -d "$DATA" ]; then
 		echo "SKIP: $DATA is absent"

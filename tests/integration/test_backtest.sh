@@ -4,7 +4,7 @@
 # parsing, bad parameters named, and the daemon agreeing with the CLI.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/b.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 
 table=$("$POSBON" backtest "$DB" --folds 6 --chart "$TMP/c.png")
 echo "$table"

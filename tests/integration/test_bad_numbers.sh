@@ -6,7 +6,7 @@
 # overflowing conversion, so a crash shows as a dead daemon.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/n.sqlite"
-"$POSBON" sample "$DB" --offences 2000 --mahallas 6 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall)
 DISTRICT=$(sql "$DB" "SELECT code FROM districts LIMIT 1")
 MAHALLA=$(sql "$DB" "SELECT code FROM mahallas ORDER BY code LIMIT 1")

@@ -25,7 +25,8 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 
 DB="$TMP/v.sqlite"
-# Offences up to today in the district, so "the last 30 days" has data.
+# Offences up to today in the district, so "the last 30 days" has data: not
+# the shared sample of common.sh, which ends on a fixed day.
 "$POSBON" sample "$DB" --offences 3000 --end "$(TZ=Asia/Tashkent date +%F)" >/dev/null
 if ! token=$("$POSBON" token add "$DB" --role officer --name test 2>"$TMP/token.err"); then
 	if grep -q "unknown command" "$TMP/token.err"; then

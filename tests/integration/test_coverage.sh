@@ -6,7 +6,7 @@
 # tests/unit/analysis/test_coverage.c.)
 . "$(dirname "$0")/common.sh"
 DB="$TMP/c.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 
 table=$("$POSBON" coverage "$DB" --shift 18:00-02:00 --weekdays fri)
 echo "$table" | head -12

@@ -7,7 +7,7 @@
 # naming the field.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/d.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 "$POSBON" hotspots "$DB" -o "$TMP/hot.geojson" >/dev/null
 PEAK=$(python3 -c 'import json,sys; p=json.load(sys.stdin)["features"][0]["properties"]["peak"]; print(p[0], p[1])' <"$TMP/hot.geojson")
 set -- $PEAK

@@ -5,7 +5,7 @@
 # was: intact, the same rows, the bulk load's dropped triggers back.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/d.sqlite"
-"$POSBON" sample "$DB" --offences 500 --mahallas 4 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 OFFICER=$("$POSBON" token add "$DB" --role officer --name feeder)
 O="Authorization: Bearer $OFFICER"
 BATCH=20

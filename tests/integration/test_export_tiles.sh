@@ -7,7 +7,7 @@
 export PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration"
 DB="$TMP/d.sqlite"
 OUT="$TMP/district.mbtiles"
-"$POSBON" sample "$DB" --offences 4000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 FILTER="--from 2026-01-01 --to 2026-06-30 --hours 20-08"
 
 code=0

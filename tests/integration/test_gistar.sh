@@ -4,7 +4,7 @@
 # significant cells, bad input named, and the CLI and the daemon agreeing.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/g.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 
 summary=$("$POSBON" gistar "$DB")
 echo "$summary"

@@ -2,7 +2,7 @@
 # before any of a body is read, connection and event-stream limits.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/h.sqlite"
-"$POSBON" sample "$DB" --offences 300 --mahallas 3 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall)
 OFFICER=$("$POSBON" token add "$DB" --role officer --name desk)
 V="Authorization: Bearer $VIEWER"

@@ -4,7 +4,7 @@
 # Saturday, bad input named, and the CLI and the daemon agreeing.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/h.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 
 table=$("$POSBON" hotspots "$DB" --shift 18:00-02:00 --weekdays fri)
 echo "$table"

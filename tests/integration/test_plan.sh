@@ -3,7 +3,7 @@
 # up, bad parameters named, roles, and a saved plan visible as zones.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/p.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 
 table=$("$POSBON" plan "$DB" --shift 18:00-02:00 --weekdays fri --units ppx:4:480,youth:2:360)
 echo "$table"

@@ -5,7 +5,7 @@
 # checked in tests/unit/tiles/test_planmap.c.)
 . "$(dirname "$0")/common.sh"
 DB="$TMP/p.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name planner)
 OFFICER=$("$POSBON" token add "$DB" --role officer --name unit)
 serve_start "$DB" --threads 2 --cache-dir "$TMP/tiles"

@@ -3,7 +3,7 @@
 # events, figures, corrections, bad input, and a graceful stop.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/s.sqlite"
-"$POSBON" sample "$DB" --offences 3000 --mahallas 10 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall-screen)
 OFFICER=$("$POSBON" token add "$DB" --role officer --name duty-desk)
 check_true "tokens are printed once" 'echo "$VIEWER" | grep -q "^pb_[0-9a-f]\{64\}$"'
@@ -90,7 +90,7 @@ check "deleting again is a 404" "$(code -H "$O" -X DELETE "$URL/api/offences/liv
 check "every write is audited" "$(sql "$DB" "SELECT group_concat(action) FROM (SELECT action FROM audit WHERE actor = 'duty-desk' ORDER BY id)")" "ingest,update,delete"
 
 # figures
-check "mahallas as GeoJSON" "$(curl -s -H "$V" "$URL/api/mahallas" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['features']))")" 10
+check "mahallas as GeoJSON" "$(curl -s -H "$V" "$URL/api/mahallas" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['features']))")" "$(sql "$DB" "SELECT count(*) FROM mahallas")"
 FIG=$(curl -s -H "$V" "$URL/api/mahallas/M01?$Q")
 check_true "a mahalla's figures" 'echo "$FIG" | python3 -c "import json,sys; f=json.load(sys.stdin); assert f[\"offences\"] > 0 and f[\"rate_per_1000\"] > 0 and f[\"by_category\"] and \"previous\" in f"'
 check "unknown mahalla 404" "$(code -H "$V" "$URL/api/mahallas/M99")" 404

@@ -2,7 +2,7 @@
 # SIGHUP style reloads: a bad style is refused and the old one kept.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/c.sqlite"
-"$POSBON" sample "$DB" --offences 500 --mahallas 4 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 TOKEN=$("$POSBON" token add "$DB" --role viewer --name t)
 "$POSBON" serve --print-config >"$TMP/annotated.conf"
 check_true "annotated config lists every option with its default" \

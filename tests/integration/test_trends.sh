@@ -5,7 +5,7 @@
 # the trends tile layer and its legend over HTTP.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/t.sqlite"
-"$POSBON" sample "$DB" --offences 20000 --mahallas 12 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 
 table=$("$POSBON" trends "$DB")
 echo "$table" | head -20

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/common.sh"
 export PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration"
 DB="$TMP/s.sqlite"
-"$POSBON" sample "$DB" --offences 3000 --mahallas 10 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name qgis)
 OFFICER=$("$POSBON" token add "$DB" --role officer --name desk)
 serve_start "$DB" --threads 2 --cache-dir "$TMP/tiles"

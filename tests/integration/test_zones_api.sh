@@ -3,7 +3,7 @@
 # optimistic locking with If-Match, and zone tiles that follow a change.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/z.sqlite"
-"$POSBON" sample "$DB" --offences 500 --mahallas 8 --end 2026-06-30 >/dev/null
+sample_db "$DB"
 VIEWER=$("$POSBON" token add "$DB" --role viewer --name wall-screen)
 PLANNER=$("$POSBON" token add "$DB" --role planner --name planner-1)
 serve_start "$DB" --threads 2 --cache-dir "$TMP/tiles"
