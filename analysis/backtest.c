@@ -10,6 +10,8 @@
  */
 #include "backtest.h"
 
+#include "civil.h"
+
 #include "coverage.h"
 #include "err.h"
 #include "gistar.h"
@@ -22,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WEEK ((int64_t)7 * 86400)
+#define WEEK ((int64_t)7 * CIVIL_SECONDS_PER_DAY)
 
 static int nomem(void)
 {
@@ -220,7 +222,7 @@ static int gather(struct work *w, int64_t from, int64_t to)
 	f.from = from;
 	f.to = to - 1;
 	if (w->b->has_shift)
-		shift_restrict(&w->b->shift, &f);
+		dataset_filter_shift(&f, &w->b->shift);
 	w->ws = malloc(PENDING * sizeof *w->ws);
 	w->xs = malloc(PENDING * sizeof *w->xs);
 	w->ys = malloc(PENDING * sizeof *w->ys);

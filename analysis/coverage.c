@@ -19,6 +19,8 @@
  */
 #include "coverage.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "tilemath.h"
 
@@ -700,7 +702,7 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
                      const struct coverage_params *p, struct coverage *out)
 {
 	struct coverage c = {.set = set, .date = p->date, .n_hotspots = set->n};
-	const struct shift whole = {0, 1440, SHIFT_ALL_DAYS};
+	const struct shift whole = {0, CIVIL_MINUTES_PER_DAY, CIVIL_ALL_WEEKDAYS};
 	struct work w = {.set = set, .shift = set->has_shift ? &set->shift : &whole, .c = &c};
 	coverage_index *own = NULL;
 	GEOSContextHandle_t gh = NULL;
@@ -710,7 +712,7 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
 	*out = (struct coverage){0};
 	if (p->date) {
 		struct shapes_shift on;
-		if (shapes_shift_on(p->date, 0, 1440, &on) < 0)
+		if (shapes_shift_on(p->date, 0, CIVIL_MINUTES_PER_DAY, &on) < 0)
 			return err_set(ERR_INVALID, "date: '%s' is not a date YYYY-MM-DD", p->date);
 		day = on.day;
 	}
@@ -736,7 +738,7 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
 	/* The offences the hotspots were found from: their filter and shift
 	 * (without one, every offence, its hour known or not). */
 	struct dataset_filter f = set->filter;
-	shift_restrict(w.shift, &f);
+	dataset_filter_shift(&f, w.shift);
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = select_duty(&w, sh, day)) < 0 ||

@@ -11,6 +11,8 @@
  */
 #include "dosage.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "strmap.h"
 
@@ -57,13 +59,11 @@ const char *dosage_status_name(enum dosage_status s)
 int dosage_day(const tz *zone, const char *field, const char *text, long *day)
 {
 	if (!text) {
-		int64_t now = (int64_t)time(NULL);
-		int64_t local = now + tz_offset_at(zone, now);
-		*day = (long)((local - ((local % 86400) + 86400) % 86400) / 86400);
+		*day = (long)tz_local_day(zone, (int64_t)time(NULL));
 		return 0;
 	}
 	struct shapes_shift s;
-	if (shapes_shift_on(text, 0, 1440, &s) < 0)
+	if (shapes_shift_on(text, 0, CIVIL_MINUTES_PER_DAY, &s) < 0)
 		return err_set_field(ERR_INVALID, field, "%s: '%s' is not a date YYYY-MM-DD", field,
 		                     text);
 	*day = s.day;
@@ -73,17 +73,17 @@ int dosage_day(const tz *zone, const char *field, const char *text, long *day)
 /* The occurrences of p's shift, in time order. */
 static int make_windows(const struct dosage_params *p, struct work *k)
 {
-	int start = p->shift ? p->shift->start : 0;
-	int end = p->shift ? p->shift->end : 1440;
-	unsigned days = p->shift ? p->shift->weekdays : SHIFT_ALL_DAYS;
-	int64_t length = (end > start ? end - start : end + 1440 - start) * (int64_t)60;
+	const struct shift s = p->shift ? *p->shift : SHIFT_WHOLE_DAY;
+	int start = s.start;
+	unsigned days = s.weekdays;
+	int64_t length = shift_minutes(&s) * (int64_t)60;
 	if (!(k->win = malloc((size_t)(p->to_day - p->from_day + 1) * sizeof *k->win)))
 		return nomem();
 	for (long d = p->from_day; d <= p->to_day; d++) {
 		int weekday = (int)(((d + 3) % 7 + 7) % 7);
 		if (!(days & (1u << weekday)))
 			continue;
-		int64_t local = (int64_t)d * 86400 + (int64_t)start * 60;
+		int64_t local = (int64_t)d * CIVIL_SECONDS_PER_DAY + (int64_t)start * 60;
 		struct window w = {(double)tz_local_to_utc(p->zone, local),
 		                   (double)tz_local_to_utc(p->zone, local + length)};
 		/* A 24-hour shift across a clock change may meet the next day's. */
@@ -463,7 +463,7 @@ out:
 
 void dosage_day_text(long day, char *buf, size_t n)
 {
-	time_t t = (time_t)day * 86400;
+	time_t t = (time_t)day * CIVIL_SECONDS_PER_DAY;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%d", &tm);

@@ -13,6 +13,8 @@
  */
 #include "hotspot.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "tilemath.h"
 #include "view.h"
@@ -48,7 +50,7 @@ struct work {
 
 void hotspot_default_period(const dataset *ds, struct dataset_filter *f)
 {
-	const int64_t span = (int64_t)HOTSPOT_DEFAULT_WEEKS * 7 * 86400;
+	const int64_t span = (int64_t)HOTSPOT_DEFAULT_WEEKS * 7 * CIVIL_SECONDS_PER_DAY;
 	if (f->from != STORE_NO_TIME)
 		return;
 	if (f->to == STORE_NO_TIME) {
@@ -547,7 +549,7 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	                     .row_scale = scale};
 	struct dataset_filter f = p->filter;
 	if (p->shift)
-		shift_restrict(p->shift, &f);
+		dataset_filter_shift(&f, p->shift);
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = kde_grid_reach(&kp, &g, k.reach)) < 0 ||

@@ -11,6 +11,8 @@
  */
 #include "plan.h"
 
+#include "civil.h"
+
 #include "err.h"
 
 #include <math.h>
@@ -497,7 +499,7 @@ static int check(const struct plan_problem *p)
 		               PLAN_MAX_PLACES);
 	if (p->n_services < 1)
 		return err_set(ERR_INVALID, "services: no service to value the places for");
-	if (!(p->visit > 0 && p->visit <= 1440))
+	if (!(p->visit > 0 && p->visit <= CIVIL_MINUTES_PER_DAY))
 		return err_set(ERR_INVALID, "visit: %g is not a visit of more than 0 minutes",
 		               p->visit);
 	if (p->rounds < 1)
@@ -512,7 +514,7 @@ static int check(const struct plan_problem *p)
 		               p->seconds);
 	for (size_t u = 0; u < p->n_units; u++) {
 		const struct plan_unit *x = &p->units[u];
-		if (!(x->minutes > 0 && x->minutes <= 1440))
+		if (!(x->minutes > 0 && x->minutes <= CIVIL_MINUTES_PER_DAY))
 			return err_set(ERR_INVALID,
 			               "units[%zu].minutes: %g is not a number of minutes on duty "
 			               "above 0 and up to 1440",

@@ -75,7 +75,7 @@ void results_key_filter(struct results_key *k, const struct dataset_filter *f)
 	results_key_i64(k, f->to);
 	results_key_u64(k, f->hours);
 	results_key_u64(k, f->weekdays);
-	for (size_t i = 0; i < DATASET_WEEK_WORDS; i++)
+	for (size_t i = 0; i < SHIFT_WEEK_WORDS; i++)
 		results_key_u64(k, f->week[i]);
 	results_key_i64(k, f->span_limit);
 	for (size_t i = 0; i < sizeof f->categories / sizeof f->categories[0]; i++)

@@ -16,6 +16,8 @@
  */
 #include "suggest.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "gistar.h"
 #include "hotspot.h"
@@ -147,21 +149,17 @@ static int service_index(struct work *w, const char *code)
 	return (int)w->n_services++;
 }
 
-static long day_of(const dataset *ds, int64_t t)
-{
-	int64_t local = t + tz_offset_at(dataset_zone(ds), t);
-	return (long)((local - (local % 86400 + 86400) % 86400) / 86400);
-}
-
 /* Minutes of the assignment's hours inside the shift's on a common day. */
 static int overlap_minutes(const struct shift *s, const struct shapes_assignment *a)
 {
 	if (!(a->weekdays & s->weekdays))
 		return 0;
-	int s1 = s->start, s2 = s->end > s->start ? s->end : s->end + 1440;
-	int a1 = a->shift_start, a2 = a->shift_end > a1 ? a->shift_end : a->shift_end + 1440;
+	int s1 = s->start, s2 = s->end > s->start ? s->end : s->end + CIVIL_MINUTES_PER_DAY;
+	int a1 = a->shift_start,
+	    a2 = a->shift_end > a1 ? a->shift_end : a->shift_end + CIVIL_MINUTES_PER_DAY;
 	int best = 0;
-	for (int shift = -1440; shift <= 1440; shift += 1440) {
+	for (int shift = -CIVIL_MINUTES_PER_DAY; shift <= CIVIL_MINUTES_PER_DAY;
+	     shift += CIVIL_MINUTES_PER_DAY) {
 		int lo = a1 + shift > s1 ? a1 + shift : s1, hi = a2 + shift < s2 ? a2 + shift : s2;
 		if (hi - lo > best)
 			best = hi - lo;
@@ -309,8 +307,7 @@ static int parse_relevance(struct work *w, const char *text)
 static int check_params(struct work *w, const struct suggest_params *p)
 {
 	w->cell = p->cell, w->visit = p->visit, w->every = p->every, w->speed = p->speed;
-	w->shift_minutes = p->shift.end > p->shift.start ? p->shift.end - p->shift.start
-	                                                 : p->shift.end + 1440 - p->shift.start;
+	w->shift_minutes = shift_minutes(&p->shift);
 	if (!(w->cell >= 25 && w->cell <= 2000))
 		return err_set(ERR_INVALID, "cell: %g is not a cell of 25 to 2000 metres", w->cell);
 	if (!(w->visit >= 1 && w->visit <= w->shift_minutes))
@@ -318,7 +315,7 @@ static int check_params(struct work *w, const struct suggest_params *p)
 		               "visit: %g is not a visit of at least a minute within the shift",
 		               w->visit);
 	/* At least a minute: the rounds of a shift are counted in an int. */
-	if (!(w->every >= w->visit && w->every >= 1 && w->every <= 1440))
+	if (!(w->every >= w->visit && w->every >= 1 && w->every <= CIVIL_MINUTES_PER_DAY))
 		return err_set(ERR_INVALID,
 		               "every: %g is not an interval of minutes from the visit's %g (and "
 		               "1) to 1440",
@@ -341,7 +338,8 @@ static int check_params(struct work *w, const struct suggest_params *p)
 /* The shifts of the period: its local days that are shift days. */
 static double count_shifts(const dataset *ds, const struct suggest_params *p)
 {
-	long d1 = day_of(ds, p->filter.from), d2 = day_of(ds, p->filter.to);
+	long d1 = tz_local_day(dataset_zone(ds), p->filter.from),
+	     d2 = tz_local_day(dataset_zone(ds), p->filter.to);
 	double n = 0;
 	for (long d = d1; d <= d2; d++)
 		n += p->shift.weekdays >> ((d % 7 + 7 + 3) % 7) & 1; /* 1970-01-01 was a Thursday */
@@ -665,7 +663,7 @@ void suggest_defaults(struct suggest_params *p)
 	                             .speed = PLAN_DEFAULT_SPEED,
 	                             .shared = 1};
 	dataset_filter_all(&p->filter);
-	p->shift = (struct shift){0, 1440, SHIFT_ALL_DAYS};
+	p->shift = SHIFT_WHOLE_DAY;
 }
 
 int suggest_forecast_parse(const char *text, enum suggest_forecast *out)
@@ -734,7 +732,7 @@ int suggest_plan(const dataset *ds, const shapes *sh, const struct suggest_param
 		return rc;
 	dataset_extent(ds, ext);
 	const double centre[2] = {(ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2};
-	long day = day_of(ds, p->filter.to);
+	long day = tz_local_day(dataset_zone(ds), p->filter.to);
 	if (p->forecast == SUGGEST_FORECAST_COUNTS && (rc = mercator_grid(&w, ext, centre[1])) < 0)
 		return rc;
 	w.shifts = count_shifts(ds, p);
@@ -744,7 +742,7 @@ int suggest_plan(const dataset *ds, const shapes *sh, const struct suggest_param
 		goto out;
 	/* Each offence weighs its share of the shift, as everywhere. */
 	struct dataset_filter f = p->filter;
-	shift_restrict(&p->shift, &f);
+	dataset_filter_shift(&f, &p->shift);
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = dataset_each_weighted(ds, world, &f, take_offence, &w)) < 0)

@@ -5,6 +5,8 @@
  * cleanly); SIGHUP reloads the style (a bad file keeps the old one).
  */
 #include "auth.h"
+
+#include "civil.h"
 #include "commands.h"
 #include "err.h"
 #include "http.h"
@@ -167,7 +169,7 @@ int cmd_serve(int argc, char **argv)
 	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
 	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir,
 	                           .disk_bytes = (size_t)cache_disk_mb << 20,
-	                           .disk_max_age = (unsigned)(cache_days * 86400)};
+	                           .disk_max_age = (unsigned)(cache_days * CIVIL_SECONDS_PER_DAY)};
 	if ((rc = cache_open(&co, &app.cache)) < 0 ||
 	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
 	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||

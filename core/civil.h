@@ -12,6 +12,8 @@
 
 #define CIVIL_SECONDS_PER_DAY 86400
 #define CIVIL_MINUTES_PER_DAY 1440
+#define CIVIL_ALL_HOURS       0xFFFFFFu /* hours of the day as a mask: bit h = hour h */
+#define CIVIL_ALL_WEEKDAYS    0x7Fu     /* weekdays as a mask: bit 0 = Monday */
 
 /* Whether year y has a 29 February. */
 int civil_leap(int64_t y);

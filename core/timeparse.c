@@ -254,14 +254,14 @@ static int64_t rule_fires(const struct tz_mrule *r, int64_t y, int32_t off)
 	int64_t day = (r->wday - weekday(first) + 7) % 7 + (r->week - 1) * 7;
 	if (day >= civil_days_in_month(y, r->month))
 		day -= 7;
-	return (first + day) * 86400 + r->time - off;
+	return (first + day) * CIVIL_SECONDS_PER_DAY + r->time - off;
 }
 
 static int32_t rule_offset_at(const struct tz_rule *r, int64_t utc)
 {
 	if (!r->has_dst)
 		return r->std_off;
-	int64_t y = year_of_day(floor_div(utc + r->std_off, 86400));
+	int64_t y = year_of_day(floor_div(utc + r->std_off, CIVIL_SECONDS_PER_DAY));
 	int64_t start = rule_fires(&r->start, y, r->std_off);
 	int64_t end = rule_fires(&r->end, y, r->dst_off);
 	int dst = start < end ? (utc >= start && utc < end) : (utc < end || utc >= start);
@@ -495,13 +495,21 @@ int tz_offset_at(const tz *z, int64_t utc)
 	return z->offsets[lo];
 }
 
+int64_t tz_local_day(const tz *z, int64_t utc)
+{
+	int64_t local = utc + tz_offset_at(z, utc);
+	return (local -
+	        ((local % CIVIL_SECONDS_PER_DAY) + CIVIL_SECONDS_PER_DAY) % CIVIL_SECONDS_PER_DAY) /
+	       CIVIL_SECONDS_PER_DAY;
+}
+
 /* The offsets a day before and after bracket any transition near local, as
  * offsets stay under a day; a local time is valid under an offset when that
  * offset is in force at the instant it gives. */
 int64_t tz_local_to_utc(const tz *z, int64_t local)
 {
-	int32_t before = tz_offset_at(z, local - 86400);
-	int32_t after = tz_offset_at(z, local + 86400);
+	int32_t before = tz_offset_at(z, local - CIVIL_SECONDS_PER_DAY);
+	int32_t after = tz_offset_at(z, local + CIVIL_SECONDS_PER_DAY);
 	int ok_before = tz_offset_at(z, local - before) == before;
 	int ok_after = tz_offset_at(z, local - after) == after;
 
@@ -742,11 +750,11 @@ static int64_t unit_seconds(const struct fields *f)
 	case PREC_HOUR:
 		return 3600;
 	case PREC_DAY:
-		return 86400;
+		return CIVIL_SECONDS_PER_DAY;
 	case PREC_MONTH:
-		return civil_days_in_month(f->year, f->month) * (int64_t)86400;
+		return civil_days_in_month(f->year, f->month) * (int64_t)CIVIL_SECONDS_PER_DAY;
 	case PREC_YEAR:
-		return (365 + civil_leap(f->year)) * (int64_t)86400;
+		return (365 + civil_leap(f->year)) * (int64_t)CIVIL_SECONDS_PER_DAY;
 	default:
 		return 1;
 	}
@@ -769,8 +777,8 @@ int timeparse_parse(const tz *z, const char *date, const char *time, enum date_o
 		if (rc < 0)
 			return rc;
 	}
-	int64_t local = civil_days_from_date(f.year, f.month, f.day) * 86400 + f.hour * 3600 +
-	                f.min * 60 + f.sec;
+	int64_t local = civil_days_from_date(f.year, f.month, f.day) * CIVIL_SECONDS_PER_DAY +
+	                f.hour * 3600 + f.min * 60 + f.sec;
 	int64_t last = local + unit_seconds(&f) - 1;
 	out->from = f.has_offset ? local - f.offset : tz_local_to_utc(z, local);
 	out->to = f.has_offset ? last - f.offset : tz_local_to_utc(z, last);
@@ -844,7 +852,7 @@ int timeparse_hours(const char *v, uint32_t *mask)
 {
 	*mask = 0;
 	if (!v || !*v) {
-		*mask = 0xFFFFFF;
+		*mask = CIVIL_ALL_HOURS;
 		return 0;
 	}
 	for (const char *p = v;;) {

@@ -39,6 +39,9 @@ int64_t tz_local_to_utc(const tz *z, int64_t local);
 /* Offset from UTC in seconds at a UTC instant (+18000 in Tashkent). */
 int tz_offset_at(const tz *z, int64_t utc);
 
+/* The local date at a UTC instant, as days since 1970-01-01. */
+int64_t tz_local_day(const tz *z, int64_t utc);
+
 /* How precisely a time is known: a parsed value spans from..to. */
 enum time_precision {
 	PREC_UNKNOWN = 0,

@@ -15,6 +15,8 @@
  */
 #include "dataset.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "numtext.h"
 #include "strmap.h"
@@ -143,10 +145,11 @@ static void local_hour_weekday(const tz *zone, int64_t from, int64_t to, uint8_t
 	int64_t local = mid + tz_offset_at(zone, mid);
 	int64_t lfrom = from + tz_offset_at(zone, from), lto = to + tz_offset_at(zone, to);
 	if (to - from < 3600 && floor_div(lfrom, 3600) == floor_div(lto, 3600))
-		*hour = (uint8_t)(floor_div(local, 3600) - floor_div(local, 86400) * 24);
-	if (floor_div(lfrom, 86400) == floor_div(lto, 86400))
-		*weekday =
-		    (uint8_t)((floor_div(local, 86400) % 7 + 7 + 3) % 7); /* 1970-01-01: Thu */
+		*hour = (uint8_t)(floor_div(local, 3600) -
+		                  floor_div(local, CIVIL_SECONDS_PER_DAY) * 24);
+	if (floor_div(lfrom, CIVIL_SECONDS_PER_DAY) == floor_div(lto, CIVIL_SECONDS_PER_DAY))
+		*weekday = (uint8_t)((floor_div(local, CIVIL_SECONDS_PER_DAY) % 7 + 7 + 3) %
+		                     7); /* 1970-01-01: Thu */
 }
 
 /* The span from..to as its local start in minutes of the week and its
@@ -157,7 +160,7 @@ static void local_span(const tz *zone, int64_t from, int64_t to, struct dataset_
 		return;
 	int64_t minute = floor_div(from + tz_offset_at(zone, from), 60);
 	/* 1970-01-01 was a Thursday: Monday 00:00 came 3 days earlier. */
-	o->week_minute = (uint16_t)(((minute + 3 * 1440) % 10080 + 10080) % 10080);
+	o->week_minute = (uint16_t)(((minute + 3 * CIVIL_MINUTES_PER_DAY) % 10080 + 10080) % 10080);
 	int64_t span = (to - from + 30) / 60;
 	o->span = (uint16_t)(span < 0 ? 0 : span > DATASET_SPAN_CAP ? DATASET_SPAN_CAP : span);
 }
@@ -602,8 +605,7 @@ void dataset_filter_all(struct dataset_filter *f)
 {
 	memset(f, 0xFF, sizeof *f);
 	f->from = f->to = STORE_NO_TIME;
-	f->hours = 0xFFFFFF;
-	f->weekdays = 0x7F;
+	dataset_filter_any_time(f);
 	f->span_limit = DATASET_SPAN_LIMIT;
 	f->no_category = f->no_service = 1;
 }
@@ -699,7 +701,7 @@ static int week_has(const uint64_t *week, int hour)
 
 double dataset_week_share(const struct dataset_offence *o, const uint64_t *week, int limit)
 {
-	const uint64_t last = (1ull << (DATASET_WEEK_HOURS - 128)) - 1;
+	const uint64_t last = (1ull << (SHIFT_WEEK_HOURS - 128)) - 1;
 	if (week[0] == UINT64_MAX && week[1] == UINT64_MAX && (week[2] & last) == last)
 		return 1;
 	if (o->mid == STORE_NO_TIME || o->span > limit)
@@ -715,7 +717,7 @@ double dataset_week_share(const struct dataset_offence *o, const uint64_t *week,
 		if (week_has(week, m / 60))
 			in += take;
 		left -= take;
-		m = (m + take) % (DATASET_WEEK_HOURS * 60);
+		m = (m + take) % (SHIFT_WEEK_HOURS * 60);
 	}
 	return (double)in / o->span;
 }
@@ -744,8 +746,8 @@ double dataset_filter_weight(const struct dataset_filter *f, const struct datase
 {
 	if (!match_but_hours(f, o))
 		return 0;
-	uint64_t week[DATASET_WEEK_WORDS] = {0};
-	const uint64_t hours = f->hours & 0xFFFFFF;
+	uint64_t week[SHIFT_WEEK_WORDS] = {0};
+	const uint64_t hours = f->hours & CIVIL_ALL_HOURS;
 	for (int d = 0; d < 7; d++) {
 		int b = d * 24;
 		if (!(f->weekdays >> d & 1))
@@ -754,7 +756,7 @@ double dataset_filter_weight(const struct dataset_filter *f, const struct datase
 		if (b % 64 > 40) /* the day straddles two words */
 			week[b / 64 + 1] |= hours >> (64 - b % 64);
 	}
-	for (int i = 0; i < DATASET_WEEK_WORDS; i++)
+	for (int i = 0; i < SHIFT_WEEK_WORDS; i++)
 		week[i] &= f->week[i];
 	return dataset_week_share(o, week, f->span_limit);
 }
@@ -997,4 +999,25 @@ out:
 	free(x);
 	free(y);
 	return rc;
+}
+
+void dataset_filter_any_time(struct dataset_filter *f)
+{
+	f->hours = CIVIL_ALL_HOURS;
+	f->weekdays = CIVIL_ALL_WEEKDAYS;
+}
+
+void dataset_filter_shift(struct dataset_filter *f, const struct shift *s)
+{
+	uint64_t week[SHIFT_WEEK_WORDS];
+	shift_week(s, week);
+	for (int i = 0; i < SHIFT_WEEK_WORDS; i++)
+		f->week[i] &= week[i];
+}
+
+double dataset_shift_weight(const struct dataset_offence *o, const struct shift *s, int limit)
+{
+	uint64_t week[SHIFT_WEEK_WORDS];
+	shift_week(s, week);
+	return dataset_week_share(o, week, limit);
 }

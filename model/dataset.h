@@ -28,6 +28,7 @@
 #define POSBON_DATASET_H
 
 #include "kde.h"
+#include "shift.h"
 #include "store.h"
 #include "timeparse.h"
 #include "utm.h"
@@ -44,8 +45,6 @@ typedef struct dataset dataset;
 #define DATASET_GONE           0x80      /* precision flag of a replaced or deleted record */
 #define DATASET_SPAN_LIMIT     (72 * 60) /* minutes: longer spans have no hour */
 #define DATASET_SPAN_CAP       0xFFFF    /* span minutes stored; longer spans keep this */
-#define DATASET_WEEK_HOURS     168
-#define DATASET_WEEK_WORDS     3 /* uint64_t words of an hours-of-week mask */
 
 /* One offence as rendering keeps it. */
 struct dataset_offence {
@@ -65,11 +64,11 @@ struct dataset_offence {
 /* Which offences a picture shows. */
 struct dataset_filter {
 	int64_t from, to; /* UTC seconds, inclusive; STORE_NO_TIME for open */
-	uint32_t hours;   /* bit h = local hour h; 0xFFFFFF = any hour */
-	uint8_t weekdays; /* bit 0 = Monday; 0x7F = any day */
+	uint32_t hours;   /* bit h = local hour h; CIVIL_ALL_HOURS: any hour */
+	uint8_t weekdays; /* bit 0 = Monday; CIVIL_ALL_WEEKDAYS: any day */
 	/* Hours of the week (bit d * 24 + h, d = 0 Monday) also required: all
-	 * ones by default; a shift narrows it (shift_restrict()). */
-	uint64_t week[DATASET_WEEK_WORDS];
+	 * ones by default; a shift narrows it (dataset_filter_shift()). */
+	uint64_t week[SHIFT_WEEK_WORDS];
 	int span_limit; /* minutes; longer spans weigh 0 under hours or weekdays */
 	uint64_t categories[DATASET_MAX_CATEGORIES / 64]; /* bit i = category i */
 	uint64_t services[DATASET_MAX_SERVICES / 64];
@@ -155,7 +154,7 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o);
 
 /* The share of o's span (its hour when exact) in the hours-of-week mask
- * week (DATASET_WEEK_WORDS words), 0 for a span longer than limit minutes
+ * week (SHIFT_WEEK_WORDS words), 0 for a span longer than limit minutes
  * or an offence without a time; 1 when week holds every hour. */
 double dataset_week_share(const struct dataset_offence *o, const uint64_t *week, int limit);
 
@@ -214,5 +213,18 @@ void dataset_points_free(struct dataset_points *p);
 int dataset_gather_utm(const dataset *ds, utm *u, const double box[4],
                        const struct dataset_filter *f, const double *weights,
                        struct dataset_points *out);
+
+/* Lifts f's hours and weekdays, for a shift to choose the times: the
+ * weekdays are then the days the shift starts on, not the offences'. */
+void dataset_filter_any_time(struct dataset_filter *f);
+
+/* Narrows f to the hours of the week of s: dataset_filter_weight() then
+ * gives an offence's aoristic share of the shift (and of f's hours). */
+void dataset_filter_shift(struct dataset_filter *f, const struct shift *s);
+
+/* The share of o's span in s (1 or 0 for an exact time, 0 for a span longer
+ * than limit minutes). Builds the mask on each call: walks over many
+ * offences use dataset_filter_shift(). */
+double dataset_shift_weight(const struct dataset_offence *o, const struct shift *s, int limit);
 
 #endif

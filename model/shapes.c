@@ -38,7 +38,7 @@
 static const int band_zoom[SHAPES_BANDS - 1] = {10, 12, 14};
 
 #define ARENA_CHUNK   (256 * 1024)
-#define WEEK_MINUTES  (7 * 1440)
+#define WEEK_MINUTES  (7 * CIVIL_MINUTES_PER_DAY)
 #define LONLAT_STEP   0.001 /* degrees, for the frame's scale at the data */
 #define MIC_PRECISION 1000  /* inscribed circle to 1/1000 of the shape's size */
 
@@ -1084,7 +1084,7 @@ void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const stru
 
 static int check_minutes(int start, int end)
 {
-	if (start < 0 || start > 1439 || end < 0 || end > 1440)
+	if (start < 0 || start >= CIVIL_MINUTES_PER_DAY || end < 0 || end > CIVIL_MINUTES_PER_DAY)
 		return err_set(ERR_INVALID,
 		               "shift %d-%d: start must be 0..1439 and end 0..1440 minutes", start,
 		               end);
@@ -1119,7 +1119,7 @@ int shapes_shift_weekly(int weekday, int start, int end, struct shapes_shift *ou
  * it crosses midnight, a whole day when end equals start. */
 static long window_end(int start, int end)
 {
-	return end > start ? end : end + 1440;
+	return end > start ? end : end + CIVIL_MINUTES_PER_DAY;
 }
 
 /* Whether [a0, a1) and [b0, b1) meet on the circle of a week. */

@@ -39,6 +39,7 @@
 #define POSBON_PRINT_H
 
 #include "backtest.h"
+#include "civil.h"
 #include "dataset.h"
 #include "render.h"
 #include "shift.h"
@@ -67,7 +68,7 @@ enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
 #define PRINT_MIN_VISIT   1 /* minutes of a roster's visit */
 #define PRINT_MAX_VISIT   600
 #define PRINT_MIN_EVERY   10 /* minutes between a roster's visits */
-#define PRINT_MAX_EVERY   1440
+#define PRINT_MAX_EVERY   CIVIL_MINUTES_PER_DAY
 
 struct print_request {
 	enum print_kind kind;

@@ -24,7 +24,7 @@ int printbacktest_draw(struct printjob *j, const struct shapes_area *area)
 	const struct backtest *b = j->q->backtest;
 	double u = j->ts.unit, m = printjob_margin(j), w = j->pw - 2 * m;
 	printbacktest_period(j);
-	j->shift = b->has_shift ? b->shift : (struct shift){0, 1440, 0x7F};
+	j->shift = b->has_shift ? b->shift : SHIFT_WHOLE_DAY;
 	cairo_set_source_rgb(j->ts.cr, 1, 1, 1);
 	cairo_paint(j->ts.cr);
 	double top = m +

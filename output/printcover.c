@@ -289,7 +289,7 @@ static size_t roster_hotspots(const struct printjob *j, size_t k, char *out, siz
 static void roster_cells(struct printjob *j, size_t i, char cells[][320])
 {
 	const struct coverage_assignment *a = &j->cov.assignments[i];
-	int minutes = printjob_shift_minutes(j->shift.start, j->shift.end);
+	int minutes = shift_minutes(&j->shift);
 	snprintf(cells[0], 320, "%s", a->a->unit ? a->a->unit : "–");
 	snprintf(cells[1], 320, "%s", storeprint_name(&j->services, a->a->service));
 	snprintf(cells[2], 320, "%s", a->z->name ? a->z->name : a->z->external_id);
@@ -318,7 +318,7 @@ int printcover_roster(struct printjob *j, const struct shapes_area *area)
 	    printjob_text(j, MSG_ZONE_TITLE),         printjob_text(j, MSG_PAPER_HOURS),
 	    printjob_text(j, MSG_PAPER_HOTSPOT_LIST), printjob_text(j, MSG_DOSAGE_TARGET)};
 	char note[160];
-	int minutes = printjob_shift_minutes(j->shift.start, j->shift.end);
+	int minutes = shift_minutes(&j->shift);
 	snprintf(note, sizeof note, printjob_text(j, MSG_PAPER_VISITS),
 	         visits_per_shift(j, minutes), visit_minutes(j));
 	j->pages = printframe_table_pages(j, j->cov.n_assignments);
@@ -366,8 +366,7 @@ int printcover_csv(struct printjob *j, unsigned char **out, size_t *len)
 		const struct coverage_assignment *a = &j->cov.assignments[i];
 		struct shift s = {a->a->shift_start, a->a->shift_end, a->a->weekdays};
 		char days[64], hot[320], num[64];
-		int visits =
-		    visits_per_shift(j, printjob_shift_minutes(j->shift.start, j->shift.end));
+		int visits = visits_per_shift(j, shift_minutes(&j->shift));
 		size_t n = roster_hotspots(j, i, hot, sizeof hot);
 		static const char *const codes[7] = {"mon", "tue", "wed", "thu",
 		                                     "fri", "sat", "sun"};
@@ -403,7 +402,7 @@ int printcover_open(struct printjob *j)
 {
 	const struct print_request *q = j->q;
 	const struct style_heatmap *hm = j->hm;
-	j->shift = q->shift ? *q->shift : (struct shift){0, 1440, 0x7F};
+	j->shift = q->shift ? *q->shift : SHIFT_WHOLE_DAY;
 	struct hotspot_params hp = {.filter = q->filter,
 	                            .shift = &j->shift,
 	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,

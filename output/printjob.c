@@ -5,6 +5,8 @@
  */
 #include "printjob.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "tilemath.h"
 #include "timeparse.h"
@@ -42,9 +44,7 @@ void printjob_date(const struct printjob *j, int64_t utc, char *out, size_t n)
 
 static int64_t local_midnight(const tz *z, int64_t utc, int days_later)
 {
-	int64_t local = utc + tz_offset_at(z, utc);
-	int64_t day = (local >= 0 ? local : local - 86399) / 86400;
-	return tz_local_to_utc(z, (day + days_later) * 86400);
+	return tz_local_to_utc(z, (tz_local_day(z, utc) + days_later) * CIVIL_SECONDS_PER_DAY);
 }
 
 /* The page's period: the filter's, completed to PERIOD_DAYS whole local
@@ -57,7 +57,8 @@ static void set_period(struct printjob *j)
 	j->filter = j->q->filter;
 	int64_t from = j->filter.from, to = j->filter.to;
 	if (to == STORE_NO_TIME) {
-		int64_t end = from != STORE_NO_TIME   ? from + (int64_t)PERIOD_DAYS * 86400
+		int64_t end = from != STORE_NO_TIME
+		                  ? from + (int64_t)PERIOD_DAYS * CIVIL_SECONDS_PER_DAY
 		              : last != STORE_NO_TIME ? last
 		                                      : j->q->printed_at;
 		to = local_midnight(z, end, from != STORE_NO_TIME ? 0 : 1) - 1;
@@ -149,11 +150,6 @@ void printjob_shift_text(const struct printjob *j, unsigned days, int start, int
 	size_t len = days_text(j, days, out, n);
 	printjob_append(out, n, len, "%s%02d:%02d–%02d:%02d", len ? " " : "", start / 60,
 	                start % 60, end / 60, end % 60);
-}
-
-int printjob_shift_minutes(int start, int end)
-{
-	return end > start ? end - start : end + 1440 - start;
 }
 
 /* The renderer's shapes, in Web Mercator, as the analyses take them: held

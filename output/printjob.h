@@ -151,10 +151,6 @@ size_t printjob_append(char *out, size_t n, size_t len, const char *fmt, ...)
 void printjob_shift_text(const struct printjob *j, unsigned days, int start, int end, char *out,
                          size_t n);
 
-/* The minutes from start to end (minutes of the day), across midnight
- * when end is not after start. */
-int printjob_shift_minutes(int start, int end);
-
 /* The renderer's shapes, in Web Mercator, as the analyses take them: held
  * from the first call until the job closes. */
 const shapes *printjob_merc_shapes(struct printjob *j);

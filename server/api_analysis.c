@@ -42,10 +42,7 @@ static int query_hotspots(struct http_request *rq, const shapes *sh, struct hots
 	if ((rc = query_filter(rq, ds, &q)) < 0 || (rc = query_shift(rq, &shift)) < 0)
 		return rc;
 	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
-	/* The shift chooses the times: the weekdays are the days it starts on,
-	 * not the offences' own days. */
-	q.filter.hours = 0xFFFFFF;
-	q.filter.weekdays = 0x7F;
+	dataset_filter_any_time(&q.filter); /* the shift chooses the times */
 	struct hotspot_params p = {.filter = q.filter, .shift = hours || days ? &shift : NULL};
 	renderer_kernel(app->r, &p.kernel, &p.bandwidth);
 	if (q.bandwidth)
@@ -184,8 +181,7 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 		return rc;
 	/* The shift chooses the times, as for the hotspots. */
 	sp->filter = q.filter;
-	sp->filter.hours = 0xFFFFFF;
-	sp->filter.weekdays = 0x7F;
+	dataset_filter_any_time(&sp->filter);
 	sp->units = http_arg(rq, "units");
 	sp->relevance = http_arg(rq, "relevance");
 	if ((rc = suggest_forecast_parse(http_arg(rq, "forecast"), &sp->forecast)) < 0 ||

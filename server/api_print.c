@@ -87,10 +87,8 @@ int api_print(struct http_request *rq)
 	    query_param(rq, &param_print_every, &every) < 0 ||
 	    query_filter(rq, renderer_dataset(app->r), &rr) < 0)
 		return app_reply_error(rq);
-	if (q.kind != PRINT_AREA) {
-		rr.filter.hours = 0xFFFFFF;
-		rr.filter.weekdays = 0x7F;
-	}
+	if (q.kind != PRINT_AREA)
+		dataset_filter_any_time(&rr.filter);
 	q.landscape = query_flag(rq, "landscape");
 	q.atlas = query_flag(rq, "atlas");
 	q.scale = scale;

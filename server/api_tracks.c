@@ -80,13 +80,6 @@ static int compare_fix_time(const void *a, const void *b)
 	return (x->t > y->t) - (x->t < y->t);
 }
 
-/* The local day of UTC time t in the district's zone. */
-static long local_day(const tz *zone, int64_t t)
-{
-	int64_t local = t + tz_offset_at(zone, t);
-	return (long)((local - (((local % 86400) + 86400) % 86400)) / 86400);
-}
-
 int api_tracks_post(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -142,8 +135,8 @@ int api_tracks_post(struct http_request *rq)
 	 * pauses, so that a live unit's fixes always find their track. */
 	int rc = 0;
 	for (size_t a = 0, b; a < n && rc == 0; a = b) {
-		long day = local_day(app->zone, fixes[a].t);
-		for (b = a + 1; b < n && local_day(app->zone, fixes[b].t) == day; b++)
+		int64_t day = tz_local_day(app->zone, fixes[a].t);
+		for (b = a + 1; b < n && tz_local_day(app->zone, fixes[b].t) == day; b++)
 			;
 		char id[128], when[16];
 		struct store_put_info info;

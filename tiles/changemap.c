@@ -1,5 +1,7 @@
 #include "changemap.h"
 
+#include "civil.h"
+
 #include "err.h"
 
 #include <math.h>
@@ -14,7 +16,7 @@ void changemap_periods(const dataset *ds, const struct dataset_filter *f,
 	if (now->to == STORE_NO_TIME)
 		now->to = last;
 	if (now->from == STORE_NO_TIME && now->to != STORE_NO_TIME)
-		now->from = now->to - (int64_t)CHANGEMAP_OPEN_DAYS * 86400 + 1;
+		now->from = now->to - (int64_t)CHANGEMAP_OPEN_DAYS * CIVIL_SECONDS_PER_DAY + 1;
 	*before = *now;
 	if (now->from == STORE_NO_TIME || now->to == STORE_NO_TIME) {
 		*now = *before = *f;

@@ -1,5 +1,7 @@
 #include "heatmap.h"
 
+#include "civil.h"
+
 #include "err.h"
 #include "tilemath.h"
 
@@ -14,7 +16,7 @@ double heatmap_period_days(const dataset *ds, const struct dataset_filter *f)
 	int64_t to = f->to != STORE_NO_TIME ? f->to : last;
 	if (from == STORE_NO_TIME || to == STORE_NO_TIME || to <= from)
 		return 1.0;
-	return fmax(1.0, (double)(to - from + 1) / 86400.0);
+	return fmax(1.0, (double)(to - from + 1) / CIVIL_SECONDS_PER_DAY);
 }
 
 int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct dataset_filter *f,

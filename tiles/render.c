@@ -14,6 +14,8 @@
  */
 #include "render.h"
 
+#include "civil.h"
+
 #include "areas.h"
 #include "changemap.h"
 #include "changes.h"
@@ -558,8 +560,7 @@ static void plan_key_of(renderer *r, const style *sty, const struct render_reque
 	k->filter = q->filter;
 	if (q->plan.has_shift) {
 		/* As GET /api/hotspots: the shift chooses the times. */
-		k->filter.hours = 0xFFFFFF;
-		k->filter.weekdays = SHIFT_ALL_DAYS;
+		dataset_filter_any_time(&k->filter);
 	}
 	k->plan = q->plan;
 	k->bandwidth = q->bandwidth > 0 ? q->bandwidth : hm ? hm->bandwidth : 0;
@@ -707,11 +708,11 @@ static const struct shapes_shift *zones_shift(const struct render_plan *pl,
 {
 	if (!pl->has_shift && !pl->has_day)
 		return NULL;
-	*buf =
-	    (struct shapes_shift){.day = pl->has_day ? pl->day : SHAPES_ANY_DAY,
-	                          .start = pl->has_shift ? pl->shift.start : 0,
-	                          .end = pl->has_shift ? pl->shift.end : 1440,
-	                          .weekdays = pl->has_shift ? pl->shift.weekdays : SHIFT_ALL_DAYS};
+	*buf = (struct shapes_shift){.day = pl->has_day ? pl->day : SHAPES_ANY_DAY,
+	                             .start = pl->has_shift ? pl->shift.start : 0,
+	                             .end = pl->has_shift ? pl->shift.end : CIVIL_MINUTES_PER_DAY,
+	                             .weekdays =
+	                                 pl->has_shift ? pl->shift.weekdays : CIVIL_ALL_WEEKDAYS};
 	return buf;
 }
 

@@ -137,7 +137,7 @@ static void test_shift_parse(void **state)
 	assert_int_equal(shift_parse("08:30-24:00", NULL, &s), 0);
 	assert_int_equal(s.start, 8 * 60 + 30);
 	assert_int_equal(s.end, 1440);
-	assert_int_equal(s.weekdays, SHIFT_ALL_DAYS);
+	assert_int_equal(s.weekdays, CIVIL_ALL_WEEKDAYS);
 	assert_int_equal(shift_parse(NULL, "", &s), 0);
 	assert_int_equal(s.start, 0);
 	assert_int_equal(s.end, 1440);
@@ -367,15 +367,15 @@ static void test_shift_weight(void **state)
 	assert_int_equal(shift_parse("18:00-02:00", "fri", &fri), 0);
 	assert_int_equal(shift_parse("18:00-02:00", "sat", &sat), 0);
 	/* B is exact, Saturday 21:00: 1 or 0 as shift_match() says. */
-	assert_float_equal(shift_weight(&sat, &o, DATASET_SPAN_LIMIT), 1, 0);
-	assert_float_equal(shift_weight(&fri, &o, DATASET_SPAN_LIMIT), 0, 0);
+	assert_float_equal(dataset_shift_weight(&o, &sat, DATASET_SPAN_LIMIT), 1, 0);
+	assert_float_equal(dataset_shift_weight(&o, &fri, DATASET_SPAN_LIMIT), 0, 0);
 	/* The same as a span from Friday 23:00 (Saturday 21:00 less 22 h). */
 	o.week_minute = (uint16_t)(4 * 1440 + 23 * 60);
 	o.span = 22 * 60;
-	assert_float_equal(shift_weight(&fri, &o, DATASET_SPAN_LIMIT), 3.0 / 22, 1e-12);
+	assert_float_equal(dataset_shift_weight(&o, &fri, DATASET_SPAN_LIMIT), 3.0 / 22, 1e-12);
 	/* Friday's shift has 23:00-02:00 of it, Saturday's 18:00-21:00. */
-	assert_float_equal(shift_weight(&sat, &o, DATASET_SPAN_LIMIT), 3.0 / 22, 1e-12);
-	assert_float_equal(shift_weight(&fri, &o, 21 * 60), 0, 0);
+	assert_float_equal(dataset_shift_weight(&o, &sat, DATASET_SPAN_LIMIT), 3.0 / 22, 1e-12);
+	assert_float_equal(dataset_shift_weight(&o, &fri, 21 * 60), 0, 0);
 }
 
 static void test_geojson(void **state)

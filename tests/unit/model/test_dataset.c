@@ -366,13 +366,13 @@ static void test_aoristic_weights_sum_to_one(void **state)
 			set_week_hour(&flt, d * 24 + h);
 			by_week += dataset_weighted_count(ds, &flt, NULL);
 		}
-	int part_of[DATASET_WEEK_HOURS];
-	for (int h = 0; h < DATASET_WEEK_HOURS; h++)
+	int part_of[SHIFT_WEEK_HOURS];
+	for (int h = 0; h < SHIFT_WEEK_HOURS; h++)
 		part_of[h] = (int)(uniform() * 5);
 	for (int k = 0; k < 5; k++) {
 		flt = all;
 		memset(flt.week, 0, sizeof flt.week);
-		for (int h = 0; h < DATASET_WEEK_HOURS; h++)
+		for (int h = 0; h < SHIFT_WEEK_HOURS; h++)
 			if (part_of[h] == k)
 				flt.week[h / 64] |= 1ull << (h % 64);
 		parts += dataset_weighted_count(ds, &flt, NULL);
@@ -398,7 +398,7 @@ static void test_aoristic_weights_sum_to_one_each(void **state)
 		assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
 		struct dataset_filter flt;
 		double sum = 0;
-		for (int h = 0; h < DATASET_WEEK_HOURS; h++) {
+		for (int h = 0; h < SHIFT_WEEK_HOURS; h++) {
 			dataset_filter_all(&flt);
 			set_week_hour(&flt, h);
 			double w = only_weight(ds, &flt);

@@ -32,11 +32,11 @@ static int read_clock(const char **p, int max, int *minutes)
 
 int shift_parse(const char *hours, const char *weekdays, struct shift *out)
 {
-	struct shift s = {0, 1440, SHIFT_ALL_DAYS};
+	struct shift s = SHIFT_WHOLE_DAY;
 	if (hours && *hours) {
 		const char *p = hours;
-		if (read_clock(&p, 1439, &s.start) < 0 || *p++ != '-' ||
-		    read_clock(&p, 1440, &s.end) < 0 || *p)
+		if (read_clock(&p, CIVIL_MINUTES_PER_DAY - 1, &s.start) < 0 || *p++ != '-' ||
+		    read_clock(&p, CIVIL_MINUTES_PER_DAY, &s.end) < 0 || *p)
 			return err_set_field(ERR_INVALID, "shift",
 			                     "shift: '%s' is not START-END in hours of the day, "
 			                     "e.g. 18:00-02:00 or 18-02 (00:00 to 24:00)",
@@ -57,7 +57,7 @@ static int shift_minute(const struct shift *s, int hour)
 		return m >= s->start && m < s->end ? m : -1;
 	if (m >= s->start)
 		return m;
-	return m < s->end ? m + 1440 : -1;
+	return m < s->end ? m + CIVIL_MINUTES_PER_DAY : -1;
 }
 
 int shift_match(const struct shift *s, int hour, int weekday)
@@ -67,11 +67,11 @@ int shift_match(const struct shift *s, int hour, int weekday)
 	int m = shift_minute(s, hour);
 	if (m < 0)
 		return 0;
-	if (s->weekdays == SHIFT_ALL_DAYS)
+	if (s->weekdays == CIVIL_ALL_WEEKDAYS)
 		return 1;
 	if (weekday < 0 || weekday > 6)
 		return 0;
-	int start_day = m >= 1440 ? (weekday + 6) % 7 : weekday;
+	int start_day = m >= CIVIL_MINUTES_PER_DAY ? (weekday + 6) % 7 : weekday;
 	return (int)(s->weekdays >> start_day & 1);
 }
 
@@ -84,27 +84,17 @@ uint32_t shift_hours(const struct shift *s)
 	return mask;
 }
 
-void shift_week(const struct shift *s, uint64_t week[DATASET_WEEK_WORDS])
+void shift_week(const struct shift *s, uint64_t week[SHIFT_WEEK_WORDS])
 {
-	memset(week, 0, DATASET_WEEK_WORDS * sizeof *week);
-	for (int h = 0; h < DATASET_WEEK_HOURS; h++)
+	memset(week, 0, SHIFT_WEEK_WORDS * sizeof *week);
+	for (int h = 0; h < SHIFT_WEEK_HOURS; h++)
 		if (shift_match(s, h % 24, h / 24))
 			week[h / 64] |= 1ull << (h % 64);
 }
 
-void shift_restrict(const struct shift *s, struct dataset_filter *f)
+int shift_minutes(const struct shift *s)
 {
-	uint64_t week[DATASET_WEEK_WORDS];
-	shift_week(s, week);
-	for (int i = 0; i < DATASET_WEEK_WORDS; i++)
-		f->week[i] &= week[i];
-}
-
-double shift_weight(const struct shift *s, const struct dataset_offence *o, int limit)
-{
-	uint64_t week[DATASET_WEEK_WORDS];
-	shift_week(s, week);
-	return dataset_week_share(o, week, limit);
+	return s->end > s->start ? s->end - s->start : s->end + CIVIL_MINUTES_PER_DAY - s->start;
 }
 
 void shift_format(const struct shift *s, char *buf, size_t n)
@@ -113,7 +103,7 @@ void shift_format(const struct shift *s, char *buf, size_t n)
 	size_t len = (size_t)snprintf(buf, n, "%02d:%02d-%02d:%02d", s->start / 60, s->start % 60,
 	                              s->end / 60, s->end % 60);
 	const char *sep = " ";
-	for (int d = 0; d < 7 && s->weekdays != SHIFT_ALL_DAYS; d++) {
+	for (int d = 0; d < 7 && s->weekdays != CIVIL_ALL_WEEKDAYS; d++) {
 		if (!(s->weekdays >> d & 1) || len >= n)
 			continue;
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", sep, days[d]);

@@ -19,25 +19,36 @@
  * Offences known only as a span count aoristically (dataset.h): a shift is
  * also a mask of the hours of the week, hour h of day d being in it when
  * shift_match(s, h, d), and an offence weighs the share of its span that
- * falls in those hours. A 24-hour shift on every day restricts nothing.
+ * falls in those hours (dataset_filter_shift()). A 24-hour shift on every
+ * day restricts nothing.
+ *
+ * The one shift type: planners' shifts, zones' assignments (store.h) and
+ * the shifts zones are drawn for (shapes.h) all hold a struct shift.
  *
  * Plain values; no state, re-entrant.
  */
 #ifndef POSBON_SHIFT_H
 #define POSBON_SHIFT_H
 
-#include "dataset.h"
+#include "civil.h"
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHIFT_ALL_DAYS 0x7Fu
+#define SHIFT_WEEK_HOURS 168
+#define SHIFT_WEEK_WORDS 3 /* uint64_t words of an hours-of-week mask */
 
 struct shift {
 	int start, end;    /* minutes after midnight, 0..1439 and 0..1440; end <= start
 	                      crosses midnight (end == start: 24 hours) */
 	unsigned weekdays; /* days the shift starts on, bit 0 = Monday ... bit 6 = Sunday */
 };
+
+/* Around the clock on every day: what no shift given means. */
+#define SHIFT_WHOLE_DAY ((struct shift){0, CIVIL_MINUTES_PER_DAY, CIVIL_ALL_WEEKDAYS})
+
+/* How long s runs, in minutes (1..1440; end == start is 24 hours). */
+int shift_minutes(const struct shift *s);
 
 /* Parses hours ("18:00-02:00", "18-02", "08:30-20:00"; end "24:00" is the
  * end of the day) and weekdays (as timeparse_weekdays() reads them: "fri",
@@ -56,16 +67,7 @@ int shift_match(const struct shift *s, int hour, int weekday);
 uint32_t shift_hours(const struct shift *s);
 
 /* The hours of the week in s (bit d * 24 + h, d = 0 Monday) into week. */
-void shift_week(const struct shift *s, uint64_t week[DATASET_WEEK_WORDS]);
-
-/* Narrows f to the hours of the week of s: dataset_filter_weight() then
- * gives an offence's aoristic share of the shift (and of f's hours). */
-void shift_restrict(const struct shift *s, struct dataset_filter *f);
-
-/* The share of o's span in s (1 or 0 for an exact time, 0 for a span longer
- * than limit minutes). Builds the mask on each call: walks over many
- * offences use shift_restrict(). */
-double shift_weight(const struct shift *s, const struct dataset_offence *o, int limit);
+void shift_week(const struct shift *s, uint64_t week[SHIFT_WEEK_WORDS]);
 
 /* "18:00-02:00 fri,sat" (no days when every day) into buf of n bytes. */
 void shift_format(const struct shift *s, char *buf, size_t n);
