@@ -83,10 +83,7 @@ static void path_string(const struct stylejson *c, char *buf, size_t size)
 	}
 }
 
-/* Records "name:line:column: path: what" for the value at the current path
- * (its key, with at_key) and returns ERR_INVALID. */
-__attribute__((format(printf, 3, 4))) int stylejson_fail(struct stylejson *c, int at_key,
-                                                         const char *fmt, ...)
+int stylejson_fail(struct stylejson *c, int at_key, const char *fmt, ...)
 {
 	char what[512], where[256];
 	va_list ap;

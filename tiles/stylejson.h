@@ -89,8 +89,6 @@ extern const struct stylejson_range STYLEJSON_ZOOM; /* 0..22 */
 extern const struct stylejson_range STYLEJSON_UNIT; /* 0..1 */
 extern const struct stylejson_range STYLEJSON_PX;   /* (0, 1000] */
 
-int stylejson_number(struct stylejson *c, json_t *v, const struct stylejson_range *r,
-                     double *out);
 int stylejson_get_number(struct stylejson *c, json_t *obj, const char *key, int required,
                          const struct stylejson_range *r, double *out);
 

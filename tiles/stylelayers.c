@@ -1,8 +1,8 @@
 /*
- * stylelayers: each layer's reader checks its keys first, so a misspelt key
- * is reported before a value it would have set, then reads its members in
- * the order of the file format (docs/styles.md). Optional members start at
- * their defaults; the order of fields in a struct is never the file's.
+ * stylelayers: each reader checks an object's keys before its values, so a
+ * misspelt key is reported as such rather than as a missing one, and sets
+ * the defaults of optional members before reading them (the getters leave
+ * absent members alone). The schema is docs/styles.md.
  */
 #include "stylelayers.h"
 
