@@ -6,6 +6,7 @@
 #include "printjob.h"
 
 #include "err.h"
+#include "styleramp.h"
 #include "tilemath.h"
 #include "timeparse.h"
 

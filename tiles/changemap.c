@@ -1,6 +1,7 @@
 #include "changemap.h"
 
 #include "err.h"
+#include "styleramp.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 #include "heatmap.h"
 
 #include "err.h"
+#include "styleramp.h"
 #include "tilemath.h"
 
 #include <math.h>
