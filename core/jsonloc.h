@@ -29,8 +29,7 @@ struct jsonloc_step {
 /* Where the value at path (depth steps) starts in text, or its key, with
  * at_key, when the last step is a key; NULL when the text does not have it.
  * Keys longer than 500 bytes never match. */
-const char *jsonloc_find(const char *text, const struct jsonloc_step *path, int depth,
-                         int at_key);
+const char *jsonloc_find(const char *text, const struct jsonloc_step *path, int depth, int at_key);
 
 /* The 1-based line and column (in characters) of p, a pointer into text. */
 void jsonloc_line_column(const char *text, const char *p, int *line, int *column);
