@@ -8,6 +8,7 @@
 #include "civil.h"
 
 #include "err.h"
+#include "styleramp.h"
 #include "tilemath.h"
 #include "timeparse.h"
 

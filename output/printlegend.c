@@ -11,6 +11,7 @@
 #include "pngenc.h"
 #include "printcover.h"
 #include "printmap.h"
+#include "styleramp.h"
 #include "tilemath.h"
 
 #include <math.h>

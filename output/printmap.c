@@ -16,6 +16,7 @@
 #include "printcover.h"
 #include "printframe.h"
 #include "printlegend.h"
+#include "styleramp.h"
 #include "tilemath.h"
 #include "tracks.h"
 #include "zones.h"

@@ -7,6 +7,7 @@
 #include "err.h"
 #include "geojson.h"
 #include "heatmap.h"
+#include "styleramp.h"
 #include "trends.h"
 
 #include <math.h>

@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "sample.h"
+#include "stylecolour.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,14 @@ int testutil_seam(renderer *r, const struct render_request *q, int z, long x, lo
 int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol)
 {
 	return testutil_pixels_close(p, style_colour_pixel(c), tol);
+}
+
+void testutil_assert_colour(const struct style_colour *c, double r, double g, double b, double a)
+{
+	assert_float_equal(c->r, r, 1e-9);
+	assert_float_equal(c->g, g, 1e-9);
+	assert_float_equal(c->b, b, 1e-9);
+	assert_float_equal(c->a, a, 1e-9);
 }
 
 int testutil_db_open(void **state)

@@ -110,4 +110,7 @@ int testutil_seam(renderer *r, const struct render_request *q, int z, long x, lo
 /* Whether pixel p is colour c (straight alpha) within tol per channel. */
 int testutil_pixel_is(uint32_t p, const struct style_colour *c, int tol);
 
+/* Fails the test unless c is (r, g, b, a) within 1e-9 per component. */
+void testutil_assert_colour(const struct style_colour *c, double r, double g, double b, double a);
+
 #endif

@@ -3,6 +3,7 @@
 #include "civil.h"
 
 #include "err.h"
+#include "styleramp.h"
 
 #include <math.h>
 #include <stdlib.h>

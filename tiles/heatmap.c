@@ -3,6 +3,7 @@
 #include "civil.h"
 
 #include "err.h"
+#include "styleramp.h"
 #include "tilemath.h"
 
 #include <math.h>

@@ -15,11 +15,12 @@
  * is a zoom function (struct style_zfunc): one number, or stops interpolated
  * by zoom. Zooms are Web Mercator zoom levels 0..22, fractional allowed (a
  * print at true scale has a fractional zoom). Colours are sRGB components
- * 0..1 with straight (not premultiplied) alpha.
+ * 0..1 with straight (not premultiplied) alpha (stylecolour.h); colour
+ * ramps are styleramp.h's.
  *
  * Ownership: a style owns everything its getters return; all of it is valid
- * until style_free(). A style_ramp made by style_ramp_new(),
- * style_ramp_scaled() or style_heatmap_ramp() belongs to the caller.
+ * until style_free(). A style_ramp made by style_heatmap_ramp() belongs to
+ * the caller.
  *
  * Threading: a loaded style and its ramps are immutable; any number of
  * threads may read them at once. Loading is thread-safe (errors go to the
@@ -29,35 +30,19 @@
 #define POSBON_STYLE_H
 
 #include "kde.h"
+#include "stylecolour.h"
+#include "styleramp.h"
 
 #include <stddef.h>
-#include <stdint.h>
 
 typedef struct style style;
 
 /* Limits of the schema, so that fixed arrays hold every valid file. */
 #define STYLE_ZOOM_MIN    0.0
 #define STYLE_ZOOM_MAX    22.0
-#define STYLE_STOPS_MAX   16 /* stops of a zoom function or a ramp */
-#define STYLE_DASH_MAX    8  /* entries of a dash pattern */
-#define STYLE_CLASSES_MAX 9  /* choropleth classes */
+#define STYLE_DASH_MAX    8 /* entries of a dash pattern */
+#define STYLE_CLASSES_MAX 9 /* choropleth classes */
 #define STYLE_FILE_MAX    (1024 * 1024)
-
-/* ---- colours ----------------------------------------------------------- */
-
-struct style_colour {
-	double r, g, b, a; /* 0..1, sRGB, straight alpha */
-};
-
-/* Parses "#rrggbb" or "#rrggbbaa" (hex digits in either case; alpha ff when
- * absent). Short forms (#rgb, #rgba), names and anything else are refused,
- * so a dropped digit is an error rather than another colour. Returns 0, or
- * ERR_INVALID without setting a message (callers say where the text was). */
-int style_colour_parse(const char *text, struct style_colour *out);
-
-/* The colour as a Cairo CAIRO_FORMAT_ARGB32 pixel: premultiplied alpha in
- * the top byte, then red, green, blue, each rounded to 0..255. */
-uint32_t style_colour_pixel(const struct style_colour *c);
 
 /* ---- zoom functions and ranges ----------------------------------------- */
 
@@ -80,54 +65,6 @@ struct style_zoom {
 
 /* 1 when zoom is within the range, else 0. */
 int style_zoom_contains(const struct style_zoom *z, double zoom);
-
-/* ---- colour ramps ------------------------------------------------------ */
-
-/* A colour ramp: 2..STYLE_STOPS_MAX stops (value, colour) with strictly
- * increasing values. Below the first value (and for NaN) the colour is
- * transparent. At and above a stop's value:
- *  - STYLE_INTERP_LINEAR: colours are interpolated component-wise (r, g, b,
- *    a, straight alpha) between that stop and the next; the last stop's
- *    colour holds above the last value;
- *  - STYLE_INTERP_STEP: the stop's colour holds until the next value.
- * A ramp also keeps a table of 256 premultiplied pixels per segment, so
- * style_ramp_pixel() costs a binary search over the stops and one load. */
-typedef struct style_ramp style_ramp;
-
-enum style_interp {
-	STYLE_INTERP_LINEAR,
-	STYLE_INTERP_STEP,
-};
-
-/* Returns a new ramp from n values and colours in *out; free with
- * style_ramp_free(). ERR_INVALID for n outside 2..STYLE_STOPS_MAX, values
- * that are not finite or not strictly increasing, or components outside
- * 0..1; ERR_NOMEM. The choropleth painter builds its step ramp with this
- * from the class breaks it computes and style_choropleth's colours. */
-int style_ramp_new(const double *values, const struct style_colour *colours, size_t n,
-                   enum style_interp interp, style_ramp **out);
-
-/* Frees a ramp made by style_ramp_new(), style_ramp_scaled() or
- * style_heatmap_ramp(); accepts NULL. Never call it on a style's own ramp. */
-void style_ramp_free(style_ramp *r);
-
-/* A new ramp like r with every value multiplied by factor (finite, > 0);
- * free with style_ramp_free(). ERR_INVALID, ERR_NOMEM. */
-int style_ramp_scaled(const style_ramp *r, double factor, style_ramp **out);
-
-size_t style_ramp_size(const style_ramp *r);
-enum style_interp style_ramp_interp(const style_ramp *r);
-
-/* Stop i (< style_ramp_size()) for legends; either out pointer may be NULL. */
-void style_ramp_stop(const style_ramp *r, size_t i, double *value, struct style_colour *colour);
-
-/* The exact colour at value (transparent black below the first stop). */
-void style_ramp_colour(const style_ramp *r, double value, struct style_colour *out);
-
-/* The colour at value as a premultiplied ARGB32 pixel (0 below the first
- * stop), from the lookup table: exact at the stops, within 1/255 of
- * style_ramp_colour() between them. Meant for the heatmap's per-pixel loop. */
-uint32_t style_ramp_pixel(const style_ramp *r, double value);
 
 /* ---- fonts and labels -------------------------------------------------- */
 
@@ -154,7 +91,6 @@ enum style_field {
 	STYLE_FIELD_NAME,
 	STYLE_FIELD_RANK,
 };
-
 
 struct style_halo {
 	struct style_colour colour;

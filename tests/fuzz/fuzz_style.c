@@ -3,6 +3,8 @@
  * same path as style_load() of a file, then the colour ramps it defines.
  */
 #include "style.h"
+#include "stylecolour.h"
+#include "styleramp.h"
 
 #include <stdint.h>
 #include <stdlib.h>

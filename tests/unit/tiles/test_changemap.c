@@ -10,6 +10,7 @@
 #include "heatmap.h"
 #include "render.h"
 #include "store.h"
+#include "styleramp.h"
 #include "tilemath.h"
 
 #include <cairo.h>

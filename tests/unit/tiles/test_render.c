@@ -8,6 +8,8 @@
 #include "render.h"
 #include "shapes.h"
 #include "store.h"
+#include "stylecolour.h"
+#include "styleramp.h"
 #include "tilemath.h"
 
 #include <cairo.h>

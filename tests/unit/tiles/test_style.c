@@ -1,9 +1,10 @@
-/* style: the default style, colours, ramps, zoom functions, fonts, and
- * errors reported with the file, line and column of the offending value. */
+/* style: the default style, heatmap ramps, zoom functions, fonts, fallback
+ * colours, and errors reported with the file, line and column of the offending value. */
 #include "testutil.h"
 
 #include "err.h"
 #include "style.h"
+#include "stylecolour.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -41,19 +42,11 @@ static style *load_default(void)
 	return s;
 }
 
-static void assert_colour(const struct style_colour *c, double r, double g, double b, double a)
-{
-	assert_float_equal(c->r, r, 1e-9);
-	assert_float_equal(c->g, g, 1e-9);
-	assert_float_equal(c->b, b, 1e-9);
-	assert_float_equal(c->a, a, 1e-9);
-}
-
 static void assert_hex(const struct style_colour *c, const char *hex)
 {
 	struct style_colour want;
 	assert_int_equal(style_colour_parse(hex, &want), 0);
-	assert_colour(c, want.r, want.g, want.b, want.a);
+	testutil_assert_colour(c, want.r, want.g, want.b, want.a);
 }
 
 /* ---- the default style ------------------------------------------------- */
@@ -65,7 +58,7 @@ static void test_default_has_every_layer(void **state)
 	struct style_colour bg;
 	assert_string_equal(style_name(s), "default");
 	assert_int_equal(style_background(s, &bg), 0); /* overlays any basemap */
-	assert_colour(&bg, 0, 0, 0, 0);
+	testutil_assert_colour(&bg, 0, 0, 0, 0);
 	assert_non_null(style_districts(s));
 	assert_non_null(style_mahallas(s));
 	assert_non_null(style_choropleth(s));
@@ -172,7 +165,7 @@ static void test_default_values(void **state)
 	assert_hex(&c, "#4d004b");
 	/* Transparent below the lowest break: the mean density stays clear. */
 	style_ramp_colour(h->ramp, 400, &c);
-	assert_colour(&c, 0, 0, 0, 0);
+	testutil_assert_colour(&c, 0, 0, 0, 0);
 
 	const struct style_choropleth *ch = style_choropleth(s);
 	assert_int_equal(ch->metric, STYLE_METRIC_RATE);
@@ -262,120 +255,7 @@ static void test_default_fonts_cover_uzbek_and_cyrillic(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-/* ---- colours, ramps, zoom functions ------------------------------------ */
-
-static void test_colour_parse(void **state)
-{
-	(void)state;
-	struct style_colour c;
-	assert_int_equal(style_colour_parse("#ff8000", &c), 0);
-	assert_colour(&c, 1, 128 / 255.0, 0, 1);
-	assert_int_equal(style_colour_parse("#FF800080", &c), 0);
-	assert_colour(&c, 1, 128 / 255.0, 0, 128 / 255.0);
-	assert_int_equal(style_colour_parse("#00000000", &c), 0);
-	assert_colour(&c, 0, 0, 0, 0);
-	/* Short forms, names and near misses are refused, never guessed. */
-	const char *bad[] = {"#fff",    "#ffff",   "ff8000", "#ff800", "#ff80000", "#ff8000800",
-	                     "#gg8000", "#ff 800", "red",    "",       "#",        " #ff8000"};
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		assert_int_equal(style_colour_parse(bad[i], &c), ERR_INVALID);
-	assert_int_equal(style_colour_parse(NULL, &c), ERR_INVALID);
-
-	/* Premultiplied ARGB32, as Cairo's image surfaces want. */
-	struct style_colour half = {1, 0.5, 0, 0.5};
-	assert_int_equal(style_colour_pixel(&half), 0x80804000u);
-	struct style_colour opaque = {0, 0, 1, 1};
-	assert_int_equal(style_colour_pixel(&opaque), 0xff0000ffu);
-}
-
-static void assert_pixel_near(uint32_t got, const struct style_colour *c)
-{
-	uint32_t want = style_colour_pixel(c);
-	for (int shift = 0; shift < 32; shift += 8) {
-		int a = (int)(got >> shift & 0xff), b = (int)(want >> shift & 0xff);
-		if (abs(a - b) > 1)
-			fail_msg("pixel %08x, expected about %08x", got, want);
-	}
-}
-
-static void test_ramp_linear(void **state)
-{
-	(void)state;
-	const double values[] = {10, 20, 40};
-	const struct style_colour colours[] = {{1, 0, 0, 1}, {0, 1, 0, 0.5}, {0, 0, 1, 1}};
-	style_ramp *r = NULL;
-	struct style_colour c;
-	assert_int_equal(style_ramp_new(values, colours, 3, STYLE_INTERP_LINEAR, &r), 0);
-
-	/* Below the lowest break (and NaN): transparent. */
-	style_ramp_colour(r, 9.999, &c);
-	assert_colour(&c, 0, 0, 0, 0);
-	style_ramp_colour(r, NAN, &c);
-	assert_colour(&c, 0, 0, 0, 0);
-	assert_int_equal(style_ramp_pixel(r, 9.999), 0);
-	assert_int_equal(style_ramp_pixel(r, -INFINITY), 0);
-	assert_int_equal(style_ramp_pixel(r, NAN), 0);
-
-	/* At the breaks: the stops' colours, exactly. */
-	for (size_t i = 0; i < 3; i++) {
-		style_ramp_colour(r, values[i], &c);
-		assert_colour(&c, colours[i].r, colours[i].g, colours[i].b, colours[i].a);
-		assert_int_equal(style_ramp_pixel(r, values[i]), style_colour_pixel(&colours[i]));
-	}
-	/* Between: interpolated, the table within one step. */
-	style_ramp_colour(r, 15, &c);
-	assert_colour(&c, 0.5, 0.5, 0, 0.75);
-	assert_pixel_near(style_ramp_pixel(r, 15), &c);
-	style_ramp_colour(r, 35, &c);
-	assert_colour(&c, 0, 0.25, 0.75, 0.875);
-	assert_pixel_near(style_ramp_pixel(r, 35), &c);
-	for (double v = 10; v < 45; v += 0.37) {
-		style_ramp_colour(r, v, &c);
-		assert_pixel_near(style_ramp_pixel(r, v), &c);
-	}
-	/* Above the last: the last colour. */
-	style_ramp_colour(r, 1e9, &c);
-	assert_colour(&c, 0, 0, 1, 1);
-	assert_int_equal(style_ramp_pixel(r, INFINITY), 0xff0000ffu);
-
-	/* Scaled: the same colours at twice the values. */
-	style_ramp *r2 = NULL;
-	assert_int_equal(style_ramp_scaled(r, 2, &r2), 0);
-	style_ramp_colour(r2, 30, &c);
-	assert_colour(&c, 0.5, 0.5, 0, 0.75);
-	style_ramp_colour(r2, 19, &c);
-	assert_colour(&c, 0, 0, 0, 0);
-	style_ramp_free(r2);
-	assert_int_equal(style_ramp_scaled(r, 0, &r2), ERR_INVALID);
-	assert_null(r2);
-	style_ramp_free(r);
-}
-
-static void test_ramp_step_and_invalid(void **state)
-{
-	(void)state;
-	const double values[] = {1, 2, 4};
-	const struct style_colour colours[] = {{1, 0, 0, 1}, {0, 1, 0, 1}, {0, 0, 1, 1}};
-	style_ramp *r = NULL;
-	struct style_colour c;
-	assert_int_equal(style_ramp_new(values, colours, 3, STYLE_INTERP_STEP, &r), 0);
-	style_ramp_colour(r, 0.5, &c);
-	assert_colour(&c, 0, 0, 0, 0);
-	style_ramp_colour(r, 1.99, &c);
-	assert_colour(&c, 1, 0, 0, 1);
-	style_ramp_colour(r, 2, &c);
-	assert_colour(&c, 0, 1, 0, 1);
-	assert_int_equal(style_ramp_pixel(r, 3.9), 0xff00ff00u);
-	assert_int_equal(style_ramp_pixel(r, 4), 0xff0000ffu);
-	style_ramp_free(r);
-
-	const double flat[] = {1, 1, 4};
-	assert_int_equal(style_ramp_new(flat, colours, 3, STYLE_INTERP_LINEAR, &r), ERR_INVALID);
-	assert_null(r);
-	assert_int_equal(style_ramp_new(values, colours, 1, STYLE_INTERP_LINEAR, &r), ERR_INVALID);
-	const struct style_colour over[] = {{1, 0, 0, 1}, {0, 1.5, 0, 1}, {0, 0, 1, 1}};
-	assert_int_equal(style_ramp_new(values, over, 3, STYLE_INTERP_LINEAR, &r), ERR_INVALID);
-}
+/* ---- heatmap ramps and zoom functions ---------------------------------- */
 
 static void test_heatmap_ramp_units(void **state)
 {
@@ -445,36 +325,18 @@ static void test_fallback_colours(void **state)
 	struct style_colour a, b, grey;
 	assert_int_equal(style_category_colour(s, "arson", &a), 0);
 	assert_int_equal(style_category_colour(s, "arson", &b), 0);
-	assert_colour(&a, b.r, b.g, b.b, 1); /* stable */
+	testutil_assert_colour(&a, b.r, b.g, b.b, 1); /* stable */
 	assert_int_equal(style_service_colour(s, "arson", &b), 0);
-	assert_colour(&a, b.r, b.g, b.b, 1); /* one palette for every code */
+	testutil_assert_colour(&a, b.r, b.g, b.b, 1); /* one palette for every code */
 	assert_int_equal(style_category_colour(s, NULL, &grey), 0);
 	assert_int_equal(style_category_colour(s, "", &b), 0);
-	assert_colour(&grey, b.r, b.g, b.b, 1);
+	testutil_assert_colour(&grey, b.r, b.g, b.b, 1);
 	assert_float_equal(style_category_weight(s, "arson"), 1, 0);
 	assert_float_equal(style_category_weight(s, NULL), 1, 0);
 	assert_float_equal(style_category_weight(s, "robbery"), 2, 0);
-	/* Codes the style does not name take the colours of one fixed
-	 * qualitative palette (ColorBrewer Dark2, opaque) and spread over all
-	 * of it: 256 codes give each of its 8 colours at least 8 times. */
-	static const char *const dark2[8] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
-	                                     "#66a61e", "#e6ab02", "#a6761d", "#666666"};
-	int uses[8] = {0};
-	for (int i = 0; i < 256; i++) {
-		char code[16];
-		snprintf(code, sizeof code, "code-%d", i);
-		assert_int_equal(style_category_colour(s, code, &a), 0);
-		int k = 0;
-		while (k < 8 && !(style_colour_parse(dark2[k], &b) == 0 && fabs(a.r - b.r) < 1e-9 &&
-		                  fabs(a.g - b.g) < 1e-9 && fabs(a.b - b.b) < 1e-9 && a.a == 1))
-			k++;
-		if (k == 8)
-			fail_msg("%s: %g,%g,%g,%g is not a Dark2 colour", code, a.r, a.g, a.b, a.a);
-		uses[k]++;
-	}
-	for (int k = 0; k < 8; k++)
-		if (uses[k] < 8)
-			fail_msg("Dark2 %s: %d of 256 codes", dark2[k], uses[k]);
+	/* The fallback is stylecolour's, for categories and services alike. */
+	style_colour_fallback("arson", &b);
+	testutil_assert_colour(&a, b.r, b.g, b.b, b.a);
 	style_free(s);
 }
 
@@ -803,9 +665,9 @@ static void test_trends_layer(void **state)
 	const struct style_trends *t = style_trends(s);
 	assert_non_null(t);
 	assert_float_equal(t->opacity, 0.5, 0);
-	assert_hex(&t->colours[8 + 3], "#d62f27"); /* intensifying hot */
-	assert_hex(&t->colours[8 - 8], "#a3adbd"); /* historical cold */
-	assert_colour(&t->colours[8], 0, 0, 0, 0); /* no pattern */
+	assert_hex(&t->colours[8 + 3], "#d62f27");          /* intensifying hot */
+	assert_hex(&t->colours[8 - 8], "#a3adbd");          /* historical cold */
+	testutil_assert_colour(&t->colours[8], 0, 0, 0, 0); /* no pattern */
 	style_free(s);
 #undef COLD
 #undef HOT
@@ -910,9 +772,9 @@ static void test_choropleth_resampling(void **state)
 	const struct style_choropleth *ch = style_choropleth(s);
 	assert_int_equal(ch->classes, 3);
 	assert_int_equal(ch->metric, STYLE_METRIC_COUNT);
-	assert_colour(&ch->colours[0], 0, 0, 0, 1);
-	assert_colour(&ch->colours[1], 0.5, 0.5, 0.5, 1);
-	assert_colour(&ch->colours[2], 1, 1, 1, 1);
+	testutil_assert_colour(&ch->colours[0], 0, 0, 0, 1);
+	testutil_assert_colour(&ch->colours[1], 0.5, 0.5, 0.5, 1);
+	testutil_assert_colour(&ch->colours[2], 1, 1, 1, 1);
 	assert_null(ch->outline);
 	style_free(s);
 	/* Messages without a file use the name given, or "style". */
@@ -927,9 +789,6 @@ int main(void)
 	    cmocka_unit_test(test_default_codes_match_file),
 	    cmocka_unit_test(test_default_values),
 	    cmocka_unit_test(test_default_fonts_cover_uzbek_and_cyrillic),
-	    cmocka_unit_test(test_colour_parse),
-	    cmocka_unit_test(test_ramp_linear),
-	    cmocka_unit_test(test_ramp_step_and_invalid),
 	    cmocka_unit_test(test_heatmap_ramp_units),
 	    cmocka_unit_test(test_label_size_interpolation),
 	    cmocka_unit_test(test_fallback_colours),

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "render.h"
 #include "store.h"
+#include "stylecolour.h"
 #include "tilemath.h"
 #include "trends.h"
 #include "utm.h"
