@@ -1,11 +1,14 @@
-/* sample: the generated district is complete, plausible and deterministic. */
+/* sample: the generated district is complete, plausible and deterministic.
+ * Its figures are SQL aggregates and spatial joins over the SpatiaLite
+ * file (testdb.h), and the tracks' stored WKB is checked as written; the
+ * names are read through the store. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include "err.h"
 #include "sample.h"
 #include "store.h"
 
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +80,8 @@ static int teardown(void **state)
 static double num(store *st, const char *sql)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(st)));
+	if (sqlite3_prepare_v2(testdb(st), sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(testdb(st)));
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	double v = sqlite3_column_double(s, 0);
 	sqlite3_finalize(s);
@@ -162,6 +165,21 @@ static void test_nothing_in_the_future(void **state)
 	store_close(st);
 }
 
+static int check_cyrillic(void *ctx, const struct store_area_record *a)
+{
+	const unsigned char *uz = (const unsigned char *)a->area.name_uz,
+	                    *ru = (const unsigned char *)a->area.name_ru;
+	(void)ctx;
+	assert_non_null(uz);
+	assert_non_null(ru);
+	assert_true(*uz && *ru);
+	for (const unsigned char *c = ru; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+			fail_msg("Latin letter left in '%s' (from '%s')", ru, uz);
+	assert_true(ru[0] >= 0xd0 && ru[0] <= 0xd3); /* a Cyrillic letter */
+	return 0;
+}
+
 static void test_mahallas_tile_the_district(void **state)
 {
 	struct fixture *f = *state;
@@ -191,22 +209,7 @@ static void test_mahallas_tile_the_district(void **state)
 	                 MAHALLAS);
 
 	/* Cyrillic names: no Latin letter left, and no Latin-only name. */
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
-	                                    "SELECT name_uz, name_ru FROM mahallas", -1, &s, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const unsigned char *uz = sqlite3_column_text(s, 0),
-		                    *ru = sqlite3_column_text(s, 1);
-		assert_non_null(uz);
-		assert_non_null(ru);
-		assert_true(*uz && *ru);
-		for (const unsigned char *c = ru; *c; c++)
-			if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
-				fail_msg("Latin letter left in '%s' (from '%s')", ru, uz);
-		assert_true(ru[0] >= 0xd0 && ru[0] <= 0xd3); /* a Cyrillic letter */
-	}
-	sqlite3_finalize(s);
+	assert_int_equal(store_list_areas(f->st, STORE_MAHALLAS, NULL, 0, check_cyrillic, NULL), 0);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE name_uz LIKE '%ʻ%'") > 0,
 	                 1);
 }
@@ -304,7 +307,7 @@ static void test_tracks(void **state)
 	struct fixture *f = *state;
 	sqlite3_stmt *s;
 	long tracks = 0, inside_zone = 0;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	assert_int_equal(sqlite3_prepare_v2(testdb(f->st),
 	                                    "SELECT n_fixes, started_at, ended_at, AsBinary(geom) "
 	                                    "FROM patrol_tracks",
 	                                    -1, &s, NULL),
@@ -350,8 +353,7 @@ static double same_rows(store *st, const char *path, const char *table, const ch
 	char sql[1200];
 	sqlite3_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(store_db(st), "ATTACH DATABASE ?1 AS other", -1, &s, NULL),
-	    SQLITE_OK);
+	    sqlite3_prepare_v2(testdb(st), "ATTACH DATABASE ?1 AS other", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
@@ -359,7 +361,7 @@ static double same_rows(store *st, const char *path, const char *table, const ch
 	         "SELECT count(*) FROM main.%s a JOIN other.%s b USING(%s) WHERE %s", table, table,
 	         key, equal);
 	double n = num(st, sql);
-	assert_int_equal(sqlite3_exec(store_db(st), "DETACH DATABASE other", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(testdb(st), "DETACH DATABASE other", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	return n;
 }
