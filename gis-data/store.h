@@ -54,9 +54,10 @@ int store_schema_latest(void);
  * "sqlite:PATH" (also "sqlite:///abs/path"), or an SQLite "file:" URI: all
  * SpatiaLite. A "file:" URI may ask for "nosync=1": commits then do not
  * wait for the disk, and a crash may lose the last ones (for scratch
- * databases, such as the fuzzers'). "postgresql://..." is ERR_UNSUPPORTED (this build has no
- * PostgreSQL backend), as is any other "scheme://". *out is a new store;
- * close with store_close(). A database newer than this build is refused. */
+ * databases, such as the fuzzers'). "postgresql://..." is ERR_UNSUPPORTED
+ * (this build has no PostgreSQL backend), as is any other "scheme://". *out
+ * is a new store; close with store_close(). A database newer than this
+ * build is refused. */
 int store_open(const char *url, int flags, store **out);
 
 /* Closes the connection and frees the store; accepts NULL. */

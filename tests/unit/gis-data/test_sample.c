@@ -1,7 +1,7 @@
 /* sample: the generated district is complete, plausible and deterministic.
- * Its figures are SQL aggregates and spatial joins over the SpatiaLite
- * file (testdb.h), and the tracks' stored WKB is checked as written; the
- * names are read through the store. */
+ * Counts and names are read through the store; the finer figures are SQL
+ * aggregates and spatial joins over the SpatiaLite file (testdb.h), and the
+ * tracks' stored WKB is checked as written. */
 #include "testdb.h"
 #include "testutil.h"
 
@@ -77,6 +77,14 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The store's own figures. */
+static struct store_summary summary(store *st)
+{
+	struct store_summary sum;
+	assert_int_equal(store_summarize(st, &sum), 0);
+	return sum;
+}
+
 static double num(store *st, const char *sql)
 {
 	sqlite3_stmt *s;
@@ -118,7 +126,7 @@ static void test_bad_options_write_nothing(void **state)
 	o.mahallas = 10;
 	o.end_day += 3600;
 	assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
-	assert_int_equal(num(st, "SELECT count(*) FROM districts"), 0);
+	assert_int_equal(summary(st).districts, 0);
 	store_close(st);
 }
 
@@ -183,7 +191,7 @@ static int check_cyrillic(void *ctx, const struct store_area_record *a)
 static void test_mahallas_tile_the_district(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(num(f->st, "SELECT count(*) FROM districts"), 1);
+	assert_int_equal(summary(f->st).districts, 1);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE district_code = "
 	                            "(SELECT code FROM districts)"),
 	                 MAHALLAS);
@@ -218,11 +226,11 @@ static void test_offences(void **state)
 {
 	struct fixture *f = *state;
 	char sql[300];
-	assert_int_equal(num(f->st, "SELECT count(*) FROM offences"), OFFENCES);
-	double located = num(f->st, "SELECT count(*) FROM offences WHERE located = 1");
+	assert_int_equal(summary(f->st).offences, OFFENCES);
+	double located = (double)summary(f->st).offences_located;
 	assert_true(located >= 0.95 * OFFENCES);
-	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE located = 0") > 0);
-	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE geom IS NULL") > 0);
+	assert_true(summary(f->st).offences_outside > 0);
+	assert_true(summary(f->st).offences_no_point > 0);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE geom IS NULL AND "
 	                            "(mahalla_code IS NULL OR address IS NULL)"),
 	                 0);
@@ -275,7 +283,7 @@ static void test_times_follow_the_places(void **state)
 static void test_zones(void **state)
 {
 	struct fixture *f = *state;
-	assert_true(num(f->st, "SELECT count(*) FROM patrol_zones") >= 12);
+	assert_true(summary(f->st).zones >= 12);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM patrol_zones WHERE NOT ST_IsValid(geom) "
 	                            "OR valid_from IS NULL OR author != 'sample'"),
 	                 0);
@@ -382,10 +390,10 @@ static void test_same_seed_same_data(void **state)
 	                 OFFENCES);
 	assert_int_equal(same_rows(f->st, f->same, "mahallas", "code", MAHALLA_EQUAL), MAHALLAS);
 	assert_int_equal(same_rows(f->st, f->same, "patrol_tracks", "external_id", TRACK_EQUAL),
-	                 num(f->st, "SELECT count(*) FROM patrol_tracks"));
+	                 summary(f->st).tracks);
 	assert_int_equal(same_rows(f->st, f->same, "patrol_zones", "external_id",
 	                           "AsText(a.geom) IS AsText(b.geom)"),
-	                 num(f->st, "SELECT count(*) FROM patrol_zones"));
+	                 summary(f->st).zones);
 }
 
 static void test_other_seed_other_data(void **state)
