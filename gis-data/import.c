@@ -27,7 +27,6 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -604,27 +603,25 @@ static int resolver_add(struct code_resolver *r, const char *key, const char *co
 	return strmap_put(r->index, key, (int64_t)pos);
 }
 
+/* Every code and name of a code resolves to the code (a
+ * store_list_codes() callback). */
+static int resolver_take(void *ctx, const struct store_code *c)
+{
+	const char *keys[4] = {c->code, c->name_uz, c->name_ru, c->name_en};
+	int rc = 0;
+	for (int k = 0; k < 4 && rc == 0; k++)
+		if (keys[k])
+			rc = resolver_add(ctx, keys[k], c->code);
+	return rc;
+}
+
 static int resolver_load(struct importer *im, struct code_resolver *r, int services)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
 	r->services = services;
 	if (!(r->index = strmap_new()))
 		return err_set(ERR_NOMEM, "import: out of memory");
-	const char *sql = services ? "SELECT code, name_uz, name_ru, name_en FROM services"
-	                           : "SELECT code, name_uz, name_ru, name_en FROM categories";
-	if (sqlite3_prepare_v2(store_db(im->st), sql, -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "loading codes: %s", sqlite3_errmsg(store_db(im->st)));
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(s, 0);
-		for (int c = 0; c < 4 && rc == 0; c++) {
-			const char *key = (const char *)sqlite3_column_text(s, c);
-			if (key)
-				rc = resolver_add(r, key, code);
-		}
-	}
-	sqlite3_finalize(s);
-	return rc;
+	return store_list_codes(im->st, services ? STORE_SERVICES : STORE_CATEGORIES, resolver_take,
+	                        r);
 }
 
 static void resolver_free(struct code_resolver *r)
@@ -1254,19 +1251,17 @@ static int open_layer(struct importer *im)
 	return im->rep->layer_name ? 0 : err_set(ERR_NOMEM, "import: out of memory");
 }
 
+static int take_mahalla_code(void *ctx, const struct store_area_record *a)
+{
+	return strmap_put(ctx, a->area.code, 1);
+}
+
 static int load_mahalla_codes(struct importer *im)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
 	if (!(im->mahalla_codes = strmap_new()))
 		return err_set(ERR_NOMEM, "import: out of memory");
-	if (sqlite3_prepare_v2(store_db(im->st), "SELECT code FROM mahallas", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return err_set(ERR_DB, "loading mahallas: %s", sqlite3_errmsg(store_db(im->st)));
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		rc = strmap_put(im->mahalla_codes, (const char *)sqlite3_column_text(s, 0), 1);
-	sqlite3_finalize(s);
-	return rc;
+	return store_list_areas(im->st, STORE_MAHALLAS, NULL, 0, take_mahalla_code,
+	                        im->mahalla_codes);
 }
 
 static int import_feature(struct importer *im, OGRFeatureH f)

@@ -12,7 +12,6 @@
 #include "spl.h"
 
 #include "err.h"
-#include "rtree.h"
 
 #include <spatialite.h>
 #include <stdio.h>
@@ -260,7 +259,11 @@ static int spl_open(const char *path, int flags, store **out)
 	}
 	/* FULL: an acknowledged write survives a power cut, not only a crash;
 	 * it costs one fsync a commit, and imports commit once a file. */
-	rc = spl_exec(st, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", path);
+	rc = spl_exec(st,
+	              sqlite3_uri_boolean(sqlite3_db_filename(st->db, "main"), "nosync", 0)
+	                  ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = OFF"
+	                  : "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL",
+	              path);
 	if (rc < 0)
 		goto fail;
 	if ((rc = migrate(st)) < 0)
@@ -287,11 +290,6 @@ static void spl_close(store *base)
 	if (st->spatialite_cache)
 		spatialite_cleanup_ex(st->spatialite_cache);
 	free(st);
-}
-
-static sqlite3 *spl_db(store *st)
-{
-	return spl_of(st)->db;
 }
 
 static const char *spl_path(store *st)
@@ -654,7 +652,7 @@ static int index_new_offences(struct spl *st)
 }
 
 /* Rebuilds the whole index of offences.geom from the table with
- * rtree_bulk_load(). The Mbr* functions read the box from the blob's
+ * spl_rtree_load(). The Mbr* functions read the box from the blob's
  * header; ST_X()/ST_Y() parse the geometry and take 1.4 times as long. */
 static int rebuild_offences_index(struct spl *st, int64_t max_id)
 {
@@ -699,7 +697,7 @@ static int rebuild_offences_index(struct spl *st, int64_t max_id)
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if ((rc = rtree_bulk_load(st->db, "idx_offences_geom", e, n)) < 0)
+	if ((rc = spl_rtree_load(st->db, "idx_offences_geom", e, n)) < 0)
 		rc = err_set(rc, "bulk index: %s", err_msg());
 out:
 	sqlite3_finalize(s);
@@ -753,7 +751,6 @@ const struct store_backend spl_backend = {
     .name = "SpatiaLite",
     .open = spl_open,
     .close = spl_close,
-    .db = spl_db,
     .path = spl_path,
     .schema_version = spl_schema_version,
     .begin = spl_begin,
@@ -768,6 +765,8 @@ const struct store_backend spl_backend = {
     .list_areas = spl_list_areas,
     .area_extent = spl_area_extent,
     .area_m2 = spl_area_m2,
+    .first_district = spl_first_district,
+    .area_reach = spl_area_reach,
     .put_code = spl_put_code,
     .ensure_code = spl_ensure_code,
     .list_codes = spl_list_codes,
@@ -779,6 +778,7 @@ const struct store_backend spl_backend = {
     .scan_offences = spl_scan_offences,
     .each_point = spl_each_point,
     .offence_count = spl_offence_count,
+    .offence_addresses = spl_offence_addresses,
     .put_zone = spl_put_zone,
     .zone_version = spl_zone_version,
     .delete_zone = spl_delete_zone,

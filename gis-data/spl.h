@@ -7,7 +7,8 @@
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
  * offences), spl_zone.c (patrol zones and their versions), spl_track.c
- * (tracks, units, audit) and spl_auth.c (tokens and sessions).
+ * (tracks, units, audit), spl_auth.c (tokens and sessions) and spl_rtree.c
+ * (the bulk load of an R*Tree).
  *
  * Every statement run per record is prepared once per connection and kept
  * in stmts[] under its enum spl_stmt (spl_stmt() below), so a hot read costs
@@ -20,6 +21,7 @@
 #define POSBON_SPL_H
 
 #include "locator.h"
+#include "rtree.h"
 #include "storebackend.h"
 
 /* sqlite3.h first: spatialite.h uses its types. */
@@ -43,6 +45,9 @@ enum spl_stmt {
 	ST_OFFENCE_DEL,
 	ST_OFFENCE_ONE,
 	ST_OFFENCE_SCAN,
+	ST_OFFENCE_ADDRESSES,
+	ST_FIRST_DISTRICT,
+	ST_AREA_REACH,
 	ST_ZONE_GET,
 	ST_ZONE_INS,
 	ST_ZONE_UPD,
@@ -132,6 +137,24 @@ void spl_hash_num(struct spl_hash *hs, int64_t v);
 int spl_check_polygon(struct spl *sp, const char *what, const unsigned char *wkb, size_t len,
                       unsigned char **repaired, size_t *repaired_len, struct store_put_info *info);
 
+/* Replaces the whole content of the rtree virtual table rtree_name (in the
+ * main schema) by entries[0..n) (borrowed), packed by rtree_pack() and
+ * written straight into its shadow tables: an ordinary R*Tree that SQLite
+ * queries, inserts into and deletes from as usual, finding the same rows as
+ * if each had been inserted. Supported: a 2-D rtree of 32-bit floats without
+ * auxiliary columns, what CreateSpatialIndex() makes; the connection must
+ * not be defensive (SQLITE_DBCONFIG_DEFENSIVE, off by default). Runs in a
+ * savepoint: inside the caller's transaction it becomes part of it, and on
+ * any failure the rtree is left as it was. No statement may be reading the
+ * rtree meanwhile.
+ *
+ * Errors: ERR_INVALID for a box with NaN or min > max, or an id given twice
+ * (the message names it); ERR_NOTFOUND when there is no such table;
+ * ERR_UNSUPPORTED for another kind of table or rtree, or a defensive
+ * connection (nothing written); ERR_DB, ERR_NOMEM. */
+int spl_rtree_load(sqlite3 *db, const char *rtree_name, const struct rtree_entry *entries,
+                   size_t n);
+
 /* The operations, by file. */
 int spl_put_area(store *st, enum store_area_kind kind, const struct store_area *a,
                  struct store_put_info *info);
@@ -144,6 +167,8 @@ int spl_list_areas(store *st, enum store_area_kind kind, const char *code, int g
                    store_area_fn fn, void *ctx);
 int spl_area_extent(store *st, struct store_extent *e);
 int spl_area_m2(store *st, double *m2);
+int spl_first_district(store *st, store_area_fn fn, void *ctx);
+int spl_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);
 int spl_list_codes(store *st, enum store_code_kind kind, store_code_fn fn, void *ctx);
 int spl_code_exists(store *st, enum store_code_kind kind, const char *code);
 int spl_offence_id(store *st, const char *external_id, int64_t *id);
@@ -151,6 +176,7 @@ int spl_get_offence(store *st, int64_t id, const char *external_id, store_offenc
 int spl_scan_offences(store *st, int64_t first_id, int64_t last_id, store_offence_fn fn, void *ctx);
 int spl_each_point(store *st, store_point_fn fn, void *ctx);
 int spl_offence_count(store *st, long *n);
+int spl_offence_addresses(store *st, const double box[4], int limit, store_text_fn fn, void *ctx);
 
 int spl_put_zone(store *st, const struct store_zone *z, const char *actor,
                  struct store_put_info *info);

@@ -46,6 +46,19 @@ static const char *const sql[ST_COUNT] = {
     [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL, NULL, NULL, NULL, NULL, 0 "
                         "FROM offences WHERE id BETWEEN ?1 AND ?2 "
                         "AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
+    [ST_OFFENCE_ADDRESSES] = "SELECT address FROM offences WHERE address IS NOT NULL AND "
+                             "ROWID IN (SELECT ROWID FROM SpatialIndex WHERE "
+                             "f_table_name = 'offences' AND f_geometry_column = 'geom' AND "
+                             "search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) LIMIT ?5",
+    [ST_FIRST_DISTRICT] = "SELECT " AREA_COLUMNS "NULL, -1, -1, NULL FROM districts "
+                          "ORDER BY id LIMIT 1",
+    /* ST_Intersects is true for touching too. */
+    [ST_AREA_REACH] = "WITH z(g) AS (SELECT GeomFromWKB(?1, 4326)), "
+                      "a(t, geom) AS (SELECT 0, geom FROM districts UNION ALL "
+                      "SELECT 1, geom FROM mahallas WHERE NOT EXISTS "
+                      "(SELECT 1 FROM districts)) "
+                      "SELECT count(*), coalesce(max(ST_Intersects(a.geom, z.g)), 0), "
+                      "min(ST_Distance(a.geom, z.g, 1)), max(t) FROM a, z",
 };
 
 static sqlite3_stmt *stmt(struct spl *st, enum spl_stmt id)
@@ -58,15 +71,12 @@ static const char *text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-int spl_list_areas(store *base, enum store_area_kind kind, const char *code, int geojson,
-                   store_area_fn fn, void *ctx)
+/* Steps an area query (columns as ST_AREA_LIST; the geometry's column is
+ * left out when geometry is -1, else 0 for WKB, 1 for GeoJSON) and hands
+ * each row to fn. */
+static int each_area(struct spl *st, sqlite3_stmt *s, int geometry, store_area_fn fn, void *ctx)
 {
-	struct spl *st = spl_of(base);
-	sqlite3_stmt *s = stmt(st, ST_AREA_LIST + 2 * kind + (geojson != 0));
 	int rc = 0, r = SQLITE_DONE;
-	if (!s)
-		return ERR_DB;
-	spl_bind_text(s, 1, code);
 	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_area_record a = {
 		    .area = {.code = text(s, 0),
@@ -77,9 +87,9 @@ int spl_list_areas(store *base, enum store_area_kind kind, const char *code, int
 		             .population = (long)sqlite3_column_int64(s, 5),
 		             .households = (long)sqlite3_column_int64(s, 6),
 		             .inspector = text(s, 7)}};
-		if (geojson) {
+		if (geometry == 1) {
 			a.geojson = text(s, 8);
-		} else {
+		} else if (geometry == 0) {
 			a.area.wkb = sqlite3_column_blob(s, 8);
 			a.area.wkb_len = (size_t)sqlite3_column_bytes(s, 8);
 		}
@@ -87,6 +97,44 @@ int spl_list_areas(store *base, enum store_area_kind kind, const char *code, int
 	}
 	if (rc == 0 && r != SQLITE_DONE)
 		rc = spl_error(st, "reading areas");
+	sqlite3_reset(s);
+	return rc;
+}
+
+int spl_list_areas(store *base, enum store_area_kind kind, const char *code, int geojson,
+                   store_area_fn fn, void *ctx)
+{
+	struct spl *st = spl_of(base);
+	sqlite3_stmt *s = stmt(st, ST_AREA_LIST + 2 * kind + (geojson != 0));
+	if (!s)
+		return ERR_DB;
+	spl_bind_text(s, 1, code);
+	return each_area(st, s, geojson != 0, fn, ctx);
+}
+
+int spl_first_district(store *base, store_area_fn fn, void *ctx)
+{
+	struct spl *st = spl_of(base);
+	sqlite3_stmt *s = stmt(st, ST_FIRST_DISTRICT);
+	return s ? each_area(st, s, -1, fn, ctx) : ERR_DB;
+}
+
+int spl_area_reach(store *base, const unsigned char *wkb, size_t len, struct store_reach *out)
+{
+	struct spl *st = spl_of(base);
+	sqlite3_stmt *s = stmt(st, ST_AREA_REACH);
+	int rc = 0;
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_blob(s, 1, wkb, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		rc = spl_error(st, "checking the district");
+	} else {
+		out->areas = (long)sqlite3_column_int64(s, 0);
+		out->meets = sqlite3_column_int(s, 1) == 1;
+		out->distance_m = out->meets ? 0 : sqlite3_column_double(s, 2);
+		out->kind = sqlite3_column_int(s, 3) ? STORE_MAHALLAS : STORE_DISTRICTS;
+	}
 	sqlite3_reset(s);
 	return rc;
 }
@@ -232,6 +280,24 @@ int spl_scan_offences(store *base, int64_t first_id, int64_t last_id, store_offe
 	sqlite3_bind_int64(s, 1, first_id);
 	sqlite3_bind_int64(s, 2, last_id);
 	return each_offence(st, s, fn, ctx, &rows);
+}
+
+int spl_offence_addresses(store *base, const double box[4], int limit, store_text_fn fn, void *ctx)
+{
+	struct spl *st = spl_of(base);
+	sqlite3_stmt *s = stmt(st, ST_OFFENCE_ADDRESSES);
+	int rc = 0, r = SQLITE_DONE;
+	if (!s)
+		return ERR_DB;
+	for (int i = 0; i < 4; i++)
+		sqlite3_bind_double(s, i + 1, box[i]);
+	sqlite3_bind_int(s, 5, limit);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
+		rc = fn(ctx, text(s, 0));
+	if (rc == 0 && r != SQLITE_DONE)
+		rc = spl_error(st, "reading addresses");
+	sqlite3_reset(s);
+	return rc;
 }
 
 int spl_each_point(store *base, store_point_fn fn, void *ctx)

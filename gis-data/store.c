@@ -84,11 +84,6 @@ const char *store_path(store *st)
 	return st->ops->path ? st->ops->path(st) : NULL;
 }
 
-sqlite3 *store_db(store *st)
-{
-	return st->ops->db ? st->ops->db(st) : NULL;
-}
-
 int store_schema_version(store *st)
 {
 	return st->ops->schema_version(st);
@@ -168,6 +163,19 @@ int store_area_extent(store *st, struct store_extent *e)
 int store_area_m2(store *st, double *m2)
 {
 	return st->ops->area_m2(st, m2);
+}
+
+int store_first_district(store *st, store_area_fn fn, void *ctx)
+{
+	return st->ops->first_district(st, fn, ctx);
+}
+
+int store_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!wkb || !len)
+		return err_set(ERR_INVALID, "no polygon given");
+	return st->ops->area_reach(st, wkb, len, out);
 }
 
 static int put_code(store *st, enum store_code_kind kind, const struct store_code *c)
@@ -256,6 +264,11 @@ int store_each_point(store *st, store_point_fn fn, void *ctx)
 int store_offence_count(store *st, long *n)
 {
 	return st->ops->offence_count(st, n);
+}
+
+int store_offence_addresses(store *st, const double box[4], int limit, store_text_fn fn, void *ctx)
+{
+	return limit > 0 ? st->ops->offence_addresses(st, box, limit, fn, ctx) : 0;
 }
 
 static int valid_day(const char *d)

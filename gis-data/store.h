@@ -40,7 +40,6 @@
 #include <stdint.h>
 
 typedef struct store store;
-typedef struct sqlite3 sqlite3;
 
 enum store_flags {
 	STORE_CREATE = 1,   /* create the file and schema when missing */
@@ -53,9 +52,12 @@ int store_schema_latest(void);
 /* Opens (and with STORE_CREATE creates) the database that url names and
  * brings its schema to the latest version. url is a plain path, or
  * "sqlite:PATH" (also "sqlite:///abs/path"), or an SQLite "file:" URI: all
- * SpatiaLite. "postgresql://..." is ERR_UNSUPPORTED (this build has no
- * PostgreSQL backend), as is any other "scheme://". *out is a new store;
- * close with store_close(). A database newer than this build is refused. */
+ * SpatiaLite. A "file:" URI may ask for "nosync=1": commits then do not
+ * wait for the disk, and a crash may lose the last ones (for scratch
+ * databases, such as the fuzzers'). "postgresql://..." is ERR_UNSUPPORTED
+ * (this build has no PostgreSQL backend), as is any other "scheme://". *out
+ * is a new store; close with store_close(). A database newer than this
+ * build is refused. */
 int store_open(const char *url, int flags, store **out);
 
 /* Closes the connection and frees the store; accepts NULL. */
@@ -67,12 +69,6 @@ const char *store_backend_name(const store *st);
 /* The database file, borrowed for the store's lifetime; NULL when the
  * backend has none (or the database is in memory). */
 const char *store_path(store *st);
-
-/* TEMPORARY, until server/api.c and output/print.c read through typed
- * functions: the SpatiaLite connection, borrowed for the store's lifetime,
- * for their read-only queries and for tests that inspect the file. NULL
- * for other backends. Nothing else may use it. */
-sqlite3 *store_db(store *st);
 
 /* Schema version recorded in the database. */
 int store_schema_version(store *st);
@@ -160,6 +156,23 @@ int store_area_extent(store *st, struct store_extent *e);
  * 0 without either. */
 int store_area_m2(store *st, double *m2);
 
+/* The district put first, the one the database was made for: one call
+ * without its geometry (area.wkb and geojson NULL), none when there is no
+ * district. */
+int store_first_district(store *st, store_area_fn fn, void *ctx);
+
+/* How a polygon lies against the districts, or against the mahallas when
+ * there is no district. */
+struct store_reach {
+	long areas;                /* how many districts (or mahallas) there are */
+	int meets;                 /* one of them meets the polygon (touching counts) */
+	double distance_m;         /* to the nearest, on the ellipsoid; 0 when it meets */
+	enum store_area_kind kind; /* which of the two was measured */
+};
+
+/* wkb: a Polygon or MultiPolygon in EPSG:4326, borrowed for the call. */
+int store_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);
+
 /* A category or service of offences. */
 enum store_code_kind {
 	STORE_CATEGORIES,
@@ -241,6 +254,12 @@ int store_each_point(store *st, store_point_fn fn, void *ctx);
 
 /* The number of offences, with a point or not. */
 int store_offence_count(store *st, long *n);
+
+/* The address of each offence in the lon/lat box (west, south, east, north)
+ * that has one, at most limit of them, in no order; the address is borrowed
+ * for the call. */
+typedef int (*store_text_fn)(void *ctx, const char *text);
+int store_offence_addresses(store *st, const double box[4], int limit, store_text_fn fn, void *ctx);
 
 /* One planned assignment of a zone: a service's unit on a shift. */
 struct store_assignment {

@@ -29,7 +29,6 @@ struct store_backend {
 	/* target is what follows the URL scheme (a path for SpatiaLite). */
 	int (*open)(const char *target, int flags, store **out);
 	void (*close)(store *st);
-	sqlite3 *(*db)(store *st);      /* NULL: the backend has no SQLite connection */
 	const char *(*path)(store *st); /* NULL: no file */
 	int (*schema_version)(store *st);
 
@@ -48,6 +47,8 @@ struct store_backend {
 	                  store_area_fn fn, void *ctx);
 	int (*area_extent)(store *st, struct store_extent *e);
 	int (*area_m2)(store *st, double *m2);
+	int (*first_district)(store *st, store_area_fn fn, void *ctx);
+	int (*area_reach)(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);
 
 	int (*put_code)(store *st, enum store_code_kind kind, const struct store_code *c);
 	int (*ensure_code)(store *st, enum store_code_kind kind, const char *code,
@@ -64,6 +65,8 @@ struct store_backend {
 	                     void *ctx);
 	int (*each_point)(store *st, store_point_fn fn, void *ctx);
 	int (*offence_count)(store *st, long *n);
+	int (*offence_addresses)(store *st, const double box[4], int limit, store_text_fn fn,
+	                         void *ctx);
 
 	int (*put_zone)(store *st, const struct store_zone *z, const char *actor,
 	                struct store_put_info *info);

@@ -1,59 +1,53 @@
 /*
- * storeprint: prepared statements with bound values; the table and name
- * column are chosen from fixed statements, never pasted from input.
+ * storeprint: the names of the codes in a page's language, from the
+ * store's typed reads.
  */
 #include "storeprint.h"
 
 #include "err.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* By table, then language (uz, ru, en). */
-static const char *const names_sql[2][3] = {
-    {"SELECT code, coalesce(name_uz, name_en, code) FROM categories",
-     "SELECT code, coalesce(name_ru, name_en, name_uz, code) FROM categories",
-     "SELECT code, coalesce(name_en, name_uz, code) FROM categories"},
-    {"SELECT code, coalesce(name_uz, name_en, code) FROM services",
-     "SELECT code, coalesce(name_ru, name_en, name_uz, code) FROM services",
-     "SELECT code, coalesce(name_en, name_uz, code) FROM services"},
+/* A name in the page's language: the first of the order that is given. */
+struct names_walk {
+	struct storeprint_names *out;
+	int lang; /* 0 uz, 1 ru, 2 en */
 };
 
-static char *dup_text(const unsigned char *t)
+static int take_name(void *ctx, const struct store_code *c)
 {
-	return t ? strdup((const char *)t) : NULL;
+	struct names_walk *w = ctx;
+	struct storeprint_names *out = w->out;
+	const char *order[3][4] = {{c->name_uz, c->name_en, c->code, NULL},
+	                           {c->name_ru, c->name_en, c->name_uz, c->code},
+	                           {c->name_en, c->name_uz, c->code, NULL}};
+	const char *name = NULL;
+	for (int i = 0; i < 4 && !name; i++)
+		name = order[w->lang][i];
+	char **code = realloc(out->code, (out->n + 1) * sizeof *code);
+	if (code)
+		out->code = code;
+	char **names = code ? realloc(out->name, (out->n + 1) * sizeof *names) : NULL;
+	if (names)
+		out->name = names;
+	if (!code || !names)
+		return err_set(ERR_NOMEM, "print: out of memory");
+	out->code[out->n] = c->code ? strdup(c->code) : NULL;
+	out->name[out->n] = name ? strdup(name) : NULL;
+	out->n++;
+	return 0;
 }
 
 int storeprint_names(store *st, enum storeprint_table table, const char *lang,
                      struct storeprint_names *out)
 {
-	int l = lang && !strcmp(lang, "uz") ? 0 : lang && !strcmp(lang, "ru") ? 1 : 2;
-	sqlite3_stmt *s = NULL;
-	int rc = 0, step;
+	struct names_walk w = {out, lang && !strcmp(lang, "uz")   ? 0
+	                            : lang && !strcmp(lang, "ru") ? 1
+	                                                          : 2};
 	*out = (struct storeprint_names){0};
-	if (sqlite3_prepare_v2(store_db(st), names_sql[table][l], -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "print: reading %s: %s",
-		               table == STOREPRINT_CATEGORIES ? "categories" : "services",
-		               sqlite3_errmsg(store_db(st)));
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		char **code = realloc(out->code, (out->n + 1) * sizeof *code);
-		if (code)
-			out->code = code;
-		char **name = code ? realloc(out->name, (out->n + 1) * sizeof *name) : NULL;
-		if (name)
-			out->name = name;
-		if (!code || !name) {
-			rc = err_set(ERR_NOMEM, "print: out of memory");
-			break;
-		}
-		out->code[out->n] = dup_text(sqlite3_column_text(s, 0));
-		out->name[out->n] = dup_text(sqlite3_column_text(s, 1));
-		out->n++;
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = err_set(ERR_DB, "print: reading names: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_finalize(s);
+	int rc = store_list_codes(
+	    st, table == STOREPRINT_CATEGORIES ? STORE_CATEGORIES : STORE_SERVICES, take_name, &w);
 	if (rc < 0)
 		storeprint_names_free(out);
 	return rc;
@@ -76,29 +70,4 @@ void storeprint_names_free(struct storeprint_names *n)
 	free(n->code);
 	free(n->name);
 	*n = (struct storeprint_names){0};
-}
-
-int storeprint_addresses(store *st, const double box[4], int limit,
-                         int (*fn)(void *ctx, const char *address), void *ctx)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = 0, step;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT address FROM offences WHERE address IS NOT NULL AND "
-	                       "ROWID IN (SELECT ROWID FROM SpatialIndex WHERE "
-	                       "f_table_name = 'offences' AND f_geometry_column = 'geom' AND "
-	                       "search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) LIMIT ?5",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "print: reading addresses: %s",
-		               sqlite3_errmsg(store_db(st)));
-	for (int i = 0; i < 4; i++)
-		sqlite3_bind_double(s, i + 1, box[i]);
-	sqlite3_bind_int(s, 5, limit);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW)
-		if (fn(ctx, (const char *)sqlite3_column_text(s, 0)))
-			break;
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = err_set(ERR_DB, "print: reading addresses: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_finalize(s);
-	return rc;
 }

@@ -1,11 +1,9 @@
 /*
- * storeprint: the reads of the printed pages (print.h) from the store: the
- * names of categories and services in a page's language, and the addresses
- * of the offences in a box, for naming a hotspot's street.
+ * storeprint: the names of categories and services in a printed page's
+ * language (print.h), as a table looked up by code.
  *
  * Ownership: a storeprint_names is the caller's, freed with
- * storeprint_names_free(); an address passed to the callback is borrowed
- * for the call.
+ * storeprint_names_free().
  *
  * Threading: as store.h: the store belongs to the calling thread.
  */
@@ -36,11 +34,5 @@ const char *storeprint_name(const struct storeprint_names *n, const char *code);
 
 /* Frees the codes and names and empties n; accepts an empty n. */
 void storeprint_names_free(struct storeprint_names *n);
-
-/* Calls fn with the address of each offence in the lon/lat box (west,
- * south, east, north) that has one, at most limit of them, until fn returns
- * non-zero. ERR_DB. */
-int storeprint_addresses(store *st, const double box[4], int limit,
-                         int (*fn)(void *ctx, const char *address), void *ctx);
 
 #endif

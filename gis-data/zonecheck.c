@@ -11,7 +11,6 @@
 #include <geos_c.h>
 #include <jansson.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,54 +369,27 @@ out:
  * failure naming the distance to the nearest. */
 static int check_in_district(store *st, const struct store_zone *z, struct zonecheck_report *rep)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-	/* ST_Intersects is true for touching too; the distance is only asked for
-	 * when nothing meets. */
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "WITH z(g) AS (SELECT GeomFromWKB(?1, 4326)), "
-	                       "a(t, geom) AS (SELECT 'district', geom FROM districts UNION ALL "
-	                       "SELECT 'mahalla', geom FROM mahallas WHERE NOT EXISTS "
-	                       "(SELECT 1 FROM districts)) "
-	                       "SELECT count(*), coalesce(max(ST_Intersects(a.geom, z.g)), 0), "
-	                       "min(ST_Distance(a.geom, z.g, 1)), max(t) FROM a, z",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "checking the district: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_bind_blob(s, 1, z->wkb, (int)z->wkb_len, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		rc = err_set(ERR_DB, "checking the district: %s", sqlite3_errmsg(store_db(st)));
-	else if (sqlite3_column_int(s, 0) > 0 && sqlite3_column_int(s, 1) != 1)
+	struct store_reach reach;
+	int rc = store_area_reach(st, z->wkb, z->wkb_len, &reach);
+	if (rc == 0 && reach.areas > 0 && !reach.meets)
 		rc = fail(rep, ERR_INVALID, "geometry",
 		          "the zone lies outside the district: the nearest %s is %.1f km away",
-		          (const char *)sqlite3_column_text(s, 3),
-		          sqlite3_column_double(s, 2) / 1000.0);
-	sqlite3_finalize(s);
+		          reach.kind == STORE_MAHALLAS ? "mahalla" : "district",
+		          reach.distance_m / 1000.0);
 	return rc;
-}
-
-static int service_known(store *st, const char *code, int *known)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM services WHERE code = ?1", -1, &s,
-	                       NULL) != SQLITE_OK)
-		return err_set(ERR_DB, "checking services: %s", sqlite3_errmsg(store_db(st)));
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	*known = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return 0;
 }
 
 static int check_assignment(store *st, const struct store_assignment *a, size_t i,
                             struct zonecheck_report *rep)
 {
 	char field[96];
-	int known = 0, rc;
+	int known;
 #define FIELD(name)                                                                                \
 	(snprintf(field, sizeof field, "properties.assignments[%zu].%s", i, name), field)
 	if (!a->service || !*a->service)
 		return fail(rep, ERR_INVALID, FIELD("service"), "a service code is required");
-	if ((rc = service_known(st, a->service, &known)) < 0)
-		return rc;
+	if ((known = store_code_exists(st, STORE_SERVICES, a->service)) < 0)
+		return known;
 	if (!known)
 		return fail(rep, ERR_INVALID, FIELD("service"), "unknown service '%s'", a->service);
 	if (a->shift_start < 0 || a->shift_start > 1439)

@@ -259,7 +259,7 @@ static int street_near(store *st, double lon, double lat, double r, char *out, s
 	double box[4] = {lon - dlon, lat - dlat, lon + dlon, lat + dlat};
 	t.n = 0;
 	*out = 0;
-	int rc = storeprint_addresses(st, box, 2000, tally_street, &t);
+	int rc = store_offence_addresses(st, box, 2000, tally_street, &t);
 	if (rc < 0)
 		return rc;
 	int best = -1;

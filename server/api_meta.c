@@ -13,37 +13,49 @@
 #include "tilemath.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Codes of a table with names in three languages and the style's colour. */
+/* Codes with names in three languages and the style's colour. */
+struct code_list {
+	const style *sty;
+	int services;
+	json_t *a;
+};
+
+static int code_item(void *ctx, const struct store_code *c)
+{
+	struct code_list *l = ctx;
+	struct style_colour colour;
+	char hex[10];
+	if (l->services)
+		style_service_colour(l->sty, c->code, &colour);
+	else
+		style_category_colour(l->sty, c->code, &colour);
+	legendjson_colour(&colour, hex);
+	json_array_append_new(l->a, json_pack("{s:s, s:o, s:o, s:o, s:s}", "code", c->code,
+	                                      "name_uz", geojson_text(c->name_uz), "name_ru",
+	                                      geojson_text(c->name_ru), "name_en",
+	                                      geojson_text(c->name_en), "colour", hex));
+	return 0;
+}
+
 static json_t *code_list(store *st, const style *sty, int services)
 {
-	sqlite3_stmt *s = NULL;
-	json_t *a = json_array();
-	const char *sql = services ? "SELECT code, name_uz, name_ru, name_en FROM services "
-	                             "ORDER BY code"
-	                           : "SELECT code, name_uz, name_ru, name_en FROM categories "
-	                             "ORDER BY code";
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return a;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(s, 0);
-		struct style_colour c;
-		char hex[10];
-		if (services)
-			style_service_colour(sty, code, &c);
-		else
-			style_category_colour(sty, code, &c);
-		legendjson_colour(&c, hex);
-		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:s}", "code", code,
-		                                   "name_uz", geojson_column_text(s, 1), "name_ru",
-		                                   geojson_column_text(s, 2), "name_en",
-		                                   geojson_column_text(s, 3), "colour", hex));
-	}
-	sqlite3_finalize(s);
-	return a;
+	struct code_list l = {sty, services, json_array()};
+	store_list_codes(st, services ? STORE_SERVICES : STORE_CATEGORIES, code_item, &l);
+	return l.a;
+}
+
+/* The district's code and names into an object (a store_first_district()
+ * callback). */
+static int district_names(void *ctx, const struct store_area_record *r)
+{
+	json_object_set_new(ctx, "code", geojson_text(r->area.code));
+	json_object_set_new(ctx, "name_uz", geojson_text(r->area.name_uz));
+	json_object_set_new(ctx, "name_ru", geojson_text(r->area.name_ru));
+	json_object_set_new(ctx, "name_en", geojson_text(r->area.name_en));
+	return 0;
 }
 
 int api_meta(struct http_request *rq)
@@ -58,18 +70,7 @@ int api_meta(struct http_request *rq)
 	tile_merc_to_lonlat(e[0], e[1], &w, &s);
 	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
 	json_t *district = json_pack("{s:[f,f,f,f]}", "bounds", w, s, ea, n);
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT code, name_uz, name_ru, name_en FROM districts ORDER BY id "
-	                       "LIMIT 1",
-	                       -1, &q, NULL) == SQLITE_OK &&
-	    sqlite3_step(q) == SQLITE_ROW) {
-		json_object_set_new(district, "code", geojson_column_text(q, 0));
-		json_object_set_new(district, "name_uz", geojson_column_text(q, 1));
-		json_object_set_new(district, "name_ru", geojson_column_text(q, 2));
-		json_object_set_new(district, "name_en", geojson_column_text(q, 3));
-	}
-	sqlite3_finalize(q);
+	store_first_district(st, district_names, district);
 	int64_t first, last;
 	dataset_time_range(ds, &first, &last);
 	struct held_style *held;
@@ -86,36 +87,33 @@ int api_meta(struct http_request *rq)
 	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 
+/* A mahalla as a Feature into an array (a store_list_areas() callback). */
+static int mahalla_feature(void *ctx, const struct store_area_record *r)
+{
+	const struct store_area *a = &r->area;
+	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
+	json_t *props = json_pack(
+	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_text(a->code), "name_uz",
+	    geojson_text(a->name_uz), "name_ru", geojson_text(a->name_ru), "name_en",
+	    geojson_text(a->name_en), "district", geojson_text(a->district_code), "population",
+	    a->population >= 0 ? json_integer(a->population) : json_null(), "inspector",
+	    geojson_text(a->inspector));
+	json_array_append_new(ctx, json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties",
+	                                     props, "geometry", geom ? geom : json_null()));
+	return 0;
+}
+
 static int mahalla_list(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	store *st = app_store(app);
-	sqlite3_stmt *s = NULL;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
-	                       "inspector, AsGeoJSON(geom, 6) FROM mahallas ORDER BY code",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return http_reply_error(rq, 500, NULL, "%s", sqlite3_errmsg(store_db(st)));
 	json_t *features = json_array();
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *g = (const char *)sqlite3_column_text(s, 7);
-		json_t *geom = g ? json_loads(g, 0, NULL) : NULL;
-		json_t *props = json_pack(
-		    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_column_text(s, 0),
-		    "name_uz", geojson_column_text(s, 1), "name_ru", geojson_column_text(s, 2),
-		    "name_en", geojson_column_text(s, 3), "district", geojson_column_text(s, 4),
-		    "population",
-		    sqlite3_column_type(s, 5) == SQLITE_NULL
-		        ? json_null()
-		        : json_integer(sqlite3_column_int64(s, 5)),
-		    "inspector", geojson_column_text(s, 6));
-		json_array_append_new(features,
-		                      json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties",
-		                                props, "geometry", geom ? geom : json_null()));
+	if (store_list_areas(st, STORE_MAHALLAS, NULL, 1, mahalla_feature, features) < 0) {
+		json_decref(features);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
-	sqlite3_finalize(s);
 	return http_reply_value(
 	    rq, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features),
 	    NULL, NULL);

@@ -19,7 +19,6 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,22 +97,6 @@ static const char *prop_text(json_t *props, const char *name, int *wrong)
 	return json_string_value(v);
 }
 
-/* Whether a code exists in categories or services. */
-static int code_exists(store *st, int services, const char *code)
-{
-	sqlite3_stmt *s = NULL;
-	int found = 0;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       services ? "SELECT 1 FROM services WHERE code = ?1"
-	                                : "SELECT 1 FROM categories WHERE code = ?1",
-	                       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		found = sqlite3_step(s) == SQLITE_ROW;
-	}
-	sqlite3_finalize(s);
-	return found;
-}
-
 /* Reads feature f (number i) into o: 0, or ERR_INVALID naming the field
  * ("features[i].properties.time"). */
 static int feature_offence(struct app *app, store *st, json_t *f, size_t i, struct store_offence *o)
@@ -164,11 +147,11 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 		FAIL("properties.time", "time (or from and to) is required");
 	}
 	o->category = prop_text(props, "category", &wrong);
-	if (wrong || (o->category && !code_exists(st, 0, o->category)))
+	if (wrong || (o->category && store_code_exists(st, STORE_CATEGORIES, o->category) != 1))
 		FAIL("properties.category", "unknown category '%s'",
 		     o->category ? o->category : "");
 	o->service = prop_text(props, "service", &wrong);
-	if (wrong || (o->service && !code_exists(st, 1, o->service)))
+	if (wrong || (o->service && store_code_exists(st, STORE_SERVICES, o->service) != 1))
 		FAIL("properties.service", "unknown service '%s'", o->service ? o->service : "");
 	o->article = prop_text(props, "article", &wrong);
 	o->status = prop_text(props, "status", &wrong);
@@ -240,18 +223,11 @@ static void announce(struct app *app, store *st, const int64_t *updated, size_t 
 	free(data);
 }
 
+/* The store id of an offence, 0 when there is none. */
 static int64_t offence_id(store *st, const char *external_id)
 {
-	sqlite3_stmt *s = NULL;
 	int64_t id = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM offences WHERE external_id = ?1", -1,
-	                       &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			id = sqlite3_column_int64(s, 0);
-	}
-	sqlite3_finalize(s);
-	return id;
+	return store_offence_id(st, external_id, &id) < 0 ? 0 : id;
 }
 
 int api_offences_post(struct http_request *rq)
@@ -385,6 +361,33 @@ int api_offence_delete(struct http_request *rq)
 	                        NULL);
 }
 
+/* A stored record's properties and geometry, for a patch to go over. */
+struct stored {
+	json_t *props, *geom;
+};
+
+/* A store_get_offence() callback; a record without a time reads as the
+ * epoch, as the patch has always seen it. */
+static int stored_feature(void *ctx, const struct store_offence_row *r)
+{
+	struct stored *out = ctx;
+	const struct store_offence *o = &r->o;
+	char from[32], to[32];
+	geojson_iso_time(o->occurred_from == STORE_NO_TIME ? 0 : o->occurred_from, from,
+	                 sizeof from);
+	geojson_iso_time(o->occurred_to == STORE_NO_TIME ? 0 : o->occurred_to, to, sizeof to);
+	out->props =
+	    json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+	              geojson_text(o->external_id), "from", from, "to", to, "category",
+	              geojson_text(o->category), "service", geojson_text(o->service), "article",
+	              geojson_text(o->article), "status", geojson_text(o->status), "address",
+	              geojson_text(o->address), "mahalla", geojson_text(o->mahalla_code));
+	out->geom = o->has_point ? json_pack("{s:s, s:[f,f]}", "type", "Point", "coordinates",
+	                                     o->lon, o->lat)
+	                         : json_null();
+	return 0;
+}
+
 /* PATCH: the stored record with the body's properties over it. */
 int api_offence_patch(struct http_request *rq)
 {
@@ -392,7 +395,6 @@ int api_offence_patch(struct http_request *rq)
 	store *st = app_store(app);
 	const char *ext = rq->path + strlen("/api/offences/");
 	json_error_t jerr;
-	sqlite3_stmt *s = NULL;
 	int reply;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
@@ -401,31 +403,12 @@ int api_offence_patch(struct http_request *rq)
 		json_decref(patch);
 		return http_reply_error(rq, 400, "body", "a JSON object of properties is required");
 	}
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT external_id, occurred_from, occurred_to, category, service, "
-	                       "article, status, address, mahalla_code, ST_X(geom), ST_Y(geom) "
-	                       "FROM offences WHERE external_id = ?1",
-	                       -1, &s, NULL) != SQLITE_OK ||
-	    (sqlite3_bind_text(s, 1, ext, -1, SQLITE_TRANSIENT), sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	struct stored was = {NULL, NULL};
+	if (store_get_offence(st, 0, ext, stored_feature, &was) < 0) {
 		json_decref(patch);
 		return http_reply_error(rq, 404, "id", "no offence has the id '%s'", ext);
 	}
-	/* The stored record as a Feature, with the patch over its properties. */
-	char from[32], to[32];
-	geojson_iso_time(sqlite3_column_int64(s, 1), from, sizeof from);
-	geojson_iso_time(sqlite3_column_int64(s, 2), to, sizeof to);
-	json_t *props =
-	    json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-	              geojson_column_text(s, 0), "from", from, "to", to, "category",
-	              geojson_column_text(s, 3), "service", geojson_column_text(s, 4), "article",
-	              geojson_column_text(s, 5), "status", geojson_column_text(s, 6), "address",
-	              geojson_column_text(s, 7), "mahalla", geojson_column_text(s, 8));
-	json_t *geom = sqlite3_column_type(s, 9) == SQLITE_NULL
-	                   ? json_null()
-	                   : json_pack("{s:s, s:[f,f]}", "type", "Point", "coordinates",
-	                               sqlite3_column_double(s, 9), sqlite3_column_double(s, 10));
-	sqlite3_finalize(s);
+	json_t *props = was.props, *geom = was.geom;
 	json_t *g = json_object_get(patch, "geometry");
 	if (g)
 		json_decref(geom), geom = json_incref(g);

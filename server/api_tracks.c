@@ -13,7 +13,6 @@
 #include "query.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,19 +60,6 @@ static int live_fix(struct http_request *rq, const json_t *v, size_t i, struct s
 	return 0;
 }
 
-static int service_known(store *st, const char *code)
-{
-	sqlite3_stmt *s = NULL;
-	int known = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM services WHERE code = ?1", -1, &s,
-	                       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		known = sqlite3_step(s) == SQLITE_ROW;
-	}
-	sqlite3_finalize(s);
-	return known;
-}
-
 static int compare_fix_time(const void *a, const void *b)
 {
 	const struct store_fix *x = a, *y = b;
@@ -107,7 +93,7 @@ int api_tracks_post(struct http_request *rq)
 		goto out;
 	}
 	if ((service_v && !json_is_null(service_v) && !service) ||
-	    (service && !service_known(st, service))) {
+	    (service && store_code_exists(st, STORE_SERVICES, service) != 1)) {
 		reply = http_reply_error(rq, 400, "service", "service: '%s' is not a known service",
 		                         service ? service : "(not a string)");
 		goto out;

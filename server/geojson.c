@@ -7,7 +7,6 @@
 #include "err.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,20 +29,7 @@ json_t *geojson_time(int64_t t)
 	return json_string(buf);
 }
 
-json_t *geojson_column_time(sqlite3_stmt *s, int col)
-{
-	return sqlite3_column_type(s, col) == SQLITE_NULL
-	           ? json_null()
-	           : geojson_time(sqlite3_column_int64(s, col));
-}
-
-json_t *geojson_column_text(sqlite3_stmt *s, int col)
-{
-	const char *t = (const char *)sqlite3_column_text(s, col);
-	return t ? json_string(t) : json_null();
-}
-
-static json_t *string_or_null(const char *t)
+json_t *geojson_text(const char *t)
 {
 	return t ? json_string(t) : json_null();
 }
@@ -61,37 +47,35 @@ json_t *geojson_counts(const dataset *ds, const double *counts, size_t n, int se
 	return a;
 }
 
+/* The names and people of a mahalla (a store_list_areas() callback). */
+static int mahalla_names(void *ctx, const struct store_area_record *r)
+{
+	const struct store_area *a = &r->area;
+	json_t **o = ctx;
+	*o =
+	    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_text(a->code),
+	              "name_uz", geojson_text(a->name_uz), "name_ru", geojson_text(a->name_ru),
+	              "name_en", geojson_text(a->name_en), "district",
+	              geojson_text(a->district_code), "inspector", geojson_text(a->inspector),
+	              "population", a->population >= 0 ? json_integer(a->population) : json_null());
+	return 0;
+}
+
 json_t *geojson_mahalla_figures(store *st, const dataset *ds, const char *code,
                                 const struct dataset_filter *f)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT code, name_uz, name_ru, name_en, district_code, population, "
-	                       "inspector FROM mahallas WHERE code = ?1",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		err_set(ERR_DB, "%s", sqlite3_errmsg(store_db(st)));
+	json_t *o = NULL;
+	if (store_list_areas(st, STORE_MAHALLAS, code, 0, mahalla_names, &o) < 0)
 		return NULL;
-	}
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+	if (!o) {
 		err_set(ERR_NOTFOUND, "no mahalla has the code '%s'", code);
 		return NULL;
 	}
-	int64_t population =
-	    sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
-	json_t *o =
-	    json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_column_text(s, 0),
-	              "name_uz", geojson_column_text(s, 1), "name_ru", geojson_column_text(s, 2),
-	              "name_en", geojson_column_text(s, 3), "district", geojson_column_text(s, 4),
-	              "inspector", geojson_column_text(s, 6));
-	sqlite3_finalize(s);
+	long population = (long)json_integer_value(json_object_get(o, "population"));
 	int m = dataset_mahalla_index(ds, code);
 	size_t nc = dataset_category_count(ds), ns = dataset_service_count(ds);
 	double *by_cat = calloc(nc + 1, sizeof *by_cat), *by_svc = calloc(ns + 1, sizeof *by_svc);
 	double total = m >= 0 ? dataset_tally(ds, f, m, by_cat, by_svc) : 0;
-	json_object_set_new(o, "population",
-	                    population >= 0 ? json_integer(population) : json_null());
 	json_object_set_new(o, "offences", json_real(total));
 	json_object_set_new(o, "rate_per_1000",
 	                    population > 0 ? json_real(total * 1000.0 / (double)population)
@@ -117,36 +101,28 @@ json_t *geojson_mahalla_figures(store *st, const dataset *ds, const char *code,
 	return o;
 }
 
+/* An offence as a Feature into an array (a store_get_offence() callback);
+ * one without a point is placed at 0, 0. */
+static int offence_feature(void *ctx, const struct store_offence_row *r)
+{
+	const struct store_offence *o = &r->o;
+	json_t *props = json_pack(
+	    "{s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id", geojson_text(o->external_id),
+	    "from", geojson_time(o->occurred_from), "to", geojson_time(o->occurred_to), "precision",
+	    time_precision_name(o->precision), "category", geojson_text(o->category), "service",
+	    geojson_text(o->service), "mahalla", geojson_text(o->mahalla_code), "status",
+	    geojson_text(o->status), "address", geojson_text(o->address));
+	json_array_append_new(ctx, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
+	                                     "properties", props, "geometry", "type", "Point",
+	                                     "coordinates", o->lon, o->lat));
+	return 0;
+}
+
 json_t *geojson_offences(store *st, const int64_t *ids, size_t n)
 {
-	sqlite3_stmt *s = NULL;
 	json_t *features = json_array();
-	if (sqlite3_prepare_v2(store_db(st),
-	                       "SELECT external_id, occurred_from, occurred_to, time_precision, "
-	                       "category, service, mahalla_code, status, ST_X(geom), ST_Y(geom), "
-	                       "address FROM offences WHERE id = ?1",
-	                       -1, &s, NULL) == SQLITE_OK) {
-		for (size_t i = 0; i < n; i++) {
-			sqlite3_reset(s);
-			sqlite3_bind_int64(s, 1, ids[i]);
-			if (sqlite3_step(s) != SQLITE_ROW)
-				continue;
-			json_t *props = json_pack(
-			    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-			    geojson_column_text(s, 0), "from", geojson_column_time(s, 1), "to",
-			    geojson_column_time(s, 2), "precision", geojson_column_text(s, 3),
-			    "category", geojson_column_text(s, 4), "service",
-			    geojson_column_text(s, 5), "mahalla", geojson_column_text(s, 6),
-			    "status", geojson_column_text(s, 7), "address",
-			    geojson_column_text(s, 10));
-			json_array_append_new(
-			    features, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
-			                        "properties", props, "geometry", "type", "Point",
-			                        "coordinates", sqlite3_column_double(s, 8),
-			                        sqlite3_column_double(s, 9)));
-		}
-	}
-	sqlite3_finalize(s);
+	for (size_t i = 0; i < n; i++)
+		store_get_offence(st, ids[i], NULL, offence_feature, features);
 	return features;
 }
 
@@ -213,14 +189,14 @@ json_t *geojson_zone_feature(const struct store_zone_record *r, int history)
 		weekdays_text(a->weekdays, days, sizeof days);
 		json_array_append_new(
 		    as, json_pack("{s:s, s:o, s:s, s:s, s:s, s:i}", "service", a->service, "unit",
-		                  string_or_null(a->unit), "shift_start", start, "shift_end", end,
+		                  geojson_text(a->unit), "shift_start", start, "shift_end", end,
 		                  "weekdays", days, "weekdays_mask", (int)a->weekdays));
 	}
 	json_t *props =
 	    json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:b}", "id", z->external_id, "name",
-	              string_or_null(z->name), "valid_from", string_or_null(z->valid_from),
-	              "valid_to", string_or_null(z->valid_to), "version", r->version, "author",
-	              string_or_null(z->author), "assignments", as, "joint", is_joint(z));
+	              geojson_text(z->name), "valid_from", geojson_text(z->valid_from), "valid_to",
+	              geojson_text(z->valid_to), "version", r->version, "author",
+	              geojson_text(z->author), "assignments", as, "joint", is_joint(z));
 	json_object_set_new(props, r->current ? "updated_at" : "replaced_at", geojson_time(r->at));
 	if (history) {
 		json_object_set_new(props, "current", json_boolean(r->current));

@@ -16,17 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct sqlite3_stmt sqlite3_stmt;
-
 /* UTC time t as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
 void geojson_iso_time(int64_t t, char *buf, size_t n);
 
 /* The same as a JSON string; null for STORE_NO_TIME. */
 json_t *geojson_time(int64_t t);
 
-/* Column col of a row as a JSON time or string; NULL columns are null. */
-json_t *geojson_column_time(sqlite3_stmt *s, int col);
-json_t *geojson_column_text(sqlite3_stmt *s, int col);
+/* t as a JSON string, null for NULL. */
+json_t *geojson_text(const char *t);
 
 /* [{"code", "count"}, ...] of the nonzero entries of counts (n of them,
  * indexed as ds's categories, or its services when services is set). */

@@ -167,17 +167,6 @@ int testutil_db_close(void **state)
 	return 0;
 }
 
-long testutil_count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	long v = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 int testutil_sample_store(const char *dir, long offences, int mahallas, store **out)
 {
 	char path[700];

@@ -16,8 +16,6 @@
 #include "store.h"
 #include "style.h"
 
-#include <sqlite3.h>
-
 #include <cairo.h>
 #include <stdint.h>
 
@@ -48,10 +46,6 @@ struct testutil_db {
 
 int testutil_db_open(void **state);
 int testutil_db_close(void **state);
-
-/* The first column of the one row sql returns, as an integer; fails the
- * test on an SQL error. */
-long testutil_count(sqlite3 *db, const char *sql);
 
 /* A sample district (seed 1, a year ending 2026-06-30) of offences and
  * mahallas in dir/sample.sqlite: *out is the open store. 0, or the error of

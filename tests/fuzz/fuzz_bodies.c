@@ -10,7 +10,6 @@
  */
 #include "fuzzutil.h"
 
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,19 +17,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The first external id of table in the app's database, as a path. */
-static void first_id(store *st, const char *table, const char *prefix, char *out, size_t n)
+/* The first offence's store id (a store_scan_offences() callback). */
+static int first_offence(void *ctx, const struct store_offence_row *r)
 {
-	char sql[128];
-	sqlite3_stmt *s = NULL;
-	snprintf(sql, sizeof sql, "SELECT external_id FROM %s ORDER BY id LIMIT 1", table);
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		fprintf(stderr, "fuzz setup: no %s\n", table);
-		abort();
-	}
-	snprintf(out, n, "%s%s", prefix, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	*(int64_t *)ctx = r->id;
+	return 1;
+}
+
+/* The external id of a record, as a path after prefix. */
+struct path {
+	const char *prefix;
+	char *out;
+	size_t n;
+};
+
+static int offence_path(void *ctx, const struct store_offence_row *r)
+{
+	struct path *p = ctx;
+	snprintf(p->out, p->n, "%s%s", p->prefix, r->o.external_id);
+	return 1;
+}
+
+static int zone_path(void *ctx, const struct store_zone_record *z)
+{
+	struct path *p = ctx;
+	snprintf(p->out, p->n, "%s%s", p->prefix, z->zone.external_id);
+	return 1;
 }
 
 static http_handler handler_of(const char *method, const char *prefix)
@@ -61,8 +73,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct app *app = fuzzutil_app();
 	if (!offence[0]) {
 		store *st = fuzzutil_handler_store();
-		first_id(st, "offences", "/api/offences/", offence, sizeof offence);
-		first_id(st, "patrol_zones", "/api/zones/", zone, sizeof zone);
+		int64_t id = 0;
+		struct path o = {"/api/offences/", offence, sizeof offence},
+		            z = {"/api/zones/", zone, sizeof zone};
+		if (store_scan_offences(st, 0, INT64_MAX, first_offence, &id) != 1 ||
+		    store_get_offence(st, id, NULL, offence_path, &o) != 1 ||
+		    store_list_zones(st, NULL, NULL, zone_path, &z) != 1) {
+			fprintf(stderr, "fuzz setup: no offence or zone\n");
+			abort();
+		}
 	}
 	const struct write *w = writes;
 	while (size && w < writes + sizeof writes / sizeof *writes && w->selector != data[0])

@@ -1,540 +1,215 @@
-/* rtree: a bulk-loaded R*Tree is valid, finds what SQLite's own INSERT would
- * find (float rounding included), replaces old content, keeps working under
- * ordinary SQL, and store_bulk_end() uses it for large loads. */
+/* rtree: the packed tree, as a sink records it, is a whole R-tree: every
+ * entry in exactly one leaf, every node but the root at least half full,
+ * each node's cells inside the box its parent holds for it, nodes numbered
+ * level by level with the root 1, boxes rounded outward to floats; and bad
+ * boxes and repeated ids are refused. */
 #include "testutil.h"
 
 #include "err.h"
 #include "rtree.h"
-#include "store.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define QUERIES 100
+#define MAX_NODES 512
+#define M         8
 
-struct fixture {
-	char *dir;
-	char path[600];
-	sqlite3 *db; /* idx_x is loaded by rtree_bulk_load(), ref by INSERT */
-	int node_cells;
+/* What the sink was handed. */
+struct tree {
+	int64_t n_nodes, order[MAX_NODES]; /* node numbers in the order handed out */
+	int depth[MAX_NODES];
+	size_t count[MAX_NODES];
+	struct rtree_cell cells[MAX_NODES][M];
+	int64_t parent[MAX_NODES]; /* 0: none handed out */
+	int64_t *leaf_of;          /* by entry id */
+	int64_t last_leaf_id, last_parent;
+	size_t n_leaf_calls;
+	int stop_after; /* node() returns 1 at this node call; 0: never */
 };
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-/* Uniform in [0, 1), deterministic (xorshift64*). */
-static double rnd(void)
+static int on_node(void *ctx, int64_t no, int depth, const struct rtree_cell *c, size_t n)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (double)((rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+	struct tree *t = ctx;
+	assert_true(no >= 1 && no < MAX_NODES);
+	assert_true(n <= M);
+	assert_int_equal(t->count[no], 0); /* each number once */
+	t->order[t->n_nodes++] = no;
+	t->depth[no] = depth;
+	t->count[no] = n;
+	memcpy(t->cells[no], c, n * sizeof *c);
+	return t->stop_after && t->n_nodes == t->stop_after;
 }
 
-static void exec(sqlite3 *db, const char *sql)
+static int on_leaf(void *ctx, int64_t id, int64_t no)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
-static void assert_rtreecheck_ok(sqlite3 *db, const char *name)
-{
-	char sql[200];
-	sqlite3_stmt *s;
-	snprintf(sql, sizeof sql, "SELECT rtreecheck('%s')", name);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(s, 0), "ok");
-	sqlite3_finalize(s);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = testutil_tmpdir();
-	testutil_path(f->path, sizeof f->path, f->dir, "r.sqlite");
-	if (sqlite3_open(f->path, &f->db) != SQLITE_OK)
-		return -1;
-	exec(f->db, "CREATE VIRTUAL TABLE idx_x USING rtree(pkid, xmin, xmax, ymin, ymax);"
-	            "CREATE VIRTUAL TABLE ref USING rtree(pkid, xmin, xmax, ymin, ymax)");
-	/* cells per node, from the root's size as SQLite reads it (51 for 4 KiB pages) */
-	f->node_cells =
-	    (int)(testutil_count(f->db, "SELECT length(data) FROM idx_x_node WHERE nodeno = 1") -
-	          4) /
-	    24;
-	*state = f;
+	struct tree *t = ctx;
+	assert_true(id > t->last_leaf_id); /* by id */
+	t->last_leaf_id = id;
+	t->leaf_of[id] = no;
+	t->n_leaf_calls++;
 	return 0;
 }
 
-static int teardown(void **state)
+static int on_parent(void *ctx, int64_t no, int64_t parent)
 {
-	struct fixture *f = *state;
-	sqlite3_close(f->db);
-	testutil_rmtree(f->dir);
-	free(f);
+	struct tree *t = ctx;
+	assert_true(no > t->last_parent); /* by number */
+	t->last_parent = no;
+	assert_true(no > 1 && parent >= 1);
+	t->parent[no] = parent;
 	return 0;
 }
 
-/* n entries with ids first, first + 3, ...: points (size 0) or boxes, with
- * full double precision so that most coordinates are no float. */
-static struct rtree_entry *make_entries(size_t n, int64_t first, double size)
+static const struct rtree_sink sink = {on_node, on_leaf, on_parent};
+
+/* Entries n..1, boxes of up to size scattered over the unit square by
+ * multiplicative hashing (points for size 0). */
+static struct rtree_entry *make_entries(size_t n, double size)
 {
-	struct rtree_entry *e = calloc(n ? n : 1, sizeof *e);
-	assert_non_null(e);
+	struct rtree_entry *e = calloc(n + 1, sizeof *e);
 	for (size_t i = 0; i < n; i++) {
-		e[i].id = first + 3 * (int64_t)i;
-		e[i].minx = 69.0 + rnd() * 0.5;
-		e[i].miny = 41.1 + rnd() * 0.4;
-		e[i].maxx = e[i].minx + (size > 0 ? rnd() * size : 0);
-		e[i].maxy = e[i].miny + (size > 0 ? rnd() * size : 0);
+		double x = (double)(i * 7919 % 1009) / 1009, y = (double)(i * 104729 % 1013) / 1013,
+		       w = size * (double)(i % 7) / 7, h = size * (double)(i % 5) / 5;
+		e[i] = (struct rtree_entry){(int64_t)(n - i), x, x + w, y, y + h};
 	}
 	return e;
 }
 
-/* Fills an rtree through SQL, as SpatiaLite's triggers do. */
-static void insert_sql(sqlite3 *db, const char *name, const struct rtree_entry *e, size_t n)
+/* Whether box a (of floats) holds box b. */
+static int holds(const float a[4], const float b[4])
 {
-	char sql[200];
-	sqlite3_stmt *s;
-	snprintf(sql, sizeof sql, "INSERT INTO %s VALUES(?1, ?2, ?3, ?4, ?5)", name);
-	exec(db, "SAVEPOINT fill");
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	return a[0] <= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] >= b[3];
+}
+
+/* The box of node no's cells. */
+static void node_box(const struct tree *t, int64_t no, float box[4])
+{
+	box[0] = box[2] = INFINITY;
+	box[1] = box[3] = -INFINITY;
+	for (size_t i = 0; i < t->count[no]; i++) {
+		box[0] = fminf(box[0], t->cells[no][i].box[0]);
+		box[1] = fmaxf(box[1], t->cells[no][i].box[1]);
+		box[2] = fminf(box[2], t->cells[no][i].box[2]);
+		box[3] = fmaxf(box[3], t->cells[no][i].box[3]);
+	}
+}
+
+static void pack_and_check(size_t n, double size)
+{
+	struct rtree_entry *e = make_entries(n, size);
+	struct tree *t = calloc(1, sizeof *t);
+	t->leaf_of = calloc(n + 1, sizeof *t->leaf_of);
+	assert_int_equal(rtree_pack(e, n, M, &sink, t), 0);
+
+	/* The root is 1 and comes last; the others are 2.. in the order given. */
+	assert_int_equal(t->order[t->n_nodes - 1], 1);
+	for (int64_t i = 0; i + 1 < t->n_nodes; i++)
+		assert_int_equal(t->order[i], i + 2);
+	assert_int_equal(t->n_leaf_calls, n);
+	int height = t->depth[1];
+	for (int64_t no = 2; no <= t->n_nodes; no++) {
+		assert_int_equal(t->depth[no], 0);
+		assert_true(t->count[no] >= M / 2); /* half full */
+		/* The parent holds this node's number and a box around its cells. */
+		int64_t p = t->parent[no];
+		float box[4];
+		size_t k;
+		assert_true(p >= 1 && p != no);
+		for (k = 0; k < t->count[p] && t->cells[p][k].id != no; k++)
+			;
+		assert_true(k < t->count[p]);
+		node_box(t, no, box);
+		assert_memory_equal(t->cells[p][k].box, box, sizeof box);
+	}
+	assert_int_equal(t->parent[1], 0);
+	/* Every entry sits in its leaf, at the leaf's depth, its box rounded
+	 * outward. */
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int64(s, 1, e[i].id);
-		sqlite3_bind_double(s, 2, e[i].minx);
-		sqlite3_bind_double(s, 3, e[i].maxx);
-		sqlite3_bind_double(s, 4, e[i].miny);
-		sqlite3_bind_double(s, 5, e[i].maxy);
-		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
-		sqlite3_reset(s);
-	}
-	sqlite3_finalize(s);
-	exec(db, "RELEASE fill");
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Sorted ids of the rtree's rows whose box meets q (minx, maxx, miny, maxy),
- * through the rtree's own search; returns how many (out has room for all). */
-static size_t query(sqlite3 *db, const char *name, const double q[4], int64_t *out)
-{
-	char sql[200];
-	sqlite3_stmt *s;
-	size_t n = 0;
-	snprintf(sql, sizeof sql,
-	         "SELECT pkid FROM %s WHERE xmin <= ?1 AND xmax >= ?2 AND ymin <= ?3 "
-	         "AND ymax >= ?4",
-	         name);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_double(s, 1, q[1]);
-	sqlite3_bind_double(s, 2, q[0]);
-	sqlite3_bind_double(s, 3, q[3]);
-	sqlite3_bind_double(s, 4, q[2]);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		out[n++] = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	qsort(out, n, sizeof *out, cmp_i64);
-	return n;
-}
-
-/* Sorted ids of the entries meeting q, by a scan of the boxes given. */
-static size_t brute(const struct rtree_entry *e, size_t n, const double q[4], int64_t *out)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (e[i].minx <= q[1] && e[i].maxx >= q[0] && e[i].miny <= q[3] &&
-		    e[i].maxy >= q[2])
-			out[k++] = e[i].id;
-	qsort(out, k, sizeof *out, cmp_i64);
-	return k;
-}
-
-/* The boxes as an rtree stores them (rounded outward to floats). */
-static struct rtree_entry *stored(sqlite3 *db, const char *name, size_t n)
-{
-	char sql[200];
-	sqlite3_stmt *s;
-	struct rtree_entry *e = calloc(n ? n : 1, sizeof *e);
-	size_t k = 0;
-	assert_non_null(e);
-	snprintf(sql, sizeof sql, "SELECT pkid, xmin, xmax, ymin, ymax FROM %s", name);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		assert_true(k < n);
-		e[k].id = sqlite3_column_int64(s, 0);
-		e[k].minx = sqlite3_column_double(s, 1);
-		e[k].maxx = sqlite3_column_double(s, 2);
-		e[k].miny = sqlite3_column_double(s, 3);
-		e[k].maxy = sqlite3_column_double(s, 4);
-		k++;
-	}
-	sqlite3_finalize(s);
-	assert_int_equal(k, n);
-	return e;
-}
-
-/* A query box: random, or with its edges on coordinates of entries. */
-static void query_box(const struct rtree_entry *e, size_t n, int i, double q[4])
-{
-	if (i % 2 == 0 || n == 0) {
-		double w = rnd() * 0.2, h = rnd() * 0.2;
-		q[0] = 69.0 + rnd() * 0.5 - w / 2;
-		q[1] = q[0] + w;
-		q[2] = 41.1 + rnd() * 0.4 - h / 2;
-		q[3] = q[2] + h;
-		return;
-	}
-	const struct rtree_entry *a = &e[(size_t)(rnd() * (double)n)];
-	const struct rtree_entry *b = &e[(size_t)(rnd() * (double)n)];
-	q[0] = fmin(a->minx, b->maxx);
-	q[1] = fmax(a->minx, b->maxx);
-	q[2] = fmin(a->maxy, b->miny);
-	q[3] = fmax(a->maxy, b->miny);
-}
-
-/* idx_x holds exactly e[0..n) and ref the same through INSERT: checks the
- * structure, the stored boxes and QUERIES searches against brute force. */
-static void check_tree(sqlite3 *db, const struct rtree_entry *e, size_t n)
-{
-	assert_rtreecheck_ok(db, "idx_x");
-	assert_int_equal(testutil_count(db, "SELECT count(*) FROM idx_x"), (long)n);
-	assert_int_equal(testutil_count(db, "SELECT count(*) FROM ref"), (long)n);
-	/* bit for bit the floats an INSERT stores */
-	assert_int_equal(
-	    testutil_count(db, "SELECT count(*) FROM idx_x a JOIN ref b ON a.pkid = b.pkid "
-	                       "WHERE a.xmin = b.xmin AND a.xmax = b.xmax "
-	                       "AND a.ymin = b.ymin AND a.ymax = b.ymax"),
-	    (long)n);
-	struct rtree_entry *rounded = stored(db, "idx_x", n);
-	int64_t *got = malloc((n + 1) * sizeof *got), *want = malloc((n + 1) * sizeof *want);
-	int64_t *exact = malloc((n + 1) * sizeof *exact);
-	assert_true(got && want && exact);
-	for (int i = 0; i < QUERIES; i++) {
-		double q[4];
-		query_box(e, n, i, q);
-		size_t ng = query(db, "idx_x", q, got);
-		assert_int_equal(ng, brute(rounded, n, q, want));
-		assert_memory_equal(got, want, ng * sizeof *got);
-		assert_int_equal(query(db, "ref", q, want), ng);
-		assert_memory_equal(got, want, ng * sizeof *got);
-		/* and never less than the unrounded boxes meet */
-		size_t ne = brute(e, n, q, exact);
-		for (size_t j = 0, k = 0; j < ne; j++) {
-			while (k < ng && got[k] < exact[j])
-				k++;
-			assert_true(k < ng && got[k] == exact[j]);
+		int64_t no = t->leaf_of[e[i].id], up = no;
+		int levels = 0;
+		size_t k;
+		for (k = 0; k < t->count[no] && t->cells[no][k].id != e[i].id; k++)
+			;
+		assert_true(k < t->count[no]);
+		const float *b = t->cells[no][k].box;
+		assert_true(b[0] <= e[i].minx && b[1] >= e[i].maxx && b[2] <= e[i].miny &&
+		            b[3] >= e[i].maxy);
+		assert_true(e[i].minx - b[0] < 1e-6 && b[1] - e[i].maxx < 1e-6);
+		while (up != 1) {
+			float box[4];
+			node_box(t, up, box);
+			assert_true(holds(box, b));
+			up = t->parent[up];
+			levels++;
 		}
+		assert_int_equal(levels, height);
 	}
-	/* a search exactly on an entry's box finds it, though its edges are no floats */
-	for (size_t i = 0; i < n && i < QUERIES; i++) {
-		const struct rtree_entry *t = &e[(size_t)(rnd() * (double)n)];
-		double q[4] = {t->minx, t->maxx, t->miny, t->maxy};
-		size_t ng = query(db, "idx_x", q, got);
-		assert_non_null(bsearch(&t->id, got, ng, sizeof *got, cmp_i64));
-	}
-	free(rounded);
-	free(got);
-	free(want);
-	free(exact);
-}
-
-static void load_and_check(struct fixture *f, size_t n, double size)
-{
-	struct rtree_entry *e = make_entries(n, 1000, size);
-	insert_sql(f->db, "ref", e, n);
-	int rc = rtree_bulk_load(f->db, "idx_x", e, n);
-	if (rc < 0)
-		fail_msg("%s", err_msg());
-	check_tree(f->db, e, n);
+	free(t->leaf_of);
+	free(t);
 	free(e);
 }
 
 static void test_empty(void **state)
 {
-	struct fixture *f = *state;
-	load_and_check(f, 0, 0);
-	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 1);
+	(void)state;
+	pack_and_check(0, 0);
 }
 
-static void test_one(void **state)
+static void test_one_leaf(void **state)
 {
-	load_and_check(*state, 1, 0);
+	(void)state;
+	pack_and_check(1, 0);
+	pack_and_check(M, 0.1);
 }
 
-static void test_exactly_one_node(void **state)
+static void test_levels(void **state)
 {
-	struct fixture *f = *state;
-	assert_int_equal(f->node_cells, 51);
-	load_and_check(f, (size_t)f->node_cells, 0);
-	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 1);
-	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_parent"), 0);
+	(void)state;
+	pack_and_check(M + 1, 0);     /* two leaves and a root */
+	pack_and_check(M * M + 1, 0); /* three levels */
+	pack_and_check(1000, 0.01);
 }
 
-static void test_one_node_and_one(void **state)
+static void test_refused(void **state)
 {
-	struct fixture *f = *state;
-	load_and_check(f, (size_t)f->node_cells + 1, 0);
-	/* two half-full leaves under the root */
-	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 3);
-	assert_int_equal(
-	    testutil_count(f->db, "SELECT count(*) FROM idx_x_parent WHERE parentnode = 1"), 2);
-}
-
-static void test_many_points(void **state)
-{
-	struct fixture *f = *state;
-	load_and_check(f, 100000, 0);
-	/* packed: ceil(100000 / 51) leaves, ceil(1961 / 51) nodes above, a root */
-	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x_node"), 1961 + 39 + 1);
-}
-
-static void test_boxes(void **state)
-{
-	load_and_check(*state, 5000, 0.01);
-}
-
-static void test_replaces_content_and_keeps_working(void **state)
-{
-	struct fixture *f = *state;
-	struct rtree_entry *old = make_entries(3000, 1, 0.001);
-	struct rtree_entry *e = make_entries(4000, 2, 0);
-	insert_sql(f->db, "idx_x", old, 3000);
-	insert_sql(f->db, "ref", e, 4000);
-	/* inside a transaction that used the rtree already */
-	exec(f->db, "BEGIN; INSERT INTO idx_x VALUES(3, 0, 1, 0, 1)");
-	assert_int_equal(rtree_bulk_load(f->db, "idx_x", e, 4000), 0);
-	exec(f->db, "COMMIT");
-	check_tree(f->db, e, 4000);
-
-	/* ordinary inserts, updates and deletes on both trees alike */
-	struct rtree_entry *more = make_entries(2000, 100000, 0.002);
-	insert_sql(f->db, "idx_x", more, 2000);
-	insert_sql(f->db, "ref", more, 2000);
-	const char *changes[] = {"DELETE FROM %s WHERE pkid %% 5 = 0 AND pkid < 100000",
-	                         "UPDATE %s SET xmin = xmin + 0.01, xmax = xmax + 0.01 "
-	                         "WHERE pkid %% 7 = 0"};
-	for (size_t i = 0; i < 2; i++) {
-		char sql[200];
-		snprintf(sql, sizeof sql, changes[i], "idx_x");
-		exec(f->db, sql);
-		snprintf(sql, sizeof sql, changes[i], "ref");
-		exec(f->db, sql);
-	}
-	size_t n = (size_t)testutil_count(f->db, "SELECT count(*) FROM ref");
-	struct rtree_entry *now = stored(f->db, "ref", n);
-	check_tree(f->db, now, n);
-	free(now);
-	free(more);
-	free(old);
-	free(e);
-}
-
-static void test_rollback_restores_old_tree(void **state)
-{
-	struct fixture *f = *state;
-	struct rtree_entry *old = make_entries(500, 1, 0);
-	struct rtree_entry *e = make_entries(800, 1, 0);
-	insert_sql(f->db, "idx_x", old, 500);
-	insert_sql(f->db, "ref", old, 500);
-	exec(f->db, "BEGIN");
-	assert_int_equal(rtree_bulk_load(f->db, "idx_x", e, 800), 0);
-	assert_int_equal(testutil_count(f->db, "SELECT count(*) FROM idx_x"), 800);
-	exec(f->db, "ROLLBACK");
-	check_tree(f->db, old, 500);
-	free(old);
-	free(e);
-}
-
-static void test_bad_input_changes_nothing(void **state)
-{
-	struct fixture *f = *state;
-	struct rtree_entry *e = make_entries(300, 1, 0);
-	insert_sql(f->db, "idx_x", e, 300);
-	insert_sql(f->db, "ref", e, 300);
-	struct rtree_entry *bad = make_entries(200, 5000, 0);
-
-	bad[7].maxx = bad[7].minx - 1;
-	assert_int_equal(rtree_bulk_load(f->db, "idx_x", bad, 200), ERR_INVALID);
-	assert_non_null(strstr(err_msg(), "5021"));
-	bad[7].maxx = NAN;
-	assert_int_equal(rtree_bulk_load(f->db, "idx_x", bad, 200), ERR_INVALID);
-	bad[7].maxx = bad[7].minx;
-	/* found only after the old content is gone: the savepoint brings it back */
-	bad[150].id = bad[3].id;
-	assert_int_equal(rtree_bulk_load(f->db, "idx_x", bad, 200), ERR_INVALID);
+	(void)state;
+	struct tree *t = calloc(1, sizeof *t);
+	int64_t leaf_of[4];
+	t->leaf_of = leaf_of;
+	struct rtree_entry bad[3] = {{1, 0, 1, 0, 1}, {2, 1, 0, 0, 1}, {3, 0, 1, 0, 1}};
+	assert_int_equal(rtree_pack(bad, 3, M, &sink, t), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "id 2"));
+	assert_int_equal(t->n_nodes, 0); /* a bad box is found before any node */
+	bad[1] = (struct rtree_entry){2, NAN, 1, 0, 1};
+	assert_int_equal(rtree_pack(bad, 3, M, &sink, t), ERR_INVALID);
+	bad[1] = (struct rtree_entry){3, 0, 1, 0, 1};
+	assert_int_equal(rtree_pack(bad, 3, M, &sink, t), ERR_INVALID);
 	assert_non_null(strstr(err_msg(), "given twice"));
-	check_tree(f->db, e, 300);
+	free(t);
+}
 
-	assert_int_equal(rtree_bulk_load(f->db, "nothing", e, 300), ERR_NOTFOUND);
-	exec(f->db, "CREATE TABLE plain(a, b, c, d, e);"
-	            "CREATE VIRTUAL TABLE ints USING rtree_i32(id, x0, x1, y0, y1);"
-	            "CREATE VIRTUAL TABLE cube USING rtree(id, x0, x1, y0, y1, z0, z1);"
-	            "CREATE VIRTUAL TABLE aux USING rtree(id, x0, x1, y0, y1, +name)");
-	assert_int_equal(rtree_bulk_load(f->db, "plain", e, 300), ERR_UNSUPPORTED);
-	assert_int_equal(rtree_bulk_load(f->db, "ints", e, 300), ERR_UNSUPPORTED);
-	assert_int_equal(rtree_bulk_load(f->db, "cube", e, 300), ERR_UNSUPPORTED);
-	assert_int_equal(rtree_bulk_load(f->db, "aux", e, 300), ERR_UNSUPPORTED);
-	/* a quoted, odd name is fine */
-	exec(f->db, "CREATE VIRTUAL TABLE \"odd \"\" name\" USING rtree (id,a,b,c,d)");
-	assert_int_equal(rtree_bulk_load(f->db, "odd \" name", e, 300), 0);
-	assert_rtreecheck_ok(f->db, "odd \" name");
-
-	int on = 1;
-	assert_int_equal(sqlite3_db_config(f->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on), SQLITE_OK);
-	assert_int_equal(rtree_bulk_load(f->db, "idx_x", bad, 200), ERR_UNSUPPORTED);
-	check_tree(f->db, e, 300);
+static void test_sink_stops(void **state)
+{
+	(void)state;
+	struct rtree_entry *e = make_entries(100, 0);
+	struct tree *t = calloc(1, sizeof *t);
+	t->leaf_of = calloc(101, sizeof *t->leaf_of);
+	t->stop_after = 3;
+	assert_int_equal(rtree_pack(e, 100, M, &sink, t), 1);
+	assert_int_equal(t->n_nodes, 3);
+	free(t->leaf_of);
+	free(t);
 	free(e);
-	free(bad);
-}
-
-/* --- store_bulk_end() on offences --- */
-
-struct store_fixture {
-	char *dir;
-	store *st;
-};
-
-static int store_setup(void **state)
-{
-	struct store_fixture *f = calloc(1, sizeof *f);
-	char path[600];
-	f->dir = testutil_tmpdir();
-	testutil_path(path, sizeof path, f->dir, "s.sqlite");
-	if (store_open(path, STORE_CREATE, &f->st) < 0) {
-		fprintf(stderr, "%s\n", err_msg());
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int store_teardown(void **state)
-{
-	struct store_fixture *f = *state;
-	store_close(f->st);
-	testutil_rmtree(f->dir);
-	free(f);
-	return 0;
-}
-
-/* Puts offences first..first+n-1 at random points; in a bulk load or not. */
-static void put_offences(store *st, int first, int n, int bulk)
-{
-	struct store_put_info info;
-	char id[32];
-	struct store_offence o = {.occurred_from = STORE_NO_TIME,
-	                          .occurred_to = STORE_NO_TIME,
-	                          .reported_at = STORE_NO_TIME,
-	                          .has_point = 1};
-	assert_int_equal(store_begin(st), 0);
-	if (bulk)
-		assert_int_equal(store_bulk_begin(st), 0);
-	for (int i = first; i < first + n; i++) {
-		snprintf(id, sizeof id, "O%d", i);
-		o.external_id = id;
-		o.lon = 69.0 + rnd() * 0.5;
-		o.lat = 41.1 + rnd() * 0.4;
-		assert_int_equal(store_put_offence(st, &o, &info), 0);
-	}
-	if (bulk) {
-		/* an old point moved meanwhile */
-		o.external_id = "O1";
-		o.lon = 69.7;
-		assert_int_equal(store_put_offence(st, &o, &info), 0);
-		int rc = store_bulk_end(st);
-		if (rc < 0)
-			fail_msg("%s", err_msg());
-	}
-	assert_int_equal(store_commit(st), 0);
-}
-
-/* The index holds every located offence at its point, and SpatiaLite's
- * SpatialIndex finds what a scan of the table finds. */
-static void check_offences_index(store *st)
-{
-	sqlite3 *db = store_db(st);
-	assert_rtreecheck_ok(db, "idx_offences_geom");
-	long located = testutil_count(db, "SELECT count(*) FROM offences WHERE geom IS NOT NULL");
-	assert_int_equal(testutil_count(db, "SELECT count(*) FROM idx_offences_geom"), located);
-	assert_int_equal(testutil_count(db,
-	                                "SELECT count(*) FROM offences o JOIN idx_offences_geom i "
-	                                "ON i.pkid = o.id WHERE i.xmin <= ST_X(o.geom) "
-	                                "AND i.xmax >= ST_X(o.geom) AND i.ymin <= ST_Y(o.geom) "
-	                                "AND i.ymax >= ST_Y(o.geom)"),
-	                 located);
-	long scan =
-	    testutil_count(db, "SELECT count(*) FROM offences WHERE ST_X(geom) BETWEEN 69.1 AND "
-	                       "69.3 AND ST_Y(geom) BETWEEN 41.2 AND 41.3");
-	assert_true(scan > 0);
-	assert_int_equal(
-	    testutil_count(db, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
-	                       "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
-	                       "search_frame = BuildMbr(69.1, 41.2, 69.3, 41.3)) AND "
-	                       "ST_X(geom) BETWEEN 69.1 AND 69.3 AND ST_Y(geom) BETWEEN "
-	                       "41.2 AND 41.3"),
-	    scan);
-	assert_int_equal(
-	    testutil_count(db, "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
-	                       "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
-	                       "search_frame = BuildMbr(69.69, 41, 69.71, 42))"),
-	    1);
-}
-
-static void test_store_bulk_end_rebuilds_large_loads(void **state)
-{
-	struct store_fixture *f = *state;
-	sqlite3 *db = store_db(f->st);
-	put_offences(f->st, 1, 20, 0);
-	put_offences(f->st, 21, 3000, 1);
-	check_offences_index(f->st);
-	/* packed by the bulk path: ceil(3020 / 51) = 60 leaves, two nodes, a root */
-	assert_int_equal(testutil_count(db, "SELECT count(*) FROM idx_offences_geom_node"), 63);
-
-	/* a small append is indexed one by one, and the triggers work again */
-	put_offences(f->st, 3021, 30, 1);
-	put_offences(f->st, 3051, 30, 0);
-	check_offences_index(f->st);
-	assert_true(testutil_count(db, "SELECT count(*) FROM idx_offences_geom_node") > 63);
-	exec(db, "DELETE FROM offences WHERE id % 3 = 0");
-	check_offences_index(f->st);
-}
-
-static void test_store_bulk_end_on_defensive_connection(void **state)
-{
-	struct store_fixture *f = *state;
-	int on = 1;
-	assert_int_equal(sqlite3_db_config(store_db(f->st), SQLITE_DBCONFIG_DEFENSIVE, 1, &on),
-	                 SQLITE_OK);
-	put_offences(f->st, 1, 10, 0);
-	put_offences(f->st, 11, 500, 1);
-	check_offences_index(f->st);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_one, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_exactly_one_node, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_one_node_and_one, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_many_points, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_boxes, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_replaces_content_and_keeps_working, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_rollback_restores_old_tree, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bad_input_changes_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_bulk_end_rebuilds_large_loads, store_setup,
-	                                    store_teardown),
-	    cmocka_unit_test_setup_teardown(test_store_bulk_end_on_defensive_connection,
-	                                    store_setup, store_teardown),
+	    cmocka_unit_test(test_empty),      cmocka_unit_test(test_one_leaf),
+	    cmocka_unit_test(test_levels),     cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_sink_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,9 @@
 /* import: GeoJSON, CSV and GeoPackage files written by the tests into their
  * temporary folder, read by import_run() into a fresh store. Every test checks
- * the report's figures and the stored rows, not only the return code. */
+ * the report's figures and the stored rows, not only the return code. The
+ * rows are read with SQLite from the SpatiaLite file (testdb.h): how the
+ * backend stores geometries and times is part of what is tested. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include "err.h"
@@ -10,7 +13,6 @@
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +31,7 @@ static const char *put_file(const struct testutil_db *f, const char *name, const
 static double real(store *st, const char *sql)
 {
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(testdb(st), sql, -1, &s, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_int_not_equal(sqlite3_column_type(s, 0), SQLITE_NULL);
 	double v = sqlite3_column_double(s, 0);
@@ -41,7 +43,7 @@ static double real(store *st, const char *sql)
 static const char *text(store *st, const char *sql, char *buf, size_t n)
 {
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(testdb(st), sql, -1, &s, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	const char *v = (const char *)sqlite3_column_text(s, 0);
 	snprintf(buf, n, "%s", v ? v : "(null)");
@@ -52,12 +54,12 @@ static const char *text(store *st, const char *sql, char *buf, size_t n)
 /* Rows of every table an import writes to, to see that a failure left none. */
 static long all_rows(store *st)
 {
-	return testutil_count(store_db(st),
-	                      "SELECT (SELECT count(*) FROM districts) + (SELECT count(*) FROM "
-	                      "mahallas) + (SELECT count(*) FROM offences) + (SELECT count(*) FROM "
-	                      "patrol_zones) + (SELECT count(*) FROM zone_assignments) + (SELECT "
-	                      "count(*) FROM patrol_tracks) + (SELECT count(*) FROM categories) + "
-	                      "(SELECT count(*) FROM services) + (SELECT count(*) FROM audit)");
+	return testdb_count(testdb(st),
+	                    "SELECT (SELECT count(*) FROM districts) + (SELECT count(*) FROM "
+	                    "mahallas) + (SELECT count(*) FROM offences) + (SELECT count(*) FROM "
+	                    "patrol_zones) + (SELECT count(*) FROM zone_assignments) + (SELECT "
+	                    "count(*) FROM patrol_tracks) + (SELECT count(*) FROM categories) + "
+	                    "(SELECT count(*) FROM services) + (SELECT count(*) FROM audit)");
 }
 
 /* The report group whose reason contains needle, or NULL. */
@@ -110,7 +112,7 @@ static void import_two_mahallas(struct testutil_db *f)
 	import_ok(f, IMPORT_MAHALLAS, path, &rep);
 	assert_int_equal(rep.inserted, 2);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM mahallas"), 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM mahallas"), 2);
 }
 
 /* --- areas ----------------------------------------------------------------- */
@@ -141,22 +143,22 @@ static void test_districts_collection_and_polygon_become_multipolygons(void **st
 	assert_non_null(strstr(rep.mapping, "code=code"));
 	import_report_free(&rep);
 
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 2);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM districts WHERE "
-	                                "GeometryType(geom) = 'MULTIPOLYGON' AND ST_IsValid(geom)"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM districts"), 2);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM districts WHERE "
+	                              "GeometryType(geom) = 'MULTIPOLYGON' AND ST_IsValid(geom)"),
 	                 2);
 	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT ST_NumGeometries(geom) FROM districts WHERE code = 'YUN'"),
+	    testdb_count(testdb(f->st),
+	                 "SELECT ST_NumGeometries(geom) FROM districts WHERE code = 'YUN'"),
 	    2);
 	assert_string_equal(
 	    text(f->st, "SELECT name_en FROM districts WHERE code = 'YUN'", buf, sizeof buf),
 	    "Yunusobod");
 	/* No code: slugged from the name. */
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
-	                                "'mirzo_ulug_bek'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
+	                              "'mirzo_ulug_bek'"),
 	                 1);
 	assert_float_equal(
 	    real(f->st, "SELECT ST_Area(geom) FROM districts WHERE code = 'mirzo_ulug_bek'"), 0.02,
@@ -167,7 +169,7 @@ static void test_districts_collection_and_polygon_become_multipolygons(void **st
 	assert_int_equal(rep.inserted, 0);
 	assert_int_equal(rep.unchanged, 2);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM districts"), 2);
 }
 
 static void test_unclosed_ring_is_closed(void **state)
@@ -186,10 +188,8 @@ static void test_unclosed_ring_is_closed(void **state)
 	assert_int_equal(rep.inserted, 1);
 	assert_int_equal(rep.repaired, 0);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT ST_IsValid(geom) FROM mahallas"),
-	                 1);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT ST_NPoints(geom) FROM mahallas"),
-	                 5);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT ST_IsValid(geom) FROM mahallas"), 1);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT ST_NPoints(geom) FROM mahallas"), 5);
 	assert_float_equal(real(f->st, "SELECT ST_Area(geom) FROM mahallas"), 0.01, 1e-9);
 }
 
@@ -221,14 +221,13 @@ static void test_bowtie_is_repaired_and_noted(void **state)
 	/* Both triangles kept: area 2, not 1 as ST_Buffer(g, 0) would leave. */
 	assert_float_equal(real(f->st, "SELECT ST_Area(geom) FROM districts WHERE code = 'BOW'"),
 	                   2.0, 1e-9);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
-	                                "'BOW'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT ST_NumGeometries(geom) FROM districts WHERE code = "
+	                              "'BOW'"),
 	                 2);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT ST_IsValid(geom) FROM districts WHERE code = 'BOW'"),
-	    1);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT ST_IsValid(geom) FROM districts WHERE code = 'BOW'"),
+	                 1);
 }
 
 /* A file of two good mahallas and a third with bad_geometry fails as a whole
@@ -257,9 +256,9 @@ static void check_unusable_polygon(struct testutil_db *f, const char *bad_geomet
 	import_report_free(&rep);
 	assert_non_null(strstr(err_msg(), "bad.geojson:feature 3:"));
 	assert_int_equal(all_rows(f->st), before);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM mahallas WHERE code IN ('G1', 'G2')"),
-	                 0);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM mahallas WHERE code IN ('G1', 'G2')"),
+	    0);
 }
 
 static void test_degenerate_polygon_fails_the_file(void **state)
@@ -304,47 +303,42 @@ static void test_offence_dates_and_zones(void **state)
 
 	/* Asia/Tashkent is UTC+5 all year. */
 	const int64_t h5 = 5 * 3600;
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T1'"),
-	    utc(2021, 11, 11, 15, 4, 0) - h5);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T1'"),
+	                 utc(2021, 11, 11, 15, 4, 0) - h5);
 	assert_string_equal(text(f->st,
 	                         "SELECT time_precision FROM offences WHERE external_id='T1'", buf,
 	                         sizeof buf),
 	                    "second");
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T2'"),
-	    utc(2021, 11, 11, 15, 4, 0) - h5);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T2'"),
+	                 utc(2021, 11, 11, 15, 4, 0) - h5);
 	assert_string_equal(text(f->st,
 	                         "SELECT time_precision FROM offences WHERE external_id='T2'", buf,
 	                         sizeof buf),
 	                    "minute");
 	/* Slashes: month first; a day spans its 86400 seconds. */
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T3'"),
-	    utc(2010, 1, 1, 0, 0, 0) - h5);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
-	                   "external_id='T3' AND time_precision = 'day'"),
-	    86400);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T3'"),
+	                 utc(2010, 1, 1, 0, 0, 0) - h5);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
+	                              "external_id='T3' AND time_precision = 'day'"),
+	                 86400);
 	/* Dots: day first. */
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT occurred_from FROM offences WHERE external_id='T4' "
-	                                "AND time_precision = 'day'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T4' "
+	                              "AND time_precision = 'day'"),
 	                 utc(2010, 1, 31, 0, 0, 0) - h5);
 	/* A month stays a month. */
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT occurred_from FROM offences WHERE external_id='T5' "
-	                                "AND time_precision = 'month'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T5' "
+	                              "AND time_precision = 'month'"),
 	                 utc(2018, 1, 1, 0, 0, 0) - h5);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
-	                   "external_id='T5'"),
-	    31 * 86400);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_to - occurred_from + 1 FROM offences WHERE "
+	                              "external_id='T5'"),
+	                 31 * 86400);
 
 	/* The same file read as London times (GMT in November and January):
 	 * every row moves by five hours, so every row is updated. */
@@ -354,26 +348,22 @@ static void test_offence_dates_and_zones(void **state)
 	assert_int_equal(rep.updated, 5);
 	assert_int_equal(rep.inserted, 0);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 5);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 5);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T1'"),
+	                 utc(2021, 11, 11, 15, 4, 0));
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T3'"),
+	                 utc(2010, 1, 1, 0, 0, 0));
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T4'"),
+	                 utc(2010, 1, 31, 0, 0, 0));
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='T5'"),
+	                 utc(2018, 1, 1, 0, 0, 0));
 	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T1'"),
-	    utc(2021, 11, 11, 15, 4, 0));
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T3'"),
-	    utc(2010, 1, 1, 0, 0, 0));
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T4'"),
-	    utc(2010, 1, 31, 0, 0, 0));
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='T5'"),
-	    utc(2018, 1, 1, 0, 0, 0));
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT occurred_to FROM offences WHERE external_id='T5'"),
-	                 utc(2018, 1, 31, 23, 59, 59));
+	    testdb_count(testdb(f->st), "SELECT occurred_to FROM offences WHERE external_id='T5'"),
+	    utc(2018, 1, 31, 23, 59, 59));
 
 	/* A zone that does not exist is refused before anything is read. */
 	o.timezone = "Asia/Nowhere";
@@ -412,25 +402,22 @@ static void test_offences_find_their_mahalla(void **state)
 	assert_int_equal(r->skipped, 1);
 	import_report_free(&rep);
 
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 4);
 	assert_string_equal(text(f->st, "SELECT mahalla_code FROM offences WHERE external_id='A1'",
 	                         buf, sizeof buf),
 	                    "M1");
 	assert_int_equal(
-	    testutil_count(store_db(f->st), "SELECT located FROM offences WHERE external_id='A1'"),
-	    1);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM offences WHERE external_id='A2' AND "
-	                   "mahalla_code IS NULL AND located = 0 AND geom IS NOT NULL"),
-	    1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE external_id='A3' AND "
-	                                "mahalla_code = 'M2' AND located IS NULL AND geom IS NULL"),
+	    testdb_count(testdb(f->st), "SELECT located FROM offences WHERE external_id='A1'"), 1);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE external_id='A2' AND "
+	                              "mahalla_code IS NULL AND located = 0 AND geom IS NOT NULL"),
+	                 1);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE external_id='A3' AND "
+	                              "mahalla_code = 'M2' AND located IS NULL AND geom IS NULL"),
 	                 1);
 	assert_int_equal(
-	    testutil_count(store_db(f->st), "SELECT count(*) FROM offences WHERE external_id='A4'"),
-	    0);
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE external_id='A4'"), 0);
 	assert_string_equal(text(f->st, "SELECT mahalla_code FROM offences WHERE external_id='A5'",
 	                         buf, sizeof buf),
 	                    "M2");
@@ -449,10 +436,9 @@ static void test_offences_find_their_mahalla(void **state)
 	assert_non_null(strstr(err_msg(), "unknown.csv:row 4:"));
 	assert_non_null(strstr(err_msg(), "'M9'"));
 	assert_int_equal(all_rows(f->st), before);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM offences WHERE external_id LIKE 'B%'"),
-	    0);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE external_id LIKE 'B%'"),
+	                 0);
 }
 
 static void test_geojson_offences_with_typed_dates(void **state)
@@ -478,27 +464,26 @@ static void test_geojson_offences_with_typed_dates(void **state)
 	assert_int_equal(rep.inserted, 2);
 	assert_string_equal(rep.row_word, "feature");
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT occurred_from FROM offences WHERE external_id='G1' "
-	                                "AND time_precision = 'second'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='G1' "
+	                              "AND time_precision = 'second'"),
 	                 utc(2021, 11, 11, 10, 4, 0));
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT reported_at FROM offences WHERE external_id='G1'"),
-	                 utc(2021, 11, 11, 19, 0, 0));
-	/* An explicit offset wins over the zone. */
 	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT occurred_from FROM offences WHERE external_id='G2'"),
-	    utc(2021, 11, 11, 12, 4, 0));
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT reported_at IS NULL FROM offences WHERE "
-	                                "external_id='G2'"),
+	    testdb_count(testdb(f->st), "SELECT reported_at FROM offences WHERE external_id='G1'"),
+	    utc(2021, 11, 11, 19, 0, 0));
+	/* An explicit offset wins over the zone. */
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT occurred_from FROM offences WHERE external_id='G2'"),
+	                 utc(2021, 11, 11, 12, 4, 0));
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT reported_at IS NULL FROM offences WHERE "
+	                              "external_id='G2'"),
 	                 1);
 	/* "Theft" made the category theft, which "theft" then found. */
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE category = 'theft'"),
-	                 2);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM categories"), 1);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE category = 'theft'"),
+	    2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM categories"), 1);
 	assert_string_equal(text(f->st,
 	                         "SELECT ST_AsText(geom) FROM offences WHERE external_id='G2'", buf,
 	                         sizeof buf),
@@ -515,7 +500,7 @@ static void test_geojson_offences_with_typed_dates(void **state)
 	assert_int_equal(import_run(f->st, &o, &rep), ERR_GEOMETRY);
 	import_report_free(&rep);
 	assert_non_null(strstr(err_msg(), "line.geojson:feature 1: geometry is a Line String"));
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 2);
 }
 
 /* --- offences: ids ------------------------------------------------------------ */
@@ -540,17 +525,17 @@ static void test_rows_without_id_are_stable(void **state)
 	assert_int_equal(r->skipped, 0);
 	assert_int_equal(r->rows[0], 3);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE category = 'robbery'"),
-	                 2);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE external_id LIKE "
-	                                "'offences.csv:%#2'"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE category = 'robbery'"),
+	    2);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE external_id LIKE "
+	                              "'offences.csv:%#2'"),
 	                 1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE external_id LIKE "
-	                                "'offences.csv:%'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE external_id LIKE "
+	                              "'offences.csv:%'"),
 	                 4);
 
 	/* The same file again: nothing new, no duplicates. */
@@ -559,7 +544,7 @@ static void test_rows_without_id_are_stable(void **state)
 	assert_int_equal(rep.updated, 0);
 	assert_int_equal(rep.unchanged, 4);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 4);
 
 	/* A second version with its last row changed: without an id that row is
 	 * another record (its hash changed); the three others stay unchanged and
@@ -576,13 +561,13 @@ static void test_rows_without_id_are_stable(void **state)
 	assert_int_equal(rep.updated, 0);
 	assert_int_equal(rep.unchanged, 3);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 5);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE category = 'fraud'"),
-	                 1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE category = 'robbery'"),
-	                 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 5);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE category = 'fraud'"),
+	    1);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE category = 'robbery'"),
+	    2);
 }
 
 static void test_rows_with_id_update_and_repeat(void **state)
@@ -601,9 +586,9 @@ static void test_rows_with_id_update_and_repeat(void **state)
 	assert_int_equal(rep.inserted, 4);
 	assert_int_equal(rep.repeated_ids, 1);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE external_id IN "
-	                                "('X1', 'X2', 'X2#2', 'X3')"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE external_id IN "
+	                              "('X1', 'X2', 'X2#2', 'X3')"),
 	                 4);
 	assert_float_equal(real(f->st, "SELECT ST_Y(geom) FROM offences WHERE external_id='X2#2'"),
 	                   41.31, 1e-9);
@@ -620,7 +605,7 @@ static void test_rows_with_id_update_and_repeat(void **state)
 	assert_int_equal(rep.updated, 1);
 	assert_int_equal(rep.unchanged, 3);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 4);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 4);
 	assert_string_equal(
 	    text(f->st, "SELECT category FROM offences WHERE external_id='X3'", buf, sizeof buf),
 	    "fraud");
@@ -648,7 +633,7 @@ static void test_bad_date_fails_the_file(void **state)
 	assert_non_null(strstr(err_msg(), "broken.csv:row 4:"));
 	assert_non_null(strstr(err_msg(), "field date"));
 	assert_non_null(strstr(err_msg(), "2021-13-45"));
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 0);
 	assert_int_equal(all_rows(f->st), before);
 }
 
@@ -671,10 +656,10 @@ static void test_bad_date_skipped_with_skip_bad(void **state)
 	assert_int_equal(r->skipped, 1);
 	assert_non_null(strstr(r->example, "2021-13-45"));
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 3);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE external_id = 'C3'"),
-	                 0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 3);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE external_id = 'C3'"),
+	    0);
 }
 
 /* --- offences: coordinates -------------------------------------------------------- */
@@ -696,7 +681,7 @@ static void test_projected_csv_needs_srs(void **state)
 	import_report_free(&rep);
 	assert_non_null(strstr(err_msg(), "utm.csv:row 2:"));
 	assert_non_null(strstr(err_msg(), "--srs"));
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 0);
 
 	o.srs = "EPSG:32642";
 	assert_int_equal(import_run(f->st, &o, &rep), 0);
@@ -729,10 +714,9 @@ static void test_projected_csv_needs_srs(void **state)
 	assert_int_equal(r->rows[0], 3);
 	assert_int_equal(r->skipped, 1);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 2);
 	assert_int_equal(
-	    testutil_count(store_db(f->st), "SELECT count(*) FROM offences WHERE external_id='U2'"),
-	    0);
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM offences WHERE external_id='U2'"), 0);
 }
 
 /* --- zones -------------------------------------------------------------------- */
@@ -759,41 +743,36 @@ static void test_joint_zone_with_night_shift(void **state)
 	assert_non_null(reason(&rep, "new service 'ppx'"));
 	assert_non_null(reason(&rep, "new service 'youth'"));
 	import_report_free(&rep);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z1' "
-	                   "AND name = 'Bazaar'"),
-	    1);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
-	                 4);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
-	                   "z ON z.id = a.zone_id WHERE z.external_id = 'Z1' AND "
-	                   "weekdays = 112 AND shift_start = 1080 AND shift_end = 120"),
-	    2);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z1' "
+	                              "AND name = 'Bazaar'"),
+	                 1);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM zone_assignments"), 4);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
+	                              "z ON z.id = a.zone_id WHERE z.external_id = 'Z1' AND "
+	                              "weekdays = 112 AND shift_start = 1080 AND shift_end = 120"),
+	                 2);
 	assert_string_equal(text(f->st,
 	                         "SELECT group_concat(service || '=' || unit, ',') FROM (SELECT "
 	                         "service, unit FROM zone_assignments ORDER BY id)",
 	                         buf, sizeof buf),
 	                    "ppx=PPX-1,youth=Y-2,youth=Y-3,ppx=PPX-2");
 	/* Z2 has neither shift nor days: all day, every day. */
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
-	                                "z ON z.id = a.zone_id WHERE z.external_id = 'Z2' AND "
-	                                "weekdays = 127 AND shift_start = 0 AND shift_end = 1440"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM zone_assignments a JOIN patrol_zones "
+	                              "z ON z.id = a.zone_id WHERE z.external_id = 'Z2' AND "
+	                              "weekdays = 127 AND shift_start = 0 AND shift_end = 1440"),
 	                 2);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM services"), 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM services"), 2);
 
 	/* Again: unchanged, no new version and no duplicate assignments. */
 	import_ok(f, IMPORT_ZONES, path, &rep);
 	assert_int_equal(rep.unchanged, 2);
 	assert_int_equal(rep.n_reasons, 0);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT max(version) FROM patrol_zones"),
-	                 1);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
-	                 4);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT max(version) FROM patrol_zones"), 1);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM zone_assignments"), 4);
 }
 
 static void test_skipped_zone_keeps_new_service_for_the_next(void **state)
@@ -820,16 +799,15 @@ static void test_skipped_zone_keeps_new_service_for_the_next(void **state)
 	assert_int_equal(r->rows[0], 1);
 	assert_null(reason(&rep, "refused"));
 	import_report_free(&rep);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z2'"),
-	    1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM zone_assignments WHERE service = "
-	                                "'dps'"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM patrol_zones WHERE external_id = 'Z2'"),
+	                 1);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM zone_assignments WHERE service = "
+	                              "'dps'"),
 	                 1);
 	assert_int_equal(
-	    testutil_count(store_db(f->st), "SELECT count(*) FROM services WHERE code = 'dps'"), 1);
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM services WHERE code = 'dps'"), 1);
 }
 
 static void test_weekday_spellings(void **state)
@@ -868,17 +846,16 @@ static void test_weekday_spellings(void **state)
 		         "SELECT weekdays FROM zone_assignments a JOIN patrol_zones z ON z.id = "
 		         "a.zone_id WHERE z.external_id = 'W%zu'",
 		         i);
-		long got = testutil_count(store_db(f->st), sql);
+		long got = testdb_count(testdb(f->st), sql);
 		if (got != cases[i].mask)
 			fail_msg("weekdays '%s': got 0x%lx, want 0x%lx", cases[i].days, got,
 			         cases[i].mask);
 	}
 	/* Without times the shift is the whole day. */
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM zone_assignments WHERE shift_start = 0 "
-	                   "AND shift_end = 1440"),
-	    (long)(sizeof cases / sizeof cases[0]));
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM zone_assignments WHERE shift_start = 0 "
+	                              "AND shift_end = 1440"),
+	                 (long)(sizeof cases / sizeof cases[0]));
 }
 
 /* --- tracks ----------------------------------------------------------------- */
@@ -916,14 +893,14 @@ static void test_gps_fixes_become_tracks(void **state)
 	    {"PPX-1", utc(2024, 5, 1, 10, 20, 0) - h5, utc(2024, 5, 1, 10, 30, 0) - h5, 2},
 	    {"Y-2", utc(2024, 5, 1, 8, 0, 0) - h5, utc(2024, 5, 1, 8, 10, 0) - h5, 2},
 	};
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM patrol_tracks"), 3);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM patrol_tracks"), 3);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(sql, sizeof sql,
 		         "SELECT count(*) FROM patrol_tracks WHERE unit = '%s' AND started_at = "
 		         "%lld AND ended_at = %lld AND n_fixes = %ld AND ST_NumPoints(geom) = %ld",
 		         want[i].unit, (long long)want[i].started, (long long)want[i].ended,
 		         want[i].n, want[i].n);
-		if (testutil_count(store_db(f->st), sql) != 1)
+		if (testdb_count(testdb(f->st), sql) != 1)
 			fail_msg("no track %s %lld..%lld of %ld fixes", want[i].unit,
 			         (long long)want[i].started, (long long)want[i].ended, want[i].n);
 	}
@@ -936,7 +913,7 @@ static void test_gps_fixes_become_tracks(void **state)
 	assert_int_equal(rep.unchanged, 3);
 	assert_int_equal(rep.inserted, 0);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM patrol_tracks"), 3);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM patrol_tracks"), 3);
 }
 
 static void test_line_track_gets_even_times(void **state)
@@ -955,19 +932,18 @@ static void test_line_track_gets_even_times(void **state)
 	assert_int_equal(rep.inserted, 1);
 	import_report_free(&rep);
 	const int64_t t0 = utc(2024, 5, 1, 3, 0, 0);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-1' "
-	                                "AND n_fixes = 5"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-1' "
+	                              "AND n_fixes = 5"),
 	                 1);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT started_at FROM patrol_tracks"),
-	                 t0);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT ended_at FROM patrol_tracks"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT started_at FROM patrol_tracks"), t0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT ended_at FROM patrol_tracks"),
 	                 t0 + 3600);
 	for (int i = 1; i <= 5; i++) {
 		char sql[200];
 		snprintf(sql, sizeof sql,
 		         "SELECT CAST(ST_M(ST_PointN(geom, %d)) AS INTEGER) FROM patrol_tracks", i);
-		assert_int_equal(testutil_count(store_db(f->st), sql), t0 + (i - 1) * 900);
+		assert_int_equal(testdb_count(testdb(f->st), sql), t0 + (i - 1) * 900);
 	}
 }
 
@@ -1034,20 +1010,20 @@ static void test_gpx_tracks(void **state)
 	assert_int_equal(rep.inserted, 3);
 	import_report_free(&rep);
 	/* The second segment starts 10 minutes later: a track of its own. */
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-7'"),
-	                 2);
+	assert_int_equal(
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-7'"),
+	    2);
 	char sql[300];
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM patrol_tracks WHERE unit = 'PPX-7' AND started_at = %lld "
 	         "AND ended_at = %lld AND n_fixes = 30",
 	         (long long)t0, (long long)(t0 + 290));
-	assert_int_equal(testutil_count(store_db(f->st), sql), 1);
+	assert_int_equal(testdb_count(testdb(f->st), sql), 1);
 	snprintf(sql, sizeof sql,
 	         "SELECT CAST(ST_M(ST_PointN(geom, 5)) AS INTEGER) - %lld FROM patrol_tracks "
 	         "WHERE unit = 'Y-2'",
 	         (long long)t0);
-	assert_int_equal(testutil_count(store_db(f->st), sql), 60 + 40);
+	assert_int_equal(testdb_count(testdb(f->st), sql), 60 + 40);
 	assert_string_equal(text(f->st,
 	                         "SELECT round(ST_X(ST_PointN(geom, 3)), 5) FROM "
 	                         "patrol_tracks WHERE unit = 'Y-2'",
@@ -1068,8 +1044,8 @@ static void test_gpx_tracks(void **state)
 	assert_int_equal(import_run(f->st, &o, &rep), 0);
 	assert_int_equal(rep.inserted, 1);
 	import_report_free(&rep);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM patrol_tracks WHERE "
-	                                                 "unit = 'PPX-9' AND n_fixes = 4"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM patrol_tracks WHERE "
+	                                             "unit = 'PPX-9' AND n_fixes = 4"),
 	                 1);
 }
 
@@ -1164,10 +1140,10 @@ static void test_geopackage_mahallas_are_reprojected(void **state)
 	assert_non_null(strstr(rep.mapping, "population=aholi"));
 	import_report_free(&rep);
 	assert_string_equal(text(f->st, "SELECT code FROM mahallas", buf, sizeof buf), "UTM1");
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT population FROM mahallas"), 4200);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT GeometryType(geom) = 'MULTIPOLYGON' AND "
-	                                "ST_IsValid(geom) FROM mahallas"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT population FROM mahallas"), 4200);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT GeometryType(geom) = 'MULTIPOLYGON' AND "
+	                              "ST_IsValid(geom) FROM mahallas"),
 	                 1);
 	/* The centre came back to (69.2797, 41.3111); 1 km is ~0.012 degrees of
 	 * longitude here. */

@@ -1,11 +1,14 @@
-/* sample: the generated district is complete, plausible and deterministic. */
+/* sample: the generated district is complete, plausible and deterministic.
+ * Counts and names are read through the store; the finer figures are SQL
+ * aggregates and spatial joins over the SpatiaLite file (testdb.h), and the
+ * tracks' stored WKB is checked as written. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include "err.h"
 #include "sample.h"
 #include "store.h"
 
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,11 +77,19 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The store's own figures. */
+static struct store_summary summary(store *st)
+{
+	struct store_summary sum;
+	assert_int_equal(store_summarize(st, &sum), 0);
+	return sum;
+}
+
 static double num(store *st, const char *sql)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(st)));
+	if (sqlite3_prepare_v2(testdb(st), sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(testdb(st)));
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	double v = sqlite3_column_double(s, 0);
 	sqlite3_finalize(s);
@@ -115,7 +126,7 @@ static void test_bad_options_write_nothing(void **state)
 	o.mahallas = 10;
 	o.end_day += 3600;
 	assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
-	assert_int_equal(num(st, "SELECT count(*) FROM districts"), 0);
+	assert_int_equal(summary(st).districts, 0);
 	store_close(st);
 }
 
@@ -162,10 +173,25 @@ static void test_nothing_in_the_future(void **state)
 	store_close(st);
 }
 
+static int check_cyrillic(void *ctx, const struct store_area_record *a)
+{
+	const unsigned char *uz = (const unsigned char *)a->area.name_uz,
+	                    *ru = (const unsigned char *)a->area.name_ru;
+	(void)ctx;
+	assert_non_null(uz);
+	assert_non_null(ru);
+	assert_true(*uz && *ru);
+	for (const unsigned char *c = ru; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
+			fail_msg("Latin letter left in '%s' (from '%s')", ru, uz);
+	assert_true(ru[0] >= 0xd0 && ru[0] <= 0xd3); /* a Cyrillic letter */
+	return 0;
+}
+
 static void test_mahallas_tile_the_district(void **state)
 {
 	struct fixture *f = *state;
-	assert_int_equal(num(f->st, "SELECT count(*) FROM districts"), 1);
+	assert_int_equal(summary(f->st).districts, 1);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE district_code = "
 	                            "(SELECT code FROM districts)"),
 	                 MAHALLAS);
@@ -191,22 +217,7 @@ static void test_mahallas_tile_the_district(void **state)
 	                 MAHALLAS);
 
 	/* Cyrillic names: no Latin letter left, and no Latin-only name. */
-	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
-	                                    "SELECT name_uz, name_ru FROM mahallas", -1, &s, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const unsigned char *uz = sqlite3_column_text(s, 0),
-		                    *ru = sqlite3_column_text(s, 1);
-		assert_non_null(uz);
-		assert_non_null(ru);
-		assert_true(*uz && *ru);
-		for (const unsigned char *c = ru; *c; c++)
-			if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z'))
-				fail_msg("Latin letter left in '%s' (from '%s')", ru, uz);
-		assert_true(ru[0] >= 0xd0 && ru[0] <= 0xd3); /* a Cyrillic letter */
-	}
-	sqlite3_finalize(s);
+	assert_int_equal(store_list_areas(f->st, STORE_MAHALLAS, NULL, 0, check_cyrillic, NULL), 0);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM mahallas WHERE name_uz LIKE '%ʻ%'") > 0,
 	                 1);
 }
@@ -215,11 +226,11 @@ static void test_offences(void **state)
 {
 	struct fixture *f = *state;
 	char sql[300];
-	assert_int_equal(num(f->st, "SELECT count(*) FROM offences"), OFFENCES);
-	double located = num(f->st, "SELECT count(*) FROM offences WHERE located = 1");
+	assert_int_equal(summary(f->st).offences, OFFENCES);
+	double located = (double)summary(f->st).offences_located;
 	assert_true(located >= 0.95 * OFFENCES);
-	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE located = 0") > 0);
-	assert_true(num(f->st, "SELECT count(*) FROM offences WHERE geom IS NULL") > 0);
+	assert_true(summary(f->st).offences_outside > 0);
+	assert_true(summary(f->st).offences_no_point > 0);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM offences WHERE geom IS NULL AND "
 	                            "(mahalla_code IS NULL OR address IS NULL)"),
 	                 0);
@@ -272,7 +283,7 @@ static void test_times_follow_the_places(void **state)
 static void test_zones(void **state)
 {
 	struct fixture *f = *state;
-	assert_true(num(f->st, "SELECT count(*) FROM patrol_zones") >= 12);
+	assert_true(summary(f->st).zones >= 12);
 	assert_int_equal(num(f->st, "SELECT count(*) FROM patrol_zones WHERE NOT ST_IsValid(geom) "
 	                            "OR valid_from IS NULL OR author != 'sample'"),
 	                 0);
@@ -304,7 +315,7 @@ static void test_tracks(void **state)
 	struct fixture *f = *state;
 	sqlite3_stmt *s;
 	long tracks = 0, inside_zone = 0;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	assert_int_equal(sqlite3_prepare_v2(testdb(f->st),
 	                                    "SELECT n_fixes, started_at, ended_at, AsBinary(geom) "
 	                                    "FROM patrol_tracks",
 	                                    -1, &s, NULL),
@@ -350,8 +361,7 @@ static double same_rows(store *st, const char *path, const char *table, const ch
 	char sql[1200];
 	sqlite3_stmt *s;
 	assert_int_equal(
-	    sqlite3_prepare_v2(store_db(st), "ATTACH DATABASE ?1 AS other", -1, &s, NULL),
-	    SQLITE_OK);
+	    sqlite3_prepare_v2(testdb(st), "ATTACH DATABASE ?1 AS other", -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
@@ -359,7 +369,7 @@ static double same_rows(store *st, const char *path, const char *table, const ch
 	         "SELECT count(*) FROM main.%s a JOIN other.%s b USING(%s) WHERE %s", table, table,
 	         key, equal);
 	double n = num(st, sql);
-	assert_int_equal(sqlite3_exec(store_db(st), "DETACH DATABASE other", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(testdb(st), "DETACH DATABASE other", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	return n;
 }
@@ -380,10 +390,10 @@ static void test_same_seed_same_data(void **state)
 	                 OFFENCES);
 	assert_int_equal(same_rows(f->st, f->same, "mahallas", "code", MAHALLA_EQUAL), MAHALLAS);
 	assert_int_equal(same_rows(f->st, f->same, "patrol_tracks", "external_id", TRACK_EQUAL),
-	                 num(f->st, "SELECT count(*) FROM patrol_tracks"));
+	                 summary(f->st).tracks);
 	assert_int_equal(same_rows(f->st, f->same, "patrol_zones", "external_id",
 	                           "AsText(a.geom) IS AsText(b.geom)"),
-	                 num(f->st, "SELECT count(*) FROM patrol_zones"));
+	                 summary(f->st).zones);
 }
 
 static void test_other_seed_other_data(void **state)

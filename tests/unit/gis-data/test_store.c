@@ -1,12 +1,15 @@
 /* store: the URL's backend, schema, idempotent upserts, mahalla assignment,
- * repair, versions, typed reads, credentials. */
+ * repair, versions, typed reads, credentials. It reads the SpatiaLite file
+ * with SQLite too (testdb.h): what the backend wrote there, its schema,
+ * triggers and indexes, is part of what is tested. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include "err.h"
+#include "spl.h"
 #include "store.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,19 +56,18 @@ static void test_schema_is_migrated_and_wal(void **state)
 	struct testutil_db *f = *state;
 	assert_int_equal(store_schema_version(f->st), store_schema_latest());
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->st), "PRAGMA journal_mode", -1, &s, NULL),
+	assert_int_equal(sqlite3_prepare_v2(testdb(f->st), "PRAGMA journal_mode", -1, &s, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM geometry_columns"),
-	                 5);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 5);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
 	store_close(f->st);
 	assert_int_equal(store_open(f->path, 0, &f->st), 0);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM schema_migrations"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 }
 
@@ -114,10 +116,10 @@ static void test_offence_gets_mahalla_and_is_idempotent(void **state)
 	o.category = NULL;
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(info.change, STORE_UPDATED);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE mahalla_code = 'M2' "
-	                                "AND located = 1 AND category IS NULL"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 1);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE mahalla_code = 'M2' "
+	                              "AND located = 1 AND category IS NULL"),
 	                 1);
 
 	/* Far outside every mahalla: stored without one. */
@@ -132,13 +134,13 @@ static void test_offence_gets_mahalla_and_is_idempotent(void **state)
 	nopoint.has_point = 0;
 	nopoint.mahalla_code = "M1";
 	assert_int_equal(store_put_offence(f->st, &nopoint, &info), 0);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE mahalla_code = 'M1' "
-	                                "AND located IS NULL AND geom IS NULL"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE mahalla_code = 'M1' "
+	                              "AND located IS NULL AND geom IS NULL"),
 	                 1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT count(*) FROM offences WHERE mahalla_code IS NULL "
-	                                "AND located = 0"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE mahalla_code IS NULL "
+	                              "AND located = 0"),
 	                 1);
 	/* A category that does not exist is refused by the foreign key. */
 	struct store_offence bad = o;
@@ -197,7 +199,7 @@ static void test_bowtie_is_repaired_not_halved(void **state)
 	assert_int_equal(info.repaired, 1);
 	assert_true(strlen(info.reason) > 0);
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	assert_int_equal(sqlite3_prepare_v2(testdb(f->st),
 	                                    "SELECT ST_Area(geom), ST_IsValid(geom), "
 	                                    "ST_NumGeometries(geom) FROM districts",
 	                                    -1, &s, NULL),
@@ -217,7 +219,7 @@ static void test_unreadable_geometry_is_rejected(void **state)
 	struct store_area a = {.code = "D2", .wkb = junk, .wkb_len = sizeof junk};
 	assert_int_equal(store_put_district(f->st, &a, &info), ERR_GEOMETRY);
 	assert_non_null(strstr(err_msg(), "D2"));
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM districts"), 0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM districts"), 0);
 }
 
 /* Zone Z1 "Bazaar" from 2026-12-01 over a small square, with a joint patrol
@@ -257,15 +259,13 @@ static void test_zone_versions_and_audit(void **state)
 	z.n_assignments = 1;
 	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), 0);
 	assert_int_equal(info.change, STORE_UPDATED);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT version FROM patrol_zones"), 2);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
-	                 1);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT json_array_length(assignments) FROM "
-	                                "patrol_zone_versions WHERE version = 1"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT version FROM patrol_zones"), 2);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM zone_assignments"), 1);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT json_array_length(assignments) FROM "
+	                                             "patrol_zone_versions WHERE version = 1"),
 	                 2);
 	assert_int_equal(
-	    testutil_count(store_db(f->st), "SELECT count(*) FROM audit WHERE entity = 'zone'"), 2);
+	    testdb_count(testdb(f->st), "SELECT count(*) FROM audit WHERE entity = 'zone'"), 2);
 
 	z.valid_to = "2026-13-01";
 	assert_int_equal(store_put_zone(f->st, &z, "planner1", &info), ERR_INVALID);
@@ -341,11 +341,10 @@ static void test_zone_list_history_and_delete(void **state)
 	assert_string_equal(walk(f->st, 1, "Z1", NULL), "not found");
 	assert_string_equal(walk(f->st, 0, NULL, NULL), "Z2:1:c:1");
 	assert_string_equal(walk(f->st, 2, "Z1", NULL), "Z1:3:d:1 Z1:2::2 Z1:1::2");
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM zone_assignments"),
-	                 1);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM audit WHERE "
-	                                                 "entity_id = 'Z1' AND action = 'delete' "
-	                                                 "AND actor = 'p3'"),
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM zone_assignments"), 1);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM audit WHERE "
+	                                             "entity_id = 'Z1' AND action = 'delete' "
+	                                             "AND actor = 'p3'"),
 	                 1);
 	/* made again, it goes on from its last version */
 	assert_int_equal(store_put_zone(f->st, &z, "p4", &info), 0);
@@ -362,12 +361,12 @@ static void test_track_with_times(void **state)
 	struct store_track t = {.external_id = "T1", .unit = "PPX-1", .fixes = fixes, .n_fixes = 3};
 	assert_int_equal(store_put_track(f->st, &t, &info), 0);
 	assert_int_equal(info.change, STORE_INSERTED);
-	assert_int_equal(testutil_count(store_db(f->st),
-	                                "SELECT CAST(ST_M(ST_EndPoint(geom)) AS INTEGER) FROM "
-	                                "patrol_tracks"),
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT CAST(ST_M(ST_EndPoint(geom)) AS INTEGER) FROM "
+	                              "patrol_tracks"),
 	                 1700000060);
 	assert_int_equal(
-	    testutil_count(store_db(f->st), "SELECT ended_at - started_at FROM patrol_tracks"), 60);
+	    testdb_count(testdb(f->st), "SELECT ended_at - started_at FROM patrol_tracks"), 60);
 	const struct store_fix backwards[] = {{69.0, 41.0, 1700000030}, {69.0, 41.0, 1700000000}};
 	t.fixes = backwards;
 	t.n_fixes = 2;
@@ -385,7 +384,7 @@ static void test_rollback_leaves_database_as_it_was(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(store_rollback(f->st), 0);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM offences"), 0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 0);
 }
 
 static void test_bulk_load_indexes_and_restores_triggers(void **state)
@@ -395,7 +394,7 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	char id[32];
 	const char *triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
 	                       "tbl_name = 'offences'";
-	long before = testutil_count(store_db(f->st), triggers);
+	long before = testdb_count(testdb(f->st), triggers);
 	struct store_offence o = {.occurred_from = STORE_NO_TIME,
 	                          .occurred_to = STORE_NO_TIME,
 	                          .reported_at = STORE_NO_TIME,
@@ -409,7 +408,8 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), ERR_CONFLICT);
-	assert_int_equal(testutil_count(store_db(f->st), triggers), before - 3);
+	/* Inside the transaction: seen by the store's own connection only. */
+	assert_int_equal(testdb_count(spl_of(f->st)->db, triggers), before - 3);
 	for (int i = 0; i < 100; i++) {
 		snprintf(id, sizeof id, "bulk%d", i);
 		o.external_id = id;
@@ -422,25 +422,23 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(store_bulk_end(f->st), 0);
 	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(testutil_count(store_db(f->st), triggers), before);
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM idx_offences_geom"),
+	assert_int_equal(testdb_count(testdb(f->st), triggers), before);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM idx_offences_geom"),
 	                 101);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
-	                   "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
-	                   "search_frame = BuildMbr(69.0495, 41.29, 69.4, 41.31))"),
-	    50);
-	assert_int_equal(
-	    testutil_count(store_db(f->st),
-	                   "SELECT count(*) FROM idx_offences_geom WHERE xmin > 69.49"),
-	    1);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM offences WHERE ROWID IN (SELECT ROWID "
+	                              "FROM SpatialIndex WHERE f_table_name = 'offences' AND "
+	                              "search_frame = BuildMbr(69.0495, 41.29, 69.4, 41.31))"),
+	                 50);
+	assert_int_equal(testdb_count(testdb(f->st),
+	                              "SELECT count(*) FROM idx_offences_geom WHERE xmin > 69.49"),
+	                 1);
 
 	/* a rolled-back bulk load leaves the triggers in place */
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), 0);
 	assert_int_equal(store_rollback(f->st), 0);
-	assert_int_equal(testutil_count(store_db(f->st), triggers), before);
+	assert_int_equal(testdb_count(testdb(f->st), triggers), before);
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_bulk_begin(f->st), 0);
 	assert_int_equal(store_bulk_end(f->st), 0);
@@ -687,7 +685,7 @@ static void test_tokens_and_sessions(void **state)
 	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280), 0);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok2, 290, &who), 0);
 	assert_string_equal(who.role, "admin");
-	assert_int_equal(testutil_count(store_db(f->st), "SELECT count(*) FROM sessions"), 0);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM sessions"), 0);
 
 	assert_int_equal(store_session_add(f->st, ses, "wall", 300, 400), 0);
 	assert_int_equal(store_session_delete(f->st, ses), 0);

@@ -94,19 +94,19 @@ static void test_addresses(void **state)
 	const double all[4] = {69, 41, 70, 42}, west[4] = {69.2, 41.3, 69.2045, 41.32},
 	             nowhere[4] = {0, 0, 1, 1};
 	struct seen s = {0, 0};
-	assert_int_equal(storeprint_addresses(f->st, all, 100, count_address, &s), 0);
+	assert_int_equal(store_offence_addresses(f->st, all, 100, count_address, &s), 0);
 	assert_int_equal(s.n, 10);
 	s = (struct seen){0, 0};
-	assert_int_equal(storeprint_addresses(f->st, west, 100, count_address, &s), 0);
+	assert_int_equal(store_offence_addresses(f->st, west, 100, count_address, &s), 0);
 	assert_int_equal(s.n, 4);
 	s = (struct seen){0, 0};
-	assert_int_equal(storeprint_addresses(f->st, all, 5, count_address, &s), 0);
+	assert_int_equal(store_offence_addresses(f->st, all, 5, count_address, &s), 0);
 	assert_int_equal(s.n, 5);
 	s = (struct seen){0, 3};
-	assert_int_equal(storeprint_addresses(f->st, all, 100, count_address, &s), 0);
+	assert_int_equal(store_offence_addresses(f->st, all, 100, count_address, &s), 1);
 	assert_int_equal(s.n, 3);
 	s = (struct seen){0, 0};
-	assert_int_equal(storeprint_addresses(f->st, nowhere, 100, count_address, &s), 0);
+	assert_int_equal(store_offence_addresses(f->st, nowhere, 100, count_address, &s), 0);
 	assert_int_equal(s.n, 0);
 }
 

@@ -10,7 +10,6 @@
 #include <math.h>
 #include <ogr_srs_api.h>
 #include <proj.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,31 +43,34 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The stored points in UTM 42N, read by SQL and projected by a PROJ
- * transform of the test's own. */
+/* The stored points in UTM 42N, projected by a PROJ transform of the
+ * test's own. */
+struct utm_points {
+	PJ *norm;
+	struct kde_point *out;
+	size_t n, cap;
+};
+
+static int take_point(void *ctx, double lon, double lat)
+{
+	struct utm_points *u = ctx;
+	if (u->n == u->cap)
+		return 1;
+	PJ_COORD c = proj_trans(u->norm, PJ_FWD, proj_coord(lon, lat, 0, 0));
+	u->out[u->n++] = (struct kde_point){c.xy.x, c.xy.y};
+	return 0;
+}
+
 static size_t utm_points(store *st, struct kde_point *out, size_t cap)
 {
-	sqlite3_stmt *s;
 	PJ_CONTEXT *ctx = proj_context_create();
 	PJ *p = proj_create_crs_to_crs(ctx, "EPSG:4326", "EPSG:32642", NULL);
-	PJ *norm = proj_normalize_for_visualization(ctx, p);
-	size_t n = 0;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st),
-	                                    "SELECT ST_X(geom), ST_Y(geom) FROM offences WHERE "
-	                                    "geom IS NOT NULL",
-	                                    -1, &s, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW && n < cap) {
-		PJ_COORD c =
-		    proj_coord(sqlite3_column_double(s, 0), sqlite3_column_double(s, 1), 0, 0);
-		c = proj_trans(norm, PJ_FWD, c);
-		out[n++] = (struct kde_point){c.xy.x, c.xy.y};
-	}
-	sqlite3_finalize(s);
-	proj_destroy(norm);
+	struct utm_points u = {proj_normalize_for_visualization(ctx, p), out, 0, cap};
+	assert_true(store_each_point(st, take_point, &u) >= 0);
+	proj_destroy(u.norm);
 	proj_destroy(p);
 	proj_context_destroy(ctx);
-	return n;
+	return u.n;
 }
 
 static void test_geotiff_holds_the_true_density(void **state)

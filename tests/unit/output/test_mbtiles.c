@@ -1,6 +1,8 @@
 /* mbtiles: the file read back with SQLite: TMS rows, metadata, the spec's
  * unique index, no file until the end; an export of the sample district
- * against render_png() tile by tile, its left-out tiles rendered blank. */
+ * against render_png() tile by tile, its left-out tiles rendered blank.
+ * SQLite reads the file here because MBTiles is an SQLite file format. */
+#include "testdb.h"
 #include "testutil.h"
 
 #include "err.h"
@@ -72,13 +74,13 @@ static void test_writer_flips_rows_writes_metadata_and_the_unique_index(void **s
 	assert_int_equal(files_starting(f->dir, "w.mbtiles"), 1);
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(testutil_count(db, "SELECT count(*) FROM tiles"), 2);
+	assert_int_equal(testdb_count(db, "SELECT count(*) FROM tiles"), 2);
 	/* XYZ row 1 of zoom 3 is TMS row 8 - 1 - 1 = 6. */
-	assert_int_equal(testutil_count(db, "SELECT tile_row FROM tiles WHERE zoom_level = 3 AND "
-	                                    "tile_column = 2 AND tile_data = CAST('tile-a' AS "
-	                                    "BLOB)"),
+	assert_int_equal(testdb_count(db, "SELECT tile_row FROM tiles WHERE zoom_level = 3 AND "
+	                                  "tile_column = 2 AND tile_data = CAST('tile-a' AS "
+	                                  "BLOB)"),
 	                 6);
-	assert_int_equal(testutil_count(db, "SELECT tile_row FROM tiles WHERE zoom_level = 0"), 0);
+	assert_int_equal(testdb_count(db, "SELECT tile_row FROM tiles WHERE zoom_level = 0"), 0);
 	assert_string_equal(meta(db, "name", buf, sizeof buf), "test set");
 	assert_string_equal(meta(db, "format", buf, sizeof buf), "png");
 	assert_string_equal(meta(db, "type", buf, sizeof buf), "overlay");
@@ -91,14 +93,14 @@ static void test_writer_flips_rows_writes_metadata_and_the_unique_index(void **s
 	assert_string_equal(meta(db, "attribution", buf, sizeof buf), "posbon");
 	assert_string_not_equal(meta(db, "version", buf, sizeof buf), "");
 	/* The spec's unique index on the tile's address, in its column order. */
-	assert_int_equal(testutil_count(db, "SELECT \"unique\" FROM pragma_index_list('tiles') "
-	                                    "WHERE name = 'tile_index'"),
+	assert_int_equal(testdb_count(db, "SELECT \"unique\" FROM pragma_index_list('tiles') "
+	                                  "WHERE name = 'tile_index'"),
 	                 1);
-	assert_int_equal(testutil_count(db, "SELECT group_concat(name, ',') = "
-	                                    "'zoom_level,tile_column,tile_row' FROM (SELECT name "
-	                                    "FROM pragma_index_info('tile_index') ORDER BY seqno)"),
+	assert_int_equal(testdb_count(db, "SELECT group_concat(name, ',') = "
+	                                  "'zoom_level,tile_column,tile_row' FROM (SELECT name "
+	                                  "FROM pragma_index_info('tile_index') ORDER BY seqno)"),
 	                 1);
-	assert_int_equal(testutil_count(db, "PRAGMA application_id"), 0x4d504258);
+	assert_int_equal(testdb_count(db, "PRAGMA application_id"), 0x4d504258);
 	sqlite3_close(db);
 }
 
@@ -228,8 +230,8 @@ static void test_export_stores_the_renderers_tiles_and_skips_empty_ones(void **s
 	assert_int_equal(log.total, total);
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(testutil_count(db, "SELECT count(*) FROM tiles"), stats.written);
-	assert_int_equal(testutil_count(db, "SELECT sum(length(tile_data)) FROM tiles"),
+	assert_int_equal(testdb_count(db, "SELECT count(*) FROM tiles"), stats.written);
+	assert_int_equal(testdb_count(db, "SELECT sum(length(tile_data)) FROM tiles"),
 	                 (long)stats.bytes);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    "SELECT tile_data FROM tiles WHERE zoom_level = ? "

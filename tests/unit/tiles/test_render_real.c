@@ -12,7 +12,6 @@
 #include "tilemath.h"
 
 #include <cairo.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +84,26 @@ static void test_nyc_precincts_and_shootings(void **state)
 	testutil_rmtree(dir);
 }
 
+/* Checks that a district's names have real glyphs in the label font. */
+struct label_check {
+	const struct style_font *font;
+	int names;
+};
+
+static int check_glyphs(void *ctx, const struct store_area_record *a)
+{
+	struct label_check *c = ctx;
+	const char *names[2] = {a->area.name_uz, a->area.name_ru};
+	for (int i = 0; i < 2; i++) {
+		int unknown = -1;
+		assert_int_equal(labels_unknown_glyphs(c->font, names[i], &unknown), 0);
+		if (unknown != 0)
+			fail_msg("'%s': %d glyphs missing", names[i], unknown);
+		c->names++;
+	}
+	return 0;
+}
+
 static void test_tashkent_district_names_render(void **state)
 {
 	(void)state;
@@ -105,21 +124,9 @@ static void test_tashkent_district_names_render(void **state)
 	assert_non_null(da);
 	assert_non_null(da->label);
 	/* every name in Uzbek and Russian has real glyphs in the label font */
-	sqlite3_stmt *s;
-	int names = 0;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT name_uz, name_ru FROM districts",
-	                                    -1, &s, NULL),
-	                 SQLITE_OK);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		for (int c = 0; c < 2; c++) {
-			int unknown = -1;
-			const char *name = (const char *)sqlite3_column_text(s, c);
-			assert_int_equal(labels_unknown_glyphs(da->label->font, name, &unknown), 0);
-			if (unknown != 0)
-				fail_msg("'%s': %d glyphs missing", name, unknown);
-			names++;
-		}
-	sqlite3_finalize(s);
+	struct label_check c = {da->label->font, 0};
+	assert_int_equal(store_list_areas(st, STORE_DISTRICTS, NULL, 0, check_glyphs, &c), 0);
+	int names = c.names;
 	assert_int_equal(names, 24);
 	style_free(sty);
 	renderer *r;
