@@ -377,7 +377,7 @@ static int setup_crs(struct importer *im)
 /* Checks and, without a CRS, vets a lon/lat pair. */
 static int check_lonlat(struct importer *im, double x, double y, double ox, double oy)
 {
-	if (isfinite(x) && isfinite(y) && x >= -180 && x <= 180 && y >= -90 && y <= 90)
+	if (store_check_lonlat(x, y, "lon", "lat") == 0)
 		return 0;
 	if (!im->src_srs)
 		return row_error(im, ERR_INVALID, "coordinates are not longitude/latitude",

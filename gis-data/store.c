@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "storebackend.h"
+#include "tilemath.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -222,15 +223,26 @@ int store_code_exists(store *st, enum store_code_kind kind, const char *code)
 	return code && *code ? st->ops->code_exists(st, kind, code) : 0;
 }
 
+int store_check_lonlat(double lon, double lat, const char *lon_field, const char *lat_field)
+{
+	if (!(lon >= -180 && lon <= 180))
+		return err_set_field(ERR_INVALID, lon_field,
+		                     "%s: %g is not a longitude from -180 to 180", lon_field, lon);
+	if (!(lat >= -TILE_MAX_LAT && lat <= TILE_MAX_LAT))
+		return err_set_field(ERR_INVALID, lat_field,
+		                     "%s: %g is not a latitude from -85.05 to 85.05, as far as "
+		                     "a map reaches",
+		                     lat_field, lat);
+	return 0;
+}
+
 int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info)
 {
 	memset(info, 0, sizeof *info);
 	if (!o->external_id || !*o->external_id)
 		return err_set(ERR_INVALID, "offence without an external id");
-	if (o->has_point && !(o->lon >= -180 && o->lon <= 180 && o->lat >= -90 && o->lat <= 90))
-		return err_set(ERR_INVALID,
-		               "offence %s: point (%g, %g) is not a longitude/latitude",
-		               o->external_id, o->lon, o->lat);
+	if (o->has_point && store_check_lonlat(o->lon, o->lat, "lon", "lat") < 0)
+		return err_set(ERR_INVALID, "offence %s: %s", o->external_id, err_msg());
 	return st->ops->put_offence(st, o, info);
 }
 
@@ -358,9 +370,9 @@ int store_put_track(store *st, const struct store_track *t, struct store_put_inf
 		               t->external_id, t->n_fixes);
 	for (size_t i = 0; i < t->n_fixes; i++) {
 		const struct store_fix *f = &t->fixes[i];
-		if (!(f->lon >= -180 && f->lon <= 180 && f->lat >= -90 && f->lat <= 90))
-			return err_set(ERR_INVALID, "track %s: fix %zu is not a longitude/latitude",
-			               t->external_id, i + 1);
+		if (store_check_lonlat(f->lon, f->lat, "lon", "lat") < 0)
+			return err_set(ERR_INVALID, "track %s: fix %zu: %s", t->external_id, i + 1,
+			               err_msg());
 		if (i && f->t < t->fixes[i - 1].t)
 			return err_set(ERR_INVALID, "track %s: fix %zu is earlier than fix %zu",
 			               t->external_id, i + 1, i);

@@ -216,6 +216,12 @@ struct store_offence {
 	double lon, lat;
 };
 
+/* The one test of a point, for HTTP, import and the store: a longitude of
+ * -180..180 and a latitude within the map's reach (Web Mercator's
+ * +-TILE_MAX_LAT, 85.05). 0, or ERR_INVALID naming lon_field or lat_field,
+ * whichever is out (the same name may be given for both). */
+int store_check_lonlat(double lon, double lat, const char *lon_field, const char *lat_field);
+
 /* Upserts an offence; with a point, its mahalla is the one containing it
  * (info->outside when none does). */
 int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info);

@@ -168,7 +168,8 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 			FAIL("geometry", "geometry must be a Point [longitude, latitude] or null");
 		o->lon = json_number_value(json_array_get(c, 0));
 		o->lat = json_number_value(json_array_get(c, 1));
-		if (!(o->lon >= -180 && o->lon <= 180 && o->lat >= -85 && o->lat <= 85))
+		if (store_check_lonlat(o->lon, o->lat, "geometry.coordinates",
+		                       "geometry.coordinates") < 0)
 			FAIL("geometry.coordinates", "(%g, %g) is not a longitude and latitude",
 			     o->lon, o->lat);
 		o->has_point = 1;

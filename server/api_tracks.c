@@ -13,6 +13,7 @@
 #include "query.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,22 +33,15 @@ static int live_fix(struct http_request *rq, const json_t *v, size_t i, struct s
 	snprintf(field, sizeof field, "fixes[%zu]", i);
 	if (!json_is_object(v))
 		return err_set_field(ERR_INVALID, field, "%s: a fix is {lon, lat, time}", field);
-	out->lon = json_number_value(lon);
-	out->lat = json_number_value(lat);
-	if (!json_is_number(lon) || !(out->lon >= -180 && out->lon <= 180)) {
-		snprintf(field, sizeof field, "fixes[%zu].lon", i);
-		return err_set_field(ERR_INVALID, field,
-		                     "%s: a longitude is a number from -180 "
-		                     "to 180",
-		                     field);
-	}
-	if (!json_is_number(lat) || !(out->lat >= -90 && out->lat <= 90)) {
-		snprintf(field, sizeof field, "fixes[%zu].lat", i);
-		return err_set_field(ERR_INVALID, field,
-		                     "%s: a latitude is a number from -90 to "
-		                     "90",
-		                     field);
-	}
+	char lon_field[48], lat_field[48];
+	snprintf(lon_field, sizeof lon_field, "fixes[%zu].lon", i);
+	snprintf(lat_field, sizeof lat_field, "fixes[%zu].lat", i);
+	/* Not a number reads as NaN, which the check refuses like any value out of range. */
+	out->lon = json_is_number(lon) ? json_number_value(lon) : NAN;
+	out->lat = json_is_number(lat) ? json_number_value(lat) : NAN;
+	int rc = store_check_lonlat(out->lon, out->lat, lon_field, lat_field);
+	if (rc < 0)
+		return rc;
 	if (!when || timeparse_parse(app->zone, when, NULL, DATE_ORDER_AUTO, &span) < 0 ||
 	    span.precision > PREC_MINUTE) {
 		snprintf(field, sizeof field, "fixes[%zu].time", i);

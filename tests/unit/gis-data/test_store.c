@@ -693,9 +693,26 @@ static void test_tokens_and_sessions(void **state)
 	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 310, &who), ERR_NOTFOUND);
 }
 
+/* One test of a point for every writer: the map's reach, the field named. */
+static void test_lonlat_bounds(void **state)
+{
+	(void)state;
+	assert_int_equal(store_check_lonlat(69.2, 41.3, "lon", "lat"), 0);
+	assert_int_equal(store_check_lonlat(-180, 85.05, "lon", "lat"), 0);
+	assert_int_equal(store_check_lonlat(69.2, 85.06, "x", "y"), ERR_INVALID);
+	assert_string_equal(err_field(), "y");
+	assert_int_equal(store_check_lonlat(69.2, -90, "x", "y"), ERR_INVALID);
+	assert_int_equal(store_check_lonlat(180.5, 41.3, "x", "y"), ERR_INVALID);
+	assert_string_equal(err_field(), "x");
+	assert_int_equal(store_check_lonlat(NAN, 41.3, "x", "y"), ERR_INVALID);
+	assert_int_equal(store_check_lonlat(69.2, NAN, "x", "y"), ERR_INVALID);
+	assert_string_equal(err_field(), "y");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lonlat_bounds),
 	    cmocka_unit_test_setup_teardown(test_schema_is_migrated_and_wal, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_missing_file_without_create_fails,
