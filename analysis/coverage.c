@@ -475,14 +475,8 @@ static int select_duty(struct work *w, const shapes *sh, long day)
 		int valid = day == SHAPES_ANY_DAY || (day >= sz->from_day && day <= sz->to_day);
 		w->zone_first[z] = c->n_assignments;
 		for (size_t i = 0; valid && i < sz->n_assignments; i++) {
-			int duty = 0;
-			for (int d = 0; d < 7 && !duty; d++) {
-				struct shapes_shift s = {SHAPES_ANY_DAY, d, w->shift->start,
-				                         w->shift->end, 0};
-				duty = (w->shift->weekdays >> d & 1) &&
-				       shapes_assignment_on_duty(&sz->assignments[i], &s);
-			}
-			if (!duty)
+			struct shapes_shift s = {SHAPES_ANY_DAY, *w->shift};
+			if (!shapes_assignment_on_duty(&sz->assignments[i], &s))
 				continue;
 			flat[c->n_assignments] = ix->zones[z].first + i;
 			c->assignments[c->n_assignments++] = (struct coverage_assignment){
@@ -801,8 +795,7 @@ static json_t *assignment_json(const struct coverage *c, size_t k)
 {
 	const struct coverage_assignment *a = &c->assignments[k];
 	char shift[64];
-	struct shift s = {a->a->shift_start, a->a->shift_end, a->a->weekdays};
-	shift_format(&s, shift, sizeof shift);
+	shift_format(&a->a->shift, shift, sizeof shift);
 	return json_pack("{s:s, s:s, s:o, s:s}", "zone", a->z->external_id, "service",
 	                 a->a->service, "unit", text_or_null(a->a->unit), "shift", shift);
 }

@@ -152,11 +152,10 @@ static int service_index(struct work *w, const char *code)
 /* Minutes of the assignment's hours inside the shift's on a common day. */
 static int overlap_minutes(const struct shift *s, const struct shapes_assignment *a)
 {
-	if (!(a->weekdays & s->weekdays))
+	if (!(a->shift.weekdays & s->weekdays))
 		return 0;
-	int s1 = s->start, s2 = s->end > s->start ? s->end : s->end + CIVIL_MINUTES_PER_DAY;
-	int a1 = a->shift_start,
-	    a2 = a->shift_end > a1 ? a->shift_end : a->shift_end + CIVIL_MINUTES_PER_DAY;
+	int s1 = s->start, s2 = s1 + shift_minutes(s);
+	int a1 = a->shift.start, a2 = a1 + shift_minutes(&a->shift);
 	int best = 0;
 	for (int shift = -CIVIL_MINUTES_PER_DAY; shift <= CIVIL_MINUTES_PER_DAY;
 	     shift += CIVIL_MINUTES_PER_DAY) {

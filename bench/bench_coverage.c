@@ -77,8 +77,10 @@ static int add_zones(store *st, long zones)
 		snprintf(unit, sizeof unit, "%s-%03ld", services[s], z / 4);
 		snprintf(unit2, sizeof unit2, "%s-J%03ld", services[(s + 1) % 4], z / 7);
 		struct store_assignment as[2] = {
-		    {services[s], unit, start, (start + 480) % 1440, 0x7F},
-		    {services[(s + 1) % 4], unit2, start, (start + 480) % 1440, 0x7F}};
+		    {services[s], unit, {start, (start + 480) % 1440, CIVIL_ALL_WEEKDAYS}},
+		    {services[(s + 1) % 4],
+		     unit2,
+		     {start, (start + 480) % 1440, CIVIL_ALL_WEEKDAYS}}};
 		double lon = e->minx + (z % side + 0.5) * dx, lat = e->miny + (z / side + 0.5) * dy;
 		struct store_zone zn = {.external_id = id,
 		                        .name = id,

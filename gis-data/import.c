@@ -947,9 +947,9 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 			as[n_as++] =
 			    (struct store_assignment){.service = code,
 			                              .unit = unit ? trim_spaces(unit) : NULL,
-			                              .shift_start = start,
-			                              .shift_end = end,
-			                              .weekdays = weekdays};
+			                              .shift.start = start,
+			                              .shift.end = end,
+			                              .shift.weekdays = weekdays};
 			if (unit)
 				unit = strtok_r(NULL, ";", &un_save);
 		}

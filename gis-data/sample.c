@@ -346,7 +346,7 @@ static const char *const statuses[] = {"registered", "investigating", "solved", 
 /* Status weights by age: under 3 days, under 30 days, older. */
 static const unsigned status_by_age[3][4] = {{70, 30, 0, 0}, {10, 60, 20, 10}, {0, 20, 50, 30}};
 
-#define WEEK    0x7fu
+#define WEEK    CIVIL_ALL_WEEKDAYS
 #define MON_FRI 0x1fu
 #define MON_SAT 0x3fu
 #define TUE_SAT 0x1eu
@@ -362,20 +362,20 @@ static const struct zone_plan {
 	struct store_assignment shifts[2];
 	size_t n_shifts;
 } zone_plans[] = {
-    {K_MARKET, 3, "Bozor", {{"ppx", NULL, 8 * 60, 20 * 60, WEEK},
-                            {"jqb", NULL, 10 * 60, 18 * 60, TUE_SAT}}, 2},
+    {K_MARKET, 3, "Bozor", {{"ppx", NULL, {8 * 60, 20 * 60, WEEK}},
+                            {"jqb", NULL, {10 * 60, 18 * 60, TUE_SAT}}}, 2},
     /* A joint patrol across midnight. */
-    {K_NIGHT, 4, "Tungi maskanlar", {{"ppx", NULL, 18 * 60, 2 * 60, FRI_SUN},
-                                     {"youth", NULL, 18 * 60, 2 * 60, FRI_SUN}}, 2},
-    {K_ROAD, 3, "Magistral", {{"ypx", NULL, 7 * 60, 10 * 60, MON_FRI},
-                              {"ypx", NULL, 17 * 60, 20 * 60, MON_FRI}}, 2},
-    {K_STOP, 2, "Bekat", {{"ppx", NULL, 6 * 60, 14 * 60, WEEK}}, 1},
-    {K_SCHOOL, 2, "Maktab", {{"youth", NULL, 7 * 60 + 30, 14 * 60, MON_SAT},
-                             {"prevention", NULL, 14 * 60, 18 * 60, MON_FRI}}, 2},
-    {K_PARK, 1, "Bogʻ", {{"prevention", NULL, 16 * 60, 22 * 60, WEEK}}, 1},
+    {K_NIGHT, 4, "Tungi maskanlar", {{"ppx", NULL, {18 * 60, 2 * 60, FRI_SUN}},
+                                     {"youth", NULL, {18 * 60, 2 * 60, FRI_SUN}}}, 2},
+    {K_ROAD, 3, "Magistral", {{"ypx", NULL, {7 * 60, 10 * 60, MON_FRI}},
+                              {"ypx", NULL, {17 * 60, 20 * 60, MON_FRI}}}, 2},
+    {K_STOP, 2, "Bekat", {{"ppx", NULL, {6 * 60, 14 * 60, WEEK}}}, 1},
+    {K_SCHOOL, 2, "Maktab", {{"youth", NULL, {7 * 60 + 30, 14 * 60, MON_SAT}},
+                             {"prevention", NULL, {14 * 60, 18 * 60, MON_FRI}}}, 2},
+    {K_PARK, 1, "Bogʻ", {{"prevention", NULL, {16 * 60, 22 * 60, WEEK}}}, 1},
     /* Planned on its own over the first market: an overlap with the market's
      * patrol-post and criminal-investigation units that nobody agreed. */
-    {K_MARKET, 1, "Migratsiya reydi", {{"migration", NULL, 9 * 60, 17 * 60, MON_FRI}}, 1},
+    {K_MARKET, 1, "Migratsiya reydi", {{"migration", NULL, {9 * 60, 17 * 60, MON_FRI}}}, 1},
 };
 /* clang-format on */
 
@@ -1262,11 +1262,11 @@ static int make_tracks(struct gen *g)
 			const struct store_assignment *a = &z->shifts[k];
 			for (int d = g->o->days - TRACK_DAYS; d < g->o->days; d++) {
 				int64_t midnight = g->start + (int64_t)d * DAY;
-				int64_t from = midnight + 60 * a->shift_start;
-				int64_t to = midnight + 60 * a->shift_end;
+				int64_t from = midnight + 60 * a->shift.start;
+				int64_t to = midnight + 60 * a->shift.end;
 				if (to <= from)
 					to += DAY;
-				if (!(a->weekdays & (1u << weekday(local_day(midnight)))) ||
+				if (!(a->shift.weekdays & (1u << weekday(local_day(midnight)))) ||
 				    to > g->end)
 					continue;
 				size_t n = patrol_walk(g, z, a->service, from, to);

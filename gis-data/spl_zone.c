@@ -94,9 +94,9 @@ int spl_put_zone(store *base, const struct store_zone *z, const char *actor,
 		const struct store_assignment *a = &z->assignments[i];
 		spl_hash_str(&hs, a->service);
 		spl_hash_str(&hs, a->unit);
-		spl_hash_num(&hs, a->shift_start);
-		spl_hash_num(&hs, a->shift_end);
-		spl_hash_num(&hs, a->weekdays);
+		spl_hash_num(&hs, a->shift.start);
+		spl_hash_num(&hs, a->shift.end);
+		spl_hash_num(&hs, a->shift.weekdays);
 	}
 	int64_t hash = (int64_t)hs.h;
 
@@ -154,9 +154,9 @@ int spl_put_zone(store *base, const struct store_zone *z, const char *actor,
 		sqlite3_bind_int64(s, 1, id);
 		sqlite3_bind_text(s, 2, a->service, -1, SQLITE_STATIC);
 		spl_bind_text(s, 3, a->unit);
-		sqlite3_bind_int(s, 4, a->shift_start);
-		sqlite3_bind_int(s, 5, a->shift_end);
-		sqlite3_bind_int(s, 6, (int)a->weekdays);
+		sqlite3_bind_int(s, 4, a->shift.start);
+		sqlite3_bind_int(s, 5, a->shift.end);
+		sqlite3_bind_int(s, 6, (int)a->shift.weekdays);
 		if ((rc = spl_step_done(st, s, what)) < 0) {
 			rc = err_set(rc, "%s: assignment %zu: %s", what, i + 1, err_msg());
 			goto out;
@@ -269,9 +269,9 @@ static int read_assignments(struct spl *st, const char *json, struct store_assig
 			}
 			a[i++] = (struct store_assignment){.service = v[0],
 			                                   .unit = v[1],
-			                                   .shift_start = sqlite3_column_int(s, 2),
-			                                   .shift_end = sqlite3_column_int(s, 3),
-			                                   .weekdays =
+			                                   .shift.start = sqlite3_column_int(s, 2),
+			                                   .shift.end = sqlite3_column_int(s, 3),
+			                                   .shift.weekdays =
 			                                       (unsigned)sqlite3_column_int(s, 4)};
 		}
 		if (r != SQLITE_DONE) {

@@ -223,6 +223,24 @@ int store_code_exists(store *st, enum store_code_kind kind, const char *code)
 	return code && *code ? st->ops->code_exists(st, kind, code) : 0;
 }
 
+int store_check_assignment_shift(const struct shift *s)
+{
+	if (s->start < 0 || s->start >= CIVIL_MINUTES_PER_DAY)
+		return err_set_field(ERR_INVALID, "shift_start",
+		                     "a shift starts from 00:00 to 23:59");
+	if (s->end < 0 || s->end > CIVIL_MINUTES_PER_DAY)
+		return err_set_field(ERR_INVALID, "shift_end", "a shift ends from 00:00 to 24:00");
+	if (s->end == s->start)
+		return err_set_field(
+		    ERR_INVALID, "shift_end",
+		    "the shift ends when it starts; 00:00 to 24:00 is a whole day");
+	if (s->weekdays < 1 || s->weekdays > CIVIL_ALL_WEEKDAYS)
+		return err_set_field(ERR_INVALID, "weekdays",
+		                     "weekdays are a mask from 1 to 127 (bit 0 = Monday), not %u",
+		                     s->weekdays);
+	return 0;
+}
+
 int store_check_lonlat(double lon, double lat, const char *lon_field, const char *lat_field)
 {
 	if (!(lon >= -180 && lon <= 180))
@@ -310,13 +328,9 @@ int store_put_zone(store *st, const struct store_zone *z, const char *actor,
 		if (!a->service || !*a->service)
 			return err_set(ERR_INVALID, "%s: assignment %zu has no service", what,
 			               i + 1);
-		if (a->shift_start < 0 || a->shift_start > 1439 || a->shift_end < 0 ||
-		    a->shift_end > 1440)
-			return err_set(ERR_INVALID, "%s: assignment %zu: shift outside 00:00-24:00",
-			               what, i + 1);
-		if (a->weekdays == 0 || a->weekdays > 127)
-			return err_set(ERR_INVALID, "%s: assignment %zu has no weekdays", what,
-			               i + 1);
+		if (store_check_assignment_shift(&a->shift) < 0)
+			return err_set(ERR_INVALID, "%s: assignment %zu: %s", what, i + 1,
+			               err_msg());
 	}
 	return st->ops->put_zone(st, z, actor, info);
 }

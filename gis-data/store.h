@@ -34,6 +34,7 @@
 #ifndef POSBON_STORE_H
 #define POSBON_STORE_H
 
+#include "shift.h"
 #include "timeparse.h"
 
 #include <stddef.h>
@@ -216,6 +217,12 @@ struct store_offence {
 	double lon, lat;
 };
 
+/* The one test of a zone assignment's shift, for HTTP, import and the
+ * store: start 00:00..23:59, end 00:00..24:00 and not the start, weekdays a
+ * mask of 1..127. 0, or ERR_INVALID naming "shift_start", "shift_end" or
+ * "weekdays" (err_field()). */
+int store_check_assignment_shift(const struct shift *s);
+
 /* The one test of a point, for HTTP, import and the store: a longitude of
  * -180..180 and a latitude within the map's reach (Web Mercator's
  * +-TILE_MAX_LAT, 85.05). 0, or ERR_INVALID naming lon_field or lat_field,
@@ -270,8 +277,7 @@ int store_offence_addresses(store *st, const double box[4], int limit, store_tex
 /* One planned assignment of a zone: a service's unit on a shift. */
 struct store_assignment {
 	const char *service, *unit;
-	int shift_start, shift_end; /* minutes after midnight; end < start crosses midnight */
-	unsigned weekdays;          /* bit 0 = Monday ... bit 6 = Sunday */
+	struct shift shift; /* when the unit patrols the zone (end != start) */
 };
 
 struct store_zone {

@@ -392,19 +392,8 @@ static int check_assignment(store *st, const struct store_assignment *a, size_t 
 		return known;
 	if (!known)
 		return fail(rep, ERR_INVALID, FIELD("service"), "unknown service '%s'", a->service);
-	if (a->shift_start < 0 || a->shift_start > 1439)
-		return fail(rep, ERR_INVALID, FIELD("shift_start"),
-		            "a shift starts from 00:00 to 23:59");
-	if (a->shift_end < 0 || a->shift_end > 1440)
-		return fail(rep, ERR_INVALID, FIELD("shift_end"),
-		            "a shift ends from 00:00 to 24:00");
-	if (a->shift_end == a->shift_start)
-		return fail(rep, ERR_INVALID, FIELD("shift_end"),
-		            "the shift ends when it starts; 00:00 to 24:00 is a whole day");
-	if (a->weekdays < 1 || a->weekdays > 127)
-		return fail(rep, ERR_INVALID, FIELD("weekdays"),
-		            "weekdays are a mask from 1 to 127 (bit 0 = Monday), not %u",
-		            a->weekdays);
+	if (store_check_assignment_shift(&a->shift) < 0)
+		return fail(rep, ERR_INVALID, FIELD(err_field()), "%s", err_msg());
 #undef FIELD
 	return 0;
 }

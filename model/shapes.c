@@ -465,9 +465,7 @@ static int load_assignments(struct loader *L, const struct store_zone *in, struc
 		const struct store_assignment *a = &in->assignments[i];
 		v[i] = (struct shapes_assignment){.service = dup_text(L, a->service, &rc),
 		                                  .unit = dup_text(L, a->unit, &rc),
-		                                  .shift_start = a->shift_start,
-		                                  .shift_end = a->shift_end,
-		                                  .weekdays = a->weekdays};
+		                                  .shift = a->shift};
 	}
 	z->assignments = v;
 	z->n_assignments = in->n_assignments;
@@ -1099,7 +1097,7 @@ int shapes_shift_on(const char *date, int start, int end, struct shapes_shift *o
 	int rc = check_minutes(start, end);
 	if (rc < 0)
 		return rc;
-	*out = (struct shapes_shift){day, (int)(((day + 3) % 7 + 7) % 7), start, end, 0};
+	*out = (struct shapes_shift){day, {start, end, 1u << (((day + 3) % 7 + 7) % 7)}};
 	return 0;
 }
 
@@ -1111,15 +1109,8 @@ int shapes_shift_weekly(int weekday, int start, int end, struct shapes_shift *ou
 	int rc = check_minutes(start, end);
 	if (rc < 0)
 		return rc;
-	*out = (struct shapes_shift){SHAPES_ANY_DAY, weekday, start, end, 0};
+	*out = (struct shapes_shift){SHAPES_ANY_DAY, {start, end, 1u << weekday}};
 	return 0;
-}
-
-/* End of a window in minutes after its start day's midnight: past 1440 when
- * it crosses midnight, a whole day when end equals start. */
-static long window_end(int start, int end)
-{
-	return end > start ? end : end + CIVIL_MINUTES_PER_DAY;
 }
 
 /* Whether [a0, a1) and [b0, b1) meet on the circle of a week. */
@@ -1133,15 +1124,17 @@ static int windows_meet(long a0, long a1, long b0, long b1)
 
 static int on_duty(const struct shapes_assignment *a, const struct shapes_shift *s)
 {
-	unsigned days = s->weekdays ? s->weekdays : 1u << s->weekday;
+	/* Windows in minutes of the week, from the start day's midnight: past
+	 * a day when they cross midnight. */
+	const long day = CIVIL_MINUTES_PER_DAY;
 	for (int w = 0; w < 7; w++) {
-		long q0 = w * 1440L + s->start, q1 = w * 1440L + window_end(s->start, s->end);
-		for (int d = 0; days >> w & 1 && d < 7; d++)
-			if (a->weekdays >> d & 1 &&
-			    windows_meet(d * 1440L + a->shift_start,
-			                 d * 1440L + window_end(a->shift_start, a->shift_end), q0,
-			                 q1))
+		long q0 = w * day + s->shift.start, q1 = q0 + shift_minutes(&s->shift);
+		for (int d = 0; s->shift.weekdays >> w & 1 && d < 7; d++) {
+			long a0 = d * day + a->shift.start;
+			if (a->shift.weekdays >> d & 1 &&
+			    windows_meet(a0, a0 + shift_minutes(&a->shift), q0, q1))
 				return 1;
+		}
 	}
 	return 0;
 }

@@ -93,8 +93,7 @@ struct shapes_area {
 
 struct shapes_assignment {
 	const char *service, *unit;
-	int shift_start, shift_end; /* minutes after midnight; end <= start crosses midnight */
-	unsigned weekdays;          /* bit 0 = Monday ... bit 6 = Sunday */
+	struct shift shift; /* when the unit patrols the zone */
 };
 
 struct shapes_zone {
@@ -185,15 +184,12 @@ void shapes_path(const shapes *sh, cairo_t *cr, const struct view *v, const stru
 
 #define SHAPES_ANY_DAY LONG_MIN
 
-/* A shift the zones are shown for: from start to end minutes on a weekday
- * (end <= start runs past midnight into the next day), or on any of several
- * weekdays (a weekly shift such as Friday to Sunday evenings). */
+/* A shift the zones are shown for: its hours on the weekdays it starts on
+ * (a weekly shift such as Friday to Sunday evenings), and on a date when
+ * the zones' validity matters (its weekday is then the date's). */
 struct shapes_shift {
-	long day;          /* days since 1970-01-01 of the start, or SHAPES_ANY_DAY */
-	int weekday;       /* 0 = Monday ... 6 = Sunday */
-	int start, end;    /* minutes 0..1439 and 0..1440 */
-	unsigned weekdays; /* 0: weekday only; else bit d = on duty when the shift starts
-	                      on day d (0 = Monday), in place of weekday */
+	long day;           /* days since 1970-01-01 of the start, or SHAPES_ANY_DAY */
+	struct shift shift; /* hours, and the weekdays it starts on */
 };
 
 /* The shift from start to end on date "YYYY-MM-DD" (its weekday follows),

@@ -293,7 +293,7 @@ static void roster_cells(struct printjob *j, size_t i, char cells[][320])
 	snprintf(cells[0], 320, "%s", a->a->unit ? a->a->unit : "–");
 	snprintf(cells[1], 320, "%s", storeprint_name(&j->services, a->a->service));
 	snprintf(cells[2], 320, "%s", a->z->name ? a->z->name : a->z->external_id);
-	printjob_shift_text(j, a->a->weekdays, a->a->shift_start, a->a->shift_end, cells[3], 320);
+	printjob_shift_text(j, &a->a->shift, cells[3], 320);
 	size_t n = roster_hotspots(j, i, cells[4], 320);
 	if (!n)
 		snprintf(cells[4], 320, "–");
@@ -364,7 +364,7 @@ int printcover_csv(struct printjob *j, unsigned char **out, size_t *len)
 	      f);
 	for (size_t i = 0; i < j->cov.n_assignments; i++) {
 		const struct coverage_assignment *a = &j->cov.assignments[i];
-		struct shift s = {a->a->shift_start, a->a->shift_end, a->a->weekdays};
+		struct shift s = a->a->shift;
 		char days[64], hot[320], num[64];
 		int visits = visits_per_shift(j, shift_minutes(&j->shift));
 		size_t n = roster_hotspots(j, i, hot, sizeof hot);

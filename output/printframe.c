@@ -145,8 +145,7 @@ double printframe_plan_header(struct printjob *j, const char *title, const char 
 	printjob_date(j, j->from, from, sizeof from);
 	printjob_date(j, j->to, to, sizeof to);
 	printjob_date(j, j->q->printed_at, printed, sizeof printed);
-	printjob_shift_text(j, j->shift.weekdays, j->shift.start, j->shift.end, shift,
-	                    sizeof shift);
+	printjob_shift_text(j, &j->shift, shift, sizeof shift);
 	double h = typeset_text(&j->ts, &typeset_title, title, x, y, w * 0.6, 1, TYPESET_LEFT);
 	snprintf(line, sizeof line, "%s · %s: %s · %s: %s", area, printjob_text(j, MSG_PAPER_SHIFT),
 	         shift, printjob_text(j, MSG_PAPER_DATE),

@@ -145,12 +145,11 @@ static size_t days_text(const struct printjob *j, unsigned days, char *out, size
 }
 
 /* "Ju–Ya 18:00–02:00": days, then the hours. */
-void printjob_shift_text(const struct printjob *j, unsigned days, int start, int end, char *out,
-                         size_t n)
+void printjob_shift_text(const struct printjob *j, const struct shift *s, char *out, size_t n)
 {
-	size_t len = days_text(j, days, out, n);
-	printjob_append(out, n, len, "%s%02d:%02d–%02d:%02d", len ? " " : "", start / 60,
-	                start % 60, end / 60, end % 60);
+	size_t len = days_text(j, s->weekdays, out, n);
+	printjob_append(out, n, len, "%s%02d:%02d–%02d:%02d", len ? " " : "", s->start / 60,
+	                s->start % 60, s->end / 60, s->end % 60);
 }
 
 /* The renderer's shapes, in Web Mercator, as the analyses take them: held

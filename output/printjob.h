@@ -148,8 +148,7 @@ size_t printjob_append(char *out, size_t n, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* "Ju–Ya 18:00–02:00": days, then the hours. */
-void printjob_shift_text(const struct printjob *j, unsigned days, int start, int end, char *out,
-                         size_t n);
+void printjob_shift_text(const struct printjob *j, const struct shift *s, char *out, size_t n);
 
 /* The renderer's shapes, in Web Mercator, as the analyses take them: held
  * from the first call until the job closes. */

@@ -234,7 +234,7 @@ static int save_plan(struct http_request *rq, store *st, json_t *fc, const struc
 			*c = *c == '/' ? '-' : *c;
 		snprintf(name, sizeof name, "Plan %s %s", shift, unit);
 		struct store_assignment a = {json_string_value(json_object_get(props, "service")),
-		                             unit, sh->start, sh->end, sh->weekdays};
+		                             unit, *sh};
 		struct store_zone z = {.external_id = id,
 		                       .name = name,
 		                       .valid_from = valid_from,

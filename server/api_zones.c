@@ -170,18 +170,18 @@ static int read_assignment(json_t *o, size_t i, struct store_assignment *a)
 		FAIL("service", "a service code (string) is required");
 	if (prop_string(o, "unit", 0, &a->unit))
 		FAIL("unit", "unit is a string");
-	if (prop_string(o, "shift_start", 1, &start) || zonecheck_clock(start, &a->shift_start) < 0)
+	if (prop_string(o, "shift_start", 1, &start) || zonecheck_clock(start, &a->shift.start) < 0)
 		FAIL("shift_start", "%s", start ? err_msg() : "a time \"HH:MM\" is required");
-	if (prop_string(o, "shift_end", 1, &end) || zonecheck_clock(end, &a->shift_end) < 0)
+	if (prop_string(o, "shift_end", 1, &end) || zonecheck_clock(end, &a->shift.end) < 0)
 		FAIL("shift_end", "%s", end ? err_msg() : "a time \"HH:MM\" is required");
 	json_t *wd = json_object_get(o, "weekdays");
-	a->weekdays = 127;
+	a->shift.weekdays = CIVIL_ALL_WEEKDAYS;
 	if (json_is_integer(wd)) {
 		json_int_t m = json_integer_value(wd);
-		a->weekdays = m >= 1 && m <= 127 ? (unsigned)m : 0;
+		a->shift.weekdays = m >= 1 && m <= CIVIL_ALL_WEEKDAYS ? (unsigned)m : 0;
 	} else if (json_is_string(wd)) {
 		days = json_string_value(wd);
-		if (timeparse_weekdays(days, &a->weekdays) < 0)
+		if (timeparse_weekdays(days, &a->shift.weekdays) < 0)
 			FAIL("weekdays", "%s", err_msg());
 	} else if (wd && !json_is_null(wd)) {
 		FAIL("weekdays", "weekdays are text (\"mon-fri\", \"sat,sun\") or a mask 1..127");

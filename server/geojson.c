@@ -170,8 +170,9 @@ static int is_joint(const struct store_zone *z)
 		for (size_t j = i + 1; j < z->n_assignments; j++) {
 			const struct store_assignment *a = &z->assignments[i],
 			                              *b = &z->assignments[j];
-			if (a->shift_start == b->shift_start && a->shift_end == b->shift_end &&
-			    (a->weekdays & b->weekdays) && strcmp(a->service, b->service) != 0)
+			if (a->shift.start == b->shift.start && a->shift.end == b->shift.end &&
+			    (a->shift.weekdays & b->shift.weekdays) &&
+			    strcmp(a->service, b->service) != 0)
 				return 1;
 		}
 	return 0;
@@ -184,13 +185,13 @@ json_t *geojson_zone_feature(const struct store_zone_record *r, int history)
 	for (size_t i = 0; i < z->n_assignments; i++) {
 		const struct store_assignment *a = &z->assignments[i];
 		char start[8], end[8], days[64];
-		clock_text(a->shift_start, start);
-		clock_text(a->shift_end, end);
-		weekdays_text(a->weekdays, days, sizeof days);
+		clock_text(a->shift.start, start);
+		clock_text(a->shift.end, end);
+		weekdays_text(a->shift.weekdays, days, sizeof days);
 		json_array_append_new(
 		    as, json_pack("{s:s, s:o, s:s, s:s, s:s, s:i}", "service", a->service, "unit",
 		                  geojson_text(a->unit), "shift_start", start, "shift_end", end,
-		                  "weekdays", days, "weekdays_mask", (int)a->weekdays));
+		                  "weekdays", days, "weekdays_mask", (int)a->shift.weekdays));
 	}
 	json_t *props =
 	    json_pack("{s:s, s:o, s:o, s:o, s:i, s:o, s:o, s:b}", "id", z->external_id, "name",

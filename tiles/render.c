@@ -708,11 +708,8 @@ static const struct shapes_shift *zones_shift(const struct render_plan *pl,
 {
 	if (!pl->has_shift && !pl->has_day)
 		return NULL;
-	*buf = (struct shapes_shift){.day = pl->has_day ? pl->day : SHAPES_ANY_DAY,
-	                             .start = pl->has_shift ? pl->shift.start : 0,
-	                             .end = pl->has_shift ? pl->shift.end : CIVIL_MINUTES_PER_DAY,
-	                             .weekdays =
-	                                 pl->has_shift ? pl->shift.weekdays : CIVIL_ALL_WEEKDAYS};
+	*buf = (struct shapes_shift){pl->has_day ? pl->day : SHAPES_ANY_DAY,
+	                             pl->has_shift ? pl->shift : SHIFT_WHOLE_DAY};
 	return buf;
 }
 

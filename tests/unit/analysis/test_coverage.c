@@ -130,13 +130,13 @@ static int setup(void **state)
 	testutil_put_offence(f->st, "lone-none", 69.212, 41.309, evening, evening, "theft");
 
 	const int eve = 18 * 60, two = 2 * 60;
-	const struct store_assignment p1 = {"ppx", "p1", eve, two, FRI},
-	                              p2 = {"ppx", "p2", eve, two, FRI},
-	                              y1 = {"youth", "y1", 20 * 60, 23 * 60, 0x70},
-	                              joint[] = {{"ppx", "p3", eve, two, FRI},
-	                                         {"youth", "y2", eve, two, FRI}},
-	                              r1 = {"road", "r1", 8 * 60, 17 * 60, 1},
-	                              r2 = {"road", "r2", eve, two, FRI};
+	const struct store_assignment p1 = {"ppx", "p1", {eve, two, FRI}},
+	                              p2 = {"ppx", "p2", {eve, two, FRI}},
+	                              y1 = {"youth", "y1", {20 * 60, 23 * 60, 0x70}},
+	                              joint[] = {{"ppx", "p3", {eve, two, FRI}},
+	                                         {"youth", "y2", {eve, two, FRI}}},
+	                              r1 = {"road", "r1", {8 * 60, 17 * 60, 1}},
+	                              r2 = {"road", "r2", {eve, two, FRI}};
 	zone(f->st, "Z1", Z1, NULL, &p1, 1);
 	zone(f->st, "Z2", Z2, NULL, &p2, 1);
 	zone(f->st, "Z3", Z3, NULL, &y1, 1);

@@ -232,9 +232,9 @@ static struct store_zone bazaar_zone(store *st, unsigned char wkb[256],
 	for (int i = 0; i < 2; i++)
 		as[i] = (struct store_assignment){.service = i ? "youth" : "ppx",
 		                                  .unit = i ? "Y-2" : "PPX-1",
-		                                  .shift_start = 18 * 60,
-		                                  .shift_end = 2 * 60,
-		                                  .weekdays = 0x70};
+		                                  .shift.start = 18 * 60,
+		                                  .shift.end = 2 * 60,
+		                                  .shift.weekdays = 0x70};
 	struct store_zone z = {.external_id = "Z1",
 	                       .name = "Bazaar",
 	                       .valid_from = "2026-12-01",

@@ -91,7 +91,7 @@ static void test_polygons(void **state)
 	struct testutil_db *f = *state;
 	struct zonecheck_report rep;
 	struct store_assignment a = {
-	    .service = "ppx", .shift_start = 18 * 60, .shift_end = 2 * 60, .weekdays = 0x70};
+	    .service = "ppx", .shift.start = 18 * 60, .shift.end = 2 * 60, .shift.weekdays = 0x70};
 	assert_int_equal(
 	    check(f->st,
 	          "{\"type\":\"Polygon\",\"coordinates\":[[[69.05,41.02],[69.08,41.02],"
@@ -188,20 +188,20 @@ static void test_fields(void **state)
 	                     "[69.08,41.05],[69.05,41.05],[69.05,41.02]]]}";
 	struct zonecheck_report rep;
 	struct store_assignment ok = {
-	    .service = "ppx", .shift_start = 0, .shift_end = 1440, .weekdays = 127};
+	    .service = "ppx", .shift.start = 0, .shift.end = 1440, .shift.weekdays = 127};
 	struct {
 		struct store_assignment a;
 		const char *field;
 	} cases[] = {
-	    {{.service = "dragnet", .shift_start = 60, .shift_end = 120, .weekdays = 1},
+	    {{.service = "dragnet", .shift.start = 60, .shift.end = 120, .shift.weekdays = 1},
 	     "properties.assignments[1].service"},
-	    {{.service = "ppx", .shift_start = 1440, .shift_end = 120, .weekdays = 1},
+	    {{.service = "ppx", .shift.start = 1440, .shift.end = 120, .shift.weekdays = 1},
 	     "properties.assignments[1].shift_start"},
-	    {{.service = "ppx", .shift_start = 60, .shift_end = 60, .weekdays = 1},
+	    {{.service = "ppx", .shift.start = 60, .shift.end = 60, .shift.weekdays = 1},
 	     "properties.assignments[1].shift_end"},
-	    {{.service = "ppx", .shift_start = 60, .shift_end = 120, .weekdays = 0},
+	    {{.service = "ppx", .shift.start = 60, .shift.end = 120, .shift.weekdays = 0},
 	     "properties.assignments[1].weekdays"},
-	    {{.service = "ppx", .shift_start = 60, .shift_end = 120, .weekdays = 128},
+	    {{.service = "ppx", .shift.start = 60, .shift.end = 120, .shift.weekdays = 128},
 	     "properties.assignments[1].weekdays"},
 	};
 	unsigned char *wkb;

@@ -138,10 +138,10 @@ static int setup(void **state)
 
 	assert_int_equal(store_ensure_service(f->st, "ppx", "Patrol"), 0);
 	assert_int_equal(store_ensure_service(f->st, "youth", "Youth"), 0);
-	const struct store_assignment day = {"ppx", "PPX-1", 8 * 60, 20 * 60, 0x1F};
-	const struct store_assignment night = {"youth", "Y-2", 20 * 60, 2 * 60, 0x10};
-	const struct store_assignment joint[] = {{"ppx", "PPX-3", 600, 1080, 0x20},
-	                                         {"youth", "Y-1", 600, 1080, 0x20}};
+	const struct store_assignment day = {"ppx", "PPX-1", {8 * 60, 20 * 60, 0x1F}};
+	const struct store_assignment night = {"youth", "Y-2", {20 * 60, 2 * 60, 0x10}};
+	const struct store_assignment joint[] = {{"ppx", "PPX-3", {600, 1080, 0x20}},
+	                                         {"youth", "Y-1", {600, 1080, 0x20}}};
 	put_zone(f->st, "Z1", "Bozor atrofi", NULL, 69.245, 41.30, 69.27, 41.32, &day, 1);
 	put_zone(f->st, "Z2", "Yoshlar markazi", NULL, 69.265, 41.305, 69.29, 41.325, &night, 1);
 	put_zone(f->st, "Z3", "Qoʻshma post", "2026-03-01", 69.285, 41.292, 69.295, 41.298, joint,
@@ -386,8 +386,8 @@ static void test_find_overlaps_and_tracks(void **state)
 	assert_int_equal(z3->n_assignments, 2);
 	assert_string_equal(z3->assignments[1].service, "youth");
 	assert_string_equal(z3->assignments[1].unit, "Y-1");
-	assert_int_equal(z3->assignments[1].shift_start, 600);
-	assert_int_equal(z3->assignments[1].weekdays, 0x20);
+	assert_int_equal(z3->assignments[1].shift.start, 600);
+	assert_int_equal(z3->assignments[1].shift.weekdays, 0x20);
 
 	/* The track keeps its fixes and their times. */
 	const struct shapes_track *t = shapes_track(sh, 0);
@@ -512,25 +512,31 @@ static void test_shift_windows_match_brute_force(void **state)
 	rng_state = 99;
 	for (int trial = 0; trial < 3000; trial++) {
 		struct shapes_assignment a = {.service = "ppx"};
-		a.shift_start = (int)(uniform() * 1440);
-		a.shift_end = (int)(uniform() * 1441);
-		a.weekdays = 1 + (unsigned)(uniform() * 127);
+		a.shift.start = (int)(uniform() * 1440);
+		a.shift.end = (int)(uniform() * 1441);
+		a.shift.weekdays = 1 + (unsigned)(uniform() * 127);
 		struct shapes_zone z = {.from_day = LONG_MIN,
 		                        .to_day = LONG_MAX,
 		                        .assignments = &a,
 		                        .n_assignments = 1};
+		/* One weekday (as shapes_shift_weekly() makes) or several. */
 		struct shapes_shift s;
-		assert_int_equal(shapes_shift_weekly((int)(uniform() * 7), (int)(uniform() * 1440),
-		                                     (int)(uniform() * 1441), &s),
-		                 0);
+		int start = (int)(uniform() * 1440), end = (int)(uniform() * 1441);
+		if (trial % 2)
+			assert_int_equal(shapes_shift_weekly((int)(uniform() * 7), start, end, &s),
+			                 0);
+		else
+			s = (struct shapes_shift){SHAPES_ANY_DAY,
+			                          {start, end, 1 + (unsigned)(uniform() * 127)}};
 		int want = 0;
-		for (int m = 0; m < 10080 && !want; m++) {
-			if (!covers(s.weekday, s.start, s.end, m))
-				continue;
-			for (int d = 0; d < 7 && !want; d++)
-				want = (a.weekdays >> d & 1) &&
-				       covers(d, a.shift_start, a.shift_end, m);
-		}
+		for (int m = 0; m < 10080 && !want; m++)
+			for (int w = 0; w < 7 && !want; w++) {
+				if (!(s.shift.weekdays >> w & 1) || !covers(w, start, end, m))
+					continue;
+				for (int d = 0; d < 7 && !want; d++)
+					want = (a.shift.weekdays >> d & 1) &&
+					       covers(d, a.shift.start, a.shift.end, m);
+			}
 		assert_int_equal(shapes_zone_services(&z, &s, NULL, 0), (size_t)want);
 	}
 }

@@ -83,7 +83,7 @@ static int setup(void **state)
 	assert_int_equal(store_ensure_service(f->st, "ppx", "Public order"), 0);
 	cluster(f, A_LON, A_LAT, 40);
 	cluster(f, D_LON, D_LAT, 36);
-	const struct store_assignment fri = {"ppx", "p1", 18 * 60, 2 * 60, 1u << 4};
+	const struct store_assignment fri = {"ppx", "p1", {18 * 60, 2 * 60, 1u << 4}};
 	box_zone(f->st, "ZA", A_LON - 0.004, A_LAT - 0.004, A_LON + 0.004, A_LAT + 0.004, &fri);
 	snprintf(style_path, sizeof style_path, "%s/styles/default.json", src);
 	if (renderer_open(f->st, style_path, NULL, &f->r) < 0 ||
@@ -265,7 +265,7 @@ static void test_etag_follows_zones_and_offences(void **state)
 	assert_true(
 	    testutil_pixel_is(testutil_pixel(id, dx + 25, dy), look(f, STYLE_HOTSPOT_GAP, &c), 3));
 	cairo_surface_destroy(id);
-	const struct store_assignment fri = {"ppx", "p2", 18 * 60, 2 * 60, 1u << 4};
+	const struct store_assignment fri = {"ppx", "p2", {18 * 60, 2 * 60, 1u << 4}};
 	box_zone(f->st, "ZD", D_LON - 0.004, D_LAT - 0.004, D_LON + 0.004, D_LAT + 0.004, &fri);
 	assert_int_equal(renderer_reload_shapes(f->r, f->st), 0);
 	assert_int_equal(render_etag(f->r, &q, e1, sizeof e1), 0);

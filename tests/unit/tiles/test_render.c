@@ -450,7 +450,7 @@ static void test_zone_change_reloads_shapes(void **state)
 	memcpy(wkb + 9, &points, 4);
 	memcpy(wkb + 13, xy, sizeof xy);
 	struct store_assignment a = {
-	    .service = "ppx", .shift_start = 0, .shift_end = 1440, .weekdays = 127};
+	    .service = "ppx", .shift.start = 0, .shift.end = 1440, .shift.weekdays = 127};
 	struct store_zone z = {.external_id = "new-zone",
 	                       .name = "New",
 	                       .wkb = wkb,

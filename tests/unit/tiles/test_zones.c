@@ -36,17 +36,17 @@ struct zone_def {
  * on Friday evenings; Z4 (ppx too) overlaps Z1 without mixing services;
  * Z3 is a joint patrol on Saturdays. */
 static const struct zone_def zones[] = {
-    {"Z1", "Bozor atrofi", -100, 30, 320, 200, {{"ppx", "PPX-1", 480, 1200, 0x1F}}, 1},
-    {"Z2", "Yoshlar markazi", 200, 60, 500, 230, {{"youth", "Y-2", 1200, 120, 0x10}}, 1},
+    {"Z1", "Bozor atrofi", -100, 30, 320, 200, {{"ppx", "PPX-1", {480, 1200, 0x1F}}}, 1},
+    {"Z2", "Yoshlar markazi", 200, 60, 500, 230, {{"youth", "Y-2", {1200, 120, 0x10}}}, 1},
     {"Z3",
      "Qoʻshma post",
      540,
      40,
      700,
      220,
-     {{"ppx", "PPX-3", 600, 1080, 0x20}, {"youth", "Y-1", 600, 1080, 0x20}},
+     {{"ppx", "PPX-3", {600, 1080, 0x20}}, {"youth", "Y-1", {600, 1080, 0x20}}},
      2},
-    {"Z4", "Eski zona", -80, 100, 40, 180, {{"ppx", "PPX-2", 480, 1200, 0x1F}}, 1},
+    {"Z4", "Eski zona", -80, 100, 40, 180, {{"ppx", "PPX-2", {480, 1200, 0x1F}}}, 1},
 };
 #define N_ZONES 4
 
