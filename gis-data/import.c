@@ -13,6 +13,7 @@
  */
 #include "import.h"
 
+#include "civil.h"
 #include "err.h"
 #include "fieldguess.h"
 #include "ringfix.h"
@@ -903,7 +904,7 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 	size_t len = 0, n_as = 0;
 	char id[300], name[300];
 	struct store_put_info info;
-	int start = 0, end = 1440, rc;
+	int start = 0, end = CIVIL_MINUTES_PER_DAY, rc;
 	unsigned weekdays;
 
 	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
@@ -915,7 +916,7 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 	if (val(im, "shift_end") &&
 	    (rc = parse_clock(im, "shift_end", val(im, "shift_end"), &end)) < 0)
 		return rc;
-	if (start == 1440)
+	if (start == CIVIL_MINUTES_PER_DAY)
 		start = 0;
 	if ((rc = parse_weekdays(im, val(im, "weekdays"), &weekdays)) < 0)
 		return rc;

@@ -29,7 +29,7 @@
 #include <time.h>
 
 #define PI            3.14159265358979323846
-#define DAY           86400
+#define DAY           CIVIL_SECONDS_PER_DAY
 #define UTC_OFFSET    (5 * 3600) /* Asia/Tashkent, no DST */
 #define CENTRE_LON    69.25
 #define CENTRE_LAT    41.30
@@ -1011,7 +1011,7 @@ static int draw_repeat(struct gen *g, const struct rec *before, long n, struct r
 	if (n == 0)
 		return 0;
 	const struct rec *e = &before[rng_below(&g->rng, n)];
-	int64_t later = 60 * (int64_t)rng_range(&g->rng, 1 * 1440, 14 * 1440);
+	int64_t later = 60 * (int64_t)rng_range(&g->rng, 1 * CIVIL_MINUTES_PER_DAY, 14 * CIVIL_MINUTES_PER_DAY);
 	double d = 200 * sqrt(rng_uniform(&g->rng)), dir = rng_range(&g->rng, 0, 2 * PI);
 	if (e->where != AT_POINT || e->t + later >= g->end)
 		return 0;
