@@ -230,10 +230,6 @@ int store_check_assignment_shift(const struct shift *s)
 		                     "a shift starts from 00:00 to 23:59");
 	if (s->end < 0 || s->end > CIVIL_MINUTES_PER_DAY)
 		return err_set_field(ERR_INVALID, "shift_end", "a shift ends from 00:00 to 24:00");
-	if (s->end == s->start)
-		return err_set_field(
-		    ERR_INVALID, "shift_end",
-		    "the shift ends when it starts; 00:00 to 24:00 is a whole day");
 	if (s->weekdays < 1 || s->weekdays > CIVIL_ALL_WEEKDAYS)
 		return err_set_field(ERR_INVALID, "weekdays",
 		                     "weekdays are a mask from 1 to 127 (bit 0 = Monday), not %u",

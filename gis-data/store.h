@@ -218,9 +218,10 @@ struct store_offence {
 };
 
 /* The one test of a zone assignment's shift, for HTTP, import and the
- * store: start 00:00..23:59, end 00:00..24:00 and not the start, weekdays a
- * mask of 1..127. 0, or ERR_INVALID naming "shift_start", "shift_end" or
- * "weekdays" (err_field()). */
+ * store: start 00:00..23:59, end 00:00..24:00 (an end equal to the start
+ * is 24 hours, as shift.h has it), weekdays a mask of 1..127. 0, or
+ * ERR_INVALID naming "shift_start", "shift_end" or "weekdays"
+ * (err_field()). */
 int store_check_assignment_shift(const struct shift *s);
 
 /* The one test of a point, for HTTP, import and the store: a longitude of

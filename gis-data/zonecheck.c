@@ -394,6 +394,10 @@ static int check_assignment(store *st, const struct store_assignment *a, size_t 
 		return fail(rep, ERR_INVALID, FIELD("service"), "unknown service '%s'", a->service);
 	if (store_check_assignment_shift(&a->shift) < 0)
 		return fail(rep, ERR_INVALID, FIELD(err_field()), "%s", err_msg());
+	/* Valid (24 hours), but typed by a planner more often by mistake. */
+	if (a->shift.end == a->shift.start)
+		return fail(rep, ERR_INVALID, FIELD("shift_end"),
+		            "the shift ends when it starts; 00:00 to 24:00 is a whole day");
 #undef FIELD
 	return 0;
 }
