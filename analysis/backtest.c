@@ -603,9 +603,10 @@ static json_t *number(double v)
 
 static json_t *measure_json(const struct backtest_measure *m)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:f, s:f}", "hit_rate", number(m->hit_rate), "pai",
+	/* Every figure may be undefined: a deviation over one fold is. */
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "hit_rate", number(m->hit_rate), "pai",
 	                 number(m->pai), "rri", number(m->rri), "pei", number(m->pei), "cells",
-	                 m->cells, "offences", m->offences);
+	                 number(m->cells), "offences", number(m->offences));
 }
 
 static json_t *time_json(int64_t t)
@@ -635,11 +636,12 @@ int backtest_json(const struct backtest *b, json_t **out)
 		for (size_t k = 0; pts && k < b->curve_n[m]; k++)
 			json_array_append_new(
 			    pts, json_pack("[f,f]", b->curve[m][2 * k], b->curve[m][2 * k + 1]));
+		/* Both calls take their value over even when they fail. */
 		ok = json_array_append_new(
 		         methods, json_pack("{s:s, s:o, s:o, s:o}", "name", backtest_method_name(m),
 		                            "mean", measure_json(&b->mean[m]), "sd",
-		                            measure_json(&b->sd[m]), "per_fold", per)) == 0 &&
-		     json_object_set_new(curve, backtest_method_name(m), pts) == 0;
+		                            measure_json(&b->sd[m]), "per_fold", per)) == 0;
+		ok = json_object_set_new(curve, backtest_method_name(m), pts) == 0 && ok;
 	}
 	char crs[24], shift[64] = "";
 	snprintf(crs, sizeof crs, "EPSG:%d", b->epsg);

@@ -12,6 +12,15 @@ check_true "the table names the folds, the grid and the four methods" \
 	'echo "$table" | grep -q "^6 folds (train 8 weeks, test 1, step 1)" &&
 	 [ "$(echo "$table" | grep -cE "^(kde|gistar|counts|zones) ")" -eq 4 ]'
 
+# One fold has a mean and no deviation: the deviation is null, not a failure.
+"$POSBON" backtest "$DB" --folds 1 --format json >"$TMP/one.json"
+check "one fold: the mean is its figures, the deviation null" "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["methods"][0]
+print(len(d["folds"]), m["mean"]["hit_rate"] == m["per_fold"][0]["hit_rate"],
+      set(m["sd"].values()))' "$TMP/one.json")" "1 True {None}"
+
 "$POSBON" backtest "$DB" --folds 6 --format json --chart "$TMP/c.svg" --lang uz >"$TMP/b.json"
 CHECK='
 import json, math, sys
