@@ -368,6 +368,14 @@ sqlite3_stmt *spl_stmt(struct spl *st, enum spl_stmt id, const char *sql)
 	return s;
 }
 
+void spl_bind_key(sqlite3_stmt *s, int64_t id, const char *key)
+{
+	if (id)
+		sqlite3_bind_int64(s, 1, id);
+	else
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+}
+
 void spl_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v && *v)

@@ -108,6 +108,10 @@ int spl_step_done(struct spl *sp, sqlite3_stmt *s, const char *what);
 /* NULL for NULL or "", else the text (copied by SQLite). */
 void spl_bind_text(sqlite3_stmt *s, int i, const char *v);
 
+/* Parameter 1 of an upsert: the row id when the record exists (its UPDATE),
+ * else its key (its INSERT). key is borrowed until the step. */
+void spl_bind_key(sqlite3_stmt *s, int64_t id, const char *key);
+
 /* NULL for STORE_NO_TIME. */
 void spl_bind_time(sqlite3_stmt *s, int i, int64_t t);
 

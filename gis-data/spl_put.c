@@ -109,10 +109,7 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 		rc = ERR_DB;
 		goto out;
 	}
-	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	else
-		sqlite3_bind_text(s, 1, a->code, -1, SQLITE_STATIC);
+	spl_bind_key(s, id, a->code);
 	spl_bind_text(s, 2, a->name_uz);
 	spl_bind_text(s, 3, a->name_ru);
 	spl_bind_text(s, 4, a->name_en);
@@ -253,10 +250,7 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 	sqlite3_stmt *s = stmt(st, id ? ST_OFFENCE_UPD : ST_OFFENCE_INS);
 	if (!s)
 		return ERR_DB;
-	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	else
-		sqlite3_bind_text(s, 1, o->external_id, -1, SQLITE_STATIC);
+	spl_bind_key(s, id, o->external_id);
 	spl_bind_time(s, 2, o->occurred_from);
 	spl_bind_time(s, 3, o->occurred_to);
 	sqlite3_bind_text(s, 4, time_precision_name(o->precision), -1, SQLITE_STATIC);

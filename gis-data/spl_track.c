@@ -91,10 +91,7 @@ int spl_put_track(store *base, const struct store_track *t, struct store_put_inf
 		rc = ERR_DB;
 		goto out;
 	}
-	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	else
-		sqlite3_bind_text(s, 1, t->external_id, -1, SQLITE_STATIC);
+	spl_bind_key(s, id, t->external_id);
 	spl_bind_text(s, 2, t->unit);
 	spl_bind_text(s, 3, t->service);
 	sqlite3_bind_int64(s, 4, t->fixes[0].t);

@@ -123,10 +123,7 @@ int spl_put_zone(store *base, const struct store_zone *z, const char *actor,
 		rc = ERR_DB;
 		goto out;
 	}
-	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	else
-		sqlite3_bind_text(s, 1, z->external_id, -1, SQLITE_STATIC);
+	spl_bind_key(s, id, z->external_id);
 	spl_bind_text(s, 2, z->name);
 	spl_bind_text(s, 3, z->valid_from);
 	spl_bind_text(s, 4, z->valid_to);
