@@ -122,7 +122,8 @@ static void read_graph(const char *dir)
 	closedir(d);
 	for (size_t i = 0; i < g.n; i++) {
 		char path[1024], line[512], inc[64];
-		snprintf(path, sizeof path, "%s/%s", dir, g.names[i]);
+		int n = snprintf(path, sizeof path, "%s/%s", dir, g.names[i]);
+		assert_true(n > 0 && (size_t)n < sizeof path);
 		FILE *f = fopen(path, "r");
 		assert_non_null(f);
 		while (fgets(line, sizeof line, f)) {
