@@ -394,8 +394,10 @@ void spl_bind_time(sqlite3_stmt *s, int i, int64_t t)
 
 int64_t spl_column_time(sqlite3_stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? STORE_NO_TIME
-	                                                : sqlite3_column_int64(s, i);
+	/* NULL reads as 0: only then is the type asked (a scan reads a
+	 * million of these, and each call takes the connection's mutex). */
+	int64_t t = sqlite3_column_int64(s, i);
+	return t == 0 && sqlite3_column_type(s, i) == SQLITE_NULL ? STORE_NO_TIME : t;
 }
 
 /* Steps a statement that returns no rows. */

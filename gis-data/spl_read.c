@@ -43,8 +43,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_OFFENCE_ONE] = "SELECT " OFFENCE_COLUMNS "external_id, reported_at, article, status, "
                        "address, severity FROM offences WHERE (?1 > 0 AND id = ?1) OR "
                        "(?1 <= 0 AND external_id = ?2)",
-    [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL, NULL, NULL, NULL, NULL, 0 "
-                        "FROM offences WHERE id BETWEEN ?1 AND ?2 "
+    [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL FROM offences WHERE id BETWEEN ?1 AND ?2 "
                         "AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
     [ST_OFFENCE_ADDRESSES] = "SELECT address FROM offences WHERE address IS NOT NULL AND "
                              "ROWID IN (SELECT ROWID FROM SpatialIndex WHERE "
@@ -214,9 +213,11 @@ static enum time_precision precision_of(const char *name)
 	return PREC_UNKNOWN;
 }
 
-/* Steps an offence query (columns as ST_OFFENCE_ONE) and hands each row to
- * fn; *rows counts them. */
-static int each_offence(struct spl *st, sqlite3_stmt *s, store_offence_fn fn, void *ctx,
+/* Steps an offence query (columns as ST_OFFENCE_ONE; with full 0 only
+ * OFFENCE_COLUMNS, as ST_OFFENCE_SCAN) and hands each row to fn; *rows
+ * counts them. A scan reads a million rows: every column call takes the
+ * connection's mutex, so it reads no column it does not need. */
+static int each_offence(struct spl *st, sqlite3_stmt *s, int full, store_offence_fn fn, void *ctx,
                         size_t *rows)
 {
 	int rc = 0, r = SQLITE_DONE;
@@ -231,12 +232,15 @@ static int each_offence(struct spl *st, sqlite3_stmt *s, store_offence_fn fn, vo
 		          .category = text(s, 6),
 		          .service = text(s, 7),
 		          .mahalla_code = text(s, 8),
-		          .external_id = text(s, 9),
-		          .reported_at = spl_column_time(s, 10),
-		          .article = text(s, 11),
-		          .status = text(s, 12),
-		          .address = text(s, 13),
-		          .severity = sqlite3_column_int(s, 14)}};
+		          .reported_at = STORE_NO_TIME}};
+		if (full) {
+			o.o.external_id = text(s, 9);
+			o.o.reported_at = spl_column_time(s, 10);
+			o.o.article = text(s, 11);
+			o.o.status = text(s, 12);
+			o.o.address = text(s, 13);
+			o.o.severity = sqlite3_column_int(s, 14);
+		}
 		if (o.o.has_point) {
 			o.o.lon = sqlite3_column_double(s, 1);
 			o.o.lat = sqlite3_column_double(s, 2);
@@ -260,7 +264,7 @@ int spl_get_offence(store *base, int64_t id, const char *external_id, store_offe
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, id);
 	spl_bind_text(s, 2, external_id);
-	int rc = each_offence(st, s, fn, ctx, &rows);
+	int rc = each_offence(st, s, 1, fn, ctx, &rows);
 	if (rc == 0 && rows == 0)
 		rc = id > 0
 		         ? err_set(ERR_NOTFOUND, "no offence has the store id %lld", (long long)id)
@@ -279,7 +283,7 @@ int spl_scan_offences(store *base, int64_t first_id, int64_t last_id, store_offe
 		return ERR_DB;
 	sqlite3_bind_int64(s, 1, first_id);
 	sqlite3_bind_int64(s, 2, last_id);
-	return each_offence(st, s, fn, ctx, &rows);
+	return each_offence(st, s, 0, fn, ctx, &rows);
 }
 
 int spl_offence_addresses(store *base, const double box[4], int limit, store_text_fn fn, void *ctx)
