@@ -111,7 +111,7 @@ int backtest_curve(const double *score, const double *test, const unsigned char 
 	if (!k) {
 		free(r);
 		free(pts);
-		return err_set(ERR_INVALID, "curve: no cell to rank");
+		return err_set_field(ERR_INVALID, "curve", "curve: no cell to rank");
 	}
 	qsort(r, k, sizeof *r, by_score_down);
 	const double step = 1.0 / (BACKTEST_CURVE_MAX - 1);
@@ -365,8 +365,8 @@ static int run_fold(struct work *w, size_t k, int latest)
 		int train = !f->train_offences;
 		fold_period(period, sizeof period, train ? f->train_from : f->test_from,
 		            train ? f->test_from : f->test_to);
-		return err_set(
-		    ERR_INVALID,
+		return err_set_field(
+		    ERR_INVALID, "period",
 		    "period: the %s period of fold %zu (%s) holds no offence of the shift "
 		    "in the district",
 		    train ? "training" : "test", k + 1, period);
@@ -424,8 +424,8 @@ int backtest_params_text(const dataset *ds, const struct backtest_text *t,
 	if (t->end && *t->end) {
 		ft = (struct dataset_filter_text){.to = t->end};
 		if (dataset_filter_parse(ds, &ft, &end) < 0 || end.to == STORE_NO_TIME)
-			return err_set(ERR_INVALID, "end: '%s' is not a day such as 2026-06-30",
-			               t->end);
+			return err_set_field(ERR_INVALID, "end",
+			                     "end: '%s' is not a day such as 2026-06-30", t->end);
 		p->end = end.to + 1;
 	}
 	return 0;
@@ -435,7 +435,8 @@ static int check_weeks(const char *name, int v, int max)
 {
 	if (v >= 1 && v <= max)
 		return 0;
-	return err_set(ERR_INVALID, "%s: %d is not a number of weeks from 1 to %d", name, v, max);
+	return err_set_field(ERR_INVALID, name, "%s: %d is not a number of weeks from 1 to %d",
+	                     name, v, max);
 }
 
 static int check_params(const dataset *ds, const struct backtest_params *p, int64_t *end,
@@ -448,22 +449,23 @@ static int check_params(const dataset *ds, const struct backtest_params *p, int6
 	    (rc = check_weeks("step_weeks", p->step_weeks, BACKTEST_MAX_WEEKS)) < 0)
 		return rc;
 	if (p->folds < 1 || p->folds > BACKTEST_MAX_FOLDS)
-		return err_set(ERR_INVALID, "folds: %d is not a number of folds from 1 to %d",
-		               p->folds, BACKTEST_MAX_FOLDS);
+		return err_set_field(ERR_INVALID, "folds",
+		                     "folds: %d is not a number of folds from 1 to %d", p->folds,
+		                     BACKTEST_MAX_FOLDS);
 	if (!(p->share >= 0 && p->share <= 1))
-		return err_set(ERR_INVALID, "share: %g is not a share of the area in (0, 1]",
-		               p->share);
+		return err_set_field(ERR_INVALID, "share",
+		                     "share: %g is not a share of the area in (0, 1]", p->share);
 	dataset_time_range(ds, &first, &last);
 	if (first == STORE_NO_TIME)
-		return err_set(ERR_INVALID, "period: no offence has a time");
+		return err_set_field(ERR_INVALID, "period", "period: no offence has a time");
 	*end = p->end != STORE_NO_TIME ? p->end : last + 1;
 	*span_from =
 	    *end -
 	    ((int64_t)(p->folds - 1) * p->step_weeks + p->test_weeks + p->train_weeks) * WEEK;
 	if (*span_from < first) {
 		char a[32], b[32];
-		return err_set(
-		    ERR_INVALID,
+		return err_set_field(
+		    ERR_INVALID, "folds",
 		    "folds: %d folds of %d + %d weeks a %d-week step apart reach back to "
 		    "%s, before the first offence (%s)",
 		    p->folds, p->train_weeks, p->test_weeks, p->step_weeks,
@@ -544,11 +546,11 @@ int backtest_run(const dataset *ds, const shapes *sh, const struct backtest_para
 	if ((rc = gistar_run(ds, sh, &gp, &w.grid)) < 0) {
 		char a[32], z[32];
 		if (rc == ERR_INVALID && !strncmp(err_msg(), "filter:", 7))
-			rc = err_set(ERR_INVALID,
-			             "period: %s .. %s holds no offence of the shift in "
-			             "the district",
-			             timeparse_utc_text(span_from, a, sizeof a),
-			             timeparse_utc_text(end - 1, z, sizeof z));
+			rc = err_set_field(ERR_INVALID, "period",
+			                   "period: %s .. %s holds no offence of the shift in "
+			                   "the district",
+			                   timeparse_utc_text(span_from, a, sizeof a),
+			                   timeparse_utc_text(end - 1, z, sizeof z));
 		goto out;
 	}
 	w.n_cells = (size_t)w.grid.width * w.grid.height;

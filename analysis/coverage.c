@@ -707,7 +707,8 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
 	if (p->date) {
 		struct shapes_shift on;
 		if (shapes_shift_on(p->date, 0, CIVIL_MINUTES_PER_DAY, &on) < 0)
-			return err_set(ERR_INVALID, "date: '%s' is not a date YYYY-MM-DD", p->date);
+			return err_set_field(ERR_INVALID, "date",
+			                     "date: '%s' is not a date YYYY-MM-DD", p->date);
 		day = on.day;
 	}
 	if (!p->index && (rc = coverage_index_new(sh, &own)) < 0)

@@ -334,20 +334,22 @@ static int unit_index(strmap *index, struct dosage_result *r, const struct shape
 static int check_params(const struct dosage_params *p, struct dosage_result *r)
 {
 	if (p->to_day < p->from_day)
-		return err_set(ERR_INVALID, "to: the last day is before the first");
+		return err_set_field(ERR_INVALID, "to", "to: the last day is before the first");
 	if (p->to_day - p->from_day >= DOSAGE_MAX_DAYS)
-		return err_set(ERR_INVALID, "from: at most %d days at once", DOSAGE_MAX_DAYS);
+		return err_set_field(ERR_INVALID, "from", "from: at most %d days at once",
+		                     DOSAGE_MAX_DAYS);
 	r->target_minutes = p->target_minutes ? p->target_minutes : DOSAGE_DEFAULT_TARGET_MINUTES;
 	r->target_visits = p->target_visits ? p->target_visits : DOSAGE_DEFAULT_TARGET_VISITS;
 	if (!(r->target_minutes > 0 && r->target_minutes <= 600))
-		return err_set(ERR_INVALID, "target: %g minutes is not in (0, 600]",
-		               r->target_minutes);
+		return err_set_field(ERR_INVALID, "target", "target: %g minutes is not in (0, 600]",
+		                     r->target_minutes);
 	if (r->target_visits < 1 || r->target_visits > 100)
-		return err_set(ERR_INVALID, "visits: %ld is not in 1..100", r->target_visits);
+		return err_set_field(ERR_INVALID, "visits", "visits: %ld is not in 1..100",
+		                     r->target_visits);
 	r->max_interp = p->max_interp ? p->max_interp : DOSAGE_MAX_INTERP;
 	if (r->max_interp < 1 || r->max_interp > 600)
-		return err_set(ERR_INVALID, "interpolate: %ld seconds is not in 1..600",
-		               r->max_interp);
+		return err_set_field(ERR_INVALID, "interpolate",
+		                     "interpolate: %ld seconds is not in 1..600", r->max_interp);
 	r->from_day = p->from_day;
 	r->to_day = p->to_day;
 	return 0;

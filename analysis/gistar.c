@@ -35,8 +35,9 @@ int gistar_disc(double band, int *radius, int **half)
 	*half = NULL;
 	*radius = 0;
 	if (!(band >= 0 && band <= GISTAR_MAX_BAND))
-		return err_set(ERR_INVALID, "band: %g cells is not a band of 0 to %d cells", band,
-		               GISTAR_MAX_BAND);
+		return err_set_field(ERR_INVALID, "band",
+		                     "band: %g cells is not a band of 0 to %d cells", band,
+		                     GISTAR_MAX_BAND);
 	double b2 = band * band * (1 + BAND_SLACK);
 	int r = (int)floor(sqrt(b2));
 	int *h = malloc((size_t)(2 * r + 1) * sizeof *h);
@@ -107,8 +108,9 @@ static int sums_make(const double *x, const unsigned char *mask, int width, int 
 	}
 	if (s->n < min_cells) {
 		sums_free(s);
-		return err_set(ERR_INVALID, "cells: %zu cells to analyse, at least %zu needed",
-		               s->n, min_cells);
+		return err_set_field(ERR_INVALID, "cells",
+		                     "cells: %zu cells to analyse, at least %zu needed", s->n,
+		                     min_cells);
 	}
 	s->mean = total / (double)s->n;
 	double ss = 0;
@@ -118,9 +120,9 @@ static int sums_make(const double *x, const unsigned char *mask, int width, int 
 	s->var = ss / (double)s->n;
 	if (!(s->var > 0)) {
 		sums_free(s);
-		return err_set(ERR_INVALID,
-		               "counts: every one of the %zu cells holds %g: nothing to test", s->n,
-		               s->mean);
+		return err_set_field(ERR_INVALID, "counts",
+		                     "counts: every one of the %zu cells holds %g: nothing to test",
+		                     s->n, s->mean);
 	}
 	return 0;
 }
@@ -219,7 +221,8 @@ int gistar_moran(const double *x, const unsigned char *mask, int width, int heig
 		}
 	}
 	if (!(s0 > 0)) {
-		rc = err_set(ERR_INVALID, "band: no cell has a neighbour within %g cells", band);
+		rc = err_set_field(ERR_INVALID, "band",
+		                   "band: no cell has a neighbour within %g cells", band);
 		goto out;
 	}
 	/* Cliff and Ord's moments under randomisation, symmetric 0/1 weights:
@@ -332,8 +335,9 @@ static int district_mask(const shapes *sh, utm *u, struct gistar_result *r)
 	size_t cap = 0;
 	int rc = 0;
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-		rc = err_set(ERR_INVALID, "cell: no raster of %dx%d cells for the district",
-		             r->width, r->height);
+		rc = err_set_field(ERR_INVALID, "cell",
+		                   "cell: no raster of %dx%d cells for the district", r->width,
+		                   r->height);
 		goto out;
 	}
 	/* Without antialiasing a cell is filled exactly when its centre is
@@ -388,20 +392,21 @@ static int lay_grid(const dataset *ds, const struct gistar_params *p, utm **u,
 	          : floor(side / 100) > 0 ? floor(side / 100) * 100
 	                                  : fmax(1, round(side));
 	if (!(r->cell >= 1 && r->cell <= 100000))
-		return err_set(ERR_INVALID, "cell: %g is not a cell size of 1 to 100000 metres",
-		               r->cell);
+		return err_set_field(ERR_INVALID, "cell",
+		                     "cell: %g is not a cell size of 1 to 100000 metres", r->cell);
 	double w = fmax(1, ceil((ext[2] - ext[0]) / r->cell));
 	double h = fmax(1, ceil((ext[3] - ext[1]) / r->cell));
 	size_t max = p->max_cells ? p->max_cells : GISTAR_MAX_CELLS;
 	if (w * h > (double)max)
-		return err_set(ERR_INVALID,
-		               "cell: a grid of %.0f x %.0f cells of %g m is too large (limit %zu "
-		               "cells): use a cell of at least %.0f m",
-		               w, h, r->cell, max, ceil(r->cell * sqrt(w * h / (double)max)));
+		return err_set_field(
+		    ERR_INVALID, "cell",
+		    "cell: a grid of %.0f x %.0f cells of %g m is too large (limit %zu "
+		    "cells): use a cell of at least %.0f m",
+		    w, h, r->cell, max, ceil(r->cell * sqrt(w * h / (double)max)));
 	if (p->band && !(p->band >= r->cell && p->band <= GISTAR_MAX_BAND * r->cell))
-		return err_set(ERR_INVALID,
-		               "band: %g m is not a distance band of 1 to %d cells of %g m",
-		               p->band, GISTAR_MAX_BAND, r->cell);
+		return err_set_field(ERR_INVALID, "band",
+		                     "band: %g m is not a distance band of 1 to %d cells of %g m",
+		                     p->band, GISTAR_MAX_BAND, r->cell);
 	r->width = (int)w;
 	r->height = (int)h;
 	r->x0 = ext[0];
@@ -489,10 +494,10 @@ int gistar_run(const dataset *ds, const shapes *sh, const struct gistar_params *
 	for (size_t c = 0; c < cells; c++)
 		r.cells += r.mask[c];
 	if (!r.offences) {
-		rc =
-		    err_set(ERR_INVALID,
-		            "filter: no offence passes the filter in the %zu cells of the district",
-		            r.cells);
+		rc = err_set_field(
+		    ERR_INVALID, "filter",
+		    "filter: no offence passes the filter in the %zu cells of the district",
+		    r.cells);
 		goto out;
 	}
 	/* Without a mask the sums skip the mask's prefix sums. */

@@ -120,8 +120,9 @@ static int district_mask(const shapes *sh, const struct hotspot_set *s, const do
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A8, s->width, s->height);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(img);
-		return err_set(ERR_INVALID, "cell: no raster of %dx%d cells for the district",
-		               s->width, s->height);
+		return err_set_field(ERR_INVALID, "cell",
+		                     "cell: no raster of %dx%d cells for the district", s->width,
+		                     s->height);
 	}
 	cairo_t *cr = cairo_create(img);
 	struct view v = {.x0 = s->x0,
@@ -479,14 +480,15 @@ static int check_params(const struct hotspot_params *p, double *share, double *c
 	*share = p->share ? p->share : HOTSPOT_DEFAULT_SHARE;
 	*cell = p->cell ? p->cell : HOTSPOT_DEFAULT_CELL;
 	if (!(*share > 0 && *share <= 1))
-		return err_set(ERR_INVALID,
-		               "share: %g is not a share of the area above 0 and up to 1", *share);
+		return err_set_field(ERR_INVALID, "share",
+		                     "share: %g is not a share of the area above 0 and up to 1",
+		                     *share);
 	if (!(*cell >= 1 && *cell <= 1000))
-		return err_set(ERR_INVALID, "cell: %g is not a cell size of 1 to 1000 metres",
-		               *cell);
+		return err_set_field(ERR_INVALID, "cell",
+		                     "cell: %g is not a cell size of 1 to 1000 metres", *cell);
 	if (!(p->bandwidth > 0 && p->bandwidth <= 1e6))
-		return err_set(ERR_INVALID, "bandwidth: %g is not a bandwidth in metres",
-		               p->bandwidth);
+		return err_set_field(ERR_INVALID, "bandwidth",
+		                     "bandwidth: %g is not a bandwidth in metres", p->bandwidth);
 	return 0;
 }
 
@@ -518,10 +520,11 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	double w = fmax(1, ceil((ext[2] - ext[0]) / s.cell_merc));
 	double h = fmax(1, ceil((ext[3] - ext[1]) / s.cell_merc));
 	if (w * h > (double)KDE_DEFAULT_MAX_CELLS)
-		return err_set(ERR_INVALID,
-		               "cell: a grid of %.0f x %.0f cells of %g m is too large (limit %zu "
-		               "cells): use a larger cell",
-		               w, h, s.cell, KDE_DEFAULT_MAX_CELLS);
+		return err_set_field(
+		    ERR_INVALID, "cell",
+		    "cell: a grid of %.0f x %.0f cells of %g m is too large (limit %zu "
+		    "cells): use a larger cell",
+		    w, h, s.cell, KDE_DEFAULT_MAX_CELLS);
 	s.width = (int)w;
 	s.height = (int)h;
 	s.x0 = ext[0];

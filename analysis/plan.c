@@ -492,47 +492,57 @@ static void improve(struct solver *s)
 static int check(const struct plan_problem *p)
 {
 	if (p->n_units < 1 || p->n_units > PLAN_MAX_UNITS)
-		return err_set(ERR_INVALID, "units: %zu units; 1 to %d can be planned", p->n_units,
-		               PLAN_MAX_UNITS);
+		return err_set_field(ERR_INVALID, "units",
+		                     "units: %zu units; 1 to %d can be planned", p->n_units,
+		                     PLAN_MAX_UNITS);
 	if (p->n_places > PLAN_MAX_PLACES)
-		return err_set(ERR_INVALID, "places: %zu candidate places; at most %d", p->n_places,
-		               PLAN_MAX_PLACES);
+		return err_set_field(ERR_INVALID, "places",
+		                     "places: %zu candidate places; at most %d", p->n_places,
+		                     PLAN_MAX_PLACES);
 	if (p->n_services < 1)
-		return err_set(ERR_INVALID, "services: no service to value the places for");
+		return err_set_field(ERR_INVALID, "services",
+		                     "services: no service to value the places for");
 	if (!(p->visit > 0 && p->visit <= CIVIL_MINUTES_PER_DAY))
-		return err_set(ERR_INVALID, "visit: %g is not a visit of more than 0 minutes",
-		               p->visit);
+		return err_set_field(ERR_INVALID, "visit",
+		                     "visit: %g is not a visit of more than 0 minutes", p->visit);
 	if (p->rounds < 1)
-		return err_set(ERR_INVALID, "every: %d rounds; at least one visit per shift",
-		               p->rounds);
+		return err_set_field(ERR_INVALID, "every",
+		                     "every: %d rounds; at least one visit per shift", p->rounds);
 	if (!(p->speed >= 0 && isfinite(p->speed)))
-		return err_set(ERR_INVALID, "speed: %g is not a speed of 0 or more", p->speed);
+		return err_set_field(ERR_INVALID, "speed", "speed: %g is not a speed of 0 or more",
+		                     p->speed);
 	if (p->max_units < 1)
-		return err_set(ERR_INVALID, "shared: %d units per place; at least 1", p->max_units);
+		return err_set_field(ERR_INVALID, "shared",
+		                     "shared: %d units per place; at least 1", p->max_units);
 	if (!(p->seconds >= 0 && p->seconds <= 600))
-		return err_set(ERR_INVALID, "seconds: %g is not a time limit of 0 to 600 s",
-		               p->seconds);
+		return err_set_field(ERR_INVALID, "seconds",
+		                     "seconds: %g is not a time limit of 0 to 600 s", p->seconds);
 	for (size_t u = 0; u < p->n_units; u++) {
 		const struct plan_unit *x = &p->units[u];
 		if (!(x->minutes > 0 && x->minutes <= CIVIL_MINUTES_PER_DAY))
-			return err_set(ERR_INVALID,
-			               "units[%zu].minutes: %g is not a number of minutes on duty "
-			               "above 0 and up to 1440",
-			               u, x->minutes);
+			return err_set_field(
+			    ERR_INVALID, "units[%zu].minutes",
+			    "units[%zu].minutes: %g is not a number of minutes on duty "
+			    "above 0 and up to 1440",
+			    u, x->minutes);
 		if (x->service < 0 || (size_t)x->service >= p->n_services)
-			return err_set(ERR_INVALID, "units[%zu].service: %d is not a service index",
-			               u, x->service);
+			return err_set_field(ERR_INVALID, "units[%zu].service",
+			                     "units[%zu].service: %d is not a service index", u,
+			                     x->service);
 		if (!isfinite(x->x) || !isfinite(x->y))
-			return err_set(ERR_INVALID, "units[%zu]: the start point is not finite", u);
+			return err_set_field(ERR_INVALID, "units[%zu]",
+			                     "units[%zu]: the start point is not finite", u);
 	}
 	for (size_t c = 0; c < p->n_places; c++) {
 		if (!isfinite(p->xy[2 * c]) || !isfinite(p->xy[2 * c + 1]))
-			return err_set(ERR_INVALID, "places[%zu]: the point is not finite", c);
+			return err_set_field(ERR_INVALID, "places[%zu]",
+			                     "places[%zu]: the point is not finite", c);
 		for (size_t k = 0; k < p->n_services; k++) {
 			double v = p->value[c * p->n_services + k];
 			if (!(v >= 0 && isfinite(v)))
-				return err_set(ERR_INVALID,
-				               "value[%zu]: %g is not a value of 0 or more", c, v);
+				return err_set_field(ERR_INVALID, "value[%zu]",
+				                     "value[%zu]: %g is not a value of 0 or more",
+				                     c, v);
 		}
 	}
 	return 0;

@@ -17,7 +17,8 @@ struct results_hold {
 	results_free_fn free_fn;
 	atomic_ulong holds; /* callers, and 1 while in the cache's list */
 	int state;          /* COMPUTING, READY, or the computation's error */
-	char msg[256];      /* the error's message, for the waiters */
+	char msg[256];      /* the error's message and field, for the waiters */
+	char field[64];
 	size_t bytes;       /* the value's size, as its computation said */
 	unsigned long used; /* the cache's clock at the last get */
 	struct results_hold *next;
@@ -188,7 +189,7 @@ int results_get(results *c, const struct results_key *k, results_compute_fn fn, 
 		c->stats.hits++;
 		pthread_mutex_unlock(&c->lock);
 		if (rc < 0) {
-			err_set(rc, "%s", e->msg);
+			err_set_field(rc, e->field[0] ? e->field : NULL, "%s", e->msg);
 			results_release(e);
 			return rc;
 		}
@@ -219,6 +220,7 @@ int results_get(results *c, const struct results_key *k, results_compute_fn fn, 
 		e->state = rc;
 		e->used = ++c->clock;
 		snprintf(e->msg, sizeof e->msg, "%s", err_msg());
+		snprintf(e->field, sizeof e->field, "%s", err_field() ? err_field() : "");
 		c->stats.failed++;
 		e->bytes = sizeof *e;
 		c->bytes += e->bytes;

@@ -182,18 +182,19 @@ static int add_unit(struct work *w, const char *service, const char *name, doubl
                     double y)
 {
 	if (w->n_units == MAX_UNITS)
-		return err_set(ERR_INVALID, "units: more than %d units", MAX_UNITS);
+		return err_set_field(ERR_INVALID, "units", "units: more than %d units", MAX_UNITS);
 	int sv = service_index(w, service);
 	if (sv < 0)
-		return err_set(ERR_INVALID, "units: more than %d services", MAX_SERVICES);
+		return err_set_field(ERR_INVALID, "units", "units: more than %d services",
+		                     MAX_SERVICES);
 	if (!(minutes > 0))
-		return err_set(ERR_INVALID,
-		               "units: %s has %g minutes on duty; hours must be positive", name,
-		               minutes);
+		return err_set_field(ERR_INVALID, "units",
+		                     "units: %s has %g minutes on duty; hours must be positive",
+		                     name, minutes);
 	if (minutes > w->shift_minutes)
-		return err_set(ERR_INVALID,
-		               "units: %s has %g minutes on duty, more than the shift's %d", name,
-		               minutes, w->shift_minutes);
+		return err_set_field(ERR_INVALID, "units",
+		                     "units: %s has %g minutes on duty, more than the shift's %d",
+		                     name, minutes, w->shift_minutes);
 	struct unit_def *u = &w->units[w->n_units++];
 	snprintf(u->service, sizeof u->service, "%s", service);
 	snprintf(u->name, sizeof u->name, "%s", name);
@@ -219,9 +220,9 @@ static int units_from_zones(struct work *w, long day)
 		}
 	}
 	if (!w->n_units)
-		return err_set(ERR_INVALID,
-		               "units: no current zone has a unit on duty in this shift; "
-		               "give the units (e.g. ppx:4:480)");
+		return err_set_field(ERR_INVALID, "units",
+		                     "units: no current zone has a unit on duty in this shift; "
+		                     "give the units (e.g. ppx:4:480)");
 	return 0;
 }
 
@@ -238,13 +239,13 @@ static int units_from_text(struct work *w, const char *text, long day, const dou
 			q = p + used;
 		if (q == p || numtext_next(&q, &count) < 0 || *q++ != ':' ||
 		    numtext_next(&q, &minutes) < 0 || (*q && *q != ','))
-			return err_set(ERR_INVALID,
-			               "units: '%s' is not SERVICE:COUNT:MINUTES[,...] "
-			               "(e.g. ppx:4:480,youth:2:360)",
-			               text);
+			return err_set_field(ERR_INVALID, "units",
+			                     "units: '%s' is not SERVICE:COUNT:MINUTES[,...] "
+			                     "(e.g. ppx:4:480,youth:2:360)",
+			                     text);
 		if (!(count >= 1 && count <= MAX_UNITS) || count != floor(count))
-			return err_set(ERR_INVALID, "units: %g units of %s; 1 to %d", count,
-			               service, MAX_UNITS);
+			return err_set_field(ERR_INVALID, "units", "units: %g units of %s; 1 to %d",
+			                     count, service, MAX_UNITS);
 		/* The start: the centre of the service's current zones. */
 		double x = 0, y = 0;
 		int n = 0;
@@ -268,7 +269,7 @@ static int units_from_text(struct work *w, const char *text, long day, const dou
 		p = q + (*q == ',');
 	}
 	if (!w->n_units)
-		return err_set(ERR_INVALID, "units: no unit given");
+		return err_set_field(ERR_INVALID, "units", "units: no unit given");
 	return 0;
 }
 
@@ -286,17 +287,19 @@ static int parse_relevance(struct work *w, const char *text)
 		int used = 0;
 		if (sscanf(p, "%31[^:,]:%63[^=,]=%lf%n", service, category, &weight, &used) != 3 ||
 		    (p[used] && p[used] != ',') || !(weight >= 0 && weight <= 100))
-			return err_set(ERR_INVALID,
-			               "relevance: '%s' is not SERVICE:CATEGORY=WEIGHT[,...] with "
-			               "weights 0 to 100 (e.g. ypx:road_traffic=3)",
-			               text);
+			return err_set_field(
+			    ERR_INVALID, "relevance",
+			    "relevance: '%s' is not SERVICE:CATEGORY=WEIGHT[,...] with "
+			    "weights 0 to 100 (e.g. ypx:road_traffic=3)",
+			    text);
 		int c = dataset_category_index(w->ds, category);
 		if (c < 0)
-			return err_set(ERR_INVALID, "relevance: no category '%s'", category);
+			return err_set_field(ERR_INVALID, "relevance",
+			                     "relevance: no category '%s'", category);
 		int s = service_index(w, service);
 		if (s < 0)
-			return err_set(ERR_INVALID, "relevance: more than %d services",
-			               MAX_SERVICES);
+			return err_set_field(ERR_INVALID, "relevance",
+			                     "relevance: more than %d services", MAX_SERVICES);
 		w->relevance[(size_t)s * w->n_cat + (size_t)c] = weight;
 		p += used + (p[used] == ',');
 	}
@@ -308,29 +311,33 @@ static int check_params(struct work *w, const struct suggest_params *p)
 	w->cell = p->cell, w->visit = p->visit, w->every = p->every, w->speed = p->speed;
 	w->shift_minutes = shift_minutes(&p->shift);
 	if (!(w->cell >= 25 && w->cell <= 2000))
-		return err_set(ERR_INVALID, "cell: %g is not a cell of 25 to 2000 metres", w->cell);
+		return err_set_field(ERR_INVALID, "cell",
+		                     "cell: %g is not a cell of 25 to 2000 metres", w->cell);
 	if (!(w->visit >= 1 && w->visit <= w->shift_minutes))
-		return err_set(ERR_INVALID,
-		               "visit: %g is not a visit of at least a minute within the shift",
-		               w->visit);
+		return err_set_field(
+		    ERR_INVALID, "visit",
+		    "visit: %g is not a visit of at least a minute within the shift", w->visit);
 	/* At least a minute: the rounds of a shift are counted in an int. */
 	if (!(w->every >= w->visit && w->every >= 1 && w->every <= CIVIL_MINUTES_PER_DAY))
-		return err_set(ERR_INVALID,
-		               "every: %g is not an interval of minutes from the visit's %g (and "
-		               "1) to 1440",
-		               w->every, w->visit);
+		return err_set_field(
+		    ERR_INVALID, "every",
+		    "every: %g is not an interval of minutes from the visit's %g (and "
+		    "1) to 1440",
+		    w->every, w->visit);
 	/* 0 ignores travel; a crawl would make every walk endless. */
 	if (!(w->speed == 0 || (w->speed >= 0.1 && w->speed <= 200)))
-		return err_set(ERR_INVALID, "speed: %g is not 0 or a speed of 0.1 to 200 km/h",
-		               p->speed);
+		return err_set_field(ERR_INVALID, "speed",
+		                     "speed: %g is not 0 or a speed of 0.1 to 200 km/h", p->speed);
 	if (p->shared < 1 || p->shared > 10)
-		return err_set(ERR_INVALID, "shared: %d is not 1 to 10 units per cell", p->shared);
+		return err_set_field(ERR_INVALID, "shared",
+		                     "shared: %d is not 1 to 10 units per cell", p->shared);
 	if (p->candidates > PLAN_MAX_PLACES)
-		return err_set(ERR_INVALID, "candidates: %zu; at most %d", p->candidates,
-		               PLAN_MAX_PLACES);
+		return err_set_field(ERR_INVALID, "candidates", "candidates: %zu; at most %d",
+		                     p->candidates, PLAN_MAX_PLACES);
 	if (p->filter.from == STORE_NO_TIME || p->filter.to == STORE_NO_TIME ||
 	    p->filter.from > p->filter.to)
-		return err_set(ERR_INVALID, "from: the period is empty or open: give from <= to");
+		return err_set_field(ERR_INVALID, "from",
+		                     "from: the period is empty or open: give from <= to");
 	return 0;
 }
 
@@ -672,7 +679,8 @@ int suggest_forecast_parse(const char *text, enum suggest_forecast *out)
 	else if (strcmp(text, "gistar") == 0)
 		*out = SUGGEST_FORECAST_GISTAR;
 	else
-		return err_set(ERR_INVALID, "forecast: '%s' is not counts or gistar", text);
+		return err_set_field(ERR_INVALID, "forecast",
+		                     "forecast: '%s' is not counts or gistar", text);
 	return 0;
 }
 
@@ -691,9 +699,9 @@ static int mercator_grid(struct work *w, const double ext[4], double centre_y)
 	double gw = fmax(1, ceil((ext[2] - ext[0]) / w->cell_frame));
 	double gh = fmax(1, ceil((ext[3] - ext[1]) / w->cell_frame));
 	if (gw * gh * (double)(w->n_cat ? w->n_cat : 1) > MAX_GRID_VALUES)
-		return err_set(ERR_INVALID,
-		               "cell: a grid of %.0f x %.0f cells of %g m is too large", gw, gh,
-		               w->cell);
+		return err_set_field(ERR_INVALID, "cell",
+		                     "cell: a grid of %.0f x %.0f cells of %g m is too large", gw,
+		                     gh, w->cell);
 	w->width = (int)gw, w->height = (int)gh;
 	return 0;
 }
@@ -709,8 +717,9 @@ static int gistar_grid(struct work *w, const struct dataset_filter *f, const dou
 	    .max_cells = (size_t)(MAX_GRID_VALUES / (double)(w->n_cat ? w->n_cat : 1))};
 	int rc = gistar_run(w->ds, w->sh, &gp, &w->gi);
 	if (rc == ERR_INVALID && strncmp(err_msg(), "cell:", 5) != 0)
-		return err_set(ERR_INVALID, "forecast: Gi* cannot test the shift's offences: %s",
-		               err_msg());
+		return err_set_field(ERR_INVALID, "forecast",
+		                     "forecast: Gi* cannot test the shift's offences: %s",
+		                     err_msg());
 	if (rc < 0 || (rc = utm_open(w->gi.epsg, &w->u)) < 0)
 		return rc;
 	double lon, lat;
@@ -747,7 +756,8 @@ int suggest_plan(const dataset *ds, const shapes *sh, const struct suggest_param
 	if ((rc = dataset_each_weighted(ds, world, &f, take_offence, &w)) < 0)
 		goto out;
 	if (!(w.offences > 0) || !(w.shifts > 0)) {
-		rc = err_set(ERR_INVALID, "from: the period holds no offence of the shift");
+		rc = err_set_field(ERR_INVALID, "from",
+		                   "from: the period holds no offence of the shift");
 		goto out;
 	}
 	if ((p->forecast == SUGGEST_FORECAST_GISTAR && (rc = gistar_grid(&w, &f, centre)) < 0) ||

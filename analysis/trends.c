@@ -22,7 +22,8 @@ int trends_mann_kendall(const double *x, size_t n, struct trends_mk *out)
 {
 	*out = (struct trends_mk){.p = 1};
 	if (n < 3)
-		return err_set(ERR_INVALID, "weeks: a trend needs 3 values at least, not %zu", n);
+		return err_set_field(ERR_INVALID, "weeks",
+		                     "weeks: a trend needs 3 values at least, not %zu", n);
 	double s = 0, ties = 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t t = 1;
@@ -118,19 +119,21 @@ static int lay_weeks(const dataset *ds, const struct trends_params *p, struct tr
 	const struct dataset_filter *f = &p->filter;
 	r->to = f->to != STORE_NO_TIME ? f->to : last;
 	if (r->to == STORE_NO_TIME)
-		return err_set(ERR_INVALID, "filter: no offence with a time to analyse");
+		return err_set_field(ERR_INVALID, "filter",
+		                     "filter: no offence with a time to analyse");
 	r->weeks = p->weeks;
 	if (f->from != STORE_NO_TIME) {
 		if (p->weeks)
-			return err_set(ERR_INVALID,
-			               "weeks: give the number of weeks or the period's "
-			               "start (from), not both");
+			return err_set_field(ERR_INVALID, "weeks",
+			                     "weeks: give the number of weeks or the period's "
+			                     "start (from), not both");
 		if (f->from > r->to)
-			return err_set(ERR_INVALID, "from: the period starts after it ends");
+			return err_set_field(ERR_INVALID, "from",
+			                     "from: the period starts after it ends");
 		int64_t whole = (r->to - f->from + 1) / TRENDS_WEEK;
 		if (whole < TRENDS_MIN_WEEKS || whole > TRENDS_MAX_WEEKS)
-			return err_set(
-			    ERR_INVALID,
+			return err_set_field(
+			    ERR_INVALID, "from",
 			    "from: the period holds %lld whole weeks; %d to %d are needed",
 			    (long long)whole, TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS);
 		r->weeks = (int)whole;
@@ -138,8 +141,8 @@ static int lay_weeks(const dataset *ds, const struct trends_params *p, struct tr
 		r->weeks = TRENDS_WEEKS;
 	}
 	if (r->weeks < TRENDS_MIN_WEEKS || r->weeks > TRENDS_MAX_WEEKS)
-		return err_set(ERR_INVALID, "weeks: %d is not %d to %d weeks", r->weeks,
-		               TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS);
+		return err_set_field(ERR_INVALID, "weeks", "weeks: %d is not %d to %d weeks",
+		                     r->weeks, TRENDS_MIN_WEEKS, TRENDS_MAX_WEEKS);
 	r->from = r->to - r->weeks * TRENDS_WEEK + 1;
 	return 0;
 }
@@ -201,8 +204,8 @@ int trends_run(const dataset *ds, const shapes *sh, const struct trends_params *
 	int rc;
 	*out = (struct trends_result){0};
 	if (!(r.alpha > 0 && r.alpha < 1))
-		return err_set(ERR_INVALID, "alpha: %g is not a significance level below 1",
-		               p->alpha);
+		return err_set_field(ERR_INVALID, "alpha",
+		                     "alpha: %g is not a significance level below 1", p->alpha);
 	if ((rc = lay_weeks(ds, p, &r)) < 0)
 		return rc;
 	struct gistar_params gp = {.filter = p->filter,

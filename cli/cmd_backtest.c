@@ -49,7 +49,8 @@ static int write_chart(const struct backtest *b, const char *path, const char *l
 	size_t n = strlen(path), len;
 	int svg = n > 4 && !strcmp(path + n - 4, ".svg");
 	if (!svg && !(n > 4 && !strcmp(path + n - 4, ".png")))
-		return err_set(ERR_INVALID, "chart: '%s' does not end in .png or .svg", path);
+		return err_set_field(ERR_INVALID, "chart",
+		                     "chart: '%s' does not end in .png or .svg", path);
 	unsigned char *data;
 	int rc = chart_render(b, lang, svg ? CHART_SVG : CHART_PNG, CHART_W, CHART_H, &data, &len);
 	if (rc < 0)
@@ -107,9 +108,10 @@ int cmd_backtest(int argc, char **argv)
 		return err_set(ERR_INVALID,
 		               "backtest needs the database path (see posbon backtest --help)");
 	if (strcmp(format, "table") && strcmp(format, "json"))
-		return err_set(ERR_INVALID, "format: '%s' is not table or json", format);
+		return err_set_field(ERR_INVALID, "format", "format: '%s' is not table or json",
+		                     format);
 	if (!chart_lang_known(lang))
-		return err_set(ERR_INVALID, "lang: '%s' is not uz, ru or en", lang);
+		return err_set_field(ERR_INVALID, "lang", "lang: '%s' is not uz, ru or en", lang);
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;
 	if ((rc = renderer_open(st, style_path, tz, &r)) < 0 ||

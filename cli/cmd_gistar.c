@@ -156,9 +156,10 @@ int cmd_gistar(int argc, char **argv)
 	if (!format)
 		format = out ? "tiff" : NULL;
 	if (format && strcmp(format, "tiff") && strcmp(format, "json") && strcmp(format, "csv"))
-		return err_set(ERR_INVALID, "format: '%s' is not tiff, json or csv", format);
+		return err_set_field(ERR_INVALID, "format", "format: '%s' is not tiff, json or csv",
+		                     format);
 	if (format && !strcmp(format, "tiff") && !out)
-		return err_set(ERR_INVALID, "output: a GeoTIFF needs -o FILE");
+		return err_set_field(ERR_INVALID, "output", "output: a GeoTIFF needs -o FILE");
 	p.max_cells = (size_t)max_cells;
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;

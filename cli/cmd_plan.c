@@ -115,7 +115,8 @@ int cmd_plan(int argc, char **argv)
 		return err_set(ERR_INVALID,
 		               "plan needs the database path (see posbon plan --help)");
 	if (strcmp(format, "table") != 0 && strcmp(format, "geojson") != 0)
-		return err_set(ERR_INVALID, "format: '%s' is not table or geojson", format);
+		return err_set_field(ERR_INVALID, "format", "format: '%s' is not table or geojson",
+		                     format);
 	sp.shared = (int)shared;
 	sp.candidates = (size_t)candidates;
 	if ((rc = suggest_forecast_parse(forecast, &sp.forecast)) < 0 ||

@@ -347,12 +347,15 @@ int cmd_print(int argc, char **argv)
 		                                                         : "pdf";
 	}
 	if (coverage + roster + backtest > 1)
-		return err_set(ERR_INVALID, "print: one of --coverage, --roster and --backtest");
+		return err_set_field(ERR_INVALID, "print",
+		                     "print: one of --coverage, --roster and --backtest");
 	if (backtest && !atlas && (fo.text.from || fo.text.to))
-		return err_set(ERR_INVALID, "print: a backtest spans --folds and the weeks up to "
-		                            "--end, not --from/--to");
+		return err_set_field(ERR_INVALID, "print",
+		                     "print: a backtest spans --folds and the weeks up to "
+		                     "--end, not --from/--to");
 	if (backtest && fo.text.hours)
-		return err_set(ERR_INVALID, "print: a backtest takes --shift, not --hours");
+		return err_set_field(ERR_INVALID, "print",
+		                     "print: a backtest takes --shift, not --hours");
 	if (backtest) {
 		/* The weekdays are the shift's, as in posbon backtest. */
 		bo.text.shift = shift_hours;
@@ -366,9 +369,9 @@ int cmd_print(int argc, char **argv)
 			return rc;
 		fo.text.weekdays = NULL;
 	} else if (shift_hours || date) {
-		return err_set(ERR_INVALID,
-		               "print: --shift and --date go with --coverage, --roster "
-		               "or --backtest");
+		return err_set_field(ERR_INVALID, "print",
+		                     "print: --shift and --date go with --coverage, --roster "
+		                     "or --backtest");
 	}
 	q = (struct print_request){.kind = coverage             ? PRINT_COVERAGE
 	                                   : roster             ? PRINT_ROSTER

@@ -31,8 +31,9 @@ int cmd_token(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? rc : 0;
 	if (npos != 2 || (strcmp(pos[0], "add") != 0 && strcmp(pos[0], "revoke") != 0))
-		return err_set(ERR_INVALID, "usage: posbon token add|revoke DB --name NAME "
-		                            "[--role ROLE]");
+		return err_set_field(ERR_INVALID, "usage",
+		                     "usage: posbon token add|revoke DB --name NAME "
+		                     "[--role ROLE]");
 	if (!name)
 		return err_set(ERR_INVALID, "--name is required");
 	enum auth_role role = ROLE_NONE;

@@ -101,7 +101,8 @@ int cmd_trends(int argc, char **argv)
 		return err_set(ERR_INVALID,
 		               "trends needs the database path (see posbon trends --help)");
 	if (strcmp(format, "table") && strcmp(format, "json"))
-		return err_set(ERR_INVALID, "format: '%s' is not table or json", format);
+		return err_set_field(ERR_INVALID, "format", "format: '%s' is not table or json",
+		                     format);
 	p.weeks = (int)weeks;
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;

@@ -11,7 +11,6 @@
 static _Thread_local char err_buf[1024];
 static _Thread_local int err_code_last;
 static _Thread_local char err_field_buf[128];
-static _Thread_local int err_field_given; /* by err_set_field(), else derived */
 
 const char *err_name(int code)
 {
@@ -50,7 +49,6 @@ static int record(int code, const char *field, const char *fmt, va_list ap)
 	snprintf(name, sizeof name, "%s", field ? field : "");
 	memcpy(err_buf, buf, sizeof buf);
 	memcpy(err_field_buf, name, sizeof name);
-	err_field_given = field != NULL;
 	err_code_last = code;
 	return code;
 }
@@ -75,14 +73,7 @@ int err_set_field(int code, const char *field, const char *fmt, ...)
 
 const char *err_field(void)
 {
-	if (err_field_given)
-		return err_field_buf[0] ? err_field_buf : NULL;
-	size_t n = strcspn(err_buf, ": ");
-	if (n == 0 || n >= sizeof err_field_buf || err_buf[n] != ':' || err_buf[n + 1] != ' ')
-		return NULL;
-	memcpy(err_field_buf, err_buf, n);
-	err_field_buf[n] = '\0';
-	return err_field_buf;
+	return err_field_buf[0] ? err_field_buf : NULL;
 }
 
 const char *err_msg(void)

@@ -40,10 +40,8 @@ int err_set_field(int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The field the calling thread's last error names: the one given to
- * err_set_field(); after err_set(), the leading name of a message that
- * follows the "name: what was wrong" convention (one word, no spaces, then
- * ": "); else NULL. Borrowed, valid until the next err_set*() on this
- * thread. */
+ * err_set_field(), NULL after err_set(). Never read from the message.
+ * Borrowed, valid until the next err_set*() on this thread. */
 const char *err_field(void);
 
 /* The calling thread's last message; borrowed, valid until the next err_set()

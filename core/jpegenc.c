@@ -39,9 +39,11 @@ int jpegenc_encode(cairo_surface_t *surface, int quality, unsigned char **out, s
 	*out = NULL;
 	*len = 0;
 	if (f != CAIRO_FORMAT_ARGB32 && f != CAIRO_FORMAT_RGB24)
-		return err_set(ERR_INVALID, "jpegenc: only ARGB32 and RGB24 surfaces");
+		return err_set_field(ERR_INVALID, "jpegenc",
+		                     "jpegenc: only ARGB32 and RGB24 surfaces");
 	if (quality < 1 || quality > 100)
-		return err_set(ERR_INVALID, "jpegenc: quality %d is not 1-100", quality);
+		return err_set_field(ERR_INVALID, "jpegenc", "jpegenc: quality %d is not 1-100",
+		                     quality);
 	pthread_once(&registered, register_drivers);
 	cairo_surface_flush(surface);
 	int w = cairo_image_surface_get_width(surface), h = cairo_image_surface_get_height(surface);

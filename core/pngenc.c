@@ -117,7 +117,7 @@ int pngenc_encode(cairo_surface_t *surface, unsigned char **out, size_t *len)
 	*out = NULL;
 	*len = 0;
 	if (cairo_image_surface_get_format(surface) != CAIRO_FORMAT_ARGB32)
-		return err_set(ERR_INVALID, "pngenc: only ARGB32 surfaces");
+		return err_set_field(ERR_INVALID, "pngenc", "pngenc: only ARGB32 surfaces");
 	cairo_surface_flush(surface);
 	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
 	info = png ? png_create_info_struct(png) : NULL;

@@ -95,10 +95,10 @@ int kde_kernel_parse(const char *name, enum kde_kernel *out)
 			return 0;
 		}
 	}
-	return err_set(ERR_INVALID,
-	               "kde: unknown kernel \"%s\" (quartic, triangular, uniform, triweight, "
-	               "epanechnikov)",
-	               name ? name : "(null)");
+	return err_set_field(ERR_INVALID, "kde",
+	                     "kde: unknown kernel \"%s\" (quartic, triangular, uniform, triweight, "
+	                     "epanechnikov)",
+	                     name ? name : "(null)");
 }
 
 double kde_kernel_norm(enum kde_kernel k)
@@ -177,20 +177,21 @@ double kde_kernel_density(enum kde_kernel k, double r, double d)
 static int kde_check_params(const struct kde_params *p)
 {
 	if (!kde_kernel_valid(p->kernel))
-		return err_set(ERR_INVALID, "kde: unknown kernel %d", (int)p->kernel);
+		return err_set_field(ERR_INVALID, "kde", "kde: unknown kernel %d", (int)p->kernel);
 	if (!(p->bandwidth >= KDE_MIN_BANDWIDTH && p->bandwidth <= KDE_MAX_BANDWIDTH))
-		return err_set(ERR_INVALID, "kde: bandwidth %g m is outside %g..%g m", p->bandwidth,
-		               KDE_MIN_BANDWIDTH, KDE_MAX_BANDWIDTH);
+		return err_set_field(ERR_INVALID, "kde", "kde: bandwidth %g m is outside %g..%g m",
+		                     p->bandwidth, KDE_MIN_BANDWIDTH, KDE_MAX_BANDWIDTH);
 	return 0;
 }
 
 static int kde_check_scale(double s, const char *what, int index)
 {
 	if (!(s >= KDE_MIN_SCALE && s <= KDE_MAX_SCALE))
-		return err_set(ERR_INVALID,
-		               "kde: %s %d: scale %g ground metres per frame metre is outside "
-		               "%g..%g",
-		               what, index, s, KDE_MIN_SCALE, KDE_MAX_SCALE);
+		return err_set_field(
+		    ERR_INVALID, "kde",
+		    "kde: %s %d: scale %g ground metres per frame metre is outside "
+		    "%g..%g",
+		    what, index, s, KDE_MIN_SCALE, KDE_MAX_SCALE);
 	return 0;
 }
 
@@ -200,23 +201,25 @@ int kde_grid_check(const struct kde_params *p, const struct kde_grid *g)
 	if (rc < 0)
 		return rc;
 	if ((int)p->method < KDE_METHOD_AUTO || (int)p->method > KDE_METHOD_SWEEP_GENERIC)
-		return err_set(ERR_INVALID, "kde: unknown method %d", (int)p->method);
+		return err_set_field(ERR_INVALID, "kde", "kde: unknown method %d", (int)p->method);
 	if (!(g->cell >= KDE_MIN_CELL && g->cell <= KDE_MAX_CELL))
-		return err_set(ERR_INVALID, "kde: cell size %g m is outside %g..%g m", g->cell,
-		               KDE_MIN_CELL, KDE_MAX_CELL);
+		return err_set_field(ERR_INVALID, "kde", "kde: cell size %g m is outside %g..%g m",
+		                     g->cell, KDE_MIN_CELL, KDE_MAX_CELL);
 	if (!(fabs(g->x0) <= KDE_MAX_COORD && fabs(g->y0) <= KDE_MAX_COORD))
-		return err_set(ERR_INVALID, "kde: grid corner (%g, %g) is beyond +-%g m", g->x0,
-		               g->y0, KDE_MAX_COORD);
+		return err_set_field(ERR_INVALID, "kde",
+		                     "kde: grid corner (%g, %g) is beyond +-%g m", g->x0, g->y0,
+		                     KDE_MAX_COORD);
 	if (g->width < 1 || g->height < 1)
-		return err_set(ERR_INVALID, "kde: grid of %d x %d cells is empty", g->width,
-		               g->height);
+		return err_set_field(ERR_INVALID, "kde", "kde: grid of %d x %d cells is empty",
+		                     g->width, g->height);
 	size_t cap = p->max_cells ? p->max_cells : KDE_DEFAULT_MAX_CELLS;
 	size_t cells = (size_t)g->width * (size_t)g->height;
 	if (cells > cap)
-		return err_set(ERR_INVALID,
-		               "kde: grid of %d x %d cells (%zu) is too large: at most %zu cells; "
-		               "use a larger cell size than %g m",
-		               g->width, g->height, cells, cap, g->cell);
+		return err_set_field(
+		    ERR_INVALID, "kde",
+		    "kde: grid of %d x %d cells (%zu) is too large: at most %zu cells; "
+		    "use a larger cell size than %g m",
+		    g->width, g->height, cells, cap, g->cell);
 	for (int j = 0; g->row_scale && j < g->height; j++)
 		if ((rc = kde_check_scale(g->row_scale[j], "row", j)) < 0)
 			return rc;
@@ -275,11 +278,12 @@ static int kde_check_points(const struct kde_point *pts, const double *w, size_t
 {
 	for (size_t k = 0; k < n; k++) {
 		if (!isfinite(pts[k].x) || !isfinite(pts[k].y))
-			return err_set(ERR_INVALID, "kde: point %zu (%g, %g) is not finite", k,
-			               pts[k].x, pts[k].y);
+			return err_set_field(ERR_INVALID, "kde",
+			                     "kde: point %zu (%g, %g) is not finite", k, pts[k].x,
+			                     pts[k].y);
 		if (w && !isfinite(w[k]))
-			return err_set(ERR_INVALID, "kde: point %zu: weight %g is not finite", k,
-			               w[k]);
+			return err_set_field(ERR_INVALID, "kde",
+			                     "kde: point %zu: weight %g is not finite", k, w[k]);
 	}
 	return 0;
 }
@@ -1122,10 +1126,10 @@ int kde_density_at(const struct kde_params *p, const struct kde_point *pts, cons
 	if ((rc = kde_check_scale(scale, "position", 0)) < 0)
 		return rc;
 	if (!isfinite(x) || !isfinite(y))
-		return err_set(ERR_INVALID,
-		               "kde: position (%g, %g) is "
-		               "not finite",
-		               x, y);
+		return err_set_field(ERR_INVALID, "kde",
+		                     "kde: position (%g, %g) is "
+		                     "not finite",
+		                     x, y);
 	if ((rc = kde_check_points(pts, w, n)) < 0)
 		return rc;
 

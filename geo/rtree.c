@@ -147,8 +147,8 @@ static int pack_leaves(const struct rtree_sink *sink, void *ctx, struct rtree_ce
 	qsort(cells, n, sizeof *cells, cmp_id);
 	for (size_t j = 0; j < n; j++) {
 		if (j && cells[j].id == cells[j - 1].id)
-			return err_set(ERR_INVALID, "rtree: id %lld is given twice",
-			               (long long)cells[j].id);
+			return err_set_field(ERR_INVALID, "rtree", "rtree: id %lld is given twice",
+			                     (long long)cells[j].id);
 		if ((rc = sink->leaf(ctx, cells[j].id, node_of(&cells[j]))) != 0)
 			return rc;
 	}
@@ -199,7 +199,7 @@ int rtree_pack(const struct rtree_entry *entries, size_t n, size_t m, const stru
 	int64_t *parent = NULL;
 	int rc = 0;
 	if (m < 2)
-		return err_set(ERR_INVALID, "rtree: nodes of %zu cells", m);
+		return err_set_field(ERR_INVALID, "rtree", "rtree: nodes of %zu cells", m);
 	size_t leaves = n ? (n + m - 1) / m : 1;
 	if (n > SIZE_MAX / sizeof *cells)
 		return err_set(ERR_NOMEM, "rtree: %zu entries are too many", n);
@@ -213,8 +213,8 @@ int rtree_pack(const struct rtree_entry *entries, size_t n, size_t m, const stru
 	for (size_t i = 0; i < n; i++) {
 		const struct rtree_entry *e = &entries[i];
 		if (!(e->minx <= e->maxx && e->miny <= e->maxy)) {
-			rc = err_set(
-			    ERR_INVALID,
+			rc = err_set_field(
+			    ERR_INVALID, "rtree",
 			    "rtree: entry %zu (id %lld): box (%g %g, %g %g) is empty or not "
 			    "a number",
 			    i, (long long)e->id, e->minx, e->miny, e->maxx, e->maxy);

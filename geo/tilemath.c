@@ -24,14 +24,15 @@ static double tile_world_tiles(int z)
 int tile_check(int z, long x, long y)
 {
 	if (z < 0 || z > TILE_MAX_ZOOM)
-		return err_set(ERR_INVALID, "tile: zoom %d is outside 0..%d", z, TILE_MAX_ZOOM);
+		return err_set_field(ERR_INVALID, "tile", "tile: zoom %d is outside 0..%d", z,
+		                     TILE_MAX_ZOOM);
 	long n = 1L << z;
 	if (x < 0 || x >= n)
-		return err_set(ERR_INVALID, "tile: x %ld is outside 0..%ld at zoom %d", x, n - 1,
-		               z);
+		return err_set_field(ERR_INVALID, "tile",
+		                     "tile: x %ld is outside 0..%ld at zoom %d", x, n - 1, z);
 	if (y < 0 || y >= n)
-		return err_set(ERR_INVALID, "tile: y %ld is outside 0..%ld at zoom %d", y, n - 1,
-		               z);
+		return err_set_field(ERR_INVALID, "tile",
+		                     "tile: y %ld is outside 0..%ld at zoom %d", y, n - 1, z);
 	return 0;
 }
 
@@ -39,13 +40,13 @@ int tile_parse(const char *text, int *z, long *x, long *y)
 {
 	double v[3];
 	if (numtext_list(text, '/', v, 3) < 0)
-		return err_set(ERR_INVALID, "tile: '%s' is not Z/X/Y", text);
+		return err_set_field(ERR_INVALID, "tile", "tile: '%s' is not Z/X/Y", text);
 	/* Whole and in range before they are converted. */
 	for (int k = 0; k < 3; k++)
 		if (!(v[k] >= 0 && v[k] < 1L << TILE_MAX_ZOOM) || v[k] != floor(v[k]))
-			return err_set(ERR_INVALID,
-			               "tile: '%s' is not Z/X/Y in whole numbers 0 to %ld", text,
-			               (1L << TILE_MAX_ZOOM) - 1);
+			return err_set_field(ERR_INVALID, "tile",
+			                     "tile: '%s' is not Z/X/Y in whole numbers 0 to %ld",
+			                     text, (1L << TILE_MAX_ZOOM) - 1);
 	*z = (int)v[0];
 	*x = (long)v[1];
 	*y = (long)v[2];
@@ -55,8 +56,8 @@ int tile_parse(const char *text, int *z, long *x, long *y)
 int tile_check_size(int tile_px)
 {
 	if (tile_px < 1 || tile_px > TILE_MAX_SIZE)
-		return err_set(ERR_INVALID, "tile: size %d px is outside 1..%d", tile_px,
-		               TILE_MAX_SIZE);
+		return err_set_field(ERR_INVALID, "tile", "tile: size %d px is outside 1..%d",
+		                     tile_px, TILE_MAX_SIZE);
 	return 0;
 }
 
@@ -72,9 +73,11 @@ static double tile_clamp_lat(double lat)
 static int tile_check_lonlat(double lon, double lat)
 {
 	if (!isfinite(lon) || lon < -180.0 || lon > 180.0)
-		return err_set(ERR_INVALID, "tile: longitude %g is outside -180..180", lon);
+		return err_set_field(ERR_INVALID, "tile", "tile: longitude %g is outside -180..180",
+		                     lon);
 	if (!isfinite(lat) || lat < -90.0 || lat > 90.0)
-		return err_set(ERR_INVALID, "tile: latitude %g is outside -90..90", lat);
+		return err_set_field(ERR_INVALID, "tile", "tile: latitude %g is outside -90..90",
+		                     lat);
 	return 0;
 }
 
@@ -188,17 +191,19 @@ int tile_cover(int z, double west, double south, double east, double north, stru
 	double wx, sy, ex, ny;
 
 	if (z < 0 || z > TILE_MAX_ZOOM)
-		return err_set(ERR_INVALID, "tile: zoom %d is outside 0..%d", z, TILE_MAX_ZOOM);
+		return err_set_field(ERR_INVALID, "tile", "tile: zoom %d is outside 0..%d", z,
+		                     TILE_MAX_ZOOM);
 	if ((rc = tile_check_lonlat(west, south)) < 0 || (rc = tile_check_lonlat(east, north)) < 0)
 		return rc;
 	if (west > east)
-		return err_set(ERR_INVALID,
-		               "tile: box west %g is east of its east %g (split a box across the "
-		               "antimeridian in two)",
-		               west, east);
+		return err_set_field(
+		    ERR_INVALID, "tile",
+		    "tile: box west %g is east of its east %g (split a box across the "
+		    "antimeridian in two)",
+		    west, east);
 	if (south > north)
-		return err_set(ERR_INVALID, "tile: box south %g is north of its north %g", south,
-		               north);
+		return err_set_field(ERR_INVALID, "tile",
+		                     "tile: box south %g is north of its north %g", south, north);
 	tile_lonlat_to_merc(west, south, &wx, &sy);
 	tile_lonlat_to_merc(east, north, &ex, &ny);
 

@@ -66,11 +66,11 @@ int view_for_merc(double minx, double miny, double maxx, double maxy, int width,
 	/* Painters take frame positions to pixels and some to integers: a
 	 * position as far out as the world's other side must stay an int. */
 	if (!(res >= VIEW_MIN_RES && res <= VIEW_MAX_RES))
-		return err_set(ERR_INVALID,
-		               "bbox: %.17g,%.17g,%.17g,%.17g at %d x %d pixels is %.3g metres a "
-		               "pixel, not %g to %g",
-		               minx, miny, maxx, maxy, width, height, res, VIEW_MIN_RES,
-		               VIEW_MAX_RES);
+		return err_set_field(
+		    ERR_INVALID, "bbox",
+		    "bbox: %.17g,%.17g,%.17g,%.17g at %d x %d pixels is %.3g metres a "
+		    "pixel, not %g to %g",
+		    minx, miny, maxx, maxy, width, height, res, VIEW_MIN_RES, VIEW_MAX_RES);
 	out->res = res;
 	out->x0 = (minx + maxx) / 2 - res * width / 2;
 	out->y0 = (miny + maxy) / 2 + res * height / 2;

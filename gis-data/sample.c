@@ -1011,7 +1011,8 @@ static int draw_repeat(struct gen *g, const struct rec *before, long n, struct r
 	if (n == 0)
 		return 0;
 	const struct rec *e = &before[rng_below(&g->rng, n)];
-	int64_t later = 60 * (int64_t)rng_range(&g->rng, 1 * CIVIL_MINUTES_PER_DAY, 14 * CIVIL_MINUTES_PER_DAY);
+	int64_t later =
+	    60 * (int64_t)rng_range(&g->rng, 1 * CIVIL_MINUTES_PER_DAY, 14 * CIVIL_MINUTES_PER_DAY);
 	double d = 200 * sqrt(rng_uniform(&g->rng)), dir = rng_range(&g->rng, 0, 2 * PI);
 	if (e->where != AT_POINT || e->t + later >= g->end)
 		return 0;
@@ -1307,23 +1308,27 @@ static int64_t period_end(const struct sample_options *o)
 static int check_options(const struct sample_options *o)
 {
 	if (o->offences < 0 || o->offences > SAMPLE_MAX_OFFENCES)
-		return err_set(ERR_INVALID, "sample: %ld offences is outside 0 to %ld", o->offences,
-		               SAMPLE_MAX_OFFENCES);
+		return err_set_field(ERR_INVALID, "sample",
+		                     "sample: %ld offences is outside 0 to %ld", o->offences,
+		                     SAMPLE_MAX_OFFENCES);
 	if (o->mahallas < SAMPLE_MIN_MAHALLAS || o->mahallas > SAMPLE_MAX_MAHALLAS)
-		return err_set(ERR_INVALID, "sample: %d mahallas is outside %d to %d", o->mahallas,
-		               SAMPLE_MIN_MAHALLAS, SAMPLE_MAX_MAHALLAS);
+		return err_set_field(ERR_INVALID, "sample",
+		                     "sample: %d mahallas is outside %d to %d", o->mahallas,
+		                     SAMPLE_MIN_MAHALLAS, SAMPLE_MAX_MAHALLAS);
 	if (o->days < SAMPLE_MIN_DAYS || o->days > SAMPLE_MAX_DAYS)
-		return err_set(ERR_INVALID, "sample: %d days is outside %d to %d", o->days,
-		               SAMPLE_MIN_DAYS, SAMPLE_MAX_DAYS);
+		return err_set_field(ERR_INVALID, "sample", "sample: %d days is outside %d to %d",
+		                     o->days, SAMPLE_MIN_DAYS, SAMPLE_MAX_DAYS);
 	if ((o->end_day + UTC_OFFSET) % DAY != 0 || o->end_day - (int64_t)o->days * DAY < 0)
-		return err_set(ERR_INVALID,
-		               "sample: end %lld is not 00:00 Tashkent time of a day after 1970",
-		               (long long)o->end_day);
+		return err_set_field(
+		    ERR_INVALID, "sample",
+		    "sample: end %lld is not 00:00 Tashkent time of a day after 1970",
+		    (long long)o->end_day);
 	if (period_end(o) - (o->end_day - (int64_t)o->days * DAY) < DAY)
-		return err_set(ERR_INVALID,
-		               "sample: a period of %d days ending %lld has less than a day before "
-		               "the present (%lld): nothing may lie in the future",
-		               o->days, (long long)o->end_day, (long long)o->now);
+		return err_set_field(
+		    ERR_INVALID, "sample",
+		    "sample: a period of %d days ending %lld has less than a day before "
+		    "the present (%lld): nothing may lie in the future",
+		    o->days, (long long)o->end_day, (long long)o->now);
 	return 0;
 }
 

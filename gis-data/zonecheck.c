@@ -50,7 +50,7 @@ static int fail(struct zonecheck_report *rep, int code, const char *field, const
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	snprintf(rep->field, sizeof rep->field, "%s", field);
-	return err_set(code, "%s: %s", field, msg);
+	return err_set_field(code, field, "%s: %s", field, msg);
 }
 
 int zonecheck_clock(const char *text, int *minutes)

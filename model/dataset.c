@@ -406,7 +406,8 @@ static int compute_extent(dataset *ds, store *st)
 	}
 	if (tile_lonlat_to_merc(e[0], e[1], &ds->extent[0], &ds->extent[1]) < 0 ||
 	    tile_lonlat_to_merc(e[2], e[3], &ds->extent[2], &ds->extent[3]) < 0)
-		return err_set(ERR_INVALID, "dataset: the district lies beyond Web Mercator");
+		return err_set_field(ERR_INVALID, "dataset",
+		                     "dataset: the district lies beyond Web Mercator");
 	ds->extent[0] -= EXTENT_PAD;
 	ds->extent[1] -= EXTENT_PAD;
 	ds->extent[2] += EXTENT_PAD;

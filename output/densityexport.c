@@ -23,8 +23,8 @@ static int utm_extent(const dataset *ds, const struct density_export *e, utm **u
 	double lon[9], lat[9];
 	if (e->bbox) {
 		if (!(e->bbox[0] < e->bbox[2] && e->bbox[1] < e->bbox[3]))
-			return err_set(ERR_INVALID,
-			               "bbox: west must be below east and south below north");
+			return err_set_field(ERR_INVALID, "bbox",
+			                     "bbox: west must be below east and south below north");
 		for (int i = 0; i < 9; i++) {
 			lon[i] = e->bbox[0] + (e->bbox[2] - e->bbox[0]) * ((i % 3) / 2.0);
 			lat[i] = e->bbox[1] + (e->bbox[3] - e->bbox[1]) * ((i / 3) / 2.0);

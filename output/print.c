@@ -37,7 +37,8 @@ static int parse_choice(const char *field, const char *text, const char *const *
 		if (i + 1 < n)
 			strncat(list, ", ", sizeof list - strlen(list) - 1);
 	}
-	return err_set(ERR_INVALID, "%s: '%s' is not one of %s", field, text ? text : "", list);
+	return err_set_field(ERR_INVALID, field, "%s: '%s' is not one of %s", field,
+	                     text ? text : "", list);
 }
 
 int print_paper_parse(const char *text, enum print_paper *out)
@@ -81,45 +82,53 @@ static int check_request(const struct print_request *q)
 	const char *name;
 	for (size_t i = 0; (name = render_layer_name(i, &bit)) != NULL; i++)
 		if (unprintable & bit)
-			return err_set(ERR_INVALID,
-			               "layers: '%s' is not drawn on paper (a printed map draws "
-			               "districts, mahallas, choropleth, heatmap, change, gistar, "
-			               "trends, offences, zones and tracks)",
-			               name);
+			return err_set_field(
+			    ERR_INVALID, "layers",
+			    "layers: '%s' is not drawn on paper (a printed map draws "
+			    "districts, mahallas, choropleth, heatmap, change, gistar, "
+			    "trends, offences, zones and tracks)",
+			    name);
 	if (q->kind == PRINT_AREA && !q->district == !q->mahalla)
-		return err_set(ERR_INVALID, "print: name either a district or a mahalla");
+		return err_set_field(ERR_INVALID, "print",
+		                     "print: name either a district or a mahalla");
 	static const char *const kinds[] = {[PRINT_COVERAGE] = "coverage",
 	                                    [PRINT_ROSTER] = "roster",
 	                                    [PRINT_BACKTEST] = "backtest"};
 	if (q->kind != PRINT_AREA && (q->mahalla || q->atlas))
-		return err_set(ERR_INVALID, "%s: printed for a district, without an atlas",
-		               kinds[q->kind]);
+		return err_set_field(ERR_INVALID, kinds[q->kind],
+		                     "%s: printed for a district, without an atlas",
+		                     kinds[q->kind]);
 	if (q->kind == PRINT_BACKTEST && !q->backtest)
-		return err_set(ERR_INVALID, "backtest: no backtest to print");
+		return err_set_field(ERR_INVALID, "backtest", "backtest: no backtest to print");
 	if (q->kind == PRINT_AREA && q->backtest && q->format == PRINT_PNG)
-		return err_set(ERR_INVALID, "format: a map and the backtest's page make a PDF");
+		return err_set_field(ERR_INVALID, "format",
+		                     "format: a map and the backtest's page make a PDF");
 	if (q->format == PRINT_CSV && q->kind != PRINT_ROSTER)
-		return err_set(ERR_INVALID, "format: only a roster is written as CSV");
+		return err_set_field(ERR_INVALID, "format",
+		                     "format: only a roster is written as CSV");
 	if (q->format == PRINT_PNG && q->kind == PRINT_ROSTER)
-		return err_set(ERR_INVALID, "format: a roster is a PDF or a CSV");
+		return err_set_field(ERR_INVALID, "format", "format: a roster is a PDF or a CSV");
 	if (q->atlas && !q->district)
-		return err_set(ERR_INVALID, "atlas: an atlas is printed for a district");
+		return err_set_field(ERR_INVALID, "atlas",
+		                     "atlas: an atlas is printed for a district");
 	if (q->atlas && q->format == PRINT_PNG)
-		return err_set(ERR_INVALID, "atlas: an atlas is a PDF; use format pdf");
+		return err_set_field(ERR_INVALID, "atlas",
+		                     "atlas: an atlas is a PDF; use format pdf");
 	if (q->scale != 0 && !(q->scale >= PRINT_MIN_SCALE && q->scale <= PRINT_MAX_SCALE))
-		return err_set(ERR_INVALID, "scale: 1:%g is outside 1:%d .. 1:%d", q->scale,
-		               PRINT_MIN_SCALE, PRINT_MAX_SCALE);
+		return err_set_field(ERR_INVALID, "scale", "scale: 1:%g is outside 1:%d .. 1:%d",
+		                     q->scale, PRINT_MIN_SCALE, PRINT_MAX_SCALE);
 	if (q->dpi != 0 && !(q->dpi >= PRINT_MIN_DPI && q->dpi <= PRINT_MAX_DPI))
-		return err_set(ERR_INVALID, "dpi: %g is outside %d .. %d", q->dpi, PRINT_MIN_DPI,
-		               PRINT_MAX_DPI);
+		return err_set_field(ERR_INVALID, "dpi", "dpi: %g is outside %d .. %d", q->dpi,
+		                     PRINT_MIN_DPI, PRINT_MAX_DPI);
 	if (q->hotspots > PRINTJOB_MAX_HOTSPOTS)
-		return err_set(ERR_INVALID, "hotspots: at most %d", PRINTJOB_MAX_HOTSPOTS);
+		return err_set_field(ERR_INVALID, "hotspots", "hotspots: at most %d",
+		                     PRINTJOB_MAX_HOTSPOTS);
 	if (q->visit != 0 && !(q->visit >= PRINT_MIN_VISIT && q->visit <= PRINT_MAX_VISIT))
-		return err_set(ERR_INVALID, "visit: %g minutes is outside %d .. %d", q->visit,
-		               PRINT_MIN_VISIT, PRINT_MAX_VISIT);
+		return err_set_field(ERR_INVALID, "visit", "visit: %g minutes is outside %d .. %d",
+		                     q->visit, PRINT_MIN_VISIT, PRINT_MAX_VISIT);
 	if (q->every != 0 && !(q->every >= PRINT_MIN_EVERY && q->every <= PRINT_MAX_EVERY))
-		return err_set(ERR_INVALID, "every: %g minutes is outside %d .. %d", q->every,
-		               PRINT_MIN_EVERY, PRINT_MAX_EVERY);
+		return err_set_field(ERR_INVALID, "every", "every: %g minutes is outside %d .. %d",
+		                     q->every, PRINT_MIN_EVERY, PRINT_MAX_EVERY);
 	return 0;
 }
 
@@ -135,7 +144,8 @@ static int collect_pages(struct printjob *j, const struct shapes_area ***out,
 	    : shapes_count(j->sh, SHAPES_DISTRICTS) ? shapes_area(j->sh, SHAPES_DISTRICTS, 0)
 	                                            : NULL;
 	if (!a && !q->district && !q->mahalla)
-		return err_set(ERR_NOTFOUND, "district: the database has no district to print");
+		return err_set_field(ERR_NOTFOUND, "district",
+		                     "district: the database has no district to print");
 	if (!a)
 		return err_set(ERR_NOTFOUND, "%s '%s' does not exist",
 		               q->district ? "district" : "mahalla",

@@ -446,7 +446,8 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	while (t < sizeof titles / sizeof titles[0] && titles[t].layer != q->layer)
 		t++;
 	if (t == sizeof titles / sizeof titles[0])
-		return err_set(ERR_INVALID, "layer: not a layer with a legend picture");
+		return err_set_field(ERR_INVALID, "layer",
+		                     "layer: not a layer with a legend picture");
 	j.ds = renderer_dataset(r);
 	j.sty = renderer_style_acquire(r, &j.held_style);
 	j.hm = style_heatmap(j.sty);

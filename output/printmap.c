@@ -107,10 +107,10 @@ static int frame_raster(struct printjob *j, struct printjob_page *p)
 	p->rw = (int)ceil(p->view.width * per_px);
 	p->rh = (int)ceil(p->view.height * per_px);
 	if ((size_t)p->rw * p->rh > MAX_RASTER)
-		return err_set(ERR_INVALID,
-		               "dpi: %g dpi makes a heatmap of %d x %d pixels on this page "
-		               "(limit %zu); ask for fewer dpi",
-		               j->dpi, p->rw, p->rh, MAX_RASTER);
+		return err_set_field(ERR_INVALID, "dpi",
+		                     "dpi: %g dpi makes a heatmap of %d x %d pixels on this page "
+		                     "(limit %zu); ask for fewer dpi",
+		                     j->dpi, p->rw, p->rh, MAX_RASTER);
 	p->cell = p->view.res / per_px;
 	return 0;
 }

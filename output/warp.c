@@ -29,25 +29,26 @@ int warp_check(const struct warp_target *t)
 	const double *b = t->box;
 	double reach = t->frame == WARP_LONLAT ? 180 : MAX_METRES;
 	if (t->width < 1 || t->width > WARP_MAX_SIZE)
-		return err_set(ERR_INVALID, "width: %d is not 1 to %d pixels", t->width,
-		               WARP_MAX_SIZE);
+		return err_set_field(ERR_INVALID, "width", "width: %d is not 1 to %d pixels",
+		                     t->width, WARP_MAX_SIZE);
 	if (t->height < 1 || t->height > WARP_MAX_SIZE)
-		return err_set(ERR_INVALID, "height: %d is not 1 to %d pixels", t->height,
-		               WARP_MAX_SIZE);
+		return err_set_field(ERR_INVALID, "height", "height: %d is not 1 to %d pixels",
+		                     t->height, WARP_MAX_SIZE);
 	for (int k = 0; k < 4; k++)
 		if (!(fabs(b[k]) <= (t->frame == WARP_LONLAT && k % 2 ? 90 : reach)))
-			return err_set(
-			    ERR_INVALID, "bbox: %g,%g,%g,%g lies beyond %s", b[0], b[1], b[2], b[3],
+			return err_set_field(
+			    ERR_INVALID, "bbox", "bbox: %g,%g,%g,%g lies beyond %s", b[0], b[1],
+			    b[2], b[3],
 			    t->frame == WARP_LONLAT ? "the longitudes and latitudes there are"
 			                            : "1e8 metres of the origin");
 	for (int k = 0; k < 2; k++) {
 		double size = fmax(1, fmax(fabs(b[k]), fabs(b[k + 2])));
 		if (!(b[k + 2] - b[k] >= MIN_EXTENT * size))
-			return err_set(ERR_INVALID,
-			               "bbox: %.17g,%.17g,%.17g,%.17g has no extent %s; each "
-			               "minimum must be below its maximum",
-			               b[0], b[1], b[2], b[3],
-			               k ? "north to south" : "west to east");
+			return err_set_field(ERR_INVALID, "bbox",
+			                     "bbox: %.17g,%.17g,%.17g,%.17g has no extent %s; each "
+			                     "minimum must be below its maximum",
+			                     b[0], b[1], b[2], b[3],
+			                     k ? "north to south" : "west to east");
 	}
 	return 0;
 }
@@ -142,17 +143,18 @@ static int source_view(const struct warp_target *t, const double *nx, const doub
 	double res = fmin((b[2] - b[0]) / t->width, (b[3] - b[1]) / t->height);
 	/* A box beyond Web Mercator's latitudes is a line there. */
 	if (!(res > 0))
-		return err_set(ERR_INVALID, "bbox: no extent in Web Mercator, which ends at "
-		                            "latitude 85.05 north and south");
+		return err_set_field(ERR_INVALID, "bbox",
+		                     "bbox: no extent in Web Mercator, which ends at "
+		                     "latitude 85.05 north and south");
 	double area = ((b[2] - b[0]) / res + 2 * PAD + 1) * ((b[3] - b[1]) / res + 2 * PAD + 1);
 	if (area > MAX_SRC_PIXELS)
 		res *= sqrt(area / MAX_SRC_PIXELS) * 1.01; /* the padding does not shrink */
 	double fw = ceil((b[2] - b[0]) / res) + 2 * PAD, fh = ceil((b[3] - b[1]) / res) + 2 * PAD;
 	if (!(fw <= WARP_MAX_SIZE && fh <= WARP_MAX_SIZE))
-		return err_set(ERR_INVALID,
-		               "bbox: a box this much wider than high (or higher than wide) "
-		               "takes a picture of %.0f x %.0f pixels in Web Mercator",
-		               fw, fh);
+		return err_set_field(ERR_INVALID, "bbox",
+		                     "bbox: a box this much wider than high (or higher than wide) "
+		                     "takes a picture of %.0f x %.0f pixels in Web Mercator",
+		                     fw, fh);
 	int w = (int)fw, h = (int)fh;
 	return view_for_merc(b[0] - PAD * res, b[3] - h * res + PAD * res, b[0] + (w - PAD) * res,
 	                     b[3] + PAD * res, w, h, 1, v);

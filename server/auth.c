@@ -241,8 +241,8 @@ int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 	char hash[65];
 	int rc;
 	if (!valid_name(name))
-		return err_set(ERR_INVALID,
-		               "name: 1 to 127 bytes of UTF-8 without control characters");
+		return err_set_field(ERR_INVALID, "name",
+		                     "name: 1 to 127 bytes of UTF-8 without control characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
 	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL));
@@ -302,14 +302,16 @@ int auth_check_basic(store *st, const char *b64, struct auth_identity *who)
 	if (in.size == 0 || in.size > 1024 || gnutls_base64_decode2(&in, &plain) < 0 ||
 	    !plain.data) {
 		gnutls_free(plain.data);
-		return err_set(ERR_INVALID, "authorization: Basic credentials are not base64");
+		return err_set_field(ERR_INVALID, "authorization",
+		                     "authorization: Basic credentials are not base64");
 	}
 	char text[1024];
 	snprintf(text, sizeof text, "%.*s", (int)plain.size, (const char *)plain.data);
 	gnutls_free(plain.data);
 	const char *colon = strchr(text, ':');
 	if (!colon || strlen(text) != plain.size)
-		return err_set(ERR_INVALID, "authorization: Basic credentials are not user:token");
+		return err_set_field(ERR_INVALID, "authorization",
+		                     "authorization: Basic credentials are not user:token");
 	int rc = auth_check_token(st, colon + 1, who);
 	if (rc == 0 && who->role > ROLE_VIEWER)
 		who->role = ROLE_VIEWER;

@@ -389,7 +389,8 @@ int http_start(const struct http_options *o, http_server **out)
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
 	*out = NULL;
 	if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1)
-		return err_set(ERR_INVALID, "listen: '%s' is not an IPv4 address", o->host);
+		return err_set_field(ERR_INVALID, "listen", "listen: '%s' is not an IPv4 address",
+		                     o->host);
 	http_server *s = calloc(1, sizeof *s);
 	if (!s)
 		return err_set(ERR_NOMEM, "http: out of memory");

@@ -53,7 +53,8 @@ int areas_paint(cairo_t *cr, const struct view *v, const shapes *sh, enum shapes
 	double box[4], dash[STYLE_DASH_MAX];
 	int rc;
 	if (kind != SHAPES_DISTRICTS && kind != SHAPES_MAHALLAS)
-		return err_set(ERR_INVALID, "areas: layer %d is not districts or mahallas", kind);
+		return err_set_field(ERR_INVALID, "areas",
+		                     "areas: layer %d is not districts or mahallas", kind);
 	if (!st || !style_zoom_contains(&st->zoom, v->zoom))
 		return 0;
 	double width = style_zfunc_eval(&st->stroke.width, v->zoom) * v->scale;

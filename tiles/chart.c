@@ -136,8 +136,9 @@ int chart_render(const struct backtest *b, const char *lang, enum chart_format f
 	*out = NULL;
 	*len = 0;
 	if (w < CHART_MIN_SIZE || w > CHART_MAX_SIZE || h < CHART_MIN_SIZE || h > CHART_MAX_SIZE)
-		return err_set(ERR_INVALID, "size: %dx%d is not a chart of %d to %d on each side",
-		               w, h, CHART_MIN_SIZE, CHART_MAX_SIZE);
+		return err_set_field(ERR_INVALID, "size",
+		                     "size: %dx%d is not a chart of %d to %d on each side", w, h,
+		                     CHART_MIN_SIZE, CHART_MAX_SIZE);
 	cairo_surface_t *surf = f == CHART_PNG
 	                            ? cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)
 	                            : cairo_svg_surface_create_for_stream(membuf_write, &s, w, h);

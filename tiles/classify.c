@@ -83,8 +83,8 @@ int classify_breaks(enum classify_method m, const double *values, size_t n, size
 			v[m_n++] = values[i];
 	if (k < 1 || m_n == 0) {
 		free(v);
-		return err_set(ERR_INVALID, "classify: %s",
-		               k < 1 ? "no classes asked" : "no values to classify");
+		return err_set_field(ERR_INVALID, "classify", "classify: %s",
+		                     k < 1 ? "no classes asked" : "no values to classify");
 	}
 	qsort(v, m_n, sizeof *v, compare_double);
 	for (size_t i = 0; i < m_n; i++)

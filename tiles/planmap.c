@@ -267,7 +267,7 @@ int planmap_paint(cairo_t *cr, const struct view *v, const style *s, enum planma
 	if (!st || !style_zoom_contains(&st->zoom, v->zoom))
 		return 0;
 	if ((layer == PLANMAP_COVERAGE && !d->coverage) || (layer == PLANMAP_DOSAGE && !d->dose))
-		return err_set(ERR_INVALID, "planmap: no result for the layer");
+		return err_set_field(ERR_INVALID, "planmap", "planmap: no result for the layer");
 	double width = style_zfunc_eval(&st->stroke.width, v->zoom) * v->scale;
 	for (size_t i = 0; i < st->stroke.n_dash; i++)
 		dash[i] = st->stroke.dash[i] * v->scale;

@@ -150,17 +150,18 @@ int render_layers_parse(const char *text, unsigned *mask)
 			    strncmp(layer_names[i].name, p, n) == 0)
 				bit = layer_names[i].bit;
 		if (!bit)
-			return err_set(ERR_INVALID,
-			               "layers: '%.*s' is not a layer (districts, mahallas, "
-			               "choropleth, heatmap, offences, zones, tracks, gistar, "
-			               "hotspots, coverage, dosage, change, trends)",
-			               (int)n, p);
+			return err_set_field(
+			    ERR_INVALID, "layers",
+			    "layers: '%.*s' is not a layer (districts, mahallas, "
+			    "choropleth, heatmap, offences, zones, tracks, gistar, "
+			    "hotspots, coverage, dosage, change, trends)",
+			    (int)n, p);
 		*mask |= bit;
 		p += n;
 		p += strspn(p, "+, ");
 	}
 	if (!*mask)
-		return err_set(ERR_INVALID, "layers: none named");
+		return err_set_field(ERR_INVALID, "layers", "layers: none named");
 	return 0;
 }
 
@@ -623,9 +624,11 @@ static int plan_dose(struct plan *p, const dataset *ds, store *st)
 {
 	const struct render_plan *pl = &p->key.plan;
 	if (!pl->has_day)
-		return err_set(ERR_INVALID, "date: the dosage layer doses one day; give its date");
+		return err_set_field(ERR_INVALID, "date",
+		                     "date: the dosage layer doses one day; give its date");
 	if (!st)
-		return err_set(ERR_INVALID, "dosage: no store to read the tracks from");
+		return err_set_field(ERR_INVALID, "dosage",
+		                     "dosage: no store to read the tracks from");
 	struct dosage_params dp = {.shift = pl->has_shift ? &pl->shift : NULL,
 	                           .from_day = pl->day,
 	                           .to_day = pl->day,
@@ -1071,7 +1074,7 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		version /= 10;
 	} while (version);
 	if (n < nd + 20)
-		return err_set(ERR_INVALID, "etag: %zu bytes are too few", n);
+		return err_set_field(ERR_INVALID, "etag", "etag: %zu bytes are too few", n);
 	out[o++] = '"';
 	while (nd)
 		out[o++] = digits[--nd];

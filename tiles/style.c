@@ -76,14 +76,15 @@ int style_heatmap_ramp(const struct style_heatmap *h, double mean_density, doubl
 	*out = NULL;
 	if (h->breaks == STYLE_BREAKS_AUTO) {
 		if (!isfinite(mean_density) || !(mean_density > 0))
-			return err_set(ERR_INVALID,
-			               "heatmap: auto breaks need a mean density > 0, not %g",
-			               mean_density);
+			return err_set_field(ERR_INVALID, "heatmap",
+			                     "heatmap: auto breaks need a mean density > 0, not %g",
+			                     mean_density);
 		return style_ramp_scaled(h->ramp, mean_density, out);
 	}
 	if (!isfinite(period_days) || !(period_days > 0))
-		return err_set(ERR_INVALID, "heatmap: fixed breaks need a period > 0 days, not %g",
-		               period_days);
+		return err_set_field(ERR_INVALID, "heatmap",
+		                     "heatmap: fixed breaks need a period > 0 days, not %g",
+		                     period_days);
 	return style_ramp_scaled(h->ramp, period_days / DAYS_PER_YEAR, out);
 }
 

@@ -89,7 +89,7 @@ static int compute_slow(void *ctx, void **value, size_t *bytes)
 	while (!atomic_load(&s->go))
 		sched_yield();
 	if (s->fail)
-		return err_set(s->fail, "slow: failed as asked");
+		return err_set_field(s->fail, "slow", "slow: failed as asked");
 	int *v = malloc(sizeof *v);
 	if (!v)
 		return err_set(ERR_NOMEM, "slow: out of memory");
@@ -216,6 +216,7 @@ static void test_refusals_kept_failures_not(void **state)
 	assert_null(h);
 	assert_int_equal(get(c, "refused", &s, &v, &h), ERR_INVALID);
 	assert_string_equal(err_msg(), "slow: failed as asked");
+	assert_string_equal(err_field(), "slow"); /* a kept refusal names its field too */
 	assert_int_equal(atomic_load(&s.calls), 1);
 	s.fail = ERR_IO;
 	assert_int_equal(get(c, "broken", &s, &v, &h), ERR_IO);
