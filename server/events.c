@@ -186,6 +186,42 @@ unsigned events_subscribers(events *ev)
 	return n;
 }
 
+/* Under lock: what events_read() says. */
+static size_t ring_read(events *ev, unsigned long *next, char *buf, size_t max)
+{
+	size_t used = 0;
+	if (ev->seq > *next + RING) {
+		used = (size_t)snprintf(buf, max, "event: reset\ndata: {}\n\n");
+		*next = ev->seq;
+	}
+	while (*next < ev->seq) {
+		const char *text = ev->ring[*next % RING].text;
+		size_t len = strlen(text);
+		if (used + len > max)
+			break;
+		memcpy(buf + used, text, len);
+		used += len;
+		++*next;
+	}
+	return used;
+}
+
+size_t events_read(events *ev, unsigned long *next, char *buf, size_t max)
+{
+	pthread_mutex_lock(&ev->lock);
+	size_t used = ring_read(ev, next, buf, max);
+	pthread_mutex_unlock(&ev->lock);
+	return used;
+}
+
+unsigned long events_next(events *ev)
+{
+	pthread_mutex_lock(&ev->lock);
+	unsigned long seq = ev->seq;
+	pthread_mutex_unlock(&ev->lock);
+	return seq;
+}
+
 static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct subscriber *s = cls;
@@ -202,19 +238,7 @@ static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
 		pthread_mutex_unlock(&ev->lock);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
-	if (ev->seq > s->next + RING) {
-		used = (size_t)snprintf(buf, max, "event: reset\ndata: {}\n\n");
-		s->next = ev->seq;
-	}
-	while (s->next < ev->seq) {
-		const char *text = ev->ring[s->next % RING].text;
-		size_t len = strlen(text);
-		if (used + len > max)
-			break;
-		memcpy(buf + used, text, len);
-		used += len;
-		s->next++;
-	}
+	used = ring_read(ev, &s->next, buf, max);
 	time_t now = time(NULL);
 	/* A named event rather than a comment: browsers hide comments, and a
 	 * wall screen tells a quiet district from a dead stream by these. */

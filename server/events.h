@@ -39,6 +39,16 @@ void events_publish(events *ev, const char *name, const char *data);
  * or 503 naming the limit when max_subscribers streams are open. */
 int events_subscribe(events *ev, struct http_request *rq);
 
+/* The sequence number the next published event will have: where a new
+ * stream starts reading. */
+unsigned long events_next(events *ev);
+
+/* What a stream at *next reads: the events from *next on, whole, in order,
+ * up to max bytes of buf (no NUL added); a "reset" event first when the
+ * ring has moved past *next (the stream missed events it can no longer
+ * get). Advances *next past what it copied; returns the bytes copied. */
+size_t events_read(events *ev, unsigned long *next, char *buf, size_t max);
+
 /* Subscribers now open, for /metrics. */
 unsigned events_subscribers(events *ev);
 
