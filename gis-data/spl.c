@@ -453,16 +453,15 @@ int spl_lookup(struct spl *st, sqlite3_stmt *s, const char *key, int64_t *id, in
 	return 0;
 }
 
-int spl_check_polygon(struct spl *st, const char *what, const unsigned char *wkb, size_t len,
-                      unsigned char **repaired, size_t *repaired_len, struct store_put_info *info)
+int spl_check_polygon(struct spl *st, const char *what, const unsigned char **wkb, size_t *len,
+                      unsigned char **repaired, struct store_put_info *info)
 {
 	sqlite3_stmt *s = spl_stmt(st, ST_POLY_CHECK, poly_check_sql);
 	int rc = 0;
 	*repaired = NULL;
-	*repaired_len = 0;
 	if (!s)
 		return ERR_DB;
-	sqlite3_bind_blob(s, 1, wkb, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 1, *wkb, (int)*len, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		rc = spl_error(st, what);
 		goto out;
@@ -487,7 +486,8 @@ int spl_check_polygon(struct spl *st, const char *what, const unsigned char *wkb
 		goto out;
 	}
 	memcpy(*repaired, sqlite3_column_blob(s, 2), (size_t)n);
-	*repaired_len = (size_t)n;
+	*wkb = *repaired;
+	*len = (size_t)n;
 	info->repaired = 1;
 out:
 	sqlite3_reset(s);

@@ -136,10 +136,11 @@ void spl_hash_bytes(struct spl_hash *hs, const void *p, size_t n);
 void spl_hash_str(struct spl_hash *hs, const char *s);
 void spl_hash_num(struct spl_hash *hs, int64_t v);
 
-/* Checks a polygon; when invalid, repairs it into a new WKB (*repaired,
- * freed by the caller with sqlite3_free) and records the reason in info. */
-int spl_check_polygon(struct spl *sp, const char *what, const unsigned char *wkb, size_t len,
-                      unsigned char **repaired, size_t *repaired_len, struct store_put_info *info);
+/* Checks the polygon *wkb (*len bytes); when invalid, repairs it into a new
+ * WKB (*repaired, freed by the caller with sqlite3_free; NULL when none was
+ * needed), points *wkb and *len at it and records the reason in info. */
+int spl_check_polygon(struct spl *sp, const char *what, const unsigned char **wkb, size_t *len,
+                      unsigned char **repaired, struct store_put_info *info);
 
 /* Replaces the whole content of the rtree virtual table rtree_name (in the
  * main schema) by entries[0..n) (borrowed), packed by rtree_pack() and

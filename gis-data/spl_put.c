@@ -72,17 +72,16 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 	int mahalla = k == STORE_MAHALLAS;
 	const char *kind = mahalla ? "mahalla" : "district";
 	unsigned char *fixed = NULL;
-	size_t fixed_len = 0;
+	const unsigned char *wkb = a->wkb;
+	size_t wkb_len = a->wkb_len;
 	int64_t id, old_hash = 0;
 	char what[160];
 	int rc;
 
 	snprintf(what, sizeof what, "%s %s", kind, a->code);
-	rc = spl_check_polygon(st, what, a->wkb, a->wkb_len, &fixed, &fixed_len, info);
+	rc = spl_check_polygon(st, what, &wkb, &wkb_len, &fixed, info);
 	if (rc < 0)
 		return rc;
-	const unsigned char *wkb = fixed ? fixed : a->wkb;
-	size_t wkb_len = fixed ? fixed_len : a->wkb_len;
 
 	struct spl_hash hs;
 	spl_hash_init(&hs);

@@ -71,17 +71,16 @@ int spl_put_zone(store *base, const struct store_zone *z, const char *actor,
 {
 	struct spl *st = spl_of(base);
 	unsigned char *fixed = NULL;
-	size_t fixed_len = 0;
+	const unsigned char *wkb = z->wkb;
+	size_t wkb_len = z->wkb_len;
 	int64_t id, old_hash = 0;
 	char what[160];
 	int rc;
 
 	snprintf(what, sizeof what, "zone %s", z->external_id);
-	rc = spl_check_polygon(st, what, z->wkb, z->wkb_len, &fixed, &fixed_len, info);
+	rc = spl_check_polygon(st, what, &wkb, &wkb_len, &fixed, info);
 	if (rc < 0)
 		return rc;
-	const unsigned char *wkb = fixed ? fixed : z->wkb;
-	size_t wkb_len = fixed ? fixed_len : z->wkb_len;
 
 	struct spl_hash hs;
 	spl_hash_init(&hs);
