@@ -260,11 +260,43 @@ void results_stats(results *c, struct results_stats *out)
 /* The analyses kept here: their parameters as keys, their runs as
  * computations. */
 
-struct run_ctx {
-	const dataset *ds;
-	const shapes *sh;
-	const void *params;
+struct run_ctx;
+
+/* One analysis as the cache runs it: run fills a zeroed value of size
+ * bytes, and on failure leaves nothing to free; bytes counts what the
+ * value holds beyond size. */
+struct analysis {
+	const char *name;
+	size_t size;
+	int (*run)(const struct run_ctx *x, void *value);
+	size_t (*bytes)(const void *value);
 };
+
+struct run_ctx {
+	const struct analysis *a;
+	results *c;
+	const struct results_state *s;
+	const void *params;
+	const char *date;               /* coverage */
+	const struct dosage_params *dp; /* dosage */
+	store *st;                      /* dosage */
+};
+
+static int compute(void *ctx, void **value, size_t *bytes)
+{
+	const struct run_ctx *x = ctx;
+	void *v = calloc(1, x->a->size);
+	if (!v)
+		return err_set(ERR_NOMEM, "%s: out of memory", x->a->name);
+	int rc = x->a->run(x, v);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*value = v;
+	*bytes = x->a->size + x->a->bytes(v);
+	return 0;
+}
 
 /* What a grid of cells holds per cell: count, z and p, bin and mask. */
 static size_t grid_bytes(const struct gistar_result *g)
@@ -272,20 +304,14 @@ static size_t grid_bytes(const struct gistar_result *g)
 	return (size_t)g->width * (size_t)g->height * (3 * sizeof(double) + 2);
 }
 
-static int compute_gistar(void *ctx, void **value, size_t *bytes)
+static int run_gistar(const struct run_ctx *x, void *value)
 {
-	const struct run_ctx *x = ctx;
-	struct gistar_result *r = calloc(1, sizeof *r);
-	if (!r)
-		return err_set(ERR_NOMEM, "gistar: out of memory");
-	int rc = gistar_run(x->ds, x->sh, x->params, r);
-	if (rc < 0) {
-		free(r);
-		return rc;
-	}
-	*value = r;
-	*bytes = sizeof *r + grid_bytes(r);
-	return 0;
+	return gistar_run(x->s->ds, x->s->sh, x->params, value);
+}
+
+static size_t gistar_bytes(const void *value)
+{
+	return grid_bytes(value);
 }
 
 static void free_gistar(void *value)
@@ -294,49 +320,46 @@ static void free_gistar(void *value)
 	free(value);
 }
 
-static void key_state(struct results_key *k, const char *kind, const struct dataset_filter *f,
-                      unsigned long version, unsigned long generation)
+static const struct analysis gistar_analysis = {"gistar", sizeof(struct gistar_result), run_gistar,
+                                                gistar_bytes};
+
+static void key_state(struct results_key *k, const char *kind, const struct results_state *s,
+                      const struct dataset_filter *f)
 {
 	results_key_init(k, kind);
-	results_key_u64(k, version);
-	results_key_u64(k, generation);
+	results_key_u64(k, s->version);
+	results_key_u64(k, s->generation);
 	results_key_filter(k, f);
 }
 
-int results_gistar(results *c, const dataset *ds, const shapes *sh, const struct gistar_params *p,
-                   unsigned long version, unsigned long generation,
+int results_gistar(results *c, const struct results_state *s, const struct gistar_params *p,
                    const struct gistar_result **out, results_hold **hold)
 {
 	struct results_key k;
-	key_state(&k, "gistar", &p->filter, version, generation);
+	key_state(&k, "gistar", s, &p->filter);
 	results_key_double(&k, p->cell);
 	results_key_double(&k, p->band);
 	results_key_i64(&k, p->fdr);
 	results_key_i64(&k, p->whole_grid);
 	results_key_u64(&k, p->max_cells);
-	struct run_ctx x = {ds, sh, p};
+	struct run_ctx x = {.a = &gistar_analysis, .s = s, .params = p};
 	const void *v;
-	int rc = results_get(c, &k, compute_gistar, &x, free_gistar, &v, hold);
+	int rc = results_get(c, &k, compute, &x, free_gistar, &v, hold);
 	*out = v;
 	return rc;
 }
 
-static int compute_trends(void *ctx, void **value, size_t *bytes)
+static int run_trends(const struct run_ctx *x, void *value)
 {
-	const struct run_ctx *x = ctx;
-	struct trends_result *r = calloc(1, sizeof *r);
-	if (!r)
-		return err_set(ERR_NOMEM, "trends: out of memory");
-	int rc = trends_run(x->ds, x->sh, x->params, r);
-	if (rc < 0) {
-		free(r);
-		return rc;
-	}
-	*value = r;
-	/* The whole period's grid, and per cell a category and a week's
-	 * figures for each week. */
-	*bytes = sizeof *r + grid_bytes(&r->grid) * (size_t)(1 + r->weeks);
-	return 0;
+	return trends_run(x->s->ds, x->s->sh, x->params, value);
+}
+
+/* The whole period's grid, and per cell a category and a week's figures
+ * for each week. */
+static size_t trends_bytes(const void *value)
+{
+	const struct trends_result *r = value;
+	return grid_bytes(&r->grid) * (size_t)(1 + r->weeks);
 }
 
 static void free_trends(void *value)
@@ -345,20 +368,230 @@ static void free_trends(void *value)
 	free(value);
 }
 
-int results_trends(results *c, const dataset *ds, const shapes *sh, const struct trends_params *p,
-                   unsigned long version, unsigned long generation,
+static const struct analysis trends_analysis = {"trends", sizeof(struct trends_result), run_trends,
+                                                trends_bytes};
+
+int results_trends(results *c, const struct results_state *s, const struct trends_params *p,
                    const struct trends_result **out, results_hold **hold)
 {
 	struct results_key k;
-	key_state(&k, "trends", &p->filter, version, generation);
+	key_state(&k, "trends", s, &p->filter);
 	results_key_i64(&k, p->weeks);
 	results_key_double(&k, p->cell);
 	results_key_double(&k, p->band);
 	results_key_double(&k, p->alpha);
 	results_key_u64(&k, p->max_cells);
-	struct run_ctx x = {ds, sh, p};
+	struct run_ctx x = {.a = &trends_analysis, .s = s, .params = p};
 	const void *v;
-	int rc = results_get(c, &k, compute_trends, &x, free_trends, &v, hold);
+	int rc = results_get(c, &k, compute, &x, free_trends, &v, hold);
 	*out = v;
+	return rc;
+}
+
+static int run_hotspots(const struct run_ctx *x, void *value)
+{
+	return hotspot_find(x->s->ds, x->s->sh, x->params, value);
+}
+
+/* The hotspots' arrays: items, their categories and polygons, the grid. */
+static size_t set_bytes(const void *value)
+{
+	const struct hotspot_set *set = value;
+	size_t b = (size_t)set->width * (size_t)set->height * sizeof *set->label;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct hotspot_polygon *pg = &set->items[i].poly;
+		b += sizeof set->items[i] + set->n_categories * sizeof(double) +
+		     (size_t)pg->ring_start[pg->n_rings] * 2 * sizeof(double) +
+		     (pg->n_rings + pg->n_parts + 2) * sizeof(uint32_t);
+	}
+	return b;
+}
+
+static void free_hotspots(void *value)
+{
+	hotspot_set_free(value);
+	free(value);
+}
+
+static const struct analysis hotspots_analysis = {"hotspots", sizeof(struct hotspot_set),
+                                                  run_hotspots, set_bytes};
+
+/* A shift or none (NULL). */
+static void key_shift(struct results_key *k, const struct shift *sh)
+{
+	results_key_i64(k, sh != NULL);
+	if (sh) {
+		results_key_i64(k, sh->start);
+		results_key_i64(k, sh->end);
+		results_key_u64(k, sh->weekdays);
+	}
+}
+
+void results_key_hotspots(struct results_key *k, const char *kind, const struct results_state *s,
+                          const struct hotspot_params *p)
+{
+	key_state(k, kind, s, &p->filter);
+	key_shift(k, p->shift);
+	results_key_double(k, p->share);
+	results_key_double(k, p->cell);
+	results_key_i64(k, p->kernel);
+	results_key_double(k, p->bandwidth);
+}
+
+int results_hotspots(results *c, const struct results_state *s, const struct hotspot_params *p,
+                     const struct hotspot_set **out, results_hold **hold)
+{
+	*out = NULL;
+	*hold = NULL;
+	/* A weight per category would make keys of kilobytes; nothing that
+	 * shares hotspots weighs them. */
+	if (p->weights)
+		return err_set(ERR_INVALID, "results: weighted hotspots are not kept");
+	struct results_key k;
+	results_key_hotspots(&k, "hotspots", s, p);
+	struct run_ctx x = {.a = &hotspots_analysis, .s = s, .params = p};
+	const void *v;
+	int rc = results_get(c, &k, compute, &x, free_hotspots, &v, hold);
+	*out = v;
+	return rc;
+}
+
+/* A result computed on a shift's hotspots, which it keeps held. */
+struct on_hotspots {
+	results_hold *set_hold;
+	union {
+		struct coverage coverage;
+		struct dosage_result dose;
+	} u;
+	char date[16]; /* the coverage's, which it borrows */
+};
+
+/* Runs of coverage and dosage on the hotspots of x's parameters: on
+ * failure, the hotspots are let go. */
+static int run_on_hotspots(const struct run_ctx *x, struct on_hotspots *o,
+                           int (*run)(const struct run_ctx *x, const struct hotspot_set *set,
+                                      struct on_hotspots *o))
+{
+	const struct hotspot_set *set;
+	int rc = results_hotspots(x->c, x->s, x->params, &set, &o->set_hold);
+	if (rc < 0)
+		return rc;
+	if ((rc = run(x, set, o)) < 0)
+		results_release(o->set_hold);
+	return rc;
+}
+
+static int coverage_of(const struct run_ctx *x, const struct hotspot_set *set,
+                       struct on_hotspots *o)
+{
+	struct coverage_params cp = {0};
+	if (x->date) {
+		snprintf(o->date, sizeof o->date, "%s", x->date);
+		cp.date = o->date;
+	}
+	return coverage_compute(x->s->ds, x->s->sh, set, &cp, &o->u.coverage);
+}
+
+static int run_coverage(const struct run_ctx *x, void *value)
+{
+	return run_on_hotspots(x, value, coverage_of);
+}
+
+static size_t coverage_bytes(const void *value)
+{
+	const struct coverage *cv = &((const struct on_hotspots *)value)->u.coverage;
+	size_t b = cv->n_assignments * sizeof *cv->assignments +
+	           (cv->n_units + cv->n_services) * sizeof *cv->units;
+	for (size_t i = 0; i < cv->n_hotspots; i++)
+		b += sizeof *cv->hotspots + cv->hotspots[i].n_covered_by * sizeof(size_t);
+	for (size_t i = 0; i < cv->n_mahallas; i++)
+		b += sizeof *cv->mahallas + cv->mahallas[i].n * sizeof(size_t);
+	return b;
+}
+
+static void free_coverage(void *value)
+{
+	struct on_hotspots *o = value;
+	coverage_free(&o->u.coverage);
+	results_release(o->set_hold);
+	free(o);
+}
+
+static const struct analysis coverage_analysis = {"coverage", sizeof(struct on_hotspots),
+                                                  run_coverage, coverage_bytes};
+
+int results_coverage(results *c, const struct results_state *s, const struct hotspot_params *p,
+                     const char *date, const struct coverage **out, results_hold **hold)
+{
+	*out = NULL;
+	*hold = NULL;
+	/* Longer than any date: refused as coverage_compute() refuses a
+	 * malformed one, before it could lengthen the key. */
+	if (date && strlen(date) >= sizeof((struct on_hotspots *)0)->date)
+		return err_set_field(ERR_INVALID, "date",
+		                     "date: '%.32s...' is not a date YYYY-MM-DD", date);
+	struct results_key k;
+	results_key_hotspots(&k, "coverage", s, p);
+	results_key_i64(&k, date != NULL);
+	if (date)
+		key_add(&k, date, strlen(date) + 1);
+	struct run_ctx x = {.a = &coverage_analysis, .c = c, .s = s, .params = p, .date = date};
+	const void *v;
+	int rc = results_get(c, &k, compute, &x, free_coverage, &v, hold);
+	if (rc == 0)
+		*out = &((const struct on_hotspots *)v)->u.coverage;
+	return rc;
+}
+
+static int dose_of(const struct run_ctx *x, const struct hotspot_set *set, struct on_hotspots *o)
+{
+	return dosage_from_store(x->st, set, x->dp, &o->u.dose);
+}
+
+static int run_dosage(const struct run_ctx *x, void *value)
+{
+	return run_on_hotspots(x, value, dose_of);
+}
+
+static size_t dose_bytes(const void *value)
+{
+	const struct dosage_result *d = &((const struct on_hotspots *)value)->u.dose;
+	size_t b = d->n_names * sizeof *d->names;
+	for (size_t i = 0; i < d->n; i++)
+		b += sizeof *d->items + d->items[i].n_units * sizeof *d->items[i].units;
+	return b;
+}
+
+static void free_dosage(void *value)
+{
+	struct on_hotspots *o = value;
+	dosage_result_free(&o->u.dose);
+	results_release(o->set_hold);
+	free(o);
+}
+
+static const struct analysis dosage_analysis = {"dosage", sizeof(struct on_hotspots), run_dosage,
+                                                dose_bytes};
+
+int results_dosage(results *c, const struct results_state *s, const struct hotspot_params *p,
+                   const struct dosage_params *dp, store *st, unsigned long tracks,
+                   const struct dosage_result **out, results_hold **hold)
+{
+	struct results_key k;
+	*out = NULL;
+	*hold = NULL;
+	results_key_hotspots(&k, "dosage", s, p);
+	results_key_u64(&k, tracks);
+	key_shift(&k, dp->shift);
+	results_key_i64(&k, dp->from_day);
+	results_key_i64(&k, dp->to_day);
+	results_key_double(&k, dp->target_minutes);
+	results_key_i64(&k, dp->target_visits);
+	results_key_i64(&k, dp->max_interp);
+	struct run_ctx x = {.a = &dosage_analysis, .c = c, .s = s, .params = p, .dp = dp, .st = st};
+	const void *v;
+	int rc = results_get(c, &k, compute, &x, free_dosage, &v, hold);
+	if (rc == 0)
+		*out = &((const struct on_hotspots *)v)->u.dose;
 	return rc;
 }

@@ -26,8 +26,12 @@
 #ifndef POSBON_RESULTS_H
 #define POSBON_RESULTS_H
 
+#include "coverage.h"
 #include "dataset.h"
+#include "dosage.h"
 #include "gistar.h"
+#include "hotspot.h"
+#include "store.h"
 #include "trends.h"
 
 #include <stddef.h>
@@ -87,16 +91,46 @@ void results_stats(results *c, struct results_stats *out);
  * style reload that changes what an analysis depends on. */
 void results_clear(results *c);
 
-/* The Gi* analysis of p over ds and sh (gistar_run()), shared through c;
- * version and generation name the state of the offences and the shapes.
- * *out borrowed until results_release(*hold). ERR_INVALID as gistar_run(). */
-int results_gistar(results *c, const dataset *ds, const shapes *sh, const struct gistar_params *p,
-                   unsigned long version, unsigned long generation,
+/* The state an analysis runs on, borrowed for the call: the offences, the
+ * shapes, and the numbers naming their state (the offences' version and
+ * the shapes' generation), which become fields of the key. A result may
+ * borrow from the shapes: its users keep them alive while they hold it. */
+struct results_state {
+	const dataset *ds;
+	const shapes *sh;
+	unsigned long version, generation;
+};
+
+/* The Gi* analysis of p on s (gistar_run()), shared through c. *out
+ * borrowed until results_release(*hold). ERR_INVALID as gistar_run(). */
+int results_gistar(results *c, const struct results_state *s, const struct gistar_params *p,
                    const struct gistar_result **out, results_hold **hold);
 
 /* The same for the trends of p (trends_run()). */
-int results_trends(results *c, const dataset *ds, const shapes *sh, const struct trends_params *p,
-                   unsigned long version, unsigned long generation,
+int results_trends(results *c, const struct results_state *s, const struct trends_params *p,
                    const struct trends_result **out, results_hold **hold);
+
+/* A shift's hotspots (hotspot_find()) of p on s; the caller has applied
+ * hotspot_default_period() to p's filter. Weighted sets are not kept
+ * (p->weights must be NULL: ERR_INVALID). */
+int results_hotspots(results *c, const struct results_state *s, const struct hotspot_params *p,
+                     const struct hotspot_set **out, results_hold **hold);
+
+/* The key of p's hotspots under kind: what a layer above keys its own
+ * form of those hotspots by (results_get()). */
+void results_key_hotspots(struct results_key *k, const char *kind, const struct results_state *s,
+                          const struct hotspot_params *p);
+
+/* The coverage of p's hotspots by the zones of s on date ("YYYY-MM-DD",
+ * NULL: any), coverage_compute(); (*out)->set is those hotspots. */
+int results_coverage(results *c, const struct results_state *s, const struct hotspot_params *p,
+                     const char *date, const struct coverage **out, results_hold **hold);
+
+/* The dosage of p's hotspots by the tracks of st (dosage_from_store(),
+ * on the calling thread's connection); tracks names the state of the
+ * tracks, as version does the offences'. */
+int results_dosage(results *c, const struct results_state *s, const struct hotspot_params *p,
+                   const struct dosage_params *dp, store *st, unsigned long tracks,
+                   const struct dosage_result **out, results_hold **hold);
 
 #endif

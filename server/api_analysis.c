@@ -29,46 +29,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The hotspots that rq's query chooses (shift, weekdays, period, filters,
- * share, cell, bandwidth) on the district of sh, into *set (free with
- * hotspot_set_free() on success). */
-static int query_hotspots(struct http_request *rq, const shapes *sh, struct hotspot_set *set)
+/* The hotspot parameters that rq's query chooses (shift, weekdays, period,
+ * filters, share, cell, bandwidth) into *p, which borrows *shift. */
+static int query_hotspots(struct http_request *rq, struct shift *shift, struct hotspot_params *p)
 {
 	struct app *app = rq->app;
 	const dataset *ds = renderer_dataset(app->r);
 	struct render_request q = {0};
-	struct shift shift;
 	int rc;
-	if ((rc = query_filter(rq, ds, &q)) < 0 || (rc = query_shift(rq, &shift)) < 0)
+	if ((rc = query_filter(rq, ds, &q)) < 0 || (rc = query_shift(rq, shift)) < 0)
 		return rc;
 	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
 	dataset_filter_any_time(&q.filter); /* the shift chooses the times */
-	struct hotspot_params p = {.filter = q.filter, .shift = hours || days ? &shift : NULL};
-	renderer_kernel(app->r, &p.kernel, &p.bandwidth);
+	*p = (struct hotspot_params){.filter = q.filter, .shift = hours || days ? shift : NULL};
+	renderer_kernel(app->r, &p->kernel, &p->bandwidth);
 	if (q.bandwidth)
-		p.bandwidth = q.bandwidth;
-	if ((rc = query_param(rq, &param_hotspot_share, &p.share)) < 0 ||
-	    (rc = query_param(rq, &param_hotspot_cell, &p.cell)) < 0)
+		p->bandwidth = q.bandwidth;
+	if ((rc = query_param(rq, &param_hotspot_share, &p->share)) < 0 ||
+	    (rc = query_param(rq, &param_hotspot_cell, &p->cell)) < 0)
 		return rc;
-	hotspot_default_period(ds, &p.filter);
-	return hotspot_find(ds, sh, &p, set);
+	hotspot_default_period(ds, &p->filter);
+	return 0;
 }
 
 int api_hotspots(struct http_request *rq)
 {
 	struct app *app = rq->app;
-	struct hotspot_set set;
+	struct hotspot_params p;
+	struct shift shift;
+	const struct hotspot_set *set;
+	results_hold *hold = NULL;
 	struct held_shapes *held;
 	json_t *fc;
-	int rc = query_hotspots(rq, renderer_shapes_acquire(app->r, &held), &set);
+	int reply;
+	renderer_shapes_acquire(app->r, &held);
+	if (query_hotspots(rq, &shift, &p) < 0 ||
+	    renderer_hotspots(app->r, held, &p, &set, &hold) < 0)
+		reply = app_reply_error(rq);
+	else if (hotspot_geojson(set, renderer_dataset(app->r), &fc) < 0)
+		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+	else
+		reply = http_reply_value(rq, 200, fc, NULL, NULL);
+	results_release(hold);
 	renderer_shapes_release(app->r, held);
-	if (rc < 0)
-		return app_reply_error(rq);
-	rc = hotspot_geojson(&set, renderer_dataset(app->r), &fc);
-	hotspot_set_free(&set);
-	if (rc < 0)
-		return http_reply_error(rq, 500, NULL, "%s", err_msg());
-	return http_reply_value(rq, 200, fc, NULL, NULL);
+	return reply;
 }
 
 int api_dosage(struct http_request *rq)
@@ -79,8 +83,10 @@ int api_dosage(struct http_request *rq)
 	const char *hours = http_arg(rq, "shift"), *days = http_arg(rq, "weekdays");
 	const char *date = http_arg(rq, "date"), *from = http_arg(rq, "from");
 	const char *to = http_arg(rq, "to");
-	struct hotspot_set set = {0};
-	struct dosage_result res = {0};
+	const struct hotspot_set *set;
+	const struct dosage_result *res;
+	results_hold *set_hold = NULL, *hold = NULL;
+	struct held_shapes *held;
 	struct shift sh;
 	double target = 0, interp = 0;
 	long visits = 0;
@@ -111,59 +117,58 @@ int api_dosage(struct http_request *rq)
 	    dataset_filter_parse(ds, &(struct dataset_filter_text){0}, &hp.filter) < 0)
 		return app_reply_error(rq);
 	hotspot_default_period(ds, &hp.filter);
-	struct held_shapes *held;
-	int rc = hotspot_find(ds, renderer_shapes_acquire(app->r, &held), &hp, &set);
-	renderer_shapes_release(app->r, held);
+	renderer_shapes_acquire(app->r, &held);
+	int rc = renderer_hotspots(app->r, held, &hp, &set, &set_hold);
 	if (rc == 0)
-		rc = dosage_from_store(st, &set, &dp, &res);
+		rc = renderer_dosage(app->r, held, &hp, &dp, st, &res, &hold);
 	if (rc == 0)
-		rc = dosage_geojson(&res, &set, ds, &fc);
+		rc = dosage_geojson(res, set, ds, &fc);
 	reply = rc == 0 ? http_reply_value(rq, 200, fc, NULL, NULL) : app_reply_error(rq);
-	dosage_result_free(&res);
-	hotspot_set_free(&set);
+	results_release(hold);
+	results_release(set_hold);
+	renderer_shapes_release(app->r, held);
 	return reply;
+}
+
+/* c as CSV text, the answer to an Accept: text/csv. */
+static int reply_coverage_csv(struct http_request *rq, const struct coverage *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc = f ? coverage_csv(c, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = err_set(ERR_NOMEM, "out of memory for the CSV");
+	if (rc < 0) {
+		free(text);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	}
+	return http_reply(rq, 200, "text/csv; charset=utf-8", (unsigned char *)text, len,
+	                  "Cache-Control", "no-store", NULL);
 }
 
 int api_coverage(struct http_request *rq)
 {
 	struct app *app = rq->app;
-	struct hotspot_set set;
-	struct coverage cov;
+	struct hotspot_params p;
+	struct shift shift;
+	const struct coverage *cov;
+	results_hold *hold = NULL;
 	struct held_shapes *held;
-	const shapes *sh = renderer_shapes_acquire(app->r, &held);
 	const char *accept = http_header(rq, "Accept");
+	json_t *o;
 	int reply;
-	if (query_hotspots(rq, sh, &set) < 0) {
-		renderer_shapes_release(app->r, held);
-		return app_reply_error(rq);
-	}
-	struct coverage_params p = {.date = http_arg(rq, "date")};
-	if (coverage_compute(renderer_dataset(app->r), sh, &set, &p, &cov) < 0) {
+	renderer_shapes_acquire(app->r, &held);
+	if (query_hotspots(rq, &shift, &p) < 0 ||
+	    renderer_coverage(app->r, held, &p, http_arg(rq, "date"), &cov, &hold) < 0)
 		reply = app_reply_error(rq);
-	} else if (accept && strstr(accept, "text/csv")) {
-		char *text = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
-		int rc =
-		    f ? coverage_csv(&cov, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
-		if (f && fclose(f) != 0 && rc == 0)
-			rc = err_set(ERR_NOMEM, "out of memory for the CSV");
-		if (rc < 0) {
-			free(text);
-			reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
-		} else {
-			reply =
-			    http_reply(rq, 200, "text/csv; charset=utf-8", (unsigned char *)text,
-			               len, "Cache-Control", "no-store", NULL);
-		}
-	} else {
-		json_t *o;
-		reply = coverage_json(&cov, &o) < 0
-		            ? http_reply_error(rq, 500, NULL, "%s", err_msg())
-		            : http_reply_value(rq, 200, o, NULL, NULL);
-	}
-	coverage_free(&cov);
-	hotspot_set_free(&set);
+	else if (accept && strstr(accept, "text/csv"))
+		reply = reply_coverage_csv(rq, cov);
+	else if (coverage_json(cov, &o) < 0)
+		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+	else
+		reply = http_reply_value(rq, 200, o, NULL, NULL);
+	results_release(hold);
 	renderer_shapes_release(app->r, held);
 	return reply;
 }

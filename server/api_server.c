@@ -152,7 +152,8 @@ int api_metrics(struct http_request *rq)
 	    atomic_load(&app->ingested));
 	struct results_stats rs;
 	renderer_results_stats(app->r, &rs);
-	OUT("# HELP posbon_analysis_results_total Gi* and trends analyses asked for by tiles, "
+	OUT("# HELP posbon_analysis_results_total Analyses (Gi*, trends, a shift's hotspots, their "
+	    "drawing, coverage and dosage) asked for by tiles, "
 	    "the API and print: computed, or found kept.\n"
 	    "# TYPE posbon_analysis_results_total counter\n"
 	    "posbon_analysis_results_total{outcome=\"computed\"} %lu\n"

@@ -55,7 +55,8 @@ static int acquire(gistarlayer *g, const dataset *ds, const shapes *sh,
                    const struct gistar_result **out, results_hold **hold)
 {
 	struct gistar_params p = {.filter = *f};
-	int rc = results_gistar(g->cache, ds, sh, &p, version, generation, out, hold);
+	struct results_state s = {ds, sh, version, generation};
+	int rc = results_gistar(g->cache, &s, &p, out, hold);
 	if (rc == ERR_INVALID || (rc == 0 && !(*out)->count)) {
 		results_release(*hold);
 		*hold = NULL;

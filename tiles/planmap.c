@@ -42,6 +42,15 @@ void planmap_free(planmap *pm)
 	free(pm);
 }
 
+size_t planmap_bytes(const planmap *pm)
+{
+	size_t b = sizeof *pm + pm->n * sizeof *pm->items;
+	for (size_t i = 0; i < pm->n; i++)
+		b += pm->items[i].ring_start[pm->items[i].n_rings] * 2 * sizeof(double) +
+		     (pm->items[i].n_rings + 1) * sizeof(uint32_t);
+	return b;
+}
+
 static int project(const struct hotspot *h, struct item *it)
 {
 	const struct hotspot_polygon *p = &h->poly;

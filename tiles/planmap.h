@@ -51,9 +51,11 @@ struct planmap_data {
  * Mercator, ERR_NOMEM. */
 int planmap_new(const struct hotspot_set *set, planmap **out);
 
+/* The bytes pm holds, for a cache's budget. */
+size_t planmap_bytes(const planmap *pm);
+
 /* Frees a planmap; accepts NULL. */
 void planmap_free(planmap *pm);
-
 
 /* Paints layer of d into cr (user space = v's device pixels, Web Mercator
  * frame) as s's hotspots layer says, and adds the rank numbers to lb (NULL:

@@ -3,14 +3,11 @@
  * filter's bytes: a wall screen or a planner uses a handful of filters at a
  * time, and every tile of one filter must share one colour scale.
  *
- * The planner's layers share a plan cache alike: finding a shift's
- * hotspots costs ~15 ms, too much per tile, so a plan (the hotspot set, its
- * drawable form, and the coverage and dosage once a tile asks for them) is
- * made once per key (filter, plan, bandwidth, tracks version) under
- * plan_lock, which also makes the tiles of one new plan wait for the first
- * rather than each computing it. Plans are counted references: a render
- * keeps its plan (and the plan its shapes) alive while a sync or a reload
- * drops the cache.
+ * The planner's layers take their analyses from the results cache the API
+ * shares: a shift's hotspots (~15 ms to find, too much per tile), their
+ * coverage and dosage, and the hotspots' drawable form, each computed once
+ * per key however many tiles ask at once. A render holds the shapes it
+ * draws for as long as it holds results computed on them.
  */
 #include "render.h"
 
@@ -45,7 +42,6 @@
 
 enum {
 	RAMP_CACHE = 16,
-	PLAN_CACHE = 8,
 };
 
 /* Gi* grids and trends weeks kept for the tiles and the API: a district's
@@ -73,33 +69,6 @@ struct held_shapes {
 	unsigned long generation; /* the renderer's shapes_generation when installed */
 	unsigned long users;
 	int retired;
-	coverage_index *coverage; /* made by the first coverage tile, under plan_lock */
-};
-
-/* What makes a plan: compared as bytes, so built on zeroed memory. */
-struct plan_key {
-	struct dataset_filter filter; /* hours and weekdays all when a shift is given */
-	struct render_plan plan;      /* target, visits and day only for dosage */
-	double bandwidth;             /* as used */
-	unsigned long tracks;         /* tracks version, for dosage */
-	int dosage;
-};
-
-/* A shift's hotspots with what the planner's layers draw of them. Immutable
- * once a render holds it, except that coverage and dose are filled in
- * (once) under plan_lock. */
-struct plan {
-	struct plan_key key;
-	struct held_shapes *held; /* the shapes it was found on, held */
-	struct hotspot_set set;
-	planmap *pm;
-	struct coverage coverage;
-	int has_coverage;
-	struct dosage_result dose;
-	int has_dose;
-	char date[16];       /* the planning date, which the coverage borrows */
-	unsigned long users; /* renders, and 1 for the cache while cached */
-	unsigned long used;
 };
 
 struct renderer {
@@ -120,9 +89,6 @@ struct renderer {
 	gistarlayer *gistar; /* the Gi* layer, its analyses in results */
 	trendslayer *trends; /* the trends layer, its analyses in results */
 	unsigned long style_generation;
-	pthread_mutex_t plan_lock; /* plans, and plans' users; taken before lock */
-	struct plan *plans[PLAN_CACHE];
-	unsigned long plan_clock;
 	atomic_ulong tracks_version;
 };
 
@@ -204,7 +170,6 @@ static void held_shapes_free(struct held_shapes *h)
 {
 	if (!h)
 		return;
-	coverage_index_free(h->coverage);
 	shapes_free(h->sh);
 	free(h);
 }
@@ -261,6 +226,12 @@ static struct held_shapes *shapes_acquire(renderer *r)
 	return h;
 }
 
+/* The results state of the shapes held. */
+static struct results_state state_of(renderer *r, const struct held_shapes *held)
+{
+	return (struct results_state){r->ds, held->sh, atomic_load(&r->version), held->generation};
+}
+
 static void shapes_release(renderer *r, struct held_shapes *h)
 {
 	pthread_mutex_lock(&r->lock);
@@ -268,40 +239,6 @@ static void shapes_release(renderer *r, struct held_shapes *h)
 	pthread_mutex_unlock(&r->lock);
 	if (last)
 		held_shapes_free(h);
-}
-
-/* Under plan_lock: one user fewer; the last frees the plan. */
-static void plan_release_locked(renderer *r, struct plan *p)
-{
-	if (--p->users > 0)
-		return;
-	dosage_result_free(&p->dose);
-	coverage_free(&p->coverage);
-	planmap_free(p->pm);
-	hotspot_set_free(&p->set);
-	shapes_release(r, p->held);
-	free(p);
-}
-
-static void plan_release(renderer *r, struct plan *p)
-{
-	if (!p)
-		return;
-	pthread_mutex_lock(&r->plan_lock);
-	plan_release_locked(r, p);
-	pthread_mutex_unlock(&r->plan_lock);
-}
-
-/* Empties the plan cache: what the offences, shapes or style changed. */
-static void drop_plans(renderer *r)
-{
-	pthread_mutex_lock(&r->plan_lock);
-	for (int i = 0; i < PLAN_CACHE; i++) {
-		if (r->plans[i])
-			plan_release_locked(r, r->plans[i]);
-		r->plans[i] = NULL;
-	}
-	pthread_mutex_unlock(&r->plan_lock);
 }
 
 int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out)
@@ -312,7 +249,6 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	if (!r)
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_mutex_init(&r->plan_lock, NULL);
 	if ((rc = held_style_load(style_path, &r->style)) < 0 ||
 	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
 	    (rc = results_new(RESULTS_BUDGET, &r->results)) < 0 ||
@@ -349,13 +285,11 @@ void renderer_free(renderer *r)
 	gistarlayer_free(r->gistar);
 	trendslayer_free(r->trends);
 	results_free(r->results);
-	drop_plans(r);
 	changes_free(r->changes);
 	held_shapes_free(r->shapes);
 	dataset_free(r->ds);
 	held_style_free(r->style);
 	pthread_mutex_destroy(&r->lock);
-	pthread_mutex_destroy(&r->plan_lock);
 	free(r);
 }
 
@@ -378,7 +312,6 @@ static void after_change(renderer *r)
 	/* Auto breaks follow the data: recompute them for the new offences. */
 	drop_ramps(r);
 	pthread_mutex_unlock(&r->lock);
-	drop_plans(r);
 }
 
 int renderer_sync(renderer *r, store *st, size_t *added)
@@ -425,7 +358,6 @@ int renderer_reload_style(renderer *r, const char *style_path)
 	pthread_mutex_unlock(&r->lock);
 	if (unused)
 		held_style_free(old);
-	drop_plans(r); /* the kernel and bandwidth of hotspots are the style's */
 	return 0;
 }
 
@@ -444,7 +376,6 @@ int renderer_reload_shapes(renderer *r, store *st)
 	pthread_mutex_unlock(&r->lock);
 	if (unused)
 		held_shapes_free(old);
-	drop_plans(r);
 	return 0;
 }
 
@@ -551,132 +482,85 @@ int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ram
 	return rc;
 }
 
-/* The key of q's plan; dosage keys carry the dosage's own parameters and
- * the tracks version, the others share one plan per shift. */
-static void plan_key_of(renderer *r, const style *sty, const struct render_request *q,
-                        struct plan_key *k)
+/* The hotspots of q's planner layers on s: as GET /api/hotspots, the
+ * shift chooses the times; the bandwidth is q's or the style's. p borrows
+ * q's shift. */
+static void plan_params(const style *sty, const struct results_state *s,
+                        const struct render_request *q, struct hotspot_params *p)
 {
 	const struct style_heatmap *hm = style_heatmap(sty);
-	memset(k, 0, sizeof *k);
-	k->filter = q->filter;
-	if (q->plan.has_shift) {
-		/* As GET /api/hotspots: the shift chooses the times. */
-		dataset_filter_any_time(&k->filter);
-	}
-	k->plan = q->plan;
-	k->bandwidth = q->bandwidth > 0 ? q->bandwidth : hm ? hm->bandwidth : 0;
-	k->dosage = (q->layers & RENDER_DOSAGE) != 0;
-	if (k->dosage) {
-		k->tracks = atomic_load(&r->tracks_version);
-	} else {
-		k->plan.target = 0;
-		k->plan.visits = 0;
-	}
+	*p = (struct hotspot_params){.filter = q->filter,
+	                             .shift = q->plan.has_shift ? &q->plan.shift : NULL,
+	                             .share = q->plan.share,
+	                             .cell = q->plan.cell,
+	                             .kernel = hm ? hm->kernel : KDE_QUARTIC,
+	                             .bandwidth = q->bandwidth > 0 ? q->bandwidth
+	                                          : hm             ? hm->bandwidth
+	                                                           : 0};
+	if (q->plan.has_shift)
+		dataset_filter_any_time(&p->filter);
+	hotspot_default_period(s->ds, &p->filter);
 }
 
-/* A new plan of key k (one user: the cache), under plan_lock. */
-static int plan_make(renderer *r, const style *sty, const struct plan_key *k, struct plan **out)
+/* A shift's hotspots as the layers draw them, holding the hotspots. */
+struct drawing {
+	results_hold *set_hold;
+	planmap *pm;
+};
+
+struct drawing_ctx {
+	results *c;
+	const struct results_state *s;
+	const struct hotspot_params *p;
+};
+
+static void drawing_free(void *value)
 {
-	const struct style_heatmap *hm = style_heatmap(sty);
-	struct plan *p = calloc(1, sizeof *p);
-	*out = NULL;
-	if (!p)
+	struct drawing *d = value;
+	planmap_free(d->pm);
+	results_release(d->set_hold);
+	free(d);
+}
+
+static int drawing_compute(void *ctx, void **value, size_t *bytes)
+{
+	const struct drawing_ctx *x = ctx;
+	const struct hotspot_set *set;
+	struct drawing *d = calloc(1, sizeof *d);
+	if (!d)
 		return err_set(ERR_NOMEM, "render: out of memory for a plan");
-	p->key = *k;
-	p->users = 1;
-	p->held = shapes_acquire(r);
-	struct hotspot_params hp = {.filter = k->filter,
-	                            .shift = k->plan.has_shift ? &p->key.plan.shift : NULL,
-	                            .share = k->plan.share,
-	                            .cell = k->plan.cell,
-	                            .kernel = hm ? hm->kernel : KDE_QUARTIC,
-	                            .bandwidth = k->bandwidth};
-	hotspot_default_period(r->ds, &hp.filter);
-	int rc = hotspot_find(r->ds, p->held->sh, &hp, &p->set);
+	int rc = results_hotspots(x->c, x->s, x->p, &set, &d->set_hold);
 	if (rc == 0)
-		rc = planmap_new(&p->set, &p->pm);
+		rc = planmap_new(set, &d->pm);
 	if (rc < 0) {
-		plan_release_locked(r, p);
+		drawing_free(d);
 		return rc;
 	}
-	*out = p;
+	*value = d;
+	*bytes = sizeof *d + planmap_bytes(d->pm);
 	return 0;
 }
 
-/* Fills in the plan's coverage, under plan_lock. */
-static int plan_coverage(struct plan *p, const dataset *ds)
+/* The dosage of q's one day (the layer doses a day) into *out. */
+static int plan_dose(renderer *r, const struct results_state *s, const struct hotspot_params *p,
+                     const struct render_request *q, const struct dosage_result **out,
+                     results_hold **hold)
 {
-	struct held_shapes *h = p->held;
-	int rc = h->coverage ? 0 : coverage_index_new(h->sh, &h->coverage);
-	struct coverage_params cp = {.index = h->coverage};
-	if (p->key.plan.has_day) {
-		dosage_day_text(p->key.plan.day, p->date, sizeof p->date);
-		cp.date = p->date;
-	}
-	if (rc == 0)
-		rc = coverage_compute(ds, h->sh, &p->set, &cp, &p->coverage);
-	p->has_coverage = rc == 0;
-	return rc;
-}
-
-/* Fills in the plan's dosage from the tracks of st, under plan_lock. */
-static int plan_dose(struct plan *p, const dataset *ds, store *st)
-{
-	const struct render_plan *pl = &p->key.plan;
+	const struct render_plan *pl = &q->plan;
 	if (!pl->has_day)
 		return err_set_field(ERR_INVALID, "date",
 		                     "date: the dosage layer doses one day; give its date");
-	if (!st)
+	if (!q->st)
 		return err_set_field(ERR_INVALID, "dosage",
 		                     "dosage: no store to read the tracks from");
-	struct dosage_params dp = {.shift = pl->has_shift ? &pl->shift : NULL,
+	struct dosage_params dp = {.shift = p->shift,
 	                           .from_day = pl->day,
 	                           .to_day = pl->day,
-	                           .zone = dataset_zone(ds),
+	                           .zone = dataset_zone(s->ds),
 	                           .target_minutes = pl->target,
 	                           .target_visits = pl->visits};
-	int rc = dosage_from_store(st, &p->set, &dp, &p->dose);
-	p->has_dose = rc == 0;
-	if (rc < 0) /* freed by the failing call, not zeroed */
-		p->dose = (struct dosage_result){0};
-	return rc;
-}
-
-/* The plan q's planner layers draw, cached, held for the caller until
- * plan_release(). */
-static int plan_get(renderer *r, const style *sty, const struct render_request *q,
-                    struct plan **out)
-{
-	struct plan_key k;
-	struct plan *p = NULL;
-	int rc = 0, slot = 0;
-	*out = NULL;
-	plan_key_of(r, sty, q, &k);
-	pthread_mutex_lock(&r->plan_lock);
-	r->plan_clock++;
-	for (int i = 0; i < PLAN_CACHE && !p; i++) {
-		struct plan *c = r->plans[i];
-		if (c && memcmp(&c->key, &k, sizeof k) == 0)
-			p = c;
-		else if (!c || (r->plans[slot] && c->used < r->plans[slot]->used))
-			slot = i;
-	}
-	if (!p && (rc = plan_make(r, sty, &k, &p)) == 0) {
-		if (r->plans[slot])
-			plan_release_locked(r, r->plans[slot]);
-		r->plans[slot] = p;
-	}
-	if (rc == 0 && (q->layers & RENDER_COVERAGE) && !p->has_coverage)
-		rc = plan_coverage(p, r->ds);
-	if (rc == 0 && (q->layers & RENDER_DOSAGE) && !p->has_dose)
-		rc = plan_dose(p, r->ds, q->st);
-	if (rc == 0) {
-		p->used = r->plan_clock;
-		p->users++;
-		*out = p;
-	}
-	pthread_mutex_unlock(&r->plan_lock);
-	return rc;
+	return results_dosage(r->results, s, p, &dp, q->st, atomic_load(&r->tracks_version), out,
+	                      hold);
 }
 
 static int draw_plan(renderer *r, const style *sty, cairo_t *cr, const struct render_request *q,
@@ -688,19 +572,38 @@ static int draw_plan(renderer *r, const style *sty, cairo_t *cr, const struct re
 	} order[] = {{RENDER_HOTSPOTS, PLANMAP_HOTSPOTS},
 	             {RENDER_COVERAGE, PLANMAP_COVERAGE},
 	             {RENDER_DOSAGE, PLANMAP_DOSAGE}};
-	struct plan *p;
-	int rc = plan_get(r, sty, q, &p);
-	if (rc < 0)
-		return rc;
-	struct planmap_data d = {p->pm, p->has_coverage ? &p->coverage : NULL,
-	                         p->has_dose ? &p->dose : NULL};
+	struct held_shapes *held = shapes_acquire(r);
+	struct results_state s = state_of(r, held);
+	struct hotspot_params p;
+	plan_params(sty, &s, q, &p);
+	struct results_key k;
+	results_key_hotspots(&k, "planmap", &s, &p);
+	struct drawing_ctx x = {r->results, &s, &p};
+	results_hold *hold = NULL, *cov_hold = NULL, *dose_hold = NULL;
+	const void *v;
+	struct planmap_data d = {0};
+	int rc = results_get(r->results, &k, drawing_compute, &x, drawing_free, &v, &hold);
+	if (rc == 0)
+		d.pm = ((const struct drawing *)v)->pm;
+	if (rc == 0 && (q->layers & RENDER_COVERAGE)) {
+		char date[16];
+		if (q->plan.has_day)
+			dosage_day_text(q->plan.day, date, sizeof date);
+		rc = results_coverage(r->results, &s, &p, q->plan.has_day ? date : NULL,
+		                      &d.coverage, &cov_hold);
+	}
+	if (rc == 0 && (q->layers & RENDER_DOSAGE))
+		rc = plan_dose(r, &s, &p, q, &d.dose, &dose_hold);
 	/* Numbers once, however many of the layers are drawn. */
 	for (size_t i = 0; rc == 0 && i < sizeof order / sizeof order[0]; i++)
 		if (q->layers & order[i].bit) {
 			rc = planmap_paint(cr, &q->view, sty, order[i].layer, &d, lb);
 			lb = NULL;
 		}
-	plan_release(r, p);
+	results_release(dose_hold);
+	results_release(cov_hold);
+	results_release(hold);
+	shapes_release(r, held);
 	return rc;
 }
 
@@ -863,8 +766,8 @@ int renderer_gistar(renderer *r, const struct gistar_params *p, const struct gis
                     results_hold **hold)
 {
 	struct held_shapes *held = shapes_acquire(r);
-	int rc = results_gistar(r->results, r->ds, held->sh, p, atomic_load(&r->version),
-	                        held->generation, out, hold);
+	struct results_state s = state_of(r, held);
+	int rc = results_gistar(r->results, &s, p, out, hold);
 	shapes_release(r, held);
 	return rc;
 }
@@ -873,10 +776,33 @@ int renderer_trends(renderer *r, const struct trends_params *p, const struct tre
                     results_hold **hold)
 {
 	struct held_shapes *held = shapes_acquire(r);
-	int rc = results_trends(r->results, r->ds, held->sh, p, atomic_load(&r->version),
-	                        held->generation, out, hold);
+	struct results_state s = state_of(r, held);
+	int rc = results_trends(r->results, &s, p, out, hold);
 	shapes_release(r, held);
 	return rc;
+}
+
+int renderer_hotspots(renderer *r, struct held_shapes *held, const struct hotspot_params *p,
+                      const struct hotspot_set **out, results_hold **hold)
+{
+	struct results_state s = state_of(r, held);
+	return results_hotspots(r->results, &s, p, out, hold);
+}
+
+int renderer_coverage(renderer *r, struct held_shapes *held, const struct hotspot_params *p,
+                      const char *date, const struct coverage **out, results_hold **hold)
+{
+	struct results_state s = state_of(r, held);
+	return results_coverage(r->results, &s, p, date, out, hold);
+}
+
+int renderer_dosage(renderer *r, struct held_shapes *held, const struct hotspot_params *p,
+                    const struct dosage_params *dp, store *st, const struct dosage_result **out,
+                    results_hold **hold)
+{
+	struct results_state s = state_of(r, held);
+	return results_dosage(r->results, &s, p, dp, st, atomic_load(&r->tracks_version), out,
+	                      hold);
 }
 
 void renderer_results_stats(renderer *r, struct results_stats *out)

@@ -95,6 +95,22 @@ int renderer_gistar(renderer *r, const struct gistar_params *p, const struct gis
 int renderer_trends(renderer *r, const struct trends_params *p, const struct trends_result **out,
                     results_hold **hold);
 
+/* A shift's hotspots (p's filter after hotspot_default_period()), their
+ * coverage by the zones valid on date (NULL: any) and their dosage by the
+ * tracks of st (the calling thread's connection), from the results cache
+ * the planner's layers draw from. They are computed on the shapes the
+ * caller holds (renderer_shapes_acquire()), which it keeps until it has
+ * released the result. *out borrowed until results_release(*hold). Errors
+ * as hotspot_find(), coverage_compute(), dosage_from_store(). */
+struct held_shapes;
+int renderer_hotspots(renderer *r, struct held_shapes *held, const struct hotspot_params *p,
+                      const struct hotspot_set **out, results_hold **hold);
+int renderer_coverage(renderer *r, struct held_shapes *held, const struct hotspot_params *p,
+                      const char *date, const struct coverage **out, results_hold **hold);
+int renderer_dosage(renderer *r, struct held_shapes *held, const struct hotspot_params *p,
+                    const struct dosage_params *dp, store *st, const struct dosage_result **out,
+                    results_hold **hold);
+
 /* The counters of those analyses' cache, for /metrics. */
 void renderer_results_stats(renderer *r, struct results_stats *out);
 
@@ -121,7 +137,6 @@ const style *renderer_style(const renderer *r);
 /* The renderer's districts, mahallas, zones and tracks (Web Mercator),
  * kept alive for the caller, even across renderer_reload_shapes(), until
  * it hands *held back to renderer_shapes_release(). */
-struct held_shapes;
 const shapes *renderer_shapes_acquire(renderer *r, struct held_shapes **held);
 void renderer_shapes_release(renderer *r, struct held_shapes *held);
 

@@ -45,7 +45,8 @@ static int acquire(trendslayer *t, const dataset *ds, const shapes *sh,
 {
 	struct trends_params q = {
 	    .filter = p->filter, .weeks = p->weeks, .cell = p->cell, .band = p->band};
-	int rc = results_trends(t->cache, ds, sh, &q, version, generation, out, hold);
+	struct results_state s = {ds, sh, version, generation};
+	int rc = results_trends(t->cache, &s, &q, out, hold);
 	if (rc == ERR_INVALID) {
 		*out = NULL;
 		*hold = NULL;

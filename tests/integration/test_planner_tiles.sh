@@ -26,6 +26,22 @@ y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 print(f"15/{x}/{y}")' "$TMP/h.json")
 echo "top hotspot on tile $TILE"
 
+# The API and the tiles share one set of hotspots: asked again, the set is
+# kept; a tile of the same shift computes only its drawing of it.
+results() { curl -s -H "$V" "$URL/metrics" | sed -n "s/^posbon_analysis_results_total{outcome=\"$1\"} //p"; }
+computed=$(results computed) kept=$(results kept)
+curl -s -H "$V" "$URL/api/hotspots?$SHIFT" >"$TMP/h-again.json"
+check_true "the same hotspots asked again are kept, not found again" \
+	'cmp -s "$TMP/h.json" "$TMP/h-again.json" && [ "$(results computed)" -eq "$computed" ] &&
+	 [ "$(results kept)" -eq $((kept + 1)) ]'
+curl -s -H "$V" -o /dev/null "$URL/tiles/hotspots/$TILE.png?$SHIFT"
+check "a hotspots tile draws the API's set: one computation, its drawing" \
+	"$(results computed)" $((computed + 1))
+curl -s -H "$V" -o /dev/null "$URL/api/coverage?$SHIFT&date=2026-06-26"
+curl -s -H "$V" -o /dev/null "$URL/tiles/coverage/$TILE.png?$SHIFT&date=2026-06-26"
+check "the coverage API and tile share one coverage of that set" \
+	"$(results computed)" $((computed + 2))
+
 for layers in hotspots coverage dosage zones+coverage heatmap+hotspots; do
 	curl -s -H "$V" -D "$TMP/head" -o "$TMP/t.png" "$URL/tiles/$layers/$TILE.png?$SHIFT&date=2026-06-26"
 	check "$layers: a PNG" "$(head -c 4 "$TMP/t.png" | tail -c 3)$(sed -n 's/^HTTP[^ ]* \([0-9]*\).*/\1/p' "$TMP/head")" PNG200

@@ -8,6 +8,7 @@
 #include "results.h"
 #include "shapes.h"
 #include "store.h"
+#include "timeparse.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -228,24 +229,47 @@ static void test_refusals_kept_failures_not(void **state)
 	results_free(c);
 }
 
-static void test_gistar_and_trends_shared(void **state)
-{
-	(void)state;
-	char *dir = testutil_tmpdir();
+/* A sample store, its offences and shapes, and a cache for them. */
+struct sample {
+	char *dir;
 	store *st;
 	dataset *ds;
 	shapes *sh;
 	results *c;
-	assert_int_equal(testutil_sample_store(dir, 3000, 8, &st), 0);
-	assert_int_equal(dataset_load(st, NULL, &ds), 0);
-	assert_int_equal(shapes_load(st, NULL, &sh), 0);
-	assert_int_equal(results_new(64 << 20, &c), 0);
+};
+
+static void sample_open(struct sample *f)
+{
+	f->dir = testutil_tmpdir();
+	assert_int_equal(testutil_sample_store(f->dir, 3000, 8, &f->st), 0);
+	assert_int_equal(dataset_load(f->st, NULL, &f->ds), 0);
+	assert_int_equal(shapes_load(f->st, NULL, &f->sh), 0);
+	assert_int_equal(results_new(64 << 20, &f->c), 0);
+}
+
+static void sample_close(struct sample *f)
+{
+	results_free(f->c);
+	shapes_free(f->sh);
+	dataset_free(f->ds);
+	store_close(f->st);
+	testutil_rmtree(f->dir);
+}
+
+static void test_gistar_and_trends_shared(void **state)
+{
+	(void)state;
+	struct sample f;
+	sample_open(&f);
+	results *c = f.c;
+	dataset *ds = f.ds;
+	shapes *sh = f.sh;
 
 	struct gistar_params p = {0}, q;
 	dataset_filter_all(&p.filter);
 	const struct gistar_result *g1, *g2, *g3;
 	results_hold *h1, *h2, *h3;
-	assert_int_equal(results_gistar(c, ds, sh, &p, 1, 1, &g1, &h1), 0);
+	assert_int_equal(results_gistar(c, &(struct results_state){ds, sh, 1, 1}, &p, &g1, &h1), 0);
 	/* The same parameters written otherwise: the same result. */
 	filter_with_padding(&q.filter, 0x5A);
 	q.cell = -0.0;
@@ -253,7 +277,7 @@ static void test_gistar_and_trends_shared(void **state)
 	q.fdr = 0;
 	q.whole_grid = 0;
 	q.max_cells = 0;
-	assert_int_equal(results_gistar(c, ds, sh, &q, 1, 1, &g2, &h2), 0);
+	assert_int_equal(results_gistar(c, &(struct results_state){ds, sh, 1, 1}, &q, &g2, &h2), 0);
 	assert_ptr_equal(g1, g2);
 	/* And the same as a direct run. */
 	struct gistar_result direct;
@@ -266,7 +290,7 @@ static void test_gistar_and_trends_shared(void **state)
 	}
 	gistar_result_free(&direct);
 	/* New data: computed again. */
-	assert_int_equal(results_gistar(c, ds, sh, &p, 2, 1, &g3, &h3), 0);
+	assert_int_equal(results_gistar(c, &(struct results_state){ds, sh, 2, 1}, &p, &g3, &h3), 0);
 	assert_ptr_not_equal(g1, g3);
 	results_release(h1);
 	results_release(h2);
@@ -275,8 +299,10 @@ static void test_gistar_and_trends_shared(void **state)
 	struct trends_params tp = {.weeks = 8};
 	dataset_filter_all(&tp.filter);
 	const struct trends_result *t1, *t2;
-	assert_int_equal(results_trends(c, ds, sh, &tp, 1, 1, &t1, &h1), 0);
-	assert_int_equal(results_trends(c, ds, sh, &tp, 1, 1, &t2, &h2), 0);
+	assert_int_equal(results_trends(c, &(struct results_state){ds, sh, 1, 1}, &tp, &t1, &h1),
+	                 0);
+	assert_int_equal(results_trends(c, &(struct results_state){ds, sh, 1, 1}, &tp, &t2, &h2),
+	                 0);
 	assert_ptr_equal(t1, t2);
 	assert_int_equal(t1->weeks, 8);
 	results_release(h1);
@@ -286,11 +312,70 @@ static void test_gistar_and_trends_shared(void **state)
 	assert_int_equal(rs.computed, 3);
 	assert_int_equal(rs.hits, 2);
 
-	results_free(c);
-	shapes_free(sh);
-	dataset_free(ds);
-	store_close(st);
-	testutil_rmtree(dir);
+	sample_close(&f);
+}
+
+/* A shift's plan in the cache: hotspots once for the API and the map,
+ * coverage on the very hotspot set, dosage computed again when the tracks
+ * change, and the refusals named by field. */
+static void test_plans_shared(void **state)
+{
+	(void)state;
+	struct sample f;
+	sample_open(&f);
+	results *c = f.c;
+	store *st = f.st;
+	tz *zone;
+	assert_int_equal(tz_open("UTC", &zone), 0);
+	const struct results_state s = {f.ds, f.sh, 1, 1};
+
+	struct hotspot_params p = {.kernel = KDE_QUARTIC, .bandwidth = 300};
+	dataset_filter_all(&p.filter);
+	hotspot_default_period(f.ds, &p.filter);
+	const struct hotspot_set *h1, *h2;
+	results_hold *k1, *k2, *k3, *k4;
+	assert_int_equal(results_hotspots(c, &s, &p, &h1, &k1), 0);
+	assert_int_equal(results_hotspots(c, &s, &p, &h2, &k2), 0);
+	assert_ptr_equal(h1, h2);
+	assert_true(h1->n > 0);
+
+	const struct coverage *cov;
+	assert_int_equal(results_coverage(c, &s, &p, "2024-05-01", &cov, &k3), 0);
+	assert_ptr_equal(cov->set, h1);
+	assert_string_equal(cov->date, "2024-05-01");
+	assert_int_equal(cov->n_hotspots, h1->n);
+	results_release(k3);
+
+	struct dosage_params dp = {.zone = zone, .from_day = 19844, .to_day = 19850};
+	const struct dosage_result *d1, *d2, *d3;
+	assert_int_equal(results_dosage(c, &s, &p, &dp, st, 1, &d1, &k3), 0);
+	assert_int_equal(results_dosage(c, &s, &p, &dp, st, 1, &d2, &k4), 0);
+	assert_ptr_equal(d1, d2);
+	assert_int_equal(d1->n, h1->n);
+	results_release(k4);
+	assert_int_equal(results_dosage(c, &s, &p, &dp, st, 2, &d3, &k4), 0);
+	assert_ptr_not_equal(d1, d3);
+	results_release(k3);
+	results_release(k4);
+	results_release(k1);
+	results_release(k2);
+
+	/* Hotspots, coverage, dosage, dosage again: each computed once. */
+	struct results_stats rs;
+	results_stats(c, &rs);
+	assert_int_equal(rs.computed, 4);
+
+	char date[64];
+	memset(date, '9', sizeof date - 1);
+	date[sizeof date - 1] = 0;
+	assert_int_equal(results_coverage(c, &s, &p, date, &cov, &k3), ERR_INVALID);
+	assert_string_equal(err_field(), "date");
+	double w[1] = {2};
+	p.weights = w;
+	assert_int_equal(results_hotspots(c, &s, &p, &h1, &k1), ERR_INVALID);
+
+	tz_free(zone);
+	sample_close(&f);
 }
 
 int main(void)
@@ -301,6 +386,7 @@ int main(void)
 	    cmocka_unit_test(test_budget_and_holds),
 	    cmocka_unit_test(test_refusals_kept_failures_not),
 	    cmocka_unit_test(test_gistar_and_trends_shared),
+	    cmocka_unit_test(test_plans_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
