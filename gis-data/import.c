@@ -24,6 +24,7 @@
 #include <cpl_error.h>
 #include <ctype.h>
 #include <gdal.h>
+#include <limits.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -790,9 +791,25 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	return put_info_note(im, &info);
 }
 
+/* The report's group for an offence store_check_offence() refused. */
+static const char *offence_reason(const char *field)
+{
+	static const char *const reasons[][2] = {
+	    {"id", "id too long"},
+	    {"to", "time span ends before it starts"},
+	    {"severity", "field is out of range"},
+	};
+	for (size_t i = 0; field && i < sizeof reasons / sizeof reasons[0]; i++)
+		if (strcmp(field, reasons[i][0]) == 0)
+			return reasons[i][1];
+	return "invalid offence";
+}
+
 static int import_offence(struct importer *im, OGRFeatureH f)
 {
-	char id[300];
+	/* One longer than an id may be, so that a longer one is refused
+	 * rather than cut. */
+	char id[STORE_ID_MAX + 2];
 	struct time_span span = {STORE_NO_TIME, STORE_NO_TIME, PREC_UNKNOWN};
 	struct time_span reported = {STORE_NO_TIME, STORE_NO_TIME, PREC_UNKNOWN};
 	struct store_put_info info;
@@ -824,10 +841,6 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		if ((rc = parse_time_fields(im, val(im, "from"), NULL, "from", &a)) < 0 ||
 		    (rc = parse_time_fields(im, val(im, "to"), NULL, "to", &b)) < 0)
 			return rc;
-		if (b.to < a.from)
-			return row_error(im, ERR_INVALID, "time span ends before it starts",
-			                 "fields from and to: '%s' is before '%s'", val(im, "to"),
-			                 val(im, "from"));
 		span.from = a.from;
 		span.to = b.to;
 		span.precision = a.from == b.to ? a.precision : PREC_SPAN;
@@ -844,9 +857,6 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	if (val(im, "severity") &&
 	    (rc = parse_long(im, "severity", val(im, "severity"), &severity)) < 0)
 		return rc;
-	if (severity > 1000000)
-		return row_error(im, ERR_INVALID, "field is out of range",
-		                 "field severity: %ld is out of range", severity);
 	const char *category, *service;
 	if ((rc = resolve(im, &im->categories, val(im, "category"), &category)) < 0 ||
 	    (rc = resolve(im, &im->services, val(im, "service"), &service)) < 0)
@@ -864,12 +874,16 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	    .article = val(im, "article"),
 	    .status = val(im, "status"),
 	    .address = val(im, "address"),
-	    .severity = (int)severity,
+	    /* beyond an int: refused below as out of range */
+	    .severity = severity > INT_MAX ? INT_MAX : (int)severity,
 	    .mahalla_code = mahalla,
 	    .has_point = has_point,
 	    .lon = x,
 	    .lat = y,
 	};
+	if (store_check_offence(&o) < 0)
+		return row_error(im, ERR_INVALID, offence_reason(err_field()), "field %s: %s",
+		                 err_field(), err_msg());
 	if ((rc = store_put_offence(im->st, &o, &info)) < 0) {
 		im->reason = "database refused";
 		return rc;

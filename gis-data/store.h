@@ -230,8 +230,21 @@ int store_check_assignment_shift(const struct shift *s);
  * whichever is out (the same name may be given for both). */
 int store_check_lonlat(double lon, double lat, const char *lon_field, const char *lat_field);
 
-/* Upserts an offence; with a point, its mahalla is the one containing it
- * (info->outside when none does). */
+#define STORE_ID_MAX       200     /* characters of an external id */
+#define STORE_SEVERITY_MAX 1000000 /* severity runs 0 (unknown) .. this */
+
+/* The one test of an offence, for HTTP, import and the store: an external
+ * id of 1..STORE_ID_MAX characters; a time span with both ends or
+ * neither, not ending before it starts; a severity of 0..STORE_SEVERITY_MAX;
+ * a point (store_check_lonlat()) or else a mahalla code. 0, or ERR_INVALID
+ * naming the field at fault (err_field()): "id", "from", "to", "severity",
+ * "lon", "lat" or "point" (neither a point nor a mahalla code). Codes are
+ * the store's to check (categories and services must exist). */
+int store_check_offence(const struct store_offence *o);
+
+/* Upserts an offence (refused as store_check_offence() refuses); with a
+ * point, its mahalla is the one containing it (info->outside when none
+ * does). */
 int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info);
 
 /* Deletes the offence with this external id; *id receives its store id.
