@@ -389,6 +389,28 @@ int store_zone_history(store *st, const char *external_id, store_zone_fn fn, voi
 	return rc;
 }
 
+int store_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info)
+{
+	memset(info, 0, sizeof *info);
+	size_t id_len = f->external_id ? strlen(f->external_id) : 0;
+	if (id_len < 1 || id_len > STORE_ID_MAX)
+		return err_set_field(ERR_INVALID, "id",
+		                     "reference feature: an id of 1 to %d characters is required",
+		                     STORE_ID_MAX);
+	if (!f->kind || !*f->kind)
+		return err_set_field(ERR_INVALID, "kind", "reference feature %s: no kind",
+		                     f->external_id);
+	if (!f->wkb || !f->wkb_len)
+		return err_set_field(ERR_INVALID, "geometry", "reference feature %s: no geometry",
+		                     f->external_id);
+	return st->ops->put_ref_feature(st, f, info);
+}
+
+int store_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx)
+{
+	return st->ops->each_ref_feature(st, box, fn, ctx);
+}
+
 int store_put_track(store *st, const struct store_track *t, struct store_put_info *info)
 {
 	memset(info, 0, sizeof *info);

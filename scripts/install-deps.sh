@@ -7,9 +7,11 @@ set -eu
 build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libgdal-dev gdal-data libproj-dev proj-data libspatialite-dev libsqlite3-dev
  libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
- libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev fonts-noto-core fonts-dejavu-core
+ libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev libbz2-dev
+ fonts-noto-core fonts-dejavu-core
  nodejs npm"
-test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin clang libclang-rt-14-dev"
+test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin clang libclang-rt-14-dev
+ python-osmnx-doc"
 bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils r-cran-spdep"
 
 want="$build_pkgs"

@@ -61,7 +61,7 @@ static void test_schema_is_migrated_and_wal(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 5);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 6);
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
@@ -759,11 +759,81 @@ static void test_offence_check(void **state)
 	assert_int_equal(store_check_offence(&o), 0);
 }
 
+/* A LINESTRING from (x0, y0) to (x1, y1) as little-endian WKB, 41 bytes. */
+static void line_wkb(unsigned char wkb[41], double x0, double y0, double x1, double y1)
+{
+	const uint32_t type = 2, n = 2;
+	const double xy[4] = {x0, y0, x1, y1};
+	wkb[0] = 1;
+	memcpy(wkb + 1, &type, 4);
+	memcpy(wkb + 5, &n, 4);
+	memcpy(wkb + 9, xy, sizeof xy);
+}
+
+static int collect_ref(void *ctx, const struct store_ref_feature *r)
+{
+	add_text(ctx, "%s:%s:%s:%s:%s:%zu ", r->external_id, r->kind, r->cls ? r->cls : "-",
+	         r->name_ru ? r->name_ru : "-", r->tags ? r->tags : "-", r->wkb_len);
+	return 0;
+}
+
+static void test_reference_features(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_put_info info;
+	struct collected c = {""};
+	unsigned char wkb[41], far[41];
+	line_wkb(wkb, 69.20, 41.30, 69.21, 41.31);
+	line_wkb(far, 70.00, 42.00, 70.01, 42.01);
+	struct store_ref_feature r = {.external_id = "osm:w1",
+	                              .source = "osm",
+	                              .kind = "street",
+	                              .cls = "primary",
+	                              .name = "Bunyodkor",
+	                              .name_ru = "Бунёдкор",
+	                              .tags = "{\"highway\":\"primary\"}",
+	                              .wkb = wkb,
+	                              .wkb_len = sizeof wkb};
+	assert_int_equal(store_put_ref_feature(f->st, &r, &info), 0);
+	assert_int_equal(info.change, STORE_INSERTED);
+	assert_int_equal(store_put_ref_feature(f->st, &r, &info), 0);
+	assert_int_equal(info.change, STORE_UNCHANGED);
+	r.cls = "secondary";
+	assert_int_equal(store_put_ref_feature(f->st, &r, &info), 0);
+	assert_int_equal(info.change, STORE_UPDATED);
+	struct store_ref_feature o = {
+	    .external_id = "osm:w2", .kind = "railway", .wkb = far, .wkb_len = sizeof far};
+	assert_int_equal(store_put_ref_feature(f->st, &o, &info), 0);
+
+	assert_int_equal(store_each_ref_feature(f->st, NULL, collect_ref, &c), 0);
+	assert_string_equal(c.text, "osm:w1:street:secondary:Бунёдкор:{\"highway\":\"primary\"}:41 "
+	                            "osm:w2:railway:-:-:-:41 ");
+	c.text[0] = 0;
+	const double box[4] = {69.205, 41.305, 69.3, 41.4};
+	assert_int_equal(store_each_ref_feature(f->st, box, collect_ref, &c), 0);
+	assert_string_equal(c.text,
+	                    "osm:w1:street:secondary:Бунёдкор:{\"highway\":\"primary\"}:41 ");
+
+	o.kind = NULL;
+	assert_int_equal(store_put_ref_feature(f->st, &o, &info), ERR_INVALID);
+	assert_string_equal(err_field(), "kind");
+	o.kind = "railway";
+	o.wkb_len = 5;
+	assert_int_equal(store_put_ref_feature(f->st, &o, &info), ERR_GEOMETRY);
+	assert_string_equal(err_field(), "geometry");
+	/* The refused write changed nothing. */
+	c.text[0] = 0;
+	assert_int_equal(store_each_ref_feature(f->st, NULL, collect_ref, &c), 0);
+	assert_non_null(strstr(c.text, "osm:w2:railway:-:-:-:41 "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lonlat_bounds),
 	    cmocka_unit_test(test_offence_check),
+	    cmocka_unit_test_setup_teardown(test_reference_features, testutil_db_open,
+	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_schema_is_migrated_and_wal, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_missing_file_without_create_fails,
