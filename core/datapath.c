@@ -81,7 +81,9 @@ int datapath_find(enum datapath_file what, const char *given, const char *share_
 	if (exe_dir(exe, sizeof exe) < 0)
 		return err_set(ERR_IO, "cannot find the executable's folder for %s: give %s",
 		               files[what].installed, files[what].option);
-	snprintf(prefix, sizeof prefix, "%s/../share/posbon", exe);
+	/* PREFIX/bin/posbon: the folder above bin, written out for the log. */
+	const char *up = strrchr(exe, '/');
+	snprintf(prefix, sizeof prefix, "%.*s/share/posbon", up ? (int)(up - exe) : 0, exe);
 	if (in_root(what, prefix, out, n) == 0)
 		return 0;
 	if (source_tree(exe, source, sizeof source) == 0 && in_root(what, source, out, n) == 0)
