@@ -2,7 +2,8 @@
  * posbon serve: the daemon. Signals are blocked in every thread and taken by
  * the main thread with sigwait(): SIGTERM and SIGINT stop it gracefully
  * (no new connections, in-flight requests finish, the database closes
- * cleanly); SIGHUP reloads the style (a bad file keeps the old one).
+ * cleanly); SIGHUP reloads the style (a bad file keeps the old one) and
+ * the reference layers the base layer draws.
  */
 #include "auth.h"
 
@@ -219,6 +220,11 @@ int cmd_serve(int argc, char **argv)
 				log_msg(LOG_ERROR, 0, "SIGHUP: style kept: %s", err_msg());
 			else
 				log_msg(LOG_INFO, 0, "SIGHUP: style %s reloaded", style_path);
+			/* A newer OpenStreetMap extract is imported by another process. */
+			if (renderer_reload_ground(app.r, st) < 0)
+				log_msg(LOG_ERROR, 0, "SIGHUP: reference layers kept: %s", err_msg());
+			else
+				log_msg(LOG_INFO, 0, "SIGHUP: reference layers reloaded");
 			continue;
 		}
 		log_msg(LOG_INFO, 0, "%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");

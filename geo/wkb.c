@@ -62,7 +62,7 @@ static int points(struct walk *w, int swap, uint32_t n, int dims)
 
 static int geometry(struct walk *w, int depth)
 {
-	uint32_t type, n;
+	uint32_t type = 0, n = 0;
 	int rc;
 	if (depth > MAX_DEPTH)
 		return bad(w, "collections nested too deep");
@@ -78,7 +78,7 @@ static int geometry(struct walk *w, int depth)
 	/* EWKB: Z, M and SRID flags in the high bits. */
 	dims += !!(type & 0x80000000u) + !!(type & 0x40000000u);
 	if (type & 0x20000000u) {
-		uint32_t srid;
+		uint32_t srid = 0;
 		if ((rc = u32(w, swap, &srid)) < 0)
 			return rc;
 	}
@@ -96,7 +96,7 @@ static int geometry(struct walk *w, int depth)
 			return rc;
 		return w->fn(w->ctx, WKB_LINE, w->xy, n);
 	case 3: {
-		uint32_t rings;
+		uint32_t rings = 0;
 		if ((rc = u32(w, swap, &rings)) < 0)
 			return rc;
 		for (uint32_t r = 0; r < rings; r++) {

@@ -178,7 +178,9 @@ const char *osmtags_value(const osmtags *t, size_t i)
 }
 
 const char *const osmtags_kinds[OSMTAGS_KINDS] = {
-    "landuse", "park", "water", "building", "railway", "street", "poi", "address",
+    [OSMTAGS_LANDUSE] = "landuse",   [OSMTAGS_PARK] = "park",       [OSMTAGS_WATER] = "water",
+    [OSMTAGS_BUILDING] = "building", [OSMTAGS_RAILWAY] = "railway", [OSMTAGS_STREET] = "street",
+    [OSMTAGS_POI] = "poi",           [OSMTAGS_ADDRESS] = "address",
 };
 
 int osmtags_kind_index(const char *kind)

@@ -47,8 +47,19 @@ size_t osmtags_count(const osmtags *t);
 const char *osmtags_key(const osmtags *t, size_t i);
 const char *osmtags_value(const osmtags *t, size_t i);
 
-/* The kinds of feature a map draws, in drawing order (ground first). */
-#define OSMTAGS_KINDS 8
+/* The kinds of feature a map draws, in drawing order (ground first), and
+ * their names. */
+enum osmtags_kind {
+	OSMTAGS_LANDUSE,
+	OSMTAGS_PARK,
+	OSMTAGS_WATER,
+	OSMTAGS_BUILDING,
+	OSMTAGS_RAILWAY,
+	OSMTAGS_STREET,
+	OSMTAGS_POI,
+	OSMTAGS_ADDRESS,
+	OSMTAGS_KINDS
+};
 extern const char *const osmtags_kinds[OSMTAGS_KINDS];
 
 /* The index of kind in osmtags_kinds, or -1. */

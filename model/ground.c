@@ -105,7 +105,7 @@ static int take_feature(void *ctx, const struct store_ref_feature *r)
 	g->f = f;
 	f = &g->f[g->n];
 	memset(f, 0, sizeof *f);
-	f->kind = kind;
+	f->kind = (enum osmtags_kind)kind;
 	f->shape = (enum ground_shape)R->shape;
 	f->n_runs = R->n_runs;
 	double *xy = arena_alloc(&g->arena, 2 * R->n_pts * sizeof *xy);

@@ -42,7 +42,7 @@ enum ground_lang {
 };
 
 struct ground_feature {
-	int kind; /* index in osmtags_kinds */
+	enum osmtags_kind kind;
 	enum ground_shape shape;
 	const char *cls, *poi; /* NULL when none */
 	const char *names[GROUND_LANGS];

@@ -156,6 +156,9 @@ struct print_legend {
 	int width, height; /* pixels */
 };
 
+/* 1 when the layer (one enum render_layer bit) has a legend picture. */
+int print_legend_exists(unsigned layer);
+
 /* Draws q's legend into *out. ERR_INVALID unless q names exactly one
  * layer; ERR_NOTFOUND when the style lacks the ramp's layer; ERR_DB,
  * ERR_NOMEM. */

@@ -416,25 +416,35 @@ void printlegend_page(struct printjob *j, const struct printjob_page *p, struct 
 #define LEGEND_WIDTH 190 /* pt of a fitted legend's column */
 #define LEGEND_PAD   5   /* pt around it */
 
+/* The layers with a legend picture, and its title. */
+static const struct {
+	unsigned layer;
+	enum msg title;
+} titles[] = {{RENDER_DISTRICTS, MSG_PAPER_DISTRICT},
+              {RENDER_MAHALLAS, MSG_COVERAGE_MAHALLA},
+              {RENDER_CHOROPLETH, MSG_LAYER_CHOROPLETH},
+              {RENDER_HEATMAP, MSG_LAYER_HEATMAP},
+              {RENDER_CHANGE, MSG_PAPER_CHANGE_MAP},
+              {RENDER_OFFENCES, MSG_LAYER_OFFENCES},
+              {RENDER_ZONES, MSG_LAYER_ZONES},
+              {RENDER_TRACKS, MSG_LAYER_TRACKS},
+              {RENDER_GISTAR, MSG_GISTAR_LAYER},
+              {RENDER_TRENDS, MSG_LEGEND_TRENDS},
+              {RENDER_HOTSPOTS, MSG_PAPER_SHIFT_HOTSPOTS},
+              {RENDER_COVERAGE, MSG_PAPER_COVERAGE},
+              {RENDER_DOSAGE, MSG_DOSAGE_VIEW}};
+
+int print_legend_exists(unsigned layer)
+{
+	for (size_t t = 0; t < sizeof titles / sizeof titles[0]; t++)
+		if (titles[t].layer == layer)
+			return 1;
+	return 0;
+}
+
 int print_legend(renderer *r, store *st, const struct print_legend_request *q,
                  struct print_legend *out)
 {
-	static const struct {
-		unsigned layer;
-		enum msg title;
-	} titles[] = {{RENDER_DISTRICTS, MSG_PAPER_DISTRICT},
-	              {RENDER_MAHALLAS, MSG_COVERAGE_MAHALLA},
-	              {RENDER_CHOROPLETH, MSG_LAYER_CHOROPLETH},
-	              {RENDER_HEATMAP, MSG_LAYER_HEATMAP},
-	              {RENDER_CHANGE, MSG_PAPER_CHANGE_MAP},
-	              {RENDER_OFFENCES, MSG_LAYER_OFFENCES},
-	              {RENDER_ZONES, MSG_LAYER_ZONES},
-	              {RENDER_TRACKS, MSG_LAYER_TRACKS},
-	              {RENDER_GISTAR, MSG_GISTAR_LAYER},
-	              {RENDER_TRENDS, MSG_LEGEND_TRENDS},
-	              {RENDER_HOTSPOTS, MSG_PAPER_SHIFT_HOTSPOTS},
-	              {RENDER_COVERAGE, MSG_PAPER_COVERAGE},
-	              {RENDER_DOSAGE, MSG_DOSAGE_VIEW}};
 	struct print_request pq = {.lang = q->lang, .filter = q->filter};
 	struct printjob j = {.r = r, .st = st, .q = &pq, .filter = q->filter, .metric = q->metric};
 	const char **codes = NULL;

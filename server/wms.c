@@ -734,6 +734,7 @@ static const struct {
     {"dosage", "Hotspots coloured by patrol dosage"},
     {"change", "Density change from the previous period"},
     {"trends", "Emerging hot and cold spots"},
+    {"base", "Streets, buildings, water and places (the ground)"},
 };
 
 static const char *title_of(const char *name)
@@ -813,7 +814,7 @@ static int put_style(struct app *app, FILE *f, int v111, unsigned bit, const cha
 	int rc;
 	fprintf(f, "        <Style>\n          <Name>default</Name>\n          "
 	           "<Title>default</Title>\n");
-	if (st) {
+	if (st && print_legend_exists(bit)) {
 		q.layer = bit;
 		if ((rc = print_legend(app->r, st, &q, &out)) < 0)
 			return rc;

@@ -14,6 +14,7 @@
 #include "civil.h"
 
 #include "areas.h"
+#include "basemap.h"
 #include "changemap.h"
 #include "changes.h"
 #include "choropleth.h"
@@ -21,6 +22,7 @@
 #include "dosage.h"
 #include "err.h"
 #include "gistarlayer.h"
+#include "ground.h"
 #include "heatmap.h"
 #include "hotspot.h"
 #include "labels.h"
@@ -54,28 +56,39 @@ struct ramp_entry {
 	unsigned long used;
 };
 
-/* A style with the renders and requests reading it: a reload retires the
- * old one, which the last of them frees. */
-struct held_style {
-	style *sty;
+/* What renders read while a reload may replace it: the style, the shapes
+ * and the ground. Each render and request holds the one it started with; a
+ * reload retires the old one, and its last holder frees it. */
+enum held_kind { HELD_STYLE, HELD_SHAPES, HELD_GROUND, HELD_KINDS };
+
+struct held {
 	unsigned long users; /* under the renderer's lock */
 	int retired;
+	unsigned long generation; /* the renderer's reloads of its kind when installed */
+	void (*drop)(struct held *h);
 };
 
-/* Shapes with the renders drawing them: a reload retires the old ones, which
- * the last of their renders frees. */
+/* Each kind begins with its struct held: a struct held * of the kind is a
+ * pointer to it. */
+struct held_style {
+	struct held h;
+	style *sty;
+};
+
 struct held_shapes {
-	shapes *sh;               /* boundaries, zones and tracks in Web Mercator */
-	unsigned long generation; /* the renderer's shapes_generation when installed */
-	unsigned long users;
-	int retired;
+	struct held h;
+	shapes *sh; /* boundaries, zones and tracks in Web Mercator */
+};
+
+struct held_ground {
+	struct held h;
+	ground *g; /* the reference layers the basemap draws */
 };
 
 struct renderer {
 	dataset *ds;
-	struct held_shapes *shapes;      /* under lock */
-	unsigned long shapes_generation; /* under lock; grows with every reload */
-	struct held_style *style;        /* under lock */
+	struct held *held[HELD_KINDS];        /* under lock */
+	unsigned long generation[HELD_KINDS]; /* under lock; grows with every reload */
 	/* The style's heatmap weight per dataset category: fixed in place, so
 	 * that a sync adding categories never moves what renders read. */
 	double weights[DATASET_MAX_CATEGORIES];
@@ -88,7 +101,6 @@ struct renderer {
 	results *results;    /* Gi* grids and trends, for the layers and the API */
 	gistarlayer *gistar; /* the Gi* layer, its analyses in results */
 	trendslayer *trends; /* the trends layer, its analyses in results */
-	unsigned long style_generation;
 	atomic_ulong tracks_version;
 };
 
@@ -102,7 +114,7 @@ static const struct {
     {"tracks", RENDER_TRACKS},         {"gistar", RENDER_GISTAR},
     {"hotspots", RENDER_HOTSPOTS},     {"coverage", RENDER_COVERAGE},
     {"dosage", RENDER_DOSAGE},         {"change", RENDER_CHANGE},
-    {"trends", RENDER_TRENDS},
+    {"trends", RENDER_TRENDS},         {"base", RENDER_BASE},
 };
 
 int render_layers_parse(const char *text, unsigned *mask)
@@ -140,20 +152,53 @@ const char *render_layer_name(size_t i, unsigned *bit)
 	return layer_names[i].name;
 }
 
+/* The current style (under the lock). */
+static const style *style_now(const renderer *r)
+{
+	return ((const struct held_style *)r->held[HELD_STYLE])->sty;
+}
+
 /* Heatmap weights of categories the dataset gained since the last call. */
 static void refresh_weights(renderer *r)
 {
 	size_t n = dataset_category_count(r->ds);
 	for (size_t i = r->n_weights; i < n; i++)
-		r->weights[i] = style_category_weight(r->style->sty, dataset_category(r->ds, i));
+		r->weights[i] = style_category_weight(style_now(r), dataset_category(r->ds, i));
 	r->n_weights = n;
 }
 
+static void drop_shapes(struct held *h)
+{
+	shapes_free(((struct held_shapes *)h)->sh);
+	free(h);
+}
+
+static void drop_style(struct held *h)
+{
+	style_free(((struct held_style *)h)->sty);
+	free(h);
+}
+
+static void drop_ground(struct held *h)
+{
+	ground_free(((struct held_ground *)h)->g);
+	free(h);
+}
+
+/* A new zeroed holder of size bytes that drop frees. */
+static void *held_new(size_t size, void (*drop)(struct held *h))
+{
+	struct held *h = calloc(1, size);
+	if (h)
+		h->drop = drop;
+	return h;
+}
+
 /* The shapes of st as the renderer draws them: a new held_shapes. */
-static int load_shapes(store *st, struct held_shapes **out)
+static int load_shapes(store *st, struct held **out)
 {
 	struct shapes_options so = {.tracks_from = STORE_NO_TIME, .tracks_to = STORE_NO_TIME};
-	struct held_shapes *h = calloc(1, sizeof *h);
+	struct held_shapes *h = held_new(sizeof *h, drop_shapes);
 	int rc;
 	*out = NULL;
 	if (!h)
@@ -162,21 +207,13 @@ static int load_shapes(store *st, struct held_shapes **out)
 		free(h);
 		return rc;
 	}
-	*out = h;
+	*out = &h->h;
 	return 0;
 }
 
-static void held_shapes_free(struct held_shapes *h)
+static int load_style(const char *path, struct held **out)
 {
-	if (!h)
-		return;
-	shapes_free(h->sh);
-	free(h);
-}
-
-static int held_style_load(const char *path, struct held_style **out)
-{
-	struct held_style *h = calloc(1, sizeof *h);
+	struct held_style *h = held_new(sizeof *h, drop_style);
 	*out = NULL;
 	if (!h)
 		return err_set(ERR_NOMEM, "render: out of memory for a style");
@@ -185,60 +222,87 @@ static int held_style_load(const char *path, struct held_style **out)
 		free(h);
 		return rc;
 	}
-	*out = h;
+	*out = &h->h;
 	return 0;
 }
 
-static void held_style_free(struct held_style *h)
+static int load_ground(store *st, struct held **out)
 {
+	struct held_ground *h = held_new(sizeof *h, drop_ground);
+	*out = NULL;
 	if (!h)
-		return;
-	style_free(h->sty);
-	free(h);
+		return err_set(ERR_NOMEM, "render: out of memory");
+	int rc = ground_load(st, &h->g);
+	if (rc < 0) {
+		free(h);
+		return rc;
+	}
+	*out = &h->h;
+	return 0;
 }
 
-/* The current style, kept alive for the caller until style_release(). */
-static struct held_style *style_acquire(renderer *r)
+/* The current one of kind, kept alive for the caller until let_go(). */
+static struct held *hold(renderer *r, enum held_kind kind)
 {
 	pthread_mutex_lock(&r->lock);
-	struct held_style *h = r->style;
+	struct held *h = r->held[kind];
 	h->users++;
 	pthread_mutex_unlock(&r->lock);
 	return h;
 }
 
-static void style_release(renderer *r, struct held_style *h)
+static void let_go(renderer *r, struct held *h)
 {
 	pthread_mutex_lock(&r->lock);
 	int last = --h->users == 0 && h->retired;
 	pthread_mutex_unlock(&r->lock);
 	if (last)
-		held_style_free(h);
+		h->drop(h);
 }
 
-/* The current shapes, kept alive for the caller until shapes_release(). */
-static struct held_shapes *shapes_acquire(renderer *r)
+/* Makes fresh the current one of kind for renders that start from now on;
+ * also (may be NULL) runs under the same hold of the lock. */
+static void install(renderer *r, enum held_kind kind, struct held *fresh, void (*also)(renderer *r))
 {
 	pthread_mutex_lock(&r->lock);
-	struct held_shapes *h = r->shapes;
-	h->users++;
+	struct held *old = r->held[kind];
+	r->held[kind] = fresh;
+	fresh->generation = ++r->generation[kind];
+	if (also)
+		also(r);
+	int unused = old && old->users == 0;
+	if (old)
+		old->retired = 1;
 	pthread_mutex_unlock(&r->lock);
-	return h;
+	if (unused)
+		old->drop(old);
+}
+
+static struct held_style *style_acquire(renderer *r)
+{
+	return (struct held_style *)hold(r, HELD_STYLE);
+}
+
+static void style_release(renderer *r, struct held_style *h)
+{
+	let_go(r, &h->h);
+}
+
+static struct held_shapes *shapes_acquire(renderer *r)
+{
+	return (struct held_shapes *)hold(r, HELD_SHAPES);
 }
 
 /* The results state of the shapes held. */
 static struct results_state state_of(renderer *r, const struct held_shapes *held)
 {
-	return (struct results_state){r->ds, held->sh, atomic_load(&r->version), held->generation};
+	return (struct results_state){r->ds, held->sh, atomic_load(&r->version),
+	                              held->h.generation};
 }
 
 static void shapes_release(renderer *r, struct held_shapes *h)
 {
-	pthread_mutex_lock(&r->lock);
-	int last = --h->users == 0 && h->retired;
-	pthread_mutex_unlock(&r->lock);
-	if (last)
-		held_shapes_free(h);
+	let_go(r, &h->h);
 }
 
 int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out)
@@ -249,8 +313,14 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	if (!r)
 		return err_set(ERR_NOMEM, "render: out of memory");
 	pthread_mutex_init(&r->lock, NULL);
-	if ((rc = held_style_load(style_path, &r->style)) < 0 ||
-	    (rc = dataset_load(st, tzname, &r->ds)) < 0 || (rc = load_shapes(st, &r->shapes)) < 0 ||
+	struct held *fresh[HELD_KINDS];
+	if ((rc = load_style(style_path, &fresh[HELD_STYLE])) == 0)
+		install(r, HELD_STYLE, fresh[HELD_STYLE], NULL);
+	if (rc == 0 && (rc = load_shapes(st, &fresh[HELD_SHAPES])) == 0)
+		install(r, HELD_SHAPES, fresh[HELD_SHAPES], NULL);
+	if (rc == 0 && (rc = load_ground(st, &fresh[HELD_GROUND])) == 0)
+		install(r, HELD_GROUND, fresh[HELD_GROUND], NULL);
+	if (rc < 0 || (rc = dataset_load(st, tzname, &r->ds)) < 0 ||
 	    (rc = results_new(RESULTS_BUDGET, &r->results)) < 0 ||
 	    (rc = gistarlayer_new(r->results, &r->gistar)) < 0 ||
 	    (rc = trendslayer_new(r->results, &r->trends)) < 0) {
@@ -286,9 +356,10 @@ void renderer_free(renderer *r)
 	trendslayer_free(r->trends);
 	results_free(r->results);
 	changes_free(r->changes);
-	held_shapes_free(r->shapes);
+	for (int k = 0; k < HELD_KINDS; k++)
+		if (r->held[k])
+			r->held[k]->drop(r->held[k]);
 	dataset_free(r->ds);
-	held_style_free(r->style);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -340,43 +411,39 @@ int renderer_reload(renderer *r, store *st, int64_t id)
 	return 0;
 }
 
-int renderer_reload_style(renderer *r, const char *style_path)
+/* What a new style changes beyond itself (under the lock). */
+static void style_changed(renderer *r)
 {
-	struct held_style *fresh;
-	int rc = held_style_load(style_path, &fresh);
-	if (rc < 0)
-		return rc;
-	pthread_mutex_lock(&r->lock);
-	struct held_style *old = r->style;
-	r->style = fresh;
-	old->retired = 1;
-	int unused = old->users == 0;
 	r->n_weights = 0;
 	refresh_weights(r);
 	drop_ramps(r);
-	r->style_generation++;
-	pthread_mutex_unlock(&r->lock);
-	if (unused)
-		held_style_free(old);
-	return 0;
+}
+
+int renderer_reload_style(renderer *r, const char *style_path)
+{
+	struct held *fresh;
+	int rc = load_style(style_path, &fresh);
+	if (rc == 0)
+		install(r, HELD_STYLE, fresh, style_changed);
+	return rc;
 }
 
 int renderer_reload_shapes(renderer *r, store *st)
 {
-	struct held_shapes *fresh;
+	struct held *fresh;
 	int rc = load_shapes(st, &fresh);
-	if (rc < 0)
-		return rc;
-	pthread_mutex_lock(&r->lock);
-	struct held_shapes *old = r->shapes;
-	r->shapes = fresh;
-	fresh->generation = ++r->shapes_generation;
-	old->retired = 1;
-	int unused = old->users == 0;
-	pthread_mutex_unlock(&r->lock);
-	if (unused)
-		held_shapes_free(old);
-	return 0;
+	if (rc == 0)
+		install(r, HELD_SHAPES, fresh, NULL);
+	return rc;
+}
+
+int renderer_reload_ground(renderer *r, store *st)
+{
+	struct held *fresh;
+	int rc = load_ground(st, &fresh);
+	if (rc == 0)
+		install(r, HELD_GROUND, fresh, NULL);
+	return rc;
 }
 
 void renderer_tracks_changed(renderer *r)
@@ -398,7 +465,7 @@ const style *renderer_style(const renderer *r)
 {
 	renderer *w = (renderer *)r;
 	pthread_mutex_lock(&w->lock);
-	const style *s = w->style->sty;
+	const style *s = style_now(w);
 	pthread_mutex_unlock(&w->lock);
 	return s;
 }
@@ -406,7 +473,7 @@ const style *renderer_style(const renderer *r)
 void renderer_kernel(renderer *r, enum kde_kernel *kernel, double *bandwidth)
 {
 	pthread_mutex_lock(&r->lock);
-	const struct style_heatmap *hm = style_heatmap(r->style->sty);
+	const struct style_heatmap *hm = style_heatmap(style_now(r));
 	*kernel = hm ? hm->kernel : KDE_QUARTIC;
 	*bandwidth = hm ? hm->bandwidth : 0;
 	pthread_mutex_unlock(&r->lock);
@@ -732,7 +799,7 @@ static int draw_trends(renderer *r, const struct held_shapes *held, unsigned lon
 		return 0;
 	struct trends_params p = trends_of(q);
 	return trendslayer_paint(r->trends, cr, &q->view, r->ds, held->sh, &p, st, version,
-	                         held->generation);
+	                         held->h.generation);
 }
 
 int renderer_trends_at(renderer *r, const struct render_request *q, double lon, double lat,
@@ -740,14 +807,14 @@ int renderer_trends_at(renderer *r, const struct render_request *q, double lon, 
 {
 	*out = NULL;
 	pthread_mutex_lock(&r->lock);
-	int drawn = style_trends(r->style->sty) != NULL;
+	int drawn = style_trends(style_now(r)) != NULL;
 	pthread_mutex_unlock(&r->lock);
 	if (!drawn)
 		return 0; /* no layer is drawn, so nothing answers */
 	struct held_shapes *held = shapes_acquire(r);
 	struct trends_params p = trends_of(q);
 	int rc = trendslayer_feature_at(r->trends, r->ds, held->sh, &p, atomic_load(&r->version),
-	                                held->generation, lon, lat, out);
+	                                held->h.generation, lon, lat, out);
 	shapes_release(r, held);
 	return rc;
 }
@@ -757,7 +824,7 @@ int renderer_gistar_at(renderer *r, const struct dataset_filter *f, double lon, 
 {
 	struct held_shapes *held = shapes_acquire(r);
 	int rc = gistarlayer_cell_at(r->gistar, r->ds, held->sh, f, atomic_load(&r->version),
-	                             held->generation, lon, lat, out);
+	                             held->h.generation, lon, lat, out);
 	shapes_release(r, held);
 	return rc;
 }
@@ -836,8 +903,13 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
 		cairo_paint(cr);
 	}
-	/* Fills first, then lines, dots and the labels of every layer on top. */
+	/* The ground, then fills, lines, dots and the labels of every layer on top. */
 	rc = labels_new(&q->view, LABELS_SEAMLESS, &lb);
+	if (rc == 0 && (q->layers & RENDER_BASE)) {
+		struct held_ground *hg = (struct held_ground *)hold(r, HELD_GROUND);
+		rc = basemap_paint(cr, &q->view, hg->g, sty);
+		let_go(r, &hg->h);
+	}
 	if (rc == 0 && (q->layers & RENDER_CHOROPLETH))
 		rc = draw_choropleth(r, sh, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_HEATMAP))
@@ -846,7 +918,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		rc = draw_change(r, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_GISTAR))
 		rc = gistarlayer_paint(r->gistar, cr, &q->view, r->ds, sh, &q->filter, version,
-		                       held->generation);
+		                       held->h.generation);
 	if (rc == 0 && (q->layers & RENDER_TRENDS))
 		rc = draw_trends(r, held, version, sty, cr, q);
 	if (rc == 0 && (q->layers & RENDER_ZONES))
@@ -939,13 +1011,15 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	 * reload swaps them under it, and frees the old style only after. What
 	 * the rest needs of the style is copied out. */
 	pthread_mutex_lock(&r->lock);
-	h = mix(h, &r->style_generation, sizeof r->style_generation);
+	h = mix(h, &r->generation[HELD_STYLE], sizeof r->generation[HELD_STYLE]);
 	/* Zones change only through reloads of the shapes; the district's Gi*
 	 * analyses and hotspots also with the district's boundaries. */
 	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING | RENDER_TRENDS))
-		h = mix(h, &r->shapes_generation, sizeof r->shapes_generation);
-	const struct style_heatmap *hs = style_heatmap(r->style->sty);
-	const struct style_heatmap *cs = style_change(r->style->sty);
+		h = mix(h, &r->generation[HELD_SHAPES], sizeof r->generation[HELD_SHAPES]);
+	if (q->layers & RENDER_BASE)
+		h = mix(h, &r->generation[HELD_GROUND], sizeof r->generation[HELD_GROUND]);
+	const struct style_heatmap *hs = style_heatmap(style_now(r));
+	const struct style_heatmap *cs = style_change(style_now(r));
 	struct style_heatmap hm = hs ? *hs : (struct style_heatmap){0};
 	struct style_heatmap cm = cs ? *cs : (struct style_heatmap){0};
 	int rc = 0;

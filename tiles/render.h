@@ -43,6 +43,7 @@ enum render_layer {
 	RENDER_DOSAGE = 1 << 10,  /* and their patrol dosage on a day */
 	RENDER_CHANGE = 1 << 11,  /* density change from the previous period (changemap.h) */
 	RENDER_TRENDS = 1 << 12,  /* emerging hot and cold spot categories (trendslayer.h) */
+	RENDER_BASE = 1 << 13,    /* the ground: streets, buildings, water, places (basemap.h) */
 };
 
 #define RENDER_PLANNING (RENDER_HOTSPOTS | RENDER_COVERAGE | RENDER_DOSAGE)
@@ -79,6 +80,11 @@ int renderer_reload_style(renderer *r, const char *style_path);
  * shapes, which the last of them frees), and changes the ETags of tiles
  * with zones. On any error the old shapes stay. */
 int renderer_reload_shapes(renderer *r, store *st);
+
+/* Replaces the reference layers the base layer draws with those of st now
+ * (after an import), as renderer_reload_shapes() does the shapes, and
+ * changes the ETags of base tiles. On any error the old ones stay. */
+int renderer_reload_ground(renderer *r, store *st);
 
 /* Says that tracks changed in the store (live fixes, an import): dosage
  * tiles get new ETags and their dosage is read again. */

@@ -471,6 +471,27 @@ const struct style_tracks *style_tracks(const style *s)
 	return s->layers.tracks;
 }
 
+const struct style_basemap *style_basemap(const style *s)
+{
+	return s->layers.base;
+}
+
+enum style_street style_street_of(const char *cls)
+{
+	static const struct {
+		const char *cls;
+		enum style_street group;
+	} groups[] = {
+	    {"motorway", STYLE_STREET_MAJOR},  {"trunk", STYLE_STREET_MAJOR},
+	    {"primary", STYLE_STREET_MAJOR},   {"secondary", STYLE_STREET_MAJOR},
+	    {"tertiary", STYLE_STREET_MEDIUM}, {"path", STYLE_STREET_PATH},
+	};
+	for (size_t i = 0; cls && i < sizeof groups / sizeof groups[0]; i++)
+		if (strcmp(cls, groups[i].cls) == 0)
+			return groups[i].group;
+	return STYLE_STREET_MINOR;
+}
+
 static const struct style_category *find_category(const style *s, const char *code)
 {
 	for (size_t i = 0; code && i < s->n_categories; i++)

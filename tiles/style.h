@@ -264,6 +264,41 @@ struct style_trends {
 	struct style_colour colours[STYLE_TREND_CATEGORIES]; /* [8], no pattern: transparent */
 };
 
+/* The basemap (layers.base): the reference layers (model/ground.h) under
+ * every thematic layer, in colours muted enough to keep them readable.
+ * Areas are filled in their kind's colour (NULL: not drawn), lines of water
+ * and railways stroked, buildings and places from their own zooms, and
+ * streets by class group, each over an optional casing (width px wider on
+ * each side, drawn under every street of the tile first). */
+enum style_street {
+	STYLE_STREET_MAJOR,  /* motorway, trunk, primary, secondary */
+	STYLE_STREET_MEDIUM, /* tertiary */
+	STYLE_STREET_MINOR,  /* residential, service, pedestrian, track */
+	STYLE_STREET_PATH,   /* footways, paths, cycleways, steps */
+	STYLE_STREETS
+};
+
+/* The group of a street class ("primary"), STYLE_STREET_MINOR for others. */
+enum style_street style_street_of(const char *cls);
+
+struct style_street_look {
+	struct style_zoom zoom;
+	struct style_stroke line;
+	const struct style_stroke *casing; /* NULL: none */
+};
+
+struct style_basemap {
+	struct style_zoom zoom;
+	const struct style_colour *land, *landuse, *park, *water; /* NULL: not drawn */
+	const struct style_stroke *waterways, *railways;          /* NULL: not drawn */
+	struct style_zoom building_zoom;
+	const struct style_colour *building_fill, *building_outline;
+	const struct style_street_look *streets[STYLE_STREETS]; /* NULL: not drawn */
+	struct style_zoom place_zoom;
+	const struct style_colour *place; /* NULL: no place dots */
+	struct style_zfunc place_radius;  /* px */
+};
+
 /* ---- categories and services ------------------------------------------- */
 
 struct style_category {
@@ -315,6 +350,7 @@ const struct style_zones *style_zones(const style *s);
 const struct style_tracks *style_tracks(const style *s);
 const struct style_hotspots *style_hotspots(const style *s);
 const struct style_trends *style_trends(const style *s);
+const struct style_basemap *style_basemap(const style *s);
 
 /* The colour of a category code. Returns 1 when the style names the code.
  * Otherwise returns 0 with a fallback: a colour of a fixed qualitative

@@ -582,11 +582,133 @@ static int rd_trends(struct stylejson *c, json_t *v, struct style_trends **out)
 	return 0;
 }
 
+/* An optional colour member, allocated in the style; *out stays NULL when
+ * absent. */
+static int get_colour_opt(struct stylejson *c, json_t *obj, const char *key,
+                          const struct style_colour **out)
+{
+	if (!json_object_get(obj, key))
+		return 0;
+	struct style_colour *col = stylejson_alloc(c, sizeof *col);
+	if (!col)
+		return stylejson_nomem(c);
+	*out = col;
+	return stylejson_get_colour(c, obj, key, 1, col);
+}
+
+/* An optional member object read by rd into *out (NULL when absent). */
+static int get_member_opt(struct stylejson *c, json_t *obj, const char *key,
+                          int (*rd)(struct stylejson *c, json_t *v, void *out), void *out)
+{
+	json_t *v = stylejson_enter(c, obj, key);
+	if (!v)
+		return 0;
+	int rc = stylejson_object(c, v);
+	if (rc == 0)
+		rc = rd(c, v, out);
+	if (rc == 0)
+		stylejson_pop(c);
+	return rc;
+}
+
+static int rd_street(struct stylejson *c, json_t *v, void *out)
+{
+	static const char *const keys[] = {"minzoom", "maxzoom", "colour", "width",
+	                                   "dash",    "casing",  NULL};
+	struct style_street_look *s = stylejson_alloc(c, sizeof *s);
+	if (!s)
+		return stylejson_nomem(c);
+	int rc = stylejson_check_keys(c, v, keys);
+	if (rc == 0)
+		rc = stylejson_get_zoom(c, v, &s->zoom);
+	if (rc == 0)
+		rc = stylejson_get_colour(c, v, "colour", 1, &s->line.colour);
+	if (rc == 0)
+		rc = stylejson_get_zfunc(c, v, "width", 1, &STYLEJSON_PX, &s->line.width);
+	if (rc == 0)
+		rc = stylejson_get_dash(c, v, &s->line);
+	if (rc == 0)
+		rc = get_stroke_opt(c, v, "casing", STROKE_NO_DASH, &s->casing);
+	if (rc == 0)
+		*(const struct style_street_look **)out = s;
+	return rc;
+}
+
+static int rd_streets(struct stylejson *c, json_t *v, void *out)
+{
+	static const char *const keys[] = {"major", "medium", "minor", "path", NULL};
+	const struct style_street_look **streets = out;
+	int rc = stylejson_check_keys(c, v, keys);
+	for (int i = 0; rc == 0 && i < STYLE_STREETS; i++)
+		rc = get_member_opt(c, v, keys[i], rd_street, &streets[i]);
+	return rc;
+}
+
+static int rd_buildings(struct stylejson *c, json_t *v, void *out)
+{
+	static const char *const keys[] = {"minzoom", "maxzoom", "fill", "outline", NULL};
+	struct style_basemap *b = out;
+	int rc = stylejson_check_keys(c, v, keys);
+	if (rc == 0)
+		rc = stylejson_get_zoom(c, v, &b->building_zoom);
+	if (rc == 0)
+		rc = get_colour_opt(c, v, "fill", &b->building_fill);
+	if (rc == 0)
+		rc = get_colour_opt(c, v, "outline", &b->building_outline);
+	return rc;
+}
+
+static int rd_places(struct stylejson *c, json_t *v, void *out)
+{
+	static const char *const keys[] = {"minzoom", "maxzoom", "colour", "radius", NULL};
+	struct style_basemap *b = out;
+	int rc = stylejson_check_keys(c, v, keys);
+	if (rc == 0)
+		rc = stylejson_get_zoom(c, v, &b->place_zoom);
+	if (rc == 0)
+		rc = get_colour_opt(c, v, "colour", &b->place);
+	if (rc == 0)
+		rc = stylejson_get_zfunc(c, v, "radius", 1, &STYLEJSON_PX, &b->place_radius);
+	return rc;
+}
+
+static int rd_base(struct stylejson *c, json_t *v, struct style_basemap **out)
+{
+	static const char *const keys[] = {"minzoom",   "maxzoom", "land",      "landuse",
+	                                   "park",      "water",   "waterways", "railways",
+	                                   "buildings", "streets", "places",    NULL};
+	struct style_basemap *b = stylejson_alloc(c, sizeof *b);
+	if (!b)
+		return stylejson_nomem(c);
+	/* Absent parts draw nothing; their zooms must not hide what is there. */
+	b->building_zoom = b->place_zoom = (struct style_zoom){0, 30};
+	const char *areas[] = {"land", "landuse", "park", "water"};
+	const struct style_colour **colours[] = {&b->land, &b->landuse, &b->park, &b->water};
+	int rc = stylejson_check_keys(c, v, keys);
+	if (rc == 0)
+		rc = stylejson_get_zoom(c, v, &b->zoom);
+	for (int i = 0; rc == 0 && i < 4; i++)
+		rc = get_colour_opt(c, v, areas[i], colours[i]);
+	if (rc == 0)
+		rc = get_stroke_opt(c, v, "waterways", STROKE_NO_DASH, &b->waterways);
+	if (rc == 0)
+		rc = get_stroke_opt(c, v, "railways", 0, &b->railways);
+	if (rc == 0)
+		rc = get_member_opt(c, v, "buildings", rd_buildings, b);
+	if (rc == 0)
+		rc = get_member_opt(c, v, "streets", rd_streets, (void *)b->streets);
+	if (rc == 0)
+		rc = get_member_opt(c, v, "places", rd_places, b);
+	if (rc == 0)
+		*out = b;
+	return rc;
+}
+
 int stylelayers_read(struct stylejson *c, json_t *v, const style *fonts, struct stylelayers *out)
 {
 	static const char *const keys[] = {"districts", "mahallas", "choropleth", "heatmap",
 	                                   "offences",  "zones",    "tracks",     "hotspots",
-	                                   "change",    "trends",   NULL};
+	                                   "change",    "trends",   "base",       NULL};
 	int rc = stylejson_object(c, v);
 	if (rc == 0)
 		rc = stylejson_check_keys(c, v, keys);
@@ -625,8 +747,11 @@ int stylelayers_read(struct stylejson *c, json_t *v, const style *fonts, struct 
 		case 8:
 			rc = rd_heatmap(c, m, 1, &out->change_ramp, &out->change);
 			break;
-		default:
+		case 9:
 			rc = rd_trends(c, m, &out->trends);
+			break;
+		default:
+			rc = rd_base(c, m, &out->base);
 		}
 		if (rc == 0)
 			stylejson_pop(c);

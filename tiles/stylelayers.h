@@ -30,6 +30,7 @@ struct stylelayers {
 	struct style_tracks *tracks;
 	struct style_hotspots *hotspots;
 	struct style_trends *trends;
+	struct style_basemap *base;
 };
 
 /* Reads the layers object v into *out (zeroed by the caller); labels look

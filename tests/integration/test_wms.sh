@@ -44,7 +44,7 @@ root = ET.parse(sys.argv[1]).getroot()
 assert root.tag == "{http://www.opengis.net/wms}WMS_Capabilities" and root.get("version") == "1.3.0"
 top = root.find("w:Capability/w:Layer", ns)
 names = [l.findtext("w:Name", namespaces=ns) for l in top.findall("w:Layer", ns)]
-want = "districts mahallas choropleth heatmap offences zones tracks gistar hotspots coverage dosage change trends".split()
+want = "districts mahallas choropleth heatmap offences zones tracks gistar hotspots coverage dosage change trends base".split()
 assert names == want, names
 crs = [c.text for c in top.findall("w:CRS", ns)]
 utm = [c for c in crs if c.startswith("EPSG:326")]
@@ -56,7 +56,7 @@ w, e, s, n = (float(g.findtext("w:" + k, namespaces=ns)) for k in
               ("westBoundLongitude", "eastBoundLongitude", "southBoundLatitude", "northBoundLatitude"))
 b4326 = boxes["EPSG:4326"]
 assert abs(float(b4326.get("minx")) - s) < 1e-6 and abs(float(b4326.get("miny")) - w) < 1e-6, "4326 is lat/lon"
-assert [l.get("queryable") for l in top.findall("w:Layer", ns)] == ["1", "1", "1", "0", "1", "1", "0", "1", "0", "0", "0", "0", "1"]
+assert [l.get("queryable") for l in top.findall("w:Layer", ns)] == ["1", "1", "1", "0", "1", "1", "0", "1", "0", "0", "0", "0", "1", "0"]
 for op in ("GetCapabilities", "GetMap", "GetFeatureInfo"):
     assert root.find("w:Capability/w:Request/w:" + op, ns) is not None, op
 print(utm[0], w, s, e, n)
@@ -417,7 +417,7 @@ bad "a legend's bad filter (vendor)" InvalidParameterValue from "$LG&LAYER=heatm
 if command -v gdalinfo >/dev/null && command -v gdal_translate >/dev/null; then
 	export GDAL_HTTP_USERPWD="$B"
 	gdalinfo "WMS:$W?SERVICE=WMS&REQUEST=GetCapabilities" >"$TMP/gdalcaps" 2>&1 || true
-	check "gdalinfo lists every layer as a subdataset" "$(grep -c "^  SUBDATASET_[0-9]*_NAME=WMS:" "$TMP/gdalcaps")" 13
+	check "gdalinfo lists every layer as a subdataset" "$(grep -c "^  SUBDATASET_[0-9]*_NAME=WMS:" "$TMP/gdalcaps")" 14
 	SUB=$(sed -n 's/^  SUBDATASET_[0-9]*_NAME=\(WMS:.*LAYERS=heatmap&.*\)$/\1/p' "$TMP/gdalcaps")
 	gdal_translate -q -of PNG -outsize 200 200 "$SUB&FORMAT=image/png" "$TMP/gdal.png" >/dev/null 2>&1 || true
 	check "gdal_translate fetches a GetMap" "$(python3 -c "

@@ -534,7 +534,7 @@ static void test_unknown_key(void **state)
 	    "got 1");
 	expect_error(*state, HEAD "  \"layers\": {\"roads\": {}}\n}\n",
 	             "4:14: layers.roads: unknown key; expected one of districts, mahallas, "
-	             "choropleth, heatmap, offences, zones, tracks, hotspots, change, trends");
+	             "choropleth, heatmap, offences, zones, tracks, hotspots, change, trends, base");
 }
 
 static void test_unknown_kernel(void **state)

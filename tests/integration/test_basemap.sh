@@ -1,0 +1,90 @@
+# The base layer: posbon draws the ground itself from the reference layers
+# of Debian's West-Oakland extract. The tile over Goss Street (a residential
+# street) is decoded and its pixels checked: the street's colour along the
+# street's own OSM geometry, its casing beside it, land colour away from
+# everything, buildings from zoom 15 only. The daemon serves the same layer
+# at /tiles/base/, and a reload after a newer extract changes its ETag.
+. "$(dirname "$0")/common.sh"
+OAKLAND=/usr/share/doc/python-osmnx-doc/examples/tests/input_data/West-Oakland.osm.bz2
+if [ ! -f "$OAKLAND" ]; then
+	echo "SKIP: python-osmnx-doc is not installed (make test installs it)"
+	exit 77
+fi
+DB="$TMP/base.sqlite"
+"$POSBON" import "$DB" --layer osm --quiet "$OAKLAND" >/dev/null
+
+# Goss Street's second segment and a building's middle, from the extract
+# (ogr2ogr -dialect SQLite on the decompressed file).
+STREET="-122.302136 37.807715 -122.302239 37.807738"
+BUILDING="-122.301208 37.806257"
+export PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration"
+# Prints the tile z/x/y holding lon lat.
+tile_of() { # z lon lat
+	python3 -c "
+import math, sys
+z, lon, lat = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+n = 2 ** z
+x = int((lon + 180) / 360 * n)
+y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+print(f'{z}/{x}/{y}')" "$@"
+}
+# Prints the RGB hex of the pixel of PNG at lon lat (tile z/x/y, 256 px).
+pixel() { # png z/x/y lon lat
+	python3 -c "
+import math, sys
+from pngread import read
+path, zxy, lon, lat = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+z, tx, ty = (int(v) for v in zxy.split('/'))
+n = 2 ** z
+px = ((lon + 180) / 360 * n - tx) * 256
+py = ((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n - ty) * 256
+w, h, bpp, rows = read(path)
+r = rows[int(py)][int(px) * bpp:int(px) * bpp + 3]
+print('%02x%02x%02x' % tuple(r))" "$@"
+}
+set -- $STREET
+MID_LON=$(python3 -c "print(($1 + $3) / 2)")
+MID_LAT=$(python3 -c "print(($2 + $4) / 2)")
+T17=$(tile_of 17 "$MID_LON" "$MID_LAT")
+"$POSBON" render "$DB" --layer base --tile "$T17" -o "$TMP/t17.png" >/dev/null
+check "a minor street in its colour along its OSM geometry" "$(pixel "$TMP/t17.png" "$T17" "$MID_LON" "$MID_LAT")" ffffff
+# 4 px north of the street's middle at zoom 17 (street ~6 px wide there, a
+# 1 px casing beside it): still street or casing, not land.
+NEAR_LAT=$(python3 -c "import math; print($MID_LAT + 4.5 * 360 / 2**17 / 256 * math.cos(math.radians($MID_LAT)))")
+near=$(pixel "$TMP/t17.png" "$T17" "$MID_LON" "$NEAR_LAT")
+check_true "its casing or edge beside it is not land ($near)" '[ "$near" != f4f2ee ]'
+set -- $BUILDING
+TB=$(tile_of 17 "$1" "$2")
+"$POSBON" render "$DB" --layer base --tile "$TB" -o "$TMP/b17.png" >/dev/null
+check "a building in the building colour at zoom 17" "$(pixel "$TMP/b17.png" "$TB" "$1" "$2")" e4ded5
+TB14=$(tile_of 14 "$1" "$2")
+"$POSBON" render "$DB" --layer base --tile "$TB14" -o "$TMP/b14.png" >/dev/null
+check_true "no building colour at zoom 14" '[ "$(pixel "$TMP/b14.png" "$TB14" "$1" "$2")" != e4ded5 ]'
+# Far from every feature of the extract, inside the same zoom-14 tile's
+# south-west corner: the land colour.
+check "land elsewhere" "$(python3 -c "
+from pngread import read
+w, h, bpp, rows = read('$TMP/b14.png')
+print('%02x%02x%02x' % tuple(rows[250][4 * 5:4 * 5 + 3]))")" f4f2ee
+
+# Served as a layer like any other, with an ETag that a newer extract's
+# reload changes.
+TOKEN=$("$POSBON" token add "$DB" --role viewer --name wall | tail -n 1)
+serve_start "$DB"
+V="Authorization: Bearer $TOKEN"
+code=$(curl -s -o "$TMP/served.png" -w '%{http_code}' -H "$V" "$URL/tiles/base/$T17.png")
+check "GET /tiles/base/$T17.png" "$code" 200
+check "the served tile is the rendered one" "$(pixel "$TMP/served.png" "$T17" "$MID_LON" "$MID_LAT")" ffffff
+etag() { curl -s -o /dev/null -D - -H "$V" "$URL/tiles/base/$T17.png" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p'; }
+before=$(etag)
+check_true "the tile has an ETag" '[ -n "$before" ]'
+check "and keeps it" "$(etag)" "$before"
+# Goss Street renamed in a newer extract: re-import, reload.
+bzcat "$OAKLAND" | sed 's/Goss Street/Goss Avenue/' >"$TMP/newer.osm"
+out=$("$POSBON" import "$DB" --layer osm --quiet "$TMP/newer.osm")
+check_true "the newer extract updates the street in place" 'echo "$out" | grep -q "inserted 0, updated 1,"'
+kill -HUP "$PID"
+wait_until '[ "$(etag)" != "$before" ]' 30
+check_true "after a newer extract and SIGHUP the ETag changed" '[ "$(etag)" != "$before" ]'
+serve_stop
+finish

@@ -1,0 +1,181 @@
+#include "basemap.h"
+
+#include "err.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Appends f's runs to cr's path, rings closed. */
+static void feature_path(cairo_t *cr, const struct view *v, const struct ground_feature *f)
+{
+	for (size_t r = 0; r < f->n_runs; r++) {
+		for (uint32_t i = f->run_start[r]; i < f->run_start[r + 1]; i++) {
+			double x, y;
+			view_to_px(v, f->xy[2 * i], f->xy[2 * i + 1], &x, &y);
+			if (i == f->run_start[r])
+				cairo_move_to(cr, x, y);
+			else
+				cairo_line_to(cr, x, y);
+		}
+		if (f->shape == GROUND_AREA)
+			cairo_close_path(cr);
+	}
+}
+
+static void set_colour(cairo_t *cr, const struct style_colour *c)
+{
+	cairo_set_source_rgba(cr, c->r, c->g, c->b, c->a);
+}
+
+/* Fills the areas of kind (all of them in one path: one fill, and no seams
+ * where two touch). */
+static void fill_kind(cairo_t *cr, const struct view *v, const ground *g,
+                      const struct ground_list *found, enum osmtags_kind kind,
+                      const struct style_colour *c)
+{
+	if (!c)
+		return;
+	for (size_t k = 0; k < found->n; k++) {
+		const struct ground_feature *f = ground_feature(g, found->idx[k]);
+		if (f->kind == kind && f->shape == GROUND_AREA)
+			feature_path(cr, v, f);
+	}
+	set_colour(cr, c);
+	cairo_fill(cr);
+}
+
+/* Strokes the lines of kind (of street group, for streets) at width px. */
+static void stroke_kind(cairo_t *cr, const struct view *v, const ground *g,
+                        const struct ground_list *found, enum osmtags_kind kind, int group,
+                        const struct style_colour *c, double width, const double *dash,
+                        size_t n_dash)
+{
+	int any = 0;
+	for (size_t k = 0; k < found->n; k++) {
+		const struct ground_feature *f = ground_feature(g, found->idx[k]);
+		if (f->kind != kind || f->shape != GROUND_LINES ||
+		    (kind == OSMTAGS_STREET && (int)style_street_of(f->cls) != group))
+			continue;
+		feature_path(cr, v, f);
+		any = 1;
+	}
+	if (!any)
+		return;
+	cairo_set_dash(cr, dash, (int)n_dash, 0);
+	cairo_set_line_width(cr, width);
+	set_colour(cr, c);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void stroke_style(cairo_t *cr, const struct view *v, const ground *g,
+                         const struct ground_list *found, enum osmtags_kind kind,
+                         const struct style_stroke *st)
+{
+	double dash[STYLE_DASH_MAX];
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_dash; i++)
+		dash[i] = st->dash[i] * v->scale;
+	stroke_kind(cr, v, g, found, kind, 0, &st->colour,
+	            style_zfunc_eval(&st->width, v->zoom) * v->scale, dash, st->n_dash);
+}
+
+static void draw_streets(cairo_t *cr, const struct view *v, const ground *g,
+                         const struct ground_list *found, const struct style_basemap *b)
+{
+	double dash[STYLE_DASH_MAX];
+	/* Casings of every group first, then the streets, minor under major. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int group = STYLE_STREETS - 1; group >= 0; group--) {
+			const struct style_street_look *s = b->streets[group];
+			if (!s || !style_zoom_contains(&s->zoom, v->zoom) ||
+			    (pass == 0 && !s->casing))
+				continue;
+			double width = style_zfunc_eval(&s->line.width, v->zoom) * v->scale;
+			if (pass == 0) {
+				double casing =
+				    style_zfunc_eval(&s->casing->width, v->zoom) * v->scale;
+				stroke_kind(cr, v, g, found, OSMTAGS_STREET, group,
+				            &s->casing->colour, width + 2 * casing, NULL, 0);
+				continue;
+			}
+			for (size_t i = 0; i < s->line.n_dash; i++)
+				dash[i] = s->line.dash[i] * v->scale;
+			stroke_kind(cr, v, g, found, OSMTAGS_STREET, group, &s->line.colour, width,
+			            dash, s->line.n_dash);
+		}
+}
+
+static void draw_places(cairo_t *cr, const struct view *v, const ground *g,
+                        const struct ground_list *found, const struct style_basemap *b)
+{
+	if (!b->place || !style_zoom_contains(&b->place_zoom, v->zoom))
+		return;
+	double r = style_zfunc_eval(&b->place_radius, v->zoom) * v->scale;
+	for (size_t k = 0; k < found->n; k++) {
+		const struct ground_feature *f = ground_feature(g, found->idx[k]);
+		if (!f->poi)
+			continue;
+		double x, y;
+		/* A place drawn as an area gets its dot in the middle of its box. */
+		view_to_px(v, (f->bbox[0] + f->bbox[2]) / 2, (f->bbox[1] + f->bbox[3]) / 2, &x, &y);
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+	}
+	set_colour(cr, b->place);
+	cairo_fill(cr);
+}
+
+int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s)
+{
+	const struct style_basemap *b = style_basemap(s);
+	struct ground_list found = {0};
+	double box[4], pad = 0;
+	int rc;
+	if (!b || !style_zoom_contains(&b->zoom, v->zoom))
+		return 0;
+	/* Wide enough for the widest street and its casing at the tile's edge. */
+	for (int i = 0; i < STYLE_STREETS; i++)
+		if (b->streets[i])
+			pad = fmax(
+			    pad, style_zfunc_eval(&b->streets[i]->line.width, v->zoom) / 2 +
+			             (b->streets[i]->casing
+			                  ? style_zfunc_eval(&b->streets[i]->casing->width, v->zoom)
+			                  : 0));
+	view_frame_box(v, pad * v->scale + 2, box);
+	if ((rc = ground_find(g, box, &found)) < 0)
+		return rc;
+	cairo_save(cr);
+	cairo_new_path(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	if (b->land) {
+		set_colour(cr, b->land);
+		cairo_paint(cr);
+	}
+	fill_kind(cr, v, g, &found, OSMTAGS_LANDUSE, b->landuse);
+	fill_kind(cr, v, g, &found, OSMTAGS_PARK, b->park);
+	fill_kind(cr, v, g, &found, OSMTAGS_WATER, b->water);
+	if (style_zoom_contains(&b->building_zoom, v->zoom)) {
+		fill_kind(cr, v, g, &found, OSMTAGS_BUILDING, b->building_fill);
+		if (b->building_outline) {
+			for (size_t k = 0; k < found.n; k++) {
+				const struct ground_feature *f = ground_feature(g, found.idx[k]);
+				if (f->kind == OSMTAGS_BUILDING && f->shape == GROUND_AREA)
+					feature_path(cr, v, f);
+			}
+			cairo_set_line_width(cr, 0.5 * v->scale);
+			set_colour(cr, b->building_outline);
+			cairo_stroke(cr);
+		}
+	}
+	stroke_style(cr, v, g, &found, OSMTAGS_WATER, b->waterways);
+	stroke_style(cr, v, g, &found, OSMTAGS_RAILWAY, b->railways);
+	draw_streets(cr, v, g, &found, b);
+	draw_places(cr, v, g, &found, b);
+	cairo_restore(cr);
+	ground_list_free(&found);
+	return 0;
+}

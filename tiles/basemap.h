@@ -1,0 +1,28 @@
+/*
+ * basemap: the painter of the base layer, the ground under every thematic
+ * layer: land use, parks, water, buildings, railways, streets and places
+ * from the reference layers (model/ground.h), as the style's layers.base
+ * says.
+ *
+ * Drawn from the ground up in one pass per look: area fills (land use,
+ * parks, water), buildings, waterways, railways, then the streets, every
+ * casing of the tile before any street so that crossings join cleanly,
+ * minor streets under major ones, and last the dots of places.
+ *
+ * Threading: as cairo_t: one picture on one thread; the ground is only read.
+ */
+#ifndef POSBON_BASEMAP_H
+#define POSBON_BASEMAP_H
+
+#include "ground.h"
+#include "style.h"
+#include "view.h"
+
+#include <cairo.h>
+
+/* Paints g into cr (user space = v's device pixels) as s's base layer
+ * says. Nothing when the style has no base layer or v->zoom is outside it.
+ * The state of cr is kept. ERR_NOMEM. */
+int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s);
+
+#endif
