@@ -16,6 +16,8 @@ int cmd_export_tiles(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);
 int cmd_dosage(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);

@@ -7,8 +7,9 @@
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
  * offences), spl_zone.c (patrol zones and their versions), spl_track.c
- * (tracks, units, audit), spl_auth.c (tokens and sessions) and spl_rtree.c
- * (the bulk load of an R*Tree).
+ * (tracks, units, audit), spl_auth.c (tokens and sessions), spl_rtree.c
+ * (the bulk load of an R*Tree) and spl_backup.c (copies of the database
+ * and its integrity check).
  *
  * Every statement run per record is prepared once per connection and kept
  * in stmts[] under its enum spl_stmt (spl_stmt() below), so a hot read costs
@@ -160,7 +161,19 @@ int spl_check_polygon(struct spl *sp, const char *what, const unsigned char **wk
 int spl_rtree_load(sqlite3 *db, const char *rtree_name, const struct rtree_entry *entries,
                    size_t n);
 
+/* Copies sp's database to dest as store_backup() says (flags of enum
+ * store_backup_flags). */
+int spl_copy(struct spl *sp, const char *dest, int flags);
+
+/* The copy before a migration from version to latest: PATH.bak-vN (or
+ * .bak-vN.2 and on when it exists), reported through store_notice(). 0
+ * without a file (a database in memory). */
+int spl_copy_before_migration(struct spl *sp, int version, int latest);
+
 /* The operations, by file. */
+int spl_backup(store *st, const char *dest, int flags);
+int spl_check_integrity(store *st);
+
 int spl_put_area(store *st, enum store_area_kind kind, const struct store_area *a,
                  struct store_put_info *info);
 int spl_put_code(store *st, enum store_code_kind kind, const struct store_code *c);

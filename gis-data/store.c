@@ -12,6 +12,7 @@
 #include "tilemath.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,26 @@ int store_open(const char *url, int flags, store **out)
 	return spl_backend.open(url, flags, out);
 }
 
+/* Set once before the stores are opened (store.h), read after. */
+static void (*notice)(const char *line);
+
+void store_set_notice(void (*fn)(const char *line))
+{
+	notice = fn;
+}
+
+void store_notice(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	if (!notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	notice(line);
+}
+
 void store_close(store *st)
 {
 	if (st)
@@ -88,6 +109,18 @@ const char *store_path(store *st)
 int store_schema_version(store *st)
 {
 	return st->ops->schema_version(st);
+}
+
+int store_backup(store *st, const char *dest, int flags)
+{
+	if (!dest || !*dest)
+		return err_set(ERR_INVALID, "no file to copy the database to");
+	return st->ops->backup(st, dest, flags);
+}
+
+int store_check_integrity(store *st)
+{
+	return st->ops->check_integrity(st);
 }
 
 int store_begin(store *st)

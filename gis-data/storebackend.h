@@ -31,6 +31,8 @@ struct store_backend {
 	void (*close)(store *st);
 	const char *(*path)(store *st); /* NULL: no file */
 	int (*schema_version)(store *st);
+	int (*backup)(store *st, const char *dest, int flags);
+	int (*check_integrity)(store *st);
 
 	int (*begin)(store *st);
 	int (*commit)(store *st);
@@ -95,6 +97,9 @@ struct store_backend {
 	                   int64_t expires);
 	int (*session_delete)(store *st, const char *hash);
 };
+
+/* Sends a line to the notice set by store_set_notice(), if any. */
+void store_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The SpatiaLite backend (spl.c). */
 extern const struct store_backend spl_backend;
