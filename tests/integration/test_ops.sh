@@ -1,0 +1,152 @@
+# Operations: a backup taken while offences stream in, restore, the copy a
+# migration makes first, a database newer than the binary.
+. "$(dirname "$0")/common.sh"
+DB="$TMP/o.sqlite"
+sample_db "$DB"
+OFFICER=$("$POSBON" token add "$DB" --role officer --name feeder)
+O="Authorization: Bearer $OFFICER"
+BATCH=10
+LATEST=$("$POSBON" info "$DB" | sed -n 's/^schema .*(this posbon: \([0-9]*\))$/\1/p')
+
+lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+acked_past() { [ "$(lines "$TMP/acked")" -ge "$1" ]; }
+ids() { sqlite3 -batch -noheader "$1" "SELECT external_id FROM offences WHERE external_id LIKE 'ops-%' ORDER BY 1"; }
+
+# batch NAME -> a FeatureCollection of $BATCH offences with ids NAME-1..
+batch() {
+	awk -v name="$1" -v n="$BATCH" 'BEGIN {
+		printf "{\"type\":\"FeatureCollection\",\"features\":["
+		for (i = 1; i <= n; i++)
+			printf "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s-%d\",\"time\":\"2026-07-%02dT%02d:%02d\",\"category\":\"theft\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]}}",
+				(i > 1 ? "," : ""), name, i, 1 + i % 28, i % 24, i % 60, 69.24 + i * 0.0005, 41.29 + i * 0.0003
+		printf "]}"
+	}'
+}
+
+# Posts batches until $TMP/stop exists or a post fails; the ids of each
+# acknowledged batch go to $TMP/acked once its 201 is read.
+feed() {
+	b=0
+	while [ ! -e "$TMP/stop" ]; do
+		b=$((b + 1))
+		batch "ops-$b" >"$TMP/body"
+		status=$(curl -s -o /dev/null -w "%{http_code}" --max-time 30 -X POST -H "$O" \
+			-H "Content-Type: application/json" --data-binary @"$TMP/body" "$URL/api/offences") || true
+		[ "$status" = 201 ] || break
+		seq 1 "$BATCH" | sed "s/^/ops-$b-/" >>"$TMP/acked"
+	done
+	echo "$status" >"$TMP/feed-end"
+}
+
+# --- a backup in the middle of a stream of POST /api/offences
+serve_start "$DB" --threads 2 --cache-dir none
+feed &
+FEEDER=$!
+check_true "offences are streaming in" 'wait_until "acked_past $((3 * BATCH))" 120'
+cp "$TMP/acked" "$TMP/acked-before"
+"$POSBON" backup "$DB" "$TMP/backup.sqlite" >"$TMP/backup.out"
+check "the backup reports its copy" "$(cat "$TMP/backup.out")" \
+	"$DB: copied to $TMP/backup.sqlite (schema version $LATEST)"
+# The stream went on past the copy: the daemon was never held up.
+AFTER=$(lines "$TMP/acked")
+echo "# $(((AFTER - $(lines "$TMP/acked-before")) / BATCH)) batches acknowledged while the backup ran"
+check_true "the stream went on after the backup" 'wait_until "acked_past $((AFTER + 2 * BATCH))" 120'
+: >"$TMP/stop"
+wait "$FEEDER"
+check "every post of the stream was acknowledged" "$(cat "$TMP/feed-end")" 201
+check "the backup passes the integrity check" "$(sqlite3 "$TMP/backup.sqlite" "PRAGMA integrity_check")" ok
+check_true "the backup is one file" '[ ! -e "$TMP/backup.sqlite-wal" ]'
+ids "$TMP/backup.sqlite" >"$TMP/in-backup"
+sort "$TMP/acked-before" >"$TMP/acked-before.sorted"
+check "it holds every offence acknowledged before it began" \
+	"$(comm -23 "$TMP/acked-before.sorted" "$TMP/in-backup" | head -3 | tr '\n' ' ')" ""
+check_true "posbon opens it" '"$POSBON" info "$TMP/backup.sqlite" | grep -q "^offences"'
+
+set +e
+"$POSBON" backup "$DB" "$TMP/backup.sqlite" 2>"$TMP/err"
+rc=$?
+set -e
+check "an existing file is not overwritten" "$rc" 1
+check_true "saying --force would" 'grep -q "backup.sqlite exists (--force replaces it)" "$TMP/err"'
+check_true "--force replaces it" '"$POSBON" backup "$DB" "$TMP/backup.sqlite" --force >/dev/null'
+ids "$TMP/backup.sqlite" >"$TMP/in-backup"
+batch ops-later >"$TMP/body"
+check "an offence after the backup" "$(curl -s -o /dev/null -w "%{http_code}" -X POST -H "$O" \
+	-H "Content-Type: application/json" --data-binary @"$TMP/body" "$URL/api/offences")" 201
+
+# --- restore: refused while the daemon has the database open
+set +e
+"$POSBON" restore "$TMP/backup.sqlite" "$DB" 2>"$TMP/err"
+rc=$?
+set -e
+check "restore over a served database is refused" "$rc" 1
+check_true "naming why" 'grep -q "is open in another process (a running posbon serve?): stop it first" "$TMP/err"'
+check "and the database is untouched" "$(ids "$DB" | wc -l)" "$(($(lines "$TMP/acked") + BATCH))"
+serve_stop
+
+# a round trip: what is restored is the backup, the later offences gone
+"$POSBON" restore "$TMP/backup.sqlite" "$DB" >"$TMP/restore.out"
+check "restore reports it" "$(cat "$TMP/restore.out")" \
+	"$DB: restored from $TMP/backup.sqlite (schema version $LATEST)"
+check "the restored database holds what the backup holds" "$(ids "$DB" | md5sum)" "$(md5sum <"$TMP/in-backup")"
+check "and is whole" "$(sqlite3 "$DB" "PRAGMA integrity_check")" ok
+serve_start "$DB" --cache-dir none
+check "the daemon serves the restored database" \
+	"$(curl -s -H "$O" "$URL/api/offences?limit=1&from=2026-07-01&to=2026-07-31" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["matched"])')" "$(lines "$TMP/in-backup")"
+serve_stop
+
+printf 'not a database, though long enough to have a header of one, or so it seems\n' >"$TMP/text"
+set +e
+"$POSBON" restore "$TMP/text" "$DB" 2>"$TMP/err"
+rc=$?
+set -e
+check "a file that is no database is not restored" "$rc" 1
+check_true "naming it" 'grep -q "text is not a database this posbon can restore" "$TMP/err"'
+sqlite3 "$TMP/plain.sqlite" "CREATE TABLE t(x)"
+set +e
+"$POSBON" restore "$TMP/plain.sqlite" "$DB" 2>"$TMP/err"
+rc=$?
+set -e
+check "nor an SQLite file of another kind" "$rc" 2
+check_true "naming it" 'grep -q "plain.sqlite is not a posbon database" "$TMP/err"'
+check "the database is still the restored one" "$(ids "$DB" | md5sum)" "$(md5sum <"$TMP/in-backup")"
+
+# --- migrations copy the database first
+OLD="$TMP/old.sqlite"
+"$POSBON" init "$OLD" --schema $((LATEST - 1)) >/dev/null
+check "an older posbon's database" "$("$POSBON" info "$OLD" | sed -n 's/^schema *//p')" \
+	"$((LATEST - 1)) (this posbon: $LATEST)"
+"$POSBON" init "$OLD" >"$TMP/init.out" 2>"$TMP/init.err"
+check "is migrated" "$(cat "$TMP/init.out")" "$OLD: schema version $LATEST"
+check "after a copy, which is said" "$(cat "$TMP/init.err")" \
+	"posbon: $OLD: copied to $OLD.bak-v$((LATEST - 1)) before migrating it from schema version $((LATEST - 1)) to $LATEST"
+check "the copy is the old version" \
+	"$(sqlite3 "$OLD.bak-v$((LATEST - 1))" "SELECT max(version) FROM schema_migrations")" $((LATEST - 1))
+check "and whole" "$(sqlite3 "$OLD.bak-v$((LATEST - 1))" "PRAGMA integrity_check")" ok
+"$POSBON" init "$OLD" >/dev/null 2>"$TMP/init.err"
+check "a current database is not copied" "$(cat "$TMP/init.err")" ""
+
+# --- a database newer than the binary is refused
+cp "$TMP/backup.sqlite" "$TMP/new.sqlite"
+sqlite3 "$TMP/new.sqlite" "INSERT INTO schema_migrations VALUES($((LATEST + 1)), 'future', '2099-01-01')"
+for cmd in info token; do
+	set +e
+	if [ $cmd = info ]; then
+		"$POSBON" info "$TMP/new.sqlite" >/dev/null 2>"$TMP/err"
+	else
+		"$POSBON" token add "$TMP/new.sqlite" --role viewer --name x >/dev/null 2>"$TMP/err"
+	fi
+	rc=$?
+	set -e
+	check "$cmd: a newer database is refused" "$rc" 1
+	check_true "$cmd: naming both versions" \
+		'grep -q "schema version $((LATEST + 1)) is newer than this posbon knows ($LATEST)" "$TMP/err"'
+done
+set +e
+"$POSBON" restore "$TMP/new.sqlite" "$DB" 2>"$TMP/err"
+rc=$?
+set -e
+check "restore refuses a newer database" "$rc" 1
+check_true "naming both versions" 'grep -q "is newer than this posbon knows" "$TMP/err"'
+finish
