@@ -2,7 +2,8 @@
  * posbon serve: the daemon. Signals are blocked in every thread and taken by
  * the main thread with sigwait(): SIGTERM and SIGINT stop it gracefully
  * (no new connections, in-flight requests finish, the database closes
- * cleanly); SIGHUP reloads the style (a bad file keeps the old one).
+ * cleanly); SIGHUP reopens the log file (after logrotate moved it) and
+ * reloads the style (a bad file keeps the old one).
  */
 #include "auth.h"
 
@@ -55,6 +56,12 @@ static int read_text(const char *path, char **out)
 	return 0;
 }
 
+/* The store's notices (the copy before a migration) in the error log. */
+static void log_notice(const char *line)
+{
+	log_msg(LOG_INFO, 0, "%s", line);
+}
+
 static int parse_listen(const char *text, char *host, size_t n, int *port)
 {
 	const char *colon = strrchr(text, ':');
@@ -78,7 +85,8 @@ int cmd_serve(int argc, char **argv)
 	int verbose = 0, print_config = 0;
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
-	const char *config = NULL;
+	const char *config = NULL, *log_file = NULL, *log_format_text = "text";
+	enum log_format log_format = LOG_TEXT;
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
 	     0, 0},
@@ -109,6 +117,12 @@ int cmd_serve(int argc, char **argv)
 	    {"max-event-streams", OPT_LONG, &max_streams, "N",
 	     "open /api/events streams; more are answered 503 (128)", 1, 100000, 0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
+	    {"log-file", OPT_STRING, &log_file, "FILE",
+	     "write the error and access logs to FILE, reopened on SIGHUP for logrotate "
+	     "(default: errors on stderr, accesses on stdout)",
+	     0, 0, 0},
+	    {"log-format", OPT_STRING, &log_format_text, "FORMAT",
+	     "text, or json: one JSON object a line (text)", 0, 0, 0},
 	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
 	     0, 0},
 	    {"tls-key", OPT_STRING, &tls_key, "FILE", "and this PEM private key", 0, 0, 0},
@@ -149,8 +163,12 @@ int cmd_serve(int argc, char **argv)
 	if (tls_cert &&
 	    ((rc = read_text(tls_cert, &cert_pem)) < 0 || (rc = read_text(tls_key, &key_pem)) < 0))
 		goto out_early;
+	if ((rc = log_format_parse(log_format_text, &log_format)) < 0 ||
+	    (rc = log_open(log_file, log_format)) < 0)
+		goto out_early;
 	if (verbose)
 		log_set_level(LOG_DEBUG);
+	store_set_notice(log_notice);
 
 	/* Worker threads inherit this mask: only sigwait() below sees signals. */
 	sigset_t signals;
@@ -206,6 +224,10 @@ int cmd_serve(int argc, char **argv)
 			continue;
 		}
 		if (sig == SIGHUP) {
+			if (log_reopen() < 0)
+				log_msg(LOG_ERROR, 0, "SIGHUP: log file kept: %s", err_msg());
+			else if (log_file)
+				log_msg(LOG_INFO, 0, "SIGHUP: log file %s reopened", log_file);
 			if (renderer_reload_style(app.r, style_path) < 0)
 				log_msg(LOG_ERROR, 0, "SIGHUP: style kept: %s", err_msg());
 			else
@@ -229,6 +251,7 @@ out:
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");
 	log_flush();
+	log_open(NULL, LOG_TEXT);
 out_early:
 	free(cert_pem);
 	free(key_pem);

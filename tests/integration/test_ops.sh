@@ -1,5 +1,6 @@
 # Operations: a backup taken while offences stream in, restore, the copy a
-# migration makes first, a database newer than the binary.
+# migration makes first, a database newer than the binary, the log file
+# reopened on SIGHUP and its JSON lines.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/o.sqlite"
 sample_db "$DB"
@@ -149,4 +150,44 @@ rc=$?
 set -e
 check "restore refuses a newer database" "$rc" 1
 check_true "naming both versions" 'grep -q "is newer than this posbon knows" "$TMP/err"'
+
+# --- the log file: JSON lines, reopened on SIGHUP after logrotate moved it
+LOG="$TMP/log/posbon.log"
+mkdir "$TMP/log"
+: >"$LOG" # wait_port reads it from the start
+"$POSBON" init "$TMP/old2.sqlite" --schema $((LATEST - 1)) >/dev/null
+"$POSBON" serve "$TMP/old2.sqlite" --listen 127.0.0.1:0 --cache-dir none --log-file "$LOG" \
+	--log-format json >"$TMP/stdout" 2>"$TMP/stderr" &
+PID=$!
+wait_port "$LOG"
+check_true "the daemon logs to the file" '[ -n "$port" ]'
+URL="http://127.0.0.1:$port"
+check_true "the copy before the migration is logged" \
+	'grep -q "copied to $TMP/old2.sqlite.bak-v$((LATEST - 1)) before migrating it" "$LOG"'
+curl -s "$URL/healthz" >/dev/null
+check_true "access lines go to the file" 'wait_file "\"path\":\"/healthz\"" "$LOG"'
+mv "$LOG" "$LOG.1"
+kill -HUP "$PID"
+check_true "SIGHUP opens a new file by the name" 'wait_file "log file $LOG reopened" "$LOG"'
+curl -s "$URL/healthz?after" >/dev/null
+check_true "which gets the next lines" 'wait_until "[ \$(grep -c /healthz \"\$LOG\") -ge 1 ]"'
+check "and the moved file none" "$(grep -c "reopened\|SIGTERM" "$LOG.1")" 0
+serve_stop
+check_true "the stop is logged in the new file" 'grep -q "\"message\":\"stopped\"" "$LOG"'
+check "every line of both files is a JSON object with time, level and message" \
+	"$(cat "$LOG.1" "$LOG" | python3 -c '
+import json, sys
+bad = [l for l in sys.stdin if not {"time", "level", "message"} <= set(json.loads(l))]
+print(len(bad))')" 0
+check "access lines have the request fields" "$(grep /healthz "$LOG" | head -1 | python3 -c '
+import json, sys
+print(sorted(json.loads(sys.stdin.readline())))')" \
+	"['bytes', 'client', 'level', 'message', 'method', 'ms', 'path', 'req', 'status', 'time']"
+check "nothing went to stdout or stderr" "$(cat "$TMP/stdout" "$TMP/stderr")" ""
+set +e
+"$POSBON" serve "$DB" --log-file "$TMP/no/such/dir.log" 2>"$TMP/err"
+rc=$?
+set -e
+check "a log file that cannot be opened stops the daemon" "$rc" 1
+check_true "naming it" 'grep -q "no/such/dir.log: cannot open the log file" "$TMP/err"'
 finish
