@@ -127,7 +127,7 @@ static const struct command commands[] = {
     {"export-tiles", cmd_export_tiles, "write the map's tiles as one MBTiles file"},
     {"print", cmd_print, "print a district or mahalla map as a PDF"},
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
-    {"token", cmd_token, "add or revoke API and viewer tokens"},
+    {"token", cmd_token, "add, list or revoke API and viewer tokens"},
     {"backup", cmd_backup, "copy a database, also while it is served"},
     {"restore", cmd_restore, "put a backup in place of a database"},
     {"import", cmd_import, "import a vector file into a layer"},

@@ -123,6 +123,9 @@ static const struct migration migrations[] = {
      "ALTER TABLE zone_history RENAME TO patrol_zone_versions;"},
     /* Live positions: each unit's latest track without a scan. */
     {"tracks by unit", "CREATE INDEX patrol_tracks_unit ON patrol_tracks(unit, ended_at);"},
+    /* UTC seconds; NULL: no end, never used. */
+    {"token expiry and last use", "ALTER TABLE tokens ADD COLUMN expires_at INTEGER;"
+                                  "ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -252,7 +255,7 @@ static int spl_open(const char *path, int flags, store **out)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, SPL_BUSY_MS);
 	st->spatialite_cache = spatialite_alloc_connection();
 	if (!st->spatialite_cache) {
 		rc = err_set(ERR_NOMEM, "store: out of memory");
@@ -813,6 +816,7 @@ const struct store_backend spl_backend = {
     .audit = spl_audit,
     .summarize = spl_summarize,
     .token_add = spl_token_add,
+    .list_tokens = spl_list_tokens,
     .token_revoke = spl_token_revoke,
     .credential = spl_credential,
     .session_add = spl_session_add,

@@ -71,11 +71,16 @@ enum spl_stmt {
 	ST_TOKEN_INS,
 	ST_TOKEN_REVOKE,
 	ST_TOKEN_WHO,
+	ST_TOKEN_USED,
+	ST_TOKEN_LIST,
 	ST_SESSION_WHO,
 	ST_SESSION_INS,
 	ST_SESSION_DEL,
 	ST_COUNT
 };
+
+/* How long a statement waits for another connection's write lock. */
+#define SPL_BUSY_MS 10000
 
 struct spl {
 	struct store base; /* first: a store * of this backend is a struct spl * */
@@ -212,7 +217,9 @@ int spl_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
 int spl_audit(store *st, const char *actor, const char *action, const char *entity,
               const char *entity_id, const char *detail);
 
-int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now);
+int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
+                  int64_t expires);
+int spl_list_tokens(store *st, store_token_fn fn, void *ctx);
 int spl_token_revoke(store *st, const char *name, int64_t now);
 int spl_credential(store *st, enum store_secret kind, const char *hash, int64_t now,
                    struct store_credential *out);

@@ -498,9 +498,15 @@ int store_summarize(store *st, struct store_summary *out)
 	return st->ops->summarize(st, out);
 }
 
-int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now)
+int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
+                    int64_t expires)
 {
-	return st->ops->token_add(st, name, role, hash, now);
+	return st->ops->token_add(st, name, role, hash, now, expires);
+}
+
+int store_list_tokens(store *st, store_token_fn fn, void *ctx)
+{
+	return st->ops->list_tokens(st, fn, ctx);
 }
 
 int store_token_revoke(store *st, const char *name, int64_t now)
@@ -512,6 +518,7 @@ int store_credential(store *st, enum store_secret kind, const char *hash, int64_
                      struct store_credential *out)
 {
 	memset(out, 0, sizeof *out);
+	out->expires = STORE_NO_TIME;
 	return st->ops->credential(st, kind, hash, now, out);
 }
 

@@ -431,9 +431,24 @@ enum store_secret {
 };
 
 /* Stores a token's hash for name with role ("viewer" ... "admin"), made at
- * now; a revoked token of that name goes, with its sessions. ERR_CONFLICT
- * when name has a token that is not revoked. */
-int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now);
+ * now, valid until expires (UTC seconds; STORE_NO_TIME: no end); a
+ * revoked token of that name goes, with its sessions. ERR_CONFLICT when
+ * name has a token that is not revoked. */
+int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
+                    int64_t expires);
+
+/* A token as listed: never its secret nor its hash. Times in UTC seconds,
+ * STORE_NO_TIME when there is none (never used, no expiry, not revoked). */
+struct store_token {
+	const char *name, *role;
+	int64_t created, last_used, expires, revoked;
+};
+
+typedef int (*store_token_fn)(void *ctx, const struct store_token *t);
+
+/* Every token by name, revoked ones too (until their name is given
+ * again). */
+int store_list_tokens(store *st, store_token_fn fn, void *ctx);
 
 /* Revokes name's token at now. ERR_NOTFOUND when it has none active. */
 int store_token_revoke(store *st, const char *name, int64_t now);
@@ -442,11 +457,21 @@ int store_token_revoke(store *st, const char *name, int64_t now);
 struct store_credential {
 	char name[128];
 	char role[16];
-	int64_t expires; /* sessions: when it ends; tokens: STORE_NO_TIME */
+	int64_t expires; /* when it ends (a session: its end or its token's,
+	                  * the earlier); STORE_NO_TIME: never */
 };
 
+/* How often at most a token's last use is written: the credential checks
+ * of its requests in between write nothing. */
+#define STORE_LAST_USE_SECONDS 60
+
 /* The holder of the token or session with this hash, valid at now (not
- * revoked, not expired); ERR_NOTFOUND when none. */
+ * revoked, not expired); ERR_NOTFOUND when none. A token past its expiry
+ * is ERR_NOTFOUND too, with out->name and out->expires filled and the
+ * message saying when it expired. A valid one's last use becomes now when
+ * the one recorded is STORE_LAST_USE_SECONDS old or more (a session counts
+ * as its token's use): a write that does not wait for a busy database (the
+ * next check records it) and whose failure refuses nothing. */
 int store_credential(store *st, enum store_secret kind, const char *hash, int64_t now,
                      struct store_credential *out);
 

@@ -1,6 +1,6 @@
 # Operations: a backup taken while offences stream in, restore, the copy a
-# migration makes first, a database newer than the binary, the log file
-# reopened on SIGHUP and its JSON lines.
+# migration makes first, a database newer than the binary, token expiry and
+# the list of tokens, the log file reopened on SIGHUP and its JSON lines.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/o.sqlite"
 sample_db "$DB"
@@ -150,6 +150,49 @@ rc=$?
 set -e
 check "restore refuses a newer database" "$rc" 1
 check_true "naming both versions" 'grep -q "is newer than this posbon knows" "$TMP/err"'
+
+# --- tokens: expiry, the list, the last use
+TOKEN90=$("$POSBON" token add "$DB" --role viewer --name wall --expires 90d 2>"$TMP/err")
+check_true "a token for 90 days says when it ends" 'grep -q "^posbon token: .wall. expires at 20" "$TMP/err"'
+EXPIRED=$("$POSBON" token add "$DB" --role officer --name gone --expires 2020-01-01 2>"$TMP/err")
+check_true "a date in the past makes an expired token, which is said" \
+	'grep -q "gone. has expired already, at 2020-01-01T00:00:00Z" "$TMP/err"'
+set +e
+"$POSBON" token add "$DB" --role viewer --name bad --expires 90y 2>"$TMP/err"
+rc=$?
+set -e
+check "a bad --expires is refused" "$rc" 2
+check_true "naming it" 'grep -q "\-\-expires .90y.: give a span (12h, 90d, 2w) or a date" "$TMP/err"'
+serve_start "$DB" --cache-dir none
+check "the token for 90 days works" "$(curl -s -o /dev/null -w "%{http_code}" \
+	-H "Authorization: Bearer $TOKEN90" "$URL/api/summary")" 200
+status=$(curl -s -o "$TMP/answer" -w "%{http_code}" -H "Authorization: Bearer $EXPIRED" "$URL/api/summary")
+check "an expired token gets 401" "$status" 401
+check "with a JSON body saying it expired" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])))' "$TMP/answer")" \
+	"{'error': \"the token 'gone' expired at 2020-01-01T00:00:00Z; ask for a new token\", 'status': 401, 'field': 'authorization'}"
+check "also at the login" "$(curl -s -X POST -H "Content-Type: application/json" \
+	-d "{\"token\":\"$EXPIRED\"}" "$URL/api/login")" \
+	"{\"error\":\"the token 'gone' expired at 2020-01-01T00:00:00Z\",\"status\":401,\"field\":\"token\"}"
+check "an unknown token still gets the usual 401" "$(curl -s -H "Authorization: Bearer pb_0000000000000000000000000000000000000000000000000000000000000000" "$URL/api/summary")" \
+	'{"error":"log in, or send Authorization: Bearer TOKEN","status":401,"field":"authorization"}'
+serve_stop
+"$POSBON" token list "$DB" >"$TMP/list"
+check "the list's columns" "$(head -1 "$TMP/list" | tr -s ' ')" "name role created last used expires state"
+check "the expired token is listed as such, never used" \
+	"$(awk '$1 == "gone" {print $2, $4, $5, $6}' "$TMP/list")" "officer - 2020-01-01T00:00:00Z expired"
+check "the 90-day token: used, active" "$(awk '$1 == "wall" {print $2, ($4 != "-"), $6}' "$TMP/list")" \
+	"viewer 1 active"
+# made a moment after its expiry was reckoned: a second may lie between
+span=$(($(date -d "$(awk '$1 == "wall" {print $5}' "$TMP/list")" +%s) - \
+	$(date -d "$(awk '$1 == "wall" {print $3}' "$TMP/list")" +%s)))
+check_true "ending 90 days after it was made" '[ $span -ge $((90 * 86400 - 1)) ] && [ $span -le $((90 * 86400)) ]'
+check "the officer used its token too" "$(awk '$1 == "feeder" {print ($4 != "-")}' "$TMP/list")" 1
+HASH=$(printf %s "$TOKEN90" | sha256sum | cut -d' ' -f1)
+check_true "the list shows neither a secret nor its hash" \
+	'! grep -q -e "$TOKEN90" -e "$HASH" -e "pb_" "$TMP/list"'
+"$POSBON" token revoke "$DB" --name wall
+"$POSBON" token list "$DB" >"$TMP/list"
+check "a revoked token is listed as revoked" "$(awk '$1 == "wall" {print $6}' "$TMP/list")" revoked
 
 # --- the log file: JSON lines, reopened on SIGHUP after logrotate moved it
 LOG="$TMP/log/posbon.log"
