@@ -15,6 +15,7 @@ int cmd_export_density(int argc, char **argv);
 int cmd_export_tiles(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_check_config(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);

@@ -127,6 +127,7 @@ static const struct command commands[] = {
     {"export-tiles", cmd_export_tiles, "write the map's tiles as one MBTiles file"},
     {"print", cmd_print, "print a district or mahalla map as a PDF"},
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
+    {"check-config", cmd_check_config, "check a configuration of serve without starting"},
     {"token", cmd_token, "add, list or revoke API and viewer tokens"},
     {"backup", cmd_backup, "copy a database, also while it is served"},
     {"restore", cmd_restore, "put a backup in place of a database"},

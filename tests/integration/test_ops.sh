@@ -1,6 +1,7 @@
 # Operations: a backup taken while offences stream in, restore, the copy a
 # migration makes first, a database newer than the binary, token expiry and
-# the list of tokens, the log file reopened on SIGHUP and its JSON lines.
+# the list of tokens, the log file reopened on SIGHUP and its JSON lines,
+# check-config.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/o.sqlite"
 sample_db "$DB"
@@ -233,4 +234,64 @@ rc=$?
 set -e
 check "a log file that cannot be opened stops the daemon" "$rc" 1
 check_true "naming it" 'grep -q "no/such/dir.log: cannot open the log file" "$TMP/err"'
+
+# --- check-config: the serve option table, without starting
+"$POSBON" serve --print-config >"$TMP/annotated.conf"
+check "the annotated configuration is good as it is" "$("$POSBON" check-config "$TMP/annotated.conf")" ok
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+cat >"$TMP/good.conf" <<CONF
+listen = 0.0.0.0:8443
+threads = 2
+style = $POSBON_SOURCE_DIR/styles/default.json
+tz = Asia/Tashkent
+cache-dir = $TMP/tiles
+log-file = $TMP/log/posbon.log
+log-format = json
+tls-cert = $TMP/cert.pem
+tls-key = $TMP/key.pem
+verbose = false
+CONF
+check "a good configuration: ok" "$("$POSBON" check-config "$TMP/good.conf")" ok
+check_true "and nothing made" '[ ! -e "$TMP/tiles" ]'
+echo '{"version": 1, "layers": {' >"$TMP/broken.json"
+cat >"$TMP/bad.conf" <<CONF
+# every line a problem but this one
+listen = 127.0.0.1:99999
+threeds = 2
+style = $TMP/broken.json
+tz = Mars/Olympus
+cache-mb = 0
+log-format = xml
+log-file = $TMP/no/such/dir.log
+tls-cert = $TMP/absent.pem
+verbose = yes
+CONF
+set +e
+"$POSBON" check-config "$TMP/bad.conf" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+set -e
+check "a bad configuration: exit 2" "$rc" 2
+check "and no ok" "$(cat "$TMP/out")" ""
+B="$TMP/bad.conf"
+# (the style's own message, line and column are jansson's)
+check "every problem named with file and line" \
+	"$(sed -e "s|$TMP/||g" -e 's/\(style: broken.json\):.*/\1/' "$TMP/err" | cut -c1-60)" \
+	"$(printf '%s\n' \
+		"bad.conf:2: --listen '127.0.0.1:99999': the port must be 0 to 65" \
+		"bad.conf:3: unknown option 'threeds'" \
+		"bad.conf:4: style: broken.json" \
+		"bad.conf:5: tz: unknown time zone 'Mars/Olympus'" \
+		"bad.conf:6: --cache-mb: '0' is not a whole number from 1 to 655" \
+		"bad.conf:7: --log-format 'xml': use text or json" \
+		"bad.conf:8: log-file: no/such/dir.log cannot be made: its folder" \
+		"bad.conf:9: tls-cert: absent.pem: cannot read: No such file or d" \
+		"bad.conf:10: verbose takes true or false" \
+		"bad.conf:9: --tls-cert and --tls-key go together" \
+		"posbon check-config: bad.conf: 10 problems" | cut -c1-60)"
+set +e
+"$POSBON" check-config "$TMP/absent.conf" 2>"$TMP/err"
+rc=$?
+set -e
+check "a file that cannot be read: exit 1" "$rc" 1
 finish
