@@ -58,12 +58,21 @@ int durable_commit(const char *tmp, const char *path, int replace)
 			               strerror(errno));
 	} else {
 		/* link(2) fails rather than replace: no window in which another
-		 * writer's file at path could be lost. */
-		if (link(tmp, path) != 0)
-			return errno == EEXIST ? err_set(ERR_CONFLICT, "%s exists", path)
-			                       : err_set(ERR_IO, "%s: cannot link %s to it: %s",
-			                                 path, tmp, strerror(errno));
-		unlink(tmp);
+		 * writer's file at path could be lost. A file system without
+		 * hard links (FAT on a USB stick) gets the test and the rename
+		 * as two steps. */
+		if (link(tmp, path) == 0)
+			unlink(tmp);
+		else if (errno == EEXIST)
+			return err_set(ERR_CONFLICT, "%s exists", path);
+		else if (errno != EPERM && errno != EOPNOTSUPP)
+			return err_set(ERR_IO, "%s: cannot link %s to it: %s", path, tmp,
+			               strerror(errno));
+		else if (access(path, F_OK) == 0)
+			return err_set(ERR_CONFLICT, "%s exists", path);
+		else if (rename(tmp, path) != 0)
+			return err_set(ERR_IO, "%s: cannot rename %s to it: %s", path, tmp,
+			               strerror(errno));
 	}
 	return durable_sync_folder(path);
 }

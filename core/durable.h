@@ -25,7 +25,8 @@ int durable_sync_folder(const char *path);
 
 /* Makes tmp durable and puts it at path: over whatever is there when
  * replace, else only when path does not exist (ERR_CONFLICT, tmp left as
- * it was). The folder is made durable after. ERR_IO naming path. */
+ * it was; atomic where the file system has hard links). The folder is made
+ * durable after. ERR_IO naming path. */
 int durable_commit(const char *tmp, const char *path, int replace);
 
 #endif
