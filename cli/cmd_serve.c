@@ -2,125 +2,49 @@
  * posbon serve: the daemon. Signals are blocked in every thread and taken by
  * the main thread with sigwait(): SIGTERM and SIGINT stop it gracefully
  * (no new connections, in-flight requests finish, the database closes
- * cleanly); SIGHUP reloads the style (a bad file keeps the old one) and
- * the reference layers the base layer draws.
+ * cleanly); SIGHUP reopens the log file (after logrotate moved it),
+ * reloads the style (a bad file keeps the old one) and the reference
+ * layers the base layer draws (after an import by another process).
  */
 #include "auth.h"
 
 #include "civil.h"
 #include "commands.h"
-#include "datapath.h"
 #include "err.h"
 #include "http.h"
 #include "log.h"
-#include "numtext.h"
 #include "opts.h"
 #include "routes.h"
+#include "serveconf.h"
 #include "store.h"
 
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* A whole (small) file as a NUL-terminated string in *out; free(). */
-static int read_text(const char *path, char **out)
+/* The store's notices (the copy before a migration) in the error log. */
+static void log_notice(const char *line)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0;
-	*out = NULL;
-	if (!f)
-		return err_set(ERR_IO, "%s: cannot read", path);
-	if (!(buf = malloc(65537)) || (n = fread(buf, 1, 65536, f)) == 0 || !feof(f)) {
-		fclose(f);
-		free(buf);
-		return err_set(ERR_INVALID, "%s: empty, unreadable or over 64 KiB", path);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	return 0;
-}
-
-static int parse_listen(const char *text, char *host, size_t n, int *port)
-{
-	const char *colon = strrchr(text, ':');
-	long p;
-	if (!colon || colon == text || (size_t)(colon - text) >= n)
-		return err_set(ERR_INVALID, "--listen '%s': expected HOST:PORT", text);
-	if (numtext_whole("--listen", colon + 1, 0, 65535, "a port", &p) < 0)
-		return err_set(ERR_INVALID, "--listen '%s': the port must be 0 to 65535", text);
-	snprintf(host, n, "%.*s", (int)(colon - text), text);
-	*port = (int)p;
-	return 0;
+	log_msg(LOG_INFO, 0, "%s", line);
 }
 
 int cmd_serve(int argc, char **argv)
 {
-	const char *listen = "127.0.0.1:8080", *style_given = NULL, *tz = NULL;
-	const char *cache_dir = "var/tiles", *web_given = NULL, *share_dir = NULL, *basemap = NULL;
-	char style_path[PATH_MAX], web_dir[PATH_MAX], leaflet_dir[PATH_MAX], geoman_dir[PATH_MAX];
-	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
-	long cache_disk_mb = 1024, cache_days = 30;
-	long max_connections = 512, max_per_address = 64, max_streams = 128;
-	int verbose = 0, print_config = 0;
-	const char *tls_cert = NULL, *tls_key = NULL;
+	struct serve_config c;
+	struct serve_paths paths;
+	struct opt table[SERVE_CONFIG_OPTIONS];
 	char *cert_pem = NULL, *key_pem = NULL;
-	const char *config = NULL;
-	const struct opt table[] = {
-	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
-	     0, 0},
-	    {"threads", OPT_LONG, &threads, "N", "worker threads (default: the cores)", 0, 256, 0},
-	    {"style", OPT_STRING, &style_given, "FILE",
-	     "style file (default: styles/default.json of the share folder)", 0, 0, 0},
-	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
-	    {"cache-dir", OPT_STRING, &cache_dir, "DIR",
-	     "tile cache folder, made with its parents (var/tiles); \"none\" for memory only", 0, 0,
-	     0},
-	    {"cache-mb", OPT_LONG, &cache_mb, "MB", "memory for cached tiles (256)", 1, 65536, 0},
-	    {"cache-disk-mb", OPT_LONG, &cache_disk_mb, "MB",
-	     "disk for cached tiles; the least recently used go first (1024)", 1, 16777216, 0},
-	    {"cache-disk-days", OPT_LONG, &cache_days, "DAYS",
-	     "delete cached tile files unused this long (30)", 1, 36500, 0},
-	    {"web", OPT_STRING, &web_given, "DIR",
-	     "the viewer's files (default: web/ of the share folder)", 0, 0, 0},
-	    {"share-dir", OPT_STRING, &share_dir, "DIR",
-	     "the share folder: the style, the viewer, Leaflet and Geoman (default: "
-	     "../share/posbon beside the binary, else the source tree of its build folder)",
-	     0, 0, 0},
-	    {"basemap", OPT_STRING, &basemap, "URL",
-	     "basemap tiles for the viewer, e.g. https://host/{z}/{x}/{y}.png (none)", 0, 0, 0},
-	    {"timeout", OPT_LONG, &timeout, "SECONDS",
-	     "close a connection silent this long: slow or stuck clients (60)", 1, 3600, 0},
-	    {"max-body-kb", OPT_LONG, &max_body_kb, "KB", "largest request body (1024)", 1, 1048576,
-	     0},
-	    {"max-connections", OPT_LONG, &max_connections, "N",
-	     "connections open at once; more wait in the listen queue (512)", 1, 100000, 0},
-	    {"max-connections-per-ip", OPT_LONG, &max_per_address, "N",
-	     "connections open at once from one address, more are closed at once; 0: no limit, "
-	     "e.g. behind a reverse proxy (64)",
-	     0, 100000, 0},
-	    {"max-event-streams", OPT_LONG, &max_streams, "N",
-	     "open /api/events streams; more are answered 503 (128)", 1, 100000, 0},
-	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
-	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
-	     0, 0},
-	    {"tls-key", OPT_STRING, &tls_key, "FILE", "and this PEM private key", 0, 0, 0},
-	    {"config", OPT_STRING, &config, "FILE",
-	     "read options from FILE first (the command line overrides it)", 0, 0, 'c'},
-	    {"print-config", OPT_FLAG, &print_config, NULL,
-	     "print an annotated config file of the options and stop", 0, 0, 0},
-	    {0},
-	};
+	enum log_format log_format = LOG_TEXT;
 	const char *pos[1];
 	int npos, rc, port = 0;
 	char host[128];
 	store *st = NULL;
 	http_server *srv = NULL;
 	struct app app = {0};
+
+	serve_config_table(&c, table);
 
 	/* The file first, so that the command line overrides it. */
 	for (int i = 0; i + 1 < argc; i++)
@@ -132,30 +56,25 @@ int cmd_serve(int argc, char **argv)
 	                argc, argv, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	if (print_config) {
+	if (c.print_config) {
 		opts_write_config(stdout, "serve", table);
 		return 0;
 	}
 	if (npos != 1)
 		return err_set(ERR_INVALID,
 		               "serve needs the database path (see posbon serve --help)");
-	if ((rc = parse_listen(listen, host, sizeof host, &port)) < 0)
+	if ((rc = serve_config_listen(&c, host, sizeof host, &port)) < 0 ||
+	    (rc = serve_config_check_pairs(&c)) < 0 || (rc = serve_config_paths(&c, &paths)) < 0)
 		return rc;
-	if (!tls_cert != !tls_key)
-		return err_set(ERR_INVALID, "--tls-cert and --tls-key go together");
-	if ((rc = datapath_find(DATAPATH_STYLE, style_given, share_dir, style_path,
-	                        sizeof style_path)) < 0 ||
-	    (rc = datapath_find(DATAPATH_WEB, web_given, share_dir, web_dir, sizeof web_dir)) < 0 ||
-	    (rc = datapath_find(DATAPATH_LEAFLET, NULL, share_dir, leaflet_dir,
-	                        sizeof leaflet_dir)) < 0 ||
-	    (rc = datapath_find(DATAPATH_GEOMAN, NULL, share_dir, geoman_dir, sizeof geoman_dir)) <
-	        0)
-		return rc;
-	if (tls_cert &&
-	    ((rc = read_text(tls_cert, &cert_pem)) < 0 || (rc = read_text(tls_key, &key_pem)) < 0))
+	if (c.tls_cert && ((rc = serve_config_read_text(c.tls_cert, &cert_pem)) < 0 ||
+	                   (rc = serve_config_read_text(c.tls_key, &key_pem)) < 0))
 		goto out_early;
-	if (verbose)
+	if ((rc = log_format_parse(c.log_format, &log_format)) < 0 ||
+	    (rc = log_open(c.log_file, log_format)) < 0)
+		goto out_early;
+	if (c.verbose)
 		log_set_level(LOG_DEBUG);
+	store_set_notice(log_notice);
 
 	/* Worker threads inherit this mask: only sigwait() below sees signals. */
 	sigset_t signals;
@@ -166,31 +85,32 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
 	app.db_path = pos[0];
-	app.basemap = basemap;
-	app.web.web = web_dir;
-	app.web.leaflet = leaflet_dir;
-	app.web.geoman = geoman_dir;
+	app.basemap = c.basemap;
+	app.web.web = paths.web;
+	app.web.leaflet = paths.leaflet;
+	app.web.geoman = paths.geoman;
 	atomic_init(&app.ingested, 0);
-	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
-	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir,
-	                           .disk_bytes = (size_t)cache_disk_mb << 20,
-	                           .disk_max_age = (unsigned)(cache_days * CIVIL_SECONDS_PER_DAY)};
+	struct cache_options co = {.memory_bytes = (size_t)c.cache_mb << 20,
+	                           .dir = strcmp(c.cache_dir, "none") == 0 ? NULL : c.cache_dir,
+	                           .disk_bytes = (size_t)c.cache_disk_mb << 20,
+	                           .disk_max_age =
+	                               (unsigned)(c.cache_days * CIVIL_SECONDS_PER_DAY)};
 	if ((rc = cache_open(&co, &app.cache)) < 0) {
-		rc = err_set(rc, "--cache-dir %s: %s", cache_dir, err_msg());
+		rc = err_set(rc, "--cache-dir %s: %s", c.cache_dir, err_msg());
 		goto out;
 	}
-	if ((rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
-	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||
+	if ((rc = tz_open(c.tz ? c.tz : "Asia/Tashkent", &app.zone)) < 0 ||
+	    (rc = events_new((unsigned)c.max_streams, &app.events)) < 0 ||
 	    (rc = store_open(pos[0], 0, &st)) < 0 ||
-	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = app_init(&app)) < 0)
+	    (rc = renderer_open(st, paths.style, c.tz, &app.r)) < 0 || (rc = app_init(&app)) < 0)
 		goto out;
 	struct http_options ho = {.host = host,
 	                          .port = port,
-	                          .threads = (int)threads,
-	                          .max_body = (size_t)max_body_kb * 1024,
-	                          .timeout_s = (unsigned)timeout,
-	                          .max_connections = (unsigned)max_connections,
-	                          .max_per_address = (unsigned)max_per_address,
+	                          .threads = (int)c.threads,
+	                          .max_body = (size_t)c.max_body_kb * 1024,
+	                          .timeout_s = (unsigned)c.timeout,
+	                          .max_connections = (unsigned)c.max_connections,
+	                          .max_per_address = (unsigned)c.max_per_address,
 	                          .tls_cert = cert_pem,
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,
@@ -202,8 +122,8 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
-	log_msg(LOG_INFO, 0, "style %s, viewer %s, Leaflet %s, Geoman %s", style_path, web_dir,
-	        leaflet_dir, geoman_dir);
+	log_msg(LOG_INFO, 0, "style %s, viewer %s, Leaflet %s, Geoman %s", paths.style, paths.web,
+	        paths.leaflet, paths.geoman);
 	log_msg(LOG_INFO, 0, "serving %s on %s://%s:%d/ (%zu offences)", pos[0],
 	        cert_pem ? "https" : "http", host, http_port(srv),
 	        dataset_count(renderer_dataset(app.r)));
@@ -216,13 +136,17 @@ int cmd_serve(int argc, char **argv)
 			continue;
 		}
 		if (sig == SIGHUP) {
-			if (renderer_reload_style(app.r, style_path) < 0)
+			if (log_reopen() < 0)
+				log_msg(LOG_ERROR, 0, "SIGHUP: log file kept: %s", err_msg());
+			else if (c.log_file)
+				log_msg(LOG_INFO, 0, "SIGHUP: log file %s reopened", c.log_file);
+			if (renderer_reload_style(app.r, paths.style) < 0)
 				log_msg(LOG_ERROR, 0, "SIGHUP: style kept: %s", err_msg());
 			else
-				log_msg(LOG_INFO, 0, "SIGHUP: style %s reloaded", style_path);
-			/* A newer OpenStreetMap extract is imported by another process. */
+				log_msg(LOG_INFO, 0, "SIGHUP: style %s reloaded", paths.style);
 			if (renderer_reload_ground(app.r, st) < 0)
-				log_msg(LOG_ERROR, 0, "SIGHUP: reference layers kept: %s", err_msg());
+				log_msg(LOG_ERROR, 0, "SIGHUP: reference layers kept: %s",
+				        err_msg());
 			else
 				log_msg(LOG_INFO, 0, "SIGHUP: reference layers reloaded");
 			continue;
@@ -244,6 +168,7 @@ out:
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");
 	log_flush();
+	log_open(NULL, LOG_TEXT);
 out_early:
 	free(cert_pem);
 	free(key_pem);

@@ -16,6 +16,11 @@ static void print_error(const char *command)
 	fprintf(stderr, "posbon %s: %s\n", command, err_msg());
 }
 
+static void print_notice(const char *line)
+{
+	fprintf(stderr, "posbon: %s\n", line);
+}
+
 static void format_time(int64_t t, char *buf, size_t n)
 {
 	if (t == STORE_NO_TIME) {
@@ -39,7 +44,13 @@ static void print_extent(const char *label, const struct store_extent *e)
 
 int cmd_init(int argc, char **argv)
 {
-	const struct opt table[] = {{0}};
+	long schema = store_schema_latest();
+	const struct opt table[] = {
+	    {"schema", OPT_LONG, &schema, "N",
+	     "make or migrate to this schema version, an older posbon's (tests of upgrades; "
+	     "default the latest)",
+	     1, store_schema_latest(), 0},
+	    {0}};
 	const char *pos[1];
 	int npos, rc;
 	store *st = NULL;
@@ -50,7 +61,7 @@ int cmd_init(int argc, char **argv)
 	if (npos != 1)
 		return err_set(ERR_INVALID,
 		               "init needs the database path (see posbon init --help)");
-	if ((rc = store_open(pos[0], STORE_CREATE, &st)) < 0)
+	if ((rc = store_open(pos[0], STORE_CREATE | STORE_SCHEMA_UPTO((int)schema), &st)) < 0)
 		return rc;
 	printf("%s: schema version %d\n", pos[0], store_schema_version(st));
 	store_close(st);
@@ -75,7 +86,7 @@ int cmd_info(int argc, char **argv)
 	if (npos != 1)
 		return err_set(ERR_INVALID,
 		               "info needs the database path (see posbon info --help)");
-	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
+	if ((rc = store_open(pos[0], STORE_READONLY | STORE_AS_IS, &st)) < 0)
 		return rc;
 	if ((rc = store_summarize(st, &s)) < 0)
 		goto out;
@@ -118,7 +129,10 @@ static const struct command commands[] = {
     {"export-tiles", cmd_export_tiles, "write the map's tiles as one MBTiles file"},
     {"print", cmd_print, "print a district or mahalla map as a PDF"},
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
-    {"token", cmd_token, "add or revoke API and viewer tokens"},
+    {"check-config", cmd_check_config, "check a configuration of serve without starting"},
+    {"token", cmd_token, "add, list or revoke API and viewer tokens"},
+    {"backup", cmd_backup, "copy a database, also while it is served"},
+    {"restore", cmd_restore, "put a backup in place of a database"},
     {"import", cmd_import, "import a vector file into a layer"},
     {"hotspots", cmd_hotspots, "rank the hotspots of a shift"},
     {"dosage", cmd_dosage, "patrol minutes and visits in a shift's hotspots"},
@@ -213,6 +227,7 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	store_set_notice(print_notice);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;

@@ -5,13 +5,12 @@
  */
 #include "mbtfile.h"
 
+#include "durable.h"
 #include "err.h"
 #include "tilemath.h"
 
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,17 +71,15 @@ void mbtfile_discard(mbtfile *f)
 
 int mbtfile_create(const char *path, mbtfile **out)
 {
-	/* Unique within the process too: tests write several at once. */
-	static atomic_uint serial;
 	mbtfile *f = calloc(1, sizeof *f);
-	size_t n = strlen(path) + 64;
 	int rc = 0;
 	*out = NULL;
-	if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(n))) {
+	if (!f || !(f->path = strdup(path))) {
 		rc = err_set(ERR_NOMEM, "mbtiles: out of memory");
 		goto fail;
 	}
-	snprintf(f->tmp, n, "%s.tmp-%ld-%u", path, (long)getpid(), atomic_fetch_add(&serial, 1));
+	if ((rc = durable_temp_name(path, &f->tmp)) < 0)
+		goto fail;
 	if (sqlite3_open_v2(f->tmp, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	        SQLITE_OK ||
 	    sqlite3_exec(f->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
@@ -136,33 +133,6 @@ int mbtfile_put_meta(mbtfile *f, const char *name, const char *value)
 	return rc;
 }
 
-/* fsync of a file or folder: what a rename needs to survive a power cut. */
-static int sync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return err_set(ERR_IO, "%s: cannot open to sync", path);
-	int rc = fsync(fd) == 0 ? 0 : err_set(ERR_IO, "%s: fsync failed", path);
-	close(fd);
-	return rc;
-}
-
-/* The folder holding path: "." for a bare name. */
-static int sync_folder(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return sync_path(".");
-	if (slash == path)
-		return sync_path("/");
-	char *dir = strndup(path, (size_t)(slash - path));
-	if (!dir)
-		return err_set(ERR_NOMEM, "mbtiles: out of memory");
-	int rc = sync_path(dir);
-	free(dir);
-	return rc;
-}
-
 int mbtfile_finish(mbtfile *f)
 {
 	int rc = 0;
@@ -171,14 +141,11 @@ int mbtfile_finish(mbtfile *f)
 	else if (close_db(f) != SQLITE_OK)
 		rc = db_error(f, "closing");
 	if (rc == 0)
-		rc = sync_path(f->tmp);
-	if (rc == 0 && rename(f->tmp, f->path) != 0)
-		rc = err_set(ERR_IO, "%s: cannot rename %s over it", f->path, f->tmp);
+		rc = durable_commit(f->tmp, f->path, 1);
 	if (rc < 0) {
 		mbtfile_discard(f);
 		return rc;
 	}
-	rc = sync_folder(f->path);
 	release(f);
 	return rc;
 }

@@ -123,6 +123,9 @@ static const struct migration migrations[] = {
      "ALTER TABLE zone_history RENAME TO patrol_zone_versions;"},
     /* Live positions: each unit's latest track without a scan. */
     {"tracks by unit", "CREATE INDEX patrol_tracks_unit ON patrol_tracks(unit, ended_at);"},
+    /* UTC seconds; NULL: no end, never used. */
+    {"token expiry and last use", "ALTER TABLE tokens ADD COLUMN expires_at INTEGER;"
+                                  "ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;"},
     /* The ground of the maps: OpenStreetMap and an office's own layers. */
     {"reference layers",
      "CREATE TABLE ref_features(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,"
@@ -189,22 +192,32 @@ static int spl_commit(store *st);
 static int spl_rollback(store *st);
 static void spl_close(store *st);
 
-static int migrate(struct spl *st)
+/* Brings the schema to version upto (the latest for 0), or with
+ * STORE_AS_IS only checks that this build can read it. */
+static int migrate(struct spl *st, const char *path, int flags)
 {
 	int version, rc;
+	int upto = flags >> 8 ? flags >> 8 : MIGRATION_COUNT;
 	if ((rc = read_schema_version(st, &version)) < 0)
 		return rc;
 	if (version > MIGRATION_COUNT)
 		return err_set(ERR_UNSUPPORTED,
-		               "database schema version %d is newer than this posbon (%d)", version,
+		               "%s: database schema version %d is newer than this posbon knows "
+		               "(%d): use a newer posbon, or restore a backup of the older "
+		               "version",
+		               path, version, MIGRATION_COUNT);
+	if (upto > MIGRATION_COUNT || upto < 1)
+		return err_set(ERR_INVALID, "schema version %d: this posbon makes 1 to %d", upto,
 		               MIGRATION_COUNT);
-	if (version == MIGRATION_COUNT)
+	if (version >= upto || (flags & STORE_AS_IS))
 		return 0;
 	if (st->readonly)
 		return err_set(ERR_CONFLICT,
 		               "database schema version %d needs migrating to %d; open it writable",
 		               version, MIGRATION_COUNT);
-	for (int v = version + 1; v <= MIGRATION_COUNT; v++) {
+	if (version > 0 && (rc = spl_copy_before_migration(st, version, upto)) < 0)
+		return rc;
+	for (int v = version + 1; v <= upto; v++) {
 		const struct migration *m = &migrations[v - 1];
 		char record[256];
 		if ((rc = spl_begin(&st->base)) < 0)
@@ -252,7 +265,7 @@ static int spl_open(const char *path, int flags, store **out)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, SPL_BUSY_MS);
 	st->spatialite_cache = spatialite_alloc_connection();
 	if (!st->spatialite_cache) {
 		rc = err_set(ERR_NOMEM, "store: out of memory");
@@ -276,7 +289,7 @@ static int spl_open(const char *path, int flags, store **out)
 	              path);
 	if (rc < 0)
 		goto fail;
-	if ((rc = migrate(st)) < 0)
+	if ((rc = migrate(st, path, flags)) < 0)
 		goto fail;
 	*out = &st->base;
 	return 0;
@@ -773,6 +786,8 @@ const struct store_backend spl_backend = {
     .close = spl_close,
     .path = spl_path,
     .schema_version = spl_schema_version,
+    .backup = spl_backup,
+    .check_integrity = spl_check_integrity,
     .begin = spl_begin,
     .commit = spl_commit,
     .rollback = spl_rollback,
@@ -813,6 +828,7 @@ const struct store_backend spl_backend = {
     .audit = spl_audit,
     .summarize = spl_summarize,
     .token_add = spl_token_add,
+    .list_tokens = spl_list_tokens,
     .token_revoke = spl_token_revoke,
     .credential = spl_credential,
     .session_add = spl_session_add,

@@ -7,9 +7,9 @@
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
  * offences), spl_zone.c (patrol zones and their versions), spl_ref.c
- * (reference layers), spl_track.c
- * (tracks, units, audit), spl_auth.c (tokens and sessions) and spl_rtree.c
- * (the bulk load of an R*Tree).
+ * (reference layers), spl_track.c (tracks, units, audit), spl_auth.c
+ * (tokens and sessions), spl_rtree.c (the bulk load of an R*Tree) and
+ * spl_backup.c (copies of the database and its integrity check).
  *
  * Every statement run per record is prepared once per connection and kept
  * in stmts[] under its enum spl_stmt (spl_stmt() below), so a hot read costs
@@ -76,11 +76,16 @@ enum spl_stmt {
 	ST_TOKEN_INS,
 	ST_TOKEN_REVOKE,
 	ST_TOKEN_WHO,
+	ST_TOKEN_USED,
+	ST_TOKEN_LIST,
 	ST_SESSION_WHO,
 	ST_SESSION_INS,
 	ST_SESSION_DEL,
 	ST_COUNT
 };
+
+/* How long a statement waits for another connection's write lock. */
+#define SPL_BUSY_MS 10000
 
 struct spl {
 	struct store base; /* first: a store * of this backend is a struct spl * */
@@ -166,7 +171,19 @@ int spl_check_polygon(struct spl *sp, const char *what, const unsigned char **wk
 int spl_rtree_load(sqlite3 *db, const char *rtree_name, const struct rtree_entry *entries,
                    size_t n);
 
+/* Copies sp's database to dest as store_backup() says (flags of enum
+ * store_backup_flags). */
+int spl_copy(struct spl *sp, const char *dest, int flags);
+
+/* The copy before a migration from version to latest: PATH.bak-vN (or
+ * .bak-vN.2 and on when it exists), reported through store_notice(). 0
+ * without a file (a database in memory). */
+int spl_copy_before_migration(struct spl *sp, int version, int latest);
+
 /* The operations, by file. */
+int spl_backup(store *st, const char *dest, int flags);
+int spl_check_integrity(store *st);
+
 int spl_put_area(store *st, enum store_area_kind kind, const struct store_area *a,
                  struct store_put_info *info);
 int spl_put_code(store *st, enum store_code_kind kind, const struct store_code *c);
@@ -208,7 +225,9 @@ int spl_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
 int spl_audit(store *st, const char *actor, const char *action, const char *entity,
               const char *entity_id, const char *detail);
 
-int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now);
+int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
+                  int64_t expires);
+int spl_list_tokens(store *st, store_token_fn fn, void *ctx);
 int spl_token_revoke(store *st, const char *name, int64_t now);
 int spl_credential(store *st, enum store_secret kind, const char *hash, int64_t now,
                    struct store_credential *out);

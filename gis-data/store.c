@@ -12,6 +12,7 @@
 #include "tilemath.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,26 @@ int store_open(const char *url, int flags, store **out)
 	return spl_backend.open(url, flags, out);
 }
 
+/* Set once before the stores are opened (store.h), read after. */
+static void (*notice)(const char *line);
+
+void store_set_notice(void (*fn)(const char *line))
+{
+	notice = fn;
+}
+
+void store_notice(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	if (!notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	notice(line);
+}
+
 void store_close(store *st)
 {
 	if (st)
@@ -88,6 +109,18 @@ const char *store_path(store *st)
 int store_schema_version(store *st)
 {
 	return st->ops->schema_version(st);
+}
+
+int store_backup(store *st, const char *dest, int flags)
+{
+	if (!dest || !*dest)
+		return err_set(ERR_INVALID, "no file to copy the database to");
+	return st->ops->backup(st, dest, flags);
+}
+
+int store_check_integrity(store *st)
+{
+	return st->ops->check_integrity(st);
 }
 
 int store_begin(store *st)
@@ -508,9 +541,15 @@ int store_summarize(store *st, struct store_summary *out)
 	return st->ops->summarize(st, out);
 }
 
-int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now)
+int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
+                    int64_t expires)
 {
-	return st->ops->token_add(st, name, role, hash, now);
+	return st->ops->token_add(st, name, role, hash, now, expires);
+}
+
+int store_list_tokens(store *st, store_token_fn fn, void *ctx)
+{
+	return st->ops->list_tokens(st, fn, ctx);
 }
 
 int store_token_revoke(store *st, const char *name, int64_t now)
@@ -522,6 +561,7 @@ int store_credential(store *st, enum store_secret kind, const char *hash, int64_
                      struct store_credential *out)
 {
 	memset(out, 0, sizeof *out);
+	out->expires = STORE_NO_TIME;
 	return st->ops->credential(st, kind, hash, now, out);
 }
 

@@ -45,20 +45,37 @@ typedef struct store store;
 enum store_flags {
 	STORE_CREATE = 1,   /* create the file and schema when missing */
 	STORE_READONLY = 2, /* open without writing, even migrations */
+	STORE_AS_IS = 4,    /* no migration: an older schema stays as it is (to copy
+	                     * or check the file); a newer one is still refused */
 };
+
+/* With STORE_CREATE: migrate no further than schema version v (1 to the
+ * latest), making the database an older posbon made, for tests of
+ * upgrades. */
+#define STORE_SCHEMA_UPTO(v) ((v) << 8)
 
 /* Latest schema version this build knows. */
 int store_schema_latest(void);
 
+/* Where the store reports what it did on its own that an operator should
+ * know of (the copy made before a migration): one line of text a call,
+ * without a newline. NULL (the default): nowhere. Set it before any store
+ * is opened; fn may be called from any thread that opens a store. */
+void store_set_notice(void (*fn)(const char *line));
+
 /* Opens (and with STORE_CREATE creates) the database that url names and
- * brings its schema to the latest version. url is a plain path, or
+ * brings its schema to the latest version. Before a migration changes a
+ * database, a copy of it is made beside it as "PATH.bak-vN", N the old
+ * version (".bak-vN.2" and on when that exists; store_backup()), and
+ * reported through the notice (store_set_notice()); no copy, no
+ * migration. url is a plain path, or
  * "sqlite:PATH" (also "sqlite:///abs/path"), or an SQLite "file:" URI: all
  * SpatiaLite. A "file:" URI may ask for "nosync=1": commits then do not
  * wait for the disk, and a crash may lose the last ones (for scratch
  * databases, such as the fuzzers'). "postgresql://..." is ERR_UNSUPPORTED
  * (this build has no PostgreSQL backend), as is any other "scheme://". *out
  * is a new store; close with store_close(). A database newer than this
- * build is refused. */
+ * build is refused (ERR_UNSUPPORTED naming both versions). */
 int store_open(const char *url, int flags, store **out);
 
 /* Closes the connection and frees the store; accepts NULL. */
@@ -73,6 +90,30 @@ const char *store_path(store *st);
 
 /* Schema version recorded in the database. */
 int store_schema_version(store *st);
+
+/* Flags of store_backup(). */
+enum store_backup_flags {
+	STORE_BACKUP_REPLACE = 1, /* dest may exist: it is replaced */
+	STORE_BACKUP_IDLE = 2,    /* dest, when it exists, is a database no other
+	                           * connection has open, held so until replaced */
+};
+
+/* Copies the database st is connected to into a new file at dest: the
+ * database as it was when the call began, whatever other connections and
+ * processes write meanwhile (SQLite's online backup, stepping a thousand
+ * pages at a time inside one read transaction, which in WAL mode blocks no
+ * writer). The copy is written beside dest under a temporary name, made
+ * durable and only then renamed into place: a failure leaves dest as it
+ * was, never half written. The copy is one file (no -wal beside it).
+ * ERR_CONFLICT when dest exists without STORE_BACKUP_REPLACE, when a
+ * "-wal" file lies beside dest (it would be replayed into the copy), or,
+ * with STORE_BACKUP_IDLE, when another connection has dest open (a running
+ * posbon serve); ERR_IO, ERR_DB. */
+int store_backup(store *st, const char *dest, int flags);
+
+/* Checks the whole database file (SQLite's integrity_check): 0, or ERR_DB
+ * naming the first problems found. */
+int store_check_integrity(store *st);
 
 /* Transactions. store_begin() takes the write lock at once (IMMEDIATE) so that
  * a long import never fails half-way on a busy database. */
@@ -432,9 +473,24 @@ enum store_secret {
 };
 
 /* Stores a token's hash for name with role ("viewer" ... "admin"), made at
- * now; a revoked token of that name goes, with its sessions. ERR_CONFLICT
- * when name has a token that is not revoked. */
-int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now);
+ * now, valid until expires (UTC seconds; STORE_NO_TIME: no end); a
+ * revoked token of that name goes, with its sessions. ERR_CONFLICT when
+ * name has a token that is not revoked. */
+int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
+                    int64_t expires);
+
+/* A token as listed: never its secret nor its hash. Times in UTC seconds,
+ * STORE_NO_TIME when there is none (never used, no expiry, not revoked). */
+struct store_token {
+	const char *name, *role;
+	int64_t created, last_used, expires, revoked;
+};
+
+typedef int (*store_token_fn)(void *ctx, const struct store_token *t);
+
+/* Every token by name, revoked ones too (until their name is given
+ * again). */
+int store_list_tokens(store *st, store_token_fn fn, void *ctx);
 
 /* Revokes name's token at now. ERR_NOTFOUND when it has none active. */
 int store_token_revoke(store *st, const char *name, int64_t now);
@@ -443,11 +499,21 @@ int store_token_revoke(store *st, const char *name, int64_t now);
 struct store_credential {
 	char name[128];
 	char role[16];
-	int64_t expires; /* sessions: when it ends; tokens: STORE_NO_TIME */
+	int64_t expires; /* when it ends (a session: its end or its token's,
+	                  * the earlier); STORE_NO_TIME: never */
 };
 
+/* How often at most a token's last use is written: the credential checks
+ * of its requests in between write nothing. */
+#define STORE_LAST_USE_SECONDS 60
+
 /* The holder of the token or session with this hash, valid at now (not
- * revoked, not expired); ERR_NOTFOUND when none. */
+ * revoked, not expired); ERR_NOTFOUND when none. A token past its expiry
+ * is ERR_NOTFOUND too, with out->name and out->expires filled and the
+ * message saying when it expired. A valid one's last use becomes now when
+ * the one recorded is STORE_LAST_USE_SECONDS old or more (a session counts
+ * as its token's use): a write that does not wait for a busy database (the
+ * next check records it) and whose failure refuses nothing. */
 int store_credential(store *st, enum store_secret kind, const char *hash, int64_t now,
                      struct store_credential *out);
 

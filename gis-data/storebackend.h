@@ -31,6 +31,8 @@ struct store_backend {
 	void (*close)(store *st);
 	const char *(*path)(store *st); /* NULL: no file */
 	int (*schema_version)(store *st);
+	int (*backup)(store *st, const char *dest, int flags);
+	int (*check_integrity)(store *st);
 
 	int (*begin)(store *st);
 	int (*commit)(store *st);
@@ -91,7 +93,8 @@ struct store_backend {
 	int (*summarize)(store *st, struct store_summary *out);
 
 	int (*token_add)(store *st, const char *name, const char *role, const char *hash,
-	                 int64_t now);
+	                 int64_t now, int64_t expires);
+	int (*list_tokens)(store *st, store_token_fn fn, void *ctx);
 	int (*token_revoke)(store *st, const char *name, int64_t now);
 	int (*credential)(store *st, enum store_secret kind, const char *hash, int64_t now,
 	                  struct store_credential *out);
@@ -99,6 +102,9 @@ struct store_backend {
 	                   int64_t expires);
 	int (*session_delete)(store *st, const char *hash);
 };
+
+/* Sends a line to the notice set by store_set_notice(), if any. */
+void store_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The SpatiaLite backend (spl.c). */
 extern const struct store_backend spl_backend;

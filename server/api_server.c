@@ -65,7 +65,8 @@ int api_login(struct http_request *rq)
 	int rc = token ? auth_login(st, token, &who, session) : ERR_NOTFOUND;
 	json_decref(o);
 	if (rc < 0)
-		return http_reply_error(rq, 401, "token", "unknown or revoked token");
+		return http_reply_error(rq, 401, "token", "%s",
+		                        who.expired ? err_msg() : "unknown or revoked token");
 	session_cookie(rq, session, AUTH_SESSION_SECONDS, cookie);
 	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
 }

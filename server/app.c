@@ -7,6 +7,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void close_store(void *p)
@@ -57,8 +58,12 @@ unsigned app_authorize(struct http_request *rq, int need)
 		rc = auth_check_basic(st, auth + 6, &who);
 	else if (session && (rc = auth_check_session(st, session, &who)) == 0)
 		rq->by_cookie = 1;
-	if (rc < 0)
+	if (rc < 0) {
+		if (who.expired)
+			snprintf(rq->denial, sizeof rq->denial, "%s; ask for a new token",
+			         err_msg());
 		return 401;
+	}
 	/* not snprintf: it is slow here (see log_access()), and this runs for
 	 * every request */
 	size_t wn = strnlen(who.name, sizeof rq->who - 1);

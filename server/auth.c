@@ -236,7 +236,7 @@ static int valid_name(const char *name)
 	return utf8 != NULL;
 }
 
-int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
+int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires, char *out)
 {
 	char hash[65];
 	int rc;
@@ -245,7 +245,7 @@ int auth_token_add(store *st, const char *name, enum auth_role role, char *out)
 		                     "name: 1 to 127 bytes of UTF-8 without control characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
-	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL));
+	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL), expires);
 	if (rc == 0)
 		rc = store_audit(st, "admin", "create", "token", name, auth_role_name(role));
 	if (rc < 0)
@@ -278,8 +278,10 @@ static int lookup(store *st, enum store_secret kind, const char *secret, struct 
 	if (cache_get(hash, kind, who, &gen))
 		return 0;
 	time_t now = time(NULL), until = now + CACHE_SECONDS;
-	if ((rc = store_credential(st, kind, hash, (int64_t)now, &c)) < 0)
+	if ((rc = store_credential(st, kind, hash, (int64_t)now, &c)) < 0) {
+		who->expired = rc == ERR_NOTFOUND && c.expires != STORE_NO_TIME;
 		return rc;
+	}
 	snprintf(who->name, sizeof who->name, "%s", c.name);
 	if ((rc = auth_role_parse(c.role, &who->role)) < 0)
 		return rc;

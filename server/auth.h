@@ -39,6 +39,7 @@ enum auth_role {
 struct auth_identity {
 	char name[128];
 	enum auth_role role;
+	int expired; /* refused: a token past its expiry (err_msg() says when) */
 };
 
 /* "officer" -> ROLE_OFFICER; ERR_INVALID naming the roles otherwise. */
@@ -48,9 +49,10 @@ const char *auth_role_name(enum auth_role r);
 /* Whether a holder of role have may do what needs role need. */
 int auth_allows(enum auth_role have, enum auth_role need);
 
-/* Makes a token for name with role, stores its hash and writes the token
- * (shown once) into out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists. */
-int auth_token_add(store *st, const char *name, enum auth_role role, char *out);
+/* Makes a token for name with role, valid until expires (UTC seconds;
+ * STORE_NO_TIME: no end), stores its hash and writes the token (shown
+ * once) into out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists. */
+int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires, char *out);
 
 /* Revokes name's token and its sessions. ERR_NOTFOUND when there is none. */
 int auth_token_revoke(store *st, const char *name);
@@ -62,7 +64,8 @@ int auth_watch(store *st);
 void auth_unwatch(void);
 
 /* Who holds this token or session secret; ERR_NOTFOUND when nobody does
- * (or it expired or was revoked). */
+ * (or it expired or was revoked; who->expired for a token past its
+ * expiry). */
 int auth_check_token(store *st, const char *token, struct auth_identity *who);
 int auth_check_session(store *st, const char *session, struct auth_identity *who);
 

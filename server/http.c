@@ -256,8 +256,9 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 		           : http_reply_error(rq, 404, NULL, "no such resource: %s", rq->path);
 	unsigned denied = s->o.authorize ? s->o.authorize(rq, c->route->need) : 0;
 	if (denied == 401)
-		return http_reply_error(rq, 401, "authorization",
-		                        "log in, or send Authorization: Bearer TOKEN");
+		return http_reply_error(
+		    rq, 401, "authorization", "%s",
+		    rq->denial[0] ? rq->denial : "log in, or send Authorization: Bearer TOKEN");
 	if (denied)
 		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
 		                        rq->method, rq->path);

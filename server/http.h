@@ -34,12 +34,13 @@ struct http_request {
 	unsigned long id;
 	const char *body; /* uploaded body, NUL-terminated; NULL for none */
 	size_t body_len;
-	void *app;       /* what http_start() was given */
-	char who[128];   /* authenticated name, "" for none */
-	int role;        /* authenticated role (the app's numbering), 0 for none */
-	int by_cookie;   /* set by the authorize hook: the credentials were a cookie */
-	int secure;      /* the request came over TLS */
-	unsigned status; /* set by the reply helpers, for the access log */
+	void *app;        /* what http_start() was given */
+	char who[128];    /* authenticated name, "" for none */
+	int role;         /* authenticated role (the app's numbering), 0 for none */
+	int by_cookie;    /* set by the authorize hook: the credentials were a cookie */
+	char denial[160]; /* set by the authorize hook with a 401: what to answer ("": the usual) */
+	int secure;       /* the request came over TLS */
+	unsigned status;  /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted
 	 * message instead of JSON (the WMS answers errors in XML). */

@@ -165,64 +165,93 @@ static char *keep_value(const char *value)
 	return copy;
 }
 
-int opts_load_file(const char *path, const struct opt *table)
+/* Reads one "name = value" line (cut at '#') into its option: 0 for a set
+ * or empty line, or an error naming "path:line". *set is the option set. */
+static int load_line(const char *path, int lineno, char *line, const struct opt *table,
+                     const struct opt **set)
+{
+	char *p = line, *hash = strchr(line, '#');
+	*set = NULL;
+	if (hash)
+		*hash = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t len = strlen(p);
+	while (len && strchr(" \t\r\n", p[len - 1]))
+		p[--len] = '\0';
+	if (!*p)
+		return 0;
+	char *eq = strchr(p, '=');
+	if (!eq)
+		return err_set(ERR_INVALID, "%s:%d: expected name = value", path, lineno);
+	char *name_end = eq;
+	while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+		name_end--;
+	*name_end = '\0';
+	char *value = eq + 1;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	const struct opt *o = table;
+	while (o->name && strcmp(o->name, p) != 0)
+		o++;
+	if (!o->name)
+		return err_set(ERR_INVALID, "%s:%d: unknown option '%s'", path, lineno, p);
+	if (o->type == OPT_FLAG) {
+		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
+			return err_set(ERR_INVALID, "%s:%d: %s takes true or false", path, lineno,
+			               o->name);
+		*(int *)o->target = strcmp(value, "true") == 0;
+		*set = o;
+		return 0;
+	}
+	char *copy = keep_value(value);
+	if (!copy)
+		return err_set(ERR_INVALID, "%s:%d: the config file holds too much text", path,
+		               lineno);
+	if (set_value(o, copy) < 0)
+		return err_set(ERR_INVALID, "%s:%d: %s", path, lineno, err_msg());
+	*set = o;
+	return 0;
+}
+
+/* Reads the file: stops at the first problem without a report, else
+ * writes each to it and counts them. */
+static int load(const char *path, const struct opt *table, opts_file_check check, void *ctx,
+                FILE *report)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
-	int lineno = 0, rc = 0;
+	int lineno = 0, problems = 0;
 	if (!f)
 		return err_set(ERR_IO, "%s: cannot read the config file", path);
-	while (rc == 0 && fgets(line, sizeof line, f)) {
-		lineno++;
-		char *p = line, *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		size_t len = strlen(p);
-		while (len && strchr(" \t\r\n", p[len - 1]))
-			p[--len] = '\0';
-		if (!*p)
-			continue;
-		char *eq = strchr(p, '=');
-		if (!eq) {
-			rc = err_set(ERR_INVALID, "%s:%d: expected name = value", path, lineno);
-			break;
-		}
-		char *name_end = eq;
-		while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
-			name_end--;
-		*name_end = '\0';
-		char *value = eq + 1;
-		while (*value == ' ' || *value == '\t')
-			value++;
-		const struct opt *o = table;
-		while (o->name && strcmp(o->name, p) != 0)
-			o++;
-		if (!o->name) {
-			rc = err_set(ERR_INVALID, "%s:%d: unknown option '%s'", path, lineno, p);
-			break;
-		}
-		if (o->type == OPT_FLAG) {
-			if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0) {
-				rc = err_set(ERR_INVALID, "%s:%d: %s takes true or false", path,
-				             lineno, o->name);
-				break;
-			}
-			*(int *)o->target = strcmp(value, "true") == 0;
-			continue;
-		}
-		char *copy = keep_value(value);
-		if (!copy) {
-			rc = err_set(ERR_INVALID, "%s:%d: the config file holds too much text",
-			             path, lineno);
-			break;
-		}
-		if ((rc = set_value(o, copy)) < 0)
+	while (fgets(line, sizeof line, f)) {
+		const struct opt *o;
+		int rc = load_line(path, ++lineno, line, table, &o);
+		if (rc == 0 && o && check && (rc = check(ctx, o, lineno)) < 0)
 			rc = err_set(rc, "%s:%d: %s", path, lineno, err_msg());
+		if (rc < 0 && !report) {
+			fclose(f);
+			return rc;
+		}
+		if (rc < 0) {
+			fprintf(report, "%s\n", err_msg());
+			problems++;
+		}
 	}
 	fclose(f);
-	return rc;
+	return problems;
+}
+
+int opts_load_file(const char *path, const struct opt *table)
+{
+	int rc = load(path, table, NULL, NULL, NULL);
+	return rc < 0 ? rc : 0;
+}
+
+int opts_check_file(const char *path, const struct opt *table, opts_file_check check, void *ctx,
+                    FILE *report)
+{
+	return load(path, table, check, ctx, report);
 }
 
 void opts_write_config(FILE *f, const char *command, const struct opt *table)

@@ -51,6 +51,17 @@ int opts_parse(const char *command, const char *usage, const char *summary, cons
  * ERR_IO when unreadable; ERR_INVALID naming "file:line" otherwise. */
 int opts_load_file(const char *path, const struct opt *table);
 
+/* Called for each option a config file sets, on line, once its value is
+ * stored: 0, or an error whose message says what is wrong with the value. */
+typedef int (*opts_file_check)(void *ctx, const struct opt *o, int line);
+
+/* Reads a config file as opts_load_file() does, going on past the
+ * problems: each, and each refusal of check (NULL: none), is written to
+ * report as "path:line: message". Returns how many there were (0: a good
+ * file), or ERR_IO when the file cannot be read. */
+int opts_check_file(const char *path, const struct opt *table, opts_file_check check, void *ctx,
+                    FILE *report);
+
 /* Writes an annotated config file of the table's options with their
  * current values (the defaults before parsing), ready to edit. */
 void opts_write_config(FILE *f, const char *command, const struct opt *table);

@@ -978,8 +978,9 @@ int wms_get(struct http_request *rq)
 	if (denied == 401)
 		return exception_reply(
 		    rq, 401, NULL,
-		    "log in: HTTP Basic authentication with a posbon token as "
-		    "the password (any user name), or Authorization: Bearer TOKEN",
+		    rq->denial[0] ? rq->denial
+		                  : "log in: HTTP Basic authentication with a posbon token as "
+		                    "the password (any user name), or Authorization: Bearer TOKEN",
 		    "WWW-Authenticate", "Basic realm=\"posbon\"");
 	if (denied)
 		return exception_reply(rq, denied, NULL, "this token may not read the map", NULL,

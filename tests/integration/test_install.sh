@@ -63,13 +63,15 @@ run_installed sample "$DB" --offences 2000 --mahallas 12 --end 2026-06-30 >/dev/
 TOKEN=$(run_installed token add "$DB" --role admin --name it-officer)
 check_true "the installed binary makes a database and an admin token" '[ -n "$TOKEN" ]'
 
-# The packaged configuration, with the listen address and the cache folder
-# of this test on the command line, which overrides the file.
+# The packaged configuration, with the listen address, the cache folder and
+# the log file of this test on the command line, which overrides the file.
 CACHE="$TMP/var/cache/posbon/tiles"
+check_true "the packaged configuration logs to /var/log/posbon" \
+	'grep -qx "log-file = /var/log/posbon/posbon.log" "$ROOT/etc/posbon/posbon.conf"'
 : >"$TMP/error.log"
 (cd / && exec env -u POSBON_SOURCE_DIR -u POSBON_SAMPLE_DB "$BIN" serve \
-	--config "$ROOT/etc/posbon/posbon.conf" --listen 127.0.0.1:0 --cache-dir "$CACHE" "$DB" \
-	>"$TMP/access.log" 2>"$TMP/error.log") &
+	--config "$ROOT/etc/posbon/posbon.conf" --listen 127.0.0.1:0 --cache-dir "$CACHE" \
+	--log-file "$TMP/error.log" "$DB" >"$TMP/stdout.log" 2>"$TMP/stderr.log") &
 PID=$!
 wait_port "$TMP/error.log"
 check_true "the installed daemon announced its port" '[ -n "$port" ]'
@@ -116,7 +118,7 @@ if command -v groff >/dev/null 2>&1; then
 	groff -man -Tascii -P-cbou -ww "$MAN" 2>"$TMP/groff.err" >"$TMP/man.txt"
 	check "the manual page renders without a warning" "$(cat "$TMP/groff.err")" ""
 	check_true "with every command and serve's options" \
-		'grep -q "posbon serve DB" "$TMP/man.txt" && grep -q "posbon token add|revoke" "$TMP/man.txt" && grep -q -- "--share-dir" "$TMP/man.txt"'
+		'grep -q "posbon serve DB" "$TMP/man.txt" && grep -q "token add|list|revoke" "$TMP/man.txt" && grep -q -- "--share-dir" "$TMP/man.txt"'
 else
 	echo "ok - the manual page renders # SKIP no groff"
 fi

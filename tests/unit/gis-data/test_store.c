@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* WKB of a one-ring polygon from n (x, y) pairs. */
 static size_t polygon_wkb(unsigned char *buf, const double *xy, uint32_t n)
@@ -659,8 +660,9 @@ static void test_tokens_and_sessions(void **state)
 	const char *tok = "1111111111111111111111111111111111111111111111111111111111111111";
 	const char *tok2 = "2222222222222222222222222222222222222222222222222222222222222222";
 	const char *ses = "3333333333333333333333333333333333333333333333333333333333333333";
-	assert_int_equal(store_token_add(f->st, "wall", "viewer", tok, 100), 0);
-	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 101), ERR_CONFLICT);
+	assert_int_equal(store_token_add(f->st, "wall", "viewer", tok, 100, STORE_NO_TIME), 0);
+	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 101, STORE_NO_TIME),
+	                 ERR_CONFLICT);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 200, &who), 0);
 	assert_string_equal(who.name, "wall");
 	assert_string_equal(who.role, "viewer");
@@ -681,7 +683,7 @@ static void test_tokens_and_sessions(void **state)
 	assert_int_equal(store_token_revoke(f->st, "wall", 261), ERR_NOTFOUND);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 270, &who), ERR_NOTFOUND);
 	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 270, &who), ERR_NOTFOUND);
-	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280), 0);
+	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280, STORE_NO_TIME), 0);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok2, 290, &who), 0);
 	assert_string_equal(who.role, "admin");
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM sessions"), 0);
@@ -690,6 +692,97 @@ static void test_tokens_and_sessions(void **state)
 	assert_int_equal(store_session_delete(f->st, ses), 0);
 	assert_int_equal(store_session_delete(f->st, ses), 0);
 	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 310, &who), ERR_NOTFOUND);
+}
+
+/* Collects "name:role:created:last_used:expires:revoked " of every token. */
+static int collect_token(void *ctx, const struct store_token *t)
+{
+	struct collected *c = ctx;
+	add_text(c, "%s:%s:%lld:%lld:%lld:%lld ", t->name, t->role, (long long)t->created,
+	         t->last_used == STORE_NO_TIME ? -1LL : (long long)t->last_used,
+	         t->expires == STORE_NO_TIME ? -1LL : (long long)t->expires,
+	         t->revoked == STORE_NO_TIME ? -1LL : (long long)t->revoked);
+	return 0;
+}
+
+static const char *tokens(store *st, struct collected *c)
+{
+	c->text[0] = 0;
+	assert_int_equal(store_list_tokens(st, collect_token, c), 0);
+	return c->text;
+}
+
+static void test_token_expiry_and_last_use(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_credential who;
+	struct collected c = {0};
+	const char *tok = "4444444444444444444444444444444444444444444444444444444444444444";
+	const char *ses = "5555555555555555555555555555555555555555555555555555555555555555";
+	const char *old = "6666666666666666666666666666666666666666666666666666666666666666";
+	assert_int_equal(store_token_add(f->st, "t90", "officer", tok, 100, 1000), 0);
+	assert_int_equal(store_token_add(f->st, "old", "viewer", old, 50, STORE_NO_TIME), 0);
+	assert_int_equal(store_token_revoke(f->st, "old", 60), 0);
+	assert_string_equal(tokens(f->st, &c),
+	                    "old:viewer:50:-1:-1:60 t90:officer:100:-1:1000:-1 ");
+
+	/* a use is written once a minute at most */
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 500, &who), 0);
+	assert_int_equal(who.expires, 1000);
+	assert_string_equal(tokens(f->st, &c),
+	                    "old:viewer:50:-1:-1:60 t90:officer:100:500:1000:-1 ");
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 559, &who), 0);
+	assert_string_equal(tokens(f->st, &c),
+	                    "old:viewer:50:-1:-1:60 t90:officer:100:500:1000:-1 ");
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 560, &who), 0);
+	assert_string_equal(tokens(f->st, &c),
+	                    "old:viewer:50:-1:-1:60 t90:officer:100:560:1000:-1 ");
+
+	/* a session counts as its token's use, and ends with the token */
+	assert_int_equal(store_session_add(f->st, ses, "t90", 900, 5000), 0);
+	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 950, &who), 0);
+	assert_int_equal(who.expires, 1000);
+	assert_string_equal(tokens(f->st, &c),
+	                    "old:viewer:50:-1:-1:60 t90:officer:100:950:1000:-1 ");
+	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 1000, &who), ERR_NOTFOUND);
+	assert_int_equal(who.expires, STORE_NO_TIME);
+
+	/* an expired token is told from an unknown one */
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 1000, &who), ERR_NOTFOUND);
+	assert_string_equal(who.name, "t90");
+	assert_int_equal(who.expires, 1000);
+	assert_string_equal(err_msg(), "the token 't90' expired at 1970-01-01T00:16:40Z");
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, ses, 1000, &who), ERR_NOTFOUND);
+	assert_int_equal(who.expires, STORE_NO_TIME);
+	assert_int_equal(store_session_add(f->st, old, "t90", 1001, 5000), ERR_NOTFOUND);
+	assert_string_equal(tokens(f->st, &c),
+	                    "old:viewer:50:-1:-1:60 t90:officer:100:950:1000:-1 ");
+}
+
+/* The write of a last use never waits for another connection's write. */
+static void test_last_use_does_not_wait(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_credential who;
+	struct collected c = {0};
+	store *writer = NULL, *ro = NULL;
+	const char *tok = "7777777777777777777777777777777777777777777777777777777777777777";
+	assert_int_equal(store_token_add(f->st, "w", "viewer", tok, 100, STORE_NO_TIME), 0);
+	assert_int_equal(store_open(f->path, 0, &writer), 0);
+	assert_int_equal(store_begin(writer), 0);
+	time_t t0 = time(NULL);
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 200, &who), 0);
+	assert_true(time(NULL) - t0 < 5); /* the busy wait is 10 s */
+	assert_int_equal(store_rollback(writer), 0);
+	store_close(writer);
+	assert_string_equal(tokens(f->st, &c), "w:viewer:100:-1:-1:-1 ");
+	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 210, &who), 0);
+	assert_string_equal(tokens(f->st, &c), "w:viewer:100:210:-1:-1 ");
+	/* nor is a read-only store written to */
+	assert_int_equal(store_open(f->path, STORE_READONLY, &ro), 0);
+	assert_int_equal(store_credential(ro, STORE_TOKEN, tok, 400, &who), 0);
+	assert_string_equal(tokens(ro, &c), "w:viewer:100:210:-1:-1 ");
+	store_close(ro);
 }
 
 /* One test of a point for every writer: the map's reach, the field named. */
@@ -865,6 +958,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_offences_read_back, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_tracks_read_back, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_token_expiry_and_last_use, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_last_use_does_not_wait, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_tokens_and_sessions, testutil_db_open,
 	                                    testutil_db_close),
