@@ -8,6 +8,7 @@
 #include "log.h"
 
 #include <string.h>
+#include <time.h>
 
 static void close_store(void *p)
 {
@@ -66,6 +67,25 @@ unsigned app_authorize(struct http_request *rq, int need)
 	rq->who[wn] = '\0';
 	rq->role = who.role;
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
+}
+
+const char *app_cache_control(struct app *app, const struct render_request *q,
+                              char buf[APP_CACHE_CONTROL_SIZE])
+{
+	static const char head[] = "public, max-age=";
+	unsigned age = render_max_age(app->r, q, (int64_t)time(NULL));
+	char digits[12];
+	size_t nd = 0, o = sizeof head - 1;
+	/* by hand, as the ETag: printf's family is slow on the tiles' path */
+	do {
+		digits[nd++] = (char)('0' + age % 10);
+		age /= 10;
+	} while (age);
+	memcpy(buf, head, o);
+	while (nd)
+		buf[o++] = digits[--nd];
+	buf[o] = '\0';
+	return buf;
 }
 
 int app_refuse(struct http_request *rq, unsigned status)

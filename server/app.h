@@ -67,6 +67,13 @@ store *app_store(struct app *app);
  * and session cookies. 0, 401 or 403 (http.h). */
 unsigned app_authorize(struct http_request *rq, int need);
 
+/* The Cache-Control of q's picture (a tile, a WMS map or legend):
+ * "public, max-age=N" for render_max_age()'s N, into buf (http.c sends it
+ * as "private" to a credentialed request); returns buf. */
+#define APP_CACHE_CONTROL_SIZE 32
+const char *app_cache_control(struct app *app, const struct render_request *q,
+                              char buf[APP_CACHE_CONTROL_SIZE]);
+
 /* Answers the calling thread's last error (err.h): 400 for ERR_INVALID
  * and 404 for ERR_NOTFOUND, naming err_field(); else 500. */
 int app_reply_error(struct http_request *rq);

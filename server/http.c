@@ -74,22 +74,53 @@ const char *http_header(struct http_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
-/* Adds the content type and the name/value pairs of ap to r, queues it and
- * lets it go (MHD keeps it until sent). */
+/* Cache-Control as it goes out for rq: never "public" when the request
+ * is credentialed (http.h). */
+static void add_cache_control(struct http_request *rq, struct MHD_Response *r, const char *value)
+{
+	char private_[128] = "private";
+	size_t n = strlen(value);
+	if (rq->credentialed && strncmp(value, "public", 6) == 0) {
+		if (n - 6 < sizeof private_ - 7)
+			memcpy(private_ + 7, value + 6, n - 6 + 1);
+		value = private_;
+	}
+	MHD_add_response_header(r, "Cache-Control", value);
+}
+
+/* Adds what every answer carries to r, queues it with status and lets it
+ * go (MHD keeps it until sent). */
+static enum MHD_Result send_response(struct http_request *rq, unsigned status,
+                                     struct MHD_Response *r, size_t len)
+{
+	if (rq->credentialed)
+		MHD_add_response_header(r, "Vary", "Authorization, Cookie");
+	rq->status = status;
+	rq->bytes = len;
+	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+int http_reply_response(struct http_request *rq, unsigned status, struct MHD_Response *r)
+{
+	return send_response(rq, status, r, 0);
+}
+
+/* Adds the content type and the name/value pairs of ap to r, and sends
+ * it. */
 static int queue(struct http_request *rq, unsigned status, struct MHD_Response *r,
                  const char *content_type, size_t len, va_list ap)
 {
 	MHD_add_response_header(r, "Content-Type", content_type);
 	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
 		const char *value = va_arg(ap, const char *);
-		if (value)
+		if (value && strcasecmp(name, "Cache-Control") == 0)
+			add_cache_control(rq, r, value);
+		else if (value)
 			MHD_add_response_header(r, name, value);
 	}
-	rq->status = status;
-	rq->bytes = len;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
-	MHD_destroy_response(r);
-	return ok;
+	return send_response(rq, status, r, len);
 }
 
 static enum MHD_Result find_non_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -162,25 +193,19 @@ int http_reply_file(struct http_request *rq, const char *path, const char *conte
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", content_type);
-	MHD_add_response_header(r, "Cache-Control", cache_control);
+	add_cache_control(rq, r, cache_control);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	rq->status = 200;
-	rq->bytes = (size_t)sb.st_size;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, 200, r);
-	MHD_destroy_response(r);
-	return ok;
+	return send_response(rq, 200, r, (size_t)sb.st_size);
 }
 
-int http_reply_not_modified(struct http_request *rq, const char *etag)
+int http_reply_not_modified(struct http_request *rq, const char *etag, const char *cache_control)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "ETag", etag);
-	rq->status = 304;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, 304, r);
-	MHD_destroy_response(r);
-	return ok;
+	add_cache_control(rq, r, cache_control);
+	return send_response(rq, 304, r, 0);
 }
 
 static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
@@ -249,11 +274,13 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 {
 	struct http_request *rq = &c->rq;
 	unsigned status;
+	rq->credentialed = http_header(rq, "Authorization") || http_header(rq, "Cookie");
 	if (!(c->route = http_route_find(s->o.routes, rq->method, rq->path, &status)))
 		return status == 405
 		           ? http_reply_error(rq, 405, NULL, "%s is not allowed on %s", rq->method,
 		                              rq->path)
 		           : http_reply_error(rq, 404, NULL, "no such resource: %s", rq->path);
+	rq->credentialed |= c->route->need != 0;
 	unsigned denied = s->o.authorize ? s->o.authorize(rq, c->route->need) : 0;
 	if (denied == 401)
 		return http_reply_error(rq, 401, "authorization",

@@ -34,10 +34,14 @@ struct http_request {
 	unsigned long id;
 	const char *body; /* uploaded body, NUL-terminated; NULL for none */
 	size_t body_len;
-	void *app;       /* what http_start() was given */
-	char who[128];   /* authenticated name, "" for none */
-	int role;        /* authenticated role (the app's numbering), 0 for none */
-	int by_cookie;   /* set by the authorize hook: the credentials were a cookie */
+	void *app;     /* what http_start() was given */
+	char who[128]; /* authenticated name, "" for none */
+	int role;      /* authenticated role (the app's numbering), 0 for none */
+	int by_cookie; /* set by the authorize hook: the credentials were a cookie */
+	/* The request carried credentials (an Authorization header or a
+	 * cookie) or its route needs them: its answer is for this client
+	 * alone (see http_reply()). */
+	int credentialed;
 	int secure;      /* the request came over TLS */
 	unsigned status; /* set by the reply helpers, for the access log */
 	size_t bytes;
@@ -128,7 +132,15 @@ const char *http_cookie(struct http_request *rq, const char *name);
 const char *http_header(struct http_request *rq, const char *name);
 
 /* Replies with data (taken over: freed with free() after sending) and the
- * content type; extra headers as name/value pairs ending with NULL. */
+ * content type; extra headers as name/value pairs ending with NULL (a
+ * NULL value skips its pair).
+ *
+ * Every answer of the helpers below is sent with what a shared cache
+ * must know: a Cache-Control given as "public, ..." goes out as
+ * "private, ..." when the request is credentialed, with
+ * "Vary: Authorization, Cookie", so that no proxy hands one client's
+ * answer to another. Handlers therefore say "public" for what an answer
+ * may be cached at all. */
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...);
 
@@ -159,7 +171,13 @@ int http_reply_error(struct http_request *rq, unsigned status, const char *field
 int http_reply_file(struct http_request *rq, const char *path, const char *content_type,
                     const char *cache_control);
 
-/* Replies 304 Not Modified with the ETag. */
-int http_reply_not_modified(struct http_request *rq, const char *etag);
+/* Replies 304 Not Modified with the ETag and the Cache-Control the full
+ * answer would have had. */
+int http_reply_not_modified(struct http_request *rq, const char *etag, const char *cache_control);
+
+/* Queues r, a libmicrohttpd response the caller made (a stream), with the
+ * status and the headers every answer carries; takes r over. */
+struct MHD_Response;
+int http_reply_response(struct http_request *rq, unsigned status, struct MHD_Response *r);
 
 #endif

@@ -368,8 +368,9 @@ static int get_map(struct http_request *rq, int v111)
 		return err_last() == ERR_INVALID || err_last() == ERR_PROJ
 		           ? (bbox_refusal(0), refused(rq))
 		           : http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
+	char cache_control[APP_CACHE_CONTROL_SIZE];
 	return http_reply(rq, 200, jpeg ? "image/jpeg" : "image/png", picture, picture_len,
-	                  "Cache-Control", "private, max-age=10", NULL);
+	                  "Cache-Control", app_cache_control(app, &q, cache_control), NULL);
 }
 
 /* ---- GetFeatureInfo ------------------------------------------------------ */
@@ -712,8 +713,10 @@ static int get_legend_graphic(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "the database is not available");
 	if (print_legend(app->r, st, &q, &out) < 0)
 		return http_reply_error(rq, 500, NULL, "legend: %s", err_msg());
+	char cache_control[APP_CACHE_CONTROL_SIZE];
+	rr.layers = q.layer;
 	return http_reply(rq, 200, "image/png", out.png, out.len, "Cache-Control",
-	                  "private, max-age=10", NULL);
+	                  app_cache_control(app, &rr, cache_control), NULL);
 }
 
 /* ---- GetCapabilities ------------------------------------------------------ */
