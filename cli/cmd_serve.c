@@ -15,6 +15,7 @@
 #include "opts.h"
 #include "routes.h"
 #include "store.h"
+#include "webpolicy.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -79,6 +80,7 @@ int cmd_serve(int argc, char **argv)
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
 	const char *config = NULL;
+	struct opt_list cors = {0};
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
 	     0, 0},
@@ -112,6 +114,10 @@ int cmd_serve(int argc, char **argv)
 	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
 	     0, 0},
 	    {"tls-key", OPT_STRING, &tls_key, "FILE", "and this PEM private key", 0, 0, 0},
+	    {"cors-origin", OPT_COMMAS, &cors, "ORIGIN",
+	     "let pages of this origin read the answers (CORS), e.g. https://gis.example.org "
+	     "(none)",
+	     0, 0, 0},
 	    {"config", OPT_STRING, &config, "FILE",
 	     "read options from FILE first (the command line overrides it)", 0, 0, 'c'},
 	    {"print-config", OPT_FLAG, &print_config, NULL,
@@ -146,6 +152,9 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	if (!tls_cert != !tls_key)
 		return err_set(ERR_INVALID, "--tls-cert and --tls-key go together");
+	for (int i = 0; i < cors.n; i++)
+		if ((rc = webpolicy_origin_check("cors-origin", cors.items[i], 0)) < 0)
+			return rc;
 	if (tls_cert &&
 	    ((rc = read_text(tls_cert, &cert_pem)) < 0 || (rc = read_text(tls_key, &key_pem)) < 0))
 		goto out_early;
@@ -187,6 +196,8 @@ int cmd_serve(int argc, char **argv)
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,
 	                          .authorize = app_authorize,
+	                          .cors_origins = cors.items,
+	                          .n_cors_origins = (size_t)cors.n,
 	                          .app = &app};
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",

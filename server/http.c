@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "webpolicy.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -51,8 +52,10 @@ void http_stats(http_server *s, struct http_stats *out)
 }
 
 struct req_ctx {
-	struct http_request rq;
+	struct http_request rq; /* first: the reply helpers get the context back from it */
+	http_server *s;
 	struct timespec t0;
+	const char *cors_origin;        /* the request's Origin when CORS allows it */
 	const struct http_route *route; /* chosen at the headers */
 	char *body;
 	size_t len, cap;
@@ -93,8 +96,18 @@ static void add_cache_control(struct http_request *rq, struct MHD_Response *r, c
 static enum MHD_Result send_response(struct http_request *rq, unsigned status,
                                      struct MHD_Response *r, size_t len)
 {
-	if (rq->credentialed)
-		MHD_add_response_header(r, "Vary", "Authorization, Cookie");
+	const struct req_ctx *c = (const struct req_ctx *)rq;
+	/* An answer differs by Origin when CORS names some, and by the
+	 * credentials when it needed them. */
+	static const char *const vary[] = {NULL, "Origin", "Authorization, Cookie",
+	                                   "Origin, Authorization, Cookie"};
+	const char *v = vary[(c->s->o.n_cors_origins > 0) | (rq->credentialed ? 2 : 0)];
+	if (v)
+		MHD_add_response_header(r, "Vary", v);
+	if (c->cors_origin) {
+		MHD_add_response_header(r, "Access-Control-Allow-Origin", c->cors_origin);
+		MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After");
+	}
 	rq->status = status;
 	rq->bytes = len;
 	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
@@ -252,7 +265,8 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 		return 1;
 	}
 	/* Forms send text/plain, urlencoded or multipart bodies without asking;
-	 * JSON takes a CORS preflight that this server never grants. */
+	 * JSON takes a CORS preflight, which only the origins of --cors-origin
+	 * pass, and their writes with the cookie are refused above. */
 	const char *type = http_header(rq, "Content-Type");
 	const char *length = http_header(rq, "Content-Length");
 	int has_body = (length && strtoull(length, NULL, 10) > 0) ||
@@ -268,6 +282,33 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 	return 0;
 }
 
+/* Answers OPTIONS: a CORS preflight from an origin of --cors-origin gets
+ * 204 with what its page may send (the answers then name the origin, never
+ * "*"); any other 403 naming "origin", without CORS headers. */
+static enum MHD_Result preflight(http_server *s, struct req_ctx *c)
+{
+	struct http_request *rq = &c->rq;
+	char methods[128];
+	http_route_methods(s->o.routes, rq->path, methods, sizeof methods);
+	if (!*methods)
+		return http_reply_error(rq, 404, NULL, "no such resource: %s", rq->path);
+	if (!c->cors_origin) {
+		const char *origin = http_header(rq, "Origin");
+		return http_reply_error(rq, 403, "origin",
+		                        "OPTIONS answers the CORS preflights of the origins this "
+		                        "server names (--cors-origin); Origin %s is not one",
+		                        origin ? origin : "absent");
+	}
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Access-Control-Allow-Methods", methods);
+	MHD_add_response_header(r, "Access-Control-Allow-Headers",
+	                        "Authorization, Content-Type, If-Match");
+	MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+	return send_response(rq, 204, r, 0);
+}
+
 /* The first call of a request, with its headers and none of its body:
  * answers every refusal now, or returns MHD_YES to go on reading. */
 static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
@@ -275,6 +316,13 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 	struct http_request *rq = &c->rq;
 	unsigned status;
 	rq->credentialed = http_header(rq, "Authorization") || http_header(rq, "Cookie");
+	if (s->o.n_cors_origins) {
+		const char *origin = http_header(rq, "Origin");
+		if (webpolicy_origin_listed(origin, s->o.cors_origins, s->o.n_cors_origins))
+			c->cors_origin = origin;
+	}
+	if (strcmp(rq->method, "OPTIONS") == 0)
+		return preflight(s, c);
 	if (!(c->route = http_route_find(s->o.routes, rq->method, rq->path, &status)))
 		return status == 405
 		           ? http_reply_error(rq, 405, NULL, "%s is not allowed on %s", rq->method,
@@ -308,6 +356,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!(c = calloc(1, sizeof *c)))
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		c->s = s;
 		c->rq.conn = conn;
 		c->rq.method = method;
 		c->rq.path = url;

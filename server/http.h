@@ -68,6 +68,10 @@ struct http_route {
 const struct http_route *http_route_find(const struct http_route *table, const char *method,
                                          const char *path, unsigned *status);
 
+/* The methods table takes on path, joined by ", " ("GET, HEAD, POST"),
+ * into out[n] (cut at a whole method when it is too small); "" for none. */
+void http_route_methods(const struct http_route *table, const char *path, char *out, size_t n);
+
 /* Decides whether rq may use a route that needs role need, filling rq->who,
  * rq->role and rq->by_cookie. Called when the headers are in, before any of
  * the body is read (rq->body is NULL): returns 0 to go on, or 401 (no valid
@@ -93,6 +97,12 @@ struct http_options {
 	const char *tls_cert, *tls_key; /* PEM text; both NULL: plain HTTP */
 	const struct http_route *routes;
 	http_authorize authorize; /* NULL: every route is open */
+	/* Origins whose pages may read the answers (CORS): a request with one
+	 * of them as its Origin gets Access-Control-Allow-Origin naming it,
+	 * and an OPTIONS preflight 204; another origin's preflight 403. None:
+	 * browsers keep to same-origin pages. Borrowed. */
+	const char *const *cors_origins;
+	size_t n_cors_origins;
 	void *app;
 };
 
