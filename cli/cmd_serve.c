@@ -80,7 +80,8 @@ int cmd_serve(int argc, char **argv)
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
 	const char *config = NULL;
-	struct opt_list cors = {0};
+	struct opt_list cors = {0}, frame_ancestors = {0};
+	struct webpolicy policy = {0};
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
 	     0, 0},
@@ -117,6 +118,10 @@ int cmd_serve(int argc, char **argv)
 	    {"cors-origin", OPT_COMMAS, &cors, "ORIGIN",
 	     "let pages of this origin read the answers (CORS), e.g. https://gis.example.org "
 	     "(none)",
+	     0, 0, 0},
+	    {"frame-ancestors", OPT_COMMAS, &frame_ancestors, "ORIGIN",
+	     "let pages of this origin show the viewer in a frame (a wall screen's dashboard), "
+	     "e.g. https://wall.example.org, or self (none: X-Frame-Options: DENY)",
 	     0, 0, 0},
 	    {"config", OPT_STRING, &config, "FILE",
 	     "read options from FILE first (the command line overrides it)", 0, 0, 'c'},
@@ -155,6 +160,9 @@ int cmd_serve(int argc, char **argv)
 	for (int i = 0; i < cors.n; i++)
 		if ((rc = webpolicy_origin_check("cors-origin", cors.items[i], 0)) < 0)
 			return rc;
+	if ((rc = webpolicy_make(basemap, frame_ancestors.items, (size_t)frame_ancestors.n,
+	                         &policy)) < 0)
+		return rc;
 	if (tls_cert &&
 	    ((rc = read_text(tls_cert, &cert_pem)) < 0 || (rc = read_text(tls_key, &key_pem)) < 0))
 		goto out_early;
@@ -198,6 +206,7 @@ int cmd_serve(int argc, char **argv)
 	                          .authorize = app_authorize,
 	                          .cors_origins = cors.items,
 	                          .n_cors_origins = (size_t)cors.n,
+	                          .headers = policy.headers,
 	                          .app = &app};
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
@@ -241,6 +250,7 @@ out:
 		log_msg(LOG_INFO, 0, "stopped");
 	log_flush();
 out_early:
+	webpolicy_free(&policy);
 	free(cert_pem);
 	free(key_pem);
 	return rc;

@@ -104,6 +104,8 @@ static enum MHD_Result send_response(struct http_request *rq, unsigned status,
 	const char *v = vary[(c->s->o.n_cors_origins > 0) | (rq->credentialed ? 2 : 0)];
 	if (v)
 		MHD_add_response_header(r, "Vary", v);
+	for (const char *const *h = c->s->o.headers; h && *h; h += 2)
+		MHD_add_response_header(r, h[0], h[1]);
 	if (c->cors_origin) {
 		MHD_add_response_header(r, "Access-Control-Allow-Origin", c->cors_origin);
 		MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After");
@@ -207,7 +209,6 @@ int http_reply_file(struct http_request *rq, const char *path, const char *conte
 	}
 	MHD_add_response_header(r, "Content-Type", content_type);
 	add_cache_control(rq, r, cache_control);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	return send_response(rq, 200, r, (size_t)sb.st_size);
 }
 

@@ -103,6 +103,10 @@ struct http_options {
 	 * browsers keep to same-origin pages. Borrowed. */
 	const char *const *cors_origins;
 	size_t n_cors_origins;
+	/* Headers every answer carries, errors and files too (the security
+	 * headers, webpolicy.h): name, value, ..., NULL; NULL for none.
+	 * Borrowed. */
+	const char *const *headers;
 	void *app;
 };
 

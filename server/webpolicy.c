@@ -2,6 +2,8 @@
 
 #include "err.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -70,4 +72,86 @@ int webpolicy_origin_listed(const char *origin, const char *const *list, size_t 
 		if (strcasecmp(origin, list[i]) == 0)
 			return 1;
 	return 0;
+}
+
+/* The origin of the basemap's URL template into out[n] as a CSP source:
+ * "" for none or a path of this server. */
+static int basemap_source(const char *basemap, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!basemap || (basemap[0] == '/' && basemap[1] != '/'))
+		return 0;
+	const char *host = strstr(basemap, "://");
+	size_t scheme = host ? (size_t)(host - basemap) : 0;
+	host = host ? host + 3 : basemap;
+	size_t len = strcspn(host, "/?#");
+	const char *brace = memchr(host, '}', len);
+	if (brace) {
+		/* "{s}.tile.example.org": any subdomain of what follows */
+		const char *dot = memchr(brace, '.', len - (size_t)(brace - host));
+		len = dot ? len - (size_t)(dot + 1 - host) : 0;
+		host = dot ? dot + 1 : host;
+	}
+	int w = snprintf(out, n, "%.*s://%s%.*s", (int)scheme, basemap, brace ? "*." : "", (int)len,
+	                 host);
+	if (!scheme || !len || w < 0 || (size_t)w >= n ||
+	    webpolicy_origin_check("basemap", out, 1) < 0)
+		return err_set_field(
+		    ERR_INVALID, "basemap",
+		    "--basemap '%s': expected a URL template of http(s)://HOST/... "
+		    "({s}. for its subdomains) or a path of this server",
+		    basemap);
+	return 0;
+}
+
+int webpolicy_make(const char *basemap, const char *const *frame_ancestors, size_t n,
+                   struct webpolicy *out)
+{
+	char source[300];
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = basemap_source(basemap, source, sizeof source)) < 0)
+		return rc;
+	size_t cap = 400 + strlen(source), used = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(frame_ancestors[i], "self") != 0 &&
+		    (rc = webpolicy_origin_check("frame-ancestors", frame_ancestors[i], 1)) < 0)
+			return rc;
+		cap += strlen(frame_ancestors[i]) + 3;
+	}
+	if (!(out->csp = malloc(cap)))
+		return err_set(ERR_NOMEM, "out of memory for the security headers");
+	/* No inline script or style: Leaflet, Geoman and the viewer style what
+	 * they make through the elements' style objects, which CSP allows. */
+	used = (size_t)snprintf(out->csp, cap,
+	                        "default-src 'self'; script-src 'self'; style-src 'self'; "
+	                        "img-src 'self' data:%s%s; font-src 'self'; connect-src 'self'; "
+	                        "object-src 'none'; base-uri 'self'; form-action 'self'; "
+	                        "frame-ancestors",
+	                        *source ? " " : "", source);
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(out->csp + used, cap - used,
+		                         strcmp(frame_ancestors[i], "self") == 0 ? " '%s'" : " %s",
+		                         frame_ancestors[i]);
+	if (n == 0)
+		snprintf(out->csp + used, cap - used, " 'none'");
+	const char *pairs[] = {"Content-Security-Policy",
+	                       out->csp,
+	                       "X-Content-Type-Options",
+	                       "nosniff",
+	                       "Referrer-Policy",
+	                       "same-origin",
+	                       "X-Frame-Options",
+	                       "DENY",
+	                       NULL};
+	if (n)
+		pairs[6] = NULL; /* frame-ancestors alone says who may frame */
+	memcpy(out->headers, pairs, sizeof pairs);
+	return 0;
+}
+
+void webpolicy_free(struct webpolicy *p)
+{
+	free(p->csp);
+	p->csp = NULL;
 }

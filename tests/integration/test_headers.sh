@@ -1,6 +1,7 @@
 # posbon serve's headers for proxies and browsers, over loopback HTTP:
 # answers that needed credentials are private and vary with them, past
-# periods keep longer than live ones; CORS only for the origins named.
+# periods keep longer than live ones; CORS only for the origins named;
+# security headers on every answer.
 # A daemon with the defaults first, then one with the options.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/h.sqlite"
@@ -46,6 +47,29 @@ check "and vary with the credentials" "$(header Vary -H "$V" "$URL/api/meta")" "
 check "the viewer's files without credentials do not vary" "$(header Vary "$URL/app.js")" ""
 
 
+# ---- Security headers on every answer: a 200, errors, a static file, a 304
+# secure FILE: whether the answer's headers in FILE hold all four.
+secure() {
+	grep -q "^Content-Security-Policy: default-src 'self'; script-src 'self'; .*frame-ancestors 'none'$" "$1" &&
+		grep -qx "X-Content-Type-Options: nosniff" "$1" && grep -qx "Referrer-Policy: same-origin" "$1" &&
+		grep -qx "X-Frame-Options: DENY" "$1"
+}
+headers -H "$V" "$URL/api/meta" >"$TMP/200.h"
+check_true "a 200 has the security headers" 'grep -q "^HTTP/1.1 200" "$TMP/200.h" && secure "$TMP/200.h"'
+headers "$URL/no-such-page.html" >"$TMP/404.h"
+check_true "so has a 404" 'grep -q "^HTTP/1.1 404" "$TMP/404.h" && secure "$TMP/404.h"'
+headers "$URL/api/meta" >"$TMP/401.h"
+check_true "and a 401" 'grep -q "^HTTP/1.1 401" "$TMP/401.h" && secure "$TMP/401.h"'
+headers "$URL/app.js" >"$TMP/static.h"
+check_true "a static file" 'grep -q "^HTTP/1.1 200" "$TMP/static.h" && secure "$TMP/static.h"'
+headers "$URL/" >"$TMP/index.h"
+check_true "the viewer's page" 'grep -qi "^Content-Type: text/html" "$TMP/index.h" && secure "$TMP/index.h"'
+check_true "a 304" 'secure "$TMP/304.h"'
+headers "$URL/wms?SERVICE=WMS&REQUEST=GetCapabilities" >"$TMP/wms.h"
+check_true "a WMS exception" 'grep -q "^HTTP/1.1 401" "$TMP/wms.h" && secure "$TMP/wms.h"'
+check "images only from this server without a basemap" \
+	"$(header Content-Security-Policy "$URL/" | tr ';' '\n' | sed -n 's/^ img-src //p')" "'self' data:"
+
 # ---- CORS: none by default
 PRE="-X OPTIONS -H Access-Control-Request-Method:POST -H Access-Control-Request-Headers:authorization,content-type"
 # shellcheck disable=SC2086 # PRE is several arguments
@@ -55,15 +79,24 @@ check "no origin's preflight is answered by default" \
 check_true "and it has no CORS header" '! headers $PRE -H "Origin: https://gis.example.org" "$URL/api/offences" | grep -qi "^Access-Control-"'
 serve_stop
 
-set +e
-"$POSBON" serve "$DB" --cors-origin "https://gis.example.org/" 2>"$TMP/err"
-rc=$?
-set -e
-check "an origin with a path is refused" "$rc" 2
-check_true "naming the option" 'grep -q "cors-origin .https://gis.example.org/.: expected an origin" "$TMP/err"'
+# refused OPTION VALUE MESSAGE: posbon serve stops at once, naming the option.
+refused() {
+	# shellcheck disable=SC2034 # r_message is read by check_true's eval
+	r_option=--$1 r_value=$2 r_message=$3
+	set +e
+	"$POSBON" serve "$DB" "$r_option" "$r_value" 2>"$TMP/err"
+	r_rc=$?
+	set -e
+	check "$r_option '$r_value' is refused" "$r_rc" 2
+	check_true "naming it" 'grep -qF -- "$r_option '"'"'$r_value'"'"': $r_message" "$TMP/err"'
+}
+refused cors-origin "https://gis.example.org/" "expected an origin"
+refused frame-ancestors "https://wall.example.org/screen" "expected an origin"
+refused basemap "tiles.example.org/{z}/{x}/{y}.png" "expected a URL template"
 
 serve_start "$DB" --threads 2 --cache-dir none --cors-origin https://gis.example.org \
-	--cors-origin "http://wall.example:8080, https://b.example"
+	--cors-origin "http://wall.example:8080, https://b.example" \
+	--frame-ancestors "https://wall.example.org, self" --basemap "https://{s}.tile.example.org/{z}/{x}/{y}.png"
 TILE="$URL/tiles/heatmap/13/5769/3012.png"
 GIS="Origin: https://gis.example.org"
 # shellcheck disable=SC2086
@@ -91,5 +124,13 @@ check "a write with a token from an allowed origin is read" "$(status -H "$O" -H
 curl -s -c "$TMP/officer.jar" -H "$J" -d "{\"token\":\"$OFFICER\"}" "$URL/api/login" >/dev/null
 check "a cookie write from it is still refused" \
 	"$(curl -s -w " %{http_code}" -b "$TMP/officer.jar" -H "$GIS" -H "$J" -d '{}' "$URL/api/offences" | sed 's/.*"field":"\([a-z]*\)".* \([0-9]*\)$/\1 \2/')" "origin 403"
+
+# ---- Framing by the wall screen's dashboard, and the basemap's images
+headers "$URL/" >"$TMP/framed.h"
+check_true "with frame ancestors named, no X-Frame-Options" '! grep -qi "^X-Frame-Options" "$TMP/framed.h"'
+check "CSP lists them" "$(sed -n 's/^Content-Security-Policy: .*; frame-ancestors //p' "$TMP/framed.h")" \
+	"https://wall.example.org 'self'"
+check "and allows the basemap's images" \
+	"$(tr ';' '\n' <"$TMP/framed.h" | sed -n 's/^ img-src //p')" "'self' data: https://*.tile.example.org"
 serve_stop
 finish
