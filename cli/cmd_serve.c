@@ -76,6 +76,7 @@ int cmd_serve(int argc, char **argv)
 	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
 	long cache_disk_mb = 1024, cache_days = 30;
 	long max_connections = 512, max_per_address = 64, max_streams = 128;
+	long login_attempts = 10, login_window = 300;
 	int verbose = 0, print_config = 0;
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
@@ -111,6 +112,13 @@ int cmd_serve(int argc, char **argv)
 	     0, 100000, 0},
 	    {"max-event-streams", OPT_LONG, &max_streams, "N",
 	     "open /api/events streams; more are answered 503 (128)", 1, 100000, 0},
+	    {"login-attempts", OPT_LONG, &login_attempts, "N",
+	     "wrong tokens one address may send within --login-window; then its tokens are "
+	     "answered 429 until the window ends; 0: no limit (10)",
+	     0, 100000, 0},
+	    {"login-window", OPT_LONG, &login_window, "SECONDS",
+	     "the window of --login-attempts, from an address's first wrong token (300)", 1, 86400,
+	     0},
 	    {"verbose", OPT_FLAG, &verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
 	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
 	     0, 0},
@@ -191,7 +199,9 @@ int cmd_serve(int argc, char **argv)
 	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
 	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||
 	    (rc = store_open(pos[0], 0, &st)) < 0 ||
-	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = app_init(&app)) < 0)
+	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = app_init(&app)) < 0 ||
+	    (login_attempts && (rc = ratelimit_new(1024, (unsigned)login_attempts,
+	                                           (unsigned)login_window, &app.logins)) < 0))
 		goto out;
 	struct http_options ho = {.host = host,
 	                          .port = port,
@@ -245,6 +255,7 @@ out:
 		app_cleanup(&app);
 	renderer_free(app.r);
 	cache_free(app.cache);
+	ratelimit_free(app.logins);
 	store_close(st);
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");

@@ -40,6 +40,41 @@ store *app_store(struct app *app)
 	return st;
 }
 
+/* The rate limit's key of rq's client, and a monotonic now in seconds. */
+static int64_t login_key(const struct http_request *rq, unsigned char key[16])
+{
+	struct timespec now;
+	memcpy(key, rq->addr, 16);
+	if (!netaddr_is_v4(key))
+		memset(key + 8, 0, 8);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec;
+}
+
+unsigned app_login_allowed(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	unsigned char key[16];
+	if (!app->logins)
+		return 0;
+	int64_t now = login_key(rq, key);
+	rq->retry_after = ratelimit_wait(app->logins, key, now);
+	return rq->retry_after ? 429 : 0;
+}
+
+void app_login_failed(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	unsigned char key[16];
+	if (!app->logins)
+		return;
+	int64_t now = login_key(rq, key);
+	unsigned wait = ratelimit_fail(app->logins, key, now);
+	if (wait)
+		log_msg(LOG_WARN, rq->id, "auth: too many wrong tokens from %s; refused for %u s",
+		        rq->client, wait);
+}
+
 unsigned app_authorize(struct http_request *rq, int need)
 {
 	struct app *app = rq->app;
@@ -51,15 +86,21 @@ unsigned app_authorize(struct http_request *rq, int need)
 	store *st = app_store(app);
 	if (!st)
 		return 401;
-	int rc = ERR_NOTFOUND;
+	int rc = ERR_NOTFOUND,
+	    token = auth && (strncmp(auth, "Bearer ", 7) == 0 || strncmp(auth, "Basic ", 6) == 0);
+	if (token && app_login_allowed(rq))
+		return 429;
 	if (auth && strncmp(auth, "Bearer ", 7) == 0)
 		rc = auth_check_token(st, auth + 7, &who);
 	else if (auth && strncmp(auth, "Basic ", 6) == 0)
 		rc = auth_check_basic(st, auth + 6, &who);
 	else if (session && (rc = auth_check_session(st, session, &who)) == 0)
 		rq->by_cookie = 1;
-	if (rc < 0)
+	if (rc < 0) {
+		if (token && (rc == ERR_NOTFOUND || rc == ERR_INVALID))
+			app_login_failed(rq);
 		return 401;
+	}
 	/* not snprintf: it is slow here (see log_access()), and this runs for
 	 * every request */
 	size_t wn = strnlen(who.name, sizeof rq->who - 1);

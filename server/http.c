@@ -106,6 +106,11 @@ static enum MHD_Result send_response(struct http_request *rq, unsigned status,
 		MHD_add_response_header(r, "Vary", v);
 	for (const char *const *h = c->s->o.headers; h && *h; h += 2)
 		MHD_add_response_header(r, h[0], h[1]);
+	if (rq->retry_after) {
+		char seconds[16];
+		snprintf(seconds, sizeof seconds, "%u", rq->retry_after);
+		MHD_add_response_header(r, "Retry-After", seconds);
+	}
 	if (c->cors_origin) {
 		MHD_add_response_header(r, "Access-Control-Allow-Origin", c->cors_origin);
 		MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After");
@@ -334,6 +339,10 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 	if (denied == 401)
 		return http_reply_error(rq, 401, "authorization",
 		                        "log in, or send Authorization: Bearer TOKEN");
+	if (denied == 429)
+		return http_reply_error(rq, 429, "authorization",
+		                        "too many wrong tokens from %s; try again in %u s",
+		                        rq->client, rq->retry_after);
 	if (denied)
 		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
 		                        rq->method, rq->path);
@@ -364,6 +373,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		c->rq.app = s->o.app;
 		c->rq.secure = s->o.tls_cert != NULL;
 		c->rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && netaddr_from_sockaddr(ci->client_addr, c->rq.addr) == 0)
+			netaddr_text(c->rq.addr, c->rq.client);
+		else
+			strcpy(c->rq.client, "-");
 		*con_cls = c;
 		return on_headers(s, c);
 	}
@@ -396,45 +411,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return c->route->handler(&c->rq);
 }
 
-/* a.b.c.d into out[16]. Not inet_ntop(): it formats with sprintf, which
- * is slow here (see log_access()), for every request. */
-static void ipv4_text(const struct in_addr *a, char out[16])
-{
-	const unsigned char *b = (const unsigned char *)&a->s_addr;
-	size_t o = 0;
-	for (int i = 0; i < 4; i++) {
-		if (b[i] >= 100)
-			out[o++] = (char)('0' + b[i] / 100);
-		if (b[i] >= 10)
-			out[o++] = (char)('0' + b[i] / 10 % 10);
-		out[o++] = (char)('0' + b[i] % 10);
-		out[o++] = i < 3 ? '.' : '\0';
-	}
-}
-
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	struct req_ctx *c = *con_cls;
+	(void)conn;
 	(void)toe;
 	if (!c)
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	char client[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			ipv4_text(&((const struct sockaddr_in *)sa)->sin_addr, client);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, client,
-			          sizeof client);
-	}
 	double ms =
 	    (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
-	log_access(c->rq.id, client, c->rq.method, c->rq.path, c->rq.status, c->rq.bytes, ms);
+	log_access(c->rq.id, c->rq.client, c->rq.method, c->rq.path, c->rq.status, c->rq.bytes, ms);
 	http_server *s = cls;
 	pthread_mutex_lock(&s->stats_lock);
 	s->stats.requests++;

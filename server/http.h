@@ -21,6 +21,8 @@
 #ifndef POSBON_HTTP_H
 #define POSBON_HTTP_H
 
+#include "netaddr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,8 +44,11 @@ struct http_request {
 	 * cookie) or its route needs them: its answer is for this client
 	 * alone (see http_reply()). */
 	int credentialed;
-	int secure;      /* the request came over TLS */
-	unsigned status; /* set by the reply helpers, for the access log */
+	unsigned char addr[16];    /* the client's address (netaddr.h) */
+	char client[NETADDR_TEXT]; /* and its text, for the logs */
+	unsigned retry_after;      /* with a 429: the seconds of its Retry-After */
+	int secure;                /* the request came over TLS */
+	unsigned status;           /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted
 	 * message instead of JSON (the WMS answers errors in XML). */
@@ -75,12 +80,12 @@ void http_route_methods(const struct http_route *table, const char *path, char *
 /* Decides whether rq may use a route that needs role need, filling rq->who,
  * rq->role and rq->by_cookie. Called when the headers are in, before any of
  * the body is read (rq->body is NULL): returns 0 to go on, or 401 (no valid
- * credentials) or 403 (a role that may not), which http.c answers as a
- * JSON error. A write (any method but GET and HEAD) authorized by a cookie
- * must then also come from the server's own pages (a same-origin Origin,
- * or Sec-Fetch-Site: same-origin without one) and carry no body but JSON,
- * else 403 naming "origin" or "content-type": a browser sends cookies with
- * requests that other sites' pages make. */
+ * credentials), 403 (a role that may not) or 429 (too many wrong
+ * credentials from the client's address lately; rq->retry_after set),
+ * which http.c answers as a JSON error. A write (any method but GET and HEAD) authorized by a
+ * cookie must then also come from the server's own pages (a same-origin Origin, or Sec-Fetch-Site:
+ * same-origin without one) and carry no body but JSON, else 403 naming "origin" or "content-type":
+ * a browser sends cookies with requests that other sites' pages make. */
 typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 
 struct http_options {

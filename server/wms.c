@@ -983,6 +983,9 @@ int wms_get(struct http_request *rq)
 		    "log in: HTTP Basic authentication with a posbon token as "
 		    "the password (any user name), or Authorization: Bearer TOKEN",
 		    "WWW-Authenticate", "Basic realm=\"posbon\"");
+	if (denied == 429)
+		return exception_reply(rq, 429, NULL, "too many wrong tokens from this address",
+		                       NULL, NULL);
 	if (denied)
 		return exception_reply(rq, denied, NULL, "this token may not read the map", NULL,
 		                       NULL);

@@ -1,7 +1,7 @@
 # posbon serve's headers for proxies and browsers, over loopback HTTP:
 # answers that needed credentials are private and vary with them, past
 # periods keep longer than live ones; CORS only for the origins named;
-# security headers on every answer.
+# security headers on every answer; wrong tokens rate-limited by address.
 # A daemon with the defaults first, then one with the options.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/h.sqlite"
@@ -96,7 +96,8 @@ refused basemap "tiles.example.org/{z}/{x}/{y}.png" "expected a URL template"
 
 serve_start "$DB" --threads 2 --cache-dir none --cors-origin https://gis.example.org \
 	--cors-origin "http://wall.example:8080, https://b.example" \
-	--frame-ancestors "https://wall.example.org, self" --basemap "https://{s}.tile.example.org/{z}/{x}/{y}.png"
+	--frame-ancestors "https://wall.example.org, self" --basemap "https://{s}.tile.example.org/{z}/{x}/{y}.png" \
+	--login-attempts 3 --login-window 600
 TILE="$URL/tiles/heatmap/13/5769/3012.png"
 GIS="Origin: https://gis.example.org"
 # shellcheck disable=SC2086
@@ -132,5 +133,23 @@ check "CSP lists them" "$(sed -n 's/^Content-Security-Policy: .*; frame-ancestor
 	"https://wall.example.org 'self'"
 check "and allows the basemap's images" \
 	"$(tr ';' '\n' <"$TMP/framed.h" | sed -n 's/^ img-src //p')" "'self' data: https://*.tile.example.org"
+# ---- Wrong tokens from one address: 429 after --login-attempts (last here:
+# the address then waits out its window)
+WRONG="Authorization: Bearer pb_0000000000000000000000000000000000000000000000000000000000000000"
+check "wrong tokens are 401 up to the limit" \
+	"$(status -H "$WRONG" "$URL/api/meta") $(status -H "$WRONG" "$TILE") $(status -H "$WRONG" "$URL/api/meta")" "401 401 401"
+headers -H "$WRONG" "$URL/api/meta" >"$TMP/429.h"
+check_true "then 429" 'grep -q "^HTTP/1.1 429" "$TMP/429.h"'
+check_true "with Retry-After: the rest of the window" \
+	'[ "$(sed -n "s/^Retry-After: //p" "$TMP/429.h")" -gt 0 ] && [ "$(sed -n "s/^Retry-After: //p" "$TMP/429.h")" -le 600 ]'
+check_true "and the security headers" 'grep -q "^Content-Security-Policy: " "$TMP/429.h"'
+check "a JSON body naming the field" \
+	"$(curl -s -H "$WRONG" "$URL/api/meta" | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["status"], e["field"])')" \
+	"429 authorization"
+check "a good token from that address waits too" "$(status -H "$V" "$URL/api/meta")" 429
+check "as does a login" "$(curl -s -w " %{http_code}" -H "$J" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login" | sed 's/.*"field":"\([a-z]*\)".* \([0-9]*\)$/\1 \2/')" "token 429"
+check "and WMS's Basic" "$(status -u "x:$VIEWER" "$URL/wms?SERVICE=WMS&REQUEST=GetCapabilities")" 429
+check "an open session goes on" "$(status -b "$TMP/jar" "$URL/api/meta")" 200
+check_true "the daemon logs the address" 'grep -q "too many wrong tokens from 127.0.0.1; refused for" "$TMP/error.log"'
 serve_stop
 finish
