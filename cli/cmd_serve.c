@@ -81,7 +81,8 @@ int cmd_serve(int argc, char **argv)
 	const char *tls_cert = NULL, *tls_key = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
 	const char *config = NULL;
-	struct opt_list cors = {0}, frame_ancestors = {0};
+	struct opt_list cors = {0}, frame_ancestors = {0}, proxies = {0};
+	struct netaddr_net trusted[OPT_LIST_MAX];
 	struct webpolicy policy = {0};
 	const struct opt table[] = {
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
@@ -123,6 +124,11 @@ int cmd_serve(int argc, char **argv)
 	    {"tls-cert", OPT_STRING, &tls_cert, "FILE", "serve HTTPS with this PEM certificate", 0,
 	     0, 0},
 	    {"tls-key", OPT_STRING, &tls_key, "FILE", "and this PEM private key", 0, 0, 0},
+	    {"trusted-proxy", OPT_COMMAS, &proxies, "ADDRESS",
+	     "a reverse proxy (an address or a network, 10.0.0.0/8) whose X-Forwarded-For, "
+	     "-Proto and -Host are believed: the client's address, and the scheme and host of "
+	     "the URLs written (none)",
+	     0, 0, 0},
 	    {"cors-origin", OPT_COMMAS, &cors, "ORIGIN",
 	     "let pages of this origin read the answers (CORS), e.g. https://gis.example.org "
 	     "(none)",
@@ -165,6 +171,9 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	if (!tls_cert != !tls_key)
 		return err_set(ERR_INVALID, "--tls-cert and --tls-key go together");
+	for (int i = 0; i < proxies.n; i++)
+		if ((rc = netaddr_net_parse("trusted-proxy", proxies.items[i], &trusted[i])) < 0)
+			return rc;
 	for (int i = 0; i < cors.n; i++)
 		if ((rc = webpolicy_origin_check("cors-origin", cors.items[i], 0)) < 0)
 			return rc;
@@ -217,6 +226,8 @@ int cmd_serve(int argc, char **argv)
 	                          .cors_origins = cors.items,
 	                          .n_cors_origins = (size_t)cors.n,
 	                          .headers = policy.headers,
+	                          .trusted_proxies = trusted,
+	                          .n_trusted_proxies = (size_t)proxies.n,
 	                          .app = &app};
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",

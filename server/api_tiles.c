@@ -11,7 +11,6 @@
 #include "query.h"
 #include "tilemath.h"
 
-#include <glib.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,14 +25,10 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	dataset_extent(renderer_dataset(app->r), e);
 	tile_merc_to_lonlat(e[0], e[1], &w, &s);
 	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
-	const char *host = http_header(rq, "Host");
-	char url[512];
-	/* It goes into JSON, which must be UTF-8. */
-	if (host && !g_utf8_validate(host, -1, NULL))
-		return http_reply_error(rq, 400, "Host", "Host: not UTF-8 text");
-	const char *query = "";
-	snprintf(url, sizeof url, "http://%s/tiles/%s/{z}/{x}/{y}.png%s", host ? host : "localhost",
-	         layers, query);
+	char base[300], url[512];
+	if (app_base_url(rq, base, sizeof base) < 0)
+		return app_reply_error(rq);
+	snprintf(url, sizeof url, "%s/tiles/%s/{z}/{x}/{y}.png", base, layers);
 	json_t *o = json_pack("{s:s, s:s, s:[s], s:i, s:i, s:[f,f,f,f], s:[f,f,i], s:s}",
 	                      "tilejson", "3.0.0", "name", layers, "tiles", url, "minzoom", 0,
 	                      "maxzoom", 22, "bounds", w, s, ea, n, "center", (w + ea) / 2,

@@ -7,6 +7,8 @@
 #include "err.h"
 #include "log.h"
 
+#include <glib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -127,6 +129,18 @@ const char *app_cache_control(struct app *app, const struct render_request *q,
 		buf[o++] = digits[--nd];
 	buf[o] = '\0';
 	return buf;
+}
+
+int app_base_url(const struct http_request *rq, char *out, size_t n)
+{
+	const char *host = rq->host ? rq->host : "localhost";
+	/* It goes into JSON, which must be UTF-8. */
+	if (!g_utf8_validate(host, -1, NULL))
+		return err_set_field(ERR_INVALID, "Host", "Host: not UTF-8 text");
+	int w = snprintf(out, n, "%s://%s", rq->secure ? "https" : "http", host);
+	if (w < 0 || (size_t)w >= n)
+		return err_set_field(ERR_INVALID, "Host", "Host: over %zu bytes", n);
+	return 0;
 }
 
 int app_refuse(struct http_request *rq, unsigned status)

@@ -87,6 +87,13 @@ void app_login_failed(struct http_request *rq);
 const char *app_cache_control(struct app *app, const struct render_request *q,
                               char buf[APP_CACHE_CONTROL_SIZE]);
 
+/* The start of the URLs the answer to rq writes (TileJSON, WMS
+ * capabilities and legends), as the client asked: "https://HOST" when the
+ * request is secure, else "http://HOST", the host as http.h says
+ * (localhost without one), into out[n]. ERR_INVALID naming "Host" when
+ * the host is not UTF-8 or too long. */
+int app_base_url(const struct http_request *rq, char *out, size_t n);
+
 /* Answers the calling thread's last error (err.h): 400 for ERR_INVALID
  * and 404 for ERR_NOTFOUND, naming err_field(); else 500. */
 int app_reply_error(struct http_request *rq);

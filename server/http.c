@@ -234,20 +234,20 @@ static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
 }
 
 /* Whether origin ("https://host:port") is this server as the request
- * reached it: the scheme and the Host header. Behind a proxy that ends TLS
- * the daemon speaks plain HTTP to pages served over HTTPS, so plain HTTP
- * takes either scheme; a daemon serving TLS itself takes only https. */
+ * reached it: the scheme and the host (http.h). Behind a proxy that ends
+ * TLS and does not say so, the daemon speaks plain HTTP to pages served
+ * over HTTPS, so plain HTTP takes either scheme; a secure request takes
+ * only https. */
 static int same_origin(struct http_request *rq, const char *origin)
 {
-	const char *host = http_header(rq, "Host");
 	const char *rest = NULL;
-	if (!host || !*host)
+	if (!rq->host || !*rq->host)
 		return 0;
 	if (strncmp(origin, "https://", 8) == 0)
 		rest = origin + 8;
 	else if (!rq->secure && strncmp(origin, "http://", 7) == 0)
 		rest = origin + 7;
-	return rest && strcasecmp(rest, host) == 0;
+	return rest && strcasecmp(rest, rq->host) == 0;
 }
 
 /* Refuses a write that another site's page may have made: one authorized
@@ -288,6 +288,63 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 	return 0;
 }
 
+/* The last item of the comma list that ends at end (list <= end), without
+ * the blanks around it, into *len; its start. */
+static const char *last_item(const char *list, const char *end, size_t *len)
+{
+	const char *start = end;
+	while (start > list && start[-1] != ',')
+		start--;
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*len = (size_t)(end - start);
+	return start;
+}
+
+/* The last item of the header name's comma list, into *len; NULL when
+ * there is no such header. */
+static const char *last_of(struct http_request *rq, const char *name, size_t *len)
+{
+	const char *list = http_header(rq, name);
+	return list ? last_item(list, list + strlen(list), len) : NULL;
+}
+
+/* Takes what a trusted proxy forwarded into rq (http.h). */
+static void forwarded(http_server *s, struct http_request *rq)
+{
+	const struct netaddr_net *nets = s->o.trusted_proxies;
+	size_t n_nets = s->o.n_trusted_proxies, n;
+	if (!n_nets || !netaddr_net_match(nets, n_nets, rq->addr))
+		return;
+	/* Each proxy appends its peer: from the right, the first address
+	 * that is not a trusted proxy is the client. */
+	const char *xff = http_header(rq, "X-Forwarded-For");
+	unsigned char addr[16];
+	for (const char *end = xff ? xff + strlen(xff) : NULL; end && end > xff;) {
+		const char *item = last_item(xff, end, &n);
+		if (netaddr_parse(item, n, addr) < 0)
+			break;
+		memcpy(rq->addr, addr, 16);
+		if (!netaddr_net_match(nets, n_nets, addr))
+			break;
+		for (end = item; end > xff && end[-1] != ',';)
+			end--;
+		end = end > xff ? end - 1 : NULL; /* before the comma */
+	}
+	netaddr_text(rq->addr, rq->client);
+	const char *proto = last_of(rq, "X-Forwarded-Proto", &n);
+	if (proto)
+		rq->secure = n == 5 && strncasecmp(proto, "https", 5) == 0;
+	const char *host = last_of(rq, "X-Forwarded-Host", &n);
+	/* a host name or address and a port: it goes into the URLs written */
+	if (host && n && n < 256 && !host[n] &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	        n)
+		rq->host = host;
+}
+
 /* Answers OPTIONS: a CORS preflight from an origin of --cors-origin gets
  * 204 with what its page may send (the answers then name the origin, never
  * "*"); any other 403 naming "origin", without CORS headers. */
@@ -322,6 +379,8 @@ static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 	struct http_request *rq = &c->rq;
 	unsigned status;
 	rq->credentialed = http_header(rq, "Authorization") || http_header(rq, "Cookie");
+	rq->host = http_header(rq, "Host");
+	forwarded(s, rq);
 	if (s->o.n_cors_origins) {
 		const char *origin = http_header(rq, "Origin");
 		if (webpolicy_origin_listed(origin, s->o.cors_origins, s->o.n_cors_origins))

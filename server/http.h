@@ -44,11 +44,19 @@ struct http_request {
 	 * cookie) or its route needs them: its answer is for this client
 	 * alone (see http_reply()). */
 	int credentialed;
-	unsigned char addr[16];    /* the client's address (netaddr.h) */
-	char client[NETADDR_TEXT]; /* and its text, for the logs */
-	unsigned retry_after;      /* with a 429: the seconds of its Retry-After */
-	int secure;                /* the request came over TLS */
-	unsigned status;           /* set by the reply helpers, for the access log */
+	/* The client's address (netaddr.h): the peer's, or from a trusted
+	 * proxy the last address of X-Forwarded-For that is not one; and its
+	 * text, for the logs. */
+	unsigned char addr[16];
+	char client[NETADDR_TEXT];
+	/* How the client reached the server: secure over TLS, the Host
+	 * header; from a trusted proxy, what it forwarded: X-Forwarded-Proto
+	 * https makes it secure, and X-Forwarded-Host is the host. host is
+	 * NULL without a Host header. */
+	int secure;
+	const char *host;
+	unsigned retry_after; /* with a 429: the seconds of its Retry-After */
+	unsigned status;      /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted
 	 * message instead of JSON (the WMS answers errors in XML). */
@@ -112,6 +120,10 @@ struct http_options {
 	 * headers, webpolicy.h): name, value, ..., NULL; NULL for none.
 	 * Borrowed. */
 	const char *const *headers;
+	/* Proxies whose X-Forwarded-For, -Proto and -Host are believed (see
+	 * http_request); from any other peer they are ignored. Borrowed. */
+	const struct netaddr_net *trusted_proxies;
+	size_t n_trusted_proxies;
 	void *app;
 };
 

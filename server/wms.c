@@ -858,11 +858,10 @@ static int get_capabilities(struct http_request *rq, int v111)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
 	utm_free(u);
-	const char *host = http_header(rq, "Host"), *proto = http_header(rq, "X-Forwarded-Proto");
 	char url[600], crs_utm[16];
-	snprintf(url, sizeof url, "%s://%s/wms",
-	         proto && strcmp(proto, "https") == 0 ? "https" : "http",
-	         host ? host : "localhost");
+	if (app_base_url(rq, url, sizeof url - 4) < 0)
+		return exception(rq, "InvalidParameterValue", "%s", err_msg());
+	strcat(url, "/wms");
 	snprintf(crs_utm, sizeof crs_utm, "EPSG:%d", utm_epsg);
 	char *op_url = operations_url(rq, url);
 	if (!op_url)

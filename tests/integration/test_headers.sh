@@ -1,7 +1,8 @@
 # posbon serve's headers for proxies and browsers, over loopback HTTP:
 # answers that needed credentials are private and vary with them, past
 # periods keep longer than live ones; CORS only for the origins named;
-# security headers on every answer; wrong tokens rate-limited by address.
+# security headers on every answer; wrong tokens rate-limited by address;
+# X-Forwarded-* believed from trusted proxies only.
 # A daemon with the defaults first, then one with the options.
 . "$(dirname "$0")/common.sh"
 DB="$TMP/h.sqlite"
@@ -70,6 +71,16 @@ check_true "a WMS exception" 'grep -q "^HTTP/1.1 401" "$TMP/wms.h" && secure "$T
 check "images only from this server without a basemap" \
 	"$(header Content-Security-Policy "$URL/" | tr ';' '\n' | sed -n 's/^ img-src //p')" "'self' data:"
 
+# ---- X-Forwarded-* from a peer that is no trusted proxy: ignored
+FWD="-H X-Forwarded-Proto:https -H X-Forwarded-Host:example.org -H X-Forwarded-For:203.0.113.9"
+tiles_url() { curl -s "$@" "$URL/tiles/heatmap.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tiles"][0])'; }
+# shellcheck disable=SC2086 # FWD is several arguments
+check "TileJSON ignores an untrusted proxy's headers" "$(tiles_url -H "$V" $FWD)" \
+	"$URL/tiles/heatmap/{z}/{x}/{y}.png"
+# shellcheck disable=SC2086
+check_true "so does the access log" 'status $FWD "$URL/untrusted.html" >/dev/null &&
+	wait_until "grep -qF \"127.0.0.1 \\\"GET /untrusted.html\" \"\$TMP/access.log\""'
+
 # ---- CORS: none by default
 PRE="-X OPTIONS -H Access-Control-Request-Method:POST -H Access-Control-Request-Headers:authorization,content-type"
 # shellcheck disable=SC2086 # PRE is several arguments
@@ -93,11 +104,12 @@ refused() {
 refused cors-origin "https://gis.example.org/" "expected an origin"
 refused frame-ancestors "https://wall.example.org/screen" "expected an origin"
 refused basemap "tiles.example.org/{z}/{x}/{y}.png" "expected a URL template"
+refused trusted-proxy "proxy.example.org" "expected an address or a network"
 
 serve_start "$DB" --threads 2 --cache-dir none --cors-origin https://gis.example.org \
 	--cors-origin "http://wall.example:8080, https://b.example" \
 	--frame-ancestors "https://wall.example.org, self" --basemap "https://{s}.tile.example.org/{z}/{x}/{y}.png" \
-	--login-attempts 3 --login-window 600
+	--login-attempts 3 --login-window 600 --trusted-proxy "10.0.0.0/8, 127.0.0.1"
 TILE="$URL/tiles/heatmap/13/5769/3012.png"
 GIS="Origin: https://gis.example.org"
 # shellcheck disable=SC2086
@@ -133,6 +145,32 @@ check "CSP lists them" "$(sed -n 's/^Content-Security-Policy: .*; frame-ancestor
 	"https://wall.example.org 'self'"
 check "and allows the basemap's images" \
 	"$(tr ';' '\n' <"$TMP/framed.h" | sed -n 's/^ img-src //p')" "'self' data: https://*.tile.example.org"
+# ---- Behind a trusted proxy: the URLs written are the client's
+# shellcheck disable=SC2086
+check "TileJSON takes a trusted proxy's scheme and host" "$(tiles_url -H "$V" $FWD)" \
+	"https://example.org/tiles/heatmap/{z}/{x}/{y}.png"
+# shellcheck disable=SC2086
+curl -s -H "$V" $FWD "$URL/wms?SERVICE=WMS&REQUEST=GetCapabilities" >"$TMP/caps.xml"
+check_true "so do the WMS capabilities, operations and legends" \
+	'grep -q "<OnlineResource xlink:type=\"simple\" xlink:href=\"https://example.org/wms\"/>" "$TMP/caps.xml" &&
+	 grep -q "xlink:href=\"https://example.org/wms?.*GetLegendGraphic" "$TMP/caps.xml" &&
+	 ! grep -q "http://127.0.0.1" "$TMP/caps.xml"'
+check "without X-Forwarded-Host, the Host header" \
+	"$(tiles_url -H "$V" -H "X-Forwarded-Proto: https" -H "Host: gis.example.net")" \
+	"https://gis.example.net/tiles/heatmap/{z}/{x}/{y}.png"
+check "a host that is no host name is not taken" \
+	"$(tiles_url -H "$V" -H "X-Forwarded-Host: a b<c>")" "$URL/tiles/heatmap/{z}/{x}/{y}.png"
+headers -H "$J" $FWD -d "{\"token\":\"$OFFICER\"}" "$URL/api/login" >"$TMP/tls-login.h"
+check_true "the session cookie is Secure when the proxy says https" \
+	'grep -qi "^Set-Cookie: posbon_session=.*; Secure" "$TMP/tls-login.h"'
+check "a cookie write from the page as the proxy serves it" \
+	"$(status -b "$TMP/officer.jar" $FWD -H "Origin: https://example.org" -H "$J" -d '{}' "$URL/api/offences")" 400
+check "not from its plain-HTTP twin" \
+	"$(status -b "$TMP/officer.jar" $FWD -H "Origin: http://example.org" -H "$J" -d '{}' "$URL/api/offences")" 403
+status -H "X-Forwarded-For: 192.0.2.1, 198.51.100.7, 10.1.2.3" "$URL/chain.html" >/dev/null
+check_true "the client is the last address before the trusted proxies" \
+	'wait_until "grep -qF \"198.51.100.7 \\\"GET /chain.html\" \"\$TMP/access.log\""'
+
 # ---- Wrong tokens from one address: 429 after --login-attempts (last here:
 # the address then waits out its window)
 WRONG="Authorization: Bearer pb_0000000000000000000000000000000000000000000000000000000000000000"
@@ -151,5 +189,10 @@ check "as does a login" "$(curl -s -w " %{http_code}" -H "$J" -d "{\"token\":\"$
 check "and WMS's Basic" "$(status -u "x:$VIEWER" "$URL/wms?SERVICE=WMS&REQUEST=GetCapabilities")" 429
 check "an open session goes on" "$(status -b "$TMP/jar" "$URL/api/meta")" 200
 check_true "the daemon logs the address" 'grep -q "too many wrong tokens from 127.0.0.1; refused for" "$TMP/error.log"'
+check "a client behind the trusted proxy is another address" \
+	"$(status -H "$V" -H "X-Forwarded-For: 203.0.113.9" "$URL/api/meta")" 200
+check "with wrong tokens of its own" \
+	"$(for _ in 1 2 3 4; do printf '%s ' "$(status -H "$WRONG" -H "X-Forwarded-For: 203.0.113.9" "$URL/api/meta")"; done)" \
+	"401 401 401 429 "
 serve_stop
 finish
