@@ -288,13 +288,15 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 	return 0;
 }
 
-/* The last item of the comma list that ends at end (list <= end), without
- * the blanks around it, into *len; its start. */
-static const char *last_item(const char *list, const char *end, size_t *len)
+/* The last item of the comma list from list to end, without the blanks
+ * around it: its start, its length into *len, and into *rest where the
+ * list before it ends (its comma), NULL when it is the first. */
+static const char *last_item(const char *list, const char *end, size_t *len, const char **rest)
 {
 	const char *start = end;
 	while (start > list && start[-1] != ',')
 		start--;
+	*rest = start > list ? start - 1 : NULL;
 	while (start < end && (*start == ' ' || *start == '\t'))
 		start++;
 	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
@@ -307,8 +309,8 @@ static const char *last_item(const char *list, const char *end, size_t *len)
  * there is no such header. */
 static const char *last_of(struct http_request *rq, const char *name, size_t *len)
 {
-	const char *list = http_header(rq, name);
-	return list ? last_item(list, list + strlen(list), len) : NULL;
+	const char *list = http_header(rq, name), *rest;
+	return list ? last_item(list, list + strlen(list), len, &rest) : NULL;
 }
 
 /* Takes what a trusted proxy forwarded into rq (http.h). */
@@ -322,16 +324,13 @@ static void forwarded(http_server *s, struct http_request *rq)
 	 * that is not a trusted proxy is the client. */
 	const char *xff = http_header(rq, "X-Forwarded-For");
 	unsigned char addr[16];
-	for (const char *end = xff ? xff + strlen(xff) : NULL; end && end > xff;) {
-		const char *item = last_item(xff, end, &n);
+	for (const char *end = xff ? xff + strlen(xff) : NULL; end;) {
+		const char *item = last_item(xff, end, &n, &end);
 		if (netaddr_parse(item, n, addr) < 0)
 			break;
 		memcpy(rq->addr, addr, 16);
 		if (!netaddr_net_match(nets, n_nets, addr))
 			break;
-		for (end = item; end > xff && end[-1] != ',';)
-			end--;
-		end = end > xff ? end - 1 : NULL; /* before the comma */
 	}
 	netaddr_text(rq->addr, rq->client);
 	const char *proto = last_of(rq, "X-Forwarded-Proto", &n);
