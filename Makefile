@@ -6,6 +6,9 @@ FUZZBLD ?= build-fuzz
 # Seconds each fuzz target runs in `make fuzz` (`make test` gives each 20).
 FUZZ_SECONDS ?= 300
 DB      ?= var/posbon.sqlite
+# make install: the prefix and the staging root (docs/install.md).
+PREFIX  ?= /usr/local
+DESTDIR ?=
 # npm ci writes this file last, so it is as new as the installed packages.
 NPM_STAMP = node_modules/.package-lock.json
 
@@ -14,7 +17,7 @@ SANITIZERS = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: run test test-quick fuzz deps deps-test build build-test sample bench clean
+.PHONY: run test test-quick fuzz deps deps-test build build-test sample bench install package clean
 
 run: build $(NPM_STAMP) $(DB)
 	$(BUILD)/posbon info $(DB)
@@ -71,6 +74,18 @@ sample: build
 bench: build
 	@scripts/install-deps.sh bench
 	bench/run.sh $(BUILD)
+
+# The binary, the viewer, the styles, the man page, the example
+# configuration and the systemd unit under PREFIX (etc and the unit under
+# /etc and /usr/lib/systemd when PREFIX is /usr), staged under DESTDIR.
+install: build $(NPM_STAMP)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The Debian package of the release build: $(BUILD)/posbon_VERSION_ARCH.deb
+# (CPack; docs/install.md).
+package: build $(NPM_STAMP)
+	@scripts/install-deps.sh package
+	cd $(BUILD) && cpack -G DEB
 
 clean:
 	rm -rf $(BUILD) $(TESTBLD) $(FUZZBLD)

@@ -18,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 #define CHART_W 900
 #define CHART_H 640
 
@@ -66,8 +62,8 @@ static int write_chart(const struct backtest *b, const char *path, const char *l
 
 int cmd_backtest(int argc, char **argv)
 {
-	const char *style_path = POSBON_STYLE_DEFAULT, *tz = NULL, *format = "table", *chart = NULL,
-	           *lang = "en", *date = NULL;
+	const char *style_path = NULL, *tz = NULL, *format = "table", *chart = NULL, *lang = "en",
+	           *date = NULL;
 	struct backtestopts bo;
 	backtestopts_defaults(&bo);
 	const struct opt table[] = {

@@ -13,10 +13,6 @@
 
 #include <stdio.h>
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 static void print_table(const struct dosage_result *r, const struct hotspot_set *set,
                         const char *from, const char *to)
 {
@@ -47,7 +43,7 @@ int cmd_dosage(int argc, char **argv)
 {
 	const char *hours = NULL, *days = NULL, *out = NULL, *tzname = NULL;
 	const char *date = NULL, *from = NULL, *to = NULL;
-	const char *style_path = POSBON_STYLE_DEFAULT;
+	const char *style_path = NULL;
 	double target = DOSAGE_DEFAULT_TARGET_MINUTES, share = 0, cell = 0;
 	long visits = DOSAGE_DEFAULT_TARGET_VISITS, interp = DOSAGE_MAX_INTERP;
 	const struct opt table[] = {

@@ -15,10 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 #define TOP_CELLS 10 /* hot cells listed in the summary */
 
 static void print_summary(const struct gistar_result *r)
@@ -113,7 +109,7 @@ static int write_output(const struct gistar_result *r, const char *format, const
 
 int cmd_gistar(int argc, char **argv)
 {
-	const char *out = NULL, *format = NULL, *style_path = POSBON_STYLE_DEFAULT;
+	const char *out = NULL, *format = NULL, *style_path = NULL;
 	struct filter_opts fo = {0};
 	struct gistar_params p = {0};
 	double max_cells = (double)GISTAR_MAX_CELLS;

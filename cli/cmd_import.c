@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "err.h"
 #include "import.h"
+#include "numtext.h"
 #include "opts.h"
 #include "ringfix.h"
 #include "store.h"
@@ -63,7 +64,7 @@ static void print_previews(const struct import_report *r)
 }
 
 static void print_report(const char *path, const struct import_report *r, double seconds,
-                         int dry_run)
+                         int dry_run, int osm)
 {
 	printf("%s: layer %s, coordinates in %s\n", path, r->layer_name ? r->layer_name : "-",
 	       r->crs ? r->crs : "-");
@@ -79,6 +80,17 @@ static void print_report(const char *path, const struct import_report *r, double
 		       r->read, r->inserted, r->updated, r->unchanged, r->skipped, seconds,
 		       seconds > 0 ? (double)r->read / seconds : 0.0);
 	}
+	if (osm) {
+		printf("kept by kind:");
+		for (int k = 0; k < OSMTAGS_KINDS; k++)
+			printf(" %s %ld%s", osmtags_kinds[k], r->by_kind[k],
+			       k + 1 < OSMTAGS_KINDS ? "," : "\n");
+		printf("places of interest among them: %ld; nothing to draw: %ld\n", r->pois,
+		       r->unused);
+	}
+	if (r->boxed)
+		printf("box kept %.5f,%.5f,%.5f,%.5f; beyond it: %ld\n", r->box[0], r->box[1],
+		       r->box[2], r->box[3], r->beyond);
 	if (r->outside)
 		printf("points outside every mahalla (stored without one): %ld\n", r->outside);
 	if (r->no_mahallas)
@@ -111,7 +123,8 @@ static void print_report(const char *path, const struct import_report *r, double
 int cmd_import(int argc, char **argv)
 {
 	const char *layer = NULL, *srs = NULL, *tzname = NULL, *order = NULL, *source = NULL;
-	const char *ogr_layer = NULL, *unit = NULL;
+	const char *ogr_layer = NULL, *unit = NULL, *bbox = NULL;
+	double box[4];
 	struct opt_list fields = {0};
 	int skip_bad = 0, quiet = 0, dry_run = 0;
 	char targets[5][256];
@@ -124,12 +137,14 @@ int cmd_import(int argc, char **argv)
 	         "EPSG:4326. One transaction per file:\nall or nothing unless --skip-bad. "
 	         "Importing the same file again changes nothing.\n\nfields per layer "
 	         "(--field TARGET=COLUMN; guessed from common names when not given):\n"
-	         "  districts, mahallas: %s\n  offences: %s\n  zones: %s\n  tracks: %s",
+	         "  districts, mahallas: %s\n  offences: %s\n  zones: %s\n  tracks: %s\n"
+	         "  osm (an OpenStreetMap .osm, .osm.pbf or .osm.bz2 into the reference layers): "
+	         "none, the tags say what each feature is",
 	         targets[IMPORT_MAHALLAS], targets[IMPORT_OFFENCES], targets[IMPORT_ZONES],
 	         targets[IMPORT_TRACKS]);
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layer, "LAYER",
-	     "districts, mahallas, offences, zones or tracks (required)", 0, 0, 0},
+	     "districts, mahallas, offences, zones, tracks or osm (required)", 0, 0, 0},
 	    {"field", OPT_LIST, &fields, "TARGET=COLUMN", "take TARGET from the file's COLUMN", 0,
 	     0, 0},
 	    {"srs", OPT_STRING, &srs, "CRS",
@@ -145,6 +160,8 @@ int cmd_import(int argc, char **argv)
 	    {"unit", OPT_STRING, &unit, "UNIT",
 	     "tracks: the unit of every fix (default: the GPX track's name or the unit field)", 0,
 	     0, 0},
+	    {"bbox", OPT_STRING, &bbox, "W,S,E,N",
+	     "osm: keep what meets this lon/lat box (default: the districts' extent)", 0, 0, 0},
 	    {"skip-bad", OPT_FLAG, &skip_bad, NULL, "skip bad rows (reported) instead of failing",
 	     0, 0, 0},
 	    {"dry-run", OPT_FLAG, &dry_run, NULL,
@@ -166,7 +183,7 @@ int cmd_import(int argc, char **argv)
 		return err_set(ERR_INVALID, "import needs DB and FILE (see posbon import --help)");
 	if (!layer)
 		return err_set(ERR_INVALID, "--layer is required (districts, mahallas, offences, "
-		                            "zones or tracks)");
+		                            "zones, tracks or osm)");
 	struct import_options o = {.path = pos[1],
 	                           .srs = srs,
 	                           .timezone = tzname,
@@ -179,6 +196,16 @@ int cmd_import(int argc, char **argv)
 	                           .n_fields = (size_t)fields.n};
 	if ((rc = import_layer_parse(layer, &o.layer)) < 0)
 		return rc;
+	if (bbox) {
+		if (numtext_list(bbox, ',', box, 4) < 0 || !(box[0] < box[2] && box[1] < box[3]) ||
+		    box[0] < -180 || box[2] > 180 || box[1] < -90 || box[3] > 90)
+			return err_set_field(
+			    ERR_INVALID, "bbox",
+			    "--bbox '%s': expected WEST,SOUTH,EAST,NORTH in degrees, "
+			    "west < east and south < north",
+			    bbox);
+		o.bbox = box;
+	}
 	if (order && strcmp(order, "dmy") == 0)
 		o.date_order = DATE_ORDER_DMY;
 	else if (order && strcmp(order, "mdy") == 0)
@@ -217,7 +244,7 @@ int cmd_import(int argc, char **argv)
 		print_report(o.path, &rep,
 		             (double)(t1.tv_sec - t0.tv_sec) +
 		                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-		             dry_run);
+		             dry_run, o.layer == IMPORT_OSM);
 	else if (dry_run && rep.mapping)
 		print_previews(&rep);
 	if (rc < 0 && rc != ERR_NOMEM)

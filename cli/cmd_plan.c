@@ -14,10 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 static double number(json_t *o, const char *name)
 {
 	return json_number_value(json_object_get(o, name));
@@ -61,7 +57,7 @@ int cmd_plan(int argc, char **argv)
 {
 	const char *hours = NULL, *days = NULL, *out = NULL, *tz = NULL, *format = "table";
 	const char *forecast = NULL;
-	const char *style_path = POSBON_STYLE_DEFAULT;
+	const char *style_path = NULL;
 	struct dataset_filter_text ft = {0};
 	struct suggest_params sp;
 	suggest_defaults(&sp);

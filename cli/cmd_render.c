@@ -28,17 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 /* The rows of the commands that draw layers as the tile server does: the
  * filters, the heatmap's bandwidth and the style. */
 /* clang-format off */
 #define PICTURE_OPTIONS(fo, bandwidth, style_path)                                           \
 	FILTER_OPTIONS(fo),                                                                   \
 	OPT_PARAM(param_bandwidth, &(bandwidth)),                                              \
-	{"style", OPT_STRING, &(style_path), "FILE", "style file (styles/default.json)",       \
+	{"style", OPT_STRING, &(style_path), "FILE", "style file (default: styles/default.json of the share folder)",       \
 	 0, 0, 0}
 
 /* The trends layer's analysis, as GET /tiles/trends takes it (0: the
@@ -119,7 +115,7 @@ static int parse_size(const char *text, int *w, int *h)
 int cmd_render(int argc, char **argv)
 {
 	const char *layers = NULL, *tile = NULL, *bbox = NULL, *size = "1024x768", *out = NULL;
-	const char *style_path = POSBON_STYLE_DEFAULT;
+	const char *style_path = NULL;
 	struct filter_opts fo = {0};
 	long scale = 1;
 	double bandwidth = 0;
@@ -189,7 +185,7 @@ out:
 int cmd_export_density(int argc, char **argv)
 {
 	const char *out = NULL, *bbox = NULL, *kernel = "quartic", *compress = "deflate";
-	const char *style_path = POSBON_STYLE_DEFAULT;
+	const char *style_path = NULL;
 	struct filter_opts fo = {0};
 	double cell = 10, radius = 300;
 	int weighted = 0;
@@ -267,7 +263,7 @@ out:
 int cmd_print(int argc, char **argv)
 {
 	const char *out = NULL, *district = NULL, *mahalla = NULL, *paper = "a4", *lang = "uz";
-	const char *format = NULL, *layers = NULL, *style_path = POSBON_STYLE_DEFAULT;
+	const char *format = NULL, *layers = NULL, *style_path = NULL;
 	struct filter_opts fo = {0};
 	struct print_request q = {0};
 	const char *shift_hours = NULL, *date = NULL;
@@ -313,7 +309,8 @@ int cmd_print(int argc, char **argv)
 	    OPT_PARAM(param_print_hotspots, &hotspots),
 	    OPT_PARAM(param_bandwidth, &bandwidth),
 	    FILTER_OPTIONS(fo),
-	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    {"style", OPT_STRING, &style_path, "FILE",
+	     "style file (default: styles/default.json of the share folder)", 0, 0, 0},
 	    {0},
 	};
 	const char *pos[1];
@@ -497,7 +494,7 @@ static void show_progress(void *ctx, long long done, long long total)
 int cmd_export_tiles(int argc, char **argv)
 {
 	const char *out = NULL, *layers = NULL, *zooms = "11-16", *bbox = NULL, *name = NULL;
-	const char *style_path = POSBON_STYLE_DEFAULT;
+	const char *style_path = NULL;
 	struct filter_opts fo = {0};
 	long scale = 1, max_tiles = 100000, threads = 0;
 	double bandwidth = 0;

@@ -8,6 +8,7 @@
 
 #include "civil.h"
 #include "commands.h"
+#include "datapath.h"
 #include "err.h"
 #include "http.h"
 #include "log.h"
@@ -17,24 +18,12 @@
 #include "store.h"
 #include "webpolicy.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-#ifndef POSBON_WEB_DIR
-#define POSBON_WEB_DIR "web"
-#endif
-#ifndef POSBON_LEAFLET_DIR
-#define POSBON_LEAFLET_DIR "node_modules/leaflet/dist"
-#endif
-#ifndef POSBON_GEOMAN_DIR
-#define POSBON_GEOMAN_DIR "node_modules/@geoman-io/leaflet-geoman-free/dist"
-#endif
 
 /* A whole (small) file as a NUL-terminated string in *out; free(). */
 static int read_text(const char *path, char **out)
@@ -71,8 +60,9 @@ static int parse_listen(const char *text, char *host, size_t n, int *port)
 
 int cmd_serve(int argc, char **argv)
 {
-	const char *listen = "127.0.0.1:8080", *style_path = POSBON_STYLE_DEFAULT, *tz = NULL;
-	const char *cache_dir = "var/tiles", *web_dir = POSBON_WEB_DIR, *basemap = NULL;
+	const char *listen = "127.0.0.1:8080", *style_given = NULL, *tz = NULL;
+	const char *cache_dir = "var/tiles", *web_given = NULL, *share_dir = NULL, *basemap = NULL;
+	char style_path[PATH_MAX], web_dir[PATH_MAX], leaflet_dir[PATH_MAX], geoman_dir[PATH_MAX];
 	long threads = 0, max_body_kb = 1024, cache_mb = 256, timeout = 60;
 	long cache_disk_mb = 1024, cache_days = 30;
 	long max_connections = 512, max_per_address = 64, max_streams = 128;
@@ -88,17 +78,23 @@ int cmd_serve(int argc, char **argv)
 	    {"listen", OPT_STRING, &listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)", 0,
 	     0, 0},
 	    {"threads", OPT_LONG, &threads, "N", "worker threads (default: the cores)", 0, 256, 0},
-	    {"style", OPT_STRING, &style_path, "FILE", "style file (styles/default.json)", 0, 0, 0},
+	    {"style", OPT_STRING, &style_given, "FILE",
+	     "style file (default: styles/default.json of the share folder)", 0, 0, 0},
 	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
 	    {"cache-dir", OPT_STRING, &cache_dir, "DIR",
-	     "tile cache folder (var/tiles); \"none\" for memory only", 0, 0, 0},
+	     "tile cache folder, made with its parents (var/tiles); \"none\" for memory only", 0, 0,
+	     0},
 	    {"cache-mb", OPT_LONG, &cache_mb, "MB", "memory for cached tiles (256)", 1, 65536, 0},
 	    {"cache-disk-mb", OPT_LONG, &cache_disk_mb, "MB",
 	     "disk for cached tiles; the least recently used go first (1024)", 1, 16777216, 0},
 	    {"cache-disk-days", OPT_LONG, &cache_days, "DAYS",
 	     "delete cached tile files unused this long (30)", 1, 36500, 0},
-	    {"web", OPT_STRING, &web_dir, "DIR", "the viewer's files (the source tree's web/)", 0,
-	     0, 0},
+	    {"web", OPT_STRING, &web_given, "DIR",
+	     "the viewer's files (default: web/ of the share folder)", 0, 0, 0},
+	    {"share-dir", OPT_STRING, &share_dir, "DIR",
+	     "the share folder: the style, the viewer, Leaflet and Geoman (default: "
+	     "../share/posbon beside the binary, else the source tree of its build folder)",
+	     0, 0, 0},
 	    {"basemap", OPT_STRING, &basemap, "URL",
 	     "basemap tiles for the viewer, e.g. https://host/{z}/{x}/{y}.png (none)", 0, 0, 0},
 	    {"timeout", OPT_LONG, &timeout, "SECONDS",
@@ -171,6 +167,14 @@ int cmd_serve(int argc, char **argv)
 		return rc;
 	if (!tls_cert != !tls_key)
 		return err_set(ERR_INVALID, "--tls-cert and --tls-key go together");
+	if ((rc = datapath_find(DATAPATH_STYLE, style_given, share_dir, style_path,
+	                        sizeof style_path)) < 0 ||
+	    (rc = datapath_find(DATAPATH_WEB, web_given, share_dir, web_dir, sizeof web_dir)) < 0 ||
+	    (rc = datapath_find(DATAPATH_LEAFLET, NULL, share_dir, leaflet_dir,
+	                        sizeof leaflet_dir)) < 0 ||
+	    (rc = datapath_find(DATAPATH_GEOMAN, NULL, share_dir, geoman_dir, sizeof geoman_dir)) <
+	        0)
+		return rc;
 	for (int i = 0; i < proxies.n; i++)
 		if ((rc = netaddr_net_parse("trusted-proxy", proxies.items[i], &trusted[i])) < 0)
 			return rc;
@@ -197,15 +201,18 @@ int cmd_serve(int argc, char **argv)
 	app.db_path = pos[0];
 	app.basemap = basemap;
 	app.web.web = web_dir;
-	app.web.leaflet = POSBON_LEAFLET_DIR;
-	app.web.geoman = POSBON_GEOMAN_DIR;
+	app.web.leaflet = leaflet_dir;
+	app.web.geoman = geoman_dir;
 	atomic_init(&app.ingested, 0);
 	struct cache_options co = {.memory_bytes = (size_t)cache_mb << 20,
 	                           .dir = strcmp(cache_dir, "none") == 0 ? NULL : cache_dir,
 	                           .disk_bytes = (size_t)cache_disk_mb << 20,
 	                           .disk_max_age = (unsigned)(cache_days * CIVIL_SECONDS_PER_DAY)};
-	if ((rc = cache_open(&co, &app.cache)) < 0 ||
-	    (rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
+	if ((rc = cache_open(&co, &app.cache)) < 0) {
+		rc = err_set(rc, "--cache-dir %s: %s", cache_dir, err_msg());
+		goto out;
+	}
+	if ((rc = tz_open(tz ? tz : "Asia/Tashkent", &app.zone)) < 0 ||
 	    (rc = events_new((unsigned)max_streams, &app.events)) < 0 ||
 	    (rc = store_open(pos[0], 0, &st)) < 0 ||
 	    (rc = renderer_open(st, style_path, tz, &app.r)) < 0 || (rc = app_init(&app)) < 0 ||
@@ -235,6 +242,8 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
+	log_msg(LOG_INFO, 0, "style %s, viewer %s, Leaflet %s, Geoman %s", style_path, web_dir,
+	        leaflet_dir, geoman_dir);
 	log_msg(LOG_INFO, 0, "serving %s on %s://%s:%d/ (%zu offences)", pos[0],
 	        cert_pem ? "https" : "http", host, http_port(srv),
 	        dataset_count(renderer_dataset(app.r)));

@@ -15,10 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 #define TABLE_CELLS 20 /* categorised cells listed in the table */
 
 /* The summary and the first categorised cells, read from the GeoJSON so
@@ -62,7 +58,7 @@ static int print_table(FILE *f, const struct trends_result *r, const json_t *fc)
 
 int cmd_trends(int argc, char **argv)
 {
-	const char *out = NULL, *format = "table", *style_path = POSBON_STYLE_DEFAULT;
+	const char *out = NULL, *format = "table", *style_path = NULL;
 	struct filter_opts fo = {0};
 	struct trends_params p = {0};
 	long weeks = 0;

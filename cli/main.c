@@ -107,6 +107,8 @@ struct command {
 	const char *summary;
 };
 
+static int cmd_man(int argc, char **argv);
+
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
     {"info", cmd_info, "print what a database holds"},
@@ -125,7 +127,77 @@ static const struct command commands[] = {
     {"gistar", cmd_gistar, "Getis-Ord Gi* hot and cold spots on a grid"},
     {"backtest", cmd_backtest, "rolling backtests of the ways of choosing hotspots"},
     {"trends", cmd_trends, "emerging hot and cold spots from weekly Gi* and their trend"},
+    {"man", cmd_man, "print this manual page, posbon(1), in roff"},
 };
+
+#ifndef POSBON_VERSION
+#define POSBON_VERSION "unknown"
+#endif
+
+/* posbon(1): this text, then each command's section from its own option
+ * table (opts_write_man through --help-man), so it follows the tables. */
+static int cmd_man(int argc, char **argv)
+{
+	const struct opt table[] = {{0}};
+	const char *pos[1];
+	int npos, rc;
+	char help_man[] = "--help-man", *args[] = {help_man, NULL};
+	rc = opts_parse("man", "", "Prints the manual page posbon(1) in roff: man -l <(posbon man)",
+	                table, argc, argv, pos, 0, &npos);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	printf(".TH POSBON 1 \"\" \"posbon %s\" \"posbon manual\"\n"
+	       ".SH NAME\n"
+	       "posbon \\- map and tile server for crime\\-prevention planning\n"
+	       ".SH SYNOPSIS\n"
+	       ".B posbon\n"
+	       ".I COMMAND\n"
+	       "[\\fIoptions\\fR]\n"
+	       ".br\n"
+	       ".B posbon\n"
+	       ".I COMMAND\n"
+	       ".B \\-\\-help\n"
+	       ".SH DESCRIPTION\n"
+	       "posbon keeps the mahalla boundaries, offences, patrol zones and patrol tracks "
+	       "of a district in one SpatiaLite file (DB), draws them as map tiles, and "
+	       "serves the tiles, an HTTP API and a web viewer\n"
+	       "(\\fBposbon serve\\fR). The other commands create, fill and query the "
+	       "file, draw pictures and documents from it, and manage the tokens the "
+	       "daemon accepts.\n"
+	       ".SH COMMANDS\n",
+	       POSBON_VERSION);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (commands[i].run != cmd_man && (rc = commands[i].run(1, args)) < 0)
+			return rc;
+	printf(".SH FILES\n"
+	       ".TP\n/etc/posbon/posbon.conf\n"
+	       "The daemon's options (\\fBposbon serve \\-\\-config\\fR), one "
+	       "\\fIname\\fR = \\fIvalue\\fR a line; \\fBposbon serve "
+	       "\\-\\-print\\-config\\fR prints every option.\n"
+	       ".TP\n/usr/share/posbon/\n"
+	       "The default style (styles/default.json), the viewer (web/), Leaflet and Geoman "
+	       "(vendor/): PREFIX/share/posbon beside PREFIX/bin/posbon, or \\fB\\-\\-style\\fR, "
+	       "\\fB\\-\\-web\\fR, \\fB\\-\\-share\\-dir\\fR.\n"
+	       ".TP\n/var/lib/posbon/posbon.sqlite\n"
+	       "The database of the posbon service.\n"
+	       ".TP\n/var/cache/posbon/tiles/\n"
+	       "The service's tile cache (\\fB\\-\\-cache\\-dir\\fR).\n"
+	       ".TP\n/var/log/posbon/\n"
+	       "The service's log files.\n"
+	       ".SH SIGNALS\n"
+	       "\\fBposbon serve\\fR stops gracefully on SIGTERM and SIGINT (requests in "
+	       "flight finish, the database closes cleanly) and reloads the style on SIGHUP "
+	       "(a bad file keeps the old one).\n"
+	       ".SH ENVIRONMENT\n"
+	       ".TP\nTZDIR\n"
+	       "The time zone files (default /usr/share/zoneinfo).\n"
+	       ".SH EXIT STATUS\n"
+	       "0 on success, 2 for a wrong command line or input, 1 for any other failure; "
+	       "the message on standard error names the file, option or field at fault.\n"
+	       ".SH SEE ALSO\n"
+	       "\\fBsystemctl\\fR(1), \\fBsqlite3\\fR(1); /usr/share/doc/posbon/\n");
+	return 0;
+}
 
 static void usage(FILE *f)
 {

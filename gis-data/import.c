@@ -14,8 +14,10 @@
 #include "import.h"
 
 #include "civil.h"
+#include "coderesolve.h"
 #include "err.h"
 #include "fieldguess.h"
+#include "osmimport.h"
 #include "ringfix.h"
 #include "strmap.h"
 #include "zonecheck.h"
@@ -24,6 +26,7 @@
 #include <cpl_error.h>
 #include <ctype.h>
 #include <gdal.h>
+#include <limits.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -97,16 +100,19 @@ static const struct fieldguess_target track_targets[] = {
     {NULL, {NULL}},
 };
 
+/* OpenStreetMap's tags say what each feature is: nothing to map. */
+static const struct fieldguess_target osm_targets[] = {{NULL, {NULL}}};
+
 static const struct fieldguess_target *const layer_targets[] = {
     [IMPORT_DISTRICTS] = area_targets,   [IMPORT_MAHALLAS] = area_targets,
     [IMPORT_OFFENCES] = offence_targets, [IMPORT_ZONES] = zone_targets,
-    [IMPORT_TRACKS] = track_targets,
+    [IMPORT_TRACKS] = track_targets,     [IMPORT_OSM] = osm_targets,
 };
 
 static const char *const layer_names[] = {
     [IMPORT_DISTRICTS] = "districts", [IMPORT_MAHALLAS] = "mahallas",
     [IMPORT_OFFENCES] = "offences",   [IMPORT_ZONES] = "zones",
-    [IMPORT_TRACKS] = "tracks",
+    [IMPORT_TRACKS] = "tracks",       [IMPORT_OSM] = "osm",
 };
 
 #define LAYER_COUNT ((int)(sizeof layer_names / sizeof layer_names[0]))
@@ -119,9 +125,9 @@ int import_layer_parse(const char *name, enum import_layer *out)
 			return 0;
 		}
 	}
-	return err_set(ERR_INVALID,
-	               "unknown layer '%s': use districts, mahallas, offences, zones or tracks",
-	               name);
+	return err_set(
+	    ERR_INVALID,
+	    "unknown layer '%s': use districts, mahallas, offences, zones, tracks or osm", name);
 }
 
 const char *import_targets(enum import_layer layer, char *buf, size_t n)
@@ -132,14 +138,6 @@ const char *import_targets(enum import_layer layer, char *buf, size_t n)
 		used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", t->name);
 	return buf;
 }
-
-/* A category or service name as found in files, resolved to a stored code. */
-struct code_resolver {
-	strmap *index; /* value or name -> position in codes */
-	char **codes;
-	size_t n, cap;
-	int services;
-};
 
 struct importer {
 	store *st;
@@ -159,7 +157,7 @@ struct importer {
 	tz *zone;
 	strmap *ids;           /* id -> times seen in this file */
 	strmap *mahalla_codes; /* known mahallas */
-	struct code_resolver categories, services;
+	coderesolve *categories, *services;
 	long row;                /* current row, in rep->row_word units */
 	char *vals[MAX_TARGETS]; /* copied values of the current feature */
 	size_t val_caps[MAX_TARGETS];
@@ -185,26 +183,6 @@ struct track_fix {
 static int target_index(const struct importer *im, const char *name)
 {
 	return fieldguess_target(im->targets, name);
-}
-
-/* A code from a free-text value: lower-case ASCII words joined by '_', other
- * UTF-8 kept, at most n-1 bytes. */
-static void slugify(const char *in, char *out, size_t n)
-{
-	size_t j = 0;
-	int gap = 0;
-	for (; *in && j + 2 < n; in++) {
-		unsigned char c = (unsigned char)*in;
-		if (c >= 0x80 || isalnum(c)) {
-			if (gap && j)
-				out[j++] = '_';
-			gap = 0;
-			out[j++] = (char)(c < 0x80 ? tolower(c) : c);
-		} else {
-			gap = 1;
-		}
-	}
-	out[j] = '\0';
 }
 
 /* The current feature's value of target name, or NULL when unmapped/empty. */
@@ -255,10 +233,9 @@ static int row_error(struct importer *im, int code, const char *reason, const ch
 	return err_set(code, "%s", msg);
 }
 
-/* Adds a row to the report group of reason. */
-static int note_row(struct importer *im, const char *reason, const char *example, int skipped)
+int import_report_note(struct import_report *rep, long row, const char *reason, const char *example,
+                       int skipped)
 {
-	struct import_report *rep = im->rep;
 	struct import_reason *r = NULL;
 	for (size_t i = 0; i < rep->n_reasons; i++)
 		if (strcmp(rep->reasons[i].text, reason) == 0)
@@ -281,7 +258,7 @@ static int note_row(struct importer *im, const char *reason, const char *example
 		rep->n_reasons++;
 	}
 	if (r->count < IMPORT_FIRST_ROWS)
-		r->rows[r->count] = im->row;
+		r->rows[r->count] = row;
 	r->count++;
 	return 0;
 }
@@ -475,19 +452,21 @@ static int close_lines(struct importer *im, OGRGeometryH *g)
 	*g = poly;
 	if (rc == ERR_GEOMETRY) {
 		im->rep->skipped++;
-		return note_row(im, "boundary line not closed", err_msg(), 1);
+		return import_report_note(im->rep, im->row, "boundary line not closed", err_msg(),
+		                          1);
 	}
 	if (rc < 0)
 		return rc;
 	im->rep->closed_lines++;
 	if (gap == 0)
-		return note_row(im, "repaired: boundary line (its ends met) made a polygon", NULL,
-		                0);
+		return import_report_note(im->rep, im->row,
+		                          "repaired: boundary line (its ends met) made a polygon",
+		                          NULL, 0);
 	snprintf(reason, sizeof reason,
 	         "repaired: boundary line closed across a gap of at most %g m",
 	         RINGFIX_TOLERANCE_M);
 	snprintf(note, sizeof note, "the ends were %.2f m apart", gap);
-	return note_row(im, reason, note, 0);
+	return import_report_note(im->rep, im->row, reason, note, 0);
 }
 
 /* The feature's polygon as a new ISO WKB MultiPolygon in EPSG:4326 (free).
@@ -582,108 +561,33 @@ static int row_external_id(struct importer *im, OGRFeatureH f, char *buf, size_t
 
 /* --- categories and services --------------------------------------------- */
 
-static int resolver_add(struct code_resolver *r, const char *key, const char *code)
-{
-	size_t pos;
-	for (pos = 0; pos < r->n; pos++)
-		if (strcmp(r->codes[pos], code) == 0)
-			break;
-	if (pos == r->n) {
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 16;
-			char **c = realloc(r->codes, cap * sizeof *c);
-			if (!c)
-				return err_set(ERR_NOMEM, "import: out of memory");
-			r->codes = c;
-			r->cap = cap;
-		}
-		if (!(r->codes[r->n] = strdup(code)))
-			return err_set(ERR_NOMEM, "import: out of memory");
-		r->n++;
-	}
-	return strmap_put(r->index, key, (int64_t)pos);
-}
-
-/* Every code and name of a code resolves to the code (a
- * store_list_codes() callback). */
-static int resolver_take(void *ctx, const struct store_code *c)
-{
-	const char *keys[4] = {c->code, c->name_uz, c->name_ru, c->name_en};
-	int rc = 0;
-	for (int k = 0; k < 4 && rc == 0; k++)
-		if (keys[k])
-			rc = resolver_add(ctx, keys[k], c->code);
-	return rc;
-}
-
-static int resolver_load(struct importer *im, struct code_resolver *r, int services)
-{
-	r->services = services;
-	if (!(r->index = strmap_new()))
-		return err_set(ERR_NOMEM, "import: out of memory");
-	return store_list_codes(im->st, services ? STORE_SERVICES : STORE_CATEGORIES, resolver_take,
-	                        r);
-}
-
-static void resolver_free(struct code_resolver *r)
-{
-	strmap_free(r->index);
-	for (size_t i = 0; i < r->n; i++)
-		free(r->codes[i]);
-	free(r->codes);
-}
-
 /* After a skipped row is rolled back, the categories and services it created
  * are gone from the database: reload both resolvers so that later rows create
  * them again instead of failing on the foreign key. */
-static int resolvers_reload(struct importer *im)
+static int resolvers_load(struct importer *im)
 {
 	int rc;
-	resolver_free(&im->categories);
-	resolver_free(&im->services);
-	memset(&im->categories, 0, sizeof im->categories);
-	memset(&im->services, 0, sizeof im->services);
-	if ((rc = resolver_load(im, &im->categories, 0)) < 0)
+	coderesolve_free(im->categories);
+	coderesolve_free(im->services);
+	im->categories = im->services = NULL;
+	if ((rc = coderesolve_open(im->st, STORE_CATEGORIES, &im->categories)) < 0)
 		return rc;
-	return resolver_load(im, &im->services, 1);
+	return coderesolve_open(im->st, STORE_SERVICES, &im->services);
 }
 
-/* The stored code for a value from the file: an existing code or name, else
- * a new code made from the value (noted in the report). *code is borrowed
- * from the resolver. */
-static int resolve(struct importer *im, struct code_resolver *r, const char *value,
-                   const char **code)
+/* The stored code for a value from the file (coderesolve_get()), a new
+ * one noted in the report. *code is borrowed from the resolver. */
+static int resolve(struct importer *im, coderesolve *r, const char *value, const char **code)
 {
-	int64_t pos;
-	char slug[96], note[200];
-	int rc;
-	*code = NULL;
-	if (!value)
-		return 0;
-	if (strmap_get(r->index, value, &pos)) {
-		*code = r->codes[pos];
-		return 0;
-	}
-	slugify(value, slug, sizeof slug);
-	if (!*slug)
-		return row_error(im, ERR_INVALID, "unusable code", "'%s' cannot be a code", value);
-	if (!strmap_get(r->index, slug, &pos)) {
-		rc = r->services ? store_ensure_service(im->st, slug, value)
-		                 : store_ensure_category(im->st, slug, value);
-		if (rc == 0)
-			rc = resolver_add(r, slug, slug);
-		if (rc < 0)
-			return rc;
-		snprintf(note, sizeof note, "new %s '%s' (code %s)",
-		         r->services ? "service" : "category", value, slug);
-		if ((rc = note_row(im, note, NULL, 0)) < 0)
-			return rc;
-		strmap_get(r->index, slug, &pos);
-	}
-	if ((rc = resolver_add(r, value, slug)) < 0)
+	char note[200];
+	int created, rc = coderesolve_get(r, value, code, &created);
+	if (rc == ERR_INVALID)
+		return row_error(im, rc, "unusable code", "'%s' cannot be a code", value);
+	if (rc < 0 || !created)
 		return rc;
-	*code = r->codes[pos];
-	return 0;
+	snprintf(note, sizeof note, "new %s '%s' (code %s)",
+	         r == im->services ? "service" : "category", value, *code);
+	return import_report_note(im->rep, im->row, note, NULL, 0);
 }
 
 /* --- times ---------------------------------------------------------------- */
@@ -736,7 +640,8 @@ static int put_info_note(struct importer *im, const struct store_put_info *info)
 		im->rep->repaired++;
 		snprintf(note, sizeof note, "invalid polygon repaired with MakeValid (%s)",
 		         info->reason);
-		return note_row(im, "invalid polygon repaired with MakeValid", note, 0);
+		return import_report_note(im->rep, im->row,
+		                          "invalid polygon repaired with MakeValid", note, 0);
 	}
 	return 0;
 }
@@ -755,7 +660,7 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	if (val(im, "code"))
 		snprintf(code, sizeof code, "%s", val(im, "code"));
 	else if (name_en || name_uz)
-		slugify(name_en ? name_en : name_uz, code, sizeof code);
+		coderesolve_slug(name_en ? name_en : name_uz, code, sizeof code);
 	else
 		return row_error(im, ERR_INVALID, "no code and no name",
 		                 "neither a code nor a name (--field code=COLUMN)");
@@ -790,9 +695,25 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	return put_info_note(im, &info);
 }
 
+/* The report's group for an offence store_check_offence() refused. */
+static const char *offence_reason(const char *field)
+{
+	static const char *const reasons[][2] = {
+	    {"id", "id too long"},
+	    {"to", "time span ends before it starts"},
+	    {"severity", "field is out of range"},
+	};
+	for (size_t i = 0; field && i < sizeof reasons / sizeof reasons[0]; i++)
+		if (strcmp(field, reasons[i][0]) == 0)
+			return reasons[i][1];
+	return "invalid offence";
+}
+
 static int import_offence(struct importer *im, OGRFeatureH f)
 {
-	char id[300];
+	/* One longer than an id may be, so that a longer one is refused
+	 * rather than cut. */
+	char id[STORE_ID_MAX + 2];
 	struct time_span span = {STORE_NO_TIME, STORE_NO_TIME, PREC_UNKNOWN};
 	struct time_span reported = {STORE_NO_TIME, STORE_NO_TIME, PREC_UNKNOWN};
 	struct store_put_info info;
@@ -804,7 +725,8 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		return rc;
 	const char *mahalla = val(im, "mahalla");
 	if (!has_point && !mahalla) {
-		if ((rc = note_row(im, "no coordinates and no mahalla code", NULL, 1)) < 0)
+		if ((rc = import_report_note(im->rep, im->row, "no coordinates and no mahalla code",
+		                             NULL, 1)) < 0)
 			return rc;
 		im->rep->skipped++;
 		im->no_place++;
@@ -824,10 +746,6 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		if ((rc = parse_time_fields(im, val(im, "from"), NULL, "from", &a)) < 0 ||
 		    (rc = parse_time_fields(im, val(im, "to"), NULL, "to", &b)) < 0)
 			return rc;
-		if (b.to < a.from)
-			return row_error(im, ERR_INVALID, "time span ends before it starts",
-			                 "fields from and to: '%s' is before '%s'", val(im, "to"),
-			                 val(im, "from"));
 		span.from = a.from;
 		span.to = b.to;
 		span.precision = a.from == b.to ? a.precision : PREC_SPAN;
@@ -835,7 +753,8 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		if ((rc = parse_time_fields(im, val(im, "date"), val(im, "time"), "date", &span)) <
 		    0)
 			return rc;
-	} else if ((rc = note_row(im, "no date: stored with an unknown time", NULL, 0)) < 0) {
+	} else if ((rc = import_report_note(im->rep, im->row,
+	                                    "no date: stored with an unknown time", NULL, 0)) < 0) {
 		return rc;
 	}
 	if (val(im, "reported") &&
@@ -844,12 +763,9 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	if (val(im, "severity") &&
 	    (rc = parse_long(im, "severity", val(im, "severity"), &severity)) < 0)
 		return rc;
-	if (severity > 1000000)
-		return row_error(im, ERR_INVALID, "field is out of range",
-		                 "field severity: %ld is out of range", severity);
 	const char *category, *service;
-	if ((rc = resolve(im, &im->categories, val(im, "category"), &category)) < 0 ||
-	    (rc = resolve(im, &im->services, val(im, "service"), &service)) < 0)
+	if ((rc = resolve(im, im->categories, val(im, "category"), &category)) < 0 ||
+	    (rc = resolve(im, im->services, val(im, "service"), &service)) < 0)
 		return rc;
 	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
 		return rc;
@@ -864,12 +780,16 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	    .article = val(im, "article"),
 	    .status = val(im, "status"),
 	    .address = val(im, "address"),
-	    .severity = (int)severity,
+	    /* beyond an int: refused below as out of range */
+	    .severity = severity > INT_MAX ? INT_MAX : (int)severity,
 	    .mahalla_code = mahalla,
 	    .has_point = has_point,
 	    .lon = x,
 	    .lat = y,
 	};
+	if (store_check_offence(&o) < 0)
+		return row_error(im, ERR_INVALID, offence_reason(err_field()), "field %s: %s",
+		                 err_field(), err_msg());
 	if ((rc = store_put_offence(im->st, &o, &info)) < 0) {
 		im->reason = "database refused";
 		return rc;
@@ -943,7 +863,7 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 			}
 			sv = trim_spaces(sv);
 			const char *code;
-			if ((rc = resolve(im, &im->services, sv, &code)) < 0)
+			if ((rc = resolve(im, im->services, sv, &code)) < 0)
 				goto out;
 			as[n_as++] =
 			    (struct store_assignment){.service = code,
@@ -1026,7 +946,7 @@ static int import_track_line(struct importer *im, OGRFeatureH f, OGRGeometryH g)
 	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
 		goto out;
 	const char *service;
-	if ((rc = resolve(im, &im->services, val(im, "service"), &service)) < 0)
+	if ((rc = resolve(im, im->services, val(im, "service"), &service)) < 0)
 		goto out;
 	struct store_track t = {.external_id = id,
 	                        .unit = im->o->unit       ? im->o->unit
@@ -1129,7 +1049,8 @@ static int flush_fixes(struct importer *im)
 		size_t n = i - start;
 		im->row = im->fixes[start].row;
 		if (n < 2) {
-			rc = note_row(im, "lone GPS fix (no track of 2 or more)", NULL, 1);
+			rc = import_report_note(im->rep, im->row,
+			                        "lone GPS fix (no track of 2 or more)", NULL, 1);
 			im->rep->skipped++;
 			start = i;
 			continue;
@@ -1140,7 +1061,7 @@ static int flush_fixes(struct importer *im)
 		snprintf(id, sizeof id, "%s@%lld", im->fixes[start].key, (long long)run[0].t);
 		const char *service;
 		struct store_put_info info;
-		if ((rc = resolve(im, &im->services, im->fixes[start].service, &service)) < 0)
+		if ((rc = resolve(im, im->services, im->fixes[start].service, &service)) < 0)
 			break;
 		struct store_track t = {.external_id = id,
 		                        .unit = im->fixes[start].unit,
@@ -1280,6 +1201,8 @@ static int import_feature(struct importer *im, OGRFeatureH f)
 		return import_zone(im, f);
 	case IMPORT_TRACKS:
 		return import_track(im, f);
+	case IMPORT_OSM: /* osmimport_run() */
+		break;
 	}
 	return err_set(ERR_INVALID, "unknown layer");
 }
@@ -1312,18 +1235,27 @@ static int check_losses(struct importer *im)
 	return 0;
 }
 
-/* The audit row of a finished import, with its figures as JSON. */
-static int audit_import(struct importer *im)
+int import_end(store *st, int rc, const struct import_options *o, const char *source,
+               const struct import_report *r)
 {
-	char detail[600];
-	const struct import_report *r = im->rep;
-	snprintf(detail, sizeof detail,
-	         "{\"layer\":\"%s\",\"read\":%ld,\"inserted\":%ld,\"updated\":%ld,"
-	         "\"unchanged\":%ld,\"skipped\":%ld}",
-	         layer_names[im->o->layer], r->read, r->inserted, r->updated, r->unchanged,
-	         r->skipped);
-	return store_audit(im->st, im->o->actor ? im->o->actor : "import", "import",
-	                   layer_names[im->o->layer], im->source, detail);
+	if (rc == 0 && o->dry_run)
+		return store_rollback(st);
+	if (rc == 0) {
+		char detail[600];
+		snprintf(detail, sizeof detail,
+		         "{\"layer\":\"%s\",\"read\":%ld,\"inserted\":%ld,\"updated\":%ld,"
+		         "\"unchanged\":%ld,\"skipped\":%ld}",
+		         layer_names[o->layer], r->read, r->inserted, r->updated, r->unchanged,
+		         r->skipped);
+		rc = store_audit(st, o->actor ? o->actor : "import", "import",
+		                 layer_names[o->layer], source, detail);
+		if (rc == 0 && (rc = store_commit(st)) == 0)
+			return 0;
+	}
+	char saved[1024];
+	snprintf(saved, sizeof saved, "%s", err_msg());
+	store_rollback(st);
+	return err_set(rc, "%s", saved); /* the rollback's own message is no news */
 }
 
 static void importer_cleanup(struct importer *im)
@@ -1340,8 +1272,8 @@ static void importer_cleanup(struct importer *im)
 	for (int t = 0; t < MAX_TARGETS; t++)
 		free(im->vals[t]);
 	fieldguess_sample_free(&im->sample);
-	resolver_free(&im->categories);
-	resolver_free(&im->services);
+	coderesolve_free(im->categories);
+	coderesolve_free(im->services);
 	strmap_free(im->ids);
 	strmap_free(im->mahalla_codes);
 	tz_free(im->zone);
@@ -1361,6 +1293,8 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	OGRFeatureH f = NULL;
 	int rc, in_txn = 0;
 
+	if (o->layer == IMPORT_OSM)
+		return osmimport_run(st, o, rep);
 	memset(rep, 0, sizeof *rep);
 	rep->row_word = "feature";
 	im.targets = layer_targets[o->layer];
@@ -1385,9 +1319,7 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	in_txn = 1;
 	if (o->layer == IMPORT_OFFENCES && (rc = store_bulk_begin(st)) < 0)
 		goto out;
-	if ((rc = load_mahalla_codes(&im)) < 0 ||
-	    (rc = resolver_load(&im, &im.categories, 0)) < 0 ||
-	    (rc = resolver_load(&im, &im.services, 1)) < 0)
+	if ((rc = load_mahalla_codes(&im)) < 0 || (rc = resolvers_load(&im)) < 0)
 		goto out;
 
 	rep->no_mahallas = o->layer == IMPORT_OFFENCES && strmap_count(im.mahalla_codes) == 0;
@@ -1402,7 +1334,7 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 		 * assignment fails must not stay half-written. */
 		if (o->skip_bad && (rc = store_savepoint(st, "row")) < 0)
 			goto out;
-		size_t n_codes = im.categories.n + im.services.n;
+		size_t n_codes = coderesolve_count(im.categories) + coderesolve_count(im.services);
 		rc = import_feature(&im, f);
 		OGR_F_Destroy(f);
 		f = NULL;
@@ -1410,11 +1342,12 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 			char saved[1024];
 			snprintf(saved, sizeof saved, "%s", err_msg());
 			if ((rc = store_rollback_to(st, "row")) < 0 ||
-			    (rc = note_row(&im, im.reason, saved, 1)) < 0)
+			    (rc = import_report_note(im.rep, im.row, im.reason, saved, 1)) < 0)
 				goto out;
 			rep->skipped++;
-			if (im.categories.n + im.services.n != n_codes &&
-			    (rc = resolvers_reload(&im)) < 0)
+			if (coderesolve_count(im.categories) + coderesolve_count(im.services) !=
+			        n_codes &&
+			    (rc = resolvers_load(&im)) < 0)
 				goto out;
 			/* A GDAL error of the skipped row (a failed reprojection)
 			 * is not a read error of the file: see the check below. */
@@ -1445,21 +1378,9 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	if (o->layer == IMPORT_OFFENCES &&
 	    ((rc = check_losses(&im)) < 0 || (rc = store_bulk_end(st)) < 0))
 		goto out;
-	if (o->dry_run) {
-		store_rollback(st);
-		in_txn = 0;
-		goto out;
-	}
-	if ((rc = audit_import(&im)) < 0 || (rc = store_commit(st)) < 0)
-		goto out;
-	in_txn = 0;
 out:
-	if (in_txn) {
-		char saved[1024];
-		snprintf(saved, sizeof saved, "%s", err_msg());
-		store_rollback(st);
-		err_set(rc, "%s", saved); /* the rollback's own message is no news */
-	}
+	if (in_txn)
+		rc = import_end(st, rc, o, im.source, rep);
 	importer_cleanup(&im);
 	CPLPopErrorHandler();
 	return rc;

@@ -20,6 +20,7 @@
 #define POSBON_IMPORT_H
 
 #include "fieldguess.h"
+#include "osmtags.h"
 #include "store.h"
 #include "timeparse.h"
 
@@ -31,6 +32,7 @@ enum import_layer {
 	IMPORT_OFFENCES,
 	IMPORT_ZONES,
 	IMPORT_TRACKS,
+	IMPORT_OSM, /* OpenStreetMap extracts into the reference layers (osmimport.h) */
 };
 
 /* "districts" -> IMPORT_DISTRICTS; ERR_INVALID listing the valid names. */
@@ -59,6 +61,7 @@ struct import_options {
 	int skip_bad;       /* skip bad rows instead of rolling the file back */
 	int dry_run;        /* read and check everything, fill the report, store nothing */
 	const char *unit;   /* tracks: the unit of every fix and line, overriding the file */
+	const double *bbox; /* osm: west, south, east, north; NULL: the districts' extent */
 	/* Called now and then with rows read and the total (-1 when unknown). */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
@@ -92,7 +95,17 @@ struct import_report {
 	size_t n_previews;
 	struct import_reason *reasons;
 	size_t n_reasons;
+	/* osm: features stored by kind (as osmtags_kinds), and those that are
+	 * also places (poi); features beyond the box, and of no use to a map */
+	long by_kind[OSMTAGS_KINDS], pois, beyond, unused;
+	double box[4]; /* osm: the box kept (west, south, east, north) */
+	int boxed;     /* osm: 0 when there was no box and everything was kept */
 };
+
+/* Adds a row (feature) to rep's group of reason, made with example the
+ * first time. ERR_NOMEM. */
+int import_report_note(struct import_report *rep, long row, const char *reason, const char *example,
+                       int skipped);
 
 /* Imports o->path into st. Fills rep (free with import_report_free(), also
  * after a failure: it tells how far the import came). On failure nothing of
@@ -108,5 +121,12 @@ struct import_report {
 int import_run(store *st, const struct import_options *o, struct import_report *rep);
 
 void import_report_free(struct import_report *rep);
+
+/* Ends the transaction of an import of o that came to rc: commits it with
+ * the audit row of r (source: the file's name as the audit names it) when
+ * rc is 0, rolls it back on a dry run or a failure (keeping the failure's
+ * message). rc, or the error of the audit or the commit. */
+int import_end(store *st, int rc, const struct import_options *o, const char *source,
+               const struct import_report *r);
 
 #endif

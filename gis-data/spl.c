@@ -123,6 +123,16 @@ static const struct migration migrations[] = {
      "ALTER TABLE zone_history RENAME TO patrol_zone_versions;"},
     /* Live positions: each unit's latest track without a scan. */
     {"tracks by unit", "CREATE INDEX patrol_tracks_unit ON patrol_tracks(unit, ended_at);"},
+    /* The ground of the maps: OpenStreetMap and an office's own layers. */
+    {"reference layers",
+     "CREATE TABLE ref_features(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,"
+     " source TEXT, kind TEXT NOT NULL, class TEXT, poi TEXT, name TEXT, name_uz TEXT,"
+     " name_uz_cyrl TEXT, name_ru TEXT, name_en TEXT, addr_street TEXT,"
+     " addr_housenumber TEXT, tags TEXT,"
+     " row_hash INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+     "CREATE INDEX ref_features_kind ON ref_features(kind);"
+     "SELECT AddGeometryColumn('ref_features', 'geom', 4326, 'GEOMETRY', 'XY', 1);"
+     "SELECT CreateSpatialIndex('ref_features', 'geom');"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -794,6 +804,8 @@ const struct store_backend spl_backend = {
     .delete_zone = spl_delete_zone,
     .list_zones = spl_list_zones,
     .zone_versions = spl_zone_versions,
+    .put_ref_feature = spl_put_ref_feature,
+    .each_ref_feature = spl_each_ref_feature,
     .put_track = spl_put_track,
     .track_fixes = spl_track_fixes,
     .list_tracks = spl_list_tracks,

@@ -6,7 +6,8 @@
  * migrations, transactions, the statement cache, the bulk load, the
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
- * offences), spl_zone.c (patrol zones and their versions), spl_track.c
+ * offences), spl_zone.c (patrol zones and their versions), spl_ref.c
+ * (reference layers), spl_track.c
  * (tracks, units, audit), spl_auth.c (tokens and sessions) and spl_rtree.c
  * (the bulk load of an R*Tree).
  *
@@ -58,6 +59,11 @@ enum spl_stmt {
 	ST_ZONE_ASSIGNMENTS,
 	ST_ZONE_LIST,
 	ST_ZONE_HISTORY,
+	ST_REF_GET,
+	ST_REF_INS,
+	ST_REF_UPD,
+	ST_REF_ALL,
+	ST_REF_BOX,
 	ST_TRACK_GET,
 	ST_TRACK_INS,
 	ST_TRACK_UPD,
@@ -191,6 +197,9 @@ int spl_list_zones(store *st, const char *active_day, const char *service, const
                    store_zone_fn fn, void *ctx, size_t *rows);
 int spl_zone_versions(store *st, const char *external_id, store_zone_fn fn, void *ctx,
                       size_t *rows);
+
+int spl_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info);
+int spl_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx);
 
 int spl_put_track(store *st, const struct store_track *t, struct store_put_info *info);
 int spl_track_fixes(store *st, const char *external_id, struct store_fix **fixes, size_t *n);

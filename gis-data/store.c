@@ -250,13 +250,34 @@ int store_check_lonlat(double lon, double lat, const char *lon_field, const char
 	return 0;
 }
 
+int store_check_offence(const struct store_offence *o)
+{
+	size_t id_len = o->external_id ? strlen(o->external_id) : 0;
+	if (id_len < 1 || id_len > STORE_ID_MAX)
+		return err_set_field(ERR_INVALID, "id",
+		                     "id: a text of 1 to %d characters is required", STORE_ID_MAX);
+	if ((o->occurred_from == STORE_NO_TIME) != (o->occurred_to == STORE_NO_TIME))
+		return err_set_field(ERR_INVALID, o->occurred_from == STORE_NO_TIME ? "from" : "to",
+		                     "from and to: a time span needs both ends");
+	if (o->occurred_to < o->occurred_from)
+		return err_set_field(ERR_INVALID, "to", "to: the time span ends before it starts");
+	if (o->severity < 0 || o->severity > STORE_SEVERITY_MAX)
+		return err_set_field(ERR_INVALID, "severity", "severity: %d is not from 0 to %d",
+		                     o->severity, STORE_SEVERITY_MAX);
+	if (o->has_point)
+		return store_check_lonlat(o->lon, o->lat, "lon", "lat");
+	if (!o->mahalla_code || !*o->mahalla_code)
+		return err_set_field(ERR_INVALID, "point", "a point or a mahalla code is required");
+	return 0;
+}
+
 int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info)
 {
 	memset(info, 0, sizeof *info);
-	if (!o->external_id || !*o->external_id)
-		return err_set(ERR_INVALID, "offence without an external id");
-	if (o->has_point && store_check_lonlat(o->lon, o->lat, "lon", "lat") < 0)
-		return err_set(ERR_INVALID, "offence %s: %s", o->external_id, err_msg());
+	if (store_check_offence(o) < 0)
+		return err_set_field(ERR_INVALID, err_field(), "offence %s: %s",
+		                     o->external_id && *o->external_id ? o->external_id : "(no id)",
+		                     err_msg());
 	return st->ops->put_offence(st, o, info);
 }
 
@@ -366,6 +387,28 @@ int store_zone_history(store *st, const char *external_id, store_zone_fn fn, voi
 	if (rc == 0 && current + kept == 0)
 		rc = err_set(ERR_NOTFOUND, "no zone has ever had the id '%s'", external_id);
 	return rc;
+}
+
+int store_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info)
+{
+	memset(info, 0, sizeof *info);
+	size_t id_len = f->external_id ? strlen(f->external_id) : 0;
+	if (id_len < 1 || id_len > STORE_ID_MAX)
+		return err_set_field(ERR_INVALID, "id",
+		                     "reference feature: an id of 1 to %d characters is required",
+		                     STORE_ID_MAX);
+	if (!f->kind || !*f->kind)
+		return err_set_field(ERR_INVALID, "kind", "reference feature %s: no kind",
+		                     f->external_id);
+	if (!f->wkb || !f->wkb_len)
+		return err_set_field(ERR_INVALID, "geometry", "reference feature %s: no geometry",
+		                     f->external_id);
+	return st->ops->put_ref_feature(st, f, info);
+}
+
+int store_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx)
+{
+	return st->ops->each_ref_feature(st, box, fn, ctx);
 }
 
 int store_put_track(store *st, const struct store_track *t, struct store_put_info *info)

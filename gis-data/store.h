@@ -230,8 +230,21 @@ int store_check_assignment_shift(const struct shift *s);
  * whichever is out (the same name may be given for both). */
 int store_check_lonlat(double lon, double lat, const char *lon_field, const char *lat_field);
 
-/* Upserts an offence; with a point, its mahalla is the one containing it
- * (info->outside when none does). */
+#define STORE_ID_MAX       200     /* characters of an external id */
+#define STORE_SEVERITY_MAX 1000000 /* severity runs 0 (unknown) .. this */
+
+/* The one test of an offence, for HTTP, import and the store: an external
+ * id of 1..STORE_ID_MAX characters; a time span with both ends or
+ * neither, not ending before it starts; a severity of 0..STORE_SEVERITY_MAX;
+ * a point (store_check_lonlat()) or else a mahalla code. 0, or ERR_INVALID
+ * naming the field at fault (err_field()): "id", "from", "to", "severity",
+ * "lon", "lat" or "point" (neither a point nor a mahalla code). Codes are
+ * the store's to check (categories and services must exist). */
+int store_check_offence(const struct store_offence *o);
+
+/* Upserts an offence (refused as store_check_offence() refuses); with a
+ * point, its mahalla is the one containing it (info->outside when none
+ * does). */
 int store_put_offence(store *st, const struct store_offence *o, struct store_put_info *info);
 
 /* Deletes the offence with this external id; *id receives its store id.
@@ -377,6 +390,35 @@ typedef int (*store_unit_fn)(void *ctx, const struct store_unit *u);
 /* Every unit whose latest track ends at or after since (STORE_NO_TIME: all),
  * by unit. */
 int store_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
+
+/* Reference layers: the ground under the thematic layers (streets,
+ * railways, water, parks, buildings, land use, places and addresses), from
+ * OpenStreetMap or an office's own files. kind, cls and poi are the terms of
+ * osmtags_classify() (osmtags.h). Strings may be NULL but external_id and
+ * kind. */
+struct store_ref_feature {
+	const char *external_id; /* the source and its id ("osm:w123"), unique */
+	const char *source;      /* "osm", or the reference file's name */
+	const char *kind, *cls, *poi;
+	const char *name, *name_uz, *name_uz_cyrl, *name_ru, *name_en;
+	const char *street, *housenumber; /* the address it carries */
+	const char *tags;                 /* every tag as a JSON object */
+	const unsigned char *wkb;         /* any geometry, EPSG:4326 */
+	size_t wkb_len;
+};
+
+/* Upserts a reference feature by its external id. ERR_INVALID without an
+ * id (1..STORE_ID_MAX characters), a kind or a geometry; ERR_GEOMETRY for a
+ * WKB SpatiaLite cannot read. */
+int store_put_ref_feature(store *st, const struct store_ref_feature *f,
+                          struct store_put_info *info);
+
+/* A stored reference feature, everything borrowed for the call. */
+typedef int (*store_ref_fn)(void *ctx, const struct store_ref_feature *f);
+
+/* Every reference feature whose bounding box meets box (lon/lat west,
+ * south, east, north; NULL: all), by id. */
+int store_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx);
 
 /* Appends an audit row. */
 int store_audit(store *st, const char *actor, const char *action, const char *entity,

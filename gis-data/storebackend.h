@@ -77,6 +77,10 @@ struct store_backend {
 	int (*zone_versions)(store *st, const char *external_id, store_zone_fn fn, void *ctx,
 	                     size_t *rows);
 
+	int (*put_ref_feature)(store *st, const struct store_ref_feature *f,
+	                       struct store_put_info *info);
+	int (*each_ref_feature)(store *st, const double box[4], store_ref_fn fn, void *ctx);
+
 	int (*put_track)(store *st, const struct store_track *t, struct store_put_info *info);
 	int (*track_fixes)(store *st, const char *external_id, struct store_fix **fixes, size_t *n);
 	int (*list_tracks)(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);

@@ -22,6 +22,7 @@
  */
 #include "shapes.h"
 
+#include "arena.h"
 #include "civil.h"
 #include "err.h"
 #include "tilemath.h"
@@ -37,48 +38,9 @@
 /* The most detailed zoom of each simplified band (see shapes.h). */
 static const int band_zoom[SHAPES_BANDS - 1] = {10, 12, 14};
 
-#define ARENA_CHUNK   (256 * 1024)
 #define WEEK_MINUTES  (7 * CIVIL_MINUTES_PER_DAY)
 #define LONLAT_STEP   0.001 /* degrees, for the frame's scale at the data */
 #define MIC_PRECISION 1000  /* inscribed circle to 1/1000 of the shape's size */
-
-/* ---- arena ------------------------------------------------------------- */
-
-struct chunk {
-	struct chunk *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
-struct arena {
-	struct chunk *head;
-};
-
-static void *arena_alloc(struct arena *a, size_t n)
-{
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-	struct chunk *c = a->head;
-	if (!c || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		if (!(c = malloc(sizeof *c + size)))
-			return NULL;
-		c->next = a->head;
-		c->used = 0;
-		c->size = size;
-		a->head = c;
-	}
-	void *p = (unsigned char *)c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-static void arena_free(struct arena *a)
-{
-	for (struct chunk *c = a->head, *next; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-}
 
 /* ---- the shapes -------------------------------------------------------- */
 
@@ -146,15 +108,10 @@ static void *reserve(void *v, size_t *cap, size_t need, size_t size)
 /* A copy of t (may be NULL) in the shapes' arena; on failure *rc is set. */
 static const char *dup_text(struct loader *L, const char *t, int *rc)
 {
-	if (!t)
-		return NULL;
-	size_t n = strlen(t) + 1;
-	char *p = arena_alloc(&L->sh->arena, n);
-	if (!p) {
+	char *p = arena_strdup(&L->sh->arena, t);
+	if (t && !p)
 		*rc = nomem();
-		return NULL;
-	}
-	return memcpy(p, t, n);
+	return p;
 }
 
 static void geos_message(const char *msg, void *ud)

@@ -1,15 +1,22 @@
 #!/bin/sh
 # Installs the Debian packages that posbon needs to build, test and run.
-# Usage: scripts/install-deps.sh [build|test|hours|bench]
+# Usage: scripts/install-deps.sh [build|test|hours|bench|package]
 # Only missing packages are installed, so a second run touches no network.
 set -eu
 
 build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libgdal-dev gdal-data libproj-dev proj-data libspatialite-dev libsqlite3-dev
  libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
- libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev fonts-noto-core fonts-dejavu-core
+ libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev libbz2-dev
+ fonts-noto-core fonts-dejavu-core
  nodejs npm"
-test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin clang libclang-rt-14-dev"
+# package: CPack's DEB generator reads the libraries' dependencies through
+# dpkg-shlibdeps (dpkg-dev) and finds the binaries with file.
+package_pkgs="dpkg-dev file"
+# The package is built and unpacked by a test (test_install.sh), which reads
+# the man page with groff.
+test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin clang libclang-rt-14-dev
+ $package_pkgs groff-base python-osmnx-doc"
 bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils r-cran-spdep"
 
 want="$build_pkgs"
@@ -18,7 +25,8 @@ build) ;;
 test) want="$want $test_pkgs" ;;
 hours) want="$want $test_pkgs faketime" ;; # tests/at-any-hour.sh
 bench) want="$want $test_pkgs $bench_pkgs" ;;
-*) echo "usage: $0 [build|test|hours|bench]" >&2; exit 2 ;;
+package) want="$want $package_pkgs" ;;
+*) echo "usage: $0 [build|test|hours|bench|package]" >&2; exit 2 ;;
 esac
 
 # nodejs and npm: the viewer's Leaflet and the browser test come from npm

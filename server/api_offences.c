@@ -97,6 +97,20 @@ static const char *prop_text(json_t *props, const char *name, int *wrong)
 	return json_string_value(v);
 }
 
+/* Where in a Feature the field store_check_offence() names is. */
+static const char *feature_field(const char *field)
+{
+	static const char *const where[][2] = {
+	    {"id", "properties.id"},         {"from", "properties.from"},
+	    {"to", "properties.to"},         {"severity", "properties.severity"},
+	    {"lon", "geometry.coordinates"}, {"lat", "geometry.coordinates"},
+	};
+	for (size_t i = 0; field && i < sizeof where / sizeof where[0]; i++)
+		if (strcmp(field, where[i][0]) == 0)
+			return where[i][1];
+	return "geometry";
+}
+
 /* Reads feature f (number i) into o: 0, or ERR_INVALID naming the field
  * ("features[i].properties.time"). */
 static int feature_offence(struct app *app, store *st, json_t *f, size_t i, struct store_offence *o)
@@ -118,8 +132,9 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 	if (!json_is_object(props))
 		FAIL("properties", "properties must be an object");
 	o->external_id = prop_text(props, "id", &wrong);
-	if (wrong || !o->external_id || !*o->external_id || strlen(o->external_id) > 200)
-		FAIL("properties.id", "id: a string of 1 to 200 characters is required");
+	if (wrong || !o->external_id)
+		FAIL("properties.id", "id: a string of 1 to %d characters is required",
+		     STORE_ID_MAX);
 	const char *when = prop_text(props, "time", &wrong),
 	           *from = prop_text(props, "from", &wrong), *to = prop_text(props, "to", &wrong);
 	if (wrong)
@@ -138,8 +153,6 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 			FAIL("properties.from", "%s", err_msg());
 		if (timeparse_parse(app->zone, to, NULL, DATE_ORDER_AUTO, &b) < 0)
 			FAIL("properties.to", "%s", err_msg());
-		if (b.to < a.from)
-			FAIL("properties.to", "to is before from");
 		o->occurred_from = a.from;
 		o->occurred_to = b.to;
 		o->precision = PREC_SPAN;
@@ -168,14 +181,10 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 			FAIL("geometry", "geometry must be a Point [longitude, latitude] or null");
 		o->lon = json_number_value(json_array_get(c, 0));
 		o->lat = json_number_value(json_array_get(c, 1));
-		if (store_check_lonlat(o->lon, o->lat, "geometry.coordinates",
-		                       "geometry.coordinates") < 0)
-			FAIL("geometry.coordinates", "(%g, %g) is not a longitude and latitude",
-			     o->lon, o->lat);
 		o->has_point = 1;
-	} else if (!o->mahalla_code) {
-		FAIL("geometry", "a point or a mahalla code is required");
 	}
+	if (store_check_offence(o) < 0)
+		FAIL(feature_field(err_field()), "%s", err_msg());
 #undef FAIL
 	return 0;
 }

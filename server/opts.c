@@ -8,6 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the help text leaves out: the bounds, "repeatable". */
+static void write_bounds(FILE *f, const struct opt *o)
+{
+	if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max)
+		fprintf(f, " (%g to %g)", o->min, o->max);
+	if (o->type == OPT_LIST)
+		fprintf(f, " (repeatable)");
+	if (o->type == OPT_COMMAS)
+		fprintf(f, " (repeatable, or a comma list)");
+}
+
 void opts_help(FILE *f, const char *command, const char *usage, const char *summary,
                const struct opt *table)
 {
@@ -23,12 +34,7 @@ void opts_help(FILE *f, const char *command, const char *usage, const char *summ
 			snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "",
 			         o->metavar ? o->metavar : "");
 		fprintf(f, "  %-26s %s", left, o->help);
-		if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max)
-			fprintf(f, " (%g to %g)", o->min, o->max);
-		if (o->type == OPT_LIST)
-			fprintf(f, " (repeatable)");
-		if (o->type == OPT_COMMAS)
-			fprintf(f, " (repeatable, or a comma list)");
+		write_bounds(f, o);
 		fputc('\n', f);
 	}
 	fprintf(f, "  %-26s %s\n", "--help", "show this help");
@@ -161,6 +167,10 @@ int opts_parse(const char *command, const char *usage, const char *summary, cons
 			opts_help(stdout, command, usage, summary, table);
 			return 1;
 		}
+		if (len == 8 && strncmp(name, "help-man", 8) == 0) {
+			opts_write_man(stdout, command, usage, summary, table);
+			return 1;
+		}
 		const struct opt *o = table;
 		while (o && o->name &&
 		       !(strlen(o->name) == len && strncmp(o->name, name, len) == 0))
@@ -255,8 +265,7 @@ void opts_write_config(FILE *f, const char *command, const struct opt *table)
 	        command);
 	for (const struct opt *o = table; o->name; o++) {
 		fprintf(f, "\n# %s", o->help);
-		if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max)
-			fprintf(f, " (%g to %g)", o->min, o->max);
+		write_bounds(f, o);
 		fputc('\n', f);
 		switch (o->type) {
 		case OPT_FLAG:
@@ -278,5 +287,57 @@ void opts_write_config(FILE *f, const char *command, const struct opt *table)
 			fprintf(f, "#%s = \n", o->name);
 			break;
 		}
+	}
+}
+
+/* Text as roff: '-' a minus sign (options are typed), '\\' escaped, a line
+ * break kept, and no line taken for a request by its first character. */
+static void man_text(FILE *f, const char *s)
+{
+	int line_start = 1;
+	for (; *s; s++) {
+		if (line_start && (*s == '.' || *s == '\''))
+			fputs("\\&", f);
+		line_start = 0;
+		if (*s == '-')
+			fputs("\\-", f);
+		else if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '\n') {
+			fputs("\n.br\n", f);
+			line_start = 1;
+		} else
+			fputc(*s, f);
+	}
+}
+
+void opts_write_man(FILE *f, const char *command, const char *usage, const char *summary,
+                    const struct opt *table)
+{
+	fputs(".SS \"", f);
+	man_text(f, command);
+	fputs("\"\n.B posbon ", f);
+	man_text(f, command);
+	fputc(' ', f);
+	man_text(f, usage);
+	fputs("\n.PP\n", f);
+	man_text(f, summary);
+	fputc('\n', f);
+	for (const struct opt *o = table; o && o->name; o++) {
+		fputs(".TP\n", f);
+		if (o->short_name)
+			fprintf(f, "\\fB\\-%c\\fR, ", o->short_name);
+		fputs("\\fB\\-\\-", f);
+		man_text(f, o->name);
+		fputs("\\fR", f);
+		if (o->metavar) {
+			fputs(" \\fI", f);
+			man_text(f, o->metavar);
+			fputs("\\fR", f);
+		}
+		fputc('\n', f);
+		man_text(f, o->help);
+		write_bounds(f, o);
+		fputc('\n', f);
 	}
 }

@@ -40,8 +40,9 @@ struct opt {
 
 /* Parses argv[0..argc) (the words after the command name). Positional words
  * go to positional[] (at most max_positional, count in *n_positional). Returns
- * 0, ERR_INVALID with a message naming the option, or 1 when --help was asked
- * (the help is then already printed to stdout). */
+ * 0, ERR_INVALID with a message naming the option, or 1 when --help or
+ * --help-man was asked (the help or the man page section is then already
+ * printed to stdout). */
 int opts_parse(const char *command, const char *usage, const char *summary, const struct opt *table,
                int argc, char **argv, const char **positional, int max_positional,
                int *n_positional);
@@ -55,6 +56,12 @@ int opts_load_file(const char *path, const struct opt *table);
 /* Writes an annotated config file of the table's options with their
  * current values (the defaults before parsing), ready to edit. */
 void opts_write_config(FILE *f, const char *command, const struct opt *table);
+
+/* Writes the command's section of posbon(1) in roff (man(7)): a .SS
+ * heading, the usage line, the summary and the options with their bounds.
+ * `posbon man` gathers the sections of every command. */
+void opts_write_man(FILE *f, const char *command, const char *usage, const char *summary,
+                    const struct opt *table);
 
 /* Prints the usage line, summary and the option table. */
 void opts_help(FILE *f, const char *command, const char *usage, const char *summary,

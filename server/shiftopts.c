@@ -2,15 +2,9 @@
 
 #include "err.h"
 
-#ifndef POSBON_STYLE_DEFAULT
-#define POSBON_STYLE_DEFAULT "styles/default.json"
-#endif
-
 void shiftopts_defaults(struct shiftopts *o)
 {
-	*o = (struct shiftopts){.style_path = POSBON_STYLE_DEFAULT,
-	                        .share = param_hotspot_share.def,
-	                        .cell = param_hotspot_cell.def};
+	*o = (struct shiftopts){.share = param_hotspot_share.def, .cell = param_hotspot_cell.def};
 }
 
 int shiftopts_find(const struct shiftopts *o, const char *db, store **st, renderer **r,

@@ -22,7 +22,7 @@ struct shiftopts {
 	double share, cell, bandwidth;
 };
 
-/* The defaults: the style of this build, the default share and cell. */
+/* The defaults: the default style (datapath), the default share and cell. */
 void shiftopts_defaults(struct shiftopts *o);
 
 /* The rows of an option table (struct opt) for o's fields. */

@@ -16,6 +16,7 @@
  */
 #include "cache.h"
 
+#include "datapath.h"
 #include "err.h"
 
 #include <dirent.h>
@@ -387,9 +388,9 @@ static void disk_write(tile_cache *c, const char *key, uint64_t h, const cache_t
 		return;
 	disk_path(c, h, path, sizeof path);
 	snprintf(folder, sizeof folder, "%s/%02x", c->dir, (unsigned)(h >> 56));
-	mkdir(folder, 0755);
+	mkdir(folder, 0750);
 	snprintf(tmp, sizeof tmp, "%s.%lx.tmp", path, (unsigned long)pthread_self());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return; /* a cache that cannot write still serves */
 	struct iovec iov[3] = {{(void *)key, klen}, {"\n", 1}, {(void *)t->data, t->len}};
@@ -434,10 +435,9 @@ int cache_open(const struct cache_options *o, tile_cache **out)
 	}
 	if (!o->dir)
 		goto out;
-	if (mkdir(o->dir, 0755) != 0 && errno != EEXIST) {
-		rc = err_set(ERR_IO, "cache: cannot make %s: %s", o->dir, strerror(errno));
+	/* Tiles show where offences are: for the daemon's user and group only. */
+	if ((rc = datapath_make_dirs(o->dir, 0750)) < 0)
 		goto out;
-	}
 	c->n_dbuckets = bucket_count(c->disk_budget, 2 * BLOCK);
 	if (!(c->dir = strdup(o->dir)) ||
 	    !(c->dbuckets = calloc(c->n_dbuckets, sizeof *c->dbuckets))) {

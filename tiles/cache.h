@@ -38,7 +38,7 @@ typedef struct cache_tile cache_tile;
 
 struct cache_options {
 	size_t memory_bytes;   /* budget of the memory tier; 0: 16 MiB */
-	const char *dir;       /* disk tier folder (created); NULL disables it */
+	const char *dir;       /* disk tier folder (made with its parents, 0750); NULL: none */
 	size_t disk_bytes;     /* budget of the disk tier; 0: 1 GiB */
 	unsigned disk_max_age; /* seconds since a file was last used; 0: no limit */
 };

@@ -55,7 +55,8 @@ int render_layers_parse(const char *text, unsigned *mask);
  * past the last layer. For listing them (WMS capabilities). */
 const char *render_layer_name(size_t i, unsigned *bit);
 
-/* Loads the data of st and the style file at style_path; local hours in the
+/* Loads the data of st and the style file at style_path (NULL: the
+ * default style, as style_load()); local hours in the
  * zone tzname (NULL: Asia/Tashkent). *out is new; free with renderer_free().
  * st is only used during the call and by renderer_sync(). */
 int renderer_open(store *st, const char *style_path, const char *tzname, renderer **out);
@@ -68,7 +69,7 @@ int renderer_sync(renderer *r, store *st, size_t *added);
 /* Takes in a correction or deletion of offence id (a store id). */
 int renderer_reload(renderer *r, store *st, int64_t id);
 
-/* Replaces the style with the file at style_path, for renders that start
+/* Replaces the style with the file at style_path (NULL: the default), for renders that start
  * from now on (running ones finish with the old style, which the last of
  * them frees). On any error the old style stays. */
 int renderer_reload_style(renderer *r, const char *style_path);

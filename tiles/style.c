@@ -14,12 +14,14 @@
  */
 #include "style.h"
 
+#include "datapath.h"
 #include "err.h"
 #include "stylejson.h"
 #include "stylelayers.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,10 +362,15 @@ out:
 
 int style_load(const char *path, style **out)
 {
-	char *text = NULL;
+	char *text = NULL, found[PATH_MAX];
 	size_t len = 0;
 	int rc = 0;
 	*out = NULL;
+	if (!path) {
+		if ((rc = datapath_find(DATAPATH_STYLE, NULL, NULL, found, sizeof found)) < 0)
+			return rc;
+		path = found;
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return err_set(ERR_IO, "%s: %s", path, strerror(errno));

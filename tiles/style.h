@@ -279,9 +279,9 @@ struct style_service {
 
 /* ---- loading ----------------------------------------------------------- */
 
-/* Reads and parses the style file at path (at most STYLE_FILE_MAX bytes).
- * *out is a new style; free with style_free(). ERR_IO when the file cannot
- * be read; ERR_INVALID with "path:line:column: json.path: what" for the
+/* Reads and parses the style file at path (at most STYLE_FILE_MAX bytes;
+ * NULL: the default style, found by datapath_find()). *out is a new style; free with style_free().
+ * ERR_IO when the file cannot be read; ERR_INVALID with "path:line:column: json.path: what" for the
  * first problem found; ERR_NOMEM. *out is NULL on failure. */
 int style_load(const char *path, style **out);
 

@@ -3,13 +3,16 @@
  * date and time columns, coordinates, codes, geometries and ids of each
  * layer, into a sample district's store (its mahallas locate offences).
  *
- * Input: a format byte ('c' CSV, anything else GeoJSON), a layer byte
- * ('o' offences, 'm' mahallas, 'd' districts, 'z' zones, 't' tracks),
- * then the file. It is written to GDAL's /vsimem/ and imported all or
- * nothing, as `posbon import` does; a valid file stays imported.
+ * Input: a format byte ('c' CSV, 'x' OpenStreetMap XML, 'h' the text of
+ * an OSM other_tags field alone, anything else GeoJSON), a layer byte ('o'
+ * offences, 'm' mahallas, 'd' districts, 'z' zones, 't' tracks; OSM XML
+ * goes to the reference layers whatever it says), then the file. It is
+ * written to GDAL's /vsimem/ and imported all or nothing, as `posbon
+ * import` does; a valid file stays imported.
  */
 #include "fuzzutil.h"
 #include "import.h"
+#include "osmtags.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -44,7 +47,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.layer = IMPORT_TRACKS;
 		break;
 	}
-	o.path = data[0] == 'c' ? "/vsimem/fuzz.csv" : "/vsimem/fuzz.geojson";
+	if (data[0] == 'h') {
+		osmtags *t;
+		char *text = malloc(size - 1);
+		if (text && osmtags_new(&t) == 0) {
+			memcpy(text, data + 2, size - 2);
+			text[size - 2] = '\0';
+			osmtags_parse_hstore(t, text);
+			struct osmtags_class c;
+			osmtags_classify(t, (enum osmtags_shape)(data[1] % 3), &c);
+			osmtags_free(t);
+		}
+		free(text);
+		return 0;
+	}
+	if (data[0] == 'x')
+		o.layer = IMPORT_OSM;
+	o.path = data[0] == 'c'   ? "/vsimem/fuzz.csv"
+	         : data[0] == 'x' ? "/vsimem/fuzz.osm"
+	                          : "/vsimem/fuzz.geojson";
 	GByte *copy = CPLMalloc(size - 2 + 1);
 	memcpy(copy, data + 2, size - 2);
 	VSILFILE *f = VSIFileFromMemBuffer(o.path, copy, (vsi_l_offset)(size - 2), TRUE);

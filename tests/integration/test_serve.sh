@@ -136,6 +136,11 @@ body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"i
 check_true "coordinates out of range are a 422" 'echo "$body" | grep -q "coordinates.* 422$"'
 body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"id":"x","time":"yesterday"},"geometry":null,"mahalla":"M01"}' "$URL/api/offences")
 check_true "an unreadable time is a 422 naming it" 'echo "$body" | grep -q "properties.time.* 422$"'
+long_id=$(head -c 201 /dev/zero | tr '\0' 'i')
+body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"id":"'"$long_id"'","time":"2026-06-01T10:00"},"geometry":{"type":"Point","coordinates":[69.25,41.3]}}' "$URL/api/offences")
+check_true "an id over 200 characters is a 422 naming it" 'echo "$body" | grep -q "\"field\":\"features\[0\].properties.id\".* 422$"'
+body=$(curl -s -w " %{http_code}" -H "$O" -d '{"type":"Feature","properties":{"id":"x","from":"2026-06-02T10:00","to":"2026-06-01T10:00"},"geometry":{"type":"Point","coordinates":[69.25,41.3]}}' "$URL/api/offences")
+check_true "a span ending before it starts is a 422 naming its end" 'echo "$body" | grep -q "\"field\":\"features\[0\].properties.to\".* 422$"'
 head -c 100000 /dev/zero | tr '\0' 'x' >"$TMP/big"
 check "an oversized body is a 413" "$(code -H "$O" --data-binary @"$TMP/big" "$URL/api/offences")" 413
 check "path traversal finds nothing" "$(code --path-as-is "$URL/../../etc/passwd")" 404

@@ -662,6 +662,46 @@ static void test_bad_date_skipped_with_skip_bad(void **state)
 	    0);
 }
 
+/* The store's one check of an offence refuses for the import what it
+ * refuses for HTTP, by row and field: an id longer than STORE_ID_MAX (not
+ * cut), a span ending before it starts, a severity out of range. */
+static void test_store_check_refuses_rows(void **state)
+{
+	struct testutil_db *f = *state;
+	char path[700], csv[1024], long_id[STORE_ID_MAX + 2];
+	struct import_report rep;
+	memset(long_id, 'L', sizeof long_id - 1);
+	long_id[sizeof long_id - 1] = 0;
+	snprintf(csv, sizeof csv,
+	         "id,from,to,severity,lon,lat\n"
+	         "V1,2021-11-11,2021-11-12,3,69.2,41.3\n"
+	         "%s,2021-11-11,2021-11-12,3,69.2,41.3\n"
+	         "V3,2021-11-12,2021-11-11,3,69.2,41.3\n"
+	         "V4,2021-11-11,2021-11-12,1000001,69.2,41.3\n",
+	         long_id);
+	put_file(f, "checked.csv", csv, path, sizeof path);
+	struct import_options o = {.layer = IMPORT_OFFENCES, .path = path};
+	assert_int_equal(import_run(f->st, &o, &rep), ERR_INVALID);
+	import_report_free(&rep);
+	assert_non_null(strstr(err_msg(), "checked.csv:row 3:"));
+	assert_non_null(strstr(err_msg(), "field id"));
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 0);
+
+	o.skip_bad = 1;
+	assert_int_equal(import_run(f->st, &o, &rep), 0);
+	assert_int_equal(rep.inserted, 1);
+	assert_int_equal(rep.skipped, 3);
+	const char *const reasons[] = {"id too long", "time span ends before it starts",
+	                               "field is out of range"};
+	for (int i = 0; i < 3; i++) {
+		const struct import_reason *r = reason(&rep, reasons[i]);
+		assert_non_null(r);
+		assert_int_equal(r->rows[0], 3 + i);
+	}
+	import_report_free(&rep);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM offences"), 1);
+}
+
 /* --- offences: coordinates -------------------------------------------------------- */
 
 static void test_projected_csv_needs_srs(void **state)
@@ -1190,6 +1230,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rows_with_id_update_and_repeat, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_bad_date_fails_the_file, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_store_check_refuses_rows, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_bad_date_skipped_with_skip_bad, testutil_db_open,
 	                                    testutil_db_close),

@@ -61,7 +61,7 @@ static void test_schema_is_migrated_and_wal(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 5);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 6);
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
@@ -380,7 +380,8 @@ static void test_rollback_leaves_database_as_it_was(void **state)
 	struct store_offence o = {.external_id = "R1",
 	                          .occurred_from = STORE_NO_TIME,
 	                          .occurred_to = STORE_NO_TIME,
-	                          .reported_at = STORE_NO_TIME};
+	                          .reported_at = STORE_NO_TIME,
+	                          .mahalla_code = "M1"};
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	assert_int_equal(store_rollback(f->st), 0);
@@ -595,7 +596,8 @@ static void test_offences_read_back(void **state)
 	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
 	o.external_id = "A3";
 	o.mahalla_code = NULL; /* neither point nor mahalla: not on any map */
-	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(store_put_offence(f->st, &o, &info), ERR_INVALID);
+	assert_string_equal(err_field(), "point");
 
 	int64_t id;
 	assert_int_equal(store_offence_id(f->st, "A2", &id), 0);
@@ -603,11 +605,8 @@ static void test_offences_read_back(void **state)
 	assert_int_equal(store_offence_id(f->st, "nope", &id), ERR_NOTFOUND);
 	assert_int_equal(store_get_offence(f->st, 0, "A1", collect_offence, &c), 0);
 	assert_string_equal(c.text, "1:A1:M2:theft:minute:open:1 ");
-	c.text[0] = 0;
-	assert_int_equal(store_get_offence(f->st, 3, NULL, collect_offence, &c), 0);
-	assert_string_equal(c.text, "3:A3:-:theft:day:open:0 ");
-	assert_int_equal(store_get_offence(f->st, 9, NULL, collect_offence, &c), ERR_NOTFOUND);
-	/* the scan reads only what a map needs, and skips A3 */
+	assert_int_equal(store_get_offence(f->st, 3, NULL, collect_offence, &c), ERR_NOTFOUND);
+	/* the scan reads only what a map needs */
 	c.text[0] = 0;
 	assert_int_equal(store_scan_offences(f->st, 1, INT64_MAX, collect_offence, &c), 0);
 	assert_string_equal(c.text, "1:-:M2:theft:minute:-:1 2:-:M1:theft:day:-:0 ");
@@ -620,7 +619,7 @@ static void test_offences_read_back(void **state)
 	assert_int_equal(store_each_point(f->st, count_point, &points), 0);
 	assert_int_equal(points, 1);
 	assert_int_equal(store_offence_count(f->st, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 2);
 }
 
 static int collect_track(void *ctx, const struct store_track *t)
@@ -709,10 +708,132 @@ static void test_lonlat_bounds(void **state)
 	assert_string_equal(err_field(), "y");
 }
 
+/* One test of an offence for every writer, naming the field at fault. */
+static void test_offence_check(void **state)
+{
+	(void)state;
+	char long_id[STORE_ID_MAX + 2];
+	memset(long_id, 'x', sizeof long_id - 1);
+	long_id[sizeof long_id - 1] = 0;
+	const struct store_offence good = {
+	    .external_id = "a1",
+	    .occurred_from = 100,
+	    .occurred_to = 200,
+	    .reported_at = STORE_NO_TIME,
+	    .has_point = 1,
+	    .lon = 69.2,
+	    .lat = 41.3,
+	};
+	assert_int_equal(store_check_offence(&good), 0);
+	struct store_offence o = good;
+	o.occurred_from = o.occurred_to = STORE_NO_TIME;
+	assert_int_equal(store_check_offence(&o), 0);
+	o = good;
+	o.has_point = 0;
+	o.mahalla_code = "M01";
+	assert_int_equal(store_check_offence(&o), 0);
+
+	static const struct {
+		const char *field;
+	} expect[] = {{"id"},       {"id"},       {"to"},  {"from"}, {"to"},
+	              {"severity"}, {"severity"}, {"lat"}, {"point"}};
+	struct store_offence bad[sizeof expect / sizeof expect[0]];
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		bad[i] = good;
+	bad[0].external_id = "";
+	bad[1].external_id = long_id;
+	bad[2].occurred_to = 99;
+	bad[3].occurred_from = STORE_NO_TIME;
+	bad[4].occurred_to = STORE_NO_TIME;
+	bad[5].severity = -1;
+	bad[6].severity = STORE_SEVERITY_MAX + 1;
+	bad[7].lat = 85.06;
+	bad[8].has_point = 0;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(store_check_offence(&bad[i]), ERR_INVALID);
+		assert_string_equal(err_field(), expect[i].field);
+	}
+	long_id[STORE_ID_MAX] = 0;
+	o = good;
+	o.external_id = long_id;
+	assert_int_equal(store_check_offence(&o), 0);
+}
+
+/* A LINESTRING from (x0, y0) to (x1, y1) as little-endian WKB, 41 bytes. */
+static void line_wkb(unsigned char wkb[41], double x0, double y0, double x1, double y1)
+{
+	const uint32_t type = 2, n = 2;
+	const double xy[4] = {x0, y0, x1, y1};
+	wkb[0] = 1;
+	memcpy(wkb + 1, &type, 4);
+	memcpy(wkb + 5, &n, 4);
+	memcpy(wkb + 9, xy, sizeof xy);
+}
+
+static int collect_ref(void *ctx, const struct store_ref_feature *r)
+{
+	add_text(ctx, "%s:%s:%s:%s:%s:%zu ", r->external_id, r->kind, r->cls ? r->cls : "-",
+	         r->name_ru ? r->name_ru : "-", r->tags ? r->tags : "-", r->wkb_len);
+	return 0;
+}
+
+static void test_reference_features(void **state)
+{
+	struct testutil_db *f = *state;
+	struct store_put_info info;
+	struct collected c = {""};
+	unsigned char wkb[41], far[41];
+	line_wkb(wkb, 69.20, 41.30, 69.21, 41.31);
+	line_wkb(far, 70.00, 42.00, 70.01, 42.01);
+	struct store_ref_feature r = {.external_id = "osm:w1",
+	                              .source = "osm",
+	                              .kind = "street",
+	                              .cls = "primary",
+	                              .name = "Bunyodkor",
+	                              .name_ru = "Бунёдкор",
+	                              .tags = "{\"highway\":\"primary\"}",
+	                              .wkb = wkb,
+	                              .wkb_len = sizeof wkb};
+	assert_int_equal(store_put_ref_feature(f->st, &r, &info), 0);
+	assert_int_equal(info.change, STORE_INSERTED);
+	assert_int_equal(store_put_ref_feature(f->st, &r, &info), 0);
+	assert_int_equal(info.change, STORE_UNCHANGED);
+	r.cls = "secondary";
+	assert_int_equal(store_put_ref_feature(f->st, &r, &info), 0);
+	assert_int_equal(info.change, STORE_UPDATED);
+	struct store_ref_feature o = {
+	    .external_id = "osm:w2", .kind = "railway", .wkb = far, .wkb_len = sizeof far};
+	assert_int_equal(store_put_ref_feature(f->st, &o, &info), 0);
+
+	assert_int_equal(store_each_ref_feature(f->st, NULL, collect_ref, &c), 0);
+	assert_string_equal(c.text, "osm:w1:street:secondary:Бунёдкор:{\"highway\":\"primary\"}:41 "
+	                            "osm:w2:railway:-:-:-:41 ");
+	c.text[0] = 0;
+	const double box[4] = {69.205, 41.305, 69.3, 41.4};
+	assert_int_equal(store_each_ref_feature(f->st, box, collect_ref, &c), 0);
+	assert_string_equal(c.text,
+	                    "osm:w1:street:secondary:Бунёдкор:{\"highway\":\"primary\"}:41 ");
+
+	o.kind = NULL;
+	assert_int_equal(store_put_ref_feature(f->st, &o, &info), ERR_INVALID);
+	assert_string_equal(err_field(), "kind");
+	o.kind = "railway";
+	o.wkb_len = 5;
+	assert_int_equal(store_put_ref_feature(f->st, &o, &info), ERR_GEOMETRY);
+	assert_string_equal(err_field(), "geometry");
+	/* The refused write changed nothing. */
+	c.text[0] = 0;
+	assert_int_equal(store_each_ref_feature(f->st, NULL, collect_ref, &c), 0);
+	assert_non_null(strstr(c.text, "osm:w2:railway:-:-:-:41 "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lonlat_bounds),
+	    cmocka_unit_test(test_offence_check),
+	    cmocka_unit_test_setup_teardown(test_reference_features, testutil_db_open,
+	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_schema_is_migrated_and_wal, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_missing_file_without_create_fails,

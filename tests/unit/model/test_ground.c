@@ -1,0 +1,126 @@
+/* ground: reference features from a real store, in drawing order by kind,
+ * in Web Mercator, found by box through the grid (checked against a scan),
+ * names falling back to the local one, and an unreadable WKB named. */
+#include "testutil.h"
+
+#include "err.h"
+#include "ground.h"
+#include "tilemath.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A LINESTRING of two points, or a POINT when x1 is NAN; little-endian. */
+static size_t wkb(unsigned char *b, double x0, double y0, double x1, double y1)
+{
+	uint32_t type = isnan(x1) ? 1 : 2, n = 2;
+	double xy[4] = {x0, y0, x1, y1};
+	b[0] = 1;
+	memcpy(b + 1, &type, 4);
+	if (type == 1) {
+		memcpy(b + 5, xy, 16);
+		return 21;
+	}
+	memcpy(b + 5, &n, 4);
+	memcpy(b + 9, xy, 32);
+	return 41;
+}
+
+static void put(store *st, const char *id, const char *kind, const char *name, const char *name_ru,
+                double x0, double y0, double x1, double y1)
+{
+	unsigned char b[64];
+	struct store_put_info info;
+	struct store_ref_feature r = {.external_id = id,
+	                              .kind = kind,
+	                              .name = name,
+	                              .name_ru = name_ru,
+	                              .wkb = b,
+	                              .wkb_len = wkb(b, x0, y0, x1, y1)};
+	assert_int_equal(store_put_ref_feature(st, &r, &info), 0);
+}
+
+static void test_load_and_find(void **state)
+{
+	struct testutil_db *f = *state;
+	put(f->st, "s1", "street", "Bunyodkor", "Бунёдкор", 69.20, 41.30, 69.21, 41.31);
+	put(f->st, "p1", "poi", "Bozor", NULL, 69.205, 41.305, NAN, NAN);
+	put(f->st, "l1", "landuse", NULL, NULL, 69.0, 41.0, 69.5, 41.5);
+	put(f->st, "x1", "spaceport", NULL, NULL, 69.0, 41.0, 69.5, 41.5);
+	/* A grid's worth of short streets, to check the index against a scan. */
+	char id[32];
+	srand(7);
+	for (int i = 0; i < 400; i++) {
+		double x = 69.0 + 0.5 * rand() / RAND_MAX, y = 41.0 + 0.5 * rand() / RAND_MAX;
+		snprintf(id, sizeof id, "g%d", i);
+		put(f->st, id, "street", NULL, NULL, x, y, x + 0.002, y + 0.001);
+	}
+	ground *g;
+	assert_int_equal(ground_load(f->st, &g), 0);
+	assert_int_equal(ground_count(g), 403); /* the unknown kind is left out */
+	/* Drawing order: land use first, then streets, then places. */
+	assert_int_equal(ground_feature(g, 0)->kind, osmtags_kind_index("landuse"));
+	assert_int_equal(ground_feature(g, 402)->kind, osmtags_kind_index("poi"));
+	const struct ground_feature *s = ground_feature(g, 1);
+	assert_string_equal(ground_name(s, GROUND_RU), "Бунёдкор");
+	assert_string_equal(ground_name(s, GROUND_EN), "Bunyodkor");
+	assert_int_equal(s->shape, GROUND_LINES);
+	assert_int_equal(ground_feature(g, 402)->shape, GROUND_POINT);
+	double x, y;
+	tile_lonlat_to_merc(69.20, 41.30, &x, &y);
+	assert_true(fabs(s->xy[0] - x) < 1e-6 && fabs(s->xy[1] - y) < 1e-6);
+	assert_true(fabs(s->bbox[0] - x) < 1e-6);
+
+	struct ground_list l = {0};
+	for (int q = 0; q < 50; q++) {
+		double x0, y0, x1, y1;
+		tile_lonlat_to_merc(69.0 + 0.45 * q / 50, 41.1, &x0, &y0);
+		tile_lonlat_to_merc(69.02 + 0.45 * q / 50, 41.13, &x1, &y1);
+		double box[4] = {x0, y0, x1, y1};
+		assert_int_equal(ground_find(g, box, &l), 0);
+		size_t k = 0;
+		for (size_t i = 0; i < ground_count(g); i++) {
+			const double *b = ground_feature(g, i)->bbox;
+			if (b[0] <= box[2] && box[0] <= b[2] && b[1] <= box[3] && box[1] <= b[3]) {
+				assert_true(k < l.n);
+				assert_int_equal(l.idx[k++], i);
+			}
+		}
+		assert_int_equal(k, l.n);
+		assert_true(l.n >= 1); /* the land use covers every box */
+	}
+	ground_list_free(&l);
+	ground_free(g);
+}
+
+static void test_empty_and_unreadable(void **state)
+{
+	struct testutil_db *f = *state;
+	ground *g;
+	assert_int_equal(ground_load(f->st, &g), 0);
+	assert_int_equal(ground_count(g), 0);
+	struct ground_list l = {0};
+	const double box[4] = {0, 0, 1, 1};
+	assert_int_equal(ground_find(g, box, &l), 0);
+	assert_int_equal(l.n, 0);
+	ground_free(g);
+
+	/* Not latitude: readable WKB, but no point of a map. */
+	put(f->st, "bad", "street", NULL, NULL, 69.2, 95, 69.3, 41);
+	assert_int_equal(ground_load(f->st, &g), ERR_GEOMETRY);
+	assert_null(g);
+	assert_non_null(strstr(err_msg(), "reference feature bad"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_load_and_find, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_empty_and_unreadable, testutil_db_open,
+	                                    testutil_db_close),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
