@@ -17,6 +17,7 @@
 #include "routes.h"
 #include "serveconf.h"
 #include "store.h"
+#include "webpolicy.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +35,8 @@ int cmd_serve(int argc, char **argv)
 {
 	struct serve_config c;
 	struct serve_paths paths;
+	struct netaddr_net trusted[OPT_LIST_MAX];
+	struct webpolicy policy = {0};
 	struct opt table[SERVE_CONFIG_OPTIONS];
 	char *cert_pem = NULL, *key_pem = NULL;
 	enum log_format log_format = LOG_TEXT;
@@ -65,6 +68,15 @@ int cmd_serve(int argc, char **argv)
 		               "serve needs the database path (see posbon serve --help)");
 	if ((rc = serve_config_listen(&c, host, sizeof host, &port)) < 0 ||
 	    (rc = serve_config_check_pairs(&c)) < 0 || (rc = serve_config_paths(&c, &paths)) < 0)
+		return rc;
+	for (int i = 0; i < c.proxies.n; i++)
+		if ((rc = netaddr_net_parse("trusted-proxy", c.proxies.items[i], &trusted[i])) < 0)
+			return rc;
+	for (int i = 0; i < c.cors.n; i++)
+		if ((rc = webpolicy_origin_check("cors-origin", c.cors.items[i], 0)) < 0)
+			return rc;
+	if ((rc = webpolicy_make(c.basemap, c.frame_ancestors.items, (size_t)c.frame_ancestors.n,
+	                         &policy)) < 0)
 		return rc;
 	if (c.tls_cert && ((rc = serve_config_read_text(c.tls_cert, &cert_pem)) < 0 ||
 	                   (rc = serve_config_read_text(c.tls_key, &key_pem)) < 0))
@@ -102,7 +114,9 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = tz_open(c.tz ? c.tz : "Asia/Tashkent", &app.zone)) < 0 ||
 	    (rc = events_new((unsigned)c.max_streams, &app.events)) < 0 ||
 	    (rc = store_open(pos[0], 0, &st)) < 0 ||
-	    (rc = renderer_open(st, paths.style, c.tz, &app.r)) < 0 || (rc = app_init(&app)) < 0)
+	    (rc = renderer_open(st, paths.style, c.tz, &app.r)) < 0 || (rc = app_init(&app)) < 0 ||
+	    (c.login_attempts && (rc = ratelimit_new(1024, (unsigned)c.login_attempts,
+	                                             (unsigned)c.login_window, &app.logins)) < 0))
 		goto out;
 	struct http_options ho = {.host = host,
 	                          .port = port,
@@ -115,6 +129,11 @@ int cmd_serve(int argc, char **argv)
 	                          .tls_key = key_pem,
 	                          .routes = routes_table,
 	                          .authorize = app_authorize,
+	                          .cors_origins = c.cors.items,
+	                          .n_cors_origins = (size_t)c.cors.n,
+	                          .headers = policy.headers,
+	                          .trusted_proxies = trusted,
+	                          .n_trusted_proxies = (size_t)c.proxies.n,
 	                          .app = &app};
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
@@ -164,12 +183,14 @@ out:
 		app_cleanup(&app);
 	renderer_free(app.r);
 	cache_free(app.cache);
+	ratelimit_free(app.logins);
 	store_close(st);
 	if (rc == 0)
 		log_msg(LOG_INFO, 0, "stopped");
 	log_flush();
 	log_open(NULL, LOG_TEXT);
 out_early:
+	webpolicy_free(&policy);
 	free(cert_pem);
 	free(key_pem);
 	return rc;

@@ -2,9 +2,11 @@
 
 #include "datapath.h"
 #include "err.h"
+#include "netaddr.h"
 #include "numtext.h"
 #include "style.h"
 #include "timeparse.h"
+#include "webpolicy.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +27,9 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	                           .timeout = 60,
 	                           .max_connections = 512,
 	                           .max_per_address = 64,
-	                           .max_streams = 128};
+	                           .max_streams = 128,
+	                           .login_attempts = 10,
+	                           .login_window = 300};
 	const struct opt t[] = {
 	    {"listen", OPT_STRING, &c->listen, "HOST:PORT", "address to serve on (127.0.0.1:8080)",
 	     0, 0, 0},
@@ -64,6 +68,13 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	     0, 100000, 0},
 	    {"max-event-streams", OPT_LONG, &c->max_streams, "N",
 	     "open /api/events streams; more are answered 503 (128)", 1, 100000, 0},
+	    {"login-attempts", OPT_LONG, &c->login_attempts, "N",
+	     "wrong tokens one address may send within --login-window; then its tokens are "
+	     "answered 429 until the window ends; 0: no limit (10)",
+	     0, 100000, 0},
+	    {"login-window", OPT_LONG, &c->login_window, "SECONDS",
+	     "the window of --login-attempts, from an address's first wrong token (300)", 1, 86400,
+	     0},
 	    {"verbose", OPT_FLAG, &c->verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
 	    {"log-file", OPT_STRING, &c->log_file, "FILE",
 	     "write the error and access logs to FILE, reopened on SIGHUP for logrotate "
@@ -74,6 +85,19 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	    {"tls-cert", OPT_STRING, &c->tls_cert, "FILE", "serve HTTPS with this PEM certificate",
 	     0, 0, 0},
 	    {"tls-key", OPT_STRING, &c->tls_key, "FILE", "and this PEM private key", 0, 0, 0},
+	    {"trusted-proxy", OPT_COMMAS, &c->proxies, "ADDRESS",
+	     "a reverse proxy (an address or a network, 10.0.0.0/8) whose X-Forwarded-For, "
+	     "-Proto and -Host are believed: the client's address, and the scheme and host of "
+	     "the URLs written (none)",
+	     0, 0, 0},
+	    {"cors-origin", OPT_COMMAS, &c->cors, "ORIGIN",
+	     "let pages of this origin read the answers (CORS), e.g. https://gis.example.org "
+	     "(none)",
+	     0, 0, 0},
+	    {"frame-ancestors", OPT_COMMAS, &c->frame_ancestors, "ORIGIN",
+	     "let pages of this origin show the viewer in a frame (a wall screen's dashboard), "
+	     "e.g. https://wall.example.org, or self (none: X-Frame-Options: DENY)",
+	     0, 0, 0},
 	    {"config", OPT_STRING, &c->config, "FILE",
 	     "read options from FILE first (the command line overrides it)", 0, 0, 'c'},
 	    {"print-config", OPT_FLAG, &c->print_config, NULL,
@@ -190,6 +214,18 @@ int serve_config_check(const struct serve_config *c, const struct opt *o)
 		tz *z = NULL;
 		rc = tz_open(c->tz, &z);
 		tz_free(z);
+	} else if (t == &c->proxies) {
+		struct netaddr_net net;
+		for (int i = 0; rc == 0 && i < c->proxies.n; i++)
+			rc = netaddr_net_parse("trusted-proxy", c->proxies.items[i], &net);
+	} else if (t == &c->cors) {
+		for (int i = 0; rc == 0 && i < c->cors.n; i++)
+			rc = webpolicy_origin_check("cors-origin", c->cors.items[i], 0);
+	} else if (t == &c->frame_ancestors || t == &c->basemap) {
+		struct webpolicy policy = {0};
+		rc = webpolicy_make(c->basemap, c->frame_ancestors.items,
+		                    (size_t)c->frame_ancestors.n, &policy);
+		webpolicy_free(&policy);
 	} else if (t == &c->log_file) {
 		rc = can_write(c->log_file, 0);
 	} else if (t == &c->cache_dir && strcmp(c->cache_dir, "none") != 0) {

@@ -20,7 +20,8 @@ struct serve_config {
 	const char *listen, *style, *tz, *cache_dir, *web, *share_dir, *basemap;
 	const char *tls_cert, *tls_key, *config, *log_file, *log_format;
 	long threads, max_body_kb, cache_mb, cache_disk_mb, cache_days, timeout;
-	long max_connections, max_per_address, max_streams;
+	long max_connections, max_per_address, max_streams, login_attempts, login_window;
+	struct opt_list cors, frame_ancestors, proxies;
 	int verbose, print_config;
 };
 

@@ -60,10 +60,16 @@ int api_login(struct http_request *rq)
 	json_error_t jerr;
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (app_login_allowed(rq))
+		return http_reply_error(rq, 429, "token",
+		                        "too many wrong tokens from %s; try again in %u s",
+		                        rq->client, rq->retry_after);
 	json_t *o = rq->body ? json_loadb(rq->body, rq->body_len, 0, &jerr) : NULL;
 	const char *token = json_string_value(json_object_get(o, "token"));
 	int rc = token ? auth_login(st, token, &who, session) : ERR_NOTFOUND;
 	json_decref(o);
+	if (token && rc == ERR_NOTFOUND)
+		app_login_failed(rq);
 	if (rc < 0)
 		return http_reply_error(rq, 401, "token", "%s",
 		                        who.expired ? err_msg() : "unknown or revoked token");

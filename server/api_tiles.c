@@ -11,7 +11,6 @@
 #include "query.h"
 #include "tilemath.h"
 
-#include <glib.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,14 +25,10 @@ static int get_tilejson(struct http_request *rq, const char *layers)
 	dataset_extent(renderer_dataset(app->r), e);
 	tile_merc_to_lonlat(e[0], e[1], &w, &s);
 	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
-	const char *host = http_header(rq, "Host");
-	char url[512];
-	/* It goes into JSON, which must be UTF-8. */
-	if (host && !g_utf8_validate(host, -1, NULL))
-		return http_reply_error(rq, 400, "Host", "Host: not UTF-8 text");
-	const char *query = "";
-	snprintf(url, sizeof url, "http://%s/tiles/%s/{z}/{x}/{y}.png%s", host ? host : "localhost",
-	         layers, query);
+	char base[300], url[512];
+	if (app_base_url(rq, base, sizeof base) < 0)
+		return app_reply_error(rq);
+	snprintf(url, sizeof url, "%s/tiles/%s/{z}/{x}/{y}.png", base, layers);
 	json_t *o = json_pack("{s:s, s:s, s:[s], s:i, s:i, s:[f,f,f,f], s:[f,f,i], s:s}",
 	                      "tilejson", "3.0.0", "name", layers, "tiles", url, "minzoom", 0,
 	                      "maxzoom", 22, "bounds", w, s, ea, n, "center", (w + ea) / 2,
@@ -100,25 +95,19 @@ int api_tile(struct http_request *rq)
 	    query_plan(rq, renderer_dataset(app->r), &q) < 0 ||
 	    ((q.layers & RENDER_TRENDS) && query_trends(rq, &q) < 0))
 		return app_reply_error(rq);
-	char etag[160];
+	char etag[160], cache_control[APP_CACHE_CONTROL_SIZE];
 	if (render_etag(app->r, &q, etag, sizeof etag) < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	app_cache_control(app, &q, cache_control);
 	const char *inm = http_header(rq, "If-None-Match");
 	if (inm && strcmp(inm, etag) == 0)
-		return http_reply_not_modified(rq, etag);
+		return http_reply_not_modified(rq, etag, cache_control);
 	struct tile_job job = {app->r, &q};
 	cache_tile *tile;
 	if (cache_fetch(app->cache, etag, render_tile, &job, &tile, NULL) < 0)
 		return http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
 	size_t png_len;
 	const unsigned char *png = cache_tile_data(tile, &png_len);
-	/* Layers of offences change with every report, zones with every plan;
-	 * boundaries hardly. */
-	int live =
-	    (q.layers & (RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_ZONES |
-	                 RENDER_GISTAR | RENDER_PLANNING | RENDER_CHANGE | RENDER_TRENDS)) != 0;
 	return http_reply_shared(rq, 200, "image/png", png, png_len, release_tile, tile, "ETag",
-	                         etag, "Cache-Control",
-	                         live ? "public, max-age=10" : "public, max-age=86400",
-	                         "Access-Control-Allow-Origin", "*", NULL);
+	                         etag, "Cache-Control", cache_control, NULL);
 }

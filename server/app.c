@@ -7,8 +7,10 @@
 #include "err.h"
 #include "log.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static void close_store(void *p)
 {
@@ -40,6 +42,41 @@ store *app_store(struct app *app)
 	return st;
 }
 
+/* The rate limit's key of rq's client, and a monotonic now in seconds. */
+static int64_t login_key(const struct http_request *rq, unsigned char key[16])
+{
+	struct timespec now;
+	memcpy(key, rq->addr, 16);
+	if (!netaddr_is_v4(key))
+		memset(key + 8, 0, 8);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec;
+}
+
+unsigned app_login_allowed(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	unsigned char key[16];
+	if (!app->logins)
+		return 0;
+	int64_t now = login_key(rq, key);
+	rq->retry_after = ratelimit_wait(app->logins, key, now);
+	return rq->retry_after ? 429 : 0;
+}
+
+void app_login_failed(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	unsigned char key[16];
+	if (!app->logins)
+		return;
+	int64_t now = login_key(rq, key);
+	unsigned wait = ratelimit_fail(app->logins, key, now);
+	if (wait)
+		log_msg(LOG_WARN, rq->id, "auth: too many wrong tokens from %s; refused for %u s",
+		        rq->client, wait);
+}
+
 unsigned app_authorize(struct http_request *rq, int need)
 {
 	struct app *app = rq->app;
@@ -51,7 +88,10 @@ unsigned app_authorize(struct http_request *rq, int need)
 	store *st = app_store(app);
 	if (!st)
 		return 401;
-	int rc = ERR_NOTFOUND;
+	int rc = ERR_NOTFOUND,
+	    token = auth && (strncmp(auth, "Bearer ", 7) == 0 || strncmp(auth, "Basic ", 6) == 0);
+	if (token && app_login_allowed(rq))
+		return 429;
 	if (auth && strncmp(auth, "Bearer ", 7) == 0)
 		rc = auth_check_token(st, auth + 7, &who);
 	else if (auth && strncmp(auth, "Basic ", 6) == 0)
@@ -62,6 +102,8 @@ unsigned app_authorize(struct http_request *rq, int need)
 		if (who.expired)
 			snprintf(rq->denial, sizeof rq->denial, "%s; ask for a new token",
 			         err_msg());
+		else if (token && (rc == ERR_NOTFOUND || rc == ERR_INVALID))
+			app_login_failed(rq);
 		return 401;
 	}
 	/* not snprintf: it is slow here (see log_access()), and this runs for
@@ -71,6 +113,37 @@ unsigned app_authorize(struct http_request *rq, int need)
 	rq->who[wn] = '\0';
 	rq->role = who.role;
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
+}
+
+const char *app_cache_control(struct app *app, const struct render_request *q,
+                              char buf[APP_CACHE_CONTROL_SIZE])
+{
+	static const char head[] = "public, max-age=";
+	unsigned age = render_max_age(app->r, q, (int64_t)time(NULL));
+	char digits[12];
+	size_t nd = 0, o = sizeof head - 1;
+	/* by hand, as the ETag: printf's family is slow on the tiles' path */
+	do {
+		digits[nd++] = (char)('0' + age % 10);
+		age /= 10;
+	} while (age);
+	memcpy(buf, head, o);
+	while (nd)
+		buf[o++] = digits[--nd];
+	buf[o] = '\0';
+	return buf;
+}
+
+int app_base_url(const struct http_request *rq, char *out, size_t n)
+{
+	const char *host = rq->host ? rq->host : "localhost";
+	/* It goes into JSON, which must be UTF-8. */
+	if (!g_utf8_validate(host, -1, NULL))
+		return err_set_field(ERR_INVALID, "Host", "Host: not UTF-8 text");
+	int w = snprintf(out, n, "%s://%s", rq->secure ? "https" : "http", host);
+	if (w < 0 || (size_t)w >= n)
+		return err_set_field(ERR_INVALID, "Host", "Host: over %zu bytes", n);
+	return 0;
 }
 
 int app_refuse(struct http_request *rq, unsigned status)

@@ -34,6 +34,7 @@
 #include "cache.h"
 #include "events.h"
 #include "http.h"
+#include "ratelimit.h"
 #include "render.h"
 #include "static.h"
 #include "store.h"
@@ -51,6 +52,7 @@ struct app {
 	const char *basemap;     /* optional basemap URL template for the viewer */
 	struct static_dirs web;  /* the viewer's files */
 	http_server *server;     /* for /metrics */
+	ratelimit *logins;       /* wrong tokens by address; NULL: no limit */
 	atomic_ulong ingested;   /* offences stored through the API */
 	pthread_key_t store_key; /* per-thread store, closed when the thread ends */
 };
@@ -64,8 +66,33 @@ void app_cleanup(struct app *app);
 store *app_store(struct app *app);
 
 /* The http_authorize hook: bearer tokens, Basic (a token as the password)
- * and session cookies. 0, 401 or 403 (http.h). */
+ * and session cookies. 0, 401, 403 or 429 (http.h): a token, not a
+ * session, is refused from an address that sent too many wrong ones
+ * lately (app_login_allowed()). */
 unsigned app_authorize(struct http_request *rq, int need);
+
+/* Whether rq's client may try a token now: 0, or 429 with rq->retry_after
+ * set, while its address (an IPv6 one by its /64, which one host commonly
+ * holds) waits out --login-window after --login-attempts wrong ones,
+ * however good its token. */
+unsigned app_login_allowed(struct http_request *rq);
+
+/* Counts a wrong token from rq's client, and logs when it must now wait. */
+void app_login_failed(struct http_request *rq);
+
+/* The Cache-Control of q's picture (a tile, a WMS map or legend):
+ * "public, max-age=N" for render_max_age()'s N, into buf (http.c sends it
+ * as "private" to a credentialed request); returns buf. */
+#define APP_CACHE_CONTROL_SIZE 32
+const char *app_cache_control(struct app *app, const struct render_request *q,
+                              char buf[APP_CACHE_CONTROL_SIZE]);
+
+/* The start of the URLs the answer to rq writes (TileJSON, WMS
+ * capabilities and legends), as the client asked: "https://HOST" when the
+ * request is secure, else "http://HOST", the host as http.h says
+ * (localhost without one), into out[n]. ERR_INVALID naming "Host" when
+ * the host is not UTF-8 or too long. */
+int app_base_url(const struct http_request *rq, char *out, size_t n);
 
 /* Answers the calling thread's last error (err.h): 400 for ERR_INVALID
  * and 404 for ERR_NOTFOUND, naming err_field(); else 500. */

@@ -306,8 +306,5 @@ int events_subscribe(events *ev, struct http_request *rq)
 	MHD_add_response_header(r, "Content-Type", "text/event-stream");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Accel-Buffering", "no");
-	rq->status = 200;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, 200, r);
-	MHD_destroy_response(r);
-	return ok;
+	return http_reply_response(rq, 200, r);
 }

@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "webpolicy.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -51,8 +52,10 @@ void http_stats(http_server *s, struct http_stats *out)
 }
 
 struct req_ctx {
-	struct http_request rq;
+	struct http_request rq; /* first: the reply helpers get the context back from it */
+	http_server *s;
 	struct timespec t0;
+	const char *cors_origin;        /* the request's Origin when CORS allows it */
 	const struct http_route *route; /* chosen at the headers */
 	char *body;
 	size_t len, cap;
@@ -74,22 +77,70 @@ const char *http_header(struct http_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
-/* Adds the content type and the name/value pairs of ap to r, queues it and
- * lets it go (MHD keeps it until sent). */
-static int queue(struct http_request *rq, unsigned status, struct MHD_Response *r,
-                 const char *content_type, size_t len, va_list ap)
+/* Cache-Control as it goes out for rq: never "public" when the request
+ * is credentialed (http.h). */
+static void add_cache_control(struct http_request *rq, struct MHD_Response *r, const char *value)
 {
-	MHD_add_response_header(r, "Content-Type", content_type);
-	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
-		const char *value = va_arg(ap, const char *);
-		if (value)
-			MHD_add_response_header(r, name, value);
+	char private_[128] = "private";
+	size_t n = strlen(value);
+	if (rq->credentialed && strncmp(value, "public", 6) == 0) {
+		if (n - 6 < sizeof private_ - 7)
+			memcpy(private_ + 7, value + 6, n - 6 + 1);
+		value = private_;
+	}
+	MHD_add_response_header(r, "Cache-Control", value);
+}
+
+/* Adds what every answer carries to r, queues it with status and lets it
+ * go (MHD keeps it until sent). */
+static enum MHD_Result send_response(struct http_request *rq, unsigned status,
+                                     struct MHD_Response *r, size_t len)
+{
+	const struct req_ctx *c = (const struct req_ctx *)rq;
+	/* An answer differs by Origin when CORS names some, and by the
+	 * credentials when it needed them. */
+	static const char *const vary[] = {NULL, "Origin", "Authorization, Cookie",
+	                                   "Origin, Authorization, Cookie"};
+	const char *v = vary[(c->s->o.n_cors_origins > 0) | (rq->credentialed ? 2 : 0)];
+	if (v)
+		MHD_add_response_header(r, "Vary", v);
+	for (const char *const *h = c->s->o.headers; h && *h; h += 2)
+		MHD_add_response_header(r, h[0], h[1]);
+	if (rq->retry_after) {
+		char seconds[16];
+		snprintf(seconds, sizeof seconds, "%u", rq->retry_after);
+		MHD_add_response_header(r, "Retry-After", seconds);
+	}
+	if (c->cors_origin) {
+		MHD_add_response_header(r, "Access-Control-Allow-Origin", c->cors_origin);
+		MHD_add_response_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After");
 	}
 	rq->status = status;
 	rq->bytes = len;
 	enum MHD_Result ok = MHD_queue_response(rq->conn, status, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+int http_reply_response(struct http_request *rq, unsigned status, struct MHD_Response *r)
+{
+	return send_response(rq, status, r, 0);
+}
+
+/* Adds the content type and the name/value pairs of ap to r, and sends
+ * it. */
+static int queue(struct http_request *rq, unsigned status, struct MHD_Response *r,
+                 const char *content_type, size_t len, va_list ap)
+{
+	MHD_add_response_header(r, "Content-Type", content_type);
+	for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+		const char *value = va_arg(ap, const char *);
+		if (value && strcasecmp(name, "Cache-Control") == 0)
+			add_cache_control(rq, r, value);
+		else if (value)
+			MHD_add_response_header(r, name, value);
+	}
+	return send_response(rq, status, r, len);
 }
 
 static enum MHD_Result find_non_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -162,25 +213,18 @@ int http_reply_file(struct http_request *rq, const char *path, const char *conte
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", content_type);
-	MHD_add_response_header(r, "Cache-Control", cache_control);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	rq->status = 200;
-	rq->bytes = (size_t)sb.st_size;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, 200, r);
-	MHD_destroy_response(r);
-	return ok;
+	add_cache_control(rq, r, cache_control);
+	return send_response(rq, 200, r, (size_t)sb.st_size);
 }
 
-int http_reply_not_modified(struct http_request *rq, const char *etag)
+int http_reply_not_modified(struct http_request *rq, const char *etag, const char *cache_control)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "ETag", etag);
-	rq->status = 304;
-	enum MHD_Result ok = MHD_queue_response(rq->conn, 304, r);
-	MHD_destroy_response(r);
-	return ok;
+	add_cache_control(rq, r, cache_control);
+	return send_response(rq, 304, r, 0);
 }
 
 static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
@@ -190,20 +234,20 @@ static enum MHD_Result reply_too_big(http_server *s, struct http_request *rq)
 }
 
 /* Whether origin ("https://host:port") is this server as the request
- * reached it: the scheme and the Host header. Behind a proxy that ends TLS
- * the daemon speaks plain HTTP to pages served over HTTPS, so plain HTTP
- * takes either scheme; a daemon serving TLS itself takes only https. */
+ * reached it: the scheme and the host (http.h). Behind a proxy that ends
+ * TLS and does not say so, the daemon speaks plain HTTP to pages served
+ * over HTTPS, so plain HTTP takes either scheme; a secure request takes
+ * only https. */
 static int same_origin(struct http_request *rq, const char *origin)
 {
-	const char *host = http_header(rq, "Host");
 	const char *rest = NULL;
-	if (!host || !*host)
+	if (!rq->host || !*rq->host)
 		return 0;
 	if (strncmp(origin, "https://", 8) == 0)
 		rest = origin + 8;
 	else if (!rq->secure && strncmp(origin, "http://", 7) == 0)
 		rest = origin + 7;
-	return rest && strcasecmp(rest, host) == 0;
+	return rest && strcasecmp(rest, rq->host) == 0;
 }
 
 /* Refuses a write that another site's page may have made: one authorized
@@ -227,7 +271,8 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 		return 1;
 	}
 	/* Forms send text/plain, urlencoded or multipart bodies without asking;
-	 * JSON takes a CORS preflight that this server never grants. */
+	 * JSON takes a CORS preflight, which only the origins of --cors-origin
+	 * pass, and their writes with the cookie are refused above. */
 	const char *type = http_header(rq, "Content-Type");
 	const char *length = http_header(rq, "Content-Length");
 	int has_body = (length && strtoull(length, NULL, 10) > 0) ||
@@ -243,22 +288,120 @@ static int cross_site(struct http_request *rq, int need, enum MHD_Result *reply)
 	return 0;
 }
 
+/* The last item of the comma list from list to end, without the blanks
+ * around it: its start, its length into *len, and into *rest where the
+ * list before it ends (its comma), NULL when it is the first. */
+static const char *last_item(const char *list, const char *end, size_t *len, const char **rest)
+{
+	const char *start = end;
+	while (start > list && start[-1] != ',')
+		start--;
+	*rest = start > list ? start - 1 : NULL;
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*len = (size_t)(end - start);
+	return start;
+}
+
+/* The last item of the header name's comma list, into *len; NULL when
+ * there is no such header. */
+static const char *last_of(struct http_request *rq, const char *name, size_t *len)
+{
+	const char *list = http_header(rq, name), *rest;
+	return list ? last_item(list, list + strlen(list), len, &rest) : NULL;
+}
+
+/* Takes what a trusted proxy forwarded into rq (http.h). */
+static void forwarded(http_server *s, struct http_request *rq)
+{
+	const struct netaddr_net *nets = s->o.trusted_proxies;
+	size_t n_nets = s->o.n_trusted_proxies, n;
+	if (!n_nets || !netaddr_net_match(nets, n_nets, rq->addr))
+		return;
+	/* Each proxy appends its peer: from the right, the first address
+	 * that is not a trusted proxy is the client. */
+	const char *xff = http_header(rq, "X-Forwarded-For");
+	unsigned char addr[16];
+	for (const char *end = xff ? xff + strlen(xff) : NULL; end;) {
+		const char *item = last_item(xff, end, &n, &end);
+		if (netaddr_parse(item, n, addr) < 0)
+			break;
+		memcpy(rq->addr, addr, 16);
+		if (!netaddr_net_match(nets, n_nets, addr))
+			break;
+	}
+	netaddr_text(rq->addr, rq->client);
+	const char *proto = last_of(rq, "X-Forwarded-Proto", &n);
+	if (proto)
+		rq->secure = n == 5 && strncasecmp(proto, "https", 5) == 0;
+	const char *host = last_of(rq, "X-Forwarded-Host", &n);
+	/* a host name or address and a port: it goes into the URLs written */
+	if (host && n && n < 256 && !host[n] &&
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+	        n)
+		rq->host = host;
+}
+
+/* Answers OPTIONS: a CORS preflight from an origin of --cors-origin gets
+ * 204 with what its page may send (the answers then name the origin, never
+ * "*"); any other 403 naming "origin", without CORS headers. */
+static enum MHD_Result preflight(http_server *s, struct req_ctx *c)
+{
+	struct http_request *rq = &c->rq;
+	char methods[128];
+	http_route_methods(s->o.routes, rq->path, methods, sizeof methods);
+	if (!*methods)
+		return http_reply_error(rq, 404, NULL, "no such resource: %s", rq->path);
+	if (!c->cors_origin) {
+		const char *origin = http_header(rq, "Origin");
+		return http_reply_error(rq, 403, "origin",
+		                        "OPTIONS answers the CORS preflights of the origins this "
+		                        "server names (--cors-origin); Origin %s is not one",
+		                        origin ? origin : "absent");
+	}
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Access-Control-Allow-Methods", methods);
+	MHD_add_response_header(r, "Access-Control-Allow-Headers",
+	                        "Authorization, Content-Type, If-Match");
+	MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+	return send_response(rq, 204, r, 0);
+}
+
 /* The first call of a request, with its headers and none of its body:
  * answers every refusal now, or returns MHD_YES to go on reading. */
 static enum MHD_Result on_headers(http_server *s, struct req_ctx *c)
 {
 	struct http_request *rq = &c->rq;
 	unsigned status;
+	rq->credentialed = http_header(rq, "Authorization") || http_header(rq, "Cookie");
+	rq->host = http_header(rq, "Host");
+	forwarded(s, rq);
+	if (s->o.n_cors_origins) {
+		const char *origin = http_header(rq, "Origin");
+		if (webpolicy_origin_listed(origin, s->o.cors_origins, s->o.n_cors_origins))
+			c->cors_origin = origin;
+	}
+	if (strcmp(rq->method, "OPTIONS") == 0)
+		return preflight(s, c);
 	if (!(c->route = http_route_find(s->o.routes, rq->method, rq->path, &status)))
 		return status == 405
 		           ? http_reply_error(rq, 405, NULL, "%s is not allowed on %s", rq->method,
 		                              rq->path)
 		           : http_reply_error(rq, 404, NULL, "no such resource: %s", rq->path);
+	rq->credentialed |= c->route->need != 0;
 	unsigned denied = s->o.authorize ? s->o.authorize(rq, c->route->need) : 0;
 	if (denied == 401)
 		return http_reply_error(
 		    rq, 401, "authorization", "%s",
 		    rq->denial[0] ? rq->denial : "log in, or send Authorization: Bearer TOKEN");
+	if (denied == 429)
+		return http_reply_error(rq, 429, "authorization",
+		                        "too many wrong tokens from %s; try again in %u s",
+		                        rq->client, rq->retry_after);
 	if (denied)
 		return http_reply_error(rq, 403, "authorization", "%s may not %s %s", rq->who,
 		                        rq->method, rq->path);
@@ -282,12 +425,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!(c = calloc(1, sizeof *c)))
 			return MHD_NO;
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		c->s = s;
 		c->rq.conn = conn;
 		c->rq.method = method;
 		c->rq.path = url;
 		c->rq.app = s->o.app;
 		c->rq.secure = s->o.tls_cert != NULL;
 		c->rq.id = atomic_fetch_add(&s->next_id, 1) + 1;
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && netaddr_from_sockaddr(ci->client_addr, c->rq.addr) == 0)
+			netaddr_text(c->rq.addr, c->rq.client);
+		else
+			strcpy(c->rq.client, "-");
 		*con_cls = c;
 		return on_headers(s, c);
 	}
@@ -320,45 +470,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return c->route->handler(&c->rq);
 }
 
-/* a.b.c.d into out[16]. Not inet_ntop(): it formats with sprintf, which
- * is slow here (see log_access()), for every request. */
-static void ipv4_text(const struct in_addr *a, char out[16])
-{
-	const unsigned char *b = (const unsigned char *)&a->s_addr;
-	size_t o = 0;
-	for (int i = 0; i < 4; i++) {
-		if (b[i] >= 100)
-			out[o++] = (char)('0' + b[i] / 100);
-		if (b[i] >= 10)
-			out[o++] = (char)('0' + b[i] / 10 % 10);
-		out[o++] = (char)('0' + b[i] % 10);
-		out[o++] = i < 3 ? '.' : '\0';
-	}
-}
-
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	struct req_ctx *c = *con_cls;
+	(void)conn;
 	(void)toe;
 	if (!c)
 		return;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	char client[INET6_ADDRSTRLEN] = "-";
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-		if (sa->sa_family == AF_INET)
-			ipv4_text(&((const struct sockaddr_in *)sa)->sin_addr, client);
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, client,
-			          sizeof client);
-	}
 	double ms =
 	    (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
-	log_access(c->rq.id, client, c->rq.method, c->rq.path, c->rq.status, c->rq.bytes, ms);
+	log_access(c->rq.id, c->rq.client, c->rq.method, c->rq.path, c->rq.status, c->rq.bytes, ms);
 	http_server *s = cls;
 	pthread_mutex_lock(&s->stats_lock);
 	s->stats.requests++;

@@ -21,6 +21,8 @@
 #ifndef POSBON_HTTP_H
 #define POSBON_HTTP_H
 
+#include "netaddr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,13 +36,28 @@ struct http_request {
 	unsigned long id;
 	const char *body; /* uploaded body, NUL-terminated; NULL for none */
 	size_t body_len;
-	void *app;        /* what http_start() was given */
-	char who[128];    /* authenticated name, "" for none */
-	int role;         /* authenticated role (the app's numbering), 0 for none */
-	int by_cookie;    /* set by the authorize hook: the credentials were a cookie */
+	void *app;     /* what http_start() was given */
+	char who[128]; /* authenticated name, "" for none */
+	int role;      /* authenticated role (the app's numbering), 0 for none */
+	int by_cookie; /* set by the authorize hook: the credentials were a cookie */
 	char denial[160]; /* set by the authorize hook with a 401: what to answer ("": the usual) */
-	int secure;       /* the request came over TLS */
-	unsigned status;  /* set by the reply helpers, for the access log */
+	/* The request carried credentials (an Authorization header or a
+	 * cookie) or its route needs them: its answer is for this client
+	 * alone (see http_reply()). */
+	int credentialed;
+	/* The client's address (netaddr.h): the peer's, or from a trusted
+	 * proxy the last address of X-Forwarded-For that is not one; and its
+	 * text, for the logs. */
+	unsigned char addr[16];
+	char client[NETADDR_TEXT];
+	/* How the client reached the server: secure over TLS, the Host
+	 * header; from a trusted proxy, what it forwarded: X-Forwarded-Proto
+	 * https makes it secure, and X-Forwarded-Host is the host. host is
+	 * NULL without a Host header. */
+	int secure;
+	const char *host;
+	unsigned retry_after; /* with a 429: the seconds of its Retry-After */
+	unsigned status;      /* set by the reply helpers, for the access log */
 	size_t bytes;
 	/* When set, http_reply_error() answers through it with the formatted
 	 * message instead of JSON (the WMS answers errors in XML). */
@@ -65,15 +82,19 @@ struct http_route {
 const struct http_route *http_route_find(const struct http_route *table, const char *method,
                                          const char *path, unsigned *status);
 
+/* The methods table takes on path, joined by ", " ("GET, HEAD, POST"),
+ * into out[n] (cut at a whole method when it is too small); "" for none. */
+void http_route_methods(const struct http_route *table, const char *path, char *out, size_t n);
+
 /* Decides whether rq may use a route that needs role need, filling rq->who,
  * rq->role and rq->by_cookie. Called when the headers are in, before any of
  * the body is read (rq->body is NULL): returns 0 to go on, or 401 (no valid
- * credentials) or 403 (a role that may not), which http.c answers as a
- * JSON error. A write (any method but GET and HEAD) authorized by a cookie
- * must then also come from the server's own pages (a same-origin Origin,
- * or Sec-Fetch-Site: same-origin without one) and carry no body but JSON,
- * else 403 naming "origin" or "content-type": a browser sends cookies with
- * requests that other sites' pages make. */
+ * credentials), 403 (a role that may not) or 429 (too many wrong
+ * credentials from the client's address lately; rq->retry_after set),
+ * which http.c answers as a JSON error. A write (any method but GET and HEAD) authorized by a
+ * cookie must then also come from the server's own pages (a same-origin Origin, or Sec-Fetch-Site:
+ * same-origin without one) and carry no body but JSON, else 403 naming "origin" or "content-type":
+ * a browser sends cookies with requests that other sites' pages make. */
 typedef unsigned (*http_authorize)(struct http_request *rq, int need);
 
 struct http_options {
@@ -90,6 +111,20 @@ struct http_options {
 	const char *tls_cert, *tls_key; /* PEM text; both NULL: plain HTTP */
 	const struct http_route *routes;
 	http_authorize authorize; /* NULL: every route is open */
+	/* Origins whose pages may read the answers (CORS): a request with one
+	 * of them as its Origin gets Access-Control-Allow-Origin naming it,
+	 * and an OPTIONS preflight 204; another origin's preflight 403. None:
+	 * browsers keep to same-origin pages. Borrowed. */
+	const char *const *cors_origins;
+	size_t n_cors_origins;
+	/* Headers every answer carries, errors and files too (the security
+	 * headers, webpolicy.h): name, value, ..., NULL; NULL for none.
+	 * Borrowed. */
+	const char *const *headers;
+	/* Proxies whose X-Forwarded-For, -Proto and -Host are believed (see
+	 * http_request); from any other peer they are ignored. Borrowed. */
+	const struct netaddr_net *trusted_proxies;
+	size_t n_trusted_proxies;
 	void *app;
 };
 
@@ -129,7 +164,15 @@ const char *http_cookie(struct http_request *rq, const char *name);
 const char *http_header(struct http_request *rq, const char *name);
 
 /* Replies with data (taken over: freed with free() after sending) and the
- * content type; extra headers as name/value pairs ending with NULL. */
+ * content type; extra headers as name/value pairs ending with NULL (a
+ * NULL value skips its pair).
+ *
+ * Every answer of the helpers below is sent with what a shared cache
+ * must know: a Cache-Control given as "public, ..." goes out as
+ * "private, ..." when the request is credentialed, with
+ * "Vary: Authorization, Cookie", so that no proxy hands one client's
+ * answer to another. Handlers therefore say "public" for what an answer
+ * may be cached at all. */
 int http_reply(struct http_request *rq, unsigned status, const char *content_type,
                unsigned char *data, size_t len, ...);
 
@@ -160,7 +203,13 @@ int http_reply_error(struct http_request *rq, unsigned status, const char *field
 int http_reply_file(struct http_request *rq, const char *path, const char *content_type,
                     const char *cache_control);
 
-/* Replies 304 Not Modified with the ETag. */
-int http_reply_not_modified(struct http_request *rq, const char *etag);
+/* Replies 304 Not Modified with the ETag and the Cache-Control the full
+ * answer would have had. */
+int http_reply_not_modified(struct http_request *rq, const char *etag, const char *cache_control);
+
+/* Queues r, a libmicrohttpd response the caller made (a stream), with the
+ * status and the headers every answer carries; takes r over. */
+struct MHD_Response;
+int http_reply_response(struct http_request *rq, unsigned status, struct MHD_Response *r);
 
 #endif

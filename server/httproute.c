@@ -5,6 +5,7 @@
  */
 #include "http.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* "/api/mahallas" answers itself and "/api/mahallas/..."; a prefix ending
@@ -30,4 +31,26 @@ const struct http_route *http_route_find(const struct http_route *table, const c
 			return r;
 	}
 	return NULL;
+}
+
+void http_route_methods(const struct http_route *table, const char *path, char *out, size_t n)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (const struct http_route *r = table; r->method; r++) {
+		const char *m = r->method;
+		int twice = 0;
+		for (const struct http_route *before = table; before < r && !twice; before++)
+			twice =
+			    strcmp(before->method, m) == 0 && route_matches(before->prefix, path);
+		if (twice || !route_matches(r->prefix, path))
+			continue;
+		int w = snprintf(out + used, n - used, "%s%s%s", used ? ", " : "", m,
+		                 strcmp(m, "GET") == 0 ? ", HEAD" : "");
+		if (w < 0 || (size_t)w >= n - used) {
+			out[used] = '\0';
+			return;
+		}
+		used += (size_t)w;
+	}
 }

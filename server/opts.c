@@ -15,6 +15,8 @@ static void write_bounds(FILE *f, const struct opt *o)
 		fprintf(f, " (%g to %g)", o->min, o->max);
 	if (o->type == OPT_LIST)
 		fprintf(f, " (repeatable)");
+	if (o->type == OPT_COMMAS)
+		fprintf(f, " (repeatable, or a comma list)");
 }
 
 void opts_help(FILE *f, const char *command, const char *usage, const char *summary,
@@ -36,6 +38,55 @@ void opts_help(FILE *f, const char *command, const char *usage, const char *summ
 		fputc('\n', f);
 	}
 	fprintf(f, "  %-26s %s\n", "--help", "show this help");
+}
+
+/* Values read from config files, and the items of comma lists, live as
+ * long as the program, as argv does: they are copied into this arena. */
+static char file_values[16384];
+static size_t file_values_used;
+
+/* A copy of the n bytes at value, NUL-terminated, in the arena; NULL when
+ * it is full. */
+static char *keep_value(const char *value, size_t n)
+{
+	if (file_values_used + n + 1 > sizeof file_values)
+		return NULL;
+	char *copy = memcpy(file_values + file_values_used, value, n);
+	copy[n] = '\0';
+	file_values_used += n + 1;
+	return copy;
+}
+
+/* Appends value to o's list. */
+static int list_add(const struct opt *o, const char *value)
+{
+	struct opt_list *l = o->target;
+	if (l->n == OPT_LIST_MAX)
+		return err_set(ERR_INVALID, "--%s: more than %d values", o->name, OPT_LIST_MAX);
+	l->items[l->n++] = value;
+	return 0;
+}
+
+/* Appends the items of the comma list value to o's list. */
+static int list_add_commas(const struct opt *o, const char *value)
+{
+	int rc = 0;
+	for (const char *p = value; rc == 0 && *p;) {
+		size_t n = strcspn(p, ",");
+		const char *start = p, *end = p + n;
+		while (start < end && (*start == ' ' || *start == '\t'))
+			start++;
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if (end > start) {
+			char *item = keep_value(start, (size_t)(end - start));
+			rc = item ? list_add(o, item)
+			          : err_set(ERR_INVALID, "--%s: too much text in the options",
+			                    o->name);
+		}
+		p += n + (p[n] == ',');
+	}
+	return rc;
 }
 
 static int set_value(const struct opt *o, const char *value)
@@ -66,14 +117,10 @@ static int set_value(const struct opt *o, const char *value)
 		*(double *)o->target = v;
 		return 0;
 	}
-	case OPT_LIST: {
-		struct opt_list *l = o->target;
-		if (l->n == OPT_LIST_MAX)
-			return err_set(ERR_INVALID, "--%s: more than %d values", o->name,
-			               OPT_LIST_MAX);
-		l->items[l->n++] = value;
-		return 0;
-	}
+	case OPT_LIST:
+		return list_add(o, value);
+	case OPT_COMMAS:
+		return list_add_commas(o, value);
 	}
 	return err_set(ERR_INVALID, "--%s: unknown option type", o->name);
 }
@@ -150,21 +197,6 @@ int opts_parse(const char *command, const char *usage, const char *summary, cons
 	return 0;
 }
 
-/* Values read from config files live as long as the program, as argv does:
- * they are copied into this arena. */
-static char file_values[16384];
-static size_t file_values_used;
-
-static char *keep_value(const char *value)
-{
-	size_t n = strlen(value) + 1;
-	if (file_values_used + n > sizeof file_values)
-		return NULL;
-	char *copy = memcpy(file_values + file_values_used, value, n);
-	file_values_used += n;
-	return copy;
-}
-
 /* Reads one "name = value" line (cut at '#') into its option: 0 for a set
  * or empty line, or an error naming "path:line". *set is the option set. */
 static int load_line(const char *path, int lineno, char *line, const struct opt *table,
@@ -204,7 +236,7 @@ static int load_line(const char *path, int lineno, char *line, const struct opt 
 		*set = o;
 		return 0;
 	}
-	char *copy = keep_value(value);
+	char *copy = keep_value(value, strlen(value));
 	if (!copy)
 		return err_set(ERR_INVALID, "%s:%d: the config file holds too much text", path,
 		               lineno);
@@ -280,6 +312,7 @@ void opts_write_config(FILE *f, const char *command, const struct opt *table)
 			fprintf(f, "#%s = %g\n", o->name, *(double *)o->target);
 			break;
 		case OPT_LIST:
+		case OPT_COMMAS:
 			fprintf(f, "#%s = \n", o->name);
 			break;
 		}

@@ -17,6 +17,8 @@ enum opt_type {
 	OPT_LONG,   /* long target, within [min, max] */
 	OPT_DOUBLE, /* double target, within [min, max] */
 	OPT_LIST,   /* struct opt_list target: repeatable string */
+	OPT_COMMAS, /* struct opt_list target: repeatable, each value also a
+	               comma list; blanks around the items dropped */
 };
 
 #define OPT_LIST_MAX 64

@@ -368,8 +368,9 @@ static int get_map(struct http_request *rq, int v111)
 		return err_last() == ERR_INVALID || err_last() == ERR_PROJ
 		           ? (bbox_refusal(0), refused(rq))
 		           : http_reply_error(rq, 500, NULL, "rendering failed: %s", err_msg());
+	char cache_control[APP_CACHE_CONTROL_SIZE];
 	return http_reply(rq, 200, jpeg ? "image/jpeg" : "image/png", picture, picture_len,
-	                  "Cache-Control", "private, max-age=10", NULL);
+	                  "Cache-Control", app_cache_control(app, &q, cache_control), NULL);
 }
 
 /* ---- GetFeatureInfo ------------------------------------------------------ */
@@ -712,8 +713,10 @@ static int get_legend_graphic(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "the database is not available");
 	if (print_legend(app->r, st, &q, &out) < 0)
 		return http_reply_error(rq, 500, NULL, "legend: %s", err_msg());
+	char cache_control[APP_CACHE_CONTROL_SIZE];
+	rr.layers = q.layer;
 	return http_reply(rq, 200, "image/png", out.png, out.len, "Cache-Control",
-	                  "private, max-age=10", NULL);
+	                  app_cache_control(app, &rr, cache_control), NULL);
 }
 
 /* ---- GetCapabilities ------------------------------------------------------ */
@@ -856,11 +859,10 @@ static int get_capabilities(struct http_request *rq, int v111)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
 	utm_free(u);
-	const char *host = http_header(rq, "Host"), *proto = http_header(rq, "X-Forwarded-Proto");
 	char url[600], crs_utm[16];
-	snprintf(url, sizeof url, "%s://%s/wms",
-	         proto && strcmp(proto, "https") == 0 ? "https" : "http",
-	         host ? host : "localhost");
+	if (app_base_url(rq, url, sizeof url - 4) < 0)
+		return exception(rq, "InvalidParameterValue", "%s", err_msg());
+	strcat(url, "/wms");
 	snprintf(crs_utm, sizeof crs_utm, "EPSG:%d", utm_epsg);
 	char *op_url = operations_url(rq, url);
 	if (!op_url)
@@ -982,6 +984,9 @@ int wms_get(struct http_request *rq)
 		                  : "log in: HTTP Basic authentication with a posbon token as "
 		                    "the password (any user name), or Authorization: Bearer TOKEN",
 		    "WWW-Authenticate", "Basic realm=\"posbon\"");
+	if (denied == 429)
+		return exception_reply(rq, 429, NULL, "too many wrong tokens from this address",
+		                       NULL, NULL);
 	if (denied)
 		return exception_reply(rq, denied, NULL, "this token may not read the map", NULL,
 		                       NULL);

@@ -994,6 +994,27 @@ static unsigned long reach_version(renderer *r, const struct render_request *q,
 	return v > version ? v : version;
 }
 
+/* Layers drawn from the offences of the filter's period alone (with the
+ * shapes): once the period is over they change only with a late report or
+ * a correction. */
+#define PERIOD_LAYERS                                                                              \
+	(RENDER_HEATMAP | RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_GISTAR | RENDER_CHANGE |    \
+	 RENDER_TRENDS)
+/* Layers of what changes at any time: zones and plans, patrols. */
+#define PLAN_LAYERS (RENDER_ZONES | RENDER_PLANNING)
+
+unsigned render_max_age(const renderer *r, const struct render_request *q, int64_t now)
+{
+	enum { LIVE = 10, CLOSED = 3600, STILL = 86400 };
+	if (!(q->layers & (PERIOD_LAYERS | PLAN_LAYERS)))
+		return STILL;
+	const tz *z = dataset_zone(r->ds);
+	if (!(q->layers & PLAN_LAYERS) && q->filter.to != STORE_NO_TIME &&
+	    tz_local_day(z, q->filter.to) < tz_local_day(z, now))
+		return CLOSED;
+	return LIVE;
+}
+
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n)
 {
 	unsigned long version = 1;

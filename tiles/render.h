@@ -192,6 +192,14 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
  * so tiles far from a new offence keep theirs. */
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n);
 
+/* How many seconds q's picture may be used without asking again (its
+ * Cache-Control max-age; the ETag answers whoever asks): a day when it
+ * shows only what changes with the shapes or the style, an hour when
+ * every layer that follows the offences is of a period that ended before
+ * today (now, local), ten seconds when offences may still come in or it
+ * shows zones or the planner's layers. */
+unsigned render_max_age(const renderer *r, const struct render_request *q, int64_t now);
+
 /* The heatmap's colour ramp for filter f, in density units (see
  * heatmap_ramp()): a new copy in *out, free with style_ramp_free().
  * ERR_NOTFOUND when the style has no heatmap layer. */

@@ -228,11 +228,11 @@ export async function wallOffences(d) {
 /* A ring in the category's colour at [lon, lat], removed after a minute. */
 function pulseAt([lon, lat], category) {
 	const { L, map } = ctx;
-	const icon = L.divIcon({
-		className: 'wall-pulse',
-		html: `<span style="--c:${ctx.colourOf('categories', category)}"></span>`,
-		iconSize: [36, 36],
-	});
+	/* The colour through the element's style, not a style attribute in
+	 * markup: the server's Content-Security-Policy refuses inline styles. */
+	const ring = document.createElement('span');
+	ring.style.setProperty('--c', ctx.colourOf('categories', category));
+	const icon = L.divIcon({ className: 'wall-pulse', html: ring, iconSize: [36, 36] });
 	const m = L.marker([lat, lon], { icon, pane: 'wallPulse', interactive: false, keyboard: false }).addTo(map);
 	m.getElement()?.setAttribute('data-category', category || '');
 	setTimeout(() => map.removeLayer(m), PULSE_MS);

@@ -19,7 +19,9 @@ const ARGS = [
 	'--disable-sync',
 ];
 
-/* { context, page, close() }: close() ends the browser and removes the profile. */
+/* { context, page, refused, close() }: refused gathers what the server's
+ * Content-Security-Policy refused (the console reports each refusal);
+ * close() ends the browser and removes the profile. */
 export async function launch() {
 	const profile = mkdtempSync(join(tmpdir(), 'posbon-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {
@@ -29,9 +31,14 @@ export async function launch() {
 		viewport: { width: 1920, height: 1080 },
 	});
 	const page = context.pages()[0] || (await context.newPage());
+	const refused = [];
+	context.on('console', (m) => {
+		if (m.type() === 'error' && m.text().includes('Content Security Policy')) refused.push(m.text());
+	});
 	return {
 		context,
 		page,
+		refused,
 		close: async () => {
 			await context.close();
 			rmSync(profile, { recursive: true, force: true });

@@ -36,7 +36,7 @@ const num = (text) => Number(String(text).replace(/[,\s%]/g, ''));
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
 
 test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_TOKEN or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
-	const { page, close } = await launch();
+	const { page, refused, close } = await launch();
 	const pageErrors = [];
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	let plan;
@@ -281,6 +281,7 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 
 		await t.test('no script failed', () => {
 			assert.deepEqual(pageErrors, []);
+			assert.deepEqual(refused, [], 'the Content-Security-Policy refused nothing');
 		});
 	} finally {
 		await close();

@@ -45,7 +45,7 @@ const asksCoverage = (q, shift) => {
 const isCoverage = (shift) => (r) => asksCoverage(r.request(), shift);
 
 test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_TOKEN or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
-	const { page, close } = await launch();
+	const { page, refused, close } = await launch();
 	const pageErrors = [];
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	const count = async (key) => Number(await page.textContent(`#cov-counts [data-count="${key}"] strong`));
@@ -244,6 +244,7 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 
 		await t.test('no script failed', () => {
 			assert.deepEqual(pageErrors, []);
+			assert.deepEqual(refused, [], 'the Content-Security-Policy refused nothing');
 		});
 	} finally {
 		await close();

@@ -28,7 +28,7 @@ async function zones() {
 const zoneClass = (id) => `.zone-${String(id).replace(/[^\w-]/g, '_')}`;
 
 test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
-	const { page, close } = await launch();
+	const { page, refused, close } = await launch();
 	const pageErrors = [];
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	let box;
@@ -155,6 +155,7 @@ test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN
 
 		await t.test('no script failed', () => {
 			assert.deepEqual(pageErrors, []);
+			assert.deepEqual(refused, [], 'the Content-Security-Policy refused nothing');
 		});
 	} finally {
 		await close();

@@ -96,7 +96,7 @@ async function districtBounds() {
 }
 
 test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, async (t) => {
-	const { context, page, close } = await launch();
+	const { context, page, refused, close } = await launch();
 	const outside = [];
 	const pageErrors = [];
 	const tiles = []; /* { url, status } of every tile answer */
@@ -421,6 +421,7 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 		await t.test('nothing was fetched from outside and no script failed', () => {
 			assert.deepEqual(outside, []);
 			assert.deepEqual(pageErrors, []);
+			assert.deepEqual(refused, [], 'the Content-Security-Policy refused nothing');
 		});
 	} finally {
 		await close();

@@ -107,7 +107,7 @@ async function waitUntil(cond, ms, what) {
 }
 
 test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 }, async (t) => {
-	const { page, close } = await launch();
+	const { page, refused, close } = await launch();
 	const pageErrors = [];
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	await page.clock.install();
@@ -246,6 +246,7 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			await page.waitForSelector('body[data-ready="true"]:not(.wall)', { timeout: UI_MS });
 		});
 		assert.deepEqual(pageErrors, []);
+		assert.deepEqual(refused, [], 'the Content-Security-Policy refused nothing');
 	} finally {
 		await close();
 		await net.close();

@@ -177,10 +177,17 @@ int http_reply_file(struct http_request *rq, const char *path, const char *conte
 	return answered(rq, 200, 0);
 }
 
-int http_reply_not_modified(struct http_request *rq, const char *etag)
+int http_reply_not_modified(struct http_request *rq, const char *etag, const char *cache_control)
 {
 	(void)etag;
+	(void)cache_control;
 	return answered(rq, 304, 0);
+}
+
+int http_reply_response(struct http_request *rq, unsigned status, struct MHD_Response *r)
+{
+	(void)r; /* only the event stream makes one, which no target opens */
+	return answered(rq, status, 0);
 }
 
 void http_stats(http_server *s, struct http_stats *out)

@@ -112,7 +112,7 @@ y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 print("14/%d/%d" % (x, y))' "$TMP/g.json")
 curl -s -D "$TMP/tile.h" -o "$TMP/tile.png" -H "$V" "${URL%/api/gistar}/tiles/gistar/$tile.png"
 check_true "a gistar tile is a PNG that may change with the data" \
-	'grep -q "^HTTP/1.1 200" "$TMP/tile.h" && grep -qi "^cache-control: public, max-age=10" "$TMP/tile.h" &&
+	'grep -q "^HTTP/1.1 200" "$TMP/tile.h" && grep -qi "^cache-control: private, max-age=10" "$TMP/tile.h" &&
 	 [ "$(head -c 8 "$TMP/tile.png" | od -An -tx1 | tr -d " ")" = 89504e470d0a1a0a ]'
 curl -s -o "$TMP/empty.png" -H "$V" "${URL%/api/gistar}/tiles/gistar/$tile.png?from=2020-01-01&to=2020-01-31"
 check_true "with no offence in the period the tile is empty (smaller)" \

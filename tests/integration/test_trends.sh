@@ -160,7 +160,7 @@ y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 print("15/%d/%d" % (x, y))' "$TMP/http.json")
 curl -s -D "$TMP/tile.h" -o "$TMP/tile.png" -H "$V" "$BASE/tiles/trends/$tile.png"
 check_true "a trends tile is a PNG that may change with the data" \
-	'grep -q "^HTTP/1.1 200" "$TMP/tile.h" && grep -qi "^cache-control: public, max-age=10" "$TMP/tile.h"'
+	'grep -q "^HTTP/1.1 200" "$TMP/tile.h" && grep -qi "^cache-control: private, max-age=10" "$TMP/tile.h"'
 check "the tile decodes, painted in the strongest cell's category colour" \
 	"$(PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration" python3 -c '
 import json, sys

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_rows_are_whole(void **state)
 {
@@ -79,6 +80,35 @@ static void test_help_is_written_from_the_rows(void **state)
 	free(text);
 }
 
+/* A comma-list option takes each item of each value, trimmed, empty ones
+ * dropped, from the command line and a config file alike. */
+static void test_comma_lists(void **state)
+{
+	struct opt_list l = {0};
+	const struct opt table[] = {{"origin", OPT_COMMAS, &l, "O", "origins", 0, 0, 0}, {0}};
+	char a1[] = "--origin", a2[] = " https://a.example ,https://b.example,, ",
+	     a3[] = "--origin=https://c.example";
+	char *argv[] = {a1, a2, a3};
+	const char *pos[1];
+	int npos;
+	(void)state;
+	assert_int_equal(opts_parse("t", "", "", table, 3, argv, pos, 1, &npos), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.items[0], "https://a.example");
+	assert_string_equal(l.items[1], "https://b.example");
+	assert_string_equal(l.items[2], "https://c.example");
+	char path[] = "/tmp/posbon-test-params-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("origin = https://d.example, https://e.example # two\n", f);
+	fclose(f);
+	assert_int_equal(opts_load_file(path, table), 0);
+	unlink(path);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.items[4], "https://e.example");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -86,6 +116,7 @@ int main(void)
 	    cmocka_unit_test(test_option_takes_the_rows_bounds),
 	    cmocka_unit_test(test_defaults_come_from_the_rows),
 	    cmocka_unit_test(test_help_is_written_from_the_rows),
+	    cmocka_unit_test(test_comma_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,6 +59,26 @@ static void test_other_methods_are_405_and_nothing_is_404(void **state)
 	assert_int_equal(status, 404);
 }
 
+/* What a CORS preflight lists: each method of the path once, HEAD with
+ * GET, none for a path no route has. */
+static void test_methods_of_a_path(void **state)
+{
+	char m[128];
+	(void)state;
+	http_route_methods(routes_table, "/api/zones/7", m, sizeof m);
+	assert_string_equal(m, "GET, HEAD, POST, PUT, DELETE"); /* as the table routes them */
+	http_route_methods(routes_table, "/api/offences", m, sizeof m);
+	assert_string_equal(m, "GET, HEAD, POST");
+	http_route_methods(routes_table, "/healthz", m, 10);
+	assert_string_equal(m, "GET, HEAD");
+	http_route_methods(routes_table, "/api/zones/7", m, 12);
+	assert_string_equal(m, "GET, HEAD");
+	http_route_methods(
+	    (const struct http_route[]){{"GET", "/api/meta", api_meta, 0}, {NULL, NULL, NULL, 0}},
+	    "/api/metadata", m, sizeof m);
+	assert_string_equal(m, "");
+}
+
 static void test_roles(void **state)
 {
 	unsigned status;
@@ -211,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_paths_reach_their_handlers),
 	    cmocka_unit_test(test_other_methods_are_405_and_nothing_is_404),
+	    cmocka_unit_test(test_methods_of_a_path),
 	    cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_server_files_include_no_cycle),
 	    cmocka_unit_test(test_only_routes_knows_the_handler_families),

@@ -2,6 +2,7 @@
  * checked against brute-force densities. */
 #include "testutil.h"
 
+#include "civil.h"
 #include "classify.h"
 #include "err.h"
 #include "heatmap.h"
@@ -585,6 +586,30 @@ static void test_style_reloads_without_end(void **state)
 	free(png);
 }
 
+/* How long a picture may be kept follows what it shows: boundaries a day,
+ * offences of a period over before today (the district's day, Tashkent at
+ * UTC+5) an hour, what may still change ten seconds. */
+static void test_max_age_follows_what_may_change(void **state)
+{
+	struct testutil_rendered *f = *state;
+	const int64_t day = civil_days_from_date(2026, 6, 29) * CIVIL_SECONDS_PER_DAY;
+	const int64_t local_2300 = day + 18 * 3600; /* 2026-06-29 23:00 in Tashkent */
+	struct render_request q = {.layers = RENDER_MAHALLAS};
+	dataset_filter_all(&q.filter);
+	assert_int_equal(render_max_age(f->r, &q, local_2300), 86400);
+	q.layers = RENDER_HEATMAP | RENDER_MAHALLAS;
+	assert_int_equal(render_max_age(f->r, &q, local_2300), 10);
+	q.filter.to = local_2300;
+	assert_int_equal(render_max_age(f->r, &q, local_2300 + 1800), 10);
+	assert_int_equal(render_max_age(f->r, &q, local_2300 + 5400), 3600);
+	q.layers = RENDER_OFFENCES | RENDER_CHOROPLETH | RENDER_GISTAR | RENDER_CHANGE;
+	assert_int_equal(render_max_age(f->r, &q, local_2300 + 5400), 3600);
+	q.layers |= RENDER_ZONES;
+	assert_int_equal(render_max_age(f->r, &q, local_2300 + 5400), 10);
+	q.layers = RENDER_HEATMAP | RENDER_DOSAGE;
+	assert_int_equal(render_max_age(f->r, &q, local_2300 + 5400), 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +622,7 @@ int main(void)
 	    cmocka_unit_test(test_zone_change_reloads_shapes),
 	    cmocka_unit_test(test_choropleth_classes_and_colours),
 	    cmocka_unit_test(test_style_reloads_without_end),
+	    cmocka_unit_test(test_max_age_follows_what_may_change),
 	};
 	return cmocka_run_group_tests(tests, setup, testutil_rendered_close);
 }
