@@ -127,7 +127,88 @@ static void draw_places(cairo_t *cr, const struct view *v, const ground *g,
 	cairo_fill(cr);
 }
 
-int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s)
+/* Stretches of a line whose segments turn less than this from the
+ * stretch's chord can carry a name. */
+#define STRAIGHT (12 * M_PI / 180)
+
+/* The longest straight enough stretch of f's runs: its chord's middle,
+ * length and angle on the picture, read left to right. 0 without one. */
+static int straightest(const struct ground_feature *f, double *x, double *y, double *len,
+                       double *angle)
+{
+	*len = 0;
+	for (size_t r = 0; r < f->n_runs; r++) {
+		uint32_t end = f->run_start[r + 1], a = f->run_start[r];
+		while (a + 1 < end) {
+			uint32_t b = a + 1;
+			const double *p = f->xy;
+			double dir = atan2(p[2 * b + 1] - p[2 * a + 1], p[2 * b] - p[2 * a]);
+			while (b + 1 < end) {
+				double d =
+				    atan2(p[2 * b + 3] - p[2 * b + 1], p[2 * b + 2] - p[2 * b]);
+				double turn = fabs(remainder(d - dir, 2 * M_PI));
+				if (turn > STRAIGHT)
+					break;
+				b++;
+			}
+			double dx = p[2 * b] - p[2 * a], dy = p[2 * b + 1] - p[2 * a + 1];
+			double l = hypot(dx, dy);
+			if (l > *len) {
+				*len = l;
+				*x = (p[2 * a] + p[2 * b]) / 2;
+				*y = (p[2 * a + 1] + p[2 * b + 1]) / 2;
+				/* The picture's y grows downwards. */
+				*angle = atan2(-dy, dx);
+				if (*angle > M_PI / 2)
+					*angle -= M_PI;
+				else if (*angle <= -M_PI / 2)
+					*angle += M_PI;
+			}
+			a = b;
+		}
+	}
+	return *len > 0;
+}
+
+static int add_names(const struct view *v, const ground *g, const struct style_basemap *b,
+                     labels *lb)
+{
+	struct ground_list found = {0};
+	double box[4];
+	int rc;
+	if (!b->label)
+		return 0;
+	labels_frame_box(lb, box);
+	if ((rc = ground_find(g, box, &found)) < 0)
+		return rc;
+	double below = (style_zfunc_eval(&b->place_radius, v->zoom) +
+	                style_label_size(b->label, v->zoom) / 2 + 2) *
+	               v->scale * v->res;
+	int places = b->place && style_zoom_contains(&b->place_zoom, v->zoom);
+	for (size_t k = 0; rc == 0 && k < found.n; k++) {
+		const struct ground_feature *f = ground_feature(g, found.idx[k]);
+		const char *name = ground_name(f, GROUND_NAME);
+		struct labels_item it = {.text = name, .style = b->label};
+		if (!name)
+			continue;
+		if (f->kind == OSMTAGS_STREET && f->shape == GROUND_LINES) {
+			if (!straightest(f, &it.x, &it.y, &it.length, &it.angle))
+				continue;
+			it.rank = LABELS_RANK_STREET;
+		} else if (f->poi && places) {
+			it.x = (f->bbox[0] + f->bbox[2]) / 2;
+			it.y = (f->bbox[1] + f->bbox[3]) / 2 - below;
+			it.rank = LABELS_RANK_PLACE;
+		} else {
+			continue;
+		}
+		rc = labels_add(lb, &it);
+	}
+	ground_list_free(&found);
+	return rc;
+}
+
+int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s, labels *lb)
 {
 	const struct style_basemap *b = style_basemap(s);
 	struct ground_list found = {0};
@@ -177,5 +258,5 @@ int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const styl
 	draw_places(cr, v, g, &found, b);
 	cairo_restore(cr);
 	ground_list_free(&found);
-	return 0;
+	return add_names(v, g, b, lb);
 }

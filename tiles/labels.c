@@ -25,6 +25,7 @@ struct item {
 	double wx, wy; /* anchor, world pixels */
 	double r;      /* circle radius, device pixels */
 	enum labels_rank rank;
+	double length, angle; /* a label along a line: world pixels, radians */
 };
 
 struct rect {
@@ -157,8 +158,14 @@ int labels_add(labels *lb, const struct labels_item *it)
 	char *text = strdup(it->text);
 	if (!text)
 		return nomem();
-	v[lb->n_items++] = (struct item){
-	    text, it->style, it->x / lb->res, -it->y / lb->res, it->r / lb->res, it->rank};
+	v[lb->n_items++] = (struct item){text,
+	                                 it->style,
+	                                 it->x / lb->res,
+	                                 -it->y / lb->res,
+	                                 it->r / lb->res,
+	                                 it->rank,
+	                                 it->length / lb->res,
+	                                 it->length > 0 ? it->angle : 0};
 	return 0;
 }
 
@@ -189,8 +196,8 @@ static int rects_meet(const struct rect *a, const struct rect *b)
 
 /* Where a label could go: its text origin and box, world pixels. */
 struct candidate {
-	double tx, ty;   /* top-left of the layout */
-	struct rect box; /* drawn extent: text and halo */
+	double tx, ty;   /* top-left of the layout; a turned label's: relative to its anchor */
+	struct rect box; /* drawn extent: text and halo (of a turned label, the box around it) */
 };
 
 /* The usable candidates of item it, whose text measures log (Pango logical
@@ -216,6 +223,22 @@ static size_t candidates(const labels *lb, const struct item *it, const PangoRec
 		}
 	}
 	double m = LABELS_MARGIN * lb->v.scale;
+	if (it->length > 0) {
+		/* Along a line: the anchor only, in the box around the turned text. */
+		double hw = w / 2 + halo, hh = h / 2 + halo;
+		double ex = fabs(cos(it->angle)) * hw + fabs(sin(it->angle)) * hh;
+		double ey = fabs(sin(it->angle)) * hw + fabs(cos(it->angle)) * hh;
+		out[0] = (struct candidate){-w / 2 - log->x,
+		                            -h / 2 - log->y,
+		                            {it->wx - ex, it->wy - ey, it->wx + ex, it->wy + ey}};
+		n_off = 0;
+		n = ex <= reach(lb) && ey <= reach(lb);
+		if (n && lb->edges == LABELS_INSIDE &&
+		    (out[0].box.x0 - lb->ox < m || out[0].box.y0 - lb->oy < m ||
+		     out[0].box.x1 - lb->ox > lb->v.width - m ||
+		     out[0].box.y1 - lb->oy > lb->v.height - m))
+			n = 0;
+	}
 	for (size_t i = 0; i < n_off; i++) {
 		struct candidate c;
 		c.tx = round(it->wx + off[i].dx - w / 2) - log->x;
@@ -234,11 +257,18 @@ static size_t candidates(const labels *lb, const struct item *it, const PangoRec
 	return n;
 }
 
-static void draw_one(const labels *lb, cairo_t *cr, PangoLayout *layout,
-                     const struct style_label *st, double halo, const struct candidate *c)
+static void draw_one(const labels *lb, cairo_t *cr, PangoLayout *layout, const struct item *it,
+                     double halo, const struct candidate *c)
 {
+	const struct style_label *st = it->style;
 	double x = c->tx - lb->ox, y = c->ty - lb->oy;
 	cairo_save(cr);
+	if (it->length > 0) {
+		cairo_translate(cr, it->wx - lb->ox, it->wy - lb->oy);
+		cairo_rotate(cr, it->angle);
+		x = c->tx;
+		y = c->ty;
+	}
 	if (halo > 0) {
 		const struct style_colour *hc = &st->halo->colour;
 		cairo_move_to(cr, x, y);
@@ -267,7 +297,8 @@ static int place(labels *lb, cairo_t *cr, struct item *it)
 
 	PangoLayout *layout = new_layout(lb->pango, st->font, size, it->text);
 	pango_layout_get_pixel_extents(layout, NULL, &log);
-	if (log.width <= 0 || (it->r > 0 && log.width > LABELS_FIT * 2 * it->r))
+	if (log.width <= 0 || (it->r > 0 && log.width > LABELS_FIT * 2 * it->r) ||
+	    (it->length > 0 && log.width + 2 * halo > it->length))
 		goto out;
 	size_t n = candidates(lb, it, &log, halo, c), chosen = n;
 	for (size_t i = 0; i < n && chosen == n; i++) {
@@ -301,7 +332,7 @@ static int place(labels *lb, cairo_t *cr, struct item *it)
 	it->text = NULL; /* now the placed label's */
 	if (b->x1 > lb->ox && b->x0 < lb->ox + lb->v.width && b->y1 > lb->oy &&
 	    b->y0 < lb->oy + lb->v.height)
-		draw_one(lb, cr, layout, st, halo, &c[chosen]);
+		draw_one(lb, cr, layout, it, halo, &c[chosen]);
 out:
 	g_object_unref(layout);
 	return rc;

@@ -56,6 +56,8 @@ enum labels_rank {
 	LABELS_RANK_DISTRICT,
 	LABELS_RANK_ZONE,
 	LABELS_RANK_MAHALLA,
+	LABELS_RANK_STREET, /* the ground's names yield to every thematic label */
+	LABELS_RANK_PLACE,
 };
 
 struct labels_item {
@@ -65,6 +67,11 @@ struct labels_item {
 	double r;                        /* circle around the anchor inside the shape, frame
 	                                    units; 0: no fit test, the anchor only */
 	enum labels_rank rank;
+	/* A label along a line (a street's name): centred on the anchor,
+	 * turned by angle (radians, clockwise on the picture, within +-pi/2
+	 * so that it reads left to right), drawn only when it fits length
+	 * (frame units) and only there. 0: an ordinary label. */
+	double length, angle;
 };
 
 /* A label that labels_draw() placed: its box in device pixels of the view,

@@ -41,6 +41,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 enum {
 	RAMP_CACHE = 16,
@@ -96,6 +98,10 @@ struct renderer {
 	pthread_mutex_t lock; /* ramps and weights */
 	struct ramp_entry ramps[RAMP_CACHE];
 	unsigned long clock;
+	/* The generations and versions start again with every process, and a
+	 * disk cache outlives it: this run's own number keeps its tags apart
+	 * from the last run's, whose style and data may have been others. */
+	uint64_t epoch;
 	atomic_ulong version;
 	changes *changes;    /* where offences changed, by version */
 	results *results;    /* Gi* grids and trends, for the layers and the API */
@@ -329,6 +335,10 @@ int renderer_open(store *st, const char *style_path, const char *tzname, rendere
 	}
 	refresh_weights(r);
 	atomic_init(&r->version, 1);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	r->epoch = ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec) ^
+	           ((uint64_t)getpid() << 40);
 	double extent[4];
 	dataset_extent(r->ds, extent);
 	if ((rc = changes_new(extent, 1, &r->changes)) < 0) {
@@ -907,7 +917,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	rc = labels_new(&q->view, LABELS_SEAMLESS, &lb);
 	if (rc == 0 && (q->layers & RENDER_BASE)) {
 		struct held_ground *hg = (struct held_ground *)hold(r, HELD_GROUND);
-		rc = basemap_paint(cr, &q->view, hg->g, sty);
+		rc = basemap_paint(cr, &q->view, hg->g, sty, lb);
 		let_go(r, &hg->h);
 	}
 	if (rc == 0 && (q->layers & RENDER_CHOROPLETH))
@@ -1018,7 +1028,8 @@ unsigned render_max_age(const renderer *r, const struct render_request *q, int64
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n)
 {
 	unsigned long version = 1;
-	uint64_t h = mix(1469598103934665603ULL, &q->filter, sizeof q->filter);
+	uint64_t h = mix(1469598103934665603ULL, &r->epoch, sizeof r->epoch);
+	h = mix(h, &q->filter, sizeof q->filter);
 	h = mix(h, &q->bandwidth, sizeof q->bandwidth);
 	h = mix(h, &q->view, sizeof q->view);
 	h = mix(h, &q->layers, sizeof q->layers);

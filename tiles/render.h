@@ -189,7 +189,10 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
  * ramp, offences within reach of the view; for the planner's layers the
  * plan, any offence, the shapes and, for dosage, the tracks; for trends its
  * analysis, any offence and the shapes) and only then,
- * so tiles far from a new offence keep theirs. */
+ * so tiles far from a new offence keep theirs. Tags are the renderer's own:
+ * another renderer (a restarted daemon) makes other ones, so a tile cache
+ * that outlives a process never answers with a picture of another style or
+ * other data. */
 int render_etag(renderer *r, const struct render_request *q, char *out, size_t n);
 
 /* How many seconds q's picture may be used without asking again (its

@@ -297,6 +297,9 @@ struct style_basemap {
 	struct style_zoom place_zoom;
 	const struct style_colour *place; /* NULL: no place dots */
 	struct style_zfunc place_radius;  /* px */
+	/* Names of streets (along their straightest stretch) and of places
+	 * (under their dot); NULL: none. Field "name". */
+	const struct style_label *label;
 };
 
 /* ---- categories and services ------------------------------------------- */

@@ -672,11 +672,11 @@ static int rd_places(struct stylejson *c, json_t *v, void *out)
 	return rc;
 }
 
-static int rd_base(struct stylejson *c, json_t *v, struct style_basemap **out)
+static int rd_base(struct stylejson *c, const style *fonts, json_t *v, struct style_basemap **out)
 {
-	static const char *const keys[] = {"minzoom",   "maxzoom", "land",      "landuse",
-	                                   "park",      "water",   "waterways", "railways",
-	                                   "buildings", "streets", "places",    NULL};
+	static const char *const keys[] = {
+	    "minzoom",  "maxzoom",   "land",    "landuse", "park",  "water", "waterways",
+	    "railways", "buildings", "streets", "places",  "label", NULL};
 	struct style_basemap *b = stylejson_alloc(c, sizeof *b);
 	if (!b)
 		return stylejson_nomem(c);
@@ -699,6 +699,8 @@ static int rd_base(struct stylejson *c, json_t *v, struct style_basemap **out)
 		rc = get_member_opt(c, v, "streets", rd_streets, (void *)b->streets);
 	if (rc == 0)
 		rc = get_member_opt(c, v, "places", rd_places, b);
+	if (rc == 0)
+		rc = get_label_opt(c, fonts, v, 1u << STYLE_FIELD_NAME, &b->label);
 	if (rc == 0)
 		*out = b;
 	return rc;
@@ -751,7 +753,7 @@ int stylelayers_read(struct stylejson *c, json_t *v, const style *fonts, struct 
 			rc = rd_trends(c, m, &out->trends);
 			break;
 		default:
-			rc = rd_base(c, m, &out->base);
+			rc = rd_base(c, fonts, m, &out->base);
 		}
 		if (rc == 0)
 			stylejson_pop(c);

@@ -46,12 +46,20 @@ set -- $STREET
 MID_LON=$(python3 -c "print(($1 + $3) / 2)")
 MID_LAT=$(python3 -c "print(($2 + $4) / 2)")
 T17=$(tile_of 17 "$MID_LON" "$MID_LAT")
+# The ground alone first: the default style without its names, which may
+# lie on the very pixels checked.
+python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+del s['layers']['base']['label']
+json.dump(s, open(sys.argv[2], 'w'))" "$POSBON_SOURCE_DIR/styles/default.json" "$TMP/nolabel.json"
+"$POSBON" render "$DB" --layer base --tile "$T17" --style "$TMP/nolabel.json" -o "$TMP/t17-bare.png" >/dev/null
 "$POSBON" render "$DB" --layer base --tile "$T17" -o "$TMP/t17.png" >/dev/null
-check "a minor street in its colour along its OSM geometry" "$(pixel "$TMP/t17.png" "$T17" "$MID_LON" "$MID_LAT")" ffffff
+check "a minor street in its colour along its OSM geometry" "$(pixel "$TMP/t17-bare.png" "$T17" "$MID_LON" "$MID_LAT")" ffffff
 # 4 px north of the street's middle at zoom 17 (street ~6 px wide there, a
 # 1 px casing beside it): still street or casing, not land.
 NEAR_LAT=$(python3 -c "import math; print($MID_LAT + 4.5 * 360 / 2**17 / 256 * math.cos(math.radians($MID_LAT)))")
-near=$(pixel "$TMP/t17.png" "$T17" "$MID_LON" "$NEAR_LAT")
+near=$(pixel "$TMP/t17-bare.png" "$T17" "$MID_LON" "$NEAR_LAT")
 check_true "its casing or edge beside it is not land ($near)" '[ "$near" != f4f2ee ]'
 set -- $BUILDING
 TB=$(tile_of 17 "$1" "$2")
@@ -67,14 +75,30 @@ from pngread import read
 w, h, bpp, rows = read('$TMP/b14.png')
 print('%02x%02x%02x' % tuple(rows[250][4 * 5:4 * 5 + 3]))")" f4f2ee
 
+# Names: street names along the streets and place names, in the label
+# colour; without the style's base label, none of that colour at all.
+dark() { # png: pixels darker than any ground colour (the names' text)
+	python3 -c "
+import sys
+from pngread import read
+w, h, bpp, rows = read(sys.argv[1])
+print(sum(1 for r in rows for x in range(w) if max(r[bpp * x:bpp * x + 3]) < 0x90))" "$1"
+}
+check_true "names are drawn at zoom 17 ($(dark "$TMP/t17.png") dark pixels)" '[ "$(dark "$TMP/t17.png")" -gt 50 ]'
+check "and only they are that dark" "$(dark "$TMP/t17-bare.png")" 0
+
 # Served as a layer like any other, with an ETag that a newer extract's
 # reload changes.
 TOKEN=$("$POSBON" token add "$DB" --role viewer --name wall | tail -n 1)
-serve_start "$DB"
+serve_start "$DB" --cache-dir "$TMP/tiles"
 V="Authorization: Bearer $TOKEN"
 code=$(curl -s -o "$TMP/served.png" -w '%{http_code}' -H "$V" "$URL/tiles/base/$T17.png")
 check "GET /tiles/base/$T17.png" "$code" 200
-check "the served tile is the rendered one" "$(pixel "$TMP/served.png" "$T17" "$MID_LON" "$MID_LAT")" ffffff
+check "the served tile has the rendered one's pixels" "$(python3 -c "
+import sys
+from pngread import read
+a, b = read(sys.argv[1]), read(sys.argv[2])
+print(sum(1 for ra, rb in zip(a[3], b[3]) for x in range(0, len(ra), 4) if ra[x:x + 4] != rb[x:x + 4]))" "$TMP/served.png" "$TMP/t17.png")" 0
 etag() { curl -s -o /dev/null -D - -H "$V" "$URL/tiles/base/$T17.png" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p'; }
 before=$(etag)
 check_true "the tile has an ETag" '[ -n "$before" ]'
@@ -86,5 +110,12 @@ check_true "the newer extract updates the street in place" 'echo "$out" | grep -
 kill -HUP "$PID"
 wait_until '[ "$(etag)" != "$before" ]' 30
 check_true "after a newer extract and SIGHUP the ETag changed" '[ "$(etag)" != "$before" ]'
+serve_stop
+# The disk cache outlives the daemon: restarted with another style, it
+# must not answer with the tiles the last run cached.
+serve_start "$DB" --cache-dir "$TMP/tiles" --style "$TMP/nolabel.json"
+curl -s -H "$V" -o "$TMP/restarted.png" "$URL/tiles/base/$T17.png"
+check "a restarted daemon with another style draws anew, not from the last run's cache" \
+	"$(dark "$TMP/restarted.png")" 0
 serve_stop
 finish

@@ -188,9 +188,10 @@ static void test_only_labels_that_fit_their_circle(void **state)
 	/* "Bogʻishamol" at z15 is ~60 px wide: it fits a circle of 25 px
 	 * (1.6 x 50 = 80 px), not one of 15 px (48 px). */
 	struct labels_item items[] = {
-	    {"Bogʻishamol", st, cx - 60 * v.res, cy, 25 * v.res, LABELS_RANK_MAHALLA},
-	    {"Bogʻishamol", st, cx + 60 * v.res, cy, 15 * v.res, LABELS_RANK_MAHALLA},
-	    {"Oqtepa", st, cx, cy - 90 * v.res, 0, LABELS_RANK_MAHALLA}, /* no circle: no test */
+	    {"Bogʻishamol", st, cx - 60 * v.res, cy, 25 * v.res, LABELS_RANK_MAHALLA, 0, 0},
+	    {"Bogʻishamol", st, cx + 60 * v.res, cy, 15 * v.res, LABELS_RANK_MAHALLA, 0, 0},
+	    {"Oqtepa", st, cx, cy - 90 * v.res, 0, LABELS_RANK_MAHALLA, 0,
+	     0}, /* no circle: no test */
 	};
 	labels *lb = NULL;
 	cairo_surface_t *img = draw(&v, LABELS_SEAMLESS, items, 3, &lb);
@@ -207,7 +208,7 @@ static void test_only_labels_that_fit_their_circle(void **state)
 	cairo_t *cr = cairo_create(img);
 	assert_int_equal(labels_draw(low, cr), 0);
 	assert_int_equal(labels_placed(low, &p), 0);
-	struct labels_item bad = {"a\xff", st, cx, cy, 0, LABELS_RANK_MAHALLA};
+	struct labels_item bad = {"a\xff", st, cx, cy, 0, LABELS_RANK_MAHALLA, 0, 0};
 	assert_int_equal(labels_add(lb, &bad), ERR_INVALID);
 	cairo_destroy(cr);
 	labels_free(low);
@@ -286,6 +287,61 @@ static void test_prints_keep_labels_inside(void **state)
 	style_free(s);
 }
 
+/* A name along a line: drawn only where the line holds it, turned along
+ * it, its box the box around the turned text; a line label yields to a
+ * mahalla's whatever the order they were added in. */
+static void test_labels_along_lines(void **state)
+{
+	(void)state;
+	style *s = default_style();
+	const struct style_label *st = style_mahallas(s)->label;
+	struct view v = tiles_view(1);
+	double cx = v.x0 + 128 * v.res, cy = v.y0 - 128 * v.res;
+	struct labels_item items[] = {
+	    /* 45 degrees down to the right, 200 px of line: placed */
+	    {.text = "Bunyodkor",
+	     .style = st,
+	     .x = cx - 60 * v.res,
+	     .y = cy + 60 * v.res,
+	     .rank = LABELS_RANK_STREET,
+	     .length = 200 * v.res,
+	     .angle = M_PI / 4},
+	    /* 20 px of line: the text does not fit */
+	    {.text = "Qatortol",
+	     .style = st,
+	     .x = cx + 60 * v.res,
+	     .y = cy - 60 * v.res,
+	     .rank = LABELS_RANK_STREET,
+	     .length = 20 * v.res,
+	     .angle = 0},
+	    /* where a mahalla's name is: the mahalla wins */
+	    {.text = "Chilonzor",
+	     .style = st,
+	     .x = cx + 60 * v.res,
+	     .y = cy + 60 * v.res,
+	     .rank = LABELS_RANK_STREET,
+	     .length = 200 * v.res,
+	     .angle = 0},
+	    {.text = "Oqtepa",
+	     .style = st,
+	     .x = cx + 60 * v.res,
+	     .y = cy + 60 * v.res,
+	     .rank = LABELS_RANK_MAHALLA},
+	};
+	labels *lb = NULL;
+	cairo_surface_t *img = draw(&v, LABELS_SEAMLESS, items, 4, &lb);
+	const struct labels_placed *p;
+	assert_int_equal(labels_placed(lb, &p), 2);
+	assert_string_equal(p[0].text, "Oqtepa");
+	assert_string_equal(p[1].text, "Bunyodkor");
+	/* Turned by 45 degrees, its box is about as high as it is wide. */
+	double w = p[1].x1 - p[1].x0, h = p[1].y1 - p[1].y0;
+	assert_true(w > 40 && fabs(w - h) < 2);
+	cairo_surface_destroy(img);
+	labels_free(lb);
+	style_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +350,7 @@ int main(void)
 	    cmocka_unit_test(test_only_labels_that_fit_their_circle),
 	    cmocka_unit_test(test_tiles_are_seamless),
 	    cmocka_unit_test(test_prints_keep_labels_inside),
+	    cmocka_unit_test(test_labels_along_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
