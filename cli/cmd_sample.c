@@ -77,9 +77,10 @@ int cmd_sample(int argc, char **argv)
 	if ((rc = sample_generate(st, &so, &rep)) < 0)
 		goto out;
 	printf("%s: %ld district, %ld mahallas, %ld categories, %ld services, %ld offences over "
-	       "%d days ending %s, %ld patrol zones, %ld tracks (%ld fixes); seed %ld, %.1f s\n",
+	       "%d days ending %s, %ld patrol zones, %ld tracks (%ld fixes), %ld streets, houses "
+	       "and places; seed %ld, %.1f s\n",
 	       pos[0], rep.districts, rep.mahallas, rep.categories, rep.services, rep.offences,
-	       so.days, end ? end : "today", rep.zones, rep.tracks, rep.fixes, seed,
+	       so.days, end ? end : "today", rep.zones, rep.tracks, rep.fixes, rep.ground, seed,
 	       seconds_since(&t0));
 out:
 	store_close(st);

@@ -2,7 +2,8 @@
  * sample: the sample-district generator.
  *
  * One pass in a fixed order (codes, district, mahallas, main roads, places,
- * offences, patrol zones, patrol tracks): the order is part of the
+ * offences, patrol zones, patrol tracks, then the ground with draws of its
+ * own, sampleground.h): the order is part of the
  * determinism, since every draw comes from the one PRNG (xoshiro256**
  * seeded through splitmix64). Geometry is built in a local metric frame,
  * metres east and north of the centre (equirectangular), with GEOS, and
@@ -19,6 +20,7 @@
 
 #include "civil.h"
 #include "err.h"
+#include "sampleground.h"
 
 #include <ctype.h>
 #include <geos_c.h>
@@ -1354,6 +1356,57 @@ static void gen_free(struct gen *g)
 	GEOS_finish_r(g->ctx);
 }
 
+static int inside_district(void *ctx, double x, double y)
+{
+	struct gen *g = ctx;
+	return area_contains(g, &g->district, (struct pt){x, y});
+}
+
+static void xy_lonlat(double x, double y, double *lon, double *lat)
+{
+	to_lonlat((struct pt){x, y}, lon, lat);
+}
+
+/* Streets, houses and places (sampleground.h), last: its draws are its own. */
+static int make_ground(struct gen *g)
+{
+	static const enum sampleground_kind as[N_KIND] = {[K_MARKET] = SAMPLEGROUND_MARKET,
+	                                                  [K_STOP] = SAMPLEGROUND_STOP,
+	                                                  [K_NIGHT] = SAMPLEGROUND_TEAHOUSE,
+	                                                  [K_SCHOOL] = SAMPLEGROUND_SCHOOL,
+	                                                  [K_PARK] = SAMPLEGROUND_PARK};
+	double roads[N_ROADS * ROAD_VERTS * 2];
+	struct sampleground_place *pl = calloc((size_t)g->n_places + 1, sizeof *pl);
+	if (!pl)
+		return err_set(ERR_NOMEM, "sample: out of memory");
+	for (int r = 0; r < N_ROADS; r++)
+		for (int i = 0; i < ROAD_VERTS; i++) {
+			roads[2 * (r * ROAD_VERTS + i)] = g->roads[r].v[i].x;
+			roads[2 * (r * ROAD_VERTS + i) + 1] = g->roads[r].v[i].y;
+		}
+	for (int i = 0; i < g->n_places; i++)
+		pl[i] = (struct sampleground_place){g->place_at[i].x, g->place_at[i].y,
+		                                    as[g->places[i].kind]};
+	struct sampleground_in in = {
+	    .seed = g->o->seed,
+	    .box = {g->district.minx, g->district.miny, g->district.maxx, g->district.maxy},
+	    .parcel = PARCEL,
+	    .inside = inside_district,
+	    .to_lonlat = xy_lonlat,
+	    .ctx = g,
+	    .cyrillic = to_cyrillic,
+	    .roads = roads,
+	    .n_roads = N_ROADS,
+	    .road_points = ROAD_VERTS,
+	    .places = pl,
+	    .n_places = (size_t)g->n_places,
+	    .names = mahalla_names,
+	    .n_names = N_MAHALLA_NAMES};
+	int rc = sampleground_write(g->st, &in, &g->rep->ground);
+	free(pl);
+	return rc;
+}
+
 int sample_generate(store *st, const struct sample_options *o, struct sample_report *rep)
 {
 	struct gen g = {.o = o, .st = st, .rep = rep};
@@ -1395,7 +1448,7 @@ int sample_generate(store *st, const struct sample_options *o, struct sample_rep
 		make_days(&g);
 		if ((rc = store_bulk_begin(st)) == 0 && (rc = make_offences(&g)) == 0 &&
 		    (rc = store_bulk_end(st)) == 0 && (rc = make_zones(&g)) == 0 &&
-		    (rc = make_tracks(&g)) == 0)
+		    (rc = make_tracks(&g)) == 0 && (rc = make_ground(&g)) == 0)
 			rc = store_commit(st);
 	}
 	if (rc < 0)

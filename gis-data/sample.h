@@ -56,6 +56,7 @@ int sample_end_day(const char *date, int64_t *end_day);
 /* What sample_generate() wrote. */
 struct sample_report {
 	long districts, mahallas, categories, services, offences, zones, tracks, fixes;
+	long ground; /* reference features: streets, houses, places (sampleground.h) */
 };
 
 /* Generates the sample into st inside one transaction (rolled back on

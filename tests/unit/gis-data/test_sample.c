@@ -404,6 +404,38 @@ static void test_other_seed_other_data(void **state)
 	assert_int_equal(same_rows(f->st, f->other, "mahallas", "code", MAHALLA_EQUAL), 0);
 }
 
+/* The ground: the main roads, a street grid, houses whose addresses name
+ * streets that exist, every kind of place inside the district, names in
+ * Latin and Cyrillic; the same for the same seed. */
+static void test_ground(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(num(f->st, "SELECT count(*) FROM ref_features WHERE kind = 'street' "
+	                            "AND class = 'primary'"),
+	                 3);
+	assert_true(num(f->st, "SELECT count(*) FROM ref_features WHERE kind = 'street' AND "
+	                       "class IN ('residential', 'tertiary')") > 20);
+	assert_true(num(f->st, "SELECT count(*) FROM ref_features WHERE kind = 'building'") > 500);
+	/* Every house has an address on a street of the map. */
+	assert_int_equal(num(f->st, "SELECT count(*) FROM ref_features h WHERE h.kind = 'building' "
+	                            "AND (h.addr_housenumber IS NULL OR NOT EXISTS (SELECT 1 FROM "
+	                            "ref_features s WHERE s.kind = 'street' AND s.name = "
+	                            "h.addr_street))"),
+	                 0);
+	assert_int_equal(num(f->st, "SELECT count(DISTINCT poi) FROM ref_features WHERE poi IN "
+	                            "('market', 'bus_stop', 'cafe', 'school', 'mosque')"),
+	                 5);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM ref_features r, districts d WHERE r.poi "
+	                            "IS NOT NULL AND NOT ST_Within(r.geom, d.geom)"),
+	                 0);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM ref_features WHERE name IS NOT NULL AND "
+	                            "(name_uz_cyrl IS NULL OR name_uz_cyrl = name)"),
+	                 0);
+	assert_int_equal(same_rows(f->st, f->same, "ref_features", "external_id",
+	                           "AsBinary(a.geom) IS AsBinary(b.geom) AND a.tags IS b.tags"),
+	                 num(f->st, "SELECT count(*) FROM ref_features"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +449,7 @@ int main(void)
 	    cmocka_unit_test(test_tracks),
 	    cmocka_unit_test(test_same_seed_same_data),
 	    cmocka_unit_test(test_other_seed_other_data),
+	    cmocka_unit_test(test_ground),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
