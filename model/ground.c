@@ -320,8 +320,10 @@ int ground_find(const ground *g, const double box[4], struct ground_list *out)
 	for (size_t k = 0; k < g->n_wide; k++)
 		if (meets(box, g->f[g->wide[k]].bbox) && (rc = add(out, g->wide[k])) < 0)
 			return rc;
-	/* A feature in several cells is found once per cell. */
-	qsort(out->idx, out->n, sizeof *out->idx, compare_idx);
+	/* A feature in several cells is found once per cell. (With none
+	 * found, idx may still be NULL, which qsort() must not be given.) */
+	if (out->n > 1)
+		qsort(out->idx, out->n, sizeof *out->idx, compare_idx);
 	size_t m = 0;
 	for (size_t k = 0; k < out->n; k++)
 		if (!m || out->idx[m - 1] != out->idx[k])

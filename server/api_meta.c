@@ -76,12 +76,14 @@ int api_meta(struct http_request *rq)
 	struct held_style *held;
 	const style *sty = renderer_style_acquire(app->r, &held);
 	json_t *o = json_pack(
-	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:s, s:s}", "district",
-	    district, "categories", code_list(st, sty, 0), "services", code_list(st, sty, 1),
-	    "time_range", "first", geojson_time(first), "last", geojson_time(last), "layers",
-	    "districts", "mahallas", "choropleth", "heatmap", "change", "trends", "offences",
-	    "zones", "tracks", "basemap", app->basemap ? json_string(app->basemap) : json_null(),
-	    "data_version", (json_int_t)renderer_version(app->r), "user", rq->who, "role",
+	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:I, s:s, s:s}",
+	    "district", district, "categories", code_list(st, sty, 0), "services",
+	    code_list(st, sty, 1), "time_range", "first", geojson_time(first), "last",
+	    geojson_time(last), "layers", "districts", "mahallas", "choropleth", "heatmap",
+	    "change", "trends", "offences", "zones", "tracks", "basemap",
+	    app->basemap ? json_string(app->basemap) : json_null(), "ground",
+	    (json_int_t)renderer_ground_count(app->r), "data_version",
+	    (json_int_t)renderer_version(app->r), "user", rq->who, "role",
 	    auth_role_name((enum auth_role)rq->role));
 	renderer_style_release(app->r, held);
 	return http_reply_value(rq, 200, o, NULL, NULL);

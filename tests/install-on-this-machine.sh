@@ -24,7 +24,7 @@ as_posbon() { (cd / && runuser -u posbon -- env -i PATH=/usr/bin:/bin "$@"); }
 tmp=$(mktemp -d)
 pid=""
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+	[ -n "$pid" ] && kill -- "-$pid" 2>/dev/null || true
 	apt-get purge -y -q posbon >"$tmp/purge.log" 2>&1 || true
 	rm -rf "$tmp"
 }
@@ -46,8 +46,10 @@ check "the unit is installed" '[ -f /usr/lib/systemd/system/posbon.service ] || 
 as_posbon /usr/bin/posbon sample /var/lib/posbon/try.sqlite --offences 2000 --mahallas 6 >/dev/null
 token=$(as_posbon /usr/bin/posbon token add /var/lib/posbon/try.sqlite --role viewer --name install-check)
 : >"$tmp/none"
-as_posbon /usr/bin/posbon serve --config /etc/posbon/posbon.conf --listen 127.0.0.1:0 \
-	--log-file /var/log/posbon/try.log /var/lib/posbon/try.sqlite >/dev/null 2>&1 &
+# In a session of its own, so that stopping it stops runuser and the daemon.
+setsid sh -c 'cd / && exec runuser -u posbon -- env -i PATH=/usr/bin:/bin /usr/bin/posbon serve \
+	--config /etc/posbon/posbon.conf --listen 127.0.0.1:0 --log-file /var/log/posbon/try.log \
+	/var/lib/posbon/try.sqlite' >/dev/null 2>&1 &
 pid=$!
 port=""
 for _ in $(seq 1 300); do
@@ -65,9 +67,10 @@ check "/vendor/leaflet/leaflet.js" '[ "$(curl -s -o /dev/null -w "%{http_code}" 
 curl -s -H "Authorization: Bearer $token" "$url/tiles/mahallas/12/2843/1516.png" >"$tmp/tile.png"
 check "a tile, as a PNG" '[ "$(head -c 8 "$tmp/tile.png" | od -An -tx1 | tr -d " \n")" = 89504e470d0a1a0a ]'
 check "the tile cache is where the configuration says" '[ -d /var/cache/posbon/tiles ]'
-kill "$pid"
+kill -- "-$pid"
 wait "$pid" || true
 pid=""
+check "the daemon stopped with its session" '! pgrep -u posbon -f "posbon serve" >/dev/null' 
 
 apt-get purge -y -q posbon >"$tmp/purge.log" 2>&1
 check "purge removes the binary and the data folders" \

@@ -447,6 +447,14 @@ int renderer_reload_shapes(renderer *r, store *st)
 	return rc;
 }
 
+size_t renderer_ground_count(renderer *r)
+{
+	struct held_ground *h = (struct held_ground *)hold(r, HELD_GROUND);
+	size_t n = ground_count(h->g);
+	let_go(r, &h->h);
+	return n;
+}
+
 int renderer_reload_ground(renderer *r, store *st)
 {
 	struct held *fresh;

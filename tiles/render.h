@@ -86,6 +86,9 @@ int renderer_reload_shapes(renderer *r, store *st);
  * changes the ETags of base tiles. On any error the old ones stay. */
 int renderer_reload_ground(renderer *r, store *st);
 
+/* The number of reference features the base layer draws now. */
+size_t renderer_ground_count(renderer *r);
+
 /* Says that tracks changed in the store (live fixes, an import): dosage
  * tiles get new ETags and their dosage is read again. */
 void renderer_tracks_changed(renderer *r);

@@ -288,6 +288,7 @@ function normaliseMeta(m) {
 		last: toMs(pick(m.last, m.last_time, m.time_last, m.data_last, m.to, range.last, range.to, range.max)),
 		layers: layers && layers.length ? layers : LAYERS.map((l) => l.id),
 		basemap,
+		ground: Number(m.ground) || 0,
 		dataVersion: Number(m.data_version) || 0,
 		timezone: m.timezone || m.tz || d.timezone || 'Asia/Tashkent',
 	};
@@ -395,6 +396,15 @@ function initMap() {
 			maxZoom: 19,
 			attribution: meta.basemap.attribution || '',
 			className: 'tiles-basemap',
+		}).addTo(map);
+	} else if (meta.ground > 0) {
+		/* The ground posbon draws itself from the reference layers: streets,
+		 * houses and places under every other layer. */
+		L.tileLayer('tiles/base/{z}/{x}/{y}{r}.png', {
+			zIndex: 0,
+			maxZoom: 19,
+			className: 'tiles-base',
+			keepBuffer: 3,
 		}).addTo(map);
 	}
 
@@ -532,7 +542,7 @@ async function loadMahallas() {
 	const features = (fc?.features || []).filter((f) => f?.geometry);
 	for (const f of features) f.bbox = bboxOf(f.geometry);
 	state.mahallas = features;
-	if (!state.meta.basemap && features.length) {
+	if (!state.meta.basemap && !(state.meta.ground > 0) && features.length) {
 		/* The district as a sheet of paper on a calm background. */
 		L.geoJSON(
 			{ type: 'FeatureCollection', features },

@@ -163,6 +163,18 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			assert.ok(warm > n * 0.001, `only ${warm} of ${n} pixels have heatmap colours`);
 		});
 
+		await t.test('the ground posbon draws lies under the layers', async () => {
+			/* The sample district has streets, houses and places: the viewer
+			 * shows the base layer, drawn by the daemon, below every other. */
+			const base = tiles.filter((x) => /\/tiles\/base\/\d+\/\d+\/\d+(@2x)?\.png/.test(new URL(x.url).pathname));
+			assert.ok(base.length >= 1 && base.every((x) => x.status === 200), `base tiles: ${JSON.stringify(base.slice(0, 3))}`);
+			const order = await page.evaluate(() => {
+				const z = (cls) => Number(getComputedStyle(document.querySelector(`.${cls}`)).zIndex);
+				return [z('tiles-base'), z('tiles-heatmap')];
+			});
+			assert.ok(order[0] < order[1], `base ${order[0]} under the heatmap ${order[1]}`);
+		});
+
 		await t.test('the change layer shows tiles and its diverging legend', async () => {
 			await page.click('#layer-change');
 			await page.waitForFunction(

@@ -107,6 +107,20 @@ static void test_empty_and_unreadable(void **state)
 	assert_int_equal(l.n, 0);
 	ground_free(g);
 
+	/* Features far apart, and a box between them: nothing found, by a
+	 * list that never held anything. */
+	put(f->st, "w", "poi", NULL, NULL, 69.0, 41.0, NAN, NAN);
+	put(f->st, "e", "poi", NULL, NULL, 69.5, 41.5, NAN, NAN);
+	assert_int_equal(ground_load(f->st, &g), 0);
+	double x0, y0, x1, y1;
+	tile_lonlat_to_merc(69.2, 41.2, &x0, &y0);
+	tile_lonlat_to_merc(69.3, 41.3, &x1, &y1);
+	const double between[4] = {x0, y0, x1, y1};
+	assert_int_equal(ground_find(g, between, &l), 0);
+	assert_int_equal(l.n, 0);
+	ground_list_free(&l);
+	ground_free(g);
+
 	/* Not latitude: readable WKB, but no point of a map. */
 	put(f->st, "bad", "street", NULL, NULL, 69.2, 95, 69.3, 41);
 	assert_int_equal(ground_load(f->st, &g), ERR_GEOMETRY);
