@@ -10,20 +10,7 @@ O="Authorization: Bearer $OFFICER"
 BATCH=10
 LATEST=$("$POSBON" info "$DB" | sed -n 's/^schema .*(this posbon: \([0-9]*\))$/\1/p')
 
-lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
-acked_past() { [ "$(lines "$TMP/acked")" -ge "$1" ]; }
 ids() { sqlite3 -batch -noheader "$1" "SELECT external_id FROM offences WHERE external_id LIKE 'ops-%' ORDER BY 1"; }
-
-# batch NAME -> a FeatureCollection of $BATCH offences with ids NAME-1..
-batch() {
-	awk -v name="$1" -v n="$BATCH" 'BEGIN {
-		printf "{\"type\":\"FeatureCollection\",\"features\":["
-		for (i = 1; i <= n; i++)
-			printf "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s-%d\",\"time\":\"2026-07-%02dT%02d:%02d\",\"category\":\"theft\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]}}",
-				(i > 1 ? "," : ""), name, i, 1 + i % 28, i % 24, i % 60, 69.24 + i * 0.0005, 41.29 + i * 0.0003
-		printf "]}"
-	}'
-}
 
 # Posts batches until $TMP/stop exists or a post fails; the ids of each
 # acknowledged batch go to $TMP/acked once its 201 is read.
