@@ -122,8 +122,8 @@ int cmd_render(int argc, char **argv)
 	struct trends_opts to = {0};
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layers, "LAYERS",
-	     "layers joined by +: districts, mahallas, choropleth, heatmap, offences, zones, "
-	     "tracks, gistar, change, trends",
+	     "layers joined by +: base, districts, mahallas, choropleth, heatmap, offences, "
+	     "zones, tracks, gistar, change, trends",
 	     0, 0, 0},
 	    TRENDS_OPTIONS(to),
 	    {"tile", OPT_STRING, &tile, "Z/X/Y", "a 256-px Web Mercator tile", 0, 0, 0},
@@ -300,8 +300,8 @@ int cmd_print(int argc, char **argv)
 	    OPT_PARAM(param_print_scale, &scale),
 	    {"lang", OPT_STRING, &lang, "uz|ru|en", "language of the page (uz)", 0, 0, 0},
 	    {"layers", OPT_STRING, &layers, "LAYERS",
-	     "layers joined by , or +: districts, mahallas, choropleth, heatmap, change, gistar, "
-	     "trends, offences, zones, tracks (heatmap,zones,mahallas,districts)",
+	     "layers joined by , or +: base, districts, mahallas, choropleth, heatmap, change, "
+	     "gistar, trends, offences, zones, tracks (base,heatmap,zones,mahallas,districts)",
 	     0, 0, 0},
 	    {"format", OPT_STRING, &format, "pdf|png",
 	     "output format (from the file name, else pdf)", 0, 0, 0},

@@ -813,7 +813,6 @@ const struct store_backend spl_backend = {
     .scan_offences = spl_scan_offences,
     .each_point = spl_each_point,
     .offence_count = spl_offence_count,
-    .offence_addresses = spl_offence_addresses,
     .put_zone = spl_put_zone,
     .zone_version = spl_zone_version,
     .delete_zone = spl_delete_zone,

@@ -46,7 +46,6 @@ enum spl_stmt {
 	ST_OFFENCE_DEL,
 	ST_OFFENCE_ONE,
 	ST_OFFENCE_SCAN,
-	ST_OFFENCE_ADDRESSES,
 	ST_FIRST_DISTRICT,
 	ST_AREA_REACH,
 	ST_ZONE_GET,
@@ -204,7 +203,6 @@ int spl_get_offence(store *st, int64_t id, const char *external_id, store_offenc
 int spl_scan_offences(store *st, int64_t first_id, int64_t last_id, store_offence_fn fn, void *ctx);
 int spl_each_point(store *st, store_point_fn fn, void *ctx);
 int spl_offence_count(store *st, long *n);
-int spl_offence_addresses(store *st, const double box[4], int limit, store_text_fn fn, void *ctx);
 
 int spl_put_zone(store *st, const struct store_zone *z, const char *actor,
                  struct store_put_info *info);

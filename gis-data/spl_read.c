@@ -45,10 +45,6 @@ static const char *const sql[ST_COUNT] = {
                        "(?1 <= 0 AND external_id = ?2)",
     [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL FROM offences WHERE id BETWEEN ?1 AND ?2 "
                         "AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
-    [ST_OFFENCE_ADDRESSES] = "SELECT address FROM offences WHERE address IS NOT NULL AND "
-                             "ROWID IN (SELECT ROWID FROM SpatialIndex WHERE "
-                             "f_table_name = 'offences' AND f_geometry_column = 'geom' AND "
-                             "search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326)) LIMIT ?5",
     [ST_FIRST_DISTRICT] = "SELECT " AREA_COLUMNS "NULL, -1, -1, NULL FROM districts "
                           "ORDER BY id LIMIT 1",
     /* ST_Intersects is true for touching too. */
@@ -284,24 +280,6 @@ int spl_scan_offences(store *base, int64_t first_id, int64_t last_id, store_offe
 	sqlite3_bind_int64(s, 1, first_id);
 	sqlite3_bind_int64(s, 2, last_id);
 	return each_offence(st, s, 0, fn, ctx, &rows);
-}
-
-int spl_offence_addresses(store *base, const double box[4], int limit, store_text_fn fn, void *ctx)
-{
-	struct spl *st = spl_of(base);
-	sqlite3_stmt *s = stmt(st, ST_OFFENCE_ADDRESSES);
-	int rc = 0, r = SQLITE_DONE;
-	if (!s)
-		return ERR_DB;
-	for (int i = 0; i < 4; i++)
-		sqlite3_bind_double(s, i + 1, box[i]);
-	sqlite3_bind_int(s, 5, limit);
-	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW)
-		rc = fn(ctx, text(s, 0));
-	if (rc == 0 && r != SQLITE_DONE)
-		rc = spl_error(st, "reading addresses");
-	sqlite3_reset(s);
-	return rc;
 }
 
 int spl_each_point(store *base, store_point_fn fn, void *ctx)

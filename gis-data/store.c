@@ -346,11 +346,6 @@ int store_offence_count(store *st, long *n)
 	return st->ops->offence_count(st, n);
 }
 
-int store_offence_addresses(store *st, const double box[4], int limit, store_text_fn fn, void *ctx)
-{
-	return limit > 0 ? st->ops->offence_addresses(st, box, limit, fn, ctx) : 0;
-}
-
 static int valid_day(const char *d)
 {
 	int y, m, dd;

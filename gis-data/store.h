@@ -323,12 +323,6 @@ int store_each_point(store *st, store_point_fn fn, void *ctx);
 /* The number of offences, with a point or not. */
 int store_offence_count(store *st, long *n);
 
-/* The address of each offence in the lon/lat box (west, south, east, north)
- * that has one, at most limit of them, in no order; the address is borrowed
- * for the call. */
-typedef int (*store_text_fn)(void *ctx, const char *text);
-int store_offence_addresses(store *st, const double box[4], int limit, store_text_fn fn, void *ctx);
-
 /* One planned assignment of a zone: a service's unit on a shift. */
 struct store_assignment {
 	const char *service, *unit;

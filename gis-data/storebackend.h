@@ -67,8 +67,6 @@ struct store_backend {
 	                     void *ctx);
 	int (*each_point)(store *st, store_point_fn fn, void *ctx);
 	int (*offence_count)(store *st, long *n);
-	int (*offence_addresses)(store *st, const double box[4], int limit, store_text_fn fn,
-	                         void *ctx);
 
 	int (*put_zone)(store *st, const struct store_zone *z, const char *actor,
 	                struct store_put_info *info);

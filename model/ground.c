@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A feature in more grid cells than this is on the wide list instead. */
 #define WIDE_CELLS 64
@@ -83,6 +84,18 @@ static int take_run(void *ctx, enum wkb_run kind, const double *xy, size_t n)
 	return 0;
 }
 
+static void set_bbox(struct ground_feature *f)
+{
+	f->bbox[0] = f->bbox[1] = INFINITY;
+	f->bbox[2] = f->bbox[3] = -INFINITY;
+	for (uint32_t i = 0; i < f->run_start[f->n_runs]; i++) {
+		f->bbox[0] = fmin(f->bbox[0], f->xy[2 * i]);
+		f->bbox[1] = fmin(f->bbox[1], f->xy[2 * i + 1]);
+		f->bbox[2] = fmax(f->bbox[2], f->xy[2 * i]);
+		f->bbox[3] = fmax(f->bbox[3], f->xy[2 * i + 1]);
+	}
+}
+
 static int take_feature(void *ctx, const struct store_ref_feature *r)
 {
 	struct reading *R = ctx;
@@ -116,14 +129,7 @@ static int take_feature(void *ctx, const struct store_ref_feature *r)
 	memcpy(start, R->start, (R->n_runs + 1) * sizeof *start);
 	f->xy = xy;
 	f->run_start = start;
-	f->bbox[0] = f->bbox[1] = INFINITY;
-	f->bbox[2] = f->bbox[3] = -INFINITY;
-	for (size_t i = 0; i < R->n_pts; i++) {
-		f->bbox[0] = fmin(f->bbox[0], xy[2 * i]);
-		f->bbox[1] = fmin(f->bbox[1], xy[2 * i + 1]);
-		f->bbox[2] = fmax(f->bbox[2], xy[2 * i]);
-		f->bbox[3] = fmax(f->bbox[3], xy[2 * i + 1]);
-	}
+	set_bbox(f);
 	const char *texts[] = {r->cls,     r->poi,     r->name,   r->name_uz,    r->name_uz_cyrl,
 	                       r->name_ru, r->name_en, r->street, r->housenumber};
 	const char **into[] = {&f->cls,
@@ -258,6 +264,101 @@ int ground_load(store *st, ground **out)
 	return rc;
 }
 
+int ground_reframe(const ground *g, const double box[4], ground_frame_fn to_frame, void *ctx,
+                   ground **out)
+{
+	ground *c = calloc(1, sizeof *c);
+	struct ground_list found = {0};
+	double *x = NULL, *y = NULL;
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	if (!c)
+		return nomem();
+	if ((rc = ground_find(g, box, &found)) < 0)
+		goto out;
+	if (!(c->f = malloc((found.n ? found.n : 1) * sizeof *c->f))) {
+		rc = nomem();
+		goto out;
+	}
+	c->cap = found.n;
+	/* Found in drawing order, which the copy keeps. */
+	for (size_t k = 0; k < found.n; k++) {
+		const struct ground_feature *f = &g->f[found.idx[k]];
+		size_t n = f->run_start[f->n_runs], cx = cap;
+		double *nx = grow(x, &cx, n, sizeof *x);
+		if (nx)
+			x = nx;
+		double *ny = nx ? grow(y, &cap, n, sizeof *y) : NULL;
+		if (!ny) {
+			rc = nomem();
+			goto out;
+		}
+		y = ny;
+		for (size_t i = 0; i < n; i++)
+			tile_merc_to_lonlat(f->xy[2 * i], f->xy[2 * i + 1], &x[i], &y[i]);
+		if ((rc = to_frame(ctx, x, y, n)) < 0)
+			goto out;
+		double *xy = arena_alloc(&c->arena, 2 * n * sizeof *xy);
+		if (!xy) {
+			rc = nomem();
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++) {
+			xy[2 * i] = x[i];
+			xy[2 * i + 1] = y[i];
+		}
+		c->f[c->n] = *f;
+		c->f[c->n].xy = xy;
+		set_bbox(&c->f[c->n]);
+		c->n++;
+	}
+	rc = build_grid(c);
+out:
+	ground_list_free(&found);
+	free(x);
+	free(y);
+	if (rc < 0)
+		ground_free(c);
+	else
+		*out = c;
+	return rc;
+}
+
+/* The squared distance from (x, y) to the segment a-b. */
+static double segment_d2(double x, double y, const double *a, const double *b)
+{
+	double dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+	double t = l2 > 0 ? ((x - a[0]) * dx + (y - a[1]) * dy) / l2 : 0;
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	double ex = a[0] + t * dx - x, ey = a[1] + t * dy - y;
+	return ex * ex + ey * ey;
+}
+
+int ground_street_near(const ground *g, double x, double y, double radius,
+                       const struct ground_feature **out)
+{
+	double box[4] = {x - radius, y - radius, x + radius, y + radius}, best = radius * radius;
+	struct ground_list found = {0};
+	int rc = ground_find(g, box, &found);
+	*out = NULL;
+	for (size_t k = 0; rc == 0 && k < found.n; k++) {
+		const struct ground_feature *f = &g->f[found.idx[k]];
+		if (f->kind != OSMTAGS_STREET || f->shape != GROUND_LINES || !f->names[GROUND_NAME])
+			continue;
+		for (size_t r = 0; r < f->n_runs; r++)
+			for (uint32_t i = f->run_start[r]; i + 1 < f->run_start[r + 1]; i++) {
+				double d2 = segment_d2(x, y, f->xy + 2 * i, f->xy + 2 * i + 2);
+				if (d2 <= best) {
+					best = d2;
+					*out = f;
+				}
+			}
+	}
+	ground_list_free(&found);
+	return rc;
+}
+
 void ground_free(ground *g)
 {
 	if (!g)
@@ -341,5 +442,24 @@ void ground_list_free(struct ground_list *l)
 
 const char *ground_name(const struct ground_feature *f, enum ground_lang lang)
 {
+	/* A Russian reader reads the Uzbek Cyrillic name before the Latin one. */
+	if (lang == GROUND_RU && !f->names[GROUND_RU])
+		lang = GROUND_UZ_CYRL;
 	return f->names[lang] ? f->names[lang] : f->names[GROUND_NAME];
+}
+
+int ground_lang_of(const char *code)
+{
+	static const struct {
+		const char *code;
+		enum ground_lang lang;
+	} codes[] = {{"uz", GROUND_UZ},
+	             {"uz-Latn", GROUND_UZ},
+	             {"uz-Cyrl", GROUND_UZ_CYRL},
+	             {"ru", GROUND_RU},
+	             {"en", GROUND_EN}};
+	for (size_t i = 0; code && i < sizeof codes / sizeof codes[0]; i++)
+		if (strcasecmp(code, codes[i].code) == 0)
+			return (int)codes[i].lang;
+	return -1;
 }

@@ -41,6 +41,10 @@ enum ground_lang {
 	GROUND_LANGS
 };
 
+/* The language of a code: "uz" (or "uz-Latn"), "uz-Cyrl", "ru", "en"
+ * (case-insensitive); -1 for another. */
+int ground_lang_of(const char *code);
+
 struct ground_feature {
 	enum osmtags_kind kind;
 	enum ground_shape shape;
@@ -58,6 +62,17 @@ struct ground_feature {
  * ERR_DB, ERR_NOMEM. A store without reference layers gives an empty
  * ground. */
 int ground_load(store *st, ground **out);
+
+/* Moves lon/lat (degrees, arrays x = lon, y = lat) to another frame's
+ * units in place, as utm_forward(). */
+typedef int (*ground_frame_fn)(void *ctx, double *x, double *y, size_t n);
+
+/* A copy of the features of g whose box meets box (Web Mercator metres),
+ * in the frame to_frame moves them to (a print page's UTM zone): *out is
+ * new, free with ground_free(); it borrows the names and runs of g, which
+ * must outlive it. to_frame's error, ERR_NOMEM. */
+int ground_reframe(const ground *g, const double box[4], ground_frame_fn to_frame, void *ctx,
+                   ground **out);
 
 /* Accepts NULL. */
 void ground_free(ground *g);
@@ -77,7 +92,13 @@ int ground_find(const ground *g, const double box[4], struct ground_list *out);
 
 void ground_list_free(struct ground_list *l);
 
-/* The name of f in lang, else its local name; NULL when it has none. */
+/* The named street nearest to (x, y) within radius (frame units) into
+ * *out, NULL when there is none; the street a place is on. ERR_NOMEM. */
+int ground_street_near(const ground *g, double x, double y, double radius,
+                       const struct ground_feature **out);
+
+/* The name of f in lang (for ru, else in Uzbek Cyrillic), else its local
+ * name; NULL when it has none. */
 const char *ground_name(const struct ground_feature *f, enum ground_lang lang);
 
 #endif

@@ -85,8 +85,8 @@ static int check_request(const struct print_request *q)
 			return err_set_field(
 			    ERR_INVALID, "layers",
 			    "layers: '%s' is not drawn on paper (a printed map draws "
-			    "districts, mahallas, choropleth, heatmap, change, gistar, "
-			    "trends, offences, zones and tracks)",
+			    "base, districts, mahallas, choropleth, heatmap, change, "
+			    "gistar, trends, offences, zones and tracks)",
 			    name);
 	if (q->kind == PRINT_AREA && !q->district == !q->mahalla)
 		return err_set_field(ERR_INVALID, "print",

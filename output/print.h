@@ -101,7 +101,8 @@ struct print_request {
 };
 
 /* Layers of a page when the request names none. */
-#define PRINT_DEFAULT_LAYERS (RENDER_HEATMAP | RENDER_ZONES | RENDER_MAHALLAS | RENDER_DISTRICTS)
+#define PRINT_DEFAULT_LAYERS                                                                       \
+	(RENDER_BASE | RENDER_HEATMAP | RENDER_ZONES | RENDER_MAHALLAS | RENDER_DISTRICTS)
 
 /* What was printed. */
 struct print_result {
@@ -130,8 +131,9 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 
 /* The layers a printed map draws (print_request's layers may name no other). */
 #define PRINT_MAP_LAYERS                                                                           \
-	(RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP | RENDER_CHANGE | \
-	 RENDER_GISTAR | RENDER_TRENDS | RENDER_OFFENCES | RENDER_ZONES | RENDER_TRACKS)
+	(RENDER_BASE | RENDER_DISTRICTS | RENDER_MAHALLAS | RENDER_CHOROPLETH | RENDER_HEATMAP |   \
+	 RENDER_CHANGE | RENDER_GISTAR | RENDER_TRENDS | RENDER_OFFENCES | RENDER_ZONES |          \
+	 RENDER_TRACKS)
 
 /* One layer's legend alone, as a picture for GIS clients (WMS
  * GetLegendGraphic): the layer's title, then the page legend's block of

@@ -9,33 +9,76 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Where the scale bar goes and how long it is. */
+struct bar {
+	double len;        /* ground metres */
+	double bar;        /* pt */
+	double x, y, w, h; /* its white box, pt */
+	double lh, u;
+};
+
+static void bar_layout(struct printjob *j, const struct printjob_page *p, struct bar *b)
+{
+	static const double steps[] = {1, 2, 5};
+	double pt_per_m =
+	    PRINTJOB_PT_PER_INCH / PRINTJOB_M_PER_INCH / p->scale; /* printed pt per ground m */
+	double want = p->fw * 0.25 / pt_per_m;
+	b->len = 1;
+	for (double e = 1; e <= 1e7; e *= 10)
+		for (size_t i = 0; i < 3; i++)
+			if (steps[i] * e <= want)
+				b->len = steps[i] * e;
+	b->bar = b->len * pt_per_m;
+	b->u = j->ts.unit;
+	b->lh = typeset_line_height(&j->ts, &typeset_body);
+	b->x = p->fx + 3 * b->u;
+	b->h = 4 * b->u + 2 * b->lh + 14 * b->u;
+	b->w = b->bar + 40 * b->u;
+	b->y = p->fy + p->fh - b->h - 6 * b->u;
+}
+
+/* The north arrow's centre and size, pt. */
+static void arrow_layout(struct printjob *j, const struct printjob_page *p, double *cx, double *cy,
+                         double *s)
+{
+	double u = j->ts.unit;
+	*s = 11 * u;
+	*cx = p->fx + p->fw - 16 * u;
+	*cy = p->fy + 22 * u;
+}
+
+void printframe_furniture(struct printjob *j, const struct printjob_page *p, double boxes[2][4])
+{
+	struct bar b;
+	double cx, cy, s;
+	bar_layout(j, p, &b);
+	arrow_layout(j, p, &cx, &cy, &s);
+	double lh = typeset_line_height(&j->ts, &typeset_bold);
+	double box[2][4] = {
+	    {b.x, b.y, b.x + b.w, b.y + b.h},
+	    {cx - s * 1.35, cy - s * 1.35 - lh - j->ts.unit, cx + s * 1.35, cy + s * 1.35}};
+	memcpy(boxes, box, sizeof box);
+}
 
 /* The scale bar at the frame's bottom left: a round length of about a
  * quarter of the frame, in four alternating parts, labelled at its ends and
  * middle. Its printed length is exactly length / scale. */
 void printframe_scale_bar(struct printjob *j, const struct printjob_page *p)
 {
-	static const double steps[] = {1, 2, 5};
 	cairo_t *cr = j->ts.cr;
-	double pt_per_m =
-	    PRINTJOB_PT_PER_INCH / PRINTJOB_M_PER_INCH / p->scale; /* printed pt per ground m */
-	double want = p->fw * 0.25 / pt_per_m, len = 1;
-	for (double e = 1; e <= 1e7; e *= 10)
-		for (size_t i = 0; i < 3; i++)
-			if (steps[i] * e <= want)
-				len = steps[i] * e;
-	double bar = len * pt_per_m, u = j->ts.unit;
+	struct bar B;
+	bar_layout(j, p, &B);
+	double len = B.len, bar = B.bar, u = B.u, lh = B.lh;
 	int km = len >= 1000;
-	double lh = typeset_line_height(&j->ts, &typeset_body);
 	char ratio[64], num[32];
 	typeset_count(p->scale, num, sizeof num);
 	snprintf(ratio, sizeof ratio, "%s 1:%s", printjob_text(j, MSG_PAPER_SCALE), num);
-	double x = p->fx + 8 * u, h = 4 * u;
-	double box_h = h + 2 * lh + 14 * u, box_w = bar + 40 * u;
-	double y = p->fy + p->fh - box_h - 6 * u;
+	double x = B.x + 5 * u, h = 4 * u, y = B.y;
 	cairo_save(cr);
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
-	cairo_rectangle(cr, x - 5 * u, y, box_w, box_h);
+	cairo_rectangle(cr, B.x, B.y, B.w, B.h);
 	cairo_fill(cr);
 	typeset_text(&j->ts, &typeset_bold, ratio, x, y + 3 * u, 0, 0, TYPESET_LEFT);
 	double by = y + 5 * u + lh;
@@ -70,8 +113,8 @@ void printframe_scale_bar(struct printjob *j, const struct printjob_page *p)
 void printframe_north_arrow(struct printjob *j, const struct printjob_page *p)
 {
 	cairo_t *cr = j->ts.cr;
-	double u = j->ts.unit, s = 11 * u;
-	double cx = p->fx + p->fw - 16 * u, cy = p->fy + 22 * u;
+	double u = j->ts.unit, s, cx, cy;
+	arrow_layout(j, p, &cx, &cy, &s);
 	cairo_save(cr);
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
 	cairo_arc(cr, cx, cy, s * 1.35, 0, 2 * PRINTJOB_PI);

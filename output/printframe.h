@@ -31,6 +31,10 @@ struct printframe_table {
  * middle. Its printed length is exactly length / scale. */
 void printframe_scale_bar(struct printjob *j, const struct printjob_page *p);
 
+/* The boxes (x0, y0, x1, y1, pt) the scale bar and the north arrow take on
+ * the frame: labels keep out of them. */
+void printframe_furniture(struct printjob *j, const struct printjob_page *p, double boxes[2][4]);
+
 /* A north arrow at the frame's top right, turned to true north. */
 void printframe_north_arrow(struct printjob *j, const struct printjob_page *p);
 

@@ -205,6 +205,12 @@ int printjob_open(struct printjob *j)
 	 * not be the shift's. */
 	if (q->kind != PRINT_AREA)
 		j->layers &= ~(unsigned)RENDER_HEATMAP;
+	if (j->layers & RENDER_BASE) {
+		j->ground = renderer_ground_acquire(j->r, &j->held_ground);
+		/* Without reference layers, no land colour under a blank page. */
+		if (!ground_count(j->ground))
+			j->layers &= ~(unsigned)RENDER_BASE;
+	}
 	j->hm = style_heatmap(j->sty);
 	j->bandwidth = q->bandwidth > 0 ? q->bandwidth : j->hm ? j->hm->bandwidth : 200;
 	j->dpi = q->dpi > 0 ? q->dpi : q->format == PRINT_PNG ? 150 : PRINT_DEFAULT_DPI;
@@ -256,6 +262,8 @@ void printjob_close(struct printjob *j)
 	utm_free(j->tr_u);
 	if (j->held)
 		renderer_shapes_release(j->r, j->held);
+	if (j->held_ground)
+		renderer_ground_release(j->r, j->held_ground);
 	if (j->held_style)
 		renderer_style_release(j->r, j->held_style);
 	style_ramp_free(j->ramp);

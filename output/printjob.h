@@ -93,6 +93,10 @@ struct printjob {
 	struct hotspot_set set;
 	struct coverage cov;
 	struct shift shift;
+	/* The base layer: the renderer's ground (held until the job closes),
+	 * each page drawing its own part of it in its UTM frame. */
+	const ground *ground;
+	struct held_ground *held_ground;
 };
 
 /* One page: which area, where the map goes, at what scale. */
@@ -111,6 +115,7 @@ struct printjob_page {
 	int rw, rh;
 	double cell; /* frame metres per raster cell */
 	struct dataset_points pts;
+	ground *ground; /* the job's ground under the frame, in its UTM zone, or NULL */
 };
 
 /* A cell ranked by its value (printjob_by_value()). */

@@ -6,6 +6,7 @@
 #include "printmap.h"
 
 #include "areas.h"
+#include "basemap.h"
 #include "choropleth.h"
 #include "err.h"
 #include "gistarlayer.h"
@@ -206,69 +207,34 @@ static int paint_raster(struct printjob *j, struct printjob_page *p, cairo_t *cr
 	return 0;
 }
 
-/* The streets named in addresses and how often: the part of "Mahalla MFY,
- * Street, 10-uy" that is neither the mahalla nor a house number. */
-enum { MAX_STREETS = 64 };
+/* How far from a hotspot's peak its street may be, ground metres: a
+ * block's half-width in a city, so that the street named is the one the
+ * peak is on or faces. */
+#define STREET_REACH 120.0
 
-struct street_tally {
-	char streets[MAX_STREETS][96];
-	int counts[MAX_STREETS], n;
-};
-
-static int tally_street(void *ctx, const char *address)
+/* The ground's language of the page's. */
+static enum ground_lang ground_lang(const struct printjob *j)
 {
-	struct street_tally *t = ctx;
-	for (const char *part = address; part && *part;) {
-		size_t len = strcspn(part, ",");
-		const char *next = part[len] ? part + len + 1 : part + len;
-		while (len && (*part == ' '))
-			part++, len--;
-		while (len && part[len - 1] == ' ')
-			len--;
-		int digits = 0;
-		for (size_t i = 0; i < len; i++)
-			digits += part[i] >= '0' && part[i] <= '9';
-		int mahalla = len >= 4 && strncmp(part + len - 4, " MFY", 4) == 0;
-		if (len && !digits && !mahalla && len < sizeof t->streets[0]) {
-			int k = 0;
-			while (k < t->n && (strlen(t->streets[k]) != len ||
-			                    strncmp(t->streets[k], part, len) != 0))
-				k++;
-			if (k == t->n && t->n < MAX_STREETS) {
-				memcpy(t->streets[k], part, len);
-				t->streets[k][len] = 0;
-				t->counts[k] = 0;
-				t->n++;
-			}
-			if (k < t->n)
-				t->counts[k]++;
-			break;
-		}
-		part = next;
-	}
-	return 0;
+	static const enum ground_lang of[] = {
+	    [PRINT_UZ] = GROUND_UZ, [PRINT_RU] = GROUND_RU, [PRINT_EN] = GROUND_EN};
+	return of[j->q->lang];
 }
 
-/* The most frequent street named in the addresses of offences within r
- * metres of lon/lat. */
-static int street_near(store *st, double lon, double lat, double r, char *out, size_t n)
+/* The job's ground under the page's frame, moved to its UTM zone. */
+static int utm_frame(void *u, double *x, double *y, size_t n)
 {
-	struct street_tally t;
-	double dlat = r / 111320.0,
-	       dlon = r / (111320.0 * fmax(cos(lat * PRINTJOB_PI / 180), 0.01));
-	double box[4] = {lon - dlon, lat - dlat, lon + dlon, lat + dlat};
-	t.n = 0;
-	*out = 0;
-	int rc = store_offence_addresses(st, box, 2000, tally_street, &t);
-	if (rc < 0)
-		return rc;
-	int best = -1;
-	for (int k = 0; k < t.n; k++)
-		if (best < 0 || t.counts[k] > t.counts[best])
-			best = k;
-	if (best >= 0)
-		snprintf(out, n, "%s", t.streets[best]);
-	return 0;
+	return utm_forward(u, x, y, n);
+}
+
+static int frame_ground(struct printjob *j, struct printjob_page *p)
+{
+	double box[4], merc[4];
+	view_frame_box(&p->view, 0, box);
+	int rc = utm_box_merc(j->u, box, merc);
+	/* Streets just outside the frame still carry names into it. */
+	double pad = (merc[2] - merc[0]) * 0.1;
+	merc[0] -= pad, merc[1] -= pad, merc[2] += pad, merc[3] += pad;
+	return rc < 0 ? rc : ground_reframe(j->ground, merc, utm_frame, j->u, &p->ground);
 }
 
 /* The highest peaks of the density inside the page's area, at least one
@@ -345,14 +311,14 @@ static int find_hotspots(struct printjob *j, struct printjob_page *p)
 			if (hypot(p->pts.pts[k].x - h->x, p->pts.pts[k].y - h->y) <= r)
 				h->offences += 1;
 		const struct shapes_area *ma = mahalla_at(j->sh, h->x, h->y);
-		double lon = h->x, lat = h->y;
-		char street[96] = "";
-		if ((rc = utm_inverse(j->u, &lon, &lat, 1)) < 0 ||
-		    (rc = street_near(j->st, lon, lat, j->bandwidth, street, sizeof street)) < 0)
+		const struct ground_feature *street = NULL;
+		if (p->ground && (rc = ground_street_near(p->ground, h->x, h->y,
+		                                          STREET_REACH * p->k, &street)) < 0)
 			goto out;
 		const char *mname = ma ? printjob_area_name(j, ma) : "";
-		snprintf(h->place, sizeof h->place, "%s%s%s", mname, *mname && *street ? ", " : "",
-		         street);
+		const char *sname = street ? ground_name(street, ground_lang(j)) : "";
+		snprintf(h->place, sizeof h->place, "%s%s%s", mname, *mname && *sname ? ", " : "",
+		         sname);
 	}
 out:
 	free(c);
@@ -393,15 +359,39 @@ void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r)
 	cairo_stroke(cr);
 }
 
+#define HOT_RADIUS 7.5 /* a hotspot marker's, style px on A4 */
+
 /* Everything inside the map frame, in style px (user space = p->view). */
 static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 {
 	const struct view *v = &p->view;
 	struct area_style mahallas, districts;
 	labels *lb = NULL;
+	double furniture[2][4];
 	int rc = labels_new(v, LABELS_INSIDE, &lb);
+	printframe_furniture(j, p, furniture);
+	for (int i = 0; rc == 0 && i < 2; i++)
+		rc = labels_reserve(lb, (furniture[i][0] - p->fx) * PRINTJOB_PX_PER_PT,
+		                    (furniture[i][1] - p->fy) * PRINTJOB_PX_PER_PT,
+		                    (furniture[i][2] - p->fx) * PRINTJOB_PX_PER_PT,
+		                    (furniture[i][3] - p->fy) * PRINTJOB_PX_PER_PT);
+	/* The hotspots' numbered markers go on top: labels keep out of them. */
+	for (size_t i = 0; rc == 0 && i < p->n_hot; i++) {
+		double px, py, r = HOT_RADIUS * j->ts.unit;
+		view_to_px(v, p->hot[i].x, p->hot[i].y, &px, &py);
+		rc = labels_reserve(lb, px - r, py - r, px + r, py + r);
+	}
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
+	if (rc == 0 && p->ground) {
+		/* Paper is read closer than a screen: the ground is drawn as the
+		 * screen draws it one zoom nearer, so that a 1:25 000 page names
+		 * its streets as zoom 15 does. */
+		struct view near = *v;
+		struct basemap_names names = {.lang = ground_lang(j)};
+		near.zoom += 1;
+		rc = basemap_paint(cr, &near, p->ground, j->sty, &names, lb);
+	}
 	if (rc == 0 && (j->layers & RENDER_CHOROPLETH) && style_choropleth(j->sty)) {
 		struct choropleth_classes c;
 		rc =
@@ -464,7 +454,7 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 	}
 	/* Hotspot numbers on top of everything. */
 	for (size_t i = 0; rc == 0 && i < p->n_hot; i++) {
-		double px, py, r = 7.5 * j->ts.unit;
+		double px, py, r = HOT_RADIUS * j->ts.unit;
 		char num[24];
 		view_to_px(v, p->hot[i].x, p->hot[i].y, &px, &py);
 		printmap_hotspot_marker(cr, px, py, r);
@@ -488,6 +478,7 @@ static void free_page(struct printjob_page *p)
 	free(p->density);
 	free(p->change);
 	dataset_points_free(&p->pts);
+	ground_free(p->ground);
 }
 
 int printmap_page(struct printjob *j, enum shapes_kind kind, const struct shapes_area *area,
@@ -533,6 +524,8 @@ int printmap_page(struct printjob *j, enum shapes_kind kind, const struct shapes
 		goto out;
 	if (first_scale && *first_scale == 0)
 		*first_scale = p.scale;
+	if ((j->layers & RENDER_BASE) && (rc = frame_ground(j, &p)) < 0)
+		goto out;
 	int want_density = !j->has_cov && ((j->layers & RENDER_HEATMAP) || j->n_hotspots > 0);
 	if (j->hm && j->ramp && want_density && (rc = frame_density(j, &p)) < 0)
 		goto out;

@@ -148,22 +148,19 @@ const struct param param_print_every = {"every",
                                         "a number of minutes",
                                         "roster: minutes between visits (120)"};
 
-const struct param *const params_all[] = {&param_grid_cell,
-                                          &param_grid_band,
-                                          &param_trends_weeks,
-                                          &param_trends_alpha,
-                                          &param_hotspot_share,
-                                          &param_hotspot_cell,
-                                          &param_bandwidth,
-                                          &param_dosage_target,
-                                          &param_dosage_visits,
-                                          &param_backtest_train,
-                                          &param_backtest_test,
-                                          &param_backtest_step,
-                                          &param_backtest_folds,
-                                          &param_print_scale,
-                                          &param_print_dpi,
-                                          &param_print_hotspots,
-                                          &param_print_visit,
-                                          &param_print_every,
-                                          NULL};
+const struct param param_label_scale = {"labelscale",
+                                        "label-scale",
+                                        OPT_DOUBLE,
+                                        0.5,
+                                        4,
+                                        1,
+                                        "FACTOR",
+                                        "a factor",
+                                        "size of the base layer's names (1; the wall 1.6)"};
+
+const struct param *const params_all[] = {
+    &param_grid_cell,      &param_grid_band,      &param_trends_weeks,  &param_trends_alpha,
+    &param_hotspot_share,  &param_hotspot_cell,   &param_bandwidth,     &param_dosage_target,
+    &param_dosage_visits,  &param_backtest_train, &param_backtest_test, &param_backtest_step,
+    &param_backtest_folds, &param_print_scale,    &param_print_dpi,     &param_print_hotspots,
+    &param_print_visit,    &param_print_every,    &param_label_scale,   NULL};

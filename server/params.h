@@ -51,6 +51,9 @@ extern const struct param param_backtest_train, param_backtest_test, param_backt
 extern const struct param param_print_scale, param_print_dpi, param_print_hotspots,
     param_print_visit, param_print_every;
 
+/* The base layer: the size of its names. */
+extern const struct param param_label_scale;
+
 /* The rows above, ended by a NULL name (for tests and documentation). */
 extern const struct param *const params_all[];
 

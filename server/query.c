@@ -3,6 +3,7 @@
 #include "app.h"
 #include "dosage.h"
 #include "err.h"
+#include "ground.h"
 #include "numtext.h"
 #include "trends.h"
 #include "zonecheck.h"
@@ -167,4 +168,16 @@ int query_backtest(struct http_request *rq, struct backtest *b)
 	rc = backtest_run(ds, renderer_shapes_acquire(app->r, &held), &p, b);
 	renderer_shapes_release(app->r, held);
 	return rc;
+}
+
+int query_names(struct http_request *rq, const char *lang_arg, struct render_request *q)
+{
+	const char *lang = http_arg(rq, lang_arg);
+	int l = lang ? ground_lang_of(lang) : GROUND_NAME;
+	if (l < 0)
+		return err_set_field(ERR_INVALID, lang_arg,
+		                     "%s: '%.40s' is not uz, uz-Cyrl, ru or en", lang_arg, lang);
+	q->names.lang = (enum ground_lang)l;
+	q->names.scale = 1;
+	return query_param(rq, &param_label_scale, &q->names.scale);
 }

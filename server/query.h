@@ -56,6 +56,11 @@ int query_plan(struct http_request *rq, const dataset *ds, struct render_request
  * takes them. */
 int query_trends(struct http_request *rq, struct render_request *q);
 
+/* The base layer's names into q->names: the argument lang_arg ("lang";
+ * WMS's "LANGUAGE") of uz, uz-Cyrl, ru, en (absent: the local names) and
+ * labelscale. */
+int query_names(struct http_request *rq, const char *lang_arg, struct render_request *q);
+
 /* Runs the backtest rq's query asks for (shift, weekdays, train_weeks,
  * test_weeks, step_weeks, folds, end, categories, services, cell, share,
  * date) into *b (free with backtest_free() on success), for the API and

@@ -313,7 +313,8 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	}
 	int rc;
 	if ((rc = query_filter(rq, ds, q)) < 0 || (rc = query_plan(rq, ds, q)) < 0 ||
-	    ((q->layers & RENDER_TRENDS) && (rc = query_trends(rq, q)) < 0))
+	    ((q->layers & RENDER_TRENDS) && (rc = query_trends(rq, q)) < 0) ||
+	    ((q->layers & RENDER_BASE) && (rc = query_names(rq, "LANGUAGE", q)) < 0))
 		return rc;
 	return 0;
 }
@@ -779,7 +780,7 @@ static char *operations_url(struct http_request *rq, const char *base)
 	static const char *const vendor[] = {
 	    "from",      "to",     "hours", "weekdays", "categories", "services",
 	    "bandwidth", "metric", "shift", "date",     "share",      "cell",
-	    "target",    "visits", "weeks", "band",     "language"};
+	    "target",    "visits", "weeks", "band",     "language",   "labelscale"};
 	char *url = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&url, &len);

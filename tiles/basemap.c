@@ -3,6 +3,7 @@
 #include "err.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Appends f's runs to cr's path, rings closed. */
@@ -131,17 +132,103 @@ static void draw_places(cairo_t *cr, const struct view *v, const ground *g,
  * stretch's chord can carry a name. */
 #define STRAIGHT (12 * M_PI / 180)
 
-/* The longest straight enough stretch of f's runs: its chord's middle,
- * length and angle on the picture, read left to right. 0 without one. */
-static int straightest(const struct ground_feature *f, double *x, double *y, double *len,
-                       double *angle)
+/* Runs of points: a feature's, or their parts inside a box. */
+struct runs {
+	double *xy;
+	uint32_t *start; /* n + 1 */
+	size_t n, n_pts, cap_pts, cap_runs;
+};
+
+/* The part of segment a-b inside box as parameters t0 <= t1 of it
+ * (Liang-Barsky); 0 when none is. */
+static int clip_segment(const double *a, const double *b, const double box[4], double *t0,
+                        double *t1)
+{
+	double d[2] = {b[0] - a[0], b[1] - a[1]};
+	*t0 = 0, *t1 = 1;
+	for (int k = 0; k < 2; k++) {
+		double p[2] = {-d[k], d[k]}, q[2] = {a[k] - box[k], box[k + 2] - a[k]};
+		for (int e = 0; e < 2; e++) {
+			if (p[e] == 0) {
+				if (q[e] < 0)
+					return 0;
+				continue;
+			}
+			double t = q[e] / p[e];
+			if (p[e] < 0)
+				*t0 = fmax(*t0, t);
+			else
+				*t1 = fmin(*t1, t);
+		}
+	}
+	return *t0 <= *t1;
+}
+
+static int add_point(struct runs *R, double x, double y, int new_run)
+{
+	if (R->n_pts + 1 > R->cap_pts) {
+		size_t cap = R->cap_pts ? 2 * R->cap_pts : 64;
+		double *xy = realloc(R->xy, 2 * cap * sizeof *xy);
+		if (!xy)
+			return err_set(ERR_NOMEM, "basemap: out of memory");
+		R->xy = xy, R->cap_pts = cap;
+	}
+	if (new_run) {
+		if (R->n + 2 > R->cap_runs) {
+			size_t cap = R->cap_runs ? 2 * R->cap_runs : 16;
+			uint32_t *start = realloc(R->start, cap * sizeof *start);
+			if (!start)
+				return err_set(ERR_NOMEM, "basemap: out of memory");
+			R->start = start, R->cap_runs = cap;
+		}
+		R->start[R->n++] = (uint32_t)R->n_pts;
+	}
+	R->xy[2 * R->n_pts] = x;
+	R->xy[2 * R->n_pts + 1] = y;
+	R->start[R->n] = (uint32_t)++R->n_pts;
+	return 0;
+}
+
+/* The parts of f's lines inside box into R (emptied first). */
+static int clip_runs(const struct ground_feature *f, const double box[4], struct runs *R)
+{
+	R->n = R->n_pts = 0;
+	for (size_t r = 0; r < f->n_runs; r++) {
+		int open = 0, rc;
+		for (uint32_t i = f->run_start[r]; i + 1 < f->run_start[r + 1]; i++) {
+			const double *a = f->xy + 2 * i, *b = a + 2;
+			double t0, t1;
+			if (!clip_segment(a, b, box, &t0, &t1)) {
+				open = 0;
+				continue;
+			}
+			double dx = b[0] - a[0], dy = b[1] - a[1];
+			if ((!open || t0 > 0) &&
+			    (rc = add_point(R, a[0] + t0 * dx, a[1] + t0 * dy, 1)) < 0)
+				return rc;
+			if ((rc = add_point(R, a[0] + t1 * dx, a[1] + t1 * dy, 0)) < 0)
+				return rc;
+			open = t1 >= 1;
+		}
+	}
+	return 0;
+}
+
+/* Stretches of a line whose segments turn less than this from the
+ * stretch's chord can carry a name. */
+#define STRAIGHT (12 * M_PI / 180)
+
+/* The longest straight enough stretch of the runs p / start: its chord's
+ * middle, length and angle on the picture, read left to right. 0 without
+ * one. */
+static int straightest(const double *p, const uint32_t *start, size_t n_runs, double *x, double *y,
+                       double *len, double *angle)
 {
 	*len = 0;
-	for (size_t r = 0; r < f->n_runs; r++) {
-		uint32_t end = f->run_start[r + 1], a = f->run_start[r];
+	for (size_t r = 0; r < n_runs; r++) {
+		uint32_t end = start[r + 1], a = start[r];
 		while (a + 1 < end) {
 			uint32_t b = a + 1;
-			const double *p = f->xy;
 			double dir = atan2(p[2 * b + 1] - p[2 * a + 1], p[2 * b] - p[2 * a]);
 			while (b + 1 < end) {
 				double d =
@@ -171,10 +258,11 @@ static int straightest(const struct ground_feature *f, double *x, double *y, dou
 }
 
 static int add_names(const struct view *v, const ground *g, const struct style_basemap *b,
-                     labels *lb)
+                     const struct basemap_names *names, labels *lb)
 {
 	struct ground_list found = {0};
-	double box[4];
+	double box[4], scale = names && names->scale > 0 ? names->scale : 1;
+	enum ground_lang lang = names ? names->lang : GROUND_NAME;
 	int rc;
 	if (!b->label)
 		return 0;
@@ -182,17 +270,27 @@ static int add_names(const struct view *v, const ground *g, const struct style_b
 	if ((rc = ground_find(g, box, &found)) < 0)
 		return rc;
 	double below = (style_zfunc_eval(&b->place_radius, v->zoom) +
-	                style_label_size(b->label, v->zoom) / 2 + 2) *
+	                style_label_size(b->label, v->zoom) * scale / 2 + 2) *
 	               v->scale * v->res;
 	int places = b->place && style_zoom_contains(&b->place_zoom, v->zoom);
+	struct runs parts = {0};
+	double clip[4];
+	int inside = labels_inside(lb, clip);
 	for (size_t k = 0; rc == 0 && k < found.n; k++) {
 		const struct ground_feature *f = ground_feature(g, found.idx[k]);
-		const char *name = ground_name(f, GROUND_NAME);
-		struct labels_item it = {.text = name, .style = b->label};
+		const char *name = ground_name(f, lang);
+		struct labels_item it = {
+		    .text = name, .style = b->label, .size = scale, .zoom = v->zoom};
 		if (!name)
 			continue;
 		if (f->kind == OSMTAGS_STREET && f->shape == GROUND_LINES) {
-			if (!straightest(f, &it.x, &it.y, &it.length, &it.angle))
+			/* A page names a street on its part on the page. */
+			if (inside && (rc = clip_runs(f, clip, &parts)) < 0)
+				break;
+			if (!(inside ? straightest(parts.xy, parts.start, parts.n, &it.x, &it.y,
+			                           &it.length, &it.angle)
+			             : straightest(f->xy, f->run_start, f->n_runs, &it.x, &it.y,
+			                           &it.length, &it.angle)))
 				continue;
 			it.rank = LABELS_RANK_STREET;
 		} else if (f->poi && places) {
@@ -204,11 +302,14 @@ static int add_names(const struct view *v, const ground *g, const struct style_b
 		}
 		rc = labels_add(lb, &it);
 	}
+	free(parts.xy);
+	free(parts.start);
 	ground_list_free(&found);
 	return rc;
 }
 
-int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s, labels *lb)
+int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s,
+                  const struct basemap_names *names, labels *lb)
 {
 	const struct style_basemap *b = style_basemap(s);
 	struct ground_list found = {0};
@@ -258,5 +359,5 @@ int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const styl
 	draw_places(cr, v, g, &found, b);
 	cairo_restore(cr);
 	ground_list_free(&found);
-	return add_names(v, g, b, lb);
+	return add_names(v, g, b, names, lb);
 }

@@ -10,7 +10,9 @@
  * minor streets under major ones, and last the dots of places. Names go
  * to the picture's labels, after every thematic label: a street's on its
  * straightest stretch long enough to hold it, turned along it; a place's
- * under its dot. Names are the local ones ("name").
+ * under its dot. Names are in the language asked for where the data has
+ * it, else the local one ("name"), at the style's size times a factor (the
+ * wall screen's are larger, for reading across a room).
  *
  * Threading: as cairo_t: one picture on one thread; the ground is only read.
  */
@@ -24,9 +26,17 @@
 
 #include <cairo.h>
 
-/* Paints g into cr (user space = v's device pixels) as s's base layer
- * says, and adds its names to lb. Nothing when the style has no base layer
- * or v->zoom is outside it. The state of cr is kept. ERR_NOMEM. */
-int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s, labels *lb);
+/* How the names are shown. */
+struct basemap_names {
+	enum ground_lang lang;
+	double scale; /* of the style's size; 0: 1 */
+};
+
+/* Paints g (in v's frame) into cr (user space = v's device pixels) as s's
+ * base layer says, and adds its names to lb as names says (NULL: local
+ * names at the style's size). Nothing when the style has no base layer or
+ * v->zoom is outside it. The state of cr is kept. ERR_NOMEM. */
+int basemap_paint(cairo_t *cr, const struct view *v, const ground *g, const style *s,
+                  const struct basemap_names *names, labels *lb);
 
 #endif

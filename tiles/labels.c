@@ -26,6 +26,8 @@ struct item {
 	double r;      /* circle radius, device pixels */
 	enum labels_rank rank;
 	double length, angle; /* a label along a line: world pixels, radians */
+	double size;          /* times the style's */
+	double zoom;          /* the style's */
 };
 
 struct rect {
@@ -145,9 +147,28 @@ void labels_frame_box(const labels *lb, double box[4])
 	view_frame_box(&lb->v, 3 * reach(lb), box);
 }
 
+int labels_inside(const labels *lb, double box[4])
+{
+	if (lb->edges != LABELS_INSIDE)
+		return 0;
+	view_frame_box(&lb->v, -LABELS_MARGIN * lb->v.scale, box);
+	return 1;
+}
+
+int labels_reserve(labels *lb, double x0, double y0, double x1, double y1)
+{
+	struct rect *t = reserve(lb->taken, &lb->cap_taken, lb->n_taken + 1, sizeof *t);
+	if (!t)
+		return nomem();
+	lb->taken = t;
+	t[lb->n_taken++] = (struct rect){x0 + lb->ox, y0 + lb->oy, x1 + lb->ox, y1 + lb->oy};
+	return 0;
+}
+
 int labels_add(labels *lb, const struct labels_item *it)
 {
-	if (!it->text || !*it->text || !style_zoom_contains(&it->style->zoom, lb->v.zoom))
+	double zoom = it->zoom ? it->zoom : lb->v.zoom;
+	if (!it->text || !*it->text || !style_zoom_contains(&it->style->zoom, zoom))
 		return 0;
 	if (!g_utf8_validate(it->text, -1, NULL))
 		return err_set(ERR_INVALID, "label text is not UTF-8");
@@ -165,7 +186,9 @@ int labels_add(labels *lb, const struct labels_item *it)
 	                                 it->r / lb->res,
 	                                 it->rank,
 	                                 it->length / lb->res,
-	                                 it->length > 0 ? it->angle : 0};
+	                                 it->length > 0 ? it->angle : 0,
+	                                 it->size > 0 ? it->size : 1,
+	                                 zoom};
 	return 0;
 }
 
@@ -288,8 +311,8 @@ static void draw_one(const labels *lb, cairo_t *cr, PangoLayout *layout, const s
 static int place(labels *lb, cairo_t *cr, struct item *it)
 {
 	const struct style_label *st = it->style;
-	double size = style_label_size(st, lb->v.zoom) * lb->v.scale;
-	double halo = st->halo ? style_zfunc_eval(&st->halo->width, lb->v.zoom) * lb->v.scale : 0;
+	double size = style_label_size(st, it->zoom) * lb->v.scale * it->size;
+	double halo = st->halo ? style_zfunc_eval(&st->halo->width, it->zoom) * lb->v.scale : 0;
 	double m = LABELS_MARGIN * lb->v.scale;
 	struct candidate c[MAX_CANDIDATES];
 	PangoRectangle log;

@@ -72,6 +72,8 @@ struct labels_item {
 	 * so that it reads left to right), drawn only when it fits length
 	 * (frame units) and only there. 0: an ordinary label. */
 	double length, angle;
+	double size; /* times the style's size (the wall screen's larger names); 0: 1 */
+	double zoom; /* the zoom its style is read at (the ground's on paper); 0: the view's */
 };
 
 /* A label that labels_draw() placed: its box in device pixels of the view,
@@ -92,6 +94,15 @@ void labels_free(labels *lb);
 /* The frame box (minx, miny, maxx, maxy) whose shapes' labels a painter adds:
  * the picture padded by 3 x LABELS_REACH px. */
 void labels_frame_box(const labels *lb, double box[4]);
+
+/* For a picture whose labels lie inside it (LABELS_INSIDE): 1, and in box
+ * the frame box they must lie in (the picture less the margin). 0 for
+ * seamless tiles, where a label's place must not depend on the picture. */
+int labels_inside(const labels *lb, double box[4]);
+
+/* Keeps labels out of the box (x0, y0, x1, y1) in device pixels of the
+ * view: what the page draws over the map there (a scale bar). ERR_NOMEM. */
+int labels_reserve(labels *lb, double x0, double y0, double x1, double y1);
 
 /* Adds a label. Nothing is added when the text is NULL or empty or the
  * style's own zoom range excludes the view's zoom (the caller checks its

@@ -455,6 +455,17 @@ size_t renderer_ground_count(renderer *r)
 	return n;
 }
 
+const ground *renderer_ground_acquire(renderer *r, struct held_ground **held)
+{
+	*held = (struct held_ground *)hold(r, HELD_GROUND);
+	return (*held)->g;
+}
+
+void renderer_ground_release(renderer *r, struct held_ground *held)
+{
+	let_go(r, &held->h);
+}
+
 int renderer_reload_ground(renderer *r, store *st)
 {
 	struct held *fresh;
@@ -925,7 +936,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	rc = labels_new(&q->view, LABELS_SEAMLESS, &lb);
 	if (rc == 0 && (q->layers & RENDER_BASE)) {
 		struct held_ground *hg = (struct held_ground *)hold(r, HELD_GROUND);
-		rc = basemap_paint(cr, &q->view, hg->g, sty, lb);
+		rc = basemap_paint(cr, &q->view, hg->g, sty, &q->names, lb);
 		let_go(r, &hg->h);
 	}
 	if (rc == 0 && (q->layers & RENDER_CHOROPLETH))
@@ -1056,8 +1067,11 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	 * analyses and hotspots also with the district's boundaries. */
 	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING | RENDER_TRENDS))
 		h = mix(h, &r->generation[HELD_SHAPES], sizeof r->generation[HELD_SHAPES]);
-	if (q->layers & RENDER_BASE)
+	if (q->layers & RENDER_BASE) {
 		h = mix(h, &r->generation[HELD_GROUND], sizeof r->generation[HELD_GROUND]);
+		h = mix(h, &q->names.lang, sizeof q->names.lang);
+		h = mix(h, &q->names.scale, sizeof q->names.scale);
+	}
 	const struct style_heatmap *hs = style_heatmap(style_now(r));
 	const struct style_heatmap *cs = style_change(style_now(r));
 	struct style_heatmap hm = hs ? *hs : (struct style_heatmap){0};

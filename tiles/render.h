@@ -14,6 +14,7 @@
 #ifndef POSBON_RENDER_H
 #define POSBON_RENDER_H
 
+#include "basemap.h"
 #include "choropleth.h"
 #include "dataset.h"
 #include "gistarlayer.h"
@@ -150,12 +151,19 @@ const style *renderer_style(const renderer *r);
 const shapes *renderer_shapes_acquire(renderer *r, struct held_shapes **held);
 void renderer_shapes_release(renderer *r, struct held_shapes *held);
 
+/* The reference layers the base layer draws, kept alive alike until
+ * renderer_ground_release(), even across renderer_reload_ground(). */
+struct held_ground;
+const ground *renderer_ground_acquire(renderer *r, struct held_ground **held);
+void renderer_ground_release(renderer *r, struct held_ground *held);
+
 struct render_request {
 	unsigned layers; /* enum render_layer bits */
 	struct view view;
 	struct dataset_filter filter;
 	double bandwidth; /* heatmap bandwidth in metres; 0: the style's */
 	int metric;       /* choropleth figure: 0 the style's, else 1 + enum style_metric */
+	struct basemap_names names; /* the base layer's */
 	struct render_plan {
 		/* The shift of the planner's layers and of the zones layer (zones on
 		 * duty in it); has_shift 0: every hour of every day, every zone.

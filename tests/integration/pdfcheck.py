@@ -4,6 +4,9 @@
 pdfcheck.py scalebar PDF PAGE   the scale bar's length against its label
 pdfcheck.py overlaps PDF PAGE [WORD]  words of the panel (from the legend's heading,
                                 or from WORD) that overlap
+pdfcheck.py mapnames PDF PAGE NAMES [LEAST]  of the names in file NAMES (one a line), those
+                                on the map above the panel (at least LEAST, 3 by default);
+                                no two words of the map overlap
 pdfcheck.py hotspot PDF PAGE    colour of the page around hotspot 1
 pdfcheck.py vector PDF PAGE RRGGBB...  a stroked vector line of two segments or more in
                                 each colour, and no raster image on the page
@@ -47,10 +50,12 @@ def scale_words(ws):
 def scalebar(pdf, page):
     ws, _ = words(pdf, page)
     label, denominator = scale_words(ws)
-    # The numbers under the bar: the first line of words below the label.
+    # The numbers under the bar: the line of words below the label that
+    # starts with its 0 (names on the map may lie beside the bar's box).
     below = sorted((w for w in ws if w[1] > label[3] and w[1] < label[3] + 30 and w[0] < label[0] + 400),
                    key=lambda w: (round(w[1], 1), w[0]))
-    line = [w for w in below if abs(w[1] - below[0][1]) < 0.5]
+    zeros = [w for w in below if w[4] == "0" and abs(w[0] - label[0]) < 10]
+    line = [w for w in below if zeros and abs(w[1] - zeros[0][1]) < 0.5]
     unit = line[-1][4]
     numbers = [w for w in line if re.match(r"^[\d.]+$", w[4])]
     zero, last = numbers[0], numbers[-1]
@@ -71,6 +76,22 @@ def overlaps(pdf, page, start=None):
            if a[0] < b[2] - 0.3 and b[0] < a[2] - 0.3 and a[1] < b[3] - 0.3 and b[1] < a[3] - 0.3]
     print(f"{len(panel)} words in the panel, {len(bad)} overlapping {bad[:5]}")
     sys.exit(1 if bad else 0)
+
+
+def mapnames(pdf, page, names, least="3"):
+    ws, _ = words(pdf, page)
+    heads = [w for w in ws if w[4] in ("Legend", "Shartli", "Условные")]
+    top = min(w[1] for w in heads) - 1
+    on_map = [w for w in ws if w[3] < top]
+    # A name is on the map when its words follow each other in the text.
+    text = " " + " ".join(w[4] for w in on_map) + " "
+    wanted = [n.strip() for n in open(names, encoding="utf-8") if n.strip()]
+    shown = sorted({n for n in wanted if f" {n} " in text})
+    bad = [(a[4], b[4]) for i, a in enumerate(on_map) for b in on_map[i + 1:]
+           if a[0] < b[2] - 0.3 and b[0] < a[2] - 0.3 and a[1] < b[3] - 0.3 and b[1] < a[3] - 0.3]
+    print(f"{len(shown)} of {len(wanted)} names on the map {shown[:6]}; "
+          f"{len(on_map)} words, {len(bad)} overlapping {bad[:5]}")
+    sys.exit(0 if len(shown) >= int(least) and not bad else 1)
 
 
 def hotspot(pdf, page):
@@ -145,4 +166,4 @@ def filled(pdf, page, hexa, least):
 
 if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
-     "vector": vector, "filled": filled}[sys.argv[1]](*sys.argv[2:])
+     "vector": vector, "filled": filled, "mapnames": mapnames}[sys.argv[1]](*sys.argv[2:])

@@ -36,6 +36,37 @@ check_true "the page around hotspot 1 is coloured by the heatmap" "$PDFCHECK hot
 check_true "without the heatmap layer it is not" "! $PDFCHECK hotspot $TMP/plain.pdf 1"
 check_true "panel texts do not overlap" "$PDFCHECK overlaps $TMP/a4.pdf 1"
 
+# The ground on paper: the sample's streets drawn as vectors under the
+# layers, named along them from 1:5 000 to 1:25 000 with no word of the map
+# over another (nor under the scale bar or north arrow), in the page's
+# language; the hotspot table names the street each hotspot is on.
+sql "$DB" "SELECT DISTINCT name FROM ref_features WHERE kind = 'street' AND name IS NOT NULL" \
+	>"$TMP/streets.txt"
+sql "$DB" "SELECT DISTINCT name_uz_cyrl FROM ref_features WHERE kind = 'street' AND name_uz_cyrl IS NOT NULL" \
+	>"$TMP/streets-cyrl.txt"
+for scale in 5000 10000 25000; do
+	"$POSBON" print "$DB" --mahalla "$MAHALLA" --scale $scale -o "$TMP/street-$scale.pdf" >/dev/null
+	check_true "a mahalla page at 1:$scale names its streets, no two words of the map overlapping" \
+		"$PDFCHECK mapnames $TMP/street-$scale.pdf 1 $TMP/streets.txt 3"
+	check_true "and its scale bar is read whole" "$PDFCHECK scalebar $TMP/street-$scale.pdf 1"
+done
+"$POSBON" print "$DB" --mahalla "$MAHALLA" --lang ru -o "$TMP/street-ru.pdf" >/dev/null
+check_true "the Russian page names them in Cyrillic" \
+	"$PDFCHECK mapnames $TMP/street-ru.pdf 1 $TMP/streets-cyrl.txt 3"
+"$POSBON" print "$DB" --mahalla "$MAHALLA" --layers mahallas,districts -o "$TMP/street-none.pdf" >/dev/null
+check_true "without the base layer, no street" "! $PDFCHECK mapnames $TMP/street-none.pdf 1 $TMP/streets.txt 1"
+check_true "every hotspot of the district page is placed on a street of the ground" "python3 - <<PY
+import re, subprocess
+text = subprocess.run(['pdftotext', '-layout', '$TMP/a4.pdf', '-'], capture_output=True, text=True).stdout
+streets = [s.strip() for s in open('$TMP/streets.txt', encoding='utf-8') if s.strip()]
+# '1 Mahalla, Street' in the table, words apart by one space; a cut name ends in an ellipsis.
+row = re.compile(r'(?:^|\\s)([1-5]) ((?:\\S| (?! ))+), ((?:\\S| (?! ))+)')
+found = [m.group(3).rstrip('…') for m in map(row.search, text.splitlines()) if m]
+named = [f for f in found if any(s.startswith(f) for s in streets)]
+print(len(found), 'hotspot rows,', len(named), 'naming a street of the ground:', named)
+raise SystemExit(0 if len(found) == 5 and len(named) == 5 else 1)
+PY"
+
 # Gi* hot and cold spots on paper: the cells as vector fills in the layer's
 # colours (hot 99% #d62f27, cold 99% #4575b5), and the six bins in the legend
 "$POSBON" print "$DB" --district "$DISTRICT" --layers gistar,mahallas,districts --lang en \

@@ -187,7 +187,7 @@ static void test_forecasts(void **state)
 
 /* Ground metres between two lon/lat points (equirectangular: a district
  * is small). */
-static double ground(double lon1, double lat1, double lon2, double lat2)
+static double ground_metres(double lon1, double lat1, double lon2, double lat2)
 {
 	double k = M_PI / 180 * 6371008.8;
 	double dx = (lon2 - lon1) * k * cos((lat1 + lat2) / 2 * M_PI / 180), dy = (lat2 - lat1) * k;
@@ -217,10 +217,10 @@ static void test_ground_metres(void **state)
 			        json_integer_value(json_object_get(b, "j")) ||
 			    k == l)
 				continue;
-			double d = ground(json_number_value(json_object_get(a, "lon")),
-			                  json_number_value(json_object_get(a, "lat")),
-			                  json_number_value(json_object_get(b, "lon")),
-			                  json_number_value(json_object_get(b, "lat")));
+			double d = ground_metres(json_number_value(json_object_get(a, "lon")),
+			                         json_number_value(json_object_get(a, "lat")),
+			                         json_number_value(json_object_get(b, "lon")),
+			                         json_number_value(json_object_get(b, "lat")));
 			double apart = labs(json_integer_value(json_object_get(a, "i")) -
 			                    json_integer_value(json_object_get(b, "i")));
 			assert_float_equal(d / apart, p.cell, p.cell * 0.01);
@@ -239,7 +239,8 @@ static void test_ground_metres(void **state)
 		       tour = json_number_value(json_object_get(unit, "travel_km"));
 		json_array_foreach(json_object_get(unit, "cells"), k, a)
 		{
-			double d = ground(lon0, lat0, json_number_value(json_object_get(a, "lon")),
+			double d =
+			    ground_metres(lon0, lat0, json_number_value(json_object_get(a, "lon")),
 			                  json_number_value(json_object_get(a, "lat")));
 			far = fmax(far, d);
 			star += 2 * d;

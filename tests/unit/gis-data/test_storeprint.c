@@ -51,70 +51,10 @@ static void test_names(void **state)
 	storeprint_names_free(&s);
 }
 
-struct seen {
-	int n, stop_at;
-};
-
-static int count_address(void *ctx, const char *address)
-{
-	struct seen *s = ctx;
-	assert_non_null(address);
-	s->n++;
-	return s->n == s->stop_at;
-}
-
-/* Ten offences with an address along 69.201 .. 69.210 E at 41.31 N, and
- * one without. */
-static void put_addressed(store *st)
-{
-	testutil_l_district(st);
-	for (int i = 0; i <= 10; i++) {
-		char id[16], address[64];
-		snprintf(id, sizeof id, "a%d", i);
-		snprintf(address, sizeof address, "Bahor MFY, Street %d, %d-uy", i, i + 1);
-		struct store_put_info info;
-		struct store_offence o = {.external_id = id,
-		                          .occurred_from = 1767225600,
-		                          .occurred_to = 1767225600,
-		                          .precision = PREC_MINUTE,
-		                          .reported_at = STORE_NO_TIME,
-		                          .category = "theft",
-		                          .address = i < 10 ? address : NULL,
-		                          .has_point = 1,
-		                          .lon = 69.201 + i * 0.001,
-		                          .lat = 41.31};
-		assert_int_equal(store_put_offence(st, &o, &info), 0);
-	}
-}
-
-static void test_addresses(void **state)
-{
-	struct testutil_db *f = *state;
-	put_addressed(f->st);
-	const double all[4] = {69, 41, 70, 42}, west[4] = {69.2, 41.3, 69.2045, 41.32},
-	             nowhere[4] = {0, 0, 1, 1};
-	struct seen s = {0, 0};
-	assert_int_equal(store_offence_addresses(f->st, all, 100, count_address, &s), 0);
-	assert_int_equal(s.n, 10);
-	s = (struct seen){0, 0};
-	assert_int_equal(store_offence_addresses(f->st, west, 100, count_address, &s), 0);
-	assert_int_equal(s.n, 4);
-	s = (struct seen){0, 0};
-	assert_int_equal(store_offence_addresses(f->st, all, 5, count_address, &s), 0);
-	assert_int_equal(s.n, 5);
-	s = (struct seen){0, 3};
-	assert_int_equal(store_offence_addresses(f->st, all, 100, count_address, &s), 1);
-	assert_int_equal(s.n, 3);
-	s = (struct seen){0, 0};
-	assert_int_equal(store_offence_addresses(f->st, nowhere, 100, count_address, &s), 0);
-	assert_int_equal(s.n, 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_names, testutil_db_open, testutil_db_close),
-	    cmocka_unit_test_setup_teardown(test_addresses, testutil_db_open, testutil_db_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

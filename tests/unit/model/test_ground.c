@@ -1,6 +1,7 @@
 /* ground: reference features from a real store, in drawing order by kind,
  * in Web Mercator, found by box through the grid (checked against a scan),
- * names falling back to the local one, and an unreadable WKB named. */
+ * names falling back to the local one, an unreadable WKB named; a page's
+ * part in another frame and the street nearest a place. */
 #include "testutil.h"
 
 #include "err.h"
@@ -128,12 +129,79 @@ static void test_empty_and_unreadable(void **state)
 	assert_non_null(strstr(err_msg(), "reference feature bad"));
 }
 
+/* A frame of lon/lat in thousandths of a degree: any transform serves. */
+static int milli(void *ctx, double *x, double *y, size_t n)
+{
+	int *calls = ctx;
+	for (size_t i = 0; i < n; i++)
+		x[i] *= 1000, y[i] *= 1000;
+	++*calls;
+	return 0;
+}
+
+static int refuse(void *ctx, double *x, double *y, size_t n)
+{
+	(void)ctx, (void)x, (void)y, (void)n;
+	return err_set(ERR_PROJ, "no such frame");
+}
+
+/* A page's part of the ground in its own frame, the street a place is on,
+ * and the names of a language. */
+static void test_reframe_and_streets(void **state)
+{
+	struct testutil_db *f = *state;
+	put(f->st, "a", "street", "Bahor", NULL, 69.200, 41.300, 69.210, 41.300);
+	put(f->st, "b", "street", "Navroʻz", NULL, 69.200, 41.302, 69.210, 41.302);
+	put(f->st, "c", "street", NULL, NULL, 69.200, 41.3009, 69.210, 41.3009); /* unnamed */
+	put(f->st, "far", "street", "Olmazor", NULL, 69.400, 41.400, 69.410, 41.400);
+	ground *g, *page;
+	assert_int_equal(ground_load(f->st, &g), 0);
+	double x0, y0, x1, y1;
+	tile_lonlat_to_merc(69.19, 41.29, &x0, &y0);
+	tile_lonlat_to_merc(69.22, 41.31, &x1, &y1);
+	const double box[4] = {x0, y0, x1, y1};
+	int calls = 0;
+	assert_int_equal(ground_reframe(g, box, milli, &calls, &page), 0);
+	assert_int_equal(ground_count(page), 3); /* not the far one */
+	assert_int_equal(calls, 3);
+	const struct ground_feature *a = ground_feature(page, 0);
+	assert_string_equal(ground_name(a, GROUND_UZ), "Bahor");
+	assert_true(fabs(a->xy[0] - 69200) < 1e-6 && fabs(a->xy[1] - 41300) < 1e-6);
+	assert_true(fabs(a->bbox[2] - 69210) < 1e-6);
+
+	/* Nearer to the unnamed street, but the named one below is what a
+	 * place is on; within reach only. */
+	const struct ground_feature *on;
+	assert_int_equal(ground_street_near(page, 69205, 41300.8, 5, &on), 0);
+	assert_non_null(on);
+	assert_string_equal(on->names[GROUND_NAME], "Bahor");
+	assert_int_equal(ground_street_near(page, 69205, 41301.8, 5, &on), 0);
+	assert_string_equal(on->names[GROUND_NAME], "Navroʻz");
+	assert_int_equal(ground_street_near(page, 69205, 41310, 5, &on), 0);
+	assert_null(on);
+	ground_free(page);
+
+	/* A frame that fails: its error, nothing made. */
+	assert_int_equal(ground_reframe(g, box, refuse, NULL, &page), ERR_PROJ);
+	assert_null(page);
+	ground_free(g);
+
+	assert_int_equal(ground_lang_of("uz"), GROUND_UZ);
+	assert_int_equal(ground_lang_of("UZ-cyrl"), GROUND_UZ_CYRL);
+	assert_int_equal(ground_lang_of("ru"), GROUND_RU);
+	assert_int_equal(ground_lang_of("en"), GROUND_EN);
+	assert_int_equal(ground_lang_of("de"), -1);
+	assert_int_equal(ground_lang_of(NULL), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_load_and_find, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_empty_and_unreadable, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_reframe_and_streets, testutil_db_open,
 	                                    testutil_db_close),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,10 +188,10 @@ static void test_only_labels_that_fit_their_circle(void **state)
 	/* "Bogʻishamol" at z15 is ~60 px wide: it fits a circle of 25 px
 	 * (1.6 x 50 = 80 px), not one of 15 px (48 px). */
 	struct labels_item items[] = {
-	    {"Bogʻishamol", st, cx - 60 * v.res, cy, 25 * v.res, LABELS_RANK_MAHALLA, 0, 0},
-	    {"Bogʻishamol", st, cx + 60 * v.res, cy, 15 * v.res, LABELS_RANK_MAHALLA, 0, 0},
-	    {"Oqtepa", st, cx, cy - 90 * v.res, 0, LABELS_RANK_MAHALLA, 0,
-	     0}, /* no circle: no test */
+	    {"Bogʻishamol", st, cx - 60 * v.res, cy, 25 * v.res, LABELS_RANK_MAHALLA, 0, 0, 0, 0},
+	    {"Bogʻishamol", st, cx + 60 * v.res, cy, 15 * v.res, LABELS_RANK_MAHALLA, 0, 0, 0, 0},
+	    /* no circle: no test */
+	    {"Oqtepa", st, cx, cy - 90 * v.res, 0, LABELS_RANK_MAHALLA, 0, 0, 0, 0},
 	};
 	labels *lb = NULL;
 	cairo_surface_t *img = draw(&v, LABELS_SEAMLESS, items, 3, &lb);
@@ -208,7 +208,7 @@ static void test_only_labels_that_fit_their_circle(void **state)
 	cairo_t *cr = cairo_create(img);
 	assert_int_equal(labels_draw(low, cr), 0);
 	assert_int_equal(labels_placed(low, &p), 0);
-	struct labels_item bad = {"a\xff", st, cx, cy, 0, LABELS_RANK_MAHALLA, 0, 0};
+	struct labels_item bad = {"a\xff", st, cx, cy, 0, LABELS_RANK_MAHALLA, 0, 0, 0, 0};
 	assert_int_equal(labels_add(lb, &bad), ERR_INVALID);
 	cairo_destroy(cr);
 	labels_free(low);
