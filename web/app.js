@@ -399,13 +399,10 @@ function initMap() {
 		}).addTo(map);
 	} else if (meta.ground > 0) {
 		/* The ground posbon draws itself from the reference layers: streets,
-		 * houses and places under every other layer. */
-		L.tileLayer('tiles/base/{z}/{x}/{y}{r}.png', {
-			zIndex: 0,
-			maxZoom: 19,
-			className: 'tiles-base',
-			keepBuffer: 3,
-		}).addTo(map);
+		 * houses and places under every other layer, named in the viewer's
+		 * language. */
+		showBase(map);
+		onLangChange(() => showBase(map));
 	}
 
 	const b = meta.bounds || L.latLngBounds([41.2, 69.1], [41.4, 69.4]);
@@ -416,6 +413,23 @@ function initMap() {
 
 	map.on('click', onMapClick);
 	for (const l of LAYERS) syncLayer(l.id);
+}
+
+/* The base layer in the current language: a new layer over the last one,
+ * which goes once the new tiles are in (Leaflet's setUrl() redraws at a
+ * fractional zoom's tile addresses). */
+function showBase(map) {
+	const old = state.base;
+	state.base = L.tileLayer(baseUrl(), { zIndex: 0, maxZoom: 19, className: 'tiles-base', keepBuffer: 3 }).addTo(map);
+	if (old) state.base.once('load', () => map.removeLayer(old));
+}
+
+/* The base layer's tiles with names in the viewer's language; the wall
+ * screen's names larger, for reading across a room. */
+function baseUrl() {
+	const q = new URLSearchParams({ lang: lang() });
+	if (WALL) q.set('labelscale', '1.6');
+	return `tiles/base/{z}/{x}/{y}{r}.png?${q}`;
 }
 
 /* The address of this page with the view's filters, as the wall screen

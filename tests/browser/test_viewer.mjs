@@ -168,6 +168,7 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			 * shows the base layer, drawn by the daemon, below every other. */
 			const base = tiles.filter((x) => /\/tiles\/base\/\d+\/\d+\/\d+(@2x)?\.png/.test(new URL(x.url).pathname));
 			assert.ok(base.length >= 1 && base.every((x) => x.status === 200), `base tiles: ${JSON.stringify(base.slice(0, 3))}`);
+			assert.ok(base.every((x) => new URL(x.url).searchParams.get('lang') === 'uz'), `names in Uzbek: ${base[0].url}`);
 			const order = await page.evaluate(() => {
 				const z = (cls) => Number(getComputedStyle(document.querySelector(`.${cls}`)).zIndex);
 				return [z('tiles-base'), z('tiles-heatmap')];
@@ -200,6 +201,19 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			assert.match(panel, /Слои/);
 			assert.match(await page.textContent('#categories'), /[\u0400-\u04ff]{3,}/, 'category names in Russian');
 			assert.equal(await page.evaluate(() => localStorage.getItem('posbon.lang')), 'ru');
+			/* The ground's names follow: its tiles are asked again in Russian. */
+			const langs = () => page.evaluate(() => [...document.querySelectorAll('.tiles-base img')].map((i) => `${new URL(i.src).searchParams.get('lang')}:${i.complete && i.naturalWidth > 0}`));
+			await page
+				.waitForFunction(
+					() => {
+						/* The Uzbek layer goes once the Russian one's tiles are in. */
+						const imgs = [...document.querySelectorAll('.tiles-base img')];
+						return imgs.length > 0 && imgs.every((i) => new URL(i.src).searchParams.get('lang') === 'ru') && imgs.some((i) => i.complete && i.naturalWidth > 0);
+					},
+					null,
+					{ timeout: RENDER_MS },
+				)
+				.catch(async (e) => assert.fail(`${e}: base tiles ${await langs()}; answers ${JSON.stringify(tiles.filter((x) => /tiles\/base/.test(x.url)).slice(-5))}`));
 		});
 
 		await t.test('a new offence refreshes the heatmap', async () => {

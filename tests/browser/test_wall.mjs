@@ -131,6 +131,9 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 				return imgs.length > 0 && imgs.every((i) => i.complete) && imgs.some((i) => i.naturalWidth > 0);
 			}, null, { timeout: RENDER_MS });
 			assert.ok(await page.locator('.tiles-mahallas img').count(), 'mahallas too');
+			/* The ground under them, its names large for reading across a room. */
+			const base = await page.evaluate(() => [...document.querySelectorAll('.tiles-base img')].map((i) => i.src));
+			assert.ok(base.length > 0 && base.every((u) => Number(new URL(u).searchParams.get('labelscale')) > 1), `base tiles ${base[0]}`);
 			assert.equal(await page.textContent('#wall-district'), meta.district.name_en);
 			assert.match(await page.textContent('#wall-clock'), /^\d\d:\d\d:\d\d$/);
 			assert.match(await page.textContent('#wall-updated'), /^Last update \d\d:\d\d:\d\d$/);

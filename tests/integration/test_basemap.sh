@@ -118,4 +118,39 @@ curl -s -H "$V" -o "$TMP/restarted.png" "$URL/tiles/base/$T17.png"
 check "a restarted daemon with another style draws anew, not from the last run's cache" \
 	"$(dark "$TMP/restarted.png")" 0
 serve_stop
+
+# Names in the viewer's language and the wall screen's larger ones: the
+# sample district's streets have Uzbek Cyrillic names beside the Latin.
+SDB="$TMP/sample.sqlite"
+sample_db "$SDB"
+set -- $(sql "$SDB" "SELECT ((MbrMinX(geom) + MbrMaxX(geom)) / 2) || ' ' || ((MbrMinY(geom) + MbrMaxY(geom)) / 2) FROM mahallas ORDER BY code LIMIT 1")
+TS=$(tile_of 17 "$1" "$2")
+serve_start "$SDB"
+TOKEN=$("$POSBON" token add "$SDB" --role viewer --name names | tail -n 1)
+V="Authorization: Bearer $TOKEN"
+get() { curl -s -o "$TMP/$1.png" -w '%{http_code}' -H "$V" "$URL/tiles/base/$TS.png$2"; }
+check "the local names" "$(get local '')" 200
+check "in Uzbek Cyrillic" "$(get cyrl '?lang=uz-Cyrl')" 200
+check "in Russian" "$(get ru '?lang=ru')" 200
+check "larger, for the wall" "$(get wall '?lang=uz&labelscale=1.6')" 200
+check "the Uzbek Latin names are the local ones" "$(get uz '?lang=uz')" 200
+differ() { python3 -c "
+import sys
+from pngread import read
+a, b = read(sys.argv[1]), read(sys.argv[2])
+print(sum(1 for ra, rb in zip(a[3], b[3]) for x in range(0, len(ra), 4) if ra[x:x + 4] != rb[x:x + 4]))" "$1" "$2"; }
+check "Uzbek Latin draws as the local names" "$(differ "$TMP/local.png" "$TMP/uz.png")" 0
+check_true "Cyrillic names draw otherwise ($(differ "$TMP/local.png" "$TMP/cyrl.png") pixels)" \
+	'[ "$(differ "$TMP/local.png" "$TMP/cyrl.png")" -gt 100 ]'
+check "Russian falls back to the Uzbek Cyrillic names" "$(differ "$TMP/cyrl.png" "$TMP/ru.png")" 0
+check_true "the wall's names are larger: more of the names' dark ($(dark "$TMP/wall.png") against $(dark "$TMP/uz.png"))" \
+	'[ "$(dark "$TMP/wall.png")" -gt "$(dark "$TMP/uz.png")" ]'
+etag() { curl -s -o /dev/null -D - -H "$V" "$URL/tiles/base/$TS.png$1" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p'; }
+check_true "each language has its own ETag" '[ "$(etag "?lang=ru")" != "$(etag "?lang=en")" ]'
+code=$(curl -s -o "$TMP/bad.json" -w '%{http_code}' -H "$V" "$URL/tiles/base/$TS.png?lang=de")
+check "an unknown language is refused" "$code" 400
+check "naming the field" "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["field"])' "$TMP/bad.json")" lang
+code=$(curl -s -o "$TMP/bad.json" -w '%{http_code}' -H "$V" "$URL/tiles/base/$TS.png?labelscale=9")
+check "so is a label scale out of range" "$code/$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["field"])' "$TMP/bad.json")" 400/labelscale
+serve_stop
 finish
