@@ -96,6 +96,9 @@ static void print_report(const char *path, const struct import_report *r, double
 	if (r->no_mahallas)
 		printf("no mahallas in the database yet: import them, then re-import offences to "
 		       "assign them\n");
+	if (r->by_house || r->by_street)
+		printf("placed by their address: %ld at the house, %ld on the street\n",
+		       r->by_house, r->by_street);
 	if (r->by_mahalla_code)
 		printf("without coordinates, counted by mahalla code: %ld\n", r->by_mahalla_code);
 	if (r->repeated_ids)

@@ -17,6 +17,7 @@
 #include "coderesolve.h"
 #include "err.h"
 #include "fieldguess.h"
+#include "geocode.h"
 #include "osmimport.h"
 #include "ringfix.h"
 #include "strmap.h"
@@ -157,6 +158,7 @@ struct importer {
 	tz *zone;
 	strmap *ids;           /* id -> times seen in this file */
 	strmap *mahalla_codes; /* known mahallas */
+	geocoder *geo;         /* addresses to points, opened at the first that needs one */
 	coderesolve *categories, *services;
 	long row;                /* current row, in rep->row_word units */
 	char *vals[MAX_TARGETS]; /* copied values of the current feature */
@@ -709,6 +711,32 @@ static const char *offence_reason(const char *field)
 	return "invalid offence";
 }
 
+/* A point for the row's address (geocode.h): *located_by the level and
+ * (x, y) for a house or a street; else the mahalla the address names when
+ * the row gave none. An address of a store with streets that is not found
+ * is noted. */
+static int locate(struct importer *im, const char **mahalla, const char **located_by, double *x,
+                  double *y)
+{
+	struct geocode_result r;
+	int rc;
+	if (!im->geo && (rc = geocode_open(im->st, &im->geo)) < 0)
+		return rc;
+	geocode_find(im->geo, val(im, "address"), *mahalla, &r);
+	if (r.level == GEOCODE_HOUSE || r.level == GEOCODE_STREET) {
+		*located_by = geocode_level_name(r.level);
+		*x = r.lon;
+		*y = r.lat;
+		return 0;
+	}
+	if (!*mahalla)
+		*mahalla = r.mahalla;
+	return geocode_has_ground(im->geo)
+	           ? import_report_note(im->rep, im->row, "address not found on the ground",
+	                                val(im, "address"), 0)
+	           : 0;
+}
+
 static int import_offence(struct importer *im, OGRFeatureH f)
 {
 	/* One longer than an id may be, so that a longer one is refused
@@ -723,7 +751,11 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 
 	if ((rc = feature_point(im, f, &has_point, &x, &y)) < 0)
 		return rc;
-	const char *mahalla = val(im, "mahalla");
+	const char *mahalla = val(im, "mahalla"), *located_by = NULL;
+	if (!has_point && val(im, "address") &&
+	    (rc = locate(im, &mahalla, &located_by, &x, &y)) < 0)
+		return rc;
+	has_point |= located_by != NULL;
 	if (!has_point && !mahalla) {
 		if ((rc = import_report_note(im->rep, im->row, "no coordinates and no mahalla code",
 		                             NULL, 1)) < 0)
@@ -786,6 +818,7 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	    .has_point = has_point,
 	    .lon = x,
 	    .lat = y,
+	    .located_by = located_by,
 	};
 	if (store_check_offence(&o) < 0)
 		return row_error(im, ERR_INVALID, offence_reason(err_field()), "field %s: %s",
@@ -798,6 +831,9 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		im->rep->outside += strmap_count(im->mahalla_codes) > 0;
 	if (!has_point)
 		im->rep->by_mahalla_code++;
+	else if (located_by)
+		++*(strcmp(located_by, STORE_LOCATED_HOUSE) == 0 ? &im->rep->by_house
+		                                                 : &im->rep->by_street);
 	/* counted once stored: a row refused later (--skip-bad) loses nothing */
 	if (!val(im, "from") && !val(im, "to") && !val(im, "date"))
 		im->no_time++;
@@ -1276,6 +1312,7 @@ static void importer_cleanup(struct importer *im)
 	coderesolve_free(im->services);
 	strmap_free(im->ids);
 	strmap_free(im->mahalla_codes);
+	geocode_free(im->geo);
 	tz_free(im->zone);
 	if (im->ct)
 		OCTDestroyCoordinateTransformation(im->ct);

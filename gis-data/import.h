@@ -80,17 +80,18 @@ struct import_reason {
 
 struct import_report {
 	long read, inserted, updated, unchanged, skipped;
-	long repaired;        /* invalid polygons repaired by MakeValid */
-	long closed_lines;    /* boundaries drawn as lines, closed into polygons */
-	long outside;         /* offence points in no mahalla */
-	long by_mahalla_code; /* offences without a point, counted in their mahalla */
-	long repeated_ids;    /* rows whose id repeated an earlier row's */
-	int no_mahallas;      /* offences imported before any mahalla */
-	const char *row_word; /* "row" for CSV, numbered as a spreadsheet shows it (the
-	                         header is row 1), "feature" otherwise */
-	char *layer_name;     /* the OGR layer read */
-	char *crs;            /* the CRS the coordinates were read in */
-	char *mapping;        /* "target=SOURCE, ..." as used */
+	long repaired;            /* invalid polygons repaired by MakeValid */
+	long closed_lines;        /* boundaries drawn as lines, closed into polygons */
+	long outside;             /* offence points in no mahalla */
+	long by_mahalla_code;     /* offences without a point, counted in their mahalla */
+	long by_house, by_street; /* offences placed by their address (geocode.h) */
+	long repeated_ids;        /* rows whose id repeated an earlier row's */
+	int no_mahallas;          /* offences imported before any mahalla */
+	const char *row_word;     /* "row" for CSV, numbered as a spreadsheet shows it (the
+	                             header is row 1), "feature" otherwise */
+	char *layer_name;         /* the OGR layer read */
+	char *crs;                /* the CRS the coordinates were read in */
+	char *mapping;            /* "target=SOURCE, ..." as used */
 	struct fieldguess_preview *previews; /* per mapped field with sample values */
 	size_t n_previews;
 	struct import_reason *reasons;

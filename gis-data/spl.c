@@ -136,6 +136,9 @@ static const struct migration migrations[] = {
      "CREATE INDEX ref_features_kind ON ref_features(kind);"
      "SELECT AddGeometryColumn('ref_features', 'geom', 4326, 'GEOMETRY', 'XY', 1);"
      "SELECT CreateSpatialIndex('ref_features', 'geom');"},
+    /* How an offence's point was found: NULL given (or none), else the
+     * geocoder's level ("house", "street"). */
+    {"offence location", "ALTER TABLE offences ADD COLUMN located_by TEXT;"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -50,13 +50,13 @@ static const char *const sql[ST_COUNT] = {
     [ST_OFFENCE_INS] =
         "INSERT INTO offences(external_id, occurred_from, occurred_to, time_precision, "
         "reported_at, category, service, article, status, address, severity, mahalla_code, "
-        "located, row_hash, updated_at, geom) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-        "?11, ?12, ?13, ?14, ?15, MakePoint(?16, ?17, 4326))",
+        "located, row_hash, updated_at, geom, located_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, MakePoint(?16, ?17, 4326), ?18)",
     [ST_OFFENCE_UPD] =
         "UPDATE offences SET occurred_from = ?2, occurred_to = ?3, time_precision = ?4, "
         "reported_at = ?5, category = ?6, service = ?7, article = ?8, status = ?9, address = ?10, "
         "severity = ?11, mahalla_code = ?12, located = ?13, row_hash = ?14, updated_at = ?15, "
-        "geom = MakePoint(?16, ?17, 4326) WHERE id = ?1",
+        "geom = MakePoint(?16, ?17, 4326), located_by = ?18 WHERE id = ?1",
     [ST_OFFENCE_DEL] = "DELETE FROM offences WHERE external_id = ?1 RETURNING id",
 };
 
@@ -237,6 +237,7 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 	if (o->has_point) {
 		spl_hash_bytes(&hs, &o->lon, sizeof o->lon);
 		spl_hash_bytes(&hs, &o->lat, sizeof o->lat);
+		spl_hash_str(&hs, o->located_by);
 	}
 	int64_t hash = (int64_t)hs.h;
 
@@ -269,6 +270,7 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 	if (o->has_point) {
 		sqlite3_bind_double(s, 16, o->lon);
 		sqlite3_bind_double(s, 17, o->lat);
+		spl_bind_text(s, 18, o->located_by);
 	}
 	if ((rc = spl_step_done(st, s, o->external_id)) < 0)
 		return err_set(rc, "offence %s: %s", o->external_id, err_msg());

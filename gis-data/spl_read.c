@@ -41,8 +41,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_CODE_EXISTS + STORE_CATEGORIES] = "SELECT 1 FROM categories WHERE code = ?1",
     [ST_CODE_EXISTS + STORE_SERVICES] = "SELECT 1 FROM services WHERE code = ?1",
     [ST_OFFENCE_ONE] = "SELECT " OFFENCE_COLUMNS "external_id, reported_at, article, status, "
-                       "address, severity FROM offences WHERE (?1 > 0 AND id = ?1) OR "
-                       "(?1 <= 0 AND external_id = ?2)",
+                       "address, severity, located_by FROM offences WHERE (?1 > 0 AND id = ?1) "
+                       "OR (?1 <= 0 AND external_id = ?2)",
     [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL FROM offences WHERE id BETWEEN ?1 AND ?2 "
                         "AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
     [ST_FIRST_DISTRICT] = "SELECT " AREA_COLUMNS "NULL, -1, -1, NULL FROM districts "
@@ -236,6 +236,7 @@ static int each_offence(struct spl *st, sqlite3_stmt *s, int full, store_offence
 			o.o.status = text(s, 12);
 			o.o.address = text(s, 13);
 			o.o.severity = sqlite3_column_int(s, 14);
+			o.o.located_by = text(s, 15);
 		}
 		if (o.o.has_point) {
 			o.o.lon = sqlite3_column_double(s, 1);

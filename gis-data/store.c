@@ -570,3 +570,10 @@ int store_session_delete(store *st, const char *hash)
 {
 	return st->ops->session_delete(st, hash);
 }
+
+const char *store_located_by(const struct store_offence *o)
+{
+	if (!o->has_point)
+		return "mahalla";
+	return o->located_by ? o->located_by : "point";
+}

@@ -256,7 +256,18 @@ struct store_offence {
 	const char *mahalla_code; /* given by the source; used when there is no point */
 	int has_point;
 	double lon, lat;
+	/* How the point was found when the source gave an address and no point:
+	 * a geocoder's level, "house" or "street" (STORE_LOCATED_*). NULL: the
+	 * point was given, or there is none. */
+	const char *located_by;
 };
+
+#define STORE_LOCATED_HOUSE  "house"
+#define STORE_LOCATED_STREET "street"
+
+/* How o's point was found, as the API names it: its located_by, else
+ * "point" with a point and "mahalla" without (static). */
+const char *store_located_by(const struct store_offence *o);
 
 /* The one test of a zone assignment's shift, for HTTP, import and the
  * store: start 00:00..23:59, end 00:00..24:00 (an end equal to the start

@@ -69,10 +69,19 @@ int api_offences_get(struct http_request *rq)
 		box[0] = box[1] = -2e7;
 		box[2] = box[3] = 2e7;
 	}
+	const char *lang = http_arg(rq, "lang");
+	int l = lang ? ground_lang_of(lang) : GROUND_NAME;
+	if (l < 0)
+		return http_reply_error(rq, 400, "lang",
+		                        "lang: '%.40s' is not uz, uz-Cyrl, ru or en", lang);
 	if (!(p.ids = malloc((size_t)p.limit * sizeof *p.ids)))
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	dataset_each(ds, box, &q.filter, collect_page, &p);
-	json_t *features = geojson_offences(st, p.ids, p.n);
+	struct held_ground *held;
+	struct geojson_streets streets = {renderer_ground_acquire(app->r, &held),
+	                                  (enum ground_lang)l};
+	json_t *features = geojson_offences(st, p.ids, p.n, &streets);
+	renderer_ground_release(app->r, held);
 	free(p.ids);
 	json_t *o = json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
 	json_object_set_new(o, "next_offset",

@@ -5,6 +5,7 @@
 #include "geojson.h"
 
 #include "err.h"
+#include "tilemath.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -101,29 +102,55 @@ json_t *geojson_mahalla_figures(store *st, const dataset *ds, const char *code,
 	return o;
 }
 
+/* How far from a point its street may be, ground metres: the street the
+ * house faces, not the next one. */
+#define STREET_REACH 60.0
+
+struct offence_features {
+	json_t *features;
+	const struct geojson_streets *streets;
+};
+
+/* The street of a point from the ground (NULL when none is near). */
+static const char *street_of(const struct geojson_streets *s, double lon, double lat)
+{
+	const struct ground_feature *f = NULL;
+	double x, y;
+	if (!s || !s->ground || tile_lonlat_to_merc(lon, lat, &x, &y) < 0 ||
+	    ground_street_near(s->ground, x, y, STREET_REACH / tile_scale_factor(lat), &f) < 0 ||
+	    !f)
+		return NULL;
+	return ground_name(f, s->lang);
+}
+
 /* An offence as a Feature into an array (a store_get_offence() callback);
  * one without a point is placed at 0, 0. */
 static int offence_feature(void *ctx, const struct store_offence_row *r)
 {
+	struct offence_features *of = ctx;
 	const struct store_offence *o = &r->o;
 	json_t *props = json_pack(
-	    "{s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id", geojson_text(o->external_id),
-	    "from", geojson_time(o->occurred_from), "to", geojson_time(o->occurred_to), "precision",
-	    time_precision_name(o->precision), "category", geojson_text(o->category), "service",
-	    geojson_text(o->service), "mahalla", geojson_text(o->mahalla_code), "status",
-	    geojson_text(o->status), "address", geojson_text(o->address));
-	json_array_append_new(ctx, json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
-	                                     "properties", props, "geometry", "type", "Point",
-	                                     "coordinates", o->lon, o->lat));
+	    "{s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "id",
+	    geojson_text(o->external_id), "from", geojson_time(o->occurred_from), "to",
+	    geojson_time(o->occurred_to), "precision", time_precision_name(o->precision),
+	    "category", geojson_text(o->category), "service", geojson_text(o->service), "mahalla",
+	    geojson_text(o->mahalla_code), "status", geojson_text(o->status), "address",
+	    geojson_text(o->address), "located_by", store_located_by(o), "street",
+	    geojson_text(o->has_point ? street_of(of->streets, o->lon, o->lat) : NULL));
+	json_array_append_new(of->features,
+	                      json_pack("{s:s, s:o, s:{s:s, s:[f,f]}}", "type", "Feature",
+	                                "properties", props, "geometry", "type", "Point",
+	                                "coordinates", o->lon, o->lat));
 	return 0;
 }
 
-json_t *geojson_offences(store *st, const int64_t *ids, size_t n)
+json_t *geojson_offences(store *st, const int64_t *ids, size_t n,
+                         const struct geojson_streets *streets)
 {
-	json_t *features = json_array();
+	struct offence_features of = {json_array(), streets};
 	for (size_t i = 0; i < n; i++)
-		store_get_offence(st, ids[i], NULL, offence_feature, features);
-	return features;
+		store_get_offence(st, ids[i], NULL, offence_feature, &of);
+	return of.features;
 }
 
 /* Minutes 0..1440 as "HH:MM". */

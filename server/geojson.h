@@ -10,6 +10,7 @@
 #define POSBON_GEOJSON_H
 
 #include "dataset.h"
+#include "ground.h"
 #include "store.h"
 
 #include <jansson.h>
@@ -34,9 +35,19 @@ json_t *geojson_counts(const dataset *ds, const double *counts, size_t n, int se
 json_t *geojson_mahalla_figures(store *st, const dataset *ds, const char *code,
                                 const struct dataset_filter *f);
 
+/* Where the streets of offences are looked up: the renderer's ground,
+ * names in lang. */
+struct geojson_streets {
+	const ground *ground;
+	enum ground_lang lang;
+};
+
 /* The offences of store ids as GeoJSON Features (what GET /api/offences
- * lists): a new array; ids not found are left out. */
-json_t *geojson_offences(store *st, const int64_t *ids, size_t n);
+ * lists): a new array; ids not found are left out. Each says how its
+ * point was found (located_by) and, with streets, the street its point is
+ * on (street, null when none is near). */
+json_t *geojson_offences(store *st, const int64_t *ids, size_t n,
+                         const struct geojson_streets *streets);
 
 /* A zone version as a GeoJSON Feature (what GET /api/zones lists); with
  * history, marked current or deleted. */

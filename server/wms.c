@@ -409,9 +409,10 @@ static void add_feature(json_t *features, json_t *f, const char *layer)
 	json_array_append_new(features, f);
 }
 
-static int offences_near(store *st, const dataset *ds, const struct dataset_filter *f,
-                         struct near *nr, int count, json_t *features)
+static int offences_near(renderer *r, store *st, const struct dataset_filter *f, struct near *nr,
+                         int count, json_t *features)
 {
+	const dataset *ds = renderer_dataset(r);
 	nr->n = 0;
 	if (!(nr->hits = malloc(MAX_NEAR * sizeof *nr->hits)))
 		return err_set(ERR_NOMEM, "wms: out of memory for offences");
@@ -422,7 +423,10 @@ static int offences_near(store *st, const dataset *ds, const struct dataset_filt
 	for (size_t i = 0; i < n; i++)
 		ids[i] = nr->hits[i].id;
 	free(nr->hits);
-	json_t *found = geojson_offences(st, ids, n);
+	struct held_ground *held;
+	struct geojson_streets streets = {renderer_ground_acquire(r, &held), GROUND_NAME};
+	json_t *found = geojson_offences(st, ids, n, &streets);
+	renderer_ground_release(r, held);
 	size_t i;
 	json_t *o;
 	json_array_foreach(found, i, o) add_feature(features, json_incref(o), "offences");
@@ -538,7 +542,7 @@ static int features_at(struct http_request *rq, const struct render_request *q, 
 		if (!(query & bit))
 			continue;
 		if (bit == RENDER_OFFENCES)
-			rc = offences_near(st, ds, &q->filter, nr, count, features);
+			rc = offences_near(app->r, st, &q->filter, nr, count, features);
 		else if (bit == RENDER_ZONES)
 			rc = zones_under(st, sh, nr, count, features);
 		else if (bit & (RENDER_MAHALLAS | RENDER_CHOROPLETH))

@@ -4,6 +4,8 @@
 #include "sample.h"
 #include "stylecolour.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +221,21 @@ int testutil_rendered_close(void **state)
 	testutil_rmtree(f->dir);
 	free(f);
 	return 0;
+}
+
+size_t testutil_line_wkb(unsigned char *buf, double x0, double y0, double x1, double y1)
+{
+	uint32_t type = isnan(x1) ? 1 : 2, n = 2;
+	double xy[4] = {x0, y0, x1, y1};
+	buf[0] = 1;
+	memcpy(buf + 1, &type, 4);
+	if (type == 1) {
+		memcpy(buf + 5, xy, 16);
+		return 21;
+	}
+	memcpy(buf + 5, &n, 4);
+	memcpy(buf + 9, xy, 32);
+	return 41;
 }
 
 size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1)

@@ -68,6 +68,10 @@ int testutil_rendered_close(void **state);
  * buf (at least 93 bytes); returns its length. */
 size_t testutil_square_wkb(unsigned char *buf, double x0, double y0, double x1, double y1);
 
+/* Little-endian WKB of the LineString (x0, y0)-(x1, y1), or of the Point
+ * (x0, y0) when x1 is NAN, into buf (at least 41 bytes); returns its length. */
+size_t testutil_line_wkb(unsigned char *buf, double x0, double y0, double x1, double y1);
+
 /* The L-shaped district of the Gi* and trends tests near Tashkent: D1
  * (69.200..69.224 by 41.300..41.336) and D2 (69.224..69.248 by
  * 41.300..41.318), about 4 x 4 km with the north-east quarter missing, and

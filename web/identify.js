@@ -8,7 +8,7 @@
 // mahalla card's, as before. Escape or a click elsewhere closes the popup;
 // an answer for an older click is dropped.
 
-import { fmtNumber, nameOf, t, tn } from './i18n.js';
+import { fmtNumber, lang, nameOf, t, tn } from './i18n.js';
 
 export const PAGE = 50;
 const RING_MAX = 8; /* tiles/points.c: more at one address make a counted dot */
@@ -54,7 +54,7 @@ export const clickReach = (r) => symbolReach(RING_MAX, r) + TOLERANCE_PX;
  * it in px, r the dot radius. Offences share an address when they share
  * coordinates. When the page was full an address may hold more than the
  * page shows, so it reaches as far as a full ring. Returns [{ lon, lat,
- * address, dist, offences: [properties] }], nearest first, each one's
+ * address, street, dist, offences: [properties] }], nearest first, each one's
  * offences newest first. */
 export function addressesAt(features, distPx, r, full) {
 	const byPlace = new Map();
@@ -63,9 +63,10 @@ export function addressesAt(features, distPx, r, full) {
 		if (!Array.isArray(c) || c.length < 2) continue;
 		const key = `${c[0]},${c[1]}`;
 		let g = byPlace.get(key);
-		if (!g) byPlace.set(key, (g = { lon: c[0], lat: c[1], address: null, offences: [] }));
+		if (!g) byPlace.set(key, (g = { lon: c[0], lat: c[1], address: null, street: null, offences: [] }));
 		g.offences.push(f.properties || {});
 		g.address ??= f.properties?.address || null;
+		g.street ??= f.properties?.street || null;
 	}
 	const hits = [];
 	for (const g of byPlace.values()) {
@@ -126,6 +127,7 @@ function offenceItem(p) {
 			row('identify.status', p.status && known(`identify.status.${p.status}`, p.status)),
 			row('identify.service', p.service && nameOf(svc || { code: p.service })),
 			row('identify.mahalla', p.mahalla && mahallaName(p.mahalla)),
+			row('identify.located', ['house', 'street'].includes(p.located_by) && t(`identify.located.${p.located_by}`)),
 			row('identify.id', p.id),
 		),
 	);
@@ -137,7 +139,8 @@ function content(shown) {
 	const count = shown.addresses.reduce((n, g) => n + g.offences.length, 0);
 	const box = el('div', { class: 'idf', dataset: { count: String(count) } }, el('div', { class: 'idf-head' }, tn('identify.count', count)));
 	for (const g of shown.addresses) {
-		const where = g.address || `${g.lat.toFixed(5)}, ${g.lon.toFixed(5)}`;
+		/* The address written, else the street the ground puts the point on. */
+		const where = g.address || g.street || `${g.lat.toFixed(5)}, ${g.lon.toFixed(5)}`;
 		box.append(
 			el(
 				'section',
@@ -177,6 +180,7 @@ export async function identifyClick(e) {
 	const q = ctx.filterParams();
 	q.set('bbox', [sw.lng, sw.lat, ne.lng, ne.lat].join(','));
 	q.set('limit', String(PAGE));
+	q.set('lang', lang());
 	let page;
 	try {
 		page = await api(`api/offences?${q}`);

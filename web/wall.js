@@ -11,7 +11,7 @@
 // and what follows need the page. The module owns the header, the feed and
 // its pulse markers; app.js owns the map, the session and the stream.
 
-import { fmtNumber, nameOf, t } from './i18n.js';
+import { fmtNumber, lang, nameOf, t } from './i18n.js';
 
 export const WEEKDAY_CODES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const FEED_MAX = 10;
@@ -200,6 +200,7 @@ export async function wallOffences(d) {
 	q.set('from', wall.since);
 	q.delete('to');
 	q.set('limit', '50');
+	q.set('lang', lang());
 	let fc;
 	try {
 		fc = await ctx.api(`api/offences?${q}`);
@@ -212,7 +213,7 @@ export async function wallOffences(d) {
 		if (wall.seen.has(p.id)) continue;
 		wall.seen.add(p.id);
 		const time = Date.parse(p.to || p.from || '') || Date.now();
-		fresh.push({ id: p.id, time, category: p.category, mahalla: p.mahalla });
+		fresh.push({ id: p.id, time, category: p.category, mahalla: p.mahalla, street: p.street || null });
 		if (f.geometry?.type === 'Point') pulseAt(f.geometry.coordinates, p.category);
 	}
 	if (!fresh.length) return;
@@ -300,6 +301,8 @@ function renderFeed() {
 				ctx.el('i', { class: 'dot', style: `background:${ctx.colourOf('categories', r.category)}` }),
 				ctx.el('span', { class: 'wall-cat' }, nameOf(cat)),
 				ctx.el('span', { class: 'wall-mahalla' }, r.mahalla ? ctx.mahallaName(r.mahalla) : ''),
+				/* Where to send a unit: the street the offence is on. */
+				ctx.el('span', { class: 'wall-street' }, r.street || ''),
 			);
 		}),
 	);

@@ -13,22 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A LINESTRING of two points, or a POINT when x1 is NAN; little-endian. */
-static size_t wkb(unsigned char *b, double x0, double y0, double x1, double y1)
-{
-	uint32_t type = isnan(x1) ? 1 : 2, n = 2;
-	double xy[4] = {x0, y0, x1, y1};
-	b[0] = 1;
-	memcpy(b + 1, &type, 4);
-	if (type == 1) {
-		memcpy(b + 5, xy, 16);
-		return 21;
-	}
-	memcpy(b + 5, &n, 4);
-	memcpy(b + 9, xy, 32);
-	return 41;
-}
-
 static void put(store *st, const char *id, const char *kind, const char *name, const char *name_ru,
                 double x0, double y0, double x1, double y1)
 {
@@ -39,7 +23,7 @@ static void put(store *st, const char *id, const char *kind, const char *name, c
 	                              .name = name,
 	                              .name_ru = name_ru,
 	                              .wkb = b,
-	                              .wkb_len = wkb(b, x0, y0, x1, y1)};
+	                              .wkb_len = testutil_line_wkb(b, x0, y0, x1, y1)};
 	assert_int_equal(store_put_ref_feature(st, &r, &info), 0);
 }
 
