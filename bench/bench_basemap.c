@@ -11,7 +11,8 @@
  * the same tiles. Each tile is rendered --repeat times; a tile's time is the
  * median of its repeats, and a zoom's row the mean over its tiles (total
  * time / tiles, as a server pays it). One untimed render first loads the
- * fonts. --out DIR also writes the tiles as DIR/Z-X-Y.png (untimed).
+ * fonts. --out DIR also writes the tiles as DIR/Z-X-Y.png (untimed; DIR is
+ * made if missing).
  *
  *   build/bench_basemap DB [--zooms 13-17] [--tiles N] [--repeat R]
  *                          [--centre LON,LAT] [--style FILE] [--out DIR] [--list]
@@ -28,10 +29,12 @@
 #include "tilemath.h"
 #include "view.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_PER_ZOOM 400
 #define MAX_REPEAT   50
@@ -215,6 +218,10 @@ int main(int argc, char **argv)
 	double mx, my, t_load = bench_clock_ms(CLOCK_MONOTONIC);
 	if (!tiles || !runs || !tile_ms || !count) {
 		fprintf(stderr, "bench_basemap: out of memory\n");
+		goto out;
+	}
+	if (out_dir && mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
+		fprintf(stderr, "bench_basemap: %s: %s\n", out_dir, strerror(errno));
 		goto out;
 	}
 	if (store_open(db, STORE_READONLY, &st) < 0 ||
