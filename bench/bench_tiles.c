@@ -27,6 +27,7 @@
  *                        [--bandwidth M] [--tz ZONE] [--style FILE] [--seed S]
  *                        [--layers LAYERS] [--list]
  */
+#include "benchutil.h"
 #include "dataset.h"
 #include "err.h"
 #include "kde.h"
@@ -72,12 +73,6 @@ static double cpu_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 static int cmp_tile(const void *a, const void *b)
@@ -209,13 +204,6 @@ static void usage(void)
 	        "                      [--layers LAYERS] [--list]\n");
 }
 
-/* Median of v[0..n), n >= 1 (sorts v). */
-static double median_of(double *v, size_t n)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* One table row: the runs' offences and places in reach (npts NULL: "-", no
  * heatmap drawn) and their wall and CPU times (sorted in place). */
 static void print_row(const char *label, size_t tiles, const double *npts, const double *nplaces,
@@ -230,7 +218,7 @@ static void print_row(const char *label, size_t tiles, const double *npts, const
 			places += nplaces[i];
 		}
 	}
-	double median = median_of(ms, n), cpu_median = median_of(cpu, n);
+	double median = bench_median(ms, n), cpu_median = bench_median(cpu, n);
 	size_t p95 = (size_t)ceil(0.95 * (double)n);
 	if (npts)
 		printf("| %s | %zu | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |\n", label,
@@ -286,12 +274,9 @@ int main(int argc, char **argv)
 		}
 		i++;
 		if (!strcmp(a, "--zooms")) {
-			if (sscanf(v, "%d-%d%n", &z0, &z1, &len) != 2 || v[len]) {
-				if (sscanf(v, "%d%n", &z0, &len) != 1 || v[len]) {
-					usage();
-					return 2;
-				}
-				z1 = z0;
+			if (bench_parse_zooms(v, &z0, &z1) < 0) {
+				usage();
+				return 2;
 			}
 		} else if (!strcmp(a, "--tiles")) {
 			ntiles = strtol(v, NULL, 10);

@@ -27,6 +27,11 @@
 #                   against spdep::localG on the same grid in R (r-cran-spdep)
 #   mbtiles         posbon export-tiles of the sample district's heatmap+mahallas,
 #                   z 11-17, on 1 and 2 threads and @2x: tiles per second
+#   basemap         the base layer (the ground posbon draws from the reference
+#                   layers) of the sample district, z 13-17, uncached, one thread
+#                   (build/bench_basemap), against Mapnik (python3-mapnik,
+#                   bench/basemap_mapnik.py) drawing the same features in the same
+#                   look on the same tiles, from shapefiles and from the store
 # The server sections need wrk, nginx, curl and python3 (scripts/install-deps.sh
 # bench) and talk to 127.0.0.1 only; perf, when present, profiles posbon in
 # serve-cached (POSBON_BENCH_PERF=0 skips it).
@@ -39,7 +44,7 @@ POSBON=$BUILD/posbon
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 N=${POSBON_BENCH_OFFENCES:-1000000}
 DATA=${POSBON_BENCH_DATA:-$HERE/../shared/data}
-SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached soak ingest live-latency print gistar mbtiles}
+SECTIONS=${POSBON_BENCH_SECTIONS:-import tiles mapserver qgis serve-cached serve-uncached soak ingest live-latency print gistar mbtiles basemap}
 TILES_NYC=${POSBON_BENCH_TILES:-40}   # tiles per zoom, NYC shootings
 TILES_GEN=${POSBON_BENCH_TILES_GEN:-20} # tiles per zoom, generated offences (up to seconds each)
 MS_DRAWS=${POSBON_BENCH_MS_DRAWS:-40} # map2img -c N
@@ -970,6 +975,103 @@ if want mbtiles; then
 	echo "| export | tiles (written + empty) | tiles/s | seconds | peak MiB | size MiB |"
 	echo "|---|---|---|---|---|---|"
 	cat "$W/mbt_rows"
+fi
+# ---------------------------------------------------------------------------
+# basemap: base-layer tiles of the sample district, z 13-17: the
+# POSBON_BENCH_BASE_TILES tiles per zoom nearest to the middle of its houses
+# (bench_basemap --list), each rendered POSBON_BENCH_BASE_REPEAT times (the
+# median counts), render + PNG, one thread, nothing cached. Mapnik draws the
+# same tiles with the same colours and widths (bench/basemap_mapnik.py reads
+# styles/default.json), from shapefiles in EPSG:3857 that ogr2ogr exports
+# from the store first (untimed) and from the store itself (its sqlite
+# plugin). posbon and Mapnik-on-shapefiles run twice, in the order posbon,
+# Mapnik, Mapnik on the store, Mapnik, posbon, and each figure is the mean of
+# its two runs, so that a load that grows or falls during the section weighs
+# on both alike. POSBON_BENCH_BASE_OUT=DIR keeps the tiles of both for a look.
+# Rows of both programs: | zoom | tiles | features | render | PNG | ms per tile | median | CPU |
+base_posbon() { # style out zooms [--out DIR]
+	st=$1 out=$2 zooms=$3
+	shift 3
+	"$BUILD/bench_basemap" "$W/base.sqlite" --style "$st" --zooms "$zooms" \
+		--tiles "$BASE_TILES" --repeat "$BASE_REPEAT" "$@" >"$out"
+}
+base_mapnik() { # style out tiles source [--out DIR]
+	st=$1 out=$2 tl=$3 src=$4
+	shift 4
+	"$MAPNIK_PY" "$HERE/bench/basemap_mapnik.py" "$st" "$W/base.sqlite" "$tl" --source "$src" \
+		--work "$W/base_shp" --repeat "$BASE_REPEAT" "$@" >"$out" 2>"$W/base_err" || {
+		cat "$W/base_err" >&2
+		exit 1
+	}
+}
+# Per zoom, from files P1 P2 M1 M2 [Q]: "zoom features p_ms p_cpu p_render m_ms m_cpu
+# m_render [q_ms q_cpu]", each the mean of its two runs.
+base_join() {
+	awk -F'|' 'FNR == 1 { f++ } $2 ~ /^ [0-9]+ $/ { z = $2 + 0; zs[z] = 1
+			if (f == 1) feat[z] = $4 + 0
+			k = f <= 2 ? 1 : f <= 4 ? 2 : 3
+			r[k, z] += $5; ms[k, z] += $7; cpu[k, z] += $9; n[k, z]++ }
+		END { for (z = 0; z <= 22; z++) if (z in zs) {
+			printf "%d %d", z, feat[z]
+			for (k = 1; k <= 3; k++) if (n[k, z])
+				printf " %.4f %.4f %.4f", ms[k, z] / n[k, z], cpu[k, z] / n[k, z], r[k, z] / n[k, z]
+			printf "\n" } }' "$@"
+}
+base_ms() { awk -F'|' '$2 ~ /^ [0-9]+ $/ { printf "%s%.2f", s, $7; s = ", " }' "$1"; }
+if want basemap; then
+	BASE_TILES=${POSBON_BENCH_BASE_TILES:-16}
+	BASE_REPEAT=${POSBON_BENCH_BASE_REPEAT:-5}
+	MAPNIK_PY=/usr/bin/python3 # Debian's python3-mapnik is for Debian's python3
+	if ! "$MAPNIK_PY" -c 'import mapnik' 2>/dev/null || ! command -v shapeindex >/dev/null; then
+		echo
+		echo "basemap: python3-mapnik or shapeindex (mapnik-utils) is missing (scripts/install-deps.sh bench)"
+	else
+		"$POSBON" sample "$W/base.sqlite" --end 2026-11-25 >/dev/null
+		STYLE=$HERE/styles/default.json
+		set --
+		if [ -n "${POSBON_BENCH_BASE_OUT:-}" ]; then
+			mkdir -p "$POSBON_BENCH_BASE_OUT"
+			set -- --out "$POSBON_BENCH_BASE_OUT"
+		fi
+		"$BUILD/bench_basemap" "$W/base.sqlite" --tiles "$BASE_TILES" --list >"$W/base_tiles.txt"
+		l0=$(load)
+		base_posbon "$STYLE" "$W/bp1" 13-17 ${1+"$1" "$2/posbon"}
+		base_mapnik "$STYLE" "$W/bm1" "$W/base_tiles.txt" shape ${1+"$1" "$2/mapnik-shape"}
+		base_mapnik "$STYLE" "$W/bq" "$W/base_tiles.txt" sqlite ${1+"$1" "$2/mapnik-sqlite"}
+		base_mapnik "$STYLE" "$W/bm2" "$W/base_tiles.txt" shape
+		base_posbon "$STYLE" "$W/bp2" 13-17
+		l1=$(load)
+		# Without names: the two place street names differently (posbon once
+		# per street, seamlessly across tiles; Mapnik once per street in each
+		# tile, cut at its edge), so this is the drawing of the same geometry
+		# alone. Names start at z 15.
+		"$MAPNIK_PY" -c 'import json, sys
+s = json.load(open(sys.argv[1])); del s["layers"]["base"]["label"]
+json.dump(s, open(sys.argv[2], "w"))' "$STYLE" "$W/nonames.json"
+		grep -E '^1[5-7]/' "$W/base_tiles.txt" >"$W/base_tiles_named.txt"
+		base_posbon "$W/nonames.json" "$W/bnp1" 15-17
+		base_mapnik "$W/nonames.json" "$W/bnm1" "$W/base_tiles_named.txt" shape
+		base_mapnik "$W/nonames.json" "$W/bnm2" "$W/base_tiles_named.txt" shape
+		base_posbon "$W/nonames.json" "$W/bnp2" 15-17
+		echo
+		echo "Base layer of the sample district (posbon sample --end 2026-11-25: $(sqlite3 "$W/base.sqlite" "SELECT count(*) FROM ref_features") reference features), $BASE_TILES tiles per zoom nearest to the middle of its houses, 256 px, render + PNG, median of $BASE_REPEAT renders per tile, mean over the tiles, one thread, uncached, each figure the mean of two runs but Mapnik on the store (one run); $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, after the named tiles $l1, at end $(load)"
+		echo "commands: build/bench_basemap DB --tiles $BASE_TILES --repeat $BASE_REPEAT; /usr/bin/python3 bench/basemap_mapnik.py styles/default.json DB TILES --source shape|sqlite --repeat $BASE_REPEAT ($(sed -n 1p "$W/bm1" | cut -d, -f1))"
+		echo
+		echo "| zoom | features per tile | posbon ms/tile (CPU) | Mapnik, shapefiles, ms/tile (CPU) | ratio posbon / Mapnik (CPU) | render only, posbon / Mapnik | Mapnik, the store (sqlite), ms/tile (CPU) | ratio posbon / Mapnik on the store |"
+		echo "|---|---|---|---|---|---|---|---|"
+		base_join "$W/bp1" "$W/bp2" "$W/bm1" "$W/bm2" "$W/bq" | awk '{
+			printf "| %d | %d | %.2f (%.2f) | %.2f (%.2f) | **%.2f** (%.2f) | %.2f | %.2f (%.2f) | %.2f |\n",
+				$1, $2, $3, $4, $6, $7, $3 / $6, $4 / $7, $5 / $8, $9, $10, $3 / $9 }'
+		echo
+		echo "The same without names (layers.base.label removed from the style), z 15-17"
+		echo
+		echo "| zoom | posbon ms/tile (CPU) | Mapnik, shapefiles, ms/tile (CPU) | ratio posbon / Mapnik (CPU) |"
+		echo "|---|---|---|---|"
+		base_join "$W/bnp1" "$W/bnp2" "$W/bnm1" "$W/bnm2" | awk '{
+			printf "| %d | %.2f (%.2f) | %.2f (%.2f) | **%.2f** (%.2f) |\n", $1, $3, $4, $6, $7, $3 / $6, $4 / $7 }'
+		echo
+		echo "each one's two runs, ms/tile at z 13-17: posbon $(base_ms "$W/bp1") and $(base_ms "$W/bp2"); Mapnik on shapefiles $(base_ms "$W/bm1") and $(base_ms "$W/bm2")"
+	fi
 fi
 echo
 echo "load average at the end: $(load)"

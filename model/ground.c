@@ -386,20 +386,14 @@ static int meets(const double a[4], const double b[4])
 	return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 
-static int add(struct ground_list *l, size_t i)
+/* Marks feature i in the bitmap seen; counts it and widens the range of
+ * marked words [*lo, *hi]. */
+static void mark(uint64_t *seen, size_t i, size_t *hits, size_t *lo, size_t *hi)
 {
-	size_t *v = grow(l->idx, &l->cap, l->n + 1, sizeof *v);
-	if (!v)
-		return nomem();
-	l->idx = v;
-	l->idx[l->n++] = i;
-	return 0;
-}
-
-static int compare_idx(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? -1 : x > y;
+	seen[i / 64] |= (uint64_t)1 << (i % 64);
+	++*hits;
+	*lo = i / 64 < *lo ? i / 64 : *lo;
+	*hi = i / 64 > *hi ? i / 64 : *hi;
 }
 
 int ground_find(const ground *g, const double box[4], struct ground_list *out)
@@ -407,29 +401,37 @@ int ground_find(const ground *g, const double box[4], struct ground_list *out)
 	out->n = 0;
 	if (!g->n || !meets(box, g->extent))
 		return 0;
-	size_t c[4];
-	int rc;
+	/* A feature in several cells is met once per cell. A bitmap of the
+	 * features keeps each once and gives them ascending (drawing order)
+	 * by reading it word by word: a sort of the hits was most of the time
+	 * of a base tile whose box held thousands of houses. */
+	size_t c[4], hits = 0, lo = SIZE_MAX, hi = 0;
+	uint64_t *seen = calloc((g->n + 63) / 64, sizeof *seen);
+	if (!seen)
+		return nomem();
 	cells_of(g, box, c);
 	for (size_t y = c[1]; y <= c[3]; y++)
 		for (size_t x = c[0]; x <= c[2]; x++) {
 			size_t cell = y * g->side + x;
-			for (size_t k = g->cell_start[cell]; k < g->cell_start[cell + 1]; k++)
-				if (meets(box, g->f[g->items[k]].bbox) &&
-				    (rc = add(out, g->items[k])) < 0)
-					return rc;
+			for (size_t k = g->cell_start[cell]; k < g->cell_start[cell + 1]; k++) {
+				size_t i = g->items[k];
+				if (!(seen[i / 64] >> (i % 64) & 1) && meets(box, g->f[i].bbox))
+					mark(seen, i, &hits, &lo, &hi);
+			}
 		}
 	for (size_t k = 0; k < g->n_wide; k++)
-		if (meets(box, g->f[g->wide[k]].bbox) && (rc = add(out, g->wide[k])) < 0)
-			return rc;
-	/* A feature in several cells is found once per cell. (With none
-	 * found, idx may still be NULL, which qsort() must not be given.) */
-	if (out->n > 1)
-		qsort(out->idx, out->n, sizeof *out->idx, compare_idx);
-	size_t m = 0;
-	for (size_t k = 0; k < out->n; k++)
-		if (!m || out->idx[m - 1] != out->idx[k])
-			out->idx[m++] = out->idx[k];
-	out->n = m;
+		if (meets(box, g->f[g->wide[k]].bbox))
+			mark(seen, g->wide[k], &hits, &lo, &hi);
+	size_t *v = hits ? grow(out->idx, &out->cap, hits, sizeof *v) : out->idx;
+	if (hits && !v) {
+		free(seen);
+		return nomem();
+	}
+	out->idx = v;
+	for (size_t w = lo; hits && w <= hi; w++)
+		for (uint64_t bits = seen[w]; bits; bits &= bits - 1)
+			out->idx[out->n++] = w * 64 + (size_t)__builtin_ctzll(bits);
+	free(seen);
 	return 0;
 }
 

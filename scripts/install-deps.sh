@@ -17,7 +17,7 @@ package_pkgs="dpkg-dev file"
 # the man page with groff.
 test_pkgs="poppler-utils sqlite3 curl python3 openssl chromium gdal-bin clang libclang-rt-14-dev
  $package_pkgs groff-base python-osmnx-doc"
-bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils r-cran-spdep"
+bench_pkgs="gdal-bin sqlite3 time hyperfine mapserver-bin qgis wrk nginx glpk-utils r-cran-spdep python3-mapnik mapnik-utils"
 
 want="$build_pkgs"
 case "${1:-build}" in

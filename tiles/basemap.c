@@ -264,7 +264,10 @@ static int add_names(const struct view *v, const ground *g, const struct style_b
 	double box[4], scale = names && names->scale > 0 ? names->scale : 1;
 	enum ground_lang lang = names ? names->lang : GROUND_NAME;
 	int rc;
-	if (!b->label)
+	/* labels_add() would refuse every name outside the label's zooms; the
+	 * frame box is 3 x LABELS_REACH px wider than the tile, so finding its
+	 * features for nothing was most of a z13 tile. */
+	if (!b->label || !style_zoom_contains(&b->label->zoom, v->zoom))
 		return 0;
 	labels_frame_box(lb, box);
 	if ((rc = ground_find(g, box, &found)) < 0)

@@ -3,6 +3,7 @@
 #include "sample.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 double bench_clock_ms(clockid_t id)
@@ -16,6 +17,23 @@ int bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
+}
+
+double bench_median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, bench_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int bench_parse_zooms(const char *text, int *z0, int *z1)
+{
+	int len = 0;
+	if (sscanf(text, "%d-%d%n", z0, z1, &len) == 2 && !text[len])
+		return 0;
+	if (sscanf(text, "%d%n", z0, &len) != 1 || text[len])
+		return -1;
+	*z1 = *z0;
+	return 0;
 }
 
 int bench_sample(const char *path, long offences, store **out)

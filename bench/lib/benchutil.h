@@ -8,6 +8,7 @@
 #include "render.h"
 #include "store.h"
 
+#include <stddef.h>
 #include <time.h>
 
 /* Milliseconds on the clock id (CLOCK_MONOTONIC, CLOCK_THREAD_CPUTIME_ID). */
@@ -15,6 +16,13 @@ double bench_clock_ms(clockid_t id);
 
 /* qsort() order of doubles, ascending. */
 int bench_cmp_double(const void *a, const void *b);
+
+/* The median of v[0..n), n >= 1 (sorts v). */
+double bench_median(double *v, size_t n);
+
+/* Reads a zoom range "Z0-Z1" or one zoom "Z" into *z0, *z1; -1 when text
+ * is neither. */
+int bench_parse_zooms(const char *text, int *z0, int *z1);
 
 /* Generates the sample district with this many offences, ending on
  * 2026-06-30, into a new database at path, saying so on stderr; *out is
