@@ -44,6 +44,13 @@
 	               "trends: weeks up to --to or the latest offence (12)"),               \
 	OPT_PARAM_HELP(param_grid_cell, &(t).cell, "trends: cell size (as posbon trends)"),  \
 	OPT_PARAM_HELP(param_grid_band, &(t).band, "trends: distance band (as posbon trends)")
+
+/* The base layer's names: their language and size, as the tiles' lang and
+ * labelscale. */
+#define NAMES_OPTIONS(n)                                                                    \
+	{"lang", OPT_STRING, &(n).lang, "uz|uz-Cyrl|ru|en",                                 \
+	 "base: the names' language (the local names)", 0, 0, 0},                           \
+	OPT_PARAM(param_label_scale, &(n).scale)
 /* clang-format on */
 
 struct trends_opts {
@@ -51,18 +58,27 @@ struct trends_opts {
 	double cell, band;
 };
 
+struct names_opts {
+	const char *lang;
+	double scale;
+};
+
 /* What render and export-tiles share once their options are read: q's
  * bandwidth and trends arguments, the store db (*st) and a renderer of
  * style_path on it (*r), and q's filter. On failure *st and *r are what was
  * opened (the caller closes them). */
 static int picture_open(const char *db, const char *style_path, const struct filter_opts *fo,
-                        double bandwidth, const struct trends_opts *t, store **st, renderer **r,
-                        struct render_request *q)
+                        double bandwidth, const struct trends_opts *t, const struct names_opts *n,
+                        store **st, renderer **r, struct render_request *q)
 {
-	int rc;
+	int rc, lang = n->lang ? ground_lang_of(n->lang) : GROUND_NAME;
 	if (t->weeks && fo->text.from)
 		return err_set(ERR_INVALID,
 		               "--weeks: give the number of weeks or --from, not both");
+	if (lang < 0)
+		return err_set(ERR_INVALID, "--lang '%s': not uz, uz-Cyrl, ru or en", n->lang);
+	q->names.lang = (enum ground_lang)lang;
+	q->names.scale = n->scale;
 	q->bandwidth = bandwidth;
 	q->trends.weeks = (int)t->weeks;
 	q->trends.cell = t->cell;
@@ -120,6 +136,7 @@ int cmd_render(int argc, char **argv)
 	long scale = 1;
 	double bandwidth = 0;
 	struct trends_opts to = {0};
+	struct names_opts no = {NULL, 1};
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layers, "LAYERS",
 	     "layers joined by +: base, districts, mahallas, choropleth, heatmap, offences, "
@@ -133,6 +150,7 @@ int cmd_render(int argc, char **argv)
 	     0},
 	    {"output", OPT_STRING, &out, "FILE", "the PNG to write (required)", 0, 0, 'o'},
 	    PICTURE_OPTIONS(fo, bandwidth, style_path),
+	    NAMES_OPTIONS(no),
 	    {0},
 	};
 	const char *pos[1];
@@ -171,7 +189,7 @@ int cmd_render(int argc, char **argv)
 		                        (double)scale, &q.view)) < 0)
 			return rc;
 	}
-	if ((rc = picture_open(pos[0], style_path, &fo, bandwidth, &to, &st, &r, &q)) < 0 ||
+	if ((rc = picture_open(pos[0], style_path, &fo, bandwidth, &to, &no, &st, &r, &q)) < 0 ||
 	    (rc = render_png(r, &q, &png, &len)) < 0 || (rc = write_file(out, png, len)) < 0)
 		goto out;
 	printf("%s: %dx%d, %zu bytes\n", out, q.view.width, q.view.height, len);
@@ -499,6 +517,7 @@ int cmd_export_tiles(int argc, char **argv)
 	long scale = 1, max_tiles = 100000, threads = 0;
 	double bandwidth = 0;
 	struct trends_opts to = {0};
+	struct names_opts no = {NULL, 1};
 	const struct opt table[] = {
 	    {"output", OPT_STRING, &out, "FILE", "the MBTiles file to write (required)", 0, 0, 'o'},
 	    {"layers", OPT_STRING, &layers, "LAYERS",
@@ -516,6 +535,7 @@ int cmd_export_tiles(int argc, char **argv)
 	    {"name", OPT_STRING, &name, "TEXT", "the tile set's name (posbon LAYERS)", 0, 0, 0},
 	    PICTURE_OPTIONS(fo, bandwidth, style_path),
 	    TRENDS_OPTIONS(to),
+	    NAMES_OPTIONS(no),
 	    {0},
 	};
 	const char *pos[1];
@@ -548,7 +568,7 @@ int cmd_export_tiles(int argc, char **argv)
 	e.tile_px = TILE_SIZE * (int)scale;
 	e.threads = threads ? (int)threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	e.threads = e.threads < 1 ? 1 : e.threads;
-	if ((rc = picture_open(pos[0], style_path, &fo, bandwidth, &to, &st, &r, &q)) < 0)
+	if ((rc = picture_open(pos[0], style_path, &fo, bandwidth, &to, &no, &st, &r, &q)) < 0)
 		goto out;
 	if (!bbox) {
 		double m[4];

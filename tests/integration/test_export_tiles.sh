@@ -68,6 +68,26 @@ print(a[0])" "$1" "$2"
 check "tile $Z/$X/$Y (TMS row $ROW) is posbon render's picture" \
 	"$(same_pixels "$TMP/stored.png" "$TMP/render.png")" 256
 check_true "some tiles of the box were empty and left out" '[ "${EMPTY:-0}" -gt 0 ]'
+
+# The ground goes into an export like any layer, its names in a language.
+"$POSBON" export-tiles "$DB" -o "$TMP/base.mbtiles" --layers base+mahallas --zooms 16 \
+	--lang uz-Cyrl $FILTER >/dev/null 2>&1
+SAVED=$OUT
+OUT="$TMP/base.mbtiles"
+set -- $(mb "SELECT zoom_level, tile_column, tile_row FROM tiles ORDER BY length(tile_data) DESC LIMIT 1" | tr '|' ' ')
+Z=$1 X=$2 ROW=$3 Y=$(((1 << $1) - 1 - $3))
+python3 -c "
+import sqlite3
+d = sqlite3.connect('$OUT').execute('SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?', ($Z, $X, $ROW)).fetchone()[0]
+open('$TMP/stored-base.png', 'wb').write(d)"
+# shellcheck disable=SC2086
+"$POSBON" render "$DB" --layer base+mahallas --tile "$Z/$X/$Y" --lang uz-Cyrl $FILTER -o "$TMP/render-base.png" >/dev/null
+check "a base tile of the export is posbon render's picture, names in Cyrillic" \
+	"$(same_pixels "$TMP/stored-base.png" "$TMP/render-base.png")" 256
+# shellcheck disable=SC2086
+"$POSBON" render "$DB" --layer base+mahallas --tile "$Z/$X/$Y" $FILTER -o "$TMP/render-local.png" >/dev/null
+check_true "which the local names draw otherwise" '! same_pixels "$TMP/stored-base.png" "$TMP/render-local.png" >/dev/null 2>&1'
+OUT=$SAVED
 "$POSBON" export-tiles "$DB" -o "$TMP/all.mbtiles" --layers heatmap+mahallas --zooms 12 \
 	--bbox 68.9,41.0,69.6,41.6 >/dev/null 2>&1
 OUT="$TMP/all.mbtiles"
