@@ -257,6 +257,30 @@ static int straightest(const double *p, const uint32_t *start, size_t n_runs, do
 	return *len > 0;
 }
 
+/* Style px between the names along one stretch of a street: a long street
+ * is named again, so that a screen showing a part of it names it too. */
+#define NAME_EVERY 480.0
+
+/* A street's name along its stretch it (anchor at the stretch's middle,
+ * length and angle as straightest() gives them), once for each NAME_EVERY
+ * px of it, each on its part; the parts are the stretch's alone, so a tile
+ * places them where every other tile does. */
+static int add_along(labels *lb, const struct view *v, struct labels_item *it)
+{
+	double every = NAME_EVERY * v->scale * v->res, len = it->length;
+	int n = (int)fmax(1, floor(len / every)), rc = 0;
+	/* The picture's y grows downwards: the frame's direction of the angle. */
+	double dx = cos(it->angle), dy = -sin(it->angle), x0 = it->x - dx * len / 2,
+	       y0 = it->y - dy * len / 2;
+	it->length = len / n;
+	for (int k = 0; rc == 0 && k < n; k++) {
+		it->x = x0 + dx * len * (k + 0.5) / n;
+		it->y = y0 + dy * len * (k + 0.5) / n;
+		rc = labels_add(lb, it);
+	}
+	return rc;
+}
+
 static int add_names(const struct view *v, const ground *g, const struct style_basemap *b,
                      const struct basemap_names *names, labels *lb)
 {
@@ -296,6 +320,8 @@ static int add_names(const struct view *v, const ground *g, const struct style_b
 			                           &it.length, &it.angle)))
 				continue;
 			it.rank = LABELS_RANK_STREET;
+			rc = add_along(lb, v, &it);
+			continue;
 		} else if (f->poi && places) {
 			it.x = (f->bbox[0] + f->bbox[2]) / 2;
 			it.y = (f->bbox[1] + f->bbox[3]) / 2 - below;
