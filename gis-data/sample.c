@@ -1026,6 +1026,17 @@ static int draw_repeat(struct gen *g, const struct rec *before, long n, struct r
 	return 1;
 }
 
+/* The sample's address grid, as the ground numbers its houses: the
+ * district's box, the parcels and the names (sampleground_address()). */
+static struct sampleground_in address_grid(const struct gen *g)
+{
+	return (struct sampleground_in){
+	    .box = {g->district.minx, g->district.miny, g->district.maxx, g->district.maxy},
+	    .parcel = PARCEL,
+	    .names = mahalla_names,
+	    .n_names = N_MAHALLA_NAMES};
+}
+
 /* Draws offence i into all[i]; all[0..i) are drawn. */
 static void draw_offence(struct gen *g, struct rec *all, long i)
 {
@@ -1088,10 +1099,18 @@ static int put_offence(struct gen *g, const struct rec *r, long i)
 	if (o.has_point) {
 		to_lonlat(geocode(r->at), &o.lon, &o.lat);
 	} else {
+		/* The address of the parcel where it happened, whose house (when
+		 * the ground built one there) the import finds. */
 		const struct mahalla *m = &g->mahallas[r->mahalla];
-		const char *street = mahalla_names[rng_below(&g->rng, COUNT(mahalla_names))];
-		snprintf(address, sizeof address, "%s MFY, %s koʻchasi, %ld-uy", m->name, street,
-		         1 + rng_below(&g->rng, 120));
+		struct sampleground_in grid = address_grid(g);
+		char street[128];
+		long number;
+		sampleground_address(&grid, r->at.x, r->at.y, street, sizeof street, &number);
+		/* The two draws of the random address this used to be: every later
+		 * offence, zone and track of a seed stays as it was. */
+		(void)rng_below(&g->rng, COUNT(mahalla_names));
+		(void)rng_below(&g->rng, 120);
+		snprintf(address, sizeof address, "%s MFY, %s, %ld-uy", m->name, street, number);
 		o.mahalla_code = m->code;
 		o.address = address;
 	}
@@ -1387,21 +1406,17 @@ static int make_ground(struct gen *g)
 	for (int i = 0; i < g->n_places; i++)
 		pl[i] = (struct sampleground_place){g->place_at[i].x, g->place_at[i].y,
 		                                    as[g->places[i].kind]};
-	struct sampleground_in in = {
-	    .seed = g->o->seed,
-	    .box = {g->district.minx, g->district.miny, g->district.maxx, g->district.maxy},
-	    .parcel = PARCEL,
-	    .inside = inside_district,
-	    .to_lonlat = xy_lonlat,
-	    .ctx = g,
-	    .cyrillic = to_cyrillic,
-	    .roads = roads,
-	    .n_roads = N_ROADS,
-	    .road_points = ROAD_VERTS,
-	    .places = pl,
-	    .n_places = (size_t)g->n_places,
-	    .names = mahalla_names,
-	    .n_names = N_MAHALLA_NAMES};
+	struct sampleground_in in = address_grid(g);
+	in.seed = g->o->seed;
+	in.inside = inside_district;
+	in.to_lonlat = xy_lonlat;
+	in.ctx = g;
+	in.cyrillic = to_cyrillic;
+	in.roads = roads;
+	in.n_roads = N_ROADS;
+	in.road_points = ROAD_VERTS;
+	in.places = pl;
+	in.n_places = (size_t)g->n_places;
 	int rc = sampleground_write(g->st, &in, &g->rep->ground);
 	free(pl);
 	return rc;

@@ -196,9 +196,20 @@ static void put_rectangle(struct writer *w, double x0, double y0, double x1, dou
 	put_point(w, x0, y0);
 }
 
-/* Houses on a share of the parcels, each on the nearer east-west street of
- * its block, numbered as the parcels run east: odd north of the street,
- * even south of it. */
+void sampleground_address(const struct sampleground_in *in, double x, double y, char *street,
+                          size_t n, long *number)
+{
+	double p = in->parcel;
+	long i = (long)floor(x / p), j = (long)floor(y / p), i0 = (long)floor(in->box[0] / p);
+	/* The street on the parcel's side of its block. */
+	long row = (long)floor((double)j / BLOCK), in_row = j - row * BLOCK;
+	long k = in_row < BLOCK / 2 ? row : row + 1;
+	grid_name(in, 1, k, street, n);
+	*number = 2 * (i - i0) + (k == row ? 1 : 2);
+}
+
+/* Houses on a share of the parcels, each with its parcel's address
+ * (sampleground_address()). */
 static int houses(struct writer *w)
 {
 	const struct sampleground_in *in = w->in;
@@ -213,11 +224,9 @@ static int houses(struct writer *w)
 			if (uniform(w) >= BUILT || !in->inside(in->ctx, cx, cy) ||
 			    road_distance(in, cx, cy) < ROAD_CLEAR)
 				continue;
-			/* The street on the parcel's side of its block. */
-			long row = (long)floor((double)j / BLOCK), in_row = j - row * BLOCK;
-			long k = in_row < BLOCK / 2 ? row : row + 1;
-			grid_name(in, 1, k, street, sizeof street);
-			snprintf(number, sizeof number, "%ld", 2 * (i - i0) + (k == row ? 1 : 2));
+			long n;
+			sampleground_address(in, cx, cy, street, sizeof street, &n);
+			snprintf(number, sizeof number, "%ld", n);
 			double inset = 4 + 3 * uniform(w);
 			put_rectangle(w, i * p + inset, j * p + inset, (i + 1) * p - inset,
 			              (j + 1) * p - inset);

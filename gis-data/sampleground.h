@@ -57,6 +57,13 @@ struct sampleground_in {
 	size_t n_names;
 };
 
+/* The address of the parcel holding (x, y), with or without a house on
+ * it: the nearer east-west street of its block (into street, n bytes) and
+ * the number, counted as the parcels run east, odd north of the street and
+ * even south of it. */
+void sampleground_address(const struct sampleground_in *in, double x, double y, char *street,
+                          size_t n, long *number);
+
 /* Writes the ground into st (in the caller's transaction); *written
  * counts the features. ERR_NOMEM, and the store's errors. */
 int sampleground_write(store *st, const struct sampleground_in *in, long *written);

@@ -67,6 +67,28 @@ check "the street one lies in its mahalla" "$(sql "$DB" "SELECT o.located_by || 
 check "the mahalla one has no point" "$(sql "$DB" "SELECT (geom IS NULL) || ' ' || (located_by IS NULL)
 	FROM offences WHERE external_id = 'm1'")" "1 1"
 
+# The sample's own offences without a point carry the address of the
+# parcel where they happened: the import finds each at its house, or on
+# its street where the parcel has none.
+N_ADDR=$(sql "$DB" "SELECT count(*) FROM offences WHERE address IS NOT NULL AND geom IS NULL AND external_id LIKE 'S-%'")
+sqlite3 -header -csv "$DB" "SELECT 'a' || external_id AS id, occurred_from AS epoch, category,
+	address, mahalla_code AS mahalla FROM offences WHERE address IS NOT NULL AND geom IS NULL
+	AND external_id LIKE 'S-%'" |
+	python3 -c "
+import csv, sys, datetime
+r = csv.DictReader(sys.stdin)
+w = csv.writer(sys.stdout)
+w.writerow(['id', 'date', 'category', 'address', 'mahalla'])
+for row in r:
+    t = datetime.datetime.fromtimestamp(int(row['epoch']), datetime.timezone.utc)
+    w.writerow([row['id'], t.strftime('%Y-%m-%dT%H:%M:%SZ'), row['category'], row['address'], row['mahalla']])
+" >"$TMP/own.csv"
+out=$("$POSBON" import "$DB" --layer offences "$TMP/own.csv")
+placed=$(echo "$out" | sed -n 's/^placed by their address: \([0-9]*\) at the house, \([0-9]*\) on the street$/\1 \2/p')
+AT_HOUSE=${placed% *} ON_STREET=${placed#* }
+check_true "the sample's $N_ADDR address-only offences are all placed, most at the house ($placed)" \
+	'[ "$N_ADDR" -gt 50 ] && [ $((AT_HOUSE + ON_STREET)) -eq "$N_ADDR" ] && [ "$AT_HOUSE" -gt "$ON_STREET" ]'
+
 # The API: how each point was found, and the street of a point.
 serve_start "$DB"
 TOKEN=$("$POSBON" token add "$DB" --role viewer --name geo | tail -n 1)
