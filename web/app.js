@@ -729,7 +729,12 @@ function renderCard() {
 function printPath(kind, code) {
 	return printUrl(kind, code, filterParams(), {
 		lang: lang(),
-		layers: [...LAYERS.filter((l) => state.view.layers[l.id] && state.meta.layers.includes(l.id)).map((l) => l.id), ...analysisLayers()],
+		/* The ground posbon draws reaches paper; an outside basemap does not. */
+		layers: [
+			...(state.meta.ground > 0 ? ['base'] : []),
+			...LAYERS.filter((l) => state.view.layers[l.id] && state.meta.layers.includes(l.id)).map((l) => l.id),
+			...analysisLayers(),
+		],
 		paper: $('print-paper').value,
 		landscape: $('print-landscape').value === '1',
 		atlas: kind === 'district' && $('print-atlas').checked,

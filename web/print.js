@@ -4,7 +4,7 @@
 // it shows. Pure; tests/web/test_print.mjs.
 
 /* The layers a printed page can draw (tiles/render.c's names). */
-export const PRINT_LAYERS = ['districts', 'mahallas', 'choropleth', 'heatmap', 'change', 'gistar', 'trends', 'offences', 'zones', 'tracks'];
+export const PRINT_LAYERS = ['base', 'districts', 'mahallas', 'choropleth', 'heatmap', 'change', 'gistar', 'trends', 'offences', 'zones', 'tracks'];
 
 /* The path of a printed map of kind 'district' or 'mahalla' and code, with
  * the filters of URLSearchParams filter and options { lang, layers (ids

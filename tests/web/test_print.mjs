@@ -25,6 +25,11 @@ test('a district on A3 landscape as an atlas; layers a page cannot draw are left
 	assert.equal(u.searchParams.get('atlas'), '1');
 });
 
+test('the ground goes first, under every layer', () => {
+	const u = new URL(printUrl('mahalla', 'M01', new URLSearchParams(), { layers: ['heatmap', 'base', 'mahallas'] }), 'http://x/');
+	assert.equal(u.searchParams.get('layers'), 'base,mahallas,heatmap');
+});
+
 test('no layers shown: the page\'s own default', () => {
 	const u = new URL(printUrl('mahalla', 'M02', new URLSearchParams(), { lang: 'en', layers: [] }), 'http://x/');
 	assert.equal(u.searchParams.has('layers'), false);
