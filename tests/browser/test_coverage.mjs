@@ -224,6 +224,7 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.ok(href.searchParams.get('from') && href.searchParams.get('to'), 'the period');
 			assert.equal(href.searchParams.get('hours'), '18-02', 'the shift');
 			assert.match(href.searchParams.get('layers'), /heatmap/);
+			assert.match(href.searchParams.get('layers'), /^base,/, 'the ground under the layers on paper too');
 			const res = await page.request.get(href.href);
 			assert.equal(res.status(), 200);
 			assert.equal(res.headers()['content-type'], 'application/pdf');
