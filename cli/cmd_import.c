@@ -138,7 +138,7 @@ int cmd_import(int argc, char **argv)
 		import_targets((enum import_layer)l, targets[l], sizeof targets[l]);
 	snprintf(help, sizeof help,
 	         "Reads FILE (any vector format GDAL reads: GeoJSON, Shapefile, GeoPackage, KML, "
-	         "GPX, CSV with\ncoordinate columns) into one layer of DB, reprojected to "
+	         "GPX, CSV with\ncoordinate or WKT columns) into one layer of DB, reprojected to "
 	         "EPSG:4326. One transaction per file:\nall or nothing unless --skip-bad. "
 	         "Importing the same file again changes nothing.\n\nfields per layer "
 	         "(--field TARGET=COLUMN; guessed from common names when not given):\n"
@@ -146,7 +146,7 @@ int cmd_import(int argc, char **argv)
 	         "  osm (an OpenStreetMap .osm, .osm.pbf or .osm.bz2 into the reference layers): "
 	         "none, the tags say what each feature is\n"
 	         "  reference (any vector file into the reference layers: a cadastre's buildings, "
-	         "a street\n  register; every other column is kept as a tag): %s",
+	         "a street register; other columns are kept as tags): %s",
 	         targets[IMPORT_MAHALLAS], targets[IMPORT_OFFENCES], targets[IMPORT_ZONES],
 	         targets[IMPORT_TRACKS], targets[IMPORT_REFERENCE]);
 	const struct opt table[] = {
