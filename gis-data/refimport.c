@@ -86,6 +86,28 @@ static int kind_index(const char *kind)
 	return -1;
 }
 
+/* The prefix of ids (refimport.h): --source, else the file's name without
+ * its extension ("buildings.shp" and "buildings.gpkg" are one source), and
+ * the layer's name after a slash when it is another ("city/streets" for
+ * the streets of city.gpkg), so that two layers of a file keep apart. */
+static void source_of(const struct importer *im, char *buf, size_t n)
+{
+	const char *path = im->o->path, *base = strrchr(path, '/');
+	const char *layer = OGR_L_GetName(im->layer);
+	if (im->o->source) {
+		snprintf(buf, n, "%s", im->o->source);
+		return;
+	}
+	snprintf(buf, n, "%s", base ? base + 1 : path);
+	char *dot = strrchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = '\0';
+	if (strcmp(buf, layer) != 0) {
+		size_t used = strlen(buf);
+		snprintf(buf + used, n - used, "/%s", layer);
+	}
+}
+
 int refimport_begin(struct importer *im)
 {
 	const struct import_options *o = im->o;
@@ -113,19 +135,17 @@ int refimport_begin(struct importer *im)
 	for (int t = 0; im->targets[t].name; t++)
 		if (im->map.col[t] >= 0)
 			r->taken[im->map.col[t]] = 1;
+	if (OGR_L_GetGeomType(im->layer) == wkbNone)
+		return err_set(ERR_INVALID,
+		               "%s: layer %s has no geometry (a CSV needs a WKT column; for "
+		               "longitude and latitude columns convert it first: ogr2ogr -oo "
+		               "X_POSSIBLE_NAMES=lon -oo Y_POSSIBLE_NAMES=lat out.gpkg FILE)",
+		               o->path, OGR_L_GetName(im->layer));
 	/* OGR keeps a CSV's WKT column as a field too: it is the geometry. */
 	int wkt = OGR_FD_GetFieldIndex(im->defn, "WKT");
-	if (wkt >= 0 && OGR_L_GetGeomType(im->layer) != wkbNone)
+	if (wkt >= 0)
 		r->taken[wkt] = 1;
-	/* "buildings.shp" and the same source as "buildings.gpkg" are one. */
-	const char *base = strrchr(o->path, '/');
-	snprintf(r->source, sizeof r->source, "%s",
-	         o->source ? o->source
-	         : base    ? base + 1
-	                   : o->path);
-	char *dot = strrchr(r->source, '.');
-	if (!o->source && dot && dot != r->source)
-		*dot = '\0';
+	source_of(im, r->source, sizeof r->source);
 	if ((rc = osmtags_new(&r->tags)) < 0)
 		return rc;
 	return refimport_box(im->st, o, im->rep);
@@ -260,10 +280,10 @@ int refimport_feature(struct importer *im, OGRFeatureH f)
 	OGR_G_CloseRings(g);
 	if (refimport_beyond(im->rep, g))
 		goto out;
-	if ((rc = note_shape(im, kind, g)) < 0 || (rc = read_tags(im, f)) < 0)
+	if ((rc = read_tags(im, f)) < 0)
 		goto out;
 	if ((rc = to_wkb(r, g, &len)) < 0) {
-		im->reason = "geometry not writable";
+		im->reason = rc == ERR_GEOMETRY ? "geometry not writable" : NULL;
 		goto out;
 	}
 	if (importer_val(im, "id"))
@@ -314,7 +334,8 @@ int refimport_feature(struct importer *im, OGRFeatureH f)
 	}
 	im->rep->by_kind[kind]++;
 	im->rep->pois += poi != NULL;
-	rc = importer_put_info(im, &info);
+	if ((rc = importer_put_info(im, &info)) == 0)
+		rc = note_shape(im, kind, g);
 out:
 	free(json);
 	OGR_G_DestroyGeometry(g);

@@ -22,9 +22,10 @@
  * - every other column, set and not empty, in tags as a JSON object of
  *   strings, as OpenStreetMap's tags are kept;
  * - the geometry as it is, 2D, in EPSG:4326 (curves as lines);
- * - external id "SOURCE:ID": SOURCE the file's name without its extension
- *   (--source), ID the id column or else the feature's FID, so a newer file
- *   of the same source updates in place; a repeated ID becomes ID#2.
+ * - external id "SOURCE:ID": SOURCE the file's name without its extension,
+ *   with "/LAYER" when the layer is named otherwise (or --source), ID the id
+ *   column or else the feature's FID, so a newer file of the same source
+ *   updates in place; a repeated ID becomes ID#2.
  * A feature whose box misses the box of the import (refimport_box()) is
  * counted beyond it and not stored, as OpenStreetMap's are; a kind drawn
  * in a shape the base map does not draw (a building as a point) is stored
@@ -54,9 +55,9 @@ int refimport_box(store *st, const struct import_options *o, struct import_repor
  * 0 when it meets it or there is none. */
 int refimport_beyond(struct import_report *rep, OGRGeometryH g);
 
-/* After the fields are mapped: checks --kind and that every row can have a
- * kind (ERR_INVALID naming the kinds and the file's columns), chooses the
- * box, and sets up im->ref. */
+/* After the fields are mapped: checks --kind, that every row can have a
+ * kind (ERR_INVALID naming the kinds and the file's columns) and that the
+ * layer has geometries; chooses the box and sets up im->ref. */
 int refimport_begin(struct importer *im);
 
 /* The current row (its values copied) as a reference feature: stored,

@@ -260,6 +260,27 @@ static void test_refused_files(void **state)
 	                                "ref_features",
 	                                buf, sizeof buf),
 	                    "city:0|poi|poi");
+
+	/* A layer named otherwise than its file keeps apart from the file's
+	 * other layers. */
+	testutil_put_file(path, sizeof path, f->dir, "town.geojson",
+	                  "{\"type\":\"FeatureCollection\",\"name\":\"roads\",\"features\":[{"
+	                  "\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+	                  "\"Point\",\"coordinates\":[69.24,41.3]}}]}");
+	struct import_options town = {.path = path, .kind = "address"};
+	assert_int_equal(run(f, &town, &rep), 0);
+	import_report_free(&rep);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM ref_features WHERE "
+	                                             "external_id = 'town/roads:0' AND source = "
+	                                             "'town/roads'"),
+	                 1);
+	/* A table without geometries says what to do. */
+	testutil_put_file(path, sizeof path, f->dir, "points.csv", "name,lon,lat\nA,69.24,41.3\n");
+	struct import_options table = {.path = path, .kind = "poi"};
+	assert_int_equal(run(f, &table, &rep), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "points.csv: layer points has no geometry (a CSV needs a "
+	                                  "WKT column;"));
+	import_report_free(&rep);
 }
 
 int main(void)
