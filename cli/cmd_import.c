@@ -64,7 +64,7 @@ static void print_previews(const struct import_report *r)
 }
 
 static void print_report(const char *path, const struct import_report *r, double seconds,
-                         int dry_run, int osm)
+                         int dry_run, enum import_layer layer)
 {
 	printf("%s: layer %s, coordinates in %s\n", path, r->layer_name ? r->layer_name : "-",
 	       r->crs ? r->crs : "-");
@@ -80,13 +80,15 @@ static void print_report(const char *path, const struct import_report *r, double
 		       r->read, r->inserted, r->updated, r->unchanged, r->skipped, seconds,
 		       seconds > 0 ? (double)r->read / seconds : 0.0);
 	}
-	if (osm) {
+	if (layer == IMPORT_OSM || layer == IMPORT_REFERENCE) {
 		printf("kept by kind:");
 		for (int k = 0; k < OSMTAGS_KINDS; k++)
 			printf(" %s %ld%s", osmtags_kinds[k], r->by_kind[k],
 			       k + 1 < OSMTAGS_KINDS ? "," : "\n");
-		printf("places of interest among them: %ld; nothing to draw: %ld\n", r->pois,
-		       r->unused);
+		printf("places of interest among them: %ld", r->pois);
+		if (layer == IMPORT_OSM)
+			printf("; nothing to draw: %ld", r->unused);
+		putchar('\n');
 	}
 	if (r->boxed)
 		printf("box kept %.5f,%.5f,%.5f,%.5f; beyond it: %ld\n", r->box[0], r->box[1],
@@ -126,28 +128,30 @@ static void print_report(const char *path, const struct import_report *r, double
 int cmd_import(int argc, char **argv)
 {
 	const char *layer = NULL, *srs = NULL, *tzname = NULL, *order = NULL, *source = NULL;
-	const char *ogr_layer = NULL, *unit = NULL, *bbox = NULL;
+	const char *ogr_layer = NULL, *unit = NULL, *bbox = NULL, *kind = NULL;
 	double box[4];
 	struct opt_list fields = {0};
 	int skip_bad = 0, quiet = 0, dry_run = 0;
-	char targets[5][256];
-	char help[1600];
-	for (int l = IMPORT_DISTRICTS; l <= IMPORT_TRACKS; l++)
+	char targets[IMPORT_REFERENCE + 1][256];
+	char help[2200];
+	for (int l = IMPORT_DISTRICTS; l <= IMPORT_REFERENCE; l++)
 		import_targets((enum import_layer)l, targets[l], sizeof targets[l]);
 	snprintf(help, sizeof help,
 	         "Reads FILE (any vector format GDAL reads: GeoJSON, Shapefile, GeoPackage, KML, "
-	         "GPX, CSV with\ncoordinate columns) into one layer of DB, reprojected to "
+	         "GPX, CSV with\ncoordinate or WKT columns) into one layer of DB, reprojected to "
 	         "EPSG:4326. One transaction per file:\nall or nothing unless --skip-bad. "
 	         "Importing the same file again changes nothing.\n\nfields per layer "
 	         "(--field TARGET=COLUMN; guessed from common names when not given):\n"
 	         "  districts, mahallas: %s\n  offences: %s\n  zones: %s\n  tracks: %s\n"
 	         "  osm (an OpenStreetMap .osm, .osm.pbf or .osm.bz2 into the reference layers): "
-	         "none, the tags say what each feature is",
+	         "none, the tags say what each feature is\n"
+	         "  reference (any vector file into the reference layers: a cadastre's buildings, "
+	         "a street register; other columns are kept as tags): %s",
 	         targets[IMPORT_MAHALLAS], targets[IMPORT_OFFENCES], targets[IMPORT_ZONES],
-	         targets[IMPORT_TRACKS]);
+	         targets[IMPORT_TRACKS], targets[IMPORT_REFERENCE]);
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layer, "LAYER",
-	     "districts, mahallas, offences, zones, tracks or osm (required)", 0, 0, 0},
+	     "districts, mahallas, offences, zones, tracks, osm or reference (required)", 0, 0, 0},
 	    {"field", OPT_LIST, &fields, "TARGET=COLUMN", "take TARGET from the file's COLUMN", 0,
 	     0, 0},
 	    {"srs", OPT_STRING, &srs, "CRS",
@@ -158,13 +162,20 @@ int cmd_import(int argc, char **argv)
 	    {"date-order", OPT_STRING, &order, "dmy|mdy",
 	     "order of 01/02/2020-style dates (default: slashes mdy, dots dmy)", 0, 0, 0},
 	    {"source", OPT_STRING, &source, "NAME",
-	     "id namespace for rows without an id column (default: the file name)", 0, 0, 0},
+	     "id namespace for rows without an id column (default: the file name; reference: "
+	     "of every id, default the file name without its extension)",
+	     0, 0, 0},
 	    {"ogr-layer", OPT_STRING, &ogr_layer, "NAME", "layer of a multi-layer file", 0, 0, 0},
 	    {"unit", OPT_STRING, &unit, "UNIT",
 	     "tracks: the unit of every fix (default: the GPX track's name or the unit field)", 0,
 	     0, 0},
 	    {"bbox", OPT_STRING, &bbox, "W,S,E,N",
-	     "osm: keep what meets this lon/lat box (default: the districts' extent)", 0, 0, 0},
+	     "osm, reference: keep what meets this lon/lat box (default: the districts' extent)", 0,
+	     0, 0},
+	    {"kind", OPT_STRING, &kind, "KIND",
+	     "reference: the kind of features without a kind column or value (landuse, park, "
+	     "water, building, railway, street, poi, address)",
+	     0, 0, 0},
 	    {"skip-bad", OPT_FLAG, &skip_bad, NULL, "skip bad rows (reported) instead of failing",
 	     0, 0, 0},
 	    {"dry-run", OPT_FLAG, &dry_run, NULL,
@@ -186,7 +197,7 @@ int cmd_import(int argc, char **argv)
 		return err_set(ERR_INVALID, "import needs DB and FILE (see posbon import --help)");
 	if (!layer)
 		return err_set(ERR_INVALID, "--layer is required (districts, mahallas, offences, "
-		                            "zones, tracks or osm)");
+		                            "zones, tracks, osm or reference)");
 	struct import_options o = {.path = pos[1],
 	                           .srs = srs,
 	                           .timezone = tzname,
@@ -195,6 +206,7 @@ int cmd_import(int argc, char **argv)
 	                           .skip_bad = skip_bad,
 	                           .dry_run = dry_run,
 	                           .unit = unit,
+	                           .kind = kind,
 	                           .fields = maps,
 	                           .n_fields = (size_t)fields.n};
 	if ((rc = import_layer_parse(layer, &o.layer)) < 0)
@@ -247,7 +259,7 @@ int cmd_import(int argc, char **argv)
 		print_report(o.path, &rep,
 		             (double)(t1.tv_sec - t0.tv_sec) +
 		                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-		             dry_run, o.layer == IMPORT_OSM);
+		             dry_run, o.layer);
 	else if (dry_run && rep.mapping)
 		print_previews(&rep);
 	if (rc < 0 && rc != ERR_NOMEM)

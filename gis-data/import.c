@@ -14,13 +14,12 @@
 #include "import.h"
 
 #include "civil.h"
-#include "coderesolve.h"
 #include "err.h"
 #include "fieldguess.h"
-#include "geocode.h"
+#include "importer.h"
 #include "osmimport.h"
+#include "refimport.h"
 #include "ringfix.h"
-#include "strmap.h"
 #include "zonecheck.h"
 
 #include <cpl_conv.h>
@@ -38,8 +37,6 @@
 #include <string.h>
 
 /* Targets of each layer with the source names guessed for them. */
-enum { MAX_TARGETS = FIELDGUESS_MAX_TARGETS };
-
 static const struct fieldguess_target area_targets[] = {
     {"code", {"code", "pcode", "adm2pcode", "districtcode", "mahallacode", "id", "precinct"}},
     {"name_uz", {"nameuz", "adm2uz", "adm1uz", "nomi", "name"}},
@@ -105,15 +102,17 @@ static const struct fieldguess_target track_targets[] = {
 static const struct fieldguess_target osm_targets[] = {{NULL, {NULL}}};
 
 static const struct fieldguess_target *const layer_targets[] = {
-    [IMPORT_DISTRICTS] = area_targets,   [IMPORT_MAHALLAS] = area_targets,
-    [IMPORT_OFFENCES] = offence_targets, [IMPORT_ZONES] = zone_targets,
-    [IMPORT_TRACKS] = track_targets,     [IMPORT_OSM] = osm_targets,
+    [IMPORT_DISTRICTS] = area_targets,      [IMPORT_MAHALLAS] = area_targets,
+    [IMPORT_OFFENCES] = offence_targets,    [IMPORT_ZONES] = zone_targets,
+    [IMPORT_TRACKS] = track_targets,        [IMPORT_OSM] = osm_targets,
+    [IMPORT_REFERENCE] = refimport_targets,
 };
 
 static const char *const layer_names[] = {
     [IMPORT_DISTRICTS] = "districts", [IMPORT_MAHALLAS] = "mahallas",
     [IMPORT_OFFENCES] = "offences",   [IMPORT_ZONES] = "zones",
     [IMPORT_TRACKS] = "tracks",       [IMPORT_OSM] = "osm",
+    [IMPORT_REFERENCE] = "reference",
 };
 
 #define LAYER_COUNT ((int)(sizeof layer_names / sizeof layer_names[0]))
@@ -126,9 +125,10 @@ int import_layer_parse(const char *name, enum import_layer *out)
 			return 0;
 		}
 	}
-	return err_set(
-	    ERR_INVALID,
-	    "unknown layer '%s': use districts, mahallas, offences, zones, tracks or osm", name);
+	return err_set(ERR_INVALID,
+	               "unknown layer '%s': use districts, mahallas, offences, zones, tracks, osm "
+	               "or reference",
+	               name);
 }
 
 const char *import_targets(enum import_layer layer, char *buf, size_t n)
@@ -139,41 +139,6 @@ const char *import_targets(enum import_layer layer, char *buf, size_t n)
 		used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", t->name);
 	return buf;
 }
-
-struct importer {
-	store *st;
-	const struct import_options *o;
-	struct import_report *rep;
-	GDALDatasetH ds;
-	OGRLayerH layer;
-	OGRFeatureDefnH defn;
-	const struct fieldguess_target *targets;
-	struct fieldguess_map map; /* source field index per target, -1 for none */
-	int n_fields;
-	int coords_from_fields;          /* x/y columns instead of the feature geometry */
-	struct fieldguess_sample sample; /* the first rows */
-	long no_time, no_place;          /* offences that would lose either */
-	OGRSpatialReferenceH src_srs, wgs84;
-	OGRCoordinateTransformationH ct;
-	tz *zone;
-	strmap *ids;           /* id -> times seen in this file */
-	strmap *mahalla_codes; /* known mahallas */
-	geocoder *geo;         /* addresses to points, opened at the first that needs one */
-	coderesolve *categories, *services;
-	long row;                /* current row, in rep->row_word units */
-	char *vals[MAX_TARGETS]; /* copied values of the current feature */
-	size_t val_caps[MAX_TARGETS];
-	const char *reason; /* short reason of the current row's failure */
-	char source[128];
-	/* tracks from points: fixes gathered over the file, grouped at the end */
-	struct track_fix *fixes;
-	size_t n_fixes, cap_fixes;
-	/* GPX track points: the fields naming their track and segment, and
-	 * the tracks' names by track_fid (NULL when unnamed) */
-	int gpx_track_field, gpx_segment_field;
-	char **gpx_names;
-	size_t n_gpx_names;
-};
 
 struct track_fix {
 	char *key; /* track id or unit; owned */
@@ -187,8 +152,7 @@ static int target_index(const struct importer *im, const char *name)
 	return fieldguess_target(im->targets, name);
 }
 
-/* The current feature's value of target name, or NULL when unmapped/empty. */
-static const char *val(const struct importer *im, const char *name)
+const char *importer_val(const struct importer *im, const char *name)
 {
 	int t = target_index(im, name);
 	return t >= 0 && im->vals[t] && im->vals[t][0] ? im->vals[t] : NULL;
@@ -220,11 +184,7 @@ static int copy_values(struct importer *im, OGRFeatureH f)
 	return 0;
 }
 
-/* Fails the current row: the reason groups rows in the report. */
-static int row_error(struct importer *im, int code, const char *reason, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int row_error(struct importer *im, int code, const char *reason, const char *fmt, ...)
+int importer_row_error(struct importer *im, int code, const char *reason, const char *fmt, ...)
 {
 	char msg[600];
 	va_list ap;
@@ -271,7 +231,7 @@ static int map_fields(struct importer *im)
 {
 	char buf[1024];
 
-	for (int t = 0; t < MAX_TARGETS; t++)
+	for (int t = 0; t < IMPORTER_MAX_TARGETS; t++)
 		im->map.col[t] = -1;
 	for (size_t i = 0; i < im->o->n_fields; i++) {
 		const struct import_field *fm = &im->o->fields[i];
@@ -360,21 +320,22 @@ static int check_lonlat(struct importer *im, double x, double y, double ox, doub
 	if (store_check_lonlat(x, y, "lon", "lat") == 0)
 		return 0;
 	if (!im->src_srs)
-		return row_error(im, ERR_INVALID, "coordinates are not longitude/latitude",
-		                 "coordinates (%g, %g) are not longitude/latitude and the file "
-		                 "has no CRS: pass --srs EPSG:n",
-		                 ox, oy);
-	return row_error(im, ERR_PROJ, "coordinates outside the CRS",
-	                 "coordinates (%g, %g) could not be transformed to longitude/latitude", ox,
-	                 oy);
+		return importer_row_error(
+		    im, ERR_INVALID, "coordinates are not longitude/latitude",
+		    "coordinates (%g, %g) are not longitude/latitude and the file "
+		    "has no CRS: pass --srs EPSG:n",
+		    ox, oy);
+	return importer_row_error(
+	    im, ERR_PROJ, "coordinates outside the CRS",
+	    "coordinates (%g, %g) could not be transformed to longitude/latitude", ox, oy);
 }
 
 static int transform_point(struct importer *im, double *x, double *y)
 {
 	double ox = *x, oy = *y;
 	if (im->ct && !OCTTransform(im->ct, 1, x, y, NULL))
-		return row_error(im, ERR_PROJ, "coordinates outside the CRS",
-		                 "coordinates (%g, %g) could not be transformed", ox, oy);
+		return importer_row_error(im, ERR_PROJ, "coordinates outside the CRS",
+		                          "coordinates (%g, %g) could not be transformed", ox, oy);
 	return check_lonlat(im, *x, *y, ox, oy);
 }
 
@@ -385,8 +346,8 @@ static int parse_number(struct importer *im, const char *field, const char *v, d
 	while (*end == ' ')
 		end++;
 	if (end == v || *end || !isfinite(*out))
-		return row_error(im, ERR_INVALID, "field is not a number",
-		                 "field %s: '%s' is not a number", field, v);
+		return importer_row_error(im, ERR_INVALID, "field is not a number",
+		                          "field %s: '%s' is not a number", field, v);
 	return 0;
 }
 
@@ -397,8 +358,8 @@ static int parse_long(struct importer *im, const char *field, const char *v, lon
 	if (rc < 0)
 		return rc;
 	if (d != floor(d) || d < 0 || d > 1e12)
-		return row_error(im, ERR_INVALID, "field is not a whole number",
-		                 "field %s: '%s' is not a whole number", field, v);
+		return importer_row_error(im, ERR_INVALID, "field is not a whole number",
+		                          "field %s: '%s' is not a whole number", field, v);
 	*out = (long)d;
 	return 0;
 }
@@ -409,7 +370,7 @@ static int feature_point(struct importer *im, OGRFeatureH f, int *has, double *x
 {
 	*has = 0;
 	if (im->coords_from_fields) {
-		const char *xs = val(im, "x"), *ys = val(im, "y");
+		const char *xs = importer_val(im, "x"), *ys = importer_val(im, "y");
 		if (!xs || !ys)
 			return 0;
 		int rc = parse_number(im, "x", xs, x);
@@ -428,9 +389,9 @@ static int feature_point(struct importer *im, OGRFeatureH f, int *has, double *x
 			type = wkbFlatten(OGR_G_GetGeometryType(g));
 		}
 		if (type != wkbPoint)
-			return row_error(im, ERR_GEOMETRY, "geometry is not a point",
-			                 "geometry is a %s, not a point",
-			                 OGRGeometryTypeToName(type));
+			return importer_row_error(im, ERR_GEOMETRY, "geometry is not a point",
+			                          "geometry is a %s, not a point",
+			                          OGRGeometryTypeToName(type));
 		*x = OGR_G_GetX(g, 0);
 		*y = OGR_G_GetY(g, 0);
 	}
@@ -471,29 +432,43 @@ static int close_lines(struct importer *im, OGRGeometryH *g)
 	return import_report_note(im->rep, im->row, reason, note, 0);
 }
 
+int importer_geometry(struct importer *im, OGRFeatureH f, OGRGeometryH *out)
+{
+	OGRGeometryH g = OGR_F_GetGeometryRef(f);
+	OGREnvelope env;
+	int rc = 0;
+	*out = NULL;
+	if (!g || OGR_G_IsEmpty(g))
+		return importer_row_error(im, ERR_GEOMETRY, "no geometry",
+		                          "feature has no geometry");
+	if (!(g = OGR_G_Clone(g)))
+		return err_set(ERR_NOMEM, "import: out of memory");
+	OGR_G_FlattenTo2D(g);
+	if (im->ct && OGR_G_Transform(g, im->ct) != OGRERR_NONE)
+		rc = importer_row_error(im, ERR_PROJ, "coordinates outside the CRS",
+		                        "geometry could not be transformed to longitude/latitude");
+	if (rc == 0) {
+		OGR_G_GetEnvelope(g, &env);
+		if ((rc = check_lonlat(im, env.MinX, env.MinY, env.MinX, env.MinY)) == 0)
+			rc = check_lonlat(im, env.MaxX, env.MaxY, env.MaxX, env.MaxY);
+	}
+	if (rc < 0)
+		OGR_G_DestroyGeometry(g);
+	else
+		*out = g;
+	return rc;
+}
+
 /* The feature's polygon as a new ISO WKB MultiPolygon in EPSG:4326 (free).
  * *wkb stays NULL for a feature skipped and reported. */
 static int feature_polygon(struct importer *im, OGRFeatureH f, unsigned char **wkb, size_t *len)
 {
-	OGRGeometryH g = OGR_F_GetGeometryRef(f);
-	int rc = 0;
+	OGRGeometryH g;
 	*wkb = NULL;
-	if (!g || OGR_G_IsEmpty(g))
-		return row_error(im, ERR_GEOMETRY, "no geometry", "feature has no geometry");
-	OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(g));
-	if (!(g = OGR_G_Clone(g)))
-		return err_set(ERR_NOMEM, "import: out of memory");
-	OGR_G_FlattenTo2D(g);
-	if (im->ct && OGR_G_Transform(g, im->ct) != OGRERR_NONE) {
-		rc = row_error(im, ERR_PROJ, "coordinates outside the CRS",
-		               "polygon could not be transformed to longitude/latitude");
-		goto out;
-	}
-	OGREnvelope env;
-	OGR_G_GetEnvelope(g, &env);
-	if ((rc = check_lonlat(im, env.MinX, env.MinY, env.MinX, env.MinY)) < 0 ||
-	    (rc = check_lonlat(im, env.MaxX, env.MaxY, env.MaxX, env.MaxY)) < 0)
-		goto out;
+	int rc = importer_geometry(im, f, &g);
+	if (rc < 0)
+		return rc;
+	OGRwkbGeometryType type = wkbFlatten(OGR_G_GetGeometryType(OGR_F_GetGeometryRef(f)));
 	if (type == wkbLineString || type == wkbMultiLineString) {
 		if ((rc = close_lines(im, &g)) < 0 || !g)
 			goto out;
@@ -501,8 +476,9 @@ static int feature_polygon(struct importer *im, OGRFeatureH f, unsigned char **w
 		g = OGR_G_ForceToMultiPolygon(g);
 	}
 	if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbMultiPolygon || OGR_G_IsEmpty(g)) {
-		rc = row_error(im, ERR_GEOMETRY, "geometry is not a polygon",
-		               "geometry is a %s, not a polygon", OGRGeometryTypeToName(type));
+		rc = importer_row_error(im, ERR_GEOMETRY, "geometry is not a polygon",
+		                        "geometry is a %s, not a polygon",
+		                        OGRGeometryTypeToName(type));
 		goto out;
 	}
 	OGR_G_CloseRings(g);
@@ -522,9 +498,7 @@ out:
 /* A stable external id for the current row into buf (see import.h). */
 static int row_external_id(struct importer *im, OGRFeatureH f, char *buf, size_t n)
 {
-	const char *id = val(im, "id");
-	int64_t seen;
-	int rc;
+	const char *id = importer_val(im, "id");
 	if (id) {
 		snprintf(buf, n, "%s", id);
 	} else {
@@ -550,13 +524,19 @@ static int row_external_id(struct importer *im, OGRFeatureH f, char *buf, size_t
 		}
 		snprintf(buf, n, "%s:%016llx", im->source, (unsigned long long)h);
 	}
-	if ((rc = strmap_add(im->ids, buf, 1, &seen)) < 0)
+	return importer_repeat_id(im, buf, n, id != NULL);
+}
+
+int importer_repeat_id(struct importer *im, char *buf, size_t n, int counted)
+{
+	int64_t seen;
+	int rc = strmap_add(im->ids, buf, 1, &seen);
+	if (rc < 0)
 		return rc;
 	if (seen > 1) {
 		size_t len = strlen(buf);
 		snprintf(buf + len, n - len, "#%lld", (long long)seen);
-		if (id)
-			im->rep->repeated_ids++;
+		im->rep->repeated_ids += counted;
 	}
 	return 0;
 }
@@ -584,7 +564,7 @@ static int resolve(struct importer *im, coderesolve *r, const char *value, const
 	char note[200];
 	int created, rc = coderesolve_get(r, value, code, &created);
 	if (rc == ERR_INVALID)
-		return row_error(im, rc, "unusable code", "'%s' cannot be a code", value);
+		return importer_row_error(im, rc, "unusable code", "'%s' cannot be a code", value);
 	if (rc < 0 || !created)
 		return rc;
 	snprintf(note, sizeof note, "new %s '%s' (code %s)",
@@ -598,8 +578,8 @@ static int parse_time_fields(struct importer *im, const char *date, const char *
                              const char *what, struct time_span *span)
 {
 	if (timeparse_parse(im->zone, date, time, im->o->date_order, span) < 0)
-		return row_error(im, ERR_INVALID, "unreadable date or time", "field %s: %s", what,
-		                 err_msg());
+		return importer_row_error(im, ERR_INVALID, "unreadable date or time",
+		                          "field %s: %s", what, err_msg());
 	return 0;
 }
 
@@ -609,22 +589,22 @@ static int parse_time_fields(struct importer *im, const char *date, const char *
 static int parse_clock(struct importer *im, const char *field, const char *v, int *minutes)
 {
 	if (zonecheck_clock(v, minutes) < 0)
-		return row_error(im, ERR_INVALID, "unreadable shift time", "field %s: %s", field,
-		                 err_msg());
+		return importer_row_error(im, ERR_INVALID, "unreadable shift time", "field %s: %s",
+		                          field, err_msg());
 	return 0;
 }
 
 static int parse_weekdays(struct importer *im, const char *v, unsigned *mask)
 {
 	if (timeparse_weekdays(v, mask) < 0)
-		return row_error(im, ERR_INVALID, "unreadable weekdays", "field weekdays: %s",
-		                 err_msg());
+		return importer_row_error(im, ERR_INVALID, "unreadable weekdays",
+		                          "field weekdays: %s", err_msg());
 	return 0;
 }
 
 /* --- rows of each layer --------------------------------------------------- */
 
-static int put_info_note(struct importer *im, const struct store_put_info *info)
+int importer_put_info(struct importer *im, const struct store_put_info *info)
 {
 	switch (info->change) {
 	case STORE_INSERTED:
@@ -658,31 +638,31 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	int rc;
 	int mahalla = im->o->layer == IMPORT_MAHALLAS;
 
-	const char *name_en = val(im, "name_en"), *name_uz = val(im, "name_uz");
-	if (val(im, "code"))
-		snprintf(code, sizeof code, "%s", val(im, "code"));
+	const char *name_en = importer_val(im, "name_en"), *name_uz = importer_val(im, "name_uz");
+	if (importer_val(im, "code"))
+		snprintf(code, sizeof code, "%s", importer_val(im, "code"));
 	else if (name_en || name_uz)
 		coderesolve_slug(name_en ? name_en : name_uz, code, sizeof code);
 	else
-		return row_error(im, ERR_INVALID, "no code and no name",
-		                 "neither a code nor a name (--field code=COLUMN)");
-	if (val(im, "population") &&
-	    (rc = parse_long(im, "population", val(im, "population"), &population)) < 0)
+		return importer_row_error(im, ERR_INVALID, "no code and no name",
+		                          "neither a code nor a name (--field code=COLUMN)");
+	if (importer_val(im, "population") &&
+	    (rc = parse_long(im, "population", importer_val(im, "population"), &population)) < 0)
 		return rc;
-	if (val(im, "households") &&
-	    (rc = parse_long(im, "households", val(im, "households"), &households)) < 0)
+	if (importer_val(im, "households") &&
+	    (rc = parse_long(im, "households", importer_val(im, "households"), &households)) < 0)
 		return rc;
 	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0 || !wkb)
 		return rc;
 	struct store_area a = {
 	    .code = code,
 	    .name_uz = name_uz,
-	    .name_ru = val(im, "name_ru"),
+	    .name_ru = importer_val(im, "name_ru"),
 	    .name_en = name_en,
-	    .district_code = val(im, "district"),
+	    .district_code = importer_val(im, "district"),
 	    .population = population,
 	    .households = households,
-	    .inspector = val(im, "inspector"),
+	    .inspector = importer_val(im, "inspector"),
 	    .wkb = wkb,
 	    .wkb_len = len,
 	};
@@ -694,7 +674,7 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	}
 	if (mahalla && (rc = strmap_put(im->mahalla_codes, code, 1)) < 0)
 		return rc;
-	return put_info_note(im, &info);
+	return importer_put_info(im, &info);
 }
 
 /* The report's group for an offence store_check_offence() refused. */
@@ -722,7 +702,7 @@ static int locate(struct importer *im, const char **mahalla, const char **locate
 	int rc;
 	if (!im->geo && (rc = geocode_open(im->st, &im->geo)) < 0)
 		return rc;
-	geocode_find(im->geo, val(im, "address"), *mahalla, &r);
+	geocode_find(im->geo, importer_val(im, "address"), *mahalla, &r);
 	if (r.level == GEOCODE_HOUSE || r.level == GEOCODE_STREET) {
 		*located_by = geocode_level_name(r.level);
 		*x = r.lon;
@@ -733,7 +713,7 @@ static int locate(struct importer *im, const char **mahalla, const char **locate
 		*mahalla = r.mahalla;
 	return geocode_has_ground(im->geo)
 	           ? import_report_note(im->rep, im->row, "address not found on the ground",
-	                                val(im, "address"), 0)
+	                                importer_val(im, "address"), 0)
 	           : 0;
 }
 
@@ -751,8 +731,8 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 
 	if ((rc = feature_point(im, f, &has_point, &x, &y)) < 0)
 		return rc;
-	const char *mahalla = val(im, "mahalla"), *located_by = NULL;
-	if (!has_point && val(im, "address") &&
+	const char *mahalla = importer_val(im, "mahalla"), *located_by = NULL;
+	if (!has_point && importer_val(im, "address") &&
 	    (rc = locate(im, &mahalla, &located_by, &x, &y)) < 0)
 		return rc;
 	has_point |= located_by != NULL;
@@ -767,37 +747,39 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	if (!has_point) {
 		int64_t known;
 		if (!strmap_get(im->mahalla_codes, mahalla, &known))
-			return row_error(im, ERR_INVALID, "unknown mahalla code",
-			                 "field mahalla: no mahalla has the code '%s'", mahalla);
+			return importer_row_error(im, ERR_INVALID, "unknown mahalla code",
+			                          "field mahalla: no mahalla has the code '%s'",
+			                          mahalla);
 	}
-	if (val(im, "from") || val(im, "to")) {
+	if (importer_val(im, "from") || importer_val(im, "to")) {
 		struct time_span a, b;
-		if (!val(im, "from") || !val(im, "to"))
-			return row_error(im, ERR_INVALID, "half a time span",
-			                 "fields from and to: both are needed for a span");
-		if ((rc = parse_time_fields(im, val(im, "from"), NULL, "from", &a)) < 0 ||
-		    (rc = parse_time_fields(im, val(im, "to"), NULL, "to", &b)) < 0)
+		if (!importer_val(im, "from") || !importer_val(im, "to"))
+			return importer_row_error(im, ERR_INVALID, "half a time span",
+			                          "fields from and to: both are needed for a span");
+		if ((rc = parse_time_fields(im, importer_val(im, "from"), NULL, "from", &a)) < 0 ||
+		    (rc = parse_time_fields(im, importer_val(im, "to"), NULL, "to", &b)) < 0)
 			return rc;
 		span.from = a.from;
 		span.to = b.to;
 		span.precision = a.from == b.to ? a.precision : PREC_SPAN;
-	} else if (val(im, "date")) {
-		if ((rc = parse_time_fields(im, val(im, "date"), val(im, "time"), "date", &span)) <
-		    0)
+	} else if (importer_val(im, "date")) {
+		if ((rc = parse_time_fields(im, importer_val(im, "date"), importer_val(im, "time"),
+		                            "date", &span)) < 0)
 			return rc;
 	} else if ((rc = import_report_note(im->rep, im->row,
 	                                    "no date: stored with an unknown time", NULL, 0)) < 0) {
 		return rc;
 	}
-	if (val(im, "reported") &&
-	    (rc = parse_time_fields(im, val(im, "reported"), NULL, "reported", &reported)) < 0)
+	if (importer_val(im, "reported") &&
+	    (rc = parse_time_fields(im, importer_val(im, "reported"), NULL, "reported",
+	                            &reported)) < 0)
 		return rc;
-	if (val(im, "severity") &&
-	    (rc = parse_long(im, "severity", val(im, "severity"), &severity)) < 0)
+	if (importer_val(im, "severity") &&
+	    (rc = parse_long(im, "severity", importer_val(im, "severity"), &severity)) < 0)
 		return rc;
 	const char *category, *service;
-	if ((rc = resolve(im, im->categories, val(im, "category"), &category)) < 0 ||
-	    (rc = resolve(im, im->services, val(im, "service"), &service)) < 0)
+	if ((rc = resolve(im, im->categories, importer_val(im, "category"), &category)) < 0 ||
+	    (rc = resolve(im, im->services, importer_val(im, "service"), &service)) < 0)
 		return rc;
 	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
 		return rc;
@@ -809,9 +791,9 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	    .reported_at = reported.from,
 	    .category = category,
 	    .service = service,
-	    .article = val(im, "article"),
-	    .status = val(im, "status"),
-	    .address = val(im, "address"),
+	    .article = importer_val(im, "article"),
+	    .status = importer_val(im, "status"),
+	    .address = importer_val(im, "address"),
 	    /* beyond an int: refused below as out of range */
 	    .severity = severity > INT_MAX ? INT_MAX : (int)severity,
 	    .mahalla_code = mahalla,
@@ -821,8 +803,8 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 	    .located_by = located_by,
 	};
 	if (store_check_offence(&o) < 0)
-		return row_error(im, ERR_INVALID, offence_reason(err_field()), "field %s: %s",
-		                 err_field(), err_msg());
+		return importer_row_error(im, ERR_INVALID, offence_reason(err_field()),
+		                          "field %s: %s", err_field(), err_msg());
 	if ((rc = store_put_offence(im->st, &o, &info)) < 0) {
 		im->reason = "database refused";
 		return rc;
@@ -835,9 +817,9 @@ static int import_offence(struct importer *im, OGRFeatureH f)
 		++*(strcmp(located_by, STORE_LOCATED_HOUSE) == 0 ? &im->rep->by_house
 		                                                 : &im->rep->by_street);
 	/* counted once stored: a row refused later (--skip-bad) loses nothing */
-	if (!val(im, "from") && !val(im, "to") && !val(im, "date"))
+	if (!importer_val(im, "from") && !importer_val(im, "to") && !importer_val(im, "date"))
 		im->no_time++;
-	return put_info_note(im, &info);
+	return importer_put_info(im, &info);
 }
 
 /* s without its leading and trailing spaces, cut in place. */
@@ -865,25 +847,25 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 
 	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
 		return rc;
-	snprintf(name, sizeof name, "%s", val(im, "name") ? val(im, "name") : id);
-	if (val(im, "shift_start") &&
-	    (rc = parse_clock(im, "shift_start", val(im, "shift_start"), &start)) < 0)
+	snprintf(name, sizeof name, "%s", importer_val(im, "name") ? importer_val(im, "name") : id);
+	if (importer_val(im, "shift_start") &&
+	    (rc = parse_clock(im, "shift_start", importer_val(im, "shift_start"), &start)) < 0)
 		return rc;
-	if (val(im, "shift_end") &&
-	    (rc = parse_clock(im, "shift_end", val(im, "shift_end"), &end)) < 0)
+	if (importer_val(im, "shift_end") &&
+	    (rc = parse_clock(im, "shift_end", importer_val(im, "shift_end"), &end)) < 0)
 		return rc;
 	if (start == CIVIL_MINUTES_PER_DAY)
 		start = 0;
-	if ((rc = parse_weekdays(im, val(im, "weekdays"), &weekdays)) < 0)
+	if ((rc = parse_weekdays(im, importer_val(im, "weekdays"), &weekdays)) < 0)
 		return rc;
 	/* Before the services: a skipped zone must not create any. */
 	if ((rc = feature_polygon(im, f, &wkb, &len)) < 0 || !wkb)
 		return rc;
 	/* "ppx;youth" with units "PPX-1;Y-2" is a joint patrol. */
-	if (val(im, "service")) {
-		services_copy = strdup(val(im, "service"));
-		units_copy = val(im, "unit") ? strdup(val(im, "unit")) : NULL;
-		if (!services_copy || (val(im, "unit") && !units_copy)) {
+	if (importer_val(im, "service")) {
+		services_copy = strdup(importer_val(im, "service"));
+		units_copy = importer_val(im, "unit") ? strdup(importer_val(im, "unit")) : NULL;
+		if (!services_copy || (importer_val(im, "unit") && !units_copy)) {
 			rc = err_set(ERR_NOMEM, "import: out of memory");
 			goto out;
 		}
@@ -893,8 +875,9 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 		for (char *sv = strtok_r(services_copy, ";", &sv_save); sv;
 		     sv = strtok_r(NULL, ";", &sv_save)) {
 			if (n_as == MAX_JOINT) {
-				rc = row_error(im, ERR_INVALID, "too many services",
-				               "field service: more than %d services", MAX_JOINT);
+				rc = importer_row_error(im, ERR_INVALID, "too many services",
+				                        "field service: more than %d services",
+				                        MAX_JOINT);
 				goto out;
 			}
 			sv = trim_spaces(sv);
@@ -914,9 +897,9 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 	struct store_zone z = {
 	    .external_id = id,
 	    .name = name,
-	    .valid_from = val(im, "valid_from"),
-	    .valid_to = val(im, "valid_to"),
-	    .author = val(im, "author"),
+	    .valid_from = importer_val(im, "valid_from"),
+	    .valid_to = importer_val(im, "valid_to"),
+	    .author = importer_val(im, "author"),
 	    .wkb = wkb,
 	    .wkb_len = len,
 	    .assignments = as,
@@ -926,7 +909,7 @@ static int import_zone(struct importer *im, OGRFeatureH f)
 		im->reason = rc == ERR_GEOMETRY ? "polygon cannot be repaired" : "zone refused";
 		goto out;
 	}
-	rc = put_info_note(im, &info);
+	rc = importer_put_info(im, &info);
 out:
 	free(services_copy);
 	free(units_copy);
@@ -951,19 +934,20 @@ static int import_track_line(struct importer *im, OGRFeatureH f, OGRGeometryH g)
 		g = OGR_G_ForceToLineString(g);
 	int n = OGR_G_GetPointCount(g);
 	if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbLineString || n < 2) {
-		rc = row_error(im, ERR_GEOMETRY, "track is not a line",
-		               "track geometry is not a line of at least 2 points");
+		rc = importer_row_error(im, ERR_GEOMETRY, "track is not a line",
+		                        "track geometry is not a line of at least 2 points");
 		goto out;
 	}
 	int measured = OGR_G_IsMeasured(g);
-	if (!measured && !(val(im, "started") && val(im, "ended"))) {
-		rc = row_error(im, ERR_INVALID, "track without times",
-		               "line without M values needs started and ended fields");
+	if (!measured && !(importer_val(im, "started") && importer_val(im, "ended"))) {
+		rc = importer_row_error(im, ERR_INVALID, "track without times",
+		                        "line without M values needs started and ended fields");
 		goto out;
 	}
 	if (!measured &&
-	    ((rc = parse_time_fields(im, val(im, "started"), NULL, "started", &started)) < 0 ||
-	     (rc = parse_time_fields(im, val(im, "ended"), NULL, "ended", &ended)) < 0))
+	    ((rc = parse_time_fields(im, importer_val(im, "started"), NULL, "started", &started)) <
+	         0 ||
+	     (rc = parse_time_fields(im, importer_val(im, "ended"), NULL, "ended", &ended)) < 0))
 		goto out;
 	if (!(fixes = malloc((size_t)n * sizeof *fixes))) {
 		rc = err_set(ERR_NOMEM, "import: out of memory");
@@ -982,12 +966,12 @@ static int import_track_line(struct importer *im, OGRFeatureH f, OGRGeometryH g)
 	if ((rc = row_external_id(im, f, id, sizeof id)) < 0)
 		goto out;
 	const char *service;
-	if ((rc = resolve(im, im->services, val(im, "service"), &service)) < 0)
+	if ((rc = resolve(im, im->services, importer_val(im, "service"), &service)) < 0)
 		goto out;
 	struct store_track t = {.external_id = id,
-	                        .unit = im->o->unit       ? im->o->unit
-	                                : val(im, "unit") ? val(im, "unit")
-	                                                  : id,
+	                        .unit = im->o->unit                ? im->o->unit
+	                                : importer_val(im, "unit") ? importer_val(im, "unit")
+	                                                           : id,
 	                        .service = service,
 	                        .fixes = fixes,
 	                        .n_fixes = (size_t)n};
@@ -995,7 +979,7 @@ static int import_track_line(struct importer *im, OGRFeatureH f, OGRGeometryH g)
 		im->reason = "track refused";
 		goto out;
 	}
-	rc = put_info_note(im, &info);
+	rc = importer_put_info(im, &info);
 out:
 	free(fixes);
 	OGR_G_DestroyGeometry(g);
@@ -1011,15 +995,16 @@ static int gather_fix(struct importer *im, OGRFeatureH f)
 	if ((rc = feature_point(im, f, &has, &x, &y)) < 0)
 		return rc;
 	if (!has)
-		return row_error(im, ERR_INVALID, "fix without coordinates", "fix has no point");
-	if (!val(im, "time"))
-		return row_error(im, ERR_INVALID, "fix without a time",
-		                 "field time: a GPS fix needs its time");
-	if ((rc = parse_time_fields(im, val(im, "time"), NULL, "time", &when)) < 0)
+		return importer_row_error(im, ERR_INVALID, "fix without coordinates",
+		                          "fix has no point");
+	if (!importer_val(im, "time"))
+		return importer_row_error(im, ERR_INVALID, "fix without a time",
+		                          "field time: a GPS fix needs its time");
+	if ((rc = parse_time_fields(im, importer_val(im, "time"), NULL, "time", &when)) < 0)
 		return rc;
-	const char *unit = im->o->unit ? im->o->unit : val(im, "unit");
+	const char *unit = im->o->unit ? im->o->unit : importer_val(im, "unit");
 	char gpx_key[320];
-	const char *key = val(im, "id") ? val(im, "id") : unit;
+	const char *key = importer_val(im, "id") ? importer_val(im, "id") : unit;
 	if (im->gpx_track_field >= 0) {
 		int track = OGR_F_GetFieldAsInteger(f, im->gpx_track_field);
 		int segment = OGR_F_GetFieldAsInteger(f, im->gpx_segment_field);
@@ -1027,14 +1012,15 @@ static int gather_fix(struct importer *im, OGRFeatureH f)
 		    im->gpx_names[track])
 			unit = im->gpx_names[track];
 		if (!unit)
-			return row_error(im, ERR_INVALID, "fix without a unit",
-			                 "GPX track %d has no name: give the unit (--unit)", track);
+			return importer_row_error(
+			    im, ERR_INVALID, "fix without a unit",
+			    "GPX track %d has no name: give the unit (--unit)", track);
 		snprintf(gpx_key, sizeof gpx_key, "%s/%d.%d", unit, track, segment);
 		key = gpx_key;
 	}
 	if (!key)
-		return row_error(im, ERR_INVALID, "fix without a unit",
-		                 "fields id/unit: a GPS fix needs its track or unit");
+		return importer_row_error(im, ERR_INVALID, "fix without a unit",
+		                          "fields id/unit: a GPS fix needs its track or unit");
 	if (im->n_fixes == im->cap_fixes) {
 		size_t cap = im->cap_fixes ? im->cap_fixes * 2 : 1024;
 		struct track_fix *fx = realloc(im->fixes, cap * sizeof *fx);
@@ -1046,11 +1032,11 @@ static int gather_fix(struct importer *im, OGRFeatureH f)
 	struct track_fix *tf = &im->fixes[im->n_fixes];
 	tf->key = strdup(key);
 	tf->unit = strdup(unit ? unit : key);
-	tf->service = val(im, "service") ? strdup(val(im, "service")) : NULL;
+	tf->service = importer_val(im, "service") ? strdup(importer_val(im, "service")) : NULL;
 	tf->fix = (struct store_fix){x, y, when.from};
 	tf->row = im->row;
 	im->n_fixes++;
-	if (!tf->key || !tf->unit || (val(im, "service") && !tf->service))
+	if (!tf->key || !tf->unit || (importer_val(im, "service") && !tf->service))
 		return err_set(ERR_NOMEM, "import: out of memory");
 	return 0;
 }
@@ -1108,7 +1094,7 @@ static int flush_fixes(struct importer *im)
 			im->reason = "track refused";
 			break;
 		}
-		rc = put_info_note(im, &info);
+		rc = importer_put_info(im, &info);
 		start = i;
 	}
 	free(run);
@@ -1237,6 +1223,8 @@ static int import_feature(struct importer *im, OGRFeatureH f)
 		return import_zone(im, f);
 	case IMPORT_TRACKS:
 		return import_track(im, f);
+	case IMPORT_REFERENCE:
+		return refimport_feature(im, f);
 	case IMPORT_OSM: /* osmimport_run() */
 		break;
 	}
@@ -1305,7 +1293,7 @@ static void importer_cleanup(struct importer *im)
 	for (size_t i = 0; i < im->n_gpx_names; i++)
 		free(im->gpx_names[i]);
 	free(im->gpx_names);
-	for (int t = 0; t < MAX_TARGETS; t++)
+	for (int t = 0; t < IMPORTER_MAX_TARGETS; t++)
 		free(im->vals[t]);
 	fieldguess_sample_free(&im->sample);
 	coderesolve_free(im->categories);
@@ -1313,6 +1301,7 @@ static void importer_cleanup(struct importer *im)
 	strmap_free(im->ids);
 	strmap_free(im->mahalla_codes);
 	geocode_free(im->geo);
+	refimport_free(im->ref);
 	tz_free(im->zone);
 	if (im->ct)
 		OCTDestroyCoordinateTransformation(im->ct);
@@ -1334,6 +1323,8 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 		return osmimport_run(st, o, rep);
 	memset(rep, 0, sizeof *rep);
 	rep->row_word = "feature";
+	if (o->kind && o->layer != IMPORT_REFERENCE)
+		return err_set(ERR_INVALID, "--kind is for --layer reference only");
 	im.targets = layer_targets[o->layer];
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	CPLErrorReset();
@@ -1346,6 +1337,8 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	if ((rc = tz_open(o->timezone ? o->timezone : "Asia/Tashkent", &im.zone)) < 0)
 		goto out;
 	if ((rc = open_layer(&im)) < 0 || (rc = map_fields(&im)) < 0 || (rc = setup_crs(&im)) < 0)
+		goto out;
+	if (o->layer == IMPORT_REFERENCE && (rc = refimport_begin(&im)) < 0)
 		goto out;
 	if (!(im.ids = strmap_new())) {
 		rc = err_set(ERR_NOMEM, "import: out of memory");

@@ -32,7 +32,8 @@ enum import_layer {
 	IMPORT_OFFENCES,
 	IMPORT_ZONES,
 	IMPORT_TRACKS,
-	IMPORT_OSM, /* OpenStreetMap extracts into the reference layers (osmimport.h) */
+	IMPORT_OSM,       /* OpenStreetMap extracts into the reference layers (osmimport.h) */
+	IMPORT_REFERENCE, /* any vector file into the reference layers (refimport.h) */
 };
 
 /* "districts" -> IMPORT_DISTRICTS; ERR_INVALID listing the valid names. */
@@ -61,7 +62,9 @@ struct import_options {
 	int skip_bad;       /* skip bad rows instead of rolling the file back */
 	int dry_run;        /* read and check everything, fill the report, store nothing */
 	const char *unit;   /* tracks: the unit of every fix and line, overriding the file */
-	const double *bbox; /* osm: west, south, east, north; NULL: the districts' extent */
+	const double
+	    *bbox; /* osm, reference: west, south, east, north; NULL: the districts' extent */
+	const char *kind; /* reference: the kind (osmtags_kinds) of rows without one */
 	/* Called now and then with rows read and the total (-1 when unknown). */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
@@ -96,11 +99,12 @@ struct import_report {
 	size_t n_previews;
 	struct import_reason *reasons;
 	size_t n_reasons;
-	/* osm: features stored by kind (as osmtags_kinds), and those that are
-	 * also places (poi); features beyond the box, and of no use to a map */
+	/* osm, reference: features stored by kind (as osmtags_kinds), and
+	 * those that are also places (poi); features beyond the box, and (osm)
+	 * of no use to a map */
 	long by_kind[OSMTAGS_KINDS], pois, beyond, unused;
-	double box[4]; /* osm: the box kept (west, south, east, north) */
-	int boxed;     /* osm: 0 when there was no box and everything was kept */
+	double box[4]; /* osm, reference: the box kept (west, south, east, north) */
+	int boxed;     /* osm, reference: 0 when there was no box and everything was kept */
 };
 
 /* Adds a row (feature) to rep's group of reason, made with example the

@@ -2,12 +2,12 @@
 
 #include "err.h"
 #include "osmtags.h"
+#include "refimport.h"
 
 #include <bzlib.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
-#include <jansson.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,6 @@ struct osm {
 	const struct import_options *o;
 	struct import_report *rep;
 	osmtags *tags;
-	double box[4];
-	int boxed;
 	char tmp[4096]; /* the decompressed copy of a .bz2, removed at the end */
 	unsigned char *wkb;
 	size_t wkb_cap;
@@ -99,26 +97,6 @@ out:
 	return rc;
 }
 
-/* The box to keep: the option's, else the districts', else none. */
-static int choose_box(struct osm *x)
-{
-	if (x->o->bbox) {
-		memcpy(x->box, x->o->bbox, sizeof x->box);
-		x->boxed = 1;
-		return 0;
-	}
-	struct store_extent e;
-	int rc = store_area_extent(x->st, &e);
-	if (rc < 0 || e.empty)
-		return rc;
-	x->box[0] = e.minx;
-	x->box[1] = e.miny;
-	x->box[2] = e.maxx;
-	x->box[3] = e.maxy;
-	x->boxed = 1;
-	return 0;
-}
-
 /* The feature's tags into x->tags: its fields, then other_tags. */
 static int read_tags(struct osm *x, OGRFeatureH f)
 {
@@ -158,18 +136,6 @@ static int feature_id(OGRFeatureH f, enum osmtags_shape shape, char *buf, size_t
 	return 0;
 }
 
-/* Every tag as a compact JSON object (free()). */
-static char *tags_json(const osmtags *t)
-{
-	json_t *o = json_object();
-	for (size_t i = 0; o && i < osmtags_count(t); i++)
-		if (json_object_set_new(o, osmtags_key(t, i), json_string(osmtags_value(t, i))) < 0)
-			break;
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(o);
-	return s;
-}
-
 static int note(struct osm *x, const char *reason, const char *example)
 {
 	x->rep->skipped++;
@@ -184,13 +150,8 @@ static int take(struct osm *x, OGRFeatureH f, enum osmtags_shape shape)
 	int rc;
 	if (!g || OGR_G_IsEmpty(g))
 		return note(x, "no geometry: members cut off by the extract", NULL);
-	OGREnvelope e;
-	OGR_G_GetEnvelope(g, &e);
-	if (x->boxed && (e.MaxX < x->box[0] || e.MinX > x->box[2] || e.MaxY < x->box[1] ||
-	                 e.MinY > x->box[3])) {
-		rep->beyond++;
+	if (refimport_beyond(rep, g))
 		return 0;
-	}
 	if ((rc = read_tags(x, f)) < 0) {
 		if (rc == ERR_NOMEM)
 			return rc;
@@ -214,7 +175,7 @@ static int take(struct osm *x, OGRFeatureH f, enum osmtags_shape shape)
 	}
 	if (OGR_G_ExportToIsoWkb(g, wkbNDR, x->wkb) != OGRERR_NONE)
 		return note(x, "geometry not writable as WKB", id);
-	if (!(json = tags_json(x->tags)))
+	if (!(json = osmtags_json(x->tags)))
 		return err_set(ERR_NOMEM, "osm import: out of memory");
 	struct store_ref_feature r = {
 	    .external_id = id,
@@ -326,10 +287,8 @@ int osmimport_run(store *st, const struct import_options *o, struct import_repor
 		             o->path, CPLGetLastErrorMsg());
 		goto out;
 	}
-	if ((rc = choose_box(&x)) < 0)
+	if ((rc = refimport_box(st, o, rep)) < 0)
 		goto out;
-	memcpy(rep->box, x.box, sizeof rep->box);
-	rep->boxed = x.boxed;
 	if ((rc = store_begin(st)) < 0)
 		goto out;
 	in_txn = 1;

@@ -2,6 +2,7 @@
 
 #include "err.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,17 @@ const char *osmtags_value(const osmtags *t, size_t i)
 	return t->value[i];
 }
 
+char *osmtags_json(const osmtags *t)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; o && i < t->n; i++)
+		if (json_object_set_new(o, t->key[i], json_string(t->value[i])) < 0)
+			break;
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	return s;
+}
+
 const char *const osmtags_kinds[OSMTAGS_KINDS] = {
     [OSMTAGS_LANDUSE] = "landuse",   [OSMTAGS_PARK] = "park",       [OSMTAGS_WATER] = "water",
     [OSMTAGS_BUILDING] = "building", [OSMTAGS_RAILWAY] = "railway", [OSMTAGS_STREET] = "street",
@@ -281,11 +293,10 @@ static const struct rule parks[] = {
     {"landuse", "cemetery", "cemetery"},
 };
 
-static const char *street_class(const osmtags *t)
+const char *osmtags_street_class(const char *highway)
 {
-	const char *h = osmtags_get(t, "highway");
-	for (size_t i = 0; h && i < N(streets); i++)
-		if (strcmp(h, streets[i][0]) == 0)
+	for (size_t i = 0; highway && i < N(streets); i++)
+		if (strcmp(highway, streets[i][0]) == 0)
 			return streets[i][1];
 	return NULL;
 }
@@ -327,7 +338,7 @@ void osmtags_classify(const osmtags *t, enum osmtags_shape shape, struct osmtags
 	out->poi = poi_of(t, shape);
 
 	const char *c;
-	if (shape == OSMTAGS_LINE && (c = street_class(t))) {
+	if (shape == OSMTAGS_LINE && (c = osmtags_street_class(osmtags_get(t, "highway")))) {
 		out->kind = "street";
 		out->cls = c;
 	} else if (shape == OSMTAGS_LINE && (c = match(t, railways, N(railways), NULL))) {

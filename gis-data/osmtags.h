@@ -47,6 +47,10 @@ size_t osmtags_count(const osmtags *t);
 const char *osmtags_key(const osmtags *t, size_t i);
 const char *osmtags_value(const osmtags *t, size_t i);
 
+/* Every pair as a compact JSON object of strings, in order; a new string
+ * (free()), NULL when out of memory. */
+char *osmtags_json(const osmtags *t);
+
 /* The kinds of feature a map draws, in drawing order (ground first), and
  * their names. */
 enum osmtags_kind {
@@ -86,5 +90,10 @@ struct osmtags_class {
 };
 
 void osmtags_classify(const osmtags *t, enum osmtags_shape shape, struct osmtags_class *out);
+
+/* The street class of an OpenStreetMap highway value ("primary_link" ->
+ * "primary", "footway" -> "path"; a class is its own), or NULL for a value
+ * that is no street. Static. */
+const char *osmtags_street_class(const char *highway);
 
 #endif

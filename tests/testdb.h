@@ -70,4 +70,18 @@ static inline long testdb_count(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* The first column of sql's first row on st's file as text into buf;
+ * "(null)" for SQL NULL. */
+static inline const char *testdb_text(store *st, const char *sql, char *buf, size_t n)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(testdb(st), sql, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(testdb(st)));
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	const char *v = (const char *)sqlite3_column_text(s, 0);
+	snprintf(buf, n, "%s", v ? v : "(null)");
+	sqlite3_finalize(s);
+	return buf;
+}
+
 #endif

@@ -59,6 +59,22 @@ void testutil_write(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+const char *testutil_put_file(char *buf, size_t n, const char *dir, const char *name,
+                              const char *text)
+{
+	testutil_path(buf, n, dir, name);
+	testutil_write(buf, text);
+	return buf;
+}
+
+const struct import_reason *testutil_reason(const struct import_report *rep, const char *needle)
+{
+	for (size_t i = 0; i < rep->n_reasons; i++)
+		if (strstr(rep->reasons[i].text, needle))
+			return &rep->reasons[i];
+	return NULL;
+}
+
 struct png_reader {
 	const unsigned char *data;
 	size_t len, pos;

@@ -12,6 +12,7 @@
 /* cmocka.h needs the headers above first. */
 #include <cmocka.h>
 
+#include "import.h"
 #include "render.h"
 #include "store.h"
 #include "style.h"
@@ -35,6 +36,13 @@ const char *testutil_shared_data(void);
 
 /* Writes text to a file; fails the test on error. */
 void testutil_write(const char *path, const char *text);
+
+/* Writes text to name in dir (testutil_write()); returns the path, in buf. */
+const char *testutil_put_file(char *buf, size_t n, const char *dir, const char *name,
+                              const char *text);
+
+/* The group of an import report whose reason contains needle, or NULL. */
+const struct import_reason *testutil_reason(const struct import_report *rep, const char *needle);
 
 /* A fresh database in a temporary folder, for cmocka setup/teardown:
  * *state becomes a struct testutil_db. */

@@ -5,8 +5,9 @@
  *
  * Input: a format byte ('c' CSV, 'x' OpenStreetMap XML, 'h' the text of
  * an OSM other_tags field alone, anything else GeoJSON), a layer byte ('o'
- * offences, 'm' mahallas, 'd' districts, 'z' zones, 't' tracks; OSM XML
- * goes to the reference layers whatever it says), then the file. It is
+ * offences, 'm' mahallas, 'd' districts, 'z' zones, 't' tracks, 'r' the
+ * reference layers with --kind poi for rows without a kind; OSM XML goes
+ * to the reference layers whatever it says), then the file. It is
  * written to GDAL's /vsimem/ and imported all or nothing, as `posbon
  * import` does; a valid file stays imported.
  */
@@ -45,6 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 't':
 		o.layer = IMPORT_TRACKS;
+		break;
+	case 'r':
+		o.layer = IMPORT_REFERENCE;
+		o.kind = "poi";
 		break;
 	}
 	if (data[0] == 'h') {

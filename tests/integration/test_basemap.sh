@@ -18,30 +18,6 @@ DB="$TMP/base.sqlite"
 STREET="-122.302136 37.807715 -122.302239 37.807738"
 BUILDING="-122.301208 37.806257"
 export PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration"
-# Prints the tile z/x/y holding lon lat.
-tile_of() { # z lon lat
-	python3 -c "
-import math, sys
-z, lon, lat = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-n = 2 ** z
-x = int((lon + 180) / 360 * n)
-y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-print(f'{z}/{x}/{y}')" "$@"
-}
-# Prints the RGB hex of the pixel of PNG at lon lat (tile z/x/y, 256 px).
-pixel() { # png z/x/y lon lat
-	python3 -c "
-import math, sys
-from pngread import read
-path, zxy, lon, lat = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-z, tx, ty = (int(v) for v in zxy.split('/'))
-n = 2 ** z
-px = ((lon + 180) / 360 * n - tx) * 256
-py = ((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n - ty) * 256
-w, h, bpp, rows = read(path)
-r = rows[int(py)][int(px) * bpp:int(px) * bpp + 3]
-print('%02x%02x%02x' % tuple(r))" "$@"
-}
 set -- $STREET
 MID_LON=$(python3 -c "print(($1 + $3) / 2)")
 MID_LAT=$(python3 -c "print(($2 + $4) / 2)")

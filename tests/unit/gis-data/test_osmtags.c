@@ -5,6 +5,7 @@
 #include "err.h"
 #include "osmtags.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void test_hstore(void **state)
@@ -21,6 +22,10 @@ static void test_hstore(void **state)
 	assert_string_equal(osmtags_get(t, "addr:street"), "Bunyodkor \"ko'chasi\"");
 	assert_string_equal(osmtags_get(t, "a\\b"), "x");
 	assert_string_equal(osmtags_key(t, 1), "addr:street");
+	char *json = osmtags_json(t);
+	assert_string_equal(json, "{\"name:ru\":\"Чиланзар\",\"addr:street\":\"Bunyodkor "
+	                          "\\\"ko'chasi\\\"\",\"a\\\\b\":\"x\"}");
+	free(json);
 	/* A field given after the text replaces it; empty values are not kept. */
 	assert_int_equal(osmtags_add(t, "name:ru", "Chilonzor"), 0);
 	assert_int_equal(osmtags_add(t, "empty", ""), 0);
@@ -67,6 +72,17 @@ static const char *classify(osmtags *t, const char *tags, enum osmtags_shape sha
 	snprintf(out, sizeof out, "%s/%s/%s", c.kind ? c.kind : "-", c.cls ? c.cls : "-",
 	         c.poi ? c.poi : "-");
 	return out;
+}
+
+static void test_street_class(void **state)
+{
+	(void)state;
+	assert_string_equal(osmtags_street_class("primary_link"), "primary");
+	assert_string_equal(osmtags_street_class("unclassified"), "residential");
+	assert_string_equal(osmtags_street_class("footway"), "path");
+	assert_string_equal(osmtags_street_class("path"), "path");
+	assert_null(osmtags_street_class("avenue"));
+	assert_null(osmtags_street_class(NULL));
 }
 
 static void test_classify(void **state)
@@ -123,6 +139,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hstore),
 	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_street_class),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
