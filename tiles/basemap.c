@@ -108,6 +108,77 @@ static void draw_streets(cairo_t *cr, const struct view *v, const ground *g,
 		}
 }
 
+/* The symbol of a kind of place, told apart at a glance. */
+enum symbol { DOT, SQUARE, TRIANGLE, RING, CROSS, DIAMOND, CRESCENT };
+
+static enum symbol symbol_of(const char *poi)
+{
+	static const struct {
+		const char *poi;
+		enum symbol symbol;
+	} symbols[] = {
+	    {"market", SQUARE},   {"shop", SQUARE},           {"bank", SQUARE},
+	    {"school", TRIANGLE}, {"kindergarten", TRIANGLE}, {"college", TRIANGLE},
+	    {"bus_stop", RING},   {"metro_stop", RING},       {"hospital", CROSS},
+	    {"police", DIAMOND},  {"mosque", CRESCENT},
+	};
+	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++)
+		if (strcmp(poi, symbols[i].poi) == 0)
+			return symbols[i].symbol;
+	return DOT;
+}
+
+/* Symbol s of radius r at (x, y), drawn in c. */
+static void draw_symbol(cairo_t *cr, enum symbol s, double x, double y, double r,
+                        const struct style_colour *c)
+{
+	cairo_new_path(cr);
+	switch (s) {
+	case SQUARE:
+		cairo_rectangle(cr, x - 0.85 * r, y - 0.85 * r, 1.7 * r, 1.7 * r);
+		break;
+	case TRIANGLE:
+		cairo_move_to(cr, x, y - 1.1 * r);
+		cairo_line_to(cr, x + r, y + 0.75 * r);
+		cairo_line_to(cr, x - r, y + 0.75 * r);
+		cairo_close_path(cr);
+		break;
+	case CROSS:
+		cairo_rectangle(cr, x - r, y - 0.35 * r, 2 * r, 0.7 * r);
+		cairo_rectangle(cr, x - 0.35 * r, y - r, 0.7 * r, 2 * r);
+		/* The two bars overlap: filled as one shape, not even-odd. */
+		cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+		break;
+	case DIAMOND:
+		cairo_move_to(cr, x, y - 1.15 * r);
+		cairo_line_to(cr, x + 1.15 * r, y);
+		cairo_line_to(cr, x, y + 1.15 * r);
+		cairo_line_to(cr, x - 1.15 * r, y);
+		cairo_close_path(cr);
+		break;
+	case CRESCENT:
+		/* A disc less a disc beside it (even-odd). */
+		cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+		cairo_new_sub_path(cr);
+		cairo_arc(cr, x + 0.45 * r, y - 0.2 * r, 0.8 * r, 0, 2 * M_PI);
+		break;
+	case RING:
+		cairo_arc(cr, x, y, 0.8 * r, 0, 2 * M_PI);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_fill_preserve(cr);
+		cairo_set_line_width(cr, 0.45 * r);
+		set_colour(cr, c);
+		cairo_stroke(cr);
+		return;
+	case DOT:
+		cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+		break;
+	}
+	set_colour(cr, c);
+	cairo_fill(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+}
+
 static void draw_places(cairo_t *cr, const struct view *v, const ground *g,
                         const struct ground_list *found, const struct style_basemap *b)
 {
@@ -119,18 +190,11 @@ static void draw_places(cairo_t *cr, const struct view *v, const ground *g,
 		if (!f->poi)
 			continue;
 		double x, y;
-		/* A place drawn as an area gets its dot in the middle of its box. */
+		/* A place drawn as an area gets its symbol in the middle of its box. */
 		view_to_px(v, (f->bbox[0] + f->bbox[2]) / 2, (f->bbox[1] + f->bbox[3]) / 2, &x, &y);
-		cairo_new_sub_path(cr);
-		cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+		draw_symbol(cr, symbol_of(f->poi), x, y, r, b->place);
 	}
-	set_colour(cr, b->place);
-	cairo_fill(cr);
 }
-
-/* Stretches of a line whose segments turn less than this from the
- * stretch's chord can carry a name. */
-#define STRAIGHT (12 * M_PI / 180)
 
 /* Runs of points: a feature's, or their parts inside a box. */
 struct runs {
