@@ -326,26 +326,13 @@ out:
 	return rc;
 }
 
-/* A copy of an area style whose label shows the page's language. */
-struct area_style {
-	struct style_area area;
-	struct style_label label;
-};
-
+/* An area style whose labels show the page's language. */
 static const struct style_area *in_language(const struct printjob *j, const struct style_area *st,
-                                            struct area_style *out)
+                                            struct style_area_copy *out)
 {
 	static const enum style_field fields[3] = {STYLE_FIELD_NAME_UZ, STYLE_FIELD_NAME_RU,
 	                                           STYLE_FIELD_NAME_EN};
-	if (!st)
-		return NULL;
-	out->area = *st;
-	if (st->label && st->label->field != STYLE_FIELD_CODE) {
-		out->label = *st->label;
-		out->label.field = fields[j->q->lang];
-		out->area.label = &out->label;
-	}
-	return &out->area;
+	return style_area_in(st, fields[j->q->lang], out);
 }
 
 void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r)
@@ -365,7 +352,7 @@ void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r)
 static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 {
 	const struct view *v = &p->view;
-	struct area_style mahallas, districts;
+	struct style_area_copy mahallas, districts;
 	labels *lb = NULL;
 	double furniture[2][4];
 	int rc = labels_new(v, LABELS_INSIDE, &lb);

@@ -94,7 +94,7 @@ int api_tile(struct http_request *rq)
 	if (query_filter(rq, renderer_dataset(app->r), &q) < 0 ||
 	    query_plan(rq, renderer_dataset(app->r), &q) < 0 ||
 	    ((q.layers & RENDER_TRENDS) && query_trends(rq, &q) < 0) ||
-	    ((q.layers & RENDER_BASE) && query_names(rq, "lang", &q) < 0))
+	    ((q.layers & RENDER_NAMED) && query_names(rq, "lang", &q) < 0))
 		return app_reply_error(rq);
 	char etag[160], cache_control[APP_CACHE_CONTROL_SIZE];
 	if (render_etag(app->r, &q, etag, sizeof etag) < 0)

@@ -314,7 +314,7 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	int rc;
 	if ((rc = query_filter(rq, ds, q)) < 0 || (rc = query_plan(rq, ds, q)) < 0 ||
 	    ((q->layers & RENDER_TRENDS) && (rc = query_trends(rq, q)) < 0) ||
-	    ((q->layers & RENDER_BASE) && (rc = query_names(rq, "LANGUAGE", q)) < 0))
+	    ((q->layers & RENDER_NAMED) && (rc = query_names(rq, "LANGUAGE", q)) < 0))
 		return rc;
 	return 0;
 }

@@ -906,6 +906,19 @@ void renderer_results_stats(renderer *r, struct results_stats *out)
 	results_stats(r->results, out);
 }
 
+/* An area style with its labels in q's language, when one is asked for:
+ * the areas have names in uz, ru and en (Uzbek Cyrillic: the Uzbek). */
+static const struct style_area *area_names(const struct render_request *q,
+                                           const struct style_area *st, struct style_area_copy *out)
+{
+	static const enum style_field fields[GROUND_LANGS] = {[GROUND_UZ] = STYLE_FIELD_NAME_UZ,
+	                                                      [GROUND_UZ_CYRL] =
+	                                                          STYLE_FIELD_NAME_UZ,
+	                                                      [GROUND_RU] = STYLE_FIELD_NAME_RU,
+	                                                      [GROUND_EN] = STYLE_FIELD_NAME_EN};
+	return q->names.lang == GROUND_NAME ? st : style_area_in(st, fields[q->names.lang], out);
+}
+
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
 {
 	struct style_colour bg;
@@ -925,6 +938,7 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	cairo_t *cr = cairo_create(surface);
 	labels *lb = NULL;
 	struct shapes_shift zs;
+	struct style_area_copy named;
 	struct held_shapes *held = shapes_acquire(r);
 	const shapes *sh = held->sh;
 	unsigned long version = atomic_load(&r->version);
@@ -957,9 +971,11 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 	if (rc == 0 && (q->layers & RENDER_TRACKS))
 		rc = tracks_paint(cr, &q->view, sh, sty, q->filter.from, q->filter.to);
 	if (rc == 0 && (q->layers & RENDER_MAHALLAS))
-		rc = areas_paint(cr, &q->view, sh, SHAPES_MAHALLAS, style_mahallas(sty), lb);
+		rc = areas_paint(cr, &q->view, sh, SHAPES_MAHALLAS,
+		                 area_names(q, style_mahallas(sty), &named), lb);
 	if (rc == 0 && (q->layers & RENDER_DISTRICTS))
-		rc = areas_paint(cr, &q->view, sh, SHAPES_DISTRICTS, style_districts(sty), lb);
+		rc = areas_paint(cr, &q->view, sh, SHAPES_DISTRICTS,
+		                 area_names(q, style_districts(sty), &named), lb);
 	if (rc == 0 && (q->layers & RENDER_OFFENCES))
 		rc = points_paint(cr, &q->view, r->ds, &q->filter, sty, NULL);
 	if (rc == 0)
@@ -1069,9 +1085,10 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 		h = mix(h, &r->generation[HELD_SHAPES], sizeof r->generation[HELD_SHAPES]);
 	if (q->layers & RENDER_BASE) {
 		h = mix(h, &r->generation[HELD_GROUND], sizeof r->generation[HELD_GROUND]);
-		h = mix(h, &q->names.lang, sizeof q->names.lang);
 		h = mix(h, &q->names.scale, sizeof q->names.scale);
 	}
+	if (q->layers & RENDER_NAMED)
+		h = mix(h, &q->names.lang, sizeof q->names.lang);
 	const struct style_heatmap *hs = style_heatmap(style_now(r));
 	const struct style_heatmap *cs = style_change(style_now(r));
 	struct style_heatmap hm = hs ? *hs : (struct style_heatmap){0};

@@ -47,6 +47,10 @@ enum render_layer {
 	RENDER_BASE = 1 << 13,    /* the ground: streets, buildings, water, places (basemap.h) */
 };
 
+/* The layers whose names follow a request's language (render_request's
+ * names.lang): the ground's and the areas' labels. */
+#define RENDER_NAMED (RENDER_BASE | RENDER_MAHALLAS | RENDER_DISTRICTS)
+
 #define RENDER_PLANNING (RENDER_HOTSPOTS | RENDER_COVERAGE | RENDER_DOSAGE)
 
 /* Layer names joined by '+' or ',' ("heatmap+mahallas") into a mask of the
@@ -163,7 +167,7 @@ struct render_request {
 	struct dataset_filter filter;
 	double bandwidth; /* heatmap bandwidth in metres; 0: the style's */
 	int metric;       /* choropleth figure: 0 the style's, else 1 + enum style_metric */
-	struct basemap_names names; /* the base layer's */
+	struct basemap_names names; /* the names' language (RENDER_NAMED), the ground's size */
 	struct render_plan {
 		/* The shift of the planner's layers and of the zones layer (zones on
 		 * duty in it); has_shift 0: every hour of every day, every zone.

@@ -426,6 +426,20 @@ const struct style_area *style_districts(const style *s)
 	return s->layers.districts;
 }
 
+const struct style_area *style_area_in(const struct style_area *st, enum style_field names,
+                                       struct style_area_copy *out)
+{
+	if (!st)
+		return NULL;
+	out->area = *st;
+	if (st->label && st->label->field != STYLE_FIELD_CODE) {
+		out->label = *st->label;
+		out->label.field = names;
+		out->area.label = &out->label;
+	}
+	return &out->area;
+}
+
 const struct style_area *style_mahallas(const style *s)
 {
 	return s->layers.mahallas;

@@ -133,6 +133,18 @@ struct style_area {
 	const struct style_label *label; /* NULL: no labels */
 };
 
+/* An area style whose labels show names in another field: the style and
+ * its label copied (a label showing codes keeps them). */
+struct style_area_copy {
+	struct style_area area;
+	struct style_label label;
+};
+
+/* st with its labels in field names (STYLE_FIELD_NAME_UZ, _RU, _EN) in
+ * *out, which the result points into; NULL for NULL. */
+const struct style_area *style_area_in(const struct style_area *st, enum style_field names,
+                                       struct style_area_copy *out);
+
 enum style_metric {
 	STYLE_METRIC_COUNT,  /* offences in the period */
 	STYLE_METRIC_RATE,   /* offences per 1,000 residents */

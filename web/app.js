@@ -343,6 +343,8 @@ function layerParams(id) {
 	/* The trends' weeks end at the period's end, as the panel asks them. */
 	if (id === 'trends') p = trendsQuery(p, trendsWeeks());
 	if (id === 'choropleth') p.set('metric', state.view.metric);
+	/* Area names in the viewer's language. */
+	if (id === 'mahallas' || id === 'districts') p.set('lang', lang());
 	if (def.data) p.set('v', String(state.dataVersion));
 	return p;
 }
@@ -1428,7 +1430,12 @@ async function start(me) {
 	state.filterKey = filterParams().toString();
 	state.lastUpdate = Date.now();
 	renderAll();
-	onLangChange(() => renderAll());
+	onLangChange(() => {
+		renderAll();
+		/* The area layers' names follow (a new URL replaces the layer). */
+		syncLayer('mahallas');
+		syncLayer('districts');
+	});
 	if (WALL) {
 		wallStart({ L, map: state.map, api, el, meta: state.meta, zoned, colourOf, mahallaName, filterParams, exitUrl: () => viewUrl(false) });
 		onLangChange(() => wallRelabel());

@@ -214,6 +214,15 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 					{ timeout: RENDER_MS },
 				)
 				.catch(async (e) => assert.fail(`${e}: base tiles ${await langs()}; answers ${JSON.stringify(tiles.filter((x) => /tiles\/base/.test(x.url)).slice(-5))}`));
+			/* and the mahallas' names */
+			await page.waitForFunction(
+				() => {
+					const imgs = [...document.querySelectorAll('.tiles-mahallas img')];
+					return imgs.length > 0 && imgs.every((i) => new URL(i.src).searchParams.get('lang') === 'ru');
+				},
+				null,
+				{ timeout: RENDER_MS },
+			);
 		});
 
 		await t.test('a new offence refreshes the heatmap', async () => {

@@ -101,6 +101,7 @@ SDB="$TMP/sample.sqlite"
 sample_db "$SDB"
 set -- $(sql "$SDB" "SELECT ((MbrMinX(geom) + MbrMaxX(geom)) / 2) || ' ' || ((MbrMinY(geom) + MbrMaxY(geom)) / 2) FROM mahallas ORDER BY code LIMIT 1")
 TS=$(tile_of 17 "$1" "$2")
+TM=$(tile_of 14 "$1" "$2")
 serve_start "$SDB"
 TOKEN=$("$POSBON" token add "$SDB" --role viewer --name names | tail -n 1)
 V="Authorization: Bearer $TOKEN"
@@ -123,6 +124,14 @@ check_true "the wall's names are larger: more of the names' dark ($(dark "$TMP/w
 	'[ "$(dark "$TMP/wall.png")" -gt "$(dark "$TMP/uz.png")" ]'
 etag() { curl -s -o /dev/null -D - -H "$V" "$URL/tiles/base/$TS.png$1" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p'; }
 check_true "each language has its own ETag" '[ "$(etag "?lang=ru")" != "$(etag "?lang=en")" ]'
+# The mahallas' names follow the language too (the areas have uz, ru, en).
+for l in uz ru; do
+	curl -s -o "$TMP/m-$l.png" -H "$V" "$URL/tiles/mahallas/$TM.png?lang=$l"
+done
+curl -s -o "$TMP/m-none.png" -H "$V" "$URL/tiles/mahallas/$TM.png"
+check "mahalla names without a language are the style's (Uzbek)" "$(differ "$TMP/m-none.png" "$TMP/m-uz.png")" 0
+check_true "in Russian they draw otherwise ($(differ "$TMP/m-uz.png" "$TMP/m-ru.png") pixels)" \
+	'[ "$(differ "$TMP/m-uz.png" "$TMP/m-ru.png")" -gt 20 ]'
 code=$(curl -s -o "$TMP/bad.json" -w '%{http_code}' -H "$V" "$URL/tiles/base/$TS.png?lang=de")
 check "an unknown language is refused" "$code" 400
 check "naming the field" "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["field"])' "$TMP/bad.json")" lang
