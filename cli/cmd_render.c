@@ -419,7 +419,8 @@ int cmd_print(int argc, char **argv)
 	q.backtest = backtest ? &bt : NULL;
 	if ((rc = print_make(r, st, &q, &res)) < 0 || (rc = write_file(out, res.data, res.len)) < 0)
 		goto out;
-	if (q.format == PRINT_CSV || q.kind == PRINT_BACKTEST)
+	/* Pages without a map (a roster, a backtest's, a CSV) have no scale. */
+	if (q.format == PRINT_CSV || !(res.scale > 0))
 		printf("%s: %d page%s, %zu bytes\n", out, res.pages, res.pages == 1 ? "" : "s",
 		       res.len);
 	else

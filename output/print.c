@@ -215,6 +215,12 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	out->epsg = utm_epsg(j.u);
 	out->from = j.from;
 	out->to = j.to;
+	char from[16], to[16];
+	printjob_date(&j, j.from, from, sizeof from);
+	printjob_date(&j, j.to, to, sizeof to);
+	snprintf(out->dates, sizeof out->dates, "%s_%s", from, to);
+	printjob_append(out->place, sizeof out->place, 0, "%s",
+	                n ? printjob_area_name(&j, areas[0]) : "");
 	if (q->format == PRINT_CSV) {
 		rc = printcover_csv(&j, &out->data, &out->len);
 		goto out;

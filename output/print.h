@@ -112,6 +112,10 @@ struct print_result {
 	double scale;     /* denominator of the first page */
 	int64_t from, to; /* the period printed, UTC seconds */
 	int epsg;         /* the UTM zone */
+	/* For a file's name: the place printed in the page's language (a
+	 * plan's page: its district), and the period's local dates,
+	 * "2026-09-09_2026-12-07". */
+	char place[160], dates[32];
 };
 
 /* "a4"/"a3", "uz"/"ru"/"en", "pdf"/"png"/"csv" (case-insensitive). ERR_INVALID

@@ -21,6 +21,25 @@
  * (the days the shift starts on)&date=&district=&visit=&every=, and
  * /print/backtest.{pdf|png} with the arguments of /api/backtest (an atlas's
  * last page with backtest=1) */
+/* in with every byte but letters, digits and "-._~" as %XX into out (n
+ * bytes, three per byte of in at most), cut at a whole escape. */
+static void percent_encode(const char *in, char *out, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 4 <= n; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
 int api_print(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -127,10 +146,16 @@ int api_print(struct http_request *rq)
 	                                    [PRINT_CSV] = "text/csv; charset=utf-8"};
 	static const char *const extensions[] = {
 	    [PRINT_PDF] = "pdf", [PRINT_PNG] = "png", [PRINT_CSV] = "csv"};
-	char disposition[200];
-	snprintf(disposition, sizeof disposition, "%s; filename=\"%s%s.%s\"",
-	         q.format == PRINT_CSV ? "attachment" : "inline", code, q.atlas ? "-atlas" : "",
-	         extensions[q.format]);
+	/* Saved under the place and period: "Sagʻbon_2026-09-09_2026-12-07.pdf"
+	 * (RFC 6266's filename*), the code for clients without UTF-8 names. */
+	char name[300], encoded[sizeof name * 3], disposition[sizeof encoded + 400];
+	snprintf(name, sizeof name, "%s%s_%s.%s", *res.place ? res.place : code,
+	         q.atlas ? "_atlas" : "", res.dates, extensions[q.format]);
+	percent_encode(name, encoded, sizeof encoded);
+	snprintf(disposition, sizeof disposition,
+	         "%s; filename=\"%s%s_%s.%s\"; filename*=UTF-8''%s",
+	         q.format == PRINT_CSV ? "attachment" : "inline", code, q.atlas ? "_atlas" : "",
+	         res.dates, extensions[q.format], encoded);
 	/* The reply takes the document over. */
 	return http_reply(rq, 200, types[q.format], res.data, res.len, "Content-Disposition",
 	                  disposition, "Cache-Control", "no-store", NULL);

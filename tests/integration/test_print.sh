@@ -207,7 +207,9 @@ for r in rows:
     assert float(r['target_minutes']) == len(ranks) * 4 * 15, r
 assert any(r['hotspots'] for r in rows)
 \""
-"$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays sat --lang ru -o "$TMP/roster.pdf" >/dev/null
+out=$("$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays sat --lang ru -o "$TMP/roster.pdf")
+check_true "a roster says its pages, with no scale it does not have ($out)" \
+	'echo "$out" | grep -q "roster.pdf: [0-9]* pages*, [0-9]* bytes$"'
 check_true "the roster PDF in Russian" 'text "$TMP/roster.pdf" | grep -qF "Расстановка нарядов"'
 check "one roster row per unit on duty" \
 	"$(text "$TMP/roster.pdf" | grep -cE '^ ?[A-Z]+-[0-9]+ ')" "$(($(wc -l <"$TMP/roster.csv") - 1))"
@@ -311,6 +313,17 @@ check "a district page" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?paper
 check "it is an A3 PDF" "$(size "$TMP/body")" "841.89x1190.55"
 check_true "in Russian" 'pdftotext "$TMP/body" - | grep -qF "Условные обозначения"'
 check "a mahalla PNG" "$(curl -s -o "$TMP/body" -w "%{content_type}" -H "$V" "$URL/print/mahalla/$MAHALLA.png?dpi=72")" image/png
+# Saved under the place and period, not the code: the name in UTF-8 for
+# browsers (RFC 6266), the code for the rest.
+MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
+curl -s -o /dev/null -D "$TMP/headers" -H "$V" "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31"
+check "the PDF's file name is the mahalla's and the period's" "$(python3 -c "
+import re, sys, urllib.parse
+h = open(sys.argv[1]).read()
+m = re.search(r\"filename\\*=UTF-8''([^\\s;]+)\", h)
+print(urllib.parse.unquote(m.group(1)) if m else 'none')" "$TMP/headers")" "${MNAME_UZ}_2026-05-01_2026-05-31.pdf"
+check_true "and the code's for clients without UTF-8 names" \
+	'grep -qi "filename=\"${MAHALLA}_2026-05-01_2026-05-31.pdf\"" "$TMP/headers"'
 check "an atlas" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?atlas=1")" 200
 check "atlas pages over HTTP" "$(pages "$TMP/body")" "$((N_MAHALLAS + 1))"
 check "an unknown mahalla is 404" "$(code -H "$V" "$URL/print/mahalla/NOPE.pdf")" 404
