@@ -503,11 +503,15 @@ static void stop_export(int sig)
 static void show_progress(void *ctx, long long done, long long total)
 {
 	int *shown = ctx, percent = (int)(100 * done / total);
+	/* A terminal's line is rewritten; a log gets a line every tenth. */
+	int tty = isatty(STDERR_FILENO);
+	if (!tty)
+		percent -= percent % 10;
 	if (percent == *shown && done < total)
 		return;
 	*shown = percent;
-	fprintf(stderr, "\rexport-tiles: %lld of %lld tiles (%d%%)%s", done, total, percent,
-	        done == total ? "\n" : "");
+	fprintf(stderr, "%sexport-tiles: %lld of %lld tiles (%d%%)%s", tty ? "\r" : "", done, total,
+	        percent, done == total || !tty ? "\n" : "");
 }
 
 int cmd_export_tiles(int argc, char **argv)

@@ -160,7 +160,7 @@ export function wallStart(c) {
 		el('a', { class: 'wall-exit', id: 'wall-exit', href: c.exitUrl(), 'data-i18n-title': 'wall.exit' }, '×'),
 	);
 	const feed = el('aside', { class: 'wall-feed', id: 'wall-feed', 'aria-live': 'polite' },
-		el('h2', { 'data-i18n': 'wall.feed' }), el('ol', { id: 'wall-feed-rows' }));
+		el('h2', { 'data-i18n': 'wall.feed' }, t('wall.feed')), el('ol', { id: 'wall-feed-rows' }));
 	document.body.append(strip, feed);
 	c.map.createPane('wallPulse').style.zIndex = 630;
 	wallRelabel();
@@ -279,7 +279,7 @@ function renderCount() {
 	const c = wall.counts;
 	const box = $('wall-count');
 	if (!c) return;
-	const change = c.dir === 'same' ? t('wall.same') : `${c.dir === 'up' ? '▲ +' : '▼ −'}${fmtNumber(Math.abs(c.diff))}${c.pct === null ? '' : ` (${c.pct > 0 ? '+' : ''}${fmtNumber(c.pct)} %)`}`;
+	const change = c.dir === 'same' ? t('wall.same') : `${c.dir === 'up' ? '▲ +' : '▼ −'}${fmtNumber(Math.abs(c.diff))}${c.pct === null ? '' : ` (${c.pct > 0 ? '+' : c.pct < 0 ? '−' : ''}${fmtNumber(Math.abs(c.pct))} %)`}`;
 	box.dataset.dir = c.dir;
 	box.replaceChildren(
 		ctx.el('span', {}, t('wall.today')),
@@ -313,6 +313,7 @@ function renderFeed() {
 export function wallRelabel() {
 	if (!ctx) return;
 	$('wall-district').textContent = nameOf(ctx.meta.district) || 'posbon';
+	document.querySelector('#wall-feed h2').textContent = t('wall.feed');
 	renderClockAndStatus();
 	renderCount();
 	renderFeed();

@@ -158,6 +158,9 @@ test('wall screen', { skip: !BASE && 'POSBON_URL is not set', timeout: 180000 },
 			const robbery = meta.categories.find((c) => c.code === 'robbery');
 			assert.equal(await page.textContent('#wall-feed-rows li:first-child .wall-cat'), robbery.name_en);
 			assert.match(await page.textContent('#wall-feed-rows li:first-child time'), /^\d\d:\d\d$/);
+			assert.equal(await page.textContent('#wall-feed h2'), 'Latest offences', 'the feed has its heading');
+			/* One minus sign, not a hyphen beside it: "−1 (−17 %)". */
+			assert.doesNotMatch(await page.textContent('.wall-change'), /-/);
 			await page.waitForFunction((n) => Number(document.querySelector('#wall-today')?.textContent) === n, today + 1, { timeout: UI_MS });
 			/* Where the heatmap's own tiles put that point: the tile holding it
 			 * at the map's zoom, and the fraction within the tile. */

@@ -19,6 +19,8 @@ WRITTEN=$(sed -n 's/.*: \([0-9]*\) tiles written, \([0-9]*\) empty skipped, \([0
 EMPTY=$(sed -n 's/.*tiles written, \([0-9]*\) empty skipped.*/\1/p' "$TMP/out")
 check_true "the summary counts tiles written" '[ "${WRITTEN:-0}" -gt 0 ]'
 check_true "progress goes to stderr" 'grep -q "of [0-9]* tiles (100%)" "$TMP/err"'
+check "into a log (not a terminal): whole lines, no carriage return" "$(tr -cd '\r' <"$TMP/err" | wc -c)" 0
+check_true "a line every tenth at most" '[ "$(grep -c "tiles (" "$TMP/err")" -le 11 ]'
 check "no temporary file is left" "$(ls "$TMP" | grep -c tmp-)" 0
 
 mb() { # SQL against the MBTiles file through Python's sqlite3
