@@ -6,6 +6,7 @@ FUZZBLD ?= build-fuzz
 # Seconds each fuzz target runs in `make fuzz` (`make test` gives each 20).
 FUZZ_SECONDS ?= 300
 DB      ?= var/posbon.sqlite
+PORT    ?= 8080
 # make install: the prefix and the staging root (docs/install.md).
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -19,12 +20,18 @@ SANITIZERS = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 .PHONY: run test test-quick fuzz deps deps-test build build-test sample bench install package clean
 
+# The officer token of make run is made once per database and kept beside
+# it (0600, in the ignored var/), so that a restart keeps the browsers'
+# sessions; a new database (a new sample) gets a new one.
 run: build $(NPM_STAMP) $(DB)
 	$(BUILD)/posbon info $(DB)
-	@$(BUILD)/posbon token revoke $(DB) --name make-run 2>/dev/null || true
-	@echo "Viewer: http://127.0.0.1:8080  token (shown once, new each run):"
-	@$(BUILD)/posbon token add $(DB) --role officer --name make-run
-	$(BUILD)/posbon serve $(DB) --listen 127.0.0.1:8080
+	@if [ ! -s $(DB).token ] || ! $(BUILD)/posbon token list $(DB) | grep -q '^make-run .* active'; then \
+		$(BUILD)/posbon token revoke $(DB) --name make-run >/dev/null 2>&1 || true; \
+		(umask 077; $(BUILD)/posbon token add $(DB) --role officer --name make-run | tail -n 1 >$(DB).token); \
+	fi
+	@echo "Viewer: http://127.0.0.1:$(PORT)/#token=$$(cat $(DB).token)"
+	@echo "(the officer token make-run, kept in $(DB).token)"
+	$(BUILD)/posbon serve $(DB) --listen 127.0.0.1:$(PORT)
 
 test: deps-test build-test $(NPM_STAMP)
 	cd $(TESTBLD) && $(SANITIZERS) ctest --output-on-failure -j $(JOBS)
