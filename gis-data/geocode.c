@@ -31,18 +31,22 @@ struct table {
 	strmap *first; /* key -> the index of its first entry (sorted by key) */
 };
 
+/* Texts copied into the geocoder's arena, by index. */
+struct texts {
+	const char **v;
+	size_t n, cap;
+};
+
 struct geocoder {
 	struct arena arena;
 	struct table houses, streets;
 	locator *mahallas;
 	strmap *mahalla_names; /* normalised name -> index into codes */
-	const char **codes;
-	size_t n_codes, cap_codes;
+	struct texts codes;
 	/* A street's names in other languages -> its local name, which the
 	 * houses' addresses use: "бахор" -> "bahor". */
 	strmap *local;
-	const char **locals;
-	size_t n_locals, cap_locals;
+	struct texts locals;
 };
 
 static int nomem(void)
@@ -249,26 +253,33 @@ static int street_points(void *ctx, enum wkb_run kind, const double *xy, size_t 
 	return 0;
 }
 
+/* Appends a copy of text to l. ERR_NOMEM. */
+static int texts_add(struct geocoder *g, struct texts *l, const char *text)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		const char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return nomem();
+		l->v = v, l->cap = cap;
+	}
+	if (!(l->v[l->n] = arena_strdup(&g->arena, text)))
+		return nomem();
+	l->n++;
+	return 0;
+}
+
 /* keys[1 .. n - 1] are other names of the street whose local name is keys[0]. */
 static int add_local(struct geocoder *g, const char *const *keys, int n)
 {
 	int64_t i;
 	if (strmap_get(g->local, keys[1], &i))
 		return 0; /* one way of a street seen before */
-	if (g->n_locals == g->cap_locals) {
-		size_t cap = g->cap_locals ? 2 * g->cap_locals : 64;
-		const char **l = realloc(g->locals, cap * sizeof *l);
-		if (!l)
-			return nomem();
-		g->locals = l, g->cap_locals = cap;
-	}
-	if (!(g->locals[g->n_locals] = arena_strdup(&g->arena, keys[0])))
-		return nomem();
-	for (int k = 1; k < n; k++)
-		if (strmap_put(g->local, keys[k], (int64_t)g->n_locals) < 0)
-			return nomem();
-	g->n_locals++;
-	return 0;
+	int rc = texts_add(g, &g->locals, keys[0]);
+	for (int k = 1; rc == 0 && k < n; k++)
+		if (strmap_put(g->local, keys[k], (int64_t)g->locals.n - 1) < 0)
+			rc = nomem();
+	return rc;
 }
 
 static int take_feature(void *ctx, const struct store_ref_feature *f)
@@ -321,25 +332,17 @@ static int take_mahalla(void *ctx, const struct store_area_record *r)
 		return 0;
 	if ((rc = locator_add(g->mahallas, a->code, a->wkb, a->wkb_len)) < 0)
 		return rc;
-	if (g->n_codes == g->cap_codes) {
-		size_t cap = g->cap_codes ? 2 * g->cap_codes : 64;
-		const char **c = realloc(g->codes, cap * sizeof *c);
-		if (!c)
-			return nomem();
-		g->codes = c, g->cap_codes = cap;
-	}
-	if (!(g->codes[g->n_codes] = arena_strdup(&g->arena, a->code)))
-		return nomem();
+	if ((rc = texts_add(g, &g->codes, a->code)) < 0)
+		return rc;
 	const char *names[] = {a->name_uz, a->name_ru, a->name_en};
 	for (size_t i = 0; i < 3; i++) {
 		char key[KEY_MAX];
 		if (!names[i])
 			continue;
 		normalise(names[i], strlen(names[i]), mahalla_words, key, sizeof key);
-		if (*key && strmap_put(g->mahalla_names, key, (int64_t)g->n_codes) < 0)
+		if (*key && strmap_put(g->mahalla_names, key, (int64_t)g->codes.n - 1) < 0)
 			return nomem();
 	}
-	g->n_codes++;
 	return 0;
 }
 
@@ -376,9 +379,9 @@ void geocode_free(geocoder *g)
 	}
 	locator_free(g->mahallas);
 	strmap_free(g->mahalla_names);
-	free(g->codes);
+	free(g->codes.v);
 	strmap_free(g->local);
-	free(g->locals);
+	free(g->locals.v);
 	arena_free(&g->arena);
 	free(g);
 }
@@ -480,14 +483,14 @@ void geocode_find(const geocoder *g, const char *address, const char *mahalla,
 	if (!mahalla && p.mahalla[0]) {
 		int64_t i;
 		if (strmap_get(g->mahalla_names, p.mahalla, &i))
-			out->mahalla = g->codes[i];
+			out->mahalla = g->codes.v[i];
 	}
 	if (p.street[0] && p.number[0]) {
 		char key[2 * KEY_MAX + 2];
 		int64_t l;
 		/* Houses name their street by its local name. */
 		snprintf(key, sizeof key, "%s\x1f%s",
-		         strmap_get(g->local, p.street, &l) ? g->locals[l] : p.street, p.number);
+		         strmap_get(g->local, p.street, &l) ? g->locals.v[l] : p.street, p.number);
 		n = table_find(&g->houses, key, &first);
 		/* The mahalla's house of that number, else the only one. */
 		if (n && ((out->mahalla &&

@@ -69,17 +69,14 @@ int api_offences_get(struct http_request *rq)
 		box[0] = box[1] = -2e7;
 		box[2] = box[3] = 2e7;
 	}
-	const char *lang = http_arg(rq, "lang");
-	int l = lang ? ground_lang_of(lang) : GROUND_NAME;
-	if (l < 0)
-		return http_reply_error(rq, 400, "lang",
-		                        "lang: '%.40s' is not uz, uz-Cyrl, ru or en", lang);
+	/* The streets' names in lang, as the base layer's tiles take it. */
+	if (query_names(rq, "lang", &q) < 0)
+		return app_reply_error(rq);
 	if (!(p.ids = malloc((size_t)p.limit * sizeof *p.ids)))
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	dataset_each(ds, box, &q.filter, collect_page, &p);
 	struct held_ground *held;
-	struct geojson_streets streets = {renderer_ground_acquire(app->r, &held),
-	                                  (enum ground_lang)l};
+	struct geojson_streets streets = {renderer_ground_acquire(app->r, &held), q.names.lang};
 	json_t *features = geojson_offences(st, p.ids, p.n, &streets);
 	renderer_ground_release(app->r, held);
 	free(p.ids);

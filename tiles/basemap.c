@@ -378,10 +378,9 @@ static int add_names(const struct view *v, const ground *g, const struct style_b
 			/* A page names a street on its part on the page. */
 			if (inside && (rc = clip_runs(f, clip, &parts)) < 0)
 				break;
-			if (!(inside ? straightest(parts.xy, parts.start, parts.n, &it.x, &it.y,
-			                           &it.length, &it.angle)
-			             : straightest(f->xy, f->run_start, f->n_runs, &it.x, &it.y,
-			                           &it.length, &it.angle)))
+			if (!straightest(
+			        inside ? parts.xy : f->xy, inside ? parts.start : f->run_start,
+			        inside ? parts.n : f->n_runs, &it.x, &it.y, &it.length, &it.angle))
 				continue;
 			it.rank = LABELS_RANK_STREET;
 			rc = add_along(lb, v, &it);
