@@ -104,10 +104,23 @@ static int take_offence(void *ctx, const struct dataset_offence *o, double share
 	return 0;
 }
 
+/* Whether area a (of kind) lies in f's districts: every area when f names
+ * none; a mahalla by the district it belongs to. */
+static int area_in_scope(const dataset *ds, const struct dataset_filter *f, enum shapes_kind kind,
+                         const struct shapes_area *a)
+{
+	if (!dataset_filter_scoped(f))
+		return 1;
+	const char *code = kind == SHAPES_DISTRICTS ? a->code : a->district_code;
+	int i = code ? dataset_district_index(ds, code) : -1;
+	return i >= 0 && dataset_filter_has_district(f, (size_t)i);
+}
+
 /* Marks the cells whose centres lie inside the districts (else the
- * mahallas) with 1 in mask; with neither, every cell. */
-static int district_mask(const shapes *sh, const struct hotspot_set *s, const double *scale,
-                         unsigned char *mask)
+ * mahallas) that f lets through with 1 in mask; with neither, every cell:
+ * the hotspots' share is of that area. */
+static int district_mask(const shapes *sh, const dataset *ds, const struct dataset_filter *f,
+                         const struct hotspot_set *s, const double *scale, unsigned char *mask)
 {
 	size_t cells = (size_t)s->width * s->height;
 	enum shapes_kind kind = SHAPES_DISTRICTS;
@@ -139,7 +152,10 @@ static int district_mask(const shapes *sh, const struct hotspot_set *s, const do
 	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
 	cairo_set_source_rgba(cr, 0, 0, 0, 1);
 	for (size_t a = 0; a < shapes_count(sh, kind); a++) {
-		shapes_path(sh, cr, &v, &shapes_area(sh, kind, a)->geom, NULL);
+		const struct shapes_area *area = shapes_area(sh, kind, a);
+		if (!area_in_scope(ds, f, kind, area))
+			continue;
+		shapes_path(sh, cr, &v, &area->geom, NULL);
 		cairo_fill(cr);
 	}
 	cairo_surface_flush(img);
@@ -556,7 +572,7 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = kde_grid_reach(&kp, &g, k.reach)) < 0 ||
-	    (rc = district_mask(sh, &s, scale, mask)) < 0 ||
+	    (rc = district_mask(sh, ds, &f, &s, scale, mask)) < 0 ||
 	    (rc = dataset_each_weighted(ds, world, &f, take_offence, &k)) < 0 ||
 	    (rc = kde_grid_eval(&kp, &g, k.pts, k.w, k.n_pts, density)) < 0 ||
 	    (rc = find_threshold(&s, density, mask, scale)) < 0 ||

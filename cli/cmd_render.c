@@ -280,7 +280,7 @@ out:
 
 int cmd_print(int argc, char **argv)
 {
-	const char *out = NULL, *district = NULL, *mahalla = NULL, *paper = "a4", *lang = "uz";
+	const char *out = NULL, *mahalla = NULL, *paper = "a4", *lang = "uz";
 	const char *format = NULL, *layers = NULL, *style_path = NULL;
 	struct filter_opts fo = {0};
 	struct print_request q = {0};
@@ -293,7 +293,6 @@ int cmd_print(int argc, char **argv)
 	struct backtestopts bo;
 	backtestopts_defaults(&bo);
 	const struct opt table[] = {
-	    {"district", OPT_STRING, &district, "CODE", "print this district", 0, 0, 0},
 	    {"coverage", OPT_FLAG, &coverage, NULL,
 	     "the coverage of a shift's hotspots by the services' zones", 0, 0, 0},
 	    {"roster", OPT_FLAG, &roster, NULL, "the roster of a shift (PDF, or CSV for .csv)", 0,
@@ -396,7 +395,7 @@ int cmd_print(int argc, char **argv)
 	                           .date = date,
 	                           .visit = visit,
 	                           .every = every,
-	                           .district = district,
+	                           .district = fo.text.district,
 	                           .mahalla = mahalla,
 	                           .atlas = atlas,
 	                           .landscape = landscape,

@@ -139,6 +139,24 @@ static const struct migration migrations[] = {
     /* How an offence's point was found: NULL given (or none), else the
      * geocoder's level ("house", "street"). */
     {"offence location", "ALTER TABLE offences ADD COLUMN located_by TEXT;"},
+    /* Districts as territory: each mahalla's district where the source named
+     * none (the one holding a point of its surface), and each offence's. For
+     * the rows already stored the mahalla's district comes first, because a
+     * point-in-polygon test in SQL for a million offences would hold the
+     * upgrade for minutes; new offences are placed by their point first
+     * (spl_put_offence()). */
+    {"offence district",
+     "ALTER TABLE offences ADD COLUMN district_code TEXT;"
+     "UPDATE mahallas SET district_code = (SELECT d.code FROM districts d"
+     " WHERE MbrIntersects(d.geom, mahallas.geom)"
+     " AND ST_Covers(d.geom, ST_PointOnSurface(mahallas.geom)) ORDER BY d.id LIMIT 1)"
+     " WHERE district_code IS NULL;"
+     "UPDATE offences SET district_code = (SELECT m.district_code FROM mahallas m"
+     " WHERE m.code = offences.mahalla_code) WHERE mahalla_code IS NOT NULL;"
+     "UPDATE offences SET district_code = (SELECT d.code FROM districts d"
+     " WHERE MbrIntersects(d.geom, offences.geom) AND ST_Covers(d.geom, offences.geom)"
+     " ORDER BY d.id LIMIT 1) WHERE district_code IS NULL AND geom IS NOT NULL;"
+     "CREATE INDEX offences_district ON offences(district_code, occurred_from);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -308,7 +326,8 @@ static void spl_close(store *base)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(st->stmts[i]);
-	locator_free(st->mahallas);
+	for (int k = 0; k < 2; k++)
+		locator_free(st->areas[k]);
 	for (int i = 0; i < 3; i++)
 		free(st->bulk_triggers[i]);
 	if (st->db)

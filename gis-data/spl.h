@@ -41,6 +41,7 @@ enum spl_stmt {
 	ST_CODE_LIST = ST_CODE_ENSURE + 2,
 	ST_CODE_EXISTS = ST_CODE_LIST + 2,
 	ST_OFFENCE_GET = ST_CODE_EXISTS + 2,
+	ST_MAHALLA_DISTRICT,
 	ST_OFFENCE_INS,
 	ST_OFFENCE_UPD,
 	ST_OFFENCE_DEL,
@@ -91,7 +92,9 @@ struct spl {
 	sqlite3 *db;
 	void *spatialite_cache;
 	sqlite3_stmt *stmts[ST_COUNT];
-	locator *mahallas; /* loaded on the first located offence, dropped when mahallas change */
+	/* Per enum store_area_kind: loaded on the first located offence, dropped
+	 * when an area of the kind changes. */
+	locator *areas[2];
 	int readonly;
 	char *bulk_triggers[3]; /* SQL of the triggers dropped by bulk_begin */
 	int64_t bulk_first_id;  /* rows above this id are indexed by bulk_end */

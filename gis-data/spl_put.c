@@ -1,8 +1,9 @@
 /*
  * spl_put: the SpatiaLite backend's writes of districts, mahallas, codes and
- * offences (see spl.h). An offence with a point gets its mahalla from the
- * connection's locator, loaded from the mahallas on the first such offence
- * and dropped when a mahalla changes.
+ * offences (see spl.h). An offence with a point gets its mahalla and its
+ * district from the connection's locators, loaded on the first such offence
+ * and dropped when an area of their kind changes; outside every district's
+ * polygon, or without a point, its mahalla's district is its own.
  */
 #include "spl.h"
 
@@ -12,6 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* A mahalla's district: the one named (?5), else the district holding a
+ * point of its surface (?11, its WKB). */
+#define MAHALLA_DISTRICT                                                                           \
+	"coalesce(?5, (SELECT d.code FROM districts d WHERE "                                      \
+	"ST_Covers(d.geom, ST_PointOnSurface(GeomFromWKB(?11, 4326))) ORDER BY d.id LIMIT 1))"
 
 static const char *const sql[ST_COUNT] = {
     [ST_AREA_GET + STORE_DISTRICTS] = "SELECT id, row_hash FROM districts WHERE code = ?1",
@@ -27,11 +34,11 @@ static const char *const sql[ST_COUNT] = {
     [ST_AREA_INS + STORE_MAHALLAS] =
         "INSERT INTO mahallas(code, name_uz, name_ru, name_en, district_code, "
         "population, households, inspector, row_hash, updated_at, geom) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "VALUES(?1, ?2, ?3, ?4, " MAHALLA_DISTRICT ", ?6, ?7, ?8, ?9, ?10, "
         "CastToMultiPolygon(GeomFromWKB(?11, 4326)))",
     [ST_AREA_UPD + STORE_MAHALLAS] =
         "UPDATE mahallas SET name_uz = ?2, name_ru = ?3, name_en = ?4, "
-        "district_code = ?5, population = ?6, households = ?7, inspector = ?8, "
+        "district_code = " MAHALLA_DISTRICT ", population = ?6, households = ?7, inspector = ?8, "
         "row_hash = ?9, updated_at = ?10, "
         "geom = CastToMultiPolygon(GeomFromWKB(?11, 4326)) WHERE id = ?1",
     [ST_CODE_PUT + STORE_CATEGORIES] =
@@ -50,13 +57,15 @@ static const char *const sql[ST_COUNT] = {
     [ST_OFFENCE_INS] =
         "INSERT INTO offences(external_id, occurred_from, occurred_to, time_precision, "
         "reported_at, category, service, article, status, address, severity, mahalla_code, "
-        "located, row_hash, updated_at, geom, located_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, MakePoint(?16, ?17, 4326), ?18)",
+        "located, row_hash, updated_at, geom, located_by, district_code) VALUES(?1, ?2, ?3, "
+        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, MakePoint(?16, ?17, 4326), ?18, "
+        "?19)",
     [ST_OFFENCE_UPD] =
         "UPDATE offences SET occurred_from = ?2, occurred_to = ?3, time_precision = ?4, "
         "reported_at = ?5, category = ?6, service = ?7, article = ?8, status = ?9, address = ?10, "
         "severity = ?11, mahalla_code = ?12, located = ?13, row_hash = ?14, updated_at = ?15, "
-        "geom = MakePoint(?16, ?17, 4326), located_by = ?18 WHERE id = ?1",
+        "geom = MakePoint(?16, ?17, 4326), located_by = ?18, district_code = ?19 WHERE id = ?1",
+    [ST_MAHALLA_DISTRICT] = "SELECT district_code FROM mahallas WHERE code = ?1",
     [ST_OFFENCE_DEL] = "DELETE FROM offences WHERE external_id = ?1 RETURNING id",
 };
 
@@ -129,10 +138,8 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 	if ((rc = spl_step_done(st, s, what)) < 0)
 		goto out;
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;
-	if (mahalla) {
-		locator_free(st->mahallas);
-		st->mahallas = NULL;
-	}
+	locator_free(st->areas[k]);
+	st->areas[k] = NULL;
 	rc = spl_bump_data_version(st);
 out:
 	sqlite3_free(fixed);
@@ -166,21 +173,24 @@ int spl_ensure_code(store *base, enum store_code_kind k, const char *code, const
 	return spl_step_done(st, s, code);
 }
 
-/* The mahalla locator, loaded from the mahallas table on first use. */
-static int mahalla_locator(struct spl *st, locator **out)
+/* The locator of the districts or the mahallas, loaded from the table on
+ * first use. */
+static int area_locator(struct spl *st, enum store_area_kind k, locator **out)
 {
+	static const char *const load[2] = {
+	    [STORE_DISTRICTS] = "SELECT code, AsBinary(geom) FROM districts ORDER BY id",
+	    [STORE_MAHALLAS] = "SELECT code, AsBinary(geom) FROM mahallas ORDER BY id"};
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
-	if (st->mahallas) {
-		*out = st->mahallas;
+	if (st->areas[k]) {
+		*out = st->areas[k];
 		return 0;
 	}
 	locator *loc = locator_new();
 	if (!loc)
 		return err_set(ERR_NOMEM, "store: out of memory");
-	if (sqlite3_prepare_v2(st->db, "SELECT code, AsBinary(geom) FROM mahallas ORDER BY id", -1,
-	                       &s, NULL) != SQLITE_OK) {
-		rc = spl_error(st, "loading mahallas");
+	if (sqlite3_prepare_v2(st->db, load[k], -1, &s, NULL) != SQLITE_OK) {
+		rc = spl_error(st, "loading areas");
 		goto out;
 	}
 	int r;
@@ -191,10 +201,10 @@ static int mahalla_locator(struct spl *st, locator **out)
 			goto out;
 	}
 	if (r != SQLITE_DONE) {
-		rc = spl_error(st, "loading mahallas");
+		rc = spl_error(st, "loading areas");
 		goto out;
 	}
-	st->mahallas = loc;
+	st->areas[k] = loc;
 	*out = loc;
 	loc = NULL;
 out:
@@ -203,19 +213,35 @@ out:
 	return rc;
 }
 
+/* Binds parameter i to mahalla's district (NULL when it has none). */
+static int bind_mahalla_district(struct spl *st, sqlite3_stmt *to, int i, const char *mahalla)
+{
+	sqlite3_stmt *s = stmt(st, ST_MAHALLA_DISTRICT);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_text(s, 1, mahalla, -1, SQLITE_STATIC);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW)
+		sqlite3_bind_value(to, i, sqlite3_column_value(s, 0));
+	sqlite3_reset(s);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : spl_error(st, "reading a mahalla");
+}
+
 int spl_put_offence(store *base, const struct store_offence *o, struct store_put_info *info)
 {
 	struct spl *st = spl_of(base);
 	int64_t id, old_hash = 0;
-	const char *mahalla = o->mahalla_code;
+	const char *mahalla = o->mahalla_code, *district = NULL;
 	int located = -1;
 	int rc;
 
 	if (o->has_point) {
-		locator *loc = NULL;
-		if ((rc = mahalla_locator(st, &loc)) < 0)
+		locator *loc = NULL, *dloc = NULL;
+		if ((rc = area_locator(st, STORE_MAHALLAS, &loc)) < 0 ||
+		    (rc = area_locator(st, STORE_DISTRICTS, &dloc)) < 0)
 			return rc;
 		mahalla = locator_find(loc, o->lon, o->lat);
+		district = locator_find(dloc, o->lon, o->lat);
 		located = mahalla != NULL;
 		info->outside = !located;
 	}
@@ -233,6 +259,7 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 	spl_hash_str(&hs, o->address);
 	spl_hash_num(&hs, o->severity);
 	spl_hash_str(&hs, mahalla);
+	spl_hash_str(&hs, district);
 	spl_hash_num(&hs, o->has_point);
 	if (o->has_point) {
 		spl_hash_bytes(&hs, &o->lon, sizeof o->lon);
@@ -272,6 +299,12 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 		sqlite3_bind_double(s, 17, o->lat);
 		spl_bind_text(s, 18, o->located_by);
 	}
+	/* Outside every district's polygon (or without a point), the
+	 * offence's mahalla tells its district. */
+	if (district)
+		sqlite3_bind_text(s, 19, district, -1, SQLITE_STATIC);
+	else if (mahalla && (rc = bind_mahalla_district(st, s, 19, mahalla)) < 0)
+		return rc;
 	if ((rc = spl_step_done(st, s, o->external_id)) < 0)
 		return err_set(rc, "offence %s: %s", o->external_id, err_msg());
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;

@@ -17,7 +17,7 @@
  * leaves out what loading does not need. */
 #define OFFENCE_COLUMNS                                                                            \
 	"id, ST_X(geom), ST_Y(geom), occurred_from, occurred_to, time_precision, category, "       \
-	"service, mahalla_code, "
+	"service, mahalla_code, district_code, "
 
 static const char *const sql[ST_COUNT] = {
     [ST_AREA_LIST + 2 * STORE_DISTRICTS] =
@@ -228,15 +228,16 @@ static int each_offence(struct spl *st, sqlite3_stmt *s, int full, store_offence
 		          .category = text(s, 6),
 		          .service = text(s, 7),
 		          .mahalla_code = text(s, 8),
+		          .district_code = text(s, 9),
 		          .reported_at = STORE_NO_TIME}};
 		if (full) {
-			o.o.external_id = text(s, 9);
-			o.o.reported_at = spl_column_time(s, 10);
-			o.o.article = text(s, 11);
-			o.o.status = text(s, 12);
-			o.o.address = text(s, 13);
-			o.o.severity = sqlite3_column_int(s, 14);
-			o.o.located_by = text(s, 15);
+			o.o.external_id = text(s, 10);
+			o.o.reported_at = spl_column_time(s, 11);
+			o.o.article = text(s, 12);
+			o.o.status = text(s, 13);
+			o.o.address = text(s, 14);
+			o.o.severity = sqlite3_column_int(s, 15);
+			o.o.located_by = text(s, 16);
 		}
 		if (o.o.has_point) {
 			o.o.lon = sqlite3_column_double(s, 1);

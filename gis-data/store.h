@@ -254,6 +254,9 @@ struct store_offence {
 	const char *article, *status, *address;
 	int severity;             /* 0 when unknown */
 	const char *mahalla_code; /* given by the source; used when there is no point */
+	/* Read back only (a put ignores it): the district the store placed the
+	 * offence in, by its point, else by its mahalla; NULL for none. */
+	const char *district_code;
 	int has_point;
 	double lon, lat;
 	/* How the point was found when the source gave an address and no point:

@@ -40,7 +40,8 @@ enum {
 #define MAX_CELLS  (1u << 22)
 #define EXTENT_PAD 2000.0 /* metres around the district still indexed */
 
-/* Codes of one kind (categories, services, mahallas) as small indices. */
+/* Codes of one kind (categories, services, mahallas, districts) as small
+ * indices. */
 struct dict {
 	strmap *index;
 	char **codes;
@@ -55,7 +56,7 @@ struct offence_array {
 struct dataset {
 	pthread_rwlock_t lock;
 	tz *zone;
-	struct dict categories, services, mahallas;
+	struct dict categories, services, mahallas, districts;
 	double extent[4];     /* of the district, for the grid */
 	double cell;          /* grid cell size, metres */
 	uint32_t gw, gh;      /* grid cells across and down */
@@ -249,7 +250,7 @@ static int read_row(void *arg, const struct store_offence_row *r)
 	dataset *ds = rd->ds;
 	const struct store_offence *so = &r->o;
 	struct dataset_offence o = {0};
-	uint32_t cat, svc, mah;
+	uint32_t cat, svc, mah, dis;
 	int rc;
 	o.id = r->id;
 	if (o.id > ds->max_id)
@@ -271,11 +272,13 @@ static int read_row(void *arg, const struct store_offence_row *r)
 	local_span(ds->zone, from, to, &o);
 	if ((rc = dict_index(&ds->categories, so->category, DATASET_NONE, &cat)) < 0 ||
 	    (rc = dict_index(&ds->services, so->service, DATASET_UNKNOWN, &svc)) < 0 ||
-	    (rc = dict_index(&ds->mahallas, so->mahalla_code, DATASET_NONE, &mah)) < 0)
+	    (rc = dict_index(&ds->mahallas, so->mahalla_code, DATASET_NONE, &mah)) < 0 ||
+	    (rc = dict_index(&ds->districts, so->district_code, DATASET_NONE, &dis)) < 0)
 		return rc;
 	o.category = (uint16_t)cat;
 	o.service = (uint8_t)svc;
 	o.mahalla = (uint16_t)mah;
+	o.district = (uint16_t)dis;
 	rc = array_push(!so->has_point            ? &ds->unplaced
 	                : in_extent(ds, o.x, o.y) ? &ds->tail
 	                                          : &ds->outliers,
@@ -302,6 +305,12 @@ static int preload_code(void *d, const struct store_code *c)
 {
 	uint32_t unused;
 	return dict_index(d, c->code, 0, &unused);
+}
+
+static int preload_area(void *d, const struct store_area_record *a)
+{
+	uint32_t unused;
+	return dict_index(d, a->area.code, 0, &unused);
 }
 
 /* The k-th smallest of v[0 .. n) (Hoare's selection, expected O(n));
@@ -456,6 +465,9 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	    (rc = dict_init(&ds->categories, DATASET_MAX_CATEGORIES)) < 0 ||
 	    (rc = dict_init(&ds->services, DATASET_MAX_SERVICES - 1)) < 0 ||
 	    (rc = dict_init(&ds->mahallas, DATASET_NONE)) < 0 ||
+	    (rc = dict_init(&ds->districts, DATASET_MAX_DISTRICTS)) < 0 ||
+	    (rc = store_list_areas(st, STORE_DISTRICTS, NULL, 0, preload_area, &ds->districts)) <
+	        0 ||
 	    (rc = store_list_codes(st, STORE_CATEGORIES, preload_code, &ds->categories)) < 0 ||
 	    (rc = store_list_codes(st, STORE_SERVICES, preload_code, &ds->services)) < 0 ||
 	    (rc = compute_extent(ds, st)) < 0 || (rc = read_area(ds, st)) < 0 ||
@@ -476,6 +488,7 @@ void dataset_free(dataset *ds)
 	dict_free(&ds->categories);
 	dict_free(&ds->services);
 	dict_free(&ds->mahallas);
+	dict_free(&ds->districts);
 	tz_free(ds->zone);
 	free(ds->sorted.v);
 	free(ds->tail.v);
@@ -570,6 +583,44 @@ const char *dataset_mahalla(const dataset *ds, size_t i)
 	return dict_code(&ds->mahallas, i);
 }
 
+const char *dataset_district(const dataset *ds, size_t i)
+{
+	return dict_code(&ds->districts, i);
+}
+
+size_t dataset_district_count(const dataset *ds)
+{
+	return ds->districts.n;
+}
+
+int dataset_district_index(const dataset *ds, const char *code)
+{
+	int64_t i;
+	return strmap_get(ds->districts.index, code, &i) ? (int)i : -1;
+}
+
+int dataset_filter_has_district(const struct dataset_filter *f, size_t i)
+{
+	return i < DATASET_MAX_DISTRICTS && (f->districts[i / 64] >> (i % 64) & 1);
+}
+
+void dataset_filter_district(struct dataset_filter *f, size_t i)
+{
+	int keep = dataset_filter_has_district(f, i);
+	memset(f->districts, 0, sizeof f->districts);
+	if (keep)
+		f->districts[i / 64] |= 1ull << (i % 64);
+	f->no_district = 0;
+}
+
+int dataset_filter_scoped(const struct dataset_filter *f)
+{
+	for (size_t i = 0; i < DATASET_MAX_DISTRICTS / 64; i++)
+		if (f->districts[i] != UINT64_MAX)
+			return 1;
+	return !f->no_district;
+}
+
 size_t dataset_category_count(const dataset *ds)
 {
 	return ds->categories.n;
@@ -608,7 +659,7 @@ void dataset_filter_all(struct dataset_filter *f)
 	f->from = f->to = STORE_NO_TIME;
 	dataset_filter_any_time(f);
 	f->span_limit = DATASET_SPAN_LIMIT;
-	f->no_category = f->no_service = 1;
+	f->no_category = f->no_service = f->no_district = 1;
 }
 
 /* Sets the bits of a comma list of codes; ERR_INVALID naming an unknown one. */
@@ -692,6 +743,10 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 	    (rc = parse_codes(&ds->services, "services", t->services, f->services,
 	                      DATASET_MAX_SERVICES / 64, &f->no_service)) < 0)
 		return rc;
+	if (t->district && *t->district &&
+	    (rc = parse_codes(&ds->districts, "district", t->district, f->districts,
+	                      DATASET_MAX_DISTRICTS / 64, &f->no_district)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -739,6 +794,9 @@ static int match_but_hours(const struct dataset_filter *f, const struct dataset_
 	if (o->service == DATASET_UNKNOWN
 	        ? !f->no_service
 	        : !(f->services[o->service / 64] >> (o->service % 64) & 1))
+		return 0;
+	if (o->district == DATASET_NONE ? !f->no_district
+	                                : !dataset_filter_has_district(f, o->district))
 		return 0;
 	return 1;
 }

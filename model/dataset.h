@@ -3,7 +3,8 @@
  *
  * Loaded once from a store: every offence with a point, projected to Web
  * Mercator metres, with its time span, local hour and weekday (in the
- * district's time zone), category, service and mahalla as small indices.
+ * district's time zone), category, service, mahalla and district as small
+ * indices.
  * 48 bytes an offence. A uniform grid over the district indexes them: the
  * records are sorted by grid cell, so a tile's query reads a few contiguous
  * runs. Offences that arrive later (live ingest) are appended to a small
@@ -40,6 +41,7 @@ typedef struct dataset dataset;
 
 #define DATASET_MAX_CATEGORIES 1024
 #define DATASET_MAX_SERVICES   256
+#define DATASET_MAX_DISTRICTS  1024
 #define DATASET_NONE           0xFFFF    /* no category / mahalla */
 #define DATASET_UNKNOWN        0xFF      /* hour or weekday not known */
 #define DATASET_GONE           0x80      /* precision flag of a replaced or deleted record */
@@ -59,6 +61,7 @@ struct dataset_offence {
 	uint8_t precision;    /* enum time_precision, | DATASET_GONE once deleted */
 	uint16_t week_minute; /* local start of the span, minutes after Monday 00:00 */
 	uint16_t span;        /* span length in minutes (0: exact), DATASET_SPAN_CAP at most */
+	uint16_t district;    /* index of dataset_district(), DATASET_NONE */
 };
 
 /* Which offences a picture shows. */
@@ -72,7 +75,8 @@ struct dataset_filter {
 	int span_limit; /* minutes; longer spans weigh 0 under hours or weekdays */
 	uint64_t categories[DATASET_MAX_CATEGORIES / 64]; /* bit i = category i */
 	uint64_t services[DATASET_MAX_SERVICES / 64];
-	int no_category, no_service; /* also offences without one */
+	uint64_t districts[DATASET_MAX_DISTRICTS / 64];
+	int no_category, no_service, no_district; /* also offences without one */
 };
 
 /* The filter as it comes from a command line or a query string; NULL or ""
@@ -83,6 +87,7 @@ struct dataset_filter_text {
 	const char *weekdays;   /* "mon-fri" */
 	const char *categories; /* "theft,robbery" */
 	const char *services;   /* "ppx,youth" */
+	const char *district;   /* "chilonzor,yunusobod": the territory */
 	const char *span_limit; /* hours, "72": longest span counted by hour and weekday */
 };
 
@@ -119,7 +124,26 @@ size_t dataset_count(const dataset *ds);
 const char *dataset_category(const dataset *ds, size_t i);
 const char *dataset_service(const dataset *ds, size_t i);
 const char *dataset_mahalla(const dataset *ds, size_t i);
+const char *dataset_district(const dataset *ds, size_t i);
 size_t dataset_category_count(const dataset *ds);
+
+/* Number of district codes known (every stored district, and codes offences
+ * name). */
+size_t dataset_district_count(const dataset *ds);
+
+/* Index of a district code, or -1. */
+int dataset_district_index(const dataset *ds, const char *code);
+
+/* Whether f lets offences of district index i through: 1 when f names no
+ * districts. */
+int dataset_filter_has_district(const struct dataset_filter *f, size_t i);
+
+/* Narrows f to district index i: what f let through of it, and nothing of
+ * the other districts or of offences in none. */
+void dataset_filter_district(struct dataset_filter *f, size_t i);
+
+/* Whether f narrows the territory to some districts. */
+int dataset_filter_scoped(const struct dataset_filter *f);
 
 /* Index of a category code, or -1. */
 int dataset_category_index(const dataset *ds, const char *code);

@@ -223,6 +223,13 @@ int printjob_open(struct printjob *j)
 	j->pw = q->landscape ? long_side : short_side;
 	j->ph = q->landscape ? short_side : long_side;
 	set_period(j);
+	/* A district's page counts that district's offences only, and draws
+	 * only its heat; an unknown code is refused with the pages. */
+	int d = q->district ? dataset_district_index(j->ds, q->district) : -1;
+	if (d >= 0) {
+		dataset_filter_district(&j->filter, (size_t)d);
+		dataset_filter_district(&j->previous, (size_t)d);
+	}
 	dataset_extent(j->ds, ext);
 	tile_merc_to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, &lon, &lat);
 	struct shapes_options so = {.tracks_from = j->from, .tracks_to = j->to};

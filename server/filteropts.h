@@ -1,7 +1,7 @@
 /*
  * filteropts: the filter options every command that draws or analyses
- * offences shares (period, hours, weekdays, categories, services, time
- * zone), as rows of an option table (opts.h).
+ * offences shares (period, hours, weekdays, categories, services,
+ * districts, time zone), as rows of an option table (opts.h).
  */
 #ifndef POSBON_FILTEROPTS_H
 #define POSBON_FILTEROPTS_H
@@ -27,6 +27,8 @@ struct filter_opts {
 	 0, 0, 0},                                                                           \
 	{"services", OPT_STRING, &(fo).text.services, "CODES", "registering services",       \
 	 0, 0, 0},                                                                           \
+	{"district", OPT_STRING, &(fo).text.district, "CODES",                               \
+	 "only these districts' offences (the whole store)", 0, 0, 0},                       \
 	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of the district (Asia/Tashkent)",    \
 	 0, 0, 0}
 /* clang-format on */

@@ -63,6 +63,7 @@ int query_filter(struct http_request *rq, const dataset *ds, struct render_reque
 	    .weekdays = http_arg(rq, "weekdays"),
 	    .categories = http_arg(rq, "categories"),
 	    .services = http_arg(rq, "services"),
+	    .district = http_arg(rq, "district"),
 	};
 	int rc = dataset_filter_parse(ds, &t, &q->filter);
 	if (rc < 0)

@@ -61,6 +61,8 @@ void shiftopts_defaults(struct shiftopts *o);
 	     0},                                                                                     \
 	    {"categories", OPT_STRING, &(o)->ft.categories, "CODES", "offence categories", 0, 0, 0}, \
 	    {"services", OPT_STRING, &(o)->ft.services, "CODES", "registering services", 0, 0, 0},   \
+	    {"district", OPT_STRING, &(o)->ft.district, "CODES",                                     \
+	     "only these districts' offences (the whole store)", 0, 0, 0},                           \
 	    OPT_PARAM(param_hotspot_share, &(o)->share),                                             \
 	    OPT_PARAM(param_hotspot_cell, &(o)->cell),                                               \
 	    OPT_PARAM_HELP(param_bandwidth, &(o)->bandwidth,                                         \

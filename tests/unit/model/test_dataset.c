@@ -503,8 +503,9 @@ static void test_filter_errors_name_the_field(void **state)
 	    {.services = "nobody"},
 	    {.from = "2026-13-01"},
 	    {.from = "2026-03-10", .to = "2026-03-01"},
+	    {.district = "atlantis"},
 	};
-	const char *field[] = {"hours", "weekdays", "unicorns", "nobody", "from", "to"};
+	const char *field[] = {"hours", "weekdays", "unicorns", "nobody", "from", "to", "district"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(dataset_filter_parse(ds, &bad[i], &flt), ERR_INVALID);
 		assert_non_null(strstr(err_msg(), field[i]));
@@ -553,6 +554,88 @@ static void test_mahalla_counts_include_address_only_records(void **state)
 	dataset_free(ds);
 }
 
+static void put_area(store *st, int district, const char *code, const char *of, double x0,
+                     double x1)
+{
+	unsigned char wkb[128];
+	struct store_put_info info;
+	struct store_area a = {
+	    .code = code, .district_code = of, .population = -1, .households = -1};
+	a.wkb_len = square_wkb(wkb, x0, 41.25, x1, 41.35);
+	a.wkb = wkb;
+	assert_int_equal((district ? store_put_district : store_put_mahalla)(st, &a, &info), 0);
+}
+
+static int copy_district(void *ctx, const struct store_area_record *r)
+{
+	snprintf(ctx, 16, "%s", r->area.district_code ? r->area.district_code : "");
+	return 0;
+}
+
+static double district_tally(const dataset *ds, const char *districts)
+{
+	struct dataset_filter flt;
+	struct dataset_filter_text t = {.district = districts};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	return dataset_tally(ds, &flt, -1, NULL, NULL);
+}
+
+/* An offence's district is the district polygon its point lies in, else its
+ * mahalla's (found by the point, or given without one); a mahalla's is the
+ * one named, else the district holding its surface. */
+static void test_districts_place_offences_and_filter_them(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	struct store_put_info info;
+	int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	put_area(f->st, 1, "WEST", NULL, 69.2, 69.25);
+	put_area(f->st, 1, "EAST", NULL, 69.25, 69.3);
+	put_area(f->st, 0, "M2", "EAST", 70.0, 70.1); /* away from both polygons */
+	put_area(f->st, 0, "M3", NULL, 69.21, 69.22);
+	for (int i = 0; i < 3; i++)
+		put(f->st, (const char *[]){"w0", "w1", "w2"}[i], 69.21 + 0.01 * i, 41.3, m, m,
+		    "theft");
+	for (int i = 0; i < 5; i++)
+		put(f->st, (const char *[]){"e0", "e1", "e2", "e3", "e4"}[i], 69.26 + 0.005 * i,
+		    41.3, m, m, i % 2 ? "theft" : "fraud");
+	put(f->st, "m2", 70.05, 41.3, m, m, "theft");
+	put(f->st, "far", 75.0, 41.3, m, m, "theft");
+	struct store_offence o = {.external_id = "addr",
+	                          .occurred_from = m,
+	                          .occurred_to = m,
+	                          .precision = PREC_MINUTE,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = "theft",
+	                          .mahalla_code = "M2"};
+	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	assert_int_equal(dataset_district_count(ds), 2);
+	assert_float_equal(district_tally(ds, "WEST"), 3, 0);
+	assert_float_equal(district_tally(ds, "EAST"), 7, 0); /* 5, m2 and addr */
+	assert_float_equal(district_tally(ds, "WEST, EAST"), 10, 0);
+	assert_float_equal(district_tally(ds, "none"), 1, 0); /* far */
+	assert_float_equal(district_tally(ds, NULL), 11, 0);
+	/* Narrowing keeps what the filter let through of the district only. */
+	struct dataset_filter flt;
+	struct dataset_filter_text t = {.district = "WEST", .categories = "theft"};
+	assert_int_equal(dataset_filter_parse(ds, &t, &flt), 0);
+	assert_true(dataset_filter_scoped(&flt));
+	dataset_filter_district(&flt, (size_t)dataset_district_index(ds, "EAST"));
+	assert_float_equal(dataset_tally(ds, &flt, -1, NULL, NULL), 0, 0);
+	dataset_filter_all(&flt);
+	assert_false(dataset_filter_scoped(&flt));
+	dataset_filter_district(&flt, (size_t)dataset_district_index(ds, "EAST"));
+	double by_cat[3] = {0};
+	assert_float_equal(dataset_tally(ds, &flt, -1, by_cat, NULL), 7, 0);
+	assert_float_equal(by_cat[dataset_category_index(ds, "fraud")], 3, 0);
+	dataset_free(ds);
+	/* The mahalla put after the districts took the one holding it. */
+	char got[16] = "";
+	assert_int_equal(store_list_areas(f->st, STORE_MAHALLAS, "M3", 0, copy_district, got), 0);
+	assert_string_equal(got, "WEST");
+}
+
 /* SQLite gives a deleted newest row's id to the next one: the dataset must
  * still take that one in. */
 static void test_sync_after_deleting_the_newest(void **state)
@@ -591,6 +674,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_mahalla_counts_include_address_only_records, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_sync_after_deleting_the_newest, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_districts_place_offences_and_filter_them, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,96 @@
+# A city of districts: the 12 Tashkent districts, offences placed in known
+# districts (a different number in each), and every figure of a district
+# counting that district's offences only: the store's placement, printed
+# pages, the API's figures and the analyses' district= scope.
+. "$(dirname "$0")/common.sh"
+need_data
+DB="$TMP/city.sqlite"
+"$POSBON" import "$DB" --layer districts --quiet "$DATA/tashkent/districts.geojson" >/dev/null
+
+# District i (by code) gets 20 + 23 i offences around a point of its surface,
+# in March 2026; the CSV says which district each was made in.
+sqlite3 -batch "$DB" >"$TMP/raw.csv" <<'EOF'
+SELECT load_extension('mod_spatialite');
+.headers on
+.mode csv
+WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 400),
+d AS (SELECT code, (SELECT count(*) FROM districts e WHERE e.code < districts.code) AS i,
+             ST_PointOnSurface(geom) AS p, geom FROM districts),
+c AS (SELECT d.code AS district, n.k AS k, d.geom AS geom,
+             X(d.p) + ((n.k % 9) - 4) * 0.0005 AS x, Y(d.p) + ((n.k / 9 % 9) - 4) * 0.0005 AS y
+      FROM d, n WHERE n.k < 20 + 23 * d.i)
+SELECT district || '-' || k AS id, printf('%.6f', x) AS x, printf('%.6f', y) AS y,
+       printf('2026-03-%02d %02d:%02d', 1 + k % 28, k % 24, k % 60) AS date,
+       CASE k % 3 WHEN 0 THEN 'theft' WHEN 1 THEN 'robbery' ELSE 'hooliganism' END AS category,
+       district AS made_in
+FROM c WHERE ST_Covers(geom, MakePoint(x, y, 4326));
+EOF
+tr -d '\r' <"$TMP/raw.csv" | grep -v '^$' >"$TMP/offences.csv"
+"$POSBON" import "$DB" --layer offences --quiet "$TMP/offences.csv" >/dev/null
+
+# What each district should count, from the CSV alone.
+expected() { grep -c ",$1\$" "$TMP/offences.csv" || true; }
+check "every offence stored" "$(sql "$DB" "SELECT count(*) FROM offences")" \
+	"$(($(wc -l <"$TMP/offences.csv") - 1))"
+check "every offence placed in the district it was made in" \
+	"$(sql "$DB" "SELECT count(*) FROM offences WHERE district_code IS NULL
+	 OR district_code <> substr(external_id, 1, instr(external_id, '-') - 1)")" 0
+C=$(expected chilonzor_district)
+B=$(expected bektemir_district)
+check_true "the two districts differ in size" '[ "$C" -gt "$B" ] && [ "$B" -gt 0 ]'
+
+# Each printed district counts its own offences: the table's total ("Jami").
+total_of() { # pdf
+	pdftotext -layout "$1" - | sed -n 's/.* Jami  *\([0-9][0-9]*\) .*/\1/p' | head -n 1
+}
+for d in chilonzor_district bektemir_district; do
+	"$POSBON" print "$DB" --district "$d" --from 2026-03-01 --to 2026-03-31 \
+		-o "$TMP/$d.pdf" >/dev/null
+done
+check "Chilonzor's page counts Chilonzor's offences" "$(total_of "$TMP/chilonzor_district.pdf")" "$C"
+check "Bektemir's page counts Bektemir's offences" "$(total_of "$TMP/bektemir_district.pdf")" "$B"
+"$POSBON" print "$DB" --district bektemir_district --lang en --from 2026-03-01 \
+	--to 2026-03-31 -o "$TMP/b-en.pdf" >/dev/null
+check_true "its hotspot holds Bektemir's offences, not its neighbours'" \
+	'pdftotext -layout "$TMP/b-en.pdf" - | grep -A1 "Mahalla, street" | tail -n 1 |
+		grep -qE " 1 +$B +[0-9]"'
+
+set +e
+err=$("$POSBON" print "$DB" --district atlantis -o "$TMP/x.pdf" 2>&1)
+rc=$?
+set -e
+check "an unknown district is refused" "$rc" 2
+check_true "naming the field" 'echo "$err" | grep -q "district"'
+
+# The analyses' district= scope: the hotspots of Chilonzor's offences, as a
+# share of Chilonzor's area (within 2 % of the polygon's, a raster of cells).
+hot=$("$POSBON" hotspots "$DB" --district chilonzor_district --from 2026-03-01 --to 2026-03-31)
+echo "$hot" | head -n 2
+check "hotspots count Chilonzor's offences" \
+	"$(echo "$hot" | sed -n 's/.*: \([0-9]*\) offences$/\1/p')" "$C"
+area=$(echo "$hot" | sed -n 's/.*densest [0-9]*% of \([0-9.]*\) km2.*/\1/p')
+check "their share is of Chilonzor's area" \
+	"$(sql "$DB" "SELECT abs($area - ST_Area(geom, 1) / 1e6) < 0.02 * ST_Area(geom, 1) / 1e6
+	 FROM districts WHERE code = 'chilonzor_district'")" 1
+
+# The API's figures, for every district.
+VIEWER=$("$POSBON" token add "$DB" --role viewer --name city-screen)
+serve_start "$DB" --threads 2 --cache-dir none
+V="Authorization: Bearer $VIEWER"
+summary_total() { # district
+	curl -s -H "$V" "$URL/api/summary?district=$1" |
+		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["offences"]))'
+}
+wrong=""
+for d in $(sql "$DB" "SELECT code FROM districts ORDER BY code"); do
+	[ "$(summary_total "$d")" = "$(expected "$d")" ] || wrong="$wrong $d"
+done
+check "GET /api/summary?district= counts each district's own" "$wrong" ""
+check "two districts count together" "$(summary_total chilonzor_district,bektemir_district)" \
+	"$((C + B))"
+check "an unknown district is a 400 naming the field" \
+	"$(curl -s -w ' %{http_code}' -H "$V" "$URL/api/summary?district=atlantis" |
+		python3 -c 'import json,sys; t=sys.stdin.read(); b, c = t.rsplit(" ", 1); print(json.loads(b)["field"], c)')" \
+	"district 400"
+serve_stop
+finish
