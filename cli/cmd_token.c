@@ -71,15 +71,16 @@ static int print_token(void *ctx, const struct store_token *t)
 	const char *state = t->revoked != STORE_NO_TIME                           ? "revoked"
 	                    : t->expires != STORE_NO_TIME && t->expires <= l->now ? "expired"
 	                                                                          : "active";
-	printf("%-20s %-8s %-20s %-20s %-20s %s\n", t->name, t->role,
+	printf("%-20s %-8s %-20s %-20s %-20s %-8s %s%s\n", t->name, t->role,
 	       utc_or_dash(t->created, created), utc_or_dash(t->last_used, used),
-	       utc_or_dash(t->expires, expires), state);
+	       utc_or_dash(t->expires, expires), state, t->scope ? "district:" : "all",
+	       t->scope ? t->scope : "");
 	return 0;
 }
 
 int cmd_token(int argc, char **argv)
 {
-	const char *role_text = NULL, *name = NULL, *expires_text = NULL;
+	const char *role_text = NULL, *name = NULL, *expires_text = NULL, *scope_text = NULL;
 	const struct opt table[] = {
 	    {"role", OPT_STRING, &role_text, "ROLE", "viewer, officer, planner or admin (add)", 0,
 	     0, 0},
@@ -89,17 +90,23 @@ int cmd_token(int argc, char **argv)
 	     "add: the token ends after a span (12h, 90d, 2w) or at a date or time, UTC unless "
 	     "it says otherwise (2026-12-31, 2026-12-31T18:00+05:00); default: never",
 	     0, 0, 0},
+	    {"scope", OPT_STRING, &scope_text, "SCOPE",
+	     "add: the territory the token reaches: all (default) or district:CODE[,CODE...]; "
+	     "its holder sees and changes nothing of other districts",
+	     0, 0, 0},
 	    {0},
 	};
 	const char *pos[2];
 	int npos, rc;
 	store *st = NULL;
-	rc = opts_parse("token", "add|list|revoke DB [--name NAME] [--role ROLE] [--expires WHEN]",
-	                "add: makes a token and prints it once (only its hash is stored).\n"
-	                "list: every token's name, role, creation, last use (written at most once "
-	                "a minute), expiry and state; never a secret.\n"
-	                "revoke: ends a token and its sessions.",
-	                table, argc, argv, pos, 2, &npos);
+	rc = opts_parse(
+	    "token",
+	    "add|list|revoke DB [--name NAME] [--role ROLE] [--expires WHEN] [--scope SCOPE]",
+	    "add: makes a token and prints it once (only its hash is stored).\n"
+	    "list: every token's name, role, creation, last use (written at most once "
+	    "a minute), expiry, state and scope; never a secret.\n"
+	    "revoke: ends a token and its sessions.",
+	    table, argc, argv, pos, 2, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
 	const char *verb = npos == 2 ? pos[0] : "";
@@ -119,12 +126,13 @@ int cmd_token(int argc, char **argv)
 		return rc;
 	if (list) {
 		struct listing l = {now};
-		printf("%-20s %-8s %-20s %-20s %-20s %s\n", "name", "role", "created", "last used",
-		       "expires", "state");
+		printf("%-20s %-8s %-20s %-20s %-20s %-8s %s\n", "name", "role", "created",
+		       "last used", "expires", "state", "scope");
 		rc = store_list_tokens(st, print_token, &l);
 	} else if (add) {
-		char token[AUTH_SECRET_LEN], when[32];
-		if ((rc = auth_token_add(st, name, role, expires, token)) == 0) {
+		char token[AUTH_SECRET_LEN], when[32], scope[STORE_SCOPE_MAX];
+		if ((rc = auth_scope_parse(st, scope_text, scope)) == 0 &&
+		    (rc = auth_token_add(st, name, role, expires, scope, token)) == 0) {
 			printf("%s\n", token);
 			if (expires != STORE_NO_TIME)
 				fprintf(stderr, "posbon token: '%s' %s at %s\n", name,

@@ -35,6 +35,8 @@ const char *err_name(int code)
 		return "unsupported";
 	case ERR_CONFLICT:
 		return "conflict";
+	case ERR_FORBIDDEN:
+		return "forbidden";
 	default:
 		return "unknown error";
 	}

@@ -24,6 +24,7 @@ enum err_code {
 	ERR_PROJ = -7,        /* a coordinate reference system or transform failed */
 	ERR_UNSUPPORTED = -8, /* valid request this build cannot serve */
 	ERR_CONFLICT = -9,    /* the operation contradicts stored state */
+	ERR_FORBIDDEN = -10,  /* outside the territory the caller may reach */
 };
 
 /* Short stable name of a code ("invalid", "not found"); never NULL. */

@@ -157,6 +157,8 @@ static const struct migration migrations[] = {
      " WHERE MbrIntersects(d.geom, offences.geom) AND ST_Covers(d.geom, offences.geom)"
      " ORDER BY d.id LIMIT 1) WHERE district_code IS NULL AND geom IS NOT NULL;"
      "CREATE INDEX offences_district ON offences(district_code, occurred_from);"},
+    /* The territory a token reaches: NULL everything, else "district:A,B". */
+    {"token scope", "ALTER TABLE tokens ADD COLUMN scope TEXT;"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -227,7 +227,7 @@ int spl_audit(store *st, const char *actor, const char *action, const char *enti
               const char *entity_id, const char *detail);
 
 int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
-                  int64_t expires);
+                  int64_t expires, const char *scope);
 int spl_list_tokens(store *st, store_token_fn fn, void *ctx);
 int spl_token_revoke(store *st, const char *name, int64_t now);
 int spl_credential(store *st, enum store_secret kind, const char *hash, int64_t now,

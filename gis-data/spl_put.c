@@ -213,16 +213,16 @@ out:
 	return rc;
 }
 
-/* Binds parameter i to mahalla's district (NULL when it has none). */
-static int bind_mahalla_district(struct spl *st, sqlite3_stmt *to, int i, const char *mahalla)
+/* Copies mahalla's district into out[n] ("" when it has none). */
+static int mahalla_district(struct spl *st, const char *mahalla, char *out, size_t n)
 {
 	sqlite3_stmt *s = stmt(st, ST_MAHALLA_DISTRICT);
 	if (!s)
 		return ERR_DB;
 	sqlite3_bind_text(s, 1, mahalla, -1, SQLITE_STATIC);
 	int r = sqlite3_step(s);
-	if (r == SQLITE_ROW)
-		sqlite3_bind_value(to, i, sqlite3_column_value(s, 0));
+	const char *code = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	snprintf(out, n, "%s", code ? code : "");
 	sqlite3_reset(s);
 	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : spl_error(st, "reading a mahalla");
 }
@@ -245,6 +245,13 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 		located = mahalla != NULL;
 		info->outside = !located;
 	}
+	/* Outside every district's polygon (or without a point), the
+	 * offence's mahalla tells its district. */
+	if (district)
+		snprintf(info->district, sizeof info->district, "%s", district);
+	else if (mahalla &&
+	         (rc = mahalla_district(st, mahalla, info->district, sizeof info->district)) < 0)
+		return rc;
 
 	struct spl_hash hs;
 	spl_hash_init(&hs);
@@ -259,7 +266,7 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 	spl_hash_str(&hs, o->address);
 	spl_hash_num(&hs, o->severity);
 	spl_hash_str(&hs, mahalla);
-	spl_hash_str(&hs, district);
+	spl_hash_str(&hs, info->district);
 	spl_hash_num(&hs, o->has_point);
 	if (o->has_point) {
 		spl_hash_bytes(&hs, &o->lon, sizeof o->lon);
@@ -299,12 +306,7 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 		sqlite3_bind_double(s, 17, o->lat);
 		spl_bind_text(s, 18, o->located_by);
 	}
-	/* Outside every district's polygon (or without a point), the
-	 * offence's mahalla tells its district. */
-	if (district)
-		sqlite3_bind_text(s, 19, district, -1, SQLITE_STATIC);
-	else if (mahalla && (rc = bind_mahalla_district(st, s, 19, mahalla)) < 0)
-		return rc;
+	spl_bind_text(s, 19, info->district);
 	if ((rc = spl_step_done(st, s, o->external_id)) < 0)
 		return err_set(rc, "offence %s: %s", o->external_id, err_msg());
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;

@@ -537,9 +537,9 @@ int store_summarize(store *st, struct store_summary *out)
 }
 
 int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
-                    int64_t expires)
+                    int64_t expires, const char *scope)
 {
-	return st->ops->token_add(st, name, role, hash, now, expires);
+	return st->ops->token_add(st, name, role, hash, now, expires, scope);
 }
 
 int store_list_tokens(store *st, store_token_fn fn, void *ctx)

@@ -151,9 +151,10 @@ enum store_change {
 
 struct store_put_info {
 	enum store_change change;
-	int repaired;     /* geometry was invalid and MakeValid repaired it */
-	int outside;      /* offence point lies in no mahalla */
-	char reason[200]; /* why the geometry was invalid, when repaired */
+	int repaired;       /* geometry was invalid and MakeValid repaired it */
+	int outside;        /* offence point lies in no mahalla */
+	char district[128]; /* offence: the district it was placed in ("" none) */
+	char reason[200];   /* why the geometry was invalid, when repaired */
 };
 
 /* A district (mahalla_fields unused) or a mahalla. Strings may be NULL. */
@@ -480,17 +481,22 @@ enum store_secret {
 	STORE_SESSION = 2,
 };
 
+/* The longest scope a token keeps ("district:A,B,..."), with its NUL. */
+#define STORE_SCOPE_MAX 1024
+
 /* Stores a token's hash for name with role ("viewer" ... "admin"), made at
- * now, valid until expires (UTC seconds; STORE_NO_TIME: no end); a
+ * now, valid until expires (UTC seconds; STORE_NO_TIME: no end), reaching
+ * scope (NULL or "": everything; else as auth_scope_parse() writes it); a
  * revoked token of that name goes, with its sessions. ERR_CONFLICT when
  * name has a token that is not revoked. */
 int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
-                    int64_t expires);
+                    int64_t expires, const char *scope);
 
 /* A token as listed: never its secret nor its hash. Times in UTC seconds,
  * STORE_NO_TIME when there is none (never used, no expiry, not revoked). */
 struct store_token {
 	const char *name, *role;
+	const char *scope; /* NULL: everything */
 	int64_t created, last_used, expires, revoked;
 };
 
@@ -507,8 +513,9 @@ int store_token_revoke(store *st, const char *name, int64_t now);
 struct store_credential {
 	char name[128];
 	char role[16];
-	int64_t expires; /* when it ends (a session: its end or its token's,
-	                  * the earlier); STORE_NO_TIME: never */
+	int64_t expires;             /* when it ends (a session: its end or its token's,
+	                              * the earlier); STORE_NO_TIME: never */
+	char scope[STORE_SCOPE_MAX]; /* the token's; "": everything */
 };
 
 /* How often at most a token's last use is written: the credential checks

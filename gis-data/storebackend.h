@@ -91,7 +91,7 @@ struct store_backend {
 	int (*summarize)(store *st, struct store_summary *out);
 
 	int (*token_add)(store *st, const char *name, const char *role, const char *hash,
-	                 int64_t now, int64_t expires);
+	                 int64_t now, int64_t expires, const char *scope);
 	int (*list_tokens)(store *st, store_token_fn fn, void *ctx);
 	int (*token_revoke)(store *st, const char *name, int64_t now);
 	int (*credential)(store *st, enum store_secret kind, const char *hash, int64_t now,

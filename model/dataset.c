@@ -613,6 +613,19 @@ void dataset_filter_district(struct dataset_filter *f, size_t i)
 	f->no_district = 0;
 }
 
+int dataset_filter_within(struct dataset_filter *f, const struct dataset_filter *scope)
+{
+	int scoped = dataset_filter_scoped(f);
+	int beyond = scoped && f->no_district && !scope->no_district;
+	for (size_t i = 0; i < DATASET_MAX_DISTRICTS / 64; i++) {
+		if (scoped && (f->districts[i] & ~scope->districts[i]))
+			beyond = 1;
+		f->districts[i] &= scope->districts[i];
+	}
+	f->no_district = f->no_district && scope->no_district;
+	return beyond;
+}
+
 int dataset_filter_scoped(const struct dataset_filter *f)
 {
 	for (size_t i = 0; i < DATASET_MAX_DISTRICTS / 64; i++)

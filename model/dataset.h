@@ -142,6 +142,11 @@ int dataset_filter_has_district(const struct dataset_filter *f, size_t i);
  * the other districts or of offences in none. */
 void dataset_filter_district(struct dataset_filter *f, size_t i);
 
+/* Narrows f's districts to those scope lets through. Returns 1 when f
+ * named districts (or offences in none) beyond scope's, else 0: a request
+ * for another territory, to refuse. */
+int dataset_filter_within(struct dataset_filter *f, const struct dataset_filter *scope);
+
 /* Whether f narrows the territory to some districts. */
 int dataset_filter_scoped(const struct dataset_filter *f);
 

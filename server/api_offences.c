@@ -239,6 +239,34 @@ static void announce(struct app *app, store *st, const int64_t *updated, size_t 
 	free(data);
 }
 
+static int copy_district(void *ctx, const struct store_offence_row *r)
+{
+	snprintf(ctx, 128, "%s", r->o.district_code ? r->o.district_code : "");
+	return 0;
+}
+
+/* Refuses (ERR_FORBIDDEN naming field) a write that would touch an offence
+ * outside the districts rq's credentials reach: the stored record's
+ * district (by external id; none when new) or, when placed is not NULL, the
+ * district the write placed it in. */
+static int check_scope(struct http_request *rq, store *st, const char *external_id,
+                       const char *placed, const char *field)
+{
+	char was[128] = "";
+	if (!rq->scope[0])
+		return 0;
+	if (!placed && store_get_offence(st, 0, external_id, copy_district, was) == 0 &&
+	    !auth_scope_has(rq->scope, was))
+		return err_set_field(ERR_FORBIDDEN, field,
+		                     "%s: offence %s is in %s, outside the districts of %s", field,
+		                     external_id, was[0] ? was : "no district", rq->who);
+	if (placed && !auth_scope_has(rq->scope, placed))
+		return err_set_field(ERR_FORBIDDEN, field,
+		                     "%s: the offence lies in %s, outside the districts of %s",
+		                     field, placed[0] ? placed : "no district", rq->who);
+	return 0;
+}
+
 /* The store id of an offence, 0 when there is none. */
 static int64_t offence_id(store *st, const char *external_id)
 {
@@ -308,11 +336,18 @@ int api_offences_post(struct http_request *rq)
 			reply = http_reply_error(rq, 422, field, "%s: %s", field, msg);
 			goto out;
 		}
-		if (store_put_offence(st, &o, &info) < 0) {
+		snprintf(field, sizeof field, "features[%zu].%s", i,
+		         o.has_point ? "geometry" : "properties.mahalla");
+		int rc = check_scope(rq, st, o.external_id, NULL, field);
+		if (rc == 0 && (rc = store_put_offence(st, &o, &info)) == 0)
+			rc = check_scope(rq, st, o.external_id, info.district, field);
+		if (rc < 0) {
 			snprintf(msg, sizeof msg, "%s", err_msg());
 			store_rollback(st);
 			json_decref(ids);
-			reply = http_reply_error(rq, 422, "features", "feature %zu: %s", i, msg);
+			reply = rc == ERR_FORBIDDEN ? http_reply_error(rq, 403, field, "%s", msg)
+			                            : http_reply_error(rq, 422, "features",
+			                                               "feature %zu: %s", i, msg);
 			goto out;
 		}
 		counts[info.change]++;
@@ -361,7 +396,9 @@ int api_offence_delete(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (store_begin(st) < 0)
 		return http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
-	int rc = store_delete_offence(st, ext, &id);
+	int rc = check_scope(rq, st, ext, NULL, "id");
+	if (rc == 0)
+		rc = store_delete_offence(st, ext, &id);
 	if (rc == 0)
 		rc = store_audit(st, rq->who, "delete", "offence", ext, NULL);
 	if (rc == 0)
@@ -370,7 +407,11 @@ int api_offence_delete(struct http_request *rq)
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", err_msg());
 		store_rollback(st);
-		return http_reply_error(rq, rc == ERR_NOTFOUND ? 404 : 503, "id", "%s", msg);
+		return http_reply_error(rq,
+		                        rc == ERR_FORBIDDEN  ? 403
+		                        : rc == ERR_NOTFOUND ? 404
+		                                             : 503,
+		                        "id", "%s", msg);
 	}
 	announce(app, st, &id, 1, NULL);
 	return http_reply_value(rq, 200, json_pack("{s:s, s:b}", "id", ext, "deleted", 1), NULL,
@@ -449,15 +490,21 @@ int api_offence_patch(struct http_request *rq)
 		reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
 		goto out;
 	}
-	int rc = store_put_offence(st, &o, &info);
+	const char *field = o.has_point ? "geometry" : "properties.mahalla";
+	int rc = check_scope(rq, st, ext, NULL, "id");
+	if (rc == 0 && (rc = store_put_offence(st, &o, &info)) == 0)
+		rc = check_scope(rq, st, ext, info.district, field);
 	if (rc == 0)
 		rc = store_audit(st, rq->who, "update", "offence", ext, rq->body);
 	if (rc == 0)
 		rc = store_commit(st);
 	if (rc < 0) {
+		char efield[96];
 		snprintf(msg, sizeof msg, "%s", err_msg());
+		snprintf(efield, sizeof efield, "%s", err_field());
 		store_rollback(st);
-		reply = http_reply_error(rq, 422, "properties", "%s", msg);
+		reply = rc == ERR_FORBIDDEN ? http_reply_error(rq, 403, efield, "%s", msg)
+		                            : http_reply_error(rq, 422, "properties", "%s", msg);
 		goto out;
 	}
 	int64_t id = offence_id(st, ext);

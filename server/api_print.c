@@ -40,12 +40,37 @@ static void percent_encode(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
+struct area_district {
+	int found;
+	char code[128];
+};
+
+static int copy_area_district(void *ctx, const struct store_area_record *a)
+{
+	struct area_district *d = ctx;
+	d->found = 1;
+	snprintf(d->code, sizeof d->code, "%s", a->area.district_code ? a->area.district_code : "");
+	return 0;
+}
+
+/* Whether the district or mahalla q prints lies in rq's scope: a mahalla by
+ * the district it belongs to. An unknown one is left to print_make(). */
+static int in_scope(struct http_request *rq, store *st, const struct print_request *q)
+{
+	struct area_district d = {0};
+	if (q->district)
+		return auth_scope_has(rq->scope, q->district);
+	if (store_list_areas(st, STORE_MAHALLAS, q->mahalla, 0, copy_area_district, &d) < 0)
+		return 0;
+	return !d.found || auth_scope_has(rq->scope, d.code);
+}
+
 int api_print(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	const char *rest = rq->path + strlen("/print/");
 	const char *slash = strchr(rest, '/'), *dot = strrchr(rest, '.');
-	char code[160];
+	char code[160], first[128];
 	struct print_request q = {.printed_at = (int64_t)time(NULL)};
 	struct render_request rr = {0};
 	struct print_result res;
@@ -83,8 +108,14 @@ int api_print(struct http_request *rq)
 		                        (int)(slash - rest), rest);
 	}
 	if (q.kind != PRINT_AREA) {
-		/* The district is an argument; the weekdays are the shift's. */
+		/* The district is an argument (the scope's first by default); the
+		 * weekdays are the shift's. */
 		q.district = http_arg(rq, "district");
+		if (!q.district && rq->scope[0]) {
+			snprintf(first, sizeof first, "%.*s", (int)strcspn(rq->scope, ","),
+			         rq->scope);
+			q.district = first;
+		}
 		snprintf(code, sizeof code, "%.*s", (int)stem, rest);
 		if (query_shift(rq, &shift) < 0)
 			return app_reply_error(rq);
@@ -127,6 +158,11 @@ int api_print(struct http_request *rq)
 	store *st = app_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "the database is not available");
+	if (rq->scope[0] && (q.district || q.mahalla) && !in_scope(rq, st, &q))
+		return http_reply_error(rq, 403, q.kind == PRINT_AREA ? "code" : "district",
+		                        "%s %s is outside the districts of %s",
+		                        q.district ? "district" : "mahalla",
+		                        q.district ? q.district : q.mahalla, rq->who);
 	/* The backtest runs last, once every other argument is known good. */
 	if (q.kind == PRINT_BACKTEST || (q.atlas && query_flag(rq, "backtest"))) {
 		if (query_backtest(rq, &bt) < 0)

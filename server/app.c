@@ -112,6 +112,8 @@ unsigned app_authorize(struct http_request *rq, int need)
 	memcpy(rq->who, who.name, wn);
 	rq->who[wn] = '\0';
 	rq->role = who.role;
+	_Static_assert(sizeof rq->scope == sizeof who.districts, "one size of scope");
+	memcpy(rq->scope, who.districts, sizeof rq->scope);
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
 }
 
@@ -154,5 +156,8 @@ int app_refuse(struct http_request *rq, unsigned status)
 int app_reply_error(struct http_request *rq)
 {
 	int code = err_last();
-	return app_refuse(rq, code == ERR_INVALID ? 400 : code == ERR_NOTFOUND ? 404 : 500);
+	return app_refuse(rq, code == ERR_INVALID     ? 400
+	                      : code == ERR_FORBIDDEN ? 403
+	                      : code == ERR_NOTFOUND  ? 404
+	                                              : 500);
 }

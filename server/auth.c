@@ -236,7 +236,69 @@ static int valid_name(const char *name)
 	return utf8 != NULL;
 }
 
-int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires, char *out)
+static int have_district(void *ctx, const struct store_area_record *a)
+{
+	(void)a;
+	*(int *)ctx = 1;
+	return 0;
+}
+
+#define SCOPE_DISTRICT "district:"
+
+int auth_scope_parse(store *st, const char *text, char *out)
+{
+	char code[256];
+	out[0] = '\0';
+	if (!text || !*text || strcmp(text, "all") == 0)
+		return 0;
+	if (strncmp(text, SCOPE_DISTRICT, strlen(SCOPE_DISTRICT)) != 0)
+		return err_set_field(ERR_INVALID, "scope",
+		                     "scope: '%.60s' is not all or district:CODE[,CODE...]", text);
+	const char *list = text + strlen(SCOPE_DISTRICT);
+	if (strlen(list) >= STORE_SCOPE_MAX)
+		return err_set_field(ERR_INVALID, "scope", "scope: longer than %d characters",
+		                     STORE_SCOPE_MAX - 1);
+	for (const char *p = list;; p++) {
+		size_t n = strcspn(p, ",");
+		int found = 0;
+		if (n == 0 || n >= sizeof code)
+			return err_set_field(ERR_INVALID, "scope",
+			                     "scope: '%.60s' is not a list of district codes",
+			                     list);
+		memcpy(code, p, n);
+		code[n] = '\0';
+		int rc = store_list_areas(st, STORE_DISTRICTS, code, 0, have_district, &found);
+		if (rc < 0)
+			return rc;
+		if (!found)
+			return err_set_field(ERR_INVALID, "scope",
+			                     "scope: no district has the code '%s'", code);
+		p += n;
+		if (!*p)
+			break;
+	}
+	snprintf(out, STORE_SCOPE_MAX, "%s", list);
+	return 0;
+}
+
+int auth_scope_has(const char *districts, const char *code)
+{
+	if (!districts[0])
+		return 1;
+	if (!code || !*code)
+		return 0;
+	size_t n = strlen(code);
+	for (const char *p = districts; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, code, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires,
+                   const char *scope, char *out)
 {
 	char hash[65];
 	int rc;
@@ -245,7 +307,8 @@ int auth_token_add(store *st, const char *name, enum auth_role role, int64_t exp
 		                     "name: 1 to 127 bytes of UTF-8 without control characters");
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
-	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL), expires);
+	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL), expires,
+	                     scope && *scope ? scope : NULL);
 	if (rc == 0)
 		rc = store_audit(st, "admin", "create", "token", name, auth_role_name(role));
 	if (rc < 0)
@@ -283,6 +346,7 @@ static int lookup(store *st, enum store_secret kind, const char *secret, struct 
 		return rc;
 	}
 	snprintf(who->name, sizeof who->name, "%s", c.name);
+	snprintf(who->districts, sizeof who->districts, "%s", c.scope);
 	if ((rc = auth_role_parse(c.role, &who->role)) < 0)
 		return rc;
 	if (c.expires != STORE_NO_TIME && c.expires < (int64_t)until)

@@ -39,6 +39,9 @@ enum auth_role {
 struct auth_identity {
 	char name[128];
 	enum auth_role role;
+	/* The districts the credentials reach, codes joined by ","; "": every
+	 * one. */
+	char districts[STORE_SCOPE_MAX];
 	int expired; /* refused: a token past its expiry (err_msg() says when) */
 };
 
@@ -49,10 +52,23 @@ const char *auth_role_name(enum auth_role r);
 /* Whether a holder of role have may do what needs role need. */
 int auth_allows(enum auth_role have, enum auth_role need);
 
+/* A token's territory as `posbon token add --scope` takes it: "all" (or
+ * NULL or ""), or "district:CODE[,CODE...]" with districts that st holds.
+ * Writes its stored form into out[STORE_SCOPE_MAX] ("" for all).
+ * ERR_INVALID naming "scope". */
+int auth_scope_parse(store *st, const char *text, char *out);
+
+/* Whether the districts of a scope (auth_identity's; "": every one) hold
+ * the district code (NULL or "": none, which only the whole scope
+ * holds). */
+int auth_scope_has(const char *districts, const char *code);
+
 /* Makes a token for name with role, valid until expires (UTC seconds;
- * STORE_NO_TIME: no end), stores its hash and writes the token (shown
- * once) into out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists. */
-int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires, char *out);
+ * STORE_NO_TIME: no end), reaching scope (as auth_scope_parse() writes
+ * it), stores its hash and writes the token (shown once) into
+ * out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists. */
+int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires,
+                   const char *scope, char *out);
 
 /* Revokes name's token and its sessions. ERR_NOTFOUND when there is none. */
 int auth_token_revoke(store *st, const char *name);

@@ -36,10 +36,13 @@ struct http_request {
 	unsigned long id;
 	const char *body; /* uploaded body, NUL-terminated; NULL for none */
 	size_t body_len;
-	void *app;        /* what http_start() was given */
-	char who[128];    /* authenticated name, "" for none */
-	int role;         /* authenticated role (the app's numbering), 0 for none */
-	int by_cookie;    /* set by the authorize hook: the credentials were a cookie */
+	void *app;     /* what http_start() was given */
+	char who[128]; /* authenticated name, "" for none */
+	int role;      /* authenticated role (the app's numbering), 0 for none */
+	int by_cookie; /* set by the authorize hook: the credentials were a cookie */
+	/* Set by the authorize hook: the territory the credentials reach, in
+	 * the app's words (auth.h's districts); "": everything. */
+	char scope[1024];
 	char denial[160]; /* set by the authorize hook with a 401: what to answer ("": the usual) */
 	/* The request carried credentials (an Authorization header or a
 	 * cookie) or its route needs them: its answer is for this client

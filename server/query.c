@@ -54,6 +54,24 @@ int query_shift(struct http_request *rq, struct shift *out)
 	return shift_parse(http_arg(rq, "shift"), http_arg(rq, "weekdays"), out);
 }
 
+int query_scope(struct http_request *rq, const dataset *ds, struct dataset_filter *f)
+{
+	struct dataset_filter scope;
+	if (!rq->scope[0])
+		return 0;
+	/* A district of the scope removed since the token was made reaches
+	 * nothing: the scope is refused rather than widened. */
+	if (dataset_filter_parse(ds, &(struct dataset_filter_text){.district = rq->scope}, &scope) <
+	    0)
+		return err_set_field(ERR_FORBIDDEN, "district",
+		                     "district: the credentials' districts are no longer all held");
+	if (dataset_filter_within(f, &scope))
+		return err_set_field(ERR_FORBIDDEN, "district",
+		                     "district: outside the districts of %s (%s)", rq->who,
+		                     rq->scope);
+	return 0;
+}
+
 int query_filter(struct http_request *rq, const dataset *ds, struct render_request *q)
 {
 	struct dataset_filter_text t = {
@@ -66,7 +84,7 @@ int query_filter(struct http_request *rq, const dataset *ds, struct render_reque
 	    .district = http_arg(rq, "district"),
 	};
 	int rc = dataset_filter_parse(ds, &t, &q->filter);
-	if (rc < 0)
+	if (rc < 0 || (rc = query_scope(rq, ds, &q->filter)) < 0)
 		return rc;
 	static const char *const metrics[] = {[STYLE_METRIC_COUNT] = "count",
 	                                      [STYLE_METRIC_RATE] = "rate",

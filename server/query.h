@@ -42,8 +42,13 @@ int query_flag(struct http_request *rq, const char *name);
 int query_shift(struct http_request *rq, struct shift *out);
 
 /* The filter and heatmap arguments of rq into q: from, to, hours,
- * weekdays, categories, services, metric, bandwidth. */
+ * weekdays, categories, services, district, metric, bandwidth; the
+ * districts narrowed to the credentials' scope (query_scope()). */
 int query_filter(struct http_request *rq, const dataset *ds, struct render_request *q);
+
+/* Narrows f to the districts rq's credentials reach: ERR_FORBIDDEN naming
+ * "district" when f named others. */
+int query_scope(struct http_request *rq, const dataset *ds, struct dataset_filter *f);
 
 /* The plan of the planner's layers and the zones layer into q (after
  * query_filter()): shift (then weekdays are the days it starts on, and

@@ -92,5 +92,96 @@ check "an unknown district is a 400 naming the field" \
 	"$(curl -s -w ' %{http_code}' -H "$V" "$URL/api/summary?district=atlantis" |
 		python3 -c 'import json,sys; t=sys.stdin.read(); b, c = t.rsplit(" ", 1); print(json.loads(b)["field"], c)')" \
 	"district 400"
+
+# Territorial access: tokens scoped to Chilonzor see and change nothing of
+# Bektemir, through every route family.
+set +e
+err=$("$POSBON" token add "$DB" --role viewer --name lost --scope district:atlantis 2>&1)
+rc=$?
+set -e
+check "a scope of an unknown district is refused" "$rc" 2
+check_true "naming the scope" 'echo "$err" | grep -q "scope: no district has the code .atlantis."'
+CV=$("$POSBON" token add "$DB" --role viewer --name chilonzor-screen --scope district:chilonzor_district)
+CO=$("$POSBON" token add "$DB" --role officer --name chilonzor-desk --scope district:chilonzor_district)
+"$POSBON" token list "$DB" >"$TMP/tokens"
+check "the list shows the scope" "$(awk '$1 == "chilonzor-desk" {print $NF}' "$TMP/tokens")" \
+	"district:chilonzor_district"
+S="Authorization: Bearer $CV"
+O="Authorization: Bearer $CO"
+J="Content-Type: application/json"
+status() { curl -s -o "$TMP/body" -w "%{http_code}" "$@"; }
+field() { python3 -c "import json; print(json.load(open('$TMP/body'))['field'])"; }
+
+# Figures and lists
+check "figures count the scope only" \
+	"$(curl -s -H "$S" "$URL/api/summary" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["offences"]))')" "$C"
+check "another district's figures are 403" \
+	"$(status -H "$S" "$URL/api/summary?district=bektemir_district") $(field)" "403 district"
+check "a list naming the scope and another is 403 too" \
+	"$(status -H "$S" "$URL/api/summary?district=chilonzor_district,bektemir_district")" 403
+check "the offences listed are the scope's" \
+	"$(curl -s -H "$S" "$URL/api/offences?limit=5000" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+ids = [f["properties"]["id"] for f in d["features"]]
+print(len(ids), all(i.startswith("chilonzor_district-") for i in ids))')" "$C True"
+check "hotspots of the scope only" \
+	"$(curl -s -H "$S" "$URL/api/hotspots?from=2026-03-01&to=2026-03-31" | python3 -c '
+import json, sys
+print(round(sum(f["properties"]["offences"] for f in json.load(sys.stdin)["features"])))')" "$C"
+
+# A session opened with the scoped token carries the scope.
+curl -s -c "$TMP/jar" -H "$J" -H "Origin: $URL" -d "{\"token\":\"$CV\"}" "$URL/api/login" >/dev/null
+check "a session keeps its token's scope" \
+	"$(status -b "$TMP/jar" "$URL/api/summary?district=bektemir_district")" 403
+
+# Tiles: Bektemir's heat is there for the city, and not for Chilonzor's token.
+BX=$(sql "$DB" "SELECT X(ST_PointOnSurface(geom)) FROM districts WHERE code = 'bektemir_district'")
+BY=$(sql "$DB" "SELECT Y(ST_PointOnSurface(geom)) FROM districts WHERE code = 'bektemir_district'")
+T=$(tile_of 13 "$BX" "$BY")
+curl -s -H "$V" -o "$TMP/city.png" "$URL/tiles/heatmap/$T.png?from=2026-03-01&to=2026-03-31"
+curl -s -H "$S" -o "$TMP/scoped.png" "$URL/tiles/heatmap/$T.png?from=2026-03-01&to=2026-03-31"
+opaque() { # png: pixels with any alpha
+	PYTHONPATH="$POSBON_SOURCE_DIR/tests/integration" python3 -c "
+import sys
+from pngread import read
+w, h, bpp, rows = read(sys.argv[1])
+print(sum(1 for r in rows for i in range(3, len(r), 4) if r[i]))" "$1"
+}
+check_true "the city's tile shows Bektemir's heat" '[ "$(opaque "$TMP/city.png")" -gt 100 ]'
+check "Chilonzor's token gets the same tile without it" "$(opaque "$TMP/scoped.png")" 0
+check "a tile asking for Bektemir is 403" \
+	"$(status -H "$S" "$URL/tiles/heatmap/$T.png?district=bektemir_district")" 403
+
+# Prints
+check "a print of another district is 403" \
+	"$(status -H "$S" "$URL/print/district/bektemir_district.pdf") $(field)" "403 code"
+check "a print of the scope's district is made" \
+	"$(status -H "$S" "$URL/print/district/chilonzor_district.pdf?from=2026-03-01&to=2026-03-31")" 200
+
+# Writes
+point_in() { # district: a point of it, as "lon, lat"
+	sql "$DB" "SELECT X(ST_PointOnSurface(geom)) || ', ' || Y(ST_PointOnSurface(geom))
+	 FROM districts WHERE code = '$1'"
+}
+feature() { # id, "lon, lat"
+	printf '{"type":"Feature","properties":{"id":"%s","time":"2026-03-10T10:00:00+05:00","category":"theft"},"geometry":{"type":"Point","coordinates":[%s]}}' "$1" "$2"
+}
+check "an offence posted in another district is 403 naming its geometry" \
+	"$(status -H "$O" -H "$J" -d "$(feature w1 "$(point_in bektemir_district)")" "$URL/api/offences") $(field)" \
+	"403 features[0].geometry"
+check "and is not stored" "$(sql "$DB" "SELECT count(*) FROM offences WHERE external_id = 'w1'")" 0
+check "an offence posted in the scope is stored" \
+	"$(status -H "$O" -H "$J" -d "$(feature w2 "$(point_in chilonzor_district)")" "$URL/api/offences")" 201
+check "moving it to another district is 403" \
+	"$(status -X PATCH -H "$O" -H "$J" -d "{\"geometry\":{\"type\":\"Point\",\"coordinates\":[$(point_in bektemir_district)]}}" "$URL/api/offences/w2") $(field)" \
+	"403 geometry"
+check "correcting another district's offence is 403" \
+	"$(status -X PATCH -H "$O" -H "$J" -d '{"properties":{"category":"robbery"}}' "$URL/api/offences/bektemir_district-0") $(field)" \
+	"403 id"
+check "deleting it is 403" "$(status -X DELETE -H "$O" "$URL/api/offences/bektemir_district-0") $(field)" \
+	"403 id"
+check "it is untouched" \
+	"$(sql "$DB" "SELECT category FROM offences WHERE external_id = 'bektemir_district-0'")" theft
 serve_stop
 finish

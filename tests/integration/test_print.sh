@@ -339,7 +339,9 @@ check "the same roster as the CLI's" "$(cmp -s "$TMP/body" "$TMP/roster.csv" && 
 check "a bad shift is 400" "$(code -H "$V" "$URL/print/coverage.pdf?shift=25:00-03:00")" 400
 check "naming the shift" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" shift
 check "a roster is no PNG" "$(code -H "$V" "$URL/print/roster.png?shift=18:00-02:00")" 400
-check "an unknown district is 404" "$(code -H "$V" "$URL/print/coverage.pdf?district=NOPE")" 404
+check "an unknown district is 400, as in every filter" \
+	"$(code -H "$V" "$URL/print/coverage.pdf?district=NOPE")" 400
+check "naming the district" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" district
 check "a backtest page over HTTP" \
 	"$(code -H "$V" "$URL/print/backtest.pdf?folds=3&train_weeks=4&shift=08:00-20:00&lang=en&paper=a3")" 200
 check "is one A3 portrait page" "$(pages "$TMP/body") $(size "$TMP/body")" "1 841.89x1190.55"

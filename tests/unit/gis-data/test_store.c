@@ -660,8 +660,9 @@ static void test_tokens_and_sessions(void **state)
 	const char *tok = "1111111111111111111111111111111111111111111111111111111111111111";
 	const char *tok2 = "2222222222222222222222222222222222222222222222222222222222222222";
 	const char *ses = "3333333333333333333333333333333333333333333333333333333333333333";
-	assert_int_equal(store_token_add(f->st, "wall", "viewer", tok, 100, STORE_NO_TIME), 0);
-	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 101, STORE_NO_TIME),
+	assert_int_equal(store_token_add(f->st, "wall", "viewer", tok, 100, STORE_NO_TIME, NULL),
+	                 0);
+	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 101, STORE_NO_TIME, NULL),
 	                 ERR_CONFLICT);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 200, &who), 0);
 	assert_string_equal(who.name, "wall");
@@ -683,7 +684,8 @@ static void test_tokens_and_sessions(void **state)
 	assert_int_equal(store_token_revoke(f->st, "wall", 261), ERR_NOTFOUND);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 270, &who), ERR_NOTFOUND);
 	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 270, &who), ERR_NOTFOUND);
-	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280, STORE_NO_TIME), 0);
+	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280, STORE_NO_TIME, NULL),
+	                 0);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok2, 290, &who), 0);
 	assert_string_equal(who.role, "admin");
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM sessions"), 0);
@@ -720,8 +722,8 @@ static void test_token_expiry_and_last_use(void **state)
 	const char *tok = "4444444444444444444444444444444444444444444444444444444444444444";
 	const char *ses = "5555555555555555555555555555555555555555555555555555555555555555";
 	const char *old = "6666666666666666666666666666666666666666666666666666666666666666";
-	assert_int_equal(store_token_add(f->st, "t90", "officer", tok, 100, 1000), 0);
-	assert_int_equal(store_token_add(f->st, "old", "viewer", old, 50, STORE_NO_TIME), 0);
+	assert_int_equal(store_token_add(f->st, "t90", "officer", tok, 100, 1000, NULL), 0);
+	assert_int_equal(store_token_add(f->st, "old", "viewer", old, 50, STORE_NO_TIME, NULL), 0);
 	assert_int_equal(store_token_revoke(f->st, "old", 60), 0);
 	assert_string_equal(tokens(f->st, &c),
 	                    "old:viewer:50:-1:-1:60 t90:officer:100:-1:1000:-1 ");
@@ -767,7 +769,7 @@ static void test_last_use_does_not_wait(void **state)
 	struct collected c = {0};
 	store *writer = NULL, *ro = NULL;
 	const char *tok = "7777777777777777777777777777777777777777777777777777777777777777";
-	assert_int_equal(store_token_add(f->st, "w", "viewer", tok, 100, STORE_NO_TIME), 0);
+	assert_int_equal(store_token_add(f->st, "w", "viewer", tok, 100, STORE_NO_TIME, NULL), 0);
 	assert_int_equal(store_open(f->path, 0, &writer), 0);
 	assert_int_equal(store_begin(writer), 0);
 	time_t t0 = time(NULL);
