@@ -824,7 +824,6 @@ const struct store_backend spl_backend = {
     .list_areas = spl_list_areas,
     .area_extent = spl_area_extent,
     .area_m2 = spl_area_m2,
-    .first_district = spl_first_district,
     .area_reach = spl_area_reach,
     .put_code = spl_put_code,
     .ensure_code = spl_ensure_code,

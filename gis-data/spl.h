@@ -47,7 +47,6 @@ enum spl_stmt {
 	ST_OFFENCE_DEL,
 	ST_OFFENCE_ONE,
 	ST_OFFENCE_SCAN,
-	ST_FIRST_DISTRICT,
 	ST_AREA_REACH,
 	ST_ZONE_GET,
 	ST_ZONE_INS,
@@ -197,7 +196,6 @@ int spl_list_areas(store *st, enum store_area_kind kind, const char *code, int g
                    store_area_fn fn, void *ctx);
 int spl_area_extent(store *st, struct store_extent *e);
 int spl_area_m2(store *st, double *m2);
-int spl_first_district(store *st, store_area_fn fn, void *ctx);
 int spl_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);
 int spl_list_codes(store *st, enum store_code_kind kind, store_code_fn fn, void *ctx);
 int spl_code_exists(store *st, enum store_code_kind kind, const char *code);

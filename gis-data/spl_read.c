@@ -10,8 +10,12 @@
 
 #include <string.h>
 
-/* Columns of an area, as area_row() reads them. */
-#define AREA_COLUMNS "code, name_uz, name_ru, name_en, "
+/* Columns of an area, as each_area() reads them: the names, the box, then
+ * the area in m² (districts) or -1 (mahallas, too many for the
+ * ellipsoid's sums on every listing), and the mahalla's fields. */
+#define AREA_COLUMNS                                                                               \
+	"code, name_uz, name_ru, name_en, MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), "           \
+	"MbrMaxY(geom), "
 
 /* Columns of an offence, as offence_row() reads them; the scan's form
  * leaves out what loading does not need. */
@@ -21,17 +25,19 @@
 
 static const char *const sql[ST_COUNT] = {
     [ST_AREA_LIST + 2 * STORE_DISTRICTS] =
-        "SELECT " AREA_COLUMNS "NULL, -1, -1, NULL, AsBinary(geom) FROM districts "
+        "SELECT " AREA_COLUMNS "ST_Area(geom, 1), NULL, -1, -1, NULL, AsBinary(geom) FROM "
+        "districts "
         "WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
     [ST_AREA_LIST + 2 * STORE_DISTRICTS + 1] =
-        "SELECT " AREA_COLUMNS "NULL, -1, -1, NULL, AsGeoJSON(geom, 6) FROM districts "
+        "SELECT " AREA_COLUMNS "ST_Area(geom, 1), NULL, -1, -1, NULL, AsGeoJSON(geom, 6) FROM "
+        "districts "
         "WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
     [ST_AREA_LIST + 2 * STORE_MAHALLAS] =
-        "SELECT " AREA_COLUMNS "district_code, coalesce(population, -1), "
+        "SELECT " AREA_COLUMNS "-1, district_code, coalesce(population, -1), "
         "coalesce(households, -1), inspector, AsBinary(geom) FROM mahallas "
         "WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
     [ST_AREA_LIST + 2 * STORE_MAHALLAS + 1] =
-        "SELECT " AREA_COLUMNS "district_code, coalesce(population, -1), "
+        "SELECT " AREA_COLUMNS "-1, district_code, coalesce(population, -1), "
         "coalesce(households, -1), inspector, AsGeoJSON(geom, 6) FROM mahallas "
         "WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
     [ST_CODE_LIST + STORE_CATEGORIES] =
@@ -45,8 +51,6 @@ static const char *const sql[ST_COUNT] = {
                        "OR (?1 <= 0 AND external_id = ?2)",
     [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL FROM offences WHERE id BETWEEN ?1 AND ?2 "
                         "AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
-    [ST_FIRST_DISTRICT] = "SELECT " AREA_COLUMNS "NULL, -1, -1, NULL FROM districts "
-                          "ORDER BY id LIMIT 1",
     /* ST_Intersects is true for touching too. */
     [ST_AREA_REACH] = "WITH z(g) AS (SELECT GeomFromWKB(?1, 4326)), "
                       "a(t, geom) AS (SELECT 0, geom FROM districts UNION ALL "
@@ -66,9 +70,8 @@ static const char *text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-/* Steps an area query (columns as ST_AREA_LIST; the geometry's column is
- * left out when geometry is -1, else 0 for WKB, 1 for GeoJSON) and hands
- * each row to fn. */
+/* Steps an area query (columns as ST_AREA_LIST; geometry 0 for WKB, 1 for
+ * GeoJSON) and hands each row to fn. */
 static int each_area(struct spl *st, sqlite3_stmt *s, int geometry, store_area_fn fn, void *ctx)
 {
 	int rc = 0, r = SQLITE_DONE;
@@ -78,15 +81,18 @@ static int each_area(struct spl *st, sqlite3_stmt *s, int geometry, store_area_f
 		             .name_uz = text(s, 1),
 		             .name_ru = text(s, 2),
 		             .name_en = text(s, 3),
-		             .district_code = text(s, 4),
-		             .population = (long)sqlite3_column_int64(s, 5),
-		             .households = (long)sqlite3_column_int64(s, 6),
-		             .inspector = text(s, 7)}};
-		if (geometry == 1) {
-			a.geojson = text(s, 8);
-		} else if (geometry == 0) {
-			a.area.wkb = sqlite3_column_blob(s, 8);
-			a.area.wkb_len = (size_t)sqlite3_column_bytes(s, 8);
+		             .district_code = text(s, 9),
+		             .population = (long)sqlite3_column_int64(s, 10),
+		             .households = (long)sqlite3_column_int64(s, 11),
+		             .inspector = text(s, 12)},
+		    .area_m2 = sqlite3_column_double(s, 8)};
+		for (int i = 0; i < 4; i++)
+			a.box[i] = sqlite3_column_double(s, 4 + i);
+		if (geometry) {
+			a.geojson = text(s, 13);
+		} else {
+			a.area.wkb = sqlite3_column_blob(s, 13);
+			a.area.wkb_len = (size_t)sqlite3_column_bytes(s, 13);
 		}
 		rc = fn(ctx, &a);
 	}
@@ -105,13 +111,6 @@ int spl_list_areas(store *base, enum store_area_kind kind, const char *code, int
 		return ERR_DB;
 	spl_bind_text(s, 1, code);
 	return each_area(st, s, geojson != 0, fn, ctx);
-}
-
-int spl_first_district(store *base, store_area_fn fn, void *ctx)
-{
-	struct spl *st = spl_of(base);
-	sqlite3_stmt *s = stmt(st, ST_FIRST_DISTRICT);
-	return s ? each_area(st, s, -1, fn, ctx) : ERR_DB;
 }
 
 int spl_area_reach(store *base, const unsigned char *wkb, size_t len, struct store_reach *out)

@@ -199,11 +199,6 @@ int store_area_m2(store *st, double *m2)
 	return st->ops->area_m2(st, m2);
 }
 
-int store_first_district(store *st, store_area_fn fn, void *ctx)
-{
-	return st->ops->first_district(st, fn, ctx);
-}
-
 int store_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out)
 {
 	memset(out, 0, sizeof *out);

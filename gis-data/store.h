@@ -182,6 +182,8 @@ int store_put_mahalla(store *st, const struct store_area *a, struct store_put_in
 struct store_area_record {
 	struct store_area area;
 	const char *geojson; /* MultiPolygon, lon/lat, 6 decimals */
+	double box[4];       /* west, south, east, north */
+	double area_m2;      /* districts: on the ellipsoid; mahallas: -1 */
 };
 
 typedef int (*store_area_fn)(void *ctx, const struct store_area_record *a);
@@ -198,11 +200,6 @@ int store_area_extent(store *st, struct store_extent *e);
 /* The area of the districts in m² on the ellipsoid, else of the mahallas,
  * 0 without either. */
 int store_area_m2(store *st, double *m2);
-
-/* The district put first, the one the database was made for: one call
- * without its geometry (area.wkb and geojson NULL), none when there is no
- * district. */
-int store_first_district(store *st, store_area_fn fn, void *ctx);
 
 /* How a polygon lies against the districts, or against the mahallas when
  * there is no district. */

@@ -66,6 +66,7 @@ struct dataset {
 	int64_t max_id;
 	size_t gone; /* records with a point marked DATASET_GONE */
 	double area_km2;
+	double district_km2[DATASET_MAX_DISTRICTS]; /* by district index */
 	int64_t first_time, last_time;
 };
 
@@ -307,10 +308,14 @@ static int preload_code(void *d, const struct store_code *c)
 	return dict_index(d, c->code, 0, &unused);
 }
 
-static int preload_area(void *d, const struct store_area_record *a)
+static int preload_district(void *arg, const struct store_area_record *a)
 {
-	uint32_t unused;
-	return dict_index(d, a->area.code, 0, &unused);
+	dataset *ds = arg;
+	uint32_t i;
+	int rc = dict_index(&ds->districts, a->area.code, DATASET_NONE, &i);
+	if (rc == 0 && i != DATASET_NONE)
+		ds->district_km2[i] = a->area_m2 / 1e6;
+	return rc;
 }
 
 /* The k-th smallest of v[0 .. n) (Hoare's selection, expected O(n));
@@ -466,8 +471,7 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	    (rc = dict_init(&ds->services, DATASET_MAX_SERVICES - 1)) < 0 ||
 	    (rc = dict_init(&ds->mahallas, DATASET_NONE)) < 0 ||
 	    (rc = dict_init(&ds->districts, DATASET_MAX_DISTRICTS)) < 0 ||
-	    (rc = store_list_areas(st, STORE_DISTRICTS, NULL, 0, preload_area, &ds->districts)) <
-	        0 ||
+	    (rc = store_list_areas(st, STORE_DISTRICTS, NULL, 0, preload_district, ds)) < 0 ||
 	    (rc = store_list_codes(st, STORE_CATEGORIES, preload_code, &ds->categories)) < 0 ||
 	    (rc = store_list_codes(st, STORE_SERVICES, preload_code, &ds->services)) < 0 ||
 	    (rc = compute_extent(ds, st)) < 0 || (rc = read_area(ds, st)) < 0 ||
@@ -653,9 +657,15 @@ void dataset_extent(const dataset *ds, double out[4])
 	out[3] = ds->extent[3] - EXTENT_PAD;
 }
 
-double dataset_area_km2(const dataset *ds)
+double dataset_area_km2(const dataset *ds, const struct dataset_filter *f)
 {
-	return ds->area_km2;
+	if (!f || !dataset_filter_scoped(f))
+		return ds->area_km2;
+	double km2 = 0;
+	for (size_t i = 0; i < ds->districts.n; i++)
+		if (dataset_filter_has_district(f, i))
+			km2 += ds->district_km2[i];
+	return km2;
 }
 
 void dataset_time_range(const dataset *ds, int64_t *first, int64_t *last)

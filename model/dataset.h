@@ -157,9 +157,10 @@ int dataset_category_index(const dataset *ds, const char *code);
  * without outliers), EPSG:3857 metres: minx, miny, maxx, maxy. */
 void dataset_extent(const dataset *ds, double out[4]);
 
-/* The district's area in km² (its districts, else its mahallas; 0 when the
- * store has neither), for densities averaged over the district. */
-double dataset_area_km2(const dataset *ds);
+/* The area in km² of f's districts (f NULL or naming none: every district,
+ * else every mahalla; 0 when the store has neither), for densities
+ * averaged over the territory a picture shows. */
+double dataset_area_km2(const dataset *ds, const struct dataset_filter *f);
 
 /* The first and last offence time (middles of spans), UTC seconds;
  * STORE_NO_TIME both when no offence has a time. */

@@ -298,7 +298,7 @@ int api_plan_save(struct http_request *rq)
 	}
 	if (renderer_reload_shapes(app->r, st) < 0)
 		log_msg(LOG_ERROR, 0, "reloading zones: %s", err_msg());
-	events_publish(app->events, "zones", "{\"action\":\"plan\"}");
+	events_publish(app->events, "zones", "{\"action\":\"plan\"}", NULL);
 	json_t *o =
 	    json_pack("{s:o, s:O, s:O}", "zones", ids, "share", json_object_get(fc, "share"),
 	              "current", json_object_get(json_object_get(fc, "current"), "share"));

@@ -47,14 +47,28 @@ static json_t *code_list(store *st, const style *sty, int services)
 	return l.a;
 }
 
-/* The district's code and names into an object (a store_first_district()
- * callback). */
-static int district_names(void *ctx, const struct store_area_record *r)
+/* The districts a request may see, and the one it looks at. */
+struct district_list {
+	struct http_request *rq;
+	const char *chosen; /* district=, NULL: the first the request may see */
+	json_t *all;        /* every district in scope: code, names, bounds */
+	json_t *district;   /* the chosen one, borrowed from all; NULL: none yet */
+};
+
+/* A district's code, names and bounds into the list when in scope (a
+ * store_list_areas() callback). */
+static int district_item(void *ctx, const struct store_area_record *r)
 {
-	json_object_set_new(ctx, "code", geojson_text(r->area.code));
-	json_object_set_new(ctx, "name_uz", geojson_text(r->area.name_uz));
-	json_object_set_new(ctx, "name_ru", geojson_text(r->area.name_ru));
-	json_object_set_new(ctx, "name_en", geojson_text(r->area.name_en));
+	struct district_list *l = ctx;
+	if (!auth_scope_has(l->rq->scope, r->area.code))
+		return 0;
+	json_t *d = json_pack(
+	    "{s:o, s:o, s:o, s:o, s:[f,f,f,f]}", "code", geojson_text(r->area.code), "name_uz",
+	    geojson_text(r->area.name_uz), "name_ru", geojson_text(r->area.name_ru), "name_en",
+	    geojson_text(r->area.name_en), "bounds", r->box[0], r->box[1], r->box[2], r->box[3]);
+	if (!l->district && (!l->chosen || strcmp(l->chosen, r->area.code) == 0))
+		l->district = d;
+	json_array_append_new(l->all, d);
 	return 0;
 }
 
@@ -66,33 +80,65 @@ int api_meta(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	const dataset *ds = renderer_dataset(app->r);
 	double e[4], w, s, ea, n;
-	dataset_extent(ds, e);
-	tile_merc_to_lonlat(e[0], e[1], &w, &s);
-	tile_merc_to_lonlat(e[2], e[3], &ea, &n);
-	json_t *district = json_pack("{s:[f,f,f,f]}", "bounds", w, s, ea, n);
-	store_first_district(st, district_names, district);
+	struct district_list l = {rq, http_arg(rq, "district"), json_array(), NULL};
+	if (store_list_areas(st, STORE_DISTRICTS, NULL, 0, district_item, &l) < 0) {
+		json_decref(l.all);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	}
+	if (l.chosen && !l.district) {
+		json_decref(l.all);
+		return http_reply_error(rq, rq->scope[0] ? 403 : 400, "district",
+		                        "district: '%.60s' is not a district %s", l.chosen,
+		                        rq->scope[0] ? "these credentials reach" : "of the store");
+	}
+	/* The view of a whole store of one district (or of none) is its
+	 * extent; of a scope or a chosen district of many, that district's. */
+	json_t *district = NULL;
+	if (l.district && (l.chosen || rq->scope[0] || json_array_size(l.all) > 1)) {
+		district = json_deep_copy(l.district);
+	} else {
+		dataset_extent(ds, e);
+		tile_merc_to_lonlat(e[0], e[1], &w, &s);
+		tile_merc_to_lonlat(e[2], e[3], &ea, &n);
+		district = l.district ? json_deep_copy(l.district) : json_object();
+		json_object_set_new(district, "bounds", json_pack("[f,f,f,f]", w, s, ea, n));
+	}
 	int64_t first, last;
 	dataset_time_range(ds, &first, &last);
 	struct held_style *held;
 	const style *sty = renderer_style_acquire(app->r, &held);
 	json_t *o = json_pack(
-	    "{s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:I, s:s, s:s}",
-	    "district", district, "categories", code_list(st, sty, 0), "services",
-	    code_list(st, sty, 1), "time_range", "first", geojson_time(first), "last",
+	    "{s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:I, s:s, s:s, "
+	    "s:o}",
+	    "district", district, "districts", l.all, "categories", code_list(st, sty, 0),
+	    "services", code_list(st, sty, 1), "time_range", "first", geojson_time(first), "last",
 	    geojson_time(last), "layers", "districts", "mahallas", "choropleth", "heatmap",
 	    "change", "trends", "offences", "zones", "tracks", "basemap",
 	    app->basemap ? json_string(app->basemap) : json_null(), "ground",
 	    (json_int_t)renderer_ground_count(app->r), "data_version",
 	    (json_int_t)renderer_version(app->r), "user", rq->who, "role",
-	    auth_role_name((enum auth_role)rq->role));
+	    auth_role_name((enum auth_role)rq->role), "scope",
+	    rq->scope[0] ? json_string(rq->scope) : json_null());
 	renderer_style_release(app->r, held);
 	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 
-/* A mahalla as a Feature into an array (a store_list_areas() callback). */
+/* The mahallas a request may see, as Features. */
+struct mahalla_list {
+	struct http_request *rq;
+	json_t *features;
+	int found, in_scope; /* of a listing by code */
+};
+
+/* A mahalla as a Feature into the list when its district is in the
+ * request's scope (a store_list_areas() callback). */
 static int mahalla_feature(void *ctx, const struct store_area_record *r)
 {
+	struct mahalla_list *l = ctx;
 	const struct store_area *a = &r->area;
+	l->found = 1;
+	if (!(l->in_scope = auth_scope_has(l->rq->scope, a->district_code)))
+		return 0;
 	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
 	json_t *props = json_pack(
 	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_text(a->code), "name_uz",
@@ -100,8 +146,9 @@ static int mahalla_feature(void *ctx, const struct store_area_record *r)
 	    geojson_text(a->name_en), "district", geojson_text(a->district_code), "population",
 	    a->population >= 0 ? json_integer(a->population) : json_null(), "inspector",
 	    geojson_text(a->inspector));
-	json_array_append_new(ctx, json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties",
-	                                     props, "geometry", geom ? geom : json_null()));
+	json_array_append_new(l->features,
+	                      json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties", props,
+	                                "geometry", geom ? geom : json_null()));
 	return 0;
 }
 
@@ -111,13 +158,13 @@ static int mahalla_list(struct http_request *rq)
 	store *st = app_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	json_t *features = json_array();
-	if (store_list_areas(st, STORE_MAHALLAS, NULL, 1, mahalla_feature, features) < 0) {
-		json_decref(features);
+	struct mahalla_list l = {rq, json_array(), 0, 0};
+	if (store_list_areas(st, STORE_MAHALLAS, NULL, 1, mahalla_feature, &l) < 0) {
+		json_decref(l.features);
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
 	return http_reply_value(
-	    rq, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features),
+	    rq, 200, json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", l.features),
 	    NULL, NULL);
 }
 
@@ -132,6 +179,15 @@ static int mahalla_figures(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (query_filter(rq, ds, &q) < 0)
 		return app_reply_error(rq);
+	if (rq->scope[0]) {
+		struct mahalla_list l = {rq, json_array(), 0, 0};
+		int rc = store_list_areas(st, STORE_MAHALLAS, code, 0, mahalla_feature, &l);
+		json_decref(l.features);
+		if (rc == 0 && l.found && !l.in_scope)
+			return http_reply_error(rq, 403, "code",
+			                        "code: mahalla %s is outside the districts of %s",
+			                        code, rq->who);
+	}
 	json_t *o = geojson_mahalla_figures(st, ds, code, &q.filter);
 	if (!o)
 		return http_reply_error(rq, err_last() == ERR_NOTFOUND ? 404 : 500, "code", "%s",

@@ -195,11 +195,27 @@ static int feature_offence(struct app *app, store *st, json_t *f, size_t i, stru
 	return 0;
 }
 
-/* Where a write happened, for the event (lon/lat; empty when unknown). */
+/* Where a write happened, for the event: lon/lat (empty when unknown) and
+ * the districts it touched, whose streams hear of it. */
 struct where {
 	double w, s, e, n;
 	int any;
+	char districts[STORE_SCOPE_MAX];
+	int everywhere; /* too many districts to name: every stream hears */
 };
+
+/* Adds district (NULL or "": none) to the districts b touched. */
+static void where_district(struct where *b, const char *district)
+{
+	size_t len = strlen(b->districts), n = district ? strlen(district) : 0;
+	if (!n || (len && auth_scope_has(b->districts, district)))
+		return;
+	if (len + n + 2 > sizeof b->districts)
+		b->everywhere = 1;
+	else
+		snprintf(b->districts + len, sizeof b->districts - len, "%s%s", len ? "," : "",
+		         district);
+}
 
 static void where_add(struct where *b, const struct store_offence *o)
 {
@@ -235,36 +251,36 @@ static void announce(struct app *app, store *st, const int64_t *updated, size_t 
 	char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (data)
-		events_publish(app->events, "offences", data);
+		events_publish(app->events, "offences", data,
+		               b && !b->everywhere ? b->districts : NULL);
 	free(data);
 }
 
 static int copy_district(void *ctx, const struct store_offence_row *r)
 {
-	snprintf(ctx, 128, "%s", r->o.district_code ? r->o.district_code : "");
+	snprintf(ctx, STORE_SCOPE_MAX, "%s", r->o.district_code ? r->o.district_code : "");
 	return 0;
 }
 
-/* Refuses (ERR_FORBIDDEN naming field) a write that would touch an offence
- * outside the districts rq's credentials reach: the stored record's
- * district (by external id; none when new) or, when placed is not NULL, the
- * district the write placed it in. */
-static int check_scope(struct http_request *rq, store *st, const char *external_id,
-                       const char *placed, const char *field)
+/* The district of the stored offence external_id into out[STORE_SCOPE_MAX]
+ * ("" for none); NULL when there is no such offence. */
+static const char *stored_district(store *st, const char *external_id, char *out)
 {
-	char was[128] = "";
-	if (!rq->scope[0])
+	out[0] = '\0';
+	return store_get_offence(st, 0, external_id, copy_district, out) == 0 ? out : NULL;
+}
+
+/* Refuses (ERR_FORBIDDEN naming field) a write to an offence in district
+ * ("": none), what it was or what the write makes it, outside the
+ * districts rq's credentials reach; NULL (a new offence) passes. */
+static int check_scope(struct http_request *rq, const char *external_id, const char *district,
+                       const char *field)
+{
+	if (!district || auth_scope_has(rq->scope, district))
 		return 0;
-	if (!placed && store_get_offence(st, 0, external_id, copy_district, was) == 0 &&
-	    !auth_scope_has(rq->scope, was))
-		return err_set_field(ERR_FORBIDDEN, field,
-		                     "%s: offence %s is in %s, outside the districts of %s", field,
-		                     external_id, was[0] ? was : "no district", rq->who);
-	if (placed && !auth_scope_has(rq->scope, placed))
-		return err_set_field(ERR_FORBIDDEN, field,
-		                     "%s: the offence lies in %s, outside the districts of %s",
-		                     field, placed[0] ? placed : "no district", rq->who);
-	return 0;
+	return err_set_field(ERR_FORBIDDEN, field,
+	                     "%s: offence %s would touch %s, outside the districts of %s", field,
+	                     external_id, district[0] ? district : "no district", rq->who);
 }
 
 /* The store id of an offence, 0 when there is none. */
@@ -338,9 +354,11 @@ int api_offences_post(struct http_request *rq)
 		}
 		snprintf(field, sizeof field, "features[%zu].%s", i,
 		         o.has_point ? "geometry" : "properties.mahalla");
-		int rc = check_scope(rq, st, o.external_id, NULL, field);
+		char was[STORE_SCOPE_MAX];
+		int rc =
+		    check_scope(rq, o.external_id, stored_district(st, o.external_id, was), field);
 		if (rc == 0 && (rc = store_put_offence(st, &o, &info)) == 0)
-			rc = check_scope(rq, st, o.external_id, info.district, field);
+			rc = check_scope(rq, o.external_id, info.district, field);
 		if (rc < 0) {
 			snprintf(msg, sizeof msg, "%s", err_msg());
 			store_rollback(st);
@@ -351,8 +369,11 @@ int api_offences_post(struct http_request *rq)
 			goto out;
 		}
 		counts[info.change]++;
-		if (info.change != STORE_UNCHANGED)
+		if (info.change != STORE_UNCHANGED) {
 			where_add(&where, &o);
+			where_district(&where, was);
+			where_district(&where, info.district);
+		}
 		if (info.change == STORE_UPDATED)
 			updated[n_updated++] = offence_id(st, o.external_id);
 		json_array_append_new(ids, json_string(o.external_id));
@@ -396,7 +417,10 @@ int api_offence_delete(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (store_begin(st) < 0)
 		return http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
-	int rc = check_scope(rq, st, ext, NULL, "id");
+	struct where where = {0};
+	char was[STORE_SCOPE_MAX];
+	int rc = check_scope(rq, ext, stored_district(st, ext, was), "id");
+	where_district(&where, was);
 	if (rc == 0)
 		rc = store_delete_offence(st, ext, &id);
 	if (rc == 0)
@@ -413,7 +437,7 @@ int api_offence_delete(struct http_request *rq)
 		                                             : 503,
 		                        "id", "%s", msg);
 	}
-	announce(app, st, &id, 1, NULL);
+	announce(app, st, &id, 1, &where);
 	return http_reply_value(rq, 200, json_pack("{s:s, s:b}", "id", ext, "deleted", 1), NULL,
 	                        NULL);
 }
@@ -421,6 +445,7 @@ int api_offence_delete(struct http_request *rq)
 /* A stored record's properties and geometry, for a patch to go over. */
 struct stored {
 	json_t *props, *geom;
+	char district[STORE_SCOPE_MAX]; /* "": none */
 };
 
 /* A store_get_offence() callback; a record without a time reads as the
@@ -439,6 +464,8 @@ static int stored_feature(void *ctx, const struct store_offence_row *r)
 	              geojson_text(o->category), "service", geojson_text(o->service), "article",
 	              geojson_text(o->article), "status", geojson_text(o->status), "address",
 	              geojson_text(o->address), "mahalla", geojson_text(o->mahalla_code));
+	snprintf(out->district, sizeof out->district, "%s",
+	         o->district_code ? o->district_code : "");
 	out->geom = o->has_point ? json_pack("{s:s, s:[f,f]}", "type", "Point", "coordinates",
 	                                     o->lon, o->lat)
 	                         : json_null();
@@ -460,7 +487,7 @@ int api_offence_patch(struct http_request *rq)
 		json_decref(patch);
 		return http_reply_error(rq, 400, "body", "a JSON object of properties is required");
 	}
-	struct stored was = {NULL, NULL};
+	struct stored was = {NULL, NULL, ""};
 	if (store_get_offence(st, 0, ext, stored_feature, &was) < 0) {
 		json_decref(patch);
 		return http_reply_error(rq, 404, "id", "no offence has the id '%s'", ext);
@@ -491,9 +518,9 @@ int api_offence_patch(struct http_request *rq)
 		goto out;
 	}
 	const char *field = o.has_point ? "geometry" : "properties.mahalla";
-	int rc = check_scope(rq, st, ext, NULL, "id");
+	int rc = check_scope(rq, ext, was.district, "id");
 	if (rc == 0 && (rc = store_put_offence(st, &o, &info)) == 0)
-		rc = check_scope(rq, st, ext, info.district, field);
+		rc = check_scope(rq, ext, info.district, field);
 	if (rc == 0)
 		rc = store_audit(st, rq->who, "update", "offence", ext, rq->body);
 	if (rc == 0)
@@ -510,6 +537,8 @@ int api_offence_patch(struct http_request *rq)
 	int64_t id = offence_id(st, ext);
 	struct where where = {0};
 	where_add(&where, &o);
+	where_district(&where, was.district);
+	where_district(&where, info.district);
 	if (info.change == STORE_UPDATED)
 		announce(app, st, &id, 1, &where);
 	reply = http_reply_value(

@@ -146,7 +146,7 @@ int api_tracks_post(struct http_request *rq)
 	char *data = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	json_decref(ev);
 	if (data)
-		events_publish(app->events, "units", data);
+		events_publish(app->events, "units", data, NULL);
 	free(data);
 	reply = http_reply_value(rq, 201,
 	                         json_pack("{s:s, s:i, s:i, s:s}", "unit", unit, "fixes", (int)n,

@@ -294,7 +294,7 @@ static void announce_zone(struct app *app, store *st, const char *id, const char
 	char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (data)
-		events_publish(app->events, "zones", data);
+		events_publish(app->events, "zones", data, NULL);
 	free(data);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "events.h"
 
+#include "auth.h"
 #include "err.h"
 
 #include <errno.h>
@@ -24,13 +25,15 @@ enum {
 
 struct event {
 	unsigned long seq;
-	char *text; /* "event: ...\ndata: ...\n\n" */
+	char *text;  /* "event: ...\ndata: ...\n\n" */
+	char *where; /* the districts it touches; NULL: everywhere */
 };
 
 struct subscriber {
 	events *ev;
 	struct MHD_Connection *conn;
 	unsigned long next; /* sequence number of the next event to send */
+	char scope[sizeof((struct http_request *)0)->scope]; /* the credentials' */
 	int suspended;
 	int closed;
 	int gone; /* the client closed; its connection is ending */
@@ -155,24 +158,31 @@ void events_free(events *ev)
 		return;
 	events_shutdown(ev, 0);
 	pthread_join(ev->ticker, NULL);
-	for (int i = 0; i < RING; i++)
+	for (int i = 0; i < RING; i++) {
 		free(ev->ring[i].text);
+		free(ev->ring[i].where);
+	}
 	pthread_cond_destroy(&ev->wake);
 	pthread_mutex_destroy(&ev->lock);
 	free(ev);
 }
 
-void events_publish(events *ev, const char *name, const char *data)
+void events_publish(events *ev, const char *name, const char *data, const char *where)
 {
 	size_t n = strlen(name) + strlen(data) + 32;
-	char *text = malloc(n);
-	if (!text)
+	char *text = malloc(n), *at = where ? strdup(where) : NULL;
+	if (!text || (where && !at)) {
+		free(text);
+		free(at);
 		return;
+	}
 	pthread_mutex_lock(&ev->lock);
 	snprintf(text, n, "id: %lu\nevent: %s\ndata: %s\n\n", ev->seq, name, data);
 	struct event *slot = &ev->ring[ev->seq % RING];
 	free(slot->text);
+	free(slot->where);
 	slot->text = text;
+	slot->where = at;
 	slot->seq = ev->seq++;
 	resume_all(ev);
 	pthread_mutex_unlock(&ev->lock);
@@ -186,8 +196,24 @@ unsigned events_subscribers(events *ev)
 	return n;
 }
 
+/* Whether an event touching where reaches a stream with scope. */
+static int meets(const char *scope, const char *where)
+{
+	if (!where || !scope[0])
+		return 1;
+	for (const char *p = where; *p;) {
+		char code[128];
+		size_t len = strcspn(p, ",");
+		snprintf(code, sizeof code, "%.*s", (int)len, p);
+		if (auth_scope_has(scope, code))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 /* Under lock: what events_read() says. */
-static size_t ring_read(events *ev, unsigned long *next, char *buf, size_t max)
+static size_t ring_read(events *ev, unsigned long *next, const char *scope, char *buf, size_t max)
 {
 	size_t used = 0;
 	if (ev->seq > *next + RING) {
@@ -195,7 +221,12 @@ static size_t ring_read(events *ev, unsigned long *next, char *buf, size_t max)
 		*next = ev->seq;
 	}
 	while (*next < ev->seq) {
-		const char *text = ev->ring[*next % RING].text;
+		const struct event *e = &ev->ring[*next % RING];
+		if (!meets(scope, e->where)) {
+			++*next;
+			continue;
+		}
+		const char *text = e->text;
 		size_t len = strlen(text);
 		if (used + len > max)
 			break;
@@ -206,10 +237,10 @@ static size_t ring_read(events *ev, unsigned long *next, char *buf, size_t max)
 	return used;
 }
 
-size_t events_read(events *ev, unsigned long *next, char *buf, size_t max)
+size_t events_read(events *ev, unsigned long *next, const char *scope, char *buf, size_t max)
 {
 	pthread_mutex_lock(&ev->lock);
-	size_t used = ring_read(ev, next, buf, max);
+	size_t used = ring_read(ev, next, scope, buf, max);
 	pthread_mutex_unlock(&ev->lock);
 	return used;
 }
@@ -238,7 +269,7 @@ static ssize_t read_events(void *cls, uint64_t pos, char *buf, size_t max)
 		pthread_mutex_unlock(&ev->lock);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
-	used = ring_read(ev, &s->next, buf, max);
+	used = ring_read(ev, &s->next, s->scope, buf, max);
 	time_t now = time(NULL);
 	/* A named event rather than a comment: browsers hide comments, and a
 	 * wall screen tells a quiet district from a dead stream by these. */
@@ -279,6 +310,7 @@ int events_subscribe(events *ev, struct http_request *rq)
 	s->ev = ev;
 	s->conn = rq->conn;
 	s->last_sent = time(NULL);
+	memcpy(s->scope, rq->scope, sizeof s->scope);
 	/* The retry hint and a first comment open the stream at once. */
 	pthread_mutex_lock(&ev->lock);
 	if (ev->n_subs >= ev->max_subs && live_subscribers(ev) >= ev->max_subs) {

@@ -8,7 +8,9 @@
  * a keep-alive "ping" event. Events are kept in a short ring, so a subscriber
  * that was slow gets what it missed, in order, or a "reset" when the ring
  * moved past it. Streams are capped; a stream whose client closed is ended
- * at its next wake-up, or at once when the cap is reached.
+ * at its next wake-up, or at once when the cap is reached. An event may
+ * name the districts it touches: a stream whose credentials reach only some
+ * districts (auth.h's scope) gets only the events touching them.
  *
  * Threading: publish from any thread.
  */
@@ -32,8 +34,10 @@ void events_shutdown(events *ev, int grace_ms);
 
 void events_free(events *ev);
 
-/* Sends `event: name` with data (one line of JSON) to every subscriber. */
-void events_publish(events *ev, const char *name, const char *data);
+/* Sends `event: name` with data (one line of JSON) to every subscriber
+ * whose scope meets where (district codes joined by ","; NULL: every
+ * subscriber). */
+void events_publish(events *ev, const char *name, const char *data, const char *where);
 
 /* Answers GET /api/events for rq (the daemon needs MHD_ALLOW_SUSPEND_RESUME),
  * or 503 naming the limit when max_subscribers streams are open. */
@@ -43,11 +47,12 @@ int events_subscribe(events *ev, struct http_request *rq);
  * stream starts reading. */
 unsigned long events_next(events *ev);
 
-/* What a stream at *next reads: the events from *next on, whole, in order,
- * up to max bytes of buf (no NUL added); a "reset" event first when the
- * ring has moved past *next (the stream missed events it can no longer
- * get). Advances *next past what it copied; returns the bytes copied. */
-size_t events_read(events *ev, unsigned long *next, char *buf, size_t max);
+/* What a stream at *next with scope (auth.h's; "": everything) reads: the
+ * events from *next on that meet its scope, whole, in order, up to max
+ * bytes of buf (no NUL added); a "reset" event first when the ring has
+ * moved past *next (the stream missed events it can no longer get).
+ * Advances *next past what it copied or skipped; returns the bytes copied. */
+size_t events_read(events *ev, unsigned long *next, const char *scope, char *buf, size_t max);
 
 /* Subscribers now open, for /metrics. */
 unsigned events_subscribers(events *ev);

@@ -159,24 +159,31 @@ static int error_as_exception(struct http_request *rq, unsigned status, const ch
 
 /* ---- what every request shares ----------------------------------------- */
 
-/* The district's box in Web Mercator metres: its districts' boundaries, or
- * where its offences are when it has none; and its UTM zone, picked as
- * print and the density export pick it. */
-static void district_extent(renderer *r, double merc[4], int *utm_epsg)
+/* The box in Web Mercator metres of the districts the request's
+ * credentials reach (every district's without a scope), or where the
+ * offences are when the store has none; and its UTM zone, picked as print
+ * and the density export pick it. */
+static void district_extent(struct http_request *rq, renderer *r, double merc[4], int *utm_epsg)
 {
 	struct held_shapes *held;
 	const shapes *sh = renderer_shapes_acquire(r, &held);
 	double e[4], lon, lat;
+	int any = 0;
 	dataset_extent(renderer_dataset(r), e);
-	tile_merc_to_lonlat((e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &lon, &lat);
-	*utm_epsg = utm_zone_epsg(lon, lat);
 	size_t n = shapes_count(sh, SHAPES_DISTRICTS);
 	for (size_t i = 0; i < n; i++) {
-		const double *b = shapes_area(sh, SHAPES_DISTRICTS, i)->geom.bbox;
+		const struct shapes_area *a = shapes_area(sh, SHAPES_DISTRICTS, i);
+		if (!auth_scope_has(rq->scope, a->code))
+			continue;
 		for (int k = 0; k < 4; k++)
-			e[k] = i == 0 ? b[k] : k < 2 ? fmin(e[k], b[k]) : fmax(e[k], b[k]);
+			e[k] = !any    ? a->geom.bbox[k]
+			       : k < 2 ? fmin(e[k], a->geom.bbox[k])
+			               : fmax(e[k], a->geom.bbox[k]);
+		any = 1;
 	}
 	renderer_shapes_release(r, held);
+	tile_merc_to_lonlat((e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &lon, &lat);
+	*utm_epsg = utm_zone_epsg(lon, lat);
 	memcpy(merc, e, sizeof e);
 }
 
@@ -281,7 +288,7 @@ static int map_request(struct http_request *rq, int v111, struct render_request 
 	double merc[4], b[4];
 	int utm_epsg;
 	struct crs crs;
-	district_extent(app->r, merc, &utm_epsg);
+	district_extent(rq, app->r, merc, &utm_epsg);
 	if (layers_arg(rq, "LAYERS", &q->layers) || styles_arg(rq, "STYLES"))
 		return ERR_INVALID;
 	if (parse_crs(rq, v111, utm_epsg, &crs))
@@ -856,7 +863,7 @@ static int get_capabilities(struct http_request *rq, int v111)
 		return refused(rq);
 	legend.filter = rr.filter;
 	legend.metric = rr.metric;
-	district_extent(app->r, merc, &utm_epsg);
+	district_extent(rq, app->r, merc, &utm_epsg);
 	tile_merc_to_lonlat(merc[0], merc[1], &ll[0], &ll[1]);
 	tile_merc_to_lonlat(merc[2], merc[3], &ll[2], &ll[3]);
 	if (utm_open(utm_epsg, &u) < 0 || utm_box_from_merc(u, merc, um) < 0) {

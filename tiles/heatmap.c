@@ -25,7 +25,7 @@ int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct 
 {
 	double mean = 0;
 	if (h->breaks == STYLE_BREAKS_AUTO) {
-		double area = dataset_area_km2(ds);
+		double area = dataset_area_km2(ds, f);
 		double n = dataset_weighted_count(ds, f, weights);
 		/* An empty selection still gets a valid ramp: nothing reaches it. */
 		mean = area > 0 && n > 0 ? n / area : 1.0;

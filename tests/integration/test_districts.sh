@@ -28,6 +28,18 @@ EOF
 tr -d '\r' <"$TMP/raw.csv" | grep -v '^$' >"$TMP/offences.csv"
 "$POSBON" import "$DB" --layer offences --quiet "$TMP/offences.csv" >/dev/null
 
+# Two mahallas, one in Chilonzor and one in Bektemir, given without their
+# district: the store finds it.
+sql "$DB" "SELECT '{\"type\":\"FeatureCollection\",\"features\":[' || group_concat(
+	'{\"type\":\"Feature\",\"properties\":{\"code\":\"' || m || '\",\"name_uz\":\"' || m ||
+	'\"},\"geometry\":' || AsGeoJSON(ST_Buffer(ST_PointOnSurface(geom), 0.003)) || '}') || ']}'
+	FROM (SELECT code, geom, upper(substr(code, 1, 3)) || '-1' AS m FROM districts
+	 WHERE code IN ('chilonzor_district', 'bektemir_district'))" >"$TMP/mahallas.geojson"
+"$POSBON" import "$DB" --layer mahallas --quiet "$TMP/mahallas.geojson" >/dev/null
+check "mahallas take the district they lie in" \
+	"$(sql "$DB" "SELECT group_concat(code || '=' || district_code, ' ') FROM mahallas")" \
+	"BEK-1=bektemir_district CHI-1=chilonzor_district"
+
 # What each district should count, from the CSV alone.
 expected() { grep -c ",$1\$" "$TMP/offences.csv" || true; }
 check "every offence stored" "$(sql "$DB" "SELECT count(*) FROM offences")" \
@@ -53,7 +65,7 @@ check "Bektemir's page counts Bektemir's offences" "$(total_of "$TMP/bektemir_di
 	--to 2026-03-31 -o "$TMP/b-en.pdf" >/dev/null
 check_true "its hotspot holds Bektemir's offences, not its neighbours'" \
 	'pdftotext -layout "$TMP/b-en.pdf" - | grep -A1 "Mahalla, street" | tail -n 1 |
-		grep -qE " 1 +$B +[0-9]"'
+		grep -qE " 1 .* $B +[0-9]"'
 
 set +e
 err=$("$POSBON" print "$DB" --district atlantis -o "$TMP/x.pdf" 2>&1)
@@ -153,12 +165,44 @@ check "Chilonzor's token gets the same tile without it" "$(opaque "$TMP/scoped.p
 check "a tile asking for Bektemir is 403" \
 	"$(status -H "$S" "$URL/tiles/heatmap/$T.png?district=bektemir_district")" 403
 
+# The viewer's districts, mahallas and the map's bounds
+check "meta lists the scope's districts" \
+	"$(curl -s -H "$S" "$URL/api/meta" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([x["code"] for x in d["districts"]], d["district"]["code"], d["scope"])')" \
+	"['chilonzor_district'] chilonzor_district chilonzor_district"
+check "and the city's all twelve" \
+	"$(curl -s -H "$V" "$URL/api/meta" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["districts"]))')" 12
+CB=$(sql "$DB" "SELECT printf('%.4f %.4f %.4f %.4f', MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom),
+	MbrMaxY(geom)) FROM districts WHERE code = 'chilonzor_district'")
+check "the view's bounds are the district's" \
+	"$(curl -s -H "$S" "$URL/api/meta" | python3 -c 'import json,sys; print("%.4f %.4f %.4f %.4f" % tuple(json.load(sys.stdin)["district"]["bounds"]))')" "$CB"
+check "meta of another district is 403" "$(status -H "$S" "$URL/api/meta?district=bektemir_district")" 403
+check "the mahallas listed are the scope's" \
+	"$(curl -s -H "$S" "$URL/api/mahallas" | python3 -c 'import json,sys; print([f["properties"]["code"] for f in json.load(sys.stdin)["features"]])')" \
+	"['CHI-1']"
+check "another district's mahalla's figures are 403" \
+	"$(status -H "$S" "$URL/api/mahallas/BEK-1") $(field)" "403 code"
+check "a print of another district's mahalla is 403" \
+	"$(status -H "$S" "$URL/print/mahalla/BEK-1.pdf")" 403
+
+# WMS: the capabilities' bounds are the scope's
+curl -s -u "qgis:$CV" "$URL/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0" >"$TMP/caps.xml"
+check "WMS capabilities bound the scope's district" \
+	"$(python3 -c '
+import re, sys
+t = open(sys.argv[1]).read()
+v = [float(re.search("<%s>([-0-9.]+)<" % k, t).group(1)) for k in
+     ("westBoundLongitude", "southBoundLatitude", "eastBoundLongitude", "northBoundLatitude")]
+print("%.4f %.4f %.4f %.4f" % tuple(v))' "$TMP/caps.xml")" "$CB"
+
 # Prints
 check "a print of another district is 403" \
 	"$(status -H "$S" "$URL/print/district/bektemir_district.pdf") $(field)" "403 code"
 check "a print of the scope's district is made" \
 	"$(status -H "$S" "$URL/print/district/chilonzor_district.pdf?from=2026-03-01&to=2026-03-31")" 200
 
+# Events: a Chilonzor stream hears of Chilonzor's changes only.
+CITY=$("$POSBON" token add "$DB" --role officer --name city-desk)
+events_open "$S"
 # Writes
 point_in() { # district: a point of it, as "lon, lat"
 	sql "$DB" "SELECT X(ST_PointOnSurface(geom)) || ', ' || Y(ST_PointOnSurface(geom))
@@ -183,5 +227,20 @@ check "deleting it is 403" "$(status -X DELETE -H "$O" "$URL/api/offences/bektem
 	"403 id"
 check "it is untouched" \
 	"$(sql "$DB" "SELECT category FROM offences WHERE external_id = 'bektemir_district-0'")" theft
+status -H "Authorization: Bearer $CITY" -H "$J" -d "$(feature e1 "$(point_in bektemir_district)")" \
+	"$URL/api/offences" >/dev/null
+status -H "Authorization: Bearer $CITY" -H "$J" -d "$(feature e2 "$(point_in chilonzor_district)")" \
+	"$URL/api/offences" >/dev/null
+# w2 was posted in Chilonzor after the stream opened: with e2, two events.
+check_true "the stream hears of Chilonzor's new offences" \
+	'wait_until "[ \$(grep -c \"^event: offences\" \"\$TMP/events\") -ge 2 ]"'
+check "and of nothing in Bektemir, posted between them" \
+	"$(python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+data = [json.loads(lines[i + 1][6:]) for i, l in enumerate(lines) if l == "event: offences"]
+print(sorted(set("%.4f" % d["bbox"][0] for d in data)))' "$TMP/events")" \
+	"$(sql "$DB" "SELECT printf('[''%.4f'']', X(ST_PointOnSurface(geom))) FROM districts WHERE code = 'chilonzor_district'")"
+kill "$SSE" 2>/dev/null || true
 serve_stop
 finish
