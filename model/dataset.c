@@ -311,7 +311,7 @@ static int preload_code(void *d, const struct store_code *c)
 static int preload_district(void *arg, const struct store_area_record *a)
 {
 	dataset *ds = arg;
-	uint32_t i;
+	uint32_t i = DATASET_NONE;
 	int rc = dict_index(&ds->districts, a->area.code, DATASET_NONE, &i);
 	if (rc == 0 && i != DATASET_NONE)
 		ds->district_km2[i] = a->area_m2 / 1e6;
