@@ -159,6 +159,17 @@ static const struct migration migrations[] = {
      "CREATE INDEX offences_district ON offences(district_code, occurred_from);"},
     /* The territory a token reaches: NULL everything, else "district:A,B". */
     {"token scope", "ALTER TABLE tokens ADD COLUMN scope TEXT;"},
+    /* A zone belongs to the district holding a point of its surface, a track
+     * to the one holding its first fix. */
+    {"zone and track districts",
+     "ALTER TABLE patrol_zones ADD COLUMN district_code TEXT;"
+     "UPDATE patrol_zones SET district_code = " SPL_DISTRICT_AT(
+         "ST_PointOnSurface(patrol_zones.geom)") ";"
+                                                 "ALTER TABLE patrol_tracks ADD COLUMN "
+                                                 "district_code TEXT;"
+                                                 "UPDATE patrol_tracks SET district_code "
+                                                 "= " SPL_DISTRICT_AT(
+                                                     "StartPoint(patrol_tracks.geom)") ";"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

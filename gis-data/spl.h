@@ -67,6 +67,7 @@ enum spl_stmt {
 	ST_TRACK_INS,
 	ST_TRACK_UPD,
 	ST_TRACK_FIXES,
+	ST_TRACK_DISTRICT,
 	ST_TRACK_LIST,
 	ST_UNITS,
 	ST_AUDIT,
@@ -82,6 +83,12 @@ enum spl_stmt {
 	ST_SESSION_DEL,
 	ST_COUNT
 };
+
+/* SQL of the district whose polygon covers the point the SQL p makes (the
+ * first put on a shared boundary), NULL for none: a mahalla's, a zone's
+ * (by a point of its surface) or a track's (by its first fix). */
+#define SPL_DISTRICT_AT(p)                                                                         \
+	"(SELECT d.code FROM districts d WHERE ST_Covers(d.geom, " p ") ORDER BY d.id LIMIT 1)"
 
 /* How long a statement waits for another connection's write lock. */
 #define SPL_BUSY_MS 10000

@@ -17,8 +17,7 @@
 /* A mahalla's district: the one named (?5), else the district holding a
  * point of its surface (?11, its WKB). */
 #define MAHALLA_DISTRICT                                                                           \
-	"coalesce(?5, (SELECT d.code FROM districts d WHERE "                                      \
-	"ST_Covers(d.geom, ST_PointOnSurface(GeomFromWKB(?11, 4326))) ORDER BY d.id LIMIT 1))"
+	"coalesce(?5, " SPL_DISTRICT_AT("ST_PointOnSurface(GeomFromWKB(?11, 4326))") ")"
 
 static const char *const sql[ST_COUNT] = {
     [ST_AREA_GET + STORE_DISTRICTS] = "SELECT id, row_hash FROM districts WHERE code = ?1",

@@ -7,24 +7,31 @@
 
 #include "err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#define TRACK_DISTRICT SPL_DISTRICT_AT("StartPoint(GeomFromWKB(?9, 4326))")
+
 static const char *const sql[ST_COUNT] = {
     [ST_TRACK_GET] = "SELECT id, row_hash FROM patrol_tracks WHERE external_id = ?1",
     [ST_TRACK_INS] = "INSERT INTO patrol_tracks(external_id, unit, service, started_at, "
-                     "ended_at, n_fixes, row_hash, updated_at, geom) VALUES(?1, ?2, ?3, ?4, ?5, "
-                     "?6, ?7, ?8, GeomFromWKB(?9, 4326))",
-    [ST_TRACK_UPD] = "UPDATE patrol_tracks SET unit = ?2, service = ?3, started_at = ?4, "
-                     "ended_at = ?5, n_fixes = ?6, row_hash = ?7, updated_at = ?8, "
-                     "geom = GeomFromWKB(?9, 4326) WHERE id = ?1",
+                     "ended_at, n_fixes, row_hash, updated_at, geom, district_code) VALUES(?1, "
+                     "?2, ?3, ?4, ?5, ?6, ?7, ?8, GeomFromWKB(?9, 4326), " TRACK_DISTRICT ")",
+    [ST_TRACK_UPD] =
+        "UPDATE patrol_tracks SET unit = ?2, service = ?3, started_at = ?4, "
+        "ended_at = ?5, n_fixes = ?6, row_hash = ?7, updated_at = ?8, "
+        "geom = GeomFromWKB(?9, 4326), district_code = " TRACK_DISTRICT " WHERE id = ?1",
+    [ST_TRACK_DISTRICT] = "SELECT district_code FROM patrol_tracks WHERE external_id = ?1",
     [ST_TRACK_FIXES] = "SELECT AsBinary(geom) FROM patrol_tracks WHERE external_id = ?1",
-    [ST_TRACK_LIST] = "SELECT external_id, unit, service, AsBinary(geom) FROM patrol_tracks "
+    [ST_TRACK_LIST] = "SELECT external_id, unit, service, AsBinary(geom), district_code FROM "
+                      "patrol_tracks "
                       "WHERE (?1 IS NULL OR ended_at >= ?1) AND (?2 IS NULL OR started_at <= ?2) "
                       "ORDER BY started_at, id",
     /* Each unit's latest track (the last by id on ties) and its last fix. */
-    [ST_UNITS] = "SELECT unit, service, ended_at, ST_X(EndPoint(geom)), ST_Y(EndPoint(geom)) "
+    [ST_UNITS] = "SELECT unit, service, ended_at, ST_X(EndPoint(geom)), ST_Y(EndPoint(geom)), "
+                 "district_code "
                  "FROM patrol_tracks t WHERE id = (SELECT id FROM patrol_tracks u WHERE "
                  "u.unit = t.unit ORDER BY ended_at DESC, id DESC LIMIT 1) AND "
                  "(?1 IS NULL OR ended_at >= ?1) ORDER BY unit",
@@ -60,6 +67,20 @@ static unsigned char *track_wkb(const struct store_track *t, size_t *len)
 	}
 	*len = n;
 	return b;
+}
+
+/* The district the store placed the track in, into info->district. */
+static int track_district(struct spl *st, const char *external_id, struct store_put_info *info)
+{
+	sqlite3_stmt *s = stmt(st, ST_TRACK_DISTRICT);
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
+	int r = sqlite3_step(s);
+	const char *code = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	snprintf(info->district, sizeof info->district, "%s", code ? code : "");
+	sqlite3_reset(s);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : spl_error(st, "reading a track");
 }
 
 int spl_put_track(store *base, const struct store_track *t, struct store_put_info *info)
@@ -107,6 +128,8 @@ int spl_put_track(store *base, const struct store_track *t, struct store_put_inf
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;
 	rc = spl_bump_data_version(st);
 out:
+	if (rc == 0)
+		rc = track_district(st, t->external_id, info);
 	free(wkb);
 	return rc;
 }
@@ -179,7 +202,8 @@ int spl_list_tracks(store *base, int64_t from, int64_t to, store_track_fn fn, vo
 	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_track t = {.external_id = (const char *)sqlite3_column_text(s, 0),
 		                        .unit = (const char *)sqlite3_column_text(s, 1),
-		                        .service = (const char *)sqlite3_column_text(s, 2)};
+		                        .service = (const char *)sqlite3_column_text(s, 2),
+		                        .district_code = (const char *)sqlite3_column_text(s, 4)};
 		struct store_fix *v;
 		if ((rc = read_fixes(t.external_id, sqlite3_column_blob(s, 3),
 		                     (size_t)sqlite3_column_bytes(s, 3), &v, &t.n_fixes)) < 0)
@@ -209,7 +233,8 @@ int spl_list_units(store *base, int64_t since, store_unit_fn fn, void *ctx)
 		                       .service = (const char *)sqlite3_column_text(s, 1),
 		                       .last = {sqlite3_column_double(s, 3),
 		                                sqlite3_column_double(s, 4),
-		                                sqlite3_column_int64(s, 2)}};
+		                                sqlite3_column_int64(s, 2)},
+		                       .district_code = (const char *)sqlite3_column_text(s, 5)};
 		rc = fn(ctx, &u);
 	}
 	if (rc == 0 && r != SQLITE_DONE)

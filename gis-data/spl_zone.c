@@ -19,18 +19,22 @@
 	"'shift_start', a.shift_start, 'shift_end', a.shift_end, 'weekdays', a.weekdays)) "        \
 	"FROM (SELECT * FROM zone_assignments WHERE zone_id = z.id ORDER BY id) a)"
 
+#define ZONE_DISTRICT SPL_DISTRICT_AT("ST_PointOnSurface(GeomFromWKB(?8, 4326))")
+
 static const char *const sql[ST_COUNT] = {
     [ST_ZONE_GET] = "SELECT id, row_hash, version FROM patrol_zones WHERE external_id = ?1",
     /* A zone deleted and made again goes on from its last kept version, so
      * a version number names one state of an id for good. */
     [ST_ZONE_INS] = "INSERT INTO patrol_zones(external_id, name, valid_from, valid_to, author, "
-                    "version, row_hash, updated_at, geom) VALUES(?1, ?2, ?3, ?4, ?5, "
-                    "1 + (SELECT coalesce(max(version), 0) FROM patrol_zone_versions "
+                    "version, row_hash, updated_at, geom, district_code) VALUES(?1, ?2, ?3, "
+                    "?4, ?5, 1 + (SELECT coalesce(max(version), 0) FROM patrol_zone_versions "
                     "WHERE external_id = ?1), ?6, ?7, "
-                    "CastToMultiPolygon(GeomFromWKB(?8, 4326)))",
-    [ST_ZONE_UPD] = "UPDATE patrol_zones SET name = ?2, valid_from = ?3, valid_to = ?4, "
-                    "author = ?5, version = version + 1, row_hash = ?6, updated_at = ?7, "
-                    "geom = CastToMultiPolygon(GeomFromWKB(?8, 4326)) WHERE id = ?1",
+                    "CastToMultiPolygon(GeomFromWKB(?8, 4326)), " ZONE_DISTRICT ")",
+    [ST_ZONE_UPD] =
+        "UPDATE patrol_zones SET name = ?2, valid_from = ?3, valid_to = ?4, "
+        "author = ?5, version = version + 1, row_hash = ?6, updated_at = ?7, "
+        "geom = CastToMultiPolygon(GeomFromWKB(?8, 4326)), district_code = " ZONE_DISTRICT
+        " WHERE id = ?1",
     [ST_ZONE_KEEP_VERSION] =
         "INSERT INTO patrol_zone_versions(external_id, version, name, valid_from, valid_to, "
         "author, assignments, geom_wkb, replaced_at, deleted) SELECT z.external_id, z.version, "
@@ -48,17 +52,21 @@ static const char *const sql[ST_COUNT] = {
      * service ?2, or the one with external id ?3. */
     [ST_ZONE_LIST] = "SELECT z.external_id, z.version, z.name, z.valid_from, z.valid_to, "
                      "z.author, z.updated_at, 0, " ZONE_ASSIGNMENTS_JSON ", "
-                     "AsGeoJSON(z.geom, 7), 1, AsBinary(z.geom) FROM patrol_zones z "
+                     "AsGeoJSON(z.geom, 7), 1, AsBinary(z.geom), z.district_code FROM "
+                     "patrol_zones z "
                      "WHERE (?1 IS NULL OR ((z.valid_from IS NULL OR z.valid_from <= ?1) AND "
                      "(z.valid_to IS NULL OR z.valid_to >= ?1))) AND (?2 IS NULL OR EXISTS "
                      "(SELECT 1 FROM zone_assignments a WHERE a.zone_id = z.id AND "
                      "a.service = ?2)) AND (?3 IS NULL OR z.external_id = ?3) "
                      "ORDER BY z.external_id",
-    [ST_ZONE_HISTORY] = "SELECT external_id, version, name, valid_from, valid_to, author, "
-                        "replaced_at, deleted, assignments, "
-                        "AsGeoJSON(GeomFromWKB(geom_wkb, 4326), 7), 0, geom_wkb "
-                        "FROM patrol_zone_versions WHERE external_id = ?1 "
-                        "ORDER BY version DESC",
+    [ST_ZONE_HISTORY] =
+        "SELECT external_id, version, name, valid_from, valid_to, author, "
+        "replaced_at, deleted, assignments, "
+        "AsGeoJSON(GeomFromWKB(geom_wkb, 4326), 7), 0, geom_wkb, " SPL_DISTRICT_AT(
+            "ST_PointOnSurface(GeomFromWKB(geom_wkb, 4326))") " "
+                                                              "FROM patrol_zone_versions WHERE "
+                                                              "external_id = ?1 "
+                                                              "ORDER BY version DESC",
 };
 
 static sqlite3_stmt *stmt(struct spl *st, enum spl_stmt id)
@@ -310,6 +318,7 @@ static int each_zone(struct spl *st, sqlite3_stmt *s, store_zone_fn fn, void *ct
 		    .current = sqlite3_column_int(s, 10),
 		    .geojson = (const char *)sqlite3_column_text(s, 9),
 		};
+		z.zone.district_code = (const char *)sqlite3_column_text(s, 12);
 		z.zone.wkb = sqlite3_column_blob(s, 11);
 		z.zone.wkb_len = (size_t)sqlite3_column_bytes(s, 11);
 		struct store_assignment *as;

@@ -153,7 +153,7 @@ struct store_put_info {
 	enum store_change change;
 	int repaired;       /* geometry was invalid and MakeValid repaired it */
 	int outside;        /* offence point lies in no mahalla */
-	char district[128]; /* offence: the district it was placed in ("" none) */
+	char district[128]; /* offence, track: the district it was placed in ("" none) */
 	char reason[200];   /* why the geometry was invalid, when repaired */
 };
 
@@ -350,6 +350,9 @@ struct store_zone {
 	size_t wkb_len;
 	const struct store_assignment *assignments;
 	size_t n_assignments;
+	/* Read back only (a put ignores it): the district holding a point of
+	 * its surface; NULL for none. */
+	const char *district_code;
 };
 
 /* Upserts a zone with its assignments; the replaced version is kept in
@@ -405,6 +408,7 @@ struct store_track {
 	const char *unit, *service;
 	const struct store_fix *fixes; /* at least 2, in time order */
 	size_t n_fixes;
+	const char *district_code; /* read back only: the district of its first fix */
 };
 
 int store_put_track(store *st, const struct store_track *t, struct store_put_info *info);
@@ -429,6 +433,7 @@ int store_list_tracks(store *st, int64_t from, int64_t to, store_track_fn fn, vo
 struct store_unit {
 	const char *unit, *service;
 	struct store_fix last;
+	const char *district_code; /* of its latest track */
 };
 
 /* Called once per unit; a nonzero return stops the walk and is returned. */

@@ -630,6 +630,30 @@ int dataset_filter_within(struct dataset_filter *f, const struct dataset_filter 
 	return beyond;
 }
 
+char *dataset_filter_territory(const dataset *ds, const struct dataset_filter *f)
+{
+	if (!dataset_filter_scoped(f))
+		return NULL;
+	size_t len = 1;
+	for (size_t i = 0; i < ds->districts.n; i++)
+		if (dataset_filter_has_district(f, i))
+			len += strlen(ds->districts.codes[i]) + 1;
+	char *out = malloc(len), *p = out;
+	if (!out)
+		return NULL;
+	/* A territory of no district at all still names something, so that
+	 * it is not read as every district. */
+	*p = '\0';
+	for (size_t i = 0; i < ds->districts.n; i++)
+		if (dataset_filter_has_district(f, i))
+			p += sprintf(p, "%s%s", p == out ? "" : ",", ds->districts.codes[i]);
+	if (p == out) {
+		free(out);
+		return strdup(",");
+	}
+	return out;
+}
+
 int dataset_filter_scoped(const struct dataset_filter *f)
 {
 	for (size_t i = 0; i < DATASET_MAX_DISTRICTS / 64; i++)

@@ -147,6 +147,11 @@ void dataset_filter_district(struct dataset_filter *f, size_t i);
  * for another territory, to refuse. */
 int dataset_filter_within(struct dataset_filter *f, const struct dataset_filter *scope);
 
+/* f's districts as codes joined by "," (new; free()), or NULL when f names
+ * none (every district) or on no memory: the territory shapes.h's painters
+ * take. */
+char *dataset_filter_territory(const dataset *ds, const struct dataset_filter *f);
+
 /* Whether f narrows the territory to some districts. */
 int dataset_filter_scoped(const struct dataset_filter *f);
 

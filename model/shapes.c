@@ -450,6 +450,7 @@ static int load_zone(void *arg, const struct store_zone_record *r)
 	z->name = dup_text(L, r->zone.name, &rc);
 	z->valid_from = dup_text(L, r->zone.valid_from, &rc);
 	z->valid_to = dup_text(L, r->zone.valid_to, &rc);
+	z->district_code = dup_text(L, r->zone.district_code, &rc);
 	if (rc < 0)
 		return rc;
 	snprintf(what, sizeof what, "zone %s", z->external_id);
@@ -491,6 +492,7 @@ static int load_track(void *arg, const struct store_track *in)
 	t->external_id = dup_text(L, in->external_id, &rc);
 	t->unit = dup_text(L, in->unit, &rc);
 	t->service = dup_text(L, in->service, &rc);
+	t->district_code = dup_text(L, in->district_code, &rc);
 	if (rc < 0)
 		return rc;
 	snprintf(what, sizeof what, "track %s", t->external_id);
@@ -1118,6 +1120,22 @@ size_t shapes_zone_services(const struct shapes_zone *z, const struct shapes_shi
 		n++;
 	}
 	return n;
+}
+
+int shapes_territory_has(const char *territory, const char *code)
+{
+	if (!territory || !territory[0])
+		return 1;
+	if (!code || !*code)
+		return 0;
+	size_t n = strlen(code);
+	for (const char *p = territory; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, code, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
 }
 
 int shapes_zone_active(const struct shapes_zone *z, const struct shapes_shift *shift)

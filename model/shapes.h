@@ -102,6 +102,7 @@ struct shapes_zone {
 	long from_day, to_day; /* the same as days since 1970-01-01 (LONG_MIN/MAX open) */
 	const struct shapes_assignment *assignments;
 	size_t n_assignments;
+	const char *district_code; /* NULL: in none */
 	struct shapes_geom geom;
 	struct shapes_anchor anchor;
 };
@@ -114,9 +115,10 @@ struct shapes_overlap {
 
 struct shapes_track {
 	const char *external_id, *unit, *service;
-	int64_t started, ended; /* UTC seconds */
-	const double *xy;       /* n_fixes points, frame units */
-	const int64_t *t;       /* time of each fix, UTC seconds, not decreasing */
+	const char *district_code; /* of its first fix; NULL: none */
+	int64_t started, ended;    /* UTC seconds */
+	const double *xy;          /* n_fixes points, frame units */
+	const int64_t *t;          /* time of each fix, UTC seconds, not decreasing */
 	size_t n_fixes;
 	double bbox[4];
 };
@@ -205,6 +207,11 @@ int shapes_shift_weekly(int weekday, int start, int end, struct shapes_shift *ou
  * none. Several services on one shift make a joint patrol. */
 size_t shapes_zone_services(const struct shapes_zone *z, const struct shapes_shift *shift,
                             const char **out, size_t max);
+
+/* Whether a territory (district codes joined by ","; NULL or "": every
+ * district) holds district code (NULL or "": none, which only every
+ * district's territory holds). */
+int shapes_territory_has(const char *territory, const char *code);
 
 /* Whether zone z is shown for shift: valid on its day and with a service on
  * duty; with shift NULL every zone is. */

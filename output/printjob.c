@@ -230,6 +230,10 @@ int printjob_open(struct printjob *j)
 		dataset_filter_district(&j->filter, (size_t)d);
 		dataset_filter_district(&j->previous, (size_t)d);
 	}
+	/* A scoped request's page shows its districts' zones and tracks only;
+	 * a district's page of the whole city keeps its neighbours' around it. */
+	if (dataset_filter_scoped(&q->filter))
+		j->territory = dataset_filter_territory(j->ds, &q->filter);
 	dataset_extent(j->ds, ext);
 	tile_merc_to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, &lon, &lat);
 	struct shapes_options so = {.tracks_from = j->from, .tracks_to = j->to};
@@ -259,6 +263,7 @@ int printjob_open(struct printjob *j)
 
 void printjob_close(struct printjob *j)
 {
+	free(j->territory);
 	if (j->has_cov)
 		coverage_free(&j->cov);
 	if (j->has_set)

@@ -58,6 +58,7 @@ struct printjob {
 	utm *u;
 	shapes *sh;
 	struct dataset_filter filter, previous;
+	char *territory; /* filter's districts for zones and tracks (NULL: all); owned */
 	int64_t from, to;
 	struct storeprint_names categories, services;
 	double *weights;         /* heatmap weight per dataset category */

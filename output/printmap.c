@@ -407,12 +407,12 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 			day++;
 		int shifted =
 		    j->has_cov && shapes_shift_weekly(day, j->shift.start, j->shift.end, &on) == 0;
-		rc = zones_paint(cr, v, j->sh, j->sty, shifted ? &on : NULL, lb);
+		rc = zones_paint(cr, v, j->sh, j->sty, shifted ? &on : NULL, j->territory, lb);
 	}
 	if (rc == 0 && j->has_cov)
 		rc = printcover_paint(j, v, cr);
 	if (rc == 0 && (j->layers & RENDER_TRACKS))
-		rc = tracks_paint(cr, v, j->sh, j->sty, j->from, j->to);
+		rc = tracks_paint(cr, v, j->sh, j->sty, j->from, j->to, j->territory);
 	if (rc == 0 && (j->layers & RENDER_MAHALLAS))
 		rc = areas_paint(cr, v, j->sh, SHAPES_MAHALLAS,
 		                 in_language(j, style_mahallas(j->sty), &mahallas), lb);

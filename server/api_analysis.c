@@ -254,8 +254,14 @@ static int save_plan(struct http_request *rq, store *st, json_t *fc, const struc
 		z.wkb = wkb;
 		if (rc == 0 && (rc = zonecheck_zone(st, &z, &rep)) < 0)
 			snprintf(field, nf, "features[%zu].%s", i, rep.field);
-		if (rc == 0)
-			rc = store_put_zone(st, &z, rq->who, &info);
+		/* A planner of some districts neither replaces another's
+		 * zone nor saves one beyond them. */
+		char district[STORE_SCOPE_MAX];
+		if (rc == 0 && (rc = app_zone_in_scope(rq, st, id, "id", district)) < 0)
+			snprintf(field, nf, "features[%zu].properties.unit", i);
+		if (rc == 0 && (rc = store_put_zone(st, &z, rq->who, &info)) == 0 &&
+		    (rc = app_zone_in_scope(rq, st, id, "geometry", district)) < 0)
+			snprintf(field, nf, "features[%zu].geometry", i);
 		if (rc == 0)
 			json_array_append_new(ids, json_string(id));
 		zonecheck_report_free(&rep);
@@ -294,7 +300,8 @@ int api_plan_save(struct http_request *rq)
 	if (save_plan(rq, st, fc, &sp.shift, valid_from, ids, field, sizeof field) < 0) {
 		json_decref(fc);
 		json_decref(ids);
-		return http_reply_error(rq, 422, field[0] ? field : NULL, "%s", err_msg());
+		return http_reply_error(rq, err_last() == ERR_FORBIDDEN ? 403 : 422,
+		                        field[0] ? field : NULL, "%s", err_msg());
 	}
 	if (renderer_reload_shapes(app->r, st) < 0)
 		log_msg(LOG_ERROR, 0, "reloading zones: %s", err_msg());

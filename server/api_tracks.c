@@ -114,6 +114,8 @@ int api_tracks_post(struct http_request *rq)
 	/* One track per unit and local day: the day's patrol, whatever the
 	 * pauses, so that a live unit's fixes always find their track. */
 	int rc = 0;
+	char where[STORE_SCOPE_MAX] = "";
+	size_t where_len = 0;
 	for (size_t a = 0, b; a < n && rc == 0; a = b) {
 		int64_t day = tz_local_day(app->zone, fixes[a].t);
 		for (b = a + 1; b < n && tz_local_day(app->zone, fixes[b].t) == day; b++)
@@ -129,6 +131,24 @@ int api_tracks_post(struct http_request *rq)
 		                        .n_fixes = b - a};
 		rc = store_append_fixes(st, &t, &info);
 		stored += info.change != STORE_UNCHANGED;
+		/* Where the day's track lies: the district of its first fix. */
+		if (rc == 0 && !auth_scope_has(rq->scope, info.district))
+			rc = err_set_field(
+			    ERR_FORBIDDEN, "fixes",
+			    "fixes: unit %s's track of %s lies in %s, outside the "
+			    "districts of %s",
+			    unit, when, info.district[0] ? info.district : "no district", rq->who);
+		where_len += (size_t)snprintf(where + where_len, sizeof where - where_len, "%s%s",
+		                              where_len ? "," : "", info.district);
+		if (where_len >= sizeof where)
+			where_len = sizeof where - 1;
+	}
+	if (rc == ERR_FORBIDDEN) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		store_rollback(st);
+		reply = http_reply_error(rq, 403, "fixes", "%s", msg);
+		goto out;
 	}
 	if (rc < 0 || store_commit(st) < 0) {
 		char msg[512];
@@ -146,7 +166,7 @@ int api_tracks_post(struct http_request *rq)
 	char *data = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	json_decref(ev);
 	if (data)
-		events_publish(app->events, "units", data, NULL);
+		events_publish(app->events, "units", data, where);
 	free(data);
 	reply = http_reply_value(rq, 201,
 	                         json_pack("{s:s, s:i, s:i, s:s}", "unit", unit, "fixes", (int)n,
@@ -161,11 +181,14 @@ out:
 struct units_walk {
 	json_t *features;
 	int64_t now;
+	const char *scope; /* the credentials' districts; "": all */
 };
 
 static int unit_feature(void *ctx, const struct store_unit *u)
 {
 	struct units_walk *w = ctx;
+	if (!auth_scope_has(w->scope, u->district_code))
+		return 0;
 	char when[32];
 	geojson_iso_time(u->last.t, when, sizeof when);
 	json_t *f = json_pack("{s:s, s:{s:s, s:[f,f]}, s:{s:s, s:s?, s:s, s:I}}", "type", "Feature",
@@ -187,7 +210,7 @@ int api_units(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (query_number(rq, "within", 1, 1e9, "seconds", &within) < 0)
 		return app_reply_error(rq);
-	struct units_walk w = {json_array(), (int64_t)time(NULL)};
+	struct units_walk w = {json_array(), (int64_t)time(NULL), rq->scope};
 	geojson_iso_time(w.now, now_text, sizeof now_text);
 	if (!w.features || store_list_units(st, within ? w.now - (int64_t)within : STORE_NO_TIME,
 	                                    unit_feature, &w) < 0) {

@@ -41,13 +41,23 @@ static int reply_zone_json(struct http_request *rq, unsigned status, json_t *v, 
 struct collect {
 	json_t *features;
 	int history;
-	int version; /* of the last zone seen */
+	int version;                    /* of the last zone seen */
+	const char *scope;              /* the credentials' districts ("": all); NULL: every zone */
+	int hidden;                     /* zones seen outside scope, left out */
+	char district[STORE_SCOPE_MAX]; /* of the last zone seen */
 };
 
 static int collect_zone(void *ctx, const struct store_zone_record *z)
 {
 	struct collect *c = ctx;
-	json_array_append_new(c->features, geojson_zone_feature(z, c->history));
+	snprintf(c->district, sizeof c->district, "%s",
+	         z->zone.district_code ? z->zone.district_code : "");
+	if (c->scope && !auth_scope_has(c->scope, z->zone.district_code)) {
+		c->hidden++;
+		return 0;
+	}
+	if (c->features)
+		json_array_append_new(c->features, geojson_zone_feature(z, c->history));
 	c->version = z->version;
 	return 0;
 }
@@ -85,7 +95,7 @@ static int list_zones(struct http_request *rq, store *st)
 	const char *active = http_arg(rq, "active"), *service = http_arg(rq, "service");
 	if (active && zonecheck_date(active) < 0)
 		return http_reply_error(rq, 400, "active", "active: %s", err_msg());
-	struct collect c = {json_array(), 0, 0};
+	struct collect c = {json_array(), 0, 0, rq->scope, 0, ""};
 	if (store_list_zones(st, active, service, collect_zone, &c) < 0) {
 		json_decref(c.features);
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
@@ -107,12 +117,17 @@ int api_zones_get(struct http_request *rq)
 	int history = strcmp(rest, "/history") == 0;
 	if (*rest && !history)
 		return http_reply_error(rq, 404, NULL, "expected /api/zones/{id} or its /history");
-	struct collect c = {json_array(), history, 0};
+	struct collect c = {json_array(), history, 0, rq->scope, 0, ""};
 	int rc = history ? store_zone_history(st, id, collect_zone, &c)
 	                 : store_get_zone(st, id, collect_zone, &c);
 	if (rc < 0) {
 		json_decref(c.features);
 		return http_reply_error(rq, rc == ERR_NOTFOUND ? 404 : 500, "id", "%s", err_msg());
+	}
+	if (c.hidden && !json_array_size(c.features)) {
+		json_decref(c.features);
+		return http_reply_error(rq, 403, "id", "id: zone %s is outside the districts of %s",
+		                        id, rq->who);
 	}
 	if (history)
 		return reply_collection(rq, c.features);
@@ -284,9 +299,10 @@ static int if_match(struct http_request *rq, int *version)
 	return err_set_field(ERR_INVALID, "If-Match", "If-Match: '%s' is not a zone version", h);
 }
 
-/* After a committed change: zones are drawn anew and viewers hear. */
+/* After a committed change: zones are drawn anew and viewers whose
+ * districts it touched (where, joined by ",") hear. */
 static void announce_zone(struct app *app, store *st, const char *id, const char *action,
-                          int version)
+                          int version, const char *where)
 {
 	if (renderer_reload_shapes(app->r, st) < 0)
 		log_msg(LOG_ERROR, 0, "reloading zones: %s", err_msg());
@@ -294,20 +310,23 @@ static void announce_zone(struct app *app, store *st, const char *id, const char
 	char *data = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (data)
-		events_publish(app->events, "zones", data, NULL);
+		events_publish(app->events, "zones", data, where);
 	free(data);
 }
 
 enum write_kind { WRITE_CREATE, WRITE_REPLACE, WRITE_DELETE };
 
-/* One write in one transaction: the existence and If-Match checks, then
- * the change. 0 with *version the stored version, or a negative ERR_*
- * naming the field with the answer's *status (400 a bad If-Match, 404 no
- * such zone, 409 it exists, 412 a stale If-Match, 422 refused by the
- * store, 503 the database). */
+/* One write in one transaction: the existence, scope and If-Match checks,
+ * then the change. 0 with *version the stored version and where the
+ * districts it touched (STORE_SCOPE_MAX bytes), or a negative ERR_* naming
+ * the field with the answer's *status (400 a bad If-Match, 403 outside the
+ * credentials' districts, 404 no such zone, 409 it exists, 412 a stale
+ * If-Match, 422 refused by the store, 503 the database). */
 static int write_zone(struct http_request *rq, store *st, enum write_kind kind, const char *id,
-                      struct zone_input *in, int *version, unsigned *status)
+                      struct zone_input *in, int *version, char *where, unsigned *status)
 {
+	char was[STORE_SCOPE_MAX] = "", now[STORE_SCOPE_MAX] = "";
+
 	int expected, current = 0, rc;
 	const char *field = NULL;
 	struct store_put_info info;
@@ -331,6 +350,10 @@ static int write_zone(struct http_request *rq, store *st, enum write_kind kind, 
 	}
 	if (rc < 0 && rc != ERR_NOTFOUND)
 		goto fail;
+	if ((rc = app_zone_in_scope(rq, st, id, "id", was)) < 0) {
+		*status = 403, field = "id";
+		goto fail;
+	}
 	if (expected >= 0 && expected != current) {
 		rc =
 		    err_set(ERR_CONFLICT,
@@ -341,12 +364,22 @@ static int write_zone(struct http_request *rq, store *st, enum write_kind kind, 
 	}
 	if (kind == WRITE_DELETE)
 		rc = store_delete_zone(st, id, rq->who, version);
-	else if ((rc = store_put_zone(st, &in->z, rq->who, &info)) == 0)
+	else if ((rc = store_put_zone(st, &in->z, rq->who, &info)) == 0 &&
+	         (rc = app_zone_in_scope(rq, st, id, "geometry", now)) == 0)
 		rc = store_zone_version(st, id, version);
+	if (rc == ERR_FORBIDDEN) {
+		*status = 403, field = "geometry";
+		goto fail;
+	}
 	if (rc == 0)
 		rc = store_commit(st);
-	if (rc == 0)
+	if (rc == 0) {
+		snprintf(where, STORE_SCOPE_MAX, "%s", was);
+		if (kind != WRITE_DELETE && strcmp(now, where) != 0)
+			snprintf(where + strlen(where), STORE_SCOPE_MAX - strlen(where), "%s%s",
+			         where[0] ? "," : "", now);
 		return 0;
+	}
 	if (rc == ERR_INVALID || rc == ERR_GEOMETRY)
 		*status = 422, field = "geometry";
 fail:;
@@ -364,16 +397,17 @@ static int put_zone(struct http_request *rq, enum write_kind kind, const char *i
 	struct zone_input in;
 	unsigned status;
 	int reply, version;
+	char where[STORE_SCOPE_MAX];
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (read_zone(rq, st, id_in_path, &in, &status) < 0 ||
-	    write_zone(rq, st, kind, in.z.external_id, &in, &version, &status) < 0) {
+	    write_zone(rq, st, kind, in.z.external_id, &in, &version, where, &status) < 0) {
 		reply = app_refuse(rq, status);
 		goto out;
 	}
 	announce_zone(app, st, in.z.external_id, kind == WRITE_CREATE ? "create" : "update",
-	              version);
-	struct collect c = {json_array(), 0, 0};
+	              version, where);
+	struct collect c = {json_array(), 0, 0, NULL, 0, ""};
 	if (store_get_zone(st, in.z.external_id, collect_zone, &c) < 0) {
 		json_decref(c.features);
 		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
@@ -418,12 +452,13 @@ int api_zones_delete(struct http_request *rq)
 	const char *rest;
 	unsigned status;
 	int version;
+	char where[STORE_SCOPE_MAX];
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (path_id(rq->path, id, sizeof id, &rest) || *rest)
 		return http_reply_error(rq, 404, "id", "expected DELETE /api/zones/{id}");
-	if (write_zone(rq, st, WRITE_DELETE, id, NULL, &version, &status) < 0)
+	if (write_zone(rq, st, WRITE_DELETE, id, NULL, &version, where, &status) < 0)
 		return app_refuse(rq, status);
-	announce_zone(app, st, id, "delete", version);
+	announce_zone(app, st, id, "delete", version, where);
 	return http_reply(rq, 204, "application/json", NULL, 0, NULL);
 }

@@ -161,3 +161,22 @@ int app_reply_error(struct http_request *rq)
 	                      : code == ERR_NOTFOUND  ? 404
 	                                              : 500);
 }
+
+static int copy_zone_district(void *ctx, const struct store_zone_record *z)
+{
+	snprintf(ctx, STORE_SCOPE_MAX, "%s", z->zone.district_code ? z->zone.district_code : "");
+	return 0;
+}
+
+int app_zone_in_scope(struct http_request *rq, store *st, const char *id, const char *field,
+                      char *district)
+{
+	district[0] = '\0';
+	if (store_get_zone(st, id, copy_zone_district, district) < 0)
+		return 0;
+	if (auth_scope_has(rq->scope, district))
+		return 0;
+	return err_set_field(ERR_FORBIDDEN, field,
+	                     "%s: zone %s lies in %s, outside the districts of %s", field, id,
+	                     district[0] ? district : "no district", rq->who);
+}

@@ -94,8 +94,9 @@ const char *app_cache_control(struct app *app, const struct render_request *q,
  * the host is not UTF-8 or too long. */
 int app_base_url(const struct http_request *rq, char *out, size_t n);
 
-/* Answers the calling thread's last error (err.h): 400 for ERR_INVALID
- * and 404 for ERR_NOTFOUND, naming err_field(); else 500. */
+/* Answers the calling thread's last error (err.h): 400 for ERR_INVALID,
+ * 403 for ERR_FORBIDDEN and 404 for ERR_NOTFOUND, naming err_field(); else
+ * 500. */
 int app_reply_error(struct http_request *rq);
 
 /* Answers it with status, naming err_field() when it is a 4xx: for a
@@ -103,5 +104,12 @@ int app_reply_error(struct http_request *rq);
  * content 422, a stale If-Match 412), which it gives the handler through
  * an out-parameter. */
 int app_refuse(struct http_request *rq, unsigned status);
+
+/* Inside a zone write's transaction (zones and saved plans): ERR_FORBIDDEN
+ * naming field when zone id's district, as stored now (none when there is
+ * no such zone), lies outside rq's scope; the district goes to
+ * district[STORE_SCOPE_MAX] ("" none). */
+int app_zone_in_scope(struct http_request *rq, store *st, const char *id, const char *field,
+                      char *district);
 
 #endif

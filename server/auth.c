@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "shapes.h"
 
 #include <fcntl.h>
 #include <gnutls/crypto.h>
@@ -283,18 +284,7 @@ int auth_scope_parse(store *st, const char *text, char *out)
 
 int auth_scope_has(const char *districts, const char *code)
 {
-	if (!districts[0])
-		return 1;
-	if (!code || !*code)
-		return 0;
-	size_t n = strlen(code);
-	for (const char *p = districts; *p;) {
-		size_t len = strcspn(p, ",");
-		if (len == n && strncmp(p, code, n) == 0)
-			return 1;
-		p += len + (p[len] == ',');
-	}
-	return 0;
+	return shapes_territory_has(districts, code);
 }
 
 int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires,

@@ -481,14 +481,15 @@ static int areas_under(store *st, const dataset *ds, const shapes *sh, enum shap
 }
 
 static int zones_under(store *st, const shapes *sh, const struct near *nr, int count,
-                       json_t *features)
+                       const char *scope, json_t *features)
 {
 	struct shapes_list l = {0};
 	double at[4] = {nr->x, nr->y, nr->x, nr->y};
 	int rc = shapes_find(sh, SHAPES_ZONES, at, &l), n = 0;
 	for (size_t k = 0; rc == 0 && k < l.n && n < count; k++) {
 		const struct shapes_zone *z = shapes_zone(sh, l.idx[k]);
-		if (shapes_rings_contain(&z->geom.band[SHAPES_BANDS - 1], nr->x, nr->y)) {
+		if (shapes_territory_has(scope, z->district_code) &&
+		    shapes_rings_contain(&z->geom.band[SHAPES_BANDS - 1], nr->x, nr->y)) {
 			add_feature(features, geojson_zone(st, z->external_id), "zones");
 			n++;
 		}
@@ -551,7 +552,7 @@ static int features_at(struct http_request *rq, const struct render_request *q, 
 		if (bit == RENDER_OFFENCES)
 			rc = offences_near(app->r, st, &q->filter, nr, count, features);
 		else if (bit == RENDER_ZONES)
-			rc = zones_under(st, sh, nr, count, features);
+			rc = zones_under(st, sh, nr, count, rq->scope, features);
 		else if (bit & (RENDER_MAHALLAS | RENDER_CHOROPLETH))
 			rc = areas_under(st, ds, sh, SHAPES_MAHALLAS, nr, &q->filter, name,
 			                 features);

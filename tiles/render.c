@@ -964,12 +964,16 @@ int render_image(renderer *r, const struct render_request *q, cairo_surface_t **
 		                       held->h.generation);
 	if (rc == 0 && (q->layers & RENDER_TRENDS))
 		rc = draw_trends(r, held, version, sty, cr, q);
+	/* Zones and tracks of the filter's districts only: a scoped token's
+	 * tiles show nothing of other districts. */
+	char *territory = dataset_filter_territory(r->ds, &q->filter);
 	if (rc == 0 && (q->layers & RENDER_ZONES))
-		rc = zones_paint(cr, &q->view, sh, sty, zones_shift(&q->plan, &zs), lb);
+		rc = zones_paint(cr, &q->view, sh, sty, zones_shift(&q->plan, &zs), territory, lb);
 	if (rc == 0 && (q->layers & RENDER_PLANNING))
 		rc = draw_plan(r, sty, cr, q, lb);
 	if (rc == 0 && (q->layers & RENDER_TRACKS))
-		rc = tracks_paint(cr, &q->view, sh, sty, q->filter.from, q->filter.to);
+		rc = tracks_paint(cr, &q->view, sh, sty, q->filter.from, q->filter.to, territory);
+	free(territory);
 	if (rc == 0 && (q->layers & RENDER_MAHALLAS))
 		rc = areas_paint(cr, &q->view, sh, SHAPES_MAHALLAS,
 		                 area_names(q, style_mahallas(sty), &named), lb);

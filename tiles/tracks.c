@@ -27,7 +27,7 @@ static int track_path(cairo_t *cr, const struct view *v, const struct shapes_tra
 }
 
 int tracks_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style *s, int64_t from,
-                 int64_t to)
+                 int64_t to, const char *territory)
 {
 	const struct style_tracks *st = style_tracks(s);
 	struct shapes_list found = {0};
@@ -52,7 +52,9 @@ int tracks_paint(cairo_t *cr, const struct view *v, const shapes *sh, const styl
 	if (st->casing) {
 		const struct style_colour *c = &st->casing->colour;
 		for (size_t i = 0; i < found.n; i++)
-			track_path(cr, v, shapes_track(sh, found.idx[i]), from, to);
+			if (shapes_territory_has(territory,
+			                         shapes_track(sh, found.idx[i])->district_code))
+				track_path(cr, v, shapes_track(sh, found.idx[i]), from, to);
 		for (size_t i = 0; i < st->casing->n_dash; i++)
 			dash[i] = st->casing->dash[i] * v->scale;
 		cairo_set_dash(cr, dash, (int)st->casing->n_dash, 0);
@@ -65,7 +67,8 @@ int tracks_paint(cairo_t *cr, const struct view *v, const shapes *sh, const styl
 	for (size_t i = 0; i < found.n; i++) {
 		const struct shapes_track *t = shapes_track(sh, found.idx[i]);
 		struct style_colour c;
-		if (!track_path(cr, v, t, from, to))
+		if (!shapes_territory_has(territory, t->district_code) ||
+		    !track_path(cr, v, t, from, to))
 			continue;
 		style_service_colour(s, t->service, &c);
 		cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a * st->opacity);

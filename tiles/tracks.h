@@ -19,11 +19,12 @@
 #include <cairo.h>
 #include <stdint.h>
 
-/* Paints the tracks of sh between from and to (UTC seconds, STORE_NO_TIME
- * for open) as s's tracks layer says into cr (user space = v's device
- * pixels). Nothing when the style has no tracks layer or v->zoom is outside
- * it. The state of cr is kept. ERR_NOMEM. */
+/* Paints the tracks of sh in territory (shapes_territory_has(); NULL: every
+ * district) between from and to (UTC seconds, STORE_NO_TIME for open) as
+ * s's tracks layer says into cr (user space = v's device pixels). Nothing
+ * when the style has no tracks layer or v->zoom is outside it. The state
+ * of cr is kept. ERR_NOMEM. */
 int tracks_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style *s, int64_t from,
-                 int64_t to);
+                 int64_t to, const char *territory);
 
 #endif

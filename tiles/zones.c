@@ -119,9 +119,17 @@ struct paint {
 	const style *s;
 	const struct style_zones *st;
 	const struct shapes_shift *shift;
+	const char *territory;
 	double width, spacing, hatch_width;
 	double dash[STYLE_DASH_MAX];
 };
+
+/* Whether zone z is drawn: in the territory and active in the shift. */
+static int shown(const struct paint *p, const struct shapes_zone *z)
+{
+	return shapes_territory_has(p->territory, z->district_code) &&
+	       shapes_zone_active(z, p->shift);
+}
 
 /* Hatches (or outlines) every overlap of active zones with services of
  * more than one kind. */
@@ -135,7 +143,7 @@ static int paint_overlaps(const struct paint *p, const double box[4])
 		const struct shapes_zone *a = shapes_zone(p->sh, o->zone_a);
 		const struct shapes_zone *b = shapes_zone(p->sh, o->zone_b);
 		struct services sv, sb;
-		if (!shapes_zone_active(a, p->shift) || !shapes_zone_active(b, p->shift))
+		if (!shown(p, a) || !shown(p, b))
 			continue;
 		zone_services(a, p->shift, &sv);
 		zone_services(b, p->shift, &sb);
@@ -161,7 +169,7 @@ static int add_labels(const struct paint *p, labels *lb)
 	int rc = shapes_find(p->sh, SHAPES_ZONES, box, &found);
 	for (size_t i = 0; rc == 0 && i < found.n; i++) {
 		const struct shapes_zone *z = shapes_zone(p->sh, found.idx[i]);
-		if (!shapes_zone_active(z, p->shift))
+		if (!shown(p, z))
 			continue;
 		struct labels_item it = {.text = z->name,
 		                         .style = p->st->label,
@@ -176,7 +184,7 @@ static int add_labels(const struct paint *p, labels *lb)
 }
 
 int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style *s,
-                const struct shapes_shift *shift, labels *lb)
+                const struct shapes_shift *shift, const char *territory, labels *lb)
 {
 	const struct style_zones *st = style_zones(s);
 	struct shapes_list found = {0};
@@ -185,7 +193,8 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 	int rc;
 	if (!st || !style_zoom_contains(&st->zoom, v->zoom))
 		return 0;
-	struct paint p = {.cr = cr, .v = v, .sh = sh, .s = s, .st = st, .shift = shift};
+	struct paint p = {
+	    .cr = cr, .v = v, .sh = sh, .s = s, .st = st, .shift = shift, .territory = territory};
 	p.width = style_zfunc_eval(&st->stroke.width, v->zoom) * v->scale;
 	p.spacing = style_zfunc_eval(&st->overlap_spacing, v->zoom) * v->scale;
 	p.hatch_width = style_zfunc_eval(&st->overlap_width, v->zoom) * v->scale;
@@ -201,7 +210,7 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 	for (size_t i = 0; rc == 0 && i < found.n; i++) {
 		const struct shapes_zone *z = shapes_zone(sh, found.idx[i]);
 		struct services sv;
-		if (!shapes_zone_active(z, shift))
+		if (!shown(&p, z))
 			continue;
 		zone_services(z, shift, &sv);
 		colours_of(s, &sv, col);
@@ -221,7 +230,7 @@ int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style
 	for (size_t i = 0; rc == 0 && i < found.n; i++) {
 		const struct shapes_zone *z = shapes_zone(sh, found.idx[i]);
 		struct services sv;
-		if (!shapes_zone_active(z, shift))
+		if (!shown(&p, z))
 			continue;
 		zone_services(z, shift, &sv);
 		colours_of(s, &sv, col);

@@ -31,13 +31,14 @@
 /* The most services of one zone or overlap drawn; more are left out. */
 #define ZONES_MAX_SERVICES 8
 
-/* Paints the zones of sh on duty during shift (NULL: every zone, with every
- * assigned service) as s's zones layer says into cr (user space = v's
- * device pixels) and adds their labels to lb (NULL: none). Nothing when the
- * style has no zones layer or v->zoom is outside it. The state of cr is
- * kept. ERR_NOMEM. */
+/* Paints the zones of sh in territory (shapes_territory_has(); NULL: every
+ * district) on duty during shift (NULL: every zone, with every assigned
+ * service) as s's zones layer says into cr (user space = v's device
+ * pixels) and adds their labels to lb (NULL: none). Nothing when the style
+ * has no zones layer or v->zoom is outside it. The state of cr is kept.
+ * ERR_NOMEM. */
 int zones_paint(cairo_t *cr, const struct view *v, const shapes *sh, const style *s,
-                const struct shapes_shift *shift, labels *lb);
+                const struct shapes_shift *shift, const char *territory, labels *lb);
 
 /* Fills the current path (even-odd) with diagonal stripes in the colours
  * c[0 .. n-1] in turn, spacing px apart (rounded to whole pixels) and width

@@ -27,6 +27,7 @@ FROM c WHERE ST_Covers(geom, MakePoint(x, y, 4326));
 EOF
 tr -d '\r' <"$TMP/raw.csv" | grep -v '^$' >"$TMP/offences.csv"
 "$POSBON" import "$DB" --layer offences --quiet "$TMP/offences.csv" >/dev/null
+sql "$DB" "INSERT INTO services(code, name_en) VALUES('ppx', 'Patrol-post service')"
 
 # Two mahallas, one in Chilonzor and one in Bektemir, given without their
 # district: the store finds it.
@@ -114,6 +115,7 @@ set -e
 check "a scope of an unknown district is refused" "$rc" 2
 check_true "naming the scope" 'echo "$err" | grep -q "scope: no district has the code .atlantis."'
 CV=$("$POSBON" token add "$DB" --role viewer --name chilonzor-screen --scope district:chilonzor_district)
+CITY=$("$POSBON" token add "$DB" --role officer --name city-desk)
 CO=$("$POSBON" token add "$DB" --role officer --name chilonzor-desk --scope district:chilonzor_district)
 "$POSBON" token list "$DB" >"$TMP/tokens"
 check "the list shows the scope" "$(awk '$1 == "chilonzor-desk" {print $NF}' "$TMP/tokens")" \
@@ -201,7 +203,6 @@ check "a print of the scope's district is made" \
 	"$(status -H "$S" "$URL/print/district/chilonzor_district.pdf?from=2026-03-01&to=2026-03-31")" 200
 
 # Events: a Chilonzor stream hears of Chilonzor's changes only.
-CITY=$("$POSBON" token add "$DB" --role officer --name city-desk)
 events_open "$S"
 # Writes
 point_in() { # district: a point of it, as "lon, lat"
@@ -242,5 +243,57 @@ data = [json.loads(lines[i + 1][6:]) for i, l in enumerate(lines) if l == "event
 print(sorted(set("%.4f" % d["bbox"][0] for d in data)))' "$TMP/events")" \
 	"$(sql "$DB" "SELECT printf('[''%.4f'']', X(ST_PointOnSurface(geom))) FROM districts WHERE code = 'chilonzor_district'")"
 kill "$SSE" 2>/dev/null || true
+# Zones: a planner of Chilonzor neither sees nor changes Bektemir's.
+CP=$("$POSBON" token add "$DB" --role planner --name chilonzor-planner --scope district:chilonzor_district)
+PLAN=$("$POSBON" token add "$DB" --role planner --name city-planner)
+square() { # district -> a Polygon's rings around a point of it
+	sql "$DB" "SELECT printf('[[%f,%f],[%f,%f],[%f,%f],[%f,%f],[%f,%f]]', x - 0.002, y - 0.002,
+	 x + 0.002, y - 0.002, x + 0.002, y + 0.002, x - 0.002, y + 0.002, x - 0.002, y - 0.002)
+	 FROM (SELECT X(ST_PointOnSurface(geom)) AS x, Y(ST_PointOnSurface(geom)) AS y
+	 FROM districts WHERE code = '$1')"
+}
+zone() { # id district
+	printf '{"type":"Feature","properties":{"id":"%s","name":"%s","assignments":[{"service":"ppx","unit":"PPX-1","shift_start":"18:00","shift_end":"02:00","weekdays":"mon-sun"}]},"geometry":{"type":"Polygon","coordinates":[%s]}}' \
+		"$1" "$1" "$(square "$2")"
+}
+check "the city's planner makes a zone in Bektemir" \
+	"$(status -H "Authorization: Bearer $PLAN" -H "$J" -d "$(zone bz bektemir_district)" "$URL/api/zones")" 201
+check "Chilonzor's planner may not make one there" \
+	"$(status -H "Authorization: Bearer $CP" -H "$J" -d "$(zone cz2 bektemir_district)" "$URL/api/zones") $(field)" \
+	"403 geometry"
+check "nor replace Bektemir's" \
+	"$(status -X PUT -H "Authorization: Bearer $CP" -H "$J" -d "$(zone bz chilonzor_district)" "$URL/api/zones/bz") $(field)" \
+	"403 id"
+check "nor delete it" "$(status -X DELETE -H "Authorization: Bearer $CP" "$URL/api/zones/bz") $(field)" "403 id"
+check "nor read it" "$(status -H "$S" "$URL/api/zones/bz") $(field)" "403 id"
+check "but makes one in Chilonzor" \
+	"$(status -H "Authorization: Bearer $CP" -H "$J" -d "$(zone cz chilonzor_district)" "$URL/api/zones")" 201
+check "the zones listed are the scope's" \
+	"$(curl -s -H "$S" "$URL/api/zones" | python3 -c 'import json,sys; print([f["properties"]["id"] for f in json.load(sys.stdin)["features"]])')" \
+	"['cz']"
+check "Bektemir's zone is still as it was" "$(sql "$DB" "SELECT name || ' ' || district_code FROM patrol_zones WHERE external_id = 'bz'")" \
+	"bz bektemir_district"
+curl -s -H "$V" -o "$TMP/zones-city.png" "$URL/tiles/zones/$T.png"
+curl -s -H "$S" -o "$TMP/zones-scoped.png" "$URL/tiles/zones/$T.png"
+check_true "the city's zones tile shows Bektemir's zone" '[ "$(opaque "$TMP/zones-city.png")" -gt 100 ]'
+check "Chilonzor's token gets it without" "$(opaque "$TMP/zones-scoped.png")" 0
+
+# Tracks and units
+fix() { # "lon, lat" minutes
+	printf '{"lon":%s,"lat":%s,"time":"2026-03-10T10:%02d:00+05:00"}' "$(echo "$1" | cut -d, -f1)" \
+		"$(echo "$1" | cut -d, -f2)" "$2"
+}
+track() { # unit district
+	printf '{"unit":"%s","fixes":[%s,%s]}' "$1" "$(fix "$(point_in "$2")" 0)" "$(fix "$(point_in "$2")" 1)"
+}
+check "Chilonzor's officer may not post a track in Bektemir" \
+	"$(status -H "$O" -H "$J" -d "$(track U-1 bektemir_district)" "$URL/api/tracks") $(field)" "403 fixes"
+check "but in Chilonzor" "$(status -H "$O" -H "$J" -d "$(track U-2 chilonzor_district)" "$URL/api/tracks")" 201
+check "the city's officer posts one in Bektemir" \
+	"$(status -H "Authorization: Bearer $CITY" -H "$J" -d "$(track U-3 bektemir_district)" "$URL/api/tracks")" 201
+check "the units listed are the scope's" \
+	"$(curl -s -H "$S" "$URL/api/units" | python3 -c 'import json,sys; print([f["properties"]["unit"] for f in json.load(sys.stdin)["features"]])')" \
+	"['U-2']"
+
 serve_stop
 finish

@@ -429,6 +429,8 @@ static void test_zone_change_reloads_shapes(void **state)
 	struct testutil_rendered *f = *state;
 	struct render_request zq = {.layers = RENDER_ZONES}, mq = {.layers = RENDER_MAHALLAS};
 	long x = 0, y = 0;
+	dataset_filter_all(&zq.filter);
+	dataset_filter_all(&mq.filter);
 	busiest_tile(f->r, 15, &x, &y);
 	assert_int_equal(view_for_tile(15, x, y, 256, &zq.view), 0);
 	mq.view = zq.view;

@@ -155,8 +155,8 @@ static cairo_surface_t *render(struct fixture *f, const style *s, const struct v
 	cairo_t *cr = cairo_create(img);
 	labels *lb = NULL;
 	assert_int_equal(labels_new(v, LABELS_SEAMLESS, &lb), 0);
-	assert_int_equal(zones_paint(cr, v, f->sh, s, shift, lb), 0);
-	assert_int_equal(tracks_paint(cr, v, f->sh, s, STORE_NO_TIME, STORE_NO_TIME), 0);
+	assert_int_equal(zones_paint(cr, v, f->sh, s, shift, NULL, lb), 0);
+	assert_int_equal(tracks_paint(cr, v, f->sh, s, STORE_NO_TIME, STORE_NO_TIME, NULL), 0);
 	assert_int_equal(labels_draw(lb, cr), 0);
 	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 	cairo_destroy(cr);
@@ -308,7 +308,7 @@ static void test_tracks(void **state)
 		cairo_t *cr = cairo_create(img);
 		/* The whole track, then only from the third fix on. */
 		int64_t from = window ? T0 + 1300 : STORE_NO_TIME;
-		assert_int_equal(tracks_paint(cr, &v, f->sh, f->style, from, T0 + 5000), 0);
+		assert_int_equal(tracks_paint(cr, &v, f->sh, f->style, from, T0 + 5000, NULL), 0);
 		cairo_destroy(cr);
 		cairo_surface_flush(img);
 		for (int y = 478; y <= 481; y++) {
