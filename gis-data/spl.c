@@ -184,6 +184,18 @@ int spl_error(struct spl *st, const char *what)
 	return err_set(ERR_DB, "%s: %s", what, sqlite3_errmsg(st->db));
 }
 
+int spl_text_by_key(struct spl *st, sqlite3_stmt *s, const char *key, char *out, size_t n)
+{
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	int r = sqlite3_step(s);
+	const char *text = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	snprintf(out, n, "%s", text ? text : "");
+	sqlite3_reset(s);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : spl_error(st, "reading a record");
+}
+
 int spl_exec(struct spl *st, const char *sql, const char *what)
 {
 	char *msg = NULL;

@@ -131,6 +131,11 @@ void spl_bind_text(sqlite3_stmt *s, int i, const char *v);
  * else its key (its INSERT). key is borrowed until the step. */
 void spl_bind_key(sqlite3_stmt *s, int64_t id, const char *key);
 
+/* Steps s, a statement of one text column by one key (?1), and copies the
+ * first row's text into out[n] ("" for no row or NULL); resets s. s NULL
+ * (it did not prepare) is ERR_DB. */
+int spl_text_by_key(struct spl *sp, sqlite3_stmt *s, const char *key, char *out, size_t n);
+
 /* NULL for STORE_NO_TIME. */
 void spl_bind_time(sqlite3_stmt *s, int i, int64_t t);
 

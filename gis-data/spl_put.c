@@ -212,20 +212,6 @@ out:
 	return rc;
 }
 
-/* Copies mahalla's district into out[n] ("" when it has none). */
-static int mahalla_district(struct spl *st, const char *mahalla, char *out, size_t n)
-{
-	sqlite3_stmt *s = stmt(st, ST_MAHALLA_DISTRICT);
-	if (!s)
-		return ERR_DB;
-	sqlite3_bind_text(s, 1, mahalla, -1, SQLITE_STATIC);
-	int r = sqlite3_step(s);
-	const char *code = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-	snprintf(out, n, "%s", code ? code : "");
-	sqlite3_reset(s);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : spl_error(st, "reading a mahalla");
-}
-
 int spl_put_offence(store *base, const struct store_offence *o, struct store_put_info *info)
 {
 	struct spl *st = spl_of(base);
@@ -248,8 +234,8 @@ int spl_put_offence(store *base, const struct store_offence *o, struct store_put
 	 * offence's mahalla tells its district. */
 	if (district)
 		snprintf(info->district, sizeof info->district, "%s", district);
-	else if (mahalla &&
-	         (rc = mahalla_district(st, mahalla, info->district, sizeof info->district)) < 0)
+	else if (mahalla && (rc = spl_text_by_key(st, stmt(st, ST_MAHALLA_DISTRICT), mahalla,
+	                                          info->district, sizeof info->district)) < 0)
 		return rc;
 
 	struct spl_hash hs;

@@ -7,7 +7,6 @@
 
 #include "err.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,20 +68,6 @@ static unsigned char *track_wkb(const struct store_track *t, size_t *len)
 	return b;
 }
 
-/* The district the store placed the track in, into info->district. */
-static int track_district(struct spl *st, const char *external_id, struct store_put_info *info)
-{
-	sqlite3_stmt *s = stmt(st, ST_TRACK_DISTRICT);
-	if (!s)
-		return ERR_DB;
-	sqlite3_bind_text(s, 1, external_id, -1, SQLITE_STATIC);
-	int r = sqlite3_step(s);
-	const char *code = r == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
-	snprintf(info->district, sizeof info->district, "%s", code ? code : "");
-	sqlite3_reset(s);
-	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : spl_error(st, "reading a track");
-}
-
 int spl_put_track(store *base, const struct store_track *t, struct store_put_info *info)
 {
 	struct spl *st = spl_of(base);
@@ -128,8 +113,10 @@ int spl_put_track(store *base, const struct store_track *t, struct store_put_inf
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;
 	rc = spl_bump_data_version(st);
 out:
+	/* Where the store placed it, for the caller's scope check. */
 	if (rc == 0)
-		rc = track_district(st, t->external_id, info);
+		rc = spl_text_by_key(st, stmt(st, ST_TRACK_DISTRICT), t->external_id,
+		                     info->district, sizeof info->district);
 	free(wkb);
 	return rc;
 }
