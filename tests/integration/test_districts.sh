@@ -75,6 +75,17 @@ set -e
 check "an unknown district is refused" "$rc" 2
 check_true "naming the field" 'echo "$err" | grep -q "district"'
 
+# Each district prints in its own UTM zone, also when the store spans
+# several: Andijan lies in zone 43, Tashkent in 42, Karakalpakstan in 40.
+U="$TMP/regions.sqlite"
+"$POSBON" import "$U" --layer districts --quiet "$DATA/tashkent/uzbekistan_regions.geojson" >/dev/null
+zones=""
+for d in andijan_region tashkent_city republic_of_karakalpakstan; do
+	"$POSBON" print "$U" --district "$d" -o "$TMP/$d.pdf" >/dev/null
+	zones="$zones $(pdftotext "$TMP/$d.pdf" - | sed -n 's/.*EPSG:\([0-9]*\).*/\1/p')"
+done
+check "each district's page in its own UTM zone" "$zones" " 32643 32642 32640"
+
 # The analyses' district= scope: the hotspots of Chilonzor's offences, as a
 # share of Chilonzor's area (within 2 % of the polygon's, a raster of cells).
 hot=$("$POSBON" hotspots "$DB" --district chilonzor_district --from 2026-03-01 --to 2026-03-31)
