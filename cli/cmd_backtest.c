@@ -81,7 +81,8 @@ int cmd_backtest(int argc, char **argv)
 	    {"lang", OPT_STRING, &lang, "LANG", "chart labels: uz, ru or en", 0, 0, 0},
 	    {"style", OPT_STRING, &style_path, "FILE", "style for the KDE kernel and bandwidth", 0,
 	     0, 0},
-	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
+	    {"tz", OPT_STRING, &tz, "ZONE",
+	     "time zone of local times (the districts' stored one, else Asia/Tashkent)", 0, 0, 0},
 	    {0},
 	};
 	const char *pos[1];

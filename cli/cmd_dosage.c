@@ -65,8 +65,8 @@ int cmd_dosage(int argc, char **argv)
 	    {"output", OPT_STRING, &out, "FILE", "write GeoJSON instead of the table", 0, 0, 'o'},
 	    {"style", OPT_STRING, &style_path, "FILE", "style for the kernel and bandwidth", 0, 0,
 	     0},
-	    {"tz", OPT_STRING, &tzname, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0,
-	     0},
+	    {"tz", OPT_STRING, &tzname, "ZONE",
+	     "time zone of local times (the districts' stored one, else Asia/Tashkent)", 0, 0, 0},
 	    {0},
 	};
 	const char *pos[1];

@@ -158,7 +158,9 @@ int cmd_import(int argc, char **argv)
 	     "CRS of the coordinates (EPSG:2263, a WKT or PROJ string), overriding the file's", 0,
 	     0, 0},
 	    {"tz", OPT_STRING, &tzname, "ZONE",
-	     "time zone of local times in the file (default Asia/Tashkent)", 0, 0, 0},
+	     "time zone of local times in the file (default: the districts' stored one, else "
+	     "Asia/Tashkent); districts: their time zone, stored",
+	     0, 0, 0},
 	    {"date-order", OPT_STRING, &order, "dmy|mdy",
 	     "order of 01/02/2020-style dates (default: slashes mdy, dots dmy)", 0, 0, 0},
 	    {"source", OPT_STRING, &source, "NAME",

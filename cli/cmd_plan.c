@@ -89,7 +89,8 @@ int cmd_plan(int argc, char **argv)
 	    {"format", OPT_STRING, &format, "table|geojson", "output (table)", 0, 0, 0},
 	    {"output", OPT_STRING, &out, "FILE", "write to FILE instead of stdout", 0, 0, 'o'},
 	    {"style", OPT_STRING, &style_path, "FILE", "style", 0, 0, 0},
-	    {"tz", OPT_STRING, &tz, "ZONE", "time zone of the district (Asia/Tashkent)", 0, 0, 0},
+	    {"tz", OPT_STRING, &tz, "ZONE",
+	     "time zone of local times (the districts' stored one, else Asia/Tashkent)", 0, 0, 0},
 	    {0},
 	};
 	const char *pos[1];

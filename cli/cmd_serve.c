@@ -111,9 +111,11 @@ int cmd_serve(int argc, char **argv)
 		rc = err_set(rc, "--cache-dir %s: %s", c.cache_dir, err_msg());
 		goto out;
 	}
-	if ((rc = tz_open(c.tz ? c.tz : "Asia/Tashkent", &app.zone)) < 0 ||
-	    (rc = events_new((unsigned)c.max_streams, &app.events)) < 0 ||
+	char tzname[64];
+	if ((rc = events_new((unsigned)c.max_streams, &app.events)) < 0 ||
 	    (rc = store_open(pos[0], 0, &st)) < 0 ||
+	    (rc = store_time_zone(st, tzname, sizeof tzname)) < 0 ||
+	    (rc = tz_open(c.tz ? c.tz : tzname, &app.zone)) < 0 ||
 	    (rc = renderer_open(st, paths.style, c.tz, &app.r)) < 0 || (rc = app_init(&app)) < 0 ||
 	    (c.login_attempts && (rc = ratelimit_new(1024, (unsigned)c.login_attempts,
 	                                             (unsigned)c.login_window, &app.logins)) < 0))

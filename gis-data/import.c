@@ -663,6 +663,7 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	    .population = population,
 	    .households = households,
 	    .inspector = importer_val(im, "inspector"),
+	    .tz = mahalla ? NULL : im->o->timezone,
 	    .wkb = wkb,
 	    .wkb_len = len,
 	};
@@ -1334,7 +1335,9 @@ int import_run(store *st, const struct import_options *o, struct import_report *
 	         o->source ? o->source
 	         : base    ? base + 1
 	                   : o->path);
-	if ((rc = tz_open(o->timezone ? o->timezone : "Asia/Tashkent", &im.zone)) < 0)
+	char tzname[64];
+	if ((rc = store_time_zone(st, tzname, sizeof tzname)) < 0 ||
+	    (rc = tz_open(o->timezone ? o->timezone : tzname, &im.zone)) < 0)
 		goto out;
 	if ((rc = open_layer(&im)) < 0 || (rc = map_fields(&im)) < 0 || (rc = setup_crs(&im)) < 0)
 		goto out;

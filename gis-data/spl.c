@@ -170,6 +170,9 @@ static const struct migration migrations[] = {
                                                  "UPDATE patrol_tracks SET district_code "
                                                  "= " SPL_DISTRICT_AT(
                                                      "StartPoint(patrol_tracks.geom)") ";"},
+    /* A district's time zone (IANA), read for its local times instead of a
+     * command line's default; NULL: not given. */
+    {"district time zone", "ALTER TABLE districts ADD COLUMN tz TEXT;"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -847,6 +850,7 @@ const struct store_backend spl_backend = {
     .list_areas = spl_list_areas,
     .area_extent = spl_area_extent,
     .area_m2 = spl_area_m2,
+    .time_zone = spl_time_zone,
     .area_reach = spl_area_reach,
     .put_code = spl_put_code,
     .ensure_code = spl_ensure_code,

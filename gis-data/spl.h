@@ -48,6 +48,7 @@ enum spl_stmt {
 	ST_OFFENCE_ONE,
 	ST_OFFENCE_SCAN,
 	ST_AREA_REACH,
+	ST_TIME_ZONE,
 	ST_ZONE_GET,
 	ST_ZONE_INS,
 	ST_ZONE_UPD,
@@ -208,6 +209,7 @@ int spl_list_areas(store *st, enum store_area_kind kind, const char *code, int g
                    store_area_fn fn, void *ctx);
 int spl_area_extent(store *st, struct store_extent *e);
 int spl_area_m2(store *st, double *m2);
+int spl_time_zone(store *st, char *out, size_t n);
 int spl_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);
 int spl_list_codes(store *st, enum store_code_kind kind, store_code_fn fn, void *ctx);
 int spl_code_exists(store *st, enum store_code_kind kind, const char *code);

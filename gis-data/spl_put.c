@@ -23,12 +23,12 @@ static const char *const sql[ST_COUNT] = {
     [ST_AREA_GET + STORE_DISTRICTS] = "SELECT id, row_hash FROM districts WHERE code = ?1",
     [ST_AREA_INS + STORE_DISTRICTS] =
         "INSERT INTO districts(code, name_uz, name_ru, name_en, row_hash, "
-        "updated_at, geom) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
-        "CastToMultiPolygon(GeomFromWKB(?7, 4326)))",
+        "updated_at, geom, tz) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+        "CastToMultiPolygon(GeomFromWKB(?7, 4326)), ?8)",
     [ST_AREA_UPD + STORE_DISTRICTS] =
         "UPDATE districts SET name_uz = ?2, name_ru = ?3, name_en = ?4, "
         "row_hash = ?5, updated_at = ?6, "
-        "geom = CastToMultiPolygon(GeomFromWKB(?7, 4326)) WHERE id = ?1",
+        "geom = CastToMultiPolygon(GeomFromWKB(?7, 4326)), tz = coalesce(?8, tz) WHERE id = ?1",
     [ST_AREA_GET + STORE_MAHALLAS] = "SELECT id, row_hash FROM mahallas WHERE code = ?1",
     [ST_AREA_INS + STORE_MAHALLAS] =
         "INSERT INTO mahallas(code, name_uz, name_ru, name_en, district_code, "
@@ -101,6 +101,8 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 		spl_hash_num(&hs, a->population);
 		spl_hash_num(&hs, a->households);
 		spl_hash_str(&hs, a->inspector);
+	} else {
+		spl_hash_str(&hs, a->tz);
 	}
 	spl_hash_bytes(&hs, wkb, wkb_len);
 	int64_t hash = (int64_t)hs.h;
@@ -134,6 +136,8 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 	sqlite3_bind_int64(s, i++, hash);
 	sqlite3_bind_int64(s, i++, (int64_t)time(NULL));
 	sqlite3_bind_blob(s, i, wkb, (int)wkb_len, SQLITE_STATIC);
+	if (!mahalla) /* a district's time zone stays unless a new one is given */
+		spl_bind_text(s, i + 1, a->tz);
 	if ((rc = spl_step_done(st, s, what)) < 0)
 		goto out;
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;

@@ -51,6 +51,9 @@ static const char *const sql[ST_COUNT] = {
                        "OR (?1 <= 0 AND external_id = ?2)",
     [ST_OFFENCE_SCAN] = "SELECT " OFFENCE_COLUMNS "NULL FROM offences WHERE id BETWEEN ?1 AND ?2 "
                         "AND (geom IS NOT NULL OR mahalla_code IS NOT NULL) ORDER BY id",
+    /* ?1 unused: one key for spl_text_by_key(). */
+    [ST_TIME_ZONE] = "SELECT tz FROM districts WHERE tz IS NOT NULL AND ?1 IS NULL "
+                     "ORDER BY code LIMIT 1",
     /* ST_Intersects is true for touching too. */
     [ST_AREA_REACH] = "WITH z(g) AS (SELECT GeomFromWKB(?1, 4326)), "
                       "a(t, geom) AS (SELECT 0, geom FROM districts UNION ALL "
@@ -155,6 +158,12 @@ int spl_area_m2(store *st, double *m2)
 	                    "SELECT coalesce((SELECT sum(ST_Area(geom, 1)) FROM districts), "
 	                    "(SELECT sum(ST_Area(geom, 1)) FROM mahallas), 0)",
 	                    "district area", m2);
+}
+
+int spl_time_zone(store *base, char *out, size_t n)
+{
+	struct spl *st = spl_of(base);
+	return spl_text_by_key(st, stmt(st, ST_TIME_ZONE), NULL, out, n);
 }
 
 int spl_offence_count(store *st, long *n)

@@ -194,6 +194,14 @@ int store_area_extent(store *st, struct store_extent *e)
 	return st->ops->area_extent(st, e);
 }
 
+int store_time_zone(store *st, char *out, size_t n)
+{
+	int rc = st->ops->time_zone(st, out, n);
+	if (rc == 0 && !out[0])
+		snprintf(out, n, "%s", STORE_DEFAULT_TZ);
+	return rc;
+}
+
 int store_area_m2(store *st, double *m2)
 {
 	return st->ops->area_m2(st, m2);

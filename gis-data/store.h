@@ -169,6 +169,7 @@ struct store_area {
 	const char *district_code;   /* mahallas: the district it belongs to */
 	long population, households; /* mahallas: < 0 when unknown */
 	const char *inspector;       /* mahallas: prevention inspector */
+	const char *tz;              /* districts: IANA time zone; NULL: not given */
 	const unsigned char *wkb;    /* Polygon or MultiPolygon, EPSG:4326 */
 	size_t wkb_len;
 };
@@ -196,6 +197,13 @@ int store_list_areas(store *st, enum store_area_kind kind, const char *code, int
 
 /* The box of every district and mahalla, lon/lat (e->empty without any). */
 int store_area_extent(store *st, struct store_extent *e);
+
+/* The time zone of the store's local times: the districts' (the first by
+ * code that has one) into out[n], else the fallback (Asia/Tashkent): what
+ * every command reads local times in unless told otherwise. */
+int store_time_zone(store *st, char *out, size_t n);
+
+#define STORE_DEFAULT_TZ "Asia/Tashkent"
 
 /* The area of the districts in m² on the ellipsoid, else of the mahallas,
  * 0 without either. */

@@ -49,6 +49,7 @@ struct store_backend {
 	                  store_area_fn fn, void *ctx);
 	int (*area_extent)(store *st, struct store_extent *e);
 	int (*area_m2)(store *st, double *m2);
+	int (*time_zone)(store *st, char *out, size_t n); /* "" when no district has one */
 	int (*area_reach)(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);
 
 	int (*put_code)(store *st, enum store_code_kind kind, const struct store_code *c);

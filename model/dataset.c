@@ -466,7 +466,9 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 		free(ds);
 		return err_set(ERR_NOMEM, "dataset: no lock");
 	}
-	if ((rc = tz_open(tzname ? tzname : "Asia/Tashkent", &ds->zone)) < 0 ||
+	char stored[64];
+	if ((rc = store_time_zone(st, stored, sizeof stored)) < 0 ||
+	    (rc = tz_open(tzname ? tzname : stored, &ds->zone)) < 0 ||
 	    (rc = dict_init(&ds->categories, DATASET_MAX_CATEGORIES)) < 0 ||
 	    (rc = dict_init(&ds->services, DATASET_MAX_SERVICES - 1)) < 0 ||
 	    (rc = dict_init(&ds->mahallas, DATASET_NONE)) < 0 ||

@@ -92,7 +92,7 @@ struct dataset_filter_text {
 };
 
 /* Loads every located offence of st, with local hours in the zone tzname
- * (NULL: Asia/Tashkent). *out is new; free with dataset_free(). */
+ * (NULL: the store's, store_time_zone()). *out is new; free with dataset_free(). */
 int dataset_load(store *st, const char *tzname, dataset **out);
 
 void dataset_free(dataset *ds);

@@ -29,7 +29,7 @@ struct filter_opts {
 	 0, 0, 0},                                                                           \
 	{"district", OPT_STRING, &(fo).text.district, "CODES",                               \
 	 "only these districts' offences (the whole store)", 0, 0, 0},                       \
-	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of the district (Asia/Tashkent)",    \
+	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of local times (the districts' stored one, else Asia/Tashkent)",    \
 	 0, 0, 0}
 /* clang-format on */
 

@@ -61,8 +61,14 @@ void shiftopts_defaults(struct shiftopts *o);
 	     0},                                                                                     \
 	    {"categories", OPT_STRING, &(o)->ft.categories, "CODES", "offence categories", 0, 0, 0}, \
 	    {"services", OPT_STRING, &(o)->ft.services, "CODES", "registering services", 0, 0, 0},   \
-	    {"district", OPT_STRING, &(o)->ft.district, "CODES",                                     \
-	     "only these districts' offences (the whole store)", 0, 0, 0},                           \
+	    {"district",                                                                             \
+	     OPT_STRING,                                                                             \
+	     &(o)->ft.district,                                                                      \
+	     "CODES",                                                                                \
+	     "only these districts' offences (the whole store)",                                     \
+	     0,                                                                                      \
+	     0,                                                                                      \
+	     0},                                                                                     \
 	    OPT_PARAM(param_hotspot_share, &(o)->share),                                             \
 	    OPT_PARAM(param_hotspot_cell, &(o)->cell),                                               \
 	    OPT_PARAM_HELP(param_bandwidth, &(o)->bandwidth,                                         \
@@ -70,8 +76,9 @@ void shiftopts_defaults(struct shiftopts *o);
 	    {"style", OPT_STRING, &(o)->style_path, "FILE", "style for the kernel and bandwidth", 0, \
 	     0,       0},                                                                            \
 	{                                                                                            \
-		"tz", OPT_STRING, &(o)->tz, "ZONE", "time zone of the district (Asia/Tashkent)",     \
-		    0, 0, 0                                                                          \
+		"tz", OPT_STRING, &(o)->tz, "ZONE",                                                  \
+		    "time zone of local times (the districts' stored one, else Asia/Tashkent)", 0,   \
+		    0, 0                                                                             \
 	}
 
 /* Opens the store at db (read-only) and a renderer of it (*st and *r, the

@@ -86,6 +86,19 @@ for d in andijan_region tashkent_city republic_of_karakalpakstan; do
 done
 check "each district's page in its own UTM zone" "$zones" " 32643 32642 32640"
 
+# A district's time zone is stored: local times of later imports (and of
+# every command) are read in it, not in a command line's default.
+Z="$TMP/zone.sqlite"
+"$POSBON" import "$Z" --layer districts --tz America/New_York --quiet \
+	"$DATA/tashkent/districts.geojson" >/dev/null
+"$POSBON" import "$Z" --layer districts --quiet "$DATA/tashkent/districts.geojson" >/dev/null
+check "a re-import without --tz keeps the stored zone" \
+	"$(sql "$Z" "SELECT group_concat(DISTINCT tz) FROM districts")" America/New_York
+head -n 2 "$TMP/offences.csv" >"$TMP/one.csv"
+"$POSBON" import "$Z" --layer offences --quiet "$TMP/one.csv" >/dev/null
+check "an offence's local time is read in the district's zone (EST)" \
+	"$(sql "$Z" "SELECT datetime(occurred_from, 'unixepoch') FROM offences")" "2026-03-01 05:00:00"
+
 # The analyses' district= scope: the hotspots of Chilonzor's offences, as a
 # share of Chilonzor's area (within 2 % of the polygon's, a raster of cells).
 hot=$("$POSBON" hotspots "$DB" --district chilonzor_district --from 2026-03-01 --to 2026-03-31)
