@@ -44,32 +44,19 @@ check "the mahallas lie inside their districts" \
 # District i (by code) gets 60 + 25 i offences around its point, at exact
 # local times spread over 2025-01-01 .. 2026-04-29, and Chilonzor some at
 # the spans' first and last seconds.
-sqlite3 -batch "$DB" >"$TMP/raw.csv" <<'EOF'
-SELECT load_extension('mod_spatialite');
-.headers on
-.mode csv
-WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 400),
-d AS (SELECT code, (SELECT count(*) FROM districts e WHERE e.code < districts.code) AS i,
-             ST_PointOnSurface(geom) AS p, geom FROM districts),
-c AS (SELECT d.code AS district, n.k AS k, d.geom AS geom,
-             X(d.p) + ((n.k % 9) - 4) * 0.0005 AS x, Y(d.p) + ((n.k / 9 % 9) - 4) * 0.0005 AS y
-      FROM d, n WHERE n.k < 60 + 25 * d.i)
-SELECT district || '-' || k AS id, printf('%.6f', x) AS x, printf('%.6f', y) AS y,
-       strftime('%Y-%m-%d %H:%M:%S', '2025-01-01', '+' || (k * 37 % 484) || ' days',
-                '+' || (k * 7 % 24) || ' hours', '+' || (k * 13 % 60) || ' minutes',
-                '+' || (k * 17 % 60) || ' seconds') AS date,
-       CASE k % 3 WHEN 0 THEN 'theft' WHEN 1 THEN 'robbery' ELSE 'hooliganism' END AS category
-FROM c WHERE ST_Covers(geom, MakePoint(x, y, 4326))
-UNION ALL
-SELECT 'edge-' || t, printf('%.6f', X(p)), printf('%.6f', Y(p)), t, 'theft'
-FROM (SELECT ST_PointOnSurface(geom) AS p FROM districts WHERE code = 'chilonzor_district'),
-     (SELECT '2026-03-01 00:00:00' AS t UNION ALL SELECT '2026-03-31 23:59:59'
-      UNION ALL SELECT '2026-04-01 00:00:00' UNION ALL SELECT '2026-02-28 23:59:59'
-      UNION ALL SELECT '2026-01-29 00:00:00' UNION ALL SELECT '2026-01-28 23:59:59'
-      UNION ALL SELECT '2026-01-01 00:00:00' UNION ALL SELECT '2025-12-31 23:59:59'
-      UNION ALL SELECT '2025-03-31 23:59:59' UNION ALL SELECT '2025-01-01 00:00:00');
-EOF
-tr -d '\r' <"$TMP/raw.csv" | grep -v '^$' >"$TMP/offences.csv"
+district_offences "$DB" "60 + 25 * d.i" \
+	"strftime('%Y-%m-%d %H:%M:%S', '2025-01-01', '+' || (k * 37 % 484) || ' days',
+	 '+' || (k * 7 % 24) || ' hours', '+' || (k * 13 % 60) || ' minutes',
+	 '+' || (k * 17 % 60) || ' seconds')" >"$TMP/offences.csv"
+P=$(sql "$DB" "SELECT printf('%.6f,%.6f', X(p), Y(p))
+ FROM (SELECT ST_PointOnSurface(geom) AS p FROM districts WHERE code = 'chilonzor_district')")
+n=0
+for t in "2026-03-01 00:00:00" "2026-03-31 23:59:59" "2026-04-01 00:00:00" "2026-02-28 23:59:59" \
+	"2026-01-29 00:00:00" "2026-01-28 23:59:59" "2026-01-01 00:00:00" "2025-12-31 23:59:59" \
+	"2025-03-31 23:59:59" "2025-01-01 00:00:00"; do
+	n=$((n + 1))
+	echo "edge-$n,$P,$t,theft,chilonzor_district" >>"$TMP/offences.csv"
+done
 "$POSBON" import "$DB" --layer offences --quiet "$TMP/offences.csv" >/dev/null
 check "every offence stored" "$(sql "$DB" "SELECT count(*) FROM offences")" \
 	"$(($(wc -l <"$TMP/offences.csv") - 1))"
