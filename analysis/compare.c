@@ -51,10 +51,9 @@ int compare_period(const dataset *ds, const struct dataset_filter *f, long *from
 	dataset_time_range(ds, &first, &last);
 	int64_t end = last != STORE_NO_TIME ? last : (int64_t)time(NULL);
 	long from = f->from != STORE_NO_TIME ? (long)tz_local_day(z, f->from) : 0;
-	long to = f->to != STORE_NO_TIME ? (long)tz_local_day(z, f->to) : 0;
+	long to = (long)tz_local_day(z, f->to != STORE_NO_TIME ? f->to : end);
 	if (f->from == STORE_NO_TIME)
-		from = (f->to != STORE_NO_TIME ? to : (to = (long)tz_local_day(z, end))) -
-		       (COMPARE_DEFAULT_DAYS - 1);
+		from = to - (COMPARE_DEFAULT_DAYS - 1);
 	else if (f->to == STORE_NO_TIME)
 		to = from + COMPARE_DEFAULT_DAYS - 1;
 	if (to - from + 1 > COMPARE_MAX_DAYS)
@@ -107,17 +106,51 @@ static double log_binomial(long k, long n, double p)
 	       (double)k * log(p) + (double)(n - k) * log1p(-p);
 }
 
+/* The sum of the probabilities of i = from, from + step, ... while they
+ * matter: a binomial tail read outwards from its inner end, where the
+ * terms only shrink. */
+static double tail(long from, long step, long n, double p)
+{
+	double sum = 0;
+	for (long i = from; i >= 0 && i <= n; i += step) {
+		double t = exp(log_binomial(i, n, p));
+		sum += t;
+		if (t <= sum * 1e-18)
+			break;
+	}
+	return sum;
+}
+
 double compare_poisson_p(double n1, double t1, double n2, double t2)
 {
 	long k = lround(fmax(n1, 0)), n = k + lround(fmax(n2, 0));
 	if (n == 0 || !(t1 > 0 && t2 > 0))
 		return 1;
-	double p = t1 / (t1 + t2), d = log_binomial(k, n, p) + log1p(1e-7), sum = 0;
-	for (long i = 0; i <= n; i++) {
-		double l = log_binomial(i, n, p);
-		if (l <= d)
-			sum += exp(l);
+	double p = t1 / (t1 + t2), d = log_binomial(k, n, p) + log1p(1e-7);
+	/* The outcomes no more likely than k are two tails around the mode:
+	 * the binomial rises to it and falls after. Each tail's inner end is
+	 * found by bisection, its sum read outwards, so a count of millions
+	 * costs thousands of terms, not millions. */
+	long mode = (long)floor((double)(n + 1) * p), lo = -1, hi = n + 1;
+	if (mode > n)
+		mode = n;
+	for (long a = 0, b = mode; a <= b;) { /* the last i <= mode with P(i) <= d */
+		long mid = a + (b - a) / 2;
+		if (log_binomial(mid, n, p) <= d)
+			lo = mid, a = mid + 1;
+		else
+			b = mid - 1;
 	}
+	for (long a = mode, b = n; a <= b;) { /* the first i >= mode with P(i) <= d */
+		long mid = a + (b - a) / 2;
+		if (log_binomial(mid, n, p) <= d)
+			hi = mid, b = mid - 1;
+		else
+			a = mid + 1;
+	}
+	if (lo >= hi)
+		return 1; /* k is as likely as the mode: every outcome counts */
+	double sum = (lo >= 0 ? tail(lo, -1, n, p) : 0) + (hi <= n ? tail(hi, 1, n, p) : 0);
 	return sum < 1 ? sum : 1;
 }
 

@@ -170,6 +170,11 @@ static void test_poisson(void **state)
 	assert_true(fabs(compare_poisson_p(3, 1, 1, 3) - 0.05078125) < 1e-12);
 	/* R: binom.test(60, 100)$p.value, poisson.test(c(60, 40)). */
 	assert_true(fabs(compare_poisson_p(60, 1, 40, 1) - 0.05688793) < 1e-8);
+	/* Large counts (the tails summed from their inner ends): exact sums of
+	 * binomial coefficients over 2^n, in Python's integers. */
+	assert_true(fabs(compare_poisson_p(5000, 1, 5200, 1) / 0.04878796312682245 - 1) < 1e-9);
+	assert_true(fabs(compare_poisson_p(1100, 1, 1000, 1) / 0.030720707864242296 - 1) < 1e-9);
+	assert_true(fabs(compare_poisson_p(300, 1, 200, 1) / 8.940066542253267e-06 - 1) < 1e-9);
 	/* Counts are rounded: an aoristic 3.9 is 4. */
 	assert_true(fabs(compare_poisson_p(3.9, 1, 2, 1) - 44.0 / 64) < 1e-12);
 }
