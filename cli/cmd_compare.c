@@ -38,6 +38,8 @@ static void change_text(const struct compare_change *ch, char *out, size_t n)
 {
 	if (isnan(ch->percent))
 		snprintf(out, n, "-%s", ch->significant ? "*" : "");
+	else if (fabs(ch->percent) < 0.5)
+		snprintf(out, n, "0%%%s", ch->significant ? "*" : "");
 	else
 		snprintf(out, n, "%+.0f%%%s", ch->percent, ch->significant ? "*" : "");
 }

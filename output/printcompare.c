@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COLS 11  /* name, 3 x (count, count, change) less one, rate, covered */
+#define COLS 11  /* name, the spans' counts and changes (8), rate, hotspots covered */
 #define CELL 192 /* bytes of a cell's text */
 
 /* A table: its column heads and the texts of its rows, the widths and
@@ -245,7 +245,7 @@ static void page_header(struct printjob *j, struct flow *fl)
 	printjob_date(j, j->q->printed_at, printed, sizeof printed);
 	const char *title = printjob_text(j, c->district >= 0 ? MSG_PAPER_COMPARE_MAHALLAS
 	                                                      : MSG_PAPER_COMPARE_DISTRICTS);
-	double y = m, lh = typeset_line_height(&j->ts, &typeset_sub);
+	double y = m;
 	if (fl->draw) {
 		cairo_set_source_rgb(j->ts.cr, 1, 1, 1);
 		cairo_paint(j->ts.cr);
@@ -259,7 +259,7 @@ static void page_header(struct printjob *j, struct flow *fl)
 	         printjob_text(j, MSG_PERIOD), d[COMPARE_PERIOD][0], d[COMPARE_PERIOD][1]);
 	if (fl->draw)
 		typeset_text(&j->ts, &typeset_sub, line, m, y, w, 0, TYPESET_LEFT);
-	y += lh;
+	y += text_height(j, &typeset_sub, line, w, 0);
 	snprintf(line, sizeof line, printjob_text(j, MSG_PAPER_SPANS), d[COMPARE_PREVIOUS][0],
 	         d[COMPARE_PREVIOUS][1], d[COMPARE_LAST_YEAR][0], d[COMPARE_LAST_YEAR][1],
 	         d[COMPARE_YTD][0], d[COMPARE_YTD][1], d[COMPARE_YTD_LAST_YEAR][0],
@@ -274,7 +274,9 @@ static void page_header(struct printjob *j, struct flow *fl)
 /* "+30%" with "*" when significant; "–" without a base. */
 static void change_text(const struct compare_change *ch, char *out, size_t n)
 {
-	if (isnan(ch->percent))
+	if (fabs(ch->percent) < 0.5)
+		snprintf(out, n, "0%%%s", ch->significant ? "*" : "");
+	else if (isnan(ch->percent))
 		snprintf(out, n, "–%s", ch->significant ? "*" : "");
 	else
 		snprintf(out, n, "%s%.0f%%%s",
@@ -284,9 +286,8 @@ static void change_text(const struct compare_change *ch, char *out, size_t n)
 		         fabs(ch->percent), ch->significant ? "*" : "");
 }
 
-/* The cells of a count's spans and changes from column first on. */
-static void count_cells(char (*cells)[CELL], const double *counts, size_t stride,
-                        const struct compare_change *ch)
+/* The cells of a count's spans and changes, in the columns' order. */
+static void count_cells(char (*cells)[CELL], const double *counts, const struct compare_change *ch)
 {
 	static const int order[8] = {
 	    COMPARE_PERIOD,        COMPARE_PREVIOUS,          -1 - COMPARE_VS_PREVIOUS,
@@ -294,7 +295,7 @@ static void count_cells(char (*cells)[CELL], const double *counts, size_t stride
 	    COMPARE_YTD_LAST_YEAR, -1 - COMPARE_VS_YTD};
 	for (int i = 0; i < 8; i++)
 		if (order[i] >= 0)
-			typeset_count(counts[order[i] * stride], cells[i], CELL);
+			typeset_count(counts[order[i]], cells[i], CELL);
 		else
 			change_text(&ch[-1 - order[i]], cells[i], CELL);
 }
@@ -304,7 +305,7 @@ static void row_cells(const struct printjob *j, const struct compare_row *r, con
 {
 	const struct compare *c = &j->cmp;
 	snprintf(cells[0], CELL, "%s", name);
-	count_cells(cells + 1, r->offences, 1, r->change);
+	count_cells(cells + 1, r->offences, r->change);
 	if (isnan(r->rate))
 		snprintf(cells[9], CELL, "–");
 	else
@@ -360,7 +361,7 @@ static int categories_grid(struct printjob *j, struct grid *g)
 		char(*cells)[CELL] = g->text[g->rows++];
 		snprintf(cells[0], CELL, "%s",
 		         storeprint_name(&j->categories, dataset_category(j->ds, k)));
-		count_cells(cells + 1, counts, 1, &t->changes[k * COMPARE_CHANGES]);
+		count_cells(cells + 1, counts, &t->changes[k * COMPARE_CHANGES]);
 	}
 	return 0;
 }
