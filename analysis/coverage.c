@@ -20,6 +20,7 @@
 #include "coverage.h"
 
 #include "civil.h"
+#include "csv.h"
 
 #include "err.h"
 #include "tilemath.h"
@@ -879,24 +880,6 @@ int coverage_json(const struct coverage *c, json_t **out)
 	return 0;
 }
 
-/* A CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *t)
-{
-	if (!t)
-		return;
-	if (!strpbrk(t, ",\"\r\n")) {
-		fputs(t, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *t; t++) {
-		if (*t == '"')
-			fputc('"', f);
-		fputc(*t, f);
-	}
-	fputc('"', f);
-}
-
 int coverage_csv(const struct coverage *c, FILE *f)
 {
 	fputs("rank,status,offences,area_m2,zone,service,unit\r\n", f);
@@ -907,12 +890,9 @@ int coverage_csv(const struct coverage *c, FILE *f)
 			    ch->n_covered_by ? &c->assignments[ch->covered_by[j]] : NULL;
 			fprintf(f, "%d,%s,%.10g,%.1f,", ch->h->rank,
 			        coverage_status_name(ch->status), ch->h->offences, ch->h->area_m2);
-			csv_field(f, a ? a->z->external_id : NULL);
-			fputc(',', f);
-			csv_field(f, a ? a->a->service : NULL);
-			fputc(',', f);
-			csv_field(f, a ? a->a->unit : NULL);
-			fputs("\r\n", f);
+			csv_field(f, a ? a->z->external_id : NULL, ",");
+			csv_field(f, a ? a->a->service : NULL, ",");
+			csv_field(f, a ? a->a->unit : NULL, "\r\n");
 		}
 	}
 	return ferror(f) ? err_set(ERR_IO, "coverage: cannot write the CSV") : 0;

@@ -284,11 +284,11 @@ int cmd_print(int argc, char **argv)
 	const char *format = NULL, *layers = NULL, *style_path = NULL;
 	struct filter_opts fo = {0};
 	struct print_request q = {0};
-	const char *shift_hours = NULL, *date = NULL;
+	const char *shift_hours = NULL, *date = NULL, *sort = NULL;
 	double scale = 0, dpi = 0, bandwidth = 0, visit = param_print_visit.def,
 	       every = param_print_every.def;
 	long hotspots = (long)param_print_hotspots.def;
-	int atlas = 0, landscape = 0, coverage = 0, roster = 0, backtest = 0;
+	int atlas = 0, landscape = 0, coverage = 0, roster = 0, backtest = 0, compare = 0;
 	struct shift shift;
 	struct backtestopts bo;
 	backtestopts_defaults(&bo);
@@ -300,6 +300,10 @@ int cmd_print(int argc, char **argv)
 	    {"backtest", OPT_FLAG, &backtest, NULL,
 	     "the hotspot methods of a rolling backtest (an atlas's last page with --atlas)", 0, 0,
 	     0},
+	    {"compare", OPT_FLAG, &compare, NULL,
+	     "the comparison table of the districts (of the mahallas of one --district)", 0, 0, 0},
+	    {"sort", OPT_STRING, &sort, "MEASURE",
+	     "compare: the rows' order (posbon compare --sort; default the codes)", 0, 0, 0},
 	    {"shift", OPT_STRING, &shift_hours, "HH:MM-HH:MM",
 	     "coverage, roster, backtest: the shift's hours; --weekdays are the days it starts on",
 	     0, 0, 0},
@@ -339,8 +343,8 @@ int cmd_print(int argc, char **argv)
 
 	rc = opts_parse(
 	    "print",
-	    "DB (--district CODE [--atlas] | --mahalla CODE | --coverage | --roster | --backtest) "
-	    "-o FILE",
+	    "DB (--district CODE [--atlas] | --mahalla CODE | --coverage | --roster | --backtest | "
+	    "--compare) -o FILE",
 	    "Prints a map of a district or mahalla at a true scale as a PDF (or PNG):\n"
 	    "title, period, legend, scale bar, north arrow, offences by category and\n"
 	    "the top hotspots. Without --from/--to: the 90 days up to the latest "
@@ -348,7 +352,7 @@ int cmd_print(int argc, char **argv)
 	    "the tables;\n--roster the units on duty with their zones, hotspots and target "
 	    "minutes (their\nhotspots from the 8 weeks up to the latest offence without "
 	    "--from/--to);\n--backtest the hit-rate curves and measures of the hotspot methods "
-	    "(posbon backtest).",
+	    "(posbon backtest);\n--compare the comparison table of posbon compare.",
 	    table, argc, argv, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -360,9 +364,16 @@ int cmd_print(int argc, char **argv)
 		         : n > 4 && strcasecmp(out + n - 4, ".csv") == 0 ? "csv"
 		                                                         : "pdf";
 	}
-	if (coverage + roster + backtest > 1)
+	if (coverage + roster + backtest + compare > 1)
+		return err_set_field(
+		    ERR_INVALID, "print",
+		    "print: one of --coverage, --roster, --backtest and --compare");
+	if (compare && (fo.text.hours || fo.text.weekdays))
 		return err_set_field(ERR_INVALID, "print",
-		                     "print: one of --coverage, --roster and --backtest");
+		                     "print: the comparison counts whole days, without --hours or "
+		                     "--weekdays");
+	if (sort && !compare)
+		return err_set_field(ERR_INVALID, "print", "print: --sort goes with --compare");
 	if (backtest && !atlas && (fo.text.from || fo.text.to))
 		return err_set_field(ERR_INVALID, "print",
 		                     "print: a backtest spans --folds and the weeks up to "
@@ -387,16 +398,21 @@ int cmd_print(int argc, char **argv)
 		                     "print: --shift and --date go with --coverage, --roster "
 		                     "or --backtest");
 	}
+	/* A comparison of several districts is of the filter's districts. */
+	const char *district =
+	    compare && fo.text.district && strchr(fo.text.district, ',') ? NULL : fo.text.district;
 	q = (struct print_request){.kind = coverage             ? PRINT_COVERAGE
 	                                   : roster             ? PRINT_ROSTER
 	                                   : backtest && !atlas ? PRINT_BACKTEST
+	                                   : compare            ? PRINT_COMPARE
 	                                                        : PRINT_AREA,
 	                           .shift = coverage || roster ? &shift : NULL,
 	                           .date = date,
 	                           .visit = visit,
 	                           .every = every,
-	                           .district = fo.text.district,
+	                           .district = district,
 	                           .mahalla = mahalla,
+	                           .sort = sort,
 	                           .atlas = atlas,
 	                           .landscape = landscape,
 	                           .scale = scale,

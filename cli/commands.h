@@ -26,5 +26,6 @@ int cmd_plan(int argc, char **argv);
 int cmd_gistar(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_trends(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

@@ -141,6 +141,7 @@ static const struct command commands[] = {
     {"gistar", cmd_gistar, "Getis-Ord Gi* hot and cold spots on a grid"},
     {"backtest", cmd_backtest, "rolling backtests of the ways of choosing hotspots"},
     {"trends", cmd_trends, "emerging hot and cold spots from weekly Gi* and their trend"},
+    {"compare", cmd_compare, "compare districts or mahallas: period, last year, year to date"},
     {"man", cmd_man, "print this manual page, posbon(1), in roff"},
 };
 

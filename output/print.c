@@ -1,7 +1,8 @@
 /*
  * print: the request checked, the document chosen and the PDF, PNG or CSV
  * made. The pages are printjob's parts: printmap (a map page), printarea,
- * printcover, printbacktest, with printframe and printlegend around them.
+ * printcover, printbacktest, printcompare, with printframe and printlegend
+ * around them.
  */
 #include "print.h"
 
@@ -9,6 +10,7 @@
 #include "membuf.h"
 #include "pngenc.h"
 #include "printbacktest.h"
+#include "printcompare.h"
 #include "printcover.h"
 #include "printjob.h"
 #include "printmap.h"
@@ -93,7 +95,8 @@ static int check_request(const struct print_request *q)
 		                     "print: name either a district or a mahalla");
 	static const char *const kinds[] = {[PRINT_COVERAGE] = "coverage",
 	                                    [PRINT_ROSTER] = "roster",
-	                                    [PRINT_BACKTEST] = "backtest"};
+	                                    [PRINT_BACKTEST] = "backtest",
+	                                    [PRINT_COMPARE] = "compare"};
 	if (q->kind != PRINT_AREA && (q->mahalla || q->atlas))
 		return err_set_field(ERR_INVALID, kinds[q->kind],
 		                     "%s: printed for a district, without an atlas",
@@ -169,12 +172,15 @@ static int collect_pages(struct printjob *j, const struct shapes_area ***out,
 
 /* The document: area pages (an atlas ending with the hotspot-methods page
  * when it has a backtest), or a coverage page and its responsibility
- * table, or a roster, or the hotspot-methods page, onto the job's context. */
+ * table, or a roster, or the hotspot-methods page, or the comparison
+ * table, onto the job's context. */
 static int draw_document(struct printjob *j, const struct shapes_area **areas, size_t n,
                          enum shapes_kind kind, struct print_result *out)
 {
 	const struct print_request *q = j->q;
 	int pdf = q->format == PRINT_PDF, rc = 0;
+	if (q->kind == PRINT_COMPARE)
+		return printcompare_draw(j, pdf);
 	if (q->kind == PRINT_ROSTER)
 		return printcover_roster(j, areas[0]);
 	if (q->kind == PRINT_COVERAGE)
@@ -201,14 +207,17 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	struct membuf buf = {0};
 	const struct shapes_area **areas = NULL;
 	cairo_surface_t *surface = NULL;
-	enum shapes_kind kind;
+	enum shapes_kind kind = SHAPES_DISTRICTS;
 	size_t n = 0;
 	int rc;
 	*out = (struct print_result){0};
+	/* The comparison of every district is of no one area. */
+	int arealess = q->kind == PRINT_COMPARE && !q->district;
 	if ((rc = check_request(q)) < 0 || (rc = printjob_open(&j)) < 0 ||
-	    (rc = collect_pages(&j, &areas, &kind, &n)) < 0 ||
+	    (!arealess && (rc = collect_pages(&j, &areas, &kind, &n)) < 0) ||
 	    ((q->kind == PRINT_COVERAGE || q->kind == PRINT_ROSTER) &&
-	     (rc = printcover_open(&j)) < 0))
+	     (rc = printcover_open(&j)) < 0) ||
+	    (q->kind == PRINT_COMPARE && (rc = printcompare_open(&j)) < 0))
 		goto out;
 	if (q->kind == PRINT_BACKTEST)
 		printbacktest_period(&j);
@@ -220,15 +229,16 @@ int print_make(renderer *r, store *st, const struct print_request *q, struct pri
 	printjob_date(&j, j.to, to, sizeof to);
 	snprintf(out->dates, sizeof out->dates, "%s_%s", from, to);
 	printjob_append(out->place, sizeof out->place, 0, "%s",
-	                n ? printjob_area_name(&j, areas[0]) : "");
+	                q->kind == PRINT_COMPARE ? printcompare_place(&j)
+	                : n                      ? printjob_area_name(&j, areas[0])
+	                                         : "");
 	if (q->format == PRINT_CSV) {
 		rc = printcover_csv(&j, &out->data, &out->len);
 		goto out;
 	}
 	if (q->format == PRINT_PDF) {
 		surface = cairo_pdf_surface_create_for_stream(membuf_write, &buf, j.pw, j.ph);
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
-		                               printjob_area_name(&j, areas[0]));
+		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, out->place);
 		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "posbon");
 	} else {
 		int w = (int)ceil(j.pw / PRINTJOB_PT_PER_INCH * j.dpi),

@@ -56,8 +56,10 @@ enum print_format { PRINT_PDF, PRINT_PNG, PRINT_CSV };
  * tables, then the mahallas' responsibility table); the roster of a shift
  * (every unit on duty with its zone, the hotspots its zone covers and the
  * minutes to spend in them), as PDF or CSV; the hotspot methods of a
- * backtest. */
-enum print_kind { PRINT_AREA, PRINT_COVERAGE, PRINT_ROSTER, PRINT_BACKTEST };
+ * backtest; the comparison table of the filter's districts, or of a
+ * district's mahallas (compare.h), with the territory's offences by
+ * category. */
+enum print_kind { PRINT_AREA, PRINT_COVERAGE, PRINT_ROSTER, PRINT_BACKTEST, PRINT_COMPARE };
 enum print_lang { PRINT_UZ, PRINT_RU, PRINT_EN };
 
 #define PRINT_MIN_DPI     72
@@ -98,6 +100,11 @@ struct print_request {
 	 * PRINT_BACKTEST, or a PDF's page after the maps (an atlas's last)
 	 * when set with PRINT_AREA. date names the zones' day it used. */
 	const struct backtest *backtest;
+	/* The comparison table: its order (compare_sort(); NULL: by code). Its
+	 * period is the filter's (compare_period()), its territory the
+	 * filter's districts, and district names the one whose mahallas are
+	 * the rows. */
+	const char *sort;
 };
 
 /* Layers of a page when the request names none. */

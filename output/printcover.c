@@ -5,6 +5,7 @@
  */
 #include "printcover.h"
 
+#include "csv.h"
 #include "err.h"
 #include "printframe.h"
 #include "printlegend.h"
@@ -333,23 +334,6 @@ int printcover_roster(struct printjob *j, const struct shapes_area *area)
 	return printframe_table_part(j, &tp);
 }
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *text, int last)
-{
-	if (strpbrk(text, ",\"\n\r")) {
-		fputc('"', f);
-		for (const char *c = text; *c; c++) {
-			if (*c == '"')
-				fputc('"', f);
-			fputc(*c, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(text, f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
-
 /* The roster as CSV: one row per unit on duty in the shift (an assignment
  * of a zone in play), with the codes rather than the names. */
 int printcover_csv(struct printjob *j, unsigned char **out, size_t *len)
@@ -376,16 +360,16 @@ int printcover_csv(struct printjob *j, unsigned char **out, size_t *len)
 			if (s.weekdays >> d & 1)
 				dl = printjob_append(days, sizeof days, dl, "%s%s", dl ? "," : "",
 				                     codes[d]);
-		csv_field(f, a->a->unit ? a->a->unit : "", 0);
-		csv_field(f, a->a->service, 0);
-		csv_field(f, a->z->external_id, 0);
-		csv_field(f, a->z->name ? a->z->name : "", 0);
-		csv_field(f, days, 0);
+		csv_field(f, a->a->unit ? a->a->unit : "", ",");
+		csv_field(f, a->a->service, ",");
+		csv_field(f, a->z->external_id, ",");
+		csv_field(f, a->z->name ? a->z->name : "", ",");
+		csv_field(f, days, ",");
 		snprintf(num, sizeof num, "%02d:%02d", s.start / 60, s.start % 60);
-		csv_field(f, num, 0);
+		csv_field(f, num, ",");
 		snprintf(num, sizeof num, "%02d:%02d", s.end / 60, s.end % 60);
-		csv_field(f, num, 0);
-		csv_field(f, hot, 0);
+		csv_field(f, num, ",");
+		csv_field(f, hot, ",");
 		fprintf(f, "%d,%g,%g\n", visits, visit_minutes(j), n * visits * visit_minutes(j));
 	}
 	if (fclose(f) != 0) {

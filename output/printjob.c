@@ -289,6 +289,8 @@ int printjob_open(struct printjob *j)
 void printjob_close(struct printjob *j)
 {
 	free(j->territory);
+	if (j->has_cmp)
+		compare_free(&j->cmp);
 	if (j->has_cov)
 		coverage_free(&j->cov);
 	if (j->has_set)

@@ -6,8 +6,8 @@
  * with the texts, dates and shifts in the page's language.
  *
  * The modules of print (printframe, printmap, printlegend, printarea,
- * printcover, printbacktest) are its parts and share these structures;
- * nothing outside output/ includes this header.
+ * printcover, printbacktest, printcompare) are its parts and share these
+ * structures; nothing outside output/ includes this header.
  *
  * Units: the page is laid out in PDF points (1/72 inch), top-left origin;
  * the map is drawn by the tile painters in style pixels of 1/96 inch (a
@@ -20,6 +20,7 @@
 #ifndef POSBON_PRINTJOB_H
 #define POSBON_PRINTJOB_H
 
+#include "compare.h"
 #include "coverage.h"
 #include "gistar.h"
 #include "hotspot.h"
@@ -94,6 +95,9 @@ struct printjob {
 	struct hotspot_set set;
 	struct coverage cov;
 	struct shift shift;
+	/* The comparison table's page: its table (has_cmp once computed). */
+	int has_cmp;
+	struct compare cmp;
 	/* The base layer: the renderer's ground (held until the job closes),
 	 * each page drawing its own part of it in its UTM frame. */
 	const ground *ground;

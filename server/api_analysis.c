@@ -2,7 +2,8 @@
  * api_analysis: the analyses of docs/api.md as JSON and pictures: a
  * shift's hotspots, their dosage and coverage by patrols, a suggested
  * plan (and storing its zones), Gi* hot and cold spots, rolling backtests
- * of hotspot methods and their charts, and emerging hot spot trends.
+ * of hotspot methods and their charts, emerging hot spot trends, and the
+ * directorate's comparison table of districts or mahallas.
  *
  * Each reads its query, runs its analysis on the renderer's data and
  * shapes (held for the call) and answers; the analyses name the argument
@@ -12,12 +13,14 @@
 
 #include "app.h"
 #include "chart.h"
+#include "compare.h"
 #include "coverage.h"
 #include "dosage.h"
 #include "err.h"
 #include "gistar.h"
 #include "hotspot.h"
 #include "log.h"
+#include "msg.h"
 #include "plan.h"
 #include "query.h"
 #include "suggest.h"
@@ -130,13 +133,14 @@ int api_dosage(struct http_request *rq)
 	return reply;
 }
 
-/* c as CSV text, the answer to an Accept: text/csv. */
-static int reply_coverage_csv(struct http_request *rq, const struct coverage *c)
+/* What write puts into a stream, as the CSV answer. */
+static int reply_csv(struct http_request *rq, int (*write)(const void *ctx, FILE *f),
+                     const void *ctx)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	int rc = f ? coverage_csv(c, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
+	int rc = f ? write(ctx, f) : err_set(ERR_NOMEM, "out of memory for the CSV");
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = err_set(ERR_NOMEM, "out of memory for the CSV");
 	if (rc < 0) {
@@ -147,6 +151,18 @@ static int reply_coverage_csv(struct http_request *rq, const struct coverage *c)
 	                  "Cache-Control", "no-store", NULL);
 }
 
+static int write_coverage(const void *ctx, FILE *f)
+{
+	return coverage_csv(ctx, f);
+}
+
+/* Whether rq asks for CSV: format=csv or Accept: text/csv. */
+static int wants_csv(struct http_request *rq)
+{
+	const char *accept = http_header(rq, "Accept"), *format = http_arg(rq, "format");
+	return format ? strcmp(format, "csv") == 0 : accept && strstr(accept, "text/csv");
+}
+
 int api_coverage(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -155,15 +171,14 @@ int api_coverage(struct http_request *rq)
 	const struct coverage *cov;
 	results_hold *hold = NULL;
 	struct held_shapes *held;
-	const char *accept = http_header(rq, "Accept");
 	json_t *o;
 	int reply;
 	renderer_shapes_acquire(app->r, &held);
 	if (query_hotspots(rq, &shift, &p) < 0 ||
 	    renderer_coverage(app->r, held, &p, http_arg(rq, "date"), &cov, &hold) < 0)
 		reply = app_reply_error(rq);
-	else if (accept && strstr(accept, "text/csv"))
-		reply = reply_coverage_csv(rq, cov);
+	else if (wants_csv(rq))
+		reply = reply_csv(rq, write_coverage, cov);
 	else if (coverage_json(cov, &o) < 0)
 		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
 	else
@@ -404,4 +419,74 @@ int api_trends(struct http_request *rq)
 	if (rc < 0)
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	return http_reply_value(rq, 200, fc, NULL, NULL);
+}
+
+struct compare_csv_ctx {
+	const struct compare *c;
+	const dataset *ds;
+};
+
+static int write_compare(const void *ctx, FILE *f)
+{
+	const struct compare_csv_ctx *x = ctx;
+	return compare_csv(x->c, x->ds, f);
+}
+
+/* The comparison table's parameters of rq into *p: the filter (scoped),
+ * the period, the district whose mahallas are the rows, the hotspots'. */
+static int query_compare(struct http_request *rq, struct compare_params *p)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct render_request q = {0};
+	const char *district = http_arg(rq, "district"), *lang = http_arg(rq, "lang");
+	const char *format = http_arg(rq, "format");
+	int rc;
+	if ((rc = query_whole_days(rq)) < 0)
+		return rc;
+	if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		return err_set_field(ERR_INVALID, "format", "format: '%s' is not json or csv",
+		                     format);
+	if (lang && !msg_lang_known(lang))
+		return err_set_field(ERR_INVALID, "lang", "lang: '%s' is not uz, ru or en", lang);
+	*p = (struct compare_params){.district = -1};
+	if ((rc = query_filter(rq, ds, &q)) < 0 ||
+	    (rc = compare_period(ds, &q.filter, &p->from_day, &p->to_day)) < 0 ||
+	    (rc = query_param(rq, &param_hotspot_share, &p->share)) < 0 ||
+	    (rc = query_param(rq, &param_hotspot_cell, &p->cell)) < 0)
+		return rc;
+	p->filter = q.filter;
+	/* One district: its mahallas are the rows. */
+	if (district && !strchr(district, ','))
+		p->district = dataset_district_index(ds, district);
+	renderer_kernel(app->r, &p->kernel, &p->bandwidth);
+	if (q.bandwidth)
+		p->bandwidth = q.bandwidth;
+	return 0;
+}
+
+int api_compare(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	struct compare_params p;
+	struct compare c = {0};
+	struct held_shapes *held;
+	json_t *o;
+	int reply;
+	if (query_compare(rq, &p) < 0)
+		return app_reply_error(rq);
+	const shapes *sh = renderer_shapes_acquire(app->r, &held);
+	if (compare_compute(ds, sh, &p, &c) < 0 ||
+	    compare_sort(&c, ds, http_arg(rq, "sort"), http_arg(rq, "lang")) < 0)
+		reply = app_reply_error(rq);
+	else if (wants_csv(rq))
+		reply = reply_csv(rq, write_compare, &(struct compare_csv_ctx){&c, ds});
+	else if (compare_json(&c, ds, &o) < 0)
+		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
+	else
+		reply = http_reply_value(rq, 200, o, NULL, NULL);
+	compare_free(&c);
+	renderer_shapes_release(app->r, held);
+	return reply;
 }

@@ -1,6 +1,7 @@
 /*
  * api_analysis: the analysis endpoints of docs/api.md: hotspots, dosage,
- * coverage, the suggested plan, Gi*, backtests and trends.
+ * coverage, the suggested plan, Gi*, backtests, trends and the comparison
+ * table.
  */
 #ifndef POSBON_API_ANALYSIS_H
 #define POSBON_API_ANALYSIS_H
@@ -16,6 +17,7 @@ int api_gistar(struct http_request *rq);    /* Gi* hot and cold cells as GeoJSON
 /* Rolling backtests of hotspot methods, and their hit-rate curves. */
 int api_backtest(struct http_request *rq);
 int api_backtest_chart(struct http_request *rq);
-int api_trends(struct http_request *rq); /* emerging hot spot categories as GeoJSON */
+int api_trends(struct http_request *rq);  /* emerging hot spot categories as GeoJSON */
+int api_compare(struct http_request *rq); /* the comparison table as JSON or CSV */
 
 #endif

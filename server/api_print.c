@@ -1,6 +1,7 @@
 /*
  * api_print: printed pages over HTTP: a district's or mahalla's map
- * (an atlas), a shift's coverage, a roster and a backtest's page, as PDF,
+ * (an atlas), a shift's coverage, a roster, a backtest's page and the
+ * comparison table, as PDF,
  * PNG or CSV, with the arguments `posbon print` takes (params.h holds the
  * bounds both read).
  */
@@ -20,7 +21,8 @@
  * /print/coverage.{pdf|png} and /print/roster.{pdf|csv} with shift=&weekdays=
  * (the days the shift starts on)&date=&district=&visit=&every=, and
  * /print/backtest.{pdf|png} with the arguments of /api/backtest (an atlas's
- * last page with backtest=1) */
+ * last page with backtest=1), and /print/compare.{pdf|png} with
+ * from=&to=&district=&sort= */
 /* in with every byte but letters, digits and "-._~" as %XX into out (n
  * bytes, three per byte of in at most), cut at a whole escape. */
 static void percent_encode(const char *in, char *out, size_t n)
@@ -80,34 +82,27 @@ int api_print(struct http_request *rq)
 	long hotspots = (long)param_print_hotspots.def;
 	int rc;
 	size_t stem = dot ? (size_t)(dot - rest) : 0;
-	if (dot && !slash && stem == strlen("coverage") && strncmp(rest, "coverage", stem) == 0) {
-		q.kind = PRINT_COVERAGE;
-	} else if (dot && !slash && stem == strlen("roster") &&
-	           strncmp(rest, "roster", stem) == 0) {
-		q.kind = PRINT_ROSTER;
-	} else if (dot && !slash && stem == strlen("backtest") &&
-	           strncmp(rest, "backtest", stem) == 0) {
-		q.kind = PRINT_BACKTEST;
-	} else if (!slash || !dot || dot < slash || dot == slash + 1 ||
-	           (size_t)(dot - slash - 1) >= sizeof code) {
-		return http_reply_error(
-		    rq, 404, NULL,
-		    "expected /print/district/CODE.pdf, /print/mahalla/CODE.pdf, "
-		    "/print/coverage.pdf, /print/roster.pdf or /print/backtest.pdf");
-	} else if ((size_t)(slash - rest) == strlen("district") &&
-	           strncmp(rest, "district", 8) == 0) {
-		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
-		q.district = code;
-	} else if ((size_t)(slash - rest) == strlen("mahalla") &&
-	           strncmp(rest, "mahalla", 7) == 0) {
-		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
-		q.mahalla = code;
-	} else {
-		return http_reply_error(rq, 404, "kind",
-		                        "print a district or a mahalla, not '%.*s'",
-		                        (int)(slash - rest), rest);
-	}
-	if (q.kind != PRINT_AREA) {
+	static const struct {
+		const char *name;
+		enum print_kind kind;
+	} documents[] = {{"coverage", PRINT_COVERAGE},
+	                 {"roster", PRINT_ROSTER},
+	                 {"backtest", PRINT_BACKTEST},
+	                 {"compare", PRINT_COMPARE}};
+	for (size_t i = 0; dot && !slash && i < sizeof documents / sizeof documents[0]; i++)
+		if (stem == strlen(documents[i].name) &&
+		    strncmp(rest, documents[i].name, stem) == 0)
+			q.kind = documents[i].kind;
+	if (q.kind == PRINT_COMPARE) {
+		/* The filter's districts (the scope's), or the mahallas of one. */
+		q.district = http_arg(rq, "district");
+		if (q.district && strchr(q.district, ','))
+			q.district = NULL;
+		snprintf(code, sizeof code, "%.*s", (int)stem, rest);
+		q.sort = http_arg(rq, "sort");
+		if (query_whole_days(rq) < 0)
+			return app_reply_error(rq);
+	} else if (q.kind != PRINT_AREA) {
 		/* The district is an argument (the scope's first by default); the
 		 * weekdays are the shift's. */
 		q.district = http_arg(rq, "district");
@@ -121,6 +116,25 @@ int api_print(struct http_request *rq)
 			return app_reply_error(rq);
 		q.shift = &shift;
 		q.date = http_arg(rq, "date");
+	} else if (!slash || !dot || dot < slash || dot == slash + 1 ||
+	           (size_t)(dot - slash - 1) >= sizeof code) {
+		return http_reply_error(
+		    rq, 404, NULL,
+		    "expected /print/district/CODE.pdf, /print/mahalla/CODE.pdf, "
+		    "/print/coverage.pdf, /print/roster.pdf, /print/backtest.pdf or "
+		    "/print/compare.pdf");
+	} else if ((size_t)(slash - rest) == strlen("district") &&
+	           strncmp(rest, "district", 8) == 0) {
+		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
+		q.district = code;
+	} else if ((size_t)(slash - rest) == strlen("mahalla") &&
+	           strncmp(rest, "mahalla", 7) == 0) {
+		snprintf(code, sizeof code, "%.*s", (int)(dot - slash - 1), slash + 1);
+		q.mahalla = code;
+	} else {
+		return http_reply_error(rq, 404, "kind",
+		                        "print a district or a mahalla, not '%.*s'",
+		                        (int)(slash - rest), rest);
 	}
 	const char *paper = http_arg(rq, "paper"), *lang = http_arg(rq, "lang");
 	const char *layers = http_arg(rq, "layers");

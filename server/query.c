@@ -54,6 +54,16 @@ int query_shift(struct http_request *rq, struct shift *out)
 	return shift_parse(http_arg(rq, "shift"), http_arg(rq, "weekdays"), out);
 }
 
+int query_whole_days(struct http_request *rq)
+{
+	static const char *const times[] = {"hours", "weekdays"};
+	for (int i = 0; i < 2; i++)
+		if (http_arg(rq, times[i]))
+			return err_set_field(ERR_INVALID, times[i],
+			                     "%s: the comparison counts whole days", times[i]);
+	return 0;
+}
+
 int query_scope(struct http_request *rq, const dataset *ds, struct dataset_filter *f)
 {
 	struct dataset_filter scope;

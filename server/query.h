@@ -46,6 +46,10 @@ int query_shift(struct http_request *rq, struct shift *out);
  * districts narrowed to the credentials' scope (query_scope()). */
 int query_filter(struct http_request *rq, const dataset *ds, struct render_request *q);
 
+/* Refuses hours and weekdays (ERR_INVALID naming the one given): for what
+ * counts whole days (the comparison table). */
+int query_whole_days(struct http_request *rq);
+
 /* Narrows f to the districts rq's credentials reach: ERR_FORBIDDEN naming
  * "district" when f named others. */
 int query_scope(struct http_request *rq, const dataset *ds, struct dataset_filter *f);

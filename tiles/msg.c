@@ -223,6 +223,41 @@ static const struct row rows[MSG_COUNT] = {
     [MSG_PAPER_METHODS] = {"paper.methods",
                            {"Qaynoq nuqtalarni tanlash usullari", "Методы выбора очагов",
                             "Hotspot methods"}},
+    [MSG_PAPER_COMPARE_DISTRICTS] = {"paper.compare_districts",
+                                     {"Tumanlar taqqoslamasi", "Сравнение районов",
+                                      "District comparison"}},
+    [MSG_PAPER_COMPARE_MAHALLAS] = {"paper.compare_mahallas",
+                                    {"Mahallalar taqqoslamasi", "Сравнение махаллей",
+                                     "Mahalla comparison"}},
+    [MSG_PAPER_ALL_DISTRICTS] = {"paper.all_districts",
+                                 {"Barcha tumanlar", "Все районы", "All districts"}},
+    [MSG_PAPER_LAST_YEAR] = {"paper.last_year", {"Oʻtgan yil", "Прошлый год", "Last year"}},
+    [MSG_PAPER_YTD] = {"paper.ytd", {"Yil boshidan", "С начала года", "Year to date"}},
+    [MSG_PAPER_YTD_LAST_YEAR] = {"paper.ytd_last_year",
+                                 {"Oʻtgan yil boshidan", "С начала прошлого года",
+                                  "Last year to date"}},
+    [MSG_PAPER_RATE] = {"paper.rate", {"1000 aholiga", "На 1000 жителей", "Per 1,000 residents"}},
+    [MSG_PAPER_COVERED] = {"paper.covered",
+                           {"Zonalar qamragan qaynoq nuqtalar", "Очаги, охваченные зонами",
+                            "Hotspots covered by zones"}},
+    [MSG_PAPER_SPANS] = {"paper.spans",
+                         {"Oldingi davr: %s – %s · oʻtgan yil: %s – %s · yil boshidan: %s – %s "
+                          "(oʻtgan yil: %s – %s)",
+                          "Предыдущий период: %s – %s · прошлый год: %s – %s · с начала года: "
+                          "%s – %s (прошлый год: %s – %s)",
+                          "Previous period: %s – %s · last year: %s – %s · year to date: %s – %s "
+                          "(last year: %s – %s)"}},
+    [MSG_PAPER_COMPARE_NOTE] =
+        {"paper.compare_note",
+         {"* statistik ahamiyatli oʻzgarish (aniq Puasson testi, p < 0,05). 1000 aholiga: "
+          "davrdagi huquqbuzarliklar. Qaynoq nuqtalar: davrning qaynoq nuqtalaridan davrning "
+          "oxirgi kunida amalda boʻlgan patrul zonalari qamragani.",
+          "* статистически значимое изменение (точный тест Пуассона, p < 0,05). На 1000 "
+          "жителей: правонарушения за период. Очаги: очаги периода, охваченные зонами "
+          "патрулирования, действующими в его последний день.",
+          "* a significant change (exact Poisson test, p < 0.05). Per 1,000 residents: the "
+          "period's offences. Hotspots: the period's hotspots covered by the patrol zones "
+          "valid on its last day."}},
 
     [MSG_CHART_TITLE] = {"chart.title",
                          {"Tushish egri chizigʻi (oxirgi sinov davri)",

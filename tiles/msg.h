@@ -123,6 +123,17 @@ enum msg {
 	MSG_PAPER_SHIFT_HOTSPOTS,
 	MSG_PAPER_ANY_DATE,
 	MSG_PAPER_METHODS,
+	MSG_PAPER_COMPARE_DISTRICTS, /* the comparison table's page */
+	MSG_PAPER_COMPARE_MAHALLAS,
+	MSG_PAPER_ALL_DISTRICTS,
+	MSG_PAPER_LAST_YEAR,
+	MSG_PAPER_YTD,
+	MSG_PAPER_YTD_LAST_YEAR,
+	MSG_PAPER_RATE,
+	MSG_PAPER_COVERED,
+	MSG_PAPER_SPANS, /* format: the first and last days (text) of the previous
+	                    period, last year, the year to date and last year's */
+	MSG_PAPER_COMPARE_NOTE,
 	/* the backtest chart's */
 	MSG_CHART_TITLE,
 	MSG_CHART_X,

@@ -135,6 +135,31 @@ serve_stop() {
 	fi
 }
 
+# Offences placed in known districts, as CSV on stdout (id, x, y, date,
+# category, made_in): district i (0 up, by code) gets COUNT of them (an SQL
+# expression of d.i) on a 9 x 9 grid 0.0005 degrees apart around a point of
+# its surface, those inside it kept; offence k of a district (0 up) occurred
+# at DATE (an SQL expression of k, local time); theft, robbery and
+# hooliganism in turn.
+district_offences() { # db count date
+	sqlite3 -batch "$1" <<EOF | tr -d '\r' | grep -v '^$'
+SELECT load_extension('mod_spatialite');
+.headers on
+.mode csv
+WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 1000),
+d AS (SELECT code, (SELECT count(*) FROM districts e WHERE e.code < districts.code) AS i,
+             ST_PointOnSurface(geom) AS p, geom FROM districts),
+c AS (SELECT d.code AS district, n.k AS k, d.geom AS geom,
+             X(d.p) + ((n.k % 9) - 4) * 0.0005 AS x, Y(d.p) + ((n.k / 9 % 9) - 4) * 0.0005 AS y
+      FROM d, n WHERE n.k < $2)
+SELECT district || '-' || k AS id, printf('%.6f', x) AS x, printf('%.6f', y) AS y,
+       $3 AS date,
+       CASE k % 3 WHEN 0 THEN 'theft' WHEN 1 THEN 'robbery' ELSE 'hooliganism' END AS category,
+       district AS made_in
+FROM c WHERE ST_Covers(geom, MakePoint(x, y, 4326));
+EOF
+}
+
 # Prints the tile z/x/y holding lon lat (for the tests that decode tiles).
 tile_of() { # z lon lat
 	python3 -c "

@@ -9,23 +9,8 @@ DB="$TMP/city.sqlite"
 
 # District i (by code) gets 20 + 23 i offences around a point of its surface,
 # in March 2026; the CSV says which district each was made in.
-sqlite3 -batch "$DB" >"$TMP/raw.csv" <<'EOF'
-SELECT load_extension('mod_spatialite');
-.headers on
-.mode csv
-WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < 400),
-d AS (SELECT code, (SELECT count(*) FROM districts e WHERE e.code < districts.code) AS i,
-             ST_PointOnSurface(geom) AS p, geom FROM districts),
-c AS (SELECT d.code AS district, n.k AS k, d.geom AS geom,
-             X(d.p) + ((n.k % 9) - 4) * 0.0005 AS x, Y(d.p) + ((n.k / 9 % 9) - 4) * 0.0005 AS y
-      FROM d, n WHERE n.k < 20 + 23 * d.i)
-SELECT district || '-' || k AS id, printf('%.6f', x) AS x, printf('%.6f', y) AS y,
-       printf('2026-03-%02d %02d:%02d', 1 + k % 28, k % 24, k % 60) AS date,
-       CASE k % 3 WHEN 0 THEN 'theft' WHEN 1 THEN 'robbery' ELSE 'hooliganism' END AS category,
-       district AS made_in
-FROM c WHERE ST_Covers(geom, MakePoint(x, y, 4326));
-EOF
-tr -d '\r' <"$TMP/raw.csv" | grep -v '^$' >"$TMP/offences.csv"
+district_offences "$DB" "20 + 23 * d.i" \
+	"printf('2026-03-%02d %02d:%02d', 1 + k % 28, k % 24, k % 60)" >"$TMP/offences.csv"
 "$POSBON" import "$DB" --layer offences --quiet "$TMP/offences.csv" >/dev/null
 sql "$DB" "INSERT INTO services(code, name_en) VALUES('ppx', 'Patrol-post service')"
 

@@ -35,6 +35,7 @@ static void test_paths_reach_their_handlers(void **state)
 	assert_ptr_equal(handler_of("PUT", "/api/zones/z1", &status), api_zones_put);
 	assert_ptr_equal(handler_of("GET", "/api/backtest/chart.svg", &status), api_backtest_chart);
 	assert_ptr_equal(handler_of("GET", "/api/backtest", &status), api_backtest);
+	assert_ptr_equal(handler_of("GET", "/api/compare", &status), api_compare);
 	assert_ptr_equal(handler_of("GET", "/tiles/heatmap/12/1/2.png", &status), api_tile);
 	assert_ptr_equal(handler_of("GET", "/print/district/1726.pdf", &status), api_print);
 	assert_ptr_equal(handler_of("GET", "/wms", &status), wms_get);
