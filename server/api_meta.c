@@ -13,6 +13,7 @@
 #include "tilemath.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,11 +92,25 @@ int api_meta(struct http_request *rq)
 		                        "district: '%.60s' is not a district %s", l.chosen,
 		                        rq->scope[0] ? "these credentials reach" : "of the store");
 	}
-	/* The view of a whole store of one district (or of none) is its
-	 * extent; of a scope or a chosen district of many, that district's. */
+	/* What the view looks at: the district chosen, or a scope's only one,
+	 * by its own box; a store of one district (or of none) by the extent of
+	 * its data; several districts as a whole (no code, no names), by the
+	 * box of them all. */
+	size_t reach = json_array_size(l.all);
 	json_t *district = NULL;
-	if (l.district && (l.chosen || rq->scope[0] || json_array_size(l.all) > 1)) {
+	if (l.district && (l.chosen || (rq->scope[0] && reach == 1))) {
 		district = json_deep_copy(l.district);
+	} else if (reach > 1) {
+		double b[4] = {0};
+		for (size_t i = 0; i < reach; i++)
+			for (int k = 0; k < 4; k++) {
+				double v = json_real_value(json_array_get(
+				    json_object_get(json_array_get(l.all, i), "bounds"),
+				    (size_t)k));
+				b[k] = i == 0 ? v : k < 2 ? fmin(b[k], v) : fmax(b[k], v);
+			}
+		district =
+		    json_pack("{s:n, s:[f,f,f,f]}", "code", "bounds", b[0], b[1], b[2], b[3]);
 	} else {
 		dataset_extent(ds, e);
 		tile_merc_to_lonlat(e[0], e[1], &w, &s);
@@ -109,7 +124,7 @@ int api_meta(struct http_request *rq)
 	const style *sty = renderer_style_acquire(app->r, &held);
 	json_t *o = json_pack(
 	    "{s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:I, s:s, s:s, "
-	    "s:o}",
+	    "s:o, s:s}",
 	    "district", district, "districts", l.all, "categories", code_list(st, sty, 0),
 	    "services", code_list(st, sty, 1), "time_range", "first", geojson_time(first), "last",
 	    geojson_time(last), "layers", "districts", "mahallas", "choropleth", "heatmap",
@@ -118,7 +133,7 @@ int api_meta(struct http_request *rq)
 	    (json_int_t)renderer_ground_count(app->r), "data_version",
 	    (json_int_t)renderer_version(app->r), "user", rq->who, "role",
 	    auth_role_name((enum auth_role)rq->role), "scope",
-	    rq->scope[0] ? json_string(rq->scope) : json_null());
+	    rq->scope[0] ? json_string(rq->scope) : json_null(), "timezone", tz_name(app->zone));
 	renderer_style_release(app->r, held);
 	return http_reply_value(rq, 200, o, NULL, NULL);
 }

@@ -180,8 +180,15 @@ check "a tile asking for Bektemir is 403" \
 check "meta lists the scope's districts" \
 	"$(curl -s -H "$S" "$URL/api/meta" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([x["code"] for x in d["districts"]], d["district"]["code"], d["scope"])')" \
 	"['chilonzor_district'] chilonzor_district chilonzor_district"
-check "and the city's all twelve" \
-	"$(curl -s -H "$V" "$URL/api/meta" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["districts"]))')" 12
+check "and the city's all twelve, looking at the whole city" \
+	"$(curl -s -H "$V" "$URL/api/meta" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["districts"]), d["district"]["code"], d["scope"])')" \
+	"12 None None"
+check "the city's bounds hold every district's" \
+	"$(curl -s -H "$V" "$URL/api/meta" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+b = d["district"]["bounds"]
+print(all(b[0] <= x["bounds"][0] and b[1] <= x["bounds"][1] and b[2] >= x["bounds"][2] and b[3] >= x["bounds"][3] for x in d["districts"]))')" True
 CB=$(sql "$DB" "SELECT printf('%.4f %.4f %.4f %.4f', MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom),
 	MbrMaxY(geom)) FROM districts WHERE code = 'chilonzor_district'")
 check "the view's bounds are the district's" \
