@@ -116,6 +116,37 @@ static int area_in_scope(const dataset *ds, const struct dataset_filter *f, enum
 	return i >= 0 && dataset_filter_has_district(f, (size_t)i);
 }
 
+/* Narrows ext (Web Mercator metres) to the box of the areas f's districts
+ * hold, and as far as a kernel reaches around it: a district's hotspots
+ * need no grid over the whole city (or country). ext stays when f names no
+ * districts or no area is in them. */
+static void scope_extent(const dataset *ds, const shapes *sh, const struct dataset_filter *f,
+                         double bandwidth, double ext[4])
+{
+	enum shapes_kind kind = SHAPES_DISTRICTS;
+	double box[4];
+	int any = 0;
+	if (!sh || !dataset_filter_scoped(f))
+		return;
+	if (!shapes_count(sh, kind))
+		kind = SHAPES_MAHALLAS;
+	for (size_t a = 0; a < shapes_count(sh, kind); a++) {
+		const struct shapes_area *area = shapes_area(sh, kind, a);
+		if (!area_in_scope(ds, f, kind, area))
+			continue;
+		for (int k = 0; k < 4; k++)
+			box[k] = !any    ? area->geom.bbox[k]
+			         : k < 2 ? fmin(box[k], area->geom.bbox[k])
+			                 : fmax(box[k], area->geom.bbox[k]);
+		any = 1;
+	}
+	if (!any)
+		return;
+	double pad = bandwidth / tile_scale_factor_merc((box[1] + box[3]) / 2);
+	for (int k = 0; k < 4; k++)
+		ext[k] = box[k] + (k < 2 ? -pad : pad);
+}
+
 /* Marks the cells whose centres lie inside the districts (else the
  * mahallas) that f lets through with 1 in mask; with neither, every cell:
  * the hotspots' share is of that area. */
@@ -532,6 +563,7 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	s.n_categories = dataset_category_count(ds);
 
 	dataset_extent(ds, ext);
+	scope_extent(ds, sh, &p->filter, s.bandwidth, ext);
 	s.cell_merc = s.cell / tile_scale_factor_merc((ext[1] + ext[3]) / 2);
 	double w = fmax(1, ceil((ext[2] - ext[0]) / s.cell_merc));
 	double h = fmax(1, ceil((ext[3] - ext[1]) / s.cell_merc));
