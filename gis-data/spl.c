@@ -830,6 +830,29 @@ static int spl_bulk_end(store *base)
 	return rc;
 }
 
+/* PRAGMA cache_size is pages when positive, KiB when negative. */
+static int spl_page_cache(store *base, long kib, long *was)
+{
+	struct spl *st = spl_of(base);
+	char sql[64];
+	if (was) {
+		sqlite3_stmt *s = NULL;
+		long size = 0, page = 0;
+		if (sqlite3_prepare_v2(st->db, "SELECT * FROM pragma_cache_size, pragma_page_size",
+		                       -1, &s, NULL) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_finalize(s);
+			return spl_error(st, "page cache");
+		}
+		size = (long)sqlite3_column_int64(s, 0);
+		page = (long)sqlite3_column_int64(s, 1);
+		sqlite3_finalize(s);
+		*was = size < 0 ? -size : size * page / 1024;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%ld", kib);
+	return spl_exec(st, sql, "page cache");
+}
+
 const struct store_backend spl_backend = {
     .name = "SpatiaLite",
     .open = spl_open,
@@ -846,6 +869,7 @@ const struct store_backend spl_backend = {
     .rollback_to = spl_rollback_to,
     .bulk_begin = spl_bulk_begin,
     .bulk_end = spl_bulk_end,
+    .page_cache = spl_page_cache,
     .put_area = spl_put_area,
     .list_areas = spl_list_areas,
     .area_extent = spl_area_extent,

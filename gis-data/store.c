@@ -163,6 +163,13 @@ int store_bulk_end(store *st)
 	return st->ops->bulk_end(st);
 }
 
+int store_page_cache(store *st, long kib, long *was)
+{
+	if (kib < 1)
+		return err_set_field(ERR_INVALID, "cache", "store: a page cache of %ld KiB", kib);
+	return st->ops->page_cache(st, kib, was);
+}
+
 static int put_area(store *st, enum store_area_kind kind, const struct store_area *a,
                     struct store_put_info *info)
 {

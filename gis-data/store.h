@@ -136,6 +136,13 @@ int store_rollback_to(store *st, const char *name);
 int store_bulk_begin(store *st);
 int store_bulk_end(store *st);
 
+/* Lets the connection keep up to kib KiB of database pages in memory
+ * (SQLite's default is 2 MB); *was (NULL: not wanted) receives the size it
+ * had, to give back. A long write whose indexes take pages all over their
+ * B-trees, as a generated country's millions of offences, otherwise spills
+ * pages into the log and reads them back again and again. */
+int store_page_cache(store *st, long kib, long *was);
+
 /* A box in lon/lat. */
 struct store_extent {
 	double minx, miny, maxx, maxy;

@@ -42,6 +42,7 @@ struct store_backend {
 	int (*rollback_to)(store *st, const char *name);
 	int (*bulk_begin)(store *st);
 	int (*bulk_end)(store *st);
+	int (*page_cache)(store *st, long kib, long *was);
 
 	int (*put_area)(store *st, enum store_area_kind kind, const struct store_area *a,
 	                struct store_put_info *info);

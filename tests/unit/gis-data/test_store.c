@@ -447,6 +447,25 @@ static void test_bulk_load_indexes_and_restores_triggers(void **state)
 	assert_int_equal(store_commit(f->st), 0);
 }
 
+/* The page cache grows for a long write and is given back as it was. */
+static void test_page_cache(void **state)
+{
+	struct testutil_db *f = *state;
+	sqlite3 *db = spl_of(f->st)->db;
+	long was = 0, default_kib = -testdb_count(db, "PRAGMA cache_size");
+	assert_int_equal(store_page_cache(f->st, 262144, &was), 0);
+	assert_int_equal(was, default_kib);
+	assert_int_equal(testdb_count(db, "PRAGMA cache_size"), -262144);
+	assert_int_equal(store_page_cache(f->st, was, NULL), 0);
+	assert_int_equal(testdb_count(db, "PRAGMA cache_size"), -default_kib);
+	/* A size in pages reads as KiB too. */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA cache_size = 100", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_page_cache(f->st, 1000, &was), 0);
+	assert_int_equal(was, 100 * testdb_count(db, "PRAGMA page_size") / 1024);
+	assert_int_equal(store_page_cache(f->st, 0, NULL), ERR_INVALID);
+	assert_int_equal(store_page_cache(f->st, default_kib, NULL), 0);
+}
+
 static void test_url_chooses_the_backend(void **state)
 {
 	struct testutil_db *f = *state;
@@ -953,6 +972,7 @@ int main(void)
 	                                    testutil_db_open, testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_rollback_leaves_database_as_it_was,
 	                                    testutil_db_open, testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_page_cache, testutil_db_open, testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_url_chooses_the_backend, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_areas_and_codes_read_back, testutil_db_open,
