@@ -123,7 +123,7 @@ static int cmd_man(int argc, char **argv);
 static const struct command commands[] = {
     {"init", cmd_init, "create or migrate a database"},
     {"info", cmd_info, "print what a database holds"},
-    {"sample", cmd_sample, "generate a realistic sample district"},
+    {"sample", cmd_sample, "generate a realistic sample district or city"},
     {"render", cmd_render, "draw layers into a PNG"},
     {"export-density", cmd_export_density, "write the density grid as a GeoTIFF"},
     {"export-tiles", cmd_export_tiles, "write the map's tiles as one MBTiles file"},

@@ -1,29 +1,38 @@
 /*
- * sample: the sample-district generator.
+ * sample: the sample-district generator, and the city generator.
  *
- * One pass in a fixed order (codes, district, mahallas, main roads, places,
- * offences, patrol zones, patrol tracks, then the ground with draws of its
- * own, sampleground.h): the order is part of the
- * determinism, since every draw comes from the one PRNG (xoshiro256**
- * seeded through splitmix64). Geometry is built in a local metric frame,
- * metres east and north of the centre (equirectangular), with GEOS, and
- * converted to longitude/latitude only when written.
+ * One pass in a fixed order (codes, districts, then each district's
+ * mahallas, main roads and places, offences, each district's patrol zones,
+ * the patrol tracks, then each district's ground with draws of its own,
+ * sampleground.h): the order is part of the determinism, since every draw
+ * comes from the one PRNG (samplerng.h). One district draws exactly what the
+ * generator drew before it made cities, so its data is the same; a city
+ * (samplecity.h) draws its layout where the one district draws its ellipse,
+ * and a district for each offence. Geometry is built in a local metric
+ * frame, metres east and north of the centre (equirectangular), with GEOS,
+ * and converted to longitude/latitude only when written.
  *
- * The offences dominate the cost. They are drawn into memory first (about
- * 32 bytes each), then sorted by time and written, so that external ids grow
+ * The offences dominate the cost. They are drawn into memory first (32
+ * bytes each), then sorted by time and written, so that external ids grow
  * with time as a registry's do and the store's time index is appended to.
  * Drawing one takes a few random numbers and at most a few prepared
  * point-in-polygon tests (under a second per million); nearly all the rest
- * is the store's upsert, mostly SpatiaLite's spatial-index trigger.
+ * is the store's upsert: placing it in its mahalla and district (locator.h)
+ * and writing the row. Then comes the ground (houses are most of it).
  */
 #include "sample.h"
 
 #include "civil.h"
 #include "err.h"
+#include "samplecity.h"
 #include "sampleground.h"
+#include "samplenames.h"
+#include "samplerng.h"
+#include "sampletrack.h"
 
 #include <ctype.h>
 #include <geos_c.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,10 +47,12 @@
 #define EARTH_RADIUS  6371008.8
 #define DISTRICT_CODE "TSH-SAMPLE"
 #define MAHALLA_ROW   1200.0 /* metres: mahalla codes run in rows, north-west first */
-#define FIX_INTERVAL  30
-#define MAX_FIXES     (DAY / FIX_INTERVAL + 1)
 #define TRACK_DAYS    7
 #define PARCEL        30.0 /* metres: the grain of the address points offences are geocoded to */
+/* KiB of pages the store keeps while the sample is written: with SQLite's 2
+ * MB the offences' indexes spilled and read pages again and again, and 10
+ * million of them spent a third of their time copying pages in the kernel. */
+#define PAGE_CACHE 262144
 
 /* Shares of the offences. */
 #define SHARE_NO_POINT      0.01  /* address only, with a mahalla code */
@@ -50,119 +61,6 @@
 #define SHARE_PLACE         0.72  /* of the fresh draws: around places */
 #define SHARE_ROAD          0.08  /* of the fresh draws: on main roads; the rest at home */
 #define SHARE_BURGLARY_SPAN 0.5   /* burglaries found later, known only as a span */
-
-/* Shares of the patrol tracks. */
-#define SHARE_LATE   0.15 /* start 15-90 minutes late */
-#define SHARE_AWAY   0.15 /* leave the zone for 20-60 minutes */
-#define SHARE_LINGER 0.15 /* of a foot patrol's stops: hold a post 12-20 minutes */
-
-/* ---- random numbers ---------------------------------------------------- */
-
-struct rng {
-	uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** */
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-/* Uniform in [0, 1). */
-static double rng_uniform(struct rng *r)
-{
-	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-static double rng_range(struct rng *r, double lo, double hi)
-{
-	return lo + (hi - lo) * rng_uniform(r);
-}
-
-/* Uniform in [0, n), n > 0. */
-static long rng_below(struct rng *r, long n)
-{
-	return (long)(rng_uniform(r) * (double)n);
-}
-
-static int rng_chance(struct rng *r, double p)
-{
-	return rng_uniform(r) < p;
-}
-
-/* Standard normal (Box-Muller). */
-static double rng_gauss(struct rng *r)
-{
-	double u = 1.0 - rng_uniform(r);
-	return sqrt(-2.0 * log(u)) * cos(2 * PI * rng_uniform(r));
-}
-
-static double rng_exponential(struct rng *r, double mean)
-{
-	return -mean * log(1.0 - rng_uniform(r));
-}
-
-/* Index drawn with the weights w[0..n), whose sum is positive. */
-static size_t pick(struct rng *r, const unsigned *w, size_t n)
-{
-	unsigned total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += w[i];
-	unsigned x = (unsigned)rng_below(r, total);
-	size_t i = 0;
-	while (x >= w[i])
-		x -= w[i++];
-	return i;
-}
-
-/* Turns weights into running sums in place. */
-static void cumulate(double *w, size_t n)
-{
-	for (size_t i = 1; i < n; i++)
-		w[i] += w[i - 1];
-}
-
-/* Index drawn from running sums c[0..n) (see cumulate()). */
-static size_t pick_cumulated(struct rng *r, const double *c, size_t n)
-{
-	double x = rng_uniform(r) * c[n - 1];
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (c[mid] > x)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
 
 /* ---- calendar ------------------------------------------------------------ */
 
@@ -203,10 +101,25 @@ void sample_defaults(struct sample_options *o)
 {
 	o->seed = 1;
 	o->offences = 20000;
+	o->districts = 1;
 	o->mahallas = 40;
+	o->ground = SAMPLE_GROUND_FULL;
 	o->days = 365;
 	o->now = (int64_t)time(NULL);
 	sample_end_day(NULL, &o->end_day);
+}
+
+int sample_ground_parse(const char *text, enum sample_ground *ground)
+{
+	static const char *const names[] = {[SAMPLE_GROUND_FULL] = "full",
+	                                    [SAMPLE_GROUND_STREETS] = "streets",
+	                                    [SAMPLE_GROUND_NONE] = "none"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(text, names[i]) == 0) {
+			*ground = (enum sample_ground)i;
+			return 0;
+		}
+	return err_set(ERR_INVALID, "'%s' is not full, streets or none", text);
 }
 
 /* ---- what the district is made of -------------------------------------- */
@@ -383,86 +296,6 @@ static const struct zone_plan {
 
 #define N_ZONE_PLANS (sizeof zone_plans / sizeof zone_plans[0])
 
-/* Mahalla names in Uzbek Latin, oʻ and gʻ with U+02BB. */
-/* clang-format off */
-static const char *const mahalla_names[] = {
-    "Bogʻishamol", "Oʻzbekiston", "Navroʻz", "Yangiobod", "Chilonzor", "Oqtepa", "Mirobod",
-    "Qoraqamish", "Beshyogʻoch", "Koʻkcha", "Shayxontohur", "Qoʻyliq", "Toshariq", "Olmazor",
-    "Yunusobod", "Sebzor", "Chorsu", "Labzak", "Doʻstlik", "Tinchlik", "Istiqlol",
-    "Mustaqillik", "Guliston", "Bunyodkor", "Mehnatobod", "Obod", "Nurafshon", "Bahor",
-    "Gulbahor", "Oydin", "Yulduz", "Shodlik", "Ziyokor", "Hamkorlik", "Uchtepa", "Qatortol",
-    "Kamolon", "Samarqand Darvoza", "Beltepa", "Gʻalaba", "Qoʻrgʻontepa", "Xadra", "Choshtepa",
-    "Sagʻbon", "Qorasuv", "Chuqursoy", "Janggoh", "Eski Joʻva", "Oʻrikzor", "Ittifoq",
-    "Navbahor", "Yakkasaroy",
-};
-/* clang-format on */
-
-#define N_MAHALLA_NAMES (sizeof mahalla_names / sizeof mahalla_names[0])
-
-static const char *const surnames[] = {
-    "Karimov", "Rahimov", "Toshmatov", "Yusupov", "Abdullayev", "Ismoilov",
-    "Qodirov", "Nazarov", "Xolmatov",  "Saidov",  "Ergashev",   "Mirzayev",
-    "Sobirov", "Hasanov", "Usmonov",   "Rasulov", "Joʻrayev",   "Tursunov",
-};
-static const char *const male_names[] = {
-    "Aziz",     "Bekzod", "Dilshod", "Jasur",  "Sherzod", "Otabek", "Farrux",
-    "Ulugʻbek", "Sardor", "Jamshid", "Rustam", "Doniyor", "Akmal",  "Sanjar",
-};
-static const char *const female_names[] = {
-    "Dilnoza", "Gulnora", "Nodira", "Malika", "Shahnoza", "Zarina", "Mohira", "Feruza",
-};
-
-#define COUNT(a) ((long)(sizeof(a) / sizeof(a)[0]))
-
-/* Uzbek Latin to Uzbek Cyrillic. The first row that matches wins: word-initial
- * e (э) before e, digraphs before their letters. */
-static const struct translit {
-	const char *latin, *lower, *upper;
-	int word_start; /* only at the start of a word */
-} translit[] = {
-    {"e", "э", "Э", 1},  {"oʻ", "ў", "Ў", 0}, {"gʻ", "ғ", "Ғ", 0}, {"sh", "ш", "Ш", 0},
-    {"ch", "ч", "Ч", 0}, {"ya", "я", "Я", 0}, {"yo", "ё", "Ё", 0}, {"yu", "ю", "Ю", 0},
-    {"ye", "е", "Е", 0}, {"ʼ", "ъ", "Ъ", 0},  {"a", "а", "А", 0},  {"b", "б", "Б", 0},
-    {"d", "д", "Д", 0},  {"e", "е", "Е", 0},  {"f", "ф", "Ф", 0},  {"g", "г", "Г", 0},
-    {"h", "ҳ", "Ҳ", 0},  {"i", "и", "И", 0},  {"j", "ж", "Ж", 0},  {"k", "к", "К", 0},
-    {"l", "л", "Л", 0},  {"m", "м", "М", 0},  {"n", "н", "Н", 0},  {"o", "о", "О", 0},
-    {"p", "п", "П", 0},  {"q", "қ", "Қ", 0},  {"r", "р", "Р", 0},  {"s", "с", "С", 0},
-    {"t", "т", "Т", 0},  {"u", "у", "У", 0},  {"v", "в", "В", 0},  {"x", "х", "Х", 0},
-    {"y", "й", "Й", 0},  {"z", "з", "З", 0},
-};
-
-/* Writes the Uzbek Cyrillic spelling of a Latin name into out (cap bytes,
- * truncated at a whole letter); other characters are copied. */
-static void to_cyrillic(const char *latin, char *out, size_t cap)
-{
-	size_t n = 0;
-	int word_start = 1;
-	while (*latin) {
-		const struct translit *t = NULL;
-		for (size_t i = 0; i < sizeof translit / sizeof translit[0] && !t; i++) {
-			const char *l = translit[i].latin;
-			if ((!translit[i].word_start || word_start) &&
-			    tolower((unsigned char)latin[0]) == (unsigned char)l[0] &&
-			    strncmp(latin + 1, l + 1, strlen(l) - 1) == 0)
-				t = &translit[i];
-		}
-		const char *piece = latin;
-		size_t len = 1, advance = 1;
-		if (t) {
-			piece = isupper((unsigned char)latin[0]) ? t->upper : t->lower;
-			len = strlen(piece);
-			advance = strlen(t->latin);
-		}
-		if (n + len >= cap)
-			break;
-		memcpy(out + n, piece, len);
-		n += len;
-		word_start = *latin == ' ' || *latin == '-';
-		latin += advance;
-	}
-	out[n] = '\0';
-}
-
 /* ---- geometry ------------------------------------------------------------ */
 
 struct pt {
@@ -485,7 +318,7 @@ static struct pt geocode(struct pt p)
 {
 	double i = floor(p.x / PARCEL), j = floor(p.y / PARCEL);
 	uint64_t h = (uint64_t)(int64_t)i * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(int64_t)j;
-	uint64_t r = splitmix64(&h);
+	uint64_t r = samplerng_splitmix64(&h);
 	double u = (double)(r >> 40) / (double)(1 << 24), v = (double)(r & 0xFFFFFF) / (1 << 24);
 	return (struct pt){(i + 0.2 + 0.6 * u) * PARCEL, (j + 0.2 + 0.6 * v) * PARCEL};
 }
@@ -507,9 +340,10 @@ struct area {
 
 struct mahalla {
 	struct area area;
-	char code[12];
+	char code[32];
 	const char *name;
 	long population;
+	int district; /* in gen.districts */
 };
 
 struct place {
@@ -529,17 +363,33 @@ struct zone {
 	struct area area;
 	const struct zone_plan *plan;
 	struct store_assignment shifts[2];
-	char id[8], name[48], units[2][24];
+	char id[32], name[64], units[2][48];
+};
+
+/* A district and what is drawn in it: its slices of the generator's
+ * arrays of mahallas and places. */
+struct district {
+	struct area area;
+	char code[16], name_uz[96], name_ru[160], name_en[96];
+	struct mahalla *mahallas;
+	double *mahalla_pick; /* running sums of their population */
+	int n_mahallas;
+	struct road roads[N_ROADS];
+	struct pt *place_at;
+	struct place *places;
+	double *place_pick; /* running sums of place weights */
 };
 
 /* A drawn offence before it is written. */
 enum where { AT_NONE, AT_POINT, AT_FAR };
 
+_Static_assert(SHRT_MAX / SAMPLE_MAX_MAHALLAS >= SAMPLE_MAX_DISTRICTS, "struct rec's mahalla");
+
 struct rec {
 	struct pt at;
 	int64_t t;           /* UTC seconds */
 	uint32_t seq;        /* order of drawing, breaks ties of t */
-	short mahalla;       /* address-only records: the mahalla, else -1 */
+	short mahalla;       /* address-only records: the mahalla in gen.mahallas, else -1 */
 	unsigned char cat;   /* enum cat */
 	unsigned char where; /* enum where: no point, a point, a geocoding error */
 };
@@ -548,21 +398,23 @@ struct gen {
 	const struct sample_options *o;
 	store *st;
 	struct sample_report *rep;
-	struct rng rng;
+	struct samplerng rng;
 	GEOSContextHandle_t ctx;
 	GEOSWKBWriter *writer;
 	char geos_msg[256];
 	int64_t start; /* UTC seconds of 00:00 local of the first day */
 	int64_t end;   /* nothing lies at or after it: see period_end() */
-	struct area district;
+	struct district *districts;
+	int n_districts;
+	double *district_pick; /* a city's: running sums of the districts' weights */
+	/* Of every district, one after the other (struct district's slices). */
 	struct mahalla *mahallas;
-	double *mahalla_pick; /* running sums of population */
-	struct road roads[N_ROADS];
+	double *mahalla_pick;
 	struct pt *place_at;
 	struct place *places;
-	double *place_pick; /* running sums of place weights */
-	int n_places, first_place[N_KIND];
-	double *day_pick; /* running sums of day weights */
+	double *place_pick;
+	int n_places, first_place[N_KIND]; /* a district's */
+	double *day_pick;                  /* running sums of day weights */
 	struct zone *zones;
 	int n_zones;
 	struct store_fix *fixes;
@@ -620,8 +472,8 @@ static struct pt area_random_point(struct gen *g, const struct area *a)
 {
 	for (int tries = 0; tries < 1000; tries++) {
 		struct pt p;
-		p.x = rng_range(&g->rng, a->minx, a->maxx);
-		p.y = rng_range(&g->rng, a->miny, a->maxy);
+		p.x = samplerng_range(&g->rng, a->minx, a->maxx);
+		p.y = samplerng_range(&g->rng, a->miny, a->maxy);
 		if (area_contains(g, a, p))
 			return p;
 	}
@@ -631,8 +483,8 @@ static struct pt area_random_point(struct gen *g, const struct area *a)
 /* p moved by a normal offset of sigma metres on each axis. */
 static struct pt jitter(struct gen *g, struct pt p, double sigma)
 {
-	p.x += sigma * rng_gauss(&g->rng);
-	p.y += sigma * rng_gauss(&g->rng);
+	p.x += sigma * samplerng_gauss(&g->rng);
+	p.y += sigma * samplerng_gauss(&g->rng);
 	return p;
 }
 
@@ -645,6 +497,22 @@ static int spaced(const struct pt *pts, int n, struct pt p, double d)
 	return 1;
 }
 
+/* The polygon of the closed ring of n points xy (x, y pairs); NULL when
+ * GEOS fails. */
+static GEOSGeometry *polygon(struct gen *g, const double *xy, size_t n)
+{
+	GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(g->ctx, xy, (unsigned)n, 0, 0);
+	GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(g->ctx, seq) : NULL;
+	return ring ? GEOSGeom_createPolygon_r(g->ctx, ring, NULL, 0) : NULL;
+}
+
+/* The line of n points xy (x, y pairs); NULL when GEOS fails. */
+static GEOSGeometry *linestring(struct gen *g, const double *xy, size_t n)
+{
+	GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(g->ctx, xy, (unsigned)n, 0, 0);
+	return seq ? GEOSGeom_createLineString_r(g->ctx, seq) : NULL;
+}
+
 /* A star-shaped, hence simple, polygon of n vertices (at most 64): an ellipse
  * with semi-axes a and b around c, turned at random, its radius bent by a few
  * harmonics and noise of relative size rough. */
@@ -652,24 +520,23 @@ static GEOSGeometry *noisy_ellipse(struct gen *g, struct pt c, double a, double 
                                    double rough)
 {
 	double xy[2 * 65];
-	double turn = rng_range(&g->rng, 0, 2 * PI), phase[3];
+	double turn = samplerng_range(&g->rng, 0, 2 * PI), phase[3];
 	for (int k = 0; k < 3; k++)
-		phase[k] = rng_range(&g->rng, 0, 2 * PI);
+		phase[k] = samplerng_range(&g->rng, 0, 2 * PI);
 	if (n > 64)
 		n = 64;
 	for (int i = 0; i < n; i++) {
 		double t = 2 * PI * i / n;
-		double f = 1 + rough * (0.5 * sin(2 * t + phase[0]) + 0.3 * sin(3 * t + phase[1]) +
-		                        0.2 * sin(5 * t + phase[2]) + 0.25 * rng_gauss(&g->rng));
+		double f =
+		    1 + rough * (0.5 * sin(2 * t + phase[0]) + 0.3 * sin(3 * t + phase[1]) +
+		                 0.2 * sin(5 * t + phase[2]) + 0.25 * samplerng_gauss(&g->rng));
 		double ex = a * cos(t) * fmax(f, 0.5), ey = b * sin(t) * fmax(f, 0.5);
 		xy[2 * i] = c.x + ex * cos(turn) - ey * sin(turn);
 		xy[2 * i + 1] = c.y + ex * sin(turn) + ey * cos(turn);
 	}
 	xy[2 * n] = xy[0];
 	xy[2 * n + 1] = xy[1];
-	GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(g->ctx, xy, (unsigned)n + 1, 0, 0);
-	GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(g->ctx, seq) : NULL;
-	return ring ? GEOSGeom_createPolygon_r(g->ctx, ring, NULL, 0) : NULL;
+	return polygon(g, xy, (size_t)n + 1);
 }
 
 /* WKB in EPSG:4326 of a metric geometry into *wkb; free with GEOSFree_r. */
@@ -714,20 +581,54 @@ static int put_codes(struct gen *g)
 	return rc;
 }
 
-static int make_district(struct gen *g)
+/* A district of the city into d: its code, names and outline. */
+static int city_district(struct gen *g, const struct samplecity_district *c, struct district *d)
 {
-	struct pt centre = {0, 0};
-	int rc = area_init(g, &g->district, noisy_ellipse(g, centre, 4000, 3000, 60, 0.12), centre);
-	if (rc < 0)
-		return rc;
-	struct store_area a = {.code = DISTRICT_CODE,
-	                       .name_uz = "Namuna tumani",
-	                       .name_ru = "Образцовый район",
-	                       .name_en = "Sample district",
-	                       .population = -1,
-	                       .households = -1};
-	if ((rc = put_area(g, store_put_district, &a, g->district.geom)) == 0)
-		g->rep->districts = 1;
+	char cyrillic[96];
+	snprintf(d->code, sizeof d->code, "%s", c->code);
+	snprintf(d->name_uz, sizeof d->name_uz, "%s tumani", c->name);
+	samplenames_cyrillic(c->name, cyrillic, sizeof cyrillic);
+	snprintf(d->name_ru, sizeof d->name_ru, "Район %s", cyrillic);
+	snprintf(d->name_en, sizeof d->name_en, "%s district", c->name);
+	int rc = area_init(g, &d->area, polygon(g, c->ring, c->n_ring), (struct pt){c->cx, c->cy});
+	if (rc == 0 && GEOSisValid_r(g->ctx, d->area.geom) != 1)
+		rc = err_set(ERR_GEOMETRY, "sample: district %s is not a valid polygon", d->code);
+	return rc;
+}
+
+/* The one sample district, a noisy ellipse around the centre, or a city of
+ * districts (samplecity.h). */
+static int make_districts(struct gen *g)
+{
+	struct samplecity_district *city = NULL;
+	int rc = 0;
+	if (g->n_districts == 1) {
+		struct district *d = &g->districts[0];
+		struct pt centre = {0, 0};
+		snprintf(d->code, sizeof d->code, "%s", DISTRICT_CODE);
+		snprintf(d->name_uz, sizeof d->name_uz, "Namuna tumani");
+		snprintf(d->name_ru, sizeof d->name_ru, "Образцовый район");
+		snprintf(d->name_en, sizeof d->name_en, "Sample district");
+		rc = area_init(g, &d->area, noisy_ellipse(g, centre, 4000, 3000, 60, 0.12), centre);
+	} else {
+		rc = samplecity_layout(&g->rng, g->n_districts, &city);
+		for (int i = 0; i < g->n_districts && rc == 0; i++)
+			rc = city_district(g, &city[i], &g->districts[i]);
+	}
+	for (int i = 0; i < g->n_districts && rc == 0; i++) {
+		struct district *d = &g->districts[i];
+		struct store_area a = {.code = d->code,
+		                       .name_uz = d->name_uz,
+		                       .name_ru = d->name_ru,
+		                       .name_en = d->name_en,
+		                       .population = -1,
+		                       .households = -1,
+		                       .tz = "Asia/Tashkent"}; /* the times are drawn in it */
+		rc = put_area(g, store_put_district, &a, d->area.geom);
+	}
+	if (rc == 0)
+		g->rep->districts = g->n_districts;
+	samplecity_free(city, g->n_districts);
 	return rc;
 }
 
@@ -744,14 +645,14 @@ static int north_west_first(const void *a, const void *b)
 
 /* Mahalla seeds: random points inside the district, kept apart so that
  * cells are of comparable size (the distance shrinks when they do not fit). */
-static int make_seeds(struct gen *g, struct pt *seeds, int n)
+static int make_seeds(struct gen *g, const struct district *dist, struct pt *seeds, int n)
 {
 	double area;
-	if (!GEOSArea_r(g->ctx, g->district.geom, &area))
+	if (!GEOSArea_r(g->ctx, dist->area.geom, &area))
 		return geos_error(g, "district area");
 	double d = 0.8 * sqrt(area / n);
 	for (int placed = 0, tries = 0; placed < n;) {
-		struct pt p = area_random_point(g, &g->district);
+		struct pt p = area_random_point(g, &dist->area);
 		if (spaced(seeds, placed, p, d)) {
 			seeds[placed++] = p;
 			tries = 0;
@@ -767,7 +668,7 @@ static int make_seeds(struct gen *g, struct pt *seeds, int n)
 /* Clips the Voronoi cells of the seeds to the district: cell i of the
  * diagram is matched to the seed it contains, since GEOS does not keep the
  * order of the sites. */
-static int make_cells(struct gen *g, const struct pt *seeds, int n)
+static int make_cells(struct gen *g, struct district *d, const struct pt *seeds, int n)
 {
 	GEOSGeometry **pts = calloc((size_t)n, sizeof *pts);
 	GEOSGeometry *sites = NULL, *env = NULL, *cells = NULL;
@@ -785,7 +686,7 @@ static int make_cells(struct gen *g, const struct pt *seeds, int n)
 		goto out;
 	}
 	memset(pts, 0, (size_t)n * sizeof *pts); /* owned by sites now */
-	env = GEOSEnvelope_r(g->ctx, g->district.geom);
+	env = GEOSEnvelope_r(g->ctx, d->area.geom);
 	cells = env ? GEOSVoronoiDiagram_r(g->ctx, sites, env, 0, 0) : NULL;
 	if (!cells || GEOSGetNumGeometries_r(g->ctx, cells) != n) {
 		rc = geos_error(g, "Voronoi diagram of the mahalla seeds");
@@ -797,14 +698,14 @@ static int make_cells(struct gen *g, const struct pt *seeds, int n)
 		while (i < n &&
 		       GEOSContains_r(g->ctx, cell, GEOSGetGeometryN_r(g->ctx, sites, i)) != 1)
 			i++;
-		if (i == n || g->mahallas[i].area.geom) {
+		if (i == n || d->mahallas[i].area.geom) {
 			rc = err_set(ERR_GEOMETRY,
 			             "sample: Voronoi cell %d holds no seed of its own", c);
 			break;
 		}
-		GEOSGeometry *clip = GEOSIntersection_r(g->ctx, cell, g->district.geom);
+		GEOSGeometry *clip = GEOSIntersection_r(g->ctx, cell, d->area.geom);
 		int type = clip ? GEOSGeomTypeId_r(g->ctx, clip) : -1;
-		rc = area_init(g, &g->mahallas[i].area, clip, seeds[i]);
+		rc = area_init(g, &d->mahallas[i].area, clip, seeds[i]);
 		if (rc == 0 && type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
 			rc = err_set(ERR_GEOMETRY, "sample: mahalla %d is not a polygon", i + 1);
 	}
@@ -822,70 +723,117 @@ out:
 	return rc;
 }
 
-static int make_mahallas(struct gen *g)
+/* District k's mahallas: M01... alone, D03-M01... in a city. */
+static int make_mahallas(struct gen *g, int k)
 {
-	int n = g->o->mahallas, rc;
-	long order[N_MAHALLA_NAMES];
+	struct district *d = &g->districts[k];
+	int n = d->n_mahallas, rc;
+	long order[SAMPLENAMES_PLACES];
 	struct pt *seeds = calloc((size_t)n, sizeof *seeds);
 	if (!seeds)
 		return err_set(ERR_NOMEM, "sample: out of memory");
-	if ((rc = make_seeds(g, seeds, n)) < 0 || (rc = make_cells(g, seeds, n)) < 0)
+	if ((rc = make_seeds(g, d, seeds, n)) < 0 || (rc = make_cells(g, d, seeds, n)) < 0)
 		goto out;
-	for (long i = 0; i < COUNT(order); i++)
-		order[i] = i;
-	for (long i = COUNT(order) - 1; i > 0; i--) {
-		long j = rng_below(&g->rng, i + 1), t = order[i];
-		order[i] = order[j];
-		order[j] = t;
-	}
+	samplerng_shuffle(&g->rng, order, SAMPLENAMES_PLACES);
 	for (int i = 0; i < n && rc == 0; i++) {
-		struct mahalla *m = &g->mahallas[i];
+		struct mahalla *m = &d->mahallas[i];
 		char cyrillic[96], inspector[64];
-		int female = rng_chance(&g->rng, 0.25);
-		const char *surname = surnames[rng_below(&g->rng, COUNT(surnames))];
-		const char *first = female ? female_names[rng_below(&g->rng, COUNT(female_names))]
-		                           : male_names[rng_below(&g->rng, COUNT(male_names))];
-		snprintf(m->code, sizeof m->code, "M%02d", i + 1);
-		m->name = mahalla_names[order[i]];
-		m->population = 2000 + 10 * rng_below(&g->rng, 1001);
-		g->mahalla_pick[i] = (double)m->population;
-		snprintf(inspector, sizeof inspector, "%s%s %s", surname, female ? "a" : "", first);
-		to_cyrillic(m->name, cyrillic, sizeof cyrillic);
-		struct store_area a = {
-		    .code = m->code,
-		    .name_uz = m->name,
-		    .name_ru = cyrillic,
-		    .name_en = m->name,
-		    .district_code = DISTRICT_CODE,
-		    .population = m->population,
-		    .households = lround((double)m->population / rng_range(&g->rng, 4.2, 4.8)),
-		    .inspector = inspector};
+		samplenames_person(&g->rng, inspector, sizeof inspector);
+		if (g->n_districts == 1)
+			snprintf(m->code, sizeof m->code, "M%02d", i + 1);
+		else
+			snprintf(m->code, sizeof m->code, "%s-M%02d", d->code, i + 1);
+		m->name = samplenames_places[order[i]];
+		m->district = k;
+		m->population = 2000 + 10 * samplerng_below(&g->rng, 1001);
+		d->mahalla_pick[i] = (double)m->population;
+		samplenames_cyrillic(m->name, cyrillic, sizeof cyrillic);
+		struct store_area a = {.code = m->code,
+		                       .name_uz = m->name,
+		                       .name_ru = cyrillic,
+		                       .name_en = m->name,
+		                       .district_code = d->code,
+		                       .population = m->population,
+		                       .households = lround((double)m->population /
+		                                            samplerng_range(&g->rng, 4.2, 4.8)),
+		                       .inspector = inspector};
 		rc = put_area(g, store_put_mahalla, &a, m->area.geom);
 	}
-	cumulate(g->mahalla_pick, (size_t)n);
-	g->rep->mahallas = n;
+	samplerng_cumulate(d->mahalla_pick, (size_t)n);
+	g->rep->mahallas += n;
 out:
 	free(seeds);
 	return rc;
 }
 
-/* Main roads: gently bent lines through the middle, longer than the district. */
-static void make_roads(struct gen *g)
+/* Measures the road: at[] from its vertices. */
+static void road_measure(struct road *r)
 {
-	for (int k = 0; k < N_ROADS; k++) {
-		struct road *r = &g->roads[k];
-		double dir = PI * k / N_ROADS + rng_range(&g->rng, -0.25, 0.25);
-		struct pt through = jitter(g, (struct pt){0, 0}, 500);
-		for (int i = 0; i < ROAD_VERTS; i++) {
-			double s = -7000 + 14000.0 * i / (ROAD_VERTS - 1);
-			double side = 150 * rng_gauss(&g->rng);
-			r->v[i] = (struct pt){through.x + s * cos(dir) - side * sin(dir),
-			                      through.y + s * sin(dir) + side * cos(dir)};
-			r->at[i] = i ? r->at[i - 1] + hypot(r->v[i].x - r->v[i - 1].x,
-			                                    r->v[i].y - r->v[i - 1].y)
-			             : 0;
+	r->at[0] = 0;
+	for (int i = 1; i < ROAD_VERTS; i++)
+		r->at[i] =
+		    r->at[i - 1] + hypot(r->v[i].x - r->v[i - 1].x, r->v[i].y - r->v[i - 1].y);
+}
+
+/* In a city a district's road ends at its edge, not in its neighbours: the
+ * longest run of it inside the district, taken again at ROAD_VERTS points
+ * evenly along it. A road that misses the district stays as it is. */
+static int clip_road(struct gen *g, const struct district *d, struct road *r)
+{
+	double xy[2 * ROAD_VERTS], best = 0;
+	const GEOSGeometry *longest = NULL;
+	for (int i = 0; i < ROAD_VERTS; i++) {
+		xy[2 * i] = r->v[i].x;
+		xy[2 * i + 1] = r->v[i].y;
+	}
+	GEOSGeometry *line = linestring(g, xy, ROAD_VERTS);
+	GEOSGeometry *in = line ? GEOSIntersection_r(g->ctx, line, d->area.geom) : NULL;
+	int rc = in ? 0 : geos_error(g, "a main road in its district");
+	for (int i = 0; in && i < GEOSGetNumGeometries_r(g->ctx, in); i++) {
+		const GEOSGeometry *part = GEOSGetGeometryN_r(g->ctx, in, i);
+		double len;
+		if (GEOSGeomTypeId_r(g->ctx, part) == GEOS_LINESTRING &&
+		    GEOSGeomGetLength_r(g->ctx, part, &len) && len > best) {
+			best = len;
+			longest = part;
 		}
 	}
+	for (int i = 0; longest && i < ROAD_VERTS && rc == 0; i++) {
+		GEOSGeometry *p = GEOSInterpolate_r(g->ctx, longest, best * i / (ROAD_VERTS - 1));
+		if (!p || !GEOSGeomGetX_r(g->ctx, p, &r->v[i].x) ||
+		    !GEOSGeomGetY_r(g->ctx, p, &r->v[i].y))
+			rc = geos_error(g, "a main road in its district");
+		if (p)
+			GEOSGeom_destroy_r(g->ctx, p);
+	}
+	road_measure(r);
+	if (in)
+		GEOSGeom_destroy_r(g->ctx, in);
+	if (line)
+		GEOSGeom_destroy_r(g->ctx, line);
+	return rc;
+}
+
+/* Main roads: gently bent lines through the middle, longer than the
+ * district (ending at its edge in a city). */
+static int make_roads(struct gen *g, struct district *d)
+{
+	int rc = 0;
+	for (int k = 0; k < N_ROADS && rc == 0; k++) {
+		struct road *r = &d->roads[k];
+		double dir = PI * k / N_ROADS + samplerng_range(&g->rng, -0.25, 0.25);
+		struct pt through = jitter(g, d->area.inner, 500);
+		for (int i = 0; i < ROAD_VERTS; i++) {
+			double s = -7000 + 14000.0 * i / (ROAD_VERTS - 1);
+			double side = 150 * samplerng_gauss(&g->rng);
+			r->v[i] = (struct pt){through.x + s * cos(dir) - side * sin(dir),
+			                      through.y + s * sin(dir) + side * cos(dir)};
+		}
+		road_measure(r);
+		if (g->n_districts > 1)
+			rc = clip_road(g, d, r);
+	}
+	return rc;
 }
 
 static struct pt road_point(const struct road *r, double s)
@@ -899,37 +847,39 @@ static struct pt road_point(const struct road *r, double s)
 }
 
 /* A point of a main road inside the district; *road and *s say where. */
-static struct pt road_point_inside(struct gen *g, int *road, double *s)
+static struct pt road_point_inside(struct gen *g, const struct district *d, int *road, double *s)
 {
 	struct pt p;
 	int tries = 0;
 	do {
-		*road = (int)rng_below(&g->rng, N_ROADS);
-		*s = rng_range(&g->rng, 0, g->roads[*road].at[ROAD_VERTS - 1]);
-		p = road_point(&g->roads[*road], *s);
-	} while (!area_contains(g, &g->district, p) && ++tries < 1000);
+		*road = (int)samplerng_below(&g->rng, N_ROADS);
+		*s = samplerng_range(&g->rng, 0, d->roads[*road].at[ROAD_VERTS - 1]);
+		p = road_point(&d->roads[*road], *s);
+	} while (!area_contains(g, &d->area, p) && ++tries < 1000);
 	return p;
 }
 
-static struct pt site_point(struct gen *g, enum site site)
+static struct pt site_point(struct gen *g, const struct district *d, enum site site)
 {
 	int road;
 	double s;
 	if (site == SITE_ROAD)
-		return jitter(g, road_point_inside(g, &road, &s), 25);
+		return jitter(g, road_point_inside(g, d, &road, &s), 25);
 	if (site == SITE_NEAR_MARKET) {
 		for (int tries = 0; tries < 100; tries++) {
-			long m =
-			    g->first_place[K_MARKET] + rng_below(&g->rng, kinds[K_MARKET].places);
-			struct pt p = jitter(g, g->place_at[m], 350);
-			if (area_contains(g, &g->district, p))
+			long m = g->first_place[K_MARKET] +
+			         samplerng_below(&g->rng, kinds[K_MARKET].places);
+			struct pt p = jitter(g, d->place_at[m], 350);
+			if (area_contains(g, &d->area, p))
 				return p;
 		}
 	}
-	return area_random_point(g, &g->district);
+	return area_random_point(g, &d->area);
 }
 
-static void make_places(struct gen *g)
+/* The district's places, g->n_places of them in the same order of kinds in
+ * every district (g->first_place). */
+static void make_places(struct gen *g, struct district *d)
 {
 	int n = 0;
 	for (int k = 0; k < N_KIND; k++) {
@@ -938,17 +888,16 @@ static void make_places(struct gen *g)
 			struct pt p;
 			int tries = 0;
 			do
-				p = site_point(g, kinds[k].site);
-			while (!spaced(g->place_at + g->first_place[k], j, p, kinds[k].spacing) &&
+				p = site_point(g, d, kinds[k].site);
+			while (!spaced(d->place_at + g->first_place[k], j, p, kinds[k].spacing) &&
 			       ++tries < 200);
-			g->place_at[n] = p;
-			g->places[n].kind = (enum kind)k;
-			g->places[n].sigma = kinds[k].sigma * rng_range(&g->rng, 0.85, 1.2);
-			g->place_pick[n] = kinds[k].weight * rng_range(&g->rng, 0.5, 1.5);
+			d->place_at[n] = p;
+			d->places[n].kind = (enum kind)k;
+			d->places[n].sigma = kinds[k].sigma * samplerng_range(&g->rng, 0.85, 1.2);
+			d->place_pick[n] = kinds[k].weight * samplerng_range(&g->rng, 0.5, 1.5);
 		}
 	}
-	g->n_places = n;
-	cumulate(g->place_pick, (size_t)n);
+	samplerng_cumulate(d->place_pick, (size_t)n);
 }
 
 /* Day weights: the weekday and a mild seasonal wave peaking in July. */
@@ -960,7 +909,7 @@ static void make_days(struct gen *g)
 		g->day_pick[d] = weekday_weight[weekday(first + d)] *
 		                 (1 + 0.15 * cos(2 * PI * (doy - 196) / 365.2425));
 	}
-	cumulate(g->day_pick, (size_t)g->o->days);
+	samplerng_cumulate(g->day_pick, (size_t)g->o->days);
 }
 
 /* A time in the period: a day by weight, an hour from the profile, a minute.
@@ -971,36 +920,37 @@ static int64_t draw_time(struct gen *g, enum profile profile)
 {
 	int64_t t;
 	do {
-		size_t day = pick_cumulated(&g->rng, g->day_pick, (size_t)g->o->days);
-		size_t hour = pick(&g->rng, hour_profiles[profile], 24);
+		size_t day = samplerng_pick_cumulated(&g->rng, g->day_pick, (size_t)g->o->days);
+		size_t hour = samplerng_pick(&g->rng, hour_profiles[profile], 24);
 		t = g->start + (int64_t)day * DAY + (int64_t)hour * 3600 +
-		    rng_below(&g->rng, 60) * 60;
+		    samplerng_below(&g->rng, 60) * 60;
 	} while (t >= g->end);
 	return t;
 }
 
 /* A new offence around a place, on a road or at home; address-only records
  * are always at home, in a mahalla drawn by population. */
-static void draw_fresh(struct gen *g, struct rec *r, int address_only)
+static void draw_fresh(struct gen *g, const struct district *d, struct rec *r, int address_only)
 {
-	double u = address_only ? 1 : rng_uniform(&g->rng);
+	double u = address_only ? 1 : samplerng_uniform(&g->rng);
 	enum kind kind = K_HOME;
 	if (u < SHARE_PLACE) {
-		size_t p = pick_cumulated(&g->rng, g->place_pick, (size_t)g->n_places);
-		kind = g->places[p].kind;
-		r->at = jitter(g, g->place_at[p], g->places[p].sigma);
+		size_t p = samplerng_pick_cumulated(&g->rng, d->place_pick, (size_t)g->n_places);
+		kind = d->places[p].kind;
+		r->at = jitter(g, d->place_at[p], d->places[p].sigma);
 	} else if (u < SHARE_PLACE + SHARE_ROAD) {
 		int road;
 		double s;
 		kind = K_ROAD;
-		r->at = jitter(g, road_point_inside(g, &road, &s), 10);
+		r->at = jitter(g, road_point_inside(g, d, &road, &s), 10);
 	} else {
-		int m = (int)pick_cumulated(&g->rng, g->mahalla_pick, (size_t)g->o->mahallas);
-		r->at = area_random_point(g, &g->mahallas[m].area);
+		size_t m =
+		    samplerng_pick_cumulated(&g->rng, d->mahalla_pick, (size_t)d->n_mahallas);
+		r->at = area_random_point(g, &d->mahallas[m].area);
 		if (address_only)
-			r->mahalla = m;
+			r->mahalla = (short)(d->mahallas + m - g->mahallas);
 	}
-	r->cat = (unsigned char)pick(&g->rng, kinds[kind].mix, N_CAT);
+	r->cat = (unsigned char)samplerng_pick(&g->rng, kinds[kind].mix, N_CAT);
 	enum profile profile = categories[r->cat].profile;
 	r->t = draw_time(g, profile == P_KIND ? kinds[kind].profile : profile);
 }
@@ -1012,10 +962,11 @@ static int draw_repeat(struct gen *g, const struct rec *before, long n, struct r
 {
 	if (n == 0)
 		return 0;
-	const struct rec *e = &before[rng_below(&g->rng, n)];
-	int64_t later =
-	    60 * (int64_t)rng_range(&g->rng, 1 * CIVIL_MINUTES_PER_DAY, 14 * CIVIL_MINUTES_PER_DAY);
-	double d = 200 * sqrt(rng_uniform(&g->rng)), dir = rng_range(&g->rng, 0, 2 * PI);
+	const struct rec *e = &before[samplerng_below(&g->rng, n)];
+	int64_t later = 60 * (int64_t)samplerng_range(&g->rng, 1 * CIVIL_MINUTES_PER_DAY,
+	                                              14 * CIVIL_MINUTES_PER_DAY);
+	double d = 200 * sqrt(samplerng_uniform(&g->rng)),
+	       dir = samplerng_range(&g->rng, 0, 2 * PI);
 	if (e->where != AT_POINT || e->t + later >= g->end)
 		return 0;
 	r->at = e->at;
@@ -1028,34 +979,39 @@ static int draw_repeat(struct gen *g, const struct rec *before, long n, struct r
 
 /* The sample's address grid, as the ground numbers its houses: the
  * district's box, the parcels and the names (sampleground_address()). */
-static struct sampleground_in address_grid(const struct gen *g)
+static struct sampleground_in address_grid(const struct district *d)
 {
 	return (struct sampleground_in){
-	    .box = {g->district.minx, g->district.miny, g->district.maxx, g->district.maxy},
+	    .box = {d->area.minx, d->area.miny, d->area.maxx, d->area.maxy},
 	    .parcel = PARCEL,
-	    .names = mahalla_names,
-	    .n_names = N_MAHALLA_NAMES};
+	    .names = samplenames_places,
+	    .n_names = SAMPLENAMES_PLACES};
 }
 
-/* Draws offence i into all[i]; all[0..i) are drawn. */
+/* Draws offence i into all[i]; all[0..i) are drawn. In a city a new one
+ * happens in a district drawn by its weight. */
 static void draw_offence(struct gen *g, struct rec *all, long i)
 {
 	struct rec *r = &all[i];
-	double u = rng_uniform(&g->rng);
+	const struct district *d = g->districts;
+	if (g->n_districts > 1)
+		d += samplerng_pick_cumulated(&g->rng, g->district_pick, (size_t)g->n_districts);
+	double u = samplerng_uniform(&g->rng);
 	r->seq = (uint32_t)i;
 	r->where = AT_POINT;
 	r->mahalla = -1;
 	if (u < SHARE_NO_POINT) {
-		draw_fresh(g, r, 1);
+		draw_fresh(g, d, r, 1);
 		r->where = AT_NONE;
 		return;
 	}
 	if (u < SHARE_NO_POINT + SHARE_REPEAT && draw_repeat(g, all, i, r))
 		return;
-	draw_fresh(g, r, 0);
-	if (rng_chance(&g->rng, SHARE_FAR)) {
+	draw_fresh(g, d, r, 0);
+	if (samplerng_chance(&g->rng, SHARE_FAR)) {
 		/* A geocoding error: the same record, far away. */
-		double d = rng_range(&g->rng, 20e3, 300e3), dir = rng_range(&g->rng, 0, 2 * PI);
+		double d = samplerng_range(&g->rng, 20e3, 300e3),
+		       dir = samplerng_range(&g->rng, 0, 2 * PI);
 		r->at.x += d * cos(dir);
 		r->at.y += d * sin(dir);
 		r->where = AT_FAR;
@@ -1084,32 +1040,32 @@ static int put_offence(struct gen *g, const struct rec *r, long i)
 	                          .severity = c->severity,
 	                          .has_point = r->where != AT_NONE};
 	snprintf(id, sizeof id, "S-%06ld", i + 1);
-	if (r->cat == C_BURGLARY && rng_chance(&g->rng, SHARE_BURGLARY_SPAN)) {
-		int64_t to = r->t + 60 * (int64_t)rng_range(&g->rng, 60, 480);
+	if (r->cat == C_BURGLARY && samplerng_chance(&g->rng, SHARE_BURGLARY_SPAN)) {
+		int64_t to = r->t + 60 * (int64_t)samplerng_range(&g->rng, 60, 480);
 		o.precision = PREC_SPAN;
 		o.occurred_to = to < g->end ? to : g->end - 60;
 	}
-	o.reported_at = o.occurred_to + 60 * (5 + (int64_t)rng_exponential(&g->rng, 45));
+	o.reported_at = o.occurred_to + 60 * (5 + (int64_t)samplerng_exponential(&g->rng, 45));
 	if (o.reported_at > g->end)
 		o.reported_at = g->end;
-	o.service = c->service2 && rng_chance(&g->rng, c->share2) ? c->service2 : c->service;
+	o.service = c->service2 && samplerng_chance(&g->rng, c->share2) ? c->service2 : c->service;
 	int64_t age = g->end - r->t;
 	int age_class = age < 3 * DAY ? 0 : age < 30 * DAY ? 1 : 2;
-	o.status = statuses[pick(&g->rng, status_by_age[age_class], 4)];
+	o.status = statuses[samplerng_pick(&g->rng, status_by_age[age_class], 4)];
 	if (o.has_point) {
 		to_lonlat(geocode(r->at), &o.lon, &o.lat);
 	} else {
 		/* The address of the parcel where it happened, whose house (when
 		 * the ground built one there) the import finds. */
 		const struct mahalla *m = &g->mahallas[r->mahalla];
-		struct sampleground_in grid = address_grid(g);
+		struct sampleground_in grid = address_grid(&g->districts[m->district]);
 		char street[128];
 		long number;
 		sampleground_address(&grid, r->at.x, r->at.y, street, sizeof street, &number);
 		/* The two draws of the random address this used to be: every later
 		 * offence, zone and track of a seed stays as it was. */
-		(void)rng_below(&g->rng, COUNT(mahalla_names));
-		(void)rng_below(&g->rng, 120);
+		(void)samplerng_below(&g->rng, SAMPLENAMES_PLACES);
+		(void)samplerng_below(&g->rng, 120);
 		snprintf(address, sizeof address, "%s MFY, %s, %ld-uy", m->name, street, number);
 		o.mahalla_code = m->code;
 		o.address = address;
@@ -1137,20 +1093,19 @@ static int make_offences(struct gen *g)
 }
 
 /* A corridor of about 1.2 km along a main road inside the district. */
-static GEOSGeometry *road_corridor(struct gen *g, struct pt *centre)
+static GEOSGeometry *road_corridor(struct gen *g, const struct district *d, struct pt *centre)
 {
 	int road;
 	double s, xy[2 * 13];
-	*centre = road_point_inside(g, &road, &s);
-	const struct road *r = &g->roads[road];
+	*centre = road_point_inside(g, d, &road, &s);
+	const struct road *r = &d->roads[road];
 	for (int i = 0; i < 13; i++) {
 		double at = fmin(fmax(s + 100.0 * (i - 6), 0), r->at[ROAD_VERTS - 1]);
 		struct pt p = road_point(r, at);
 		xy[2 * i] = p.x;
 		xy[2 * i + 1] = p.y;
 	}
-	GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(g->ctx, xy, 13, 0, 0);
-	GEOSGeometry *line = seq ? GEOSGeom_createLineString_r(g->ctx, seq) : NULL;
+	GEOSGeometry *line = linestring(g, xy, 13);
 	GEOSGeometry *poly = line ? GEOSBuffer_r(g->ctx, line, 60, 4) : NULL;
 	if (line)
 		GEOSGeom_destroy_r(g->ctx, line);
@@ -1178,38 +1133,43 @@ static int put_zone(struct gen *g, struct zone *z, const char *valid_from)
 	return rc;
 }
 
-static int make_zones(struct gen *g)
+/* The zones of a district, numbered from 1 in each; in a city their ids,
+ * names and units begin with the district's code ("D03-Z-01", "D03-PPX-04"). */
+static int make_zones(struct gen *g, const struct district *d)
 {
-	char valid_from[16];
+	char valid_from[16], prefix[20] = "";
 	int64_t y;
-	int m, d, rc = 0;
-	civil_date_from_days(local_day(g->start), &y, &m, &d);
-	snprintf(valid_from, sizeof valid_from, "%04d-%02d-%02d", (int)y, m, d);
+	int month, day, rc = 0, first = g->n_zones;
+	civil_date_from_days(local_day(g->start), &y, &month, &day);
+	snprintf(valid_from, sizeof valid_from, "%04d-%02d-%02d", (int)y, month, day);
+	if (g->n_districts > 1)
+		snprintf(prefix, sizeof prefix, "%s-", d->code);
 	for (size_t p = 0; p < N_ZONE_PLANS && rc == 0; p++) {
 		const struct zone_plan *plan = &zone_plans[p];
 		for (int j = 0; j < plan->count && rc == 0; j++) {
 			struct zone *z = &g->zones[g->n_zones++];
+			int number = g->n_zones - first;
 			struct pt c;
 			GEOSGeometry *geom;
 			if (plan->kind == K_ROAD) {
-				geom = road_corridor(g, &c);
+				geom = road_corridor(g, d, &c);
 			} else {
-				double a = rng_range(&g->rng, 250, 400);
-				c = g->place_at[g->first_place[plan->kind] + j];
-				geom = noisy_ellipse(g, c, a, a * rng_range(&g->rng, 0.6, 1), 16,
-				                     0.15);
+				double a = samplerng_range(&g->rng, 250, 400);
+				c = d->place_at[g->first_place[plan->kind] + j];
+				geom = noisy_ellipse(g, c, a, a * samplerng_range(&g->rng, 0.6, 1),
+				                     16, 0.15);
 			}
 			if ((rc = area_init(g, &z->area, geom, c)) < 0)
 				break;
 			z->plan = plan;
-			snprintf(z->id, sizeof z->id, "Z-%02d", g->n_zones);
-			snprintf(z->name, sizeof z->name, "%s-%d", plan->name, j + 1);
+			snprintf(z->id, sizeof z->id, "%sZ-%02d", prefix, number);
+			snprintf(z->name, sizeof z->name, "%s%s-%d", prefix, plan->name, j + 1);
 			/* Units are named by service and zone: "PPX-04". */
 			for (size_t k = 0; k < plan->n_shifts; k++) {
 				char *unit = z->units[k];
-				snprintf(unit, sizeof z->units[k], "%s-%02d",
-				         plan->shifts[k].service, g->n_zones);
-				for (char *ch = unit; *ch && *ch != '-'; ch++)
+				snprintf(unit, sizeof z->units[k], "%s%s-%02d", prefix,
+				         plan->shifts[k].service, number);
+				for (char *ch = unit + strlen(prefix); *ch && *ch != '-'; ch++)
 					*ch = (char)toupper((unsigned char)*ch);
 				z->shifts[k] = plan->shifts[k];
 				z->shifts[k].unit = unit;
@@ -1221,56 +1181,29 @@ static int make_zones(struct gen *g)
 	return rc;
 }
 
-/* Fixes every FIX_INTERVAL seconds of one unit on one shift: it walks (1-1.6
- * m/s) or drives (3-5 m/s) between random waypoints of its zone, sometimes
- * pausing; some units start late, some leave the zone for a while. Returns
- * the number of fixes in g->fixes. */
-static size_t patrol_walk(struct gen *g, const struct zone *z, const char *service, int64_t from,
-                          int64_t to)
+/* An area of the generator, for the callbacks of the ground and the tracks. */
+struct area_ctx {
+	struct gen *g;
+	const struct area *area;
+};
+
+static int area_ctx_inside(void *ctx, double x, double y)
 {
-	struct rng *r = &g->rng;
-	int car =
-	    strcmp(service, "ypx") == 0 || (strcmp(service, "ppx") == 0 && rng_chance(r, 0.5));
-	double speed = car ? rng_range(r, 3, 5) : rng_range(r, 1, 1.6);
-	int64_t away_from = INT64_MAX, away_to = 0, pause_until = 0;
-	struct pt away = z->area.inner;
-	if (rng_chance(r, SHARE_LATE))
-		from += 60 * (int64_t)rng_range(r, 15, 90);
-	if (rng_chance(r, SHARE_AWAY)) {
-		double dir = rng_range(r, 0, 2 * PI), d = rng_range(r, 600, 1500);
-		away_from = from + FIX_INTERVAL * (int64_t)((double)(to - from) / FIX_INTERVAL *
-		                                            rng_range(r, 0.2, 0.7));
-		away_to = away_from + 60 * (int64_t)rng_range(r, 20, 60);
-		away.x += d * cos(dir);
-		away.y += d * sin(dir);
-	}
-	struct pt p = area_random_point(g, &z->area), waypoint = area_random_point(g, &z->area);
-	size_t n = 0;
-	for (int64_t t = from; t <= to && n < MAX_FIXES; t += FIX_INTERVAL) {
-		struct store_fix *f = &g->fixes[n++];
-		to_lonlat(jitter(g, p, 4), &f->lon, &f->lat);
-		f->t = t;
-		if (t < pause_until)
-			continue;
-		int is_away = t >= away_from && t < away_to;
-		struct pt target = is_away ? away : waypoint;
-		double dx = target.x - p.x, dy = target.y - p.y, d = hypot(dx, dy);
-		double step = speed * FIX_INTERVAL * rng_range(r, 0.6, 1.2);
-		if (d > step) {
-			p.x += dx / d * step;
-			p.y += dy / d * step;
-		} else if (!is_away) {
-			p = waypoint;
-			waypoint = area_random_point(g, &z->area);
-			/* Foot patrols sometimes hold a post for a hot-spot visit of
-			 * Koper's length; cars mostly drive through. */
-			if (!car && rng_chance(r, SHARE_LINGER))
-				pause_until = t + 60 * (int64_t)rng_range(r, 12, 20);
-			else if (rng_chance(r, 0.4))
-				pause_until = t + 60 * (int64_t)rng_range(r, 2, 10);
-		}
-	}
-	return n;
+	const struct area_ctx *c = ctx;
+	return area_contains(c->g, c->area, (struct pt){x, y});
+}
+
+static void area_ctx_random_point(void *ctx, double *x, double *y)
+{
+	const struct area_ctx *c = ctx;
+	struct pt p = area_random_point(c->g, c->area);
+	*x = p.x;
+	*y = p.y;
+}
+
+static void xy_lonlat(double x, double y, double *lon, double *lat)
+{
+	to_lonlat((struct pt){x, y}, lon, lat);
 }
 
 /* One track per zone shift over the last TRACK_DAYS days of the period;
@@ -1280,6 +1213,9 @@ static int make_tracks(struct gen *g)
 	char id[24];
 	for (int zi = 0; zi < g->n_zones; zi++) {
 		const struct zone *z = &g->zones[zi];
+		struct area_ctx ctx = {g, &z->area};
+		const struct sampletrack_zone walk = {z->area.inner.x, z->area.inner.y,
+		                                      area_ctx_random_point, xy_lonlat, &ctx};
 		for (size_t k = 0; k < z->plan->n_shifts; k++) {
 			const struct store_assignment *a = &z->shifts[k];
 			for (int d = g->o->days - TRACK_DAYS; d < g->o->days; d++) {
@@ -1291,7 +1227,8 @@ static int make_tracks(struct gen *g)
 				if (!(a->shift.weekdays & (1u << weekday(local_day(midnight)))) ||
 				    to > g->end)
 					continue;
-				size_t n = patrol_walk(g, z, a->service, from, to);
+				size_t n = sampletrack_walk(&g->rng, &walk, a->service, from, to,
+				                            g->fixes);
 				struct store_put_info info;
 				snprintf(id, sizeof id, "T-%04ld", g->rep->tracks + 1);
 				struct store_track t = {.external_id = id,
@@ -1328,6 +1265,10 @@ static int64_t period_end(const struct sample_options *o)
 
 static int check_options(const struct sample_options *o)
 {
+	if (o->districts < 1 || o->districts > SAMPLE_MAX_DISTRICTS)
+		return err_set_field(ERR_INVALID, "sample",
+		                     "sample: %d districts is outside 1 to %d", o->districts,
+		                     SAMPLE_MAX_DISTRICTS);
 	if (o->offences < 0 || o->offences > SAMPLE_MAX_OFFENCES)
 		return err_set_field(ERR_INVALID, "sample",
 		                     "sample: %ld offences is outside 0 to %ld", o->offences,
@@ -1356,12 +1297,16 @@ static int check_options(const struct sample_options *o)
 static void gen_free(struct gen *g)
 {
 	if (g->mahallas)
-		for (int i = 0; i < g->o->mahallas; i++)
+		for (int i = 0; i < g->n_districts * g->o->mahallas; i++)
 			area_free(g, &g->mahallas[i].area);
 	if (g->zones)
 		for (int i = 0; i < g->n_zones; i++)
 			area_free(g, &g->zones[i].area);
-	area_free(g, &g->district);
+	if (g->districts)
+		for (int i = 0; i < g->n_districts; i++)
+			area_free(g, &g->districts[i].area);
+	free(g->districts);
+	free(g->district_pick);
 	free(g->mahallas);
 	free(g->mahalla_pick);
 	free(g->place_at);
@@ -1375,100 +1320,169 @@ static void gen_free(struct gen *g)
 	GEOS_finish_r(g->ctx);
 }
 
-static int inside_district(void *ctx, double x, double y)
-{
-	struct gen *g = ctx;
-	return area_contains(g, &g->district, (struct pt){x, y});
-}
-
-static void xy_lonlat(double x, double y, double *lon, double *lat)
-{
-	to_lonlat((struct pt){x, y}, lon, lat);
-}
-
-/* Streets, houses and places (sampleground.h), last: its draws are its own. */
-static int make_ground(struct gen *g)
+/* District k's streets, houses and places (sampleground.h), last: its
+ * draws are its own, seeded from the seed and k (the seed alone for the
+ * first). */
+static int make_ground(struct gen *g, int k)
 {
 	static const enum sampleground_kind as[N_KIND] = {[K_MARKET] = SAMPLEGROUND_MARKET,
 	                                                  [K_STOP] = SAMPLEGROUND_STOP,
 	                                                  [K_NIGHT] = SAMPLEGROUND_TEAHOUSE,
 	                                                  [K_SCHOOL] = SAMPLEGROUND_SCHOOL,
 	                                                  [K_PARK] = SAMPLEGROUND_PARK};
+	const struct district *d = &g->districts[k];
+	struct area_ctx ctx = {g, &d->area};
 	double roads[N_ROADS * ROAD_VERTS * 2];
+	char prefix[20] = "";
+	long written = 0;
 	struct sampleground_place *pl = calloc((size_t)g->n_places + 1, sizeof *pl);
 	if (!pl)
 		return err_set(ERR_NOMEM, "sample: out of memory");
 	for (int r = 0; r < N_ROADS; r++)
 		for (int i = 0; i < ROAD_VERTS; i++) {
-			roads[2 * (r * ROAD_VERTS + i)] = g->roads[r].v[i].x;
-			roads[2 * (r * ROAD_VERTS + i) + 1] = g->roads[r].v[i].y;
+			roads[2 * (r * ROAD_VERTS + i)] = d->roads[r].v[i].x;
+			roads[2 * (r * ROAD_VERTS + i) + 1] = d->roads[r].v[i].y;
 		}
 	for (int i = 0; i < g->n_places; i++)
-		pl[i] = (struct sampleground_place){g->place_at[i].x, g->place_at[i].y,
-		                                    as[g->places[i].kind]};
-	struct sampleground_in in = address_grid(g);
-	in.seed = g->o->seed;
-	in.inside = inside_district;
+		pl[i] = (struct sampleground_place){d->place_at[i].x, d->place_at[i].y,
+		                                    as[d->places[i].kind]};
+	if (g->n_districts > 1)
+		snprintf(prefix, sizeof prefix, "%s-", d->code);
+	struct sampleground_in in = address_grid(d);
+	in.seed = g->o->seed ^ (uint64_t)k * 0x9e3779b97f4a7c15ULL;
+	in.houses = g->o->ground == SAMPLE_GROUND_FULL;
+	in.prefix = prefix;
+	in.inside = area_ctx_inside;
 	in.to_lonlat = xy_lonlat;
-	in.ctx = g;
-	in.cyrillic = to_cyrillic;
+	in.ctx = &ctx;
+	in.cyrillic = samplenames_cyrillic;
 	in.roads = roads;
 	in.n_roads = N_ROADS;
 	in.road_points = ROAD_VERTS;
 	in.places = pl;
 	in.n_places = (size_t)g->n_places;
-	int rc = sampleground_write(g->st, &in, &g->rep->ground);
+	int rc = sampleground_write(g->st, &in, &written);
+	g->rep->ground += written;
 	free(pl);
 	return rc;
+}
+
+/* A city's districts draw offences by their population and a rate of
+ * their own, so that their figures differ as real districts' do. */
+static void make_district_weights(struct gen *g)
+{
+	for (int k = 0; k < g->n_districts; k++) {
+		const struct district *d = &g->districts[k];
+		double rate = exp(0.5 * samplerng_gauss(&g->rng));
+		g->district_pick[k] = d->mahalla_pick[d->n_mahallas - 1] * rate;
+	}
+	samplerng_cumulate(g->district_pick, (size_t)g->n_districts);
+}
+
+/* Each district's mahallas, main roads and places, in turn. */
+static int make_district_contents(struct gen *g)
+{
+	int rc = 0;
+	for (int k = 0; k < g->n_districts && rc == 0; k++) {
+		struct district *d = &g->districts[k];
+		if ((rc = make_mahallas(g, k)) == 0 && (rc = make_roads(g, d)) == 0)
+			make_places(g, d);
+	}
+	if (rc == 0 && g->n_districts > 1)
+		make_district_weights(g);
+	return rc;
+}
+
+/* The zones of every district, then the tracks of every zone, then the
+ * ground of every district. */
+static int make_patrols_and_ground(struct gen *g)
+{
+	int rc = 0;
+	for (int k = 0; k < g->n_districts && rc == 0; k++)
+		rc = make_zones(g, &g->districts[k]);
+	if (rc == 0)
+		rc = make_tracks(g);
+	for (int k = 0; k < g->n_districts && rc == 0 && g->o->ground != SAMPLE_GROUND_NONE; k++)
+		rc = make_ground(g, k);
+	return rc;
+}
+
+/* The generator's arrays: every district's slices of them. */
+static int gen_alloc(struct gen *g)
+{
+	const struct sample_options *o = g->o;
+	size_t nd = (size_t)o->districts, nm = nd * (size_t)o->mahallas;
+	for (int k = 0; k < N_KIND; k++)
+		g->n_places += kinds[k].places;
+	size_t np = nd * (size_t)g->n_places;
+	g->n_districts = o->districts;
+	g->districts = calloc(nd, sizeof *g->districts);
+	g->district_pick = calloc(nd, sizeof *g->district_pick);
+	g->mahallas = calloc(nm, sizeof *g->mahallas);
+	g->mahalla_pick = calloc(nm, sizeof *g->mahalla_pick);
+	g->place_at = calloc(np, sizeof *g->place_at);
+	g->places = calloc(np, sizeof *g->places);
+	g->place_pick = calloc(np, sizeof *g->place_pick);
+	g->day_pick = calloc((size_t)o->days, sizeof *g->day_pick);
+	g->zones = calloc(nd * (size_t)zone_count(), sizeof *g->zones);
+	g->fixes = calloc(SAMPLETRACK_MAX_FIXES, sizeof *g->fixes);
+	if (!g->districts || !g->district_pick || !g->mahallas || !g->mahalla_pick ||
+	    !g->place_at || !g->places || !g->place_pick || !g->day_pick || !g->zones || !g->fixes)
+		return err_set(ERR_NOMEM, "sample: out of memory");
+	for (int k = 0; k < g->n_districts; k++) {
+		struct district *d = &g->districts[k];
+		size_t m = (size_t)k * (size_t)o->mahallas, p = (size_t)k * (size_t)g->n_places;
+		d->mahallas = g->mahallas + m;
+		d->mahalla_pick = g->mahalla_pick + m;
+		d->n_mahallas = o->mahallas;
+		d->place_at = g->place_at + p;
+		d->places = g->places + p;
+		d->place_pick = g->place_pick + p;
+	}
+	return 0;
 }
 
 int sample_generate(store *st, const struct sample_options *o, struct sample_report *rep)
 {
 	struct gen g = {.o = o, .st = st, .rep = rep};
-	int rc, n_places = 0;
+	long cache = 0;
+	int rc;
 
 	memset(rep, 0, sizeof *rep);
 	if ((rc = check_options(o)) < 0)
 		return rc;
-	for (int k = 0; k < N_KIND; k++)
-		n_places += kinds[k].places;
 	g.ctx = GEOS_init_r();
 	if (!g.ctx)
 		return err_set(ERR_NOMEM, "sample: out of memory");
 	GEOSContext_setErrorMessageHandler_r(g.ctx, geos_message, &g);
 	g.writer = GEOSWKBWriter_create_r(g.ctx);
-	g.mahallas = calloc((size_t)o->mahallas, sizeof *g.mahallas);
-	g.mahalla_pick = calloc((size_t)o->mahallas, sizeof *g.mahalla_pick);
-	g.place_at = calloc((size_t)n_places, sizeof *g.place_at);
-	g.places = calloc((size_t)n_places, sizeof *g.places);
-	g.place_pick = calloc((size_t)n_places, sizeof *g.place_pick);
-	g.day_pick = calloc((size_t)o->days, sizeof *g.day_pick);
-	g.zones = calloc((size_t)zone_count(), sizeof *g.zones);
-	g.fixes = calloc(MAX_FIXES, sizeof *g.fixes);
-	if (!g.writer || !g.mahallas || !g.mahalla_pick || !g.place_at || !g.places ||
-	    !g.place_pick || !g.day_pick || !g.zones || !g.fixes) {
+	if (!g.writer) {
 		rc = err_set(ERR_NOMEM, "sample: out of memory");
 		goto out;
 	}
-	rng_seed(&g.rng, o->seed);
+	if ((rc = gen_alloc(&g)) < 0)
+		goto out;
+	samplerng_seed(&g.rng, o->seed);
 	g.start = o->end_day - (int64_t)o->days * DAY;
 	g.end = period_end(o);
 
-	if ((rc = store_begin(st)) < 0)
+	if ((rc = store_page_cache(st, PAGE_CACHE, &cache)) < 0 || (rc = store_begin(st)) < 0)
 		goto out;
-	if ((rc = put_codes(&g)) == 0 && (rc = make_district(&g)) == 0 &&
-	    (rc = make_mahallas(&g)) == 0) {
-		make_roads(&g);
-		make_places(&g);
+	if ((rc = put_codes(&g)) == 0 && (rc = make_districts(&g)) == 0 &&
+	    (rc = make_district_contents(&g)) == 0) {
 		make_days(&g);
 		if ((rc = store_bulk_begin(st)) == 0 && (rc = make_offences(&g)) == 0 &&
-		    (rc = store_bulk_end(st)) == 0 && (rc = make_zones(&g)) == 0 &&
-		    (rc = make_tracks(&g)) == 0 && (rc = make_ground(&g)) == 0)
+		    (rc = store_bulk_end(st)) == 0 && (rc = make_patrols_and_ground(&g)) == 0)
 			rc = store_commit(st);
 	}
 	if (rc < 0)
 		store_rollback(st);
 out:
+	if (cache > 0) {
+		int back = store_page_cache(st, cache, NULL);
+		if (rc == 0)
+			rc = back;
+	}
 	gen_free(&g);
 	return rc;
 }

@@ -102,7 +102,7 @@ static int put(struct writer *w, const char *id, const char *kind, const char *c
 	json_decref(tags);
 	if (!text)
 		return err_set(ERR_NOMEM, "sample: out of memory for the ground");
-	snprintf(key, sizeof key, "sample:%s", id);
+	snprintf(key, sizeof key, "sample:%s%s", w->in->prefix ? w->in->prefix : "", id);
 	struct store_ref_feature f = {.external_id = key,
 	                              .source = "sample",
 	                              .kind = kind,
@@ -310,7 +310,7 @@ int sampleground_write(store *st, const struct sampleground_in *in, long *writte
 		for (long k = (long)ceil(lo / step); k * step <= hi && rc == 0; k++)
 			rc = grid_line(&w, ew, k);
 	}
-	if (rc == 0)
+	if (rc == 0 && in->houses)
 		rc = houses(&w);
 	if (rc == 0)
 		rc = places(&w);

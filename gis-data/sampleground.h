@@ -8,7 +8,8 @@
  * of mahalla streets every four parcels (every fourth one a tertiary
  * street) crosses the district; a share of the parcels holds a house with
  * the street and number of its address; its places become a bazaar, bus
- * stops, tea houses, schools and parks, and a few mosques are added. Names
+ * stops, tea houses, schools and parks, and a few mosques are added (the
+ * houses may be left out: they are most of the rows). Names
  * are Uzbek, in Latin and Cyrillic.
  *
  * Draws come from a generator of its own, seeded from the sample's seed:
@@ -41,8 +42,10 @@ struct sampleground_place {
 
 struct sampleground_in {
 	uint64_t seed;
-	double box[4]; /* the district's box: minx, miny, maxx, maxy */
-	double parcel; /* metres: the address grid */
+	const char *prefix; /* of the features' ids: "" for one district, "D03-" in a city */
+	int houses;         /* whether to build the houses */
+	double box[4];      /* the district's box: minx, miny, maxx, maxy */
+	double parcel;      /* metres: the address grid */
 	/* Whether (x, y) lies in the district, and its lon/lat. */
 	int (*inside)(void *ctx, double x, double y);
 	void (*to_lonlat)(double x, double y, double *lon, double *lat);

@@ -1,14 +1,18 @@
-/* sample: the generated district is complete, plausible and deterministic.
- * Counts and names are read through the store; the finer figures are SQL
- * aggregates and spatial joins over the SpatiaLite file (testdb.h), and the
- * tracks' stored WKB is checked as written. */
+/* sample: the generated district is complete, plausible and deterministic,
+ * and the same as before cities; a city of districts tiles without overlaps,
+ * its mahallas in their districts, its offences placed in them, in numbers
+ * that differ. Counts and names are read through the store; the finer
+ * figures are SQL aggregates and spatial joins over the SpatiaLite file
+ * (testdb.h), and the tracks' stored WKB is checked as written. */
 #include "testdb.h"
 #include "testutil.h"
 
 #include "err.h"
 #include "sample.h"
+#include "spl.h"
 #include "store.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,22 +23,32 @@
 #define DAYS     365
 #define END      "2026-11-25"
 
+/* The city: its offences over all its districts, its mahallas in each. */
+#define CITY          4
+#define CITY_MAHALLAS 12
+#define CITY_OFFENCES 8000
+
 struct fixture {
 	char *dir;
 	char same[600], other[600]; /* same seed, another seed */
-	store *st;
+	char city_same[600];        /* the city again */
+	store *st, *city;
 	int64_t start, end; /* the period, UTC */
 };
 
-static void generate(const char *path, uint64_t seed, store **out)
+/* A district (districts 1) or a city into a new database at path. */
+static void generate(const char *path, uint64_t seed, int districts, store **out)
 {
 	struct sample_options o;
 	struct sample_report rep;
 	sample_defaults(&o);
 	o.seed = seed;
-	o.offences = OFFENCES;
-	o.mahallas = MAHALLAS;
+	o.districts = districts;
+	o.offences = districts == 1 ? OFFENCES : CITY_OFFENCES;
+	o.mahallas = districts == 1 ? MAHALLAS : CITY_MAHALLAS;
 	o.days = DAYS;
+	if (districts > 1)
+		o.ground = SAMPLE_GROUND_STREETS; /* the houses are a district's, and slow */
 	assert_int_equal(sample_end_day(END, &o.end_day), 0);
 	o.now = o.end_day; /* the period is over, whatever the clock says */
 	assert_int_equal(store_open(path, STORE_CREATE, out), 0);
@@ -42,10 +56,12 @@ static void generate(const char *path, uint64_t seed, store **out)
 	if (rc < 0)
 		fprintf(stderr, "%s\n", err_msg());
 	assert_int_equal(rc, 0);
-	assert_int_equal(rep.districts, 1);
-	assert_int_equal(rep.mahallas, MAHALLAS);
-	assert_int_equal(rep.offences, OFFENCES);
-	assert_true(rep.zones >= 12 && rep.tracks > 0 && rep.fixes > rep.tracks);
+	assert_int_equal(rep.districts, districts);
+	assert_int_equal(rep.mahallas, districts * o.mahallas);
+	assert_int_equal(rep.offences, o.offences);
+	assert_true(rep.zones >= 12 * districts && rep.tracks > 0 && rep.fixes > rep.tracks);
+	/* The large page cache of the writing is given back. */
+	assert_int_equal(testdb_count(spl_of(*out)->db, "PRAGMA cache_size"), -2000);
 }
 
 static int setup(void **state)
@@ -57,10 +73,15 @@ static int setup(void **state)
 	testutil_path(path, sizeof path, f->dir, "a.sqlite");
 	testutil_path(f->same, sizeof f->same, f->dir, "b.sqlite");
 	testutil_path(f->other, sizeof f->other, f->dir, "c.sqlite");
-	generate(path, 7, &f->st);
-	generate(f->same, 7, &st);
+	testutil_path(f->city_same, sizeof f->city_same, f->dir, "city-b.sqlite");
+	generate(path, 7, 1, &f->st);
+	generate(f->same, 7, 1, &st);
 	store_close(st);
-	generate(f->other, 8, &st);
+	generate(f->other, 8, 1, &st);
+	store_close(st);
+	testutil_path(path, sizeof path, f->dir, "city-a.sqlite");
+	generate(path, 7, CITY, &f->city);
+	generate(f->city_same, 7, CITY, &st);
 	store_close(st);
 	assert_int_equal(sample_end_day(END, &f->end), 0);
 	f->start = f->end - (int64_t)DAYS * 86400;
@@ -72,6 +93,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	store_close(f->st);
+	store_close(f->city);
 	testutil_rmtree(f->dir);
 	free(f);
 	return 0;
@@ -436,6 +458,219 @@ static void test_ground(void **state)
 	                 num(f->st, "SELECT count(*) FROM ref_features"));
 }
 
+/* One district (the default) is the district of before cities: the same
+ * codes, and the same offences, mahallas and tracks, here as sums over
+ * them recorded from the generator before it made cities (seed 7). */
+static void test_one_district_as_before(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(num(f->st, "SELECT count(*) FROM districts WHERE code = 'TSH-SAMPLE'"), 1);
+	assert_int_equal(num(f->st, "SELECT min(external_id) = 'S-000001' AND max(external_id) = "
+	                            "'S-003000' FROM offences"),
+	                 1);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM offences"), 3000);
+	assert_int_equal(num(f->st, "SELECT sum(occurred_from % 1000003) FROM offences"),
+	                 1489585445);
+	assert_int_equal(num(f->st, "SELECT sum(CAST(round(ST_X(geom) * 1e6) AS INTEGER) % "
+	                            "1000003) FROM offences"),
+	                 744240204);
+	assert_int_equal(num(f->st, "SELECT sum(CAST(round(ST_Y(geom) * 1e6) AS INTEGER) % "
+	                            "1000003) FROM offences"),
+	                 882885753);
+	assert_int_equal(num(f->st, "SELECT sum(unicode(category) * id) FROM offences"), 486634867);
+	assert_int_equal(num(f->st, "SELECT sum(CAST(round(ST_X(geom) * 1e6) AS INTEGER) % 1000003 "
+	                            "+ occurred_from % 1000003) FROM offences WHERE mahalla_code "
+	                            "= 'M07'"),
+	                 10843435);
+	assert_int_equal(num(f->st, "SELECT sum(population) FROM mahallas"), 131690);
+	assert_int_equal(num(f->st, "SELECT sum(households) FROM mahallas"), 29172);
+	assert_int_equal(num(f->st, "SELECT sum(n_fixes) FROM patrol_tracks"), 111491);
+	assert_int_equal(num(f->st, "SELECT count(*) FROM ref_features"), 14801);
+}
+
+/* The city's districts: named, tiling it without overlaps or gaps. */
+static void test_city_districts(void **state)
+{
+	struct fixture *f = *state;
+	store *st = f->city;
+	assert_int_equal(summary(st).districts, CITY);
+	assert_int_equal(num(st, "SELECT count(*) FROM districts WHERE code GLOB 'D0[1-4]' AND "
+	                         "name_uz LIKE '_% tumani' AND name_ru LIKE 'Район _%' AND "
+	                         "name_en LIKE '_% district' AND ST_IsValid(geom)"),
+	                 CITY);
+	assert_int_equal(num(st, "SELECT count(DISTINCT name_uz) FROM districts"), CITY);
+	/* Neighbours share edges (a line or a point), never area. */
+	assert_int_equal(num(st, "SELECT count(*) FROM districts a, districts b WHERE a.code < "
+	                         "b.code AND ST_Intersects(a.geom, b.geom)"),
+	                 CITY * (CITY - 1) / 2); /* 2 x 2: all four meet in the middle */
+	assert_int_equal(num(st, "SELECT count(*) FROM districts a, districts b WHERE a.code < "
+	                         "b.code AND ST_Area(ST_Intersection(a.geom, b.geom)) > 0"),
+	                 0);
+	double sum = num(st, "SELECT sum(ST_Area(geom)) FROM districts");
+	assert_float_equal(num(st, "SELECT ST_Area(ST_Union(geom)) FROM districts") / sum, 1.0,
+	                   1e-9);
+	assert_int_equal(num(st, "SELECT ST_NumInteriorRing(ST_Union(geom)) FROM districts"), 0);
+	assert_int_equal(num(st, "SELECT ST_NumGeometries(ST_Union(geom)) FROM districts"), 1);
+	/* Each about the sample district's size, the city near Tashkent. */
+	assert_int_equal(num(st, "SELECT count(*) FROM districts WHERE ST_Area(geom, 1) / 1e6 "
+	                         "BETWEEN 25 AND 55"),
+	                 CITY);
+	assert_true(fabs(num(st, "SELECT ST_Y(ST_Centroid(ST_Union(geom))) FROM districts") -
+	                 41.30) < 0.05);
+	assert_true(fabs(num(st, "SELECT ST_X(ST_Centroid(ST_Union(geom))) FROM districts") -
+	                 69.25) < 0.05);
+}
+
+/* Each district's mahallas: codes unique over the city and naming their
+ * district, each inside it, together tiling it. */
+static void test_city_mahallas(void **state)
+{
+	struct fixture *f = *state;
+	store *st = f->city;
+	assert_int_equal(num(st, "SELECT count(DISTINCT code) FROM mahallas"),
+	                 CITY * CITY_MAHALLAS);
+	assert_int_equal(num(st, "SELECT count(*) FROM mahallas m JOIN districts d ON d.code = "
+	                         "m.district_code WHERE m.code GLOB d.code || '-M[0-9][0-9]'"),
+	                 CITY * CITY_MAHALLAS);
+	/* Inside: all of its area, up to the rounding of the clipped edges. */
+	assert_int_equal(num(st, "SELECT count(*) FROM mahallas m JOIN districts d ON d.code = "
+	                         "m.district_code WHERE ST_Area(ST_Intersection(m.geom, d.geom)) "
+	                         "> 0.99999 * ST_Area(m.geom)"),
+	                 CITY * CITY_MAHALLAS);
+	assert_int_equal(num(st, "SELECT count(*) FROM (SELECT d.code, abs(sum(ST_Area(m.geom)) / "
+	                         "ST_Area(d.geom) - 1) AS off FROM districts d JOIN mahallas m ON "
+	                         "m.district_code = d.code GROUP BY d.code) WHERE off < 0.001"),
+	                 CITY);
+	assert_int_equal(num(st, "SELECT count(*) FROM mahallas WHERE population BETWEEN 2000 AND "
+	                         "12000 AND length(inspector) > 5"),
+	                 CITY * CITY_MAHALLAS);
+}
+
+/* The offences lie in the districts and are placed in them by the store;
+ * the districts' numbers differ. */
+static void test_city_offences(void **state)
+{
+	struct fixture *f = *state;
+	store *st = f->city;
+	assert_int_equal(summary(st).offences, CITY_OFFENCES);
+	/* Every point inside a district is placed in it; the rest are the
+	 * geocoding errors and a few near-repeats over the city's edge. */
+	assert_int_equal(num(st, "SELECT count(*) FROM offences o WHERE geom IS NOT NULL AND "
+	                         "district_code IS NULL AND EXISTS (SELECT 1 FROM districts d "
+	                         "WHERE ST_Covers(d.geom, o.geom))"),
+	                 0);
+	assert_int_equal(num(st, "SELECT count(*) FROM offences o JOIN districts d ON d.code = "
+	                         "o.district_code WHERE o.geom IS NOT NULL AND NOT "
+	                         "ST_Covers(d.geom, o.geom)"),
+	                 0);
+	assert_true(num(st, "SELECT count(*) FROM offences WHERE district_code IS NOT NULL") >
+	            0.97 * CITY_OFFENCES);
+	/* Address-only records: their mahalla's district. */
+	assert_true(num(st, "SELECT count(*) FROM offences WHERE geom IS NULL") > 0);
+	assert_int_equal(num(st, "SELECT count(*) FROM offences o JOIN mahallas m ON m.code = "
+	                         "o.mahalla_code WHERE o.geom IS NULL AND o.district_code IS NOT "
+	                         "m.district_code"),
+	                 0);
+	/* Four different numbers, the largest at least a fifth above the smallest. */
+	assert_int_equal(num(st, "SELECT count(DISTINCT n) FROM (SELECT count(*) AS n FROM "
+	                         "offences WHERE district_code IS NOT NULL GROUP BY "
+	                         "district_code)"),
+	                 CITY);
+	assert_true(num(st,
+	                "SELECT max(n) * 1.0 / min(n) FROM (SELECT count(*) AS n FROM "
+	                "offences WHERE district_code IS NOT NULL GROUP BY district_code)") > 1.2);
+	assert_int_equal(num(st, "SELECT count(*) FROM offences WHERE external_id NOT GLOB "
+	                         "'S-[0-9][0-9][0-9][0-9][0-9][0-9]'"),
+	                 0);
+}
+
+/* Zones, units, tracks and the ground of every district, their ids unique
+ * over the city. */
+static void test_city_patrols_and_ground(void **state)
+{
+	struct fixture *f = *state;
+	store *st = f->city;
+	double zones = summary(st).zones;
+	assert_true(zones >= 12 * CITY);
+	assert_int_equal(num(st, "SELECT count(DISTINCT substr(external_id, 1, 3)) FROM "
+	                         "patrol_zones WHERE external_id GLOB 'D0[1-4]-Z-[0-9][0-9]'"),
+	                 CITY);
+	assert_int_equal(num(st, "SELECT count(*) FROM patrol_zones WHERE external_id GLOB "
+	                         "'D0[1-4]-Z-[0-9][0-9]' AND name GLOB 'D0[1-4]-*'"),
+	                 zones);
+	/* Each zone lies in its district (a point of it: a road's corridor
+	 * may reach over the edge). */
+	assert_int_equal(num(st, "SELECT count(*) FROM patrol_zones z JOIN districts d ON "
+	                         "d.code = substr(z.external_id, 1, 3) WHERE "
+	                         "ST_Covers(d.geom, ST_PointOnSurface(z.geom))"),
+	                 zones);
+	assert_int_equal(num(st, "SELECT count(DISTINCT unit) FROM zone_assignments"),
+	                 num(st, "SELECT count(*) FROM (SELECT DISTINCT zone_id, unit FROM "
+	                         "zone_assignments)"));
+	assert_int_equal(num(st, "SELECT count(*) FROM patrol_tracks t WHERE NOT EXISTS (SELECT 1 "
+	                         "FROM zone_assignments a WHERE a.unit = t.unit AND a.service = "
+	                         "t.service)"),
+	                 0);
+	assert_true(num(st, "SELECT count(DISTINCT substr(unit, 1, 3)) FROM patrol_tracks") ==
+	            CITY);
+	/* The ground without houses: each district's streets and places. */
+	assert_int_equal(num(st, "SELECT count(*) FROM ref_features WHERE kind = 'building'"), 0);
+	assert_int_equal(num(st, "SELECT count(DISTINCT substr(external_id, 8, 3)) FROM "
+	                         "ref_features WHERE external_id GLOB 'sample:D0[1-4]-*'"),
+	                 CITY);
+	assert_int_equal(num(st, "SELECT count(*) FROM ref_features WHERE external_id NOT GLOB "
+	                         "'sample:D0[1-4]-*'"),
+	                 0);
+	assert_int_equal(num(st, "SELECT count(*) FROM ref_features WHERE kind = 'street' AND "
+	                         "class = 'primary'"),
+	                 3 * CITY);
+	/* Main roads end at their district's edge. */
+	assert_int_equal(num(st, "SELECT count(*) FROM ref_features r, districts d WHERE r.kind = "
+	                         "'street' AND r.class = 'primary' AND external_id GLOB 'sample:' "
+	                         "|| d.code || '-*' AND ST_Length(ST_Difference(r.geom, "
+	                         "ST_Buffer(d.geom, 0.0001))) > 0"),
+	                 0);
+	assert_int_equal(num(st, "SELECT count(*) FROM ref_features r WHERE r.poi IS NOT NULL AND "
+	                         "NOT EXISTS (SELECT 1 FROM districts d WHERE ST_Within(r.geom, "
+	                         "d.geom))"),
+	                 0);
+}
+
+static void test_city_same_seed_same_data(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(same_rows(f->city, f->city_same, "offences", "external_id",
+	                           OFFENCE_EQUAL " AND a.district_code IS b.district_code"),
+	                 CITY_OFFENCES);
+	assert_int_equal(same_rows(f->city, f->city_same, "mahallas", "code", MAHALLA_EQUAL),
+	                 CITY * CITY_MAHALLAS);
+	assert_int_equal(same_rows(f->city, f->city_same, "districts", "code",
+	                           "a.name_uz IS b.name_uz AND AsText(a.geom) IS AsText(b.geom)"),
+	                 CITY);
+	assert_int_equal(
+	    same_rows(f->city, f->city_same, "patrol_tracks", "external_id", TRACK_EQUAL),
+	    summary(f->city).tracks);
+}
+
+static void test_bad_districts(void **state)
+{
+	struct fixture *f = *state;
+	char path[700];
+	store *st;
+	struct sample_options o;
+	struct sample_report rep;
+	sample_defaults(&o);
+	testutil_path(path, sizeof path, f->dir, "bad-city.sqlite");
+	assert_int_equal(store_open(path, STORE_CREATE, &st), 0);
+	for (int n = 0; n <= SAMPLE_MAX_DISTRICTS + 1; n += SAMPLE_MAX_DISTRICTS + 1) {
+		o.districts = n;
+		assert_int_equal(sample_generate(st, &o, &rep), ERR_INVALID);
+		assert_non_null(strstr(err_msg(), "districts"));
+	}
+	assert_int_equal(summary(st).districts, 0);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +685,13 @@ int main(void)
 	    cmocka_unit_test(test_same_seed_same_data),
 	    cmocka_unit_test(test_other_seed_other_data),
 	    cmocka_unit_test(test_ground),
+	    cmocka_unit_test(test_one_district_as_before),
+	    cmocka_unit_test(test_city_districts),
+	    cmocka_unit_test(test_city_mahallas),
+	    cmocka_unit_test(test_city_offences),
+	    cmocka_unit_test(test_city_patrols_and_ground),
+	    cmocka_unit_test(test_city_same_seed_same_data),
+	    cmocka_unit_test(test_bad_districts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
