@@ -70,9 +70,12 @@ $(NPM_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Options of the sample make run generates: "--districts 4" makes a city.
+SAMPLE_ARGS ?=
+
 $(DB):
 	@mkdir -p $(dir $(DB))
-	$(BUILD)/posbon sample $(DB)
+	$(BUILD)/posbon sample $(DB) $(SAMPLE_ARGS)
 
 sample: build
 	rm -f $(DB) $(DB)-wal $(DB)-shm

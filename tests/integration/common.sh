@@ -185,6 +185,13 @@ r = rows[int(py)][int(px) * bpp:int(px) * bpp + 3]
 print('%02x%02x%02x' % tuple(r))" "$@"
 }
 
+# The total of a printed page's table of offences: its "Jami" row, whose
+# thousands are set apart by a space ("1 218").
+pdf_total() { # pdf
+	pdftotext -layout "$1" - | sed -En 's/.* Jami +([0-9]{1,3}( [0-9]{3})*)( {2,}.*)?$/\1/p' |
+		head -n 1 | tr -d ' '
+}
+
 # Lines of a file, 0 when it is not there yet.
 lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 

@@ -178,7 +178,7 @@ some | render $DB --layer heatmap -o $TMP/r.png --bbox 69.2,41.2,69.3,41.3 | --s
 some | print $DB -o $TMP/p.pdf | --scale --dpi --hotspots --bandwidth --visit --every
 some | export-density $DB -o $TMP/d.tif | --cell --radius
 some | export-tiles $DB -o $TMP/t.mbtiles --layers heatmap | --scale --max-tiles --threads
-some | sample $TMP/never.sqlite | --seed --offences --mahallas --days
+some | sample $TMP/never.sqlite | --seed --districts --offences --mahallas --days
 some | serve $DB | --threads --cache-mb --timeout --max-body-kb
 EOF
 python3 -c "

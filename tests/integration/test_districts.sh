@@ -38,15 +38,12 @@ B=$(expected bektemir_district)
 check_true "the two districts differ in size" '[ "$C" -gt "$B" ] && [ "$B" -gt 0 ]'
 
 # Each printed district counts its own offences: the table's total ("Jami").
-total_of() { # pdf
-	pdftotext -layout "$1" - | sed -n 's/.* Jami  *\([0-9][0-9]*\) .*/\1/p' | head -n 1
-}
 for d in chilonzor_district bektemir_district; do
 	"$POSBON" print "$DB" --district "$d" --from 2026-03-01 --to 2026-03-31 \
 		-o "$TMP/$d.pdf" >/dev/null
 done
-check "Chilonzor's page counts Chilonzor's offences" "$(total_of "$TMP/chilonzor_district.pdf")" "$C"
-check "Bektemir's page counts Bektemir's offences" "$(total_of "$TMP/bektemir_district.pdf")" "$B"
+check "Chilonzor's page counts Chilonzor's offences" "$(pdf_total "$TMP/chilonzor_district.pdf")" "$C"
+check "Bektemir's page counts Bektemir's offences" "$(pdf_total "$TMP/bektemir_district.pdf")" "$B"
 "$POSBON" print "$DB" --district bektemir_district --lang en --from 2026-03-01 \
 	--to 2026-03-31 -o "$TMP/b-en.pdf" >/dev/null
 check_true "its hotspot holds Bektemir's offences, not its neighbours'" \
