@@ -104,43 +104,13 @@ static int take_offence(void *ctx, const struct dataset_offence *o, double share
 	return 0;
 }
 
-/* Whether area a (of kind) lies in f's districts: every area when f names
- * none; a mahalla by the district it belongs to. */
-static int area_in_scope(const dataset *ds, const struct dataset_filter *f, enum shapes_kind kind,
-                         const struct shapes_area *a)
+/* Narrows ext (Web Mercator metres) to the box of territory's areas, and
+ * as far as a kernel reaches around it: a district's hotspots need no grid
+ * over the whole city (or country). ext stays without a territory. */
+static void scope_extent(const shapes *sh, const char *territory, double bandwidth, double ext[4])
 {
-	if (!dataset_filter_scoped(f))
-		return 1;
-	const char *code = kind == SHAPES_DISTRICTS ? a->code : a->district_code;
-	int i = code ? dataset_district_index(ds, code) : -1;
-	return i >= 0 && dataset_filter_has_district(f, (size_t)i);
-}
-
-/* Narrows ext (Web Mercator metres) to the box of the areas f's districts
- * hold, and as far as a kernel reaches around it: a district's hotspots
- * need no grid over the whole city (or country). ext stays when f names no
- * districts or no area is in them. */
-static void scope_extent(const dataset *ds, const shapes *sh, const struct dataset_filter *f,
-                         double bandwidth, double ext[4])
-{
-	enum shapes_kind kind = SHAPES_DISTRICTS;
 	double box[4];
-	int any = 0;
-	if (!sh || !dataset_filter_scoped(f))
-		return;
-	if (!shapes_count(sh, kind))
-		kind = SHAPES_MAHALLAS;
-	for (size_t a = 0; a < shapes_count(sh, kind); a++) {
-		const struct shapes_area *area = shapes_area(sh, kind, a);
-		if (!area_in_scope(ds, f, kind, area))
-			continue;
-		for (int k = 0; k < 4; k++)
-			box[k] = !any    ? area->geom.bbox[k]
-			         : k < 2 ? fmin(box[k], area->geom.bbox[k])
-			                 : fmax(box[k], area->geom.bbox[k]);
-		any = 1;
-	}
-	if (!any)
+	if (!sh || !territory || !shapes_territory_box(sh, territory, box))
 		return;
 	double pad = bandwidth / tile_scale_factor_merc((box[1] + box[3]) / 2);
 	for (int k = 0; k < 4; k++)
@@ -148,15 +118,13 @@ static void scope_extent(const dataset *ds, const shapes *sh, const struct datas
 }
 
 /* Marks the cells whose centres lie inside the districts (else the
- * mahallas) that f lets through with 1 in mask; with neither, every cell:
- * the hotspots' share is of that area. */
-static int district_mask(const shapes *sh, const dataset *ds, const struct dataset_filter *f,
-                         const struct hotspot_set *s, const double *scale, unsigned char *mask)
+ * mahallas) of territory (NULL: all) with 1 in mask; with neither, every
+ * cell: the hotspots' share is of that area. */
+static int district_mask(const shapes *sh, const char *territory, const struct hotspot_set *s,
+                         const double *scale, unsigned char *mask)
 {
 	size_t cells = (size_t)s->width * s->height;
-	enum shapes_kind kind = SHAPES_DISTRICTS;
-	if (!sh || !shapes_count(sh, kind))
-		kind = SHAPES_MAHALLAS;
+	enum shapes_kind kind = sh ? shapes_territory_kind(sh) : SHAPES_MAHALLAS;
 	if (!sh || !shapes_count(sh, kind)) {
 		memset(mask, 1, cells);
 		return 0;
@@ -184,7 +152,7 @@ static int district_mask(const shapes *sh, const dataset *ds, const struct datas
 	cairo_set_source_rgba(cr, 0, 0, 0, 1);
 	for (size_t a = 0; a < shapes_count(sh, kind); a++) {
 		const struct shapes_area *area = shapes_area(sh, kind, a);
-		if (!area_in_scope(ds, f, kind, area))
+		if (!shapes_area_in(area, kind, territory))
 			continue;
 		shapes_path(sh, cr, &v, &area->geom, NULL);
 		cairo_fill(cr);
@@ -548,6 +516,7 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	unsigned char *mask = NULL;
 	uint32_t *order = NULL;
 	struct comp *comps = NULL;
+	char *territory = NULL;
 	size_t n_comps = 0;
 	int rc;
 
@@ -563,16 +532,22 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	s.n_categories = dataset_category_count(ds);
 
 	dataset_extent(ds, ext);
-	scope_extent(ds, sh, &p->filter, s.bandwidth, ext);
+	/* The filter's districts as codes: what the grid and the mask cover. */
+	if (dataset_filter_scoped(&p->filter) &&
+	    !(territory = dataset_filter_territory(ds, &p->filter)))
+		return err_set(ERR_NOMEM, "hotspots: out of memory");
+	scope_extent(sh, territory, s.bandwidth, ext);
 	s.cell_merc = s.cell / tile_scale_factor_merc((ext[1] + ext[3]) / 2);
 	double w = fmax(1, ceil((ext[2] - ext[0]) / s.cell_merc));
 	double h = fmax(1, ceil((ext[3] - ext[1]) / s.cell_merc));
-	if (w * h > (double)KDE_DEFAULT_MAX_CELLS)
-		return err_set_field(
+	if (w * h > (double)KDE_DEFAULT_MAX_CELLS) {
+		rc = err_set_field(
 		    ERR_INVALID, "cell",
 		    "cell: a grid of %.0f x %.0f cells of %g m is too large (limit %zu "
 		    "cells): use a larger cell",
 		    w, h, s.cell, KDE_DEFAULT_MAX_CELLS);
+		goto out;
+	}
 	s.width = (int)w;
 	s.height = (int)h;
 	s.x0 = ext[0];
@@ -604,7 +579,7 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	const double world[4] = {-TILE_ORIGIN_SHIFT, -TILE_ORIGIN_SHIFT, TILE_ORIGIN_SHIFT,
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = kde_grid_reach(&kp, &g, k.reach)) < 0 ||
-	    (rc = district_mask(sh, ds, &f, &s, scale, mask)) < 0 ||
+	    (rc = district_mask(sh, territory, &s, scale, mask)) < 0 ||
 	    (rc = dataset_each_weighted(ds, world, &f, take_offence, &k)) < 0 ||
 	    (rc = kde_grid_eval(&kp, &g, k.pts, k.w, k.n_pts, density)) < 0 ||
 	    (rc = find_threshold(&s, density, mask, scale)) < 0 ||
@@ -623,6 +598,7 @@ out:
 	free(k.pts);
 	free(k.w);
 	free(k.on);
+	free(territory);
 	return rc;
 }
 

@@ -201,6 +201,23 @@ int store_area_extent(store *st, struct store_extent *e)
 	return st->ops->area_extent(st, e);
 }
 
+static int take_area(void *ctx, const struct store_area_record *a)
+{
+	struct store_area_found *out = ctx;
+	out->found = 1;
+	memcpy(out->box, a->box, sizeof out->box);
+	snprintf(out->district_code, sizeof out->district_code, "%s",
+	         a->area.district_code ? a->area.district_code : "");
+	return 0;
+}
+
+int store_find_area(store *st, enum store_area_kind kind, const char *code,
+                    struct store_area_found *out)
+{
+	memset(out, 0, sizeof *out);
+	return store_list_areas(st, kind, code, 0, take_area, out);
+}
+
 int store_time_zone(store *st, char *out, size_t n)
 {
 	int rc = st->ops->time_zone(st, out, n);

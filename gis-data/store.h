@@ -202,6 +202,17 @@ typedef int (*store_area_fn)(void *ctx, const struct store_area_record *a);
 int store_list_areas(store *st, enum store_area_kind kind, const char *code, int geojson,
                      store_area_fn fn, void *ctx);
 
+/* One area as store_find_area() finds it. */
+struct store_area_found {
+	int found;               /* 0: no area of the kind has the code */
+	double box[4];           /* west, south, east, north */
+	char district_code[128]; /* mahallas: their district ("" none) */
+};
+
+/* The area of kind with code into *out (out->found 0 when there is none). */
+int store_find_area(store *st, enum store_area_kind kind, const char *code,
+                    struct store_area_found *out);
+
 /* The box of every district and mahalla, lon/lat (e->empty without any). */
 int store_area_extent(store *st, struct store_extent *e);
 

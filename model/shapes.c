@@ -1138,6 +1138,37 @@ int shapes_territory_has(const char *territory, const char *code)
 	return 0;
 }
 
+int shapes_area_in(const struct shapes_area *a, enum shapes_kind kind, const char *territory)
+{
+	return shapes_territory_has(territory,
+	                            kind == SHAPES_DISTRICTS ? a->code : a->district_code);
+}
+
+enum shapes_kind shapes_territory_kind(const shapes *sh)
+{
+	return shapes_count(sh, SHAPES_DISTRICTS) ? SHAPES_DISTRICTS : SHAPES_MAHALLAS;
+}
+
+int shapes_territory_box(const shapes *sh, const char *territory, double box[4])
+{
+	enum shapes_kind kind = shapes_territory_kind(sh);
+	double b[4];
+	int any = 0;
+	for (size_t i = 0; i < shapes_count(sh, kind); i++) {
+		const struct shapes_area *a = shapes_area(sh, kind, i);
+		if (!shapes_area_in(a, kind, territory))
+			continue;
+		for (int k = 0; k < 4; k++)
+			b[k] = !any    ? a->geom.bbox[k]
+			       : k < 2 ? fmin(b[k], a->geom.bbox[k])
+			               : fmax(b[k], a->geom.bbox[k]);
+		any = 1;
+	}
+	if (any)
+		memcpy(box, b, sizeof b);
+	return any;
+}
+
 int shapes_zone_active(const struct shapes_zone *z, const struct shapes_shift *shift)
 {
 	return !shift || shapes_zone_services(z, shift, NULL, 0) > 0;

@@ -213,6 +213,18 @@ size_t shapes_zone_services(const struct shapes_zone *z, const struct shapes_shi
  * district's territory holds). */
 int shapes_territory_has(const char *territory, const char *code);
 
+/* Whether area a of kind lies in territory (as shapes_territory_has()): a
+ * district by its code, a mahalla by its district's. */
+int shapes_area_in(const struct shapes_area *a, enum shapes_kind kind, const char *territory);
+
+/* The kind of area a territory is drawn and measured by: the districts,
+ * else (a store without their polygons) the mahallas. */
+enum shapes_kind shapes_territory_kind(const shapes *sh);
+
+/* The box (frame units) of the areas of shapes_territory_kind() in
+ * territory into box; 0 when there is none, box then untouched. */
+int shapes_territory_box(const shapes *sh, const char *territory, double box[4]);
+
 /* Whether zone z is shown for shift: valid on its day and with a service on
  * duty; with shift NULL every zone is. */
 int shapes_zone_active(const struct shapes_zone *z, const struct shapes_shift *shift);

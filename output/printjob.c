@@ -193,19 +193,6 @@ static int job_analyses(struct printjob *j)
 	return rc;
 }
 
-struct area_box {
-	int found;
-	double b[4];
-};
-
-static int take_box(void *ctx, const struct store_area_record *a)
-{
-	struct area_box *box = ctx;
-	box->found = 1;
-	memcpy(box->b, a->box, sizeof box->b);
-	return 0;
-}
-
 int printjob_open(struct printjob *j)
 {
 	const struct print_request *q = j->q;
@@ -249,14 +236,14 @@ int printjob_open(struct printjob *j)
 		j->territory = dataset_filter_territory(j->ds, &q->filter);
 	/* The page's UTM zone is its own area's: a city across two zones
 	 * prints each district in its own. */
-	struct area_box box = {0};
+	struct store_area_found area = {0};
 	if ((q->district || q->mahalla) &&
-	    (rc = store_list_areas(j->st, q->district ? STORE_DISTRICTS : STORE_MAHALLAS,
-	                           q->district ? q->district : q->mahalla, 0, take_box, &box)) < 0)
+	    (rc = store_find_area(j->st, q->district ? STORE_DISTRICTS : STORE_MAHALLAS,
+	                          q->district ? q->district : q->mahalla, &area)) < 0)
 		return rc;
-	if (box.found) {
-		lon = (box.b[0] + box.b[2]) / 2;
-		lat = (box.b[1] + box.b[3]) / 2;
+	if (area.found) {
+		lon = (area.box[0] + area.box[2]) / 2;
+		lat = (area.box[1] + area.box[3]) / 2;
 	} else {
 		dataset_extent(j->ds, ext);
 		tile_merc_to_lonlat((ext[0] + ext[2]) / 2, (ext[1] + ext[3]) / 2, &lon, &lat);

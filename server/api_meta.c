@@ -142,7 +142,6 @@ int api_meta(struct http_request *rq)
 struct mahalla_list {
 	struct http_request *rq;
 	json_t *features;
-	int found, in_scope; /* of a listing by code */
 };
 
 /* A mahalla as a Feature into the list when its district is in the
@@ -151,8 +150,7 @@ static int mahalla_feature(void *ctx, const struct store_area_record *r)
 {
 	struct mahalla_list *l = ctx;
 	const struct store_area *a = &r->area;
-	l->found = 1;
-	if (!(l->in_scope = auth_scope_has(l->rq->scope, a->district_code)))
+	if (!auth_scope_has(l->rq->scope, a->district_code))
 		return 0;
 	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
 	json_t *props = json_pack(
@@ -173,7 +171,7 @@ static int mahalla_list(struct http_request *rq)
 	store *st = app_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	struct mahalla_list l = {rq, json_array(), 0, 0};
+	struct mahalla_list l = {rq, json_array()};
 	if (store_list_areas(st, STORE_MAHALLAS, NULL, 1, mahalla_feature, &l) < 0) {
 		json_decref(l.features);
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
@@ -194,15 +192,12 @@ static int mahalla_figures(struct http_request *rq)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
 	if (query_filter(rq, ds, &q) < 0)
 		return app_reply_error(rq);
-	if (rq->scope[0]) {
-		struct mahalla_list l = {rq, json_array(), 0, 0};
-		int rc = store_list_areas(st, STORE_MAHALLAS, code, 0, mahalla_feature, &l);
-		json_decref(l.features);
-		if (rc == 0 && l.found && !l.in_scope)
-			return http_reply_error(rq, 403, "code",
-			                        "code: mahalla %s is outside the districts of %s",
-			                        code, rq->who);
-	}
+	struct store_area_found m;
+	if (rq->scope[0] && store_find_area(st, STORE_MAHALLAS, code, &m) == 0 && m.found &&
+	    !auth_scope_has(rq->scope, m.district_code))
+		return http_reply_error(rq, 403, "code",
+		                        "code: mahalla %s is outside the districts of %s", code,
+		                        rq->who);
 	json_t *o = geojson_mahalla_figures(st, ds, code, &q.filter);
 	if (!o)
 		return http_reply_error(rq, err_last() == ERR_NOTFOUND ? 404 : 500, "code", "%s",

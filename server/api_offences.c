@@ -207,14 +207,8 @@ struct where {
 /* Adds district (NULL or "": none) to the districts b touched. */
 static void where_district(struct where *b, const char *district)
 {
-	size_t len = strlen(b->districts), n = district ? strlen(district) : 0;
-	if (!n || (len && auth_scope_has(b->districts, district)))
-		return;
-	if (len + n + 2 > sizeof b->districts)
+	if (app_where_add(b->districts, district) < 0)
 		b->everywhere = 1;
-	else
-		snprintf(b->districts + len, sizeof b->districts - len, "%s%s", len ? "," : "",
-		         district);
 }
 
 static void where_add(struct where *b, const struct store_offence *o)

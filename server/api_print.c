@@ -42,29 +42,16 @@ static void percent_encode(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
-struct area_district {
-	int found;
-	char code[128];
-};
-
-static int copy_area_district(void *ctx, const struct store_area_record *a)
-{
-	struct area_district *d = ctx;
-	d->found = 1;
-	snprintf(d->code, sizeof d->code, "%s", a->area.district_code ? a->area.district_code : "");
-	return 0;
-}
-
 /* Whether the district or mahalla q prints lies in rq's scope: a mahalla by
  * the district it belongs to. An unknown one is left to print_make(). */
 static int in_scope(struct http_request *rq, store *st, const struct print_request *q)
 {
-	struct area_district d = {0};
+	struct store_area_found m;
 	if (q->district)
 		return auth_scope_has(rq->scope, q->district);
-	if (store_list_areas(st, STORE_MAHALLAS, q->mahalla, 0, copy_area_district, &d) < 0)
+	if (store_find_area(st, STORE_MAHALLAS, q->mahalla, &m) < 0)
 		return 0;
-	return !d.found || auth_scope_has(rq->scope, d.code);
+	return !m.found || auth_scope_has(rq->scope, m.district_code);
 }
 
 int api_print(struct http_request *rq)

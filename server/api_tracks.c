@@ -115,7 +115,7 @@ int api_tracks_post(struct http_request *rq)
 	 * pauses, so that a live unit's fixes always find their track. */
 	int rc = 0;
 	char where[STORE_SCOPE_MAX] = "";
-	size_t where_len = 0;
+	int everywhere = 0;
 	for (size_t a = 0, b; a < n && rc == 0; a = b) {
 		int64_t day = tz_local_day(app->zone, fixes[a].t);
 		for (b = a + 1; b < n && tz_local_day(app->zone, fixes[b].t) == day; b++)
@@ -138,10 +138,7 @@ int api_tracks_post(struct http_request *rq)
 			    "fixes: unit %s's track of %s lies in %s, outside the "
 			    "districts of %s",
 			    unit, when, info.district[0] ? info.district : "no district", rq->who);
-		where_len += (size_t)snprintf(where + where_len, sizeof where - where_len, "%s%s",
-		                              where_len ? "," : "", info.district);
-		if (where_len >= sizeof where)
-			where_len = sizeof where - 1;
+		everywhere |= app_where_add(where, info.district) < 0;
 	}
 	if (rc == ERR_FORBIDDEN) {
 		char msg[512];
@@ -166,7 +163,7 @@ int api_tracks_post(struct http_request *rq)
 	char *data = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	json_decref(ev);
 	if (data)
-		events_publish(app->events, "units", data, where);
+		events_publish(app->events, "units", data, everywhere ? NULL : where);
 	free(data);
 	reply = http_reply_value(rq, 201,
 	                         json_pack("{s:s, s:i, s:i, s:s}", "unit", unit, "fixes", (int)n,

@@ -374,10 +374,11 @@ static int write_zone(struct http_request *rq, store *st, enum write_kind kind, 
 	if (rc == 0)
 		rc = store_commit(st);
 	if (rc == 0) {
-		snprintf(where, STORE_SCOPE_MAX, "%s", was);
-		if (kind != WRITE_DELETE && strcmp(now, where) != 0)
-			snprintf(where + strlen(where), STORE_SCOPE_MAX - strlen(where), "%s%s",
-			         where[0] ? "," : "", now);
+		/* Two district codes: they fit. */
+		where[0] = '\0';
+		app_where_add(where, was);
+		if (kind != WRITE_DELETE)
+			app_where_add(where, now);
 		return 0;
 	}
 	if (rc == ERR_INVALID || rc == ERR_GEOMETRY)

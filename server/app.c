@@ -180,3 +180,14 @@ int app_zone_in_scope(struct http_request *rq, store *st, const char *id, const 
 	                     "%s: zone %s lies in %s, outside the districts of %s", field, id,
 	                     district[0] ? district : "no district", rq->who);
 }
+
+int app_where_add(char *where, const char *district)
+{
+	size_t len = strlen(where), n = district ? strlen(district) : 0;
+	if (!n || (len && auth_scope_has(where, district)))
+		return 0;
+	if (len + n + 2 > STORE_SCOPE_MAX)
+		return -1;
+	snprintf(where + len, STORE_SCOPE_MAX - len, "%s%s", len ? "," : "", district);
+	return 0;
+}

@@ -105,6 +105,12 @@ int app_reply_error(struct http_request *rq);
  * an out-parameter. */
 int app_refuse(struct http_request *rq, unsigned status);
 
+/* Adds district (NULL or "": none) once to where, the districts a change
+ * touched (codes joined by ",", STORE_SCOPE_MAX bytes; "" to start), for
+ * events_publish(). -1 when it does not fit: the event is then for every
+ * stream (where NULL). */
+int app_where_add(char *where, const char *district);
+
 /* Inside a zone write's transaction (zones and saved plans): ERR_FORBIDDEN
  * naming field when zone id's district, as stored now (none when there is
  * no such zone), lies outside rq's scope; the district goes to

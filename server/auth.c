@@ -237,13 +237,6 @@ static int valid_name(const char *name)
 	return utf8 != NULL;
 }
 
-static int have_district(void *ctx, const struct store_area_record *a)
-{
-	(void)a;
-	*(int *)ctx = 1;
-	return 0;
-}
-
 #define SCOPE_DISTRICT "district:"
 
 int auth_scope_parse(store *st, const char *text, char *out)
@@ -261,17 +254,17 @@ int auth_scope_parse(store *st, const char *text, char *out)
 		                     STORE_SCOPE_MAX - 1);
 	for (const char *p = list;; p++) {
 		size_t n = strcspn(p, ",");
-		int found = 0;
+		struct store_area_found d;
 		if (n == 0 || n >= sizeof code)
 			return err_set_field(ERR_INVALID, "scope",
 			                     "scope: '%.60s' is not a list of district codes",
 			                     list);
 		memcpy(code, p, n);
 		code[n] = '\0';
-		int rc = store_list_areas(st, STORE_DISTRICTS, code, 0, have_district, &found);
+		int rc = store_find_area(st, STORE_DISTRICTS, code, &d);
 		if (rc < 0)
 			return rc;
-		if (!found)
+		if (!d.found)
 			return err_set_field(ERR_INVALID, "scope",
 			                     "scope: no district has the code '%s'", code);
 		p += n;

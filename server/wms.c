@@ -167,24 +167,12 @@ static void district_extent(struct http_request *rq, renderer *r, double merc[4]
 {
 	struct held_shapes *held;
 	const shapes *sh = renderer_shapes_acquire(r, &held);
-	double e[4], lon, lat;
-	int any = 0;
-	dataset_extent(renderer_dataset(r), e);
-	size_t n = shapes_count(sh, SHAPES_DISTRICTS);
-	for (size_t i = 0; i < n; i++) {
-		const struct shapes_area *a = shapes_area(sh, SHAPES_DISTRICTS, i);
-		if (!auth_scope_has(rq->scope, a->code))
-			continue;
-		for (int k = 0; k < 4; k++)
-			e[k] = !any    ? a->geom.bbox[k]
-			       : k < 2 ? fmin(e[k], a->geom.bbox[k])
-			               : fmax(e[k], a->geom.bbox[k]);
-		any = 1;
-	}
+	double lon, lat;
+	if (!shapes_territory_box(sh, rq->scope, merc))
+		dataset_extent(renderer_dataset(r), merc);
 	renderer_shapes_release(r, held);
-	tile_merc_to_lonlat((e[0] + e[2]) / 2, (e[1] + e[3]) / 2, &lon, &lat);
+	tile_merc_to_lonlat((merc[0] + merc[2]) / 2, (merc[1] + merc[3]) / 2, &lon, &lat);
 	*utm_epsg = utm_zone_epsg(lon, lat);
-	memcpy(merc, e, sizeof e);
 }
 
 struct crs {
