@@ -1,7 +1,8 @@
 /*
  * api_meta: what a viewer reads first and beside the map: the district,
- * codes and layers (meta), a layer's legend, the mahallas and their
- * figures, and a summary of the offences under a filter.
+ * codes and layers (meta), a layer's legend, the districts and mahallas
+ * of the scope, the mahallas' figures, and a summary of the offences under
+ * a filter.
  */
 #include "api_meta.h"
 
@@ -138,41 +139,49 @@ int api_meta(struct http_request *rq)
 	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 
-/* The mahallas a request may see, as Features. */
-struct mahalla_list {
+/* The districts or mahallas a request may see, as Features. */
+struct area_list {
 	struct http_request *rq;
+	enum store_area_kind kind;
 	json_t *features;
 };
 
-/* A mahalla as a Feature into the list when its district is in the
- * request's scope (a store_list_areas() callback). */
-static int mahalla_feature(void *ctx, const struct store_area_record *r)
+/* An area as a Feature into the list when it is (a district) or lies in
+ * (a mahalla) a district of the request's scope (a store_list_areas()
+ * callback). */
+static int area_feature(void *ctx, const struct store_area_record *r)
 {
-	struct mahalla_list *l = ctx;
+	struct area_list *l = ctx;
 	const struct store_area *a = &r->area;
-	if (!auth_scope_has(l->rq->scope, a->district_code))
+	int district = l->kind == STORE_DISTRICTS;
+	if (!auth_scope_has(l->rq->scope, district ? a->code : a->district_code))
 		return 0;
 	json_t *geom = r->geojson ? json_loads(r->geojson, 0, NULL) : NULL;
-	json_t *props = json_pack(
-	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", geojson_text(a->code), "name_uz",
-	    geojson_text(a->name_uz), "name_ru", geojson_text(a->name_ru), "name_en",
-	    geojson_text(a->name_en), "district", geojson_text(a->district_code), "population",
-	    a->population >= 0 ? json_integer(a->population) : json_null(), "inspector",
-	    geojson_text(a->inspector));
+	json_t *props = json_pack("{s:o, s:o, s:o, s:o}", "code", geojson_text(a->code), "name_uz",
+	                          geojson_text(a->name_uz), "name_ru", geojson_text(a->name_ru),
+	                          "name_en", geojson_text(a->name_en));
+	if (district)
+		json_object_set_new(props, "area_km2", json_real(r->area_m2 / 1e6));
+	else
+		json_object_update_new(
+		    props, json_pack("{s:o, s:o, s:o}", "district", geojson_text(a->district_code),
+		                     "population",
+		                     a->population >= 0 ? json_integer(a->population) : json_null(),
+		                     "inspector", geojson_text(a->inspector)));
 	json_array_append_new(l->features,
 	                      json_pack("{s:s, s:o, s:o}", "type", "Feature", "properties", props,
 	                                "geometry", geom ? geom : json_null()));
 	return 0;
 }
 
-static int mahalla_list(struct http_request *rq)
+static int area_list(struct http_request *rq, enum store_area_kind kind)
 {
 	struct app *app = rq->app;
 	store *st = app_store(app);
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
-	struct mahalla_list l = {rq, json_array()};
-	if (store_list_areas(st, STORE_MAHALLAS, NULL, 1, mahalla_feature, &l) < 0) {
+	struct area_list l = {rq, kind, json_array()};
+	if (store_list_areas(st, kind, NULL, 1, area_feature, &l) < 0) {
 		json_decref(l.features);
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
@@ -235,7 +244,13 @@ int api_summary(struct http_request *rq)
 
 int api_mahallas(struct http_request *rq)
 {
-	return strlen(rq->path) > strlen("/api/mahallas/") ? mahalla_figures(rq) : mahalla_list(rq);
+	return strlen(rq->path) > strlen("/api/mahallas/") ? mahalla_figures(rq)
+	                                                   : area_list(rq, STORE_MAHALLAS);
+}
+
+int api_districts(struct http_request *rq)
+{
+	return area_list(rq, STORE_DISTRICTS);
 }
 
 int api_legend(struct http_request *rq)

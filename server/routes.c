@@ -25,6 +25,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/me", api_me, ROLE_VIEWER},
     {"GET", "/api/meta", api_meta, ROLE_VIEWER},
     {"GET", "/api/legend", api_legend, ROLE_VIEWER},
+    {"GET", "/api/districts", api_districts, ROLE_VIEWER},
     {"GET", "/api/mahallas", api_mahallas, ROLE_VIEWER},
     {"GET", "/api/summary", api_summary, ROLE_VIEWER},
     {"GET", "/api/offences", api_offences_get, ROLE_VIEWER},

@@ -194,6 +194,11 @@ check "meta of another district is 403" "$(status -H "$S" "$URL/api/meta?distric
 check "the mahallas listed are the scope's" \
 	"$(curl -s -H "$S" "$URL/api/mahallas" | python3 -c 'import json,sys; print([f["properties"]["code"] for f in json.load(sys.stdin)["features"]])')" \
 	"['CHI-1']"
+check "the districts listed are the scope's, with their area" \
+	"$(curl -s -H "$S" "$URL/api/districts" | python3 -c 'import json,sys; f=json.load(sys.stdin)["features"]; print([(x["properties"]["code"], x["geometry"]["type"], round(x["properties"]["area_km2"], 1)) for x in f])')" \
+	"[('chilonzor_district', 'MultiPolygon', 30.4)]"
+check "an unscoped token lists every district" \
+	"$(curl -s -H "$V" "$URL/api/districts" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["features"]))')" 12
 check "another district's mahalla's figures are 403" \
 	"$(status -H "$S" "$URL/api/mahallas/BEK-1") $(field)" "403 code"
 check "a print of another district's mahalla is 403" \
