@@ -9,18 +9,18 @@
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
 import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysis.js';
+import { compareFiltersChanged, compareLegend, compareStart } from './compare.js';
 import { coverageStart } from './coverage.js';
+import { cardMahallasLoaded, cardStart, closeCard, loadCard, renderCard, selectMahalla, showOutside } from './card.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './identify.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
-	fmtNumber,
 	fmtRound,
 	lang,
 	nameOf,
 	onLangChange,
-	plural,
 	setLang,
 	t,
 	tn,
@@ -67,6 +67,7 @@ const DEFAULT_VIEW = {
 	metric: 'rate',
 	categories: null, /* null: all; else the list of codes shown */
 	services: null,
+	district: '', /* the district looked at; '': every one in reach */
 };
 
 const $ = (id) => document.getElementById(id);
@@ -78,14 +79,11 @@ const state = {
 	view: loadView(),
 	dataVersion: 0,
 	map: null,
-	bounds: null,
+	bounds: null, /* what the view fits: the chosen district, else extent */
+	extent: null, /* every district in reach: tiles and panning stay in it */
 	tiles: {}, /* id -> the tile layer on the map */
 	pending: {}, /* id -> its replacement, shown once loaded */
 	mahallas: [], /* GeoJSON features with a bbox, for point-in-polygon */
-	selected: null, /* code of the mahalla in the card */
-	selectedLayer: null,
-	cardSeq: 0,
-	cardData: null,
 	legendSeq: 0,
 	legend: {}, /* layer -> answer of /api/legend (or an Error) */
 	colours: { categories: new Map(), services: new Map() },
@@ -290,6 +288,7 @@ function normaliseMeta(m) {
 		basemap,
 		ground: Number(m.ground) || 0,
 		dataVersion: Number(m.data_version) || 0,
+		districts: listOf(m.districts).map((x) => ({ ...x, bounds: boundsOf(x.bounds) })),
 		timezone: m.timezone || m.tz || d.timezone || 'Asia/Tashkent',
 	};
 }
@@ -324,6 +323,7 @@ function filterParams() {
 		const sel = selectedCodes(kind);
 		if (sel) p.set(kind, sel.join(','));
 	}
+	if (v.district) p.set('district', v.district);
 	planningFilter(p);
 	return p;
 }
@@ -408,7 +408,8 @@ function initMap() {
 	}
 
 	const b = meta.bounds || L.latLngBounds([41.2, 69.1], [41.4, 69.4]);
-	state.bounds = b;
+	state.extent = b;
+	state.bounds = chosenDistrict()?.bounds || b;
 	map.setMaxBounds(b.pad(1.5));
 	fitDistrict(false);
 	map.setMinZoom(Math.max(8, map.getZoom() - 3));
@@ -478,7 +479,7 @@ function makeTileLayer(id, url) {
 	const layer = L.tileLayer(url, {
 		zIndex: LAYER[id].z,
 		maxZoom: 19,
-		bounds: state.bounds.pad(0.15),
+		bounds: state.extent.pad(0.15),
 		className: `tiles-${id}`,
 		keepBuffer: 3,
 		updateWhenZooming: false,
@@ -572,10 +573,10 @@ async function loadMahallas() {
 	if (!state.meta.bounds && features.length) {
 		const b = features.reduce((a, f) => [Math.min(a[0], f.bbox[0]), Math.min(a[1], f.bbox[1]),
 			Math.max(a[2], f.bbox[2]), Math.max(a[3], f.bbox[3])], [Infinity, Infinity, -Infinity, -Infinity]);
-		state.bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+		state.bounds = state.extent = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
 		fitDistrict(false);
 	}
-	if (state.selected) highlight(state.mahallas.find((f) => f.properties?.code === state.selected));
+	cardMahallasLoaded();
 }
 
 async function onMapClick(e) {
@@ -593,135 +594,6 @@ async function onMapClick(e) {
 /* The name of mahalla code in the interface language, else the code. */
 function mahallaName(code) {
 	return nameOf(state.mahallas.find((f) => f.properties?.code === code)?.properties || { code });
-}
-
-function highlight(f) {
-	if (state.selectedLayer) state.map.removeLayer(state.selectedLayer);
-	state.selectedLayer = null;
-	if (!f) return;
-	state.selectedLayer = L.geoJSON(f, {
-		pane: 'selection',
-		interactive: false,
-		style: { color: '#0b57d0', weight: 4, opacity: 1, fill: true, fillColor: '#0b57d0', fillOpacity: 0.07 },
-	}).addTo(state.map);
-}
-
-function selectMahalla(f) {
-	state.selected = f.properties?.code ?? null;
-	state.cardData = { ...f.properties, loading: true };
-	highlight(f);
-	renderCard();
-	loadCard();
-}
-
-async function loadCard() {
-	const code = state.selected;
-	if (!code) return;
-	const seq = ++state.cardSeq;
-	try {
-		const data = await api(`api/mahallas/${encodeURIComponent(code)}?${filterParams()}`);
-		if (seq !== state.cardSeq || code !== state.selected) return;
-		const props = state.mahallas.find((f) => f.properties?.code === code)?.properties || {};
-		state.cardData = { ...props, ...data, loading: false };
-	} catch (e) {
-		if (seq !== state.cardSeq) return;
-		state.cardData = { ...state.cardData, loading: false, error: e.message };
-	}
-	renderCard();
-}
-
-function closeCard() {
-	state.selected = null;
-	state.cardData = null;
-	state.cardSeq++;
-	highlight(null);
-	$('card').hidden = true;
-}
-
-function showOutside() {
-	state.selected = null;
-	highlight(null);
-	state.cardData = { outside: true };
-	renderCard();
-}
-
-function changeOf(d) {
-	const now = Number(d.offences);
-	const prev = Number(d.previous);
-	if (Number.isFinite(now) && Number.isFinite(prev)) {
-		if (prev > 0) return { pct: ((now - prev) / prev) * 100 };
-		return now > 0 ? { diff: now } : { pct: 0 };
-	}
-	const c = Number(d.change);
-	/* Without both counts, the server's relative change (a fraction). */
-	return Number.isFinite(c) && d.change !== null ? { pct: c * 100 } : null;
-}
-
-function renderCard() {
-	const d = state.cardData;
-	const card = $('card');
-	if (!d) {
-		card.hidden = true;
-		return;
-	}
-	card.hidden = false;
-	const body = $('card-body');
-	body.replaceChildren();
-	if (d.outside) {
-		$('card-name').textContent = t('card.outside');
-		$('card-meta').textContent = '';
-		card.dataset.code = '';
-		return;
-	}
-	card.dataset.code = d.code || '';
-	$('card-name').textContent = nameOf(d);
-	const metaBits = [d.code];
-	if (Number.isFinite(Number(d.population)) && d.population !== null)
-		metaBits.push(`${t('card.population')} ${fmtNumber(d.population)}`);
-	$('card-meta').textContent = metaBits.filter(Boolean).join(' · ');
-	if (d.inspector)
-		body.append(el('div', { class: 'inspector' }, el('span', {}, t('card.inspector')), el('strong', {}, d.inspector)));
-	if (d.loading) {
-		body.append(el('div', { class: 'card-note' }, t('card.loading')));
-		card.setAttribute('aria-busy', 'true');
-		return;
-	}
-	card.removeAttribute('aria-busy');
-	if (d.error) {
-		body.append(el('div', { class: 'card-note error' }, d.error));
-		return;
-	}
-	const ch = changeOf(d);
-	let changeText = '—';
-	let changeClass = '';
-	if (ch?.diff) {
-		/* Nothing before: a percentage means nothing, the count does. */
-		changeText = `▲ +${fmtNumber(ch.diff)}`;
-		changeClass = 'up';
-	} else if (ch) {
-		const r = Math.round(ch.pct);
-		changeText = r === 0 ? t('card.no_change') : `${r > 0 ? '▲ +' : '▼ −'}${fmtNumber(Math.abs(r))} %`;
-		changeClass = r > 0 ? 'up' : r < 0 ? 'down' : '';
-	}
-	body.append(
-		el(
-			'div',
-			{ class: 'stats' },
-			el('div', { class: 'stat' }, el('strong', { 'data-field': 'offences' }, fmtNumber(d.offences)), el('span', {}, plural('card.offences', Math.round(Number(d.offences) || 0)))),
-			el('div', { class: 'stat' }, el('strong', { 'data-field': 'rate' }, fmtNumber(d.rate_per_1000, 1)), el('span', {}, t('card.rate'))),
-			el(
-				'div',
-				{ class: `stat change ${changeClass}` },
-				el('strong', { 'data-field': 'change' }, changeText),
-				el('span', {}, Number.isFinite(Number(d.previous)) && d.previous !== null
-					? t('card.previous', { n: fmtNumber(d.previous) })
-					: t('card.change')),
-			),
-		),
-	);
-	body.append(breakdown(t('card.by_category'), d.by_category, 'categories'));
-	body.append(breakdown(t('card.by_service'), d.by_service, 'services'));
-	body.append(printLink(el('a', { class: 'print-link' }, t('print.mahalla')), 'mahalla', d.code));
 }
 
 /* ---------- printed maps ---------- */
@@ -743,50 +615,17 @@ function printPath(kind, code) {
 	});
 }
 
-/* Makes anchor a a link to the printed map, in a new tab, brought up to
- * date just before it is followed (rolling periods move, layers change). */
+/* Makes anchor a a link to the printed map of kind and code (a string, or
+ * a function of the moment of the click), in a new tab, brought up to date
+ * just before it is followed (rolling periods move, layers change). */
 function printLink(a, kind, code) {
-	const sync = () => (a.href = printPath(kind, code));
+	const sync = () => (a.href = printPath(kind, typeof code === 'function' ? code() : code));
 	a.target = '_blank';
 	a.rel = 'noopener';
 	a.addEventListener('click', sync);
 	a.addEventListener('pointerenter', sync);
 	sync();
 	return a;
-}
-
-function breakdown(title, rows, kind) {
-	const list = (Array.isArray(rows) ? rows : listOf(rows))
-		.map((r) => ({ code: r.code ?? null, count: Number(r.count ?? r.offences ?? 0) }))
-		.filter((r) => r.count > 0)
-		.sort((a, b) => b.count - a.count);
-	const box = el('div', { class: 'breakdown', dataset: { kind } }, el('h3', {}, title));
-	if (!list.length) {
-		box.append(el('div', { class: 'card-note' }, t('card.none')));
-		return box;
-	}
-	const max = list[0].count;
-	const ul = el('ul', {});
-	for (const r of list) {
-		const rec = state.meta[kind].find((c) => c.code === r.code);
-		const colour = colourOf(kind, r.code);
-		ul.append(
-			el(
-				'li',
-				{},
-				el(
-					'span',
-					{ class: 'bd-name', title: r.code ? nameOf(rec || { code: r.code }) : t('card.without') },
-					el('i', { class: 'dot', style: `background:${colour}` }),
-					el('span', {}, r.code ? nameOf(rec || { code: r.code }) : t('card.without')),
-				),
-				el('span', { class: 'bd-bar' }, el('i', { style: `width:${Math.max(4, (100 * r.count) / max)}%;background:${colour}` })),
-				el('span', { class: 'bd-count' }, fmtNumber(r.count)),
-			),
-		);
-	}
-	box.append(ul);
-	return box;
 }
 
 /* ---------- colours ---------- */
@@ -916,6 +755,8 @@ function renderLegend() {
 	if (state.view.layers.mahallas)
 		lines.append(el('div', {}, el('i', { class: 'line mahalla' }), t('legend.boundary.mahalla')));
 	if (lines.childElementCount) body.append(lines);
+	const coloured = compareLegend();
+	if (coloured) body.prepend(coloured);
 	$('legend').hidden = !body.childElementCount;
 }
 
@@ -980,7 +821,7 @@ function buildPanel() {
 	$('panel-toggle').addEventListener('click', () => setPanel(!document.body.classList.contains('panel-collapsed')));
 	$('logout').addEventListener('click', logout);
 	$('card-close').addEventListener('click', closeCard);
-	printLink($('print-district'), 'district', state.meta.district.code ?? '');
+	printLink($('print-district'), 'district', () => chosenDistrict()?.code ?? state.meta.district.code ?? '');
 	document.addEventListener('keydown', (e) => {
 		if (e.key === 'Escape' && !$('card').hidden) closeCard();
 	});
@@ -1168,8 +1009,7 @@ function renderFooter() {
 function renderAll() {
 	translate();
 	renderLangSwitches();
-	$('panel-title').textContent = nameOf(state.meta?.district) || 'posbon';
-	document.title = `${nameOf(state.meta?.district) || ''} · posbon`.replace(/^ · /, '');
+	renderTitle();
 	renderWeekdays();
 	renderLayerList();
 	renderCodeLists();
@@ -1186,6 +1026,41 @@ function renderAll() {
 	if (toastText && !$('toast').hidden) $('toast').textContent = toastText();
 }
 
+/* The district the view looks at: the one chosen, else the only one in
+ * reach (null: several, none chosen). */
+function chosenDistrict() {
+	const list = state.meta.districts;
+	return list.find((d) => d.code === state.view.district) || (list.length === 1 ? list[0] : null);
+}
+
+/* The title of the panel and page: the district's name, or "all districts"
+ * of a city; a store without districts has its one name in meta. */
+function renderTitle() {
+	const d = chosenDistrict();
+	const several = state.meta.districts.length > 1;
+	const name = d ? nameOf(d) : several ? t('districts.all') : nameOf(state.meta.district);
+	$('panel-title').textContent = name || 'posbon';
+	/* The switcher names the district itself. */
+	$('panel-title').hidden = several;
+	document.title = `${name || ''} · posbon`.replace(/^ · /, '');
+	/* A printed map is of one district. */
+	const print = $('print-district');
+	const off = several && !d;
+	print.classList.toggle('disabled', off);
+	print.setAttribute('aria-disabled', String(off));
+	$('print-choose').hidden = !off;
+}
+
+/* Looks at district code ('': every district in reach): the filters, the
+ * title and the map's bounds follow. */
+function chooseDistrict(code) {
+	state.view.district = state.meta.districts.some((d) => d.code === code) ? code : '';
+	state.bounds = chosenDistrict()?.bounds || state.extent;
+	renderTitle();
+	fitDistrict();
+	filtersChanged();
+}
+
 /* Something in the filters changed: tiles, legend, card and summary follow. */
 function filtersChanged() {
 	saveView();
@@ -1196,6 +1071,7 @@ function filtersChanged() {
 	loadLegend();
 	loadCard();
 	analysisFiltersChanged();
+	compareFiltersChanged();
 }
 
 /* ---------- status line ---------- */
@@ -1309,8 +1185,9 @@ function refreshData() {
 	state.lastUpdate = Date.now();
 	renderStatus();
 	loadLegend();
-	if (state.selected) loadCard();
+	loadCard();
 	analysisFiltersChanged();
+	compareFiltersChanged();
 }
 
 /* A ring where the change happened, for a minute. */
@@ -1407,6 +1284,7 @@ async function start(me) {
 		const kept = (state.view[kind] || []).filter((c) => meta[kind].some((r) => r.code === c));
 		state.view[kind] = kept.length ? kept : null;
 	}
+	if (!meta.districts.some((d) => d.code === state.view.district) || meta.districts.length < 2) state.view.district = '';
 
 	$('boot').hidden = true;
 	$('app').hidden = false;
@@ -1442,6 +1320,7 @@ async function start(me) {
 		state.map.invalidateSize({ animate: false });
 		fitDistrict(false);
 	}
+	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf });
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
@@ -1458,7 +1337,24 @@ async function start(me) {
 		legend: () => state.legend.offences,
 		mahallaName,
 	});
-	analysisStart({ L, map: state.map, api, el, bounds: () => state.bounds, filterParams, dataVersion: () => state.dataVersion, showError, setLayer, layerOn: (id) => !!state.view.layers[id] });
+	analysisStart({ L, map: state.map, api, el, bounds: () => state.extent, filterParams, dataVersion: () => state.dataVersion, showError, setLayer, layerOn: (id) => !!state.view.layers[id] });
+	compareStart({
+		L,
+		map: state.map,
+		api,
+		el,
+		meta: state.meta,
+		filterParams,
+		district: () => state.view.district,
+		chooseDistrict,
+		openMahalla: (code) => {
+			const f = state.mahallas.find((x) => x.properties?.code === code);
+			if (f) selectMahalla(f);
+		},
+		mahallas: () => state.mahallas,
+		showError,
+		legendChanged: renderLegend,
+	});
 	startEvents();
 	if (planner) {
 		coverageStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, showError });

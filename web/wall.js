@@ -56,6 +56,7 @@ export function viewFromQuery(search) {
 		const codes = (q.get(kind) || '').split(',').filter(Boolean);
 		if (codes.length) v[kind] = codes;
 	}
+	if (q.get('district')) v.district = q.get('district');
 	if (q.get('layers') !== null)
 		v.layers = Object.fromEntries(q.get('layers').split(',').filter(Boolean).map((id) => [id, true]));
 	return v;
@@ -75,6 +76,7 @@ export function queryOfView(view, wall, extra = {}) {
 	if (view.weekdays && !view.weekdays.every(Boolean))
 		q.set('weekdays', WEEKDAY_CODES.filter((_, i) => view.weekdays[i]).join(','));
 	for (const kind of ['categories', 'services']) if (view[kind]?.length) q.set(kind, view[kind].join(','));
+	if (view.district) q.set('district', view.district);
 	const layers = Object.keys(view.layers || {}).filter((id) => view.layers[id]);
 	if (layers.length) q.set('layers', layers.join(','));
 	for (const [k, val] of Object.entries(extra)) if (val) q.set(k, val);

@@ -6,7 +6,9 @@
 # dosage view, live units and print links (tests/browser/test_coverage.mjs); the analysis panel
 # (Gi*), the suggested plan saved as zones and the planner's prints
 # (tests/browser/test_analysis.mjs); the wall screen
-# (tests/browser/test_wall.mjs). Skipped (77) when the npm
+# (tests/browser/test_wall.mjs); then, on a city of three districts, the
+# district switcher, comparison table and coloured map
+# (tests/browser/test_districts.mjs). Skipped (77) when the npm
 # packages, Chromium or node are missing. The last screenshot goes to
 # $POSBON_SCREENSHOT (default /tmp/viewer.png).
 . "$(dirname "$0")/common.sh"
@@ -73,13 +75,39 @@ for file in test_viewer test_planner test_coverage test_analysis test_wall; do
 	fi
 done
 
-kill -TERM "$PID"
-rc=0
-wait "$PID" || rc=$?
-trap 'rm -rf "$TMP"' EXIT
-check "SIGTERM stops the daemon cleanly" "$rc" 0
-if [ "$rc" -ne 0 ]; then
-	echo "--- daemon error log (last 60 lines)"
-	tail -n 60 "$TMP/error.log"
+stop_daemon() { # log
+	kill -TERM "$PID"
+	rc=0
+	wait "$PID" || rc=$?
+	trap 'rm -rf "$TMP"' EXIT
+	check "SIGTERM stops the daemon cleanly" "$rc" 0
+	if [ "$rc" -ne 0 ]; then
+		echo "--- daemon error log (last 60 lines)"
+		tail -n 60 "$1"
+	fi
+}
+stop_daemon "$TMP/error.log"
+
+# The directorate's view (tests/browser/test_districts.mjs) on a city of
+# three districts, with a city-wide token and one of a district.
+CITY="$TMP/city.sqlite"
+"$POSBON" sample "$CITY" --districts 3 --mahallas 12 --offences 6000 --days 400 \
+	--end "$(TZ=Asia/Tashkent date +%F)" >/dev/null
+city=$("$POSBON" token add "$CITY" --role viewer --name city | awk 'NF { t = $NF } END { print t }')
+one=$("$POSBON" token add "$CITY" --role viewer --name d01 --scope district:D01 | awk 'NF { t = $NF } END { print t }')
+: >"$TMP/city-error.log"
+(cd "$SRC" && exec "$POSBON" serve "$CITY" --listen 127.0.0.1:0 --threads 4 \
+	--cache-dir none) >"$TMP/city-access.log" 2>"$TMP/city-error.log" &
+PID=$!
+trap 'kill "$PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+wait_port "$TMP/city-error.log"
+if POSBON_URL="http://127.0.0.1:$port/" POSBON_TOKEN="$city" POSBON_SCOPED_TOKEN="$one" \
+	node --test "$SRC/tests/browser/test_districts.mjs"; then
+	check "browser test test_districts" ok ok
+else
+	check "browser test test_districts" failed ok
+	echo "--- daemon error log (last 30 lines)"
+	tail -n 30 "$TMP/city-error.log"
 fi
+stop_daemon "$TMP/city-error.log"
 finish
