@@ -145,6 +145,7 @@ int cmd_compare(int argc, char **argv)
 	    {"district", OPT_STRING, &ft.district, "CODES",
 	     "one district: its mahallas; several: only those districts (default: every one)", 0, 0,
 	     0},
+	    {"region", OPT_STRING, &ft.region, "CODES", "only these regions' districts", 0, 0, 0},
 	    {"categories", OPT_STRING, &ft.categories, "CODES", "offence categories", 0, 0, 0},
 	    {"services", OPT_STRING, &ft.services, "CODES", "registering services", 0, 0, 0},
 	    {"sort", OPT_STRING, &sort, "MEASURE",

@@ -142,7 +142,7 @@ int cmd_import(int argc, char **argv)
 	         "EPSG:4326. One transaction per file:\nall or nothing unless --skip-bad. "
 	         "Importing the same file again changes nothing.\n\nfields per layer "
 	         "(--field TARGET=COLUMN; guessed from common names when not given):\n"
-	         "  districts, mahallas: %s\n  offences: %s\n  zones: %s\n  tracks: %s\n"
+	         "  regions, districts, mahallas: %s\n  offences: %s\n  zones: %s\n  tracks: %s\n"
 	         "  osm (an OpenStreetMap .osm, .osm.pbf or .osm.bz2 into the reference layers): "
 	         "none, the tags say what each feature is\n"
 	         "  reference (any vector file into the reference layers: a cadastre's buildings, "
@@ -151,7 +151,8 @@ int cmd_import(int argc, char **argv)
 	         targets[IMPORT_TRACKS], targets[IMPORT_REFERENCE]);
 	const struct opt table[] = {
 	    {"layer", OPT_STRING, &layer, "LAYER",
-	     "districts, mahallas, offences, zones, tracks, osm or reference (required)", 0, 0, 0},
+	     "regions, districts, mahallas, offences, zones, tracks, osm or reference (required)",
+	     0, 0, 0},
 	    {"field", OPT_LIST, &fields, "TARGET=COLUMN", "take TARGET from the file's COLUMN", 0,
 	     0, 0},
 	    {"srs", OPT_STRING, &srs, "CRS",

@@ -73,7 +73,10 @@ static int print_token(void *ctx, const struct store_token *t)
 	                                                                          : "active";
 	printf("%-20s %-8s %-20s %-20s %-20s %-8s %s%s\n", t->name, t->role,
 	       utc_or_dash(t->created, created), utc_or_dash(t->last_used, used),
-	       utc_or_dash(t->expires, expires), state, t->scope ? "district:" : "all",
+	       utc_or_dash(t->expires, expires), state,
+	       !t->scope                              ? "all"
+	       : strncmp(t->scope, "region:", 7) == 0 ? ""
+	                                              : "district:",
 	       t->scope ? t->scope : "");
 	return 0;
 }

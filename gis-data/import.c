@@ -102,16 +102,20 @@ static const struct fieldguess_target track_targets[] = {
 static const struct fieldguess_target osm_targets[] = {{NULL, {NULL}}};
 
 static const struct fieldguess_target *const layer_targets[] = {
-    [IMPORT_DISTRICTS] = area_targets,      [IMPORT_MAHALLAS] = area_targets,
-    [IMPORT_OFFENCES] = offence_targets,    [IMPORT_ZONES] = zone_targets,
-    [IMPORT_TRACKS] = track_targets,        [IMPORT_OSM] = osm_targets,
-    [IMPORT_REFERENCE] = refimport_targets,
+    [IMPORT_DISTRICTS] = area_targets, [IMPORT_MAHALLAS] = area_targets,
+    [IMPORT_REGIONS] = area_targets,   [IMPORT_OFFENCES] = offence_targets,
+    [IMPORT_ZONES] = zone_targets,     [IMPORT_TRACKS] = track_targets,
+    [IMPORT_OSM] = osm_targets,        [IMPORT_REFERENCE] = refimport_targets,
 };
 
 static const char *const layer_names[] = {
-    [IMPORT_DISTRICTS] = "districts", [IMPORT_MAHALLAS] = "mahallas",
-    [IMPORT_OFFENCES] = "offences",   [IMPORT_ZONES] = "zones",
-    [IMPORT_TRACKS] = "tracks",       [IMPORT_OSM] = "osm",
+    [IMPORT_DISTRICTS] = "districts",
+    [IMPORT_MAHALLAS] = "mahallas",
+    [IMPORT_REGIONS] = "regions",
+    [IMPORT_OFFENCES] = "offences",
+    [IMPORT_ZONES] = "zones",
+    [IMPORT_TRACKS] = "tracks",
+    [IMPORT_OSM] = "osm",
     [IMPORT_REFERENCE] = "reference",
 };
 
@@ -126,8 +130,8 @@ int import_layer_parse(const char *name, enum import_layer *out)
 		}
 	}
 	return err_set(ERR_INVALID,
-	               "unknown layer '%s': use districts, mahallas, offences, zones, tracks, osm "
-	               "or reference",
+	               "unknown layer '%s': use regions, districts, mahallas, offences, zones, "
+	               "tracks, osm or reference",
 	               name);
 }
 
@@ -663,11 +667,13 @@ static int import_area(struct importer *im, OGRFeatureH f)
 	    .population = population,
 	    .households = households,
 	    .inspector = importer_val(im, "inspector"),
-	    .tz = mahalla ? NULL : im->o->timezone,
+	    .tz = im->o->layer == IMPORT_DISTRICTS ? im->o->timezone : NULL,
 	    .wkb = wkb,
 	    .wkb_len = len,
 	};
-	rc = mahalla ? store_put_mahalla(im->st, &a, &info) : store_put_district(im->st, &a, &info);
+	rc = mahalla                          ? store_put_mahalla(im->st, &a, &info)
+	     : im->o->layer == IMPORT_REGIONS ? store_put_region(im->st, &a, &info)
+	                                      : store_put_district(im->st, &a, &info);
 	free(wkb);
 	if (rc < 0) {
 		im->reason = rc == ERR_GEOMETRY ? "polygon cannot be repaired" : "database refused";
@@ -1217,6 +1223,7 @@ static int import_feature(struct importer *im, OGRFeatureH f)
 	switch (im->o->layer) {
 	case IMPORT_DISTRICTS:
 	case IMPORT_MAHALLAS:
+	case IMPORT_REGIONS:
 		return import_area(im, f);
 	case IMPORT_OFFENCES:
 		return import_offence(im, f);

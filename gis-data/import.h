@@ -29,6 +29,7 @@
 enum import_layer {
 	IMPORT_DISTRICTS,
 	IMPORT_MAHALLAS,
+	IMPORT_REGIONS, /* a city or province of districts */
 	IMPORT_OFFENCES,
 	IMPORT_ZONES,
 	IMPORT_TRACKS,

@@ -173,6 +173,15 @@ static const struct migration migrations[] = {
     /* A district's time zone (IANA), read for its local times instead of a
      * command line's default; NULL: not given. */
     {"district time zone", "ALTER TABLE districts ADD COLUMN tz TEXT;"},
+    /* Regions (a city or a province of districts) above the districts; a
+     * district lies in the one holding a point of its surface. */
+    {"regions", "CREATE TABLE regions(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+                " name_uz TEXT, name_ru TEXT, name_en TEXT,"
+                " row_hash INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+                "SELECT AddGeometryColumn('regions', 'geom', 4326, 'MULTIPOLYGON', 'XY', 1);"
+                "SELECT CreateSpatialIndex('regions', 'geom');"
+                "ALTER TABLE districts ADD COLUMN region_code TEXT;"
+                "CREATE INDEX districts_region ON districts(region_code);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -872,6 +881,7 @@ const struct store_backend spl_backend = {
     .page_cache = spl_page_cache,
     .put_area = spl_put_area,
     .list_areas = spl_list_areas,
+    .region_districts = spl_region_districts,
     .area_extent = spl_area_extent,
     .area_m2 = spl_area_m2,
     .time_zone = spl_time_zone,

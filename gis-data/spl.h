@@ -32,10 +32,12 @@
 
 enum spl_stmt {
 	ST_AREA_GET,
-	ST_AREA_INS = ST_AREA_GET + 2, /* one per enum store_area_kind */
-	ST_AREA_UPD = ST_AREA_INS + 2,
-	ST_AREA_LIST = ST_AREA_UPD + 2, /* kind * 2 + geojson */
-	ST_POLY_CHECK = ST_AREA_LIST + 4,
+	ST_AREA_INS = ST_AREA_GET + STORE_AREA_KINDS, /* one per enum store_area_kind */
+	ST_AREA_UPD = ST_AREA_INS + STORE_AREA_KINDS,
+	ST_AREA_LIST = ST_AREA_UPD + STORE_AREA_KINDS, /* kind * 2 + geojson */
+	ST_REGION_PLACE = ST_AREA_LIST + 2 * STORE_AREA_KINDS,
+	ST_REGION_DISTRICTS,
+	ST_POLY_CHECK,
 	ST_CODE_PUT,
 	ST_CODE_ENSURE = ST_CODE_PUT + 2, /* one per enum store_code_kind */
 	ST_CODE_LIST = ST_CODE_ENSURE + 2,
@@ -91,6 +93,10 @@ enum spl_stmt {
 #define SPL_DISTRICT_AT(p)                                                                         \
 	"(SELECT d.code FROM districts d WHERE ST_Covers(d.geom, " p ") ORDER BY d.id LIMIT 1)"
 
+/* The code of the region holding point p, SQL. */
+#define SPL_REGION_AT(p)                                                                           \
+	"(SELECT r.code FROM regions r WHERE ST_Covers(r.geom, " p ") ORDER BY r.id LIMIT 1)"
+
 /* How long a statement waits for another connection's write lock. */
 #define SPL_BUSY_MS 10000
 
@@ -101,7 +107,7 @@ struct spl {
 	sqlite3_stmt *stmts[ST_COUNT];
 	/* Per enum store_area_kind: loaded on the first located offence, dropped
 	 * when an area of the kind changes. */
-	locator *areas[2];
+	locator *areas[STORE_AREA_KINDS];
 	int readonly;
 	char *bulk_triggers[3]; /* SQL of the triggers dropped by bulk_begin */
 	int64_t bulk_first_id;  /* rows above this id are indexed by bulk_end */
@@ -208,6 +214,7 @@ int spl_delete_offence(store *st, const char *external_id, int64_t *id);
 int spl_list_areas(store *st, enum store_area_kind kind, const char *code, int geojson,
                    store_area_fn fn, void *ctx);
 int spl_area_extent(store *st, struct store_extent *e);
+int spl_region_districts(store *st, const char *regions, char *out, size_t n);
 int spl_area_m2(store *st, double *m2);
 int spl_time_zone(store *st, char *out, size_t n);
 int spl_area_reach(store *st, const unsigned char *wkb, size_t len, struct store_reach *out);

@@ -19,16 +19,29 @@
 #define MAHALLA_DISTRICT                                                                           \
 	"coalesce(?5, " SPL_DISTRICT_AT("ST_PointOnSurface(GeomFromWKB(?11, 4326))") ")"
 
+/* A district's region: the one holding a point of its surface (?7). */
+#define DISTRICT_REGION SPL_REGION_AT("ST_PointOnSurface(GeomFromWKB(?7, 4326))")
+
 static const char *const sql[ST_COUNT] = {
     [ST_AREA_GET + STORE_DISTRICTS] = "SELECT id, row_hash FROM districts WHERE code = ?1",
     [ST_AREA_INS + STORE_DISTRICTS] =
         "INSERT INTO districts(code, name_uz, name_ru, name_en, row_hash, "
-        "updated_at, geom, tz) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
-        "CastToMultiPolygon(GeomFromWKB(?7, 4326)), ?8)",
+        "updated_at, geom, tz, region_code) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
+        "CastToMultiPolygon(GeomFromWKB(?7, 4326)), ?8, " DISTRICT_REGION ")",
     [ST_AREA_UPD + STORE_DISTRICTS] =
         "UPDATE districts SET name_uz = ?2, name_ru = ?3, name_en = ?4, "
         "row_hash = ?5, updated_at = ?6, "
-        "geom = CastToMultiPolygon(GeomFromWKB(?7, 4326)), tz = coalesce(?8, tz) WHERE id = ?1",
+        "geom = CastToMultiPolygon(GeomFromWKB(?7, 4326)), tz = coalesce(?8, tz), "
+        "region_code = " DISTRICT_REGION " WHERE id = ?1",
+    [ST_AREA_GET + STORE_REGIONS] = "SELECT id, row_hash FROM regions WHERE code = ?1",
+    [ST_AREA_INS + STORE_REGIONS] =
+        "INSERT INTO regions(code, name_uz, name_ru, name_en, row_hash, updated_at, geom) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, CastToMultiPolygon(GeomFromWKB(?7, 4326)))",
+    [ST_AREA_UPD + STORE_REGIONS] =
+        "UPDATE regions SET name_uz = ?2, name_ru = ?3, name_en = ?4, row_hash = ?5, "
+        "updated_at = ?6, geom = CastToMultiPolygon(GeomFromWKB(?7, 4326)) WHERE id = ?1",
+    [ST_REGION_PLACE] =
+        "UPDATE districts SET region_code = " SPL_REGION_AT("ST_PointOnSurface(districts.geom)"),
     [ST_AREA_GET + STORE_MAHALLAS] = "SELECT id, row_hash FROM mahallas WHERE code = ?1",
     [ST_AREA_INS + STORE_MAHALLAS] =
         "INSERT INTO mahallas(code, name_uz, name_ru, name_en, district_code, "
@@ -78,7 +91,7 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 {
 	struct spl *st = spl_of(base);
 	int mahalla = k == STORE_MAHALLAS;
-	const char *kind = mahalla ? "mahalla" : "district";
+	const char *kind = store_area_kind_name(k);
 	unsigned char *fixed = NULL;
 	const unsigned char *wkb = a->wkb;
 	size_t wkb_len = a->wkb_len;
@@ -136,10 +149,18 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 	sqlite3_bind_int64(s, i++, hash);
 	sqlite3_bind_int64(s, i++, (int64_t)time(NULL));
 	sqlite3_bind_blob(s, i, wkb, (int)wkb_len, SQLITE_STATIC);
-	if (!mahalla) /* a district's time zone stays unless a new one is given */
+	if (k == STORE_DISTRICTS) /* its time zone stays unless a new one is given */
 		spl_bind_text(s, i + 1, a->tz);
 	if ((rc = spl_step_done(st, s, what)) < 0)
 		goto out;
+	/* A region's new outline may take in, or give up, any district. */
+	if (k == STORE_REGIONS) {
+		sqlite3_stmt *place = stmt(st, ST_REGION_PLACE);
+		if (!place || (rc = spl_step_done(st, place, what)) < 0) {
+			rc = place ? rc : ERR_DB;
+			goto out;
+		}
+	}
 	info->change = id ? STORE_UPDATED : STORE_INSERTED;
 	locator_free(st->areas[k]);
 	st->areas[k] = NULL;

@@ -8,6 +8,7 @@
 
 #include "err.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Columns of an area, as each_area() reads them: the names, the box, then
@@ -24,14 +25,21 @@
 	"service, mahalla_code, district_code, "
 
 static const char *const sql[ST_COUNT] = {
+    /* Column 9 is the area's parent: a district's region, a mahalla's
+     * district. */
     [ST_AREA_LIST + 2 * STORE_DISTRICTS] =
-        "SELECT " AREA_COLUMNS "ST_Area(geom, 1), NULL, -1, -1, NULL, AsBinary(geom) FROM "
-        "districts "
-        "WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+        "SELECT " AREA_COLUMNS "ST_Area(geom, 1), region_code, -1, -1, NULL, AsBinary(geom) "
+        "FROM districts WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
     [ST_AREA_LIST + 2 * STORE_DISTRICTS + 1] =
+        "SELECT " AREA_COLUMNS "ST_Area(geom, 1), region_code, -1, -1, NULL, "
+        "AsGeoJSON(geom, 6) FROM districts WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+    [ST_AREA_LIST + 2 * STORE_REGIONS] =
+        "SELECT " AREA_COLUMNS "ST_Area(geom, 1), NULL, -1, -1, NULL, AsBinary(geom) FROM "
+        "regions WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+    [ST_AREA_LIST + 2 * STORE_REGIONS + 1] =
         "SELECT " AREA_COLUMNS "ST_Area(geom, 1), NULL, -1, -1, NULL, AsGeoJSON(geom, 6) FROM "
-        "districts "
-        "WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+        "regions WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+    [ST_REGION_DISTRICTS] = "SELECT code FROM districts WHERE region_code = ?1 ORDER BY code",
     [ST_AREA_LIST + 2 * STORE_MAHALLAS] =
         "SELECT " AREA_COLUMNS "-1, district_code, coalesce(population, -1), "
         "coalesce(households, -1), inspector, AsBinary(geom) FROM mahallas "
@@ -73,9 +81,10 @@ static const char *text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-/* Steps an area query (columns as ST_AREA_LIST; geometry 0 for WKB, 1 for
- * GeoJSON) and hands each row to fn. */
-static int each_area(struct spl *st, sqlite3_stmt *s, int geometry, store_area_fn fn, void *ctx)
+/* Steps an area query of kind (columns as ST_AREA_LIST; geometry 0 for
+ * WKB, 1 for GeoJSON) and hands each row to fn. */
+static int each_area(struct spl *st, sqlite3_stmt *s, enum store_area_kind kind, int geometry,
+                     store_area_fn fn, void *ctx)
 {
 	int rc = 0, r = SQLITE_DONE;
 	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
@@ -84,7 +93,8 @@ static int each_area(struct spl *st, sqlite3_stmt *s, int geometry, store_area_f
 		             .name_uz = text(s, 1),
 		             .name_ru = text(s, 2),
 		             .name_en = text(s, 3),
-		             .district_code = text(s, 9),
+		             .district_code = kind == STORE_MAHALLAS ? text(s, 9) : NULL,
+		             .region_code = kind == STORE_DISTRICTS ? text(s, 9) : NULL,
 		             .population = (long)sqlite3_column_int64(s, 10),
 		             .households = (long)sqlite3_column_int64(s, 11),
 		             .inspector = text(s, 12)},
@@ -113,7 +123,51 @@ int spl_list_areas(store *base, enum store_area_kind kind, const char *code, int
 	if (!s)
 		return ERR_DB;
 	spl_bind_text(s, 1, code);
-	return each_area(st, s, geojson != 0, fn, ctx);
+	return each_area(st, s, kind, geojson != 0, fn, ctx);
+}
+
+int spl_region_districts(store *base, const char *regions, char *out, size_t n)
+{
+	struct spl *st = spl_of(base);
+	size_t used = 0;
+	char code[128];
+	int rc = 0;
+	out[0] = '\0';
+	for (const char *p = regions; rc == 0 && p && *p;) {
+		size_t len = strcspn(p, ",");
+		struct store_area_found r;
+		if (len == 0 || len >= sizeof code)
+			return err_set_field(ERR_INVALID, "region",
+			                     "region: '%.60s' is not a list of codes", regions);
+		memcpy(code, p, len);
+		code[len] = '\0';
+		p += len + (p[len] == ',');
+		if ((rc = store_find_area(base, STORE_REGIONS, code, &r)) < 0)
+			return rc;
+		if (!r.found)
+			return err_set_field(ERR_NOTFOUND, "region",
+			                     "region: no region has the code '%s'", code);
+		sqlite3_stmt *s = stmt(st, ST_REGION_DISTRICTS);
+		if (!s)
+			return ERR_DB;
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		int r2;
+		while (rc == 0 && (r2 = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *d = text(s, 0);
+			size_t dl = strlen(d);
+			if (used + dl + 2 > n)
+				rc = err_set_field(
+				    ERR_INVALID, "region",
+				    "region: its districts' codes exceed %zu characters", n - 1);
+			else
+				used += (size_t)snprintf(out + used, n - used, "%s%s",
+				                         used ? "," : "", d);
+		}
+		if (rc == 0 && r2 != SQLITE_DONE)
+			rc = spl_error(st, "reading a region's districts");
+		sqlite3_reset(s);
+	}
+	return rc;
 }
 
 int spl_area_reach(store *base, const unsigned char *wkb, size_t len, struct store_reach *out)

@@ -175,9 +175,16 @@ static int put_area(store *st, enum store_area_kind kind, const struct store_are
 {
 	memset(info, 0, sizeof *info);
 	if (!a->code || !*a->code)
-		return err_set(ERR_INVALID, "%s without a code",
-		               kind == STORE_MAHALLAS ? "mahalla" : "district");
+		return err_set(ERR_INVALID, "%s without a code", store_area_kind_name(kind));
 	return st->ops->put_area(st, kind, a, info);
+}
+
+const char *store_area_kind_name(enum store_area_kind kind)
+{
+	static const char *const names[STORE_AREA_KINDS] = {[STORE_DISTRICTS] = "district",
+	                                                    [STORE_MAHALLAS] = "mahalla",
+	                                                    [STORE_REGIONS] = "region"};
+	return names[kind];
 }
 
 int store_put_district(store *st, const struct store_area *a, struct store_put_info *info)
@@ -188,6 +195,16 @@ int store_put_district(store *st, const struct store_area *a, struct store_put_i
 int store_put_mahalla(store *st, const struct store_area *a, struct store_put_info *info)
 {
 	return put_area(st, STORE_MAHALLAS, a, info);
+}
+
+int store_put_region(store *st, const struct store_area *a, struct store_put_info *info)
+{
+	return put_area(st, STORE_REGIONS, a, info);
+}
+
+int store_region_districts(store *st, const char *regions, char *out, size_t n)
+{
+	return st->ops->region_districts(st, regions, out, n);
 }
 
 int store_list_areas(store *st, enum store_area_kind kind, const char *code, int geojson,
@@ -208,6 +225,8 @@ static int take_area(void *ctx, const struct store_area_record *a)
 	memcpy(out->box, a->box, sizeof out->box);
 	snprintf(out->district_code, sizeof out->district_code, "%s",
 	         a->area.district_code ? a->area.district_code : "");
+	snprintf(out->region_code, sizeof out->region_code, "%s",
+	         a->area.region_code ? a->area.region_code : "");
 	return 0;
 }
 

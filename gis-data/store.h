@@ -164,16 +164,19 @@ struct store_put_info {
 	char reason[200];   /* why the geometry was invalid, when repaired */
 };
 
-/* A district (mahalla_fields unused) or a mahalla. Strings may be NULL. */
-enum store_area_kind {
-	STORE_DISTRICTS,
-	STORE_MAHALLAS,
-};
+/* A district, a mahalla or a region (a city or province of districts).
+ * Strings may be NULL. */
+enum store_area_kind { STORE_DISTRICTS, STORE_MAHALLAS, STORE_REGIONS, STORE_AREA_KINDS };
+
+/* "district", "mahalla" or "region". */
+const char *store_area_kind_name(enum store_area_kind kind);
 
 struct store_area {
 	const char *code;
 	const char *name_uz, *name_ru, *name_en;
 	const char *district_code;   /* mahallas: the district it belongs to */
+	const char *region_code;     /* districts, read back: the region holding a point
+	                                of its surface (NULL: none) */
 	long population, households; /* mahallas: < 0 when unknown */
 	const char *inspector;       /* mahallas: prevention inspector */
 	const char *tz;              /* districts: IANA time zone; NULL: not given */
@@ -183,6 +186,13 @@ struct store_area {
 
 int store_put_district(store *st, const struct store_area *a, struct store_put_info *info);
 int store_put_mahalla(store *st, const struct store_area *a, struct store_put_info *info);
+/* Also places every district in the region holding a point of its surface. */
+int store_put_region(store *st, const struct store_area *a, struct store_put_info *info);
+
+/* The codes of the districts of regions ("A,B"), joined by "," into
+ * out[n] ("" when they hold none). ERR_NOTFOUND naming "region" for a code
+ * no region has; ERR_INVALID when the list does not fit. */
+int store_region_districts(store *st, const char *regions, char *out, size_t n);
 
 /* An area as read back: area.wkb holds its geometry, or geojson (then
  * area.wkb is NULL) when the walk asked for GeoJSON. population and
@@ -191,7 +201,7 @@ struct store_area_record {
 	struct store_area area;
 	const char *geojson; /* MultiPolygon, lon/lat, 6 decimals */
 	double box[4];       /* west, south, east, north */
-	double area_m2;      /* districts: on the ellipsoid; mahallas: -1 */
+	double area_m2;      /* districts, regions: on the ellipsoid; mahallas: -1 */
 };
 
 typedef int (*store_area_fn)(void *ctx, const struct store_area_record *a);
@@ -207,6 +217,7 @@ struct store_area_found {
 	int found;               /* 0: no area of the kind has the code */
 	double box[4];           /* west, south, east, north */
 	char district_code[128]; /* mahallas: their district ("" none) */
+	char region_code[128];   /* districts: their region ("" none) */
 };
 
 /* The area of kind with code into *out (out->found 0 when there is none). */

@@ -48,6 +48,7 @@ struct store_backend {
 	                struct store_put_info *info);
 	int (*list_areas)(store *st, enum store_area_kind kind, const char *code, int geojson,
 	                  store_area_fn fn, void *ctx);
+	int (*region_districts)(store *st, const char *regions, char *out, size_t n);
 	int (*area_extent)(store *st, struct store_extent *e);
 	int (*area_m2)(store *st, double *m2);
 	int (*time_zone)(store *st, char *out, size_t n); /* "" when no district has one */

@@ -56,11 +56,12 @@ struct offence_array {
 struct dataset {
 	pthread_rwlock_t lock;
 	tz *zone;
-	struct dict categories, services, mahallas, districts;
-	double extent[4];     /* of the district, for the grid */
-	double cell;          /* grid cell size, metres */
-	uint32_t gw, gh;      /* grid cells across and down */
-	uint32_t *cell_start; /* gw * gh + 1 offsets into sorted */
+	struct dict categories, services, mahallas, districts, regions;
+	uint16_t district_region[DATASET_MAX_DISTRICTS]; /* index in regions, DATASET_NONE */
+	double extent[4];                                /* of the district, for the grid */
+	double cell;                                     /* grid cell size, metres */
+	uint32_t gw, gh;                                 /* grid cells across and down */
+	uint32_t *cell_start;                            /* gw * gh + 1 offsets into sorted */
 	struct offence_array sorted, tail, outliers;
 	struct offence_array unplaced; /* no point, counted in their mahalla only */
 	int64_t max_id;
@@ -308,13 +309,23 @@ static int preload_code(void *d, const struct store_code *c)
 	return dict_index(d, c->code, 0, &unused);
 }
 
+static int preload_region(void *arg, const struct store_area_record *a)
+{
+	uint32_t unused;
+	return dict_index(arg, a->area.code, DATASET_NONE, &unused);
+}
+
 static int preload_district(void *arg, const struct store_area_record *a)
 {
 	dataset *ds = arg;
-	uint32_t i = DATASET_NONE;
+	uint32_t i = DATASET_NONE, r = DATASET_NONE;
 	int rc = dict_index(&ds->districts, a->area.code, DATASET_NONE, &i);
-	if (rc == 0 && i != DATASET_NONE)
+	if (rc == 0)
+		rc = dict_index(&ds->regions, a->area.region_code, DATASET_NONE, &r);
+	if (rc == 0 && i != DATASET_NONE) {
 		ds->district_km2[i] = a->area_m2 / 1e6;
+		ds->district_region[i] = (uint16_t)r;
+	}
 	return rc;
 }
 
@@ -473,6 +484,8 @@ int dataset_load(store *st, const char *tzname, dataset **out)
 	    (rc = dict_init(&ds->services, DATASET_MAX_SERVICES - 1)) < 0 ||
 	    (rc = dict_init(&ds->mahallas, DATASET_NONE)) < 0 ||
 	    (rc = dict_init(&ds->districts, DATASET_MAX_DISTRICTS)) < 0 ||
+	    (rc = dict_init(&ds->regions, DATASET_MAX_DISTRICTS)) < 0 ||
+	    (rc = store_list_areas(st, STORE_REGIONS, NULL, 0, preload_region, &ds->regions)) < 0 ||
 	    (rc = store_list_areas(st, STORE_DISTRICTS, NULL, 0, preload_district, ds)) < 0 ||
 	    (rc = store_list_codes(st, STORE_CATEGORIES, preload_code, &ds->categories)) < 0 ||
 	    (rc = store_list_codes(st, STORE_SERVICES, preload_code, &ds->services)) < 0 ||
@@ -495,6 +508,7 @@ void dataset_free(dataset *ds)
 	dict_free(&ds->services);
 	dict_free(&ds->mahallas);
 	dict_free(&ds->districts);
+	dict_free(&ds->regions);
 	tz_free(ds->zone);
 	free(ds->sorted.v);
 	free(ds->tail.v);
@@ -746,6 +760,35 @@ static int parse_codes(const struct dict *d, const char *field, const char *text
 	return 0;
 }
 
+/* Narrows f to the districts of t's regions ("none": districts in no
+ * region); districts t names must lie in them. */
+static int parse_region(const dataset *ds, const struct dataset_filter_text *t,
+                        struct dataset_filter *f)
+{
+	uint64_t regions[DATASET_MAX_DISTRICTS / 64], in[DATASET_MAX_DISTRICTS / 64] = {0};
+	int none, rc;
+	if ((rc = parse_codes(&ds->regions, "region", t->region, regions,
+	                      DATASET_MAX_DISTRICTS / 64, &none)) < 0)
+		return rc;
+	for (size_t i = 0; i < ds->districts.n; i++) {
+		unsigned r = ds->district_region[i];
+		if (r == DATASET_NONE ? none != 0 : (regions[r / 64] >> (r % 64) & 1) != 0)
+			in[i / 64] |= 1ull << (i % 64);
+	}
+	int named = t->district && *t->district;
+	for (size_t i = 0; named && i < ds->districts.n; i++)
+		if (dataset_filter_has_district(f, i) && !(in[i / 64] >> (i % 64) & 1))
+			return err_set_field(ERR_INVALID, "district",
+			                     "district: '%s' is not in the region %s",
+			                     ds->districts.codes[i], t->region);
+	if (named && f->no_district)
+		return err_set_field(ERR_INVALID, "district",
+		                     "district: offences in no district are in no region");
+	memcpy(f->districts, in, sizeof in);
+	f->no_district = 0;
+	return 0;
+}
+
 /* A local date or date-time as the UTC second it starts (from) or ends (to). */
 static int parse_bound(const dataset *ds, const char *field, const char *text, int end,
                        int64_t *out)
@@ -796,7 +839,7 @@ int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
 	    (rc = parse_codes(&ds->districts, "district", t->district, f->districts,
 	                      DATASET_MAX_DISTRICTS / 64, &f->no_district)) < 0)
 		return rc;
-	return 0;
+	return t->region && *t->region ? parse_region(ds, t, f) : 0;
 }
 
 static int week_has(const uint64_t *week, int hour)

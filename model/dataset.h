@@ -88,6 +88,7 @@ struct dataset_filter_text {
 	const char *categories; /* "theft,robbery" */
 	const char *services;   /* "ppx,youth" */
 	const char *district;   /* "chilonzor,yunusobod": the territory */
+	const char *region;     /* "tashkent_city": its districts (and district's within) */
 	const char *span_limit; /* hours, "72": longest span counted by hour and weekday */
 };
 

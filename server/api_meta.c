@@ -64,13 +64,40 @@ static int district_item(void *ctx, const struct store_area_record *r)
 	struct district_list *l = ctx;
 	if (!auth_scope_has(l->rq->scope, r->area.code))
 		return 0;
-	json_t *d = json_pack(
-	    "{s:o, s:o, s:o, s:o, s:[f,f,f,f]}", "code", geojson_text(r->area.code), "name_uz",
-	    geojson_text(r->area.name_uz), "name_ru", geojson_text(r->area.name_ru), "name_en",
-	    geojson_text(r->area.name_en), "bounds", r->box[0], r->box[1], r->box[2], r->box[3]);
+	json_t *d = json_pack("{s:o, s:o, s:o, s:o, s:[f,f,f,f], s:o}", "code",
+	                      geojson_text(r->area.code), "name_uz", geojson_text(r->area.name_uz),
+	                      "name_ru", geojson_text(r->area.name_ru), "name_en",
+	                      geojson_text(r->area.name_en), "bounds", r->box[0], r->box[1],
+	                      r->box[2], r->box[3], "region", geojson_text(r->area.region_code));
 	if (!l->district && (!l->chosen || strcmp(l->chosen, r->area.code) == 0))
 		l->district = d;
 	json_array_append_new(l->all, d);
+	return 0;
+}
+
+/* A region into the list when it holds a district of districts (a
+ * store_list_areas() callback). */
+struct region_list {
+	json_t *districts, *all;
+};
+
+static int region_item(void *ctx, const struct store_area_record *r)
+{
+	struct region_list *l = ctx;
+	for (size_t i = 0; i < json_array_size(l->districts); i++) {
+		const char *region =
+		    json_string_value(json_object_get(json_array_get(l->districts, i), "region"));
+		if (region && strcmp(region, r->area.code) == 0) {
+			json_array_append_new(
+			    l->all, json_pack("{s:o, s:o, s:o, s:o, s:[f,f,f,f]}", "code",
+			                      geojson_text(r->area.code), "name_uz",
+			                      geojson_text(r->area.name_uz), "name_ru",
+			                      geojson_text(r->area.name_ru), "name_en",
+			                      geojson_text(r->area.name_en), "bounds", r->box[0],
+			                      r->box[1], r->box[2], r->box[3]));
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -87,8 +114,15 @@ int api_meta(struct http_request *rq)
 		json_decref(l.all);
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
+	struct region_list regions = {l.all, json_array()};
+	if (store_list_areas(st, STORE_REGIONS, NULL, 0, region_item, &regions) < 0) {
+		json_decref(l.all);
+		json_decref(regions.all);
+		return http_reply_error(rq, 500, NULL, "%s", err_msg());
+	}
 	if (l.chosen && !l.district) {
 		json_decref(l.all);
+		json_decref(regions.all);
 		return http_reply_error(rq, rq->scope[0] ? 403 : 400, "district",
 		                        "district: '%.60s' is not a district %s", l.chosen,
 		                        rq->scope[0] ? "these credentials reach" : "of the store");
@@ -124,12 +158,12 @@ int api_meta(struct http_request *rq)
 	struct held_style *held;
 	const style *sty = renderer_style_acquire(app->r, &held);
 	json_t *o = json_pack(
-	    "{s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:I, s:s, s:s, "
-	    "s:o, s:s}",
-	    "district", district, "districts", l.all, "categories", code_list(st, sty, 0),
-	    "services", code_list(st, sty, 1), "time_range", "first", geojson_time(first), "last",
-	    geojson_time(last), "layers", "districts", "mahallas", "choropleth", "heatmap",
-	    "change", "trends", "offences", "zones", "tracks", "basemap",
+	    "{s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:o, s:I, s:I, s:s, "
+	    "s:s, s:o, s:s}",
+	    "district", district, "districts", l.all, "regions", regions.all, "categories",
+	    code_list(st, sty, 0), "services", code_list(st, sty, 1), "time_range", "first",
+	    geojson_time(first), "last", geojson_time(last), "layers", "districts", "mahallas",
+	    "choropleth", "heatmap", "change", "trends", "offences", "zones", "tracks", "basemap",
 	    app->basemap ? json_string(app->basemap) : json_null(), "ground",
 	    (json_int_t)renderer_ground_count(app->r), "data_version",
 	    (json_int_t)renderer_version(app->r), "user", rq->who, "role",

@@ -238,6 +238,39 @@ static int valid_name(const char *name)
 }
 
 #define SCOPE_DISTRICT "district:"
+#define SCOPE_REGION   "region:"
+
+/* A region scope "region:A,B" as stored: as given, once every region is
+ * known. */
+static int region_scope(store *st, const char *text, char *out)
+{
+	char districts[STORE_SCOPE_MAX];
+	const char *list = text + strlen(SCOPE_REGION);
+	if (strlen(text) >= STORE_SCOPE_MAX)
+		return err_set_field(ERR_INVALID, "scope", "scope: longer than %d characters",
+		                     STORE_SCOPE_MAX - 1);
+	int rc = store_region_districts(st, list, districts, sizeof districts);
+	if (rc < 0)
+		return err_set_field(ERR_INVALID, "scope", "scope: %s", err_msg());
+	snprintf(out, STORE_SCOPE_MAX, "%s", text);
+	return 0;
+}
+
+/* The districts a stored scope reaches into out[STORE_SCOPE_MAX]: a list
+ * of districts as it is; a region's, its districts now. A region that
+ * holds none reaches nothing: its stored form, which names no district,
+ * stands for that (an empty list would mean every district). */
+static int scope_districts(store *st, const char *stored, char *out)
+{
+	if (strncmp(stored, SCOPE_REGION, strlen(SCOPE_REGION)) != 0) {
+		snprintf(out, STORE_SCOPE_MAX, "%s", stored);
+		return 0;
+	}
+	int rc = store_region_districts(st, stored + strlen(SCOPE_REGION), out, STORE_SCOPE_MAX);
+	if (rc == 0 && !*out)
+		snprintf(out, STORE_SCOPE_MAX, "%s", stored);
+	return rc;
+}
 
 int auth_scope_parse(store *st, const char *text, char *out)
 {
@@ -245,9 +278,13 @@ int auth_scope_parse(store *st, const char *text, char *out)
 	out[0] = '\0';
 	if (!text || !*text || strcmp(text, "all") == 0)
 		return 0;
+	if (strncmp(text, SCOPE_REGION, strlen(SCOPE_REGION)) == 0)
+		return region_scope(st, text, out);
 	if (strncmp(text, SCOPE_DISTRICT, strlen(SCOPE_DISTRICT)) != 0)
 		return err_set_field(ERR_INVALID, "scope",
-		                     "scope: '%.60s' is not all or district:CODE[,CODE...]", text);
+		                     "scope: '%.60s' is not all, district:CODE[,CODE...] or "
+		                     "region:CODE[,CODE...]",
+		                     text);
 	const char *list = text + strlen(SCOPE_DISTRICT);
 	if (strlen(list) >= STORE_SCOPE_MAX)
 		return err_set_field(ERR_INVALID, "scope", "scope: longer than %d characters",
@@ -329,8 +366,8 @@ static int lookup(store *st, enum store_secret kind, const char *secret, struct 
 		return rc;
 	}
 	snprintf(who->name, sizeof who->name, "%s", c.name);
-	snprintf(who->districts, sizeof who->districts, "%s", c.scope);
-	if ((rc = auth_role_parse(c.role, &who->role)) < 0)
+	if ((rc = scope_districts(st, c.scope, who->districts)) < 0 ||
+	    (rc = auth_role_parse(c.role, &who->role)) < 0)
 		return rc;
 	if (c.expires != STORE_NO_TIME && c.expires < (int64_t)until)
 		until = (time_t)c.expires;

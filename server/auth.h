@@ -40,7 +40,7 @@ struct auth_identity {
 	char name[128];
 	enum auth_role role;
 	/* The districts the credentials reach, codes joined by ","; "": every
-	 * one. */
+	 * one (a region's: its districts when they were looked up). */
 	char districts[STORE_SCOPE_MAX];
 	int expired; /* refused: a token past its expiry (err_msg() says when) */
 };
@@ -53,9 +53,12 @@ const char *auth_role_name(enum auth_role r);
 int auth_allows(enum auth_role have, enum auth_role need);
 
 /* A token's territory as `posbon token add --scope` takes it: "all" (or
- * NULL or ""), or "district:CODE[,CODE...]" with districts that st holds.
- * Writes its stored form into out[STORE_SCOPE_MAX] ("" for all).
- * ERR_INVALID naming "scope". */
+ * NULL or ""), "district:CODE[,CODE...]" with districts that st holds, or
+ * "region:CODE[,CODE...]" with regions it holds (their districts at each
+ * request, so a district imported later into a region is reached).
+ * Writes its stored form into out[STORE_SCOPE_MAX] ("" for all; the
+ * districts' codes; the region form as given). ERR_INVALID naming
+ * "scope". */
 int auth_scope_parse(store *st, const char *text, char *out);
 
 /* Whether the districts of a scope (auth_identity's; "": every one) hold

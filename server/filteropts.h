@@ -29,6 +29,8 @@ struct filter_opts {
 	 0, 0, 0},                                                                           \
 	{"district", OPT_STRING, &(fo).text.district, "CODES",                               \
 	 "only these districts' offences (the whole store)", 0, 0, 0},                       \
+	{"region", OPT_STRING, &(fo).text.region, "CODES",                                   \
+	 "only these regions' districts (imported with --layer regions)", 0, 0, 0},          \
 	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of local times (the districts' stored one, else Asia/Tashkent)",    \
 	 0, 0, 0}
 /* clang-format on */

@@ -92,6 +92,7 @@ int query_filter(struct http_request *rq, const dataset *ds, struct render_reque
 	    .categories = http_arg(rq, "categories"),
 	    .services = http_arg(rq, "services"),
 	    .district = http_arg(rq, "district"),
+	    .region = http_arg(rq, "region"),
 	};
 	int rc = dataset_filter_parse(ds, &t, &q->filter);
 	if (rc < 0 || (rc = query_scope(rq, ds, &q->filter)) < 0)

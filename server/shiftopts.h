@@ -69,6 +69,8 @@ void shiftopts_defaults(struct shiftopts *o);
 	     0,                                                                                      \
 	     0,                                                                                      \
 	     0},                                                                                     \
+	    {"region", OPT_STRING, &(o)->ft.region, "CODES", "only these regions' districts", 0,     \
+	     0,        0},                                                                           \
 	    OPT_PARAM(param_hotspot_share, &(o)->share),                                             \
 	    OPT_PARAM(param_hotspot_cell, &(o)->cell),                                               \
 	    OPT_PARAM_HELP(param_bandwidth, &(o)->bandwidth,                                         \

@@ -62,7 +62,7 @@ static void test_schema_is_migrated_and_wal(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 6);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 7);
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
@@ -221,6 +221,41 @@ static void test_unreadable_geometry_is_rejected(void **state)
 	assert_int_equal(store_put_district(f->st, &a, &info), ERR_GEOMETRY);
 	assert_non_null(strstr(err_msg(), "D2"));
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM districts"), 0);
+}
+
+/* Regions hold the districts with a point of their surface in them,
+ * whichever is stored first; a region's new outline moves them. */
+static void test_regions_hold_their_districts(void **state)
+{
+	struct testutil_db *f = *state;
+	unsigned char wkb[256];
+	struct store_put_info info;
+	char out[64];
+	const double west[] = {0, 0, 1, 0, 1, 1, 0, 1, 0, 0},
+	             east[] = {1, 0, 2, 0, 2, 1, 1, 1, 1, 0};
+	const double all[] = {0, 0, 2, 0, 2, 1, 0, 1, 0, 0};
+	struct store_area a = {.code = "W", .wkb = wkb};
+	a.wkb_len = polygon_wkb(wkb, west, 5);
+	assert_int_equal(store_put_district(f->st, &a, &info), 0);
+	a.code = "R";
+	assert_int_equal(store_put_region(f->st, &a, &info), 0);
+	a.code = "E";
+	a.wkb_len = polygon_wkb(wkb, east, 5);
+	assert_int_equal(store_put_district(f->st, &a, &info), 0);
+	assert_int_equal(store_region_districts(f->st, "R", out, sizeof out), 0);
+	assert_string_equal(out, "W");
+	a.code = "R";
+	a.wkb_len = polygon_wkb(wkb, all, 5);
+	assert_int_equal(store_put_region(f->st, &a, &info), 0);
+	assert_int_equal(info.change, STORE_UPDATED);
+	assert_int_equal(store_region_districts(f->st, "R", out, sizeof out), 0);
+	assert_string_equal(out, "E,W");
+	struct store_area_found d;
+	assert_int_equal(store_find_area(f->st, STORE_DISTRICTS, "E", &d), 0);
+	assert_string_equal(d.region_code, "R");
+	assert_int_equal(store_region_districts(f->st, "R,X", out, sizeof out), ERR_NOTFOUND);
+	assert_string_equal(err_field(), "region");
+	assert_int_equal(store_region_districts(f->st, "R", out, 3), ERR_INVALID);
 }
 
 /* Zone Z1 "Bazaar" from 2026-12-01 over a small square, with a joint patrol
@@ -984,6 +1019,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_token_expiry_and_last_use, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_last_use_does_not_wait, testutil_db_open,
+	                                    testutil_db_close),
+	    cmocka_unit_test_setup_teardown(test_regions_hold_their_districts, testutil_db_open,
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_tokens_and_sessions, testutil_db_open,
 	                                    testutil_db_close),
