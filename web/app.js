@@ -9,7 +9,7 @@
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
 import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysis.js';
-import { compareFiltersChanged, compareLegend, compareStart } from './compare.js';
+import { chosenArea, compareFiltersChanged, compareLegend, compareStart } from './compare.js';
 import { coverageStart } from './coverage.js';
 import { cardMahallasLoaded, cardStart, closeCard, loadCard, renderCard, selectMahalla, showOutside } from './card.js';
 import { bboxOf, geometryContains } from './geometry.js';
@@ -289,6 +289,7 @@ function normaliseMeta(m) {
 		ground: Number(m.ground) || 0,
 		dataVersion: Number(m.data_version) || 0,
 		districts: listOf(m.districts).map((x) => ({ ...x, bounds: boundsOf(x.bounds) })),
+		regions: listOf(m.regions).map((x) => ({ ...x, bounds: boundsOf(x.bounds) })),
 		timezone: m.timezone || m.tz || d.timezone || 'Asia/Tashkent',
 	};
 }
@@ -323,7 +324,8 @@ function filterParams() {
 		const sel = selectedCodes(kind);
 		if (sel) p.set(kind, sel.join(','));
 	}
-	if (v.district) p.set('district', v.district);
+	const area = v.district && chosenArea(state.meta, v.district);
+	if (area) p.set(area.kind, area.area.code);
 	planningFilter(p);
 	return p;
 }
@@ -409,7 +411,7 @@ function initMap() {
 
 	const b = meta.bounds || L.latLngBounds([41.2, 69.1], [41.4, 69.4]);
 	state.extent = b;
-	state.bounds = chosenDistrict()?.bounds || b;
+	state.bounds = chosenArea(meta, state.view.district)?.area.bounds || b;
 	map.setMaxBounds(b.pad(1.5));
 	fitDistrict(false);
 	map.setMinZoom(Math.max(8, map.getZoom() - 3));
@@ -1027,10 +1029,10 @@ function renderAll() {
 }
 
 /* The district the view looks at: the one chosen, else the only one in
- * reach (null: several, none chosen). */
+ * reach (null: several, none or a region chosen). */
 function chosenDistrict() {
-	const list = state.meta.districts;
-	return list.find((d) => d.code === state.view.district) || (list.length === 1 ? list[0] : null);
+	const a = chosenArea(state.meta, state.view.district);
+	return a?.kind === 'district' ? a.area : null;
 }
 
 /* The title of the panel and page: the district's name, or "all districts"
@@ -1038,7 +1040,8 @@ function chosenDistrict() {
 function renderTitle() {
 	const d = chosenDistrict();
 	const several = state.meta.districts.length > 1;
-	const name = d ? nameOf(d) : several ? t('districts.all') : nameOf(state.meta.district);
+	const area = chosenArea(state.meta, state.view.district)?.area;
+	const name = area ? nameOf(area) : several ? t('districts.all') : nameOf(state.meta.district);
 	$('panel-title').textContent = name || 'posbon';
 	/* The switcher names the district itself. */
 	$('panel-title').hidden = several;
@@ -1051,11 +1054,13 @@ function renderTitle() {
 	$('print-choose').hidden = !off;
 }
 
-/* Looks at district code ('': every district in reach): the filters, the
- * title and the map's bounds follow. */
-function chooseDistrict(code) {
-	state.view.district = state.meta.districts.some((d) => d.code === code) ? code : '';
-	state.bounds = chosenDistrict()?.bounds || state.extent;
+/* Looks at choice (a district's code, "region:" and a region's, '':
+ * every district in reach): the filters, the title and the map's bounds
+ * follow. */
+function chooseDistrict(choice) {
+	const area = choice ? chosenArea(state.meta, choice) : null;
+	state.view.district = area ? choice : '';
+	state.bounds = area?.area.bounds || state.extent;
 	renderTitle();
 	fitDistrict();
 	filtersChanged();
@@ -1284,7 +1289,7 @@ async function start(me) {
 		const kept = (state.view[kind] || []).filter((c) => meta[kind].some((r) => r.code === c));
 		state.view[kind] = kept.length ? kept : null;
 	}
-	if (!meta.districts.some((d) => d.code === state.view.district) || meta.districts.length < 2) state.view.district = '';
+	if (!state.view.district || !chosenArea(meta, state.view.district) || meta.districts.length < 2) state.view.district = '';
 
 	$('boot').hidden = true;
 	$('app').hidden = false;

@@ -59,7 +59,7 @@ export function compareQuery(filter) {
 	const f = new URLSearchParams(filter);
 	const p = new URLSearchParams();
 	for (const k of ['from', 'to']) if (f.get(k)) p.set(k, f.get(k).slice(0, 10));
-	for (const k of ['categories', 'services', 'district']) if (f.get(k)) p.set(k, f.get(k));
+	for (const k of ['categories', 'services', 'district', 'region']) if (f.get(k)) p.set(k, f.get(k));
 	return { query: p, partial: f.has('hours') || f.has('weekdays') };
 }
 
@@ -138,6 +138,19 @@ export function compareColouring(rows, measure) {
 	return { classes, colour, within: rows.some((r) => measureOf(r, measure) !== null && !shown(r)) };
 }
 
+/* The area choice (the switcher's value: a district's code, "region:"
+ * and a region's, or "") names in meta: { kind: 'district' | 'region',
+ * area }; else the only district in reach, or null (every district). */
+export function chosenArea(meta, choice) {
+	if (choice?.startsWith('region:')) {
+		const r = (meta.regions || []).find((x) => x.code === choice.slice(7));
+		if (r) return { kind: 'region', area: r };
+	}
+	const d = meta.districts.find((x) => x.code === choice);
+	if (d) return { kind: 'district', area: d };
+	return meta.districts.length === 1 ? { kind: 'district', area: meta.districts[0] } : null;
+}
+
 /* ---------- the switcher ---------- */
 
 function renderSwitcher() {
@@ -146,10 +159,21 @@ function renderSwitcher() {
 	s.hidden = list.length < 2;
 	if (s.hidden) return;
 	const collator = new Intl.Collator(lang());
-	const sorted = [...list].sort((a, b) => collator.compare(nameOf(a), nameOf(b)));
+	const byName = (a, b) => collator.compare(nameOf(a), nameOf(b));
+	const options = (ds) => [...ds].sort(byName).map((d) => ctx.el('option', { value: d.code }, nameOf(d)));
+	const regions = [...(ctx.meta.regions || [])].sort(byName);
+	/* With regions, each is a group: the whole region first, then its
+	 * districts. */
+	const groups = regions.map((r) => {
+		const g = ctx.el('optgroup', { label: nameOf(r) }, ctx.el('option', { value: `region:${r.code}` }, t('districts.region_all', { name: nameOf(r) })));
+		g.append(...options(list.filter((d) => d.region === r.code)));
+		return g;
+	});
+	const rest = list.filter((d) => !regions.some((r) => r.code === d.region));
 	s.replaceChildren(
 		ctx.el('option', { value: '' }, t('districts.all')),
-		...sorted.map((d) => ctx.el('option', { value: d.code }, nameOf(d))),
+		...groups,
+		...(groups.length && rest.length ? [ctx.el('optgroup', { label: t('districts.no_region') }, ...options(rest))] : options(rest)),
 	);
 	s.value = ctx.district();
 	s.title = t('districts.choose');
@@ -369,6 +393,13 @@ function save() {
 	}
 }
 
+/* The table's part of the panel, and the panel's width for it. */
+function showPanel() {
+	$('cmp-panel').hidden = !cmp.on;
+	document.body.classList.toggle('comparing', cmp.on);
+	ctx.map.invalidateSize({ animate: false });
+}
+
 /* Something in the panel's filters or the data changed. */
 export function compareFiltersChanged() {
 	if (cmp.on) load();
@@ -388,10 +419,10 @@ export function compareStart(parts) {
 	ctx.map.createPane('compare').style.zIndex = PANE_Z;
 	const on = $('cmp-on');
 	on.checked = cmp.on;
-	$('cmp-panel').hidden = !cmp.on;
+	showPanel();
 	on.addEventListener('change', () => {
 		cmp.on = on.checked;
-		$('cmp-panel').hidden = !cmp.on;
+		showPanel();
 		save();
 		if (cmp.on) load();
 		else {

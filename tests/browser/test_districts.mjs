@@ -98,7 +98,16 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			assert.equal(await page.isVisible('#panel-title'), false, 'the switcher names the view');
 			const options = await page.$$eval('#district-select option', (os) => os.map((o) => [o.value, o.textContent]));
 			assert.deepEqual(options[0], ['', 'All districts']);
-			assert.deepEqual(options.slice(1).map((o) => o[0]).sort(), districts.map((d) => d.code).sort());
+			assert.deepEqual(options.slice(1).map((o) => o[0]).sort(), [...districts.map((d) => d.code), 'region:west'].sort());
+			/* The region groups its districts under its name, the whole of it first. */
+			const groups = await page.$$eval('#district-select optgroup', (gs) => gs.map((g) => [g.label, [...g.children].map((o) => o.value)]));
+			assert.deepEqual(
+				groups.map(([label, [first, ...rest]]) => [label, first, rest.sort()]),
+				[
+					['West region', 'region:west', ['D01', 'D02']],
+					['Other districts', 'D03', []],
+				],
+			);
 			assert.equal(await page.title(), 'All districts · posbon');
 			assert.equal(await page.isVisible('#print-choose'), true, 'a printed map is of one district');
 			assert.equal(await page.getAttribute('#print-district', 'aria-disabled'), 'true');
@@ -179,6 +188,26 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			await page.waitForFunction(() => document.querySelector('#cmp-title').textContent === 'Districts', null, { timeout: UI_MS });
 			assert.equal(await page.inputValue('#district-select'), '');
 			await sameTable();
+		});
+
+		await t.test('a region: its name, its districts\' rows, region= on every tile', async () => {
+			await page.selectOption('#district-select', 'region:west');
+			await page.waitForFunction(() => document.querySelectorAll('#cmp-rows tr').length === 2, null, { timeout: UI_MS });
+			assert.equal(await page.title(), 'West region · posbon');
+			assert.equal(answer.level, 'district');
+			assert.deepEqual(answer.rows.map((r) => r.code).sort(), ['D01', 'D02']);
+			await sameTable();
+			await page.waitForFunction(
+				() => {
+					const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
+					return imgs.length && imgs.every((i) => new URL(i.src).searchParams.get('region') === 'west');
+				},
+				null,
+				{ timeout: UI_MS },
+			);
+			assert.equal(await page.getAttribute('#print-district', 'aria-disabled'), 'true', 'a region prints no map');
+			await page.selectOption('#district-select', '');
+			await page.waitForFunction(() => document.querySelectorAll('#cmp-rows tr').length === 3, null, { timeout: UI_MS });
 		});
 
 		await t.test('the switcher and the table in uz and ru; the table fits', async () => {

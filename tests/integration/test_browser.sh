@@ -93,6 +93,13 @@ stop_daemon "$TMP/error.log"
 CITY="$TMP/city.sqlite"
 "$POSBON" sample "$CITY" --districts 3 --mahallas 12 --offences 6000 --days 400 \
 	--end "$(TZ=Asia/Tashkent date +%F)" >/dev/null
+# A region of the first two districts.
+sqlite3 -batch "$CITY" "SELECT load_extension('mod_spatialite');
+	SELECT '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",' ||
+	'\"properties\":{\"code\":\"west\",\"name_en\":\"West region\",\"name_uz\":\"Gʻarbiy viloyat\"},' ||
+	'\"geometry\":' || AsGeoJSON(ST_Union(geom)) || '}]}' FROM districts
+	WHERE code IN ('D01', 'D02')" | tail -n 1 >"$TMP/region.geojson"
+"$POSBON" import "$CITY" --layer regions --quiet "$TMP/region.geojson" >/dev/null
 city=$("$POSBON" token add "$CITY" --role viewer --name city | awk 'NF { t = $NF } END { print t }')
 one=$("$POSBON" token add "$CITY" --role viewer --name d01 --scope district:D01 | awk 'NF { t = $NF } END { print t }')
 : >"$TMP/city-error.log"
