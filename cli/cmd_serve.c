@@ -165,6 +165,14 @@ int cmd_serve(int argc, char **argv)
 				log_msg(LOG_ERROR, 0, "SIGHUP: style kept: %s", err_msg());
 			else
 				log_msg(LOG_INFO, 0, "SIGHUP: style %s reloaded", paths.style);
+			size_t added = 0;
+			if (renderer_reload_areas(app.r, st, &added) < 0)
+				log_msg(LOG_ERROR, 0, "SIGHUP: areas kept: %s", err_msg());
+			else
+				log_msg(LOG_INFO, 0,
+				        "SIGHUP: districts, regions, mahallas and zones reloaded, "
+				        "%zu offences added",
+				        added);
 			if (renderer_reload_ground(app.r, st) < 0)
 				log_msg(LOG_ERROR, 0, "SIGHUP: reference layers kept: %s",
 				        err_msg());

@@ -532,6 +532,16 @@ int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t
 	return rc;
 }
 
+int dataset_refresh_areas(dataset *ds, store *st)
+{
+	pthread_rwlock_wrlock(&ds->lock);
+	int rc = store_list_areas(st, STORE_REGIONS, NULL, 0, preload_region, &ds->regions);
+	if (rc == 0)
+		rc = store_list_areas(st, STORE_DISTRICTS, NULL, 0, preload_district, ds);
+	pthread_rwlock_unlock(&ds->lock);
+	return rc;
+}
+
 /* Marks the copies of offence id gone, telling seen where they were; raises
  * *live_max to the largest id still held. */
 static void forget(dataset *ds, struct offence_array *a, int64_t id, dataset_seen_fn seen,
@@ -800,8 +810,21 @@ static int parse_bound(const dataset *ds, const char *field, const char *text, i
 	return 0;
 }
 
+static int filter_parse(const dataset *ds, const struct dataset_filter_text *t,
+                        struct dataset_filter *f);
+
 int dataset_filter_parse(const dataset *ds, const struct dataset_filter_text *t,
                          struct dataset_filter *f)
+{
+	/* A sync or a refresh may add codes meanwhile. */
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	int rc = filter_parse(ds, t, f);
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
+	return rc;
+}
+
+static int filter_parse(const dataset *ds, const struct dataset_filter_text *t,
+                        struct dataset_filter *f)
 {
 	unsigned days;
 	int rc;

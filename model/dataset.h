@@ -22,8 +22,9 @@
  * without a time weigh 0 once hours or weekdays are filtered. The span is
  * read in the zone's offset at its start (no DST change inside a span).
  *
- * Threading: any number of threads may query at once; dataset_sync() and
- * dataset_add() take a write lock.
+ * Threading: any number of threads may query at once; dataset_sync(),
+ * dataset_reload() and dataset_refresh_areas() take a write lock, and
+ * dataset_filter_parse() a read lock for the codes.
  */
 #ifndef POSBON_DATASET_H
 #define POSBON_DATASET_H
@@ -107,6 +108,12 @@ typedef void (*dataset_seen_fn)(void *ctx, const struct dataset_offence *o);
  * calling seen (may be NULL) for each. *added (may be NULL) receives how
  * many. */
 int dataset_sync(dataset *ds, store *st, dataset_seen_fn seen, void *ctx, size_t *added);
+
+/* Takes in the districts and regions stored since the load, and each
+ * district's region and area as they are now, for the filters' codes and
+ * areas (an import of areas while a daemon runs); the offences held keep
+ * their districts. */
+int dataset_refresh_areas(dataset *ds, store *st);
 
 /* Brings offence id (a store id) up to date after a correction or a
  * deletion: its old copy is dropped and, when the store still has it, its

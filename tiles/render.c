@@ -447,6 +447,14 @@ int renderer_reload_shapes(renderer *r, store *st)
 	return rc;
 }
 
+int renderer_reload_areas(renderer *r, store *st, size_t *added)
+{
+	int rc = dataset_refresh_areas(r->ds, st);
+	if (rc == 0)
+		rc = renderer_reload_shapes(r, st);
+	return rc < 0 ? rc : renderer_sync(r, st, added);
+}
+
 size_t renderer_ground_count(renderer *r)
 {
 	struct held_ground *h = (struct held_ground *)hold(r, HELD_GROUND);

@@ -86,6 +86,12 @@ int renderer_reload_style(renderer *r, const char *style_path);
  * with zones. On any error the old shapes stay. */
 int renderer_reload_shapes(renderer *r, store *st);
 
+/* After an import while serving: the districts and regions of st now for
+ * the filters (dataset_refresh_areas()), its shapes (as
+ * renderer_reload_shapes()) and the offences added since (as
+ * renderer_sync(); *added how many). */
+int renderer_reload_areas(renderer *r, store *st, size_t *added);
+
 /* Replaces the reference layers the base layer draws with those of st now
  * (after an import), as renderer_reload_shapes() does the shapes, and
  * changes the ETags of base tiles. On any error the old ones stay. */

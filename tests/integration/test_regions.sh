@@ -102,18 +102,29 @@ check "the region token may not write into another region" \
 	"403 features[0].geometry"
 check "but into its own" \
 	"$(status -H "$R" -H "$J" -d "$(feature w2 "$(point_in chilonzor_district)")" "$URL/api/offences")" 201
-serve_stop
 
-# A district imported later into the region is reached by the same token.
+# A district imported into the region while the daemon runs is reached by
+# the same token once the daemon is told (SIGHUP), which also reads the
+# offences imported meanwhile.
 sql "$DB" "SELECT '{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",
 	\"properties\":{\"code\":\"new_district\",\"name_en\":\"New district\"},\"geometry\":' ||
-	AsGeoJSON(ST_Buffer(ST_PointOnSurface(geom), 0.002)) || '}]}' FROM regions
-	WHERE code = 'tashkent_city'" >"$TMP/new.geojson"
+	AsGeoJSON(ST_Buffer(ST_PointOnSurface(geom), 0.002)) || '}]}' FROM districts
+	WHERE code = 'bektemir_district'" >"$TMP/new.geojson"
 "$POSBON" import "$DB" --layer districts --quiet "$TMP/new.geojson" >/dev/null
 check "it lies in the region" "$(sql "$DB" "SELECT region_code FROM districts WHERE code = 'new_district'")" \
 	tashkent_city
-serve_start "$DB" --threads 2 --cache-dir none
-check "the region token reaches it without a new token" \
+printf 'id,x,y,date,category\nn1,%s,2026-03-05 10:00,theft\n' \
+	"$(sql "$DB" "SELECT X(ST_PointOnSurface(geom)) || ',' || Y(ST_PointOnSurface(geom)) FROM districts
+	 WHERE code = 'new_district'")" >"$TMP/new.csv"
+"$POSBON" import "$DB" --layer offences --quiet "$TMP/new.csv" >/dev/null
+kill -HUP "$PID"
+wait_until '[ "$(status -H "$R" "$URL/api/summary?$M&district=new_district")" = 200 ]'
+check "the region token reaches it" "$(status -H "$R" "$URL/api/summary?$M&district=new_district")" 200
+# The new district lies inside Bektemir, which holds its point first.
+check "the offence imported meanwhile is counted (with the one posted)" \
+	"$(total -H "$R" "$URL/api/summary?$M")" "$((CITY + 2))"
+check "the districts listed include it" \
 	"$(curl -s -H "$R" "$URL/api/districts" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["features"]))')" 13
+check_true "the daemon says what it read again" 'grep -q "SIGHUP: districts, regions" "$TMP/error.log"'
 serve_stop
 finish
