@@ -370,6 +370,7 @@ struct hit {
 
 /* The computation's scratch, freed at the end of coverage_compute(). */
 struct work {
+	const dataset *ds;
 	const coverage_index *ix;
 	const struct hotspot_set *set;
 	const struct shift *shift;
@@ -459,8 +460,10 @@ static int take_offence(void *ctx, const struct dataset_offence *o, double share
 	return 0;
 }
 
-/* The assignments on duty during the shift, of the zones valid on day,
- * and the units and services they make. */
+/* The assignments on duty during the shift, of the zones valid on day in
+ * the set's territory (a district's coverage counts its own zones, not a
+ * neighbour's reaching over the boundary), and the units and services they
+ * make. */
 static int select_duty(struct work *w, const shapes *sh, long day)
 {
 	const coverage_index *ix = w->ix;
@@ -473,7 +476,8 @@ static int select_duty(struct work *w, const shapes *sh, long day)
 	}
 	for (size_t z = 0; z < ix->n_zones; z++) {
 		const struct shapes_zone *sz = shapes_zone(sh, z);
-		int valid = day == SHAPES_ANY_DAY || (day >= sz->from_day && day <= sz->to_day);
+		int valid = (day == SHAPES_ANY_DAY || (day >= sz->from_day && day <= sz->to_day)) &&
+		            dataset_filter_holds(w->ds, &w->set->filter, sz->district_code);
 		w->zone_first[z] = c->n_assignments;
 		for (size_t i = 0; valid && i < sz->n_assignments; i++) {
 			struct shapes_shift s = {SHAPES_ANY_DAY, *w->shift};
@@ -698,7 +702,8 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
 {
 	struct coverage c = {.set = set, .date = p->date, .n_hotspots = set->n};
 	const struct shift whole = {0, CIVIL_MINUTES_PER_DAY, CIVIL_ALL_WEEKDAYS};
-	struct work w = {.set = set, .shift = set->has_shift ? &set->shift : &whole, .c = &c};
+	struct work w = {
+	    .ds = ds, .set = set, .shift = set->has_shift ? &set->shift : &whole, .c = &c};
 	coverage_index *own = NULL;
 	GEOSContextHandle_t gh = NULL;
 	long day = SHAPES_ANY_DAY;

@@ -166,11 +166,14 @@ static int overlap_minutes(const struct shift *s, const struct shapes_assignment
 	return best;
 }
 
-/* Whether zone z is current for the plan: valid on day and with an
+/* Whether zone z is current for the plan: of the filter's territory (a
+ * district's plan starts from its own zones), valid on day and with an
  * assignment on duty in the shift. */
-static int zone_current(const struct shapes_zone *z, const struct shift *s, long day)
+static int zone_current(const struct work *w, const struct shapes_zone *z, long day)
 {
-	if (day < z->from_day || day > z->to_day)
+	const struct shift *s = &w->p->shift;
+	if (day < z->from_day || day > z->to_day ||
+	    !dataset_filter_holds(w->ds, &w->p->filter, z->district_code))
 		return 0;
 	for (size_t i = 0; i < z->n_assignments; i++)
 		if (overlap_minutes(s, &z->assignments[i]) > 0)
@@ -207,7 +210,7 @@ static int units_from_zones(struct work *w, long day)
 {
 	for (size_t i = 0; w->sh && i < shapes_count(w->sh, SHAPES_ZONES); i++) {
 		const struct shapes_zone *z = shapes_zone(w->sh, i);
-		if (!zone_current(z, &w->p->shift, day))
+		if (!zone_current(w, z, day))
 			continue;
 		for (size_t k = 0; k < z->n_assignments; k++) {
 			const struct shapes_assignment *a = &z->assignments[k];
@@ -255,7 +258,7 @@ static int units_from_text(struct work *w, const char *text, long day, const dou
 			for (size_t k = 0; k < z->n_assignments; k++)
 				has |= strcmp(z->assignments[k].service, service) == 0 &&
 				       overlap_minutes(&w->p->shift, &z->assignments[k]) > 0;
-			if (has && zone_current(z, &w->p->shift, day))
+			if (has && zone_current(w, z, day))
 				x += z->anchor.x, y += z->anchor.y, n++;
 		}
 		for (int k = 0; k < (int)count; k++) {
@@ -392,7 +395,7 @@ static json_t *current_json(const struct work *w, long day)
 	double covered = 0;
 	for (size_t i = 0; hit && w->sh && i < shapes_count(w->sh, SHAPES_ZONES); i++) {
 		const struct shapes_zone *z = shapes_zone(w->sh, i);
-		if (!zone_current(z, &w->p->shift, day))
+		if (!zone_current(w, z, day))
 			continue;
 		double in = 0;
 		for (size_t k = 0; k < w->n_pts; k++)

@@ -629,6 +629,14 @@ int dataset_district_index(const dataset *ds, const char *code)
 	return strmap_get(ds->districts.index, code, &i) ? (int)i : -1;
 }
 
+int dataset_filter_holds(const dataset *ds, const struct dataset_filter *f, const char *code)
+{
+	if (!dataset_filter_scoped(f))
+		return 1;
+	int d = code ? dataset_district_index(ds, code) : -1;
+	return d < 0 ? f->no_district : dataset_filter_has_district(f, (size_t)d);
+}
+
 int dataset_filter_has_district(const struct dataset_filter *f, size_t i)
 {
 	return i < DATASET_MAX_DISTRICTS && (f->districts[i / 64] >> (i % 64) & 1);

@@ -160,6 +160,10 @@ int dataset_filter_within(struct dataset_filter *f, const struct dataset_filter 
  * take. */
 char *dataset_filter_territory(const dataset *ds, const struct dataset_filter *f);
 
+/* Whether f's territory holds a record of district code (NULL: of none),
+ * such as a zone: 1 when f names no districts. */
+int dataset_filter_holds(const dataset *ds, const struct dataset_filter *f, const char *code);
+
 /* Whether f narrows the territory to some districts. */
 int dataset_filter_scoped(const struct dataset_filter *f);
 

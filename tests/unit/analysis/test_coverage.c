@@ -21,6 +21,7 @@
 #include "tilemath.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,43 @@ static void test_json_and_csv(void **state)
 	hotspot_set_free(&set);
 }
 
+/* A district's coverage counts its own zones: Z1, moved to another
+ * district, no longer covers hotspot 1 for a filter of D1, while the whole
+ * store's still counts it. Runs last: it changes the store. */
+static void test_zones_of_other_districts(void **state)
+{
+	struct fixture *f = *state;
+	struct hotspot_set set;
+	struct coverage c;
+	struct shift s;
+	shapes *sh;
+	char path[700];
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(testutil_path(path, sizeof path, f->dir, "c.sqlite"), &db),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE patrol_zones SET district_code = 'D2' "
+	                              "WHERE external_id = 'Z1'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(shapes_load(f->st, NULL, &sh), 0);
+	assert_int_equal(shift_parse("18:00-02:00", "fri", &s), 0);
+	struct hotspot_params p = {.shift = &s, .kernel = KDE_QUARTIC, .bandwidth = 150};
+	for (int scoped = 0; scoped < 2; scoped++) {
+		struct dataset_filter_text t = {.district = scoped ? "D1" : NULL};
+		assert_int_equal(dataset_filter_parse(f->ds, &t, &p.filter), 0);
+		assert_int_equal(hotspot_find(f->ds, sh, &p, &set), 0);
+		struct coverage_params cp = {0};
+		assert_int_equal(coverage_compute(f->ds, sh, &set, &cp, &c), 0);
+		assert_int_equal(c.hotspots[0].status, scoped ? COVERAGE_GAP : COVERAGE_COVERED);
+		assert_int_equal(c.zones, scoped ? 6 : 7);
+		coverage_free(&c);
+		hotspot_set_free(&set);
+	}
+	shapes_free(sh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +463,7 @@ int main(void)
 	    cmocka_unit_test(test_every_hour),
 	    cmocka_unit_test(test_json_and_csv),
 	    cmocka_unit_test(test_spans_count_by_their_share),
+	    cmocka_unit_test(test_zones_of_other_districts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
