@@ -51,7 +51,9 @@ int cmd_check_config(int argc, char **argv)
 		    ERR_INVALID,
 		    "check-config needs the file to check (see posbon check-config --help)");
 	static struct checking k; /* the option values point into it */
-	serve_config_table(&k.c, k.table);
+	struct opt all[SERVE_CONFIG_OPTIONS];
+	serve_config_table(&k.c, all);
+	serve_config_file_table(all, k.table);
 	int problems = opts_check_file(pos[0], k.table, check_option, &k, stderr);
 	if (problems < 0)
 		return problems;

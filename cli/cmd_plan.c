@@ -6,6 +6,7 @@
 #include "err.h"
 #include "hotspot.h"
 #include "opts.h"
+#include "params.h"
 #include "plan.h"
 #include "render.h"
 #include "store.h"
@@ -68,12 +69,10 @@ int cmd_plan(int argc, char **argv)
 	    {"weekdays", OPT_STRING, &days, "DAYS", "days the shift starts on, e.g. fri", 0, 0, 0},
 	    {"units", OPT_STRING, &sp.units, "LIST",
 	     "SERVICE:COUNT:MINUTES,... (default: the current zones' units on duty)", 0, 0, 0},
-	    {"visit", OPT_DOUBLE, &sp.visit, "MIN", "minutes per visit (15)", -1e9, 1e9, 0},
-	    {"every", OPT_DOUBLE, &sp.every, "MIN", "minutes between visits to a cell (120)", -1e9,
-	     1e9, 0},
-	    {"speed", OPT_DOUBLE, &sp.speed, "KMH", "travel speed, 0 ignores travel (5)", -1e9, 1e9,
-	     0},
-	    {"cell", OPT_DOUBLE, &sp.cell, "METRES", "forecast grid cell (200)", -1e9, 1e9, 0},
+	    OPT_PARAM(param_plan_visit, &sp.visit),
+	    OPT_PARAM(param_plan_every, &sp.every),
+	    OPT_PARAM(param_plan_speed, &sp.speed),
+	    OPT_PARAM(param_plan_cell, &sp.cell),
 	    {"shared", OPT_LONG, &shared, "N", "units that may share a cell (1)", 1, 10, 0},
 	    {"candidates", OPT_LONG, &candidates, "N", "cells planned over, most offences first", 1,
 	     PLAN_MAX_PLACES, 0},

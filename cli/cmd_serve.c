@@ -37,7 +37,7 @@ int cmd_serve(int argc, char **argv)
 	struct serve_paths paths;
 	struct netaddr_net trusted[OPT_LIST_MAX];
 	struct webpolicy policy = {0};
-	struct opt table[SERVE_CONFIG_OPTIONS];
+	struct opt table[SERVE_CONFIG_OPTIONS], file_table[SERVE_CONFIG_OPTIONS];
 	char *cert_pem = NULL, *key_pem = NULL;
 	enum log_format log_format = LOG_TEXT;
 	const char *pos[1];
@@ -48,11 +48,12 @@ int cmd_serve(int argc, char **argv)
 	struct app app = {0};
 
 	serve_config_table(&c, table);
+	serve_config_file_table(table, file_table);
 
 	/* The file first, so that the command line overrides it. */
 	for (int i = 0; i + 1 < argc; i++)
 		if (strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0)
-			if ((rc = opts_load_file(argv[i + 1], table)) < 0)
+			if ((rc = opts_load_file(argv[i + 1], file_table)) < 0)
 				return rc;
 	rc = opts_parse("serve", "DB [--listen HOST:PORT]",
 	                "Serves tiles and the API of DB over HTTP until SIGTERM or SIGINT.", table,
@@ -60,7 +61,7 @@ int cmd_serve(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? rc : 0;
 	if (c.print_config) {
-		opts_write_config(stdout, "serve", table);
+		opts_write_config(stdout, "serve", file_table);
 		return 0;
 	}
 	if (npos != 1)

@@ -15,6 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+void serve_config_file_table(const struct opt *table, struct opt *out)
+{
+	size_t n = 0;
+	for (const struct opt *o = table; o->name; o++)
+		if (strcmp(o->name, "config") != 0 && strcmp(o->name, "print-config") != 0)
+			out[n++] = *o;
+	out[n] = (struct opt){0};
+}
+
 void serve_config_table(struct serve_config *c, struct opt *table)
 {
 	*c = (struct serve_config){.listen = "127.0.0.1:8080",

@@ -32,6 +32,10 @@ struct serve_config {
  * table writing into c. */
 void serve_config_table(struct serve_config *c, struct opt *table);
 
+/* The rows of table a config file may set, into out[SERVE_CONFIG_OPTIONS]:
+ * all but --config and --print-config, which only a command line gives. */
+void serve_config_file_table(const struct opt *table, struct opt *out);
+
 /* Checks the value of option o of table as the daemon will use it, without
  * starting anything: the listen address, a style that loads, readable TLS
  * files, a known time zone, the log format, a log file and cache folder

@@ -205,10 +205,10 @@ static int plan_request(struct http_request *rq, struct suggest_params *sp, json
 	sp->units = http_arg(rq, "units");
 	sp->relevance = http_arg(rq, "relevance");
 	if ((rc = suggest_forecast_parse(http_arg(rq, "forecast"), &sp->forecast)) < 0 ||
-	    (rc = query_number(rq, "visit", -1e9, 1e9, "minutes", &sp->visit)) < 0 ||
-	    (rc = query_number(rq, "every", -1e9, 1e9, "minutes", &sp->every)) < 0 ||
-	    (rc = query_number(rq, "speed", -1e9, 1e9, "km/h", &sp->speed)) < 0 ||
-	    (rc = query_number(rq, "cell", -1e9, 1e9, "metres", &sp->cell)) < 0 ||
+	    (rc = query_param(rq, &param_plan_visit, &sp->visit)) < 0 ||
+	    (rc = query_param(rq, &param_plan_every, &sp->every)) < 0 ||
+	    (rc = query_param(rq, &param_plan_speed, &sp->speed)) < 0 ||
+	    (rc = query_param(rq, &param_plan_cell, &sp->cell)) < 0 ||
 	    (rc = query_whole(rq, "shared", 1, 10, "units per cell", &shared)) < 0 ||
 	    (rc = query_whole(rq, "candidates", 1, PLAN_MAX_PLACES, "a number of cells",
 	                      &candidates)) < 0)

@@ -5,14 +5,38 @@
 
 #include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A bound as people write it: 20000000 as "20,000,000", not "2e+07". */
+static void write_number(FILE *f, double v)
+{
+	if (v != floor(v) || fabs(v) >= 1e15) {
+		fprintf(f, "%g", v);
+		return;
+	}
+	char digits[32];
+	int n = snprintf(digits, sizeof digits, "%.0f", fabs(v));
+	if (v < 0)
+		fputc('-', f);
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			fputc(',', f);
+		fputc(digits[i], f);
+	}
+}
 
 /* What the help text leaves out: the bounds, "repeatable". */
 static void write_bounds(FILE *f, const struct opt *o)
 {
-	if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max)
-		fprintf(f, " (%g to %g)", o->min, o->max);
+	if ((o->type == OPT_LONG || o->type == OPT_DOUBLE) && o->min < o->max) {
+		fputs(" (", f);
+		write_number(f, o->min);
+		fputs(" to ", f);
+		write_number(f, o->max);
+		fputc(')', f);
+	}
 	if (o->type == OPT_LIST)
 		fprintf(f, " (repeatable)");
 	if (o->type == OPT_COMMAS)
@@ -228,6 +252,7 @@ static int load_line(const char *path, int lineno, char *line, const struct opt 
 		o++;
 	if (!o->name)
 		return err_set(ERR_INVALID, "%s:%d: unknown option '%s'", path, lineno, p);
+
 	if (o->type == OPT_FLAG) {
 		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
 			return err_set(ERR_INVALID, "%s:%d: %s takes true or false", path, lineno,

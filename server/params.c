@@ -1,5 +1,7 @@
 #include "params.h"
 
+#include "civil.h"
+
 #include "hotspot.h"
 #include "print.h"
 #include "trends.h"
@@ -157,10 +159,47 @@ const struct param param_label_scale = {"labelscale",
                                         "FACTOR",
                                         "a factor",
                                         "size of the base layer's names (1; the wall 1.6)"};
+const struct param param_plan_visit = {"visit",
+                                       "visit",
+                                       OPT_DOUBLE,
+                                       1,
+                                       CIVIL_MINUTES_PER_DAY,
+                                       15,
+                                       "MINUTES",
+                                       "a number of minutes",
+                                       "minutes a visit to a cell lasts (15)"};
+const struct param param_plan_every = {"every",
+                                       "every",
+                                       OPT_DOUBLE,
+                                       1,
+                                       CIVIL_MINUTES_PER_DAY,
+                                       120,
+                                       "MINUTES",
+                                       "a number of minutes",
+                                       "minutes between visits to a cell (120)"};
+const struct param param_plan_speed = {"speed",
+                                       "speed",
+                                       OPT_DOUBLE,
+                                       0,
+                                       200,
+                                       5,
+                                       "KMH",
+                                       "a speed in km/h",
+                                       "walking speed between cells; 0 ignores travel (5)"};
+const struct param param_plan_cell = {"cell",
+                                      "cell",
+                                      OPT_DOUBLE,
+                                      25,
+                                      2000,
+                                      200,
+                                      "METRES",
+                                      "a number of metres",
+                                      "forecast grid cell (200)"};
 
 const struct param *const params_all[] = {
     &param_grid_cell,      &param_grid_band,      &param_trends_weeks,  &param_trends_alpha,
     &param_hotspot_share,  &param_hotspot_cell,   &param_bandwidth,     &param_dosage_target,
     &param_dosage_visits,  &param_backtest_train, &param_backtest_test, &param_backtest_step,
     &param_backtest_folds, &param_print_scale,    &param_print_dpi,     &param_print_hotspots,
-    &param_print_visit,    &param_print_every,    &param_label_scale,   NULL};
+    &param_print_visit,    &param_print_every,    &param_label_scale,   &param_plan_visit,
+    &param_plan_every,     &param_plan_speed,     &param_plan_cell,     NULL};

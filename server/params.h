@@ -51,6 +51,11 @@ extern const struct param param_backtest_train, param_backtest_test, param_backt
 extern const struct param param_print_scale, param_print_dpi, param_print_hotspots,
     param_print_visit, param_print_every;
 
+/* The suggested plan: a visit, the interval between visits to a cell, the
+ * walking speed (0: travel ignored) and the forecast's cell; the plan
+ * checks what depends on the shift. */
+extern const struct param param_plan_visit, param_plan_every, param_plan_speed, param_plan_cell;
+
 /* The base layer: the size of its names. */
 extern const struct param param_label_scale;
 

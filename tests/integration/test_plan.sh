@@ -65,7 +65,7 @@ bad "negative hours" units --units ppx:2:-60
 bad "more minutes than the shift" units --units ppx:2:600
 bad "a malformed unit list" units --units ppx-4
 bad "an empty period" from --from 2020-01-01 --to 2020-01-31 --units ppx:1:480
-bad "a negative speed" speed --speed -5 --units ppx:1:480
+bad "a negative speed" --speed --speed -5 --units ppx:1:480
 bad "visits longer than their interval" every --visit 30 --every 20 --units ppx:1:480
 bad "an unknown category's relevance" relevance --relevance ppx:nothing=2 --units ppx:1:480
 bad "an unknown forecast" forecast --forecast bogus --units ppx:1:480

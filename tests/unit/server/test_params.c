@@ -74,7 +74,7 @@ static void test_help_is_written_from_the_rows(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "--cell METRES"));
 	assert_non_null(strstr(text, param_grid_cell.help));
-	assert_non_null(strstr(text, "(1 to 100000)"));
+	assert_non_null(strstr(text, "(1 to 100,000)"));
 	assert_non_null(strstr(text, "trends: weeks (12)"));
 	assert_non_null(strstr(text, "(4 to 104)"));
 	free(text);
