@@ -10,6 +10,7 @@
 #include "err.h"
 #include "geojson.h"
 #include "legendjson.h"
+#include "msg.h"
 #include "numtext.h"
 #include "print.h"
 #include "query.h"
@@ -556,30 +557,95 @@ static int features_at(struct http_request *rq, const struct render_request *q, 
 	return rc;
 }
 
-/* The features as text: a block per feature, a line per property. */
-static void put_text(FILE *f, json_t *features)
+/* Counts are whole unless an hours filter spread them: a whole real
+ * becomes an integer (3401, not 3401.0), in v and everything it holds. */
+static json_t *whole_numbers(json_t *v)
+{
+	size_t i;
+	const char *key;
+	json_t *x;
+	if (json_is_real(v)) {
+		double d = json_real_value(v);
+		if (d == floor(d) && fabs(d) < 1e15) {
+			json_decref(v);
+			return json_integer((json_int_t)d);
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, x)
+		    json_object_set_new(v, key, whole_numbers(json_incref(x)));
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) json_array_set_new(v, i, whole_numbers(json_incref(x)));
+	}
+	return v;
+}
+
+/* A property's value for reading: text as it is, a rate or a share to two
+ * decimals (three significant digits below 1), a list or an object as
+ * compact JSON; HTML escaped for html. */
+static void put_value(FILE *f, json_t *v, int html)
+{
+	char num[64];
+	const char *text = num;
+	char *dumped = NULL;
+	if (json_is_string(v)) {
+		text = json_string_value(v);
+	} else if (json_is_null(v)) {
+		text = "\u2014"; /* unknown: a dash, as on paper */
+	} else if (json_is_real(v)) {
+		double d = json_real_value(v);
+		snprintf(num, sizeof num, fabs(d) >= 1 ? "%.2f" : "%.3g", d);
+	} else {
+		text = dumped =
+		    json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(6));
+	}
+	if (html)
+		put_escaped(f, text ? text : "");
+	else
+		fputs(text ? text : "", f);
+	free(dumped);
+}
+
+/* The features as text, a block per feature and a line per property, or as
+ * HTML (QGIS's default), a table per feature. */
+static void put_text(FILE *f, json_t *features, int html)
 {
 	size_t i;
 	json_t *feature;
+	if (html)
+		fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>posbon</title>"
+		      "</head><body>\n",
+		      f);
 	if (json_array_size(features) == 0)
-		fputs("no features found\n", f);
+		fputs(html ? "<p>no features found</p>\n" : "no features found\n", f);
 	json_array_foreach(features, i, feature)
 	{
 		json_t *props = json_object_get(feature, "properties"), *v;
-		const char *key;
-		fprintf(f, "%sLayer '%s'\n", i ? "\n" : "",
-		        json_string_value(json_object_get(props, "layer")));
+		const char *key, *layer = json_string_value(json_object_get(props, "layer"));
+		if (html) {
+			fputs("<table border=\"1\"><caption>", f);
+			put_escaped(f, layer ? layer : "");
+			fputs("</caption>\n", f);
+		} else {
+			fprintf(f, "%sLayer '%s'\n", i ? "\n" : "", layer ? layer : "");
+		}
 		json_object_foreach(props, key, v)
 		{
 			if (strcmp(key, "layer") == 0)
 				continue;
-			char *text = json_is_string(v)
-			                 ? NULL
-			                 : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-			fprintf(f, "  %s = %s\n", key, text ? text : json_string_value(v));
-			free(text);
+			fputs(html ? "<tr><th>" : "  ", f);
+			if (html)
+				put_escaped(f, key);
+			else
+				fputs(key, f);
+			fputs(html ? "</th><td>" : " = ", f);
+			put_value(f, v, html);
+			fputs(html ? "</td></tr>\n" : "\n", f);
 		}
+		if (html)
+			fputs("</table>\n", f);
 	}
+	if (html)
+		fputs("</body></html>\n", f);
 }
 
 static int get_feature_info(struct http_request *rq, int v111)
@@ -601,10 +667,11 @@ static int get_feature_info(struct http_request *rq, int v111)
 		                 "zones, gistar and trends answer GetFeatureInfo");
 	int json = !format || strcmp(format, "application/json") == 0 ||
 	           strcmp(format, "application/geo+json") == 0;
-	if (!json && strcmp(format, "text/plain") != 0)
+	int html = format && strcmp(format, "text/html") == 0;
+	if (!json && !html && strcmp(format, "text/plain") != 0)
 		return exception(rq, "InvalidFormat",
-		                 "INFO_FORMAT: '%s' is not served; ask for application/json or "
-		                 "text/plain",
+		                 "INFO_FORMAT: '%s' is not served; ask for application/json, "
+		                 "text/html or text/plain",
 		                 format);
 	if (int_arg(rq, v111 ? "X" : "I", "InvalidPoint", 0, t.width - 1, &i) ||
 	    int_arg(rq, v111 ? "Y" : "J", "InvalidPoint", 0, t.height - 1, &j) ||
@@ -626,6 +693,11 @@ static int get_feature_info(struct http_request *rq, int v111)
 		json_decref(features);
 		return http_reply_error(rq, 500, NULL, "%s", err_msg());
 	}
+	size_t k;
+	json_t *feature;
+	json_array_foreach(features, k, feature)
+	    json_object_set_new(feature, "properties",
+	                        whole_numbers(json_incref(json_object_get(feature, "properties"))));
 	char *data = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&data, &len);
@@ -636,14 +708,18 @@ static int get_feature_info(struct http_request *rq, int v111)
 	if (json) {
 		json_t *fc =
 		    json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
-		json_dumpf(fc, f, JSON_COMPACT);
+		/* Twelve digits: a rate is not 12.350000000000001, a longitude keeps
+		 * its centimetres. */
+		json_dumpf(fc, f, JSON_COMPACT | JSON_REAL_PRECISION(12));
 		json_decref(fc);
 	} else {
-		put_text(f, features);
+		put_text(f, features, html);
 		json_decref(features);
 	}
 	return reply_stream(rq, 200,
-	                    json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
+	                    json   ? "application/json; charset=utf-8"
+	                    : html ? "text/html; charset=utf-8"
+	                           : "text/plain; charset=utf-8",
 	                    f, &data, &len, NULL, NULL);
 }
 
@@ -723,29 +799,25 @@ static int get_legend_graphic(struct http_request *rq)
 /* ---- GetCapabilities ------------------------------------------------------ */
 
 static const struct {
-	const char *name, *title;
+	const char *name;
+	enum msg title;
 } titles[] = {
-    {"districts", "District boundaries"},
-    {"mahallas", "Mahalla boundaries with names"},
-    {"choropleth", "Offences per mahalla (choropleth)"},
-    {"heatmap", "Offence density (heatmap)"},
-    {"offences", "Offences by category"},
-    {"zones", "Patrol zones"},
-    {"tracks", "Patrol GPS tracks"},
-    {"gistar", "Gi* hot and cold spots"},
-    {"hotspots", "Hotspots of a shift"},
-    {"coverage", "Hotspots coloured by patrol coverage"},
-    {"dosage", "Hotspots coloured by patrol dosage"},
-    {"change", "Density change from the previous period"},
-    {"trends", "Emerging hot and cold spots"},
-    {"base", "Streets, buildings, water and places (the ground)"},
+    {"districts", MSG_WMS_DISTRICTS},   {"mahallas", MSG_WMS_MAHALLAS},
+    {"choropleth", MSG_WMS_CHOROPLETH}, {"heatmap", MSG_WMS_HEATMAP},
+    {"offences", MSG_WMS_OFFENCES},     {"zones", MSG_LAYER_ZONES},
+    {"tracks", MSG_LAYER_TRACKS},       {"gistar", MSG_GISTAR_LAYER},
+    {"hotspots", MSG_WMS_HOTSPOTS},     {"coverage", MSG_WMS_COVERAGE},
+    {"dosage", MSG_WMS_DOSAGE},         {"change", MSG_WMS_CHANGE},
+    {"trends", MSG_WMS_TRENDS},         {"base", MSG_WMS_BASE},
 };
 
-static const char *title_of(const char *name)
+/* Layer name's title in lang (LANGUAGE), capitalised; the name itself when
+ * it has none. */
+static const char *title_of(const char *name, enum print_lang lang, char *buf, size_t n)
 {
 	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
 		if (strcmp(titles[i].name, name) == 0)
-			return titles[i].title;
+			return msg_capital(titles[i].title, (enum msg_lang)lang, buf, n);
 	return name;
 }
 
@@ -910,7 +982,7 @@ static int get_capabilities(struct http_request *rq, int v111)
 	fputs("  </Service>\n  <Capability>\n    <Request>\n", f);
 	const char *caps[] = {v111 ? "application/vnd.ogc.wms_xml" : "text/xml", NULL};
 	const char *maps[] = {"image/png", "image/jpeg", NULL};
-	const char *infos[] = {"application/json", "text/plain", NULL};
+	const char *infos[] = {"text/html", "application/json", "text/plain", NULL};
 	put_operation(f, "GetCapabilities", caps, op_url);
 	put_operation(f, "GetMap", maps, op_url);
 	put_operation(f, "GetFeatureInfo", infos, op_url);
@@ -950,11 +1022,14 @@ static int get_capabilities(struct http_request *rq, int v111)
 	const char *name;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && (name = render_layer_name(i, &bit)); i++) {
+		char title[200];
 		fprintf(
 		    f,
 		    "      <Layer queryable=\"%d\" opaque=\"0\">\n        <Name>%s</Name>\n        "
-		    "<Title>%s</Title>\n",
-		    (bit & QUERYABLE) != 0, name, title_of(name));
+		    "<Title>",
+		    (bit & QUERYABLE) != 0, name);
+		put_escaped(f, title_of(name, legend.lang, title, sizeof title));
+		fputs("</Title>\n", f);
 		rc = put_style(app, f, v111, bit, name, op_url, legend);
 		fputs("      </Layer>\n", f);
 	}

@@ -148,6 +148,19 @@ enum msg {
 	MSG_BTPAGE_MEANING,
 	MSG_BTPAGE_BEST, /* format: the method (text), PAI, offences %, area % (double) */
 	MSG_BTPAGE_NONE,
+	/* WMS layer titles of the capabilities (zones, tracks and gistar take the
+	 * layers' names above) */
+	MSG_WMS_DISTRICTS,
+	MSG_WMS_MAHALLAS,
+	MSG_WMS_CHOROPLETH,
+	MSG_WMS_HEATMAP,
+	MSG_WMS_OFFENCES,
+	MSG_WMS_HOTSPOTS,
+	MSG_WMS_COVERAGE,
+	MSG_WMS_DOSAGE,
+	MSG_WMS_CHANGE,
+	MSG_WMS_TRENDS,
+	MSG_WMS_BASE,
 	MSG_COUNT
 };
 

@@ -207,6 +207,20 @@ OTHER=$(sql "$DB" "SELECT code FROM categories WHERE code <> '$OCAT' LIMIT 1")
 check "the filter applies: another category hides it" "$(curl -s -u "$B" "$W?$FI&LAYERS=offences&QUERY_LAYERS=offences&INFO_FORMAT=application/json&FEATURE_COUNT=100&categories=$OTHER" | python3 -c "
 import json,sys; print(sum(f['properties']['id'] == '$OID' for f in json.load(sys.stdin)['features']))")" 0
 check_true "text/plain names the layer and the offence" 'curl -s -u "$B" "$W?$FI&LAYERS=offences&QUERY_LAYERS=offences&INFO_FORMAT=text/plain&FEATURE_COUNT=100" | grep -q "^  id = $OID$"'
+curl -s -u "$B" -D "$TMP/fi.h" "$W?$FI&LAYERS=offences,mahallas&QUERY_LAYERS=offences,mahallas&INFO_FORMAT=text/html&FEATURE_COUNT=100" >"$TMP/fi.html"
+check_true "text/html (QGIS's default) is a page with a table per feature" \
+	'grep -qi "^content-type: text/html" "$TMP/fi.h" && grep -q "<caption>mahallas</caption>" "$TMP/fi.html" &&
+	 grep -q "<tr><th>id</th><td>$OID</td></tr>" "$TMP/fi.html"'
+check_true "its counts are whole numbers, not 21.0" \
+	'grep -qE "<tr><th>offences</th><td>[0-9]+</td></tr>" "$TMP/fi.html"'
+check_true "and so are the JSON's" \
+	'curl -s -u "$B" "$W?$FI&LAYERS=mahallas&QUERY_LAYERS=mahallas&INFO_FORMAT=application/json" |
+	 python3 -c "import json,sys; p=json.load(sys.stdin)[\"features\"][0][\"properties\"]; sys.exit(not isinstance(p[\"offences\"], int))"'
+check "capabilities offer text/html first" \
+	"$(curl -s -u "$B" "$W?SERVICE=WMS&REQUEST=GetCapabilities" | grep -A2 "<GetFeatureInfo>" | grep -o "<Format>[^<]*</Format>" | head -n 1)" \
+	"<Format>text/html</Format>"
+check "LANGUAGE=ru titles the layers in Russian" \
+	"$(curl -s -u "$B" "$W?SERVICE=WMS&REQUEST=GetCapabilities&LANGUAGE=ru" | grep -c "<Title>Зоны патрулирования</Title>")" 1
 check "1.1.1 takes X and Y" "$(curl -s -u "$B" "${W}?$(echo "$FI" | sed 's/VERSION=1.3.0/VERSION=1.1.1/; s/CRS=CRS:84/SRS=EPSG:4326/; s/&I=50&J=50/\&X=50\&Y=50/')&LAYERS=mahallas&QUERY_LAYERS=mahallas" | python3 -c "
 import json,sys; print([f['id'] for f in json.load(sys.stdin)['features']])")" "['$OMAH']"
 check "far from everything: an empty collection" "$(curl -s -u "$B" "$W?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&STYLES=&CRS=CRS:84&BBOX=10,10,10.01,10.01&WIDTH=10&HEIGHT=10&I=5&J=5&LAYERS=offences,mahallas,gistar,trends&QUERY_LAYERS=offences,mahallas,gistar,trends")" '{"type":"FeatureCollection","features":[]}'
@@ -290,7 +304,7 @@ bad "a bad shift (vendor)" InvalidParameterValue shift "$MAP&VERSION=1.3.0&$GOOD
 bad "no QUERY_LAYERS" MissingParameterValue QUERY_LAYERS "$FI&LAYERS=offences"
 bad "QUERY_LAYERS outside LAYERS" LayerNotDefined QUERY_LAYERS "$FI&LAYERS=offences&QUERY_LAYERS=zones"
 bad "a layer that answers no query" LayerNotQueryable QUERY_LAYERS "$FI&LAYERS=heatmap&QUERY_LAYERS=heatmap"
-bad "an INFO_FORMAT not served" InvalidFormat INFO_FORMAT "$FI&LAYERS=offences&QUERY_LAYERS=offences&INFO_FORMAT=text/html"
+bad "an INFO_FORMAT not served" InvalidFormat INFO_FORMAT "$FI&LAYERS=offences&QUERY_LAYERS=offences&INFO_FORMAT=application/vnd.ogc.gml"
 bad "I outside the map" InvalidPoint I "$(echo "$FI" | sed 's/I=50/I=101/')&LAYERS=offences&QUERY_LAYERS=offences"
 bad "no J" MissingParameterValue J "$(echo "$FI" | sed 's/&J=50//')&LAYERS=offences&QUERY_LAYERS=offences"
 bad "FEATURE_COUNT of 0" InvalidParameterValue FEATURE_COUNT "$FI&LAYERS=offences&QUERY_LAYERS=offences&FEATURE_COUNT=0"
