@@ -1,12 +1,12 @@
 /*
- * compare: one pass of dataset_tally() per row and span (each gives the
- * total and the categories at once), one hotspot run per district, which
+ * compare: one pass of dataset_tally_table() for the whole table (every
+ * row, span and category at once), one hotspot run per district, which
  * also serves its mahallas.
  *
- * Workload: a city of a dozen districts and a few hundred mahallas, or
- * one district's mahallas; each tally reads every offence held, so a
- * table costs rows x 5 passes over the dataset, and each district's
- * hotspots one kernel density on the dataset's grid.
+ * Workload: up to a country of 200 districts and 10 million offences, or
+ * one district's mahallas; the counts cost one read of every offence held
+ * whatever the rows, each district's hotspots one kernel density on the
+ * grid of its box.
  */
 #include "compare.h"
 
@@ -183,31 +183,52 @@ static void set_changes(const struct compare *c, struct compare_row *r)
 	    r->population > 0 ? r->offences[COMPARE_PERIOD] / (double)r->population * 1000 : NAN;
 }
 
-/* Counts of r under f (narrowed to its territory), in mahalla (-1:
- * anywhere; DATASET_NONE: none, a row of no offence), for every span. */
-static int tally_row(const dataset *ds, struct compare *c, const struct dataset_filter *f,
-                     int mahalla, struct compare_row *r)
+/* The counts of c's rows (the rows of index row_of[k] of district index k,
+ * or of mahalla index k when by_mahalla) and of its total, every offence
+ * passing f, for every span: one pass over the dataset for the table. */
+static int tally_rows(const dataset *ds, struct compare *c, const struct dataset_filter *f,
+                      int by_mahalla, const int *row_of, size_t n_keys)
 {
-	size_t n = c->n_categories;
-	double *by = malloc((n ? n : 1) * sizeof *by);
-	r->counts = calloc(n ? n * COMPARE_SPANS : 1, sizeof *r->counts);
-	r->changes = calloc(n ? n * COMPARE_CHANGES : 1, sizeof *r->changes);
-	r->covered_share = NAN;
-	if (!by || !r->counts || !r->changes) {
-		free(by);
-		return err_set(ERR_NOMEM, "compare: out of memory");
+	size_t n = c->n_categories, cells = (c->n + 1) * COMPARE_SPANS;
+	struct dataset_table t = {.by_mahalla = by_mahalla,
+	                          .row_of = row_of,
+	                          .n_keys = n_keys,
+	                          .n_rows = c->n,
+	                          .from = c->from,
+	                          .to = c->to,
+	                          .n_spans = COMPARE_SPANS,
+	                          .n_categories = n,
+	                          .total = malloc(cells * sizeof *t.total),
+	                          .by_category =
+	                              malloc(cells * (n ? n : 1) * sizeof *t.by_category)};
+	int rc = 0;
+	if (!t.total || !t.by_category) {
+		rc = err_set(ERR_NOMEM, "compare: out of memory");
+		goto out;
 	}
-	for (int s = 0; s < COMPARE_SPANS && mahalla != DATASET_NONE; s++) {
-		struct dataset_filter g = *f;
-		g.from = c->from[s];
-		g.to = c->to[s];
-		r->offences[s] = dataset_tally(ds, &g, mahalla, by, NULL);
-		for (size_t k = 0; k < n; k++)
-			r->counts[k * COMPARE_SPANS + s] = by[k];
+	dataset_tally_table(ds, f, &t);
+	for (size_t i = 0; i <= c->n; i++) {
+		struct compare_row *r = i < c->n ? &c->rows[i] : &c->total;
+		r->counts = malloc((n ? n : 1) * COMPARE_SPANS * sizeof *r->counts);
+		r->changes = calloc(n ? n * COMPARE_CHANGES : 1, sizeof *r->changes);
+		r->covered_share = NAN;
+		if (!r->counts || !r->changes) {
+			rc = err_set(ERR_NOMEM, "compare: out of memory");
+			goto out;
+		}
+		for (int s = 0; s < COMPARE_SPANS; s++) {
+			size_t cell = i * COMPARE_SPANS + (size_t)s;
+			r->offences[s] = t.total[cell];
+			for (size_t k = 0; k < n; k++)
+				r->counts[k * COMPARE_SPANS + s] = t.by_category[cell * n + k];
+		}
+		if (i < c->n) /* the total's, once its population is known */
+			set_changes(c, r);
 	}
-	free(by);
-	set_changes(c, r);
-	return 0;
+out:
+	free(t.total);
+	free(t.by_category);
+	return rc;
 }
 
 static void free_row(struct compare_row *r)
@@ -286,7 +307,7 @@ static int district_hotspots(struct work *w, const struct dataset_filter *f, str
 	                            .cell = p->cell};
 	hp.filter.from = c->from[COMPARE_PERIOD];
 	hp.filter.to = c->to[COMPARE_PERIOD];
-	struct coverage_params cp = {.date = date, .index = w->idx};
+	struct coverage_params cp = {.date = date, .index = w->idx, .statuses_only = 1};
 	struct hotspot_set set;
 	struct coverage cov;
 	int rc = hotspot_find(ds, sh, &hp, &set);
@@ -341,24 +362,34 @@ static int district_rows(struct work *w)
 {
 	const dataset *ds = w->ds;
 	struct compare *c = w->c;
-	size_t cap = 0;
-	int rc = 0;
-	for (size_t d = 0; d < dataset_district_count(ds) && rc == 0; d++) {
+	size_t cap = 0, n_keys = dataset_district_count(ds);
+	int *row_of = malloc((n_keys ? n_keys : 1) * sizeof *row_of);
+	int rc = row_of ? 0 : err_set(ERR_NOMEM, "compare: out of memory");
+	for (size_t d = 0; d < n_keys && rc == 0; d++) {
+		row_of[d] = -1;
 		if (!dataset_filter_has_district(&w->base, d))
 			continue;
 		const char *code = dataset_district(ds, d);
 		if ((rc = add_row(c, &cap, code, find_area(w->sh, SHAPES_DISTRICTS, code))) < 0)
 			break;
-		struct compare_row *r = &c->rows[c->n - 1];
+		row_of[d] = (int)c->n - 1;
+		c->rows[c->n - 1].population = district_population(w->sh, code);
+	}
+	if (rc == 0)
+		rc = tally_rows(ds, c, &w->base, 0, row_of, n_keys);
+	for (size_t d = 0; d < n_keys && rc == 0; d++) {
+		if (row_of[d] < 0)
+			continue;
+		struct compare_row *r = &c->rows[row_of[d]];
 		struct dataset_filter f = w->base;
 		dataset_filter_district(&f, d);
-		r->population = district_population(w->sh, code);
-		if ((rc = tally_row(ds, c, &f, -1, r)) == 0 && c->has_hotspots)
+		if (c->has_hotspots)
 			rc = district_hotspots(w, &f, r, NULL, 0);
 		set_covered_share(r);
 		c->total.hotspots += r->hotspots;
 		c->total.covered += r->covered;
 	}
+	free(row_of);
 	long population = 0;
 	for (size_t i = 0; i < c->n && population >= 0; i++)
 		population = c->rows[i].population < 0 ? -1 : population + c->rows[i].population;
@@ -374,21 +405,28 @@ static int mahalla_rows(struct work *w)
 	struct compare *c = w->c;
 	const char *code = dataset_district(ds, (size_t)c->district);
 	struct dataset_filter f = w->base;
-	size_t cap = 0;
-	int rc = 0;
+	size_t cap = 0, n_keys = dataset_mahalla_count(ds);
+	int *row_of = malloc((n_keys ? n_keys : 1) * sizeof *row_of);
+	int rc = row_of ? 0 : err_set(ERR_NOMEM, "compare: out of memory");
 	dataset_filter_district(&f, (size_t)c->district);
+	for (size_t k = 0; k < n_keys && rc == 0; k++)
+		row_of[k] = -1;
 	for (size_t i = 0; sh && i < shapes_count(sh, SHAPES_MAHALLAS) && rc == 0; i++) {
 		const struct shapes_area *a = shapes_area(sh, SHAPES_MAHALLAS, i);
 		if (!a->district_code || strcmp(a->district_code, code) != 0)
 			continue;
 		if ((rc = add_row(c, &cap, a->code, a)) < 0)
 			break;
-		struct compare_row *r = &c->rows[c->n - 1];
+		c->rows[c->n - 1].population = a->population;
+		/* Shapes newer than the dataset may hold a mahalla it has not seen:
+		 * a row of no offence. */
 		int m = dataset_mahalla_index(ds, a->code);
-		r->population = a->population;
-		/* Shapes newer than the dataset may hold a mahalla it has not seen. */
-		rc = tally_row(ds, c, &f, m >= 0 ? m : DATASET_NONE, r);
+		if (m >= 0 && (size_t)m < n_keys)
+			row_of[m] = (int)c->n - 1;
 	}
+	if (rc == 0)
+		rc = tally_rows(ds, c, &f, 1, row_of, n_keys);
+	free(row_of);
 	c->total.code = code;
 	c->total.area = find_area(sh, SHAPES_DISTRICTS, code);
 	c->total.population = district_population(sh, code);
@@ -416,12 +454,8 @@ int compare_compute(const dataset *ds, const shapes *sh, const struct compare_pa
 		                     "district: not a district of the territory compared");
 	set_spans(&c, dataset_zone(ds), p->from_day, p->to_day);
 	dataset_filter_any_time(&w.base);
-	struct dataset_filter f = w.base;
-	if (p->district >= 0)
-		dataset_filter_district(&f, (size_t)p->district);
 	c.total.population = -1;
 	if ((c.has_hotspots && (rc = coverage_index_new(sh, &w.idx)) < 0) ||
-	    (rc = tally_row(ds, &c, &f, -1, &c.total)) < 0 ||
 	    (rc = p->district >= 0 ? mahalla_rows(&w) : district_rows(&w)) < 0)
 		goto out;
 	set_covered_share(&c.total);

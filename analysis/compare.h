@@ -10,8 +10,9 @@
  * share of the period's hotspots that patrol zones cover
  * (docs/analysis.md, "Comparison table").
  *
- * Counts are dataset_tally() under the caller's filter narrowed to each
- * row's district (and mahalla) and span, so a filter already narrowed to a
+ * Counts are dataset_tally()'s under the caller's filter narrowed to each
+ * row's district (and mahalla) and span, taken for every row and span in
+ * one pass (dataset_tally_table()), so a filter already narrowed to a
  * token's districts gives only their rows. Periods take an offence whole by
  * the middle of its span, as every date filter does.
  *

@@ -744,8 +744,10 @@ int coverage_compute(const dataset *ds, const shapes *sh, const struct hotspot_s
 	                         TILE_ORIGIN_SHIFT};
 	if ((rc = select_duty(&w, sh, day)) < 0 ||
 	    (rc = dataset_each_weighted(ds, world, &f, take_offence, &w)) < 0 ||
-	    (rc = hotspot_statuses(&w)) < 0 || (rc = group_figures(&w, gh, 1)) < 0 ||
-	    (rc = group_figures(&w, gh, 0)) < 0 || (rc = mahalla_lists(&w, sh)) < 0)
+	    (rc = hotspot_statuses(&w)) < 0 ||
+	    (!p->statuses_only &&
+	     ((rc = group_figures(&w, gh, 1)) < 0 || (rc = group_figures(&w, gh, 0)) < 0 ||
+	      (rc = mahalla_lists(&w, sh)) < 0)))
 		goto out;
 	*out = c;
 out:

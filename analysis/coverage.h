@@ -59,6 +59,10 @@ struct coverage_params {
 	/* Made by coverage_index_new() for the same shapes, or NULL to make
 	 * one for this call only. */
 	const coverage_index *index;
+	/* 1: for the hotspots' statuses alone: the units' and services' zones,
+	 * areas, shares and PAI stay 0 and the mahallas' lists empty (the
+	 * zones' unions cost the most, a country's zones several seconds). */
+	int statuses_only;
 };
 
 /* An assignment on duty during the shift, of a zone in play. */

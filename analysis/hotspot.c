@@ -16,6 +16,7 @@
 #include "civil.h"
 
 #include "err.h"
+#include "rank.h"
 #include "tilemath.h"
 #include "view.h"
 
@@ -189,17 +190,40 @@ static int find_threshold(struct hotspot_set *s, const double *density, const un
 	struct ranked_cell *rc = malloc((cells ? cells : 1) * sizeof *rc);
 	if (!rc)
 		return err_set(ERR_NOMEM, "hotspots: out of memory for %zu cells", cells);
+	double least = INFINITY; /* area of the smallest cell */
 	s->district_area_m2 = 0;
 	for (size_t c = 0; c < cells; c++) {
 		if (!mask[c])
 			continue;
 		double g = s->cell_merc * scale[c / (size_t)s->width];
 		s->district_area_m2 += g * g;
+		least = fmin(least, g * g);
 		if (density[c] > 0)
 			rc[n++] = (struct ranked_cell){density[c], g * g};
 	}
-	qsort(rc, n, sizeof *rc, by_density_desc);
 	double target = s->share * s->district_area_m2, sum = 0;
+	/* Only the densest cells reach the target: k of them hold it (and a
+	 * cell more, for rounding), so the sort needs only those at or above
+	 * the k-th density, ties with it included. In their order, so that the
+	 * sort gives the prefix of the whole one. */
+	double k = ceil(target / least) + 1;
+	if (k < (double)n) {
+		double *d = malloc(n * sizeof *d);
+		if (!d) {
+			free(rc);
+			return err_set(ERR_NOMEM, "hotspots: out of memory for %zu cells", cells);
+		}
+		for (size_t i = 0; i < n; i++)
+			d[i] = rc[i].density;
+		double kth = rank_kth_smallest(d, n, n - (size_t)k);
+		free(d);
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++)
+			if (rc[i].density >= kth)
+				rc[kept++] = rc[i];
+		n = kept;
+	}
+	qsort(rc, n, sizeof *rc, by_density_desc);
 	s->threshold = n ? rc[n - 1].density : 0;
 	for (size_t i = 0; i < n; i++) {
 		sum += rc[i].area;

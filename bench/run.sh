@@ -2,8 +2,8 @@
 # Benchmarks of posbon against peers in the same run. Prints Markdown tables
 # for docs/benchmarks.md. Usage: bench/run.sh [BUILD_DIR]  (make bench)
 #
-# Sections (POSBON_BENCH_SECTIONS, default all: "import tiles mapserver qgis
-# serve-cached serve-uncached ingest live-latency print"):
+# Sections (POSBON_BENCH_SECTIONS, default all but country: "import tiles
+# mapserver qgis serve-cached serve-uncached ingest live-latency print"):
 #   import     CSV import: posbon import against ogr2ogr
 #   tiles      heatmap tiles (build/bench_tiles) for the NYC shootings and the
 #              generated offences
@@ -27,6 +27,11 @@
 #                   against spdep::localG on the same grid in R (r-cran-spdep)
 #   mbtiles         posbon export-tiles of the sample district's heatmap+mahallas,
 #                   z 11-17, on 1 and 2 threads and @2x: tiles per second
+#   country         the generated city at a country's size (200 districts, 10
+#                   million offences; POSBON_BENCH_COUNTRY_DB reuses one): its
+#                   generation, a CSV import into it, the daemon's start-up and
+#                   memory, uncached tiles at z 12-16 against the generated
+#                   million, the comparison table, /api/mahallas/{code}
 #   basemap         the base layer (the ground posbon draws from the reference
 #                   layers) of the sample district, z 13-17, uncached, one thread
 #                   (build/bench_basemap), against Mapnik (python3-mapnik,
@@ -77,7 +82,7 @@ load() { awk '{ print $1, $2, $3 }' /proc/loadavg; }
 commit=${POSBON_BENCH_COMMIT:-$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 echo "posbon benchmarks: $(date -u +%Y-%m-%d), commit $commit, $(nproc) cores, load average at start $(load)"
 
-if want import || want tiles || want mapserver || want serve-uncached || want ingest || want live-latency; then
+if want import || want tiles || want mapserver || want serve-uncached || want ingest || want live-latency || want country; then
 	echo "generating $N offences of the sample district..." >&2
 	"$POSBON" sample "$W/src.sqlite" --offences "$N" --end 2026-11-25 --seed 7 >/dev/null
 fi
@@ -385,7 +390,7 @@ WRK_TILES=$HERE/bench/wrk_tiles.lua
 WRK_INGEST=$HERE/bench/wrk_ingest.lua
 CORES=$(nproc)
 
-if want serve-cached || want serve-uncached || want soak || want ingest || want live-latency; then
+if want serve-cached || want serve-uncached || want soak || want ingest || want live-latency || want country; then
 	for tool in wrk curl python3; do
 		command -v "$tool" >/dev/null 2>&1 || {
 			echo "bench: $tool is missing (scripts/install-deps.sh bench)" >&2
@@ -404,7 +409,7 @@ serve_start() {
 		>"$W/$name.access" 2>"$W/$name.error" &
 	SPID=$!
 	sport=""
-	for _ in $(seq 1 300); do # up to 30 s: the million loads in ~2 s
+	for _ in $(seq 1 900); do # up to 90 s: the million loads in ~2 s, the country's 10 million in ~15
 		sport=$(sed -n 's|.*serving .* on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$W/$name.error")
 		[ -n "$sport" ] && break
 		kill -0 "$SPID" 2>/dev/null || break
@@ -675,6 +680,16 @@ big_db() {
 # style's 300 m; the cost is the same, the key is not). A probe asks /healthz every 100 ms meanwhile,
 # each time on a new connection, to show what a cheap request waits behind a
 # render.
+# The heatmap tiles of an access log by zoom, the time inside the server:
+# a line a zoom, "zoom tiles p50 p90 p99 max mean-PNG-KiB".
+tile_zooms() {
+	awk '/"GET \/tiles\/heatmap\// { split($5, p, "/"); ms = $NF; sub(/ms$/, "", ms); print p[4], ms, $7 }' "$1" |
+		sort -k1,1n -k2,2g | awk '{ z = $1; n[z]++; v[z, n[z]] = $2; b[z] += $3 }
+		END { for (z = 0; z <= 22; z++) if (n[z]) { k = n[z]
+			printf "%d %d %.1f %.1f %.1f %.1f %.1f\n", z, k, v[z, int(k * 0.5 + 0.999999)],
+				v[z, int(k * 0.9 + 0.999999)], v[z, int(k * 0.99 + 0.999999)], v[z, k], b[z] / k / 1024 } }'
+}
+
 UNCACHED_SECONDS=${POSBON_BENCH_UNCACHED_SECONDS:-20}
 UNCACHED_ROUNDS=${POSBON_BENCH_UNCACHED_ROUNDS:-40}
 if want serve-uncached; then
@@ -708,12 +723,160 @@ if want serve-uncached; then
 	echo
 	echo "| zoom | tiles | median ms | p90 ms | max ms | mean PNG KiB |"
 	echo "|---|---|---|---|---|---|"
-	awk '/"GET \/tiles\/heatmap\// { split($5, p, "/"); ms = $NF; sub(/ms$/, "", ms); print p[4], ms, $7 }' \
-		"$W/uncached.access" | sort -k1,1n -k2,2g | awk '{ z = $1; n[z]++; v[z, n[z]] = $2; b[z] += $3 }
-		END { for (z = 0; z <= 22; z++) if (n[z]) {
-			k = n[z]; printf "| %d | %d | %.1f | %.1f | %.1f | %.1f |\n", z, k, v[z, int(k * 0.5 + 0.999999)],
-				v[z, int(k * 0.9 + 0.999999)], v[z, k], b[z] / k / 1024 } }'
+	tile_zooms "$W/uncached.access" | awk '{ printf "| %d | %d | %.1f | %.1f | %.1f | %.1f |\n", $1, $2, $3, $4, $6, $7 }'
 	serve_stop
+fi
+
+# ---------------------------------------------------------------------------
+# country: the generated city at a country's size (issue 17),
+# POSBON_BENCH_COUNTRY_DISTRICTS (200) districts of 48 mahallas with
+# POSBON_BENCH_COUNTRY_OFFENCES (10 000 000) offences over a year and streets.
+# Its generation is the import of the generated city (time, peak memory);
+# POSBON_BENCH_COUNTRY_DB=FILE takes one made before with the same command
+# and skips that row. Then: every tenth of its offences as CSV, imported into
+# the same city without offences (point-in-polygon among its districts and
+# mahallas); the daemon's start-up (from its start until /healthz answers)
+# and resident memory; heatmap tiles at z 12-16 over the district of median
+# offences, each one rendered (as serve-uncached, bandwidths 300.000,
+# 300.001, ... m), two connections for POSBON_BENCH_COUNTRY_SECONDS (20),
+# p50 / p99 by zoom from the access log,
+# against the same over the generated million's district in the same run;
+# the comparison table of the districts and of that district's mahallas
+# (POSBON_BENCH_COUNTRY_RUNS requests each, 5); /api/mahallas/{code} of 200
+# mahallas, with the table's period and without (wrk, one connection).
+COUNTRY_DISTRICTS=${POSBON_BENCH_COUNTRY_DISTRICTS:-200}
+COUNTRY_OFFENCES=${POSBON_BENCH_COUNTRY_OFFENCES:-10000000}
+COUNTRY_RUNS=${POSBON_BENCH_COUNTRY_RUNS:-5}
+COUNTRY_SECONDS=${POSBON_BENCH_COUNTRY_SECONDS:-20}
+now_s() { date +%s.%N; }
+rss_mib() { awk -v k="$1" '$1 == k ":" { printf "%.0f", $2 / 1024 }' "/proc/$SPID/status"; }
+
+# serve_timed DB NAME: serve_start, then /healthz polled every 50 ms; sets
+# UP (seconds from the start to the first answer).
+serve_timed() {
+	t0=$(now_s)
+	serve_start "$1" "$2" --cache-dir none --cache-mb 1
+	until curl -sf -o /dev/null "$SURL/healthz"; do sleep 0.05; done
+	UP=$(awk -v a="$t0" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }')
+}
+
+# country_tiles TOKEN OUT [--district CODE]: every heatmap tile of z 12-16
+# over the district, rendered, for COUNTRY_SECONDS; the access log's zooms
+# into OUT.
+country_tiles() {
+	ct_tok=$1 ct_out=$2
+	shift 2
+	$CLIENT tiles "$SURL" "$ct_tok" heatmap 12-16 --rounds 150 --query 'bandwidth=300.{k}&v={n}' "$@" \
+		>"$W/country-tiles.txt"
+	run_wrk "$W/country-wrk" "$SPID" -- -t2 -c2 -d"${COUNTRY_SECONDS}s" --timeout 60s --latency \
+		-s "$WRK_TILES" "$SURL" -- "$W/country-tiles.txt" "$ct_tok" split 2
+	[ "$(wv past_list "$W/country-wrk")" = 0 ] || echo "bench: the tile list ran out; lengthen it" >&2
+	# The access log is flushed every two seconds: wait for wrk's answers in it.
+	ct_n=$(wv requests "$W/country-wrk")
+	for _ in $(seq 1 100); do
+		[ "$(grep -c '"GET /tiles/heatmap/' "$SLOG")" -lt "$ct_n" ] || break
+		sleep 0.1
+	done
+	tile_zooms "$SLOG" >"$ct_out"
+}
+
+# The seconds of GET PATH, COUNTRY_RUNS times: "median min max".
+timed_gets() {
+	for _ in $(seq 1 "$COUNTRY_RUNS"); do
+		curl -sf -o "$W/country-get" -w '%{time_total}\n' -H "Authorization: Bearer $VC" "$SURL$1"
+	done | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f %.3f %.3f\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+if want country; then
+	CDB=${POSBON_BENCH_COUNTRY_DB:-}
+	city="--districts $COUNTRY_DISTRICTS --mahallas 48 --end 2026-06-30"
+	l0=$(load)
+	if [ -z "$CDB" ]; then
+		CDB=$W/country.sqlite
+		echo "generating the country: $COUNTRY_DISTRICTS districts, $COUNTRY_OFFENCES offences..." >&2
+		GEN=$(measure "$POSBON" sample "$CDB" $city --offences "$COUNTRY_OFFENCES" --ground streets)
+	fi
+	"$POSBON" token revoke "$CDB" --name bench-country >/dev/null 2>&1 || true # a reused one's
+	VC=$("$POSBON" token add "$CDB" --role viewer --name bench-country)
+	n_off=$(sqlite3 "$CDB" "SELECT count(*) FROM offences")
+	n_mah=$(sqlite3 "$CDB" "SELECT count(*) FROM mahallas")
+	db_gb=$(du -B1 "$CDB" | awk '{ printf "%.2f", $1 / 1e9 }')
+	# The district of median offences: its tiles and its mahallas' table.
+	CD=$(sqlite3 "$CDB" "SELECT district_code FROM offences GROUP BY district_code
+		ORDER BY count(*), district_code LIMIT 1 OFFSET (SELECT count(*) / 2 FROM districts)")
+	sqlite3 "$CDB" "SELECT '/api/mahallas/' || code FROM mahallas WHERE rowid % 48 = 7 ORDER BY code" \
+		>"$W/country-mahallas.txt"
+
+	# Every tenth offence as a police export has it, into the city without offences.
+	sqlite3 -cmd ".load mod_spatialite" -csv -header "$CDB" \
+		"SELECT 'C-' || external_id AS id,
+		        strftime('%Y-%m-%d', occurred_from + 18000, 'unixepoch') AS date,
+		        strftime('%H:%M', occurred_from + 18000, 'unixepoch') AS time,
+		        category, service, ST_X(geom) AS lon, ST_Y(geom) AS lat
+		 FROM offences WHERE id % 10 = 0 AND geom IS NOT NULL" >"$W/country.csv"
+	rows=$(($(wc -l <"$W/country.csv") - 1))
+	"$POSBON" sample "$W/city0.sqlite" $city --offences 0 --ground none >/dev/null
+	IMP=$(measure "$POSBON" import "$W/city0.sqlite" --layer offences --quiet "$W/country.csv")
+	placed=$(sqlite3 "$W/city0.sqlite" "SELECT printf('%.1f', 100.0 * count(mahalla_code) / count(*)) FROM offences")
+	rm -f "$W/country.csv" "$W/city0.sqlite"*
+
+	# The peer: the generated million's district, as serve-uncached has it.
+	big_db
+	serve_timed "$W/big.sqlite" country-peer
+	SLOG=$W/country-peer.access
+	UP1=$UP RSS1=$(rss_mib VmRSS)
+	country_tiles "$VB" "$W/zooms-1m"
+	serve_stop
+
+	serve_timed "$CDB" country
+	SLOG=$W/country.access
+	RSS_UP=$(rss_mib VmRSS)
+	country_tiles "$VC" "$W/zooms-country" --district "$CD"
+	RSS_TILES=$(rss_mib VmRSS)
+	T_ALL=$(timed_gets /api/compare)
+	rows_all=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["rows"]))' "$W/country-get")
+	T_ONE=$(timed_gets "/api/compare?district=$CD")
+	rows_one=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["rows"]))' "$W/country-get")
+	period=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print("from=%s&to=%s" % (d["from"], d["to"]))' "$W/country-get")
+	awk -v q="$period" '{ print $0 "?" q }' "$W/country-mahallas.txt" >"$W/country-mahallas-period.txt"
+	run_wrk "$W/mah-period" "$SPID" -- -t1 -c1 -d10s --latency -s "$WRK_TILES" "$SURL" -- \
+		"$W/country-mahallas-period.txt" "$VC" cycle
+	run_wrk "$W/mah-all" "$SPID" -- -t1 -c1 -d10s --latency -s "$WRK_TILES" "$SURL" -- \
+		"$W/country-mahallas.txt" "$VC" cycle
+	RSS_END=$(rss_mib VmRSS) HWM=$(rss_mib VmHWM)
+	serve_stop
+
+	echo
+	echo "Country-size city (posbon sample $city --offences $COUNTRY_OFFENCES --ground streets): $n_off offences, $n_mah mahallas, $db_gb GB; $(date -u +%Y-%m-%d), $CORES cores, load at start $l0, at end $(load)"
+	echo
+	echo "| what | seconds | peak MiB | CPU s (user + sys) | rows/s |"
+	echo "|---|---|---|---|---|"
+	[ -z "${GEN:-}" ] || echo "$GEN" | awk -v n="$n_off" '{ printf "| generation (the import of the generated city) | **%s** | **%s** | %s | %.0f |\n", $1, $2, $3, n / $1 }'
+	echo "$IMP" | awk -v n="$rows" -v p="$placed" '{ printf "| posbon import of every tenth offence as CSV (%d rows) into the city without offences (%s %% placed in a mahalla) | %s | %s | %s | %.0f |\n", n, p, $1, $2, $3, n / $1 }'
+	echo
+	echo "| daemon | start-up to /healthz, s | RSS after start MiB | after the tiles | at the end | peak (VmHWM) |"
+	echo "|---|---|---|---|---|---|"
+	echo "| generated million (serve-uncached's) | $UP1 | $RSS1 | | | |"
+	echo "| the country | **$UP** | **$RSS_UP** | $RSS_TILES | $RSS_END | $HWM |"
+	echo
+	echo "Uncached heatmap tiles over district $CD of the country (the median's offences) and over the generated million's district ($N offences), time inside the server by zoom; commands: bench/serve_client.py tiles URL TOKEN heatmap 12-16 --rounds 150 --query 'bandwidth=300.{k}&v={n}' [--district $CD]; wrk -t2 -c2 -d${COUNTRY_SECONDS}s --timeout 60s --latency -s bench/wrk_tiles.lua URL -- tiles.txt TOKEN split 2"
+	echo
+	echo "| zoom | country: tiles | p50 ms | p99 ms | mean KiB | million: tiles | p50 ms | p99 ms | mean KiB | p50 country / million |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	join "$W/zooms-country" "$W/zooms-1m" | awk '{ printf "| %d | %d | **%.1f** | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.2f |\n",
+		$1, $2, $3, $5, $7, $8, $9, $11, $13, ($9 > 0 ? $3 / $9 : 0) }'
+	echo
+	echo "| request | rows | median s | min s | max s |"
+	echo "|---|---|---|---|---|"
+	echo "$T_ALL" | awk -v r="$rows_all" '{ printf "| GET /api/compare (the districts) | %d | **%s** | %s | %s |\n", r, $1, $2, $3 }'
+	echo "$T_ONE" | awk -v r="$rows_one" -v d="$CD" '{ printf "| GET /api/compare?district=%s (its mahallas) | %d | **%s** | %s | %s |\n", d, r, $1, $2, $3 }'
+	echo
+	echo "| /api/mahallas/{code}, 200 mahallas, wrk -t1 -c1 -d10s | requests | p50 ms | p99 ms | max ms | errors |"
+	echo "|---|---|---|---|---|---|"
+	for k in period all; do
+		f=$W/mah-$k
+		echo "| $([ $k = period ] && echo "?$period" || echo "no period") | $(wv requests "$f") | **$(wv p50_ms "$f")** | $(wv p99_ms "$f") | $(wv max_ms "$f") | $(errors_of "$f") |"
+	done
 fi
 
 # ---------------------------------------------------------------------------

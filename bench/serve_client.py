@@ -4,9 +4,10 @@ Every request goes to the URL given (127.0.0.1 in run.sh) and every loop is
 bounded in count and in time.
 
   serve_client.py tiles  URL TOKEN LAYERS ZOOMS [--max N] [--around centre]
-                         [--fill zooms] [--query Q] [--rounds R]
+                         [--fill zooms] [--query Q] [--rounds R] [--district D]
                          print tile paths "/tiles/L/z/x/y.png?Q" over the
-                         district (from /api/meta), zooms interleaved in a
+                         district (from /api/meta; of a city, district D's
+                         own box), zooms interleaved in a
                          seeded shuffle; in Q, {n} is the line's number and
                          {k} the round (000, 001, ...): the whole list again
                          R times
@@ -63,9 +64,10 @@ def request(c, method, path, token, body=None, headers=None):
     return r.status, r.getheader("ETag"), data
 
 
-def meta(url, token):
+def meta(url, token, district=None):
     c = conn_of(url)
-    status, _, data = request(c, "GET", "/api/meta", token)
+    path = "/api/meta" + ("?district=" + urllib.parse.quote(district) if district else "")
+    status, _, data = request(c, "GET", path, token)
     c.close()
     if status != 200:
         sys.exit("serve_client: /api/meta answered %d" % status)
@@ -87,7 +89,7 @@ def district_tiles(bounds, z):
 
 
 def cmd_tiles(a):
-    m = meta(a.url, a.token)
+    m = meta(a.url, a.token, a.district)
     bounds = m["district"]["bounds"]
     z0, _, z1 = a.zooms.partition("-")
     zooms = range(int(z0), int(z1 or z0) + 1)
@@ -308,6 +310,7 @@ def main():
     t.add_argument("--fill", choices=["interleave", "zooms"], default="interleave")
     t.add_argument("--query", default="")
     t.add_argument("--rounds", type=int, default=1)
+    t.add_argument("--district")
     pr = sub.add_parser("probe")
     pr.add_argument("url")
     pr.add_argument("token")

@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "numtext.h"
+#include "rank.h"
 #include "strmap.h"
 #include "tilemath.h"
 #include "timeparse.h"
@@ -53,6 +54,11 @@ struct offence_array {
 	size_t n, cap;
 };
 
+/* Grid cells x0..x1, y0..y1 (inclusive); empty when x0 > x1. */
+struct cell_box {
+	uint32_t x0, y0, x1, y1;
+};
+
 struct dataset {
 	pthread_rwlock_t lock;
 	tz *zone;
@@ -63,6 +69,12 @@ struct dataset {
 	uint32_t gw, gh;                                 /* grid cells across and down */
 	uint32_t *cell_start;                            /* gw * gh + 1 offsets into sorted */
 	struct offence_array sorted, tail, outliers;
+	/* The cells holding each district's and mahalla's sorted records (by
+	 * index; mahallas up to n_mahalla_boxes), so that a walk of one
+	 * territory reads its box, not the whole grid. */
+	struct cell_box district_box[DATASET_MAX_DISTRICTS];
+	struct cell_box *mahalla_box;
+	size_t n_mahalla_boxes;
 	struct offence_array unplaced; /* no point, counted in their mahalla only */
 	int64_t max_id;
 	size_t gone; /* records with a point marked DATASET_GONE */
@@ -192,8 +204,50 @@ static int by_place(const void *a, const void *b)
 	return (p->y > q->y) - (p->y < q->y);
 }
 
+/* Grows b to hold cell c of a grid gw cells across. */
+static void box_add(struct cell_box *b, size_t c, uint32_t gw)
+{
+	uint32_t x = (uint32_t)(c % gw), y = (uint32_t)(c / gw);
+	if (b->x0 > b->x1) {
+		*b = (struct cell_box){x, y, x, y};
+		return;
+	}
+	b->x0 = x < b->x0 ? x : b->x0;
+	b->y0 = y < b->y0 ? y : b->y0;
+	b->x1 = x > b->x1 ? x : b->x1;
+	b->y1 = y > b->y1 ? y : b->y1;
+}
+
+/* The part of a that b also covers. */
+static void box_clip(struct cell_box *a, const struct cell_box *b)
+{
+	a->x0 = b->x0 > a->x0 ? b->x0 : a->x0;
+	a->y0 = b->y0 > a->y0 ? b->y0 : a->y0;
+	a->x1 = b->x1 < a->x1 ? b->x1 : a->x1;
+	a->y1 = b->y1 < a->y1 ? b->y1 : a->y1;
+}
+
+/* The cells of the sorted records f can let through: the box of its
+ * districts when it names some (and no offence without one), else the
+ * whole grid. */
+static struct cell_box filter_box(const dataset *ds, const struct dataset_filter *f)
+{
+	struct cell_box all = {0, 0, ds->gw - 1, ds->gh - 1};
+	if (!f || f->no_district || !dataset_filter_scoped(f))
+		return all;
+	struct cell_box b = {UINT32_MAX, UINT32_MAX, 0, 0};
+	for (size_t i = 0; i < ds->districts.n; i++) {
+		const struct cell_box *d = &ds->district_box[i];
+		if (!dataset_filter_has_district(f, i) || d->x0 > d->x1)
+			continue;
+		box_add(&b, (size_t)d->y0 * ds->gw + d->x0, ds->gw);
+		box_add(&b, (size_t)d->y1 * ds->gw + d->x1, ds->gw);
+	}
+	return b;
+}
+
 /* Sorts sorted + tail into the grid (counting sort by cell), each cell's
- * records by place. */
+ * records by place, and notes each district's and mahalla's cells. */
 static int rebuild(dataset *ds)
 {
 	size_t n = ds->sorted.n + ds->tail.n;
@@ -217,6 +271,13 @@ static int rebuild(dataset *ds)
 		free(start);
 		return err_set(ERR_NOMEM, "dataset: out of memory");
 	}
+	struct cell_box *mbox = malloc((ds->mahallas.n ? ds->mahallas.n : 1) * sizeof *mbox);
+	if (!mbox) {
+		free(v);
+		free(start);
+		free(fill);
+		return err_set(ERR_NOMEM, "dataset: out of memory");
+	}
 	memcpy(fill, start, ncell * sizeof *fill);
 	for (int p = 0; p < 2; p++)
 		for (size_t i = 0; i < parts[p]->n; i++) {
@@ -224,14 +285,29 @@ static int rebuild(dataset *ds)
 			v[fill[cell_of(ds, o->x, o->y)]++] = *o;
 		}
 	free(fill);
-	for (size_t c = 0; c < ncell; c++)
+	const struct cell_box empty = {UINT32_MAX, UINT32_MAX, 0, 0};
+	for (size_t i = 0; i < DATASET_MAX_DISTRICTS; i++)
+		ds->district_box[i] = empty;
+	for (size_t i = 0; i < ds->mahallas.n; i++)
+		mbox[i] = empty;
+	for (size_t c = 0; c < ncell; c++) {
 		if (start[c + 1] - start[c] > 1)
 			qsort(v + start[c], start[c + 1] - start[c], sizeof *v, by_place);
+		for (uint32_t i = start[c]; i < start[c + 1]; i++) {
+			if (v[i].district < DATASET_MAX_DISTRICTS)
+				box_add(&ds->district_box[v[i].district], c, ds->gw);
+			if (v[i].mahalla < ds->mahallas.n)
+				box_add(&mbox[v[i].mahalla], c, ds->gw);
+		}
+	}
 	free(ds->sorted.v);
 	free(ds->cell_start);
+	free(ds->mahalla_box);
 	ds->sorted.v = v;
 	ds->sorted.n = ds->sorted.cap = n;
 	ds->cell_start = start;
+	ds->mahalla_box = mbox;
+	ds->n_mahalla_boxes = ds->mahallas.n;
 	ds->tail.n = 0;
 	return 0;
 }
@@ -329,38 +405,6 @@ static int preload_district(void *arg, const struct store_area_record *a)
 	return rc;
 }
 
-/* The k-th smallest of v[0 .. n) (Hoare's selection, expected O(n));
- * reorders v. */
-static double kth_smallest(double *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
-		double pivot = v[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = v[i];
-				v[i++] = v[j];
-				v[j] = t;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return v[k];
-	}
-	return v[k];
-}
-
 /* Longitudes and latitudes of offences, growing. */
 struct lonlats {
 	double *x, *y;
@@ -394,10 +438,10 @@ static int offence_percentiles(store *st, double e[4], int *have)
 	int rc = store_each_point(st, add_lonlat, &p);
 	if (rc == 0 && p.n > 0) {
 		size_t k = p.n / 100;
-		e[0] = kth_smallest(p.x, p.n, k);
-		e[1] = kth_smallest(p.y, p.n, k);
-		e[2] = kth_smallest(p.x, p.n, p.n - 1 - k);
-		e[3] = kth_smallest(p.y, p.n, p.n - 1 - k);
+		e[0] = rank_kth_smallest(p.x, p.n, k);
+		e[1] = rank_kth_smallest(p.y, p.n, k);
+		e[2] = rank_kth_smallest(p.x, p.n, p.n - 1 - k);
+		e[3] = rank_kth_smallest(p.y, p.n, p.n - 1 - k);
 		*have = 1;
 	}
 	free(p.x);
@@ -515,6 +559,7 @@ void dataset_free(dataset *ds)
 	free(ds->outliers.v);
 	free(ds->unplaced.v);
 	free(ds->cell_start);
+	free(ds->mahalla_box);
 	pthread_rwlock_destroy(&ds->lock);
 	free(ds);
 }
@@ -924,11 +969,10 @@ static int match_but_hours(const struct dataset_filter *f, const struct dataset_
 	return 1;
 }
 
-double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o)
+/* f's hours of the week: its hours on its weekdays, within its week. */
+static void filter_week(const struct dataset_filter *f, uint64_t week[SHIFT_WEEK_WORDS])
 {
-	if (!match_but_hours(f, o))
-		return 0;
-	uint64_t week[SHIFT_WEEK_WORDS] = {0};
+	memset(week, 0, SHIFT_WEEK_WORDS * sizeof *week);
 	const uint64_t hours = f->hours & CIVIL_ALL_HOURS;
 	for (int d = 0; d < 7; d++) {
 		int b = d * 24;
@@ -940,6 +984,14 @@ double dataset_filter_weight(const struct dataset_filter *f, const struct datase
 	}
 	for (int i = 0; i < SHIFT_WEEK_WORDS; i++)
 		week[i] &= f->week[i];
+}
+
+double dataset_filter_weight(const struct dataset_filter *f, const struct dataset_offence *o)
+{
+	if (!match_but_hours(f, o))
+		return 0;
+	uint64_t week[SHIFT_WEEK_WORDS];
+	filter_week(f, week);
 	return dataset_week_share(o, week, f->span_limit);
 }
 
@@ -981,10 +1033,13 @@ int dataset_each_weighted(const dataset *ds, const double bbox[4], const struct 
 	double lo_y = fmax(bbox[1], ds->extent[1]), hi_y = fmin(bbox[3], ds->extent[3]);
 	if (lo_x <= hi_x && lo_y <= hi_y) {
 		uint32_t c0 = cell_of(ds, lo_x, lo_y), c1 = cell_of(ds, hi_x, hi_y);
-		uint32_t x0 = c0 % ds->gw, y0 = c0 / ds->gw, x1 = c1 % ds->gw, y1 = c1 / ds->gw;
-		for (uint32_t cy = y0; cy <= y1 && rc == 0; cy++) {
-			uint32_t a = ds->cell_start[cy * ds->gw + x0];
-			uint32_t b = ds->cell_start[cy * ds->gw + x1 + 1];
+		struct cell_box cells = {c0 % ds->gw, c0 / ds->gw, c1 % ds->gw, c1 / ds->gw};
+		const struct cell_box scope = filter_box(ds, f);
+		box_clip(&cells, &scope);
+		for (uint32_t cy = cells.y0; cells.x0 <= cells.x1 && cy <= cells.y1 && rc == 0;
+		     cy++) {
+			uint32_t a = ds->cell_start[cy * ds->gw + cells.x0];
+			uint32_t b = ds->cell_start[cy * ds->gw + cells.x1 + 1];
 			for (uint32_t i = a; i < b && rc == 0; i++)
 				rc = visit(&ds->sorted.v[i], bbox, f, fn, ctx);
 		}
@@ -1108,39 +1163,146 @@ void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
 	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
 }
 
-static double tally_array(const struct offence_array *a, const struct dataset_filter *f,
-                          int mahalla, double *by_category, double *by_service)
+/* Where the records of a walk come from, in this order. */
+enum part { PART_SORTED, PART_TAIL, PART_OUTLIERS, PART_UNPLACED, PARTS };
+
+/* Hands run the records of the sorted grid in the cells of b, a run for
+ * each row of cells, then the tail, the outliers and the unplaced whole:
+ * in the arrays' order, every record a walk of the territory of b can
+ * count. Called under the lock. */
+static void each_run(const dataset *ds, const struct cell_box *b,
+                     void (*run)(void *ctx, enum part part, const struct dataset_offence *v,
+                                 size_t n),
+                     void *ctx)
 {
-	double total = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		const struct dataset_offence *o = &a->v[i];
-		double w = mahalla >= 0 && o->mahalla != mahalla ? 0 : dataset_filter_weight(f, o);
+	for (uint32_t y = b->y0; b->x0 <= b->x1 && y <= b->y1; y++) {
+		uint32_t first = ds->cell_start[y * ds->gw + b->x0];
+		uint32_t end = ds->cell_start[y * ds->gw + b->x1 + 1];
+		run(ctx, PART_SORTED, ds->sorted.v + first, end - first);
+	}
+	run(ctx, PART_TAIL, ds->tail.v, ds->tail.n);
+	run(ctx, PART_OUTLIERS, ds->outliers.v, ds->outliers.n);
+	run(ctx, PART_UNPLACED, ds->unplaced.v, ds->unplaced.n);
+}
+
+struct tally_ctx {
+	const struct dataset_filter *f;
+	int mahalla;
+	double *by_category, *by_service;
+	double sums[PARTS]; /* each part's sum, added up at the end */
+};
+
+static void tally_run(void *ctx, enum part part, const struct dataset_offence *v, size_t n)
+{
+	struct tally_ctx *t = ctx;
+	for (size_t i = 0; i < n; i++) {
+		const struct dataset_offence *o = &v[i];
+		double w = t->mahalla >= 0 && o->mahalla != t->mahalla
+		               ? 0
+		               : dataset_filter_weight(t->f, o);
 		if (w == 0)
 			continue;
-		total += w;
-		if (by_category && o->category != DATASET_NONE)
-			by_category[o->category] += w;
-		if (by_service && o->service != DATASET_UNKNOWN)
-			by_service[o->service] += w;
+		t->sums[part] += w;
+		if (t->by_category && o->category != DATASET_NONE)
+			t->by_category[o->category] += w;
+		if (t->by_service && o->service != DATASET_UNKNOWN)
+			t->by_service[o->service] += w;
 	}
-	return total;
 }
 
 double dataset_tally(const dataset *ds, const struct dataset_filter *f, int mahalla,
                      double *by_category, double *by_service)
 {
+	struct tally_ctx t = {f, mahalla, by_category, by_service, {0}};
 	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
 	if (by_category)
 		memset(by_category, 0, ds->categories.n * sizeof *by_category);
 	if (by_service)
 		memset(by_service, 0, ds->services.n * sizeof *by_service);
-	double total = 0;
-	const struct offence_array *arrays[] = {&ds->sorted, &ds->tail, &ds->outliers,
-	                                        &ds->unplaced};
-	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
-		total += tally_array(arrays[i], f, mahalla, by_category, by_service);
+	struct cell_box b = filter_box(ds, f);
+	if (mahalla >= 0) {
+		const struct cell_box none = {1, 0, 0, 0};
+		box_clip(&b,
+		         (size_t)mahalla < ds->n_mahalla_boxes ? &ds->mahalla_box[mahalla] : &none);
+	}
+	each_run(ds, &b, tally_run, &t);
 	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
+	double total = 0;
+	for (int p = 0; p < PARTS; p++)
+		total += t.sums[p];
 	return total;
+}
+
+/* Whether time mid lies in from .. to (STORE_NO_TIME: open). */
+static int in_span(int64_t mid, int64_t from, int64_t to)
+{
+	return (from == STORE_NO_TIME || (mid != STORE_NO_TIME && mid >= from)) &&
+	       (to == STORE_NO_TIME || (mid != STORE_NO_TIME && mid <= to));
+}
+
+struct table_ctx {
+	const struct dataset_filter *f; /* its period the spans' hull */
+	uint64_t week[SHIFT_WEEK_WORDS];
+	struct dataset_table *t;
+};
+
+static void table_run(void *ctx, enum part part, const struct dataset_offence *v, size_t n)
+{
+	const struct table_ctx *x = ctx;
+	const struct dataset_filter *f = x->f;
+	struct dataset_table *t = x->t;
+	size_t spans = t->n_spans, all = t->n_rows * spans;
+	(void)part;
+	for (size_t i = 0; i < n; i++) {
+		const struct dataset_offence *o = &v[i];
+		if (!match_but_hours(f, o))
+			continue;
+		double w = dataset_week_share(o, x->week, f->span_limit);
+		if (w == 0)
+			continue;
+		size_t key = t->by_mahalla ? o->mahalla : o->district;
+		int row = key < t->n_keys ? t->row_of[key] : -1;
+		size_t cat = o->category;
+		for (size_t s = 0; s < spans; s++) {
+			if (!in_span(o->mid, t->from[s], t->to[s]))
+				continue;
+			t->total[all + s] += w;
+			if (cat < t->n_categories)
+				t->by_category[(all + s) * t->n_categories + cat] += w;
+			if (row < 0)
+				continue;
+			size_t cell = (size_t)row * spans + s;
+			t->total[cell] += w;
+			if (cat < t->n_categories)
+				t->by_category[cell * t->n_categories + cat] += w;
+		}
+	}
+}
+
+void dataset_tally_table(const dataset *ds, const struct dataset_filter *f, struct dataset_table *t)
+{
+	size_t cells = (t->n_rows + 1) * t->n_spans;
+	memset(t->total, 0, cells * sizeof *t->total);
+	memset(t->by_category, 0, cells * t->n_categories * sizeof *t->by_category);
+	/* The filter's period becomes the spans' hull: one test drops the
+	 * offences of no span, the spans sort out the rest. */
+	if (!t->n_spans)
+		return;
+	struct dataset_filter g = *f;
+	g.from = t->from[0];
+	g.to = t->to[0];
+	for (size_t s = 1; s < t->n_spans; s++) {
+		if (t->from[s] < g.from) /* STORE_NO_TIME, open, is the least */
+			g.from = t->from[s];
+		if (g.to != STORE_NO_TIME && (t->to[s] == STORE_NO_TIME || t->to[s] > g.to))
+			g.to = t->to[s];
+	}
+	struct table_ctx x = {.f = &g, .t = t};
+	filter_week(&g, x.week);
+	pthread_rwlock_rdlock((pthread_rwlock_t *)&ds->lock);
+	const struct cell_box b = filter_box(ds, f);
+	each_run(ds, &b, table_run, &x);
+	pthread_rwlock_unlock((pthread_rwlock_t *)&ds->lock);
 }
 
 size_t dataset_service_count(const dataset *ds)

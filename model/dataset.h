@@ -236,6 +236,29 @@ void dataset_mahalla_counts(const dataset *ds, const struct dataset_filter *f,
 double dataset_tally(const dataset *ds, const struct dataset_filter *f, int mahalla,
                      double *by_category, double *by_service);
 
+/* A table that dataset_tally_table() fills: rows of districts or mahallas,
+ * columns of periods (spans) by category. */
+struct dataset_table {
+	int by_mahalla; /* an offence's row is that of its mahalla index, else of its district's */
+	const int *row_of; /* row of index k < n_keys, or -1: none */
+	size_t n_keys, n_rows;
+	const int64_t *from, *to; /* span s: UTC seconds, inclusive; STORE_NO_TIME open */
+	size_t n_spans;
+	size_t n_categories; /* category indices counted by category; others count in total only */
+	/* Caller-owned, overwritten: total[r * n_spans + s] and
+	 * by_category[(r * n_spans + s) * n_categories + c], for rows r <
+	 * n_rows and r = n_rows, the row of every offence passing (a row or
+	 * none): (n_rows + 1) x n_spans and that x n_categories entries. */
+	double *total, *by_category;
+};
+
+/* dataset_tally() of every row and span of t at once, in one pass over the
+ * offences (a table of many rows costs what one tally costs): each offence
+ * passing f with its period replaced by span s counts, by its filter
+ * weight, in span s of its row and of the row of all. */
+void dataset_tally_table(const dataset *ds, const struct dataset_filter *f,
+                         struct dataset_table *t);
+
 size_t dataset_service_count(const dataset *ds);
 
 /* Points for kernel density: a growable, caller-owned buffer. */

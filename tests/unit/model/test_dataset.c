@@ -47,6 +47,21 @@ static void put(store *st, const char *id, double lon, double lat, int64_t from,
 	testutil_put_offence(st, id, lon, lat, from, to, category);
 }
 
+/* An offence without a point, placed by its mahalla's code. */
+static void put_unplaced(store *st, const char *id, int64_t at, const char *category,
+                         const char *mahalla)
+{
+	struct store_put_info info;
+	struct store_offence o = {.external_id = id,
+	                          .occurred_from = at,
+	                          .occurred_to = at,
+	                          .precision = PREC_MINUTE,
+	                          .reported_at = STORE_NO_TIME,
+	                          .category = category,
+	                          .mahalla_code = mahalla};
+	assert_int_equal(store_put_offence(st, &o, &info), 0);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
@@ -517,19 +532,11 @@ static void test_mahalla_counts_include_address_only_records(void **state)
 {
 	struct fixture *f = *state;
 	dataset *ds = NULL;
-	struct store_put_info info;
 	int64_t m = MONDAY_LOCAL_MIDNIGHT;
 	put(f->st, "in1", 69.25, 41.3, m + 3600, m + 3600, "theft");
 	put(f->st, "in2", 69.26, 41.31, m + 7200, m + 7200, "assault");
 	put(f->st, "far", 72.0, 41.3, m + 7200, m + 7200, "theft");
-	struct store_offence o = {.external_id = "addr",
-	                          .occurred_from = m + 3600,
-	                          .occurred_to = m + 3600,
-	                          .precision = PREC_MINUTE,
-	                          .reported_at = STORE_NO_TIME,
-	                          .category = "theft",
-	                          .mahalla_code = "M1"};
-	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	put_unplaced(f->st, "addr", m + 3600, "theft", "M1");
 	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
 	assert_int_equal(dataset_count(ds), 3); /* points only */
 	assert_int_equal(dataset_mahalla_count(ds), 1);
@@ -587,7 +594,6 @@ static void test_districts_place_offences_and_filter_them(void **state)
 {
 	struct fixture *f = *state;
 	dataset *ds = NULL;
-	struct store_put_info info;
 	int64_t m = MONDAY_LOCAL_MIDNIGHT;
 	put_area(f->st, 1, "WEST", NULL, 69.2, 69.25);
 	put_area(f->st, 1, "EAST", NULL, 69.25, 69.3);
@@ -601,14 +607,7 @@ static void test_districts_place_offences_and_filter_them(void **state)
 		    41.3, m, m, i % 2 ? "theft" : "fraud");
 	put(f->st, "m2", 70.05, 41.3, m, m, "theft");
 	put(f->st, "far", 75.0, 41.3, m, m, "theft");
-	struct store_offence o = {.external_id = "addr",
-	                          .occurred_from = m,
-	                          .occurred_to = m,
-	                          .precision = PREC_MINUTE,
-	                          .reported_at = STORE_NO_TIME,
-	                          .category = "theft",
-	                          .mahalla_code = "M2"};
-	assert_int_equal(store_put_offence(f->st, &o, &info), 0);
+	put_unplaced(f->st, "addr", m, "theft", "M2");
 	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
 	assert_int_equal(dataset_district_count(ds), 2);
 	assert_float_equal(district_tally(ds, "WEST"), 3, 0);
@@ -659,6 +658,86 @@ static void test_sync_after_deleting_the_newest(void **state)
 	dataset_free(ds);
 }
 
+/* Each cell of a table (every row, span and category) is what
+ * dataset_tally() gives for its row's district or mahalla and its span,
+ * whether the records are sorted in the grid, in the tail or have no
+ * point; the last row is every offence passing. */
+static void check_table(const dataset *ds, const struct dataset_filter *f, int by_mahalla)
+{
+	enum { SPANS = 3 };
+	const int64_t m = MONDAY_LOCAL_MIDNIGHT, day = 86400;
+	const int64_t from[SPANS] = {m, m + 3 * day, STORE_NO_TIME};
+	const int64_t to[SPANS] = {m + 7 * day - 1, m + 20 * day, m + 4 * day};
+	size_t nk = by_mahalla ? dataset_mahalla_count(ds) : dataset_district_count(ds);
+	size_t nc = dataset_category_count(ds), cells = (nk + 1) * SPANS;
+	int row_of[8];
+	double total[9 * SPANS], by_cat[9 * SPANS * 3], want_cat[3], sum = 0;
+	assert_true(nk <= 8 && nc <= 3);
+	for (size_t k = 0; k < nk; k++)
+		row_of[k] = (int)k;
+	struct dataset_table t = {.by_mahalla = by_mahalla,
+	                          .row_of = row_of,
+	                          .n_keys = nk,
+	                          .n_rows = nk,
+	                          .from = from,
+	                          .to = to,
+	                          .n_spans = SPANS,
+	                          .n_categories = nc,
+	                          .total = total,
+	                          .by_category = by_cat};
+	dataset_tally_table(ds, f, &t);
+	for (size_t r = 0; r <= nk; r++)
+		for (size_t s = 0; s < SPANS; s++) {
+			struct dataset_filter g = *f;
+			g.from = from[s];
+			g.to = to[s];
+			if (r < nk && !by_mahalla)
+				dataset_filter_district(&g, r);
+			int mahalla = r < nk && by_mahalla ? (int)r : -1;
+			size_t cell = r * SPANS + s;
+			assert_float_equal(total[cell],
+			                   dataset_tally(ds, &g, mahalla, want_cat, NULL), 0);
+			for (size_t c = 0; c < nc; c++)
+				assert_float_equal(by_cat[cell * nc + c], want_cat[c], 0);
+		}
+	for (size_t i = 0; i < cells; i++)
+		sum += total[i];
+	assert_true(sum > 0);
+}
+
+static void test_table_counts_as_tallies_do(void **state)
+{
+	struct fixture *f = *state;
+	dataset *ds = NULL;
+	const int64_t m = MONDAY_LOCAL_MIDNIGHT;
+	const char *cats[] = {"theft", "assault", "fraud"};
+	put_area(f->st, 1, "WEST", NULL, 69.2, 69.25);
+	put_area(f->st, 1, "EAST", NULL, 69.25, 69.3);
+	put_area(f->st, 0, "MW", "WEST", 69.2, 69.22);
+	put_area(f->st, 0, "ME", "EAST", 69.26, 69.28);
+	for (int i = 0; i < 24; i++) {
+		char id[16];
+		int64_t at = m + (i % 6) * 3 * 86400;
+		snprintf(id, sizeof id, "o%d", i);
+		put(f->st, id, 69.205 + 0.004 * i, 41.3, at, at, cats[i % 3]);
+	}
+	put(f->st, "far", 75.0, 41.3, m, m, "theft");
+	put_unplaced(f->st, "addr", m + 86400, "fraud", "ME");
+	assert_int_equal(dataset_load(f->st, NULL, &ds), 0);
+	put(f->st, "late", 69.27, 41.3, m + 2 * 86400, m + 2 * 86400, "assault"); /* the tail */
+	assert_int_equal(dataset_sync(ds, f->st, NULL, NULL, NULL), 0);
+	struct dataset_filter flt;
+	dataset_filter_all(&flt);
+	check_table(ds, &flt, 0);
+	check_table(ds, &flt, 1);
+	dataset_filter_district(&flt, (size_t)dataset_district_index(ds, "EAST"));
+	check_table(ds, &flt, 1);
+	struct dataset_filter_text text = {.categories = "theft,fraud"};
+	assert_int_equal(dataset_filter_parse(ds, &text, &flt), 0);
+	check_table(ds, &flt, 0);
+	dataset_free(ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +755,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sync_after_deleting_the_newest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_districts_place_offences_and_filter_them, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_table_counts_as_tallies_do, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
