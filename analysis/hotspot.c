@@ -561,9 +561,18 @@ int hotspot_find(const dataset *ds, const shapes *sh, const struct hotspot_param
 	    !(territory = dataset_filter_territory(ds, &p->filter)))
 		return err_set(ERR_NOMEM, "hotspots: out of memory");
 	scope_extent(sh, territory, s.bandwidth, ext);
-	s.cell_merc = s.cell / tile_scale_factor_merc((ext[1] + ext[3]) / 2);
-	double w = fmax(1, ceil((ext[2] - ext[0]) / s.cell_merc));
-	double h = fmax(1, ceil((ext[3] - ext[1]) / s.cell_merc));
+	double w, h;
+	for (;;) {
+		s.cell_merc = s.cell / tile_scale_factor_merc((ext[1] + ext[3]) / 2);
+		w = fmax(1, ceil((ext[2] - ext[0]) / s.cell_merc));
+		h = fmax(1, ceil((ext[3] - ext[1]) / s.cell_merc));
+		/* A province's district 100 km across is 20 million cells of the
+		 * default 25 m: unless a cell was asked for, the cells grow (whole
+		 * metres) until the grid fits. */
+		if (p->cell || w * h <= (double)KDE_DEFAULT_MAX_CELLS)
+			break;
+		s.cell = ceil(s.cell * 1.25);
+	}
 	if (w * h > (double)KDE_DEFAULT_MAX_CELLS) {
 		rc = err_set_field(
 		    ERR_INVALID, "cell",

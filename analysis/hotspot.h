@@ -50,7 +50,8 @@ struct hotspot_params {
 	struct dataset_filter filter;
 	const struct shift *shift; /* NULL: every hour of every day */
 	double share;              /* of the district's area, (0, 1]; 0: the default */
-	double cell;               /* ground metres, 1 .. 1000; 0: the default */
+	double cell;               /* ground metres, 1 .. 1000; 0: the default (25 m, coarser for a
+	                              territory whose grid would not fit) */
 	enum kde_kernel kernel;
 	double bandwidth;      /* ground metres, > 0 (the caller's: the style's heatmap) */
 	const double *weights; /* density weight per dataset category; NULL weighs 1 */
