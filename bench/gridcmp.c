@@ -10,7 +10,7 @@
  * in a translated frame). Both rasters must have the same square cells and
  * B's cell centres must fall on A's (to 1e-3 cell); otherwise the grids share
  * no cells and the comparison is refused. NoData counts as 0 (QGIS leaves
- * cells no point reached at NoData, posbon writes 0).
+ * cells no point reached at NoData; posbon writes 0 and declares it NoData).
  *
  * Over the shared cells where A or B is above 0 it prints one line of
  * key=value pairs:

@@ -167,13 +167,7 @@ int cmd_gistar(int argc, char **argv)
 	renderer_shapes_release(r, held);
 	if (rc < 0)
 		goto out;
-	snprintf(filter_text, sizeof filter_text,
-	         "from=%s to=%s hours=%s weekdays=%s "
-	         "categories=%s services=%s",
-	         fo.text.from ? fo.text.from : "", fo.text.to ? fo.text.to : "",
-	         fo.text.hours ? fo.text.hours : "", fo.text.weekdays ? fo.text.weekdays : "",
-	         fo.text.categories ? fo.text.categories : "",
-	         fo.text.services ? fo.text.services : "");
+	filteropts_text(&fo, filter_text, sizeof filter_text);
 	if (format)
 		rc = write_output(&res, format, out, filter_text);
 	else

@@ -240,8 +240,13 @@ int cmd_export_density(int argc, char **argv)
 		return rc < 0 ? rc : 0;
 	if (npos != 1 || !out)
 		return err_set(ERR_INVALID, "export-density needs DB and -o FILE");
-	struct density_export e = {
-	    .path = out, .cell = cell, .bandwidth = radius, .compress = compress};
+	char filter_text[512];
+	filteropts_text(&fo, filter_text, sizeof filter_text);
+	struct density_export e = {.path = out,
+	                           .cell = cell,
+	                           .bandwidth = radius,
+	                           .compress = compress,
+	                           .filter_text = filter_text};
 	if (strcasecmp(compress, "deflate") && strcasecmp(compress, "zstd") &&
 	    strcasecmp(compress, "lzw") && strcasecmp(compress, "none"))
 		return err_set(ERR_INVALID, "--compress '%s': expected deflate, zstd, lzw or none",

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define DEFAULT_MAX_CELLS ((size_t)25000000)
 
@@ -68,8 +69,49 @@ static int by_northing(const void *a, const void *b)
 	return (p->y < q->y) - (p->y > q->y);
 }
 
+/* t (UTC seconds) as ISO 8601 UTC into out[24]. */
+static const char *utc_text(int64_t t, char *out)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return out;
+}
+
+/* The metadata gdalinfo shows: the period (an ISO 8601 interval in UTC; an
+ * open end is the data's), the zone local times were read in, the filter,
+ * the kernel, bandwidth and cell, the offences and places, the units. */
+static void put_metadata(GDALDatasetH ds, const dataset *d, const struct dataset_filter *f,
+                         const struct density_export *e, const struct density_result *r)
+{
+	char value[128], a[24], b[24];
+	int64_t first, last;
+	dataset_time_range(d, &first, &last);
+	int64_t from = f->from != STORE_NO_TIME ? f->from : first;
+	int64_t to = f->to != STORE_NO_TIME ? f->to : last;
+	if (from != STORE_NO_TIME && to != STORE_NO_TIME) {
+		snprintf(value, sizeof value, "%s/%s", utc_text(from, a), utc_text(to, b));
+		GDALSetMetadataItem(ds, "POSBON_PERIOD", value, NULL);
+	}
+	GDALSetMetadataItem(ds, "POSBON_TIMEZONE", tz_name(dataset_zone(d)), NULL);
+	GDALSetMetadataItem(ds, "POSBON_FILTER", e->filter_text ? e->filter_text : "every offence",
+	                    NULL);
+	GDALSetMetadataItem(ds, "POSBON_KERNEL", kde_kernel_name(e->kernel), NULL);
+	snprintf(value, sizeof value, "%g", e->bandwidth);
+	GDALSetMetadataItem(ds, "POSBON_BANDWIDTH_M", value, NULL);
+	snprintf(value, sizeof value, "%g", e->cell);
+	GDALSetMetadataItem(ds, "POSBON_CELL_M", value, NULL);
+	snprintf(value, sizeof value, "%.15g", r->offences);
+	GDALSetMetadataItem(ds, "POSBON_OFFENCES", value, NULL);
+	snprintf(value, sizeof value, "%zu", r->places);
+	GDALSetMetadataItem(ds, "POSBON_PLACES", value, NULL);
+	GDALSetMetadataItem(ds, "POSBON_UNITS", "offences per km2 over the period", NULL);
+}
+
 /* Creates the GeoTIFF with its georeferencing and metadata. */
-static int create_tiff(const struct density_export *e, const struct density_result *r,
+static int create_tiff(const dataset *d, const struct dataset_filter *f,
+                       const struct density_export *e, const struct density_result *r,
                        GDALDatasetH *out)
 {
 	char **options = NULL;
@@ -101,14 +143,11 @@ static int create_tiff(const struct density_export *e, const struct density_resu
 	}
 	GDALSetGeoTransform(ds, gt);
 	GDALSetProjection(ds, wkt);
-	char value[64];
-	snprintf(value, sizeof value, "%g", e->bandwidth);
-	GDALSetMetadataItem(ds, "POSBON_BANDWIDTH_M", value, NULL);
-	GDALSetMetadataItem(ds, "POSBON_KERNEL", kde_kernel_name(e->kernel), NULL);
-	GDALSetMetadataItem(ds, "POSBON_UNITS", "offences per km2 over the period", NULL);
-	if (e->filter_text)
-		GDALSetMetadataItem(ds, "POSBON_FILTER", e->filter_text, NULL);
+	put_metadata(ds, d, f, e, r);
 	GDALSetDescription(GDALGetRasterBand(ds, 1), "density (offences per km2)");
+	/* No offence within a bandwidth: transparent over a base map in QGIS,
+	 * and left out of the statistics of where there is density. */
+	GDALSetRasterNoDataValue(GDALGetRasterBand(ds, 1), 0);
 out:
 	CPLFree(wkt);
 	OSRDestroySpatialReference(srs);
@@ -237,7 +276,7 @@ int density_export_write(const dataset *ds, const struct dataset_filter *f,
 	for (size_t i = 0; i < pts.n; i++)
 		wp[i] = (struct wpoint){pts.pts[i].x, pts.pts[i].y, pts.w ? pts.w[i] : 1};
 	qsort(wp, pts.n, sizeof *wp, by_northing);
-	if ((rc = create_tiff(e, out, &tiff)) < 0 ||
+	if ((rc = create_tiff(ds, f, e, out, &tiff)) < 0 ||
 	    (rc = write_strips(tiff, &p, &g, wp, pts.n, &out->max_density)) < 0)
 		goto done;
 done:

@@ -5,8 +5,9 @@
  * The grid is laid out in the district's UTM zone (EPSG:326nn, from the
  * centre of its extent) through PROJ, cell centres on a regular lattice
  * starting at the extent's west and north edges; values are offences (or
- * weighted offences) per km² over the filter's period, as Float32 with the
- * kernel, bandwidth, cell size and filter in the file's metadata, computed
+ * weighted offences) per km² over the filter's period, as Float32 (0, no
+ * offence within a bandwidth, is NoData) with the period, time zone, filter,
+ * kernel, bandwidth, cell size and offences in the file's metadata, computed
  * and written 256 rows at a time (memory stays at a strip, not the grid).
  * UTM metres
  * are taken as ground metres: within a zone they differ by at most 0.04%.

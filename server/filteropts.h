@@ -1,7 +1,8 @@
 /*
  * filteropts: the filter options every command that draws or analyses
  * offences shares (period, hours, weekdays, categories, services,
- * districts, time zone), as rows of an option table (opts.h).
+ * districts, regions, time zone), as rows of an option table (opts.h), and
+ * the filter as one line for a file's metadata.
  */
 #ifndef POSBON_FILTEROPTS_H
 #define POSBON_FILTEROPTS_H
@@ -34,5 +35,10 @@ struct filter_opts {
 	{"tz", OPT_STRING, &(fo).tz, "ZONE", "time zone of local times (the districts' stored one, else Asia/Tashkent)",    \
 	 0, 0, 0}
 /* clang-format on */
+
+/* The filter given as "from=2026-11-01 hours=20-08 ..." (only what was
+ * given; "every offence" for nothing) into out[n], for a GeoTIFF's
+ * metadata. -1 when it was cut to fit. */
+int filteropts_text(const struct filter_opts *fo, char *out, size_t n);
 
 #endif

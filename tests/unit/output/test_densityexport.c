@@ -122,6 +122,16 @@ static void test_geotiff_holds_the_true_density(void **state)
 		nonzero += want > 0;
 	}
 	assert_true(nonzero > 10);
+	/* What gdalinfo shows: NoData, the kernel, the period and the offences. */
+	int has = 0;
+	assert_true(GDALGetRasterNoDataValue(band, &has) == 0 && has);
+	assert_string_equal(GDALGetMetadataItem(ds, "POSBON_KERNEL", NULL), "quartic");
+	assert_string_equal(GDALGetMetadataItem(ds, "POSBON_FILTER", NULL), "every offence");
+	const char *period = GDALGetMetadataItem(ds, "POSBON_PERIOD", NULL);
+	assert_non_null(period);
+	assert_non_null(strchr(period, '/'));
+	assert_float_equal(atof(GDALGetMetadataItem(ds, "POSBON_OFFENCES", NULL)), res.offences,
+	                   1e-6 * res.offences);
 	GDALClose(ds);
 }
 
