@@ -26,14 +26,18 @@ int btpage_best(const struct backtest *b)
 
 /* "mean ± sd" with digits decimals, times k; "–" without a mean, the mean
  * alone without a spread (a single fold). */
-static void mean_sd(double mean, double sd, double k, int digits, char *out, size_t n)
+static void mean_sd(double mean, double sd, double k, int digits, const char *lang, char *out,
+                    size_t n)
 {
+	char a[48], b[48];
+	typeset_decimal(k * mean, digits, msg_lang_of(lang), a, sizeof a);
+	typeset_decimal(k * sd, digits, msg_lang_of(lang), b, sizeof b);
 	if (isnan(mean))
 		snprintf(out, n, "–");
 	else if (isnan(sd))
-		snprintf(out, n, "%.*f", digits, k * mean);
+		snprintf(out, n, "%s", a);
 	else
-		snprintf(out, n, "%.*f ± %.*f", digits, k * mean, digits, k * sd);
+		snprintf(out, n, "%s ± %s", a, b);
 }
 
 static size_t folds_scored(const struct backtest *b, int m)
@@ -67,12 +71,12 @@ static void table(const struct typeset *t, struct typeset_column *c, const struc
 	for (int m = 0; m < BACKTEST_METHODS; m++) {
 		const struct backtest_measure *a = &b->mean[m], *s = &b->sd[m];
 		char area[32], hit[48], pai[48], rri[48], pei[48], folds[32];
-		snprintf(area, sizeof area, "%.1f",
-		         b->cells ? 100 * a->cells / (double)b->cells : 0);
-		mean_sd(a->hit_rate, s->hit_rate, 100, 1, hit, sizeof hit);
-		mean_sd(a->pai, s->pai, 1, 1, pai, sizeof pai);
-		mean_sd(a->rri, s->rri, 1, 2, rri, sizeof rri);
-		mean_sd(a->pei, s->pei, 1, 2, pei, sizeof pei);
+		typeset_decimal(b->cells ? 100 * a->cells / (double)b->cells : 0, 1,
+		                msg_lang_of(lang), area, sizeof area);
+		mean_sd(a->hit_rate, s->hit_rate, 100, 1, lang, hit, sizeof hit);
+		mean_sd(a->pai, s->pai, 1, 1, lang, pai, sizeof pai);
+		mean_sd(a->rri, s->rri, 1, 2, lang, rri, sizeof rri);
+		mean_sd(a->pei, s->pei, 1, 2, lang, pei, sizeof pei);
 		snprintf(folds, sizeof folds, "%zu", folds_scored(b, m));
 		const char *cells[7] = {
 		    chart_method_label(m, lang), area, hit, pai, rri, pei, folds};
@@ -97,10 +101,16 @@ static void reading(const struct typeset *t, struct typeset_column *c, const str
 	int m = btpage_best(b);
 	if (m < 0)
 		snprintf(line, sizeof line, "%s", text(lang, MSG_BTPAGE_NONE));
-	else
+	else {
+		char pai[48], hit[48], area[48];
+		enum msg_lang l = msg_lang_of(lang);
+		typeset_decimal(b->mean[m].pai, 1, l, pai, sizeof pai);
+		typeset_decimal(100 * b->mean[m].hit_rate, 0, l, hit, sizeof hit);
+		typeset_decimal(b->cells ? 100 * b->mean[m].cells / (double)b->cells : 0, 1, l,
+		                area, sizeof area);
 		snprintf(line, sizeof line, text(lang, MSG_BTPAGE_BEST),
-		         chart_method_label(m, lang), b->mean[m].pai, 100 * b->mean[m].hit_rate,
-		         b->cells ? 100 * b->mean[m].cells / (double)b->cells : 0);
+		         chart_method_label(m, lang), pai, hit, area);
+	}
 	c->y += typeset_text(t, &typeset_bold, line, c->x, c->y, c->w, 3, TYPESET_LEFT);
 }
 

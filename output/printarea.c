@@ -26,12 +26,10 @@ static int by_count(const void *a, const void *b)
 
 static void format_change(double now, double before, char *out, size_t n)
 {
-	if (before > 0)
-		snprintf(out, n, "%+.0f%%", 100 * (now - before) / before);
-	else if (now > 0)
-		snprintf(out, n, "+%.0f", now);
-	else
-		snprintf(out, n, "0");
+	char num[48];
+	double change = before > 0 ? 100 * (now - before) / before : now;
+	typeset_decimal(change, 0, MSG_EN, num, sizeof num);
+	snprintf(out, n, "%s%s%s", change > 0 ? "+" : "", num, before > 0 ? "%" : "");
 }
 
 /* Offences by category in the period against the previous one. */
@@ -167,7 +165,7 @@ void printarea_hotspots(struct printjob *j, const struct printjob_page *p, struc
 		char num[24], count[32], peak[32];
 		snprintf(num, sizeof num, "%zu", i + 1);
 		typeset_count(p->hot[i].offences, count, sizeof count);
-		typeset_value(p->hot[i].density, peak, sizeof peak);
+		typeset_value(p->hot[i].density, printjob_lang(j), peak, sizeof peak);
 		const char *cells[4] = {num, p->hot[i].place, count, peak};
 		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}

@@ -309,7 +309,7 @@ static void row_cells(const struct printjob *j, const struct compare_row *r, con
 	if (isnan(r->rate))
 		snprintf(cells[9], CELL, "–");
 	else
-		snprintf(cells[9], CELL, "%.2f", r->rate);
+		typeset_decimal(r->rate, 2, printjob_lang(j), cells[9], CELL);
 	if (!c->has_hotspots || !r->hotspots)
 		snprintf(cells[10], CELL, "–");
 	else

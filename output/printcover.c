@@ -222,13 +222,13 @@ void printcover_unit_table(struct printjob *j, struct typeset_column *c)
 	for (size_t i = 0; i < shown; i++) {
 		const struct coverage_group *g = &j->cov.units[i];
 		char a[32], b[32], area[32], pai[32];
-		snprintf(a, sizeof a, "%.1f", 100 * g->offence_share);
-		snprintf(b, sizeof b, "%.1f", 100 * g->hotspot_offence_share);
-		typeset_value(g->zone_area_m2 / 1e6, area, sizeof area);
+		typeset_decimal(100 * g->offence_share, 1, printjob_lang(j), a, sizeof a);
+		typeset_decimal(100 * g->hotspot_offence_share, 1, printjob_lang(j), b, sizeof b);
+		typeset_value(g->zone_area_m2 / 1e6, printjob_lang(j), area, sizeof area);
 		if (isnan(g->pai))
 			snprintf(pai, sizeof pai, "–");
 		else
-			snprintf(pai, sizeof pai, "%.1f", g->pai);
+			typeset_decimal(g->pai, 1, printjob_lang(j), pai, sizeof pai);
 		const char *cells[6] = {g->unit ? g->unit : "–",
 		                        storeprint_name(&j->services, g->service),
 		                        a,

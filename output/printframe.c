@@ -97,7 +97,11 @@ void printframe_scale_bar(struct printjob *j, const struct printjob_page *p)
 	const double at[3] = {0, 0.5, 1};
 	for (int i = 0; i < 3; i++) {
 		double value = len * at[i] / (km ? 1000 : 1);
-		snprintf(num, sizeof num, "%g", value);
+		typeset_decimal(value,
+		                value == floor(value)             ? 0
+		                : value * 10 == floor(value * 10) ? 1
+		                                                  : 2,
+		                printjob_lang(j), num, sizeof num);
 		typeset_text(&j->ts, &typeset_body, num, x + bar * at[i], by + h + 1.5 * u, 0, 0,
 		             TYPESET_CENTRE);
 	}

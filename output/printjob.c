@@ -22,7 +22,12 @@
 
 const char *printjob_text(const struct printjob *j, enum msg m)
 {
-	return msg_text(m, (enum msg_lang)j->q->lang);
+	return msg_text(m, printjob_lang(j));
+}
+
+enum msg_lang printjob_lang(const struct printjob *j)
+{
+	return (enum msg_lang)j->q->lang;
 }
 
 const char *printjob_area_name(const struct printjob *j, const struct shapes_area *a)

@@ -135,6 +135,9 @@ double printjob_margin(const struct printjob *j);
 /* The text of m in the page's language (static). */
 const char *printjob_text(const struct printjob *j, enum msg m);
 
+/* The page's language, for typeset_decimal() and the like. */
+enum msg_lang printjob_lang(const struct printjob *j);
+
 /* The name of a in the page's language, else in another, else its code
  * (borrowed from the shapes). */
 const char *printjob_area_name(const struct printjob *j, const struct shapes_area *a);

@@ -92,7 +92,7 @@ static void legend_ramp(struct printjob *j, struct typeset_column *c, const styl
 		double v;
 		char num[32];
 		style_ramp_stop(ramp, i, &v, NULL);
-		typeset_value(v, num, sizeof num);
+		typeset_value(v, printjob_lang(j), num, sizeof num);
 		double x = c->x + spacing * i,
 		       half = typeset_width(&j->ts, &typeset_small, num) / 2;
 		if (x - half < last_right + 2 * u)
@@ -189,8 +189,8 @@ static void legend_choropleth(struct printjob *j, struct typeset_column *c)
 	for (size_t i = 0; i < cl.n_classes; i++) {
 		char a[32], b[64], label[100];
 		double scale = cl.metric == STYLE_METRIC_CHANGE ? 100 : 1;
-		typeset_value(from * scale, a, sizeof a);
-		typeset_value(cl.breaks[i] * scale, b, sizeof b);
+		typeset_value(from * scale, printjob_lang(j), a, sizeof a);
+		typeset_value(cl.breaks[i] * scale, printjob_lang(j), b, sizeof b);
 		snprintf(label, sizeof label, "%s – %s", a, b);
 		if (!printlegend_row(j, c, label, &x, &y, &w, &h))
 			break;

@@ -298,12 +298,12 @@ static const struct row rows[MSG_COUNT] = {
           "training period. PEI: offences caught ÷ the most the same area could catch. "
           "Folds: those in which the method marked cells."}},
     [MSG_BTPAGE_BEST] = {"btpage.best",
-                         {"Maydon birligiga eng koʻp huquqbuzarlikni «%s» qamradi: PAI %.1f, "
-                          "sinov huquqbuzarliklarining %.0f%% i maydonning %.1f%% ida.",
+                         {"Maydon birligiga eng koʻp huquqbuzarlikni «%s» qamradi: PAI %s, "
+                          "sinov huquqbuzarliklarining %s%% i maydonning %s%% ida.",
                           "Больше всего правонарушений на единицу площади охватил метод «%s»: "
-                          "PAI %.1f, %.0f%% правонарушений периода проверки на %.1f%% площади.",
-                          "%s captured the most offences per area: PAI %.1f, %.0f%% of the "
-                          "test offences on %.1f%% of the area."}},
+                          "PAI %s, %s%% правонарушений периода проверки на %s%% площади.",
+                          "%s captured the most offences per area: PAI %s, %s%% of the "
+                          "test offences on %s%% of the area."}},
     [MSG_BTPAGE_NONE] = {"btpage.none",
                          {"Hech bir usul katak belgilamadi.", "Ни один метод не отметил ячеек.",
                           "No method marked any cell."}},

@@ -146,7 +146,8 @@ enum msg {
 	MSG_BTPAGE_AREA,
 	MSG_BTPAGE_HIT,
 	MSG_BTPAGE_MEANING,
-	MSG_BTPAGE_BEST, /* format: the method (text), PAI, offences %, area % (double) */
+	MSG_BTPAGE_BEST, /* format: the method, PAI, offences %, area % (text: numbers as
+	                    typeset_decimal() writes them) */
 	MSG_BTPAGE_NONE,
 	/* WMS layer titles of the capabilities (zones, tracks and gistar take the
 	 * layers' names above) */

@@ -107,33 +107,51 @@ size_t typeset_rows_left(const struct typeset *t, const struct typeset_column *c
 	return left > 0 ? (size_t)left : 0;
 }
 
-void typeset_count(double v, char *out, size_t n)
+/* Appends the bytes of s to out[n] at *k while they fit. */
+static void put_bytes(char *out, size_t n, size_t *k, const char *s)
 {
-	char digits[32];
-	snprintf(digits, sizeof digits, "%.0f", fabs(v));
-	size_t len = strlen(digits), k = 0;
-	if (v < -0.5 && k + 1 < n)
-		out[k++] = '-';
-	for (size_t i = 0; i < len && k + 4 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0) {
-			/* U+2009 THIN SPACE */
-			out[k++] = (char)0xE2;
-			out[k++] = (char)0x80;
-			out[k++] = (char)0x89;
-		}
-		out[k++] = digits[i];
+	size_t len = strlen(s);
+	if (*k + len < n) {
+		memcpy(out + *k, s, len);
+		*k += len;
+	}
+}
+
+void typeset_decimal(double v, int decimals, enum msg_lang lang, char *out, size_t n)
+{
+	char digits[48];
+	if (n == 0)
+		return;
+	if (decimals < 0)
+		decimals = 0;
+	snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+	size_t whole = strcspn(digits, "."), k = 0;
+	/* -0.04 to one decimal is 0.0, not a negative. */
+	int negative = v < 0 && strspn(digits, "0.") != strlen(digits);
+	out[0] = 0;
+	if (negative)
+		put_bytes(out, n, &k, "\xe2\x88\x92"); /* U+2212 MINUS SIGN */
+	for (size_t i = 0; i < whole; i++) {
+		if (i > 0 && (whole - i) % 3 == 0)
+			put_bytes(out, n, &k, "\xe2\x80\x89"); /* U+2009 THIN SPACE */
+		char d[2] = {digits[i], 0};
+		put_bytes(out, n, &k, d);
+	}
+	if (digits[whole] == '.') {
+		put_bytes(out, n, &k, lang == MSG_EN ? "." : ",");
+		put_bytes(out, n, &k, digits + whole + 1);
 	}
 	out[k] = 0;
 }
 
-void typeset_value(double v, char *out, size_t n)
+void typeset_count(double v, char *out, size_t n)
 {
-	if (fabs(v) >= 1000)
-		typeset_count(v, out, n);
-	else if (fabs(v) >= 100)
-		snprintf(out, n, "%.0f", v);
-	else if (fabs(v) >= 10)
-		snprintf(out, n, "%.1f", v);
-	else
-		snprintf(out, n, "%.2g", v);
+	typeset_decimal(v, 0, MSG_EN, out, n);
+}
+
+void typeset_value(double v, enum msg_lang lang, char *out, size_t n)
+{
+	double a = fabs(v);
+	int decimals = a >= 100 || a == 0 ? 0 : a >= 10 ? 1 : (int)fmax(1, 1 - floor(log10(a)));
+	typeset_decimal(v, decimals, lang, out, n);
 }

@@ -14,6 +14,8 @@
 #ifndef POSBON_TYPESET_H
 #define POSBON_TYPESET_H
 
+#include "msg.h"
+
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <stddef.h>
@@ -83,10 +85,16 @@ void typeset_rule(const struct typeset *t, const struct typeset_column *c);
 /* How many rows of body text fit between the column's top and bottom. */
 size_t typeset_rows_left(const struct typeset *t, const struct typeset_column *c);
 
-/* Numbers with a thin space between groups of three digits (12 345). */
+/* A number as the page's language writes it, as the viewer does: a thin
+ * space between groups of three digits (12 345), a decimal comma in Uzbek
+ * and Russian (17,3) and a point in English (17.3), a minus sign (U+2212)
+ * before a negative; decimals digits after the separator. */
+void typeset_decimal(double v, int decimals, enum msg_lang lang, char *out, size_t n);
+
+/* A whole number: typeset_decimal() without decimals. */
 void typeset_count(double v, char *out, size_t n);
 
-/* Measures: three significant digits, grouped from 1 000. */
-void typeset_value(double v, char *out, size_t n);
+/* Measures: three significant digits (two below 10), grouped from 1 000. */
+void typeset_value(double v, enum msg_lang lang, char *out, size_t n);
 
 #endif
