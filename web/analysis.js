@@ -37,7 +37,7 @@ const KEY = 'posbon.gistar';
 
 const $ = (id) => document.getElementById(id);
 
-let ctx = null; /* app.js's parts: { L, map, api, el, bounds(), filterParams(), dataVersion(), showError, setLayer(id, on), layerOn(id) } */
+let ctx = null; /* app.js's parts: { L, map, api, el, bounds(), filterParams(), dataVersion(), showError, setLayer(id, on), layerOn(id), legendChanged() } */
 const gi = { on: false, fdr: false, seq: 0, data: null, tiles: null, cells: null };
 
 /* ---------- pure (tests/web/test_analysis.mjs) ---------- */
@@ -156,6 +156,7 @@ function setOn(on) {
 	render();
 	drawMap();
 	load();
+	ctx.legendChanged();
 }
 
 function save() {

@@ -17,7 +17,6 @@ import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
-	fmtRound,
 	lang,
 	nameOf,
 	onLangChange,
@@ -26,9 +25,10 @@ import {
 	tn,
 	translate,
 } from './i18n.js';
+import { LEGEND_LAYERS, legendEntries, legendRender } from './legend.js';
 import { printUrl } from './print.js';
 import { suggestStart } from './suggest.js';
-import { TRENDS_PATTERNS, trendsLabel, trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
+import { trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 import { WEEKDAY_CODES, backoffMs, queryOfView, viewFromQuery, wallAlive, wallOffences, wallRelabel, wallSessionLost, wallStart } from './wall.js';
 
@@ -472,9 +472,13 @@ function addControls(map) {
 }
 
 function fitDistrict(animate = true) {
-	/* On the wall screen the feed covers the right of the map. */
-	const right = WALL ? $('wall-feed')?.offsetWidth || 0 : 0;
-	state.map.fitBounds(state.bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24 + right, 24], animate });
+	/* On the wall screen the feed covers the right of the map (its foot
+	 * on a narrow screen). */
+	const feed = WALL ? $('wall-feed') : null;
+	const side = feed && feed.offsetWidth < window.innerWidth / 2;
+	const right = side ? feed.offsetWidth : 0;
+	const bottom = feed && !side ? feed.offsetHeight : 0;
+	state.map.fitBounds(state.bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24 + right, 24 + bottom], animate });
 }
 
 function makeTileLayer(id, url) {
@@ -647,7 +651,7 @@ function learnColours(kind, entries) {
 
 async function loadLegend() {
 	const seq = ++state.legendSeq;
-	const ids = ['heatmap', 'change', 'trends', 'choropleth', 'offences', 'zones', 'tracks'].filter(
+	const ids = LEGEND_LAYERS.filter(
 		(id) => state.view.layers[id] && state.meta.layers.includes(id),
 	);
 	const results = await Promise.all(
@@ -665,7 +669,7 @@ async function loadLegend() {
 	for (const [id, kind] of [['offences', 'categories'], ['zones', 'services'], ['tracks', 'services']]) {
 		const r = state.legend[id];
 		if (r && !(r instanceof Error)) {
-			learnColours(kind, legendEntries(r, kind));
+			learnColours(kind, legendEntries(r, kind, listOf));
 			coloursChanged = true;
 		}
 	}
@@ -673,93 +677,20 @@ async function loadLegend() {
 	renderLegend();
 }
 
-function legendEntries(r, kind) {
-	const arr = Array.isArray(r) ? r : r[kind] || r.items || r.entries || r.categories || r.services || [];
-	return listOf(arr);
-}
-
-/* A continuous bar through the stops at equal spacing (the breaks grow
- * geometrically), labelled at every other stop when there are many. */
-function ramp(stops) {
-	const n = stops.length;
-	if (n < 2) return null;
-	const at = (i) => (100 * i) / (n - 1);
-	const grad = stops.map((s, i) => `${s.colour} ${at(i)}%`).join(', ');
-	const every = n > 5 ? 2 : 1;
-	return el(
-		'div',
-		{ class: 'ramp-box' },
-		el('div', { class: 'ramp', style: `background: linear-gradient(to right, ${grad}), #fbfbf8` }),
-		el(
-			'div',
-			{ class: 'ramp-labels' },
-			stops.map((s, i) =>
-				i % every === 0 ? el('span', { style: `left:${at(i)}%`, class: i === 0 ? 'first' : '' }, fmtRound(s.value)) : null,
-			),
-		),
-	);
-}
-
 function renderLegend() {
-	const body = $('legend-body');
-	body.replaceChildren();
-	const order = ['heatmap', 'change', 'trends', 'choropleth', 'offences', 'zones', 'tracks'];
-	for (const id of order) {
-		if (!(id in state.legend) || !state.view.layers[id]) continue;
-		const r = state.legend[id];
-		const box = el('div', { class: 'lg-block', dataset: { layer: id } });
-		if (r instanceof Error || !r) {
-			box.append(el('h3', {}, t(`layer.${id}`)), el('div', { class: 'lg-note' }, t('legend.unavailable')));
-		} else if (id === 'heatmap' || id === 'change') {
-			const stops = (r.stops || []).map((s) => ({ value: Number(s.value), colour: s.colour || s.color }));
-			const days = Number(r.period_days);
-			box.append(
-				el('h3', {}, t(id === 'change' ? 'legend.change' : 'legend.heat')),
-				Number.isFinite(days) && days > 0 ? el('div', { class: 'lg-note' }, t('legend.heat.period', { days: fmtRound(days) })) : null,
-				ramp(stops),
-			);
-		} else if (id === 'trends') {
-			/* Each category in the style's colour; no pattern is not drawn. */
-			box.append(el('h3', {}, t('legend.trends')));
-			const ul = el('ul', { class: 'lg-items lg-trends' });
-			for (const c of r.categories || [])
-				if (c.pattern >= 1 && c.pattern <= TRENDS_PATTERNS.length)
-					ul.append(el('li', { dataset: { category: c.category } }, el('i', { class: 'sw', style: `--c:${c.colour}` }), t(trendsLabel(c))));
-			box.append(ul);
-		} else if (id === 'choropleth') {
-			const metric = r.metric || state.view.metric;
-			const pct = metric === 'change';
-			const f = (x) => (pct ? `${x > 0 ? '+' : ''}${fmtRound(Number(x) * 100)} %` : fmtRound(Number(x)));
-			box.append(el('h3', {}, t(`legend.choropleth.${metric}`)));
-			const ul = el('ul', { class: 'lg-classes' });
-			for (const c of r.classes || [])
-				ul.append(el('li', {}, el('i', { class: 'sw', style: `background:${c.colour || c.color}` }), `${f(c.from)} – ${f(c.to)}`));
-			box.append(ul);
-		} else {
-			const kind = id === 'offences' ? 'categories' : 'services';
-			let entries = legendEntries(r, kind);
-			if (!entries.length) entries = state.meta[kind];
-			const shown = selectedCodes(kind);
-			if (shown) entries = entries.filter((e) => shown.includes(e.code));
-			box.append(el('h3', {}, t(`layer.${id}`)));
-			const ul = el('ul', { class: `lg-items lg-${id}` });
-			for (const e of entries) {
-				const rec = state.meta[kind].find((c) => c.code === e.code) || e;
-				ul.append(el('li', {}, el('i', { class: 'sw', style: `--c:${e.colour || e.color || colourOf(kind, e.code)}` }), nameOf(rec)));
-			}
-			box.append(ul);
-		}
-		body.append(box);
-	}
-	const lines = el('div', { class: 'lg-block lg-lines' });
-	if (state.view.layers.districts)
-		lines.append(el('div', {}, el('i', { class: 'line district' }), t('legend.boundary.district')));
-	if (state.view.layers.mahallas)
-		lines.append(el('div', {}, el('i', { class: 'line mahalla' }), t('legend.boundary.mahalla')));
-	if (lines.childElementCount) body.append(lines);
-	const coloured = compareLegend();
-	if (coloured) body.prepend(coloured);
-	$('legend').hidden = !body.childElementCount;
+	legendRender({
+		el,
+		listOf,
+		meta: state.meta,
+		legend: state.legend,
+		layers: state.view.layers,
+		metric: state.view.metric,
+		shown: selectedCodes,
+		colourOf,
+		gistar: analysisLayers().includes('gistar'),
+		planning: planningActive(),
+		first: [compareLegend()],
+	});
 }
 
 /* ---------- panel ---------- */
@@ -1324,6 +1255,8 @@ async function start(me) {
 		onLangChange(() => wallRelabel());
 		state.map.invalidateSize({ animate: false });
 		fitDistrict(false);
+		/* Nobody pans the wall: a new window size fits the district again. */
+		state.map.on('resize', () => fitDistrict(false));
 	}
 	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf });
 	loadLegend();
@@ -1342,7 +1275,7 @@ async function start(me) {
 		legend: () => state.legend.offences,
 		mahallaName,
 	});
-	analysisStart({ L, map: state.map, api, el, bounds: () => state.extent, filterParams, dataVersion: () => state.dataVersion, showError, setLayer, layerOn: (id) => !!state.view.layers[id] });
+	analysisStart({ L, map: state.map, api, el, bounds: () => state.extent, filterParams, dataVersion: () => state.dataVersion, showError, setLayer, layerOn: (id) => !!state.view.layers[id], legendChanged: renderLegend });
 	compareStart({
 		L,
 		map: state.map,

@@ -70,7 +70,7 @@ export function trendsWeeks() {
 function popup(p) {
 	const { el } = ctx;
 	return el('div', { class: 'trends-popup' },
-		el('strong', {}, t(`trends.${p.hot ? 'hot' : 'cold'}.${TRENDS_PATTERNS[p.pattern - 1]}`)),
+		el('strong', {}, t(trendsLabel(p))),
 		el('div', { dataset: { field: 'weeks_hot' } }, t('trends.weeks_hot', { n: fmtNumber(p.weeks_hot), weeks: fmtNumber(tr.data?.weeks) })),
 		el('div', { dataset: { field: 'mk' } }, t('trends.mk', { z: fmtNumber(p.mk_z, 2), p: fmtNumber(p.mk_p, 4) })));
 }

@@ -167,8 +167,10 @@ export function wallStart(c) {
 	c.map.createPane('wallPulse').style.zIndex = 630;
 	wallRelabel();
 	setInterval(renderClockAndStatus, 1000);
+	window.addEventListener('resize', renderFeed);
 	setInterval(loadCounts, 60000);
 	loadCounts();
+	loadFeed(null, '', false);
 }
 
 /* The local date-time of instant ms to the minute, as the filters take it. */
@@ -191,17 +193,26 @@ export function wallAlive(connected) {
 export async function wallOffences(d) {
 	if (!ctx) return;
 	loadCounts();
+	await loadFeed(d.bbox, wall.since, true);
+}
+
+/* The offences of the filters in bbox (else the district) from local time
+ * from into the feed, newest first; pulse: each new one also pulses on the
+ * map. The first load (from the period's start) opens the feed with the
+ * latest of the period, without pulses. */
+async function loadFeed(bbox, from, pulse) {
 	const b = ctx.meta.bounds;
-	const box = Array.isArray(d.bbox) && d.bbox.length === 4 ? d.bbox.map(Number) : b && [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+	const box = Array.isArray(bbox) && bbox.length === 4 ? bbox.map(Number) : b && [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
 	if (!box || !box.every(Number.isFinite)) return;
 	/* A point's bbox is empty; the API wants west < east. */
 	const [w, s, e, n] = box;
 	const pad = 1e-5;
 	const q = ctx.filterParams();
 	q.set('bbox', [w - pad, s - pad, e + pad, n + pad].join(','));
-	q.set('from', wall.since);
-	q.delete('to');
-	q.set('limit', '50');
+	if (from) q.set('from', from);
+	if (pulse) q.delete('to');
+	/* the first load keeps the latest of up to a page of the period */
+	q.set('limit', pulse ? '50' : '1000');
 	q.set('lang', lang());
 	let fc;
 	try {
@@ -216,14 +227,14 @@ export async function wallOffences(d) {
 		wall.seen.add(p.id);
 		const time = Date.parse(p.to || p.from || '') || Date.now();
 		fresh.push({ id: p.id, time, category: p.category, mahalla: p.mahalla, street: p.street || null });
-		if (f.geometry?.type === 'Point') pulseAt(f.geometry.coordinates, p.category);
+		if (pulse && f.geometry?.type === 'Point') pulseAt(f.geometry.coordinates, p.category);
 	}
 	if (!fresh.length) return;
 	wall.feed = feedMerge(wall.feed, fresh);
 	/* The ids worth remembering are those still in the feed or pulsing. */
 	if (wall.seen.size > 500) wall.seen = new Set(wall.feed.map((r) => r.id));
 	const newest = Math.max(...fresh.map((r) => r.time));
-	const next = localMinute(newest);
+	const next = localMinute(Math.min(newest, Date.now()));
 	if (next > wall.since) wall.since = next;
 	renderFeed();
 }
@@ -308,7 +319,11 @@ function renderFeed() {
 			);
 		}),
 	);
-	$('wall-feed').dataset.empty = String(!wall.feed.length);
+	/* Read from across a room, never scrolled: the rows that fit, the
+	 * oldest left out rather than cut in half. */
+	const box = $('wall-feed');
+	while (ol.lastChild && box.scrollHeight > box.clientHeight) ol.lastChild.remove();
+	box.dataset.empty = String(!wall.feed.length);
 }
 
 /* Texts after a change of language. */

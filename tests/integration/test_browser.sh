@@ -6,7 +6,9 @@
 # dosage view, live units and print links (tests/browser/test_coverage.mjs); the analysis panel
 # (Gi*), the suggested plan saved as zones and the planner's prints
 # (tests/browser/test_analysis.mjs); the wall screen
-# (tests/browser/test_wall.mjs); then, on a city of three districts, the
+# (tests/browser/test_wall.mjs); every panel and the wall screen in uz, ru
+# and en at three sizes, for overflowing boxes, empty texts and swatches of
+# no colour (tests/browser/test_layout.mjs); then, on a city of three districts, the
 # district switcher, comparison table and coloured map
 # (tests/browser/test_districts.mjs). Skipped (77) when the npm
 # packages, Chromium or node are missing. The last screenshot goes to
@@ -63,7 +65,7 @@ check "Geoman's folder does not lead outside it" \
 # One file at a time and in this order: they share the daemon's database,
 # and the analysis test's saved plan must not change the coverage test's
 # gaps (node's runner would order several files by name).
-for file in test_viewer test_planner test_coverage test_analysis test_wall; do
+for file in test_viewer test_planner test_coverage test_analysis test_wall test_layout; do
 	if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
 		POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
 		node --test "$SRC/tests/browser/$file.mjs"; then

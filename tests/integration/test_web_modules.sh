@@ -1,6 +1,6 @@
 # The viewer's pure functions (web/geometry.js, web/shift.js, web/print.js, and
 # those of web/coverage.js, web/units.js, web/analysis.js, web/suggest.js,
-# web/identify.js and web/wall.js) under node's test runner: tests/web/test_*.mjs. Skipped (77)
+# web/identify.js, web/legend.js and web/wall.js) under node's test runner: tests/web/test_*.mjs. Skipped (77)
 # when node is missing.
 . "$(dirname "$0")/common.sh"
 if ! command -v node >/dev/null 2>&1; then
