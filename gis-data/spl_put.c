@@ -23,7 +23,11 @@
 #define DISTRICT_REGION SPL_REGION_AT("ST_PointOnSurface(GeomFromWKB(?7, 4326))")
 
 static const char *const sql[ST_COUNT] = {
-    [ST_AREA_GET + STORE_DISTRICTS] = "SELECT id, row_hash FROM districts WHERE code = ?1",
+    /* A district's hash leaves out its time zone, which a re-import without
+     * one keeps: a zone given (?2) and different from the stored one makes
+     * the row differ. */
+    [ST_AREA_GET + STORE_DISTRICTS] =
+        "SELECT id, row_hash + (?2 IS NOT NULL AND ?2 IS NOT tz) FROM districts WHERE code = ?1",
     [ST_AREA_INS + STORE_DISTRICTS] =
         "INSERT INTO districts(code, name_uz, name_ru, name_en, row_hash, "
         "updated_at, geom, tz, region_code) VALUES(?1, ?2, ?3, ?4, ?5, ?6, "
@@ -114,13 +118,14 @@ int spl_put_area(store *base, enum store_area_kind k, const struct store_area *a
 		spl_hash_num(&hs, a->population);
 		spl_hash_num(&hs, a->households);
 		spl_hash_str(&hs, a->inspector);
-	} else {
-		spl_hash_str(&hs, a->tz);
 	}
 	spl_hash_bytes(&hs, wkb, wkb_len);
 	int64_t hash = (int64_t)hs.h;
 
-	if ((rc = spl_lookup(st, stmt(st, ST_AREA_GET + k), a->code, &id, &old_hash)) < 0)
+	sqlite3_stmt *get = stmt(st, ST_AREA_GET + k);
+	if (get && k == STORE_DISTRICTS)
+		spl_bind_text(get, 2, a->tz);
+	if ((rc = spl_lookup(st, get, a->code, &id, &old_hash)) < 0)
 		goto out;
 	if (id && old_hash == hash) {
 		info->change = STORE_UNCHANGED;

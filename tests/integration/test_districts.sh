@@ -73,7 +73,11 @@ check "each district's page in its own UTM zone" "$zones" " 32643 32642 32640"
 Z="$TMP/zone.sqlite"
 "$POSBON" import "$Z" --layer districts --tz America/New_York --quiet \
 	"$DATA/tashkent/districts.geojson" >/dev/null
-"$POSBON" import "$Z" --layer districts --quiet "$DATA/tashkent/districts.geojson" >/dev/null
+check "a re-import without --tz changes nothing" \
+	"$("$POSBON" import "$Z" --layer districts "$DATA/tashkent/districts.geojson" | grep -c "unchanged 12")" 1
+check "a re-import with another --tz updates every district" \
+	"$("$POSBON" import "$Z" --layer districts --tz Asia/Samarkand "$DATA/tashkent/districts.geojson" | grep -c "updated 12")" 1
+"$POSBON" import "$Z" --layer districts --tz America/New_York --quiet "$DATA/tashkent/districts.geojson" >/dev/null
 check "a re-import without --tz keeps the stored zone" \
 	"$(sql "$Z" "SELECT group_concat(DISTINCT tz) FROM districts")" America/New_York
 head -n 2 "$TMP/offences.csv" >"$TMP/one.csv"
