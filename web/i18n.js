@@ -1079,13 +1079,17 @@ export function nameOf(rec) {
 	);
 }
 
-/* A number with the current language's separators. */
+/* A number with the current language's separators, as paper writes it
+ * (tiles/typeset.c, typeset_decimal()): in Uzbek and Russian a thin space
+ * between groups of three digits and a decimal comma (12 345,6), in English
+ * 12,345.6; a minus sign (U+2212) before a negative. */
 export function fmtNumber(n, digits = 0) {
 	if (n === null || n === undefined || !Number.isFinite(Number(n))) return '—';
-	return new Intl.NumberFormat(LOCALES[current], {
+	const text = new Intl.NumberFormat(LOCALES[current], {
 		minimumFractionDigits: digits,
 		maximumFractionDigits: digits,
 	}).format(Number(n));
+	return (current === 'en' ? text : text.replace(/[\u00a0\u202f ]/g, '\u2009')).replace(/^-/, '\u2212');
 }
 
 /* Two significant digits for legend breaks: 66, 120, 2 500. */
