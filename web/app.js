@@ -908,7 +908,22 @@ function periodText() {
 	return t(`period.last${v.period}`);
 }
 
+/* Why a chosen period shows nothing, or null: it lies after today, or
+ * ends before the first offence held. */
+function periodNote() {
+	const v = state.view;
+	if (v.period !== 'custom') return null;
+	const [from, to] = [v.from, v.to].filter(Boolean).sort();
+	if (from && from > isoDate(Date.now())) return t('period.future');
+	const first = state.meta.first;
+	if (to && Number.isFinite(first) && to < isoDate(first)) return t('period.before_data', { first: fmtDate(first) });
+	return null;
+}
+
 function renderSummary() {
+	const note = periodNote();
+	$('period-note').hidden = !note;
+	$('period-note').textContent = note || '';
 	const v = state.view;
 	const bits = [periodText()];
 	if (v.hourFrom !== '' && v.hourTo !== '' && v.hourFrom !== v.hourTo) bits.push(`${pad2(v.hourFrom)}–${pad2(v.hourTo)}`);

@@ -224,6 +224,24 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			}
 		});
 
+		await t.test('a period in the future, or before the data, says why the map is empty', async () => {
+			assert.equal(await page.isVisible('#period-note'), false);
+			await page.check('input[name=period][value=custom]');
+			const year = new Date().getFullYear();
+			await page.fill('#date-from', `${year + 1}-01-01`);
+			await page.fill('#date-to', `${year + 1}-01-31`);
+			await page.dispatchEvent('#date-to', 'change');
+			await page.locator('#period-note').waitFor({ state: 'visible', timeout: UI_MS });
+			assert.match(await page.textContent('#period-note'), /future/);
+			await page.fill('#date-from', '2001-01-01');
+			await page.dispatchEvent('#date-from', 'change');
+			await page.fill('#date-to', '2001-01-31');
+			await page.dispatchEvent('#date-to', 'change');
+			await page.waitForFunction(() => /data begin on/.test(document.querySelector('#period-note').textContent), null, { timeout: UI_MS });
+			await page.check('input[name=period][value="30d"]');
+			await page.locator('#period-note').waitFor({ state: 'hidden', timeout: UI_MS });
+		});
+
 		await t.test('a token of one district: its name, no switcher, its mahallas', async () => {
 			const own = await get('api/meta', SCOPED);
 			assert.equal(own.districts.length, 1);
