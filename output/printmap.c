@@ -332,7 +332,7 @@ static const struct style_area *in_language(const struct printjob *j, const stru
 {
 	static const enum style_field fields[3] = {STYLE_FIELD_NAME_UZ, STYLE_FIELD_NAME_RU,
 	                                           STYLE_FIELD_NAME_EN};
-	return style_area_in(st, fields[j->q->lang], out);
+	return style_area_in(st, fields[j->q->lang], 1, out);
 }
 
 void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r)

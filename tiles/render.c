@@ -914,8 +914,9 @@ void renderer_results_stats(renderer *r, struct results_stats *out)
 	results_stats(r->results, out);
 }
 
-/* An area style with its labels in q's language, when one is asked for:
- * the areas have names in uz, ru and en (Uzbek Cyrillic: the Uzbek). */
+/* An area style with its labels in q's language, when one is asked for
+ * (the areas have names in uz, ru and en; Uzbek Cyrillic: the Uzbek), at
+ * q's label scale. */
 static const struct style_area *area_names(const struct render_request *q,
                                            const struct style_area *st, struct style_area_copy *out)
 {
@@ -924,7 +925,12 @@ static const struct style_area *area_names(const struct render_request *q,
 	                                                          STYLE_FIELD_NAME_UZ,
 	                                                      [GROUND_RU] = STYLE_FIELD_NAME_RU,
 	                                                      [GROUND_EN] = STYLE_FIELD_NAME_EN};
-	return q->names.lang == GROUND_NAME ? st : style_area_in(st, fields[q->names.lang], out);
+	double scale = q->names.scale > 0 ? q->names.scale : 1;
+	if (q->names.lang == GROUND_NAME && scale == 1)
+		return st;
+	return style_area_in(
+	    st, q->names.lang == GROUND_NAME ? STYLE_FIELD_CODE : fields[q->names.lang], scale,
+	    out);
 }
 
 int render_image(renderer *r, const struct render_request *q, cairo_surface_t **out)
@@ -1095,12 +1101,12 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	 * analyses and hotspots also with the district's boundaries. */
 	if (q->layers & (RENDER_ZONES | RENDER_GISTAR | RENDER_PLANNING | RENDER_TRENDS))
 		h = mix(h, &r->generation[HELD_SHAPES], sizeof r->generation[HELD_SHAPES]);
-	if (q->layers & RENDER_BASE) {
+	if (q->layers & RENDER_BASE)
 		h = mix(h, &r->generation[HELD_GROUND], sizeof r->generation[HELD_GROUND]);
+	if (q->layers & RENDER_NAMED) {
+		h = mix(h, &q->names.lang, sizeof q->names.lang);
 		h = mix(h, &q->names.scale, sizeof q->names.scale);
 	}
-	if (q->layers & RENDER_NAMED)
-		h = mix(h, &q->names.lang, sizeof q->names.lang);
 	const struct style_heatmap *hs = style_heatmap(style_now(r));
 	const struct style_heatmap *cs = style_change(style_now(r));
 	struct style_heatmap hm = hs ? *hs : (struct style_heatmap){0};

@@ -427,14 +427,17 @@ const struct style_area *style_districts(const style *s)
 }
 
 const struct style_area *style_area_in(const struct style_area *st, enum style_field names,
-                                       struct style_area_copy *out)
+                                       double scale, struct style_area_copy *out)
 {
 	if (!st)
 		return NULL;
 	out->area = *st;
-	if (st->label && st->label->field != STYLE_FIELD_CODE) {
+	if (st->label) {
 		out->label = *st->label;
-		out->label.field = names;
+		if (st->label->field != STYLE_FIELD_CODE && names != STYLE_FIELD_CODE)
+			out->label.field = names;
+		for (size_t i = 0; i < out->label.size.n; i++)
+			out->label.size.value[i] *= scale;
 		out->area.label = &out->label;
 	}
 	return &out->area;

@@ -140,10 +140,12 @@ struct style_area_copy {
 	struct style_label label;
 };
 
-/* st with its labels in field names (STYLE_FIELD_NAME_UZ, _RU, _EN) in
- * *out, which the result points into; NULL for NULL. */
+/* st with its labels in field names (STYLE_FIELD_NAME_UZ, _RU, _EN;
+ * STYLE_FIELD_CODE keeps the style's) and their size times scale (the wall
+ * screen's larger names) in *out, which the result points into; NULL for
+ * NULL. */
 const struct style_area *style_area_in(const struct style_area *st, enum style_field names,
-                                       struct style_area_copy *out);
+                                       double scale, struct style_area_copy *out);
 
 enum style_metric {
 	STYLE_METRIC_COUNT,  /* offences in the period */

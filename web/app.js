@@ -346,7 +346,11 @@ function layerParams(id) {
 	if (id === 'trends') p = trendsQuery(p, trendsWeeks());
 	if (id === 'choropleth') p.set('metric', state.view.metric);
 	/* Area names in the viewer's language. */
-	if (id === 'mahallas' || id === 'districts') p.set('lang', lang());
+	if (id === 'mahallas' || id === 'districts') {
+		p.set('lang', lang());
+		/* The wall screen's names are read across a room, as its base's. */
+		if (WALL) p.set('labelscale', '1.6');
+	}
 	if (def.data) p.set('v', String(state.dataVersion));
 	return p;
 }

@@ -132,6 +132,21 @@ curl -s -o "$TMP/m-none.png" -H "$V" "$URL/tiles/mahallas/$TM.png"
 check "mahalla names without a language are the style's (Uzbek)" "$(differ "$TMP/m-none.png" "$TMP/m-uz.png")" 0
 check_true "in Russian they draw otherwise ($(differ "$TMP/m-uz.png" "$TMP/m-ru.png") pixels)" \
 	'[ "$(differ "$TMP/m-uz.png" "$TMP/m-ru.png")" -gt 20 ]'
+# and the wall's are larger, read across a room.
+# (at 13, where a tile holds many mahallas' names)
+set -- $(sql "$SDB" "SELECT ((MbrMinX(geom) + MbrMaxX(geom)) / 2) || ' ' || ((MbrMinY(geom) + MbrMaxY(geom)) / 2) FROM districts")
+TD=$(tile_of 13 "$1" "$2")
+curl -s -o "$TMP/m-uz13.png" -H "$V" "$URL/tiles/mahallas/$TD.png?lang=uz"
+curl -s -o "$TMP/m-wall.png" -H "$V" "$URL/tiles/mahallas/$TD.png?lang=uz&labelscale=1.6"
+inked() { # png with alpha: pixels drawn at all (lines and names)
+	python3 -c "
+import sys
+from pngread import read
+w, h, bpp, rows = read(sys.argv[1])
+print(sum(1 for r in rows for x in range(w) if r[bpp * x + 3] > 0x80))" "$1"
+}
+check_true "the wall's mahalla names are larger ($(inked "$TMP/m-wall.png") pixels drawn against $(inked "$TMP/m-uz13.png"))" \
+	'[ "$(inked "$TMP/m-wall.png")" -gt "$(inked "$TMP/m-uz13.png")" ]'
 code=$(curl -s -o "$TMP/bad.json" -w '%{http_code}' -H "$V" "$URL/tiles/base/$TS.png?lang=de")
 check "an unknown language is refused" "$code" 400
 check "naming the field" "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["field"])' "$TMP/bad.json")" lang
