@@ -269,7 +269,7 @@ int printjob_open(struct printjob *j)
 	    (rc = storeprint_names(j->st, STOREPRINT_SERVICES,
 	                           msg_lang_code((enum msg_lang)q->lang), &j->services)) < 0)
 		return rc;
-	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, &j->ramp)) < 0)
+	if (j->hm && (rc = renderer_heatmap_ramp(j->r, &j->filter, 0, &j->ramp)) < 0)
 		return rc;
 	j->change = style_change(j->sty);
 	if (q->kind == PRINT_AREA && (j->layers & RENDER_CHANGE) && j->change &&

@@ -468,7 +468,7 @@ int print_legend(renderer *r, store *st, const struct print_legend_request *q,
 	    (rc = storeprint_names(st, STOREPRINT_SERVICES, msg_lang_code((enum msg_lang)q->lang),
 	                           &j.services)) < 0 ||
 	    (q->layer == RENDER_HEATMAP && j.hm &&
-	     (rc = renderer_heatmap_ramp(r, &j.filter, &j.ramp)) < 0) ||
+	     (rc = renderer_heatmap_ramp(r, &j.filter, 0, &j.ramp)) < 0) ||
 	    (q->layer == RENDER_CHANGE && j.change &&
 	     (rc = renderer_change_ramp(r, &j.filter, &j.change_ramp)) < 0))
 		goto out;

@@ -296,6 +296,6 @@ int api_legend(struct http_request *rq)
 		return http_reply_error(rq, 400, "layer", "layer: which layer's legend?");
 	if (query_filter(rq, renderer_dataset(app->r), &q) < 0)
 		return app_reply_error(rq);
-	json_t *o = legendjson_build(app->r, layer, &q.filter, q.metric);
+	json_t *o = legendjson_build(app->r, layer, &q.filter, q.metric, q.fit);
 	return o ? http_reply_value(rq, 200, o, NULL, NULL) : app_refuse(rq, 404);
 }

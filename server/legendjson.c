@@ -115,8 +115,9 @@ static json_t *trends_legend(const style *sty)
 	                 categories);
 }
 
-/* The ramp of the heatmap or change layer under filter f. */
-static json_t *ramp_legend(renderer *r, const char *layer, const struct dataset_filter *f)
+/* The ramp of the heatmap or change layer under filter f (the heatmap's
+ * fitted to it with fit). */
+static json_t *ramp_legend(renderer *r, const char *layer, const struct dataset_filter *f, int fit)
 {
 	const dataset *ds = renderer_dataset(r);
 	int change = strcmp(layer, "change") == 0;
@@ -124,7 +125,8 @@ static json_t *ramp_legend(renderer *r, const char *layer, const struct dataset_
 	style_ramp *ramp;
 	if (change)
 		changemap_periods(ds, f, &now, &before);
-	if ((change ? renderer_change_ramp : renderer_heatmap_ramp)(r, f, &ramp) < 0) {
+	if ((change ? renderer_change_ramp(r, f, &ramp) : renderer_heatmap_ramp(r, f, fit, &ramp)) <
+	    0) {
 		err_set_field(err_last(), "layer", "%s", err_msg());
 		return NULL;
 	}
@@ -143,6 +145,8 @@ static json_t *ramp_legend(renderer *r, const char *layer, const struct dataset_
 	                               "against the previous period of equal length"
 	                             : "offences per km² over the period",
 	                      "period_days", heatmap_period_days(ds, &now), "stops", stops);
+	if (!change)
+		json_object_set_new(o, "ramp", json_string(fit ? "fitted" : "absolute"));
 	if (change) {
 		json_object_set_new(o, "from", geojson_time(now.from));
 		json_object_set_new(o, "to", geojson_time(now.to));
@@ -174,13 +178,14 @@ static json_t *choropleth_legend(renderer *r, const struct dataset_filter *f, in
 	                 "classes", classes);
 }
 
-json_t *legendjson_build(renderer *r, const char *layer, const struct dataset_filter *f, int metric)
+json_t *legendjson_build(renderer *r, const char *layer, const struct dataset_filter *f, int metric,
+                         int fit)
 {
 	json_t *o = NULL;
 	struct held_style *held;
 	const style *sty = renderer_style_acquire(r, &held);
 	if (strcmp(layer, "change") == 0 || strcmp(layer, "heatmap") == 0)
-		o = ramp_legend(r, layer, f);
+		o = ramp_legend(r, layer, f, fit);
 	else if (strcmp(layer, "choropleth") == 0)
 		o = choropleth_legend(r, f, metric);
 	else if (strcmp(layer, "offences") == 0)

@@ -14,11 +14,12 @@
 
 #include <jansson.h>
 
-/* The legend of layer (a layer name) under filter f and the choropleth's
- * metric: a new object, or NULL with ERR_NOTFOUND (or the renderer's
- * error) naming the field "layer" when the layer has none. */
-json_t *legendjson_build(renderer *r, const char *layer, const struct dataset_filter *f,
-                         int metric);
+/* The legend of layer (a layer name) under filter f, the choropleth's
+ * metric and the heatmap's ramp fitted to f or not: a new object, or NULL
+ * with ERR_NOTFOUND (or the renderer's error) naming the field "layer"
+ * when the layer has none. */
+json_t *legendjson_build(renderer *r, const char *layer, const struct dataset_filter *f, int metric,
+                         int fit);
 
 /* Colour c as "#rrggbbaa". */
 void legendjson_colour(const struct style_colour *c, char out[10]);

@@ -100,6 +100,11 @@ int query_filter(struct http_request *rq, const dataset *ds, struct render_reque
 	static const char *const metrics[] = {[STYLE_METRIC_COUNT] = "count",
 	                                      [STYLE_METRIC_RATE] = "rate",
 	                                      [STYLE_METRIC_CHANGE] = "change"};
+	const char *ramp = http_arg(rq, "ramp");
+	if (ramp && strcmp(ramp, "fitted") != 0 && strcmp(ramp, "absolute") != 0)
+		return err_set_field(ERR_INVALID, "ramp", "ramp: '%s' is not fitted or absolute",
+		                     ramp);
+	q->fit = ramp && strcmp(ramp, "fitted") == 0;
 	const char *metric = http_arg(rq, "metric");
 	for (int m = 0; metric && m < 3; m++)
 		if (strcmp(metric, metrics[m]) == 0)

@@ -759,7 +759,7 @@ static int get_legend_graphic(struct http_request *rq)
 	if (strcmp(format, "application/json") == 0) {
 		if (query_filter(rq, renderer_dataset(app->r), &rr) < 0)
 			return refused(rq);
-		json_t *o = legendjson_build(app->r, layer, &rr.filter, rr.metric);
+		json_t *o = legendjson_build(app->r, layer, &rr.filter, rr.metric, rr.fit);
 		return o ? http_reply_value(rq, 200, o, NULL, NULL) : app_refuse(rq, 404);
 	}
 	if (!is_png(format))

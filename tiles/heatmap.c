@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 double heatmap_period_days(const dataset *ds, const struct dataset_filter *f)
 {
@@ -21,7 +22,7 @@ double heatmap_period_days(const dataset *ds, const struct dataset_filter *f)
 }
 
 int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct dataset_filter *f,
-                 const double *weights, style_ramp **out)
+                 const double *weights, int fit, style_ramp **out)
 {
 	double mean = 0;
 	if (h->breaks == STYLE_BREAKS_AUTO) {
@@ -30,7 +31,27 @@ int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct 
 		/* An empty selection still gets a valid ramp: nothing reaches it. */
 		mean = area > 0 && n > 0 ? n / area : 1.0;
 	}
-	return style_heatmap_ramp(h, mean, heatmap_period_days(ds, f), out);
+	int rc = style_heatmap_ramp(h, mean, heatmap_period_days(ds, f), out);
+	if (rc < 0 || !fit || h->breaks == STYLE_BREAKS_AUTO)
+		return rc;
+	/* Every offence of the filter's period and territory: the whole the
+	 * filter is a share of. */
+	struct dataset_filter whole;
+	dataset_filter_all(&whole);
+	whole.from = f->from;
+	whole.to = f->to;
+	memcpy(whole.districts, f->districts, sizeof whole.districts);
+	whole.no_district = f->no_district;
+	double n = dataset_weighted_count(ds, f, weights),
+	       all = dataset_weighted_count(ds, &whole, weights);
+	if (!(n > 0 && all > 0 && n < all))
+		return 0;
+	style_ramp *fitted;
+	if ((rc = style_ramp_scaled(*out, n / all, &fitted)) < 0)
+		return rc;
+	style_ramp_free(*out);
+	*out = fitted;
+	return 0;
 }
 
 /* Ground metres per frame metre of each pixel row. */

@@ -30,9 +30,12 @@ struct heatmap_opts {
 /* The ramp of style h for a dataset and filter, in the density's units
  * (fixed breaks scaled to the filter's period, auto breaks to the mean
  * density of the district), computed once per dataset and filter, never
- * per tile. New ramp in *out; free with style_ramp_free(). */
+ * per tile. fit: fixed breaks also scaled by the filter's share of every
+ * offence of its period and territory, so that a narrow filter (night
+ * thefts) spans the ramp as every offence does; tiles stay seamless and
+ * comparable across zooms. New ramp in *out; free with style_ramp_free(). */
 int heatmap_ramp(const struct style_heatmap *h, const dataset *ds, const struct dataset_filter *f,
-                 const double *weights, style_ramp **out);
+                 const double *weights, int fit, style_ramp **out);
 
 /* Length of the filter's period in days: from..to, with open ends taken
  * from the data's first and last times (1 day at least). */

@@ -54,6 +54,7 @@ enum {
 
 struct ramp_entry {
 	struct dataset_filter filter;
+	int fit;
 	style_ramp *ramp;
 	unsigned long used;
 };
@@ -538,15 +539,16 @@ void renderer_shapes_release(renderer *r, struct held_shapes *held)
 	shapes_release(r, held);
 }
 
-/* The cached ramp of a filter (under r->lock), computed on a miss. */
+/* The cached ramp of a filter, fitted to it or not (under r->lock),
+ * computed on a miss. */
 static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dataset_filter *f,
-                    const style_ramp **out)
+                    int fit, const style_ramp **out)
 {
 	struct ramp_entry *victim = &r->ramps[0];
 	r->clock++;
 	for (int i = 0; i < RAMP_CACHE; i++) {
 		struct ramp_entry *e = &r->ramps[i];
-		if (e->ramp && memcmp(&e->filter, f, sizeof *f) == 0) {
+		if (e->ramp && e->fit == fit && memcmp(&e->filter, f, sizeof *f) == 0) {
 			e->used = r->clock;
 			*out = e->ramp;
 			return 0;
@@ -555,18 +557,19 @@ static int ramp_for(renderer *r, const struct style_heatmap *h, const struct dat
 			victim = e;
 	}
 	style_ramp *ramp;
-	int rc = heatmap_ramp(h, r->ds, f, r->weights, &ramp);
+	int rc = heatmap_ramp(h, r->ds, f, r->weights, fit, &ramp);
 	if (rc < 0)
 		return rc;
 	style_ramp_free(victim->ramp);
 	victim->ramp = ramp;
 	victim->filter = *f;
+	victim->fit = fit;
 	victim->used = r->clock;
 	*out = ramp;
 	return 0;
 }
 
-int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out)
+int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, int fit, style_ramp **out)
 {
 	struct held_style *hs = style_acquire(r);
 	const struct style_heatmap *h = style_heatmap(hs->sty);
@@ -577,7 +580,7 @@ int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ram
 		rc = err_set(ERR_NOTFOUND, "the style has no heatmap layer");
 	} else {
 		pthread_mutex_lock(&r->lock);
-		rc = ramp_for(r, h, f, &cached);
+		rc = ramp_for(r, h, f, fit, &cached);
 		if (rc == 0)
 			rc = style_ramp_scaled(cached, 1.0, out);
 		pthread_mutex_unlock(&r->lock);
@@ -735,7 +738,7 @@ static int draw_heatmap(renderer *r, const style *sty, cairo_t *cr, const struct
 	/* A copy of the cached ramp, so that painting needs no lock while a
 	 * sync may drop the cache. */
 	pthread_mutex_lock(&r->lock);
-	rc = ramp_for(r, h, &q->filter, &cached);
+	rc = ramp_for(r, h, &q->filter, q->fit, &cached);
 	if (rc == 0)
 		rc = style_ramp_scaled(cached, 1.0, &ramp);
 	pthread_mutex_unlock(&r->lock);
@@ -1115,7 +1118,7 @@ int render_etag(renderer *r, const struct render_request *q, char *out, size_t n
 	if ((q->layers & RENDER_HEATMAP) && hs) {
 		/* The ramp of the filter. */
 		const style_ramp *cached;
-		rc = ramp_for(r, hs, &q->filter, &cached);
+		rc = ramp_for(r, hs, &q->filter, q->fit, &cached);
 		for (size_t i = 0; rc == 0 && i < style_ramp_size(cached); i++) {
 			double value;
 			struct style_colour c;

@@ -172,6 +172,7 @@ struct render_request {
 	struct view view;
 	struct dataset_filter filter;
 	double bandwidth; /* heatmap bandwidth in metres; 0: the style's */
+	int fit;          /* heatmap: 1 a ramp fitted to the filter (heatmap_ramp()) */
 	int metric;       /* choropleth figure: 0 the style's, else 1 + enum style_metric */
 	struct basemap_names names; /* the names' language (RENDER_NAMED), the ground's size */
 	struct render_plan {
@@ -227,7 +228,7 @@ unsigned render_max_age(const renderer *r, const struct render_request *q, int64
 /* The heatmap's colour ramp for filter f, in density units (see
  * heatmap_ramp()): a new copy in *out, free with style_ramp_free().
  * ERR_NOTFOUND when the style has no heatmap layer. */
-int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, style_ramp **out);
+int renderer_heatmap_ramp(renderer *r, const struct dataset_filter *f, int fit, style_ramp **out);
 
 /* The Gi* cell under lon/lat as the gistar layer draws it for filter f
  * (gistarlayer_cell_at()): 1 and *out, or 0 where no cell was analysed. */

@@ -64,6 +64,7 @@ const DEFAULT_VIEW = {
 	hourTo: '',
 	weekdays: [true, true, true, true, true, true, true],
 	layers: { districts: true, mahallas: true, heatmap: true },
+	fit: false, /* the heatmap's scale fitted to the filter (ramp=fitted) */
 	metric: 'rate',
 	categories: null, /* null: all; else the list of codes shown */
 	services: null,
@@ -345,6 +346,7 @@ function layerParams(id) {
 	/* The trends' weeks end at the period's end, as the panel asks them. */
 	if (id === 'trends') p = trendsQuery(p, trendsWeeks());
 	if (id === 'choropleth') p.set('metric', state.view.metric);
+	if (id === 'heatmap' && state.view.fit) p.set('ramp', 'fitted');
 	/* Area names in the viewer's language. */
 	if (id === 'mahallas' || id === 'districts') {
 		p.set('lang', lang());
@@ -662,6 +664,7 @@ async function loadLegend() {
 		ids.map((id) => {
 			const p = LAYER[id].filtered ? filterParams() : new URLSearchParams();
 			if (id === 'choropleth') p.set('metric', state.view.metric);
+			if (id === 'heatmap' && state.view.fit) p.set('ramp', 'fitted');
 			p.set('layer', id);
 			if (LAYER[id].data) p.set('v', String(state.dataVersion));
 			return api(`api/legend?${p}`).catch((e) => e);
@@ -694,6 +697,12 @@ function renderLegend() {
 		gistar: analysisLayers().includes('gistar'),
 		planning: planningActive(),
 		first: [compareLegend()],
+		setFit: (on) => {
+			state.view.fit = on;
+			saveView();
+			syncLayer('heatmap');
+			loadLegend();
+		},
 	});
 }
 

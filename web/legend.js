@@ -79,6 +79,18 @@ function layerBlock(c, id, r) {
 			Number.isFinite(days) && days > 0 ? el('div', { class: 'lg-note' }, t('legend.heat.period', { days: fmtRound(days) })) : null,
 			ramp(el, stops),
 		);
+		/* The heatmap's scale: the style's for every filter, or fitted once
+		 * to this one (a narrow filter then spans the colours); the map
+		 * says which it shows. */
+		if (id === 'heatmap' && r.ramp) {
+			const input = el('input', { type: 'checkbox', id: 'legend-fit' });
+			input.checked = r.ramp === 'fitted';
+			input.addEventListener('change', () => c.setFit(input.checked));
+			box.append(
+				el('div', { class: 'lg-note', dataset: { ramp: r.ramp } }, t(`legend.ramp.${r.ramp}`)),
+				el('label', { class: 'check lg-fit' }, input, el('span', {}, t('legend.ramp.fit'))),
+			);
+		}
 	} else if (id === 'trends') {
 		/* A row per pattern, its hot and cold colours side by side: half
 		 * the height of sixteen rows, and each pattern named once. */

@@ -224,6 +224,23 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			}
 		});
 
+		await t.test('the heatmap\'s scale fitted to the filter, said in the legend', async () => {
+			await page.locator('#legend-fit').waitFor({ timeout: UI_MS });
+			assert.equal(await page.getAttribute('#legend [data-ramp]', 'data-ramp'), 'absolute');
+			await page.check('#legend-fit');
+			await page.waitForFunction(() => document.querySelector('#legend [data-ramp]')?.dataset.ramp === 'fitted', null, { timeout: UI_MS });
+			await page.waitForFunction(
+				() => {
+					const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
+					return imgs.length && imgs.every((i) => new URL(i.src).searchParams.get('ramp') === 'fitted');
+				},
+				null,
+				{ timeout: UI_MS },
+			);
+			await page.uncheck('#legend-fit');
+			await page.waitForFunction(() => document.querySelector('#legend [data-ramp]')?.dataset.ramp === 'absolute', null, { timeout: UI_MS });
+		});
+
 		await t.test('a period in the future, or before the data, says why the map is empty', async () => {
 			assert.equal(await page.isVisible('#period-note'), false);
 			await page.check('input[name=period][value=custom]');

@@ -113,6 +113,20 @@ check_true "the busiest address holds more than a page of 2" '[ "$HERE" -gt 2 ]'
 check "the offences legend says where the dots are drawn and how big" "$(curl -s -H "$V" "$URL/api/legend?layer=offences" | python3 -c "
 import json,sys; d=json.load(sys.stdin); print(d['minzoom'], d['radius'], len(d['categories']) >= 5)")" "14.0 [[14.0, 2.5], [18.0, 5.0]] True"
 check_true "legend of the heatmap" 'curl -s -H "$V" "$URL/api/legend?layer=heatmap&$Q" | grep -q "\"stops\":\[{\"value\""'
+# A ramp fitted to a narrow filter: the style's times its share of every
+# offence of the period, said in the legend; its tiles have their own ETag.
+N="$Q&hours=20-08&categories=theft"
+first_stop() { curl -s -H "$V" "$URL/api/legend?layer=heatmap&$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stops"][0]["value"], d["ramp"])'; }
+ABS=$(first_stop "$N")
+FIT=$(first_stop "$N&ramp=fitted")
+check "the absolute ramp is the default and says so" "${ABS#* }" absolute
+check "the fitted one says so" "${FIT#* }" fitted
+ABS=${ABS% *} FIT=${FIT% *}
+check_true "and starts lower ($FIT against $ABS)" 'python3 -c "import sys; sys.exit(not 0 < $FIT < $ABS)"'
+etag() { curl -s -o /dev/null -D - -H "$V" "$URL/tiles/heatmap/15/$TX/$TY.png?$1" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p'; }
+check_true "a fitted tile has its own ETag" '[ "$(etag "$N")" != "$(etag "$N&ramp=fitted")" ]'
+check "an unknown ramp is 400 naming it" \
+	"$(curl -s -H "$V" "$URL/tiles/heatmap/15/$TX/$TY.png?ramp=loud" | python3 -c 'import json,sys; print(json.load(sys.stdin)["field"])')" ramp
 # the change layer: this period's density minus the previous one's
 curl -s -H "$V" -o "$TMP/change.png" "$URL/tiles/change/15/$TX/$TY.png?from=2026-05-01&to=2026-06-30"
 check "a change tile is a 256 px PNG" "$(python3 -c "

@@ -114,7 +114,7 @@ static void test_heatmap_pixels_are_the_ramp_of_the_true_density(void **state)
 	double weights[DATASET_MAX_CATEGORIES];
 	const dataset *ds = renderer_dataset(f->r);
 	category_weights(f->r, weights);
-	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, &ramp), 0);
+	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, 0, &ramp), 0);
 	int coloured = 0, transparent = 0;
 	for (int k = 0; k < 40; k++) {
 		int i = (k * 37) % 256, j = (k * 101 + 13) % 256;
@@ -264,10 +264,28 @@ static void test_a_filter_shows_only_what_it_keeps_and_bad_layers_are_refused(vo
 	assert_int_equal(heatmap_density(&q.view, ds, &q.filter, &o, &scratch, grid), 0);
 	dataset_points_free(&scratch);
 	style_ramp *ramp, *ramp_all;
-	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, &ramp), 0);
+	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, 0, &ramp), 0);
 	struct dataset_filter everything;
 	dataset_filter_all(&everything);
-	assert_int_equal(heatmap_ramp(h, ds, &everything, weights, &ramp_all), 0);
+	assert_int_equal(heatmap_ramp(h, ds, &everything, weights, 0, &ramp_all), 0);
+	/* Fitted to the filter: the style's ramp times the filter's share of
+	 * every offence of its period and territory. */
+	style_ramp *fitted;
+	assert_int_equal(heatmap_ramp(h, ds, &q.filter, weights, 1, &fitted), 0);
+	struct dataset_filter whole;
+	dataset_filter_all(&whole);
+	whole.from = q.filter.from;
+	whole.to = q.filter.to;
+	double share = dataset_weighted_count(ds, &q.filter, weights) /
+	               dataset_weighted_count(ds, &whole, weights);
+	assert_true(share > 0 && share < 0.5);
+	for (size_t i = 0; i < style_ramp_size(ramp); i++) {
+		double a, b;
+		style_ramp_stop(ramp, i, &a, NULL);
+		style_ramp_stop(fitted, i, &b, NULL);
+		assert_true(fabs(b - a * share) <= 1e-9 * a);
+	}
+	style_ramp_free(fitted);
 
 	/* Sampled pixels where no kept offence reaches, yet all of them paint
 	 * (to at least 2 / 255 alpha): the filter must clear every one. */
