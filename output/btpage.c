@@ -29,7 +29,7 @@ int btpage_best(const struct backtest *b)
 static void mean_sd(double mean, double sd, double k, int digits, const char *lang, char *out,
                     size_t n)
 {
-	char a[48], b[48];
+	char a[32], b[32];
 	typeset_decimal(k * mean, digits, msg_lang_of(lang), a, sizeof a);
 	typeset_decimal(k * sd, digits, msg_lang_of(lang), b, sizeof b);
 	if (isnan(mean))
@@ -70,7 +70,7 @@ static void table(const struct typeset *t, struct typeset_column *c, const struc
 	typeset_rule(t, c);
 	for (int m = 0; m < BACKTEST_METHODS; m++) {
 		const struct backtest_measure *a = &b->mean[m], *s = &b->sd[m];
-		char area[32], hit[48], pai[48], rri[48], pei[48], folds[32];
+		char area[32], hit[72], pai[72], rri[72], pei[72], folds[32];
 		typeset_decimal(b->cells ? 100 * a->cells / (double)b->cells : 0, 1,
 		                msg_lang_of(lang), area, sizeof area);
 		mean_sd(a->hit_rate, s->hit_rate, 100, 1, lang, hit, sizeof hit);
