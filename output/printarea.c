@@ -26,7 +26,7 @@ static int by_count(const void *a, const void *b)
 
 static void format_change(double now, double before, char *out, size_t n)
 {
-	char num[48];
+	char num[24];
 	double change = before > 0 ? 100 * (now - before) / before : now;
 	typeset_decimal(change, 0, MSG_EN, num, sizeof num);
 	snprintf(out, n, "%s%s%s", change > 0 ? "+" : "", num, before > 0 ? "%" : "");
