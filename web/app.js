@@ -662,11 +662,9 @@ async function loadLegend() {
 	);
 	const results = await Promise.all(
 		ids.map((id) => {
-			const p = LAYER[id].filtered ? filterParams() : new URLSearchParams();
-			if (id === 'choropleth') p.set('metric', state.view.metric);
-			if (id === 'heatmap' && state.view.fit) p.set('ramp', 'fitted');
+			/* The legend of what the layer's tiles draw. */
+			const p = layerParams(id);
 			p.set('layer', id);
-			if (LAYER[id].data) p.set('v', String(state.dataVersion));
 			return api(`api/legend?${p}`).catch((e) => e);
 		}),
 	);

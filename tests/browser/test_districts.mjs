@@ -66,6 +66,17 @@ async function tileView(page, code) {
 	return { z, lon, lat };
 }
 
+/* Waits until every heatmap tile on the map asks with key=value. */
+const everyHeatmapTile = (page, key, value) =>
+	page.waitForFunction(
+		([k, v]) => {
+			const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
+			return imgs.length && imgs.every((i) => new URL(i.src).searchParams.get(k) === v);
+		},
+		[key, value],
+		{ timeout: UI_MS },
+	);
+
 /* Whether the comparison table fits the panel's width. */
 const tableFits = (page) => page.$eval('.cmp-scroll', (e) => e.scrollWidth <= e.clientWidth + 1);
 
@@ -162,14 +173,7 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			assert.equal(answer.district, chosen.code);
 			await sameTable();
 			/* Every filtered tile asks for the district alone. */
-			await page.waitForFunction(
-				(code) => {
-					const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
-					return imgs.length && imgs.every((i) => new URL(i.src).searchParams.get('district') === code);
-				},
-				chosen.code,
-				{ timeout: UI_MS },
-			);
+			await everyHeatmapTile(page, 'district', chosen.code);
 			/* The map looks at the district: closer than the city, its centre
 			 * inside the district's box. */
 			const view = await tileView(page, chosen.code);
@@ -197,14 +201,7 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			assert.equal(answer.level, 'district');
 			assert.deepEqual(answer.rows.map((r) => r.code).sort(), ['D01', 'D02']);
 			await sameTable();
-			await page.waitForFunction(
-				() => {
-					const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
-					return imgs.length && imgs.every((i) => new URL(i.src).searchParams.get('region') === 'west');
-				},
-				null,
-				{ timeout: UI_MS },
-			);
+			await everyHeatmapTile(page, 'region', 'west');
 			assert.equal(await page.getAttribute('#print-district', 'aria-disabled'), 'true', 'a region prints no map');
 			await page.selectOption('#district-select', '');
 			await page.waitForFunction(() => document.querySelectorAll('#cmp-rows tr').length === 3, null, { timeout: UI_MS });
@@ -229,14 +226,7 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			assert.equal(await page.getAttribute('#legend [data-ramp]', 'data-ramp'), 'absolute');
 			await page.check('#legend-fit');
 			await page.waitForFunction(() => document.querySelector('#legend [data-ramp]')?.dataset.ramp === 'fitted', null, { timeout: UI_MS });
-			await page.waitForFunction(
-				() => {
-					const imgs = [...document.querySelectorAll('.tiles-heatmap img')];
-					return imgs.length && imgs.every((i) => new URL(i.src).searchParams.get('ramp') === 'fitted');
-				},
-				null,
-				{ timeout: UI_MS },
-			);
+			await everyHeatmapTile(page, 'ramp', 'fitted');
 			await page.uncheck('#legend-fit');
 			await page.waitForFunction(() => document.querySelector('#legend [data-ramp]')?.dataset.ramp === 'absolute', null, { timeout: UI_MS });
 		});
