@@ -71,9 +71,9 @@ static int print_token(void *ctx, const struct store_token *t)
 	const char *state = t->revoked != STORE_NO_TIME                           ? "revoked"
 	                    : t->expires != STORE_NO_TIME && t->expires <= l->now ? "expired"
 	                                                                          : "active";
-	printf("%-20s %-8s %-20s %-20s %-20s %-8s %s%s\n", t->name, t->role,
+	printf("%-20s %-8s %-20s %-20s %-20s %-8s %-16s %s%s\n", t->name, t->role,
 	       utc_or_dash(t->created, created), utc_or_dash(t->last_used, used),
-	       utc_or_dash(t->expires, expires), state,
+	       utc_or_dash(t->expires, expires), state, t->service ? t->service : "-",
 	       !t->scope                              ? "all"
 	       : strncmp(t->scope, "region:", 7) == 0 ? ""
 	                                              : "district:",
@@ -83,7 +83,8 @@ static int print_token(void *ctx, const struct store_token *t)
 
 int cmd_token(int argc, char **argv)
 {
-	const char *role_text = NULL, *name = NULL, *expires_text = NULL, *scope_text = NULL;
+	const char *role_text = NULL, *name = NULL, *expires_text = NULL, *scope_text = NULL,
+	           *service = NULL;
 	const struct opt table[] = {
 	    {"role", OPT_STRING, &role_text, "ROLE", "viewer, officer, planner or admin (add)", 0,
 	     0, 0},
@@ -97,6 +98,10 @@ int cmd_token(int argc, char **argv)
 	     "add: the territory the token reaches: all (default) or district:CODE[,CODE...]; "
 	     "its holder sees and changes nothing of other districts",
 	     0, 0, 0},
+	    {"service", OPT_STRING, &service, "CODE[/UNIT]",
+	     "add: the service (and unit) the holder works for: the tasks asked of it are its "
+	     "own to accept, and what it asks or records is in its name",
+	     0, 0, 0},
 	    {0},
 	};
 	const char *pos[2];
@@ -104,7 +109,8 @@ int cmd_token(int argc, char **argv)
 	store *st = NULL;
 	rc = opts_parse(
 	    "token",
-	    "add|list|revoke DB [--name NAME] [--role ROLE] [--expires WHEN] [--scope SCOPE]",
+	    "add|list|revoke DB [--name NAME] [--role ROLE] [--expires WHEN] [--scope SCOPE] "
+	    "[--service CODE[/UNIT]]",
 	    "add: makes a token and prints it once (only its hash is stored).\n"
 	    "list: every token's name, role, creation, last use (written at most once "
 	    "a minute), expiry, state and scope; never a secret.\n"
@@ -129,13 +135,13 @@ int cmd_token(int argc, char **argv)
 		return rc;
 	if (list) {
 		struct listing l = {now};
-		printf("%-20s %-8s %-20s %-20s %-20s %-8s %s\n", "name", "role", "created",
-		       "last used", "expires", "state", "scope");
+		printf("%-20s %-8s %-20s %-20s %-20s %-8s %-16s %s\n", "name", "role", "created",
+		       "last used", "expires", "state", "service", "scope");
 		rc = store_list_tokens(st, print_token, &l);
 	} else if (add) {
 		char token[AUTH_SECRET_LEN], when[32], scope[STORE_SCOPE_MAX];
 		if ((rc = auth_scope_parse(st, scope_text, scope)) == 0 &&
-		    (rc = auth_token_add(st, name, role, expires, scope, token)) == 0) {
+		    (rc = auth_token_add(st, name, role, expires, scope, service, token)) == 0) {
 			printf("%s\n", token);
 			if (expires != STORE_NO_TIME)
 				fprintf(stderr, "posbon token: '%s' %s at %s\n", name,

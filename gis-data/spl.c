@@ -182,6 +182,32 @@ static const struct migration migrations[] = {
                 "SELECT CreateSpatialIndex('regions', 'geom');"
                 "ALTER TABLE districts ADD COLUMN region_code TEXT;"
                 "CREATE INDEX districts_region ON districts(region_code);"},
+    /* Tasks one service asks of others (store.h): receivers with a status
+     * each (unit '' for a whole service), every change in task_log. A
+     * token may speak for a service ("CODE" or "CODE/UNIT"). */
+    {"tasks between services",
+     "ALTER TABLE tokens ADD COLUMN service TEXT;"
+     "CREATE TABLE tasks(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,"
+     " place_kind TEXT NOT NULL CHECK(place_kind IN"
+     "  ('point','hotspot','mahalla','zone','district')),"
+     " place_ref TEXT, mahalla_code TEXT, district_code TEXT, body TEXT NOT NULL,"
+     " from_service TEXT NOT NULL REFERENCES services(code), from_unit TEXT, due TEXT,"
+     " priority TEXT NOT NULL CHECK(priority IN ('low','normal','high','urgent')),"
+     " author TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+     " version INTEGER NOT NULL);"
+     "SELECT AddGeometryColumn('tasks', 'geom', 4326, 'POINT', 'XY', 1);"
+     "CREATE INDEX tasks_district ON tasks(district_code);"
+     "CREATE INDEX tasks_mahalla ON tasks(mahalla_code);"
+     "CREATE TABLE task_receivers(task_id INTEGER NOT NULL REFERENCES tasks(id),"
+     " service TEXT NOT NULL REFERENCES services(code), unit TEXT NOT NULL,"
+     " status TEXT NOT NULL CHECK(status IN"
+     "  ('new','accepted','in_progress','done','declined')),"
+     " note TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY(task_id, service, unit));"
+     "CREATE INDEX task_receivers_service ON task_receivers(service, status);"
+     "CREATE TABLE task_log(task_id INTEGER NOT NULL REFERENCES tasks(id),"
+     " version INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,"
+     " action TEXT NOT NULL, service TEXT, unit TEXT, status TEXT, note TEXT);"
+     "CREATE INDEX task_log_task ON task_log(task_id, version);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -902,6 +928,10 @@ const struct store_backend spl_backend = {
     .delete_zone = spl_delete_zone,
     .list_zones = spl_list_zones,
     .zone_versions = spl_zone_versions,
+    .task_add = spl_task_add,
+    .task_change = spl_task_change,
+    .list_tasks = spl_list_tasks,
+    .task_log = spl_task_log,
     .put_ref_feature = spl_put_ref_feature,
     .each_ref_feature = spl_each_ref_feature,
     .put_track = spl_put_track,

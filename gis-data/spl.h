@@ -6,7 +6,8 @@
  * migrations, transactions, the statement cache, the bulk load, the
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
- * offences), spl_zone.c (patrol zones and their versions), spl_ref.c
+ * offences), spl_zone.c (patrol zones and their versions), spl_task.c
+ * (tasks between services), spl_ref.c
  * (reference layers), spl_track.c (tracks, units, audit), spl_auth.c
  * (tokens and sessions), spl_rtree.c (the bulk load of an R*Tree) and
  * spl_backup.c (copies of the database and its integrity check).
@@ -61,6 +62,16 @@ enum spl_stmt {
 	ST_ZONE_ASSIGNMENTS,
 	ST_ZONE_LIST,
 	ST_ZONE_HISTORY,
+	ST_TASK_PLACE,
+	ST_TASK_GET,
+	ST_TASK_INS,
+	ST_TASK_RECV_INS,
+	ST_TASK_RECV_SET,
+	ST_TASK_EDIT,
+	ST_TASK_BUMP,
+	ST_TASK_LOG_INS,
+	ST_TASK_LIST,
+	ST_TASK_LOG,
 	ST_REF_GET,
 	ST_REF_INS,
 	ST_REF_UPD,
@@ -235,6 +246,12 @@ int spl_list_zones(store *st, const char *active_day, const char *service, const
 int spl_zone_versions(store *st, const char *external_id, store_zone_fn fn, void *ctx,
                       size_t *rows);
 
+int spl_task_add(store *st, const struct store_task *t, const char *actor);
+int spl_task_change(store *st, const char *id, const struct store_task_change *c, const char *actor,
+                    int *version);
+int spl_list_tasks(store *st, const struct store_task_query *q, store_task_fn fn, void *ctx);
+int spl_task_log(store *st, const char *id, store_task_entry_fn fn, void *ctx);
+
 int spl_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info);
 int spl_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx);
 
@@ -246,7 +263,7 @@ int spl_audit(store *st, const char *actor, const char *action, const char *enti
               const char *entity_id, const char *detail);
 
 int spl_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
-                  int64_t expires, const char *scope);
+                  int64_t expires, const char *scope, const char *service);
 int spl_list_tokens(store *st, store_token_fn fn, void *ctx);
 int spl_token_revoke(store *st, const char *name, int64_t now);
 int spl_credential(store *st, enum store_secret kind, const char *hash, int64_t now,

@@ -13,23 +13,25 @@
 
 static const char *const sql[ST_COUNT] = {
     [ST_TOKEN_DROP_REVOKED] = "DELETE FROM tokens WHERE name = ?1 AND revoked_at IS NOT NULL",
-    [ST_TOKEN_INS] = "INSERT INTO tokens(name, role, hash, created_at, expires_at, scope) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_TOKEN_INS] = "INSERT INTO tokens(name, role, hash, created_at, expires_at, scope, "
+                     "service) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [ST_TOKEN_REVOKE] = "UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS "
                         "NULL",
     /* Both: the name, the role, when the answer expires (NULL: never), the
-     * token's id, last use and scope. A token's expiry is compared in C, to tell
+     * token's id, last use, scope and service. A token's expiry is compared in C, to tell
      * an expired token from an unknown one; a session ends with its token. */
-    [ST_TOKEN_WHO] = "SELECT name, role, expires_at, id, last_used_at, scope FROM tokens WHERE "
+    [ST_TOKEN_WHO] = "SELECT name, role, expires_at, id, last_used_at, scope, service FROM tokens "
+                     "WHERE "
                      "hash = ?1 AND revoked_at IS NULL",
     [ST_SESSION_WHO] =
         "SELECT t.name, t.role, min(s.expires_at, coalesce(t.expires_at, "
-        "s.expires_at)), t.id, t.last_used_at, t.scope FROM sessions s JOIN tokens t ON "
+        "s.expires_at)), t.id, t.last_used_at, t.scope, t.service FROM sessions s JOIN "
+        "tokens t ON "
         "t.id = s.token_id WHERE s.hash = ?1 AND s.expires_at > ?2 AND "
         "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?2)",
     [ST_TOKEN_USED] = "UPDATE tokens SET last_used_at = ?2 WHERE id = ?1",
     [ST_TOKEN_LIST] = "SELECT name, role, created_at, last_used_at, expires_at, revoked_at, "
-                      "scope FROM tokens ORDER BY name",
+                      "scope, service FROM tokens ORDER BY name",
     [ST_SESSION_INS] = "INSERT INTO sessions(hash, token_id, created_at, expires_at) "
                        "SELECT ?1, id, ?2, ?3 FROM tokens WHERE name = ?4 AND revoked_at IS "
                        "NULL AND (expires_at IS NULL OR expires_at > ?2)",
@@ -42,7 +44,7 @@ static sqlite3_stmt *stmt(struct spl *st, enum spl_stmt id)
 }
 
 int spl_token_add(store *base, const char *name, const char *role, const char *hash, int64_t now,
-                  int64_t expires, const char *scope)
+                  int64_t expires, const char *scope, const char *service)
 {
 	struct spl *st = spl_of(base);
 	sqlite3_stmt *s = stmt(st, ST_TOKEN_DROP_REVOKED);
@@ -61,6 +63,7 @@ int spl_token_add(store *base, const char *name, const char *role, const char *h
 	sqlite3_bind_int64(s, 4, now);
 	spl_bind_time(s, 5, expires);
 	spl_bind_text(s, 6, scope);
+	spl_bind_text(s, 7, service);
 	int r = sqlite3_step(s);
 	if ((r & 0xff) == SQLITE_CONSTRAINT)
 		rc = err_set(ERR_CONFLICT, "a token named '%s' exists (revoke it first)", name);
@@ -125,6 +128,8 @@ int spl_credential(store *base, enum store_secret kind, const char *hash, int64_
 		last = spl_column_time(s, 4);
 		const char *scope = (const char *)sqlite3_column_text(s, 5);
 		snprintf(out->scope, sizeof out->scope, "%s", scope ? scope : "");
+		const char *service = (const char *)sqlite3_column_text(s, 6);
+		snprintf(out->service, sizeof out->service, "%s", service ? service : "");
 	} else if (r == SQLITE_DONE) {
 		rc = err_set(ERR_NOTFOUND, "unknown or expired credentials");
 	} else {
@@ -155,7 +160,8 @@ int spl_list_tokens(store *base, store_token_fn fn, void *ctx)
 		                        .last_used = spl_column_time(s, 3),
 		                        .expires = spl_column_time(s, 4),
 		                        .revoked = spl_column_time(s, 5),
-		                        .scope = (const char *)sqlite3_column_text(s, 6)};
+		                        .scope = (const char *)sqlite3_column_text(s, 6),
+		                        .service = (const char *)sqlite3_column_text(s, 7)};
 		rc = fn(ctx, &t);
 	}
 	if (rc == 0 && r != SQLITE_DONE)

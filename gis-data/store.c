@@ -463,6 +463,148 @@ int store_zone_history(store *st, const char *external_id, store_zone_fn fn, voi
 	return rc;
 }
 
+/* The statuses of a receiver, from the least advanced; "declined" apart. */
+static const char *const task_statuses[] = {"new", "accepted", "in_progress", "done", "declined"};
+#define TASK_DECLINED 4
+
+static int task_status_rank(const char *text)
+{
+	for (int i = 0; i < (int)(sizeof task_statuses / sizeof task_statuses[0]); i++)
+		if (text && strcmp(text, task_statuses[i]) == 0)
+			return i;
+	return -1;
+}
+
+int store_task_status_valid(const char *text)
+{
+	return task_status_rank(text) >= 0;
+}
+
+const char *store_task_status(const struct store_task *t)
+{
+	int least = TASK_DECLINED;
+	for (size_t i = 0; i < t->n_to; i++) {
+		int r = task_status_rank(t->to[i].status);
+		if (r >= 0 && r != TASK_DECLINED && r < least)
+			least = r;
+	}
+	return task_statuses[least];
+}
+
+static int one_of(const char *text, const char *const *words)
+{
+	for (; text && *words; words++)
+		if (strcmp(text, *words) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const task_priorities[] = {"low", "normal", "high", "urgent", NULL};
+
+/* The checks of a task's text, due day and priority, shared by a new task
+ * and an edit (NULL: not given). */
+static int check_task_fields(const char *text, const char *due, const char *priority)
+{
+	if (text && (!*text || strlen(text) > 4000))
+		return err_set_field(ERR_INVALID, "text", "text: 1 to 4000 bytes");
+	if (due && *due && !valid_day(due))
+		return err_set_field(ERR_INVALID, "due", "due: a day YYYY-MM-DD, not '%.40s'", due);
+	if (priority && !one_of(priority, task_priorities))
+		return err_set_field(ERR_INVALID, "priority",
+		                     "priority: low, normal, high or urgent, not '%.40s'",
+		                     priority);
+	return 0;
+}
+
+/* A service code that exists, else ERR_NOTFOUND naming field. */
+static int check_service(store *st, const char *field, const char *code)
+{
+	int rc;
+	if (!code || !*code)
+		return err_set_field(ERR_INVALID, field, "%s: a service code is required", field);
+	if ((rc = store_code_exists(st, STORE_SERVICES, code)) < 0)
+		return rc;
+	return rc ? 0
+	          : err_set_field(ERR_NOTFOUND, field, "%s: no service has the code '%.60s'", field,
+	                          code);
+}
+
+int store_task_add(store *st, const struct store_task *t, const char *actor)
+{
+	static const char *const kinds[] = {"point", "hotspot",  "mahalla",
+	                                    "zone",  "district", NULL};
+	size_t id_len = t->external_id ? strlen(t->external_id) : 0;
+	int rc;
+	if (id_len < 1 || id_len > STORE_ID_MAX || strchr(t->external_id, '/'))
+		return err_set_field(ERR_INVALID, "id", "id: 1 to %d characters without '/'",
+		                     STORE_ID_MAX);
+	if (!one_of(t->place_kind, kinds))
+		return err_set_field(ERR_INVALID, "place.kind",
+		                     "place.kind: point, hotspot, mahalla, zone or district");
+	int at_point = strcmp(t->place_kind, "point") == 0 || strcmp(t->place_kind, "hotspot") == 0;
+	if (at_point && !(t->lon >= -180 && t->lon <= 180 && t->lat >= -90 && t->lat <= 90))
+		return err_set_field(ERR_INVALID, "place.lon",
+		                     "place: lon -180..180 and lat -90..90 are required");
+	if (!at_point && (!t->place_ref || !*t->place_ref))
+		return err_set_field(ERR_INVALID, "place.code",
+		                     "place.code: the %s's code is required", t->place_kind);
+	if (!t->text)
+		return err_set_field(ERR_INVALID, "text", "text: what is asked is required");
+	if ((rc = check_task_fields(t->text, t->due, t->priority ? t->priority : "normal")) < 0 ||
+	    (rc = check_service(st, "from.service", t->from_service)) < 0)
+		return rc;
+	if (t->n_to < 1 || t->n_to > STORE_TASK_RECEIVERS_MAX)
+		return err_set_field(ERR_INVALID, "to", "to: 1 to %d receivers",
+		                     STORE_TASK_RECEIVERS_MAX);
+	for (size_t i = 0; i < t->n_to; i++) {
+		char field[48];
+		snprintf(field, sizeof field, "to[%zu].service", i);
+		if ((rc = check_service(st, field, t->to[i].service)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(t->to[i].service, t->to[j].service) == 0 &&
+			    strcmp(t->to[i].unit ? t->to[i].unit : "",
+			           t->to[j].unit ? t->to[j].unit : "") == 0)
+				return err_set_field(ERR_INVALID, field, "%s: '%s' is named twice",
+				                     field, t->to[i].service);
+	}
+	return st->ops->task_add(st, t, actor);
+}
+
+int store_task_change(store *st, const char *id, const struct store_task_change *c,
+                      const char *actor, int *version)
+{
+	int rc;
+	if (c->status && !store_task_status_valid(c->status))
+		return err_set_field(ERR_INVALID, "status",
+		                     "status: new, accepted, in_progress, done or declined");
+	if (c->status && strcmp(c->status, "declined") == 0 && (!c->note || !*c->note))
+		return err_set_field(ERR_INVALID, "reason", "reason: a decline says why");
+	if (c->status && !c->service)
+		return err_set_field(ERR_INVALID, "receiver", "receiver: whose status changes");
+	if ((c->note && strlen(c->note) > 4000) || (c->comment && strlen(c->comment) > 4000))
+		return err_set_field(ERR_INVALID, c->comment ? "comment" : "outcome",
+		                     "at most 4000 bytes");
+	if (c->comment && !*c->comment)
+		return err_set_field(ERR_INVALID, "comment", "comment: empty");
+	if ((rc = check_task_fields(c->text, c->due, c->priority)) < 0)
+		return rc;
+	if (!c->status && !c->comment && !c->text && !c->due && !c->priority)
+		return err_set_field(ERR_INVALID, "body",
+		                     "nothing to change: status, comment, text, due or priority");
+	return st->ops->task_change(st, id, c, actor, version);
+}
+
+int store_list_tasks(store *st, const struct store_task_query *q, store_task_fn fn, void *ctx)
+{
+	return st->ops->list_tasks(st, q, fn, ctx);
+}
+
+int store_task_log(store *st, const char *id, store_task_entry_fn fn, void *ctx)
+{
+	return st->ops->task_log(st, id, fn, ctx);
+}
+
 int store_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info)
 {
 	memset(info, 0, sizeof *info);
@@ -583,9 +725,12 @@ int store_summarize(store *st, struct store_summary *out)
 }
 
 int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
-                    int64_t expires, const char *scope)
+                    int64_t expires, const char *scope, const char *service)
 {
-	return st->ops->token_add(st, name, role, hash, now, expires, scope);
+	if (service && strlen(service) >= STORE_SERVICE_MAX)
+		return err_set_field(ERR_INVALID, "service", "service: at most %d bytes",
+		                     STORE_SERVICE_MAX - 1);
+	return st->ops->token_add(st, name, role, hash, now, expires, scope, service);
 }
 
 int store_list_tokens(store *st, store_token_fn fn, void *ctx)

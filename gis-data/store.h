@@ -434,6 +434,102 @@ int store_get_zone(store *st, const char *external_id, store_zone_fn fn, void *c
  * the id never named a zone. */
 int store_zone_history(store *st, const char *external_id, store_zone_fn fn, void *ctx);
 
+/* Tasks that one service asks of others. A task has a place (a point, a
+ * hotspot, a mahalla, a zone or a district), the asking service and unit,
+ * one or more receivers, each with its own status, a due day and a
+ * priority. It is never deleted; each change raises its version (for
+ * If-Match), is written to its log and audited. */
+
+#define STORE_TASK_RECEIVERS_MAX 16
+
+/* A receiver and where it stands. */
+struct store_task_receiver {
+	const char *service; /* a service code */
+	const char *unit;    /* NULL: the service as a whole */
+	const char *status;  /* read back: "new", "accepted", "in_progress", "done", "declined" */
+	const char *note;    /* read back: a decline's reason or the outcome */
+};
+
+struct store_task {
+	const char *external_id; /* required, unique, no '/' */
+	const char *place_kind;  /* "point", "hotspot", "mahalla", "zone" or "district" */
+	const char *place_ref;   /* a mahalla, zone or district code; a hotspot's label */
+	double lon, lat;         /* a point's or hotspot's place; read back: every task's */
+	const char *text;        /* what is asked */
+	const char *from_service, *from_unit;
+	const char *due;      /* "YYYY-MM-DD" or NULL */
+	const char *priority; /* "low", "normal", "high" or "urgent" */
+	const struct store_task_receiver *to;
+	size_t n_to;
+	/* Read back only: the mahalla and district of the place (NULL: none),
+	 * the status of the whole (store_task_status()), who made it, its
+	 * version and times (UTC seconds). */
+	const char *mahalla_code, *district_code, *status, *author;
+	int version;
+	int64_t created, updated;
+};
+
+/* The status of a task as a whole: "declined" when every receiver
+ * declined, else the least advanced of the others' ("new" until all have
+ * accepted, "done" when all are done). */
+const char *store_task_status(const struct store_task *t);
+
+/* Whether text is a receiver's status ("new" ... "declined"). */
+int store_task_status_valid(const char *text);
+
+/* Stores a new task as actor (version 1), its place resolved to a point,
+ * a mahalla and a district. ERR_CONFLICT when the id is taken, ERR_NOTFOUND
+ * naming "place" when its code names nothing, ERR_INVALID naming the field
+ * of what is missing or malformed. */
+int store_task_add(store *st, const struct store_task *t, const char *actor);
+
+/* One change of a task: a receiver's new status (with the reason of a
+ * decline or the outcome), a comment, or the asker's new text, due day
+ * or priority. Fields left NULL are not changed. */
+struct store_task_change {
+	const char *service, *unit; /* the receiver whose status changes */
+	const char *status;
+	const char *note;
+	const char *comment;
+	const char *text, *due, *priority;
+};
+
+/* Applies c to task id as actor, logging each part, and gives the new
+ * version. ERR_NOTFOUND naming "id" (no task) or "receiver" (not one of
+ * its receivers); ERR_INVALID naming the field. */
+int store_task_change(store *st, const char *id, const struct store_task_change *c,
+                      const char *actor, int *version);
+
+/* Which tasks a list gives; NULL fields do not narrow it. */
+struct store_task_query {
+	const char *id;
+	const char *service; /* asked by or of this service */
+	const char *mahalla, *district;
+	int open; /* only tasks whose status is neither done nor declined */
+};
+
+/* Called once per task; everything borrowed for the call. */
+typedef int (*store_task_fn)(void *ctx, const struct store_task *t);
+
+/* The tasks q selects, by due day (those without one last), then id. */
+int store_list_tasks(store *st, const struct store_task_query *q, store_task_fn fn, void *ctx);
+
+/* One entry of a task's log. */
+struct store_task_entry {
+	int version;
+	int64_t at;
+	const char *actor;
+	const char *action;         /* "create", "status", "comment" or "edit" */
+	const char *service, *unit; /* a status change's receiver */
+	const char *status;
+	const char *note; /* a reason, an outcome, a comment, or what was edited */
+};
+
+typedef int (*store_task_entry_fn)(void *ctx, const struct store_task_entry *e);
+
+/* The log of task id, oldest first. ERR_NOTFOUND when there is no task. */
+int store_task_log(store *st, const char *id, store_task_entry_fn fn, void *ctx);
+
 /* A GPS fix of a patrol track. */
 struct store_fix {
 	double lon, lat;
@@ -520,22 +616,27 @@ enum store_secret {
 	STORE_SESSION = 2,
 };
 
+/* The longest service a token speaks for ("CODE/UNIT"), with its NUL. */
+#define STORE_SERVICE_MAX 96
+
 /* The longest scope a token keeps ("district:A,B,..."), with its NUL. */
 #define STORE_SCOPE_MAX 1024
 
 /* Stores a token's hash for name with role ("viewer" ... "admin"), made at
  * now, valid until expires (UTC seconds; STORE_NO_TIME: no end), reaching
- * scope (NULL or "": everything; else as auth_scope_parse() writes it); a
- * revoked token of that name goes, with its sessions. ERR_CONFLICT when
+ * scope (NULL or "": everything; else as auth_scope_parse() writes it),
+ * speaking for service ("CODE" or "CODE/UNIT"; NULL: none); a revoked
+ * token of that name goes, with its sessions. ERR_CONFLICT when
  * name has a token that is not revoked. */
 int store_token_add(store *st, const char *name, const char *role, const char *hash, int64_t now,
-                    int64_t expires, const char *scope);
+                    int64_t expires, const char *scope, const char *service);
 
 /* A token as listed: never its secret nor its hash. Times in UTC seconds,
  * STORE_NO_TIME when there is none (never used, no expiry, not revoked). */
 struct store_token {
 	const char *name, *role;
-	const char *scope; /* NULL: everything */
+	const char *scope;   /* NULL: everything */
+	const char *service; /* "CODE" or "CODE/UNIT"; NULL: none */
 	int64_t created, last_used, expires, revoked;
 };
 
@@ -552,9 +653,10 @@ int store_token_revoke(store *st, const char *name, int64_t now);
 struct store_credential {
 	char name[128];
 	char role[16];
-	int64_t expires;             /* when it ends (a session: its end or its token's,
-	                              * the earlier); STORE_NO_TIME: never */
-	char scope[STORE_SCOPE_MAX]; /* the token's; "": everything */
+	int64_t expires;                 /* when it ends (a session: its end or its token's,
+	                                  * the earlier); STORE_NO_TIME: never */
+	char scope[STORE_SCOPE_MAX];     /* the token's; "": everything */
+	char service[STORE_SERVICE_MAX]; /* the token's "CODE[/UNIT]"; "": none */
 };
 
 /* How often at most a token's last use is written: the credential checks

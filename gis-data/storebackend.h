@@ -79,6 +79,12 @@ struct store_backend {
 	int (*zone_versions)(store *st, const char *external_id, store_zone_fn fn, void *ctx,
 	                     size_t *rows);
 
+	int (*task_add)(store *st, const struct store_task *t, const char *actor);
+	int (*task_change)(store *st, const char *id, const struct store_task_change *c,
+	                   const char *actor, int *version);
+	int (*list_tasks)(store *st, const struct store_task_query *q, store_task_fn fn, void *ctx);
+	int (*task_log)(store *st, const char *id, store_task_entry_fn fn, void *ctx);
+
 	int (*put_ref_feature)(store *st, const struct store_ref_feature *f,
 	                       struct store_put_info *info);
 	int (*each_ref_feature)(store *st, const double box[4], store_ref_fn fn, void *ctx);
@@ -93,7 +99,7 @@ struct store_backend {
 	int (*summarize)(store *st, struct store_summary *out);
 
 	int (*token_add)(store *st, const char *name, const char *role, const char *hash,
-	                 int64_t now, int64_t expires, const char *scope);
+	                 int64_t now, int64_t expires, const char *scope, const char *service);
 	int (*list_tokens)(store *st, store_token_fn fn, void *ctx);
 	int (*token_revoke)(store *st, const char *name, int64_t now);
 	int (*credential)(store *st, enum store_secret kind, const char *hash, int64_t now,

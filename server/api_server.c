@@ -33,14 +33,17 @@ int api_health(struct http_request *rq)
 	return http_reply_value(rq, 200, o, NULL, NULL);
 }
 
-/* Answers {"name","role"} of an identity, with the extra header pair. */
-static int reply_identity(struct http_request *rq, const char *name, int role, const char *header,
-                          const char *value)
+/* Answers {"name","role","service","unit"} of an identity (service
+ * "CODE[/UNIT]", "" none), with the extra header pair. */
+static int reply_identity(struct http_request *rq, const char *name, int role, const char *service,
+                          const char *header, const char *value)
 {
-	return http_reply_value(
-	    rq, 200,
-	    json_pack("{s:s, s:s}", "name", name, "role", auth_role_name((enum auth_role)role)),
-	    header, value);
+	size_t code = strcspn(service, "/");
+	json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "name", name, "role",
+	                      auth_role_name((enum auth_role)role), "service",
+	                      code ? json_stringn(service, code) : json_null(), "unit",
+	                      service[code] ? json_string(service + code + 1) : json_null());
+	return http_reply_value(rq, 200, o, header, value);
 }
 
 /* The session cookie's header: value for max_age seconds (0: ended);
@@ -74,7 +77,7 @@ int api_login(struct http_request *rq)
 		return http_reply_error(rq, 401, "token", "%s",
 		                        who.expired ? err_msg() : "unknown or revoked token");
 	session_cookie(rq, session, AUTH_SESSION_SECONDS, cookie);
-	return reply_identity(rq, who.name, who.role, "Set-Cookie", cookie);
+	return reply_identity(rq, who.name, who.role, who.service, "Set-Cookie", cookie);
 }
 
 int api_logout(struct http_request *rq)
@@ -90,7 +93,7 @@ int api_logout(struct http_request *rq)
 
 int api_me(struct http_request *rq)
 {
-	return reply_identity(rq, rq->who, rq->role, NULL, NULL);
+	return reply_identity(rq, rq->who, rq->role, rq->service, NULL, NULL);
 }
 
 int api_events(struct http_request *rq)

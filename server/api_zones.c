@@ -275,30 +275,6 @@ static int read_zone(struct http_request *rq, store *st, const char *id_in_path,
 	return 0;
 }
 
-/* The If-Match version of rq: -1 without one or with "*". 0, or
- * ERR_INVALID naming If-Match. */
-static int if_match(struct http_request *rq, int *version)
-{
-	const char *h = http_header(rq, "If-Match");
-	*version = -1;
-	if (!h || strcmp(h, "*") == 0)
-		return 0;
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	/* The ETag's number, quoted or not */
-	char text[32];
-	size_t n = strlen(h), quoted = n >= 2 && h[0] == '"' && h[n - 1] == '"';
-	long v;
-	if (n - 2 * quoted < sizeof text) {
-		snprintf(text, sizeof text, "%.*s", (int)(n - 2 * quoted), h + quoted);
-		if (numtext_whole("If-Match", text, 0, INT_MAX, "a zone version", &v) == 0) {
-			*version = (int)v;
-			return 0;
-		}
-	}
-	return err_set_field(ERR_INVALID, "If-Match", "If-Match: '%s' is not a zone version", h);
-}
-
 /* After a committed change: zones are drawn anew and viewers whose
  * districts it touched (where, joined by ",") hear. */
 static void announce_zone(struct app *app, store *st, const char *id, const char *action,
@@ -331,7 +307,7 @@ static int write_zone(struct http_request *rq, store *st, enum write_kind kind, 
 	const char *field = NULL;
 	struct store_put_info info;
 	*status = 400;
-	if ((rc = if_match(rq, &expected)) < 0)
+	if ((rc = app_if_match(rq, &expected)) < 0)
 		return rc;
 	*status = 503;
 	if ((rc = store_begin(st)) < 0)

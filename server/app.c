@@ -6,8 +6,10 @@
 
 #include "err.h"
 #include "log.h"
+#include "numtext.h"
 
 #include <glib.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -114,6 +116,8 @@ unsigned app_authorize(struct http_request *rq, int need)
 	rq->role = who.role;
 	_Static_assert(sizeof rq->scope == sizeof who.districts, "one size of scope");
 	memcpy(rq->scope, who.districts, sizeof rq->scope);
+	_Static_assert(sizeof rq->service == sizeof who.service, "one size of service");
+	memcpy(rq->service, who.service, sizeof rq->service);
 	return auth_allows(who.role, (enum auth_role)need) ? 0 : 403;
 }
 
@@ -190,4 +194,27 @@ int app_where_add(char *where, const char *district)
 		return -1;
 	snprintf(where + len, STORE_SCOPE_MAX - len, "%s%s", len ? "," : "", district);
 	return 0;
+}
+
+int app_if_match(struct http_request *rq, int *version)
+{
+	const char *h = http_header(rq, "If-Match");
+	*version = -1;
+	if (!h || strcmp(h, "*") == 0)
+		return 0;
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	/* The ETag's number, quoted or not */
+	char text[32];
+	size_t n = strlen(h), quoted = n >= 2 && h[0] == '"' && h[n - 1] == '"';
+	long v;
+	if (n - 2 * quoted < sizeof text) {
+		snprintf(text, sizeof text, "%.*s", (int)(n - 2 * quoted), h + quoted);
+		if (numtext_whole("If-Match", text, 0, INT_MAX, "a version", &v) == 0) {
+			*version = (int)v;
+			return 0;
+		}
+	}
+	return err_set_field(ERR_INVALID, "If-Match",
+	                     "If-Match: '%s' is not a version (an ETag this server sent)", h);
 }

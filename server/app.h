@@ -118,4 +118,9 @@ int app_where_add(char *where, const char *district);
 int app_zone_in_scope(struct http_request *rq, store *st, const char *id, const char *field,
                       char *district);
 
+/* The version an If-Match header of rq names (the ETag of a zone or a
+ * task, quoted or not, weak or not): -1 without one or with "*". 0, or
+ * ERR_INVALID naming If-Match. */
+int app_if_match(struct http_request *rq, int *version);
+
 #endif

@@ -318,17 +318,29 @@ int auth_scope_has(const char *districts, const char *code)
 }
 
 int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires,
-                   const char *scope, char *out)
+                   const char *scope, const char *service, char *out)
 {
-	char hash[65];
+	char hash[65], code[STORE_SERVICE_MAX];
 	int rc;
 	if (!valid_name(name))
 		return err_set_field(ERR_INVALID, "name",
 		                     "name: 1 to 127 bytes of UTF-8 without control characters");
+	if (service && *service) {
+		if (strlen(service) >= sizeof code || !valid_name(service))
+			return err_set_field(ERR_INVALID, "service",
+			                     "service: CODE or CODE/UNIT, at most %zu bytes",
+			                     sizeof code - 1);
+		snprintf(code, sizeof code, "%.*s", (int)strcspn(service, "/"), service);
+		if ((rc = store_code_exists(st, STORE_SERVICES, code)) <= 0)
+			return rc < 0
+			           ? rc
+			           : err_set_field(ERR_NOTFOUND, "service",
+			                           "service: no service has the code '%s'", code);
+	}
 	if ((rc = new_secret(out)) < 0 || (rc = hash_secret(out, hash)) < 0)
 		return rc;
 	rc = store_token_add(st, name, auth_role_name(role), hash, (int64_t)time(NULL), expires,
-	                     scope && *scope ? scope : NULL);
+	                     scope && *scope ? scope : NULL, service && *service ? service : NULL);
 	if (rc == 0)
 		rc = store_audit(st, "admin", "create", "token", name, auth_role_name(role));
 	if (rc < 0)
@@ -366,6 +378,7 @@ static int lookup(store *st, enum store_secret kind, const char *secret, struct 
 		return rc;
 	}
 	snprintf(who->name, sizeof who->name, "%s", c.name);
+	snprintf(who->service, sizeof who->service, "%s", c.service);
 	if ((rc = scope_districts(st, c.scope, who->districts)) < 0 ||
 	    (rc = auth_role_parse(c.role, &who->role)) < 0)
 		return rc;

@@ -42,6 +42,7 @@ struct auth_identity {
 	/* The districts the credentials reach, codes joined by ","; "": every
 	 * one (a region's: its districts when they were looked up). */
 	char districts[STORE_SCOPE_MAX];
+	char service[STORE_SERVICE_MAX]; /* the service it speaks for, "CODE[/UNIT]"; "": none */
 	int expired; /* refused: a token past its expiry (err_msg() says when) */
 };
 
@@ -68,10 +69,12 @@ int auth_scope_has(const char *districts, const char *code);
 
 /* Makes a token for name with role, valid until expires (UTC seconds;
  * STORE_NO_TIME: no end), reaching scope (as auth_scope_parse() writes
- * it), stores its hash and writes the token (shown once) into
- * out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists. */
+ * it), speaking for service ("CODE" or "CODE/UNIT" of a stored service;
+ * NULL: none), stores its hash and writes the token (shown once) into
+ * out[AUTH_SECRET_LEN]. ERR_CONFLICT when name exists, ERR_NOTFOUND
+ * naming "service" for an unknown service. */
 int auth_token_add(store *st, const char *name, enum auth_role role, int64_t expires,
-                   const char *scope, char *out);
+                   const char *scope, const char *service, char *out);
 
 /* Revokes name's token and its sessions. ERR_NOTFOUND when there is none. */
 int auth_token_revoke(store *st, const char *name);

@@ -250,3 +250,28 @@ json_t *geojson_zone(store *st, const char *id)
 	json_decref(found);
 	return feature;
 }
+
+json_t *geojson_task_feature(const struct store_task *t, int overdue)
+{
+	json_t *to = json_array();
+	for (size_t i = 0; i < t->n_to; i++) {
+		const struct store_task_receiver *r = &t->to[i];
+		json_array_append_new(to, json_pack("{s:s, s:o, s:o, s:o}", "service", r->service,
+		                                    "unit", geojson_text(r->unit), "status",
+		                                    geojson_text(r->status), "note",
+		                                    geojson_text(r->note)));
+	}
+	json_t *place =
+	    json_pack("{s:s, s:o}", "kind", t->place_kind, "code", geojson_text(t->place_ref));
+	json_t *props = json_pack(
+	    "{s:s, s:s, s:o, s:{s:s, s:o}, s:o, s:o, s:o, s:s, s:b, s:o, s:o, s:o, s:i, s:o, s:o}",
+	    "id", t->external_id, "text", t->text, "place", place, "from", "service",
+	    t->from_service, "unit", geojson_text(t->from_unit), "to", to, "due",
+	    geojson_text(t->due), "priority", geojson_text(t->priority), "status", t->status,
+	    "overdue", overdue, "mahalla", geojson_text(t->mahalla_code), "district",
+	    geojson_text(t->district_code), "author", geojson_text(t->author), "version",
+	    t->version, "created", geojson_time(t->created), "updated", geojson_time(t->updated));
+	return json_pack("{s:s, s:s, s:o, s:{s:s, s:[f, f]}}", "type", "Feature", "id",
+	                 t->external_id, "properties", props, "geometry", "type", "Point",
+	                 "coordinates", t->lon, t->lat);
+}

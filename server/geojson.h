@@ -1,7 +1,7 @@
 /*
  * geojson: GeoJSON features and the JSON pieces of them that the API's
  * handlers and the WMS share: offences, a mahalla's figures, patrol
- * zones, times.
+ * zones, tasks, times.
  *
  * Ownership: every json_t returned is a new reference, the caller's.
  * Threading: uses the store it is given (the calling thread's).
@@ -55,5 +55,9 @@ json_t *geojson_zone_feature(const struct store_zone_record *r, int history);
 
 /* The current version of zone id as a Feature, or NULL when there is none. */
 json_t *geojson_zone(store *st, const char *id);
+
+/* A task as a GeoJSON Feature at its place's point (what GET /api/tasks
+ * lists), marked overdue or not. */
+json_t *geojson_task_feature(const struct store_task *t, int overdue);
 
 #endif

@@ -43,6 +43,9 @@ struct http_request {
 	/* Set by the authorize hook: the territory the credentials reach, in
 	 * the app's words (auth.h's districts); "": everything. */
 	char scope[1024];
+	/* Set by the authorize hook: the service the credentials speak for,
+	 * "CODE" or "CODE/UNIT"; "": none. */
+	char service[96];
 	char denial[160]; /* set by the authorize hook with a 401: what to answer ("": the usual) */
 	/* The request carried credentials (an Authorization header or a
 	 * cookie) or its route needs them: its answer is for this client

@@ -11,6 +11,7 @@
 #include "api_print.h"
 #include "api_server.h"
 #include "api_tiles.h"
+#include "api_tasks.h"
 #include "api_tracks.h"
 #include "api_zones.h"
 #include "auth.h"
@@ -36,6 +37,9 @@ const struct http_route routes_table[] = {
     {"POST", "/api/zones", api_zones_post, ROLE_PLANNER},
     {"PUT", "/api/zones/", api_zones_put, ROLE_PLANNER},
     {"DELETE", "/api/zones/", api_zones_delete, ROLE_PLANNER},
+    {"GET", "/api/tasks", api_tasks_get, ROLE_VIEWER},
+    {"POST", "/api/tasks", api_tasks_post, ROLE_OFFICER},
+    {"PATCH", "/api/tasks/", api_tasks_patch, ROLE_OFFICER},
     {"GET", "/api/hotspots", api_hotspots, ROLE_VIEWER},
     {"GET", "/api/dosage", api_dosage, ROLE_VIEWER},
     {"POST", "/api/tracks", api_tracks_post, ROLE_OFFICER},

@@ -88,7 +88,7 @@ struct app *fuzzutil_app(void)
 	owner = fuzzutil_sample_store("app.sqlite");
 	scratch_url("app.sqlite", db_path, sizeof db_path);
 	char token[AUTH_SECRET_LEN];
-	if (auth_token_add(owner, "fuzz", ROLE_VIEWER, STORE_NO_TIME, NULL, token) < 0)
+	if (auth_token_add(owner, "fuzz", ROLE_VIEWER, STORE_NO_TIME, NULL, NULL, token) < 0)
 		die("token");
 	snprintf(bearer, sizeof bearer, "Bearer %s", token);
 	struct cache_options co = {.memory_bytes = 4 << 20, .dir = NULL};

@@ -165,7 +165,7 @@ check "an unknown token still gets the usual 401" "$(curl -s -H "Authorization: 
 	'{"error":"log in, or send Authorization: Bearer TOKEN","status":401,"field":"authorization"}'
 serve_stop
 "$POSBON" token list "$DB" >"$TMP/list"
-check "the list's columns" "$(head -1 "$TMP/list" | tr -s ' ')" "name role created last used expires state scope"
+check "the list's columns" "$(head -1 "$TMP/list" | tr -s ' ')" "name role created last used expires state service scope"
 check "the expired token is listed as such, never used" \
 	"$(awk '$1 == "gone" {print $2, $4, $5, $6}' "$TMP/list")" "officer - 2020-01-01T00:00:00Z expired"
 check "the 90-day token: used, active" "$(awk '$1 == "wall" {print $2, ($4 != "-"), $6}' "$TMP/list")" \

@@ -30,7 +30,7 @@ check "a viewer may not post offences" "$(code -H "$V" -X POST -d '{}' "$URL/api
 # login: the token once, then an HttpOnly session cookie
 curl -s -c "$TMP/jar" -H "Content-Type: application/json" -d "{\"token\":\"$VIEWER\"}" "$URL/api/login" >/dev/null
 check_true "session cookie is HttpOnly and SameSite=Strict" 'grep -q "#HttpOnly_127.0.0.1.*posbon_session" "$TMP/jar"'
-check "the session works" "$(curl -s -b "$TMP/jar" "$URL/api/me")" '{"name":"wall-screen","role":"viewer"}'
+check "the session works" "$(curl -s -b "$TMP/jar" "$URL/api/me")" '{"name":"wall-screen","role":"viewer","service":null,"unit":null}'
 
 META=$(curl -s -H "$V" "$URL/api/meta")
 check_true "meta names the district and categories" 'echo "$META" | python3 -c "import json,sys; m=json.load(sys.stdin); assert m[\"district\"][\"code\"] and len(m[\"categories\"]) >= 5"'

@@ -62,7 +62,7 @@ static void test_schema_is_migrated_and_wal(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 7);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 8);
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
@@ -714,10 +714,11 @@ static void test_tokens_and_sessions(void **state)
 	const char *tok = "1111111111111111111111111111111111111111111111111111111111111111";
 	const char *tok2 = "2222222222222222222222222222222222222222222222222222222222222222";
 	const char *ses = "3333333333333333333333333333333333333333333333333333333333333333";
-	assert_int_equal(store_token_add(f->st, "wall", "viewer", tok, 100, STORE_NO_TIME, NULL),
-	                 0);
-	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 101, STORE_NO_TIME, NULL),
-	                 ERR_CONFLICT);
+	assert_int_equal(
+	    store_token_add(f->st, "wall", "viewer", tok, 100, STORE_NO_TIME, NULL, NULL), 0);
+	assert_int_equal(
+	    store_token_add(f->st, "wall", "admin", tok2, 101, STORE_NO_TIME, NULL, NULL),
+	    ERR_CONFLICT);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 200, &who), 0);
 	assert_string_equal(who.name, "wall");
 	assert_string_equal(who.role, "viewer");
@@ -738,8 +739,8 @@ static void test_tokens_and_sessions(void **state)
 	assert_int_equal(store_token_revoke(f->st, "wall", 261), ERR_NOTFOUND);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok, 270, &who), ERR_NOTFOUND);
 	assert_int_equal(store_credential(f->st, STORE_SESSION, ses, 270, &who), ERR_NOTFOUND);
-	assert_int_equal(store_token_add(f->st, "wall", "admin", tok2, 280, STORE_NO_TIME, NULL),
-	                 0);
+	assert_int_equal(
+	    store_token_add(f->st, "wall", "admin", tok2, 280, STORE_NO_TIME, NULL, NULL), 0);
 	assert_int_equal(store_credential(f->st, STORE_TOKEN, tok2, 290, &who), 0);
 	assert_string_equal(who.role, "admin");
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM sessions"), 0);
@@ -776,8 +777,9 @@ static void test_token_expiry_and_last_use(void **state)
 	const char *tok = "4444444444444444444444444444444444444444444444444444444444444444";
 	const char *ses = "5555555555555555555555555555555555555555555555555555555555555555";
 	const char *old = "6666666666666666666666666666666666666666666666666666666666666666";
-	assert_int_equal(store_token_add(f->st, "t90", "officer", tok, 100, 1000, NULL), 0);
-	assert_int_equal(store_token_add(f->st, "old", "viewer", old, 50, STORE_NO_TIME, NULL), 0);
+	assert_int_equal(store_token_add(f->st, "t90", "officer", tok, 100, 1000, NULL, NULL), 0);
+	assert_int_equal(
+	    store_token_add(f->st, "old", "viewer", old, 50, STORE_NO_TIME, NULL, NULL), 0);
 	assert_int_equal(store_token_revoke(f->st, "old", 60), 0);
 	assert_string_equal(tokens(f->st, &c),
 	                    "old:viewer:50:-1:-1:60 t90:officer:100:-1:1000:-1 ");
@@ -823,7 +825,8 @@ static void test_last_use_does_not_wait(void **state)
 	struct collected c = {0};
 	store *writer = NULL, *ro = NULL;
 	const char *tok = "7777777777777777777777777777777777777777777777777777777777777777";
-	assert_int_equal(store_token_add(f->st, "w", "viewer", tok, 100, STORE_NO_TIME, NULL), 0);
+	assert_int_equal(store_token_add(f->st, "w", "viewer", tok, 100, STORE_NO_TIME, NULL, NULL),
+	                 0);
 	assert_int_equal(store_open(f->path, 0, &writer), 0);
 	assert_int_equal(store_begin(writer), 0);
 	time_t t0 = time(NULL);
@@ -976,6 +979,27 @@ static void test_reference_features(void **state)
 	assert_non_null(strstr(c.text, "osm:w2:railway:-:-:-:41 "));
 }
 
+/* A task's status as a whole follows its receivers': the least advanced
+ * of those that did not decline; declined only when all did. */
+static void test_task_status_of_receivers(void **state)
+{
+	(void)state;
+	struct store_task_receiver to[3] = {{"prevention", NULL, "done", "met"},
+	                                    {"youth", NULL, "accepted", NULL},
+	                                    {"ppx", "PPX-1", "declined", "no crew"}};
+	struct store_task t = {.to = to, .n_to = 3};
+	assert_string_equal(store_task_status(&t), "accepted");
+	to[1].status = "new";
+	assert_string_equal(store_task_status(&t), "new");
+	to[1].status = "done";
+	assert_string_equal(store_task_status(&t), "done");
+	to[0].status = to[1].status = "declined";
+	assert_string_equal(store_task_status(&t), "declined");
+	assert_true(store_task_status_valid("in_progress"));
+	assert_false(store_task_status_valid("finished"));
+	assert_false(store_task_status_valid(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1022,6 +1046,7 @@ int main(void)
 	                                    testutil_db_close),
 	    cmocka_unit_test_setup_teardown(test_regions_hold_their_districts, testutil_db_open,
 	                                    testutil_db_close),
+	    cmocka_unit_test(test_task_status_of_receivers),
 	    cmocka_unit_test_setup_teardown(test_tokens_and_sessions, testutil_db_open,
 	                                    testutil_db_close),
 	};
