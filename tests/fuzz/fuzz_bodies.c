@@ -2,13 +2,17 @@
  * The JSON bodies of the API's writes: offences (POST /api/offences, a
  * Feature or FeatureCollection; PATCH /api/offences/{id}), live tracks
  * (POST /api/tracks), patrol zones (POST /api/zones, PUT
- * /api/zones/{id}) and login. The handlers parse them and, when valid,
+ * /api/zones/{id}), tasks (POST /api/tasks, PATCH /api/tasks/{id}) and
+ * login. The handlers parse them and, when valid,
  * store them in the sample district's database, as the daemon would.
  *
  * Input: a selector byte ('o' POST offences, 'p' PATCH an offence, 't'
- * tracks, 'z' POST a zone, 'u' PUT a zone, 'l' login), then the body.
+ * tracks, 'z' POST a zone, 'u' PUT a zone, 'k' POST a task, 'q' PATCH a
+ * task, 'l' login), then the body.
  */
 #include "fuzzutil.h"
+
+#include "err.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +49,33 @@ static int zone_path(void *ctx, const struct store_zone_record *z)
 	return 1;
 }
 
+/* The first mahalla's code into ctx (a store_list_areas() callback). */
+static int first_mahalla(void *ctx, const struct store_area_record *a)
+{
+	snprintf(ctx, 128, "%s", a->area.code);
+	return 1;
+}
+
+/* A task of the sample to change: in its first mahalla, asked of the
+ * prevention inspectors. */
+static void make_task(store *st)
+{
+	char mahalla[128] = "";
+	struct store_task_receiver to = {.service = "prevention"};
+	struct store_task t = {.external_id = "fuzz-task",
+	                       .place_kind = "mahalla",
+	                       .place_ref = mahalla,
+	                       .text = "a task to change",
+	                       .from_service = "jqb",
+	                       .to = &to,
+	                       .n_to = 1};
+	if (store_list_areas(st, STORE_MAHALLAS, NULL, 0, first_mahalla, mahalla) != 1 ||
+	    store_task_add(st, &t, "fuzz") < 0) {
+		fprintf(stderr, "fuzz setup: no task: %s\n", err_msg());
+		abort();
+	}
+}
+
 static http_handler handler_of(const char *method, const char *prefix)
 {
 	for (const struct http_route *r = routes_table; r->method; r++)
@@ -65,6 +96,8 @@ static const struct write {
     {'t', "POST", "/api/tracks", "/api/tracks"},
     {'z', "POST", "/api/zones", "/api/zones"},
     {'u', "PUT", "/api/zones/", zone},
+    {'k', "POST", "/api/tasks", "/api/tasks"},
+    {'q', "PATCH", "/api/tasks/", "/api/tasks/fuzz-task"},
     {'l', "POST", "/api/login", "/api/login"},
 };
 
@@ -82,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "fuzz setup: no offence or zone\n");
 			abort();
 		}
+		make_task(st);
 	}
 	const struct write *w = writes;
 	while (size && w < writes + sizeof writes / sizeof *writes && w->selector != data[0])
