@@ -99,6 +99,7 @@ int cmd_serve(int argc, char **argv)
 
 	app.db_path = pos[0];
 	app.basemap = c.basemap;
+	app.home_visit_m = c.home_visit_m;
 	app.web.web = paths.web;
 	app.web.leaflet = paths.leaflet;
 	app.web.geoman = paths.geoman;

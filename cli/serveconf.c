@@ -37,6 +37,7 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	                           .max_connections = 512,
 	                           .max_per_address = 64,
 	                           .max_streams = 128,
+	                           .home_visit_m = 100,
 	                           .login_attempts = 10,
 	                           .login_window = 300};
 	const struct opt t[] = {
@@ -84,6 +85,10 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	    {"login-window", OPT_LONG, &c->login_window, "SECONDS",
 	     "the window of --login-attempts, from an address's first wrong token (300)", 1, 86400,
 	     0},
+	    {"home-visit-metres", OPT_LONG, &c->home_visit_m, "M",
+	     "a home visit in the prevention log is kept only as the centre of the square of "
+	     "this side holding it, never a house; 0: by its mahalla only (100)",
+	     0, 10000, 0},
 	    {"verbose", OPT_FLAG, &c->verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
 	    {"log-file", OPT_STRING, &c->log_file, "FILE",
 	     "write the error and access logs to FILE, reopened on SIGHUP for logrotate "

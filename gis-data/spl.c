@@ -208,6 +208,23 @@ static const struct migration migrations[] = {
      " version INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,"
      " action TEXT NOT NULL, service TEXT, unit TEXT, status TEXT, note TEXT);"
      "CREATE INDEX task_log_task ON task_log(task_id, version);"},
+    /* The shared prevention log (store.h): no column for a person. */
+    {"prevention log",
+     "CREATE TABLE activities(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,"
+     " kind TEXT NOT NULL CHECK(kind IN ('patrol','residents_meeting','youth_meeting',"
+     "  'home_visit','venue_inspection','raid','awareness','other')),"
+     " started_at INTEGER NOT NULL, ended_at INTEGER,"
+     " place_kind TEXT NOT NULL CHECK(place_kind IN"
+     "  ('point','hotspot','mahalla','zone','district')),"
+     " place_ref TEXT, mahalla_code TEXT, district_code TEXT,"
+     " service TEXT NOT NULL REFERENCES services(code), unit TEXT,"
+     " participants INTEGER CHECK(participants IS NULL OR participants >= 0),"
+     " task TEXT, outcome TEXT, author TEXT NOT NULL, version INTEGER NOT NULL,"
+     " row_hash INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+     "SELECT AddGeometryColumn('activities', 'geom', 4326, 'POINT', 'XY', 1);"
+     "CREATE INDEX activities_mahalla ON activities(mahalla_code, started_at);"
+     "CREATE INDEX activities_district ON activities(district_code, started_at);"
+     "CREATE INDEX activities_task ON activities(task);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -932,6 +949,8 @@ const struct store_backend spl_backend = {
     .task_change = spl_task_change,
     .list_tasks = spl_list_tasks,
     .task_log = spl_task_log,
+    .put_activity = spl_put_activity,
+    .list_activities = spl_list_activities,
     .put_ref_feature = spl_put_ref_feature,
     .each_ref_feature = spl_each_ref_feature,
     .put_track = spl_put_track,

@@ -7,7 +7,7 @@
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
  * offences), spl_zone.c (patrol zones and their versions), spl_task.c
- * (tasks between services), spl_ref.c
+ * (tasks between services), spl_activity.c (the prevention log), spl_ref.c
  * (reference layers), spl_track.c (tracks, units, audit), spl_auth.c
  * (tokens and sessions), spl_rtree.c (the bulk load of an R*Tree) and
  * spl_backup.c (copies of the database and its integrity check).
@@ -62,7 +62,7 @@ enum spl_stmt {
 	ST_ZONE_ASSIGNMENTS,
 	ST_ZONE_LIST,
 	ST_ZONE_HISTORY,
-	ST_TASK_PLACE,
+	ST_PLACE,
 	ST_TASK_GET,
 	ST_TASK_INS,
 	ST_TASK_RECV_INS,
@@ -72,6 +72,11 @@ enum spl_stmt {
 	ST_TASK_LOG_INS,
 	ST_TASK_LIST,
 	ST_TASK_LOG,
+	ST_ACTIVITY_GET,
+	ST_ACTIVITY_TASK,
+	ST_ACTIVITY_INS,
+	ST_ACTIVITY_UPD,
+	ST_ACTIVITY_LIST,
 	ST_REF_GET,
 	ST_REF_INS,
 	ST_REF_UPD,
@@ -246,11 +251,23 @@ int spl_list_zones(store *st, const char *active_day, const char *service, const
 int spl_zone_versions(store *st, const char *external_id, store_zone_fn fn, void *ctx,
                       size_t *rows);
 
+/* Where a task or an activity is: kind "mahalla", "zone" or "district"
+ * with the code ref (a point of its surface; ERR_NOTFOUND naming
+ * "place.code" when it names nothing), else the point *lon, *lat; its point
+ * into *lon, *lat, its mahalla and district codes into mahalla[n] and
+ * district[n] ("" none). */
+int spl_place(struct spl *sp, const char *kind, const char *ref, double *lon, double *lat,
+              char *mahalla, char *district, size_t n);
+
 int spl_task_add(store *st, const struct store_task *t, const char *actor);
 int spl_task_change(store *st, const char *id, const struct store_task_change *c, const char *actor,
                     int *version);
 int spl_list_tasks(store *st, const struct store_task_query *q, store_task_fn fn, void *ctx);
 int spl_task_log(store *st, const char *id, store_task_entry_fn fn, void *ctx);
+int spl_put_activity(store *st, const struct store_activity *a, const char *actor,
+                     struct store_put_info *info);
+int spl_list_activities(store *st, const struct store_activity_query *q, store_activity_fn fn,
+                        void *ctx);
 
 int spl_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info);
 int spl_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx);

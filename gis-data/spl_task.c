@@ -13,14 +13,15 @@
 #include <string.h>
 #include <time.h>
 
-/* The point of a place, its mahalla and its district: a code's area (a
- * point of its surface) or the given point. */
+/* The mahalla holding point g, SQL. */
 #define TASK_MAHALLA_AT(g)                                                                         \
 	"(SELECT m.code FROM mahallas m WHERE MbrIntersects(m.geom, " g                            \
 	") AND ST_Covers(m.geom, " g ") ORDER BY m.id LIMIT 1)"
 
 static const char *const sql[ST_COUNT] = {
-    [ST_TASK_PLACE] =
+    /* The point of a place, its mahalla and its district: a code's area (a
+     * point of its surface) or the given point. */
+    [ST_PLACE] =
         "SELECT X(g), Y(g), CASE ?1 WHEN 'mahalla' THEN ?2 WHEN 'district' THEN NULL "
         "ELSE " TASK_MAHALLA_AT(
             "g") " END, CASE ?1 WHEN 'district' THEN ?2 "
@@ -91,6 +92,34 @@ static int task_row(struct spl *st, const char *id, int64_t *row, int *version)
 	return rc;
 }
 
+int spl_place(struct spl *st, const char *kind, const char *ref, double *lon, double *lat,
+              char *mahalla, char *district, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, ST_PLACE);
+	int rc = 0;
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+	spl_bind_text(s, 2, ref);
+	sqlite3_bind_double(s, 3, *lon);
+	sqlite3_bind_double(s, 4, *lat);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		rc = spl_error(st, "place");
+	else if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		rc = err_set_field(ERR_NOTFOUND, "place.code",
+		                   "place.code: no %s has the code '%s'", kind, ref ? ref : "");
+	else {
+		*lon = sqlite3_column_double(s, 0);
+		*lat = sqlite3_column_double(s, 1);
+		snprintf(mahalla, n, "%s",
+		         sqlite3_column_text(s, 2) ? (const char *)sqlite3_column_text(s, 2) : "");
+		snprintf(district, n, "%s",
+		         sqlite3_column_text(s, 3) ? (const char *)sqlite3_column_text(s, 3) : "");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
 /* Appends an entry to task row's log under version. */
 static int log_entry(struct spl *st, int64_t row, int version, int64_t now, const char *actor,
                      const char *action, const char *service, const char *unit, const char *status,
@@ -126,33 +155,10 @@ int spl_task_add(store *base, const struct store_task *t, const char *actor)
 		                     t->external_id, version);
 	if (rc != ERR_NOTFOUND)
 		return rc;
-	sqlite3_stmt *s = stmt(st, ST_TASK_PLACE);
-	if (!s)
-		return ERR_DB;
-	sqlite3_bind_text(s, 1, t->place_kind, -1, SQLITE_STATIC);
-	spl_bind_text(s, 2, t->place_ref);
-	sqlite3_bind_double(s, 3, t->lon);
-	sqlite3_bind_double(s, 4, t->lat);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		rc = spl_error(st, "task place");
-		sqlite3_reset(s);
+	if ((rc = spl_place(st, t->place_kind, t->place_ref, &lon, &lat, mahalla, district,
+	                    sizeof mahalla)) < 0)
 		return rc;
-	}
-	int found = sqlite3_column_type(s, 0) != SQLITE_NULL;
-	if (found) {
-		lon = sqlite3_column_double(s, 0);
-		lat = sqlite3_column_double(s, 1);
-		snprintf(mahalla, sizeof mahalla, "%s",
-		         sqlite3_column_text(s, 2) ? (const char *)sqlite3_column_text(s, 2) : "");
-		snprintf(district, sizeof district, "%s",
-		         sqlite3_column_text(s, 3) ? (const char *)sqlite3_column_text(s, 3) : "");
-	}
-	sqlite3_reset(s);
-	if (!found)
-		return err_set_field(ERR_NOTFOUND, "place.code",
-		                     "place.code: no %s has the code '%s'", t->place_kind,
-		                     t->place_ref);
-
+	sqlite3_stmt *s;
 	if (!(s = stmt(st, ST_TASK_INS)))
 		return ERR_DB;
 	sqlite3_bind_text(s, 1, t->external_id, -1, SQLITE_STATIC);

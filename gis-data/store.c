@@ -529,25 +529,49 @@ static int check_service(store *st, const char *field, const char *code)
 	                          code);
 }
 
-int store_task_add(store *st, const struct store_task *t, const char *actor)
+static const char *const activity_kinds[] = {
+    "patrol", "residents_meeting", "youth_meeting", "home_visit", "venue_inspection",
+    "raid",   "awareness",         "other",         NULL};
+
+int store_activity_kind_valid(const char *text)
+{
+	return one_of(text, activity_kinds);
+}
+
+/* The checks of a place shared by tasks and activities. */
+static int check_place(const char *kind, const char *ref, double lon, double lat)
 {
 	static const char *const kinds[] = {"point", "hotspot",  "mahalla",
 	                                    "zone",  "district", NULL};
-	size_t id_len = t->external_id ? strlen(t->external_id) : 0;
-	int rc;
-	if (id_len < 1 || id_len > STORE_ID_MAX || strchr(t->external_id, '/'))
-		return err_set_field(ERR_INVALID, "id", "id: 1 to %d characters without '/'",
-		                     STORE_ID_MAX);
-	if (!one_of(t->place_kind, kinds))
+	if (!one_of(kind, kinds))
 		return err_set_field(ERR_INVALID, "place.kind",
 		                     "place.kind: point, hotspot, mahalla, zone or district");
-	int at_point = strcmp(t->place_kind, "point") == 0 || strcmp(t->place_kind, "hotspot") == 0;
-	if (at_point && !(t->lon >= -180 && t->lon <= 180 && t->lat >= -90 && t->lat <= 90))
+	int at_point = strcmp(kind, "point") == 0 || strcmp(kind, "hotspot") == 0;
+	if (at_point && !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
 		return err_set_field(ERR_INVALID, "place.lon",
 		                     "place: lon -180..180 and lat -90..90 are required");
-	if (!at_point && (!t->place_ref || !*t->place_ref))
+	if (!at_point && (!ref || !*ref))
 		return err_set_field(ERR_INVALID, "place.code",
-		                     "place.code: the %s's code is required", t->place_kind);
+		                     "place.code: the %s's code is required", kind);
+	return 0;
+}
+
+/* An external id of a task or an activity. */
+static int check_id(const char *id)
+{
+	size_t len = id ? strlen(id) : 0;
+	if (len < 1 || len > STORE_ID_MAX || strchr(id, '/'))
+		return err_set_field(ERR_INVALID, "id", "id: 1 to %d characters without '/'",
+		                     STORE_ID_MAX);
+	return 0;
+}
+
+int store_task_add(store *st, const struct store_task *t, const char *actor)
+{
+	int rc;
+	if ((rc = check_id(t->external_id)) < 0 ||
+	    (rc = check_place(t->place_kind, t->place_ref, t->lon, t->lat)) < 0)
+		return rc;
 	if (!t->text)
 		return err_set_field(ERR_INVALID, "text", "text: what is asked is required");
 	if ((rc = check_task_fields(t->text, t->due, t->priority ? t->priority : "normal")) < 0 ||
@@ -603,6 +627,37 @@ int store_list_tasks(store *st, const struct store_task_query *q, store_task_fn 
 int store_task_log(store *st, const char *id, store_task_entry_fn fn, void *ctx)
 {
 	return st->ops->task_log(st, id, fn, ctx);
+}
+
+int store_put_activity(store *st, const struct store_activity *a, const char *actor,
+                       struct store_put_info *info)
+{
+	int rc;
+	memset(info, 0, sizeof *info);
+	if ((rc = check_id(a->external_id)) < 0)
+		return rc;
+	if (!store_activity_kind_valid(a->kind))
+		return err_set_field(ERR_INVALID, "kind",
+		                     "kind: patrol, residents_meeting, youth_meeting, home_visit, "
+		                     "venue_inspection, raid, awareness or other");
+	if (a->started == STORE_NO_TIME)
+		return err_set_field(ERR_INVALID, "start", "start: when it happened is required");
+	if (a->ended != STORE_NO_TIME && a->ended < a->started)
+		return err_set_field(ERR_INVALID, "end", "end: before the start");
+	if ((rc = check_place(a->place_kind, a->place_ref, a->lon, a->lat)) < 0 ||
+	    (rc = check_service(st, "service", a->service)) < 0)
+		return rc;
+	if (a->participants < -1 || a->participants > 1000000)
+		return err_set_field(ERR_INVALID, "participants", "participants: 0 to 1000000");
+	if (a->outcome && strlen(a->outcome) > 4000)
+		return err_set_field(ERR_INVALID, "outcome", "outcome: at most 4000 bytes");
+	return st->ops->put_activity(st, a, actor, info);
+}
+
+int store_list_activities(store *st, const struct store_activity_query *q, store_activity_fn fn,
+                          void *ctx)
+{
+	return st->ops->list_activities(st, q, fn, ctx);
 }
 
 int store_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info)

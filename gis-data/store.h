@@ -530,6 +530,52 @@ typedef int (*store_task_entry_fn)(void *ctx, const struct store_task_entry *e);
 /* The log of task id, oldest first. ERR_NOTFOUND when there is no task. */
 int store_task_log(store *st, const char *id, store_task_entry_fn fn, void *ctx);
 
+/* The shared prevention log: what a service did in a place (a patrol, a
+ * meeting, a visit, an inspection), visible to every service. No field
+ * holds a person: no name, no identity number, no address; the API keeps
+ * a home visit's point no finer than a street. An activity is upserted by
+ * its external id, as offences are, so another system may send it again. */
+struct store_activity {
+	const char *external_id; /* required, unique, no '/' */
+	/* "patrol", "residents_meeting", "youth_meeting", "home_visit",
+	 * "venue_inspection", "raid", "awareness" or "other" */
+	const char *kind;
+	int64_t started, ended;             /* UTC seconds; ended STORE_NO_TIME: a moment */
+	const char *place_kind, *place_ref; /* as a task's */
+	double lon, lat;                    /* a point's; read back: every activity's */
+	const char *service, *unit;         /* who did it */
+	long participants;                  /* people reached; -1: not counted */
+	const char *task;                   /* the task it answers (its id); NULL: none */
+	const char *outcome;                /* what came of it, the office's words */
+	/* Read back only: the place's mahalla and district (NULL: none), who
+	 * wrote it, its version and last change (UTC seconds). */
+	const char *mahalla_code, *district_code, *author;
+	int version;
+	int64_t updated;
+};
+
+/* Whether text is a kind of activity. */
+int store_activity_kind_valid(const char *text);
+
+/* Upserts an activity as actor (audited); an unchanged one is left as it
+ * is. ERR_INVALID naming the field, ERR_NOTFOUND naming "place.code",
+ * "service" or "task" for a code or task that names nothing. */
+int store_put_activity(store *st, const struct store_activity *a, const char *actor,
+                       struct store_put_info *info);
+
+/* Which activities a list gives; NULL fields and STORE_NO_TIME do not
+ * narrow it. from..to keeps those that meet the span (UTC seconds). */
+struct store_activity_query {
+	const char *id, *service, *mahalla, *district, *task;
+	int64_t from, to;
+};
+
+typedef int (*store_activity_fn)(void *ctx, const struct store_activity *a);
+
+/* The activities q selects, the latest first. */
+int store_list_activities(store *st, const struct store_activity_query *q, store_activity_fn fn,
+                          void *ctx);
+
 /* A GPS fix of a patrol track. */
 struct store_fix {
 	double lon, lat;

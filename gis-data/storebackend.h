@@ -84,6 +84,10 @@ struct store_backend {
 	                   const char *actor, int *version);
 	int (*list_tasks)(store *st, const struct store_task_query *q, store_task_fn fn, void *ctx);
 	int (*task_log)(store *st, const char *id, store_task_entry_fn fn, void *ctx);
+	int (*put_activity)(store *st, const struct store_activity *a, const char *actor,
+	                    struct store_put_info *info);
+	int (*list_activities)(store *st, const struct store_activity_query *q,
+	                       store_activity_fn fn, void *ctx);
 
 	int (*put_ref_feature)(store *st, const struct store_ref_feature *f,
 	                       struct store_put_info *info);

@@ -294,6 +294,28 @@ static int member_number(json_t *place, const char *name, double *out)
 	return 0;
 }
 
+/* The place of a task or an activity: {kind, code} or {kind: point or
+ * hotspot, lon, lat, label}; borrowed from place. */
+static int read_place(json_t *place, const char **kind, const char **ref, double *lon, double *lat)
+{
+	int rc;
+	*ref = NULL;
+	*lon = *lat = 0;
+	if (!json_is_object(place))
+		return err_set_field(ERR_INVALID, "place",
+		                     "place: an object {kind, code} or {kind, lon, lat}");
+	if ((rc = member_text(place, "kind", "place.kind", kind)) < 0)
+		return rc;
+	if (*kind && (strcmp(*kind, "point") == 0 || strcmp(*kind, "hotspot") == 0)) {
+		if ((rc = member_number(place, "lon", lon)) < 0 ||
+		    (rc = member_number(place, "lat", lat)) < 0 ||
+		    (rc = member_text(place, "label", "place.label", ref)) < 0)
+			return rc;
+		return 0;
+	}
+	return member_text(place, "code", "place.code", ref);
+}
+
 /* A new task from the body: the task borrows from doc, to, rq and
  * own[STORE_SERVICE_MAX] (the credentials' service), and an id made up
  * into gen[gen_n] when the body has none. */
@@ -310,19 +332,8 @@ static int read_new_task(struct http_request *rq, json_t *doc, struct store_task
 	    (rc = member_text(doc, "due", "due", &t->due)) < 0 ||
 	    (rc = member_text(doc, "priority", "priority", &t->priority)) < 0)
 		return rc;
-	if (!json_is_object(place))
-		return err_set_field(ERR_INVALID, "place",
-		                     "place: an object {kind, code} or {kind, lon, lat}");
-	if ((rc = member_text(place, "kind", "place.kind", &t->place_kind)) < 0 ||
-	    (rc = member_text(place, "code", "place.code", &t->place_ref)) < 0)
+	if ((rc = read_place(place, &t->place_kind, &t->place_ref, &t->lon, &t->lat)) < 0)
 		return rc;
-	if (t->place_kind &&
-	    (strcmp(t->place_kind, "point") == 0 || strcmp(t->place_kind, "hotspot") == 0)) {
-		if ((rc = member_number(place, "lon", &t->lon)) < 0 ||
-		    (rc = member_number(place, "lat", &t->lat)) < 0 ||
-		    (rc = member_text(place, "label", "place.label", &t->place_ref)) < 0)
-			return rc;
-	}
 	if (from && !json_is_object(from))
 		return err_set_field(ERR_INVALID, "from", "from: an object {service, unit}");
 	if ((rc = member_text(from, "service", "from.service", &t->from_service)) < 0 ||
@@ -594,6 +605,373 @@ finish:
 	reply = reply_task(rq, st, id, 200);
 out:
 	gather_free(&g);
+	json_decref(doc);
+	return reply;
+}
+
+/* The prevention log. */
+
+#define ACTIVITIES_PATH "/api/activities"
+#define ACTIVITIES_MAX  1000 /* in one body */
+
+/* An activity as a GeoJSON Feature at its place's point. */
+static json_t *activity_feature(const struct store_activity *a)
+{
+	json_t *props = json_pack(
+	    "{s:s, s:s, s:o, s:o, s:{s:s, s:o}, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o}",
+	    "id", a->external_id, "kind", a->kind, "start", geojson_time(a->started), "end",
+	    geojson_time(a->ended), "place", "kind", a->place_kind, "code",
+	    geojson_text(a->place_ref), "service", a->service, "unit", geojson_text(a->unit),
+	    "participants", a->participants >= 0 ? json_integer(a->participants) : json_null(),
+	    "task", geojson_text(a->task), "outcome", geojson_text(a->outcome), "mahalla",
+	    geojson_text(a->mahalla_code), "district", geojson_text(a->district_code), "author",
+	    geojson_text(a->author), "version", a->version, "updated", geojson_time(a->updated));
+	return json_pack("{s:s, s:s, s:o, s:{s:s, s:[f, f]}}", "type", "Feature", "id",
+	                 a->external_id, "properties", props, "geometry", "type", "Point",
+	                 "coordinates", a->lon, a->lat);
+}
+
+/* What a walk of activities gathers: the features in scope and their
+ * counts per kind and service. */
+struct log_gather {
+	const char *scope;
+	json_t *features, *by_kind, *by_service;
+	int hidden;
+	char district[STORE_SCOPE_MAX]; /* of the last one seen */
+};
+
+static void bump(json_t *by, const char *key)
+{
+	json_object_set_new(by, key,
+	                    json_integer(json_integer_value(json_object_get(by, key)) + 1));
+}
+
+static int gather_activity(void *ctx, const struct store_activity *a)
+{
+	struct log_gather *g = ctx;
+	if (!auth_scope_has(g->scope, a->district_code)) {
+		g->hidden++;
+		return 0;
+	}
+	json_array_append_new(g->features, activity_feature(a));
+	bump(g->by_kind, a->kind);
+	bump(g->by_service, a->service);
+	snprintf(g->district, sizeof g->district, "%s", a->district_code ? a->district_code : "");
+	return 0;
+}
+
+static void log_gather_init(struct log_gather *g, const char *scope)
+{
+	memset(g, 0, sizeof *g);
+	g->scope = scope;
+	g->features = json_array();
+	g->by_kind = json_object();
+	g->by_service = json_object();
+}
+
+static void log_gather_free(struct log_gather *g)
+{
+	json_decref(g->features);
+	json_decref(g->by_kind);
+	json_decref(g->by_service);
+}
+
+/* A day argument "YYYY-MM-DD" as its first (end 0) or last second (end 1)
+ * in the district's time zone; STORE_NO_TIME when absent. */
+static int day_arg(struct http_request *rq, const char *name, int end, int64_t *out)
+{
+	const char *v = http_arg(rq, name);
+	struct time_span span;
+	struct app *app = rq->app;
+	*out = STORE_NO_TIME;
+	if (!v)
+		return 0;
+	if (timeparse_parse(app->zone, v, NULL, DATE_ORDER_AUTO, &span) < 0)
+		return err_set_field(ERR_INVALID, name, "%s: %s", name, err_msg());
+	*out = end ? span.to : span.from;
+	return 0;
+}
+
+int api_activities_get(struct http_request *rq)
+{
+	store *st = app_store(rq->app);
+	struct store_activity_query q = {.service = http_arg(rq, "service"),
+	                                 .mahalla = http_arg(rq, "mahalla"),
+	                                 .district = http_arg(rq, "district"),
+	                                 .task = http_arg(rq, "task")};
+	struct log_gather g;
+	char id[256];
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	int one = strcmp(rq->path, ACTIVITIES_PATH) != 0;
+	if (one) {
+		const char *p = rq->path + strlen(ACTIVITIES_PATH);
+		if (*p != '/' || !p[1] || strchr(p + 1, '/') || strlen(p + 1) >= sizeof id)
+			return http_reply_error(rq, 404, "id", "expected /api/activities/{id}");
+		snprintf(id, sizeof id, "%s", p + 1);
+		q = (struct store_activity_query){
+		    .id = id, .from = STORE_NO_TIME, .to = STORE_NO_TIME};
+	} else if (day_arg(rq, "from", 0, &q.from) < 0 || day_arg(rq, "to", 1, &q.to) < 0)
+		return app_refuse(rq, 400);
+	log_gather_init(&g, rq->scope);
+	if (store_list_activities(st, &q, gather_activity, &g) < 0) {
+		log_gather_free(&g);
+		return app_reply_error(rq);
+	}
+	json_t *o;
+	if (one && !json_array_size(g.features)) {
+		log_gather_free(&g);
+		return g.hidden
+		           ? http_reply_error(rq, 403, "id",
+		                              "id: activity %s is outside the districts of %s", id,
+		                              rq->who)
+		           : http_reply_error(rq, 404, "id", "id: no activity has the id '%s'", id);
+	}
+	if (one)
+		o = json_incref(json_array_get(g.features, 0));
+	else
+		o = json_pack("{s:s, s:O, s:{s:O, s:O}}", "type", "FeatureCollection", "features",
+		              g.features, "counts", "kind", g.by_kind, "service", g.by_service);
+	log_gather_free(&g);
+	return http_reply_value(rq, 200, o, "Cache-Control", "no-store");
+}
+
+/* Where a home visit is kept: the centre of the grid cell of side
+ * metres holding it, so that no stored point names a house; 0 metres:
+ * not at a point at all. */
+static int coarsen_home_visit(struct app *app, struct store_activity *a)
+{
+	if (!a->kind || !a->place_kind || strcmp(a->kind, "home_visit") != 0 ||
+	    (strcmp(a->place_kind, "point") != 0 && strcmp(a->place_kind, "hotspot") != 0))
+		return 0;
+	if (app->home_visit_m <= 0)
+		return err_set_field(ERR_INVALID, "place",
+		                     "place: a home visit is logged by its mahalla (place.kind "
+		                     "mahalla), never at a point");
+	double m = (double)app->home_visit_m, lat_step = m / 111320.0;
+	double lat = (floor(a->lat / lat_step) + 0.5) * lat_step;
+	double lon_step = m / (111320.0 * cos(lat * M_PI / 180));
+	a->lat = lat;
+	a->lon = (floor(a->lon / lon_step) + 0.5) * lon_step;
+	a->place_ref = NULL;
+	return 0;
+}
+
+/* Reads activity object o (the body or an element of it) into a,
+ * borrowing from o, rq and own[STORE_SERVICE_MAX]; fields named with
+ * prefix ("" or "[i]."). */
+static int read_activity(struct http_request *rq, json_t *o, struct store_activity *a, char *own,
+                         const char *prefix)
+{
+	static const char *const members[] = {"id",    "kind",    "start", "end",
+	                                      "place", "service", "unit",  "participants",
+	                                      "task",  "outcome", NULL};
+	const char *key, *start = NULL, *end = NULL;
+	json_t *v;
+	struct app *app = rq->app;
+	struct time_span span;
+	int rc;
+	memset(a, 0, sizeof *a);
+	a->participants = -1;
+	a->started = a->ended = STORE_NO_TIME;
+	if (!json_is_object(o))
+		return err_set_field(ERR_INVALID, prefix[0] ? prefix : "body",
+		                     "an activity is a JSON object");
+	/* Only the log's own members: nothing else (a name, an address) is
+	 * ever stored by mistake. */
+	json_object_foreach(o, key, v)
+	{
+		const char *const *m = members;
+		while (*m && strcmp(*m, key) != 0)
+			m++;
+		if (!*m)
+			return err_set_field(
+			    ERR_INVALID, key,
+			    "%s: not a member of an activity (the log keeps no "
+			    "personal data: no names, identity numbers or addresses)",
+			    key);
+	}
+	const char *own_unit = own_service(rq, own, STORE_SERVICE_MAX);
+	if ((rc = member_text(o, "id", "id", &a->external_id)) < 0 ||
+	    (rc = member_text(o, "kind", "kind", &a->kind)) < 0 ||
+	    (rc = member_text(o, "start", "start", &start)) < 0 ||
+	    (rc = member_text(o, "end", "end", &end)) < 0 ||
+	    (rc = member_text(o, "service", "service", &a->service)) < 0 ||
+	    (rc = member_text(o, "unit", "unit", &a->unit)) < 0 ||
+	    (rc = member_text(o, "task", "task", &a->task)) < 0 ||
+	    (rc = member_text(o, "outcome", "outcome", &a->outcome)) < 0 ||
+	    (rc = read_place(json_object_get(o, "place"), &a->place_kind, &a->place_ref, &a->lon,
+	                     &a->lat)) < 0)
+		return rc;
+	if (!a->external_id)
+		return err_set_field(ERR_INVALID, "id",
+		                     "id: the sender's id of the activity is required (sending it "
+		                     "again then changes nothing)");
+	if (!start || timeparse_parse(app->zone, start, NULL, DATE_ORDER_AUTO, &span) < 0)
+		return err_set_field(ERR_INVALID, "start", "start: %s",
+		                     start ? err_msg() : "when it happened (ISO 8601) is required");
+	a->started = span.from;
+	if (end && timeparse_parse(app->zone, end, NULL, DATE_ORDER_AUTO, &span) < 0)
+		return err_set_field(ERR_INVALID, "end", "end: %s", err_msg());
+	/* an end day ends with the day; an end time is that moment */
+	if (end)
+		a->ended =
+		    span.precision >= PREC_DAY && span.precision <= PREC_YEAR ? span.to : span.from;
+	v = json_object_get(o, "participants");
+	if (v && !json_is_null(v)) {
+		if (!json_is_integer(v))
+			return err_set_field(ERR_INVALID, "participants",
+			                     "participants: a whole number of people");
+		json_int_t n = json_integer_value(v);
+		a->participants = n < 0 || n > 1000000 ? -2 : (long)n;
+	}
+	if (own[0]) {
+		if (a->service && strcmp(a->service, own) != 0 && rq->role != ROLE_ADMIN)
+			return err_set_field(ERR_FORBIDDEN, "service",
+			                     "service: %s speaks for %s, not %s", rq->who, own,
+			                     a->service);
+		if (!a->service) {
+			a->service = own;
+			if (!a->unit)
+				a->unit = own_unit;
+		}
+	}
+	if (!a->service)
+		return err_set_field(ERR_INVALID, "service",
+		                     "service: who did it is required (these credentials speak for "
+		                     "none)");
+	return coarsen_home_visit(app, a);
+}
+
+/* The field of the last error with prefix before it, as the answer names
+ * it. */
+static int prefix_error(int rc, const char *prefix)
+{
+	if (!prefix[0])
+		return rc;
+	char field[96];
+	const char *f = err_field();
+	snprintf(field, sizeof field, "%s%s", prefix, f ? f : "");
+	return err_set_field(rc, field, "%s%s", prefix, err_msg());
+}
+
+/* Stores one activity inside the open transaction, checking its place and
+ * linked task against rq's scope; the district it touched is added to
+ * where. */
+static int store_activity(struct http_request *rq, store *st, const struct store_activity *a,
+                          struct store_put_info *info, char *where)
+{
+	struct log_gather g;
+	struct store_activity_query q = {
+	    .id = a->external_id, .from = STORE_NO_TIME, .to = STORE_NO_TIME};
+	int rc;
+	/* Another district's activity of that id is not this sender's to change. */
+	log_gather_init(&g, rq->scope);
+	rc = store_list_activities(st, &q, gather_activity, &g);
+	if (rc == 0 && g.hidden)
+		rc = err_set_field(ERR_FORBIDDEN, "id",
+		                   "id: activity %s is outside the districts of %s", a->external_id,
+		                   rq->who);
+	if (rc == 0 && a->task) {
+		struct gather t;
+		unsigned status;
+		gather_init(&t, rq);
+		rc = read_task(rq, st, a->task, &t, &status);
+		gather_free(&t);
+		if (rc < 0)
+			rc = err_set_field(rc, "task", "task: %s", err_msg());
+	}
+	if (rc == 0)
+		rc = store_put_activity(st, a, rq->who, info);
+	log_gather_free(&g);
+	if (rc < 0)
+		return rc;
+	log_gather_init(&g, "");
+	if ((rc = store_list_activities(st, &q, gather_activity, &g)) == 0) {
+		if (!auth_scope_has(rq->scope, g.district[0] ? g.district : NULL))
+			rc = err_set_field(ERR_FORBIDDEN, "place",
+			                   "place: outside the districts of %s", rq->who);
+		else
+			app_where_add(where, g.district);
+	}
+	log_gather_free(&g);
+	return rc;
+}
+
+int api_activities_post(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	store *st = app_store(app);
+	json_t *doc = NULL, *ids = json_array();
+	char own[STORE_SERVICE_MAX], prefix[32] = "", where[STORE_SCOPE_MAX] = "";
+	long counts[3] = {0, 0, 0}; /* inserted, updated, unchanged */
+	int rc, reply;
+	unsigned status = 400;
+	if (!st) {
+		json_decref(ids);
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	}
+	if (strcmp(rq->path, ACTIVITIES_PATH) != 0) {
+		json_decref(ids);
+		return http_reply_error(rq, 404, NULL, "POST /api/activities logs activities");
+	}
+	json_error_t jerr;
+	if (!rq->body || !(doc = json_loadb(rq->body, rq->body_len, 0, &jerr))) {
+		reply = http_reply_error(rq, 400, "body",
+		                         rq->body ? "invalid JSON at line %d, column %d: %s"
+		                                  : "an activity or an array of them is required",
+		                         jerr.line, jerr.column, jerr.text);
+		goto out;
+	}
+	size_t n = json_is_array(doc) ? json_array_size(doc) : 1;
+	if (n < 1 || n > ACTIVITIES_MAX) {
+		reply = http_reply_error(rq, 400, "body", "1 to %d activities in one body",
+		                         ACTIVITIES_MAX);
+		goto out;
+	}
+	if ((rc = store_begin(st)) < 0) {
+		reply = http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct store_activity a;
+		struct store_put_info info;
+		if (json_is_array(doc))
+			snprintf(prefix, sizeof prefix, "[%zu].", i);
+		rc = read_activity(rq, json_is_array(doc) ? json_array_get(doc, i) : doc, &a, own,
+		                   prefix);
+		status = rc == ERR_FORBIDDEN ? 403 : 400;
+		if (rc == 0 && (rc = store_activity(rq, st, &a, &info, where)) < 0)
+			status = rc == ERR_FORBIDDEN                       ? 403
+			         : rc == ERR_INVALID || rc == ERR_NOTFOUND ? 422
+			                                                   : 500;
+		if (rc < 0) {
+			rc = prefix_error(rc, prefix);
+			break;
+		}
+		counts[info.change == STORE_INSERTED ? 0 : info.change == STORE_UPDATED ? 1 : 2]++;
+		json_array_append_new(ids, json_string(a.external_id));
+	}
+	if ((rc = end_transaction(st, rc)) < 0) {
+		reply = app_refuse(rq, status);
+		goto out;
+	}
+	if (counts[0] + counts[1]) {
+		json_t *e = json_pack("{s:O, s:i, s:i}", "ids", ids, "inserted", (int)counts[0],
+		                      "updated", (int)counts[1]);
+		char *data = e ? json_dumps(e, JSON_COMPACT) : NULL;
+		json_decref(e);
+		if (data)
+			events_publish(app->events, "activities", data, where[0] ? where : NULL);
+		free(data);
+	}
+	reply = http_reply_value(rq, counts[0] ? 201 : 200,
+	                         json_pack("{s:i, s:i, s:i, s:O}", "inserted", (int)counts[0],
+	                                   "updated", (int)counts[1], "unchanged", (int)counts[2],
+	                                   "ids", ids),
+	                         NULL, NULL);
+out:
+	json_decref(ids);
 	json_decref(doc);
 	return reply;
 }

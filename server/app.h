@@ -49,6 +49,7 @@ struct app {
 	tile_cache *cache;
 	events *events;
 	tz *zone;                /* the district's time zone, for local times */
+	long home_visit_m;       /* the grid a home visit's point is kept to; 0: none */
 	const char *basemap;     /* optional basemap URL template for the viewer */
 	struct static_dirs web;  /* the viewer's files */
 	http_server *server;     /* for /metrics */

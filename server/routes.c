@@ -40,6 +40,8 @@ const struct http_route routes_table[] = {
     {"GET", "/api/tasks", api_tasks_get, ROLE_VIEWER},
     {"POST", "/api/tasks", api_tasks_post, ROLE_OFFICER},
     {"PATCH", "/api/tasks/", api_tasks_patch, ROLE_OFFICER},
+    {"GET", "/api/activities", api_activities_get, ROLE_VIEWER},
+    {"POST", "/api/activities", api_activities_post, ROLE_OFFICER},
     {"GET", "/api/hotspots", api_hotspots, ROLE_VIEWER},
     {"GET", "/api/dosage", api_dosage, ROLE_VIEWER},
     {"POST", "/api/tracks", api_tracks_post, ROLE_OFFICER},

@@ -2,13 +2,13 @@
  * The JSON bodies of the API's writes: offences (POST /api/offences, a
  * Feature or FeatureCollection; PATCH /api/offences/{id}), live tracks
  * (POST /api/tracks), patrol zones (POST /api/zones, PUT
- * /api/zones/{id}), tasks (POST /api/tasks, PATCH /api/tasks/{id}) and
- * login. The handlers parse them and, when valid,
+ * /api/zones/{id}), tasks (POST /api/tasks, PATCH /api/tasks/{id}), the
+ * prevention log (POST /api/activities) and login. The handlers parse them and, when valid,
  * store them in the sample district's database, as the daemon would.
  *
  * Input: a selector byte ('o' POST offences, 'p' PATCH an offence, 't'
  * tracks, 'z' POST a zone, 'u' PUT a zone, 'k' POST a task, 'q' PATCH a
- * task, 'l' login), then the body.
+ * task, 'a' activities, 'l' login), then the body.
  */
 #include "fuzzutil.h"
 
@@ -98,6 +98,7 @@ static const struct write {
     {'u', "PUT", "/api/zones/", zone},
     {'k', "POST", "/api/tasks", "/api/tasks"},
     {'q', "PATCH", "/api/tasks/", "/api/tasks/fuzz-task"},
+    {'a', "POST", "/api/activities", "/api/activities"},
     {'l', "POST", "/api/login", "/api/login"},
 };
 

@@ -123,7 +123,7 @@ serve_start() {
 
 # Stops the daemon serve_start() started and checks that it stopped cleanly
 # (the check's description may be given); when not, shows the end of its
-# error log, where a sanitizer's report is.
+# error log (SERVE_LOG, else serve_start()'s), where a sanitizer's report is.
 serve_stop() {
 	kill -TERM "$PID"
 	ss_rc=0
@@ -131,7 +131,7 @@ serve_stop() {
 	check "${1:-stops cleanly}" "$ss_rc" 0
 	if [ "$ss_rc" -ne 0 ]; then
 		echo "--- daemon error log (last 40 lines)"
-		tail -n 40 "$TMP/error.log"
+		tail -n 40 "${SERVE_LOG:-$TMP/error.log}"
 	fi
 }
 

@@ -40,9 +40,7 @@ sed 's/"bandwidth": 300/"bandwidth": 250/' "$POSBON_SOURCE_DIR/styles/default.js
 kill -HUP "$PID"
 check_true "a good style is taken" 'wait_until "grep -q \"SIGHUP: style .* reloaded\" \"\$TMP/log\""'
 check_true "and tiles change their ETag" '[ "$(etag)" != "$e1" ]'
-kill -TERM "$PID"
-wait "$PID"
-check "stops cleanly" "$?" 0
+SERVE_LOG=$TMP/log serve_stop
 
 # HTTPS straight from the daemon with a self-signed certificate
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
@@ -54,9 +52,7 @@ PID=$!
 wait_port "$TMP/tls.log"
 check "HTTPS answers" "$(curl -s -k -o /dev/null -w "%{http_code}" "https://127.0.0.1:$port/healthz")" 200
 check "with the given certificate" "$(curl -s --cacert "$TMP/cert.pem" -o /dev/null -w "%{http_code}" "https://127.0.0.1:$port/healthz")" 200
-kill -TERM "$PID"
-wait "$PID"
-check "stops cleanly" "$?" 0
+SERVE_LOG=$TMP/tls.log serve_stop
 set +e
 "$POSBON" serve "$DB" --tls-cert "$TMP/cert.pem" 2>"$TMP/err"
 rc=$?

@@ -137,5 +137,66 @@ check "no such task" "$(refusal "$(call "$CID" PATCH /api/tasks/nothing --data-b
 check "the refusals stored nothing" "$(sql "$DB" "SELECT count(*) FROM tasks")" 3
 check "no personal data: the tables of tasks have no column for a name or an identity number" \
 	"$(sql "$DB" "SELECT count(*) FROM pragma_table_info('tasks') WHERE name IN ('person','surname','passport','pinfl','phone','address')")" 0
+
+# --- the shared prevention log: what each service did, linked to the task
+events_open "Authorization: Bearer $DUTY"
+LOG1='{"id":"insp-2026-07-02-1","kind":"residents_meeting","start":"2026-07-02T18:00","end":"2026-07-02T19:30","place":{"kind":"mahalla","code":"D01-M03"},"participants":40,"task":"night-burglaries","outcome":"Locks and lighting discussed"}'
+check "the inspector logs the meeting: 201" "$(call "$INSP" POST /api/activities --data-binary "$LOG1")" 201
+check "inserted, in the inspector's service and unit" "$(jget "d['inserted'], d['ids']")" "1 ['insp-2026-07-02-1']"
+check_true "the duty officer's stream hears it" 'wait_file "insp-2026-07-02-1" "$TMP/events" && grep -q "^event: activities" "$TMP/events"'
+kill "$SSE" 2>/dev/null || true
+check "sending it again changes nothing" "$(call "$INSP" POST /api/activities --data-binary "$LOG1" >/dev/null; jget "d['inserted'], d['updated'], d['unchanged']")" "0 0 1"
+WALKS='[{"id":"y-walk-1","kind":"patrol","start":"2026-07-03T22:00","end":"2026-07-04T00:30","place":{"kind":"point","lon":'"$LON"',"lat":'"$LAT"'},"task":"night-burglaries","participants":3},
+ {"id":"y-walk-2","kind":"youth_meeting","start":"2026-07-05","place":{"kind":"mahalla","code":"D01-M03"},"participants":12}]'
+check "the youth unit sends two at once: 201" "$(call "$YOUTH" POST /api/activities --data-binary "$WALKS" >/dev/null; jget "d['inserted'], d['ids']")" "2 ['y-walk-1', 'y-walk-2']"
+check "the mahalla's timeline, latest first, with who did what" \
+	"$(call "$DUTY" GET '/api/activities?mahalla=D01-M03' >/dev/null; jget "[(f['id'], f['properties']['service'], f['properties']['unit'], f['properties']['participants']) for f in d['features']]")" \
+	"[('y-walk-2', 'youth', None, 12), ('y-walk-1', 'youth', None, 3), ('insp-2026-07-02-1', 'prevention', 'INSP-M03', 40)]"
+check "counted by kind" "$(jget "sorted(d['counts']['kind'].items())")" "[('patrol', 1), ('residents_meeting', 1), ('youth_meeting', 1)]"
+check "the task's activities" "$(call "$DUTY" GET '/api/activities?task=night-burglaries' >/dev/null; jget "len(d['features'])")" 2
+check "a span of days" "$(call "$DUTY" GET '/api/activities?from=2026-07-03&to=2026-07-04' >/dev/null; jget "[f['id'] for f in d['features']]")" "['y-walk-1']"
+ZONE=$(call "$DUTY" GET /api/meta >/dev/null; jget "d['timezone']")
+utc() { TZ=$ZONE date -u -d "@$(TZ=$ZONE date -d "$1" +%s)" +%Y-%m-%dT%H:%M:%SZ; }
+check "one activity, its local times in UTC" "$(call "$DUTY" GET /api/activities/insp-2026-07-02-1 >/dev/null; jget "d['properties']['start'], d['properties']['end'], d['properties']['task']")" \
+	"$(utc '2026-07-02 18:00') $(utc '2026-07-02 19:30') night-burglaries"
+check "an end past midnight is that moment" "$(call "$DUTY" GET /api/activities/y-walk-1 >/dev/null; jget "d['properties']['end']")" "$(utc '2026-07-04 00:30')"
+check "D02's desk sees none of D01's activities" "$(call "$OTHER" GET /api/activities >/dev/null; jget "len(d['features'])")" 0
+check "nor one by its id" "$(refusal "$(call "$OTHER" GET /api/activities/y-walk-1)")" "403 id"
+check "nor may it overwrite it" "$(refusal "$(call "$OTHER" POST /api/activities --data-binary '{"id":"y-walk-1","kind":"patrol","start":"2026-07-03T22:00","place":{"kind":"mahalla","code":"D02-M01"}}')")" "403 id"
+check "nor log one in D01" "$(refusal "$(call "$OTHER" POST /api/activities --data-binary '{"id":"o-1","kind":"raid","start":"2026-07-03","place":{"kind":"mahalla","code":"D01-M01"}}')")" "403 place"
+check "nor link D01's task" "$(refusal "$(call "$OTHER" POST /api/activities --data-binary '{"id":"o-2","kind":"raid","start":"2026-07-03","place":{"kind":"mahalla","code":"D02-M01"},"task":"night-burglaries"}')")" "403 task"
+
+# no personal data: unknown members are refused, a home visit keeps no house
+check "a name is refused, naming it" "$(refusal "$(call "$INSP" POST /api/activities --data-binary '{"id":"hv-0","kind":"home_visit","start":"2026-07-04","place":{"kind":"mahalla","code":"D01-M03"},"person":"A. Karimov"}')")" "400 person"
+check "an address too" "$(refusal "$(call "$INSP" POST /api/activities --data-binary '{"id":"hv-0","kind":"home_visit","start":"2026-07-04","place":{"kind":"mahalla","code":"D01-M03"},"address":"Navoiy 12"}')")" "400 address"
+HX=$(python3 -c "print($LON + 0.000123)") HY=$(python3 -c "print($LAT + 0.000077)")
+check "a home visit at a house's point: 201" "$(call "$INSP" POST /api/activities --data-binary '{"id":"hv-1","kind":"home_visit","start":"2026-07-04T11:00","place":{"kind":"point","lon":'"$HX"',"lat":'"$HY"'}}')" 201
+check_true "is kept at the centre of its 100 m square, not at the house" \
+	"call \"\$DUTY\" GET /api/activities/hv-1 >/dev/null && python3 -c \"
+import json, math
+d = json.load(open('$TMP/body'))
+x, y = d['geometry']['coordinates']
+lat_step = 100 / 111320.0
+lon_step = 100 / (111320.0 * math.cos(math.radians(y)))
+on_centre = abs((y / lat_step) % 1 - 0.5) < 1e-6 and abs((x / lon_step) % 1 - 0.5) < 1e-6
+moved = math.hypot((x - $HX) * 111320 * math.cos(math.radians(y)), (y - $HY) * 111320)
+assert on_centre and 0 < moved < 71 and d['properties']['place']['kind'] == 'point', (x, y, moved)
+\""
+check "the tables of the log have no column for a person" \
+	"$(sql "$DB" "SELECT count(*) FROM pragma_table_info('activities') WHERE name IN ('person','name','surname','passport','pinfl','phone','address','birth')")" 0
+
+# bad input naming the field (in a batch, with its index)
+badlog() { refusal "$(call "$YOUTH" POST /api/activities --data-binary "$1")"; }
+check "no id" "$(badlog '{"kind":"patrol","start":"2026-07-03","place":{"kind":"mahalla","code":"D01-M01"}}')" "400 id"
+check "an unknown kind" "$(badlog '{"id":"b1","kind":"party","start":"2026-07-03","place":{"kind":"mahalla","code":"D01-M01"}}')" "422 kind"
+check "no start" "$(badlog '{"id":"b1","kind":"patrol","place":{"kind":"mahalla","code":"D01-M01"}}')" "400 start"
+check "an end before the start" "$(badlog '{"id":"b1","kind":"patrol","start":"2026-07-03T10:00","end":"2026-07-03T09:00","place":{"kind":"mahalla","code":"D01-M01"}}')" "422 end"
+check "participants not a count" "$(badlog '{"id":"b1","kind":"patrol","start":"2026-07-03","participants":2.5,"place":{"kind":"mahalla","code":"D01-M01"}}')" "400 participants"
+check "an unknown task" "$(badlog '{"id":"b1","kind":"patrol","start":"2026-07-03","task":"nothing","place":{"kind":"mahalla","code":"D01-M01"}}')" "422 task"
+check "the third of a batch, by its index" "$(badlog '[{"id":"b1","kind":"patrol","start":"2026-07-03","place":{"kind":"mahalla","code":"D01-M01"}},{"id":"b2","kind":"patrol","start":"2026-07-03","place":{"kind":"mahalla","code":"D01-M01"}},{"id":"b3","kind":"patrol","start":"2026-07-03","place":{"kind":"mahalla","code":"atlantis"}}]')" "422 [2].place.code"
+check "and nothing of the batch was stored" "$(sql "$DB" "SELECT count(*) FROM activities WHERE external_id IN ('b1','b2','b3')")" 0
+check "every write audited as its sender" \
+	"$(sql "$DB" "SELECT group_concat(actor || ':' || action, ',') FROM (SELECT actor, action FROM audit WHERE entity = 'activity' ORDER BY id)")" \
+	"inspector-m03:create,youth-unit:create,youth-unit:create,inspector-m03:create"
 serve_stop
 finish

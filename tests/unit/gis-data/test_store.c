@@ -62,7 +62,7 @@ static void test_schema_is_migrated_and_wal(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 8);
+	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM geometry_columns"), 9);
 	assert_int_equal(testdb_count(testdb(f->st), "SELECT count(*) FROM schema_migrations"),
 	                 store_schema_latest());
 	/* Reopening does not migrate again. */
