@@ -30,6 +30,36 @@ static const char poly_check_sql[] =
 static const char *const bulk_trigger_names[3] = {"ggi_offences_geom", "gii_offences_geom",
                                                   "tmi_offences_geom"};
 
+/* A trigger that writes a change of table's rows (as rec, NEW or OLD) to
+ * the change feed. */
+#define CHANGE_TRIGGER(name, when, table, entity, action, rec, version)                            \
+	"CREATE TRIGGER changes_" name " AFTER " when " ON " table                                 \
+	" BEGIN INSERT INTO changes(at, "                                                          \
+	"entity, entity_id, action, version, district_code) VALUES(unixepoch(), '" entity          \
+	"', " rec ".external_id, '" action "', " version ", " rec ".district_code); END;"
+
+/* The triggers of the change feed: an offence's change is one of its
+ * row hash; a zone's, task's or activity's one of its version. */
+/* clang-format off */
+#define CHANGE_TRIGGERS                                                                            \
+	CHANGE_TRIGGER("offence_ins", "INSERT", "offences", "offence", "create", "NEW", "NULL")     \
+	CHANGE_TRIGGER("offence_upd", "UPDATE OF row_hash",                                        \
+	               "offences WHEN NEW.row_hash IS NOT OLD.row_hash", "offence", "update",      \
+	               "NEW", "NULL")                                                              \
+	CHANGE_TRIGGER("offence_del", "DELETE", "offences", "offence", "delete", "OLD", "NULL")     \
+	CHANGE_TRIGGER("zone_ins", "INSERT", "patrol_zones", "zone", "create", "NEW", "NEW.version") \
+	CHANGE_TRIGGER("zone_upd", "UPDATE OF version", "patrol_zones", "zone", "update", "NEW",   \
+	               "NEW.version")                                                              \
+	CHANGE_TRIGGER("zone_del", "DELETE", "patrol_zones", "zone", "delete", "OLD", "OLD.version") \
+	CHANGE_TRIGGER("task_ins", "INSERT", "tasks", "task", "create", "NEW", "NEW.version")      \
+	CHANGE_TRIGGER("task_upd", "UPDATE OF version", "tasks", "task", "update", "NEW",          \
+	               "NEW.version")                                                              \
+	CHANGE_TRIGGER("activity_ins", "INSERT", "activities", "activity", "create", "NEW",        \
+	               "NEW.version")                                                              \
+	CHANGE_TRIGGER("activity_upd", "UPDATE OF version", "activities", "activity", "update",    \
+	               "NEW", "NEW.version")
+/* clang-format on */
+
 /* Schema migrations, applied in order inside one transaction each. A migration
  * is never edited once released: later changes get a new number. */
 struct migration {
@@ -225,6 +255,15 @@ static const struct migration migrations[] = {
      "CREATE INDEX activities_mahalla ON activities(mahalla_code, started_at);"
      "CREATE INDEX activities_district ON activities(district_code, started_at);"
      "CREATE INDEX activities_task ON activities(task);"},
+    /* The change feed for other systems (store_list_changes()): one row per
+     * change of an offence, zone, task or activity, written by triggers in
+     * the change's own transaction, so that every write path (imports, the
+     * API, deletions) is in it exactly once. seq never repeats
+     * (AUTOINCREMENT), so a cursor stays good. */
+    {"change feed",
+     "CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
+     " entity TEXT NOT NULL, entity_id TEXT NOT NULL, action TEXT NOT NULL,"
+     " version INTEGER, district_code TEXT);" CHANGE_TRIGGERS},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -957,6 +996,8 @@ const struct store_backend spl_backend = {
     .track_fixes = spl_track_fixes,
     .list_tracks = spl_list_tracks,
     .list_units = spl_list_units,
+    .list_changes = spl_list_changes,
+    .change_head = spl_change_head,
     .audit = spl_audit,
     .summarize = spl_summarize,
     .token_add = spl_token_add,

@@ -8,7 +8,7 @@
  * codes, offences), spl_read.c (the typed reads of areas, codes and
  * offences), spl_zone.c (patrol zones and their versions), spl_task.c
  * (tasks between services), spl_activity.c (the prevention log), spl_ref.c
- * (reference layers), spl_track.c (tracks, units, audit), spl_auth.c
+ * (reference layers), spl_track.c (tracks, units, the change feed, audit), spl_auth.c
  * (tokens and sessions), spl_rtree.c (the bulk load of an R*Tree) and
  * spl_backup.c (copies of the database and its integrity check).
  *
@@ -90,6 +90,8 @@ enum spl_stmt {
 	ST_TRACK_LIST,
 	ST_UNITS,
 	ST_AUDIT,
+	ST_CHANGES,
+	ST_CHANGE_HEAD,
 	ST_DATA_VERSION,
 	ST_TOKEN_DROP_REVOKED,
 	ST_TOKEN_INS,
@@ -276,6 +278,8 @@ int spl_put_track(store *st, const struct store_track *t, struct store_put_info 
 int spl_track_fixes(store *st, const char *external_id, struct store_fix **fixes, size_t *n);
 int spl_list_tracks(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
 int spl_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
+int spl_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
+int spl_change_head(store *st, int64_t *seq);
 int spl_audit(store *st, const char *actor, const char *action, const char *entity,
               const char *entity_id, const char *detail);
 

@@ -1,7 +1,7 @@
 /*
  * spl_track: the SpatiaLite backend's patrol tracks, the units' last
- * positions and the audit trail (see spl.h). A track is one LINESTRING M
- * row, the fix times as M.
+ * positions, the change feed's reads and the audit trail (see spl.h). A
+ * track is one LINESTRING M row, the fix times as M.
  */
 #include "spl.h"
 
@@ -34,6 +34,9 @@ static const char *const sql[ST_COUNT] = {
                  "FROM patrol_tracks t WHERE id = (SELECT id FROM patrol_tracks u WHERE "
                  "u.unit = t.unit ORDER BY ended_at DESC, id DESC LIMIT 1) AND "
                  "(?1 IS NULL OR ended_at >= ?1) ORDER BY unit",
+    [ST_CHANGES] = "SELECT seq, at, entity, entity_id, action, version, district_code FROM "
+                   "changes WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    [ST_CHANGE_HEAD] = "SELECT coalesce(max(seq), 0) FROM changes",
     [ST_AUDIT] = "INSERT INTO audit(at, actor, action, entity, entity_id, detail) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
@@ -244,4 +247,44 @@ int spl_audit(store *base, const char *actor, const char *action, const char *en
 	spl_bind_text(s, 5, entity_id);
 	spl_bind_text(s, 6, detail);
 	return spl_step_done(st, s, "audit");
+}
+
+int spl_list_changes(store *base, int64_t since, int limit, store_feed_fn fn, void *ctx)
+{
+	struct spl *st = spl_of(base);
+	sqlite3_stmt *s = stmt(st, ST_CHANGES);
+	int rc = 0, r = SQLITE_DONE;
+	if (!s)
+		return ERR_DB;
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int(s, 2, limit);
+	while (rc == 0 && (r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_feed_entry c = {.seq = sqlite3_column_int64(s, 0),
+		                             .at = sqlite3_column_int64(s, 1),
+		                             .entity = (const char *)sqlite3_column_text(s, 2),
+		                             .id = (const char *)sqlite3_column_text(s, 3),
+		                             .action = (const char *)sqlite3_column_text(s, 4),
+		                             .version = sqlite3_column_int(s, 5),
+		                             .district = (const char *)sqlite3_column_text(s, 6)};
+		rc = fn(ctx, &c);
+	}
+	if (rc == 0 && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = spl_error(st, "reading changes");
+	sqlite3_reset(s);
+	return rc;
+}
+
+int spl_change_head(store *base, int64_t *seq)
+{
+	struct spl *st = spl_of(base);
+	sqlite3_stmt *s = stmt(st, ST_CHANGE_HEAD);
+	int rc = 0;
+	if (!s)
+		return ERR_DB;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*seq = sqlite3_column_int64(s, 0);
+	else
+		rc = spl_error(st, "reading changes");
+	sqlite3_reset(s);
+	return rc;
 }

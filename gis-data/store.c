@@ -660,6 +660,16 @@ int store_list_activities(store *st, const struct store_activity_query *q, store
 	return st->ops->list_activities(st, q, fn, ctx);
 }
 
+int store_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx)
+{
+	return st->ops->list_changes(st, since, limit, fn, ctx);
+}
+
+int store_change_head(store *st, int64_t *seq)
+{
+	return st->ops->change_head(st, seq);
+}
+
 int store_put_ref_feature(store *st, const struct store_ref_feature *f, struct store_put_info *info)
 {
 	memset(info, 0, sizeof *info);

@@ -651,6 +651,25 @@ typedef int (*store_ref_fn)(void *ctx, const struct store_ref_feature *f);
  * south, east, north; NULL: all), by id. */
 int store_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx);
 
+/* The change feed: every change of an offence, zone, task or activity, in
+ * the order committed, numbered by a sequence that never repeats. */
+struct store_feed_entry {
+	int64_t seq, at;      /* at: UTC seconds */
+	const char *entity;   /* "offence", "zone", "task" or "activity" */
+	const char *id;       /* its external id */
+	const char *action;   /* "create", "update" or "delete" */
+	int version;          /* a zone's, task's or activity's; 0 for an offence */
+	const char *district; /* where it was (a deletion: where it had been); NULL none */
+};
+
+typedef int (*store_feed_fn)(void *ctx, const struct store_feed_entry *c);
+
+/* The changes after seq since, at most limit of them, in order. */
+int store_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
+
+/* The latest change's seq (0 without one): where a new reader starts. */
+int store_change_head(store *st, int64_t *seq);
+
 /* Appends an audit row. */
 int store_audit(store *st, const char *actor, const char *action, const char *entity,
                 const char *entity_id, const char *detail);

@@ -98,6 +98,8 @@ struct store_backend {
 	int (*list_tracks)(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
 	int (*list_units)(store *st, int64_t since, store_unit_fn fn, void *ctx);
 
+	int (*list_changes)(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
+	int (*change_head)(store *st, int64_t *seq);
 	int (*audit)(store *st, const char *actor, const char *action, const char *entity,
 	             const char *entity_id, const char *detail);
 	int (*summarize)(store *st, struct store_summary *out);

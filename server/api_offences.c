@@ -42,6 +42,33 @@ static int collect_page(void *ctx, const struct dataset_offence *o)
 	return 0;
 }
 
+static const char *stored_district(store *st, const char *external_id, char *out);
+
+/* GET /api/offences/{id}: the offence as stored, as a Feature. */
+static int get_one(struct http_request *rq, store *st, const char *ext)
+{
+	struct app *app = rq->app;
+	char district[STORE_SCOPE_MAX];
+	int64_t id;
+	struct render_request q = {0};
+	if (store_offence_id(st, ext, &id) < 0)
+		return http_reply_error(rq, 404, "id", "id: no offence has the id '%s'", ext);
+	if (!auth_scope_has(rq->scope, stored_district(st, ext, district)))
+		return http_reply_error(
+		    rq, 403, "id", "id: offence %s is outside the districts of %s", ext, rq->who);
+	if (query_names(rq, "lang", &q) < 0)
+		return app_reply_error(rq);
+	struct held_ground *held;
+	struct geojson_streets streets = {renderer_ground_acquire(app->r, &held), q.names.lang};
+	json_t *features = geojson_offences(st, &id, 1, &streets);
+	renderer_ground_release(app->r, held);
+	json_t *f = json_incref(json_array_get(features, 0));
+	json_decref(features);
+	if (!f)
+		return http_reply_error(rq, 404, "id", "id: no offence has the id '%s'", ext);
+	return http_reply_value(rq, 200, f, "Cache-Control", "no-store");
+}
+
 int api_offences_get(struct http_request *rq)
 {
 	struct app *app = rq->app;
@@ -52,6 +79,8 @@ int api_offences_get(struct http_request *rq)
 	double box[4];
 	if (!st)
 		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (strncmp(rq->path, "/api/offences/", 14) == 0 && rq->path[14])
+		return get_one(rq, st, rq->path + 14);
 	if (query_filter(rq, ds, &q) < 0 ||
 	    query_whole(rq, "limit", 1, PAGE_MAX, "a whole number", &p.limit) < 0 ||
 	    query_whole(rq, "offset", 0, 100000000, "a whole number", &p.offset) < 0)

@@ -6,6 +6,7 @@
 #include "routes.h"
 
 #include "api_analysis.h"
+#include "api_changes.h"
 #include "api_meta.h"
 #include "api_offences.h"
 #include "api_print.h"
@@ -41,6 +42,7 @@ const struct http_route routes_table[] = {
     {"POST", "/api/tasks", api_tasks_post, ROLE_OFFICER},
     {"PATCH", "/api/tasks/", api_tasks_patch, ROLE_OFFICER},
     {"GET", "/api/activities", api_activities_get, ROLE_VIEWER},
+    {"GET", "/api/changes", api_changes, ROLE_VIEWER},
     {"POST", "/api/activities", api_activities_post, ROLE_OFFICER},
     {"GET", "/api/hotspots", api_hotspots, ROLE_VIEWER},
     {"GET", "/api/dosage", api_dosage, ROLE_VIEWER},
