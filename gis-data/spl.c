@@ -26,9 +26,11 @@ static const char poly_check_sql[] =
     "AsBinary(CastToMultiPolygon(CollectionExtract(ST_MakeValid(g), 3))) END "
     "FROM (SELECT GeomFromWKB(?1, 4326) AS g)";
 
-/* The per-row insert triggers that SpatiaLite puts on offences.geom. */
-static const char *const bulk_trigger_names[3] = {"ggi_offences_geom", "gii_offences_geom",
-                                                  "tmi_offences_geom"};
+/* The per-row insert triggers of offences: SpatiaLite's on offences.geom,
+ * and the change feed's, which cost an import as much as all else (3.9 s
+ * against 6.3 s for 297,000 rows). */
+static const char *const bulk_trigger_names[SPL_BULK_TRIGGERS] = {
+    "ggi_offences_geom", "gii_offences_geom", "tmi_offences_geom", "changes_offence_ins"};
 
 /* A trigger that writes a change of table's rows (as rec, NEW or OLD) to
  * the change feed. */
@@ -447,7 +449,7 @@ static void spl_close(store *base)
 		sqlite3_finalize(st->stmts[i]);
 	for (int k = 0; k < 2; k++)
 		locator_free(st->areas[k]);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < SPL_BULK_TRIGGERS; i++)
 		free(st->bulk_triggers[i]);
 	if (st->db)
 		sqlite3_close(st->db);
@@ -483,7 +485,7 @@ static int spl_rollback(store *base)
 {
 	struct spl *st = spl_of(base);
 	/* The rollback restores any triggers a bulk load dropped. */
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < SPL_BULK_TRIGGERS; i++) {
 		free(st->bulk_triggers[i]);
 		st->bulk_triggers[i] = NULL;
 	}
@@ -773,7 +775,7 @@ static int spl_bulk_begin(store *base)
 	                       "AND name = ?1",
 	                       -1, &s, NULL) != SQLITE_OK)
 		return spl_error(st, "bulk load");
-	for (int i = 0; i < 3 && rc == 0; i++) {
+	for (int i = 0; i < SPL_BULK_TRIGGERS && rc == 0; i++) {
 		sqlite3_reset(s);
 		sqlite3_bind_text(s, 1, bulk_trigger_names[i], -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_ROW) {
@@ -793,13 +795,13 @@ static int spl_bulk_begin(store *base)
 		sqlite3_finalize(s);
 	}
 	st->bulk_first_id = max_id;
-	for (int i = 0; i < 3 && rc == 0; i++) {
+	for (int i = 0; i < SPL_BULK_TRIGGERS && rc == 0; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "DROP TRIGGER \"%s\"", bulk_trigger_names[i]);
 		rc = spl_exec(st, sql, "bulk load");
 	}
 	if (rc < 0)
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < SPL_BULK_TRIGGERS; i++) {
 			free(st->bulk_triggers[i]);
 			st->bulk_triggers[i] = NULL;
 		}
@@ -879,6 +881,27 @@ out:
 	return rc;
 }
 
+/* The change feed's rows of the offences a bulk load added, as their
+ * insert trigger would have written them, in one statement. (A load never
+ * updates a row it added: the importer renames an id given twice.) */
+static int feed_new_offences(struct spl *st)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db,
+	                       "INSERT INTO changes(at, entity, entity_id, action, version, "
+	                       "district_code) SELECT unixepoch(), 'offence', external_id, "
+	                       "'create', NULL, district_code FROM offences WHERE id > ?1 "
+	                       "ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return spl_error(st, "change feed of the bulk load");
+	}
+	sqlite3_bind_int64(s, 1, st->bulk_first_id);
+	int rc = spl_step_done(st, s, "change feed of the bulk load");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int spl_bulk_end(store *base)
 {
 	struct spl *st = spl_of(base);
@@ -912,7 +935,9 @@ static int spl_bulk_end(store *base)
 		              "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE f_table_name = "
 		              "'offences' AND f_geometry_column = 'geom'",
 		              "bulk index");
-	for (int i = 0; i < 3; i++) {
+	if (rc == 0 && added > 0)
+		rc = feed_new_offences(st);
+	for (int i = 0; i < SPL_BULK_TRIGGERS; i++) {
 		if (rc == 0)
 			rc = spl_exec(st, st->bulk_triggers[i], "restoring trigger");
 		free(st->bulk_triggers[i]);

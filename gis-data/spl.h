@@ -115,6 +115,10 @@ enum spl_stmt {
 #define SPL_REGION_AT(p)                                                                           \
 	"(SELECT r.code FROM regions r WHERE ST_Covers(r.geom, " p ") ORDER BY r.id LIMIT 1)"
 
+/* The per-row triggers on offences that a bulk load replaces by set-wise
+ * statements at its end (spl.c). */
+#define SPL_BULK_TRIGGERS 4
+
 /* How long a statement waits for another connection's write lock. */
 #define SPL_BUSY_MS 10000
 
@@ -127,8 +131,8 @@ struct spl {
 	 * when an area of the kind changes. */
 	locator *areas[STORE_AREA_KINDS];
 	int readonly;
-	char *bulk_triggers[3]; /* SQL of the triggers dropped by bulk_begin */
-	int64_t bulk_first_id;  /* rows above this id are indexed by bulk_end */
+	char *bulk_triggers[SPL_BULK_TRIGGERS]; /* SQL of the triggers dropped by bulk_begin */
+	int64_t bulk_first_id;                  /* rows above this id are indexed by bulk_end */
 };
 
 static inline struct spl *spl_of(store *st)

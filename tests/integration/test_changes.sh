@@ -79,13 +79,20 @@ check "a deleted offence is gone" "$(status -H "$A" "$URL/api/offences/f2")" 404
 
 # a restart keeps the cursor good; an import while it is down is in the feed
 serve_stop "the daemon stops"
-printf 'id,date,lat,lon,category\nimp-1,2026-05-01 10:00,%s,%s,theft\n' \
-	"$(point_in D02 | cut -d, -f2 | tr -d ' ')" "$(point_in D02 | cut -d, -f1)" >"$TMP/more.csv"
+P2=$(point_in D02 | awk -F', ' '{print $2 "," $1}')
+P1=$(point_in D01 | awk -F', ' '{print $2 "," $1}')
+# two new offences, and f1 corrected
+printf 'id,date,lat,lon,category\nimp-1,2026-05-01 10:00,%s,theft\nimp-2,2026-05-01 11:00,%s,robbery\nf1,2026-03-10 10:00,%s,hooliganism\n' \
+	"$P2" "$P2" "$P1" >"$TMP/more.csv"
 "$POSBON" import "$DB" --layer offences "$TMP/more.csv" >/dev/null 2>&1
 serve_start "$DB" --threads 2 --cache-dir none
+IMPORTED="offence f1 update
+offence imp-1 create
+offence imp-2 create"
 check "after a restart, the same changes from the start" "$(read_feed "$A" "$START" 3 | cut -d' ' -f2-)" "$EXPECTED
-offence imp-1 create"
-check "and from the old cursor only the import" "$(read_feed "$A" "$CURSOR" 3 | cut -d' ' -f2-)" "offence imp-1 create"
+$IMPORTED"
+check "and from the old cursor only the import's" \
+	"$(read_feed "$A" "$CURSOR" 3 | cut -d' ' -f2-)" "$IMPORTED"
 
 # a district's reader
 check "D02's reader gets D02's changes only, and reaches the end" \
@@ -93,7 +100,8 @@ check "D02's reader gets D02's changes only, and reaches the end" \
 offence f2 delete
 task t1 create
 task t1 update
-offence imp-1 create"
+offence imp-1 create
+offence imp-2 create"
 check "its cursor passes the changes it may not see" "$(cat "$TMP/next")" "$(sql "$DB" "SELECT max(seq) FROM changes")"
 
 check "a bad cursor: 400 naming it" "$(status -H "$A" "$URL/api/changes?since=yesterday") $(jget "d['field']")" "400 since"
