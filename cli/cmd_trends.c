@@ -3,6 +3,7 @@
  * Mann-Kendall trend test (docs/analysis.md, "Trends"), as a table for the
  * planner or GeoJSON of the categorised cells.
  */
+#include "cliout.h"
 #include "commands.h"
 #include "err.h"
 #include "filteropts.h"
@@ -19,8 +20,15 @@
 
 /* The summary and the first categorised cells, read from the GeoJSON so
  * that the table and the JSON list cells in one order. */
-static int print_table(FILE *f, const struct trends_result *r, const json_t *fc)
+struct table {
+	const struct trends_result *r;
+	const json_t *fc;
+};
+
+static int print_table(FILE *f, void *ctx)
 {
+	const struct trends_result *r = ((const struct table *)ctx)->r;
+	const json_t *fc = ((const struct table *)ctx)->fc;
 	const struct gistar_result *g = &r->grid;
 	fprintf(f, "grid: %d x %d cells of %g m in EPSG:%d, %zu analysed, band %.1f m (%s)\n",
 	        g->width, g->height, g->cell, g->epsg, g->cells, g->band,
@@ -69,10 +77,7 @@ int cmd_trends(int argc, char **argv)
 	                   "distance band (as posbon gistar chooses it over the whole period)"),
 	    OPT_PARAM(param_trends_alpha, &p.alpha),
 	    FILTER_OPTIONS(fo),
-	    {"format", OPT_STRING, &format, "FMT", "table (the default) or json", 0, 0, 0},
-	    {"output", OPT_STRING, &out, "FILE", "write here (stdout without)", 0, 0, 'o'},
-	    {"style", OPT_STRING, &style_path, "FILE", "style (for the renderer's set-up)", 0, 0,
-	     0},
+	    CLIOUT_OPTIONS(format, "table (the default) or json", out, style_path),
 	    {0},
 	};
 	const char *pos[1];
@@ -81,7 +86,6 @@ int cmd_trends(int argc, char **argv)
 	renderer *r = NULL;
 	struct trends_result res = {0};
 	json_t *fc = NULL;
-	FILE *f = NULL;
 
 	rc = opts_parse("trends",
 	                "DB [--weeks 12] [--cell M] [--band M] [filters] [--format table|json] "
@@ -96,9 +100,8 @@ int cmd_trends(int argc, char **argv)
 	if (npos != 1)
 		return err_set(ERR_INVALID,
 		               "trends needs the database path (see posbon trends --help)");
-	if (strcmp(format, "table") && strcmp(format, "json"))
-		return err_set_field(ERR_INVALID, "format", "format: '%s' is not table or json",
-		                     format);
+	if ((rc = cliout_check_format(format)) < 0)
+		return rc;
 	p.weeks = (int)weeks;
 	if ((rc = store_open(pos[0], STORE_READONLY, &st)) < 0)
 		return rc;
@@ -110,19 +113,7 @@ int cmd_trends(int argc, char **argv)
 	renderer_shapes_release(r, held);
 	if (rc < 0 || (rc = trends_geojson(&res, &fc)) < 0)
 		goto out;
-	f = out ? fopen(out, "w") : stdout;
-	if (!f) {
-		rc = err_set(ERR_IO, "%s: cannot write", out);
-		goto out;
-	}
-	if (!strcmp(format, "json")) {
-		if (json_dumpf(fc, f, JSON_COMPACT) < 0)
-			rc = err_set(ERR_IO, "%s: cannot write", out ? out : "stdout");
-	} else {
-		rc = print_table(f, &res, fc);
-	}
-	if (out && fclose(f) != 0 && rc == 0)
-		rc = err_set(ERR_IO, "%s: write failed", out);
+	rc = cliout_write(out, format, fc, print_table, &(struct table){&res, fc});
 out:
 	json_decref(fc);
 	trends_result_free(&res);

@@ -17,6 +17,8 @@
 #include "coverage.h"
 #include "dosage.h"
 #include "err.h"
+#include "evaluate.h"
+#include "geojson.h"
 #include "gistar.h"
 #include "hotspot.h"
 #include "log.h"
@@ -24,10 +26,12 @@
 #include "plan.h"
 #include "query.h"
 #include "suggest.h"
+#include "tilemath.h"
 #include "trends.h"
 #include "zonecheck.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,4 +493,88 @@ int api_compare(struct http_request *rq)
 	compare_free(&c);
 	renderer_shapes_release(app->r, held);
 	return reply;
+}
+
+/* An activity in a list of the evaluated window and area (a
+ * store_list_activities() callback). */
+struct window_activities {
+	json_t *list;
+	const struct evaluate_area *area;
+	const dataset *ds;
+};
+
+static int window_activity(void *ctx, const struct store_activity *a)
+{
+	struct window_activities *w = ctx;
+	double x, y;
+	if (w->area->mahalla < 0) {
+		if (tile_lonlat_to_merc(a->lon, a->lat, &x, &y) < 0 ||
+		    hypot(x - w->area->x, y - w->area->y) > w->area->radius)
+			return 0;
+	} else if (!a->mahalla_code ||
+	           strcmp(a->mahalla_code, dataset_mahalla(w->ds, (size_t)w->area->mahalla)) != 0) {
+		return 0;
+	}
+	json_array_append_new(w->list, json_pack("{s:s, s:s, s:o, s:s}", "id", a->external_id,
+	                                         "kind", a->kind, "start", geojson_time(a->started),
+	                                         "service", a->service));
+	return 0;
+}
+
+int api_evaluate(struct http_request *rq)
+{
+	struct app *app = rq->app;
+	const dataset *ds = renderer_dataset(app->r);
+	store *st = app_store(app);
+	struct render_request q = {0};
+	struct evaluate_ask ask = {.activity = http_arg(rq, "activity"),
+	                           .mahalla = http_arg(rq, "mahalla"),
+	                           .lon = http_arg(rq, "lon"),
+	                           .lat = http_arg(rq, "lat"),
+	                           .at = http_arg(rq, "at"),
+	                           .radius = param_evaluate_radius.def};
+	struct evaluate_area area;
+	struct evaluate_params p = {0};
+	struct evaluate_result r;
+	char district[128];
+	long weeks = (long)param_evaluate_weeks.def;
+	if (!st)
+		return http_reply_error(rq, 503, NULL, "database unavailable");
+	if (http_arg(rq, "from") || http_arg(rq, "to"))
+		return http_reply_error(rq, 400, http_arg(rq, "from") ? "from" : "to",
+		                        "the window is the weeks before and from at; give at and "
+		                        "weeks, not from or to");
+	if (query_filter(rq, ds, &q) < 0 || query_param(rq, &param_evaluate_weeks, &weeks) < 0 ||
+	    query_param(rq, &param_evaluate_radius, &ask.radius) < 0)
+		return app_reply_error(rq);
+	p.filter = q.filter;
+	p.weeks = (int)weeks;
+	if (evaluate_resolve(st, ds, &ask, &area, &p, district, sizeof district) < 0)
+		return app_reply_error(rq);
+	if (district[0] && !auth_scope_has(rq->scope, district))
+		return http_reply_error(rq, 403, ask.activity ? "activity" : "mahalla",
+		                        "%s is in %s, outside the districts of %s",
+		                        ask.activity ? ask.activity : ask.mahalla, district,
+		                        rq->who);
+	if (evaluate_run(ds, &area, &p, &r) < 0)
+		return app_reply_error(rq);
+	json_t *o = evaluate_json(ds, &r);
+	json_t *where = area.mahalla >= 0 ? json_pack("{s:s}", "mahalla",
+	                                              dataset_mahalla(ds, (size_t)area.mahalla))
+	                                  : json_pack("{s:f}", "radius", area.radius);
+	json_object_set_new(o, "place", where);
+	json_object_set_new(o, "at", geojson_time(r.at));
+	/* What was done there in the window, for the chart */
+	struct window_activities w = {json_array(), &area, ds};
+	struct store_activity_query aq = {
+	    .district = r.district >= 0 ? dataset_district(ds, (size_t)r.district) : NULL,
+	    .from = r.at - (int64_t)r.weeks * 7 * 86400,
+	    .to = r.at + (int64_t)r.weeks * 7 * 86400 - 1};
+	if (r.district >= 0 && store_list_activities(st, &aq, window_activity, &w) < 0) {
+		json_decref(w.list);
+		json_decref(o);
+		return app_reply_error(rq);
+	}
+	json_object_set_new(o, "activities", w.list);
+	return http_reply_value(rq, 200, o, "Cache-Control", "no-store");
 }

@@ -17,7 +17,8 @@ int api_gistar(struct http_request *rq);    /* Gi* hot and cold cells as GeoJSON
 /* Rolling backtests of hotspot methods, and their hit-rate curves. */
 int api_backtest(struct http_request *rq);
 int api_backtest_chart(struct http_request *rq);
-int api_trends(struct http_request *rq);  /* emerging hot spot categories as GeoJSON */
-int api_compare(struct http_request *rq); /* the comparison table as JSON or CSV */
+int api_trends(struct http_request *rq);   /* emerging hot spot categories as GeoJSON */
+int api_compare(struct http_request *rq);  /* the comparison table as JSON or CSV */
+int api_evaluate(struct http_request *rq); /* did the activities in an area help */
 
 #endif

@@ -196,10 +196,36 @@ const struct param param_plan_cell = {"cell",
                                       "a number of metres",
                                       "forecast grid cell (200)"};
 
-const struct param *const params_all[] = {
-    &param_grid_cell,      &param_grid_band,      &param_trends_weeks,  &param_trends_alpha,
-    &param_hotspot_share,  &param_hotspot_cell,   &param_bandwidth,     &param_dosage_target,
-    &param_dosage_visits,  &param_backtest_train, &param_backtest_test, &param_backtest_step,
-    &param_backtest_folds, &param_print_scale,    &param_print_dpi,     &param_print_hotspots,
-    &param_print_visit,    &param_print_every,    &param_label_scale,   &param_plan_visit,
-    &param_plan_every,     &param_plan_speed,     &param_plan_cell,     NULL};
+const struct param param_evaluate_weeks = {"weeks",
+                                           "weeks",
+                                           OPT_LONG,
+                                           1,
+                                           52,
+                                           8,
+                                           "N",
+                                           "a number of weeks",
+                                           "weeks before the day, and as many from it (8)"};
+
+const struct param param_evaluate_radius = {"radius",
+                                            "radius",
+                                            OPT_DOUBLE,
+                                            25,
+                                            5000,
+                                            300,
+                                            "METRES",
+                                            "a number of metres",
+                                            "the area around a point (300)"};
+
+const struct param *const params_all[] = {&param_grid_cell,       &param_grid_band,
+                                          &param_trends_weeks,    &param_trends_alpha,
+                                          &param_hotspot_share,   &param_hotspot_cell,
+                                          &param_bandwidth,       &param_dosage_target,
+                                          &param_dosage_visits,   &param_backtest_train,
+                                          &param_backtest_test,   &param_backtest_step,
+                                          &param_backtest_folds,  &param_print_scale,
+                                          &param_print_dpi,       &param_print_hotspots,
+                                          &param_print_visit,     &param_print_every,
+                                          &param_label_scale,     &param_plan_visit,
+                                          &param_plan_every,      &param_plan_speed,
+                                          &param_plan_cell,       &param_evaluate_weeks,
+                                          &param_evaluate_radius, NULL};

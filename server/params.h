@@ -56,6 +56,9 @@ extern const struct param param_print_scale, param_print_dpi, param_print_hotspo
  * checks what depends on the shift. */
 extern const struct param param_plan_visit, param_plan_every, param_plan_speed, param_plan_cell;
 
+/* Did it help: the weeks before and after, a point's area. */
+extern const struct param param_evaluate_weeks, param_evaluate_radius;
+
 /* The base layer: the size of its names. */
 extern const struct param param_label_scale;
 

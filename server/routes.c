@@ -57,6 +57,7 @@ const struct http_route routes_table[] = {
     {"GET", "/api/backtest", api_backtest, ROLE_VIEWER},
     {"GET", "/api/trends", api_trends, ROLE_VIEWER},
     {"GET", "/api/compare", api_compare, ROLE_VIEWER},
+    {"GET", "/api/evaluate", api_evaluate, ROLE_VIEWER},
     {"GET", "/api/events", api_events, ROLE_VIEWER},
     {"GET", "/metrics", api_metrics, ROLE_VIEWER},
     {"GET", "/tiles/", api_tile, ROLE_VIEWER},
