@@ -100,6 +100,9 @@ int cmd_serve(int argc, char **argv)
 	app.db_path = pos[0];
 	app.basemap = c.basemap;
 	app.home_visit_m = c.home_visit_m;
+	standing_rules_default(&app.standing);
+	if (c.standing_rules && (rc = standing_rules_load(c.standing_rules, &app.standing)) < 0)
+		goto out;
 	app.web.web = paths.web;
 	app.web.leaflet = paths.leaflet;
 	app.web.geoman = paths.geoman;

@@ -85,6 +85,9 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	    {"login-window", OPT_LONG, &c->login_window, "SECONDS",
 	     "the window of --login-attempts, from an address's first wrong token (300)", 1, 86400,
 	     0},
+	    {"standing-rules", OPT_STRING, &c->standing_rules, "FILE",
+	     "the criteria of the mahallas' standing, JSON (docs/analysis.md; built-in without)", 0,
+	     0, 0},
 	    {"home-visit-metres", OPT_LONG, &c->home_visit_m, "M",
 	     "a home visit in the prevention log is kept only as the centre of the square of "
 	     "this side holding it, never a house; 0: by its mahalla only (100)",

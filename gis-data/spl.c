@@ -266,6 +266,24 @@ static const struct migration migrations[] = {
      "CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,"
      " entity TEXT NOT NULL, entity_id TEXT NOT NULL, action TEXT NOT NULL,"
      " version INTEGER, district_code TEXT);" CHANGE_TRIGGERS},
+    /* The mahalla's standing (store.h): its categories over time (until
+     * NULL: the current one), its responsible officials, and the counts of
+     * registered at-risk groups as the services enter them: counts only. */
+    {"mahalla standing",
+     "CREATE TABLE standing(id INTEGER PRIMARY KEY, mahalla_code TEXT NOT NULL,"
+     " category TEXT NOT NULL CHECK(category IN ('green','yellow','red')),"
+     " since INTEGER NOT NULL, until INTEGER, measures TEXT NOT NULL, reasons TEXT);"
+     "CREATE INDEX standing_mahalla ON standing(mahalla_code, since);"
+     "CREATE TABLE mahalla_officials(mahalla_code TEXT NOT NULL, position INTEGER NOT NULL,"
+     " role TEXT NOT NULL, name TEXT NOT NULL, phone TEXT,"
+     " PRIMARY KEY(mahalla_code, position));"
+     "CREATE TABLE risk_counts(mahalla_code TEXT NOT NULL, grp TEXT NOT NULL,"
+     " count INTEGER NOT NULL CHECK(count >= 0), service TEXT, updated_at INTEGER NOT NULL,"
+     " author TEXT NOT NULL, PRIMARY KEY(mahalla_code, grp));"
+     "CREATE TRIGGER changes_standing AFTER INSERT ON standing BEGIN INSERT INTO"
+     " changes(at, entity, entity_id, action, version, district_code) VALUES(unixepoch(),"
+     " 'standing', NEW.mahalla_code, 'update', NULL, (SELECT district_code FROM mahallas"
+     " WHERE code = NEW.mahalla_code)); END;"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1021,6 +1039,12 @@ const struct store_backend spl_backend = {
     .track_fixes = spl_track_fixes,
     .list_tracks = spl_list_tracks,
     .list_units = spl_list_units,
+    .standing_record = spl_standing_record,
+    .list_standing = spl_list_standing,
+    .set_officials = spl_set_officials,
+    .list_officials = spl_list_officials,
+    .put_risk_count = spl_put_risk_count,
+    .list_risk_counts = spl_list_risk_counts,
     .list_changes = spl_list_changes,
     .change_head = spl_change_head,
     .audit = spl_audit,

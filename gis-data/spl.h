@@ -7,7 +7,8 @@
  * summary and the table of operations), spl_put.c (districts, mahallas,
  * codes, offences), spl_read.c (the typed reads of areas, codes and
  * offences), spl_zone.c (patrol zones and their versions), spl_task.c
- * (tasks between services), spl_activity.c (the prevention log), spl_ref.c
+ * (tasks between services), spl_activity.c (the prevention log),
+ * spl_standing.c (the mahalla's standing, officials, at-risk counts), spl_ref.c
  * (reference layers), spl_track.c (tracks, units, the change feed, audit), spl_auth.c
  * (tokens and sessions), spl_rtree.c (the bulk load of an R*Tree) and
  * spl_backup.c (copies of the database and its integrity check).
@@ -77,6 +78,16 @@ enum spl_stmt {
 	ST_ACTIVITY_INS,
 	ST_ACTIVITY_UPD,
 	ST_ACTIVITY_LIST,
+	ST_STANDING_CURRENT,
+	ST_STANDING_END,
+	ST_STANDING_INS,
+	ST_STANDING_MEASURES,
+	ST_STANDING_LIST,
+	ST_OFFICIALS_DEL,
+	ST_OFFICIALS_INS,
+	ST_OFFICIALS_LIST,
+	ST_RISK_PUT,
+	ST_RISK_LIST,
 	ST_REF_GET,
 	ST_REF_INS,
 	ST_REF_UPD,
@@ -282,6 +293,13 @@ int spl_put_track(store *st, const struct store_track *t, struct store_put_info 
 int spl_track_fixes(store *st, const char *external_id, struct store_fix **fixes, size_t *n);
 int spl_list_tracks(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
 int spl_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx);
+int spl_standing_record(store *st, const struct store_standing *s, int *changed);
+int spl_list_standing(store *st, const char *mahalla, store_standing_fn fn, void *ctx);
+int spl_set_officials(store *st, const char *mahalla, const struct store_official *o, size_t n,
+                      const char *actor);
+int spl_list_officials(store *st, const char *mahalla, store_official_fn fn, void *ctx);
+int spl_put_risk_count(store *st, const struct store_risk_count *r);
+int spl_list_risk_counts(store *st, const char *mahalla, store_risk_fn fn, void *ctx);
 int spl_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
 int spl_change_head(store *st, int64_t *seq);
 int spl_audit(store *st, const char *actor, const char *action, const char *entity,

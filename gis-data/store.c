@@ -660,6 +660,71 @@ int store_list_activities(store *st, const struct store_activity_query *q, store
 	return st->ops->list_activities(st, q, fn, ctx);
 }
 
+int store_standing_record(store *st, const struct store_standing *s, int *changed)
+{
+	static const char *const categories[] = {"green", "yellow", "red", NULL};
+	*changed = 0;
+	if (!s->mahalla || !*s->mahalla)
+		return err_set_field(ERR_INVALID, "mahalla", "mahalla: a code is required");
+	if (!one_of(s->category, categories))
+		return err_set_field(ERR_INVALID, "category", "category: green, yellow or red");
+	return st->ops->standing_record(st, s, changed);
+}
+
+int store_list_standing(store *st, const char *mahalla, store_standing_fn fn, void *ctx)
+{
+	return st->ops->list_standing(st, mahalla, fn, ctx);
+}
+
+/* Text an official or a count names: 1 to max bytes. */
+static int check_text(const char *field, const char *text, size_t max)
+{
+	if (!text || !*text || strlen(text) > max)
+		return err_set_field(ERR_INVALID, field, "%s: 1 to %zu bytes", field, max);
+	return 0;
+}
+
+int store_set_officials(store *st, const char *mahalla, const struct store_official *o, size_t n,
+                        const char *actor)
+{
+	int rc;
+	if (n > 16)
+		return err_set_field(ERR_INVALID, "officials", "officials: at most 16");
+	for (size_t i = 0; i < n; i++) {
+		char field[40];
+		snprintf(field, sizeof field, "officials[%zu].role", i);
+		if ((rc = check_text(field, o[i].role, 200)) < 0)
+			return rc;
+		snprintf(field, sizeof field, "officials[%zu].name", i);
+		if ((rc = check_text(field, o[i].name, 200)) < 0)
+			return rc;
+		snprintf(field, sizeof field, "officials[%zu].phone", i);
+		if (o[i].phone && (rc = check_text(field, o[i].phone, 40)) < 0)
+			return rc;
+	}
+	return st->ops->set_officials(st, mahalla, o, n, actor);
+}
+
+int store_list_officials(store *st, const char *mahalla, store_official_fn fn, void *ctx)
+{
+	return st->ops->list_officials(st, mahalla, fn, ctx);
+}
+
+int store_put_risk_count(store *st, const struct store_risk_count *r)
+{
+	int rc;
+	if ((rc = check_text("group", r->group, 100)) < 0)
+		return rc;
+	if (r->count < 0 || r->count > 1000000)
+		return err_set_field(ERR_INVALID, "count", "count: 0 to 1000000");
+	return st->ops->put_risk_count(st, r);
+}
+
+int store_list_risk_counts(store *st, const char *mahalla, store_risk_fn fn, void *ctx)
+{
+	return st->ops->list_risk_counts(st, mahalla, fn, ctx);
+}
+
 int store_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx)
 {
 	return st->ops->list_changes(st, since, limit, fn, ctx);

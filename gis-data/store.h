@@ -651,11 +651,64 @@ typedef int (*store_ref_fn)(void *ctx, const struct store_ref_feature *f);
  * south, east, north; NULL: all), by id. */
 int store_each_ref_feature(store *st, const double box[4], store_ref_fn fn, void *ctx);
 
+/* The mahalla's standing: its category (green, yellow, red) over time, as
+ * analysis/standing.h computes it, its named responsible officials and
+ * the counts of registered at-risk groups (counts only: never a person). */
+struct store_standing {
+	const char *mahalla;
+	const char *category; /* "green", "yellow" or "red" */
+	int64_t since, until; /* UTC seconds; until STORE_NO_TIME: the current one */
+	const char *measures; /* JSON object of the measures it was computed from */
+	const char *reasons;  /* which limits it reached; NULL none */
+};
+
+/* Records mahalla's category computed at `at`: a category other than the
+ * current one ends that (until = at) and starts a new one; the same one
+ * only takes the new measures. *changed is set when a new one started. */
+int store_standing_record(store *st, const struct store_standing *s, int *changed);
+
+typedef int (*store_standing_fn)(void *ctx, const struct store_standing *s);
+
+/* The recorded categories of mahalla (NULL: every mahalla's current one
+ * only), newest first. */
+int store_list_standing(store *st, const char *mahalla, store_standing_fn fn, void *ctx);
+
+/* A responsible official of a mahalla: an office's holder, by position. */
+struct store_official {
+	const char *role, *name, *phone; /* phone NULL: not given */
+};
+
+/* Replaces mahalla's officials by o[0..n) (n at most 16), audited as actor. */
+int store_set_officials(store *st, const char *mahalla, const struct store_official *o, size_t n,
+                        const char *actor);
+
+typedef int (*store_official_fn)(void *ctx, const char *mahalla, const struct store_official *o);
+
+/* The officials of mahalla (NULL: of every mahalla), by mahalla and position. */
+int store_list_officials(store *st, const char *mahalla, store_official_fn fn, void *ctx);
+
+/* A count of a registered at-risk group of a mahalla. */
+struct store_risk_count {
+	const char *mahalla, *group;
+	long count;
+	const char *service; /* who entered it; NULL none */
+	int64_t updated;
+	const char *author;
+};
+
+/* Sets the count of group in mahalla (audited as r->author). */
+int store_put_risk_count(store *st, const struct store_risk_count *r);
+
+typedef int (*store_risk_fn)(void *ctx, const struct store_risk_count *r);
+
+/* The counts of mahalla (NULL: every one), by mahalla and group. */
+int store_list_risk_counts(store *st, const char *mahalla, store_risk_fn fn, void *ctx);
+
 /* The change feed: every change of an offence, zone, task or activity, in
  * the order committed, numbered by a sequence that never repeats. */
 struct store_feed_entry {
 	int64_t seq, at;      /* at: UTC seconds */
-	const char *entity;   /* "offence", "zone", "task" or "activity" */
+	const char *entity;   /* "offence", "zone", "task", "activity" or "standing" */
 	const char *id;       /* its external id */
 	const char *action;   /* "create", "update" or "delete" */
 	int version;          /* a zone's, task's or activity's; 0 for an offence */

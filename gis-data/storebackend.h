@@ -98,6 +98,13 @@ struct store_backend {
 	int (*list_tracks)(store *st, int64_t from, int64_t to, store_track_fn fn, void *ctx);
 	int (*list_units)(store *st, int64_t since, store_unit_fn fn, void *ctx);
 
+	int (*standing_record)(store *st, const struct store_standing *s, int *changed);
+	int (*list_standing)(store *st, const char *mahalla, store_standing_fn fn, void *ctx);
+	int (*set_officials)(store *st, const char *mahalla, const struct store_official *o,
+	                     size_t n, const char *actor);
+	int (*list_officials)(store *st, const char *mahalla, store_official_fn fn, void *ctx);
+	int (*put_risk_count)(store *st, const struct store_risk_count *r);
+	int (*list_risk_counts)(store *st, const char *mahalla, store_risk_fn fn, void *ctx);
 	int (*list_changes)(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
 	int (*change_head)(store *st, int64_t *seq);
 	int (*audit)(store *st, const char *actor, const char *action, const char *entity,

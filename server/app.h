@@ -36,6 +36,7 @@
 #include "http.h"
 #include "ratelimit.h"
 #include "render.h"
+#include "standing.h"
 #include "static.h"
 #include "store.h"
 #include "timeparse.h"
@@ -48,14 +49,15 @@ struct app {
 	renderer *r;
 	tile_cache *cache;
 	events *events;
-	tz *zone;                /* the district's time zone, for local times */
-	long home_visit_m;       /* the grid a home visit's point is kept to; 0: none */
-	const char *basemap;     /* optional basemap URL template for the viewer */
-	struct static_dirs web;  /* the viewer's files */
-	http_server *server;     /* for /metrics */
-	ratelimit *logins;       /* wrong tokens by address; NULL: no limit */
-	atomic_ulong ingested;   /* offences stored through the API */
-	pthread_key_t store_key; /* per-thread store, closed when the thread ends */
+	tz *zone;                       /* the district's time zone, for local times */
+	long home_visit_m;              /* the grid a home visit's point is kept to; 0: none */
+	struct standing_rules standing; /* the mahalla's standing: its criteria */
+	const char *basemap;            /* optional basemap URL template for the viewer */
+	struct static_dirs web;         /* the viewer's files */
+	http_server *server;            /* for /metrics */
+	ratelimit *logins;              /* wrong tokens by address; NULL: no limit */
+	atomic_ulong ingested;          /* offences stored through the API */
+	pthread_key_t store_key;        /* per-thread store, closed when the thread ends */
 };
 
 /* Prepares the per-thread connections of app; app_cleanup() undoes it. */

@@ -11,6 +11,7 @@
 #include "api_offences.h"
 #include "api_print.h"
 #include "api_server.h"
+#include "api_standing.h"
 #include "api_tasks.h"
 #include "api_tiles.h"
 #include "api_tracks.h"
@@ -43,6 +44,9 @@ const struct http_route routes_table[] = {
     {"PATCH", "/api/tasks/", api_tasks_patch, ROLE_OFFICER},
     {"GET", "/api/activities", api_activities_get, ROLE_VIEWER},
     {"GET", "/api/changes", api_changes, ROLE_VIEWER},
+    {"GET", "/api/standing", api_standing_get, ROLE_VIEWER},
+    {"POST", "/api/standing", api_standing_post, ROLE_PLANNER},
+    {"PUT", "/api/standing/", api_standing_put, ROLE_VIEWER}, /* its role checked within */
     {"POST", "/api/activities", api_activities_post, ROLE_OFFICER},
     {"GET", "/api/hotspots", api_hotspots, ROLE_VIEWER},
     {"GET", "/api/dosage", api_dosage, ROLE_VIEWER},
