@@ -277,7 +277,7 @@ int api_standing_put(struct http_request *rq)
 {
 	store *st = app_store(rq->app);
 	char code[128];
-	const char *what;
+	const char *what = "";
 	json_t *doc = NULL;
 	json_error_t jerr;
 	int rc;
