@@ -258,6 +258,45 @@ void standing_free(struct standing_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+int standing_record(store *st, const struct standing_table *t, int64_t now, json_t *changed,
+                    char *where)
+{
+	int rc;
+	if ((rc = store_begin(st)) < 0)
+		return err_set(rc, "database busy: %s", err_msg());
+	for (size_t i = 0; i < t->n && rc == 0; i++) {
+		const struct standing_row *r = &t->rows[i];
+		json_t *m = standing_measures_json(r);
+		char *measures = m ? json_dumps(m, JSON_COMPACT) : NULL;
+		json_decref(m);
+		int change = 0;
+		struct store_standing s = {r->code,  category_names[r->category],
+		                           now,      STORE_NO_TIME,
+		                           measures, r->reasons[0] ? r->reasons : NULL};
+		rc = measures ? store_standing_record(st, &s, &change)
+		              : err_set(ERR_NOMEM, "out of memory");
+		free(measures);
+		if (change) {
+			json_array_append_new(changed, json_pack("{s:s, s:s}", "mahalla", r->code,
+			                                         "category", s.category));
+			/* two district codes at most in a short list; a long one means every stream
+			 */
+			if (where && r->district && !strstr(where, r->district)) {
+				size_t len = strlen(where);
+				if (len + strlen(r->district) + 2 < STORE_SCOPE_MAX)
+					snprintf(where + len, STORE_SCOPE_MAX - len, "%s%s",
+					         len ? "," : "", r->district);
+			}
+		}
+	}
+	if (rc == 0 && (rc = store_commit(st)) == 0)
+		return 0;
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", err_msg());
+	store_rollback(st);
+	return err_set(rc, "%s", msg);
+}
+
 json_t *standing_measures_json(const struct standing_row *r)
 {
 	json_t *o = json_pack("{s:f, s:f}", "offences", r->offences, "previous", r->previous);

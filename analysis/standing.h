@@ -74,6 +74,14 @@ int standing_compute(const dataset *ds, const shapes *sh, store *st,
 
 void standing_free(struct standing_table *t);
 
+/* Records every row of t at `now` in one transaction of st
+ * (store_standing_record()); the mahallas whose category changed are
+ * appended to changed as {"mahalla", "category"}, and their districts to
+ * where (STORE_SCOPE_MAX bytes, as events_publish() takes them; NULL:
+ * not wanted). */
+int standing_record(store *st, const struct standing_table *t, int64_t now, json_t *changed,
+                    char *where);
+
 /* A row's measures as a JSON object (what the history keeps). */
 json_t *standing_measures_json(const struct standing_row *r);
 

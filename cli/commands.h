@@ -28,5 +28,6 @@ int cmd_backtest(int argc, char **argv);
 int cmd_trends(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_standing(int argc, char **argv);
 
 #endif

@@ -142,6 +142,8 @@ static const struct command commands[] = {
     {"backtest", cmd_backtest, "rolling backtests of the ways of choosing hotspots"},
     {"trends", cmd_trends, "emerging hot and cold spots from weekly Gi* and their trend"},
     {"compare", cmd_compare, "compare districts or mahallas: period, last year, year to date"},
+    {"standing", cmd_standing,
+     "the mahallas' standing from the office's criteria; --record keeps it"},
     {"evaluate", cmd_evaluate,
      "did the activities in an area help: before and after against the rest"},
     {"man", cmd_man, "print this manual page, posbon(1), in roff"},

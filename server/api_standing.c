@@ -160,7 +160,7 @@ int api_standing_post(struct http_request *rq)
 	struct standing_table t;
 	json_t *changed = json_array();
 	char where[STORE_SCOPE_MAX] = "";
-	int rc = 0, reply;
+	int reply;
 	if (!st) {
 		json_decref(changed);
 		return http_reply_error(rq, 503, NULL, "database unavailable");
@@ -169,36 +169,8 @@ int api_standing_post(struct http_request *rq)
 		json_decref(changed);
 		return app_reply_error(rq);
 	}
-	if ((rc = store_begin(st)) < 0) {
-		standing_free(&t);
-		json_decref(changed);
-		return http_reply_error(rq, 503, NULL, "database busy: %s", err_msg());
-	}
-	int64_t now = (int64_t)time(NULL);
-	for (size_t i = 0; i < t.n && rc == 0; i++) {
-		const struct standing_row *r = &t.rows[i];
-		json_t *m = standing_measures_json(r);
-		char *measures = m ? json_dumps(m, JSON_COMPACT) : NULL;
-		json_decref(m);
-		int change = 0;
-		struct store_standing s = {r->code,  standing_category_name(r->category),
-		                           now,      STORE_NO_TIME,
-		                           measures, r->reasons[0] ? r->reasons : NULL};
-		rc = measures ? store_standing_record(st, &s, &change)
-		              : err_set(ERR_NOMEM, "out of memory");
-		free(measures);
-		if (change) {
-			json_array_append_new(changed, json_pack("{s:s, s:s}", "mahalla", r->code,
-			                                         "category", s.category));
-			app_where_add(where, r->district);
-		}
-	}
-	rc = rc == 0 ? store_commit(st) : rc;
-	if (rc < 0) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s", err_msg());
-		store_rollback(st);
-		reply = http_reply_error(rq, 500, NULL, "%s", msg);
+	if (standing_record(st, &t, (int64_t)time(NULL), changed, where) < 0) {
+		reply = http_reply_error(rq, 500, NULL, "%s", err_msg());
 	} else {
 		if (json_array_size(changed)) {
 			char *data = json_dumps(changed, JSON_COMPACT);

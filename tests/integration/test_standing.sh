@@ -81,6 +81,11 @@ check "the tables of the standing have no column for a person at risk" \
 	"$(sql "$DB" "SELECT count(*) FROM pragma_table_info('risk_counts') WHERE name IN ('person','name','surname','passport','pinfl','address','birth')")" 0
 serve_stop
 
+check "the command line agrees: recorded, nothing changed since the API's record" \
+	"$("$POSBON" standing "$DB" --rules "$TMP/rules.json" --record 2>&1 >"$TMP/table" | tail -1)" \
+	"posbon standing: 8 recorded, 0 changed"
+check "its table says red for the overdue tasks" "$(awk -v m="$M" '$1 == m {print $3, $NF}' "$TMP/table")" "red overdue_tasks"
+
 check "bad rules stop the daemon, naming the member" \
 	"$(echo '{"red": {"rate": "high"}}' >"$TMP/bad.json"; "$POSBON" serve "$DB" --listen 127.0.0.1:0 --standing-rules "$TMP/bad.json" 2>&1 >/dev/null | grep -c "bad.json: rate: a number")" 1
 finish
