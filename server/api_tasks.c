@@ -421,6 +421,42 @@ static int end_transaction(store *st, int rc)
 	return err_set_field(rc, f[0] ? f : NULL, "%s", msg);
 }
 
+/* Whether two texts (NULL: none) are the same. */
+static int same_text(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : b && strcmp(a, b) == 0;
+}
+
+/* Whether the stored task f (a Feature) is what t asks: a task sent again
+ * by another system, which changes nothing. */
+static int same_task(json_t *f, const struct store_task *t)
+{
+	json_t *p = json_object_get(f, "properties"), *to = json_object_get(p, "to");
+	json_t *xy = json_object_get(json_object_get(f, "geometry"), "coordinates");
+	json_t *place = json_object_get(p, "place"), *from = json_object_get(p, "from");
+#define TEXT(o, name) json_string_value(json_object_get(o, name))
+	int at_point = strcmp(t->place_kind, "point") == 0 || strcmp(t->place_kind, "hotspot") == 0;
+	if (!same_text(TEXT(p, "text"), t->text) ||
+	    !same_text(TEXT(place, "kind"), t->place_kind) ||
+	    !same_text(TEXT(place, "code"), t->place_ref) ||
+	    !same_text(TEXT(from, "service"), t->from_service) ||
+	    !same_text(TEXT(from, "unit"), t->from_unit) || !same_text(TEXT(p, "due"), t->due) ||
+	    !same_text(TEXT(p, "priority"), t->priority ? t->priority : "normal") ||
+	    json_array_size(to) != t->n_to)
+		return 0;
+	if (at_point && (fabs(json_number_value(json_array_get(xy, 0)) - t->lon) > 1e-9 ||
+	                 fabs(json_number_value(json_array_get(xy, 1)) - t->lat) > 1e-9))
+		return 0;
+	for (size_t i = 0; i < t->n_to; i++) {
+		json_t *r = json_array_get(to, i);
+		if (!same_text(TEXT(r, "service"), t->to[i].service) ||
+		    !same_text(TEXT(r, "unit"), t->to[i].unit))
+			return 0;
+	}
+#undef TEXT
+	return 1;
+}
+
 int api_tasks_post(struct http_request *rq)
 {
 	store *st = app_store(rq->app);
@@ -444,6 +480,26 @@ int api_tasks_post(struct http_request *rq)
 		goto out;
 	}
 	rc = store_task_add(st, &t, rq->who);
+	if (rc == ERR_CONFLICT) {
+		/* sent again, as another system may: the stored task when it is the same */
+		struct gather g;
+		unsigned refused;
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", err_msg());
+		gather_init(&g, rq);
+		int same =
+		    read_task(rq, st, t.external_id, &g, &refused) == 0 &&
+		    same_task(json_array_get(json_array_size(g.late) ? g.late : g.rest, 0), &t);
+		gather_free(&g);
+		store_rollback(st);
+		if (same) {
+			reply = reply_task(rq, st, t.external_id, 200);
+			goto out;
+		}
+		reply =
+		    http_reply_error(rq, 409, "id", "%s with other content; PATCH changes it", msg);
+		goto out;
+	}
 	if (rc == 0) {
 		struct gather g;
 		gather_init(&g, rq);

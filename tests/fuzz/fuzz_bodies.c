@@ -3,12 +3,14 @@
  * Feature or FeatureCollection; PATCH /api/offences/{id}), live tracks
  * (POST /api/tracks), patrol zones (POST /api/zones, PUT
  * /api/zones/{id}), tasks (POST /api/tasks, PATCH /api/tasks/{id}), the
- * prevention log (POST /api/activities) and login. The handlers parse them and, when valid,
+ * prevention log (POST /api/activities), a mahalla's officials and
+ * at-risk counts (PUT /api/standing/{code}/...) and login. The handlers parse them and, when valid,
  * store them in the sample district's database, as the daemon would.
  *
  * Input: a selector byte ('o' POST offences, 'p' PATCH an offence, 't'
  * tracks, 'z' POST a zone, 'u' PUT a zone, 'k' POST a task, 'q' PATCH a
- * task, 'a' activities, 'l' login), then the body.
+ * task, 'a' activities, 'f' officials, 'r' an at-risk count, 'l' login),
+ * then the body.
  */
 #include "fuzzutil.h"
 
@@ -57,8 +59,8 @@ static int first_mahalla(void *ctx, const struct store_area_record *a)
 }
 
 /* A task of the sample to change: in its first mahalla, asked of the
- * prevention inspectors. */
-static void make_task(store *st)
+ * prevention inspectors; the paths of that mahalla's standing writes. */
+static void make_task(store *st, char *officials_path, char *risk_path)
 {
 	char mahalla[128] = "";
 	struct store_task_receiver to = {.service = "prevention"};
@@ -74,6 +76,8 @@ static void make_task(store *st)
 		fprintf(stderr, "fuzz setup: no task: %s\n", err_msg());
 		abort();
 	}
+	snprintf(officials_path, 300, "/api/standing/%s/officials", mahalla);
+	snprintf(risk_path, 300, "/api/standing/%s/risk", mahalla);
 }
 
 static http_handler handler_of(const char *method, const char *prefix)
@@ -84,8 +88,9 @@ static http_handler handler_of(const char *method, const char *prefix)
 	abort();
 }
 
-/* The paths of the sample's first offence and zone. */
-static char offence[300], zone[300];
+/* The paths of the sample's first offence and zone, and of its first
+ * mahalla's officials and at-risk counts. */
+static char offence[300], zone[300], officials[300], risk[300];
 
 static const struct write {
 	char selector;
@@ -99,6 +104,8 @@ static const struct write {
     {'k', "POST", "/api/tasks", "/api/tasks"},
     {'q', "PATCH", "/api/tasks/", "/api/tasks/fuzz-task"},
     {'a', "POST", "/api/activities", "/api/activities"},
+    {'f', "PUT", "/api/standing/", officials},
+    {'r', "PUT", "/api/standing/", risk},
     {'l', "POST", "/api/login", "/api/login"},
 };
 
@@ -116,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "fuzz setup: no offence or zone\n");
 			abort();
 		}
-		make_task(st);
+		make_task(st, officials, risk);
 	}
 	const struct write *w = writes;
 	while (size && w < writes + sizeof writes / sizeof *writes && w->selector != data[0])
