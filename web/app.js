@@ -12,6 +12,7 @@ import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysi
 import { chosenArea, compareFiltersChanged, compareLegend, compareStart } from './compare.js';
 import { coverageStart } from './coverage.js';
 import { cardMahallasLoaded, cardStart, closeCard, loadCard, renderCard, selectMahalla, showOutside } from './card.js';
+import { dateFields, formatDate } from './datefield.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './identify.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
@@ -912,9 +913,7 @@ function renderLangSwitches() {
 function periodText() {
 	const v = state.view;
 	if (v.period === 'custom') {
-		const f = v.from ? v.from.split('-').reverse().join('.') : '…';
-		const to = v.to ? v.to.split('-').reverse().join('.') : '…';
-		return `${f} – ${to}`;
+		return `${formatDate(v.from) || '…'} – ${formatDate(v.to) || '…'}`;
 	}
 	return t(`period.last${v.period}`);
 }
@@ -1255,6 +1254,8 @@ async function start(me) {
 	} catch {
 		/* storage disabled: the panel starts open */
 	}
+	/* Dates and times as the viewer's languages write them, not the browser's. */
+	dateFields();
 	buildPanel();
 	if (WALL) document.body.classList.add('wall');
 	let planner = canPlan(me) && !WALL;

@@ -12,6 +12,7 @@
 // module namespace there before the map exists (the map takes Geoman's init
 // hook when created). Geoman works opt-in: only zone layers are editable.
 
+import { dateField, fieldsValid } from './datefield.js';
 import { geometriesOverlap, polygonsOf } from './geometry.js';
 import { lang, nameOf, onLangChange, t, tn, translate } from './i18n.js';
 import {
@@ -621,8 +622,8 @@ function renderRows(rows) {
 					el('label', { class: 'field' }, el('span', {}, t('zone.service')), service),
 					el('label', { class: 'field' }, el('span', {}, t('zone.unit')), el('input', { class: 'as-unit', 'data-field': f('unit'), value: a.unit || '' }))),
 				el('div', { class: 'row two' },
-					el('label', { class: 'field' }, el('span', {}, t('zone.start')), el('input', { type: 'time', class: 'as-start', 'data-field': f('shift_start'), value: a.shift_start || '' })),
-					el('label', { class: 'field' }, el('span', {}, t('zone.end')), el('input', { type: 'time', class: 'as-end', 'data-field': f('shift_end'), value: a.shift_end || '' }))),
+					el('label', { class: 'field' }, el('span', {}, t('zone.start')), dateField(el('input', { class: 'as-start', 'data-field': f('shift_start'), value: a.shift_start || '' }), 'time')),
+					el('label', { class: 'field' }, el('span', {}, t('zone.end')), dateField(el('input', { class: 'as-end', 'data-field': f('shift_end'), value: a.shift_end || '' }), 'time'))),
 				days,
 				remove,
 			),
@@ -689,7 +690,7 @@ function confirmOverlaps(list) {
 
 async function saveForm() {
 	const form = plan.form;
-	if (!form) return;
+	if (!form || !fieldsValid($('zone-form'))) return;
 	const stored = form.feature;
 	const rows = readRows();
 	const feature = {

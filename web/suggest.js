@@ -17,6 +17,7 @@
 // A change of shift, period or forecast drops the suggestion, which was
 // made for the old one.
 
+import { fieldsValid } from './datefield.js';
 import { fmtNumber, lang, nameOf, onLangChange, t, tn, translate } from './i18n.js';
 import { plannerOnChange, plannerReload } from './planner.js';
 import { planPrintUrl } from './print.js';
@@ -155,7 +156,7 @@ function render() {
 }
 
 async function saveAsZones() {
-	if (!sug.data || !sug.arg) return;
+	if (!sug.data || !sug.arg || !fieldsValid($('sug'))) return;
 	const validFrom = $('sug-valid-from').value;
 	const btn = $('sug-save');
 	btn.disabled = true;

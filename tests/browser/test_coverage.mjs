@@ -166,7 +166,7 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.ok(fc.features.length > 0, 'hotspots listed');
 			assert.ok(fc.tracks > 0, 'tracks that day');
 			await page.waitForFunction((n) => document.querySelectorAll('#dose-rows tr').length === n, fc.features.length, { timeout: UI_MS });
-			assert.equal(await page.inputValue('#dose-date'), day);
+			assert.equal(await page.$eval('#dose-date', (x) => x.value), day);
 			const order = ['unvisited', 'short', 'met'];
 			const statuses = await page.$$eval('#dose-rows tr', (rows) => rows.map((r) => r.dataset.status));
 			assert.deepEqual(statuses, fc.features.map((f) => f.properties.status));
