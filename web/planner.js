@@ -15,6 +15,7 @@
 import { dateField, fieldsValid } from './datefield.js';
 import { geometriesOverlap, polygonsOf } from './geometry.js';
 import { lang, nameOf, onLangChange, t, tn, translate } from './i18n.js';
+import { labelsPlace } from './labels.js';
 import {
 	assignmentShift,
 	clockMinutes,
@@ -336,6 +337,8 @@ async function loadHotspots() {
 			icon: L.divIcon({ className: 'hotspot-num', html: String(p.rank), iconSize: [24, 24] }),
 		}).addTo(plan.hotspotLayers);
 	}
+	/* the map's labels keep off the new numbers */
+	labelsPlace();
 	renderCounts();
 }
 

@@ -6,7 +6,10 @@
 // 1920x1080, 1280x720 and 390x844. Fails on any element whose content
 // overflows its box (text, buttons, table cells; a scroll box that would
 // scroll sideways), any element with a data-i18n key left empty, and any
-// swatch of a legend or list painted in no colour.
+// swatch of a legend or list painted in no colour; on the map, any two
+// labels of units (the suggested plan's, the live units') that overlap, or a
+// label moved away from its place without a leader line back to it, also
+// after a zoom.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_PLANNER_TOKEN=planner \
 //       node --test tests/browser/test_layout.mjs
@@ -87,6 +90,32 @@ function layoutFaults(roots) {
 	return faults;
 }
 
+/* In the page: the map's unit labels (the suggested plan's, the live
+ * units' names) that overlap one another, and those moved away from their
+ * anchor (the point of their marker) with no leader line from it to them. */
+function labelFaults() {
+	const faults = [];
+	const labels = [...document.querySelectorAll('.plan-label span, .unit-marker .unit-body')].filter((e) => e.getClientRects().length > 0);
+	const rects = labels.map((e) => e.getBoundingClientRect());
+	const name = (i) => `"${labels[i].textContent.trim()}"`;
+	const meet = (a, b, d) => a.left < b.right + d && b.left < a.right + d && a.top < b.bottom + d && b.top < a.bottom + d;
+	for (let i = 0; i < rects.length; i++)
+		for (let j = i + 1; j < rects.length; j++) if (meet(rects[i], rects[j], -0.5)) faults.push(`labels overlap: ${name(i)} and ${name(j)}`);
+	/* Nearer than this, a label is beside its place (a unit's dot). */
+	const NEAR = 20;
+	labels.forEach((e, i) => {
+		const icon = e.closest('.leaflet-marker-icon').getBoundingClientRect();
+		const [x, y] = [icon.left + icon.width / 2, icon.top + icon.height / 2];
+		const r = rects[i];
+		const away = Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+		if (away <= NEAR) return;
+		const line = [...e.parentElement.querySelectorAll('.leader')].find((l) => l.getClientRects().length > 0)?.getBoundingClientRect();
+		if (!line || !meet(line, { left: x, right: x, top: y, bottom: y }, 3) || !meet(line, r, 3))
+			faults.push(`a label ${Math.round(away)} px from its place, without a leader line: ${name(i)}`);
+	});
+	return faults;
+}
+
 test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
 	const { page, refused, close } = await launch();
 	const pageErrors = [];
@@ -112,6 +141,7 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 				await page.evaluate((code) => document.querySelector(`.lang-switch [data-lang="${code}"]`)?.click(), l);
 				await settle();
 				for (const f of await page.evaluate(layoutFaults, roots)) faults.push(`${state} ${l} ${width}px: ${f}`);
+				for (const f of await page.evaluate(labelFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
 				if (SHOTS) await page.screenshot({ path: join(SHOTS, `layout-${state}-${l}-${width}.png`) });
 			}
 		}
@@ -154,6 +184,16 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 			await page.click('#sug-run');
 			await page.waitForSelector('#sug-body:not([hidden])', { timeout: UI_MS });
 			await settle();
+			assert.ok(await page.locator('.plan-label span').count() > 1, 'the plan\'s labels are on the map');
+			assert.ok(await page.locator('.unit-marker .unit-body').count() > 1, 'so are the units\'');
+			/* placed again after a zoom: out, where they crowd, and back */
+			for (const button of ['out', 'in']) {
+				const scale = await page.textContent('.leaflet-control-scale-line');
+				await page.click(`.leaflet-control-zoom-${button}`);
+				await page.waitForFunction((s) => document.querySelector('.leaflet-control-scale-line').textContent !== s, scale, { timeout: UI_MS });
+				await settle();
+				for (const f of await page.evaluate(labelFaults)) faults.push(`planning, zoomed ${button}: ${f}`);
+			}
 			await checkAll('planning', PANEL);
 		});
 
