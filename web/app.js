@@ -915,7 +915,8 @@ function periodText() {
 	if (v.period === 'custom') {
 		return `${formatDate(v.from) || '…'} – ${formatDate(v.to) || '…'}`;
 	}
-	return t(`period.last${v.period}`);
+	/* as the panel's button names it: short, for the status strip */
+	return t(`period.${v.period}`);
 }
 
 /* Why a chosen period shows nothing, or null: it lies after today, or
@@ -945,7 +946,8 @@ function renderSummary() {
 		const sel = selectedCodes(kind);
 		if (sel) bits.push(`${t(kind)}: ${sel.length}/${state.meta[kind].length}`);
 	}
-	$('filter-summary').textContent = bits.join(' · ');
+	/* whole in its title, where the status strip ends it in "…" */
+	$('filter-summary').textContent = $('filter-summary').title = bits.join(' · ');
 }
 
 function renderStatus() {
@@ -953,7 +955,7 @@ function renderStatus() {
 	dot.className = `live-dot ${state.live}`;
 	$('live-text').textContent = t(`status.${state.live}`);
 	$('last-update').textContent = state.lastUpdate ? fmtTime(state.lastUpdate) : '—';
-	$('last-update').title = state.lastUpdate ? `${fmtDate(state.lastUpdate)} ${fmtTime(state.lastUpdate)} (${state.tz})` : '';
+	$('last-update').title = state.lastUpdate ? `${t('status.updated')} ${fmtDate(state.lastUpdate)} ${fmtTime(state.lastUpdate)} (${state.tz})` : '';
 }
 
 function renderFooter() {

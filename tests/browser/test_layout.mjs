@@ -9,7 +9,8 @@
 // swatch of a legend or list painted in no colour; on the map, any two
 // labels of units (the suggested plan's, the live units') that overlap, or a
 // label moved away from its place without a leader line back to it, also
-// after a zoom.
+// after a zoom; the mahalla's card over the legend; a status strip of more
+// than one line.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_PLANNER_TOKEN=planner \
 //       node --test tests/browser/test_layout.mjs
@@ -116,6 +117,25 @@ function labelFaults() {
 	return faults;
 }
 
+/* In the page: the mahalla card covering the legend, and a status strip
+ * on more than one line (its items side by side, none wrapped inside). */
+function stripFaults() {
+	const faults = [];
+	const shown = (e) => e.getClientRects().length > 0;
+	const [card, legend, status] = ['#card', '#legend', '.status'].map((s) => document.querySelector(s));
+	if (shown(card) && shown(legend)) {
+		const [a, b] = [card.getBoundingClientRect(), legend.getBoundingClientRect()];
+		if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+			faults.push(`the card, ${Math.round(a.top)} to ${Math.round(a.bottom)} px, covers the legend from ${Math.round(b.top)} px`);
+	}
+	if (!shown(status)) return faults;
+	const items = [...status.children].filter(shown);
+	const middle = (e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2;
+	const lines = items.filter((e) => Math.abs(middle(e) - middle(items[0])) > 3 || e.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(e).lineHeight));
+	if (lines.length) faults.push(`the status strip takes more than one line (${Math.round(status.getBoundingClientRect().height)} px): "${status.textContent.trim().replace(/\s+/g, ' ')}"`);
+	return faults;
+}
+
 test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
 	const { page, refused, close } = await launch();
 	const pageErrors = [];
@@ -142,6 +162,7 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 				await settle();
 				for (const f of await page.evaluate(layoutFaults, roots)) faults.push(`${state} ${l} ${width}px: ${f}`);
 				for (const f of await page.evaluate(labelFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
+				for (const f of await page.evaluate(stripFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
 				if (SHOTS) await page.screenshot({ path: join(SHOTS, `layout-${state}-${l}-${width}.png`) });
 			}
 		}
@@ -169,6 +190,8 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 			const box = await page.locator('#map').boundingBox();
 			await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 			await page.waitForSelector('#card:not([hidden]), .leaflet-popup', { timeout: UI_MS });
+			/* the card, not the offences' popup, with the legend at 1280 px */
+			assert.ok(await page.isVisible('#card'), 'the mahalla\'s card is open');
 			await settle();
 			await checkAll('viewer', PANEL);
 		});
