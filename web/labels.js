@@ -15,12 +15,13 @@
 
 /* What a label must not cover, besides the other labels. */
 const OBSTACLES = '.unit-dot, .hotspot-num';
-/* Beside an anchor: the room a unit's dot takes, and the gap after it. */
-const BESIDE = 12;
-/* The room kept between two labels, px. */
-const GAP = 3;
-/* How far out a label is looked for: rings of this many px, and so many. */
-const STEP = 14;
+/* Distances in rem, as the labels are sized (the wall screen's grow with
+ * it): beside an anchor, the room a unit's dot takes and the gap after it;
+ * the room kept between two labels; how far out a label is looked for,
+ * in rings this far apart, and so many. */
+const BESIDE = 2 / 3;
+const GAP = 1 / 6;
+const STEP = 0.8;
 const RINGS = 14;
 /* Directions tried on each ring, as fractions of a turn from the right:
  * sideways first (a label reads along its line), then up and down. */
@@ -34,11 +35,12 @@ const overlap = (a, b, gap) =>
 
 /* The boxes (top-left from the anchor) tried for a label of w by h, best
  * first: on the anchor (around) or beside it to the right, then on rings
- * ever further out, each box's near side at the ring's distance. */
-function candidates(w, h, around) {
-	const out = [around ? { dx: -w / 2, dy: -h / 2 } : { dx: BESIDE, dy: -h / 2 }];
+ * ever further out, each box's near side at the ring's distance; rem in px. */
+function candidates(w, h, around, rem) {
+	const beside = BESIDE * rem;
+	const out = [around ? { dx: -w / 2, dy: -h / 2 } : { dx: beside, dy: -h / 2 }];
 	for (let k = 1; k <= RINGS; k++) {
-		const d = (around ? 0 : BESIDE) + k * STEP;
+		const d = (around ? 0 : beside) + k * STEP * rem;
 		/* more directions further out, where the ring is longer */
 		const turns = k < 3 ? TURNS : [...TURNS, ...TURNS.map((x) => x + 1 / 16)];
 		for (const turn of turns) {
@@ -52,18 +54,18 @@ function candidates(w, h, around) {
 
 /* Places labels greedily, in order. items: [{ x, y (the anchor, px), w, h
  * (the label's size), around (true: centred on the anchor; else beside
- * it) }]; fixed: rects { x, y, w, h } no label may cover. Returns for each
- * item { dx, dy (its box's top-left from the anchor), moved (not at its
- * first spot: it needs a leader) }. A label with no free spot takes the
- * one that covers the least. */
-export function placeLabels(items, fixed = []) {
+ * it) }]; fixed: rects { x, y, w, h } no label may cover; rem: the root
+ * font size, px. Returns for each item { dx, dy (its box's top-left from
+ * the anchor), moved (not at its first spot: it needs a leader) }. A label
+ * with no free spot takes the one that covers the least. */
+export function placeLabels(items, fixed = [], rem = 18) {
 	const taken = [];
 	return items.map((it) => {
 		const cost = (c) => {
 			const r = { x: it.x + c.dx, y: it.y + c.dy, w: it.w, h: it.h };
-			return taken.reduce((s, o) => s + overlap(r, o, GAP), 0) + fixed.reduce((s, o) => s + overlap(r, o, 0), 0);
+			return taken.reduce((s, o) => s + overlap(r, o, GAP * rem), 0) + fixed.reduce((s, o) => s + overlap(r, o, 0), 0);
 		};
-		const list = candidates(it.w, it.h, it.around);
+		const list = candidates(it.w, it.h, it.around, rem);
 		let i = list.findIndex((c) => cost(c) === 0);
 		if (i < 0) i = list.reduce((best, c, j) => (cost(c) < cost(list[best]) ? j : best), 0);
 		const c = list[i];
@@ -99,6 +101,7 @@ function place() {
 			return { x: p.x, y: p.y, w: sizes[i][0], h: sizes[i][1], around: l.around };
 		}),
 		fixed,
+		parseFloat(getComputedStyle(document.documentElement).fontSize),
 	);
 	state.labels.forEach((l, i) => {
 		const s = spots[i];

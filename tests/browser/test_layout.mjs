@@ -10,7 +10,8 @@
 // labels of units (the suggested plan's, the live units') that overlap, or a
 // label moved away from its place without a leader line back to it, also
 // after a zoom; the mahalla's card over the legend; a status strip of more
-// than one line.
+// than one line. The wall screen at 3840x2160 must draw its header, feed
+// and the map's names at least 1.8 times their size at 1920x1080.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_PLANNER_TOKEN=planner \
 //       node --test tests/browser/test_layout.mjs
@@ -136,6 +137,31 @@ function stripFaults() {
 	return faults;
 }
 
+/* In the page: the wall screen's sizes that grow with the screen: the
+ * header's type and height, the feed's width and type, the map's names
+ * (the mahallas' tiles' labelscale times the size a tile is drawn at, in
+ * CSS px per 256 px tile: a 512 px @2x tile has the names twice as large
+ * in its pixels) and the live units' names (the first subtest turned them
+ * on, and the browser remembers). The tile is one of the zoom shown,
+ * loaded (null before). */
+function wallSizes() {
+	const levels = [...document.querySelectorAll('.tiles-mahallas .leaflet-tile-container')];
+	const shown = levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex))[0];
+	const tile = shown?.querySelector('img.leaflet-tile-loaded');
+	if (!tile) return null;
+	const px = (sel, prop) => parseFloat(getComputedStyle(document.querySelector(sel))[prop]);
+	const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+	return {
+		header: px('#wall-strip', 'fontSize'),
+		headerHeight: box('#wall-strip').height,
+		feed: box('#wall-feed').width,
+		feedType: px('#wall-feed', 'fontSize'),
+		names: (Number(new URL(tile.src).searchParams.get('labelscale') || 1) * tile.getBoundingClientRect().width) / 256,
+		units: px('.unit-marker .unit-body', 'fontSize'),
+		tile: tile.src,
+	};
+}
+
 test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
 	const { page, refused, close } = await launch();
 	const pageErrors = [];
@@ -225,6 +251,32 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 			await page.waitForSelector('body[data-ready="true"]', { timeout: UI_MS });
 			await page.waitForSelector('#wall-count strong', { timeout: UI_MS });
 			await checkAll('wall', ['#wall-strip', '#wall-feed']);
+		});
+
+		await t.test('the wall screen at 3840x2160: its header, feed and names twice those at 1920x1080', async () => {
+			const sizes = async (width, height) => {
+				await page.setViewportSize({ width, height });
+				await page.goto(`${BASE.href}?wall=1&lang=uz`);
+				await page.waitForSelector('body[data-ready="true"]', { timeout: UI_MS });
+				await page.waitForFunction(wallSizes, null, { timeout: UI_MS });
+				return page.evaluate(wallSizes);
+			};
+			const small = await sizes(1920, 1080);
+			const large = await sizes(3840, 2160);
+			if (SHOTS) await page.screenshot({ path: join(SHOTS, 'layout-wall-uz-3840.png') });
+			for (const k of ['header', 'headerHeight', 'feed', 'feedType', 'names', 'units'])
+				assert.ok(large[k] >= 1.8 * small[k], `${k}: ${large[k].toFixed(1)} at 3840x2160 against ${small[k].toFixed(1)} at 1920x1080 (${small.tile} and ${large.tile})`);
+			/* a window resized (a kiosk going full screen) redraws at the new size's scale */
+			const at2x = (on) => page.waitForFunction((x) => {
+				const levels = [...document.querySelectorAll('.tiles-mahallas .leaflet-tile-container')];
+				const tile = levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex))[0]?.querySelector('img.leaflet-tile-loaded');
+				return tile && tile.src.includes('@2x') === x;
+			}, on, { timeout: UI_MS });
+			await page.setViewportSize({ width: 1920, height: 1080 });
+			await at2x(false);
+			await page.setViewportSize({ width: 3840, height: 2160 });
+			await at2x(true);
+			await page.setViewportSize({ width: 1920, height: 1080 });
 		});
 
 		await t.test('nothing overflows, nothing is left untranslated, every swatch has a colour', () => {
