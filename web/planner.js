@@ -574,7 +574,7 @@ function openForm(feature, layer) {
 	if (plan.form && plan.form.layer !== layer) closeForm(true);
 	plan.form = { feature, layer };
 	const p = feature?.properties || {};
-	$('zone-form-title').textContent = feature ? `${t('zone.title')} ${p.id}` : t('zone.new');
+	renderFormTitle();
 	$('zone-name').value = p.name || '';
 	$('zone-valid-from').value = p.valid_from || (feature ? '' : today());
 	$('zone-valid-to').value = p.valid_to || '';
@@ -583,6 +583,11 @@ function openForm(feature, layer) {
 	clearErrors();
 	$('zone-form').hidden = false;
 	$('zone-name').focus();
+}
+
+function renderFormTitle() {
+	const f = plan.form.feature;
+	$('zone-form-title').textContent = f ? `${t('zone.title')} ${f.properties.id}` : t('zone.new');
 }
 
 /* Closes the form; discard drops a drawn zone never saved and puts a
@@ -746,7 +751,10 @@ export function plannerStart(c) {
 	onLangChange(() => {
 		renderPanel();
 		if (plan.active) pmLang();
-		if (plan.form) renderRows(readRows());
+		if (plan.form) {
+			renderFormTitle();
+			renderRows(readRows());
+		}
 	});
 	renderPanel();
 	if (plan.active) setActive(true);
