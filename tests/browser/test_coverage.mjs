@@ -196,7 +196,8 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			});
 			assert.equal(res.status, 201);
 			const sel = `.unit-marker[data-unit="${UNIT}"]`;
-			await page.waitForSelector(sel, { timeout: LIVE_MS });
+			/* (the marker is a point at the unit's place; its label has a size) */
+			await page.waitForSelector(`${sel} .unit-body`, { timeout: LIVE_MS });
 			assert.match(await page.textContent(sel), new RegExp(`${UNIT}\\s*just now`));
 			assert.equal(await page.getAttribute(sel, 'class').then((c) => c.includes('stale')), false);
 		});
