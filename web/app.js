@@ -12,6 +12,7 @@ import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysi
 import { chosenArea, compareFiltersChanged, compareLegend, compareStart } from './compare.js';
 import { coverageStart } from './coverage.js';
 import { cardMahallasLoaded, cardStart, closeCard, loadCard, renderCard, selectMahalla, showOutside } from './card.js';
+import { dateFields, formatDate } from './datefield.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './identify.js';
 import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
@@ -30,7 +31,7 @@ import { printUrl } from './print.js';
 import { suggestStart } from './suggest.js';
 import { trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
-import { WEEKDAY_CODES, backoffMs, queryOfView, viewFromQuery, wallAlive, wallOffences, wallRelabel, wallSessionLost, wallStart } from './wall.js';
+import { WEEKDAY_CODES, backoffMs, queryOfView, viewFromQuery, wallAlive, wallOffences, wallRelabel, wallSessionLost, wallStart, wallTileScale } from './wall.js';
 
 /* The daemon's tile layers, bottom to top; `data` layers depend on the
  * offences and are reloaded when they change, `filtered` ones take the
@@ -95,6 +96,9 @@ const state = {
 	refreshTimer: 0,
 	filterKey: '',
 	tileErrorCheck: 0,
+	/* posbon's tiles drawn this many times larger (1, or 2 on a large wall
+	 * screen: web/wall.js, wallTileScale()) */
+	tileScale: WALL ? wallTileScale(window.innerWidth, window.innerHeight, window.devicePixelRatio) : 1,
 };
 
 /* ---------- small helpers ---------- */
@@ -368,11 +372,15 @@ function setLayer(id, on) {
 	loadLegend();
 }
 
+/* The tiles' suffix: {r} is "@2x" on high-density screens (the daemon
+ * renders 512 px tiles with labels and lines at the same apparent size);
+ * a large wall screen asks for them too, drawn twice as large. */
+const tileSuffix = () => (state.tileScale > 1 ? '@2x' : '{r}');
+const tileGrid = () => (state.tileScale > 1 ? { tileSize: 512, zoomOffset: -1 } : {});
+
 function tileUrl(id) {
 	const q = layerParams(id).toString();
-	/* {r} is "@2x" on high-density screens: the daemon renders 512 px tiles
-	 * with labels and lines at the same apparent size. */
-	return `tiles/${id}/{z}/{x}/{y}{r}.png${q ? `?${q}` : ''}`;
+	return `tiles/${id}/{z}/{x}/{y}${tileSuffix()}.png${q ? `?${q}` : ''}`;
 }
 
 /* ---------- map ---------- */
@@ -431,7 +439,7 @@ function initMap() {
  * fractional zoom's tile addresses). */
 function showBase(map) {
 	const old = state.base;
-	state.base = L.tileLayer(baseUrl(), { zIndex: 0, maxZoom: 19, className: 'tiles-base', keepBuffer: 3 }).addTo(map);
+	state.base = L.tileLayer(baseUrl(), { zIndex: 0, maxZoom: 19, className: 'tiles-base', keepBuffer: 3, ...tileGrid() }).addTo(map);
 	if (old) state.base.once('load', () => map.removeLayer(old));
 }
 
@@ -440,7 +448,7 @@ function showBase(map) {
 function baseUrl() {
 	const q = new URLSearchParams({ lang: lang() });
 	if (WALL) q.set('labelscale', '1.6');
-	return `tiles/base/{z}/{x}/{y}{r}.png?${q}`;
+	return `tiles/base/{z}/{x}/{y}${tileSuffix()}.png?${q}`;
 }
 
 /* The address of this page with the view's filters, as the wall screen
@@ -495,6 +503,7 @@ function makeTileLayer(id, url) {
 		className: `tiles-${id}`,
 		keepBuffer: 3,
 		updateWhenZooming: false,
+		...tileGrid(),
 	});
 	layer.on('tileerror', onTileError);
 	return layer;
@@ -537,6 +546,20 @@ function syncLayer(id) {
 	next.once('load', swap);
 	setTimeout(swap, SWAP_TIMEOUT_MS);
 	next.addTo(map);
+}
+
+/* The wall screen resized past wallTileScale()'s threshold: every tile
+ * layer anew, at the new scale. */
+function rescaleTiles() {
+	const scale = wallTileScale(window.innerWidth, window.innerHeight, window.devicePixelRatio);
+	if (scale === state.tileScale) return;
+	state.tileScale = scale;
+	for (const { id } of LAYERS) {
+		for (const layer of [state.tiles[id], state.pending[id]]) if (layer) state.map.removeLayer(layer);
+		state.tiles[id] = state.pending[id] = null;
+		syncLayer(id);
+	}
+	if (state.base) showBase(state.map);
 }
 
 function onTileError() {
@@ -589,6 +612,8 @@ async function loadMahallas() {
 		fitDistrict(false);
 	}
 	cardMahallasLoaded();
+	/* the wall's feed names its mahallas once their names are known */
+	if (WALL) wallRelabel();
 }
 
 async function onMapClick(e) {
@@ -912,11 +937,10 @@ function renderLangSwitches() {
 function periodText() {
 	const v = state.view;
 	if (v.period === 'custom') {
-		const f = v.from ? v.from.split('-').reverse().join('.') : '…';
-		const to = v.to ? v.to.split('-').reverse().join('.') : '…';
-		return `${f} – ${to}`;
+		return `${formatDate(v.from) || '…'} – ${formatDate(v.to) || '…'}`;
 	}
-	return t(`period.last${v.period}`);
+	/* as the panel's button names it: short, for the status strip */
+	return t(`period.${v.period}`);
 }
 
 /* Why a chosen period shows nothing, or null: it lies after today, or
@@ -946,7 +970,8 @@ function renderSummary() {
 		const sel = selectedCodes(kind);
 		if (sel) bits.push(`${t(kind)}: ${sel.length}/${state.meta[kind].length}`);
 	}
-	$('filter-summary').textContent = bits.join(' · ');
+	/* whole in its title, where the status strip ends it in "…" */
+	$('filter-summary').textContent = $('filter-summary').title = bits.join(' · ');
 }
 
 function renderStatus() {
@@ -954,7 +979,7 @@ function renderStatus() {
 	dot.className = `live-dot ${state.live}`;
 	$('live-text').textContent = t(`status.${state.live}`);
 	$('last-update').textContent = state.lastUpdate ? fmtTime(state.lastUpdate) : '—';
-	$('last-update').title = state.lastUpdate ? `${fmtDate(state.lastUpdate)} ${fmtTime(state.lastUpdate)} (${state.tz})` : '';
+	$('last-update').title = state.lastUpdate ? `${t('status.updated')} ${fmtDate(state.lastUpdate)} ${fmtTime(state.lastUpdate)} (${state.tz})` : '';
 }
 
 function renderFooter() {
@@ -1255,6 +1280,8 @@ async function start(me) {
 	} catch {
 		/* storage disabled: the panel starts open */
 	}
+	/* Dates and times as the viewer's languages write them, not the browser's. */
+	dateFields();
 	buildPanel();
 	if (WALL) document.body.classList.add('wall');
 	let planner = canPlan(me) && !WALL;
@@ -1281,8 +1308,12 @@ async function start(me) {
 		onLangChange(() => wallRelabel());
 		state.map.invalidateSize({ animate: false });
 		fitDistrict(false);
-		/* Nobody pans the wall: a new window size fits the district again. */
-		state.map.on('resize', () => fitDistrict(false));
+		/* Nobody pans the wall: a new window size fits the district again,
+		 * its tiles drawn at the scale of the new size. */
+		state.map.on('resize', () => {
+			rescaleTiles();
+			fitDistrict(false);
+		});
 	}
 	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf });
 	loadLegend();

@@ -12,8 +12,10 @@
 // module namespace there before the map exists (the map takes Geoman's init
 // hook when created). Geoman works opt-in: only zone layers are editable.
 
+import { dateField, fieldsValid } from './datefield.js';
 import { geometriesOverlap, polygonsOf } from './geometry.js';
 import { lang, nameOf, onLangChange, t, tn, translate } from './i18n.js';
+import { labelsPlace } from './labels.js';
 import {
 	assignmentShift,
 	clockMinutes,
@@ -335,6 +337,8 @@ async function loadHotspots() {
 			icon: L.divIcon({ className: 'hotspot-num', html: String(p.rank), iconSize: [24, 24] }),
 		}).addTo(plan.hotspotLayers);
 	}
+	/* the map's labels keep off the new numbers */
+	labelsPlace();
 	renderCounts();
 }
 
@@ -570,7 +574,7 @@ function openForm(feature, layer) {
 	if (plan.form && plan.form.layer !== layer) closeForm(true);
 	plan.form = { feature, layer };
 	const p = feature?.properties || {};
-	$('zone-form-title').textContent = feature ? `${t('zone.title')} ${p.id}` : t('zone.new');
+	renderFormTitle();
 	$('zone-name').value = p.name || '';
 	$('zone-valid-from').value = p.valid_from || (feature ? '' : today());
 	$('zone-valid-to').value = p.valid_to || '';
@@ -579,6 +583,11 @@ function openForm(feature, layer) {
 	clearErrors();
 	$('zone-form').hidden = false;
 	$('zone-name').focus();
+}
+
+function renderFormTitle() {
+	const f = plan.form.feature;
+	$('zone-form-title').textContent = f ? `${t('zone.title')} ${f.properties.id}` : t('zone.new');
 }
 
 /* Closes the form; discard drops a drawn zone never saved and puts a
@@ -621,8 +630,8 @@ function renderRows(rows) {
 					el('label', { class: 'field' }, el('span', {}, t('zone.service')), service),
 					el('label', { class: 'field' }, el('span', {}, t('zone.unit')), el('input', { class: 'as-unit', 'data-field': f('unit'), value: a.unit || '' }))),
 				el('div', { class: 'row two' },
-					el('label', { class: 'field' }, el('span', {}, t('zone.start')), el('input', { type: 'time', class: 'as-start', 'data-field': f('shift_start'), value: a.shift_start || '' })),
-					el('label', { class: 'field' }, el('span', {}, t('zone.end')), el('input', { type: 'time', class: 'as-end', 'data-field': f('shift_end'), value: a.shift_end || '' }))),
+					el('label', { class: 'field' }, el('span', {}, t('zone.start')), dateField(el('input', { class: 'as-start', 'data-field': f('shift_start'), value: a.shift_start || '' }), 'time')),
+					el('label', { class: 'field' }, el('span', {}, t('zone.end')), dateField(el('input', { class: 'as-end', 'data-field': f('shift_end'), value: a.shift_end || '' }), 'time'))),
 				days,
 				remove,
 			),
@@ -689,7 +698,7 @@ function confirmOverlaps(list) {
 
 async function saveForm() {
 	const form = plan.form;
-	if (!form) return;
+	if (!form || !fieldsValid($('zone-form'))) return;
 	const stored = form.feature;
 	const rows = readRows();
 	const feature = {
@@ -742,7 +751,10 @@ export function plannerStart(c) {
 	onLangChange(() => {
 		renderPanel();
 		if (plan.active) pmLang();
-		if (plan.form) renderRows(readRows());
+		if (plan.form) {
+			renderFormTitle();
+			renderRows(readRows());
+		}
 	});
 	renderPanel();
 	if (plan.active) setActive(true);

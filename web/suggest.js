@@ -17,7 +17,9 @@
 // A change of shift, period or forecast drops the suggestion, which was
 // made for the old one.
 
+import { fieldsValid } from './datefield.js';
 import { fmtNumber, lang, nameOf, onLangChange, t, tn, translate } from './i18n.js';
+import { labelAdd } from './labels.js';
 import { plannerOnChange, plannerReload } from './planner.js';
 import { planPrintUrl } from './print.js';
 
@@ -121,11 +123,14 @@ function draw() {
 			interactive: false,
 			style: { color: c, weight: 2.5, dashArray: '6 5', fillColor: c, fillOpacity: 0.08, className: `plan-shape plan-${safe(p.unit)}` },
 		}).addTo(sug.layer);
-		L.marker(shape.getBounds().getCenter(), {
+		const label = el('span', { style: `--c:${c}`, dataset: { unit: p.unit } }, p.unit);
+		const marker = L.marker(shape.getBounds().getCenter(), {
 			interactive: false,
 			keyboard: false,
-			icon: L.divIcon({ className: 'plan-label', html: el('span', { style: `--c:${c}`, dataset: { unit: p.unit } }, p.unit), iconSize: null }),
+			icon: L.divIcon({ className: 'plan-label', html: label, iconSize: [0, 0] }),
 		}).addTo(sug.layer);
+		/* several units' zones share a hotspot: their labels are kept apart */
+		labelAdd(ctx.map, marker, label, true);
 	}
 }
 
@@ -155,7 +160,7 @@ function render() {
 }
 
 async function saveAsZones() {
-	if (!sug.data || !sug.arg) return;
+	if (!sug.data || !sug.arg || !fieldsValid($('sug'))) return;
 	const validFrom = $('sug-valid-from').value;
 	const btn = $('sug-save');
 	btn.disabled = true;

@@ -8,6 +8,7 @@
 // the skew between it and the browser's is taken from each answer's `now`.
 
 import { t, tn } from './i18n.js';
+import { labelAdd, labelsPlace } from './labels.js';
 
 export const STALE_S = 15 * 60;
 const RELOAD_MS = 30000;
@@ -51,16 +52,18 @@ function place(unit, fix) {
 	if (m && m.fix.t > fix.t) return;
 	if (!m) {
 		const label = el('span', { class: 'unit-age' });
-		const html = el('div', { class: 'unit-body' }, el('i', { class: 'unit-dot' }), el('b', { class: 'unit-name' }, unit), label);
+		const body = el('span', { class: 'unit-body' }, el('b', { class: 'unit-name' }, unit), label);
 		const marker = L.marker([fix.lat, fix.lon], {
 			keyboard: false,
 			interactive: false,
-			icon: L.divIcon({ className: 'unit-marker', html, iconSize: null, iconAnchor: [9, 9] }),
+			icon: L.divIcon({ className: 'unit-marker', html: el('span', { class: 'unit-pin' }, el('i', { class: 'unit-dot' }), body), iconSize: [0, 0] }),
 		});
 		m = { marker, label, fix };
 		units.markers.set(unit, m);
 		marker.addTo(units.layer);
 		marker.getElement().dataset.unit = unit;
+		/* units on one hotspot: their names beside their dots, kept apart */
+		labelAdd(ctx.map, marker, body, false);
 	}
 	m.fix = fix;
 	m.marker.setLatLng([fix.lat, fix.lon]);
@@ -68,10 +71,12 @@ function place(unit, fix) {
 	age(m);
 }
 
+/* The age of m's fix; the labels are placed again for its new text. */
 function age(m) {
 	const s = ageOf(m.fix);
 	m.label.textContent = ageText(s);
 	m.marker.getElement().classList.toggle('stale', s > STALE_S);
+	labelsPlace();
 }
 
 async function reload() {

@@ -120,6 +120,15 @@ export function dayWindows(p) {
 	return { today: { from: `${today}T00:00`, to: `${today}T${hm}` }, yesterday: { from: `${yday}T00:00`, to: `${yday}T${hm}` } };
 }
 
+/* How many times larger the wall draws the map (its tiles, its pulses): 2
+ * on a screen of at least 1.5 times 1920x1080 CSS pixels at one device
+ * pixel to each, where it would otherwise draw a larger map of smaller
+ * names; then it shows what a high-density screen does, and its names
+ * read from as far as on a 1920x1080 one. Else 1. */
+export function wallTileScale(width, height, dpr) {
+	return dpr < 1.5 && Math.min(width / 1920, height / 1080) >= 1.5 ? 2 : 1;
+}
+
 /* The wait before reconnecting after the attempt-th failure in a row:
  * 1 s doubling up to a minute. */
 export function backoffMs(attempt) {
@@ -246,7 +255,8 @@ function pulseAt([lon, lat], category) {
 	 * markup: the server's Content-Security-Policy refuses inline styles. */
 	const ring = document.createElement('span');
 	ring.style.setProperty('--c', ctx.colourOf('categories', category));
-	const icon = L.divIcon({ className: 'wall-pulse', html: ring, iconSize: [36, 36] });
+	const size = 36 * wallTileScale(window.innerWidth, window.innerHeight, window.devicePixelRatio);
+	const icon = L.divIcon({ className: 'wall-pulse', html: ring, iconSize: [size, size] });
 	const m = L.marker([lat, lon], { icon, pane: 'wallPulse', interactive: false, keyboard: false }).addTo(map);
 	m.getElement()?.setAttribute('data-category', category || '');
 	setTimeout(() => map.removeLayer(m), PULSE_MS);

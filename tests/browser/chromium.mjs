@@ -21,13 +21,16 @@ const ARGS = [
 
 /* { context, page, refused, close() }: refused gathers what the server's
  * Content-Security-Policy refused (the console reports each refusal);
- * close() ends the browser and removes the profile. */
-export async function launch() {
+ * close() ends the browser and removes the profile. locale (such as
+ * "en-US") runs the browser in that locale, as its user's desktop would:
+ * its own date and time inputs, number formats and Accept-Language. */
+export async function launch({ locale } = {}) {
 	const profile = mkdtempSync(join(tmpdir(), 'posbon-chromium-'));
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ARGS,
+		args: locale ? [...ARGS, `--lang=${locale}`] : ARGS,
+		...(locale && { locale, env: { ...process.env, LANG: `${locale.replace('-', '_')}.UTF-8` } }),
 		viewport: { width: 1920, height: 1080 },
 	});
 	const page = context.pages()[0] || (await context.newPage());

@@ -209,7 +209,7 @@ test('analysis', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			const before = lastCoverage;
 			assert.ok(before, 'the coverage panel had loaded');
 			const coverageText = await page.textContent('#cov-summary');
-			const validFrom = await page.inputValue('#sug-valid-from');
+			const validFrom = await page.$eval('#sug-valid-from', (x) => x.value);
 			const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tashkent' }).format(new Date());
 			const monday = new Date(`${validFrom}T00:00:00Z`);
 			assert.equal(monday.getUTCDay(), 1, 'next Monday by default');

@@ -166,7 +166,7 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			assert.ok(fc.features.length > 0, 'hotspots listed');
 			assert.ok(fc.tracks > 0, 'tracks that day');
 			await page.waitForFunction((n) => document.querySelectorAll('#dose-rows tr').length === n, fc.features.length, { timeout: UI_MS });
-			assert.equal(await page.inputValue('#dose-date'), day);
+			assert.equal(await page.$eval('#dose-date', (x) => x.value), day);
 			const order = ['unvisited', 'short', 'met'];
 			const statuses = await page.$$eval('#dose-rows tr', (rows) => rows.map((r) => r.dataset.status));
 			assert.deepEqual(statuses, fc.features.map((f) => f.properties.status));
@@ -196,7 +196,8 @@ test('coverage', { skip: (!BASE || !PLANNER || !OFFICER) && 'POSBON_URL, POSBON_
 			});
 			assert.equal(res.status, 201);
 			const sel = `.unit-marker[data-unit="${UNIT}"]`;
-			await page.waitForSelector(sel, { timeout: LIVE_MS });
+			/* (the marker is a point at the unit's place; its label has a size) */
+			await page.waitForSelector(`${sel} .unit-body`, { timeout: LIVE_MS });
 			assert.match(await page.textContent(sel), new RegExp(`${UNIT}\\s*just now`));
 			assert.equal(await page.getAttribute(sel, 'class').then((c) => c.includes('stale')), false);
 		});

@@ -253,6 +253,8 @@ test('the directorate\'s view', { skip: (!BASE || !CITY || !SCOPED) && 'POSBON_U
 			const own = await get('api/meta', SCOPED);
 			assert.equal(own.districts.length, 1);
 			await page.click('#logout');
+			/* the logout reloads the page: a navigation before it ends is aborted */
+			await page.locator('#login-token').waitFor({ state: 'visible', timeout: UI_MS });
 			await login(page, BASE, SCOPED, UI_MS);
 			assert.equal(await page.isVisible('#district-select'), false);
 			assert.equal(await page.textContent('#panel-title'), own.districts[0].name_en || own.districts[0].name_uz);

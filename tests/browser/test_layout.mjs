@@ -6,7 +6,12 @@
 // 1920x1080, 1280x720 and 390x844. Fails on any element whose content
 // overflows its box (text, buttons, table cells; a scroll box that would
 // scroll sideways), any element with a data-i18n key left empty, and any
-// swatch of a legend or list painted in no colour.
+// swatch of a legend or list painted in no colour; on the map, any two
+// labels of units (the suggested plan's, the live units') that overlap, or a
+// label moved away from its place without a leader line back to it, also
+// after a zoom; the mahalla's card over the legend; a status strip of more
+// than one line. The wall screen at 3840x2160 must draw its header, feed
+// and the map's names at least 1.8 times their size at 1920x1080.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_PLANNER_TOKEN=planner \
 //       node --test tests/browser/test_layout.mjs
@@ -87,6 +92,76 @@ function layoutFaults(roots) {
 	return faults;
 }
 
+/* In the page: the map's unit labels (the suggested plan's, the live
+ * units' names) that overlap one another, and those moved away from their
+ * anchor (the point of their marker) with no leader line from it to them. */
+function labelFaults() {
+	const faults = [];
+	const labels = [...document.querySelectorAll('.plan-label span, .unit-marker .unit-body')].filter((e) => e.getClientRects().length > 0);
+	const rects = labels.map((e) => e.getBoundingClientRect());
+	const name = (i) => `"${labels[i].textContent.trim()}"`;
+	const meet = (a, b, d) => a.left < b.right + d && b.left < a.right + d && a.top < b.bottom + d && b.top < a.bottom + d;
+	for (let i = 0; i < rects.length; i++)
+		for (let j = i + 1; j < rects.length; j++) if (meet(rects[i], rects[j], -0.5)) faults.push(`labels overlap: ${name(i)} and ${name(j)}`);
+	/* Nearer than this, a label is beside its place (a unit's dot). */
+	const NEAR = 20;
+	labels.forEach((e, i) => {
+		const icon = e.closest('.leaflet-marker-icon').getBoundingClientRect();
+		const [x, y] = [icon.left + icon.width / 2, icon.top + icon.height / 2];
+		const r = rects[i];
+		const away = Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+		if (away <= NEAR) return;
+		const line = [...e.parentElement.querySelectorAll('.leader')].find((l) => l.getClientRects().length > 0)?.getBoundingClientRect();
+		if (!line || !meet(line, { left: x, right: x, top: y, bottom: y }, 3) || !meet(line, r, 3))
+			faults.push(`a label ${Math.round(away)} px from its place, without a leader line: ${name(i)}`);
+	});
+	return faults;
+}
+
+/* In the page: the mahalla card covering the legend, and a status strip
+ * on more than one line (its items side by side, none wrapped inside). */
+function stripFaults() {
+	const faults = [];
+	const shown = (e) => e.getClientRects().length > 0;
+	const [card, legend, status] = ['#card', '#legend', '.status'].map((s) => document.querySelector(s));
+	if (shown(card) && shown(legend)) {
+		const [a, b] = [card.getBoundingClientRect(), legend.getBoundingClientRect()];
+		if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+			faults.push(`the card, ${Math.round(a.top)} to ${Math.round(a.bottom)} px, covers the legend from ${Math.round(b.top)} px`);
+	}
+	if (!shown(status)) return faults;
+	const items = [...status.children].filter(shown);
+	const middle = (e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2;
+	const lines = items.filter((e) => Math.abs(middle(e) - middle(items[0])) > 3 || e.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(e).lineHeight));
+	if (lines.length) faults.push(`the status strip takes more than one line (${Math.round(status.getBoundingClientRect().height)} px): "${status.textContent.trim().replace(/\s+/g, ' ')}"`);
+	return faults;
+}
+
+/* In the page: the wall screen's sizes that grow with the screen: the
+ * header's type and height, the feed's width and type, the map's names
+ * (the mahallas' tiles' labelscale times the size a tile is drawn at, in
+ * CSS px per 256 px tile: a 512 px @2x tile has the names twice as large
+ * in its pixels) and the live units' names (the first subtest turned them
+ * on, and the browser remembers). The tile is one of the zoom shown,
+ * loaded (null before). */
+function wallSizes() {
+	const levels = [...document.querySelectorAll('.tiles-mahallas .leaflet-tile-container')];
+	const shown = levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex))[0];
+	const tile = shown?.querySelector('img.leaflet-tile-loaded');
+	if (!tile) return null;
+	const px = (sel, prop) => parseFloat(getComputedStyle(document.querySelector(sel))[prop]);
+	const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+	return {
+		header: px('#wall-strip', 'fontSize'),
+		headerHeight: box('#wall-strip').height,
+		feed: box('#wall-feed').width,
+		feedType: px('#wall-feed', 'fontSize'),
+		names: (Number(new URL(tile.src).searchParams.get('labelscale') || 1) * tile.getBoundingClientRect().width) / 256,
+		units: px('.unit-marker .unit-body', 'fontSize'),
+		tile: tile.src,
+	};
+}
+
 test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
 	const { page, refused, close } = await launch();
 	const pageErrors = [];
@@ -112,6 +187,8 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 				await page.evaluate((code) => document.querySelector(`.lang-switch [data-lang="${code}"]`)?.click(), l);
 				await settle();
 				for (const f of await page.evaluate(layoutFaults, roots)) faults.push(`${state} ${l} ${width}px: ${f}`);
+				for (const f of await page.evaluate(labelFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
+				for (const f of await page.evaluate(stripFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
 				if (SHOTS) await page.screenshot({ path: join(SHOTS, `layout-${state}-${l}-${width}.png`) });
 			}
 		}
@@ -135,10 +212,16 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 			await page.waitForSelector('#bt-body:not([hidden])', { timeout: UI_MS });
 			await page.check('#cmp-on');
 			await page.locator('#cmp-rows tr').first().waitFor({ timeout: UI_MS });
-			/* a mahalla's card: a click in the middle of the map */
+			/* a mahalla's card: a click in the middle of the map, the offences'
+			 * dots (whose click lists them instead) off for it */
+			await page.uncheck('#layer-offences');
 			const box = await page.locator('#map').boundingBox();
 			await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-			await page.waitForSelector('#card:not([hidden]), .leaflet-popup', { timeout: UI_MS });
+			await page.waitForSelector('#card:not([hidden])', { timeout: UI_MS });
+			/* and, where the dots are drawn there, their list beside it */
+			await page.check('#layer-offences');
+			await settle();
+			await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 			await settle();
 			await checkAll('viewer', PANEL);
 		});
@@ -154,6 +237,16 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 			await page.click('#sug-run');
 			await page.waitForSelector('#sug-body:not([hidden])', { timeout: UI_MS });
 			await settle();
+			assert.ok(await page.locator('.plan-label span').count() > 1, 'the plan\'s labels are on the map');
+			assert.ok(await page.locator('.unit-marker .unit-body').count() > 1, 'so are the units\'');
+			/* placed again after a zoom: out, where they crowd, and back */
+			for (const button of ['out', 'in']) {
+				const scale = await page.textContent('.leaflet-control-scale-line');
+				await page.click(`.leaflet-control-zoom-${button}`);
+				await page.waitForFunction((s) => document.querySelector('.leaflet-control-scale-line').textContent !== s, scale, { timeout: UI_MS });
+				await settle();
+				for (const f of await page.evaluate(labelFaults)) faults.push(`planning, zoomed ${button}: ${f}`);
+			}
 			await checkAll('planning', PANEL);
 		});
 
@@ -162,6 +255,32 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 			await page.waitForSelector('body[data-ready="true"]', { timeout: UI_MS });
 			await page.waitForSelector('#wall-count strong', { timeout: UI_MS });
 			await checkAll('wall', ['#wall-strip', '#wall-feed']);
+		});
+
+		await t.test('the wall screen at 3840x2160: its header, feed and names twice those at 1920x1080', async () => {
+			const sizes = async (width, height) => {
+				await page.setViewportSize({ width, height });
+				await page.goto(`${BASE.href}?wall=1&lang=uz`);
+				await page.waitForSelector('body[data-ready="true"]', { timeout: UI_MS });
+				await page.waitForFunction(wallSizes, null, { timeout: UI_MS });
+				return page.evaluate(wallSizes);
+			};
+			const small = await sizes(1920, 1080);
+			const large = await sizes(3840, 2160);
+			if (SHOTS) await page.screenshot({ path: join(SHOTS, 'layout-wall-uz-3840.png') });
+			for (const k of ['header', 'headerHeight', 'feed', 'feedType', 'names', 'units'])
+				assert.ok(large[k] >= 1.8 * small[k], `${k}: ${large[k].toFixed(1)} at 3840x2160 against ${small[k].toFixed(1)} at 1920x1080 (${small.tile} and ${large.tile})`);
+			/* a window resized (a kiosk going full screen) redraws at the new size's scale */
+			const at2x = (on) => page.waitForFunction((x) => {
+				const levels = [...document.querySelectorAll('.tiles-mahallas .leaflet-tile-container')];
+				const tile = levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex))[0]?.querySelector('img.leaflet-tile-loaded');
+				return tile && tile.src.includes('@2x') === x;
+			}, on, { timeout: UI_MS });
+			await page.setViewportSize({ width: 1920, height: 1080 });
+			await at2x(false);
+			await page.setViewportSize({ width: 3840, height: 2160 });
+			await at2x(true);
+			await page.setViewportSize({ width: 1920, height: 1080 });
 		});
 
 		await t.test('nothing overflows, nothing is left untranslated, every swatch has a colour', () => {

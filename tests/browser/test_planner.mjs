@@ -4,7 +4,11 @@
 // patrol of two services in the form, saves it (the server's 422 for a
 // missing name shows next to the name first), meets the overlap warning when
 // a zone of another service is drawn over it, sees it hidden in a shift
-// where it is not on duty, and undoes its creation.
+// where it is not on duty, and undoes its creation. The browser runs in an
+// English (US) locale, where its own date and time inputs would write
+// 12/08/2026 and 06:00 PM: every date and time field must read dd.mm.yyyy
+// and 24-hour HH:MM in uz, ru and en, and a date that does not exist is
+// refused in the field, without a request.
 //
 //   POSBON_URL=http://127.0.0.1:PORT/ POSBON_PLANNER_TOKEN=... node --test tests/browser/test_planner.mjs
 //
@@ -27,8 +31,19 @@ async function zones() {
 
 const zoneClass = (id) => `.zone-${String(id).replace(/[^\w-]/g, '_')}`;
 
+/* Every date field and every time field of the viewer. */
+const DATE_FIELDS = ['#date-from', '#date-to', '#cov-date', '#dose-date', '#sug-valid-from', '#zone-valid-from', '#zone-valid-to'];
+const TIME_FIELDS = ['#plan-start', '#plan-end', '#zone-rows .as-start', '#zone-rows .as-end'];
+
+/* In the page: [selector, input type, the text it shows] of each field of
+ * sels (the text of the input itself, not the value the code reads). */
+function fieldTexts(sels) {
+	const text = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').get;
+	return sels.flatMap((s) => [...document.querySelectorAll(s)].map((x) => [s, x.type, text.call(x)]));
+}
+
 test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN is not set', timeout: 300000 }, async (t) => {
-	const { page, refused, close } = await launch();
+	const { page, refused, close } = await launch({ locale: 'en-US' });
 	const pageErrors = [];
 	page.on('pageerror', (e) => pageErrors.push(String(e)));
 	let box;
@@ -151,6 +166,80 @@ test('planner', { skip: (!BASE || !TOKEN) && 'POSBON_URL or POSBON_PLANNER_TOKEN
 			assert.equal(await page.getAttribute('.leaflet-pm-toolbar .button-container:has(.leaflet-pm-icon-polygon)', 'title'), 'Zona chizish');
 			await page.click('.panel-head [data-lang="ru"]');
 			assert.match(await page.textContent('#plan-block'), /Режим планирования/);
+		});
+
+		await t.test('dates read dd.mm.yyyy and times 24-hour HH:MM in every language, in an English browser', async () => {
+			assert.equal(await page.evaluate(() => navigator.language), 'en-US');
+			await page.click('#dose-on');
+			await page.waitForFunction(() => document.querySelector('#dose-date').value, null, { timeout: UI_MS });
+			await page.fill('#cov-date', '07.12.2026');
+			/* a zone's form, with its validity and its assignment's times */
+			await drawSquare(box.x + box.width * 0.3, box.y + box.height * 0.3, 30);
+			await page.fill('#zone-valid-to', '31.12.2026');
+			const check = async (sels) => {
+				for (const l of ['uz', 'ru', 'en']) {
+					await page.click(`.panel-head [data-lang="${l}"]`);
+					const fields = await page.evaluate(fieldTexts, sels);
+					assert.equal(fields.length, sels.length, `${l}: every field is there`);
+					for (const [sel, type, text] of fields) {
+						assert.equal(type, 'text', `${l} ${sel}: not the browser's own input, which writes in the browser's locale`);
+						assert.match(text, DATE_FIELDS.includes(sel) ? /^\d{2}\.\d{2}\.\d{4}$/ : /^([01]\d|2[0-3]):[0-5]\d$/, `${l} ${sel}`);
+						assert.doesNotMatch(text, /AM|PM/i, `${l} ${sel}`);
+					}
+				}
+			};
+			await check([...DATE_FIELDS.filter((s) => !s.startsWith('#date-')), ...TIME_FIELDS]);
+			await page.click('.panel-head [data-lang="ru"]');
+			assert.equal(await page.textContent('#zone-form-title'), 'Новая зона', 'the open form\'s title follows the language too');
+			await page.click('.panel-head [data-lang="en"]');
+			/* (the page's own world: Playwright's inputValue() reads the text) */
+			assert.equal(await page.$eval('#zone-valid-to', (x) => x.value), '2026-12-31', 'the code reads ISO');
+			/* the panel's own period, outside the planning mode */
+			await page.click('#zone-cancel');
+			await page.click('#plan-active');
+			await page.click('#period label:has(input[value="custom"])');
+			await check(['#date-from', '#date-to']);
+			assert.equal(await page.locator('input[type="date"], input[type="time"]').count(), 0);
+		});
+
+		await t.test('a date that does not exist is refused in the field, and nothing is asked with it', async () => {
+			const sent = [];
+			page.on('request', (r) => {
+				const u = new URL(r.url());
+				if (u.pathname.startsWith('/api/') || u.pathname.startsWith('/tiles/')) sent.push(`${r.method()} ${u.pathname}${u.search}`);
+			});
+			await page.fill('#date-from', '31.02.2026');
+			await page.press('#date-from', 'Tab');
+			assert.equal(await page.getAttribute('#date-from', 'aria-invalid'), 'true');
+			const message = page.locator('#date-from-error');
+			assert.equal(await message.textContent(), 'No such date: write it as dd.mm.yyyy');
+			await page.click('.panel-head [data-lang="ru"]');
+			assert.equal(await message.textContent(), 'Такой даты нет: введите в виде дд.мм.гггг');
+			await page.click('.panel-head [data-lang="en"]');
+			/* a good date is asked for at once; nothing was before it */
+			const good = page.waitForRequest((r) => new URL(r.url()).searchParams.get('from') === '2026-02-01', { timeout: UI_MS });
+			await page.fill('#date-from', '01.02.2026');
+			await good;
+			assert.equal(await message.count(), 0, 'the message goes with the mistake');
+			assert.equal(await page.getAttribute('#date-from', 'aria-invalid'), null);
+			/* (the language's switches ask for the names' tiles, with no period) */
+			const first = sent.findIndex((u) => u.includes('from=2026-02-01'));
+			assert.deepEqual(sent.slice(0, first).filter((u) => u.includes('from=')), [], 'no request for a period between the bad date and the good one');
+			assert.ok(!sent.some((u) => u.includes('2026-02-31')), 'never a request with the bad date');
+
+			/* a zone's form is not sent with one */
+			await page.click('#plan-active');
+			await drawSquare(box.x + box.width * 0.3, box.y + box.height * 0.3, 30);
+			await page.fill('#zone-name', 'Bad date');
+			await page.fill('#zone-valid-to', '31.02.2026');
+			sent.length = 0;
+			await page.click('#zone-save');
+			await page.evaluate(() => fetch('api/me'));
+			assert.deepEqual(sent.filter((u) => u.startsWith('POST') || u.startsWith('PUT')), [], 'no zone sent');
+			assert.equal(await page.textContent('#zone-valid-to-error'), 'No such date: write it as dd.mm.yyyy');
+			assert.equal(await page.evaluate(() => document.activeElement.id), 'zone-valid-to', 'the field to mend has the focus');
+			await page.click('#zone-cancel');
+			assert.ok(!(await zones()).some((f) => f.properties.name === 'Bad date'), 'nothing saved');
 		});
 
 		await t.test('no script failed', () => {

@@ -1,4 +1,4 @@
-# The viewer's pure functions (web/geometry.js, web/shift.js, web/print.js, and
+# The viewer's pure functions (web/geometry.js, web/shift.js, web/print.js, web/datefield.js, and
 # those of web/coverage.js, web/units.js, web/analysis.js, web/suggest.js,
 # web/identify.js, web/legend.js and web/wall.js) under node's test runner: tests/web/test_*.mjs. Skipped (77)
 # when node is missing.

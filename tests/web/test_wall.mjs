@@ -1,10 +1,10 @@
 // web/wall.js under node: the view in the URL, the stream's status by
 // silence, the feed's order and length, today against yesterday, the
-// reconnection backoff.
+// reconnection backoff, the map's scale on a large screen.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { backoffMs, compareYesterday, dayWindows, feedMerge, liveStatus, queryOfView, viewFromQuery } from '../../web/wall.js';
+import { backoffMs, compareYesterday, dayWindows, feedMerge, liveStatus, queryOfView, viewFromQuery, wallTileScale } from '../../web/wall.js';
 
 test('the URL names the filters and layers, and round-trips', () => {
 	const v = viewFromQuery('?wall=1&period=7d&hours=20-08&weekdays=fri-sun&categories=theft,robbery&layers=zones');
@@ -72,4 +72,12 @@ test('today against the same hours yesterday', () => {
 
 test('reconnection waits 1 s, doubling to a minute', () => {
 	assert.deepEqual([0, 1, 2, 3, 5, 6, 7, 50].map(backoffMs), [1000, 2000, 4000, 8000, 32000, 60000, 60000, 60000]);
+});
+
+test('a large screen at one device pixel a CSS pixel draws the map twice as large', () => {
+	assert.equal(wallTileScale(1920, 1080, 1), 1);
+	assert.equal(wallTileScale(2560, 1440, 1), 1, 'QHD: still near 1920x1080');
+	assert.equal(wallTileScale(3840, 2160, 1), 2, '4K at 100 %');
+	assert.equal(wallTileScale(3840, 1080, 1), 1, 'a wide strip of two screens: as tall as one');
+	assert.equal(wallTileScale(3840, 2160, 2), 1, 'its own pixels are already dense');
 });
