@@ -8,6 +8,7 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
+import { activitiesCard, activitiesFiltersChanged, activitiesLegend, activitiesListen, activitiesStart, recordActivity } from './activities.js';
 import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysis.js';
 import { chosenArea, compareFiltersChanged, compareLegend, compareStart } from './compare.js';
 import { coverageStart } from './coverage.js';
@@ -28,6 +29,7 @@ import {
 import { LEGEND_LAYERS, legendEntries, legendRender } from './legend.js';
 import { printUrl } from './print.js';
 import { suggestStart } from './suggest.js';
+import { tasksCard, tasksFiltersChanged, tasksLegend, tasksListen, tasksStart } from './tasks.js';
 import { trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 import { WEEKDAY_CODES, backoffMs, queryOfView, viewFromQuery, wallAlive, wallOffences, wallRelabel, wallSessionLost, wallStart } from './wall.js';
@@ -695,6 +697,7 @@ function renderLegend() {
 		gistar: analysisLayers().includes('gistar'),
 		planning: planningActive(),
 		first: [compareLegend()],
+		last: [tasksLegend(), activitiesLegend()],
 		setFit: (on) => {
 			state.view.fit = on;
 			saveView();
@@ -1034,6 +1037,8 @@ function filtersChanged() {
 	loadCard();
 	analysisFiltersChanged();
 	compareFiltersChanged();
+	tasksFiltersChanged();
+	activitiesFiltersChanged();
 }
 
 /* ---------- status line ---------- */
@@ -1124,6 +1129,9 @@ function startEvents(afterDrop = false) {
 		}
 		onOffences(d);
 	});
+	/* Tasks between services and the prevention log (web/tasks.js, web/activities.js). */
+	tasksListen(es);
+	activitiesListen(es);
 }
 
 /* Data changed on the server: new tiles for the offence layers (a new v= in
@@ -1284,7 +1292,8 @@ async function start(me) {
 		/* Nobody pans the wall: a new window size fits the district again. */
 		state.map.on('resize', () => fitDistrict(false));
 	}
-	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf });
+	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf,
+		extras: (code) => [tasksCard(code), activitiesCard(code)] });
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
@@ -1319,6 +1328,11 @@ async function start(me) {
 		showError,
 		legendChanged: renderLegend,
 	});
+	if (!WALL) {
+		const coop = { L, map: state.map, api, el, me, meta: state.meta, zoned, mahallas: () => state.mahallas, mahallaAt, mahallaName, filterParams, legendChanged: renderLegend, showError };
+		activitiesStart(coop);
+		tasksStart({ ...coop, record: recordActivity });
+	}
 	startEvents();
 	if (planner) {
 		coverageStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, showError });
