@@ -14,7 +14,7 @@
 //
 // An answer overtaken by a later request is dropped.
 
-import { field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
 import { fmtNumber, nameOf, onLangChange, t, tn } from './i18n.js';
 import { listedTasks } from './tasks.js';
 
@@ -97,7 +97,7 @@ function entry(f, tag = 'li') {
 			el('span', { class: 'act-when' }, span(p))),
 		el('div', { class: 'task-meta' }, [serviceName(p.service), p.unit].filter(Boolean).join(' · '),
 			Number.isFinite(p.participants) ? el('span', { class: 'act-people' }, ` · ${tn('activities.people', p.participants)}`) : null),
-		p.place?.kind !== 'mahalla' ? el('div', { class: 'task-meta' }, placeText(p.place, ctx.mahallaName)) : null,
+		p.place?.kind !== 'mahalla' ? el('div', { class: 'task-meta' }, placeText(featurePlace(f), ctx.mahallaName)) : null,
 		p.outcome ? el('p', { class: 'task-note' }, p.outcome) : null,
 		p.task ? el('div', { class: 'task-meta act-task' }, t('activities.for_task', { text: taskText(p.task) })) : null);
 }

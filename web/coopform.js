@@ -86,6 +86,17 @@ export function markerLayer(L, map, old, features, make) {
 	return layer;
 }
 
+/* The place of a task's or an activity's feature f as the API takes it:
+ * the answers give a point's place as its geometry, a hotspot's label as
+ * the place's code. */
+export function featurePlace(f) {
+	const p = f?.properties?.place || {};
+	if (p.kind !== 'point' && p.kind !== 'hotspot') return p;
+	const [lon, lat] = f.geometry?.coordinates || [];
+	const label = p.label || p.code;
+	return { kind: p.kind, lon, lat, ...(p.kind === 'hotspot' && label ? { label } : {}) };
+}
+
 /* A place of the API ({kind, code} or {kind, lon, lat, label}) in words;
  * mahalla(code) names a mahalla. */
 export function placeText(place, mahalla) {

@@ -17,7 +17,7 @@
 //
 // An answer overtaken by a later request is dropped.
 
-import { dayText, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { dayText, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
 import { nameOf, onLangChange, t, tn } from './i18n.js';
 
 export const TASK_STATUSES = ['new', 'accepted', 'in_progress', 'done', 'declined'];
@@ -45,6 +45,7 @@ const tasks = {
 	msgs: new Map(), /* id -> { key } or { text } shown on the task */
 	editing: null, /* { id, status, text }: the outcome or reason being written */
 	card: null, /* { code, node }: the part of the mahalla's card */
+	sent: new Set(), /* ids of the tasks this page sent: no notice of them as new */
 	timer: 0,
 };
 
@@ -96,11 +97,15 @@ export function taskCounts(features) {
 const serviceName = (code) => nameOf(ctx.meta.services.find((s) => s.code === code) || { code });
 const who = (x) => [serviceName(x?.service), x?.unit].filter(Boolean).join(' · ');
 const short = (text, n = 80) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
-const writer = () => ctx.me?.role && ctx.me.role !== 'viewer';
+/* Tasks and activities are written by officers (and admins), not by
+ * viewers or planners (server/auth.c, auth_allows()). */
+const writer = () => ['officer', 'admin'].includes(ctx.me?.role);
 
-/* A task's place in words: an area, or a point with the mahalla it lies in. */
-function whereText(p) {
-	const at = placeText(p.place, ctx.mahallaName);
+/* The place of task f in words: an area, or a point with the mahalla it
+ * lies in. */
+function whereText(f) {
+	const p = f.properties;
+	const at = placeText(featurePlace(f), ctx.mahallaName);
 	return p.place?.kind !== 'mahalla' && p.mahalla ? `${at} · ${ctx.mahallaName(p.mahalla)}` : at;
 }
 
@@ -219,7 +224,7 @@ function badge(status, cls = 'task-badge') {
 function taskItem(f) {
 	const { el } = ctx;
 	const p = f.properties;
-	const place = el('button', { type: 'button', class: 'link task-place' }, whereText(p));
+	const place = el('button', { type: 'button', class: 'link task-place' }, whereText(f));
 	place.addEventListener('click', () => showOnMap(f));
 	const msg = tasks.msgs.get(p.id);
 	return el(
@@ -266,7 +271,7 @@ function receiverRow(f, r) {
 		actions.append(b);
 	}
 	const record = el('button', { type: 'button', class: 'link task-record' }, t('activities.record'));
-	record.addEventListener('click', () => ctx.record(recordPrefill(p)));
+	record.addEventListener('click', () => ctx.record(recordPrefill(f)));
 	actions.append(record);
 	li.append(actions);
 	return li;
@@ -347,10 +352,13 @@ function showOnMap(f) {
 	li.classList.add('flash');
 }
 
-/* The prevention log's form for what was done for task p. */
-function recordPrefill(p) {
-	const place = p.place?.kind === 'point' || p.place?.kind === 'hotspot' || p.place?.kind === 'mahalla' ? p.place : { kind: 'mahalla', code: p.mahalla };
-	return { place, task: p.id };
+/* The prevention log's form for what was done for task f: at its point,
+ * or in its mahalla (a zone's or district's task: the mahalla of its
+ * point). */
+function recordPrefill(f) {
+	const place = featurePlace(f);
+	const p = f.properties;
+	return { place: ['point', 'hotspot', 'mahalla'].includes(place.kind) ? place : { kind: 'mahalla', code: p.mahalla }, task: p.id };
 }
 
 /* The tasks the list holds (the prevention log links its activities to
@@ -402,6 +410,7 @@ export function openTaskForm(prefill) {
 		};
 		if (due.value) task.due = due.value;
 		if (from) task.from = { service: from.value };
+		tasks.sent.add(task.id);
 		const stored = await ctx.api('api/tasks', { json: task });
 		tasks.known.set(stored.properties.id, stored.properties);
 		notice(el, () => t('tasks.sent', { text: short(stored.properties.text) }), null, 'ok');
@@ -461,7 +470,8 @@ export function tasksListen(es) {
 			/* the reload shows it */
 		}
 		if (d?.task) {
-			for (const n of noticesOf(d, tasks.known.get(d.task.id), ctx.me)) noticeOfTask(d.task, n);
+			const notices = d.action === 'create' && tasks.sent.has(d.task.id) ? [] : noticesOf(d, tasks.known.get(d.task.id), ctx.me);
+			for (const n of notices) noticeOfTask(d.task, n);
 			tasks.known.set(d.task.id, d.task);
 		}
 		scheduleLoad();
@@ -518,7 +528,7 @@ function popupOf(f) {
 		el('div', { class: 'task-head' }, badge(p.status), p.due ? el('span', { class: 'task-due' }, t('tasks.due_on', { day: dayText(p.due) })) : null,
 			p.overdue ? el('strong', { class: 'task-late' }, t('tasks.overdue')) : null),
 		el('p', { class: 'task-text' }, p.text),
-		el('div', { class: 'task-meta' }, whereText(p)),
+		el('div', { class: 'task-meta' }, whereText(f)),
 		el('div', { class: 'task-meta' }, t('tasks.from', { who: who(p.from) })),
 		el('ul', { class: 'task-to' }, (p.to || []).map((r) => el('li', { class: 'task-rcv-head' }, el('span', {}, who(r)), badge(r.status, 'task-badge small')))),
 		open);

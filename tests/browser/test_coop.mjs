@@ -82,8 +82,8 @@ function friday() {
 }
 
 /* In the page: what is wrong with the new texts under roots (selectors):
- * an element whose content overflows across, and any data-i18n left
- * empty in the page. */
+ * an element whose content overflows across, a value missing (NaN,
+ * undefined, null), and any data-i18n left empty in the page. */
 function textFaults(roots) {
 	const faults = [];
 	const shown = (e) => e.getClientRects().length > 0;
@@ -91,6 +91,8 @@ function textFaults(roots) {
 		for (const e of [root, ...root.querySelectorAll('*')])
 			if (shown(e) && !e.closest('svg') && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
 				faults.push(`${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 40)}" ${e.scrollWidth} > ${e.clientWidth}`);
+	for (const root of roots.flatMap((s) => [...document.querySelectorAll(s)]))
+		if (/\b(NaN|undefined|null)\b/.test(root.textContent)) faults.push(`a value missing in ${root.id || root.className}: ${root.textContent.match(/.{0,30}\b(NaN|undefined|null)\b/)[0]}`);
 	for (const e of document.querySelectorAll('[data-i18n]')) if (!e.textContent.trim()) faults.push(`empty data-i18n="${e.dataset.i18n}"`);
 	return faults;
 }
@@ -290,6 +292,7 @@ test('tasks between services and the prevention log', { skip, timeout: 600000 },
 			assert.match(await meeting.textContent(), /40 participants/);
 			assert.match(await meeting.textContent(), /Locks and lighting/);
 			assert.match(await meeting.locator('.act-task').textContent(), /Night burglaries/);
+			assert.match(await timeline.locator(`.act[data-id="${logged.patrol[1]}"]`).textContent(), /Point 41\.\d{5}, 69\.\d{5}/, 'the walk at its point');
 			await page.screenshot({ path: join(SHOTS, 'coop-desk-en-1920.png') });
 		});
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { activityQuery } from '../../web/activities.js';
-import { dayText, fieldTarget, newId, placeText, ringOffsets } from '../../web/coopform.js';
+import { dayText, featurePlace, fieldTarget, newId, placeText, ringOffsets } from '../../web/coopform.js';
 import { setLang } from '../../web/i18n.js';
 import { nextStatuses, noticesOf, ownRow, taskCounts } from '../../web/tasks.js';
 
@@ -52,6 +52,13 @@ test('places in words', () => {
 	assert.equal(placeText({ kind: 'zone', code: 'Z-01' }, mahalla), 'Zone Z-01');
 	setLang('ru');
 	assert.equal(placeText({ kind: 'district', code: 'D01' }, mahalla), 'Район D01');
+});
+
+test('a point\'s place is its feature\'s geometry, a hotspot\'s label its code', () => {
+	const at = { type: 'Point', coordinates: [69.245, 41.33] };
+	assert.deepEqual(featurePlace({ properties: { place: { kind: 'point', code: null } }, geometry: at }), { kind: 'point', lon: 69.245, lat: 41.33 });
+	assert.deepEqual(featurePlace({ properties: { place: { kind: 'hotspot', code: '#2' } }, geometry: at }), { kind: 'hotspot', lon: 69.245, lat: 41.33, label: '#2' });
+	assert.deepEqual(featurePlace({ properties: { place: { kind: 'mahalla', code: 'M03' } }, geometry: at }), { kind: 'mahalla', code: 'M03' });
 });
 
 test('a receiver moves its own row on; a done row is finished', () => {
