@@ -8,6 +8,7 @@
 // the basemap URL that /api/meta may name.
 
 import * as L from './vendor/leaflet/leaflet-src.esm.js';
+import { activitiesCard, activitiesFiltersChanged, activitiesLegend, activitiesListen, activitiesStart, recordActivity } from './activities.js';
 import { analysisFiltersChanged, analysisLayers, analysisStart } from './analysis.js';
 import { chosenArea, compareFiltersChanged, compareLegend, compareStart } from './compare.js';
 import { coverageStart } from './coverage.js';
@@ -29,6 +30,7 @@ import {
 import { LEGEND_LAYERS, legendEntries, legendRender } from './legend.js';
 import { printUrl } from './print.js';
 import { suggestStart } from './suggest.js';
+import { tasksCard, tasksFiltersChanged, tasksLegend, tasksListen, tasksStart } from './tasks.js';
 import { trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
 import { unitsEvent, unitsRelabel, unitsStart } from './units.js';
 import { WEEKDAY_CODES, backoffMs, queryOfView, viewFromQuery, wallAlive, wallOffences, wallRelabel, wallSessionLost, wallStart, wallTileScale } from './wall.js';
@@ -720,6 +722,7 @@ function renderLegend() {
 		gistar: analysisLayers().includes('gistar'),
 		planning: planningActive(),
 		first: [compareLegend()],
+		last: [tasksLegend(), activitiesLegend()],
 		setFit: (on) => {
 			state.view.fit = on;
 			saveView();
@@ -1059,6 +1062,8 @@ function filtersChanged() {
 	loadCard();
 	analysisFiltersChanged();
 	compareFiltersChanged();
+	tasksFiltersChanged();
+	activitiesFiltersChanged();
 }
 
 /* ---------- status line ---------- */
@@ -1149,6 +1154,9 @@ function startEvents(afterDrop = false) {
 		}
 		onOffences(d);
 	});
+	/* Tasks between services and the prevention log (web/tasks.js, web/activities.js). */
+	tasksListen(es);
+	activitiesListen(es);
 }
 
 /* Data changed on the server: new tiles for the offence layers (a new v= in
@@ -1315,7 +1323,8 @@ async function start(me) {
 			fitDistrict(false);
 		});
 	}
-	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf });
+	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf,
+		extras: (code) => [tasksCard(code), activitiesCard(code)] });
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
@@ -1350,6 +1359,11 @@ async function start(me) {
 		showError,
 		legendChanged: renderLegend,
 	});
+	if (!WALL) {
+		const coop = { L, map: state.map, api, el, me, meta: state.meta, zoned, mahallas: () => state.mahallas, mahallaAt, mahallaName, filterParams, legendChanged: renderLegend, showError };
+		activitiesStart(coop);
+		tasksStart({ ...coop, record: recordActivity });
+	}
 	startEvents();
 	if (planner) {
 		coverageStart({ L: globalThis.L, map: state.map, api, el, meta: state.meta, colourOf, isoDate, showError });

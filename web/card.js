@@ -2,7 +2,8 @@
 // opens its figures under the panel's filters (GET /api/mahallas/{code}):
 // offences, the rate per 1,000 residents, the change against the period
 // before, the offences by category and by service, and a link to its
-// printed map. A click outside every mahalla says so.
+// printed map, then what other modules add (the tasks and the prevention
+// log of the mahalla). A click outside every mahalla says so.
 //
 // An answer overtaken by a later request (another mahalla, new filters)
 // is dropped.
@@ -11,7 +12,7 @@ import { fmtNumber, nameOf, plural, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
-let ctx = null; /* app.js's parts: { L, map, api, el, meta, filterParams(), mahallas(), colourOf(kind, code), printLink(a, kind, code), listOf(x) } */
+let ctx = null; /* app.js's parts: { L, map, api, el, meta, filterParams(), mahallas(), colourOf(kind, code), printLink(a, kind, code), listOf(x), extras(code) (other modules' nodes under the figures) } */
 const card = { code: null, layer: null, seq: 0, data: null };
 const el = (...args) => ctx.el(...args);
 
@@ -151,6 +152,7 @@ export function renderCard() {
 	body.append(breakdown(t('card.by_category'), d.by_category, 'categories'));
 	body.append(breakdown(t('card.by_service'), d.by_service, 'services'));
 	body.append(ctx.printLink(el('a', { class: 'print-link' }, t('print.mahalla')), 'mahalla', d.code));
+	body.append(...(ctx.extras?.(d.code) || []).filter(Boolean));
 }
 
 function breakdown(title, rows, kind) {

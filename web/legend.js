@@ -4,7 +4,8 @@
 // patterns by hot and cold, the categories and services), the Gi* bins when
 // the analysis shows them, the planning mode's hotspot statuses and the
 // services of its zones, and the boundary lines. The blocks of other
-// modules (the comparison's colouring) come first.
+// modules come first (the comparison's colouring) or last (the tasks and
+// activities overlays).
 //
 // legendRender() rebuilds the whole legend from what app.js lends it; the
 // module keeps nothing between calls.
@@ -156,8 +157,8 @@ function planningBlocks(c) {
 /* Rebuilds #legend-body. c: { el, listOf, meta, legend (layer -> answer
  * of /api/legend or an Error), layers (id -> shown), metric, shown(kind)
  * (the codes shown or null), colourOf(kind, code), gistar (shown),
- * planning (the planning mode is on), first (blocks to put first, or
- * nulls) }. */
+ * planning (the planning mode is on), first and last (blocks to put
+ * first or after the layers', or nulls) }. */
 export function legendRender(c) {
 	const { el } = c;
 	const body = document.getElementById('legend-body');
@@ -169,6 +170,7 @@ export function legendRender(c) {
 		if (!(id in c.legend) || !c.layers[id] || (id === 'zones' && c.planning)) continue;
 		body.append(layerBlock(c, id, c.legend[id]));
 	}
+	body.append(...(c.last || []).filter(Boolean));
 	const lines = el('div', { class: 'lg-block lg-lines' });
 	if (c.layers.districts) lines.append(el('div', {}, el('i', { class: 'line district' }), t('legend.boundary.district')));
 	if (c.layers.mahallas) lines.append(el('div', {}, el('i', { class: 'line mahalla' }), t('legend.boundary.mahalla')));

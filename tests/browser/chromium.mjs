@@ -49,6 +49,43 @@ export async function launch({ locale } = {}) {
 	};
 }
 
+/* One browser for several users at once: { page(viewport), refused,
+ * close() }; page() opens a page in a context of its own (its own
+ * cookies, so its own session), 1920x1080 unless viewport says otherwise;
+ * refused gathers what the Content-Security-Policy refused in any. */
+export async function launchUsers() {
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+	const refused = [];
+	return {
+		refused,
+		page: async (viewport = { width: 1920, height: 1080 }) => {
+			const context = await browser.newContext({ viewport });
+			context.on('console', (m) => m.type() === 'error' && m.text().includes('Content Security Policy') && refused.push(m.text()));
+			return context.newPage();
+		},
+		close: () => browser.close(),
+	};
+}
+
+/* Where lon, lat is on page's screen ({ x, y, z: the tile zoom, px: CSS
+ * pixels per tile pixel }, or null before a tile is in), from a tile of the
+ * districts layer at the map's current zoom: Leaflet keeps the current
+ * level on top. */
+export function screenOf(page, lon, lat) {
+	return page.evaluate(([lon, lat]) => {
+		const levels = [...document.querySelectorAll('.tiles-districts .leaflet-tile-container')];
+		levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex));
+		const img = [...(levels[0]?.querySelectorAll('img.leaflet-tile-loaded') || [])][0];
+		if (!img) return null;
+		const [z, x, y] = /\/(\d+)\/(\d+)\/(\d+)(?:@2x)?\.png$/.exec(new URL(img.src).pathname).slice(1).map(Number);
+		const n = 2 ** z;
+		const tx = ((lon + 180) / 360) * n;
+		const ty = ((1 - Math.asinh(Math.tan((lat * Math.PI) / 180)) / Math.PI) / 2) * n;
+		const r = img.getBoundingClientRect();
+		return { x: r.left + (tx - x) * r.width, y: r.top + (ty - y) * r.height, z, px: r.width / 256 };
+	}, [lon, lat]);
+}
+
 /* Opens the viewer at base, logs in with token in English and waits until
  * the viewer is ready. */
 export async function login(page, base, token, timeout) {

@@ -13,7 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { inflateSync } from 'node:zlib';
 
-import { launch } from './chromium.mjs';
+import { geometryContains } from '../../web/geometry.js';
+import { launch, screenOf } from './chromium.mjs';
 
 const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
 const TOKEN = process.env.POSBON_TOKEN || '';
@@ -293,21 +294,6 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			const category = meta.categories.find((c) => c.code === known.properties.category);
 			if (!(await page.isChecked('#layer-offences'))) await page.click('#layer-offences');
 
-			/* Where lon, lat is on the screen, from a tile of the districts layer
-			 * at the map's current zoom: Leaflet keeps the current level on top. */
-			const screenOf = (lon, lat) =>
-				page.evaluate(([lon, lat]) => {
-					const levels = [...document.querySelectorAll('.tiles-districts .leaflet-tile-container')];
-					levels.sort((a, b) => Number(b.style.zIndex) - Number(a.style.zIndex));
-					const img = [...(levels[0]?.querySelectorAll('img.leaflet-tile-loaded') || [])][0];
-					if (!img) return null;
-					const [z, x, y] = /\/(\d+)\/(\d+)\/(\d+)(?:@2x)?\.png$/.exec(new URL(img.src).pathname).slice(1).map(Number);
-					const n = 2 ** z;
-					const tx = ((lon + 180) / 360) * n;
-					const ty = ((1 - Math.asinh(Math.tan((lat * Math.PI) / 180)) / Math.PI) / 2) * n;
-					const r = img.getBoundingClientRect();
-					return { x: r.left + (tx - x) * r.width, y: r.top + (ty - y) * r.height, z, px: r.width / 256 };
-				}, [lon, lat]);
 			const settled = () =>
 				page.waitForFunction(
 					() => {
@@ -324,7 +310,7 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			let at;
 			for (let i = 0; i < 6; i++) {
 				await settled();
-				at = await screenOf(lon, lat);
+				at = await screenOf(page, lon, lat);
 				assert.ok(at, 'a districts tile on the map');
 				if (at.z >= 16) break;
 				await page.mouse.move(at.x, at.y);
@@ -369,20 +355,7 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 			/* Empty ground: a point in a mahalla with no offence of the period
 			 * (a day more than the viewer's 30) within 40 px. */
 			const mahallas = (await get('api/mahallas')).features;
-			const inside = (ring, x, y) => {
-				let c = false;
-				for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-					const [xi, yi] = ring[i];
-					const [xj, yj] = ring[j];
-					if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
-				}
-				return c;
-			};
-			const mahallaAt = (x, y) =>
-				mahallas.find((f) => {
-					const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-					return polys.some((p) => inside(p[0], x, y) && !p.slice(1).some((h) => inside(h, x, y)));
-				});
+			const mahallaAt = (x, y) => mahallas.find((f) => geometryContains(f.geometry, x, y));
 			const box = await page.locator('#map').boundingBox();
 			const degPerPx = 360 / 2 ** at.z / 256 / at.px;
 			let empty = null;

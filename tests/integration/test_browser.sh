@@ -6,7 +6,10 @@
 # dosage view, live units and print links (tests/browser/test_coverage.mjs); the analysis panel
 # (Gi*), the suggested plan saved as zones and the planner's prints
 # (tests/browser/test_analysis.mjs); the wall screen
-# (tests/browser/test_wall.mjs); every panel and the wall screen in uz, ru
+# (tests/browser/test_wall.mjs); a task between services sent, heard at
+# once, answered and logged by four users at a time, with the prevention
+# log on the map and in the mahalla's timeline (tests/browser/test_coop.mjs);
+# every panel and the wall screen in uz, ru
 # and en at three sizes, for overflowing boxes, empty texts and swatches of
 # no colour (tests/browser/test_layout.mjs); then, on a city of three districts, the
 # district switcher, comparison table and coloured map
@@ -42,8 +45,17 @@ if ! token=$("$POSBON" token add "$DB" --role officer --name test 2>"$TMP/token.
 fi
 token=$(printf '%s\n' "$token" | awk 'NF { t = $NF } END { print t }')
 check_true "token add printed a token" '[ -n "$token" ]'
-planner=$("$POSBON" token add "$DB" --role planner --name planner-test | awk 'NF { t = $NF } END { print t }')
+new_token() { # token add's options -> the token
+	"$POSBON" token add "$DB" "$@" | awk 'NF { t = $NF } END { print t }'
+}
+planner=$(new_token --role planner --name planner-test)
 check_true "a planner's token too" '[ -n "$planner" ]'
+# Tokens that speak for services (tests/browser/test_coop.mjs): the
+# criminal investigation's desk, the inspector of mahalla M03, the youth unit.
+cid=$(new_token --role officer --name cid-desk --service jqb/CID-1)
+inspector=$(new_token --role officer --name inspector-m03 --service prevention/INSP-M03)
+youth=$(new_token --role officer --name youth-unit --service youth)
+check_true "and the services' tokens" '[ -n "$cid" ] && [ -n "$inspector" ] && [ -n "$youth" ]'
 
 # The daemon finds web/ and node_modules/leaflet/dist from the source tree.
 : >"$TMP/error.log"
@@ -64,9 +76,11 @@ check "Geoman's folder does not lead outside it" \
 
 # One file at a time and in this order: they share the daemon's database,
 # and the analysis test's saved plan must not change the coverage test's
-# gaps (node's runner would order several files by name).
-for file in test_viewer test_planner test_coverage test_analysis test_wall test_layout; do
+# gaps (node's runner would order several files by name); the layout test
+# comes after the tasks test, so that it measures a list of tasks.
+for file in test_viewer test_planner test_coverage test_analysis test_wall test_coop test_layout; do
 	if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
+		POSBON_CID_TOKEN="$cid" POSBON_INSPECTOR_TOKEN="$inspector" POSBON_YOUTH_TOKEN="$youth" \
 		POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
 		node --test "$SRC/tests/browser/$file.mjs"; then
 		check "browser test $file" ok ok
