@@ -24,11 +24,11 @@ static int by_count(const void *a, const void *b)
 	return (x->before < y->before) - (x->before > y->before);
 }
 
-static void format_change(double now, double before, char *out, size_t n)
+static void format_change(double now, double before, enum msg_lang lang, char *out, size_t n)
 {
 	char num[24];
 	double change = before > 0 ? 100 * (now - before) / before : now;
-	typeset_decimal(change, 0, MSG_EN, num, sizeof num);
+	typeset_decimal(change, 0, lang, num, sizeof num);
 	snprintf(out, n, "%s%s%s", change > 0 ? "+" : "", num, before > 0 ? "%" : "");
 }
 
@@ -93,9 +93,9 @@ int printarea_figures(struct printjob *j, const struct printjob_page *p, struct 
 		    rows[i].index < n
 		        ? storeprint_name(&j->categories, dataset_category(j->ds, rows[i].index))
 		        : printjob_text(j, MSG_PAPER_NO_CATEGORY);
-		typeset_count(rows[i].now, a, sizeof a);
-		typeset_count(rows[i].before, b, sizeof b);
-		format_change(rows[i].now, rows[i].before, d, sizeof d);
+		typeset_count(rows[i].now, printjob_lang(j), a, sizeof a);
+		typeset_count(rows[i].before, printjob_lang(j), b, sizeof b);
+		format_change(rows[i].now, rows[i].before, printjob_lang(j), d, sizeof d);
 		const char *cells[4] = {name, a, b, d};
 		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
@@ -106,17 +106,17 @@ int printarea_figures(struct printjob *j, const struct printjob_page *p, struct 
 			ob += rows[i].before;
 		}
 		snprintf(other, sizeof other, printjob_text(j, MSG_PAPER_OTHER), k - shown);
-		typeset_count(on, a, sizeof a);
-		typeset_count(ob, b, sizeof b);
-		format_change(on, ob, d, sizeof d);
+		typeset_count(on, printjob_lang(j), a, sizeof a);
+		typeset_count(ob, printjob_lang(j), b, sizeof b);
+		format_change(on, ob, printjob_lang(j), d, sizeof d);
 		const char *cells[4] = {other, a, b, d};
 		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
 	if (c->y + rh <= c->bottom + 0.01) {
 		typeset_rule(&j->ts, c);
-		typeset_count(total, a, sizeof a);
-		typeset_count(total_before, b, sizeof b);
-		format_change(total, total_before, d, sizeof d);
+		typeset_count(total, printjob_lang(j), a, sizeof a);
+		typeset_count(total_before, printjob_lang(j), b, sizeof b);
+		format_change(total, total_before, printjob_lang(j), d, sizeof d);
 		const char *cells[4] = {printjob_text(j, MSG_PAPER_TOTAL), a, b, d};
 		typeset_row(&j->ts, c, &t, cells, &typeset_bold);
 	}
@@ -164,7 +164,7 @@ void printarea_hotspots(struct printjob *j, const struct printjob_page *p, struc
 		}
 		char num[24], count[32], peak[32];
 		snprintf(num, sizeof num, "%zu", i + 1);
-		typeset_count(p->hot[i].offences, count, sizeof count);
+		typeset_count(p->hot[i].offences, printjob_lang(j), count, sizeof count);
 		typeset_value(p->hot[i].density, printjob_lang(j), peak, sizeof peak);
 		const char *cells[4] = {num, p->hot[i].place, count, peak};
 		typeset_row(&j->ts, c, &t, cells, &typeset_body);

@@ -287,7 +287,8 @@ static void change_text(const struct compare_change *ch, char *out, size_t n)
 }
 
 /* The cells of a count's spans and changes, in the columns' order. */
-static void count_cells(char (*cells)[CELL], const double *counts, const struct compare_change *ch)
+static void count_cells(char (*cells)[CELL], const double *counts, const struct compare_change *ch,
+                        enum msg_lang lang)
 {
 	static const int order[8] = {
 	    COMPARE_PERIOD,        COMPARE_PREVIOUS,          -1 - COMPARE_VS_PREVIOUS,
@@ -295,7 +296,7 @@ static void count_cells(char (*cells)[CELL], const double *counts, const struct 
 	    COMPARE_YTD_LAST_YEAR, -1 - COMPARE_VS_YTD};
 	for (int i = 0; i < 8; i++)
 		if (order[i] >= 0)
-			typeset_count(counts[order[i]], cells[i], CELL);
+			typeset_count(counts[order[i]], lang, cells[i], CELL);
 		else
 			change_text(&ch[-1 - order[i]], cells[i], CELL);
 }
@@ -305,7 +306,7 @@ static void row_cells(const struct printjob *j, const struct compare_row *r, con
 {
 	const struct compare *c = &j->cmp;
 	snprintf(cells[0], CELL, "%s", name);
-	count_cells(cells + 1, r->offences, r->change);
+	count_cells(cells + 1, r->offences, r->change, printjob_lang(j));
 	if (isnan(r->rate))
 		snprintf(cells[9], CELL, "–");
 	else
@@ -361,7 +362,7 @@ static int categories_grid(struct printjob *j, struct grid *g)
 		char(*cells)[CELL] = g->text[g->rows++];
 		snprintf(cells[0], CELL, "%s",
 		         storeprint_name(&j->categories, dataset_category(j->ds, k)));
-		count_cells(cells + 1, counts, &t->changes[k * COMPARE_CHANGES]);
+		count_cells(cells + 1, counts, &t->changes[k * COMPARE_CHANGES], printjob_lang(j));
 	}
 	return 0;
 }

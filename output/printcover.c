@@ -187,7 +187,7 @@ void printcover_hotspot_table(struct printjob *j, struct typeset_column *c)
 		char num[24], services[256], count[32], status[64];
 		snprintf(num, sizeof num, "%d", h->h->rank);
 		covering_services(j, h, services, sizeof services);
-		typeset_count((double)h->h->offences, count, sizeof count);
+		typeset_count((double)h->h->offences, printjob_lang(j), count, sizeof count);
 		const char *cells[4] = {num,
 		                        msg_capital(status_names[h->status],
 		                                    (enum msg_lang)j->q->lang, status,
@@ -298,7 +298,8 @@ static void roster_cells(struct printjob *j, size_t i, char cells[][320])
 	size_t n = roster_hotspots(j, i, cells[4], 320);
 	if (!n)
 		snprintf(cells[4], 320, "–");
-	typeset_count(n * visits_per_shift(j, minutes) * visit_minutes(j), cells[5], 320);
+	typeset_count(n * visits_per_shift(j, minutes) * visit_minutes(j), printjob_lang(j),
+	              cells[5], 320);
 }
 
 int printcover_roster(struct printjob *j, const struct shapes_area *area)

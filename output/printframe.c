@@ -73,7 +73,7 @@ void printframe_scale_bar(struct printjob *j, const struct printjob_page *p)
 	double len = B.len, bar = B.bar, u = B.u, lh = B.lh;
 	int km = len >= 1000;
 	char ratio[64], num[32];
-	typeset_count(p->scale, num, sizeof num);
+	typeset_count(p->scale, printjob_lang(j), num, sizeof num);
 	snprintf(ratio, sizeof ratio, "%s 1:%s", printjob_text(j, MSG_PAPER_SCALE), num);
 	double x = B.x + 5 * u, h = 4 * u, y = B.y;
 	cairo_save(cr);

@@ -131,9 +131,11 @@ void typeset_decimal(double v, int decimals, enum msg_lang lang, char *out, size
 	out[0] = 0;
 	if (negative)
 		put_bytes(out, n, &k, "\xe2\x88\x92"); /* U+2212 MINUS SIGN */
+	/* U+2009 THIN SPACE between groups in Uzbek and Russian. */
+	const char *group = lang == MSG_EN ? "," : "\xe2\x80\x89";
 	for (size_t i = 0; i < whole; i++) {
 		if (i > 0 && (whole - i) % 3 == 0)
-			put_bytes(out, n, &k, "\xe2\x80\x89"); /* U+2009 THIN SPACE */
+			put_bytes(out, n, &k, group);
 		char d[2] = {digits[i], 0};
 		put_bytes(out, n, &k, d);
 	}
@@ -144,9 +146,9 @@ void typeset_decimal(double v, int decimals, enum msg_lang lang, char *out, size
 	out[k] = 0;
 }
 
-void typeset_count(double v, char *out, size_t n)
+void typeset_count(double v, enum msg_lang lang, char *out, size_t n)
 {
-	typeset_decimal(v, 0, MSG_EN, out, n);
+	typeset_decimal(v, 0, lang, out, n);
 }
 
 void typeset_value(double v, enum msg_lang lang, char *out, size_t n)

@@ -85,14 +85,15 @@ void typeset_rule(const struct typeset *t, const struct typeset_column *c);
 /* How many rows of body text fit between the column's top and bottom. */
 size_t typeset_rows_left(const struct typeset *t, const struct typeset_column *c);
 
-/* A number as the page's language writes it, as the viewer does: a thin
- * space between groups of three digits (12 345), a decimal comma in Uzbek
- * and Russian (17,3) and a point in English (17.3), a minus sign (U+2212)
- * before a negative; decimals digits after the separator. */
+/* A number as the page's language writes it, as the viewer does
+ * (web/i18n.js fmtNumber()): in Uzbek and Russian a thin space between
+ * groups of three digits and a decimal comma (12 345,7), in English a comma
+ * and a decimal point (12,345.7); a minus sign (U+2212) before a negative;
+ * decimals digits after the separator. */
 void typeset_decimal(double v, int decimals, enum msg_lang lang, char *out, size_t n);
 
 /* A whole number: typeset_decimal() without decimals. */
-void typeset_count(double v, char *out, size_t n);
+void typeset_count(double v, enum msg_lang lang, char *out, size_t n);
 
 /* Measures: three significant digits (two below 10), grouped from 1 000. */
 void typeset_value(double v, enum msg_lang lang, char *out, size_t n);

@@ -41,7 +41,8 @@ def scale_words(ws):
             while k < len(ws) and abs(ws[k][1] - w[1]) < 0.5:
                 digits += ws[k][4]
                 k += 1
-            m = re.match(r"1:(\d+)$", digits.replace("\u2009", ""))
+            # grouped by a thin space (uz, ru) or a comma (en)
+            m = re.match(r"1:(\d+)$", re.sub("[\u2009,]", "", digits))
             if m:
                 return w, int(m.group(1))
     sys.exit("no scale label found")

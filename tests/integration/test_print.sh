@@ -36,6 +36,16 @@ check_true "the page around hotspot 1 is coloured by the heatmap" "$PDFCHECK hot
 check_true "without the heatmap layer it is not" "! $PDFCHECK hotspot $TMP/plain.pdf 1"
 check_true "panel texts do not overlap" "$PDFCHECK overlaps $TMP/a4.pdf 1"
 
+# Numbers as the page's language writes them, as the viewer's fmtNumber():
+# a thin space between thousands in Uzbek and Russian, a comma in English.
+check_true "the Uzbek page groups thousands with a space" \
+	'text "$TMP/a4.pdf" | grep -qE "Masshtab 1:[0-9]{1,3}( [0-9]{3})+$" &&
+	 text "$TMP/a4.pdf" | grep -qE " Jami [0-9]{1,3} [0-9]{3} "'
+"$POSBON" print "$DB" --district "$DISTRICT" --lang en -o "$TMP/en.pdf" >/dev/null
+check_true "the English page with a comma" \
+	'text "$TMP/en.pdf" | grep -qE "Scale 1:[0-9]{1,3}(,[0-9]{3})+$" &&
+	 text "$TMP/en.pdf" | grep -qE " Total [0-9]{1,3},[0-9]{3} [0-9]{1,3},[0-9]{3} "'
+
 # The ground on paper: the sample's streets drawn as vectors under the
 # layers, named along them from 1:5 000 to 1:25 000 with no word of the map
 # over another (nor under the scale bar or north arrow), in the page's
@@ -189,6 +199,10 @@ check_true "the gaps in the style's gap colour (#$GAPC), as on the tiles and in 
 	-o "$TMP/cov-en.pdf" >/dev/null
 check_true "in English, its panel does not overlap" "$PDFCHECK overlaps $TMP/cov-en.pdf 1"
 check_true "with the statuses named" 'pdftotext "$TMP/cov-en.pdf" - | grep -q "^Gap ($GAPS)"'
+check_true "its units' shares with a decimal point in English" \
+	'text "$TMP/cov-en.pdf" | grep -qE "^ ?[A-Z]+-[0-9]+ .* [0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]{2} "'
+check_true "and a decimal comma in Uzbek" \
+	'text "$TMP/cov.pdf" | grep -qE " [A-Z]+-[0-9]+ .* [0-9]+,[0-9] +[0-9]+,[0-9] +[0-9]+,[0-9]{2} "'
 "$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays sat -o "$TMP/roster.csv" >/dev/null
 check "the roster CSV's columns" "$(head -1 "$TMP/roster.csv")" \
 	"unit,service,zone,zone_name,weekdays,start,end,hotspots,visits_per_hotspot,visit_minutes,target_minutes"
