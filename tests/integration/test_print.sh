@@ -327,17 +327,42 @@ check "a district page" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?paper
 check "it is an A3 PDF" "$(size "$TMP/body")" "841.89x1190.55"
 check_true "in Russian" 'pdftotext "$TMP/body" - | grep -qF "Условные обозначения"'
 check "a mahalla PNG" "$(curl -s -o "$TMP/body" -w "%{content_type}" -H "$V" "$URL/print/mahalla/$MAHALLA.png?dpi=72")" image/png
-# Saved under the place and period, not the code: the name in UTF-8 for
-# browsers (RFC 6266), the code for the rest.
-MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
-curl -s -o /dev/null -D "$TMP/headers" -H "$V" "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31"
-check "the PDF's file name is the mahalla's and the period's" "$(python3 -c "
+# Downloaded under the place and period, not the code (the viewer's PDF was
+# saved as M23.pdf): an attachment named in UTF-8 for browsers (RFC 6266,
+# RFC 5987), in plain ASCII for the rest: the name when it is ASCII, else
+# the code; nothing transliterated.
+disposition() { # url -> "attachment|filename|filename*" of the reply
+	curl -s -o /dev/null -D "$TMP/headers" -H "$V" "$1"
+	python3 -c "
 import re, sys, urllib.parse
-h = open(sys.argv[1]).read()
-m = re.search(r\"filename\\*=UTF-8''([^\\s;]+)\", h)
-print(urllib.parse.unquote(m.group(1)) if m else 'none')" "$TMP/headers")" "${MNAME_UZ}_2026-05-01_2026-05-31.pdf"
-check_true "and the code's for clients without UTF-8 names" \
-	'grep -qi "filename=\"${MAHALLA}_2026-05-01_2026-05-31.pdf\"" "$TMP/headers"'
+h = [l for l in open(sys.argv[1], encoding='utf-8') if l.lower().startswith('content-disposition:')]
+v = h[0].split(':', 1)[1].strip() if h else ''
+plain = re.search(r'filename=\"([^\"]*)\"', v)
+utf8 = re.search(r\"filename\\*=UTF-8''([^\\s;]+)\", v)
+print(v.split(';')[0], plain.group(1) if plain else 'none',
+      urllib.parse.unquote(utf8.group(1)) if utf8 else 'none', sep='|')" "$TMP/headers"
+}
+ascii_or() { # name code -> the name when it is printable ASCII, else the code
+	if printf '%s' "$1" | LC_ALL=C grep -q '^[ -~]*$'; then echo "$1"; else echo "$2"; fi
+}
+MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
+check "a mahalla's PDF downloads under its name and period" \
+	"$(disposition "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31")" \
+	"attachment|$(ascii_or "$MNAME_UZ" "$MAHALLA")-2026-05-01_2026-05-31.pdf|${MNAME_UZ}-2026-05-01_2026-05-31.pdf"
+check "in Cyrillic on a Russian page, the code for clients without UTF-8 names" \
+	"$(disposition "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31&lang=ru")" \
+	"attachment|$MAHALLA-2026-05-01_2026-05-31.pdf|${MNAME_RU}-2026-05-01_2026-05-31.pdf"
+OTHER=$(sql "$DB" "SELECT code FROM mahallas WHERE name_uz GLOB '*ʻ*' ORDER BY code LIMIT 1")
+ONAME=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$OTHER'")
+check "an Uzbek name with ʻ is kept, not transliterated ($ONAME)" \
+	"$(disposition "$URL/print/mahalla/$OTHER.png?from=2026-05-01&to=2026-05-31&dpi=72")" \
+	"attachment|$OTHER-2026-05-01_2026-05-31.png|${ONAME}-2026-05-01_2026-05-31.png"
+check "a district's atlas says so" \
+	"$(disposition "$URL/print/district/$DISTRICT.pdf?atlas=1&from=2026-05-01&to=2026-05-31&lang=en")" \
+	"attachment|$(ascii_or "$(sql "$DB" "SELECT coalesce(nullif(name_en, ''), name_uz) FROM districts WHERE code = '$DISTRICT'")" "$DISTRICT")-atlas-2026-05-01_2026-05-31.pdf|$(sql "$DB" "SELECT coalesce(nullif(name_en, ''), name_uz) FROM districts WHERE code = '$DISTRICT'")-atlas-2026-05-01_2026-05-31.pdf"
+check "a roster's CSV is named after its district" \
+	"$(disposition "$URL/print/roster.csv?shift=18:00-02:00&weekdays=sat&from=2026-05-01&to=2026-05-31" | cut -d'|' -f1,3)" \
+	"attachment|$NAME-2026-05-01_2026-05-31.csv"
 check "an atlas" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?atlas=1")" 200
 check "atlas pages over HTTP" "$(pages "$TMP/body")" "$((N_MAHALLAS + 1))"
 check "an unknown mahalla is 404" "$(code -H "$V" "$URL/print/mahalla/NOPE.pdf")" 404
