@@ -304,6 +304,41 @@ else
 	check_true "a backtest page takes --end, not --from" 'grep -q "end, not --from" "$TMP/err"'
 fi
 
+# A scale is written only where there is one, and then a real one (the
+# roster once said "1 page at 1:0"): the CLI's line names the first map's
+# scale, which its page's label shows; pages without a map, none; every
+# label on every page a positive scale.
+scale_lines() { # output of posbon print, the file
+	python3 - "$1" "$2" <<'PY'
+import re, subprocess, sys
+line, path = sys.argv[1], sys.argv[2]
+said = re.fullmatch(r".*: (?:\d+ pages?(?: at 1:(\d+))?, )?\d+ bytes", line)
+if not said:
+    sys.exit(f"not a print line: {line}")
+labels = []
+if path.endswith(".pdf"):
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True).stdout
+    labels = [int(re.sub(r"[ ,]", "", m)) for m in re.findall(r"(?:Masshtab|Масштаб|Scale) 1:([\d ,]*\d)", text)]
+print(line, "| labels:", labels)
+if said.group(1):
+    ok = int(said.group(1)) > 0 and labels and labels[0] == int(said.group(1))
+else:
+    ok = not labels
+sys.exit(0 if ok and all(n > 0 for n in labels) else 1)
+PY
+}
+for args in "--district $DISTRICT" "--mahalla $MAHALLA --lang en" "--district $DISTRICT --atlas --lang ru" \
+	"--coverage --shift 18:00-02:00 --weekdays sat" "--roster --shift 18:00-02:00 --weekdays sat" \
+	"--compare --lang en"; do
+	for ext in pdf csv; do
+		case "$args.$ext" in --roster*) ;; *.csv) continue ;; esac
+		# shellcheck disable=SC2086 # args are several options
+		out=$("$POSBON" print "$DB" $args -o "$TMP/scale.$ext")
+		check_true "print $args -o .$ext: a real scale or none" "scale_lines '$out' $TMP/scale.$ext"
+	done
+done
+check_true "the backtest's page has none" "scale_lines '$(head -1 "$TMP/out")' $TMP/bt.pdf"
+
 # bad requests
 if "$POSBON" print "$DB" --mahalla NOPE -o "$TMP/x.pdf" 2>"$TMP/err"; then
 	check "an unknown mahalla fails" ok fails
