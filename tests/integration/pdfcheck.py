@@ -10,6 +10,9 @@ pdfcheck.py mapnames PDF PAGE NAMES [LEAST]  of the names in file NAMES (one a l
 pdfcheck.py hotspot PDF PAGE    colour of the page around hotspot 1
 pdfcheck.py vector PDF PAGE RRGGBB...  a stroked vector line of two segments or more in
                                 each colour, and no raster image on the page
+pdfcheck.py rampbar PDF PAGE [DPI]  the legend's density bar rendered at DPI (600): no
+                                column of its inside near the paper's white, none a
+                                hairline apart from its neighbours
 Each prints what it measured and exits 1 when the check fails.
 """
 import html
@@ -105,23 +108,55 @@ def hotspot(pdf, page):
     m = marks[0]
     cx, cy = (m[0] + m[2]) / 2, (m[1] + m[3]) / 2
     dpi = 144
-    ppm = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", page, "-l", page, pdf],
-                         check=True, capture_output=True).stdout
-    header = ppm.split(b"\n", 3)
-    w, h = map(int, header[1].split())
-    data = header[3]
+    rows = render(pdf, page, dpi)
     coloured = total = 0
     import math
     for a in range(0, 360, 10):
         for r in (14, 18, 22):  # pt from the centre, outside the marker
             x = int((cx + r * math.cos(math.radians(a))) * dpi / 72)
             y = int((cy + r * math.sin(math.radians(a))) * dpi / 72)
-            i = 3 * (y * w + x)
-            pr, pg, pb = data[i], data[i + 1], data[i + 2]
+            pr, pg, pb = rows[y][x]
             total += 1
             coloured += max(pr, pg, pb) - min(pr, pg, pb) > 40
     print(f"{coloured} of {total} pixels around hotspot 1 are coloured")
     sys.exit(0 if coloured > total / 2 else 1)
+
+
+def render(pdf, page, dpi, box=None):
+    """The page (or the box x0, y0, x1, y1 of it, pt) as rows of RGB pixels."""
+    args = ["pdftoppm", "-r", str(dpi), "-f", page, "-l", page]
+    if box:
+        k = dpi / 72
+        args += ["-x", str(int(box[0] * k)), "-y", str(int(box[1] * k)),
+                 "-W", str(int((box[2] - box[0]) * k)), "-H", str(int((box[3] - box[1]) * k))]
+    ppm = subprocess.run(args + [pdf], check=True, capture_output=True).stdout
+    header = ppm.split(b"\n", 3)
+    w, h = map(int, header[1].split())
+    data = header[3]
+    return [[tuple(data[3 * (y * w + x):3 * (y * w + x) + 3]) for x in range(w)] for y in range(h)]
+
+
+def rampbar(pdf, page, dpi="600"):
+    """The legend's first ramp bar: the rectangle stroked in 50% grey (SVG of the
+    page), its inside rendered at dpi."""
+    svg = page_svg(pdf, page)
+    m = re.search(r'<path style="[^"]*stroke:rgb\(50%,50%,50%\)[^"]*" d="M ([\d.]+) ([\d.]+) L ([\d.]+) '
+                  r'[\d.]+ L [\d.]+ ([\d.]+) L[^"]*"(?: transform="matrix\(([^)]*)\)")?', svg)
+    if not m:
+        sys.exit("no ramp bar on the page")
+    x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
+    a, b, c, d, e, f = (float(v) for v in (m.group(5) or "1,0,0,1,0,0").split(","))
+    x0, x1, y0, y1 = a * x0 + e, a * x1 + e, d * y0 + f, d * y1 + f
+    pad = 0.6  # pt past the outline and its antialiased edge
+    inside = render(pdf, page, int(dpi), (x0 + pad, y0 + pad, x1 - pad, y1 - pad))
+    paper = [x for x in range(len(inside[0])) if any(min(r[x]) >= 250 for r in inside)]
+    # a seam: a column off the line between its neighbours four pixels away
+    line = inside[len(inside) // 2]
+    seams = [x for x in range(4, len(line) - 4)
+             if max(abs(line[x][k] - (line[x - 4][k] + line[x + 4][k]) / 2) for k in range(3)) > 6]
+    print(f"bar {x1 - x0:.1f} x {y1 - y0:.1f} pt, {len(line)} x {len(inside)} px at {dpi} dpi: "
+          f"{len(paper)} columns near white {paper[:5]}, {len(seams)} seams {seams[:5]}")
+    sys.exit(1 if paper or seams else 0)
 
 
 def page_svg(pdf, page):
@@ -167,4 +202,5 @@ def filled(pdf, page, hexa, least):
 
 if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
-     "vector": vector, "filled": filled, "mapnames": mapnames}[sys.argv[1]](*sys.argv[2:])
+     "vector": vector, "filled": filled, "mapnames": mapnames,
+     "rampbar": rampbar}[sys.argv[1]](*sys.argv[2:])

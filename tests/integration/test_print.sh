@@ -35,6 +35,8 @@ check_true "the page around hotspot 1 is coloured by the heatmap" "$PDFCHECK hot
 "$POSBON" print "$DB" --district "$DISTRICT" --layers mahallas,districts -o "$TMP/plain.pdf" >/dev/null
 check_true "without the heatmap layer it is not" "! $PDFCHECK hotspot $TMP/plain.pdf 1"
 check_true "panel texts do not overlap" "$PDFCHECK overlaps $TMP/a4.pdf 1"
+check_true "the legend's density bar shows no seam nor paper through it at 600 dpi" \
+	"$PDFCHECK rampbar $TMP/a4.pdf 1 600"
 
 # Numbers as the page's language writes them, as the viewer's fmtNumber():
 # a thin space between thousands in Uzbek and Russian, a comma in English.
@@ -141,6 +143,7 @@ for t in "Условные обозначения" "Правонарушения
 	check_true "ru page shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
 check_true "the A3 scale bar is exact too" "$PDFCHECK scalebar $TMP/a3.pdf 1"
+check_true "its density bar is seamless at 600 dpi" "$PDFCHECK rampbar $TMP/a3.pdf 1 600"
 
 # a mahalla in English, with its inspector and neighbours
 "$POSBON" print "$DB" --mahalla "$MAHALLA" --lang en -o "$TMP/m.pdf" >/dev/null
