@@ -131,6 +131,8 @@ void printarea_hotspots(struct printjob *j, const struct printjob_page *p, struc
 {
 	double u = j->ts.unit;
 	char within[128];
+	if (j->n_hotspots == 0)
+		return; /* none asked for: "no hotspots" would deny the heat */
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_PAPER_HOTSPOTS));
 	if (p->n_hot == 0) {
 		typeset_text(&j->ts, &typeset_body, printjob_text(j, MSG_PAPER_NO_HOTSPOTS), c->x,

@@ -238,7 +238,12 @@ static int frame_ground(struct printjob *j, struct printjob_page *p)
 }
 
 /* The highest peaks of the density inside the page's area, at least one
- * bandwidth apart and above the ramp's first break. */
+ * bandwidth apart and at or above the ramp's first break. They are read
+ * off the raster the map draws, with the threshold below which it draws
+ * nothing (the legend's lowest class): where the area shows heat, the box
+ * lists a place. A peak is a cell no neighbour inside the area exceeds, so
+ * heat spilling in from a peak beyond the boundary (or the frame) is
+ * listed at its highest cell inside. */
 static int find_hotspots(struct printjob *j, struct printjob_page *p)
 {
 	int rc = 0;
@@ -265,15 +270,17 @@ static int find_hotspots(struct printjob *j, struct printjob_page *p)
 	double floor_value = 0;
 	style_ramp_stop(j->ramp, 0, &floor_value, NULL);
 	const double *d = p->density;
-	for (int y = 1; y + 1 < p->rh; y++)
-		for (int x = 1; x + 1 < p->rw; x++) {
+	for (int y = 0; y < p->rh; y++)
+		for (int x = 0; x < p->rw; x++) {
 			double v = d[(size_t)y * p->rw + x];
 			if (v < floor_value || v <= 0 || mk[(size_t)y * stride + x] < 128)
 				continue;
 			int peak = 1;
-			for (int dy = -1; dy <= 1 && peak; dy++)
-				for (int dx = -1; dx <= 1; dx++)
-					if (d[(size_t)(y + dy) * p->rw + x + dx] > v)
+			for (int ny = y - 1; ny <= y + 1 && peak; ny++)
+				for (int nx = x - 1; nx <= x + 1; nx++)
+					if (ny >= 0 && ny < p->rh && nx >= 0 && nx < p->rw &&
+					    mk[(size_t)ny * stride + nx] >= 128 &&
+					    d[(size_t)ny * p->rw + nx] > v)
 						peak = 0;
 			if (!peak)
 				continue;

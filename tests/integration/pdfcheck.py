@@ -10,6 +10,10 @@ pdfcheck.py mapnames PDF PAGE NAMES [LEAST]  of the names in file NAMES (one a l
 pdfcheck.py hotspot PDF PAGE    colour of the page around hotspot 1
 pdfcheck.py vector PDF PAGE RRGGBB...  a stroked vector line of two segments or more in
                                 each colour, and no raster image on the page
+pdfcheck.py heatbox PDF PAGE [none]  heat on the map inside the printed area's outline (a page
+                                of the heatmap layer alone) and the hotspot box: a place
+                                listed wherever heat shows; with none, no heat on the map
+                                and the box saying so
 pdfcheck.py rampbar PDF PAGE [DPI]  the legend's density bar rendered at DPI (600): no
                                 column of its inside near the paper's white, none a
                                 hairline apart from its neighbours
@@ -136,17 +140,28 @@ def render(pdf, page, dpi, box=None):
     return [[tuple(data[3 * (y * w + x):3 * (y * w + x) + 3]) for x in range(w)] for y in range(h)]
 
 
+def stroked_rects(svg, stroke):
+    """The rectangles of the page's SVG stroked in style stroke (its
+    "stroke:rgb(...)" text), as (x0, y0, x1, y1) pt."""
+    rects = []
+    for attrs in re.findall(r"<path ([^>]*)/?>", svg):
+        m = re.search(r' d="M ([\d.]+) ([\d.]+) L ([\d.]+) [\d.]+ L [\d.]+ ([\d.]+) L [\d.]+ [\d.]+ Z', attrs)
+        if stroke not in attrs or "fill:none" not in attrs or not m:
+            continue
+        t = re.search(r'transform="matrix\(([^)]*)\)"', attrs)
+        a, _, _, d, e, f = (float(v) for v in (t.group(1) if t else "1,0,0,1,0,0").split(","))
+        x0, y0, x1, y1 = (float(v) for v in m.groups())
+        rects.append((a * x0 + e, d * y0 + f, a * x1 + e, d * y1 + f))
+    return rects
+
+
 def rampbar(pdf, page, dpi="600"):
-    """The legend's first ramp bar: the rectangle stroked in 50% grey (SVG of the
-    page), its inside rendered at dpi."""
-    svg = page_svg(pdf, page)
-    m = re.search(r'<path style="[^"]*stroke:rgb\(50%,50%,50%\)[^"]*" d="M ([\d.]+) ([\d.]+) L ([\d.]+) '
-                  r'[\d.]+ L [\d.]+ ([\d.]+) L[^"]*"(?: transform="matrix\(([^)]*)\)")?', svg)
-    if not m:
+    """The legend's first ramp bar: the rectangle stroked in 50% grey, its inside
+    rendered at dpi."""
+    bars = stroked_rects(page_svg(pdf, page), "stroke:rgb(50%,50%,50%)")
+    if not bars:
         sys.exit("no ramp bar on the page")
-    x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
-    a, b, c, d, e, f = (float(v) for v in (m.group(5) or "1,0,0,1,0,0").split(","))
-    x0, x1, y0, y1 = a * x0 + e, a * x1 + e, d * y0 + f, d * y1 + f
+    x0, y0, x1, y1 = bars[0]
     pad = 0.6  # pt past the outline and its antialiased edge
     inside = render(pdf, page, int(dpi), (x0 + pad, y0 + pad, x1 - pad, y1 - pad))
     paper = [x for x in range(len(inside[0])) if any(min(r[x]) >= 250 for r in inside)]
@@ -157,6 +172,85 @@ def rampbar(pdf, page, dpi="600"):
     print(f"bar {x1 - x0:.1f} x {y1 - y0:.1f} pt, {len(line)} x {len(inside)} px at {dpi} dpi: "
           f"{len(paper)} columns near white {paper[:5]}, {len(seams)} seams {seams[:5]}")
     sys.exit(1 if paper or seams else 0)
+
+
+NO_HOTSPOTS = ("Qaynoq nuqtalar yoʻq", "Очагов нет", "No hotspots")
+HOTSPOTS = ("Eng qaynoq nuqtalar", "Очаги наибольшей плотности", "Top hotspots")
+
+
+# the printed area's outline (printmap.c): the page's dark ink at 90%
+AREA_OUTLINE = "stroke:rgb(9.999084%,11.999512%,15.99884%);stroke-opacity:0.9"
+
+
+def area_rings(svg):
+    """The printed area's outline (its stroke style's path in the page's SVG) as
+    rings of points, pt."""
+    rings = []
+    for attrs in re.findall(r"<path ([^>]*)/?>", svg):
+        d = re.search(r' d="([^"]*)"', attrs)
+        if AREA_OUTLINE not in attrs or not d:
+            continue
+        m = re.search(r'transform="matrix\(([^)]*)\)"', attrs)
+        a, _, _, dd, e, f = (float(v) for v in (m.group(1) if m else "1,0,0,1,0,0").split(","))
+        for part in re.split(r"M ", d.group(1))[1:]:
+            xy = [float(v) for v in re.findall(r"[-\d.]+", part)]
+            rings.append([(a * x + e, dd * y + f) for x, y in zip(xy[::2], xy[1::2])])
+    return rings
+
+
+def inside_rings(rings, y, w, k):
+    """The pixels of row y (of w, k pixels per pt) whose centres lie inside the
+    rings (even-odd)."""
+    py, xs = (y + 0.5) / k, []
+    for ring in rings:
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            if (y0 <= py) != (y1 <= py):
+                xs.append(x0 + (py - y0) * (x1 - x0) / (y1 - y0))
+    xs.sort()
+    row = [False] * w
+    for a, b in zip(xs[::2], xs[1::2]):
+        for x in range(max(0, int(a * k + 0.5)), min(w, int(b * k + 0.5))):
+            row[x] = True
+    return row
+
+
+def heat_pixels(pdf, page, dpi=100):
+    """Pixels of the map frame in the heatmap's warm colours (red well above blue;
+    heat under the scale bar's and north arrow's white boxes is paler) inside the
+    printed area's outline, and in all."""
+    svg = page_svg(pdf, page)
+    rings = area_rings(svg)
+    # the map frame: the largest rectangle stroked in the page's dark ink
+    frames = stroked_rects(svg, AREA_OUTLINE.split(";")[0] + ";stroke-opacity:1")
+    if not rings or not frames:
+        sys.exit("no map frame or outline of the printed area on the page")
+    fx0, fy0, fx1, fy1 = max(frames, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    k = dpi / 72
+    rows = render(pdf, page, dpi, (0, fy0 + 1, fx1, fy1 - 1))
+    top, bottom = min(y for r in rings for _, y in r), max(y for r in rings for _, y in r)
+    rings = [[(x, y - int((fy0 + 1) * k) / k) for x, y in r] for r in rings]
+    top, bottom = top - fy0 - 1, bottom - fy0 - 1
+    inside = total = 0
+    for y, r in enumerate(rows):
+        heat = [x for x, p in enumerate(r) if p[0] - p[2] > 30 and fx0 + 1 < x / k]
+        total += len(heat)
+        if heat and top * k <= y <= bottom * k:
+            row = inside_rings(rings, y, len(r), k)
+            inside += sum(row[x] for x in heat)
+    return inside, total
+
+
+def heatbox(pdf, page, want=None):
+    inside, total = heat_pixels(pdf, page)
+    text = " ".join(subprocess.run(["pdftotext", "-f", page, "-l", page, pdf, "-"], check=True,
+                                   capture_output=True, text=True).stdout.split())
+    box = any(t in text for t in HOTSPOTS)
+    none = any(t in text for t in NO_HOTSPOTS)
+    print(f"page {page}: {inside} heat pixels inside the area, {total} on the map; "
+          f"the hotspot box {'says none' if none else 'lists places' if box else 'is missing'}")
+    if want == "none":
+        sys.exit(0 if box and none and total == 0 else 1)
+    sys.exit(0 if box and (inside < 3 or not none) else 1)
 
 
 def page_svg(pdf, page):
@@ -203,4 +297,4 @@ def filled(pdf, page, hexa, least):
 if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
      "vector": vector, "filled": filled, "mapnames": mapnames,
-     "rampbar": rampbar}[sys.argv[1]](*sys.argv[2:])
+     "rampbar": rampbar, "heatbox": heatbox}[sys.argv[1]](*sys.argv[2:])

@@ -79,6 +79,22 @@ print(len(found), 'hotspot rows,', len(named), 'naming a street of the ground:',
 raise SystemExit(0 if len(found) == 5 and len(named) == 5 else 1)
 PY"
 
+# The top-hotspots box and the heat on the map come from one raster and one
+# threshold (the legend's lowest class): a page whose area shows heat lists
+# a place, also when the heat spills over the boundary from a peak outside
+# (one day's offences in an atlas: it once said "no hotspots" beside it);
+# a period without offences prints "none" and no heat.
+"$POSBON" print "$DB" --district "$DISTRICT" --atlas --layers heatmap \
+	--from 2026-06-25 --to 2026-06-25 -o "$TMP/heat.pdf" >/dev/null
+check_true "every atlas page showing heat in its area lists a hotspot" \
+	'(for p in $(seq 1 $((N_MAHALLAS + 1))); do $PDFCHECK heatbox $TMP/heat.pdf $p || exit 1; done)'
+for lang in uz en; do
+	"$POSBON" print "$DB" --mahalla "$MAHALLA" --layers heatmap --lang $lang \
+		--from 2020-01-01 --to 2020-01-31 -o "$TMP/cold.pdf" >/dev/null
+	check_true "a period without offences: no heat, and the box says so ($lang)" \
+		"$PDFCHECK heatbox $TMP/cold.pdf 1 none"
+done
+
 # Gi* hot and cold spots on paper: the cells as vector fills in the layer's
 # colours (hot 99% #d62f27, cold 99% #4575b5), and the six bins in the legend
 "$POSBON" print "$DB" --district "$DISTRICT" --layers gistar,mahallas,districts --lang en \
