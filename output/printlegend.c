@@ -206,10 +206,12 @@ static void legend_choropleth(struct printjob *j, struct typeset_column *c)
 
 /* What a legend lists besides the style's swatches: the numbered hotspot
  * marker, the zones' services and whether any overlap, the offences'
- * categories (codes, in the order listed) and the zoom the boundaries'
- * widths are read at. A page lists what its frame shows. */
+ * categories (codes, in the order listed), the printed area's outline
+ * (its row's text; NULL: none) and the zoom the boundaries' widths are
+ * read at. A page lists what its frame shows. */
 struct legend_items {
 	int hotspot;
+	const char *selected;
 	const char *const *services;
 	size_t n_services;
 	int joint;
@@ -369,6 +371,11 @@ static void legend_blocks(struct printjob *j, struct typeset_column *c, unsigned
 		printjob_colour(cr, &col, 1);
 		cairo_fill(cr);
 	}
+	if (it->selected && printlegend_row(j, c, it->selected, &x, &y, &w, &h)) {
+		cairo_new_path(cr);
+		cairo_rectangle(cr, x + 0.6 * u, y + 0.6 * u, w - 1.2 * u, h - 1.2 * u);
+		printmap_selection(cr, 1.2 * u, 2.5 * u);
+	}
 	const struct style_area *areas[2] = {style_mahallas(j->sty), style_districts(j->sty)};
 	const unsigned bits[2] = {RENDER_MAHALLAS, RENDER_DISTRICTS};
 	const enum msg names[2] = {MSG_LEGEND_BOUNDARY_MAHALLA, MSG_LEGEND_BOUNDARY_DISTRICT};
@@ -394,7 +401,13 @@ static void legend_blocks(struct printjob *j, struct typeset_column *c, unsigned
 void printlegend_page(struct printjob *j, const struct printjob_page *p, struct typeset_column *c)
 {
 	const char *svc[32], **cats = NULL;
-	struct legend_items it = {.hotspot = p->n_hot > 0, .services = svc, .zoom = p->view.zoom};
+	char selected[256];
+	printjob_append(selected, sizeof selected, 0,
+	                printjob_text(j, p->kind == SHAPES_MAHALLAS ? MSG_PAPER_SELECTED_MAHALLA
+	                                                            : MSG_PAPER_SELECTED_DISTRICT),
+	                printjob_area_name(j, p->area));
+	struct legend_items it = {
+	    .hotspot = p->n_hot > 0, .selected = selected, .services = svc, .zoom = p->view.zoom};
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_LEGEND));
 	if (j->has_cov)
 		printcover_legend(j, c);

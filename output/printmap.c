@@ -353,7 +353,26 @@ void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r)
 	cairo_stroke(cr);
 }
 
+void printmap_selection(cairo_t *cr, double line, double band)
+{
+	cairo_save(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_save(cr);
+	cairo_clip_preserve(cr);
+	cairo_set_source_rgba(cr, 0, 0, 0, 0.22);
+	cairo_set_line_width(cr, 2 * band);
+	cairo_stroke_preserve(cr);
+	cairo_restore(cr); /* the clip, not the path */
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, line);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
 #define HOT_RADIUS 7.5 /* a hotspot marker's, style px on A4 */
+#define SELECTION  2.4 /* the printed area's outline, style px on A4 ... */
+#define BAND       7.0 /* ... and the band inside it */
 
 /* Everything inside the map frame, in style px (user space = p->view). */
 static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
@@ -439,10 +458,7 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 		cairo_fill(cr);
 		cairo_new_path(cr);
 		shapes_path(j->sh, cr, v, &p->area->geom, NULL);
-		cairo_set_source_rgba(cr, 0.10, 0.12, 0.16, 0.9);
-		cairo_set_line_width(cr, 2.4);
-		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-		cairo_stroke(cr);
+		printmap_selection(cr, SELECTION * j->ts.unit, BAND * j->ts.unit);
 		cairo_restore(cr);
 		rc = labels_draw(lb, cr);
 	}

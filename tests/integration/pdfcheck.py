@@ -14,6 +14,9 @@ pdfcheck.py heatbox PDF PAGE [none]  heat on the map inside the printed area's o
                                 of the heatmap layer alone) and the hotspot box: a place
                                 listed wherever heat shows; with none, no heat on the map
                                 and the box saying so
+pdfcheck.py selection PDF PAGE NAME  the printed area's outline: on the map a line with a
+                                translucent band, and a legend row naming NAME with a
+                                swatch in that style, unlike the district boundary's
 pdfcheck.py rampbar PDF PAGE [DPI]  the legend's density bar rendered at DPI (600): no
                                 column of its inside near the paper's white, none a
                                 hairline apart from its neighbours
@@ -140,25 +143,46 @@ def render(pdf, page, dpi, box=None):
     return [[tuple(data[3 * (y * w + x):3 * (y * w + x) + 3]) for x in range(w)] for y in range(h)]
 
 
-def stroked_rects(svg, stroke):
-    """The rectangles of the page's SVG stroked in style stroke (its
-    "stroke:rgb(...)" text), as (x0, y0, x1, y1) pt."""
-    rects = []
+def strokes(svg):
+    """The stroked paths of the page's SVG (pdftocairo): dicts of their colour (rgb
+    0-255), opacity, width and rings of points in pt (the end points of lines and
+    curves) with their box."""
+    out = []
     for attrs in re.findall(r"<path ([^>]*)/?>", svg):
-        m = re.search(r' d="M ([\d.]+) ([\d.]+) L ([\d.]+) [\d.]+ L [\d.]+ ([\d.]+) L [\d.]+ [\d.]+ Z', attrs)
-        if stroke not in attrs or "fill:none" not in attrs or not m:
+        colour = re.search(r"stroke:rgb\(([\d.]+)%,([\d.]+)%,([\d.]+)%\)", attrs)
+        d = re.search(r' d="([^"]*)"', attrs)
+        if not colour or not d:
             continue
         t = re.search(r'transform="matrix\(([^)]*)\)"', attrs)
-        a, _, _, d, e, f = (float(v) for v in (t.group(1) if t else "1,0,0,1,0,0").split(","))
-        x0, y0, x1, y1 = (float(v) for v in m.groups())
-        rects.append((a * x0 + e, d * y0 + f, a * x1 + e, d * y1 + f))
-    return rects
+        a, b, c, dd, e, f = (float(v) for v in (t.group(1) if t else "1,0,0,1,0,0").split(","))
+        rings = []
+        for cmd, args in re.findall(r"([MLCZ])([^MLCZ]*)", d.group(1)):
+            xy = [float(v) for v in args.split()]
+            if cmd == "M":
+                rings.append([])
+            if cmd in "ML" or cmd == "C":
+                x, y = xy[-2], xy[-1]
+                rings[-1].append((a * x + c * y + e, b * x + dd * y + f))
+        rings = [r for r in rings if len(r) > 1]
+        if not rings:
+            continue
+        xs, ys = [x for r in rings for x, _ in r], [y for r in rings for _, y in r]
+        out.append({"colour": tuple(float(v) * 2.55 for v in colour.groups()),
+                    "opacity": float(re.search(r"stroke-opacity:([\d.]+)", attrs).group(1)),
+                    "width": float(re.search(r"stroke-width:([\d.]+)", attrs).group(1)),
+                    "filled": "fill:none" not in attrs,
+                    "rings": rings, "box": (min(xs), min(ys), max(xs), max(ys))})
+    return out
+
+
+def same_colour(a, b):
+    return all(abs(x - y) < 1.5 for x, y in zip(a, b))
 
 
 def rampbar(pdf, page, dpi="600"):
     """The legend's first ramp bar: the rectangle stroked in 50% grey, its inside
     rendered at dpi."""
-    bars = stroked_rects(page_svg(pdf, page), "stroke:rgb(50%,50%,50%)")
+    bars = [s["box"] for s in strokes(page_svg(pdf, page)) if same_colour(s["colour"], (128, 128, 128))]
     if not bars:
         sys.exit("no ramp bar on the page")
     x0, y0, x1, y1 = bars[0]
@@ -176,26 +200,68 @@ def rampbar(pdf, page, dpi="600"):
 
 NO_HOTSPOTS = ("Qaynoq nuqtalar yoʻq", "Очагов нет", "No hotspots")
 HOTSPOTS = ("Eng qaynoq nuqtalar", "Очаги наибольшей плотности", "Top hotspots")
-
-
-# the printed area's outline (printmap.c): the page's dark ink at 90%
-AREA_OUTLINE = "stroke:rgb(9.999084%,11.999512%,15.99884%);stroke-opacity:0.9"
+INK = (26, 31, 41)  # the page's dark ink (the map's frame, the markers)
 
 
 def area_rings(svg):
-    """The printed area's outline (its stroke style's path in the page's SVG) as
-    rings of points, pt."""
-    rings = []
-    for attrs in re.findall(r"<path ([^>]*)/?>", svg):
-        d = re.search(r' d="([^"]*)"', attrs)
-        if AREA_OUTLINE not in attrs or not d:
-            continue
-        m = re.search(r'transform="matrix\(([^)]*)\)"', attrs)
-        a, _, _, dd, e, f = (float(v) for v in (m.group(1) if m else "1,0,0,1,0,0").split(","))
-        for part in re.split(r"M ", d.group(1))[1:]:
-            xy = [float(v) for v in re.findall(r"[-\d.]+", part)]
-            rings.append([(a * x + e, dd * y + f) for x, y in zip(xy[::2], xy[1::2])])
-    return rings
+    """The printed area's outline on the map (printmap_selection(): an opaque black
+    line) as rings of points, pt, and the map frame's box."""
+    ss = strokes(svg)
+    frames = [s["box"] for s in ss if same_colour(s["colour"], INK) and not s["filled"]]
+    frame = max(frames, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), default=None)
+    rings = [r for s in on_map(ss, frame) if same_colour(s["colour"], (0, 0, 0)) and s["opacity"] == 1
+             for r in s["rings"]]
+    return rings, frame
+
+
+def on_map(ss, frame):
+    """The strokes reaching into the frame's box."""
+    return [s for s in ss if frame and s["box"][0] < frame[2] and frame[0] < s["box"][2]
+            and s["box"][1] < frame[3] and frame[1] < s["box"][3]]
+
+
+SELECTED = ("Tanlangan mahalla:", "Выбранная махалля:", "Selected mahalla:",
+            "Tanlangan tuman:", "Выбранный район:", "Selected district:")
+DISTRICT_BOUNDARY = ("Tuman chegarasi", "Граница района", "District boundary")
+
+
+def text_lines(ws):
+    """The words grouped in lines (the same top, left to right): (text, box)."""
+    lines = {}
+    for w in ws:
+        lines.setdefault(round(w[1], 1), []).append(w)
+    return [(" ".join(w[4] for w in sorted(line)), (min(w[0] for w in line), min(w[1] for w in line),
+             max(w[2] for w in line), max(w[3] for w in line))) for line in lines.values()]
+
+
+def selection(pdf, page, name):
+    ws, _ = words(pdf, page)
+    ss = strokes(page_svg(pdf, page))
+
+    def swatch(starts):
+        """The strokes left of the legend row whose text starts with one of starts."""
+        rows = [box for text, box in text_lines(ws) if text.startswith(starts)]
+        if not rows:
+            return None, []
+        x0, y0, _, y1 = rows[0]
+        return rows[0], [s for s in ss if s["box"][2] < x0 and y0 - 2 < s["box"][1] and s["box"][3] < y1 + 2]
+
+    row, sel = swatch(tuple(t + " " + name for t in SELECTED))
+    _, district = swatch(DISTRICT_BOUNDARY)
+    rings, frame = area_rings(page_svg(pdf, page))
+
+    def look(group):
+        """The line and band: an opaque black stroke, a translucent wider one."""
+        line = [s for s in group if same_colour(s["colour"], (0, 0, 0)) and s["opacity"] == 1]
+        band = [s for s in group if same_colour(s["colour"], (0, 0, 0)) and s["opacity"] < 1
+                and line and s["width"] > 2 * line[0]["width"]]
+        return bool(line) and bool(band)
+
+    district_black = any(same_colour(s["colour"], (0, 0, 0)) for s in district)
+    print(f"legend row naming {name}: {'yes' if row else 'no'}, its swatch {'a line and band' if look(sel) else 'other'}; "
+          f"on the map {'a line and band' if look(on_map(ss, frame)) else 'no such outline'} "
+          f"({len(rings)} rings); the district boundary's swatch {'black' if district_black else 'not black'}")
+    sys.exit(0 if row and look(sel) and look(on_map(ss, frame)) and district and not district_black else 1)
 
 
 def inside_rings(rings, y, w, k):
@@ -218,13 +284,10 @@ def heat_pixels(pdf, page, dpi=100):
     """Pixels of the map frame in the heatmap's warm colours (red well above blue;
     heat under the scale bar's and north arrow's white boxes is paler) inside the
     printed area's outline, and in all."""
-    svg = page_svg(pdf, page)
-    rings = area_rings(svg)
-    # the map frame: the largest rectangle stroked in the page's dark ink
-    frames = stroked_rects(svg, AREA_OUTLINE.split(";")[0] + ";stroke-opacity:1")
-    if not rings or not frames:
+    rings, frame = area_rings(page_svg(pdf, page))
+    if not rings:
         sys.exit("no map frame or outline of the printed area on the page")
-    fx0, fy0, fx1, fy1 = max(frames, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    fx0, fy0, fx1, fy1 = frame
     k = dpi / 72
     rows = render(pdf, page, dpi, (0, fy0 + 1, fx1, fy1 - 1))
     top, bottom = min(y for r in rings for _, y in r), max(y for r in rings for _, y in r)
@@ -297,4 +360,4 @@ def filled(pdf, page, hexa, least):
 if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
      "vector": vector, "filled": filled, "mapnames": mapnames,
-     "rampbar": rampbar, "heatbox": heatbox}[sys.argv[1]](*sys.argv[2:])
+     "rampbar": rampbar, "heatbox": heatbox, "selection": selection}[sys.argv[1]](*sys.argv[2:])

@@ -171,6 +171,15 @@ done
 check_true "the Russian page names the mahalla in Cyrillic" \
 	'text "$TMP/m-ru.pdf" | grep -qF "$MNAME_RU"'
 check_true "a mahalla page's scale bar is exact" "$PDFCHECK scalebar $TMP/m.pdf 1"
+# The printed mahalla is outlined in a style of its own (a black line with a
+# band inside, not the district boundary's line) that its own legend row,
+# naming it, shows.
+MNAME_EN=$(sql "$DB" "SELECT coalesce(nullif(name_en, ''), name_uz) FROM mahallas WHERE code = '$MAHALLA'")
+MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
+check_true "the mahalla's own outline and legend row (en)" "$PDFCHECK selection $TMP/m.pdf 1 '$MNAME_EN'"
+check_true "in Russian" "$PDFCHECK selection $TMP/m-ru.pdf 1 '$MNAME_RU'"
+check_true "in Uzbek" "$PDFCHECK selection $TMP/street-5000.pdf 1 '$MNAME_UZ'"
+check_true "and a district page's for its district" "$PDFCHECK selection $TMP/a4.pdf 1 '$NAME'"
 
 # an atlas: the overview and one page per mahalla
 "$POSBON" print "$DB" --district "$DISTRICT" --atlas -o "$TMP/atlas.pdf" >/dev/null
@@ -399,7 +408,7 @@ print(v.split(';')[0], plain.group(1) if plain else 'none',
 ascii_or() { # name code -> the name when it is printable ASCII, else the code
 	if printf '%s' "$1" | LC_ALL=C grep -q '^[ -~]*$'; then echo "$1"; else echo "$2"; fi
 }
-MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
+MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'") # now long
 check "a mahalla's PDF downloads under its name and period" \
 	"$(disposition "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31")" \
 	"attachment|$(ascii_or "$MNAME_UZ" "$MAHALLA")-2026-05-01_2026-05-31.pdf|${MNAME_UZ}-2026-05-01_2026-05-31.pdf"
