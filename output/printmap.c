@@ -381,7 +381,13 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 	struct style_area_copy mahallas, districts;
 	labels *lb = NULL;
 	double furniture[2][4];
-	int rc = labels_new(v, LABELS_INSIDE, &lb);
+	/* Paper is read closer than a screen: its ground is drawn, and its
+	 * names are read in the style, as the screen does one zoom nearer, so
+	 * that a 1:25 000 page names its streets as zoom 15 does and a
+	 * district's 1:75 000 overview its mahallas as zoom 13. */
+	struct view near = *v;
+	near.zoom += 1;
+	int rc = labels_new(&near, LABELS_INSIDE, &lb);
 	printframe_furniture(j, p, furniture);
 	for (int i = 0; rc == 0 && i < 2; i++)
 		rc = labels_reserve(lb, (furniture[i][0] - p->fx) * PRINTJOB_PX_PER_PT,
@@ -397,12 +403,7 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	if (rc == 0 && p->ground) {
-		/* Paper is read closer than a screen: the ground is drawn as the
-		 * screen draws it one zoom nearer, so that a 1:25 000 page names
-		 * its streets as zoom 15 does. */
-		struct view near = *v;
 		struct basemap_names names = {.lang = ground_lang(j)};
-		near.zoom += 1;
 		rc = basemap_paint(cr, &near, p->ground, j->sty, &names, lb);
 	}
 	if (rc == 0 && (j->layers & RENDER_CHOROPLETH) && style_choropleth(j->sty)) {

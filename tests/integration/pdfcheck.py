@@ -17,6 +17,8 @@ pdfcheck.py heatbox PDF PAGE [none]  heat on the map inside the printed area's o
 pdfcheck.py selection PDF PAGE NAME  the printed area's outline: on the map a line with a
                                 translucent band, and a legend row naming NAME with a
                                 swatch in that style, unlike the district boundary's
+pdfcheck.py markers PDF PAGE NAMES  no word of the map over a hotspot marker, and every name
+                                of file NAMES (one a line) on the map
 pdfcheck.py rampbar PDF PAGE [DPI]  the legend's density bar rendered at DPI (600): no
                                 column of its inside near the paper's white, none a
                                 hairline apart from its neighbours
@@ -264,6 +266,34 @@ def selection(pdf, page, name):
     sys.exit(0 if row and look(sel) and look(on_map(ss, frame)) and district and not district_black else 1)
 
 
+def markers(pdf, page, names):
+    ws, _ = words(pdf, page)
+    ss = strokes(page_svg(pdf, page))
+    _, frame = area_rings(page_svg(pdf, page))
+    # the numbered markers: small white discs outlined in the page's ink
+    discs = [s["box"] for s in on_map(ss, frame) if s["filled"] and same_colour(s["colour"], INK)
+             and s["box"][2] - s["box"][0] < 30]
+    on = [w for w in ws if frame[0] <= w[0] and w[2] <= frame[2] and frame[1] <= w[1] and w[3] <= frame[3]]
+    over = []
+    for x0, y0, x1, y1 in discs:
+        cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2
+        for w in on:
+            if w[4].isdigit() and abs((w[0] + w[2]) / 2 - cx) < 1 and abs((w[1] + w[3]) / 2 - cy) < 2:
+                continue  # the marker's own number
+            # the nearest point of the word's box within the disc
+            dx = max(w[0] - cx, 0, cx - w[2])
+            dy = max(w[1] - cy, 0, cy - w[3])
+            if dx * dx + dy * dy < (r - 0.3) ** 2:
+                over.append(w[4])
+    text = " " + " ".join(w[4] for w in sorted(on, key=lambda w: (round(w[1]), w[0]))) + " "
+    wanted = [n.strip() for n in open(names, encoding="utf-8") if n.strip()]
+    # a name may wrap: each of its words on the map
+    missing = [n for n in wanted if f" {n} " not in text and not all(f" {p} " in text for p in n.split())]
+    print(f"{len(discs)} markers, words over them: {over}; {len(wanted) - len(missing)} of "
+          f"{len(wanted)} names on the map, missing: {missing}")
+    sys.exit(0 if discs and not over and not missing else 1)
+
+
 def inside_rings(rings, y, w, k):
     """The pixels of row y (of w, k pixels per pt) whose centres lie inside the
     rings (even-odd)."""
@@ -360,4 +390,5 @@ def filled(pdf, page, hexa, least):
 if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
      "vector": vector, "filled": filled, "mapnames": mapnames,
-     "rampbar": rampbar, "heatbox": heatbox, "selection": selection}[sys.argv[1]](*sys.argv[2:])
+     "rampbar": rampbar, "heatbox": heatbox, "selection": selection,
+     "markers": markers}[sys.argv[1]](*sys.argv[2:])

@@ -181,6 +181,23 @@ check_true "in Russian" "$PDFCHECK selection $TMP/m-ru.pdf 1 '$MNAME_RU'"
 check_true "in Uzbek" "$PDFCHECK selection $TMP/street-5000.pdf 1 '$MNAME_UZ'"
 check_true "and a district page's for its district" "$PDFCHECK selection $TMP/a4.pdf 1 '$NAME'"
 
+# The hotspots' markers take part in placing the map's names (they once hid
+# zone labels, and a mahalla went unnamed): no word of the map over a
+# marker, and every mahalla of the district named on its overview, in each
+# language, portrait (1:50 000) and landscape (1:75 000), with 20 markers.
+for lang in uz ru en; do
+	sql "$DB" "SELECT coalesce(nullif(name_$lang, ''), name_uz) FROM mahallas
+		WHERE district_code = '$DISTRICT'" >"$TMP/mnames-$lang.txt"
+done
+check_true "no word over a marker, every mahalla named (uz)" \
+	"$PDFCHECK markers $TMP/a4.pdf 1 $TMP/mnames-uz.txt"
+"$POSBON" print "$DB" --district "$DISTRICT" --lang ru -o "$TMP/names-ru.pdf" >/dev/null
+check_true "in Russian" "$PDFCHECK markers $TMP/names-ru.pdf 1 $TMP/mnames-ru.txt"
+"$POSBON" print "$DB" --district "$DISTRICT" --lang ru --landscape -o "$TMP/names-rl.pdf" >/dev/null
+check_true "in Russian, landscape" "$PDFCHECK markers $TMP/names-rl.pdf 1 $TMP/mnames-ru.txt"
+"$POSBON" print "$DB" --district "$DISTRICT" --lang en --hotspots 20 -o "$TMP/names-en.pdf" >/dev/null
+check_true "in English, with 20 hotspots" "$PDFCHECK markers $TMP/names-en.pdf 1 $TMP/mnames-en.txt"
+
 # an atlas: the overview and one page per mahalla
 "$POSBON" print "$DB" --district "$DISTRICT" --atlas -o "$TMP/atlas.pdf" >/dev/null
 check "atlas pages" "$(pages "$TMP/atlas.pdf")" "$((N_MAHALLAS + 1))"
