@@ -52,7 +52,7 @@ static void table(const struct typeset *t, struct typeset_column *c, const struc
                   const char *lang)
 {
 	static const double widths[7] = {0.28, 0.09, 0.15, 0.13, 0.12, 0.12, 0.11};
-	struct typeset_table tb = {7, {0}, {0}, {TYPESET_LEFT}};
+	struct typeset_table tb = {.n = 7};
 	for (int i = 0; i < 7; i++) {
 		tb.x[i] = i ? tb.x[i - 1] + tb.w[i - 1] : 0;
 		tb.w[i] = widths[i] * c->w;

@@ -19,20 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A legend row: a swatch drawn by the caller at (x, y, w, h), then text. */
+/* A legend row: a swatch drawn by the caller at (x, y, w, h), then text,
+ * wrapped to a second line as a table's cell is. */
 int printlegend_row(struct printjob *j, struct typeset_column *c, const char *text, double *sx,
                     double *sy, double *sw, double *sh)
 {
-	double rh = typeset_row_height(&j->ts), u = j->ts.unit;
-	if (c->y + rh > c->bottom)
+	double rh = typeset_row_height(&j->ts), u = j->ts.unit, tw = c->w - 21 * u;
+	double h =
+	    fmax(rh, typeset_height(&j->ts, &typeset_body, text, tw, TYPESET_CELL_LINES) + 2.2 * u);
+	if (c->y + h > c->bottom)
 		return 0;
 	*sx = c->x;
 	*sy = c->y + 1.2 * u;
 	*sw = 16 * u;
 	*sh = rh - 2.4 * u;
-	typeset_text(&j->ts, &typeset_body, text, c->x + 21 * u, c->y + 1.1 * u, c->w - 21 * u, 1,
-	             TYPESET_LEFT);
-	c->y += rh;
+	typeset_text(&j->ts, &typeset_body, text, c->x + 21 * u, c->y + 1.1 * u, tw,
+	             TYPESET_CELL_LINES, TYPESET_LEFT);
+	c->y += h;
 	return 1;
 }
 

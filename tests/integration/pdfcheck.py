@@ -19,6 +19,10 @@ pdfcheck.py selection PDF PAGE NAME  the printed area's outline: on the map a li
                                 swatch in that style, unlike the district boundary's
 pdfcheck.py markers PDF PAGE NAMES  no word of the map over a hotspot marker, and every name
                                 of file NAMES (one a line) on the map
+pdfcheck.py cuts PDF PAGE         what tables cut to fit: no text hidden behind a glyph
+                                (the PDF's ActualText longer than a ligature: an
+                                ellipsis drawn over cut text), no word ending in an
+                                ellipsis, no two cells (a wrapped one whole) cut alike
 pdfcheck.py rampbar PDF PAGE [DPI]  the legend's density bar rendered at DPI (600): no
                                 column of its inside near the paper's white, none a
                                 hairline apart from its neighbours
@@ -131,8 +135,9 @@ def hotspot(pdf, page):
     sys.exit(0 if coloured > total / 2 else 1)
 
 
-def render(pdf, page, dpi, box=None):
-    """The page (or the box x0, y0, x1, y1 of it, pt) as rows of RGB pixels."""
+def render_raw(pdf, page, dpi, box=None):
+    """The page (or the box x0, y0, x1, y1 of it, pt) as its width, height and
+    RGB bytes."""
     args = ["pdftoppm", "-r", str(dpi), "-f", page, "-l", page]
     if box:
         k = dpi / 72
@@ -141,7 +146,12 @@ def render(pdf, page, dpi, box=None):
     ppm = subprocess.run(args + [pdf], check=True, capture_output=True).stdout
     header = ppm.split(b"\n", 3)
     w, h = map(int, header[1].split())
-    data = header[3]
+    return w, h, header[3]
+
+
+def render(pdf, page, dpi, box=None):
+    """The page (or the box of it) as rows of RGB pixels."""
+    w, h, data = render_raw(pdf, page, dpi, box)
     return [[tuple(data[3 * (y * w + x):3 * (y * w + x) + 3]) for x in range(w)] for y in range(h)]
 
 
@@ -238,7 +248,8 @@ def text_lines(ws):
 
 def selection(pdf, page, name):
     ws, _ = words(pdf, page)
-    ss = strokes(page_svg(pdf, page))
+    svg = page_svg(pdf, page)
+    ss = strokes(svg)
 
     def swatch(starts):
         """The strokes left of the legend row whose text starts with one of starts."""
@@ -250,7 +261,7 @@ def selection(pdf, page, name):
 
     row, sel = swatch(tuple(t + " " + name for t in SELECTED))
     _, district = swatch(DISTRICT_BOUNDARY)
-    rings, frame = area_rings(page_svg(pdf, page))
+    rings, frame = area_rings(svg)
 
     def look(group):
         """The line and band: an opaque black stroke, a translucent wider one."""
@@ -268,8 +279,9 @@ def selection(pdf, page, name):
 
 def markers(pdf, page, names):
     ws, _ = words(pdf, page)
-    ss = strokes(page_svg(pdf, page))
-    _, frame = area_rings(page_svg(pdf, page))
+    svg = page_svg(pdf, page)
+    ss = strokes(svg)
+    _, frame = area_rings(svg)
     # the numbered markers: small white discs outlined in the page's ink
     discs = [s["box"] for s in on_map(ss, frame) if s["filled"] and same_colour(s["colour"], INK)
              and s["box"][2] - s["box"][0] < 30]
@@ -294,6 +306,65 @@ def markers(pdf, page, names):
     sys.exit(0 if discs and not over and not missing else 1)
 
 
+def actual_texts(pdf):
+    """The ActualText of the PDF's marked spans: what a text extractor reads
+    instead of the glyphs drawn."""
+    import zlib
+    data, out = open(pdf, "rb").read(), []
+    for m in re.finditer(rb"stream\r?\n", data):
+        try:
+            content = zlib.decompress(data[m.end():data.find(b"endstream", m.end())])
+        except zlib.error:
+            continue
+        for hexa in re.findall(rb"/ActualText\s*<([0-9A-Fa-f]*)>", content):
+            out.append(bytes.fromhex(hexa.decode()).decode("utf-16").lstrip("\ufeff"))
+    return out
+
+
+def cells(ws):
+    """The page's text cells: words of a line apart by less than 4 pt, with the
+    line under them at the same left and one line lower (a wrapped cell: rows
+    are a line and their padding apart)."""
+    chunks = []
+    for line in text_lines_words(ws):
+        cur = [line[0]]
+        for w in line[1:]:
+            if w[0] - cur[-1][2] > 4:
+                chunks.append(cur)
+                cur = []
+            cur.append(w)
+        chunks.append(cur)
+    out = []
+    for c in sorted(chunks, key=lambda c: (c[0][1], c[0][0])):
+        x0, y0, h = c[0][0], c[0][1], c[0][3] - c[0][1]
+        below = [o for o in out if abs(o["x"] - x0) < 1 and 0 < y0 - o["y"] < h + 1.1]
+        if below:
+            below[0]["text"] += " " + " ".join(w[4] for w in c)
+            below[0]["y"] = y0
+        else:
+            out.append({"x": x0, "y": y0, "text": " ".join(w[4] for w in c)})
+    return out
+
+
+def text_lines_words(ws):
+    """The words in lines (the same top), each line left to right."""
+    lines = {}
+    for w in ws:
+        lines.setdefault(round(w[1], 1), []).append(w)
+    return [sorted(line) for _, line in sorted(lines.items())]
+
+
+def cuts(pdf, page):
+    hidden = [t for t in actual_texts(pdf) if len(t) > 3]
+    ws, _ = words(pdf, page)
+    ends = [w[4] for w in ws if w[4].endswith("…")]
+    cut = [c["text"] for c in cells(ws) if "…" in c["text"]]
+    alike = sorted({c for c in cut if cut.count(c) > 1})
+    print(f"{len(hidden)} texts hidden behind glyphs {hidden[:4]}; {len(cut)} cells cut, "
+          f"alike: {alike}; words ending in an ellipsis: {ends}")
+    sys.exit(0 if not hidden and not alike and not ends else 1)
+
+
 def inside_rings(rings, y, w, k):
     """The pixels of row y (of w, k pixels per pt) whose centres lie inside the
     rings (even-odd)."""
@@ -310,7 +381,7 @@ def inside_rings(rings, y, w, k):
     return row
 
 
-def heat_pixels(pdf, page, dpi=100):
+def heat_pixels(pdf, page, dpi=72):
     """Pixels of the map frame in the heatmap's warm colours (red well above blue;
     heat under the scale bar's and north arrow's white boxes is paler) inside the
     printed area's outline, and in all."""
@@ -319,17 +390,19 @@ def heat_pixels(pdf, page, dpi=100):
         sys.exit("no map frame or outline of the printed area on the page")
     fx0, fy0, fx1, fy1 = frame
     k = dpi / 72
-    rows = render(pdf, page, dpi, (0, fy0 + 1, fx1, fy1 - 1))
+    box = (fx0 + 1, fy0 + 1, fx1 - 1, fy1 - 1)
+    w, h, data = render_raw(pdf, page, dpi, box)
+    ox, oy = int(box[0] * k) / k, int(box[1] * k) / k
+    rings = [[(x - ox, y - oy) for x, y in r] for r in rings]
     top, bottom = min(y for r in rings for _, y in r), max(y for r in rings for _, y in r)
-    rings = [[(x, y - int((fy0 + 1) * k) / k) for x, y in r] for r in rings]
-    top, bottom = top - fy0 - 1, bottom - fy0 - 1
     inside = total = 0
-    for y, r in enumerate(rows):
-        heat = [x for x, p in enumerate(r) if p[0] - p[2] > 30 and fx0 + 1 < x / k]
+    for y in range(h):
+        row = data[3 * w * y:3 * w * (y + 1)]
+        heat = [x for x, (r, b) in enumerate(zip(row[0::3], row[2::3])) if r - b > 30]
         total += len(heat)
         if heat and top * k <= y <= bottom * k:
-            row = inside_rings(rings, y, len(r), k)
-            inside += sum(row[x] for x in heat)
+            within = inside_rings(rings, y, w, k)
+            inside += sum(within[x] for x in heat)
     return inside, total
 
 
@@ -391,4 +464,4 @@ if __name__ == "__main__":
     {"scalebar": scalebar, "overlaps": overlaps, "hotspot": hotspot,
      "vector": vector, "filled": filled, "mapnames": mapnames,
      "rampbar": rampbar, "heatbox": heatbox, "selection": selection,
-     "markers": markers}[sys.argv[1]](*sys.argv[2:])
+     "markers": markers, "cuts": cuts}[sys.argv[1]](*sys.argv[2:])
