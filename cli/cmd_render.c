@@ -439,8 +439,11 @@ int cmd_print(int argc, char **argv)
 	q.backtest = backtest ? &bt : NULL;
 	if ((rc = print_make(r, st, &q, &res)) < 0 || (rc = write_file(out, res.data, res.len)) < 0)
 		goto out;
-	/* Pages without a map (a roster, a backtest's, a CSV) have no scale. */
-	if (q.format == PRINT_CSV || !(res.scale > 0))
+	/* Pages without a map (a roster, a backtest's) have no scale, a CSV no
+	 * pages. */
+	if (q.format == PRINT_CSV)
+		printf("%s: %zu bytes\n", out, res.len);
+	else if (!(res.scale > 0))
 		printf("%s: %d page%s, %zu bytes\n", out, res.pages, res.pages == 1 ? "" : "s",
 		       res.len);
 	else

@@ -52,7 +52,7 @@ static void table(const struct typeset *t, struct typeset_column *c, const struc
                   const char *lang)
 {
 	static const double widths[7] = {0.28, 0.09, 0.15, 0.13, 0.12, 0.12, 0.11};
-	struct typeset_table tb = {7, {0}, {0}, {TYPESET_LEFT}};
+	struct typeset_table tb = {.n = 7};
 	for (int i = 0; i < 7; i++) {
 		tb.x[i] = i ? tb.x[i - 1] + tb.w[i - 1] : 0;
 		tb.w[i] = widths[i] * c->w;
@@ -119,7 +119,7 @@ void btpage_draw(const struct typeset *t, double x, double y, double w, double h
 {
 	double u = t->unit, gap = 8 * u, bottom = y + h;
 	char line[512], cells[32];
-	typeset_count((double)b->cells, cells, sizeof cells);
+	typeset_count((double)b->cells, msg_lang_of(lang), cells, sizeof cells);
 	snprintf(line, sizeof line, text(lang, MSG_BTPAGE_FOLDS), b->n_folds, b->params.train_weeks,
 	         b->params.test_weeks, b->params.step_weeks, b->cell, cells, b->zones);
 	y += typeset_text(t, &typeset_sub, line, x, y, w, 2, TYPESET_LEFT) + gap;

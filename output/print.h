@@ -19,9 +19,10 @@
  * one bandwidth, their mahalla and their most frequent street.
  *
  * Neighbouring areas are drawn lighter (a veil outside the printed area) and
- * keep their names. Table cells are cut to their column with an ellipsis and
- * rows that do not fit are summed up in a last row, so long names and many
- * categories never overlap anything.
+ * keep their names. Table columns are fitted to their texts, a cell wraps
+ * to a second line before it is cut around an ellipsis in its middle
+ * (typeset.h), and rows that do not fit are summed up in a last row, so long
+ * names and many categories never overlap anything.
  *
  * An atlas is a district's overview page followed by one page per mahalla
  * of the district in code order, in one PDF, and the hotspot-methods page

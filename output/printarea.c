@@ -1,6 +1,6 @@
 /*
- * printarea: the tables cut their cells to the column with an ellipsis and
- * sum up the rows that do not fit in a last row.
+ * printarea: the tables' columns fitted to their texts (typeset.h), and the
+ * rows that do not fit summed up in a last row.
  */
 #include "printarea.h"
 
@@ -24,13 +24,26 @@ static int by_count(const void *a, const void *b)
 	return (x->before < y->before) - (x->before > y->before);
 }
 
-static void format_change(double now, double before, char *out, size_t n)
+static void format_change(double now, double before, enum msg_lang lang, char *out, size_t n)
 {
 	char num[24];
 	double change = before > 0 ? 100 * (now - before) / before : now;
-	typeset_decimal(change, 0, MSG_EN, num, sizeof num);
+	typeset_decimal(change, 0, lang, num, sizeof num);
 	snprintf(out, n, "%s%s%s", change > 0 ? "+" : "", num, before > 0 ? "%" : "");
 }
+
+/* A category row's texts: its name, the counts and the change. */
+static void category_texts(const struct printjob *j, const char *name, double now, double before,
+                           char (*out)[96])
+{
+	printjob_append(out[0], 96, 0, "%s", name);
+	typeset_count(now, printjob_lang(j), out[1], 96);
+	typeset_count(before, printjob_lang(j), out[2], 96);
+	format_change(now, before, printjob_lang(j), out[3], 96);
+}
+
+/* The four cells of a row's texts. */
+#define CELLS4(r) (r)[0], (r)[1], (r)[2], (r)[3]
 
 /* Offences by category in the period against the previous one. */
 int printarea_figures(struct printjob *j, const struct printjob_page *p, struct typeset_column *c)
@@ -64,63 +77,94 @@ int printarea_figures(struct printjob *j, const struct printjob_page *p, struct 
 		rows[k++] = (struct category_row){n, total - sum_now, total_before - sum_before};
 	qsort(rows, k, sizeof *rows, by_count);
 
+	/* The rows' texts: the categories, the sum of those that do not fit
+	 * (measured as if it held them all), the total; or "no offences". */
+	char(*text)[4][96] = calloc(k + 2, sizeof *text);
+	if (!text) {
+		free(now);
+		free(before);
+		free(rows);
+		return err_set(ERR_NOMEM, "print: out of memory");
+	}
+	double on = 0, ob = 0;
+	for (size_t i = 0; i < k; i++) {
+		category_texts(
+		    j,
+		    rows[i].index < n
+		        ? storeprint_name(&j->categories, dataset_category(j->ds, rows[i].index))
+		        : printjob_text(j, MSG_PAPER_NO_CATEGORY),
+		    rows[i].now, rows[i].before, text[i]);
+		on += rows[i].now;
+		ob += rows[i].before;
+	}
+	char other[96];
+	snprintf(other, sizeof other, printjob_text(j, MSG_PAPER_OTHER), k);
+	category_texts(j, k ? other : printjob_text(j, MSG_PAPER_NO_OFFENCES), on, ob, text[k]);
+	category_texts(j, printjob_text(j, MSG_PAPER_TOTAL), total, total_before, text[k + 1]);
+	if (!k)
+		text[k][1][0] = text[k][2][0] = text[k][3][0] = 0;
+
 	double u = j->ts.unit;
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_PAPER_BY_CATEGORY));
 	struct typeset_table t = {
-	    4, {0}, {0}, {TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT, TYPESET_RIGHT}};
-	double num_w = 36 * u;
-	t.w[0] = c->w - 3 * num_w;
-	for (int i = 1; i < 4; i++) {
-		t.x[i] = t.w[0] + (i - 1) * num_w;
-		t.w[i] = num_w;
-	}
+	    .n = 4, .align = {TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT, TYPESET_RIGHT}};
 	const char *head[4] = {
 	    printjob_text(j, MSG_PAPER_CATEGORY), printjob_text(j, MSG_PAPER_THIS),
 	    printjob_text(j, MSG_PAPER_PREVIOUS), printjob_text(j, MSG_PAPER_CHANGE)};
+	typeset_table_measure(&j->ts, &t, head, &typeset_column);
+	for (size_t i = 0; i < k + 2; i++)
+		typeset_table_measure(&j->ts, &t, (const char *[4]){CELLS4(text[i])},
+		                      i == k + 1 ? &typeset_bold : &typeset_body);
+	typeset_table_fit(&j->ts, &t, c->w);
 	typeset_row(&j->ts, c, &t, head, &typeset_column);
 	typeset_rule(&j->ts, c);
-	double rh = typeset_row_height(&j->ts);
-	/* Rows that fit, keeping one for the total; the rest are summed. */
-	size_t fit = (size_t)fmax(0, floor((c->bottom - c->y) / rh) - 1);
-	size_t shown = k <= fit ? k : (fit > 0 ? fit - 1 : 0);
-	char a[32], b[32], d[32], other[96];
-	if (k == 0 && fit > 0) {
-		const char *cells[4] = {printjob_text(j, MSG_PAPER_NO_OFFENCES), "", "", ""};
-		typeset_row(&j->ts, c, &t, cells, &typeset_body);
+	/* Rows that fit, keeping room for the total, and for the sum of the
+	 * rest when they do not all fit. */
+	double room = c->bottom - c->y -
+	              typeset_row_measure(&j->ts, &t, (const char *[4]){CELLS4(text[k + 1])},
+	                                  &typeset_bold),
+	       all = 0, used = 0;
+	for (size_t i = 0; i < k; i++)
+		all += typeset_row_measure(&j->ts, &t, (const char *[4]){CELLS4(text[i])},
+		                           &typeset_body);
+	size_t shown = 0;
+	if (all <= room + 0.01) {
+		shown = k;
+	} else {
+		double rest = typeset_row_measure(&j->ts, &t, (const char *[4]){CELLS4(text[k])},
+		                                  &typeset_body);
+		for (; shown < k; shown++) {
+			double h = typeset_row_measure(
+			    &j->ts, &t, (const char *[4]){CELLS4(text[shown])}, &typeset_body);
+			if (used + h + rest > room + 0.01)
+				break;
+			used += h;
+		}
 	}
-	for (size_t i = 0; i < shown; i++) {
-		const char *name =
-		    rows[i].index < n
-		        ? storeprint_name(&j->categories, dataset_category(j->ds, rows[i].index))
-		        : printjob_text(j, MSG_PAPER_NO_CATEGORY);
-		typeset_count(rows[i].now, a, sizeof a);
-		typeset_count(rows[i].before, b, sizeof b);
-		format_change(rows[i].now, rows[i].before, d, sizeof d);
-		const char *cells[4] = {name, a, b, d};
-		typeset_row(&j->ts, c, &t, cells, &typeset_body);
-	}
-	if (shown < k && fit > 0) {
-		double on = 0, ob = 0;
+	for (size_t i = 0; i < shown; i++)
+		typeset_row(&j->ts, c, &t, (const char *[4]){CELLS4(text[i])}, &typeset_body);
+	if (shown < k || k == 0) {
+		/* The rest summed, or "no offences". */
+		double rn = 0, rb = 0;
 		for (size_t i = shown; i < k; i++) {
-			on += rows[i].now;
-			ob += rows[i].before;
+			rn += rows[i].now;
+			rb += rows[i].before;
 		}
 		snprintf(other, sizeof other, printjob_text(j, MSG_PAPER_OTHER), k - shown);
-		typeset_count(on, a, sizeof a);
-		typeset_count(ob, b, sizeof b);
-		format_change(on, ob, d, sizeof d);
-		const char *cells[4] = {other, a, b, d};
-		typeset_row(&j->ts, c, &t, cells, &typeset_body);
+		if (k)
+			category_texts(j, other, rn, rb, text[k]);
+		if (c->y + typeset_row_measure(&j->ts, &t, (const char *[4]){CELLS4(text[k])},
+		                               &typeset_body) <=
+		    c->bottom + 0.01)
+			typeset_row(&j->ts, c, &t, (const char *[4]){CELLS4(text[k])},
+			            &typeset_body);
 	}
-	if (c->y + rh <= c->bottom + 0.01) {
+	if (c->y + typeset_row_height(&j->ts) <= c->bottom + 0.01) {
 		typeset_rule(&j->ts, c);
-		typeset_count(total, a, sizeof a);
-		typeset_count(total_before, b, sizeof b);
-		format_change(total, total_before, d, sizeof d);
-		const char *cells[4] = {printjob_text(j, MSG_PAPER_TOTAL), a, b, d};
-		typeset_row(&j->ts, c, &t, cells, &typeset_bold);
+		typeset_row(&j->ts, c, &t, (const char *[4]){CELLS4(text[k + 1])}, &typeset_bold);
 	}
 	c->y += 6 * u;
+	free(text);
 	free(now);
 	free(before);
 	free(rows);
@@ -131,6 +175,8 @@ void printarea_hotspots(struct printjob *j, const struct printjob_page *p, struc
 {
 	double u = j->ts.unit;
 	char within[128];
+	if (j->n_hotspots == 0)
+		return; /* none asked for: "no hotspots" would deny the heat */
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_PAPER_HOTSPOTS));
 	if (p->n_hot == 0) {
 		typeset_text(&j->ts, &typeset_body, printjob_text(j, MSG_PAPER_NO_HOTSPOTS), c->x,
@@ -139,36 +185,40 @@ void printarea_hotspots(struct printjob *j, const struct printjob_page *p, struc
 		return;
 	}
 	struct typeset_table t = {
-	    4, {0}, {0}, {TYPESET_RIGHT, TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT}};
-	double num_w = 36 * u;
-	t.w[0] = 10 * u;
-	t.x[1] = 14 * u;
-	t.w[1] = c->w - t.x[1] - 2 * num_w;
-	t.x[2] = c->w - 2 * num_w;
-	t.w[2] = num_w;
-	t.x[3] = c->w - num_w;
-	t.w[3] = num_w;
+	    .n = 4, .align = {TYPESET_RIGHT, TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT}};
 	const char *head[4] = {"№", printjob_text(j, MSG_PAPER_PLACE),
 	                       printjob_text(j, MSG_PAPER_OFFENCES),
 	                       printjob_text(j, MSG_PAPER_PEAK)};
+	char(*text)[4][32] = calloc(p->n_hot, sizeof *text);
+	if (!text) /* the heading alone: the hotspots are numbered on the map */
+		return;
+	typeset_table_measure(&j->ts, &t, head, &typeset_column);
+	for (size_t i = 0; i < p->n_hot; i++) {
+		snprintf(text[i][0], sizeof text[i][0], "%zu", i + 1);
+		typeset_count(p->hot[i].offences, printjob_lang(j), text[i][2], sizeof text[i][2]);
+		typeset_value(p->hot[i].density, printjob_lang(j), text[i][3], sizeof text[i][3]);
+		typeset_table_measure(
+		    &j->ts, &t,
+		    (const char *[4]){text[i][0], p->hot[i].place, text[i][2], text[i][3]},
+		    &typeset_body);
+	}
+	typeset_table_fit(&j->ts, &t, c->w);
 	typeset_row(&j->ts, c, &t, head, &typeset_column);
 	typeset_rule(&j->ts, c);
-	double rh = typeset_row_height(&j->ts), small = typeset_line_height(&j->ts, &typeset_small);
+	double small = typeset_line_height(&j->ts, &typeset_small);
 	for (size_t i = 0; i < p->n_hot; i++) {
-		if (c->y + rh + small > c->bottom) {
+		const char *cells[4] = {text[i][0], p->hot[i].place, text[i][2], text[i][3]};
+		if (c->y + typeset_row_measure(&j->ts, &t, cells, &typeset_body) + small >
+		    c->bottom) {
 			snprintf(within, sizeof within, printjob_text(j, MSG_PAPER_MORE),
 			         p->n_hot - i);
-			const char *cells[4] = {"", within, "", ""};
-			typeset_row(&j->ts, c, &t, cells, &typeset_body);
+			typeset_row(&j->ts, c, &t, (const char *[4]){"", within, "", ""},
+			            &typeset_body);
 			break;
 		}
-		char num[24], count[32], peak[32];
-		snprintf(num, sizeof num, "%zu", i + 1);
-		typeset_count(p->hot[i].offences, count, sizeof count);
-		typeset_value(p->hot[i].density, printjob_lang(j), peak, sizeof peak);
-		const char *cells[4] = {num, p->hot[i].place, count, peak};
 		typeset_row(&j->ts, c, &t, cells, &typeset_body);
 	}
+	free(text);
 	snprintf(within, sizeof within, printjob_text(j, MSG_PAPER_WITHIN), j->bandwidth);
 	c->y += typeset_text(&j->ts, &typeset_small, within, c->x, c->y + 1 * u, c->w, 2,
 	                     TYPESET_LEFT) +

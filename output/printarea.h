@@ -13,7 +13,8 @@
 /* Offences by category in the period against the previous one. */
 int printarea_figures(struct printjob *j, const struct printjob_page *p, struct typeset_column *c);
 
-/* The table of p's numbered hotspots. */
+/* The table of p's numbered hotspots, or the line that it has none (no
+ * heat on the map inside the area); nothing when the job numbers none. */
 void printarea_hotspots(struct printjob *j, const struct printjob_page *p,
                         struct typeset_column *c);
 

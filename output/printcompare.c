@@ -141,17 +141,6 @@ static void grid_fit(struct printjob *j, struct grid *g, double width)
 	}
 }
 
-/* The height of text in f wrapped to w (at most lines lines; 0: any). */
-static double text_height(const struct printjob *j, const struct typeset_font *f, const char *text,
-                          double w, int lines)
-{
-	PangoLayout *l = typeset_layout(&j->ts, f, text, w, lines);
-	int lw, lh;
-	pango_layout_get_size(l, &lw, &lh);
-	g_object_unref(l);
-	return lh / (double)PANGO_SCALE;
-}
-
 /* Where the flow of pages is. */
 struct flow {
 	int draw;      /* else only counting */
@@ -203,7 +192,7 @@ static void flow_grid(struct printjob *j, struct flow *fl, const struct grid *g)
 /* A paragraph of small print at the flow's place. */
 static void flow_note(struct printjob *j, struct flow *fl, const char *text)
 {
-	double h = text_height(j, &typeset_small, text, fl->w, 0) + 2 * j->ts.unit;
+	double h = typeset_height(&j->ts, &typeset_small, text, fl->w, 0) + 2 * j->ts.unit;
 	if (fl->y + h > fl->bottom)
 		break_page(j, fl);
 	if (fl->draw)
@@ -215,7 +204,7 @@ static void flow_note(struct printjob *j, struct flow *fl, const char *text)
 /* A block heading, on the next page unless a few rows fit under it. */
 static void flow_heading(struct printjob *j, struct flow *fl, const char *text)
 {
-	double h = text_height(j, &typeset_head, text, fl->w, 2) + 3 * j->ts.unit;
+	double h = typeset_height(&j->ts, &typeset_head, text, fl->w, 2) + 3 * j->ts.unit;
 	if (fl->y + h + 3 * typeset_row_height(&j->ts) > fl->bottom)
 		break_page(j, fl);
 	struct typeset_column c = {fl->x, fl->y, fl->w, fl->bottom};
@@ -254,12 +243,12 @@ static void page_header(struct printjob *j, struct flow *fl)
 		typeset_text(&j->ts, &typeset_sub, line, m + w, y + 2 * u, w * 0.36, 0,
 		             TYPESET_RIGHT);
 	}
-	y += text_height(j, &typeset_title, title, w * 0.62, 0);
+	y += typeset_height(&j->ts, &typeset_title, title, w * 0.62, 0);
 	snprintf(line, sizeof line, "%s · %s: %s – %s", printcompare_place(j),
 	         printjob_text(j, MSG_PERIOD), d[COMPARE_PERIOD][0], d[COMPARE_PERIOD][1]);
 	if (fl->draw)
 		typeset_text(&j->ts, &typeset_sub, line, m, y, w, 0, TYPESET_LEFT);
-	y += text_height(j, &typeset_sub, line, w, 0);
+	y += typeset_height(&j->ts, &typeset_sub, line, w, 0);
 	snprintf(line, sizeof line, printjob_text(j, MSG_PAPER_SPANS), d[COMPARE_PREVIOUS][0],
 	         d[COMPARE_PREVIOUS][1], d[COMPARE_LAST_YEAR][0], d[COMPARE_LAST_YEAR][1],
 	         d[COMPARE_YTD][0], d[COMPARE_YTD][1], d[COMPARE_YTD_LAST_YEAR][0],
@@ -268,7 +257,7 @@ static void page_header(struct printjob *j, struct flow *fl)
 		typeset_text(&j->ts, &typeset_sub, line, m, y, w, 0, TYPESET_LEFT);
 		printframe_footer(j, m, j->ph - m - typeset_line_height(&j->ts, &typeset_small), w);
 	}
-	fl->y = y + text_height(j, &typeset_sub, line, w, 0) + 6 * u;
+	fl->y = y + typeset_height(&j->ts, &typeset_sub, line, w, 0) + 6 * u;
 }
 
 /* "+30%" with "*" when significant; "–" without a base. */
@@ -287,7 +276,8 @@ static void change_text(const struct compare_change *ch, char *out, size_t n)
 }
 
 /* The cells of a count's spans and changes, in the columns' order. */
-static void count_cells(char (*cells)[CELL], const double *counts, const struct compare_change *ch)
+static void count_cells(char (*cells)[CELL], const double *counts, const struct compare_change *ch,
+                        enum msg_lang lang)
 {
 	static const int order[8] = {
 	    COMPARE_PERIOD,        COMPARE_PREVIOUS,          -1 - COMPARE_VS_PREVIOUS,
@@ -295,7 +285,7 @@ static void count_cells(char (*cells)[CELL], const double *counts, const struct 
 	    COMPARE_YTD_LAST_YEAR, -1 - COMPARE_VS_YTD};
 	for (int i = 0; i < 8; i++)
 		if (order[i] >= 0)
-			typeset_count(counts[order[i]], cells[i], CELL);
+			typeset_count(counts[order[i]], lang, cells[i], CELL);
 		else
 			change_text(&ch[-1 - order[i]], cells[i], CELL);
 }
@@ -305,7 +295,7 @@ static void row_cells(const struct printjob *j, const struct compare_row *r, con
 {
 	const struct compare *c = &j->cmp;
 	snprintf(cells[0], CELL, "%s", name);
-	count_cells(cells + 1, r->offences, r->change);
+	count_cells(cells + 1, r->offences, r->change, printjob_lang(j));
 	if (isnan(r->rate))
 		snprintf(cells[9], CELL, "–");
 	else
@@ -361,7 +351,7 @@ static int categories_grid(struct printjob *j, struct grid *g)
 		char(*cells)[CELL] = g->text[g->rows++];
 		snprintf(cells[0], CELL, "%s",
 		         storeprint_name(&j->categories, dataset_category(j->ds, k)));
-		count_cells(cells + 1, counts, &t->changes[k * COMPARE_CHANGES]);
+		count_cells(cells + 1, counts, &t->changes[k * COMPARE_CHANGES], printjob_lang(j));
 	}
 	return 0;
 }

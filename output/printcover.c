@@ -150,11 +150,26 @@ void printcover_legend(struct printjob *j, struct typeset_column *c)
 	}
 }
 
-/* Rows that fit in c with one kept for "N more" when they do not all. */
-static size_t rows_shown(const struct printjob *j, const struct typeset_column *c, size_t rows)
+#define COVER_CELLS 6 /* the widest of the page's tables */
+/* The lines of a cell of the panel's tables: six columns in a third of A4
+ * hold a service's name ("Патрульно-/постовая/служба") in three. */
+#define COVER_LINES 3
+
+/* Rows of cells that fit in c, with room kept for "N more" when they do not
+ * all. */
+static size_t rows_shown(const struct printjob *j, const struct typeset_column *c,
+                         const struct typeset_table *t, const char *(*cells)[COVER_CELLS],
+                         size_t rows)
 {
-	size_t fit = typeset_rows_left(&j->ts, c);
-	return rows <= fit ? rows : fit > 0 ? fit - 1 : 0;
+	double room = c->bottom - c->y, used = 0, more = typeset_row_height(&j->ts);
+	size_t i = 0;
+	for (; i < rows; i++) {
+		double h = typeset_row_measure(&j->ts, t, cells[i], &typeset_body);
+		if (used + h + (i + 1 < rows ? more : 0) > room)
+			break;
+		used += h;
+	}
+	return i;
 }
 
 static void more_row(struct printjob *j, struct typeset_column *c, size_t more)
@@ -168,76 +183,99 @@ static void more_row(struct printjob *j, struct typeset_column *c, size_t more)
 	c->y += typeset_row_height(&j->ts);
 }
 
+/* A panel's table in c: its columns fitted to its heads and rows, the rows
+ * that fit and "N more" for the rest. */
+static void panel_table(struct printjob *j, struct typeset_column *c, struct typeset_table *t,
+                        const char **head, const char *(*cells)[COVER_CELLS], size_t rows)
+{
+	typeset_table_measure(&j->ts, t, head, &typeset_column);
+	for (size_t i = 0; i < rows; i++)
+		typeset_table_measure(&j->ts, t, cells[i], &typeset_body);
+	typeset_table_fit(&j->ts, t, c->w);
+	typeset_row(&j->ts, c, t, head, &typeset_column);
+	typeset_rule(&j->ts, c);
+	size_t shown = rows_shown(j, c, t, cells, rows);
+	for (size_t i = 0; i < shown; i++)
+		typeset_row(&j->ts, c, t, cells[i], &typeset_body);
+	more_row(j, c, rows - shown);
+}
+
 void printcover_hotspot_table(struct printjob *j, struct typeset_column *c)
 {
 	double u = j->ts.unit;
+	size_t n = j->cov.n_hotspots;
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_PAPER_SHIFT_HOTSPOTS));
-	struct typeset_table t = {4,
-	                          {0, 16 * u, 16 * u + c->w * 0.30, c->w - 26 * u},
-	                          {12 * u, c->w * 0.30, c->w * 0.70 - 42 * u, 26 * u},
-	                          {TYPESET_RIGHT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT}};
+	struct typeset_table t = {
+	    .n = 4,
+	    .align = {TYPESET_RIGHT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT},
+	    .lines = COVER_LINES};
 	const char *head[4] = {"№", printjob_text(j, MSG_COVERAGE_STATUS),
 	                       printjob_text(j, MSG_SERVICES),
 	                       printjob_text(j, MSG_PAPER_OFFENCES)};
-	typeset_row(&j->ts, c, &t, head, &typeset_column);
-	typeset_rule(&j->ts, c);
-	size_t shown = rows_shown(j, c, j->cov.n_hotspots);
-	for (size_t i = 0; i < shown; i++) {
-		const struct coverage_hotspot *h = &j->cov.hotspots[i];
+	struct row {
 		char num[24], services[256], count[32], status[64];
-		snprintf(num, sizeof num, "%d", h->h->rank);
-		covering_services(j, h, services, sizeof services);
-		typeset_count((double)h->h->offences, count, sizeof count);
-		const char *cells[4] = {num,
-		                        msg_capital(status_names[h->status],
-		                                    (enum msg_lang)j->q->lang, status,
-		                                    sizeof status),
-		                        services, count};
-		typeset_row(&j->ts, c, &t, cells, &typeset_body);
+	} *text = calloc(n ? n : 1, sizeof *text);
+	const char *(*cells)[COVER_CELLS] = calloc(n ? n : 1, sizeof *cells);
+	for (size_t i = 0; text && cells && i < n; i++) {
+		const struct coverage_hotspot *h = &j->cov.hotspots[i];
+		snprintf(text[i].num, sizeof text[i].num, "%d", h->h->rank);
+		covering_services(j, h, text[i].services, sizeof text[i].services);
+		typeset_count((double)h->h->offences, printjob_lang(j), text[i].count,
+		              sizeof text[i].count);
+		msg_capital(status_names[h->status], (enum msg_lang)j->q->lang, text[i].status,
+		            sizeof text[i].status);
+		const char *row[COVER_CELLS] = {text[i].num, text[i].status, text[i].services,
+		                                text[i].count};
+		memcpy(cells[i], row, sizeof row);
 	}
-	more_row(j, c, j->cov.n_hotspots - shown);
+	if (text && cells)
+		panel_table(j, c, &t, head, cells, n);
 	c->y += 5 * u;
+	free(text);
+	free(cells);
 }
 
 void printcover_unit_table(struct printjob *j, struct typeset_column *c)
 {
-	double u = j->ts.unit, num = 27 * u;
+	size_t n = j->cov.n_units;
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_PAPER_BY_UNIT));
-	double name = (c->w - 4 * num) / 2;
-	struct typeset_table t = {
-	    6,
-	    {0, name, 2 * name, 2 * name + num, 2 * name + 2 * num, 2 * name + 3 * num},
-	    {name, name, num, num, num, num},
-	    {TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT, TYPESET_RIGHT, TYPESET_RIGHT,
-	     TYPESET_RIGHT}};
+	struct typeset_table t = {.n = 6,
+	                          .align = {TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT,
+	                                    TYPESET_RIGHT, TYPESET_RIGHT, TYPESET_RIGHT},
+	                          .lines = COVER_LINES};
 	const char *head[6] = {printjob_text(j, MSG_ZONE_UNIT),
 	                       printjob_text(j, MSG_ZONE_SERVICE),
 	                       printjob_text(j, MSG_PAPER_SHARE_OFFENCES),
 	                       printjob_text(j, MSG_PAPER_SHARE_HOTSPOTS),
 	                       printjob_text(j, MSG_PAPER_AREA),
 	                       "PAI"};
-	typeset_row(&j->ts, c, &t, head, &typeset_column);
-	typeset_rule(&j->ts, c);
-	size_t shown = rows_shown(j, c, j->cov.n_units);
-	for (size_t i = 0; i < shown; i++) {
-		const struct coverage_group *g = &j->cov.units[i];
+	struct row {
 		char a[32], b[32], area[32], pai[32];
-		typeset_decimal(100 * g->offence_share, 1, printjob_lang(j), a, sizeof a);
-		typeset_decimal(100 * g->hotspot_offence_share, 1, printjob_lang(j), b, sizeof b);
-		typeset_value(g->zone_area_m2 / 1e6, printjob_lang(j), area, sizeof area);
+	} *text = calloc(n ? n : 1, sizeof *text);
+	const char *(*cells)[COVER_CELLS] = calloc(n ? n : 1, sizeof *cells);
+	for (size_t i = 0; text && cells && i < n; i++) {
+		const struct coverage_group *g = &j->cov.units[i];
+		struct row *r = &text[i];
+		typeset_decimal(100 * g->offence_share, 1, printjob_lang(j), r->a, sizeof r->a);
+		typeset_decimal(100 * g->hotspot_offence_share, 1, printjob_lang(j), r->b,
+		                sizeof r->b);
+		typeset_value(g->zone_area_m2 / 1e6, printjob_lang(j), r->area, sizeof r->area);
 		if (isnan(g->pai))
-			snprintf(pai, sizeof pai, "–");
+			snprintf(r->pai, sizeof r->pai, "–");
 		else
-			typeset_decimal(g->pai, 1, printjob_lang(j), pai, sizeof pai);
-		const char *cells[6] = {g->unit ? g->unit : "–",
-		                        storeprint_name(&j->services, g->service),
-		                        a,
-		                        b,
-		                        area,
-		                        pai};
-		typeset_row(&j->ts, c, &t, cells, &typeset_body);
+			typeset_decimal(g->pai, 1, printjob_lang(j), r->pai, sizeof r->pai);
+		const char *row[COVER_CELLS] = {g->unit ? g->unit : "–",
+		                                storeprint_name(&j->services, g->service),
+		                                r->a,
+		                                r->b,
+		                                r->area,
+		                                r->pai};
+		memcpy(cells[i], row, sizeof row);
 	}
-	more_row(j, c, j->cov.n_units - shown);
+	if (text && cells)
+		panel_table(j, c, &t, head, cells, n);
+	free(text);
+	free(cells);
 }
 
 static void responsibility_cells(struct printjob *j, size_t i, char cells[][320])
@@ -298,22 +336,15 @@ static void roster_cells(struct printjob *j, size_t i, char cells[][320])
 	size_t n = roster_hotspots(j, i, cells[4], 320);
 	if (!n)
 		snprintf(cells[4], 320, "–");
-	typeset_count(n * visits_per_shift(j, minutes) * visit_minutes(j), cells[5], 320);
+	typeset_count(n * visits_per_shift(j, minutes) * visit_minutes(j), printjob_lang(j),
+	              cells[5], 320);
 }
 
 int printcover_roster(struct printjob *j, const struct shapes_area *area)
 {
-	double m = printjob_margin(j), w = j->pw - 2 * m;
-	double col[6] = {0.14, 0.20, 0.18, 0.20, 0.18, 0.10};
-	struct typeset_table t = {
-	    6,
-	    {0},
-	    {0},
-	    {TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_RIGHT}};
-	for (int i = 0; i < 6; i++) {
-		t.x[i] = i ? t.x[i - 1] + t.w[i - 1] : 0;
-		t.w[i] = col[i] * w;
-	}
+	struct typeset_table t = {.n = 6,
+	                          .align = {TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT, TYPESET_LEFT,
+	                                    TYPESET_LEFT, TYPESET_RIGHT}};
 	const char *head[6] = {
 	    printjob_text(j, MSG_ZONE_UNIT),          printjob_text(j, MSG_ZONE_SERVICE),
 	    printjob_text(j, MSG_ZONE_TITLE),         printjob_text(j, MSG_PAPER_HOURS),
@@ -322,8 +353,6 @@ int printcover_roster(struct printjob *j, const struct shapes_area *area)
 	int minutes = shift_minutes(&j->shift);
 	snprintf(note, sizeof note, printjob_text(j, MSG_PAPER_VISITS),
 	         visits_per_shift(j, minutes), visit_minutes(j));
-	j->pages = printframe_table_pages(j, j->cov.n_assignments);
-	j->page_no = 1;
 	struct printframe_table tp = {printjob_text(j, MSG_PAPER_ROSTER),
 	                              area,
 	                              &t,
@@ -331,6 +360,9 @@ int printcover_roster(struct printjob *j, const struct shapes_area *area)
 	                              j->cov.n_assignments,
 	                              roster_cells,
 	                              note};
+	if ((j->pages = printframe_table_pages(j, &tp)) < 0)
+		return j->pages;
+	j->page_no = 1;
 	return printframe_table_part(j, &tp);
 }
 
@@ -409,14 +441,10 @@ int printcover_open(struct printjob *j)
 int printcover_document(struct printjob *j, enum shapes_kind kind, const struct shapes_area *area,
                         int pdf, double *scale)
 {
-	static const double widths[2] = {0.25, 0.75};
 	const char *head[2] = {printjob_text(j, MSG_COVERAGE_MAHALLA),
 	                       printjob_text(j, MSG_SERVICES)};
-	struct typeset_table t = {2, {0}, {0}, {TYPESET_LEFT, TYPESET_LEFT}};
-	double w = j->pw - 2 * printjob_margin(j);
-	t.w[0] = widths[0] * w;
-	t.x[1] = t.w[0];
-	t.w[1] = widths[1] * w;
+	/* A mahalla's units and zones run to lines more than a name's two. */
+	struct typeset_table t = {.n = 2, .align = {TYPESET_LEFT, TYPESET_LEFT}, .lines = 8};
 	struct printframe_table tp = {printjob_text(j, MSG_COVERAGE_MAHALLAS),
 	                              area,
 	                              &t,
@@ -424,8 +452,10 @@ int printcover_document(struct printjob *j, enum shapes_kind kind, const struct 
 	                              j->cov.n_mahallas,
 	                              responsibility_cells,
 	                              NULL};
-	int rc;
-	j->pages = 1 + (pdf ? printframe_table_pages(j, tp.rows) : 0);
+	int rc = pdf ? printframe_table_pages(j, &tp) : 0;
+	if (rc < 0)
+		return rc;
+	j->pages = 1 + rc;
 	j->page_no = 1;
 	if ((rc = printmap_page(j, kind, area, scale)) < 0 || !pdf)
 		return rc;

@@ -73,7 +73,7 @@ void printframe_scale_bar(struct printjob *j, const struct printjob_page *p)
 	double len = B.len, bar = B.bar, u = B.u, lh = B.lh;
 	int km = len >= 1000;
 	char ratio[64], num[32];
-	typeset_count(p->scale, num, sizeof num);
+	typeset_count(p->scale, printjob_lang(j), num, sizeof num);
 	snprintf(ratio, sizeof ratio, "%s 1:%s", printjob_text(j, MSG_PAPER_SCALE), num);
 	double x = B.x + 5 * u, h = 4 * u, y = B.y;
 	cairo_save(cr);
@@ -167,23 +167,6 @@ static double table_page_bottom(struct printjob *j)
 	return j->ph - m - typeset_line_height(&j->ts, &typeset_small) - 4 * j->ts.unit;
 }
 
-/* Rows of a table page: what is left under the heading and header row. */
-static size_t table_page_rows(struct printjob *j)
-{
-	double m = printjob_margin(j);
-	struct typeset_column c = {m, table_page_top(j), j->pw - 2 * m, table_page_bottom(j)};
-	c.y += typeset_line_height(&j->ts, &typeset_head) + 3 * j->ts.unit +
-	       typeset_row_height(&j->ts) + 2 * typeset_line_height(&j->ts, &typeset_small);
-	size_t n = typeset_rows_left(&j->ts, &c);
-	return n ? n : 1;
-}
-
-int printframe_table_pages(struct printjob *j, size_t rows)
-{
-	size_t per = table_page_rows(j);
-	return rows > per ? (int)((rows + per - 1) / per) : 1;
-}
-
 /* The title and subtitle lines of a table page or a coverage page. */
 double printframe_plan_header(struct printjob *j, const char *title, const char *area, double x,
                               double y, double w)
@@ -207,12 +190,36 @@ double printframe_plan_header(struct printjob *j, const char *title, const char 
 	return fmax(h, r);
 }
 
-int printframe_table_part(struct printjob *j, const struct printframe_table *tp)
+/* A row's cells for tp->cells(): a new buffer (free()) with ptrs at its
+ * cells, or NULL. */
+static char (*cell_buffer(const char **ptrs))[320]
+{
+	char(*cells)[320] = calloc(TYPESET_MAX_CELLS, sizeof *cells);
+	for (int i = 0; cells && i < TYPESET_MAX_CELLS; i++)
+		ptrs[i] = cells[i];
+	return cells;
+}
+
+/* The cells of tp's row into cells, the unused ones empty. */
+static void fill_row(struct printjob *j, const struct printframe_table *tp, size_t row,
+                     char (*cells)[320])
+{
+	for (int i = 0; i < TYPESET_MAX_CELLS; i++)
+		cells[i][0] = 0;
+	tp->cells(j, row, cells);
+}
+
+/* Lays tp's rows out from page to page onto j->ts.cr, each page under the
+ * heading and the column heads, its rows kept above room for the note;
+ * shows each page when show is set. Returns the pages it took, ERR_NOMEM. */
+static int table_flow(struct printjob *j, const struct printframe_table *tp, int show)
 {
 	double m = printjob_margin(j), w = j->pw - 2 * m;
-	size_t per = table_page_rows(j), row = 0;
-	char(*cells)[320] = calloc(TYPESET_MAX_CELLS, sizeof *cells);
+	double note = 2 * typeset_line_height(&j->ts, &typeset_small) + 2 * j->ts.unit;
+	size_t row = 0;
+	int pages = 0;
 	const char *ptrs[TYPESET_MAX_CELLS];
+	char(*cells)[320] = cell_buffer(ptrs);
 	if (!cells)
 		return err_set(ERR_NOMEM, "print: out of memory");
 	do {
@@ -220,27 +227,63 @@ int printframe_table_part(struct printjob *j, const struct printframe_table *tp)
 		cairo_paint(j->ts.cr);
 		printframe_plan_header(j, tp->title, printjob_area_name(j, tp->area), m, m, w);
 		printframe_footer(j, m, j->ph - m - typeset_line_height(&j->ts, &typeset_small), w);
-		struct typeset_column c = {m, table_page_top(j), w, table_page_bottom(j)};
+		struct typeset_column c = {m, table_page_top(j), w, table_page_bottom(j) - note};
 		typeset_heading(&j->ts, &c, tp->title);
 		typeset_row(&j->ts, &c, tp->t, tp->head, &typeset_column);
 		typeset_rule(&j->ts, &c);
-		for (size_t k = 0; k < per && row < tp->rows; k++, row++) {
-			for (int i = 0; i < TYPESET_MAX_CELLS; i++) {
-				cells[i][0] = 0;
-				ptrs[i] = cells[i];
-			}
-			tp->cells(j, row, cells);
+		for (size_t on_page = 0; row < tp->rows; row++, on_page++) {
+			fill_row(j, tp, row, cells);
+			/* A page holds a row however tall, so that the flow ends. */
+			if (on_page &&
+			    c.y + typeset_row_measure(&j->ts, tp->t, ptrs, &typeset_body) >
+			        c.bottom)
+				break;
 			typeset_row(&j->ts, &c, tp->t, ptrs, &typeset_body);
 		}
 		if (row == tp->rows && tp->note)
 			typeset_text(&j->ts, &typeset_small, tp->note, c.x, c.y + 2 * j->ts.unit,
 			             c.w, 2, TYPESET_LEFT);
-		cairo_show_page(j->ts.cr);
+		if (show)
+			cairo_show_page(j->ts.cr);
 		j->page_no++;
+		pages++;
 	} while (row < tp->rows);
 	free(cells);
-	return cairo_status(j->ts.cr) == CAIRO_STATUS_SUCCESS
-	           ? 0
-	           : err_set(ERR_NOMEM, "print: %s",
-	                     cairo_status_to_string(cairo_status(j->ts.cr)));
+	if (cairo_status(j->ts.cr) != CAIRO_STATUS_SUCCESS)
+		return err_set(ERR_NOMEM, "print: %s",
+		               cairo_status_to_string(cairo_status(j->ts.cr)));
+	return pages;
+}
+
+int printframe_table_pages(struct printjob *j, struct printframe_table *tp)
+{
+	double w = j->pw - 2 * printjob_margin(j);
+	const char *ptrs[TYPESET_MAX_CELLS];
+	char(*cells)[320] = cell_buffer(ptrs);
+	if (!cells)
+		return err_set(ERR_NOMEM, "print: out of memory");
+	typeset_table_measure(&j->ts, tp->t, tp->head, &typeset_column);
+	for (size_t row = 0; row < tp->rows; row++) {
+		fill_row(j, tp, row, cells);
+		typeset_table_measure(&j->ts, tp->t, ptrs, &typeset_body);
+	}
+	free(cells);
+	typeset_table_fit(&j->ts, tp->t, w);
+	/* Laid out once unseen, on a recording, to count the pages. */
+	cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	cairo_t *page = j->ts.cr;
+	int page_no = j->page_no;
+	j->ts.cr = cairo_create(rec);
+	int pages = table_flow(j, tp, 0);
+	cairo_destroy(j->ts.cr);
+	cairo_surface_destroy(rec);
+	j->ts.cr = page;
+	j->page_no = page_no;
+	return pages;
+}
+
+int printframe_table_part(struct printjob *j, const struct printframe_table *tp)
+{
+	int rc = table_flow(j, tp, 1);
+	return rc < 0 ? rc : 0;
 }

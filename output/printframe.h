@@ -19,7 +19,7 @@ typedef void (*printframe_cells_fn)(struct printjob *j, size_t i, char cells[][3
 struct printframe_table {
 	const char *title;
 	const struct shapes_area *area; /* named under the title */
-	const struct typeset_table *t;
+	struct typeset_table *t;        /* its columns fitted by printframe_table_pages() */
 	const char *const *head;
 	size_t rows;
 	printframe_cells_fn cells;
@@ -41,8 +41,9 @@ void printframe_north_arrow(struct printjob *j, const struct printjob_page *p);
 /* The grid and page number line at (x, y), w wide. */
 void printframe_footer(struct printjob *j, double x, double y, double w);
 
-/* The pages a table part of rows rows takes. */
-int printframe_table_pages(struct printjob *j, size_t rows);
+/* Fits tp's columns to its heads and rows across the page and returns the
+ * pages it takes; ERR_NOMEM. Called before printframe_table_part(). */
+int printframe_table_pages(struct printjob *j, struct printframe_table *tp);
 
 /* The title and subtitle lines of a plan's page (the area, the shift,
  * the planning date, the analysis period, the date of printing) in the
@@ -50,8 +51,8 @@ int printframe_table_pages(struct printjob *j, size_t rows);
 double printframe_plan_header(struct printjob *j, const char *title, const char *area, double x,
                               double y, double w);
 
-/* Draws tp on as many pages as its rows take, each shown, counting
- * j->page_no. ERR_NOMEM. */
+/* Draws tp (fitted) on as many pages as its rows take, each shown,
+ * counting j->page_no. ERR_NOMEM. */
 int printframe_table_part(struct printjob *j, const struct printframe_table *tp);
 
 #endif

@@ -19,20 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A legend row: a swatch drawn by the caller at (x, y, w, h), then text. */
+/* A legend row: a swatch drawn by the caller at (x, y, w, h), then text,
+ * wrapped to a second line as a table's cell is. */
 int printlegend_row(struct printjob *j, struct typeset_column *c, const char *text, double *sx,
                     double *sy, double *sw, double *sh)
 {
-	double rh = typeset_row_height(&j->ts), u = j->ts.unit;
-	if (c->y + rh > c->bottom)
+	double rh = typeset_row_height(&j->ts), u = j->ts.unit, tw = c->w - 21 * u;
+	double h =
+	    fmax(rh, typeset_height(&j->ts, &typeset_body, text, tw, TYPESET_CELL_LINES) + 2.2 * u);
+	if (c->y + h > c->bottom)
 		return 0;
 	*sx = c->x;
 	*sy = c->y + 1.2 * u;
 	*sw = 16 * u;
 	*sh = rh - 2.4 * u;
-	typeset_text(&j->ts, &typeset_body, text, c->x + 21 * u, c->y + 1.1 * u, c->w - 21 * u, 1,
-	             TYPESET_LEFT);
-	c->y += rh;
+	typeset_text(&j->ts, &typeset_body, text, c->x + 21 * u, c->y + 1.1 * u, tw,
+	             TYPESET_CELL_LINES, TYPESET_LEFT);
+	c->y += h;
 	return 1;
 }
 
@@ -68,21 +71,25 @@ static void legend_ramp(struct printjob *j, struct typeset_column *c, const styl
 	/* Inset so that the end labels, centred on the bar's ends, stay inside. */
 	double inset = 7 * u, w = c->w - 2 * inset;
 	c->x += inset;
-	/* Stops evenly spaced, the colours between them as the ramp blends. */
-	for (size_t i = 0; i + 1 < n; i++) {
-		double v0, v1;
-		style_ramp_stop(ramp, i, &v0, NULL);
-		style_ramp_stop(ramp, i + 1, &v1, NULL);
-		int parts = style_ramp_interp(ramp) == STYLE_INTERP_LINEAR ? 12 : 1;
-		for (int k = 0; k < parts; k++) {
-			struct style_colour col;
-			style_ramp_colour(ramp, v0 + (v1 - v0) * k / parts, &col);
-			double x0 = c->x + w * (i + (double)k / parts) / (n - 1);
-			cairo_rectangle(cr, x0, c->y, w / (n - 1) / parts + 0.3, h);
-			printjob_colour(cr, &col, opacity);
-			cairo_fill(cr);
-		}
+	/* Stops evenly spaced, the colours between them as the ramp blends
+	 * (a step ramp holds each to the next stop), as one gradient: pieces
+	 * side by side show seams at 600 dpi, where their translucent edges
+	 * overlap or leave the paper between them. */
+	cairo_pattern_t *bar = cairo_pattern_create_linear(c->x, 0, c->x + w, 0);
+	int step = style_ramp_interp(ramp) == STYLE_INTERP_STEP;
+	for (size_t i = 0; i < n; i++) {
+		struct style_colour col;
+		double at = (double)i / (n - 1);
+		style_ramp_stop(ramp, i, NULL, &col);
+		cairo_pattern_add_color_stop_rgba(bar, at, col.r, col.g, col.b, col.a * opacity);
+		if (step && i + 1 < n)
+			cairo_pattern_add_color_stop_rgba(bar, (double)(i + 1) / (n - 1), col.r,
+			                                  col.g, col.b, col.a * opacity);
 	}
+	cairo_rectangle(cr, c->x, c->y, w, h);
+	cairo_set_source(cr, bar);
+	cairo_fill(cr);
+	cairo_pattern_destroy(bar);
 	cairo_rectangle(cr, c->x, c->y, w, h);
 	cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
 	cairo_set_line_width(cr, 0.3 * u);
@@ -202,10 +209,12 @@ static void legend_choropleth(struct printjob *j, struct typeset_column *c)
 
 /* What a legend lists besides the style's swatches: the numbered hotspot
  * marker, the zones' services and whether any overlap, the offences'
- * categories (codes, in the order listed) and the zoom the boundaries'
- * widths are read at. A page lists what its frame shows. */
+ * categories (codes, in the order listed), the printed area's outline
+ * (its row's text; NULL: none) and the zoom the boundaries' widths are
+ * read at. A page lists what its frame shows. */
 struct legend_items {
 	int hotspot;
+	const char *selected;
 	const char *const *services;
 	size_t n_services;
 	int joint;
@@ -365,6 +374,11 @@ static void legend_blocks(struct printjob *j, struct typeset_column *c, unsigned
 		printjob_colour(cr, &col, 1);
 		cairo_fill(cr);
 	}
+	if (it->selected && printlegend_row(j, c, it->selected, &x, &y, &w, &h)) {
+		cairo_new_path(cr);
+		cairo_rectangle(cr, x + 0.6 * u, y + 0.6 * u, w - 1.2 * u, h - 1.2 * u);
+		printmap_selection(cr, 1.2 * u, 2.5 * u);
+	}
 	const struct style_area *areas[2] = {style_mahallas(j->sty), style_districts(j->sty)};
 	const unsigned bits[2] = {RENDER_MAHALLAS, RENDER_DISTRICTS};
 	const enum msg names[2] = {MSG_LEGEND_BOUNDARY_MAHALLA, MSG_LEGEND_BOUNDARY_DISTRICT};
@@ -390,7 +404,13 @@ static void legend_blocks(struct printjob *j, struct typeset_column *c, unsigned
 void printlegend_page(struct printjob *j, const struct printjob_page *p, struct typeset_column *c)
 {
 	const char *svc[32], **cats = NULL;
-	struct legend_items it = {.hotspot = p->n_hot > 0, .services = svc, .zoom = p->view.zoom};
+	char selected[256];
+	printjob_append(selected, sizeof selected, 0,
+	                printjob_text(j, p->kind == SHAPES_MAHALLAS ? MSG_PAPER_SELECTED_MAHALLA
+	                                                            : MSG_PAPER_SELECTED_DISTRICT),
+	                printjob_area_name(j, p->area));
+	struct legend_items it = {
+	    .hotspot = p->n_hot > 0, .selected = selected, .services = svc, .zoom = p->view.zoom};
 	typeset_heading(&j->ts, c, printjob_text(j, MSG_LEGEND));
 	if (j->has_cov)
 		printcover_legend(j, c);

@@ -238,7 +238,12 @@ static int frame_ground(struct printjob *j, struct printjob_page *p)
 }
 
 /* The highest peaks of the density inside the page's area, at least one
- * bandwidth apart and above the ramp's first break. */
+ * bandwidth apart and at or above the ramp's first break. They are read
+ * off the raster the map draws, with the threshold below which it draws
+ * nothing (the legend's lowest class): where the area shows heat, the box
+ * lists a place. A peak is a cell no neighbour inside the area exceeds, so
+ * heat spilling in from a peak beyond the boundary (or the frame) is
+ * listed at its highest cell inside. */
 static int find_hotspots(struct printjob *j, struct printjob_page *p)
 {
 	int rc = 0;
@@ -265,15 +270,17 @@ static int find_hotspots(struct printjob *j, struct printjob_page *p)
 	double floor_value = 0;
 	style_ramp_stop(j->ramp, 0, &floor_value, NULL);
 	const double *d = p->density;
-	for (int y = 1; y + 1 < p->rh; y++)
-		for (int x = 1; x + 1 < p->rw; x++) {
+	for (int y = 0; y < p->rh; y++)
+		for (int x = 0; x < p->rw; x++) {
 			double v = d[(size_t)y * p->rw + x];
 			if (v < floor_value || v <= 0 || mk[(size_t)y * stride + x] < 128)
 				continue;
 			int peak = 1;
-			for (int dy = -1; dy <= 1 && peak; dy++)
-				for (int dx = -1; dx <= 1; dx++)
-					if (d[(size_t)(y + dy) * p->rw + x + dx] > v)
+			for (int ny = y - 1; ny <= y + 1 && peak; ny++)
+				for (int nx = x - 1; nx <= x + 1; nx++)
+					if (ny >= 0 && ny < p->rh && nx >= 0 && nx < p->rw &&
+					    mk[(size_t)ny * stride + nx] >= 128 &&
+					    d[(size_t)ny * p->rw + nx] > v)
 						peak = 0;
 			if (!peak)
 				continue;
@@ -346,7 +353,26 @@ void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r)
 	cairo_stroke(cr);
 }
 
+void printmap_selection(cairo_t *cr, double line, double band)
+{
+	cairo_save(cr);
+	cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_save(cr);
+	cairo_clip_preserve(cr);
+	cairo_set_source_rgba(cr, 0, 0, 0, 0.22);
+	cairo_set_line_width(cr, 2 * band);
+	cairo_stroke_preserve(cr);
+	cairo_restore(cr); /* the clip, not the path */
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, line);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
 #define HOT_RADIUS 7.5 /* a hotspot marker's, style px on A4 */
+#define SELECTION  2.4 /* the printed area's outline, style px on A4 ... */
+#define BAND       7.0 /* ... and the band inside it */
 
 /* Everything inside the map frame, in style px (user space = p->view). */
 static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
@@ -355,7 +381,13 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 	struct style_area_copy mahallas, districts;
 	labels *lb = NULL;
 	double furniture[2][4];
-	int rc = labels_new(v, LABELS_INSIDE, &lb);
+	/* Paper is read closer than a screen: its ground is drawn, and its
+	 * names are read in the style, as the screen does one zoom nearer, so
+	 * that a 1:25 000 page names its streets as zoom 15 does and a
+	 * district's 1:75 000 overview its mahallas as zoom 13. */
+	struct view near = *v;
+	near.zoom += 1;
+	int rc = labels_new(&near, LABELS_INSIDE, &lb);
 	printframe_furniture(j, p, furniture);
 	for (int i = 0; rc == 0 && i < 2; i++)
 		rc = labels_reserve(lb, (furniture[i][0] - p->fx) * PRINTJOB_PX_PER_PT,
@@ -371,12 +403,7 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	if (rc == 0 && p->ground) {
-		/* Paper is read closer than a screen: the ground is drawn as the
-		 * screen draws it one zoom nearer, so that a 1:25 000 page names
-		 * its streets as zoom 15 does. */
-		struct view near = *v;
 		struct basemap_names names = {.lang = ground_lang(j)};
-		near.zoom += 1;
 		rc = basemap_paint(cr, &near, p->ground, j->sty, &names, lb);
 	}
 	if (rc == 0 && (j->layers & RENDER_CHOROPLETH) && style_choropleth(j->sty)) {
@@ -432,10 +459,7 @@ static int paint_map(struct printjob *j, struct printjob_page *p, cairo_t *cr)
 		cairo_fill(cr);
 		cairo_new_path(cr);
 		shapes_path(j->sh, cr, v, &p->area->geom, NULL);
-		cairo_set_source_rgba(cr, 0.10, 0.12, 0.16, 0.9);
-		cairo_set_line_width(cr, 2.4);
-		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-		cairo_stroke(cr);
+		printmap_selection(cr, SELECTION * j->ts.unit, BAND * j->ts.unit);
 		cairo_restore(cr);
 		rc = labels_draw(lb, cr);
 	}

@@ -15,6 +15,12 @@
 /* The numbered hotspot's marker: a white disc of radius r, outlined. */
 void printmap_hotspot_marker(cairo_t *cr, double x, double y, double r);
 
+/* Outlines the current path (even-odd) as the printed area: a band of
+ * width band inside it, translucent, under a black line of width line.
+ * Neither the style's mahalla nor district boundary, so that the legend's
+ * entry for it (printlegend.c) is its own, in colour and in grey print. */
+void printmap_selection(cairo_t *cr, double line, double band);
+
 /* Draws the map page of area (a district or a mahalla, by kind) onto
  * j->ts.cr without showing it; the page's scale into *first_scale when
  * that is 0. ERR_INVALID for a raster too large at the dpi, ERR_NOMEM,

@@ -42,6 +42,22 @@ static void percent_encode(const char *in, char *out, size_t n)
 	out[o] = '\0';
 }
 
+/* Whether byte c cannot stand in a quoted filename= parameter: all but
+ * printable ASCII, and quotes, backslashes, slashes and percent signs
+ * (which some clients decode). */
+static int unquotable(unsigned char c)
+{
+	return c < 0x20 || c > 0x7e || strchr("\"\\%/", c);
+}
+
+/* Whether every byte of s can stand in a quoted filename= parameter. */
+static int quotable(const char *s)
+{
+	while (*s && !unquotable((unsigned char)*s))
+		s++;
+	return !*s;
+}
+
 /* Whether the district or mahalla q prints lies in rq's scope: a mahalla by
  * the district it belongs to. An unknown one is left to print_make(). */
 static int in_scope(struct http_request *rq, store *st, const struct print_request *q)
@@ -183,16 +199,22 @@ int api_print(struct http_request *rq)
 	                                    [PRINT_CSV] = "text/csv; charset=utf-8"};
 	static const char *const extensions[] = {
 	    [PRINT_PDF] = "pdf", [PRINT_PNG] = "png", [PRINT_CSV] = "csv"};
-	/* Saved under the place and period: "Sagʻbon_2026-09-09_2026-12-07.pdf"
-	 * (RFC 6266's filename*), the code for clients without UTF-8 names. */
-	char name[300], encoded[sizeof name * 3], disposition[sizeof encoded + 400];
-	snprintf(name, sizeof name, "%s%s_%s.%s", *res.place ? res.place : code,
-	         q.atlas ? "_atlas" : "", res.dates, extensions[q.format]);
+	/* Downloaded under the place and period, "Sagʻbon-2026-09-09_2026-12-07.pdf":
+	 * the name as printed in filename* (RFC 6266, RFC 5987's UTF-8), and in
+	 * filename for clients without it when it is plain ASCII, else the code. */
+	char name[300], encoded[sizeof name * 3], fallback[sizeof name],
+	    disposition[sizeof encoded + sizeof fallback + 64];
+	const char *place = *res.place ? res.place : code;
+	snprintf(name, sizeof name, "%s%s-%s.%s", place, q.atlas ? "-atlas" : "", res.dates,
+	         extensions[q.format]);
 	percent_encode(name, encoded, sizeof encoded);
+	snprintf(fallback, sizeof fallback, "%s%s-%s.%s", quotable(place) ? place : code,
+	         q.atlas ? "-atlas" : "", res.dates, extensions[q.format]);
+	for (char *c = fallback; *c; c++)
+		if (unquotable((unsigned char)*c))
+			*c = '_';
 	snprintf(disposition, sizeof disposition,
-	         "%s; filename=\"%s%s_%s.%s\"; filename*=UTF-8''%s",
-	         q.format == PRINT_CSV ? "attachment" : "inline", code, q.atlas ? "_atlas" : "",
-	         res.dates, extensions[q.format], encoded);
+	         "attachment; filename=\"%s\"; filename*=UTF-8''%s", fallback, encoded);
 	/* The reply takes the document over. */
 	return http_reply(rq, 200, types[q.format], res.data, res.len, "Content-Disposition",
 	                  disposition, "Cache-Control", "no-store", NULL);

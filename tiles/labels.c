@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CANDIDATES 5
+#define MAX_CANDIDATES 17
 
 struct item {
 	char *text;
@@ -233,7 +233,21 @@ static size_t candidates(const labels *lb, const struct item *it, const PangoRec
 	} off[MAX_CANDIDATES] = {{0, 0}};
 	double w = log->width, h = log->height;
 	size_t n_off = 1, n = 0;
-	if (it->r > 0) {
+	if (it->r > 0 && lb->edges == LABELS_INSIDE) {
+		/* A single picture, whose choices need agree with no
+		 * neighbour's, looks around: the text's centre anywhere on two
+		 * rings inside the circle, a line away and at its edge, straight
+		 * up, down and sideways first. */
+		static const double dir[8][2] = {{0, -1},  {0, 1},  {-1, 0}, {1, 0},
+		                                 {-1, -1}, {1, -1}, {-1, 1}, {1, 1}};
+		const double ring[2] = {fmin(h, it->r), it->r};
+		for (int k = 0; k < 2 && (k == 0 || ring[1] >= ring[0] + h / 4); k++)
+			for (int d = 0; d < 8 && ring[k] >= h / 4; d++) {
+				double f = d < 4 ? 1 : sqrt(0.5);
+				off[n_off++] = (struct offset){dir[d][0] * ring[k] * f,
+				                               dir[d][1] * ring[k] * f};
+			}
+	} else if (it->r > 0) {
 		/* A line up or down, a quarter of the text sideways, inside the circle. */
 		double dy = fmin(h, it->r - h / 2), dx = fmin(w / 4, it->r - w / 2);
 		if (dy >= h / 4) {
@@ -344,8 +358,11 @@ static int place(labels *lb, cairo_t *cr, struct item *it)
 		rc = nomem();
 		goto out;
 	}
+	/* Tiles keep out every candidate of this label, so that no decision
+	 * depends on the tile; a single picture only what it draws. */
 	for (size_t i = 0; i < n; i++)
-		t[lb->n_taken++] = c[i].box;
+		if (lb->edges == LABELS_SEAMLESS || i == chosen)
+			t[lb->n_taken++] = c[i].box;
 	if (chosen == n)
 		goto out;
 	const struct rect *b = &c[chosen].box;

@@ -20,8 +20,14 @@
  * every neighbour of every label that can touch the picture; labels
  * crossing the picture's edge are drawn partially, and the neighbouring tile
  * draws the rest at the same place. Candidates reaching further than
- * LABELS_REACH px from their anchor are not used. Prints (LABELS_INSIDE)
- * also refuse positions not inside the picture by LABELS_MARGIN px.
+ * LABELS_REACH px from their anchor are not used.
+ *
+ * A print (LABELS_INSIDE) is one picture, whose decisions need agree with
+ * no neighbour's: a label there is refused only when each of its
+ * positions meets a label placed before it or a reserved box (a hotspot's
+ * marker, the scale bar), and it has more of them (its centre anywhere on
+ * two rings inside the circle, eight ways); it also refuses positions not
+ * inside the picture by LABELS_MARGIN px.
  *
  * Text is laid out by Pango with the style's font families, weight and
  * slant at an absolute pixel size, unhinted, so that a label measures the

@@ -19,7 +19,7 @@ pages() { pdfinfo "$1" | sed -n 's/^Pages: *//p'; }
 text() { pdftotext -layout "$1" - | tr -s ' '; }
 
 # A4 portrait, Uzbek (the default)
-"$POSBON" print "$DB" --district "$DISTRICT" -o "$TMP/a4.pdf" >"$TMP/out"
+"$POSBON" print "$DB" --district "$DISTRICT" -o "$TMP/a4.pdf" >"$TMP/a4.pdf.out"
 check "A4 portrait page" "$(size "$TMP/a4.pdf")" "595.276x841.89"
 check "one page" "$(pages "$TMP/a4.pdf")" 1
 T=$(text "$TMP/a4.pdf")
@@ -35,6 +35,18 @@ check_true "the page around hotspot 1 is coloured by the heatmap" "$PDFCHECK hot
 "$POSBON" print "$DB" --district "$DISTRICT" --layers mahallas,districts -o "$TMP/plain.pdf" >/dev/null
 check_true "without the heatmap layer it is not" "! $PDFCHECK hotspot $TMP/plain.pdf 1"
 check_true "panel texts do not overlap" "$PDFCHECK overlaps $TMP/a4.pdf 1"
+check_true "the legend's density bar shows no seam nor paper through it at 600 dpi" \
+	"$PDFCHECK rampbar $TMP/a4.pdf 1 600"
+
+# Numbers as the page's language writes them, as the viewer's fmtNumber():
+# a thin space between thousands in Uzbek and Russian, a comma in English.
+check_true "the Uzbek page groups thousands with a space" \
+	'text "$TMP/a4.pdf" | grep -qE "Masshtab 1:[0-9]{1,3}( [0-9]{3})+$" &&
+	 text "$TMP/a4.pdf" | grep -qE " Jami [0-9]{1,3} [0-9]{3} "'
+"$POSBON" print "$DB" --district "$DISTRICT" --lang en --hotspots 20 -o "$TMP/en.pdf" >/dev/null
+check_true "the English page with a comma" \
+	'text "$TMP/en.pdf" | grep -qE "Scale 1:[0-9]{1,3}(,[0-9]{3})+$" &&
+	 text "$TMP/en.pdf" | grep -qE " Total [0-9]{1,3},[0-9]{3} [0-9]{1,3},[0-9]{3} "'
 
 # The ground on paper: the sample's streets drawn as vectors under the
 # layers, named along them from 1:5 000 to 1:25 000 with no word of the map
@@ -66,6 +78,22 @@ named = [f for f in found if any(s.startswith(f) for s in streets)]
 print(len(found), 'hotspot rows,', len(named), 'naming a street of the ground:', named)
 raise SystemExit(0 if len(found) == 5 and len(named) == 5 else 1)
 PY"
+
+# The top-hotspots box and the heat on the map come from one raster and one
+# threshold (the legend's lowest class): a page whose area shows heat lists
+# a place, also when the heat spills over the boundary from a peak outside
+# (one day's offences in an atlas: it once said "no hotspots" beside it);
+# a period without offences prints "none" and no heat.
+"$POSBON" print "$DB" --district "$DISTRICT" --atlas --layers heatmap \
+	--from 2026-06-25 --to 2026-06-25 -o "$TMP/heat.pdf" >/dev/null
+check_true "every atlas page showing heat in its area lists a hotspot" \
+	'(for p in $(seq 1 $((N_MAHALLAS + 1))); do $PDFCHECK heatbox $TMP/heat.pdf $p || exit 1; done)'
+for lang in uz en; do
+	"$POSBON" print "$DB" --mahalla "$MAHALLA" --layers heatmap --lang $lang \
+		--from 2020-01-01 --to 2020-01-31 -o "$TMP/cold.pdf" >/dev/null
+	check_true "a period without offences: no heat, and the box says so ($lang)" \
+		"$PDFCHECK heatbox $TMP/cold.pdf 1 none"
+done
 
 # Gi* hot and cold spots on paper: the cells as vector fills in the layer's
 # colours (hot 99% #d62f27, cold 99% #4575b5), and the six bins in the legend
@@ -131,9 +159,10 @@ for t in "Условные обозначения" "Правонарушения
 	check_true "ru page shows '$t'" 'echo "$T" | grep -qF "$t"'
 done
 check_true "the A3 scale bar is exact too" "$PDFCHECK scalebar $TMP/a3.pdf 1"
+check_true "its density bar is seamless at 600 dpi" "$PDFCHECK rampbar $TMP/a3.pdf 1 600"
 
 # a mahalla in English, with its inspector and neighbours
-"$POSBON" print "$DB" --mahalla "$MAHALLA" --lang en -o "$TMP/m.pdf" >/dev/null
+"$POSBON" print "$DB" --mahalla "$MAHALLA" --lang en -o "$TMP/m.pdf" >"$TMP/m.pdf.out"
 T=$(text "$TMP/m.pdf")
 for t in "Legend" "Offences by category" "Prevention inspector: $INSPECTOR" "Theft"; do
 	check_true "en mahalla page shows '$t'" 'echo "$T" | grep -qF "$t"'
@@ -142,9 +171,34 @@ done
 check_true "the Russian page names the mahalla in Cyrillic" \
 	'text "$TMP/m-ru.pdf" | grep -qF "$MNAME_RU"'
 check_true "a mahalla page's scale bar is exact" "$PDFCHECK scalebar $TMP/m.pdf 1"
+# The printed mahalla is outlined in a style of its own (a black line with a
+# band inside, not the district boundary's line) that its own legend row,
+# naming it, shows.
+MNAME_EN=$(sql "$DB" "SELECT coalesce(nullif(name_en, ''), name_uz) FROM mahallas WHERE code = '$MAHALLA'")
+MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
+check_true "the mahalla's own outline and legend row (en)" "$PDFCHECK selection $TMP/m.pdf 1 '$MNAME_EN'"
+check_true "in Russian" "$PDFCHECK selection $TMP/m-ru.pdf 1 '$MNAME_RU'"
+check_true "in Uzbek" "$PDFCHECK selection $TMP/street-5000.pdf 1 '$MNAME_UZ'"
+check_true "and a district page's for its district" "$PDFCHECK selection $TMP/a4.pdf 1 '$NAME'"
+
+# The hotspots' markers take part in placing the map's names (they once hid
+# zone labels, and a mahalla went unnamed): no word of the map over a
+# marker, and every mahalla of the district named on its overview, in each
+# language, portrait (1:50 000) and landscape (1:75 000), with 20 markers.
+for lang in uz ru en; do
+	sql "$DB" "SELECT coalesce(nullif(name_$lang, ''), name_uz) FROM mahallas
+		WHERE district_code = '$DISTRICT'" >"$TMP/mnames-$lang.txt"
+done
+check_true "no word over a marker, every mahalla named (uz)" \
+	"$PDFCHECK markers $TMP/a4.pdf 1 $TMP/mnames-uz.txt"
+"$POSBON" print "$DB" --district "$DISTRICT" --lang ru -o "$TMP/names-ru.pdf" >/dev/null
+check_true "in Russian" "$PDFCHECK markers $TMP/names-ru.pdf 1 $TMP/mnames-ru.txt"
+"$POSBON" print "$DB" --district "$DISTRICT" --lang ru --landscape -o "$TMP/names-rl.pdf" >/dev/null
+check_true "in Russian, landscape" "$PDFCHECK markers $TMP/names-rl.pdf 1 $TMP/mnames-ru.txt"
+check_true "in English, with 20 hotspots" "$PDFCHECK markers $TMP/en.pdf 1 $TMP/mnames-en.txt"
 
 # an atlas: the overview and one page per mahalla
-"$POSBON" print "$DB" --district "$DISTRICT" --atlas -o "$TMP/atlas.pdf" >/dev/null
+"$POSBON" print "$DB" --district "$DISTRICT" --atlas -o "$TMP/atlas.pdf" >"$TMP/atlas.pdf.out"
 check "atlas pages" "$(pages "$TMP/atlas.pdf")" "$((N_MAHALLAS + 1))"
 check_true "every atlas page has its own exact scale bar" \
 	'for p in 1 2 $((N_MAHALLAS + 1)); do $PDFCHECK scalebar $TMP/atlas.pdf $p >/dev/null || exit 1; done'
@@ -168,13 +222,40 @@ check_true "the categories that do not fit are summed up" \
 	'text "$TMP/long.pdf" | grep -q "Boshqa turlar ([0-9]*)"'
 "$POSBON" print "$DB" --district "$DISTRICT" --landscape -o "$TMP/long-l.pdf" >/dev/null
 check_true "nor in landscape" "$PDFCHECK overlaps $TMP/long-l.pdf 1"
+# A table's cell wraps to a second line before it is cut, and a cut keeps
+# the text's start and end around an ellipsis that the PDF's text holds
+# (Pango's cut hid it: the text read whole while every long category, or
+# every unit D02-YOUTH-0N, printed alike as "…huquqbuz…", "D02-YO…").
+check_true "long names: cut alike nowhere, hidden nowhere, no word ending cut" \
+	"$PDFCHECK cuts $TMP/long.pdf 1 && $PDFCHECK cuts $TMP/long-l.pdf 1"
+cp "$DB" "$TMP/units.sqlite"
+sqlite3 "$TMP/units.sqlite" "UPDATE zone_assignments SET unit = 'D02-' || unit"
+for args in "--coverage --lang ru" "--coverage --landscape"; do
+	# shellcheck disable=SC2086 # args are several options
+	"$POSBON" print "$TMP/units.sqlite" $args --shift 18:00-02:00 --weekdays sat -o "$TMP/cut.pdf" >/dev/null
+	check_true "print $args: units like D02-YOUTH-04 wrap, none cut alike or hidden" \
+		"$PDFCHECK cuts $TMP/cut.pdf 1"
+done
+"$POSBON" print "$TMP/units.sqlite" --roster --shift 18:00-02:00 --weekdays sat -o "$TMP/units.csv" >/dev/null
+"$POSBON" print "$TMP/units.sqlite" --roster --lang en --shift 18:00-02:00 --weekdays sat \
+	-o "$TMP/cut.pdf" >/dev/null
+check_true "the roster (en) too" "$PDFCHECK cuts $TMP/cut.pdf 1"
+check_true "and it names each unit on duty whole" "python3 - <<PY
+import csv, subprocess
+units = {r['unit'] for r in csv.DictReader(open('$TMP/units.csv'))}
+text = subprocess.run(['pdftotext', '-raw', '$TMP/cut.pdf', '-'], capture_output=True, text=True).stdout
+joined = text.replace('-\\n', '-')  # a code wrapped after its hyphen
+missing = sorted(u for u in units if u not in joined)
+print(len(units), 'units on duty, missing:', missing)
+raise SystemExit(1 if missing or not units else 0)
+PY"
 
 # the coverage of a shift's hotspots and the roster: Saturday night, when
 # the shared sample's night units cover some hotspots (on Fridays none), so
 # the roster has hotspots to check
 "$POSBON" coverage "$DB" --shift 18:00-02:00 --weekdays sat --format json >"$TMP/cov.json"
 GAPS=$(python3 -c "import json; print(json.load(open('$TMP/cov.json'))['gaps'])")
-"$POSBON" print "$DB" --coverage --shift 18:00-02:00 --weekdays sat -o "$TMP/cov.pdf" >/dev/null
+"$POSBON" print "$DB" --coverage --shift 18:00-02:00 --weekdays sat -o "$TMP/cov.pdf" >"$TMP/cov.pdf.out"
 check_true "a coverage page and its responsibility table" '[ "$(pages "$TMP/cov.pdf")" -ge 2 ]'
 T=$(text "$TMP/cov.pdf")
 for t in "Qaynoq nuqtalarning qamrovi" "Smena: Sh 18:00–02:00" "Smena qaynoq nuqtalari" "Boʻlinmalar boʻyicha" \
@@ -189,7 +270,11 @@ check_true "the gaps in the style's gap colour (#$GAPC), as on the tiles and in 
 	-o "$TMP/cov-en.pdf" >/dev/null
 check_true "in English, its panel does not overlap" "$PDFCHECK overlaps $TMP/cov-en.pdf 1"
 check_true "with the statuses named" 'pdftotext "$TMP/cov-en.pdf" - | grep -q "^Gap ($GAPS)"'
-"$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays sat -o "$TMP/roster.csv" >/dev/null
+check_true "its units' shares with a decimal point in English" \
+	'text "$TMP/cov-en.pdf" | grep -qE "^ ?[A-Z]+-[0-9]+ .* [0-9]+\.[0-9] +[0-9]+\.[0-9] +[0-9]+\.[0-9]{2} "'
+check_true "and a decimal comma in Uzbek" \
+	'text "$TMP/cov.pdf" | grep -qE " [A-Z]+-[0-9]+ .* [0-9]+,[0-9] +[0-9]+,[0-9] +[0-9]+,[0-9]{2} "'
+"$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays sat -o "$TMP/roster.csv" >"$TMP/roster.csv.out"
 check "the roster CSV's columns" "$(head -1 "$TMP/roster.csv")" \
 	"unit,service,zone,zone_name,weekdays,start,end,hotspots,visits_per_hotspot,visit_minutes,target_minutes"
 check_true "every roster row's hotspots are the ones coverage says the unit covers, at 4 x 15 min" "python3 -c \"
@@ -208,6 +293,7 @@ for r in rows:
 assert any(r['hotspots'] for r in rows)
 \""
 out=$("$POSBON" print "$DB" --roster --shift 18:00-02:00 --weekdays sat --lang ru -o "$TMP/roster.pdf")
+echo "$out" >"$TMP/roster.pdf.out"
 check_true "a roster says its pages, with no scale it does not have ($out)" \
 	'echo "$out" | grep -q "roster.pdf: [0-9]* pages*, [0-9]* bytes$"'
 check_true "the roster PDF in Russian" 'text "$TMP/roster.pdf" | grep -qF "Расстановка нарядов"'
@@ -222,7 +308,7 @@ fi
 # the hotspot methods of a short rolling backtest, against posbon backtest
 BT="--folds 3 --train-weeks 4 --shift 08:00-20:00"
 "$POSBON" backtest "$DB" $BT --format json >"$TMP/bt.json"
-"$POSBON" print "$DB" --backtest $BT --lang en -o "$TMP/bt.pdf" >"$TMP/out"
+"$POSBON" print "$DB" --backtest $BT --lang en -o "$TMP/bt.pdf" >"$TMP/bt.pdf.out"
 check "a backtest page is one A4 portrait page" "$(pages "$TMP/bt.pdf") $(size "$TMP/bt.pdf")" \
 	"1 595.276x841.89"
 T=$(text "$TMP/bt.pdf")
@@ -290,6 +376,37 @@ else
 	check_true "a backtest page takes --end, not --from" 'grep -q "end, not --from" "$TMP/err"'
 fi
 
+# A scale is written only where there is one, and then a real one (the
+# roster once said "1 page at 1:0"): the CLI's line names the first map's
+# scale, which its page's label shows; pages without a map, none; every
+# label on every page a positive scale.
+scale_lines() { # output of posbon print, the file
+	python3 - "$1" "$2" <<'PY'
+import re, subprocess, sys
+line, path = sys.argv[1], sys.argv[2]
+said = re.fullmatch(r".*: (?:\d+ pages?(?: at 1:(\d+))?, )?\d+ bytes", line)
+if not said:
+    sys.exit(f"not a print line: {line}")
+labels = []
+if path.endswith(".pdf"):
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True).stdout
+    labels = [int(re.sub(r"[ ,]", "", m)) for m in re.findall(r"(?:Masshtab|Масштаб|Scale) 1:([\d ,]*\d)", text)]
+print(line, "| labels:", labels)
+if said.group(1):
+    ok = int(said.group(1)) > 0 and labels and labels[0] == int(said.group(1))
+else:
+    ok = not labels
+sys.exit(0 if ok and all(n > 0 for n in labels) else 1)
+PY
+}
+"$POSBON" print "$DB" --compare --lang en -o "$TMP/compare.pdf" >"$TMP/compare.pdf.out"
+# the documents printed above: a district, a mahalla (en), an atlas, the
+# coverage page, the roster (CSV, and PDF in ru), the hotspot methods', the
+# comparison's
+for doc in a4.pdf m.pdf atlas.pdf cov.pdf roster.csv roster.pdf bt.pdf compare.pdf; do
+	check_true "print -o $doc: a real scale or none" "scale_lines '$(cat "$TMP/$doc.out")' $TMP/$doc"
+done
+
 # bad requests
 if "$POSBON" print "$DB" --mahalla NOPE -o "$TMP/x.pdf" 2>"$TMP/err"; then
 	check "an unknown mahalla fails" ok fails
@@ -313,18 +430,43 @@ check "a district page" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?paper
 check "it is an A3 PDF" "$(size "$TMP/body")" "841.89x1190.55"
 check_true "in Russian" 'pdftotext "$TMP/body" - | grep -qF "Условные обозначения"'
 check "a mahalla PNG" "$(curl -s -o "$TMP/body" -w "%{content_type}" -H "$V" "$URL/print/mahalla/$MAHALLA.png?dpi=72")" image/png
-# Saved under the place and period, not the code: the name in UTF-8 for
-# browsers (RFC 6266), the code for the rest.
-MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'")
-curl -s -o /dev/null -D "$TMP/headers" -H "$V" "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31"
-check "the PDF's file name is the mahalla's and the period's" "$(python3 -c "
+# Downloaded under the place and period, not the code (the viewer's PDF was
+# saved as M23.pdf): an attachment named in UTF-8 for browsers (RFC 6266,
+# RFC 5987), in plain ASCII for the rest: the name when it is ASCII, else
+# the code; nothing transliterated.
+disposition() { # url -> "attachment|filename|filename*" of the reply (its body in $TMP/body)
+	curl -s -o "$TMP/body" -D "$TMP/headers" -H "$V" "$1"
+	python3 -c "
 import re, sys, urllib.parse
-h = open(sys.argv[1]).read()
-m = re.search(r\"filename\\*=UTF-8''([^\\s;]+)\", h)
-print(urllib.parse.unquote(m.group(1)) if m else 'none')" "$TMP/headers")" "${MNAME_UZ}_2026-05-01_2026-05-31.pdf"
-check_true "and the code's for clients without UTF-8 names" \
-	'grep -qi "filename=\"${MAHALLA}_2026-05-01_2026-05-31.pdf\"" "$TMP/headers"'
-check "an atlas" "$(code -H "$V" "$URL/print/district/$DISTRICT.pdf?atlas=1")" 200
+h = [l for l in open(sys.argv[1], encoding='utf-8') if l.lower().startswith('content-disposition:')]
+v = h[0].split(':', 1)[1].strip() if h else ''
+plain = re.search(r'filename=\"([^\"]*)\"', v)
+utf8 = re.search(r\"filename\\*=UTF-8''([^\\s;]+)\", v)
+print(v.split(';')[0], plain.group(1) if plain else 'none',
+      urllib.parse.unquote(utf8.group(1)) if utf8 else 'none', sep='|')" "$TMP/headers"
+}
+ascii_or() { # name code -> the name when it is printable ASCII, else the code
+	if printf '%s' "$1" | LC_ALL=C grep -q '^[ -~]*$'; then echo "$1"; else echo "$2"; fi
+}
+MNAME_UZ=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$MAHALLA'") # now long
+check "a mahalla's PDF downloads under its name and period" \
+	"$(disposition "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31")" \
+	"attachment|$(ascii_or "$MNAME_UZ" "$MAHALLA")-2026-05-01_2026-05-31.pdf|${MNAME_UZ}-2026-05-01_2026-05-31.pdf"
+check "in Cyrillic on a Russian page, the code for clients without UTF-8 names" \
+	"$(disposition "$URL/print/mahalla/$MAHALLA.pdf?from=2026-05-01&to=2026-05-31&lang=ru")" \
+	"attachment|$MAHALLA-2026-05-01_2026-05-31.pdf|${MNAME_RU}-2026-05-01_2026-05-31.pdf"
+OTHER=$(sql "$DB" "SELECT code FROM mahallas WHERE name_uz GLOB '*ʻ*' ORDER BY code LIMIT 1")
+ONAME=$(sql "$DB" "SELECT name_uz FROM mahallas WHERE code = '$OTHER'")
+check "an Uzbek name with ʻ is kept, not transliterated ($ONAME)" \
+	"$(disposition "$URL/print/mahalla/$OTHER.png?from=2026-05-01&to=2026-05-31&dpi=72")" \
+	"attachment|$OTHER-2026-05-01_2026-05-31.png|${ONAME}-2026-05-01_2026-05-31.png"
+check "a roster's CSV is named after its district" \
+	"$(disposition "$URL/print/roster.csv?shift=18:00-02:00&weekdays=sat&from=2026-05-01&to=2026-05-31" | cut -d'|' -f1,3)" \
+	"attachment|$NAME-2026-05-01_2026-05-31.csv"
+DNAME_EN=$(sql "$DB" "SELECT coalesce(nullif(name_en, ''), name_uz) FROM districts WHERE code = '$DISTRICT'")
+check "an atlas, named so" \
+	"$(disposition "$URL/print/district/$DISTRICT.pdf?atlas=1&from=2026-05-01&to=2026-05-31&lang=en")" \
+	"attachment|$(ascii_or "$DNAME_EN" "$DISTRICT")-atlas-2026-05-01_2026-05-31.pdf|$DNAME_EN-atlas-2026-05-01_2026-05-31.pdf"
 check "atlas pages over HTTP" "$(pages "$TMP/body")" "$((N_MAHALLAS + 1))"
 check "an unknown mahalla is 404" "$(code -H "$V" "$URL/print/mahalla/NOPE.pdf")" 404
 check "naming the code" "$(python3 -c "import json; print(json.load(open('$TMP/body'))['field'])")" code
