@@ -15,6 +15,7 @@
 // An answer overtaken by a later request is dropped.
 
 import { featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { dateField } from './datefield.js';
 import { fmtNumber, nameOf, onLangChange, t, tn } from './i18n.js';
 import { listedTasks } from './tasks.js';
 
@@ -115,8 +116,11 @@ export function recordActivity(prefill = {}) {
 	const { el, me } = ctx;
 	const kind = el('select', { 'data-field': 'kind' });
 	for (const k of ACTIVITY_KINDS) kind.append(el('option', { value: k, 'data-i18n': `activities.kind.${k}` }, t(`activities.kind.${k}`)));
-	const start = el('input', { type: 'datetime-local', 'data-field': 'start', value: nowLocal() });
-	const end = el('input', { type: 'datetime-local', 'data-field': 'end' });
+	/* a day and a 24-hour time each, in the office's writing (datefield.js) */
+	const [today, now] = nowLocal().split('T');
+	const start = [dateField(el('input', { 'data-field': 'start', value: today }), 'date'), dateField(el('input', { 'data-field': 'start_time', value: now }), 'time')];
+	const end = [dateField(el('input', { 'data-field': 'end' }), 'date'), dateField(el('input', { 'data-field': 'end_time' }), 'time')];
+	const when = ([day, time]) => (day.value && time.value ? `${day.value}T${time.value}` : day.value);
 	const people = el('input', { type: 'number', min: '0', step: '1', inputmode: 'numeric', 'data-field': 'participants' });
 	const place = placeSelect(el, ctx.mahallas(), prefill);
 	const task = el('select', { 'data-field': 'task' }, el('option', { value: '', 'data-i18n': 'activities.no_task' }, t('activities.no_task')));
@@ -133,7 +137,8 @@ export function recordActivity(prefill = {}) {
 	place.addEventListener('change', syncNote);
 	const body = [
 		el('div', { class: 'row two' }, field(el, 'activities.kind', kind), field(el, 'activities.participants', people)),
-		el('div', { class: 'row two' }, field(el, 'activities.start', start), field(el, 'activities.end', end)),
+		field(el, 'activities.start', el('span', { class: 'when' }, ...start)),
+		field(el, 'activities.end', el('span', { class: 'when' }, ...end)),
 		field(el, 'coop.place', place),
 		homeNote,
 		field(el, 'activities.task', task),
@@ -143,8 +148,8 @@ export function recordActivity(prefill = {}) {
 	];
 	const id = newId(); /* one per form: sending it again changes nothing */
 	openForm(el, 'activity-form', 'activities.form', body, 'activities.submit', async () => {
-		const a = { id, kind: kind.value, start: start.value, place: placeOf(place) };
-		if (end.value) a.end = end.value;
+		const a = { id, kind: kind.value, start: when(start), place: placeOf(place) };
+		if (when(end)) a.end = when(end);
 		if (people.value !== '') a.participants = Number(people.value);
 		if (task.value) a.task = task.value;
 		if (outcome.value.trim()) a.outcome = outcome.value.trim();

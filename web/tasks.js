@@ -18,6 +18,7 @@
 // An answer overtaken by a later request is dropped.
 
 import { dayText, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { dateField } from './datefield.js';
 import { nameOf, onLangChange, t, tn } from './i18n.js';
 
 export const TASK_STATUSES = ['new', 'accepted', 'in_progress', 'done', 'declined'];
@@ -380,7 +381,7 @@ export function openTaskForm(prefill) {
 		box.addEventListener('change', () => (unit.hidden = !box.checked));
 		return { box, unit, node: el('div', { class: 'coop-row task-to-row' }, el('label', { class: 'check' }, box, named(el('span'), 'services', s)), unit) };
 	});
-	const due = el('input', { type: 'date', 'data-field': 'due' });
+	const due = dateField(el('input', { 'data-field': 'due' }), 'date');
 	const priority = el('select', { 'data-field': 'priority' });
 	for (const x of PRIORITIES) priority.append(el('option', { value: x, 'data-i18n': `tasks.priority.${x}` }, t(`tasks.priority.${x}`)));
 	priority.value = 'normal';
