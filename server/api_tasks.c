@@ -57,7 +57,6 @@ struct gather {
 	json_t *late, *rest; /* features */
 	json_t *by_service, *by_mahalla;
 	int hidden; /* tasks outside the scope, left out */
-	struct store_task_receiver first_to[STORE_TASK_RECEIVERS_MAX];
 	int version;
 	char district[STORE_SCOPE_MAX];
 };
