@@ -225,7 +225,8 @@ int standing_compute(const dataset *ds, const shapes *sh, store *st,
 		goto done;
 	}
 	/* repeat places: runs of one mahalla's square in the sorted places */
-	qsort(k.places, k.n_places, sizeof *k.places, place_cmp);
+	if (k.n_places)
+		qsort(k.places, k.n_places, sizeof *k.places, place_cmp);
 	for (size_t i = 0, j; i < k.n_places; i = j) {
 		for (j = i; j < k.n_places && place_cmp(&k.places[i], &k.places[j]) == 0; j++)
 			;
