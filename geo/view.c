@@ -90,3 +90,26 @@ void view_frame_box(const struct view *v, double pad_px, double out[4])
 	out[2] = v->x0 + (v->width + pad_px) * v->res;
 	out[3] = v->y0 + pad_px * v->res;
 }
+
+int view_clip_segment(const double a[2], const double b[2], const double box[4], double *t0,
+                      double *t1)
+{
+	double d[2] = {b[0] - a[0], b[1] - a[1]};
+	*t0 = 0, *t1 = 1;
+	for (int k = 0; k < 2; k++) {
+		double p[2] = {-d[k], d[k]}, q[2] = {a[k] - box[k], box[k + 2] - a[k]};
+		for (int e = 0; e < 2; e++) {
+			if (p[e] == 0) {
+				if (q[e] < 0)
+					return 0;
+				continue;
+			}
+			double t = q[e] / p[e];
+			if (p[e] < 0)
+				*t0 = fmax(*t0, t);
+			else
+				*t1 = fmin(*t1, t);
+		}
+	}
+	return *t0 <= *t1;
+}

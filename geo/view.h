@@ -54,5 +54,9 @@ static inline void view_to_px(const struct view *v, double fx, double fy, double
  * device pixels on every side. */
 void view_frame_box(const struct view *v, double pad_px, double out[4]);
 
+/* The part of segment a-b inside box (minx, miny, maxx, maxy) as parameters
+ * t0 <= t1 of it (Liang-Barsky); 0 when none is. */
+int view_clip_segment(const double a[2], const double b[2], const double box[4], double *t0,
+                      double *t1);
 
 #endif

@@ -203,31 +203,6 @@ struct runs {
 	size_t n, n_pts, cap_pts, cap_runs;
 };
 
-/* The part of segment a-b inside box as parameters t0 <= t1 of it
- * (Liang-Barsky); 0 when none is. */
-static int clip_segment(const double *a, const double *b, const double box[4], double *t0,
-                        double *t1)
-{
-	double d[2] = {b[0] - a[0], b[1] - a[1]};
-	*t0 = 0, *t1 = 1;
-	for (int k = 0; k < 2; k++) {
-		double p[2] = {-d[k], d[k]}, q[2] = {a[k] - box[k], box[k + 2] - a[k]};
-		for (int e = 0; e < 2; e++) {
-			if (p[e] == 0) {
-				if (q[e] < 0)
-					return 0;
-				continue;
-			}
-			double t = q[e] / p[e];
-			if (p[e] < 0)
-				*t0 = fmax(*t0, t);
-			else
-				*t1 = fmin(*t1, t);
-		}
-	}
-	return *t0 <= *t1;
-}
-
 static int add_point(struct runs *R, double x, double y, int new_run)
 {
 	if (R->n_pts + 1 > R->cap_pts) {
@@ -262,7 +237,7 @@ static int clip_runs(const struct ground_feature *f, const double box[4], struct
 		for (uint32_t i = f->run_start[r]; i + 1 < f->run_start[r + 1]; i++) {
 			const double *a = f->xy + 2 * i, *b = a + 2;
 			double t0, t1;
-			if (!clip_segment(a, b, box, &t0, &t1)) {
+			if (!view_clip_segment(a, b, box, &t0, &t1)) {
 				open = 0;
 				continue;
 			}

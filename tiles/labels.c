@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CANDIDATES 17
+#define MAX_CANDIDATES 64
 
 struct item {
 	char *text;
@@ -28,6 +28,7 @@ struct item {
 	double length, angle; /* a label along a line: world pixels, radians */
 	double size;          /* times the style's */
 	double zoom;          /* the style's */
+	int callout;
 };
 
 struct rect {
@@ -188,7 +189,8 @@ int labels_add(labels *lb, const struct labels_item *it)
 	                                 it->length / lb->res,
 	                                 it->length > 0 ? it->angle : 0,
 	                                 it->size > 0 ? it->size : 1,
-	                                 zoom};
+	                                 zoom,
+	                                 it->callout};
 	return 0;
 }
 
@@ -217,23 +219,46 @@ static int rects_meet(const struct rect *a, const struct rect *b)
 	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
+/* Whether the segment (ax, ay)-(bx, by) passes through r. */
+static int segment_meets(double ax, double ay, double bx, double by, const struct rect *r)
+{
+	double a[2] = {ax, ay}, b[2] = {bx, by}, box[4] = {r->x0, r->y0, r->x1, r->y1}, t0, t1;
+	return view_clip_segment(a, b, box, &t0, &t1);
+}
+
 /* Where a label could go: its text origin and box, world pixels. */
 struct candidate {
 	double tx, ty;   /* top-left of the layout; a turned label's: relative to its anchor */
 	struct rect box; /* drawn extent: text and halo (of a turned label, the box around it) */
+	int leader;      /* outside the shape: a line joins it to the anchor */
 };
 
 /* The usable candidates of item it, whose text measures log (Pango logical
- * rectangle) with a halo of halo px; returns how many. */
+ * rectangle) with a halo of halo px: around its anchor, or beside its circle
+ * (outside, a callout); returns how many. */
 static size_t candidates(const labels *lb, const struct item *it, const PangoRectangle *log,
-                         double halo, struct candidate *out)
+                         double halo, int outside, struct candidate *out)
 {
 	struct offset {
 		double dx, dy;
 	} off[MAX_CANDIDATES] = {{0, 0}};
 	double w = log->width, h = log->height;
-	size_t n_off = 1, n = 0;
-	if (it->r > 0 && lb->edges == LABELS_INSIDE) {
+	size_t n_off = !outside, n = 0;
+	if (outside) {
+		/* Beside the shape, the box clear of the circle by half a
+		 * line to four, the text's near edge towards it, sixteen ways
+		 * (the first eight straight and diagonal). */
+		for (int k = 0; k < 4; k++)
+			for (int d = 0; d < 16; d++) {
+				double a = (d < 8 ? d * 2 : (d - 8) * 2 + 1) * M_PI / 8;
+				double ux = cos(a), uy = sin(a), gap = (k + 0.5) * h + halo;
+				off[n_off++] = (struct offset){
+				    ux * (it->r + gap) +
+				        copysign(fmin(fabs(ux) * 2, 1), ux) * w / 2,
+				    uy * (it->r + gap) +
+				        copysign(fmin(fabs(uy) * 2, 1), uy) * h / 2};
+			}
+	} else if (it->r > 0 && lb->edges == LABELS_INSIDE) {
 		/* A single picture, whose choices need agree with no
 		 * neighbour's, looks around: the text's centre anywhere on two
 		 * rings inside the circle, a line away and at its edge, straight
@@ -267,7 +292,8 @@ static size_t candidates(const labels *lb, const struct item *it, const PangoRec
 		double ey = fabs(sin(it->angle)) * hw + fabs(cos(it->angle)) * hh;
 		out[0] = (struct candidate){-w / 2 - log->x,
 		                            -h / 2 - log->y,
-		                            {it->wx - ex, it->wy - ey, it->wx + ex, it->wy + ey}};
+		                            {it->wx - ex, it->wy - ey, it->wx + ex, it->wy + ey},
+		                            0};
 		n_off = 0;
 		n = ex <= reach(lb) && ey <= reach(lb);
 		if (n && lb->edges == LABELS_INSIDE &&
@@ -282,6 +308,7 @@ static size_t candidates(const labels *lb, const struct item *it, const PangoRec
 		c.ty = round(it->wy + off[i].dy - h / 2) - log->y;
 		c.box = (struct rect){c.tx + log->x - halo, c.ty + log->y - halo,
 		                      c.tx + log->x + w + halo, c.ty + log->y + h + halo};
+		c.leader = outside;
 		if (fmax(fmax(it->wx - c.box.x0, c.box.x1 - it->wx),
 		         fmax(it->wy - c.box.y0, c.box.y1 - it->wy)) > reach(lb))
 			continue;
@@ -292,6 +319,41 @@ static size_t candidates(const labels *lb, const struct item *it, const PangoRec
 		out[n++] = c;
 	}
 	return n;
+}
+
+/* Where a callout's leader meets its text's box (world pixels). */
+static void leader_end(const struct item *it, double halo, const struct candidate *c, double *x,
+                       double *y)
+{
+	*x = fmin(fmax(it->wx, c->box.x0 + halo), c->box.x1 - halo);
+	*y = fmin(fmax(it->wy, c->box.y0 + halo), c->box.y1 - halo);
+}
+
+/* A thin line in the text's colour, over a halo, from a dot at the anchor to
+ * the nearest point of the text's box. */
+static void draw_leader(const labels *lb, cairo_t *cr, const struct item *it, double halo,
+                        const struct candidate *c)
+{
+	const struct style_label *st = it->style;
+	double ax = it->wx - lb->ox, ay = it->wy - lb->oy, bx, by;
+	leader_end(it, halo, c, &bx, &by);
+	bx -= lb->ox;
+	by -= lb->oy;
+	double lw = 0.6 * lb->v.scale, dot = 1.4 * lb->v.scale;
+	cairo_save(cr);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	for (int pass = halo > 0 ? 0 : 1; pass < 2; pass++) {
+		const struct style_colour *k = pass ? &st->colour : &st->halo->colour;
+		double grow = pass ? 0 : halo;
+		cairo_set_source_rgba(cr, k->r, k->g, k->b, k->a);
+		cairo_set_line_width(cr, lw + 2 * grow);
+		cairo_move_to(cr, ax, ay);
+		cairo_line_to(cr, bx, by);
+		cairo_stroke(cr);
+		cairo_arc(cr, ax, ay, dot + grow, 0, 2 * M_PI);
+		cairo_fill(cr);
+	}
+	cairo_restore(cr);
 }
 
 static void draw_one(const labels *lb, cairo_t *cr, PangoLayout *layout, const struct item *it,
@@ -306,6 +368,8 @@ static void draw_one(const labels *lb, cairo_t *cr, PangoLayout *layout, const s
 		x = c->tx;
 		y = c->ty;
 	}
+	if (c->leader)
+		draw_leader(lb, cr, it, halo, c);
 	if (halo > 0) {
 		const struct style_colour *hc = &st->halo->colour;
 		cairo_move_to(cr, x, y);
@@ -321,8 +385,9 @@ static void draw_one(const labels *lb, cairo_t *cr, PangoLayout *layout, const s
 	cairo_restore(cr);
 }
 
-/* Decides and draws one label; a placed label takes over its text. */
-static int place(labels *lb, cairo_t *cr, struct item *it)
+/* Decides and draws one label, around its anchor or (outside) as a callout
+ * beside its shape; a placed label takes over its text. */
+static int place(labels *lb, cairo_t *cr, struct item *it, int outside)
 {
 	const struct style_label *st = it->style;
 	double size = style_label_size(st, it->zoom) * lb->v.scale * it->size;
@@ -334,15 +399,21 @@ static int place(labels *lb, cairo_t *cr, struct item *it)
 
 	PangoLayout *layout = new_layout(lb->pango, st->font, size, it->text);
 	pango_layout_get_pixel_extents(layout, NULL, &log);
-	if (log.width <= 0 || (it->r > 0 && log.width > LABELS_FIT * 2 * it->r) ||
+	if (log.width <= 0 || (!outside && it->r > 0 && log.width > LABELS_FIT * 2 * it->r) ||
 	    (it->length > 0 && log.width + 2 * halo > it->length))
 		goto out;
-	size_t n = candidates(lb, it, &log, halo, c), chosen = n;
+	size_t n = candidates(lb, it, &log, halo, outside, c), chosen = n;
 	for (size_t i = 0; i < n && chosen == n; i++) {
 		struct rect r = {c[i].box.x0 - m, c[i].box.y0 - m, c[i].box.x1 + m,
 		                 c[i].box.y1 + m};
+		double bx = 0, by = 0;
+		if (c[i].leader)
+			leader_end(it, halo, &c[i], &bx, &by);
 		size_t k = 0;
-		while (k < lb->n_taken && !rects_meet(&r, &lb->taken[k]))
+		/* a leader crosses no name (nor marker) away from its anchor */
+		while (k < lb->n_taken && !rects_meet(&r, &lb->taken[k]) &&
+		       !(c[i].leader && segment_meets(it->wx, it->wy, bx, by, &lb->taken[k]) &&
+		         !segment_meets(it->wx, it->wy, it->wx, it->wy, &lb->taken[k])))
 			k++;
 		if (k == lb->n_taken)
 			chosen = i;
@@ -384,7 +455,11 @@ int labels_draw(labels *lb, cairo_t *cr)
 	if (lb->n_items)
 		qsort(lb->items, lb->n_items, sizeof *lb->items, item_cmp);
 	for (size_t i = 0; i < lb->n_items && rc == 0; i++)
-		rc = place(lb, cr, &lb->items[i]);
+		rc = place(lb, cr, &lb->items[i], 0);
+	/* Callouts come last: every name that fits its shape goes first. */
+	for (size_t i = 0; lb->edges == LABELS_INSIDE && i < lb->n_items && rc == 0; i++)
+		if (lb->items[i].text && lb->items[i].callout && lb->items[i].r > 0)
+			rc = place(lb, cr, &lb->items[i], 1);
 	clear_items(lb);
 	return rc;
 }

@@ -27,7 +27,10 @@
  * positions meets a label placed before it or a reserved box (a hotspot's
  * marker, the scale bar), and it has more of them (its centre anywhere on
  * two rings inside the circle, eight ways); it also refuses positions not
- * inside the picture by LABELS_MARGIN px.
+ * inside the picture by LABELS_MARGIN px. There a label that asks for it
+ * (callout) and is too wide for its shape, or finds no room inside, stands
+ * beside the shape, joined to its anchor by a leader line: a small patrol
+ * zone on a district's page is still named.
  *
  * Text is laid out by Pango with the style's font families, weight and
  * slant at an absolute pixel size, unhinted, so that a label measures the
@@ -80,6 +83,7 @@ struct labels_item {
 	double length, angle;
 	double size; /* times the style's size (the wall screen's larger names); 0: 1 */
 	double zoom; /* the zoom its style is read at (the ground's on paper); 0: the view's */
+	int callout; /* on a print, may stand outside the circle with a leader line */
 };
 
 /* A label that labels_draw() placed: its box in device pixels of the view,

@@ -176,7 +176,8 @@ static int add_labels(const struct paint *p, labels *lb)
 		                         .x = z->anchor.x,
 		                         .y = z->anchor.y,
 		                         .r = z->anchor.r,
-		                         .rank = LABELS_RANK_ZONE};
+		                         .rank = LABELS_RANK_ZONE,
+		                         .callout = 1};
 		rc = labels_add(lb, &it);
 	}
 	shapes_list_free(&found);

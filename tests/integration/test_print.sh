@@ -196,6 +196,19 @@ check_true "in Russian" "$PDFCHECK markers $TMP/names-ru.pdf 1 $TMP/mnames-ru.tx
 "$POSBON" print "$DB" --district "$DISTRICT" --lang ru --landscape -o "$TMP/names-rl.pdf" >/dev/null
 check_true "in Russian, landscape" "$PDFCHECK markers $TMP/names-rl.pdf 1 $TMP/mnames-ru.txt"
 check_true "in English, with 20 hotspots" "$PDFCHECK markers $TMP/en.pdf 1 $TMP/mnames-en.txt"
+# Zones too small for their names (the night-venue zones around hotspot 1,
+# the thin road-patrol strips) are named beside them, joined to them by a
+# line: on the portrait overview every zone and mahalla is named.
+for lang in uz ru en; do
+	cat "$TMP/mnames-$lang.txt" >"$TMP/znames-$lang.txt"
+	sql "$DB" "SELECT name FROM patrol_zones WHERE district_code = '$DISTRICT'" >>"$TMP/znames-$lang.txt"
+done
+check_true "every zone named too, none over a word or a marker (uz)" \
+	"$PDFCHECK markers $TMP/a4.pdf 1 $TMP/znames-uz.txt"
+check_true "in Russian" "$PDFCHECK markers $TMP/names-ru.pdf 1 $TMP/znames-ru.txt"
+"$POSBON" print "$DB" --district "$DISTRICT" --lang en -o "$TMP/names-en.pdf" >/dev/null
+check_true "in English" "$PDFCHECK markers $TMP/names-en.pdf 1 $TMP/znames-en.txt"
+check_true "and no two words of the map overlap" "$PDFCHECK mapnames $TMP/names-en.pdf 1 $TMP/znames-en.txt 20"
 
 # an atlas: the overview and one page per mahalla
 "$POSBON" print "$DB" --district "$DISTRICT" --atlas -o "$TMP/atlas.pdf" >"$TMP/atlas.pdf.out"

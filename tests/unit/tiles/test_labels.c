@@ -188,10 +188,12 @@ static void test_only_labels_that_fit_their_circle(void **state)
 	/* "Bogʻishamol" at z15 is ~60 px wide: it fits a circle of 25 px
 	 * (1.6 x 50 = 80 px), not one of 15 px (48 px). */
 	struct labels_item items[] = {
-	    {"Bogʻishamol", st, cx - 60 * v.res, cy, 25 * v.res, LABELS_RANK_MAHALLA, 0, 0, 0, 0},
-	    {"Bogʻishamol", st, cx + 60 * v.res, cy, 15 * v.res, LABELS_RANK_MAHALLA, 0, 0, 0, 0},
+	    {"Bogʻishamol", st, cx - 60 * v.res, cy, 25 * v.res, LABELS_RANK_MAHALLA, 0, 0, 0, 0,
+	     0},
+	    {"Bogʻishamol", st, cx + 60 * v.res, cy, 15 * v.res, LABELS_RANK_MAHALLA, 0, 0, 0, 0,
+	     0},
 	    /* no circle: no test */
-	    {"Oqtepa", st, cx, cy - 90 * v.res, 0, LABELS_RANK_MAHALLA, 0, 0, 0, 0},
+	    {"Oqtepa", st, cx, cy - 90 * v.res, 0, LABELS_RANK_MAHALLA, 0, 0, 0, 0, 0},
 	};
 	labels *lb = NULL;
 	cairo_surface_t *img = draw(&v, LABELS_SEAMLESS, items, 3, &lb);
@@ -208,7 +210,7 @@ static void test_only_labels_that_fit_their_circle(void **state)
 	cairo_t *cr = cairo_create(img);
 	assert_int_equal(labels_draw(low, cr), 0);
 	assert_int_equal(labels_placed(low, &p), 0);
-	struct labels_item bad = {"a\xff", st, cx, cy, 0, LABELS_RANK_MAHALLA, 0, 0, 0, 0};
+	struct labels_item bad = {"a\xff", st, cx, cy, 0, LABELS_RANK_MAHALLA, 0, 0, 0, 0, 0};
 	assert_int_equal(labels_add(lb, &bad), ERR_INVALID);
 	cairo_destroy(cr);
 	labels_free(low);
@@ -287,6 +289,69 @@ static void test_prints_keep_labels_inside(void **state)
 	style_free(s);
 }
 
+/* On a print, a name too wide for its shape that asks for a callout stands
+ * beside it (its box clear of the circle, a line joining it to the anchor);
+ * one that does not ask is dropped, and callouts yield to names that fit. */
+static void test_callouts_beside_small_shapes(void **state)
+{
+	(void)state;
+	style *s = default_style();
+	const struct style_label *st = style_mahallas(s)->label;
+	struct view v = tiles_view(1);
+	double cx = v.x0 + 128 * v.res, cy = v.y0 - 128 * v.res;
+	struct labels_item items[] = {
+	    {.text = "Bogʻishamol",
+	     .style = st,
+	     .x = cx,
+	     .y = cy,
+	     .r = 10 * v.res,
+	     .rank = LABELS_RANK_ZONE,
+	     .callout = 1},
+	    {.text = "Oqtepa",
+	     .style = st,
+	     .x = cx + 60 * v.res,
+	     .y = cy + 60 * v.res,
+	     .r = 8 * v.res,
+	     .rank = LABELS_RANK_ZONE},
+	    /* a name that fits, ranked after the callout, still goes first */
+	    {.text = "Yulduz",
+	     .style = st,
+	     .x = cx + 70 * v.res,
+	     .y = cy,
+	     .r = 40 * v.res,
+	     .rank = LABELS_RANK_MAHALLA},
+	};
+	labels *lb = NULL;
+	cairo_surface_t *img = draw(&v, LABELS_INSIDE, items, 3, &lb);
+	const struct labels_placed *p;
+	assert_int_equal(labels_placed(lb, &p), 2);
+	assert_string_equal(p[0].text, "Yulduz");
+	assert_string_equal(p[1].text, "Bogʻishamol");
+	/* clear of the circle: the box's nearest point lies beyond r */
+	double dx = fmax(fmax(p[1].x0 - p[1].ax, 0), p[1].ax - p[1].x1);
+	double dy = fmax(fmax(p[1].y0 - p[1].ay, 0), p[1].ay - p[1].y1);
+	assert_true(hypot(dx, dy) > 10);
+	assert_false(p[0].x1 > p[1].x0 && p[1].x1 > p[0].x0 && p[0].y1 > p[1].y0 &&
+	             p[1].y1 > p[0].y0);
+	/* the leader: ink on the line halfway from the anchor to the box */
+	double bx = fmin(fmax(p[1].ax, p[1].x0), p[1].x1),
+	       by = fmin(fmax(p[1].ay, p[1].y0), p[1].y1);
+	int mx = (int)lround((p[1].ax + bx) / 2), my = (int)lround((p[1].ay + by) / 2);
+	uint32_t ink = 0;
+	for (int y = my - 1; y <= my + 1; y++)
+		for (int x = mx - 1; x <= mx + 1; x++)
+			ink |= testutil_pixel(img, x, y);
+	assert_true(ink != 0);
+	cairo_surface_destroy(img);
+	labels_free(lb);
+	/* tiles never use callouts: a tile's choice must not depend on room */
+	img = draw(&v, LABELS_SEAMLESS, items, 1, &lb);
+	assert_int_equal(labels_placed(lb, &p), 0);
+	cairo_surface_destroy(img);
+	labels_free(lb);
+	style_free(s);
+}
+
 /* A name along a line: drawn only where the line holds it, turned along
  * it, its box the box around the turned text; a line label yields to a
  * mahalla's whatever the order they were added in. */
@@ -351,6 +416,7 @@ int main(void)
 	    cmocka_unit_test(test_tiles_are_seamless),
 	    cmocka_unit_test(test_prints_keep_labels_inside),
 	    cmocka_unit_test(test_labels_along_lines),
+	    cmocka_unit_test(test_callouts_beside_small_shapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
