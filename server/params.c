@@ -1,5 +1,6 @@
 #include "params.h"
 
+#include "backtest.h"
 #include "civil.h"
 
 #include "hotspot.h"
@@ -91,19 +92,24 @@ const struct param param_dosage_visits = {"visits",
                                           "N",
                                           "a number of visits",
                                           "full visits per hotspot and shift (1)"};
-/* The core checks the weeks and folds and names their bounds; these only
- * keep the numbers ints. */
 const struct param param_backtest_train = {
-    "train_weeks",       "train-weeks",        OPT_LONG, -1e6, 1e6, 8, "N",
+    "train_weeks",       "train-weeks",        OPT_LONG, 1, BACKTEST_MAX_WEEKS, 8, "N",
     "a number of weeks", "training period (8)"};
 const struct param param_backtest_test = {
-    "test_weeks", "test-weeks",        OPT_LONG,         -1e6, 1e6, 1,
+    "test_weeks", "test-weeks",        OPT_LONG,         1, BACKTEST_MAX_WEEKS, 1,
     "N",          "a number of weeks", "test period (1)"};
 const struct param param_backtest_step = {
-    "step_weeks", "step-weeks",        OPT_LONG,           -1e6, 1e6, 1,
+    "step_weeks", "step-weeks",        OPT_LONG,           1, BACKTEST_MAX_WEEKS, 1,
     "N",          "a number of weeks", "between folds (1)"};
-const struct param param_backtest_folds = {
-    "folds", "folds", OPT_LONG, -1e6, 1e6, 44, "N", "a number of folds", "number of folds (44)"};
+const struct param param_backtest_folds = {"folds",
+                                           "folds",
+                                           OPT_LONG,
+                                           1,
+                                           BACKTEST_MAX_FOLDS,
+                                           44,
+                                           "N",
+                                           "a number of folds",
+                                           "number of folds (44)"};
 const struct param param_print_scale = {"scale",
                                         "scale",
                                         OPT_DOUBLE,

@@ -5,16 +5,19 @@
 // on its anchor (or beside it, for a unit's dot), then around it, then
 // further out; a label moved off its anchor gets a leader line back to it.
 // A label keeps clear of the others placed before it and of what it must
-// not hide (the units' dots, the hotspots' numbers). Labels are placed
-// again after a zoom and whenever they come, move or change their text.
+// not hide (the units' dots, the hotspots' numbers, the map's buttons).
+// Labels are placed again after a zoom or a resize and whenever they come,
+// move or change their text.
 //
 // A label is a marker of its own (a zero-size divIcon at the anchor) with
 // the label's box inside; the module moves the box and draws the leader,
 // and forgets a label once its marker has left the map. The placement
 // itself is pure (placeLabels(), tests/web/test_labels.mjs).
 
-/* What a label must not cover, besides the other labels. */
-const OBSTACLES = '.unit-dot, .hotspot-num';
+/* What a label must not cover, besides the other labels: the units' dots,
+ * the hotspots' numbers and the map's buttons (on a phone the zoom buttons
+ * sit where the labels gather). */
+const OBSTACLES = '.unit-dot, .hotspot-num, .leaflet-control';
 /* Distances in rem, as the labels are sized (the wall screen's grow with
  * it): beside an anchor, the room a unit's dot takes and the gap after it;
  * the room kept between two labels; how far out a label is looked for,
@@ -125,7 +128,7 @@ export function labelsPlace() {
 export function labelAdd(map, marker, box, around) {
 	if (state.map !== map) {
 		state.map = map;
-		map.on('zoomend viewreset', labelsPlace);
+		map.on('zoomend viewreset resize', labelsPlace);
 	}
 	const leader = document.createElement('i');
 	leader.className = 'leader';

@@ -103,6 +103,10 @@ function labelFaults() {
 	const meet = (a, b, d) => a.left < b.right + d && b.left < a.right + d && a.top < b.bottom + d && b.top < a.bottom + d;
 	for (let i = 0; i < rects.length; i++)
 		for (let j = i + 1; j < rects.length; j++) if (meet(rects[i], rects[j], -0.5)) faults.push(`labels overlap: ${name(i)} and ${name(j)}`);
+	/* the map's buttons (zoom, full screen, the drawing toolbar) stay free */
+	for (const c of document.querySelectorAll('#map .leaflet-control'))
+		if (c.getClientRects().length > 0)
+			rects.forEach((r, i) => meet(r, c.getBoundingClientRect(), -0.5) && faults.push(`a label under a button of the map: ${name(i)}`));
 	/* Nearer than this, a label is beside its place (a unit's dot). */
 	const NEAR = 20;
 	labels.forEach((e, i) => {
@@ -118,17 +122,22 @@ function labelFaults() {
 	return faults;
 }
 
-/* In the page: the mahalla card covering the legend, and a status strip
- * on more than one line (its items side by side, none wrapped inside). */
+/* In the page: the mahalla card covering the legend or the planning mode's
+ * drawing buttons, and a status strip on more than one line (its items side
+ * by side, none wrapped inside). */
 function stripFaults() {
 	const faults = [];
 	const shown = (e) => e.getClientRects().length > 0;
-	const [card, legend, status] = ['#card', '#legend', '.status'].map((s) => document.querySelector(s));
-	if (shown(card) && shown(legend)) {
-		const [a, b] = [card.getBoundingClientRect(), legend.getBoundingClientRect()];
-		if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
-			faults.push(`the card, ${Math.round(a.top)} to ${Math.round(a.bottom)} px, covers the legend from ${Math.round(b.top)} px`);
-	}
+	const [card, legend, status, tools] = ['#card', '#legend', '.status', '.leaflet-pm-toolbar'].map((s) => document.querySelector(s));
+	for (const [other, what] of [
+		[legend, 'the legend'],
+		[tools, 'the drawing buttons'],
+	])
+		if (shown(card) && other && shown(other)) {
+			const [a, b] = [card.getBoundingClientRect(), other.getBoundingClientRect()];
+			if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+				faults.push(`the card, ${Math.round(a.top)} to ${Math.round(a.bottom)} px, covers ${what} from ${Math.round(b.top)} px`);
+		}
 	if (!shown(status)) return faults;
 	const items = [...status.children].filter(shown);
 	const middle = (e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2;

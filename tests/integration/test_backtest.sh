@@ -85,9 +85,9 @@ bad() { # expected exit 2 and message for the options given
 	set -e
 	check_true "backtest $* exits 2: $want" '[ "$rc" -eq 2 ] && echo "$err" | grep -q "$want"'
 }
-bad "train_weeks: -2 is not a number of weeks" --train-weeks -2
+bad "train-weeks: '-2' is not a whole number from 1 to 104" --train-weeks -2
 bad "folds: 60 folds of 8 + 1 weeks .* before the first offence" --folds 60
-bad "folds: 600 is not a number of folds" --folds 600
+bad "folds: '600' is not a whole number from 1 to 520" --folds 600
 bad "end: 'someday' is not a day" --end someday
 bad "chart: 'c.gif' does not end in .png or .svg" --folds 2 --chart c.gif
 
