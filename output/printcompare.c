@@ -167,11 +167,11 @@ static void flow_pages(struct printjob *j, struct printflow_grid *rows, struct p
 	struct printflow fl;
 	j->page_no = 1;
 	printflow_start(j, &fl, draw, pdf, page_header, NULL);
-	printflow_rows(j, &fl, rows, 0, rows->rows);
+	printflow_rows(j, &fl, rows, 0, rows->rows, NULL);
 	printflow_text(j, &fl, &typeset_small, printjob_text(j, MSG_PAPER_COMPARE_NOTE));
 	if (cats->rows) {
 		printflow_heading(j, &fl, &typeset_head, printjob_text(j, MSG_PAPER_BY_CATEGORY));
-		printflow_rows(j, &fl, cats, 0, cats->rows);
+		printflow_rows(j, &fl, cats, 0, cats->rows, NULL);
 	}
 }
 

@@ -212,7 +212,7 @@ void printflow_header(struct printjob *j, struct printflow *fl, const char *titl
 }
 
 void printflow_rows(struct printjob *j, struct printflow *fl, const struct printflow_grid *g,
-                    size_t first, size_t n)
+                    size_t first, size_t n, const char *caption)
 {
 	double head = grid_row(j, g, (size_t)-1, &g->column, 0, 0, 0), w = 0;
 	for (int c = 0; c < g->cols; c++)
@@ -223,8 +223,17 @@ void printflow_rows(struct printjob *j, struct printflow *fl, const struct print
 		const struct typeset_font *f = total ? &g->bold : &g->body;
 		double h = grid_row(j, g, r, f, 0, 0, 0);
 		if (r == first || fl->y + h > fl->bottom) {
-			if (r > first || fl->y + head + h > fl->bottom)
+			if (r > first || fl->y + head + h > fl->bottom) {
 				printflow_break(j, fl);
+				if (caption && r > first) {
+					if (fl->draw)
+						typeset_text(&j->ts, &typeset_bold, caption, fl->x,
+						             fl->y, fl->w, 2, TYPESET_LEFT);
+					fl->y += typeset_height(&j->ts, &typeset_bold, caption,
+					                        fl->w, 2) +
+					         3 * j->ts.unit;
+				}
+			}
 			if (fl->draw)
 				grid_row(j, g, (size_t)-1, &g->column, fl->x, fl->y, 1);
 			fl->y += head;

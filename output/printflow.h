@@ -76,9 +76,10 @@ void printflow_header(struct printjob *j, struct printflow *fl, const char *titl
                       const char *const *lines, size_t n);
 
 /* Rows first .. first + n of g (fitted) from the flow's place on, its
- * heads atop each page. */
+ * heads atop each page, under caption (in bold; NULL: none) on the pages
+ * the rows continue on. */
 void printflow_rows(struct printjob *j, struct printflow *fl, const struct printflow_grid *g,
-                    size_t first, size_t n);
+                    size_t first, size_t n, const char *caption);
 
 /* A paragraph of text in f at the flow's place (whole: on the next page
  * when it does not fit). */

@@ -410,7 +410,7 @@ static void section(struct printjob *j, struct printflow *fl, const char *headin
 	if (!g->rows)
 		printflow_text(j, fl, &typeset_body, none);
 	else
-		printflow_rows(j, fl, g, 0, g->rows);
+		printflow_rows(j, fl, g, 0, g->rows, heading);
 	fl->y += 6 * j->ts.unit;
 }
 
@@ -428,7 +428,7 @@ static void flow_pages(struct printjob *j, struct pack *p, int draw)
 		const struct group *g = &p->groups[i];
 		snprintf(text, sizeof text, "%s (%zu)", g->service, g->n);
 		printflow_heading(j, &fl, &typeset_bold, text);
-		printflow_rows(j, &fl, &p->activities, g->first, g->n);
+		printflow_rows(j, &fl, &p->activities, g->first, g->n, text);
 		fl.y += 4 * j->ts.unit;
 	}
 	fl.y += 6 * j->ts.unit;
@@ -436,7 +436,8 @@ static void flow_pages(struct printjob *j, struct pack *p, int draw)
 	        printjob_text(j, MSG_PAPER_PACK_NO_TASKS));
 	if (p->now.rows) {
 		printflow_heading(j, &fl, &typeset_head, printjob_text(j, MSG_PAPER_PACK_STANDING));
-		printflow_rows(j, &fl, &p->now, 0, p->now.rows);
+		printflow_rows(j, &fl, &p->now, 0, p->now.rows,
+		               printjob_text(j, MSG_PAPER_PACK_STANDING));
 		fl.y += 6 * j->ts.unit;
 	}
 	section(j, &fl, printjob_text(j, MSG_PAPER_PACK_HISTORY), &p->history,
