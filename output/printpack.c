@@ -125,7 +125,8 @@ static int activities(struct printjob *j, struct pack *p, int64_t since)
 	int rc = store_list_activities(j->st, &q, add_activity, &w);
 	if (rc < 0 || (rc = w.rc) < 0)
 		return rc;
-	qsort(p->acts, p->n_acts, sizeof *p->acts, by_service);
+	if (p->n_acts) /* qsort() takes no NULL */
+		qsort(p->acts, p->n_acts, sizeof *p->acts, by_service);
 	struct printflow_grid *g = &p->activities;
 	*g = (struct printflow_grid){
 	    .cols = 5,

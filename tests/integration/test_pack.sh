@@ -95,6 +95,14 @@ for lang in uz ru; do
 		'text "$TMP/http-$lang.pdf" | grep -qF "released_from_prison <5" && text "$TMP/http-$lang.pdf" | grep -qF "teenagers_registered 12"'
 done
 
+# a mahalla with nothing logged says so in each table
+EMPTY=$(sql "$DB" "SELECT code FROM mahallas ORDER BY code LIMIT 1 OFFSET 2")
+"$POSBON" print "$DB" --mahalla "$EMPTY" --pack --lang en -o "$TMP/empty.pdf" >/dev/null
+for t in "No activity recorded since 2026-04-02." "No open tasks." "No officials named." "No counts entered."; do
+	check_true "an empty mahalla's pack: '$t'" 'text "$TMP/empty.pdf" | grep -qF -- "$t"'
+done
+check_true "and no note on withheld counts" '! text "$TMP/empty.pdf" | grep -qF "A count below"'
+
 # since: the last meeting's day; many activities flow over pages, their
 # column heads on each
 "$POSBON" print "$DB" --mahalla "$M" --pack --since 2026-01-01 --lang en -o "$TMP/since.pdf" >/dev/null
