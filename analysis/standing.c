@@ -16,6 +16,11 @@ static const char *const measure_names[STANDING_MEASURES] = {"rate", "change", "
                                                              "overdue_tasks"};
 static const char *const category_names[] = {"green", "yellow", "red"};
 
+int standing_suppressed(const struct standing_rules *r, long count)
+{
+	return count > 0 && count < r->suppress_below;
+}
+
 const char *standing_measure_name(enum standing_measure m)
 {
 	return measure_names[m];

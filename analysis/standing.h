@@ -48,6 +48,10 @@ void standing_rules_default(struct standing_rules *r);
 int standing_rules_load(const char *path, struct standing_rules *r);
 
 const char *standing_measure_name(enum standing_measure m);
+
+/* Whether an at-risk count is withheld outside the services (a viewer's
+ * answer, anything printed): above 0 and below the rules' suppress_below. */
+int standing_suppressed(const struct standing_rules *r, long count);
 const char *standing_category_name(enum standing_category c);
 
 struct standing_row {

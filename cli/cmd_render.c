@@ -289,11 +289,13 @@ int cmd_print(int argc, char **argv)
 	const char *format = NULL, *layers = NULL, *style_path = NULL;
 	struct filter_opts fo = {0};
 	struct print_request q = {0};
-	const char *shift_hours = NULL, *date = NULL, *sort = NULL;
+	const char *shift_hours = NULL, *date = NULL, *sort = NULL, *since = NULL,
+	           *rules_path = NULL;
 	double scale = 0, dpi = 0, bandwidth = 0, visit = param_print_visit.def,
 	       every = param_print_every.def;
 	long hotspots = (long)param_print_hotspots.def;
-	int atlas = 0, landscape = 0, coverage = 0, roster = 0, backtest = 0, compare = 0;
+	int atlas = 0, landscape = 0, coverage = 0, roster = 0, backtest = 0, compare = 0, pack = 0;
+	struct standing_rules rules;
 	struct shift shift;
 	struct backtestopts bo;
 	backtestopts_defaults(&bo);
@@ -320,6 +322,14 @@ int cmd_print(int argc, char **argv)
 	    {"mahalla", OPT_STRING, &mahalla, "CODE", "print this mahalla", 0, 0, 0},
 	    {"atlas", OPT_FLAG, &atlas, NULL, "district overview and one page per mahalla", 0, 0,
 	     0},
+	    {"pack", OPT_FLAG, &pack, NULL,
+	     "the mahalla meeting's pack: its map, then activities, open tasks, standing, "
+	     "officials and at-risk counts",
+	     0, 0, 0},
+	    {"since", OPT_STRING, &since, "YYYY-MM-DD",
+	     "pack: the activities since this day (the period's first)", 0, 0, 0},
+	    {"standing-rules", OPT_STRING, &rules_path, "FILE",
+	     "pack: the standing's criteria and suppress_below, JSON (built-in without)", 0, 0, 0},
 	    {"output", OPT_STRING, &out, "FILE", "the PDF or PNG to write (required)", 0, 0, 'o'},
 	    {"paper", OPT_STRING, &paper, "A4|A3", "paper size (A4)", 0, 0, 0},
 	    {"landscape", OPT_FLAG, &landscape, NULL, "landscape instead of portrait", 0, 0, 0},
@@ -348,8 +358,8 @@ int cmd_print(int argc, char **argv)
 
 	rc = opts_parse(
 	    "print",
-	    "DB (--district CODE [--atlas] | --mahalla CODE | --coverage | --roster | --backtest | "
-	    "--compare) -o FILE",
+	    "DB (--district CODE [--atlas] | --mahalla CODE [--pack [--since DAY]] | --coverage | "
+	    "--roster | --backtest | --compare) -o FILE",
 	    "Prints a map of a district or mahalla at a true scale as a PDF (or PNG):\n"
 	    "title, period, legend, scale bar, north arrow, offences by category and\n"
 	    "the top hotspots. Without --from/--to: the 90 days up to the latest "
@@ -357,7 +367,10 @@ int cmd_print(int argc, char **argv)
 	    "the tables;\n--roster the units on duty with their zones, hotspots and target "
 	    "minutes (their\nhotspots from the 8 weeks up to the latest offence without "
 	    "--from/--to);\n--backtest the hit-rate curves and measures of the hotspot methods "
-	    "(posbon backtest);\n--compare the comparison table of posbon compare.",
+	    "(posbon backtest);\n--compare the comparison table of posbon compare;\n--pack a "
+	    "mahalla meeting's pack: the map page, then its activities since --since,\nopen "
+	    "tasks, standing and its history, officials and at-risk counts (small ones "
+	    "withheld).",
 	    table, argc, argv, pos, 1, &npos);
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -419,13 +432,18 @@ int cmd_print(int argc, char **argv)
 	                           .mahalla = mahalla,
 	                           .sort = sort,
 	                           .atlas = atlas,
+	                           .pack = pack,
+	                           .since = since,
+	                           .standing = &rules,
 	                           .landscape = landscape,
 	                           .scale = scale,
 	                           .dpi = dpi,
 	                           .bandwidth = bandwidth,
 	                           .hotspots = hotspots > 0 ? (int)hotspots : -1,
 	                           .printed_at = (int64_t)time(NULL)};
-	if ((rc = print_paper_parse(paper, &q.paper)) < 0 ||
+	standing_rules_default(&rules);
+	if ((rules_path && (rc = standing_rules_load(rules_path, &rules)) < 0) ||
+	    (rc = print_paper_parse(paper, &q.paper)) < 0 ||
 	    (rc = print_lang_parse(lang, &q.lang)) < 0 ||
 	    (rc = print_format_parse(format, &q.format)) < 0 ||
 	    (layers && (rc = render_layers_parse(layers, &q.layers)) < 0))

@@ -1,8 +1,8 @@
 /*
  * print: the request checked, the document chosen and the PDF, PNG or CSV
  * made. The pages are printjob's parts: printmap (a map page), printarea,
- * printcover, printbacktest, printcompare, with printframe and printlegend
- * around them.
+ * printcover, printbacktest, printcompare, printpack, with printframe,
+ * printflow and printlegend around them.
  */
 #include "print.h"
 
@@ -14,6 +14,7 @@
 #include "printcover.h"
 #include "printjob.h"
 #include "printmap.h"
+#include "printpack.h"
 
 #include <cairo-pdf.h>
 #include <math.h>
@@ -117,6 +118,16 @@ static int check_request(const struct print_request *q)
 	if (q->atlas && q->format == PRINT_PNG)
 		return err_set_field(ERR_INVALID, "atlas",
 		                     "atlas: an atlas is a PDF; use format pdf");
+	if (q->pack &&
+	    (!q->mahalla || q->kind != PRINT_AREA || q->format != PRINT_PDF || q->backtest))
+		return err_set_field(ERR_INVALID, "pack",
+		                     "pack: a mahalla's meeting pack is a PDF of its own");
+	struct shapes_shift day;
+	if (q->since && !q->pack)
+		return err_set_field(ERR_INVALID, "since", "since: goes with a pack");
+	if (q->since && shapes_shift_on(q->since, 0, CIVIL_MINUTES_PER_DAY, &day) < 0)
+		return err_set_field(ERR_INVALID, "since", "since: '%s' is not a day YYYY-MM-DD",
+		                     q->since);
 	if (q->scale != 0 && !(q->scale >= PRINT_MIN_SCALE && q->scale <= PRINT_MAX_SCALE))
 		return err_set_field(ERR_INVALID, "scale", "scale: 1:%g is outside 1:%d .. 1:%d",
 		                     q->scale, PRINT_MIN_SCALE, PRINT_MAX_SCALE);
@@ -183,6 +194,8 @@ static int draw_document(struct printjob *j, const struct shapes_area **areas, s
 		return printcompare_draw(j, pdf);
 	if (q->kind == PRINT_ROSTER)
 		return printcover_roster(j, areas[0]);
+	if (q->pack)
+		return printpack_draw(j, areas[0], &out->scale);
 	if (q->kind == PRINT_COVERAGE)
 		return printcover_document(j, kind, areas[0], pdf, &out->scale);
 	size_t maps = q->kind == PRINT_BACKTEST ? 0 : n;

@@ -28,6 +28,11 @@
  * of the district in code order, in one PDF, and the hotspot-methods page
  * when a backtest is given. A PNG is the page rendered at the dpi.
  *
+ * A mahalla meeting's pack is a mahalla's map page followed by table pages
+ * (printpack.h): the activities since the last meeting by service, the
+ * open tasks, the standing and its history, the responsible officials and
+ * the at-risk counts, small ones withheld.
+ *
  * The hotspot-methods page prints a rolling backtest (backtest.h) that the
  * caller ran: the district, the backtest's span and shift, the hit-rate
  * curves as vector drawing (chart.h) and the table of each method's
@@ -44,6 +49,7 @@
 #include "dataset.h"
 #include "render.h"
 #include "shift.h"
+#include "standing.h"
 #include "store.h"
 
 #include <stddef.h>
@@ -106,6 +112,13 @@ struct print_request {
 	 * filter's districts, and district names the one whose mahallas are
 	 * the rows. */
 	const char *sort;
+	/* The mahalla meeting's pack (a mahalla's PDF): its activities from
+	 * the local day since ("YYYY-MM-DD"; NULL: the period's first day), its
+	 * standing by the rules standing (borrowed; NULL: the defaults), whose
+	 * suppress_below withholds the small at-risk counts. */
+	int pack;
+	const char *since;
+	const struct standing_rules *standing;
 };
 
 /* Layers of a page when the request names none. */
@@ -137,8 +150,9 @@ int print_format_parse(const char *text, enum print_format *out);
  * printed (from or to alone extends 90 days the other way). ERR_NOTFOUND
  * naming a district or mahalla code that does not exist; ERR_INVALID for a
  * request that cannot be printed (an atlas of a mahalla or as PNG, a CSV of
- * anything but a roster, a scale or dpi out of range, a page raster too
- * large, a bad planning date, a backtest page without a backtest); ERR_NOMEM, ERR_PROJ, ERR_DB. */
+ * anything but a roster, a pack but of a mahalla as PDF, a bad since, a scale or dpi out of range,
+ * a page raster too large, a bad planning date, a backtest page without a backtest); ERR_NOMEM,
+ * ERR_PROJ, ERR_DB. */
 int print_make(renderer *r, store *st, const struct print_request *q, struct print_result *out);
 
 /* The layers a printed map draws (print_request's layers may name no other). */

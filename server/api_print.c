@@ -1,6 +1,6 @@
 /*
  * api_print: printed pages over HTTP: a district's or mahalla's map
- * (an atlas), a shift's coverage, a roster, a backtest's page and the
+ * (an atlas, a mahalla's meeting pack), a shift's coverage, a roster, a backtest's page and the
  * comparison table, as PDF,
  * PNG or CSV, with the arguments `posbon print` takes (params.h holds the
  * bounds both read).
@@ -17,7 +17,8 @@
 #include <time.h>
 
 /* GET /print/{district|mahalla}/{code}.{pdf|png}?paper=&landscape=&scale=
- * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=..., and
+ * &lang=&layers=&atlas=&dpi=&hotspots=&from=&to=..., a mahalla's meeting
+ * pack with pack=1&since=, and
  * /print/coverage.{pdf|png} and /print/roster.{pdf|csv} with shift=&weekdays=
  * (the days the shift starts on)&date=&district=&visit=&every=, and
  * /print/backtest.{pdf|png} with the arguments of /api/backtest (an atlas's
@@ -158,6 +159,9 @@ int api_print(struct http_request *rq)
 		dataset_filter_any_time(&rr.filter);
 	q.landscape = query_flag(rq, "landscape");
 	q.atlas = query_flag(rq, "atlas");
+	q.pack = query_flag(rq, "pack");
+	q.since = http_arg(rq, "since");
+	q.standing = &app->standing;
 	q.scale = scale;
 	q.dpi = dpi;
 	q.visit = visit;
@@ -205,11 +209,11 @@ int api_print(struct http_request *rq)
 	char name[300], encoded[sizeof name * 3], fallback[sizeof name],
 	    disposition[sizeof encoded + sizeof fallback + 64];
 	const char *place = *res.place ? res.place : code;
-	snprintf(name, sizeof name, "%s%s-%s.%s", place, q.atlas ? "-atlas" : "", res.dates,
-	         extensions[q.format]);
+	const char *part = q.atlas ? "-atlas" : q.pack ? "-pack" : "";
+	snprintf(name, sizeof name, "%s%s-%s.%s", place, part, res.dates, extensions[q.format]);
 	percent_encode(name, encoded, sizeof encoded);
-	snprintf(fallback, sizeof fallback, "%s%s-%s.%s", quotable(place) ? place : code,
-	         q.atlas ? "-atlas" : "", res.dates, extensions[q.format]);
+	snprintf(fallback, sizeof fallback, "%s%s-%s.%s", quotable(place) ? place : code, part,
+	         res.dates, extensions[q.format]);
 	for (char *c = fallback; *c; c++)
 		if (unquotable((unsigned char)*c))
 			*c = '_';

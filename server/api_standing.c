@@ -66,13 +66,13 @@ static int add_official(void *ctx, const char *mahalla, const struct store_offic
 
 struct risks {
 	json_t *list;
-	int suppress; /* counts below it are not shown; 0: all shown */
+	const struct standing_rules *rules; /* small counts withheld by it; NULL: none */
 };
 
 static int add_risk(void *ctx, const struct store_risk_count *r)
 {
 	struct risks *k = ctx;
-	int hidden = r->count > 0 && r->count < k->suppress;
+	int hidden = k->rules && standing_suppressed(k->rules, r->count);
 	json_array_append_new(k->list,
 	                      json_pack("{s:s, s:o, s:b, s:o, s:o}", "group", r->group, "count",
 	                                hidden ? json_null() : json_integer(r->count), "suppressed",
@@ -126,8 +126,7 @@ int api_standing_get(struct http_request *rq)
 		goto out;
 	}
 	if (mahalla) {
-		struct risks k = {json_array(),
-		                  rq->role < ROLE_OFFICER ? app->standing.suppress_below : 0};
+		struct risks k = {json_array(), rq->role < ROLE_OFFICER ? &app->standing : NULL};
 		json_t *officials = json_array();
 		if (store_list_officials(st, mahalla, add_official, officials) < 0 ||
 		    store_list_risk_counts(st, mahalla, add_risk, &k) < 0) {
