@@ -108,6 +108,35 @@ export function placeText(place, mahalla) {
 	return t('coop.place.point', at);
 }
 
+/* The query of the one district a filter's query names (none for several
+ * or none), as the lists of tasks, activities and standings take it. */
+export function districtQuery(filter) {
+	const district = new URLSearchParams(filter).get('district');
+	return new URLSearchParams(district && !district.includes(',') ? { district } : {});
+}
+
+/* ---------- an overlay's switch ---------- */
+
+/* The checkbox #id of an overlay, on as last left (localStorage key);
+ * toggled(on) follows each change. Returns whether it starts on. */
+export function rememberedSwitch(id, key, toggled) {
+	const box = $(id);
+	try {
+		box.checked = localStorage.getItem(key) === 'on';
+	} catch {
+		box.checked = false;
+	}
+	box.addEventListener('change', () => {
+		try {
+			localStorage.setItem(key, box.checked ? 'on' : 'off');
+		} catch {
+			/* not remembered */
+		}
+		toggled(box.checked);
+	});
+	return box.checked;
+}
+
 /* ---------- the place chooser ---------- */
 
 /* The place of a form: a select of the mahallas (by name), headed by the
