@@ -82,11 +82,19 @@ export function weekIndex(at, weeks, iso) {
 }
 
 /* A band of the chart from the weekly counts of key ('area' or 'control'):
- * { values, max (of the axis), before, after (the weekly means) }. */
-export function evaluateBand(weekly, weeks, key) {
+ * { values, max (of the axis), before, after (the weekly means; after's of
+ * the weeks before upto, those begun by now) }. */
+export function evaluateBand(weekly, weeks, key, upto = weekly.length) {
 	const values = weekly.map((w) => Number(w[key]) || 0);
 	const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-	return { values, max: niceMax(Math.max(...values, 0)), before: mean(values.slice(0, weeks)), after: mean(values.slice(weeks)) };
+	return { values, max: niceMax(Math.max(...values, 0)), before: mean(values.slice(0, weeks)), after: mean(values.slice(weeks, Math.max(weeks, upto))) };
+}
+
+/* How many weeks of the window (2 weeks from weeks before at) have begun
+ * by now (ms). */
+export function weeksBegun(at, weeks, now) {
+	const i = weeks + Math.floor((now - Date.parse(at)) / (7 * DAY_MS)) + 1;
+	return Number.isFinite(i) ? Math.max(0, Math.min(2 * weeks, i)) : 2 * weeks;
 }
 
 /* The change from before to after in %, or null when nothing was before. */
@@ -200,6 +208,8 @@ function render() {
 	if (ev.error) return out.replaceChildren(el('p', { class: 'card-note error', role: 'alert' }, ev.error));
 	if (!d) return out.replaceChildren(el('p', { class: 'card-note' }, t('card.loading')));
 	const weeks = Number(d.weeks);
+	/* the change per week: the weeks after not begun yet count nothing */
+	const after = Math.max(1, weeksBegun(d.at, weeks, Date.now()) - weeks);
 	box.dataset.at = d.at || '';
 	const e = d.estimate || {};
 	const verdict = evaluateVerdict(e);
@@ -207,7 +217,7 @@ function render() {
 		el('th', { scope: 'row' }, el('i', { class: 'sw', style: `--c:${c}` }), t(`evaluate.${key}`)),
 		el('td', { class: 'num', 'data-field': `${key}.before` }, fmtNumber(d[key]?.before)),
 		el('td', { class: 'num', 'data-field': `${key}.after` }, fmtNumber(d[key]?.after)),
-		el('td', { class: 'num' }, pctText(changePct(Number(d[key]?.before), Number(d[key]?.after)))));
+		el('td', { class: 'num' }, pctText(changePct(Number(d[key]?.before) / weeks, Number(d[key]?.after) / after))));
 	const acts = d.activities || [];
 	const future = Date.parse(d.at) + weeks * 7 * DAY_MS > Date.now();
 	out.replaceChildren(...[
@@ -259,10 +269,12 @@ function drawChart() {
 		{ key: 'control', colour: CONTROL_COLOUR, label: 146, top: 152, h: 52 },
 	];
 	const g = [];
-	/* the weeks after the day, shaded, and the day */
-	g.push(svg('rect', { x: x(weeks), y: 20, width: x(n) - x(weeks), height: 186, fill: '#eef3fb' }));
+	/* the weeks after the day begun by now, shaded (the means leave the
+	 * others out), and the day */
+	const begun = Math.min(n, weeksBegun(d.at, weeks, Date.now()));
+	g.push(svg('rect', { x: x(weeks), y: 20, width: Math.max(0, x(begun) - x(weeks)), height: 186, fill: '#eef3fb' }));
 	for (const b of bands) {
-		const band = evaluateBand(weekly, weeks, b.key);
+		const band = evaluateBand(weekly, weeks, b.key, begun);
 		const y = (v) => b.top + b.h - (v / band.max) * b.h;
 		g.push(svg('text', { x: left, y: b.label, class: 'eval-band' }, t(`evaluate.${b.key}`)));
 		g.push(svg('text', { x: left - 5, y: b.top + 4, 'text-anchor': 'end', class: 'eval-tick' }, fmtNumber(band.max)));
@@ -274,8 +286,8 @@ function drawChart() {
 				svg('title', {}, `${t('evaluate.week', { day: dayText(weekly[i].week) })}: ${fmtNumber(v)}`));
 			g.push(bar);
 		});
-		for (const [from, to, mean, half] of [[0, weeks, band.before, 'before'], [weeks, n, band.after, 'after']])
-			g.push(svg('line', { x1: x(from), x2: x(to), y1: y(mean), y2: y(mean), stroke: MEAN_COLOUR, 'stroke-width': 2, 'stroke-dasharray': '6 3', class: `eval-mean-line ${b.key} ${half}`, 'data-mean': mean },
+		for (const [from, to, mean, half] of [[0, weeks, band.before, 'before'], [weeks, begun, band.after, 'after']])
+			if (to > from) g.push(svg('line', { x1: x(from), x2: x(to), y1: y(mean), y2: y(mean), stroke: MEAN_COLOUR, 'stroke-width': 2, 'stroke-dasharray': '6 3', class: `eval-mean-line ${b.key} ${half}`, 'data-mean': mean },
 				svg('title', {}, `${t('evaluate.mean')}: ${fmtNumber(mean, 1)}`)));
 	}
 	g.push(svg('line', { x1: x(weeks), x2: x(weeks), y1: 16, y2: 208, stroke: '#37424d', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { changePct, evaluateBand, evaluateQuery, evaluateVerdict, niceMax, weekIndex } from '../../web/evaluate.js';
+import { changePct, evaluateBand, evaluateQuery, evaluateVerdict, niceMax, weekIndex, weeksBegun } from '../../web/evaluate.js';
 import { STANDING_CATEGORIES, standingCounts, standingReasons } from '../../web/standing.js';
 import { editBody, mayEdit } from '../../web/taskdetail.js';
 
@@ -40,10 +40,21 @@ test('an activity falls in the week of the window its start does', () => {
 	assert.equal(weekIndex(at, 8, 'never'), -1);
 });
 
+test('the weeks of the window begun by now', () => {
+	const at = '2026-10-14T19:00:00Z';
+	const ms = (iso) => Date.parse(iso);
+	assert.equal(weeksBegun(at, 8, ms('2027-01-01T00:00:00Z')), 16);
+	assert.equal(weeksBegun(at, 8, ms('2026-10-14T19:00:00Z')), 9, 'the first week after has begun');
+	assert.equal(weeksBegun(at, 8, ms('2026-10-14T18:59:59Z')), 8);
+	assert.equal(weeksBegun(at, 8, ms('2026-10-22T00:00:00Z')), 10);
+	assert.equal(weeksBegun(at, 8, ms('2020-01-01T00:00:00Z')), 0);
+});
+
 test('a band: its counts, the top of its axis and the means before and after', () => {
 	const weekly = [{ area: 0, control: 64 }, { area: 3, control: 81 }, { area: 1, control: 51 }, { area: 0, control: 50 }];
 	assert.deepEqual(evaluateBand(weekly, 2, 'area'), { values: [0, 3, 1, 0], max: 5, before: 1.5, after: 0.5 });
 	assert.deepEqual(evaluateBand(weekly, 2, 'control'), { values: [64, 81, 51, 50], max: 100, before: 72.5, after: 50.5 });
+	assert.deepEqual(evaluateBand(weekly, 2, 'control', 3), { values: [64, 81, 51, 50], max: 100, before: 72.5, after: 51 }, 'the weeks begun only');
 	assert.equal(changePct(5, 2), -60);
 	assert.equal(changePct(0, 2), null);
 });
