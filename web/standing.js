@@ -186,7 +186,7 @@ function renderCard() {
 			: null,
 		el('h4', {}, t('standing.officials')),
 		(r.officials || []).length
-			? el('ul', { class: 'standing-officials' }, r.officials.map((o) => el('li', {}, el('span', { class: 'standing-role' }, o.role), ' ', el('strong', {}, o.name), o.phone ? ` · ${o.phone}` : '')))
+			? el('ul', { class: 'standing-officials' }, r.officials.map((o) => el('li', {}, el('span', { class: 'standing-role' }, o.role), ' ', el('strong', {}, o.name), o.phone ? el('span', { class: 'standing-phone' }, `· ${o.phone}`) : null)))
 			: el('div', { class: 'card-note' }, t('standing.no_officials')),
 		el('h4', {}, t('standing.risk')),
 		(r.risk_counts || []).length
