@@ -175,6 +175,38 @@ export function named(e, kind, rec) {
 
 const nameLabel = (kind, rec) => (kind === 'mahallas' ? `${nameOf(rec)} (${rec.code})` : nameOf(rec));
 
+/* ---------- the receivers' chooser ---------- */
+
+/* A checkbox per service of services with the unit beside it, those of to
+ * ([{service, unit}], one a service) ticked; onChange() follows every
+ * change. { node, value() }: value() gives the receivers ticked as the API
+ * takes them, and names their inputs after their place in `to`, so that a
+ * refusal shows next to the one it names. */
+export function receiverPicker(el, services, to = [], onChange = () => {}) {
+	const rows = services.map((s) => {
+		const was = to.find((r) => r.service === s.code);
+		const box = el('input', { type: 'checkbox', value: s.code, checked: !!was });
+		const unit = el('input', { class: 'task-unit', autocomplete: 'off', spellcheck: 'false', 'data-i18n-placeholder': 'tasks.unit', placeholder: t('tasks.unit'), hidden: !was, value: was?.unit || '' });
+		box.addEventListener('change', () => {
+			unit.hidden = !box.checked;
+			onChange();
+		});
+		unit.addEventListener('input', onChange);
+		return { box, unit, node: el('div', { class: 'coop-row task-to-row' }, el('label', { class: 'check' }, box, named(el('span'), 'services', s)), unit) };
+	});
+	const value = () => {
+		const chosen = rows.filter((r) => r.box.checked);
+		for (const r of rows) r.box.dataset.field = r.unit.dataset.field = '';
+		chosen.forEach((r, i) => {
+			r.box.dataset.field = `to[${i}].service`;
+			r.unit.dataset.field = `to[${i}].unit`;
+		});
+		return chosen.map((r) => ({ service: r.box.value, ...(r.unit.value.trim() ? { unit: r.unit.value.trim() } : {}) }));
+	};
+	const node = el('fieldset', { class: 'task-to-pick', 'data-field': 'to' }, el('legend', { 'data-i18n': 'tasks.receivers' }, t('tasks.receivers')), rows.map((r) => r.node));
+	return { node, value };
+}
+
 /* ---------- the floating form ---------- */
 
 /* A label with the text of key around input. */

@@ -2,29 +2,30 @@
 // log (GET /api/tasks/{id}: every change, oldest first: who, when, what),
 // a comment (PATCH {comment}: anyone who sees the task may add one) and,
 // for the asking service, the edit of what was asked (PATCH {text, due,
-// priority} under If-Match of the version the form was filled from). A
-// stale edit (412: someone else changed the task meanwhile) keeps the form
-// and says so, with a button that reloads the task into it. The receivers
-// are not edited: the server takes no `to` in a PATCH, so the form says to
-// send a new task instead.
+// priority, to} under If-Match of the version the form was filled from).
+// A stale edit (412: someone else changed the task meanwhile) keeps the
+// form and says so, with a button that reloads the task into it.
 //
 // A detail is a node made once per task and kept while the list is
 // redrawn, so what is typed in it survives a reload of the list.
 
-import { field } from './coopform.js';
+import { field, receiverPicker } from './coopform.js';
 import { dateField } from './datefield.js';
 import { nameOf, t } from './i18n.js';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
-const EDITED = ['text', 'due', 'priority'];
+const EDITED = { text: 'tasks.text', due: 'tasks.due', priority: 'tasks.priority', to: 'tasks.receivers' }; /* an edit's log names them */
 
 /* ---------- pure (tests/web/test_evaluate.mjs) ---------- */
 
-/* The members of an edit: those of form ({text, due, priority}) that
- * differ from task's properties (a due day cleared is ""). */
+/* The members of an edit: those of form ({text, due, priority, to}) that
+ * differ from task's properties (a due day cleared is ""; the receivers
+ * in any order are the same). */
 export function editBody(task, form) {
 	const body = {};
-	for (const k of EDITED) if ((form[k] ?? '') !== (task[k] ?? '')) body[k] = form[k] ?? '';
+	for (const k of ['text', 'due', 'priority']) if ((form[k] ?? '') !== (task[k] ?? '')) body[k] = form[k] ?? '';
+	const key = (to) => JSON.stringify((to || []).map((r) => [r.service, r.unit || '']).sort());
+	if (form.to && key(form.to) !== key(task.to)) body.to = form.to;
 	return body;
 }
 
@@ -54,7 +55,7 @@ export function taskDetail(c, f) {
 		if (x.action === 'create') return t('tasks.log.create');
 		if (x.action === 'comment') return `${t('tasks.log.comment')}: ${x.note || ''}`;
 		if (x.action === 'edit') {
-			const fields = String(x.note || '').split(/\s+/).filter((k) => EDITED.includes(k)).map((k) => t(`tasks.${k}`));
+			const fields = String(x.note || '').split(/\s+/).filter((k) => k in EDITED).map((k) => t(EDITED[k]));
 			return t('tasks.log.edit', { fields: fields.join(', ') });
 		}
 		const who = [serviceName(x.service), x.unit].filter(Boolean).join(' · ');
@@ -119,6 +120,7 @@ export function taskDetail(c, f) {
 		for (const x of PRIORITIES) priority.append(el('option', { value: x }, t(`tasks.priority.${x}`)));
 		priority.value = e.priority;
 		priority.addEventListener('change', () => (e.priority = priority.value));
+		const receivers = receiverPicker(el, c.meta.services, e.to, () => (e.to = receivers.value()));
 		const save = el('button', { type: 'submit', class: 'btn btn-primary' }, t('tasks.edit.save'));
 		const cancel = el('button', { type: 'button', class: 'btn btn-quiet' }, t('coop.cancel'));
 		cancel.addEventListener('click', () => {
@@ -128,11 +130,11 @@ export function taskDetail(c, f) {
 		const form = el('form', { class: 'task-note-form task-edit' },
 			field(el, 'tasks.text', text),
 			el('div', { class: 'row two' }, field(el, 'tasks.due', due), field(el, 'tasks.priority', priority)),
-			el('p', { class: 'cov-note' }, t('tasks.edit.receivers')),
+			receivers.node,
 			el('div', { class: 'row' }, save, cancel));
 		form.addEventListener('submit', async (ev) => {
 			ev.preventDefault();
-			const body = editBody(d.task, { text: e.text.trim(), due: e.due, priority: e.priority });
+			const body = editBody(d.task, { text: e.text.trim(), due: e.due, priority: e.priority, to: receivers.value() });
 			if (!Object.keys(body).length) {
 				d.msg = { key: 'tasks.edit.none' };
 				return render();
@@ -150,7 +152,7 @@ export function taskDetail(c, f) {
 	}
 
 	function startEdit() {
-		d.editing = { text: d.task.text || '', due: d.task.due || '', priority: d.task.priority || 'normal', version: d.task.version };
+		d.editing = { text: d.task.text || '', due: d.task.due || '', priority: d.task.priority || 'normal', to: d.task.to || [], version: d.task.version };
 		d.msg = null;
 	}
 

@@ -20,7 +20,7 @@
 //
 // An answer overtaken by a later request is dropped.
 
-import { dayText, districtQuery, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { dayText, districtQuery, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText, receiverPicker } from './coopform.js';
 import { dateField } from './datefield.js';
 import { openEvaluate } from './evaluate.js';
 import { nameOf, onLangChange, t, tn } from './i18n.js';
@@ -75,7 +75,8 @@ export function ownRow(task, me) {
 /* The notices a `tasks` event d ({id, action, task}) makes for the user me
  * ({service, unit}), the task as last heard of being old (or undefined):
  * [{ kind: 'new' }] for a new task asked of the user's service (of its
- * unit, when both name one), or of anyone for a desk of no service;
+ * unit, when both name one), or of anyone for a desk of no service, and
+ * for the user's service when an edit adds it to the receivers;
  * [{ kind: 'status', service, status }] per receiver whose status moved,
  * for the asking service; [{ kind: 'closed', status }] when the asker
  * never saw the task and it is done or declined; else []. */
@@ -83,15 +84,18 @@ export function noticesOf(d, old, me) {
 	const task = d?.task;
 	if (!task) return [];
 	const mine = me?.service;
+	const asked = (x) => (x?.to || []).some((r) => r.service === mine && (!r.unit || !me.unit || r.unit === me.unit));
 	if (d.action === 'create') {
 		if (!mine) return [{ kind: 'new' }];
-		const asked = (task.to || []).some((r) => r.service === mine && (!r.unit || !me.unit || r.unit === me.unit));
-		return asked && task.from?.service !== mine ? [{ kind: 'new' }] : [];
+		return asked(task) && task.from?.service !== mine ? [{ kind: 'new' }] : [];
 	}
+	/* the asker named the user's service anew among the receivers */
+	if (mine && old && task.from?.service !== mine && asked(task) && !asked(old)) return [{ kind: 'new' }];
 	if (!mine || task.from?.service !== mine) return [];
 	if (!old) return task.status === 'done' || task.status === 'declined' ? [{ kind: 'closed', status: task.status }] : [];
 	const before = new Map((old.to || []).map((r) => [r.service, r.status]));
-	return (task.to || []).filter((r) => before.get(r.service) !== r.status).map((r) => ({ kind: 'status', service: r.service, status: r.status }));
+	/* a receiver the asker just added has not answered */
+	return (task.to || []).filter((r) => before.has(r.service) && before.get(r.service) !== r.status).map((r) => ({ kind: 'status', service: r.service, status: r.status }));
 }
 
 /* The open and overdue tasks among features. */
@@ -401,12 +405,7 @@ export function openTaskForm(prefill) {
 	const { el, me } = ctx;
 	const place = placeSelect(el, ctx.mahallas(), prefill);
 	const text = el('textarea', { rows: 3, 'data-field': 'text', maxlength: 4000 });
-	const rows = ctx.meta.services.map((s) => {
-		const box = el('input', { type: 'checkbox', value: s.code });
-		const unit = el('input', { class: 'task-unit', autocomplete: 'off', spellcheck: 'false', 'data-i18n-placeholder': 'tasks.unit', placeholder: t('tasks.unit'), hidden: true });
-		box.addEventListener('change', () => (unit.hidden = !box.checked));
-		return { box, unit, node: el('div', { class: 'coop-row task-to-row' }, el('label', { class: 'check' }, box, named(el('span'), 'services', s)), unit) };
-	});
+	const receivers = receiverPicker(el, ctx.meta.services);
 	const due = dateField(el('input', { 'data-field': 'due' }), 'date');
 	const priority = el('select', { 'data-field': 'priority' });
 	for (const x of PRIORITIES) priority.append(el('option', { value: x, 'data-i18n': `tasks.priority.${x}` }, t(`tasks.priority.${x}`)));
@@ -416,23 +415,16 @@ export function openTaskForm(prefill) {
 	const body = [
 		field(el, 'coop.place', place),
 		field(el, 'tasks.text', text),
-		el('fieldset', { class: 'task-to-pick', 'data-field': 'to' }, el('legend', { 'data-i18n': 'tasks.receivers' }, t('tasks.receivers')), rows.map((r) => r.node)),
+		receivers.node,
 		el('div', { class: 'row two' }, field(el, 'tasks.due', due), field(el, 'tasks.priority', priority)),
 		from ? field(el, 'tasks.from_service', from) : el('p', { class: 'cov-note' }, t('tasks.from', { who: who(me) })),
 	];
 	openForm(el, 'task-form', 'tasks.form', body, 'tasks.submit', async () => {
-		/* The refusals name the receivers by their place in `to`. */
-		const chosen = rows.filter((r) => r.box.checked);
-		for (const r of rows) r.box.dataset.field = r.unit.dataset.field = '';
-		chosen.forEach((r, i) => {
-			r.box.dataset.field = `to[${i}].service`;
-			r.unit.dataset.field = `to[${i}].unit`;
-		});
 		const task = {
 			id: newId(),
 			text: text.value.trim(),
 			place: placeOf(place),
-			to: chosen.map((r) => ({ service: r.box.value, ...(r.unit.value.trim() ? { unit: r.unit.value.trim() } : {}) })),
+			to: receivers.value(),
 			priority: priority.value,
 		};
 		if (due.value) task.due = due.value;

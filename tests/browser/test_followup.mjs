@@ -208,14 +208,16 @@ test('did it help, the mahalla\'s standing, a task\'s log and edits', { skip, ti
 			await detail.locator('.task-edit-open').click();
 			await detail.locator('.task-edit textarea[data-field="text"]').fill('Walk the streets after dark, twice a week');
 			await detail.locator('.task-edit [data-field="priority"]').selectOption('high');
+			await detail.locator('.task-edit .task-to-row input[value="youth"]').check();
 			res = patched();
 			await detail.locator('.task-edit button[type="submit"]').click();
 			const edit = await res;
 			assert.equal(edit.status(), 200);
 			assert.equal(edit.request().headers()['if-match'], '"2"', 'the edit as of the version it was filled from');
-			assert.deepEqual(edit.request().postDataJSON(), { text: 'Walk the streets after dark, twice a week', priority: 'high' });
+			assert.deepEqual(edit.request().postDataJSON(), { text: 'Walk the streets after dark, twice a week', priority: 'high', to: [{ service: 'prevention' }, { service: 'youth' }] });
 			await detail.locator('.task-log-line[data-action="edit"]').waitFor({ timeout: UI_MS });
-			assert.match(await detail.locator('.task-log-line[data-action="edit"]').textContent(), /changed: What is asked, Priority/);
+			assert.match(await detail.locator('.task-log-line[data-action="edit"]').textContent(), /changed: What is asked, Priority, To/);
+			await item.locator('.task-to .task-rcv[data-service="youth"][data-status="new"]').waitFor({ timeout: UI_MS });
 			await page.waitForFunction((id) => document.querySelector(`#task-list .task[data-id="${id}"] .task-text`)?.textContent === 'Walk the streets after dark, twice a week', taskId, { timeout: UI_MS });
 			assert.deepEqual(await detail.locator('.task-log-line').evaluateAll((xs) => xs.map((x) => x.dataset.action)), ['create', 'comment', 'edit']);
 		});
@@ -244,6 +246,7 @@ test('did it help, the mahalla\'s standing, a task\'s log and edits', { skip, ti
 
 		await t.test('at 390 px the chart of a point of the map stays in the window and closes', async () => {
 			await page.setViewportSize({ width: 390, height: 800 });
+			while (await page.locator('.coop-notice').count()) await page.locator('.coop-notice .close').first().click();
 			const map = await page.locator('#map').boundingBox();
 			await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2, { button: 'right' });
 			await page.locator('.coop-menu [data-action="evaluate.open"]').click();

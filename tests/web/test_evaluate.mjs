@@ -73,6 +73,11 @@ test('an edit sends what changed; the asker or an admin may make it', () => {
 	assert.deepEqual(editBody(task, { text: 'Hold a meeting', due: '2026-12-11', priority: 'high' }), {});
 	assert.deepEqual(editBody(task, { text: 'Hold two meetings', due: '', priority: 'high' }), { text: 'Hold two meetings', due: '' });
 	assert.deepEqual(editBody({ ...task, due: null }, { text: 'Hold a meeting', due: '', priority: 'urgent' }), { priority: 'urgent' });
+	const asked = { ...task, to: [{ service: 'prevention', unit: 'INSP-M03', status: 'done' }, { service: 'youth', unit: null, status: 'new' }] };
+	const same = { text: 'Hold a meeting', due: '2026-12-11', priority: 'high' };
+	assert.deepEqual(editBody(asked, { ...same, to: [{ service: 'youth' }, { service: 'prevention', unit: 'INSP-M03' }] }), {}, 'the same receivers in another order');
+	assert.deepEqual(editBody(asked, { ...same, to: [{ service: 'prevention', unit: 'INSP-M03' }, { service: 'ppx' }] }), { to: [{ service: 'prevention', unit: 'INSP-M03' }, { service: 'ppx' }] });
+	assert.deepEqual(editBody(asked, { ...same, to: [{ service: 'prevention' }, { service: 'youth' }] }), { to: [{ service: 'prevention' }, { service: 'youth' }] }, 'a unit dropped');
 	assert.equal(mayEdit(task, { role: 'officer', service: 'jqb' }), true);
 	assert.equal(mayEdit(task, { role: 'officer', service: 'youth' }), false);
 	assert.equal(mayEdit(task, { role: 'officer' }), false);
