@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -40,8 +41,13 @@ static const char *const sql[ST_COUNT] = {
                     "district_code, body, from_service, from_unit, due, priority, author, "
                     "created_at, updated_at, version, geom) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                     "?8, ?9, ?10, ?11, ?12, ?12, 1, MakePoint(?13, ?14, 4326))",
-    [ST_TASK_RECV_INS] = "INSERT INTO task_receivers(task_id, service, unit, status, "
+    /* A receiver already named keeps its row (an edit of the receivers). */
+    [ST_TASK_RECV_INS] = "INSERT OR IGNORE INTO task_receivers(task_id, service, unit, status, "
                          "updated_at) VALUES(?1, ?2, coalesce(?3, ''), 'new', ?4)",
+    /* The receivers not in ?2, a JSON array of [service, unit or ""]. */
+    [ST_TASK_RECV_DROP] = "DELETE FROM task_receivers WHERE task_id = ?1 AND NOT EXISTS (SELECT "
+                          "1 FROM json_each(?2) j WHERE json_extract(j.value, '$[0]') = service "
+                          "AND json_extract(j.value, '$[1]') = unit)",
     [ST_TASK_RECV_SET] = "UPDATE task_receivers SET status = ?4, note = ?5, updated_at = ?6 "
                          "WHERE task_id = ?1 AND service = ?2 AND unit = coalesce(?3, '')",
     /* "" clears the due day. */
@@ -140,6 +146,58 @@ static int log_entry(struct spl *st, int64_t row, int version, int64_t now, cons
 	return spl_step_done(st, s, "task log");
 }
 
+/* Adds the receivers to[n] not yet of task row, as new. */
+static int add_receivers(struct spl *st, int64_t row, const struct store_task_receiver *to,
+                         size_t n, int64_t now)
+{
+	int rc;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, ST_TASK_RECV_INS);
+		if (!s)
+			return ERR_DB;
+		sqlite3_bind_int64(s, 1, row);
+		sqlite3_bind_text(s, 2, to[i].service, -1, SQLITE_STATIC);
+		spl_bind_text(s, 3, to[i].unit);
+		sqlite3_bind_int64(s, 4, now);
+		if ((rc = spl_step_done(st, s, "task receiver")) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Makes to[n] the receivers of task row: the others dropped, the new
+ * ones added. */
+static int set_receivers(struct spl *st, int64_t row, const struct store_task_receiver *to,
+                         size_t n, int64_t now)
+{
+	json_t *keep = json_array();
+	char *text = NULL;
+	int rc;
+	for (size_t i = 0; keep && i < n; i++)
+		if (json_array_append_new(keep, json_pack("[s, s]", to[i].service,
+		                                          to[i].unit ? to[i].unit : "")) < 0) {
+			json_decref(keep);
+			keep = NULL;
+		}
+	if (!keep || !(text = json_dumps(keep, JSON_COMPACT))) {
+		rc = err_set(ERR_NOMEM, "store: out of memory");
+		goto cleanup;
+	}
+	sqlite3_stmt *s = stmt(st, ST_TASK_RECV_DROP);
+	if (!s) {
+		rc = ERR_DB;
+		goto cleanup;
+	}
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	if ((rc = spl_step_done(st, s, "task receivers")) == 0)
+		rc = add_receivers(st, row, to, n, now);
+cleanup:
+	free(text);
+	json_decref(keep);
+	return rc;
+}
+
 int spl_task_add(store *base, const struct store_task *t, const char *actor)
 {
 	struct spl *st = spl_of(base);
@@ -178,16 +236,8 @@ int spl_task_add(store *base, const struct store_task *t, const char *actor)
 	if ((rc = spl_step_done(st, s, "task")) < 0)
 		return rc;
 	row = sqlite3_last_insert_rowid(st->db);
-	for (size_t i = 0; i < t->n_to; i++) {
-		if (!(s = stmt(st, ST_TASK_RECV_INS)))
-			return ERR_DB;
-		sqlite3_bind_int64(s, 1, row);
-		sqlite3_bind_text(s, 2, t->to[i].service, -1, SQLITE_STATIC);
-		spl_bind_text(s, 3, t->to[i].unit);
-		sqlite3_bind_int64(s, 4, now);
-		if ((rc = spl_step_done(st, s, "task receiver")) < 0)
-			return rc;
-	}
+	if ((rc = add_receivers(st, row, t->to, t->n_to, now)) < 0)
+		return rc;
 	if ((rc = log_entry(st, row, 1, now, actor, "create", NULL, NULL, "new", NULL)) < 0 ||
 	    (rc = spl_audit(base, actor, "create", "task", t->external_id, NULL)) < 0)
 		return rc;
@@ -224,10 +274,12 @@ int spl_task_change(store *base, const char *id, const struct store_task_change 
 		                    c->status, c->note)) < 0)
 			return rc;
 	}
-	if (c->text || c->due || c->priority) {
+	if (c->text || c->due || c->priority || c->to) {
 		char what[64];
-		snprintf(what, sizeof what, "%s%s%s", c->text ? "text " : "", c->due ? "due " : "",
-		         c->priority ? "priority" : "");
+		size_t n = (size_t)snprintf(what, sizeof what, "%s%s%s%s", c->text ? "text " : "",
+		                            c->due ? "due " : "", c->priority ? "priority " : "",
+		                            c->to ? "to " : "");
+		what[n - 1] = '\0'; /* the last space */
 		if (!(s = stmt(st, ST_TASK_EDIT)))
 			return ERR_DB;
 		sqlite3_bind_int64(s, 1, row);
@@ -236,6 +288,7 @@ int spl_task_change(store *base, const char *id, const struct store_task_change 
 			sqlite3_bind_text(s, 3, c->due, -1, SQLITE_STATIC);
 		spl_bind_text(s, 4, c->priority);
 		if ((rc = spl_step_done(st, s, "task")) < 0 ||
+		    (c->to && (rc = set_receivers(st, row, c->to, c->n_to, now)) < 0) ||
 		    (rc = log_entry(st, row, v, now, actor, "edit", NULL, NULL, NULL, what)) < 0)
 			return rc;
 	}

@@ -557,6 +557,28 @@ static int check_place(const char *kind, const char *ref, double lon, double lat
 }
 
 /* An external id of a task or an activity. */
+/* The receivers of a task: 1 to STORE_TASK_RECEIVERS_MAX known services,
+ * none named twice (with the same unit); the refusal names to[i].service. */
+static int check_receivers(store *st, const struct store_task_receiver *to, size_t n)
+{
+	int rc;
+	if (n < 1 || n > STORE_TASK_RECEIVERS_MAX)
+		return err_set_field(ERR_INVALID, "to", "to: 1 to %d receivers",
+		                     STORE_TASK_RECEIVERS_MAX);
+	for (size_t i = 0; i < n; i++) {
+		char field[48];
+		snprintf(field, sizeof field, "to[%zu].service", i);
+		if ((rc = check_service(st, field, to[i].service)) < 0)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(to[i].service, to[j].service) == 0 &&
+			    strcmp(to[i].unit ? to[i].unit : "", to[j].unit ? to[j].unit : "") == 0)
+				return err_set_field(ERR_INVALID, field, "%s: '%s' is named twice",
+				                     field, to[i].service);
+	}
+	return 0;
+}
+
 static int check_id(const char *id)
 {
 	size_t len = id ? strlen(id) : 0;
@@ -577,21 +599,8 @@ int store_task_add(store *st, const struct store_task *t, const char *actor)
 	if ((rc = check_task_fields(t->text, t->due, t->priority ? t->priority : "normal")) < 0 ||
 	    (rc = check_service(st, "from.service", t->from_service)) < 0)
 		return rc;
-	if (t->n_to < 1 || t->n_to > STORE_TASK_RECEIVERS_MAX)
-		return err_set_field(ERR_INVALID, "to", "to: 1 to %d receivers",
-		                     STORE_TASK_RECEIVERS_MAX);
-	for (size_t i = 0; i < t->n_to; i++) {
-		char field[48];
-		snprintf(field, sizeof field, "to[%zu].service", i);
-		if ((rc = check_service(st, field, t->to[i].service)) < 0)
-			return rc;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(t->to[i].service, t->to[j].service) == 0 &&
-			    strcmp(t->to[i].unit ? t->to[i].unit : "",
-			           t->to[j].unit ? t->to[j].unit : "") == 0)
-				return err_set_field(ERR_INVALID, field, "%s: '%s' is named twice",
-				                     field, t->to[i].service);
-	}
+	if ((rc = check_receivers(st, t->to, t->n_to)) < 0)
+		return rc;
 	return st->ops->task_add(st, t, actor);
 }
 
@@ -611,11 +620,13 @@ int store_task_change(store *st, const char *id, const struct store_task_change 
 		                     "at most 4000 bytes");
 	if (c->comment && !*c->comment)
 		return err_set_field(ERR_INVALID, "comment", "comment: empty");
-	if ((rc = check_task_fields(c->text, c->due, c->priority)) < 0)
+	if ((rc = check_task_fields(c->text, c->due, c->priority)) < 0 ||
+	    (c->to && (rc = check_receivers(st, c->to, c->n_to)) < 0))
 		return rc;
-	if (!c->status && !c->comment && !c->text && !c->due && !c->priority)
-		return err_set_field(ERR_INVALID, "body",
-		                     "nothing to change: status, comment, text, due or priority");
+	if (!c->status && !c->comment && !c->text && !c->due && !c->priority && !c->to)
+		return err_set_field(
+		    ERR_INVALID, "body",
+		    "nothing to change: status, comment, text, due, priority or to");
 	return st->ops->task_change(st, id, c, actor, version);
 }
 

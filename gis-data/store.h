@@ -484,19 +484,24 @@ int store_task_status_valid(const char *text);
 int store_task_add(store *st, const struct store_task *t, const char *actor);
 
 /* One change of a task: a receiver's new status (with the reason of a
- * decline or the outcome), a comment, or the asker's new text, due day
- * or priority. Fields left NULL are not changed. */
+ * decline or the outcome), a comment, or the asker's new text, due day,
+ * priority or receivers. Fields left NULL are not changed. */
 struct store_task_change {
 	const char *service, *unit; /* the receiver whose status changes */
 	const char *status;
 	const char *note;
 	const char *comment;
 	const char *text, *due, *priority;
+	/* The receivers anew (NULL: kept): one named before keeps its status
+	 * and note, a new one starts "new", one left out is dropped. */
+	const struct store_task_receiver *to;
+	size_t n_to;
 };
 
 /* Applies c to task id as actor, logging each part, and gives the new
- * version. ERR_NOTFOUND naming "id" (no task) or "receiver" (not one of
- * its receivers); ERR_INVALID naming the field. */
+ * version. ERR_NOTFOUND naming "id" (no task), "receiver" (not one of
+ * its receivers) or "to[i].service" (no such service); ERR_INVALID naming
+ * the field. */
 int store_task_change(store *st, const char *id, const struct store_task_change *c,
                       const char *actor, int *version);
 

@@ -315,6 +315,34 @@ static int read_place(json_t *place, const char **kind, const char **ref, double
 	return member_text(place, "code", "place.code", ref);
 }
 
+/* The receivers of a body's `to` into to[STORE_TASK_RECEIVERS_MAX]
+ * (borrowing from it) and their count into n. */
+static int read_receivers(json_t *receivers, struct store_task_receiver *to, size_t *n)
+{
+	int rc;
+	if (!json_is_array(receivers) || json_array_size(receivers) < 1 ||
+	    json_array_size(receivers) > STORE_TASK_RECEIVERS_MAX)
+		return err_set_field(ERR_INVALID, "to", "to: an array of 1 to %d {service, unit}",
+		                     STORE_TASK_RECEIVERS_MAX);
+	*n = json_array_size(receivers);
+	for (size_t i = 0; i < *n; i++) {
+		json_t *r = json_array_get(receivers, i);
+		char field[48];
+		memset(&to[i], 0, sizeof to[i]);
+		snprintf(field, sizeof field, "to[%zu]", i);
+		if (!json_is_object(r))
+			return err_set_field(ERR_INVALID, field, "%s: an object {service, unit}",
+			                     field);
+		snprintf(field, sizeof field, "to[%zu].service", i);
+		if ((rc = member_text(r, "service", field, &to[i].service)) < 0)
+			return rc;
+		snprintf(field, sizeof field, "to[%zu].unit", i);
+		if ((rc = member_text(r, "unit", field, &to[i].unit)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* A new task from the body: the task borrows from doc, to, rq and
  * own[STORE_SERVICE_MAX] (the credentials' service), and an id made up
  * into gen[gen_n] when the body has none. */
@@ -354,25 +382,8 @@ static int read_new_task(struct http_request *rq, json_t *doc, struct store_task
 		return err_set_field(ERR_INVALID, "from.service",
 		                     "from.service: the asking service is required (these "
 		                     "credentials speak for none)");
-	if (!json_is_array(receivers) || json_array_size(receivers) < 1 ||
-	    json_array_size(receivers) > STORE_TASK_RECEIVERS_MAX)
-		return err_set_field(ERR_INVALID, "to", "to: an array of 1 to %d {service, unit}",
-		                     STORE_TASK_RECEIVERS_MAX);
-	t->n_to = json_array_size(receivers);
-	for (size_t i = 0; i < t->n_to; i++) {
-		json_t *r = json_array_get(receivers, i);
-		char field[48];
-		snprintf(field, sizeof field, "to[%zu]", i);
-		if (!json_is_object(r))
-			return err_set_field(ERR_INVALID, field, "%s: an object {service, unit}",
-			                     field);
-		snprintf(field, sizeof field, "to[%zu].service", i);
-		if ((rc = member_text(r, "service", field, &to[i].service)) < 0)
-			return rc;
-		snprintf(field, sizeof field, "to[%zu].unit", i);
-		if ((rc = member_text(r, "unit", field, &to[i].unit)) < 0)
-			return rc;
-	}
+	if ((rc = read_receivers(receivers, to, &t->n_to)) < 0)
+		return rc;
 	t->to = to;
 	if (!t->external_id) {
 		static atomic_uint counter;
@@ -591,6 +602,7 @@ int api_tasks_patch(struct http_request *rq)
 	store *st = app_store(rq->app);
 	char id[256], own[STORE_SERVICE_MAX];
 	struct store_task_change c = {0};
+	struct store_task_receiver to[STORE_TASK_RECEIVERS_MAX];
 	struct gather g;
 	json_t *doc = NULL;
 	unsigned status = 400;
@@ -607,10 +619,14 @@ int api_tasks_patch(struct http_request *rq)
 	    (rc = member_text(doc, "due", "due", &c.due)) < 0 ||
 	    (rc = member_text(doc, "priority", "priority", &c.priority)) < 0 ||
 	    (rc = member_text(doc, "reason", "reason", &c.note)) < 0 ||
-	    (!c.note && (rc = member_text(doc, "outcome", "outcome", &c.note)) < 0)) {
+	    (!c.note && (rc = member_text(doc, "outcome", "outcome", &c.note)) < 0) ||
+	    (json_object_get(doc, "to") &&
+	     (rc = read_receivers(json_object_get(doc, "to"), to, &c.n_to)) < 0)) {
 		reply = app_refuse(rq, 400);
 		goto out;
 	}
+	if (json_object_get(doc, "to"))
+		c.to = to;
 	if (c.status && !store_task_status_valid(c.status)) {
 		reply = http_reply_error(rq, 422, "status",
 		                         "status: new, accepted, in_progress, done or declined");
@@ -639,18 +655,22 @@ int api_tasks_patch(struct http_request *rq)
 	    json_object_get(json_object_get(task, "properties"), "from"), "service"));
 	char mine[STORE_SERVICE_MAX];
 	own_service(rq, mine, sizeof mine);
-	if ((c.text || c.due || c.priority) && mine[0] && strcmp(mine, asker) != 0 &&
+	if ((c.text || c.due || c.priority || c.to) && mine[0] && strcmp(mine, asker) != 0 &&
 	    rq->role != ROLE_ADMIN) {
 		rc = err_set_field(ERR_FORBIDDEN,
-		                   c.text  ? "text"
-		                   : c.due ? "due"
-		                           : "priority",
+		                   c.text       ? "text"
+		                   : c.due      ? "due"
+		                   : c.priority ? "priority"
+		                                : "to",
 		                   "%s asked this task; %s speaks for %s", asker, rq->who, mine);
 		status = 403;
 		goto finish;
 	}
 	rc = store_task_change(st, id, &c, rq->who, &version);
-	status = rc == ERR_NOTFOUND ? 404 : rc == ERR_INVALID ? 422 : 500;
+	/* An unknown receiving service is bad content, not a missing task. */
+	status = rc == ERR_NOTFOUND && strncmp(err_field() ? err_field() : "", "to[", 3) != 0 ? 404
+	         : rc == ERR_INVALID || rc == ERR_NOTFOUND ? 422
+	                                                   : 500;
 finish:
 	if ((rc = end_transaction(st, rc)) < 0) {
 		reply = app_refuse(rq, status);

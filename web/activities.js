@@ -10,12 +10,14 @@
 // The mahalla's card shows the mahalla's timeline (GET
 // /api/activities?mahalla=CODE, latest first), and the activities of the
 // panel's period are an overlay of the map, by kind. Both follow the
-// stream's `activities` events.
+// stream's `activities` events. Each activity, and the mahalla from the
+// day of its latest one, opens "Did it help?" (web/evaluate.js).
 //
 // An answer overtaken by a later request is dropped.
 
-import { featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { districtQuery, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText, rememberedSwitch } from './coopform.js';
 import { dateField } from './datefield.js';
+import { openEvaluate } from './evaluate.js';
 import { fmtNumber, nameOf, onLangChange, t, tn } from './i18n.js';
 import { listedTasks } from './tasks.js';
 
@@ -33,8 +35,6 @@ export const ACTIVITY_COLOURS = {
 const TIMELINE_MAX = 20; /* entries a card shows, the latest */
 const KEY = 'posbon.activities';
 const RELOAD_MS = 250;
-
-const $ = (id) => document.getElementById(id);
 
 /* app.js's parts: { L, map, api, el, me, meta, zoned(ms), mahallas(),
  * mahallaName(code), filterParams(), legendChanged(), showError(e) } */
@@ -56,8 +56,7 @@ export function activityQuery(filter) {
 	const f = new URLSearchParams(filter);
 	const q = new URLSearchParams();
 	for (const k of ['from', 'to']) if (f.get(k)) q.set(k, f.get(k).slice(0, 10));
-	const district = f.get('district');
-	if (district && !district.includes(',')) q.set('district', district);
+	for (const [k, v] of districtQuery(filter)) q.set(k, v);
 	return q;
 }
 
@@ -71,6 +70,12 @@ function when(iso) {
 	if (!Number.isFinite(ms)) return '';
 	const p = ctx.zoned(ms);
 	return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`;
+}
+
+/* The district's local day YYYY-MM-DD of an instant of the API. */
+function localDay(iso) {
+	const p = ctx.zoned(Date.parse(iso));
+	return `${p.year}-${p.month}-${p.day}`;
 }
 
 /* Start to end: the end's time alone on the same day. */
@@ -100,7 +105,15 @@ function entry(f, tag = 'li') {
 			Number.isFinite(p.participants) ? el('span', { class: 'act-people' }, ` · ${tn('activities.people', p.participants)}`) : null),
 		p.place?.kind !== 'mahalla' ? el('div', { class: 'task-meta' }, placeText(featurePlace(f), ctx.mahallaName)) : null,
 		p.outcome ? el('p', { class: 'task-note' }, p.outcome) : null,
-		p.task ? el('div', { class: 'task-meta act-task' }, t('activities.for_task', { text: taskText(p.task) })) : null);
+		p.task ? el('div', { class: 'task-meta act-task' }, t('activities.for_task', { text: taskText(p.task) })) : null,
+		evaluateButton({ activity: p.id, kind: p.kind, start: p.start }));
+}
+
+/* A link that opens "Did it help?" (web/evaluate.js) for ask. */
+function evaluateButton(ask) {
+	const b = ctx.el('button', { type: 'button', class: 'link act-eval' }, t('evaluate.open'));
+	b.addEventListener('click', () => openEvaluate(ask));
+	return b;
 }
 
 /* ---------- the form ---------- */
@@ -242,7 +255,10 @@ function renderTimeline() {
 	const card = acts.card;
 	if (!card) return;
 	const list = card.features;
-	const head = el('h3', {}, t('activities.timeline'));
+	/* the mahalla's "Did it help?" looks at the day of its latest activity */
+	const latest = list?.[0]?.properties.start;
+	const head = el('div', { class: 'act-timeline-head' }, el('h3', {}, t('activities.timeline')),
+		evaluateButton({ mahalla: card.code, at: latest ? localDay(latest) : undefined }));
 	if (!list) card.node.replaceChildren(head, el('div', { class: 'card-note' }, t('card.loading')));
 	else if (!list.length) card.node.replaceChildren(head, el('div', { class: 'card-note' }, t('activities.none')));
 	else card.node.replaceChildren(head, el('ol', { class: 'act-list' }, list.slice(0, TIMELINE_MAX).map((f) => entry(f))));
@@ -274,20 +290,8 @@ export function activitiesFiltersChanged() {
 /* Starts the overlay's switch (#activities-on); c lends app.js's parts. */
 export function activitiesStart(c) {
 	ctx = c;
-	const box = $('activities-on');
-	try {
-		acts.on = localStorage.getItem(KEY) === 'on';
-	} catch {
-		/* off */
-	}
-	box.checked = acts.on;
-	box.addEventListener('change', () => {
-		acts.on = box.checked;
-		try {
-			localStorage.setItem(KEY, acts.on ? 'on' : 'off');
-		} catch {
-			/* not remembered */
-		}
+	acts.on = rememberedSwitch('activities-on', KEY, (on) => {
+		acts.on = on;
 		loadLayer();
 	});
 	onLangChange(() => {

@@ -14,9 +14,10 @@ import { chosenArea, compareFiltersChanged, compareLegend, compareStart } from '
 import { coverageStart } from './coverage.js';
 import { cardMahallasLoaded, cardStart, closeCard, loadCard, renderCard, selectMahalla, showOutside } from './card.js';
 import { dateFields, formatDate } from './datefield.js';
+import { evaluateStart } from './evaluate.js';
 import { bboxOf, geometryContains } from './geometry.js';
 import { identifyClick, identifyClose, identifyRelabel, identifyStart } from './identify.js';
-import { canPlan, plannerBusy, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
+import { canPlan, plannerBusy, plannerHotspot, plannerLoad, plannerStart, planningActive, planningFilter } from './planner.js';
 import {
 	LANGS,
 	lang,
@@ -29,6 +30,7 @@ import {
 } from './i18n.js';
 import { LEGEND_LAYERS, legendEntries, legendRender } from './legend.js';
 import { printUrl } from './print.js';
+import { standingCard, standingFiltersChanged, standingLegend, standingListen, standingMahallasLoaded, standingStart } from './standing.js';
 import { suggestStart } from './suggest.js';
 import { tasksCard, tasksFiltersChanged, tasksLegend, tasksListen, tasksStart } from './tasks.js';
 import { trendsLayerToggled, trendsQuery, trendsWeeks } from './trends.js';
@@ -614,6 +616,7 @@ async function loadMahallas() {
 		fitDistrict(false);
 	}
 	cardMahallasLoaded();
+	standingMahallasLoaded();
 	/* the wall's feed names its mahallas once their names are known */
 	if (WALL) wallRelabel();
 }
@@ -722,7 +725,7 @@ function renderLegend() {
 		gistar: analysisLayers().includes('gistar'),
 		planning: planningActive(),
 		first: [compareLegend()],
-		last: [tasksLegend(), activitiesLegend()],
+		last: [standingLegend(), tasksLegend(), activitiesLegend()],
 		setFit: (on) => {
 			state.view.fit = on;
 			saveView();
@@ -1064,6 +1067,7 @@ function filtersChanged() {
 	compareFiltersChanged();
 	tasksFiltersChanged();
 	activitiesFiltersChanged();
+	standingFiltersChanged();
 }
 
 /* ---------- status line ---------- */
@@ -1157,6 +1161,7 @@ function startEvents(afterDrop = false) {
 	/* Tasks between services and the prevention log (web/tasks.js, web/activities.js). */
 	tasksListen(es);
 	activitiesListen(es);
+	standingListen(es);
 }
 
 /* Data changed on the server: new tiles for the offence layers (a new v= in
@@ -1324,7 +1329,7 @@ async function start(me) {
 		});
 	}
 	cardStart({ L, map: state.map, api, el, meta: state.meta, filterParams, mahallas: () => state.mahallas, colourOf, printLink, listOf,
-		extras: (code) => [tasksCard(code), activitiesCard(code)] });
+		extras: (code) => [standingCard(code), tasksCard(code), activitiesCard(code)] });
 	loadLegend();
 	loadMahallas();
 	unitsStart({ L, map: state.map, api, el, colourOf, showError });
@@ -1361,8 +1366,10 @@ async function start(me) {
 	});
 	if (!WALL) {
 		const coop = { L, map: state.map, api, el, me, meta: state.meta, zoned, mahallas: () => state.mahallas, mahallaAt, mahallaName, filterParams, legendChanged: renderLegend, showError };
+		evaluateStart(coop);
+		standingStart(coop);
 		activitiesStart(coop);
-		tasksStart({ ...coop, record: recordActivity });
+		tasksStart({ ...coop, record: recordActivity, hotspot: plannerHotspot });
 	}
 	startEvents();
 	if (planner) {

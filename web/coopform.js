@@ -108,6 +108,35 @@ export function placeText(place, mahalla) {
 	return t('coop.place.point', at);
 }
 
+/* The query of the one district a filter's query names (none for several
+ * or none), as the lists of tasks, activities and standings take it. */
+export function districtQuery(filter) {
+	const district = new URLSearchParams(filter).get('district');
+	return new URLSearchParams(district && !district.includes(',') ? { district } : {});
+}
+
+/* ---------- an overlay's switch ---------- */
+
+/* The checkbox #id of an overlay, on as last left (localStorage key);
+ * toggled(on) follows each change. Returns whether it starts on. */
+export function rememberedSwitch(id, key, toggled) {
+	const box = $(id);
+	try {
+		box.checked = localStorage.getItem(key) === 'on';
+	} catch {
+		box.checked = false;
+	}
+	box.addEventListener('change', () => {
+		try {
+			localStorage.setItem(key, box.checked ? 'on' : 'off');
+		} catch {
+			/* not remembered */
+		}
+		toggled(box.checked);
+	});
+	return box.checked;
+}
+
 /* ---------- the place chooser ---------- */
 
 /* The place of a form: a select of the mahallas (by name), headed by the
@@ -145,6 +174,38 @@ export function named(e, kind, rec) {
 }
 
 const nameLabel = (kind, rec) => (kind === 'mahallas' ? `${nameOf(rec)} (${rec.code})` : nameOf(rec));
+
+/* ---------- the receivers' chooser ---------- */
+
+/* A checkbox per service of services with the unit beside it, those of to
+ * ([{service, unit}], one a service) ticked; onChange() follows every
+ * change. { node, value() }: value() gives the receivers ticked as the API
+ * takes them, and names their inputs after their place in `to`, so that a
+ * refusal shows next to the one it names. */
+export function receiverPicker(el, services, to = [], onChange = () => {}) {
+	const rows = services.map((s) => {
+		const was = to.find((r) => r.service === s.code);
+		const box = el('input', { type: 'checkbox', value: s.code, checked: !!was });
+		const unit = el('input', { class: 'task-unit', autocomplete: 'off', spellcheck: 'false', 'data-i18n-placeholder': 'tasks.unit', placeholder: t('tasks.unit'), hidden: !was, value: was?.unit || '' });
+		box.addEventListener('change', () => {
+			unit.hidden = !box.checked;
+			onChange();
+		});
+		unit.addEventListener('input', onChange);
+		return { box, unit, node: el('div', { class: 'coop-row task-to-row' }, el('label', { class: 'check' }, box, named(el('span'), 'services', s)), unit) };
+	});
+	const value = () => {
+		const chosen = rows.filter((r) => r.box.checked);
+		for (const r of rows) r.box.dataset.field = r.unit.dataset.field = '';
+		chosen.forEach((r, i) => {
+			r.box.dataset.field = `to[${i}].service`;
+			r.unit.dataset.field = `to[${i}].unit`;
+		});
+		return chosen.map((r) => ({ service: r.box.value, ...(r.unit.value.trim() ? { unit: r.unit.value.trim() } : {}) }));
+	};
+	const node = el('fieldset', { class: 'task-to-pick', 'data-field': 'to' }, el('legend', { 'data-i18n': 'tasks.receivers' }, t('tasks.receivers')), rows.map((r) => r.node));
+	return { node, value };
+}
 
 /* ---------- the floating form ---------- */
 

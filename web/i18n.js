@@ -2,6 +2,8 @@
 // English, the current language (default uz, remembered in localStorage), and
 // the formatting of numbers, dates and names that depends on it.
 
+import { COOP_STRINGS } from './i18n-coop.js';
+
 export const LANGS = [
 	{ code: 'uz', label: 'Oʻzbekcha', short: 'Oʻz' },
 	{ code: 'ru', label: 'Русский', short: 'Рус' },
@@ -1260,6 +1262,9 @@ export const STRINGS = {
 		'plan.print.csv': 'Roster (CSV)',
 	},
 };
+
+/* The standing's, the evaluation's and a task's log's texts (web/i18n-coop.js). */
+for (const code of Object.keys(STRINGS)) Object.assign(STRINGS[code], COOP_STRINGS[code]);
 
 /* Number formats. Uzbek writes 1 234,5 like Russian; Chromium's ICU data
  * claims 'uz' but formats it like English, so uz borrows ru-RU's separators. */

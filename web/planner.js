@@ -63,6 +63,9 @@ const plan = {
 
 export const canPlan = (me) => me?.role === 'planner' || me?.role === 'admin';
 export const planningActive = () => plan.active;
+/* The hotspot of rank shown by the planning mode (a feature of GET
+ * /api/hotspots), or null. */
+export const plannerHotspot = (rank) => (plan.active && plan.hotspots.find((f) => f.properties?.rank === rank)) || null;
 
 /* Whether a click on the map belongs to the planner (a Geoman mode, the
  * zone form) rather than to the mahalla card. */

@@ -15,11 +15,16 @@
 // asker hears of each receiver's answer. The tasks are also an overlay of
 // the map, coloured by status, overdue ones marked.
 //
+// Each task's detail (web/taskdetail.js), opened from its item, shows its
+// log, takes comments and lets the asker edit what was asked.
+//
 // An answer overtaken by a later request is dropped.
 
-import { dayText, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText } from './coopform.js';
+import { dayText, districtQuery, featurePlace, field, markerLayer, named, newId, notice, openForm, placeOf, placeSelect, placeText, receiverPicker } from './coopform.js';
 import { dateField } from './datefield.js';
+import { openEvaluate } from './evaluate.js';
 import { nameOf, onLangChange, t, tn } from './i18n.js';
+import { taskDetail } from './taskdetail.js';
 
 export const TASK_STATUSES = ['new', 'accepted', 'in_progress', 'done', 'declined'];
 export const TASK_COLOURS = { new: '#1a73e8', accepted: '#b26a00', in_progress: '#8e44ad', done: '#188038', declined: '#80868b' };
@@ -31,9 +36,10 @@ const RELOAD_MS = 250; /* coalesces a burst of events */
 
 const $ = (id) => document.getElementById(id);
 
-/* app.js's parts: { L, map, api, el, me, meta, mahallas(), mahallaAt(lon,
- * lat), mahallaName(code), filterParams(), legendChanged(), showError(e),
- * record(prefill) (web/activities.js) } */
+/* app.js's parts: { L, map, api, el, me, meta, zoned(ms), mahallas(),
+ * mahallaAt(lon, lat), mahallaName(code), filterParams(), legendChanged(),
+ * showError(e), record(prefill) (web/activities.js), hotspot(rank) (the
+ * planning mode's hotspot feature of that rank, or null) } */
 let ctx = null;
 const tasks = {
 	list: [], /* the features listed */
@@ -47,6 +53,7 @@ const tasks = {
 	editing: null, /* { id, status, text }: the outcome or reason being written */
 	card: null, /* { code, node }: the part of the mahalla's card */
 	sent: new Set(), /* ids of the tasks this page sent: no notice of them as new */
+	details: new Map(), /* id -> the detail shown (web/taskdetail.js): its log, comments, edit */
 	timer: 0,
 };
 
@@ -68,7 +75,8 @@ export function ownRow(task, me) {
 /* The notices a `tasks` event d ({id, action, task}) makes for the user me
  * ({service, unit}), the task as last heard of being old (or undefined):
  * [{ kind: 'new' }] for a new task asked of the user's service (of its
- * unit, when both name one), or of anyone for a desk of no service;
+ * unit, when both name one), or of anyone for a desk of no service, and
+ * for the user's service when an edit adds it to the receivers;
  * [{ kind: 'status', service, status }] per receiver whose status moved,
  * for the asking service; [{ kind: 'closed', status }] when the asker
  * never saw the task and it is done or declined; else []. */
@@ -76,15 +84,18 @@ export function noticesOf(d, old, me) {
 	const task = d?.task;
 	if (!task) return [];
 	const mine = me?.service;
+	const asked = (x) => (x?.to || []).some((r) => r.service === mine && (!r.unit || !me.unit || r.unit === me.unit));
 	if (d.action === 'create') {
 		if (!mine) return [{ kind: 'new' }];
-		const asked = (task.to || []).some((r) => r.service === mine && (!r.unit || !me.unit || r.unit === me.unit));
-		return asked && task.from?.service !== mine ? [{ kind: 'new' }] : [];
+		return asked(task) && task.from?.service !== mine ? [{ kind: 'new' }] : [];
 	}
+	/* the asker named the user's service anew among the receivers */
+	if (mine && old && task.from?.service !== mine && asked(task) && !asked(old)) return [{ kind: 'new' }];
 	if (!mine || task.from?.service !== mine) return [];
 	if (!old) return task.status === 'done' || task.status === 'declined' ? [{ kind: 'closed', status: task.status }] : [];
 	const before = new Map((old.to || []).map((r) => [r.service, r.status]));
-	return (task.to || []).filter((r) => before.get(r.service) !== r.status).map((r) => ({ kind: 'status', service: r.service, status: r.status }));
+	/* a receiver the asker just added has not answered */
+	return (task.to || []).filter((r) => before.has(r.service) && before.get(r.service) !== r.status).map((r) => ({ kind: 'status', service: r.service, status: r.status }));
 }
 
 /* The open and overdue tasks among features. */
@@ -168,10 +179,9 @@ function recall() {
 
 async function load() {
 	const seq = ++tasks.seq;
-	const q = new URLSearchParams({ status: tasks.status });
+	const q = districtQuery(ctx.filterParams());
+	q.set('status', tasks.status);
 	if (tasks.mine) q.set('service', 'mine');
-	const district = ctx.filterParams().get('district');
-	if (district && !district.includes(',')) q.set('district', district);
 	let fc;
 	try {
 		fc = await ctx.api(`api/tasks?${q}`);
@@ -204,10 +214,13 @@ function renderList() {
 		el('span', { class: `task-count${c.overdue ? ' late' : ''}`, dataset: { count: 'overdue' } }, tn('tasks.count.overdue', c.overdue)),
 	);
 	/* A reload while an outcome is written keeps it, and the caret. */
-	const typing = !!document.activeElement?.closest('.task-note-form');
+	const typing = !!document.activeElement?.closest('.task-rcv .task-note-form');
+	/* a detail's field keeps the focus: its nodes only move */
+	const active = document.activeElement?.closest('.task-detail') ? document.activeElement : null;
 	$('task-list').replaceChildren(...tasks.list.map(taskItem));
 	$('task-empty').hidden = tasks.list.length > 0;
 	if (typing) focusNote();
+	if (active?.isConnected && document.activeElement !== active) active.focus();
 }
 
 function focusNote() {
@@ -228,6 +241,14 @@ function taskItem(f) {
 	const place = el('button', { type: 'button', class: 'link task-place' }, whereText(f));
 	place.addEventListener('click', () => showOnMap(f));
 	const msg = tasks.msgs.get(p.id);
+	const detail = tasks.details.get(p.id);
+	detail?.update(f);
+	const more = el('button', { type: 'button', class: 'link task-more', 'aria-expanded': detail ? 'true' : 'false' }, t(detail ? 'tasks.detail_hide' : 'tasks.detail'));
+	more.addEventListener('click', () => {
+		if (tasks.details.has(p.id)) tasks.details.delete(p.id);
+		else tasks.details.set(p.id, taskDetail({ ...ctx, changed: detailChanged }, f));
+		renderList();
+	});
 	return el(
 		'li',
 		{ class: `task${p.overdue ? ' late' : ''}`, dataset: { id: p.id, status: p.status } },
@@ -241,7 +262,16 @@ function taskItem(f) {
 		el('div', { class: 'task-meta task-from' }, t('tasks.from', { who: who(p.from) })),
 		el('ul', { class: 'task-to' }, (p.to || []).map((r) => receiverRow(f, r))),
 		msg ? el('p', { class: 'task-msg', role: 'alert', dataset: { msg: msg.key || 'error' } }, msg.key ? t(msg.key) : msg.text) : null,
+		more,
+		detail?.node,
 	);
+}
+
+/* A detail's answer: the task as it is now. */
+function detailChanged(feature) {
+	replace(feature);
+	renderList();
+	renderCardPart();
 }
 
 /* A receiver of task f: its service, unit, status and note; the user's
@@ -375,12 +405,7 @@ export function openTaskForm(prefill) {
 	const { el, me } = ctx;
 	const place = placeSelect(el, ctx.mahallas(), prefill);
 	const text = el('textarea', { rows: 3, 'data-field': 'text', maxlength: 4000 });
-	const rows = ctx.meta.services.map((s) => {
-		const box = el('input', { type: 'checkbox', value: s.code });
-		const unit = el('input', { class: 'task-unit', autocomplete: 'off', spellcheck: 'false', 'data-i18n-placeholder': 'tasks.unit', placeholder: t('tasks.unit'), hidden: true });
-		box.addEventListener('change', () => (unit.hidden = !box.checked));
-		return { box, unit, node: el('div', { class: 'coop-row task-to-row' }, el('label', { class: 'check' }, box, named(el('span'), 'services', s)), unit) };
-	});
+	const receivers = receiverPicker(el, ctx.meta.services);
 	const due = dateField(el('input', { 'data-field': 'due' }), 'date');
 	const priority = el('select', { 'data-field': 'priority' });
 	for (const x of PRIORITIES) priority.append(el('option', { value: x, 'data-i18n': `tasks.priority.${x}` }, t(`tasks.priority.${x}`)));
@@ -390,23 +415,16 @@ export function openTaskForm(prefill) {
 	const body = [
 		field(el, 'coop.place', place),
 		field(el, 'tasks.text', text),
-		el('fieldset', { class: 'task-to-pick', 'data-field': 'to' }, el('legend', { 'data-i18n': 'tasks.receivers' }, t('tasks.receivers')), rows.map((r) => r.node)),
+		receivers.node,
 		el('div', { class: 'row two' }, field(el, 'tasks.due', due), field(el, 'tasks.priority', priority)),
 		from ? field(el, 'tasks.from_service', from) : el('p', { class: 'cov-note' }, t('tasks.from', { who: who(me) })),
 	];
 	openForm(el, 'task-form', 'tasks.form', body, 'tasks.submit', async () => {
-		/* The refusals name the receivers by their place in `to`. */
-		const chosen = rows.filter((r) => r.box.checked);
-		for (const r of rows) r.box.dataset.field = r.unit.dataset.field = '';
-		chosen.forEach((r, i) => {
-			r.box.dataset.field = `to[${i}].service`;
-			r.unit.dataset.field = `to[${i}].unit`;
-		});
 		const task = {
 			id: newId(),
 			text: text.value.trim(),
 			place: placeOf(place),
-			to: chosen.map((r) => ({ service: r.box.value, ...(r.unit.value.trim() ? { unit: r.unit.value.trim() } : {}) })),
+			to: receivers.value(),
 			priority: priority.value,
 		};
 		if (due.value) task.due = due.value;
@@ -420,13 +438,18 @@ export function openTaskForm(prefill) {
 }
 
 /* Right-click on the map: a task or an activity at that point, or at the
- * planning mode's hotspot under it. */
+ * planning mode's hotspot under it (officers), and "Did it help?" there
+ * (everyone). */
 function onContextMenu(e) {
-	if (!writer()) return;
 	const { el, L } = ctx;
 	const at = { lon: Number(e.latlng.lng.toFixed(6)), lat: Number(e.latlng.lat.toFixed(6)) };
 	const rank = hotspotAt(e.originalEvent);
 	const place = rank ? { kind: 'hotspot', ...at, label: `#${rank}` } : { kind: 'point', ...at };
+	/* a hotspot is judged around its peak, over a circle of its area */
+	const spot = rank ? ctx.hotspot(Number(rank))?.properties : null;
+	const judged = spot?.peak
+		? { lon: spot.peak[0], lat: spot.peak[1], radius: Math.min(5000, Math.max(25, Math.round(Math.sqrt(spot.area_m2 / Math.PI) / 10) * 10)), label: `#${rank}` }
+		: { ...at, radius: 300 };
 	const m = ctx.mahallaAt(at.lon, at.lat);
 	const popup = L.popup({ className: 'coop-menu' });
 	const button = (key, fn) => {
@@ -439,8 +462,9 @@ function onContextMenu(e) {
 	};
 	const node = el('div', { class: 'coop-menu-body' },
 		el('div', { class: 'coop-menu-place' }, [placeText(place, ctx.mahallaName), m ? nameOf(m.properties) : null].filter(Boolean).join(' · ')),
-		button('tasks.send_here', () => openTaskForm({ place })),
-		button('activities.record_here', () => ctx.record({ place })));
+		writer() ? button('tasks.send_here', () => openTaskForm({ place })) : null,
+		writer() ? button('activities.record_here', () => ctx.record({ place })) : null,
+		button('evaluate.open', () => openEvaluate(judged)));
 	popup.setLatLng(e.latlng).setContent(node).openOn(ctx.map);
 }
 
@@ -598,6 +622,9 @@ export function tasksStart(c) {
 		ctx.legendChanged();
 	});
 	ctx.map.on('contextmenu', onContextMenu);
-	onLangChange(() => render());
+	onLangChange(() => {
+		for (const d of tasks.details.values()) d.relabel();
+		render();
+	});
 	load();
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
+import { ringContains } from '../../web/geometry.js';
+
 const CHROMIUM = process.env.POSBON_CHROMIUM || '/usr/bin/chromium';
 const ARGS = [
 	'--headless',
@@ -123,4 +125,65 @@ export async function fillZone(page, name, rows) {
 		await page.selectOption(`#zone-rows .as-row:nth-child(${i + 1}) .as-service`, service);
 		await page.fill(`#zone-rows .as-row:nth-child(${i + 1}) .as-unit`, unit);
 	}
+}
+
+/* A point well inside polygon ring (lon/lat pairs): of a grid over its box,
+ * the inside point farthest from the ring's edges. */
+export function insidePoint(ring) {
+	const xs = ring.map((p) => p[0]);
+	const ys = ring.map((p) => p[1]);
+	const [w, e, s, n] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+	let best = null;
+	for (let i = 1; i < 20; i++)
+		for (let j = 1; j < 20; j++) {
+			const x = w + ((e - w) * i) / 20;
+			const y = s + ((n - s) * j) / 20;
+			if (!ringContains(ring, x, y)) continue;
+			const d = Math.min(...ring.slice(1).map((q, k) => edgeDistance([x, y], ring[k], q)));
+			if (!best || d > best.d) best = { x, y, d };
+		}
+	return [best.x, best.y];
+}
+
+/* The distance of point p from the segment a-b (in degrees: only compared). */
+function edgeDistance([x, y], [ax, ay], [bx, by]) {
+	const l = (bx - ax) ** 2 + (by - ay) ** 2;
+	const u = l ? Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / l)) : 0;
+	return Math.hypot(x - ax - u * (bx - ax), y - ay - u * (by - ay));
+}
+
+/* In the page: what is wrong with the new texts under roots (selectors):
+ * an element whose content overflows across, a value missing (NaN,
+ * undefined, null), and any data-i18n left empty in the page. */
+export function textFaults(roots) {
+	const faults = [];
+	const shown = (e) => e.getClientRects().length > 0;
+	for (const root of roots.flatMap((s) => [...document.querySelectorAll(s)]))
+		for (const e of [root, ...root.querySelectorAll('*')])
+			if (shown(e) && !e.closest('svg') && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
+				faults.push(`${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 40)}" ${e.scrollWidth} > ${e.clientWidth}`);
+	for (const root of roots.flatMap((s) => [...document.querySelectorAll(s)]))
+		if (/\b(NaN|undefined|null)\b/.test(root.textContent)) faults.push(`a value missing in ${root.id || root.className}: ${root.textContent.match(/.{0,30}\b(NaN|undefined|null)\b/)[0]}`);
+	for (const e of document.querySelectorAll('[data-i18n]')) if (!e.textContent.trim()) faults.push(`empty data-i18n="${e.dataset.i18n}"`);
+	return faults;
+}
+
+/* What a test of several users needs from its environment: the daemon's
+ * URL (POSBON_URL), the tokens of the variables named in vars (who ->
+ * variable), the screenshots' folder (POSBON_SHOTS, default the system's
+ * temporary one) and why the test is skipped (false when it runs). */
+export function usersEnv(vars) {
+	const base = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
+	const tokens = Object.fromEntries(Object.entries(vars).map(([who, name]) => [who, process.env[name] || '']));
+	const missing = Object.keys(tokens).filter((who) => !tokens[who]);
+	return { base, tokens, shots: process.env.POSBON_SHOTS || tmpdir(), skip: !base || missing.length > 0 ? `POSBON_URL or the tokens of ${missing} are not set` : false };
+}
+
+/* An API call to base as token, JSON in and out: { status, body }. */
+export async function apiAs(base, token, path, init = {}) {
+	const res = await fetch(new URL(path, base), {
+		...init,
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(init.headers || {}) },
+	});
+	return { status: res.status, body: await res.json() };
 }

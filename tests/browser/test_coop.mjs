@@ -21,57 +21,17 @@
 // for jqb/CID-1, the duty officer's for no service. POSBON_SHOTS (a
 // folder, default the system's temporary one) keeps the screenshots.
 import assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { ringContains } from '../../web/geometry.js';
-import { launchUsers, login, screenOf } from './chromium.mjs';
+import { apiAs, insidePoint, launchUsers, login, screenOf, textFaults, usersEnv } from './chromium.mjs';
 
-const BASE = process.env.POSBON_URL ? new URL(process.env.POSBON_URL) : null;
-const TOKENS = {
-	cid: process.env.POSBON_CID_TOKEN || '',
-	inspector: process.env.POSBON_INSPECTOR_TOKEN || '',
-	youth: process.env.POSBON_YOUTH_TOKEN || '',
-	duty: process.env.POSBON_TOKEN || '',
-};
-const SHOTS = process.env.POSBON_SHOTS || tmpdir();
+const { base: BASE, tokens: TOKENS, shots: SHOTS, skip } = usersEnv({ cid: 'POSBON_CID_TOKEN', inspector: 'POSBON_INSPECTOR_TOKEN', youth: 'POSBON_YOUTH_TOKEN', duty: 'POSBON_TOKEN' });
 const UI_MS = 30000;
 const MAHALLA = 'M03';
 const TEXT = 'Night burglaries around the bazaar: hold a residents meeting on locks and lighting; walk the streets after dark';
 
-const api = async (token, path, init = {}) => {
-	const res = await fetch(new URL(path, BASE), {
-		...init,
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(init.headers || {}) },
-	});
-	return { status: res.status, body: await res.json() };
-};
-
-/* A point well inside polygon ring (lon/lat pairs): of a grid over its box,
- * the inside point farthest from the ring's edges. */
-function insidePoint(ring) {
-	const xs = ring.map((p) => p[0]);
-	const ys = ring.map((p) => p[1]);
-	const [w, e, s, n] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-	let best = null;
-	for (let i = 1; i < 20; i++)
-		for (let j = 1; j < 20; j++) {
-			const x = w + ((e - w) * i) / 20;
-			const y = s + ((n - s) * j) / 20;
-			if (!ringContains(ring, x, y)) continue;
-			const d = Math.min(...ring.slice(1).map((q, k) => edgeDistance([x, y], ring[k], q)));
-			if (!best || d > best.d) best = { x, y, d };
-		}
-	return [best.x, best.y];
-}
-
-/* The distance of point p from the segment a-b (in degrees: only compared). */
-function edgeDistance([x, y], [ax, ay], [bx, by]) {
-	const l = (bx - ax) ** 2 + (by - ay) ** 2;
-	const u = l ? Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / l)) : 0;
-	return Math.hypot(x - ax - u * (bx - ax), y - ay - u * (by - ay));
-}
+const api = (token, path, init) => apiAs(BASE, token, path, init);
 
 /* The next Friday in Tashkent (today if it is one), YYYY-MM-DD. */
 function friday() {
@@ -81,25 +41,6 @@ function friday() {
 	return `${today.getFullYear()}-${p(today.getMonth() + 1)}-${p(today.getDate())}`;
 }
 
-/* In the page: what is wrong with the new texts under roots (selectors):
- * an element whose content overflows across, a value missing (NaN,
- * undefined, null), and any data-i18n left empty in the page. */
-function textFaults(roots) {
-	const faults = [];
-	const shown = (e) => e.getClientRects().length > 0;
-	for (const root of roots.flatMap((s) => [...document.querySelectorAll(s)]))
-		for (const e of [root, ...root.querySelectorAll('*')])
-			if (shown(e) && !e.closest('svg') && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
-				faults.push(`${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 40)}" ${e.scrollWidth} > ${e.clientWidth}`);
-	for (const root of roots.flatMap((s) => [...document.querySelectorAll(s)]))
-		if (/\b(NaN|undefined|null)\b/.test(root.textContent)) faults.push(`a value missing in ${root.id || root.className}: ${root.textContent.match(/.{0,30}\b(NaN|undefined|null)\b/)[0]}`);
-	for (const e of document.querySelectorAll('[data-i18n]')) if (!e.textContent.trim()) faults.push(`empty data-i18n="${e.dataset.i18n}"`);
-	return faults;
-}
-
-const missing = Object.entries(TOKENS).filter(([, v]) => !v).map(([k]) => k);
-
-const skip = !BASE || missing.length > 0 ? `POSBON_URL or the tokens of ${missing} are not set` : false;
 
 test('tasks between services and the prevention log', { skip, timeout: 600000 }, async (t) => {
 	const users = await launchUsers();

@@ -9,6 +9,8 @@
 # (tests/browser/test_wall.mjs); a task between services sent, heard at
 # once, answered and logged by four users at a time, with the prevention
 # log on the map and in the mahalla's timeline (tests/browser/test_coop.mjs);
+# "Did it help?", the mahalla's standing and a task's log, comments and
+# edits (tests/browser/test_followup.mjs);
 # every panel and the wall screen in uz, ru
 # and en at three sizes, for overflowing boxes, empty texts and swatches of
 # no colour (tests/browser/test_layout.mjs); then, on a city of three districts, the
@@ -56,6 +58,8 @@ cid=$(new_token --role officer --name cid-desk --service jqb/CID-1)
 inspector=$(new_token --role officer --name inspector-m03 --service prevention/INSP-M03)
 youth=$(new_token --role officer --name youth-unit --service youth)
 check_true "and the services' tokens" '[ -n "$cid" ] && [ -n "$inspector" ] && [ -n "$youth" ]'
+# A wall screen's, outside the services (tests/browser/test_followup.mjs).
+viewer=$(new_token --role viewer --name wall-viewer)
 
 # The daemon finds web/ and node_modules/leaflet/dist from the source tree.
 : >"$TMP/error.log"
@@ -78,9 +82,10 @@ check "Geoman's folder does not lead outside it" \
 # and the analysis test's saved plan must not change the coverage test's
 # gaps (node's runner would order several files by name); the layout test
 # comes after the tasks test, so that it measures a list of tasks.
-for file in test_viewer test_planner test_coverage test_analysis test_wall test_coop test_layout; do
+for file in test_viewer test_planner test_coverage test_analysis test_wall test_coop test_followup test_layout; do
 	if POSBON_URL="$URL" POSBON_TOKEN="$token" POSBON_PLANNER_TOKEN="$planner" \
 		POSBON_CID_TOKEN="$cid" POSBON_INSPECTOR_TOKEN="$inspector" POSBON_YOUTH_TOKEN="$youth" \
+		POSBON_VIEWER_TOKEN="$viewer" \
 		POSBON_SCREENSHOT="${POSBON_SCREENSHOT:-/tmp/viewer.png}" \
 		node --test "$SRC/tests/browser/$file.mjs"; then
 		check "browser test $file" ok ok

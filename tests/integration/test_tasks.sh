@@ -136,6 +136,21 @@ check "an id taken with other content" "$(bad "$(echo "$TASK" | sed 's/"high"/"l
 check "an unknown status" "$(refusal "$(call "$INSP" PATCH /api/tasks/late --data-binary '{"status":"finished"}')")" "422 status"
 check "nothing to change" "$(refusal "$(call "$CID" PATCH /api/tasks/late --data-binary '{}')")" "422 body"
 check "no such task" "$(refusal "$(call "$CID" PATCH /api/tasks/nothing --data-binary '{"comment":"x"}')")" "404 id"
+
+# the asker edits the receivers: a kept one keeps its answer
+check "the asker names the receivers anew: 200" \
+	"$(call "$CID" PATCH /api/tasks/night-burglaries -H 'If-Match: "6"' --data-binary '{"to":[{"service":"prevention","unit":"INSP-M03"},{"service":"ppx","unit":"PPX-7"}]}')" 200
+check "one kept keeps its answer, a new one starts new, the one left out is gone" \
+	"$(jget "[(r['service'], r['unit'], r['status'], r['note']) for r in d['properties']['to']], d['properties']['status'], d['properties']['version']")" \
+	"[('prevention', 'INSP-M03', 'done', 'Residents meeting held, 40 residents'), ('ppx', 'PPX-7', 'new', None)] new 7"
+check "the log says what was edited" "$(jget "d['properties']['log'][-1]['action'], d['properties']['log'][-1]['note']")" "edit to"
+check "a receiver may not name them" \
+	"$(refusal "$(call "$INSP" PATCH /api/tasks/night-burglaries --data-binary '{"to":[{"service":"prevention"}]}')")" "403 to"
+check "an unknown service among them" \
+	"$(refusal "$(call "$CID" PATCH /api/tasks/night-burglaries --data-binary '{"to":[{"service":"ppx"},{"service":"police"}]}')")" "422 to[1].service"
+check "none of them" "$(refusal "$(call "$CID" PATCH /api/tasks/night-burglaries --data-binary '{"to":[]}')")" "400 to"
+check "the refused edits changed nothing" \
+	"$(call "$CID" GET /api/tasks/night-burglaries >/dev/null; jget "d['properties']['version'], len(d['properties']['to'])")" "7 2"
 check "the refusals stored nothing" "$(sql "$DB" "SELECT count(*) FROM tasks")" 3
 check "no personal data: the tables of tasks have no column for a name or an identity number" \
 	"$(sql "$DB" "SELECT count(*) FROM pragma_table_info('tasks') WHERE name IN ('person','surname','passport','pinfl','phone','address')")" 0

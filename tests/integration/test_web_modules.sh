@@ -1,7 +1,8 @@
 # The viewer's pure functions (web/geometry.js, web/shift.js, web/print.js, web/datefield.js, and
 # those of web/coverage.js, web/units.js, web/analysis.js, web/suggest.js,
-# web/identify.js, web/legend.js, web/wall.js, web/coopform.js, web/tasks.js
-# and web/activities.js) under node's test runner: tests/web/test_*.mjs.
+# web/identify.js, web/legend.js, web/wall.js, web/coopform.js, web/tasks.js,
+# web/activities.js, web/evaluate.js, web/standing.js and web/taskdetail.js)
+# under node's test runner: tests/web/test_*.mjs.
 # Skipped (77) when node is missing.
 . "$(dirname "$0")/common.sh"
 if ! command -v node >/dev/null 2>&1; then

@@ -99,6 +99,11 @@ test('who hears what of a task', () => {
 	assert.deepEqual(noticesOf(done, undefined, { service: 'jqb' }), [{ kind: 'closed', status: 'done' }], 'a task never seen, closed');
 	assert.deepEqual(noticesOf(update, undefined, { service: 'jqb' }), [], 'one never seen, still open');
 	assert.deepEqual(noticesOf({ action: 'create' }, undefined, { service: null }), [], 'an event without its task');
+	const widened = { id: 't1', action: 'update', task: { ...task, to: [...task.to, { service: 'ppx', unit: null, status: 'new' }] } };
+	assert.deepEqual(noticesOf(widened, task, { service: 'ppx', unit: 'PPX-7' }), [{ kind: 'new' }], 'a service the asker adds hears of it as new');
+	assert.deepEqual(noticesOf(widened, widened.task, { service: 'ppx' }), [], 'once');
+	assert.deepEqual(noticesOf(widened, task, { service: 'youth' }), [], 'not one asked before');
+	assert.deepEqual(noticesOf(widened, task, { service: 'jqb' }), [], 'nor the asker that added it');
 });
 
 test('open and overdue tasks are counted', () => {
