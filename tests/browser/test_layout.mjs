@@ -196,6 +196,8 @@ test('the layout in every language and size', { skip: (!BASE || !PLANNER) && 'PO
 				await page.evaluate((code) => document.querySelector(`.lang-switch [data-lang="${code}"]`)?.click(), l);
 				await settle();
 				for (const f of await page.evaluate(layoutFaults, roots)) faults.push(`${state} ${l} ${width}px: ${f}`);
+				/* labels are placed a frame or two after a resize: give them 2 s */
+				await page.waitForFunction(`(${labelFaults})().length === 0`, null, { timeout: 2000 }).catch(() => {});
 				for (const f of await page.evaluate(labelFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
 				for (const f of await page.evaluate(stripFaults)) faults.push(`${state} ${l} ${width}px: ${f}`);
 				if (SHOTS) await page.screenshot({ path: join(SHOTS, `layout-${state}-${l}-${width}.png`) });
