@@ -363,7 +363,10 @@ static int add_risk(void *ctx, const struct store_risk_count *r)
 	} else {
 		typeset_count((double)r->count, printjob_lang(w->j), count, sizeof count);
 	}
-	return w->rc = printflow_grid_add(&w->p->risk, (const char *const[]){r->group, count});
+	/* a group the catalogue names by its name, another by its code */
+	const char *name = msg_find("risk.", r->group, printjob_lang(w->j));
+	return w->rc = printflow_grid_add(&w->p->risk,
+	                                  (const char *const[]){name ? name : r->group, count});
 }
 
 /* The officials and the at-risk counts, small counts withheld. */

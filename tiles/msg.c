@@ -381,6 +381,30 @@ static const struct row rows[MSG_COUNT] = {
                                     "пределы служб, а малое число может указать на человека.",
                                     "A count below %d is printed as “<%d”: this pack leaves the "
                                     "services, and a small count could point to a person."}},
+    [MSG_RISK_MINORS] = {"risk.teenagers_registered",
+                         {"Profilaktik hisobdagi voyaga yetmaganlar",
+                          "Несовершеннолетние на профилактическом учёте",
+                          "Minors on the prevention register"}},
+    [MSG_RISK_RELEASED] = {"risk.released_from_prison",
+                           {"Jazoni oʻtab qaytganlar", "Вернувшиеся из мест лишения свободы",
+                            "Released from prison"}},
+    [MSG_RISK_SUPERVISION] = {"risk.administrative_supervision",
+                              {"Maʼmuriy nazoratdagilar", "Под административным надзором",
+                               "Under administrative supervision"}},
+    [MSG_RISK_PROBATION] = {"risk.probation",
+                            {"Shartli hukm qilinganlar", "Условно осуждённые", "On probation"}},
+    [MSG_RISK_PROTECTION] = {"risk.protection_orders",
+                             {"Himoya orderi berilganlar", "Получившие охранный ордер",
+                              "Holders of a protection order"}},
+    [MSG_RISK_DRUGS] = {"risk.drug_register",
+                        {"Narkologik hisobdagilar", "На наркологическом учёте",
+                         "On the drug-treatment register"}},
+    [MSG_RISK_ALCOHOL] = {"risk.alcohol_register",
+                          {"Alkogolizm boʻyicha hisobdagilar", "На учёте по алкоголизму",
+                           "On the alcohol register"}},
+    [MSG_RISK_YOUTH] = {"risk.youth_at_risk",
+                        {"Xavf guruhidagi yoshlar", "Молодёжь группы риска",
+                         "Young people at risk"}},
     [MSG_CHART_TITLE] = {"chart.title",
                          {"Tushish egri chizigʻi (oxirgi sinov davri)",
                           "Кривая попаданий (последний период проверки)",
@@ -503,6 +527,15 @@ const char *msg_text(enum msg m, enum msg_lang lang)
 const char *msg_key(enum msg m)
 {
 	return rows[m].key;
+}
+
+const char *msg_find(const char *prefix, const char *name, enum msg_lang lang)
+{
+	size_t n = strlen(prefix);
+	for (int m = 0; name && m < MSG_COUNT; m++)
+		if (strncmp(rows[m].key, prefix, n) == 0 && strcmp(rows[m].key + n, name) == 0)
+			return rows[m].text[lang];
+	return NULL;
 }
 
 const char *msg_capital(enum msg m, enum msg_lang lang, char *out, size_t n)

@@ -194,6 +194,16 @@ enum msg {
 	MSG_PAPER_PACK_COUNT,
 	MSG_PAPER_PACK_NO_RISK,
 	MSG_PAPER_PACK_SUPPRESSED, /* format: the threshold twice (int, int) */
+	/* the registered at-risk groups the services commonly count, shared with
+	 * the viewer: key "risk." and the group's code (msg_find()) */
+	MSG_RISK_MINORS,
+	MSG_RISK_RELEASED,
+	MSG_RISK_SUPERVISION,
+	MSG_RISK_PROBATION,
+	MSG_RISK_PROTECTION,
+	MSG_RISK_DRUGS,
+	MSG_RISK_ALCOHOL,
+	MSG_RISK_YOUTH,
 	/* the backtest chart's */
 	MSG_CHART_TITLE,
 	MSG_CHART_X,
@@ -240,6 +250,10 @@ const char *msg_text(enum msg m, enum msg_lang lang);
 
 /* Its key, as in the viewer's catalogue when it has the text (static). */
 const char *msg_key(enum msg m);
+
+/* The text in lang of the key made of prefix and name ("risk." and a
+ * group's code), NULL when there is none (static). */
+const char *msg_find(const char *prefix, const char *name, enum msg_lang lang);
 
 /* The text of m in lang with its first letter capitalised (Latin or
  * Cyrillic), for a text the viewer writes in lower case inside sentences

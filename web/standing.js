@@ -66,6 +66,12 @@ function badge(category) {
 }
 
 const serviceName = (code) => nameOf(ctx.meta.services.find((s) => s.code === code) || { code });
+/* A registered group the catalogue names (risk.CODE), else its code. */
+export function riskName(group) {
+	const key = `risk.${group}`;
+	const name = t(key);
+	return name === key ? group : name;
+}
 
 /* ---------- the layer ---------- */
 
@@ -191,7 +197,7 @@ function renderCard() {
 		el('h4', {}, t('standing.risk')),
 		(r.risk_counts || []).length
 			? el('ul', { class: 'standing-risk' }, r.risk_counts.map((x) => el('li', { dataset: { group: x.group } },
-				el('span', {}, x.group),
+				el('span', {}, riskName(x.group)),
 				x.suppressed || x.count === null
 					? el('em', { class: 'standing-suppressed', title: t('standing.suppressed_hint') }, t('standing.suppressed'))
 					: el('strong', {}, fmtNumber(x.count)),

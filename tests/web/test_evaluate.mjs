@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { changePct, evaluateBand, evaluateQuery, evaluateVerdict, niceMax, weekIndex, weeksBegun } from '../../web/evaluate.js';
-import { STANDING_CATEGORIES, standingCounts, standingReasons } from '../../web/standing.js';
+import { setLang } from '../../web/i18n.js';
+import { riskName, STANDING_CATEGORIES, standingCounts, standingReasons } from '../../web/standing.js';
 import { editBody, mayEdit } from '../../web/taskdetail.js';
 
 test('the query names the activity, the mahalla or the circle, and keeps the filter but its period', () => {
@@ -66,6 +67,16 @@ test('the standing\'s reasons and counts', () => {
 	assert.deepEqual(standingReasons({ reasons: ['overdue_tasks', 'bogus'] }), ['overdue_tasks']);
 	assert.deepEqual(STANDING_CATEGORIES, ['green', 'yellow', 'red']);
 	assert.deepEqual(standingCounts([{ category: 'red' }, { category: 'green' }, { category: 'red' }, { category: 'blue' }]), { green: 1, yellow: 0, red: 2 });
+});
+
+test('a registered group is named in the language when the catalogue has it, else by its code', () => {
+	globalThis.document ??= { documentElement: {} }; /* what setLang() touches */
+	setLang('ru');
+	assert.equal(riskName('released_from_prison'), 'Вернувшиеся из мест лишения свободы');
+	setLang('uz');
+	assert.equal(riskName('teenagers_registered'), 'Profilaktik hisobdagi voyaga yetmaganlar');
+	assert.equal(riskName('night_shift_vendors'), 'night_shift_vendors');
+	setLang('en');
 });
 
 test('an edit sends what changed; the asker or an admin may make it', () => {
