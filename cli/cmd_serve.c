@@ -4,7 +4,8 @@
  * (no new connections, in-flight requests finish, the database closes
  * cleanly); SIGHUP reopens the log file (after logrotate moved it),
  * reloads the style (a bad file keeps the old one) and the reference
- * layers the base layer draws (after an import by another process).
+ * layers the base layer draws (after an import by another process). The
+ * webhooks' thread (server/webhook.h) runs beside the HTTP server.
  */
 #include "auth.h"
 
@@ -148,6 +149,13 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
+	struct webhook_options wo = {.db_path = pos[0],
+	                             .timeout_s = c.webhook_timeout,
+	                             .poll_ms = 1000,
+	                             .backoff_min_ms = 1000,
+	                             .backoff_max_ms = 300000};
+	if ((rc = webhooks_start(&wo, &app.hooks)) < 0)
+		goto out;
 	log_msg(LOG_INFO, 0, "style %s, viewer %s, Leaflet %s, Geoman %s", paths.style, paths.web,
 	        paths.leaflet, paths.geoman);
 	log_msg(LOG_INFO, 0, "serving %s on %s://%s:%d/ (%zu offences)", pos[0],
@@ -189,6 +197,7 @@ int cmd_serve(int argc, char **argv)
 		break;
 	}
 out:
+	webhooks_stop(app.hooks);
 	events_shutdown(app.events, 5000);
 	http_stop(srv, 5000);
 	events_free(app.events);
