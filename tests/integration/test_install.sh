@@ -23,7 +23,7 @@ DEB=$(ls "$TMP"/pkg/posbon_*.deb)
 check_true "cpack made one .deb" '[ -f "$DEB" ]'
 dpkg-deb -f "$DEB" Depends >"$TMP/depends"
 check_true "it depends on the libraries it links (dpkg-shlibdeps)" \
-	'grep -q "libmicrohttpd" "$TMP/depends" && grep -q "libspatialite" "$TMP/depends"'
+	'grep -q "libmicrohttpd" "$TMP/depends" && grep -q "libspatialite" "$TMP/depends" && grep -q "libcurl3-gnutls" "$TMP/depends"'
 check_true "and on the data files it reads" \
 	'grep -q "tzdata" "$TMP/depends" && grep -q "proj-data" "$TMP/depends" && grep -q "fonts-noto-core | fonts-dejavu-core" "$TMP/depends"'
 dpkg-deb -e "$DEB" "$TMP/control"
@@ -72,7 +72,7 @@ mkdir -p "$(dirname "$DB")"
 run_installed sample "$DB" --offences 2000 --mahallas 12 --end 2026-06-30 >/dev/null
 TOKEN=$(run_installed token add "$DB" --role admin --name it-officer)
 check_true "the installed binary makes a database and an admin token" '[ -n "$TOKEN" ]'
-run_installed standing "$DB" --record >/dev/null
+run_installed standing "$DB" --record >/dev/null 2>"$TMP/standing.err"
 check_true "the daily standing's command records a category per mahalla" \
 	'[ "$(sql "$DB" "SELECT count(DISTINCT mahalla_code) FROM standing")" = 12 ]'
 
