@@ -7,9 +7,11 @@
  * not waiting out a failure and behind the head, let libcurl move the
  * requests on, settle the ones that ended (move the cursor, or schedule
  * the retry), and sleep in curl_multi_poll() until a socket is ready, a
- * retry or a poll is due, or webhooks_stop() wakes it. The lock guards
- * what webhooks_stats() reads; the thread holds it except while it waits
- * on the network.
+ * retry or a poll is due, or webhooks_stop() wakes it. Only the thread
+ * writes the subscriptions' state; the lock guards what webhooks_stats()
+ * reads (the array, the cursors, the counters, the head), taken for each
+ * write of it and never across a database call or the network, so that a
+ * scrape of /metrics does not wait for a busy database.
  */
 #include "webhook.h"
 
@@ -249,7 +251,9 @@ static void hook_failed(struct webhooks *w, struct hook *h, const char *why)
 	unsigned random = 0;
 	gnutls_rnd(GNUTLS_RND_NONCE, &random, sizeof random);
 	h->failures++;
+	pthread_mutex_lock(&w->lock);
 	h->failed++;
+	pthread_mutex_unlock(&w->lock);
 	long wait =
 	    webhook_backoff_ms(h->failures, random, w->o.backoff_min_ms, w->o.backoff_max_ms);
 	h->retry_at = now_ms() + wait;
@@ -268,11 +272,15 @@ static int hook_listed(void *ctx, const struct store_webhook *s)
 	if (!h) {
 		if (w->n == w->cap) {
 			size_t cap = w->cap ? 2 * w->cap : 8;
+			pthread_mutex_lock(&w->lock);
 			struct hook **grown = realloc(w->hooks, cap * sizeof *grown);
+			if (grown) {
+				w->hooks = grown;
+				w->cap = cap;
+			}
+			pthread_mutex_unlock(&w->lock);
 			if (!grown)
 				return err_set(ERR_NOMEM, "out of memory");
-			w->hooks = grown;
-			w->cap = cap;
 		}
 		if (!(h = calloc(1, sizeof *h)))
 			return err_set(ERR_NOMEM, "out of memory");
@@ -287,34 +295,38 @@ static int hook_listed(void *ctx, const struct store_webhook *s)
 			hook_free(w, h);
 			return err_set(ERR_NOMEM, "out of memory");
 		}
+		h->cursor = s->cursor;
+		pthread_mutex_lock(&w->lock);
 		w->hooks[w->n++] = h;
+		pthread_mutex_unlock(&w->lock);
 		log_msg(LOG_INFO, 0, "webhook %s: delivering the changes after %lld to %s", h->name,
 		        (long long)s->cursor, h->url);
 	}
 	h->listed = 1;
 	/* The database is the truth between batches: another node on the same
 	 * database may have moved it. */
-	if (!h->body)
+	if (!h->body && h->cursor != s->cursor) {
+		pthread_mutex_lock(&w->lock);
 		h->cursor = s->cursor;
+		pthread_mutex_unlock(&w->lock);
+	}
 	return 0;
 }
 
 /* Reads the subscriptions and the head; drops the removed ones. */
 static void refresh(struct webhooks *w)
 {
-	int rc;
+	int64_t head;
 	if (!w->st && store_open(w->o.db_path, 0, &w->st) < 0) {
 		log_msg(LOG_ERROR, 0, "webhooks: %s", err_msg());
 		return;
 	}
 	for (size_t i = 0; i < w->n; i++)
 		w->hooks[i]->listed = 0;
-	if ((rc = store_list_webhooks(w->st, hook_listed, w)) < 0 ||
-	    (rc = store_change_head(w->st, &w->head)) < 0) {
+	if (store_list_webhooks(w->st, hook_listed, w) < 0 || store_change_head(w->st, &head) < 0) {
 		log_msg(LOG_ERROR, 0, "webhooks: %s", err_msg());
 		return;
 	}
-	size_t kept = 0;
 	for (size_t i = 0; i < w->n; i++) {
 		struct hook *h = w->hooks[i];
 		/* A region's districts as they are now, as a token's. */
@@ -322,14 +334,20 @@ static void refresh(struct webhooks *w)
 		                                              h->districts) == 0;
 		if (h->listed && !h->scoped)
 			log_msg(LOG_ERROR, 0, "webhook %s: scope: %s", h->name, err_msg());
-		if (h->listed) {
-			w->hooks[kept++] = h;
+	}
+	size_t kept = 0;
+	pthread_mutex_lock(&w->lock);
+	w->head = head;
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->hooks[i]->listed) {
+			w->hooks[kept++] = w->hooks[i];
 			continue;
 		}
 		log_msg(LOG_INFO, 0, "webhook %s: removed", w->hooks[i]->name);
 		hook_free(w, w->hooks[i]);
 	}
 	w->n = kept;
+	pthread_mutex_unlock(&w->lock);
 }
 
 struct page {
@@ -361,8 +379,11 @@ static int batch_make(struct webhooks *w, struct hook *h)
 		goto out;
 	if (json_array_size(p.changes) == 0) {
 		if ((rc = store_webhook_advance(w->st, h->id, h->cursor, p.last,
-		                                (int64_t)time(NULL))) == 0)
+		                                (int64_t)time(NULL))) == 0) {
+			pthread_mutex_lock(&w->lock);
 			h->cursor = p.last;
+			pthread_mutex_unlock(&w->lock);
+		}
 		goto out;
 	}
 	if (gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof raw) != 0 ||
@@ -509,9 +530,11 @@ static int settle(struct webhooks *w)
 		}
 		log_msg(LOG_DEBUG, 0, "webhook %s: changes %lld..%lld (%zu) delivered, %ld",
 		        h->name, (long long)h->since + 1, (long long)h->next, h->count, status);
+		pthread_mutex_lock(&w->lock);
 		h->cursor = h->next;
 		h->delivered += h->count;
 		h->batches++;
+		pthread_mutex_unlock(&w->lock);
 		h->failures = 0;
 		h->retry_at = 0;
 		batch_free(h);
@@ -538,18 +561,14 @@ static void *run(void *arg)
 	while (!atomic_load(&w->stop)) {
 		long long now = now_ms();
 		int running = 0, busy;
-		pthread_mutex_lock(&w->lock);
 		if (now >= next_poll) {
 			refresh(w);
 			next_poll = now + w->o.poll_ms;
 		}
 		busy = w->st ? start_due(w, now) : 0;
-		pthread_mutex_unlock(&w->lock);
 		curl_multi_perform(w->multi, &running);
-		pthread_mutex_lock(&w->lock);
 		busy |= settle(w);
 		long wait = busy ? 0 : sleep_ms(w, now_ms(), next_poll);
-		pthread_mutex_unlock(&w->lock);
 		if (wait > 0)
 			curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
 	}
