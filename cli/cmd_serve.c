@@ -146,9 +146,7 @@ int cmd_serve(int argc, char **argv)
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
 		        err_msg());
-	if ((rc = http_start(&ho, &srv)) < 0)
-		goto out;
-	app.server = srv;
+	/* Before the server, which publishes the events that wake it. */
 	struct webhook_options wo = {.db_path = pos[0],
 	                             .timeout_s = c.webhook_timeout,
 	                             .poll_ms = 1000,
@@ -156,6 +154,10 @@ int cmd_serve(int argc, char **argv)
 	                             .backoff_max_ms = 300000};
 	if ((rc = webhooks_start(&wo, &app.hooks)) < 0)
 		goto out;
+	events_set_listener(app.events, webhooks_wake, app.hooks);
+	if ((rc = http_start(&ho, &srv)) < 0)
+		goto out;
+	app.server = srv;
 	log_msg(LOG_INFO, 0, "style %s, viewer %s, Leaflet %s, Geoman %s", paths.style, paths.web,
 	        paths.leaflet, paths.geoman);
 	log_msg(LOG_INFO, 0, "serving %s on %s://%s:%d/ (%zu offences)", pos[0],
@@ -197,9 +199,9 @@ int cmd_serve(int argc, char **argv)
 		break;
 	}
 out:
-	webhooks_stop(app.hooks);
 	events_shutdown(app.events, 5000);
 	http_stop(srv, 5000);
+	webhooks_stop(app.hooks); /* after the server: its requests wake it */
 	events_free(app.events);
 	auth_unwatch();
 	tz_free(app.zone);

@@ -73,7 +73,8 @@ struct webhooks {
 	pthread_mutex_t lock;
 	CURLM *multi;
 	atomic_int stop;
-	store *st; /* the thread's */
+	atomic_int poll_now; /* webhooks_wake() */
+	store *st;           /* the thread's */
 	int64_t head;
 	struct hook **hooks;
 	size_t n, cap;
@@ -561,7 +562,7 @@ static void *run(void *arg)
 	while (!atomic_load(&w->stop)) {
 		long long now = now_ms();
 		int running = 0, busy;
-		if (now >= next_poll) {
+		if (now >= next_poll || atomic_exchange(&w->poll_now, 0)) {
 			refresh(w);
 			next_poll = now + w->o.poll_ms;
 		}
@@ -590,6 +591,7 @@ int webhooks_start(const struct webhook_options *o, webhooks **out)
 		return err_set(ERR_NOMEM, "out of memory");
 	w->o = *o;
 	atomic_init(&w->stop, 0);
+	atomic_init(&w->poll_now, 0);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		free(w);
 		return err_set(ERR_IO, "webhooks: libcurl does not start");
@@ -618,6 +620,13 @@ void webhooks_stop(webhooks *w)
 	free(w->hooks);
 	free(w);
 	curl_global_cleanup();
+}
+
+void webhooks_wake(void *arg)
+{
+	struct webhooks *w = arg;
+	atomic_store(&w->poll_now, 1);
+	curl_multi_wakeup(w->multi);
 }
 
 void webhooks_stats(webhooks *w, void (*fn)(void *ctx, const struct webhook_stats *s), void *ctx)

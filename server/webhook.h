@@ -13,9 +13,11 @@
  * One thread delivers for every subscription, through libcurl's multi
  * interface: each subscription has at most one request in flight, and a
  * slow or unreachable receiver holds up only its own. The thread reads the
- * subscriptions and the change head from its own store connection about
- * once a second, so that a subscription added or removed while the daemon
- * runs, and a change written by any process, is seen without a signal.
+ * subscriptions and the change head from its own store connection at once
+ * when woken (webhooks_wake(): the daemon's own writes) and about once a
+ * second anyway, so that a subscription added or removed while the daemon
+ * runs, and a change written by another process, is seen without a
+ * signal.
  *
  * Ownership: webhooks_start() returns a new handle that webhooks_stop()
  * ends and frees. Threading: start and stop from one thread (the daemon's
@@ -46,6 +48,11 @@ int webhooks_start(const struct webhook_options *o, webhooks **out);
  * is delivered again after a restart), waits for it and frees w; accepts
  * NULL. */
 void webhooks_stop(webhooks *w);
+
+/* Has the thread read the subscriptions and the change head at once
+ * rather than at its next poll (a change was just written: an
+ * events_set_listener() function); w is a webhooks *. Any thread. */
+void webhooks_wake(void *w);
 
 /* A subscription's figures since the daemon started, for /metrics. */
 struct webhook_stats {
