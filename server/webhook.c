@@ -48,8 +48,8 @@ struct hook {
 	char *url, *secret_file, *scope, *kinds; /* copies of the stored row */
 	char districts[STORE_SCOPE_MAX];         /* the scope's districts now */
 	int scoped;                              /* districts is good: it may deliver */
-	char secret[WEBHOOK_SECRET_MAX + 1];
-	size_t secret_len; /* 0: not read yet */
+	char secret[WEBHOOK_SECRET_MAX + 1];     /* read for each new batch */
+	size_t secret_len;
 	int64_t cursor;
 	int listed; /* in the latest listing */
 	unsigned failures;
@@ -472,9 +472,10 @@ static int start_due(struct webhooks *w, long long now)
 		if (h->easy || !h->scoped || now < h->retry_at ||
 		    (!h->body && h->cursor >= w->head))
 			continue;
-		if (!h->secret_len &&
+		/* Read again for each new batch, so that a changed secret file
+		 * holds from the next batch on (a retry keeps the old one). */
+		if (!h->body &&
 		    webhook_secret_read(h->secret_file, h->secret, &h->secret_len) < 0) {
-			h->secret_len = 0;
 			hook_failed(w, h, err_msg());
 			continue;
 		}
@@ -522,10 +523,12 @@ static int settle(struct webhooks *w)
 			hook_failed(w, h, why);
 			continue;
 		}
-		/* Taken: the cursor moves; if that fails the batch goes again
-		 * (at least once: the receiver drops what it has by seq). */
+		/* Taken: the cursor moves. If that fails, the batch is made
+		 * again from the cursor the database holds at the next poll (at
+		 * least once: the receiver drops what it has by seq). */
 		if (store_webhook_advance(w->st, h->id, h->since, h->next, (int64_t)time(NULL)) <
 		    0) {
+			batch_free(h);
 			hook_failed(w, h, err_msg());
 			continue;
 		}

@@ -145,7 +145,8 @@ check_true "a removed subscription stops" \
 serve_stop "SIGTERM stops the daemon with a request in flight"
 
 # a restart resumes from the stored cursor: the import made while it was
-# down, then a change through the API, and nothing again
+# down, then a change through the API, and nothing again; then the secret
+# changes
 P2=$(point_in D02 | awk -F', ' '{print $2 "," $1}')
 printf 'id,date,lat,lon,category\nimp-1,2026-05-01 10:00,%s,theft\nimp-2,2026-05-01 11:00,%s,robbery\n' \
 	"$P2" "$P2" >"$TMP/more.csv"
@@ -157,6 +158,11 @@ check "only they, once each" "$(taken all | tail -n +8)" "offence imp-1 create D
 offence imp-2 create D02
 offence f3 create D01"
 check "no seq was taken twice" "$(taken all seqs | sort -n | uniq -d)" ""
+openssl rand -hex 32 >"$TMP/secret" # a new secret holds from the next batch
+status -H "$A" -H "$J" -d "$(feature f4 "$(point_in D01)")" "$URL/api/offences" >/dev/null
+check_true "a change after the secret changed arrives" 'wait_until "[ \$(taken all | wc -l) -ge 11 ]"'
+check "signed with the new secret" "$(tail -n 1 "$TMP/all.log" | python3 -c "import json, sys; r = json.load(sys.stdin); print(r['changes'], r['verified'])")" \
+	"['$(sql "$DB" "SELECT max(seq) FROM changes") offence f4 create D01'] True"
 check_true "the district's subscription too" 'wait_until "[ \$(taken d02 | wc -l) -ge 6 ]"'
 check "its import changes, not D01's" "$(taken d02 | tail -n +5)" "offence imp-1 create D02
 offence imp-2 create D02"

@@ -2,8 +2,8 @@
 
 Listens on a loopback port (written to --port-file once listening) and
 appends one JSON line per request to --log: the answer given, whether the
-X-Posbon-Signature header is the HMAC-SHA256 of the body with the secret of
---secret-file (verified as docs/api.md tells receivers to), the headers of
+X-Posbon-Signature header is the HMAC-SHA256 of the body with the secret
+in --secret-file then (verified as docs/api.md tells receivers to), the headers of
 the delivery and the changes as "seq entity id action district". While the
 file --fail-file holds a number N > 0, a request is answered 500 and N goes
 down by one. With --silent every request is read and never answered (a
@@ -25,7 +25,6 @@ ap.add_argument("--secret-file", required=True)
 ap.add_argument("--fail-file")
 ap.add_argument("--silent", action="store_true")
 args = ap.parse_args()
-SECRET = open(args.secret_file, "rb").read().rstrip(b"\r\n")
 LOCK = threading.Lock()
 
 
@@ -53,7 +52,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         with LOCK:
             status = 500 if take_failure() else 200
-            expected = "sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest()
+            secret = open(args.secret_file, "rb").read().rstrip(b"\r\n")
+            expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
             got = self.headers.get("X-Posbon-Signature", "")
             d = json.loads(body)
             record = {
