@@ -4,7 +4,8 @@
  * (no new connections, in-flight requests finish, the database closes
  * cleanly); SIGHUP reopens the log file (after logrotate moved it),
  * reloads the style (a bad file keeps the old one) and the reference
- * layers the base layer draws (after an import by another process).
+ * layers the base layer draws (after an import by another process). The
+ * webhooks' thread (server/webhook.h) runs beside the HTTP server.
  */
 #include "auth.h"
 
@@ -145,6 +146,15 @@ int cmd_serve(int argc, char **argv)
 	if (auth_watch(st) < 0)
 		log_msg(LOG_WARN, 0, "%s: every request asks the database for its credentials",
 		        err_msg());
+	/* Before the server, which publishes the events that wake it. */
+	struct webhook_options wo = {.db_path = pos[0],
+	                             .timeout_s = c.webhook_timeout,
+	                             .poll_ms = 1000,
+	                             .backoff_min_ms = 1000,
+	                             .backoff_max_ms = 300000};
+	if ((rc = webhooks_start(&wo, &app.hooks)) < 0)
+		goto out;
+	events_set_listener(app.events, webhooks_wake, app.hooks);
 	if ((rc = http_start(&ho, &srv)) < 0)
 		goto out;
 	app.server = srv;
@@ -191,6 +201,7 @@ int cmd_serve(int argc, char **argv)
 out:
 	events_shutdown(app.events, 5000);
 	http_stop(srv, 5000);
+	webhooks_stop(app.hooks); /* after the server: its requests wake it */
 	events_free(app.events);
 	auth_unwatch();
 	tz_free(app.zone);

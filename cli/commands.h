@@ -17,6 +17,7 @@ int cmd_print(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_webhook(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_hotspots(int argc, char **argv);

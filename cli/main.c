@@ -131,6 +131,7 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve tiles and the API over HTTP"},
     {"check-config", cmd_check_config, "check a configuration of serve without starting"},
     {"token", cmd_token, "add, list or revoke API and viewer tokens"},
+    {"webhook", cmd_webhook, "add, list or remove the change feed's webhooks"},
     {"backup", cmd_backup, "copy a database, also while it is served"},
     {"restore", cmd_restore, "put a backup in place of a database"},
     {"import", cmd_import, "import a vector file into a layer"},

@@ -38,6 +38,7 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	                           .max_per_address = 64,
 	                           .max_streams = 128,
 	                           .home_visit_m = 100,
+	                           .webhook_timeout = 30,
 	                           .login_attempts = 10,
 	                           .login_window = 300};
 	const struct opt t[] = {
@@ -92,6 +93,10 @@ void serve_config_table(struct serve_config *c, struct opt *table)
 	     "a home visit in the prevention log is kept only as the centre of the square of "
 	     "this side holding it, never a house; 0: by its mahalla only (100)",
 	     0, 10000, 0},
+	    {"webhook-timeout", OPT_LONG, &c->webhook_timeout, "SECONDS",
+	     "the longest a webhook's request may take, connecting included; then it is retried "
+	     "(30; posbon webhook adds them)",
+	     1, 600, 0},
 	    {"verbose", OPT_FLAG, &c->verbose, NULL, "debug lines in the error log", 0, 0, 'v'},
 	    {"log-file", OPT_STRING, &c->log_file, "FILE",
 	     "write the error and access logs to FILE, reopened on SIGHUP for logrotate "

@@ -21,7 +21,7 @@ struct serve_config {
 	const char *tls_cert, *tls_key, *config, *log_file, *log_format, *standing_rules;
 	long threads, max_body_kb, cache_mb, cache_disk_mb, cache_days, timeout;
 	long max_connections, max_per_address, max_streams, login_attempts, login_window;
-	long home_visit_m;
+	long home_visit_m, webhook_timeout;
 	struct opt_list cors, frame_ancestors, proxies;
 	int verbose, print_config;
 };

@@ -284,6 +284,12 @@ static const struct migration migrations[] = {
      " changes(at, entity, entity_id, action, version, district_code) VALUES(unixepoch(),"
      " 'standing', NEW.mahalla_code, 'update', NULL, (SELECT district_code FROM mahallas"
      " WHERE code = NEW.mahalla_code)); END;"},
+    /* Outgoing webhooks (store_webhook_add()): each subscription's cursor
+     * in the change feed, moved only once a batch was delivered. */
+    {"webhooks", "CREATE TABLE webhooks(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+                 " url TEXT NOT NULL, secret_file TEXT NOT NULL, scope TEXT, kinds TEXT,"
+                 " cursor INTEGER NOT NULL CHECK(cursor >= 0), created_at INTEGER NOT NULL,"
+                 " delivered_at INTEGER);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1047,6 +1053,10 @@ const struct store_backend spl_backend = {
     .list_risk_counts = spl_list_risk_counts,
     .list_changes = spl_list_changes,
     .change_head = spl_change_head,
+    .webhook_add = spl_webhook_add,
+    .webhook_remove = spl_webhook_remove,
+    .list_webhooks = spl_list_webhooks,
+    .webhook_advance = spl_webhook_advance,
     .audit = spl_audit,
     .summarize = spl_summarize,
     .token_add = spl_token_add,

@@ -10,8 +10,8 @@
  * (tasks between services), spl_activity.c (the prevention log),
  * spl_standing.c (the mahalla's standing, officials, at-risk counts), spl_ref.c
  * (reference layers), spl_track.c (tracks, units, the change feed, audit), spl_auth.c
- * (tokens and sessions), spl_rtree.c (the bulk load of an R*Tree) and
- * spl_backup.c (copies of the database and its integrity check).
+ * (tokens and sessions), spl_hook.c (the webhooks' subscriptions), spl_rtree.c (the bulk load of an
+ * R*Tree) and spl_backup.c (copies of the database and its integrity check).
  *
  * Every statement run per record is prepared once per connection and kept
  * in stmts[] under its enum spl_stmt (spl_stmt() below), so a hot read costs
@@ -104,6 +104,10 @@ enum spl_stmt {
 	ST_AUDIT,
 	ST_CHANGES,
 	ST_CHANGE_HEAD,
+	ST_HOOK_INS,
+	ST_HOOK_DEL,
+	ST_HOOK_LIST,
+	ST_HOOK_ADVANCE,
 	ST_DATA_VERSION,
 	ST_TOKEN_DROP_REVOKED,
 	ST_TOKEN_INS,
@@ -303,6 +307,10 @@ int spl_put_risk_count(store *st, const struct store_risk_count *r);
 int spl_list_risk_counts(store *st, const char *mahalla, store_risk_fn fn, void *ctx);
 int spl_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
 int spl_change_head(store *st, int64_t *seq);
+int spl_webhook_add(store *st, const struct store_webhook *h, int64_t now);
+int spl_webhook_remove(store *st, const char *name);
+int spl_list_webhooks(store *st, store_webhook_fn fn, void *ctx);
+int spl_webhook_advance(store *st, int64_t id, int64_t from, int64_t to, int64_t now);
 int spl_audit(store *st, const char *actor, const char *action, const char *entity,
               const char *entity_id, const char *detail);
 

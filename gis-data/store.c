@@ -854,6 +854,38 @@ int store_list_units(store *st, int64_t since, store_unit_fn fn, void *ctx)
 	return st->ops->list_units(st, since, fn, ctx);
 }
 
+int store_webhook_add(store *st, const struct store_webhook *h, int64_t now)
+{
+	size_t n = h->name ? strlen(h->name) : 0;
+	/* It goes into a header of each delivery: a plain word. */
+	if (n == 0 || n > STORE_WEBHOOK_NAME_MAX ||
+	    strspn(h->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+	        n)
+		return err_set_field(ERR_INVALID, "name",
+		                     "name: 1 to %d letters, digits, dots, dashes or underscores",
+		                     STORE_WEBHOOK_NAME_MAX);
+	if (!h->url || !*h->url)
+		return err_set_field(ERR_INVALID, "url", "url: missing");
+	if (!h->secret_file || h->secret_file[0] != '/')
+		return err_set_field(ERR_INVALID, "secret-file", "secret-file: an absolute path");
+	return st->ops->webhook_add(st, h, now);
+}
+
+int store_webhook_remove(store *st, const char *name)
+{
+	return st->ops->webhook_remove(st, name);
+}
+
+int store_list_webhooks(store *st, store_webhook_fn fn, void *ctx)
+{
+	return st->ops->list_webhooks(st, fn, ctx);
+}
+
+int store_webhook_advance(store *st, int64_t id, int64_t from, int64_t to, int64_t now)
+{
+	return st->ops->webhook_advance(st, id, from, to, now);
+}
+
 int store_audit(store *st, const char *actor, const char *action, const char *entity,
                 const char *entity_id, const char *detail)
 {

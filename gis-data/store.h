@@ -728,6 +728,41 @@ int store_list_changes(store *st, int64_t since, int limit, store_feed_fn fn, vo
 /* The latest change's seq (0 without one): where a new reader starts. */
 int store_change_head(store *st, int64_t *seq);
 
+/* A webhook: a subscription of another system to the change feed, which
+ * the daemon delivers to url (server/webhook.h). Its cursor is the last
+ * change delivered (or passed over: another district's, another kind's),
+ * kept here so that delivery resumes after a restart. The secret itself is
+ * not in the database (nor in its backups): only the file holding it. */
+struct store_webhook {
+	int64_t id;
+	const char *name;           /* 1..STORE_WEBHOOK_NAME_MAX of A-Z a-z 0-9 . _ -, unique */
+	const char *url;            /* http:// or https:// */
+	const char *secret_file;    /* absolute path of the file holding the secret */
+	const char *scope;          /* as a token's (auth.h); NULL: every district */
+	const char *kinds;          /* entities joined by ","; NULL: every kind */
+	int64_t cursor;             /* the last change delivered or passed over */
+	int64_t created, delivered; /* UTC seconds; delivered STORE_NO_TIME: never */
+};
+
+#define STORE_WEBHOOK_NAME_MAX 64
+
+/* Adds h (its id, created and delivered are ignored). ERR_CONFLICT when a
+ * webhook of that name exists, ERR_INVALID naming "name" or "url". */
+int store_webhook_add(store *st, const struct store_webhook *h, int64_t now);
+
+/* Removes the webhook called name. ERR_NOTFOUND when there is none. */
+int store_webhook_remove(store *st, const char *name);
+
+typedef int (*store_webhook_fn)(void *ctx, const struct store_webhook *h);
+
+/* Every webhook, by name. */
+int store_list_webhooks(store *st, store_webhook_fn fn, void *ctx);
+
+/* Moves webhook id's cursor from `from` to `to`, delivered at now:
+ * ERR_CONFLICT when its cursor is no longer `from` or it is gone (removed
+ * meanwhile), and nothing changes. */
+int store_webhook_advance(store *st, int64_t id, int64_t from, int64_t to, int64_t now);
+
 /* Appends an audit row. */
 int store_audit(store *st, const char *actor, const char *action, const char *entity,
                 const char *entity_id, const char *detail);

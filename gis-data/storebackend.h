@@ -107,6 +107,10 @@ struct store_backend {
 	int (*list_risk_counts)(store *st, const char *mahalla, store_risk_fn fn, void *ctx);
 	int (*list_changes)(store *st, int64_t since, int limit, store_feed_fn fn, void *ctx);
 	int (*change_head)(store *st, int64_t *seq);
+	int (*webhook_add)(store *st, const struct store_webhook *h, int64_t now);
+	int (*webhook_remove)(store *st, const char *name);
+	int (*list_webhooks)(store *st, store_webhook_fn fn, void *ctx);
+	int (*webhook_advance)(store *st, int64_t id, int64_t from, int64_t to, int64_t now);
 	int (*audit)(store *st, const char *actor, const char *action, const char *entity,
 	             const char *entity_id, const char *detail);
 	int (*summarize)(store *st, struct store_summary *out);

@@ -6,7 +6,8 @@
 #   PREFIX/share/man/man1/posbon.1, PREFIX/share/doc/posbon/
 #   /etc/posbon/posbon.conf, /etc/logrotate.d/posbon (when
 #     packaging/logrotate/posbon exists) and
-#     /usr/lib/systemd/system/posbon.service: see install-system.cmake
+#     /usr/lib/systemd/system/posbon.service, posbon-standing.service and
+#     posbon-standing.timer: see install-system.cmake
 include(GNUInstallDirs)
 
 # Written by this build's posbon, so they follow its option tables.

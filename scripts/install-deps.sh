@@ -8,6 +8,7 @@ build_pkgs="gcc make cmake pkg-config libc6-dev tzdata ca-certificates
  libgdal-dev gdal-data libproj-dev proj-data libspatialite-dev libsqlite3-dev
  libsqlite3-mod-spatialite libgeos-dev libmicrohttpd-dev libcairo2-dev
  libpango1.0-dev libjansson-dev libcmocka-dev libgnutls28-dev libpng-dev libbz2-dev
+ libcurl4-gnutls-dev
  fonts-noto-core fonts-dejavu-core
  nodejs npm"
 # package: CPack's DEB generator reads the libraries' dependencies through

@@ -25,26 +25,6 @@ struct page {
 	int read;
 };
 
-/* Where a reader finds the record now. */
-static json_t *href(const struct store_feed_entry *c)
-{
-	static const struct {
-		const char *entity, *path;
-	} paths[] = {{"zone", "/api/zones/"},
-	             {"task", "/api/tasks/"},
-	             {"activity", "/api/activities/"},
-	             {"offence", "/api/offences/"}};
-	char text[512];
-	if (strcmp(c->action, "delete") == 0)
-		return json_null();
-	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-		if (strcmp(c->entity, paths[i].entity) == 0) {
-			snprintf(text, sizeof text, "%s%s", paths[i].path, c->id);
-			return json_string(text);
-		}
-	return json_null();
-}
-
 static int add_change(void *ctx, const struct store_feed_entry *c)
 {
 	struct page *p = ctx;
@@ -52,12 +32,7 @@ static int add_change(void *ctx, const struct store_feed_entry *c)
 	p->read++;
 	if (!auth_scope_has(p->scope, c->district))
 		return 0;
-	json_array_append_new(p->changes,
-	                      json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:o, s:o}", "seq",
-	                                (json_int_t)c->seq, "at", geojson_time(c->at), "entity",
-	                                c->entity, "id", c->id, "action", c->action, "version",
-	                                c->version ? json_integer(c->version) : json_null(),
-	                                "district", geojson_text(c->district), "href", href(c)));
+	json_array_append_new(p->changes, geojson_change(c));
 	return 0;
 }
 

@@ -108,14 +108,48 @@ int api_static(struct http_request *rq)
 	return static_serve(rq, &app->web);
 }
 
+/* The lines of one family of the webhooks' figures (a family's lines go
+ * together in Prometheus's text). */
+struct hook_lines {
+	char *buf;
+	size_t n, cap;
+	int family; /* 0: changes, 1: requests, 2: lag; -1: counting hooks */
+};
+
+static void hook_line(void *ctx, const struct webhook_stats *s)
+{
+	struct hook_lines *l = ctx;
+	size_t room = l->n < l->cap ? l->cap - l->n : 0;
+	char *at = l->buf + (l->n < l->cap ? l->n : 0);
+	if (l->family == 0)
+		l->n +=
+		    (size_t)snprintf(at, room, "posbon_webhook_changes_total{hook=\"%s\"} %lu\n",
+		                     s->name, s->delivered);
+	else if (l->family == 1)
+		l->n += (size_t)snprintf(
+		    at, room,
+		    "posbon_webhook_requests_total{hook=\"%s\",outcome=\"delivered\"} "
+		    "%lu\nposbon_webhook_requests_total{hook=\"%s\",outcome=\"failed\"} "
+		    "%lu\n",
+		    s->name, s->batches, s->name, s->failed);
+	else if (l->family == 2)
+		l->n += (size_t)snprintf(at, room, "posbon_webhook_lag{hook=\"%s\"} %lld\n",
+		                         s->name, s->lag);
+	else
+		l->n++;
+}
+
 /* Prometheus text exposition of the server's counters. */
 int api_metrics(struct http_request *rq)
 {
 	struct app *app = rq->app;
 	struct http_stats hs;
 	struct cache_stats cs;
-	char *buf = malloc(8192);
-	size_t n = 0, cap = 8192;
+	struct hook_lines hooks = {NULL, 0, 0, -1};
+	/* (Hook names are at most 64 bytes: four lines take under 512.) */
+	webhooks_stats(app->hooks, hook_line, &hooks);
+	size_t nhooks = hooks.n, n = 0, cap = 8192 + 512 * nhooks;
+	char *buf = malloc(cap);
 	if (!buf)
 		return http_reply_error(rq, 503, NULL, "out of memory");
 	http_stats(app->server, &hs);
@@ -170,6 +204,19 @@ int api_metrics(struct http_request *rq)
 	    "posbon_analysis_results_total{outcome=\"kept\"} %lu\n"
 	    "# TYPE posbon_analysis_results_bytes gauge\nposbon_analysis_results_bytes %zu\n",
 	    rs.computed + rs.failed, rs.hits, rs.bytes);
+	static const char *const families[] = {
+	    "# HELP posbon_webhook_changes_total Changes a webhook's receiver acknowledged.\n"
+	    "# TYPE posbon_webhook_changes_total counter\n",
+	    "# HELP posbon_webhook_requests_total A webhook's requests, by outcome (failed: no "
+	    "answer, or not 2xx).\n# TYPE posbon_webhook_requests_total counter\n",
+	    "# HELP posbon_webhook_lag Changes after a webhook's cursor, not yet delivered.\n"
+	    "# TYPE posbon_webhook_lag gauge\n"};
+	for (int f = 0; nhooks && f < 3; f++) {
+		OUT("%s", families[f]);
+		hooks = (struct hook_lines){buf, n, cap, f};
+		webhooks_stats(app->hooks, hook_line, &hooks);
+		n = hooks.n;
+	}
 #undef OUT
 	if (n >= cap) {
 		free(buf);

@@ -40,6 +40,7 @@
 #include "static.h"
 #include "store.h"
 #include "timeparse.h"
+#include "webhook.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -55,6 +56,7 @@ struct app {
 	const char *basemap;            /* optional basemap URL template for the viewer */
 	struct static_dirs web;         /* the viewer's files */
 	http_server *server;            /* for /metrics */
+	webhooks *hooks;                /* outgoing webhooks, for /metrics */
 	ratelimit *logins;              /* wrong tokens by address; NULL: no limit */
 	atomic_ulong ingested;          /* offences stored through the API */
 	pthread_key_t store_key;        /* per-thread store, closed when the thread ends */

@@ -256,11 +256,7 @@ static int region_scope(store *st, const char *text, char *out)
 	return 0;
 }
 
-/* The districts a stored scope reaches into out[STORE_SCOPE_MAX]: a list
- * of districts as it is; a region's, its districts now. A region that
- * holds none reaches nothing: its stored form, which names no district,
- * stands for that (an empty list would mean every district). */
-static int scope_districts(store *st, const char *stored, char *out)
+int auth_scope_districts(store *st, const char *stored, char *out)
 {
 	if (strncmp(stored, SCOPE_REGION, strlen(SCOPE_REGION)) != 0) {
 		snprintf(out, STORE_SCOPE_MAX, "%s", stored);
@@ -379,7 +375,7 @@ static int lookup(store *st, enum store_secret kind, const char *secret, struct 
 	}
 	snprintf(who->name, sizeof who->name, "%s", c.name);
 	snprintf(who->service, sizeof who->service, "%s", c.service);
-	if ((rc = scope_districts(st, c.scope, who->districts)) < 0 ||
+	if ((rc = auth_scope_districts(st, c.scope, who->districts)) < 0 ||
 	    (rc = auth_role_parse(c.role, &who->role)) < 0)
 		return rc;
 	if (c.expires != STORE_NO_TIME && c.expires < (int64_t)until)

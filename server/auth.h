@@ -62,6 +62,13 @@ int auth_allows(enum auth_role have, enum auth_role need);
  * "scope". */
 int auth_scope_parse(store *st, const char *text, char *out);
 
+/* The districts a stored scope (as auth_scope_parse() writes it) reaches
+ * now into out[STORE_SCOPE_MAX]: a list of districts as it is; a region's,
+ * its districts now. A region that holds none reaches nothing: its stored
+ * form, which names no district, stands for that (an empty list would mean
+ * every district). */
+int auth_scope_districts(store *st, const char *stored, char *out);
+
 /* Whether the districts of a scope (auth_identity's; "": every one) hold
  * the district code (NULL or "": none, which only the whole scope
  * holds). */

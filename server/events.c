@@ -50,6 +50,8 @@ struct events {
 	unsigned n_subs, max_subs;
 	pthread_t ticker;
 	int stopping;
+	void (*listener)(void *ctx); /* events_set_listener() */
+	void *listener_ctx;
 };
 
 /* Resumes a suspended subscriber (under lock). */
@@ -185,6 +187,18 @@ void events_publish(events *ev, const char *name, const char *data, const char *
 	slot->where = at;
 	slot->seq = ev->seq++;
 	resume_all(ev);
+	void (*listener)(void *) = ev->listener;
+	void *ctx = ev->listener_ctx;
+	pthread_mutex_unlock(&ev->lock);
+	if (listener)
+		listener(ctx);
+}
+
+void events_set_listener(events *ev, void (*fn)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->listener = fn;
+	ev->listener_ctx = ctx;
 	pthread_mutex_unlock(&ev->lock);
 }
 

@@ -39,6 +39,11 @@ void events_free(events *ev);
  * subscriber). */
 void events_publish(events *ev, const char *name, const char *data, const char *where);
 
+/* Calls fn(ctx) after each event published, on the publishing thread (the
+ * webhooks' wake-up: a change was just written); fn must be quick and
+ * thread-safe, and ctx must outlive the publishers. NULL: none. */
+void events_set_listener(events *ev, void (*fn)(void *ctx), void *ctx);
+
 /* Answers GET /api/events for rq (the daemon needs MHD_ALLOW_SUSPEND_RESUME),
  * or 503 naming the limit when max_subscribers streams are open. */
 int events_subscribe(events *ev, struct http_request *rq);

@@ -60,4 +60,9 @@ json_t *geojson_zone(store *st, const char *id);
  * lists), marked overdue or not. */
 json_t *geojson_task_feature(const struct store_task *t, int overdue);
 
+/* A change of the feed as GET /api/changes lists it and webhooks deliver
+ * it: seq, at, entity, id, action, version, district and href (where the
+ * record is now; null after a deletion). */
+json_t *geojson_change(const struct store_feed_entry *c);
+
 #endif

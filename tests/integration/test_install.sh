@@ -2,8 +2,9 @@
 # CPack from the build folder of $POSBON, unpacked into a fresh root
 # (dpkg-deb -x: nothing of this machine is touched), and the daemon started
 # from that root alone, from /, without POSBON_SOURCE_DIR, serving the
-# viewer, a tile and /vendor/... from the unpacked files. Also the unit
-# (systemd-analyze, when present) and the manual page (groff).
+# viewer, a tile and /vendor/... from the unpacked files. Also the units of
+# the daemon and of the daily standing and its timer (systemd-analyze, when
+# present) and the manual page (groff).
 # cpack leaves its install_manifest.txt in the build folder; everything else
 # goes to $TMP.
 . "$(dirname "$0")/common.sh"
@@ -22,7 +23,7 @@ DEB=$(ls "$TMP"/pkg/posbon_*.deb)
 check_true "cpack made one .deb" '[ -f "$DEB" ]'
 dpkg-deb -f "$DEB" Depends >"$TMP/depends"
 check_true "it depends on the libraries it links (dpkg-shlibdeps)" \
-	'grep -q "libmicrohttpd" "$TMP/depends" && grep -q "libspatialite" "$TMP/depends"'
+	'grep -q "libmicrohttpd" "$TMP/depends" && grep -q "libspatialite" "$TMP/depends" && grep -q "libcurl3-gnutls" "$TMP/depends"'
 check_true "and on the data files it reads" \
 	'grep -q "tzdata" "$TMP/depends" && grep -q "proj-data" "$TMP/depends" && grep -q "fonts-noto-core | fonts-dejavu-core" "$TMP/depends"'
 dpkg-deb -e "$DEB" "$TMP/control"
@@ -37,6 +38,8 @@ dpkg-deb -x "$DEB" "$ROOT"
 BIN="$ROOT/usr/bin/posbon"
 SHARE="$ROOT/usr/share/posbon"
 UNIT="$ROOT/usr/lib/systemd/system/posbon.service"
+STANDING="$ROOT/usr/lib/systemd/system/posbon-standing.service"
+TIMER="$ROOT/usr/lib/systemd/system/posbon-standing.timer"
 check_true "the binary, the viewer, Leaflet, Geoman and the style are unpacked" \
 	'[ -x "$BIN" ] && [ -f "$SHARE/web/index.html" ] && [ -f "$SHARE/vendor/leaflet/leaflet.js" ] && [ -f "$SHARE/vendor/geoman/leaflet-geoman.js" ] && [ -f "$SHARE/styles/default.json" ]'
 check_true "no posbon-source-dir beside the binary: no way back to the checkout" \
@@ -50,6 +53,13 @@ check_true "the configuration sets the installed tile cache" \
 check_true "the unit runs the installed binary as posbon, hardened" \
 	'grep -qx "ExecStart=/usr/bin/posbon serve --config /etc/posbon/posbon.conf /var/lib/posbon/posbon.sqlite" "$UNIT" && grep -qx "User=posbon" "$UNIT" && grep -qx "ProtectSystem=strict" "$UNIT" && grep -qx "NoNewPrivileges=yes" "$UNIT"'
 
+check_true "the daily standing's unit records it as posbon, without network" \
+	'grep -qx "ExecStart=/usr/bin/posbon standing /var/lib/posbon/posbon.sqlite --record" "$STANDING" && grep -qx "Type=oneshot" "$STANDING" && grep -qx "User=posbon" "$STANDING" && grep -qx "PrivateNetwork=yes" "$STANDING"'
+check_true "its timer runs it daily, catching up a missed day" \
+	'grep -qx "OnCalendar=\*-\*-\* 00:15:00" "$TIMER" && grep -qx "Persistent=true" "$TIMER" && grep -qx "WantedBy=timers.target" "$TIMER"'
+check_true "postinst enables and starts the timer, prerm stops it, postrm masks it" \
+	'grep -q "for unit in posbon.service posbon-standing.timer" "$TMP/control/postinst" && grep -q "stop posbon-standing.timer" "$TMP/control/prerm" && grep -q "for unit in posbon.service posbon-standing.timer" "$TMP/control/postrm"'
+
 # What is served must come from the unpacked tree: marks only it holds.
 MARK="installed-tree-$$"
 printf '<!-- %s -->\n' "$MARK" >>"$SHARE/web/index.html"
@@ -62,6 +72,9 @@ mkdir -p "$(dirname "$DB")"
 run_installed sample "$DB" --offences 2000 --mahallas 12 --end 2026-06-30 >/dev/null
 TOKEN=$(run_installed token add "$DB" --role admin --name it-officer)
 check_true "the installed binary makes a database and an admin token" '[ -n "$TOKEN" ]'
+run_installed standing "$DB" --record >/dev/null 2>"$TMP/standing.err"
+check_true "the daily standing's command records a category per mahalla" \
+	'[ "$(sql "$DB" "SELECT count(DISTINCT mahalla_code) FROM standing")" = 12 ]'
 
 # The packaged configuration, with the listen address, the cache folder and
 # the log file of this test on the command line, which overrides the file.
@@ -106,9 +119,12 @@ check_true "naming where it looked and --web" \
 if command -v systemd-analyze >/dev/null 2>&1; then
 	# verify checks that ExecStart's binary exists: this machine has none at
 	# /usr/bin/posbon, so the copy points at the unpacked one.
-	sed "s|/usr/bin/posbon|$BIN|" "$UNIT" >"$TMP/posbon.service"
-	check_true "systemd-analyze verify accepts the unit" \
-		'systemd-analyze verify --man=no "$TMP/posbon.service" >"$TMP/verify" 2>&1 || { cat "$TMP/verify"; false; }'
+	mkdir "$TMP/units"
+	for unit in "$UNIT" "$STANDING" "$TIMER"; do
+		sed "s|/usr/bin/posbon|$BIN|" "$unit" >"$TMP/units/$(basename "$unit")"
+	done
+	check_true "systemd-analyze verify accepts the units and the timer" \
+		'systemd-analyze verify --man=no "$TMP"/units/* >"$TMP/verify" 2>&1 || { cat "$TMP/verify"; false; }'
 else
 	echo "ok - systemd-analyze verify # SKIP no systemd-analyze"
 fi
