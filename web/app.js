@@ -404,6 +404,10 @@ function initMap() {
 		pmIgnore: false, /* Geoman (planners only) works on this map */
 	});
 	state.map = map;
+	/* The map's box changes without the window's (the panel folding or
+	 * sliding, a phone's sheet): Leaflet, the tiles and the labels follow
+	 * it as it goes. */
+	new ResizeObserver(() => map.invalidateSize({ animate: false })).observe(map.getContainer());
 	map.createPane('districtFill').style.zIndex = 150;
 	map.createPane('selection').style.zIndex = 450;
 	map.createPane('pulse').style.zIndex = 620;
@@ -925,8 +929,6 @@ function setPanel(collapsed) {
 	} catch {
 		/* not remembered */
 	}
-	/* The map's size changes with the panel; tell Leaflet once it has. */
-	setTimeout(() => state.map?.invalidateSize({ animate: false }), 320);
 }
 
 function renderLangSwitches() {

@@ -6,8 +6,9 @@
 // further out; a label moved off its anchor gets a leader line back to it.
 // A label keeps clear of the others placed before it and of what it must
 // not hide (the units' dots, the hotspots' numbers, the map's buttons).
-// Labels are placed again after a zoom or a resize and whenever they come,
-// move or change their text.
+// Labels are placed again after a zoom, a pan (the buttons stay, the map
+// moves under them) or a resize and whenever they come, move or change
+// their text.
 //
 // A label is a marker of its own (a zero-size divIcon at the anchor) with
 // the label's box inside; the module moves the box and draws the leader,
@@ -128,7 +129,7 @@ export function labelsPlace() {
 export function labelAdd(map, marker, box, around) {
 	if (state.map !== map) {
 		state.map = map;
-		map.on('zoomend viewreset resize', labelsPlace);
+		map.on('zoomend viewreset resize moveend', labelsPlace);
 	}
 	const leader = document.createElement('i');
 	leader.className = 'leader';
