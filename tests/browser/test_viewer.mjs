@@ -384,6 +384,10 @@ test('viewer', { skip: !BASE && 'POSBON_URL is not set', timeout: 300000 }, asyn
 
 			/* A slow answer for the click on the offence arrives after the
 			 * click on empty ground: it is dropped, the card stays. */
+			/* the weekday's return redraws the map: click where the dot is once it has */
+			await settled();
+			at = await screenOf(page, lon, lat);
+			assert.ok(at && at.z >= 16, `the dots still drawn (tile zoom ${at?.z})`);
 			await page.route('**/api/offences?*', async (route) => {
 				await new Promise((r) => setTimeout(r, 1500));
 				await route.continue();
